@@ -493,6 +493,17 @@ JAKARTA_SPECIFIC_RULES = [
             "Dinas Pekerjaan Umum Kota Tangerang."
         ),
     ),
+    # Acceptance of Banten's cross-border escalation (a rule for a foreign area
+    # says who takes it here when Banten hands it over).
+    rule(
+        "sampah",
+        "36.74.03",
+        agency_id="sudin-lh-js",
+        reason=(
+            "Diterima dari Provinsi Banten: sampah di batas Pondok Aren dan "
+            "Pesanggrahan ditangani Suku Dinas Lingkungan Hidup Jakarta Selatan."
+        ),
+    ),
 ]
 
 
@@ -771,6 +782,16 @@ BANTEN_SPECIFIC_RULES = [
             "Hidup Provinsi DKI Jakarta agar tidak saling lempar."
         ),
     ),
+    # Acceptance of Jakarta's cross-border escalation for Kembangan floods.
+    rule(
+        "banjir",
+        "31.73.08",
+        agency_id="dpu-kota-tangerang",
+        reason=(
+            "Diterima dari Provinsi DKI Jakarta: luapan Kali Angke di Kembangan "
+            "ditangani Dinas Pekerjaan Umum Kota Tangerang di hulu."
+        ),
+    ),
 ]
 
 
@@ -884,7 +905,8 @@ def consistency_errors(data: JSON) -> list[str]:
         seen.add(key)
         if r["category"] != "*" and r["category"] not in cats:
             errors.append(f"rule {key}: unknown category")
-        if r["area"] != code and r["area"] not in area_codes:
+        foreign = not r["area"].startswith(code)
+        if r["area"] != code and not foreign and r["area"] not in area_codes:
             errors.append(f"rule {key}: unknown area")
         if r["agency"] is not None and r["agency"] not in known:
             errors.append(f"rule {key}: unknown agency {r['agency']}")

@@ -1,0 +1,61 @@
+"""Cross-cutting concerns wired once: error mapping, correlation ids, log keys, metrics."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.api.http import error_response, unexpected_error_response
+from chalicelib.config import settings
+from chalicelib.errors import AduanError
+from chalicelib.observability import logger, metrics
+
+
+def handled(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a view so domain errors become their HTTP response and nothing leaks a stack trace."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except AduanError as error:
+            logger.info("request refused", extra={"code": error.code, "http_status": error.http_status})
+            return error_response(error)
+        except Exception as error:
+            return unexpected_error_response(error)
+
+    return wrapper
+
+
+def correlation_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Tag every log line with province and correlation id; echo the id; flush metrics."""
+    headers = event.headers or {}
+    correlation_id = headers.get("x-correlation-id") or str(uuid.uuid4())
+    logger.append_keys(province=settings().province, correlation_id=correlation_id, stage=settings().stage)
+    try:
+        response = get_response(event)
+    finally:
+        flush_metrics()
+        logger.remove_keys(["report_id"])
+    response.headers["X-Correlation-Id"] = correlation_id
+    return response
+
+
+def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    """Province keys on log lines of queue and schedule handlers; flush their metrics."""
+    logger.append_keys(province=settings().province, stage=settings().stage)
+    try:
+        return get_response(event)
+    finally:
+        flush_metrics()
+
+
+def flush_metrics() -> None:
+    """Emit this invocation's metrics (EMF), with the province as dimension."""
+    if metrics.metric_set:
+        metrics.add_dimension(name="province", value=settings().province)
+        metrics.flush_metrics()

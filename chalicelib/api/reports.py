@@ -1,0 +1,98 @@
+"""Citizen endpoints: submit, track, list categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib import container
+from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.schemas import SubmitReportIn
+from chalicelib.api.views import report_view
+from chalicelib.config import settings
+from chalicelib.domain.private import Contact
+from chalicelib.domain.report import Location, Visibility
+from chalicelib.errors import ValidationFailed
+from chalicelib.observability import logger, metrics
+from chalicelib.provinces.registry import registry
+from chalicelib.services.intake import SubmitCommand
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def submit(request: Request) -> Response:
+    """``POST /reports``: 201 with the id, status and the reporter's secret."""
+    body = parse_model(SubmitReportIn, read_json(request))
+    headers = request.headers or {}
+    key = headers.get("idempotency-key")
+    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
+        raise ValidationFailed("Idempotency-Key harus 1-128 karakter.", code="invalid_idempotency_key")
+    reporter = body.reporter
+    command = SubmitCommand(
+        category=body.category,
+        description=body.description,
+        location=Location(lat=body.location.lat, lon=body.location.lon, area_code=body.location.area_code),
+        visibility=Visibility(body.visibility),
+        address=body.address,
+        contact=Contact(reporter.name, reporter.phone, reporter.email) if reporter else None,
+        photos=tuple(body.photos),
+    )
+    result = container.intake().submit(command, idempotency_key=key, correlation_id=headers.get("x-correlation-id"))
+    if not result.replayed:
+        metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
+        with_category_metric("ReportsSubmittedByCategory", result.report.category)
+    report = result.report
+    payload = {
+        "id": report.id,
+        "status": {"code": report.status.value, "label": report.status.label, "label_en": report.status.label_en},
+        "secret": result.secret,
+        "tracking_url": f"/reports/{report.id}",
+    }
+    headers_out = {"Location": f"/reports/{report.id}"}
+    if result.replayed:
+        headers_out["Idempotent-Replayed"] = "true"
+    return json_response(payload, 201, headers_out)
+
+
+def show(request: Request, report_id: str) -> Response:
+    """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
+    service = container.tracking()
+    report = service.find(report_id)
+    logger.append_keys(report_id=report.id)
+    secret = (request.headers or {}).get("x-report-secret")
+    full = service.holds_secret(report, secret)
+    return json_response(report_view(registry(), report, full_content=full))
+
+
+def categories() -> Response:
+    """``GET /categories``: the province's categories, Indonesian first."""
+    province = registry().get(settings().province)
+    items: list[dict[str, Any]] = [
+        {
+            "code": c.code,
+            "name": c.name_id,
+            "name_en": c.name_en,
+            "icon": c.icon,
+            "group": c.group,
+            "keywords": c.keywords,
+        }
+        for c in province.data.categories
+    ]
+    return json_response({"province": province.code, "categories": items})
+
+
+def health() -> Response:
+    """``GET /health``: the stage is up and knows its province."""
+    current = settings()
+    province = registry().get(current.province)
+    return json_response({"status": "ok", "stage": current.stage, "province": province.code, "name": province.name})
+
+
+def with_category_metric(name: str, category: str) -> None:
+    """One metric with the category as a dimension (EMF needs its own blob)."""
+    from aws_lambda_powertools.metrics import single_metric
+
+    with single_metric(name=name, unit="Count", value=1, namespace="Aduan") as metric:
+        metric.add_dimension(name="province", value=settings().province)
+        metric.add_dimension(name="category", value=category)

@@ -1,0 +1,100 @@
+"""How reports look over HTTP: status code and Indonesian label, names from province data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.report import Report, TimelineEntry, Visibility
+from chalicelib.domain.status import Status, allowed_actions
+from chalicelib.provinces.registry import Registry
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def status_view(status: Status) -> dict[str, str]:
+    """A status as code plus Indonesian and English labels."""
+    return {"code": status.value, "label": status.label, "label_en": status.label_en}
+
+
+def agency_view(registry: Registry, province: str, agency_id: str | None) -> dict[str, str] | None:
+    """An agency reference with its names and province."""
+    if not agency_id:
+        return None
+    known = registry.provinces.get(province)
+    agency = known.agencies.get(agency_id) if known else None
+    return {
+        "id": agency_id,
+        "province": province,
+        "name": agency.name if agency else agency_id,
+        "short_name": agency.short_name if agency else agency_id,
+    }
+
+
+def entry_view(registry: Registry, entry: TimelineEntry) -> dict[str, Any]:
+    """One timeline entry."""
+    province = registry.provinces.get(entry.province)
+    return {
+        "at": _iso(entry.at),
+        "action": entry.action.value,
+        "status": status_view(entry.status),
+        "province": {"code": entry.province, "name": province.name if province else entry.province},
+        "agency": agency_view(registry, entry.province, entry.agency),
+        "note": entry.note,
+        "evidence": entry.evidence,
+    }
+
+
+def report_view(registry: Registry, report: Report, *, full_content: bool) -> dict[str, Any]:
+    """The tracking view of a report. Never any reporter contact data.
+
+    ``full_content`` adds the description, precise location and photos: for public
+    reports, for the reporter holding the secret, and for the agency handling it.
+    """
+    area_province = registry.provinces.get(report.area_province)
+    chain = area_province.area_chain(report.location.area_code) if area_province else []
+    category = area_province.categories.get(report.category) if area_province else None
+    if category is None and report.province in registry.provinces:
+        category = registry.provinces[report.province].categories.get(report.category)
+    handling_province = report.escalated_to or report.province
+    handling_agency = report.remote_agency if report.escalated_to else report.agency
+    view: dict[str, Any] = {
+        "id": report.id,
+        "province": report.province,
+        "status": status_view(report.status),
+        "closed": report.closed,
+        "overdue": report.overdue,
+        "category": {
+            "code": report.category,
+            "name": category.name_id if category else report.category,
+            "name_en": category.name_en if category else report.category,
+            "icon": category.icon if category else None,
+        },
+        "area": {
+            "code": report.location.area_code,
+            "province": report.area_province,
+            "names": [a.name for a in chain],
+        },
+        "agency": agency_view(registry, handling_province, handling_agency),
+        "escalated_to": report.escalated_to,
+        "deadlines": {
+            "coordinate_by": _iso(report.coordinate_due),
+            "finish_by": _iso(report.finish_due),
+            "estimated_completion": _iso(report.estimated_completion),
+        },
+        "rating": report.rating,
+        "visibility": report.visibility.value,
+        "created_at": _iso(report.created_at),
+        "updated_at": _iso(report.updated_at),
+        "resolved_at": _iso(report.resolved_at),
+        "allowed_actions": [a.value for a in allowed_actions(report.status)] if not report.closed else [],
+        "timeline": [entry_view(registry, e) for e in report.timeline],
+    }
+    if full_content or report.visibility is Visibility.PUBLIC:
+        view["description"] = report.description
+        view["address"] = report.address
+        view["location"] = {"lat": report.location.lat, "lon": report.location.lon}
+        view["photos"] = list(report.photos)
+    return view

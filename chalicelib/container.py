@@ -1,0 +1,79 @@
+"""Wiring: builds each service once per container (and per province), on first use.
+
+Data-layer modules are imported inside the getters, so a handler that needs no
+database (``/health``, ``/categories``) never pays for importing PynamoDB.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from chalicelib.config import settings
+from chalicelib.provinces.registry import registry
+
+if TYPE_CHECKING:
+    from chalicelib.services.intake import IntakeService
+    from chalicelib.services.outbox import ChangePublisher
+    from chalicelib.services.ports import Queues, Reports
+    from chalicelib.services.routing import RoutingService
+    from chalicelib.services.tracking import TrackingService
+
+
+@lru_cache(maxsize=1)
+def reports() -> Reports:
+    """The report repository."""
+    from chalicelib.data.reports import ReportRepository
+
+    return ReportRepository()
+
+
+@lru_cache(maxsize=1)
+def queues() -> Queues:
+    """The queue gateway."""
+    from chalicelib.data.queues import QueueGateway
+
+    return QueueGateway()
+
+
+def publisher() -> ChangePublisher:
+    """Publishes saved changes to queues."""
+    from chalicelib.services.outbox import ChangePublisher
+
+    return ChangePublisher(queues(), registry())
+
+
+@lru_cache(maxsize=8)
+def _intake(province: str) -> IntakeService:
+    from chalicelib.services.intake import IntakeService
+
+    return IntakeService(reports(), queues(), registry(), province)
+
+
+def intake() -> IntakeService:
+    """Submission service of the current stage's province."""
+    return _intake(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _routing(province: str) -> RoutingService:
+    from chalicelib.services.routing import RoutingService
+
+    return RoutingService(reports(), publisher(), registry(), province)
+
+
+def routing() -> RoutingService:
+    """Routing service of the current stage's province."""
+    return _routing(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _tracking(province: str) -> TrackingService:
+    from chalicelib.services.tracking import TrackingService
+
+    return TrackingService(reports(), registry(), province)
+
+
+def tracking() -> TrackingService:
+    """Tracking service of the current stage's province."""
+    return _tracking(settings().province)

@@ -1,0 +1,84 @@
+"""Lazy AWS clients and the one place AWS errors become domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+from pynamodb.exceptions import PynamoDBException
+
+from chalicelib.config import settings
+from chalicelib.errors import RetryableUnavailable
+
+# Short timeouts and bounded retries: a request must answer well within API Gateway's 29 s.
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "max_attempts": 3},
+)
+
+RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "RequestThrottled",
+        "TransactionInProgressException",
+        "AWS.SimpleQueueService.ServiceUnavailable",
+        "KMS.ThrottlingException",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def sqs_client() -> Any:
+    """The SQS client, created once per container on first use."""
+    return boto3.client("sqs", region_name=settings().region, config=CLIENT_CONFIG)
+
+
+def client_error_code(error: BaseException) -> str | None:
+    """The AWS error code behind a botocore or PynamoDB exception."""
+    if isinstance(error, PynamoDBException):
+        return error.cause_response_code
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code"))
+    return None
+
+
+def is_retryable(error: BaseException) -> bool:
+    """True for throttling, 5xx, timeouts and dropped connections."""
+    cause = error.cause if isinstance(error, PynamoDBException) else error
+    if isinstance(cause, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError | ConnectionClosedError):
+        return True
+    if isinstance(cause, ClientError):
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return client_error_code(cause) in RETRYABLE_CODES or int(status) >= 500
+    return False
+
+
+@contextmanager
+def translate_errors(operation: str) -> Iterator[None]:
+    """Turn retryable AWS failures into RetryableUnavailable; let the rest through."""
+    try:
+        yield
+    except (ClientError, PynamoDBException, EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
+        if is_retryable(error):
+            raise RetryableUnavailable(
+                f"Layanan sedang sibuk, coba lagi sebentar (service busy during {operation}).",
+            ) from error
+        raise

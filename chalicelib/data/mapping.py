@@ -1,0 +1,130 @@
+"""Conversion between the Report aggregate and its stored item."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from chalicelib.data.models import ReportModel
+from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
+from chalicelib.domain.status import Action, Status
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="milliseconds") if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _entry_to_json(entry: TimelineEntry) -> dict[str, str]:
+    raw = {
+        "e": entry.event_id,
+        "t": _iso(entry.at),
+        "a": entry.action.value,
+        "s": entry.status.value,
+        "p": entry.province,
+        "g": entry.agency,
+        "n": entry.note,
+        "x": entry.evidence,
+        "to": entry.target,
+    }
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+def _entry_from_json(raw: dict[str, str]) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=raw["e"],
+        at=datetime.fromisoformat(raw["t"]),
+        action=Action(raw["a"]),
+        status=Status(raw["s"]),
+        province=raw["p"],
+        agency=raw.get("g"),
+        note=raw.get("n"),
+        evidence=raw.get("x"),
+        target=raw.get("to"),
+    )
+
+
+def to_model(report: Report) -> ReportModel:
+    """The item to store for ``report`` (index keys derived here, never by callers)."""
+    due = report.next_timer
+    model = ReportModel(
+        pk=report.key,
+        report_id=report.id,
+        province=report.province,
+        category=report.category,
+        description=report.description,
+        lat=report.location.lat,
+        lon=report.location.lon,
+        area_code=report.location.area_code,
+        address=report.address,
+        visibility=report.visibility.value,
+        status=report.status.value,
+        agency=report.agency,
+        created_at=_iso(report.created_at),
+        updated_at=_iso(report.updated_at),
+        coordinate_due=_iso(report.coordinate_due),
+        finish_due=_iso(report.finish_due),
+        estimated_completion=report.estimated_completion.isoformat() if report.estimated_completion else None,
+        overdue=report.overdue,
+        escalation_level=report.escalation_level,
+        sla_check_at=_iso(report.sla_check_at),
+        escalated_to=report.escalated_to,
+        remote_agency=report.remote_agency,
+        remote_version=report.remote_version,
+        origin_province=report.origin_province,
+        closed=report.closed,
+        rating=report.rating,
+        resolved_at=_iso(report.resolved_at),
+        autoclose_at=_iso(report.autoclose_at),
+        secret_hash=report.secret_hash,
+        photos=json.dumps(list(report.photos)) if report.photos else None,
+        timeline=json.dumps([_entry_to_json(e) for e in report.timeline], ensure_ascii=False, separators=(",", ":")),
+        status_pk=f"{report.province}#{report.status.value}",
+        agency_pk=f"{report.province}#{report.agency}" if report.agency else None,
+        agency_sk=f"{report.status.value}#{_iso(report.created_at)}" if report.agency else None,
+        due_pk=f"{report.province}#due" if due else None,
+        due_at=_iso(due),
+    )
+    if report.version:
+        model.version = report.version
+    return model
+
+
+def from_model(model: ReportModel) -> Report:
+    """The Report aggregate stored in ``model``."""
+    created = datetime.fromisoformat(model.created_at)
+    return Report(
+        key=model.pk,
+        id=model.report_id,
+        province=model.province,
+        category=model.category,
+        description=model.description,
+        location=Location(lat=float(model.lat), lon=float(model.lon), area_code=model.area_code),
+        visibility=Visibility(model.visibility),
+        status=Status(model.status),
+        created_at=created,
+        updated_at=_dt(model.updated_at) or created,
+        address=model.address,
+        agency=model.agency,
+        coordinate_due=_dt(model.coordinate_due),
+        finish_due=_dt(model.finish_due),
+        estimated_completion=date.fromisoformat(model.estimated_completion) if model.estimated_completion else None,
+        overdue=bool(model.overdue),
+        escalation_level=int(model.escalation_level or 0),
+        sla_check_at=_dt(model.sla_check_at),
+        escalated_to=model.escalated_to,
+        remote_agency=model.remote_agency,
+        remote_version=int(model.remote_version or 0),
+        origin_province=model.origin_province,
+        closed=bool(model.closed),
+        rating=int(model.rating) if model.rating is not None else None,
+        resolved_at=_dt(model.resolved_at),
+        autoclose_at=_dt(model.autoclose_at),
+        secret_hash=model.secret_hash,
+        photos=tuple(json.loads(model.photos)) if model.photos else (),
+        timeline=tuple(_entry_from_json(raw) for raw in json.loads(model.timeline)),
+        version=int(model.version or 0),
+    )

@@ -1,0 +1,135 @@
+"""PynamoDB models of the shared tables. Only the repositories use them.
+
+Every partition key, in the table and in each index, starts with the province
+code, so IAM ``dynamodb:LeadingKeys`` can fence a province. Stored attribute
+names are short: item size is what DynamoDB bills per write.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+def _region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
+
+
+class _Meta:
+    region = _region()
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
+    max_retry_attempts = 2
+    base_backoff_ms = 25
+
+
+class ByAgencyIndex(GlobalSecondaryIndex["ReportModel"]):
+    """An agency's reports by status and age: ``31#sudin-sda-jp`` / ``PROSES#<created>``."""
+
+    class Meta:
+        index_name = "by-agency"
+        projection = AllProjection()
+
+    agency_pk = UnicodeAttribute(hash_key=True)
+    agency_sk = UnicodeAttribute(range_key=True)
+
+
+class ByStatusIndex(GlobalSecondaryIndex["ReportModel"]):
+    """A province's reports by status and age: ``31#MENUNGGU`` / ``<created>``."""
+
+    class Meta:
+        index_name = "by-status"
+        projection = AllProjection()
+
+    status_pk = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ByDueIndex(GlobalSecondaryIndex["ReportModel"]):
+    """Sparse: open timers (service levels, auto-close) by due time: ``31#due`` / ``<due>``."""
+
+    class Meta:
+        index_name = "by-due"
+        projection = AllProjection()
+
+    due_pk = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class ReportModel(Model):
+    """One report, or one province's copy of an escalated report."""
+
+    class Meta(_Meta):
+        table_name = os.environ.get("ADUAN_REPORTS_TABLE", "aduan-reports")
+
+    pk = UnicodeAttribute(hash_key=True)
+    report_id = UnicodeAttribute(attr_name="rid")
+    province = UnicodeAttribute(attr_name="pv")
+    category = UnicodeAttribute(attr_name="cat")
+    description = UnicodeAttribute(attr_name="d")
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+    area_code = UnicodeAttribute(attr_name="ar")
+    address = UnicodeAttribute(attr_name="ad", null=True)
+    visibility = UnicodeAttribute(attr_name="vi")
+    status = UnicodeAttribute(attr_name="st")
+    agency = UnicodeAttribute(attr_name="ag", null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute(attr_name="up")
+    coordinate_due = UnicodeAttribute(attr_name="cd", null=True)
+    finish_due = UnicodeAttribute(attr_name="fd", null=True)
+    estimated_completion = UnicodeAttribute(attr_name="ews", null=True)
+    overdue = BooleanAttribute(attr_name="od", default=False)
+    escalation_level = NumberAttribute(attr_name="lv", default=0)
+    sla_check_at = UnicodeAttribute(attr_name="sc", null=True)
+    escalated_to = UnicodeAttribute(attr_name="et", null=True)
+    remote_agency = UnicodeAttribute(attr_name="rg", null=True)
+    remote_version = NumberAttribute(attr_name="rv", default=0)
+    origin_province = UnicodeAttribute(attr_name="op", null=True)
+    closed = BooleanAttribute(attr_name="cl", default=False)
+    rating = NumberAttribute(attr_name="rt", null=True)
+    resolved_at = UnicodeAttribute(attr_name="ra", null=True)
+    autoclose_at = UnicodeAttribute(attr_name="ac", null=True)
+    secret_hash = UnicodeAttribute(attr_name="sh", null=True)
+    photos = UnicodeAttribute(attr_name="ph", null=True)
+    timeline = UnicodeAttribute(attr_name="tl")
+    version = VersionAttribute(attr_name="v")
+
+    agency_pk = UnicodeAttribute(null=True)
+    agency_sk = UnicodeAttribute(null=True)
+    status_pk = UnicodeAttribute()
+    due_pk = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+
+    by_agency = ByAgencyIndex()
+    by_status = ByStatusIndex()
+    by_due = ByDueIndex()
+
+
+class PrivateModel(Model):
+    """Reporter contact data and idempotency records, apart from reports.
+
+    ``<report id>#contact`` holds a reporter's contact; ``<province>#idem#<hash>``
+    maps an Idempotency-Key to the report it created.
+    """
+
+    class Meta(_Meta):
+        table_name = os.environ.get("ADUAN_PRIVATE_TABLE", "aduan-private")
+
+    pk = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(attr_name="k")
+    report_id = UnicodeAttribute(attr_name="rid", null=True)
+    body_hash = UnicodeAttribute(attr_name="bh", null=True)
+    secret = UnicodeAttribute(attr_name="sc", null=True)
+    name = UnicodeAttribute(attr_name="n", null=True)
+    phone = UnicodeAttribute(attr_name="p", null=True)
+    email = UnicodeAttribute(attr_name="e", null=True)
+    expires_at = NumberAttribute(null=True)

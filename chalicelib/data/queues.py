@@ -1,0 +1,63 @@
+"""The queue gateway: the only code that talks to SQS."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.config import settings
+from chalicelib.data.aws import sqs_client, translate_errors
+
+
+@lru_cache(maxsize=64)
+def queue_url(name: str) -> str:
+    """The URL of a queue by name, looked up once per container."""
+    with translate_errors("resolve queue"):
+        return str(sqs_client().get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def _attributes(correlation_id: str | None) -> dict[str, Any]:
+    if not correlation_id:
+        return {}
+    return {"correlation_id": {"DataType": "String", "StringValue": correlation_id}}
+
+
+class QueueGateway:
+    """Sends Aduan's messages to the right queues."""
+
+    def send_intake(self, message: dict[str, Any], *, correlation_id: str | None = None) -> None:
+        """Ask this province's route handler to route a report."""
+        with translate_errors("enqueue report"):
+            sqs_client().send_message(
+                QueueUrl=queue_url(settings().intake_queue),
+                MessageBody=json.dumps(message, ensure_ascii=False),
+                MessageAttributes=_attributes(correlation_id),
+            )
+
+    def send_escalation(
+        self,
+        province: str,
+        message: dict[str, Any],
+        *,
+        group_id: str,
+        deduplication_id: str,
+        correlation_id: str | None = None,
+    ) -> None:
+        """Send an escalation event to ``province``'s inbound FIFO queue (one group per report)."""
+        with translate_errors("send escalation"):
+            sqs_client().send_message(
+                QueueUrl=queue_url(settings().escalation_queue_for(province)),
+                MessageBody=json.dumps(message, ensure_ascii=False),
+                MessageGroupId=group_id,
+                MessageDeduplicationId=deduplication_id,
+                MessageAttributes=_attributes(correlation_id),
+            )
+
+    def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None:
+        """Put a work item on an agency's own queue."""
+        with translate_errors("notify agency"):
+            sqs_client().send_message(
+                QueueUrl=queue_url(settings().agency_queue_for(province, agency)),
+                MessageBody=json.dumps(message, ensure_ascii=False),
+            )

@@ -1,0 +1,198 @@
+"""The report repository: the only code that reads and writes the reports table."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.mapping import from_model, to_model
+from chalicelib.data.models import PrivateModel, ReportModel
+from chalicelib.domain.private import Contact, IdempotencyRecord
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Status
+from chalicelib.errors import Conflict, VersionConflict
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+
+
+class IdCollision(Conflict):
+    """The randomly drawn report id is taken; draw another."""
+
+    code = "id_collision"
+
+
+class IdempotencyKeyTaken(Conflict):
+    """A concurrent submission with the same Idempotency-Key won the race."""
+
+    code = "idempotency_key_taken"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of reports and the cursor for the next (None at the end)."""
+
+    items: list[Report]
+    cursor: dict[str, Any] | None
+
+
+def _idem_pk(province: str, key_hash: str) -> str:
+    return f"{province}#idem#{key_hash}"
+
+
+class ReportRepository:
+    """Reports and their private companions, as domain objects."""
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        """The report stored under ``key``, or None."""
+        with translate_errors("get report"):
+            try:
+                return from_model(ReportModel.get(key, consistent_read=consistent))
+            except DoesNotExist:
+                return None
+
+    def create(
+        self,
+        report: Report,
+        *,
+        contact: Contact | None = None,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        """Store a new report, with its contact and idempotency record in one transaction."""
+        model = to_model(report)
+        new_item = ReportModel.pk.does_not_exist()
+        with translate_errors("create report"):
+            if contact is None and idempotency is None:
+                try:
+                    model.save(condition=new_item, add_version_condition=False)
+                except PutError as error:
+                    if client_error_code(error) == "ConditionalCheckFailedException":
+                        raise IdCollision("report id taken") from error
+                    raise
+                return
+            try:
+                with TransactWrite(connection=Connection(region=ReportModel.Meta.region)) as tx:
+                    tx.save(model, condition=new_item)
+                    if idempotency is not None:
+                        tx.save(
+                            PrivateModel(
+                                pk=_idem_pk(report.province, idempotency.key_hash),
+                                kind="idem",
+                                report_id=idempotency.report_id,
+                                body_hash=idempotency.body_hash,
+                                secret=idempotency.secret,
+                                expires_at=int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+                            ),
+                            condition=PrivateModel.pk.does_not_exist(),
+                        )
+                    if contact is not None:
+                        tx.save(
+                            PrivateModel(
+                                pk=f"{report.id}#contact",
+                                kind="contact",
+                                report_id=report.id,
+                                name=contact.name,
+                                phone=contact.phone,
+                                email=contact.email,
+                            )
+                        )
+            except TransactWriteError as error:
+                reasons = [r.code if r else None for r in error.cancellation_reasons]
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    raise IdCollision("report id taken") from error
+                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed" and idempotency is not None:
+                    raise IdempotencyKeyTaken("idempotency key used concurrently") from error
+                raise
+
+    def idempotency_record(self, province: str, key_hash: str) -> IdempotencyRecord | None:
+        """The record of an earlier submission with this key, if any (strongly consistent)."""
+        with translate_errors("read idempotency record"):
+            try:
+                item = PrivateModel.get(_idem_pk(province, key_hash), consistent_read=True)
+            except DoesNotExist:
+                return None
+        return IdempotencyRecord(
+            key_hash=key_hash,
+            body_hash=item.body_hash or "",
+            report_id=item.report_id or "",
+            secret=item.secret or "",
+        )
+
+    def save(self, report: Report) -> Report:
+        """Store a changed report if nobody changed it since it was read (optimistic locking)."""
+        model = to_model(report)
+        with translate_errors("save report"):
+            try:
+                model.save()
+            except (PutError, UpdateError) as error:
+                if client_error_code(error) == "ConditionalCheckFailedException":
+                    raise VersionConflict(
+                        "Laporan sudah diubah pihak lain; muat ulang dan coba lagi "
+                        "(the report changed meanwhile; reload and retry).",
+                    ) from error
+                raise
+        return from_model(model)
+
+    def list_by_agency(
+        self,
+        province: str,
+        agency: str,
+        *,
+        status: Status | None = None,
+        limit: int = 20,
+        cursor: dict[str, Any] | None = None,
+        newest_first: bool = True,
+    ) -> Page:
+        """An agency's reports, optionally of one status, newest first, paged."""
+        condition = ReportModel.agency_sk.startswith(f"{status.value}#") if status else None
+        with translate_errors("list agency reports"):
+            result = ReportModel.by_agency.query(
+                f"{province}#{agency}",
+                range_key_condition=condition,
+                limit=limit,
+                last_evaluated_key=cursor,
+                scan_index_forward=not newest_first,
+            )
+            items = [from_model(m) for m in result]
+        return Page(items=items, cursor=result.last_evaluated_key)
+
+    def list_by_status(
+        self,
+        province: str,
+        status: Status,
+        *,
+        limit: int = 20,
+        cursor: dict[str, Any] | None = None,
+        created_before: datetime | None = None,
+        newest_first: bool = True,
+    ) -> Page:
+        """A province's reports of one status, by age, paged."""
+        condition = (
+            ReportModel.created_at < created_before.isoformat(timespec="milliseconds") if created_before else None
+        )
+        with translate_errors("list province reports"):
+            result = ReportModel.by_status.query(
+                f"{province}#{status.value}",
+                range_key_condition=condition,
+                limit=limit,
+                last_evaluated_key=cursor,
+                scan_index_forward=not newest_first,
+            )
+            items = [from_model(m) for m in result]
+        return Page(items=items, cursor=result.last_evaluated_key)
+
+    def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:
+        """Open reports whose next timer (deadline or auto-close) has passed."""
+        with translate_errors("list due reports"):
+            result = ReportModel.by_due.query(
+                f"{province}#due",
+                range_key_condition=ReportModel.due_at <= now.isoformat(timespec="milliseconds"),
+                limit=limit,
+            )
+            return [from_model(m) for m in result]

@@ -1,0 +1,37 @@
+"""Report ids: short enough to read out on the phone, starting with the province code.
+
+``31-261127-K3M9``: province, the date in WIB, four Crockford base32 characters
+(no I, L, O, U to confuse on the phone). About a million per province per day;
+a collision is caught by the conditional write and a new id is drawn.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+WIB = timezone(timedelta(hours=7), "WIB")
+REPORT_ID_PATTERN = re.compile(r"^(\d{2})-(\d{6})-([0-9A-HJKMNP-TV-Z]{4})$")
+CASE_KEY_PATTERN = re.compile(r"^(\d{2})~(\d{2}-\d{6}-[0-9A-HJKMNP-TV-Z]{4})$")
+
+
+def new_report_id(province: str, now: datetime) -> str:
+    """A fresh random id for a report submitted in ``province`` at ``now``."""
+    suffix = "".join(secrets.choice(CROCKFORD) for _ in range(4))
+    return f"{province}-{now.astimezone(WIB):%y%m%d}-{suffix}"
+
+
+def normalise_report_id(raw: str) -> str | None:
+    """The canonical id for what a citizen typed (case, spaces, O/0, I/1), or None."""
+    cleaned = raw.strip().upper().replace(" ", "")
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if re.fullmatch(r"\d{8}[0-9A-Z]{4}", cleaned):
+        cleaned = f"{cleaned[:2]}-{cleaned[2:8]}-{cleaned[8:]}"
+    return cleaned if REPORT_ID_PATTERN.match(cleaned) else None
+
+
+def case_key(province: str, origin_id: str) -> str:
+    """Storage key of ``province``'s copy of a report escalated to it from elsewhere."""
+    return f"{province}~{origin_id}"

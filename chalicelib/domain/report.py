@@ -1,0 +1,113 @@
+"""The report aggregate and its timeline, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from chalicelib.domain.status import Action, Status
+
+
+class Visibility(StrEnum):
+    """Who may see the report's content. Private by default, as JAKI."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the problem is: coordinates and the Kemendagri area code."""
+
+    lat: float
+    lon: float
+    area_code: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One change in a report's life, as the citizen will read it."""
+
+    event_id: str
+    at: datetime
+    action: Action
+    status: Status
+    province: str
+    agency: str | None = None
+    note: str | None = None
+    evidence: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A citizen report, or another province's copy of one it escalated here.
+
+    ``key`` is the storage key; it equals ``id`` for a province's own reports and
+    is ``<province>~<origin id>`` for an escalation received from elsewhere.
+    """
+
+    key: str
+    id: str
+    province: str
+    category: str
+    description: str
+    location: Location
+    visibility: Visibility
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    address: str | None = None
+    agency: str | None = None
+    coordinate_due: datetime | None = None
+    finish_due: datetime | None = None
+    estimated_completion: date | None = None
+    overdue: bool = False
+    escalation_level: int = 0
+    sla_check_at: datetime | None = None
+    escalated_to: str | None = None
+    remote_agency: str | None = None
+    remote_version: int = 0
+    origin_province: str | None = None
+    closed: bool = False
+    rating: int | None = None
+    resolved_at: datetime | None = None
+    autoclose_at: datetime | None = None
+    secret_hash: str | None = None
+    photos: tuple[str, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
+    version: int = 0
+
+    @property
+    def area_province(self) -> str:
+        """The province the location lies in."""
+        return self.location.area_code[:2]
+
+    @property
+    def is_received_escalation(self) -> bool:
+        """True for this province's copy of another province's report."""
+        return self.origin_province is not None
+
+    @property
+    def next_timer(self) -> datetime | None:
+        """When the sweeper must next look at this report (deadline, re-check or auto-close)."""
+        if self.closed or self.status is Status.DITOLAK or self.escalated_to:
+            return None
+        if self.status is Status.SELESAI:
+            return self.autoclose_at
+        if self.overdue:
+            return self.sla_check_at
+        if self.status is Status.PROSES:
+            return self.finish_due
+        pending = [d for d in (self.coordinate_due, self.finish_due) if d is not None]
+        return min(pending) if pending else None
+
+    def has_event(self, event_id: str) -> bool:
+        """True if the event was already applied (redelivered messages are no-ops)."""
+        return any(entry.event_id == event_id for entry in self.timeline)
+
+    def with_entry(self, entry: TimelineEntry, **changes: object) -> Report:
+        """A copy with ``entry`` appended (in time order) and ``changes`` applied."""
+        timeline = tuple(sorted((*self.timeline, entry), key=lambda e: e.at))
+        return replace(self, timeline=timeline, updated_at=max(self.updated_at, entry.at), **changes)  # type: ignore[arg-type]

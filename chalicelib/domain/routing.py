@@ -1,0 +1,62 @@
+"""Routing: a pure function of the report's category and area and the province data.
+
+The most specific area wins (kelurahan over kecamatan over kota over province);
+at equal specificity a rule for the category beats a ``*`` rule. A report whose
+area lies in another province goes there, unless this province has a rule for
+that foreign area (how it accepts a neighbour's cross-border escalation). A rule
+may also send a report of our own area to another province (a river flooding
+across the border).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.provinces.registry import Province
+from chalicelib.provinces.schema import RoutingRule
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    """An agency of this province, another province to escalate to, or neither (return it)."""
+
+    agency: str | None = None
+    escalate_to: str | None = None
+    rule_area: str | None = None
+    reason: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        """True when this province has nobody for it (only for received escalations)."""
+        return self.agency is None and self.escalate_to is None
+
+
+def _area_matches(rule_area: str, area_code: str) -> bool:
+    return area_code == rule_area or area_code.startswith(rule_area + ".")
+
+
+def _specificity(rule: RoutingRule) -> tuple[int, int]:
+    return (rule.area.count("."), 0 if rule.category == "*" else 1)
+
+
+def route(province: Province, category: str, area_code: str, *, received_from: str | None = None) -> RoutingDecision:
+    """Decide who handles a report of ``category`` at ``area_code`` in ``province``.
+
+    ``received_from`` is the origin province of an escalation: it is never
+    escalated back there automatically, so two provinces cannot ping-pong.
+    """
+    candidates = [
+        rule
+        for rule in province.rules
+        if rule.category in (category, "*") and _area_matches(rule.area, area_code)
+    ]
+    if received_from:
+        candidates = [rule for rule in candidates if rule.escalate_to != received_from]
+    if not candidates:
+        if area_code[:2] != province.code:
+            if received_from:
+                return RoutingDecision(reason="Bukan wilayah provinsi ini dan tidak ada aturan lintas batas")
+            return RoutingDecision(escalate_to=area_code[:2], reason="Lokasi di luar wilayah provinsi")
+        return RoutingDecision(agency=province.data.routing.default_agency, reason="Aturan bawaan provinsi")
+    best = max(candidates, key=_specificity)
+    return RoutingDecision(agency=best.agency, escalate_to=best.escalate_to, rule_area=best.area, reason=best.reason)

@@ -1,0 +1,119 @@
+"""The report state machine, as Jakarta's CRM knows it.
+
+Menunggu -> Disposisi / Koordinasi -> Proses -> Selesai, and Ditolak.
+One table decides which action is allowed from which status; nothing else
+in the code base compares statuses to decide legality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from chalicelib.errors import IllegalTransition
+
+
+class Status(StrEnum):
+    """Report statuses, Indonesian names as citizens know them."""
+
+    MENUNGGU = "MENUNGGU"
+    KOORDINASI = "KOORDINASI"
+    DISPOSISI = "DISPOSISI"
+    PROSES = "PROSES"
+    SELESAI = "SELESAI"
+    DITOLAK = "DITOLAK"
+
+    @property
+    def label(self) -> str:
+        """Indonesian label."""
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """English label."""
+        return _LABELS[self][1]
+
+    @property
+    def is_open(self) -> bool:
+        """True while an agency still has work to do."""
+        return self not in (Status.SELESAI, Status.DITOLAK)
+
+
+_LABELS: dict[Status, tuple[str, str]] = {
+    Status.MENUNGGU: ("Menunggu", "Waiting"),
+    Status.KOORDINASI: ("Koordinasi", "Coordination"),
+    Status.DISPOSISI: ("Disposisi", "Disposition"),
+    Status.PROSES: ("Proses", "In progress"),
+    Status.SELESAI: ("Selesai", "Done"),
+    Status.DITOLAK: ("Ditolak", "Rejected"),
+}
+
+
+class Action(StrEnum):
+    """Everything that can happen to a report."""
+
+    SUBMIT = "submit"
+    ROUTE = "route"  # assigned to an agency in the province
+    ESCALATE = "escalate"  # handed to another province
+    ACCEPT = "accept"  # the other province accepted the escalation
+    TAKE = "take"  # the agency starts work
+    ESTIMATE = "estimate"  # estimated completion date (EWS) for long jobs
+    DISPOSE = "dispose"  # Dinas -> its Suku Dinas
+    COORDINATE = "coordinate"  # agency -> another agency
+    REFUSE = "refuse"  # bukan wewenang: re-routed to a suggested agency
+    REJECT = "reject"  # Ditolak, with a reason
+    RETURN = "return"  # a received escalation handed back: not this province's authority
+    RESOLVE = "resolve"  # Selesai, with a note and evidence
+    CONFIRM = "confirm"  # the reporter confirms, with a rating
+    REOPEN = "reopen"  # the reporter says it is not fixed
+    AUTOCLOSE = "autoclose"  # no answer from the reporter in time
+    SLA_ESCALATE = "sla_escalate"  # overdue: one level up
+    REMOTE = "remote"  # a change made by another province's agency
+
+
+_OPEN_ASSIGNED = frozenset({Status.DISPOSISI, Status.KOORDINASI})
+_WORKING = frozenset({Status.DISPOSISI, Status.KOORDINASI, Status.PROSES})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Which statuses an action may start from, and where it leads (None: unchanged)."""
+
+    sources: frozenset[Status]
+    target: Status | None
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.ROUTE: Transition(frozenset({Status.MENUNGGU}), Status.DISPOSISI),
+    Action.ESCALATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.KOORDINASI),
+    Action.ACCEPT: Transition(frozenset({Status.MENUNGGU}), Status.KOORDINASI),
+    Action.TAKE: Transition(_OPEN_ASSIGNED, Status.PROSES),
+    Action.ESTIMATE: Transition(frozenset({Status.PROSES}), None),
+    Action.DISPOSE: Transition(_WORKING, Status.DISPOSISI),
+    Action.COORDINATE: Transition(_WORKING, Status.KOORDINASI),
+    Action.REFUSE: Transition(_WORKING, Status.KOORDINASI),
+    Action.REJECT: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.DITOLAK),
+    Action.RETURN: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.DITOLAK),
+    Action.RESOLVE: Transition(frozenset({Status.PROSES}), Status.SELESAI),
+    Action.CONFIRM: Transition(frozenset({Status.SELESAI}), None),
+    Action.REOPEN: Transition(frozenset({Status.SELESAI}), Status.DISPOSISI),
+    Action.AUTOCLOSE: Transition(frozenset({Status.SELESAI}), None),
+    Action.SLA_ESCALATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, None),
+}
+
+
+def next_status(current: Status, action: Action) -> Status:
+    """The status after ``action``, or IllegalTransition if the machine forbids it."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or current not in transition.sources:
+        raise IllegalTransition(
+            f"Laporan berstatus {current.label}: aksi '{action.value}' tidak diizinkan "
+            f"(report is {current.label_en}; '{action.value}' is not allowed).",
+            details={"status": current.value, "action": action.value},
+        )
+    return transition.target or current
+
+
+def allowed_actions(current: Status) -> list[Action]:
+    """Actions the machine allows from ``current`` (for clients to show buttons)."""
+    return [action for action, t in TRANSITIONS.items() if current in t.sources]

@@ -1,0 +1,170 @@
+"""What each action does to a report: pure functions from (report, facts) to a new report.
+
+Services load, call one of these, and save; they never change a report by hand.
+Every function checks the state machine first and appends one timeline entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from chalicelib.domain.report import Report, TimelineEntry
+from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
+from chalicelib.domain.status import Action, Status, next_status
+from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.provinces.registry import Province
+
+
+@dataclass(frozen=True)
+class Event:
+    """Who did what, when, with which id (the id makes redelivery harmless)."""
+
+    event_id: str
+    at: datetime
+    province: str
+    agency: str | None = None
+    note: str | None = None
+    evidence: str | None = None
+    target: str | None = None
+
+
+def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
+    status = next_status(report.status, action)
+    entry = TimelineEntry(
+        event_id=event.event_id,
+        at=event.at,
+        action=action,
+        status=status,
+        province=event.province,
+        agency=event.agency,
+        note=event.note,
+        evidence=event.evidence,
+        target=event.target,
+    )
+    return report.with_entry(entry, status=status, **changes)
+
+
+def assign(report: Report, province: Province, agency_id: str, event: Event, *, action: Action = Action.ROUTE) -> Report:
+    """Give the report to an agency of ``province`` (routing, forwarding, re-routing, SLA)."""
+    province.agency(agency_id)
+    changes: dict[str, object] = {"agency": agency_id}
+    if report.coordinate_due is None:
+        clock = deadlines(province, report.category, event.at if report.is_received_escalation else report.created_at)
+        changes.update(coordinate_due=clock.coordinate_by, finish_due=clock.finish_by)
+    return _apply(report, action, replace(event, agency=agency_id), **changes)
+
+
+def escalate(report: Report, to_province: Province, event: Event) -> Report:
+    """Hand the report to another province; our clock stops, theirs starts on acceptance."""
+    note = event.note or f"Diteruskan ke Provinsi {to_province.name}"
+    return _apply(report, Action.ESCALATE, replace(event, note=note), escalated_to=to_province.code, agency=None)
+
+
+def take(report: Report, event: Event) -> Report:
+    """The assigned agency starts work (Proses)."""
+    return _apply(report, Action.TAKE, replace(event, agency=report.agency))
+
+
+def estimate(report: Report, completion: date, event: Event) -> Report:
+    """Record the estimated completion date (EWS) of a long job."""
+    if completion < event.at.date():
+        raise ValidationFailed("Estimasi selesai tidak boleh di masa lalu (date is in the past).", code="invalid_date")
+    note = event.note or f"Estimasi selesai {completion.isoformat()}"
+    return _apply(report, Action.ESTIMATE, replace(event, agency=report.agency, note=note), estimated_completion=completion)
+
+
+def forward(report: Report, province: Province, to_agency: str, event: Event) -> Report:
+    """Disposisi to a Suku Dinas (the agency's child) or Koordinasi to another agency."""
+    target = province.agency(to_agency)
+    if to_agency == report.agency:
+        raise Conflict("Laporan sudah di instansi ini (already with this agency).", code="same_agency")
+    action = Action.DISPOSE if target.parent == report.agency else Action.COORDINATE
+    note = event.note or f"Diteruskan ke {target.name}"
+    return assign(report, province, to_agency, replace(event, note=note), action=action)
+
+
+def refuse(report: Report, province: Province, to_agency: str, event: Event) -> Report:
+    """Bukan wewenang: re-routed to the suggested agency of this province."""
+    target = province.agency(to_agency)
+    note = f"Bukan wewenang: {event.note or '-'} → {target.name}"
+    return assign(report, province, to_agency, replace(event, note=note), action=Action.REFUSE)
+
+
+def reject(report: Report, event: Event) -> Report:
+    """Ditolak, with a reason (duplicate, not a public matter, emergency for 112...)."""
+    if not event.note:
+        raise ValidationFailed("Alasan penolakan wajib diisi (a reason is required).", code="reason_required")
+    return _apply(report, Action.REJECT, replace(event, agency=event.agency or report.agency))
+
+
+def hand_back(report: Report, origin: Province, suggested_agency: str | None, event: Event) -> Report:
+    """A received escalation is not ours: return it to the origin province with a suggestion."""
+    if suggested_agency:
+        origin.agency(suggested_agency)
+    note = f"Dikembalikan ke Provinsi {origin.name}: {event.note or 'bukan wewenang'}"
+    return _apply(report, Action.RETURN, replace(event, note=note, target=suggested_agency), closed=True)
+
+
+def resolve(report: Report, province: Province, event: Event) -> Report:
+    """Selesai, with a note and evidence; the reporter has a window to confirm or reopen."""
+    if not event.note or not event.evidence:
+        raise ValidationFailed(
+            "Catatan dan foto bukti wajib diisi (a note and an evidence photo are required).",
+            code="evidence_required",
+        )
+    return _apply(
+        report,
+        Action.RESOLVE,
+        replace(event, agency=report.agency),
+        resolved_at=event.at,
+        autoclose_at=event.at + autoclose_after(province),
+    )
+
+
+def confirm(report: Report, rating: int, event: Event) -> Report:
+    """The reporter confirms the fix with a 1-5 rating; the report closes."""
+    if report.closed:
+        raise Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
+    return _apply(report, Action.CONFIRM, replace(event, note=event.note or f"Dikonfirmasi, nilai {rating}/5"),
+                  closed=True, rating=rating, autoclose_at=None)
+
+
+def reopen(report: Report, province: Province, event: Event) -> Report:
+    """The reporter says it is not fixed: back to the agency, within the reopen window."""
+    if report.closed:
+        raise Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
+    if report.resolved_at and event.at > report.resolved_at + reopen_window(province):
+        raise Conflict("Batas waktu membuka kembali sudah lewat (reopen window has passed).", code="reopen_expired")
+    if not event.note:
+        raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+    return _apply(report, Action.REOPEN, replace(event, agency=report.agency),
+                  resolved_at=None, autoclose_at=None)
+
+
+def autoclose(report: Report, event: Event) -> Report:
+    """No answer from the reporter in time: the report closes as Selesai."""
+    note = event.note or "Ditutup otomatis: tidak ada tanggapan pelapor"
+    return _apply(report, Action.AUTOCLOSE, replace(event, note=note), closed=True, autoclose_at=None)
+
+
+def sla_escalate(report: Report, province: Province, event: Event) -> Report:
+    """A deadline passed: mark overdue and move it one level up (Suku Dinas -> Dinas -> coordinator)."""
+    current = province.agencies.get(report.agency or "")
+    parent = current.parent if current else province.data.routing.default_agency
+    breached = "koordinasi" if report.status is not Status.PROSES else "penyelesaian"
+    check_again = event.at + timedelta(hours=province.service_levels.coordinate_hours)
+    changes: dict[str, object] = {
+        "overdue": True,
+        "escalation_level": report.escalation_level + 1,
+        "sla_check_at": check_again if parent else None,
+    }
+    if parent and parent != report.agency:
+        province.agency(parent)
+        changes["agency"] = parent
+        note = f"Melewati batas waktu {breached}: dieskalasi ke {province.agency(parent).name}"
+    else:
+        changes["sla_check_at"] = None
+        note = f"Melewati batas waktu {breached}: sudah di tingkat tertinggi"
+    return _apply(report, Action.SLA_ESCALATE, replace(event, agency=changes.get("agency", report.agency), note=note),
+                  **changes)  # type: ignore[arg-type]

@@ -1,0 +1,102 @@
+"""Domain exceptions. Every layer raises these; the API maps them to HTTP once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AduanError(Exception):
+    """Base of every expected failure: a machine-readable code, a human message, an HTTP status."""
+
+    http_status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details
+
+
+class BadRequest(AduanError):
+    """The request could not be read at all (malformed JSON, wrong content type)."""
+
+    http_status = 400
+    code = "bad_request"
+
+
+class ValidationFailed(AduanError):
+    """The request was readable but its content is invalid."""
+
+    http_status = 422
+    code = "validation_error"
+
+
+class PayloadTooLarge(AduanError):
+    """The body is larger than we accept."""
+
+    http_status = 413
+    code = "payload_too_large"
+
+
+class Unauthorized(AduanError):
+    """No credentials, or credentials that do not verify."""
+
+    http_status = 401
+    code = "unauthorized"
+
+
+class Forbidden(AduanError):
+    """Verified credentials that may not do this."""
+
+    http_status = 403
+    code = "forbidden"
+
+
+class NotFound(AduanError):
+    """The thing asked for does not exist (or is not visible to the caller)."""
+
+    http_status = 404
+    code = "not_found"
+
+
+class Conflict(AduanError):
+    """The request conflicts with the current state (lost race, duplicate key)."""
+
+    http_status = 409
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    """The state machine does not allow this action from the report's current status."""
+
+    code = "illegal_transition"
+
+
+class VersionConflict(Conflict):
+    """Someone else changed the report first (optimistic locking)."""
+
+    code = "version_conflict"
+
+
+class TooManyRequests(AduanError):
+    """The caller is sending too much; try again later."""
+
+    http_status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int = 30, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class RetryableUnavailable(AduanError):
+    """A dependency is throttling or failing; the same request may succeed later."""
+
+    http_status = 503
+    code = "temporarily_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 2, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

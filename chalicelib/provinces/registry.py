@@ -1,0 +1,132 @@
+"""The registry of provinces: every data file in ``data/``, loaded once per container.
+
+Each stage serves one province but knows them all, so that a Jakarta report about
+Kota Tangerang is recognised as Banten's and escalated there.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.provinces.schema import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class Province:
+    """One province's data with the lookups the services need."""
+
+    def __init__(self, data: ProvinceData) -> None:
+        self.data = data
+
+    @property
+    def code(self) -> str:
+        """Kemendagri province code, e.g. ``31``."""
+        return self.data.code
+
+    @property
+    def name(self) -> str:
+        """Display name, e.g. ``DKI Jakarta``."""
+        return self.data.name
+
+    @property
+    def service_levels(self) -> ServiceLevels:
+        """Province-wide service levels."""
+        return self.data.service_levels
+
+    @cached_property
+    def categories(self) -> dict[str, Category]:
+        """Categories by code, in file order."""
+        return {c.code: c for c in self.data.categories}
+
+    @cached_property
+    def areas(self) -> dict[str, Area]:
+        """Areas by Kemendagri code."""
+        return {a.code: a for a in self.data.areas}
+
+    @cached_property
+    def agencies(self) -> dict[str, Agency]:
+        """Agencies by id."""
+        return {a.id: a for a in self.data.agencies}
+
+    @property
+    def rules(self) -> list[RoutingRule]:
+        """Routing rules as written."""
+        return self.data.routing.rules
+
+    def category(self, code: str) -> Category:
+        """The category, or a 422 naming the valid codes."""
+        try:
+            return self.categories[code]
+        except KeyError:
+            raise ValidationFailed(
+                f"Kategori '{code}' tidak dikenal (unknown category).",
+                code="unknown_category",
+                details={"valid": sorted(self.categories)},
+            ) from None
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agency, or 404."""
+        try:
+            return self.agencies[agency_id]
+        except KeyError:
+            raise NotFound(f"Instansi '{agency_id}' tidak dikenal (unknown agency).", code="unknown_agency") from None
+
+    def area_chain(self, area_code: str) -> list[Area]:
+        """The area and its known parents, most specific first (kelurahan, kecamatan, kota)."""
+        parts = area_code.split(".")
+        chain = []
+        for n in range(len(parts), 1, -1):
+            area = self.areas.get(".".join(parts[:n]))
+            if area is not None:
+                chain.append(area)
+        return chain
+
+    def kota_of(self, area_code: str) -> Area | None:
+        """The kota/kabupaten containing the area."""
+        return self.areas.get(".".join(area_code.split(".")[:2]))
+
+
+class Registry:
+    """All known provinces."""
+
+    def __init__(self, provinces: dict[str, Province]) -> None:
+        self.provinces = provinces
+
+    def get(self, code: str) -> Province:
+        """The province with this code, or 404."""
+        try:
+            return self.provinces[code]
+        except KeyError:
+            raise NotFound(f"Provinsi '{code}' tidak dikenal (unknown province).", code="unknown_province") from None
+
+    def area(self, area_code: str) -> tuple[Province, Area]:
+        """The province and area of a Kemendagri code, or a 422 if no known province has it."""
+        province = self.provinces.get(area_code[:2])
+        area = province.areas.get(area_code) if province else None
+        if province is None or area is None:
+            raise ValidationFailed(
+                f"Kode wilayah '{area_code}' tidak ada di provinsi mana pun yang dilayani "
+                "(area outside any known province).",
+                code="unknown_area",
+            )
+        return province, area
+
+    def by_jurisdiction(self, jurisdiction_id: str) -> Province | None:
+        """The province serving an Open311 jurisdiction id."""
+        return next((p for p in self.provinces.values() if p.data.jurisdiction_id == jurisdiction_id), None)
+
+
+def load_province(path: Path) -> Province:
+    """Read and validate one province data file."""
+    return Province(ProvinceData.model_validate(json.loads(path.read_text(encoding="utf-8"))))
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """Every province in ``data/``, loaded once per container."""
+    provinces = [load_province(path) for path in sorted(DATA_DIR.glob("*.json"))]
+    return Registry({p.code: p for p in provinces})

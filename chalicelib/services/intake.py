@@ -1,0 +1,163 @@
+"""Submitting a report: validate against province data, store, hand to routing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.data.reports import IdCollision, IdempotencyKeyTaken
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.ids import new_report_id
+from chalicelib.domain.private import Contact, IdempotencyRecord
+from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
+from chalicelib.domain.status import Action, Status
+from chalicelib.errors import Conflict, RetryableUnavailable, ValidationFailed
+from chalicelib.observability import logger
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.ports import Queues, Reports
+
+MAX_ID_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class SubmitCommand:
+    """A validated submission."""
+
+    category: str
+    description: str
+    location: Location
+    visibility: Visibility
+    address: str | None = None
+    contact: Contact | None = None
+    photos: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The stored report, the reporter's secret, and whether this answers a retry."""
+
+    report: Report
+    secret: str
+    replayed: bool = False
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a reporter's secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _body_hash(command: SubmitCommand) -> str:
+    canonical = json.dumps(command, default=lambda o: o.__dict__, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class IntakeService:
+    """Accepts reports for one province."""
+
+    def __init__(self, reports: Reports, queues: Queues, registry: Registry, province: str) -> None:
+        self.reports = reports
+        self.queues = queues
+        self.registry = registry
+        self.province = registry.get(province)
+
+    def validate(self, command: SubmitCommand) -> None:
+        """Check the category, the area and the coordinates against province data."""
+        self.province.category(command.category)
+        area_province, _area = self.registry.area(command.location.area_code)
+        box = area_province.data.bbox
+        lat, lon = command.location.lat, command.location.lon
+        if not (box.min_lat <= lat <= box.max_lat and box.min_lon <= lon <= box.max_lon):
+            raise ValidationFailed(
+                f"Koordinat ({lat}, {lon}) tidak berada di {area_province.name} "
+                "(coordinates are outside the area's province).",
+                code="location_mismatch",
+            )
+
+    def submit(
+        self,
+        command: SubmitCommand,
+        *,
+        idempotency_key: str | None = None,
+        correlation_id: str | None = None,
+        now: datetime | None = None,
+    ) -> SubmitResult:
+        """Store a new report (once per Idempotency-Key) and ask for it to be routed."""
+        self.validate(command)
+        body_hash = _body_hash(command)
+        key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest() if idempotency_key else None
+        if key_hash:
+            earlier = self._replay(key_hash, body_hash)
+            if earlier:
+                return earlier
+        now = now or utcnow()
+        secret = secrets.token_urlsafe(12)
+        for _attempt in range(MAX_ID_ATTEMPTS):
+            report = self._new_report(command, now, secret)
+            record = IdempotencyRecord(key_hash, body_hash, report.id, secret) if key_hash else None
+            try:
+                self.reports.create(report, contact=command.contact, idempotency=record)
+                break
+            except IdCollision:
+                continue
+            except IdempotencyKeyTaken:
+                replay = self._replay(key_hash or "", body_hash)
+                if replay is None:
+                    raise RetryableUnavailable("Pengiriman bersamaan; coba lagi (concurrent submission).") from None
+                return replay
+        else:
+            raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
+        logger.append_keys(report_id=report.id)
+        logger.info("report submitted", extra={"category": report.category, "area": report.location.area_code})
+        self._request_routing(report, correlation_id)
+        return SubmitResult(report=report, secret=secret)
+
+    def _replay(self, key_hash: str, body_hash: str) -> SubmitResult | None:
+        record = self.reports.idempotency_record(self.province.code, key_hash)
+        if record is None:
+            return None
+        if record.body_hash != body_hash:
+            raise Conflict(
+                "Idempotency-Key ini sudah dipakai untuk laporan lain (key reused with a different body).",
+                code="idempotency_key_reused",
+            )
+        report = self.reports.get(record.report_id, consistent=True)
+        if report is None:  # the record and the report are written in one transaction
+            raise RetryableUnavailable("Laporan belum terbaca; coba lagi (report not readable yet).")
+        return SubmitResult(report=report, secret=record.secret, replayed=True)
+
+    def _new_report(self, command: SubmitCommand, now: datetime, secret: str) -> Report:
+        report_id = new_report_id(self.province.code, now)
+        entry = TimelineEntry(
+            event_id=f"{report_id}:submit",
+            at=now,
+            action=Action.SUBMIT,
+            status=Status.MENUNGGU,
+            province=self.province.code,
+        )
+        return Report(
+            key=report_id,
+            id=report_id,
+            province=self.province.code,
+            category=command.category,
+            description=command.description,
+            location=command.location,
+            visibility=command.visibility,
+            status=Status.MENUNGGU,
+            created_at=now,
+            updated_at=now,
+            address=command.address,
+            secret_hash=hash_secret(secret),
+            photos=command.photos,
+            timeline=(entry,),
+            version=0,
+        )
+
+    def _request_routing(self, report: Report, correlation_id: str | None) -> None:
+        try:
+            self.queues.send_intake({"key": report.key}, correlation_id=correlation_id)
+        except RetryableUnavailable:
+            # Stored is what counts: the sweeper re-enqueues reports still waiting.
+            logger.warning("intake enqueue failed; the sweeper will route it", extra={"report_id": report.id})

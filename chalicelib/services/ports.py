@@ -1,0 +1,73 @@
+"""What the services need from the data layer, as protocols (no AWS types here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.domain.private import Contact, IdempotencyRecord
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Status
+
+
+class PageLike(Protocol):
+    """A page of reports."""
+
+    items: list[Report]
+    cursor: dict[str, Any] | None
+
+
+class Reports(Protocol):
+    """Report storage."""
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None: ...
+
+    def create(
+        self, report: Report, *, contact: Contact | None = None, idempotency: IdempotencyRecord | None = None
+    ) -> None: ...
+
+    def idempotency_record(self, province: str, key_hash: str) -> IdempotencyRecord | None: ...
+
+    def save(self, report: Report) -> Report: ...
+
+    def list_by_agency(
+        self,
+        province: str,
+        agency: str,
+        *,
+        status: Status | None = None,
+        limit: int = 20,
+        cursor: dict[str, Any] | None = None,
+        newest_first: bool = True,
+    ) -> PageLike: ...
+
+    def list_by_status(
+        self,
+        province: str,
+        status: Status,
+        *,
+        limit: int = 20,
+        cursor: dict[str, Any] | None = None,
+        created_before: datetime | None = None,
+        newest_first: bool = True,
+    ) -> PageLike: ...
+
+    def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]: ...
+
+
+class Queues(Protocol):
+    """Outgoing messages."""
+
+    def send_intake(self, message: dict[str, Any], *, correlation_id: str | None = None) -> None: ...
+
+    def send_escalation(
+        self,
+        province: str,
+        message: dict[str, Any],
+        *,
+        group_id: str,
+        deduplication_id: str,
+        correlation_id: str | None = None,
+    ) -> None: ...
+
+    def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None: ...

@@ -1,0 +1,60 @@
+"""The route handler's work: give each new report to the agency that must act."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.domain import workflow
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.report import Report
+from chalicelib.domain.routing import route
+from chalicelib.domain.status import Status
+from chalicelib.domain.workflow import Event
+from chalicelib.errors import RetryableUnavailable, VersionConflict
+from chalicelib.observability import logger
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import Reports
+
+MAX_ATTEMPTS = 3
+
+
+class RoutingService:
+    """Routes one province's new reports."""
+
+    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+        self.reports = reports
+        self.publisher = publisher
+        self.registry = registry
+        self.province = registry.get(province)
+
+    def route(self, key: str, *, now: datetime | None = None) -> Report:
+        """Route the report stored under ``key``; a report already routed is left alone."""
+        for _attempt in range(MAX_ATTEMPTS):
+            report = self.reports.get(key, consistent=True)
+            if report is None:
+                raise RetryableUnavailable(f"report {key} not readable yet")
+            if report.status is not Status.MENUNGGU or report.agency or report.escalated_to:
+                logger.info("already routed", extra={"report_id": report.id, "status": report.status.value})
+                return report
+            routed = self.decide(report, now or utcnow())
+            try:
+                saved = self.reports.save(routed)
+            except VersionConflict:
+                continue
+            self.publisher.published(report, saved)
+            return saved
+        raise RetryableUnavailable(f"report {key} kept changing while routing")
+
+    def decide(self, report: Report, now: datetime) -> Report:
+        """The routed report (pure given the province data)."""
+        decision = route(self.province, report.category, report.location.area_code)
+        event_id = f"{report.key}:route"
+        if decision.escalate_to:
+            target = self.registry.get(decision.escalate_to)
+            note = f"Diteruskan ke Provinsi {target.name}: {decision.reason}"
+            return workflow.escalate(report, target, Event(event_id, now, self.province.code, note=note))
+        assert decision.agency is not None
+        agency = self.province.agency(decision.agency)
+        note = f"Diteruskan ke {agency.name}"
+        return workflow.assign(report, self.province, agency.id, Event(event_id, now, self.province.code, note=note))

@@ -1,0 +1,49 @@
+"""Reading a report for its tracking page."""
+
+from __future__ import annotations
+
+import hmac
+
+from chalicelib.domain.ids import normalise_report_id
+from chalicelib.domain.report import Report
+from chalicelib.errors import NotFound
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.intake import hash_secret
+from chalicelib.services.ports import Reports
+
+
+class TrackingService:
+    """Finds reports by the id citizens were given."""
+
+    def __init__(self, reports: Reports, registry: Registry, province: str) -> None:
+        self.reports = reports
+        self.registry = registry
+        self.province = province
+
+    def find(self, raw_id: str) -> Report:
+        """The report with this id in this province, or 404 (pointing elsewhere if it is another's)."""
+        report_id = normalise_report_id(raw_id)
+        if report_id is None:
+            raise NotFound(
+                f"Nomor laporan '{raw_id[:40]}' tidak dikenali (expected e.g. 31-261127-K3M9).",
+                code="invalid_report_id",
+            )
+        if report_id[:2] != self.province:
+            other = self.registry.provinces.get(report_id[:2])
+            raise NotFound(
+                f"Laporan ini dikelola {other.name if other else 'provinsi lain'}; "
+                "lacak di layanan provinsi tersebut (tracked by another province).",
+                code="report_in_other_province",
+                details={"province": report_id[:2]},
+            )
+        report = self.reports.get(report_id)
+        if report is None:
+            raise NotFound(f"Laporan {report_id} tidak ditemukan (report not found).", code="report_not_found")
+        return report
+
+    @staticmethod
+    def holds_secret(report: Report, secret: str | None) -> bool:
+        """True if ``secret`` is the reporter's secret for this report."""
+        if not secret or not report.secret_hash:
+            return False
+        return hmac.compare_digest(hash_secret(secret), report.secret_hash)
