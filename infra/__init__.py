@@ -1,0 +1,1 @@
+"""Infrastructure for Aduan: CloudFormation rendering and the local stack."""

@@ -1,0 +1,1 @@
+"""The local stack: moto in server mode, ``chalice local`` per stage, and an event runner."""

@@ -1,0 +1,59 @@
+"""Reading ``.chalice/config.json``: stages, their environment variables and Lambda settings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    """What the local stack needs to know about one Chalice stage."""
+
+    app_name: str
+    stage: str
+    environment: dict[str, str]
+    memory_mb: int
+    timeout_s: int
+
+    @property
+    def local_port(self) -> int | None:
+        """The ``ADUAN_LOCAL_PORT`` of the stage, if any."""
+        port = self.environment.get("ADUAN_LOCAL_PORT")
+        return int(port) if port else None
+
+    def function_name(self, handler: str) -> str:
+        """The deployed Lambda name Chalice gives a handler: ``<app>-<stage>-<handler>``."""
+        return f"{self.app_name}-{self.stage}-{handler}"
+
+
+def read_config(project_root: Path = PROJECT_ROOT) -> dict[str, Any]:
+    """The parsed ``.chalice/config.json`` of a project."""
+    data: dict[str, Any] = json.loads((project_root / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return data
+
+
+def stage_names(project_root: Path = PROJECT_ROOT) -> list[str]:
+    """The stages defined in the project's config, in file order."""
+    return list(read_config(project_root).get("stages", {}))
+
+
+def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
+    """Top-level settings overlaid with the stage's, as ``chalice local`` and ``deploy`` apply them."""
+    config = read_config(project_root)
+    stages = config.get("stages", {})
+    if stage not in stages:
+        raise KeyError(f"stage {stage!r} not in .chalice/config.json (stages: {sorted(stages)})")
+    own = stages[stage]
+    environment = {**config.get("environment_variables", {}), **own.get("environment_variables", {})}
+    return StageConfig(
+        app_name=str(config.get("app_name", "app")),
+        stage=stage,
+        environment={k: str(v) for k, v in environment.items()},
+        memory_mb=int(own.get("lambda_memory_size", config.get("lambda_memory_size", 128))),
+        timeout_s=int(own.get("lambda_timeout", config.get("lambda_timeout", 60))),
+    )

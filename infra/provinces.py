@@ -1,0 +1,46 @@
+"""The little the infrastructure needs from province data files.
+
+Only ``code``, ``slug`` and ``agencies[].id`` / ``agencies[].work_queue`` are read,
+straight from JSON, so rendering templates does not import the application.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "provinces" / "data"
+
+
+@dataclass(frozen=True)
+class ProvinceInfra:
+    """A province as the templates see it."""
+
+    code: str
+    slug: str
+    work_queue_agencies: tuple[str, ...]
+
+
+def load_province(path: Path) -> ProvinceInfra:
+    """Read one province data file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    agencies = sorted({a["id"] for a in data.get("agencies", []) if a.get("work_queue")})
+    province = ProvinceInfra(
+        code=str(data["code"]), slug=str(data["slug"]), work_queue_agencies=tuple(agencies)
+    )
+    if path.stem != province.code:
+        raise ValueError(f"{path}: file name must be the province code {province.code!r}")
+    return province
+
+
+def load_provinces(data_dir: Path = DEFAULT_DATA_DIR) -> list[ProvinceInfra]:
+    """Read every ``<code>.json`` in ``data_dir``, sorted by code."""
+    paths = sorted(data_dir.glob("*.json"))
+    if not paths:
+        raise FileNotFoundError(f"no province data files (*.json) in {data_dir}")
+    provinces = [load_province(p) for p in paths]
+    codes = [p.code for p in provinces]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"duplicate province codes in {data_dir}: {codes}")
+    return provinces

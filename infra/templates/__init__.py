@@ -1,0 +1,1 @@
+"""Builders of Aduan's CloudFormation templates (plain dicts)."""

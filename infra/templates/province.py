@@ -1,0 +1,151 @@
+"""A province's stack: intake, escalation (FIFO) and agency work queues, each with a DLQ and an alarm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from infra.cfn import Template, camel, get_att, output, ref
+from infra.provinces import ProvinceInfra
+
+DEFAULT_VISIBILITY_TIMEOUT = 120  # at least 6x the Lambda timeout (20 s), as AWS advises for SQS sources
+DEFAULT_MAX_RECEIVE_COUNT = 5
+MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+ALARM_TOPIC_CONDITION = "HasAlarmTopic"
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """One work queue and its dead-letter queue."""
+
+    logical: str  # logical id prefix, e.g. "Intake"
+    name: str  # queue name without the ".fifo" suffix
+    fifo: bool
+    purpose: str
+
+    @property
+    def queue_name(self) -> str:
+        """The work queue's name."""
+        return self.name + (".fifo" if self.fifo else "")
+
+    @property
+    def dlq_name(self) -> str:
+        """The dead-letter queue's name (FIFO for a FIFO queue)."""
+        return self.name + "-dlq" + (".fifo" if self.fifo else "")
+
+
+def queue_specs(province: ProvinceInfra) -> list[QueueSpec]:
+    """Every queue pair of a province, in a stable order."""
+    prefix = f"aduan-{province.code}"
+    specs = [
+        QueueSpec("Intake", f"{prefix}-intake", False, "new reports to route"),
+        QueueSpec("Escalation", f"{prefix}-escalation", True, "ordered report transitions and escalations"),
+    ]
+    specs += [
+        QueueSpec(f"Agency{camel(agency)}", f"{prefix}-agency-{agency}", False, f"work for agency {agency}")
+        for agency in province.work_queue_agencies
+    ]
+    logicals = [s.logical for s in specs]
+    if len(set(logicals)) != len(logicals):
+        raise ValueError(f"province {province.code}: agency ids collide as logical ids: {logicals}")
+    return specs
+
+
+def _queue_properties(name: str, fifo: bool) -> dict[str, Any]:
+    properties: dict[str, Any] = {"QueueName": name, "SqsManagedSseEnabled": True}
+    if fifo:
+        properties |= {"FifoQueue": True, "ContentBasedDeduplication": False}
+    return properties
+
+
+def _resources(spec: QueueSpec, province: ProvinceInfra) -> dict[str, Any]:
+    tags = [
+        {"Key": "aduan:province", "Value": province.code},
+        {"Key": "aduan:queue", "Value": spec.name},
+    ]
+    dlq = f"{spec.logical}Dlq"
+    queue = {
+        **_queue_properties(spec.queue_name, spec.fifo),
+        "MessageRetentionPeriod": MESSAGE_RETENTION_SECONDS,
+        "VisibilityTimeout": ref("VisibilityTimeoutSeconds"),
+        "RedrivePolicy": {
+            "deadLetterTargetArn": get_att(dlq, "Arn"),
+            "maxReceiveCount": ref("MaxReceiveCount"),
+        },
+        "Tags": tags,
+    }
+    dead = {
+        **_queue_properties(spec.dlq_name, spec.fifo),
+        "MessageRetentionPeriod": DLQ_RETENTION_SECONDS,
+        "Tags": tags,
+    }
+    alarm = {
+        "AlarmName": f"{spec.dlq_name}-not-empty",
+        "AlarmDescription": f"Messages in the dead-letter queue of {spec.queue_name} ({spec.purpose}).",
+        "Namespace": "AWS/SQS",
+        "MetricName": "ApproximateNumberOfMessagesVisible",
+        "Dimensions": [{"Name": "QueueName", "Value": get_att(dlq, "QueueName")}],
+        "Statistic": "Maximum",
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "Threshold": 0,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": {"Fn::If": [ALARM_TOPIC_CONDITION, [ref("AlarmTopicArn")], {"Ref": "AWS::NoValue"}]},
+    }
+    return {
+        f"{spec.logical}Queue": {"Type": "AWS::SQS::Queue", "Properties": queue},
+        dlq: {"Type": "AWS::SQS::Queue", "Properties": dead},
+        f"{dlq}Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": alarm},
+    }
+
+
+def _outputs(spec: QueueSpec) -> dict[str, Any]:
+    outputs: dict[str, Any] = {}
+    for suffix, name in (("Queue", spec.queue_name), ("Dlq", spec.dlq_name)):
+        logical = f"{spec.logical}{suffix}"
+        outputs[f"{logical}Url"] = output(ref(logical), f"URL of {name}")
+        outputs[f"{logical}Arn"] = output(get_att(logical, "Arn"), f"ARN of {name}")
+    return outputs
+
+
+def _parameters() -> dict[str, Any]:
+    return {
+        "VisibilityTimeoutSeconds": {
+            "Type": "Number",
+            "Default": DEFAULT_VISIBILITY_TIMEOUT,
+            "MinValue": 0,
+            "MaxValue": 43200,
+            "Description": "Visibility timeout of the work queues (>= 6x the Lambda timeout; small locally).",
+        },
+        "MaxReceiveCount": {
+            "Type": "Number",
+            "Default": DEFAULT_MAX_RECEIVE_COUNT,
+            "MinValue": 1,
+            "MaxValue": 1000,
+            "Description": "Receives before a message moves to its dead-letter queue.",
+        },
+        "AlarmTopicArn": {
+            "Type": "String",
+            "Default": "",
+            "Description": "SNS topic notified when a dead-letter queue has messages (empty: no action).",
+        },
+    }
+
+
+def province_template(province: ProvinceInfra) -> Template:
+    """The stack template of one province."""
+    resources: dict[str, Any] = {}
+    outputs: dict[str, Any] = {}
+    for spec in queue_specs(province):
+        resources |= _resources(spec, province)
+        outputs |= _outputs(spec)
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"Aduan queues of province {province.code} ({province.slug}).",
+        "Parameters": _parameters(),
+        "Conditions": {ALARM_TOPIC_CONDITION: {"Fn::Not": [{"Fn::Equals": [ref("AlarmTopicArn"), ""]}]}},
+        "Resources": resources,
+        "Outputs": outputs,
+    }

@@ -1,0 +1,156 @@
+"""The CloudFormation renderer: committed templates are fresh, and say what production needs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import render
+from infra.cfn import MAX_RESOURCES, TemplateLimitError, check_limits
+from infra.local.config import stage_config, stage_names
+from infra.provinces import DEFAULT_DATA_DIR, ProvinceInfra, load_provinces
+from infra.templates.province import province_template, queue_specs
+from infra.templates.shared import shared_template
+
+
+def _write_province(data_dir: Path, code: str, agencies: list[dict[str, Any]]) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    body = {"code": code, "slug": f"prov-{code}", "agencies": agencies}
+    (data_dir / f"{code}.json").write_text(json.dumps(body), encoding="utf-8")
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_committed_templates_equal_a_fresh_render() -> None:
+    assert render.differences() == [], "run `make infra` (python -m infra.render) and commit infra/generated"
+
+
+def test_render_is_deterministic_and_covers_every_province_file() -> None:
+    first, second = render.rendered_text(), render.rendered_text()
+    assert first == second
+    codes = sorted(p.stem for p in DEFAULT_DATA_DIR.glob("*.json"))
+    assert sorted(first) == sorted(["shared.json", *(f"province-{c}.json" for c in codes)])
+
+
+def test_every_stage_queue_is_in_its_province_template() -> None:
+    for stage in stage_names():
+        env = stage_config(stage).environment
+        template = json.loads((render.DEFAULT_OUT_DIR / f"province-{env['ADUAN_PROVINCE']}.json").read_text())
+        names = {r["Properties"]["QueueName"] for r in _of_type(template, "AWS::SQS::Queue").values()}
+        assert {env["ADUAN_INTAKE_QUEUE"], env["ADUAN_ESCALATION_QUEUE"]} <= names
+
+
+def test_shared_tables() -> None:
+    resources = shared_template()["Resources"]
+    reports, private = resources["ReportsTable"], resources["PrivateTable"]
+    for table in (reports, private):
+        props = table["Properties"]
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert reports["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert private["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    indexes = {
+        i["IndexName"]: ([k["AttributeName"] for k in i["KeySchema"]], i["Projection"]["ProjectionType"])
+        for i in reports["Properties"]["GlobalSecondaryIndexes"]
+    }
+    assert indexes == {
+        "by-agency": (["agency_pk", "agency_sk"], "ALL"),
+        "by-status": (["status_pk", "created_at"], "ALL"),
+        "by-due": (["due_pk", "due_at"], "ALL"),
+    }
+    defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
+    assert defined == {"pk", "agency_pk", "agency_sk", "status_pk", "created_at", "due_pk", "due_at"}
+    assert set(shared_template()["Outputs"]) >= {"ReportsTableName", "ReportsTableArn", "ReportsTableStreamArn"}
+
+
+def test_province_queues_dlqs_alarms_and_outputs() -> None:
+    province = ProvinceInfra("99", "test", ("dinas-a", "sudin-b"))
+    template = province_template(province)
+    queues = {r["Properties"]["QueueName"]: r["Properties"] for r in _of_type(template, "AWS::SQS::Queue").values()}
+    pairs = {
+        "aduan-99-intake": "aduan-99-intake-dlq",
+        "aduan-99-escalation.fifo": "aduan-99-escalation-dlq.fifo",
+        "aduan-99-agency-dinas-a": "aduan-99-agency-dinas-a-dlq",
+        "aduan-99-agency-sudin-b": "aduan-99-agency-sudin-b-dlq",
+    }
+    assert set(queues) == set(pairs) | set(pairs.values())
+    by_logical = {r["Properties"]["QueueName"]: k for k, r in _of_type(template, "AWS::SQS::Queue").items()}
+    for name, dlq in pairs.items():
+        props, dead = queues[name], queues[dlq]
+        assert props["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [by_logical[dlq], "Arn"]},
+            "maxReceiveCount": {"Ref": "MaxReceiveCount"},
+        }
+        assert props["VisibilityTimeout"] == {"Ref": "VisibilityTimeoutSeconds"}
+        assert dead["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert props["SqsManagedSseEnabled"] is dead["SqsManagedSseEnabled"] is True
+        fifo = name.endswith(".fifo")
+        assert props.get("FifoQueue", False) is dead.get("FifoQueue", False) is fifo
+        if fifo:
+            assert props["ContentBasedDeduplication"] is dead["ContentBasedDeduplication"] is False
+        for suffix in ("Url", "Arn"):
+            assert f"{by_logical[name]}{suffix}" in template["Outputs"]
+            assert f"{by_logical[dlq]}{suffix}" in template["Outputs"]
+    alarms = _of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms}
+    assert watched == {by_logical[d] for d in pairs.values()}
+    for alarm in alarms:
+        props = alarm["Properties"]
+        assert (props["MetricName"], props["ComparisonOperator"], props["Threshold"]) == (
+            "ApproximateNumberOfMessagesVisible",
+            "GreaterThanThreshold",
+            0,
+        )
+
+
+def test_visibility_timeout_default_is_six_lambda_timeouts() -> None:
+    template = province_template(ProvinceInfra("99", "test", ()))
+    default = template["Parameters"]["VisibilityTimeoutSeconds"]["Default"]
+    assert all(default >= 6 * stage_config(s).timeout_s for s in stage_names())
+    assert template["Parameters"]["MaxReceiveCount"]["Default"] == 5
+
+
+def test_only_work_queue_agencies_get_queues(tmp_path: Path) -> None:
+    _write_province(tmp_path, "98", [{"id": "with-q", "work_queue": True}, {"id": "without"}])
+    [province] = load_provinces(tmp_path)
+    assert province.work_queue_agencies == ("with-q",)
+    assert [s.queue_name for s in queue_specs(province)][2:] == ["aduan-98-agency-with-q"]
+
+
+def test_too_many_resources_fail_loudly(tmp_path: Path) -> None:
+    agencies = [{"id": f"agency-{i:03d}", "work_queue": True} for i in range(MAX_RESOURCES // 3)]
+    _write_province(tmp_path, "97", agencies)
+    with pytest.raises(TemplateLimitError, match="province-97.json"):
+        render.render(tmp_path)
+
+
+def test_limits_check_counts_outputs() -> None:
+    template = {"Resources": {}, "Outputs": {f"O{i}": {"Value": "x"} for i in range(201)}}
+    with pytest.raises(TemplateLimitError, match="Outputs"):
+        check_limits("t.json", template)
+
+
+def test_colliding_logical_ids_fail() -> None:
+    with pytest.raises(ValueError, match="collide"):
+        queue_specs(ProvinceInfra("99", "test", ("a-1b", "a1b")))
+
+
+def test_write_removes_templates_of_removed_provinces(tmp_path: Path) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    _write_province(data, "96", [])
+    (out).mkdir()
+    (out / "province-95.json").write_text("{}")
+    render.write(out, data)
+    assert sorted(p.name for p in out.iterdir()) == ["province-96.json", "shared.json"]
+    assert render.differences(out, data) == []
+    (out / "province-96.json").write_text("{}")
+    assert render.differences(out, data) == ["province-96.json"]
+    assert render.main(["--check", "--out-dir", str(out), "--data-dir", str(data)]) == 1
