@@ -56,7 +56,10 @@ def test_shared_tables() -> None:
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert props["SSESpecification"] == {"SSEEnabled": True}
     assert reports["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
-    assert private["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert private["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expires_at",
+        "Enabled": True,
+    }
     indexes = {
         i["IndexName"]: ([k["AttributeName"] for k in i["KeySchema"]], i["Projection"]["ProjectionType"])
         for i in reports["Properties"]["GlobalSecondaryIndexes"]
@@ -68,13 +71,19 @@ def test_shared_tables() -> None:
     }
     defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
     assert defined == {"pk", "agency_pk", "agency_sk", "status_pk", "created_at", "due_pk", "due_at"}
-    assert set(shared_template()["Outputs"]) >= {"ReportsTableName", "ReportsTableArn", "ReportsTableStreamArn"}
+    assert set(shared_template()["Outputs"]) >= {
+        "ReportsTableName",
+        "ReportsTableArn",
+        "ReportsTableStreamArn",
+    }
 
 
 def test_province_queues_dlqs_alarms_and_outputs() -> None:
     province = ProvinceInfra("99", "test", ("dinas-a", "sudin-b"))
     template = province_template(province)
-    queues = {r["Properties"]["QueueName"]: r["Properties"] for r in _of_type(template, "AWS::SQS::Queue").values()}
+    queues = {
+        r["Properties"]["QueueName"]: r["Properties"] for r in _of_type(template, "AWS::SQS::Queue").values()
+    }
     pairs = {
         "aduan-99-intake": "aduan-99-intake-dlq",
         "aduan-99-escalation.fifo": "aduan-99-escalation-dlq.fifo",
@@ -128,7 +137,7 @@ def test_only_work_queue_agencies_get_queues(tmp_path: Path) -> None:
 def test_too_many_resources_fail_loudly(tmp_path: Path) -> None:
     agencies = [{"id": f"agency-{i:03d}", "work_queue": True} for i in range(MAX_RESOURCES // 3)]
     _write_province(tmp_path, "97", agencies)
-    with pytest.raises(TemplateLimitError, match="province-97.json"):
+    with pytest.raises(TemplateLimitError, match=r"province-97\.json"):
         render.render(tmp_path)
 
 
