@@ -13,6 +13,10 @@ from chalicelib.config import settings
 from chalicelib.provinces.registry import registry
 
 if TYPE_CHECKING:
+    from chalicelib.services.agency import AgencyDesk
+    from chalicelib.services.escalation import EscalationInbox
+    from chalicelib.services.feedback import FeedbackService
+    from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.outbox import ChangePublisher
     from chalicelib.services.ports import Queues, Reports
@@ -77,3 +81,51 @@ def _tracking(province: str) -> TrackingService:
 def tracking() -> TrackingService:
     """Tracking service of the current stage's province."""
     return _tracking(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _escalations(province: str) -> EscalationInbox:
+    from chalicelib.services.escalation import EscalationInbox
+
+    return EscalationInbox(reports(), publisher(), registry(), province)
+
+
+def escalations() -> EscalationInbox:
+    """Inbound escalation handling of the current stage's province."""
+    return _escalations(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _desk(province: str) -> AgencyDesk:
+    from chalicelib.services.agency import AgencyDesk
+
+    return AgencyDesk(reports(), publisher(), registry(), province)
+
+
+def desk() -> AgencyDesk:
+    """The agency desk of the current stage's province."""
+    return _desk(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _feedback(province: str) -> FeedbackService:
+    from chalicelib.services.feedback import FeedbackService
+
+    return FeedbackService(reports(), publisher(), registry(), province)
+
+
+def feedback() -> FeedbackService:
+    """Reporter feedback of the current stage's province."""
+    return _feedback(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _sweeper(province: str) -> Sweeper:
+    from chalicelib.services.sweeper import Sweeper
+
+    return Sweeper(reports(), queues(), publisher(), registry(), province)
+
+
+def sweeper() -> Sweeper:
+    """The timer sweep of the current stage's province."""
+    return _sweeper(settings().province)

@@ -100,3 +100,15 @@ class RetryableUnavailable(AduanError):
     def __init__(self, message: str, *, retry_after: int = 2, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class IdCollision(Conflict):
+    """A new item's key is already taken (a drawn report id, or a copy created concurrently)."""
+
+    code = "id_collision"
+
+
+class IdempotencyKeyTaken(Conflict):
+    """A concurrent submission with the same Idempotency-Key won the race."""
+
+    code = "idempotency_key_taken"

@@ -8,7 +8,7 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api.http import json_response, parse_model, read_json
-from chalicelib.api.schemas import SubmitReportIn
+from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
 from chalicelib.api.views import report_view
 from chalicelib.config import settings
 from chalicelib.domain.private import Contact
@@ -96,3 +96,29 @@ def with_category_metric(name: str, category: str) -> None:
     with single_metric(name=name, unit="Count", value=1, namespace="Aduan") as metric:
         metric.add_dimension(name="province", value=settings().province)
         metric.add_dimension(name="category", value=category)
+
+
+def _secret(request: Request) -> str | None:
+    return (request.headers or {}).get("x-report-secret")
+
+
+def confirm(request: Request, report_id: str) -> Response:
+    """``POST /reports/{id}/confirm``: the reporter confirms the fix with a rating."""
+    body = parse_model(ConfirmIn, read_json(request))
+    report = container.feedback().respond(
+        report_id, _secret(request), action="confirm", rating=body.rating, reason=body.comment,
+        idempotency_key=(request.headers or {}).get("idempotency-key"),
+    )
+    metrics.add_metric(name="ReportsConfirmed", unit="Count", value=1)
+    return json_response(report_view(registry(), report, full_content=True))
+
+
+def reopen(request: Request, report_id: str) -> Response:
+    """``POST /reports/{id}/reopen``: the reporter says it is not fixed."""
+    body = parse_model(ReopenIn, read_json(request))
+    report = container.feedback().respond(
+        report_id, _secret(request), action="reopen", reason=body.reason,
+        idempotency_key=(request.headers or {}).get("idempotency-key"),
+    )
+    metrics.add_metric(name="ReportsReopened", unit="Count", value=1)
+    return json_response(report_view(registry(), report, full_content=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -43,3 +44,26 @@ class SubmitReportIn(Input):
     reporter: ReporterIn | None = None
     visibility: Literal["private", "public"] = "private"
     photos: list[str] = Field(default_factory=list, max_length=5)
+
+
+class AgencyActionIn(Input):
+    """``POST /agency/reports/{key}/actions/{action}``."""
+
+    note: str | None = Field(default=None, min_length=1, max_length=2000)
+    evidence: str | None = Field(default=None, min_length=1, max_length=500)
+    to_agency: str | None = Field(default=None, pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)
+    estimated_completion: date | None = Field(default=None, strict=False)
+    expected_version: int | None = Field(default=None, ge=1)
+
+
+class ConfirmIn(Input):
+    """``POST /reports/{id}/confirm``."""
+
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class ReopenIn(Input):
+    """``POST /reports/{id}/reopen``."""
+
+    reason: str = Field(min_length=3, max_length=1000)

@@ -17,21 +17,9 @@ from chalicelib.data.models import PrivateModel, ReportModel
 from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
-from chalicelib.errors import Conflict, VersionConflict
+from chalicelib.errors import IdCollision, IdempotencyKeyTaken, VersionConflict
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
-
-
-class IdCollision(Conflict):
-    """The randomly drawn report id is taken; draw another."""
-
-    code = "id_collision"
-
-
-class IdempotencyKeyTaken(Conflict):
-    """A concurrent submission with the same Idempotency-Key won the race."""
-
-    code = "idempotency_key_taken"
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain.status import Action, Status
+
+
+ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 
 
 class Visibility(StrEnum):
@@ -92,8 +95,11 @@ class Report:
     @property
     def next_timer(self) -> datetime | None:
         """When the sweeper must next look at this report (deadline, re-check or auto-close)."""
-        if self.closed or self.status is Status.DITOLAK or self.escalated_to:
+        if self.closed or self.status is Status.DITOLAK:
             return None
+        if self.escalated_to:
+            # The other province's clock runs; ours only re-sends the hand-over until it is acknowledged.
+            return self.updated_at + ESCALATION_RESEND_AFTER if self.remote_version == 0 else None
         if self.status is Status.SELESAI:
             return self.autoclose_at
         if self.overdue:

@@ -86,7 +86,7 @@ class Transition:
 TRANSITIONS: dict[Action, Transition] = {
     Action.ROUTE: Transition(frozenset({Status.MENUNGGU}), Status.DISPOSISI),
     Action.ESCALATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.KOORDINASI),
-    Action.ACCEPT: Transition(frozenset({Status.MENUNGGU}), Status.KOORDINASI),
+    Action.ACCEPT: Transition(frozenset({Status.MENUNGGU}), Status.DISPOSISI),
     Action.TAKE: Transition(_OPEN_ASSIGNED, Status.PROSES),
     Action.ESTIMATE: Transition(frozenset({Status.PROSES}), None),
     Action.DISPOSE: Transition(_WORKING, Status.DISPOSISI),
@@ -114,6 +114,11 @@ def next_status(current: Status, action: Action) -> Status:
     return transition.target or current
 
 
-def allowed_actions(current: Status) -> list[Action]:
-    """Actions the machine allows from ``current`` (for clients to show buttons)."""
-    return [action for action, t in TRANSITIONS.items() if current in t.sources]
+AGENCY_ACTIONS = (Action.TAKE, Action.ESTIMATE, Action.DISPOSE, Action.COORDINATE, Action.REFUSE, Action.REJECT,
+                  Action.RESOLVE)
+CITIZEN_ACTIONS = (Action.CONFIRM, Action.REOPEN)
+
+
+def allowed_actions(current: Status, among: tuple[Action, ...] = AGENCY_ACTIONS + CITIZEN_ACTIONS) -> list[Action]:
+    """Actions (of ``among``) the machine allows from ``current``, for clients to show buttons."""
+    return [action for action in among if current in TRANSITIONS[action].sources]

@@ -168,3 +168,56 @@ def sla_escalate(report: Report, province: Province, event: Event) -> Report:
         note = f"Melewati batas waktu {breached}: sudah di tingkat tertinggi"
     return _apply(report, Action.SLA_ESCALATE, replace(event, agency=changes.get("agency", report.agency), note=note),
                   **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """The receiving province's latest state of an escalated report, as its update says."""
+
+    seq: int
+    status: Status
+    agency: str | None
+    coordinate_due: datetime | None
+    finish_due: datetime | None
+    estimated_completion: date | None
+    overdue: bool
+    closed: bool
+    rating: int | None
+
+
+def mirror_remote(report: Report, state: RemoteState, entries: list[TimelineEntry]) -> Report | None:
+    """The origin's report after another province's update, or None if it adds nothing.
+
+    The receiving province enforces the state machine for its own actions; the
+    origin mirrors its latest state (by sequence number, so a late or repeated
+    update never rolls it back) and merges its timeline entries by event id.
+    """
+    fresh = [e for e in entries if not report.has_event(e.event_id)]
+    newer = state.seq > report.remote_version
+    if not fresh and not newer:
+        return None
+    timeline = tuple(sorted((*report.timeline, *fresh), key=lambda e: e.at))
+    updated = max([report.updated_at, *(e.at for e in fresh)])
+    changes: dict[str, object] = {"timeline": timeline, "updated_at": updated}
+    if newer:
+        changes.update(
+            remote_version=state.seq,
+            status=state.status,
+            remote_agency=state.agency,
+            coordinate_due=state.coordinate_due,
+            finish_due=state.finish_due,
+            estimated_completion=state.estimated_completion,
+            overdue=state.overdue,
+            closed=state.closed or report.closed,
+            rating=report.rating if report.rating is not None else state.rating,
+        )
+    return replace(report, **changes)  # type: ignore[arg-type]
+
+
+def take_back(report: Report, province: Province, agency_id: str, from_province: Province, event: Event) -> Report:
+    """The other province returned the report (bukan wewenang): route it here, to ``agency_id``."""
+    target = province.agency(agency_id)
+    note = f"Dikembalikan oleh Provinsi {from_province.name}; diteruskan ke {target.name}"
+    changes: dict[str, object] = {"escalated_to": None, "remote_agency": None, "remote_version": 0}
+    back = replace(report, **changes)  # type: ignore[arg-type]
+    return assign(back, province, agency_id, replace(event, note=note), action=Action.REFUSE)

@@ -8,13 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.data.reports import IdCollision, IdempotencyKeyTaken
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import new_report_id
 from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
-from chalicelib.errors import Conflict, RetryableUnavailable, ValidationFailed
+from chalicelib.errors import Conflict, IdCollision, IdempotencyKeyTaken, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues, Reports

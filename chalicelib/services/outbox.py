@@ -16,7 +16,7 @@ from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues
 
 WORK_ACTIONS = frozenset(
-    {Action.ROUTE, Action.DISPOSE, Action.COORDINATE, Action.REFUSE, Action.REOPEN, Action.SLA_ESCALATE}
+    {Action.ROUTE, Action.ACCEPT, Action.DISPOSE, Action.COORDINATE, Action.REFUSE, Action.REOPEN, Action.SLA_ESCALATE}
 )
 
 
@@ -47,7 +47,7 @@ class ChangePublisher:
             self._update_origin(report)
         if entry.action in (Action.CONFIRM, Action.REOPEN) and report.escalated_to:
             self._feedback(report, entry)
-        if entry.action in WORK_ACTIONS and entry.agency and entry.province == report.province:
+        if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
             self._work_item(report, entry)
 
     def _escalate(self, report: Report, entry: TimelineEntry) -> None:

@@ -1,0 +1,112 @@
+"""Agency endpoints: inbox, report detail, actions. Every call carries a verified actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib import container
+from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.paging import decode_cursor, encode_cursor
+from chalicelib.api.schemas import AgencyActionIn
+from chalicelib.api.views import report_view, status_view
+from chalicelib.auth.identity import actor_from_request
+from chalicelib.config import settings
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Status
+from chalicelib.errors import ValidationFailed
+from chalicelib.observability import logger, metrics
+from chalicelib.provinces.registry import registry
+from chalicelib.services.agency import ActionRequest
+
+MAX_PAGE = 100
+
+
+def _status_param(raw: str | None) -> Status | None:
+    if not raw:
+        return None
+    try:
+        return Status(raw.upper())
+    except ValueError:
+        raise ValidationFailed(f"Status '{raw[:20]}' tidak dikenal (unknown status).", code="unknown_status",
+                               details={"valid": [s.value for s in Status]}) from None
+
+
+def _limit_param(raw: str | None) -> int:
+    if raw is None:
+        return 20
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise ValidationFailed(f"limit harus 1-{MAX_PAGE} (limit must be 1-{MAX_PAGE}).", code="invalid_limit")
+    return int(raw)
+
+
+def summary(report: Report) -> dict[str, Any]:
+    """An inbox row: enough to triage without opening the report."""
+    return {
+        "key": report.key,
+        "id": report.id,
+        "status": status_view(report.status),
+        "category": report.category,
+        "area_code": report.location.area_code,
+        "agency": report.agency,
+        "origin_province": report.origin_province,
+        "escalated_from_other_province": report.is_received_escalation,
+        "overdue": report.overdue,
+        "closed": report.closed,
+        "coordinate_by": report.coordinate_due.isoformat() if report.coordinate_due else None,
+        "finish_by": report.finish_due.isoformat() if report.finish_due else None,
+        "created_at": report.created_at.isoformat(),
+        "updated_at": report.updated_at.isoformat(),
+        "version": report.version,
+    }
+
+
+def inbox(request: Request) -> Response:
+    """``GET /agency/reports``: my agency's reports, newest first, paged, filter by status / overdue."""
+    actor = actor_from_request(request)
+    params = request.query_params or {}
+    agency = params.get("agency") or actor.agency
+    status = _status_param(params.get("status"))
+    cursor = decode_cursor(params.get("cursor"), partition=("agency_pk", f"{settings().province}#{agency}"))
+    page = container.desk().inbox(actor, agency=agency, status=status, limit=_limit_param(params.get("limit")),
+                                  cursor=cursor)
+    items = [summary(r) for r in page.items]
+    if params.get("overdue") in ("1", "true"):
+        items = [i for i in items if i["overdue"]]
+    return json_response({"agency": agency, "items": items, "next_cursor": encode_cursor(page.cursor)})
+
+
+def detail(request: Request, key: str) -> Response:
+    """``GET /agency/reports/{key}``: the full report (never the reporter's contact)."""
+    actor = actor_from_request(request)
+    report = container.desk().detail(actor, key)
+    view = report_view(registry(), report, full_content=True)
+    view.update(key=report.key, version=report.version, origin_province=report.origin_province,
+                escalated_from_other_province=report.is_received_escalation)
+    return json_response(view)
+
+
+def act(request: Request, key: str, action: str) -> Response:
+    """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
+    actor = actor_from_request(request)
+    body = parse_model(AgencyActionIn, read_json(request) if request.raw_body else {})
+    headers = request.headers or {}
+    if_match = headers.get("if-match")
+    expected = body.expected_version or (int(if_match) if if_match and if_match.isdigit() else None)
+    command = ActionRequest(
+        action=action,
+        note=body.note,
+        evidence=body.evidence,
+        to_agency=body.to_agency,
+        estimated_completion=body.estimated_completion,
+        expected_version=expected,
+        idempotency_key=headers.get("idempotency-key"),
+    )
+    report = container.desk().act(actor, key, command)
+    logger.append_keys(report_id=report.id)
+    logger.info("agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value})
+    metrics.add_metric(name=f"Action_{action}", unit="Count", value=1)
+    view = report_view(registry(), report, full_content=True)
+    view.update(key=report.key, version=report.version)
+    return json_response(view)

@@ -1,0 +1,149 @@
+"""The agency desk: an officer's inbox and actions on reports."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain import workflow
+from chalicelib.domain.access import require_agency_scope, require_handle
+from chalicelib.domain.actor import Actor
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Status
+from chalicelib.domain.workflow import Event
+from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
+from chalicelib.provinces.registry import Province, Registry
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import PageLike, Reports
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    """An officer's action with its parameters (already validated for shape)."""
+
+    action: str
+    note: str | None = None
+    evidence: str | None = None
+    to_agency: str | None = None
+    estimated_completion: date | None = None
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+
+
+class AgencyDesk:
+    """What agencies of one province see and do."""
+
+    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+        self.reports = reports
+        self.publisher = publisher
+        self.registry = registry
+        self.province = registry.get(province)
+
+    def inbox(
+        self,
+        actor: Actor,
+        *,
+        agency: str | None = None,
+        status: Status | None = None,
+        limit: int = 20,
+        cursor: dict[str, Any] | None = None,
+    ) -> PageLike:
+        """An agency's reports, newest first, optionally of one status."""
+        agency = agency or actor.agency
+        require_agency_scope(actor, agency)
+        self.province.agency(agency)
+        return self.reports.list_by_agency(self.province.code, agency, status=status, limit=limit, cursor=cursor)
+
+    def detail(self, actor: Actor, key: str) -> Report:
+        """One report the actor may handle."""
+        return require_handle(actor, self.reports.get(key), key)
+
+    def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
+        """Apply an officer's action, once (by Idempotency-Key), with optimistic locking."""
+        event_id = _event_id(key, request)
+        for _attempt in range(MAX_ATTEMPTS):
+            report = require_handle(actor, self.reports.get(key, consistent=True), key)
+            if report.has_event(event_id):
+                self.publisher.republish(report, event_id)
+                return report
+            if request.expected_version is not None and request.expected_version != report.version:
+                raise VersionConflict(
+                    "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
+                    details={"current_version": report.version, "status": report.status.value},
+                )
+            event = Event(event_id, now or utcnow(), self.province.code, agency=actor.agency, note=request.note,
+                          evidence=request.evidence)
+            changed = self._apply(report, request, event)
+            try:
+                saved = self.reports.save(changed)
+            except VersionConflict:
+                if request.expected_version is not None:
+                    raise
+                continue
+            self.publisher.published(report, saved)
+            return saved
+        raise RetryableUnavailable("Laporan terus berubah; coba lagi (report kept changing).")
+
+    def _apply(self, report: Report, request: ActionRequest, event: Event) -> Report:
+        handlers: dict[str, Callable[[], Report]] = {
+            "take": lambda: workflow.take(report, event),
+            "estimate": lambda: workflow.estimate(report, _required(request.estimated_completion, "estimated_completion"),
+                                                  event),
+            "forward": lambda: workflow.forward(report, self.province, _required(request.to_agency, "to_agency"), event),
+            "refuse": lambda: self._refuse(report, request, event),
+            "reject": lambda: workflow.reject(report, event),
+            "resolve": lambda: workflow.resolve(report, self.province, event),
+        }
+        handler = handlers.get(request.action)
+        if handler is None:
+            raise ValidationFailed(
+                f"Aksi '{request.action}' tidak dikenal (unknown action).",
+                code="unknown_action",
+                details={"valid": sorted(handlers)},
+            )
+        return handler()
+
+    def _refuse(self, report: Report, request: ActionRequest, event: Event) -> Report:
+        """Bukan wewenang: to a suggested agency here, back to the origin province, or to another province."""
+        if not request.note:
+            raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+        province_code, agency = _qualified(request.to_agency, self.province)
+        if report.is_received_escalation and (agency is None or province_code == report.origin_province):
+            origin = self.registry.get(report.origin_province or "")
+            return workflow.hand_back(report, origin, agency, event)
+        if province_code != self.province.code:
+            target = self.registry.get(province_code)
+            note = f"Bukan wewenang: {request.note} → Provinsi {target.name}"
+            return workflow.escalate(report, target, Event(event.event_id, event.at, event.province, event.agency,
+                                                           note=note))
+        return workflow.refuse(report, self.province, _required(agency, "to_agency"), event)
+
+
+def _qualified(to_agency: str | None, home: Province) -> tuple[str, str | None]:
+    """``dlh`` is an agency here; ``31:dsda`` one of province 31; ``31:`` that province's choice."""
+    if not to_agency:
+        return home.code, None
+    if ":" in to_agency:
+        province, _, agency = to_agency.partition(":")
+        return province, agency or None
+    return home.code, to_agency
+
+
+def _required(value: Any, field: str) -> Any:
+    if value is None:
+        raise ValidationFailed(f"'{field}' wajib diisi untuk aksi ini ({field} is required).", code="missing_field")
+    return value
+
+
+def _event_id(key: str, request: ActionRequest) -> str:
+    if request.idempotency_key:
+        digest = hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:20]
+        return f"{key}:{request.action}:{digest}"
+    return f"{key}:{request.action}:{uuid.uuid4().hex[:20]}"

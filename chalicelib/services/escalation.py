@@ -1,0 +1,179 @@
+"""A province's inbound escalation queue: hand-overs in, state updates back, reporter feedback.
+
+Every handler is idempotent by event id and by the receiver's copy key, so a
+message delivered twice (or re-sent by the origin's sweeper) changes nothing twice;
+an already-applied message re-publishes what it called for, repairing a crash
+between saving and sending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+
+from chalicelib.domain import workflow
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.ids import case_key
+from chalicelib.domain.protocol import Escalate, Feedback, Update
+from chalicelib.domain.report import Report
+from chalicelib.domain.routing import route
+from chalicelib.domain.status import Action, Status
+from chalicelib.domain.workflow import Event, RemoteState
+from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable, VersionConflict
+from chalicelib.observability import logger
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import Reports
+
+MAX_ATTEMPTS = 4
+
+
+class EscalationInbox:
+    """Applies messages from other provinces to this province's reports."""
+
+    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+        self.reports = reports
+        self.publisher = publisher
+        self.registry = registry
+        self.province = registry.get(province)
+
+    def handle(self, message: Escalate | Update | Feedback, *, now: datetime | None = None) -> Report | None:
+        """Apply one inbound message."""
+        now = now or utcnow()
+        if isinstance(message, Escalate):
+            return self.receive(message, now)
+        if isinstance(message, Update):
+            return self._retrying(lambda: self.apply_update(message, now))
+        return self._retrying(lambda: self.apply_feedback(message))
+
+    def receive(self, message: Escalate, now: datetime) -> Report:
+        """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
+        key = case_key(self.province.code, message.report.id)
+        accept_id = f"{key}:accept:{_short_hash(message.event_id)}"
+        existing = self.reports.get(key, consistent=True)
+        if existing is not None and existing.has_event(accept_id):
+            self.publisher.republish(existing, accept_id)
+            return existing
+        if existing is not None:
+            # Handed back earlier and now escalated here again: reopen our copy for the new hand-over.
+            base = replace(existing, status=Status.MENUNGGU, closed=False, agency=None, coordinate_due=None,
+                           finish_due=None, overdue=False, escalation_level=0, sla_check_at=None)
+            saved = self.reports.save(self._decide(base, message, now, accept_id))
+            self.publisher.published(existing, saved)
+            return saved
+        incoming = message.report
+        blank = Report(
+            key=key,
+            id=incoming.id,
+            province=self.province.code,
+            category=incoming.category,
+            description=incoming.description,
+            location=incoming.location(),
+            visibility=incoming.visibility,
+            status=Status.MENUNGGU,
+            created_at=incoming.created_at,
+            updated_at=now,
+            address=incoming.address,
+            origin_province=message.origin_province,
+            photos=tuple(incoming.photos),
+        )
+        copy = self._decide(blank, message, now, accept_id)
+        try:
+            self.reports.create(copy)
+        except IdCollision:
+            return self.receive(message, now)  # a concurrent delivery created it first
+        logger.info("escalation received", extra={"report_id": copy.id, "status": copy.status.value})
+        saved = self.reports.get(key, consistent=True) or copy
+        self.publisher.published(None, saved)
+        return saved
+
+    def _decide(self, blank: Report, message: Escalate, now: datetime, event_id: str) -> Report:
+        origin = self.registry.get(message.origin_province)
+        if message.report.category not in self.province.categories:
+            event = Event(event_id, now, self.province.code, note="Kategori tidak tersedia di provinsi ini")
+            return workflow.hand_back(blank, origin, None, event)
+        decision = route(self.province, blank.category, blank.location.area_code, received_from=origin.code)
+        if decision.agency is None:
+            return workflow.hand_back(blank, origin, None, Event(event_id, now, self.province.code, note=decision.reason))
+        agency = self.province.agency(decision.agency)
+        note = f"Diterima Provinsi {self.province.name}; diteruskan ke {agency.name}"
+        event = Event(event_id, now, self.province.code, note=note)
+        return workflow.assign(blank, self.province, agency.id, event, action=Action.ACCEPT)
+
+    def apply_update(self, message: Update, now: datetime) -> Report | None:
+        """Mirror the receiving province's state on our original report."""
+        report = self.reports.get(message.origin_id, consistent=True)
+        if report is None or report.escalated_to != message.from_province:
+            logger.warning("update for a report not escalated there; ignored", extra={"report_id": message.origin_id})
+            return report
+        from_province = self.registry.get(message.from_province)
+        entries = [e.to_entry() for e in message.entries]
+        if message.returned:
+            # Merge their entries without mirroring their (closed) status, then route it here.
+            unchanged = replace(_remote_state(message), seq=report.remote_version)
+            base = workflow.mirror_remote(report, unchanged, entries) or report
+            agency = self._take_back_agency(base, message)
+            event = Event(f"{message.event_id}:back", now, self.province.code)
+            changed = workflow.take_back(base, self.province, agency, from_province, event)
+        else:
+            changed = workflow.mirror_remote(report, _remote_state(message), entries)
+            if changed is None:
+                return report
+        saved = self.reports.save(changed)
+        self.publisher.published(report, saved)
+        return saved
+
+    def _take_back_agency(self, report: Report, message: Update) -> str:
+        suggested = message.suggested_agency
+        if suggested and suggested in self.province.agencies:
+            return suggested
+        decision = route(self.province, report.category, report.location.area_code, received_from=message.from_province)
+        return decision.agency or self.province.data.routing.default_agency
+
+    def apply_feedback(self, message: Feedback) -> Report | None:
+        """The reporter confirmed or reopened at the origin: apply it to our copy."""
+        key = case_key(self.province.code, message.origin_id)
+        copy = self.reports.get(key, consistent=True)
+        if copy is None:
+            raise RetryableUnavailable(f"no copy of {message.origin_id} yet")
+        if copy.has_event(message.event_id):
+            return copy
+        event = Event(message.event_id, message.at, message.from_province, note=message.reason)
+        try:
+            if message.action == "confirm":
+                changed = workflow.confirm(copy, message.rating or 0, event)
+            else:
+                changed = workflow.reopen(copy, self.province, event)
+        except IllegalTransition:
+            logger.warning("feedback does not fit the copy's state; ignored", extra={"report_id": copy.id})
+            return copy
+        saved = self.reports.save(changed)
+        self.publisher.published(copy, saved)
+        return saved
+
+    def _retrying(self, step: object) -> Report | None:
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                return step()  # type: ignore[operator, no-any-return]
+            except VersionConflict:
+                continue
+        raise RetryableUnavailable("report kept changing while applying a message")
+
+
+def _remote_state(message: Update) -> RemoteState:
+    return RemoteState(
+        seq=message.seq,
+        status=message.status,
+        agency=message.agency,
+        coordinate_due=message.coordinate_due,
+        finish_due=message.finish_due,
+        estimated_completion=message.estimated_completion,
+        overdue=message.overdue,
+        closed=message.closed,
+        rating=message.rating,
+    )
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

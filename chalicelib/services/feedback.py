@@ -1,0 +1,67 @@
+"""The reporter closes the loop: confirm with a rating, or reopen with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from chalicelib.domain import workflow
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.report import Report
+from chalicelib.domain.workflow import Event
+from chalicelib.errors import Forbidden, RetryableUnavailable, ValidationFailed, VersionConflict
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import Reports
+from chalicelib.services.tracking import TrackingService
+
+MAX_ATTEMPTS = 3
+
+
+class FeedbackService:
+    """Reporter feedback on a province's own reports."""
+
+    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+        self.reports = reports
+        self.publisher = publisher
+        self.province = registry.get(province)
+        self.tracking = TrackingService(reports, registry, province)
+
+    def respond(
+        self,
+        report_id: str,
+        secret: str | None,
+        *,
+        action: str,
+        rating: int | None = None,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+        now: datetime | None = None,
+    ) -> Report:
+        """Confirm (rating 1-5) or reopen (reason) a report marked Selesai."""
+        for _attempt in range(MAX_ATTEMPTS):
+            report = self.tracking.find(report_id)
+            if not TrackingService.holds_secret(report, secret):
+                raise Forbidden("Kode rahasia laporan salah (wrong report secret).", code="invalid_secret")
+            event_id = f"{report.key}:{action}:{_digest(idempotency_key) if idempotency_key else len(report.timeline)}"
+            if report.has_event(event_id):
+                self.publisher.republish(report, event_id)
+                return report
+            event = Event(event_id, now or utcnow(), self.province.code, note=reason)
+            if action == "confirm":
+                if rating is None or not 1 <= rating <= 5:
+                    raise ValidationFailed("Nilai harus 1 sampai 5 (rating must be 1-5).", code="invalid_rating")
+                changed = workflow.confirm(report, rating, event)
+            else:
+                changed = workflow.reopen(report, self.province, event)
+            try:
+                saved = self.reports.save(changed)
+            except VersionConflict:
+                continue
+            self.publisher.published(report, saved)
+            return saved
+        raise RetryableUnavailable("Laporan terus berubah; coba lagi (report kept changing).")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:20]

@@ -1,0 +1,86 @@
+"""The scheduled sweep: service levels, auto-close, and anything left unsent.
+
+Runs every few minutes per province. It reads only the sparse ``by-due`` index
+(open timers) and the ``MENUNGGU`` slice of ``by-status``: never a Scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from chalicelib.domain import workflow
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Action, Status
+from chalicelib.domain.workflow import Event
+from chalicelib.errors import AduanError, VersionConflict
+from chalicelib.observability import logger
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import Queues, Reports
+
+UNROUTED_AFTER = timedelta(minutes=2)
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did, for logs and metrics."""
+
+    overdue: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    resent: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+
+
+class Sweeper:
+    """Enforces one province's timers."""
+
+    def __init__(
+        self, reports: Reports, queues: Queues, publisher: ChangePublisher, registry: Registry, province: str
+    ) -> None:
+        self.reports = reports
+        self.queues = queues
+        self.publisher = publisher
+        self.province = registry.get(province)
+
+    def sweep(self, *, now: datetime | None = None, limit: int = 200) -> SweepResult:
+        """Escalate overdue reports, close unanswered ones, re-send unacknowledged hand-overs."""
+        now = now or utcnow()
+        result = SweepResult()
+        for report in self.reports.due_before(self.province.code, now, limit=limit):
+            try:
+                self._one(report, now, result)
+            except VersionConflict:
+                continue  # changed meanwhile; the next sweep sees its new timer
+            except AduanError as error:
+                logger.warning("sweep skipped a report", extra={"report_id": report.id, "code": error.code})
+        self._requeue_unrouted(now, result)
+        return result
+
+    def _one(self, report: Report, now: datetime, result: SweepResult) -> None:
+        if report.escalated_to:
+            escalation = next(e for e in reversed(report.timeline) if e.action is Action.ESCALATE)
+            self.publisher.republish(report, escalation.event_id)
+            result.resent.append(report.id)
+            return
+        if report.status is Status.SELESAI:
+            changed = workflow.autoclose(report, Event(f"{report.key}:autoclose", now, self.province.code))
+            result.closed.append(report.id)
+        else:
+            event = Event(f"{report.key}:sla:{report.escalation_level + 1}", now, self.province.code)
+            changed = workflow.sla_escalate(report, self.province, event)
+            result.overdue.append(report.id)
+        saved = self.reports.save(changed)
+        self.publisher.published(report, saved)
+
+    def _requeue_unrouted(self, now: datetime, result: SweepResult) -> None:
+        """Reports stored but never routed (their intake message was lost): route them now."""
+        page = self.reports.list_by_status(
+            self.province.code, Status.MENUNGGU, created_before=now - UNROUTED_AFTER, limit=100, newest_first=False
+        )
+        for report in page.items:
+            if report.is_received_escalation or report.escalated_to:
+                continue
+            self.queues.send_intake({"key": report.key})
+            result.requeued.append(report.id)
