@@ -1,0 +1,72 @@
+"""moto in server mode, in a thread of this process or as a child process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from moto.server import ThreadedMotoServer
+
+from infra.local.processes import ChildProcess, free_port, port_is_free
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 5055
+
+
+class MotoServer:
+    """moto on ``127.0.0.1:<port>``.
+
+    ``in_process=True`` uses ``ThreadedMotoServer`` (fast to start). Its state is moto's process-wide
+    backend, which any ``mock_aws()`` in the same process wipes when it exits: test sessions that
+    also use ``mock_aws`` should pass ``in_process=False`` (a ``python -m moto.server`` child).
+    """
+
+    def __init__(
+        self, port: int | None = DEFAULT_PORT, *, in_process: bool = True, log_dir: Path | None = None
+    ):
+        self.port = port if port is not None else free_port()
+        self.in_process = in_process
+        self.log_dir = log_dir or Path(tempfile.gettempdir())
+        self._thread_server: ThreadedMotoServer | None = None
+        self._child: ChildProcess | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://{HOST}:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Start serving and return the endpoint URL."""
+        if not port_is_free(self.port):
+            raise OSError(f"port {self.port} on {HOST} is in use: pick another moto port")
+        if self.in_process:
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)
+            self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
+            self._thread_server.start()
+        else:
+            argv = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
+            self._child = ChildProcess(
+                "moto", argv, cwd=Path.cwd(), env=dict(os.environ), log_dir=self.log_dir
+            )
+            self._child.start()
+            self._child.wait_until(f"{self.endpoint_url}/moto-api/", timeout)
+        return self.endpoint_url
+
+    def reset(self) -> None:
+        """Wipe every resource moto holds (``POST /moto-api/reset``)."""
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def stop(self) -> None:
+        """Stop serving; safe to call twice."""
+        if self._thread_server is not None:
+            self._thread_server.stop()
+            self._thread_server = None
+        if self._child is not None:
+            self._child.stop()
+            self._child = None

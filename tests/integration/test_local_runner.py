@@ -1,0 +1,294 @@
+"""The local event runner against moto: SQS delivery and partial failures, FIFO order, streams, schedules."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice import Chalice, Rate
+
+from infra.cfn import dumps
+from infra.local.deploy import deploy_stack
+from infra.local.pipeline import EventRunner, drain
+from infra.provinces import ProvinceInfra
+from infra.templates.province import province_template
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VISIBILITY = 1
+MAX_RECEIVES = 2
+_codes = iter(range(99, 79, -1))
+
+
+@dataclass(frozen=True)
+class Queues:
+    """The queue names of a throw-away province stack."""
+
+    intake: str
+    agency: str
+    agency_dlq: str
+    fifo: str
+
+
+@pytest.fixture
+def queues(moto_endpoint: str, tmp_path: Path) -> Queues:
+    """A fresh province stack from the real template: 1 s visibility, DLQ after 2 receives."""
+    code = str(next(_codes))
+    path = tmp_path / f"province-{code}.json"
+    path.write_text(dumps(province_template(ProvinceInfra(code, "runner-test", ("dinas-x",)))))
+    deploy_stack(
+        moto_endpoint,
+        path,
+        {"VisibilityTimeoutSeconds": str(VISIBILITY), "MaxReceiveCount": str(MAX_RECEIVES)},
+    )
+    prefix = f"aduan-{code}"
+    agency = f"{prefix}-agency-dinas-x"
+    return Queues(f"{prefix}-intake", agency, f"{agency}-dlq", f"{prefix}-escalation.fifo")
+
+
+@pytest.fixture
+def sqs(moto_endpoint: str) -> Any:
+    return boto3.client("sqs")
+
+
+def _url(sqs: Any, name: str) -> str:
+    url: str = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    return url
+
+
+def _counts(sqs: Any, name: str) -> tuple[int, int]:
+    keys = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    attributes = sqs.get_queue_attributes(QueueUrl=_url(sqs, name), AttributeNames=keys)["Attributes"]
+    return int(attributes[keys[0]]), int(attributes[keys[1]])
+
+
+def _message_id(record: Any) -> str:
+    return str(record.to_dict()["messageId"])
+
+
+def test_delivers_lambda_shaped_records_and_deletes_them(sqs: Any, queues: Queues) -> None:
+    app, seen = Chalice(app_name="t"), []
+
+    @app.on_sqs_message(queue=queues.intake, batch_size=10)
+    def intake(event: Any) -> None:
+        seen.extend(event.to_dict()["Records"])
+        assert os.environ["ADUAN_PROVINCE"] == "99"
+
+    attribute = {"source": {"DataType": "String", "StringValue": "web"}}
+    for n in range(3):
+        sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody=f"m{n}", MessageAttributes=attribute)
+    stats = drain(app, {"ADUAN_PROVINCE": "99"})
+
+    assert (stats["intake"].records, stats["intake"].failures) == (3, 0)
+    assert sorted(r["body"] for r in seen) == ["m0", "m1", "m2"]
+    record = seen[0]
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"].endswith(":" + queues.intake)
+    assert record["awsRegion"] == "ap-southeast-3"
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert record["messageAttributes"]["source"] == {
+        "stringValue": "web",
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": "String",
+    }
+    assert record["md5OfBody"] and record["receiptHandle"] and record["messageId"]
+    assert _counts(sqs, queues.intake) == (0, 0)
+    assert "ADUAN_PROVINCE" not in os.environ
+
+
+def test_batch_item_failures_redeliver_then_dead_letter(
+    sqs: Any, queues: Queues, wait_for: Callable[..., Any]
+) -> None:
+    app, deliveries = Chalice(app_name="t"), []
+
+    @app.on_sqs_message(queue=queues.agency, batch_size=10)
+    def agency(event: Any) -> dict[str, Any]:
+        deliveries.extend(r.body for r in event)
+        return {"batchItemFailures": [{"itemIdentifier": _message_id(r)} for r in event if r.body == "bad"]}
+
+    for body in ("good-1", "bad", "good-2"):
+        sqs.send_message(QueueUrl=_url(sqs, queues.agency), MessageBody=body)
+    runner = EventRunner(app)
+    first = runner.drain()["agency"]
+
+    assert (first.records, first.failures) == (3, 1)
+    assert _counts(sqs, queues.agency) == (0, 1)  # only the failed message is left, in flight
+    wait_for(lambda: runner.drain() and _counts(sqs, queues.agency_dlq)[0] == 1)
+    dead = sqs.receive_message(QueueUrl=_url(sqs, queues.agency_dlq))["Messages"]
+    assert [m["Body"] for m in dead] == ["bad"]
+    assert sorted(deliveries) == sorted(["good-1", "good-2"] + ["bad"] * MAX_RECEIVES)
+    assert _counts(sqs, queues.agency) == (0, 0)
+
+
+def test_a_raising_handler_deletes_nothing(sqs: Any, queues: Queues, wait_for: Callable[..., Any]) -> None:
+    app, calls = Chalice(app_name="t"), []
+
+    @app.on_sqs_message(queue=queues.intake, batch_size=10)
+    def intake(event: Any) -> None:
+        calls.append([(r.body, r.to_dict()["attributes"]["ApproximateReceiveCount"]) for r in event])
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+
+    for body in ("a", "b"):
+        sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody=body)
+    runner = EventRunner(app)
+    stats = runner.drain()["intake"]
+
+    assert (stats.records, stats.failures, stats.errors) == (2, 2, ["RuntimeError: boom"])
+    assert _counts(sqs, queues.intake) == (0, 2)
+    wait_for(lambda: runner.drain()["intake"].records)
+    assert sorted(calls[1]) == [("a", "2"), ("b", "2")]
+    assert _counts(sqs, queues.intake) == (0, 0)
+
+
+def test_fifo_keeps_group_order_across_a_failure(
+    sqs: Any, queues: Queues, wait_for: Callable[..., Any]
+) -> None:
+    app, done, failed_once = Chalice(app_name="t"), [], set()
+
+    @app.on_sqs_message(queue=queues.fifo, batch_size=1)
+    def escalation(event: Any) -> dict[str, Any]:
+        [record] = list(event)
+        attributes = record.to_dict()["attributes"]
+        assert attributes["SequenceNumber"] and attributes["MessageDeduplicationId"]
+        if record.body == "A1" and "A1" not in failed_once:
+            failed_once.add("A1")
+            return {"batchItemFailures": [{"itemIdentifier": _message_id(record)}]}
+        done.append((attributes["MessageGroupId"], record.body))
+        return {"batchItemFailures": []}
+
+    for n in (1, 2, 3):
+        for group in ("A", "B"):
+            sqs.send_message(
+                QueueUrl=_url(sqs, queues.fifo),
+                MessageBody=f"{group}{n}",
+                MessageGroupId=group,
+                MessageDeduplicationId=f"{group}{n}",
+            )
+    runner = EventRunner(app)
+    runner.drain()
+    assert ("A", "A2") not in done, "group A must wait for its failed first message"
+    assert [b for g, b in done if g == "B"] == ["B1", "B2", "B3"]
+    wait_for(lambda: runner.drain() and len(done) == 6)
+    assert [b for g, b in done if g == "A"] == ["A1", "A2", "A3"]
+
+
+def test_stream_records_reach_the_handler_in_lambda_shape(moto_endpoint: str) -> None:
+    dynamodb = boto3.client("dynamodb")
+    table = "runner-stream-test"
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    real_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    stale_arn = f"arn:aws:dynamodb:ap-southeast-3:123456789012:table/{table}/stream/2000-01-01T00:00:00.000"
+    app, batches = Chalice(app_name="t"), []
+
+    @app.on_dynamodb_record(stream_arn=stale_arn, batch_size=10)
+    def changes(event: Any) -> None:
+        batches.append([(r.event_name, r.new_image, r.event_source_arn) for r in event])
+        if len(batches) == 1:
+            raise RuntimeError("first attempt fails, the batch is retried in order")
+
+    runner = EventRunner(app)
+    runner.prepare()  # LATEST: iterators are taken now, before the writes
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "1"}, "n": {"N": "1"}})
+    dynamodb.update_item(
+        TableName=table,
+        Key={"pk": {"S": "1"}},
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "2"}},
+    )
+    stats = runner.drain()["changes"]
+
+    assert (stats.batches, stats.failures) == (2, 2)
+    assert batches[0] == batches[1]
+    assert batches[1] == [
+        ("INSERT", {"pk": {"S": "1"}, "n": {"N": "1"}}, real_arn),
+        ("MODIFY", {"pk": {"S": "1"}, "n": {"N": "2"}}, real_arn),
+    ]
+    assert runner.drain()["changes"].batches == 0
+
+
+def test_rate_schedule_fires(monkeypatch: pytest.MonkeyPatch, wait_for: Callable[..., Any]) -> None:
+    app, events = Chalice(app_name="t"), []
+
+    @app.schedule(Rate(1, unit=Rate.MINUTES))
+    def every_minute(event: Any) -> None:
+        events.append(event.to_dict())
+
+    monkeypatch.setenv("ADUAN_LOCAL_SCHEDULE_SECONDS", "0.2")
+    runner, stop = EventRunner(app, stage="jakarta"), threading.Event()
+    thread = threading.Thread(target=runner.run, args=(stop,))
+    thread.start()
+    try:
+        wait_for(lambda: len(events) >= 2, timeout=5)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert events[0]["detail-type"] == "Scheduled Event"
+    assert events[0]["resources"] == [
+        "arn:aws:events:ap-southeast-3:123456789012:rule/t-jakarta-every_minute"
+    ]
+
+
+CLI_APP = """
+import json
+import os
+
+import boto3
+from chalice import Chalice
+
+app = Chalice(app_name="tiny")
+
+
+@app.on_sqs_message(queue=os.environ["CLI_IN_QUEUE"], batch_size=5)
+def forward(event):
+    sqs = boto3.client("sqs")
+    out = sqs.get_queue_url(QueueName=os.environ["CLI_OUT_QUEUE"])["QueueUrl"]
+    for record in event:
+        sqs.send_message(QueueUrl=out, MessageBody=json.dumps([record.body, os.environ["TOP_LEVEL"]]))
+"""
+
+
+def test_runner_process_uses_stage_env_and_stops_on_sigterm(
+    moto_endpoint: str, sqs: Any, make_project: Callable[..., Path]
+) -> None:
+    root = make_project(
+        CLI_APP, {"cli": {"CLI_IN_QUEUE": "runner-cli-in", "CLI_OUT_QUEUE": "runner-cli-out"}}
+    )
+    inbound = sqs.create_queue(QueueName="runner-cli-in")["QueueUrl"]
+    outbound = sqs.create_queue(QueueName="runner-cli-out")["QueueUrl"]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    argv = [sys.executable, "-m", "infra.local.runner", "--stage", "cli", "--project-root", str(root)]
+    process = subprocess.Popen(argv, env=env, cwd=root, stderr=subprocess.PIPE, text=True)
+    try:
+        sqs.send_message(QueueUrl=inbound, MessageBody="hello")
+        received = sqs.receive_message(QueueUrl=outbound, WaitTimeSeconds=15).get("Messages", [])
+        assert [json.loads(m["Body"]) for m in received] == [["hello", "yes"]]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    batch_lines = [
+        json.loads(line.split(" ", 3)[3]) for line in stderr.splitlines() if '"kind": "sqs"' in line
+    ]
+    assert batch_lines[0] == {"source": "forward", "kind": "sqs", "count": 1, "failures": 0} | {
+        "duration_ms": batch_lines[0]["duration_ms"]
+    }
