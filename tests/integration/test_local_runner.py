@@ -78,7 +78,7 @@ def _message_id(record: Any) -> str:
 
 
 def test_delivers_lambda_shaped_records_and_deletes_them(sqs: Any, queues: Queues) -> None:
-    app, seen = Chalice(app_name="t"), []
+    app, seen = Chalice(app_name="t"), list[dict[str, Any]]()
 
     @app.on_sqs_message(queue=queues.intake, batch_size=10)
     def intake(event: Any) -> None:
@@ -111,7 +111,7 @@ def test_delivers_lambda_shaped_records_and_deletes_them(sqs: Any, queues: Queue
 def test_batch_item_failures_redeliver_then_dead_letter(
     sqs: Any, queues: Queues, wait_for: Callable[..., Any]
 ) -> None:
-    app, deliveries = Chalice(app_name="t"), []
+    app, deliveries = Chalice(app_name="t"), list[str]()
 
     @app.on_sqs_message(queue=queues.agency, batch_size=10)
     def agency(event: Any) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def test_batch_item_failures_redeliver_then_dead_letter(
 
 
 def test_a_raising_handler_deletes_nothing(sqs: Any, queues: Queues, wait_for: Callable[..., Any]) -> None:
-    app, calls = Chalice(app_name="t"), []
+    app, calls = Chalice(app_name="t"), list[list[tuple[str, str]]]()
 
     @app.on_sqs_message(queue=queues.intake, batch_size=10)
     def intake(event: Any) -> None:
@@ -156,7 +156,7 @@ def test_a_raising_handler_deletes_nothing(sqs: Any, queues: Queues, wait_for: C
 def test_fifo_keeps_group_order_across_a_failure(
     sqs: Any, queues: Queues, wait_for: Callable[..., Any]
 ) -> None:
-    app, done, failed_once = Chalice(app_name="t"), [], set()
+    app, done, failed_once = Chalice(app_name="t"), list[tuple[str, str]](), set[str]()
 
     @app.on_sqs_message(queue=queues.fifo, batch_size=1)
     def escalation(event: Any) -> dict[str, Any]:
@@ -197,7 +197,7 @@ def test_stream_records_reach_the_handler_in_lambda_shape(moto_endpoint: str) ->
     )
     real_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     stale_arn = f"arn:aws:dynamodb:ap-southeast-3:123456789012:table/{table}/stream/2000-01-01T00:00:00.000"
-    app, batches = Chalice(app_name="t"), []
+    app, batches = Chalice(app_name="t"), list[list[tuple[str, Any, str]]]()
 
     @app.on_dynamodb_record(stream_arn=stale_arn, batch_size=10)
     def changes(event: Any) -> None:
@@ -226,7 +226,7 @@ def test_stream_records_reach_the_handler_in_lambda_shape(moto_endpoint: str) ->
 
 
 def test_rate_schedule_fires(monkeypatch: pytest.MonkeyPatch, wait_for: Callable[..., Any]) -> None:
-    app, events = Chalice(app_name="t"), []
+    app, events = Chalice(app_name="t"), list[dict[str, Any]]()
 
     @app.schedule(Rate(1, unit=Rate.MINUTES))
     def every_minute(event: Any) -> None:
