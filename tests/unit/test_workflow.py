@@ -1,0 +1,106 @@
+"""Each action's effect on a report, and the service-level clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from chalicelib.domain import workflow
+from chalicelib.domain.sla import deadlines
+from chalicelib.domain.status import Action, Status
+from chalicelib.domain.workflow import RemoteState
+from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.provinces.registry import registry
+from tests.unit.factories import T0, event, new_report
+
+JAKARTA = registry().get("31")
+
+
+def routed(category: str = "jalan_rusak"):
+    report = new_report(category=category)
+    return workflow.assign(report, JAKARTA, "sudin-bm-js", event("route", T0 + timedelta(minutes=1)))
+
+
+def test_routing_assigns_agency_and_starts_the_clock_from_submission() -> None:
+    report = routed("saluran_air")
+    assert report.status is Status.DISPOSISI and report.agency == "sudin-bm-js"
+    assert report.coordinate_due == T0 + timedelta(hours=6)
+    assert report.finish_due == T0 + timedelta(days=7)
+    assert [e.action for e in report.timeline] == [Action.SUBMIT, Action.ROUTE]
+
+
+def test_category_overrides_the_province_service_level() -> None:
+    # pohon tumbang must be coordinated within 3 hours, jalan rusak finished within 14 days
+    assert deadlines(JAKARTA, "pohon", T0).coordinate_by == T0 + timedelta(hours=3)
+    assert deadlines(JAKARTA, "jalan_rusak", T0).finish_by == T0 + timedelta(days=14)
+    assert deadlines(JAKARTA, "sampah", T0).finish_by == T0 + timedelta(days=3)
+    assert deadlines(JAKARTA, "trotoar", T0).finish_by == T0 + timedelta(days=7)
+
+
+def test_resolve_requires_a_note_and_evidence() -> None:
+    report = workflow.take(routed(), event("take"))
+    with pytest.raises(ValidationFailed) as caught:
+        workflow.resolve(report, JAKARTA, event("resolve", note="sudah ditambal"))
+    assert caught.value.code == "evidence_required"
+    resolved = event("resolve2", note="sudah ditambal", evidence="s3://bukti/1.jpg")
+    done = workflow.resolve(report, JAKARTA, resolved)
+    assert done.status is Status.SELESAI and done.autoclose_at == resolved.at + timedelta(days=10)
+    assert done.timeline[-1].evidence == "s3://bukti/1.jpg"
+
+
+def test_reopen_within_ten_days_goes_back_to_the_same_agency_and_later_is_refused() -> None:
+    done = workflow.resolve(workflow.take(routed(), event("t")), JAKARTA,
+                            event("r", note="ok", evidence="e.jpg"))
+    again = workflow.reopen(done, JAKARTA, event("o", T0 + timedelta(days=3), note="masih berlubang"))
+    assert again.status is Status.DISPOSISI and again.agency == "sudin-bm-js" and again.autoclose_at is None
+    with pytest.raises(Conflict) as caught:
+        workflow.reopen(done, JAKARTA, event("late", T0 + timedelta(days=11), note="masih"))
+    assert caught.value.code == "reopen_expired"
+
+
+def test_confirm_closes_with_a_rating_and_cannot_repeat() -> None:
+    done = workflow.resolve(workflow.take(routed(), event("t")), JAKARTA, event("r", note="ok", evidence="e"))
+    closed = workflow.confirm(done, 5, event("c"))
+    assert closed.closed and closed.rating == 5 and closed.next_timer is None
+    with pytest.raises(Conflict):
+        workflow.confirm(closed, 4, event("c2"))
+
+
+def test_sla_breach_moves_the_report_one_level_up_until_the_coordinator() -> None:
+    report = routed()
+    first = workflow.sla_escalate(report, JAKARTA, event("sla1", T0 + timedelta(hours=7)))
+    assert first.overdue and first.agency == "dbm" and first.escalation_level == 1
+    second = workflow.sla_escalate(first, JAKARTA, event("sla2", T0 + timedelta(hours=14)))
+    assert second.agency == "koordinator"
+    top = workflow.sla_escalate(second, JAKARTA, event("sla3", T0 + timedelta(hours=21)))
+    assert top.agency == "koordinator" and top.next_timer is None
+
+
+def test_forward_to_own_suku_dinas_is_disposisi_and_to_another_dinas_is_koordinasi() -> None:
+    report = workflow.assign(new_report(), JAKARTA, "dbm", event("route"))
+    down = workflow.forward(report, JAKARTA, "sudin-bm-js", event("f1"))
+    assert down.timeline[-1].action is Action.DISPOSE and down.status is Status.DISPOSISI
+    across = workflow.forward(report, JAKARTA, "dsda", event("f2"))
+    assert across.timeline[-1].action is Action.COORDINATE and across.status is Status.KOORDINASI
+
+
+def test_estimate_in_the_past_is_rejected() -> None:
+    report = workflow.take(routed(), event("t"))
+    with pytest.raises(ValidationFailed):
+        workflow.estimate(report, date(2020, 1, 1), event("e"))
+    assert workflow.estimate(report, date(2026, 12, 20), event("e2")).estimated_completion == date(2026, 12, 20)
+
+
+def test_remote_updates_merge_by_event_id_and_never_roll_back() -> None:
+    origin = workflow.escalate(new_report(area="36.71.01"), registry().get("36"), event("esc"))
+    assert origin.status is Status.KOORDINASI and origin.escalated_to == "36"
+    remote_take = origin.timeline[0].__class__("b:take", T0 + timedelta(hours=1), Action.TAKE, Status.PROSES, "36",
+                                              "dpu-kota-tangerang")
+    newer = RemoteState(3, Status.PROSES, "dpu-kota-tangerang", None, None, None, False, False, None)
+    older = RemoteState(2, Status.DISPOSISI, "dpu-kota-tangerang", None, None, None, False, False, None)
+    applied = workflow.mirror_remote(origin, newer, [remote_take])
+    assert applied is not None and applied.status is Status.PROSES and applied.remote_version == 3
+    # the same update again adds nothing; an older one arriving late does not roll the status back
+    assert workflow.mirror_remote(applied, newer, [remote_take]) is None
+    assert workflow.mirror_remote(applied, older, [remote_take]) is None
