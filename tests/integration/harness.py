@@ -1,0 +1,104 @@
+"""Both provinces in one test process: each stage's app, HTTP client and event runner.
+
+Each stage's ``app.py`` is imported under its own module name with the stage's
+environment applied, as ``chalice local`` and Lambda do, so its queue handlers
+bind to that province's queues.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice.test import Client
+
+from infra.local.config import PROJECT_ROOT, stage_config
+from infra.local.pipeline import EventRunner, patched_env
+
+_MODULES: dict[str, Any] = {}
+
+
+def stage_app(stage: str) -> Any:
+    """The Chalice app of ``stage``, imported once with the stage's environment."""
+    if stage not in _MODULES:
+        config = stage_config(stage)
+        with patched_env(config.environment):
+            spec = importlib.util.spec_from_file_location(f"aduan_app_{stage}", PROJECT_ROOT / "app.py")
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        _MODULES[stage] = module.app
+    return _MODULES[stage]
+
+
+@dataclass
+class Province:
+    """One province's deployment, in process."""
+
+    stage: str
+    app: Any
+    env: dict[str, str]
+    client: Client
+    runner: EventRunner
+
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        """POST JSON; returns the Chalice test response."""
+        return self.client.http.post(
+            path,
+            headers={"Content-Type": "application/json", **(headers or {})},
+            body=json.dumps(body) if not isinstance(body, str) else body,
+        )
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Any:
+        """GET; returns the Chalice test response."""
+        return self.client.http.get(path, headers=headers or {})
+
+    def invoke(self, handler: str, event: dict[str, Any]) -> Any:
+        """Invoke an event handler with the stage's environment."""
+        with patched_env(self.env):
+            return self.runner.invoke(handler, event)
+
+
+@dataclass
+class World:
+    """Every province, and a way to let all queued work settle."""
+
+    provinces: dict[str, Province] = field(default_factory=dict)
+
+    def __getitem__(self, stage: str) -> Province:
+        return self.provinces[stage]
+
+    def settle(self, rounds: int = 10) -> None:
+        """Deliver queued messages in every province until a full round finds nothing."""
+        for _ in range(rounds):
+            delivered = 0
+            for province in self.provinces.values():
+                stats = province.runner.drain(max_seconds=30)
+                delivered += sum(s.records for s in stats.values())
+            if delivered == 0:
+                return
+        raise AssertionError("queues did not settle")
+
+
+@contextmanager
+def world(stages: tuple[str, ...] = ("jakarta", "banten")) -> Iterator[World]:
+    """Both provinces against whatever AWS endpoint the environment points at."""
+    result = World()
+    clients = []
+    for stage in stages:
+        app = stage_app(stage)
+        config = stage_config(stage)
+        client = Client(app, stage_name=stage, project_dir=str(PROJECT_ROOT))
+        clients.append(client)
+        client.__enter__()
+        runner = EventRunner(app, config.environment, stage=stage, sources=["route", "escalations"])
+        result.provinces[stage] = Province(stage, app, config.environment, client, runner)
+    try:
+        yield result
+    finally:
+        for client in clients:
+            client.__exit__(None, None, None)

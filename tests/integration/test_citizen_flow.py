@@ -1,0 +1,128 @@
+"""A citizen submits, the route handler routes, the citizen tracks: through the API and real queues (moto)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+ROAD = {
+    "category": "jalan_rusak",
+    "description": "Jalan berlubang besar di depan SDN 01, membahayakan pengendara motor.",
+    "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
+    "address": "Jl. Tebet Raya No. 10",
+    "reporter": {"name": "Siti Aminah", "phone": "081234567890", "email": "siti@example.id"},
+}
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def test_submitted_report_is_routed_and_tracked(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    # Given a citizen submits a road report in Jakarta Selatan
+    created = jakarta.post("/reports", ROAD)
+    assert created.status_code == 201, created.body
+    body = json.loads(created.body)
+    assert body["id"].startswith("31-") and body["status"]["code"] == "MENUNGGU" and body["secret"]
+    # When the route handler consumes the intake queue
+    provinces.settle()
+    # Then the status shows the Suku Dinas, its deadlines and the timeline
+    status = json.loads(jakarta.get(f"/reports/{body['id']}").body)
+    assert status["status"] == {"code": "DISPOSISI", "label": "Disposisi", "label_en": "Disposition"}
+    assert status["agency"]["id"] == "sudin-bm-js"
+    assert status["deadlines"]["coordinate_by"] and status["deadlines"]["finish_by"]
+    assert [e["action"] for e in status["timeline"]] == ["submit", "route"]
+    # And neither the reporter's contact nor (for a private report) its content is shown
+    text = json.dumps(status)
+    assert "Siti" not in text and "081234567890" not in text and "example.id" not in text
+    assert "description" not in status
+
+
+def test_secret_holder_sees_the_content_of_a_private_report(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    body = json.loads(jakarta.post("/reports", ROAD).body)
+    view = json.loads(jakarta.get(f"/reports/{body['id']}", headers={"X-Report-Secret": body["secret"]}).body)
+    assert view["description"] == ROAD["description"]
+    wrong = json.loads(jakarta.get(f"/reports/{body['id']}", headers={"X-Report-Secret": "nope"}).body)
+    assert "description" not in wrong
+
+
+def test_public_report_shows_its_content_to_anyone(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    body = json.loads(jakarta.post("/reports", {**ROAD, "visibility": "public"}).body)
+    view = json.loads(jakarta.get(f"/reports/{body['id']}").body)
+    assert view["description"] == ROAD["description"] and view["visibility"] == "public"
+    assert "Siti" not in json.dumps(view)
+
+
+def test_report_about_kota_tangerang_is_kept_in_jakarta_and_handed_to_banten(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    garbage = {**ROAD, "category": "sampah", "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"}}
+    body = json.loads(jakarta.post("/reports", garbage).body)
+    assert body["id"].startswith("31-")
+    provinces.settle()
+    status = json.loads(jakarta.get(f"/reports/{body['id']}").body)
+    assert status["escalated_to"] == "36"
+    assert status["agency"]["province"] == "36"
+    assert [e["province"]["code"] for e in status["timeline"]] == ["31", "31", "36"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ("{not json", 400, "invalid_json"),
+        ("", 400, "empty_body"),
+        ({**ROAD, "category": "ufo"}, 422, "unknown_category"),
+        ({**ROAD, "location": {"lat": -6.2, "lon": 106.8, "area_code": "32.75.01"}}, 422, "unknown_area"),
+        ({**ROAD, "location": {"lat": -6.2, "lon": 106.8, "area_code": "31.99.99"}}, 422, "unknown_area"),
+        ({**ROAD, "description": "x" * 4001}, 422, "validation_error"),
+        ({**ROAD, "description": ""}, 422, "validation_error"),
+        ({**ROAD, "location": {"lat": "-6.2", "lon": 106.8, "area_code": "31.74.01"}}, 422, "validation_error"),
+        ({**ROAD, "location": {"lat": 3.59, "lon": 98.67, "area_code": "31.74.01"}}, 422, "location_mismatch"),
+        ({**ROAD, "visibility": "secret"}, 422, "validation_error"),
+        ({**ROAD, "extra": 1}, 422, "validation_error"),
+        ([1, 2, 3], 422, "validation_error"),
+        ({**ROAD, "reporter": {"email": "not-an-email"}}, 422, "validation_error"),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx_never_a_500(provinces: World, payload: object, status: int, code: str) -> None:
+    response = provinces["jakarta"].post("/reports", payload if isinstance(payload, str) else payload)
+    assert response.status_code == status, response.body
+    error = json.loads(response.body)["error"]
+    assert error["code"] == code and error["message"]
+
+
+def test_unknown_report_and_other_provinces_ids_are_404_with_a_code(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    assert json.loads(jakarta.get("/reports/31-261127-ZZZZ").body)["error"]["code"] == "report_not_found"
+    other = jakarta.get("/reports/36-261127-ABCD")
+    assert other.status_code == 404
+    assert json.loads(other.body)["error"]["details"] == {"province": "36"}
+    assert json.loads(jakarta.get("/reports/hello").body)["error"]["code"] == "invalid_report_id"
+
+
+def test_categories_and_health_per_province(provinces: World) -> None:
+    for stage, code in (("jakarta", "31"), ("banten", "36")):
+        health = json.loads(provinces[stage].get("/health").body)
+        assert health["province"] == code
+        names = {c["code"]: c["name"] for c in json.loads(provinces[stage].get("/categories").body)["categories"]}
+        assert names["banjir"] == "Banjir/Genangan" and len(names) >= 11
+
+
+def test_idempotency_key_returns_the_same_report_and_rejects_a_different_body(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    first = jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-7f3a"})
+    again = jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-7f3a"})
+    assert json.loads(first.body) == json.loads(again.body)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    other = jakarta.post("/reports", {**ROAD, "description": "lain"}, {"Idempotency-Key": "form-7f3a"})
+    assert other.status_code == 409 and json.loads(other.body)["error"]["code"] == "idempotency_key_reused"
