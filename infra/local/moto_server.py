@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import urllib.request
+import warnings
 from pathlib import Path
 
 from moto.server import ThreadedMotoServer
@@ -17,12 +18,26 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 5055
 
 
+def _quiet_about_skipped_alarms() -> None:
+    """moto's CloudFormation skips alarms, with a warning per alarm; locally there is nothing to alarm on."""
+    warnings.filterwarnings("ignore", message=r"Tried to parse AWS::CloudWatch::Alarm", category=UserWarning)
+    parsing = logging.getLogger("moto.cloudformation.parsing")
+    if not any(isinstance(f, _SkipAlarmRecords) for f in parsing.filters):
+        parsing.addFilter(_SkipAlarmRecords())
+
+
+class _SkipAlarmRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "AWS::CloudWatch::Alarm" not in record.getMessage()
+
+
 class MotoServer:
     """moto on ``127.0.0.1:<port>``.
 
     ``in_process=True`` uses ``ThreadedMotoServer`` (fast to start). Its state is moto's process-wide
-    backend, which any ``mock_aws()`` in the same process wipes when it exits: test sessions that
-    also use ``mock_aws`` should pass ``in_process=False`` (a ``python -m moto.server`` child).
+    backend: it is reset when the server starts and stops, and any ``mock_aws()`` in the same process
+    wipes it when it exits, so test sessions that also use ``mock_aws`` should pass
+    ``in_process=False`` (a ``python -m moto.server`` child).
     """
 
     def __init__(
@@ -45,8 +60,13 @@ class MotoServer:
             raise OSError(f"port {self.port} on {HOST} is in use: pick another moto port")
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
+            # moto's CloudFormation skips alarms (there is nothing to alarm on locally): no need to warn.
+            warnings.filterwarnings(
+                "ignore", message=r"Tried to parse AWS::CloudWatch::Alarm", category=UserWarning
+            )
             self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
             self._thread_server.start()
+            self.reset()  # in-process state outlives a stopped server: start from nothing
         else:
             argv = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
             self._child = ChildProcess(
@@ -65,6 +85,7 @@ class MotoServer:
     def stop(self) -> None:
         """Stop serving; safe to call twice."""
         if self._thread_server is not None:
+            self.reset()
             self._thread_server.stop()
             self._thread_server = None
         if self._child is not None:

@@ -1,0 +1,240 @@
+"""The whole local stack: moto, the templates, ``chalice local`` and an event runner per stage.
+
+    python -m infra.local.stack run [--moto-port 5055] [--stage jakarta ...] [--no-seed]
+
+As a library (tests)::
+
+    with LocalStack(project_root, moto_port=None, stage_ports={"jakarta": free_port()}) as stack:
+        requests.get(stack.api_url("jakarta") + "/health")
+
+    aws_only = LocalStack(project_root, apps=False, runners=False).start()   # moto + templates
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import FrameType, TracebackType
+
+from infra.local.aws import REGION, local_env
+from infra.local.config import PROJECT_ROOT, stage_config, stage_names
+from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
+from infra.local.moto_server import DEFAULT_PORT, MotoServer
+from infra.local.processes import ChildProcess
+from infra.local.seed import SEED_FILE, SeedResult, load_seed, seed
+
+INFRA_PARENT = Path(__file__).resolve().parents[2]  # the directory that holds the `infra` package
+
+
+def chalice_executable(project_root: Path) -> str:
+    """The ``chalice`` script next to this Python, else the project's venv, else on PATH."""
+    for candidate in (Path(sys.executable).parent / "chalice", project_root / ".venv" / "bin" / "chalice"):
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which("chalice")
+    if not found:
+        raise FileNotFoundError("no chalice executable: run `make venv`")
+    return found
+
+
+class LocalStack:
+    """moto + deployed templates + per-stage ``chalice local`` and runner processes.
+
+    ``moto_port=None`` picks a free port; ``stage_ports`` overrides each stage's ``ADUAN_LOCAL_PORT``;
+    ``apps``/``runners`` switch the per-stage processes off (``apps=False, runners=False`` is moto and
+    the templates only). ``in_process_moto=False`` runs moto as a child process, which keeps its state
+    safe from ``mock_aws()`` used elsewhere in the same (test) process.
+    """
+
+    def __init__(
+        self,
+        project_root: Path = PROJECT_ROOT,
+        *,
+        moto_port: int | None = None,
+        stage_ports: Mapping[str, int] | None = None,
+        stages: Sequence[str] | None = None,
+        visibility_timeout: int = 5,
+        max_receive_count: int | None = None,
+        templates_dir: Path | None = None,
+        seed_file: Path | None = None,
+        log_dir: Path | None = None,
+        apps: bool = True,
+        runners: bool = True,
+        in_process_moto: bool = True,
+        ready_timeout: float = 60.0,
+    ) -> None:
+        self.project_root = project_root.resolve()
+        self.stages = list(stages) if stages is not None else stage_names(self.project_root)
+        self.stage_ports = {s: self._port(s, stage_ports) for s in self.stages} if apps else {}
+        self.visibility_timeout = visibility_timeout
+        self.max_receive_count = max_receive_count
+        self.templates_dir = templates_dir or self._default(TEMPLATES_DIR, "infra/generated")
+        self.seed_file = seed_file or self._default(SEED_FILE, "infra/local/seed.json")
+        self.log_dir = log_dir or self.project_root / ".local" / "logs"
+        self.apps = apps
+        self.runners = runners
+        self.ready_timeout = ready_timeout
+        self.moto = MotoServer(moto_port, in_process=in_process_moto, log_dir=self.log_dir)
+        self.stacks: list[DeployedStack] = []
+        self.children: list[ChildProcess] = []
+
+    def _default(self, path: Path, relative: str) -> Path:
+        """``path`` for this repository, the same relative path inside another project root."""
+        return path if self.project_root == PROJECT_ROOT else self.project_root / relative
+
+    def _port(self, stage: str, overrides: Mapping[str, int] | None) -> int:
+        if overrides and stage in overrides:
+            return int(overrides[stage])
+        port = stage_config(stage, self.project_root).local_port
+        if port is None:
+            raise ValueError(f"stage {stage}: no ADUAN_LOCAL_PORT in .chalice/config.json and no override")
+        return port
+
+    @property
+    def endpoint_url(self) -> str:
+        """moto's endpoint, ``http://127.0.0.1:<port>``."""
+        return self.moto.endpoint_url
+
+    def api_url(self, stage: str) -> str:
+        """Base URL of the stage's ``chalice local`` (no trailing slash)."""
+        if stage not in self.stage_ports:
+            raise KeyError(f"stage {stage!r} is not served (served: {sorted(self.stage_ports)})")
+        return f"http://127.0.0.1:{self.stage_ports[stage]}"
+
+    def child_env(self, stage: str) -> dict[str, str]:
+        """The environment of a stage's processes: moto endpoint, region, dummy credentials."""
+        path = [str(self.project_root), str(INFRA_PARENT), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, **local_env(self.endpoint_url, REGION)}
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in path if p))
+        env["PYTHONUNBUFFERED"] = "1"
+        if stage in self.stage_ports:
+            env["ADUAN_LOCAL_PORT"] = str(self.stage_ports[stage])
+        return env
+
+    def start_aws(self) -> str:
+        """Start moto and deploy the templates; returns the endpoint URL."""
+        self.moto.start()
+        self.stacks = deploy_templates(
+            self.endpoint_url,
+            self.templates_dir,
+            visibility_timeout=self.visibility_timeout,
+            max_receive_count=self.max_receive_count,
+        )
+        return self.endpoint_url
+
+    def _start_child(self, name: str, argv: list[str], stage: str) -> ChildProcess:
+        child = ChildProcess(
+            name, argv, cwd=self.project_root, env=self.child_env(stage), log_dir=self.log_dir
+        )
+        self.children.append(child)
+        child.start()
+        return child
+
+    def start(self) -> LocalStack:
+        """Start everything, wait until each API answers, then seed; stops what started on failure."""
+        try:
+            self.start_aws()
+            apis = []
+            for stage in self.stages:
+                if self.apps:
+                    port = str(self.stage_ports[stage])
+                    argv = [chalice_executable(self.project_root), "local", "--stage", stage, "--port", port]
+                    apis.append(
+                        (self._start_child(f"chalice-{stage}", [*argv, "--no-autoreload"], stage), stage)
+                    )
+                if self.runners:
+                    argv = [sys.executable, "-m", "infra.local.runner", "--stage", stage]
+                    self._start_child(
+                        f"runner-{stage}", [*argv, "--project-root", str(self.project_root)], stage
+                    )
+            for child, stage in apis:
+                child.wait_until(f"{self.api_url(stage)}/health", self.ready_timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def seed(self) -> list[SeedResult]:
+        """POST the seed file's reports to the running APIs."""
+        return seed(load_seed(self.seed_file), self.api_url)
+
+    def dead_children(self) -> list[ChildProcess]:
+        """Started children that have exited."""
+        return [c for c in self.children if not c.running]
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate the children (SIGTERM, then SIGKILL after ``timeout``) and stop moto."""
+        for child in reversed(self.children):
+            child.stop(timeout)
+        self.children = []
+        self.moto.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _serve(stack: LocalStack, do_seed: bool) -> int:
+    stop = threading.Event()
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    stack.start()
+    try:
+        print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
+        for stage in stack.stages:
+            print(f"API {stage:<10} {stack.api_url(stage)}")
+        print(f"logs:           {stack.log_dir}/")
+        if do_seed:
+            for result in stack.seed():
+                print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")
+        print("Ctrl-C stops everything.", flush=True)
+        while not stop.wait(1.0):
+            dead = stack.dead_children()
+            if dead:
+                for child in dead:
+                    print(f"{child.name} exited; log {child.log_path}:\n{child.log_tail()}", file=sys.stderr)
+                return 1
+        return 0
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve every stage until Ctrl-C")
+    run.add_argument("--project-root", type=Path, default=PROJECT_ROOT)
+    run.add_argument("--moto-port", type=int, default=DEFAULT_PORT)
+    run.add_argument("--stage", action="append", help="serve only this stage (repeatable)")
+    run.add_argument("--visibility-timeout", type=int, default=5)
+    run.add_argument("--no-seed", action="store_true")
+    args = parser.parse_args(argv)
+    stack = LocalStack(
+        args.project_root,
+        moto_port=args.moto_port,
+        stages=args.stage,
+        visibility_timeout=args.visibility_timeout,
+    )
+    return _serve(stack, do_seed=not args.no_seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
