@@ -1,0 +1,1 @@
+"""Agency identity: bearer JWTs (Cognito-shaped, RS256 only) verified against a JWKS."""

@@ -1,0 +1,140 @@
+"""Verify an agency bearer token (Cognito-shaped JWT, RS256 only) and turn it into an ``Actor``.
+
+Claims: ``iss`` = the stage's issuer; ``aud`` (ID tokens) or ``client_id`` (access tokens) = the
+app client id; ``exp`` required; ``sub``; and the Cognito custom attributes ``custom:province``,
+``custom:agency``, ``custom:role``. Cognito puts custom attributes only in ID tokens; access
+tokens carry them only if a pre-token-generation trigger (v2) adds them.
+
+Credentials that do not verify raise ``Unauthorized`` (401); verified credentials for another
+province, an unknown agency or an unknown role raise ``Forbidden`` (403). Each has its own code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from chalicelib.auth.jwks import signing_key
+from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
+from chalicelib.domain.actor import Actor, Role
+from chalicelib.errors import Forbidden, Unauthorized
+from chalicelib.provinces.registry import registry
+
+ALGORITHM = "RS256"
+MAX_TOKEN_CHARS = 8192
+PROVINCE_CLAIM = "custom:province"
+AGENCY_CLAIM = "custom:agency"
+ROLE_CLAIM = "custom:role"
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A token that verified: who it names and until when (epoch seconds)."""
+
+    actor: Actor
+    expires_at: int
+
+
+def bearer_token(header: str | None) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header value."""
+    if header is None or not header.strip():
+        raise Unauthorized("Token tidak ada (missing bearer token).", code="missing_token")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            "Header Authorization harus 'Bearer <token>' (malformed header).", code="malformed_token"
+        )
+    return token.strip()
+
+
+def verify_token(token: str, settings: AuthSettings) -> Actor:
+    """The verified actor of a raw JWT, or the domain error saying why not."""
+    return decode_token(token, settings).actor
+
+
+def decode_token(token: str, settings: AuthSettings) -> VerifiedToken:
+    """Verify signature, algorithm, expiry, issuer, audience, then the Aduan claims."""
+    claims = _verified_claims(token, settings)
+    _check_audience(claims, settings.audience)
+    return VerifiedToken(actor=actor_from_claims(claims, settings.province), expires_at=int(claims["exp"]))
+
+
+def actor_from_claims(claims: dict[str, Any], province: str) -> Actor:
+    """The actor named by already-verified claims, if this stage serves it."""
+    token_province = claims.get(PROVINCE_CLAIM)
+    if token_province != province:
+        raise Forbidden(
+            f"Token untuk provinsi lain (token for province '{token_province}', this is '{province}').",
+            code="wrong_province",
+        )
+    served = registry().provinces.get(province)
+    if served is None:
+        raise AuthNotConfigured(f"ADUAN_PROVINCE '{province}' has no province data.")
+    agency = claims.get(AGENCY_CLAIM)
+    if not isinstance(agency, str) or agency not in served.agencies:
+        raise Forbidden(
+            f"Instansi '{agency}' tidak dikenal di provinsi ini (unknown agency).", code="unknown_agency"
+        )
+    role = claims.get(ROLE_CLAIM)
+    if not isinstance(role, str) or role not in {r.value for r in Role}:
+        raise Forbidden(
+            f"Peran '{role}' tidak dikenal (invalid role; one of {', '.join(Role)}).", code="invalid_role"
+        )
+    return Actor(subject=str(claims["sub"]), province=province, agency=agency, role=Role(role))
+
+
+def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:
+    if not token:
+        raise Unauthorized("Token tidak ada (missing bearer token).", code="missing_token")
+    if len(token) > MAX_TOKEN_CHARS:
+        raise _malformed("token too long")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise _malformed("not a JWT") from None
+    if header.get("alg") != ALGORITHM:
+        raise Unauthorized(
+            f"Algoritma token tidak diterima (unsupported algorithm; only {ALGORITHM}).",
+            code="unsupported_algorithm",
+        )
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise _malformed("no 'kid' in header")
+    key = signing_key(settings, kid)
+    try:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=settings.issuer,
+            leeway=settings.leeway,
+            options={"require": ["exp", "iss", "sub"], "verify_aud": False},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Token kedaluwarsa (token expired).", code="token_expired") from None
+    except jwt.InvalidSignatureError:
+        raise Unauthorized(
+            "Tanda tangan token tidak sah (invalid signature).", code="invalid_signature"
+        ) from None
+    except jwt.InvalidIssuerError:
+        raise Unauthorized("Penerbit token salah (wrong issuer).", code="wrong_issuer") from None
+    except jwt.ImmatureSignatureError:
+        raise Unauthorized("Token belum berlaku (token not yet valid).", code="token_not_yet_valid") from None
+    except jwt.MissingRequiredClaimError as error:
+        raise _malformed(f"missing claim '{error.claim}'") from None
+    except jwt.InvalidTokenError as error:
+        raise _malformed(str(error)) from None
+
+
+def _check_audience(claims: dict[str, Any], audience: str) -> None:
+    """ID tokens name the app client in ``aud``; access tokens in ``client_id``."""
+    aud = claims.get("aud")
+    if aud == audience or (isinstance(aud, list) and audience in aud) or claims.get("client_id") == audience:
+        return
+    raise Unauthorized("Token bukan untuk aplikasi ini (wrong audience).", code="wrong_audience")
+
+
+def _malformed(reason: str) -> Unauthorized:
+    return Unauthorized(f"Token tidak dapat dibaca (malformed token: {reason}).", code="malformed_token")

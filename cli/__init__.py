@@ -1,0 +1,1 @@
+"""Developer tooling for Aduan (never packaged into the Lambda: lives outside ``chalicelib``)."""

@@ -1,0 +1,15 @@
+"""The ``aduan`` developer CLI. Each command group is its own module, registered here."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import tokens
+
+app = typer.Typer(name="aduan", help="Aduan developer tools.", no_args_is_help=True, add_completion=False)
+app.add_typer(tokens.app, name="token")
+
+
+def main() -> None:
+    """Entry point of ``python -m cli`` and ``bin/aduan``."""
+    app()
