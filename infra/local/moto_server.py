@@ -21,9 +21,9 @@ DEFAULT_PORT = 5055
 def _quiet_about_skipped_alarms() -> None:
     """moto's CloudFormation skips alarms, with a warning per alarm; locally there is nothing to alarm on."""
     warnings.filterwarnings("ignore", message=r"Tried to parse AWS::CloudWatch::Alarm", category=UserWarning)
-    parsing = logging.getLogger("moto.cloudformation.parsing")
-    if not any(isinstance(f, _SkipAlarmRecords) for f in parsing.filters):
-        parsing.addFilter(_SkipAlarmRecords())
+    moto_log = logging.getLogger("moto")
+    if not any(isinstance(f, _SkipAlarmRecords) for f in moto_log.filters):
+        moto_log.addFilter(_SkipAlarmRecords())
 
 
 class _SkipAlarmRecords(logging.Filter):
@@ -60,10 +60,7 @@ class MotoServer:
             raise OSError(f"port {self.port} on {HOST} is in use: pick another moto port")
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
-            # moto's CloudFormation skips alarms (there is nothing to alarm on locally): no need to warn.
-            warnings.filterwarnings(
-                "ignore", message=r"Tried to parse AWS::CloudWatch::Alarm", category=UserWarning
-            )
+            _quiet_about_skipped_alarms()
             self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
             self._thread_server.start()
             self.reset()  # in-process state outlives a stopped server: start from nothing
