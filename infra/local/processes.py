@@ -98,18 +98,26 @@ class ChildProcess:
             time.sleep(0.1)
         raise TimeoutError(f"{self.name} did not answer {ready} in {timeout:.0f} s; log:\n{self.log_tail()}")
 
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGTERM the process group, wait up to ``timeout``, then SIGKILL; returns the exit code."""
+    def terminate(self) -> None:
+        """Send SIGTERM to the process group, if it still runs."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_or_kill(self, timeout: float = 10.0) -> int | None:
+        """Wait up to ``timeout`` for the exit, then SIGKILL the group; returns the exit code."""
         process = self.process
         if process is None:
             return None
-        if process.poll() is None:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
         return process.returncode
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM, wait up to ``timeout``, then SIGKILL; returns the exit code."""
+        self.terminate()
+        return self.wait_or_kill(timeout)

@@ -155,6 +155,11 @@ class LocalStack:
                     )
             for child, stage in apis:
                 child.wait_until(f"{self.api_url(stage)}/health", self.ready_timeout)
+            dead = self.dead_children()
+            if dead:
+                raise RuntimeError(
+                    f"{dead[0].name} exited early; log {dead[0].log_path}:\n{dead[0].log_tail()}"
+                )
         except BaseException:
             self.stop()
             raise
@@ -170,8 +175,10 @@ class LocalStack:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the children (SIGTERM, then SIGKILL after ``timeout``) and stop moto."""
-        for child in reversed(self.children):
-            child.stop(timeout)
+        for child in self.children:
+            child.terminate()
+        for child in self.children:
+            child.wait_or_kill(timeout)
         self.children = []
         self.moto.stop()
 
