@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from chalice.test import Client
 
+from cli.devissuer import dev_auth_env, mint
 from infra.local.config import PROJECT_ROOT, stage_config
 from infra.local.pipeline import EventRunner, patched_env
 
@@ -57,6 +60,14 @@ class Province:
         """GET; returns the Chalice test response."""
         return self.client.http.get(path, headers=headers or {})
 
+    def token(self, agency: str, role: str = "officer") -> dict[str, str]:
+        """Authorization header of a development token for an agency of this province."""
+        return {"Authorization": f"Bearer {mint(self.stage, agency, role)}"}
+
+    def act(self, key: str, action: str, agency: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+        """An agency action as the agency's officer."""
+        return self.post(f"/agency/reports/{quote(key)}/actions/{action}", body or {}, {**self.token(agency), **headers})
+
     def invoke(self, handler: str, event: dict[str, Any]) -> Any:
         """Invoke an event handler with the stage's environment."""
         with patched_env(self.env):
@@ -88,6 +99,7 @@ class World:
 def world(stages: tuple[str, ...] = ("jakarta", "banten")) -> Iterator[World]:
     """Both provinces against whatever AWS endpoint the environment points at."""
     result = World()
+    os.environ.update(dev_auth_env(PROJECT_ROOT))
     clients = []
     for stage in stages:
         app = stage_app(stage)

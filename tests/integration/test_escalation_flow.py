@@ -1,0 +1,242 @@
+"""Jakarta and Banten working one problem together, over real FIFO queues (moto)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.clock import utcnow
+from infra.local.pipeline import patched_env
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+TANGERANG_GARBAGE = {
+    "category": "sampah",
+    "description": "Tumpukan sampah di pinggir Jl. Daan Mogot perbatasan Jakarta-Tangerang.",
+    "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
+    "visibility": "public",
+}
+BANTEN_AGENCY = "dlh-kota-tangerang"
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def _json(response: Any) -> Any:
+    return json.loads(response.body)
+
+
+def _submit_in_jakarta(provinces: World, body: dict[str, Any] = TANGERANG_GARBAGE) -> dict[str, Any]:
+    created = provinces["jakarta"].post("/reports", body)
+    assert created.status_code == 201, created.body
+    provinces.settle()
+    return _json(created)
+
+
+def _status(provinces: World, report_id: str) -> dict[str, Any]:
+    return _json(provinces["jakarta"].get(f"/reports/{report_id}"))
+
+
+def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in_jakarta(provinces: World) -> None:
+    # Given a Jakarta citizen reports garbage in Kota Tangerang
+    created = _submit_in_jakarta(provinces)
+    key = f"36~{created['id']}"
+    banten = provinces["banten"]
+    # Then Banten accepted it: the agency's inbox has it, marked as escalated from Jakarta
+    inbox = _json(banten.get("/agency/reports", banten.token(BANTEN_AGENCY)))
+    row = next(item for item in inbox["items"] if item["id"] == created["id"])
+    assert row["escalated_from_other_province"] and row["origin_province"] == "31" and row["key"] == key
+    # When the Banten officer takes and resolves it
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    resolved = banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Sampah sudah diangkut", "evidence": "bukti/1.jpg"})
+    assert resolved.status_code == 200, resolved.body
+    provinces.settle()
+    # Then the citizen keeps one tracking id: Jakarta shows Selesai and Banten's work in the timeline
+    status = _status(provinces, created["id"])
+    assert status["status"]["code"] == "SELESAI"
+    assert status["agency"] == {
+        "id": BANTEN_AGENCY, "province": "36",
+        "name": status["agency"]["name"], "short_name": status["agency"]["short_name"],
+    }
+    actions = [(e["province"]["code"], e["action"]) for e in status["timeline"]]
+    assert actions == [("31", "submit"), ("31", "escalate"), ("36", "accept"), ("36", "take"), ("36", "resolve")]
+    assert status["timeline"][-1]["evidence"] == "bukti/1.jpg"
+    # And when the citizen confirms in Jakarta, Banten's copy closes too
+    confirmed = provinces["jakarta"].post(f"/reports/{created['id']}/confirm", {"rating": 5},
+                                          {"X-Report-Secret": created["secret"]})
+    assert confirmed.status_code == 200, confirmed.body
+    provinces.settle()
+    copy = _json(banten.get(f"/agency/reports/{key}", banten.token(BANTEN_AGENCY)))
+    assert copy["closed"] and copy["rating"] == 5
+
+
+def test_a_banten_token_cannot_touch_a_jakarta_report(provinces: World) -> None:
+    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "location": {
+        "lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}})
+    banten = provinces["banten"]
+    # Banten's API never finds Jakarta's keys; Jakarta's API refuses Banten's token
+    assert banten.act(created["id"], "take", BANTEN_AGENCY).status_code == 404
+    response = provinces["jakarta"].act(created["id"], "take", BANTEN_AGENCY)
+    assert response.status_code in (401, 403)
+    assert _json(response)["error"]["code"] in ("wrong_province", "unknown_agency")
+
+
+def test_refusal_by_banten_returns_the_report_to_jakarta_and_reroutes_it(provinces: World) -> None:
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    # When Banten says "bukan wewenang" and suggests Jakarta's environment agency
+    refused = banten.act(key, "refuse", BANTEN_AGENCY, {"note": "Lokasi di sisi Jakarta", "to_agency": "31:dlh"})
+    assert refused.status_code == 200, refused.body
+    assert _json(refused)["status"]["code"] == "DITOLAK"
+    provinces.settle()
+    # Then Jakarta takes it back to the suggested agency, with the whole story in the timeline
+    status = _status(provinces, created["id"])
+    assert status["escalated_to"] is None
+    assert status["agency"]["id"] == "dlh" and status["agency"]["province"] == "31"
+    assert status["status"]["code"] == "KOORDINASI"
+    assert [e["action"] for e in status["timeline"]][-2:] == ["return", "refuse"]
+    # And the refusal inside a province re-routes too (officer of dlh refuses to a Suku Dinas)
+    jakarta = provinces["jakarta"]
+    moved = jakarta.act(created["id"], "refuse", "dlh", {"note": "Wilayah Sudin", "to_agency": "sudin-lh-jb"})
+    assert _json(moved)["agency"]["id"] == "sudin-lh-jb"
+
+
+def test_illegal_transitions_get_409_with_a_code(provinces: World) -> None:
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    early = banten.act(key, "resolve", BANTEN_AGENCY, {"note": "x", "evidence": "y"})
+    assert early.status_code == 409 and _json(early)["error"]["code"] == "illegal_transition"
+    stale = banten.act(key, "take", BANTEN_AGENCY, {"expected_version": 99})
+    assert stale.status_code == 409 and _json(stale)["error"]["code"] == "version_conflict"
+    unknown = banten.act(key, "fly", BANTEN_AGENCY)
+    assert unknown.status_code == 422 and _json(unknown)["error"]["code"] == "unknown_action"
+
+
+def test_same_action_retried_with_its_idempotency_key_applies_once(provinces: World) -> None:
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    first = banten.act(key, "take", BANTEN_AGENCY, **{"Idempotency-Key": "take-1"})
+    again = banten.act(key, "take", BANTEN_AGENCY, **{"Idempotency-Key": "take-1"})
+    assert first.status_code == again.status_code == 200
+    provinces.settle()
+    timeline = _status(provinces, created["id"])["timeline"]
+    assert [e["action"] for e in timeline].count("take") == 1
+
+
+def test_duplicate_and_reordered_messages_change_nothing_twice(provinces: World) -> None:
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    banten.act(key, "take", BANTEN_AGENCY)
+    banten.act(key, "resolve", BANTEN_AGENCY, {"note": "selesai", "evidence": "e.jpg"})
+    # Capture Jakarta's inbound updates instead of delivering them, then deliver twice and reversed
+    jakarta = provinces["jakarta"]
+    messages = _receive_all(jakarta.env["ADUAN_ESCALATION_QUEUE"])
+    assert len(messages) == 2
+    records = [_record(m, i) for i, m in enumerate(messages)]
+    reversed_twice = list(reversed(records)) + list(reversed(records))
+    for record in reversed_twice:
+        event = {"Records": [record]}
+        assert jakarta.invoke("escalations", event) == {"batchItemFailures": []}
+    status = _status(provinces, created["id"])
+    assert status["status"]["code"] == "SELESAI"
+    actions = [e["action"] for e in status["timeline"]]
+    assert actions.count("take") == 1 and actions.count("resolve") == 1 and actions.count("accept") == 1
+
+
+def test_redelivered_escalation_creates_one_copy_and_one_assignment(provinces: World) -> None:
+    created = provinces["jakarta"].post("/reports", TANGERANG_GARBAGE)
+    provinces["jakarta"].runner.drain()  # route: the hand-over is now on Banten's queue
+    banten = provinces["banten"]
+    messages = _receive_all(banten.env["ADUAN_ESCALATION_QUEUE"])
+    assert len(messages) == 1
+    for _ in range(3):
+        assert banten.invoke("escalations", {"Records": [_record(messages[0], 0)]}) == {"batchItemFailures": []}
+    provinces.settle()
+    report_id = _json(created)["id"]
+    timeline = _status(provinces, report_id)["timeline"]
+    assert [e["action"] for e in timeline].count("accept") == 1
+
+
+def test_service_level_breach_escalates_one_level_up(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "category": "trotoar", "location": {
+        "lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}})
+    # When the sweep runs 7 hours later (coordinate deadline: 6 h)
+    later = utcnow() + timedelta(hours=7)
+    from chalicelib import container
+
+    with patched_env(jakarta.env):
+        result = container.sweeper().sweep(now=later)
+    assert created["id"] in result.overdue
+    status = _status(provinces, created["id"])
+    assert status["overdue"] is True
+    assert status["agency"]["id"] == "dbm"  # Suku Dinas Bina Marga -> Dinas Bina Marga
+    assert status["timeline"][-1]["action"] == "sla_escalate"
+
+
+def test_reopen_sends_it_back_to_the_agency_and_autoclose_closes_the_silent_ones(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "category": "trotoar", "location": {
+        "lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}})
+    report_id, secret = created["id"], created["secret"]
+    jakarta.act(report_id, "take", "sudin-bm-js")
+    jakarta.act(report_id, "resolve", "sudin-bm-js", {"note": "diperbaiki", "evidence": "e1.jpg"})
+    wrong = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "masih rusak"}, {"X-Report-Secret": "x"})
+    assert wrong.status_code == 403 and _json(wrong)["error"]["code"] == "invalid_secret"
+    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "masih rusak"}, {"X-Report-Secret": secret})
+    assert reopened.status_code == 200 and _json(reopened)["status"]["code"] == "DISPOSISI"
+    assert _json(reopened)["agency"]["id"] == "sudin-bm-js"
+    jakarta.act(report_id, "take", "sudin-bm-js")
+    jakarta.act(report_id, "resolve", "sudin-bm-js", {"note": "diperbaiki lagi", "evidence": "e2.jpg"})
+    from chalicelib import container
+
+    with patched_env(jakarta.env):
+        result = container.sweeper().sweep(now=utcnow() + timedelta(days=11))
+    assert report_id in result.closed
+    status = _status(provinces, report_id)
+    assert status["closed"] and status["status"]["code"] == "SELESAI"
+    late = jakarta.post(f"/reports/{report_id}/confirm", {"rating": 4}, {"X-Report-Secret": secret})
+    assert late.status_code == 409 and _json(late)["error"]["code"] == "already_closed"
+
+
+def _receive_all(queue_name: str) -> list[dict[str, Any]]:
+    import boto3
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    found: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],
+                                    MessageAttributeNames=["All"], WaitTimeSeconds=0).get("Messages", [])
+        if not batch:
+            return found
+        for message in batch:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        found.extend(batch)
+
+
+def _record(message: dict[str, Any], index: int) -> dict[str, Any]:
+    attributes = message.get("Attributes", {})
+    return {
+        "messageId": f"{message['MessageId']}-{index}",
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": {**attributes, "MessageGroupId": attributes.get("MessageGroupId", "g")},
+        "messageAttributes": {},
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:ap-southeast-3:123456789012:local",
+        "awsRegion": "ap-southeast-3",
+    }
