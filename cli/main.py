@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cli import tokens
+from cli import agency, tokens
 
 app = typer.Typer(name="aduan", help="Aduan developer tools.", no_args_is_help=True, add_completion=False)
 app.add_typer(tokens.app, name="token")
+app.add_typer(agency.app, name="agency")
 
 
 def main() -> None:

@@ -1,0 +1,164 @@
+"""``aduan agency``: an officer works the agency's queue from the command line.
+
+    aduan agency poll --stage banten --agency dpu-kota-tangerang
+    aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import boto3
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.prompt import Prompt
+from rich.table import Table
+
+from chalicelib.domain.protocol import WorkItem
+from chalicelib.provinces.registry import registry
+from cli.stages import resolve_province, stage_provinces
+from cli.workqueue import Decision, WorkQueue
+
+app = typer.Typer(help="Work an agency's queue and inbox.", no_args_is_help=True)
+console = Console()
+
+CHOICES = {"t": "take", "e": "estimate", "f": "forward", "r": "refuse", "x": "reject", "s": "resolve", "l": "skip"}
+
+
+class HttpApi:
+    """The agency API over HTTPS with a bearer token."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+        """One call; returns (status, JSON body)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method, headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def act(self, key: str, action: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+        """POST an action on a report."""
+        return self.request("POST", f"/agency/reports/{quote(key, safe='')}/actions/{action}", body,
+                            {"Idempotency-Key": idempotency_key})
+
+
+def _stage_and_province(stage: str) -> tuple[str, str]:
+    province = resolve_province(stage)
+    name = next((s for s, code in stage_provinces().items() if code == province), stage)
+    return name, province
+
+
+def _token(stage: str, agency: str, role: str, token: str | None) -> str:
+    if token:
+        return token
+    if os.environ.get("ADUAN_TOKEN"):
+        return os.environ["ADUAN_TOKEN"]
+    from cli.devissuer import mint  # development only: local stack tokens
+
+    return mint(stage, agency, role)
+
+
+def _api_base(stage: str, api: str | None) -> str:
+    if api:
+        return api
+    from infra.local.config import stage_config
+
+    return f"http://127.0.0.1:{stage_config(stage).local_port}"
+
+
+def show_item(item: WorkItem) -> None:
+    """A readable panel of one work item."""
+    province = registry().get(item.province)
+    category = province.categories.get(item.category)
+    area = " / ".join(a.name for a in registry().get(item.area_code[:2]).area_chain(item.area_code))
+    table = Table.grid(padding=(0, 2))
+    table.add_row("Laporan", f"[bold]{item.report_id}[/]  ({item.report_key})")
+    table.add_row("Kategori", f"{category.icon} {category.name_id}" if category else item.category)
+    table.add_row("Wilayah", area)
+    table.add_row("Status", item.status.label)
+    table.add_row("Catatan", item.note or "-")
+    console.print(Panel(table, title=f"[cyan]Pekerjaan baru · {item.action.value}[/]", expand=False))
+
+
+def ask(item: WorkItem) -> Decision:
+    """Ask the officer what to do with an item."""
+    show_item(item)
+    menu = "  ".join(f"[{k}] {v}" for k, v in CHOICES.items())
+    choice = Prompt.ask(menu, choices=list(CHOICES), default="t")
+    action = CHOICES[choice]
+    body: dict[str, Any] = {}
+    if action == "estimate":
+        body["estimated_completion"] = Prompt.ask("Estimasi selesai (YYYY-MM-DD)")
+    if action in ("forward", "refuse"):
+        body["to_agency"] = Prompt.ask("Ke instansi (id, atau 31:id untuk provinsi lain)")
+    if action in ("refuse", "reject", "resolve", "forward"):
+        body["note"] = Prompt.ask("Catatan / alasan")
+    if action == "resolve":
+        body["evidence"] = Prompt.ask("Referensi foto bukti")
+    return Decision(action, body)
+
+
+@app.command()
+def poll(
+    stage: str = typer.Option(..., help="Stage (province) of the agency, e.g. banten"),
+    agency: str = typer.Option(..., help="Agency id from the province data"),
+    role: str = typer.Option("officer", help="Role for development tokens"),
+    token: str | None = typer.Option(None, help="Bearer token (default: $ADUAN_TOKEN, or a dev token locally)"),
+    api: str | None = typer.Option(None, help="API base URL (default: the local stage's port)"),
+    once: bool = typer.Option(False, help="Handle one batch and stop"),
+    wait: int = typer.Option(20, min=0, max=20, help="Long-poll seconds"),
+) -> None:
+    """Long-poll the agency's work queue; act on each item; delete it only once the action is recorded."""
+    stage_name, province = _stage_and_province(stage)
+    if agency not in registry().get(province).agencies:
+        raise typer.BadParameter(f"agency '{agency}' is not in province {province}")
+    queue = WorkQueue(boto3.client("sqs"), province, agency)
+    http = HttpApi(_api_base(stage_name, api), _token(stage_name, agency, role, token))
+    console.print(f"[green]Memantau antrean[/] {queue.url}  (Ctrl-C untuk berhenti)")
+    try:
+        while True:
+            with console.status("Menunggu pekerjaan baru…"):
+                messages = queue.receive(wait_seconds=wait)
+            for outcome in queue.process(messages, ask, http):
+                colour = "green" if outcome.deleted else "yellow"
+                console.print(f"[{colour}]{outcome.action}[/] → {outcome.message}")
+            if once:
+                return
+    except KeyboardInterrupt:
+        console.print("Berhenti.")
+
+
+@app.command()
+def inbox(
+    stage: str = typer.Option(...), agency: str = typer.Option(...),
+    status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
+    role: str = typer.Option("officer"), token: str | None = typer.Option(None), api: str | None = typer.Option(None),
+) -> None:
+    """The agency's reports over HTTPS, as the web inbox shows them."""
+    stage_name, _province = _stage_and_province(stage)
+    http = HttpApi(_api_base(stage_name, api), _token(stage_name, agency, role, token))
+    query = urlencode({k: v for k, v in {"status": status, "agency": agency}.items() if v})
+    code, body = http.request("GET", f"/agency/reports?{query}")
+    if code != 200:
+        console.print(f"[red]{body.get('error', {}).get('code')}[/]: {body.get('error', {}).get('message')}")
+        raise typer.Exit(1)
+    table = Table("Laporan", "Status", "Kategori", "Wilayah", "Batas selesai", "Catatan", title=f"Kotak masuk {agency}")
+    for row in body["items"]:
+        flags = ("⚠ terlambat " if row["overdue"] else "") + ("↪ dari provinsi lain" if row["origin_province"] else "")
+        table.add_row(row["key"], row["status"]["label"], row["category"], row["area_code"], row["finish_by"] or "-",
+                      flags)
+    console.print(table)

@@ -1,0 +1,95 @@
+"""An agency's work queue, polled: each item shown, acted on over HTTPS, deleted only once recorded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from chalicelib.config import settings
+from chalicelib.domain.protocol import WorkItem
+
+
+class Api(Protocol):
+    """The agency API as the tool uses it."""
+
+    def act(self, key: str, action: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+        """POST an action; returns (status, JSON body)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the officer chose for one item: an action and its fields, or ``skip`` (leave it queued)."""
+
+    action: str
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """What happened to one message."""
+
+    item: WorkItem | None
+    action: str
+    status: int
+    deleted: bool
+    message: str
+
+
+# Codes meaning "the report has moved on": the work item is obsolete, not lost.
+SETTLED_CODES = frozenset({"illegal_transition", "already_closed", "not_your_agency", "report_not_found"})
+
+
+def queue_name(province: str, agency: str) -> str:
+    """The work queue of ``agency`` in ``province`` (as infra/ names it)."""
+    return settings().agency_queue_for(province, agency)
+
+
+def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api: Api) -> Outcome:
+    """Show one message to the officer (``decide``), record the action, and say whether to delete it."""
+    try:
+        item = WorkItem.model_validate(json.loads(message["Body"]))
+    except ValueError as error:
+        return Outcome(None, "invalid", 0, False, f"pesan tidak sah, dibiarkan ke DLQ: {error}")
+    decision = decide(item)
+    if decision.action == "skip":
+        return Outcome(item, "skip", 0, False, "dilewati; muncul lagi setelah batas waktu tampil")
+    status, body = api.act(item.report_key, decision.action, decision.body, idempotency_key=message["MessageId"])
+    if status == 200:
+        return Outcome(item, decision.action, status, True, body.get("status", {}).get("label", "ok"))
+    code = body.get("error", {}).get("code", "")
+    if code in SETTLED_CODES:
+        return Outcome(item, decision.action, status, True, f"laporan sudah berubah ({code}); item dihapus")
+    return Outcome(item, decision.action, status, False, body.get("error", {}).get("message", f"HTTP {status}"))
+
+
+class WorkQueue:
+    """Long-polls one agency's SQS work queue."""
+
+    def __init__(self, sqs: Any, province: str, agency: str) -> None:
+        self.sqs = sqs
+        self.url = sqs.get_queue_url(QueueName=queue_name(province, agency))["QueueUrl"]
+
+    def receive(self, wait_seconds: int = 20, max_messages: int = 5) -> list[dict[str, Any]]:
+        """Up to ``max_messages`` messages, waiting up to ``wait_seconds`` (long polling)."""
+        response = self.sqs.receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=max_messages, WaitTimeSeconds=wait_seconds,
+            AttributeNames=["ApproximateReceiveCount"],
+        )
+        return list(response.get("Messages", []))
+
+    def delete(self, message: dict[str, Any]) -> None:
+        """Remove a message whose action is recorded."""
+        self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+
+    def process(self, messages: list[dict[str, Any]], decide: Callable[[WorkItem], Decision], api: Api) -> list[Outcome]:
+        """Handle each message and delete exactly those whose action was recorded (or are obsolete)."""
+        outcomes = []
+        for message in messages:
+            outcome = handle(message, decide, api)
+            if outcome.deleted:
+                self.delete(message)
+            outcomes.append(outcome)
+        return outcomes

@@ -1,0 +1,78 @@
+"""Agencies that work from their own system poll their SQS work queue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from cli.workqueue import Decision, WorkQueue
+from tests.integration.harness import Province, World, world
+
+pytestmark = pytest.mark.integration
+
+FLOOD = {
+    "category": "banjir",
+    "description": "Genangan 40 cm di Jl. Kapten Tendean setelah hujan deras.",
+    "location": {"lat": -6.24, "lon": 106.82, "area_code": "31.74.01"},
+}
+
+
+class InProcessApi:
+    """The agency API through the in-process test client, as the CLI sees it over HTTPS."""
+
+    def __init__(self, province: Province, agency: str) -> None:
+        self.province = province
+        self.agency = agency
+        self.calls: list[str] = []
+
+    def act(self, key: str, action: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+        self.calls.append(action)
+        response = self.province.act(key, action, self.agency, body, **{"Idempotency-Key": idempotency_key})
+        return response.status_code, json.loads(response.body)
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def test_routed_flood_reaches_the_sudin_sda_work_queue_and_is_deleted_once_taken(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    queue = WorkQueue(boto3.client("sqs"), "31", "sudin-sda-js")
+    # Given a flood report in Jakarta Selatan is routed to Sudin SDA, which works from its own queue
+    report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    messages = queue.receive(wait_seconds=1)
+    assert [json.loads(m["Body"])["report_id"] for m in messages] == [report_id]
+    api = InProcessApi(jakarta, "sudin-sda-js")
+    # When the officer skips it first, it stays queued (visible again later)
+    skipped = queue.process(messages, lambda item: Decision("skip"), api)
+    assert [o.deleted for o in skipped] == [False] and api.calls == []
+    # When the officer takes it, the action is recorded and only then the message deleted
+    taken = queue.process(messages, lambda item: Decision("take"), api)
+    assert [(o.action, o.status, o.deleted) for o in taken] == [("take", 200, True)]
+    status = json.loads(jakarta.get(f"/reports/{report_id}").body)
+    assert status["status"]["code"] == "PROSES"
+    assert queue.receive(wait_seconds=0) == []
+
+
+def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    queue = WorkQueue(boto3.client("sqs"), "31", "sudin-sda-js")
+    report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    messages = queue.receive(wait_seconds=1)
+    api = InProcessApi(jakarta, "sudin-sda-js")
+    # A resolve without evidence is refused (422): the work item must not disappear
+    refused = queue.process(messages, lambda item: Decision("resolve", {"note": "x"}), api)
+    assert [(o.status, o.deleted) for o in refused] == [(422, False)]
+    # Someone took it meanwhile on the web: the queued item is obsolete and is cleared, not lost
+    jakarta.act(report_id, "take", "sudin-sda-js")
+    jakarta.act(report_id, "resolve", "sudin-sda-js", {"note": "surut", "evidence": "f.jpg"})
+    obsolete = queue.process(messages, lambda item: Decision("take"), api)
+    assert [(o.status, o.deleted) for o in obsolete] == [(409, True)]
