@@ -68,8 +68,10 @@ class LocalStack:
         runners: bool = True,
         in_process_moto: bool = True,
         ready_timeout: float = 60.0,
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.project_root = project_root.resolve()
+        self.extra_env = dict(extra_env or {})
         self.stages = list(stages) if stages is not None else stage_names(self.project_root)
         self.stage_ports = {s: self._port(s, stage_ports) for s in self.stages} if apps else {}
         self.visibility_timeout = visibility_timeout
@@ -110,7 +112,7 @@ class LocalStack:
     def child_env(self, stage: str) -> dict[str, str]:
         """The environment of a stage's processes: moto endpoint, region, dummy credentials."""
         path = [str(self.project_root), str(INFRA_PARENT), os.environ.get("PYTHONPATH", "")]
-        env = {**os.environ, **local_env(self.endpoint_url, REGION)}
+        env = {**os.environ, **local_env(self.endpoint_url, REGION), **self.extra_env}
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in path if p))
         env["PYTHONUNBUFFERED"] = "1"
         if stage in self.stage_ports:
@@ -191,6 +193,15 @@ class LocalStack:
         self.stop()
 
 
+def dev_environment(project_root: Path) -> dict[str, str]:
+    """Aduan's development token issuer for agency sign-in (absent in other projects)."""
+    if not (project_root / "cli" / "devissuer.py").exists():
+        return {}
+    from cli.devissuer import dev_auth_env
+
+    return dev_auth_env(project_root)
+
+
 def _serve(stack: LocalStack, do_seed: bool) -> int:
     stop = threading.Event()
 
@@ -239,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         moto_port=args.moto_port,
         stages=args.stage,
         visibility_timeout=args.visibility_timeout,
+        extra_env=dev_environment(args.project_root),
     )
     return _serve(stack, do_seed=not args.no_seed)
 
