@@ -1,0 +1,68 @@
+"""The real local stack over HTTP: both provinces, their queues, and the event runners."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from cli.devissuer import mint
+from infra.local.stack import LocalStack
+from tests.e2e.conftest import eventually, http
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_jakarta_report_gets_an_agency_within_seconds(local_stack: LocalStack) -> None:
+    api = local_stack.api_url("jakarta")
+    status, created = http("POST", f"{api}/reports", {
+        "category": "pohon",
+        "description": "Pohon tumbang menutup jalan di depan kantor kelurahan.",
+        "location": {"lat": -6.18, "lon": 106.82, "area_code": "31.71.02"},
+    })
+    assert status == 201, created
+
+    def assigned() -> object:
+        _code, report = http("GET", f"{api}/reports/{created['id']}")
+        return report if report["agency"] else None
+
+    report = eventually(assigned)
+    assert report["status"]["code"] == "DISPOSISI" and report["agency"]["id"] == "sudin-tamhut-jp"
+
+
+def test_kota_tangerang_report_from_jakarta_is_resolved_by_banten_over_http(local_stack: LocalStack) -> None:
+    jakarta, banten = local_stack.api_url("jakarta"), local_stack.api_url("banten")
+    status, created = http("POST", f"{jakarta}/reports", {
+        "category": "sampah",
+        "description": "Sampah menumpuk di bantaran Cisadane.",
+        "location": {"lat": -6.18, "lon": 106.63, "area_code": "36.71.01"},
+    })
+    assert status == 201
+    officer = {"Authorization": f"Bearer {mint('banten', 'dlh-kota-tangerang', 'officer')}"}
+    key = quote(f"36~{created['id']}", safe="")
+
+    def in_banten_inbox() -> object:
+        _code, inbox = http("GET", f"{banten}/agency/reports", headers=officer)
+        return any(item["id"] == created["id"] for item in inbox["items"])
+
+    eventually(in_banten_inbox)
+    assert http("POST", f"{banten}/agency/reports/{key}/actions/take", {}, officer)[0] == 200
+    code, body = http("POST", f"{banten}/agency/reports/{key}/actions/resolve",
+                      {"note": "Sudah dibersihkan", "evidence": "foto/bukti-1.jpg"}, officer)
+    assert code == 200, body
+
+    def done_in_jakarta() -> object:
+        _code, report = http("GET", f"{jakarta}/reports/{created['id']}")
+        return report if report["status"]["code"] == "SELESAI" else None
+
+    report = eventually(done_in_jakarta)
+    assert [e["province"]["code"] for e in report["timeline"]][-3:] == ["36", "36", "36"]
+
+
+def test_bad_input_and_bad_tokens_over_http(local_stack: LocalStack) -> None:
+    banten = local_stack.api_url("banten")
+    code, body = http("POST", f"{banten}/reports", {"category": "sampah"})
+    assert code == 422 and body["error"]["code"] == "validation_error"
+    jakarta_token = {"Authorization": f"Bearer {mint('jakarta', 'dlh', 'officer')}"}
+    code, body = http("GET", f"{banten}/agency/reports", headers=jakarta_token)
+    assert code == 403 and body["error"]["code"] == "wrong_province"
