@@ -47,7 +47,9 @@ def settings() -> Settings:
         reports_table=env.get("ADUAN_REPORTS_TABLE", "aduan-reports"),
         private_table=env.get("ADUAN_PRIVATE_TABLE", "aduan-private"),
         intake_queue=env.get("ADUAN_INTAKE_QUEUE", f"aduan-{province}-intake"),
-        escalation_queue_template=env.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", "aduan-{province}-escalation.fifo"),
+        escalation_queue_template=env.get(
+            "ADUAN_ESCALATION_QUEUE_TEMPLATE", "aduan-{province}-escalation.fifo"
+        ),
         agency_queue_template=env.get("ADUAN_AGENCY_QUEUE_TEMPLATE", "aduan-{province}-agency-{agency}"),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
     )

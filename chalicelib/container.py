@@ -16,11 +16,11 @@ if TYPE_CHECKING:
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
     from chalicelib.services.feedback import FeedbackService
-    from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.outbox import ChangePublisher
     from chalicelib.services.ports import Queues, Reports
     from chalicelib.services.routing import RoutingService
+    from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.tracking import TrackingService
 
 

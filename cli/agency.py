@@ -1,7 +1,7 @@
 """``aduan agency``: an officer works the agency's queue from the command line.
 
-    aduan agency poll --stage banten --agency dpu-kota-tangerang
-    aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
+aduan agency poll --stage banten --agency dpu-kota-tangerang
+aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
 """
 
 from __future__ import annotations
@@ -28,7 +28,15 @@ from cli.workqueue import Decision, WorkQueue
 app = typer.Typer(help="Work an agency's queue and inbox.", no_args_is_help=True)
 console = Console()
 
-CHOICES = {"t": "take", "e": "estimate", "f": "forward", "r": "refuse", "x": "reject", "s": "resolve", "l": "skip"}
+CHOICES = {
+    "t": "take",
+    "e": "estimate",
+    "f": "forward",
+    "r": "refuse",
+    "x": "reject",
+    "s": "resolve",
+    "l": "skip",
+}
 
 
 class HttpApi:
@@ -38,22 +46,41 @@ class HttpApi:
         self.base_url = base_url.rstrip("/")
         self.token = token
 
-    def request(self, method: str, path: str, body: dict[str, Any] | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
         """One call; returns (status, JSON body)."""
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **(headers or {})})
+        request = urllib.request.Request(
+            f"{self.base_url}{path}",
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+                **(headers or {}),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
-    def act(self, key: str, action: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+    def act(
+        self, key: str, action: str, body: dict[str, Any], idempotency_key: str
+    ) -> tuple[int, dict[str, Any]]:
         """POST an action on a report."""
-        return self.request("POST", f"/agency/reports/{quote(key, safe='')}/actions/{action}", body,
-                            {"Idempotency-Key": idempotency_key})
+        return self.request(
+            "POST",
+            f"/agency/reports/{quote(key, safe='')}/actions/{action}",
+            body,
+            {"Idempotency-Key": idempotency_key},
+        )
 
 
 def _stage_and_province(stage: str) -> tuple[str, str]:
@@ -117,7 +144,9 @@ def poll(
     stage: str = typer.Option(..., help="Stage (province) of the agency, e.g. banten"),
     agency: str = typer.Option(..., help="Agency id from the province data"),
     role: str = typer.Option("officer", help="Role for development tokens"),
-    token: str | None = typer.Option(None, help="Bearer token (default: $ADUAN_TOKEN, or a dev token locally)"),
+    token: str | None = typer.Option(
+        None, help="Bearer token (default: $ADUAN_TOKEN, or a dev token locally)"
+    ),
     api: str | None = typer.Option(None, help="API base URL (default: the local stage's port)"),
     once: bool = typer.Option(False, help="Handle one batch and stop"),
     wait: int = typer.Option(20, min=0, max=20, help="Long-poll seconds"),
@@ -144,9 +173,12 @@ def poll(
 
 @app.command()
 def inbox(
-    stage: str = typer.Option(...), agency: str = typer.Option(...),
+    stage: str = typer.Option(...),
+    agency: str = typer.Option(...),
     status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
-    role: str = typer.Option("officer"), token: str | None = typer.Option(None), api: str | None = typer.Option(None),
+    role: str = typer.Option("officer"),
+    token: str | None = typer.Option(None),
+    api: str | None = typer.Option(None),
 ) -> None:
     """The agency's reports over HTTPS, as the web inbox shows them."""
     stage_name, _province = _stage_and_province(stage)
@@ -156,9 +188,19 @@ def inbox(
     if code != 200:
         console.print(f"[red]{body.get('error', {}).get('code')}[/]: {body.get('error', {}).get('message')}")
         raise typer.Exit(1)
-    table = Table("Laporan", "Status", "Kategori", "Wilayah", "Batas selesai", "Catatan", title=f"Kotak masuk {agency}")
+    table = Table(
+        "Laporan", "Status", "Kategori", "Wilayah", "Batas selesai", "Catatan", title=f"Kotak masuk {agency}"
+    )
     for row in body["items"]:
-        flags = ("⚠ terlambat " if row["overdue"] else "") + ("↪ dari provinsi lain" if row["origin_province"] else "")
-        table.add_row(row["key"], row["status"]["label"], row["category"], row["area_code"], row["finish_by"] or "-",
-                      flags)
+        flags = ("⚠ terlambat " if row["overdue"] else "") + (
+            "↪ dari provinsi lain" if row["origin_province"] else ""
+        )
+        table.add_row(
+            row["key"],
+            row["status"]["label"],
+            row["category"],
+            row["area_code"],
+            row["finish_by"] or "-",
+            flags,
+        )
     console.print(table)

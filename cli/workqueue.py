@@ -14,7 +14,9 @@ from chalicelib.domain.protocol import WorkItem
 class Api(Protocol):
     """The agency API as the tool uses it."""
 
-    def act(self, key: str, action: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+    def act(
+        self, key: str, action: str, body: dict[str, Any], idempotency_key: str
+    ) -> tuple[int, dict[str, Any]]:
         """POST an action; returns (status, JSON body)."""
         ...
 
@@ -56,13 +58,17 @@ def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api:
     decision = decide(item)
     if decision.action == "skip":
         return Outcome(item, "skip", 0, False, "dilewati; muncul lagi setelah batas waktu tampil")
-    status, body = api.act(item.report_key, decision.action, decision.body, idempotency_key=message["MessageId"])
+    status, body = api.act(
+        item.report_key, decision.action, decision.body, idempotency_key=message["MessageId"]
+    )
     if status == 200:
         return Outcome(item, decision.action, status, True, body.get("status", {}).get("label", "ok"))
     code = body.get("error", {}).get("code", "")
     if code in SETTLED_CODES:
         return Outcome(item, decision.action, status, True, f"laporan sudah berubah ({code}); item dihapus")
-    return Outcome(item, decision.action, status, False, body.get("error", {}).get("message", f"HTTP {status}"))
+    return Outcome(
+        item, decision.action, status, False, body.get("error", {}).get("message", f"HTTP {status}")
+    )
 
 
 class WorkQueue:
@@ -75,7 +81,9 @@ class WorkQueue:
     def receive(self, wait_seconds: int = 20, max_messages: int = 5) -> list[dict[str, Any]]:
         """Up to ``max_messages`` messages, waiting up to ``wait_seconds`` (long polling)."""
         response = self.sqs.receive_message(
-            QueueUrl=self.url, MaxNumberOfMessages=max_messages, WaitTimeSeconds=wait_seconds,
+            QueueUrl=self.url,
+            MaxNumberOfMessages=max_messages,
+            WaitTimeSeconds=wait_seconds,
             AttributeNames=["ApproximateReceiveCount"],
         )
         return list(response.get("Messages", []))
@@ -84,7 +92,9 @@ class WorkQueue:
         """Remove a message whose action is recorded."""
         self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
 
-    def process(self, messages: list[dict[str, Any]], decide: Callable[[WorkItem], Decision], api: Api) -> list[Outcome]:
+    def process(
+        self, messages: list[dict[str, Any]], decide: Callable[[WorkItem], Decision], api: Api
+    ) -> list[Outcome]:
         """Handle each message and delete exactly those whose action was recorded (or are obsolete)."""
         outcomes = []
         for message in messages:

@@ -29,15 +29,20 @@ def _status_param(raw: str | None) -> Status | None:
     try:
         return Status(raw.upper())
     except ValueError:
-        raise ValidationFailed(f"Status '{raw[:20]}' tidak dikenal (unknown status).", code="unknown_status",
-                               details={"valid": [s.value for s in Status]}) from None
+        raise ValidationFailed(
+            f"Status '{raw[:20]}' tidak dikenal (unknown status).",
+            code="unknown_status",
+            details={"valid": [s.value for s in Status]},
+        ) from None
 
 
 def _limit_param(raw: str | None) -> int:
     if raw is None:
         return 20
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise ValidationFailed(f"limit harus 1-{MAX_PAGE} (limit must be 1-{MAX_PAGE}).", code="invalid_limit")
+        raise ValidationFailed(
+            f"limit harus 1-{MAX_PAGE} (limit must be 1-{MAX_PAGE}).", code="invalid_limit"
+        )
     return int(raw)
 
 
@@ -69,8 +74,9 @@ def inbox(request: Request) -> Response:
     agency = params.get("agency") or actor.agency
     status = _status_param(params.get("status"))
     cursor = decode_cursor(params.get("cursor"), partition=("agency_pk", f"{settings().province}#{agency}"))
-    page = container.desk().inbox(actor, agency=agency, status=status, limit=_limit_param(params.get("limit")),
-                                  cursor=cursor)
+    page = container.desk().inbox(
+        actor, agency=agency, status=status, limit=_limit_param(params.get("limit")), cursor=cursor
+    )
     items = [summary(r) for r in page.items]
     if params.get("overdue") in ("1", "true"):
         items = [i for i in items if i["overdue"]]
@@ -82,8 +88,12 @@ def detail(request: Request, key: str) -> Response:
     actor = actor_from_request(request)
     report = container.desk().detail(actor, key)
     view = report_view(registry(), report, full_content=True)
-    view.update(key=report.key, version=report.version, origin_province=report.origin_province,
-                escalated_from_other_province=report.is_received_escalation)
+    view.update(
+        key=report.key,
+        version=report.version,
+        origin_province=report.origin_province,
+        escalated_from_other_province=report.is_received_escalation,
+    )
     return json_response(view)
 
 
@@ -105,7 +115,9 @@ def act(request: Request, key: str, action: str) -> Response:
     )
     report = container.desk().act(actor, key, command)
     logger.append_keys(report_id=report.id)
-    logger.info("agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value})
+    logger.info(
+        "agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value}
+    )
     metrics.add_metric(name=f"Action_{action}", unit="Count", value=1)
     view = report_view(registry(), report, full_content=True)
     view.update(key=report.key, version=report.version)

@@ -44,7 +44,9 @@ def _route_record(record: SQSRecord) -> None:
 def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Route every report in an intake batch; failed records are reported, not the whole batch."""
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=_route_record, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=_route_record, processor=processor, context=context
+    )
 
 
 def _escalation_record(record: SQSRecord) -> None:
@@ -54,15 +56,18 @@ def _escalation_record(record: SQSRecord) -> None:
     logger.append_keys(report_id=message.report.id if isinstance(message, Escalate) else message.origin_id)
     report = container.escalations().handle(message)
     metrics.add_metric(name=f"Escalation_{message.type}", unit="Count", value=1)
-    logger.info("escalation message applied", extra={"type": message.type,
-                                                     "status": report.status.value if report else None})
+    logger.info(
+        "escalation message applied",
+        extra={"type": message.type, "status": report.status.value if report else None},
+    )
 
 
 def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Apply a FIFO batch; a failing record fails only the rest of its report's group."""
     processor = SqsFifoPartialProcessor(skip_group_on_error=True)
-    return process_partial_response(event=event, record_handler=_escalation_record, processor=processor,
-                                    context=context)
+    return process_partial_response(
+        event=event, record_handler=_escalation_record, processor=processor, context=context
+    )
 
 
 def sweep() -> dict[str, int]:

@@ -54,7 +54,9 @@ def read_json(request: Request) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json") from None
+        raise BadRequest(
+            "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
+        ) from None
 
 
 def parse_model(model: type[M], data: Any) -> M:
@@ -76,6 +78,8 @@ def unexpected_error_response(error: Exception) -> Response:
     """A 500 without internals, logged with its stack trace."""
     logger.exception("unhandled error", extra={"error_type": type(error).__name__})
     return json_response(
-        error_body("internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."),
+        error_body(
+            "internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."
+        ),
         500,
     )

@@ -28,6 +28,7 @@ def decode_cursor(cursor: str | None, *, partition: tuple[str, str]) -> dict[str
         raise ValidationFailed("Kursor halaman tidak sah (invalid cursor).", code="invalid_cursor") from None
     name, value = partition
     if not isinstance(key, dict) or key.get(name, {}).get("S") != value:
-        raise ValidationFailed("Kursor halaman bukan untuk daftar ini (cursor for another list).",
-                               code="invalid_cursor")
+        raise ValidationFailed(
+            "Kursor halaman bukan untuk daftar ini (cursor for another list).", code="invalid_cursor"
+        )
     return key

@@ -38,14 +38,20 @@ def submit(request: Request) -> Response:
         contact=Contact(reporter.name, reporter.phone, reporter.email) if reporter else None,
         photos=tuple(body.photos),
     )
-    result = container.intake().submit(command, idempotency_key=key, correlation_id=headers.get("x-correlation-id"))
+    result = container.intake().submit(
+        command, idempotency_key=key, correlation_id=headers.get("x-correlation-id")
+    )
     if not result.replayed:
         metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
         with_category_metric("ReportsSubmittedByCategory", result.report.category)
     report = result.report
     payload = {
         "id": report.id,
-        "status": {"code": report.status.value, "label": report.status.label, "label_en": report.status.label_en},
+        "status": {
+            "code": report.status.value,
+            "label": report.status.label,
+            "label_en": report.status.label_en,
+        },
         "secret": result.secret,
         "tracking_url": f"/reports/{report.id}",
     }
@@ -86,7 +92,9 @@ def health() -> Response:
     """``GET /health``: the stage is up and knows its province."""
     current = settings()
     province = registry().get(current.province)
-    return json_response({"status": "ok", "stage": current.stage, "province": province.code, "name": province.name})
+    return json_response(
+        {"status": "ok", "stage": current.stage, "province": province.code, "name": province.name}
+    )
 
 
 def with_category_metric(name: str, category: str) -> None:
@@ -106,7 +114,11 @@ def confirm(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/confirm``: the reporter confirms the fix with a rating."""
     body = parse_model(ConfirmIn, read_json(request))
     report = container.feedback().respond(
-        report_id, _secret(request), action="confirm", rating=body.rating, reason=body.comment,
+        report_id,
+        _secret(request),
+        action="confirm",
+        rating=body.rating,
+        reason=body.comment,
         idempotency_key=(request.headers or {}).get("idempotency-key"),
     )
     metrics.add_metric(name="ReportsConfirmed", unit="Count", value=1)
@@ -117,7 +129,10 @@ def reopen(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/reopen``: the reporter says it is not fixed."""
     body = parse_model(ReopenIn, read_json(request))
     report = container.feedback().respond(
-        report_id, _secret(request), action="reopen", reason=body.reason,
+        report_id,
+        _secret(request),
+        action="reopen",
+        reason=body.reason,
         idempotency_key=(request.headers or {}).get("idempotency-key"),
     )
     metrics.add_metric(name="ReportsReopened", unit="Count", value=1)

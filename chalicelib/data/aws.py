@@ -63,7 +63,9 @@ def client_error_code(error: BaseException) -> str | None:
 def is_retryable(error: BaseException) -> bool:
     """True for throttling, 5xx, timeouts and dropped connections."""
     cause = error.cause if isinstance(error, PynamoDBException) else error
-    if isinstance(cause, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError | ConnectionClosedError):
+    if isinstance(
+        cause, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError | ConnectionClosedError
+    ):
         return True
     if isinstance(cause, ClientError):
         status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
@@ -76,7 +78,13 @@ def translate_errors(operation: str) -> Iterator[None]:
     """Turn retryable AWS failures into RetryableUnavailable; let the rest through."""
     try:
         yield
-    except (ClientError, PynamoDBException, EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
+    except (
+        ClientError,
+        PynamoDBException,
+        EndpointConnectionError,
+        ConnectTimeoutError,
+        ReadTimeoutError,
+    ) as error:
         if is_retryable(error):
             raise RetryableUnavailable(
                 f"Layanan sedang sibuk, coba lagi sebentar (service busy during {operation}).",

@@ -81,7 +81,9 @@ def to_model(report: Report) -> ReportModel:
         autoclose_at=_iso(report.autoclose_at),
         secret_hash=report.secret_hash,
         photos=json.dumps(list(report.photos)) if report.photos else None,
-        timeline=json.dumps([_entry_to_json(e) for e in report.timeline], ensure_ascii=False, separators=(",", ":")),
+        timeline=json.dumps(
+            [_entry_to_json(e) for e in report.timeline], ensure_ascii=False, separators=(",", ":")
+        ),
         status_pk=f"{report.province}#{report.status.value}",
         agency_pk=f"{report.province}#{report.agency}" if report.agency else None,
         agency_sk=f"{report.status.value}#{_iso(report.created_at)}" if report.agency else None,
@@ -111,7 +113,9 @@ def from_model(model: ReportModel) -> Report:
         agency=model.agency,
         coordinate_due=_dt(model.coordinate_due),
         finish_due=_dt(model.finish_due),
-        estimated_completion=date.fromisoformat(model.estimated_completion) if model.estimated_completion else None,
+        estimated_completion=date.fromisoformat(model.estimated_completion)
+        if model.estimated_completion
+        else None,
         overdue=bool(model.overdue),
         escalation_level=int(model.escalation_level or 0),
         sla_check_at=_dt(model.sla_check_at),

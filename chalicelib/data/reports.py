@@ -162,7 +162,9 @@ class ReportRepository:
     ) -> Page:
         """A province's reports of one status, by age, paged."""
         condition = (
-            ReportModel.created_at < created_before.isoformat(timespec="milliseconds") if created_before else None
+            ReportModel.created_at < created_before.isoformat(timespec="milliseconds")
+            if created_before
+            else None
         )
         with translate_errors("list province reports"):
             result = ReportModel.by_status.query(

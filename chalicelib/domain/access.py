@@ -38,5 +38,7 @@ def require_handle(actor: Actor, report: Report | None, key: str) -> Report:
 def require_agency_scope(actor: Actor, agency: str) -> None:
     """An officer may list only their own agency; coordinators and admins any agency of their province."""
     if actor.role is Role.OFFICER and agency != actor.agency:
-        raise Forbidden("Petugas hanya melihat laporan instansinya (officers see their own agency).",
-                        code="not_your_agency")
+        raise Forbidden(
+            "Petugas hanya melihat laporan instansinya (officers see their own agency).",
+            code="not_your_agency",
+        )

@@ -71,9 +71,16 @@ class ReportOut(BaseModel):
         """Wire form of a report."""
         loc = report.location
         return cls(
-            id=report.id, category=report.category, description=report.description, lat=loc.lat, lon=loc.lon,
-            area_code=loc.area_code, address=report.address, visibility=report.visibility,
-            photos=list(report.photos), created_at=report.created_at,
+            id=report.id,
+            category=report.category,
+            description=report.description,
+            lat=loc.lat,
+            lon=loc.lon,
+            area_code=loc.area_code,
+            address=report.address,
+            visibility=report.visibility,
+            photos=list(report.photos),
+            created_at=report.created_at,
         )
 
     def location(self) -> Location:

@@ -8,7 +8,6 @@ from enum import StrEnum
 
 from chalicelib.domain.status import Action, Status
 
-
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 
 

@@ -39,7 +39,9 @@ def _specificity(rule: RoutingRule) -> tuple[int, int]:
     return (rule.area.count("."), 0 if rule.category == "*" else 1)
 
 
-def route(province: Province, category: str, area_code: str, *, received_from: str | None = None) -> RoutingDecision:
+def route(
+    province: Province, category: str, area_code: str, *, received_from: str | None = None
+) -> RoutingDecision:
     """Decide who handles a report of ``category`` at ``area_code`` in ``province``.
 
     ``received_from`` is the origin province of an escalation: it is never
@@ -59,4 +61,6 @@ def route(province: Province, category: str, area_code: str, *, received_from: s
             return RoutingDecision(escalate_to=area_code[:2], reason="Lokasi di luar wilayah provinsi")
         return RoutingDecision(agency=province.data.routing.default_agency, reason="Aturan bawaan provinsi")
     best = max(candidates, key=_specificity)
-    return RoutingDecision(agency=best.agency, escalate_to=best.escalate_to, rule_area=best.area, reason=best.reason)
+    return RoutingDecision(
+        agency=best.agency, escalate_to=best.escalate_to, rule_area=best.area, reason=best.reason
+    )

@@ -114,11 +114,20 @@ def next_status(current: Status, action: Action) -> Status:
     return transition.target or current
 
 
-AGENCY_ACTIONS = (Action.TAKE, Action.ESTIMATE, Action.DISPOSE, Action.COORDINATE, Action.REFUSE, Action.REJECT,
-                  Action.RESOLVE)
+AGENCY_ACTIONS = (
+    Action.TAKE,
+    Action.ESTIMATE,
+    Action.DISPOSE,
+    Action.COORDINATE,
+    Action.REFUSE,
+    Action.REJECT,
+    Action.RESOLVE,
+)
 CITIZEN_ACTIONS = (Action.CONFIRM, Action.REOPEN)
 
 
-def allowed_actions(current: Status, among: tuple[Action, ...] = AGENCY_ACTIONS + CITIZEN_ACTIONS) -> list[Action]:
+def allowed_actions(
+    current: Status, among: tuple[Action, ...] = AGENCY_ACTIONS + CITIZEN_ACTIONS
+) -> list[Action]:
     """Actions (of ``among``) the machine allows from ``current``, for clients to show buttons."""
     return [action for action in among if current in TRANSITIONS[action].sources]

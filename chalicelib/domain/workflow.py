@@ -45,12 +45,16 @@ def _apply(report: Report, action: Action, event: Event, **changes: object) -> R
     return report.with_entry(entry, status=status, **changes)
 
 
-def assign(report: Report, province: Province, agency_id: str, event: Event, *, action: Action = Action.ROUTE) -> Report:
+def assign(
+    report: Report, province: Province, agency_id: str, event: Event, *, action: Action = Action.ROUTE
+) -> Report:
     """Give the report to an agency of ``province`` (routing, forwarding, re-routing, SLA)."""
     province.agency(agency_id)
     changes: dict[str, object] = {"agency": agency_id}
     if report.coordinate_due is None:
-        clock = deadlines(province, report.category, event.at if report.is_received_escalation else report.created_at)
+        clock = deadlines(
+            province, report.category, event.at if report.is_received_escalation else report.created_at
+        )
         changes.update(coordinate_due=clock.coordinate_by, finish_due=clock.finish_by)
     return _apply(report, action, replace(event, agency=agency_id), **changes)
 
@@ -58,7 +62,9 @@ def assign(report: Report, province: Province, agency_id: str, event: Event, *, 
 def escalate(report: Report, to_province: Province, event: Event) -> Report:
     """Hand the report to another province; our clock stops, theirs starts on acceptance."""
     note = event.note or f"Diteruskan ke Provinsi {to_province.name}"
-    return _apply(report, Action.ESCALATE, replace(event, note=note), escalated_to=to_province.code, agency=None)
+    return _apply(
+        report, Action.ESCALATE, replace(event, note=note), escalated_to=to_province.code, agency=None
+    )
 
 
 def take(report: Report, event: Event) -> Report:
@@ -69,9 +75,16 @@ def take(report: Report, event: Event) -> Report:
 def estimate(report: Report, completion: date, event: Event) -> Report:
     """Record the estimated completion date (EWS) of a long job."""
     if completion < event.at.date():
-        raise ValidationFailed("Estimasi selesai tidak boleh di masa lalu (date is in the past).", code="invalid_date")
+        raise ValidationFailed(
+            "Estimasi selesai tidak boleh di masa lalu (date is in the past).", code="invalid_date"
+        )
     note = event.note or f"Estimasi selesai {completion.isoformat()}"
-    return _apply(report, Action.ESTIMATE, replace(event, agency=report.agency, note=note), estimated_completion=completion)
+    return _apply(
+        report,
+        Action.ESTIMATE,
+        replace(event, agency=report.agency, note=note),
+        estimated_completion=completion,
+    )
 
 
 def forward(report: Report, province: Province, to_agency: str, event: Event) -> Report:
@@ -126,8 +139,14 @@ def confirm(report: Report, rating: int, event: Event) -> Report:
     """The reporter confirms the fix with a 1-5 rating; the report closes."""
     if report.closed:
         raise Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
-    return _apply(report, Action.CONFIRM, replace(event, note=event.note or f"Dikonfirmasi, nilai {rating}/5"),
-                  closed=True, rating=rating, autoclose_at=None)
+    return _apply(
+        report,
+        Action.CONFIRM,
+        replace(event, note=event.note or f"Dikonfirmasi, nilai {rating}/5"),
+        closed=True,
+        rating=rating,
+        autoclose_at=None,
+    )
 
 
 def reopen(report: Report, province: Province, event: Event) -> Report:
@@ -135,11 +154,14 @@ def reopen(report: Report, province: Province, event: Event) -> Report:
     if report.closed:
         raise Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
     if report.resolved_at and event.at > report.resolved_at + reopen_window(province):
-        raise Conflict("Batas waktu membuka kembali sudah lewat (reopen window has passed).", code="reopen_expired")
+        raise Conflict(
+            "Batas waktu membuka kembali sudah lewat (reopen window has passed).", code="reopen_expired"
+        )
     if not event.note:
         raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
-    return _apply(report, Action.REOPEN, replace(event, agency=report.agency),
-                  resolved_at=None, autoclose_at=None)
+    return _apply(
+        report, Action.REOPEN, replace(event, agency=report.agency), resolved_at=None, autoclose_at=None
+    )
 
 
 def autoclose(report: Report, event: Event) -> Report:
@@ -166,8 +188,12 @@ def sla_escalate(report: Report, province: Province, event: Event) -> Report:
     else:
         changes["sla_check_at"] = None
         note = f"Melewati batas waktu {breached}: sudah di tingkat tertinggi"
-    return _apply(report, Action.SLA_ESCALATE, replace(event, agency=changes.get("agency", report.agency), note=note),
-                  **changes)  # type: ignore[arg-type]
+    return _apply(
+        report,
+        Action.SLA_ESCALATE,
+        replace(event, agency=changes.get("agency", report.agency), note=note),
+        **changes,
+    )  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -214,7 +240,9 @@ def mirror_remote(report: Report, state: RemoteState, entries: list[TimelineEntr
     return replace(report, **changes)  # type: ignore[arg-type]
 
 
-def take_back(report: Report, province: Province, agency_id: str, from_province: Province, event: Event) -> Report:
+def take_back(
+    report: Report, province: Province, agency_id: str, from_province: Province, event: Event
+) -> Report:
     """The other province returned the report (bukan wewenang): route it here, to ``agency_id``."""
     target = province.agency(agency_id)
     note = f"Dikembalikan oleh Provinsi {from_province.name}; diteruskan ke {target.name}"

@@ -73,7 +73,9 @@ class Province:
         try:
             return self.agencies[agency_id]
         except KeyError:
-            raise NotFound(f"Instansi '{agency_id}' tidak dikenal (unknown agency).", code="unknown_agency") from None
+            raise NotFound(
+                f"Instansi '{agency_id}' tidak dikenal (unknown agency).", code="unknown_agency"
+            ) from None
 
     def area_chain(self, area_code: str) -> list[Area]:
         """The area and its known parents, most specific first (kelurahan, kecamatan, kota)."""
@@ -101,7 +103,9 @@ class Registry:
         try:
             return self.provinces[code]
         except KeyError:
-            raise NotFound(f"Provinsi '{code}' tidak dikenal (unknown province).", code="unknown_province") from None
+            raise NotFound(
+                f"Provinsi '{code}' tidak dikenal (unknown province).", code="unknown_province"
+            ) from None
 
     def area(self, area_code: str) -> tuple[Province, Area]:
         """The province and area of a Kemendagri code, or a 422 if no known province has it."""

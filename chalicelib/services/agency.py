@@ -40,7 +40,9 @@ class ActionRequest:
 class AgencyDesk:
     """What agencies of one province see and do."""
 
-    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+    def __init__(
+        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
+    ) -> None:
         self.reports = reports
         self.publisher = publisher
         self.registry = registry
@@ -59,7 +61,9 @@ class AgencyDesk:
         agency = agency or actor.agency
         require_agency_scope(actor, agency)
         self.province.agency(agency)
-        return self.reports.list_by_agency(self.province.code, agency, status=status, limit=limit, cursor=cursor)
+        return self.reports.list_by_agency(
+            self.province.code, agency, status=status, limit=limit, cursor=cursor
+        )
 
     def detail(self, actor: Actor, key: str) -> Report:
         """One report the actor may handle."""
@@ -78,8 +82,14 @@ class AgencyDesk:
                     "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
                     details={"current_version": report.version, "status": report.status.value},
                 )
-            event = Event(event_id, now or utcnow(), self.province.code, agency=actor.agency, note=request.note,
-                          evidence=request.evidence)
+            event = Event(
+                event_id,
+                now or utcnow(),
+                self.province.code,
+                agency=actor.agency,
+                note=request.note,
+                evidence=request.evidence,
+            )
             changed = self._apply(report, request, event)
             try:
                 saved = self.reports.save(changed)
@@ -94,9 +104,12 @@ class AgencyDesk:
     def _apply(self, report: Report, request: ActionRequest, event: Event) -> Report:
         handlers: dict[str, Callable[[], Report]] = {
             "take": lambda: workflow.take(report, event),
-            "estimate": lambda: workflow.estimate(report, _required(request.estimated_completion, "estimated_completion"),
-                                                  event),
-            "forward": lambda: workflow.forward(report, self.province, _required(request.to_agency, "to_agency"), event),
+            "estimate": lambda: workflow.estimate(
+                report, _required(request.estimated_completion, "estimated_completion"), event
+            ),
+            "forward": lambda: workflow.forward(
+                report, self.province, _required(request.to_agency, "to_agency"), event
+            ),
             "refuse": lambda: self._refuse(report, request, event),
             "reject": lambda: workflow.reject(report, event),
             "resolve": lambda: workflow.resolve(report, self.province, event),
@@ -121,8 +134,9 @@ class AgencyDesk:
         if province_code != self.province.code:
             target = self.registry.get(province_code)
             note = f"Bukan wewenang: {request.note} → Provinsi {target.name}"
-            return workflow.escalate(report, target, Event(event.event_id, event.at, event.province, event.agency,
-                                                           note=note))
+            return workflow.escalate(
+                report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)
+            )
         return workflow.refuse(report, self.province, _required(agency, "to_agency"), event)
 
 
@@ -138,7 +152,9 @@ def _qualified(to_agency: str | None, home: Province) -> tuple[str, str | None]:
 
 def _required(value: Any, field: str) -> Any:
     if value is None:
-        raise ValidationFailed(f"'{field}' wajib diisi untuk aksi ini ({field} is required).", code="missing_field")
+        raise ValidationFailed(
+            f"'{field}' wajib diisi untuk aksi ini ({field} is required).", code="missing_field"
+        )
     return value
 
 

@@ -32,7 +32,9 @@ MAX_ATTEMPTS = 4
 class EscalationInbox:
     """Applies messages from other provinces to this province's reports."""
 
-    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+    def __init__(
+        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
+    ) -> None:
         self.reports = reports
         self.publisher = publisher
         self.registry = registry
@@ -57,8 +59,17 @@ class EscalationInbox:
             return existing
         if existing is not None:
             # Handed back earlier and now escalated here again: reopen our copy for the new hand-over.
-            base = replace(existing, status=Status.MENUNGGU, closed=False, agency=None, coordinate_due=None,
-                           finish_due=None, overdue=False, escalation_level=0, sla_check_at=None)
+            base = replace(
+                existing,
+                status=Status.MENUNGGU,
+                closed=False,
+                agency=None,
+                coordinate_due=None,
+                finish_due=None,
+                overdue=False,
+                escalation_level=0,
+                sla_check_at=None,
+            )
             saved = self.reports.save(self._decide(base, message, now, accept_id))
             self.publisher.published(existing, saved)
             return saved
@@ -95,7 +106,9 @@ class EscalationInbox:
             return workflow.hand_back(blank, origin, None, event)
         decision = route(self.province, blank.category, blank.location.area_code, received_from=origin.code)
         if decision.agency is None:
-            return workflow.hand_back(blank, origin, None, Event(event_id, now, self.province.code, note=decision.reason))
+            return workflow.hand_back(
+                blank, origin, None, Event(event_id, now, self.province.code, note=decision.reason)
+            )
         agency = self.province.agency(decision.agency)
         note = f"Diterima Provinsi {self.province.name}; diteruskan ke {agency.name}"
         event = Event(event_id, now, self.province.code, note=note)
@@ -105,7 +118,9 @@ class EscalationInbox:
         """Mirror the receiving province's state on our original report."""
         report = self.reports.get(message.origin_id, consistent=True)
         if report is None or report.escalated_to != message.from_province:
-            logger.warning("update for a report not escalated there; ignored", extra={"report_id": message.origin_id})
+            logger.warning(
+                "update for a report not escalated there; ignored", extra={"report_id": message.origin_id}
+            )
             return report
         from_province = self.registry.get(message.from_province)
         entries = [e.to_entry() for e in message.entries]
@@ -128,7 +143,9 @@ class EscalationInbox:
         suggested = message.suggested_agency
         if suggested and suggested in self.province.agencies:
             return suggested
-        decision = route(self.province, report.category, report.location.area_code, received_from=message.from_province)
+        decision = route(
+            self.province, report.category, report.location.area_code, received_from=message.from_province
+        )
         return decision.agency or self.province.data.routing.default_agency
 
     def apply_feedback(self, message: Feedback) -> Report | None:

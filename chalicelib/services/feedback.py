@@ -21,7 +21,9 @@ MAX_ATTEMPTS = 3
 class FeedbackService:
     """Reporter feedback on a province's own reports."""
 
-    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+    def __init__(
+        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
+    ) -> None:
         self.reports = reports
         self.publisher = publisher
         self.province = registry.get(province)
@@ -43,14 +45,17 @@ class FeedbackService:
             report = self.tracking.find(report_id)
             if not TrackingService.holds_secret(report, secret):
                 raise Forbidden("Kode rahasia laporan salah (wrong report secret).", code="invalid_secret")
-            event_id = f"{report.key}:{action}:{_digest(idempotency_key) if idempotency_key else len(report.timeline)}"
+            suffix = _digest(idempotency_key) if idempotency_key else str(len(report.timeline))
+            event_id = f"{report.key}:{action}:{suffix}"
             if report.has_event(event_id):
                 self.publisher.republish(report, event_id)
                 return report
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)
             if action == "confirm":
                 if rating is None or not 1 <= rating <= 5:
-                    raise ValidationFailed("Nilai harus 1 sampai 5 (rating must be 1-5).", code="invalid_rating")
+                    raise ValidationFailed(
+                        "Nilai harus 1 sampai 5 (rating must be 1-5).", code="invalid_rating"
+                    )
                 changed = workflow.confirm(report, rating, event)
             else:
                 changed = workflow.reopen(report, self.province, event)

@@ -13,7 +13,13 @@ from chalicelib.domain.ids import new_report_id
 from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
-from chalicelib.errors import Conflict, IdCollision, IdempotencyKeyTaken, RetryableUnavailable, ValidationFailed
+from chalicelib.errors import (
+    Conflict,
+    IdCollision,
+    IdempotencyKeyTaken,
+    RetryableUnavailable,
+    ValidationFailed,
+)
 from chalicelib.observability import logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues, Reports
@@ -104,12 +110,18 @@ class IntakeService:
             except IdempotencyKeyTaken:
                 replay = self._replay(key_hash or "", body_hash)
                 if replay is None:
-                    raise RetryableUnavailable("Pengiriman bersamaan; coba lagi (concurrent submission).") from None
+                    raise RetryableUnavailable(
+                        "Pengiriman bersamaan; coba lagi (concurrent submission)."
+                    ) from None
                 return replay
         else:
-            raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
+            raise RetryableUnavailable(
+                "Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id)."
+            )
         logger.append_keys(report_id=report.id)
-        logger.info("report submitted", extra={"category": report.category, "area": report.location.area_code})
+        logger.info(
+            "report submitted", extra={"category": report.category, "area": report.location.area_code}
+        )
         self._request_routing(report, correlation_id)
         return SubmitResult(report=report, secret=secret)
 

@@ -16,7 +16,15 @@ from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues
 
 WORK_ACTIONS = frozenset(
-    {Action.ROUTE, Action.ACCEPT, Action.DISPOSE, Action.COORDINATE, Action.REFUSE, Action.REOPEN, Action.SLA_ESCALATE}
+    {
+        Action.ROUTE,
+        Action.ACCEPT,
+        Action.DISPOSE,
+        Action.COORDINATE,
+        Action.REFUSE,
+        Action.REOPEN,
+        Action.SLA_ESCALATE,
+    }
 )
 
 

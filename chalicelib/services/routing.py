@@ -22,7 +22,9 @@ MAX_ATTEMPTS = 3
 class RoutingService:
     """Routes one province's new reports."""
 
-    def __init__(self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str) -> None:
+    def __init__(
+        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
+    ) -> None:
         self.reports = reports
         self.publisher = publisher
         self.registry = registry
@@ -57,4 +59,6 @@ class RoutingService:
         assert decision.agency is not None
         agency = self.province.agency(decision.agency)
         note = f"Diteruskan ke {agency.name}"
-        return workflow.assign(report, self.province, agency.id, Event(event_id, now, self.province.code, note=note))
+        return workflow.assign(
+            report, self.province, agency.id, Event(event_id, now, self.province.code, note=note)
+        )

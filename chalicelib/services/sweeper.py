@@ -77,7 +77,11 @@ class Sweeper:
     def _requeue_unrouted(self, now: datetime, result: SweepResult) -> None:
         """Reports stored but never routed (their intake message was lost): route them now."""
         page = self.reports.list_by_status(
-            self.province.code, Status.MENUNGGU, created_before=now - UNROUTED_AFTER, limit=100, newest_first=False
+            self.province.code,
+            Status.MENUNGGU,
+            created_before=now - UNROUTED_AFTER,
+            limit=100,
+            newest_first=False,
         )
         for report in page.items:
             if report.is_received_escalation or report.escalated_to:

@@ -38,7 +38,9 @@ class TrackingService:
             )
         report = self.reports.get(report_id)
         if report is None:
-            raise NotFound(f"Laporan {report_id} tidak ditemukan (report not found).", code="report_not_found")
+            raise NotFound(
+                f"Laporan {report_id} tidak ditemukan (report not found).", code="report_not_found"
+            )
         return report
 
     @staticmethod

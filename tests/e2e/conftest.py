@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from infra.local.config import PROJECT_ROOT
 from infra.local.processes import free_port
 from infra.local.stack import LocalStack, dev_environment
-from infra.local.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +35,9 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
 def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
     """One JSON request; returns (status, parsed body)."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.status, json.loads(response.read() or b"null")

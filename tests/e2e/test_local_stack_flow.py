@@ -15,11 +15,15 @@ pytestmark = pytest.mark.e2e
 
 def test_a_jakarta_report_gets_an_agency_within_seconds(local_stack: LocalStack) -> None:
     api = local_stack.api_url("jakarta")
-    status, created = http("POST", f"{api}/reports", {
-        "category": "pohon",
-        "description": "Pohon tumbang menutup jalan di depan kantor kelurahan.",
-        "location": {"lat": -6.18, "lon": 106.82, "area_code": "31.71.02"},
-    })
+    status, created = http(
+        "POST",
+        f"{api}/reports",
+        {
+            "category": "pohon",
+            "description": "Pohon tumbang menutup jalan di depan kantor kelurahan.",
+            "location": {"lat": -6.18, "lon": 106.82, "area_code": "31.71.02"},
+        },
+    )
     assert status == 201, created
 
     def assigned() -> object:
@@ -32,11 +36,15 @@ def test_a_jakarta_report_gets_an_agency_within_seconds(local_stack: LocalStack)
 
 def test_kota_tangerang_report_from_jakarta_is_resolved_by_banten_over_http(local_stack: LocalStack) -> None:
     jakarta, banten = local_stack.api_url("jakarta"), local_stack.api_url("banten")
-    status, created = http("POST", f"{jakarta}/reports", {
-        "category": "sampah",
-        "description": "Sampah menumpuk di bantaran Cisadane.",
-        "location": {"lat": -6.18, "lon": 106.63, "area_code": "36.71.01"},
-    })
+    status, created = http(
+        "POST",
+        f"{jakarta}/reports",
+        {
+            "category": "sampah",
+            "description": "Sampah menumpuk di bantaran Cisadane.",
+            "location": {"lat": -6.18, "lon": 106.63, "area_code": "36.71.01"},
+        },
+    )
     assert status == 201
     officer = {"Authorization": f"Bearer {mint('banten', 'dlh-kota-tangerang', 'officer')}"}
     key = quote(f"36~{created['id']}", safe="")
@@ -47,8 +55,12 @@ def test_kota_tangerang_report_from_jakarta_is_resolved_by_banten_over_http(loca
 
     eventually(in_banten_inbox)
     assert http("POST", f"{banten}/agency/reports/{key}/actions/take", {}, officer)[0] == 200
-    code, body = http("POST", f"{banten}/agency/reports/{key}/actions/resolve",
-                      {"note": "Sudah dibersihkan", "evidence": "foto/bukti-1.jpg"}, officer)
+    code, body = http(
+        "POST",
+        f"{banten}/agency/reports/{key}/actions/resolve",
+        {"note": "Sudah dibersihkan", "evidence": "foto/bukti-1.jpg"},
+        officer,
+    )
     assert code == 200, body
 
     def done_in_jakarta() -> object:

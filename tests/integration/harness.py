@@ -64,9 +64,13 @@ class Province:
         """Authorization header of a development token for an agency of this province."""
         return {"Authorization": f"Bearer {mint(self.stage, agency, role)}"}
 
-    def act(self, key: str, action: str, agency: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+    def act(
+        self, key: str, action: str, agency: str, body: dict[str, Any] | None = None, **headers: str
+    ) -> Any:
         """An agency action as the agency's officer."""
-        return self.post(f"/agency/reports/{quote(key)}/actions/{action}", body or {}, {**self.token(agency), **headers})
+        return self.post(
+            f"/agency/reports/{quote(key)}/actions/{action}", body or {}, {**self.token(agency), **headers}
+        )
 
     def invoke(self, handler: str, event: dict[str, Any]) -> Any:
         """Invoke an event handler with the stage's environment."""

@@ -29,7 +29,9 @@ class InProcessApi:
         self.agency = agency
         self.calls: list[str] = []
 
-    def act(self, key: str, action: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+    def act(
+        self, key: str, action: str, body: dict[str, Any], idempotency_key: str
+    ) -> tuple[int, dict[str, Any]]:
         self.calls.append(action)
         response = self.province.act(key, action, self.agency, body, **{"Idempotency-Key": idempotency_key})
         return response.status_code, json.loads(response.body)

@@ -45,7 +45,9 @@ def _status(provinces: World, report_id: str) -> dict[str, Any]:
     return _json(provinces["jakarta"].get(f"/reports/{report_id}"))
 
 
-def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in_jakarta(provinces: World) -> None:
+def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in_jakarta(
+    provinces: World,
+) -> None:
     # Given a Jakarta citizen reports garbage in Kota Tangerang
     created = _submit_in_jakarta(provinces)
     key = f"36~{created['id']}"
@@ -56,22 +58,33 @@ def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in
     assert row["escalated_from_other_province"] and row["origin_province"] == "31" and row["key"] == key
     # When the Banten officer takes and resolves it
     assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
-    resolved = banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Sampah sudah diangkut", "evidence": "bukti/1.jpg"})
+    resolved = banten.act(
+        key, "resolve", BANTEN_AGENCY, {"note": "Sampah sudah diangkut", "evidence": "bukti/1.jpg"}
+    )
     assert resolved.status_code == 200, resolved.body
     provinces.settle()
     # Then the citizen keeps one tracking id: Jakarta shows Selesai and Banten's work in the timeline
     status = _status(provinces, created["id"])
     assert status["status"]["code"] == "SELESAI"
     assert status["agency"] == {
-        "id": BANTEN_AGENCY, "province": "36",
-        "name": status["agency"]["name"], "short_name": status["agency"]["short_name"],
+        "id": BANTEN_AGENCY,
+        "province": "36",
+        "name": status["agency"]["name"],
+        "short_name": status["agency"]["short_name"],
     }
     actions = [(e["province"]["code"], e["action"]) for e in status["timeline"]]
-    assert actions == [("31", "submit"), ("31", "escalate"), ("36", "accept"), ("36", "take"), ("36", "resolve")]
+    assert actions == [
+        ("31", "submit"),
+        ("31", "escalate"),
+        ("36", "accept"),
+        ("36", "take"),
+        ("36", "resolve"),
+    ]
     assert status["timeline"][-1]["evidence"] == "bukti/1.jpg"
     # And when the citizen confirms in Jakarta, Banten's copy closes too
-    confirmed = provinces["jakarta"].post(f"/reports/{created['id']}/confirm", {"rating": 5},
-                                          {"X-Report-Secret": created["secret"]})
+    confirmed = provinces["jakarta"].post(
+        f"/reports/{created['id']}/confirm", {"rating": 5}, {"X-Report-Secret": created["secret"]}
+    )
     assert confirmed.status_code == 200, confirmed.body
     provinces.settle()
     copy = _json(banten.get(f"/agency/reports/{key}", banten.token(BANTEN_AGENCY)))
@@ -79,8 +92,9 @@ def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in
 
 
 def test_a_banten_token_cannot_touch_a_jakarta_report(provinces: World) -> None:
-    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "location": {
-        "lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}})
+    created = _submit_in_jakarta(
+        provinces, {**TANGERANG_GARBAGE, "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}}
+    )
     banten = provinces["banten"]
     # Banten's API never finds Jakarta's keys; Jakarta's API refuses Banten's token
     assert banten.act(created["id"], "take", BANTEN_AGENCY).status_code == 404
@@ -94,7 +108,9 @@ def test_refusal_by_banten_returns_the_report_to_jakarta_and_reroutes_it(provinc
     banten = provinces["banten"]
     key = f"36~{created['id']}"
     # When Banten says "bukan wewenang" and suggests Jakarta's environment agency
-    refused = banten.act(key, "refuse", BANTEN_AGENCY, {"note": "Lokasi di sisi Jakarta", "to_agency": "31:dlh"})
+    refused = banten.act(
+        key, "refuse", BANTEN_AGENCY, {"note": "Lokasi di sisi Jakarta", "to_agency": "31:dlh"}
+    )
     assert refused.status_code == 200, refused.body
     assert _json(refused)["status"]["code"] == "DITOLAK"
     provinces.settle()
@@ -162,7 +178,9 @@ def test_redelivered_escalation_creates_one_copy_and_one_assignment(provinces: W
     messages = _receive_all(banten.env["ADUAN_ESCALATION_QUEUE"])
     assert len(messages) == 1
     for _ in range(3):
-        assert banten.invoke("escalations", {"Records": [_record(messages[0], 0)]}) == {"batchItemFailures": []}
+        assert banten.invoke("escalations", {"Records": [_record(messages[0], 0)]}) == {
+            "batchItemFailures": []
+        }
     provinces.settle()
     report_id = _json(created)["id"]
     timeline = _status(provinces, report_id)["timeline"]
@@ -171,8 +189,14 @@ def test_redelivered_escalation_creates_one_copy_and_one_assignment(provinces: W
 
 def test_service_level_breach_escalates_one_level_up(provinces: World) -> None:
     jakarta = provinces["jakarta"]
-    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "category": "trotoar", "location": {
-        "lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}})
+    created = _submit_in_jakarta(
+        provinces,
+        {
+            **TANGERANG_GARBAGE,
+            "category": "trotoar",
+            "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+        },
+    )
     # When the sweep runs 7 hours later (coordinate deadline: 6 h)
     later = utcnow() + timedelta(hours=7)
     from chalicelib import container
@@ -188,14 +212,22 @@ def test_service_level_breach_escalates_one_level_up(provinces: World) -> None:
 
 def test_reopen_sends_it_back_to_the_agency_and_autoclose_closes_the_silent_ones(provinces: World) -> None:
     jakarta = provinces["jakarta"]
-    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "category": "trotoar", "location": {
-        "lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}})
+    created = _submit_in_jakarta(
+        provinces,
+        {
+            **TANGERANG_GARBAGE,
+            "category": "trotoar",
+            "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+        },
+    )
     report_id, secret = created["id"], created["secret"]
     jakarta.act(report_id, "take", "sudin-bm-js")
     jakarta.act(report_id, "resolve", "sudin-bm-js", {"note": "diperbaiki", "evidence": "e1.jpg"})
     wrong = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "masih rusak"}, {"X-Report-Secret": "x"})
     assert wrong.status_code == 403 and _json(wrong)["error"]["code"] == "invalid_secret"
-    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "masih rusak"}, {"X-Report-Secret": secret})
+    reopened = jakarta.post(
+        f"/reports/{report_id}/reopen", {"reason": "masih rusak"}, {"X-Report-Secret": secret}
+    )
     assert reopened.status_code == 200 and _json(reopened)["status"]["code"] == "DISPOSISI"
     assert _json(reopened)["agency"]["id"] == "sudin-bm-js"
     jakarta.act(report_id, "take", "sudin-bm-js")
@@ -218,8 +250,13 @@ def _receive_all(queue_name: str) -> list[dict[str, Any]]:
     url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
     found: list[dict[str, Any]] = []
     while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],
-                                    MessageAttributeNames=["All"], WaitTimeSeconds=0).get("Messages", [])
+        batch = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
+        ).get("Messages", [])
         if not batch:
             return found
         for message in batch:

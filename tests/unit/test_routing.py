@@ -15,7 +15,11 @@ def _kota_and_a_kecamatan(code: str) -> list[tuple[str, str]]:
     pairs = []
     for area in province.data.areas:
         if area.level in ("kota", "kabupaten"):
-            kecamatan = next(a for a in province.data.areas if a.level == "kecamatan" and a.code.startswith(area.code + "."))
+            kecamatan = next(
+                a
+                for a in province.data.areas
+                if a.level == "kecamatan" and a.code.startswith(area.code + ".")
+            )
             pairs.append((area.code, kecamatan.code))
     return pairs
 

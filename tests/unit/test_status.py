@@ -57,6 +57,13 @@ def test_reopen_sends_selesai_back_to_the_agency() -> None:
 
 
 def test_labels_are_indonesian_first_with_english_alongside() -> None:
-    assert [s.label for s in Status] == ["Menunggu", "Koordinasi", "Disposisi", "Proses", "Selesai", "Ditolak"]
+    assert [s.label for s in Status] == [
+        "Menunggu",
+        "Koordinasi",
+        "Disposisi",
+        "Proses",
+        "Selesai",
+        "Ditolak",
+    ]
     assert Status.PROSES.label_en == "In progress"
     assert not Status.SELESAI.is_open and Status.PROSES.is_open

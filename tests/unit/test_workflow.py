@@ -50,8 +50,9 @@ def test_resolve_requires_a_note_and_evidence() -> None:
 
 
 def test_reopen_within_ten_days_goes_back_to_the_same_agency_and_later_is_refused() -> None:
-    done = workflow.resolve(workflow.take(routed(), event("t")), JAKARTA,
-                            event("r", note="ok", evidence="e.jpg"))
+    done = workflow.resolve(
+        workflow.take(routed(), event("t")), JAKARTA, event("r", note="ok", evidence="e.jpg")
+    )
     again = workflow.reopen(done, JAKARTA, event("o", T0 + timedelta(days=3), note="masih berlubang"))
     assert again.status is Status.DISPOSISI and again.agency == "sudin-bm-js" and again.autoclose_at is None
     with pytest.raises(Conflict) as caught:
@@ -89,14 +90,17 @@ def test_estimate_in_the_past_is_rejected() -> None:
     report = workflow.take(routed(), event("t"))
     with pytest.raises(ValidationFailed):
         workflow.estimate(report, date(2020, 1, 1), event("e"))
-    assert workflow.estimate(report, date(2026, 12, 20), event("e2")).estimated_completion == date(2026, 12, 20)
+    assert workflow.estimate(report, date(2026, 12, 20), event("e2")).estimated_completion == date(
+        2026, 12, 20
+    )
 
 
 def test_remote_updates_merge_by_event_id_and_never_roll_back() -> None:
     origin = workflow.escalate(new_report(area="36.71.01"), registry().get("36"), event("esc"))
     assert origin.status is Status.KOORDINASI and origin.escalated_to == "36"
-    remote_take = origin.timeline[0].__class__("b:take", T0 + timedelta(hours=1), Action.TAKE, Status.PROSES, "36",
-                                              "dpu-kota-tangerang")
+    remote_take = origin.timeline[0].__class__(
+        "b:take", T0 + timedelta(hours=1), Action.TAKE, Status.PROSES, "36", "dpu-kota-tangerang"
+    )
     newer = RemoteState(3, Status.PROSES, "dpu-kota-tangerang", None, None, None, False, False, None)
     older = RemoteState(2, Status.DISPOSISI, "dpu-kota-tangerang", None, None, None, False, False, None)
     applied = workflow.mirror_remote(origin, newer, [remote_take])
