@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -184,5 +184,19 @@ class ReportRepository:
                 f"{province}#due",
                 range_key_condition=ReportModel.due_at <= now.isoformat(timespec="milliseconds"),
                 limit=limit,
+            )
+            return [from_model(m) for m in result]
+
+    def list_created_between(
+        self, province: str, status: Status, start: datetime, end: datetime, *, limit: int = 1000
+    ) -> list[Report]:
+        """A province's reports of one status created within [start, end], newest first, at most ``limit``."""
+        low, high = (t.astimezone(UTC).isoformat(timespec="milliseconds") for t in (start, end))
+        with translate_errors("list province reports in a window"):
+            result = ReportModel.by_status.query(
+                f"{province}#{status.value}",
+                range_key_condition=ReportModel.created_at.between(low, high),
+                limit=limit,
+                scan_index_forward=False,
             )
             return [from_model(m) for m in result]

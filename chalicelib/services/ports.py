@@ -54,6 +54,10 @@ class Reports(Protocol):
 
     def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]: ...
 
+    def list_created_between(
+        self, province: str, status: Status, start: datetime, end: datetime, *, limit: int = 1000
+    ) -> list[Report]: ...
+
 
 class Queues(Protocol):
     """Outgoing messages."""
