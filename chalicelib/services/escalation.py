@@ -117,6 +117,10 @@ class EscalationInbox:
     def apply_update(self, message: Update, now: datetime) -> Report | None:
         """Mirror the receiving province's state on our original report."""
         report = self.reports.get(message.origin_id, consistent=True)
+        back_id = f"{message.event_id}:back"
+        if report is not None and report.has_event(back_id):
+            self.publisher.republish(report, back_id)
+            return report
         if report is None or report.escalated_to != message.from_province:
             logger.warning(
                 "update for a report not escalated there; ignored", extra={"report_id": message.origin_id}
@@ -129,7 +133,7 @@ class EscalationInbox:
             unchanged = replace(_remote_state(message), seq=report.remote_version)
             base = workflow.mirror_remote(report, unchanged, entries) or report
             agency = self._take_back_agency(base, message)
-            event = Event(f"{message.event_id}:back", now, self.province.code)
+            event = Event(back_id, now, self.province.code)
             changed = workflow.take_back(base, self.province, agency, from_province, event)
         else:
             changed = workflow.mirror_remote(report, _remote_state(message), entries)
@@ -155,6 +159,7 @@ class EscalationInbox:
         if copy is None:
             raise RetryableUnavailable(f"no copy of {message.origin_id} yet")
         if copy.has_event(message.event_id):
+            self.publisher.republish(copy, message.event_id)
             return copy
         event = Event(message.event_id, message.at, message.from_province, note=message.reason)
         try:

@@ -31,13 +31,18 @@ class RoutingService:
         self.province = registry.get(province)
 
     def route(self, key: str, *, now: datetime | None = None) -> Report:
-        """Route the report stored under ``key``; a report already routed is left alone."""
+        """Route the report stored under ``key``; a report already routed is left alone.
+
+        Already routed by an earlier delivery whose acknowledgement was lost, it publishes
+        the routing's messages again (receivers are idempotent), so nothing is lost.
+        """
         for _attempt in range(MAX_ATTEMPTS):
             report = self.reports.get(key, consistent=True)
             if report is None:
                 raise RetryableUnavailable(f"report {key} not readable yet")
             if report.status is not Status.MENUNGGU or report.agency or report.escalated_to:
                 logger.info("already routed", extra={"report_id": report.id, "status": report.status.value})
+                self.publisher.republish(report, f"{report.key}:route")
                 return report
             routed = self.decide(report, now or utcnow())
             try:
