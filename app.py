@@ -8,8 +8,10 @@ from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, COR
 
 from chalicelib.api import agency, events, reports
 from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
+from chalicelib.api.openapi import served as openapi_json
 from chalicelib.auth.authorizer import authorize
 from chalicelib.config import event_source_names
+from chalicelib.open311 import endpoints as open311
 
 app = Chalice(app_name="aduan", configure_logs=False)
 app.register_middleware(correlation_middleware, "http")
@@ -83,6 +85,61 @@ def agency_report(key: str) -> Response:
 @handled
 def agency_action(key: str, action: str) -> Response:
     return agency.act(app.current_request, key, action)
+
+
+@app.route("/openapi.json", methods=["GET"], cors=cors)
+@handled
+def openapi_document() -> Response:
+    return openapi_json()
+
+
+@app.route("/open311/v2/discovery.json", methods=["GET"], cors=cors)
+@app.route("/open311/v2/discovery.xml", methods=["GET"], cors=cors)
+@handled
+def open311_discovery() -> Response:
+    return open311.discovery_document(app.current_request)
+
+
+@app.route("/open311/v2/services.json", methods=["GET"], cors=cors)
+@app.route("/open311/v2/services.xml", methods=["GET"], cors=cors)
+@handled
+def open311_services() -> Response:
+    return open311.services(app.current_request)
+
+
+@app.route("/open311/v2/services/{name}", methods=["GET"], cors=cors)
+@handled
+def open311_service(name: str) -> Response:
+    return open311.service(app.current_request, name)
+
+
+OPEN311_FORM = ["application/x-www-form-urlencoded"]
+
+
+@app.route("/open311/v2/requests.json", methods=["POST"], cors=cors, content_types=OPEN311_FORM)
+@app.route("/open311/v2/requests.xml", methods=["POST"], cors=cors, content_types=OPEN311_FORM)
+@handled
+def open311_create() -> Response:
+    return open311.create(app.current_request)
+
+
+@app.route("/open311/v2/requests.json", methods=["GET"], cors=cors)
+@app.route("/open311/v2/requests.xml", methods=["GET"], cors=cors)
+@handled
+def open311_search() -> Response:
+    return open311.search(app.current_request)
+
+
+@app.route("/open311/v2/requests/{name}", methods=["GET"], cors=cors)
+@handled
+def open311_request(name: str) -> Response:
+    return open311.show(app.current_request, name)
+
+
+@app.route("/open311/v2/tokens/{name}", methods=["GET"], cors=cors)
+@handled
+def open311_token(name: str) -> Response:
+    return open311.token(app.current_request, name)
 
 
 @app.on_sqs_message(queue=INTAKE_QUEUE, batch_size=10, name="route")

@@ -1,0 +1,44 @@
+"""``discovery.{fmt}``: where this jurisdiction's GeoReport v2 endpoint is and what it speaks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.provinces.registry import Province
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-27T00:00:00+07:00"  # bump when the Open311 surface changes
+BASE_URL_ENV = "ADUAN_PUBLIC_BASE_URL"
+CONTACT_ENV = "ADUAN_OPEN311_CONTACT"
+
+
+def base_url(headers: Mapping[str, str], context: Mapping[str, Any]) -> str:
+    """The endpoint URL: ``ADUAN_PUBLIC_BASE_URL`` if set, else from the request's host (and API stage)."""
+    configured = os.environ.get(BASE_URL_ENV, "").strip().rstrip("/")
+    if configured:
+        return f"{configured}/open311/v2"
+    host = headers.get("host") or "localhost"
+    scheme = headers.get("x-forwarded-proto") or ("https" if host.endswith("amazonaws.com") else "http")
+    stage = context.get("stage") if host.endswith("amazonaws.com") else None
+    return f"{scheme}://{host}{'/' + stage if stage else ''}/open311/v2"
+
+
+def discovery(province: Province, url: str) -> dict[str, Any]:
+    """The discovery document of one jurisdiction."""
+    contact = os.environ.get(CONTACT_ENV, "").strip() or f"Pengaduan {province.name}"
+    return {
+        "changeset": CHANGESET,
+        "contact": contact,
+        "key_service": f"Minta api_key Open311 ke {contact} (request an api_key from the contact).",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }

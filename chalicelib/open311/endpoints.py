@@ -1,0 +1,137 @@
+"""The Open311 views' bodies: each parses, calls one use case, answers in the requested format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib import container
+from chalicelib.errors import BadRequest
+from chalicelib.observability import logger, metrics
+from chalicelib.open311.discovery import base_url, discovery
+from chalicelib.open311.formats import Format, answered, answered_by_name, document, format_of_path
+from chalicelib.open311.jurisdiction import serving
+from chalicelib.open311.keys import client_for
+from chalicelib.open311.mapping import request_entry
+from chalicelib.open311.search import find, one, parse_search
+from chalicelib.open311.services import service_definition, service_list, service_of
+from chalicelib.open311.submission import field, parse_form, submit_command
+from chalicelib.provinces.registry import registry
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def _query(request: Request) -> dict[str, str]:
+    params = request.query_params
+    return {name: params[name] for name in params} if params else {}
+
+
+def _requests(fmt: Format, entries: list[dict[str, Any]], status: int = 200) -> Response:
+    return document(fmt, "service_requests", entries, status)
+
+
+def discovery_document(request: Request) -> Response:
+    """``GET discovery.{fmt}``."""
+    fmt = format_of_path(request.path)
+    return answered(
+        fmt,
+        lambda: document(
+            fmt,
+            "discovery",
+            discovery(
+                serving(_query(request).get("jurisdiction_id")),
+                base_url(request.headers, request.context or {}),
+            ),
+        ),
+    )
+
+
+def services(request: Request) -> Response:
+    """``GET services.{fmt}``."""
+    fmt = format_of_path(request.path)
+    return answered(
+        fmt, lambda: document(fmt, "services", service_list(serving(_query(request).get("jurisdiction_id"))))
+    )
+
+
+def service(request: Request, name: str) -> Response:
+    """``GET services/{service_code}.{fmt}``."""
+
+    def produce(code: str, fmt: Format) -> Response:
+        province = serving(_query(request).get("jurisdiction_id"))
+        return document(fmt, "service_definition", service_definition(province, code))
+
+    return answered_by_name(name, produce)
+
+
+def create(request: Request) -> Response:
+    """``POST requests.{fmt}``: a new ordinary Aduan report; the token is the report id."""
+    fmt = format_of_path(request.path)
+
+    def produce() -> Response:
+        form = {**{k: [v] for k, v in _query(request).items()}, **parse_form(request.raw_body or b"")}
+        province = serving(field(form, "jurisdiction_id"))
+        client = client_for(field(form, "api_key"))
+        code = field(form, "service_code")
+        if code is None:
+            raise BadRequest(
+                "service_code wajib diisi (service_code is required).", code="missing_service_code"
+            )
+        command = submit_command(service_of(province, code), form)
+        headers = request.headers
+        key = headers.get("idempotency-key")
+        if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+            raise BadRequest("Idempotency-Key harus 1-128 karakter.", code="invalid_idempotency_key")
+        result = container.intake().submit(
+            command, idempotency_key=key, correlation_id=headers.get("x-correlation-id")
+        )
+        report = result.report
+        logger.append_keys(report_id=report.id)
+        logger.info("open311 request submitted", extra={"client": client, "category": report.category})
+        if not result.replayed:
+            metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
+            metrics.add_metric(name="Open311RequestsSubmitted", unit="Count", value=1)
+        entry = {
+            "service_request_id": report.id,
+            "token": report.id,
+            "service_notice": None,
+            "account_id": None,
+        }
+        return _requests(fmt, [entry], 201)
+
+    return answered(fmt, produce)
+
+
+def search(request: Request) -> Response:
+    """``GET requests.{fmt}``."""
+    fmt = format_of_path(request.path)
+
+    def produce() -> Response:
+        params = _query(request)
+        province = serving(params.get("jurisdiction_id"))
+        found = find(container.reports(), province, parse_search(province, params))
+        return _requests(fmt, [request_entry(registry(), r) for r in found])
+
+    return answered(fmt, produce)
+
+
+def show(request: Request, name: str) -> Response:
+    """``GET requests/{service_request_id}.{fmt}``: a list of one."""
+
+    def produce(request_id: str, fmt: Format) -> Response:
+        province = serving(_query(request).get("jurisdiction_id"))
+        return _requests(fmt, [request_entry(registry(), one(container.reports(), province, request_id))])
+
+    return answered_by_name(name, produce)
+
+
+def token(request: Request, name: str) -> Response:
+    """``GET tokens/{token}.{fmt}``: tokens are report ids, so the id is known at once."""
+
+    def produce(value: str, fmt: Format) -> Response:
+        province = serving(_query(request).get("jurisdiction_id"))
+        report = one(container.reports(), province, value)
+        return _requests(fmt, [{"service_request_id": report.id, "token": value}])
+
+    return answered_by_name(name, produce)

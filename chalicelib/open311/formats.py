@@ -1,0 +1,89 @@
+"""Response formats: the extension of the resource name decides JSON or XML; errors in either."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from chalice.app import Response
+
+from chalicelib.errors import AduanError, NotFound
+from chalicelib.observability import logger
+from chalicelib.open311.xml import to_xml
+
+
+class Format(StrEnum):
+    """The two formats GeoReport v2 defines (XML is the required one)."""
+
+    JSON = "json"
+    XML = "xml"
+
+    @property
+    def content_type(self) -> str:
+        """The response Content-Type."""
+        return "application/json; charset=utf-8" if self is Format.JSON else "text/xml; charset=utf-8"
+
+
+# Open311 knows 400, 403 and 404; retry-able states keep their status so clients back off.
+PASSED_THROUGH = frozenset({403, 404, 429, 503})
+
+
+def split_name(name: str) -> tuple[str, Format]:
+    """``banjir.json`` -> (``banjir``, JSON); 404 for a missing or unknown extension."""
+    stem, dot, extension = name.rpartition(".")
+    try:
+        fmt = Format(extension)
+    except ValueError:
+        fmt = None
+    if not dot or not stem or fmt is None:
+        raise NotFound(
+            f"Format '{name[-20:]}' tidak dikenal; gunakan .xml atau .json (unknown format).",
+            code="unknown_format",
+        )
+    return stem, fmt
+
+
+def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Response:
+    """``value`` as a JSON document or as XML under ``root_tag``."""
+    body = json.dumps(value, ensure_ascii=False) if fmt is Format.JSON else to_xml(root_tag, value)
+    return Response(body=body, status_code=status, headers={"Content-Type": fmt.content_type})
+
+
+def open311_status(error: AduanError) -> int:
+    """The Open311 status of a domain error: 403/404 (and 429/503) as they are, 400 otherwise."""
+    return error.http_status if error.http_status in PASSED_THROUGH else 400
+
+
+def error_document(fmt: Format, error: AduanError) -> Response:
+    """The GeoReport error list: ``[{code, description}]`` / ``<errors><error>...``."""
+    status = open311_status(error)
+    logger.info("open311 request refused", extra={"code": error.code, "http_status": status})
+    response = document(fmt, "errors", [{"code": status, "description": error.message}], status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def answered(fmt: Format, produce: Callable[[], Response]) -> Response:
+    """The response ``produce`` makes, or the Open311 error document for a domain error."""
+    try:
+        return produce()
+    except AduanError as error:
+        return error_document(fmt, error)
+
+
+def answered_by_name(name: str, produce: Callable[[str, Format], Response]) -> Response:
+    """Split ``name`` into resource and format, then answer; a bad extension is a 404 in XML."""
+    try:
+        stem, fmt = split_name(name)
+    except AduanError as error:
+        return error_document(Format.XML, error)
+    return answered(fmt, lambda: produce(stem, fmt))
+
+
+def format_of_path(path: str) -> Format:
+    """The format of a static route, e.g. ``/open311/v2/services.json``."""
+    return split_name(path.rsplit("/", 1)[-1])[1]

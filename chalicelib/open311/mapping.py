@@ -1,0 +1,81 @@
+"""An Aduan report as an Open311 ``<request>``: public content only for public reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from chalicelib.api.views import agency_view
+from chalicelib.domain.ids import WIB
+from chalicelib.domain.report import Report, Visibility
+from chalicelib.domain.status import Status
+from chalicelib.provinces.registry import Registry
+
+CLOSED = frozenset({Status.SELESAI, Status.DITOLAK})
+
+
+def w3c(value: datetime | None) -> str | None:
+    """A W3C datetime in WIB, to the second (``2026-11-27T08:00:00+07:00``)."""
+    return value.astimezone(WIB).isoformat(timespec="seconds") if value else None
+
+
+def end_of(day: date) -> datetime:
+    """The last second of a day in WIB (an estimated completion date as a datetime)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
+
+
+def open311_status(status: Status) -> str:
+    """``closed`` for Selesai and Ditolak, ``open`` for everything still being worked on."""
+    return "closed" if status in CLOSED else "open"
+
+
+def status_notes(report: Report) -> str:
+    """The Indonesian status label and the latest note of the timeline."""
+    notes = [e.note for e in report.timeline if e.note]
+    return f"{report.status.label}: {notes[-1]}" if notes else report.status.label
+
+
+def _agency_name(registry: Registry, report: Report) -> str | None:
+    province = report.escalated_to or report.province
+    agency = report.remote_agency if report.escalated_to else report.agency
+    view = agency_view(registry, province, agency)
+    return view["name"] if view else None
+
+
+def _address(registry: Registry, report: Report, public: bool) -> str:
+    province = registry.provinces.get(report.area_province)
+    names = [a.name for a in province.area_chain(report.location.area_code)] if province else []
+    if public and report.address:
+        names.insert(0, report.address)
+    return ", ".join(names) or report.location.area_code
+
+
+def _notice(registry: Registry, report: Report) -> str | None:
+    if not report.escalated_to:
+        return None
+    other = registry.provinces.get(report.escalated_to)
+    return f"Ditangani {other.name if other else 'provinsi lain'} (handled by another province)."
+
+
+def request_entry(registry: Registry, report: Report) -> dict[str, Any]:
+    """One ``<request>``. Never reporter data; description, coordinates and media only if public."""
+    public = report.visibility is Visibility.PUBLIC
+    category = registry.get(report.province).categories.get(report.category)
+    expected = end_of(report.estimated_completion) if report.estimated_completion else report.finish_due
+    return {
+        "service_request_id": report.id,
+        "status": open311_status(report.status),
+        "status_notes": status_notes(report),
+        "service_name": category.name_id if category else report.category,
+        "service_code": report.category,
+        "description": report.description if public else "",
+        "agency_responsible": _agency_name(registry, report),
+        "service_notice": _notice(registry, report),
+        "requested_datetime": w3c(report.created_at),
+        "updated_datetime": w3c(report.updated_at),
+        "expected_datetime": w3c(expected),
+        "address": _address(registry, report, public),
+        "lat": report.location.lat if public else None,
+        "long": report.location.lon if public else None,
+        "media_url": report.photos[0] if public and report.photos else None,
+    }

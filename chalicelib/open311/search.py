@@ -1,0 +1,151 @@
+"""``GET requests.{fmt}``: filters read from the query, answered from the by-status index (no Scan)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.ids import WIB, normalise_report_id
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Status
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.open311.mapping import CLOSED
+from chalicelib.open311.services import service_of
+from chalicelib.provinces.registry import Province
+from chalicelib.services.ports import Reports
+
+MAX_WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+MAX_IDS = 100
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+STATUSES = {
+    "open": frozenset(s for s in Status if s not in CLOSED),
+    "closed": CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a client asked for: ids (which override every other filter), or a window and filters."""
+
+    ids: tuple[str, ...] | None
+    service_codes: frozenset[str] | None
+    statuses: frozenset[Status]
+    start: datetime
+    end: datetime
+
+
+def _list(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+def parse_datetime(raw: str, name: str) -> datetime:
+    """An ISO 8601 datetime; without an offset it is WIB. A ``+`` decoded as a space is forgiven."""
+    text = raw.strip().replace(" ", "+") if "T" in raw else raw.strip()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            f"{name} harus tanggal-waktu ISO 8601, mis. 2026-11-27T08:00:00+07:00 ({name} must be ISO 8601).",
+            code="invalid_date",
+        ) from None
+    value = value if value.tzinfo else value.replace(tzinfo=WIB)
+    if not EARLIEST <= value <= LATEST:
+        raise BadRequest(f"{name} di luar 2000-2100 ({name} out of range).", code="invalid_date")
+    return value
+
+
+def _window(start_raw: str | None, end_raw: str | None, now: datetime) -> tuple[datetime, datetime]:
+    start = parse_datetime(start_raw, "start_date") if start_raw else None
+    end = parse_datetime(end_raw, "end_date") if end_raw else None
+    if start is None and end is None:
+        end = now
+    if start is None:
+        assert end is not None
+        start = end - MAX_WINDOW
+    if end is None:
+        end = start + MAX_WINDOW
+    if end < start:
+        raise BadRequest(
+            "end_date sebelum start_date (end_date is before start_date).", code="invalid_date_range"
+        )
+    if end - start > MAX_WINDOW:
+        raise BadRequest(
+            "Rentang tanggal maks. 90 hari (dates may span at most 90 days).", code="date_range_too_long"
+        )
+    return start, end
+
+
+def _statuses(raw: str | None) -> frozenset[Status]:
+    names = _list(raw) or list(STATUSES)
+    unknown = [n for n in names if n not in STATUSES]
+    if unknown:
+        raise BadRequest(
+            f"status '{unknown[0][:20]}' tidak dikenal; gunakan open atau closed (unknown status).",
+            code="invalid_status",
+        )
+    return frozenset().union(*(STATUSES[n] for n in names))
+
+
+def parse_search(province: Province, params: Mapping[str, str], now: datetime | None = None) -> Search:
+    """The search a query string asks for, or 400/404 naming the first problem."""
+    ids = _list(params.get("service_request_id"))
+    if len(ids) > MAX_IDS:
+        raise BadRequest(f"Maks. {MAX_IDS} service_request_id (too many ids).", code="too_many_ids")
+    codes = _list(params.get("service_code"))
+    for code in codes:
+        service_of(province, code)
+    start, end = _window(params.get("start_date"), params.get("end_date"), now or utcnow())
+    return Search(
+        ids=tuple(ids) or None,
+        service_codes=frozenset(codes) or None,
+        statuses=_statuses(params.get("status")),
+        start=start,
+        end=end,
+    )
+
+
+def find(reports: Reports, province: Province, search: Search) -> list[Report]:
+    """The province's own reports matching the search, newest first, at most ``MAX_RESULTS``."""
+    if search.ids is not None:
+        return _by_ids(reports, province, search.ids)
+    found: list[Report] = []
+    for status in sorted(search.statuses):
+        found.extend(
+            reports.list_created_between(province.code, status, search.start, search.end, limit=MAX_RESULTS)
+        )
+    wanted = [
+        r
+        for r in found
+        if not r.is_received_escalation
+        and (search.service_codes is None or r.category in search.service_codes)
+    ]
+    wanted.sort(key=lambda r: r.created_at, reverse=True)
+    return wanted[:MAX_RESULTS]
+
+
+def _by_ids(reports: Reports, province: Province, ids: tuple[str, ...]) -> list[Report]:
+    """Reports of this province among ``ids``, in the order asked; unknown ids are left out."""
+    found: list[Report] = []
+    for raw in dict.fromkeys(ids):
+        report_id = normalise_report_id(raw)
+        if report_id is None or report_id[:2] != province.code:
+            continue
+        report = reports.get(report_id)
+        if report is not None:
+            found.append(report)
+    return found
+
+
+def one(reports: Reports, province: Province, raw_id: str) -> Report:
+    """``requests/{id}``: the report, or 404."""
+    found = _by_ids(reports, province, (raw_id,))
+    if not found:
+        raise NotFound(
+            f"service_request_id '{raw_id[:40]}' tidak ditemukan (request not found).",
+            code="request_not_found",
+        )
+    return found[0]
