@@ -1,0 +1,1 @@
+"""Privacy controls: reporter data kept out of logs, location metadata stripped from photos."""
