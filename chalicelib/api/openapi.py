@@ -115,7 +115,7 @@ KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>`
 def native_paths() -> dict[str, Any]:
     """The citizen and agency routes of ``app.py``."""
     report_id = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
-    feedback_errors = errors(400, 404, 409, 413, 422, 503)
+    feedback_errors = errors(400, 403, 404, 409, 413, 422, 503)
     return {
         "/health": {
             "get": {
@@ -129,6 +129,34 @@ def native_paths() -> dict[str, Any]:
                 "tags": ["Citizen"],
                 "summary": "The province's categories",
                 "responses": {"200": json_body(ref("Categories"))},
+            }
+        },
+        "/areas": {
+            "get": {
+                "tags": ["Citizen"],
+                "summary": "Administrative areas, one level at a time (every known province)",
+                "parameters": [
+                    query(
+                        "parent", "Parent code; none for the provinces.", {"type": "string", "maxLength": 13}
+                    )
+                ],
+                "responses": {"200": json_body(ref("Areas")), **errors(404, 422)},
+            }
+        },
+        "/dashboard": {
+            "get": {
+                "tags": ["Agency"],
+                "summary": "Province dashboard (coordinators and admins)",
+                "security": BEARER,
+                "parameters": [
+                    query("days", "Window in days (capped at 90).", {"type": "integer", "minimum": 1})
+                ],
+                "responses": {
+                    "200": json_body(
+                        {"type": "object", "description": "Counts and service levels per agency."}
+                    ),
+                    **errors(401, 403, 422, 503),
+                },
             }
         },
         "/openapi.json": {
@@ -366,6 +394,19 @@ def response_schemas() -> dict[str, Any]:
             ["error"], {"error": obj(["code", "message"], {"code": STRING, "message": STRING, "details": {}})}
         ),
         "GatewayMessage": obj(["message"], {"message": STRING}),
+        "Areas": obj(
+            ["parent", "province", "items"],
+            {
+                "parent": NULLABLE_STRING,
+                "province": STRING,
+                "items": {
+                    "type": "array",
+                    "items": obj(
+                        ["code", "name", "level"], {"code": STRING, "name": STRING, "level": STRING}
+                    ),
+                },
+            },
+        ),
         "StatusRef": status_ref,
         "AgencyRef": agency_ref,
         "TimelineEntry": entry,
