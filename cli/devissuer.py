@@ -8,6 +8,7 @@ Keys live in ``<project>/.local/dev-issuer/`` (git-ignored) and are created once
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -44,7 +45,13 @@ class DevKeys:
 
 def ensure_keys(project_root: Path | None = None) -> DevKeys:
     """Create the key pair and ``jwks.json`` if missing (safe to call concurrently); load them."""
-    directory = (project_root or REPO_ROOT) / KEY_DIR
+    return _load_keys((project_root or REPO_ROOT).resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _load_keys(root: Path) -> DevKeys:
+    """Loading an RSA key takes tens of milliseconds: once per process and project is enough."""
+    directory = root / KEY_DIR
     directory.mkdir(parents=True, exist_ok=True)
     key_path = directory / PRIVATE_KEY_FILE
     if not key_path.exists():

@@ -54,7 +54,7 @@ def sqs_client() -> Any:
 def client_error_code(error: BaseException) -> str | None:
     """The AWS error code behind a botocore or PynamoDB exception."""
     if isinstance(error, PynamoDBException):
-        return error.cause_response_code
+        error = error.cause  # type: ignore[assignment]
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code"))
     return None

@@ -30,6 +30,11 @@ class Page:
     cursor: dict[str, Any] | None
 
 
+def _connection() -> Connection:
+    """The low-level connection (and its botocore client) the models already use."""
+    return ReportModel._get_connection().connection
+
+
 def _idem_pk(province: str, key_hash: str) -> str:
     return f"{province}#idem#{key_hash}"
 
@@ -65,7 +70,7 @@ class ReportRepository:
                     raise
                 return
             try:
-                with TransactWrite(connection=Connection(region=ReportModel.Meta.region)) as tx:
+                with TransactWrite(connection=_connection()) as tx:
                     tx.save(model, condition=new_item)
                     if idempotency is not None:
                         tx.save(

@@ -1,0 +1,76 @@
+"""``aduan dlq``: operators inspect and redrive a province's dead-letter queues.
+
+    aduan dlq list --stage banten
+    aduan dlq show --stage banten --queue escalation
+    aduan dlq redrive --stage banten --queue intake --limit 50
+"""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chalicelib.config import settings
+from chalicelib.provinces.registry import registry
+from cli.deadletters import DeadLetters
+from cli.stages import resolve_province
+
+app = typer.Typer(help="Inspect and redrive dead-letter queues.", no_args_is_help=True)
+console = Console()
+
+
+def _queues(province: str) -> dict[str, str]:
+    """Short name -> queue name of every queue the province has."""
+    config = settings()
+    queues = {
+        "intake": f"aduan-{province}-intake",
+        "escalation": config.escalation_queue_for(province),
+    }
+    for agency in registry().get(province).data.agencies:
+        if agency.work_queue:
+            queues[f"agency-{agency.id}"] = config.agency_queue_for(province, agency.id)
+    return queues
+
+
+def _resolve(stage: str, queue: str) -> str:
+    queues = _queues(resolve_province(stage))
+    if queue not in queues:
+        raise typer.BadParameter(f"unknown queue '{queue}'; one of: {', '.join(sorted(queues))}")
+    return queues[queue]
+
+
+@app.command("list")
+def list_dlqs(stage: str = typer.Option(..., help="Stage or province code")) -> None:
+    """Depth of every DLQ of the province."""
+    dead = DeadLetters(boto3.client("sqs"))
+    table = Table("queue", "DLQ", "waiting", "in flight", title=f"Dead-letter queues of {stage}")
+    for short, name in _queues(resolve_province(stage)).items():
+        depth = dead.depth(name)
+        style = "red" if depth.visible else ""
+        table.add_row(short, depth.dlq, f"[{style}]{depth.visible}[/]" if style else "0", str(depth.in_flight))
+    console.print(table)
+
+
+@app.command()
+def show(stage: str = typer.Option(...), queue: str = typer.Option(..., help="intake, escalation, agency-<id>"),
+         limit: int = typer.Option(10, min=1, max=10)) -> None:
+    """Print up to ``limit`` messages of a DLQ without removing them."""
+    for message in DeadLetters(boto3.client("sqs")).peek(_resolve(stage, queue), limit):
+        count = message.get("Attributes", {}).get("ApproximateReceiveCount", "?")
+        console.rule(f"{message['MessageId']} (received {count}x)")
+        try:
+            console.print_json(message["Body"])
+        except json.JSONDecodeError:
+            console.print(message["Body"])
+
+
+@app.command()
+def redrive(stage: str = typer.Option(...), queue: str = typer.Option(...),
+            limit: int = typer.Option(100, min=1)) -> None:
+    """Move DLQ messages back to their queue (after the cause is fixed)."""
+    moved = DeadLetters(boto3.client("sqs")).redrive(_resolve(stage, queue), limit)
+    console.print(f"[green]{moved}[/] message(s) moved back to {queue}")
