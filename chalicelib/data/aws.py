@@ -24,7 +24,7 @@ from chalicelib.errors import RetryableUnavailable
 # Short timeouts and bounded retries: a request must answer well within API Gateway's 29 s.
 CLIENT_CONFIG = Config(
     connect_timeout=2,
-    read_timeout=5,
+    read_timeout=3,
     retries={"mode": "standard", "max_attempts": 3},
 )
 

@@ -26,7 +26,7 @@ def _region() -> str:
 class _Meta:
     region = _region()
     connect_timeout_seconds = 2
-    read_timeout_seconds = 5
+    read_timeout_seconds = 3
     max_retry_attempts = 2
     base_backoff_ms = 25
 

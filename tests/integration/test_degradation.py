@@ -1,0 +1,87 @@
+"""When AWS throttles or fails, callers get 503 with Retry-After, never a 500 with a stack trace."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from botocore.retries.standard import ExponentialBackoff
+
+from chalicelib.data.aws import sqs_client
+from chalicelib.data.models import PrivateModel, ReportModel
+from infra.local.faults import FaultInjector
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+BODY = {
+    "category": "trotoar",
+    "description": "Trotoar ambles di depan halte.",
+    "location": {"lat": -6.2, "lon": 106.8, "area_code": "31.74.01"},
+}
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        w["jakarta"].get("/health")
+        yield w
+
+
+@pytest.fixture(autouse=True)
+def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.001)
+
+
+def _clients() -> list[object]:
+    return [sqs_client(), ReportModel._get_connection().connection.client,
+            PrivateModel._get_connection().connection.client]
+
+
+@pytest.mark.parametrize("kind", ["throttle", "server_error", "timeout"])
+def test_persistent_dynamodb_failure_is_a_503_with_retry_after(provinces: World, kind: str) -> None:
+    injector = FaultInjector(rate=1.0, sticky=1.0, kinds=(kind,),
+                             operations=frozenset({"PutItem", "TransactWriteItems", "GetItem"})).attach(_clients())
+    try:
+        response = provinces["jakarta"].post("/reports", BODY)
+    finally:
+        injector.detach()
+    assert response.status_code == 503, response.body
+    assert int(response.headers["Retry-After"]) > 0
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "temporarily_unavailable" and "Traceback" not in response.body.decode()
+
+
+def test_transient_throttling_is_absorbed_by_bounded_retries(provinces: World) -> None:
+    injector = FaultInjector(rate=1.0, sticky=0.0, kinds=("throttle",)).attach(_clients())
+    try:
+        response = provinces["jakarta"].post("/reports", BODY)
+    finally:
+        injector.detach()
+    assert response.status_code == 201 and injector.counts["throttle"] >= 1
+
+
+def test_enqueue_failure_after_storing_still_answers_201_and_the_sweep_routes_it(provinces: World) -> None:
+    from datetime import timedelta
+
+    from chalicelib import container
+    from chalicelib.domain.clock import utcnow
+    from infra.local.pipeline import patched_env
+
+    jakarta = provinces["jakarta"]
+    injector = FaultInjector(rate=1.0, sticky=1.0, kinds=("server_error",),
+                             operations=frozenset({"SendMessage"})).attach(_clients())
+    try:
+        created = jakarta.post("/reports", BODY)
+    finally:
+        injector.detach()
+    assert created.status_code == 201
+    report_id = json.loads(created.body)["id"]
+    provinces.settle()
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["status"]["code"] == "MENUNGGU"
+    with patched_env(jakarta.env):
+        result = container.sweeper().sweep(now=utcnow() + timedelta(minutes=3))
+    assert report_id in result.requeued
+    provinces.settle()
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["status"]["code"] == "DISPOSISI"
