@@ -6,7 +6,8 @@ app client id; ``exp`` required; ``sub``; and the Cognito custom attributes ``cu
 tokens carry them only if a pre-token-generation trigger (v2) adds them.
 
 Credentials that do not verify raise ``Unauthorized`` (401); verified credentials for another
-province, an unknown agency or an unknown role raise ``Forbidden`` (403). Each has its own code.
+province, an unknown agency, an unknown role or a role the agency cannot hold (``coordinator`` for a
+non-coordinating agency, see ``chalicelib.domain.access``) raise ``Forbidden`` (403). Each has its own code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jwt
 
 from chalicelib.auth.jwks import signing_key
 from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
+from chalicelib.domain.access import require_role_permitted
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.provinces.registry import registry
@@ -82,6 +84,7 @@ def actor_from_claims(claims: dict[str, Any], province: str) -> Actor:
         raise Forbidden(
             f"Peran '{role}' tidak dikenal (invalid role; one of {', '.join(Role)}).", code="invalid_role"
         )
+    require_role_permitted(Role(role), served.agencies[agency])
     return Actor(subject=str(claims["sub"]), province=province, agency=agency, role=Role(role))
 
 

@@ -1,33 +1,66 @@
 """Who may see and do what: the one authorization table.
 
-- anyone: submit, read a report's public tracking view
-- the reporter (holding the report's secret): their report's content, confirm, reopen
-- an officer: their own agency's reports in their own province
-- a coordinator or admin: every report of their province
-- another province: only its own copy of a report escalated to it (it never holds our keys)
+- anyone: submit; read a report's tracking view (its content only if the report is public)
+- the reporter (holding the report's secret): their report's content; confirm or reopen it
+- an officer (any agency): read, list and act on the reports assigned to their agency
+- a coordinator (an agency marked ``coordinator``) or admin (the province-level coordinator):
+  every report of their province; list any agency of it
+- another province: only its own copy ``<its code>~<id>`` of a report escalated to it, which holds
+  only what the escalation carried (never the reporter's contact or secret)
+
+Nobody reads reporter contact data through the API: not the public, not officers (as JAKI).
+A report escalated to another province is read-only at the origin until it comes back: the
+receiving province acts, the origin mirrors. Roles are checked against province data when a
+token is verified (``role_permitted``): a ``coordinator`` claim for an ordinary agency is refused.
 """
 
 from __future__ import annotations
 
 from chalicelib.domain.actor import Actor, Role
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import Forbidden, NotFound
+from chalicelib.provinces.schema import Agency
+
+PROVINCE_WIDE = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
-def can_handle(actor: Actor, report: Report) -> bool:
-    """True if ``actor`` may see the report's content and act on it."""
+def role_permitted(role: Role, agency: Agency) -> bool:
+    """Officer: any agency. Coordinator: a coordinating agency. Admin: the province-level coordinator."""
+    if role is Role.OFFICER:
+        return True
+    if role is Role.COORDINATOR:
+        return agency.coordinator
+    return agency.coordinator and agency.level == "province"
+
+
+def require_role_permitted(role: Role, agency: Agency) -> None:
+    """``Forbidden(role_not_permitted)`` unless ``role_permitted``."""
+    if not role_permitted(role, agency):
+        raise Forbidden(
+            f"Peran '{role}' tidak berlaku untuk instansi '{agency.id}' (role not permitted here).",
+            code="role_not_permitted",
+        )
+
+
+def can_view(actor: Actor, report: Report) -> bool:
+    """True if ``actor`` may read the report's content (agency detail, inbox row)."""
     if report.province != actor.province:
         return False
-    if actor.role in (Role.COORDINATOR, Role.ADMIN):
+    if actor.role in PROVINCE_WIDE:
         return True
-    return report.agency == actor.agency
+    return report.agency is not None and report.agency == actor.agency
 
 
-def require_handle(actor: Actor, report: Report | None, key: str) -> Report:
-    """The report if ``actor`` may act on it; 404 for another province's keys, 403 for another agency's."""
+def can_act(actor: Actor, report: Report) -> bool:
+    """True if ``actor`` may change the report: may view it, and no other province is handling it."""
+    return can_view(actor, report) and report.escalated_to is None
+
+
+
+def _visible(actor: Actor, report: Report | None, key: str) -> Report:
     if report is None or report.province != actor.province:
         raise NotFound(f"Laporan {key} tidak ditemukan (report not found).", code="report_not_found")
-    if not can_handle(actor, report):
+    if not can_view(actor, report):
         raise Forbidden(
             "Laporan ini ditangani instansi lain (another agency handles this report).",
             code="not_your_agency",
@@ -35,10 +68,40 @@ def require_handle(actor: Actor, report: Report | None, key: str) -> Report:
     return report
 
 
+def require_view(actor: Actor, report: Report | None, key: str) -> Report:
+    """The report if ``actor`` may read it; 404 for another province's keys, 403 for another agency's."""
+    return _visible(actor, report, key)
+
+
+def require_act(actor: Actor, report: Report | None, key: str) -> Report:
+    """The report if ``actor`` may change it; as ``require_view``, plus 403 while another province has it."""
+    visible = _visible(actor, report, key)
+    if visible.escalated_to is not None:
+        raise Forbidden(
+            f"Laporan sedang ditangani Provinsi {visible.escalated_to} (another province handles it).",
+            code="handled_by_other_province",
+            details={"province": visible.escalated_to},
+        )
+    return visible
+
+
+
 def require_agency_scope(actor: Actor, agency: str) -> None:
     """An officer may list only their own agency; coordinators and admins any agency of their province."""
-    if actor.role is Role.OFFICER and agency != actor.agency:
+    if actor.role not in PROVINCE_WIDE and agency != actor.agency:
         raise Forbidden(
             "Petugas hanya melihat laporan instansinya (officers see their own agency).",
             code="not_your_agency",
         )
+
+
+def citizen_sees_content(report: Report, *, holds_secret: bool) -> bool:
+    """The public tracking view shows description, location and photos of public reports only,
+    or to the reporter holding the secret."""
+    return holds_secret or report.visibility is Visibility.PUBLIC
+
+
+def require_reporter(*, holds_secret: bool) -> None:
+    """Only the reporter (holding the report's secret) confirms or reopens."""
+    if not holds_secret:
+        raise Forbidden("Kode rahasia laporan salah (wrong report secret).", code="invalid_secret")

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.domain import workflow
-from chalicelib.domain.access import require_agency_scope, require_handle
+from chalicelib.domain.access import require_act, require_agency_scope, require_view
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
@@ -66,14 +66,14 @@ class AgencyDesk:
         )
 
     def detail(self, actor: Actor, key: str) -> Report:
-        """One report the actor may handle."""
-        return require_handle(actor, self.reports.get(key), key)
+        """One report the actor may read."""
+        return require_view(actor, self.reports.get(key), key)
 
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
         """Apply an officer's action, once (by Idempotency-Key), with optimistic locking."""
         event_id = _event_id(key, request)
         for _attempt in range(MAX_ATTEMPTS):
-            report = require_handle(actor, self.reports.get(key, consistent=True), key)
+            report = require_act(actor, self.reports.get(key, consistent=True), key)
             if report.has_event(event_id):
                 self.publisher.republish(report, event_id)
                 return report

@@ -6,10 +6,11 @@ import hashlib
 from datetime import datetime
 
 from chalicelib.domain import workflow
+from chalicelib.domain.access import require_reporter
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import Forbidden, RetryableUnavailable, ValidationFailed, VersionConflict
+from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
@@ -43,8 +44,7 @@ class FeedbackService:
         """Confirm (rating 1-5) or reopen (reason) a report marked Selesai."""
         for _attempt in range(MAX_ATTEMPTS):
             report = self.tracking.find(report_id)
-            if not TrackingService.holds_secret(report, secret):
-                raise Forbidden("Kode rahasia laporan salah (wrong report secret).", code="invalid_secret")
+            require_reporter(holds_secret=TrackingService.holds_secret(report, secret))
             suffix = _digest(idempotency_key) if idempotency_key else str(len(report.timeline))
             event_id = f"{report.key}:{action}:{suffix}"
             if report.has_event(event_id):
