@@ -43,6 +43,9 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
+    except (urllib.error.URLError, ConnectionError) as error:
+        # `chalice local` has a small listen backlog: a burst of connections can be reset
+        return 0, {"error": {"code": "connection_failed", "message": str(error)}}
 
 
 def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:

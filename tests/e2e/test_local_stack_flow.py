@@ -78,3 +78,46 @@ def test_bad_input_and_bad_tokens_over_http(local_stack: LocalStack) -> None:
     jakarta_token = {"Authorization": f"Bearer {mint('jakarta', 'dlh', 'officer')}"}
     code, body = http("GET", f"{banten}/agency/reports", headers=jakarta_token)
     assert code == 403 and body["error"]["code"] == "wrong_province"
+
+
+def test_fifty_concurrent_identical_submissions_make_one_report(local_stack: LocalStack) -> None:
+    import threading
+    import time
+    import uuid
+
+    import boto3
+
+    api = local_stack.api_url("jakarta")
+    marker = f"idempoten-{uuid.uuid4().hex[:8]}"
+    body = {"category": "parkir_liar", "description": f"Parkir liar di trotoar ({marker})",
+            "location": {"lat": -6.19, "lon": 106.82, "area_code": "31.71.03"}}
+    results: list[tuple[int, object]] = []
+
+    def submit() -> None:
+        for attempt in range(30):
+            code, answer = http("POST", f"{api}/reports", body, {"Idempotency-Key": marker})
+            if code not in (0, 503):
+                results.append((code, answer["id"] if code == 201 else answer))
+                return
+            time.sleep(0.05 * (attempt + 1))  # a phone client backs off and retries
+
+    threads = [threading.Thread(target=submit) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 50
+    assert {code for code, _ in results} == {201}
+    ids = {report_id for _, report_id in results}
+    assert len(ids) == 1
+    table = boto3.client("dynamodb", endpoint_url=local_stack.endpoint_url, region_name="ap-southeast-3")
+    stored = [
+        item
+        for status in ("MENUNGGU", "DISPOSISI")
+        for item in table.query(
+            TableName="aduan-reports", IndexName="by-status",
+            KeyConditionExpression="status_pk = :p", ExpressionAttributeValues={":p": {"S": f"31#{status}"}},
+        )["Items"]
+        if marker in item["d"]["S"]
+    ]
+    assert [item["pk"]["S"] for item in stored] == list(ids)
