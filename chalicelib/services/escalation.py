@@ -21,7 +21,7 @@ from chalicelib.domain.routing import route
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event, RemoteState
 from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable, VersionConflict
-from chalicelib.observability import logger
+from chalicelib.observability import logger, tracer
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
@@ -40,6 +40,7 @@ class EscalationInbox:
         self.registry = registry
         self.province = registry.get(province)
 
+    @tracer.capture_method
     def handle(self, message: Escalate | Update | Feedback, *, now: datetime | None = None) -> Report | None:
         """Apply one inbound message."""
         now = now or utcnow()

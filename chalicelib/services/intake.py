@@ -20,7 +20,7 @@ from chalicelib.errors import (
     RetryableUnavailable,
     ValidationFailed,
 )
-from chalicelib.observability import logger
+from chalicelib.observability import logger, tracer
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues, Reports
 
@@ -81,6 +81,7 @@ class IntakeService:
                 code="location_mismatch",
             )
 
+    @tracer.capture_method
     def submit(
         self,
         command: SubmitCommand,

@@ -11,7 +11,7 @@ from chalicelib.domain.routing import route
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable, VersionConflict
-from chalicelib.observability import logger
+from chalicelib.observability import logger, tracer
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
@@ -30,6 +30,7 @@ class RoutingService:
         self.registry = registry
         self.province = registry.get(province)
 
+    @tracer.capture_method
     def route(self, key: str, *, now: datetime | None = None) -> Report:
         """Route the report stored under ``key``; a report already routed is left alone.
 
