@@ -140,6 +140,10 @@ def paths() -> dict[str, Any]:
                 "responses": {
                     "201": {"description": "Created", "content": _content("Open311Created", fmt)},
                     **_errors(fmt, 400, 403, 404, 503),
+                    "415": {
+                        "description": "Not form-encoded; answered by the framework, not in GeoReport form.",
+                        "content": {"application/json": {"schema": _ref("UnsupportedMediaType")}},
+                    },
                 },
             },
         }
@@ -221,6 +225,7 @@ def schemas() -> dict[str, Any]:
         long=nullable_number,
     )
     return {
+        "UnsupportedMediaType": _object(["Code", "Message"], {"Code": string, "Message": string}),
         "Open311Errors": _list_of(
             _object(["code", "description"], {"code": {"type": "integer"}, "description": string})
         ),
