@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from chalice.app import Response
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.http import json_response
@@ -108,7 +109,7 @@ IDEMPOTENCY = header(
 )
 ANY_IDEMPOTENCY = header("Idempotency-Key", "Retries with the same key apply the action once.")
 SECRET = header("X-Report-Secret", "The reporter's secret from submission.")
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
 
@@ -454,7 +455,7 @@ def response_schemas() -> dict[str, Any]:
 
 def request_schemas() -> dict[str, Any]:
     """The pydantic input models as JSON Schema, nested models hoisted into components."""
-    models = [SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn]
+    models: list[type[BaseModel]] = [SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn]
     _keys, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     return dict(defs.get("$defs", {}))
 

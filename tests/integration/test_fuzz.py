@@ -99,7 +99,7 @@ def test_no_server_errors_and_responses_conform(case: schemathesis.Case, fuzz_ba
 
 
 # Business keys a valid submission needs and a schema cannot express; the other fields stay fuzzed.
-PLAUSIBLE = {
+PLAUSIBLE: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/reports"): {
         "category": "jalan_rusak",
         "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
