@@ -7,6 +7,7 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Response, SQSEvent
 
 from chalicelib.api import agency, events, reports
+from chalicelib.api import areas, dashboard
 from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
 from chalicelib.api.openapi import served as openapi_json
 from chalicelib.auth.authorizer import authorize
@@ -21,7 +22,7 @@ app.register_middleware(event_middleware, "scheduled")
 INTAKE_QUEUE, ESCALATION_QUEUE = event_source_names()
 cors = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Idempotency-Key", "X-Report-Secret", "X-Correlation-Id"],
+    allow_headers=["Authorization", "Idempotency-Key", "If-Match", "X-Report-Secret", "X-Correlation-Id"],
     expose_headers=["X-Correlation-Id", "Location", "Retry-After", "Idempotent-Replayed"],
     max_age=600,
 )
@@ -85,6 +86,18 @@ def agency_report(key: str) -> Response:
 @handled
 def agency_action(key: str, action: str) -> Response:
     return agency.act(app.current_request, key, action)
+
+
+@app.route("/areas", methods=["GET"], cors=cors)
+@handled
+def list_areas() -> Response:
+    return areas.areas(app.current_request)
+
+
+@app.route("/dashboard", methods=["GET"], cors=cors, authorizer=agency_auth)
+@handled
+def province_dashboard() -> Response:
+    return dashboard.dashboard(app.current_request)
 
 
 @app.route("/openapi.json", methods=["GET"], cors=cors)

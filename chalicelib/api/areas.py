@@ -1,0 +1,51 @@
+"""``GET /areas``: the administrative areas a citizen picks from, one level at a time.
+
+Every stage knows every province in the registry, so Jakarta's site can offer Kota Tangerang.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.api.http import json_response
+from chalicelib.config import settings
+from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.provinces.registry import registry
+
+# Area lists change with a data release, not per request: let browsers and CDNs keep them an hour.
+CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
+
+
+@lru_cache(maxsize=1)
+def _children() -> dict[str, list[dict[str, str]]]:
+    """Every known parent code -> its direct children, in data-file order ('' -> provinces)."""
+    index: dict[str, list[dict[str, str]]] = {"": []}
+    for province in registry().provinces.values():
+        index[""].append({"code": province.code, "name": province.name, "level": "provinsi"})
+        index.setdefault(province.code, [])
+        for area in province.data.areas:
+            parent = area.code.rsplit(".", 1)[0]
+            index.setdefault(parent, []).append({"code": area.code, "name": area.name, "level": area.level})
+    return index
+
+
+def children(parent: str) -> list[dict[str, Any]]:
+    """The direct children of ``parent`` ('' for the provinces), or 404 for an unknown code."""
+    if len(parent) > 13:
+        raise ValidationFailed("Kode wilayah terlalu panjang (area code too long).", code="invalid_area")
+    found = _children().get(parent)
+    if found is None:
+        raise NotFound(f"Wilayah '{parent}' tidak dikenal (unknown area).", code="unknown_area")
+    return found
+
+
+def areas(request: Request) -> Response:
+    """``GET /areas?parent=<code>``: the children of a province, kota/kabupaten or kecamatan."""
+    params: Mapping[str, str] = request.query_params or {}
+    parent = (params.get("parent") or "").strip()
+    body = {"parent": parent or None, "province": settings().province, "items": children(parent)}
+    return json_response(body, headers=CACHE_HEADERS)

@@ -1,0 +1,40 @@
+"""``GET /dashboard``: the province dashboard, for coordinators and admins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from chalice.app import Request, Response
+
+from chalicelib import container
+from chalicelib.api.http import json_response
+from chalicelib.auth.identity import actor_from_request
+from chalicelib.config import settings
+from chalicelib.domain.actor import Role
+from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.provinces.registry import registry
+from chalicelib.services.dashboard import MAX_DAYS, Dashboard
+
+DEFAULT_DAYS = 30
+
+
+def _days(raw: str | None) -> int:
+    """``days`` from the query, 1 or more; windows longer than 90 days are capped at 90."""
+    if raw is None:
+        return DEFAULT_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationFailed(f"days harus 1-{MAX_DAYS} (days must be 1-{MAX_DAYS}).", code="invalid_days")
+    return min(int(raw), MAX_DAYS)
+
+
+def dashboard(request: Request) -> Response:
+    """Counts by status and category over time and service-level compliance per agency."""
+    actor = actor_from_request(request)
+    if actor.role not in (Role.COORDINATOR, Role.ADMIN):
+        raise Forbidden(
+            "Dasbor hanya untuk koordinator dan admin (coordinators and admins only).", code="role_required"
+        )
+    params: Mapping[str, str] = request.query_params or {}
+    days = _days(params.get("days"))
+    service = Dashboard(container.reports(), registry(), settings().province)
+    return json_response(service.build(days))
