@@ -69,6 +69,7 @@ class LocalStack:
         in_process_moto: bool = True,
         ready_timeout: float = 60.0,
         extra_env: Mapping[str, str] | None = None,
+        web_port: int | None = None,
     ) -> None:
         self.project_root = project_root.resolve()
         self.extra_env = dict(extra_env or {})
@@ -85,6 +86,7 @@ class LocalStack:
         self.moto = MotoServer(moto_port, in_process=in_process_moto, log_dir=self.log_dir)
         self.stacks: list[DeployedStack] = []
         self.children: list[ChildProcess] = []
+        self.web_port = web_port if apps else None
 
     def _default(self, path: Path, relative: str) -> Path:
         """``path`` for this repository, the same relative path inside another project root."""
@@ -157,6 +159,8 @@ class LocalStack:
                     )
             for child, stage in apis:
                 child.wait_until(f"{self.api_url(stage)}/health", self.ready_timeout)
+            if self.web_port is not None:
+                self._start_web()
             dead = self.dead_children()
             if dead:
                 raise RuntimeError(
@@ -166,6 +170,20 @@ class LocalStack:
             self.stop()
             raise
         return self
+
+    # --- the web client (web/serve.py --dev): every stage's site against these APIs, plus dev sign-in ---
+    @property
+    def web_url(self) -> str:
+        """The web client's address (no trailing slash); needs ``web_port``."""
+        if self.web_port is None:
+            raise KeyError("the web client is not served (pass web_port)")
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def _start_web(self) -> None:
+        dist = self.project_root / ".local" / f"web-dist-{self.web_port}"
+        argv = [sys.executable, "-m", "web.serve", "--dev", "--port", str(self.web_port), "--dist", str(dist)]
+        argv += [f"--api={stage}={self.api_url(stage)}" for stage in self.stages]
+        self._start_child("web", argv, self.stages[0]).wait_until(f"{self.web_url}/", self.ready_timeout)
 
     def seed(self) -> list[SeedResult]:
         """POST the seed file's reports to the running APIs."""
@@ -215,6 +233,8 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
         print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
         for stage in stack.stages:
             print(f"API {stage:<10} {stack.api_url(stage)}")
+        if stack.web_port is not None:
+            print(f"web client:     {stack.web_url}/   (agency console: dev sign-in on each site)")
         print(f"logs:           {stack.log_dir}/")
         if do_seed:
             for result in stack.seed():
@@ -244,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--stage", action="append", help="serve only this stage (repeatable)")
     run.add_argument("--visibility-timeout", type=int, default=5)
     run.add_argument("--no-seed", action="store_true")
+    run.add_argument("--web-port", type=int, default=8080, help="serve the web client here (0: not at all)")
     args = parser.parse_args(argv)
     stack = LocalStack(
         args.project_root,
@@ -251,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         stages=args.stage,
         visibility_timeout=args.visibility_timeout,
         extra_env=dev_environment(args.project_root),
+        web_port=args.web_port or None,
     )
     return _serve(stack, do_seed=not args.no_seed)
 

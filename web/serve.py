@@ -1,0 +1,158 @@
+"""A tiny threaded static server for the built web client, with development sign-in.
+
+    python -m web.serve --dev --port 8080        # build every stage for the local stack, then serve
+
+``--dev`` (never in production) builds the sites against the local APIs and adds two endpoints the
+console's development sign-in uses, because a browser cannot safely mint RS256 tokens:
+
+    GET /dev/agencies?stage=banten                         the province's agencies
+    GET /dev/token?stage=banten&agency=<id>&role=officer   {"token": ...} from cli.devissuer.mint
+
+Production serves ``web/dist/<stage>/`` from S3 and signs agencies in with Cognito (docs/web.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from web.build import DIST, build_all, local_api_bases, parse_api_overrides
+
+TOKEN_MINUTES = 8 * 60
+ROLES = ("officer", "coordinator", "admin")
+# No inline script or style anywhere in the client: a stray injected one must not run.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: http: https:; "
+    "connect-src 'self' http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def agencies(stage: str) -> dict[str, Any]:
+    """The agencies of a stage's province, coordinators first."""
+    from chalicelib.provinces.registry import registry
+    from cli.stages import resolve_province
+
+    province = registry().get(resolve_province(stage))
+    items = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "short_name": a.short_name,
+            "level": a.level,
+            "coordinator": a.coordinator,
+        }
+        for a in province.data.agencies
+    ]
+    return {"stage": stage, "province": province.code, "agencies": items}
+
+
+def token(stage: str, agency: str, role: str) -> dict[str, Any]:
+    """A development token for an agency of the stage's province."""
+    from chalicelib.provinces.registry import registry
+    from cli.devissuer import mint
+    from cli.stages import resolve_province
+
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    province = registry().get(resolve_province(stage))
+    if agency not in province.agencies:
+        raise ValueError(f"unknown agency {agency!r} in {province.name}")
+    return {"token": mint(stage, agency, role, minutes=TOKEN_MINUTES), "expires_in": TOKEN_MINUTES * 60}
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Static files with no caching and a strict CSP; ``/dev/*`` when the server runs with ``--dev``."""
+
+    dev = False
+    extensions_map = {  # noqa: RUF012 (http.server's own class attribute)
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".json": "application/json",
+    }
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path.startswith("/dev/"):
+            self._dev(url.path, {k: v[0] for k, v in parse_qs(url.query).items()})
+        else:
+            super().do_GET()
+
+    def _dev(self, path: str, params: dict[str, str]) -> None:
+        if not self.dev:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            if path == "/dev/agencies":
+                body = agencies(params.get("stage", ""))
+            elif path == "/dev/token":
+                body = token(params.get("stage", ""), params.get("agency", ""), params.get("role", "officer"))
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return
+            self._json(HTTPStatus.OK, body)
+        except Exception as error:  # a bad stage, agency or role: say which, never a stack trace
+            self._json(HTTPStatus.BAD_REQUEST, {"error": {"code": "bad_request", "message": str(error)}})
+
+    def _json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"web {self.address_string()} {format % args}\n")
+
+
+def make_server(dist: Path, host: str, port: int, *, dev: bool) -> ThreadingHTTPServer:
+    """A server for ``dist`` (not started)."""
+    handler = type("DevHandler" if dev else "StaticHandler", (Handler,), {"dev": dev})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(dist)))
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--dist", type=Path, default=DIST, help="the built sites (default web/dist)")
+    parser.add_argument("--dev", action="store_true", help="build for the local stack; serve /dev/* sign-in")
+    parser.add_argument("--api", action="append", metavar="STAGE=URL", help="(with --dev) a stage's API base")
+    args = parser.parse_args(argv)
+    if args.dev:
+        build_all({**local_api_bases(), **parse_api_overrides(args.api)}, args.dist)
+    elif not args.dist.is_dir():
+        parser.error(f"{args.dist} does not exist: run `python -m web.build` or pass --dev")
+    server = make_server(args.dist, args.host, args.port, dev=args.dev)
+    base = f"http://{args.host}:{server.server_address[1]}"
+    sites = sorted(p.name for p in args.dist.iterdir() if (p / "config.js").is_file())
+    print(f"Web client: {base}/  ({', '.join(f'{s}: {base}/{s}/' for s in sites)})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+// The Aduan API of this site's province: JSON in, JSON out, the error envelope as ApiError.
+import config from "../config.js";
+import { t } from "./i18n.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Call the API; resolves with the JSON body, rejects with ApiError (status 0: no answer). */
+export async function api(path, { method = "GET", body, token, headers = {} } = {}) {
+  const sent = { ...headers };
+  if (body !== undefined) sent["Content-Type"] = "application/json";
+  if (token) sent.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(config.apiBase + path, {
+      method,
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", null);
+  }
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || (data && data.message),
+      error.details);
+  }
+  return data;
+}
+
+/** A message for the user: what kind of problem (localised) and the server's own words. */
+export function errorText(error) {
+  if (!(error instanceof ApiError)) return t("error.unexpected");
+  if (error.status === 0) return t("error.network");
+  const kind = {
+    400: "error.badRequest", 401: "error.unauthorized", 403: "error.forbidden", 404: "error.notFound",
+    409: "error.conflict", 413: "error.tooLarge", 422: "error.invalid", 429: "error.tooMany", 503: "error.unavailable",
+  }[error.status] || "error.server";
+  return error.message ? `${t(kind)} ${error.message}` : t(kind);
+}
+
+/** A random Idempotency-Key (one per form fill or action). */
+export function newKey() {
+  if (window.crypto.randomUUID) return window.crypto.randomUUID();
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

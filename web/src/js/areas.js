@@ -1,0 +1,75 @@
+// Location pickers: province -> kota/kabupaten -> kecamatan -> kelurahan/desa, from GET /areas.
+import config from "../config.js";
+import { api } from "./api.js";
+import { el, fill } from "./dom.js";
+import { t } from "./i18n.js";
+
+const cache = new Map();
+
+async function children(parent) {
+  if (!cache.has(parent)) {
+    const query = parent ? `?parent=${encodeURIComponent(parent)}` : "";
+    cache.set(parent, api(`/areas${query}`).then((body) => body.items).catch((error) => {
+      cache.delete(parent);
+      throw error;
+    }));
+  }
+  return cache.get(parent);
+}
+
+function options(select, items, placeholderKey, selected) {
+  fill(select,
+    el("option", { value: "", text: t(placeholderKey) }),
+    items.map((item) => el("option", { value: item.code, text: item.name, selected: item.code === selected })));
+  select.disabled = items.length === 0;
+}
+
+/**
+ * Wire four selects. ``onError`` gets load failures; ``value()`` is the most specific code picked.
+ */
+export function areaPicker({ province, kota, kecamatan, kelurahan }, onError) {
+  const levels = [province, kota, kecamatan, kelurahan];
+  const placeholders = ["report.pickProvince", "report.pickKota", "report.pickKecamatan", "report.pickKelurahan"];
+
+  function reset(index) {
+    for (let lower = index; lower < levels.length; lower += 1) {
+      fill(levels[lower], el("option", { value: "", text: t(placeholders[lower]) }));
+      levels[lower].disabled = true;
+    }
+  }
+
+  async function load(index, parent, selected = "") {
+    reset(index);
+    if (index >= levels.length || (index > 0 && !parent)) return;
+    try {
+      options(levels[index], await children(parent), placeholders[index], selected);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  levels.forEach((select, index) => {
+    select.addEventListener("change", () => load(index + 1, select.value));
+  });
+
+  return {
+    /** Load the provinces with this stage's province chosen, and its kota/kabupaten. */
+    async start() {
+      await load(0, "", config.province);
+      await load(1, province.value);
+    },
+    /** Re-label the placeholders (language switch). */
+    relabel() {
+      levels.forEach((select, index) => {
+        if (select.options[0] && !select.options[0].value) select.options[0].textContent = t(placeholders[index]);
+      });
+    },
+    /** The most specific area code chosen, and its level index (0 = province). */
+    value() {
+      for (let index = levels.length - 1; index >= 0; index -= 1) {
+        if (levels[index].value) return { code: levels[index].value, depth: index };
+      }
+      return { code: "", depth: -1 };
+    },
+  };
+}

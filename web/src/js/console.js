@@ -1,0 +1,142 @@
+// The agency console: sign in, the inbox, a report's detail and actions.
+import { api, errorText } from "./api.js";
+import { $, el, fill } from "./dom.js";
+import { t } from "./i18n.js";
+import { announce, initPage, showError } from "./layout.js";
+import { dateTime } from "./format.js";
+import { currentSession, signOut } from "./session.js";
+import { setUpSignIn } from "./signin.js";
+import { fetchInbox, inboxItem } from "./inbox.js";
+import { fetchReport, renderDetail } from "./detail.js";
+
+const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
+const state = { session: null, items: [], cursor: null, view: null, categories: {}, provinceNames: {} };
+
+function filters() {
+  return {
+    status: $("#filter-status").value,
+    overdue: $("#filter-overdue").checked,
+    agency: $("#filter-agency").value.trim(),
+  };
+}
+
+function renderWho() {
+  const s = state.session;
+  fill($("#who"), t("console.signedInAs", { agency: s.agency, role: t(`role.${s.role}`) }),
+    s.expires ? ` · ${t("console.until", { time: dateTime(s.expires.toISOString()) })}` : "");
+}
+
+function renderStatusFilter() {
+  const chosen = $("#filter-status").value;
+  fill($("#filter-status"), el("option", { value: "", text: t("console.allStatuses") }),
+    STATUSES.map((code) => el("option", { value: code, text: t(`status.${code}`), selected: code === chosen })));
+}
+
+function renderInbox() {
+  fill($("#inbox-list"), state.items.map((item) => inboxItem(item, state.categories, state.provinceNames)));
+  $("#inbox-count").textContent = t("console.count", { count: state.items.length });
+  $("#more").hidden = !state.cursor;
+}
+
+async function loadInbox({ more = false } = {}) {
+  const error = $("#inbox-error");
+  try {
+    const page = await fetchInbox(state.session, { ...filters(), cursor: more ? state.cursor : null });
+    state.items = more ? [...state.items, ...page.items] : page.items;
+    state.cursor = page.next_cursor;
+    showError(error, "");
+    renderInbox();
+  } catch (failure) {
+    showError(error, errorText(failure));
+    if (failure.status === 401) signedOut();
+  }
+}
+
+function showInbox() {
+  $("#detail").hidden = true;
+  $("#inbox").hidden = false;
+}
+
+async function openReport(key, { focus = true } = {}) {
+  try {
+    state.view = await fetchReport(state.session, key);
+  } catch (failure) {
+    showError($("#inbox-error"), errorText(failure));
+    return;
+  }
+  drawDetail(focus);
+}
+
+function drawDetail(focus) {
+  if (!state.view) return;
+  $("#inbox").hidden = true;
+  $("#detail").hidden = false;
+  const heading = renderDetail($("#detail"), state.view, {
+    state, provinceNames: state.provinceNames,
+    onBack: () => { window.location.hash = ""; },
+    onDone: async () => {
+      await openReport(state.view.key);
+      loadInbox();
+    },
+  });
+  if (focus) heading.focus();
+}
+
+function route() {
+  const match = window.location.hash.match(/^#report=(.+)$/);
+  if (match && state.session) openReport(decodeURIComponent(match[1]));
+  else {
+    state.view = null;
+    showInbox();
+  }
+}
+
+function signedIn(session) {
+  state.session = session;
+  $("#signin").hidden = true;
+  $("#workspace").hidden = false;
+  $("#filter-agency-field").hidden = session.role === "officer";
+  renderWho();
+  announce(t("console.welcome", { agency: session.agency }));
+  loadInbox().then(route);
+  $("#workspace-heading").focus();
+}
+
+function signedOut() {
+  signOut();
+  state.session = null;
+  $("#workspace").hidden = true;
+  $("#signin").hidden = false;
+}
+
+async function lookups() {
+  const [categories, provinces] = await Promise.allSettled([api("/categories"), api("/areas")]);
+  if (categories.status === "fulfilled") {
+    for (const c of categories.value.categories) state.categories[c.code] = c;
+  }
+  if (provinces.status === "fulfilled") {
+    for (const p of provinces.value.items) state.provinceNames[p.code] = p.name;
+  }
+}
+
+await initPage("console", () => {
+  renderStatusFilter();
+  if (state.session) {
+    renderWho();
+    renderInbox();
+    if (!$("#detail").hidden) drawDetail(false);
+  }
+});
+renderStatusFilter();
+await lookups();
+$("#filter-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  loadInbox();
+});
+$("#more").addEventListener("click", () => loadInbox({ more: true }));
+$("#sign-out").addEventListener("click", signedOut);
+window.addEventListener("hashchange", route);
+await setUpSignIn(signedIn);
+const existing = currentSession();
+if (existing) signedIn(existing);
+document.body.dataset.ready = "true";

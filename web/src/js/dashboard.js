@@ -1,0 +1,113 @@
+// The province dashboard: counts by status and category over time, service levels per agency.
+import { api, errorText } from "./api.js";
+import { $, el, fill } from "./dom.js";
+import { currentLang, locale, t } from "./i18n.js";
+import { initPage, showError } from "./layout.js";
+import { currentSession } from "./session.js";
+import { horizontalBars, meter, stackedColumns } from "./charts.js";
+
+const STATUS_ORDER = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
+let data = null;
+
+const shortDate = (iso) => new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", timeZone: "UTC" })
+  .format(new Date(`${iso}T00:00:00Z`));
+const percent = (rate) => (rate === null || rate === undefined ? "–" : `${Math.round(rate * 100)}%`);
+const statusName = (status) => (currentLang() === "en" ? `${status.label_en} (${status.label})` : status.label);
+
+function summary() {
+  const statuses = new Map(data.statuses.map((s) => [s.code, s]));
+  return el("ul", { class: "summary" },
+    el("li", {}, el("strong", { text: String(data.total) }), ` ${t("dashboard.total")}`),
+    STATUS_ORDER.map((code) => el("li", { class: "legend-item" },
+      el("span", { class: `swatch fill-${code.toLowerCase()}`, "aria-hidden": "true" }),
+      el("strong", { text: String(statuses.get(code)?.count ?? 0) }), ` ${statusName(statuses.get(code))}`)),
+    el("li", {}, el("strong", { text: String(data.received_from_other_province) }), ` ${t("dashboard.received")}`),
+    el("li", {}, el("strong", { text: String(data.escalated_out) }), ` ${t("dashboard.escalatedOut")}`));
+}
+
+function overTime() {
+  const statuses = new Map(data.statuses.map((s) => [s.code, s]));
+  return stackedColumns({
+    dates: data.series.dates,
+    series: data.series.by_status,
+    keys: STATUS_ORDER,
+    title: t("dashboard.overTimeTitle", { days: data.days }),
+    dateLabel: shortDate,
+    segmentLabel: (code) => statusName(statuses.get(code)),
+  });
+}
+
+function byCategory() {
+  if (!data.categories.length) return el("p", { class: "hint", text: t("dashboard.empty") });
+  return horizontalBars({
+    title: t("dashboard.byCategory"),
+    items: data.categories.map((c) => ({
+      label: `${c.icon ?? ""} ${currentLang() === "en" ? c.name_en : c.name}`.trim(), value: c.count })),
+  });
+}
+
+function complianceCell(outcome, label) {
+  const decided = outcome.met + outcome.missed;
+  return el("td", {},
+    meter(outcome.rate, `${label}: ${percent(outcome.rate)}`),
+    el("span", { text: ` ${percent(outcome.rate)} ` }),
+    el("span", { class: "hint", text: t("dashboard.metOf", { met: outcome.met, decided, pending: outcome.pending }) }));
+}
+
+function agencies() {
+  if (!data.agencies.length) return el("p", { class: "hint", text: t("dashboard.empty") });
+  return el("div", { class: "table-wrap" }, el("table", { class: "compliance" },
+    el("caption", { class: "visually-hidden", text: t("dashboard.complianceCaption") }),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col", text: t("console.agency") }),
+      el("th", { scope: "col", text: t("dashboard.reports") }),
+      el("th", { scope: "col", text: t("dashboard.coordinated") }),
+      el("th", { scope: "col", text: t("dashboard.finished") }))),
+    el("tbody", {}, data.agencies.map((a) => el("tr", {},
+      el("th", { scope: "row", text: a.short_name, title: a.name }),
+      el("td", { text: String(a.total) }),
+      complianceCell(a.coordinate, t("dashboard.coordinated")),
+      complianceCell(a.finish, t("dashboard.finished")))))));
+}
+
+function render() {
+  if (!data) return;
+  fill($("#dashboard-view"),
+    el("p", { class: "hint", text: t("dashboard.window", { since: shortDate(data.series.dates[0]),
+      until: shortDate(data.series.dates[data.series.dates.length - 1]) }) }),
+    summary(),
+    el("h2", { text: t("dashboard.overTime") }), overTime(),
+    el("h2", { text: t("dashboard.byCategory") }), byCategory(),
+    el("h2", { text: t("dashboard.compliance") }),
+    el("p", { class: "hint", text: t("dashboard.complianceLead") }), agencies());
+}
+
+async function load(session) {
+  const error = $("#dashboard-error");
+  $("#dashboard-view").setAttribute("aria-busy", "true");
+  try {
+    data = await api(`/dashboard?days=${encodeURIComponent($("#days").value)}`, { token: session.token });
+    showError(error, "");
+    render();
+  } catch (failure) {
+    showError(error, errorText(failure));
+  } finally {
+    $("#dashboard-view").removeAttribute("aria-busy");
+  }
+}
+
+await initPage("dashboard", render);
+const session = currentSession();
+if (!session) {
+  $("#need-signin").hidden = false;
+} else if (session.role === "officer") {
+  $("#need-role").hidden = false;
+} else {
+  $("#dashboard-form").hidden = false;
+  $("#dashboard-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    load(session);
+  });
+  await load(session);
+}
+document.body.dataset.ready = "true";

@@ -1,0 +1,141 @@
+// One report in the console: content, deadlines, timeline, and the actions its status allows.
+import { api, ApiError, errorText, newKey } from "./api.js";
+import { el, fill, safeLink } from "./dom.js";
+import { t } from "./i18n.js";
+import { announce, showError } from "./layout.js";
+import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
+import { badges } from "./inbox.js";
+import { timeline } from "./timeline.js";
+
+// allowed_actions (state machine names) -> the API's action
+const API_ACTION = { take: "take", estimate: "estimate", dispose: "forward", coordinate: "forward", refuse: "refuse",
+  reject: "reject", resolve: "resolve" };
+// which fields each action shows, and which it requires
+const FIELDS = {
+  take: { note: false },
+  estimate: { date: true, note: false },
+  forward: { agency: true, note: false },
+  refuse: { note: true, agency: false },
+  reject: { note: true },
+  resolve: { note: true, evidence: true },
+};
+
+/** GET /agency/reports/{key}. */
+export function fetchReport(session, key) {
+  return api(`/agency/reports/${encodeURIComponent(key)}`, { token: session.token });
+}
+
+function facts(view, provinceNames) {
+  const row = (key, ...value) => [el("dt", { text: t(key) }), el("dd", {}, ...value)];
+  return el("dl", { class: "facts" },
+    row("track.status", statusBadge(view.status)),
+    row("track.category", categoryName(view.category)),
+    row("track.area", (view.area.names || []).join(", ") || view.area.code),
+    row("track.agency", view.agency ? view.agency.name : t("track.noAgency")),
+    view.escalated_from_other_province
+      ? row("console.origin", provinceNames[view.origin_province] || view.origin_province, ` · ${view.id}`) : null,
+    row("track.created", dateTime(view.created_at)),
+    view.location ? row("console.coordinates", `${view.location.lat}, ${view.location.lon}`) : null,
+    row("console.version", String(view.version)));
+}
+
+function actionForm(view, state, onDone) {
+  const available = [...new Set((view.allowed_actions || []).map((a) => API_ACTION[a]).filter(Boolean))];
+  if (!available.length) return el("p", { class: "hint", text: t("console.noActions") });
+  const error = el("p", { class: "error", id: "action-error", role: "alert", tabindex: "-1", hidden: true });
+  const reload = el("button", { type: "button", class: "secondary", id: "action-reload", hidden: true,
+    text: t("console.reload"), onclick: () => onDone(null) });
+  const field = (id, labelKey, control, hintKey) => el("div", { class: "field", id: `${id}-field`, hidden: true },
+    el("label", { for: id, text: t(labelKey) }),
+    hintKey ? el("p", { class: "hint", id: `${id}-hint`, text: t(hintKey) }) : null, control);
+  const note = el("textarea", { id: "action-note", rows: "3", maxlength: "2000" });
+  const evidence = el("input", { id: "action-evidence", maxlength: "500", "aria-describedby": "action-evidence-hint" });
+  const agency = el("input", { id: "action-agency", maxlength: "51", "aria-describedby": "action-agency-hint",
+    autocomplete: "off", spellcheck: "false" });
+  const date = el("input", { id: "action-date", type: "date" });
+  const controls = { note, evidence, agency, date };
+  const radios = available.map((action) => el("label", { class: "choice" },
+    el("input", { type: "radio", name: "action", value: action, onchange: () => toggle(action) }),
+    el("span", { text: t(`console.action.${action}`) })));
+  function toggle(action) {
+    for (const [name, control] of Object.entries(controls)) {
+      const spec = FIELDS[action];
+      control.closest(".field").hidden = !(name in spec);
+      control.required = Boolean(spec[name]);
+    }
+  }
+  async function submit(event) {
+    event.preventDefault();
+    const action = event.target.querySelector("input[name=action]:checked")?.value;
+    if (!action) return showError(error, t("console.pickAction"));
+    const missing = Object.entries(FIELDS[action]).filter(([name, required]) => required && !controls[name].value.trim());
+    if (missing.length) {
+      controls[missing[0][0]].focus();
+      return showError(error, t("console.fillRequired"));
+    }
+    const body = {};
+    if (note.value.trim() && "note" in FIELDS[action]) body.note = note.value.trim();
+    if (evidence.value.trim() && "evidence" in FIELDS[action]) body.evidence = evidence.value.trim();
+    if (agency.value.trim() && "agency" in FIELDS[action]) body.to_agency = agency.value.trim();
+    if (date.value && "date" in FIELDS[action]) body.estimated_completion = date.value;
+    const attempt = `${view.key}:${view.version}:${action}:${JSON.stringify(body)}`;
+    if (state.attempt !== attempt) Object.assign(state, { attempt, idempotencyKey: newKey() });
+    const button = event.target.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await api(`/agency/reports/${encodeURIComponent(view.key)}/actions/${action}`, {
+        method: "POST", body, token: state.session.token,
+        headers: { "If-Match": String(view.version), "Idempotency-Key": state.idempotencyKey },
+      });
+      announce(t("console.actionDone", { action: t(`console.action.${action}`) }));
+      onDone(action);
+    } catch (failure) {
+      button.disabled = false;
+      showError(error, errorText(failure));
+      reload.hidden = !(failure instanceof ApiError && failure.status === 409);
+      error.focus();
+    }
+  }
+  return el("form", { id: "action-form", novalidate: true, onsubmit: submit },
+    el("fieldset", {}, el("legend", { text: t("console.chooseAction") }), radios),
+    field("action-note", "console.note", note),
+    field("action-evidence", "console.evidence", evidence, "console.evidenceHint"),
+    field("action-agency", "console.toAgency", agency, "console.toAgencyHint"),
+    field("action-date", "console.estimatedCompletion", date),
+    error, reload,
+    el("button", { type: "submit", class: "primary", text: t("console.submitAction") }));
+}
+
+/** Draw ``view`` into ``container``. ``onDone(action|null)`` reloads after an action or on request. */
+export function renderDetail(container, view, { state, provinceNames, onBack, onDone }) {
+  const done = ["SELESAI", "DITOLAK"].includes(view.status.code) || view.closed;
+  const coordinated = done || view.status.code === "PROSES";
+  const heading = el("h2", { id: "detail-heading", tabindex: "-1", text: t("track.reportHeading", { id: view.id }) });
+  fill(container,
+    el("button", { type: "button", class: "secondary small", id: "back", text: t("console.back"), onclick: onBack }),
+    heading,
+    view.escalated_from_other_province ? el("p", { class: "notice escalated" },
+      t("console.escalatedNotice", { province: provinceNames[view.origin_province] || view.origin_province })) : null,
+    el("p", { class: "inbox-meta" }, badges(view, provinceNames)),
+    facts(view, provinceNames),
+    el("h3", { text: t("track.deadlines") }),
+    el("ul", { class: "deadlines" }, [
+      deadline("sla.coordinateBy", view.deadlines.coordinate_by, coordinated),
+      deadline("sla.finishBy", view.deadlines.finish_by, done),
+      view.deadlines.estimated_completion
+        ? el("li", {}, `${t("sla.estimate")}: `, dateOnly(view.deadlines.estimated_completion)) : null,
+    ]),
+    el("h3", { text: t("track.description") }),
+    el("p", { class: "description", text: view.description ?? "" }),
+    view.address ? el("p", {}, `${t("report.address")}: `, view.address) : null,
+    el("h3", { text: t("console.photos") }),
+    (view.photos || []).length
+      ? el("ul", { class: "photos" }, view.photos.map((photo) => el("li", {}, safeLink(photo))))
+      : el("p", { class: "hint", text: t("console.noPhotos") }),
+    el("h3", { text: t("track.timeline") }),
+    timeline(view.timeline),
+    el("section", { "aria-labelledby": "actions-heading" },
+      el("h3", { id: "actions-heading", text: t("console.actions") }),
+      actionForm(view, state, onDone)));
+  return heading;
+}

@@ -1,0 +1,64 @@
+// Building DOM from data without ever parsing it as HTML: createElement + textContent only.
+
+/** el("p", {class: "x", text: "hi"}, child, "more text") */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  setProps(node, props);
+  append(node, children);
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** An SVG element with attributes. */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setProps(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function setProps(node, props) {
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "text") node.textContent = String(value);
+    else if (key === "class") node.setAttribute("class", value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+}
+
+/** document.querySelector, shorter. */
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/** Replace a node's children. */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+/** Show or hide. */
+export function show(node, visible = true) {
+  node.hidden = !visible;
+}
+
+/** A link only for http(s) targets (never javascript: or data:). */
+export function safeLink(url, text) {
+  try {
+    const parsed = new URL(url, window.location.href);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+      return el("a", { href: parsed.href, rel: "noopener noreferrer", target: "_blank", text: text ?? url });
+    }
+  } catch {
+    // not a URL: shown as text below
+  }
+  return document.createTextNode(text ?? url);
+}

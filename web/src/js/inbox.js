@@ -1,0 +1,52 @@
+// The agency inbox: filters by status and overdue, pages with a cursor, countdowns and badges.
+import { api } from "./api.js";
+import { el } from "./dom.js";
+import { t } from "./i18n.js";
+import { categoryName, dateTime, relative, statusBadge } from "./format.js";
+
+const COORDINATING = ["MENUNGGU", "DISPOSISI", "KOORDINASI"];
+
+/** GET /agency/reports with the filters; resolves with {items, next_cursor}. */
+export function fetchInbox(session, { status, overdue, agency, cursor }) {
+  const query = new URLSearchParams({ limit: "20" });
+  if (status) query.set("status", status);
+  if (overdue) query.set("overdue", "true");
+  if (agency) query.set("agency", agency);
+  if (cursor) query.set("cursor", cursor);
+  return api(`/agency/reports?${query}`, { token: session.token });
+}
+
+/** The service-level line of an open report: which deadline comes next and how far it is. */
+export function slaLine(item) {
+  if (item.closed || ["SELESAI", "DITOLAK"].includes(item.status.code)) return null;
+  const [key, due] = COORDINATING.includes(item.status.code)
+    ? ["sla.coordinateBy", item.coordinate_by] : ["sla.finishBy", item.finish_by];
+  if (!due) return null;
+  const passed = new Date(due).getTime() < Date.now();
+  return el("p", { class: passed ? "sla passed" : "sla" },
+    `${t(key)}: `, el("time", { datetime: due, text: relative(due) }));
+}
+
+/** Badges: escalated from another province, overdue. */
+export function badges(item, provinceNames) {
+  return [
+    item.escalated_from_other_province ? el("span", { class: "badge badge-escalated",
+      text: t("console.escalatedFrom", { province: provinceNames[item.origin_province] || item.origin_province }) }) : null,
+    item.overdue ? el("span", { class: "badge badge-overdue", text: t("sla.overdue") }) : null,
+  ];
+}
+
+/** One inbox row, a link to the report's detail. */
+export function inboxItem(item, categories, provinceNames) {
+  const category = categories[item.category];
+  return el("li", { class: item.escalated_from_other_province ? "inbox-item escalated" : "inbox-item",
+    "data-key": item.key },
+  el("a", { href: `#report=${encodeURIComponent(item.key)}`, class: "inbox-link" },
+    el("span", { class: "inbox-id", text: item.id }),
+    el("span", { class: "inbox-category" },
+      category ? el("span", { "aria-hidden": "true", text: `${category.icon} ` }) : null,
+      category ? categoryName(category) : item.category)),
+  el("p", { class: "inbox-meta" }, statusBadge(item.status), badges(item, provinceNames)),
+  slaLine(item),
+  el("p", { class: "hint", text: `${t("track.created")}: ${dateTime(item.created_at)} · ${item.area_code}` }));
+}

@@ -1,0 +1,191 @@
+// The citizen's report form: category, description, location, optional photo, visibility, submit.
+import { api, errorText, newKey } from "./api.js";
+import { areaPicker } from "./areas.js";
+import { $, el, fill } from "./dom.js";
+import { t } from "./i18n.js";
+import { announce, initPage, showError } from "./layout.js";
+import { photosAvailable, uploadPhoto } from "./photo.js";
+import { categoryName } from "./format.js";
+
+const MAX_DESCRIPTION = 4000;
+const form = $("#report-form");
+const formError = $("#form-error");
+const description = $("#description");
+const lat = $("#lat");
+const lon = $("#lon");
+let categories = [];
+const photos = [];
+// One Idempotency-Key per form fill: a double tap or a retry of the same report reuses it.
+const attempt = { key: null, body: null };
+
+const picker = areaPicker(
+  { province: $("#province"), kota: $("#kota"), kecamatan: $("#kecamatan"), kelurahan: $("#kelurahan") },
+  (error) => showError(formError, errorText(error)),
+);
+
+function renderCategories() {
+  const chosen = form.querySelector("input[name=category]:checked")?.value;
+  fill($("#categories"), categories.map((category) => el("label", { class: "category-option" },
+    el("input", { type: "radio", name: "category", value: category.code, required: true,
+      checked: category.code === chosen }),
+    el("span", { class: "category-icon", "aria-hidden": "true", text: category.icon }),
+    el("span", { class: "category-name", text: categoryName(category) }))));
+}
+
+function updateCounter() {
+  $("#description-count").textContent = t("report.counter", { count: description.value.length, max: MAX_DESCRIPTION });
+}
+
+function render() {
+  renderCategories();
+  picker.relabel();
+  updateCounter();
+}
+
+function useMyLocation() {
+  const status = $("#geo-status");
+  if (!navigator.geolocation) {
+    status.textContent = t("report.geoUnsupported");
+    return;
+  }
+  status.textContent = t("report.geoWaiting");
+  navigator.geolocation.getCurrentPosition((position) => {
+    lat.value = position.coords.latitude.toFixed(6);
+    lon.value = position.coords.longitude.toFixed(6);
+    status.textContent = t("report.geoDone", {
+      lat: lat.value, lon: lon.value, accuracy: Math.round(position.coords.accuracy || 0),
+    });
+  }, (error) => {
+    status.textContent = error.code === 1 ? t("report.geoDenied") : t("report.geoFailed");
+  }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+}
+
+function invalid(field, message, problems) {
+  field.setAttribute("aria-invalid", "true");
+  problems.push({ field, message });
+}
+
+/** The request body, or null after showing what is missing. */
+function collect() {
+  for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  const problems = [];
+  const category = form.querySelector("input[name=category]:checked")?.value;
+  if (!category) problems.push({ field: form.querySelector("input[name=category]") || $("#categories"), message: t("report.needCategory") });
+  const text = description.value.trim();
+  if (!text) invalid(description, t("report.needDescription"), problems);
+  const area = picker.value();
+  if (area.depth < 2) invalid(area.depth < 1 ? $("#kota") : $("#kecamatan"), t("report.needArea"), problems);
+  const latitude = Number.parseFloat(lat.value);
+  const longitude = Number.parseFloat(lon.value);
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) {
+    invalid(lat, t("report.needCoordinates"), problems);
+    $("#coordinates").open = true;
+  }
+  if (problems.length) {
+    showError(formError, problems.map((p) => p.message).join(" "));
+    problems[0].field.focus();
+    return null;
+  }
+  showError(formError, "");
+  const body = {
+    category,
+    description: text,
+    location: { lat: latitude, lon: longitude, area_code: area.code },
+    visibility: form.elements.visibility.value,
+  };
+  const address = $("#address").value.trim();
+  if (address) body.address = address;
+  if (photos.length) body.photos = [...photos];
+  return body;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const button = $("#submit");
+  if (button.disabled) return;
+  const body = collect();
+  if (!body) return;
+  const serialized = JSON.stringify(body);
+  if (serialized !== attempt.body) Object.assign(attempt, { key: newKey(), body: serialized });
+  button.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  announce(t("report.sending"));
+  try {
+    const result = await api("/reports", { method: "POST", body, headers: { "Idempotency-Key": attempt.key } });
+    showResult(result);
+  } catch (error) {
+    showError(formError, errorText(error));
+    formError.focus();
+  } finally {
+    button.disabled = false;
+    form.removeAttribute("aria-busy");
+  }
+}
+
+function showResult(result) {
+  $("#result-id").textContent = result.id;
+  $("#result-secret").textContent = result.secret;
+  $("#track-link").href = `track.html?id=${encodeURIComponent(result.id)}`;
+  form.hidden = true;
+  $("#result").hidden = false;
+  $("#result-heading").focus();
+  announce(t("report.sentAnnounce", { id: result.id }));
+}
+
+function newReport() {
+  form.reset();
+  photos.length = 0;
+  Object.assign(attempt, { key: null, body: null });
+  $("#photo-status").textContent = "";
+  $("#geo-status").textContent = "";
+  updateCounter();
+  picker.start();
+  $("#result").hidden = true;
+  form.hidden = false;
+  $("#main").focus();
+}
+
+async function copy(button) {
+  const text = $(`#${button.dataset.copy}`).textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    announce(t("common.copied"));
+  } catch {
+    window.getSelection().selectAllChildren($(`#${button.dataset.copy}`));
+    announce(t("common.copyManually"));
+  }
+}
+
+async function setUpPhoto() {
+  if (!(await photosAvailable())) return;
+  $("#photo-field").hidden = false;
+  $("#photo").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    const status = $("#photo-status");
+    if (!file) return;
+    status.textContent = t("report.photoUploading");
+    try {
+      photos.splice(0, photos.length, await uploadPhoto(file));
+      status.textContent = t("report.photoDone");
+    } catch (error) {
+      status.textContent = errorText(error);
+    }
+  });
+}
+
+await initPage("report", render);
+description.addEventListener("input", updateCounter);
+$("#use-location").addEventListener("click", useMyLocation);
+form.addEventListener("submit", submit);
+$("#new-report").addEventListener("click", newReport);
+for (const button of document.querySelectorAll("[data-copy]")) button.addEventListener("click", () => copy(button));
+updateCounter();
+try {
+  categories = (await api("/categories")).categories;
+  renderCategories();
+} catch (error) {
+  showError(formError, errorText(error));
+}
+await picker.start();
+setUpPhoto();
+document.body.dataset.ready = "true";

@@ -1,0 +1,34 @@
+// The console's sign-in view: paste a token, or (locally) pick an agency for a development token.
+import { $, el, fill } from "./dom.js";
+import { t } from "./i18n.js";
+import { showError } from "./layout.js";
+import { devAgencies, devToken, signIn } from "./session.js";
+
+const ROLES = ["officer", "coordinator", "admin"];
+
+/** Wire the sign-in forms; ``onSignedIn(session)`` after a successful sign-in. */
+export async function setUpSignIn(onSignedIn) {
+  const error = $("#signin-error");
+  $("#token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    try {
+      onSignedIn(signIn($("#token").value));
+      $("#token").value = "";
+    } catch {
+      showError(error, t("console.badToken"));
+    }
+  });
+  const agencies = await devAgencies();
+  if (!agencies) return;
+  fill($("#dev-agency"), agencies.map((a) => el("option", { value: a.id, text: `${a.short_name} (${a.id})` })));
+  fill($("#dev-role"), ROLES.map((role) => el("option", { value: role, "data-i18n": `role.${role}`, text: t(`role.${role}`) })));
+  $("#dev-signin").hidden = false;
+  $("#dev-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      onSignedIn(signIn(await devToken($("#dev-agency").value, $("#dev-role").value)));
+    } catch (failure) {
+      showError(error, `${t("console.devFailed")} ${failure.message}`);
+    }
+  });
+}

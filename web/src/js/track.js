@@ -1,0 +1,162 @@
+// Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai.
+import { api, errorText, newKey } from "./api.js";
+import { $, el, fill, safeLink } from "./dom.js";
+import { t } from "./i18n.js";
+import { announce, initPage, showError } from "./layout.js";
+import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
+import { timeline } from "./timeline.js";
+
+const form = $("#track-form");
+const output = $("#report-view");
+const state = { view: null, secret: "", keys: {} };
+
+function provinceNames(view) {
+  const names = {};
+  for (const entry of view.timeline || []) if (entry.province) names[entry.province.code] = entry.province.name;
+  return names;
+}
+
+function row(labelKey, ...value) {
+  return [el("dt", { text: t(labelKey) }), el("dd", {}, ...value)];
+}
+
+function details(view) {
+  const provinces = provinceNames(view);
+  const agency = view.agency
+    ? `${view.agency.name} · ${t("timeline.province", { name: provinces[view.agency.province] || view.agency.province })}`
+    : t("track.noAgency");
+  return el("dl", { class: "facts" },
+    row("track.status", statusBadge(view.status)),
+    row("track.category", el("span", { "aria-hidden": "true", text: view.category.icon ? `${view.category.icon} ` : "" }),
+      categoryName(view.category)),
+    row("track.area", (view.area.names || []).join(", ") || view.area.code),
+    row("track.agency", agency),
+    view.escalated_to ? row("track.escalatedTo", provinces[view.escalated_to] || view.escalated_to) : null,
+    row("track.created", dateTime(view.created_at)),
+    row("track.updated", dateTime(view.updated_at)),
+    view.rating ? row("track.rating", t("track.ratingValue", { rating: view.rating })) : null,
+    row("track.visibility", t(view.visibility === "public" ? "track.visPublic" : "track.visPrivate")));
+}
+
+function deadlines(view) {
+  const code = view.status.code;
+  const coordinated = ["PROSES", "SELESAI", "DITOLAK"].includes(code) || view.closed;
+  const finished = ["SELESAI", "DITOLAK"].includes(code) || view.closed;
+  const items = [
+    deadline("sla.coordinateBy", view.deadlines.coordinate_by, coordinated),
+    deadline("sla.finishBy", view.deadlines.finish_by, finished),
+    view.deadlines.estimated_completion
+      ? el("li", {}, `${t("sla.estimate")}: `, dateOnly(view.deadlines.estimated_completion)) : null,
+  ].filter(Boolean);
+  return items.length ? [el("h3", { text: t("track.deadlines") }), el("ul", { class: "deadlines" }, items)] : [];
+}
+
+function content(view) {
+  if (view.description === undefined) return el("p", { class: "hint", text: t("track.private") });
+  return el("div", { class: "content" },
+    el("h3", { text: t("track.description") }),
+    el("p", { class: "description", text: view.description }),
+    view.address ? el("p", {}, `${t("report.address")}: `, view.address) : null,
+    (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, safeLink(p)))) : null);
+}
+
+function ratingChoices() {
+  return el("fieldset", {},
+    el("legend", { text: t("track.rateLegend") }),
+    el("div", { class: "rating" }, [1, 2, 3, 4, 5].map((n) => el("label", { class: "choice" },
+      el("input", { type: "radio", name: "rating", value: String(n), required: true }),
+      el("span", { text: t(`track.rate${n}`) })))));
+}
+
+function feedback(view) {
+  if (!(view.allowed_actions || []).includes("confirm")) return null;
+  const heading = el("h3", { id: "feedback-heading", text: t("track.feedback") });
+  if (!state.secret) return el("section", { "aria-labelledby": "feedback-heading" }, heading,
+    el("p", { class: "hint", text: t("track.needSecret") }));
+  const error = el("p", { class: "error", id: "feedback-error", role: "alert", hidden: true });
+  const confirmForm = el("form", { id: "confirm-form", novalidate: true, onsubmit: (e) => respond(e, "confirm", error) },
+    ratingChoices(),
+    el("div", { class: "field" },
+      el("label", { for: "comment", text: t("track.comment") }),
+      el("textarea", { id: "comment", name: "comment", rows: "2", maxlength: "1000" })),
+    el("button", { type: "submit", class: "primary", text: t("track.confirm") }));
+  const reopenForm = el("form", { id: "reopen-form", novalidate: true, onsubmit: (e) => respond(e, "reopen", error) },
+    el("div", { class: "field" },
+      el("label", { for: "reason", text: t("track.reason") }),
+      el("textarea", { id: "reason", name: "reason", rows: "2", minlength: "3", maxlength: "1000", required: true })),
+    el("button", { type: "submit", class: "secondary", text: t("track.reopen") }));
+  return el("section", { class: "feedback", "aria-labelledby": "feedback-heading" },
+    heading, el("p", { class: "hint", text: t("track.feedbackLead") }), confirmForm, reopenForm, error);
+}
+
+function render({ focus = false } = {}) {
+  const view = state.view;
+  if (!view) return;
+  const heading = el("h2", { id: "report-heading", tabindex: "-1", text: t("track.reportHeading", { id: view.id }) });
+  fill(output, heading, details(view), deadlines(view), content(view),
+    el("h3", { text: t("track.timeline") }), timeline(view.timeline), feedback(view));
+  output.hidden = false;
+  if (focus) heading.focus();
+}
+
+async function respond(event, action, error) {
+  event.preventDefault();
+  const formNode = event.target;
+  let body;
+  if (action === "confirm") {
+    const rating = formNode.querySelector("input[name=rating]:checked");
+    if (!rating) return showError(error, t("track.needRating"));
+    body = { rating: Number(rating.value) };
+    const comment = formNode.elements.comment.value.trim();
+    if (comment) body.comment = comment;
+  } else {
+    const reason = formNode.elements.reason.value.trim();
+    if (reason.length < 3) return showError(error, t("track.needReason"));
+    body = { reason };
+  }
+  state.keys[action] ||= newKey();
+  const button = formNode.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    state.view = await api(`/reports/${encodeURIComponent(state.view.id)}/${action}`, {
+      method: "POST", body, headers: { "X-Report-Secret": state.secret, "Idempotency-Key": state.keys[action] },
+    });
+    delete state.keys[action];
+    render({ focus: true });
+    announce(t(action === "confirm" ? "track.confirmed" : "track.reopened"));
+  } catch (failure) {
+    button.disabled = false;
+    showError(error, errorText(failure));
+  }
+}
+
+async function lookUp(event) {
+  event?.preventDefault();
+  const id = $("#report-id").value.trim();
+  const error = $("#track-error");
+  if (!id) {
+    showError(error, t("track.needId"));
+    $("#report-id").focus();
+    return;
+  }
+  state.secret = $("#report-secret").value.trim();
+  showError(error, "");
+  try {
+    const headers = state.secret ? { "X-Report-Secret": state.secret } : {};
+    state.view = await api(`/reports/${encodeURIComponent(id)}`, { headers });
+    render({ focus: true });
+    announce(t("track.found", { id: state.view.id }));
+  } catch (failure) {
+    output.hidden = true;
+    showError(error, errorText(failure));
+  }
+}
+
+await initPage("track", () => render());
+form.addEventListener("submit", lookUp);
+const asked = new URLSearchParams(window.location.search).get("id");
+if (asked) {
+  $("#report-id").value = asked;
+  await lookUp();
+}
+document.body.dataset.ready = "true";
