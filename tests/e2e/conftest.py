@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,3 +60,63 @@ def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"not reached within {timeout} s; last value {value!r}")
         time.sleep(0.2)
+
+
+# --- The web client in a real browser (tests/e2e/test_web_*.py) ---------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+WEB_ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts" / "web"
+
+
+@pytest.fixture(scope="session")
+def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """Jakarta and Banten with their runners and the web client (`web.serve --dev`), all on free ports."""
+    stack = LocalStack(
+        PROJECT_ROOT,
+        moto_port=free_port(),
+        stage_ports={"jakarta": free_port(), "banten": free_port()},
+        stages=["jakarta", "banten"],
+        in_process_moto=False,
+        log_dir=tmp_path_factory.mktemp("web-stack-logs"),
+        extra_env={**dev_environment(PROJECT_ROOT), "ADUAN_LOCAL_SCHEDULE_SECONDS": "3600"},
+        web_port=free_port(),
+    )
+    with stack:
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never `playwright install`: `make browser` installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
+    """``shots(page, "01-name")`` saves a full-page screenshot under tests/artifacts/web/<test>/."""
+    folder = WEB_ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Any, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

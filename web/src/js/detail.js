@@ -1,6 +1,6 @@
 // One report in the console: content, deadlines, timeline, and the actions its status allows.
 import { api, ApiError, errorText, newKey } from "./api.js";
-import { el, fill, safeLink } from "./dom.js";
+import { el, fill, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
@@ -130,7 +130,7 @@ export function renderDetail(container, view, { state, provinceNames, onBack, on
     view.address ? el("p", {}, `${t("report.address")}: `, view.address) : null,
     el("h3", { text: t("console.photos") }),
     (view.photos || []).length
-      ? el("ul", { class: "photos" }, view.photos.map((photo) => el("li", {}, safeLink(photo))))
+      ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt")))))
       : el("p", { class: "hint", text: t("console.noPhotos") }),
     el("h3", { text: t("track.timeline") }),
     timeline(view.timeline),

@@ -62,3 +62,11 @@ export function safeLink(url, text) {
   }
   return document.createTextNode(text ?? url);
 }
+
+/** A photo: an image linking to itself for http(s) URLs, else the key as text. */
+export function photo(url, alt) {
+  const link = safeLink(url);
+  if (link.nodeName !== "A") return link;
+  fill(link, el("img", { src: link.href, alt, loading: "lazy", class: "photo" }));
+  return link;
+}

@@ -2,16 +2,26 @@
 import { api, ApiError } from "./api.js";
 import config from "../config.js";
 
-/** Whether the API offers POST /photos: a missing route answers 404 (or API Gateway's 403, or no CORS). */
+const PROBED = `aduan.photos.${config.stage}`;
+
+/**
+ * Whether the API offers POST /photos. An empty body is refused (422) where the route exists; a missing
+ * route answers 404 (API Gateway: 403, often without CORS headers, so fetch fails). Asked once per tab.
+ */
 export async function photosAvailable() {
+  const known = window.sessionStorage.getItem(PROBED);
+  if (known !== null) return known === "yes";
+  let available = false;
   try {
     const response = await fetch(`${config.apiBase}/photos`, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
     });
-    return ![403, 404, 405].includes(response.status);
+    available = ![403, 404, 405].includes(response.status);
   } catch {
-    return false;
+    available = false;
   }
+  window.sessionStorage.setItem(PROBED, available ? "yes" : "no");
+  return available;
 }
 
 /** Upload ``file``; resolves with the photo key to put in the report. */

@@ -1,6 +1,6 @@
 // Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai.
 import { api, errorText, newKey } from "./api.js";
-import { $, el, fill, safeLink } from "./dom.js";
+import { $, el, fill, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
@@ -57,7 +57,7 @@ function content(view) {
     el("h3", { text: t("track.description") }),
     el("p", { class: "description", text: view.description }),
     view.address ? el("p", {}, `${t("report.address")}: `, view.address) : null,
-    (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, safeLink(p)))) : null);
+    (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt"))))) : null);
 }
 
 function ratingChoices() {
