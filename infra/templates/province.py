@@ -1,4 +1,8 @@
-"""A province's stack: intake, escalation (FIFO) and agency work queues, each with a DLQ and an alarm."""
+"""A province's stack: intake, escalation (FIFO) and agency work queues, each with a DLQ and an alarm.
+
+Also the alarms on overdue reports and on the stage's Lambda errors, and per agency with a
+work queue a managed policy its pollers get (receive/delete on that queue only).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ from typing import Any
 
 from infra.cfn import Template, camel, get_att, output, ref
 from infra.provinces import ProvinceInfra
+from infra.templates.agency_access import poll_policy, poll_policy_output
+from infra.templates.alarms import ALARM_TOPIC_CONDITION, alarm_actions, error_alarms, overdue_alarm
 
 DEFAULT_VISIBILITY_TIMEOUT = 120  # at least 6x the Lambda timeout (20 s), as AWS advises for SQS sources
 DEFAULT_MAX_RECEIVE_COUNT = 5
 MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
-ALARM_TOPIC_CONDITION = "HasAlarmTopic"
+DEFAULT_OVERDUE_THRESHOLD = 1
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class QueueSpec:
     name: str  # queue name without the ".fifo" suffix
     fifo: bool
     purpose: str
+    agency: str | None = None  # the agency polling this queue, for agency work queues
 
     @property
     def queue_name(self) -> str:
@@ -43,7 +50,9 @@ def queue_specs(province: ProvinceInfra) -> list[QueueSpec]:
         QueueSpec("Escalation", f"{prefix}-escalation", True, "ordered report transitions and escalations"),
     ]
     specs += [
-        QueueSpec(f"Agency{camel(agency)}", f"{prefix}-agency-{agency}", False, f"work for agency {agency}")
+        QueueSpec(
+            f"Agency{camel(agency)}", f"{prefix}-agency-{agency}", False, f"work for agency {agency}", agency
+        )
         for agency in province.work_queue_agencies
     ]
     logicals = [s.logical for s in specs]
@@ -92,7 +101,7 @@ def _resources(spec: QueueSpec, province: ProvinceInfra) -> dict[str, Any]:
         "Threshold": 0,
         "ComparisonOperator": "GreaterThanThreshold",
         "TreatMissingData": "notBreaching",
-        "AlarmActions": {"Fn::If": [ALARM_TOPIC_CONDITION, [ref("AlarmTopicArn")], {"Ref": "AWS::NoValue"}]},
+        "AlarmActions": alarm_actions(),
     }
     return {
         f"{spec.logical}Queue": {"Type": "AWS::SQS::Queue", "Properties": queue},
@@ -129,7 +138,13 @@ def _parameters() -> dict[str, Any]:
         "AlarmTopicArn": {
             "Type": "String",
             "Default": "",
-            "Description": "SNS topic notified when a dead-letter queue has messages (empty: no action).",
+            "Description": "SNS topic notified by every alarm of the province (empty: no action).",
+        },
+        "OverdueAlarmThreshold": {
+            "Type": "Number",
+            "Default": DEFAULT_OVERDUE_THRESHOLD,
+            "MinValue": 1,
+            "Description": "Reports newly overdue within an hour that raise the overdue alarm.",
         },
     }
 
@@ -141,9 +156,17 @@ def province_template(province: ProvinceInfra) -> Template:
     for spec in queue_specs(province):
         resources |= _resources(spec, province)
         outputs |= _outputs(spec)
+        if spec.agency is not None:
+            policy = f"{spec.logical}PollPolicy"
+            resources[policy] = poll_policy(f"{spec.logical}Queue", spec.queue_name, spec.agency)
+            outputs[f"{policy}Arn"] = poll_policy_output(policy, spec.queue_name)
+    resources["ReportsOverdueAlarm"] = overdue_alarm(province)
+    resources |= error_alarms(province)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"Aduan queues of province {province.code} ({province.slug}).",
+        "Description": (
+            f"Aduan queues, alarms and agency poll policies of province {province.code} ({province.slug})."
+        ),
         "Parameters": _parameters(),
         "Conditions": {ALARM_TOPIC_CONDITION: {"Fn::Not": [{"Fn::Equals": [ref("AlarmTopicArn"), ""]}]}},
         "Resources": resources,

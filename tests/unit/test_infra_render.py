@@ -108,7 +108,10 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
         for suffix in ("Url", "Arn"):
             assert f"{by_logical[name]}{suffix}" in template["Outputs"]
             assert f"{by_logical[dlq]}{suffix}" in template["Outputs"]
-    alarms = _of_type(template, "AWS::CloudWatch::Alarm").values()
+    alarms = [
+        a for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["Namespace"] == "AWS/SQS"
+    ]
     watched = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms}
     assert watched == {by_logical[d] for d in pairs.values()}
     for alarm in alarms:
@@ -118,6 +121,35 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
             "GreaterThanThreshold",
             0,
         )
+
+
+def test_overdue_and_handler_error_alarms() -> None:
+    template = province_template(ProvinceInfra("99", "test-prov", ()))
+    resources = _of_type(template, "AWS::CloudWatch::Alarm").values()
+    alarms = {a["Properties"]["AlarmName"]: a["Properties"] for a in resources}
+    overdue = alarms["aduan-99-reports-overdue"]
+    assert (overdue["Namespace"], overdue["MetricName"]) == ("Aduan", "ReportsOverdue")
+    assert overdue["Dimensions"] == [
+        {"Name": "province", "Value": "99"},
+        {"Name": "service", "Value": "aduan-api"},
+    ]
+    errors = {p["Dimensions"][0]["Value"] for p in alarms.values() if p["Namespace"] == "AWS/Lambda"}
+    assert errors == {
+        "aduan-test-prov",
+        "aduan-test-prov-agency_auth",
+        "aduan-test-prov-route",
+        "aduan-test-prov-escalations",
+        "aduan-test-prov-sweep",
+    }
+
+
+def test_every_work_queue_has_a_poll_policy_for_that_queue_only() -> None:
+    template = province_template(ProvinceInfra("99", "test", ("dinas-a",)))
+    policies = _of_type(template, "AWS::IAM::ManagedPolicy")
+    assert list(policies) == ["AgencyDinasAPollPolicy"]
+    [statement] = policies["AgencyDinasAPollPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["AgencyDinasAQueue", "Arn"]}
+    assert "AgencyDinasAPollPolicyArn" in template["Outputs"]
 
 
 def test_visibility_timeout_default_is_six_lambda_timeouts() -> None:

@@ -1,0 +1,55 @@
+"""Names shared by the templates, the stage policies and the packaging merge templates.
+
+A province's stage is named by its slug (``jakarta``, ``banten``, ``jawa-barat``); Lambda
+functions are named as ``chalice deploy`` would name them, so the alarms of the province
+stack and the log permissions of the stage policy can name them before they exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APP_NAME = "aduan"
+SERVICE_NAME = "aduan-api"  # POWERTOOLS_SERVICE_NAME: the EMF "service" dimension
+METRICS_NAMESPACE = "Aduan"
+REPORTS_TABLE = "aduan-reports"
+PRIVATE_TABLE = "aduan-private"
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One Lambda function of the Chalice app, as ``chalice package`` names it."""
+
+    name: str | None  # Chalice's function name; None for the API handler
+    logical_id: str  # resource name in the packaged SAM template
+    sqs: bool = False  # consumes an SQS queue (partial batch responses)
+
+
+HANDLERS: tuple[Handler, ...] = (
+    Handler(None, "APIHandler"),
+    Handler("agency_auth", "AgencyAuth"),
+    Handler("route", "Route", sqs=True),
+    Handler("escalations", "Escalations", sqs=True),
+    Handler("sweep", "Sweep"),
+)
+
+
+def function_name(stage: str, handler: Handler) -> str:
+    """``aduan-<stage>`` for the API handler, ``aduan-<stage>-<name>`` for the others."""
+    base = f"{APP_NAME}-{stage}"
+    return base if handler.name is None else f"{base}-{handler.name}"
+
+
+def intake_queue(code: str) -> str:
+    """A province's intake queue (standard)."""
+    return f"{APP_NAME}-{code}-intake"
+
+
+def escalation_queue(code: str) -> str:
+    """A province's inbound escalation queue (FIFO)."""
+    return f"{APP_NAME}-{code}-escalation.fifo"
+
+
+def agency_queue(code: str, agency: str) -> str:
+    """The work queue of an agency that polls its own queue."""
+    return f"{APP_NAME}-{code}-agency-{agency}"

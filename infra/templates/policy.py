@@ -1,0 +1,121 @@
+"""The IAM policy of a province's stage (``.chalice/policy-<stage>.json``, ``autogen_policy: false``).
+
+Least privilege, generated from the province list so that a new province gets its own
+policy (and every other province may send to its escalation queue) by re-rendering:
+
+* DynamoDB items of both tables and the reports indexes, only where the partition key
+  starts with the province code (``31-`` report ids and contacts, ``31#`` index and
+  idempotency keys, ``31~`` copies of escalated reports), guarded against requests
+  without a key; no Scan, no table-level actions.
+* SQS: send to its own queues and to every other province's escalation queue; receive
+  only from its own intake and escalation queues.
+* Logs of the stage's own functions, X-Ray segments.
+
+ARNs carry ``${AWS::Partition}``, ``${AWS::Region}`` and ``${AWS::AccountId}``: packaging
+(``python -m infra.package``) wraps them in ``Fn::Sub`` so the role is pinned to the
+account and region it is deployed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from infra.naming import (
+    APP_NAME,
+    PRIVATE_TABLE,
+    REPORTS_TABLE,
+    agency_queue,
+    escalation_queue,
+    intake_queue,
+)
+from infra.provinces import ProvinceInfra
+
+# IAM's limit for all inline policies of a role together (characters, whitespace excluded).
+MAX_INLINE_POLICY_CHARS = 10_240
+
+ITEM_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+QUERY_ACTIONS = ("dynamodb:Query",)
+SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
+CONSUME_ACTIONS = (
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+)
+LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+
+_ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
+
+
+def leading_key_patterns(code: str) -> list[str]:
+    """Partition-key prefixes of a province: report ids, index/private keys, escalated copies."""
+    return [f"{code}-*", f"{code}#*", f"{code}~*"]
+
+
+def leading_keys_condition(code: str) -> dict[str, Any]:
+    """Every key the request touches starts with the province code, and there is a key."""
+    return {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": leading_key_patterns(code)},
+        "Null": {"dynamodb:LeadingKeys": "false"},
+    }
+
+
+def table_arn(table: str) -> str:
+    """ARN of a DynamoDB table in the deploying account and region."""
+    return _ARN % ("dynamodb", f"table/{table}")
+
+
+def queue_arn(queue: str) -> str:
+    """ARN of an SQS queue in the deploying account and region."""
+    return _ARN % ("sqs", queue)
+
+
+def log_group_arns(stage: str) -> list[str]:
+    """Log groups (and their streams) of the stage's functions only."""
+    base = f"log-group:/aws/lambda/{APP_NAME}-{stage}"
+    return [_ARN % ("logs", base), _ARN % ("logs", f"{base}:*"), _ARN % ("logs", f"{base}-*")]
+
+
+def _statement(sid: str, actions: Sequence[str], resources: list[str], **extra: Any) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": resources, **extra}
+
+
+def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) -> dict[str, Any]:
+    """The policy document of ``province``'s stage (named by its slug)."""
+    code = province.code
+    condition = leading_keys_condition(code)
+    own_sends = [intake_queue(code), escalation_queue(code)]
+    own_sends += [agency_queue(code, agency) for agency in province.work_queue_agencies]
+    others = sorted(escalation_queue(p.code) for p in provinces if p.code != code)
+    statements = [
+        _statement("OwnLogs", LOG_ACTIONS, log_group_arns(province.slug)),
+        _statement("Tracing", XRAY_ACTIONS, ["*"]),
+        _statement("ReportsOfOwnProvince", ITEM_ACTIONS, [table_arn(REPORTS_TABLE)], Condition=condition),
+        _statement(
+            "ReportIndexesOfOwnProvince",
+            QUERY_ACTIONS,
+            [table_arn(f"{REPORTS_TABLE}/index/*")],
+            Condition=condition,
+        ),
+        _statement(
+            "PrivateItemsOfOwnProvince", ITEM_ACTIONS, [table_arn(PRIVATE_TABLE)], Condition=condition
+        ),
+        _statement("SendToOwnQueues", SEND_ACTIONS, [queue_arn(q) for q in own_sends]),
+        _statement(
+            "ConsumeOwnQueues",
+            CONSUME_ACTIONS,
+            [queue_arn(intake_queue(code)), queue_arn(escalation_queue(code))],
+        ),
+    ]
+    if others:
+        statements.append(
+            _statement("EscalateToOtherProvinces", SEND_ACTIONS, [queue_arn(q) for q in others])
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
