@@ -1,0 +1,200 @@
+"""Package a province's stage for AWS, offline: a SAM template and a small function zip.
+
+python -m infra.package --stage banten [--out build/banten] [--layer build/layer/aduan-deps.zip]
+
+``chalice package`` runs on a staging copy of the project (app.py, chalicelib/, the stage's
+config and policies) whose ``requirements.txt`` is empty: every third-party package lives in
+the ``aduan-deps`` layer (``python -m infra.layer``), so Chalice downloads nothing and the zip
+holds only Aduan's code (boto3/botocore come from the Lambda runtime). The merge template
+``infra/generated/app/<stage>.json`` adds names, the layer, partial batch responses, log
+retention and throttling. Afterwards the roles' ARNs with ``${AWS::...}`` become ``Fn::Sub``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra.layer import DEFAULT_LAYER_ZIP
+from infra.templates.package_merge import LAYER_ZIP, sqs_event_name
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MERGE_DIR = PROJECT_ROOT / "infra" / "generated" / "app"
+TEMPLATE_FILE = "sam.json"
+ZIP_FILE = "deployment.zip"
+DEFAULT_REGION = "ap-southeast-3"
+FORBIDDEN_IN_ZIP = ("boto3/", "botocore/", "s3transfer/")
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache")
+
+
+class PackageError(RuntimeError):
+    """Packaging failed or produced something not deployable."""
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    """What ``package`` wrote."""
+
+    stage: str
+    template: Path
+    zip: Path
+    zip_bytes: int
+    layer: Path | None
+
+
+def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) -> Path:
+    """A copy of what Chalice packages for ``stage``, with an empty requirements.txt."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / ".chalice").mkdir(parents=True)
+    shutil.copy2(project_root / "app.py", staging / "app.py")
+    shutil.copytree(project_root / "chalicelib", staging / "chalicelib", ignore=_IGNORED)
+    source = project_root / ".chalice"
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    if stage not in config.get("stages", {}):
+        raise PackageError(f"stage {stage!r} is not in .chalice/config.json")
+    shutil.copy2(source / "config.json", staging / ".chalice" / "config.json")
+    for policy in source.glob("policy-*.json"):
+        shutil.copy2(policy, staging / ".chalice" / policy.name)
+    (staging / "requirements.txt").write_text("", encoding="utf-8")
+    return staging
+
+
+def chalice_executable() -> str:
+    """The ``chalice`` script next to this Python, else on PATH."""
+    candidate = Path(sys.executable).parent / "chalice"
+    found = str(candidate) if candidate.is_file() else shutil.which("chalice")
+    if not found:
+        raise PackageError("no chalice executable: run `make venv`")
+    return found
+
+
+def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Path) -> None:
+    """``chalice package --stage <stage> --merge-template <merge> <out>`` in ``project``."""
+    if out.exists():
+        shutil.rmtree(out)
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION}
+    command = [chalice_executable(), "package", "--stage", stage, "--merge-template", str(merge_template)]
+    result = subprocess.run(
+        [*command, str(out)], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise PackageError(f"chalice package failed for {stage}:\n{result.stdout}\n{result.stderr}")
+
+
+def _sub_placeholders(value: Any) -> Any:
+    """Wrap every string with ``${AWS::...}`` in ``Fn::Sub`` (policy files carry them as text)."""
+    if isinstance(value, str):
+        return {"Fn::Sub": value} if "${AWS::" in value else value
+    if isinstance(value, list):
+        return [_sub_placeholders(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _sub_placeholders(v) for k, v in value.items()}
+    return value
+
+
+def finalize_template(path: Path) -> dict[str, Any]:
+    """Pin the role's ARNs to the deploying account and region; check what the merge promised."""
+    template: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    resources = template["Resources"]
+    for resource in resources.values():
+        if resource.get("Type") == "AWS::IAM::Role":
+            role = resource["Properties"]
+            role["Policies"] = [
+                {**p, "PolicyDocument": _sub_placeholders(p["PolicyDocument"])}
+                for p in role.get("Policies", [])
+            ]
+    problems = [
+        f"{name}: no Type (merge template names a missing resource)"
+        for name, r in resources.items()
+        if "Type" not in r
+    ]
+    for name, resource in resources.items():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        props = resource["Properties"]
+        if not props.get("FunctionName") or not props.get("Layers"):
+            problems.append(f"{name}: no FunctionName or Layers from the merge template")
+        for event_name, event in props.get("Events", {}).items():
+            if event.get("Type") == "SQS" and event["Properties"].get("FunctionResponseTypes") != [
+                "ReportBatchItemFailures"
+            ]:
+                problems.append(
+                    f"{name}.{event_name}: no partial batch responses (want {sqs_event_name(name)})"
+                )
+    if problems:
+        raise PackageError(f"{path}: " + "; ".join(problems))
+    path.write_text(json.dumps(template, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return template
+
+
+def forbidden_entries(zip_path: Path) -> list[str]:
+    """Entries of the zip that the Lambda runtime supplies and must not be shipped."""
+    with zipfile.ZipFile(zip_path) as archive:
+        return sorted(
+            {n.split("/", 1)[0] + "/" for n in archive.namelist() if n.startswith(FORBIDDEN_IN_ZIP)}
+        )
+
+
+def package(
+    stage: str,
+    out: Path | None = None,
+    *,
+    layer: Path | None = DEFAULT_LAYER_ZIP,
+    staging: Path | None = None,
+    project_root: Path = PROJECT_ROOT,
+) -> PackageResult:
+    """Package ``stage`` into ``out`` (default ``build/<stage>``); copy the layer zip next to it."""
+    out = out or project_root / "build" / stage
+    staging = staging or project_root / "build" / ".staging" / stage
+    merge = MERGE_DIR / f"{stage}.json"
+    if not merge.is_file():
+        raise PackageError(f"{merge} is missing: run `make infra` (python -m infra.render)")
+    project = stage_project(stage, staging, project_root)
+    run_chalice_package(project, stage, merge, out)
+    template = out / TEMPLATE_FILE
+    finalize_template(template)
+    zip_path = out / ZIP_FILE
+    bad = forbidden_entries(zip_path)
+    if bad:
+        raise PackageError(f"{zip_path} contains {bad}: the Lambda runtime provides them")
+    copied = None
+    if layer is not None:
+        if not layer.is_file():
+            raise PackageError(f"{layer} is missing: run `make layer` (python -m infra.layer)")
+        copied = Path(shutil.copy2(layer, out / LAYER_ZIP))
+    return PackageResult(stage, template, zip_path, zip_path.stat().st_size, copied)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--stage", required=True)
+    parser.add_argument("--out", type=Path, default=None, help="default: build/<stage>")
+    parser.add_argument("--layer", type=Path, default=DEFAULT_LAYER_ZIP, help="the aduan-deps layer zip")
+    parser.add_argument("--no-layer", action="store_true", help="do not copy the layer zip (CI checks)")
+    args = parser.parse_args(argv)
+    try:
+        result = package(args.stage, args.out, layer=None if args.no_layer else args.layer)
+    except PackageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{result.template}")
+    print(f"{result.zip} {result.zip_bytes} bytes (function code; layers excluded)")
+    if result.layer:
+        print(f"{result.layer} {result.layer.stat().st_size} bytes (layer aduan-deps)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
