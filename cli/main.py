@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from cli import agency, dlq, tokens
+from cli import agency, dlq, region, tokens
 
 app = typer.Typer(name="aduan", help="Aduan developer tools.", no_args_is_help=True, add_completion=False)
 app.add_typer(tokens.app, name="token")
 app.add_typer(agency.app, name="agency")
 app.add_typer(dlq.app, name="dlq")
+app.add_typer(region.app, name="region")
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""``aduan region check``: is a province's data (and its stage) fit to deploy?
+
+    bin/aduan region check --stage jawa-barat
+    bin/aduan region check --all          # every stage of .chalice/config.json
+
+Exit status 1 when anything is wrong, with one line per problem.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from chalicelib.provinces.registry import registry
+from cli.region_checks import Problem, check_province, check_stage
+from cli.stages import CHALICE_CONFIG, REPO_ROOT
+from cli.wilayah import KemendagriUnavailable, load_kemendagri
+
+DATA_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
+
+app = typer.Typer(help="Province data: check before deploying.", no_args_is_help=True)
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """The problems found for one stage."""
+
+    stage: str
+    province: str
+    problems: list[Problem]
+
+
+def check_stage_data(
+    stage: str,
+    *,
+    config: dict[str, Any] | None = None,
+    data_dir: Path = DATA_DIR,
+    project_root: Path = REPO_ROOT,
+    csv_path: Path | None = None,
+) -> StageReport:
+    """Check the province a stage serves, and the stage's own settings."""
+    config = config if config is not None else json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
+    env = config.get("stages", {}).get(stage, {}).get("environment_variables", {})
+    code = str(env.get("ADUAN_PROVINCE", ""))
+    path = data_dir / f"{code}.json"
+    if not path.is_file():
+        problem = Problem("stage", f"stage {stage!r}: no data file for province {code!r} ({path})")
+        return StageReport(stage, code, [problem])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    problems = check_province(data, registry().provinces, load_kemendagri(csv_path))
+    problems += check_stage(stage, config, data, project_root)
+    return StageReport(stage, code, problems)
+
+
+@app.command("check")
+def check(
+    stage: Annotated[str | None, typer.Option("--stage", help="Stage to check, e.g. jawa-barat.")] = None,
+    all_stages: Annotated[bool, typer.Option("--all", help="Check every stage.")] = False,
+    csv: Annotated[
+        Path | None, typer.Option(help="Kemendagri base.csv (default: installed package).")
+    ] = None,
+) -> None:
+    """Validate a province's data and stage: areas, routing, agencies, queues, escalations."""
+    config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
+    stages = list(config.get("stages", {})) if all_stages else [stage] if stage else []
+    if not stages:
+        raise typer.BadParameter("give --stage NAME or --all")
+    try:
+        reports = [check_stage_data(s, config=config, csv_path=csv) for s in stages]
+    except KemendagriUnavailable as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    failed = False
+    for report in reports:
+        if report.problems:
+            failed = True
+            typer.echo(f"{report.stage} ({report.province}): {len(report.problems)} problem(s)")
+            for problem in report.problems:
+                typer.echo(f"  {problem}")
+        else:
+            typer.echo(f"{report.stage} ({report.province}): ok")
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,289 @@
+"""Checks of a province data file, and of its stage, before it is deployed.
+
+Each check returns ``Problem`` records; an empty list means the province is fit to serve.
+The data checks read the raw JSON so that broken files are reported, not crashed on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from chalicelib.domain.routing import route
+from chalicelib.provinces.registry import Province
+from chalicelib.provinces.schema import ProvinceData
+from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
+from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue
+from infra.provinces import ProvinceInfra
+from infra.templates.province import queue_specs
+
+MAX_QUEUE_NAME = 80
+QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+KOTA_LEVELS = ("kota", "kabupaten")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, with the check that found it."""
+
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.message}"
+
+
+def _codes(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(where, code) of every area code the file mentions."""
+    for area in data.get("areas", []):
+        yield f"area {area.get('name')!r}", str(area.get("code"))
+    for agency in data.get("agencies", []):
+        if agency.get("area") is not None:
+            yield f"agency {agency.get('id')}", str(agency["area"])
+    for rule in data.get("routing", {}).get("rules", []):
+        yield f"rule {rule.get('category')}@{rule.get('area')}", str(rule.get("area"))
+
+
+def check_area_codes(data: Mapping[str, Any], kemendagri: Kemendagri) -> list[Problem]:
+    """Kemendagri codes only (no BPS), each listed, each area with its official name."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for where, code in _codes(data):
+        if code in seen:
+            continue
+        seen.add(code)
+        if BPS_LIKE_CODE.match(code):
+            problems.append(
+                Problem("bps", f"{where}: {code!r} looks like a BPS code; use Kemendagri (e.g. 31.74)")
+            )
+        elif not KEMENDAGRI_CODE.match(code):
+            problems.append(
+                Problem("kemendagri", f"{where}: {code!r} is not a Kemendagri code (NN.NN.NN.NNNN)")
+            )
+        elif code not in kemendagri.names:
+            problems.append(Problem("kemendagri", f"{where}: {code} is not in the Kemendagri list"))
+    for area in data.get("areas", []):
+        official = kemendagri.display_name(str(area.get("code")))
+        if official is not None and area.get("name") != official:
+            problems.append(
+                Problem(
+                    "kemendagri",
+                    f"area {area.get('code')}: name {area.get('name')!r}, Kemendagri says {official!r}",
+                )
+            )
+    return problems
+
+
+def check_agencies(data: Mapping[str, Any]) -> list[Problem]:
+    """Referenced agencies exist; parents resolve to the top without cycles; agency areas are ours."""
+    agencies = {a.get("id"): a for a in data.get("agencies", [])}
+    areas = {a.get("code") for a in data.get("areas", [])}
+    problems: list[Problem] = []
+    routing = data.get("routing", {})
+    if routing.get("default_agency") not in agencies:
+        problems.append(
+            Problem("agencies", f"default agency {routing.get('default_agency')!r} does not exist")
+        )
+    for rule in routing.get("rules", []):
+        if rule.get("agency") is not None and rule["agency"] not in agencies:
+            problems.append(
+                Problem(
+                    "agencies",
+                    f"rule {rule.get('category')}@{rule.get('area')}: unknown agency {rule['agency']!r}",
+                )
+            )
+    for agency_id, agency in agencies.items():
+        if agency.get("area") is not None and agency["area"] not in areas:
+            problems.append(
+                Problem("agencies", f"agency {agency_id}: area {agency['area']} is not in this province")
+            )
+        chain = [agency_id]
+        parent = agency.get("parent")
+        while parent is not None:
+            if parent not in agencies:
+                problems.append(Problem("parents", f"agency {chain[-1]}: unknown parent {parent!r}"))
+                break
+            if parent in chain:
+                problems.append(
+                    Problem("parents", f"agency {agency_id}: parent cycle {' -> '.join([*chain, parent])}")
+                )
+                break
+            chain.append(parent)
+            parent = agencies[parent].get("parent")
+    return problems
+
+
+def check_service_levels(data: Mapping[str, Any]) -> list[Problem]:
+    """Province deadlines present and positive; category overrides positive."""
+    problems: list[Problem] = []
+    levels = data.get("service_levels") or {}
+    for key in ("coordinate_hours", "finish_days"):
+        value = levels.get(key)
+        if not isinstance(value, int | float) or value <= 0:
+            problems.append(Problem("service_levels", f"province service level {key} must be set and > 0"))
+    for category in data.get("categories", []):
+        for key, value in (category.get("service_levels") or {}).items():
+            if value is not None and (not isinstance(value, int | float) or value <= 0):
+                problems.append(
+                    Problem("service_levels", f"category {category.get('code')}: {key} must be > 0")
+                )
+    return problems
+
+
+def check_queue_names(data: Mapping[str, Any]) -> list[Problem]:
+    """Every queue the province gets (and its DLQ) has a name SQS accepts."""
+    agencies = tuple(sorted(a["id"] for a in data.get("agencies", []) if a.get("work_queue") and "id" in a))
+    problems: list[Problem] = []
+    for spec in queue_specs(ProvinceInfra(str(data.get("code")), str(data.get("slug")), agencies)):
+        for name in (spec.queue_name, spec.dlq_name):
+            stem = name.removesuffix(".fifo") if spec.fifo else name
+            if len(name) > MAX_QUEUE_NAME:
+                problems.append(
+                    Problem("queues", f"queue {name}: {len(name)} characters (SQS allows {MAX_QUEUE_NAME})")
+                )
+            if not QUEUE_NAME.match(stem) or spec.fifo != name.endswith(".fifo"):
+                problems.append(
+                    Problem("queues", f"queue {name}: only letters, digits, - and _; .fifo only for FIFO")
+                )
+    return problems
+
+
+def load_model(data: Mapping[str, Any]) -> tuple[Province | None, list[Problem]]:
+    """The validated province, or the schema errors."""
+    try:
+        return Province(ProvinceData.model_validate(data)), []
+    except ValidationError as error:
+        problems = [
+            Problem("schema", f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}")
+            for e in error.errors()[:20]
+        ]
+        return None, problems
+
+
+def check_routing(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
+    """Every category in every kota/kabupaten (and every rule's own area) reaches an agency."""
+    problems: list[Problem] = []
+    targets = [a.code for a in province.data.areas if a.level in KOTA_LEVELS]
+    targets += sorted({r.area for r in province.rules if r.area.startswith(province.code + ".")})
+    for area in dict.fromkeys(targets):
+        for category in province.categories:
+            decision = route(province, category, area)
+            where = f"{category} in {area}"
+            if decision.agency is not None and decision.agency not in province.agencies:
+                problems.append(Problem("routing", f"{where}: routes to unknown agency {decision.agency!r}"))
+            elif decision.escalate_to is not None:
+                problems += _acceptance(province, provinces, category, area, decision.escalate_to)
+            elif decision.agency is None:
+                problems.append(Problem("routing", f"{where}: no agency"))
+    return problems
+
+
+def check_escalations(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
+    """Each ``escalate_to`` rule names a known province that accepts that category there."""
+    problems: list[Problem] = []
+    for rule in province.rules:
+        if rule.escalate_to is None:
+            continue
+        categories = list(province.categories) if rule.category == "*" else [rule.category]
+        for category in categories:
+            problems += _acceptance(province, provinces, category, rule.area, rule.escalate_to)
+    return list(dict.fromkeys(problems))
+
+
+def _acceptance(
+    origin: Province, provinces: Mapping[str, Province], category: str, area: str, target_code: str
+) -> list[Problem]:
+    where = f"{category} in {area} -> {target_code}"
+    target = provinces.get(target_code)
+    if target is None:
+        return [Problem("escalation", f"{where}: province {target_code} is unknown (no data file)")]
+    if category not in target.categories:
+        return [Problem("escalation", f"{where}: {target.name} has no category {category!r}")]
+    decision = route(target, category, area, received_from=origin.code)
+    if decision.refused:
+        return [Problem("escalation", f"{where}: {target.name} has no rule to accept it (refused)")]
+    if decision.agency is not None and decision.agency not in target.agencies:
+        return [
+            Problem("escalation", f"{where}: {target.name} routes it to unknown agency {decision.agency!r}")
+        ]
+    return []
+
+
+def check_stage(
+    stage: str, config: Mapping[str, Any], data: Mapping[str, Any], project_root: Path
+) -> list[Problem]:
+    """The stage in ``.chalice/config.json`` serves this province with its queues, tables and policy."""
+    stages = config.get("stages", {})
+    if stage not in stages:
+        return [Problem("stage", f"stage {stage!r} is not in .chalice/config.json")]
+    own = stages[stage]
+    env = {**config.get("environment_variables", {}), **own.get("environment_variables", {})}
+    code = str(data.get("code"))
+    expected = {
+        "ADUAN_PROVINCE": code,
+        "ADUAN_STAGE": stage,
+        "ADUAN_INTAKE_QUEUE": intake_queue(code),
+        "ADUAN_ESCALATION_QUEUE": escalation_queue(code),
+        "ADUAN_REPORTS_TABLE": REPORTS_TABLE,
+        "ADUAN_PRIVATE_TABLE": PRIVATE_TABLE,
+    }
+    problems = [
+        Problem("stage", f"stage {stage}: {key} is {env.get(key)!r}, expected {value!r}")
+        for key, value in expected.items()
+        if env.get(key) != value
+    ]
+    if stage != data.get("slug"):
+        problems.append(
+            Problem("stage", f"stage {stage!r} must be named by the province slug {data.get('slug')!r}")
+        )
+    policy = own.get("iam_policy_file")
+    if config.get("autogen_policy", True) is not False or policy != f"policy-{stage}.json":
+        problems.append(
+            Problem(
+                "stage", f"stage {stage}: needs autogen_policy false and iam_policy_file policy-{stage}.json"
+            )
+        )
+    elif not (project_root / ".chalice" / policy).is_file():
+        problems.append(Problem("stage", f"stage {stage}: .chalice/{policy} is missing (run make infra)"))
+    problems += _template_queues(stage, code, env, project_root)
+    return problems
+
+
+def _template_queues(stage: str, code: str, env: Mapping[str, str], project_root: Path) -> list[Problem]:
+    path = project_root / "infra" / "generated" / f"province-{code}.json"
+    if not path.is_file():
+        return [Problem("stage", f"stage {stage}: {path.name} is missing (run make infra)")]
+    resources = json.loads(path.read_text(encoding="utf-8")).get("Resources", {})
+    names = {
+        r["Properties"].get("QueueName") for r in resources.values() if r.get("Type") == "AWS::SQS::Queue"
+    }
+    return [
+        Problem("stage", f"stage {stage}: {key}={env[key]} is not a queue of {path.name}")
+        for key in ("ADUAN_INTAKE_QUEUE", "ADUAN_ESCALATION_QUEUE")
+        if env.get(key) not in names
+    ]
+
+
+def check_province(
+    data: Mapping[str, Any],
+    provinces: Mapping[str, Province],
+    kemendagri: Kemendagri,
+) -> list[Problem]:
+    """Every data check of one province file (``provinces``: every province, by code, for escalations)."""
+    problems = check_area_codes(data, kemendagri)
+    problems += check_agencies(data)
+    problems += check_service_levels(data)
+    problems += check_queue_names(data)
+    province, schema = load_model(data)
+    problems += schema
+    if province is not None:
+        known = {**provinces, province.code: province}
+        problems += check_routing(province, known)
+        problems += check_escalations(province, known)
+    return list(dict.fromkeys(problems))

