@@ -1,0 +1,195 @@
+"""No report lost or duplicated while 10% of AWS calls fail and consumers die mid-batch.
+
+Size: ``ADUAN_FAULT_REPORTS`` (default 1000), ``ADUAN_FAULT_RATE`` (default 0.10); bench/ runs it larger.
+Clients retry as real clients do: the same Idempotency-Key until they get an answer that is not 503.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.retries.standard import ExponentialBackoff
+
+from chalicelib import container
+from chalicelib.data.aws import sqs_client
+from chalicelib.data.models import PrivateModel, ReportModel
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.routing import route
+from chalicelib.domain.status import Status
+from chalicelib.provinces.registry import registry
+from cli.deadletters import DeadLetters
+from infra.local.faults import FaultInjector, InjectedCrash
+from infra.local.pipeline import DrainTimeout, patched_env
+from tests.integration.harness import Province, World, world
+
+pytestmark = pytest.mark.integration
+
+REPORTS = int(os.environ.get("ADUAN_FAULT_REPORTS", "1000"))
+RATE = float(os.environ.get("ADUAN_FAULT_RATE", "0.10"))
+CROSS_SHARE = 0.25
+LOCAL_CASES = [("jalan_rusak", "31.74.01"), ("sampah", "31.72.01"), ("trotoar", "31.71.03"), ("lampu_jalan", "31.75.02")]
+CROSS_CASE = ("sampah", "36.71.01")
+FAST_VISIBILITY = "2"
+
+
+def _with_retries(call: Callable[[], Any], attempts: int = 30) -> Any:
+    """What a phone client does: retry 503s (honouring Retry-After, shortened here)."""
+    for _ in range(attempts):
+        response = call()
+        if response.status_code != 503:
+            assert response.status_code < 500, response.body
+            return response
+        time.sleep(0.01)
+    raise AssertionError(f"still 503 after retries: {response.body!r}")
+
+
+QUEUES = ("aduan-31-intake", "aduan-36-intake", "aduan-31-escalation.fifo", "aduan-36-escalation.fifo")
+
+
+@functools.lru_cache(maxsize=1)
+def _inspector() -> Any:
+    """A client of the test's own, without injected faults."""
+    return boto3.client("sqs")
+
+
+def _in_flight() -> int:
+    sqs = _inspector()
+    total = 0
+    for name in QUEUES:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        total += int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+    return total
+
+
+def _settle(provinces: World, injector: FaultInjector, deadline: float) -> None:
+    """Drain every province until no message is queued or in flight, surviving killed consumers."""
+    while True:
+        assert time.monotonic() < deadline, "pipeline did not settle"
+        delivered = 0
+        for province in provinces.provinces.values():
+            try:
+                with injector.consumer():
+                    stats = province.runner.drain(max_seconds=60)
+                delivered += sum(s.records for s in stats.values())
+            except (InjectedCrash, DrainTimeout):
+                delivered += 1
+            with patched_env(province.env):
+                try:
+                    # as the scheduled sweep would, a few minutes on: unrouted and unacknowledged work
+                    container.sweeper().sweep(now=utcnow() + timedelta(minutes=6))
+                except Exception:  # noqa: BLE001 - the next round sweeps again
+                    delivered += 1
+        if delivered == 0:
+            if _in_flight() == 0:
+                return
+            time.sleep(0.5)  # failed messages become visible again after their visibility timeout
+
+
+def _act(province: Province, key: str, action: str, agency: str, body: dict[str, Any]) -> Any:
+    idem = f"{key}:{action}:{uuid.uuid4().hex}"
+    return _with_retries(lambda: province.act(key, action, agency, body, **{"Idempotency-Key": idem}))
+
+
+@pytest.fixture
+def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's retries still happen, with millisecond sleeps instead of up to 20 s."""
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.001)
+
+
+@pytest.fixture
+def fast_queues(moto_endpoint: str) -> Any:
+    sqs = boto3.client("sqs")
+    urls = [sqs.get_queue_url(QueueName=name)["QueueUrl"] for name in (
+        "aduan-31-intake", "aduan-36-intake", "aduan-31-escalation.fifo", "aduan-36-escalation.fifo")]
+    for url in urls:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": FAST_VISIBILITY})
+    yield
+    for url in urls:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "5"})
+
+
+def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backoff: None) -> None:
+    run = uuid.uuid4().hex[:8]
+    jakarta_data = registry().get("31")
+    with world() as provinces:
+        jakarta, banten = provinces["jakarta"], provinces["banten"]
+        jakarta.get("/health")  # create the clients before attaching the injector
+        clients = [sqs_client(), ReportModel._get_connection().connection.client,
+                   PrivateModel._get_connection().connection.client]
+        injector = FaultInjector(rate=RATE, crash_rate=RATE / 10).attach(clients)
+        deadline = time.monotonic() + 600
+        try:
+            # Given REPORTS submissions, a quarter of them about Kota Tangerang, through failing AWS calls
+            submitted: dict[str, tuple[str, str]] = {}
+            for n in range(REPORTS):
+                cross = n % int(1 / CROSS_SHARE) == 0
+                category, area = CROSS_CASE if cross else LOCAL_CASES[n % len(LOCAL_CASES)]
+                body = {"category": category, "description": f"uji-gangguan {run} #{n}",
+                        "location": {"lat": -6.2, "lon": 106.7, "area_code": area}}
+                key = f"{run}-{n}"
+                response = _with_retries(lambda b=body, k=key: jakarta.post("/reports", b, {"Idempotency-Key": k}))
+                assert response.status_code == 201, response.body
+                again = _with_retries(lambda b=body, k=key: jakarta.post("/reports", b, {"Idempotency-Key": k}))
+                assert json.loads(again.body)["id"] == json.loads(response.body)["id"]
+                submitted[json.loads(response.body)["id"]] = (category, area)
+            assert len(submitted) == REPORTS
+            _settle(provinces, injector, deadline)
+            # When each responsible agency takes and resolves its reports (retrying like the web console)
+            for report_id, (category, area) in submitted.items():
+                if area.startswith("36."):
+                    province, key, agency = banten, f"36~{report_id}", "dlh-kota-tangerang"
+                else:
+                    province, key, agency = jakarta, report_id, route(jakarta_data, category, area).agency
+                assert agency
+                assert _act(province, key, "take", agency, {}).status_code == 200
+                done = _act(province, key, "resolve", agency, {"note": "selesai", "evidence": f"bukti/{report_id}.jpg"})
+                assert done.status_code == 200, done.body
+            _settle(provinces, injector, deadline)
+        finally:
+            injector.detach()
+
+        # Then nothing was lost or duplicated, and every report ended where it should
+        reports = _reports_of_run(run)
+        assert len(reports) == REPORTS, f"{len(reports)} stored for {REPORTS} submitted"
+        assert set(r.id for r in reports) == set(submitted)
+        problems = []
+        for report in reports:
+            events = [e.event_id for e in report.timeline]
+            actions = Counter(e.action.value for e in report.timeline)
+            cross = report.location.area_code.startswith("36.")
+            expected = {"submit": 1, "take": 1, "resolve": 1, **({"escalate": 1, "accept": 1} if cross else {"route": 1})}
+            if report.status is not Status.SELESAI or len(events) != len(set(events)) or dict(actions) != expected:
+                problems.append((report.id, report.status.value, dict(actions)))
+        assert problems == [], problems[:5]
+        dead = DeadLetters(boto3.client("sqs"))
+        for queue in ("aduan-31-intake", "aduan-36-intake", "aduan-31-escalation.fifo", "aduan-36-escalation.fifo"):
+            assert dead.depth(queue).visible == 0, (queue, [m["Body"][:300] for m in dead.peek(queue)])
+        print(f"\nfault injection: {REPORTS} reports, injected {dict(injector.counts)}")
+
+
+def _reports_of_run(run: str) -> list[Any]:
+    """Every Jakarta report of this run, from the status index (all statuses), no Scan."""
+    repository = container.reports()
+    found = []
+    for status in Status:
+        cursor = None
+        while True:
+            page = repository.list_by_status("31", status, limit=100, cursor=cursor)
+            found.extend(r for r in page.items if f"uji-gangguan {run} " in r.description)
+            if not page.cursor:
+                break
+            cursor = page.cursor
+    return found
