@@ -57,6 +57,11 @@ def _notice(registry: Registry, report: Report) -> str | None:
     return f"Ditangani {other.name if other else 'provinsi lain'} (handled by another province)."
 
 
+def _media_url(report: Report) -> str | None:
+    """The first photo that is a link (an Open311 client's ``media_url``); stored upload keys are not."""
+    return next((p for p in report.photos if p.startswith(("https://", "http://"))), None)
+
+
 def request_entry(registry: Registry, report: Report) -> dict[str, Any]:
     """One ``<request>``. Never reporter data; description, coordinates and media only if public."""
     public = report.visibility is Visibility.PUBLIC
@@ -77,5 +82,5 @@ def request_entry(registry: Registry, report: Report) -> dict[str, Any]:
         "address": _address(registry, report, public),
         "lat": report.location.lat if public else None,
         "long": report.location.lon if public else None,
-        "media_url": report.photos[0] if public and report.photos else None,
+        "media_url": _media_url(report) if public else None,
     }
