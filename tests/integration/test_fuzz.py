@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +28,13 @@ pytestmark = pytest.mark.integration
 
 STAGE = "jakarta"
 DOCUMENT: dict[str, Any] = json.loads((PROJECT_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+# A longer hunt: ADUAN_FUZZ_EXAMPLES=200 ADUAN_FUZZ_SEED=7 pytest tests/integration/test_fuzz.py
+EXAMPLES = int(os.environ.get("ADUAN_FUZZ_EXAMPLES", "20"))
 SETTINGS = {
-    "seed": 311,
+    "seed": int(os.environ.get("ADUAN_FUZZ_SEED", "311")),
     # Unknown query parameters are ignored on purpose (Open311 clients send extras): not negative data.
     "generation": {
-        "max-examples": 20,
+        "max-examples": EXAMPLES,
         "deterministic": True,
         "allow-x00": False,
         "allow-extra-parameters": False,
