@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stamp
 LINT_PATHS := $(wildcard app.py chalicelib infra tests tools)
+# Stages of .chalice/config.json; `make package STAGE=banten` packages one.
+STAGES := $(shell $(PY) -c "import json; print(' '.join(json.load(open('.chalice/config.json'))['stages']))")
+PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
 
-.PHONY: venv infra run test lint clean browser web screenshots
+.PHONY: venv infra run test lint clean browser web screenshots layer package lint-cfn region-check
 
 ## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes)
 venv: $(STAMP)
@@ -15,9 +18,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-## infra: render infra/generated/*.json from the province data files
+## infra: render infra/generated/*.json, the package merge templates and .chalice/policy-<stage>.json from the province data
 infra: venv
 	$(BIN)/python -m infra.render
+
+## layer: build/layer/aduan-deps.zip, the pinned third-party packages (downloads manylinux wheels once into build/wheels)
+layer: venv
+	$(BIN)/python -m infra.layer
+
+## package: SAM template + function zip + layer per stage into build/<stage>/ (STAGE=banten for one; chalice runs offline)
+package: layer
+	@for stage in $(PACKAGE_STAGES); do $(BIN)/python -m infra.package --stage $$stage || exit 1; done
+
+## lint-cfn: cfn-lint on infra/generated/*.json and the packaged templates of PACKAGE_STAGES
+lint-cfn: package
+	$(BIN)/cfn-lint infra/generated/*.json $(foreach stage,$(PACKAGE_STAGES),build/$(stage)/sam.json)
+
+## region-check: check every province's data and stage (aduan region check --all)
+region-check: venv
+	$(BIN)/python -m cli region check --all
 
 ## run: moto + both provinces (chalice local + event runner) + seed reports + the web client (prints its address); Ctrl-C stops
 run: venv
