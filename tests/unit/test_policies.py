@@ -1,0 +1,176 @@
+"""Least privilege, read from the policy documents (moto does not enforce IAM, so this is the check).
+
+Stage policies (``.chalice/policy-<stage>.json``): DynamoDB only on the province's own partition
+keys, never Scan; SQS receive only on its own queues; to other provinces only their escalation
+queue. Agency poll policies (province templates): each touches only its agency's queue.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.config import settings
+from infra import render
+from infra.local.config import read_config, stage_config, stage_names
+from infra.naming import agency_queue, escalation_queue, intake_queue
+from infra.provinces import ProvinceInfra, load_provinces
+from infra.templates.agency_access import POLL_ACTIONS
+from infra.templates.policy import CONSUME_ACTIONS
+
+Statement = dict[str, Any]
+PROVINCES: dict[str, ProvinceInfra] = {p.code: p for p in load_provinces()}
+RECEIVE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+TABLE_RESOURCES = {
+    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-reports",
+    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-reports/index/*",
+    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-private",
+}
+
+
+def _statements(stage: str) -> list[Statement]:
+    policy_file = read_config()["stages"][stage]["iam_policy_file"]
+    document: dict[str, Any] = json.loads(
+        (render.DEFAULT_POLICY_DIR / policy_file).read_text(encoding="utf-8")
+    )
+    assert document["Version"] == "2012-10-17"
+    statements: list[Statement] = document["Statement"]
+    return statements
+
+
+def _code(stage: str) -> str:
+    return stage_config(stage).environment["ADUAN_PROVINCE"]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _queue(arn: str) -> str:
+    return arn.rsplit(":", 1)[1]
+
+
+def test_policies_are_fresh_and_every_stage_uses_its_own() -> None:
+    assert render.sync_stage_files(check=True) == [], "run `make infra` and commit .chalice/policy-*.json"
+    config = read_config()
+    assert config["autogen_policy"] is False
+    for stage in stage_names():
+        assert config["stages"][stage]["iam_policy_file"] == f"policy-{stage}.json"
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_dynamodb_only_on_own_leading_keys(stage: str) -> None:
+    code = _code(stage)
+    dynamo = [s for s in _statements(stage) if any(a.startswith("dynamodb:") for a in _list(s["Action"]))]
+    assert dynamo, "the stage needs its tables"
+    for statement in dynamo:
+        condition = statement["Condition"]
+        keys = condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert sorted(keys) == sorted([f"{code}-*", f"{code}#*", f"{code}~*"])
+        assert condition["Null"] == {"dynamodb:LeadingKeys": "false"}
+        assert set(_list(statement["Resource"])) <= TABLE_RESOURCES
+        assert statement["Effect"] == "Allow"
+    actions = {a for s in dynamo for a in _list(s["Action"])}
+    assert actions == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:Query",
+    }
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_no_scan_and_no_wildcard_actions(stage: str) -> None:
+    for statement in _statements(stage):
+        for action in _list(statement["Action"]):
+            assert action != "*" and not action.endswith(":*"), action
+            assert action.lower() != "dynamodb:scan"
+        assert "NotAction" not in statement and "NotResource" not in statement
+        if statement["Resource"] == ["*"]:
+            assert all(a.startswith("xray:") for a in _list(statement["Action"]))
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_leading_keys_cover_every_key_shape_of_the_province_and_no_other(stage: str) -> None:
+    code = _code(stage)
+    other = next(c for c in PROVINCES if c != code)
+    patterns = next(s for s in _statements(stage) if "Condition" in s)["Condition"][
+        "ForAllValues:StringLike"
+    ]["dynamodb:LeadingKeys"]
+    own = [
+        f"{code}-261127-K3M9",  # report id (reports table key)
+        f"{code}-261127-K3M9#contact",  # reporter contact (private table)
+        f"{code}#idem#{'0' * 64}",  # idempotency record (private table)
+        f"{code}#sudin-bm-js",  # by-agency index key
+        f"{code}#MENUNGGU",  # by-status index key
+        f"{code}#due",  # by-due index key
+        f"{code}~{other}-261127-ABCD",  # this province's copy of an escalated report
+    ]
+    foreign = [
+        f"{other}-261127-K3M9",
+        f"{other}#due",
+        f"{other}~{code}-261127-ABCD",
+        f"{code}0-261127-K3M9",
+        f"x{code}-1",
+    ]
+    for key in own:
+        assert any(fnmatch.fnmatchcase(key, p) for p in patterns), key
+    for key in foreign:
+        assert not any(fnmatch.fnmatchcase(key, p) for p in patterns), key
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: str) -> None:
+    code = _code(stage)
+    province = PROVINCES[code]
+    own = {intake_queue(code), escalation_queue(code)}
+    own_sends = own | {agency_queue(code, a) for a in province.work_queue_agencies}
+    others = {escalation_queue(c) for c in PROVINCES if c != code}
+    sent: set[str] = set()
+    for statement in _statements(stage):
+        actions = set(_list(statement["Action"]))
+        queues = {_queue(r) for r in _list(statement["Resource"]) if ":sqs:" in r}
+        if actions & RECEIVE_ACTIONS:
+            assert queues == own and actions <= set(CONSUME_ACTIONS), statement
+        if "sqs:SendMessage" in actions:
+            assert queues <= own_sends | others, queues - own_sends - others
+            sent |= queues
+        if any(a.startswith("sqs:") for a in actions):
+            assert all(":sqs:" in r for r in _list(statement["Resource"])), statement
+    assert sent == own_sends | others, "must reach its own queues and every other province's escalation queue"
+
+
+def test_queue_names_agree_with_the_application_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ADUAN_ESCALATION_QUEUE_TEMPLATE", "ADUAN_AGENCY_QUEUE_TEMPLATE", "ADUAN_INTAKE_QUEUE"):
+        monkeypatch.delenv(name, raising=False)
+    for code, province in PROVINCES.items():
+        monkeypatch.setenv("ADUAN_PROVINCE", code)
+        current = settings()
+        assert current.intake_queue == intake_queue(code)
+        assert current.escalation_queue_for(code) == escalation_queue(code)
+        for agency in province.work_queue_agencies:
+            assert current.agency_queue_for(code, agency) == agency_queue(code, agency)
+
+
+@pytest.mark.parametrize("code", sorted(PROVINCES))
+def test_every_agency_poll_policy_touches_only_its_own_queue(code: str) -> None:
+    template = json.loads((render.DEFAULT_OUT_DIR / f"province-{code}.json").read_text(encoding="utf-8"))
+    resources = template["Resources"]
+    queues = {k: r["Properties"]["QueueName"] for k, r in resources.items() if r["Type"] == "AWS::SQS::Queue"}
+    policies = {k: r for k, r in resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy"}
+    assert len(policies) == len(PROVINCES[code].work_queue_agencies)
+    covered = set()
+    for name, policy in policies.items():
+        properties = policy["Properties"]
+        [statement] = properties["PolicyDocument"]["Statement"]
+        assert set(statement["Action"]) == set(POLL_ACTIONS) and statement["Effect"] == "Allow"
+        logical, attribute = statement["Resource"]["Fn::GetAtt"]
+        assert attribute == "Arn" and name == logical.removesuffix("Queue") + "PollPolicy"
+        queue = queues[logical]
+        assert properties["ManagedPolicyName"] == f"{queue}-poller"
+        covered.add(queue)
+    assert covered == {agency_queue(code, a) for a in PROVINCES[code].work_queue_agencies}
