@@ -31,6 +31,12 @@ NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
 AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve"]
 
 
+def any_case_pattern(words: list[str]) -> str:
+    """An ECMA-262 pattern for ``words`` in any letter case, or empty (no inline flags there)."""
+    spelled = ("".join(f"[{c.upper()}{c.lower()}]" for c in word) for word in words)
+    return "^(" + "|".join(spelled) + ")?$"
+
+
 def ref(name: str) -> dict[str, str]:
     """A reference to a component schema."""
     return {"$ref": REF.format(model=name)}
@@ -214,11 +220,8 @@ def native_paths() -> dict[str, Any]:
                     query("agency", "Another agency in scope (coordinators)."),
                     query(
                         "status",
-                        "One status.",
-                        {
-                            "type": "string",
-                            "enum": [s.value for s in Status] + [s.value.lower() for s in Status],
-                        },
+                        "One status, any case; empty means all.",
+                        {"type": "string", "pattern": any_case_pattern([s.value for s in Status])},
                     ),
                     query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
                     query("cursor", "`next_cursor` of the previous page."),
