@@ -7,7 +7,9 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
 * partial batch responses (``ReportBatchItemFailures``) on the SQS event sources,
 * log groups with a retention, and API Gateway throttling for the stage,
 * the agency sign-in settings (Cognito user pool) as stack parameters ``AuthIssuer`` and
-  ``AuthAudience``, given to the functions that verify bearer tokens.
+  ``AuthAudience``, given to the functions that verify bearer tokens,
+* the Open311 API key hashes as parameter ``Open311KeyHashes`` (default ``{}``: no key valid),
+  replacing the development hash ``.chalice/config.json`` carries for the local stack.
 """
 
 from __future__ import annotations
@@ -38,8 +40,13 @@ def sqs_event_name(logical_id: str) -> str:
 AUTH_LOGICAL_IDS = ("APIHandler", "AgencyAuth")
 
 
-def _auth_parameters() -> dict[str, Any]:
+def _parameters() -> dict[str, Any]:
     return {
+        "Open311KeyHashes": {
+            "Type": "String",
+            "Default": "{}",
+            "Description": 'ADUAN_OPEN311_KEYS: {"<sha256 of key>": "<client>"} (docs/open311.md); {} = none',
+        },
         "AuthIssuer": {
             "Type": "String",
             "AllowedPattern": "^https://.+[^/]$",
@@ -62,12 +69,14 @@ def _auth_environment() -> dict[str, Any]:
 
 
 def _function(stage: str, handler: Handler) -> dict[str, Any]:
+    variables: dict[str, Any] = {"ADUAN_OPEN311_KEYS": ref("Open311KeyHashes")}
+    if handler.logical_id in AUTH_LOGICAL_IDS:
+        variables |= _auth_environment()
     properties: dict[str, Any] = {
         "FunctionName": function_name(stage, handler),
         "Layers": [ref(LAYER_LOGICAL)],
+        "Environment": {"Variables": variables},
     }
-    if handler.logical_id in AUTH_LOGICAL_IDS:
-        properties["Environment"] = {"Variables": _auth_environment()}
     if handler.sqs:
         properties["Events"] = {
             sqs_event_name(handler.logical_id): {
@@ -119,7 +128,7 @@ def merge_template(province: ProvinceInfra) -> Template:
         resources[handler.logical_id] = _function(stage, handler)
         resources[f"{handler.logical_id}LogGroup"] = _log_group(function_name(stage, handler))
     return {
-        "Parameters": _auth_parameters(),
+        "Parameters": _parameters(),
         "Resources": resources,
         "Outputs": {
             "DepsLayerArn": output(ref(LAYER_LOGICAL), "The aduan-deps layer version of this stage"),

@@ -77,6 +77,8 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
             assert props["FunctionName"] == function_name(stage, handler)
             assert props["Layers"] == [{"Ref": "AduanDepsLayer"}]
             assert props["Runtime"] == "python3.11" and props["Tracing"] == "Active"
+            variables = props["Environment"]["Variables"]
+            assert variables["ADUAN_OPEN311_KEYS"] == {"Ref": "Open311KeyHashes"}, "dev key hash deployed"
         assert resources["AduanDepsLayer"]["Properties"]["ContentUri"] == "./aduan-deps.zip"
         assert resources["RestAPI"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
         policy_file = PROJECT_ROOT / ".chalice" / config["stages"][stage]["iam_policy_file"]
