@@ -7,6 +7,7 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Response, SQSEvent
 
 from chalicelib.api import agency, events, reports
+from chalicelib.api import photos as photo_api
 from chalicelib.api import areas, dashboard
 from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
 from chalicelib.api.openapi import served as openapi_json
@@ -153,6 +154,12 @@ def open311_request(name: str) -> Response:
 @handled
 def open311_token(name: str) -> Response:
     return open311.token(app.current_request, name)
+
+
+@app.route("/photos", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def photo_upload() -> Response:
+    return photo_api.upload(app.current_request)
 
 
 @app.on_sqs_message(queue=INTAKE_QUEUE, batch_size=10, name="route")

@@ -13,6 +13,7 @@ from chalicelib.config import settings
 from chalicelib.provinces.registry import registry
 
 if TYPE_CHECKING:
+    from chalicelib.privacy.photos import PhotoService
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
     from chalicelib.services.feedback import FeedbackService
@@ -129,3 +130,16 @@ def _sweeper(province: str) -> Sweeper:
 def sweeper() -> Sweeper:
     """The timer sweep of the current stage's province."""
     return _sweeper(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _photos(province: str) -> PhotoService:
+    from chalicelib.data.photos import S3PhotoStore
+    from chalicelib.privacy.photos import PhotoService
+
+    return PhotoService(S3PhotoStore(), province)
+
+
+def photos() -> PhotoService:
+    """Citizen photos of the current stage's province (uploads, cleaning, view links)."""
+    return _photos(settings().province)

@@ -8,6 +8,7 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
 from chalicelib.api.paging import decode_cursor, encode_cursor
 from chalicelib.api.schemas import AgencyActionIn
 from chalicelib.api.views import report_view, status_view
@@ -70,15 +71,15 @@ def summary(report: Report) -> dict[str, Any]:
 def inbox(request: Request) -> Response:
     """``GET /agency/reports``: my agency's reports, newest first, paged, filter by status / overdue."""
     actor = actor_from_request(request)
-    params = request.query_params or {}
-    agency = params.get("agency") or actor.agency
-    status = _status_param(params.get("status"))
-    cursor = decode_cursor(params.get("cursor"), partition=("agency_pk", f"{settings().province}#{agency}"))
+    params = inbox_query(request)
+    agency = params.agency or actor.agency
+    status = _status_param(params.status)
+    cursor = decode_cursor(params.cursor, partition=("agency_pk", f"{settings().province}#{agency}"))
     page = container.desk().inbox(
-        actor, agency=agency, status=status, limit=_limit_param(params.get("limit")), cursor=cursor
+        actor, agency=agency, status=status, limit=_limit_param(params.limit), cursor=cursor
     )
     items = [summary(r) for r in page.items]
-    if params.get("overdue") in ("1", "true"):
+    if params.overdue in ("1", "true"):
         items = [i for i in items if i["overdue"]]
     return json_response({"agency": agency, "items": items, "next_cursor": encode_cursor(page.cursor)})
 
@@ -86,7 +87,7 @@ def inbox(request: Request) -> Response:
 def detail(request: Request, key: str) -> Response:
     """``GET /agency/reports/{key}``: the full report (never the reporter's contact)."""
     actor = actor_from_request(request)
-    report = container.desk().detail(actor, key)
+    report = container.desk().detail(actor, agency_ref(key).key)
     view = report_view(registry(), report, full_content=True)
     view.update(
         key=report.key,
@@ -100,9 +101,10 @@ def detail(request: Request, key: str) -> Response:
 def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
     actor = actor_from_request(request)
+    agency_ref(key, action)
     body = parse_model(AgencyActionIn, read_json(request) if request.raw_body else {})
-    headers = request.headers or {}
-    if_match = headers.get("if-match")
+    headers = headers_in(request)
+    if_match = headers.if_match
     expected = body.expected_version or (int(if_match) if if_match and if_match.isdigit() else None)
     command = ActionRequest(
         action=action,
@@ -111,7 +113,7 @@ def act(request: Request, key: str, action: str) -> Response:
         to_agency=body.to_agency,
         estimated_completion=body.estimated_completion,
         expected_version=expected,
-        idempotency_key=headers.get("idempotency-key"),
+        idempotency_key=headers.idempotency_key,
     )
     report = container.desk().act(actor, key, command)
     logger.append_keys(report_id=report.id)

@@ -1,9 +1,17 @@
-"""Queue handlers: partial batch responses, one record at a time."""
+"""Queue handlers: partial batch responses, one record at a time.
+
+A record that can never be processed (not JSON, or not a valid message) is moved to its queue's
+DLQ at once (body and attributes, plus ``aduan_error``) and counted as done: retrying it cannot
+help, and in a FIFO group it would hold back every later message. Other failures (throttling,
+a report not readable yet, a lost race) fail only their record and are retried by SQS.
+"""
 
 from __future__ import annotations
 
+import base64
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -16,8 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import container
 from chalicelib.api.http import parse_model
-from chalicelib.domain.protocol import Escalate, InboundMessage
+from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
+from chalicelib.errors import AduanError, ValidationFailed
 from chalicelib.observability import logger, metrics
+
+T = TypeVar("T")
+MAX_MESSAGE_ATTRIBUTES = 10
 
 
 class IntakeMessage(BaseModel):
@@ -32,9 +44,52 @@ def _correlate(record: SQSRecord) -> None:
     logger.append_keys(correlation_id=attribute.string_value if attribute else record.message_id)
 
 
+def _parsed(record: SQSRecord, parse: Callable[[Any], T]) -> T | None:
+    """The record's message, or None after moving a malformed record to the DLQ."""
+    try:
+        return parse(json.loads(record.body))
+    except (ValueError, ValidationFailed) as error:  # JSONDecodeError and pydantic errors are ValueErrors
+        _dead_letter(record, error.code if isinstance(error, AduanError) else "invalid_json")
+        return None
+
+
+def _dead_letter(record: SQSRecord, reason: str) -> None:
+    queue = record.event_source_arn.rsplit(":", 1)[-1]
+    attributes = _message_attributes(record)
+    attributes["aduan_error"] = {"DataType": "String", "StringValue": reason}
+    container.queues().send_dead_letter(
+        queue,
+        record.body,
+        attributes,
+        group_id=record.attributes.message_group_id,
+        deduplication_id=record.message_id,
+    )
+    metrics.add_metric(name="MalformedMessages", unit="Count", value=1)
+    logger.warning(
+        "malformed message moved to the DLQ",
+        extra={"queue": queue, "reason": reason, "message_id": record.message_id},
+    )
+
+
+def _message_attributes(record: SQSRecord) -> dict[str, Any]:
+    """The record's message attributes in ``send_message`` form (room left for ``aduan_error``)."""
+    out: dict[str, Any] = {}
+    for name, value in (record.raw_event.get("messageAttributes") or {}).items():
+        if len(out) >= MAX_MESSAGE_ATTRIBUTES - 1 or not isinstance(value, dict):
+            break
+        data_type = str(value.get("dataType") or "String")
+        if value.get("stringValue") is not None:
+            out[name] = {"DataType": data_type, "StringValue": str(value["stringValue"])}
+        elif value.get("binaryValue") is not None:
+            out[name] = {"DataType": data_type, "BinaryValue": base64.b64decode(value["binaryValue"])}
+    return out
+
+
 def _route_record(record: SQSRecord) -> None:
     _correlate(record)
-    message = parse_model(IntakeMessage, json.loads(record.body))
+    message = _parsed(record, lambda body: parse_model(IntakeMessage, body))
+    if message is None:
+        return
     report = container.routing().route(message.key)
     logger.append_keys(report_id=report.id)
     metrics.add_metric(name="ReportsRouted", unit="Count", value=1)
@@ -51,8 +106,9 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def _escalation_record(record: SQSRecord) -> None:
     _correlate(record)
-    envelope = parse_model(InboundMessage, {"message": json.loads(record.body)})
-    message = envelope.message
+    message = _parsed(record, _inbound)
+    if message is None:
+        return
     logger.append_keys(report_id=message.report.id if isinstance(message, Escalate) else message.origin_id)
     report = container.escalations().handle(message)
     metrics.add_metric(name=f"Escalation_{message.type}", unit="Count", value=1)
@@ -60,6 +116,10 @@ def _escalation_record(record: SQSRecord) -> None:
         "escalation message applied",
         extra={"type": message.type, "status": report.status.value if report else None},
     )
+
+
+def _inbound(body: Any) -> Escalate | Update | Feedback:
+    return parse_model(InboundMessage, {"message": body}).message
 
 
 def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.http import error_response, unexpected_error_response
+from chalicelib.api.schemas import safe_correlation_id
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
 from chalicelib.observability import logger, metrics
@@ -23,7 +24,10 @@ def handled(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(*args, **kwargs)
         except AduanError as error:
-            logger.info("request refused", extra={"code": error.code, "http_status": error.http_status})
+            logger.info(
+                "request refused",
+                extra={"code": error.code, "http_status": error.http_status, "reason": error.message},
+            )
             return error_response(error)
         except Exception as error:
             return unexpected_error_response(error)
@@ -34,7 +38,7 @@ def handled(view: Callable[..., Any]) -> Callable[..., Any]:
 def correlation_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Tag every log line with province and correlation id; echo the id; flush metrics."""
     headers = event.headers or {}
-    correlation_id = headers.get("x-correlation-id") or str(uuid.uuid4())
+    correlation_id = safe_correlation_id(headers.get("x-correlation-id")) or str(uuid.uuid4())
     logger.append_keys(province=settings().province, correlation_id=correlation_id, stage=settings().stage)
     try:
         response = get_response(event)

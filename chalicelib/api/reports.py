@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from chalice.app import Request, Response
 
 from chalicelib import container
+from chalicelib.api import photos, ratelimit
 from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.inputs import headers_in, report_ref
 from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
 from chalicelib.api.views import report_view
 from chalicelib.config import settings
+from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
-from chalicelib.errors import ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
 
-MAX_IDEMPOTENCY_KEY = 128
-
 
 def submit(request: Request) -> Response:
     """``POST /reports``: 201 with the id, status and the reporter's secret."""
+    ratelimit.enforce(request, "submit")
     body = parse_model(SubmitReportIn, read_json(request))
-    headers = request.headers or {}
-    key = headers.get("idempotency-key")
-    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
-        raise ValidationFailed("Idempotency-Key harus 1-128 karakter.", code="invalid_idempotency_key")
+    headers = headers_in(request)
     reporter = body.reporter
     command = SubmitCommand(
         category=body.category,
@@ -36,10 +35,13 @@ def submit(request: Request) -> Response:
         visibility=Visibility(body.visibility),
         address=body.address,
         contact=Contact(reporter.name, reporter.phone, reporter.email) if reporter else None,
-        photos=tuple(body.photos),
     )
-    result = container.intake().submit(
-        command, idempotency_key=key, correlation_id=headers.get("x-correlation-id")
+    intake = container.intake()
+    if body.photos:  # checked first, so a refused report leaves no cleaned copies behind
+        intake.validate(command)
+        command = replace(command, photos=photos.publish(body.photos))
+    result = intake.submit(
+        command, idempotency_key=headers.idempotency_key, correlation_id=headers.correlation_id
     )
     if not result.replayed:
         metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
@@ -64,10 +66,10 @@ def submit(request: Request) -> Response:
 def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
     service = container.tracking()
-    report = service.find(report_id)
+    report = service.find(report_ref(report_id))
     logger.append_keys(report_id=report.id)
-    secret = (request.headers or {}).get("x-report-secret")
-    full = service.holds_secret(report, secret)
+    holds_secret = service.holds_secret(report, headers_in(request).report_secret)
+    full = citizen_sees_content(report, holds_secret=holds_secret)
     return json_response(report_view(registry(), report, full_content=full))
 
 
@@ -106,20 +108,17 @@ def with_category_metric(name: str, category: str) -> None:
         metric.add_dimension(name="category", value=category)
 
 
-def _secret(request: Request) -> str | None:
-    return (request.headers or {}).get("x-report-secret")
-
-
 def confirm(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/confirm``: the reporter confirms the fix with a rating."""
     body = parse_model(ConfirmIn, read_json(request))
+    headers = headers_in(request)
     report = container.feedback().respond(
-        report_id,
-        _secret(request),
+        report_ref(report_id),
+        headers.report_secret,
         action="confirm",
         rating=body.rating,
         reason=body.comment,
-        idempotency_key=(request.headers or {}).get("idempotency-key"),
+        idempotency_key=headers.idempotency_key,
     )
     metrics.add_metric(name="ReportsConfirmed", unit="Count", value=1)
     return json_response(report_view(registry(), report, full_content=True))
@@ -128,12 +127,13 @@ def confirm(request: Request, report_id: str) -> Response:
 def reopen(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/reopen``: the reporter says it is not fixed."""
     body = parse_model(ReopenIn, read_json(request))
+    headers = headers_in(request)
     report = container.feedback().respond(
-        report_id,
-        _secret(request),
+        report_ref(report_id),
+        headers.report_secret,
         action="reopen",
         reason=body.reason,
-        idempotency_key=(request.headers or {}).get("idempotency-key"),
+        idempotency_key=headers.idempotency_key,
     )
     metrics.add_metric(name="ReportsReopened", unit="Count", value=1)
     return json_response(report_view(registry(), report, full_content=True))

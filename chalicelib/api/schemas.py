@@ -1,13 +1,46 @@
-"""Input models for every HTTP body, validated at the edge with pydantic."""
+"""Input models for every HTTP input (bodies, query strings, headers), validated at the edge with pydantic.
+
+Text is Unicode (Indonesian, emoji, right-to-left scripts are stored as given), but control
+characters (NUL and the other C0/C1 codes except tab, CR, LF), lone surrogates and bidi override
+characters are refused with a 422: they break storage or logs, or disguise text in the console.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
+UPLOAD_KEY = r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$"
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
+AGENCY_ID = r"^[a-z0-9][a-z0-9-]{1,47}$"
+FORBIDDEN_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def check_text(value: Any) -> Any:
+    """``value`` unchanged if no string in it holds a forbidden character; else ``ValueError``."""
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str) and FORBIDDEN_CHARACTERS.search(text):
+            raise ValueError(
+                "berisi karakter kontrol yang tidak diizinkan (control, NUL, lone surrogate or bidi override)"
+            )
+    return value
+
+
+CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def safe_correlation_id(value: object) -> str | None:
+    """A caller's correlation id if short and plain (it is logged, echoed and queued), else None."""
+    return value if isinstance(value, str) and CORRELATION_ID.match(value) else None
+
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -16,6 +49,11 @@ class Input(BaseModel):
     """Base for request bodies: strict types, unknown fields rejected."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _safe_text(cls, value: Any) -> Any:
+        return check_text(value)
 
 
 class LocationIn(Input):
@@ -43,7 +81,9 @@ class SubmitReportIn(Input):
     address: str | None = Field(default=None, max_length=300)
     reporter: ReporterIn | None = None
     visibility: Literal["private", "public"] = "private"
-    photos: list[str] = Field(default_factory=list, max_length=5)
+    photos: list[Annotated[str, Field(pattern=UPLOAD_KEY, max_length=64)]] = Field(
+        default_factory=list, max_length=5
+    )
 
 
 class AgencyActionIn(Input):
@@ -67,3 +107,62 @@ class ReopenIn(Input):
     """``POST /reports/{id}/reopen``."""
 
     reason: str = Field(min_length=3, max_length=1000)
+
+
+class PhotoUploadIn(Input):
+    """``POST /photos``: what the client will upload."""
+
+    content_type: Literal["image/jpeg", "image/png"]
+    size: int = Field(ge=1, le=MAX_PHOTO_BYTES)
+
+
+class Loose(BaseModel):
+    """Base for query strings and headers: unknown names are ignored, known ones are capped."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _safe_text(cls, value: Any) -> Any:
+        return check_text(value)
+
+
+class HeadersIn(Loose):
+    """The request headers the API reads (lower-case names)."""
+
+    idempotency_key: str | None = Field(
+        default=None, alias="idempotency-key", max_length=128, pattern=PRINTABLE_ASCII
+    )
+    report_secret: str | None = Field(
+        default=None, alias="x-report-secret", max_length=64, pattern=PRINTABLE_ASCII
+    )
+    if_match: str | None = Field(default=None, alias="if-match", max_length=40, pattern=PRINTABLE_ASCII)
+    correlation_id: str | None = Field(default=None, alias="x-correlation-id")
+
+    @field_validator("correlation_id", mode="before")
+    @classmethod
+    def _plain_correlation_id(cls, value: Any) -> Any:
+        return safe_correlation_id(value)  # an odd one is dropped (a new id is made), never refused
+
+
+class InboxQueryIn(Loose):
+    """``GET /agency/reports`` query string (values are checked further by the view)."""
+
+    agency: str | None = Field(default=None, pattern=AGENCY_ID)
+    status: str | None = Field(default=None, max_length=20)
+    limit: str | None = Field(default=None, max_length=4)
+    cursor: str | None = Field(default=None, max_length=2048)
+    overdue: Literal["0", "1", "true", "false"] | None = None
+
+
+class ReportRefIn(Loose):
+    """A report id in a path (``/reports/{report_id}``): short printable ASCII."""
+
+    report_id: str = Field(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")
+
+
+class AgencyRefIn(Loose):
+    """A report key and an action in a path (``/agency/reports/{key}/actions/{action}``)."""
+
+    key: str = Field(pattern=r"^([0-9]{2}~)?[0-9]{2}-[0-9]{6}-[0-9A-Z]{4}$", max_length=20)
+    action: str | None = Field(default=None, pattern=r"^[a-z_]{1,20}$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.api.photos import photo_links
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Status, allowed_actions
 from chalicelib.provinces.registry import Registry
@@ -96,5 +97,5 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> di
         view["description"] = report.description
         view["address"] = report.address
         view["location"] = {"lat": report.location.lat, "lon": report.location.lon}
-        view["photos"] = list(report.photos)
+        view["photos"] = photo_links(report.photos)  # short-lived links to metadata-free copies only
     return view

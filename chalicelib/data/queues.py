@@ -17,6 +17,11 @@ def queue_url(name: str) -> str:
         return str(sqs_client().get_queue_url(QueueName=name)["QueueUrl"])
 
 
+def dead_letter_queue(queue: str) -> str:
+    """The DLQ of a queue as infra/ names it: ``x`` -> ``x-dlq``, ``x.fifo`` -> ``x-dlq.fifo``."""
+    return queue[: -len(".fifo")] + "-dlq.fifo" if queue.endswith(".fifo") else f"{queue}-dlq"
+
+
 def _attributes(correlation_id: str | None) -> dict[str, Any]:
     if not correlation_id:
         return {}
@@ -60,4 +65,25 @@ class QueueGateway:
             sqs_client().send_message(
                 QueueUrl=queue_url(settings().agency_queue_for(province, agency)),
                 MessageBody=json.dumps(message, ensure_ascii=False),
+            )
+
+    def send_dead_letter(
+        self,
+        queue: str,
+        body: str,
+        attributes: dict[str, Any],
+        *,
+        group_id: str | None = None,
+        deduplication_id: str,
+    ) -> None:
+        """Park a message that can never be processed on ``queue``'s DLQ, body and attributes unchanged."""
+        name = dead_letter_queue(queue)
+        fifo = (
+            {"MessageGroupId": group_id or "poison", "MessageDeduplicationId": deduplication_id}
+            if name.endswith(".fifo")
+            else {}
+        )
+        with translate_errors("dead-letter message"):
+            sqs_client().send_message(
+                QueueUrl=queue_url(name), MessageBody=body, MessageAttributes=attributes, **fifo
             )

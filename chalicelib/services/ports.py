@@ -75,3 +75,13 @@ class Queues(Protocol):
     ) -> None: ...
 
     def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None: ...
+
+    def send_dead_letter(
+        self,
+        queue: str,
+        body: str,
+        attributes: dict[str, Any],
+        *,
+        group_id: str | None = None,
+        deduplication_id: str,
+    ) -> None: ...

@@ -1,0 +1,43 @@
+"""Photo endpoints and links: ``POST /photos`` gives a presigned upload; views link cleaned copies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chalice.app import Request, Response
+
+from chalicelib import container
+from chalicelib.api import ratelimit
+from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.schemas import PhotoUploadIn
+from chalicelib.privacy.photos import PUBLIC_KEY, VIEW_TTL_SECONDS
+
+
+def upload(request: Request) -> Response:
+    """``POST /photos`` {content_type, size}: 201 with the key and a presigned POST (url + fields)."""
+    ratelimit.enforce(request, "photos")
+    body = parse_model(PhotoUploadIn, read_json(request))
+    ticket = container.photos().new_upload(body.content_type, body.size)
+    return json_response(
+        {
+            "key": ticket.key,
+            "upload": {"url": ticket.url, "fields": ticket.fields},
+            "expires_in": ticket.expires_in,
+            "max_bytes": body.size,
+        },
+        201,
+    )
+
+
+def photo_links(keys: Sequence[str]) -> list[str]:
+    """Presigned GET links (minutes) of the cleaned copies among ``keys``; nothing else is ever linked."""
+    public = [key for key in keys if PUBLIC_KEY.match(key)]
+    return container.photos().links(public) if public else []
+
+
+def publish(upload_keys: Sequence[str]) -> tuple[str, ...]:
+    """Clean the submission's uploads; the public keys to store with the report."""
+    return container.photos().publish(upload_keys) if upload_keys else ()
+
+
+__all__ = ["VIEW_TTL_SECONDS", "photo_links", "publish", "upload"]

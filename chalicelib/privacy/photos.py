@@ -1,0 +1,139 @@
+"""Citizen photos: presigned uploads, metadata stripped before anyone sees them, short-lived links.
+
+1. ``POST /photos`` gives a presigned POST for ``uploads/<province>/<uuid>.<ext>`` (exact key,
+   exact Content-Type, size capped, short expiry). Nothing under ``uploads/`` is ever served.
+2. ``POST /reports`` names those upload keys. Before the report is stored, each upload is read,
+   checked to be a real JPEG/PNG, stripped of Exif/GPS/XMP/text metadata and written to
+   ``public/<province>/<hash>.<ext>``; the original is deleted. The report keeps only the public
+   keys. The public name is a hash of the upload key: a retry of the same submission finds the
+   same copy, and a viewer of the copy cannot derive the upload key.
+3. Views show presigned GET links (minutes) of ``public/`` keys only.
+
+This is the use case; ``chalicelib.data.photos`` talks to S3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from chalicelib.errors import ValidationFailed
+from chalicelib.privacy.exif import InvalidImage, image_kind, strip_metadata
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+UPLOAD_TTL_SECONDS = 300
+VIEW_TTL_SECONDS = 300
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
+CONTENT_TYPES = {ext: content_type for content_type, ext in EXTENSIONS.items()}
+KINDS = {"jpg": "jpeg", "png": "png"}
+UPLOAD_KEY = re.compile(r"^uploads/(?P<province>[0-9]{2})/(?P<id>[0-9a-f]{32})\.(?P<ext>jpg|png)$")
+PUBLIC_KEY = re.compile(r"^public/[0-9]{2}/[0-9a-f]{32}\.(?P<ext>jpg|png)$")
+
+
+class PhotoStore(Protocol):
+    """Object storage for photos (S3 in ``chalicelib.data.photos``)."""
+
+    def presigned_upload(
+        self, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> dict[str, Any]: ...
+
+    def size(self, key: str) -> int | None: ...
+
+    def read(self, key: str, max_bytes: int) -> bytes: ...
+
+    def write(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def presigned_view(self, key: str, expires_in: int) -> str: ...
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """Where and how the client uploads one photo, and the key to put in its report."""
+
+    key: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+
+
+def public_key_for(upload_key: str) -> str:
+    """The cleaned copy's key: same province and extension, name hashed from the upload key."""
+    match = UPLOAD_KEY.match(upload_key)
+    if match is None:
+        raise ValueError(f"not an upload key: {upload_key!r}")
+    digest = hashlib.sha256(upload_key.encode()).hexdigest()[:32]
+    return f"public/{match['province']}/{digest}.{match['ext']}"
+
+
+def _invalid(message: str, code: str, key: str) -> ValidationFailed:
+    return ValidationFailed(message, code=code, details={"photo": key})
+
+
+class PhotoService:
+    """Photos of one province."""
+
+    def __init__(self, store: PhotoStore, province: str) -> None:
+        self.store = store
+        self.province = province
+
+    def new_upload(self, content_type: str, size: int) -> UploadTicket:
+        """A presigned POST for one photo of at most ``size`` bytes."""
+        ext = EXTENSIONS.get(content_type)
+        if ext is None or not 0 < size <= MAX_PHOTO_BYTES:
+            raise ValidationFailed(
+                "Foto harus JPEG/PNG hingga 5 MB (JPEG or PNG up to 5 MB).", code="invalid_photo"
+            )
+        key = f"uploads/{self.province}/{uuid.uuid4().hex}.{ext}"
+        post = self.store.presigned_upload(key, content_type, size, UPLOAD_TTL_SECONDS)
+        return UploadTicket(
+            key=key, url=post["url"], fields=dict(post["fields"]), expires_in=UPLOAD_TTL_SECONDS
+        )
+
+    def publish(self, upload_keys: Sequence[str]) -> tuple[str, ...]:
+        """The cleaned public copies of this province's uploads (idempotent for retries)."""
+        if len(set(upload_keys)) != len(upload_keys):
+            raise ValidationFailed(
+                "Foto yang sama dikirim dua kali (duplicate photo).", code="duplicate_photo"
+            )
+        return tuple(self._publish_one(key) for key in upload_keys)
+
+    def _publish_one(self, upload_key: str) -> str:
+        match = UPLOAD_KEY.match(upload_key)
+        if match is None or match["province"] != self.province:
+            raise _invalid(
+                "Kunci foto tidak sah (not an upload of this province).", "invalid_photo_key", upload_key
+            )
+        public_key = public_key_for(upload_key)
+        if self.store.size(public_key) is not None:
+            return public_key  # cleaned by an earlier try of this submission
+        size = self.store.size(upload_key)
+        if size is None:
+            raise _invalid(
+                "Foto belum diunggah atau kedaluwarsa (photo not uploaded).", "photo_not_found", upload_key
+            )
+        if size > MAX_PHOTO_BYTES:
+            raise _invalid("Foto lebih dari 5 MB (photo too large).", "photo_too_large", upload_key)
+        data = self.store.read(upload_key, MAX_PHOTO_BYTES)
+        if image_kind(data) != KINDS[match["ext"]]:
+            raise _invalid(
+                "Berkas bukan foto JPEG/PNG yang sah (not a JPEG/PNG).", "invalid_photo", upload_key
+            )
+        try:
+            cleaned = strip_metadata(data)
+        except InvalidImage:
+            raise _invalid(
+                "Foto rusak atau tidak lengkap (corrupt image).", "invalid_photo", upload_key
+            ) from None
+        self.store.write(public_key, cleaned, CONTENT_TYPES[match["ext"]])
+        self.store.delete(upload_key)
+        return public_key
+
+    def links(self, keys: Sequence[str]) -> list[str]:
+        """Short-lived view links of the cleaned copies among ``keys`` (anything else is never served)."""
+        return [self.store.presigned_view(key, VIEW_TTL_SECONDS) for key in keys if PUBLIC_KEY.match(key)]
