@@ -226,6 +226,16 @@ def test_a_public_xml_request_shows_its_content_escaped(provinces: World) -> Non
     assert not any(bit in response.body.decode() for bit in PRIVATE_BITS)
 
 
+def test_xml_stays_well_formed_with_characters_xml_cannot_carry(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    fields = {**FLOOD, "attribute[visibility]": "public", "description": "Bel\x07 berbunyi\x1b di pos"}
+    request_id = created_id(jakarta, fields)
+    root = ET.fromstring(jakarta.get(f"/open311/v2/requests/{request_id}.xml").body)
+    assert (root.findtext("request/description") or "").startswith("Bel\ufffd berbunyi\ufffd di pos")
+    [entry] = json.loads(jakarta.get(f"/open311/v2/requests/{request_id}.json").body)
+    assert entry["description"].startswith("Bel\x07 berbunyi\x1b di pos")  # JSON carries them escaped
+
+
 def test_token_maps_to_the_request_id(provinces: World) -> None:
     jakarta = provinces["jakarta"]
     request_id = created_id(jakarta, FLOOD)
