@@ -1,0 +1,81 @@
+"""The local AWS the benchmarks run against: moto in server mode on loopback, Aduan's templates deployed."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# As the test suite does: tracing off (no X-Ray daemon here), submission rate limits off (one source address).
+BENCH_ENV = {
+    "AWS_DEFAULT_REGION": "ap-southeast-3",
+    "AWS_REGION": "ap-southeast-3",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "Aduan",
+    "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
+    "ADUAN_PHOTO_RATE_PER_MINUTE": "0",
+}
+
+
+def apply_bench_env(endpoint: str | None = None) -> None:
+    """Set the benchmark environment in this process (before chalicelib creates clients)."""
+    os.environ.update(BENCH_ENV)
+    if endpoint:
+        os.environ["AWS_ENDPOINT_URL"] = endpoint
+
+
+@contextmanager
+def moto_stack(*, deploy: bool = True) -> Iterator[str]:
+    """A moto server (child process, so its CPU is not this process's GIL) with the templates deployed."""
+    apply_bench_env()
+    from infra.local.deploy import TEMPLATES_DIR, deploy_templates
+    from infra.local.moto_server import MotoServer
+
+    log_dir = Path(tempfile.mkdtemp(prefix="aduan-bench-moto-"))
+    server = MotoServer(port=None, in_process=False, log_dir=log_dir)
+    endpoint = server.start()
+    apply_bench_env(endpoint)
+    try:
+        if deploy:
+            deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=30)
+        yield endpoint
+    finally:
+        server.stop()
+
+
+def reset_and_deploy(endpoint: str) -> None:
+    """Wipe moto's state and deploy the templates again."""
+    import urllib.request
+
+    from infra.local.deploy import TEMPLATES_DIR, deploy_templates
+
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=30)
+
+
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Send this process's file descriptor 1 to /dev/null (the app logs JSON lines to stdout); restore after."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
