@@ -14,13 +14,13 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from jwt import PyJWK, PyJWTError
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
 from chalicelib.errors import RetryableUnavailable, Unauthorized
+
+if TYPE_CHECKING:  # PyJWT and cryptography load on first use: handlers without tokens never pay for them
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 FETCH_TIMEOUT_SECONDS = 3.0
 MAX_JWKS_BYTES = 256 * 1024
@@ -60,6 +60,9 @@ def signing_key(settings: AuthSettings, kid: str) -> RSAPublicKey:
 
 def parse_jwks(document: Any) -> dict[str, RSAPublicKey]:
     """The usable RS256 signing keys of a JWKS document, by ``kid`` (others are skipped)."""
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+    from jwt import PyJWK, PyJWTError
+
     keys: dict[str, RSAPublicKey] = {}
     entries = document.get("keys") if isinstance(document, dict) else None
     for entry in entries if isinstance(entries, list) else []:

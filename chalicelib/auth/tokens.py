@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from chalicelib.auth.jwks import signing_key
 from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
 from chalicelib.domain.access import require_role_permitted
@@ -89,6 +87,8 @@ def actor_from_claims(claims: dict[str, Any], province: str) -> Actor:
 
 
 def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:
+    import jwt  # PyJWT and cryptography: only handlers that verify a token pay for the import
+
     if not token:
         raise Unauthorized("Token tidak ada (missing bearer token).", code="missing_token")
     if len(token) > MAX_TOKEN_CHARS:
