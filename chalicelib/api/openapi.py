@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.http import json_response
-from chalicelib.api.schemas import AgencyActionIn, ConfirmIn, ReopenIn, SubmitReportIn
+from chalicelib.api.schemas import AgencyActionIn, ConfirmIn, PhotoUploadIn, ReopenIn, SubmitReportIn
 from chalicelib.domain.status import Status
 from chalicelib.open311 import spec as open311_spec
 
@@ -61,6 +61,7 @@ def errors(*statuses: int) -> dict[str, Any]:
         404: "Not found (or another province's report).",
         409: "Conflict: illegal transition, changed version, reused Idempotency-Key.",
         413: "Body too large.",
+        429: "Too many requests from this client; retry after Retry-After seconds.",
         422: "Validation failed; `details` lists each field.",
         503: "Temporarily unavailable; retry after Retry-After seconds.",
     }
@@ -108,13 +109,20 @@ def body(model: str) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": ref(model)}}}
 
 
+PRINTABLE = r"^[\x21-\x7e]+$"  # what chalicelib.api.schemas.HeadersIn accepts
 IDEMPOTENCY = header(
     "Idempotency-Key",
-    "Retries with the same key answer the first result.",
-    {"type": "string", "minLength": 1, "maxLength": 128},
+    "Retries with the same key answer the first result (or apply the action once).",
+    {"type": "string", "minLength": 1, "maxLength": 128, "pattern": PRINTABLE},
 )
-ANY_IDEMPOTENCY = header("Idempotency-Key", "Retries with the same key apply the action once.")
-SECRET = header("X-Report-Secret", "The reporter's secret from submission.")
+SECRET = header(
+    "X-Report-Secret",
+    "The reporter's secret from submission.",
+    {"type": "string", "maxLength": 64, "pattern": PRINTABLE},
+)
+IF_MATCH = header(
+    "If-Match", "The version the officer saw.", {"type": "string", "maxLength": 40, "pattern": PRINTABLE}
+)
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
@@ -166,6 +174,17 @@ def native_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/photos": {
+            "post": {
+                "tags": ["Citizen"],
+                "summary": "A presigned upload for one photo (its key then goes into a report's photos)",
+                "requestBody": body("PhotoUploadIn"),
+                "responses": {
+                    "201": json_body(ref("PhotoUpload"), "Created"),
+                    **errors(400, 413, 422, 429, 503),
+                },
+            }
+        },
         "/openapi.json": {
             "get": {
                 "tags": ["Meta"],
@@ -181,7 +200,7 @@ def native_paths() -> dict[str, Any]:
                 "requestBody": body("SubmitReportIn"),
                 "responses": {
                     "201": json_body(ref("Submitted"), "Created (or replayed: Idempotent-Replayed: true)"),
-                    **errors(400, 409, 413, 422, 503),
+                    **errors(400, 409, 413, 422, 429, 503),
                 },
             }
         },
@@ -197,7 +216,7 @@ def native_paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Citizen"],
                 "summary": "The reporter confirms the fix",
-                "parameters": [report_id, SECRET, ANY_IDEMPOTENCY],
+                "parameters": [report_id, SECRET, IDEMPOTENCY],
                 "requestBody": body("ConfirmIn"),
                 "responses": {"200": json_body(ref("Report")), **feedback_errors},
             }
@@ -206,7 +225,7 @@ def native_paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Citizen"],
                 "summary": "The reporter says it is not fixed",
-                "parameters": [report_id, SECRET, ANY_IDEMPOTENCY],
+                "parameters": [report_id, SECRET, IDEMPOTENCY],
                 "requestBody": body("ReopenIn"),
                 "responses": {"200": json_body(ref("Report")), **feedback_errors},
             }
@@ -252,8 +271,8 @@ def native_paths() -> dict[str, Any]:
                         "required": True,
                         "schema": {"type": "string", "enum": AGENCY_ACTIONS},
                     },
-                    ANY_IDEMPOTENCY,
-                    header("If-Match", "The version the officer saw."),
+                    IDEMPOTENCY,
+                    IF_MATCH,
                 ],
                 "requestBody": body("AgencyActionIn"),
                 "responses": {
@@ -398,6 +417,18 @@ def response_schemas() -> dict[str, Any]:
             ["error"], {"error": obj(["code", "message"], {"code": STRING, "message": STRING, "details": {}})}
         ),
         "GatewayMessage": obj(["message"], {"message": STRING}),
+        "PhotoUpload": obj(
+            ["key", "upload", "expires_in", "max_bytes"],
+            {
+                "key": STRING,
+                "upload": obj(
+                    ["url", "fields"],
+                    {"url": STRING, "fields": {"type": "object", "additionalProperties": STRING}},
+                ),
+                "expires_in": {"type": "integer"},
+                "max_bytes": {"type": "integer"},
+            },
+        ),
         "Areas": obj(
             ["parent", "province", "items"],
             {
@@ -458,7 +489,7 @@ def response_schemas() -> dict[str, Any]:
 
 def request_schemas() -> dict[str, Any]:
     """The pydantic input models as JSON Schema, nested models hoisted into components."""
-    models: list[type[BaseModel]] = [SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn]
+    models: list[type[BaseModel]] = [SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn, PhotoUploadIn]
     _keys, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     return dict(defs.get("$defs", {}))
 

@@ -127,6 +127,12 @@ def test_citizen_responses_match_the_document(provinces: World) -> None:
         assert_conforms("/areas", "GET", jakarta.get("/areas"))
         assert_conforms("/areas", "GET", jakarta.get("/areas?parent=31.74"))
         assert_conforms("/areas", "GET", jakarta.get("/areas?parent=99"))
+    if "/photos" in DOC["paths"]:
+        upload = assert_conforms(
+            "/photos", "POST", jakarta.post("/photos", {"content_type": "image/jpeg", "size": 9})
+        )
+        assert upload["key"] and upload["upload"]["url"]
+        assert_conforms("/photos", "POST", jakarta.post("/photos", {"content_type": "image/gif", "size": 9}))
     created = assert_conforms("/reports", "POST", jakarta.post("/reports", ROAD))
     assert_conforms("/reports", "POST", jakarta.post("/reports", {**ROAD, "category": "ufo"}))
     assert_conforms("/reports", "POST", jakarta.post("/reports", "{nope"))
