@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import container
 from chalicelib.api.http import parse_model
+from chalicelib.api.schemas import safe_correlation_id
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.errors import AduanError, ValidationFailed
 from chalicelib.observability import logger, metrics
@@ -40,8 +41,10 @@ class IntakeMessage(BaseModel):
 
 
 def _correlate(record: SQSRecord) -> None:
-    attribute = record.message_attributes.get("correlation_id")
-    logger.append_keys(correlation_id=attribute.string_value if attribute else record.message_id)
+    # The raw attribute: ``message_attributes.get`` returns a plain dict, not an SQSMessageAttribute.
+    attribute = (record.raw_event.get("messageAttributes") or {}).get("correlation_id") or {}
+    value = attribute.get("stringValue") if isinstance(attribute, dict) else None
+    logger.append_keys(correlation_id=safe_correlation_id(value) or record.message_id)
 
 
 def _parsed(record: SQSRecord, parse: Callable[[Any], T]) -> T | None:

@@ -1,0 +1,283 @@
+"""Validation at the edge, abuse limits and poisoned queue messages, through the real handlers (moto)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import pytest
+
+from chalicelib.api import ratelimit
+from infra.local.aws import REGION
+from infra.local.events import ACCOUNT_ID
+from tests.integration.harness import Province, World, world
+
+pytestmark = pytest.mark.integration
+
+ROAD = {
+    "category": "jalan_rusak",
+    "description": "Jalan berlubang di depan SDN Tebet 01",
+    "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
+}
+TANGERANG = {**ROAD, "category": "sampah", "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"}}
+OWN = "sudin-bm-js"
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def _json(response: Any) -> Any:
+    return json.loads(response.body)
+
+
+def _error(response: Any) -> tuple[int, str]:
+    return response.status_code, _json(response)["error"]["code"]
+
+
+def _raw_post(province: Province, path: str, raw: bytes, headers: dict[str, str] | None = None) -> Any:
+    return province.client.http.post(
+        path, headers={"Content-Type": "application/json", **(headers or {})}, body=raw
+    )
+
+
+# --- Unicode --------------------------------------------------------------------------------------
+
+
+def test_indonesian_text_emoji_and_right_to_left_scripts_are_stored_as_given(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    text = "Jalan di Kampung Melayu — rusak parah 🚧🌊, air setinggi lutut; شارع مكسور; קו 7 ✓"
+    body = {**ROAD, "description": text, "address": "Gg. Haji Ma'ruf No. 5, RT 003/RW 07 — depan warung 🍜"}
+    created = jakarta.post("/reports", body)
+    assert created.status_code == 201, created.body
+    report = _json(created)
+    view = _json(jakarta.get(f"/reports/{report['id']}", {"X-Report-Secret": report["secret"]}))
+    assert (view["description"], view["address"]) == (text, body["address"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "code"),
+    [
+        (json.dumps({**ROAD, "description": "rusak\u0000parah"}).encode(), 422, "validation_error"),
+        (json.dumps({**ROAD, "description": "rusak\u0007"}).encode(), 422, "validation_error"),
+        (json.dumps({**ROAD, "address": "Jl. \u202eayaR tebeT"}).encode(), 422, "validation_error"),
+        (json.dumps({**ROAD, "reporter": {"name": "Siti\u0000"}}).encode(), 422, "validation_error"),
+        (json.dumps({**ROAD, "category": "jalan_rusak\u0000"}).encode(), 422, "validation_error"),
+        (b'{"category": "jalan_rusak", "description": "\\ud800", "location": ' + json.dumps(
+            ROAD["location"]).encode() + b"}", 422, "validation_error"),  # a lone surrogate
+        (b'{"description": "\xff\xfe rusak"}', 400, "invalid_json"),  # not UTF-8
+        (b"\x00", 400, "invalid_json"),
+    ],
+    ids=[
+        "nul", "bell", "bidi-override", "nul-in-name", "nul-in-category", "lone-surrogate", "latin1",
+        "nul-body",
+    ],
+)  # fmt: skip
+def test_control_characters_get_a_clear_4xx_never_a_500(
+    provinces: World, raw: bytes, status: int, code: str
+) -> None:
+    response = _raw_post(provinces["jakarta"], "/reports", raw)
+    assert _error(response) == (status, code), response.body
+
+
+def test_coordinates_must_lie_in_the_stated_areas_province(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    serang = {**ROAD, "location": {"lat": -6.12, "lon": 106.15, "area_code": "31.74.01"}}
+    assert _error(jakarta.post("/reports", serang)) == (422, "location_mismatch")
+    swapped = {**ROAD, "location": {"lat": 106.853, "lon": -6.226, "area_code": "31.74.01"}}
+    assert _error(jakarta.post("/reports", swapped)) == (422, "validation_error")
+    # Kota Tangerang's area with Kota Tangerang's coordinates is fine, from Jakarta's site too
+    assert jakarta.post("/reports", TANGERANG).status_code == 201
+
+
+# --- sizes ----------------------------------------------------------------------------------------
+
+
+def test_every_route_that_reads_a_body_caps_it_at_64_kb(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    report = _json(jakarta.post("/reports", ROAD))
+    huge = json.dumps({"note": "x" * (64 * 1024)}).encode()
+    token = jakarta.token(OWN)
+    for path, headers in (
+        ("/reports", {}),
+        ("/photos", {}),
+        (f"/reports/{report['id']}/confirm", {"X-Report-Secret": report["secret"]}),
+        (f"/reports/{report['id']}/reopen", {"X-Report-Secret": report["secret"]}),
+        (f"/agency/reports/{report['id']}/actions/take", token),
+    ):
+        assert _error(_raw_post(jakarta, path, huge, headers)) == (413, "payload_too_large"), path
+
+
+@pytest.mark.parametrize(
+    ("headers", "field"),
+    [
+        ({"Idempotency-Key": "k" * 129}, "idempotency-key"),
+        ({"Idempotency-Key": "dua kata"}, "idempotency-key"),
+        ({"Idempotency-Key": "kunci-é"}, "idempotency-key"),
+        ({"X-Report-Secret": "s" * 65}, "x-report-secret"),
+    ],
+)
+def test_headers_are_capped(provinces: World, headers: dict[str, str], field: str) -> None:
+    response = provinces["jakarta"].post("/reports", ROAD, headers)
+    assert _error(response) == (422, "validation_error")
+    assert [d["field"] for d in _json(response)["error"]["details"]] == [field]
+
+
+def test_an_odd_correlation_id_is_replaced_not_echoed(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    for odd in ("x" * 500, "abc\tdef", "<script>"):
+        response = jakarta.get("/health", {"X-Correlation-Id": odd})
+        assert response.status_code == 200
+        assert response.headers["X-Correlation-Id"] != odd and len(response.headers["X-Correlation-Id"]) == 36
+    plain = jakarta.get("/health", {"X-Correlation-Id": "web-1.2:abc"})
+    assert plain.headers["X-Correlation-Id"] == "web-1.2:abc"
+
+
+def test_path_parameters_are_capped_and_never_reach_storage_malformed(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    token = jakarta.token("koordinator", "admin")
+    assert _error(jakarta.get("/reports/" + "3" * 300)) == (404, "invalid_report_id")
+    assert _error(jakarta.get("/reports/" + quote("٣١-٢٦١١٢٧-K3M9"))) == (404, "invalid_report_id")
+    assert _error(jakarta.get("/agency/reports/" + "3" * 3000, token)) == (404, "report_not_found")
+    assert _error(jakarta.get("/agency/reports/" + quote("31-261127-K3M9' OR 1=1"), token)) == (
+        404,
+        "report_not_found",
+    )
+    report = _json(jakarta.post("/reports", ROAD))
+    action = jakarta.post(f"/agency/reports/{report['id']}/actions/{'x' * 50}", {}, token)
+    assert _error(action) == (422, "unknown_action")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=" + "A" * 3000, "limit=99999", "limit=-1", "agency=..%2F..%2Fetc", "status=" + "P" * 50,
+        "overdue=maybe",
+    ],
+)
+def test_inbox_query_parameters_are_capped(provinces: World, query: str) -> None:
+    jakarta = provinces["jakarta"]
+    response = jakarta.get(f"/agency/reports?{query}", jakarta.token("koordinator", "coordinator"))
+    assert response.status_code == 422, response.body
+
+
+# --- abuse limits ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tight_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ADUAN_SUBMIT_RATE_PER_MINUTE", "6")
+    monkeypatch.setenv("ADUAN_SUBMIT_BURST", "2")
+    monkeypatch.setenv("ADUAN_PHOTO_RATE_PER_MINUTE", "6")
+    monkeypatch.setenv("ADUAN_PHOTO_BURST", "1")
+    ratelimit.buckets.clear()
+    yield
+    ratelimit.buckets.clear()
+
+
+@pytest.mark.usefixtures("tight_limits")
+def test_a_flood_from_one_client_gets_429_with_retry_after(provinces: World) -> None:
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    # Given a client that already used its burst of two
+    assert [jakarta.post("/reports", ROAD).status_code for _ in range(2)] == [201, 201]
+    # When it submits again at once
+    flooded = jakarta.post("/reports", ROAD)
+    # Then it is told to wait (one report every 10 s at 6 a minute), and nothing was stored
+    assert _error(flooded) == (429, "rate_limited")
+    assert flooded.headers["Retry-After"] == "10"
+    # And reading, and another province's site, are not affected
+    assert jakarta.get("/health").status_code == 200
+    assert banten.post("/reports", TANGERANG).status_code == 201
+    # Photo tickets have their own bucket
+    photo = {"content_type": "image/jpeg", "size": 1000}
+    assert jakarta.post("/photos", photo).status_code != 429
+    assert _error(jakarta.post("/photos", photo)) == (429, "rate_limited")
+
+
+# --- poisoned queue messages ----------------------------------------------------------------------
+
+
+def _record(queue: str, body: str, group: str | None = None, **attributes: str) -> dict[str, Any]:
+    message_id = str(uuid.uuid4())
+    return {
+        "messageId": message_id,
+        "receiptHandle": f"handle-{message_id}",
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1", **({"MessageGroupId": group} if group else {})},
+        "messageAttributes": {
+            name: {"stringValue": value, "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+            for name, value in attributes.items()
+        },
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{queue}",
+        "awsRegion": REGION,
+    }
+
+
+def _dead_letters(queue: str, marker: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    found: list[dict[str, Any]] = []
+    for _ in range(5):
+        messages = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
+        ).get("Messages", [])
+        found += [m for m in messages if marker in m["Body"]]
+        if not messages:
+            break
+    return found
+
+
+def test_malformed_intake_messages_go_to_the_dlq_at_once_and_good_ones_are_routed(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    marker = uuid.uuid4().hex
+    report = _json(jakarta.post("/reports", ROAD))
+    queue = "aduan-31-intake"
+    # Given a batch with good messages, poisoned ones and one for a report that is not there (yet)
+    records = [
+        _record(queue, json.dumps({"key": report["id"]}), correlation_id=f"good-{marker}"),
+        _record(queue, f"not json {marker}", correlation_id=f"poison-{marker}"),
+        _record(queue, json.dumps({"key": f"'; DROP TABLE {marker}"})),
+        _record(queue, json.dumps({"key": report["id"], "extra": marker})),
+        _record(queue, json.dumps({"key": "31-261127-ZZZZ"})),
+    ]
+    # When the route handler gets the batch
+    result = jakarta.invoke("route", {"Records": records})
+    # Then only the missing report's record is left for SQS to retry
+    assert result == {"batchItemFailures": [{"itemIdentifier": records[4]["messageId"]}]}
+    # And the three malformed messages are on the DLQ now, unchanged, with the reason
+    parked = _dead_letters("aduan-31-intake-dlq", marker)
+    assert sorted(m["Body"] for m in parked) == sorted(r["body"] for r in records[1:4])
+    reasons = {m["Body"]: m["MessageAttributes"]["aduan_error"]["StringValue"] for m in parked}
+    assert reasons[records[1]["body"]] == "invalid_json" and reasons[records[2]["body"]] == "validation_error"
+    poisoned = next(m for m in parked if m["Body"] == records[1]["body"])
+    assert poisoned["MessageAttributes"]["correlation_id"]["StringValue"] == f"poison-{marker}"
+    # And the good report was routed
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report['id']}"))["status"]["code"] == "DISPOSISI"
+
+
+def test_a_poisoned_escalation_message_does_not_hold_back_its_fifo_group(provinces: World) -> None:
+    banten = provinces["banten"]
+    marker = uuid.uuid4().hex
+    queue = "aduan-36-escalation.fifo"
+    group = "31-261127-K3M9"
+    update = {  # a well-formed update for a report Banten never escalated: applied as a no-op
+        "type": "update", "event_id": f"evt-{marker}", "origin_id": group, "from_province": "31",
+        "seq": 1, "status": "PROSES", "entries": [],
+    }  # fmt: skip
+    records = [
+        _record(queue, json.dumps({"type": "escalate", "event_id": marker}), group),  # incomplete
+        _record(queue, json.dumps(update), group),
+    ]
+    result = banten.invoke("escalations", {"Records": records})
+    assert result == {"batchItemFailures": []}
+    parked = _dead_letters("aduan-36-escalation-dlq.fifo", marker)
+    assert [m["Body"] for m in parked] == [records[0]["body"]]
