@@ -1,0 +1,192 @@
+"""Reporter contact data never leaves the private table: not in logs, responses, queues or other provinces.
+
+A full life of a cross-border report (submit with name, phone and e-mail; route; escalate to
+Banten; take; resolve; confirm), plus invalid requests that echo a phone number, runs with every
+log line captured: Powertools' output as it is formatted, every other logger from INFO up, and the
+process's stdout/stderr. None of it may contain the reporter's name, phone or e-mail.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import pytest
+
+from chalicelib.data.queues import QueueGateway
+from chalicelib.domain.protocol import ReportOut
+from chalicelib.observability import logger
+from chalicelib.privacy.masking import scrub_text
+from infra.local.aws import REGION
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+NAME, PHONE, EMAIL = "Siti Aminah Rahmawati", "081234567890", "siti.rahmawati@example.id"
+SECRETS = ("Siti", "Aminah", "Rahmawati", PHONE, "0812-3456-7890", "+6281234567890", EMAIL, "siti.rahmawati")
+BORDER = {
+    "category": "sampah",
+    "description": "Tumpukan sampah di perbatasan Jakarta-Tangerang, bau menyengat.",
+    "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
+    "reporter": {"name": NAME, "phone": PHONE, "email": EMAIL},
+}
+BANTEN_AGENCY = "dlh-kota-tangerang"
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+class Captured:
+    """Everything logged while it is active."""
+
+    def __init__(self) -> None:
+        self.powertools = io.StringIO()
+        self.other = io.StringIO()
+
+    def text(self, std: str) -> str:
+        return "\n".join((self.powertools.getvalue(), self.other.getvalue(), std))
+
+
+@pytest.fixture
+def captured() -> Iterator[Captured]:
+    capture = Captured()
+    # Powertools' lines exactly as its handler formats them (the same formatter), down to DEBUG
+    ours = logging.StreamHandler(capture.powertools)
+    ours.setFormatter(logger.registered_formatter)
+    logger.addHandler(ours)
+    level = logger.log_level
+    logger.setLevel("DEBUG")
+    # Every other logger (chalice, botocore, the local runner) from INFO up, unfiltered
+    root = logging.getLogger()
+    theirs = logging.StreamHandler(capture.other)
+    theirs.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    theirs.setLevel(logging.INFO)
+    root_level = root.level
+    root.addHandler(theirs)
+    root.setLevel(logging.INFO)
+    try:
+        yield capture
+    finally:
+        logger.handlers.remove(ours)
+        logger.setLevel(level)
+        root.removeHandler(theirs)
+        root.setLevel(root_level)
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every message the queue gateway sends (intake, escalations, agency work, dead letters)."""
+    messages: list[Any] = []
+    for name in ("send_intake", "send_escalation", "send_agency_work", "send_dead_letter"):
+        original = getattr(QueueGateway, name)
+
+        def recording(self: QueueGateway, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            messages.append(json.dumps([args, kwargs], default=str, ensure_ascii=False))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(QueueGateway, name, recording)
+    return messages
+
+
+def _json(response: Any) -> Any:
+    return json.loads(response.body)
+
+
+def _leaks(text: str) -> list[str]:
+    return [secret for secret in SECRETS if secret in text]
+
+
+def test_a_whole_cross_border_life_logs_no_contact_data(
+    provinces: World, captured: Captured, sent: list[Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    responses: list[str] = []
+    # Given a citizen reports garbage in Kota Tangerang with their name, phone and e-mail
+    created = jakarta.post("/reports", BORDER, {"X-Correlation-Id": "privasi-1"})
+    assert created.status_code == 201, created.body
+    report = _json(created)
+    # When it is routed, escalated to Banten, taken, resolved and confirmed
+    provinces.settle()
+    key = f"36~{report['id']}"
+    token = banten.token(BANTEN_AGENCY)
+    responses.append(banten.get("/agency/reports", token).body.decode())
+    responses.append(banten.get(f"/agency/reports/{quote(key)}", token).body.decode())
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    resolved = banten.act(
+        key, "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", "evidence": "bukti/1.jpg"}
+    )
+    assert resolved.status_code == 200, resolved.body
+    provinces.settle()
+    confirmed = jakarta.post(
+        f"/reports/{report['id']}/confirm", {"rating": 5}, {"X-Report-Secret": report["secret"]}
+    )
+    assert confirmed.status_code == 200, confirmed.body
+    provinces.settle()
+    responses += [confirmed.body.decode(), jakarta.get(f"/reports/{report['id']}").body.decode()]
+    # And someone sends invalid requests that echo a phone number and an e-mail back
+    for category in (f"wa {PHONE}", EMAIL):
+        echoed = jakarta.post("/reports", {**BORDER, "category": category})
+        assert (
+            echoed.status_code == 422 and category in echoed.body.decode()
+        )  # the caller's own text, to them
+    bad_phone = jakarta.post("/reports", {**BORDER, "reporter": {"name": NAME, "phone": f"{PHONE} (WA)!"}})
+    assert bad_phone.status_code == 422
+    assert jakarta.post("/reports", f'{{"reporter": {{"phone": "{PHONE}"').status_code == 400
+    # Then the life really happened and was logged ...
+    std = capfd.readouterr()
+    text = captured.text(std.out + std.err)
+    assert "report submitted" in text and "escalation message applied" in text and "request refused" in text
+    assert "[phone]" in text and "[email]" in text  # the echoed values were masked, not dropped
+    # ... but no log line, queue message or agency response holds the reporter's contact
+    assert _leaks(text) == []
+    assert sent and _leaks("\n".join(sent)) == []
+    assert _leaks("\n".join(responses)) == []
+
+
+def test_the_contact_is_stored_apart_and_nowhere_else(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    report = _json(jakarta.post("/reports", BORDER))
+    provinces.settle()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    contact = dynamodb.get_item(TableName="aduan-private", Key={"pk": {"S": f"{report['id']}#contact"}})[
+        "Item"
+    ]
+    assert (contact["n"]["S"], contact["p"]["S"], contact["e"]["S"]) == (NAME, PHONE, EMAIL)
+    for table, key in (("aduan-reports", report["id"]), ("aduan-reports", f"36~{report['id']}")):
+        item = dynamodb.get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True)["Item"]
+        assert _leaks(json.dumps(item, ensure_ascii=False)) == [], key
+
+
+def test_the_escalation_message_has_no_place_for_contact_data() -> None:
+    fields = set(ReportOut.model_fields)
+    assert not fields & {"reporter", "contact", "name", "phone", "email", "secret", "secret_hash"}
+    assert ReportOut.model_config.get("extra") == "forbid"  # and a sender cannot slip one in
+
+
+def test_the_masking_itself(capfd: pytest.CaptureFixture[str], captured: Captured) -> None:
+    logger.info(
+        f"ditelepon ke {PHONE}, +62 812-3456-7890 dan (021) 555-0123, surat ke {EMAIL}",
+        extra={
+            "reporter": {"name": NAME, "phone": PHONE},
+            "nested": [{"email": EMAIL}],
+            "first_name": "Siti",
+        },
+    )
+    try:
+        raise ValueError(f"nomor {PHONE} tidak sah")
+    except ValueError:
+        logger.exception("gagal")
+    line = captured.powertools.getvalue()
+    assert _leaks(line) == [] and "[phone]" in line and "[email]" in line and "*****" in line
+    assert "ValueError: nomor [phone] tidak sah" in line
+    # Ordinary values stay readable: ids, dates, decimals, correlation ids
+    kept = "31-261127-K3M9 36~31-261127-K3M9 2026-08-12T02:00:00+07:00 0.0812345678 3f0812a4-0812-4567-89ab"
+    assert scrub_text(kept) == kept
