@@ -7,7 +7,7 @@ config and policies) whose ``requirements.txt`` is empty: every third-party pack
 the ``aduan-deps`` layer (``python -m infra.layer``), so Chalice downloads nothing and the zip
 holds only Aduan's code (boto3/botocore come from the Lambda runtime). The merge template
 ``infra/generated/app/<stage>.json`` adds names, the layer, partial batch responses, log
-retention and throttling. Afterwards the roles' ARNs with ``${AWS::...}`` become ``Fn::Sub``.
+retention and throttling. Afterwards the roles' ARNs with ``${...}`` become ``Fn::Sub``.
 """
 
 from __future__ import annotations
@@ -91,9 +91,9 @@ def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Pa
 
 
 def _sub_placeholders(value: Any) -> Any:
-    """Wrap every string with ``${AWS::...}`` in ``Fn::Sub`` (policy files carry them as text)."""
+    """Wrap every string with ``${...}`` in ``Fn::Sub`` (policy files carry them as text)."""
     if isinstance(value, str):
-        return {"Fn::Sub": value} if "${AWS::" in value else value
+        return {"Fn::Sub": value} if "${" in value else value
     if isinstance(value, list):
         return [_sub_placeholders(v) for v in value]
     if isinstance(value, dict):

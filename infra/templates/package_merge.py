@@ -9,7 +9,9 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
 * the agency sign-in settings (Cognito user pool) as stack parameters ``AuthIssuer`` and
   ``AuthAudience``, given to the functions that verify bearer tokens,
 * the Open311 API key hashes as parameter ``Open311KeyHashes`` (default ``{}``: no key valid),
-  replacing the development hash ``.chalice/config.json`` carries for the local stack.
+  replacing the development hash ``.chalice/config.json`` carries for the local stack,
+* the photos bucket of the shared stack as parameter ``PhotosBucket`` (``ADUAN_PHOTOS_BUCKET``,
+  and the bucket the stage policy names).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from infra.cfn import Template, output, ref
 from infra.naming import APP_NAME, HANDLERS, Handler, function_name
 from infra.provinces import ProvinceInfra
+from infra.templates.shared import PHOTOS_BUCKET_DEFAULT
 
 LAYER_LOGICAL = "AduanDepsLayer"
 LAYER_ZIP = "aduan-deps.zip"  # next to the packaged template; `aws cloudformation package` uploads it
@@ -42,6 +45,11 @@ AUTH_LOGICAL_IDS = ("APIHandler", "AgencyAuth")
 
 def _parameters() -> dict[str, Any]:
     return {
+        "PhotosBucket": {
+            "Type": "String",
+            "Default": PHOTOS_BUCKET_DEFAULT,
+            "Description": "The shared stack's PhotosBucketName (ADUAN_PHOTOS_BUCKET)",
+        },
         "Open311KeyHashes": {
             "Type": "String",
             "Default": "{}",
@@ -69,7 +77,10 @@ def _auth_environment() -> dict[str, Any]:
 
 
 def _function(stage: str, handler: Handler) -> dict[str, Any]:
-    variables: dict[str, Any] = {"ADUAN_OPEN311_KEYS": ref("Open311KeyHashes")}
+    variables: dict[str, Any] = {
+        "ADUAN_OPEN311_KEYS": ref("Open311KeyHashes"),
+        "ADUAN_PHOTOS_BUCKET": ref("PhotosBucket"),
+    }
     if handler.logical_id in AUTH_LOGICAL_IDS:
         variables |= _auth_environment()
     properties: dict[str, Any] = {

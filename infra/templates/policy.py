@@ -9,11 +9,14 @@ policy (and every other province may send to its escalation queue) by re-renderi
   without a key; no Scan, no table-level actions.
 * SQS: send to its own queues and to every other province's escalation queue; receive
   only from its own intake and escalation queues.
+* S3 photos: its own ``uploads/<code>/`` (sign uploads, read, delete) and ``public/<code>/``
+  (write cleaned copies); read every ``public/`` copy (escalated reports link the origin's);
+  ``ListBucket`` so that a missing photo is a 404, not a 403 (names only, never content).
 * Logs of the stage's own functions, X-Ray segments.
 
-ARNs carry ``${AWS::Partition}``, ``${AWS::Region}`` and ``${AWS::AccountId}``: packaging
-(``python -m infra.package``) wraps them in ``Fn::Sub`` so the role is pinned to the
-account and region it is deployed in.
+ARNs carry ``${AWS::Partition}``, ``${AWS::Region}``, ``${AWS::AccountId}`` and the stack
+parameter ``${PhotosBucket}``: packaging (``python -m infra.package``) wraps them in ``Fn::Sub``
+so the role is pinned to the account, region and bucket it is deployed with.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ CONSUME_ACTIONS = (
     "sqs:ChangeMessageVisibility",
     "sqs:GetQueueAttributes",
 )
+PHOTO_UPLOAD_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:DeleteObject")
+PHOTO_PUBLISH_ACTIONS = ("s3:PutObject",)
+PHOTO_READ_ACTIONS = ("s3:GetObject",)
+PHOTO_BUCKET_ACTIONS = ("s3:ListBucket",)
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
@@ -75,6 +82,11 @@ def table_arn(table: str) -> str:
 def queue_arn(queue: str) -> str:
     """ARN of an SQS queue in the deploying account and region."""
     return _ARN % ("sqs", queue)
+
+
+def photos_arn(path: str = "") -> str:
+    """ARN of the photos bucket (``path`` empty) or of keys under it."""
+    return "arn:${AWS::Partition}:s3:::${PhotosBucket}" + (f"/{path}" if path else "")
 
 
 def log_group_arns(stage: str) -> list[str]:
@@ -113,6 +125,10 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
             CONSUME_ACTIONS,
             [queue_arn(intake_queue(code)), queue_arn(escalation_queue(code))],
         ),
+        _statement("PhotoUploadsOfOwnProvince", PHOTO_UPLOAD_ACTIONS, [photos_arn(f"uploads/{code}/*")]),
+        _statement("PublishOwnPhotos", PHOTO_PUBLISH_ACTIONS, [photos_arn(f"public/{code}/*")]),
+        _statement("ReadPublishedPhotos", PHOTO_READ_ACTIONS, [photos_arn("public/*")]),
+        _statement("PhotoNotFoundIs404", PHOTO_BUCKET_ACTIONS, [photos_arn()]),
     ]
     if others:
         statements.append(

@@ -1,4 +1,4 @@
-"""The shared stack: the reports table and the private (contact data, idempotency) table."""
+"""The shared stack: the reports table, the private (contact data, idempotency) table, the photos bucket."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 from infra.cfn import Template, get_att, output, ref
 
 REPORTS_TABLE_DEFAULT = "aduan-reports"
+PHOTOS_BUCKET_DEFAULT = "aduan-photos"  # local stack; in AWS pass a globally unique name
+UPLOADS_EXPIRE_DAYS = 1
 PRIVATE_TABLE_DEFAULT = "aduan-private"
 PRIVATE_TTL_ATTRIBUTE = "expires_at"
 
@@ -75,11 +77,62 @@ def _private_table() -> dict[str, Any]:
     }
 
 
+def _photos_bucket() -> dict[str, Any]:
+    """Private, encrypted; uploads/ expire (cleaned copies live under public/); browser POST uploads.
+
+    No bucket policy: moto's CloudFormation cannot create one (the local stack deploys this
+    template), and every URL the API hands out is HTTPS.
+    """
+    properties = {
+        "BucketName": ref("PhotosBucketName"),
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+        "BucketEncryption": {
+            "ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+            ]
+        },
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        "LifecycleConfiguration": {
+            "Rules": [
+                {
+                    "Id": "expire-unclaimed-uploads",
+                    "Status": "Enabled",
+                    "Prefix": "uploads/",
+                    "ExpirationInDays": UPLOADS_EXPIRE_DAYS,
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+        "CorsConfiguration": {
+            "CorsRules": [
+                {
+                    "AllowedMethods": ["POST"],
+                    "AllowedOrigins": ref("PhotoUploadOrigins"),
+                    "AllowedHeaders": ["*"],
+                    "MaxAge": 600,
+                }
+            ]
+        },
+        "Tags": [{"Key": "aduan:component", "Value": "shared"}],
+    }
+    return {
+        "Type": "AWS::S3::Bucket",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": properties,
+    }
+
+
 def shared_template() -> Template:
     """The shared stack's template."""
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "Aduan shared tables: reports (with stream and GSIs) and private reporter data.",
+        "Description": "Aduan shared tables (reports, private reporter data) and the photos bucket.",
         "Parameters": {
             "ReportsTableName": {
                 "Type": "String",
@@ -91,13 +144,28 @@ def shared_template() -> Template:
                 "Default": PRIVATE_TABLE_DEFAULT,
                 "Description": "Name of the private table (ADUAN_PRIVATE_TABLE).",
             },
+            "PhotosBucketName": {
+                "Type": "String",
+                "Default": PHOTOS_BUCKET_DEFAULT,
+                "Description": "Photos bucket (ADUAN_PHOTOS_BUCKET), globally unique: aduan-photos-<account>",
+            },
+            "PhotoUploadOrigins": {
+                "Type": "CommaDelimitedList",
+                "Default": "*",
+                "Description": "Web origins allowed to POST photo uploads (CORS), e.g. https://aduan.bantenprov.go.id",
+            },
         },
-        "Resources": {"ReportsTable": _reports_table(), "PrivateTable": _private_table()},
+        "Resources": {
+            "ReportsTable": _reports_table(),
+            "PrivateTable": _private_table(),
+            "PhotosBucket": _photos_bucket(),
+        },
         "Outputs": {
             "ReportsTableName": output(ref("ReportsTable"), "Reports table name"),
             "ReportsTableArn": output(get_att("ReportsTable", "Arn"), "Reports table ARN"),
             "ReportsTableStreamArn": output(get_att("ReportsTable", "StreamArn"), "Reports table stream ARN"),
             "PrivateTableName": output(ref("PrivateTable"), "Private table name"),
             "PrivateTableArn": output(get_att("PrivateTable", "Arn"), "Private table ARN"),
+            "PhotosBucketName": output(ref("PhotosBucket"), "Photos bucket name"),
         },
     }

@@ -79,6 +79,7 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
             assert props["Runtime"] == "python3.11" and props["Tracing"] == "Active"
             variables = props["Environment"]["Variables"]
             assert variables["ADUAN_OPEN311_KEYS"] == {"Ref": "Open311KeyHashes"}, "dev key hash deployed"
+            assert variables["ADUAN_PHOTOS_BUCKET"] == {"Ref": "PhotosBucket"}
         assert resources["AduanDepsLayer"]["Properties"]["ContentUri"] == "./aduan-deps.zip"
         assert resources["RestAPI"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
         policy_file = PROJECT_ROOT / ".chalice" / config["stages"][stage]["iam_policy_file"]
@@ -88,9 +89,20 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
         for role in roles:
             [inline] = role["Properties"]["Policies"]
             packaged_text = json.dumps(inline["PolicyDocument"]["Statement"])
-            assert '"${AWS::' not in packaged_text, "ARNs must be inside Fn::Sub"
+            assert _unsubstituted(inline["PolicyDocument"]) == [], "ARNs with ${...} must be in Fn::Sub"
             assert len(inline["PolicyDocument"]["Statement"]) == len(statements)
             assert "dynamodb:Scan" not in packaged_text
+
+
+def _unsubstituted(value: Any, inside_sub: bool = False) -> list[str]:
+    """Strings with ``${`` that are not the text of an ``Fn::Sub``."""
+    if isinstance(value, str):
+        return [value] if "${" in value and not inside_sub else []
+    if isinstance(value, list):
+        return [s for v in value for s in _unsubstituted(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _unsubstituted(v, k == "Fn::Sub")]
+    return []
 
 
 def test_cfn_lint_accepts_packaged_and_generated_templates(packaged: dict[str, PackageResult]) -> None:

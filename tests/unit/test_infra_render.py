@@ -195,3 +195,16 @@ def test_write_removes_templates_of_removed_provinces(tmp_path: Path) -> None:
     (out / "province-96.json").write_text("{}")
     assert render.differences(out, data) == ["province-96.json"]
     assert render.main(["--check", "--out-dir", str(out), "--data-dir", str(data)]) == 1
+
+
+def test_photos_bucket_is_private_encrypted_and_expires_uploads() -> None:
+    bucket = shared_template()["Resources"]["PhotosBucket"]
+    props = bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    [encryption] = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    [rule] = props["LifecycleConfiguration"]["Rules"]
+    assert (rule["Prefix"], rule["ExpirationInDays"], rule["Status"]) == ("uploads/", 1, "Enabled")
+    [cors] = props["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedMethods"] == ["POST"]

@@ -24,6 +24,7 @@ from infra.templates.policy import CONSUME_ACTIONS
 Statement = dict[str, Any]
 PROVINCES: dict[str, ProvinceInfra] = {p.code: p for p in load_provinces()}
 RECEIVE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+PHOTOS = "arn:${AWS::Partition}:s3:::${PhotosBucket}"
 TABLE_RESOURCES = {
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-reports",
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-reports/index/*",
@@ -142,6 +143,22 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
         if any(a.startswith("sqs:") for a in actions):
             assert all(":sqs:" in r for r in _list(statement["Resource"])), statement
     assert sent == own_sends | others, "must reach its own queues and every other province's escalation queue"
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_photos_only_under_own_prefixes_and_published_copies(stage: str) -> None:
+    code = _code(stage)
+    granted: dict[str, set[str]] = {}
+    for statement in _statements(stage):
+        for action in _list(statement["Action"]):
+            if action.startswith("s3:"):
+                granted.setdefault(action, set()).update(_list(statement["Resource"]))
+    assert granted == {
+        "s3:PutObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/public/{code}/*"},
+        "s3:GetObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/public/*"},
+        "s3:DeleteObject": {f"{PHOTOS}/uploads/{code}/*"},
+        "s3:ListBucket": {PHOTOS},  # a missing photo must be 404 (HeadObject), not 403
+    }
 
 
 def test_queue_names_agree_with_the_application_settings(monkeypatch: pytest.MonkeyPatch) -> None:
