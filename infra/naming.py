@@ -53,3 +53,8 @@ def escalation_queue(code: str) -> str:
 def agency_queue(code: str, agency: str) -> str:
     """The work queue of an agency that polls its own queue."""
     return f"{APP_NAME}-{code}-agency-{agency}"
+
+
+def dead_letter_queue(queue: str) -> str:
+    """A queue's DLQ: ``x`` -> ``x-dlq``, ``x.fifo`` -> ``x-dlq.fifo`` (as the templates name them)."""
+    return queue.removesuffix(".fifo") + "-dlq.fifo" if queue.endswith(".fifo") else f"{queue}-dlq"

@@ -8,7 +8,8 @@ policy (and every other province may send to its escalation queue) by re-renderi
   idempotency keys, ``31~`` copies of escalated reports), guarded against requests
   without a key; no Scan, no table-level actions.
 * SQS: send to its own queues and to every other province's escalation queue; receive
-  only from its own intake and escalation queues.
+  only from its own intake and escalation queues; park malformed messages on the DLQs of
+  those two (the handlers do, instead of retrying a message that can never succeed).
 * S3 photos: its own ``uploads/<code>/`` (sign uploads, read, delete) and ``public/<code>/``
   (write cleaned copies); read every ``public/`` copy (escalated reports link the origin's);
   ``ListBucket`` so that a missing photo is a 404, not a 403 (names only, never content).
@@ -29,6 +30,7 @@ from infra.naming import (
     PRIVATE_TABLE,
     REPORTS_TABLE,
     agency_queue,
+    dead_letter_queue,
     escalation_queue,
     intake_queue,
 )
@@ -103,7 +105,8 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
     """The policy document of ``province``'s stage (named by its slug)."""
     code = province.code
     condition = leading_keys_condition(code)
-    own_sends = [intake_queue(code), escalation_queue(code)]
+    consumed = [intake_queue(code), escalation_queue(code)]
+    own_sends = [*consumed, *(dead_letter_queue(q) for q in consumed)]
     own_sends += [agency_queue(code, agency) for agency in province.work_queue_agencies]
     others = sorted(escalation_queue(p.code) for p in provinces if p.code != code)
     statements = [
@@ -123,7 +126,7 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
         _statement(
             "ConsumeOwnQueues",
             CONSUME_ACTIONS,
-            [queue_arn(intake_queue(code)), queue_arn(escalation_queue(code))],
+            [queue_arn(q) for q in consumed],
         ),
         _statement("PhotoUploadsOfOwnProvince", PHOTO_UPLOAD_ACTIONS, [photos_arn(f"uploads/{code}/*")]),
         _statement("PublishOwnPhotos", PHOTO_PUBLISH_ACTIONS, [photos_arn(f"public/{code}/*")]),

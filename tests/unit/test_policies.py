@@ -16,7 +16,7 @@ import pytest
 from chalicelib.config import settings
 from infra import render
 from infra.local.config import read_config, stage_config, stage_names
-from infra.naming import agency_queue, escalation_queue, intake_queue
+from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue
 from infra.provinces import ProvinceInfra, load_provinces
 from infra.templates.agency_access import POLL_ACTIONS
 from infra.templates.policy import CONSUME_ACTIONS
@@ -129,7 +129,8 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
     code = _code(stage)
     province = PROVINCES[code]
     own = {intake_queue(code), escalation_queue(code)}
-    own_sends = own | {agency_queue(code, a) for a in province.work_queue_agencies}
+    own_sends = own | {dead_letter_queue(q) for q in own}  # malformed messages are parked there
+    own_sends |= {agency_queue(code, a) for a in province.work_queue_agencies}
     others = {escalation_queue(c) for c in PROVINCES if c != code}
     sent: set[str] = set()
     for statement in _statements(stage):
@@ -143,6 +144,15 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
         if any(a.startswith("sqs:") for a in actions):
             assert all(":sqs:" in r for r in _list(statement["Resource"])), statement
     assert sent == own_sends | others, "must reach its own queues and every other province's escalation queue"
+    assert sent <= _templated_queues(), "the policy names a queue no province template creates"
+
+
+def _templated_queues() -> set[str]:
+    names = set()
+    for path in render.DEFAULT_OUT_DIR.glob("province-*.json"):
+        resources = json.loads(path.read_text(encoding="utf-8"))["Resources"].values()
+        names |= {r["Properties"]["QueueName"] for r in resources if r["Type"] == "AWS::SQS::Queue"}
+    return names
 
 
 @pytest.mark.parametrize("stage", stage_names())
@@ -162,6 +172,10 @@ def test_photos_only_under_own_prefixes_and_published_copies(stage: str) -> None
 
 
 def test_queue_names_agree_with_the_application_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.data.queues import dead_letter_queue as app_dead_letter_queue
+
+    for queue in ("aduan-36-intake", "aduan-36-escalation.fifo"):
+        assert app_dead_letter_queue(queue) == dead_letter_queue(queue)
     for name in ("ADUAN_ESCALATION_QUEUE_TEMPLATE", "ADUAN_AGENCY_QUEUE_TEMPLATE", "ADUAN_INTAKE_QUEUE"):
         monkeypatch.delenv(name, raising=False)
     for code, province in PROVINCES.items():
