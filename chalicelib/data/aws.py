@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -47,8 +46,16 @@ RETRYABLE_CODES = frozenset(
 
 @lru_cache(maxsize=1)
 def sqs_client() -> Any:
-    """The SQS client, created once per container on first use."""
-    return boto3.client("sqs", region_name=settings().region, config=CLIENT_CONFIG)
+    """The SQS client, created once per container on first use.
+
+    It comes from the botocore session of PynamoDB's connection: one session parses botocore's
+    endpoint and configuration data once per container (a second session, such as boto3's default
+    one, would parse them again and import boto3: tens of milliseconds of cold start).
+    """
+    from chalicelib.data.models import ReportModel
+
+    session = ReportModel._get_connection().connection.session
+    return session.create_client("sqs", region_name=settings().region, config=CLIENT_CONFIG)
 
 
 def client_error_code(error: BaseException) -> str | None:

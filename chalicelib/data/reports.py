@@ -56,8 +56,8 @@ class ReportRepository:
         *,
         contact: Contact | None = None,
         idempotency: IdempotencyRecord | None = None,
-    ) -> None:
-        """Store a new report, with its contact and idempotency record in one transaction."""
+    ) -> Report:
+        """Store a new report, its contact and idempotency record in one transaction; return it as stored."""
         model = to_model(report)
         new_item = ReportModel.pk.does_not_exist()
         with translate_errors("create report"):
@@ -68,7 +68,7 @@ class ReportRepository:
                     if client_error_code(error) == "ConditionalCheckFailedException":
                         raise IdCollision("report id taken") from error
                     raise
-                return
+                return from_model(model)
             try:
                 with TransactWrite(connection=_connection()) as tx:
                     tx.save(model, condition=new_item)
@@ -102,12 +102,15 @@ class ReportRepository:
                 if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed" and idempotency is not None:
                     raise IdempotencyKeyTaken("idempotency key used concurrently") from error
                 raise
+        return from_model(model)
 
-    def idempotency_record(self, province: str, key_hash: str) -> IdempotencyRecord | None:
-        """The record of an earlier submission with this key, if any (strongly consistent)."""
+    def idempotency_record(
+        self, province: str, key_hash: str, *, consistent: bool = True
+    ) -> IdempotencyRecord | None:
+        """The record of an earlier submission with this key, if any (strongly consistent by default)."""
         with translate_errors("read idempotency record"):
             try:
-                item = PrivateModel.get(_idem_pk(province, key_hash), consistent_read=True)
+                item = PrivateModel.get(_idem_pk(province, key_hash), consistent_read=consistent)
             except DoesNotExist:
                 return None
         return IdempotencyRecord(

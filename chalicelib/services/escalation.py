@@ -92,11 +92,10 @@ class EscalationInbox:
         )
         copy = self._decide(blank, message, now, accept_id)
         try:
-            self.reports.create(copy)
+            saved = self.reports.create(copy)  # the copy as stored: no read back
         except IdCollision:
             return self.receive(message, now)  # a concurrent delivery created it first
         logger.info("escalation received", extra={"report_id": copy.id, "status": copy.status.value})
-        saved = self.reports.get(key, consistent=True) or copy
         self.publisher.published(None, saved)
         return saved
 
