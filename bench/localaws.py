@@ -34,11 +34,41 @@ def apply_bench_env(endpoint: str | None = None) -> None:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
 
 
+KEPT_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy")
+
+
+def bench_templates() -> Path:
+    """The project's templates with only tables and queues (what the benchmarks exercise).
+
+    Everything else (buckets, alarms, policies) is left out so that a resource moto's CloudFormation
+    cannot create does not stop the benchmarks; outputs that name a left-out resource go too.
+    """
+    import json
+
+    from infra.local.deploy import TEMPLATES_DIR, template_paths
+
+    target = Path(tempfile.mkdtemp(prefix="aduan-bench-templates-"))
+    for path in template_paths(TEMPLATES_DIR):
+        template = json.loads(path.read_text(encoding="utf-8"))
+        resources = template.get("Resources", {})
+        kept = {k: v for k, v in resources.items() if v.get("Type") in KEPT_TYPES}
+        dropped = set(resources) - set(kept)
+        template["Resources"] = kept
+        outputs = template.get("Outputs", {})
+        template["Outputs"] = {
+            k: v for k, v in outputs.items() if not any(name in json.dumps(v) for name in dropped)
+        }
+        if not template["Outputs"]:
+            template.pop("Outputs")
+        (target / path.name).write_text(json.dumps(template), encoding="utf-8")
+    return target
+
+
 @contextmanager
 def moto_stack(*, deploy: bool = True) -> Iterator[str]:
     """A moto server (child process, so its CPU is not this process's GIL) with the templates deployed."""
     apply_bench_env()
-    from infra.local.deploy import TEMPLATES_DIR, deploy_templates
+    from infra.local.deploy import deploy_templates
     from infra.local.moto_server import MotoServer
 
     log_dir = Path(tempfile.mkdtemp(prefix="aduan-bench-moto-"))
@@ -47,7 +77,7 @@ def moto_stack(*, deploy: bool = True) -> Iterator[str]:
     apply_bench_env(endpoint)
     try:
         if deploy:
-            deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=30)
+            deploy_templates(endpoint, bench_templates(), visibility_timeout=30)
         yield endpoint
     finally:
         server.stop()
@@ -57,12 +87,12 @@ def reset_and_deploy(endpoint: str) -> None:
     """Wipe moto's state and deploy the templates again."""
     import urllib.request
 
-    from infra.local.deploy import TEMPLATES_DIR, deploy_templates
+    from infra.local.deploy import deploy_templates
 
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
     with urllib.request.urlopen(request, timeout=30):
         pass
-    deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=30)
+    deploy_templates(endpoint, bench_templates(), visibility_timeout=30)
 
 
 @contextmanager
