@@ -10,7 +10,7 @@ from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api.http import json_response, parse_model, read_json
 from chalicelib.api.schemas import PhotoUploadIn
-from chalicelib.privacy.photos import PUBLIC_KEY, VIEW_TTL_SECONDS
+from chalicelib.privacy.photos import PUBLIC_KEY
 
 
 def upload(request: Request) -> Response:
@@ -38,6 +38,3 @@ def photo_links(keys: Sequence[str]) -> list[str]:
 def publish(upload_keys: Sequence[str]) -> tuple[str, ...]:
     """Clean the submission's uploads; the public keys to store with the report."""
     return container.photos().publish(upload_keys) if upload_keys else ()
-
-
-__all__ = ["VIEW_TTL_SECONDS", "photo_links", "publish", "upload"]

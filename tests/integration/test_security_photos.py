@@ -20,7 +20,7 @@ from PIL import Image
 from chalicelib.data.photos import bucket_name
 from chalicelib.privacy.photos import public_key_for
 from tests.integration.harness import Province, World, world
-from tests.unit.test_exif import jpeg_with_gps, png_with_gps
+from tests.unit.gps_images import jpeg_with_gps, png_with_gps
 
 pytestmark = pytest.mark.integration
 
