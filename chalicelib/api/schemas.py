@@ -17,7 +17,6 @@ AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
 UPLOAD_KEY = r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$"
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
-AGENCY_ID = r"^[a-z0-9][a-z0-9-]{1,47}$"
 FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
@@ -148,11 +147,11 @@ class HeadersIn(Loose):
 class InboxQueryIn(Loose):
     """``GET /agency/reports`` query string (values are checked further by the view)."""
 
-    agency: str | None = Field(default=None, pattern=AGENCY_ID)
+    agency: str | None = Field(default=None, pattern=r"^([a-z0-9][a-z0-9-]{1,47})?$")  # empty: own agency
     status: str | None = Field(default=None, max_length=20)
     limit: str | None = Field(default=None, max_length=4)
     cursor: str | None = Field(default=None, max_length=2048)
-    overdue: Literal["0", "1", "true", "false"] | None = None
+    overdue: Literal["", "0", "1", "true", "false"] | None = None
 
 
 class ReportRefIn(Loose):
