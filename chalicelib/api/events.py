@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from chalicelib import container
 from chalicelib.api.http import parse_model
 from chalicelib.api.schemas import safe_correlation_id
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
-from chalicelib.errors import AduanError, ValidationFailed
+from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
 
 T = TypeVar("T")
@@ -88,12 +89,26 @@ def _message_attributes(record: SQSRecord) -> dict[str, Any]:
     return out
 
 
+def _transient_retries(step: Callable[[], T], attempts: int = 3, first_pause: float = 0.05) -> T:
+    """Retry a record's work a few times in place when AWS is briefly unavailable.
+
+    A throttled call should not burn one of the message's few receives before its DLQ; the
+    work is idempotent, so repeating it is safe. What still fails goes back to SQS.
+    """
+    for attempt in range(attempts - 1):
+        try:
+            return step()
+        except RetryableUnavailable:
+            time.sleep(first_pause * 2**attempt)
+    return step()
+
+
 def _route_record(record: SQSRecord) -> None:
     _correlate(record)
     message = _parsed(record, lambda body: parse_model(IntakeMessage, body))
     if message is None:
         return
-    report = container.routing().route(message.key)
+    report = _transient_retries(lambda: container.routing().route(message.key))
     logger.append_keys(report_id=report.id)
     metrics.add_metric(name="ReportsRouted", unit="Count", value=1)
     logger.info("report routed", extra={"status": report.status.value, "agency": report.agency})
@@ -113,7 +128,7 @@ def _escalation_record(record: SQSRecord) -> None:
     if message is None:
         return
     logger.append_keys(report_id=message.report.id if isinstance(message, Escalate) else message.origin_id)
-    report = container.escalations().handle(message)
+    report = _transient_retries(lambda: container.escalations().handle(message))
     metrics.add_metric(name=f"Escalation_{message.type}", unit="Count", value=1)
     logger.info(
         "escalation message applied",
