@@ -54,26 +54,6 @@ class EscalationInbox:
         """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
         key = case_key(self.province.code, message.report.id)
         accept_id = f"{key}:accept:{_short_hash(message.event_id)}"
-        existing = self.reports.get(key, consistent=True)
-        if existing is not None and existing.has_event(accept_id):
-            self.publisher.republish(existing, accept_id)
-            return existing
-        if existing is not None:
-            # Handed back earlier and now escalated here again: reopen our copy for the new hand-over.
-            base = replace(
-                existing,
-                status=Status.MENUNGGU,
-                closed=False,
-                agency=None,
-                coordinate_due=None,
-                finish_due=None,
-                overdue=False,
-                escalation_level=0,
-                sla_check_at=None,
-            )
-            saved = self.reports.save(self._decide(base, message, now, accept_id))
-            self.publisher.published(existing, saved)
-            return saved
         incoming = message.report
         blank = Report(
             key=key,
@@ -91,12 +71,38 @@ class EscalationInbox:
             photos=tuple(incoming.photos),
         )
         copy = self._decide(blank, message, now, accept_id)
+        # Created first, read only if a copy exists (a redelivery, or a report handed back earlier and
+        # escalated here again): the usual first hand-over costs one write and no read.
         try:
             saved = self.reports.create(copy)  # the copy as stored: no read back
         except IdCollision:
-            return self.receive(message, now)  # a concurrent delivery created it first
+            return self._receive_again(message, now, key, accept_id)
         logger.info("escalation received", extra={"report_id": copy.id, "status": copy.status.value})
         self.publisher.published(None, saved)
+        return saved
+
+    def _receive_again(self, message: Escalate, now: datetime, key: str, accept_id: str) -> Report:
+        """A copy exists: repeat what this hand-over called for, or reopen the copy for a new one."""
+        existing = self.reports.get(key, consistent=True)
+        if existing is None:
+            return self.receive(message, now)  # gone meanwhile: create it again
+        if existing.has_event(accept_id):
+            self.publisher.republish(existing, accept_id)
+            return existing
+        # Handed back earlier and now escalated here again: reopen our copy for the new hand-over.
+        base = replace(
+            existing,
+            status=Status.MENUNGGU,
+            closed=False,
+            agency=None,
+            coordinate_due=None,
+            finish_due=None,
+            overdue=False,
+            escalation_level=0,
+            sla_check_at=None,
+        )
+        saved = self.reports.save(self._decide(base, message, now, accept_id))
+        self.publisher.published(existing, saved)
         return saved
 
     def _decide(self, blank: Report, message: Escalate, now: datetime, event_id: str) -> Report:
