@@ -65,6 +65,7 @@ class Lifecycle:
     api_requests: int
     event_invocations: int
     durations_ms: dict[str, list[float]] = field(default_factory=dict)
+    fifo_sends: int = 0  # messages sent to FIFO queues (priced higher)
 
 
 class Recorder:
@@ -190,7 +191,7 @@ def usage_of(lifecycle: Lifecycle) -> Usage:
     """
     t = lifecycle.totals
     standard_app = t.sqs_requests - t.sqs_fifo_requests
-    fifo_sends = lifecycle_fifo_sends(lifecycle)
+    fifo_sends = lifecycle.fifo_sends
     standard_sends = t.messages_sent - fifo_sends
     durations = [d for values in lifecycle.durations_ms.values() for d in values]
     return Usage(
@@ -204,10 +205,6 @@ def usage_of(lifecycle: Lifecycle) -> Usage:
     )
 
 
-def lifecycle_fifo_sends(lifecycle: Lifecycle) -> int:
-    return getattr(lifecycle, "_fifo_sends", 0)
-
-
 def _measure(world: Any, rec: Recorder, counter: CallCounter, scenario: Callable[..., Lifecycle]) -> Lifecycle:
     rec.reset()
     mark = counter.mark()
@@ -215,33 +212,25 @@ def _measure(world: Any, rec: Recorder, counter: CallCounter, scenario: Callable
     result.api_requests = rec.api_requests
     result.event_invocations = rec.event_invocations
     result.durations_ms = dict(rec.durations)
-    result._fifo_sends = sum(  # type: ignore[attr-defined]
+    result.fifo_sends = sum(
         1 for c in counter.since(mark) if c.operation == "SendMessage" and c.fifo and c.error is None
     )
     return result
 
 
-def run(runs: int = 3) -> dict[str, Any]:
-    """Measure both lifecycles ``runs`` times each (after one warm-up each); returns a result dict."""
-    from bench.localaws import moto_stack
+def measure(runs: int = 3) -> dict[str, Any]:
+    """Measure both lifecycles ``runs`` times each (after one warm-up each) against the current endpoint."""
+    from tests.integration.harness import world
 
-    with moto_stack():
-        from cli.devissuer import dev_auth_env
-        from infra.local.config import PROJECT_ROOT
-        from tests.integration.harness import world
-
-        import os
-
-        os.environ.update(dev_auth_env(PROJECT_ROOT))
-        with world() as w:
-            counter = CallCounter().attach(application_clients())
-            rec = Recorder(w)
-            results: dict[str, Any] = {}
-            for name, scenario in (("same-province", same_province), ("cross-province", cross_province)):
-                _measure(w, rec, counter, scenario)  # warm-up: queue URLs, connections, imports
-                measured = [_measure(w, rec, counter, scenario) for _ in range(runs)]
-                results[name] = summarise(measured)
-            counter.detach()
+    with world() as w:
+        counter = CallCounter().attach(application_clients())
+        rec = Recorder(w)
+        results: dict[str, Any] = {}
+        for name, scenario in (("same-province", same_province), ("cross-province", cross_province)):
+            _measure(w, rec, counter, scenario)  # warm-up: queue URLs, connections, imports
+            measured = [_measure(w, rec, counter, scenario) for _ in range(runs)]
+            results[name] = summarise(measured)
+        counter.detach()
     return results
 
 
@@ -290,4 +279,14 @@ def summarise(measured: list[Lifecycle]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=2))
+    import os
+
+    from bench.localaws import moto_stack, quiet_stdout
+
+    with moto_stack(), quiet_stdout():
+        from cli.devissuer import dev_auth_env
+        from infra.local.config import PROJECT_ROOT
+
+        os.environ.update(dev_auth_env(PROJECT_ROOT))
+        out = measure()
+    print(json.dumps(out, indent=2))

@@ -1,0 +1,187 @@
+"""Run the benchmarks and print one table: ``python -m bench [--full] [--only SECTION ...] [--update-docs]``.
+
+Quick (``make bench``, under 5 minutes on the 2-core machine): cold start 5 repetitions per handler
+kind, 3 measured lifecycles of each kind, a burst of 320 reports through the pipeline, 1,000 vs
+20,000 reports for the scale check. ``--full``: 9 repetitions, 5 lifecycles, a burst of 1,000 reports
+(a flood morning), 1,000 vs 100,000 reports. Results go to ``bench/results/latest.json`` and
+``bench/results/latest.md``; ``--update-docs`` also writes the table into ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.localaws import ROOT, moto_stack, quiet_stdout, reset_and_deploy
+
+SECTIONS = ("package", "coldstart", "lifecycle", "scale", "throughput")
+QUICK = {"cold_reps": 5, "lifecycles": 3, "burst": 320, "small": 1000, "large": 20_000, "requests": 20}
+FULL = {"cold_reps": 9, "lifecycles": 5, "burst": 1000, "small": 1000, "large": 100_000, "requests": 30}
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+
+
+def machine() -> dict[str, Any]:
+    """Where the numbers came from."""
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "commit": commit.stdout.strip() or "?",
+    }
+
+
+def _yes(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def table(results: dict[str, Any], mode: str) -> str:
+    """The results as a Markdown table: figure, measured, floor, ratio, target, verdict."""
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    cold = results.get("coldstart")
+    if cold:
+        for kind, r in cold.items():
+            rows.append((f"cold start: {kind} (import + first event)", f"{r['app_ms']:.0f} ms",
+                         f"{r['floor_ms']:.0f} ms", f"{r['ratio']:.2f}x", "<= 1.30x", _yes(r["met"])))
+    life = results.get("lifecycle")
+    if life:
+        for name, limits in (("same-province", (6, 8, 4)), ("cross-province", (12, 16, 8))):
+            r = life[name]
+            writes_floor = sum(1 for s in r["steps"] if s["writes"])
+            rows.append((f"{name}: DynamoDB write requests", str(r["write_requests"]), f"{writes_floor} state changes",
+                         f"{r['write_requests'] / writes_floor:.2f}x", f"<= {limits[0]}",
+                         _yes(r["write_requests"] <= limits[0])))
+            rows.append((f"{name}: write units (table items)", str(r["write_units"]), f"{writes_floor}",
+                         f"{r['write_units'] / writes_floor:.2f}x", f"<= {limits[1]}", _yes(r["write_units"] <= limits[1])))
+            rows.append((f"{name}: read units", f"{r['read_units']:g}", "-", "-", f"<= {limits[2]}",
+                         _yes(r["read_units"] <= limits[2])))
+            rows.append((f"{name}: index write units (3 GSIs, ALL)", str(r["index_write_units"]), "-", "-",
+                         "(billed; no target)", "-"))
+            rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _yes(r["scans"] == 0)))
+            cost = r["usd_per_million"]
+            rows.append((f"{name}: USD per million reports", f"${cost['total']:.2f}",
+                         f"DDB ${cost['dynamodb']:.2f}, SQS ${cost['sqs']:.2f}, Lambda ${cost['lambda']:.2f}, "
+                         f"APIGW ${cost['apigateway']:.2f}", "-", "(us-east-1 prices)", "-"))
+    scale = results.get("scale")
+    if scale:
+        for name in ("status", "inbox"):
+            r = scale[name]
+            rows.append((f"{name} read, {scale['large']:,} vs {scale['small']:,} reports",
+                         f"{r['large']['ms']:.1f} ms", f"{r['small']['ms']:.1f} ms", f"{r['growth']:.2f}x",
+                         "<= 1.25x", _yes(r["growth"] <= 1.25)))
+            rows.append((f"{name} read: time in Aduan's code (outside AWS calls)", f"{r['large']['app_ms']:.2f} ms",
+                         f"{r['small']['app_ms']:.2f} ms", f"{r['app_growth']:.2f}x", "(diagnostic)", "-"))
+            rows.append((f"{name} read: read units", f"{r['large']['read_units']:g}", f"{r['small']['read_units']:g}",
+                         "equal" if r["units_equal"] else "differ", "equal", _yes(r["units_equal"])))
+    tp = results.get("throughput")
+    if tp:
+        rows.append(("pipeline submit -> routed, 16 clients", f"{tp['pipeline_per_second']:.1f}/s",
+                     f"{tp['raw_put_per_second']:.0f} PutItem/s", f"{tp['share'] * 100:.1f}%", ">= 40%",
+                     _yes(tp["met"])))
+        rows.append((f"submit -> assigned, burst of {tp['burst']} (median / p99)",
+                     f"{tp['latency_ms_median'] / 1000:.1f} s / {tp['latency_ms_p99'] / 1000:.1f} s", "-", "-",
+                     "(no target)", "-"))
+        rows.append(("same, anonymous reports (no transaction; diagnostic)", f"{tp['anonymous_per_second']:.1f}/s",
+                     f"{tp['raw_put_per_second']:.0f} PutItem/s", f"{tp['anonymous_share'] * 100:.1f}%", "-", "-"))
+    pkg = results.get("package")
+    if pkg:
+        for stage, r in pkg.items():
+            rows.append((f"function zip, stage {stage}", f"{r['bytes'] / 1024:.0f} KB", "-", "-", "<= 1024 KB",
+                         _yes(r["met"])))
+    header = ("figure", "measured", "floor (same run)", "ratio", "target", "verdict")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    info = results["machine"]
+    lines.insert(0, f"Suite: {mode}; {info['date']}; {info['nproc']} cores ({info['cpu']}); Python {info['python']}; "
+                    f"commit {info['commit']}.\n")
+    return "\n".join(lines)
+
+
+def update_docs(text: str) -> None:
+    """Replace the results block of docs/performance.md."""
+    doc = DOC.read_text(encoding="utf-8")
+    if BEGIN not in doc or END not in doc:
+        raise SystemExit(f"{DOC} has no {BEGIN} ... {END} block")
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="full sizes (about 15 minutes)")
+    parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
+    parser.add_argument("--update-docs", action="store_true", help="write the table into docs/performance.md")
+    args = parser.parse_args(argv)
+    sizes = FULL if args.full else QUICK
+    sections = args.only or list(SECTIONS)
+    results: dict[str, Any] = {"machine": machine(), "sizes": sizes}
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    with moto_stack() as endpoint:
+        from cli.devissuer import dev_auth_env
+        from infra.local.config import PROJECT_ROOT
+
+        os.environ.update(dev_auth_env(PROJECT_ROOT))
+        for section in sections:
+            t0 = time.perf_counter()
+            print(f"bench: {section} ...", file=sys.stderr, flush=True)
+            with quiet_stdout():
+                if section == "package":
+                    from bench import package
+
+                    results["package"] = package.measure()
+                elif section == "coldstart":
+                    from bench import coldstart
+
+                    results["coldstart"] = coldstart.measure(endpoint, reps=sizes["cold_reps"])
+                elif section == "lifecycle":
+                    from bench import lifecycle
+
+                    results["lifecycle"] = lifecycle.measure(runs=sizes["lifecycles"])
+                elif section == "scale":
+                    from bench import scale
+
+                    reset_and_deploy(endpoint)
+                    results["scale"] = scale.measure(sizes["small"], sizes["large"], sizes["requests"])
+                elif section == "throughput":
+                    from bench import throughput
+
+                    reset_and_deploy(endpoint)
+                    results["throughput"] = throughput.measure(endpoint, reports=sizes["burst"])
+            timings[section] = round(time.perf_counter() - t0, 1)
+    results["seconds"] = {**timings, "total": round(time.perf_counter() - started, 1)}
+    mode = "full (python -m bench --full)" if args.full else "quick (make bench)"
+    text = table(results, mode)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = "latest-full" if args.full else "latest"
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(text + "\n", encoding="utf-8")
+    if args.update_docs:
+        update_docs(text)
+    print(text)
+    print(f"\n(seconds per section: {results['seconds']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
