@@ -12,15 +12,8 @@ import base64
 import json
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    SqsFifoPartialProcessor,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import container
@@ -29,6 +22,9 @@ from chalicelib.api.schemas import safe_correlation_id
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 T = TypeVar("T")
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -116,6 +112,9 @@ def _route_record(record: SQSRecord) -> None:
 
 def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Route every report in an intake batch; failed records are reported, not the whole batch."""
+    # Powertools' batch utility loads here, not at import: HTTP handlers share this module's import
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(
         event=event, record_handler=_route_record, processor=processor, context=context
@@ -142,6 +141,8 @@ def _inbound(body: Any) -> Escalate | Update | Feedback:
 
 def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Apply a FIFO batch; a failing record fails only the rest of its report's group."""
+    from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+
     processor = SqsFifoPartialProcessor(skip_group_on_error=True)
     return process_partial_response(
         event=event, record_handler=_escalation_record, processor=processor, context=context
