@@ -60,59 +60,162 @@ def table(results: dict[str, Any], mode: str) -> str:
     cold = results.get("coldstart")
     if cold:
         for kind, r in cold.items():
-            rows.append((f"cold start: {kind} (import + first event)", f"{r['app_ms']:.0f} ms",
-                         f"{r['floor_ms']:.0f} ms", f"{r['ratio']:.2f}x", "<= 1.30x", _yes(r["met"])))
+            rows.append(
+                (
+                    f"cold start: {kind} (import + first event)",
+                    f"{r['app_ms']:.0f} ms",
+                    f"{r['floor_ms']:.0f} ms",
+                    f"{r['ratio']:.2f}x",
+                    "<= 1.30x",
+                    _yes(r["met"]),
+                )
+            )
     life = results.get("lifecycle")
     if life:
         for name, limits in (("same-province", (6, 8, 4)), ("cross-province", (12, 16, 8))):
             r = life[name]
             writes_floor = sum(1 for s in r["steps"] if s["writes"])
-            rows.append((f"{name}: DynamoDB write requests", str(r["write_requests"]), f"{writes_floor} state changes",
-                         f"{r['write_requests'] / writes_floor:.2f}x", f"<= {limits[0]}",
-                         _yes(r["write_requests"] <= limits[0])))
-            rows.append((f"{name}: write units (table items)", str(r["write_units"]), f"{writes_floor}",
-                         f"{r['write_units'] / writes_floor:.2f}x", f"<= {limits[1]}", _yes(r["write_units"] <= limits[1])))
-            rows.append((f"{name}: read units", f"{r['read_units']:g}", "-", "-", f"<= {limits[2]}",
-                         _yes(r["read_units"] <= limits[2])))
-            rows.append((f"{name}: index write units (3 GSIs, ALL)", str(r["index_write_units"]), "-", "-",
-                         "(billed; no target)", "-"))
+            rows.append(
+                (
+                    f"{name}: DynamoDB write requests",
+                    str(r["write_requests"]),
+                    f"{writes_floor} state changes",
+                    f"{r['write_requests'] / writes_floor:.2f}x",
+                    f"<= {limits[0]}",
+                    _yes(r["write_requests"] <= limits[0]),
+                )
+            )
+            rows.append(
+                (
+                    f"{name}: write units (table items)",
+                    str(r["write_units"]),
+                    f"{writes_floor}",
+                    f"{r['write_units'] / writes_floor:.2f}x",
+                    f"<= {limits[1]}",
+                    _yes(r["write_units"] <= limits[1]),
+                )
+            )
+            rows.append(
+                (
+                    f"{name}: read units",
+                    f"{r['read_units']:g}",
+                    "-",
+                    "-",
+                    f"<= {limits[2]}",
+                    _yes(r["read_units"] <= limits[2]),
+                )
+            )
+            rows.append(
+                (
+                    f"{name}: index write units (3 GSIs, ALL)",
+                    str(r["index_write_units"]),
+                    "-",
+                    "-",
+                    "(billed; no target)",
+                    "-",
+                )
+            )
             rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _yes(r["scans"] == 0)))
             cost = r["usd_per_million"]
-            rows.append((f"{name}: USD per million reports", f"${cost['total']:.2f}",
-                         f"DDB ${cost['dynamodb']:.2f}, SQS ${cost['sqs']:.2f}, Lambda ${cost['lambda']:.2f}, "
-                         f"APIGW ${cost['apigateway']:.2f}", "-", "(us-east-1 prices)", "-"))
+            rows.append(
+                (
+                    f"{name}: USD per million reports",
+                    f"${cost['total']:.2f}",
+                    f"DDB ${cost['dynamodb']:.2f}, SQS ${cost['sqs']:.2f}, Lambda ${cost['lambda']:.2f}, "
+                    f"APIGW ${cost['apigateway']:.2f}",
+                    "-",
+                    "(us-east-1 prices)",
+                    "-",
+                )
+            )
     scale = results.get("scale")
     if scale:
         for name in ("status", "inbox"):
             r = scale[name]
-            rows.append((f"{name} read, {scale['large']:,} vs {scale['small']:,} reports",
-                         f"{r['large']['ms']:.1f} ms", f"{r['small']['ms']:.1f} ms", f"{r['growth']:.2f}x",
-                         "<= 1.25x", _yes(r["growth"] <= 1.25)))
-            rows.append((f"{name} read: time in Aduan's code (outside AWS calls)", f"{r['large']['app_ms']:.2f} ms",
-                         f"{r['small']['app_ms']:.2f} ms", f"{r['app_growth']:.2f}x", "(diagnostic)", "-"))
-            rows.append((f"{name} read: read units", f"{r['large']['read_units']:g}", f"{r['small']['read_units']:g}",
-                         "equal" if r["units_equal"] else "differ", "equal", _yes(r["units_equal"])))
+            rows.append(
+                (
+                    f"{name} read, {scale['large']:,} vs {scale['small']:,} reports",
+                    f"{r['large']['ms']:.1f} ms",
+                    f"{r['small']['ms']:.1f} ms",
+                    f"{r['growth']:.2f}x",
+                    "<= 1.25x",
+                    _yes(r["growth"] <= 1.25),
+                )
+            )
+            rows.append(
+                (
+                    f"{name} read: time in Aduan's code (outside AWS calls)",
+                    f"{r['large']['app_ms']:.2f} ms",
+                    f"{r['small']['app_ms']:.2f} ms",
+                    f"{r['app_growth']:.2f}x",
+                    "(diagnostic)",
+                    "-",
+                )
+            )
+            rows.append(
+                (
+                    f"{name} read: read units",
+                    f"{r['large']['read_units']:g}",
+                    f"{r['small']['read_units']:g}",
+                    "equal" if r["units_equal"] else "differ",
+                    "equal",
+                    _yes(r["units_equal"]),
+                )
+            )
     tp = results.get("throughput")
     if tp:
-        rows.append(("pipeline submit -> routed, 16 clients", f"{tp['pipeline_per_second']:.1f}/s",
-                     f"{tp['raw_put_per_second']:.0f} PutItem/s", f"{tp['share'] * 100:.1f}%", ">= 40%",
-                     _yes(tp["met"])))
-        rows.append((f"submit -> assigned, burst of {tp['burst']} (median / p99)",
-                     f"{tp['latency_ms_median'] / 1000:.1f} s / {tp['latency_ms_p99'] / 1000:.1f} s", "-", "-",
-                     "(no target)", "-"))
-        rows.append(("same, anonymous reports (no transaction; diagnostic)", f"{tp['anonymous_per_second']:.1f}/s",
-                     f"{tp['raw_put_per_second']:.0f} PutItem/s", f"{tp['anonymous_share'] * 100:.1f}%", "-", "-"))
+        rows.append(
+            (
+                "pipeline submit -> routed, 16 clients",
+                f"{tp['pipeline_per_second']:.1f}/s",
+                f"{tp['raw_put_per_second']:.0f} PutItem/s",
+                f"{tp['share'] * 100:.1f}%",
+                ">= 40%",
+                _yes(tp["met"]),
+            )
+        )
+        rows.append(
+            (
+                f"submit -> assigned, burst of {tp['burst']} (median / p99)",
+                f"{tp['latency_ms_median'] / 1000:.1f} s / {tp['latency_ms_p99'] / 1000:.1f} s",
+                "-",
+                "-",
+                "(no target)",
+                "-",
+            )
+        )
+        rows.append(
+            (
+                "same, anonymous reports (no transaction; diagnostic)",
+                f"{tp['anonymous_per_second']:.1f}/s",
+                f"{tp['raw_put_per_second']:.0f} PutItem/s",
+                f"{tp['anonymous_share'] * 100:.1f}%",
+                "-",
+                "-",
+            )
+        )
     pkg = results.get("package")
     if pkg:
         for stage, r in pkg.items():
-            rows.append((f"function zip, stage {stage}", f"{r['bytes'] / 1024:.0f} KB", "-", "-", "<= 1024 KB",
-                         _yes(r["met"])))
+            rows.append(
+                (
+                    f"function zip, stage {stage}",
+                    f"{r['bytes'] / 1024:.0f} KB",
+                    "-",
+                    "-",
+                    "<= 1024 KB",
+                    _yes(r["met"]),
+                )
+            )
     header = ("figure", "measured", "floor (same run)", "ratio", "target", "verdict")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     info = results["machine"]
-    lines.insert(0, f"Suite: {mode}; {info['date']}; {info['nproc']} cores ({info['cpu']}); Python {info['python']}; "
-                    f"commit {info['commit']}.\n")
+    lines.insert(
+        0,
+        f"Suite: {mode}; {info['date']}; {info['nproc']} cores ({info['cpu']}); Python {info['python']}; "
+        f"commit {info['commit']}.\n",
+    )
     return "\n".join(lines)
 
 
@@ -127,9 +230,13 @@ def update_docs(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--full", action="store_true", help="full sizes (about 15 minutes)")
-    parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
+    parser.add_argument(
+        "--only", action="append", choices=SECTIONS, help="run only this section (repeatable)"
+    )
     parser.add_argument("--update-docs", action="store_true", help="write the table into docs/performance.md")
     args = parser.parse_args(argv)
     sizes = FULL if args.full else QUICK

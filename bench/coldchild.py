@@ -69,10 +69,12 @@ def run_app(spec: dict[str, Any]) -> dict[str, Any]:
     original = botocore.client.BaseClient._make_api_call
 
     def recording(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
-        calls.append((self.meta.service_model.service_name, operation_name, json.dumps(api_params, default=str)))
+        calls.append(
+            (self.meta.service_model.service_name, operation_name, json.dumps(api_params, default=str))
+        )
         return original(self, operation_name, api_params)
 
-    botocore.client.BaseClient._make_api_call = recording  # type: ignore[method-assign]
+    botocore.client.BaseClient._make_api_call = recording
     sys.path.insert(0, spec["root"])
     import app as module
 

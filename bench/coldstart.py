@@ -38,11 +38,21 @@ ACCOUNT = "123456789012"
 REGION = "ap-southeast-3"
 
 
-def proxy_event(method: str, resource: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
-                path_parameters: dict[str, str] | None = None) -> dict[str, Any]:
+def proxy_event(
+    method: str,
+    resource: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """An API Gateway REST proxy event as Lambda receives it."""
-    all_headers = {"Accept": "application/json", "Host": "example.execute-api.ap-southeast-3.amazonaws.com",
-                   "User-Agent": "Mozilla/5.0", **(headers or {})}
+    all_headers = {
+        "Accept": "application/json",
+        "Host": "example.execute-api.ap-southeast-3.amazonaws.com",
+        "User-Agent": "Mozilla/5.0",
+        **(headers or {}),
+    }
     if body is not None:
         all_headers["Content-Type"] = "application/json"
     return {
@@ -84,20 +94,25 @@ def sqs_event(queue: str, bodies: list[str], *, fifo: bool = False) -> dict[str,
         if fifo:
             group = json.loads(body).get("report", {}).get("id") or json.loads(body).get("origin_id") or "g"
             attributes.update(
-                {"MessageGroupId": group, "MessageDeduplicationId": uuid.uuid4().hex,
-                 "SequenceNumber": str(10**19 + index)}
+                {
+                    "MessageGroupId": group,
+                    "MessageDeduplicationId": uuid.uuid4().hex,
+                    "SequenceNumber": str(10**19 + index),
+                }
             )
-        records.append({
-            "messageId": str(uuid.uuid4()),
-            "receiptHandle": uuid.uuid4().hex,
-            "body": body,
-            "attributes": attributes,
-            "messageAttributes": {},
-            "md5OfBody": "",
-            "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}",
-            "awsRegion": REGION,
-        })
+        records.append(
+            {
+                "messageId": str(uuid.uuid4()),
+                "receiptHandle": uuid.uuid4().hex,
+                "body": body,
+                "attributes": attributes,
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}",
+                "awsRegion": REGION,
+            }
+        )
     return {"Records": records}
 
 
@@ -162,7 +177,7 @@ class Fixtures:
                 container.routing().route(key)
         sqs = client("sqs", self.endpoint)
         url = sqs.get_queue_url(QueueName="aduan-36-escalation.fifo")["QueueUrl"]
-        wanted, bodies = set(keys), {}
+        wanted, bodies = set(keys), dict[str, str]()
         deadline = time.monotonic() + 30
         while wanted - set(bodies) and time.monotonic() < deadline:
             got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
@@ -181,20 +196,41 @@ class Fixtures:
         """One app spec per repetition of ``kind``."""
         if kind == "submit":
             events = [
-                ("jakarta", "app", proxy_event("POST", "/reports", "/reports", self.submit_body(),
-                                               {"Idempotency-Key": uuid.uuid4().hex}))
+                (
+                    "jakarta",
+                    "app",
+                    proxy_event(
+                        "POST",
+                        "/reports",
+                        "/reports",
+                        self.submit_body(),
+                        {"Idempotency-Key": uuid.uuid4().hex},
+                    ),
+                )
                 for _ in range(reps)
             ]
         elif kind == "status":
             report_id = self.new_report(self.submit_body())
             events = [
-                ("jakarta", "app", proxy_event("GET", "/reports/{report_id}", f"/reports/{report_id}",
-                                               path_parameters={"report_id": report_id}))
+                (
+                    "jakarta",
+                    "app",
+                    proxy_event(
+                        "GET",
+                        "/reports/{report_id}",
+                        f"/reports/{report_id}",
+                        path_parameters={"report_id": report_id},
+                    ),
+                )
                 for _ in range(reps)
             ]
         elif kind == "route":
             events = [
-                ("jakarta", "route", sqs_event("aduan-31-intake", [json.dumps({"key": self.new_report(self.submit_body())})]))
+                (
+                    "jakarta",
+                    "route",
+                    sqs_event("aduan-31-intake", [json.dumps({"key": self.new_report(self.submit_body())})]),
+                )
                 for _ in range(reps)
             ]
         elif kind == "escalations":
@@ -207,8 +243,14 @@ class Fixtures:
         else:
             raise ValueError(kind)
         return [
-            {"mode": "app", "root": str(ROOT), "stage": stage, "handler": handler, "event": event,
-             "function": f"aduan-{stage}-{handler if handler != 'app' else 'api'}"}
+            {
+                "mode": "app",
+                "root": str(ROOT),
+                "stage": stage,
+                "handler": handler,
+                "event": event,
+                "function": f"aduan-{stage}-{handler if handler != 'app' else 'api'}",
+            }
             for stage, handler, event in events
         ]
 
@@ -220,8 +262,7 @@ def child_env(stage: str, endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ADUAN_", "POWERTOOLS_"))}
     env.update(BENCH_ENV)
     env.update(stage_config(stage).environment)
-    env.update({"AWS_ENDPOINT_URL": endpoint, "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTHONPATH": str(ROOT)})
+    env.update({"AWS_ENDPOINT_URL": endpoint, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)})
     env.pop("PYTHONSTARTUP", None)
     return env
 
@@ -234,11 +275,18 @@ def run_child(spec: dict[str, Any], env: dict[str, str], workdir: Path) -> dict[
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "bench.coldchild", str(spec_path), str(result_path)],
-        cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120, check=False,
+        cwd=str(ROOT),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=120,
+        check=False,
     )
     wall = time.perf_counter() - start
     if done.returncode != 0 or not result_path.exists():
-        raise RuntimeError(f"cold child failed ({spec['mode']} {spec.get('handler')}): {done.stderr.decode()[-2000:]}")
+        raise RuntimeError(
+            f"cold child failed ({spec['mode']} {spec.get('handler')}): {done.stderr.decode()[-2000:]}"
+        )
     result: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
     result["process_seconds"] = wall
     return result

@@ -180,7 +180,9 @@ class CallCounter:
         self.record(model.service_model.service_name, model.name, params, parsed)
 
     # --- accounting --------------------------------------------------------------------------------
-    def record(self, service: str, operation: str, params: Mapping[str, Any], parsed: Mapping[str, Any]) -> Call:
+    def record(
+        self, service: str, operation: str, params: Mapping[str, Any], parsed: Mapping[str, Any]
+    ) -> Call:
         """Account one call from its parameters and parsed response (public for tests)."""
         error = (parsed.get("Error") or {}).get("Code") if isinstance(parsed, Mapping) else None
         reported = _reported_capacity(parsed.get("ConsumedCapacity"))
@@ -204,8 +206,10 @@ class CallCounter:
     def _table_key(self, table: str, item: Item | None) -> tuple[str, ...] | None:
         return _key(item, self.keys.get(table, ("pk",)))
 
-    def _write(self, table: str, after: Item | None, key_item: Item, *, tx: bool, ok: bool) -> tuple[int, int, int]:
-        """(write units, index write units, bytes) of one item write; updates the image when it took effect."""
+    def _write(
+        self, table: str, after: Item | None, key_item: Item, *, tx: bool, ok: bool
+    ) -> tuple[int, int, int]:
+        """(write units, index write units, bytes) of one item write; keeps the image if it took effect."""
         key = self._table_key(table, key_item)
         before = self.images.get((table, key)) if key else None
         units = write_units(item_size(before), item_size(after), transactional=tx)
@@ -226,7 +230,11 @@ class CallCounter:
             self.images[(table, key)] = item
 
     def _dynamodb(
-        self, operation: str, params: Mapping[str, Any], parsed: Mapping[str, Any], error: str | None,
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
         reported: float | None,
     ) -> Call:
         ok = error is None
@@ -236,18 +244,30 @@ class CallCounter:
             item = parsed.get("Item")
             self._remember(str(table), item)
             units = read_units(item_size(item), consistent=consistent)
-            return Call("dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported
+            )
         if operation in ("Query", "Scan"):
             items = parsed.get("Items", [])
             for item in items:
                 self._remember(str(table), item)
             units = read_units(sum(item_size(i) for i in items), consistent=consistent)
-            return Call("dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported
+            )
         if operation == "PutItem":
             item = params["Item"]
             w, iw, size = self._write(str(table), item, item, tx=False, ok=ok)
-            return Call("dynamodb", operation, table, write_units=w, index_write_units=iw, bytes_written=size,
-                        error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb",
+                operation,
+                table,
+                write_units=w,
+                index_write_units=iw,
+                bytes_written=size,
+                error=error,
+                reported_capacity=reported,
+            )
         if operation in ("UpdateItem", "DeleteItem"):
             key_item = params["Key"]
             before = self.images.get((str(table), self._table_key(str(table), key_item) or ()))
@@ -255,8 +275,16 @@ class CallCounter:
             if operation == "UpdateItem" and after is None:
                 after = before  # size unknown without ReturnValues: assume unchanged
             w, iw, size = self._write(str(table), after, key_item, tx=False, ok=ok)
-            return Call("dynamodb", operation, table, write_units=w, index_write_units=iw, bytes_written=size,
-                        error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb",
+                operation,
+                table,
+                write_units=w,
+                index_write_units=iw,
+                bytes_written=size,
+                error=error,
+                reported_capacity=reported,
+            )
         if operation == "TransactWriteItems":
             total_w = total_iw = total_bytes = 0
             for entry in params.get("TransactItems", []):
@@ -270,8 +298,16 @@ class CallCounter:
                     before = self.images.get((name, self._table_key(name, body["Key"]) or ()))
                     w, iw, size = write_units(item_size(before), 0, transactional=True), 0, 0
                 total_w, total_iw, total_bytes = total_w + w, total_iw + iw, total_bytes + size
-            return Call("dynamodb", operation, None, write_units=total_w, index_write_units=total_iw,
-                        bytes_written=total_bytes, error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb",
+                operation,
+                None,
+                write_units=total_w,
+                index_write_units=total_iw,
+                bytes_written=total_bytes,
+                error=error,
+                reported_capacity=reported,
+            )
         if operation == "BatchWriteItem":
             total_w = total_iw = total_bytes = 0
             for name, requests in params.get("RequestItems", {}).items():
@@ -280,22 +316,36 @@ class CallCounter:
                         item = request["PutRequest"]["Item"]
                         w, iw, size = self._write(name, item, item, tx=False, ok=ok)
                     else:
-                        w, iw, size = self._write(name, None, request["DeleteRequest"]["Key"], tx=False, ok=ok)
+                        w, iw, size = self._write(
+                            name, None, request["DeleteRequest"]["Key"], tx=False, ok=ok
+                        )
                     total_w, total_iw, total_bytes = total_w + w, total_iw + iw, total_bytes + size
-            return Call("dynamodb", operation, None, write_units=total_w, index_write_units=total_iw,
-                        bytes_written=total_bytes, error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb",
+                operation,
+                None,
+                write_units=total_w,
+                index_write_units=total_iw,
+                bytes_written=total_bytes,
+                error=error,
+                reported_capacity=reported,
+            )
         if operation == "BatchGetItem":
             units = 0.0
             for name, items in (parsed.get("Responses") or {}).items():
                 consistent = bool(params.get("RequestItems", {}).get(name, {}).get("ConsistentRead"))
                 units += sum(read_units(item_size(i), consistent=consistent) for i in items)
-            return Call("dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported
+            )
         if operation == "TransactGetItems":
             units = sum(
                 read_units(item_size(r.get("Item")), consistent=True, transactional=True)
                 for r in parsed.get("Responses", [])
             )
-            return Call("dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported)
+            return Call(
+                "dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported
+            )
         return Call("dynamodb", operation, table, error=error)
 
     # --- windows -----------------------------------------------------------------------------------

@@ -28,11 +28,12 @@ from bench.counting import CallCounter, Totals, application_clients
 
 DESCRIPTION = (
     "Jalan berlubang besar dan dalam di depan SDN Tebet 01, sudah dua minggu tergenang air hujan. "
-    "Dua pengendara sepeda motor jatuh kemarin sore. Mohon segera ditambal sebelum ada korban lagi. Terima kasih"
+    "Dua pengendara sepeda motor jatuh kemarin sore. "
+    "Mohon segera ditambal sebelum ada korban lagi. Terima kasih"
 )
 assert len(DESCRIPTION) == 200, len(DESCRIPTION)
 REPORTER = {"name": "Siti Aminah", "phone": "081234567890", "email": "siti.aminah@example.id"}
-SAME_PROVINCE = {
+SAME_PROVINCE: dict[str, Any] = {
     "category": "jalan_rusak",
     "description": DESCRIPTION,
     "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
@@ -40,9 +41,12 @@ SAME_PROVINCE = {
     "reporter": REPORTER,
 }
 JAKARTA_AGENCY = "sudin-bm-js"
-CROSS_PROVINCE = {
+CROSS_PROVINCE: dict[str, Any] = {
     "category": "sampah",
-    "description": DESCRIPTION.replace("Jalan berlubang besar dan dalam di depan SDN Tebet 01", "Tumpukan sampah liar di Jl. Daan Mogot Km 18 Batuceper")[:200],
+    "description": DESCRIPTION.replace(
+        "Jalan berlubang besar dan dalam di depan SDN Tebet 01",
+        "Tumpukan sampah liar di Jl. Daan Mogot Km 18 Batuceper",
+    )[:200],
     "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
     "address": "Jl. Daan Mogot Km 18, Batuceper, Kota Tangerang",
     "reporter": REPORTER,
@@ -145,7 +149,7 @@ def same_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle:
 
 
 def cross_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle:
-    """Jakarta report about Kota Tangerang -> Banten accepts -> take -> resolve -> mirrored -> confirm -> closed."""
+    """A Jakarta report on Kota Tangerang: Banten accepts, takes, resolves; mirrored, confirmed, closed."""
     jakarta, banten = world["jakarta"], world["banten"]
     steps: list[tuple[str, Totals]] = []
     start = step = counter.mark()
@@ -205,7 +209,9 @@ def usage_of(lifecycle: Lifecycle) -> Usage:
     )
 
 
-def _measure(world: Any, rec: Recorder, counter: CallCounter, scenario: Callable[..., Lifecycle]) -> Lifecycle:
+def _measure(
+    world: Any, rec: Recorder, counter: CallCounter, scenario: Callable[..., Lifecycle]
+) -> Lifecycle:
     rec.reset()
     mark = counter.mark()
     result = scenario(world, rec, counter)
@@ -272,7 +278,8 @@ def summarise(measured: list[Lifecycle]) -> dict[str, Any]:
         "duration_ms_median": {k: round(statistics.median(v), 1) for k, v in sorted(durations.items())},
         "usd_per_million": {k: round(statistics.median(c[k] for c in costs), 2) for k in costs[0]},
         "stable": all(
-            (m.totals.write_units, m.totals.read_units, m.totals.write_requests) == (t.write_units, t.read_units, t.write_requests)
+            (m.totals.write_units, m.totals.read_units, m.totals.write_requests)
+            == (t.write_units, t.read_units, t.write_requests)
             for m in measured
         ),
     }

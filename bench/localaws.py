@@ -97,7 +97,7 @@ def reset_and_deploy(endpoint: str) -> None:
 
 @contextmanager
 def quiet_stdout() -> Iterator[None]:
-    """Send this process's file descriptor 1 to /dev/null (the app logs JSON lines to stdout); restore after."""
+    """Send file descriptor 1 to /dev/null (the app logs JSON lines to stdout); restore it after."""
     sys.stdout.flush()
     saved = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -37,7 +37,11 @@ def measure(stages: list[str] | None = None) -> dict[str, Any]:
     for stage in stages or stage_names(ROOT):
         done = subprocess.run(
             ["make", "--no-print-directory", "package", f"STAGE={stage}"],
-            cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         zip_path = ROOT / "build" / stage / "deployment.zip"
         if done.returncode == 0 and zip_path.exists():

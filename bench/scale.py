@@ -40,20 +40,47 @@ def templates() -> dict[str, dict[str, Any]]:
     rid = "31-261101-AAAA"
     entries = [
         TimelineEntry(f"{rid}:submit", now, Action.SUBMIT, Status.MENUNGGU, "31"),
-        TimelineEntry(f"{rid}:route", now, Action.ROUTE, Status.DISPOSISI, "31", AGENCY,
-                      note="Diteruskan ke Suku Dinas Bina Marga Kota Administrasi Jakarta Selatan"),
+        TimelineEntry(
+            f"{rid}:route",
+            now,
+            Action.ROUTE,
+            Status.DISPOSISI,
+            "31",
+            AGENCY,
+            note="Diteruskan ke Suku Dinas Bina Marga Kota Administrasi Jakarta Selatan",
+        ),
         TimelineEntry(f"{rid}:take:0123456789abcdef0123", now, Action.TAKE, Status.PROSES, "31", AGENCY),
-        TimelineEntry(f"{rid}:resolve:0123456789abcdef0123", now, Action.RESOLVE, Status.SELESAI, "31", AGENCY,
-                      note="Lubang sudah ditambal dengan aspal hotmix.", evidence="bukti/tambal-1.jpg"),
+        TimelineEntry(
+            f"{rid}:resolve:0123456789abcdef0123",
+            now,
+            Action.RESOLVE,
+            Status.SELESAI,
+            "31",
+            AGENCY,
+            note="Lubang sudah ditambal dengan aspal hotmix.",
+            evidence="bukti/tambal-1.jpg",
+        ),
     ]
     out = {}
     for count, status in enumerate(STATUSES, start=2):
         report = Report(
-            key=rid, id=rid, province="31", category=body["category"], description=body["description"],
-            location=Location(**body["location"]), visibility=Visibility.PUBLIC, status=Status(status),
-            created_at=now, updated_at=now, address=body["address"], agency=AGENCY, secret_hash="0" * 64,
-            coordinate_due=now + timedelta(hours=6), finish_due=now + timedelta(days=7),
-            timeline=tuple(entries[:count]), version=count,
+            key=rid,
+            id=rid,
+            province="31",
+            category=body["category"],
+            description=body["description"],
+            location=Location(**body["location"]),
+            visibility=Visibility.PUBLIC,
+            status=Status(status),
+            created_at=now,
+            updated_at=now,
+            address=body["address"],
+            agency=AGENCY,
+            secret_hash="0" * 64,
+            coordinate_due=now + timedelta(hours=6),
+            finish_due=now + timedelta(days=7),
+            timeline=tuple(entries[:count]),
+            version=count,
         )
         out[status] = to_model(report).serialize()
     return out
@@ -73,11 +100,16 @@ def _item(template: dict[str, Any], index: int, base: datetime) -> dict[str, Any
     rid = report_id(index, base)
     item = dict(template)
     status = item["st"]["S"]
-    item.update({
-        "pk": {"S": rid}, "rid": {"S": rid}, "created_at": {"S": created}, "up": {"S": created},
-        "agency_sk": {"S": f"{status}#{created}"},
-        "tl": {"S": template["tl"]["S"].replace("31-261101-AAAA", rid)},
-    })
+    item.update(
+        {
+            "pk": {"S": rid},
+            "rid": {"S": rid},
+            "created_at": {"S": created},
+            "up": {"S": created},
+            "agency_sk": {"S": f"{status}#{created}"},
+            "tl": {"S": template["tl"]["S"].replace("31-261101-AAAA", rid)},
+        }
+    )
     return item
 
 
@@ -129,12 +161,12 @@ class AwsTimer:
             finally:
                 timer.seconds += time.perf_counter() - start
 
-        botocore.client.BaseClient._make_api_call = timed  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = timed
 
     def close(self) -> None:
         import botocore.client
 
-        botocore.client.BaseClient._make_api_call = self._original  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = self._original
 
 
 def probe(world: Any, counter: Any, report_id: str, requests: int) -> dict[str, Any]:
@@ -188,11 +220,16 @@ def measure(small: int = 1000, large: int = 20_000, requests: int = 30) -> dict[
         probe(w, counter, report_id, 3)
         at_large = probe(w, counter, report_id, requests)
         counter.detach()
-    result: dict[str, Any] = {"small": small, "large": large, "load_seconds": round(load_small + load_large, 1)}
+    result: dict[str, Any] = {
+        "small": small,
+        "large": large,
+        "load_seconds": round(load_small + load_large, 1),
+    }
     for name in ("status", "inbox"):
         a, b = at_small[name], at_large[name]
         result[name] = {
-            "small": a, "large": b,
+            "small": a,
+            "large": b,
             "growth": round(b["ms"] / a["ms"], 3),
             "app_growth": round(b["app_ms"] / a["app_ms"], 3),
             "units_equal": a["read_units"] == b["read_units"],

@@ -60,10 +60,20 @@ def report_item(report_id: str) -> dict[str, Any]:
     now = datetime.now(UTC)
     body = SAME_PROVINCE
     report = Report(
-        key=report_id, id=report_id, province="31", category=body["category"], description=body["description"],
-        location=Location(**body["location"]), visibility=Visibility.PRIVATE, status=Status.MENUNGGU,
-        created_at=now, updated_at=now, address=body["address"], secret_hash="0" * 64,
-        timeline=(TimelineEntry(f"{report_id}:submit", now, Action.SUBMIT, Status.MENUNGGU, "31"),), version=0,
+        key=report_id,
+        id=report_id,
+        province="31",
+        category=body["category"],
+        description=body["description"],
+        location=Location(**body["location"]),
+        visibility=Visibility.PRIVATE,
+        status=Status.MENUNGGU,
+        created_at=now,
+        updated_at=now,
+        address=body["address"],
+        secret_hash="0" * 64,
+        timeline=(TimelineEntry(f"{report_id}:submit", now, Action.SUBMIT, Status.MENUNGGU, "31"),),
+        version=0,
     )
     model = to_model(report)
     model.version = 1
@@ -150,14 +160,17 @@ def pipeline(
         service = container.intake()
         for _ in range(per_thread):
             command = SubmitCommand(
-                category=body["category"], description=body["description"], location=Location(**body["location"]),
-                visibility=Visibility.PRIVATE, address=body["address"],
+                category=body["category"],
+                description=body["description"],
+                location=Location(**body["location"]),
+                visibility=Visibility.PRIVATE,
+                address=body["address"],
                 contact=None if anonymous else Contact(**body["reporter"]),
             )
             start = time.perf_counter()
             try:
                 result = service.submit(command, idempotency_key=None if anonymous else uuid.uuid4().hex)
-            except Exception as error:  # noqa: BLE001 - counted, reported
+            except Exception as error:
                 errors.append(repr(error))
                 continue
             with lock:
