@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -55,8 +56,9 @@ def test_depok_and_bekasi_reports_are_routed_to_jawa_barat_agencies(provinces: W
         status = _json(jabar.get(f"/reports/{created['id']}"))
         assert status["agency"]["id"] == agency and status["agency"]["province"] == "32"
         assert status["status"]["code"] == "DISPOSISI"
-        inbox = _json(jabar.get("/agency/reports", jabar.token(agency)))
-        assert created["id"] in {item["id"] for item in inbox["items"]}
+        detail = jabar.get(f"/agency/reports/{created['id']}", jabar.token(agency))
+        assert detail.status_code == 200, detail.body
+        assert _json(detail)["agency"]["id"] == agency
 
 
 def test_jakarta_report_about_kota_bekasi_is_resolved_by_jawa_barat(provinces: World) -> None:
@@ -68,9 +70,11 @@ def test_jakarta_report_about_kota_bekasi_is_resolved_by_jawa_barat(provinces: W
     assert status["escalated_to"] == "32"
     # Then Jawa Barat accepted it by its own rules: Kota Bekasi's DLH has the copy
     key = f"32~{created['id']}"
-    inbox = _json(jabar.get("/agency/reports", jabar.token(BEKASI_DLH)))
-    row = next(item for item in inbox["items"] if item["id"] == created["id"])
-    assert row["key"] == key and row["origin_province"] == "31" and row["escalated_from_other_province"]
+    copy = _json(jabar.get(f"/agency/reports/{quote(key)}", jabar.token(BEKASI_DLH)))
+    assert copy["key"] == key and copy["origin_province"] == "31" and copy["escalated_from_other_province"]
+    assert copy["agency"]["id"] == BEKASI_DLH
+    inbox = _json(jabar.get("/agency/reports?status=DISPOSISI&limit=100", jabar.token(BEKASI_DLH)))
+    assert key in {item["key"] for item in inbox["items"]}
     assert _work_queue_mentions(BEKASI_DLH, created["id"])
     # When the Kota Bekasi officer takes and resolves it
     assert jabar.act(key, "take", BEKASI_DLH).status_code == 200
