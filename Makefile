@@ -68,3 +68,9 @@ screenshots: venv browser
 clean:
 	rm -rf .local .pytest_cache .mypy_cache .ruff_cache build dist web/dist tests/artifacts
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+.PHONY: bench
+## bench: quick benchmarks (cold start, calls and cost per report, throughput, scale, package) as one table, < 5 min;
+##        full sizes: $(BIN)/python -m bench --full; write the table into docs/performance.md: add --update-docs
+bench: venv
+	$(BIN)/python -m bench $(BENCH_ARGS)

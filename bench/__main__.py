@@ -27,7 +27,7 @@ QUICK = {"cold_reps": 5, "lifecycles": 3, "burst": 320, "small": 1000, "large": 
 FULL = {"cold_reps": 9, "lifecycles": 5, "burst": 1000, "small": 1000, "large": 100_000, "requests": 30}
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "performance.md"
-BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+BLOCKS = {"quick": "bench:results", "full": "bench:results-full"}
 
 
 def machine() -> dict[str, Any]:
@@ -174,9 +174,10 @@ def table(results: dict[str, Any], mode: str) -> str:
                 _yes(tp["met"]),
             )
         )
+        failed = f"; {tp['errors']} submits failed (moto HTTP 500)" if tp.get("errors") else ""
         rows.append(
             (
-                f"submit -> assigned, burst of {tp['burst']} (median / p99)",
+                f"submit -> assigned, burst of {tp['burst']}{failed} (median / p99)",
                 f"{tp['latency_ms_median'] / 1000:.1f} s / {tp['latency_ms_p99'] / 1000:.1f} s",
                 "-",
                 "-",
@@ -219,14 +220,15 @@ def table(results: dict[str, Any], mode: str) -> str:
     return "\n".join(lines)
 
 
-def update_docs(text: str) -> None:
-    """Replace the results block of docs/performance.md."""
+def update_docs(text: str, mode: str) -> None:
+    """Replace the quick or full results block of docs/performance.md."""
+    begin, end = f"<!-- {BLOCKS[mode]} -->", f"<!-- /{BLOCKS[mode]} -->"
     doc = DOC.read_text(encoding="utf-8")
-    if BEGIN not in doc or END not in doc:
-        raise SystemExit(f"{DOC} has no {BEGIN} ... {END} block")
-    head, rest = doc.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
+    if begin not in doc or end not in doc:
+        raise SystemExit(f"{DOC} has no {begin} ... {end} block")
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    DOC.write_text(f"{head}{begin}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     (RESULTS / f"{name}.md").write_text(text + "\n", encoding="utf-8")
     if args.update_docs:
-        update_docs(text)
+        update_docs(text, "full" if args.full else "quick")
     print(text)
     print(f"\n(seconds per section: {results['seconds']})")
     return 0
