@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,7 +71,11 @@ class ReportRepository:
                     raise
                 return from_model(model)
             try:
-                with TransactWrite(connection=_connection()) as tx:
+                # The token makes a retried transaction (botocore retries after a timeout) idempotent.
+                token = hashlib.sha256(f"{report.id}|{idempotency.key_hash if idempotency else ''}".encode())
+                with TransactWrite(
+                    connection=_connection(), client_request_token=token.hexdigest()[:36]
+                ) as tx:
                     tx.save(model, condition=new_item)
                     if idempotency is not None:
                         tx.save(

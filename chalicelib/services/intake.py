@@ -97,7 +97,7 @@ class IntakeService:
         if key_hash:
             # Eventually consistent (half a read unit): a retry normally comes long after the first
             # submission; one that reads stale still meets the transaction's condition on the record.
-            earlier = self._replay(key_hash, body_hash, consistent=False)
+            earlier = self._replay(command, key_hash, body_hash, correlation_id, consistent=False)
             if earlier:
                 return earlier
         now = now or utcnow()
@@ -111,7 +111,7 @@ class IntakeService:
             except IdCollision:
                 continue
             except IdempotencyKeyTaken:
-                replay = self._replay(key_hash or "", body_hash)
+                replay = self._replay(command, key_hash or "", body_hash, correlation_id)
                 if replay is None:
                     raise RetryableUnavailable(
                         "Pengiriman bersamaan; coba lagi (concurrent submission)."
@@ -128,7 +128,15 @@ class IntakeService:
         self._request_routing(report, correlation_id)
         return SubmitResult(report=report, secret=secret)
 
-    def _replay(self, key_hash: str, body_hash: str, *, consistent: bool = True) -> SubmitResult | None:
+    def _replay(
+        self,
+        command: SubmitCommand,
+        key_hash: str,
+        body_hash: str,
+        correlation_id: str | None,
+        *,
+        consistent: bool = True,
+    ) -> SubmitResult | None:
         record = self.reports.idempotency_record(self.province.code, key_hash, consistent=consistent)
         if record is None:
             return None
@@ -138,12 +146,38 @@ class IntakeService:
                 code="idempotency_key_reused",
             )
         report = self.reports.get(record.report_id, consistent=True)
-        if report is None:  # the record and the report are written in one transaction
-            raise RetryableUnavailable("Laporan belum terbaca; coba lagi (report not readable yet).")
+        if report is None:
+            report = self._repair(command, record, correlation_id)
         return SubmitResult(report=report, secret=record.secret, replayed=True)
 
-    def _new_report(self, command: SubmitCommand, now: datetime, secret: str) -> Report:
-        report_id = new_report_id(self.province.code, now)
+    def _repair(
+        self, command: SubmitCommand, record: IdempotencyRecord, correlation_id: str | None
+    ) -> Report:
+        """The key's record names a report that is not stored: store it now, from the identical body.
+
+        DynamoDB writes the two in one transaction, so this cannot happen there; a store that
+        rolls transactions back less carefully (moto under concurrent retries) can leave it.
+        """
+        logger.warning(
+            "idempotency record without its report; storing it again", extra={"report_id": record.report_id}
+        )
+        report = self._new_report(command, utcnow(), record.secret, report_id=record.report_id)
+        try:
+            self.reports.create(report, contact=command.contact)
+        except IdCollision:
+            stored = self.reports.get(record.report_id, consistent=True)
+            if stored is None:
+                raise RetryableUnavailable(
+                    "Laporan belum terbaca; coba lagi (report not readable yet)."
+                ) from None
+            return stored
+        self._request_routing(report, correlation_id)
+        return report
+
+    def _new_report(
+        self, command: SubmitCommand, now: datetime, secret: str, *, report_id: str | None = None
+    ) -> Report:
+        report_id = report_id or new_report_id(self.province.code, now)
         entry = TimelineEntry(
             event_id=f"{report_id}:submit",
             at=now,

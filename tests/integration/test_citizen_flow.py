@@ -142,3 +142,18 @@ def test_idempotency_key_returns_the_same_report_and_rejects_a_different_body(pr
     assert again.headers.get("Idempotent-Replayed") == "true"
     other = jakarta.post("/reports", {**ROAD, "description": "lain"}, {"Idempotency-Key": "form-7f3a"})
     assert other.status_code == 409 and json.loads(other.body)["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_key_whose_report_went_missing_stores_the_report_again_under_the_same_id(provinces: World) -> None:
+    import boto3
+
+    jakarta = provinces["jakarta"]
+    first = json.loads(jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-repair-1"}).body)
+    # Given the store lost the report but kept the key's record (moto's rollback under concurrent retries)
+    boto3.client("dynamodb").delete_item(TableName="aduan-reports", Key={"pk": {"S": first["id"]}})
+    # When the client retries with the same key and body
+    again = jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-repair-1"})
+    # Then it gets the same id and secret, and the report exists again and is routed
+    assert again.status_code == 201 and json.loads(again.body) == first
+    provinces.settle()
+    assert json.loads(jakarta.get(f"/reports/{first['id']}").body)["status"]["code"] == "DISPOSISI"
