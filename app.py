@@ -6,9 +6,8 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Response, SQSEvent
 
-from chalicelib.api import agency, events, reports
+from chalicelib.api import agency, areas, dashboard, events, reports
 from chalicelib.api import photos as photo_api
-from chalicelib.api import areas, dashboard
 from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
 from chalicelib.api.openapi import served as openapi_json
 from chalicelib.auth.authorizer import authorize
