@@ -67,6 +67,17 @@ def client_error_code(error: BaseException) -> str | None:
     return None
 
 
+def _http_status(error: BaseException | None) -> int:
+    """The HTTP status behind a ClientError, following the cause chain (PynamoDB re-wraps errors)."""
+    while error is not None:
+        if isinstance(error, ClientError):
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status:
+                return int(status)
+        error = error.__cause__
+    return 0
+
+
 def is_retryable(error: BaseException) -> bool:
     """True for throttling, 5xx, timeouts and dropped connections."""
     cause = error.cause if isinstance(error, PynamoDBException) else error
@@ -75,8 +86,8 @@ def is_retryable(error: BaseException) -> bool:
     ):
         return True
     if isinstance(cause, ClientError):
-        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return client_error_code(cause) in RETRYABLE_CODES or int(status) >= 500
+        code = client_error_code(cause) or ""
+        return code in RETRYABLE_CODES or (code.isdigit() and int(code) >= 500) or _http_status(cause) >= 500
     return False
 
 
