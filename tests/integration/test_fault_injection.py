@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import time
+import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -28,8 +29,10 @@ from chalicelib.domain.routing import route
 from chalicelib.domain.status import Status
 from chalicelib.provinces.registry import registry
 from cli.deadletters import DeadLetters
+from infra.local.deploy import TEMPLATES_DIR, deploy_templates
 from infra.local.faults import FaultInjector, InjectedCrash
 from infra.local.pipeline import DrainTimeout, patched_env
+from tests.integration.conftest import TEST_VISIBILITY_TIMEOUT
 from tests.integration.harness import Province, World, world
 
 pytestmark = pytest.mark.integration
@@ -37,7 +40,12 @@ pytestmark = pytest.mark.integration
 REPORTS = int(os.environ.get("ADUAN_FAULT_REPORTS", "1000"))
 RATE = float(os.environ.get("ADUAN_FAULT_RATE", "0.10"))
 CROSS_SHARE = 0.25
-LOCAL_CASES = [("jalan_rusak", "31.74.01"), ("sampah", "31.72.01"), ("trotoar", "31.71.03"), ("lampu_jalan", "31.75.02")]
+LOCAL_CASES = [
+    ("jalan_rusak", "31.74.01"),
+    ("sampah", "31.72.01"),
+    ("trotoar", "31.71.03"),
+    ("lampu_jalan", "31.75.02"),
+]
 CROSS_CASE = ("sampah", "36.71.01")
 FAST_VISIBILITY = "2"
 
@@ -70,7 +78,9 @@ def _in_flight() -> int:
             QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"],
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )["Attributes"]
-        total += int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+        total += int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"]
+        )
     return total
 
 
@@ -90,7 +100,7 @@ def _settle(provinces: World, injector: FaultInjector, deadline: float) -> None:
                 try:
                     # as the scheduled sweep would, a few minutes on: unrouted and unacknowledged work
                     container.sweeper().sweep(now=utcnow() + timedelta(minutes=6))
-                except Exception:  # noqa: BLE001 - the next round sweeps again
+                except Exception:
                     delivered += 1
         if delivered == 0:
             if _in_flight() == 0:
@@ -109,26 +119,32 @@ def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.001)
 
 
+def _fresh_aws(endpoint: str, visibility_timeout: int) -> None:
+    """Wipe moto and deploy the templates again (moto copies whole tables in every transaction,
+    so a table grown by the rest of the session would slow this test for nothing)."""
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30)
+    deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=visibility_timeout)
+
+
 @pytest.fixture
 def fast_queues(moto_endpoint: str) -> Any:
-    sqs = boto3.client("sqs")
-    urls = [sqs.get_queue_url(QueueName=name)["QueueUrl"] for name in (
-        "aduan-31-intake", "aduan-36-intake", "aduan-31-escalation.fifo", "aduan-36-escalation.fifo")]
-    for url in urls:
-        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": FAST_VISIBILITY})
+    _fresh_aws(moto_endpoint, int(FAST_VISIBILITY))
     yield
-    for url in urls:
-        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "5"})
+    _fresh_aws(moto_endpoint, TEST_VISIBILITY_TIMEOUT)
 
 
+@pytest.mark.timeout(1200)
 def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backoff: None) -> None:
     run = uuid.uuid4().hex[:8]
     jakarta_data = registry().get("31")
     with world() as provinces:
         jakarta, banten = provinces["jakarta"], provinces["banten"]
         jakarta.get("/health")  # create the clients before attaching the injector
-        clients = [sqs_client(), ReportModel._get_connection().connection.client,
-                   PrivateModel._get_connection().connection.client]
+        clients = [
+            sqs_client(),
+            ReportModel._get_connection().connection.client,
+            PrivateModel._get_connection().connection.client,
+        ]
         injector = FaultInjector(rate=RATE, crash_rate=RATE / 10).attach(clients)
         deadline = time.monotonic() + 600
         try:
@@ -137,12 +153,19 @@ def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backo
             for n in range(REPORTS):
                 cross = n % int(1 / CROSS_SHARE) == 0
                 category, area = CROSS_CASE if cross else LOCAL_CASES[n % len(LOCAL_CASES)]
-                body = {"category": category, "description": f"uji-gangguan {run} #{n}",
-                        "location": {"lat": -6.2, "lon": 106.7, "area_code": area}}
+                body = {
+                    "category": category,
+                    "description": f"uji-gangguan {run} #{n}",
+                    "location": {"lat": -6.2, "lon": 106.7, "area_code": area},
+                }
                 key = f"{run}-{n}"
-                response = _with_retries(lambda b=body, k=key: jakarta.post("/reports", b, {"Idempotency-Key": k}))
+                response = _with_retries(
+                    lambda b=body, k=key: jakarta.post("/reports", b, {"Idempotency-Key": k})
+                )
                 assert response.status_code == 201, response.body
-                again = _with_retries(lambda b=body, k=key: jakarta.post("/reports", b, {"Idempotency-Key": k}))
+                again = _with_retries(
+                    lambda b=body, k=key: jakarta.post("/reports", b, {"Idempotency-Key": k})
+                )
                 assert json.loads(again.body)["id"] == json.loads(response.body)["id"]
                 submitted[json.loads(response.body)["id"]] = (category, area)
             assert len(submitted) == REPORTS
@@ -155,7 +178,13 @@ def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backo
                     province, key, agency = jakarta, report_id, route(jakarta_data, category, area).agency
                 assert agency
                 assert _act(province, key, "take", agency, {}).status_code == 200
-                done = _act(province, key, "resolve", agency, {"note": "selesai", "evidence": f"bukti/{report_id}.jpg"})
+                done = _act(
+                    province,
+                    key,
+                    "resolve",
+                    agency,
+                    {"note": "selesai", "evidence": f"bukti/{report_id}.jpg"},
+                )
                 assert done.status_code == 200, done.body
             _settle(provinces, injector, deadline)
         finally:
@@ -170,12 +199,26 @@ def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backo
             events = [e.event_id for e in report.timeline]
             actions = Counter(e.action.value for e in report.timeline)
             cross = report.location.area_code.startswith("36.")
-            expected = {"submit": 1, "take": 1, "resolve": 1, **({"escalate": 1, "accept": 1} if cross else {"route": 1})}
-            if report.status is not Status.SELESAI or len(events) != len(set(events)) or dict(actions) != expected:
+            expected = {
+                "submit": 1,
+                "take": 1,
+                "resolve": 1,
+                **({"escalate": 1, "accept": 1} if cross else {"route": 1}),
+            }
+            if (
+                report.status is not Status.SELESAI
+                or len(events) != len(set(events))
+                or dict(actions) != expected
+            ):
                 problems.append((report.id, report.status.value, dict(actions)))
         assert problems == [], problems[:5]
         dead = DeadLetters(boto3.client("sqs"))
-        for queue in ("aduan-31-intake", "aduan-36-intake", "aduan-31-escalation.fifo", "aduan-36-escalation.fifo"):
+        for queue in (
+            "aduan-31-intake",
+            "aduan-36-intake",
+            "aduan-31-escalation.fifo",
+            "aduan-36-escalation.fifo",
+        ):
             assert dead.depth(queue).visible == 0, (queue, [m["Body"][:300] for m in dead.peek(queue)])
         print(f"\nfault injection: {REPORTS} reports, injected {dict(injector.counts)}")
 
