@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Response, SQSEvent
+from chalice.app import (
+    AuthRequest,
+    AuthResponse,
+    Chalice,
+    CloudWatchEvent,
+    CORSConfig,
+    Request,
+    Response,
+    SQSEvent,
+)
 
 from chalicelib.api import agency, areas, dashboard, events, reports
 from chalicelib.api import photos as photo_api
@@ -15,6 +24,7 @@ from chalicelib.config import event_source_names
 from chalicelib.open311 import endpoints as open311
 
 app = Chalice(app_name="aduan", configure_logs=False)
+
 app.register_middleware(correlation_middleware, "http")
 app.register_middleware(event_middleware, "sqs")
 app.register_middleware(event_middleware, "scheduled")
@@ -26,6 +36,12 @@ cors = CORSConfig(
     expose_headers=["X-Correlation-Id", "Location", "Retry-After", "Idempotent-Replayed"],
     max_age=600,
 )
+
+
+def current_request() -> Request:
+    """The request being served (Chalice sets it before calling a view)."""
+    assert app.current_request is not None
+    return app.current_request
 
 
 @app.route("/health", methods=["GET"], cors=cors)
@@ -43,25 +59,25 @@ def list_categories() -> Response:
 @app.route("/reports", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def submit_report() -> Response:
-    return reports.submit(app.current_request)
+    return reports.submit(current_request())
 
 
 @app.route("/reports/{report_id}", methods=["GET"], cors=cors)
 @handled
 def report_status(report_id: str) -> Response:
-    return reports.show(app.current_request, report_id)
+    return reports.show(current_request(), report_id)
 
 
 @app.route("/reports/{report_id}/confirm", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def confirm_report(report_id: str) -> Response:
-    return reports.confirm(app.current_request, report_id)
+    return reports.confirm(current_request(), report_id)
 
 
 @app.route("/reports/{report_id}/reopen", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def reopen_report(report_id: str) -> Response:
-    return reports.reopen(app.current_request, report_id)
+    return reports.reopen(current_request(), report_id)
 
 
 @app.authorizer()
@@ -72,32 +88,37 @@ def agency_auth(auth_request: AuthRequest) -> AuthResponse:
 @app.route("/agency/reports", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def agency_inbox() -> Response:
-    return agency.inbox(app.current_request)
+    return agency.inbox(current_request())
 
 
 @app.route("/agency/reports/{key}", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def agency_report(key: str) -> Response:
-    return agency.detail(app.current_request, key)
+    return agency.detail(current_request(), key)
 
 
-@app.route("/agency/reports/{key}/actions/{action}", methods=["POST"], cors=cors, authorizer=agency_auth,
-           content_types=["application/json"])
+@app.route(
+    "/agency/reports/{key}/actions/{action}",
+    methods=["POST"],
+    cors=cors,
+    authorizer=agency_auth,
+    content_types=["application/json"],
+)
 @handled
 def agency_action(key: str, action: str) -> Response:
-    return agency.act(app.current_request, key, action)
+    return agency.act(current_request(), key, action)
 
 
 @app.route("/areas", methods=["GET"], cors=cors)
 @handled
 def list_areas() -> Response:
-    return areas.areas(app.current_request)
+    return areas.areas(current_request())
 
 
 @app.route("/dashboard", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def province_dashboard() -> Response:
-    return dashboard.dashboard(app.current_request)
+    return dashboard.dashboard(current_request())
 
 
 @app.route("/openapi.json", methods=["GET"], cors=cors)
@@ -110,20 +131,20 @@ def openapi_document() -> Response:
 @app.route("/open311/v2/discovery.xml", methods=["GET"], cors=cors)
 @handled
 def open311_discovery() -> Response:
-    return open311.discovery_document(app.current_request)
+    return open311.discovery_document(current_request())
 
 
 @app.route("/open311/v2/services.json", methods=["GET"], cors=cors)
 @app.route("/open311/v2/services.xml", methods=["GET"], cors=cors)
 @handled
 def open311_services() -> Response:
-    return open311.services(app.current_request)
+    return open311.services(current_request())
 
 
 @app.route("/open311/v2/services/{name}", methods=["GET"], cors=cors)
 @handled
 def open311_service(name: str) -> Response:
-    return open311.service(app.current_request, name)
+    return open311.service(current_request(), name)
 
 
 OPEN311_FORM = ["application/x-www-form-urlencoded"]
@@ -133,32 +154,32 @@ OPEN311_FORM = ["application/x-www-form-urlencoded"]
 @app.route("/open311/v2/requests.xml", methods=["POST"], cors=cors, content_types=OPEN311_FORM)
 @handled
 def open311_create() -> Response:
-    return open311.create(app.current_request)
+    return open311.create(current_request())
 
 
 @app.route("/open311/v2/requests.json", methods=["GET"], cors=cors)
 @app.route("/open311/v2/requests.xml", methods=["GET"], cors=cors)
 @handled
 def open311_search() -> Response:
-    return open311.search(app.current_request)
+    return open311.search(current_request())
 
 
 @app.route("/open311/v2/requests/{name}", methods=["GET"], cors=cors)
 @handled
 def open311_request(name: str) -> Response:
-    return open311.show(app.current_request, name)
+    return open311.show(current_request(), name)
 
 
 @app.route("/open311/v2/tokens/{name}", methods=["GET"], cors=cors)
 @handled
 def open311_token(name: str) -> Response:
-    return open311.token(app.current_request, name)
+    return open311.token(current_request(), name)
 
 
 @app.route("/photos", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def photo_upload() -> Response:
-    return photo_api.upload(app.current_request)
+    return photo_api.upload(current_request())
 
 
 @app.on_sqs_message(queue=INTAKE_QUEUE, batch_size=10, name="route")

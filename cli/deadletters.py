@@ -36,14 +36,22 @@ class DeadLetters:
             QueueUrl=self._url(dlq_name(queue)),
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )["Attributes"]
-        return Depth(queue, dlq_name(queue), int(attributes["ApproximateNumberOfMessages"]),
-                     int(attributes["ApproximateNumberOfMessagesNotVisible"]))
+        return Depth(
+            queue,
+            dlq_name(queue),
+            int(attributes["ApproximateNumberOfMessages"]),
+            int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+        )
 
     def peek(self, queue: str, limit: int = 10) -> list[dict[str, Any]]:
         """Up to ``limit`` DLQ messages, left in place (visible again in a few seconds)."""
         response = self.sqs.receive_message(
-            QueueUrl=self._url(dlq_name(queue)), MaxNumberOfMessages=min(limit, 10), VisibilityTimeout=2,
-            AttributeNames=["All"], MessageAttributeNames=["All"], WaitTimeSeconds=0,
+            QueueUrl=self._url(dlq_name(queue)),
+            MaxNumberOfMessages=min(limit, 10),
+            VisibilityTimeout=2,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
         )
         return list(response.get("Messages", []))
 
@@ -53,8 +61,12 @@ class DeadLetters:
         moved = 0
         while moved < limit:
             batch = self.sqs.receive_message(
-                QueueUrl=dlq, MaxNumberOfMessages=min(10, limit - moved), VisibilityTimeout=30,
-                AttributeNames=["All"], MessageAttributeNames=["All"], WaitTimeSeconds=0,
+                QueueUrl=dlq,
+                MaxNumberOfMessages=min(10, limit - moved),
+                VisibilityTimeout=30,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
             ).get("Messages", [])
             if not batch:
                 break

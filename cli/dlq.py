@@ -1,8 +1,8 @@
 """``aduan dlq``: operators inspect and redrive a province's dead-letter queues.
 
-    aduan dlq list --stage banten
-    aduan dlq show --stage banten --queue escalation
-    aduan dlq redrive --stage banten --queue intake --limit 50
+aduan dlq list --stage banten
+aduan dlq show --stage banten --queue escalation
+aduan dlq redrive --stage banten --queue intake --limit 50
 """
 
 from __future__ import annotations
@@ -51,13 +51,18 @@ def list_dlqs(stage: str = typer.Option(..., help="Stage or province code")) -> 
     for short, name in _queues(resolve_province(stage)).items():
         depth = dead.depth(name)
         style = "red" if depth.visible else ""
-        table.add_row(short, depth.dlq, f"[{style}]{depth.visible}[/]" if style else "0", str(depth.in_flight))
+        table.add_row(
+            short, depth.dlq, f"[{style}]{depth.visible}[/]" if style else "0", str(depth.in_flight)
+        )
     console.print(table)
 
 
 @app.command()
-def show(stage: str = typer.Option(...), queue: str = typer.Option(..., help="intake, escalation, agency-<id>"),
-         limit: int = typer.Option(10, min=1, max=10)) -> None:
+def show(
+    stage: str = typer.Option(...),
+    queue: str = typer.Option(..., help="intake, escalation, agency-<id>"),
+    limit: int = typer.Option(10, min=1, max=10),
+) -> None:
     """Print up to ``limit`` messages of a DLQ without removing them."""
     for message in DeadLetters(boto3.client("sqs")).peek(_resolve(stage, queue), limit):
         count = message.get("Attributes", {}).get("ApproximateReceiveCount", "?")
@@ -69,8 +74,9 @@ def show(stage: str = typer.Option(...), queue: str = typer.Option(..., help="in
 
 
 @app.command()
-def redrive(stage: str = typer.Option(...), queue: str = typer.Option(...),
-            limit: int = typer.Option(100, min=1)) -> None:
+def redrive(
+    stage: str = typer.Option(...), queue: str = typer.Option(...), limit: int = typer.Option(100, min=1)
+) -> None:
     """Move DLQ messages back to their queue (after the cause is fixed)."""
     moved = DeadLetters(boto3.client("sqs")).redrive(_resolve(stage, queue), limit)
     console.print(f"[green]{moved}[/] message(s) moved back to {queue}")

@@ -116,9 +116,10 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
+    response = process_partial_response(
         event=event, record_handler=_route_record, processor=processor, context=context
     )
+    return dict(response)
 
 
 def _escalation_record(record: SQSRecord) -> None:
@@ -144,9 +145,10 @@ def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 
     processor = SqsFifoPartialProcessor(skip_group_on_error=True)
-    return process_partial_response(
+    response = process_partial_response(
         event=event, record_handler=_escalation_record, processor=processor, context=context
     )
+    return dict(response)
 
 
 def sweep() -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import Request, Response
@@ -37,7 +37,7 @@ def handled(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def correlation_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Tag every log line with province and correlation id; echo the id; flush metrics."""
-    headers = event.headers or {}
+    headers: Mapping[str, str] = event.headers or {}
     correlation_id = safe_correlation_id(headers.get("x-correlation-id")) or str(uuid.uuid4())
     logger.append_keys(province=settings().province, correlation_id=correlation_id, stage=settings().stage)
     try:

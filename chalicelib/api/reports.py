@@ -101,9 +101,9 @@ def health() -> Response:
 
 def with_category_metric(name: str, category: str) -> None:
     """One metric with the category as a dimension (EMF needs its own blob)."""
-    from aws_lambda_powertools.metrics import single_metric
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-    with single_metric(name=name, unit="Count", value=1, namespace="Aduan") as metric:
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace="Aduan") as metric:
         metric.add_dimension(name="province", value=settings().province)
         metric.add_dimension(name="category", value=category)
 

@@ -176,24 +176,23 @@ def sla_escalate(report: Report, province: Province, event: Event) -> Report:
     parent = current.parent if current else province.data.routing.default_agency
     breached = "koordinasi" if report.status is not Status.PROSES else "penyelesaian"
     check_again = event.at + timedelta(hours=province.service_levels.coordinate_hours)
-    changes: dict[str, object] = {
-        "overdue": True,
-        "escalation_level": report.escalation_level + 1,
-        "sla_check_at": check_again if parent else None,
-    }
+    agency: str | None
+    next_check: datetime | None
     if parent and parent != report.agency:
-        province.agency(parent)
-        changes["agency"] = parent
+        agency, next_check = parent, check_again
         note = f"Melewati batas waktu {breached}: dieskalasi ke {province.agency(parent).name}"
     else:
-        changes["sla_check_at"] = None
+        agency, next_check = report.agency, None
         note = f"Melewati batas waktu {breached}: sudah di tingkat tertinggi"
     return _apply(
         report,
         Action.SLA_ESCALATE,
-        replace(event, agency=changes.get("agency", report.agency), note=note),
-        **changes,
-    )  # type: ignore[arg-type]
+        replace(event, agency=agency, note=note),
+        agency=agency,
+        overdue=True,
+        escalation_level=report.escalation_level + 1,
+        sla_check_at=next_check,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ between saving and sending.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -142,9 +143,10 @@ class EscalationInbox:
             event = Event(back_id, now, self.province.code)
             changed = workflow.take_back(base, self.province, agency, from_province, event)
         else:
-            changed = workflow.mirror_remote(report, _remote_state(message), entries)
-            if changed is None:
+            mirrored = workflow.mirror_remote(report, _remote_state(message), entries)
+            if mirrored is None:
                 return report
+            changed = mirrored
         saved = self.reports.save(changed)
         self.publisher.published(report, saved)
         return saved
@@ -180,10 +182,10 @@ class EscalationInbox:
         self.publisher.published(copy, saved)
         return saved
 
-    def _retrying(self, step: object) -> Report | None:
+    def _retrying(self, step: Callable[[], Report | None]) -> Report | None:
         for _attempt in range(MAX_ATTEMPTS):
             try:
-                return step()  # type: ignore[operator, no-any-return]
+                return step()
             except VersionConflict:
                 continue
         raise RetryableUnavailable("report kept changing while applying a message")

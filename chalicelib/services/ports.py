@@ -13,8 +13,11 @@ from chalicelib.domain.status import Status
 class PageLike(Protocol):
     """A page of reports."""
 
-    items: list[Report]
-    cursor: dict[str, Any] | None
+    @property
+    def items(self) -> list[Report]: ...
+
+    @property
+    def cursor(self) -> dict[str, Any] | None: ...
 
 
 class Reports(Protocol):

@@ -20,7 +20,10 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
 THROTTLE_BODIES = {
-    "dynamodb": (400, b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"injected"}'),
+    "dynamodb": (
+        400,
+        b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"injected"}',
+    ),
     "sqs": (400, b'{"__type":"com.amazonaws.sqs#ThrottlingException","message":"injected"}'),
 }
 SERVER_ERROR_BODY = (500, b'{"__type":"InternalServerError","message":"injected"}')
@@ -116,7 +119,9 @@ class FaultInjector:
         if kind == "timeout":
             raise ReadTimeoutError(endpoint_url=request.url)
         service = getattr(self._local, "service", "dynamodb")
-        status, body = THROTTLE_BODIES.get(service, SERVER_ERROR_BODY) if kind == "throttle" else SERVER_ERROR_BODY
+        status, body = (
+            THROTTLE_BODIES.get(service, SERVER_ERROR_BODY) if kind == "throttle" else SERVER_ERROR_BODY
+        )
         return AWSResponse(request.url, status, {"x-amzn-RequestId": "injected"}, _Raw(body))
 
     def _after_call(self, **_: Any) -> None:

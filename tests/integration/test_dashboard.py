@@ -44,7 +44,9 @@ def test_dashboard_counts_new_reports_and_service_levels_of_their_agency(provinc
     ids = [json.loads(banten.post("/reports", GARBAGE).body)["id"] for _ in range(2)]
     provinces.settle()
     assert banten.act(ids[0], "take", AGENCY).status_code == 200
-    resolved = banten.act(ids[0], "resolve", AGENCY, {"note": "Sudah diangkut.", "evidence": "foto-sesudah.jpg"})
+    resolved = banten.act(
+        ids[0], "resolve", AGENCY, {"note": "Sudah diangkut.", "evidence": "foto-sesudah.jpg"}
+    )
     assert resolved.status_code == 200, resolved.body
     # When the coordinator opens the dashboard
     response = dashboard(provinces)

@@ -55,7 +55,9 @@ def test_a_message_for_a_report_that_never_appears_is_dead_lettered_then_redrive
         time.sleep(2.1)  # the peek's short visibility timeout
         moved = dead.redrive(queue, limit=10)
         assert moved >= 1 and dead.depth(queue).visible == before
-        waiting = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        waiting = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+            "Messages", []
+        )
         assert any("36-261127-ZZZ9" in m["Body"] for m in waiting)
         for message in waiting:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -35,14 +35,21 @@ def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _clients() -> list[object]:
-    return [sqs_client(), ReportModel._get_connection().connection.client,
-            PrivateModel._get_connection().connection.client]
+    return [
+        sqs_client(),
+        ReportModel._get_connection().connection.client,
+        PrivateModel._get_connection().connection.client,
+    ]
 
 
 @pytest.mark.parametrize("kind", ["throttle", "server_error", "timeout"])
 def test_persistent_dynamodb_failure_is_a_503_with_retry_after(provinces: World, kind: str) -> None:
-    injector = FaultInjector(rate=1.0, sticky=1.0, kinds=(kind,),
-                             operations=frozenset({"PutItem", "TransactWriteItems", "GetItem"})).attach(_clients())
+    injector = FaultInjector(
+        rate=1.0,
+        sticky=1.0,
+        kinds=(kind,),
+        operations=frozenset({"PutItem", "TransactWriteItems", "GetItem"}),
+    ).attach(_clients())
     try:
         response = provinces["jakarta"].post("/reports", BODY)
     finally:
@@ -70,8 +77,9 @@ def test_enqueue_failure_after_storing_still_answers_201_and_the_sweep_routes_it
     from infra.local.pipeline import patched_env
 
     jakarta = provinces["jakarta"]
-    injector = FaultInjector(rate=1.0, sticky=1.0, kinds=("server_error",),
-                             operations=frozenset({"SendMessage"})).attach(_clients())
+    injector = FaultInjector(
+        rate=1.0, sticky=1.0, kinds=("server_error",), operations=frozenset({"SendMessage"})
+    ).attach(_clients())
     try:
         created = jakarta.post("/reports", BODY)
     finally:
