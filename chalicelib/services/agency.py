@@ -18,9 +18,9 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
 from chalicelib.observability import tracer
-from chalicelib.provinces.registry import Province, Registry
-from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import PageLike, Reports
+from chalicelib.provinces.registry import Province
+from chalicelib.services.base import ProvinceService
+from chalicelib.services.ports import PageLike
 
 MAX_ATTEMPTS = 3
 
@@ -38,16 +38,8 @@ class ActionRequest:
     idempotency_key: str | None = None
 
 
-class AgencyDesk:
+class AgencyDesk(ProvinceService):
     """What agencies of one province see and do."""
-
-    def __init__(
-        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
-    ) -> None:
-        self.reports = reports
-        self.publisher = publisher
-        self.registry = registry
-        self.province = registry.get(province)
 
     def inbox(
         self,

@@ -23,23 +23,13 @@ from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event, RemoteState
 from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable, VersionConflict
 from chalicelib.observability import logger, tracer
-from chalicelib.provinces.registry import Registry
-from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import Reports
+from chalicelib.services.base import ProvinceService
 
 MAX_ATTEMPTS = 4
 
 
-class EscalationInbox:
+class EscalationInbox(ProvinceService):
     """Applies messages from other provinces to this province's reports."""
-
-    def __init__(
-        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
-    ) -> None:
-        self.reports = reports
-        self.publisher = publisher
-        self.registry = registry
-        self.province = registry.get(province)
 
     @tracer.capture_method
     def handle(self, message: Escalate | Update | Feedback, *, now: datetime | None = None) -> Report | None:

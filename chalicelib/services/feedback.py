@@ -12,6 +12,7 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
 from chalicelib.provinces.registry import Registry
+from chalicelib.services.base import ProvinceService
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
@@ -19,15 +20,13 @@ from chalicelib.services.tracking import TrackingService
 MAX_ATTEMPTS = 3
 
 
-class FeedbackService:
+class FeedbackService(ProvinceService):
     """Reporter feedback on a province's own reports."""
 
     def __init__(
         self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
     ) -> None:
-        self.reports = reports
-        self.publisher = publisher
-        self.province = registry.get(province)
+        super().__init__(reports, publisher, registry, province)
         self.tracking = TrackingService(reports, registry, province)
 
     def respond(

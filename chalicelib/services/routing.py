@@ -12,23 +12,13 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable, VersionConflict
 from chalicelib.observability import logger, tracer
-from chalicelib.provinces.registry import Registry
-from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import Reports
+from chalicelib.services.base import ProvinceService
 
 MAX_ATTEMPTS = 3
 
 
-class RoutingService:
+class RoutingService(ProvinceService):
     """Routes one province's new reports."""
-
-    def __init__(
-        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
-    ) -> None:
-        self.reports = reports
-        self.publisher = publisher
-        self.registry = registry
-        self.province = registry.get(province)
 
     @tracer.capture_method
     def route(self, key: str, *, now: datetime | None = None) -> Report:
