@@ -505,10 +505,8 @@ def build_document() -> dict[str, Any]:
             "Errors use the envelope `Error`; Open311 routes use the GeoReport v2 error list instead "
             "(see docs/open311.md).",
         },
-        "servers": [
-            {"url": "http://127.0.0.1:8031", "description": "chalice local, Jakarta"},
-            {"url": "http://127.0.0.1:8036", "description": "chalice local, Banten"},
-        ],
+        # Relative: each province's stage serves the document at its own base URL.
+        "servers": [{"url": "/", "description": "the province stage that serves this document"}],
         "paths": {**native_paths(), **open311_spec.paths()},
         "components": {
             "schemas": {**request_schemas(), **response_schemas(), **open311_spec.schemas()},
