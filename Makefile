@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stamp
-LINT_PATHS := $(wildcard app.py chalicelib infra tests tools)
+TYPED_PATHS := $(wildcard app.py chalicelib cli infra web tools bench)
 # Stages of .chalice/config.json; `make package STAGE=banten` packages one.
 STAGES := $(shell $(PY) -c "import json; print(' '.join(json.load(open('.chalice/config.json'))['stages']))")
 PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
@@ -42,14 +42,14 @@ region-check: venv
 run: venv
 	$(BIN)/python -m infra.local.stack run
 
-## test: the whole test suite (the web client's tests drive Chromium)
-test: venv browser
+## test: lint, then the whole test suite (the web client's tests drive Chromium)
+test: venv browser lint
 	$(BIN)/python -m pytest -q tests
 
-## lint: ruff and mypy
+## lint: ruff over the repository, mypy over the code (tests are linted by ruff only)
 lint: venv
-	$(BIN)/ruff check $(LINT_PATHS)
-	$(BIN)/mypy $(LINT_PATHS)
+	$(BIN)/ruff check .
+	$(BIN)/mypy $(TYPED_PATHS)
 
 ## browser: Debian's Chromium (and an emoji font) for the browser tests; Playwright never downloads one
 browser:
