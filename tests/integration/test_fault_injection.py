@@ -29,7 +29,7 @@ from chalicelib.domain.routing import route
 from chalicelib.domain.status import Status
 from chalicelib.provinces.registry import registry
 from cli.deadletters import DeadLetters
-from infra.local.deploy import TEMPLATES_DIR, deploy_templates
+from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.faults import FaultInjector, InjectedCrash
 from infra.local.pipeline import DrainTimeout, patched_env
 from tests.integration.conftest import TEST_VISIBILITY_TIMEOUT
@@ -119,18 +119,19 @@ def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.001)
 
 
-def _fresh_aws(endpoint: str, visibility_timeout: int) -> None:
+def _fresh_aws(endpoint: str, visibility_timeout: int) -> list[DeployedStack]:
     """Wipe moto and deploy the templates again (moto copies whole tables in every transaction,
     so a table grown by the rest of the session would slow this test for nothing)."""
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30)
-    deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=visibility_timeout)
+    return deploy_templates(endpoint, TEMPLATES_DIR, visibility_timeout=visibility_timeout)
 
 
 @pytest.fixture
-def fast_queues(moto_endpoint: str) -> Any:
+def fast_queues(moto_endpoint: str, moto_stacks: list[DeployedStack]) -> Any:
     _fresh_aws(moto_endpoint, int(FAST_VISIBILITY))
     yield
-    _fresh_aws(moto_endpoint, TEST_VISIBILITY_TIMEOUT)
+    # the session's record of the stacks (outputs such as the stream ARN) follows the new deployment
+    moto_stacks[:] = _fresh_aws(moto_endpoint, TEST_VISIBILITY_TIMEOUT)
 
 
 @pytest.mark.timeout(1200)
