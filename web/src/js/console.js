@@ -57,13 +57,19 @@ function showInbox() {
   $("#inbox").hidden = false;
 }
 
-async function openReport(key, { focus = true } = {}) {
+async function openReport(key, { focus = true, force = false } = {}) {
+  let view;
   try {
-    state.view = await fetchReport(state.session, key);
+    view = await fetchReport(state.session, key);
   } catch (failure) {
     showError($("#inbox-error"), errorText(failure));
     return;
   }
+  // Opening the same version again (sign-in and the address both ask for it) must not redraw the
+  // form under the officer's hands: a chosen action or a typed note would be lost.
+  const shown = state.view && !$("#detail").hidden && state.view.key === view.key && state.view.version === view.version;
+  state.view = view;
+  if (shown && !force) return;
   drawDetail(focus);
 }
 
@@ -75,7 +81,7 @@ function drawDetail(focus) {
     state, provinceNames: state.provinceNames,
     onBack: () => { window.location.hash = ""; },
     onDone: async () => {
-      await openReport(state.view.key);
+      await openReport(state.view.key, { force: true });
       loadInbox();
     },
   });
