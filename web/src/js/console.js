@@ -10,7 +10,7 @@ import { fetchInbox, inboxItem } from "./inbox.js";
 import { fetchReport, renderDetail } from "./detail.js";
 
 const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
-const state = { session: null, items: [], cursor: null, view: null, categories: {}, provinceNames: {} };
+const state = { session: null, items: [], cursor: null, view: null, opening: null, categories: {}, provinceNames: {} };
 
 function filters() {
   return {
@@ -58,18 +58,20 @@ function showInbox() {
 }
 
 async function openReport(key, { focus = true, force = false } = {}) {
-  let view;
+  // Sign-in and the address may both ask for the report shown (or being fetched): a second,
+  // unforced open must not redraw the form under the officer's hands (a chosen action or a typed
+  // note would be lost). A stale view is caught by If-Match, and the 409 offers a reload.
+  if (!force && state.opening === key) return;
+  if (!force && state.view && state.view.key === key && !$("#detail").hidden) return;
+  state.opening = key;
   try {
-    view = await fetchReport(state.session, key);
+    state.view = await fetchReport(state.session, key);
   } catch (failure) {
     showError($("#inbox-error"), errorText(failure));
     return;
+  } finally {
+    state.opening = null;
   }
-  // Opening the same version again (sign-in and the address both ask for it) must not redraw the
-  // form under the officer's hands: a chosen action or a typed note would be lost.
-  const shown = state.view && !$("#detail").hidden && state.view.key === view.key && state.view.version === view.version;
-  state.view = view;
-  if (shown && !force) return;
   drawDetail(focus);
 }
 
