@@ -31,9 +31,9 @@ CAPACITY_OPERATIONS = WRITE_OPERATIONS | READ_OPERATIONS
 DEFAULT_KEYS = {"aduan-reports": ("pk",), "aduan-private": ("pk",)}
 DEFAULT_INDEXES = {
     "aduan-reports": {
-        "by-agency": ("agency_pk", "agency_sk"),
-        "by-status": ("status_pk", "created_at"),
-        "by-due": ("due_pk", "due_at"),
+        "by-agency": ("gp", "gs"),
+        "by-status": ("sp", "ct"),
+        "by-due": ("dp", "du"),
     }
 }
 

@@ -96,7 +96,9 @@ def report_id(index: int, base: datetime) -> str:
 
 
 def _item(template: dict[str, Any], index: int, base: datetime) -> dict[str, Any]:
-    created = (base + timedelta(seconds=index)).isoformat(timespec="milliseconds")
+    from chalicelib.data.mapping import stored_time
+
+    created = stored_time(base + timedelta(seconds=index))
     rid = report_id(index, base)
     item = dict(template)
     status = item["st"]["S"]
@@ -104,10 +106,10 @@ def _item(template: dict[str, Any], index: int, base: datetime) -> dict[str, Any
         {
             "pk": {"S": rid},
             "rid": {"S": rid},
-            "created_at": {"S": created},
+            "ct": {"S": created},
             "up": {"S": created},
-            "agency_sk": {"S": f"{status}#{created}"},
-            "tl": {"S": template["tl"]["S"].replace("31-261101-AAAA", rid)},
+            "gs": {"S": f"{status}#{created}"},
+            # the stored timeline names no report id (event ids are stored relative to the key)
         }
     )
     return item
@@ -181,7 +183,7 @@ def raw_query_ms(requests: int) -> float:
         client.query(
             TableName="aduan-reports",
             IndexName="by-agency",
-            KeyConditionExpression="agency_pk = :a",
+            KeyConditionExpression="gp = :a",
             ExpressionAttributeValues={":a": {"S": f"31#{AGENCY}"}},
             Limit=20,
             ScanIndexForward=False,

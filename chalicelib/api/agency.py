@@ -74,7 +74,7 @@ def inbox(request: Request) -> Response:
     params = inbox_query(request)
     agency = params.agency or actor.agency
     status = _status_param(params.status)
-    cursor = decode_cursor(params.cursor, partition=("agency_pk", f"{settings().province}#{agency}"))
+    cursor = decode_cursor(params.cursor, partition=("gp", f"{settings().province}#{agency}"))
     page = container.desk().inbox(
         actor, agency=agency, status=status, limit=_limit_param(params.limit), cursor=cursor
     )

@@ -3,48 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from chalicelib.data import timeline_codec
 from chalicelib.data.models import ReportModel
-from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
-from chalicelib.domain.status import Action, Status
+from chalicelib.domain.report import Location, Report, Visibility
+from chalicelib.domain.status import Status
+
+
+def stored_time(value: datetime) -> str:
+    """How a moment is stored (and compared in index key conditions): UTC, milliseconds, ``Z``."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="milliseconds") if value else None
+    return stored_time(value) if value else None
 
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def _entry_to_json(entry: TimelineEntry) -> dict[str, str]:
-    raw = {
-        "e": entry.event_id,
-        "t": _iso(entry.at),
-        "a": entry.action.value,
-        "s": entry.status.value,
-        "p": entry.province,
-        "g": entry.agency,
-        "n": entry.note,
-        "x": entry.evidence,
-        "to": entry.target,
-    }
-    return {k: v for k, v in raw.items() if v is not None}
-
-
-def _entry_from_json(raw: dict[str, str]) -> TimelineEntry:
-    return TimelineEntry(
-        event_id=raw["e"],
-        at=datetime.fromisoformat(raw["t"]),
-        action=Action(raw["a"]),
-        status=Status(raw["s"]),
-        province=raw["p"],
-        agency=raw.get("g"),
-        note=raw.get("n"),
-        evidence=raw.get("x"),
-        target=raw.get("to"),
-    )
 
 
 def to_model(report: Report) -> ReportModel:
@@ -68,21 +45,26 @@ def to_model(report: Report) -> ReportModel:
         coordinate_due=_iso(report.coordinate_due),
         finish_due=_iso(report.finish_due),
         estimated_completion=report.estimated_completion.isoformat() if report.estimated_completion else None,
-        overdue=report.overdue,
-        escalation_level=report.escalation_level,
+        overdue=report.overdue or None,
+        escalation_level=report.escalation_level or None,
         sla_check_at=_iso(report.sla_check_at),
         escalated_to=report.escalated_to,
         remote_agency=report.remote_agency,
-        remote_version=report.remote_version,
+        remote_version=report.remote_version or None,
         origin_province=report.origin_province,
-        closed=report.closed,
+        closed=report.closed or None,
         rating=report.rating,
         resolved_at=_iso(report.resolved_at),
         autoclose_at=_iso(report.autoclose_at),
         secret_hash=report.secret_hash,
+        contact_ref=report.contact_ref,
         photos=json.dumps(list(report.photos)) if report.photos else None,
-        timeline=json.dumps(
-            [_entry_to_json(e) for e in report.timeline], ensure_ascii=False, separators=(",", ":")
+        timeline=timeline_codec.encode(
+            report.timeline,
+            key=report.key,
+            report_id=report.id,
+            province=report.province,
+            created=report.created_at,
         ),
         status_pk=f"{report.province}#{report.status.value}",
         agency_pk=f"{report.province}#{report.agency}" if report.agency else None,
@@ -128,7 +110,14 @@ def from_model(model: ReportModel) -> Report:
         resolved_at=_dt(model.resolved_at),
         autoclose_at=_dt(model.autoclose_at),
         secret_hash=model.secret_hash,
+        contact_ref=model.contact_ref,
         photos=tuple(json.loads(model.photos)) if model.photos else (),
-        timeline=tuple(_entry_from_json(raw) for raw in json.loads(model.timeline)),
+        timeline=timeline_codec.decode(
+            model.timeline,
+            key=model.pk,
+            report_id=model.report_id,
+            province=model.province,
+            created=created,
+        ),
         version=int(model.version or 0),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -38,8 +39,8 @@ class ByAgencyIndex(GlobalSecondaryIndex["ReportModel"]):
         index_name = "by-agency"
         projection = AllProjection()
 
-    agency_pk = UnicodeAttribute(hash_key=True)
-    agency_sk = UnicodeAttribute(range_key=True)
+    agency_pk = UnicodeAttribute(hash_key=True, attr_name="gp")
+    agency_sk = UnicodeAttribute(range_key=True, attr_name="gs")
 
 
 class ByStatusIndex(GlobalSecondaryIndex["ReportModel"]):
@@ -49,8 +50,8 @@ class ByStatusIndex(GlobalSecondaryIndex["ReportModel"]):
         index_name = "by-status"
         projection = AllProjection()
 
-    status_pk = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+    status_pk = UnicodeAttribute(hash_key=True, attr_name="sp")
+    created_at = UnicodeAttribute(range_key=True, attr_name="ct")
 
 
 class ByDueIndex(GlobalSecondaryIndex["ReportModel"]):
@@ -60,8 +61,8 @@ class ByDueIndex(GlobalSecondaryIndex["ReportModel"]):
         index_name = "by-due"
         projection = AllProjection()
 
-    due_pk = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
+    due_pk = UnicodeAttribute(hash_key=True, attr_name="dp")
+    due_at = UnicodeAttribute(range_key=True, attr_name="du")
 
 
 class ReportModel(Model):
@@ -82,32 +83,34 @@ class ReportModel(Model):
     visibility = UnicodeAttribute(attr_name="vi")
     status = UnicodeAttribute(attr_name="st")
     agency = UnicodeAttribute(attr_name="ag", null=True)
-    created_at = UnicodeAttribute()
+    created_at = UnicodeAttribute(attr_name="ct")
     updated_at = UnicodeAttribute(attr_name="up")
     coordinate_due = UnicodeAttribute(attr_name="cd", null=True)
     finish_due = UnicodeAttribute(attr_name="fd", null=True)
     estimated_completion = UnicodeAttribute(attr_name="ews", null=True)
-    overdue = BooleanAttribute(attr_name="od", default=False)
-    escalation_level = NumberAttribute(attr_name="lv", default=0)
+    # Flags and counters are stored only when set: absent means False / 0 (bytes on every write).
+    overdue = BooleanAttribute(attr_name="od", null=True)
+    escalation_level = NumberAttribute(attr_name="lv", null=True)
     sla_check_at = UnicodeAttribute(attr_name="sc", null=True)
     escalated_to = UnicodeAttribute(attr_name="et", null=True)
     remote_agency = UnicodeAttribute(attr_name="rg", null=True)
-    remote_version = NumberAttribute(attr_name="rv", default=0)
+    remote_version = NumberAttribute(attr_name="rv", null=True)
     origin_province = UnicodeAttribute(attr_name="op", null=True)
-    closed = BooleanAttribute(attr_name="cl", default=False)
+    closed = BooleanAttribute(attr_name="cl", null=True)
     rating = NumberAttribute(attr_name="rt", null=True)
     resolved_at = UnicodeAttribute(attr_name="ra", null=True)
     autoclose_at = UnicodeAttribute(attr_name="ac", null=True)
     secret_hash = UnicodeAttribute(attr_name="sh", null=True)
+    contact_ref = UnicodeAttribute(attr_name="cr", null=True)
     photos = UnicodeAttribute(attr_name="ph", null=True)
-    timeline = UnicodeAttribute(attr_name="tl")
+    timeline = BinaryAttribute(attr_name="tl", legacy_encoding=False)  # see data/timeline_codec.py
     version = VersionAttribute(attr_name="v")
 
-    agency_pk = UnicodeAttribute(null=True)
-    agency_sk = UnicodeAttribute(null=True)
-    status_pk = UnicodeAttribute()
-    due_pk = UnicodeAttribute(null=True)
-    due_at = UnicodeAttribute(null=True)
+    agency_pk = UnicodeAttribute(null=True, attr_name="gp")
+    agency_sk = UnicodeAttribute(null=True, attr_name="gs")
+    status_pk = UnicodeAttribute(attr_name="sp")
+    due_pk = UnicodeAttribute(null=True, attr_name="dp")
+    due_at = UnicodeAttribute(null=True, attr_name="du")
 
     by_agency = ByAgencyIndex()
     by_status = ByStatusIndex()
@@ -117,8 +120,10 @@ class ReportModel(Model):
 class PrivateModel(Model):
     """Reporter contact data and idempotency records, apart from reports.
 
-    ``<report id>#contact`` holds a reporter's contact; ``<province>#idem#<hash>``
-    maps an Idempotency-Key to the report it created.
+    ``<province>#idem#<hash>`` maps an Idempotency-Key to the report it created and, when the
+    reporter left contact data, holds it too (the report's ``contact_ref`` names the hash): one
+    item, so a submission writes two items, not three. ``<report id>#contact`` holds the contact
+    of a submission without an Idempotency-Key.
     """
 
     class Meta(_Meta):

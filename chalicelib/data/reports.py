@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data.aws import client_error_code, translate_errors
-from chalicelib.data.mapping import from_model, to_model
+from chalicelib.data.mapping import from_model, stored_time, to_model
 from chalicelib.data.models import PrivateModel, ReportModel
 from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Report
@@ -40,6 +40,36 @@ def _idem_pk(province: str, key_hash: str) -> str:
     return f"{province}#idem#{key_hash}"
 
 
+def _private_item(
+    report: Report, contact: Contact | None, idempotency: IdempotencyRecord | None
+) -> PrivateModel:
+    """The one private item a submission writes: its idempotency record (with any contact) or its contact."""
+    if idempotency is None:
+        assert contact is not None
+        return PrivateModel(
+            pk=f"{report.id}#contact",
+            kind="contact",
+            report_id=report.id,
+            name=contact.name,
+            phone=contact.phone,
+            email=contact.email,
+        )
+    if contact is not None and report.contact_ref != idempotency.key_hash:
+        raise ValueError("a report whose contact rides in its idempotency record must name it (contact_ref)")
+    return PrivateModel(
+        pk=_idem_pk(report.province, idempotency.key_hash),
+        kind="idem",
+        report_id=idempotency.report_id,
+        body_hash=idempotency.body_hash,
+        secret=idempotency.secret,
+        name=contact.name if contact else None,
+        phone=contact.phone if contact else None,
+        email=contact.email if contact else None,
+        # A bare record expires; one holding a reporter's contact is kept as long as the report.
+        expires_at=None if contact else int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+    )
+
+
 class ReportRepository:
     """Reports and their private companions, as domain objects."""
 
@@ -58,7 +88,11 @@ class ReportRepository:
         contact: Contact | None = None,
         idempotency: IdempotencyRecord | None = None,
     ) -> Report:
-        """Store a new report, its contact and idempotency record in one transaction; return it as stored."""
+        """Store a new report with its private item (contact and/or idempotency record) in one transaction.
+
+        With both, the contact rides in the idempotency record (``report.contact_ref`` names it):
+        two items per submission, so the transaction costs four write units, not six.
+        """
         model = to_model(report)
         new_item = ReportModel.pk.does_not_exist()
         with translate_errors("create report"):
@@ -70,6 +104,7 @@ class ReportRepository:
                         raise IdCollision("report id taken") from error
                     raise
                 return from_model(model)
+            private = _private_item(report, contact, idempotency)
             try:
                 # The token makes a retried transaction (botocore retries after a timeout) idempotent.
                 token = hashlib.sha256(f"{report.id}|{idempotency.key_hash if idempotency else ''}".encode())
@@ -77,29 +112,7 @@ class ReportRepository:
                     connection=_connection(), client_request_token=token.hexdigest()[:36]
                 ) as tx:
                     tx.save(model, condition=new_item)
-                    if idempotency is not None:
-                        tx.save(
-                            PrivateModel(
-                                pk=_idem_pk(report.province, idempotency.key_hash),
-                                kind="idem",
-                                report_id=idempotency.report_id,
-                                body_hash=idempotency.body_hash,
-                                secret=idempotency.secret,
-                                expires_at=int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
-                            ),
-                            condition=PrivateModel.pk.does_not_exist(),
-                        )
-                    if contact is not None:
-                        tx.save(
-                            PrivateModel(
-                                pk=f"{report.id}#contact",
-                                kind="contact",
-                                report_id=report.id,
-                                name=contact.name,
-                                phone=contact.phone,
-                                email=contact.email,
-                            )
-                        )
+                    tx.save(private, condition=PrivateModel.pk.does_not_exist() if idempotency else None)
             except TransactWriteError as error:
                 reasons = [r.code if r else None for r in error.cancellation_reasons]
                 if reasons and reasons[0] == "ConditionalCheckFailed":
@@ -174,11 +187,7 @@ class ReportRepository:
         newest_first: bool = True,
     ) -> Page:
         """A province's reports of one status, by age, paged."""
-        condition = (
-            ReportModel.created_at < created_before.isoformat(timespec="milliseconds")
-            if created_before
-            else None
-        )
+        condition = ReportModel.created_at < stored_time(created_before) if created_before else None
         with translate_errors("list province reports"):
             result = ReportModel.by_status.query(
                 f"{province}#{status.value}",
@@ -195,7 +204,7 @@ class ReportRepository:
         with translate_errors("list due reports"):
             result = ReportModel.by_due.query(
                 f"{province}#due",
-                range_key_condition=ReportModel.due_at <= now.isoformat(timespec="milliseconds"),
+                range_key_condition=ReportModel.due_at <= stored_time(now),
                 limit=limit,
             )
             return [from_model(m) for m in result]
@@ -204,7 +213,7 @@ class ReportRepository:
         self, province: str, status: Status, start: datetime, end: datetime, *, limit: int = 1000
     ) -> list[Report]:
         """A province's reports of one status created within [start, end], newest first, at most ``limit``."""
-        low, high = (t.astimezone(UTC).isoformat(timespec="milliseconds") for t in (start, end))
+        low, high = (stored_time(t) for t in (start, end))
         with translate_errors("list province reports in a window"):
             result = ReportModel.by_status.query(
                 f"{province}#{status.value}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import secrets
@@ -50,8 +51,13 @@ class SubmitResult:
 
 
 def hash_secret(secret: str) -> str:
-    """The stored form of a reporter's secret."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    """The stored form of a reporter's secret (SHA-256, base64url: 43 characters, not 64)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).rstrip(b"=").decode()
+
+
+def hash_idempotency_key(key: str) -> str:
+    """The stored form of an Idempotency-Key: 128 bits of its SHA-256, in hex."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _body_hash(command: SubmitCommand) -> str:
@@ -93,7 +99,7 @@ class IntakeService:
         """Store a new report (once per Idempotency-Key) and ask for it to be routed."""
         self.validate(command)
         body_hash = _body_hash(command)
-        key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest() if idempotency_key else None
+        key_hash = hash_idempotency_key(idempotency_key) if idempotency_key else None
         if key_hash:
             # Eventually consistent (half a read unit): a retry normally comes long after the first
             # submission; one that reads stale still meets the transaction's condition on the record.
@@ -103,7 +109,7 @@ class IntakeService:
         now = now or utcnow()
         secret = secrets.token_urlsafe(12)
         for _attempt in range(MAX_ID_ATTEMPTS):
-            report = self._new_report(command, now, secret)
+            report = self._new_report(command, now, secret, contact_ref=key_hash)
             record = IdempotencyRecord(key_hash, body_hash, report.id, secret) if key_hash else None
             try:
                 self.reports.create(report, contact=command.contact, idempotency=record)
@@ -161,9 +167,12 @@ class IntakeService:
         logger.warning(
             "idempotency record without its report; storing it again", extra={"report_id": record.report_id}
         )
-        report = self._new_report(command, utcnow(), record.secret, report_id=record.report_id)
+        report = self._new_report(
+            command, utcnow(), record.secret, report_id=record.report_id, contact_ref=record.key_hash
+        )
         try:
-            self.reports.create(report, contact=command.contact)
+            # The record already holds the reporter's contact, if any.
+            self.reports.create(report)
         except IdCollision:
             stored = self.reports.get(record.report_id, consistent=True)
             if stored is None:
@@ -175,7 +184,13 @@ class IntakeService:
         return report
 
     def _new_report(
-        self, command: SubmitCommand, now: datetime, secret: str, *, report_id: str | None = None
+        self,
+        command: SubmitCommand,
+        now: datetime,
+        secret: str,
+        *,
+        report_id: str | None = None,
+        contact_ref: str | None = None,
     ) -> Report:
         report_id = report_id or new_report_id(self.province.code, now)
         entry = TimelineEntry(
@@ -198,6 +213,7 @@ class IntakeService:
             updated_at=now,
             address=command.address,
             secret_hash=hash_secret(secret),
+            contact_ref=contact_ref if command.contact else None,
             photos=command.photos,
             timeline=(entry,),
             version=0,

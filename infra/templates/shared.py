@@ -12,11 +12,12 @@ UPLOADS_EXPIRE_DAYS = 1
 PRIVATE_TABLE_DEFAULT = "aduan-private"
 PRIVATE_TTL_ATTRIBUTE = "expires_at"
 
-# GSI name -> (hash key, range key); all string keys, projection ALL.
+# GSI name -> (hash key, range key); all string keys, projection ALL. Stored names are short
+# (agency, status and due partitions and sort keys; created time): every item carries them.
 REPORTS_INDEXES: dict[str, tuple[str, str]] = {
-    "by-agency": ("agency_pk", "agency_sk"),
-    "by-status": ("status_pk", "created_at"),
-    "by-due": ("due_pk", "due_at"),
+    "by-agency": ("gp", "gs"),
+    "by-status": ("sp", "ct"),
+    "by-due": ("dp", "du"),
 }
 
 

@@ -116,7 +116,7 @@ def test_fifty_concurrent_identical_submissions_make_one_report(local_stack: Loc
         for status in ("MENUNGGU", "DISPOSISI")
         for item in table.query(
             TableName="aduan-reports", IndexName="by-status",
-            KeyConditionExpression="status_pk = :p", ExpressionAttributeValues={":p": {"S": f"31#{status}"}},
+            KeyConditionExpression="sp = :p", ExpressionAttributeValues={":p": {"S": f"31#{status}"}},
         )["Items"]
         if marker in item["d"]["S"]
     ]

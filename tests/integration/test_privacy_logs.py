@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import zlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -162,7 +163,34 @@ def test_the_contact_is_stored_apart_and_nowhere_else(provinces: World) -> None:
     assert (contact["n"]["S"], contact["p"]["S"], contact["e"]["S"]) == (NAME, PHONE, EMAIL)
     for table, key in (("aduan-reports", report["id"]), ("aduan-reports", f"36~{report['id']}")):
         item = dynamodb.get_item(TableName=table, Key={"pk": {"S": key}}, ConsistentRead=True)["Item"]
-        assert _leaks(json.dumps(item, ensure_ascii=False)) == [], key
+        assert _leaks(json.dumps(item, ensure_ascii=False, default=_inflated)) == [], key
+
+
+def _inflated(value: bytes) -> str:
+    """A stored binary attribute (the deflated timeline: a version byte, then raw deflate) as text."""
+    return zlib.decompress(value[1:], -15).decode()
+
+
+def test_with_an_idempotency_key_the_contact_rides_in_the_key_record(provinces: World) -> None:
+    # Given a Jakarta report with contact data and an Idempotency-Key
+    jakarta = provinces["jakarta"]
+    report = _json(jakarta.post("/reports", BORDER, {"Idempotency-Key": "privacy-test-key-1"}))
+    provinces.settle()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    stored = dynamodb.get_item(
+        TableName="aduan-reports", Key={"pk": {"S": report["id"]}}, ConsistentRead=True
+    )
+    # Then the report names the private item holding the contact, and holds no contact itself
+    ref = stored["Item"]["cr"]["S"]
+    record = dynamodb.get_item(TableName="aduan-private", Key={"pk": {"S": f"31#idem#{ref}"}})["Item"]
+    assert record["rid"]["S"] == report["id"]
+    assert (record["n"]["S"], record["p"]["S"], record["e"]["S"]) == (NAME, PHONE, EMAIL)
+    assert "expires_at" not in record  # a record holding a contact lives as long as the report
+    assert _leaks(json.dumps(stored["Item"], ensure_ascii=False, default=_inflated)) == []
+    # And no second contact item was written under the report id
+    assert "Item" not in dynamodb.get_item(
+        TableName="aduan-private", Key={"pk": {"S": f"{report['id']}#contact"}}
+    )
 
 
 def test_the_escalation_message_has_no_place_for_contact_data() -> None:

@@ -13,8 +13,8 @@ from bench.counting import CallCounter, Totals, sqs_requests
 REPORT = {
     "pk": {"S": "31-261128-K3M9"},
     "d": {"S": "x" * 600},
-    "status_pk": {"S": "31#MENUNGGU"},
-    "created_at": {"S": "2026-11-28T00:00:00.000+00:00"},
+    "sp": {"S": "31#MENUNGGU"},
+    "ct": {"S": "2026-11-28T00:00:00.000Z"},
 }
 
 

@@ -1,0 +1,96 @@
+"""How a report's timeline is stored: compact JSON, deflated, in one binary attribute.
+
+DynamoDB bills a write per started kilobyte of the whole item, and the timeline is what grows
+with every change. So each entry is stored without what the item already says (the report key
+in event ids, the report's own province, absolute timestamps: milliseconds after the report was
+created instead), and the list is deflated (AWS's advice for large attribute values). The first
+byte is the format version, so a later format can still read this one.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.report import TimelineEntry
+from chalicelib.domain.status import Action, Status
+
+FORMAT_V1 = b"\x01"
+_KEY_RELATIVE = ":"  # event id was "<report key>:<rest>"
+_ID_RELATIVE = "!"  # event id was "<report id>:<rest>" (a copy's key differs from the id)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
+def _millis(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MS
+
+
+def _compress(data: bytes) -> bytes:
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: no header or checksum to pay for
+    return deflate.compress(data) + deflate.flush()
+
+
+def _short_event_id(event_id: str, key: str, report_id: str) -> str:
+    if event_id.startswith(f"{key}:"):
+        return _KEY_RELATIVE + event_id[len(key) + 1 :]
+    if event_id.startswith(f"{report_id}:"):
+        return _ID_RELATIVE + event_id[len(report_id) + 1 :]
+    return event_id
+
+
+def _full_event_id(stored: str, key: str, report_id: str) -> str:
+    if stored.startswith(_KEY_RELATIVE):
+        return f"{key}:{stored[1:]}"
+    if stored.startswith(_ID_RELATIVE):
+        return f"{report_id}:{stored[1:]}"
+    return stored
+
+
+def encode(
+    entries: tuple[TimelineEntry, ...], *, key: str, report_id: str, province: str, created: datetime
+) -> bytes:
+    """The stored form of ``entries`` of the report ``key``/``report_id`` created at ``created``."""
+    rows = []
+    for entry in entries:
+        raw: dict[str, Any] = {
+            "e": _short_event_id(entry.event_id, key, report_id),
+            "t": _millis(entry.at) - _millis(created),
+            "a": entry.action.value,
+            "s": entry.status.value,
+            "p": entry.province if entry.province != province else None,
+            "g": entry.agency,
+            "n": entry.note,
+            "x": entry.evidence,
+            "to": entry.target,
+        }
+        rows.append({k: v for k, v in raw.items() if v is not None})
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return FORMAT_V1 + _compress(text.encode())
+
+
+def decode(
+    stored: bytes, *, key: str, report_id: str, province: str, created: datetime
+) -> tuple[TimelineEntry, ...]:
+    """The entries ``encode`` stored."""
+    if stored[:1] != FORMAT_V1:
+        raise ValueError(f"unknown timeline format {stored[:1]!r}")
+    rows = json.loads(zlib.decompress(stored[1:], -15))
+    return tuple(
+        TimelineEntry(
+            event_id=_full_event_id(raw["e"], key, report_id),
+            at=(_EPOCH + (_millis(created) + raw["t"]) * _MS).astimezone(created.tzinfo),
+            action=Action(raw["a"]),
+            status=Status(raw["s"]),
+            province=raw.get("p", province),
+            agency=raw.get("g"),
+            note=raw.get("n"),
+            evidence=raw.get("x"),
+            target=raw.get("to"),
+        )
+        for raw in rows
+    )

@@ -1,0 +1,75 @@
+"""The stored form of a timeline: compact, deflated, and read back exactly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.data import timeline_codec
+from chalicelib.domain.report import TimelineEntry
+from chalicelib.domain.status import Action, Status
+
+CREATED = datetime(2026, 11, 27, 23, 35, 45, 725_000, tzinfo=UTC)
+KEY = "36~31-261128-PQ5H"
+RID = "31-261128-PQ5H"
+ENTRIES = (
+    TimelineEntry(f"{RID}:submit", CREATED, Action.SUBMIT, Status.MENUNGGU, "31"),
+    TimelineEntry(
+        f"{KEY}:accept:3c6553111bef",
+        CREATED + timedelta(seconds=44),
+        Action.ACCEPT,
+        Status.DISPOSISI,
+        "36",
+        "dlh-kota-tangerang",
+        note="Diterima Provinsi Banten; diteruskan ke Dinas Lingkungan Hidup Kota Tangerang",
+    ),
+    TimelineEntry(
+        "external-event-7",
+        CREATED + timedelta(days=3, milliseconds=5),
+        Action.RESOLVE,
+        Status.SELESAI,
+        "36",
+        "dlh-kota-tangerang",
+        note="Sampah sudah diangkut truk DLH.",
+        evidence="bukti/angkut-1.jpg",
+        target="dlh-kab-tangerang",
+    ),
+)
+
+
+def _roundtrip(entries: tuple[TimelineEntry, ...], created: datetime = CREATED) -> tuple[TimelineEntry, ...]:
+    stored = timeline_codec.encode(entries, key=KEY, report_id=RID, province="36", created=created)
+    return timeline_codec.decode(stored, key=KEY, report_id=RID, province="36", created=created)
+
+
+def test_every_field_reads_back_as_written() -> None:
+    assert _roundtrip(ENTRIES) == ENTRIES
+
+
+def test_it_is_smaller_than_the_plain_entries_and_names_no_report_id() -> None:
+    stored = timeline_codec.encode(ENTRIES, key=KEY, report_id=RID, province="36", created=CREATED)
+    plain = repr(ENTRIES).encode()
+    assert len(stored) < len(plain) / 2
+    assert RID.encode() not in stored
+
+
+def test_times_keep_millisecond_precision_even_before_creation_and_in_other_zones() -> None:
+    wib = timezone(timedelta(hours=7))
+    early = TimelineEntry(f"{KEY}:x", CREATED - timedelta(seconds=3), Action.ROUTE, Status.DISPOSISI, "36")
+    late = TimelineEntry(
+        f"{KEY}:y",
+        (CREATED + timedelta(microseconds=1_999)).astimezone(wib),
+        Action.TAKE,
+        Status.PROSES,
+        "36",
+    )
+    back = _roundtrip((early, late))
+    assert back[0].at == early.at
+    assert back[1].at == CREATED + timedelta(milliseconds=1)  # truncated to the millisecond, as stored
+    assert back[1].at.utcoffset() == timedelta(0)
+
+
+def test_an_unknown_format_is_refused_not_misread() -> None:
+    with pytest.raises(ValueError, match="unknown timeline format"):
+        timeline_codec.decode(b"\x02abc", key=KEY, report_id=RID, province="36", created=CREATED)
