@@ -1,4 +1,9 @@
-"""Aduan: citizen complaints for Indonesian provinces. Routes and event handlers only."""
+"""Aduan: citizen complaints for Indonesian provinces. Routes and event handlers only.
+
+Each view imports its ``chalicelib.api`` module when it first runs, not here: Lambda imports this
+file for every function (the API, ``route``, ``escalations``, ``sweep``), and a cold start should load
+only what the handler it serves needs. Chalice still sees every route and event source at import.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,8 @@ from chalice.app import (
     SQSEvent,
 )
 
-from chalicelib.api import agency, areas, dashboard, events, reports
-from chalicelib.api import photos as photo_api
 from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
-from chalicelib.api.openapi import served as openapi_json
-from chalicelib.auth.authorizer import authorize
 from chalicelib.config import event_source_names
-from chalicelib.open311 import endpoints as open311
 
 app = Chalice(app_name="aduan", configure_logs=False)
 
@@ -47,53 +47,71 @@ def current_request() -> Request:
 @app.route("/health", methods=["GET"], cors=cors)
 @handled
 def health() -> Response:
+    from chalicelib.api import reports
+
     return reports.health()
 
 
 @app.route("/categories", methods=["GET"], cors=cors)
 @handled
 def list_categories() -> Response:
+    from chalicelib.api import reports
+
     return reports.categories()
 
 
 @app.route("/reports", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def submit_report() -> Response:
+    from chalicelib.api import reports
+
     return reports.submit(current_request())
 
 
 @app.route("/reports/{report_id}", methods=["GET"], cors=cors)
 @handled
 def report_status(report_id: str) -> Response:
+    from chalicelib.api import reports
+
     return reports.show(current_request(), report_id)
 
 
 @app.route("/reports/{report_id}/confirm", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def confirm_report(report_id: str) -> Response:
+    from chalicelib.api import reports
+
     return reports.confirm(current_request(), report_id)
 
 
 @app.route("/reports/{report_id}/reopen", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def reopen_report(report_id: str) -> Response:
+    from chalicelib.api import reports
+
     return reports.reopen(current_request(), report_id)
 
 
 @app.authorizer()
 def agency_auth(auth_request: AuthRequest) -> AuthResponse:
+    from chalicelib.auth.authorizer import authorize
+
     return authorize(auth_request)
 
 
 @app.route("/agency/reports", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def agency_inbox() -> Response:
+    from chalicelib.api import agency
+
     return agency.inbox(current_request())
 
 
 @app.route("/agency/reports/{key}", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def agency_report(key: str) -> Response:
+    from chalicelib.api import agency
+
     return agency.detail(current_request(), key)
 
 
@@ -106,24 +124,32 @@ def agency_report(key: str) -> Response:
 )
 @handled
 def agency_action(key: str, action: str) -> Response:
+    from chalicelib.api import agency
+
     return agency.act(current_request(), key, action)
 
 
 @app.route("/areas", methods=["GET"], cors=cors)
 @handled
 def list_areas() -> Response:
+    from chalicelib.api import areas
+
     return areas.areas(current_request())
 
 
 @app.route("/dashboard", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def province_dashboard() -> Response:
+    from chalicelib.api import dashboard
+
     return dashboard.dashboard(current_request())
 
 
 @app.route("/openapi.json", methods=["GET"], cors=cors)
 @handled
 def openapi_document() -> Response:
+    from chalicelib.api.openapi import served as openapi_json
+
     return openapi_json()
 
 
@@ -131,6 +157,8 @@ def openapi_document() -> Response:
 @app.route("/open311/v2/discovery.xml", methods=["GET"], cors=cors)
 @handled
 def open311_discovery() -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.discovery_document(current_request())
 
 
@@ -138,12 +166,16 @@ def open311_discovery() -> Response:
 @app.route("/open311/v2/services.xml", methods=["GET"], cors=cors)
 @handled
 def open311_services() -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.services(current_request())
 
 
 @app.route("/open311/v2/services/{name}", methods=["GET"], cors=cors)
 @handled
 def open311_service(name: str) -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.service(current_request(), name)
 
 
@@ -154,6 +186,8 @@ OPEN311_FORM = ["application/x-www-form-urlencoded"]
 @app.route("/open311/v2/requests.xml", methods=["POST"], cors=cors, content_types=OPEN311_FORM)
 @handled
 def open311_create() -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.create(current_request())
 
 
@@ -161,37 +195,51 @@ def open311_create() -> Response:
 @app.route("/open311/v2/requests.xml", methods=["GET"], cors=cors)
 @handled
 def open311_search() -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.search(current_request())
 
 
 @app.route("/open311/v2/requests/{name}", methods=["GET"], cors=cors)
 @handled
 def open311_request(name: str) -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.show(current_request(), name)
 
 
 @app.route("/open311/v2/tokens/{name}", methods=["GET"], cors=cors)
 @handled
 def open311_token(name: str) -> Response:
+    from chalicelib.open311 import endpoints as open311
+
     return open311.token(current_request(), name)
 
 
 @app.route("/photos", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def photo_upload() -> Response:
+    from chalicelib.api import photos as photo_api
+
     return photo_api.upload(current_request())
 
 
 @app.on_sqs_message(queue=INTAKE_QUEUE, batch_size=10, name="route")
 def route(event: SQSEvent) -> dict[str, Any]:
+    from chalicelib.api import events
+
     return events.route_batch(event.to_dict(), event.context)
 
 
 @app.on_sqs_message(queue=ESCALATION_QUEUE, batch_size=10, name="escalations")
 def escalations(event: SQSEvent) -> dict[str, Any]:
+    from chalicelib.api import events
+
     return events.escalation_batch(event.to_dict(), event.context)
 
 
 @app.schedule("rate(5 minutes)", name="sweep")
 def sweep(event: CloudWatchEvent) -> dict[str, int]:
+    from chalicelib.api import events
+
     return events.sweep()

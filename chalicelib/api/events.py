@@ -14,27 +14,22 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from chalicelib import container
+from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.http import parse_model
-from chalicelib.api.schemas import safe_correlation_id
-from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+    from chalicelib.domain.protocol import Escalate, Feedback, Update
+
+# The message models (pydantic) are imported by the handlers that parse them, not here: the
+# sweep shares this module and parses no message.
+
 T = TypeVar("T")
 MAX_MESSAGE_ATTRIBUTES = 10
-
-
-class IntakeMessage(BaseModel):
-    """A request to route a stored report."""
-
-    model_config = ConfigDict(extra="forbid")
-    key: str = Field(pattern=r"^\d{2}-\d{6}-[0-9A-Z]{4}$")
 
 
 def _correlate(record: SQSRecord) -> None:
@@ -100,6 +95,8 @@ def _transient_retries(step: Callable[[], T], attempts: int = 3, first_pause: fl
 
 
 def _route_record(record: SQSRecord) -> None:
+    from chalicelib.api.messages import IntakeMessage
+
     _correlate(record)
     message = _parsed(record, lambda body: parse_model(IntakeMessage, body))
     if message is None:
@@ -123,6 +120,8 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _escalation_record(record: SQSRecord) -> None:
+    from chalicelib.domain.protocol import Escalate
+
     _correlate(record)
     message = _parsed(record, _inbound)
     if message is None:
@@ -137,6 +136,8 @@ def _escalation_record(record: SQSRecord) -> None:
 
 
 def _inbound(body: Any) -> Escalate | Update | Feedback:
+    from chalicelib.domain.protocol import InboundMessage
+
     return parse_model(InboundMessage, {"message": body}).message
 
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Request, Response
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge, ValidationFailed
 from chalicelib.observability import logger
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -61,6 +62,10 @@ def read_json(request: Request) -> Any:
 
 def parse_model(model: type[M], data: Any) -> M:
     """Validate ``data`` against ``model``; field errors become a 422 listing each problem."""
+    # pydantic is loaded by the models passed in; imported here so that the error paths of this
+    # module (every handler's) do not load it
+    from pydantic import ValidationError as PydanticValidationError
+
     try:
         return model.model_validate(data)
     except PydanticValidationError as error:

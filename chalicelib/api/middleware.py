@@ -9,8 +9,8 @@ from typing import Any
 
 from chalice.app import Request, Response
 
+from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.http import error_response, unexpected_error_response
-from chalicelib.api.schemas import safe_correlation_id
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
 from chalicelib.observability import logger, metrics

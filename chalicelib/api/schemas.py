@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from chalicelib.api.correlation import safe_correlation_id
+
 AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
 UPLOAD_KEY = r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$"
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -33,21 +35,17 @@ def check_text(value: Any) -> Any:
     return value
 
 
-CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
-
-
-def safe_correlation_id(value: object) -> str | None:
-    """A caller's correlation id if short and plain (it is logged, echoed and queued), else None."""
-    return value if isinstance(value, str) and CORRELATION_ID.match(value) else None
-
-
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+# ``defer_build``: a model's validator is built when it first validates, so a cold start builds
+# only the models its request uses (a status read never builds the submit form's).
 
 
 class Input(BaseModel):
     """Base for request bodies: strict types, unknown fields rejected."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -118,7 +116,9 @@ class PhotoUploadIn(Input):
 class Loose(BaseModel):
     """Base for query strings and headers: unknown names are ignored, known ones are capped."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, str_strip_whitespace=True, defer_build=True
+    )
 
     @field_validator("*", mode="after")
     @classmethod

@@ -8,7 +8,6 @@ the retry that follows it.
 
 from __future__ import annotations
 
-from chalicelib.domain.protocol import EntryOut, Escalate, Feedback, ReportOut, Update, WorkItem
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
 from chalicelib.observability import logger
@@ -58,7 +57,11 @@ class ChangePublisher:
         if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
             self._work_item(report, entry)
 
+    # The message models (pydantic) load with the first message: most changes send none.
+
     def _escalate(self, report: Report, entry: TimelineEntry) -> None:
+        from chalicelib.domain.protocol import Escalate, ReportOut
+
         message = Escalate(
             event_id=entry.event_id,
             origin_province=report.province,
@@ -68,6 +71,8 @@ class ChangePublisher:
         self._send(report.escalated_to or "", report.id, message.event_id, message.model_dump(mode="json"))
 
     def _update_origin(self, report: Report) -> None:
+        from chalicelib.domain.protocol import EntryOut, Update
+
         latest = report.timeline[-1]
         message = Update(
             event_id=f"{report.key}:v{report.version}",
@@ -89,6 +94,8 @@ class ChangePublisher:
         self._send(report.origin_province or "", report.id, message.event_id, message.model_dump(mode="json"))
 
     def _feedback(self, report: Report, entry: TimelineEntry) -> None:
+        from chalicelib.domain.protocol import Feedback
+
         message = Feedback(
             event_id=entry.event_id,
             origin_id=report.id,
@@ -108,6 +115,8 @@ class ChangePublisher:
         agency = province.agencies.get(entry.agency or "")
         if agency is None or not agency.work_queue:
             return
+        from chalicelib.domain.protocol import WorkItem
+
         item = WorkItem(
             event_id=entry.event_id,
             report_key=report.key,

@@ -1,0 +1,12 @@
+"""Correlation ids from callers, kept apart from the pydantic schemas: every handler checks one."""
+
+from __future__ import annotations
+
+import re
+
+CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def safe_correlation_id(value: object) -> str | None:
+    """A caller's correlation id if short and plain (it is logged, echoed and queued), else None."""
+    return value if isinstance(value, str) and CORRELATION_ID.match(value) else None
