@@ -16,10 +16,14 @@ token is verified (``role_permitted``): a ``coordinator`` claim for an ordinary 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import Forbidden, NotFound
-from chalicelib.provinces.schema import Agency
+
+if TYPE_CHECKING:
+    from chalicelib.provinces.schema import Agency
 
 PROVINCE_WIDE = frozenset({Role.COORDINATOR, Role.ADMIN})
 

@@ -11,9 +11,12 @@ across the border).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.provinces.registry import Province
-from chalicelib.provinces.schema import RoutingRule
+
+if TYPE_CHECKING:
+    from chalicelib.provinces.schema import RoutingRule
 
 
 @dataclass(frozen=True)

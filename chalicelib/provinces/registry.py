@@ -1,7 +1,9 @@
-"""The registry of provinces: every data file in ``data/``, loaded once per container.
+"""The registry of provinces: every data file in ``data/``, each loaded once per container when first used.
 
 Each stage serves one province but knows them all, so that a Jakarta report about
-Kota Tangerang is recognised as Banten's and escalated there.
+Kota Tangerang is recognised as Banten's and escalated there. A file is read and validated
+only when its province's data is first needed: a cold start pays for the provinces its event
+touches, not for every province served anywhere (nor for pydantic, if it touches none).
 """
 
 from __future__ import annotations
@@ -9,23 +11,50 @@ from __future__ import annotations
 import json
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.provinces.schema import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
+
+if TYPE_CHECKING:
+    from chalicelib.provinces.schema import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
 class Province:
-    """One province's data with the lookups the services need."""
+    """One province's data with the lookups the services need.
+
+    Made from validated data, or from a data file (``<code>.json``) that is read and validated
+    when its data is first needed: knowing the province's code costs nothing.
+    """
 
     def __init__(self, data: ProvinceData) -> None:
-        self.data = data
+        self._data: ProvinceData | None = data
+        self._code = data.code
+        self._path: Path | None = None
+
+    @classmethod
+    def from_file(cls, path: Path) -> Province:
+        """The province of a data file named by its code; the file is read on first use."""
+        province = cls.__new__(cls)
+        province._data, province._code, province._path = None, path.stem, path
+        return province
+
+    @property
+    def data(self) -> ProvinceData:
+        """The province's validated data file."""
+        if self._data is None:
+            assert self._path is not None
+            data = read_province_data(self._path)
+            if data.code != self._code:
+                raise ValueError(f"{self._path.name} holds province {data.code!r}, not {self._code!r}")
+            self._data = data
+        return self._data
 
     @property
     def code(self) -> str:
         """Kemendagri province code, e.g. ``31``."""
-        return self.data.code
+        return self._code
 
     @property
     def name(self) -> str:
@@ -124,13 +153,19 @@ class Registry:
         return next((p for p in self.provinces.values() if p.data.jurisdiction_id == jurisdiction_id), None)
 
 
+def read_province_data(path: Path) -> ProvinceData:
+    """Read and validate one province data file (pydantic loads with the first one)."""
+    from chalicelib.provinces.schema import ProvinceData
+
+    return ProvinceData.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
 def load_province(path: Path) -> Province:
     """Read and validate one province data file."""
-    return Province(ProvinceData.model_validate(json.loads(path.read_text(encoding="utf-8"))))
+    return Province(read_province_data(path))
 
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
-    """Every province in ``data/``, loaded once per container."""
-    provinces = [load_province(path) for path in sorted(DATA_DIR.glob("*.json"))]
-    return Registry({p.code: p for p in provinces})
+    """Every province in ``data/`` (``<code>.json``), each file read once per container on first use."""
+    return Registry({path.stem: Province.from_file(path) for path in sorted(DATA_DIR.glob("*.json"))})
