@@ -214,7 +214,7 @@ def table(results: dict[str, Any], mode: str) -> str:
         )
         rows.append(
             (
-                "same, anonymous reports (no transaction; diagnostic)",
+                "same, anonymous reports (one PutItem, no key record; diagnostic)",
                 f"{tp['anonymous_per_second']:.1f}/s",
                 f"{tp['raw_put_per_second']:.0f} PutItem/s",
                 f"{tp['anonymous_share'] * 100:.1f}%",

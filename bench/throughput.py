@@ -6,7 +6,7 @@ Both figures come from the same moto server (a child process on loopback) in the
   (``to_model(report).serialize()``: the stored shape and size of a new report) as fast as they can;
 - **pipeline**: 16 threads submit through the service layer (``container.intake().submit``, exactly
   what ``POST /reports`` calls after parsing; a realistic report with reporter contact and an
-  Idempotency-Key, so a transaction of three items as the web client causes), while 5 consumers (the
+  Idempotency-Key, as the web client sends: the key's record, then the report), while 5 consumers (the
   ``route`` handler through the local event source mapping, as Lambda's SQS poller starts with 5
   concurrent batches) route them. The rate is reports / (last routed - first submitted), and each
   report's submit-to-assigned time is taken from the submit call's start to the end of its routing.
@@ -126,8 +126,8 @@ def pipeline(
 ) -> dict[str, Any]:
     """Submit ``reports`` with ``clients`` threads while ``consumers`` route them; rate and latencies.
 
-    ``anonymous``: no reporter contact and no Idempotency-Key, so the report is one conditional
-    PutItem instead of a three-item transaction (see ``measure``).
+    ``anonymous``: no reporter contact and no Idempotency-Key, so the submission is one conditional
+    PutItem instead of two and no read of the key's record (see ``measure``).
     """
     from bench.lifecycle import SAME_PROVINCE
     from chalicelib import container
@@ -220,9 +220,9 @@ def measure(endpoint: str, reports: int = 320, puts: int = 1600) -> dict[str, An
     """Raw floor, pipeline, anonymous pipeline, raw floor again; the floor is the mean of its two runs.
 
     The realistic pipeline is the target's figure. The anonymous one (a single conditional PutItem at
-    submit) is shown beside it because moto's ``TransactWriteItems`` deep-copies every table it touches
-    and is not thread-safe (concurrent transactions slow each other down below a single thread's rate,
-    and some fail with HTTP 500): with transactions, moto rather than Aduan sets the pace.
+    submit, no key record to read or write) is shown beside it as what the submit's idempotency costs.
+    (Submissions with contact but no key still use a two-item ``TransactWriteItems``, which moto runs by
+    deep-copying every table it touches; the benchmark's web-client submissions use none.)
     """
     from bench.localaws import reset_and_deploy
 

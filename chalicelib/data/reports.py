@@ -40,33 +40,14 @@ def _idem_pk(province: str, key_hash: str) -> str:
     return f"{province}#idem#{key_hash}"
 
 
-def _private_item(
-    report: Report, contact: Contact | None, idempotency: IdempotencyRecord | None
-) -> PrivateModel:
-    """The one private item a submission writes: its idempotency record (with any contact) or its contact."""
-    if idempotency is None:
-        assert contact is not None
-        return PrivateModel(
-            pk=f"{report.id}#contact",
-            kind="contact",
-            report_id=report.id,
-            name=contact.name,
-            phone=contact.phone,
-            email=contact.email,
-        )
-    if contact is not None and report.contact_ref != idempotency.key_hash:
-        raise ValueError("a report whose contact rides in its idempotency record must name it (contact_ref)")
+def _contact_item(report_id: str, contact: Contact) -> PrivateModel:
     return PrivateModel(
-        pk=_idem_pk(report.province, idempotency.key_hash),
-        kind="idem",
-        report_id=idempotency.report_id,
-        body_hash=idempotency.body_hash,
-        secret=idempotency.secret,
-        name=contact.name if contact else None,
-        phone=contact.phone if contact else None,
-        email=contact.email if contact else None,
-        # A bare record expires; one holding a reporter's contact is kept as long as the report.
-        expires_at=None if contact else int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+        pk=f"{report_id}#contact",
+        kind="contact",
+        report_id=report_id,
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
     )
 
 
@@ -81,22 +62,12 @@ class ReportRepository:
             except DoesNotExist:
                 return None
 
-    def create(
-        self,
-        report: Report,
-        *,
-        contact: Contact | None = None,
-        idempotency: IdempotencyRecord | None = None,
-    ) -> Report:
-        """Store a new report with its private item (contact and/or idempotency record) in one transaction.
-
-        With both, the contact rides in the idempotency record (``report.contact_ref`` names it):
-        two items per submission, so the transaction costs four write units, not six.
-        """
+    def create(self, report: Report, *, contact: Contact | None = None) -> Report:
+        """Store a new report (and its contact, in one transaction, if any); return it as stored."""
         model = to_model(report)
         new_item = ReportModel.pk.does_not_exist()
         with translate_errors("create report"):
-            if contact is None and idempotency is None:
+            if contact is None:
                 try:
                     model.save(condition=new_item, add_version_condition=False)
                 except PutError as error:
@@ -104,23 +75,58 @@ class ReportRepository:
                         raise IdCollision("report id taken") from error
                     raise
                 return from_model(model)
-            private = _private_item(report, contact, idempotency)
             try:
                 # The token makes a retried transaction (botocore retries after a timeout) idempotent.
-                token = hashlib.sha256(f"{report.id}|{idempotency.key_hash if idempotency else ''}".encode())
-                with TransactWrite(
-                    connection=_connection(), client_request_token=token.hexdigest()[:36]
-                ) as tx:
+                token = hashlib.sha256(f"{report.id}|{report.secret_hash}".encode()).hexdigest()[:36]
+                with TransactWrite(connection=_connection(), client_request_token=token) as tx:
                     tx.save(model, condition=new_item)
-                    tx.save(private, condition=PrivateModel.pk.does_not_exist() if idempotency else None)
+                    tx.save(_contact_item(report.id, contact))
             except TransactWriteError as error:
                 reasons = [r.code if r else None for r in error.cancellation_reasons]
                 if reasons and reasons[0] == "ConditionalCheckFailed":
                     raise IdCollision("report id taken") from error
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed" and idempotency is not None:
-                    raise IdempotencyKeyTaken("idempotency key used concurrently") from error
                 raise
         return from_model(model)
+
+    def claim_idempotency(self, province: str, record: IdempotencyRecord, *, contact: Contact | None) -> None:
+        """Write the record of a submission before its report (raises IdempotencyKeyTaken if it exists).
+
+        Written first, it is the claim: a retry that finds it gets the same report (stored again
+        from the identical body if the first attempt stopped before storing it).
+        """
+        item = PrivateModel(
+            pk=_idem_pk(province, record.key_hash),
+            kind="idem",
+            report_id=record.report_id,
+            body_hash=record.body_hash,
+            secret=record.secret,
+            name=contact.name if contact else None,
+            phone=contact.phone if contact else None,
+            email=contact.email if contact else None,
+            # A bare record expires; one holding a reporter's contact is kept as long as the report.
+            expires_at=None if contact else int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+        )
+        with translate_errors("claim idempotency key"):
+            try:
+                item.save(condition=PrivateModel.pk.does_not_exist())
+            except PutError as error:
+                if client_error_code(error) == "ConditionalCheckFailedException":
+                    raise IdempotencyKeyTaken("idempotency key already used") from error
+                raise
+
+    def move_idempotency(self, province: str, key_hash: str, *, from_report: str, to_report: str) -> None:
+        """Point a record at another report id (its first drawn id was taken by another report)."""
+        item = PrivateModel(pk=_idem_pk(province, key_hash))
+        with translate_errors("move idempotency record"):
+            try:
+                item.update(
+                    actions=[PrivateModel.report_id.set(to_report)],
+                    condition=PrivateModel.report_id == from_report,
+                )
+            except UpdateError as error:
+                if client_error_code(error) == "ConditionalCheckFailedException":
+                    raise IdempotencyKeyTaken("idempotency record moved concurrently") from error
+                raise
 
     def idempotency_record(
         self, province: str, key_hash: str, *, consistent: bool = True

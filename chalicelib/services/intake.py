@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.domain.clock import utcnow
@@ -98,41 +98,72 @@ class IntakeService:
     ) -> SubmitResult:
         """Store a new report (once per Idempotency-Key) and ask for it to be routed."""
         self.validate(command)
-        body_hash = _body_hash(command)
-        key_hash = hash_idempotency_key(idempotency_key) if idempotency_key else None
-        if key_hash:
+        now = now or utcnow()
+        secret = secrets.token_urlsafe(12)
+        if idempotency_key:
+            key_hash = hash_idempotency_key(idempotency_key)
+            body_hash = _body_hash(command)
             # Eventually consistent (half a read unit): a retry normally comes long after the first
-            # submission; one that reads stale still meets the transaction's condition on the record.
+            # submission; one that reads stale still meets the claim's condition below.
             earlier = self._replay(command, key_hash, body_hash, correlation_id, consistent=False)
             if earlier:
                 return earlier
-        now = now or utcnow()
-        secret = secrets.token_urlsafe(12)
-        for _attempt in range(MAX_ID_ATTEMPTS):
             report = self._new_report(command, now, secret, contact_ref=key_hash)
-            record = IdempotencyRecord(key_hash, body_hash, report.id, secret) if key_hash else None
+            record = IdempotencyRecord(key_hash, body_hash, report.id, secret)
             try:
-                self.reports.create(report, contact=command.contact, idempotency=record)
-                break
-            except IdCollision:
-                continue
+                self.reports.claim_idempotency(self.province.code, record, contact=command.contact)
             except IdempotencyKeyTaken:
-                replay = self._replay(command, key_hash or "", body_hash, correlation_id)
+                replay = self._replay(command, key_hash, body_hash, correlation_id)
                 if replay is None:
                     raise RetryableUnavailable(
                         "Pengiriman bersamaan; coba lagi (concurrent submission)."
                     ) from None
                 return replay
+            report = self._store_claimed(command, record, report)
         else:
-            raise RetryableUnavailable(
-                "Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id)."
-            )
+            report = self._store_new(command, now, secret)
         logger.append_keys(report_id=report.id)
         logger.info(
             "report submitted", extra={"category": report.category, "area": report.location.area_code}
         )
         self._request_routing(report, correlation_id)
         return SubmitResult(report=report, secret=secret)
+
+    def _store_new(self, command: SubmitCommand, now: datetime, secret: str) -> Report:
+        """Store a report submitted without an Idempotency-Key, drawing a new id on a collision."""
+        for _attempt in range(MAX_ID_ATTEMPTS):
+            report = self._new_report(command, now, secret)
+            try:
+                return self.reports.create(report, contact=command.contact)
+            except IdCollision:
+                continue
+        raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
+
+    def _store_claimed(self, command: SubmitCommand, record: IdempotencyRecord, report: Report) -> Report:
+        """Store the report a claimed Idempotency-Key names; if its id is another report's, move the claim.
+
+        The contact, if any, is already stored in the record. A report under the id with the same
+        secret is this very submission, stored by a concurrent retry: it is returned as is.
+        """
+        for _attempt in range(MAX_ID_ATTEMPTS):
+            try:
+                return self.reports.create(report)
+            except IdCollision:
+                stored = self.reports.get(report.id, consistent=True)
+                if stored is not None and stored.secret_hash == hash_secret(record.secret):
+                    return stored
+            moved = self._new_report(command, report.created_at, record.secret, contact_ref=record.key_hash)
+            try:
+                self.reports.move_idempotency(
+                    self.province.code, record.key_hash, from_report=report.id, to_report=moved.id
+                )
+            except IdempotencyKeyTaken:
+                raise RetryableUnavailable(
+                    "Pengiriman bersamaan; coba lagi (concurrent submission)."
+                ) from None
+            record = replace(record, report_id=moved.id)
+            report = moved
+        raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
 
     def _replay(
         self,
@@ -152,36 +183,26 @@ class IntakeService:
                 code="idempotency_key_reused",
             )
         report = self.reports.get(record.report_id, consistent=True)
-        if report is None:
+        if report is None or report.secret_hash != hash_secret(record.secret):
             report = self._repair(command, record, correlation_id)
         return SubmitResult(report=report, secret=record.secret, replayed=True)
 
     def _repair(
         self, command: SubmitCommand, record: IdempotencyRecord, correlation_id: str | None
     ) -> Report:
-        """The key's record names a report that is not stored: store it now, from the identical body.
+        """The key's record names a report not stored (an attempt stopped after its claim): store it.
 
-        DynamoDB writes the two in one transaction, so this cannot happen there; a store that
-        rolls transactions back less carefully (moto under concurrent retries) can leave it.
+        The body is identical (checked by its hash), so the report is the one the first attempt meant.
         """
         logger.warning(
-            "idempotency record without its report; storing it again", extra={"report_id": record.report_id}
+            "idempotency record without its report; storing it now", extra={"report_id": record.report_id}
         )
         report = self._new_report(
             command, utcnow(), record.secret, report_id=record.report_id, contact_ref=record.key_hash
         )
-        try:
-            # The record already holds the reporter's contact, if any.
-            self.reports.create(report)
-        except IdCollision:
-            stored = self.reports.get(record.report_id, consistent=True)
-            if stored is None:
-                raise RetryableUnavailable(
-                    "Laporan belum terbaca; coba lagi (report not readable yet)."
-                ) from None
-            return stored
-        self._request_routing(report, correlation_id)
-        return report
+        stored = self._store_claimed(command, record, report)
+        self._request_routing(stored, correlation_id)  # routing a routed report again is a no-op
+        return stored
 
     def _new_report(
         self,

@@ -25,9 +25,13 @@ class Reports(Protocol):
 
     def get(self, key: str, *, consistent: bool = False) -> Report | None: ...
 
-    def create(
-        self, report: Report, *, contact: Contact | None = None, idempotency: IdempotencyRecord | None = None
-    ) -> Report: ...
+    def create(self, report: Report, *, contact: Contact | None = None) -> Report: ...
+
+    def claim_idempotency(
+        self, province: str, record: IdempotencyRecord, *, contact: Contact | None
+    ) -> None: ...
+
+    def move_idempotency(self, province: str, key_hash: str, *, from_report: str, to_report: str) -> None: ...
 
     def idempotency_record(
         self, province: str, key_hash: str, *, consistent: bool = True

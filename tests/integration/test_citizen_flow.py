@@ -157,3 +157,56 @@ def test_a_key_whose_report_went_missing_stores_the_report_again_under_the_same_
     assert again.status_code == 201 and json.loads(again.body) == first
     provinces.settle()
     assert json.loads(jakarta.get(f"/reports/{first['id']}").body)["status"]["code"] == "DISPOSISI"
+
+
+def test_a_claimed_key_whose_drawn_id_is_taken_moves_to_a_new_id(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from chalicelib.domain import ids
+    from chalicelib.services import intake
+
+    jakarta = provinces["jakarta"]
+    # Given an anonymous report already holds an id
+    taken = json.loads(jakarta.post("/reports", {**ROAD, "reporter": None}).body)["id"]
+    # When a submission with an Idempotency-Key first draws that same id
+    drawn = iter([taken])
+    monkeypatch.setattr(
+        intake, "new_report_id", lambda province, now: next(drawn, None) or ids.new_report_id(province, now)
+    )
+    created = jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-collide-1"})
+    # Then it is stored under a new id, the existing report is untouched, and the key names the new id
+    assert created.status_code == 201, created.body
+    body = json.loads(created.body)
+    assert body["id"] != taken
+    dynamodb = boto3.client("dynamodb")
+    key = f"31#idem#{intake.hash_idempotency_key('form-collide-1')}"
+    record = dynamodb.get_item(TableName="aduan-private", Key={"pk": {"S": key}}, ConsistentRead=True)
+    assert record["Item"]["rid"]["S"] == body["id"]
+    old = json.loads(jakarta.get(f"/reports/{taken}").body)
+    assert old["id"] == taken and "description" not in old  # still the other (private) report
+    # And a retry gets the moved report, with the same secret
+    again = jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-collide-1"})
+    assert json.loads(again.body) == body
+
+
+def test_a_key_whose_id_now_holds_another_report_is_stored_again_elsewhere(provinces: World) -> None:
+    import boto3
+
+    jakarta = provinces["jakarta"]
+    first = json.loads(jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-owner-1"}).body)
+    # Given the key's first attempt stopped after its claim, and another report took that id meanwhile
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.delete_item(TableName="aduan-reports", Key={"pk": {"S": first["id"]}})
+    other = json.loads(jakarta.post("/reports", {**ROAD, "reporter": None}).body)
+    item = dynamodb.get_item(TableName="aduan-reports", Key={"pk": {"S": other["id"]}})["Item"]
+    dynamodb.delete_item(TableName="aduan-reports", Key={"pk": {"S": other["id"]}})
+    dynamodb.put_item(TableName="aduan-reports", Item={**item, "pk": {"S": first["id"]}})
+    # When the client retries with the same key
+    again = jakarta.post("/reports", ROAD, {"Idempotency-Key": "form-owner-1"})
+    # Then it gets its own secret and a report of its own, not the other one
+    body = json.loads(again.body)
+    assert again.status_code == 201 and body["secret"] == first["secret"] and body["id"] != first["id"]
+    mine = json.loads(jakarta.get(f"/reports/{body['id']}", {"X-Report-Secret": body["secret"]}).body)
+    assert mine["description"] == ROAD["description"]
