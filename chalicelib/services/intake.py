@@ -103,11 +103,8 @@ class IntakeService:
         if idempotency_key:
             key_hash = hash_idempotency_key(idempotency_key)
             body_hash = _body_hash(command)
-            # Eventually consistent (half a read unit): a retry normally comes long after the first
-            # submission; one that reads stale still meets the claim's condition below.
-            earlier = self._replay(command, key_hash, body_hash, correlation_id, consistent=False)
-            if earlier:
-                return earlier
+            # No read first: a key is nearly always new (one per form fill), and a retry's claim
+            # fails its condition and reads the record then.
             report = self._new_report(command, now, secret, contact_ref=key_hash)
             record = IdempotencyRecord(key_hash, body_hash, report.id, secret)
             try:
@@ -171,10 +168,8 @@ class IntakeService:
         key_hash: str,
         body_hash: str,
         correlation_id: str | None,
-        *,
-        consistent: bool = True,
     ) -> SubmitResult | None:
-        record = self.reports.idempotency_record(self.province.code, key_hash, consistent=consistent)
+        record = self.reports.idempotency_record(self.province.code, key_hash)
         if record is None:
             return None
         if record.body_hash != body_hash:
