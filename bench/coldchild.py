@@ -16,11 +16,13 @@ import time
 
 T0 = time.perf_counter()
 
+import base64  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
+BYTES_TAG = "__bytes__"
 CONDITION_KEYS = (
     "ConditionExpression",
     "ExpressionAttributeNames",
@@ -62,6 +64,17 @@ def without_conditions(operation: str, params: dict[str, Any]) -> dict[str, Any]
     return params
 
 
+def _encode(value: Any) -> Any:
+    """JSON for recorded parameters: binary values (the stored timeline) survive the round trip."""
+    if isinstance(value, bytes | bytearray):
+        return {BYTES_TAG: base64.b64encode(value).decode()}
+    return str(value)
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    return base64.b64decode(obj[BYTES_TAG]) if set(obj) == {BYTES_TAG} else obj
+
+
 def run_app(spec: dict[str, Any]) -> dict[str, Any]:
     import botocore.client
 
@@ -70,7 +83,7 @@ def run_app(spec: dict[str, Any]) -> dict[str, Any]:
 
     def recording(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
         calls.append(
-            (self.meta.service_model.service_name, operation_name, json.dumps(api_params, default=str))
+            (self.meta.service_model.service_name, operation_name, json.dumps(api_params, default=_encode))
         )
         return original(self, operation_name, api_params)
 
@@ -110,7 +123,7 @@ def _snake(name: str) -> str:
 def main() -> None:
     spec_path, result_path = sys.argv[1], sys.argv[2]
     with open(spec_path, encoding="utf-8") as handle:
-        spec = json.load(handle)
+        spec = json.load(handle, object_hook=_decode)
     result = run_app(spec) if spec["mode"] == "app" else run_floor(spec)
     result["pid"] = os.getpid()
     with open(result_path, "w", encoding="utf-8") as handle:

@@ -107,3 +107,13 @@ def test_cold_start_floor_replays_writes_without_their_conditions() -> None:
         "TransactItems": [{"Put": {"TableName": "t", "Item": REPORT}}]
     }
     assert without_conditions("GetItem", {"Key": {}}) == {"Key": {}}
+
+
+def test_recorded_binary_parameters_replay_as_the_same_bytes() -> None:
+    import json
+
+    from bench.coldchild import _decode, _encode
+
+    params = {"Item": {"pk": {"S": "31-261128-K3M9"}, "tl": {"B": b"\x01\x8b\x00binary"}}}
+    replayed = json.loads(json.dumps(params, default=_encode), object_hook=_decode)
+    assert replayed == params
