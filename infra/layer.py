@@ -6,7 +6,8 @@ The packages are ``requirements.txt`` plus ``aws-xray-sdk`` (Powertools' Tracer,
 and their dependencies, at the versions installed in the venv (which ``make venv`` installs from
 the pinned requirement files), minus what the Lambda runtime provides (boto3, botocore and their
 dependencies). Wheels are manylinux2014 (glibc 2.17: python3.11 runs on Amazon Linux 2), downloaded
-once into the wheel cache; ``--offline`` uses only that cache.
+once into the wheel cache; ``--offline`` uses only that cache. Every module is shipped with its
+unchecked-hash ``.pyc`` (``infra/bytecode.py``), so a cold start does not compile them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from infra.bytecode import LAYER_ROOT, compile_tree, compiles_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = PROJECT_ROOT / "requirements.txt"
@@ -116,11 +119,15 @@ def build_layer(
         for wheel in files:
             with zipfile.ZipFile(wheel) as archive:
                 archive.extractall(site)
+        if compiles_for(PYTHON_VERSION):
+            compile_tree(site, shown_as=LAYER_ROOT, strict=False)
+        else:
+            print(f"warning: Python {PYTHON_VERSION} layer built without .pyc files", file=sys.stderr)
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as layer:
             for path in sorted(p for p in site.rglob("*") if p.is_file()):
                 relative = path.relative_to(site)
-                if "__pycache__" in relative.parts or relative.parts[0].endswith(".data"):
-                    continue  # caches and wheel .data (console scripts) are of no use in a layer
+                if relative.parts[0].endswith(".data"):
+                    continue  # wheel .data (console scripts) is of no use in a layer
                 info = zipfile.ZipInfo(str(path.relative_to(tmp)), date_time=(1980, 1, 1, 0, 0, 0))
                 info.external_attr = 0o644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED

@@ -5,7 +5,8 @@ python -m infra.package --stage banten [--out build/banten] [--layer build/layer
 ``chalice package`` runs on a staging copy of the project (app.py, chalicelib/, the stage's
 config and policies) whose ``requirements.txt`` is empty: every third-party package lives in
 the ``aduan-deps`` layer (``python -m infra.layer``), so Chalice downloads nothing and the zip
-holds only Aduan's code (boto3/botocore come from the Lambda runtime). The merge template
+holds only Aduan's code (boto3/botocore come from the Lambda runtime), each module with its
+``.pyc`` for the function's Python (``infra/bytecode.py``). The merge template
 ``infra/generated/app/<stage>.json`` adds names, the layer, partial batch responses, log
 retention and throttling. Afterwards the roles' ARNs with ``${...}`` become ``Fn::Sub``.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
 from infra.layer import DEFAULT_LAYER_ZIP
 from infra.templates.package_merge import LAYER_ZIP, sqs_event_name
 
@@ -136,6 +138,18 @@ def finalize_template(path: Path) -> dict[str, Any]:
     return template
 
 
+def function_runtime(template: dict[str, Any]) -> str:
+    """The one Lambda runtime every function of the template uses (``python3.11``)."""
+    runtimes = {
+        r["Properties"].get("Runtime") or template.get("Globals", {}).get("Function", {}).get("Runtime")
+        for r in template["Resources"].values()
+        if r.get("Type") == "AWS::Serverless::Function"
+    }
+    if len(runtimes) != 1 or None in runtimes:
+        raise PackageError(f"expected one runtime for every function, found {sorted(map(str, runtimes))}")
+    return str(runtimes.pop())
+
+
 def forbidden_entries(zip_path: Path) -> list[str]:
     """Entries of the zip that the Lambda runtime supplies and must not be shipped."""
     with zipfile.ZipFile(zip_path) as archive:
@@ -161,11 +175,16 @@ def package(
     project = stage_project(stage, staging, project_root)
     run_chalice_package(project, stage, merge, out)
     template = out / TEMPLATE_FILE
-    finalize_template(template)
+    template_data = finalize_template(template)
     zip_path = out / ZIP_FILE
     bad = forbidden_entries(zip_path)
     if bad:
         raise PackageError(f"{zip_path} contains {bad}: the Lambda runtime provides them")
+    version = runtime_version(function_runtime(template_data))
+    if compiles_for(version):
+        add_bytecode_to_zip(zip_path)
+    else:
+        print(f"warning: {zip_path} has no .pyc files (this is not Python {version})", file=sys.stderr)
     copied = None
     if layer is not None:
         if not layer.is_file():

@@ -43,6 +43,11 @@ def _template(result: PackageResult) -> dict[str, Any]:
     return template
 
 
+def _pyc_of(source: str) -> str:
+    folder, _, name = source.rpartition("/")
+    return f"{folder + '/' if folder else ''}__pycache__/{name[:-3]}.{sys.implementation.cache_tag}.pyc"
+
+
 def test_zip_is_small_and_carries_no_aws_sdk(
     packaged: dict[str, PackageResult], record_property: Any
 ) -> None:
@@ -55,6 +60,11 @@ def test_zip_is_small_and_carries_no_aws_sdk(
         assert "app.py" in names and "chalicelib/provinces/data/32.json" in names
         assert not any(n.startswith(("pynamodb/", "pydantic/", "cryptography/")) for n in names)
         assert result.zip_bytes <= MAX_FUNCTION_ZIP, f"{stage}: {result.zip_bytes} bytes"
+        # every module ships compiled for the runtime's Python (built here with that Python)
+        sources = [n for n in names if n.endswith(".py")]
+        assert "chalice/app.py" in sources and "chalicelib/api/events.py" in sources
+        missing = [n for n in sources if _pyc_of(n) not in names]
+        assert missing == [], f"{stage}: no .pyc for {missing[:5]}"
 
 
 def test_sqs_handlers_report_partial_batch_failures(packaged: dict[str, PackageResult]) -> None:
@@ -126,6 +136,7 @@ def test_layer_holds_pinned_packages_and_no_aws_sdk(tmp_path: Path) -> None:
     assert all(n.startswith("python/") for n in names)
     assert not tops & {"boto3", "botocore", "s3transfer"}
     assert {"pynamodb", "jwt", "cryptography", "aws_lambda_powertools", "pydantic", "pydantic_core"} <= tops
+    assert f"python/pydantic/__pycache__/main.{sys.implementation.cache_tag}.pyc" in names
     probe = "import sys; sys.path.insert(0, 'python'); import cryptography.hazmat.bindings._rust, jwt"
     probe += ", pydantic_core, pydantic, jsonpath_ng"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

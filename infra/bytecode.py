@@ -1,0 +1,87 @@
+"""Bytecode for what Lambda runs: an unchecked-hash ``.pyc`` beside every module we ship.
+
+Lambda's code (``/var/task``) and layers (``/opt``) are read-only, so a module shipped only as
+source is compiled again at every cold start. Compiling at build time, with the runtime's Python
+version, removes that cost. The ``.pyc`` files are *unchecked-hash* ones (PEP 552): Python uses them
+without comparing them with the source's timestamp, which zip archives do not keep faithfully.
+A ``.pyc`` made by another Python version is named for it (``cpython-312``) and ignored, so
+compiling is skipped, with a warning, when this interpreter is not the runtime's version.
+"""
+
+from __future__ import annotations
+
+import compileall
+import py_compile
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+FUNCTION_ROOT = "/var/task"
+LAYER_ROOT = "/opt/python"
+
+
+class BytecodeError(RuntimeError):
+    """Our own code did not compile."""
+
+
+def runtime_version(runtime: str) -> str:
+    """``python3.11`` -> ``3.11``."""
+    found = re.fullmatch(r"python(\d+\.\d+)", runtime)
+    if not found:
+        raise ValueError(f"not a Python Lambda runtime: {runtime!r}")
+    return found.group(1)
+
+
+def compiles_for(version: str) -> bool:
+    """Whether this interpreter writes ``.pyc`` files that Python ``version`` (``3.11``) will load."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}" == version
+
+
+def compile_tree(root: Path, *, shown_as: str, strict: bool = True) -> None:
+    """Write ``__pycache__/*.pyc`` for every ``.py`` under ``root``.
+
+    ``shown_as`` is the directory tracebacks name (where Lambda mounts the code). With ``strict``,
+    a file that does not compile is an error; third-party trees may hold files that are not meant to
+    compile (templates, other Pythons' modules), and those are simply left as sources.
+    """
+    ok = compileall.compile_dir(
+        str(root),
+        quiet=2,
+        ddir=shown_as,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        workers=1,
+    )
+    if strict and not ok:
+        raise BytecodeError(f"some modules under {root} do not compile")
+
+
+def add_bytecode_to_zip(zip_path: Path, *, shown_as: str = FUNCTION_ROOT) -> int:
+    """Rewrite ``zip_path`` with a ``.pyc`` beside each ``.py`` entry; returns the new size in bytes.
+
+    Entries keep their order, times and permissions; the ``.pyc`` files follow them.
+    """
+    with tempfile.TemporaryDirectory(prefix="aduan-pyc-") as tmp:
+        tree = Path(tmp) / "tree"
+        with zipfile.ZipFile(zip_path) as archive:
+            entries = archive.infolist()
+            archive.extractall(tree)
+        compile_tree(tree, shown_as=shown_as)
+        shipped = {e.filename for e in entries}
+        compiled = sorted(p for p in tree.rglob("*.pyc") if p.relative_to(tree).as_posix() not in shipped)
+        rebuilt = Path(tmp) / "rebuilt.zip"
+        with (
+            zipfile.ZipFile(zip_path) as source,
+            zipfile.ZipFile(rebuilt, "w", compression=zipfile.ZIP_DEFLATED) as target,
+        ):
+            for entry in entries:
+                target.writestr(entry, source.read(entry.filename))
+            for path in compiled:
+                info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, path.read_bytes())
+        shutil.move(rebuilt, zip_path)
+    return zip_path.stat().st_size
