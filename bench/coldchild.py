@@ -101,6 +101,8 @@ def run_app(spec: dict[str, Any]) -> dict[str, Any]:
         "status": status,
         "failures": failures,
         "calls": [{"service": s, "operation": o, "params": json.loads(p)} for s, o, p in calls],
+        "app_file": module.__file__,
+        "pydantic": "pydantic" in sys.modules,
     }
 
 

@@ -13,7 +13,9 @@ the ``sweep`` schedule) and each repetition, two fresh processes run one after t
 
 The floor is what any Python Lambda doing that handler's AWS work with boto3 alone pays; the ratio
 app / floor is the cost of everything else (Chalice, PynamoDB, Powertools, pydantic, province data,
-our code). Each figure is measured from before the first import to the handler's return (the
+our code). The app is imported from the stage's packaged function zip and the dependency layer,
+unpacked (``bench/packaged.py``), so it loads the ``.pyc`` files Lambda would, no more and no
+fewer. Each figure is measured from before the first import to the handler's return (the
 interpreter's own start-up is the same for both and left out); the median over repetitions counts.
 """
 
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.localaws import BENCH_ENV, ROOT
+from bench.packaged import PackagedCode, unpack
 
 KINDS = ("submit", "status", "route", "escalations", "sweep")
 TARGET_RATIO = 1.3
@@ -134,8 +137,9 @@ def schedule_event() -> dict[str, Any]:
 class Fixtures:
     """Creates, in this process and through the service layer, the state each cold run needs."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, code: dict[str, PackagedCode] | None = None) -> None:
         self.endpoint = endpoint
+        self.code = code or {}
 
     def _env(self, stage: str) -> Any:
         from infra.local.config import stage_config
@@ -245,7 +249,7 @@ class Fixtures:
         return [
             {
                 "mode": "app",
-                "root": str(ROOT),
+                "root": str(self.code[stage].task_dir) if self.code else str(ROOT),
                 "stage": stage,
                 "handler": handler,
                 "event": event,
@@ -255,14 +259,19 @@ class Fixtures:
         ]
 
 
-def child_env(stage: str, endpoint: str) -> dict[str, str]:
-    """A Lambda-like environment: the stage's variables, region, credentials, the moto endpoint."""
+def child_env(stage: str, endpoint: str, code: PackagedCode | None = None) -> dict[str, str]:
+    """A Lambda-like environment: the stage's variables, region, credentials, the moto endpoint.
+
+    With ``code``, the layer comes first on the path (as ``/opt/python`` does in Lambda); the spec's
+    ``root`` (the unpacked function zip) goes before it in the child.
+    """
     from infra.local.config import stage_config
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ADUAN_", "POWERTOOLS_"))}
     env.update(BENCH_ENV)
     env.update(stage_config(stage).environment)
-    env.update({"AWS_ENDPOINT_URL": endpoint, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)})
+    path = str(code.layer_dir) if code else str(ROOT)
+    env.update({"AWS_ENDPOINT_URL": endpoint, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path})
     env.pop("PYTHONSTARTUP", None)
     return env
 
@@ -297,21 +306,24 @@ def measure(endpoint: str, reps: int = 5, kinds: tuple[str, ...] = KINDS) -> dic
     from bench.localaws import apply_bench_env
 
     apply_bench_env(endpoint)
-    fixtures = Fixtures(endpoint)
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="aduan-cold-") as tmp:
         workdir = Path(tmp)
+        code = unpack(("jakarta", "banten"), workdir / "code")
+        fixtures = Fixtures(endpoint, code)
         # one throw-away run so the page cache holds the packages (every later run is equally warm on disk)
         warm = fixtures.specs("status", 1)[0]
-        run_child(warm, child_env("jakarta", endpoint), workdir)
+        run_child(warm, child_env("jakarta", endpoint, code["jakarta"]), workdir)
         for kind in kinds:
             specs = fixtures.specs(kind, reps)
             apps, floors, ratios, calls = [], [], [], []
             for spec in specs:
-                env = child_env(spec["stage"], endpoint)
+                env = child_env(spec["stage"], endpoint, code[spec["stage"]])
                 app = run_child(spec, env, workdir)
                 if app.get("status") not in (None, 200, 201) or app.get("failures"):
                     raise RuntimeError(f"{kind}: handler answered {app.get('status')} {app.get('failures')}")
+                if not str(app["app_file"]).startswith(spec["root"]):
+                    raise RuntimeError(f"{kind}: app imported from {app['app_file']}, not {spec['root']}")
                 floor = run_child({"mode": "floor", "calls": app["calls"]}, env, workdir)
                 apps.append(app["seconds"])
                 floors.append(floor["seconds"])
@@ -325,6 +337,7 @@ def measure(endpoint: str, reps: int = 5, kinds: tuple[str, ...] = KINDS) -> dic
                 "app_ms_all": [round(a * 1000, 1) for a in apps],
                 "floor_ms_all": [round(f * 1000, 1) for f in floors],
                 "calls": calls[-1],
+                "pydantic_loaded": app["pydantic"],
                 "met": statistics.median(ratios) <= TARGET_RATIO,
             }
     return results
