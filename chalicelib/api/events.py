@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.http import parse_model
+from chalicelib.api.messages import parse_intake_message
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
 
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 
     from chalicelib.domain.protocol import Escalate, Feedback, Update
 
-# The message models (pydantic) are imported by the handlers that parse them, not here: the
-# sweep shares this module and parses no message.
+# The escalation messages' models (pydantic) are imported by the handler that parses them, not
+# here: the sweep and the route handler share this module. The intake message is checked plainly
+# (chalicelib/api/messages.py), so the route handler does not load pydantic to parse it.
 
 T = TypeVar("T")
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -43,7 +45,7 @@ def _parsed(record: SQSRecord, parse: Callable[[Any], T]) -> T | None:
     """The record's message, or None after moving a malformed record to the DLQ."""
     try:
         return parse(json.loads(record.body))
-    except (ValueError, ValidationFailed) as error:  # JSONDecodeError and pydantic errors are ValueErrors
+    except (ValueError, ValidationFailed) as error:  # JSONDecodeError is a ValueError
         _dead_letter(record, error.code if isinstance(error, AduanError) else "invalid_json")
         return None
 
@@ -95,10 +97,8 @@ def _transient_retries(step: Callable[[], T], attempts: int = 3, first_pause: fl
 
 
 def _route_record(record: SQSRecord) -> None:
-    from chalicelib.api.messages import IntakeMessage
-
     _correlate(record)
-    message = _parsed(record, lambda body: parse_model(IntakeMessage, body))
+    message = _parsed(record, parse_intake_message)
     if message is None:
         return
     report = _transient_retries(lambda: container.routing().route(message.key))

@@ -73,10 +73,15 @@ def parse_model(model: type[M], data: Any) -> M:
             {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "problem": e["msg"], "type": e["type"]}
             for e in error.errors(include_url=False, include_input=False, include_context=False)
         ]
-        raise ValidationFailed(
-            "Data tidak valid: " + "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5]),
-            details=problems,
-        ) from None
+        raise validation_failed(problems) from None
+
+
+def validation_failed(problems: list[dict[str, str]]) -> ValidationFailed:
+    """The 422 for field problems (``field``, ``problem``, ``type`` each), the first five in its message."""
+    return ValidationFailed(
+        "Data tidak valid: " + "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5]),
+        details=problems,
+    )
 
 
 def unexpected_error_response(error: Exception) -> Response:

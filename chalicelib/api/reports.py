@@ -1,4 +1,8 @@
-"""Citizen endpoints: submit, track, list categories."""
+"""Citizen endpoints: submit, track, list categories.
+
+The body models (pydantic) are imported by the views that read a body: a status read's cold
+start checks only its path and headers (chalicelib/api/inputs.py) and does not load pydantic.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from chalicelib import container
 from chalicelib.api import photos, ratelimit
 from chalicelib.api.http import json_response, parse_model, read_json
 from chalicelib.api.inputs import headers_in, report_ref
-from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
 from chalicelib.api.views import report_view
 from chalicelib.config import settings
 from chalicelib.domain.access import citizen_sees_content
@@ -24,6 +27,8 @@ from chalicelib.services.intake import SubmitCommand
 
 def submit(request: Request) -> Response:
     """``POST /reports``: 201 with the id, status and the reporter's secret."""
+    from chalicelib.api.schemas import SubmitReportIn
+
     ratelimit.enforce(request, "submit")
     body = parse_model(SubmitReportIn, read_json(request))
     headers = headers_in(request)
@@ -110,6 +115,8 @@ def with_category_metric(name: str, category: str) -> None:
 
 def confirm(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/confirm``: the reporter confirms the fix with a rating."""
+    from chalicelib.api.schemas import ConfirmIn
+
     body = parse_model(ConfirmIn, read_json(request))
     headers = headers_in(request)
     report = container.feedback().respond(
@@ -126,6 +133,8 @@ def confirm(request: Request, report_id: str) -> Response:
 
 def reopen(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/reopen``: the reporter says it is not fixed."""
+    from chalicelib.api.schemas import ReopenIn
+
     body = parse_model(ReopenIn, read_json(request))
     headers = headers_in(request)
     report = container.feedback().respond(

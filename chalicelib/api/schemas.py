@@ -1,4 +1,7 @@
-"""Input models for every HTTP input (bodies, query strings, headers), validated at the edge with pydantic.
+"""Input models for request bodies, the agency's query string and path, validated at the edge with pydantic.
+
+Headers and a citizen's report id in a path are checked without pydantic (``chalicelib.api.fields``,
+``chalicelib.api.inputs``), so that a status read's cold start does not load it.
 
 Text is Unicode (Indonesian, emoji, right-to-left scripts are stored as given), but control
 characters (NUL and the other C0/C1 codes except tab, CR, LF), lone surrogates and bidi override
@@ -13,12 +16,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from chalicelib.api.correlation import safe_correlation_id
-
 AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
 UPLOAD_KEY = r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$"
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
 FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
@@ -114,7 +114,7 @@ class PhotoUploadIn(Input):
 
 
 class Loose(BaseModel):
-    """Base for query strings and headers: unknown names are ignored, known ones are capped."""
+    """Base for query strings and path parameters: unknown names are ignored, known ones are capped."""
 
     model_config = ConfigDict(
         extra="ignore", populate_by_name=True, str_strip_whitespace=True, defer_build=True
@@ -126,24 +126,6 @@ class Loose(BaseModel):
         return check_text(value)
 
 
-class HeadersIn(Loose):
-    """The request headers the API reads (lower-case names)."""
-
-    idempotency_key: str | None = Field(
-        default=None, alias="idempotency-key", max_length=128, pattern=PRINTABLE_ASCII
-    )
-    report_secret: str | None = Field(
-        default=None, alias="x-report-secret", max_length=64, pattern=PRINTABLE_ASCII
-    )
-    if_match: str | None = Field(default=None, alias="if-match", max_length=40, pattern=PRINTABLE_ASCII)
-    correlation_id: str | None = Field(default=None, alias="x-correlation-id")
-
-    @field_validator("correlation_id", mode="before")
-    @classmethod
-    def _plain_correlation_id(cls, value: Any) -> Any:
-        return safe_correlation_id(value)  # an odd one is dropped (a new id is made), never refused
-
-
 class InboxQueryIn(Loose):
     """``GET /agency/reports`` query string (values are checked further by the view)."""
 
@@ -152,12 +134,6 @@ class InboxQueryIn(Loose):
     limit: str | None = Field(default=None, max_length=4)
     cursor: str | None = Field(default=None, max_length=2048)
     overdue: Literal["", "0", "1", "true", "false"] | None = None
-
-
-class ReportRefIn(Loose):
-    """A report id in a path (``/reports/{report_id}``): short printable ASCII."""
-
-    report_id: str = Field(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")
 
 
 class AgencyRefIn(Loose):
