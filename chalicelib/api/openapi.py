@@ -18,6 +18,7 @@ from chalice.app import Response
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from chalicelib.api import fields
 from chalicelib.api.http import json_response
 from chalicelib.api.schemas import AgencyActionIn, ConfirmIn, PhotoUploadIn, ReopenIn, SubmitReportIn
 from chalicelib.domain.status import Status
@@ -109,19 +110,30 @@ def body(model: str) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": ref(model)}}}
 
 
-PRINTABLE = r"^[\x21-\x7e]+$"  # what chalicelib.api.schemas.HeadersIn accepts
+PRINTABLE = fields.PRINTABLE_ASCII  # what chalicelib.api.inputs.headers_in accepts
 IDEMPOTENCY = header(
     "Idempotency-Key",
     "Retries with the same key answer the first result (or apply the action once).",
-    {"type": "string", "minLength": 1, "maxLength": 128, "pattern": PRINTABLE},
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": fields.HEADER_MAX_LENGTHS[fields.IDEMPOTENCY_KEY_HEADER],
+        "pattern": PRINTABLE,
+    },
 )
 SECRET = header(
     "X-Report-Secret",
     "The reporter's secret from submission.",
-    {"type": "string", "maxLength": 64, "pattern": PRINTABLE},
+    {
+        "type": "string",
+        "maxLength": fields.HEADER_MAX_LENGTHS[fields.REPORT_SECRET_HEADER],
+        "pattern": PRINTABLE,
+    },
 )
 IF_MATCH = header(
-    "If-Match", "The version the officer saw.", {"type": "string", "maxLength": 40, "pattern": PRINTABLE}
+    "If-Match",
+    "The version the officer saw.",
+    {"type": "string", "maxLength": fields.HEADER_MAX_LENGTHS[fields.IF_MATCH_HEADER], "pattern": PRINTABLE},
 )
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
