@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from chalicelib.domain.routing import route
 from chalicelib.provinces.registry import Province
-from chalicelib.provinces.schema import ProvinceData
+from chalicelib.provinces.schema import validated_province_data
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue
 from infra.provinces import ProvinceInfra
@@ -155,9 +155,9 @@ def check_queue_names(data: Mapping[str, Any]) -> list[Problem]:
 
 
 def load_model(data: Mapping[str, Any]) -> tuple[Province | None, list[Problem]]:
-    """The validated province, or the schema errors."""
+    """The validated province (run-time data, as the registry gives), or the schema errors."""
     try:
-        return Province(ProvinceData.model_validate(data)), []
+        return Province(validated_province_data(data)), []
     except ValidationError as error:
         problems = [
             Problem("schema", f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}")

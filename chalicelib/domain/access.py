@@ -23,7 +23,7 @@ from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
-    from chalicelib.provinces.schema import Agency
+    from chalicelib.provinces.model import Agency
 
 PROVINCE_WIDE = frozenset({Role.COORDINATOR, Role.ADMIN})
 

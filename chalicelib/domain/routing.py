@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from chalicelib.provinces.registry import Province
 
 if TYPE_CHECKING:
-    from chalicelib.provinces.schema import RoutingRule
+    from chalicelib.provinces.model import RoutingRule
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.errors import BadRequest
-from chalicelib.provinces.schema import CategoryAttribute
+from chalicelib.provinces.model import CategoryAttribute
 
 _FIELD = re.compile(r"^attribute\[([^\[\]]{1,60})\](\[\])?$")
 MAX_LENGTH = {"string": 300, "text": 2000}

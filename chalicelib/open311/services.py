@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.errors import NotFound
+from chalicelib.provinces.model import Category, CategoryAttribute
 from chalicelib.provinces.registry import Province
-from chalicelib.provinces.schema import Category, CategoryAttribute
 
 AREA_CODE = "area_code"
 VISIBILITY = "visibility"
@@ -38,10 +38,10 @@ VISIBILITY_ATTRIBUTE = CategoryAttribute(
     required=False,
     description_id="Siapa boleh melihat isi laporan (bawaan: privat)",
     description_en="Who may see the report's content (default: private)",
-    values=[
+    values=(
         {"key": "private", "name": "Privat: isi dan lokasi hanya untuk petugas / Private"},
         {"key": "public", "name": "Publik: isi dan lokasi terlihat umum / Public"},
-    ],
+    ),
 )
 
 

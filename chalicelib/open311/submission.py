@@ -13,7 +13,7 @@ from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import BadRequest
 from chalicelib.open311.attributes import posted_attributes, validated_attributes
 from chalicelib.open311.services import AREA_CODE, VISIBILITY, attributes_of
-from chalicelib.provinces.schema import Category
+from chalicelib.provinces.model import Category
 from chalicelib.services.intake import SubmitCommand
 
 Form = Mapping[str, list[str]]

@@ -1,9 +1,11 @@
 """The registry of provinces: every data file in ``data/``, each loaded once per container when first used.
 
 Each stage serves one province but knows them all, so that a Jakarta report about
-Kota Tangerang is recognised as Banten's and escalated there. A file is read and validated
-only when its province's data is first needed: a cold start pays for the provinces its event
-touches, not for every province served anywhere (nor for pydantic, if it touches none).
+Kota Tangerang is recognised as Banten's and escalated there. A file is read only when its
+province's data is first needed: a cold start pays for the provinces its event touches, not for
+every province served anywhere. The files ship with the code and are validated against
+``schema.py`` when built and tested, so at run time they become the plain dataclasses of
+``model.py`` without pydantic (``schema.validate_province_file`` is the validating read).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 from chalicelib.errors import NotFound, ValidationFailed
 
 if TYPE_CHECKING:
-    from chalicelib.provinces.schema import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
+    from chalicelib.provinces.model import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -24,8 +26,8 @@ DATA_DIR = Path(__file__).parent / "data"
 class Province:
     """One province's data with the lookups the services need.
 
-    Made from validated data, or from a data file (``<code>.json``) that is read and validated
-    when its data is first needed: knowing the province's code costs nothing.
+    Made from validated data, or from a data file (``<code>.json``) that is read when its data
+    is first needed: knowing the province's code costs nothing.
     """
 
     def __init__(self, data: ProvinceData) -> None:
@@ -42,7 +44,7 @@ class Province:
 
     @property
     def data(self) -> ProvinceData:
-        """The province's validated data file."""
+        """The province's data (its file is read on first use, unvalidated: that is done when built)."""
         if self._data is None:
             assert self._path is not None
             data = read_province_data(self._path)
@@ -82,7 +84,7 @@ class Province:
         return {a.id: a for a in self.data.agencies}
 
     @property
-    def rules(self) -> list[RoutingRule]:
+    def rules(self) -> tuple[RoutingRule, ...]:
         """Routing rules as written."""
         return self.data.routing.rules
 
@@ -154,14 +156,19 @@ class Registry:
 
 
 def read_province_data(path: Path) -> ProvinceData:
-    """Read and validate one province data file (pydantic loads with the first one)."""
-    from chalicelib.provinces.schema import ProvinceData
+    """Read one shipped province data file, without validating it (no pydantic at run time).
 
-    return ProvinceData.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    The files are validated at build and test time; to validate one, use
+    ``chalicelib.provinces.schema.validate_province_file``. The dataclasses are made (a few
+    milliseconds) with the first file read, not when the registry is imported.
+    """
+    from chalicelib.provinces.model import province_data_from_dict
+
+    return province_data_from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def load_province(path: Path) -> Province:
-    """Read and validate one province data file."""
+    """Read one shipped province data file, without validating it."""
     return Province(read_province_data(path))
 
 

@@ -1,15 +1,23 @@
 """The shape of a province data file (``chalicelib/provinces/data/<code>.json``).
 
 A province is data: its areas, categories, agencies, routing rules and service
-levels. Nothing here knows about AWS; the registry loads and validates files
-against these models once per container.
+levels. Nothing here knows about AWS. These pydantic models are the source of truth for what a
+valid file is; they check the files when they are built (``tools/build_province_data.py``), by
+``aduan region check`` and in the tests. The application does not import them: the registry builds
+the plain dataclasses of ``model.py`` (same fields, same defaults) from the shipped files, so that
+a cold start does not pay for pydantic. ``validated_province_data`` gives tools those dataclasses.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib.provinces import model
+from chalicelib.provinces.model import AgencyLevel, AreaLevel, AttributeDatatype
 
 AREA_CODE_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 AGENCY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,47}$"
@@ -42,7 +50,7 @@ class CategoryAttribute(Strict):
     """An extra question a category asks (e.g. flood depth), as Open311 attributes."""
 
     code: str = Field(pattern=CATEGORY_CODE_PATTERN)
-    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    datatype: AttributeDatatype
     required: bool = False
     description_id: str
     description_en: str
@@ -67,7 +75,7 @@ class Area(Strict):
 
     code: str = Field(pattern=AREA_CODE_PATTERN)
     name: str = Field(min_length=2, max_length=120)
-    level: Literal["kota", "kabupaten", "kecamatan", "kelurahan", "desa"]
+    level: AreaLevel
 
 
 class Agency(Strict):
@@ -76,7 +84,7 @@ class Agency(Strict):
     id: str = Field(pattern=AGENCY_ID_PATTERN)
     name: str = Field(min_length=3, max_length=160)
     short_name: str = Field(min_length=2, max_length=60)
-    level: Literal["kelurahan", "kecamatan", "kota", "province"]
+    level: AgencyLevel
     parent: str | None = Field(default=None, pattern=AGENCY_ID_PATTERN)
     area: str | None = Field(default=None, pattern=AREA_CODE_PATTERN)
     work_queue: bool = False
@@ -129,3 +137,17 @@ class ProvinceData(Strict):
     areas: list[Area] = Field(min_length=1)
     agencies: list[Agency] = Field(min_length=1)
     routing: Routing
+
+
+def validated_province_data(raw: Any) -> model.ProvinceData:
+    """The run-time province data of a data file's JSON, validated against the schema first.
+
+    Raises pydantic's ``ValidationError`` when the data breaks the schema.
+    """
+    validated = ProvinceData.model_validate(raw)
+    return model.province_data_from_dict(validated.model_dump())
+
+
+def validate_province_file(path: Path) -> model.ProvinceData:
+    """Read one province data file and validate it (what the registry skips at run time)."""
+    return validated_province_data(json.loads(path.read_text(encoding="utf-8")))
