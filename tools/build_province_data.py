@@ -1126,14 +1126,19 @@ def consistency_errors(data: JSON) -> list[str]:
 def render(data: JSON) -> str:
     """Validate against the schema and render as stable, readable JSON."""
     sys.path.insert(0, str(REPO_ROOT))
-    from chalicelib.provinces.schema import ProvinceData
+    from chalicelib.provinces.model import province_data_from_dict
+    from chalicelib.provinces.schema import ProvinceData, validated_province_data
 
     errors = consistency_errors(data)
     if errors:
         raise SystemExit(f"province {data['code']}: " + "; ".join(errors))
     model = ProvinceData.model_validate(data)
     dumped = whole_numbers(model.model_dump(mode="json", exclude_none=True))
-    return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
+    # The application reads the file without validating it (no pydantic at run time).
+    if province_data_from_dict(json.loads(text)) != validated_province_data(data):
+        raise SystemExit(f"province {data['code']}: the file would read differently at run time")
+    return text
 
 
 def whole_numbers(value: Any) -> Any:
