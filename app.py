@@ -21,6 +21,7 @@ from chalice.app import (
 )
 
 from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
+from chalicelib.coldstart import freeze_after_init
 from chalicelib.config import event_source_names
 
 app = Chalice(app_name="aduan", configure_logs=False)
@@ -243,3 +244,6 @@ def sweep(event: CloudWatchEvent) -> dict[str, int]:
     from chalicelib.api import events
 
     return events.sweep()
+
+
+freeze_after_init()

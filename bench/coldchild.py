@@ -17,6 +17,7 @@ import time
 T0 = time.perf_counter()
 
 import base64  # noqa: E402
+import importlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
@@ -75,8 +76,9 @@ def _decode(obj: dict[str, Any]) -> Any:
     return base64.b64decode(obj[BYTES_TAG]) if set(obj) == {BYTES_TAG} else obj
 
 
-def run_app(spec: dict[str, Any]) -> dict[str, Any]:
-    import botocore.client
+def _record_calls() -> list[tuple[str, str, str]]:
+    """Record every AWS API call (service, operation, parameters as JSON) from now on."""
+    import botocore.client  # the handler loads it anyway; recording needs it before the event
 
     calls: list[tuple[str, str, str]] = []
     original = botocore.client.BaseClient._make_api_call
@@ -88,9 +90,14 @@ def run_app(spec: dict[str, Any]) -> dict[str, Any]:
         return original(self, operation_name, api_params)
 
     botocore.client.BaseClient._make_api_call = recording
-    sys.path.insert(0, spec["root"])
-    import app as module
+    return calls
 
+
+def run_app(spec: dict[str, Any]) -> dict[str, Any]:
+    sys.path.insert(0, spec["root"])
+    # app first, as in Lambda: what it imports at init is all that comes before it (gc.freeze sees that)
+    module = importlib.import_module("app")
+    calls = _record_calls()
     handler = getattr(module, spec["handler"])
     result = handler(spec["event"], Context(spec["function"]))
     elapsed = time.perf_counter() - T0

@@ -276,6 +276,16 @@ def child_env(stage: str, endpoint: str, code: PackagedCode | None = None) -> di
     return env
 
 
+def lambda_env(function: str, memory_mb: int = 256) -> dict[str, str]:
+    """Variables the Lambda runtime sets for every function (the app reads the function name)."""
+    return {
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_python{sys.version_info.major}.{sys.version_info.minor}",
+    }
+
+
 def run_child(spec: dict[str, Any], env: dict[str, str], workdir: Path) -> dict[str, Any]:
     """Run one fresh process; returns its result (plus the process's wall time)."""
     spec_path = workdir / f"{uuid.uuid4().hex}.spec.json"
@@ -313,12 +323,13 @@ def measure(endpoint: str, reps: int = 5, kinds: tuple[str, ...] = KINDS) -> dic
         fixtures = Fixtures(endpoint, code)
         # one throw-away run so the page cache holds the packages (every later run is equally warm on disk)
         warm = fixtures.specs("status", 1)[0]
-        run_child(warm, child_env("jakarta", endpoint, code["jakarta"]), workdir)
+        warm_env = child_env("jakarta", endpoint, code["jakarta"]) | lambda_env(warm["function"])
+        run_child(warm, warm_env, workdir)
         for kind in kinds:
             specs = fixtures.specs(kind, reps)
             apps, floors, ratios, calls = [], [], [], []
             for spec in specs:
-                env = child_env(spec["stage"], endpoint, code[spec["stage"]])
+                env = child_env(spec["stage"], endpoint, code[spec["stage"]]) | lambda_env(spec["function"])
                 app = run_child(spec, env, workdir)
                 if app.get("status") not in (None, 200, 201) or app.get("failures"):
                     raise RuntimeError(f"{kind}: handler answered {app.get('status')} {app.get('failures')}")
