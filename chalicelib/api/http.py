@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Request, Response
 
-from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge, ValidationFailed
+from chalicelib.api.fields import validation_failed
+from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge
 from chalicelib.observability import logger
 
 if TYPE_CHECKING:
@@ -74,14 +75,6 @@ def parse_model(model: type[M], data: Any) -> M:
             for e in error.errors(include_url=False, include_input=False, include_context=False)
         ]
         raise validation_failed(problems) from None
-
-
-def validation_failed(problems: list[dict[str, str]]) -> ValidationFailed:
-    """The 422 for field problems (``field``, ``problem``, ``type`` each), the first five in its message."""
-    return ValidationFailed(
-        "Data tidak valid: " + "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5]),
-        details=problems,
-    )
 
 
 def unexpected_error_response(error: Exception) -> Response:

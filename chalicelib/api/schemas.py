@@ -1,7 +1,9 @@
 """Input models for request bodies, the agency's query string and path, validated at the edge with pydantic.
 
-Headers and a citizen's report id in a path are checked without pydantic (``chalicelib.api.fields``,
-``chalicelib.api.inputs``), so that a status read's cold start does not load it.
+Headers, a citizen's report id in a path and the submit form are checked without pydantic
+(``chalicelib.api.fields``, ``chalicelib.api.inputs``, ``chalicelib.api.submit_form``), so that the
+cold start of a status read or a submit does not load it; ``SubmitReportIn`` stays here as the
+documented schema of ``POST /reports`` and the reference its plain check is tested against.
 
 Text is Unicode (Indonesian, emoji, right-to-left scripts are stored as given), but control
 characters (NUL and the other C0/C1 codes except tab, CR, LF), lone surrogates and bidi override
@@ -10,30 +12,30 @@ characters are refused with a 422: they break storage or logs, or disguise text 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
-UPLOAD_KEY = r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$"
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-FORBIDDEN_CHARACTERS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+from chalicelib.api.fields import (
+    ADDRESS_MAX_LENGTH,
+    AREA_CODE,
+    AREA_CODE_MAX_LENGTH,
+    CATEGORY_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    EMAIL_PATTERN,
+    LATITUDE_LIMIT,
+    LONGITUDE_LIMIT,
+    MAX_PHOTOS,
+    NAME_MAX_LENGTH,
+    PHONE_PATTERN,
+    UPLOAD_KEY,
+    UPLOAD_KEY_MAX_LENGTH,
+    check_text,
 )
 
-
-def check_text(value: Any) -> Any:
-    """``value`` unchanged if no string in it holds a forbidden character; else ``ValueError``."""
-    texts = value if isinstance(value, list) else [value]
-    for text in texts:
-        if isinstance(text, str) and FORBIDDEN_CHARACTERS.search(text):
-            raise ValueError(
-                "berisi karakter kontrol yang tidak diizinkan (control, NUL, lone surrogate or bidi override)"
-            )
-    return value
-
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -53,33 +55,38 @@ class Input(BaseModel):
         return check_text(value)
 
 
+# The submit form (``SubmitReportIn`` and its parts) is checked without pydantic at run time
+# (``chalicelib.api.submit_form``, with the same caps and patterns from ``chalicelib.api.fields``);
+# these models document it (OpenAPI), serve the Open311 submission, and are the tests' reference.
+
+
 class LocationIn(Input):
     """Where the problem is."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    area_code: str = Field(pattern=AREA_CODE, max_length=13)
+    lat: float = Field(ge=-LATITUDE_LIMIT, le=LATITUDE_LIMIT)
+    lon: float = Field(ge=-LONGITUDE_LIMIT, le=LONGITUDE_LIMIT)
+    area_code: str = Field(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)
 
 
 class ReporterIn(Input):
     """Optional contact data; kept apart from the report."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{6,20}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=EMAIL_MAX_LENGTH)
 
 
 class SubmitReportIn(Input):
     """``POST /reports``."""
 
-    category: str = Field(min_length=1, max_length=40)
-    description: str = Field(min_length=1, max_length=4000)
+    category: str = Field(min_length=1, max_length=CATEGORY_MAX_LENGTH)
+    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)
     location: LocationIn
-    address: str | None = Field(default=None, max_length=300)
+    address: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTH)
     reporter: ReporterIn | None = None
     visibility: Literal["private", "public"] = "private"
-    photos: list[Annotated[str, Field(pattern=UPLOAD_KEY, max_length=64)]] = Field(
-        default_factory=list, max_length=5
+    photos: list[Annotated[str, Field(pattern=UPLOAD_KEY, max_length=UPLOAD_KEY_MAX_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_PHOTOS
     )
 
 
