@@ -8,7 +8,9 @@ stage variables in the environment; AWS is moto's ``mock_aws`` in this process).
 - ``status``: load those items with boto3 alone, then ``import app`` and serve one
   ``GET /reports/{id}`` (with the reporter's secret, so the headers are read) through ``app.app``;
 - ``route``: load those items, then ``import app`` and serve one intake batch through
-  ``app.route``: a malformed message (moved to the DLQ) and the report's valid message.
+  ``app.route``: a malformed message (moved to the DLQ) and the report's valid message;
+- ``submit``: load those items, then ``import app`` and serve one ``POST /reports`` (the spec's
+  body, with an ``Idempotency-Key``) through ``app.app``, then read the new report back with boto3.
 
 Before anything else it wraps ``__import__`` to note, for a few watched modules, each module whose
 code imported them and the chain of imports that loaded them first (for the test's messages).
@@ -181,21 +183,29 @@ def seed() -> dict[str, Any]:
     return {"report_id": result.report.id, "key": result.report.key, "secret": result.secret, "items": items}
 
 
-def proxy_event(path: str, report_id: str, headers: dict[str, str]) -> dict[str, Any]:
+def proxy_event(
+    path: str,
+    report_id: str | None,
+    headers: dict[str, str],
+    *,
+    method: str = "GET",
+    resource: str = "/reports/{report_id}",
+    body: str | None = None,
+) -> dict[str, Any]:
     all_headers = {"Accept": "application/json", "Host": "example.com", **headers}
     return {
-        "resource": "/reports/{report_id}",
+        "resource": resource,
         "path": path,
-        "httpMethod": "GET",
+        "httpMethod": method,
         "headers": all_headers,
         "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
         "queryStringParameters": None,
         "multiValueQueryStringParameters": None,
-        "pathParameters": {"report_id": report_id},
+        "pathParameters": {"report_id": report_id} if report_id is not None else None,
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": "/reports/{report_id}",
-            "httpMethod": "GET",
+            "resourcePath": resource,
+            "httpMethod": method,
             "path": f"/api{path}",
             "stage": "api",
             "accountId": ACCOUNT,
@@ -203,7 +213,7 @@ def proxy_event(path: str, report_id: str, headers: dict[str, str]) -> dict[str,
             "requestId": str(uuid.uuid4()),
             "identity": {"sourceIp": "203.0.113.7", "userAgent": "test"},
         },
-        "body": None,
+        "body": body,
         "isBase64Encoded": False,
     }
 
@@ -234,6 +244,35 @@ def serve_status(spec: dict[str, Any]) -> dict[str, Any]:
     headers = {"X-Report-Secret": spec["secret"], "X-Correlation-Id": "cold-test-1"}
     response = module.app(proxy_event(f"/reports/{report_id}", report_id, headers), Context())
     return {"status": response["statusCode"], "body": json.loads(response["body"])}
+
+
+def serve_submit(spec: dict[str, Any]) -> dict[str, Any]:
+    import boto3
+
+    import app as module
+
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": spec["idempotency_key"],
+        "X-Correlation-Id": "cold-test-submit",
+    }
+    event = proxy_event(
+        "/reports", None, headers, method="POST", resource="/reports", body=json.dumps(spec["body"])
+    )
+    response = module.app(event, Context())
+    body = json.loads(response["body"])
+    stored = None
+    if response["statusCode"] == 201:
+        items = boto3.client("dynamodb", region_name=REGION).scan(
+            TableName=os.environ["ADUAN_REPORTS_TABLE"], ConsistentRead=True
+        )["Items"]
+        stored = sorted(item["pk"]["S"] for item in items)
+    return {
+        "status": response["statusCode"],
+        "body": body,
+        "headers": response.get("headers") or {},
+        "report_keys": stored,
+    }
 
 
 def serve_route(spec: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +312,8 @@ def main() -> None:
         else:
             load_items({t: rows for t, rows in spec["items"].items()})
             watched_before = sorted(m for m in WATCHED if m in sys.modules)
-            result = serve_status(spec) if phase == "status" else serve_route(spec)
+            serve = {"status": serve_status, "route": serve_route, "submit": serve_submit}[phase]
+            result = serve(spec)
             result["watched_before_handler"] = watched_before
     result["loaded"] = sorted(m for m in WATCHED if m in sys.modules)
     result["chalicelib_modules"] = sorted(m for m in sys.modules if m.startswith("chalicelib"))

@@ -1,8 +1,9 @@
-"""A cold start of the status and ``route`` handlers loads no pydantic at all.
+"""A cold start of the status, submit and ``route`` handlers loads no pydantic at all.
 
 Each handler's first event is served by a fresh process (``cold_imports_child.py``) with the
 Jakarta stage's variables and moto's ``mock_aws``: ``GET /reports/{id}`` through ``app.app`` (with
-the reporter's secret, so path and headers are both checked), and one intake batch through
+the reporter's secret, so path and headers are both checked), ``POST /reports`` through ``app.app``
+(a full body with a reporter, and an ``Idempotency-Key``), and one intake batch through
 ``app.route`` with a malformed and a valid message. The child notes which modules imported the
 watched ones, so a failure names the import chain. (A report routed to an agency with a work
 queue loads the message models of ``chalicelib/domain/protocol.py``; the one here has none.)
@@ -23,6 +24,16 @@ from infra.local.config import stage_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("cold_imports_child.py")
+
+# A citizen's report in Jakarta (as bench/lifecycle.py's SAME_PROVINCE), every text field filled.
+SUBMIT_BODY: dict[str, Any] = {
+    "category": "jalan_rusak",
+    "description": " Jalan berlubang besar dan dalam di depan SDN Tebet 01, membahayakan pengendara motor. ",
+    "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
+    "address": "Jl. Tebet Raya No. 10, Tebet, Jakarta Selatan",
+    "reporter": {"name": "Siti Rahma", "phone": "+62 812 3456 7890", "email": "siti@example.id"},
+    "visibility": "private",
+}
 
 
 def _env() -> dict[str, str]:
@@ -66,11 +77,21 @@ def _run(phase: str, spec: dict[str, Any], workdir: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """The seeded report and each handler's cold run: ``{"seed": ..., "status": ..., "route": ...}``."""
+    """The seeded report and each handler's cold run: ``{"seed": ..., "status": ..., ...}``."""
     workdir = tmp_path_factory.mktemp("cold-imports")
     seed = _run("seed", {}, workdir)
-    spec = {**seed, "malformed": {"key": seed["key"].lower(), "extra": True}}
-    return {"seed": seed, "status": _run("status", spec, workdir), "route": _run("route", spec, workdir)}
+    spec = {
+        **seed,
+        "malformed": {"key": seed["key"].lower(), "extra": True},
+        "body": SUBMIT_BODY,
+        "idempotency_key": "cold-submit-1",
+    }
+    return {
+        "seed": seed,
+        "status": _run("status", spec, workdir),
+        "submit": _run("submit", spec, workdir),
+        "route": _run("route", spec, workdir),
+    }
 
 
 def _chains(run: dict[str, Any]) -> str:
@@ -98,7 +119,18 @@ def test_route_dead_letters_the_malformed_message_and_routes_the_valid_one(
     assert run["importers"]["chalicelib.api.messages"] == ["chalicelib.api.events"]
 
 
-@pytest.mark.parametrize("handler", ["status", "route"])
+def test_submit_creates_the_report(served: dict[str, dict[str, Any]]) -> None:
+    run = served["submit"]
+    assert run["status"] == 201, run["body"]
+    report_id = run["body"]["id"]
+    assert run["body"]["status"]["code"] == "MENUNGGU"
+    assert run["body"]["secret"] and run["body"]["tracking_url"] == f"/reports/{report_id}"
+    assert run["headers"]["Location"] == f"/reports/{report_id}"
+    assert len(run["report_keys"]) == 2  # the seeded report and this one
+    assert {"chalicelib.api.submit_form", "chalicelib.api.fields"} <= set(run["chalicelib_modules"])
+
+
+@pytest.mark.parametrize("handler", ["status", "submit", "route"])
 def test_first_event_does_not_load_pydantic(served: dict[str, dict[str, Any]], handler: str) -> None:
     run = served[handler]
     assert run["watched_before_handler"] == []  # nothing watched was loaded by the set-up
