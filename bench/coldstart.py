@@ -34,104 +34,19 @@ from typing import Any
 
 from bench.localaws import BENCH_ENV, ROOT
 from bench.packaged import PackagedCode, unpack
+from infra.local.events import ACCOUNT_ID, api_proxy_event, scheduled_event, sqs_event
 
 KINDS = ("submit", "status", "route", "escalations", "sweep")
 TARGET_RATIO = 1.3
-ACCOUNT = "123456789012"
+
 REGION = "ap-southeast-3"
+ESCALATIONS = "aduan-36-escalation.fifo"
+SWEEP_RULE = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/aduan-jakarta-sweep"
 
 
-def proxy_event(
-    method: str,
-    resource: str,
-    path: str,
-    body: Any = None,
-    headers: dict[str, str] | None = None,
-    path_parameters: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """An API Gateway REST proxy event as Lambda receives it."""
-    all_headers = {
-        "Accept": "application/json",
-        "Host": "example.execute-api.ap-southeast-3.amazonaws.com",
-        "User-Agent": "Mozilla/5.0",
-        **(headers or {}),
-    }
-    if body is not None:
-        all_headers["Content-Type"] = "application/json"
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": all_headers,
-        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": path_parameters,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": resource,
-            "httpMethod": method,
-            "path": f"/api{path}",
-            "stage": "api",
-            "accountId": ACCOUNT,
-            "apiId": "example",
-            "requestId": str(uuid.uuid4()),
-            "identity": {"sourceIp": "203.0.113.7", "userAgent": "Mozilla/5.0"},
-            "requestTimeEpoch": int(time.time() * 1000),
-        },
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-    }
-
-
-def sqs_event(queue: str, bodies: list[str], *, fifo: bool = False) -> dict[str, Any]:
-    """An SQS event of ``bodies`` as an event source mapping delivers it."""
-    records = []
-    for index, body in enumerate(bodies):
-        attributes = {
-            "ApproximateReceiveCount": "1",
-            "SentTimestamp": str(int(time.time() * 1000)),
-            "SenderId": ACCOUNT,
-            "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000)),
-        }
-        if fifo:
-            group = json.loads(body).get("report", {}).get("id") or json.loads(body).get("origin_id") or "g"
-            attributes.update(
-                {
-                    "MessageGroupId": group,
-                    "MessageDeduplicationId": uuid.uuid4().hex,
-                    "SequenceNumber": str(10**19 + index),
-                }
-            )
-        records.append(
-            {
-                "messageId": str(uuid.uuid4()),
-                "receiptHandle": uuid.uuid4().hex,
-                "body": body,
-                "attributes": attributes,
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}",
-                "awsRegion": REGION,
-            }
-        )
-    return {"Records": records}
-
-
-def schedule_event() -> dict[str, Any]:
-    """A scheduled (EventBridge) event."""
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": ACCOUNT,
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/aduan-jakarta-sweep"],
-        "detail": {},
-    }
+def _group(body: str) -> str:
+    """The FIFO message group of an escalation message: one per report."""
+    return str(json.loads(body)["report"]["id"])
 
 
 class Fixtures:
@@ -180,7 +95,7 @@ class Fixtures:
             for key in keys:
                 container.routing().route(key)
         sqs = client("sqs", self.endpoint)
-        url = sqs.get_queue_url(QueueName="aduan-36-escalation.fifo")["QueueUrl"]
+        url = sqs.get_queue_url(QueueName=ESCALATIONS)["QueueUrl"]
         wanted, bodies = set(keys), dict[str, str]()
         deadline = time.monotonic() + 30
         while wanted - set(bodies) and time.monotonic() < deadline:
@@ -203,12 +118,12 @@ class Fixtures:
                 (
                     "jakarta",
                     "app",
-                    proxy_event(
+                    api_proxy_event(
                         "POST",
                         "/reports",
                         "/reports",
-                        self.submit_body(),
-                        {"Idempotency-Key": uuid.uuid4().hex},
+                        body=self.submit_body(),
+                        headers={"Idempotency-Key": uuid.uuid4().hex},
                     ),
                 )
                 for _ in range(reps)
@@ -219,7 +134,7 @@ class Fixtures:
                 (
                     "jakarta",
                     "app",
-                    proxy_event(
+                    api_proxy_event(
                         "GET",
                         "/reports/{report_id}",
                         f"/reports/{report_id}",
@@ -239,11 +154,11 @@ class Fixtures:
             ]
         elif kind == "escalations":
             events = [
-                ("banten", "escalations", sqs_event("aduan-36-escalation.fifo", [body], fifo=True))
+                ("banten", "escalations", sqs_event(ESCALATIONS, [body], groups=[_group(body)]))
                 for body in self.escalation_bodies(reps)
             ]
         elif kind == "sweep":
-            events = [("jakarta", "sweep", schedule_event()) for _ in range(reps)]
+            events = [("jakarta", "sweep", scheduled_event(SWEEP_RULE, REGION)) for _ in range(reps)]
         else:
             raise ValueError(kind)
         return [

@@ -1,10 +1,12 @@
-"""Lambda-shaped events built from what boto3 returns (SQS messages, stream records, schedules)."""
+"""Lambda-shaped events: built from what boto3 returns (SQS messages, stream records), or made up
+(schedules, API Gateway requests, SQS batches) for tests and benchmarks that call a handler directly."""
 
 from __future__ import annotations
 
 import base64
+import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -97,3 +99,83 @@ def scheduled_event(rule_arn: str, region: str, when: datetime | None = None) ->
         "resources": [rule_arn],
         "detail": {},
     }
+
+
+def api_proxy_event(
+    method: str,
+    resource: str,
+    path: str,
+    *,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    path_parameters: Mapping[str, str] | None = None,
+    region: str = "ap-southeast-3",
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event as Lambda receives it (``body`` is sent as JSON)."""
+    all_headers = {
+        "Accept": "application/json",
+        "Host": f"example.execute-api.{region}.amazonaws.com",
+        "User-Agent": "Mozilla/5.0",
+        **(headers or {}),
+    }
+    if body is not None:
+        all_headers["Content-Type"] = "application/json"
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": all_headers,
+        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": dict(path_parameters) if path_parameters is not None else None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": f"/api{path}",
+            "stage": "api",
+            "accountId": ACCOUNT_ID,
+            "apiId": "example",
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": "203.0.113.7", "userAgent": all_headers["User-Agent"]},
+            "requestTimeEpoch": int(datetime.now(UTC).timestamp() * 1000),
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+def sqs_event(
+    queue: str, bodies: Sequence[str], *, groups: Sequence[str] | None = None, region: str = "ap-southeast-3"
+) -> dict[str, Any]:
+    """An SQS event carrying ``bodies`` from ``queue``; with ``groups``, as from a FIFO queue."""
+    now = str(int(datetime.now(UTC).timestamp() * 1000))
+    records = []
+    for index, body in enumerate(bodies):
+        attributes = {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": now,
+            "SenderId": ACCOUNT_ID,
+            "ApproximateFirstReceiveTimestamp": now,
+        }
+        if groups is not None:
+            attributes |= {
+                "MessageGroupId": groups[index],
+                "MessageDeduplicationId": uuid.uuid4().hex,
+                "SequenceNumber": str(10**19 + index),
+            }
+        records.append(
+            {
+                "messageId": str(uuid.uuid4()),
+                "receiptHandle": uuid.uuid4().hex,
+                "body": body,
+                "attributes": attributes,
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{queue}",
+                "awsRegion": region,
+            }
+        )
+    return {"Records": records}

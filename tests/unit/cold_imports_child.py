@@ -73,7 +73,6 @@ builtins.__import__ = _tracking_import
 
 import json  # noqa: E402
 import os  # noqa: E402
-import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,66 +182,20 @@ def seed() -> dict[str, Any]:
     return {"report_id": result.report.id, "key": result.report.key, "secret": result.secret, "items": items}
 
 
-def proxy_event(
-    path: str,
-    report_id: str | None,
-    headers: dict[str, str],
-    *,
-    method: str = "GET",
-    resource: str = "/reports/{report_id}",
-    body: str | None = None,
-) -> dict[str, Any]:
-    all_headers = {"Accept": "application/json", "Host": "example.com", **headers}
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": all_headers,
-        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": {"report_id": report_id} if report_id is not None else None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": resource,
-            "httpMethod": method,
-            "path": f"/api{path}",
-            "stage": "api",
-            "accountId": ACCOUNT,
-            "apiId": "example",
-            "requestId": str(uuid.uuid4()),
-            "identity": {"sourceIp": "203.0.113.7", "userAgent": "test"},
-        },
-        "body": body,
-        "isBase64Encoded": False,
-    }
-
-
-def sqs_event(queue: str, bodies: list[str]) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": str(uuid.uuid4()),
-                "receiptHandle": uuid.uuid4().hex,
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0", "SenderId": ACCOUNT},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}",
-                "awsRegion": REGION,
-            }
-            for body in bodies
-        ]
-    }
-
-
 def serve_status(spec: dict[str, Any]) -> dict[str, Any]:
     import app as module
+    from infra.local.events import api_proxy_event
 
     report_id = spec["report_id"]
     headers = {"X-Report-Secret": spec["secret"], "X-Correlation-Id": "cold-test-1"}
-    response = module.app(proxy_event(f"/reports/{report_id}", report_id, headers), Context())
+    event = api_proxy_event(
+        "GET",
+        "/reports/{report_id}",
+        f"/reports/{report_id}",
+        headers=headers,
+        path_parameters={"report_id": report_id},
+    )
+    response = module.app(event, Context())
     return {"status": response["statusCode"], "body": json.loads(response["body"])}
 
 
@@ -250,15 +203,14 @@ def serve_submit(spec: dict[str, Any]) -> dict[str, Any]:
     import boto3
 
     import app as module
+    from infra.local.events import api_proxy_event
 
     headers = {
         "Content-Type": "application/json",
         "Idempotency-Key": spec["idempotency_key"],
         "X-Correlation-Id": "cold-test-submit",
     }
-    event = proxy_event(
-        "/reports", None, headers, method="POST", resource="/reports", body=json.dumps(spec["body"])
-    )
+    event = api_proxy_event("POST", "/reports", "/reports", body=spec["body"], headers=headers)
     response = module.app(event, Context())
     body = json.loads(response["body"])
     stored = None
@@ -279,6 +231,7 @@ def serve_route(spec: dict[str, Any]) -> dict[str, Any]:
     import boto3
 
     import app as module
+    from infra.local.events import sqs_event
 
     queue = os.environ["ADUAN_INTAKE_QUEUE"]
     bodies = [json.dumps(spec["malformed"]), json.dumps({"key": spec["key"]})]

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from infra.local.aws import DUMMY_CREDENTIALS, REGION
 from infra.local.config import stage_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,17 +44,9 @@ def _env() -> dict[str, str]:
         if not k.startswith(("ADUAN_", "POWERTOOLS_", "AWS_")) and k not in ("PYTHONSTARTUP", "PYTHONPATH")
     }
     env.update(stage_config("jakarta").environment)
-    env.update(
-        {
-            "AWS_DEFAULT_REGION": "ap-southeast-3",
-            "AWS_REGION": "ap-southeast-3",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_NAMESPACE": "Aduan",
-        }
-    )
+    env.update(DUMMY_CREDENTIALS)
+    env.update({"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION})
+    env.update({"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Aduan"})
     return env
 
 
