@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.exceptions import TableError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -138,3 +139,25 @@ class PrivateModel(Model):
     phone = UnicodeAttribute(attr_name="p", null=True)
     email = UnicodeAttribute(attr_name="e", null=True)
     expires_at = NumberAttribute(null=True)
+
+
+def share_one_connection() -> None:
+    """Both tables through one PynamoDB ``Connection``: one botocore session and one client.
+
+    PynamoDB gives every model its own ``Connection``, and so its own botocore session, which
+    parses botocore's endpoint and DynamoDB service data again: ~40 ms of a submit's cold start,
+    which touches both tables (pynamodb/PynamoDB#1245). A ``Connection`` serves every table whose
+    schema it was given. Idempotent; the models call it when this module is imported.
+    """
+    shared = ReportModel._get_connection().connection
+    private = PrivateModel._get_connection()
+    if private.connection is shared:
+        return
+    try:
+        shared.get_meta_table(private.table_name)
+    except TableError:
+        shared.add_meta_table(private.get_meta_table())
+    private.connection = shared
+
+
+share_one_connection()

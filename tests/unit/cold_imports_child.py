@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import builtins
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Any
 
@@ -199,6 +200,31 @@ def serve_status(spec: dict[str, Any]) -> dict[str, Any]:
     return {"status": response["statusCode"], "body": json.loads(response["body"])}
 
 
+@contextmanager
+def _counting_sessions_and_clients() -> Iterator[dict[str, Any]]:
+    """Counts the botocore sessions made, and the clients made per service, inside the block."""
+    import botocore.session
+
+    made: dict[str, Any] = {"sessions": 0, "clients": {}}
+    original_init, original_create = botocore.session.Session.__init__, botocore.session.Session.create_client
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        made["sessions"] += 1
+        original_init(self, *args, **kwargs)
+
+    def create(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        made["clients"][service_name] = made["clients"].get(service_name, 0) + 1
+        return original_create(self, service_name, *args, **kwargs)
+
+    botocore.session.Session.__init__ = init  # type: ignore[method-assign]
+    botocore.session.Session.create_client = create  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        botocore.session.Session.__init__ = original_init  # type: ignore[method-assign]
+        botocore.session.Session.create_client = original_create  # type: ignore[method-assign]
+
+
 def serve_submit(spec: dict[str, Any]) -> dict[str, Any]:
     import boto3
 
@@ -211,7 +237,8 @@ def serve_submit(spec: dict[str, Any]) -> dict[str, Any]:
         "X-Correlation-Id": "cold-test-submit",
     }
     event = api_proxy_event("POST", "/reports", "/reports", body=spec["body"], headers=headers)
-    response = module.app(event, Context())
+    with _counting_sessions_and_clients() as made:
+        response = module.app(event, Context())
     body = json.loads(response["body"])
     stored = None
     if response["statusCode"] == 201:
@@ -224,6 +251,8 @@ def serve_submit(spec: dict[str, Any]) -> dict[str, Any]:
         "body": body,
         "headers": response.get("headers") or {},
         "report_keys": stored,
+        "sessions": made["sessions"],
+        "clients": made["clients"],
     }
 
 

@@ -123,6 +123,13 @@ def test_submit_creates_the_report(served: dict[str, dict[str, Any]]) -> None:
     assert {"chalicelib.api.submit_form", "chalicelib.api.fields"} <= set(run["chalicelib_modules"])
 
 
+def test_submit_writes_both_tables_through_one_botocore_session(served: dict[str, dict[str, Any]]) -> None:
+    # the key's record goes to aduan-private, the report to aduan-reports, the intake message to SQS
+    run = served["submit"]
+    assert run["sessions"] == 1
+    assert run["clients"] == {"dynamodb": 1, "sqs": 1}
+
+
 @pytest.mark.parametrize("handler", ["status", "submit", "route"])
 def test_first_event_does_not_load_pydantic(served: dict[str, dict[str, Any]], handler: str) -> None:
     run = served[handler]
