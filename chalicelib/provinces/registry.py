@@ -4,7 +4,7 @@ Each stage serves one province but knows them all, so that a Jakarta report abou
 Kota Tangerang is recognised as Banten's and escalated there. A file is read only when its
 province's data is first needed: a cold start pays for the provinces its event touches, not for
 every province served anywhere. The files ship with the code and are validated against
-``schema.py`` when built and tested, so at run time they become the plain dataclasses of
+``schema.py`` when built and tested, so at run time they become the plain records (named tuples) of
 ``model.py`` without pydantic (``schema.validate_province_file`` is the validating read).
 """
 
@@ -159,7 +159,7 @@ def read_province_data(path: Path) -> ProvinceData:
     """Read one shipped province data file, without validating it (no pydantic at run time).
 
     The files are validated at build and test time; to validate one, use
-    ``chalicelib.provinces.schema.validate_province_file``. The dataclasses are made (a few
+    ``chalicelib.provinces.schema.validate_province_file``. The records are made (a few
     milliseconds) with the first file read, not when the registry is imported.
     """
     from chalicelib.provinces.model import province_data_from_dict

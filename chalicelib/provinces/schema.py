@@ -4,8 +4,8 @@ A province is data: its areas, categories, agencies, routing rules and service
 levels. Nothing here knows about AWS. These pydantic models are the source of truth for what a
 valid file is; they check the files when they are built (``tools/build_province_data.py``), by
 ``aduan region check`` and in the tests. The application does not import them: the registry builds
-the plain dataclasses of ``model.py`` (same fields, same defaults) from the shipped files, so that
-a cold start does not pay for pydantic. ``validated_province_data`` gives tools those dataclasses.
+the plain records (named tuples) of ``model.py`` (same fields, same defaults) from the shipped files, so that
+a cold start does not pay for pydantic. ``validated_province_data`` gives tools those records.
 """
 
 from __future__ import annotations
