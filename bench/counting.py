@@ -258,16 +258,7 @@ class CallCounter:
         if operation == "PutItem":
             item = params["Item"]
             w, iw, size = self._write(str(table), item, item, tx=False, ok=ok)
-            return Call(
-                "dynamodb",
-                operation,
-                table,
-                write_units=w,
-                index_write_units=iw,
-                bytes_written=size,
-                error=error,
-                reported_capacity=reported,
-            )
+            return _write_call(operation, table, (w, iw, size), error, reported)
         if operation in ("UpdateItem", "DeleteItem"):
             key_item = params["Key"]
             before = self.images.get((str(table), self._table_key(str(table), key_item) or ()))
@@ -275,16 +266,7 @@ class CallCounter:
             if operation == "UpdateItem" and after is None:
                 after = before  # size unknown without ReturnValues: assume unchanged
             w, iw, size = self._write(str(table), after, key_item, tx=False, ok=ok)
-            return Call(
-                "dynamodb",
-                operation,
-                table,
-                write_units=w,
-                index_write_units=iw,
-                bytes_written=size,
-                error=error,
-                reported_capacity=reported,
-            )
+            return _write_call(operation, table, (w, iw, size), error, reported)
         if operation == "TransactWriteItems":
             total_w = total_iw = total_bytes = 0
             for entry in params.get("TransactItems", []):
@@ -382,3 +364,20 @@ def application_clients() -> list[Any]:
         ReportModel._get_connection().connection.client,
         PrivateModel._get_connection().connection.client,
     ]
+
+
+def _write_call(
+    operation: str, table: str | None, units: tuple[int, int, int], error: str | None, reported: float | None
+) -> Call:
+    """A single-item write's record: (table write units, index write units, bytes written)."""
+    write_units, index_write_units, size = units
+    return Call(
+        "dynamodb",
+        operation,
+        table,
+        write_units=write_units,
+        index_write_units=index_write_units,
+        bytes_written=size,
+        error=error,
+        reported_capacity=reported,
+    )
