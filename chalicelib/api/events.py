@@ -16,19 +16,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.http import parse_model
-from chalicelib.api.messages import parse_intake_message
+from chalicelib.api.messages import parse_inbound_message, parse_intake_message
+from chalicelib.domain.wire import EscalateMessage
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from chalicelib.domain.protocol import Escalate, Feedback, Update
-
-# The escalation messages' models (pydantic) are imported by the handler that parses them, not
-# here: the sweep and the route handler share this module. The intake message is checked plainly
-# (chalicelib/api/messages.py), so the route handler does not load pydantic to parse it.
+# Queue messages are checked without pydantic on their usual path (chalicelib/api/messages.py):
+# the intake message plainly, escalation messages by the protocol's strict codec.
 
 T = TypeVar("T")
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -120,25 +117,18 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _escalation_record(record: SQSRecord) -> None:
-    from chalicelib.domain.protocol import Escalate
-
     _correlate(record)
-    message = _parsed(record, _inbound)
+    message = _parsed(record, parse_inbound_message)
     if message is None:
         return
-    logger.append_keys(report_id=message.report.id if isinstance(message, Escalate) else message.origin_id)
+    report_id = message.report.id if isinstance(message, EscalateMessage) else message.origin_id
+    logger.append_keys(report_id=report_id)
     report = _transient_retries(lambda: container.escalations().handle(message))
     metrics.add_metric(name=f"Escalation_{message.type}", unit="Count", value=1)
     logger.info(
         "escalation message applied",
         extra={"type": message.type, "status": report.status.value if report else None},
     )
-
-
-def _inbound(body: Any) -> Escalate | Update | Feedback:
-    from chalicelib.domain.protocol import InboundMessage
-
-    return parse_model(InboundMessage, {"message": body}).message
 
 
 def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -1,8 +1,11 @@
-"""The intake queue's message (the ``route`` handler's input), checked without pydantic.
+"""The queue handlers' inputs, checked without pydantic on their usual path.
 
-One field, so a plain check (``chalicelib.api.fields``) does what the pydantic model did, with the
-same 422 (``validation_error``, problems worded as pydantic words them) and without loading
-pydantic in the ``route`` function's cold start.
+The intake queue's message (the ``route`` handler's input) has one field, so a plain check
+(``chalicelib.api.fields``) does what the pydantic model did, with the same 422
+(``validation_error``, problems worded as pydantic words them). An escalation message is read by
+the protocol's strict codec (``chalicelib.domain.wire_codec``); only what it cannot vouch for is
+handed to the protocol's pydantic models, which accept or refuse it as before. Either way the
+``route`` and ``escalations`` functions' cold starts need not load pydantic.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.api.fields import INTAKE_KEY_PATTERN, check_string, problem
-from chalicelib.api.http import validation_failed
+from chalicelib.api.http import parse_model, validation_failed
+from chalicelib.domain import wire_codec
+from chalicelib.domain.wire import InboundMessage
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,14 @@ def parse_intake_message(body: Any) -> IntakeMessage:
     if problems or key is None:
         raise validation_failed(problems)
     return IntakeMessage(key=key)
+
+
+def parse_inbound_message(body: Any) -> InboundMessage:
+    """An escalation queue's message in a decoded JSON ``body``; ``ValidationFailed`` if refused."""
+    message = wire_codec.decode(body)
+    if message is not None:
+        return message
+    from chalicelib.domain.protocol import InboundMessage as InboundModel
+
+    validated = parse_model(InboundModel, {"message": body}).message
+    return wire_codec.message_of(validated.model_dump())

@@ -8,6 +8,9 @@ the retry that follows it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from chalicelib.domain import wire_codec
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
 from chalicelib.observability import logger
@@ -57,55 +60,20 @@ class ChangePublisher:
         if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
             self._work_item(report, entry)
 
-    # The message models (pydantic) load with the first message: most changes send none.
+    # Bodies are built and checked by the protocol's strict codec; the pydantic models load only
+    # for a body it cannot vouch for (``_valid``).
 
     def _escalate(self, report: Report, entry: TimelineEntry) -> None:
-        from chalicelib.domain.protocol import Escalate, ReportOut
-
-        message = Escalate(
-            event_id=entry.event_id,
-            origin_province=report.province,
-            report=ReportOut.of(report),
-            reason=entry.note,
-        )
-        self._send(report.escalated_to or "", report.id, message.event_id, message.model_dump(mode="json"))
+        body = _valid("escalate", wire_codec.escalate_body(report, entry))
+        self._send(report.escalated_to or "", report.id, entry.event_id, body)
 
     def _update_origin(self, report: Report) -> None:
-        from chalicelib.domain.protocol import EntryOut, Update
-
-        latest = report.timeline[-1]
-        message = Update(
-            event_id=f"{report.key}:v{report.version}",
-            origin_id=report.id,
-            from_province=report.province,
-            seq=report.version,
-            status=report.status,
-            agency=report.agency,
-            returned=latest.action is Action.RETURN,
-            suggested_agency=latest.target if latest.action is Action.RETURN else None,
-            coordinate_due=report.coordinate_due,
-            finish_due=report.finish_due,
-            estimated_completion=report.estimated_completion,
-            overdue=report.overdue,
-            closed=report.closed,
-            rating=report.rating,
-            entries=[EntryOut.of(e) for e in report.timeline if e.province == report.province],
-        )
-        self._send(report.origin_province or "", report.id, message.event_id, message.model_dump(mode="json"))
+        body = _valid("update", wire_codec.update_body(report))
+        self._send(report.origin_province or "", report.id, str(body["event_id"]), body)
 
     def _feedback(self, report: Report, entry: TimelineEntry) -> None:
-        from chalicelib.domain.protocol import Feedback
-
-        message = Feedback(
-            event_id=entry.event_id,
-            origin_id=report.id,
-            from_province=report.province,
-            action="confirm" if entry.action is Action.CONFIRM else "reopen",
-            rating=report.rating if entry.action is Action.CONFIRM else None,
-            reason=entry.note,
-            at=entry.at,
-        )
-        self._send(report.escalated_to or "", report.id, message.event_id, message.model_dump(mode="json"))
+        body = _valid("feedback", wire_codec.feedback_body(report, entry))
+        self._send(report.escalated_to or "", report.id, entry.event_id, body)
 
     def _send(self, province: str, group: str, event_id: str, body: dict[str, object]) -> None:
         self.queues.send_escalation(province, body, group_id=group, deduplication_id=_dedup_id(event_id))
@@ -115,23 +83,28 @@ class ChangePublisher:
         agency = province.agencies.get(entry.agency or "")
         if agency is None or not agency.work_queue:
             return
-        from chalicelib.domain.protocol import WorkItem
-
-        item = WorkItem(
-            event_id=entry.event_id,
-            report_key=report.key,
-            report_id=report.id,
-            province=report.province,
-            agency=agency.id,
-            status=report.status,
-            category=report.category,
-            area_code=report.location.area_code,
-            action=entry.action,
-            note=entry.note,
-            at=entry.at,
-        )
-        self.queues.send_agency_work(report.province, agency.id, item.model_dump(mode="json"))
+        body = _valid("work", wire_codec.work_body(report, entry, agency.id))
+        self.queues.send_agency_work(report.province, agency.id, body)
         logger.info("work item sent", extra={"agency": agency.id, "report_id": report.id})
+
+
+def _valid(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` if the strict codec accepts it as a ``kind`` message; else as the protocol's model makes it.
+
+    The model raises pydantic's ``ValidationError`` for a body the protocol refuses, so nothing
+    invalid is sent (the record fails and is retried, then parked in its DLQ).
+    """
+    if wire_codec.checked_fields(kind, body) is not None:
+        return body
+    from chalicelib.domain import protocol
+
+    models: dict[str, type[protocol.BaseModel]] = {
+        "escalate": protocol.Escalate,
+        "update": protocol.Update,
+        "feedback": protocol.Feedback,
+        "work": protocol.WorkItem,
+    }
+    return models[kind].model_validate(body).model_dump(mode="json")
 
 
 def _dedup_id(event_id: str) -> str:
