@@ -10,7 +10,10 @@ stage variables in the environment; AWS is moto's ``mock_aws`` in this process).
 - ``route``: load those items, then ``import app`` and serve one intake batch through
   ``app.route``: a malformed message (moved to the DLQ) and the report's valid message;
 - ``submit``: load those items, then ``import app`` and serve one ``POST /reports`` (the spec's
-  body, with an ``Idempotency-Key``) through ``app.app``, then read the new report back with boto3.
+  body, with an ``Idempotency-Key``) through ``app.app``, then read the new report back with boto3;
+- ``escalations``: load those items, then ``import app`` and serve one FIFO batch through
+  ``app.escalations``: another province's Escalate, then read the province's copy, the answer
+  sent to the other province's queue, and the escalation DLQ.
 
 Before anything else it wraps ``__import__`` to note, for a few watched modules, each module whose
 code imported them and the chain of imports that loaded them first (for the test's messages).
@@ -121,15 +124,14 @@ def create_resources() -> None:
             **extra,
         )
     sqs = boto3.client("sqs", region_name=REGION)
-    province = os.environ["ADUAN_PROVINCE"]
-    template = json.loads(
-        (ROOT / "infra" / "generated" / f"province-{province}.json").read_text(encoding="utf-8")
-    )
-    for resource in template["Resources"].values():
-        if resource["Type"] == "AWS::SQS::Queue":
-            props = resource["Properties"]
-            attributes = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
-            sqs.create_queue(QueueName=props["QueueName"], Attributes=attributes)
+    # every province's queues: an escalation answers to another province's queue
+    for path in sorted((ROOT / "infra" / "generated").glob("province-*.json")):
+        template = json.loads(path.read_text(encoding="utf-8"))
+        for resource in template["Resources"].values():
+            if resource["Type"] == "AWS::SQS::Queue":
+                props = resource["Properties"]
+                attributes = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
+                sqs.create_queue(QueueName=props["QueueName"], Attributes=attributes)
 
 
 def table_items() -> dict[str, list[dict[str, Any]]]:
@@ -281,6 +283,40 @@ def serve_route(spec: dict[str, Any]) -> dict[str, Any]:
     return {"result": result, "dead_letters": dead, "status_after": item["Item"]["st"]["S"]}
 
 
+def _received(queue: str) -> list[dict[str, Any]]:
+    import boto3
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in got.get("Messages", [])]
+
+
+def serve_escalations(spec: dict[str, Any]) -> dict[str, Any]:
+    import boto3
+
+    import app as module
+    from infra.local.events import sqs_event
+
+    queue = os.environ["ADUAN_ESCALATION_QUEUE"]
+    body = json.dumps(spec["escalation"])
+    result = module.escalations(
+        sqs_event(queue, [body], groups=[spec["escalation"]["report"]["id"]]), Context()
+    )
+    report_id = spec["escalation"]["report"]["id"]
+    item = boto3.client("dynamodb", region_name=REGION).get_item(
+        TableName=os.environ["ADUAN_REPORTS_TABLE"],
+        Key={"pk": {"S": f"{os.environ['ADUAN_PROVINCE']}~{report_id}"}},
+        ConsistentRead=True,
+    )
+    return {
+        "result": result,
+        "copy_status": item.get("Item", {}).get("st", {}).get("S"),
+        "answers": _received(spec["answer_queue"]),
+        "dead_letters": _received(f"{queue.removesuffix('.fifo')}-dlq.fifo"),
+    }
+
+
 def main() -> None:
     phase, spec_path, result_path = sys.argv[1:4]
     sys.path.insert(0, str(ROOT))  # as Lambda has the function's root on the path
@@ -294,7 +330,12 @@ def main() -> None:
         else:
             load_items({t: rows for t, rows in spec["items"].items()})
             watched_before = sorted(m for m in WATCHED if m in sys.modules)
-            serve = {"status": serve_status, "route": serve_route, "submit": serve_submit}[phase]
+            serve = {
+                "status": serve_status,
+                "route": serve_route,
+                "submit": serve_submit,
+                "escalations": serve_escalations,
+            }[phase]
             result = serve(spec)
             result["watched_before_handler"] = watched_before
     result["loaded"] = sorted(m for m in WATCHED if m in sys.modules)

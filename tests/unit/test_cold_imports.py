@@ -1,12 +1,15 @@
-"""A cold start of the status, submit and ``route`` handlers loads no pydantic at all.
+"""A cold start of the status, submit, ``route`` and ``escalations`` handlers loads no pydantic at all.
 
 Each handler's first event is served by a fresh process (``cold_imports_child.py``) with the
 Jakarta stage's variables and moto's ``mock_aws``: ``GET /reports/{id}`` through ``app.app`` (with
 the reporter's secret, so path and headers are both checked), ``POST /reports`` through ``app.app``
-(a full body with a reporter, and an ``Idempotency-Key``), and one intake batch through
-``app.route`` with a malformed and a valid message. The child notes which modules imported the
-watched ones, so a failure names the import chain. (A report routed to an agency with a work
-queue loads the message models of ``chalicelib/domain/protocol.py``; the one here has none.)
+(a full body with a reporter, and an ``Idempotency-Key``), one intake batch through
+``app.route`` with a malformed and a valid message, and one FIFO batch through ``app.escalations``
+with Banten's hand-over of a report about Jakarta (read by the protocol's strict codec; Jakarta's
+answer is written by it too). A malformed escalation message does load the protocol's models
+(they word the refusal): the DLQ tests in tests/integration cover that path. The child notes which
+modules imported the watched ones, so a failure names the import chain. (A report routed to an
+agency with a work queue sends a work item, also written by the codec; the one here has none.)
 """
 
 from __future__ import annotations
@@ -34,6 +37,26 @@ SUBMIT_BODY: dict[str, Any] = {
     "address": "Jl. Tebet Raya No. 10, Tebet, Jakarta Selatan",
     "reporter": {"name": "Siti Rahma", "phone": "+62 812 3456 7890", "email": "siti@example.id"},
     "visibility": "private",
+}
+
+# Banten hands over a report about Tebet (Jakarta), as Banten's deployment writes it.
+ESCALATION: dict[str, Any] = {
+    "event_id": "36-261127-B7QX:escalate",
+    "type": "escalate",
+    "origin_province": "36",
+    "report": {
+        "id": "36-261127-B7QX",
+        "category": "jalan_rusak",
+        "description": "Jalan berlubang di perbatasan, sisi Jakarta, dekat halte.",
+        "lat": -6.226,
+        "lon": 106.853,
+        "area_code": "31.74.01",
+        "address": None,
+        "visibility": "public",
+        "photos": [],
+        "created_at": "2026-11-27T02:00:00.123000Z",
+    },
+    "reason": "Lokasi di wilayah DKI Jakarta",
 }
 
 
@@ -78,12 +101,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         "malformed": {"key": seed["key"].lower(), "extra": True},
         "body": SUBMIT_BODY,
         "idempotency_key": "cold-submit-1",
+        "escalation": ESCALATION,
+        "answer_queue": "aduan-36-escalation.fifo",
     }
     return {
         "seed": seed,
         "status": _run("status", spec, workdir),
         "submit": _run("submit", spec, workdir),
         "route": _run("route", spec, workdir),
+        "escalations": _run("escalations", spec, workdir),
     }
 
 
@@ -130,7 +156,21 @@ def test_submit_writes_both_tables_through_one_botocore_session(served: dict[str
     assert run["clients"] == {"dynamodb": 1, "sqs": 1}
 
 
-@pytest.mark.parametrize("handler", ["status", "submit", "route"])
+def test_escalations_accepts_the_hand_over_and_answers_banten(served: dict[str, dict[str, Any]]) -> None:
+    run = served["escalations"]
+    assert run["result"] == {"batchItemFailures": []}
+    assert run["dead_letters"] == []
+    assert run["copy_status"] == "DISPOSISI"
+    [answer] = run["answers"]
+    assert (answer["type"], answer["origin_id"], answer["status"]) == (
+        "update",
+        "36-261127-B7QX",
+        "DISPOSISI",
+    )
+    assert [e["action"] for e in answer["entries"]] == ["accept"]
+
+
+@pytest.mark.parametrize("handler", ["status", "submit", "route", "escalations"])
 def test_first_event_does_not_load_pydantic(served: dict[str, dict[str, Any]], handler: str) -> None:
     run = served[handler]
     assert run["watched_before_handler"] == []  # nothing watched was loaded by the set-up
