@@ -60,7 +60,6 @@ def can_act(actor: Actor, report: Report) -> bool:
     return can_view(actor, report) and report.escalated_to is None
 
 
-
 def _visible(actor: Actor, report: Report | None, key: str) -> Report:
     if report is None or report.province != actor.province:
         raise NotFound(f"Laporan {key} tidak ditemukan (report not found).", code="report_not_found")
@@ -87,7 +86,6 @@ def require_act(actor: Actor, report: Report | None, key: str) -> Report:
             details={"province": visible.escalated_to},
         )
     return visible
-
 
 
 def require_agency_scope(actor: Actor, agency: str) -> None:
