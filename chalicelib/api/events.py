@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.messages import parse_inbound_message, parse_intake_message
-from chalicelib.domain.wire import EscalateMessage
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
 
@@ -117,6 +116,8 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _escalation_record(record: SQSRecord) -> None:
+    from chalicelib.domain.wire import EscalateMessage
+
     _correlate(record)
     message = _parsed(record, parse_inbound_message)
     if message is None:

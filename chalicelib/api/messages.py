@@ -11,12 +11,13 @@ handed to the protocol's pydantic models, which accept or refuse it as before. E
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.fields import INTAKE_KEY_PATTERN, check_string, problem
 from chalicelib.api.http import parse_model, validation_failed
-from chalicelib.domain import wire_codec
-from chalicelib.domain.wire import InboundMessage
+
+if TYPE_CHECKING:
+    from chalicelib.domain.wire import InboundMessage
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def parse_intake_message(body: Any) -> IntakeMessage:
 
 def parse_inbound_message(body: Any) -> InboundMessage:
     """An escalation queue's message in a decoded JSON ``body``; ``ValidationFailed`` if refused."""
+    from chalicelib.domain import wire_codec  # the route handler, which shares this module, needs none
+
     message = wire_codec.decode(body)
     if message is not None:
         return message

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain import wire_codec
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
 from chalicelib.observability import logger
@@ -60,18 +59,24 @@ class ChangePublisher:
         if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
             self._work_item(report, entry)
 
-    # Bodies are built and checked by the protocol's strict codec; the pydantic models load only
-    # for a body it cannot vouch for (``_valid``).
+    # Bodies are built and checked by the protocol's strict codec, loaded with the first message
+    # (most changes send none); the pydantic models load only for a body it cannot vouch for.
 
     def _escalate(self, report: Report, entry: TimelineEntry) -> None:
+        from chalicelib.domain import wire_codec
+
         body = _valid("escalate", wire_codec.escalate_body(report, entry))
         self._send(report.escalated_to or "", report.id, entry.event_id, body)
 
     def _update_origin(self, report: Report) -> None:
+        from chalicelib.domain import wire_codec
+
         body = _valid("update", wire_codec.update_body(report))
         self._send(report.origin_province or "", report.id, str(body["event_id"]), body)
 
     def _feedback(self, report: Report, entry: TimelineEntry) -> None:
+        from chalicelib.domain import wire_codec
+
         body = _valid("feedback", wire_codec.feedback_body(report, entry))
         self._send(report.escalated_to or "", report.id, entry.event_id, body)
 
@@ -83,6 +88,8 @@ class ChangePublisher:
         agency = province.agencies.get(entry.agency or "")
         if agency is None or not agency.work_queue:
             return
+        from chalicelib.domain import wire_codec
+
         body = _valid("work", wire_codec.work_body(report, entry, agency.id))
         self.queues.send_agency_work(report.province, agency.id, body)
         logger.info("work item sent", extra={"agency": agency.id, "report_id": report.id})
@@ -94,6 +101,8 @@ def _valid(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     The model raises pydantic's ``ValidationError`` for a body the protocol refuses, so nothing
     invalid is sent (the record fails and is retried, then parked in its DLQ).
     """
+    from chalicelib.domain import wire_codec
+
     if wire_codec.checked_fields(kind, body) is not None:
         return body
     from chalicelib.domain import protocol
