@@ -65,22 +65,32 @@ def bench_templates() -> Path:
 
 
 @contextmanager
-def moto_stack(*, deploy: bool = True) -> Iterator[str]:
-    """A moto server (child process, so its CPU is not this process's GIL) with the templates deployed."""
-    apply_bench_env()
+def moto_server(*, deploy: bool = True) -> Iterator[str]:
+    """A moto server (child process, so its CPU is not this process's GIL), templates deployed.
+
+    Leaves this process's environment alone (``moto_stack`` points it at the server).
+    """
     from infra.local.deploy import deploy_templates
     from infra.local.moto_server import MotoServer
 
     log_dir = Path(tempfile.mkdtemp(prefix="aduan-bench-moto-"))
     server = MotoServer(port=None, in_process=False, log_dir=log_dir)
     endpoint = server.start()
-    apply_bench_env(endpoint)
     try:
         if deploy:
             deploy_templates(endpoint, bench_templates(), visibility_timeout=30)
         yield endpoint
     finally:
         server.stop()
+
+
+@contextmanager
+def moto_stack(*, deploy: bool = True) -> Iterator[str]:
+    """``moto_server``, with this process's environment pointing at it."""
+    apply_bench_env()
+    with moto_server(deploy=deploy) as endpoint:
+        apply_bench_env(endpoint)
+        yield endpoint
 
 
 def reset_and_deploy(endpoint: str) -> None:

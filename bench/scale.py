@@ -3,10 +3,12 @@
 The table is filled with ``batch_write_item`` (25 items a request, 4 threads) with items built by
 the application's own mapping (``to_model(report).serialize()``): realistic description, a timeline
 of two to four entries, all in **one province (31) and one agency (sudin-bm-js)** — the worst case for
-the agency index. Then, through the real HTTP handlers (Chalice's test client, API Gateway proxy
-events), ``GET /reports/{id}`` and ``GET /agency/reports`` (first page, 20 items) are timed ``requests``
-times each, with the small table and again after growing it to the large size. Read units are counted
-through the same botocore hooks as the per-report figures.
+the agency index. The small table is on one moto server and the large one on another, each read by
+its own worker process (``bench/scaleworker.py``: Jakarta's app, the real HTTP handlers through
+Chalice's test client). ``GET /reports/{id}`` and ``GET /agency/reports`` (first page, 20 items) are
+timed ``requests`` times on each side, **interleaved** (small, large, large, small, ...), so that this
+machine's drift over minutes falls on both sides alike. Read units are counted through the same
+botocore hooks as the per-report figures.
 
 moto's ``Query`` on a global secondary index walks every item of the table and sorts the matches
 (it keeps no index), so an inbox page on moto costs time in proportion to the table. DynamoDB reads
@@ -17,10 +19,16 @@ time in Aduan's code (everything else in the handler), and both ratios are repor
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 TARGET_GROWTH = 1.25
@@ -115,8 +123,8 @@ def _item(template: dict[str, Any], index: int, base: datetime) -> dict[str, Any
     return item
 
 
-def load(count: int, start: int, *, threads: int = 4) -> float:
-    """Write items ``start`` .. ``start + count - 1``; returns the seconds it took."""
+def load(count: int, start: int, *, endpoint: str | None = None, threads: int = 4) -> float:
+    """Write items ``start`` .. ``start + count - 1`` (to the moto server at ``endpoint``); seconds taken."""
     import boto3
 
     items = templates()
@@ -124,7 +132,7 @@ def load(count: int, start: int, *, threads: int = 4) -> float:
     per_thread = -(-count // threads)
 
     def work(part: int) -> None:
-        client = boto3.session.Session().client("dynamodb")
+        client = boto3.session.Session().client("dynamodb", endpoint_url=endpoint)
         first = start + part * per_thread
         last = min(start + count, first + per_thread)
         batch: list[dict[str, Any]] = []
@@ -171,98 +179,138 @@ class AwsTimer:
         botocore.client.BaseClient._make_api_call = self._original
 
 
-def raw_query_ms(requests: int) -> float:
+def raw_query_seconds() -> float:
     """moto's own time for the inbox's index Query (boto3, a long read timeout): the engine's share."""
     import boto3
     from botocore.config import Config
 
     client = boto3.client("dynamodb", config=Config(read_timeout=120, retries={"max_attempts": 1}))
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        client.query(
-            TableName="aduan-reports",
-            IndexName="by-agency",
-            KeyConditionExpression="gp = :a",
-            ExpressionAttributeValues={":a": {"S": f"31#{AGENCY}"}},
-            Limit=20,
-            ScanIndexForward=False,
+    start = time.perf_counter()
+    client.query(
+        TableName="aduan-reports",
+        IndexName="by-agency",
+        KeyConditionExpression="gp = :a",
+        ExpressionAttributeValues={":a": {"S": f"31#{AGENCY}"}},
+        Limit=20,
+        ScanIndexForward=False,
+    )
+    return time.perf_counter() - start
+
+
+class Side:
+    """A worker process (``bench/scaleworker.py``) reading one moto server's table."""
+
+    def __init__(self, endpoint: str) -> None:
+        from cli.devissuer import dev_auth_env
+        from infra.local.config import PROJECT_ROOT
+
+        env = {**os.environ, **dev_auth_env(PROJECT_ROOT), "AWS_ENDPOINT_URL": endpoint}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.scaleworker"],
+            cwd=str(Path(__file__).resolve().parents[1]),
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
         )
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times) * 1000, 2)
+        if not self.ask(None).get("ready"):
+            raise RuntimeError("the scale worker did not start")
+
+    def ask(self, command: dict[str, Any] | None) -> dict[str, Any]:
+        """Send ``command`` (None: only read) and return the worker's answer."""
+        assert self.process.stdin and self.process.stdout
+        if command is not None:
+            self.process.stdin.write(json.dumps(command) + "\n")
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the scale worker stopped (exit {self.process.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        """End the worker."""
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
-def probe(world: Any, counter: Any, report_id: str, requests: int) -> dict[str, Any]:
-    """Median latency (total, inside AWS, in Aduan) and read units of the two reads.
+@contextmanager
+def sides(*endpoints: str) -> Iterator[list[Side]]:
+    """One worker per endpoint, closed on exit."""
+    with ExitStack() as stack:
+        started = []
+        for endpoint in endpoints:
+            side = Side(endpoint)
+            stack.callback(side.close)
+            started.append(side)
+        yield started
 
-    A request that fails (moto slower than the application's 3-second read timeout gives a 503) is
-    counted in ``failed``; the medians are over the requests that succeeded.
+
+def interleaved(pair: list[Side], command: dict[str, Any], rounds: int) -> list[list[dict[str, Any]]]:
+    """``command`` asked of both sides ``rounds`` times, alternating who goes first; answers per side.
+
+    A side whose first three requests all fail (moto slower than the application's read timeout)
+    is not asked again: waiting longer tells nothing more.
     """
-    jakarta = world["jakarta"]
-    token = jakarta.token(AGENCY)
-    timer = AwsTimer()
-    try:
-        out: dict[str, Any] = {}
-        for name, call in (
-            ("status", lambda: jakarta.get(f"/reports/{report_id}")),
-            ("inbox", lambda: jakarta.get("/agency/reports", token)),
-        ):
-            total: list[float] = []
-            aws: list[float] = []
-            units: list[float] = []
-            items = failed = 0
-            # a status read takes milliseconds: more of them steady the median on a noisy machine
-            for _ in range(requests * 3 if name == "status" else requests):
-                mark, before = counter.mark(), timer.seconds
-                start = time.perf_counter()
-                response = call()
-                elapsed, in_aws = time.perf_counter() - start, timer.seconds - before
-                if response.status_code != 200:
-                    failed += 1
-                    if failed >= 3 and not total:
-                        break  # moto cannot answer in time at this size: no point in waiting longer
-                    continue
-                total.append(elapsed)
-                aws.append(in_aws)
-                units.append(counter.totals(mark).read_units)
-                if name == "inbox":
-                    items = len(json.loads(response.body)["items"])
-            ok = bool(total)
-            app = [t - a for t, a in zip(total, aws, strict=True)]
-            out[name] = {
-                "ms": round(statistics.median(total) * 1000, 2) if ok else None,
-                "aws_ms": round(statistics.median(aws) * 1000, 2) if ok else None,
-                "app_ms": round(statistics.median(app) * 1000, 2) if ok else None,
-                "read_units": statistics.median(units) if ok else None,
-                "failed": failed,
-                "scans": counter.totals(0).scans,
-                **({"items": items} if name == "inbox" else {}),
-            }
-        out["moto_query_ms"] = raw_query_ms(min(requests, 5))
-        return out
-    finally:
-        timer.close()
+    answers: list[list[dict[str, Any]]] = [[] for _ in pair]
+    for round_ in range(rounds):
+        order = (0, 1) if round_ % 2 == 0 else (1, 0)
+        for index in order:
+            done = answers[index]
+            if len(done) >= 3 and not any(a.get("status_code", 200) == 200 for a in done):
+                continue
+            done.append(pair[index].ask(command))
+    return answers
+
+
+def summary(
+    status: list[dict[str, Any]], inbox: list[dict[str, Any]], query: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Median latency (total, inside AWS, in Aduan) and read units of one side's reads."""
+    out: dict[str, Any] = {}
+    for name, answers in (("status", status), ("inbox", inbox)):
+        ok = [a for a in answers if a["status_code"] == 200]
+        out[name] = {
+            "ms": round(statistics.median(a["seconds"] for a in ok) * 1000, 2) if ok else None,
+            "aws_ms": round(statistics.median(a["aws_seconds"] for a in ok) * 1000, 2) if ok else None,
+            "app_ms": (
+                round(statistics.median(a["seconds"] - a["aws_seconds"] for a in ok) * 1000, 2)
+                if ok
+                else None
+            ),
+            "read_units": statistics.median(a["read_units"] for a in ok) if ok else None,
+            "failed": len(answers) - len(ok),
+            "requests": len(answers),
+            "scans": max((a["scans"] for a in answers), default=0),
+            **({"items": ok[-1].get("items", 0) if ok else 0} if name == "inbox" else {}),
+        }
+    out["moto_query_ms"] = round(statistics.median(a["seconds"] for a in query) * 1000, 2)
+    return out
 
 
 def measure(small: int = 1000, large: int = 20_000, requests: int = 30) -> dict[str, Any]:
-    """Load ``small`` items, probe; grow to ``large``, probe; ratios."""
-    from bench.counting import CallCounter, application_clients
-    from tests.integration.harness import world
+    """``small`` items on a second moto server, ``large`` on the current one; the reads interleaved."""
+    from bench.localaws import moto_server
 
-    load_small = load(small, 0)
-    report_id = _item(templates()["PROSES"], small // 2, datetime(2025, 1, 1, tzinfo=UTC))["pk"]["S"]
-    with world() as w:
-        counter = CallCounter().attach(application_clients())
-        probe(w, counter, report_id, 3)  # warm
-        at_small = probe(w, counter, report_id, requests)
-        load_large = load(large - small, small)
-        probe(w, counter, report_id, 3)
-        at_large = probe(w, counter, report_id, requests)
-        counter.detach()
+    large_endpoint = os.environ["AWS_ENDPOINT_URL"]
+    with moto_server() as small_endpoint:
+        load_seconds = load(small, 0, endpoint=small_endpoint) + load(large, 0, endpoint=large_endpoint)
+        report_id = _item(templates()["PROSES"], small // 2, datetime(2025, 1, 1, tzinfo=UTC))["pk"]["S"]
+        status = {"op": "status", "id": report_id}
+        with sides(small_endpoint, large_endpoint) as pair:
+            interleaved(pair, status, 3)  # warm: first requests create clients and connections
+            interleaved(pair, {"op": "inbox"}, 2)
+            # a status read takes milliseconds: more of them steady the median on a noisy machine
+            status_answers = interleaved(pair, status, requests * 3)
+            inbox_answers = interleaved(pair, {"op": "inbox"}, requests)
+            query_answers = interleaved(pair, {"op": "query"}, min(requests, 5))
+    at_small, at_large = (summary(status_answers[i], inbox_answers[i], query_answers[i]) for i in (0, 1))
     result: dict[str, Any] = {
         "small": small,
         "large": large,
-        "load_seconds": round(load_small + load_large, 1),
+        "interleaved": True,
+        "load_seconds": round(load_seconds, 1),
     }
     for name in ("status", "inbox"):
         a, b = at_small[name], at_large[name]
@@ -276,14 +324,11 @@ def measure(small: int = 1000, large: int = 20_000, requests: int = 30) -> dict[
             "met": complete and b["ms"] / a["ms"] <= TARGET_GROWTH and a["read_units"] == b["read_units"],
         }
     result["moto_query_ms"] = {"small": at_small["moto_query_ms"], "large": at_large["moto_query_ms"]}
-    result["scans"] = at_large["inbox"]["scans"]
+    result["scans"] = max(at_small["inbox"]["scans"], at_large["inbox"]["scans"])
     return result
 
 
 if __name__ == "__main__":
-    import os
-    import sys
-
     from bench.localaws import moto_stack, quiet_stdout
 
     large = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
