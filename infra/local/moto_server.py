@@ -15,10 +15,11 @@ from moto.server import ThreadedMotoServer
 from infra.local.processes import ChildProcess, free_port, port_is_free
 
 HOST = "127.0.0.1"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 5055
 
 
-def _quiet_about_skipped_alarms() -> None:
+def quiet_about_skipped_alarms() -> None:
     """moto's CloudFormation skips alarms, with a warning per alarm; locally there is nothing to alarm on."""
     warnings.filterwarnings("ignore", message=r"Tried to parse AWS::CloudWatch::Alarm", category=UserWarning)
     moto_log = logging.getLogger("moto")
@@ -37,7 +38,8 @@ class MotoServer:
     ``in_process=True`` uses ``ThreadedMotoServer`` (fast to start). Its state is moto's process-wide
     backend: it is reset when the server starts and stops, and any ``mock_aws()`` in the same process
     wipes it when it exits, so test sessions that also use ``mock_aws`` should pass
-    ``in_process=False`` (a ``python -m moto.server`` child).
+    ``in_process=False`` (a child process: ``python -m infra.local.moto_child``, moto's server
+    without its per-request access log).
     """
 
     def __init__(
@@ -60,14 +62,14 @@ class MotoServer:
             raise OSError(f"port {self.port} on {HOST} is in use: pick another moto port")
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
-            _quiet_about_skipped_alarms()
+            quiet_about_skipped_alarms()
             self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
             self._thread_server.start()
             self.reset()  # in-process state outlives a stopped server: start from nothing
         else:
-            argv = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
+            argv = [sys.executable, "-m", "infra.local.moto_child", "-H", HOST, "-p", str(self.port)]
             self._child = ChildProcess(
-                "moto", argv, cwd=Path.cwd(), env=dict(os.environ), log_dir=self.log_dir
+                "moto", argv, cwd=PROJECT_ROOT, env=dict(os.environ), log_dir=self.log_dir
             )
             self._child.start()
             self._child.wait_until(f"{self.endpoint_url}/moto-api/", timeout)
