@@ -222,6 +222,33 @@ def table(results: dict[str, Any], mode: str) -> str:
                 "-",
             )
         )
+        if "moto_cpu_ms_per_report" in tp:
+            per_report, per_put = tp["moto_cpu_ms_per_report"], tp["moto_cpu_ms_per_put"]
+            rows.append(
+                (
+                    "moto's own CPU: per report through the pipeline vs per raw PutItem",
+                    f"{per_report:.1f} ms",
+                    f"{per_put:.2f} ms",
+                    f"{per_report / per_put:.1f}x",
+                    "(diagnostic)",
+                    "-",
+                )
+            )
+        depths = tp.get("sqs_by_depth") or {}
+        if len(depths) >= 2:
+            empty, deep = (depths[k] for k in sorted(depths, key=int)[:: len(depths) - 1])
+            deepest = max(depths, key=int)
+            for call, key in (("SendMessage", "send_ms"), ("ReceiveMessage (10)", "receive_ms")):
+                rows.append(
+                    (
+                        f"moto alone: SQS {call}, queue {int(deepest):,} deep vs empty",
+                        f"{deep[key]:.1f} ms",
+                        f"{empty[key]:.1f} ms",
+                        f"{deep[key] / empty[key]:.1f}x",
+                        "(diagnostic)",
+                        "-",
+                    )
+                )
     pkg = results.get("package")
     if pkg:
         for stage, r in pkg.items():

@@ -219,21 +219,32 @@ def pipeline(
 def measure(endpoint: str, reports: int = 320, puts: int = 1600) -> dict[str, Any]:
     """Raw floor, pipeline, anonymous pipeline, raw floor again; the floor is the mean of its two runs.
 
+    Diagnostics: the moto server's CPU time per raw PutItem and per report through the pipeline,
+    and moto's SQS calls on an empty and a deep queue (``bench/motocost.py``).
+
     The realistic pipeline is the target's figure. The anonymous one (a single conditional PutItem at
     submit, no key record to read or write) is shown beside it as what the submit's idempotency costs.
     (Submissions with contact but no key still use a two-item ``TransactWriteItems``, which moto runs by
     deep-copying every table it touches; the benchmark's web-client submissions use none.)
     """
     from bench.localaws import reset_and_deploy
+    from bench.motocost import server_cpu_seconds, sqs_depth_costs
+
+    def moto_cpu(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """``run()``'s result with the moto server's CPU seconds during it."""
+        before = server_cpu_seconds(endpoint)
+        result = run()
+        return {**result, "moto_cpu_seconds": round(server_cpu_seconds(endpoint) - before, 2)}
 
     clone_table("aduan-reports", RAW_TABLE)
-    raw = [raw_put_rate(puts)]
-    pipe = pipeline(reports)
+    raw = [moto_cpu(lambda: raw_put_rate(puts))]
+    pipe = moto_cpu(lambda: pipeline(reports))
     reset_and_deploy(endpoint)  # the next run starts with empty tables too
     clone_table("aduan-reports", RAW_TABLE)
     anonymous = pipeline(reports, anonymous=True)
-    raw.append(raw_put_rate(puts))
+    raw.append(moto_cpu(lambda: raw_put_rate(puts)))
     raw_rate = statistics.mean(r["per_second"] for r in raw)
+    moto_ms_per_put = 1000 * sum(r["moto_cpu_seconds"] for r in raw) / sum(r["puts"] for r in raw)
     return {
         "raw_put_per_second": round(raw_rate, 1),
         "pipeline_per_second": round(pipe["per_second"], 1),
@@ -247,6 +258,9 @@ def measure(endpoint: str, reports: int = 320, puts: int = 1600) -> dict[str, An
         "anonymous_share": round(anonymous["per_second"] / raw_rate, 3),
         "anonymous_latency_ms_median": anonymous["latency_ms_median"],
         "anonymous_latency_ms_p99": anonymous["latency_ms_p99"],
+        "moto_cpu_ms_per_put": round(moto_ms_per_put, 2),
+        "moto_cpu_ms_per_report": round(1000 * pipe["moto_cpu_seconds"] / pipe["routed"], 2),
+        "sqs_by_depth": sqs_depth_costs(),
         "runs": {"raw": raw, "pipeline": pipe, "anonymous": anonymous},
     }
 
