@@ -12,26 +12,7 @@ from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from chalicelib.domain.report import Location, TimelineEntry, Visibility
-from chalicelib.domain.status import Action, Status
-
-
-@dataclass(frozen=True)
-class WireEntry:
-    """A timeline entry as another province sent it."""
-
-    event_id: str
-    at: datetime
-    action: Action
-    status: Status
-    province: str
-    agency: str | None = None
-    note: str | None = None
-    evidence: str | None = None
-    target: str | None = None
-
-    def to_entry(self) -> TimelineEntry:
-        """Domain form."""
-        return TimelineEntry(**self.__dict__)
+from chalicelib.domain.status import Status
 
 
 @dataclass(frozen=True)
@@ -75,7 +56,7 @@ class UpdateMessage:
     from_province: str
     seq: int
     status: Status
-    entries: tuple[WireEntry, ...]
+    entries: tuple[TimelineEntry, ...]  # the receiver's own entries, as its timeline holds them
     agency: str | None = None
     returned: bool = False
     suggested_agency: str | None = None

@@ -28,7 +28,6 @@ from chalicelib.domain.wire import (
     FeedbackMessage,
     InboundMessage,
     UpdateMessage,
-    WireEntry,
     WireReport,
 )
 
@@ -276,7 +275,7 @@ def message_of(values: dict[str, Any]) -> InboundMessage:
         report["photos"] = tuple(report["photos"])
         return EscalateMessage(report=WireReport(**report), **fields)
     if kind == "update":
-        fields["entries"] = tuple(WireEntry(**entry) for entry in fields["entries"])
+        fields["entries"] = tuple(TimelineEntry(**entry) for entry in fields["entries"])
         return UpdateMessage(**fields)
     return FeedbackMessage(**fields)
 

@@ -124,7 +124,7 @@ class EscalationInbox(ProvinceService):
             )
             return report
         from_province = self.registry.get(message.from_province)
-        entries = [e.to_entry() for e in message.entries]
+        entries = list(message.entries)
         if message.returned:
             # Merge their entries without mirroring their (closed) status, then route it here.
             unchanged = replace(_remote_state(message), seq=report.remote_version)
