@@ -17,7 +17,9 @@ os.environ.setdefault("AWS_SECURITY_TOKEN", "testing")
 os.environ.setdefault("AWS_SESSION_TOKEN", "testing")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Aduan")
-# The per-client limits of POST /reports and /photos (chalicelib/api/ratelimit.py) would throttle a whole
-# test session coming from one address; the limiter's own tests set their values explicitly.
+# The per-client limits of POST /reports, /photos and Open311 requests (chalicelib/api/ratelimit.py)
+# would throttle a whole test session coming from one address (and one Open311 key); the limiter's own
+# tests set their values explicitly.
 os.environ.setdefault("ADUAN_SUBMIT_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")

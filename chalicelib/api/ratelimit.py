@@ -1,14 +1,16 @@
-"""Per-client token buckets for the anonymous write endpoints (first line against floods).
+"""Per-client token buckets for the write endpoints open to the public (first line against floods).
 
 Keyed by scope, province and the caller's source IP as API Gateway saw it
-(``requestContext.identity.sourceIp``; ``X-Forwarded-For`` is never trusted). State lives in the
-Lambda container, so the limit holds per container, not globally: it stops one client hammering
-a warm container and works the same on the local stack. Stage throttling in API Gateway and WAF
-rate-based rules are the global limits in production (docs/security.md).
+(``requestContext.identity.sourceIp``; ``X-Forwarded-For`` is never trusted), or, for Open311,
+by the client the api key belongs to (an integrator submits for many citizens from one address).
+State lives in the Lambda container, so the limit holds per container, not globally: it stops one
+client hammering a warm container and works the same on the local stack. Stage throttling in API
+Gateway and WAF rate-based rules are the global limits in production (docs/security.md).
 
 ``ADUAN_SUBMIT_RATE_PER_MINUTE`` (default 30) and ``ADUAN_SUBMIT_BURST`` (default 10) for
 ``POST /reports``; ``ADUAN_PHOTO_RATE_PER_MINUTE`` (60) and ``ADUAN_PHOTO_BURST`` (20) for
-``POST /photos``. A rate of 0 turns the limit off.
+``POST /photos``; ``ADUAN_OPEN311_RATE_PER_MINUTE`` (120) and ``ADUAN_OPEN311_BURST`` (30) per api
+key for Open311's ``POST requests``. A rate of 0 turns the limit off.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ LIMITS = {
     # scope: (rate env, default per minute, burst env, default burst)
     "submit": ("ADUAN_SUBMIT_RATE_PER_MINUTE", 30.0, "ADUAN_SUBMIT_BURST", 10.0),
     "photos": ("ADUAN_PHOTO_RATE_PER_MINUTE", 60.0, "ADUAN_PHOTO_BURST", 20.0),
+    "open311": ("ADUAN_OPEN311_RATE_PER_MINUTE", 120.0, "ADUAN_OPEN311_BURST", 30.0),
 }
 
 
@@ -104,11 +107,16 @@ def client_key(request: Request) -> str:
 
 
 def enforce(request: Request, scope: str) -> None:
-    """``TooManyRequests`` (429 + ``Retry-After``) when this client exceeds the scope's limit."""
+    """``TooManyRequests`` (429 + ``Retry-After``) when this caller's address exceeds the scope's limit."""
+    enforce_for(scope, client_key(request))
+
+
+def enforce_for(scope: str, client: str) -> None:
+    """``TooManyRequests`` (429 + ``Retry-After``) when ``client`` exceeds the scope's limit."""
     limit = limit_for(scope)
     if limit is None:
         return
-    wait = buckets.take(f"{scope}|{settings().province}|{client_key(request)}", limit)
+    wait = buckets.take(f"{scope}|{settings().province}|{client}", limit)
     if wait > 0:
         raise TooManyRequests(
             "Terlalu banyak permintaan; coba lagi sebentar lagi (too many requests).",

@@ -7,6 +7,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import container
+from chalicelib.api import ratelimit
 from chalicelib.errors import BadRequest
 from chalicelib.observability import logger, metrics
 from chalicelib.open311.discovery import base_url, discovery
@@ -73,6 +74,7 @@ def create(request: Request) -> Response:
         form = {**{k: [v] for k, v in _query(request).items()}, **parse_form(request.raw_body or b"")}
         province = serving(field(form, "jurisdiction_id"))
         client = client_for(field(form, "api_key"))
+        ratelimit.enforce_for("open311", client)  # per key: an integrator posts for many citizens
         code = field(form, "service_code")
         if code is None:
             raise BadRequest(

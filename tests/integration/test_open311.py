@@ -389,6 +389,43 @@ def test_refused_submissions_answer_the_spec_error_list(
         assert_error(post_form(provinces["jakarta"], f"/open311/v2/requests.{fmt}", fields), status, fmt)
 
 
+@pytest.fixture
+def tight_key_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Open311 limited to 6 requests a minute per key, burst 2; a second client's key configured."""
+    from chalicelib.api import ratelimit
+    from chalicelib.open311 import keys
+
+    # The stage's key list comes from its config (Chalice's test client sets it per request): the
+    # second client's key is added to what the stage configures.
+    other_key = "second-integrator-key"
+    configured = keys.configured_clients
+    monkeypatch.setattr(
+        keys, "configured_clients", lambda: {**configured(), keys.hash_key(other_key): "second integrator"}
+    )
+    monkeypatch.setenv("ADUAN_OPEN311_RATE_PER_MINUTE", "6")
+    monkeypatch.setenv("ADUAN_OPEN311_BURST", "2")
+    ratelimit.buckets.clear()
+    yield other_key
+    ratelimit.buckets.clear()
+
+
+def test_each_api_key_has_its_own_submission_limit(provinces: World, tight_key_limit: str) -> None:
+    jakarta = provinces["jakarta"]
+    # Given an integrator that used its burst of two requests
+    first = [post_form(jakarta, "/open311/v2/requests.json", FLOOD).status_code for _ in range(2)]
+    assert first == [201, 201]
+    # When it posts again at once, in either format
+    for fmt in ("json", "xml"):
+        flooded = post_form(jakarta, f"/open311/v2/requests.{fmt}", FLOOD)
+        # Then it gets the spec's error list with 429 and when to come back (one every 10 s at 6 a minute)
+        assert_error(flooded, 429, fmt)
+        assert flooded.headers["Retry-After"] == "10"
+    # And another integrator, from the same address, is not held back
+    assert created_id(jakarta, {**FLOOD, "api_key": tight_key_limit}).startswith("31-")
+    # And a refused key is refused before it costs anyone a token
+    assert_error(post_form(jakarta, "/open311/v2/requests.json", {**FLOOD, "api_key": "not-a-key"}), 403)
+
+
 def test_a_description_of_exactly_4000_characters_is_accepted(provinces: World) -> None:
     assert created_id(provinces["jakarta"], {**FLOOD, "description": "x" * 4000}).startswith("31-")
 
