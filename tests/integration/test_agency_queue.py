@@ -43,9 +43,21 @@ def provinces(moto_endpoint: str) -> Iterator[World]:
         yield w
 
 
-def test_routed_flood_reaches_the_sudin_sda_work_queue_and_is_deleted_once_taken(provinces: World) -> None:
+@pytest.fixture
+def queue(provinces: World) -> WorkQueue:
+    """Sudin SDA Jakarta Selatan's work queue, emptied of what earlier tests' floods left there."""
+    provinces.settle()
+    work = WorkQueue(boto3.client("sqs"), "31", "sudin-sda-js")
+    while leftovers := work.receive(wait_seconds=0, max_messages=10):  # (PurgeQueue: once a minute)
+        for message in leftovers:
+            work.sqs.delete_message(QueueUrl=work.url, ReceiptHandle=message["ReceiptHandle"])
+    return work
+
+
+def test_routed_flood_reaches_the_sudin_sda_work_queue_and_is_deleted_once_taken(
+    provinces: World, queue: WorkQueue
+) -> None:
     jakarta = provinces["jakarta"]
-    queue = WorkQueue(boto3.client("sqs"), "31", "sudin-sda-js")
     # Given a flood report in Jakarta Selatan is routed to Sudin SDA, which works from its own queue
     report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
     provinces.settle()
@@ -63,9 +75,10 @@ def test_routed_flood_reaches_the_sudin_sda_work_queue_and_is_deleted_once_taken
     assert queue.receive(wait_seconds=0) == []
 
 
-def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(provinces: World) -> None:
+def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(
+    provinces: World, queue: WorkQueue
+) -> None:
     jakarta = provinces["jakarta"]
-    queue = WorkQueue(boto3.client("sqs"), "31", "sudin-sda-js")
     report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
     provinces.settle()
     messages = queue.receive(wait_seconds=1)
