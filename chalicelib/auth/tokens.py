@@ -17,7 +17,7 @@ from typing import Any
 
 from chalicelib.auth.jwks import signing_key
 from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
-from chalicelib.domain.access import require_role_permitted
+from chalicelib.domain.access import coordinated_area, require_role_permitted
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.provinces.registry import registry
@@ -82,8 +82,15 @@ def actor_from_claims(claims: dict[str, Any], province: str) -> Actor:
         raise Forbidden(
             f"Peran '{role}' tidak dikenal (invalid role; one of {', '.join(Role)}).", code="invalid_role"
         )
-    require_role_permitted(Role(role), served.agencies[agency])
-    return Actor(subject=str(claims["sub"]), province=province, agency=agency, role=Role(role))
+    data = served.agencies[agency]
+    require_role_permitted(Role(role), data)
+    return Actor(
+        subject=str(claims["sub"]),
+        province=province,
+        agency=agency,
+        role=Role(role),
+        area=coordinated_area(Role(role), data),
+    )
 
 
 def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:

@@ -4,7 +4,9 @@
 - the reporter (holding the report's secret): their report's content; confirm or reopen it
 - an officer (any agency): read, list and act on the reports assigned to their agency
 - a coordinator (an agency marked ``coordinator``) or admin (the province-level coordinator):
-  every report of their province; list any agency of it
+  every report of their province; list any agency of it. A kota's coordinator (a coordinating
+  agency with an ``area``, such as a Wali Kota's office) only within that kota: the reports located
+  there (and any assigned to its own agency), and the agencies of that kota
 - another province: only its own copy ``<its code>~<id>`` of a report escalated to it, which holds
   only what the escalation carried (never the reporter's contact or secret)
 
@@ -26,6 +28,16 @@ if TYPE_CHECKING:
     from chalicelib.provinces.model import Agency
 
 PROVINCE_WIDE = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def coordinated_area(role: Role, agency: Agency) -> str | None:
+    """The area a coordinator of ``agency`` oversees: its own for a kota's coordinator; else None."""
+    return agency.area if role is Role.COORDINATOR else None
+
+
+def in_area(area_code: str, area: str) -> bool:
+    """True if ``area_code`` (e.g. ``31.74.01``) lies in ``area`` (e.g. ``31.74``)."""
+    return area_code == area or area_code.startswith(area + ".")
 
 
 def role_permitted(role: Role, agency: Agency) -> bool:
@@ -50,9 +62,10 @@ def can_view(actor: Actor, report: Report) -> bool:
     """True if ``actor`` may read the report's content (agency detail, inbox row)."""
     if report.province != actor.province:
         return False
+    own = report.agency is not None and report.agency == actor.agency
     if actor.role in PROVINCE_WIDE:
-        return True
-    return report.agency is not None and report.agency == actor.agency
+        return actor.area is None or own or in_area(report.location.area_code, actor.area)
+    return own
 
 
 def can_act(actor: Actor, report: Report) -> bool:
@@ -64,6 +77,11 @@ def _visible(actor: Actor, report: Report | None, key: str) -> Report:
     if report is None or report.province != actor.province:
         raise NotFound(f"Laporan {key} tidak ditemukan (report not found).", code="report_not_found")
     if not can_view(actor, report):
+        if actor.role in PROVINCE_WIDE:  # a kota's coordinator, and the report lies elsewhere
+            raise Forbidden(
+                f"Laporan ini di luar wilayah {actor.area} (the report lies outside your area).",
+                code="outside_your_area",
+            )
         raise Forbidden(
             "Laporan ini ditangani instansi lain (another agency handles this report).",
             code="not_your_agency",
@@ -88,12 +106,20 @@ def require_act(actor: Actor, report: Report | None, key: str) -> Report:
     return visible
 
 
-def require_agency_scope(actor: Actor, agency: str) -> None:
-    """An officer may list only their own agency; coordinators and admins any agency of their province."""
-    if actor.role not in PROVINCE_WIDE and agency != actor.agency:
+def require_agency_scope(actor: Actor, agency: str, agency_area: str | None) -> None:
+    """An officer may list only their own agency; coordinators and admins any agency of their province,
+    a kota's coordinator those of its kota (``agency_area`` within its area) and its own."""
+    if agency == actor.agency:
+        return
+    if actor.role not in PROVINCE_WIDE:
         raise Forbidden(
             "Petugas hanya melihat laporan instansinya (officers see their own agency).",
             code="not_your_agency",
+        )
+    if actor.area is not None and (agency_area is None or not in_area(agency_area, actor.area)):
+        raise Forbidden(
+            f"Instansi '{agency}' di luar wilayah {actor.area} (agency outside your area).",
+            code="outside_your_area",
         )
 
 

@@ -16,9 +16,16 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """A verified agency identity: province, agency and role (from a verified JWT)."""
+    """A verified agency identity: province, agency and role (from a verified JWT).
+
+    ``area`` is the Kemendagri area a kota's coordinator oversees (its agency's ``area``, e.g.
+    ``31.74``); None for everyone else, including the province's own coordinator and admin. It is
+    set from province data when the token is verified (``access.coordinated_area``), never from
+    the token.
+    """
 
     subject: str
     province: str
     agency: str
     role: Role
+    area: str | None

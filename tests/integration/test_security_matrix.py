@@ -203,7 +203,9 @@ INBOX = [
     ("officer-own-agency", OTHER, 403, False),
     ("officer-other-agency", None, 200, False),
     ("coordinator", OWN, 200, True),
-    ("kota-coordinator", OWN, 200, True),
+    ("kota-coordinator", OWN, 200, True),  # Jakarta Selatan's Wali Kota office, a Suku Dinas there
+    ("kota-coordinator", "sudin-sda-jp", 403, False),  # Jakarta Pusat's: outside its kota
+    ("kota-coordinator", "dsda", 403, False),  # a province-wide Dinas
     ("admin", OWN, 200, True),
     ("suku-dinas-claiming-coordinator", OWN, 403, False),
     ("expired-own-agency", None, 401, False),
@@ -250,6 +252,7 @@ DETAIL = [
     ("banten-officer", "banten", "T", 404, "report_not_found"),
     ("banten-coordinator", "banten", "T", 404, "report_not_found"),
     ("coordinator", "jakarta", "E", 200, None),  # the origin reads its escalated report
+    ("kota-coordinator", "jakarta", "E", 403, "outside_your_area"),  # it lies in Kota Tangerang
     ("officer-own-agency", "jakarta", "E", 403, "not_your_agency"),
     ("banten-officer", "banten", "C", 200, None),  # the receiver reads its copy
     ("banten-coordinator", "banten", "C", 200, None),

@@ -28,14 +28,15 @@ from tests.unit.factories import new_report
 # --- who ----------------------------------------------------------------------------------------
 
 ACTORS = {
-    "officer-own-agency": Actor("u1", "31", "sudin-bm-js", Role.OFFICER),
-    "officer-other-agency": Actor("u2", "31", "sudin-lh-js", Role.OFFICER),
-    "coordinator": Actor("u3", "31", "koordinator", Role.COORDINATOR),
-    "kota-coordinator": Actor("u4", "31", "walkot-js", Role.COORDINATOR),
-    "admin": Actor("u5", "31", "koordinator", Role.ADMIN),
-    "banten-officer": Actor("u6", "36", "dlh-kota-tangerang", Role.OFFICER),
-    "banten-other-officer": Actor("u7", "36", "dpu-kota-tangerang", Role.OFFICER),
-    "banten-coordinator": Actor("u8", "36", "koordinator", Role.COORDINATOR),
+    "officer-own-agency": Actor("u1", "31", "sudin-bm-js", Role.OFFICER, None),
+    "officer-other-agency": Actor("u2", "31", "sudin-lh-js", Role.OFFICER, None),
+    "coordinator": Actor("u3", "31", "koordinator", Role.COORDINATOR, None),
+    # Jakarta Selatan's Wali Kota office (area 31.74, as actor_from_claims sets it from the data)
+    "kota-coordinator": Actor("u4", "31", "walkot-js", Role.COORDINATOR, "31.74"),
+    "admin": Actor("u5", "31", "koordinator", Role.ADMIN, None),
+    "banten-officer": Actor("u6", "36", "dlh-kota-tangerang", Role.OFFICER, None),
+    "banten-other-officer": Actor("u7", "36", "dpu-kota-tangerang", Role.OFFICER, None),
+    "banten-coordinator": Actor("u8", "36", "koordinator", Role.COORDINATOR, None),
 }
 
 # --- what ---------------------------------------------------------------------------------------
@@ -46,6 +47,11 @@ REPORTS: dict[str, Report] = {
     "jakarta-own-agency": replace(_base, agency="sudin-bm-js", status=Status.DISPOSISI),
     "jakarta-other-agency": replace(_base, agency="sudin-lh-js", status=Status.DISPOSISI),
     "jakarta-unrouted": _base,
+    # In Jakarta Pusat (31.71), at its Suku Dinas Sumber Daya Air: outside Jakarta Selatan
+    "jakarta-pusat": replace(
+        _base, location=replace(_base.location, area_code="31.71.01"), agency="sudin-sda-jp",
+        status=Status.DISPOSISI,
+    ),
     # Jakarta's original of a report handed to Banten: read-only in Jakarta while Banten has it
     "jakarta-escalated-to-banten": replace(
         _base, location=replace(_base.location, area_code="36.71.01"), escalated_to="36",
@@ -66,12 +72,14 @@ REPORTS: dict[str, Report] = {
 # Expected: the reports each actor may read, and those it may change. Written out, not derived.
 JAKARTA_ALL = {
     "jakarta-own-agency", "jakarta-other-agency", "jakarta-unrouted", "jakarta-escalated-to-banten",
+    "jakarta-pusat",
 }  # fmt: skip
+JAKARTA_SELATAN = {"jakarta-own-agency", "jakarta-other-agency", "jakarta-unrouted"}
 VIEW = {
     "officer-own-agency": {"jakarta-own-agency"},
     "officer-other-agency": {"jakarta-other-agency"},
     "coordinator": JAKARTA_ALL,
-    "kota-coordinator": JAKARTA_ALL,
+    "kota-coordinator": JAKARTA_SELATAN,  # not Jakarta Pusat, nor a report about Kota Tangerang
     "admin": JAKARTA_ALL,
     "banten-officer": {"banten-copy-of-jakarta-report", "banten-own"},
     "banten-other-officer": set(),
@@ -80,9 +88,9 @@ VIEW = {
 ACT = {
     "officer-own-agency": {"jakarta-own-agency"},
     "officer-other-agency": {"jakarta-other-agency"},
-    "coordinator": {"jakarta-own-agency", "jakarta-other-agency", "jakarta-unrouted"},
-    "kota-coordinator": {"jakarta-own-agency", "jakarta-other-agency", "jakarta-unrouted"},
-    "admin": {"jakarta-own-agency", "jakarta-other-agency", "jakarta-unrouted"},
+    "coordinator": JAKARTA_SELATAN | {"jakarta-pusat"},
+    "kota-coordinator": JAKARTA_SELATAN,
+    "admin": JAKARTA_SELATAN | {"jakarta-pusat"},
     "banten-officer": {"banten-copy-of-jakarta-report", "banten-own"},
     "banten-other-officer": set(),
     "banten-coordinator": {"banten-copy-of-jakarta-report", "banten-own"},
@@ -117,6 +125,8 @@ def _refusal(who: Actor, what: Report, allowed: bool, *, acting: bool) -> tuple[
         return None
     if what.province != who.province:  # another province's keys do not exist for you
         return 404, "report_not_found"
+    if who.area is not None and not what.location.area_code.startswith(who.area + "."):
+        return 403, "outside_your_area"
     if acting and what.escalated_to and (who.role is not Role.OFFICER):
         return 403, "handled_by_other_province"
     return 403, "not_your_agency"
@@ -138,22 +148,30 @@ def test_a_banten_token_can_never_change_a_jakarta_report_not_escalated_to_bante
 # --- inbox scope --------------------------------------------------------------------------------
 
 SCOPE = [
-    ("officer-own-agency", "sudin-bm-js", True),
-    ("officer-own-agency", "sudin-lh-js", False),
-    ("officer-own-agency", "koordinator", False),
-    ("coordinator", "sudin-lh-js", True),
-    ("kota-coordinator", "sudin-sda-jp", True),
-    ("admin", "dsda", True),
+    # actor, agency listed, refusal code (None: allowed)
+    ("officer-own-agency", "sudin-bm-js", None),
+    ("officer-own-agency", "sudin-lh-js", "not_your_agency"),
+    ("officer-own-agency", "koordinator", "not_your_agency"),
+    ("coordinator", "sudin-lh-js", None),
+    ("coordinator", "sudin-sda-jp", None),
+    ("kota-coordinator", "walkot-js", None),  # its own
+    ("kota-coordinator", "sudin-bm-js", None),  # a Suku Dinas of Jakarta Selatan
+    ("kota-coordinator", "sudin-sda-jp", "outside_your_area"),  # Jakarta Pusat's
+    ("kota-coordinator", "dsda", "outside_your_area"),  # a province-wide Dinas
+    ("kota-coordinator", "koordinator", "outside_your_area"),
+    ("admin", "dsda", None),
 ]
 
 
-@pytest.mark.parametrize(("actor", "agency", "allowed"), SCOPE)
-def test_inbox_scope(actor: str, agency: str, allowed: bool) -> None:
-    if allowed:
-        require_agency_scope(ACTORS[actor], agency)
+@pytest.mark.parametrize(("actor", "agency", "refusal"), SCOPE)
+def test_inbox_scope(actor: str, agency: str, refusal: str | None) -> None:
+    area = registry().get("31").agency(agency).area
+    if refusal is None:
+        require_agency_scope(ACTORS[actor], agency, area)
     else:
-        with pytest.raises(Forbidden):
-            require_agency_scope(ACTORS[actor], agency)
+        with pytest.raises(Forbidden) as refused:
+            require_agency_scope(ACTORS[actor], agency, area)
+        assert refused.value.code == refusal
 
 
 # --- roles against province data ----------------------------------------------------------------

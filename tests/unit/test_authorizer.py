@@ -187,6 +187,24 @@ def test_context_is_trusted_without_reverifying() -> None:
     assert (actor.subject, actor.role) == ("u", Role.ADMIN)
 
 
+def test_a_kota_coordinators_area_comes_from_province_data_not_the_context() -> None:
+    # Given the authorizer's context for Kota Tangerang's coordinator, which carries no area
+    context = {
+        "sub": "u",
+        "province": "36",
+        "agency": "pemkot-tangerang",
+        "role": "coordinator",
+        "exp": str(int(time.time()) + 60),
+    }
+    # Then the actor is scoped to Kota Tangerang, as a verified token would be
+    assert actor_from_request(request_with(context, None)).area == "36.71"
+
+
+def test_a_context_naming_an_unknown_agency_falls_back_to_the_header() -> None:
+    context = {"sub": "u", "province": "36", "agency": "no-such", "role": "officer", "exp": "9999999999"}
+    assert actor_from_request(request_with(context, mint())).agency == AGENCY
+
+
 def test_cached_context_past_exp_is_reverified() -> None:
     # Given API Gateway replaying a cached allow after the token expired
     token = mint(minutes=-5)

@@ -88,12 +88,31 @@ def refused(token: str, settings: AuthSettings, error: type[AduanError]) -> str:
 
 
 def test_valid_officer_token_gives_the_actor(keys: DevKeys, settings: AuthSettings) -> None:
-    assert verify_token(sign(keys, claims()), settings) == Actor("user-1", "36", BANTEN_AGENCY, Role.OFFICER)
+    expected = Actor("user-1", "36", BANTEN_AGENCY, Role.OFFICER, None)
+    assert verify_token(sign(keys, claims()), settings) == expected
 
 
-def test_valid_coordinator_token_gives_the_actor(keys: DevKeys, settings: AuthSettings) -> None:
+def test_a_kota_coordinator_is_scoped_to_its_kota_by_the_province_data(
+    keys: DevKeys, settings: AuthSettings
+) -> None:
+    # Pemkot Tangerang coordinates Kota Tangerang (36.71); the token names only agency and role
     token = sign(keys, claims(**{"custom:agency": "pemkot-tangerang", "custom:role": "coordinator"}))
-    assert verify_token(token, settings) == Actor("user-1", "36", "pemkot-tangerang", Role.COORDINATOR)
+    expected = Actor("user-1", "36", "pemkot-tangerang", Role.COORDINATOR, "36.71")
+    assert verify_token(token, settings) == expected
+
+
+def test_the_province_coordinator_and_admin_see_the_whole_province(
+    keys: DevKeys, settings: AuthSettings
+) -> None:
+    for role in ("coordinator", "admin"):
+        token = sign(keys, claims(**{"custom:agency": "koordinator", "custom:role": role}))
+        assert verify_token(token, settings).area is None
+
+
+def test_an_officer_of_a_kota_agency_has_no_area_scope(keys: DevKeys, settings: AuthSettings) -> None:
+    # an officer is scoped by agency, not area, even at an agency that coordinates a kota
+    token = sign(keys, claims(**{"custom:agency": "pemkot-tangerang", "custom:role": "officer"}))
+    assert verify_token(token, settings).area is None
 
 
 def test_access_token_shape_is_accepted_by_client_id(keys: DevKeys, settings: AuthSettings) -> None:
