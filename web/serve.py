@@ -2,11 +2,13 @@
 
     python -m web.serve --dev --port 8080        # build every stage for the local stack, then serve
 
-``--dev`` (never in production) builds the sites against the local APIs and adds two endpoints the
+``--dev`` (never in production) builds the sites against the local APIs and adds the endpoints the
 console's development sign-in uses, because a browser cannot safely mint RS256 tokens:
 
     GET /dev/agencies?stage=banten                         the province's agencies
     GET /dev/token?stage=banten&agency=<id>&role=officer   {"token": ...} from cli.devissuer.mint
+    /dev/oauth2/authorize, /approve, /token                a stand-in for Cognito's hosted UI
+                                                           (web/devoauth.py: code flow with PKCE)
 
 Production serves ``web/dist/<stage>/`` from S3 and signs agencies in with Cognito (docs/web.md).
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from web.build import DIST, build_all, local_api_bases, parse_api_overrides
+from web.build import DIST, build_all, dev_sign_in, local_api_bases, parse_api_overrides
 
 TOKEN_MINUTES = 8 * 60
 ROLES = ("officer", "coordinator", "admin")
@@ -90,9 +92,45 @@ class Handler(SimpleHTTPRequestHandler):
         else:
             super().do_GET()
 
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        if not self.dev or url.path != "/dev/oauth2/token":
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        length = min(int(self.headers.get("Content-Length") or 0), 16_384)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()}
+        from web.devoauth import OAuthError, exchange
+
+        try:
+            self._json(HTTPStatus.OK, exchange(form))
+        except OAuthError as error:
+            self._json(HTTPStatus.BAD_REQUEST, {"error": error.error, "error_description": error.description})
+
+    def _origin(self) -> str:
+        return f"http://{self.headers.get('Host', '')}"
+
+    def _oauth(self, path: str, params: dict[str, str]) -> None:
+        from web.devoauth import OAuthError, approve, authorize_page
+
+        try:
+            if path == "/dev/oauth2/authorize":
+                self._html(authorize_page(params, self._origin()))
+                return
+            location = approve(params, self._origin())  # before any byte of the response
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        except (OAuthError, ValueError) as error:
+            code = error.error if isinstance(error, OAuthError) else "invalid_request"
+            self._json(HTTPStatus.BAD_REQUEST, {"error": code, "error_description": str(error)})
+
     def _dev(self, path: str, params: dict[str, str]) -> None:
         if not self.dev:
             self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        if path in ("/dev/oauth2/authorize", "/dev/oauth2/approve"):
+            self._oauth(path, params)
             return
         try:
             if path == "/dev/agencies":
@@ -105,6 +143,14 @@ class Handler(SimpleHTTPRequestHandler):
             self._json(HTTPStatus.OK, body)
         except Exception as error:  # a bad stage, agency or role: say which, never a stack trace
             self._json(HTTPStatus.BAD_REQUEST, {"error": {"code": "bad_request", "message": str(error)}})
+
+    def _html(self, page: str) -> None:
+        data = page.encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
@@ -138,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api", action="append", metavar="STAGE=URL", help="(with --dev) a stage's API base")
     args = parser.parse_args(argv)
     if args.dev:
-        build_all({**local_api_bases(), **parse_api_overrides(args.api)}, args.dist)
+        bases = {**local_api_bases(), **parse_api_overrides(args.api)}
+        build_all(bases, args.dist, sign_in={stage: dev_sign_in(stage) for stage in bases})
     elif not args.dist.is_dir():
         parser.error(f"{args.dist} does not exist: run `python -m web.build` or pass --dev")
     server = make_server(args.dist, args.host, args.port, dev=args.dev)

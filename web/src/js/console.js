@@ -146,5 +146,5 @@ $("#sign-out").addEventListener("click", signedOut);
 window.addEventListener("hashchange", route);
 await setUpSignIn(signedIn);
 const existing = currentSession();
-if (existing) signedIn(existing);
+if (existing && !state.session) signedIn(existing); // (back from the agency sign-in: already in)
 document.body.dataset.ready = "true";

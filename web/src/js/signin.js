@@ -1,7 +1,9 @@
-// The console's sign-in view: paste a token, or (locally) pick an agency for a development token.
+// The console's sign-in view: the agency account (the province's hosted sign-in), a pasted token,
+// or (locally) an agency picked for a development token.
 import { $, el, fill } from "./dom.js";
 import { t } from "./i18n.js";
 import { showError } from "./layout.js";
+import { accountSignInAvailable, finishAccountSignIn, startAccountSignIn } from "./oauth.js";
 import { devAgencies, devToken, signIn } from "./session.js";
 
 const ROLES = ["officer", "coordinator", "admin"];
@@ -9,6 +11,18 @@ const ROLES = ["officer", "coordinator", "admin"];
 /** Wire the sign-in forms; ``onSignedIn(session)`` after a successful sign-in. */
 export async function setUpSignIn(onSignedIn) {
   const error = $("#signin-error");
+  if (accountSignInAvailable()) {
+    $("#account-signin").hidden = false;
+    $("#account-submit").addEventListener("click", () => {
+      startAccountSignIn().catch((failure) => showError(error, `${t("console.accountFailed")} ${failure.message}`));
+    });
+    try {
+      const token = await finishAccountSignIn();
+      if (token) onSignedIn(signIn(token));
+    } catch (failure) {
+      showError(error, `${t("console.accountFailed")} ${failure.message}`);
+    }
+  }
   $("#token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     try {
