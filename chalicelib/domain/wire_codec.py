@@ -107,29 +107,27 @@ def _member(enum: type[Status] | type[Action] | type[Visibility]) -> Check:
     return check
 
 
-_MOMENT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})"
+def _iso_text(pattern: str, parse: Callable[[str], Any]) -> Check:
+    """A string of exactly ``pattern`` (ASCII digits) that ``parse`` (``fromisoformat``) accepts."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if type(value) is not str or compiled.fullmatch(value) is None:
+            raise _Off
+        try:
+            return parse(value)
+        except ValueError:
+            raise _Off from None
+
+    return check
+
+
+# An ISO 8601 time with seconds and an offset (what every province sends), and a date.
+_moment = _iso_text(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})",
+    datetime.fromisoformat,
 )
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _moment(value: Any) -> datetime:
-    """An ISO 8601 time with seconds and an offset (what every province sends)."""
-    if type(value) is not str or _MOMENT.fullmatch(value) is None:
-        raise _Off
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise _Off from None
-
-
-def _day(value: Any) -> date:
-    if type(value) is not str or _DAY.fullmatch(value) is None:
-        raise _Off
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _Off from None
+_day = _iso_text(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date.fromisoformat)
 
 
 def _list(check: Check, max_length: int) -> Check:
