@@ -308,7 +308,7 @@ def response_schemas() -> dict[str, Any]:
         "properties": {k: STRING for k in ("id", "province", "name", "short_name")},
     }
     entry = obj(
-        ["at", "action", "status", "province", "agency", "note", "evidence"],
+        ["at", "action", "status", "province", "agency", "note", "evidence", "evidence_photo"],
         {
             "at": DATETIME,
             "action": STRING,
@@ -317,6 +317,7 @@ def response_schemas() -> dict[str, Any]:
             "agency": ref("AgencyRef"),
             "note": NULLABLE_STRING,
             "evidence": NULLABLE_STRING,
+            "evidence_photo": NULLABLE_STRING,
         },
     )
     report = obj(

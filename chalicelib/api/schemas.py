@@ -95,6 +95,8 @@ class AgencyActionIn(Input):
 
     note: str | None = Field(default=None, min_length=1, max_length=2000)
     evidence: str | None = Field(default=None, min_length=1, max_length=500)
+    # resolve: a photo of the finished work instead of a text reference (a POST /photos upload key)
+    evidence_photo: str | None = Field(default=None, pattern=UPLOAD_KEY, max_length=UPLOAD_KEY_MAX_LENGTH)
     to_agency: str | None = Field(default=None, pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)
     estimated_completion: date | None = Field(default=None, strict=False)
     expected_version: int | None = Field(default=None, ge=1)

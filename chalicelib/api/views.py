@@ -34,8 +34,8 @@ def agency_view(registry: Registry, province: str, agency_id: str | None) -> dic
     }
 
 
-def entry_view(registry: Registry, entry: TimelineEntry) -> dict[str, Any]:
-    """One timeline entry."""
+def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool = False) -> dict[str, Any]:
+    """One timeline entry; with ``full_content``, a link to its evidence photo (a resolve's)."""
     province = registry.provinces.get(entry.province)
     return {
         "at": _iso(entry.at),
@@ -45,6 +45,10 @@ def entry_view(registry: Registry, entry: TimelineEntry) -> dict[str, Any]:
         "agency": agency_view(registry, entry.province, entry.agency),
         "note": entry.note,
         "evidence": entry.evidence,
+        # as the report's own photos: shown where its content is (it shows the place)
+        "evidence_photo": next(iter(photo_links([entry.evidence])), None)
+        if full_content and entry.evidence
+        else None,
     }
 
 
@@ -91,9 +95,10 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> di
         "updated_at": _iso(report.updated_at),
         "resolved_at": _iso(report.resolved_at),
         "allowed_actions": [a.value for a in allowed_actions(report.status)] if not report.closed else [],
-        "timeline": [entry_view(registry, e) for e in report.timeline],
     }
-    if full_content or report.visibility is Visibility.PUBLIC:
+    shows_content = full_content or report.visibility is Visibility.PUBLIC
+    view["timeline"] = [entry_view(registry, e, full_content=shows_content) for e in report.timeline]
+    if shows_content:
         view["description"] = report.description
         view["address"] = report.address
         view["location"] = {"lat": report.location.lat, "lon": report.location.lon}

@@ -197,3 +197,68 @@ def test_an_upload_that_is_not_a_picture_is_refused(provinces: World) -> None:
     png_named_jpeg = _uploaded(jakarta, png_with_gps())  # a PNG under a .jpg key
     response = jakarta.post("/reports", {**ROAD, "photos": [png_named_jpeg]})
     assert response.status_code == 422 and _json(response)["error"]["code"] == "invalid_photo"
+
+
+# --- evidence of the work: a resolve's photo goes through the same pipeline -----------------------
+
+OWN = "sudin-bm-js"
+
+
+def _in_progress(provinces: World) -> dict[str, Any]:
+    """A private Jakarta report that Suku Dinas Bina Marga Jakarta Selatan has taken."""
+    jakarta = provinces["jakarta"]
+    report = dict(_json(jakarta.post("/reports", ROAD)))
+    provinces.settle()
+    assert jakarta.act(report["id"], "take", OWN).status_code == 200
+    return report
+
+
+def test_a_resolve_with_a_photo_of_the_work_shows_the_reporter_a_copy_without_gps(
+    provinces: World, s3: Any
+) -> None:
+    jakarta = provinces["jakarta"]
+    report = _in_progress(provinces)
+    # Given the officer's photo of the repaired road, straight from a phone (GPS in its Exif)
+    key = _uploaded(jakarta, jpeg_with_gps())
+    # When they resolve with it as the evidence
+    resolved = jakarta.act(
+        report["id"], "resolve", OWN, {"note": "Lubang sudah ditambal.", "evidence_photo": key}
+    )
+    assert resolved.status_code == 200, resolved.body
+    last = _json(resolved)["timeline"][-1]
+    assert (last["action"], last["evidence"]) == ("resolve", public_key_for(key))
+    # Then the reporter's tracking view links the cleaned copy, and only that
+    view = _json(jakarta.get(f"/reports/{report['id']}", {"X-Report-Secret": report["secret"]}))
+    link = view["timeline"][-1]["evidence_photo"]
+    assert f"/{public_key_for(key)}?" in link and "X-Amz-Expires=300" in link
+    served = requests.get(link, timeout=10).content
+    assert served[:2] == b"\xff\xd8" and b"GPSLatitude" not in served and b"SAMSUNG" not in served
+    with pytest.raises(ClientError):  # the original, with its GPS data, is gone
+        s3.head_object(Bucket=bucket_name(), Key=key)
+    # And the public view of this private report shows no photo (it would show the place)
+    assert _json(jakarta.get(f"/reports/{report['id']}"))["timeline"][-1]["evidence_photo"] is None
+    # And entries with text evidence have no photo
+    assert all(e["evidence_photo"] is None for e in view["timeline"][:-1])
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "code"),
+    [
+        ("resolve", {"evidence": "SPK-12/2026"}, "invalid_evidence"),  # text and photo: one or the other
+        ("estimate", {"estimated_completion": "2030-01-01"}, "invalid_evidence"),  # resolve only
+        ("resolve", {"evidence_photo": "uploads/36/" + "a" * 32 + ".jpg"}, "invalid_photo_key"),
+        ("resolve", {"evidence_photo": "uploads/31/" + "b" * 32 + ".jpg"}, "photo_not_found"),
+        ("resolve", {"evidence_photo": "public/31/" + "a" * 32 + ".jpg"}, "validation_error"),
+    ],
+    ids=["with-text", "not-resolve", "other-province", "never-uploaded", "public-key"],
+)
+def test_a_refused_evidence_photo_changes_nothing(
+    provinces: World, action: str, body: dict[str, Any], code: str
+) -> None:
+    jakarta = provinces["jakarta"]
+    report = _in_progress(provinces)
+    photo = body.get("evidence_photo") or _uploaded(jakarta, jpeg_with_gps())
+    response = jakarta.act(report["id"], action, OWN, {"note": "Selesai.", **body, "evidence_photo": photo})
+    assert response.status_code == 422 and _json(response)["error"]["code"] == code, response.body
+    view = _json(jakarta.get(f"/reports/{report['id']}", {"X-Report-Secret": report["secret"]}))
+    assert view["status"]["code"] == "PROSES" and view["timeline"][-1]["action"] == "take"

@@ -5,6 +5,7 @@ import { t } from "./i18n.js";
 import { announce, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
 import { badges } from "./inbox.js";
+import { uploadPhoto } from "./photo.js";
 import { timeline } from "./timeline.js";
 
 // allowed_actions (state machine names) -> the API's action
@@ -17,7 +18,7 @@ const FIELDS = {
   forward: { agency: true, note: false },
   refuse: { note: true, agency: false },
   reject: { note: true },
-  resolve: { note: true, evidence: true },
+  resolve: { note: true, evidence: true, evidencePhoto: false }, // evidence: text or a photo
 };
 
 /** GET /agency/reports/{key}. */
@@ -53,7 +54,9 @@ function actionForm(view, state, onDone) {
   const agency = el("input", { id: "action-agency", maxlength: "51", "aria-describedby": "action-agency-hint",
     autocomplete: "off", spellcheck: "false" });
   const date = el("input", { id: "action-date", type: "date" });
-  const controls = { note, evidence, agency, date };
+  const evidencePhoto = el("input", { id: "action-evidence-photo", type: "file", accept: "image/jpeg,image/png",
+    "aria-describedby": "action-evidence-photo-hint" });
+  const controls = { note, evidence, agency, date, evidencePhoto };
   const radios = available.map((action) => el("label", { class: "choice" },
     el("input", { type: "radio", name: "action", value: action, onchange: () => toggle(action) }),
     el("span", { text: t(`console.action.${action}`) })));
@@ -68,7 +71,13 @@ function actionForm(view, state, onDone) {
     event.preventDefault();
     const action = event.target.querySelector("input[name=action]:checked")?.value;
     if (!action) return showError(error, t("console.pickAction"));
-    const missing = Object.entries(FIELDS[action]).filter(([name, required]) => required && !controls[name].value.trim());
+    const file = "evidencePhoto" in FIELDS[action] ? evidencePhoto.files[0] : undefined;
+    if (file && evidence.value.trim()) {
+      evidence.focus();
+      return showError(error, t("console.evidenceOneOf"));
+    }
+    const missing = Object.entries(FIELDS[action])
+      .filter(([name, required]) => required && !controls[name].value.trim() && !(name === "evidence" && file));
     if (missing.length) {
       controls[missing[0][0]].focus();
       return showError(error, t("console.fillRequired"));
@@ -78,9 +87,19 @@ function actionForm(view, state, onDone) {
     if (evidence.value.trim() && "evidence" in FIELDS[action]) body.evidence = evidence.value.trim();
     if (agency.value.trim() && "agency" in FIELDS[action]) body.to_agency = agency.value.trim();
     if (date.value && "date" in FIELDS[action]) body.estimated_completion = date.value;
+    const button = event.target.querySelector("button[type=submit]");
+    if (file) {
+      button.disabled = true;
+      try { // one upload per chosen file: a retry after a lost answer reuses it (and its Idempotency-Key)
+        if (state.evidenceUpload?.file !== file) state.evidenceUpload = { file, key: await uploadPhoto(file) };
+        body.evidence_photo = state.evidenceUpload.key;
+      } catch (failure) {
+        button.disabled = false;
+        return showError(error, errorText(failure));
+      }
+    }
     const attempt = `${view.key}:${view.version}:${action}:${JSON.stringify(body)}`;
     if (state.attempt !== attempt) Object.assign(state, { attempt, idempotencyKey: newKey() });
-    const button = event.target.querySelector("button[type=submit]");
     button.disabled = true;
     try {
       await api(`/agency/reports/${encodeURIComponent(view.key)}/actions/${action}`, {
@@ -100,6 +119,7 @@ function actionForm(view, state, onDone) {
     el("fieldset", {}, el("legend", { text: t("console.chooseAction") }), radios),
     field("action-note", "console.note", note),
     field("action-evidence", "console.evidence", evidence, "console.evidenceHint"),
+    field("action-evidence-photo", "console.evidencePhoto", evidencePhoto, "console.evidencePhotoHint"),
     field("action-agency", "console.toAgency", agency, "console.toAgencyHint"),
     field("action-date", "console.estimatedCompletion", date),
     error, reload,

@@ -1,6 +1,6 @@
 // A report's timeline: who did what, when, in which province.
 import config from "../config.js";
-import { el, safeLink } from "./dom.js";
+import { el, photo, safeLink } from "./dom.js";
 import { t } from "./i18n.js";
 import { actionText, dateTime, statusText } from "./format.js";
 
@@ -9,6 +9,19 @@ function byline(entry) {
   if (entry.agency) parts.push(entry.agency.name);
   if (entry.province) parts.push(t("timeline.province", { name: entry.province.name }));
   return parts.join(" · ");
+}
+
+// A resolve's evidence: its photo (a cleaned copy, where the report's content is shown), or text.
+function evidence(entry) {
+  if (!entry.evidence) return null;
+  const label = `${t("timeline.evidence")}: `;
+  if (entry.evidence_photo) {
+    return el("p", { class: "entry-evidence" }, label, photo(entry.evidence_photo, t("timeline.evidencePhotoAlt")));
+  }
+  if (/^public\/[0-9]{2}\//.test(entry.evidence)) {
+    return el("p", { class: "entry-evidence" }, label, t("timeline.evidencePhotoPrivate"));
+  }
+  return el("p", { class: "entry-evidence" }, label, safeLink(entry.evidence));
 }
 
 /** An ordered list of timeline entries, oldest first; other provinces' entries marked. */
@@ -23,6 +36,6 @@ export function timeline(entries) {
       el("p", { class: "entry-by" }, byline(entry),
         foreign ? el("span", { class: "badge badge-province", text: entry.province.name }) : null),
       entry.note ? el("p", { class: "entry-note", text: entry.note }) : null,
-      entry.evidence ? el("p", { class: "entry-evidence" }, `${t("timeline.evidence")}: `, safeLink(entry.evidence)) : null);
+      evidence(entry));
   }));
 }
