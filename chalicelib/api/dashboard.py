@@ -1,4 +1,4 @@
-"""``GET /dashboard``: the province dashboard, for coordinators and admins."""
+"""``GET /dashboard``: the province dashboard, for coordinators and admins (a kota's: its kota)."""
 
 from __future__ import annotations
 
@@ -37,4 +37,4 @@ def dashboard(request: Request) -> Response:
     params: Mapping[str, str] = request.query_params or {}
     days = _days(params.get("days"))
     service = Dashboard(container.reports(), registry(), settings().province)
-    return json_response(service.build(days))
+    return json_response(service.build(days, actor=actor))

@@ -6,6 +6,8 @@ start (no Scan). Everything after the reading is pure functions over reports, un
 Service levels (Pergub 128/2017): *coordinated* = taken (Proses) by this province before the
 coordinate deadline; *finished* = Selesai before the finish deadline. A report still inside its
 deadline is *pending*; a rejected or closed report that never got there is not counted.
+
+A kota's coordinator sees the dashboard of its kota: the reports it may see (``access.can_view``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from chalicelib.domain.access import can_view
+from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status
@@ -203,7 +207,14 @@ class Dashboard:
         self.reports = reports
         self.province = registry.get(province)
 
-    def build(self, days: int, *, now: datetime | None = None) -> dict[str, Any]:
-        """The dashboard of the last ``days`` days (at most 90)."""
+    def build(self, days: int, *, actor: Actor | None = None, now: datetime | None = None) -> dict[str, Any]:
+        """The dashboard of the last ``days`` days (at most 90); of ``actor``'s area if it has one."""
         win = window(days, now or utcnow(), ZoneInfo(self.province.data.timezone))
-        return aggregate(reports_in_window(self.reports, self.province.code, win.since), self.province, win)
+        reports = reports_in_window(self.reports, self.province.code, win.since)
+        area = actor.area if actor else None
+        if actor is not None and area is not None:
+            reports = [r for r in reports if can_view(actor, r)]
+        document = aggregate(reports, self.province, win)
+        kota = self.province.areas.get(area) if area else None
+        document["area"] = {"code": area, "name": kota.name if kota else area} if area else None
+        return document

@@ -1,5 +1,6 @@
 """In Chromium: an officer signs in with the agency account (the hosted sign-in; locally web.serve
---dev's stand-in for Cognito), PKCE and all, and lands in the console."""
+--dev's stand-in for Cognito), PKCE and all, and lands in the console; a kota's coordinator then
+sees its kota's dashboard."""
 
 from __future__ import annotations
 
@@ -32,3 +33,6 @@ def test_an_officer_signs_in_with_the_agency_account(web_stack: LocalStack, brow
     # And a reload keeps the session (this tab's sessionStorage), without going back to the provider
     page.reload()
     expect(page.locator("#workspace-heading")).to_be_visible()
+    # And as Kota Tangerang's coordinator, the dashboard is Kota Tangerang's
+    page.get_by_role("link", name="Dasbor").click()
+    expect(page.locator("#dashboard-area")).to_contain_text("Tangerang")

@@ -70,6 +70,33 @@ def test_dashboard_counts_new_reports_and_service_levels_of_their_agency(provinc
     assert new["coordinate"]["rate"] is not None and 0 <= new["coordinate"]["rate"] <= 1
 
 
+def test_a_kota_coordinator_sees_the_dashboard_of_its_kota(provinces: World) -> None:
+    banten = provinces["banten"]
+
+    def of(agency: str) -> dict[str, Any]:
+        response = banten.get("/dashboard?days=7", banten.token(agency, "coordinator"))
+        assert response.status_code == 200, response.body
+        return dict(json.loads(response.body))
+
+    before_cilegon, before_tangerang, before_all = (
+        of("pemkot-cilegon"),
+        of("pemkot-tangerang"),
+        of("koordinator"),
+    )
+    # Given one more report in Cilegon
+    banten.post("/reports", GARBAGE)
+    provinces.settle()
+    cilegon, tangerang, province = of("pemkot-cilegon"), of("pemkot-tangerang"), of("koordinator")
+    # Then Cilegon's coordinator counts it, Kota Tangerang's does not, the province's does
+    assert cilegon["total"] - before_cilegon["total"] == 1
+    assert tangerang["total"] == before_tangerang["total"]
+    assert province["total"] - before_all["total"] == 1
+    assert cilegon["area"]["code"] == "36.72" and "Cilegon" in cilegon["area"]["name"]
+    assert province["area"] is None and province["total"] >= cilegon["total"] + tangerang["total"]
+    # And a kota's agency rows are only of reports in that kota
+    assert all(row["id"] != AGENCY for row in tangerang["agencies"])
+
+
 def test_dashboard_is_for_coordinators_and_admins_only(provinces: World) -> None:
     assert dashboard(provinces, role="admin").status_code == 200
     officer = dashboard(provinces, role="officer")

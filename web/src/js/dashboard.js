@@ -73,6 +73,7 @@ function agencies() {
 function render() {
   if (!data) return;
   fill($("#dashboard-view"),
+    data.area ? el("p", { class: "notice", id: "dashboard-area", text: t("dashboard.area", { name: data.area.name }) }) : null,
     el("p", { class: "hint", text: t("dashboard.window", { since: shortDate(data.series.dates[0]),
       until: shortDate(data.series.dates[data.series.dates.length - 1]) }) }),
     summary(),
