@@ -46,9 +46,10 @@ run: venv
 test: venv browser lint
 	$(BIN)/python -m pytest -q tests
 
-## lint: ruff over the repository, mypy over the code (tests are linted by ruff only)
+## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(TYPED_PATHS)
 
 ## browser: Debian's Chromium (and an emoji font) for the browser tests; Playwright never downloads one

@@ -221,9 +221,7 @@ def title_case(name: str) -> str:
     """
     if not name.isupper():
         return name
-    words = [
-        NAME_EXPANSIONS.get(w, w[:1].upper() + w[1:].lower()) for w in name.split()
-    ]
+    words = [NAME_EXPANSIONS.get(w, w[:1].upper() + w[1:].lower()) for w in name.split()]
     return " ".join(words)
 
 
@@ -308,14 +306,9 @@ def rule(
     }
 
 
-def rules_for(
-    area: str, role_of: Mapping[str, str], agency_of_role: Mapping[str, str]
-) -> list[JSON]:
+def rules_for(area: str, role_of: Mapping[str, str], agency_of_role: Mapping[str, str]) -> list[JSON]:
     """A rule for every category in ``area``, following the category -> role mapping."""
-    return [
-        rule(cat, area, agency_id=agency_of_role[role_of[cat]])
-        for cat in CATEGORY_CODES
-    ]
+    return [rule(cat, area, agency_id=agency_of_role[role_of[cat]]) for cat in CATEGORY_CODES]
 
 
 # ---------------------------------------------------------------------------
@@ -429,15 +422,9 @@ JAKARTA_REGIONS = [
         "Kep. Seribu",
         "bupati-kps",
     ),
-    JakartaRegion(
-        "31.71", "jp", "Kota Administrasi Jakarta Pusat", "Jakarta Pusat", "walkot-jp"
-    ),
-    JakartaRegion(
-        "31.72", "ju", "Kota Administrasi Jakarta Utara", "Jakarta Utara", "walkot-ju"
-    ),
-    JakartaRegion(
-        "31.73", "jb", "Kota Administrasi Jakarta Barat", "Jakarta Barat", "walkot-jb"
-    ),
+    JakartaRegion("31.71", "jp", "Kota Administrasi Jakarta Pusat", "Jakarta Pusat", "walkot-jp"),
+    JakartaRegion("31.72", "ju", "Kota Administrasi Jakarta Utara", "Jakarta Utara", "walkot-ju"),
+    JakartaRegion("31.73", "jb", "Kota Administrasi Jakarta Barat", "Jakarta Barat", "walkot-jb"),
     JakartaRegion(
         "31.74",
         "js",
@@ -445,9 +432,7 @@ JAKARTA_REGIONS = [
         "Jakarta Selatan",
         "walkot-js",
     ),
-    JakartaRegion(
-        "31.75", "jt", "Kota Administrasi Jakarta Timur", "Jakarta Timur", "walkot-jt"
-    ),
+    JakartaRegion("31.75", "jt", "Kota Administrasi Jakarta Timur", "Jakarta Timur", "walkot-jt"),
 ]
 
 JAKARTA_ROLE_OF_CATEGORY = {
@@ -660,9 +645,7 @@ BANTEN_REGIONS = [
         "pemkab-pandeglang",
         banten_roles(),
     ),
-    Region(
-        "36.02", "lebak", "Kabupaten Lebak", "Lebak", "pemkab-lebak", banten_roles()
-    ),
+    Region("36.02", "lebak", "Kabupaten Lebak", "Lebak", "pemkab-lebak", banten_roles()),
     Region(
         "36.03",
         "kab-tangerang",
@@ -700,9 +683,7 @@ BANTEN_REGIONS = [
         "Kota Cilegon",
         "Cilegon",
         "pemkot-cilegon",
-        banten_roles(
-            pu=DinasName("dputr", "Dinas Pekerjaan Umum dan Tata Ruang", "DPUTR")
-        ),
+        banten_roles(pu=DinasName("dputr", "Dinas Pekerjaan Umum dan Tata Ruang", "DPUTR")),
     ),
     Region(
         "36.73",
@@ -853,9 +834,7 @@ def build_banten(areas: list[JSON]) -> JSON:
         ),
     ]
     for _role, id_, name, short in BANTEN_PROVINCE_DINAS:
-        agencies.append(
-            agency(id_, name, short, "province", parent="koordinator", work_queue=True)
-        )
+        agencies.append(agency(id_, name, short, "province", parent="koordinator", work_queue=True))
     agencies += region_agencies(BANTEN_REGIONS)
 
     province_roles = {role: id_ for role, id_, _name, _short in BANTEN_PROVINCE_DINAS}
@@ -1034,17 +1013,14 @@ def build_jawa_barat(areas: list[JSON]) -> JSON:
     agencies = [
         agency(
             "koordinator",
-            "Koordinator Pengaduan Provinsi Jawa Barat "
-            "(Biro Pemerintahan dan Otonomi Daerah Setda)",
+            "Koordinator Pengaduan Provinsi Jawa Barat (Biro Pemerintahan dan Otonomi Daerah Setda)",
             "Koordinator Pengaduan Jabar",
             "province",
             coordinator=True,
         ),
     ]
     for _role, id_, name, short, queue in JABAR_PROVINCE_DINAS:
-        agencies.append(
-            agency(id_, name, short, "province", parent="koordinator", work_queue=queue)
-        )
+        agencies.append(agency(id_, name, short, "province", parent="koordinator", work_queue=queue))
     agencies += region_agencies(JABAR_REGIONS)
 
     province_roles = {role: id_ for role, id_, *_rest in JABAR_PROVINCE_DINAS}
@@ -1115,11 +1091,7 @@ def consistency_errors(data: JSON) -> list[str]:
             errors.append(f"rule {key}: escalates to its own province")
     for a in data["areas"]:
         if a["level"] in ("kota", "kabupaten"):
-            errors.extend(
-                f"no rule for {cat} in {a['code']}"
-                for cat in cats
-                if (cat, a["code"]) not in seen
-            )
+            errors.extend(f"no rule for {cat} in {a['code']}" for cat in cats if (cat, a["code"]) not in seen)
     return errors
 
 
@@ -1163,9 +1135,7 @@ def build_all(csv_path: Path) -> dict[str, str]:
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Write (or with ``--check``, compare) the province data files."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0] if __doc__ else None
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--csv",
         type=Path,

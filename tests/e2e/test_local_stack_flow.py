@@ -89,8 +89,11 @@ def test_fifty_concurrent_identical_submissions_make_one_report(local_stack: Loc
 
     api = local_stack.api_url("jakarta")
     marker = f"idempoten-{uuid.uuid4().hex[:8]}"
-    body = {"category": "parkir_liar", "description": f"Parkir liar di trotoar ({marker})",
-            "location": {"lat": -6.19, "lon": 106.82, "area_code": "31.71.03"}}
+    body = {
+        "category": "parkir_liar",
+        "description": f"Parkir liar di trotoar ({marker})",
+        "location": {"lat": -6.19, "lon": 106.82, "area_code": "31.71.03"},
+    }
     results: list[tuple[int, object]] = []
 
     def submit() -> None:
@@ -115,8 +118,10 @@ def test_fifty_concurrent_identical_submissions_make_one_report(local_stack: Loc
         item
         for status in ("MENUNGGU", "DISPOSISI")
         for item in table.query(
-            TableName="aduan-reports", IndexName="by-status",
-            KeyConditionExpression="sp = :p", ExpressionAttributeValues={":p": {"S": f"31#{status}"}},
+            TableName="aduan-reports",
+            IndexName="by-status",
+            KeyConditionExpression="sp = :p",
+            ExpressionAttributeValues={":p": {"S": f"31#{status}"}},
         )["Items"]
         if marker in item["d"]["S"]
     ]

@@ -157,7 +157,11 @@ def test_path_parameters_are_capped_and_never_reach_storage_malformed(provinces:
 @pytest.mark.parametrize(
     "query",
     [
-        "cursor=" + "A" * 3000, "limit=99999", "limit=-1", "agency=..%2F..%2Fetc", "status=" + "P" * 50,
+        "cursor=" + "A" * 3000,
+        "limit=99999",
+        "limit=-1",
+        "agency=..%2F..%2Fetc",
+        "status=" + "P" * 50,
         "overdue=maybe",
     ],
 )

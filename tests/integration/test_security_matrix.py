@@ -336,9 +336,7 @@ def test_the_banten_copy_refuses_jakartas_agencies_and_other_banten_agencies(
     banten = provinces["banten"]
     key = f"36~{cases.escalated['id']}"
     before = _detail(banten, key)["version"]
-    response = banten.post(
-        f"/agency/reports/{quote(key)}/actions/take", {}, _bearer("banten", BANTEN_OTHER)
-    )
+    response = banten.post(f"/agency/reports/{quote(key)}/actions/take", {}, _bearer("banten", BANTEN_OTHER))
     assert response.status_code == 403 and _json(response)["error"]["code"] == "not_your_agency"
     assert _detail(banten, key)["version"] == before
 

@@ -109,7 +109,8 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
             assert f"{by_logical[name]}{suffix}" in template["Outputs"]
             assert f"{by_logical[dlq]}{suffix}" in template["Outputs"]
     alarms = [
-        a for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+        a
+        for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
         if a["Properties"]["Namespace"] == "AWS/SQS"
     ]
     watched = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms}
