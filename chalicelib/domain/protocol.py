@@ -1,5 +1,9 @@
 """Messages between provinces and to agencies: the escalation protocol, validated both ways.
 
+These models are the protocol's schema of record. The services handle the same messages as plain
+data (``wire.py``), read and written by a strict codec (``wire_codec.py``) that hands anything it
+declines to these models.
+
 A province's inbound FIFO queue carries, in one message group per report:
 ``escalate`` (origin -> receiver), ``update`` (receiver -> origin, the full state
 of the receiver's copy), and ``feedback`` (origin -> receiver: the reporter's
@@ -13,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
+from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Action, Status
 
 ReportId = Annotated[str, Field(pattern=r"^\d{2}-\d{6}-[0-9A-Z]{4}$")]
@@ -41,15 +45,6 @@ class EntryOut(BaseModel):
     evidence: str | None = Field(default=None, max_length=500)
     target: str | None = Field(default=None, max_length=60)
 
-    @classmethod
-    def of(cls, entry: TimelineEntry) -> EntryOut:
-        """Wire form of a timeline entry."""
-        return cls(**entry.__dict__)
-
-    def to_entry(self) -> TimelineEntry:
-        """Domain form."""
-        return TimelineEntry(**self.model_dump())
-
 
 class ReportOut(BaseModel):
     """What the receiving province needs to handle a report (never reporter contact data)."""
@@ -65,27 +60,6 @@ class ReportOut(BaseModel):
     visibility: Visibility
     photos: list[str] = Field(default_factory=list, max_length=5)
     created_at: datetime
-
-    @classmethod
-    def of(cls, report: Report) -> ReportOut:
-        """Wire form of a report."""
-        loc = report.location
-        return cls(
-            id=report.id,
-            category=report.category,
-            description=report.description,
-            lat=loc.lat,
-            lon=loc.lon,
-            area_code=loc.area_code,
-            address=report.address,
-            visibility=report.visibility,
-            photos=list(report.photos),
-            created_at=report.created_at,
-        )
-
-    def location(self) -> Location:
-        """Domain location."""
-        return Location(lat=self.lat, lon=self.lon, area_code=self.area_code)
 
 
 class Escalate(Message):

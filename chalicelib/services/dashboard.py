@@ -212,7 +212,7 @@ class Dashboard:
         win = window(days, now or utcnow(), ZoneInfo(self.province.data.timezone))
         reports = reports_in_window(self.reports, self.province.code, win.since)
         area = actor.area if actor else None
-        if actor is not None and area is not None:
+        if actor and area:
             reports = [r for r in reports if can_view(actor, r)]
         document = aggregate(reports, self.province, win)
         kota = self.province.areas.get(area) if area else None

@@ -48,7 +48,18 @@ def model_bodies(report: Report, entry: TimelineEntry) -> dict[str, dict[str, An
         "escalate": protocol.Escalate(
             event_id=entry.event_id,
             origin_province=report.province,
-            report=protocol.ReportOut.of(report),
+            report=protocol.ReportOut(
+                id=report.id,
+                category=report.category,
+                description=report.description,
+                lat=report.location.lat,
+                lon=report.location.lon,
+                area_code=report.location.area_code,
+                address=report.address,
+                visibility=report.visibility,
+                photos=list(report.photos),
+                created_at=report.created_at,
+            ),
             reason=entry.note,
         ).model_dump(mode="json"),
         "update": protocol.Update(
@@ -66,7 +77,9 @@ def model_bodies(report: Report, entry: TimelineEntry) -> dict[str, dict[str, An
             overdue=report.overdue,
             closed=report.closed,
             rating=report.rating,
-            entries=[protocol.EntryOut.of(e) for e in report.timeline if e.province == report.province],
+            entries=[
+                protocol.EntryOut(**e.__dict__) for e in report.timeline if e.province == report.province
+            ],
         ).model_dump(mode="json"),
         "feedback": protocol.Feedback(
             event_id=entry.event_id,
