@@ -1,0 +1,217 @@
+"""The one schema library's edge: strict msgspec structs, decoding, and Aduan's 422 wording.
+
+Every external shape (API inputs, messages between provinces, agency work items, province data
+files) is a ``msgspec.Struct`` declared once; its caps and patterns live in the field annotations
+(``Annotated[str, Meta(...)]``), so validation, the 422 details and the OpenAPI document all come
+from the same declaration. This module turns msgspec's errors into Aduan's own details: the field
+path and a message in Bahasa Indonesia with English alongside, plus a machine-readable type.
+
+Text is Unicode, but control characters (NUL and the other C0/C1 codes except tab, CR, LF), lone
+surrogates and bidi override characters are refused: they break storage or logs, or disguise text
+in the console. Inputs (``Input``) are stripped of surrounding white space after decoding.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, TypeVar
+
+import msgspec
+
+from chalicelib.errors import ValidationFailed
+
+T = TypeVar("T")
+
+FORBIDDEN_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+# Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
+_MARK = "\x1f"
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of request bodies, query strings and queue messages: unknown fields refused, text cleaned.
+
+    After msgspec has checked types and constraints, every string (and string in a list) is
+    stripped of surrounding white space and checked for forbidden characters; a stripped string
+    that falls under its field's ``min_length`` is refused as too short.
+    """
+
+    def __post_init__(self) -> None:
+        minimums = _min_lengths(type(self))
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, _clean(name, value, minimums.get(name)))
+            elif isinstance(value, list) and value and isinstance(value[0], str):
+                setattr(self, name, [_clean(name, item, None) for item in value])
+
+
+def _clean(name: str, value: str, min_length: int | None) -> str:
+    if FORBIDDEN_CHARACTERS.search(value):
+        raise ValueError(f"{name}{_MARK}forbidden_character")
+    text = value.strip()
+    if min_length is not None and len(text) < min_length:
+        raise ValueError(f"{name}{_MARK}too_short{_MARK}{min_length}")
+    return text
+
+
+@functools.cache
+def _min_lengths(struct: type[msgspec.Struct]) -> dict[str, int]:
+    """Each string field's ``min_length`` (from its annotation), read once per struct."""
+    found: dict[str, int] = {}
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType)
+    for field in info.fields:
+        options = field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
+        for option in options:
+            if isinstance(option, msgspec.inspect.StrType) and option.min_length:
+                found[field.name] = option.min_length
+    return found
+
+
+def convert(model: type[T], data: Any) -> T:
+    """``data`` (decoded JSON, a query string's dict) as ``model``; a 422 naming the problem if it does not fit.
+
+    Strict: no string is turned into a number or a boolean; an int is accepted where a float is.
+    """
+    try:
+        return msgspec.convert(data, model, strict=True)
+    except msgspec.ValidationError as error:
+        raise validation_failed([problem_of(error)]) from None
+
+
+def decode_json(model: type[T], raw: bytes | str) -> T:
+    """A JSON document as ``model``: 400 ``invalid_json`` if it is not JSON, else as ``convert``."""
+    try:
+        return msgspec.json.decode(raw, type=model, strict=True)
+    except msgspec.ValidationError as error:
+        raise validation_failed([problem_of(error)]) from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        from chalicelib.errors import BadRequest
+
+        raise BadRequest(
+            "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
+        ) from None
+
+
+def encode(value: Any) -> bytes:
+    """``value`` (structs, dates, lists) as compact JSON bytes."""
+    return msgspec.json.encode(value)
+
+
+def to_builtins(value: Any) -> Any:
+    """``value`` as JSON-ready builtins (dicts, lists, ISO date strings)."""
+    return msgspec.to_builtins(value)
+
+
+def validation_failed(problems: list[dict[str, str]]) -> ValidationFailed:
+    """The 422 for field problems (``field``, ``problem``, ``type`` each), the first five in its message."""
+    return ValidationFailed(
+        "Data tidak valid (invalid data): "
+        + "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5]),
+        details=problems,
+    )
+
+
+def problem(field: str, message: str, kind: str) -> dict[str, str]:
+    """One entry of a 422's ``details``."""
+    return {"field": field, "problem": message, "type": kind}
+
+
+_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), kind)
+    for pattern, kind in (
+        (r"^Object missing required field `(?P<field>[^`]+)`$", "missing"),
+        (r"^Object contains unknown field `(?P<field>[^`]+)`$", "unknown_field"),
+        (r"^Expected `str` of length >= (?P<n>\d+)$", "too_short"),
+        (r"^Expected `str` of length <= (?P<n>\d+)$", "too_long"),
+        (r"^Expected `(?:array|object)` of length >= (?P<n>\d+)$", "too_few"),
+        (r"^Expected `(?:array|object)` of length <= (?P<n>\d+)$", "too_many"),
+        (r"^Expected `str` matching regex .*$", "pattern_mismatch"),
+        (r"^Expected `(?:int|float)` (?P<op>[<>]=?) (?P<n>[-\d.e+]+)$", "out_of_range"),
+        (r"^Number out of range$", "out_of_range"),
+        (r"^Invalid enum value .*$", "invalid_choice"),
+        (r"^Invalid value .*$", "invalid_choice"),
+        (r"^Invalid RFC3339 encoded datetime$", "invalid_datetime"),
+        (r"^Invalid ISO8601 (?:encoded )?date$", "invalid_date"),
+        (r"^Expected `datetime` with a timezone component$", "timezone_required"),
+        (r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$", "wrong_type"),
+        (
+            rf"^(?P<field>[^{_MARK}]+){_MARK}(?P<code>forbidden_character|too_short)(?:{_MARK}(?P<n>\d+))?$",
+            "own",
+        ),
+    )
+)
+_TYPE_NAMES = {
+    "str": ("teks", "text"),
+    "int": ("bilangan bulat", "an integer"),
+    "float": ("angka", "a number"),
+    "bool": ("true/false", "true/false"),
+    "object": ("objek", "an object"),
+    "array": ("daftar", "a list"),
+    "null": ("null", "null"),
+    "datetime": ("waktu ISO 8601 dengan zona waktu", "an ISO 8601 time with an offset"),
+    "date": ("tanggal YYYY-MM-DD", "a YYYY-MM-DD date"),
+}
+_OPERATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def problem_of(error: msgspec.ValidationError) -> dict[str, str]:
+    """msgspec's error as Aduan's 422 detail: the field path, a bilingual message, a type code."""
+    whole = _PATH.match(str(error))
+    assert whole is not None  # the pattern matches any text
+    message, path = whole["message"], (whole["path"] or "")
+    field = _field_path(path)
+    for pattern, kind in _RULES:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        groups = found.groupdict()
+        if groups.get("field"):
+            field = f"{field}.{groups['field']}" if field != "(body)" else groups["field"]
+        if kind == "own":
+            kind = groups["code"]
+        return problem(field, _wording(kind, groups), kind)
+    return problem(field, f"nilai tidak sah (invalid value): {message}", "invalid")
+
+
+def _field_path(path: str) -> str:
+    """``.location.lat`` / ``.photos[2]`` as ``location.lat`` / ``photos.2``; the body itself as ``(body)``."""
+    cleaned = re.sub(r"\[(\d+)\]", r".\1", path).lstrip(".")
+    return cleaned or "(body)"
+
+
+def _wording(kind: str, groups: dict[str, Any]) -> str:
+    n = groups.get("n")
+    if kind == "missing":
+        return "wajib diisi (field required)"
+    if kind == "unknown_field":
+        return "kolom tidak dikenal (unknown field)"
+    if kind == "too_short":
+        return f"minimal {n} karakter (at least {n} characters)"
+    if kind == "too_long":
+        return f"maksimal {n} karakter (at most {n} characters)"
+    if kind == "too_few":
+        return f"minimal {n} butir (at least {n} items)"
+    if kind == "too_many":
+        return f"maksimal {n} butir (at most {n} items)"
+    if kind == "pattern_mismatch":
+        return "formatnya tidak sesuai (does not match the expected format)"
+    if kind == "out_of_range":
+        bound = f" {_OPERATORS[groups['op']]} {n}" if groups.get("op") else ""
+        return f"di luar rentang{bound} (out of range{bound})"
+    if kind == "invalid_choice":
+        return "bukan pilihan yang sah (not an allowed value)"
+    if kind == "invalid_datetime":
+        return "bukan waktu ISO 8601 yang sah (not a valid ISO 8601 time)"
+    if kind == "invalid_date":
+        return "bukan tanggal YYYY-MM-DD yang sah (not a valid YYYY-MM-DD date)"
+    if kind == "timezone_required":
+        return "waktu harus memuat zona waktu (the time needs an offset)"
+    if kind == "forbidden_character":
+        return "berisi karakter kontrol yang tidak diizinkan (control, NUL, lone surrogate or bidi override)"
+    expected = _TYPE_NAMES.get(groups.get("expected", "").split(" ")[0], (groups.get("expected"),) * 2)
+    return f"harus berupa {expected[0]} (must be {expected[1]})"
