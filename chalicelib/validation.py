@@ -72,7 +72,7 @@ def _min_lengths(struct: type[msgspec.Struct]) -> dict[str, int]:
 
 
 def convert(model: type[T], data: Any) -> T:
-    """``data`` (decoded JSON, a query string's dict) as ``model``; a 422 naming the problem if it does not fit.
+    """``data`` (decoded JSON, a query string's dict) as ``model``, or a 422 naming the problem.
 
     Strict: no string is turned into a number or a boolean; an int is accepted where a float is.
     """
@@ -179,7 +179,7 @@ def problem_of(error: msgspec.ValidationError) -> dict[str, str]:
 
 
 def _field_path(path: str) -> str:
-    """``.location.lat`` / ``.photos[2]`` as ``location.lat`` / ``photos.2``; the body itself as ``(body)``."""
+    """``.location.lat`` / ``.photos[2]`` as ``location.lat`` / ``photos.2``; the body as ``(body)``."""
     cleaned = re.sub(r"\[(\d+)\]", r".\1", path).lstrip(".")
     return cleaned or "(body)"
 
