@@ -42,15 +42,20 @@ class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         minimums = _min_lengths(type(self))
         for name in self.__struct_fields__:
             value = getattr(self, name)
-            if isinstance(value, str):
+            if type(value) is str:  # not a StrEnum member
                 setattr(self, name, _clean(name, value, minimums.get(name)))
-            elif isinstance(value, list) and value and isinstance(value[0], str):
+            elif isinstance(value, list) and value and type(value[0]) is str:
                 setattr(self, name, [_clean(name, item, None) for item in value])
 
 
-def _clean(name: str, value: str, min_length: int | None) -> str:
+def check_characters(name: str, value: str) -> None:
+    """Refuse ``value`` (a ValueError worded for the 422) if it holds a forbidden character."""
     if FORBIDDEN_CHARACTERS.search(value):
         raise ValueError(f"{name}{_MARK}forbidden_character")
+
+
+def _clean(name: str, value: str, min_length: int | None) -> str:
+    check_characters(name, value)
     text = value.strip()
     if min_length is not None and len(text) < min_length:
         raise ValueError(f"{name}{_MARK}too_short{_MARK}{min_length}")
@@ -80,6 +85,10 @@ def convert(model: type[T], data: Any) -> T:
         return msgspec.convert(data, model, strict=True)
     except msgspec.ValidationError as error:
         raise validation_failed([problem_of(error)]) from None
+    except UnicodeEncodeError:  # a lone surrogate in a string
+        raise validation_failed(
+            [problem("(body)", _wording("forbidden_character", {}), "forbidden_character")]
+        ) from None
 
 
 def decode_json(model: type[T], raw: bytes | str) -> T:
