@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from chalicelib.config import settings
 from chalicelib.domain.protocol import WorkItem
+from chalicelib.errors import AduanError
+from chalicelib.validation import decode_json
 
 
 class Api(Protocol):
@@ -52,8 +53,8 @@ def queue_name(province: str, agency: str) -> str:
 def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api: Api) -> Outcome:
     """Show one message to the officer (``decide``), record the action, and say whether to delete it."""
     try:
-        item = WorkItem.model_validate(json.loads(message["Body"]))
-    except ValueError as error:
+        item = decode_json(WorkItem, message["Body"])
+    except AduanError as error:
         return Outcome(None, "invalid", 0, False, f"pesan tidak sah, dibiarkan ke DLQ: {error}")
     decision = decide(item)
     if decision.action == "skip":

@@ -23,8 +23,8 @@ from chalicelib.observability import logger, metrics
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-# Queue messages are checked without pydantic on their usual path (chalicelib/api/messages.py):
-# the intake message plainly, escalation messages by the protocol's strict codec.
+# Queue messages are checked without pydantic (chalicelib/api/messages.py): the intake message
+# plainly, escalation messages by the protocol's msgspec structs.
 
 T = TypeVar("T")
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -116,19 +116,19 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _escalation_record(record: SQSRecord) -> None:
-    from chalicelib.domain.wire import EscalateMessage
+    from chalicelib.domain.protocol import Escalate, kind
 
     _correlate(record)
     message = _parsed(record, parse_inbound_message)
     if message is None:
         return
-    report_id = message.report.id if isinstance(message, EscalateMessage) else message.origin_id
+    report_id = message.report.id if isinstance(message, Escalate) else message.origin_id
     logger.append_keys(report_id=report_id)
     report = _transient_retries(lambda: container.escalations().handle(message))
-    metrics.add_metric(name=f"Escalation_{message.type}", unit="Count", value=1)
+    metrics.add_metric(name=f"Escalation_{kind(message)}", unit="Count", value=1)
     logger.info(
         "escalation message applied",
-        extra={"type": message.type, "status": report.status.value if report else None},
+        extra={"type": kind(message), "status": report.status.value if report else None},
     )
 
 

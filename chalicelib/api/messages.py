@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.fields import INTAKE_KEY_PATTERN, check_string, problem
-from chalicelib.api.http import parse_model, validation_failed
+from chalicelib.api.http import validation_failed
 
 if TYPE_CHECKING:
-    from chalicelib.domain.wire import InboundMessage
+    from chalicelib.domain.protocol import InboundMessage
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,7 @@ def parse_intake_message(body: Any) -> IntakeMessage:
 
 def parse_inbound_message(body: Any) -> InboundMessage:
     """An escalation queue's message in a decoded JSON ``body``; ``ValidationFailed`` if refused."""
-    from chalicelib.domain import wire_codec  # the route handler, which shares this module, needs none
+    from chalicelib.domain import protocol  # the route handler, which shares this module, needs none
+    from chalicelib.validation import convert
 
-    message = wire_codec.decode(body)
-    if message is not None:
-        return message
-    from chalicelib.domain.protocol import InboundMessage as InboundModel
-
-    validated = parse_model(InboundModel, {"message": body}).message
-    return wire_codec.message_of(validated.model_dump())
+    return convert(protocol.InboundMessage, body)  # type: ignore[arg-type]  # a union, not a class

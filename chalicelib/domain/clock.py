@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
+
+from msgspec import Meta
+
+Moment = Annotated[datetime, Meta(tz=True)]
+"""A point in time that carries its offset (decoding refuses a naive one)."""
 
 
 def utcnow() -> datetime:

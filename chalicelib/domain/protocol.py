@@ -1,127 +1,121 @@
-"""Messages between provinces and to agencies: the escalation protocol, validated both ways.
+"""Messages between provinces and to agencies: the escalation protocol's one schema.
 
-These models are the protocol's schema of record. The services handle the same messages as plain
-data (``wire.py``), read and written by a strict codec (``wire_codec.py``) that hands anything it
-declines to these models.
-
-A province's inbound FIFO queue carries, in one message group per report:
-``escalate`` (origin -> receiver), ``update`` (receiver -> origin, the full state
-of the receiver's copy), and ``feedback`` (origin -> receiver: the reporter's
-confirm or reopen). Every message has an event id; applying one twice is a no-op.
+A province's inbound FIFO queue carries, in one message group per report: ``escalate`` (origin ->
+receiver), ``update`` (receiver -> origin, the full state of the receiver's copy) and ``feedback``
+(origin -> receiver: the reporter's confirm or reopen), told apart by their ``type``. Every message
+has an event id; applying one twice is a no-op. Decoding (``chalicelib.validation.convert``) refuses
+unknown fields, converts no type into another and wants times with an offset, so a malformed
+message goes to the DLQ; the services encode these structs as they are.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
+from msgspec import Meta
 
-from chalicelib.domain.report import Visibility
+from chalicelib.domain.clock import Moment
+from chalicelib.domain.ids import AgencyId, AreaCode, EventId, ProvinceCode, ReportId
+from chalicelib.domain.report import Location, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
+from chalicelib.validation import Input, check_characters
 
-ReportId = Annotated[str, Field(pattern=r"^\d{2}-\d{6}-[0-9A-Z]{4}$")]
-ProvinceCode = Annotated[str, Field(pattern=r"^\d{2}$")]
-
-
-class Message(BaseModel):
-    """Base: unknown fields are rejected, so a malformed message goes to the DLQ."""
-
-    model_config = ConfigDict(extra="forbid")
-    event_id: str = Field(min_length=3, max_length=128)
+Rating = Annotated[int, Meta(ge=1, le=5)]
 
 
-class EntryOut(BaseModel):
-    """A timeline entry on the wire."""
-
-    model_config = ConfigDict(extra="forbid")
-    event_id: str = Field(max_length=128)
-    at: datetime
-    action: Action
-    status: Status
-    province: ProvinceCode
-    agency: str | None = Field(default=None, max_length=48)
-    note: str | None = Field(default=None, max_length=2000)
-    evidence: str | None = Field(default=None, max_length=500)
-    target: str | None = Field(default=None, max_length=60)
-
-
-class ReportOut(BaseModel):
+class ReportOut(Input, kw_only=True):
     """What the receiving province needs to handle a report (never reporter contact data)."""
 
-    model_config = ConfigDict(extra="forbid")
     id: ReportId
-    category: str = Field(max_length=40)
-    description: str = Field(min_length=1, max_length=4000)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    area_code: str = Field(pattern=r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
-    address: str | None = Field(default=None, max_length=300)
+    category: Annotated[str, Meta(max_length=40)]
+    description: Annotated[str, Meta(min_length=1, max_length=4000)]
+    lat: Annotated[float, Meta(ge=-90, le=90)]
+    lon: Annotated[float, Meta(ge=-180, le=180)]
+    area_code: AreaCode
+    address: Annotated[str, Meta(max_length=300)] | None = None
     visibility: Visibility
-    photos: list[str] = Field(default_factory=list, max_length=5)
-    created_at: datetime
+    photos: Annotated[list[str], Meta(max_length=5)] = msgspec.field(default_factory=list)
+    created_at: Moment
+
+    def location(self) -> Location:
+        """Domain location."""
+        return Location(lat=self.lat, lon=self.lon, area_code=self.area_code)
 
 
-class Escalate(Message):
+class Message(Input, tag_field="type", kw_only=True):
+    """Base of the escalation queue's messages: ``type`` names the kind."""
+
+    event_id: EventId
+
+
+class Escalate(Message, tag="escalate", kw_only=True):
     """Origin -> receiver: please handle this report."""
 
-    type: Literal["escalate"] = "escalate"
     origin_province: ProvinceCode
     report: ReportOut
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Annotated[str, Meta(max_length=500)] | None = None
 
 
-class Update(Message):
+class Update(Message, tag="update", kw_only=True):
     """Receiver -> origin: the full current state of the receiver's copy."""
 
-    type: Literal["update"] = "update"
     origin_id: ReportId
     from_province: ProvinceCode
-    seq: int = Field(ge=1)
+    seq: Annotated[int, Meta(ge=1)]
     status: Status
-    agency: str | None = Field(default=None, max_length=48)
+    agency: AgencyId | None = None
     returned: bool = False
-    suggested_agency: str | None = Field(default=None, max_length=60)
-    coordinate_due: datetime | None = None
-    finish_due: datetime | None = None
+    suggested_agency: Annotated[str, Meta(max_length=60)] | None = None
+    coordinate_due: Moment | None = None
+    finish_due: Moment | None = None
     estimated_completion: date | None = None
     overdue: bool = False
     closed: bool = False
-    rating: int | None = None
-    entries: list[EntryOut] = Field(max_length=200)
+    rating: Rating | None = None
+    entries: Annotated[list[TimelineEntry], Meta(max_length=200)]  # the receiver's own entries
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for index, entry in enumerate(self.entries):
+            for name in ("event_id", "agency", "note", "evidence", "target"):
+                text = getattr(entry, name)
+                if text is not None:
+                    check_characters(f"entries.{index}.{name}", text)
 
 
-class Feedback(Message):
+class Feedback(Message, tag="feedback", kw_only=True):
     """Origin -> receiver: the reporter confirmed (with a rating) or reopened (with a reason)."""
 
-    type: Literal["feedback"] = "feedback"
     origin_id: ReportId
     from_province: ProvinceCode
     action: Literal["confirm", "reopen"]
-    rating: int | None = Field(default=None, ge=1, le=5)
-    reason: str | None = Field(default=None, max_length=1000)
-    at: datetime
+    rating: Rating | None = None
+    reason: Annotated[str, Meta(max_length=1000)] | None = None
+    at: Moment
 
 
-class InboundMessage(BaseModel):
-    """Any message on a province's escalation queue."""
-
-    message: Annotated[Escalate | Update | Feedback, Field(discriminator="type")]
+InboundMessage = Escalate | Update | Feedback
+"""Any message on a province's escalation queue."""
 
 
-class WorkItem(BaseModel):
+class WorkItem(Input, tag_field="type", tag="work", kw_only=True):
     """A notice on an agency's own work queue: this report needs you."""
 
-    model_config = ConfigDict(extra="forbid")
-    type: Literal["work"] = "work"
-    event_id: str
-    report_key: str
+    event_id: EventId
+    report_key: Annotated[str, Meta(max_length=64)]
     report_id: ReportId
     province: ProvinceCode
-    agency: str
+    agency: AgencyId
     status: Status
-    category: str
-    area_code: str
+    category: Annotated[str, Meta(max_length=40)]
+    area_code: AreaCode
     action: Action
-    note: str | None = None
-    at: datetime
+    note: Annotated[str, Meta(max_length=2000)] | None = None
+    at: Moment
+
+
+def kind(message: msgspec.Struct) -> str:
+    """A message's ``type`` (``escalate``, ``update``, ``feedback``, ``work``)."""
+    return str(message.__struct_config__.tag)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
+import msgspec
+from msgspec import Meta
+
+from chalicelib.domain.clock import Moment
+from chalicelib.domain.ids import AgencyId, EventId, ProvinceCode
 from chalicelib.domain.status import Action, Status
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
@@ -27,19 +33,18 @@ class Location:
     area_code: str
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One change in a report's life, as the citizen will read it."""
+class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One change in a report's life, as the citizen will read it (and as an update carries it)."""
 
-    event_id: str
-    at: datetime
+    event_id: EventId
+    at: Moment
     action: Action
     status: Status
-    province: str
-    agency: str | None = None
-    note: str | None = None
-    evidence: str | None = None
-    target: str | None = None
+    province: ProvinceCode
+    agency: AgencyId | None = None
+    note: Annotated[str, Meta(max_length=2000)] | None = None
+    evidence: Annotated[str, Meta(max_length=500)] | None = None
+    target: Annotated[str, Meta(max_length=60)] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.provinces.registry import Province
+
+if TYPE_CHECKING:
+    from chalicelib.domain.protocol import Update
 
 
 @dataclass(frozen=True)
@@ -195,30 +199,15 @@ def sla_escalate(report: Report, province: Province, event: Event) -> Report:
     )
 
 
-@dataclass(frozen=True)
-class RemoteState:
-    """The receiving province's latest state of an escalated report, as its update says."""
-
-    seq: int
-    status: Status
-    agency: str | None
-    coordinate_due: datetime | None
-    finish_due: datetime | None
-    estimated_completion: date | None
-    overdue: bool
-    closed: bool
-    rating: int | None
-
-
-def mirror_remote(report: Report, state: RemoteState, entries: list[TimelineEntry]) -> Report | None:
+def mirror_remote(report: Report, update: Update) -> Report | None:
     """The origin's report after another province's update, or None if it adds nothing.
 
     The receiving province enforces the state machine for its own actions; the
     origin mirrors its latest state (by sequence number, so a late or repeated
     update never rolls it back) and merges its timeline entries by event id.
     """
-    fresh = [e for e in entries if not report.has_event(e.event_id)]
-    newer = state.seq > report.remote_version
+    fresh = [e for e in update.entries if not report.has_event(e.event_id)]
+    newer = update.seq > report.remote_version
     if not fresh and not newer:
         return None
     timeline = tuple(sorted((*report.timeline, *fresh), key=lambda e: e.at))
@@ -226,15 +215,15 @@ def mirror_remote(report: Report, state: RemoteState, entries: list[TimelineEntr
     changes: dict[str, object] = {"timeline": timeline, "updated_at": updated}
     if newer:
         changes.update(
-            remote_version=state.seq,
-            status=state.status,
-            remote_agency=state.agency,
-            coordinate_due=state.coordinate_due,
-            finish_due=state.finish_due,
-            estimated_completion=state.estimated_completion,
-            overdue=state.overdue,
-            closed=state.closed or report.closed,
-            rating=report.rating if report.rating is not None else state.rating,
+            remote_version=update.seq,
+            status=update.status,
+            remote_agency=update.agency,
+            coordinate_due=update.coordinate_due,
+            finish_due=update.finish_due,
+            estimated_completion=update.estimated_completion,
+            overdue=update.overdue,
+            closed=update.closed or report.closed,
+            rating=report.rating if report.rating is not None else update.rating,
         )
     return replace(report, **changes)  # type: ignore[arg-type]
 

@@ -13,14 +13,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+import msgspec
+
 from chalicelib.domain import workflow
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import case_key
+from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.domain.report import Report
 from chalicelib.domain.routing import route
 from chalicelib.domain.status import Action, Status
-from chalicelib.domain.wire import EscalateMessage, FeedbackMessage, InboundMessage, UpdateMessage
-from chalicelib.domain.workflow import Event, RemoteState
+from chalicelib.domain.workflow import Event
 from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable, VersionConflict
 from chalicelib.observability import logger, tracer
 from chalicelib.services.base import ProvinceService
@@ -35,13 +37,13 @@ class EscalationInbox(ProvinceService):
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Report | None:
         """Apply one inbound message."""
         now = now or utcnow()
-        if isinstance(message, EscalateMessage):
+        if isinstance(message, Escalate):
             return self.receive(message, now)
-        if isinstance(message, UpdateMessage):
+        if isinstance(message, Update):
             return self._retrying(lambda: self.apply_update(message, now))
         return self._retrying(lambda: self.apply_feedback(message))
 
-    def receive(self, message: EscalateMessage, now: datetime) -> Report:
+    def receive(self, message: Escalate, now: datetime) -> Report:
         """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
         key = case_key(self.province.code, message.report.id)
         accept_id = f"{key}:accept:{_short_hash(message.event_id)}"
@@ -72,7 +74,7 @@ class EscalationInbox(ProvinceService):
         self.publisher.published(None, saved)
         return saved
 
-    def _receive_again(self, message: EscalateMessage, now: datetime, key: str, accept_id: str) -> Report:
+    def _receive_again(self, message: Escalate, now: datetime, key: str, accept_id: str) -> Report:
         """A copy exists: repeat what this hand-over called for, or reopen the copy for a new one."""
         existing = self.reports.get(key, consistent=True)
         if existing is None:
@@ -96,7 +98,7 @@ class EscalationInbox(ProvinceService):
         self.publisher.published(existing, saved)
         return saved
 
-    def _decide(self, blank: Report, message: EscalateMessage, now: datetime, event_id: str) -> Report:
+    def _decide(self, blank: Report, message: Escalate, now: datetime, event_id: str) -> Report:
         origin = self.registry.get(message.origin_province)
         if message.report.category not in self.province.categories:
             event = Event(event_id, now, self.province.code, note="Kategori tidak tersedia di provinsi ini")
@@ -111,7 +113,7 @@ class EscalationInbox(ProvinceService):
         event = Event(event_id, now, self.province.code, note=note)
         return workflow.assign(blank, self.province, agency.id, event, action=Action.ACCEPT)
 
-    def apply_update(self, message: UpdateMessage, now: datetime) -> Report | None:
+    def apply_update(self, message: Update, now: datetime) -> Report | None:
         """Mirror the receiving province's state on our original report."""
         report = self.reports.get(message.origin_id, consistent=True)
         back_id = f"{message.event_id}:back"
@@ -124,16 +126,15 @@ class EscalationInbox(ProvinceService):
             )
             return report
         from_province = self.registry.get(message.from_province)
-        entries = list(message.entries)
         if message.returned:
             # Merge their entries without mirroring their (closed) status, then route it here.
-            unchanged = replace(_remote_state(message), seq=report.remote_version)
-            base = workflow.mirror_remote(report, unchanged, entries) or report
+            unchanged = msgspec.structs.replace(message, seq=report.remote_version)
+            base = workflow.mirror_remote(report, unchanged) or report
             agency = self._take_back_agency(base, message)
             event = Event(back_id, now, self.province.code)
             changed = workflow.take_back(base, self.province, agency, from_province, event)
         else:
-            mirrored = workflow.mirror_remote(report, _remote_state(message), entries)
+            mirrored = workflow.mirror_remote(report, message)
             if mirrored is None:
                 return report
             changed = mirrored
@@ -141,7 +142,7 @@ class EscalationInbox(ProvinceService):
         self.publisher.published(report, saved)
         return saved
 
-    def _take_back_agency(self, report: Report, message: UpdateMessage) -> str:
+    def _take_back_agency(self, report: Report, message: Update) -> str:
         suggested = message.suggested_agency
         if suggested and suggested in self.province.agencies:
             return suggested
@@ -150,7 +151,7 @@ class EscalationInbox(ProvinceService):
         )
         return decision.agency or self.province.data.routing.default_agency
 
-    def apply_feedback(self, message: FeedbackMessage) -> Report | None:
+    def apply_feedback(self, message: Feedback) -> Report | None:
         """The reporter confirmed or reopened at the origin: apply it to our copy."""
         key = case_key(self.province.code, message.origin_id)
         copy = self.reports.get(key, consistent=True)
@@ -179,20 +180,6 @@ class EscalationInbox(ProvinceService):
             except VersionConflict:
                 continue
         raise RetryableUnavailable("report kept changing while applying a message")
-
-
-def _remote_state(message: UpdateMessage) -> RemoteState:
-    return RemoteState(
-        seq=message.seq,
-        status=message.status,
-        agency=message.agency,
-        coordinate_due=message.coordinate_due,
-        finish_due=message.finish_due,
-        estimated_completion=message.estimated_completion,
-        overdue=message.overdue,
-        closed=message.closed,
-        rating=message.rating,
-    )
 
 
 def _short_hash(text: str) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.protocol import Escalate, Feedback, Message, ReportOut, Update, WorkItem
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
 from chalicelib.observability import logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues
+from chalicelib.validation import convert, to_builtins
 
 WORK_ACTIONS = frozenset(
     {
@@ -59,61 +61,99 @@ class ChangePublisher:
         if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
             self._work_item(report, entry)
 
-    # Bodies are built and checked by the protocol's strict codec, loaded with the first message
-    # (most changes send none); the pydantic models load only for a body it cannot vouch for.
-
     def _escalate(self, report: Report, entry: TimelineEntry) -> None:
-        from chalicelib.domain import wire_codec
-
-        body = _valid("escalate", wire_codec.escalate_body(report, entry))
-        self._send(report.escalated_to or "", report.id, entry.event_id, body)
+        message = Escalate(
+            event_id=entry.event_id,
+            origin_province=report.province,
+            report=ReportOut(
+                id=report.id,
+                category=report.category,
+                description=report.description,
+                lat=float(report.location.lat),
+                lon=float(report.location.lon),
+                area_code=report.location.area_code,
+                address=report.address,
+                visibility=report.visibility,
+                photos=list(report.photos),
+                created_at=report.created_at,
+            ),
+            reason=entry.note,
+        )
+        self._send(report.escalated_to or "", report.id, message)
 
     def _update_origin(self, report: Report) -> None:
-        from chalicelib.domain import wire_codec
-
-        body = _valid("update", wire_codec.update_body(report))
-        self._send(report.origin_province or "", report.id, str(body["event_id"]), body)
+        latest = report.timeline[-1]
+        returned = latest.action is Action.RETURN
+        message = Update(
+            event_id=f"{report.key}:v{report.version}",
+            origin_id=report.id,
+            from_province=report.province,
+            seq=report.version,
+            status=report.status,
+            agency=report.agency,
+            returned=returned,
+            suggested_agency=latest.target if returned else None,
+            coordinate_due=report.coordinate_due,
+            finish_due=report.finish_due,
+            estimated_completion=report.estimated_completion,
+            overdue=report.overdue,
+            closed=report.closed,
+            rating=report.rating,
+            entries=[e for e in report.timeline if e.province == report.province],
+        )
+        self._send(report.origin_province or "", report.id, message)
 
     def _feedback(self, report: Report, entry: TimelineEntry) -> None:
-        from chalicelib.domain import wire_codec
+        confirmed = entry.action is Action.CONFIRM
+        message = Feedback(
+            event_id=entry.event_id,
+            origin_id=report.id,
+            from_province=report.province,
+            action="confirm" if confirmed else "reopen",
+            rating=report.rating if confirmed else None,
+            reason=entry.note,
+            at=entry.at,
+        )
+        self._send(report.escalated_to or "", report.id, message)
 
-        body = _valid("feedback", wire_codec.feedback_body(report, entry))
-        self._send(report.escalated_to or "", report.id, entry.event_id, body)
-
-    def _send(self, province: str, group: str, event_id: str, body: dict[str, object]) -> None:
-        self.queues.send_escalation(province, body, group_id=group, deduplication_id=_dedup_id(event_id))
+    def _send(self, province: str, group: str, message: Message) -> None:
+        body = _checked(message)
+        self.queues.send_escalation(
+            province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
+        )
 
     def _work_item(self, report: Report, entry: TimelineEntry) -> None:
         province = self.registry.get(report.province)
         agency = province.agencies.get(entry.agency or "")
         if agency is None or not agency.work_queue:
             return
-        from chalicelib.domain import wire_codec
 
-        body = _valid("work", wire_codec.work_body(report, entry, agency.id))
-        self.queues.send_agency_work(report.province, agency.id, body)
+        item = WorkItem(
+            event_id=entry.event_id,
+            report_key=report.key,
+            report_id=report.id,
+            province=report.province,
+            agency=agency.id,
+            status=report.status,
+            category=report.category,
+            area_code=report.location.area_code,
+            action=entry.action,
+            note=entry.note,
+            at=entry.at,
+        )
+        self.queues.send_agency_work(report.province, agency.id, _checked(item))
         logger.info("work item sent", extra={"agency": agency.id, "report_id": report.id})
 
 
-def _valid(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """``body`` if the strict codec accepts it as a ``kind`` message; else as the protocol's model makes it.
+def _checked(message: Message | WorkItem) -> dict[str, Any]:
+    """``message`` as JSON-ready data, once the protocol accepts it as its receiver will.
 
-    The model raises pydantic's ``ValidationError`` for a body the protocol refuses, so nothing
-    invalid is sent (the record fails and is retried, then parked in its DLQ).
+    A message the protocol refuses raises ``ValidationFailed`` and is not sent (the record fails
+    and is retried, then parked in its DLQ).
     """
-    from chalicelib.domain import wire_codec
-
-    if wire_codec.checked_fields(kind, body) is not None:
-        return body
-    from chalicelib.domain import protocol
-
-    models: dict[str, type[protocol.BaseModel]] = {
-        "escalate": protocol.Escalate,
-        "update": protocol.Update,
-        "feedback": protocol.Feedback,
-        "work": protocol.WorkItem,
-    }
-    return models[kind].model_validate(body).model_dump(mode="json")
+    body: dict[str, Any] = to_builtins(message)
+    convert(type(message), body)
+    return body
 
 
 def _dedup_id(event_id: str) -> str:

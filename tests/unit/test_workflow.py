@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from chalicelib.domain import workflow
+from chalicelib.domain.protocol import Update
 from chalicelib.domain.sla import deadlines
 from chalicelib.domain.status import Action, Status
-from chalicelib.domain.workflow import RemoteState
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.provinces.registry import registry
 from tests.unit.factories import T0, event, new_report
@@ -101,10 +101,11 @@ def test_remote_updates_merge_by_event_id_and_never_roll_back() -> None:
     remote_take = origin.timeline[0].__class__(
         "b:take", T0 + timedelta(hours=1), Action.TAKE, Status.PROSES, "36", "dpu-kota-tangerang"
     )
-    newer = RemoteState(3, Status.PROSES, "dpu-kota-tangerang", None, None, None, False, False, None)
-    older = RemoteState(2, Status.DISPOSISI, "dpu-kota-tangerang", None, None, None, False, False, None)
-    applied = workflow.mirror_remote(origin, newer, [remote_take])
+    sent = {"origin_id": origin.id, "from_province": "36", "agency": "dpu-kota-tangerang"}
+    newer = Update(event_id="36~x:v3", seq=3, status=Status.PROSES, entries=[remote_take], **sent)
+    older = Update(event_id="36~x:v2", seq=2, status=Status.DISPOSISI, entries=[remote_take], **sent)
+    applied = workflow.mirror_remote(origin, newer)
     assert applied is not None and applied.status is Status.PROSES and applied.remote_version == 3
     # the same update again adds nothing; an older one arriving late does not roll the status back
-    assert workflow.mirror_remote(applied, newer, [remote_take]) is None
-    assert workflow.mirror_remote(applied, older, [remote_take]) is None
+    assert workflow.mirror_remote(applied, newer) is None
+    assert workflow.mirror_remote(applied, older) is None
