@@ -5,11 +5,9 @@ Jakarta stage's variables and moto's ``mock_aws``: ``GET /reports/{id}`` through
 the reporter's secret, so path and headers are both checked), ``POST /reports`` through ``app.app``
 (a full body with a reporter, and an ``Idempotency-Key``), one intake batch through
 ``app.route`` with a malformed and a valid message, and one FIFO batch through ``app.escalations``
-with Banten's hand-over of a report about Jakarta (read by the protocol's strict codec; Jakarta's
-answer is written by it too). A malformed escalation message does load the protocol's models
-(they word the refusal): the DLQ tests in tests/integration cover that path. The child notes which
-modules imported the watched ones, so a failure names the import chain. (A report routed to an
-agency with a work queue sends a work item, also written by the codec; the one here has none.)
+with Banten's hand-over of a report about Jakarta (read as the protocol's msgspec structs; Jakarta's
+answer is written from them too). The child notes which modules imported the watched ones, so a
+failure names the import chain.
 """
 
 from __future__ import annotations
