@@ -17,7 +17,7 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
-from chalicelib.observability import tracer
+from chalicelib.observability import traced
 from chalicelib.provinces.registry import Province
 from chalicelib.services.base import ProvinceService
 from chalicelib.services.ports import PageLike
@@ -76,7 +76,7 @@ class AgencyDesk(ProvinceService):
         """One report the actor may read."""
         return require_view(actor, self.reports.get(key), key)
 
-    @tracer.capture_method
+    @traced
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
         """Apply an officer's action, once (by Idempotency-Key), with optimistic locking."""
         event_id = _event_id(key, request)

@@ -22,7 +22,7 @@ from chalicelib.domain.status import Action, Status
 from chalicelib.domain.wire import EscalateMessage, FeedbackMessage, InboundMessage, UpdateMessage
 from chalicelib.domain.workflow import Event, RemoteState
 from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable, VersionConflict
-from chalicelib.observability import logger, tracer
+from chalicelib.observability import logger, traced
 from chalicelib.services.base import ProvinceService
 
 MAX_ATTEMPTS = 4
@@ -31,7 +31,7 @@ MAX_ATTEMPTS = 4
 class EscalationInbox(ProvinceService):
     """Applies messages from other provinces to this province's reports."""
 
-    @tracer.capture_method
+    @traced
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Report | None:
         """Apply one inbound message."""
         now = now or utcnow()

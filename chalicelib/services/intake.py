@@ -21,7 +21,7 @@ from chalicelib.errors import (
     RetryableUnavailable,
     ValidationFailed,
 )
-from chalicelib.observability import logger, tracer
+from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import Queues, Reports
 
@@ -87,7 +87,7 @@ class IntakeService:
                 code="location_mismatch",
             )
 
-    @tracer.capture_method
+    @traced
     def submit(
         self,
         command: SubmitCommand,

@@ -11,7 +11,7 @@ from chalicelib.domain.routing import route
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable, VersionConflict
-from chalicelib.observability import logger, tracer
+from chalicelib.observability import logger, traced
 from chalicelib.services.base import ProvinceService
 
 MAX_ATTEMPTS = 3
@@ -20,7 +20,7 @@ MAX_ATTEMPTS = 3
 class RoutingService(ProvinceService):
     """Routes one province's new reports."""
 
-    @tracer.capture_method
+    @traced
     def route(self, key: str, *, now: datetime | None = None) -> Report:
         """Route the report stored under ``key``; a report already routed is left alone.
 

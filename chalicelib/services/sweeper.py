@@ -15,7 +15,7 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import AduanError, VersionConflict
-from chalicelib.observability import logger, tracer
+from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Queues, Reports
@@ -44,7 +44,7 @@ class Sweeper:
         self.publisher = publisher
         self.province = registry.get(province)
 
-    @tracer.capture_method
+    @traced
     def sweep(self, *, now: datetime | None = None, limit: int = 200) -> SweepResult:
         """Escalate overdue reports, close unanswered ones, re-send unacknowledged hand-overs."""
         now = now or utcnow()
