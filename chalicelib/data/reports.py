@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,8 +18,6 @@ from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import IdCollision, IdempotencyKeyTaken, VersionConflict
-
-IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ class ReportRepository:
                 raise
         return from_model(model)
 
-    def claim_idempotency(self, province: str, record: IdempotencyRecord, *, contact: Contact | None) -> None:
+    def claim_idempotency(self, province: str, record: IdempotencyRecord) -> None:
         """Write the record of a submission before its report (raises IdempotencyKeyTaken if it exists).
 
         Written first, it is the claim: a retry that finds it gets the same report (stored again
@@ -99,12 +96,8 @@ class ReportRepository:
             kind="idem",
             report_id=record.report_id,
             body_hash=record.body_hash,
-            secret=record.secret,
-            name=contact.name if contact else None,
-            phone=contact.phone if contact else None,
-            email=contact.email if contact else None,
-            # A bare record expires; one holding a reporter's contact is kept as long as the report.
-            expires_at=None if contact else int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+            salt=record.salt,
+            expires_at=record.expires_at,
         )
         with translate_errors("claim idempotency key"):
             try:
@@ -141,7 +134,8 @@ class ReportRepository:
             key_hash=key_hash,
             body_hash=item.body_hash or "",
             report_id=item.report_id or "",
-            secret=item.secret or "",
+            salt=item.salt or "",
+            expires_at=int(item.expires_at or 0),
         )
 
     def save(self, report: Report) -> Report:
