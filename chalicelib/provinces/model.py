@@ -153,8 +153,8 @@ class InvalidProvinceData(ValueError):
 def decode_province_data(raw: bytes | str | Mapping[str, Any]) -> ProvinceData:
     """A data file's content (its JSON text, or that JSON already read) checked against the structs.
 
-    Raises ``InvalidProvinceData`` naming the first problem's path (``areas[3].code: ...``).
-    Cross-field checks are ``reference_problems``'.
+    Raises ``InvalidProvinceData`` naming the first problem's path (``areas[3].code: ...``), or
+    ``(file)`` for malformed JSON. Cross-field checks are ``reference_problems``'.
     """
     try:
         if isinstance(raw, Mapping):
@@ -164,6 +164,8 @@ def decode_province_data(raw: bytes | str | Mapping[str, Any]) -> ProvinceData:
         message, _, where = str(error).rpartition(" - at `$")
         path = where.rstrip("`").lstrip(".") if message else ""
         raise InvalidProvinceData([f"{path or '(file)'}: {message or error}"]) from None
+    except msgspec.DecodeError as error:
+        raise InvalidProvinceData([f"(file): {error}"]) from None
 
 
 def reference_problems(data: ProvinceData) -> list[str]:
@@ -179,6 +181,8 @@ def reference_problems(data: ProvinceData) -> list[str]:
         problems += _duplicates("areas", "code", [a.code for a in data.areas])
     if len(agencies) != len(data.agencies):
         problems += _duplicates("agencies", "id", [a.id for a in data.agencies])
+    if len(categories) != len(data.categories):
+        problems += _duplicates("categories", "code", [c.code for c in data.categories])
     for n, agency in enumerate(data.agencies):
         where = f"agencies[{n}]"
         if agency.area is not None and agency.area not in areas:
@@ -217,6 +221,7 @@ def reference_problems(data: ProvinceData) -> list[str]:
 
 
 def _duplicates(field: str, key: str, values: list[str]) -> list[str]:
+    """``field[n].key: value is listed twice`` for each value met before."""
     seen: set[str] = set()
     found = []
     for n, value in enumerate(values):

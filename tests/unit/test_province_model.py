@@ -201,6 +201,10 @@ REFUSED: dict[str, tuple[Callable[[Data], None], str]] = {
         lambda d: d["routing"]["rules"].append({"category": "banjir", "area": "99", "escalate_to": "99"}),
         "routing.rules[2].escalate_to: escalates to its own province",
     ),
+    "duplicate category": (
+        lambda d: d["categories"].append(dict(d["categories"][0])),
+        "categories[2].code: banjir is listed twice",
+    ),
     "duplicate area": (
         lambda d: d["areas"].append(dict(d["areas"][0])),
         "areas[1].code: 99.01 is listed twice",
@@ -221,6 +225,13 @@ def test_a_broken_file_is_refused_naming_the_path(case: str) -> None:
         validated_province_data(json.dumps(data).encode())
     assert any(p.startswith(expected) for p in refused.value.problems), refused.value.problems
     assert expected.split(":")[0] in str(refused.value)
+
+
+def test_malformed_json_is_refused() -> None:
+    with pytest.raises(InvalidProvinceData, match=r"^\(file\): Input data was truncated"):
+        validated_province_data(b'{"code": "99",')
+    with pytest.raises(InvalidProvinceData, match=r"^\(file\): JSON is malformed"):
+        validated_province_data(b'{"code" "99"}')
 
 
 @pytest.mark.parametrize(
