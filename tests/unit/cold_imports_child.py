@@ -34,7 +34,6 @@ WATCHED = (
     "chalicelib.api.schemas",
     "chalicelib.api.messages",
     "chalicelib.domain.protocol",
-    "chalicelib.provinces.schema",
 )
 importers: dict[str, set[str]] = {}
 first_chains: dict[str, list[str]] = {}

@@ -176,4 +176,3 @@ def test_first_event_does_not_load_pydantic(served: dict[str, dict[str, Any]], h
     assert run["watched_before_handler"] == []  # nothing watched was loaded by the set-up
     assert "pydantic" not in run["loaded"], _chains(run)
     assert "chalicelib.api.schemas" not in run["loaded"], _chains(run)
-    assert "chalicelib.provinces.schema" not in run["loaded"], _chains(run)
