@@ -12,7 +12,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from infra.local.processes import ChildProcess, free_port, port_is_free
+from infra.local.processes import ChildProcess, PortInUse, free_port, port_is_free
 
 HOST = "127.0.0.1"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ class MotoServer:
     def start(self, timeout: float = 30.0) -> str:
         """Start serving and return the endpoint URL."""
         if not port_is_free(self.port):
-            raise OSError(f"port {self.port} on {HOST} is in use: pick another moto port")
+            raise PortInUse(f"port {self.port} on {HOST} is in use: pick another moto port")
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
             quiet_about_skipped_alarms()

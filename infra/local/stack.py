@@ -26,7 +26,7 @@ from infra.local.aws import REGION, local_env
 from infra.local.config import PROJECT_ROOT, stage_config, stage_names
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
-from infra.local.processes import ChildProcess
+from infra.local.processes import ChildProcess, PortInUse, port_is_free
 from infra.local.seed import SEED_FILE, SeedResult, load_seed, seed
 
 INFRA_PARENT = Path(__file__).resolve().parents[2]  # the directory that holds the `infra` package
@@ -140,9 +140,19 @@ class LocalStack:
         child.start()
         return child
 
+    def check_ports(self) -> None:
+        """Fail with a clear message if another program listens on a port the stack needs."""
+        wanted = {f"chalice local {stage}": port for stage, port in self.stage_ports.items()}
+        if self.web_port is not None:
+            wanted["the web client"] = self.web_port
+        for name, port in wanted.items():
+            if not port_is_free(port):
+                raise PortInUse(f"port {port} on 127.0.0.1 ({name}) is in use by another program")
+
     def start(self) -> LocalStack:
         """Start everything, wait until each API answers, then seed; stops what started on failure."""
         try:
+            self.check_ports()
             self.start_aws()
             apis = []
             for stage in self.stages:
@@ -226,9 +236,13 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
-    stack.start()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    try:
+        stack.start()
+    except PortInUse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     try:
         print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
         for stage in stack.stages:

@@ -200,3 +200,89 @@ def test_run_command_prints_urls_and_stops_on_sigterm(make_project: Callable[...
     assert f"http://127.0.0.1:{moto_port}" in output and f"http://127.0.0.1:{port}" in output
     assert not http_answers(f"http://127.0.0.1:{port}/health")
     assert not http_answers(f"http://127.0.0.1:{moto_port}/moto-api/")
+
+
+def _session_members(sessions: set[int]) -> set[int]:
+    """Live processes (not zombies) in one of ``sessions``: each child of the stack leads its own."""
+    members = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, session = fields[0], int(fields[3])
+        if session in sessions and state != "Z":
+            members.add(int(stat.parent.name))
+    return members
+
+
+def _children_of(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(p) for p in children.read_text().split()} if children.exists() else set()
+
+
+class _RunCommand:
+    """``python -m infra.local.stack run`` in its own process group, as a terminal runs ``make run``."""
+
+    def __init__(self, root: Path, moto_port: int) -> None:
+        argv = [sys.executable, "-m", "infra.local.stack", "run", "--project-root", str(root)]
+        argv += ["--moto-port", str(moto_port), "--no-seed", "--web-port", "0"]
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        self.process = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if "Ctrl-C" in line:
+                self.ready.set()
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def ctrl_c(self, timeout: float = 30) -> int:
+        """SIGINT to the whole foreground group, as Ctrl-C in a terminal; the exit code."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        code = self.process.wait(timeout)
+        self.reader.join(5)
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+
+
+def test_run_restarts_on_the_same_ports_right_after_ctrl_c_and_leaves_no_process(
+    make_project: Callable[..., Path],
+) -> None:
+    port, moto_port = free_port(), free_port()
+    root = _tiny_project(make_project, {"jakarta": ("31", port)})
+    for attempt in ("first", "restart"):
+        run = _RunCommand(root, moto_port)
+        try:
+            assert run.ready.wait(60), f"{attempt}: {run.output}"
+            for _ in range(5):  # server-side closes: TIME_WAIT on both ports after the stop
+                assert http_answers(f"http://127.0.0.1:{port}/")
+                assert http_answers(f"http://127.0.0.1:{moto_port}/moto-api/")
+            children = _children_of(run.process.pid)
+            assert len(children) == 2, children  # chalice local and the runner
+            assert run.ctrl_c() == 0, run.output
+        finally:
+            run.kill()
+        assert "stopping" in run.output
+        assert _session_members(children) == set(), f"{attempt}: left behind"
+        assert not http_answers(f"http://127.0.0.1:{port}/health")
