@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -30,17 +29,6 @@ from infra.local.processes import ChildProcess, PortInUse, port_is_free
 from infra.local.seed import SEED_FILE, SeedResult, load_seed, seed
 
 INFRA_PARENT = Path(__file__).resolve().parents[2]  # the directory that holds the `infra` package
-
-
-def chalice_executable(project_root: Path) -> str:
-    """The ``chalice`` script next to this Python, else the project's venv, else on PATH."""
-    for candidate in (Path(sys.executable).parent / "chalice", project_root / ".venv" / "bin" / "chalice"):
-        if candidate.is_file():
-            return str(candidate)
-    found = shutil.which("chalice")
-    if not found:
-        raise FileNotFoundError("no chalice executable: run `make venv`")
-    return found
 
 
 class LocalStack:
@@ -157,11 +145,9 @@ class LocalStack:
             apis = []
             for stage in self.stages:
                 if self.apps:
-                    port = str(self.stage_ports[stage])
-                    argv = [chalice_executable(self.project_root), "local", "--stage", stage, "--port", port]
-                    apis.append(
-                        (self._start_child(f"chalice-{stage}", [*argv, "--no-autoreload"], stage), stage)
-                    )
+                    argv = [sys.executable, "-m", "infra.local.chalice_local"]
+                    argv += ["--stage", stage, "--port", str(self.stage_ports[stage])]
+                    apis.append((self._start_child(f"chalice-{stage}", argv, stage), stage))
                 if self.runners:
                     argv = [sys.executable, "-m", "infra.local.runner", "--stage", stage]
                     self._start_child(

@@ -46,7 +46,7 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
     except (urllib.error.URLError, ConnectionError) as error:
-        # `chalice local` has a small listen backlog: a burst of connections can be reset
+        # no HTTP answer at all (refused, reset): code 0, for tests that retry
         return 0, {"error": {"code": "connection_failed", "message": str(error)}}
 
 
