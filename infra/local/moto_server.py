@@ -56,6 +56,11 @@ class MotoServer:
         """``http://127.0.0.1:<port>``."""
         return f"http://{HOST}:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The child process's id (``in_process=False``, while it runs)."""
+        return self._child.process.pid if self._child is not None and self._child.process else None
+
     def start(self, timeout: float = 30.0) -> str:
         """Start serving and return the endpoint URL."""
         if not port_is_free(self.port):

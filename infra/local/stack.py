@@ -27,6 +27,7 @@ from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
 from infra.local.processes import ChildProcess, PortInUse, port_is_free
 from infra.local.seed import SEED_FILE, SeedResult, load_seed, seed
+from infra.local.state import StackState, remove_state, state_path, write_state
 
 INFRA_PARENT = Path(__file__).resolve().parents[2]  # the directory that holds the `infra` package
 
@@ -37,7 +38,8 @@ class LocalStack:
     ``moto_port=None`` picks a free port; ``stage_ports`` overrides each stage's ``ADUAN_LOCAL_PORT``;
     ``apps``/``runners`` switch the per-stage processes off (``apps=False, runners=False`` is moto and
     the templates only). ``in_process_moto=False`` runs moto as a child process, which keeps its state
-    safe from ``mock_aws()`` used elsewhere in the same (test) process.
+    safe from ``mock_aws()`` used elsewhere in the same (test) process. ``state_file`` (``make run``:
+    ``.local/stack.json``) is written once everything answers and removed on stop, for ``bin/aduan``.
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class LocalStack:
         ready_timeout: float = 60.0,
         extra_env: Mapping[str, str] | None = None,
         web_port: int | None = None,
+        state_file: Path | None = None,
     ) -> None:
         self.project_root = project_root.resolve()
         self.extra_env = dict(extra_env or {})
@@ -75,6 +78,7 @@ class LocalStack:
         self.stacks: list[DeployedStack] = []
         self.children: list[ChildProcess] = []
         self.web_port = web_port if apps else None
+        self.state_file = state_file
 
     def _default(self, path: Path, relative: str) -> Path:
         """``path`` for this repository, the same relative path inside another project root."""
@@ -162,6 +166,8 @@ class LocalStack:
                 raise RuntimeError(
                     f"{dead[0].name} exited early; log {dead[0].log_path}:\n{dead[0].log_tail()}"
                 )
+            if self.state_file is not None:
+                write_state(self.state_file, self.state())
         except BaseException:
             self.stop()
             raise
@@ -185,12 +191,28 @@ class LocalStack:
         """POST the seed file's reports to the running APIs."""
         return seed(load_seed(self.seed_file), self.api_url)
 
+    def state(self) -> StackState:
+        """This stack's addresses and process ids, as ``state_file`` records them."""
+        children = {c.name: c.process.pid for c in self.children if c.process is not None}
+        if self.moto.pid is not None:
+            children["moto"] = self.moto.pid
+        return StackState(
+            pid=os.getpid(),
+            endpoint_url=self.endpoint_url,
+            region=REGION,
+            apis={stage: self.api_url(stage) for stage in self.stage_ports},
+            web_url=self.web_url if self.web_port is not None else None,
+            children=children,
+        )
+
     def dead_children(self) -> list[ChildProcess]:
         """Started children that have exited."""
         return [c for c in self.children if not c.running]
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the children (SIGTERM, then SIGKILL after ``timeout``) and stop moto."""
+        if self.state_file is not None:
+            remove_state(self.state_file, os.getpid())
         for child in self.children:
             child.terminate()
         for child in self.children:
@@ -236,6 +258,8 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
         if stack.web_port is not None:
             print(f"web client:     {stack.web_url}/   (agency console: dev sign-in on each site)")
         print(f"logs:           {stack.log_dir}/")
+        if stack.state_file is not None:
+            print(f"state file:     {stack.state_file}   (bin/aduan reads it: no AWS_* settings needed)")
         if do_seed:
             for result in stack.seed():
                 print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")
@@ -273,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         visibility_timeout=args.visibility_timeout,
         extra_env=dev_environment(args.project_root),
         web_port=args.web_port or None,
+        state_file=state_path(args.project_root),
     )
     return _serve(stack, do_seed=not args.no_seed)
 

@@ -22,6 +22,7 @@ import pytest
 from infra.local.deploy import DeployedStack
 from infra.local.processes import free_port, http_answers
 from infra.local.stack import LocalStack
+from infra.local.state import STATE_ENV, read_state
 from web.serve import make_server
 
 pytestmark = pytest.mark.integration
@@ -232,6 +233,7 @@ class _RunCommand:
         argv = [sys.executable, "-m", "infra.local.stack", "run", "--project-root", str(root)]
         argv += ["--moto-port", str(moto_port), "--no-seed", "--web-port", "0"]
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        env.pop(STATE_ENV, None)
         self.process = subprocess.Popen(
             argv,
             env=env,
@@ -284,10 +286,16 @@ def test_run_restarts_on_the_same_ports_right_after_ctrl_c_and_leaves_no_process
                 assert http_answers(f"http://127.0.0.1:{moto_port}/moto-api/")
             children = _children_of(run.process.pid)
             assert len(children) == 2, children  # chalice local and the runner
+            state = read_state(root / ".local" / "stack.json")
+            assert state is not None and state.pid == run.process.pid
+            assert set(state.children.values()) == children
+            assert state.apis == {"jakarta": f"http://127.0.0.1:{port}"}
+            assert state.endpoint_url == f"http://127.0.0.1:{moto_port}"
             assert run.ctrl_c() == 0, run.output
         finally:
             run.kill()
         assert "stopping" in run.output
+        assert not (root / ".local" / "stack.json").exists()
         assert _session_members(children) == set(), f"{attempt}: left behind"
         assert not http_answers(f"http://127.0.0.1:{port}/health")
 
