@@ -43,9 +43,20 @@ def explicit_settings() -> list[str]:
     return [name for name in EXPLICIT_SETTINGS if os.environ.get(name)]
 
 
+def _missing(what: str, given: list[str]) -> str:
+    if not given:
+        return f"no AWS {what} and no local stack running: {HOW_TO}"
+    names = ", ".join(given)
+    return (
+        f"no AWS {what}: with {names} set the CLI uses AWS as configured, not the local stack; "
+        f"give the {what} too, or unset {names} to use the running local stack"
+    )
+
+
 def client(service: str) -> Any:
     """A boto3 client of ``service``: as the settings given, else on the local stack; fails clearly."""
-    if not explicit_settings():
+    given = explicit_settings()
+    if not given:
         stack = local_stack()
         if stack is not None:
             env = stack.aws_env()
@@ -58,9 +69,9 @@ def client(service: str) -> Any:
             return local.client(service, endpoint_url=stack.endpoint_url)
     configured = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
     if not configured.region_name:
-        raise NoAwsSettings(f"no AWS region and no local stack running: {HOW_TO}")
+        raise NoAwsSettings(_missing("region", given))
     if configured.get_credentials() is None:
-        raise NoAwsSettings(f"no AWS credentials and no local stack running: {HOW_TO}")
+        raise NoAwsSettings(_missing("credentials", given))
     return configured.client(service)
 
 

@@ -89,5 +89,6 @@ def test_a_stale_state_file_counts_as_no_stack(clean_env: Path) -> None:
 
 def test_a_region_without_credentials_is_named(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-3")
-    with pytest.raises(aws.NoAwsSettings, match="no AWS credentials"):
+    write_state(clean_env, _state())
+    with pytest.raises(aws.NoAwsSettings, match="no AWS credentials: with AWS_DEFAULT_REGION set the CLI"):
         aws.client("sqs")
