@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -26,6 +26,15 @@ T = TypeVar("T")
 FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
+# Field types shared across layers (API inputs, messages between provinces): written once here.
+AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
+AREA_CODE_MAX_LENGTH = 13
+AreaCode = Annotated[str, msgspec.Meta(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)]
+"""A Kemendagri area code below the province: ``31.74``, ``31.74.01`` or ``31.74.01.1001``."""
+REPORT_ID = r"^\d{2}-\d{6}-[0-9A-Z]{4}$"
+ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
+"""A report id as its province issued it: ``31-261127-K3M9``."""
+
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
 _MARK = "\x1f"
 
@@ -136,7 +145,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Invalid enum value .*$", "invalid_choice"),
         (r"^Invalid value .*$", "invalid_choice"),
         (r"^Invalid RFC3339 encoded datetime$", "invalid_datetime"),
-        (r"^Invalid ISO8601 (?:encoded )?date$", "invalid_date"),
+        (r"^Invalid (?:ISO8601|RFC3339) (?:encoded )?date$", "invalid_date"),
         (r"^Expected `datetime` with a timezone component$", "timezone_required"),
         (r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$", "wrong_type"),
         (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.api.schemas import ADDRESS_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 from chalicelib.open311.search import MAX_IDS
-from chalicelib.open311.submission import MAX_ADDRESS, MAX_DESCRIPTION, MAX_MEDIA_URL
+from chalicelib.open311.submission import MAX_MEDIA_URL
 
 TAG = "Open311 GeoReport v2"
 FORM = "application/x-www-form-urlencoded"
@@ -94,12 +95,12 @@ FORM_SCHEMA: dict[str, Any] = {
             "description": "Kemendagri area code, e.g. 31.74.01.1001.",
         },
         "attribute[visibility]": {"type": "string", "enum": ["private", "public"]},
-        "address_string": {"type": "string", "maxLength": MAX_ADDRESS},
+        "address_string": {"type": "string", "maxLength": ADDRESS_MAX_LENGTH},
         "email": {"type": "string"},
         "first_name": {"type": "string"},
         "last_name": {"type": "string"},
         "phone": {"type": "string"},
-        "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
+        "description": {"type": "string", "maxLength": DESCRIPTION_MAX_LENGTH},
         "media_url": {"type": "string", "maxLength": MAX_MEDIA_URL},
     },
     "additionalProperties": {"type": "string"},
