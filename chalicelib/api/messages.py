@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound="BaseModel")
 
-__all__ = ["IntakeMessage", "parse_inbound_message", "parse_intake_message"]
-
 
 def parse_intake_message(body: Any) -> IntakeMessage:
     """The message in a decoded JSON ``body``; ``ValidationFailed`` (422) naming what is wrong."""

@@ -16,6 +16,8 @@ from msgspec import Meta, field
 
 from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, ReportId
 
+# The area code and report id types are declared in chalicelib.validation (the protocol between
+# provinces shares them); they are re-exported here with the API's own types.
 __all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
 MAX_PHOTOS = 5
