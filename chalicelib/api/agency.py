@@ -8,7 +8,7 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import photos
-from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
 from chalicelib.api.paging import decode_cursor, encode_cursor
 from chalicelib.api.schemas import AgencyActionIn
@@ -21,6 +21,7 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest
+from chalicelib.validation import convert
 
 MAX_PAGE = 100
 
@@ -117,7 +118,7 @@ def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
     actor = actor_from_request(request)
     agency_ref(key, action)
-    body = parse_model(AgencyActionIn, read_json(request) if request.raw_body else {})
+    body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
     headers = headers_in(request)
     if_match = headers.if_match
     expected = body.expected_version or (int(if_match) if if_match and if_match.isdigit() else None)

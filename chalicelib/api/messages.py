@@ -1,58 +1,43 @@
-"""The queue handlers' inputs, checked without pydantic on their usual path.
+"""The queue handlers' inputs.
 
-The intake queue's message (the ``route`` handler's input) has one field, so a plain check
-(``chalicelib.api.fields``) does what the pydantic model did, with the same 422
-(``validation_error``, problems worded as pydantic words them). An escalation message is read by
-the protocol's strict codec (``chalicelib.domain.wire_codec``); only what it cannot vouch for is
-handed to the protocol's pydantic models, which accept or refuse it as before. Either way the
-``route`` and ``escalations`` functions' cold starts need not load pydantic.
+The intake queue's message (the ``route`` handler's input) is ``schemas.IntakeMessage``; a
+malformed one is a 422 ``validation_error``. An escalation message is read by the protocol's strict
+codec (``chalicelib.domain.wire_codec``); only what it cannot vouch for is handed to the protocol's
+models, which accept or refuse it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from chalicelib.api.fields import INTAKE_KEY_PATTERN, check_string, problem
-from chalicelib.api.http import parse_model, validation_failed
+from chalicelib.api.schemas import IntakeMessage
+from chalicelib.validation import convert, validation_failed
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from chalicelib.domain.wire import InboundMessage
 
-
-@dataclass(frozen=True)
-class IntakeMessage:
-    """A request to route a stored report: ``{"key": "31-261127-K3M9"}``, nothing else."""
-
-    key: str
+M = TypeVar("M", bound="BaseModel")
 
 
 def parse_intake_message(body: Any) -> IntakeMessage:
-    """The message in a decoded JSON ``body``; ``ValidationFailed`` (422) listing what is wrong."""
-    if not isinstance(body, dict):
-        raise validation_failed(
-            [
-                problem(
-                    "(body)", "Input should be a valid dictionary or instance of IntakeMessage", "model_type"
-                )
-            ]
-        )
-    problems: list[dict[str, str]] = []
-    key: str | None = None
-    if "key" in body:
-        key, found = check_string("key", body["key"], pattern=INTAKE_KEY_PATTERN, strip=False)
-        if found:
-            problems.append(found)
-    else:
-        problems.append(problem("key", "Field required", "missing"))
-    problems.extend(
-        problem(str(name) or "(body)", "Extra inputs are not permitted", "extra_forbidden")
-        for name in body
-        if name != "key"
-    )
-    if problems or key is None:
-        raise validation_failed(problems)
-    return IntakeMessage(key=key)
+    """The message in a decoded JSON ``body``; ``ValidationFailed`` (422) naming what is wrong."""
+    return convert(IntakeMessage, body)
+
+
+def parse_model(model: type[M], data: Any) -> M:
+    """``data`` as the protocol's pydantic ``model``; its errors become a 422 listing each problem."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as error:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "problem": e["msg"], "type": e["type"]}
+            for e in error.errors(include_url=False, include_input=False, include_context=False)
+        ]
+        raise validation_failed(problems) from None
 
 
 def parse_inbound_message(body: Any) -> InboundMessage:

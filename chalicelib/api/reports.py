@@ -1,9 +1,4 @@
-"""Citizen endpoints: submit, track, list categories.
-
-A submit's body is checked without pydantic (chalicelib/api/submit_form.py), and a status read
-checks only its path and headers (chalicelib/api/inputs.py): neither cold start loads pydantic.
-The other bodies' models (pydantic) are imported by the views that read them.
-"""
+"""Citizen endpoints: submit, track, list categories; inputs as ``chalicelib.api.schemas`` declares them."""
 
 from __future__ import annotations
 
@@ -14,9 +9,9 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import photos, ratelimit
-from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import headers_in, report_ref
-from chalicelib.api.submit_form import parse_submit
+from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
 from chalicelib.api.views import report_view
 from chalicelib.config import settings
 from chalicelib.domain.access import citizen_sees_content
@@ -25,12 +20,13 @@ from chalicelib.domain.report import Location, Visibility
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
+from chalicelib.validation import convert
 
 
 def submit(request: Request) -> Response:
     """``POST /reports``: 201 with the id, status and the reporter's secret."""
     ratelimit.enforce(request, "submit")
-    body = parse_submit(read_json(request))  # as chalicelib.api.schemas.SubmitReportIn checks it
+    body = convert(SubmitReportIn, read_json(request))
     headers = headers_in(request)
     reporter = body.reporter
     command = SubmitCommand(
@@ -115,9 +111,7 @@ def with_category_metric(name: str, category: str) -> None:
 
 def confirm(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/confirm``: the reporter confirms the fix with a rating."""
-    from chalicelib.api.schemas import ConfirmIn
-
-    body = parse_model(ConfirmIn, read_json(request))
+    body = convert(ConfirmIn, read_json(request))
     headers = headers_in(request)
     report = container.feedback().respond(
         report_ref(report_id),
@@ -133,9 +127,7 @@ def confirm(request: Request, report_id: str) -> Response:
 
 def reopen(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/reopen``: the reporter says it is not fixed."""
-    from chalicelib.api.schemas import ReopenIn
-
-    body = parse_model(ReopenIn, read_json(request))
+    body = convert(ReopenIn, read_json(request))
     headers = headers_in(request)
     report = container.feedback().respond(
         report_ref(report_id),

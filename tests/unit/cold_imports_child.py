@@ -31,7 +31,6 @@ from typing import Any
 # Pydantic models, and pydantic itself, whose loading the test watches.
 WATCHED = (
     "pydantic",
-    "chalicelib.api.schemas",
     "chalicelib.api.messages",
     "chalicelib.domain.protocol",
 )
