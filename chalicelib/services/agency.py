@@ -16,13 +16,11 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
+from chalicelib.errors import ValidationFailed, VersionConflict
 from chalicelib.observability import traced
 from chalicelib.provinces.registry import Province
-from chalicelib.services.base import ProvinceService
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
 from chalicelib.services.ports import PageLike
-
-MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -78,13 +76,15 @@ class AgencyDesk(ProvinceService):
 
     @traced
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
-        """Apply an officer's action, once (by Idempotency-Key), with optimistic locking."""
+        """Apply an officer's action, once (by Idempotency-Key), with optimistic locking.
+
+        With an expected version, a report changed meanwhile is a 409, never retried.
+        """
         event_id = _event_id(key, request)
-        for _attempt in range(MAX_ATTEMPTS):
-            report = require_act(actor, self.reports.get(key, consistent=True), key)
+
+        def decide(report: Report) -> Report | Unchanged[Report]:
             if report.has_event(event_id):
-                self.publisher.republish(report, event_id)
-                return report
+                return Unchanged(report, republish=event_id)
             if request.expected_version is not None and request.expected_version != report.version:
                 raise VersionConflict(
                     "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
@@ -98,16 +98,14 @@ class AgencyDesk(ProvinceService):
                 note=request.note,
                 evidence=request.evidence,
             )
-            changed = self._apply(report, request, event)
-            try:
-                saved = self.reports.save(changed)
-            except VersionConflict:
-                if request.expected_version is not None:
-                    raise
-                continue
-            self.publisher.published(report, saved)
-            return saved
-        raise RetryableUnavailable("Laporan terus berubah; coba lagi (report kept changing).")
+            return self._apply(report, request, event)
+
+        return self.change(
+            lambda: require_act(actor, self.reports.get(key, consistent=True), key),
+            decide,
+            kept_changing=KEPT_CHANGING,
+            retry=request.expected_version is None,
+        )
 
     def _apply(self, report: Report, request: ActionRequest, event: Event) -> Report:
         handlers: dict[str, Callable[[], Report]] = {
