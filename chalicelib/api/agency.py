@@ -10,11 +10,9 @@ from chalicelib import container
 from chalicelib.api import photos
 from chalicelib.api.http import json_response, parse_model, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
-from chalicelib.api.paging import decode_cursor, encode_cursor
 from chalicelib.api.schemas import AgencyActionIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.auth.identity import actor_from_request
-from chalicelib.config import settings
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
@@ -74,15 +72,16 @@ def inbox(request: Request) -> Response:
     actor = actor_from_request(request)
     params = inbox_query(request)
     agency = params.agency or actor.agency
-    status = _status_param(params.status)
-    cursor = decode_cursor(params.cursor, partition=("gp", f"{settings().province}#{agency}"))
     page = container.desk().inbox(
-        actor, agency=agency, status=status, limit=_limit_param(params.limit), cursor=cursor
+        actor,
+        agency=agency,
+        status=_status_param(params.status),
+        overdue=params.overdue in ("1", "true"),
+        limit=_limit_param(params.limit),
+        cursor=params.cursor or None,
     )
     items = [summary(r) for r in page.items]
-    if params.overdue in ("1", "true"):
-        items = [i for i in items if i["overdue"]]
-    return json_response({"agency": agency, "items": items, "next_cursor": encode_cursor(page.cursor)})
+    return json_response({"agency": agency, "items": items, "next_cursor": page.cursor})
 
 
 def detail(request: Request, key: str) -> Response:

@@ -36,14 +36,6 @@ class ActionRequest:
     idempotency_key: str | None = None
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    """A page of an inbox after the actor's area was applied."""
-
-    items: list[Report]
-    cursor: dict[str, Any] | None
-
-
 class AgencyDesk(ProvinceService):
     """What agencies of one province see and do."""
 
@@ -53,22 +45,38 @@ class AgencyDesk(ProvinceService):
         *,
         agency: str | None = None,
         status: Status | None = None,
+        overdue: bool = False,
         limit: int = 20,
-        cursor: dict[str, Any] | None = None,
+        cursor: str | None = None,
     ) -> PageLike:
-        """An agency's reports, newest first, optionally of one status."""
+        """An agency's reports the actor may read, newest first, optionally of one status or overdue only.
+
+        Every page is full unless the list ends there (then it has no cursor). The filters are applied
+        while reading, within the data layer's bound of reports read per page: a filter that lets too
+        few through is a 422 ``inbox_filter_too_narrow``, never a short page.
+        """
         agency = agency or actor.agency
         known = self.province.agencies.get(agency)
         require_agency_scope(actor, agency, known.area if known else None)
         self.province.agency(agency)  # 404 for an agency this province does not have
-        page = self.reports.list_by_agency(
-            self.province.code, agency, status=status, limit=limit, cursor=cursor
-        )
-        if actor.area is None:
-            return page
         # A kota's coordinator lists its kota's agencies; a report one of them handles elsewhere
         # (coordinated across the kota line) is left out, as its detail would be refused.
-        return InboxPage([r for r in page.items if can_view(actor, r)], page.cursor)
+        filters: list[Callable[[Report], bool]] = []
+        if overdue:
+            filters.append(lambda report: report.overdue)
+        if actor.area is not None:
+            filters.append(lambda report: can_view(actor, report))
+        keep = (lambda report: all(check(report) for check in filters)) if filters else None
+        page = self.reports.list_by_agency(
+            self.province.code, agency, status=status, keep=keep, limit=limit, cursor=cursor
+        )
+        if page.incomplete:
+            raise ValidationFailed(
+                "Terlalu sedikit laporan yang cocok dengan saringan; persempit dengan status "
+                "(too few reports match the filter; narrow it by status).",
+                code="inbox_filter_too_narrow",
+            )
+        return page
 
     def detail(self, actor: Actor, key: str) -> Report:
         """One report the actor may read."""
