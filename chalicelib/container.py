@@ -52,7 +52,7 @@ def publisher() -> ChangePublisher:
 def _intake(province: str) -> IntakeService:
     from chalicelib.services.intake import IntakeService
 
-    return IntakeService(reports(), queues(), registry(), province)
+    return IntakeService(reports(), queues(), registry(), province, photos=lambda: _photos(province))
 
 
 def intake() -> IntakeService:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -97,3 +97,9 @@ class Queues(Protocol):
         group_id: str | None = None,
         deduplication_id: str,
     ) -> None: ...
+
+
+class PhotoPublisher(Protocol):
+    """Citizen photos: uploads checked, cleaned and published."""
+
+    def publish(self, upload_keys: Sequence[str]) -> tuple[str, ...]: ...
