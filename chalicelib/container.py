@@ -100,7 +100,7 @@ def escalations() -> EscalationInbox:
 def _desk(province: str) -> AgencyDesk:
     from chalicelib.services.agency import AgencyDesk
 
-    return AgencyDesk(reports(), publisher(), registry(), province)
+    return AgencyDesk(reports(), publisher(), registry(), province, photos=lambda: _photos(province))
 
 
 def desk() -> AgencyDesk:

@@ -7,7 +7,6 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import container
-from chalicelib.api import photos
 from chalicelib.api.http import json_response, parse_model, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
 from chalicelib.api.schemas import AgencyActionIn
@@ -98,20 +97,6 @@ def detail(request: Request, key: str) -> Response:
     return json_response(view)
 
 
-def _evidence(action: str, text: str | None, photo: str | None) -> str | None:
-    """The evidence to record: the text reference, or the published (metadata-free) photo's key."""
-    if photo is None:
-        return text
-    if action != "resolve" or text is not None:
-        raise ValidationFailed(
-            "Foto bukti hanya untuk 'resolve', dan menggantikan teks bukti "
-            "(evidence_photo: resolve only, instead of evidence).",
-            code="invalid_evidence",
-        )
-    (public_key,) = photos.publish([photo])  # checked, EXIF/GPS stripped, idempotent for retries
-    return public_key
-
-
 def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
     actor = actor_from_request(request)
@@ -123,7 +108,8 @@ def act(request: Request, key: str, action: str) -> Response:
     command = ActionRequest(
         action=action,
         note=body.note,
-        evidence=_evidence(action, body.evidence, body.evidence_photo),
+        evidence=body.evidence,
+        evidence_photo=body.evidence_photo,
         to_agency=body.to_agency,
         estimated_completion=body.estimated_completion,
         expected_version=expected,

@@ -18,9 +18,10 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import ValidationFailed, VersionConflict
 from chalicelib.observability import traced
-from chalicelib.provinces.registry import Province
+from chalicelib.provinces.registry import Province, Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
-from chalicelib.services.ports import PageLike
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import PageLike, PhotoPublisher, Reports
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ActionRequest:
     action: str
     note: str | None = None
     evidence: str | None = None
+    evidence_photo: str | None = None
     to_agency: str | None = None
     estimated_completion: date | None = None
     expected_version: int | None = None
@@ -38,6 +40,18 @@ class ActionRequest:
 
 class AgencyDesk(ProvinceService):
     """What agencies of one province see and do."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        publisher: ChangePublisher,
+        registry: Registry,
+        province: str,
+        *,
+        photos: Callable[[], PhotoPublisher],
+    ) -> None:
+        super().__init__(reports, publisher, registry, province)
+        self.photos = photos  # built on first use: few actions carry a photo
 
     def inbox(
         self,
@@ -86,9 +100,19 @@ class AgencyDesk(ProvinceService):
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
         """Apply an officer's action, once (by Idempotency-Key), with optimistic locking.
 
-        With an expected version, a report changed meanwhile is a 409, never retried.
+        With an expected version, a report changed meanwhile is a 409, never retried. A photo of the
+        work (``resolve`` only, instead of text evidence) is checked, cleaned and published first.
         """
         event_id = _event_id(key, request)
+        _check_evidence(request)
+        published: list[str] = []
+
+        def evidence() -> str | None:
+            if request.evidence_photo is None:
+                return request.evidence
+            if not published:  # idempotent for retries: an earlier try's copy is found, not cleaned again
+                published.extend(self.photos().publish([request.evidence_photo]))
+            return published[0]
 
         def decide(report: Report) -> Report | Unchanged[Report]:
             if report.has_event(event_id):
@@ -104,7 +128,7 @@ class AgencyDesk(ProvinceService):
                 self.province.code,
                 agency=actor.agency,
                 note=request.note,
-                evidence=request.evidence,
+                evidence=evidence(),
             )
             return self._apply(report, request, event)
 
@@ -152,6 +176,16 @@ class AgencyDesk(ProvinceService):
                 report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)
             )
         return workflow.refuse(report, self.province, _required(agency, "to_agency"), event)
+
+
+def _check_evidence(request: ActionRequest) -> None:
+    """A photo of the work is evidence of ``resolve`` only, and instead of a text reference."""
+    if request.evidence_photo is not None and (request.action != "resolve" or request.evidence is not None):
+        raise ValidationFailed(
+            "Foto bukti hanya untuk 'resolve', dan menggantikan teks bukti "
+            "(evidence_photo: resolve only, instead of evidence).",
+            code="invalid_evidence",
+        )
 
 
 def _qualified(to_agency: str | None, home: Province) -> tuple[str, str | None]:
