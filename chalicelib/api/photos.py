@@ -34,8 +34,3 @@ def photo_links(keys: Sequence[str]) -> list[str]:
     """Presigned GET links (minutes) of the cleaned copies among ``keys``; nothing else is ever linked."""
     public = [key for key in keys if PUBLIC_KEY.match(key)]
     return container.photos().links(public) if public else []
-
-
-def publish(upload_keys: Sequence[str]) -> tuple[str, ...]:
-    """Clean the submission's uploads; the public keys to store with the report."""
-    return container.photos().publish(upload_keys) if upload_keys else ()

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from chalice.app import Request, Response
 
 from chalicelib import container
-from chalicelib.api import photos, ratelimit
+from chalicelib.api import ratelimit
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import headers_in, report_ref
 from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
 from chalicelib.api.views import report_view
 from chalicelib.config import settings
-from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.observability import logger, metrics
@@ -37,12 +35,11 @@ def submit(request: Request) -> Response:
         address=body.address,
         contact=Contact(reporter.name, reporter.phone, reporter.email) if reporter else None,
     )
-    intake = container.intake()
-    if body.photos:  # checked first, so a refused report leaves no cleaned copies behind
-        intake.validate(command)
-        command = replace(command, photos=photos.publish(body.photos))
-    result = intake.submit(
-        command, idempotency_key=headers.idempotency_key, correlation_id=headers.correlation_id
+    result = container.intake().submit(
+        command,
+        photo_uploads=body.photos or (),
+        idempotency_key=headers.idempotency_key,
+        correlation_id=headers.correlation_id,
     )
     if not result.replayed:
         metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
@@ -66,12 +63,9 @@ def submit(request: Request) -> Response:
 
 def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
-    service = container.tracking()
-    report = service.find(report_ref(report_id))
-    logger.append_keys(report_id=report.id)
-    holds_secret = service.holds_secret(report, headers_in(request).report_secret)
-    full = citizen_sees_content(report, holds_secret=holds_secret)
-    return json_response(report_view(registry(), report, full_content=full))
+    tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
+    logger.append_keys(report_id=tracked.report.id)
+    return json_response(report_view(registry(), tracked.report, full_content=tracked.full_content))
 
 
 def categories() -> Response:

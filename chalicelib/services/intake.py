@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from chalicelib.errors import (
 )
 from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.ports import Queues, Reports
+from chalicelib.services.ports import PhotoPublisher, Queues, Reports
 
 MAX_ID_ATTEMPTS = 5
 
@@ -79,11 +80,20 @@ def _body_hash(command: SubmitCommand) -> str:
 class IntakeService:
     """Accepts reports for one province."""
 
-    def __init__(self, reports: Reports, queues: Queues, registry: Registry, province: str) -> None:
+    def __init__(
+        self,
+        reports: Reports,
+        queues: Queues,
+        registry: Registry,
+        province: str,
+        *,
+        photos: Callable[[], PhotoPublisher],
+    ) -> None:
         self.reports = reports
         self.queues = queues
         self.registry = registry
         self.province = registry.get(province)
+        self.photos = photos  # built on first use: most submissions carry no photo
 
     def validate(self, command: SubmitCommand) -> None:
         """Check the category, the area and the coordinates against province data."""
@@ -103,12 +113,19 @@ class IntakeService:
         self,
         command: SubmitCommand,
         *,
+        photo_uploads: Sequence[str] = (),
         idempotency_key: str | None = None,
         correlation_id: str | None = None,
         now: datetime | None = None,
     ) -> SubmitResult:
-        """Store a new report (once per Idempotency-Key) and ask for it to be routed."""
+        """Store a new report (once per Idempotency-Key) and ask for it to be routed.
+
+        ``photo_uploads`` are cleaned and published after the report was checked (so a refused
+        report leaves no cleaned copies behind); the report stores their public keys.
+        """
         self.validate(command)
+        if photo_uploads:
+            command = replace(command, photos=self.photos().publish(photo_uploads))
         now = now or utcnow()
         if idempotency_key:
             key_hash = hash_idempotency_key(idempotency_key)
