@@ -52,7 +52,7 @@ def publisher() -> ChangePublisher:
 def _intake(province: str) -> IntakeService:
     from chalicelib.services.intake import IntakeService
 
-    return IntakeService(reports(), queues(), registry(), province)
+    return IntakeService(reports(), queues(), registry(), province, photos=lambda: _photos(province))
 
 
 def intake() -> IntakeService:
@@ -100,7 +100,7 @@ def escalations() -> EscalationInbox:
 def _desk(province: str) -> AgencyDesk:
     from chalicelib.services.agency import AgencyDesk
 
-    return AgencyDesk(reports(), publisher(), registry(), province)
+    return AgencyDesk(reports(), publisher(), registry(), province, photos=lambda: _photos(province))
 
 
 def desk() -> AgencyDesk:

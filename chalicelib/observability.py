@@ -70,4 +70,7 @@ def _tracer() -> Tracer:
 logger = Logger(service="aduan-api", logger_formatter=PrivacyFormatter())
 metrics = Metrics(namespace="Aduan", service="aduan-api")
 tracer = _tracer()
+# Services are traced for timings only: their results and errors carry reports, secrets and words,
+# which Powertools would otherwise record as subsegment metadata.
+traced = tracer.capture_method(capture_response=False, capture_error=False)
 protect_root_logging()

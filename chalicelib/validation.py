@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -26,6 +26,15 @@ T = TypeVar("T")
 FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
+# Field types shared across layers (API inputs, messages between provinces): written once here.
+AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
+AREA_CODE_MAX_LENGTH = 13
+AreaCode = Annotated[str, msgspec.Meta(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)]
+"""A Kemendagri area code below the province: ``31.74``, ``31.74.01`` or ``31.74.01.1001``."""
+REPORT_ID = r"^\d{2}-\d{6}-[0-9A-Z]{4}$"
+ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
+"""A report id as its province issued it: ``31-261127-K3M9``."""
+
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
 _MARK = "\x1f"
 
@@ -35,17 +44,20 @@ class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     After msgspec has checked types and constraints, every string (and string in a list) is
     stripped of surrounding white space and checked for forbidden characters; a stripped string
-    that falls under its field's ``min_length`` is refused as too short.
+    that falls under its field's ``min_length``, or no longer matches its ``pattern``, is refused.
     """
 
     def __post_init__(self) -> None:
-        minimums = _min_lengths(type(self))
+        rules = _text_rules(type(self))
         for name in self.__struct_fields__:
             value = getattr(self, name)
             if type(value) is str:  # not a StrEnum member
-                setattr(self, name, _clean(name, value, minimums.get(name)))
+                setattr(self, name, _clean(name, value, rules.get(name)))
             elif isinstance(value, list) and value and type(value[0]) is str:
-                setattr(self, name, [_clean(name, item, None) for item in value])
+                setattr(self, name, [_clean(name, item, rules.get(name)) for item in value])
+
+
+_Rule = tuple[int | None, "re.Pattern[str] | None"]
 
 
 def check_characters(name: str, value: str) -> None:
@@ -54,25 +66,31 @@ def check_characters(name: str, value: str) -> None:
         raise ValueError(f"{name}{_MARK}forbidden_character")
 
 
-def _clean(name: str, value: str, min_length: int | None) -> str:
+def _clean(name: str, value: str, rule: _Rule | None) -> str:
     check_characters(name, value)
     text = value.strip()
+    min_length, pattern = rule or (None, None)
     if min_length is not None and len(text) < min_length:
         raise ValueError(f"{name}{_MARK}too_short{_MARK}{min_length}")
+    if pattern is not None and text != value and not pattern.search(text):  # stripped: match again
+        raise ValueError(f"{name}{_MARK}pattern_mismatch")
     return text
 
 
 @functools.cache
-def _min_lengths(struct: type[msgspec.Struct]) -> dict[str, int]:
-    """Each string field's ``min_length`` (from its annotation), read once per struct."""
-    found: dict[str, int] = {}
+def _text_rules(struct: type[msgspec.Struct]) -> dict[str, _Rule]:
+    """Each text field's (or text list item's) ``min_length`` and ``pattern``, read once per struct."""
+    found: dict[str, _Rule] = {}
     info = msgspec.inspect.type_info(struct)
     assert isinstance(info, msgspec.inspect.StructType)
     for field in info.fields:
         options = field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
         for option in options:
-            if isinstance(option, msgspec.inspect.StrType) and option.min_length:
-                found[field.name] = option.min_length
+            if isinstance(option, msgspec.inspect.ListType):
+                option = option.item_type
+            if isinstance(option, msgspec.inspect.StrType) and (option.min_length or option.pattern):
+                pattern = re.compile(option.pattern) if option.pattern else None
+                found[field.name] = (option.min_length, pattern)
     return found
 
 
@@ -85,10 +103,27 @@ def convert(model: type[T], data: Any) -> T:
         return msgspec.convert(data, model, strict=True)
     except msgspec.ValidationError as error:
         raise validation_failed([problem_of(error)]) from None
-    except UnicodeEncodeError:  # a lone surrogate in a string
-        raise validation_failed(
-            [problem("(body)", _wording("forbidden_character", {}), "forbidden_character")]
-        ) from None
+    except UnicodeEncodeError:  # msgspec cannot read a key, or a choice, holding a lone surrogate
+        field = ".".join(str(part) for part in _lone_surrogate(data) or ()) or "(body)"
+        kind = "forbidden_character"
+        raise validation_failed([problem(field, _wording(kind, {}), kind)]) from None
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _lone_surrogate(data: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """Where in ``data`` a string holds a lone surrogate (a key's: its object's path), or None."""
+    if isinstance(data, str):
+        return path if _SURROGATE.search(data) else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return path
+        found = _lone_surrogate(value, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def decode_json(model: type[T], raw: bytes | str) -> T:
@@ -134,7 +169,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), kind)
     for pattern, kind in (
         (r"^Object missing required field `(?P<field>[^`]+)`$", "missing"),
-        (r"^Object contains unknown field `(?P<field>[^`]+)`$", "unknown_field"),
+        (r"^Object contains unknown field `(?P<field>[^`]*)`$", "unknown_field"),
         (r"^Expected `str` of length >= (?P<n>\d+)$", "too_short"),
         (r"^Expected `str` of length <= (?P<n>\d+)$", "too_long"),
         (r"^Expected `(?:array|object)` of length >= (?P<n>\d+)$", "too_few"),
@@ -145,11 +180,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Invalid enum value .*$", "invalid_choice"),
         (r"^Invalid value .*$", "invalid_choice"),
         (r"^Invalid RFC3339 encoded datetime$", "invalid_datetime"),
-        (r"^Invalid ISO8601 (?:encoded )?date$", "invalid_date"),
+        (r"^Invalid (?:ISO8601|RFC3339) (?:encoded )?date$", "invalid_date"),
         (r"^Expected `datetime` with a timezone component$", "timezone_required"),
         (r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$", "wrong_type"),
         (
-            rf"^(?P<field>[^{_MARK}]+){_MARK}(?P<code>forbidden_character|too_short)(?:{_MARK}(?P<n>\d+))?$",
+            rf"^(?P<field>[^{_MARK}]+){_MARK}(?P<code>forbidden_character|too_short|pattern_mismatch)(?:{_MARK}(?P<n>\d+))?$",
             "own",
         ),
     )
@@ -179,8 +214,9 @@ def problem_of(error: msgspec.ValidationError) -> dict[str, str]:
         if found is None:
             continue
         groups = found.groupdict()
-        if groups.get("field"):
-            field = f"{field}.{groups['field']}" if field != "(body)" else groups["field"]
+        if groups.get("field") is not None:
+            name = groups["field"] or '""'  # an empty key
+            field = f"{field}.{name}" if field != "(body)" else name
         if kind == "own":
             kind = groups["code"]
         return problem(field, _wording(kind, groups), kind)

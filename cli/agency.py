@@ -13,7 +13,6 @@ import urllib.request
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import boto3
 import typer
 from rich.console import Console
 from rich.panel import Panel
@@ -22,6 +21,7 @@ from rich.table import Table
 
 from chalicelib.domain.protocol import WorkItem
 from chalicelib.provinces.registry import registry
+from cli import aws
 from cli.stages import resolve_province, stage_provinces
 from cli.workqueue import Decision, WorkQueue
 
@@ -99,14 +99,6 @@ def _token(stage: str, agency: str, role: str, token: str | None) -> str:
     return mint(stage, agency, role)
 
 
-def _api_base(stage: str, api: str | None) -> str:
-    if api:
-        return api
-    from infra.local.config import stage_config
-
-    return f"http://127.0.0.1:{stage_config(stage).local_port}"
-
-
 def show_item(item: WorkItem) -> None:
     """A readable panel of one work item."""
     province = registry().get(item.province)
@@ -147,7 +139,7 @@ def poll(
     token: str | None = typer.Option(
         None, help="Bearer token (default: $ADUAN_TOKEN, or a dev token locally)"
     ),
-    api: str | None = typer.Option(None, help="API base URL (default: the local stage's port)"),
+    api: str | None = typer.Option(None, help="API base URL (default: the running local stack's)"),
     once: bool = typer.Option(False, help="Handle one batch and stop"),
     wait: int = typer.Option(20, min=0, max=20, help="Long-poll seconds"),
 ) -> None:
@@ -155,8 +147,8 @@ def poll(
     stage_name, province = _stage_and_province(stage)
     if agency not in registry().get(province).agencies:
         raise typer.BadParameter(f"agency '{agency}' is not in province {province}")
-    queue = WorkQueue(boto3.client("sqs"), province, agency)
-    http = HttpApi(_api_base(stage_name, api), _token(stage_name, agency, role, token))
+    queue = WorkQueue(aws.client("sqs"), province, agency)
+    http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
     console.print(f"[green]Memantau antrean[/] {queue.url}  (Ctrl-C untuk berhenti)")
     try:
         while True:
@@ -182,7 +174,7 @@ def inbox(
 ) -> None:
     """The agency's reports over HTTPS, as the web inbox shows them."""
     stage_name, _province = _stage_and_province(stage)
-    http = HttpApi(_api_base(stage_name, api), _token(stage_name, agency, role, token))
+    http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
     query = urlencode({k: v for k, v in {"status": status, "agency": agency}.items() if v})
     code, body = http.request("GET", f"/agency/reports?{query}")
     if code != 200:

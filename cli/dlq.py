@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from chalicelib.config import settings
 from chalicelib.provinces.registry import registry
+from cli import aws
 from cli.deadletters import DeadLetters
 from cli.stages import resolve_province
 
@@ -46,7 +46,7 @@ def _resolve(stage: str, queue: str) -> str:
 @app.command("list")
 def list_dlqs(stage: str = typer.Option(..., help="Stage or province code")) -> None:
     """Depth of every DLQ of the province."""
-    dead = DeadLetters(boto3.client("sqs"))
+    dead = DeadLetters(aws.client("sqs"))
     table = Table("queue", "DLQ", "waiting", "in flight", title=f"Dead-letter queues of {stage}")
     for short, name in _queues(resolve_province(stage)).items():
         depth = dead.depth(name)
@@ -64,7 +64,7 @@ def show(
     limit: int = typer.Option(10, min=1, max=10),
 ) -> None:
     """Print up to ``limit`` messages of a DLQ without removing them."""
-    for message in DeadLetters(boto3.client("sqs")).peek(_resolve(stage, queue), limit):
+    for message in DeadLetters(aws.client("sqs")).peek(_resolve(stage, queue), limit):
         count = message.get("Attributes", {}).get("ApproximateReceiveCount", "?")
         console.rule(f"{message['MessageId']} (received {count}x)")
         try:
@@ -78,5 +78,5 @@ def redrive(
     stage: str = typer.Option(...), queue: str = typer.Option(...), limit: int = typer.Option(100, min=1)
 ) -> None:
     """Move DLQ messages back to their queue (after the cause is fixed)."""
-    moved = DeadLetters(boto3.client("sqs")).redrive(_resolve(stage, queue), limit)
+    moved = DeadLetters(aws.client("sqs")).redrive(_resolve(stage, queue), limit)
     console.print(f"[green]{moved}[/] message(s) moved back to {queue}")

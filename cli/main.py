@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from botocore.exceptions import EndpointConnectionError, NoCredentialsError, NoRegionError
 
 from cli import agency, dlq, region, tokens
+from cli.aws import HOW_TO, NoAwsSettings
 
 app = typer.Typer(name="aduan", help="Aduan developer tools.", no_args_is_help=True, add_completion=False)
 app.add_typer(tokens.app, name="token")
@@ -15,4 +19,11 @@ app.add_typer(region.app, name="region")
 
 def main() -> None:
     """Entry point of ``python -m cli`` and ``bin/aduan``."""
-    app()
+    try:
+        app()
+    except NoAwsSettings as error:
+        print(f"Error: {error}", file=sys.stderr)
+        sys.exit(1)
+    except (NoRegionError, NoCredentialsError, EndpointConnectionError) as error:
+        print(f"Error: {error}: {HOW_TO}", file=sys.stderr)
+        sys.exit(1)

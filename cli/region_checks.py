@@ -1,7 +1,8 @@
 """Checks of a province data file, and of its stage, before it is deployed.
 
 Each check returns ``Problem`` records; an empty list means the province is fit to serve.
-The data checks read the raw JSON so that broken files are reported, not crashed on.
+The file is checked with the province structs and ``reference_problems`` (``chalicelib/provinces/model.py``);
+the other data checks read the raw JSON so that broken files are reported, not crashed on.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from chalicelib.domain.routing import route
+from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, reference_problems
 from chalicelib.provinces.registry import Province
-from chalicelib.provinces.schema import validated_province_data
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue
 from infra.provinces import ProvinceInfra
@@ -80,62 +79,6 @@ def check_area_codes(data: Mapping[str, Any], kemendagri: Kemendagri) -> list[Pr
     return problems
 
 
-def check_agencies(data: Mapping[str, Any]) -> list[Problem]:
-    """Referenced agencies exist; parents resolve to the top without cycles; agency areas are ours."""
-    agencies = {a.get("id"): a for a in data.get("agencies", [])}
-    areas = {a.get("code") for a in data.get("areas", [])}
-    problems: list[Problem] = []
-    routing = data.get("routing", {})
-    if routing.get("default_agency") not in agencies:
-        problems.append(
-            Problem("agencies", f"default agency {routing.get('default_agency')!r} does not exist")
-        )
-    for rule in routing.get("rules", []):
-        if rule.get("agency") is not None and rule["agency"] not in agencies:
-            problems.append(
-                Problem(
-                    "agencies",
-                    f"rule {rule.get('category')}@{rule.get('area')}: unknown agency {rule['agency']!r}",
-                )
-            )
-    for agency_id, agency in agencies.items():
-        if agency.get("area") is not None and agency["area"] not in areas:
-            problems.append(
-                Problem("agencies", f"agency {agency_id}: area {agency['area']} is not in this province")
-            )
-        chain = [agency_id]
-        parent = agency.get("parent")
-        while parent is not None:
-            if parent not in agencies:
-                problems.append(Problem("parents", f"agency {chain[-1]}: unknown parent {parent!r}"))
-                break
-            if parent in chain:
-                problems.append(
-                    Problem("parents", f"agency {agency_id}: parent cycle {' -> '.join([*chain, parent])}")
-                )
-                break
-            chain.append(parent)
-            parent = agencies[parent].get("parent")
-    return problems
-
-
-def check_service_levels(data: Mapping[str, Any]) -> list[Problem]:
-    """Province deadlines present and positive; category overrides positive."""
-    problems: list[Problem] = []
-    levels = data.get("service_levels") or {}
-    for key in ("coordinate_hours", "finish_days"):
-        value = levels.get(key)
-        if not isinstance(value, int | float) or value <= 0:
-            problems.append(Problem("service_levels", f"province service level {key} must be set and > 0"))
-    for category in data.get("categories", []):
-        for key, value in (category.get("service_levels") or {}).items():
-            if value is not None and (not isinstance(value, int | float) or value <= 0):
-                problems.append(
-                    Problem("service_levels", f"category {category.get('code')}: {key} must be > 0")
-                )
-    return problems
-
-
 def check_queue_names(data: Mapping[str, Any]) -> list[Problem]:
     """Every queue the province gets (and its DLQ) has a name SQS accepts."""
     agencies = tuple(sorted(a["id"] for a in data.get("agencies", []) if a.get("work_queue") and "id" in a))
@@ -155,15 +98,16 @@ def check_queue_names(data: Mapping[str, Any]) -> list[Problem]:
 
 
 def load_model(data: Mapping[str, Any]) -> tuple[Province | None, list[Problem]]:
-    """The validated province (run-time data, as the registry gives), or the schema errors."""
+    """The province as the registry gives it (None if the structs refuse the file), and its problems.
+
+    ``schema``: what the structs refuse (msgspec stops at the first); ``references``: checks across
+    fields, for a file the structs accept.
+    """
     try:
-        return Province(validated_province_data(data)), []
-    except ValidationError as error:
-        problems = [
-            Problem("schema", f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}")
-            for e in error.errors()[:20]
-        ]
-        return None, problems
+        decoded = decode_province_data(data)
+    except InvalidProvinceData as error:
+        return None, [Problem("schema", problem) for problem in error.problems]
+    return Province(decoded), [Problem("references", problem) for problem in reference_problems(decoded)]
 
 
 def check_routing(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
@@ -277,8 +221,6 @@ def check_province(
 ) -> list[Problem]:
     """Every data check of one province file (``provinces``: every province, by code, for escalations)."""
     problems = check_area_codes(data, kemendagri)
-    problems += check_agencies(data)
-    problems += check_service_levels(data)
     problems += check_queue_names(data)
     province, schema = load_model(data)
     problems += schema

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from chalicelib.provinces.model import KEMENDAGRI_CODE_PATTERN
+
 WILAYAH_PACKAGE = "wilayah_indonesia"
-KEMENDAGRI_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+KEMENDAGRI_CODE = re.compile(KEMENDAGRI_CODE_PATTERN)
 BPS_LIKE_CODE = re.compile(r"^\d{4}(\d{3}(\d{3})?)?$")  # 3174, 3174010, 3174010001
 NAME_EXPANSIONS = {"KEP.": "Kepulauan"}
 

@@ -24,7 +24,10 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.provinces.model import ProvinceData
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
@@ -1054,73 +1057,46 @@ def build_jawa_barat(areas: list[JSON]) -> JSON:
 # ---------------------------------------------------------------------------
 
 
-def consistency_errors(data: JSON) -> list[str]:
-    """Cross-reference checks the schema cannot do on its own."""
-    errors: list[str] = []
-    code = data["code"]
-    area_codes = {a["code"] for a in data["areas"]}
-    ids = [a["id"] for a in data["agencies"]]
-    known = set(ids)
-    cats = {c["code"] for c in data["categories"]}
-    if len(known) != len(ids):
-        errors.append("duplicate agency ids")
-    if len(area_codes) != len(data["areas"]):
-        errors.append("duplicate area codes")
-    for a in data["agencies"]:
-        if a["parent"] is not None and a["parent"] not in known:
-            errors.append(f"{a['id']}: unknown parent {a['parent']}")
-        if a["area"] is not None and a["area"] not in area_codes:
-            errors.append(f"{a['id']}: unknown area {a['area']}")
-    routing = data["routing"]
-    if routing["default_agency"] not in known:
-        errors.append(f"unknown default agency {routing['default_agency']}")
-    seen: set[tuple[str, str]] = set()
-    for r in routing["rules"]:
-        key = (r["category"], r["area"])
-        if key in seen:
-            errors.append(f"duplicate rule {key}")
-        seen.add(key)
-        if r["category"] != "*" and r["category"] not in cats:
-            errors.append(f"rule {key}: unknown category")
-        foreign = not r["area"].startswith(code)
-        if r["area"] != code and not foreign and r["area"] not in area_codes:
-            errors.append(f"rule {key}: unknown area")
-        if r["agency"] is not None and r["agency"] not in known:
-            errors.append(f"rule {key}: unknown agency {r['agency']}")
-        if r["escalate_to"] == code:
-            errors.append(f"rule {key}: escalates to its own province")
-    for a in data["areas"]:
-        if a["level"] in ("kota", "kabupaten"):
-            errors.extend(f"no rule for {cat} in {a['code']}" for cat in cats if (cat, a["code"]) not in seen)
-    return errors
+def coverage_errors(data: ProvinceData) -> list[str]:
+    """What this tool promises beyond a valid file: a rule for every category in every kota/kabupaten."""
+    covered = {(r.category, r.area) for r in data.routing.rules}
+    return [
+        f"no rule for {category.code} in {area.code}"
+        for area in data.areas
+        if area.level in ("kota", "kabupaten")
+        for category in data.categories
+        if (category.code, area.code) not in covered
+    ]
 
 
 def render(data: JSON) -> str:
-    """Validate against the schema and render as stable, readable JSON."""
+    """Validate with the province structs and render as stable, readable JSON."""
     sys.path.insert(0, str(REPO_ROOT))
-    from chalicelib.provinces.model import province_data_from_dict
-    from chalicelib.provinces.schema import ProvinceData, validated_province_data
+    import msgspec
 
-    errors = consistency_errors(data)
+    from chalicelib.provinces.model import InvalidProvinceData, ProvinceData, validated_province_data
+
+    try:
+        province = validated_province_data(data)
+    except InvalidProvinceData as error:
+        raise SystemExit(f"province {data['code']}: {error}") from None
+    errors = coverage_errors(province)
     if errors:
         raise SystemExit(f"province {data['code']}: " + "; ".join(errors))
-    model = ProvinceData.model_validate(data)
-    dumped = whole_numbers(model.model_dump(mode="json", exclude_none=True))
-    text = json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
-    # The application reads the file without validating it (no pydantic at run time).
-    if province_data_from_dict(json.loads(text)) != validated_province_data(data):
+    text = json.dumps(written(msgspec.to_builtins(province)), ensure_ascii=False, indent=2) + "\n"
+    if msgspec.json.decode(text, type=ProvinceData) != province:
         raise SystemExit(f"province {data['code']}: the file would read differently at run time")
     return text
 
 
-def whole_numbers(value: Any) -> Any:
-    """Write 6.0 as 6: the schema's float fields read back the same either way."""
+def written(value: Any) -> Any:
+    """As the file holds it: absent fields left out (not null) and 6.0 as 6 (floats read back the same)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {k: whole_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [whole_numbers(v) for v in value]
+        return {k: written(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [written(v) for v in value]
     return value
 
 

@@ -164,12 +164,17 @@ class Handler(SimpleHTTPRequestHandler):
         sys.stderr.write(f"web {self.address_string()} {format % args}\n")
 
 
+class Server(ThreadingHTTPServer):
+    """A thread per connection, and a listen backlog for a burst of clients (the default is 5)."""
+
+    daemon_threads = True
+    request_queue_size = 1024
+
+
 def make_server(dist: Path, host: str, port: int, *, dev: bool) -> ThreadingHTTPServer:
     """A server for ``dist`` (not started)."""
     handler = type("DevHandler" if dev else "StaticHandler", (Handler,), {"dev": dev})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(dist)))
-    server.daemon_threads = True
-    return server
+    return Server((host, port), partial(handler, directory=str(dist)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,20 +7,18 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import container
-from chalicelib.api import photos
-from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
-from chalicelib.api.paging import decode_cursor, encode_cursor
 from chalicelib.api.schemas import AgencyActionIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.auth.identity import actor_from_request
-from chalicelib.config import settings
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest
+from chalicelib.validation import convert
 
 MAX_PAGE = 100
 
@@ -74,15 +72,16 @@ def inbox(request: Request) -> Response:
     actor = actor_from_request(request)
     params = inbox_query(request)
     agency = params.agency or actor.agency
-    status = _status_param(params.status)
-    cursor = decode_cursor(params.cursor, partition=("gp", f"{settings().province}#{agency}"))
     page = container.desk().inbox(
-        actor, agency=agency, status=status, limit=_limit_param(params.limit), cursor=cursor
+        actor,
+        agency=agency,
+        status=_status_param(params.status),
+        overdue=params.overdue in ("1", "true"),
+        limit=_limit_param(params.limit),
+        cursor=params.cursor or None,
     )
     items = [summary(r) for r in page.items]
-    if params.overdue in ("1", "true"):
-        items = [i for i in items if i["overdue"]]
-    return json_response({"agency": agency, "items": items, "next_cursor": encode_cursor(page.cursor)})
+    return json_response({"agency": agency, "items": items, "next_cursor": page.cursor})
 
 
 def detail(request: Request, key: str) -> Response:
@@ -99,32 +98,19 @@ def detail(request: Request, key: str) -> Response:
     return json_response(view)
 
 
-def _evidence(action: str, text: str | None, photo: str | None) -> str | None:
-    """The evidence to record: the text reference, or the published (metadata-free) photo's key."""
-    if photo is None:
-        return text
-    if action != "resolve" or text is not None:
-        raise ValidationFailed(
-            "Foto bukti hanya untuk 'resolve', dan menggantikan teks bukti "
-            "(evidence_photo: resolve only, instead of evidence).",
-            code="invalid_evidence",
-        )
-    (public_key,) = photos.publish([photo])  # checked, EXIF/GPS stripped, idempotent for retries
-    return public_key
-
-
 def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
     actor = actor_from_request(request)
     agency_ref(key, action)
-    body = parse_model(AgencyActionIn, read_json(request) if request.raw_body else {})
+    body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
     headers = headers_in(request)
     if_match = headers.if_match
     expected = body.expected_version or (int(if_match) if if_match and if_match.isdigit() else None)
     command = ActionRequest(
         action=action,
         note=body.note,
-        evidence=_evidence(action, body.evidence, body.evidence_photo),
+        evidence=body.evidence,
+        evidence_photo=body.evidence_photo,
         to_agency=body.to_agency,
         estimated_completion=body.estimated_completion,
         expected_version=expected,

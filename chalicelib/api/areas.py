@@ -15,6 +15,7 @@ from chalicelib.api.http import json_response
 from chalicelib.config import settings
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.provinces.registry import registry
+from chalicelib.validation import AREA_CODE_MAX_LENGTH
 
 # Area lists change with a data release, not per request: let browsers and CDNs keep them an hour.
 CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
@@ -35,7 +36,7 @@ def _children() -> dict[str, list[dict[str, str]]]:
 
 def children(parent: str) -> list[dict[str, Any]]:
     """The direct children of ``parent`` ('' for the provinces), or 404 for an unknown code."""
-    if len(parent) > 13:
+    if len(parent) > AREA_CODE_MAX_LENGTH:
         raise ValidationFailed("Kode wilayah terlalu panjang (area code too long).", code="invalid_area")
     found = _children().get(parent)
     if found is None:

@@ -1,4 +1,4 @@
-"""Correlation ids from callers, kept apart from the pydantic schemas: every handler checks one."""
+"""Correlation ids from callers: every handler checks one before it logs, echoes or queues it."""
 
 from __future__ import annotations
 

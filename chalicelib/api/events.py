@@ -23,8 +23,8 @@ from chalicelib.observability import logger, metrics
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-# Queue messages are checked without pydantic (chalicelib/api/messages.py): the intake message
-# plainly, escalation messages by the protocol's msgspec structs.
+# Queue messages are checked in chalicelib/api/messages.py: the intake message by its struct,
+# escalation messages by the protocol's structs.
 
 T = TypeVar("T")
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -41,7 +41,7 @@ def _parsed(record: SQSRecord, parse: Callable[[Any], T]) -> T | None:
     """The record's message, or None after moving a malformed record to the DLQ."""
     try:
         return parse(json.loads(record.body))
-    except (ValueError, ValidationFailed) as error:  # JSONDecodeError is a ValueError
+    except (ValueError, RecursionError, ValidationFailed) as error:  # JSONDecodeError: a ValueError
         _dead_letter(record, error.code if isinstance(error, AduanError) else "invalid_json")
         return None
 

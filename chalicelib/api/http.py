@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, TypeVar
+import math
+from typing import Any
 
 from chalice.app import Request, Response
 
-from chalicelib.api.fields import validation_failed
 from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge
 from chalicelib.observability import logger
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-
 MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
-
-M = TypeVar("M", bound="BaseModel")
+# The largest integer a body may hold (a 64-bit signed one): what a client's JSON library can round-trip.
+MAX_INTEGER = 2**63 - 1
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -47,34 +44,47 @@ def error_response(error: AduanError) -> Response:
 
 
 def read_json(request: Request) -> Any:
-    """The request body as JSON, or a 400/413 naming what is wrong."""
+    """The request body as JSON, or a 400/413 naming what is wrong (never a 500).
+
+    Refused with 400 ``invalid_json``: text that is not UTF-8 or not JSON, nesting too deep to
+    read, ``NaN`` / ``Infinity``, and numbers out of range (a float that overflows, an integer
+    beyond 64 bits). Strings are kept as written, lone surrogates too: the input's schema refuses
+    those with a 422 naming the field.
+    """
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"Isi permintaan melebihi {MAX_BODY_BYTES // 1024} KB (body too large).")
     if not raw.strip():
         raise BadRequest("Isi permintaan kosong (empty body).", code="empty_body")
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(
+            raw if isinstance(raw, str) else raw.decode("utf-8"),
+            parse_float=_finite,
+            parse_int=_bounded,
+            parse_constant=_refused,
+        )
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise BadRequest(
             "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
         ) from None
 
 
-def parse_model(model: type[M], data: Any) -> M:
-    """Validate ``data`` against ``model``; field errors become a 422 listing each problem."""
-    # pydantic is loaded by the models passed in; imported here so that the error paths of this
-    # module (every handler's) do not load it
-    from pydantic import ValidationError as PydanticValidationError
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
 
-    try:
-        return model.model_validate(data)
-    except PydanticValidationError as error:
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "problem": e["msg"], "type": e["type"]}
-            for e in error.errors(include_url=False, include_input=False, include_context=False)
-        ]
-        raise validation_failed(problems) from None
+
+def _bounded(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_INTEGER:
+        raise ValueError("number out of range")
+    return value
+
+
+def _refused(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
 
 
 def unexpected_error_response(error: Exception) -> Response:

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of every HTTP route; published as ``docs/openapi.json``.
 
-Request bodies come from the pydantic models in ``schemas.py``; responses mirror ``views.py``,
+Request bodies and headers come from the structs in ``schemas.py``; responses mirror ``views.py``,
 ``reports.py`` and ``agency.py``. ``GET /openapi.json`` serves this same document, and
 ``python -m chalicelib.api.openapi docs/openapi.json`` rewrites the published copy (a test
 fails when the two differ, or when a route and the document disagree).
@@ -14,17 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from chalice.app import Response
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 
-from chalicelib.api import fields
+from chalicelib.api import schemas
 from chalicelib.api.http import json_response
-from chalicelib.api.schemas import AgencyActionIn, ConfirmIn, PhotoUploadIn, ReopenIn, SubmitReportIn
 from chalicelib.domain.status import Status
 from chalicelib.open311 import spec as open311_spec
 
-REF = "#/components/schemas/{model}"
+REF = "#/components/schemas/{name}"
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -40,7 +38,7 @@ def any_case_pattern(words: list[str]) -> str:
 
 def ref(name: str) -> dict[str, str]:
     """A reference to a component schema."""
-    return {"$ref": REF.format(model=name)}
+    return {"$ref": REF.format(name=name)}
 
 
 def obj(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
@@ -106,35 +104,19 @@ def query(name: str, description: str, schema: dict[str, Any] | None = None) -> 
 
 
 def body(model: str) -> dict[str, Any]:
-    """A required JSON request body of a pydantic model."""
+    """A required JSON request body of an input struct."""
     return {"required": True, "content": {"application/json": {"schema": ref(model)}}}
 
 
-PRINTABLE = fields.PRINTABLE_ASCII  # what chalicelib.api.inputs.headers_in accepts
 IDEMPOTENCY = header(
     "Idempotency-Key",
     "Retries with the same key answer the first result (or apply the action once).",
-    {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": fields.HEADER_MAX_LENGTHS[fields.IDEMPOTENCY_KEY_HEADER],
-        "pattern": PRINTABLE,
-    },
+    msgspec.json.schema(schemas.IdempotencyKey),
 )
 SECRET = header(
-    "X-Report-Secret",
-    "The reporter's secret from submission.",
-    {
-        "type": "string",
-        "maxLength": fields.HEADER_MAX_LENGTHS[fields.REPORT_SECRET_HEADER],
-        "pattern": PRINTABLE,
-    },
+    "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(schemas.ReportSecret)
 )
-IF_MATCH = header(
-    "If-Match",
-    "The version the officer saw.",
-    {"type": "string", "maxLength": fields.HEADER_MAX_LENGTHS[fields.IF_MATCH_HEADER], "pattern": PRINTABLE},
-)
+IF_MATCH = header("If-Match", "The version the officer saw.", msgspec.json.schema(schemas.IfMatch))
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
@@ -164,7 +146,9 @@ def native_paths() -> dict[str, Any]:
                 "summary": "Administrative areas, one level at a time (every known province)",
                 "parameters": [
                     query(
-                        "parent", "Parent code; none for the provinces.", {"type": "string", "maxLength": 13}
+                        "parent",
+                        "Parent code; none for the provinces.",
+                        {"type": "string", "maxLength": schemas.AREA_CODE_MAX_LENGTH},
                     )
                 ],
                 "responses": {"200": json_body(ref("Areas")), **errors(404, 422)},
@@ -501,10 +485,9 @@ def response_schemas() -> dict[str, Any]:
 
 
 def request_schemas() -> dict[str, Any]:
-    """The pydantic input models as JSON Schema, nested models hoisted into components."""
-    models: list[type[BaseModel]] = [SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn, PhotoUploadIn]
-    _keys, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
-    return dict(defs.get("$defs", {}))
+    """The request bodies' structs as JSON Schema, nested structs hoisted into components."""
+    _refs, components = msgspec.json.schema_components(schemas.BODIES, ref_template=REF)
+    return components
 
 
 def build_document() -> dict[str, Any]:

@@ -8,16 +8,16 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import ratelimit
-from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api.http import json_response, read_json
+from chalicelib.api.schemas import PhotoUploadIn
 from chalicelib.privacy.photos import PUBLIC_KEY
+from chalicelib.validation import convert
 
 
 def upload(request: Request) -> Response:
     """``POST /photos`` {content_type, size}: 201 with the key and a presigned POST (url + fields)."""
-    from chalicelib.api.schemas import PhotoUploadIn  # pydantic: not for the status path (photo_links)
-
     ratelimit.enforce(request, "photos")
-    body = parse_model(PhotoUploadIn, read_json(request))
+    body = convert(PhotoUploadIn, read_json(request))
     ticket = container.photos().new_upload(body.content_type, body.size)
     return json_response(
         {
@@ -34,8 +34,3 @@ def photo_links(keys: Sequence[str]) -> list[str]:
     """Presigned GET links (minutes) of the cleaned copies among ``keys``; nothing else is ever linked."""
     public = [key for key in keys if PUBLIC_KEY.match(key)]
     return container.photos().links(public) if public else []
-
-
-def publish(upload_keys: Sequence[str]) -> tuple[str, ...]:
-    """Clean the submission's uploads; the public keys to store with the report."""
-    return container.photos().publish(upload_keys) if upload_keys else ()

@@ -1,36 +1,30 @@
-"""Citizen endpoints: submit, track, list categories.
-
-A submit's body is checked without pydantic (chalicelib/api/submit_form.py), and a status read
-checks only its path and headers (chalicelib/api/inputs.py): neither cold start loads pydantic.
-The other bodies' models (pydantic) are imported by the views that read them.
-"""
+"""Citizen endpoints: submit, track, list categories; inputs as ``chalicelib.api.schemas`` declares them."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from chalice.app import Request, Response
 
 from chalicelib import container
-from chalicelib.api import photos, ratelimit
-from chalicelib.api.http import json_response, parse_model, read_json
+from chalicelib.api import ratelimit
+from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import headers_in, report_ref
-from chalicelib.api.submit_form import parse_submit
+from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
 from chalicelib.api.views import report_view
 from chalicelib.config import settings
-from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
+from chalicelib.validation import convert
 
 
 def submit(request: Request) -> Response:
     """``POST /reports``: 201 with the id, status and the reporter's secret."""
     ratelimit.enforce(request, "submit")
-    body = parse_submit(read_json(request))  # as chalicelib.api.schemas.SubmitReportIn checks it
+    body = convert(SubmitReportIn, read_json(request))
     headers = headers_in(request)
     reporter = body.reporter
     command = SubmitCommand(
@@ -41,12 +35,11 @@ def submit(request: Request) -> Response:
         address=body.address,
         contact=Contact(reporter.name, reporter.phone, reporter.email) if reporter else None,
     )
-    intake = container.intake()
-    if body.photos:  # checked first, so a refused report leaves no cleaned copies behind
-        intake.validate(command)
-        command = replace(command, photos=photos.publish(body.photos))
-    result = intake.submit(
-        command, idempotency_key=headers.idempotency_key, correlation_id=headers.correlation_id
+    result = container.intake().submit(
+        command,
+        photo_uploads=body.photos or (),
+        idempotency_key=headers.idempotency_key,
+        correlation_id=headers.correlation_id,
     )
     if not result.replayed:
         metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
@@ -70,12 +63,9 @@ def submit(request: Request) -> Response:
 
 def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
-    service = container.tracking()
-    report = service.find(report_ref(report_id))
-    logger.append_keys(report_id=report.id)
-    holds_secret = service.holds_secret(report, headers_in(request).report_secret)
-    full = citizen_sees_content(report, holds_secret=holds_secret)
-    return json_response(report_view(registry(), report, full_content=full))
+    tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
+    logger.append_keys(report_id=tracked.report.id)
+    return json_response(report_view(registry(), tracked.report, full_content=tracked.full_content))
 
 
 def categories() -> Response:
@@ -115,9 +105,7 @@ def with_category_metric(name: str, category: str) -> None:
 
 def confirm(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/confirm``: the reporter confirms the fix with a rating."""
-    from chalicelib.api.schemas import ConfirmIn
-
-    body = parse_model(ConfirmIn, read_json(request))
+    body = convert(ConfirmIn, read_json(request))
     headers = headers_in(request)
     report = container.feedback().respond(
         report_ref(report_id),
@@ -133,9 +121,7 @@ def confirm(request: Request, report_id: str) -> Response:
 
 def reopen(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/reopen``: the reporter says it is not fixed."""
-    from chalicelib.api.schemas import ReopenIn
-
-    body = parse_model(ReopenIn, read_json(request))
+    body = convert(ReopenIn, read_json(request))
     headers = headers_in(request)
     report = container.feedback().respond(
         report_ref(report_id),

@@ -1,152 +1,176 @@
-"""Input models for request bodies, the agency's query string and path, validated at the edge with pydantic.
+"""Every input of the API, declared once as msgspec structs: request bodies, query strings, path
+parameters, the headers the API reads and the intake queue's message.
 
-Headers, a citizen's report id in a path and the submit form are checked without pydantic
-(``chalicelib.api.fields``, ``chalicelib.api.inputs``, ``chalicelib.api.submit_form``), so that the
-cold start of a status read or a submit does not load it; ``SubmitReportIn`` stays here as the
-documented schema of ``POST /reports`` and the reference its plain check is tested against.
-
-Text is Unicode (Indonesian, emoji, right-to-left scripts are stored as given), but control
-characters (NUL and the other C0/C1 codes except tab, CR, LF), lone surrogates and bidi override
-characters are refused with a 422: they break storage or logs, or disguise text in the console.
+Each cap and pattern is a named ``Annotated`` type below, so the check (``validation.convert``), the
+422's details and the OpenAPI document (``chalicelib.api.openapi``) all come from it. Bodies refuse
+unknown fields; query strings ignore them (``Query``). Text is stripped and refused when it holds
+control characters, lone surrogates or bidi overrides (``chalicelib.validation.Input``).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from msgspec import Meta, field
 
-from chalicelib.api.fields import (
-    ADDRESS_MAX_LENGTH,
-    AREA_CODE,
-    AREA_CODE_MAX_LENGTH,
-    CATEGORY_MAX_LENGTH,
-    DESCRIPTION_MAX_LENGTH,
-    EMAIL_MAX_LENGTH,
-    EMAIL_PATTERN,
-    LATITUDE_LIMIT,
-    LONGITUDE_LIMIT,
-    MAX_PHOTOS,
-    NAME_MAX_LENGTH,
-    PHONE_PATTERN,
-    UPLOAD_KEY,
-    UPLOAD_KEY_MAX_LENGTH,
-    check_text,
-)
+from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, ReportId
 
+# The area code and report id types are declared in chalicelib.validation (the protocol between
+# provinces shares them); they are re-exported here with the API's own types.
+__all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
+
+MAX_PHOTOS = 5
+DESCRIPTION_MAX_LENGTH = 4000
+ADDRESS_MAX_LENGTH = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+# Printable ASCII without spaces: what a header the API reads may hold.
+PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
+
+Latitude = Annotated[float, Meta(ge=-90, le=90)]
+Longitude = Annotated[float, Meta(ge=-180, le=180)]
+CategoryCode = Annotated[str, Meta(min_length=1, max_length=40)]
+Description = Annotated[str, Meta(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)]
+Address = Annotated[str, Meta(max_length=ADDRESS_MAX_LENGTH)]
+PersonName = Annotated[str, Meta(min_length=1, max_length=120)]
+Phone = Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$")]
+Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Visibility = Literal["private", "public"]
+UploadKey = Annotated[str, Meta(pattern=r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$", max_length=64)]
+Note = Annotated[str, Meta(min_length=1, max_length=2000)]
+Evidence = Annotated[str, Meta(min_length=1, max_length=500)]
+AgencyTarget = Annotated[str, Meta(pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)]
+Version = Annotated[int, Meta(ge=1)]
+Rating = Annotated[int, Meta(ge=1, le=5)]
+Comment = Annotated[str, Meta(max_length=1000)]
+Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
+PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
+IdempotencyKey = Annotated[str, Meta(min_length=1, max_length=128, pattern=PRINTABLE_ASCII)]
+ReportSecret = Annotated[str, Meta(max_length=64, pattern=PRINTABLE_ASCII)]
+IfMatch = Annotated[str, Meta(max_length=40, pattern=PRINTABLE_ASCII)]
+# A report id as a citizen types it in a path: short printable ASCII (spaces, any case, O for 0).
+ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")]
+# A storage key: a report id, or ``<province>~<origin id>`` for a received escalation.
+ReportKey = Annotated[str, Meta(pattern=r"^([0-9]{2}~)?[0-9]{2}-[0-9]{6}-[0-9A-Z]{4}$", max_length=20)]
+ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
+AgencyCode = Annotated[str, Meta(pattern=r"^([a-z0-9][a-z0-9-]{1,47})?$")]  # empty: own agency
 
 
-# ``defer_build``: a model's validator is built when it first validates, so a cold start builds
-# only the models its request uses (a status read never builds the submit form's).
+class Query(Input, forbid_unknown_fields=False):
+    """Base of query strings and path parameters: unknown names are ignored, values are strings."""
 
 
-class Input(BaseModel):
-    """Base for request bodies: strict types, unknown fields rejected."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _safe_text(cls, value: Any) -> Any:
-        return check_text(value)
-
-
-# The submit form (``SubmitReportIn`` and its parts) is checked without pydantic at run time
-# (``chalicelib.api.submit_form``, with the same caps and patterns from ``chalicelib.api.fields``);
-# these models document it (OpenAPI), serve the Open311 submission, and are the tests' reference.
+# Request bodies
 
 
 class LocationIn(Input):
     """Where the problem is."""
 
-    lat: float = Field(ge=-LATITUDE_LIMIT, le=LATITUDE_LIMIT)
-    lon: float = Field(ge=-LONGITUDE_LIMIT, le=LONGITUDE_LIMIT)
-    area_code: str = Field(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)
+    lat: Latitude
+    lon: Longitude
+    area_code: AreaCode
 
 
 class ReporterIn(Input):
     """Optional contact data; kept apart from the report."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
-    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
-    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=EMAIL_MAX_LENGTH)
+    name: PersonName | None = None
+    phone: Phone | None = None
+    email: Email | None = None
 
 
 class SubmitReportIn(Input):
     """``POST /reports``."""
 
-    category: str = Field(min_length=1, max_length=CATEGORY_MAX_LENGTH)
-    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)
+    category: CategoryCode
+    description: Description
     location: LocationIn
-    address: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTH)
+    address: Address | None = None
     reporter: ReporterIn | None = None
-    visibility: Literal["private", "public"] = "private"
-    photos: list[Annotated[str, Field(pattern=UPLOAD_KEY, max_length=UPLOAD_KEY_MAX_LENGTH)]] = Field(
-        default_factory=list, max_length=MAX_PHOTOS
-    )
+    visibility: Visibility = "private"
+    photos: Annotated[list[UploadKey], Meta(max_length=MAX_PHOTOS)] = field(default_factory=list)
 
 
 class AgencyActionIn(Input):
     """``POST /agency/reports/{key}/actions/{action}``."""
 
-    note: str | None = Field(default=None, min_length=1, max_length=2000)
-    evidence: str | None = Field(default=None, min_length=1, max_length=500)
+    note: Note | None = None
+    evidence: Evidence | None = None
     # resolve: a photo of the finished work instead of a text reference (a POST /photos upload key)
-    evidence_photo: str | None = Field(default=None, pattern=UPLOAD_KEY, max_length=UPLOAD_KEY_MAX_LENGTH)
-    to_agency: str | None = Field(default=None, pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)
-    estimated_completion: date | None = Field(default=None, strict=False)
-    expected_version: int | None = Field(default=None, ge=1)
+    evidence_photo: UploadKey | None = None
+    to_agency: AgencyTarget | None = None
+    estimated_completion: date | None = None
+    expected_version: Version | None = None
 
 
 class ConfirmIn(Input):
     """``POST /reports/{id}/confirm``."""
 
-    rating: int = Field(ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=1000)
+    rating: Rating
+    comment: Comment | None = None
 
 
 class ReopenIn(Input):
     """``POST /reports/{id}/reopen``."""
 
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Reason
 
 
 class PhotoUploadIn(Input):
     """``POST /photos``: what the client will upload."""
 
     content_type: Literal["image/jpeg", "image/png"]
-    size: int = Field(ge=1, le=MAX_PHOTO_BYTES)
+    size: PhotoSize
 
 
-class Loose(BaseModel):
-    """Base for query strings and path parameters: unknown names are ignored, known ones are capped."""
-
-    model_config = ConfigDict(
-        extra="ignore", populate_by_name=True, str_strip_whitespace=True, defer_build=True
-    )
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _safe_text(cls, value: Any) -> Any:
-        return check_text(value)
+BODIES: tuple[type[Input], ...] = (SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn, PhotoUploadIn)
 
 
-class InboxQueryIn(Loose):
+# Headers, paths, query strings, queue messages
+
+
+HEADER_NAMES = {
+    "idempotency_key": "idempotency-key",
+    "report_secret": "x-report-secret",
+    "if_match": "if-match",
+    "correlation_id": "x-correlation-id",
+}
+
+
+class HeadersIn(Input, rename=HEADER_NAMES):
+    """The request headers the API reads (by their lower-case names), None when absent or empty."""
+
+    idempotency_key: IdempotencyKey | None = None
+    report_secret: ReportSecret | None = None
+    if_match: IfMatch | None = None
+    correlation_id: str | None = None  # checked by ``safe_correlation_id``: dropped, never refused
+
+
+class ReportRefIn(Input):
+    """A citizen's report id in a path (``/reports/{report_id}``)."""
+
+    report_id: ReportRef
+
+
+class AgencyRefIn(Query):
+    """A report key and an action in a path (``/agency/reports/{key}/actions/{action}``)."""
+
+    key: ReportKey
+    action: ActionName | None = None
+
+
+class InboxQueryIn(Query):
     """``GET /agency/reports`` query string (values are checked further by the view)."""
 
-    agency: str | None = Field(default=None, pattern=r"^([a-z0-9][a-z0-9-]{1,47})?$")  # empty: own agency
-    status: str | None = Field(default=None, max_length=20)
-    limit: str | None = Field(default=None, max_length=4)
-    cursor: str | None = Field(default=None, max_length=2048)
+    agency: AgencyCode | None = None
+    status: Annotated[str, Meta(max_length=20)] | None = None
+    limit: Annotated[str, Meta(max_length=4)] | None = None
+    cursor: Annotated[str, Meta(max_length=2048)] | None = None
     overdue: Literal["", "0", "1", "true", "false"] | None = None
 
 
-class AgencyRefIn(Loose):
-    """A report key and an action in a path (``/agency/reports/{key}/actions/{action}``)."""
+class IntakeMessage(Input):
+    """The intake queue's message, a request to route a stored report: ``{"key": "31-261127-K3M9"}``."""
 
-    key: str = Field(pattern=r"^([0-9]{2}~)?[0-9]{2}-[0-9]{6}-[0-9A-Z]{4}$", max_length=20)
-    action: str | None = Field(default=None, pattern=r"^[a-z_]{1,20}$")
+    key: ReportId

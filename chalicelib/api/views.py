@@ -35,7 +35,9 @@ def agency_view(registry: Registry, province: str, agency_id: str | None) -> dic
 
 
 def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool = False) -> dict[str, Any]:
-    """One timeline entry; with ``full_content``, a link to its evidence photo (a resolve's)."""
+    """One timeline entry. Its words (a note, a reason, a comment, evidence) and the link to its
+    evidence photo only with ``full_content``: on a private report they are the reporter's and the
+    agencies' words, shown only with the secret or to the agencies handling it."""
     province = registry.provinces.get(entry.province)
     return {
         "at": _iso(entry.at),
@@ -43,8 +45,8 @@ def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool =
         "status": status_view(entry.status),
         "province": {"code": entry.province, "name": province.name if province else entry.province},
         "agency": agency_view(registry, entry.province, entry.agency),
-        "note": entry.note,
-        "evidence": entry.evidence,
+        "note": entry.note if full_content else None,
+        "evidence": entry.evidence if full_content else None,
         # as the report's own photos: shown where its content is (it shows the place)
         "evidence_photo": next(iter(photo_links([entry.evidence])), None)
         if full_content and entry.evidence

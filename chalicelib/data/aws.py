@@ -18,7 +18,7 @@ from botocore.exceptions import (
 from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.config import settings
-from chalicelib.errors import RetryableUnavailable
+from chalicelib.errors import NotFound, RetryableUnavailable
 
 # Short timeouts and bounded retries: a request must answer well within API Gateway's 29 s.
 CLIENT_CONFIG = Config(
@@ -91,9 +91,16 @@ def is_retryable(error: BaseException) -> bool:
     return False
 
 
+# IAM refusals. A stage's role may touch only its own province's keys and prefixes, so a refusal
+# means "another province's": to the caller that is not found, never a 500.
+ACCESS_DENIED_CODES = frozenset(
+    {"AccessDeniedException", "AccessDenied", "AWS.SimpleQueueService.AccessDenied"}
+)
+
+
 @contextmanager
 def translate_errors(operation: str) -> Iterator[None]:
-    """Turn retryable AWS failures into RetryableUnavailable; let the rest through."""
+    """Retryable AWS failures become RetryableUnavailable, IAM refusals NotFound; the rest pass."""
     try:
         yield
     except (
@@ -107,4 +114,9 @@ def translate_errors(operation: str) -> Iterator[None]:
             raise RetryableUnavailable(
                 f"Layanan sedang sibuk, coba lagi sebentar (service busy during {operation}).",
             ) from error
+        if client_error_code(error) in ACCESS_DENIED_CODES:
+            from chalicelib.observability import logger
+
+            logger.warning("access denied read as not found", extra={"operation": operation})
+            raise NotFound("Tidak ditemukan (not found).", code="not_found") from error
         raise

@@ -16,6 +16,26 @@ def stored_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def agency_partition(province: str, agency: str) -> str:
+    """The ``by-agency`` partition of an agency: ``31#sudin-sda-jp``."""
+    return f"{province}#{agency}"
+
+
+def agency_sort_prefix(status: Status) -> str:
+    """The start of the ``by-agency`` sort keys of one status: ``PROSES#``."""
+    return f"{status.value}#"
+
+
+def status_partition(province: str, status: Status) -> str:
+    """The ``by-status`` partition of a status: ``31#MENUNGGU``."""
+    return f"{province}#{status.value}"
+
+
+def due_partition(province: str) -> str:
+    """The sparse ``by-due`` partition of a province's open timers: ``31#due``."""
+    return f"{province}#due"
+
+
 def _iso(value: datetime | None) -> str | None:
     return stored_time(value) if value else None
 
@@ -66,10 +86,10 @@ def to_model(report: Report) -> ReportModel:
             province=report.province,
             created=report.created_at,
         ),
-        status_pk=f"{report.province}#{report.status.value}",
-        agency_pk=f"{report.province}#{report.agency}" if report.agency else None,
-        agency_sk=f"{report.status.value}#{_iso(report.created_at)}" if report.agency else None,
-        due_pk=f"{report.province}#due" if due else None,
+        status_pk=status_partition(report.province, report.status),
+        agency_pk=agency_partition(report.province, report.agency) if report.agency else None,
+        agency_sk=f"{agency_sort_prefix(report.status)}{_iso(report.created_at)}" if report.agency else None,
+        due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
     )
     if report.version:

@@ -121,10 +121,9 @@ class ReportModel(Model):
 class PrivateModel(Model):
     """Reporter contact data and idempotency records, apart from reports.
 
-    ``<province>#idem#<hash>`` maps an Idempotency-Key to the report it created and, when the
-    reporter left contact data, holds it too (the report's ``contact_ref`` names the hash): one
-    item, so a submission writes two items, not three. ``<report id>#contact`` holds the contact
-    of a submission without an Idempotency-Key.
+    ``<report id>#contact`` holds a reporter's contact. ``<province>#idem#<hash>`` maps an
+    Idempotency-Key's hash to the report it created, with the salt that derives the reporter's
+    secret from the key (never the secret itself); it expires after the replay window (TTL).
     """
 
     class Meta(_Meta):
@@ -134,7 +133,7 @@ class PrivateModel(Model):
     kind = UnicodeAttribute(attr_name="k")
     report_id = UnicodeAttribute(attr_name="rid", null=True)
     body_hash = UnicodeAttribute(attr_name="bh", null=True)
-    secret = UnicodeAttribute(attr_name="sc", null=True)
+    salt = UnicodeAttribute(attr_name="sl", null=True)
     name = UnicodeAttribute(attr_name="n", null=True)
     phone = UnicodeAttribute(attr_name="p", null=True)
     email = UnicodeAttribute(attr_name="e", null=True)

@@ -3,32 +3,82 @@
 from __future__ import annotations
 
 import hashlib
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.pagination import ResultIterator
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.data import cursors
 from chalicelib.data.aws import client_error_code, translate_errors
-from chalicelib.data.mapping import from_model, stored_time, to_model
+from chalicelib.data.mapping import (
+    agency_partition,
+    agency_sort_prefix,
+    due_partition,
+    from_model,
+    status_partition,
+    stored_time,
+    to_model,
+)
 from chalicelib.data.models import PrivateModel, ReportModel
 from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import IdCollision, IdempotencyKeyTaken, VersionConflict
 
-IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+MAX_EXAMINED_PER_PAGE = 1000
+"""Reports one filtered page may read (in queries of ``QUERY_BATCH``: at most 10 queries)."""
+
+QUERY_BATCH = 100
+"""Reports one query of a filtered listing reads."""
 
 
 @dataclass(frozen=True)
 class Page:
-    """One page of reports and the cursor for the next (None at the end)."""
+    """One page of reports and the cursor of the next (None at the end of the list).
+
+    ``incomplete``: the page is not full although the list goes on, because the filter let too few
+    of the ``MAX_EXAMINED_PER_PAGE`` reports read through; ``cursor`` continues after the last read.
+    """
 
     items: list[Report]
-    cursor: dict[str, Any] | None
+    cursor: str | None
+    incomplete: bool = False
+
+
+def _read_page(
+    query: Callable[..., ResultIterator[ReportModel]],
+    sort_key: Callable[[ReportModel], str],
+    listing: str,
+    *,
+    limit: int,
+    keep: Callable[[Report], bool] | None,
+) -> Page:
+    """Up to ``limit`` reports that ``keep`` accepts, reading on until the page is full or the list ends.
+
+    One report beyond the page is looked for, so a page that ends the list has no cursor. At most
+    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
+    """
+    budget = limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1)
+    result = query(limit=budget, page_size=limit + 1 if keep is None else QUERY_BATCH)
+    items: list[Report] = []
+    last: ReportModel | None = None
+    for model in result:
+        report = from_model(model)
+        if keep is None or keep(report):
+            if len(items) == limit:
+                break  # one more: the page is full and the list goes on
+            items.append(report)
+        last = model  # the next page starts after the last report read before that one
+    else:
+        if last is None or result.last_evaluated_key is None:
+            return Page(items=items, cursor=None)  # the end of the list
+    assert last is not None
+    cursor = cursors.encode(listing, last.pk, sort_key(last))
+    return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
 
 
 def _connection() -> Connection:
@@ -88,7 +138,7 @@ class ReportRepository:
                 raise
         return from_model(model)
 
-    def claim_idempotency(self, province: str, record: IdempotencyRecord, *, contact: Contact | None) -> None:
+    def claim_idempotency(self, province: str, record: IdempotencyRecord) -> None:
         """Write the record of a submission before its report (raises IdempotencyKeyTaken if it exists).
 
         Written first, it is the claim: a retry that finds it gets the same report (stored again
@@ -99,12 +149,8 @@ class ReportRepository:
             kind="idem",
             report_id=record.report_id,
             body_hash=record.body_hash,
-            secret=record.secret,
-            name=contact.name if contact else None,
-            phone=contact.phone if contact else None,
-            email=contact.email if contact else None,
-            # A bare record expires; one holding a reporter's contact is kept as long as the report.
-            expires_at=None if contact else int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+            salt=record.salt,
+            expires_at=record.expires_at,
         )
         with translate_errors("claim idempotency key"):
             try:
@@ -141,7 +187,8 @@ class ReportRepository:
             key_hash=key_hash,
             body_hash=item.body_hash or "",
             report_id=item.report_id or "",
-            secret=item.secret or "",
+            salt=item.salt or "",
+            expires_at=int(item.expires_at or 0),
         )
 
     def save(self, report: Report) -> Report:
@@ -165,22 +212,37 @@ class ReportRepository:
         agency: str,
         *,
         status: Status | None = None,
+        keep: Callable[[Report], bool] | None = None,
         limit: int = 20,
-        cursor: dict[str, Any] | None = None,
+        cursor: str | None = None,
         newest_first: bool = True,
     ) -> Page:
-        """An agency's reports, optionally of one status, newest first, paged."""
-        condition = ReportModel.agency_sk.startswith(f"{status.value}#") if status else None
+        """An agency's reports (optionally of one status, and only those ``keep`` accepts), paged.
+
+        A page is full unless the list ends there; see ``Page.incomplete`` for a filter too narrow.
+        """
+        partition = agency_partition(province, agency)
+        prefix = agency_sort_prefix(status) if status else ""
+        listing = f"by-agency|{partition}|{prefix}|{newest_first}"
+        start = None
+        if cursor:
+            table_key, sort_key = cursors.decode(cursor, listing, sort_prefix=prefix)
+            start = {"pk": {"S": table_key}, "gp": {"S": partition}, "gs": {"S": sort_key}}
+        condition = ReportModel.agency_sk.startswith(prefix) if status else None
         with translate_errors("list agency reports"):
-            result = ReportModel.by_agency.query(
-                f"{province}#{agency}",
-                range_key_condition=condition,
+            return _read_page(
+                lambda **paging: ReportModel.by_agency.query(
+                    partition,
+                    range_key_condition=condition,
+                    last_evaluated_key=start,
+                    scan_index_forward=not newest_first,
+                    **paging,
+                ),
+                lambda model: model.agency_sk or "",
+                listing,
                 limit=limit,
-                last_evaluated_key=cursor,
-                scan_index_forward=not newest_first,
+                keep=keep,
             )
-            items = [from_model(m) for m in result]
-        return Page(items=items, cursor=result.last_evaluated_key)
 
     def list_by_status(
         self,
@@ -188,28 +250,39 @@ class ReportRepository:
         status: Status,
         *,
         limit: int = 20,
-        cursor: dict[str, Any] | None = None,
+        cursor: str | None = None,
         created_before: datetime | None = None,
         newest_first: bool = True,
     ) -> Page:
         """A province's reports of one status, by age, paged."""
-        condition = ReportModel.created_at < stored_time(created_before) if created_before else None
+        partition = status_partition(province, status)
+        below = stored_time(created_before) if created_before else None
+        listing = f"by-status|{partition}|{below or ''}|{newest_first}"
+        start = None
+        if cursor:
+            table_key, sort_key = cursors.decode(cursor, listing, sort_below=below)
+            start = {"pk": {"S": table_key}, "sp": {"S": partition}, "ct": {"S": sort_key}}
+        condition = ReportModel.created_at < below if below else None
         with translate_errors("list province reports"):
-            result = ReportModel.by_status.query(
-                f"{province}#{status.value}",
-                range_key_condition=condition,
+            return _read_page(
+                lambda **paging: ReportModel.by_status.query(
+                    partition,
+                    range_key_condition=condition,
+                    last_evaluated_key=start,
+                    scan_index_forward=not newest_first,
+                    **paging,
+                ),
+                lambda model: model.created_at,
+                listing,
                 limit=limit,
-                last_evaluated_key=cursor,
-                scan_index_forward=not newest_first,
+                keep=None,
             )
-            items = [from_model(m) for m in result]
-        return Page(items=items, cursor=result.last_evaluated_key)
 
     def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:
         """Open reports whose next timer (deadline or auto-close) has passed."""
         with translate_errors("list due reports"):
             result = ReportModel.by_due.query(
-                f"{province}#due",
+                due_partition(province),
                 range_key_condition=ReportModel.due_at <= stored_time(now),
                 limit=limit,
             )
@@ -222,7 +295,7 @@ class ReportRepository:
         low, high = (stored_time(t) for t in (start, end))
         with translate_errors("list province reports in a window"):
             result = ReportModel.by_status.query(
-                f"{province}#{status.value}",
+                status_partition(province, status),
                 range_key_condition=ReportModel.created_at.between(low, high),
                 limit=limit,
                 scan_index_forward=False,

@@ -19,12 +19,8 @@ WIB = timezone(timedelta(hours=7), "WIB")
 REPORT_ID_PATTERN = re.compile(r"^(\d{2})-(\d{6})-([0-9A-HJKMNP-TV-Z]{4})$")
 CASE_KEY_PATTERN = re.compile(r"^(\d{2})~(\d{2}-\d{6}-[0-9A-HJKMNP-TV-Z]{4})$")
 
-# Field types of messages and entries (their checks run when they are decoded).
-ReportId = Annotated[str, Meta(pattern=r"^[0-9]{2}-[0-9]{6}-[0-9A-Z]{4}$")]
-ProvinceCode = Annotated[str, Meta(pattern=r"^[0-9]{2}$")]
-AreaCode = Annotated[str, Meta(pattern=r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")]
 EventId = Annotated[str, Meta(min_length=3, max_length=128)]
-AgencyId = Annotated[str, Meta(max_length=48)]
+"""An event's id in a timeline or a message (checked when a message is decoded)."""
 
 
 def new_report_id(province: str, now: datetime) -> str:

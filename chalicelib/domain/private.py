@@ -14,6 +14,10 @@ class Contact:
     email: str | None = None
 
 
+# How long a submission's Idempotency-Key answers its retries (the same report, the same secret).
+REPLAY_WINDOW_SECONDS = 24 * 3600
+
+
 @dataclass(frozen=True)
 class IdempotencyRecord:
     """What a submission with an Idempotency-Key created, to answer its retries the same way."""
@@ -21,4 +25,9 @@ class IdempotencyRecord:
     key_hash: str
     body_hash: str
     report_id: str
-    secret: str
+    salt: str  # with the Idempotency-Key, derives the reporter's secret; the secret itself is never stored
+    expires_at: int  # epoch seconds: after this a retry is refused, and DynamoDB's TTL deletes the record
+
+    def expired(self, now_epoch: float) -> bool:
+        """True once the 24-hour replay window has passed."""
+        return now_epoch >= self.expires_at

@@ -11,8 +11,9 @@ import msgspec
 from msgspec import Meta
 
 from chalicelib.domain.clock import Moment
-from chalicelib.domain.ids import AgencyId, EventId, ProvinceCode
+from chalicelib.domain.ids import EventId
 from chalicelib.domain.status import Action, Status
+from chalicelib.provinces.model import AgencyId, ProvinceCode
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 

@@ -8,6 +8,7 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import ratelimit
+from chalicelib.api.inputs import headers_in
 from chalicelib.errors import BadRequest
 from chalicelib.observability import logger, metrics
 from chalicelib.open311.discovery import base_url, discovery
@@ -19,8 +20,6 @@ from chalicelib.open311.search import find, one, parse_search
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
 from chalicelib.provinces.registry import registry
-
-MAX_IDEMPOTENCY_KEY = 128
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -81,12 +80,9 @@ def create(request: Request) -> Response:
                 "service_code wajib diisi (service_code is required).", code="missing_service_code"
             )
         command = submit_command(service_of(province, code), form)
-        headers = request.headers
-        key = headers.get("idempotency-key")
-        if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
-            raise BadRequest("Idempotency-Key harus 1-128 karakter.", code="invalid_idempotency_key")
+        headers = headers_in(request)
         result = container.intake().submit(
-            command, idempotency_key=key, correlation_id=headers.get("x-correlation-id")
+            command, idempotency_key=headers.idempotency_key, correlation_id=headers.correlation_id
         )
         report = result.report
         logger.append_keys(report_id=report.id)

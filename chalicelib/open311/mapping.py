@@ -30,8 +30,8 @@ def open311_status(status: Status) -> str:
 
 
 def status_notes(report: Report) -> str:
-    """The Indonesian status label and the latest note of the timeline."""
-    notes = [e.note for e in report.timeline if e.note]
+    """The Indonesian status label and, on a public report, the latest note of the timeline."""
+    notes = [e.note for e in report.timeline if e.note] if report.visibility is Visibility.PUBLIC else []
     return f"{report.status.label}: {notes[-1]}" if notes else report.status.label
 
 

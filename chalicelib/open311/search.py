@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import WIB, normalise_report_id
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.domain.status import Status
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.open311.mapping import CLOSED
@@ -109,7 +109,10 @@ def parse_search(province: Province, params: Mapping[str, str], now: datetime | 
 
 
 def find(reports: Reports, province: Province, search: Search) -> list[Report]:
-    """The province's own reports matching the search, newest first, at most ``MAX_RESULTS``."""
+    """The province's own public reports matching the search, newest first, at most ``MAX_RESULTS``.
+
+    An anonymous listing never shows private reports; asked for by id, they show status only.
+    """
     if search.ids is not None:
         return _by_ids(reports, province, search.ids)
     found: list[Report] = []
@@ -120,7 +123,8 @@ def find(reports: Reports, province: Province, search: Search) -> list[Report]:
     wanted = [
         r
         for r in found
-        if not r.is_received_escalation
+        if r.visibility is Visibility.PUBLIC
+        and not r.is_received_escalation
         and (search.service_codes is None or r.category in search.service_codes)
     ]
     wanted.sort(key=lambda r: r.created_at, reverse=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
+from chalicelib.api import schemas as inputs
 from chalicelib.open311.search import MAX_IDS
-from chalicelib.open311.submission import MAX_ADDRESS, MAX_DESCRIPTION, MAX_MEDIA_URL
+from chalicelib.open311.submission import MAX_MEDIA_URL
 
 TAG = "Open311 GeoReport v2"
 FORM = "application/x-www-form-urlencoded"
@@ -87,19 +90,19 @@ FORM_SCHEMA: dict[str, Any] = {
         "api_key": {"type": "string", "minLength": 1, "maxLength": 200},
         "jurisdiction_id": {"type": "string"},
         "service_code": {"type": "string", "minLength": 1},
-        "lat": {"type": "number", "minimum": -90, "maximum": 90},
-        "long": {"type": "number", "minimum": -180, "maximum": 180},
+        "lat": msgspec.json.schema(inputs.Latitude),
+        "long": msgspec.json.schema(inputs.Longitude),
         "attribute[area_code]": {
-            "type": "string",
+            **msgspec.json.schema(inputs.AreaCode),
             "description": "Kemendagri area code, e.g. 31.74.01.1001.",
         },
         "attribute[visibility]": {"type": "string", "enum": ["private", "public"]},
-        "address_string": {"type": "string", "maxLength": MAX_ADDRESS},
+        "address_string": {"type": "string", "maxLength": inputs.ADDRESS_MAX_LENGTH},
         "email": {"type": "string"},
         "first_name": {"type": "string"},
         "last_name": {"type": "string"},
         "phone": {"type": "string"},
-        "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
+        "description": {"type": "string", "maxLength": inputs.DESCRIPTION_MAX_LENGTH},
         "media_url": {"type": "string", "maxLength": MAX_MEDIA_URL},
     },
     "additionalProperties": {"type": "string"},
@@ -133,7 +136,7 @@ def paths() -> dict[str, Any]:
                         "name": "Idempotency-Key",
                         "in": "header",
                         "required": False,
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+                        "schema": msgspec.json.schema(inputs.IdempotencyKey),
                     }
                 ],
                 "requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}},

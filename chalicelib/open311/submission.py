@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping
 from urllib.parse import parse_qs
 
-from chalicelib.api.http import MAX_BODY_BYTES, parse_model
-from chalicelib.api.schemas import LocationIn, ReporterIn
+from chalicelib.api.http import MAX_BODY_BYTES
+from chalicelib.api.schemas import ADDRESS_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, LocationIn, ReporterIn
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import BadRequest
@@ -15,11 +15,10 @@ from chalicelib.open311.attributes import posted_attributes, validated_attribute
 from chalicelib.open311.services import AREA_CODE, VISIBILITY, attributes_of
 from chalicelib.provinces.model import Category
 from chalicelib.services.intake import SubmitCommand
+from chalicelib.validation import convert
 
 Form = Mapping[str, list[str]]
 
-MAX_DESCRIPTION = 4000
-MAX_ADDRESS = 300
 MAX_MEDIA_URL = 500
 MAX_FIELDS = 100
 
@@ -79,7 +78,7 @@ def _contact(form: Form) -> Contact | None:
     given = {"name": name, "phone": field(form, "phone"), "email": field(form, "email")}
     if not any(given.values()):
         return None
-    reporter = parse_model(ReporterIn, {k: v for k, v in given.items() if v is not None})
+    reporter = convert(ReporterIn, {k: v for k, v in given.items() if v is not None})
     return Contact(reporter.name, reporter.phone, reporter.email)
 
 
@@ -107,15 +106,15 @@ def submit_command(category: Category, form: Form) -> SubmitCommand:
     """The Aduan submission an Open311 request stands for, or 400 naming the first problem."""
     lat, lon = _coordinate(form, "lat"), _coordinate(form, "long")
     answers = validated_attributes(attributes_of(category), posted_attributes(form))
-    location = parse_model(LocationIn, {"lat": lat, "lon": lon, "area_code": answers.pop(AREA_CODE)})
+    location = convert(LocationIn, {"lat": lat, "lon": lon, "area_code": answers.pop(AREA_CODE)})
     visibility = Visibility(answers.pop(VISIBILITY, Visibility.PRIVATE.value))
-    description = _limited(form, "description", MAX_DESCRIPTION)
+    description = _limited(form, "description", DESCRIPTION_MAX_LENGTH)
     return SubmitCommand(
         category=category.code,
         description=_described(category, description, answers),
         location=Location(lat=location.lat, lon=location.lon, area_code=location.area_code),
         visibility=visibility,
-        address=_limited(form, "address_string", MAX_ADDRESS),
+        address=_limited(form, "address_string", ADDRESS_MAX_LENGTH),
         contact=_contact(form),
         photos=_media(form),
     )

@@ -3,14 +3,12 @@
 Each stage serves one province but knows them all, so that a Jakarta report about
 Kota Tangerang is recognised as Banten's and escalated there. A file is read only when its
 province's data is first needed: a cold start pays for the provinces its event touches, not for
-every province served anywhere. The files ship with the code and are validated against
-``schema.py`` when built and tested, so at run time they become the plain records (named tuples) of
-``model.py`` without pydantic (``schema.validate_province_file`` is the validating read).
+every province served anywhere. msgspec decodes it straight into the structs of ``model.py``; the
+checks across fields (``model.reference_problems``) run when the files are built and checked.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +42,7 @@ class Province:
 
     @property
     def data(self) -> ProvinceData:
-        """The province's data (its file is read on first use, unvalidated: that is done when built)."""
+        """The province's data (its file is read on first use)."""
         if self._data is None:
             assert self._path is not None
             data = read_province_data(self._path)
@@ -156,19 +154,20 @@ class Registry:
 
 
 def read_province_data(path: Path) -> ProvinceData:
-    """Read one shipped province data file, without validating it (no pydantic at run time).
+    """Read one shipped province data file into the structs (``msgspec.ValidationError`` if it breaks them).
 
-    The files are validated at build and test time; to validate one, use
-    ``chalicelib.provinces.schema.validate_province_file``. The records are made (a few
-    milliseconds) with the first file read, not when the registry is imported.
+    The structs are made (and msgspec imported) with the first file read, not when the registry is
+    imported. Checks across fields are not run here: ``model.validated_province_data`` does them.
     """
-    from chalicelib.provinces.model import province_data_from_dict
+    import msgspec
 
-    return province_data_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    from chalicelib.provinces.model import ProvinceData
+
+    return msgspec.json.decode(path.read_bytes(), type=ProvinceData)
 
 
 def load_province(path: Path) -> Province:
-    """Read one shipped province data file, without validating it."""
+    """Read one shipped province data file (as ``read_province_data``)."""
     return Province(read_province_data(path))
 
 

@@ -16,13 +16,12 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
-from chalicelib.observability import tracer
-from chalicelib.provinces.registry import Province
-from chalicelib.services.base import ProvinceService
-from chalicelib.services.ports import PageLike
-
-MAX_ATTEMPTS = 3
+from chalicelib.errors import ValidationFailed, VersionConflict
+from chalicelib.observability import traced
+from chalicelib.provinces.registry import Province, Registry
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import PageLike, PhotoPublisher, Reports
 
 
 @dataclass(frozen=True)
@@ -32,22 +31,27 @@ class ActionRequest:
     action: str
     note: str | None = None
     evidence: str | None = None
+    evidence_photo: str | None = None
     to_agency: str | None = None
     estimated_completion: date | None = None
     expected_version: int | None = None
     idempotency_key: str | None = None
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    """A page of an inbox after the actor's area was applied."""
-
-    items: list[Report]
-    cursor: dict[str, Any] | None
-
-
 class AgencyDesk(ProvinceService):
     """What agencies of one province see and do."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        publisher: ChangePublisher,
+        registry: Registry,
+        province: str,
+        *,
+        photos: Callable[[], PhotoPublisher],
+    ) -> None:
+        super().__init__(reports, publisher, registry, province)
+        self.photos = photos  # built on first use: few actions carry a photo
 
     def inbox(
         self,
@@ -55,36 +59,64 @@ class AgencyDesk(ProvinceService):
         *,
         agency: str | None = None,
         status: Status | None = None,
+        overdue: bool = False,
         limit: int = 20,
-        cursor: dict[str, Any] | None = None,
+        cursor: str | None = None,
     ) -> PageLike:
-        """An agency's reports, newest first, optionally of one status."""
+        """An agency's reports the actor may read, newest first, optionally of one status or overdue only.
+
+        Every page is full unless the list ends there (then it has no cursor). The filters are applied
+        while reading, within the data layer's bound of reports read per page: a filter that lets too
+        few through is a 422 ``inbox_filter_too_narrow``, never a short page.
+        """
         agency = agency or actor.agency
         known = self.province.agencies.get(agency)
         require_agency_scope(actor, agency, known.area if known else None)
         self.province.agency(agency)  # 404 for an agency this province does not have
-        page = self.reports.list_by_agency(
-            self.province.code, agency, status=status, limit=limit, cursor=cursor
-        )
-        if actor.area is None:
-            return page
         # A kota's coordinator lists its kota's agencies; a report one of them handles elsewhere
         # (coordinated across the kota line) is left out, as its detail would be refused.
-        return InboxPage([r for r in page.items if can_view(actor, r)], page.cursor)
+        filters: list[Callable[[Report], bool]] = []
+        if overdue:
+            filters.append(lambda report: report.overdue)
+        if actor.area is not None:
+            filters.append(lambda report: can_view(actor, report))
+        keep = (lambda report: all(check(report) for check in filters)) if filters else None
+        page = self.reports.list_by_agency(
+            self.province.code, agency, status=status, keep=keep, limit=limit, cursor=cursor
+        )
+        if page.incomplete:
+            raise ValidationFailed(
+                "Terlalu sedikit laporan yang cocok dengan saringan; persempit dengan status "
+                "(too few reports match the filter; narrow it by status).",
+                code="inbox_filter_too_narrow",
+            )
+        return page
 
     def detail(self, actor: Actor, key: str) -> Report:
         """One report the actor may read."""
         return require_view(actor, self.reports.get(key), key)
 
-    @tracer.capture_method
+    @traced
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
-        """Apply an officer's action, once (by Idempotency-Key), with optimistic locking."""
+        """Apply an officer's action, once (by Idempotency-Key), with optimistic locking.
+
+        With an expected version, a report changed meanwhile is a 409, never retried. A photo of the
+        work (``resolve`` only, instead of text evidence) is checked, cleaned and published first.
+        """
         event_id = _event_id(key, request)
-        for _attempt in range(MAX_ATTEMPTS):
-            report = require_act(actor, self.reports.get(key, consistent=True), key)
+        _check_evidence(request)
+        published: list[str] = []
+
+        def evidence() -> str | None:
+            if request.evidence_photo is None:
+                return request.evidence
+            if not published:  # idempotent for retries: an earlier try's copy is found, not cleaned again
+                published.extend(self.photos().publish([request.evidence_photo]))
+            return published[0]
+
+        def decide(report: Report) -> Report | Unchanged[Report]:
             if report.has_event(event_id):
-                self.publisher.republish(report, event_id)
-                return report
+                return Unchanged(report, republish=event_id)
             if request.expected_version is not None and request.expected_version != report.version:
                 raise VersionConflict(
                     "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
@@ -96,18 +128,16 @@ class AgencyDesk(ProvinceService):
                 self.province.code,
                 agency=actor.agency,
                 note=request.note,
-                evidence=request.evidence,
+                evidence=evidence(),
             )
-            changed = self._apply(report, request, event)
-            try:
-                saved = self.reports.save(changed)
-            except VersionConflict:
-                if request.expected_version is not None:
-                    raise
-                continue
-            self.publisher.published(report, saved)
-            return saved
-        raise RetryableUnavailable("Laporan terus berubah; coba lagi (report kept changing).")
+            return self._apply(report, request, event)
+
+        return self.change(
+            lambda: require_act(actor, self.reports.get(key, consistent=True), key),
+            decide,
+            kept_changing=KEPT_CHANGING,
+            retry=request.expected_version is None,
+        )
 
     def _apply(self, report: Report, request: ActionRequest, event: Event) -> Report:
         handlers: dict[str, Callable[[], Report]] = {
@@ -146,6 +176,16 @@ class AgencyDesk(ProvinceService):
                 report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)
             )
         return workflow.refuse(report, self.province, _required(agency, "to_agency"), event)
+
+
+def _check_evidence(request: ActionRequest) -> None:
+    """A photo of the work is evidence of ``resolve`` only, and instead of a text reference."""
+    if request.evidence_photo is not None and (request.action != "resolve" or request.evidence is not None):
+        raise ValidationFailed(
+            "Foto bukti hanya untuk 'resolve', dan menggantikan teks bukti "
+            "(evidence_photo: resolve only, instead of evidence).",
+            code="invalid_evidence",
+        )
 
 
 def _qualified(to_agency: str | None, home: Province) -> tuple[str, str | None]:

@@ -1,10 +1,81 @@
-"""What every service that changes one province's reports is built from."""
+"""What every service that changes one province's reports is built from.
+
+Every change to a stored report goes through ``change_report``: read the report, decide the change
+with a pure workflow function, write it on the condition that its version is still the one read
+(optimistic locking), and publish what the change calls for. A ``VersionConflict`` on the write
+means someone else changed the report meanwhile: the report is read again and the change decided
+again, up to ``MAX_ATTEMPTS`` times in all, after a short jittered pause.
+"""
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from chalicelib.domain.report import Report
+from chalicelib.errors import RetryableUnavailable, VersionConflict
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
+
+MAX_ATTEMPTS = 4
+"""Attempts of one change (a first try and three retries) before ``RetryableUnavailable`` (503)."""
+
+BACKOFF_SECONDS = 0.01
+"""Before retry n (1, 2, 3): a pause drawn from 0 to ``BACKOFF_SECONDS * 2**n`` (140 ms at most in all)."""
+
+
+KEPT_CHANGING = "Laporan terus berubah; coba lagi (report kept changing)."
+"""The message of the 503 when a citizen's or an officer's change ran out of attempts."""
+
+R = TypeVar("R", bound=Report | None)
+
+
+@dataclass(frozen=True)
+class Unchanged(Generic[R]):
+    """A decision not to write: answer ``report`` as it is, first re-publishing ``republish`` if set."""
+
+    report: R
+    republish: str | None = None
+
+
+def change_report(
+    reports: Reports,
+    publisher: ChangePublisher,
+    read: Callable[[], R],
+    decide: Callable[[R], Report | Unchanged[R]],
+    *,
+    kept_changing: str,
+    retry: bool = True,
+) -> Report | R:
+    """Read, decide, save on the version read, publish; on a ``VersionConflict`` read again and retry.
+
+    ``decide`` is given what ``read`` returned and returns the changed report to save, or
+    ``Unchanged``; whatever it raises propagates (a ``VersionConflict`` too: it is not retried).
+    With ``retry=False`` the save's ``VersionConflict`` propagates at once (the caller named the
+    version it expects). After ``MAX_ATTEMPTS`` conflicts: ``RetryableUnavailable(kept_changing)``.
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
+        before = read()
+        decision = decide(before)
+        if isinstance(decision, Unchanged):
+            if decision.republish is not None and decision.report is not None:
+                publisher.republish(decision.report, decision.republish)
+            return decision.report
+        try:
+            saved = reports.save(decision)
+        except VersionConflict:
+            if not retry:
+                raise
+            continue
+        publisher.published(before, saved)
+        return saved
+    raise RetryableUnavailable(kept_changing)
 
 
 class ProvinceService:
@@ -17,3 +88,16 @@ class ProvinceService:
         self.publisher = publisher
         self.registry = registry
         self.province = registry.get(province)
+
+    def change(
+        self,
+        read: Callable[[], R],
+        decide: Callable[[R], Report | Unchanged[R]],
+        *,
+        kept_changing: str,
+        retry: bool = True,
+    ) -> Report | R:
+        """``change_report`` with this service's storage and publisher."""
+        return change_report(
+            self.reports, self.publisher, read, decide, kept_changing=kept_changing, retry=retry
+        )

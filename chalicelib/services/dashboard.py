@@ -60,7 +60,7 @@ def reports_in_window(reports: Reports, province: str, since: datetime) -> list[
     """Every report of the province created since ``since``, each status read newest first until older."""
     found: list[Report] = []
     for status in Status:
-        cursor: dict[str, Any] | None = None
+        cursor: str | None = None
         while True:
             page = reports.list_by_status(province, status, limit=PAGE_SIZE, cursor=cursor, newest_first=True)
             recent = [r for r in page.items if r.created_at >= since]

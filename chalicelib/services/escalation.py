@@ -9,7 +9,6 @@ between saving and sending.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -23,25 +22,25 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.routing import route
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable, VersionConflict
-from chalicelib.observability import logger, tracer
-from chalicelib.services.base import ProvinceService
+from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable
+from chalicelib.observability import logger, traced
+from chalicelib.services.base import ProvinceService, Unchanged
 
-MAX_ATTEMPTS = 4
+KEPT_CHANGING = "report kept changing while applying a message"
 
 
 class EscalationInbox(ProvinceService):
     """Applies messages from other provinces to this province's reports."""
 
-    @tracer.capture_method
+    @traced
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Report | None:
         """Apply one inbound message."""
         now = now or utcnow()
         if isinstance(message, Escalate):
             return self.receive(message, now)
         if isinstance(message, Update):
-            return self._retrying(lambda: self.apply_update(message, now))
-        return self._retrying(lambda: self.apply_feedback(message))
+            return self.apply_update(message, now)
+        return self.apply_feedback(message)
 
     def receive(self, message: Escalate, now: datetime) -> Report:
         """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
@@ -115,32 +114,30 @@ class EscalationInbox(ProvinceService):
 
     def apply_update(self, message: Update, now: datetime) -> Report | None:
         """Mirror the receiving province's state on our original report."""
-        report = self.reports.get(message.origin_id, consistent=True)
         back_id = f"{message.event_id}:back"
-        if report is not None and report.has_event(back_id):
-            self.publisher.republish(report, back_id)
-            return report
-        if report is None or report.escalated_to != message.from_province:
-            logger.warning(
-                "update for a report not escalated there; ignored", extra={"report_id": message.origin_id}
-            )
-            return report
-        from_province = self.registry.get(message.from_province)
-        if message.returned:
-            # Merge their entries without mirroring their (closed) status, then route it here.
-            unchanged = msgspec.structs.replace(message, seq=report.remote_version)
-            base = workflow.mirror_remote(report, unchanged) or report
-            agency = self._take_back_agency(base, message)
-            event = Event(back_id, now, self.province.code)
-            changed = workflow.take_back(base, self.province, agency, from_province, event)
-        else:
+
+        def decide(report: Report | None) -> Report | Unchanged[Report | None]:
+            if report is not None and report.has_event(back_id):
+                return Unchanged(report, republish=back_id)
+            if report is None or report.escalated_to != message.from_province:
+                logger.warning(
+                    "update for a report not escalated there; ignored", extra={"report_id": message.origin_id}
+                )
+                return Unchanged(report)
+            from_province = self.registry.get(message.from_province)
+            if message.returned:
+                # Merge their entries without mirroring their (closed) status, then route it here.
+                unchanged = msgspec.structs.replace(message, seq=report.remote_version)
+                base = workflow.mirror_remote(report, unchanged) or report
+                agency = self._take_back_agency(base, message)
+                event = Event(back_id, now, self.province.code)
+                return workflow.take_back(base, self.province, agency, from_province, event)
             mirrored = workflow.mirror_remote(report, message)
-            if mirrored is None:
-                return report
-            changed = mirrored
-        saved = self.reports.save(changed)
-        self.publisher.published(report, saved)
-        return saved
+            return Unchanged(report) if mirrored is None else mirrored
+
+        return self.change(
+            lambda: self.reports.get(message.origin_id, consistent=True), decide, kept_changing=KEPT_CHANGING
+        )
 
     def _take_back_agency(self, report: Report, message: Update) -> str:
         suggested = message.suggested_agency
@@ -154,32 +151,28 @@ class EscalationInbox(ProvinceService):
     def apply_feedback(self, message: Feedback) -> Report | None:
         """The reporter confirmed or reopened at the origin: apply it to our copy."""
         key = case_key(self.province.code, message.origin_id)
-        copy = self.reports.get(key, consistent=True)
-        if copy is None:
-            raise RetryableUnavailable(f"no copy of {message.origin_id} yet")
-        if copy.has_event(message.event_id):
-            self.publisher.republish(copy, message.event_id)
-            return copy
-        event = Event(message.event_id, message.at, message.from_province, note=message.reason)
-        try:
-            if message.action == "confirm":
-                changed = workflow.confirm(copy, message.rating or 0, event)
-            else:
-                changed = workflow.reopen(copy, self.province, event)
-        except IllegalTransition:
-            logger.warning("feedback does not fit the copy's state; ignored", extra={"report_id": copy.id})
-            return copy
-        saved = self.reports.save(changed)
-        self.publisher.published(copy, saved)
-        return saved
 
-    def _retrying(self, step: Callable[[], Report | None]) -> Report | None:
-        for _attempt in range(MAX_ATTEMPTS):
+        def read() -> Report:
+            copy = self.reports.get(key, consistent=True)
+            if copy is None:
+                raise RetryableUnavailable(f"no copy of {message.origin_id} yet")
+            return copy
+
+        def decide(copy: Report) -> Report | Unchanged[Report]:
+            if copy.has_event(message.event_id):
+                return Unchanged(copy, republish=message.event_id)
+            event = Event(message.event_id, message.at, message.from_province, note=message.reason)
             try:
-                return step()
-            except VersionConflict:
-                continue
-        raise RetryableUnavailable("report kept changing while applying a message")
+                if message.action == "confirm":
+                    return workflow.confirm(copy, message.rating or 0, event)
+                return workflow.reopen(copy, self.province, event)
+            except IllegalTransition:
+                logger.warning(
+                    "feedback does not fit the copy's state; ignored", extra={"report_id": copy.id}
+                )
+                return Unchanged(copy)
+
+        return self.change(read, decide, kept_changing=KEPT_CHANGING)
 
 
 def _short_hash(text: str) -> str:

@@ -10,14 +10,12 @@ from chalicelib.domain.access import require_reporter
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import RetryableUnavailable, ValidationFailed, VersionConflict
+from chalicelib.errors import ValidationFailed
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.base import ProvinceService
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
-
-MAX_ATTEMPTS = 3
 
 
 class FeedbackService(ProvinceService):
@@ -41,30 +39,27 @@ class FeedbackService(ProvinceService):
         now: datetime | None = None,
     ) -> Report:
         """Confirm (rating 1-5) or reopen (reason) a report marked Selesai."""
-        for _attempt in range(MAX_ATTEMPTS):
+
+        def read() -> Report:
             report = self.tracking.find(report_id)
             require_reporter(holds_secret=TrackingService.holds_secret(report, secret))
+            return report
+
+        def decide(report: Report) -> Report | Unchanged[Report]:
             suffix = _digest(idempotency_key) if idempotency_key else str(len(report.timeline))
             event_id = f"{report.key}:{action}:{suffix}"
             if report.has_event(event_id):
-                self.publisher.republish(report, event_id)
-                return report
+                return Unchanged(report, republish=event_id)
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)
             if action == "confirm":
                 if rating is None or not 1 <= rating <= 5:
                     raise ValidationFailed(
                         "Nilai harus 1 sampai 5 (rating must be 1-5).", code="invalid_rating"
                     )
-                changed = workflow.confirm(report, rating, event)
-            else:
-                changed = workflow.reopen(report, self.province, event)
-            try:
-                saved = self.reports.save(changed)
-            except VersionConflict:
-                continue
-            self.publisher.published(report, saved)
-            return saved
-        raise RetryableUnavailable("Laporan terus berubah; coba lagi (report kept changing).")
+                return workflow.confirm(report, rating, event)
+            return workflow.reopen(report, self.province, event)
+
+        return self.change(read, decide, kept_changing=KEPT_CHANGING)
 
 
 def _digest(text: str) -> str:

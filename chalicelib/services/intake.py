@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import new_report_id
-from chalicelib.domain.private import Contact, IdempotencyRecord
+from chalicelib.domain.private import REPLAY_WINDOW_SECONDS, Contact, IdempotencyRecord
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import (
@@ -21,9 +23,9 @@ from chalicelib.errors import (
     RetryableUnavailable,
     ValidationFailed,
 )
-from chalicelib.observability import logger, tracer
+from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.ports import Queues, Reports
+from chalicelib.services.ports import PhotoPublisher, Queues, Reports
 
 MAX_ID_ATTEMPTS = 5
 
@@ -55,6 +57,16 @@ def hash_secret(secret: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).rstrip(b"=").decode()
 
 
+def derive_secret(idempotency_key: str, salt: str) -> str:
+    """The reporter's secret of a submission with an Idempotency-Key, from the key and the record's salt.
+
+    Only the key's hash and the salt are stored, so the secret can be given again to a retry that
+    presents the key, and to nobody who only reads the tables.
+    """
+    digest = hmac.new(idempotency_key.encode(), f"aduan-secret:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
 def hash_idempotency_key(key: str) -> str:
     """The stored form of an Idempotency-Key: 128 bits of its SHA-256, in hex."""
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -68,11 +80,20 @@ def _body_hash(command: SubmitCommand) -> str:
 class IntakeService:
     """Accepts reports for one province."""
 
-    def __init__(self, reports: Reports, queues: Queues, registry: Registry, province: str) -> None:
+    def __init__(
+        self,
+        reports: Reports,
+        queues: Queues,
+        registry: Registry,
+        province: str,
+        *,
+        photos: Callable[[], PhotoPublisher],
+    ) -> None:
         self.reports = reports
         self.queues = queues
         self.registry = registry
         self.province = registry.get(province)
+        self.photos = photos  # built on first use: most submissions carry no photo
 
     def validate(self, command: SubmitCommand) -> None:
         """Check the category, the area and the coordinates against province data."""
@@ -87,37 +108,46 @@ class IntakeService:
                 code="location_mismatch",
             )
 
-    @tracer.capture_method
+    @traced
     def submit(
         self,
         command: SubmitCommand,
         *,
+        photo_uploads: Sequence[str] = (),
         idempotency_key: str | None = None,
         correlation_id: str | None = None,
         now: datetime | None = None,
     ) -> SubmitResult:
-        """Store a new report (once per Idempotency-Key) and ask for it to be routed."""
+        """Store a new report (once per Idempotency-Key) and ask for it to be routed.
+
+        ``photo_uploads`` are cleaned and published after the report was checked (so a refused
+        report leaves no cleaned copies behind); the report stores their public keys.
+        """
         self.validate(command)
+        if photo_uploads:
+            command = replace(command, photos=self.photos().publish(photo_uploads))
         now = now or utcnow()
-        secret = secrets.token_urlsafe(12)
         if idempotency_key:
             key_hash = hash_idempotency_key(idempotency_key)
-            body_hash = _body_hash(command)
+            salt = secrets.token_urlsafe(12)
+            secret = derive_secret(idempotency_key, salt)
             # No read first: a key is nearly always new (one per form fill), and a retry's claim
             # fails its condition and reads the record then.
-            report = self._new_report(command, now, secret, contact_ref=key_hash)
-            record = IdempotencyRecord(key_hash, body_hash, report.id, secret)
+            report = self._new_report(command, now, secret)
+            expires_at = int(now.timestamp()) + REPLAY_WINDOW_SECONDS
+            record = IdempotencyRecord(key_hash, _body_hash(command), report.id, salt, expires_at)
             try:
-                self.reports.claim_idempotency(self.province.code, record, contact=command.contact)
+                self.reports.claim_idempotency(self.province.code, record)
             except IdempotencyKeyTaken:
-                replay = self._replay(command, key_hash, body_hash, correlation_id)
+                replay = self._replay(command, idempotency_key, record.body_hash, correlation_id, now)
                 if replay is None:
                     raise RetryableUnavailable(
                         "Pengiriman bersamaan; coba lagi (concurrent submission)."
                     ) from None
                 return replay
-            report = self._store_claimed(command, record, report)
+            report = self._store_claimed(command, record, report, secret)
         else:
+            secret = secrets.token_urlsafe(12)
             report = self._store_new(command, now, secret)
         logger.append_keys(report_id=report.id)
         logger.info(
@@ -136,20 +166,22 @@ class IntakeService:
                 continue
         raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
 
-    def _store_claimed(self, command: SubmitCommand, record: IdempotencyRecord, report: Report) -> Report:
+    def _store_claimed(
+        self, command: SubmitCommand, record: IdempotencyRecord, report: Report, secret: str
+    ) -> Report:
         """Store the report a claimed Idempotency-Key names; if its id is another report's, move the claim.
 
-        The contact, if any, is already stored in the record. A report under the id with the same
-        secret is this very submission, stored by a concurrent retry: it is returned as is.
+        A report under the id with the same secret is this very submission, stored by a concurrent
+        retry: it is returned as is.
         """
         for _attempt in range(MAX_ID_ATTEMPTS):
             try:
-                return self.reports.create(report)
+                return self.reports.create(report, contact=command.contact)
             except IdCollision:
                 stored = self.reports.get(report.id, consistent=True)
-                if stored is not None and stored.secret_hash == hash_secret(record.secret):
+                if stored is not None and stored.secret_hash == report.secret_hash:
                     return stored
-            moved = self._new_report(command, report.created_at, record.secret, contact_ref=record.key_hash)
+            moved = self._new_report(command, report.created_at, secret)
             try:
                 self.reports.move_idempotency(
                     self.province.code, record.key_hash, from_report=report.id, to_report=moved.id
@@ -165,25 +197,33 @@ class IntakeService:
     def _replay(
         self,
         command: SubmitCommand,
-        key_hash: str,
+        idempotency_key: str,
         body_hash: str,
         correlation_id: str | None,
+        now: datetime,
     ) -> SubmitResult | None:
-        record = self.reports.idempotency_record(self.province.code, key_hash)
+        record = self.reports.idempotency_record(self.province.code, hash_idempotency_key(idempotency_key))
         if record is None:
             return None
+        if record.expired(now.timestamp()):
+            raise Conflict(
+                "Idempotency-Key ini sudah kedaluwarsa (older than 24 hours); kirim dengan kunci baru "
+                "(the key's replay window has passed: send with a new key).",
+                code="idempotency_key_expired",
+            )
         if record.body_hash != body_hash:
             raise Conflict(
                 "Idempotency-Key ini sudah dipakai untuk laporan lain (key reused with a different body).",
                 code="idempotency_key_reused",
             )
+        secret = derive_secret(idempotency_key, record.salt)
         report = self.reports.get(record.report_id, consistent=True)
-        if report is None or report.secret_hash != hash_secret(record.secret):
-            report = self._repair(command, record, correlation_id)
-        return SubmitResult(report=report, secret=record.secret, replayed=True)
+        if report is None or report.secret_hash != hash_secret(secret):
+            report = self._repair(command, record, secret, correlation_id)
+        return SubmitResult(report=report, secret=secret, replayed=True)
 
     def _repair(
-        self, command: SubmitCommand, record: IdempotencyRecord, correlation_id: str | None
+        self, command: SubmitCommand, record: IdempotencyRecord, secret: str, correlation_id: str | None
     ) -> Report:
         """The key's record names a report not stored (an attempt stopped after its claim): store it.
 
@@ -192,10 +232,8 @@ class IntakeService:
         logger.warning(
             "idempotency record without its report; storing it now", extra={"report_id": record.report_id}
         )
-        report = self._new_report(
-            command, utcnow(), record.secret, report_id=record.report_id, contact_ref=record.key_hash
-        )
-        stored = self._store_claimed(command, record, report)
+        report = self._new_report(command, utcnow(), secret, report_id=record.report_id)
+        stored = self._store_claimed(command, record, report, secret)
         self._request_routing(stored, correlation_id)  # routing a routed report again is a no-op
         return stored
 
@@ -206,7 +244,6 @@ class IntakeService:
         secret: str,
         *,
         report_id: str | None = None,
-        contact_ref: str | None = None,
     ) -> Report:
         report_id = report_id or new_report_id(self.province.code, now)
         entry = TimelineEntry(
@@ -229,7 +266,6 @@ class IntakeService:
             updated_at=now,
             address=command.address,
             secret_hash=hash_secret(secret),
-            contact_ref=contact_ref if command.contact else None,
             photos=command.photos,
             timeline=(entry,),
             version=0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -11,13 +12,16 @@ from chalicelib.domain.status import Status
 
 
 class PageLike(Protocol):
-    """A page of reports."""
+    """A page of reports: full unless the list ends there (or ``incomplete``), and an opaque cursor."""
 
     @property
     def items(self) -> list[Report]: ...
 
     @property
-    def cursor(self) -> dict[str, Any] | None: ...
+    def cursor(self) -> str | None: ...
+
+    @property
+    def incomplete(self) -> bool: ...
 
 
 class Reports(Protocol):
@@ -27,9 +31,7 @@ class Reports(Protocol):
 
     def create(self, report: Report, *, contact: Contact | None = None) -> Report: ...
 
-    def claim_idempotency(
-        self, province: str, record: IdempotencyRecord, *, contact: Contact | None
-    ) -> None: ...
+    def claim_idempotency(self, province: str, record: IdempotencyRecord) -> None: ...
 
     def move_idempotency(self, province: str, key_hash: str, *, from_report: str, to_report: str) -> None: ...
 
@@ -45,8 +47,9 @@ class Reports(Protocol):
         agency: str,
         *,
         status: Status | None = None,
+        keep: Callable[[Report], bool] | None = None,
         limit: int = 20,
-        cursor: dict[str, Any] | None = None,
+        cursor: str | None = None,
         newest_first: bool = True,
     ) -> PageLike: ...
 
@@ -56,7 +59,7 @@ class Reports(Protocol):
         status: Status,
         *,
         limit: int = 20,
-        cursor: dict[str, Any] | None = None,
+        cursor: str | None = None,
         created_before: datetime | None = None,
         newest_first: bool = True,
     ) -> PageLike: ...
@@ -94,3 +97,9 @@ class Queues(Protocol):
         group_id: str | None = None,
         deduplication_id: str,
     ) -> None: ...
+
+
+class PhotoPublisher(Protocol):
+    """Citizen photos: uploads checked, cleaned and published."""
+
+    def publish(self, upload_keys: Sequence[str]) -> tuple[str, ...]: ...

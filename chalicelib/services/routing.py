@@ -10,39 +10,35 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.routing import route
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import RetryableUnavailable, VersionConflict
-from chalicelib.observability import logger, tracer
-from chalicelib.services.base import ProvinceService
-
-MAX_ATTEMPTS = 3
+from chalicelib.errors import RetryableUnavailable
+from chalicelib.observability import logger, traced
+from chalicelib.services.base import ProvinceService, Unchanged
 
 
 class RoutingService(ProvinceService):
     """Routes one province's new reports."""
 
-    @tracer.capture_method
+    @traced
     def route(self, key: str, *, now: datetime | None = None) -> Report:
         """Route the report stored under ``key``; a report already routed is left alone.
 
         Already routed by an earlier delivery whose acknowledgement was lost, it publishes
         the routing's messages again (receivers are idempotent), so nothing is lost.
         """
-        for _attempt in range(MAX_ATTEMPTS):
+
+        def read() -> Report:
             report = self.reports.get(key, consistent=True)
             if report is None:
                 raise RetryableUnavailable(f"report {key} not readable yet")
+            return report
+
+        def decide(report: Report) -> Report | Unchanged[Report]:
             if report.status is not Status.MENUNGGU or report.agency or report.escalated_to:
                 logger.info("already routed", extra={"report_id": report.id, "status": report.status.value})
-                self.publisher.republish(report, f"{report.key}:route")
-                return report
-            routed = self.decide(report, now or utcnow())
-            try:
-                saved = self.reports.save(routed)
-            except VersionConflict:
-                continue
-            self.publisher.published(report, saved)
-            return saved
-        raise RetryableUnavailable(f"report {key} kept changing while routing")
+                return Unchanged(report, republish=f"{report.key}:route")
+            return self.decide(report, now or utcnow())
+
+        return self.change(read, decide, kept_changing=f"report {key} kept changing while routing")
 
     def decide(self, report: Report, now: datetime) -> Report:
         """The routed report (pure given the province data)."""

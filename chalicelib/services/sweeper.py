@@ -14,9 +14,10 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import AduanError, VersionConflict
-from chalicelib.observability import logger, tracer
+from chalicelib.errors import AduanError
+from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
+from chalicelib.services.base import Unchanged, change_report
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Queues, Reports
 
@@ -44,7 +45,7 @@ class Sweeper:
         self.publisher = publisher
         self.province = registry.get(province)
 
-    @tracer.capture_method
+    @traced
     def sweep(self, *, now: datetime | None = None, limit: int = 200) -> SweepResult:
         """Escalate overdue reports, close unanswered ones, re-send unacknowledged hand-overs."""
         now = now or utcnow()
@@ -52,28 +53,41 @@ class Sweeper:
         for report in self.reports.due_before(self.province.code, now, limit=limit):
             try:
                 self._one(report, now, result)
-            except VersionConflict:
-                continue  # changed meanwhile; the next sweep sees its new timer
             except AduanError as error:
                 logger.warning("sweep skipped a report", extra={"report_id": report.id, "code": error.code})
         self._requeue_unrouted(now, result)
         return result
 
-    def _one(self, report: Report, now: datetime, result: SweepResult) -> None:
-        if report.escalated_to:
-            escalation = next(e for e in reversed(report.timeline) if e.action is Action.ESCALATE)
-            self.publisher.republish(report, escalation.event_id)
-            result.resent.append(report.id)
-            return
-        if report.status is Status.SELESAI:
-            changed = workflow.autoclose(report, Event(f"{report.key}:autoclose", now, self.province.code))
-            result.closed.append(report.id)
-        else:
+    def _one(self, listed: Report, now: datetime, result: SweepResult) -> None:
+        """One due report; if it changes meanwhile, read again and act only if it is still due."""
+        reads = iter([listed])
+        tally: list[list[str]] = []  # where the id goes once the change is saved
+
+        def read() -> Report | None:
+            return next(reads, None) or self.reports.get(listed.key, consistent=True)
+
+        def decide(report: Report | None) -> Report | Unchanged[Report | None]:
+            tally.clear()
+            timer = report.next_timer if report else None
+            if report is None or timer is None or timer > now:
+                return Unchanged(report)
+            if report.escalated_to:
+                escalation = next(e for e in reversed(report.timeline) if e.action is Action.ESCALATE)
+                result.resent.append(report.id)
+                return Unchanged(report, republish=escalation.event_id)
+            if report.status is Status.SELESAI:
+                tally.append(result.closed)
+                event = Event(f"{report.key}:autoclose", now, self.province.code)
+                return workflow.autoclose(report, event)
+            tally.append(result.overdue)
             event = Event(f"{report.key}:sla:{report.escalation_level + 1}", now, self.province.code)
-            changed = workflow.sla_escalate(report, self.province, event)
-            result.overdue.append(report.id)
-        saved = self.reports.save(changed)
-        self.publisher.published(report, saved)
+            return workflow.sla_escalate(report, self.province, event)
+
+        saved = change_report(
+            self.reports, self.publisher, read, decide, kept_changing="report kept changing during the sweep"
+        )
+        if saved is not None and tally:
+            tally[0].append(saved.id)
 
     def _requeue_unrouted(self, now: datetime, result: SweepResult) -> None:
         """Reports stored but never routed (their intake message was lost): route them now."""

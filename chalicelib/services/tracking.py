@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 
+from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.ids import normalise_report_id
 from chalicelib.domain.report import Report
 from chalicelib.errors import NotFound
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.intake import hash_secret
 from chalicelib.services.ports import Reports
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A report as its tracking page shows it: with its content, or only its progress."""
+
+    report: Report
+    full_content: bool
 
 
 class TrackingService:
@@ -42,6 +52,12 @@ class TrackingService:
                 f"Laporan {report_id} tidak ditemukan (report not found).", code="report_not_found"
             )
         return report
+
+    def view(self, raw_id: str, secret: str | None) -> Tracked:
+        """The report with this id, and whether its content is shown (public, or the secret given)."""
+        report = self.find(raw_id)
+        holds = self.holds_secret(report, secret)
+        return Tracked(report, citizen_sees_content(report, holds_secret=holds))
 
     @staticmethod
     def holds_secret(report: Report, secret: str | None) -> bool:

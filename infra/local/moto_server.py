@@ -12,7 +12,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from infra.local.processes import ChildProcess, free_port, port_is_free
+from infra.local.processes import ChildProcess, PortInUse, free_port, port_is_free
 
 HOST = "127.0.0.1"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -56,10 +56,15 @@ class MotoServer:
         """``http://127.0.0.1:<port>``."""
         return f"http://{HOST}:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The child process's id (``in_process=False``, while it runs)."""
+        return self._child.process.pid if self._child is not None and self._child.process else None
+
     def start(self, timeout: float = 30.0) -> str:
         """Start serving and return the endpoint URL."""
         if not port_is_free(self.port):
-            raise OSError(f"port {self.port} on {HOST} is in use: pick another moto port")
+            raise PortInUse(f"port {self.port} on {HOST} is in use: pick another moto port")
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
             quiet_about_skipped_alarms()

@@ -14,6 +14,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
+class PortInUse(OSError):
+    """Another program listens on a port the local stack needs."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -23,8 +27,13 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether ``port`` can be bound on ``host`` right now."""
+    """Whether a server can bind ``port`` on ``host`` right now.
+
+    Binds with ``SO_REUSEADDR``, as the local servers do, so connections of a stopped server still in
+    TIME_WAIT do not count, while a port another program listens on does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -105,7 +114,7 @@ class ChildProcess:
                 os.killpg(self.process.pid, signal.SIGTERM)
 
     def wait_or_kill(self, timeout: float = 10.0) -> int | None:
-        """Wait up to ``timeout`` for the exit, then SIGKILL the group; returns the exit code."""
+        """Wait up to ``timeout`` for the exit, then SIGKILL the group (and leftovers); the exit code."""
         process = self.process
         if process is None:
             return None
@@ -115,6 +124,8 @@ class ChildProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever the process started and left behind
         return process.returncode
 
     def stop(self, timeout: float = 10.0) -> int | None:

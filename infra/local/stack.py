@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -26,21 +25,11 @@ from infra.local.aws import REGION, local_env
 from infra.local.config import PROJECT_ROOT, stage_config, stage_names
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
-from infra.local.processes import ChildProcess
+from infra.local.processes import ChildProcess, PortInUse, port_is_free
 from infra.local.seed import SEED_FILE, SeedResult, load_seed, seed
+from infra.local.state import StackState, remove_state, state_path, write_state
 
 INFRA_PARENT = Path(__file__).resolve().parents[2]  # the directory that holds the `infra` package
-
-
-def chalice_executable(project_root: Path) -> str:
-    """The ``chalice`` script next to this Python, else the project's venv, else on PATH."""
-    for candidate in (Path(sys.executable).parent / "chalice", project_root / ".venv" / "bin" / "chalice"):
-        if candidate.is_file():
-            return str(candidate)
-    found = shutil.which("chalice")
-    if not found:
-        raise FileNotFoundError("no chalice executable: run `make venv`")
-    return found
 
 
 class LocalStack:
@@ -49,7 +38,8 @@ class LocalStack:
     ``moto_port=None`` picks a free port; ``stage_ports`` overrides each stage's ``ADUAN_LOCAL_PORT``;
     ``apps``/``runners`` switch the per-stage processes off (``apps=False, runners=False`` is moto and
     the templates only). ``in_process_moto=False`` runs moto as a child process, which keeps its state
-    safe from ``mock_aws()`` used elsewhere in the same (test) process.
+    safe from ``mock_aws()`` used elsewhere in the same (test) process. ``state_file`` (``make run``:
+    ``.local/stack.json``) is written once everything answers and removed on stop, for ``bin/aduan``.
     """
 
     def __init__(
@@ -70,6 +60,7 @@ class LocalStack:
         ready_timeout: float = 60.0,
         extra_env: Mapping[str, str] | None = None,
         web_port: int | None = None,
+        state_file: Path | None = None,
     ) -> None:
         self.project_root = project_root.resolve()
         self.extra_env = dict(extra_env or {})
@@ -87,6 +78,7 @@ class LocalStack:
         self.stacks: list[DeployedStack] = []
         self.children: list[ChildProcess] = []
         self.web_port = web_port if apps else None
+        self.state_file = state_file
 
     def _default(self, path: Path, relative: str) -> Path:
         """``path`` for this repository, the same relative path inside another project root."""
@@ -140,18 +132,26 @@ class LocalStack:
         child.start()
         return child
 
+    def check_ports(self) -> None:
+        """Fail with a clear message if another program listens on a port the stack needs."""
+        wanted = {f"chalice local {stage}": port for stage, port in self.stage_ports.items()}
+        if self.web_port is not None:
+            wanted["the web client"] = self.web_port
+        for name, port in wanted.items():
+            if not port_is_free(port):
+                raise PortInUse(f"port {port} on 127.0.0.1 ({name}) is in use by another program")
+
     def start(self) -> LocalStack:
         """Start everything, wait until each API answers, then seed; stops what started on failure."""
         try:
+            self.check_ports()
             self.start_aws()
             apis = []
             for stage in self.stages:
                 if self.apps:
-                    port = str(self.stage_ports[stage])
-                    argv = [chalice_executable(self.project_root), "local", "--stage", stage, "--port", port]
-                    apis.append(
-                        (self._start_child(f"chalice-{stage}", [*argv, "--no-autoreload"], stage), stage)
-                    )
+                    argv = [sys.executable, "-m", "infra.local.chalice_local"]
+                    argv += ["--stage", stage, "--port", str(self.stage_ports[stage])]
+                    apis.append((self._start_child(f"chalice-{stage}", argv, stage), stage))
                 if self.runners:
                     argv = [sys.executable, "-m", "infra.local.runner", "--stage", stage]
                     self._start_child(
@@ -166,6 +166,8 @@ class LocalStack:
                 raise RuntimeError(
                     f"{dead[0].name} exited early; log {dead[0].log_path}:\n{dead[0].log_tail()}"
                 )
+            if self.state_file is not None:
+                write_state(self.state_file, self.state())
         except BaseException:
             self.stop()
             raise
@@ -189,12 +191,28 @@ class LocalStack:
         """POST the seed file's reports to the running APIs."""
         return seed(load_seed(self.seed_file), self.api_url)
 
+    def state(self) -> StackState:
+        """This stack's addresses and process ids, as ``state_file`` records them."""
+        children = {c.name: c.process.pid for c in self.children if c.process is not None}
+        if self.moto.pid is not None:
+            children["moto"] = self.moto.pid
+        return StackState(
+            pid=os.getpid(),
+            endpoint_url=self.endpoint_url,
+            region=REGION,
+            apis={stage: self.api_url(stage) for stage in self.stage_ports},
+            web_url=self.web_url if self.web_port is not None else None,
+            children=children,
+        )
+
     def dead_children(self) -> list[ChildProcess]:
         """Started children that have exited."""
         return [c for c in self.children if not c.running]
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the children (SIGTERM, then SIGKILL after ``timeout``) and stop moto."""
+        if self.state_file is not None:
+            remove_state(self.state_file, os.getpid())
         for child in self.children:
             child.terminate()
         for child in self.children:
@@ -226,9 +244,13 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
-    stack.start()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    try:
+        stack.start()
+    except PortInUse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     try:
         print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
         for stage in stack.stages:
@@ -236,6 +258,8 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
         if stack.web_port is not None:
             print(f"web client:     {stack.web_url}/   (agency console: dev sign-in on each site)")
         print(f"logs:           {stack.log_dir}/")
+        if stack.state_file is not None:
+            print(f"state file:     {stack.state_file}   (bin/aduan reads it: no AWS_* settings needed)")
         if do_seed:
             for result in stack.seed():
                 print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")
@@ -273,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         visibility_timeout=args.visibility_timeout,
         extra_env=dev_environment(args.project_root),
         web_port=args.web_port or None,
+        state_file=state_path(args.project_root),
     )
     return _serve(stack, do_seed=not args.no_seed)
 

@@ -12,7 +12,8 @@ policy (and every other province may send to its escalation queue) by re-renderi
   those two (the handlers do, instead of retrying a message that can never succeed).
 * S3 photos: its own ``uploads/<code>/`` (sign uploads, read, delete) and ``public/<code>/``
   (write cleaned copies); read every ``public/`` copy (escalated reports link the origin's);
-  ``ListBucket`` so that a missing photo is a 404, not a 403 (names only, never content).
+  ``ListBucket`` only under its own two prefixes (another province's unpublished upload keys
+  stay unlisted); a missing photo elsewhere answers 403, which the data layer reads as not found.
 * Logs of the stage's own functions, X-Ray segments.
 
 ARNs carry ``${AWS::Partition}``, ``${AWS::Region}``, ``${AWS::AccountId}`` and the stack
@@ -131,7 +132,12 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
         _statement("PhotoUploadsOfOwnProvince", PHOTO_UPLOAD_ACTIONS, [photos_arn(f"uploads/{code}/*")]),
         _statement("PublishOwnPhotos", PHOTO_PUBLISH_ACTIONS, [photos_arn(f"public/{code}/*")]),
         _statement("ReadPublishedPhotos", PHOTO_READ_ACTIONS, [photos_arn("public/*")]),
-        _statement("PhotoNotFoundIs404", PHOTO_BUCKET_ACTIONS, [photos_arn()]),
+        _statement(
+            "ListOwnPhotoPrefixes",
+            PHOTO_BUCKET_ACTIONS,
+            [photos_arn()],
+            Condition={"StringLike": {"s3:prefix": [f"uploads/{code}/*", f"public/{code}/*"]}},
+        ),
     ]
     if others:
         statements.append(

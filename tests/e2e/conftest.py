@@ -20,7 +20,11 @@ from infra.local.stack import LocalStack, dev_environment
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    """Both provinces served over HTTP on free ports, as `make run` serves them."""
+    """Both provinces served over HTTP on free ports, as `make run` serves them.
+
+    Its state file (what `make run` writes to .local/stack.json) is ``stack.state_file``, in a temporary
+    directory: ``ADUAN_LOCAL_STATE`` points ``bin/aduan`` at it.
+    """
     stack = LocalStack(
         PROJECT_ROOT,
         moto_port=free_port(),
@@ -29,6 +33,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         in_process_moto=False,
         log_dir=tmp_path_factory.mktemp("stack-logs"),
         extra_env={**dev_environment(PROJECT_ROOT), "ADUAN_LOCAL_SCHEDULE_SECONDS": "3600"},
+        state_file=tmp_path_factory.mktemp("stack-state") / "stack.json",
     )
     with stack:
         yield stack
@@ -46,7 +51,7 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
     except (urllib.error.URLError, ConnectionError) as error:
-        # `chalice local` has a small listen backlog: a burst of connections can be reset
+        # no HTTP answer at all (refused, reset): code 0, for tests that retry
         return 0, {"error": {"code": "connection_failed", "message": str(error)}}
 
 

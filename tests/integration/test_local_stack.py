@@ -9,7 +9,10 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ import pytest
 from infra.local.deploy import DeployedStack
 from infra.local.processes import free_port, http_answers
 from infra.local.stack import LocalStack
+from infra.local.state import STATE_ENV, read_state
+from web.serve import make_server
 
 pytestmark = pytest.mark.integration
 
@@ -200,3 +205,164 @@ def test_run_command_prints_urls_and_stops_on_sigterm(make_project: Callable[...
     assert f"http://127.0.0.1:{moto_port}" in output and f"http://127.0.0.1:{port}" in output
     assert not http_answers(f"http://127.0.0.1:{port}/health")
     assert not http_answers(f"http://127.0.0.1:{moto_port}/moto-api/")
+
+
+def _session_members(sessions: set[int]) -> set[int]:
+    """Live processes (not zombies) in one of ``sessions``: each child of the stack leads its own."""
+    members = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, session = fields[0], int(fields[3])
+        if session in sessions and state != "Z":
+            members.add(int(stat.parent.name))
+    return members
+
+
+def _children_of(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(p) for p in children.read_text().split()} if children.exists() else set()
+
+
+class _RunCommand:
+    """``python -m infra.local.stack run`` in its own process group, as a terminal runs ``make run``."""
+
+    def __init__(self, root: Path, moto_port: int) -> None:
+        argv = [sys.executable, "-m", "infra.local.stack", "run", "--project-root", str(root)]
+        argv += ["--moto-port", str(moto_port), "--no-seed", "--web-port", "0"]
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        env.pop(STATE_ENV, None)
+        self.process = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if "Ctrl-C" in line:
+                self.ready.set()
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def ctrl_c(self, timeout: float = 30) -> int:
+        """SIGINT to the whole foreground group, as Ctrl-C in a terminal; the exit code."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        code = self.process.wait(timeout)
+        self.reader.join(5)
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+
+
+def test_run_restarts_on_the_same_ports_right_after_ctrl_c_and_leaves_no_process(
+    make_project: Callable[..., Path],
+) -> None:
+    port, moto_port = free_port(), free_port()
+    root = _tiny_project(make_project, {"jakarta": ("31", port)})
+    for attempt in ("first", "restart"):
+        run = _RunCommand(root, moto_port)
+        try:
+            assert run.ready.wait(60), f"{attempt}: {run.output}"
+            for _ in range(5):  # server-side closes: TIME_WAIT on both ports after the stop
+                assert http_answers(f"http://127.0.0.1:{port}/")
+                assert http_answers(f"http://127.0.0.1:{moto_port}/moto-api/")
+            children = _children_of(run.process.pid)
+            assert len(children) == 2, children  # chalice local and the runner
+            state = read_state(root / ".local" / "stack.json")
+            assert state is not None and state.pid == run.process.pid
+            assert set(state.children.values()) == children
+            assert state.apis == {"jakarta": f"http://127.0.0.1:{port}"}
+            assert state.endpoint_url == f"http://127.0.0.1:{moto_port}"
+            assert run.ctrl_c() == 0, run.output
+        finally:
+            run.kill()
+        assert "stopping" in run.output
+        assert not (root / ".local" / "stack.json").exists()
+        assert _session_members(children) == set(), f"{attempt}: left behind"
+        assert not http_answers(f"http://127.0.0.1:{port}/health")
+
+
+CLIENTS = 64
+REQUESTS = 256
+
+
+def _burst(request: Callable[[], urllib.request.Request], clients: int = CLIENTS) -> list[int | str]:
+    """``REQUESTS`` requests from ``clients`` threads released at once: each status, or the error."""
+    outcomes: list[int | str] = []
+    remaining = iter(range(REQUESTS))
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+
+    def client() -> None:
+        start.wait()
+        for _ in remaining:
+            try:
+                with urllib.request.urlopen(request(), timeout=60) as response:
+                    json.loads(response.read())
+                    outcome: int | str = response.status
+            except urllib.error.HTTPError as error:
+                outcome = error.code
+            except (OSError, ValueError) as error:
+                outcome = repr(error)
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    deadline = time.monotonic() + 240
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    assert not any(t.is_alive() for t in threads), "the burst did not finish within 240 s"
+    return outcomes
+
+
+def test_a_local_api_answers_every_one_of_64_concurrent_clients(make_project: Callable[..., Path]) -> None:
+    port = free_port()
+    root = _tiny_project(make_project, {"jakarta": ("31", port)})
+    with LocalStack(root, moto_port=None, stage_ports={"jakarta": port}, runners=False) as stack:
+        url = f"{stack.api_url('jakarta')}/reports"
+
+        def post() -> urllib.request.Request:
+            headers = {"Content-Type": "application/json"}
+            return urllib.request.Request(url, data=b'{"n": 1}', headers=headers, method="POST")
+
+        outcomes = _burst(post)
+    errors = [o for o in outcomes if o != 201]
+    assert (len(outcomes), errors) == (REQUESTS, [])
+
+
+@pytest.fixture
+def web_server(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "config.json").write_text('{"ok": true}')
+    server = make_server(tmp_path, "127.0.0.1", 0, dev=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_local_web_server_answers_every_one_of_64_concurrent_clients(web_server: str) -> None:
+    outcomes = _burst(lambda: urllib.request.Request(f"{web_server}/config.json"))
+    assert (len(outcomes), [o for o in outcomes if o != 200]) == (REQUESTS, [])

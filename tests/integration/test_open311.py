@@ -279,10 +279,12 @@ def test_banten_takes_requests_with_its_own_jurisdiction(provinces: World) -> No
 
 def test_search_by_ids_service_status_and_window(provinces: World) -> None:
     jakarta = provinces["jakarta"]
-    flood = created_id(jakarta, FLOOD)
+    public = {"attribute[visibility]": "public"}
+    flood = created_id(jakarta, {**FLOOD, **public})
     tree = created_id(
         jakarta,
-        {**FLOOD, "service_code": "pohon", "attribute[kondisi]": "rawan"} | {"attribute[kedalaman_cm]": ""},
+        {**FLOOD, **public, "service_code": "pohon", "attribute[kondisi]": "rawan"}
+        | {"attribute[kedalaman_cm]": ""},
     )
     provinces.settle()
     # the agency rejects the tree report: Ditolak is closed
@@ -301,6 +303,9 @@ def test_search_by_ids_service_status_and_window(provinces: World) -> None:
     assert ids(f"service_request_id={tree},{flood},31-261127-ZZZZ") == [tree, flood]
     everything = ids("")
     assert flood in everything and tree in everything
+    private = created_id(jakarta, FLOOD)
+    assert private not in ids("") and private not in ids("service_code=banjir")  # public ones only
+    assert ids(f"service_request_id={private}") == [private]  # by id: status without notes
     assert flood in ids("service_code=banjir") and tree not in ids("service_code=banjir")
     assert tree in ids("status=closed") and flood not in ids("status=closed")
     assert flood in ids("status=open") and tree not in ids("status=open")
@@ -317,7 +322,7 @@ def test_a_recent_window_finds_todays_request(provinces: World) -> None:
     from datetime import UTC, datetime, timedelta
 
     jakarta = provinces["jakarta"]
-    request_id = created_id(jakarta, FLOOD)
+    request_id = created_id(jakarta, {**FLOOD, "attribute[visibility]": "public"})
     start = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     found = json.loads(jakarta.get(f"/open311/v2/requests.json?start_date={start}").body)
     assert request_id in [r["service_request_id"] for r in found]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,7 @@ from chalicelib.data.queues import QueueGateway
 from chalicelib.domain.protocol import ReportOut
 from chalicelib.observability import logger
 from chalicelib.privacy.masking import scrub_text
+from chalicelib.services.intake import hash_idempotency_key
 from infra.local.aws import REGION
 from tests.integration.harness import World, world
 
@@ -171,7 +173,7 @@ def _inflated(value: bytes) -> str:
     return zlib.decompress(value[1:], -15).decode()
 
 
-def test_with_an_idempotency_key_the_contact_rides_in_the_key_record(provinces: World) -> None:
+def test_with_an_idempotency_key_the_contact_lives_only_in_the_contact_record(provinces: World) -> None:
     # Given a Jakarta report with contact data and an Idempotency-Key
     jakarta = provinces["jakarta"]
     report = _json(jakarta.post("/reports", BORDER, {"Idempotency-Key": "privacy-test-key-1"}))
@@ -179,18 +181,43 @@ def test_with_an_idempotency_key_the_contact_rides_in_the_key_record(provinces: 
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     stored = dynamodb.get_item(
         TableName="aduan-reports", Key={"pk": {"S": report["id"]}}, ConsistentRead=True
-    )
-    # Then the report names the private item holding the contact, and holds no contact itself
-    ref = stored["Item"]["cr"]["S"]
-    record = dynamodb.get_item(TableName="aduan-private", Key={"pk": {"S": f"31#idem#{ref}"}})["Item"]
+    )["Item"]
+    # Then the contact is in the contact record and nowhere else
+    contact = dynamodb.get_item(TableName="aduan-private", Key={"pk": {"S": f"{report['id']}#contact"}})
+    assert (contact["Item"]["n"]["S"], contact["Item"]["p"]["S"]) == (NAME, PHONE)
+    record = dynamodb.get_item(
+        TableName="aduan-private", Key={"pk": {"S": f"31#idem#{hash_idempotency_key('privacy-test-key-1')}"}}
+    )["Item"]
     assert record["rid"]["S"] == report["id"]
-    assert (record["n"]["S"], record["p"]["S"], record["e"]["S"]) == (NAME, PHONE, EMAIL)
-    assert "expires_at" not in record  # a record holding a contact lives as long as the report
-    assert _leaks(json.dumps(stored["Item"], ensure_ascii=False, default=_inflated)) == []
-    # And no second contact item was written under the report id
-    assert "Item" not in dynamodb.get_item(
-        TableName="aduan-private", Key={"pk": {"S": f"{report['id']}#contact"}}
+    assert _leaks(json.dumps(record)) == [] and _leaks(json.dumps(stored, default=_inflated)) == []
+    # And the key record holds no secret, only a salt, and expires after the 24-hour replay window
+    assert report["secret"] not in json.dumps(record) + json.dumps(stored, default=_inflated)
+    assert "sc" not in record and "sl" in record
+    assert 0 < int(record["expires_at"]["N"]) - time.time() <= 24 * 3600
+
+
+def test_a_retry_gets_the_same_secret_within_the_window_and_nothing_after_it(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    headers = {"Idempotency-Key": f"replay-window-{time.time_ns()}"}
+    first = jakarta.post("/reports", BORDER, headers)
+    # When the same submission is retried within the window, it gets the same report and secret
+    again = jakarta.post("/reports", BORDER, headers)
+    assert first.status_code == 201 and again.status_code in (200, 201), again.body
+    assert (_json(again)["id"], _json(again)["secret"]) == (_json(first)["id"], _json(first)["secret"])
+    # When the window has passed (DynamoDB's TTL deletes the record some time after it expires)
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    key = {"pk": {"S": f"31#idem#{hash_idempotency_key(headers['Idempotency-Key'])}"}}
+    dynamodb.update_item(
+        TableName="aduan-private",
+        Key=key,
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
     )
+    late = jakarta.post("/reports", BORDER, headers)
+    # Then the retry is refused: no secret is returned and no report is created
+    assert late.status_code == 409 and _json(late)["error"]["code"] == "idempotency_key_expired"
+    assert _json(first)["secret"] not in late.body.decode()
+    assert dynamodb.get_item(TableName="aduan-private", Key=key)["Item"]["rid"]["S"] == _json(first)["id"]
 
 
 def test_the_escalation_message_has_no_place_for_contact_data() -> None:

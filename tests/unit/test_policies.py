@@ -20,6 +20,7 @@ from infra.naming import agency_queue, dead_letter_queue, escalation_queue, inta
 from infra.provinces import ProvinceInfra, load_provinces
 from infra.templates.agency_access import POLL_ACTIONS
 from infra.templates.policy import CONSUME_ACTIONS
+from tests.unit.iam_eval import allowed
 
 Statement = dict[str, Any]
 PROVINCES: dict[str, ProvinceInfra] = {p.code: p for p in load_provinces()}
@@ -167,7 +168,7 @@ def test_photos_only_under_own_prefixes_and_published_copies(stage: str) -> None
         "s3:PutObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/public/{code}/*"},
         "s3:GetObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/public/*"},
         "s3:DeleteObject": {f"{PHOTOS}/uploads/{code}/*"},
-        "s3:ListBucket": {PHOTOS},  # a missing photo must be 404 (HeadObject), not 403
+        "s3:ListBucket": {PHOTOS},  # only under its own prefixes: see the evaluated test below
     }
 
 
@@ -205,3 +206,49 @@ def test_every_agency_poll_policy_touches_only_its_own_queue(code: str) -> None:
         assert properties["ManagedPolicyName"] == f"{queue}-poller"
         covered.add(queue)
     assert covered == {agency_queue(code, a) for a in PROVINCES[code].work_queue_agencies}
+
+
+def _table(name: str) -> str:
+    return f"arn:aws:dynamodb:ap-southeast-3:123456789012:table/{name}"
+
+
+def _key_shapes(code: str) -> list[str]:
+    """Every partition key shape a province writes: report ids, index/private keys, received copies."""
+    other = "36" if code != "36" else "31"
+    return [f"{code}-261206-AB12", f"{code}#idem#abc", f"{code}#PROSES", f"{code}~{other}-261206-AB12"]
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_evaluated_each_stage_reaches_only_its_own_keys_queues_and_uploads(stage: str) -> None:
+    statements = _statements(stage)
+    own = _code(stage)
+    queue = "arn:aws:sqs:ap-southeast-3:123456789012:{}"
+    for code in PROVINCES:
+        mine = code == own
+        # DynamoDB items and index queries: only where every leading key is the province's own
+        for key in _key_shapes(code):
+            context = {"dynamodb:LeadingKeys": [key]}
+            for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"):
+                for table in ("aduan-reports", "aduan-private"):
+                    assert allowed(statements, action, _table(table), context) is mine, (action, key)
+            assert (
+                allowed(statements, "dynamodb:Query", _table("aduan-reports/index/by-status"), context)
+                is mine
+            )
+        mixed = {"dynamodb:LeadingKeys": [f"{own}-261206-AB12", f"{code}-261206-CD34"]}
+        assert allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), mixed) is mine
+        assert not allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), {})  # no key: refused
+        assert not allowed(statements, "dynamodb:Scan", _table("aduan-reports"), {})
+        # SQS: consume only its own queues; send to another province only its escalation queue
+        for name in (intake_queue(code), escalation_queue(code)):
+            assert allowed(statements, "sqs:ReceiveMessage", queue.format(name), {}) is mine
+        assert allowed(statements, "sqs:SendMessage", queue.format(escalation_queue(code)), {})
+        assert allowed(statements, "sqs:SendMessage", queue.format(intake_queue(code)), {}) is mine
+        # S3: its own uploads (read, write, list); every province's published copies (read only)
+        photos = "arn:aws:s3:::aduan-photos"
+        assert allowed(statements, "s3:GetObject", f"{photos}/uploads/{code}/x.jpg", {}) is mine
+        assert allowed(statements, "s3:GetObject", f"{photos}/public/{code}/x.jpg", {})
+        assert allowed(statements, "s3:PutObject", f"{photos}/public/{code}/x.jpg", {}) is mine
+        for prefix in (f"uploads/{code}/", f"public/{code}/"):
+            assert allowed(statements, "s3:ListBucket", photos, {"s3:prefix": f"{prefix}x"}) is mine
+    assert not allowed(statements, "s3:ListBucket", "arn:aws:s3:::aduan-photos", {})  # no prefix: no list

@@ -1,39 +1,34 @@
-"""The run-time province records (``model.py``) and the pydantic schema (``schema.py``) cannot drift.
+"""Province data files against their one schema (``chalicelib/provinces/model.py``).
 
-The application reads the shipped data files without validating them, so every file must pass
-the schema here, and must read at run time to exactly what the schema makes of it.
+Every shipped file decodes, passes the checks across fields and is written back unchanged; a
+broken file is refused with the path of what is wrong; absent fields take their defaults.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import importlib.util
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import msgspec
 import pytest
-from pydantic import BaseModel, ValidationError
 
-from chalicelib.provinces import model, schema
+from chalicelib.provinces import model
+from chalicelib.provinces.model import InvalidProvinceData, validated_province_data
 from chalicelib.provinces.registry import DATA_DIR, Province, load_province, read_province_data, registry
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_FILES = sorted(DATA_DIR.glob("*.json"), key=lambda p: p.name)
-PAIRS: list[tuple[type[BaseModel], type[Any]]] = [
-    (schema.ProvinceData, model.ProvinceData),
-    (schema.ServiceLevels, model.ServiceLevels),
-    (schema.ServiceLevelOverride, model.ServiceLevelOverride),
-    (schema.CategoryAttribute, model.CategoryAttribute),
-    (schema.Category, model.Category),
-    (schema.Area, model.Area),
-    (schema.Agency, model.Agency),
-    (schema.RoutingRule, model.RoutingRule),
-    (schema.Routing, model.Routing),
-    (schema.BoundingBox, model.BoundingBox),
-]
+Data = dict[str, Any]
 
-MINIMAL: dict[str, Any] = {
+MINIMAL: Data = {
     "code": "99",
     "slug": "contoh",
     "name": "Provinsi Contoh",
@@ -55,89 +50,74 @@ MINIMAL: dict[str, Any] = {
         },
     ],
     "areas": [{"code": "99.01", "name": "Kota Contoh", "level": "kota"}],
-    "agencies": [{"id": "dinas-contoh", "name": "Dinas Contoh", "short_name": "Contoh", "level": "province"}],
+    "agencies": [
+        {"id": "dinas-contoh", "name": "Dinas Contoh", "short_name": "Contoh", "level": "province"},
+        {
+            "id": "sudin-contoh",
+            "name": "Suku Dinas Contoh",
+            "short_name": "Sudin",
+            "level": "kota",
+            "parent": "dinas-contoh",
+            "area": "99.01",
+        },
+    ],
     "routing": {
         "default_agency": "dinas-contoh",
-        "rules": [{"category": "*", "area": "99", "agency": "dinas-contoh"}],
+        "rules": [
+            {"category": "*", "area": "99", "agency": "dinas-contoh"},
+            {"category": "banjir", "area": "99.01", "agency": "sudin-contoh"},
+        ],
     },
 }
 
 
-def as_dict(record: Any) -> Any:
-    """A run-time record (a named tuple) as a plain dict, recursively; its sequences as lists."""
-    if hasattr(record, "_asdict"):
-        return {k: as_dict(v) for k, v in record._asdict().items()}
-    if isinstance(record, tuple | list):
-        return [as_dict(v) for v in record]
-    return record
-
-
-def as_lists(value: Any) -> Any:
-    """Tuples (the records' sequences) as lists (pydantic's), recursively."""
-    if isinstance(value, tuple | list):
-        return [as_lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: as_lists(v) for k, v in value.items()}
-    return value
-
-
-def exact(value: Any) -> Any:
-    """The value with each leaf's type beside it, so 6 and 6.0 (or 1 and True) differ."""
-    if isinstance(value, list):
-        return [exact(v) for v in value]
-    if isinstance(value, dict):
-        return {k: exact(v) for k, v in value.items()}
-    return (type(value).__name__, value)
+@functools.cache
+def _build_tool() -> ModuleType:
+    """``tools/build_province_data.py`` (not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "build_province_data", PROJECT_ROOT / "tools/build_province_data.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_there_is_a_data_file_per_province() -> None:
-    assert {p.stem for p in DATA_FILES} == set(registry().provinces)
     assert DATA_FILES
+    assert {p.stem for p in DATA_FILES} == set(registry().provinces)
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
-def test_each_data_file_passes_the_schema_and_reads_the_same_at_run_time(path: Path) -> None:
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    validated = schema.ProvinceData.model_validate(raw)
-    runtime = read_province_data(path)
-    assert runtime.code == path.stem
-    assert exact(as_lists(as_dict(runtime))) == exact(validated.model_dump())
-    assert runtime == schema.validate_province_file(path) == schema.validated_province_data(raw)
+def test_each_data_file_is_valid_and_reads_the_same_at_run_time(path: Path) -> None:
+    validated = validated_province_data(path.read_bytes())
+    assert validated.code == path.stem
+    assert read_province_data(path) == validated
+    assert registry().get(path.stem).data == validated
 
 
-@pytest.mark.parametrize(("pydantic_model", "record"), PAIRS, ids=lambda c: c.__name__)
-def test_both_class_sets_have_the_same_fields(pydantic_model: type[BaseModel], record: type[Any]) -> None:
-    # the schema's order, except that a named tuple puts the fields with defaults last
-    names = list(pydantic_model.model_fields)
-    required = [n for n in names if pydantic_model.model_fields[n].is_required()]
-    optional = [n for n in names if not pydantic_model.model_fields[n].is_required()]
-    assert list(record._fields) == required + optional
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
+def test_the_build_tool_writes_each_data_file_back_unchanged(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _build_tool().render(json.loads(text)) == text
 
 
-@pytest.mark.parametrize(("pydantic_model", "record"), PAIRS, ids=lambda c: c.__name__)
-def test_both_class_sets_have_the_same_defaults(pydantic_model: type[BaseModel], record: type[Any]) -> None:
-    defaults = record._field_defaults
-    for name, info in pydantic_model.model_fields.items():
-        if info.is_required():
-            assert name not in defaults, name
-        else:
-            assert as_lists(defaults[name]) == info.get_default(call_default_factory=True), name
-
-
-def test_a_minimal_file_gets_the_schema_defaults() -> None:
-    runtime = model.province_data_from_dict(MINIMAL)
-    validated = schema.ProvinceData.model_validate(MINIMAL)
-    assert exact(as_lists(as_dict(runtime))) == exact(validated.model_dump())
-    assert runtime == schema.validated_province_data(MINIMAL)
-    assert runtime.timezone == "Asia/Jakarta"
-    assert (runtime.service_levels.reopen_days, runtime.service_levels.autoclose_days) == (10, 10)
-    flood, road = runtime.categories
+def test_a_minimal_file_gets_the_defaults() -> None:
+    data = validated_province_data(json.dumps(MINIMAL))
+    assert data == validated_province_data(MINIMAL)  # JSON text and decoded JSON alike
+    assert data.timezone == "Asia/Jakarta"
+    assert data.service_levels == model.ServiceLevels(
+        coordinate_hours=6.0, finish_days=7.0, reopen_days=10.0, autoclose_days=10.0
+    )
+    assert isinstance(data.service_levels.coordinate_hours, float)
+    flood, road = data.categories
     assert (flood.keywords, flood.service_levels, flood.attributes) == ((), None, ())
     assert road.service_levels == model.ServiceLevelOverride(coordinate_hours=None, finish_days=3.0)
     assert (road.attributes[0].required, road.attributes[0].values) == (False, ())
-    agency = runtime.agencies[0]
+    agency = data.agencies[0]
     assert (agency.parent, agency.area, agency.work_queue, agency.coordinator) == (None, None, False, False)
-    rule = runtime.routing.rules[0]
+    rule = data.routing.rules[0]
     assert (rule.escalate_to, rule.reason) == (None, None)
 
 
@@ -151,11 +131,146 @@ def test_run_time_data_is_immutable() -> None:
     assert isinstance(province.rules, tuple)
 
 
-def test_the_schema_still_refuses_what_the_run_time_read_does_not_check() -> None:
-    broken = {**MINIMAL, "routing": {**MINIMAL["routing"], "rules": [{"category": "*", "area": "99"}]}}
-    model.province_data_from_dict(broken)  # run time trusts the shipped files
-    with pytest.raises(ValidationError):
-        schema.validated_province_data(broken)
+def _set(path: str, value: Any) -> Callable[[Data], None]:
+    """A breaker setting ``a.b[0].c`` (``[n]`` indexes a list) to ``value``."""
+
+    def breaker(data: Data) -> None:
+        *parents, last = path.replace("[", ".").replace("]", "").split(".")
+        target: Any = data
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[int(last) if last.isdigit() else last] = value
+
+    return breaker
+
+
+REFUSED: dict[str, tuple[Callable[[Data], None], str]] = {
+    "unknown field": (_set("areas[0].population", 1), "areas[0]: Object contains unknown field `population`"),
+    "unknown top-level field": (_set("extra", 1), "(file): Object contains unknown field `extra`"),
+    "missing field": (
+        lambda d: d["service_levels"].pop("finish_days"),
+        "service_levels: Object missing required field `finish_days`",
+    ),
+    "wrong type": (
+        _set("service_levels.finish_days", "7"),
+        "service_levels.finish_days: Expected `float`, got `str`",
+    ),
+    "not positive": (
+        _set("categories[1].service_levels.finish_days", 0),
+        "categories[1].service_levels.finish_days",
+    ),
+    "unknown level": (_set("areas[0].level", "dusun"), "areas[0].level: Invalid enum value 'dusun'"),
+    "BPS area code": (_set("areas[0].code", "9901"), "areas[0].code: Expected `str` matching regex"),
+    "province as an area": (_set("areas[0].code", "99"), "areas[0].code: Expected `str` matching regex"),
+    "bad agency area": (_set("agencies[1].area", "99.1"), "agencies[1].area: Expected `str` matching regex"),
+    "no categories": (_set("categories", []), "categories: Expected `array` of length >= 1"),
+    "dangling rule agency": (
+        _set("routing.rules[1].agency", "ghost"),
+        "routing.rules[1].agency: unknown agency 'ghost'",
+    ),
+    "dangling default agency": (
+        _set("routing.default_agency", "nobody"),
+        "routing.default_agency: unknown agency 'nobody'",
+    ),
+    "dangling parent": (
+        _set("agencies[1].parent", "ghost"),
+        "agencies[1].parent: agency sudin-contoh has unknown",
+    ),
+    "parent cycle": (
+        _set("agencies[0].parent", "sudin-contoh"),
+        "agencies[0].parent: parent cycle dinas-contoh -> sudin-contoh -> dinas-contoh",
+    ),
+    "agency area elsewhere": (_set("agencies[1].area", "99.02"), "agencies[1].area: area 99.02 is not in"),
+    "unknown rule category": (
+        _set("routing.rules[1].category", "gempa"),
+        "routing.rules[1].category: unknown",
+    ),
+    "unknown rule area": (
+        _set("routing.rules[1].area", "99.07"),
+        "routing.rules[1].area: area 99.07 is not in",
+    ),
+    "rule without target": (
+        _set("routing.rules[1].agency", None),
+        "routing.rules[1]: a rule names exactly one of 'agency' or 'escalate_to'",
+    ),
+    "rule with two targets": (
+        _set("routing.rules[1].escalate_to", "31"),
+        "routing.rules[1]: a rule names exactly one of 'agency' or 'escalate_to'",
+    ),
+    "escalation to itself": (
+        lambda d: d["routing"]["rules"].append({"category": "banjir", "area": "99", "escalate_to": "99"}),
+        "routing.rules[2].escalate_to: escalates to its own province",
+    ),
+    "duplicate category": (
+        lambda d: d["categories"].append(dict(d["categories"][0])),
+        "categories[2].code: banjir is listed twice",
+    ),
+    "duplicate area": (
+        lambda d: d["areas"].append(dict(d["areas"][0])),
+        "areas[1].code: 99.01 is listed twice",
+    ),
+    "duplicate rule": (
+        lambda d: d["routing"]["rules"].append(dict(d["routing"]["rules"][1])),
+        "routing.rules[2]: a second rule for banjir in 99.01",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_broken_file_is_refused_naming_the_path(case: str) -> None:
+    breaker, expected = REFUSED[case]
+    data = copy.deepcopy(MINIMAL)
+    breaker(data)
+    with pytest.raises(InvalidProvinceData) as refused:
+        validated_province_data(json.dumps(data).encode())
+    assert any(p.startswith(expected) for p in refused.value.problems), refused.value.problems
+    assert expected.split(":")[0] in str(refused.value)
+
+
+def test_malformed_json_is_refused() -> None:
+    with pytest.raises(InvalidProvinceData, match=r"^\(file\): Input data was truncated"):
+        validated_province_data(b'{"code": "99",')
+    with pytest.raises(InvalidProvinceData, match=r"^\(file\): JSON is malformed"):
+        validated_province_data(b'{"code" "99"}')
+
+
+@pytest.mark.parametrize(
+    ("code", "area", "rule_area"),
+    [
+        ("31.74", True, True),
+        ("31.74.01", True, True),
+        ("31.74.01.1001", True, True),
+        ("31", False, True),
+        ("3174", False, False),
+        ("31.7", False, False),
+        ("31.74.1", False, False),
+        ("31.74.01.100", False, False),
+        ("31.74.01.1001.1", False, False),
+        ("31.74.", False, False),
+    ],
+)
+def test_area_codes_are_kemendagri_codes(code: str, area: bool, rule_area: bool) -> None:
+    def accepts(kind: Any) -> bool:
+        try:
+            msgspec.convert(code, kind)
+        except msgspec.ValidationError:
+            return False
+        return True
+
+    assert (accepts(model.AreaCode), accepts(model.RuleArea)) == (area, rule_area)
+
+
+def test_run_time_reads_without_the_checks_across_fields(tmp_path: Path) -> None:
+    broken = copy.deepcopy(MINIMAL)
+    broken["routing"]["rules"][1]["agency"] = "ghost"
+    path = tmp_path / "99.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    assert read_province_data(path).routing.rules[1].agency == "ghost"
+    with pytest.raises(InvalidProvinceData, match="unknown agency 'ghost'"):
+        model.validated_province_data(path.read_bytes())
+    path.write_text(json.dumps({**MINIMAL, "extra": 1}), encoding="utf-8")
+    with pytest.raises(msgspec.ValidationError, match="unknown field `extra`"):
+        read_province_data(path)
 
 
 def test_run_time_still_checks_that_a_file_holds_the_province_it_is_named_for(tmp_path: Path) -> None:

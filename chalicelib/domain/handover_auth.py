@@ -1,0 +1,107 @@
+"""Signed hand-overs: every message between provinces carries its sender's Ed25519 signature.
+
+The sender signs the recipient's province code and the exact body it sends; the recipient
+verifies with a public key from the sender's province data, so no AWS call is needed to verify.
+Binding the recipient into what is signed means a genuine message replayed into a third
+province's queue does not verify there. Keys have ids (``kid``) so a province can rotate: its
+data lists every key still accepted.
+
+Keys whose id starts with ``dev-`` are development keys (their private halves are derived from
+a public seed, so anyone can sign with them): they verify only where the stage says it is a
+development stage, never in a deployed one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+DEV_KEY_PREFIX = "dev-"
+# SQS message attributes that carry the signature beside the body.
+SENDER_ATTRIBUTE = "aduan-sender"
+KEY_ID_ATTRIBUTE = "aduan-kid"
+SIGNATURE_ATTRIBUTE = "aduan-signature"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who signed (province and key id) and the signature, as the message attributes carry them."""
+
+    sender: str
+    kid: str
+    value: str  # base64url, no padding
+
+    def attributes(self) -> dict[str, str]:
+        """The SQS message attributes carrying this signature."""
+        return {SENDER_ATTRIBUTE: self.sender, KEY_ID_ATTRIBUTE: self.kid, SIGNATURE_ATTRIBUTE: self.value}
+
+    @classmethod
+    def from_attributes(cls, attributes: dict[str, str]) -> Signature | None:
+        """The signature carried by a message's attributes, or None if any part is missing."""
+        parts = (attributes.get(SENDER_ATTRIBUTE), attributes.get(KEY_ID_ATTRIBUTE))
+        value = attributes.get(SIGNATURE_ATTRIBUTE)
+        if not parts[0] or not parts[1] or not value:
+            return None
+        return cls(sender=parts[0], kid=parts[1], value=value)
+
+
+def signed_bytes(recipient: str, body: str) -> bytes:
+    """What is signed: the recipient's province code, a newline, the body exactly as sent."""
+    return f"aduan-handover-v1\n{recipient}\n{body}".encode()
+
+
+def sign(private_key_raw: bytes, kid: str, sender: str, recipient: str, body: str) -> Signature:
+    """Sign ``body`` for ``recipient`` with a raw 32-byte Ed25519 private key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(private_key_raw)
+    return Signature(sender=sender, kid=kid, value=_b64(key.sign(signed_bytes(recipient, body))))
+
+
+def verify(
+    public_keys: dict[str, str], signature: Signature, recipient: str, body: str, *, accept_dev_keys: bool
+) -> bool:
+    """True if ``signature`` is a valid signature of ``body`` for ``recipient`` by one of ``public_keys``.
+
+    ``public_keys`` maps key ids to raw 32-byte public keys (base64url), from the sender's data.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    encoded = public_keys.get(signature.kid)
+    if encoded is None or (signature.kid.startswith(DEV_KEY_PREFIX) and not accept_dev_keys):
+        return False
+    try:
+        key = Ed25519PublicKey.from_public_bytes(_unb64(encoded))
+        key.verify(_unb64(signature.value), signed_bytes(recipient, body))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def dev_private_key(province: str) -> bytes:
+    """The development key of a province: derived from a public seed, so never trusted when deployed."""
+    return hashlib.sha256(f"aduan-dev-handover-key:{province}".encode()).digest()
+
+
+def dev_key_id(province: str) -> str:
+    """The id of a province's development key."""
+    return f"{DEV_KEY_PREFIX}{province}"
+
+
+def public_key_of(private_key_raw: bytes) -> str:
+    """The base64url raw public key of a raw Ed25519 private key (for province data files)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = Ed25519PrivateKey.from_private_bytes(private_key_raw).public_key()
+    return _b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -1,0 +1,109 @@
+"""The one optimistic-locking loop every service changes reports with (chalicelib/services/base.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.report import Report
+from chalicelib.errors import RetryableUnavailable, VersionConflict
+from chalicelib.services import base
+from chalicelib.services.base import MAX_ATTEMPTS, Unchanged, change_report
+from tests.unit.factories import new_report
+
+
+class FlakyReports:
+    """Saves fail with VersionConflict the first ``conflicts`` times; every read is counted."""
+
+    def __init__(self, conflicts: int) -> None:
+        self.conflicts = conflicts
+        self.saves = 0
+        self.reads = 0
+
+    def save(self, report: Report) -> Report:
+        self.saves += 1
+        if self.saves <= self.conflicts:
+            raise VersionConflict("changed meanwhile")
+        return replace(report, version=report.version + 1)
+
+
+class Publisher:
+    """Records what would be sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Report | None, Report]] = []
+        self.resent: list[str] = []
+
+    def published(self, before: Report | None, after: Report) -> None:
+        self.sent.append((before, after))
+
+    def republish(self, report: Report, event_id: str) -> None:
+        self.resent.append(event_id)
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    pauses: list[float] = []
+    monkeypatch.setattr(base.time, "sleep", pauses.append)
+    return pauses
+
+
+def _run(reports: FlakyReports, publisher: Publisher, *, retry: bool = True, decide: Any = None) -> Report:
+    stored = new_report()
+
+    def read() -> Report:
+        reports.reads += 1
+        return stored
+
+    return change_report(
+        reports,  # type: ignore[arg-type]
+        publisher,  # type: ignore[arg-type]
+        read,
+        decide or (lambda r: replace(r, description="changed")),
+        kept_changing="kept changing",
+        retry=retry,
+    )
+
+
+def test_a_conflict_reads_again_and_retries_until_it_saves(no_sleep: list[float]) -> None:
+    reports, publisher = FlakyReports(conflicts=MAX_ATTEMPTS - 1), Publisher()
+    saved = _run(reports, publisher)
+    assert saved.description == "changed" and saved.version == 1
+    assert reports.reads == reports.saves == MAX_ATTEMPTS
+    assert len(publisher.sent) == 1
+    assert len(no_sleep) == MAX_ATTEMPTS - 1
+    assert all(0 <= pause <= base.BACKOFF_SECONDS * 2**MAX_ATTEMPTS for pause in no_sleep)
+
+
+def test_running_out_of_attempts_is_retryable_unavailable() -> None:
+    reports, publisher = FlakyReports(conflicts=MAX_ATTEMPTS), Publisher()
+    with pytest.raises(RetryableUnavailable, match="kept changing"):
+        _run(reports, publisher)
+    assert reports.saves == MAX_ATTEMPTS and not publisher.sent
+
+
+def test_without_retry_the_conflict_is_the_answer() -> None:
+    reports, publisher = FlakyReports(conflicts=1), Publisher()
+    with pytest.raises(VersionConflict):
+        _run(reports, publisher, retry=False)
+    assert reports.saves == 1
+
+
+def test_a_conflict_raised_by_the_decision_is_not_retried() -> None:
+    reports, publisher = FlakyReports(conflicts=0), Publisher()
+
+    def stale(report: Report) -> Report:
+        raise VersionConflict("expected another version")
+
+    with pytest.raises(VersionConflict):
+        _run(reports, publisher, decide=stale)
+    assert reports.reads == 1 and reports.saves == 0
+
+
+def test_unchanged_writes_nothing_and_republishes_when_asked() -> None:
+    reports, publisher = FlakyReports(conflicts=0), Publisher()
+    answer = _run(reports, publisher, decide=lambda r: Unchanged(r, republish="e1"))
+    assert answer.version == 0 and reports.saves == 0
+    assert publisher.resent == ["e1"] and not publisher.sent

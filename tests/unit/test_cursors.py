@@ -1,0 +1,47 @@
+"""Page cursors: opaque to clients, and refused when edited or used for another listing."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from chalicelib.data import cursors
+from chalicelib.errors import ValidationFailed
+
+LISTING = "by-agency|31#sudin-bm-js|PROSES#|True"
+
+
+def _refused(cursor: str, listing: str = LISTING, **condition: str) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        cursors.decode(cursor, listing, **condition)
+    assert raised.value.code == "invalid_cursor"
+
+
+def test_a_cursor_gives_back_its_keys() -> None:
+    cursor = cursors.encode(LISTING, "31-261127-K3M9", "PROSES#2026-11-27T02:00:00.000Z")
+    assert "31-261127" not in cursor and "=" not in cursor
+    assert cursors.decode(cursor, LISTING, sort_prefix="PROSES#") == (
+        "31-261127-K3M9",
+        "PROSES#2026-11-27T02:00:00.000Z",
+    )
+
+
+def test_an_edited_cursor_or_another_listings_is_refused() -> None:
+    cursor = cursors.encode(LISTING, "31-261127-K3M9", "PROSES#2026-11-27T02:00:00.000Z")
+    payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    payload["k"][0] = "31-261127-XXXX"
+    edited = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+    _refused(edited)
+    _refused(cursor, "by-agency|31#sudin-lh-js|PROSES#|True")
+    _refused("%%%")
+    _refused(base64.urlsafe_b64encode(b"[1, 2]").decode())
+
+
+def test_a_start_outside_the_key_condition_is_refused() -> None:
+    listing = "by-status|31#MENUNGGU|2026-11-27T00:00:00.000Z|False"
+    cursor = cursors.encode(listing, "31-261127-K3M9", "2026-11-27T02:00:00.000Z")
+    _refused(cursor, listing, sort_below="2026-11-27T00:00:00.000Z")
+    other = cursors.encode(LISTING, "31-261127-K3M9", "SELESAI#2026-11-27T02:00:00.000Z")
+    _refused(other, sort_prefix="PROSES#")

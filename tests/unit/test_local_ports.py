@@ -1,0 +1,56 @@
+"""The local stack's port check: TIME_WAIT left by a stopped server is free, a listening program is not."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from infra.local.moto_server import MotoServer
+from infra.local.processes import PortInUse, free_port, port_is_free
+from infra.local.stack import LocalStack
+
+HOST = "127.0.0.1"
+
+
+def _server_closed_first(port: int) -> None:
+    """One connection that the server side closes first, as an HTTP/1.0 server does: TIME_WAIT on ``port``."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((HOST, port))
+        listener.listen()
+        client = socket.create_connection((HOST, port))
+        accepted, _ = listener.accept()
+        accepted.close()
+        client.recv(1)
+        client.close()
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    """A port another program listens on."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_a_port_in_time_wait_is_free_for_a_server() -> None:
+    port = free_port()
+    _server_closed_first(port)
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind((HOST, port))  # without SO_REUSEADDR, TIME_WAIT blocks the bind
+    assert port_is_free(port)
+
+
+def test_a_port_another_program_listens_on_is_taken(listening: int) -> None:
+    assert not port_is_free(listening)
+    with pytest.raises(PortInUse, match=f"port {listening} on 127.0.0.1 is in use: pick another moto port"):
+        MotoServer(listening).start()
+
+
+def test_the_stack_names_the_taken_api_port(listening: int) -> None:
+    stack = LocalStack(stages=["jakarta"], stage_ports={"jakarta": listening}, moto_port=free_port())
+    with pytest.raises(PortInUse, match=f"port {listening} on 127.0.0.1 \\(chalice local jakarta\\)"):
+        stack.check_ports()
