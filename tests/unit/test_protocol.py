@@ -23,7 +23,7 @@ import msgspec
 import pytest
 
 from chalicelib.api.messages import parse_inbound_message
-from chalicelib.domain.protocol import WorkItem, kind
+from chalicelib.domain.protocol import Update, WorkItem, kind
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import ValidationFailed
@@ -372,68 +372,88 @@ def mutate(rng: random.Random, body: dict[str, Any], entry: dict[str, Any]) -> d
 
 def breaches(value: Any, info: msgspec.inspect.Type, where: str = "$") -> list[str]:
     """Where ``value`` breaks the declared type ``info`` (every cap, pattern, bound and offset)."""
-    i = msgspec.inspect
-    if isinstance(info, i.UnionType):
-        found = [breaches(value, option, where) for option in info.types]
-        return [] if any(not f for f in found) else [f"{where}: no option fits {value!r}"]
-    if isinstance(info, i.NoneType):
-        return [] if value is None else [f"{where}: not None"]
-    if isinstance(info, i.StructType):
-        if type(value) is not info.cls:
-            return [f"{where}: not a {info.cls.__name__}"]
-        out = []
-        for field in info.fields:
-            item = getattr(value, field.name)
-            out += breaches(item, field.type, f"{where}.{field.name}")
-            if issubclass(info.cls, Input) and type(item) is str and item != item.strip():
-                out.append(f"{where}.{field.name}: not stripped")
-        return out
-    if isinstance(info, i.StrType):
-        if type(value) is not str:
-            return [f"{where}: not a str"]
-        out = []
-        if info.min_length is not None and len(value) < info.min_length:
-            out.append(f"{where}: too short")
-        if info.max_length is not None and len(value) > info.max_length:
-            out.append(f"{where}: too long")
-        if info.pattern is not None and not re.search(info.pattern, value):
-            out.append(f"{where}: pattern")
-        if FORBIDDEN_CHARACTERS.search(value):
-            out.append(f"{where}: forbidden character")
-        return out
-    if isinstance(info, i.IntType | i.FloatType):
-        expected = int if isinstance(info, i.IntType) else float
-        if type(value) is not expected or (expected is float and not math.isfinite(value)):
-            return [f"{where}: not a finite {expected.__name__}"]
-        bounds = [
-            (info.ge, lambda b: value >= b),
-            (info.le, lambda b: value <= b),
-            (info.gt, lambda b: value > b),
-            (info.lt, lambda b: value < b),
-        ]
-        return [f"{where}: out of range" for bound, ok in bounds if bound is not None and not ok(bound)]
-    if isinstance(info, i.BoolType):
-        return [] if type(value) is bool else [f"{where}: not a bool"]
-    if isinstance(info, i.EnumType):
-        return [] if type(value) is info.cls else [f"{where}: not a {info.cls.__name__}"]
-    if isinstance(info, i.LiteralType):
-        return [] if value in info.values and type(value) is str else [f"{where}: not one of the values"]
-    if isinstance(info, i.DateTimeType):
-        if type(value) is not datetime or (info.tz and value.utcoffset() is None):
-            return [f"{where}: not a datetime with an offset"]
-        return []
-    if isinstance(info, i.DateType):
-        return [] if type(value) is date else [f"{where}: not a date"]
-    if isinstance(info, i.ListType):
-        if type(value) is not list:
-            return [f"{where}: not a list"]
-        out = []
-        if info.max_length is not None and len(value) > info.max_length:
-            out.append(f"{where}: too many")
-        for index, item in enumerate(value):
-            out += breaches(item, info.item_type, f"{where}[{index}]")
-        return out
-    raise AssertionError(f"{where}: a type the check does not know: {info!r}")
+    check = CHECKS.get(type(info))
+    if check is None:
+        raise AssertionError(f"{where}: a type the check does not know: {info!r}")
+    return check(value, info, where)
+
+
+def _union(value: Any, info: Any, where: str) -> list[str]:
+    found = [breaches(value, option, where) for option in info.types]
+    return [] if any(not f for f in found) else [f"{where}: no option fits {value!r}"]
+
+
+def _struct(value: Any, info: Any, where: str) -> list[str]:
+    if type(value) is not info.cls:
+        return [f"{where}: not a {info.cls.__name__}"]
+    out = []
+    for field in info.fields:
+        item = getattr(value, field.name)
+        out += breaches(item, field.type, f"{where}.{field.name}")
+        if issubclass(info.cls, Input) and type(item) is str and item != item.strip():
+            out.append(f"{where}.{field.name}: not stripped")
+    return out
+
+
+def _text(value: Any, info: Any, where: str) -> list[str]:
+    if type(value) is not str:
+        return [f"{where}: not a str"]
+    problems = {
+        "too short": info.min_length is not None and len(value) < info.min_length,
+        "too long": info.max_length is not None and len(value) > info.max_length,
+        "pattern": info.pattern is not None and not re.search(info.pattern, value),
+        "forbidden character": FORBIDDEN_CHARACTERS.search(value) is not None,
+    }
+    return [f"{where}: {name}" for name, found in problems.items() if found]
+
+
+def _number(value: Any, info: Any, where: str) -> list[str]:
+    expected = int if isinstance(info, msgspec.inspect.IntType) else float
+    if type(value) is not expected or (expected is float and not math.isfinite(value)):
+        return [f"{where}: not a finite {expected.__name__}"]
+    bounds = [
+        (info.ge, lambda b: value >= b),
+        (info.le, lambda b: value <= b),
+        (info.gt, lambda b: value > b),
+        (info.lt, lambda b: value < b),
+    ]
+    return [f"{where}: out of range" for bound, ok in bounds if bound is not None and not ok(bound)]
+
+
+def _moment(value: Any, info: Any, where: str) -> list[str]:
+    if type(value) is not datetime or (info.tz and value.utcoffset() is None):
+        return [f"{where}: not a datetime with an offset"]
+    return []
+
+
+def _list(value: Any, info: Any, where: str) -> list[str]:
+    if type(value) is not list:
+        return [f"{where}: not a list"]
+    out = [f"{where}: too many"] if info.max_length is not None and len(value) > info.max_length else []
+    for index, item in enumerate(value):
+        out += breaches(item, info.item_type, f"{where}[{index}]")
+    return out
+
+
+def _exactly(test: Any, what: str) -> Any:
+    return lambda value, info, where: [] if test(value, info) else [f"{where}: not {what}"]
+
+
+_i = msgspec.inspect
+CHECKS: dict[type, Any] = {
+    _i.UnionType: _union,
+    _i.StructType: _struct,
+    _i.StrType: _text,
+    _i.IntType: _number,
+    _i.FloatType: _number,
+    _i.DateTimeType: _moment,
+    _i.ListType: _list,
+    _i.NoneType: _exactly(lambda v, _: v is None, "None"),
+    _i.BoolType: _exactly(lambda v, _: type(v) is bool, "a bool"),
+    _i.EnumType: _exactly(lambda v, info: type(v) is info.cls, "a member of its enum"),
+    _i.LiteralType: _exactly(lambda v, info: type(v) is str and v in info.values, "an allowed value"),
+    _i.DateType: _exactly(lambda v, _: type(v) is date, "a date"),
+}
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -471,3 +491,11 @@ def test_a_message_the_protocol_refuses_is_not_sent() -> None:
     with pytest.raises(ValidationFailed):
         ChangePublisher(queues, registry=OneAgency()).publish_entry(origin, hand_over)  # type: ignore[arg-type]
     assert queues.sent == []
+
+
+def test_the_constraint_check_sees_a_breach() -> None:
+    report, other = random_report(random.Random(2))
+    message = parse_inbound_message(published(report, other)["update"])
+    broken = msgspec.structs.replace(message, seq=0, agency="a" * 49)  # built, not decoded: unchecked
+    problems = breaches(broken, msgspec.inspect.type_info(Update))
+    assert [p.split(":")[0] for p in problems] == ["$.seq", "$.agency"]
