@@ -20,6 +20,8 @@ from pynamodb.exceptions import TableError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.config import settings
+
 
 def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
@@ -70,7 +72,7 @@ class ReportModel(Model):
     """One report, or one province's copy of an escalated report."""
 
     class Meta(_Meta):
-        table_name = os.environ.get("ADUAN_REPORTS_TABLE", "aduan-reports")
+        table_name = settings().reports_table
 
     pk = UnicodeAttribute(hash_key=True)
     report_id = UnicodeAttribute(attr_name="rid")
@@ -128,7 +130,7 @@ class PrivateModel(Model):
     """
 
     class Meta(_Meta):
-        table_name = os.environ.get("ADUAN_PRIVATE_TABLE", "aduan-private")
+        table_name = settings().private_table
 
     pk = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute(attr_name="k")

@@ -22,6 +22,7 @@ from chalicelib.domain.actor import Role
 from chalicelib.errors import Unauthorized
 from cli import devissuer
 from cli.main import app as cli_app
+from tests.stages import stage_env
 
 AGENCY = "dpu-kota-tangerang"
 
@@ -34,8 +35,8 @@ def issuer_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def banten_stage(issuer_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Given the Banten stage configured for the dev issuer, as the local stack does it
-    monkeypatch.setenv("ADUAN_STAGE", "banten")
-    monkeypatch.setenv("ADUAN_PROVINCE", "36")
+    for name, value in stage_env("banten").items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("ADUAN_AUTH_JWKS_URL", raising=False)
     for name, value in devissuer.dev_auth_env(issuer_root).items():
         monkeypatch.setenv(name, value)
