@@ -358,11 +358,12 @@ def application_clients() -> list[Any]:
     """The botocore clients Aduan's data layer uses (created on first use, shared by provinces)."""
     from chalicelib.data.aws import sqs_client
     from chalicelib.data.models import PrivateModel, ReportModel
+    from chalicelib.vendor_internals import table_connection
 
     return [
         sqs_client(),
-        ReportModel._get_connection().connection.client,
-        PrivateModel._get_connection().connection.client,
+        table_connection(ReportModel).connection.client,
+        table_connection(PrivateModel).connection.client,
     ]
 
 

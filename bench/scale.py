@@ -158,25 +158,25 @@ class AwsTimer:
     """Time spent inside botocore API calls of this process."""
 
     def __init__(self) -> None:
-        import botocore.client
+        from chalicelib.vendor_internals import ApiCall, wrap_api_calls
 
         self.seconds = 0.0
-        self._original = botocore.client.BaseClient._make_api_call
-        timer = self
 
-        def timed(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            start = time.perf_counter()
-            try:
-                return timer._original(client, operation, params)
-            finally:
-                timer.seconds += time.perf_counter() - start
+        def timing(original: ApiCall) -> ApiCall:
+            def timed(client: Any, operation: str, params: dict[str, Any]) -> Any:
+                start = time.perf_counter()
+                try:
+                    return original(client, operation, params)
+                finally:
+                    self.seconds += time.perf_counter() - start
 
-        botocore.client.BaseClient._make_api_call = timed
+            return timed
+
+        self._restore = wrap_api_calls(timing)
 
     def close(self) -> None:
-        import botocore.client
-
-        botocore.client.BaseClient._make_api_call = self._original
+        """Stop timing."""
+        self._restore()
 
 
 def raw_query_seconds() -> float:

@@ -21,6 +21,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import settings
+from chalicelib.vendor_internals import table_connection
 
 
 def _region() -> str:
@@ -151,8 +152,8 @@ def share_one_connection() -> None:
     which touches both tables (pynamodb/PynamoDB#1245). A ``Connection`` serves every table whose
     schema it was given. Idempotent; the models call it when this module is imported.
     """
-    shared = ReportModel._get_connection().connection
-    private = PrivateModel._get_connection()
+    shared = table_connection(ReportModel).connection
+    private = table_connection(PrivateModel)
     if private.connection is shared:
         return
     try:

@@ -19,6 +19,7 @@ from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import IdCollision, IdempotencyKeyTaken, VersionConflict
+from chalicelib.vendor_internals import table_connection
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -33,7 +34,7 @@ class Page:
 
 def _connection() -> Connection:
     """The low-level connection (and its botocore client) the models already use."""
-    return ReportModel._get_connection().connection
+    return table_connection(ReportModel).connection
 
 
 def _idem_pk(province: str, key_hash: str) -> str:
