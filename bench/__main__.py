@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with moto_stack() as endpoint:
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

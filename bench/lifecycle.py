@@ -291,7 +291,7 @@ if __name__ == "__main__":
     from bench.localaws import moto_stack, quiet_stdout
 
     with moto_stack(), quiet_stdout():
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

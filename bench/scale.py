@@ -201,7 +201,7 @@ class Side:
     """A worker process (``bench/scaleworker.py``) reading one moto server's table."""
 
     def __init__(self, endpoint: str) -> None:
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         env = {**os.environ, **dev_auth_env(PROJECT_ROOT), "AWS_ENDPOINT_URL": endpoint}
@@ -333,7 +333,7 @@ if __name__ == "__main__":
 
     large = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     with moto_stack() as endpoint, quiet_stdout():
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

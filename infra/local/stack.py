@@ -212,10 +212,10 @@ class LocalStack:
 
 
 def dev_environment(project_root: Path) -> dict[str, str]:
-    """Aduan's development token issuer for agency sign-in (absent in other projects)."""
-    if not (project_root / "cli" / "devissuer.py").exists():
+    """Aduan's development token issuer for agency sign-in (only for projects whose app verifies tokens)."""
+    if not (project_root / "chalicelib" / "auth").is_dir():
         return {}
-    from cli.devissuer import dev_auth_env
+    from infra.dev_issuer import dev_auth_env
 
     return dev_auth_env(project_root)
 

@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from chalice.test import Client
 
-from cli.devissuer import dev_auth_env, mint
+from cli.devissuer import mint
+from infra.dev_issuer import dev_auth_env
 from infra.local.config import PROJECT_ROOT, stage_config
 from infra.local.pipeline import EventRunner, patched_env
 

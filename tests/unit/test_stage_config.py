@@ -18,7 +18,7 @@ from chalice.app import Chalice
 from chalice.test import Client
 
 from chalicelib.config import REQUIRED, ConfigurationError, settings
-from cli.devissuer import dev_auth_env
+from infra.dev_issuer import dev_auth_env
 from infra.local.config import PROJECT_ROOT
 from tests.stages import stage_env
 

@@ -22,7 +22,7 @@ from chalicelib.auth.settings import AuthNotConfigured, AuthSettings, auth_setti
 from chalicelib.auth.tokens import bearer_token, verify_token
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.errors import AduanError, Forbidden, RetryableUnavailable, Unauthorized
-from cli.devissuer import DevKeys, ensure_keys
+from infra.dev_issuer import DevKeys, ensure_keys
 from tests.stages import stage_env
 
 ISSUER = "https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_TEST"
