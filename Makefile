@@ -43,7 +43,8 @@ lint-cfn: package
 region-check: venv
 	$(BIN)/python -m cli region check --all
 
-## run: moto + both provinces (chalice local + event runner) + seed reports + the web client (prints its address); Ctrl-C stops
+## run: moto + every stage of .chalice/config.json (jakarta, banten, jawa-barat: chalice local + event runner each)
+##      + seed reports + the web client (prints its address); Ctrl-C stops
 run: venv
 	$(BIN)/python -m infra.local.stack run
 

@@ -20,7 +20,7 @@ from infra.local.stack import LocalStack, dev_environment
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    """Both provinces served over HTTP on free ports, as `make run` serves them."""
+    """Jakarta and Banten served over HTTP on free ports, as `make run` serves every stage."""
     stack = LocalStack(
         PROJECT_ROOT,
         moto_port=free_port(),
