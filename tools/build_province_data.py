@@ -1056,42 +1056,55 @@ def build_jawa_barat(areas: list[JSON]) -> JSON:
 
 def consistency_errors(data: JSON) -> list[str]:
     """Cross-reference checks the schema cannot do on its own."""
-    errors: list[str] = []
-    code = data["code"]
     area_codes = {a["code"] for a in data["areas"]}
     ids = [a["id"] for a in data["agencies"]]
-    known = set(ids)
-    cats = {c["code"] for c in data["categories"]}
-    if len(known) != len(ids):
-        errors.append("duplicate agency ids")
+    errors = _agency_errors(data, area_codes, ids)
     if len(area_codes) != len(data["areas"]):
         errors.append("duplicate area codes")
+    if data["routing"]["default_agency"] not in set(ids):
+        errors.append(f"unknown default agency {data['routing']['default_agency']}")
+    ruled = {(r["category"], r["area"]) for r in data["routing"]["rules"]}
+    errors += _rule_errors(data, area_codes, set(ids))
+    cats = [c["code"] for c in data["categories"]]
+    for a in data["areas"]:
+        if a["level"] in ("kota", "kabupaten"):
+            missing = [cat for cat in cats if (cat, a["code"]) not in ruled]
+            errors.extend(f"no rule for {cat} in {a['code']}" for cat in missing)
+    return errors
+
+
+def _agency_errors(data: JSON, area_codes: set[str], ids: list[str]) -> list[str]:
+    """Duplicate agency ids, and parents or areas that do not exist."""
+    known = set(ids)
+    errors = ["duplicate agency ids"] if len(known) != len(ids) else []
     for a in data["agencies"]:
         if a["parent"] is not None and a["parent"] not in known:
             errors.append(f"{a['id']}: unknown parent {a['parent']}")
         if a["area"] is not None and a["area"] not in area_codes:
             errors.append(f"{a['id']}: unknown area {a['area']}")
-    routing = data["routing"]
-    if routing["default_agency"] not in known:
-        errors.append(f"unknown default agency {routing['default_agency']}")
+    return errors
+
+
+def _rule_errors(data: JSON, area_codes: set[str], agencies: set[str]) -> list[str]:
+    """Duplicate routing rules, and rules naming what does not exist or escalating home."""
+    code = data["code"]
+    cats = {c["code"] for c in data["categories"]}
+    errors: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for r in routing["rules"]:
+    for r in data["routing"]["rules"]:
         key = (r["category"], r["area"])
         if key in seen:
             errors.append(f"duplicate rule {key}")
         seen.add(key)
         if r["category"] != "*" and r["category"] not in cats:
             errors.append(f"rule {key}: unknown category")
-        foreign = not r["area"].startswith(code)
-        if r["area"] != code and not foreign and r["area"] not in area_codes:
+        own_area = r["area"].startswith(code) and r["area"] != code
+        if own_area and r["area"] not in area_codes:
             errors.append(f"rule {key}: unknown area")
-        if r["agency"] is not None and r["agency"] not in known:
+        if r["agency"] is not None and r["agency"] not in agencies:
             errors.append(f"rule {key}: unknown agency {r['agency']}")
         if r["escalate_to"] == code:
             errors.append(f"rule {key}: escalates to its own province")
-    for a in data["areas"]:
-        if a["level"] in ("kota", "kabupaten"):
-            errors.extend(f"no rule for {cat} in {a['code']}" for cat in cats if (cat, a["code"]) not in seen)
     return errors
 
 
