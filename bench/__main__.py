@@ -50,7 +50,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _yes(met: bool) -> str:
+def _verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
@@ -68,7 +68,7 @@ def _coldstart_rows(cold: dict[str, Any]) -> list[Row]:
                 f"{r['floor_ms']:.0f} ms",
                 f"{r['ratio']:.2f}x",
                 "<= 1.30x",
-                _yes(r["met"]),
+                _verdict(r["met"]),
             )
         )
     return rows
@@ -87,7 +87,7 @@ def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
                 f"{writes_floor} state changes",
                 f"{r['write_requests'] / writes_floor:.2f}x",
                 f"<= {limits[0]}",
-                _yes(r["write_requests"] <= limits[0]),
+                _verdict(r["write_requests"] <= limits[0]),
             )
         )
         rows.append(
@@ -97,7 +97,7 @@ def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
                 f"{writes_floor}",
                 f"{r['write_units'] / writes_floor:.2f}x",
                 f"<= {limits[1]}",
-                _yes(r["write_units"] <= limits[1]),
+                _verdict(r["write_units"] <= limits[1]),
             )
         )
         rows.append(
@@ -107,7 +107,7 @@ def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
                 "-",
                 "-",
                 f"<= {limits[2]}",
-                _yes(r["read_units"] <= limits[2]),
+                _verdict(r["read_units"] <= limits[2]),
             )
         )
         rows.append(
@@ -120,7 +120,7 @@ def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
                 "-",
             )
         )
-        rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _yes(r["scans"] == 0)))
+        rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _verdict(r["scans"] == 0)))
         cost = r["usd_per_million"]
         rows.append(
             (
@@ -152,7 +152,7 @@ def _scale_rows(scale: dict[str, Any]) -> list[Row]:
                     f"{a['ms']} ms",
                     "-",
                     "<= 1.25x",
-                    _yes(False),
+                    _verdict(False),
                 )
             )
             continue
@@ -163,7 +163,7 @@ def _scale_rows(scale: dict[str, Any]) -> list[Row]:
                 f"{a['ms']:.1f} ms",
                 f"{r['growth']:.2f}x",
                 "<= 1.25x",
-                _yes(r["met"]),
+                _verdict(r["met"]),
             )
         )
         rows.append(
@@ -183,7 +183,7 @@ def _scale_rows(scale: dict[str, Any]) -> list[Row]:
                 f"{a['read_units']:g}",
                 "equal" if r["units_equal"] else "differ",
                 "equal",
-                _yes(r["units_equal"]),
+                _verdict(r["units_equal"]),
             )
         )
     moto = scale.get("moto_query_ms")
@@ -211,7 +211,7 @@ def _throughput_rows(tp: dict[str, Any]) -> list[Row]:
             f"{tp['raw_put_per_second']:.0f} PutItem/s",
             f"{tp['share'] * 100:.1f}%",
             ">= 40%",
-            _yes(tp["met"]),
+            _verdict(tp["met"]),
         )
     )
     failed = f"; {tp['errors']} submits failed (moto HTTP 500)" if tp.get("errors") else ""
@@ -276,7 +276,7 @@ def _package_rows(pkg: dict[str, Any]) -> list[Row]:
                 "-",
                 "-",
                 "<= 1024 KB",
-                _yes(r["met"]),
+                _verdict(r["met"]),
             )
         )
     return rows

@@ -111,7 +111,7 @@ def _key(item: Item | None, names: Sequence[str]) -> tuple[str, ...] | None:
 def sqs_payload_bytes(operation: str, params: Mapping[str, Any]) -> int:
     """Bytes SQS bills for in 64 KB chunks: message bodies and attributes."""
 
-    def one(message: Mapping[str, Any]) -> int:
+    def message_bytes(message: Mapping[str, Any]) -> int:
         size = len(str(message.get("MessageBody", "")).encode())
         for name, attribute in (message.get("MessageAttributes") or {}).items():
             size += len(name.encode()) + len(str(attribute.get("DataType", "")).encode())
@@ -120,8 +120,8 @@ def sqs_payload_bytes(operation: str, params: Mapping[str, Any]) -> int:
         return size
 
     if operation == "SendMessageBatch":
-        return sum(one(entry) for entry in params.get("Entries", []))
-    return one(params)
+        return sum(message_bytes(entry) for entry in params.get("Entries", []))
+    return message_bytes(params)
 
 
 def sqs_requests(operation: str, params: Mapping[str, Any]) -> int:
