@@ -29,8 +29,18 @@ BENCH_ENV = {
 
 
 def apply_bench_env(endpoint: str | None = None) -> None:
-    """Set the benchmark environment in this process (before chalicelib creates clients)."""
+    """Set the benchmark environment in this process (before chalicelib creates clients).
+
+    The process acts as the jakarta stage where no stage's variables are set: the application has
+    no default stage, and the benchmarks build Jakarta's items and clients outside a request.
+    """
+    from chalicelib.config import REQUIRED
+    from infra.local.config import stage_config
+
     os.environ.update(BENCH_ENV)
+    jakarta = stage_config("jakarta").environment
+    for name in REQUIRED:
+        os.environ.setdefault(name, jakarta[name])
     if endpoint:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
 

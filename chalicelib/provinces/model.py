@@ -173,16 +173,19 @@ def reference_problems(data: ProvinceData) -> list[str]:
 
     Run at build and check time, not when the application reads a file.
     """
+    problems = _duplicates("areas", "code", [a.code for a in data.areas])
+    problems += _duplicates("agencies", "id", [a.id for a in data.agencies])
+    problems += _duplicates("categories", "code", [c.code for c in data.categories])
+    problems += _agency_problems(data)
+    problems += _rule_problems(data)
+    return problems
+
+
+def _agency_problems(data: ProvinceData) -> list[str]:
+    """Agencies in areas of other provinces, unknown parents, parent cycles, an unknown default."""
     problems: list[str] = []
     agencies = {a.id: a for a in data.agencies}
     areas = {a.code for a in data.areas}
-    categories = {c.code for c in data.categories}
-    if len(areas) != len(data.areas):
-        problems += _duplicates("areas", "code", [a.code for a in data.areas])
-    if len(agencies) != len(data.agencies):
-        problems += _duplicates("agencies", "id", [a.id for a in data.agencies])
-    if len(categories) != len(data.categories):
-        problems += _duplicates("categories", "code", [c.code for c in data.categories])
     for n, agency in enumerate(data.agencies):
         where = f"agencies[{n}]"
         if agency.area is not None and agency.area not in areas:
@@ -200,6 +203,15 @@ def reference_problems(data: ProvinceData) -> list[str]:
             parent = agencies[parent].parent
     if data.routing.default_agency not in agencies:
         problems.append(f"routing.default_agency: unknown agency {data.routing.default_agency!r}")
+    return problems
+
+
+def _rule_problems(data: ProvinceData) -> list[str]:
+    """Rules twice for one category and area, or naming what does not exist, or escalating home."""
+    problems: list[str] = []
+    agencies = {a.id for a in data.agencies}
+    areas = {a.code for a in data.areas}
+    categories = {c.code for c in data.categories}
     seen: set[tuple[str, str]] = set()
     for n, rule in enumerate(data.routing.rules):
         where = f"routing.rules[{n}]"
