@@ -17,15 +17,12 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-PROVINCE_CODE_PATTERN = r"^\d{2}$"
-AREA_CODE_PATTERN = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
+from chalicelib.validation import AREA_CODE, PROVINCE_CODE, AreaCode, ProvinceCode
+
 AGENCY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,47}$"
 CATEGORY_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
-KEMENDAGRI_CODE_PATTERN = f"{PROVINCE_CODE_PATTERN}|{AREA_CODE_PATTERN}"
+KEMENDAGRI_CODE_PATTERN = f"{PROVINCE_CODE}|{AREA_CODE}"
 
-ProvinceCode = Annotated[str, Meta(pattern=PROVINCE_CODE_PATTERN)]
-AreaCode = Annotated[str, Meta(pattern=AREA_CODE_PATTERN)]
-"""A Kemendagri code below the province: kota/kabupaten ``31.74`` to kelurahan/desa ``31.74.01.1001``."""
 RuleArea = Annotated[str, Meta(pattern=KEMENDAGRI_CODE_PATTERN)]
 """What a routing rule covers: a whole province (``31``) or an area."""
 AgencyId = Annotated[str, Meta(pattern=AGENCY_ID_PATTERN)]
