@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.cfn import Template, output, ref
-from infra.naming import APP_NAME, HANDLERS, Handler, function_name
+from infra.naming import APP_NAME, HANDLERS, Handler, function_name, function_role, function_role_logical_id
 from infra.provinces import ProvinceInfra
 from infra.templates.shared import PHOTOS_BUCKET_DEFAULT
 
@@ -134,7 +134,14 @@ def _api(stage: str) -> dict[str, Any]:
 def merge_template(province: ProvinceInfra) -> Template:
     """The merge template of the province's stage (named by its slug)."""
     stage = province.slug
-    resources: dict[str, Any] = {LAYER_LOGICAL: _layer(stage), "RestAPI": _api(stage)}
+    resources: dict[str, Any] = {
+        LAYER_LOGICAL: _layer(stage),
+        "RestAPI": _api(stage),
+    }
+    for handler in HANDLERS:
+        # Named, so that the escalation queues of the provinces it exchanges with can admit it.
+        role = {"Properties": {"RoleName": function_role(province.code, handler)}}
+        resources[function_role_logical_id(handler)] = role
     for handler in HANDLERS:
         resources[handler.logical_id] = _function(stage, handler)
         resources[f"{handler.logical_id}LogGroup"] = _log_group(function_name(stage, handler))

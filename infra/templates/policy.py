@@ -34,6 +34,7 @@ from infra.naming import (
     dead_letter_queue,
     escalation_queue,
     intake_queue,
+    quarantine_queue,
 )
 from infra.provinces import ProvinceInfra
 
@@ -109,6 +110,7 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
     consumed = [intake_queue(code), escalation_queue(code)]
     own_sends = [*consumed, *(dead_letter_queue(q) for q in consumed)]
     own_sends += [agency_queue(code, agency) for agency in province.work_queue_agencies]
+    own_sends.append(quarantine_queue(code))
     others = sorted(escalation_queue(p.code) for p in provinces if p.code != code)
     statements = [
         _statement("OwnLogs", LOG_ACTIONS, log_group_arns(province.slug)),

@@ -16,7 +16,7 @@ import pytest
 from chalicelib.config import agency_queue_for, escalation_queue_for, settings
 from infra import render
 from infra.local.config import read_config, stage_config, stage_names
-from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue
+from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue, quarantine_queue
 from infra.provinces import ProvinceInfra, load_provinces
 from infra.templates.agency_access import POLL_ACTIONS
 from infra.templates.policy import CONSUME_ACTIONS
@@ -133,6 +133,7 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
     own = {intake_queue(code), escalation_queue(code)}
     own_sends = own | {dead_letter_queue(q) for q in own}  # malformed messages are parked there
     own_sends |= {agency_queue(code, a) for a in province.work_queue_agencies}
+    own_sends.add(quarantine_queue(code))  # refused hand-overs are parked there
     others = {escalation_queue(c) for c in PROVINCES if c != code}
     sent: set[str] = set()
     for statement in _statements(stage):
