@@ -55,6 +55,11 @@ def quarantine_queue(code: str) -> str:
     return f"{APP_NAME}-{code}-quarantine"
 
 
+def handover_key_parameter(code: str) -> str:
+    """The SSM SecureString holding a province's hand-over signing key (``{"kid", "private_key"}``)."""
+    return f"/{APP_NAME}/{code}/handover-signing-key"
+
+
 def function_role(code: str, handler: Handler) -> str:
     """The IAM role of one function of a province (``aduan-31-route``): named, so that the queue
     policies of other provinces can admit the province's functions by the prefix ``aduan-31-``."""

@@ -19,7 +19,15 @@ from __future__ import annotations
 from typing import Any
 
 from infra.cfn import Template, output, ref
-from infra.naming import APP_NAME, HANDLERS, Handler, function_name, function_role, function_role_logical_id
+from infra.naming import (
+    APP_NAME,
+    HANDLERS,
+    Handler,
+    function_name,
+    function_role,
+    function_role_logical_id,
+    handover_key_parameter,
+)
 from infra.provinces import ProvinceInfra
 from infra.templates.shared import PHOTOS_BUCKET_DEFAULT
 
@@ -76,10 +84,12 @@ def _auth_environment() -> dict[str, Any]:
     }
 
 
-def _function(stage: str, handler: Handler) -> dict[str, Any]:
+def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
+    stage = province.slug
     variables: dict[str, Any] = {
         "ADUAN_OPEN311_KEYS": ref("Open311KeyHashes"),
         "ADUAN_PHOTOS_BUCKET": ref("PhotosBucket"),
+        "ADUAN_HANDOVER_KEY": f"ssm:{handover_key_parameter(province.code)}",
     }
     if handler.logical_id in AUTH_LOGICAL_IDS:
         variables |= _auth_environment()
@@ -143,7 +153,7 @@ def merge_template(province: ProvinceInfra) -> Template:
         role = {"Properties": {"RoleName": function_role(province.code, handler)}}
         resources[function_role_logical_id(handler)] = role
     for handler in HANDLERS:
-        resources[handler.logical_id] = _function(stage, handler)
+        resources[handler.logical_id] = _function(province, handler)
         resources[f"{handler.logical_id}LogGroup"] = _log_group(function_name(stage, handler))
     return {
         "Parameters": _parameters(),

@@ -33,6 +33,7 @@ from infra.naming import (
     agency_queue,
     dead_letter_queue,
     escalation_queue,
+    handover_key_parameter,
     intake_queue,
     quarantine_queue,
 )
@@ -61,6 +62,7 @@ PHOTO_READ_ACTIONS = ("s3:GetObject",)
 PHOTO_BUCKET_ACTIONS = ("s3:ListBucket",)
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+SIGNING_KEY_ACTIONS = ("ssm:GetParameter",)
 
 _ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
 
@@ -115,6 +117,11 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
     statements = [
         _statement("OwnLogs", LOG_ACTIONS, log_group_arns(province.slug)),
         _statement("Tracing", XRAY_ACTIONS, ["*"]),
+        _statement(
+            "OwnHandoverSigningKey",
+            SIGNING_KEY_ACTIONS,
+            [_ARN % ("ssm", f"parameter{handover_key_parameter(code)}")],
+        ),
         _statement("ReportsOfOwnProvince", ITEM_ACTIONS, [table_arn(REPORTS_TABLE)], Condition=condition),
         _statement(
             "ReportIndexesOfOwnProvince",

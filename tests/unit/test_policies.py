@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.config import agency_queue_for, escalation_queue_for, settings
+from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from infra import render
 from infra.local.config import read_config, stage_config, stage_names
 from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue, quarantine_queue
@@ -183,6 +183,7 @@ def test_queue_names_agree_with_the_application_settings(monkeypatch: pytest.Mon
         monkeypatch.delenv(name, raising=False)
     for code, province in PROVINCES.items():
         assert escalation_queue_for(code) == escalation_queue(code)
+        assert quarantine_queue_for(code) == quarantine_queue(code)
         for agency in province.work_queue_agencies:
             assert agency_queue_for(code, agency) == agency_queue(code, agency)
     for stage in stage_names():
