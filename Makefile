@@ -8,7 +8,7 @@ TYPED_PATHS := $(wildcard app.py chalicelib cli infra web tools bench)
 STAGES := $(shell $(PY) -c "import json; print(' '.join(json.load(open('.chalice/config.json'))['stages']))")
 PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
 
-.PHONY: venv infra run test lint clean browser web screenshots layer package lint-cfn region-check
+.PHONY: venv infra run test lint clean browser web screenshots lock layer package lint-cfn region-check
 
 ## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes)
 venv: $(STAMP)
@@ -22,7 +22,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 infra: venv
 	$(BIN)/python -m infra.render
 
-## layer: build/layer/aduan-deps.zip, the pinned third-party packages (downloads manylinux wheels once into build/wheels)
+## lock: regenerate requirements.lock (every package of the Lambda layer, with hashes) after editing requirements.txt
+lock: venv
+	$(BIN)/python -m infra.layer --lock
+
+## layer: build/layer/aduan-deps.zip from requirements.lock (downloads manylinux wheels once into build/wheels,
+##        pip --require-hashes; every wheel is checked against the lock's hashes)
 layer: venv
 	$(BIN)/python -m infra.layer
 
@@ -38,7 +43,8 @@ lint-cfn: package
 region-check: venv
 	$(BIN)/python -m cli region check --all
 
-## run: moto + both provinces (chalice local + event runner) + seed reports + the web client (prints its address); Ctrl-C stops
+## run: moto + every stage of .chalice/config.json (jakarta, banten, jawa-barat: chalice local + event runner each)
+##      + seed reports + the web client (prints its address); Ctrl-C stops
 run: venv
 	$(BIN)/python -m infra.local.stack run
 

@@ -50,218 +50,248 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _yes(met: bool) -> str:
+def _verdict(met: bool) -> str:
     return "met" if met else "**missed**"
+
+
+Row = tuple[str, str, str, str, str, str]
+
+
+def _coldstart_rows(cold: dict[str, Any]) -> list[Row]:
+    """The table rows of the cold start section."""
+    rows: list[Row] = []
+    for kind, r in cold.items():
+        rows.append(
+            (
+                f"cold start: {kind} (import + first event)",
+                f"{r['app_ms']:.0f} ms",
+                f"{r['floor_ms']:.0f} ms",
+                f"{r['ratio']:.2f}x",
+                "<= 1.30x",
+                _verdict(r["met"]),
+            )
+        )
+    return rows
+
+
+def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
+    """The table rows of the lifecycle section."""
+    rows: list[Row] = []
+    for name, limits in (("same-province", (6, 8, 4)), ("cross-province", (12, 16, 8))):
+        r = life[name]
+        writes_floor = sum(1 for s in r["steps"] if s["writes"])
+        rows.append(
+            (
+                f"{name}: DynamoDB write requests",
+                str(r["write_requests"]),
+                f"{writes_floor} state changes",
+                f"{r['write_requests'] / writes_floor:.2f}x",
+                f"<= {limits[0]}",
+                _verdict(r["write_requests"] <= limits[0]),
+            )
+        )
+        rows.append(
+            (
+                f"{name}: write units (table items)",
+                str(r["write_units"]),
+                f"{writes_floor}",
+                f"{r['write_units'] / writes_floor:.2f}x",
+                f"<= {limits[1]}",
+                _verdict(r["write_units"] <= limits[1]),
+            )
+        )
+        rows.append(
+            (
+                f"{name}: read units",
+                f"{r['read_units']:g}",
+                "-",
+                "-",
+                f"<= {limits[2]}",
+                _verdict(r["read_units"] <= limits[2]),
+            )
+        )
+        rows.append(
+            (
+                f"{name}: index write units (3 GSIs, ALL)",
+                str(r["index_write_units"]),
+                "-",
+                "-",
+                "(billed; no target)",
+                "-",
+            )
+        )
+        rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _verdict(r["scans"] == 0)))
+        cost = r["usd_per_million"]
+        rows.append(
+            (
+                f"{name}: USD per million reports",
+                f"${cost['total']:.2f}",
+                f"DDB ${cost['dynamodb']:.2f}, SQS ${cost['sqs']:.2f}, Lambda ${cost['lambda']:.2f}, "
+                f"APIGW ${cost['apigateway']:.2f}",
+                "-",
+                "(us-east-1 prices)",
+                "-",
+            )
+        )
+    return rows
+
+
+def _scale_rows(scale: dict[str, Any]) -> list[Row]:
+    """The table rows of the scale section."""
+    rows: list[Row] = []
+    big, small = f"{scale['large']:,}", f"{scale['small']:,}"
+    for name in ("status", "inbox"):
+        r = scale[name]
+        a, b = r["small"], r["large"]
+        if r["growth"] is None:
+            measured = f"no answer: {b['failed']} requests got 503 (moto > the 3 s read timeout)"
+            rows.append(
+                (
+                    f"{name} read, {big} vs {small} reports",
+                    measured,
+                    f"{a['ms']} ms",
+                    "-",
+                    "<= 1.25x",
+                    _verdict(False),
+                )
+            )
+            continue
+        rows.append(
+            (
+                f"{name} read, {big} vs {small} reports",
+                f"{b['ms']:.1f} ms",
+                f"{a['ms']:.1f} ms",
+                f"{r['growth']:.2f}x",
+                "<= 1.25x",
+                _verdict(r["met"]),
+            )
+        )
+        rows.append(
+            (
+                f"{name} read: time in Aduan's code (outside AWS calls)",
+                f"{b['app_ms']:.2f} ms",
+                f"{a['app_ms']:.2f} ms",
+                f"{r['app_growth']:.2f}x",
+                "(diagnostic)",
+                "-",
+            )
+        )
+        rows.append(
+            (
+                f"{name} read: read units",
+                f"{b['read_units']:g}",
+                f"{a['read_units']:g}",
+                "equal" if r["units_equal"] else "differ",
+                "equal",
+                _verdict(r["units_equal"]),
+            )
+        )
+    moto = scale.get("moto_query_ms")
+    if moto:
+        rows.append(
+            (
+                f"moto alone: the inbox's index Query, {big} vs {small} reports",
+                f"{moto['large']:.0f} ms",
+                f"{moto['small']:.0f} ms",
+                f"{moto['large'] / moto['small']:.2f}x",
+                "(diagnostic)",
+                "-",
+            )
+        )
+    return rows
+
+
+def _throughput_rows(tp: dict[str, Any]) -> list[Row]:
+    """The table rows of the throughput section."""
+    rows: list[Row] = []
+    rows.append(
+        (
+            "pipeline submit -> routed, 16 clients",
+            f"{tp['pipeline_per_second']:.1f}/s",
+            f"{tp['raw_put_per_second']:.0f} PutItem/s",
+            f"{tp['share'] * 100:.1f}%",
+            ">= 40%",
+            _verdict(tp["met"]),
+        )
+    )
+    failed = f"; {tp['errors']} submits failed (moto HTTP 500)" if tp.get("errors") else ""
+    rows.append(
+        (
+            f"submit -> assigned, burst of {tp['burst']}{failed} (median / p99)",
+            f"{tp['latency_ms_median'] / 1000:.1f} s / {tp['latency_ms_p99'] / 1000:.1f} s",
+            "-",
+            "-",
+            "(no target)",
+            "-",
+        )
+    )
+    rows.append(
+        (
+            "same, anonymous reports (one PutItem, no key record; diagnostic)",
+            f"{tp['anonymous_per_second']:.1f}/s",
+            f"{tp['raw_put_per_second']:.0f} PutItem/s",
+            f"{tp['anonymous_share'] * 100:.1f}%",
+            "-",
+            "-",
+        )
+    )
+    if "moto_cpu_ms_per_report" in tp:
+        per_report, per_put = tp["moto_cpu_ms_per_report"], tp["moto_cpu_ms_per_put"]
+        rows.append(
+            (
+                "moto's own CPU: per report through the pipeline vs per raw PutItem",
+                f"{per_report:.1f} ms",
+                f"{per_put:.2f} ms",
+                f"{per_report / per_put:.1f}x",
+                "(diagnostic)",
+                "-",
+            )
+        )
+    depths = tp.get("sqs_by_depth") or {}
+    if len(depths) >= 2:
+        empty, deep = (depths[k] for k in sorted(depths, key=int)[:: len(depths) - 1])
+        deepest = max(depths, key=int)
+        for call, key in (("SendMessage", "send_ms"), ("ReceiveMessage (10)", "receive_ms")):
+            rows.append(
+                (
+                    f"moto alone: SQS {call}, queue {int(deepest):,} deep vs empty",
+                    f"{deep[key]:.1f} ms",
+                    f"{empty[key]:.1f} ms",
+                    f"{deep[key] / empty[key]:.1f}x",
+                    "(diagnostic)",
+                    "-",
+                )
+            )
+    return rows
+
+
+def _package_rows(pkg: dict[str, Any]) -> list[Row]:
+    """The table rows of the package section."""
+    rows: list[Row] = []
+    for stage, r in pkg.items():
+        rows.append(
+            (
+                f"function zip, stage {stage}",
+                f"{r['bytes'] / 1024:.0f} KB",
+                "-",
+                "-",
+                "<= 1024 KB",
+                _verdict(r["met"]),
+            )
+        )
+    return rows
 
 
 def table(results: dict[str, Any], mode: str) -> str:
     """The results as a Markdown table: figure, measured, floor, ratio, target, verdict."""
-    rows: list[tuple[str, str, str, str, str, str]] = []
-    cold = results.get("coldstart")
-    if cold:
-        for kind, r in cold.items():
-            rows.append(
-                (
-                    f"cold start: {kind} (import + first event)",
-                    f"{r['app_ms']:.0f} ms",
-                    f"{r['floor_ms']:.0f} ms",
-                    f"{r['ratio']:.2f}x",
-                    "<= 1.30x",
-                    _yes(r["met"]),
-                )
-            )
-    life = results.get("lifecycle")
-    if life:
-        for name, limits in (("same-province", (6, 8, 4)), ("cross-province", (12, 16, 8))):
-            r = life[name]
-            writes_floor = sum(1 for s in r["steps"] if s["writes"])
-            rows.append(
-                (
-                    f"{name}: DynamoDB write requests",
-                    str(r["write_requests"]),
-                    f"{writes_floor} state changes",
-                    f"{r['write_requests'] / writes_floor:.2f}x",
-                    f"<= {limits[0]}",
-                    _yes(r["write_requests"] <= limits[0]),
-                )
-            )
-            rows.append(
-                (
-                    f"{name}: write units (table items)",
-                    str(r["write_units"]),
-                    f"{writes_floor}",
-                    f"{r['write_units'] / writes_floor:.2f}x",
-                    f"<= {limits[1]}",
-                    _yes(r["write_units"] <= limits[1]),
-                )
-            )
-            rows.append(
-                (
-                    f"{name}: read units",
-                    f"{r['read_units']:g}",
-                    "-",
-                    "-",
-                    f"<= {limits[2]}",
-                    _yes(r["read_units"] <= limits[2]),
-                )
-            )
-            rows.append(
-                (
-                    f"{name}: index write units (3 GSIs, ALL)",
-                    str(r["index_write_units"]),
-                    "-",
-                    "-",
-                    "(billed; no target)",
-                    "-",
-                )
-            )
-            rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _yes(r["scans"] == 0)))
-            cost = r["usd_per_million"]
-            rows.append(
-                (
-                    f"{name}: USD per million reports",
-                    f"${cost['total']:.2f}",
-                    f"DDB ${cost['dynamodb']:.2f}, SQS ${cost['sqs']:.2f}, Lambda ${cost['lambda']:.2f}, "
-                    f"APIGW ${cost['apigateway']:.2f}",
-                    "-",
-                    "(us-east-1 prices)",
-                    "-",
-                )
-            )
-    scale = results.get("scale")
-    if scale:
-        big, small = f"{scale['large']:,}", f"{scale['small']:,}"
-        for name in ("status", "inbox"):
-            r = scale[name]
-            a, b = r["small"], r["large"]
-            if r["growth"] is None:
-                measured = f"no answer: {b['failed']} requests got 503 (moto > the 3 s read timeout)"
-                rows.append(
-                    (
-                        f"{name} read, {big} vs {small} reports",
-                        measured,
-                        f"{a['ms']} ms",
-                        "-",
-                        "<= 1.25x",
-                        _yes(False),
-                    )
-                )
-                continue
-            rows.append(
-                (
-                    f"{name} read, {big} vs {small} reports",
-                    f"{b['ms']:.1f} ms",
-                    f"{a['ms']:.1f} ms",
-                    f"{r['growth']:.2f}x",
-                    "<= 1.25x",
-                    _yes(r["met"]),
-                )
-            )
-            rows.append(
-                (
-                    f"{name} read: time in Aduan's code (outside AWS calls)",
-                    f"{b['app_ms']:.2f} ms",
-                    f"{a['app_ms']:.2f} ms",
-                    f"{r['app_growth']:.2f}x",
-                    "(diagnostic)",
-                    "-",
-                )
-            )
-            rows.append(
-                (
-                    f"{name} read: read units",
-                    f"{b['read_units']:g}",
-                    f"{a['read_units']:g}",
-                    "equal" if r["units_equal"] else "differ",
-                    "equal",
-                    _yes(r["units_equal"]),
-                )
-            )
-        moto = scale.get("moto_query_ms")
-        if moto:
-            rows.append(
-                (
-                    f"moto alone: the inbox's index Query, {big} vs {small} reports",
-                    f"{moto['large']:.0f} ms",
-                    f"{moto['small']:.0f} ms",
-                    f"{moto['large'] / moto['small']:.2f}x",
-                    "(diagnostic)",
-                    "-",
-                )
-            )
-    tp = results.get("throughput")
-    if tp:
-        rows.append(
-            (
-                "pipeline submit -> routed, 16 clients",
-                f"{tp['pipeline_per_second']:.1f}/s",
-                f"{tp['raw_put_per_second']:.0f} PutItem/s",
-                f"{tp['share'] * 100:.1f}%",
-                ">= 40%",
-                _yes(tp["met"]),
-            )
-        )
-        failed = f"; {tp['errors']} submits failed (moto HTTP 500)" if tp.get("errors") else ""
-        rows.append(
-            (
-                f"submit -> assigned, burst of {tp['burst']}{failed} (median / p99)",
-                f"{tp['latency_ms_median'] / 1000:.1f} s / {tp['latency_ms_p99'] / 1000:.1f} s",
-                "-",
-                "-",
-                "(no target)",
-                "-",
-            )
-        )
-        rows.append(
-            (
-                "same, anonymous reports (one PutItem, no key record; diagnostic)",
-                f"{tp['anonymous_per_second']:.1f}/s",
-                f"{tp['raw_put_per_second']:.0f} PutItem/s",
-                f"{tp['anonymous_share'] * 100:.1f}%",
-                "-",
-                "-",
-            )
-        )
-        if "moto_cpu_ms_per_report" in tp:
-            per_report, per_put = tp["moto_cpu_ms_per_report"], tp["moto_cpu_ms_per_put"]
-            rows.append(
-                (
-                    "moto's own CPU: per report through the pipeline vs per raw PutItem",
-                    f"{per_report:.1f} ms",
-                    f"{per_put:.2f} ms",
-                    f"{per_report / per_put:.1f}x",
-                    "(diagnostic)",
-                    "-",
-                )
-            )
-        depths = tp.get("sqs_by_depth") or {}
-        if len(depths) >= 2:
-            empty, deep = (depths[k] for k in sorted(depths, key=int)[:: len(depths) - 1])
-            deepest = max(depths, key=int)
-            for call, key in (("SendMessage", "send_ms"), ("ReceiveMessage (10)", "receive_ms")):
-                rows.append(
-                    (
-                        f"moto alone: SQS {call}, queue {int(deepest):,} deep vs empty",
-                        f"{deep[key]:.1f} ms",
-                        f"{empty[key]:.1f} ms",
-                        f"{deep[key] / empty[key]:.1f}x",
-                        "(diagnostic)",
-                        "-",
-                    )
-                )
-    pkg = results.get("package")
-    if pkg:
-        for stage, r in pkg.items():
-            rows.append(
-                (
-                    f"function zip, stage {stage}",
-                    f"{r['bytes'] / 1024:.0f} KB",
-                    "-",
-                    "-",
-                    "<= 1024 KB",
-                    _yes(r["met"]),
-                )
-            )
+    sections = (
+        ("coldstart", _coldstart_rows),
+        ("lifecycle", _lifecycle_rows),
+        ("scale", _scale_rows),
+        ("throughput", _throughput_rows),
+        ("package", _package_rows),
+    )
+    rows = [row for key, section_rows in sections if results.get(key) for row in section_rows(results[key])]
     header = ("figure", "measured", "floor (same run)", "ratio", "target", "verdict")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -301,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with moto_stack() as endpoint:
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

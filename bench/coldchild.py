@@ -78,18 +78,19 @@ def _decode(obj: dict[str, Any]) -> Any:
 
 def _record_calls() -> list[tuple[str, str, str]]:
     """Record every AWS API call (service, operation, parameters as JSON) from now on."""
-    import botocore.client  # the handler loads it anyway; recording needs it before the event
+    from chalicelib.vendor_internals import ApiCall, wrap_api_calls
 
     calls: list[tuple[str, str, str]] = []
-    original = botocore.client.BaseClient._make_api_call
 
-    def recording(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
-        calls.append(
-            (self.meta.service_model.service_name, operation_name, json.dumps(api_params, default=_encode))
-        )
-        return original(self, operation_name, api_params)
+    def recording(original: ApiCall) -> ApiCall:
+        def record(client: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+            service = client.meta.service_model.service_name
+            calls.append((service, operation_name, json.dumps(api_params, default=_encode)))
+            return original(client, operation_name, api_params)
 
-    botocore.client.BaseClient._make_api_call = recording
+        return record
+
+    wrap_api_calls(recording)  # loads botocore.client, as the handler would anyway
     return calls
 
 

@@ -111,7 +111,7 @@ def _key(item: Item | None, names: Sequence[str]) -> tuple[str, ...] | None:
 def sqs_payload_bytes(operation: str, params: Mapping[str, Any]) -> int:
     """Bytes SQS bills for in 64 KB chunks: message bodies and attributes."""
 
-    def one(message: Mapping[str, Any]) -> int:
+    def message_bytes(message: Mapping[str, Any]) -> int:
         size = len(str(message.get("MessageBody", "")).encode())
         for name, attribute in (message.get("MessageAttributes") or {}).items():
             size += len(name.encode()) + len(str(attribute.get("DataType", "")).encode())
@@ -120,8 +120,8 @@ def sqs_payload_bytes(operation: str, params: Mapping[str, Any]) -> int:
         return size
 
     if operation == "SendMessageBatch":
-        return sum(one(entry) for entry in params.get("Entries", []))
-    return one(params)
+        return sum(message_bytes(entry) for entry in params.get("Entries", []))
+    return message_bytes(params)
 
 
 def sqs_requests(operation: str, params: Mapping[str, Any]) -> int:
@@ -237,98 +237,133 @@ class CallCounter:
         error: str | None,
         reported: float | None,
     ) -> Call:
-        ok = error is None
+        """The capacity of one DynamoDB call, by DynamoDB's rules (moto reports constants)."""
+        measure = {
+            "GetItem": self._read,
+            "Query": self._read,
+            "Scan": self._read,
+            "PutItem": self._single_write,
+            "UpdateItem": self._single_write,
+            "DeleteItem": self._single_write,
+            "TransactWriteItems": self._transact_write,
+            "BatchWriteItem": self._batch_write,
+            "BatchGetItem": self._batch_get,
+            "TransactGetItems": self._transact_get,
+        }.get(operation)
+        if measure is None:
+            return Call("dynamodb", operation, params.get("TableName"), error=error)
+        return measure(operation, params, parsed, error, reported)
+
+    def _read(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
+        reported: float | None,
+    ) -> Call:
         table = params.get("TableName")
-        consistent = bool(params.get("ConsistentRead"))
-        if operation == "GetItem":
-            item = parsed.get("Item")
+        items = [parsed.get("Item")] if operation == "GetItem" else parsed.get("Items", [])
+        for item in items:
             self._remember(str(table), item)
-            units = read_units(item_size(item), consistent=consistent)
-            return Call(
-                "dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported
-            )
-        if operation in ("Query", "Scan"):
-            items = parsed.get("Items", [])
-            for item in items:
-                self._remember(str(table), item)
-            units = read_units(sum(item_size(i) for i in items), consistent=consistent)
-            return Call(
-                "dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported
-            )
+        consistent = bool(params.get("ConsistentRead"))
+        units = read_units(sum(item_size(i) for i in items), consistent=consistent)
+        return Call("dynamodb", operation, table, read_units=units, error=error, reported_capacity=reported)
+
+    def _single_write(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
+        reported: float | None,
+    ) -> Call:
+        table = str(params.get("TableName"))
+        ok = error is None
         if operation == "PutItem":
             item = params["Item"]
-            w, iw, size = self._write(str(table), item, item, tx=False, ok=ok)
-            return _write_call(operation, table, (w, iw, size), error, reported)
-        if operation in ("UpdateItem", "DeleteItem"):
-            key_item = params["Key"]
-            before = self.images.get((str(table), self._table_key(str(table), key_item) or ()))
-            after = parsed.get("Attributes") if operation == "UpdateItem" else None
-            if operation == "UpdateItem" and after is None:
-                after = before  # size unknown without ReturnValues: assume unchanged
-            w, iw, size = self._write(str(table), after, key_item, tx=False, ok=ok)
-            return _write_call(operation, table, (w, iw, size), error, reported)
-        if operation == "TransactWriteItems":
-            total_w = total_iw = total_bytes = 0
-            for entry in params.get("TransactItems", []):
-                ((kind, body),) = entry.items()
-                name = str(body["TableName"])
-                if kind == "Put":
-                    w, iw, size = self._write(name, body["Item"], body["Item"], tx=True, ok=ok)
-                elif kind == "Delete":
-                    w, iw, size = self._write(name, None, body["Key"], tx=True, ok=ok)
-                else:  # Update or ConditionCheck: charged on the existing item
-                    before = self.images.get((name, self._table_key(name, body["Key"]) or ()))
-                    w, iw, size = write_units(item_size(before), 0, transactional=True), 0, 0
+            return _write_call(
+                operation, table, self._write(table, item, item, tx=False, ok=ok), error, reported
+            )
+        key_item = params["Key"]
+        before = self.images.get((table, self._table_key(table, key_item) or ()))
+        after = parsed.get("Attributes") if operation == "UpdateItem" else None
+        if operation == "UpdateItem" and after is None:
+            after = before  # size unknown without ReturnValues: assume unchanged
+        return _write_call(
+            operation, table, self._write(table, after, key_item, tx=False, ok=ok), error, reported
+        )
+
+    def _transact_write(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
+        reported: float | None,
+    ) -> Call:
+        ok = error is None
+        total_w = total_iw = total_bytes = 0
+        for entry in params.get("TransactItems", []):
+            ((kind, body),) = entry.items()
+            name = str(body["TableName"])
+            if kind == "Put":
+                w, iw, size = self._write(name, body["Item"], body["Item"], tx=True, ok=ok)
+            elif kind == "Delete":
+                w, iw, size = self._write(name, None, body["Key"], tx=True, ok=ok)
+            else:  # Update or ConditionCheck: charged on the existing item
+                before = self.images.get((name, self._table_key(name, body["Key"]) or ()))
+                w, iw, size = write_units(item_size(before), 0, transactional=True), 0, 0
+            total_w, total_iw, total_bytes = total_w + w, total_iw + iw, total_bytes + size
+        return _multi_write_call(operation, (total_w, total_iw, total_bytes), error, reported)
+
+    def _batch_write(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
+        reported: float | None,
+    ) -> Call:
+        ok = error is None
+        total_w = total_iw = total_bytes = 0
+        for name, requests in params.get("RequestItems", {}).items():
+            for request in requests:
+                if "PutRequest" in request:
+                    item = request["PutRequest"]["Item"]
+                    w, iw, size = self._write(name, item, item, tx=False, ok=ok)
+                else:
+                    w, iw, size = self._write(name, None, request["DeleteRequest"]["Key"], tx=False, ok=ok)
                 total_w, total_iw, total_bytes = total_w + w, total_iw + iw, total_bytes + size
-            return Call(
-                "dynamodb",
-                operation,
-                None,
-                write_units=total_w,
-                index_write_units=total_iw,
-                bytes_written=total_bytes,
-                error=error,
-                reported_capacity=reported,
-            )
-        if operation == "BatchWriteItem":
-            total_w = total_iw = total_bytes = 0
-            for name, requests in params.get("RequestItems", {}).items():
-                for request in requests:
-                    if "PutRequest" in request:
-                        item = request["PutRequest"]["Item"]
-                        w, iw, size = self._write(name, item, item, tx=False, ok=ok)
-                    else:
-                        w, iw, size = self._write(
-                            name, None, request["DeleteRequest"]["Key"], tx=False, ok=ok
-                        )
-                    total_w, total_iw, total_bytes = total_w + w, total_iw + iw, total_bytes + size
-            return Call(
-                "dynamodb",
-                operation,
-                None,
-                write_units=total_w,
-                index_write_units=total_iw,
-                bytes_written=total_bytes,
-                error=error,
-                reported_capacity=reported,
-            )
-        if operation == "BatchGetItem":
-            units = 0.0
-            for name, items in (parsed.get("Responses") or {}).items():
-                consistent = bool(params.get("RequestItems", {}).get(name, {}).get("ConsistentRead"))
-                units += sum(read_units(item_size(i), consistent=consistent) for i in items)
-            return Call(
-                "dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported
-            )
-        if operation == "TransactGetItems":
-            units = sum(
-                read_units(item_size(r.get("Item")), consistent=True, transactional=True)
-                for r in parsed.get("Responses", [])
-            )
-            return Call(
-                "dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported
-            )
-        return Call("dynamodb", operation, table, error=error)
+        return _multi_write_call(operation, (total_w, total_iw, total_bytes), error, reported)
+
+    def _batch_get(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
+        reported: float | None,
+    ) -> Call:
+        units = 0.0
+        for name, items in (parsed.get("Responses") or {}).items():
+            consistent = bool(params.get("RequestItems", {}).get(name, {}).get("ConsistentRead"))
+            units += sum(read_units(item_size(i), consistent=consistent) for i in items)
+        return Call("dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported)
+
+    def _transact_get(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        parsed: Mapping[str, Any],
+        error: str | None,
+        reported: float | None,
+    ) -> Call:
+        units = sum(
+            read_units(item_size(r.get("Item")), consistent=True, transactional=True)
+            for r in parsed.get("Responses", [])
+        )
+        return Call("dynamodb", operation, None, read_units=units, error=error, reported_capacity=reported)
 
     # --- windows -----------------------------------------------------------------------------------
     def mark(self) -> int:
@@ -358,12 +393,30 @@ def application_clients() -> list[Any]:
     """The botocore clients Aduan's data layer uses (created on first use, shared by provinces)."""
     from chalicelib.data.aws import sqs_client
     from chalicelib.data.models import PrivateModel, ReportModel
+    from chalicelib.vendor_internals import table_connection
 
     return [
         sqs_client(),
-        ReportModel._get_connection().connection.client,
-        PrivateModel._get_connection().connection.client,
+        table_connection(ReportModel).connection.client,
+        table_connection(PrivateModel).connection.client,
     ]
+
+
+def _multi_write_call(
+    operation: str, units: tuple[int, int, int], error: str | None, reported: float | None
+) -> Call:
+    """A transaction's or batch's record: (write units, index write units, bytes written) summed."""
+    write_units, index_write_units, size = units
+    return Call(
+        "dynamodb",
+        operation,
+        None,
+        write_units=write_units,
+        index_write_units=index_write_units,
+        bytes_written=size,
+        error=error,
+        reported_capacity=reported,
+    )
 
 
 def _write_call(

@@ -1,10 +1,10 @@
 """Calls, capacity and cost per report, through the real HTTP handlers and queue handlers (in process).
 
-Both provinces run in this process (``tests/integration/harness.py``: each stage's ``app.py`` with
-its environment, Chalice's test client for API Gateway proxy events, the local event runner for
-SQS), against moto in server mode. Every call of the application's botocore clients is counted
-(``bench.counting``). A first lifecycle warms the containers (queue URLs are looked up once per
-container), then ``runs`` lifecycles are measured and averaged.
+Jakarta and Banten (the escalation pair) run in this process (``tests/integration/harness.py``:
+each stage's ``app.py`` with its environment, Chalice's test client for API Gateway proxy events,
+the local event runner for SQS), against moto in server mode. Every call of the application's
+botocore clients is counted (``bench.counting``). A first lifecycle warms the containers (queue URLs
+are looked up once per container), then ``runs`` lifecycles are measured and averaged.
 
 The description is 200 characters of realistic Indonesian text; the reporter leaves name, phone
 and e-mail; the submission carries an Idempotency-Key (as the web client sends one), and so do the
@@ -291,7 +291,7 @@ if __name__ == "__main__":
     from bench.localaws import moto_stack, quiet_stdout
 
     with moto_stack(), quiet_stdout():
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

@@ -22,6 +22,7 @@ BENCH_ENV = {
     "AWS_SESSION_TOKEN": "testing",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_NAMESPACE": "Aduan",
+    "ADUAN_HANDOVER_KEY": "dev",  # deployed stages read theirs from SSM once per container
     "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
     "ADUAN_PHOTO_RATE_PER_MINUTE": "0",
     "ADUAN_OPEN311_RATE_PER_MINUTE": "0",
@@ -29,8 +30,18 @@ BENCH_ENV = {
 
 
 def apply_bench_env(endpoint: str | None = None) -> None:
-    """Set the benchmark environment in this process (before chalicelib creates clients)."""
+    """Set the benchmark environment in this process (before chalicelib creates clients).
+
+    The process acts as the jakarta stage where no stage's variables are set: the application has
+    no default stage, and the benchmarks build Jakarta's items and clients outside a request.
+    """
+    from chalicelib.config import REQUIRED
+    from infra.local.config import stage_config
+
     os.environ.update(BENCH_ENV)
+    jakarta = stage_config("jakarta").environment
+    for name in REQUIRED:
+        os.environ.setdefault(name, jakarta[name])
     if endpoint:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
 

@@ -158,25 +158,25 @@ class AwsTimer:
     """Time spent inside botocore API calls of this process."""
 
     def __init__(self) -> None:
-        import botocore.client
+        from chalicelib.vendor_internals import ApiCall, wrap_api_calls
 
         self.seconds = 0.0
-        self._original = botocore.client.BaseClient._make_api_call
-        timer = self
 
-        def timed(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            start = time.perf_counter()
-            try:
-                return timer._original(client, operation, params)
-            finally:
-                timer.seconds += time.perf_counter() - start
+        def timing(original: ApiCall) -> ApiCall:
+            def timed(client: Any, operation: str, params: dict[str, Any]) -> Any:
+                start = time.perf_counter()
+                try:
+                    return original(client, operation, params)
+                finally:
+                    self.seconds += time.perf_counter() - start
 
-        botocore.client.BaseClient._make_api_call = timed
+            return timed
+
+        self._restore = wrap_api_calls(timing)
 
     def close(self) -> None:
-        import botocore.client
-
-        botocore.client.BaseClient._make_api_call = self._original
+        """Stop timing."""
+        self._restore()
 
 
 def raw_query_seconds() -> float:
@@ -201,7 +201,7 @@ class Side:
     """A worker process (``bench/scaleworker.py``) reading one moto server's table."""
 
     def __init__(self, endpoint: str) -> None:
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         env = {**os.environ, **dev_auth_env(PROJECT_ROOT), "AWS_ENDPOINT_URL": endpoint}
@@ -333,7 +333,7 @@ if __name__ == "__main__":
 
     large = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     with moto_stack() as endpoint, quiet_stdout():
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

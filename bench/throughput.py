@@ -274,7 +274,7 @@ if __name__ == "__main__":
 
     reports = int(sys.argv[1]) if len(sys.argv) > 1 else 320
     with moto_stack() as endpoint, quiet_stdout():
-        from cli.devissuer import dev_auth_env
+        from infra.dev_issuer import dev_auth_env
         from infra.local.config import PROJECT_ROOT
 
         os.environ.update(dev_auth_env(PROJECT_ROOT))

@@ -1,13 +1,38 @@
-"""Stage settings, read from the environment when asked (never at import).
+"""Stage settings, from the stage's environment variables, with no defaults for what a stage is.
 
-Chalice applies a stage's environment variables only while a request runs in
-``chalice.test.Client``; reading them lazily keeps tests and Lambda alike.
+Every variable in ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage); a missing
+or invalid one raises ``ConfigurationError`` naming it. ``app.py`` reads the settings at import to
+bind its queue handlers, so a misconfigured stage fails at Lambda init, before any event.
+
+Settings are read when asked, not cached across environments: ``chalice.test.Client`` applies a
+stage's variables only while a request runs, and tests serve several stages in one process.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.provinces.registry import DATA_DIR
+
+REQUIRED = (
+    "ADUAN_STAGE",
+    "ADUAN_PROVINCE",
+    "ADUAN_REPORTS_TABLE",
+    "ADUAN_PRIVATE_TABLE",
+    "ADUAN_INTAKE_QUEUE",
+    "ADUAN_ESCALATION_QUEUE",
+)
+# Naming conventions shared by every province (infra/naming.py creates the queues by them).
+ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
+AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
+QUARANTINE_QUEUE_TEMPLATE = "aduan-{province}-quarantine"
+DEFAULT_REGION = "ap-southeast-3"
+
+
+class ConfigurationError(RuntimeError):
+    """A required stage variable is missing or invalid; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -19,14 +44,10 @@ class Settings:
     reports_table: str
     private_table: str
     intake_queue: str
+    escalation_queue: str
     escalation_queue_template: str
     agency_queue_template: str
     region: str
-
-    @property
-    def escalation_queue(self) -> str:
-        """This province's inbound escalation queue."""
-        return self.escalation_queue_for(self.province)
 
     def escalation_queue_for(self, province: str) -> str:
         """The inbound escalation queue of any province."""
@@ -37,29 +58,73 @@ class Settings:
         return self.agency_queue_template.format(province=province, agency=agency)
 
 
+def escalation_queue_for(province: str) -> str:
+    """Any province's inbound escalation queue, by the shared convention (no stage needed)."""
+    return os.environ.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", ESCALATION_QUEUE_TEMPLATE).format(
+        province=province
+    )
+
+
+def quarantine_queue_for(province: str) -> str:
+    """A province's queue of refused hand-overs, by the shared convention."""
+    return QUARANTINE_QUEUE_TEMPLATE.format(province=province)
+
+
+def agency_queue_for(province: str, agency: str) -> str:
+    """An agency's work queue, by the shared convention (no stage needed)."""
+    template = os.environ.get("ADUAN_AGENCY_QUEUE_TEMPLATE", AGENCY_QUEUE_TEMPLATE)
+    return template.format(province=province, agency=agency)
+
+
 def settings() -> Settings:
-    """The current stage's settings."""
+    """The current stage's settings; ``ConfigurationError`` naming the first bad variable."""
     env = os.environ
-    province = env.get("ADUAN_PROVINCE", "31")
+    return _settings(
+        tuple(env.get(name, "").strip() for name in REQUIRED),
+        env.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", ESCALATION_QUEUE_TEMPLATE),
+        env.get("ADUAN_AGENCY_QUEUE_TEMPLATE", AGENCY_QUEUE_TEMPLATE),
+        env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
+    )
+
+
+@lru_cache(maxsize=16)
+def _settings(
+    required: tuple[str, ...], escalation_template: str, agency_template: str, region: str
+) -> Settings:
+    """Checked settings of one set of values (cached: handlers ask several times per event)."""
+    values = dict(zip(REQUIRED, required, strict=True))
+    for name, value in values.items():
+        if not value:
+            raise ConfigurationError(f"{name} is not set: every stage must set {', '.join(REQUIRED)}")
+    province = values["ADUAN_PROVINCE"]
+    if not province.isdecimal() or not (DATA_DIR / f"{province}.json").is_file():
+        raise ConfigurationError(
+            f"ADUAN_PROVINCE={province!r} is not a province with a data file in chalicelib/provinces/data/"
+        )
+    expected = escalation_template.format(province=province)
+    if values["ADUAN_ESCALATION_QUEUE"] != expected:
+        raise ConfigurationError(
+            f"ADUAN_ESCALATION_QUEUE={values['ADUAN_ESCALATION_QUEUE']!r} is not province {province}'s "
+            f"escalation queue {expected!r}, where other provinces send"
+        )
     return Settings(
-        stage=env.get("ADUAN_STAGE", "jakarta"),
+        stage=values["ADUAN_STAGE"],
         province=province,
-        reports_table=env.get("ADUAN_REPORTS_TABLE", "aduan-reports"),
-        private_table=env.get("ADUAN_PRIVATE_TABLE", "aduan-private"),
-        intake_queue=env.get("ADUAN_INTAKE_QUEUE", f"aduan-{province}-intake"),
-        escalation_queue_template=env.get(
-            "ADUAN_ESCALATION_QUEUE_TEMPLATE", "aduan-{province}-escalation.fifo"
-        ),
-        agency_queue_template=env.get("ADUAN_AGENCY_QUEUE_TEMPLATE", "aduan-{province}-agency-{agency}"),
-        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
+        reports_table=values["ADUAN_REPORTS_TABLE"],
+        private_table=values["ADUAN_PRIVATE_TABLE"],
+        intake_queue=values["ADUAN_INTAKE_QUEUE"],
+        escalation_queue=values["ADUAN_ESCALATION_QUEUE"],
+        escalation_queue_template=escalation_template,
+        agency_queue_template=agency_template,
+        region=region,
     )
 
 
 def event_source_names() -> tuple[str, str]:
-    """Queue names the stage's event handlers subscribe to.
+    """Queue names the stage's event handlers subscribe to, read (and checked) at ``app.py`` import.
 
-    Chalice binds event sources when ``app.py`` is imported, so this one read
-    happens at import; the CLI applies the stage's variables before importing.
+    Chalice binds event sources when ``app.py`` is imported; the CLI and the local stack apply the
+    stage's variables before importing it.
     """
     current = settings()
     return current.intake_queue, current.escalation_queue

@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from chalicelib.privacy.masking import PrivacyFormatter, protect_root_logging
+from chalicelib.vendor_internals import tracing_disabled
 
 
 class _NoSegment(BaseSegment):
@@ -61,7 +62,7 @@ class _NoTracing(BaseProvider):
 
 def _tracer() -> Tracer:
     """The X-Ray tracer in Lambda with tracing on; a no-op one where Powertools would disable tracing."""
-    if Tracer._is_tracer_disabled():
+    if tracing_disabled():
         return Tracer(service="aduan-api", disabled=True, provider=_NoTracing())
     return Tracer(service="aduan-api")
 

@@ -27,6 +27,8 @@ FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
 # Field types shared across layers (API inputs, messages between provinces): written once here.
+PROVINCE_CODE = r"^\d{2}$"
+ProvinceCode = Annotated[str, msgspec.Meta(pattern=PROVINCE_CODE)]
 AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
 AREA_CODE_MAX_LENGTH = 13
 AreaCode = Annotated[str, msgspec.Meta(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)]
@@ -229,34 +231,30 @@ def _field_path(path: str) -> str:
     return cleaned or "(body)"
 
 
+_WORDING = {
+    "missing": "wajib diisi (field required)",
+    "unknown_field": "kolom tidak dikenal (unknown field)",
+    "too_short": "minimal {n} karakter (at least {n} characters)",
+    "too_long": "maksimal {n} karakter (at most {n} characters)",
+    "too_few": "minimal {n} butir (at least {n} items)",
+    "too_many": "maksimal {n} butir (at most {n} items)",
+    "pattern_mismatch": "formatnya tidak sesuai (does not match the expected format)",
+    "invalid_choice": "bukan pilihan yang sah (not an allowed value)",
+    "invalid_datetime": "bukan waktu ISO 8601 yang sah (not a valid ISO 8601 time)",
+    "invalid_date": "bukan tanggal YYYY-MM-DD yang sah (not a valid YYYY-MM-DD date)",
+    "timezone_required": "waktu harus memuat zona waktu (the time needs an offset)",
+    "forbidden_character": (
+        "berisi karakter kontrol yang tidak diizinkan (control, NUL, lone surrogate or bidi override)"
+    ),
+}
+
+
 def _wording(kind: str, groups: dict[str, Any]) -> str:
     n = groups.get("n")
-    if kind == "missing":
-        return "wajib diisi (field required)"
-    if kind == "unknown_field":
-        return "kolom tidak dikenal (unknown field)"
-    if kind == "too_short":
-        return f"minimal {n} karakter (at least {n} characters)"
-    if kind == "too_long":
-        return f"maksimal {n} karakter (at most {n} characters)"
-    if kind == "too_few":
-        return f"minimal {n} butir (at least {n} items)"
-    if kind == "too_many":
-        return f"maksimal {n} butir (at most {n} items)"
-    if kind == "pattern_mismatch":
-        return "formatnya tidak sesuai (does not match the expected format)"
+    if kind in _WORDING:
+        return _WORDING[kind].format(n=n)
     if kind == "out_of_range":
         bound = f" {_OPERATORS[groups['op']]} {n}" if groups.get("op") else ""
         return f"di luar rentang{bound} (out of range{bound})"
-    if kind == "invalid_choice":
-        return "bukan pilihan yang sah (not an allowed value)"
-    if kind == "invalid_datetime":
-        return "bukan waktu ISO 8601 yang sah (not a valid ISO 8601 time)"
-    if kind == "invalid_date":
-        return "bukan tanggal YYYY-MM-DD yang sah (not a valid YYYY-MM-DD date)"
-    if kind == "timezone_required":
-        return "waktu harus memuat zona waktu (the time needs an offset)"
-    if kind == "forbidden_character":
-        return "berisi karakter kontrol yang tidak diizinkan (control, NUL, lone surrogate or bidi override)"
     expected = _TYPE_NAMES.get(groups.get("expected", "").split(" ")[0], (groups.get("expected"),) * 2)
     return f"harus berupa {expected[0]} (must be {expected[1]})"

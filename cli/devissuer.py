@@ -1,71 +1,21 @@
-"""A development token issuer for the local stack: one RSA key pair, a JWKS, and minted tokens.
+"""Development tokens for the local stack, signed with the dev issuer's key (``infra.dev_issuer``).
 
-Tokens look like Cognito ID tokens (``aud`` = app client, ``custom:*`` attributes) but come
-from ``DEV_ISSUER``; only stages run with ``dev_auth_env()`` accept them.
-Keys live in ``<project>/.local/dev-issuer/`` (git-ignored) and are created once.
+Tokens look like Cognito ID tokens (``aud`` = app client, ``custom:*`` attributes) but come from
+``DEV_ISSUER``; only stages run with ``infra.dev_issuer.dev_auth_env()`` accept them.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import json
-import os
-import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from chalicelib.domain.actor import Role
-from cli.stages import REPO_ROOT, resolve_province
-
-DEV_ISSUER = "http://127.0.0.1/aduan-dev-issuer"
-DEV_AUDIENCE = "aduan-local"
-KEY_DIR = Path(".local") / "dev-issuer"
-PRIVATE_KEY_FILE = "private_key.pem"
-JWKS_FILE = "jwks.json"
-
-
-@dataclass(frozen=True)
-class DevKeys:
-    """The dev issuer's signing key and where its JWKS is."""
-
-    private_key: rsa.RSAPrivateKey
-    kid: str
-    jwks_path: Path
-
-
-def ensure_keys(project_root: Path | None = None) -> DevKeys:
-    """Create the key pair and ``jwks.json`` if missing (safe to call concurrently); load them."""
-    return _load_keys((project_root or REPO_ROOT).resolve())
-
-
-@functools.lru_cache(maxsize=4)
-def _load_keys(root: Path) -> DevKeys:
-    """Loading an RSA key takes tens of milliseconds: once per process and project is enough."""
-    directory = root / KEY_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    key_path = directory / PRIVATE_KEY_FILE
-    if not key_path.exists():
-        _create_exclusively(key_path, _new_private_key_pem())
-    private_key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-    if not isinstance(private_key, rsa.RSAPrivateKey):
-        raise ValueError(f"{key_path} is not an RSA private key")
-    public_jwk: dict[str, Any] = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))
-    kid = _thumbprint(public_jwk)
-    jwks = json.dumps({"keys": [{**public_jwk, "kid": kid, "alg": "RS256", "use": "sig"}]}, indent=2) + "\n"
-    jwks_path = directory / JWKS_FILE
-    if not jwks_path.exists() or jwks_path.read_text(encoding="utf-8") != jwks:
-        _replace(jwks_path, jwks.encode())
-    return DevKeys(private_key=private_key, kid=kid, jwks_path=jwks_path)
+from cli.stages import resolve_province
+from infra.dev_issuer import DEV_AUDIENCE, DEV_ISSUER, ensure_keys
 
 
 def mint(
@@ -96,49 +46,3 @@ def mint(
         **(claims or {}),
     }
     return jwt.encode(payload, keys.private_key, algorithm="RS256", headers={"kid": keys.kid})
-
-
-def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
-    """Ensure the keys exist; the auth env a local stage needs to accept dev tokens."""
-    keys = ensure_keys(project_root)
-    return {
-        "ADUAN_AUTH_ISSUER": DEV_ISSUER,
-        "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
-        "ADUAN_AUTH_JWKS_FILE": str(keys.jwks_path.resolve()),
-    }
-
-
-def _new_private_key_pem() -> bytes:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-
-
-def _thumbprint(jwk: Mapping[str, Any]) -> str:
-    """RFC 7638 JWK thumbprint, used as ``kid``."""
-    canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
-
-
-def _create_exclusively(path: Path, content: bytes) -> None:
-    """Write a complete file at ``path`` unless another process got there first."""
-    tmp = _write_temp(path, content)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(tmp)
-
-
-def _replace(path: Path, content: bytes) -> None:
-    os.replace(_write_temp(path, content), path)
-
-
-def _write_temp(path: Path, content: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    os.chmod(tmp, 0o600 if path.suffix == ".pem" else 0o644)
-    return tmp

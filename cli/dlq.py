@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from chalicelib.config import settings
+from chalicelib.config import agency_queue_for, escalation_queue_for
 from chalicelib.provinces.registry import registry
 from cli import aws
 from cli.deadletters import DeadLetters
@@ -25,14 +25,13 @@ console = Console()
 
 def _queues(province: str) -> dict[str, str]:
     """Short name -> queue name of every queue the province has."""
-    config = settings()
     queues = {
         "intake": f"aduan-{province}-intake",
-        "escalation": config.escalation_queue_for(province),
+        "escalation": escalation_queue_for(province),
     }
     for agency in registry().get(province).data.agencies:
         if agency.work_queue:
-            queues[f"agency-{agency.id}"] = config.agency_queue_for(province, agency.id)
+            queues[f"agency-{agency.id}"] = agency_queue_for(province, agency.id)
     return queues
 
 

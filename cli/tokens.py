@@ -18,7 +18,9 @@ app = typer.Typer(help="Development bearer tokens (dev issuer; accepted only by 
 
 StageOption = Annotated[
     str | None,
-    typer.Option("--stage", envvar="ADUAN_STAGE", help="Stage (jakarta, banten) or province code."),
+    typer.Option(
+        "--stage", envvar="ADUAN_STAGE", help="Stage (jakarta, banten, jawa-barat) or province code."
+    ),
 ]
 
 

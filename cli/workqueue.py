@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from chalicelib.config import settings
+from chalicelib.config import agency_queue_for
 from chalicelib.domain.protocol import WorkItem
 from chalicelib.errors import AduanError
 from chalicelib.validation import decode_json
@@ -47,7 +47,7 @@ SETTLED_CODES = frozenset({"illegal_transition", "already_closed", "not_your_age
 
 def queue_name(province: str, agency: str) -> str:
     """The work queue of ``agency`` in ``province`` (as infra/ names it)."""
-    return settings().agency_queue_for(province, agency)
+    return agency_queue_for(province, agency)
 
 
 def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api: Api) -> Outcome:

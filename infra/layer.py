@@ -1,23 +1,28 @@
-"""Build the ``aduan-deps`` Lambda layer: every third-party runtime package, pinned, for python3.11 x86_64.
+"""Build the ``aduan-deps`` Lambda layer from ``requirements.lock``: pinned, hash-checked, python3.11 x86_64.
 
-python -m infra.layer [--out build/layer/aduan-deps.zip] [--wheels build/wheels] [--offline]
+python -m infra.layer [--out build/layer/aduan-deps.zip] [--wheels build/wheels] [--offline] [--list]
 
-The packages are ``requirements.txt`` plus ``aws-xray-sdk`` (Powertools' Tracer, active tracing)
-and their dependencies, at the versions installed in the venv (which ``make venv`` installs from
-the pinned requirement files), minus what the Lambda runtime provides (boto3, botocore and their
-dependencies). Wheels are manylinux2014 (glibc 2.17: python3.11 runs on Amazon Linux 2), downloaded
-once into the wheel cache; ``--offline`` uses only that cache. Every module is shipped with its
+``requirements.lock`` pins every package of the layer (``requirements.txt`` and all its transitive
+dependencies) with the sha256 of each of its distribution files; ``make lock`` regenerates it after
+any change to ``requirements.txt`` (``uv pip compile --generate-hashes``, see ``LOCK_COMMAND``). It
+leaves out what the Lambda runtime provides (boto3, botocore and their dependencies), and
+``make layer`` refuses a lock that is older than ``requirements.txt``'s pins. Wheels are manylinux2014
+(glibc 2.17: python3.11 runs on Amazon Linux 2), downloaded once into the wheel cache by
+``pip download --require-hashes``; every wheel, cached or new, is checked against the lock's hashes
+before it is unpacked, and ``--offline`` uses only the cache. Every module is shipped with its
 unchecked-hash ``.pyc`` (``infra/bytecode.py``), so a cold start does not compile them.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
+import hashlib
+import re
 import subprocess
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -27,60 +32,94 @@ from infra.bytecode import LAYER_ROOT, compile_tree, compiles_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = PROJECT_ROOT / "requirements.txt"
+LOCK = PROJECT_ROOT / "requirements.lock"
 DEFAULT_WHEELS = PROJECT_ROOT / "build" / "wheels"
 DEFAULT_LAYER_ZIP = PROJECT_ROOT / "build" / "layer" / "aduan-deps.zip"
 
-EXTRA_ROOTS = ("aws-xray-sdk",)
-# Supplied by the Lambda python3.11 runtime: never packaged.
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "urllib3", "python-dateutil", "six"})
+# Supplied by the Lambda python3.11 runtime: never locked, never packaged.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "urllib3", "python-dateutil", "six")
 PLATFORM = "manylinux2014_x86_64"
 PYTHON_VERSION = "3.11"
-LAMBDA_MARKERS = {
-    "python_version": "3.11",
-    "python_full_version": "3.11.0",
-    "implementation_name": "cpython",
-    "platform_python_implementation": "CPython",
-    "sys_platform": "linux",
-    "platform_system": "Linux",
-    "platform_machine": "x86_64",
-    "os_name": "posix",
-    "extra": "",
-}
+# What `make lock` runs (from the project root, with the venv's uv).
+LOCK_COMMAND = [
+    "uv", "pip", "compile", "requirements.txt", "--generate-hashes", "--quiet",
+    "--python-version", PYTHON_VERSION, "--python-platform", "x86_64-manylinux_2_17",
+    *(f"--no-emit-package={name}" for name in RUNTIME_PROVIDED),
+    "--custom-compile-command", "make lock", "--output-file", "requirements.lock",
+]  # fmt: skip
+
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)")
+_HASH = re.compile(r"--hash=sha256:([0-9a-f]{64})")
 
 
 class LayerError(RuntimeError):
-    """The layer cannot be built (missing wheels offline, or pip failed)."""
+    """The layer cannot be built (stale lock, hash mismatch, missing wheels offline, or pip failed)."""
 
 
-def requirement_roots(path: Path = REQUIREMENTS) -> list[str]:
-    """Package names listed in a requirements file (comments and options skipped)."""
-    names: list[str] = []
+@dataclass(frozen=True)
+class Locked:
+    """One pinned package of the lock and the sha256 of each file it may come from."""
+
+    version: str
+    hashes: frozenset[str]
+    direct: bool = False  # listed in requirements.txt when the lock was made
+
+
+def read_lock(path: Path = LOCK) -> dict[str, Locked]:
+    """Canonical name -> pin of every package in a ``--generate-hashes`` lock file."""
+    pins: dict[str, Locked] = {}
+    name = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        pin = _PIN.match(line)
+        if pin:
+            name = canonicalize_name(pin.group(1))
+            pins[name] = Locked(pin.group(2), frozenset())
+        elif name and line.lstrip(" #").removeprefix("via ") == f"-r {REQUIREMENTS.name}":  # "# via"
+            pins[name] = Locked(pins[name].version, pins[name].hashes, direct=True)
+        for digest in _HASH.findall(line):
+            pins[name] = Locked(pins[name].version, pins[name].hashes | {digest}, pins[name].direct)
+    unhashed = sorted(n for n, p in pins.items() if not p.hashes)
+    if unhashed:
+        raise LayerError(f"{path.name} has no hashes for {unhashed}: run `make lock`")
+    return pins
+
+
+def requirement_pins(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """Canonical name -> pinned version of each requirement a requirements file lists."""
+    pins: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         text = line.split("#", 1)[0].strip()
         if text and not text.startswith("-"):
-            names.append(canonicalize_name(Requirement(text).name))
-    return names
-
-
-def closure(roots: list[str]) -> dict[str, str]:
-    """Canonical name -> installed version of ``roots`` and their Lambda-side dependencies."""
-    pins: dict[str, str] = {}
-    todo = [canonicalize_name(r) for r in roots]
-    while todo:
-        name = todo.pop()
-        if name in pins or name in RUNTIME_PROVIDED:
-            continue
-        pins[name] = importlib.metadata.version(name)
-        for text in importlib.metadata.requires(name) or []:
             requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate(LAMBDA_MARKERS):
-                todo.append(canonicalize_name(requirement.name))
-    return dict(sorted(pins.items()))
+            pins[canonicalize_name(requirement.name)] = str(requirement.specifier).removeprefix("==")
+    return pins
+
+
+def check_lock(lock: dict[str, Locked], requirements: dict[str, str]) -> None:
+    """The lock must pin each requirement at its version, no former one, and nothing the runtime provides."""
+    stale = [f"{n}=={v}" for n, v in requirements.items() if n not in lock or lock[n].version != v]
+    if stale:
+        raise LayerError(f"requirements.lock does not pin {', '.join(stale)}: run `make lock`")
+    dropped = sorted(n for n, pin in lock.items() if pin.direct and n not in requirements)
+    if dropped:
+        raise LayerError(
+            f"requirements.lock still pins {dropped}, gone from requirements.txt: run `make lock`"
+        )
+    provided = sorted(set(lock) & set(RUNTIME_PROVIDED))
+    if provided:
+        raise LayerError(f"requirements.lock pins {provided}, which the Lambda runtime provides")
 
 
 def layer_pins() -> dict[str, str]:
-    """What goes into the layer, pinned."""
-    return closure([*requirement_roots(), *EXTRA_ROOTS])
+    """What goes into the layer, pinned: every package of the (checked) lock."""
+    lock = read_lock()
+    check_lock(lock, requirement_pins())
+    return {name: pin.version for name, pin in sorted(lock.items())}
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _wheel_for(name: str, version: str, wheels: Path) -> Path | None:
@@ -89,23 +128,37 @@ def _wheel_for(name: str, version: str, wheels: Path) -> Path | None:
 
 
 def fetch_wheels(pins: dict[str, str], wheels: Path, *, offline: bool = False) -> list[Path]:
-    """The wheel of every pin, downloading the missing ones unless ``offline``."""
+    """The wheel of every pin, downloading the missing ones unless ``offline``; all hash-checked."""
+    lock = read_lock()
     wheels.mkdir(parents=True, exist_ok=True)
-    missing = [f"{n}=={v}" for n, v in pins.items() if _wheel_for(n, v, wheels) is None]
+    missing = [n for n, v in pins.items() if _wheel_for(n, v, wheels) is None]
     if missing and offline:
         raise LayerError(f"not in the wheel cache {wheels}: {', '.join(missing)} (run `make layer` online)")
     if missing:
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check"]
-        command += ["--no-deps", "--only-binary=:all:", "--platform", PLATFORM]
-        command += ["--python-version", PYTHON_VERSION, "--implementation", "cp", "-d", str(wheels), *missing]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise LayerError(f"pip download failed:\n{result.stderr}")
+        _download([(name, pins[name], lock[name]) for name in missing], wheels)
     found = {n: _wheel_for(n, v, wheels) for n, v in pins.items()}
     absent = [n for n, w in found.items() if w is None]
     if absent:
         raise LayerError(f"no wheel found for {absent} in {wheels}")
-    return [w for w in found.values() if w is not None]
+    files = [w for w in found.values() if w is not None]
+    for name, wheel in zip(found, files, strict=True):
+        if name not in lock or sha256(wheel) not in lock[name].hashes:
+            raise LayerError(f"{wheel} does not match a hash of requirements.lock: delete it and rebuild")
+    return files
+
+
+def _download(pins: list[tuple[str, str, Locked]], wheels: Path) -> None:
+    """``pip download --require-hashes`` of the pins (no dependencies: the lock lists them all)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        needed = Path(tmp) / "requirements.txt"
+        lines = [f"{n}=={v} " + " ".join(f"--hash=sha256:{h}" for h in sorted(p.hashes)) for n, v, p in pins]
+        needed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check"]
+        command += ["--require-hashes", "--no-deps", "--only-binary=:all:", "--platform", PLATFORM]
+        command += ["--python-version", PYTHON_VERSION, "--implementation", "cp", "-d", str(wheels)]
+        result = subprocess.run([*command, "-r", str(needed)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise LayerError(f"pip download failed:\n{result.stderr}")
 
 
 def build_layer(
@@ -144,12 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheels", type=Path, default=DEFAULT_WHEELS)
     parser.add_argument("--offline", action="store_true", help="use only the wheel cache")
     parser.add_argument("--list", action="store_true", help="print the pinned packages and exit")
+    parser.add_argument("--lock", action="store_true", help="regenerate requirements.lock and exit")
     args = parser.parse_args(argv)
-    if args.list:
-        for name, version in layer_pins().items():
-            print(f"{name}=={version}")
-        return 0
+    if args.lock:
+        uv = Path(sys.executable).parent / "uv"
+        return subprocess.run([str(uv), *LOCK_COMMAND[1:]], cwd=PROJECT_ROOT, check=False).returncode
     try:
+        if args.list:
+            print("\n".join(f"{name}=={version}" for name, version in layer_pins().items()))
+            return 0
         path = build_layer(args.out, args.wheels, offline=args.offline)
     except LayerError as error:
         print(f"error: {error}", file=sys.stderr)

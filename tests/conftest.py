@@ -23,3 +23,9 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Aduan")
 os.environ.setdefault("ADUAN_SUBMIT_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")
+# Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py); the
+# application itself has no default stage.
+from tests.stages import stage_env  # noqa: E402
+
+for _name, _value in stage_env("jakarta").items():
+    os.environ.setdefault(_name, _value)

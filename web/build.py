@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from infra.local.config import PROJECT_ROOT, stage_config, stage_names
+from web.devaccounts import client_id_for
 
 SRC = Path(__file__).resolve().parent / "src"
 DIST = Path(__file__).resolve().parent / "dist"
@@ -50,8 +51,6 @@ def hosted_sign_in(domain: str, client_id: str) -> dict[str, str]:
 
 def dev_sign_in(stage: str) -> dict[str, str]:
     """The same, against ``web.serve --dev``'s stand-in (web/devoauth.py)."""
-    from web.devoauth import client_id_for
-
     return {
         "authorizeUrl": "/dev/oauth2/authorize",
         "tokenUrl": "/dev/oauth2/token",

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-CLIENT_PREFIX = "aduan-dev-"
+from web.devaccounts import CLIENT_PREFIX, ROLES, agencies, token
+
 CODE_SECONDS = 120
-ROLES = ("officer", "coordinator", "admin")
 
 
 class OAuthError(Exception):
@@ -56,11 +56,6 @@ class Grant:
 
 _grants: dict[str, Grant] = {}
 _lock = threading.Lock()
-
-
-def client_id_for(stage: str) -> str:
-    """The dev console's client id for ``stage``."""
-    return f"{CLIENT_PREFIX}{stage}"
 
 
 def _stage_of(client_id: str) -> str:
@@ -93,8 +88,6 @@ def _checked_request(params: dict[str, str], origin: str) -> tuple[str, dict[str
 
 def authorize_page(params: dict[str, str], origin: str) -> str:
     """The sign-in page: the province's agencies and the roles, posted on to ``approve``."""
-    from web.serve import agencies
-
     stage, request = _checked_request(params, origin)
     listing = agencies(stage)
     options = "".join(
@@ -120,8 +113,6 @@ def authorize_page(params: dict[str, str], origin: str) -> str:
 
 def approve(params: dict[str, str], origin: str) -> str:
     """A new code for the chosen agency and role; the URL to send the browser back to."""
-    from web.serve import token
-
     stage, request = _checked_request(params, origin)
     agency, role = params.get("agency", ""), params.get("role", "")
     token(stage, agency, role)  # refuses an unknown agency or role before any code exists
@@ -150,8 +141,6 @@ def s256(verifier: str) -> str:
 
 def exchange(form: dict[str, str]) -> dict[str, Any]:
     """The token response for an authorization code; ``OAuthError`` (400) otherwise."""
-    from web.serve import token
-
     if form.get("grant_type") != "authorization_code":
         raise OAuthError("unsupported_grant_type", "only grant_type=authorization_code")
     with _lock:

@@ -6,7 +6,7 @@
 console's development sign-in uses, because a browser cannot safely mint RS256 tokens:
 
     GET /dev/agencies?stage=banten                         the province's agencies
-    GET /dev/token?stage=banten&agency=<id>&role=officer   {"token": ...} from cli.devissuer.mint
+    GET /dev/token?stage=banten&agency=<id>&role=officer   {"token": ...} (web/devaccounts.py)
     /dev/oauth2/authorize, /approve, /token                a stand-in for Cognito's hosted UI
                                                            (web/devoauth.py: code flow with PKCE)
 
@@ -26,47 +26,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from web.build import DIST, build_all, dev_sign_in, local_api_bases, parse_api_overrides
+from web.devaccounts import agencies, token
 
-TOKEN_MINUTES = 8 * 60
-ROLES = ("officer", "coordinator", "admin")
 # No inline script or style anywhere in the client: a stray injected one must not run.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: http: https:; "
     "connect-src 'self' http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
-
-
-def agencies(stage: str) -> dict[str, Any]:
-    """The agencies of a stage's province, coordinators first."""
-    from chalicelib.provinces.registry import registry
-    from cli.stages import resolve_province
-
-    province = registry().get(resolve_province(stage))
-    items = [
-        {
-            "id": a.id,
-            "name": a.name,
-            "short_name": a.short_name,
-            "level": a.level,
-            "coordinator": a.coordinator,
-        }
-        for a in province.data.agencies
-    ]
-    return {"stage": stage, "province": province.code, "agencies": items}
-
-
-def token(stage: str, agency: str, role: str) -> dict[str, Any]:
-    """A development token for an agency of the stage's province."""
-    from chalicelib.provinces.registry import registry
-    from cli.devissuer import mint
-    from cli.stages import resolve_province
-
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    province = registry().get(resolve_province(stage))
-    if agency not in province.agencies:
-        raise ValueError(f"unknown agency {agency!r} in {province.name}")
-    return {"token": mint(stage, agency, role, minutes=TOKEN_MINUTES), "expires_in": TOKEN_MINUTES * 60}
 
 
 class Handler(SimpleHTTPRequestHandler):

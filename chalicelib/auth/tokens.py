@@ -94,7 +94,28 @@ def actor_from_claims(claims: dict[str, Any], province: str) -> Actor:
 
 
 def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:
+    """The claims of a token whose header, signature, issuer and times check out."""
     import jwt  # PyJWT and cryptography: only handlers that verify a token pay for the import
+
+    key = signing_key(settings, _key_id(token))
+    try:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=settings.issuer,
+            leeway=settings.leeway,
+            options={"require": ["exp", "iss", "sub"], "verify_aud": False},
+        )
+    except jwt.MissingRequiredClaimError as error:
+        raise _malformed(f"missing claim '{error.claim}'") from None
+    except jwt.InvalidTokenError as error:
+        raise _refusal(error) from None
+
+
+def _key_id(token: str) -> str:
+    """The ``kid`` of a present, short enough RS256 JWT's header (not yet verified)."""
+    import jwt
 
     if not token:
         raise Unauthorized("Token tidak ada (missing bearer token).", code="missing_token")
@@ -112,30 +133,23 @@ def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise _malformed("no 'kid' in header")
-    key = signing_key(settings, kid)
-    try:
-        return jwt.decode(
-            token,
-            key,
-            algorithms=[ALGORITHM],
-            issuer=settings.issuer,
-            leeway=settings.leeway,
-            options={"require": ["exp", "iss", "sub"], "verify_aud": False},
-        )
-    except jwt.ExpiredSignatureError:
-        raise Unauthorized("Token kedaluwarsa (token expired).", code="token_expired") from None
-    except jwt.InvalidSignatureError:
-        raise Unauthorized(
-            "Tanda tangan token tidak sah (invalid signature).", code="invalid_signature"
-        ) from None
-    except jwt.InvalidIssuerError:
-        raise Unauthorized("Penerbit token salah (wrong issuer).", code="wrong_issuer") from None
-    except jwt.ImmatureSignatureError:
-        raise Unauthorized("Token belum berlaku (token not yet valid).", code="token_not_yet_valid") from None
-    except jwt.MissingRequiredClaimError as error:
-        raise _malformed(f"missing claim '{error.claim}'") from None
-    except jwt.InvalidTokenError as error:
-        raise _malformed(str(error)) from None
+    return kid
+
+
+def _refusal(error: Exception) -> Unauthorized:
+    """The 401 for a PyJWT verification error: its own code when it has one, else malformed."""
+    import jwt
+
+    refusals: list[tuple[type[Exception], str, str]] = [
+        (jwt.ExpiredSignatureError, "Token kedaluwarsa (token expired).", "token_expired"),
+        (jwt.InvalidSignatureError, "Tanda tangan token tidak sah (invalid signature).", "invalid_signature"),
+        (jwt.InvalidIssuerError, "Penerbit token salah (wrong issuer).", "wrong_issuer"),
+        (jwt.ImmatureSignatureError, "Token belum berlaku (token not yet valid).", "token_not_yet_valid"),
+    ]
+    for kind, message, code in refusals:
+        if isinstance(error, kind):
+            return Unauthorized(message, code=code)
+    return _malformed(str(error))
 
 
 def _check_audience(claims: dict[str, Any], audience: str) -> None:

@@ -53,8 +53,9 @@ def sqs_client() -> Any:
     one, would parse them again and import boto3: tens of milliseconds of cold start).
     """
     from chalicelib.data.models import ReportModel
+    from chalicelib.vendor_internals import table_connection
 
-    session = ReportModel._get_connection().connection.session
+    session = table_connection(ReportModel).connection.session
     return session.create_client("sqs", region_name=settings().region, config=CLIENT_CONFIG)
 
 

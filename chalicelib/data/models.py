@@ -20,6 +20,9 @@ from pynamodb.exceptions import TableError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.config import settings
+from chalicelib.vendor_internals import table_connection
+
 
 def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
@@ -70,7 +73,7 @@ class ReportModel(Model):
     """One report, or one province's copy of an escalated report."""
 
     class Meta(_Meta):
-        table_name = os.environ.get("ADUAN_REPORTS_TABLE", "aduan-reports")
+        table_name = settings().reports_table
 
     pk = UnicodeAttribute(hash_key=True)
     report_id = UnicodeAttribute(attr_name="rid")
@@ -127,7 +130,7 @@ class PrivateModel(Model):
     """
 
     class Meta(_Meta):
-        table_name = os.environ.get("ADUAN_PRIVATE_TABLE", "aduan-private")
+        table_name = settings().private_table
 
     pk = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute(attr_name="k")
@@ -148,8 +151,8 @@ def share_one_connection() -> None:
     which touches both tables (pynamodb/PynamoDB#1245). A ``Connection`` serves every table whose
     schema it was given. Idempotent; the models call it when this module is imported.
     """
-    shared = ReportModel._get_connection().connection
-    private = PrivateModel._get_connection()
+    shared = table_connection(ReportModel).connection
+    private = table_connection(PrivateModel)
     if private.connection is shared:
         return
     try:

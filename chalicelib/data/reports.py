@@ -28,6 +28,7 @@ from chalicelib.domain.private import Contact, IdempotencyRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import IdCollision, IdempotencyKeyTaken, VersionConflict
+from chalicelib.vendor_internals import table_connection
 
 MAX_EXAMINED_PER_PAGE = 1000
 """Reports one filtered page may read (in queries of ``QUERY_BATCH``: at most 10 queries)."""
@@ -83,7 +84,7 @@ def _read_page(
 
 def _connection() -> Connection:
     """The low-level connection (and its botocore client) the models already use."""
-    return ReportModel._get_connection().connection
+    return table_connection(ReportModel).connection
 
 
 def _idem_pk(province: str, key_hash: str) -> str:

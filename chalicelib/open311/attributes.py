@@ -29,7 +29,7 @@ def _bad(attribute: CategoryAttribute, problem: str) -> BadRequest:
     return BadRequest(f"attribute[{attribute.code}]: {problem}", code="invalid_attribute")
 
 
-def _one(attribute: CategoryAttribute, values: list[str]) -> str:
+def _single_value(attribute: CategoryAttribute, values: list[str]) -> str:
     if len(values) > 1:
         raise _bad(attribute, "hanya satu nilai (a single value is expected).")
     return values[0]
@@ -37,34 +37,45 @@ def _one(attribute: CategoryAttribute, values: list[str]) -> str:
 
 def _check(attribute: CategoryAttribute, values: list[str]) -> str:
     """The value as text to store, or 400 naming the problem."""
-    keys = {v["key"]: v["name"] for v in attribute.values}
     if attribute.datatype == "multivaluelist":
+        keys = {v["key"] for v in attribute.values}
         unknown = [v for v in values if v not in keys]
         if unknown:
             raise _bad(attribute, f"kunci tidak dikenal {unknown[0][:40]!r} (unknown key).")
         return ", ".join(dict.fromkeys(values))
-    value = _one(attribute, values)
-    if attribute.datatype == "singlevaluelist":
-        if value not in keys:
-            raise _bad(attribute, f"kunci tidak dikenal {value[:40]!r} (unknown key).")
-        return value
-    if attribute.datatype == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
-            raise _bad(attribute, "harus angka (must be a number).")
-        return value
-    if attribute.datatype == "datetime":
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            raise _bad(attribute, "harus tanggal-waktu ISO 8601 (must be an ISO 8601 datetime).") from None
-        return value
+    value = _single_value(attribute, values)
+    check = _VALUE_CHECKS.get(attribute.datatype, _check_length)
+    check(attribute, value)
+    return value
+
+
+def _check_key(attribute: CategoryAttribute, value: str) -> None:
+    if value not in {v["key"] for v in attribute.values}:
+        raise _bad(attribute, f"kunci tidak dikenal {value[:40]!r} (unknown key).")
+
+
+def _check_number(attribute: CategoryAttribute, value: str) -> None:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise _bad(attribute, "harus angka (must be a number).")
+
+
+def _check_datetime(attribute: CategoryAttribute, value: str) -> None:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad(attribute, "harus tanggal-waktu ISO 8601 (must be an ISO 8601 datetime).") from None
+
+
+def _check_length(attribute: CategoryAttribute, value: str) -> None:
     if len(value) > MAX_LENGTH[attribute.datatype]:
         raise _bad(attribute, f"maks. {MAX_LENGTH[attribute.datatype]} karakter (too long).")
-    return value
+
+
+_VALUE_CHECKS = {"singlevaluelist": _check_key, "number": _check_number, "datetime": _check_datetime}
 
 
 def validated_attributes(

@@ -16,7 +16,7 @@ from chalicelib.open311.formats import Format, answered, answered_by_name, docum
 from chalicelib.open311.jurisdiction import serving
 from chalicelib.open311.keys import client_for
 from chalicelib.open311.mapping import request_entry
-from chalicelib.open311.search import find, one, parse_search
+from chalicelib.open311.search import find, parse_search, report_by_id
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
 from chalicelib.provinces.registry import registry
@@ -119,7 +119,8 @@ def show(request: Request, name: str) -> Response:
 
     def produce(request_id: str, fmt: Format) -> Response:
         province = serving(_query(request).get("jurisdiction_id"))
-        return _requests(fmt, [request_entry(registry(), one(container.reports(), province, request_id))])
+        report = report_by_id(container.reports(), province, request_id)
+        return _requests(fmt, [request_entry(registry(), report)])
 
     return answered_by_name(name, produce)
 
@@ -129,7 +130,7 @@ def token(request: Request, name: str) -> Response:
 
     def produce(value: str, fmt: Format) -> Response:
         province = serving(_query(request).get("jurisdiction_id"))
-        report = one(container.reports(), province, value)
+        report = report_by_id(container.reports(), province, value)
         return _requests(fmt, [{"service_request_id": report.id, "token": value}])
 
     return answered_by_name(name, produce)

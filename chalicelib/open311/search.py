@@ -144,7 +144,7 @@ def _by_ids(reports: Reports, province: Province, ids: tuple[str, ...]) -> list[
     return found
 
 
-def one(reports: Reports, province: Province, raw_id: str) -> Report:
+def report_by_id(reports: Reports, province: Province, raw_id: str) -> Report:
     """``requests/{id}``: the report, or 404."""
     found = _by_ids(reports, province, (raw_id,))
     if not found:

@@ -68,26 +68,14 @@ def strip_jpeg(data: bytes) -> bytes:
             pos = _end_of_entropy_data(data, pos, out)
             scanning = False
             continue
-        if data[pos] != 0xFF:
-            raise InvalidImage(f"expected a marker at byte {pos}")
-        while pos < len(data) and data[pos] == 0xFF:  # fill bytes before a marker
-            pos += 1
-        if pos >= len(data):
-            raise InvalidImage("truncated marker")
-        marker = data[pos]
-        pos += 1
+        marker, pos = _next_marker(data, pos)
         if marker == _EOI:
             out.append(b"\xff\xd9")
             return _with_orientation(b"".join(out), orientation)
         if marker in _STANDALONE:
             out.append(bytes((0xFF, marker)))
             continue
-        if pos + 2 > len(data):
-            raise InvalidImage("truncated segment length")
-        (length,) = struct.unpack(">H", data[pos : pos + 2])
-        end = pos + length
-        if length < 2 or end > len(data):
-            raise InvalidImage(f"segment 0x{marker:02X} overruns the file")
+        end = _segment_end(data, pos, marker)
         payload = data[pos + 2 : end]
         if marker == _APP1 and payload.startswith(b"Exif\x00\x00"):
             orientation = orientation or exif_orientation(payload[6:])
@@ -96,6 +84,28 @@ def strip_jpeg(data: bytes) -> bytes:
         pos = end
         scanning = marker == _SOS
     raise InvalidImage("no end of image marker")
+
+
+def _next_marker(data: bytes, pos: int) -> tuple[int, int]:
+    """The marker at ``pos`` (after any fill bytes) and the position after it."""
+    if data[pos] != 0xFF:
+        raise InvalidImage(f"expected a marker at byte {pos}")
+    while pos < len(data) and data[pos] == 0xFF:  # fill bytes before a marker
+        pos += 1
+    if pos >= len(data):
+        raise InvalidImage("truncated marker")
+    return data[pos], pos + 1
+
+
+def _segment_end(data: bytes, pos: int, marker: int) -> int:
+    """Where the segment whose length field is at ``pos`` ends."""
+    if pos + 2 > len(data):
+        raise InvalidImage("truncated segment length")
+    (length,) = struct.unpack(">H", data[pos : pos + 2])
+    end = pos + length
+    if length < 2 or end > len(data):
+        raise InvalidImage(f"segment 0x{marker:02X} overruns the file")
+    return end
 
 
 def _keep_jpeg_segment(marker: int, payload: bytes) -> bool:

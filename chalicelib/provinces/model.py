@@ -17,15 +17,12 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-PROVINCE_CODE_PATTERN = r"^\d{2}$"
-AREA_CODE_PATTERN = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
+from chalicelib.validation import AREA_CODE, PROVINCE_CODE, AreaCode, ProvinceCode
+
 AGENCY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,47}$"
 CATEGORY_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
-KEMENDAGRI_CODE_PATTERN = f"{PROVINCE_CODE_PATTERN}|{AREA_CODE_PATTERN}"
+KEMENDAGRI_CODE_PATTERN = f"{PROVINCE_CODE}|{AREA_CODE}"
 
-ProvinceCode = Annotated[str, Meta(pattern=PROVINCE_CODE_PATTERN)]
-AreaCode = Annotated[str, Meta(pattern=AREA_CODE_PATTERN)]
-"""A Kemendagri code below the province: kota/kabupaten ``31.74`` to kelurahan/desa ``31.74.01.1001``."""
 RuleArea = Annotated[str, Meta(pattern=KEMENDAGRI_CODE_PATTERN)]
 """What a routing rule covers: a whole province (``31``) or an area."""
 AgencyId = Annotated[str, Meta(pattern=AGENCY_ID_PATTERN)]
@@ -126,6 +123,13 @@ class BoundingBox(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     max_lon: Longitude
 
 
+class HandoverKey(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A public key the province signs its hand-overs with (Ed25519, raw 32 bytes, base64url)."""
+
+    kid: Annotated[str, Meta(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
+    public_key: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
 class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Everything a province is, as one data file."""
 
@@ -140,6 +144,8 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     areas: Annotated[tuple[Area, ...], Meta(min_length=1)]
     agencies: Annotated[tuple[Agency, ...], Meta(min_length=1)]
     routing: Routing
+    # Every key still accepted from this province (rotation: the new one is listed before it is used).
+    handover_keys: tuple[HandoverKey, ...] = ()
 
 
 class InvalidProvinceData(ValueError):
@@ -173,16 +179,19 @@ def reference_problems(data: ProvinceData) -> list[str]:
 
     Run at build and check time, not when the application reads a file.
     """
+    problems = _duplicates("areas", "code", [a.code for a in data.areas])
+    problems += _duplicates("agencies", "id", [a.id for a in data.agencies])
+    problems += _duplicates("categories", "code", [c.code for c in data.categories])
+    problems += _agency_problems(data)
+    problems += _rule_problems(data)
+    return problems
+
+
+def _agency_problems(data: ProvinceData) -> list[str]:
+    """Agencies in areas of other provinces, unknown parents, parent cycles, an unknown default."""
     problems: list[str] = []
     agencies = {a.id: a for a in data.agencies}
     areas = {a.code for a in data.areas}
-    categories = {c.code for c in data.categories}
-    if len(areas) != len(data.areas):
-        problems += _duplicates("areas", "code", [a.code for a in data.areas])
-    if len(agencies) != len(data.agencies):
-        problems += _duplicates("agencies", "id", [a.id for a in data.agencies])
-    if len(categories) != len(data.categories):
-        problems += _duplicates("categories", "code", [c.code for c in data.categories])
     for n, agency in enumerate(data.agencies):
         where = f"agencies[{n}]"
         if agency.area is not None and agency.area not in areas:
@@ -200,6 +209,15 @@ def reference_problems(data: ProvinceData) -> list[str]:
             parent = agencies[parent].parent
     if data.routing.default_agency not in agencies:
         problems.append(f"routing.default_agency: unknown agency {data.routing.default_agency!r}")
+    return problems
+
+
+def _rule_problems(data: ProvinceData) -> list[str]:
+    """Rules twice for one category and area, or naming what does not exist, or escalating home."""
+    problems: list[str] = []
+    agencies = {a.id for a in data.agencies}
+    areas = {a.code for a in data.areas}
+    categories = {c.code for c in data.categories}
     seen: set[tuple[str, str]] = set()
     for n, rule in enumerate(data.routing.rules):
         where = f"routing.rules[{n}]"

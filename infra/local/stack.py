@@ -230,10 +230,10 @@ class LocalStack:
 
 
 def dev_environment(project_root: Path) -> dict[str, str]:
-    """Aduan's development token issuer for agency sign-in (absent in other projects)."""
-    if not (project_root / "cli" / "devissuer.py").exists():
+    """Aduan's development token issuer for agency sign-in (only for projects whose app verifies tokens)."""
+    if not (project_root / "chalicelib" / "auth").is_dir():
         return {}
-    from cli.devissuer import dev_auth_env
+    from infra.dev_issuer import dev_auth_env
 
     return dev_auth_env(project_root)
 
@@ -252,18 +252,7 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:
-        print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
-        for stage in stack.stages:
-            print(f"API {stage:<10} {stack.api_url(stage)}")
-        if stack.web_port is not None:
-            print(f"web client:     {stack.web_url}/   (agency console: dev sign-in on each site)")
-        print(f"logs:           {stack.log_dir}/")
-        if stack.state_file is not None:
-            print(f"state file:     {stack.state_file}   (bin/aduan reads it: no AWS_* settings needed)")
-        if do_seed:
-            for result in stack.seed():
-                print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")
-        print("Ctrl-C stops everything.", flush=True)
+        _announce(stack, do_seed)
         while not stop.wait(1.0):
             dead = stack.dead_children()
             if dead:
@@ -274,6 +263,22 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
     finally:
         print("stopping ...", flush=True)
         stack.stop()
+
+
+def _announce(stack: LocalStack, do_seed: bool) -> None:
+    """Print where everything is served (and post the seed reports)."""
+    print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
+    for stage in stack.stages:
+        print(f"API {stage:<10} {stack.api_url(stage)}")
+    if stack.web_port is not None:
+        print(f"web client:     {stack.web_url}/   (agency console: dev sign-in on each site)")
+    print(f"logs:           {stack.log_dir}/")
+    if stack.state_file is not None:
+        print(f"state file:     {stack.state_file}   (bin/aduan reads it: no AWS_* settings needed)")
+    if do_seed:
+        for result in stack.seed():
+            print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")
+    print("Ctrl-C stops everything.", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

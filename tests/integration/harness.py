@@ -1,4 +1,4 @@
-"""Both provinces in one test process: each stage's app, HTTP client and event runner.
+"""Stages in one test process (Jakarta and Banten unless asked): each one's app, HTTP client and event runner.
 
 Each stage's ``app.py`` is imported under its own module name with the stage's
 environment applied, as ``chalice local`` and Lambda do, so its queue handlers
@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from chalice.test import Client
 
-from cli.devissuer import dev_auth_env, mint
+from cli.devissuer import mint
+from infra.dev_issuer import dev_auth_env
 from infra.local.config import PROJECT_ROOT, stage_config
 from infra.local.pipeline import EventRunner, patched_env
 
@@ -101,7 +102,7 @@ class World:
 
 @contextmanager
 def world(stages: tuple[str, ...] = ("jakarta", "banten")) -> Iterator[World]:
-    """Both provinces against whatever AWS endpoint the environment points at."""
+    """The stages' provinces against whatever AWS endpoint the environment points at."""
     result = World()
     os.environ.update(dev_auth_env(PROJECT_ROOT))
     clients = []

@@ -10,6 +10,7 @@ from botocore.retries.standard import ExponentialBackoff
 
 from chalicelib.data.aws import sqs_client
 from chalicelib.data.models import PrivateModel, ReportModel
+from chalicelib.vendor_internals import table_connection
 from infra.local.faults import FaultInjector
 from tests.integration.harness import World, world
 
@@ -37,8 +38,8 @@ def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 def _clients() -> list[object]:
     return [
         sqs_client(),
-        ReportModel._get_connection().connection.client,
-        PrivateModel._get_connection().connection.client,
+        table_connection(ReportModel).connection.client,
+        table_connection(PrivateModel).connection.client,
     ]
 
 

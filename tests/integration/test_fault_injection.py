@@ -28,6 +28,7 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.routing import route
 from chalicelib.domain.status import Status
 from chalicelib.provinces.registry import registry
+from chalicelib.vendor_internals import table_connection
 from cli.deadletters import DeadLetters
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.faults import FaultInjector, InjectedCrash
@@ -143,8 +144,8 @@ def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backo
         jakarta.get("/health")  # create the clients before attaching the injector
         clients = [
             sqs_client(),
-            ReportModel._get_connection().connection.client,
-            PrivateModel._get_connection().connection.client,
+            table_connection(ReportModel).connection.client,
+            table_connection(PrivateModel).connection.client,
         ]
         injector = FaultInjector(rate=RATE, crash_rate=RATE / 10).attach(clients)
         deadline = time.monotonic() + 600

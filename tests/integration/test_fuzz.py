@@ -20,7 +20,8 @@ import schemathesis
 from chalice.config import Config
 from chalice.local import LocalDevServer, create_local_server
 
-from cli.devissuer import dev_auth_env, mint
+from cli.devissuer import mint
+from infra.dev_issuer import dev_auth_env
 from infra.local.config import PROJECT_ROOT, stage_config
 from infra.local.pipeline import patched_env
 

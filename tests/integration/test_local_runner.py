@@ -88,6 +88,7 @@ def test_delivers_lambda_shaped_records_and_deletes_them(sqs: Any, queues: Queue
     attribute = {"source": {"DataType": "String", "StringValue": "web"}}
     for n in range(3):
         sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody=f"m{n}", MessageAttributes=attribute)
+    before = os.environ.get("ADUAN_PROVINCE")
     stats = drain(app, {"ADUAN_PROVINCE": "99"})
 
     assert (stats["intake"].records, stats["intake"].failures) == (3, 0)
@@ -105,7 +106,7 @@ def test_delivers_lambda_shaped_records_and_deletes_them(sqs: Any, queues: Queue
     }
     assert record["md5OfBody"] and record["receiptHandle"] and record["messageId"]
     assert _counts(sqs, queues.intake) == (0, 0)
-    assert "ADUAN_PROVINCE" not in os.environ
+    assert os.environ.get("ADUAN_PROVINCE") == before  # restored
 
 
 def test_batch_item_failures_redeliver_then_dead_letter(

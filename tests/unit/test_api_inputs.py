@@ -562,29 +562,39 @@ def mutated(rng: random.Random) -> Any:
     """A valid body with a few of its values, keys or nested objects changed."""
     body: Any = copy.deepcopy(rng.choice([MINIMAL, FULL]))
     for _ in range(rng.randint(1, 3)):
-        target = body
-        if isinstance(body, dict) and rng.random() < 0.4:
-            nested = [k for k, v in body.items() if isinstance(v, dict)]
-            if nested:
-                target = body[rng.choice(nested)]
+        target = _target(rng, body)
         if not isinstance(target, dict):
             break
-        keys = list(target)
-        action = rng.random()
-        if action < 0.2 and keys:
-            del target[rng.choice(keys)]
-        elif action < 0.3:
-            target[rng.choice(["extra", "Category", "lat ", "\x00", "", "photos"])] = random_value(rng)
-        elif action < 0.5 and keys:  # pad or grow a text
-            key = rng.choice(keys)
-            if isinstance(target[key], str):
-                target[key] = rng.choice([" ", "\t", "\n", "", "\u3000"]) + target[key] * rng.randint(1, 2)
-                target[key] += rng.choice([" ", "\n", "", "x"])
-        elif keys:
-            target[rng.choice(keys)] = random_value(rng)
+        _change(rng, target)
     if rng.random() < 0.05:
         body = random_value(rng)
     return body
+
+
+def _target(rng: random.Random, body: Any) -> Any:
+    """The body itself, or now and then one of its nested objects."""
+    if isinstance(body, dict) and rng.random() < 0.4:
+        nested = [k for k, v in body.items() if isinstance(v, dict)]
+        if nested:
+            return body[rng.choice(nested)]
+    return body
+
+
+def _change(rng: random.Random, target: dict[str, Any]) -> None:
+    """Drop a key, add an odd one, pad or grow a text, or replace a value with anything."""
+    keys = list(target)
+    action = rng.random()
+    if action < 0.2 and keys:
+        del target[rng.choice(keys)]
+    elif action < 0.3:
+        target[rng.choice(["extra", "Category", "lat ", "\x00", "", "photos"])] = random_value(rng)
+    elif action < 0.5 and keys:  # pad or grow a text
+        key = rng.choice(keys)
+        if isinstance(target[key], str):
+            target[key] = rng.choice([" ", "\t", "\n", "", "\u3000"]) + target[key] * rng.randint(1, 2)
+            target[key] += rng.choice([" ", "\n", "", "x"])
+    elif keys:
+        target[rng.choice(keys)] = random_value(rng)
 
 
 def raw_of(rng: random.Random, body: Any) -> bytes:

@@ -22,6 +22,8 @@ from chalicelib.domain.actor import Role
 from chalicelib.errors import Unauthorized
 from cli import devissuer
 from cli.main import app as cli_app
+from infra import dev_issuer
+from tests.stages import stage_env
 
 AGENCY = "dpu-kota-tangerang"
 
@@ -34,12 +36,12 @@ def issuer_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def banten_stage(issuer_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Given the Banten stage configured for the dev issuer, as the local stack does it
-    monkeypatch.setenv("ADUAN_STAGE", "banten")
-    monkeypatch.setenv("ADUAN_PROVINCE", "36")
-    monkeypatch.delenv("ADUAN_AUTH_JWKS_URL", raising=False)
-    for name, value in devissuer.dev_auth_env(issuer_root).items():
+    for name, value in stage_env("banten").items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(devissuer, "REPO_ROOT", issuer_root)
+    monkeypatch.delenv("ADUAN_AUTH_JWKS_URL", raising=False)
+    for name, value in dev_issuer.dev_auth_env(issuer_root).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(dev_issuer, "REPO_ROOT", issuer_root)
     jwks.clear_cache()
     yield
     jwks.clear_cache()
@@ -230,10 +232,10 @@ def test_context_of_another_authorizer_falls_back_to_the_header() -> None:
 
 
 def test_dev_keys_are_created_once(issuer_root: Path) -> None:
-    first = devissuer.ensure_keys(issuer_root)
-    second = devissuer.ensure_keys(issuer_root)
+    first = dev_issuer.ensure_keys(issuer_root)
+    second = dev_issuer.ensure_keys(issuer_root)
     assert first.kid == second.kid
-    assert (issuer_root / devissuer.KEY_DIR / devissuer.PRIVATE_KEY_FILE).stat().st_mode & 0o077 == 0
+    assert (issuer_root / dev_issuer.KEY_DIR / dev_issuer.PRIVATE_KEY_FILE).stat().st_mode & 0o077 == 0
 
 
 def test_cli_mints_a_token_the_stage_accepts() -> None:

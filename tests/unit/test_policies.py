@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib.config import settings
+from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from infra import render
 from infra.local.config import read_config, stage_config, stage_names
-from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue
+from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue, quarantine_queue
 from infra.provinces import ProvinceInfra, load_provinces
 from infra.templates.agency_access import POLL_ACTIONS
 from infra.templates.policy import CONSUME_ACTIONS
+from tests.stages import stage_env
 from tests.unit.iam_eval import allowed
 
 Statement = dict[str, Any]
@@ -132,6 +133,7 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
     own = {intake_queue(code), escalation_queue(code)}
     own_sends = own | {dead_letter_queue(q) for q in own}  # malformed messages are parked there
     own_sends |= {agency_queue(code, a) for a in province.work_queue_agencies}
+    own_sends.add(quarantine_queue(code))  # refused hand-overs are parked there
     others = {escalation_queue(c) for c in PROVINCES if c != code}
     sent: set[str] = set()
     for statement in _statements(stage):
@@ -177,15 +179,19 @@ def test_queue_names_agree_with_the_application_settings(monkeypatch: pytest.Mon
 
     for queue in ("aduan-36-intake", "aduan-36-escalation.fifo"):
         assert app_dead_letter_queue(queue) == dead_letter_queue(queue)
-    for name in ("ADUAN_ESCALATION_QUEUE_TEMPLATE", "ADUAN_AGENCY_QUEUE_TEMPLATE", "ADUAN_INTAKE_QUEUE"):
+    for name in ("ADUAN_ESCALATION_QUEUE_TEMPLATE", "ADUAN_AGENCY_QUEUE_TEMPLATE"):
         monkeypatch.delenv(name, raising=False)
     for code, province in PROVINCES.items():
-        monkeypatch.setenv("ADUAN_PROVINCE", code)
-        current = settings()
-        assert current.intake_queue == intake_queue(code)
-        assert current.escalation_queue_for(code) == escalation_queue(code)
+        assert escalation_queue_for(code) == escalation_queue(code)
+        assert quarantine_queue_for(code) == quarantine_queue(code)
         for agency in province.work_queue_agencies:
-            assert current.agency_queue_for(code, agency) == agency_queue(code, agency)
+            assert agency_queue_for(code, agency) == agency_queue(code, agency)
+    for stage in stage_names():
+        for name, value in stage_env(stage).items():
+            monkeypatch.setenv(name, value)
+        current = settings()
+        assert current.intake_queue == intake_queue(current.province)
+        assert current.escalation_queue == escalation_queue(current.province)
 
 
 @pytest.mark.parametrize("code", sorted(PROVINCES))

@@ -22,7 +22,8 @@ from chalicelib.auth.settings import AuthNotConfigured, AuthSettings, auth_setti
 from chalicelib.auth.tokens import bearer_token, verify_token
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.errors import AduanError, Forbidden, RetryableUnavailable, Unauthorized
-from cli.devissuer import DevKeys, ensure_keys
+from infra.dev_issuer import DevKeys, ensure_keys
+from tests.stages import stage_env
 
 ISSUER = "https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_TEST"
 AUDIENCE = "app-client-123"
@@ -251,7 +252,8 @@ def test_bearer_scheme_is_case_insensitive() -> None:
 
 
 def test_settings_are_read_from_env_on_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADUAN_PROVINCE", "36")
+    for name, value in stage_env("banten").items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("ADUAN_AUTH_ISSUER", ISSUER)
     monkeypatch.setenv("ADUAN_AUTH_AUDIENCE", AUDIENCE)
     monkeypatch.setenv("ADUAN_AUTH_JWKS_URL", "https://example.invalid/jwks.json")
@@ -259,7 +261,8 @@ def test_settings_are_read_from_env_on_every_call(monkeypatch: pytest.MonkeyPatc
     assert auth_settings() == AuthSettings(
         ISSUER, AUDIENCE, "36", jwks_url="https://example.invalid/jwks.json"
     )
-    monkeypatch.setenv("ADUAN_PROVINCE", "31")
+    for name, value in stage_env("jakarta").items():
+        monkeypatch.setenv(name, value)
     assert auth_settings().province == "31"
 
 

@@ -1,0 +1,157 @@
+"""No default stage: a missing or invalid stage variable stops the app, naming the variable.
+
+Lambda imports ``app.py`` once per container for every function (the API, the authorizer and each
+event handler), so a bad stage fails at init. Should the environment change after import (only
+tests do that), every handler still refuses, naming the variable, rather than act as some province.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chalice.app import Chalice
+from chalice.test import Client
+
+from chalicelib.config import REQUIRED, ConfigurationError, settings
+from infra.dev_issuer import dev_auth_env
+from infra.local.config import PROJECT_ROOT
+from tests.stages import stage_env
+
+_counter = itertools.count()
+# Each way to break the jakarta stage, and the variable the error must name.
+BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
+    *((name, {name: None}) for name in REQUIRED),
+    *((name, {name: "  "}) for name in REQUIRED),
+    ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "99"}),  # no chalicelib/provinces/data/99.json
+    ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "../31"}),
+    ("ADUAN_ESCALATION_QUEUE", {"ADUAN_ESCALATION_QUEUE": "aduan-36-escalation.fifo"}),
+]
+
+
+def _apply(monkeypatch: pytest.MonkeyPatch, changes: Mapping[str, str | None]) -> None:
+    for name, value in {**stage_env("jakarta"), **changes}.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def _import_app() -> Chalice:
+    """A fresh import of ``app.py``, as a Lambda container's init does."""
+    spec = importlib.util.spec_from_file_location(
+        f"aduan_app_config_{next(_counter)}", PROJECT_ROOT / "app.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    app: Chalice = module.app
+    return app
+
+
+@pytest.mark.parametrize("stage", ["jakarta", "banten", "jawa-barat"])
+def test_every_stage_of_the_config_is_complete(monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
+    for name, value in stage_env(stage).items():
+        monkeypatch.setenv(name, value)
+    assert settings().stage == stage
+
+
+@pytest.mark.parametrize(("variable", "changes"), BROKEN)
+def test_settings_name_the_missing_or_invalid_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
+) -> None:
+    _apply(monkeypatch, changes)
+    with pytest.raises(ConfigurationError, match=variable):
+        settings()
+
+
+@pytest.mark.parametrize(("variable", "changes"), BROKEN)
+def test_app_import_fails_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
+) -> None:
+    _apply(monkeypatch, changes)
+    with pytest.raises(ConfigurationError, match=variable):
+        _import_app()
+
+
+class _Context:
+    function_name = "aduan-jakarta-test"
+    aws_request_id = "request-1"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:ap-southeast-3:123456789012:function:aduan-jakarta-test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def _api_event(app: Chalice, view: str) -> dict[str, Any]:
+    """An API Gateway proxy event for one route of the view."""
+    path, method, entry = next(
+        (path, method, entry)
+        for path, methods in app.routes.items()
+        for method, entry in methods.items()
+        if entry.view_name == view
+    )
+    params = {name: "x" for name in entry.view_args}
+    return {
+        "resource": path,
+        "path": path.format(**params),
+        "httpMethod": method,
+        "headers": {"content-type": entry.content_types[0], "authorization": "Bearer x.y.z"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": params or None,
+        "stageVariables": None,
+        "requestContext": {"resourcePath": path, "httpMethod": method, "path": path, "stage": "api"},
+        "body": "{}" if method == "POST" else None,
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.mark.parametrize("variable", REQUIRED)
+def test_every_handler_fails_naming_the_variable_when_it_goes_missing(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    variable: str,
+) -> None:
+    _apply(monkeypatch, dev_auth_env(tmp_path))
+    app = _import_app()
+    sources = {source.name: source for source in app.event_sources}
+    authorizers = {name for name, handler in app.handler_map.items() if hasattr(handler, "config")}
+    events = Client(app).events
+    queue_event = events.generate_sqs_event(queue_name="aduan-31-intake", message_bodies=["{}"])
+    schedule_event = events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    token_event = {
+        "type": "TOKEN",
+        "authorizationToken": "Bearer x.y.z",
+        "methodArn": "arn:aws:x:y:z:a/api/GET/b",
+    }
+    monkeypatch.delenv(variable)
+
+    checked = set()
+    for name, handler in app.handler_map.items():
+        caplog.clear()
+        capsys.readouterr()
+        if name in sources:
+            event = queue_event if type(sources[name]).__name__ == "SQSEventConfig" else schedule_event
+            with pytest.raises(ConfigurationError, match=variable):
+                handler(event, _Context())
+        elif name in authorizers:
+            response = handler(token_event, _Context())
+            assert response["context"] == {"error": "internal_error"}
+            assert variable in caplog.text + capsys.readouterr().out, name
+        else:
+            response = app(_api_event(app, name), _Context())
+            assert response["statusCode"] == 500, name
+            assert variable in caplog.text + capsys.readouterr().out, name
+        checked.add(name)
+    assert set(sources) | authorizers <= set(checked) and authorizers and sources
