@@ -20,8 +20,8 @@ from chalicelib.domain.clock import Moment
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.report import Location, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
-from chalicelib.provinces.model import AgencyId, ProvinceCode
-from chalicelib.validation import AreaCode, Input, ReportId, check_characters
+from chalicelib.provinces.model import AgencyId
+from chalicelib.validation import AreaCode, Input, ProvinceCode, ReportId, check_characters
 
 Rating = Annotated[int, Meta(ge=1, le=5)]
 

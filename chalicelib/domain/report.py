@@ -13,7 +13,8 @@ from msgspec import Meta
 from chalicelib.domain.clock import Moment
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.status import Action, Status
-from chalicelib.provinces.model import AgencyId, ProvinceCode
+from chalicelib.provinces.model import AgencyId
+from chalicelib.validation import ProvinceCode
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 
