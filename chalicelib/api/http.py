@@ -6,8 +6,10 @@ import json
 import math
 from typing import Any
 
+import msgspec
 from chalice.app import Request, Response
 
+from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge
 from chalicelib.observability import logger
 
@@ -18,20 +20,17 @@ MAX_INTEGER = 2**63 - 1
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response with UTF-8 text (Indonesian names stay readable)."""
+    """``body`` (a struct of ``responses.py``, or plain data) as JSON, UTF-8 text left readable."""
     return Response(
-        body=json.dumps(body, ensure_ascii=False),
+        body=msgspec.json.encode(body).decode(),
         status_code=status,
         headers={**JSON_HEADERS, **(headers or {})},
     )
 
 
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+def error_body(code: str, message: str, details: Any = None) -> Error:
     """The error envelope every endpoint uses."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    return {"error": error}
+    return Error(ErrorDetail(code, message, details))
 
 
 def error_response(error: AduanError) -> Response:

@@ -39,7 +39,7 @@ def _agency_name(registry: Registry, report: Report) -> str | None:
     province = report.escalated_to or report.province
     agency = report.remote_agency if report.escalated_to else report.agency
     view = agency_view(registry, province, agency)
-    return view["name"] if view else None
+    return view.name if view else None
 
 
 def _address(registry: Registry, report: Report, public: bool) -> str:

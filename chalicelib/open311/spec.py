@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import schemas as inputs
+from chalicelib.api.oas import IDEMPOTENCY, errors, query, ref
 from chalicelib.open311.search import MAX_IDS
 from chalicelib.open311.submission import MAX_MEDIA_URL
 
@@ -16,42 +17,28 @@ XML_NOTE = {
     "description": "GeoReport v2 XML: the same fields as the JSON form, under the spec's element names."
 }
 NULLABLE_STRING = {"type": ["string", "null"]}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+ERRORS = {
+    400: "Invalid input (GeoReport error list).",
+    403: "Missing or unknown api_key.",
+    404: "Unknown jurisdiction, service, request, token or format.",
+    503: "Temporarily unavailable; retry after Retry-After seconds.",
+}
 
 
 def _content(schema_name: str, fmt: str | None) -> dict[str, Any]:
     content: dict[str, Any] = {}
     if fmt in (None, "json"):
-        content["application/json"] = {"schema": _ref(schema_name)}
+        content["application/json"] = {"schema": ref(schema_name)}
     if fmt in (None, "xml"):
         content["text/xml"] = {"schema": XML_NOTE}
     return content
 
 
 def _errors(fmt: str | None, *statuses: int) -> dict[str, Any]:
-    meaning = {
-        400: "Invalid input (GeoReport error list).",
-        403: "Missing or unknown api_key.",
-        404: "Unknown jurisdiction, service, request, token or format.",
-        503: "Temporarily unavailable; retry after Retry-After seconds.",
-    }
-    return {str(s): {"description": meaning[s], "content": _content("Open311Errors", fmt)} for s in statuses}
+    return errors(ERRORS, _content("Open311Errors", fmt), *statuses)
 
 
-def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema or {"type": "string"},
-    }
-
-
-JURISDICTION = _query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
+JURISDICTION = query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
 NAME = {
     "name": "name",
     "in": "path",
@@ -62,7 +49,7 @@ NAME = {
 
 
 def _get(
-    summary: str, schema: str, fmt: str | None, errors: tuple[int, ...], params: list[Any]
+    summary: str, schema: str, fmt: str | None, statuses: tuple[int, ...], params: list[Any]
 ) -> dict[str, Any]:
     return {
         "tags": [TAG],
@@ -70,17 +57,17 @@ def _get(
         "parameters": [JURISDICTION, *params],
         "responses": {
             "200": {"description": "OK", "content": _content(schema, fmt)},
-            **_errors(fmt, *errors),
+            **_errors(fmt, *statuses),
         },
     }
 
 
 SEARCH_PARAMS = [
-    _query("service_request_id", f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter."),
-    _query("service_code", "Comma-separated service codes."),
-    _query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
-    _query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
-    _query("status", "open, closed or open,closed (default both)."),
+    query("service_request_id", f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter."),
+    query("service_code", "Comma-separated service codes."),
+    query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
+    query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
+    query("status", "open, closed or open,closed (default both)."),
 ]
 
 FORM_SCHEMA: dict[str, Any] = {
@@ -131,21 +118,14 @@ def paths() -> dict[str, Any]:
             "post": {
                 "tags": [TAG],
                 "summary": "Create a request: an ordinary Aduan report (token = service_request_id)",
-                "parameters": [
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "schema": msgspec.json.schema(inputs.IdempotencyKey),
-                    }
-                ],
+                "parameters": [IDEMPOTENCY],
                 "requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}},
                 "responses": {
                     "201": {"description": "Created", "content": _content("Open311Created", fmt)},
                     **_errors(fmt, 400, 403, 404, 503),
                     "415": {
                         "description": "Not form-encoded; answered by the framework, not in GeoReport form.",
-                        "content": {"application/json": {"schema": _ref("UnsupportedMediaType")}},
+                        "content": {"application/json": {"schema": ref("UnsupportedMediaType")}},
                     },
                 },
             },
