@@ -155,7 +155,7 @@ def native_paths() -> dict[str, Any]:
                 "tags": ["Citizen"],
                 "summary": "Track a report (content if public or with the secret)",
                 "parameters": [report_id, SECRET],
-                "responses": {"200": json_body(ref("Report")), **errors(404, 503)},
+                "responses": {"200": json_body(ref("Report")), **errors(404, 422, 503)},
             }
         },
         "/reports/{report_id}/confirm": {
