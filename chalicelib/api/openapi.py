@@ -21,6 +21,7 @@ from chalicelib.api import oas, responses, schemas
 from chalicelib.api.http import json_response
 from chalicelib.api.oas import IDEMPOTENCY, REF, header, json_body, query, ref
 from chalicelib.domain.status import Status
+from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
 
 AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve"]
@@ -233,7 +234,7 @@ def native_paths() -> dict[str, Any]:
 def struct_schemas() -> dict[str, Any]:
     """The request and response structs as JSON Schema, nested structs hoisted into components."""
     _refs, components = msgspec.json.schema_components(
-        (*schemas.BODIES, *responses.RESPONSES), ref_template=REF
+        (*schemas.BODIES, *responses.RESPONSES, *open311_responses.RESPONSES), ref_template=REF
     )
     return components
 
@@ -253,7 +254,7 @@ def build_document() -> dict[str, Any]:
         "servers": [{"url": "/", "description": "the province stage that serves this document"}],
         "paths": {**native_paths(), **open311_spec.paths()},
         "components": {
-            "schemas": {**struct_schemas(), **open311_spec.schemas()},
+            "schemas": struct_schemas(),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }

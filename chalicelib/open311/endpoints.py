@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Request, Response
 
 from chalicelib import container
@@ -16,6 +14,7 @@ from chalicelib.open311.formats import Format, answered, answered_by_name, docum
 from chalicelib.open311.jurisdiction import serving
 from chalicelib.open311.keys import client_for
 from chalicelib.open311.mapping import request_entry
+from chalicelib.open311.responses import Open311Created, Open311Request, Open311Token
 from chalicelib.open311.search import find, parse_search, report_by_id
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
@@ -27,7 +26,9 @@ def _query(request: Request) -> dict[str, str]:
     return {name: params[name] for name in params} if params else {}
 
 
-def _requests(fmt: Format, entries: list[dict[str, Any]], status: int = 200) -> Response:
+def _requests(
+    fmt: Format, entries: list[Open311Request] | list[Open311Created] | list[Open311Token], status: int = 200
+) -> Response:
     return document(fmt, "service_requests", entries, status)
 
 
@@ -90,13 +91,7 @@ def create(request: Request) -> Response:
         if not result.replayed:
             metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
             metrics.add_metric(name="Open311RequestsSubmitted", unit="Count", value=1)
-        entry = {
-            "service_request_id": report.id,
-            "token": report.id,
-            "service_notice": None,
-            "account_id": None,
-        }
-        return _requests(fmt, [entry], 201)
+        return _requests(fmt, [Open311Created(report.id, report.id)], 201)
 
     return answered(fmt, produce)
 
@@ -131,6 +126,6 @@ def token(request: Request, name: str) -> Response:
     def produce(value: str, fmt: Format) -> Response:
         province = serving(_query(request).get("jurisdiction_id"))
         report = report_by_id(container.reports(), province, value)
-        return _requests(fmt, [{"service_request_id": report.id, "token": value}])
+        return _requests(fmt, [Open311Token(report.id, value)])
 
     return answered_by_name(name, produce)

@@ -1,4 +1,4 @@
-"""The Open311 part of the OpenAPI document: paths and schemas of the GeoReport v2 routes."""
+"""The Open311 part of the OpenAPI document: the GeoReport v2 paths (schemas: ``open311/responses.py``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ FORM = "application/x-www-form-urlencoded"
 XML_NOTE = {
     "description": "GeoReport v2 XML: the same fields as the JSON form, under the spec's element names."
 }
-NULLABLE_STRING = {"type": ["string", "null"]}
 ERRORS = {
     400: "Invalid input (GeoReport error list).",
     403: "Missing or unknown api_key.",
@@ -25,17 +24,21 @@ ERRORS = {
 }
 
 
-def _content(schema_name: str, fmt: str | None) -> dict[str, Any]:
+def _list(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": ref(name)}
+
+
+def _content(schema: dict[str, Any], fmt: str | None) -> dict[str, Any]:
     content: dict[str, Any] = {}
     if fmt in (None, "json"):
-        content["application/json"] = {"schema": ref(schema_name)}
+        content["application/json"] = {"schema": schema}
     if fmt in (None, "xml"):
         content["text/xml"] = {"schema": XML_NOTE}
     return content
 
 
 def _errors(fmt: str | None, *statuses: int) -> dict[str, Any]:
-    return errors(ERRORS, _content("Open311Errors", fmt), *statuses)
+    return errors(ERRORS, _content(_list("Open311Error"), fmt), *statuses)
 
 
 JURISDICTION = query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
@@ -49,7 +52,7 @@ NAME = {
 
 
 def _get(
-    summary: str, schema: str, fmt: str | None, statuses: tuple[int, ...], params: list[Any]
+    summary: str, schema: dict[str, Any], fmt: str | None, statuses: tuple[int, ...], params: list[Any]
 ) -> dict[str, Any]:
     return {
         "tags": [TAG],
@@ -102,15 +105,15 @@ def paths() -> dict[str, Any]:
     result: dict[str, Any] = {}
     for fmt in ("json", "xml"):
         result[f"/open311/v2/discovery.{fmt}"] = {
-            "get": _get("Discovery document", "Open311Discovery", fmt, (404,), [])
+            "get": _get("Discovery document", ref("Open311Discovery"), fmt, (404,), [])
         }
         result[f"/open311/v2/services.{fmt}"] = {
-            "get": _get("Services: one per category", "Open311Services", fmt, (404,), [])
+            "get": _get("Services: one per category", _list("Open311Service"), fmt, (404,), [])
         }
         result[f"/open311/v2/requests.{fmt}"] = {
             "get": _get(
                 "Search requests (90-day window, no Scan)",
-                "Open311Requests",
+                _list("Open311Request"),
                 fmt,
                 (400, 404, 503),
                 SEARCH_PARAMS,
@@ -121,7 +124,7 @@ def paths() -> dict[str, Any]:
                 "parameters": [IDEMPOTENCY],
                 "requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}},
                 "responses": {
-                    "201": {"description": "Created", "content": _content("Open311Created", fmt)},
+                    "201": {"description": "Created", "content": _content(_list("Open311Created"), fmt)},
                     **_errors(fmt, 400, 403, 404, 503),
                     "415": {
                         "description": "Not form-encoded; answered by the framework, not in GeoReport form.",
@@ -131,137 +134,14 @@ def paths() -> dict[str, Any]:
             },
         }
     result["/open311/v2/services/{name}"] = {
-        "get": _get("Service definition (attributes)", "Open311ServiceDefinition", None, (404,), [NAME])
+        "get": _get("Service definition (attributes)", ref("Open311ServiceDefinition"), None, (404,), [NAME])
     }
     result["/open311/v2/requests/{name}"] = {
-        "get": _get("One request, as a list of one", "Open311Requests", None, (404, 503), [NAME])
+        "get": _get("One request, as a list of one", _list("Open311Request"), None, (404, 503), [NAME])
     }
     result["/open311/v2/tokens/{name}"] = {
-        "get": _get("The request id of a token (tokens are ids)", "Open311Tokens", None, (404, 503), [NAME])
+        "get": _get(
+            "The request id of a token (tokens are ids)", _list("Open311Token"), None, (404, 503), [NAME]
+        )
     }
     return result
-
-
-def _list_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": item}
-
-
-def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties}
-
-
-REQUEST_FIELDS = [
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "lat",
-    "long",
-    "media_url",
-]
-
-
-def schemas() -> dict[str, Any]:
-    """The Open311 component schemas (JSON form)."""
-    string = {"type": "string"}
-    nullable_number = {"type": ["number", "null"]}
-    attribute = _object(
-        [
-            "variable",
-            "code",
-            "datatype",
-            "required",
-            "datatype_description",
-            "order",
-            "description",
-            "values",
-        ],
-        {
-            "variable": {"type": "boolean"},
-            "code": string,
-            "datatype": {
-                "enum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
-            },
-            "required": {"type": "boolean"},
-            "datatype_description": string,
-            "order": {"type": "integer", "minimum": 1},
-            "description": string,
-            "values": _list_of(_object(["key", "name"], {"key": string, "name": string})),
-        },
-    )
-    request_properties: dict[str, Any] = {name: NULLABLE_STRING for name in REQUEST_FIELDS}
-    request_properties.update(
-        service_request_id=string,
-        status={"enum": ["open", "closed"]},
-        description=string,
-        requested_datetime={"type": "string", "format": "date-time"},
-        updated_datetime={"type": "string", "format": "date-time"},
-        lat=nullable_number,
-        long=nullable_number,
-    )
-    return {
-        "UnsupportedMediaType": _object(["Code", "Message"], {"Code": string, "Message": string}),
-        "Open311Errors": _list_of(
-            _object(["code", "description"], {"code": {"type": "integer"}, "description": string})
-        ),
-        "Open311Services": _list_of(
-            _object(
-                ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"],
-                {
-                    "service_code": string,
-                    "service_name": string,
-                    "description": string,
-                    "metadata": {"type": "boolean"},
-                    "type": {"enum": ["realtime", "batch", "blackbox"]},
-                    "keywords": string,
-                    "group": string,
-                },
-            )
-        ),
-        "Open311ServiceDefinition": _object(
-            ["service_code", "attributes"], {"service_code": string, "attributes": _list_of(attribute)}
-        ),
-        "Open311Requests": _list_of(_object(REQUEST_FIELDS, request_properties)),
-        "Open311Created": _list_of(
-            _object(
-                ["service_request_id", "token"],
-                {
-                    "service_request_id": string,
-                    "token": string,
-                    "service_notice": NULLABLE_STRING,
-                    "account_id": NULLABLE_STRING,
-                },
-            )
-        ),
-        "Open311Tokens": _list_of(
-            _object(["service_request_id", "token"], {"service_request_id": string, "token": string})
-        ),
-        "Open311Discovery": _object(
-            ["changeset", "contact", "key_service", "endpoints"],
-            {
-                "changeset": {"type": "string", "format": "date-time"},
-                "contact": string,
-                "key_service": string,
-                "endpoints": _list_of(
-                    _object(
-                        ["specification", "url", "changeset", "type", "formats"],
-                        {
-                            "specification": string,
-                            "url": string,
-                            "changeset": string,
-                            "type": {"enum": ["production", "test"]},
-                            "formats": _list_of(string),
-                        },
-                    )
-                ),
-            },
-        ),
-    }
