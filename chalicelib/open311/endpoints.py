@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from chalice.app import Request, Response
 
 from chalicelib import container
@@ -26,9 +28,7 @@ def _query(request: Request) -> dict[str, str]:
     return {name: params[name] for name in params} if params else {}
 
 
-def _requests(
-    fmt: Format, entries: list[Open311Request] | list[Open311Created] | list[Open311Token], status: int = 200
-) -> Response:
+def _requests(fmt: Format, entries: Sequence[Open311Request | Open311Token], status: int = 200) -> Response:
     return document(fmt, "service_requests", entries, status)
 
 

@@ -87,20 +87,18 @@ class Open311Request(Struct):
     media_url: str | None
 
 
-class Open311Created(Struct):
-    """A new request; its token is its id."""
-
-    service_request_id: str
-    token: str
-    service_notice: str | None = None
-    account_id: str | None = None
-
-
 class Open311Token(Struct):
     """The request id of a token."""
 
     service_request_id: str
     token: str
+
+
+class Open311Created(Open311Token):
+    """A new request; its token is its id."""
+
+    service_notice: str | None = None
+    account_id: str | None = None
 
 
 class Open311Endpoint(Struct):
