@@ -28,18 +28,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def error_body(code: str, message: str, details: Any = None) -> Error:
-    """The error envelope every endpoint uses."""
-    return Error(ErrorDetail(code, message, details))
-
-
 def error_response(error: AduanError) -> Response:
     """The HTTP response for a domain error."""
     headers: dict[str, str] = {}
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
-    return json_response(error_body(error.code, error.message, error.details), error.http_status, headers)
+    return json_response(
+        Error(ErrorDetail(error.code, error.message, error.details)), error.http_status, headers
+    )
 
 
 def read_json(request: Request) -> Any:
@@ -90,8 +87,10 @@ def unexpected_error_response(error: Exception) -> Response:
     """A 500 without internals, logged with its stack trace."""
     logger.exception("unhandled error", extra={"error_type": type(error).__name__})
     return json_response(
-        error_body(
-            "internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."
+        Error(
+            ErrorDetail(
+                "internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."
+            )
         ),
         500,
     )

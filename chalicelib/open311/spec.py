@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import schemas as inputs
-from chalicelib.api.oas import IDEMPOTENCY, errors, query, ref
+from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, ref
 from chalicelib.open311.search import MAX_IDS
 from chalicelib.open311.submission import MAX_MEDIA_URL
 
@@ -42,13 +42,12 @@ def _errors(fmt: str | None, *statuses: int) -> dict[str, Any]:
 
 
 JURISDICTION = query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
-NAME = {
-    "name": "name",
-    "in": "path",
-    "required": True,
-    "description": "The resource and its format: `<id>.json` or `<id>.xml`.",
-    "schema": {"type": "string", "pattern": r"^[^./]+\.(json|xml)$"},
-}
+NAME = parameter(
+    "name",
+    "path",
+    "The resource and its format: `<id>.json` or `<id>.xml`.",
+    {"type": "string", "pattern": r"^[^./]+\.(json|xml)$"},
+)
 
 
 def _get(
