@@ -14,14 +14,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
+import boto3
 import pytest
+from typer.testing import CliRunner
 
 from chalicelib import container
+from chalicelib.config import settings
+from chalicelib.data.backfill import backfill_public
 from chalicelib.data.models import ReportModel
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from chalicelib.vendor_internals import table_connection
+from cli.main import app as cli_app
 from tests.integration.harness import Province, World, world
 
 pytestmark = pytest.mark.integration
@@ -225,3 +230,23 @@ def test_a_tampered_or_foreign_cursor_is_400(provinces: World, seeded: list[Repo
             else:
                 error = {"code": int(ET.fromstring(response.body).findtext("error/code") or 0)}
             assert error["code"] == 400
+
+
+def test_the_backfill_lists_public_reports_stored_before_the_index(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    dynamodb = boto3.client("dynamodb")
+    table = settings().reports_table
+    rows = [container.reports().create(_report(n)) for n in (160, 161, 163, 164)]  # public x2, copy, private
+    window = {"start_date": "2024-06-07T15:30:00Z", "end_date": "2024-06-07T21:00:00Z"}
+    try:
+        for row in rows:
+            dynamodb.update_item(TableName=table, Key={"pk": {"S": row.key}}, UpdateExpression="REMOVE pb")
+        assert _ids(jakarta.get(f"/open311/v2/requests.json?{urlencode(window)}"), "json") == []
+        assert backfill_public(dynamodb, table, "31") == 2
+        again = CliRunner().invoke(cli_app, ["backfill", "public", "--stage", "jakarta", "--table", table])
+        assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
+        listed = _ids(jakarta.get(f"/open311/v2/requests.json?{urlencode(window)}"), "json")
+        assert listed == [rows[1].id, rows[0].id]
+    finally:
+        for row in rows:
+            ReportModel(pk=row.key).delete(add_version_condition=False)
