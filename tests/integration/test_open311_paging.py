@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -22,6 +23,7 @@ from chalicelib import container
 from chalicelib.config import settings
 from chalicelib.data.backfill import backfill_public
 from chalicelib.data.models import ReportModel
+from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -247,6 +249,32 @@ def test_the_backfill_lists_public_reports_stored_before_the_index(provinces: Wo
         assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
         listed = _ids(jakarta.get(f"/open311/v2/requests.json?{urlencode(window)}"), "json")
         assert listed == [rows[1].id, rows[0].id]
+    finally:
+        for row in rows:
+            ReportModel(pk=row.key).delete(add_version_condition=False)
+
+
+def test_the_next_link_of_the_default_window_continues_it(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    now = utcnow()
+    rows = [
+        container.reports().create(
+            replace(_report(n), key=key, id=key, created_at=now - timedelta(minutes=3 - n), updated_at=now)
+        )
+        for n, key in ((0, "31-991206-N000"), (1, "31-991206-N001"))
+    ]
+    try:
+        listed: list[str] = []
+        path: str | None = "/open311/v2/requests.json?page_size=1"
+        while path is not None and rows[0].id not in listed:
+            response = jakarta.get(path)
+            assert response.status_code == 200, response.body
+            listed.extend(_ids(response, "json"))
+            path = _next(response)
+            if path is not None:
+                assert {"start_date", "end_date"} <= set(parse_qs(urlsplit(path).query))
+            assert len(listed) < 100
+        assert listed.index(rows[1].id) < listed.index(rows[0].id)
     finally:
         for row in rows:
             ReportModel(pk=row.key).delete(add_version_condition=False)
