@@ -68,9 +68,10 @@ def test_shared_tables() -> None:
         "by-agency": (["gp", "gs"], "ALL"),
         "by-status": (["sp", "ct"], "ALL"),
         "by-due": (["dp", "du"], "ALL"),
+        "by-public": (["pb", "ct"], "ALL"),
     }
     defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
-    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du"}
+    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb"}
     assert set(shared_template()["Outputs"]) >= {
         "ReportsTableName",
         "ReportsTableArn",
