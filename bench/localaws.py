@@ -22,6 +22,7 @@ BENCH_ENV = {
     "AWS_SESSION_TOKEN": "testing",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_NAMESPACE": "Aduan",
+    "ADUAN_HANDOVER_KEY": "dev",  # deployed stages read theirs from SSM once per container
     "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
     "ADUAN_PHOTO_RATE_PER_MINUTE": "0",
     "ADUAN_OPEN311_RATE_PER_MINUTE": "0",

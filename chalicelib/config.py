@@ -27,6 +27,7 @@ REQUIRED = (
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
+QUARANTINE_QUEUE_TEMPLATE = "aduan-{province}-quarantine"
 DEFAULT_REGION = "ap-southeast-3"
 
 
@@ -62,6 +63,11 @@ def escalation_queue_for(province: str) -> str:
     return os.environ.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", ESCALATION_QUEUE_TEMPLATE).format(
         province=province
     )
+
+
+def quarantine_queue_for(province: str) -> str:
+    """A province's queue of refused hand-overs, by the shared convention."""
+    return QUARANTINE_QUEUE_TEMPLATE.format(province=province)
 
 
 def agency_queue_for(province: str, agency: str) -> str:

@@ -65,12 +65,14 @@ def _load_keys(root: Path) -> DevKeys:
 
 
 def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
-    """Ensure the keys exist; the auth env a local stage needs to accept dev tokens."""
+    """Ensure the keys exist; what a local stage needs to accept dev tokens, and to sign and
+    trust hand-overs with development keys (``ADUAN_HANDOVER_KEY=dev``; never in a deployed stage)."""
     keys = ensure_keys(project_root)
     return {
         "ADUAN_AUTH_ISSUER": DEV_ISSUER,
         "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
         "ADUAN_AUTH_JWKS_FILE": str(keys.jwks_path.resolve()),
+        "ADUAN_HANDOVER_KEY": "dev",
     }
 
 

@@ -50,6 +50,32 @@ def escalation_queue(code: str) -> str:
     return f"{APP_NAME}-{code}-escalation.fifo"
 
 
+def quarantine_queue(code: str) -> str:
+    """Where a province parks hand-over messages it refused (forged, altered, out of place)."""
+    return f"{APP_NAME}-{code}-quarantine"
+
+
+def handover_key_parameter(code: str) -> str:
+    """The SSM SecureString holding a province's hand-over signing key (``{"kid", "private_key"}``)."""
+    return f"/{APP_NAME}/{code}/handover-signing-key"
+
+
+def function_role(code: str, handler: Handler) -> str:
+    """The IAM role of one function of a province (``aduan-31-route``): named, so that the queue
+    policies of other provinces can admit the province's functions by the prefix ``aduan-31-``."""
+    return f"{APP_NAME}-{code}-{(handler.name or 'api').replace('_', '-')}"
+
+
+def function_role_logical_id(handler: Handler) -> str:
+    """The role's resource name in the SAM template ``chalice package`` writes (``RouteRole``)."""
+    return "".join(part.title() for part in (handler.name or "api_handler").split("_")) + "Role"
+
+
+def function_roles_arn_pattern(code: str) -> str:
+    """An ARN pattern matching every function role of a province, for policies in the deploying account."""
+    return "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + f"{APP_NAME}-{code}-*"
+
+
 def agency_queue(code: str, agency: str) -> str:
     """The work queue of an agency that polls its own queue."""
     return f"{APP_NAME}-{code}-agency-{agency}"

@@ -34,8 +34,9 @@ PROVINCE_GLOB = "province-*.json"
 def render(data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, Template]:
     """File name -> template for the shared stack and one stack per province; checks quotas."""
     templates: dict[str, Template] = {SHARED_FILE: shared_template()}
-    for province in load_provinces(data_dir):
-        templates[f"province-{province.code}.json"] = province_template(province)
+    provinces = load_provinces(data_dir)
+    for province in provinces:
+        templates[f"province-{province.code}.json"] = province_template(province, provinces)
     for name, template in templates.items():
         check_limits(name, template)
     return templates

@@ -6,8 +6,10 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.config import settings
+from chalicelib.config import quarantine_queue_for, settings
 from chalicelib.data.aws import sqs_client, translate_errors
+from chalicelib.data.handover_keys import signing_key
+from chalicelib.domain.handover_auth import sign
 
 
 @lru_cache(maxsize=64)
@@ -49,14 +51,36 @@ class QueueGateway:
         deduplication_id: str,
         correlation_id: str | None = None,
     ) -> None:
-        """Send an escalation event to ``province``'s inbound FIFO queue (one group per report)."""
+        """Send an escalation event to ``province``'s inbound FIFO queue (one group per report), signed.
+
+        The signature covers the recipient and the exact body, and travels as message attributes.
+        """
+        stage = settings()
+        body = json.dumps(message, ensure_ascii=False)
+        key = signing_key(stage.province)
+        signature = sign(key.private_key, key.kid, stage.province, province, body)
+        attributes = _attributes(correlation_id) | {
+            name: {"DataType": "String", "StringValue": value}
+            for name, value in signature.attributes().items()
+        }
         with translate_errors("send escalation"):
             sqs_client().send_message(
-                QueueUrl=queue_url(settings().escalation_queue_for(province)),
-                MessageBody=json.dumps(message, ensure_ascii=False),
+                QueueUrl=queue_url(stage.escalation_queue_for(province)),
+                MessageBody=body,
                 MessageGroupId=group_id,
                 MessageDeduplicationId=deduplication_id,
-                MessageAttributes=_attributes(correlation_id),
+                MessageAttributes=attributes,
+            )
+
+    def send_quarantine(self, body: str, attributes: dict[str, Any], reason: str) -> None:
+        """Park a refused hand-over message on this province's quarantine queue, with the reason."""
+        kept = {name: value for name, value in attributes.items() if name != "quarantine_reason"}
+        kept["quarantine_reason"] = {"DataType": "String", "StringValue": reason}
+        with translate_errors("quarantine message"):
+            sqs_client().send_message(
+                QueueUrl=queue_url(quarantine_queue_for(settings().province)),
+                MessageBody=body,
+                MessageAttributes=kept,
             )
 
     def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEV_KEY_PREFIX = "dev-"
@@ -37,7 +38,7 @@ class Signature:
         return {SENDER_ATTRIBUTE: self.sender, KEY_ID_ATTRIBUTE: self.kid, SIGNATURE_ATTRIBUTE: self.value}
 
     @classmethod
-    def from_attributes(cls, attributes: dict[str, str]) -> Signature | None:
+    def from_attributes(cls, attributes: Mapping[str, str]) -> Signature | None:
         """The signature carried by a message's attributes, or None if any part is missing."""
         parts = (attributes.get(SENDER_ATTRIBUTE), attributes.get(KEY_ID_ATTRIBUTE))
         value = attributes.get(SIGNATURE_ATTRIBUTE)

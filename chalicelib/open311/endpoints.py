@@ -17,7 +17,7 @@ from chalicelib.open311.jurisdiction import serving
 from chalicelib.open311.keys import client_for
 from chalicelib.open311.mapping import request_entry
 from chalicelib.open311.responses import Open311Created, Open311Request, Open311Token
-from chalicelib.open311.search import find, parse_search, report_by_id
+from chalicelib.open311.search import find, next_query, parse_search, report_by_id
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
 from chalicelib.provinces.registry import registry
@@ -97,14 +97,19 @@ def create(request: Request) -> Response:
 
 
 def search(request: Request) -> Response:
-    """``GET requests.{fmt}``."""
+    """``GET requests.{fmt}``: one page; a ``Link: <...>; rel="next"`` header while the list goes on."""
     fmt = format_of_path(request.path)
 
     def produce() -> Response:
         params = _query(request)
         province = serving(params.get("jurisdiction_id"))
-        found = find(container.reports(), province, parse_search(province, params))
-        return _requests(fmt, [request_entry(registry(), r) for r in found])
+        wanted = parse_search(province, params)
+        found = find(container.reports(), province, wanted)
+        response = _requests(fmt, [request_entry(registry(), r) for r in found.reports])
+        if found.cursor:
+            url = f"{base_url(request.headers, request.context or {})}/requests.{fmt.value}"
+            response.headers["Link"] = f'<{url}?{next_query(params, wanted, found.cursor)}>; rel="next"'
+        return response
 
     return answered(fmt, produce)
 

@@ -8,7 +8,7 @@ import msgspec
 
 from chalicelib.api import schemas as inputs
 from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, ref
-from chalicelib.open311.search import MAX_IDS
+from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_IDS, MAX_PAGE_SIZE
 from chalicelib.open311.submission import MAX_MEDIA_URL
 
 TAG = "Open311 GeoReport v2"
@@ -70,7 +70,17 @@ SEARCH_PARAMS = [
     query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
     query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
     query("status", "open, closed or open,closed (default both)."),
+    query(
+        "page_size",
+        f"Requests per page (default {DEFAULT_PAGE_SIZE}).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    ),
+    query("cursor", "Where the next page starts; follow the Link header rather than building it."),
 ]
+NEXT_LINK = {
+    "description": '`<URL of the next page>; rel="next"`; absent on the last page.',
+    "schema": {"type": "string"},
+}
 
 FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -111,7 +121,7 @@ def paths() -> dict[str, Any]:
         }
         result[f"/open311/v2/requests.{fmt}"] = {
             "get": _get(
-                "Search requests (90-day window, no Scan)",
+                "Search public requests, a page at a time (90-day window, no Scan)",
                 _list("Open311Request"),
                 fmt,
                 (400, 404, 503),
@@ -132,6 +142,7 @@ def paths() -> dict[str, Any]:
                 },
             },
         }
+        result[f"/open311/v2/requests.{fmt}"]["get"]["responses"]["200"]["headers"] = {"Link": NEXT_LINK}
     result["/open311/v2/services/{name}"] = {
         "get": _get("Service definition (attributes)", ref("Open311ServiceDefinition"), None, (404,), [NAME])
     }

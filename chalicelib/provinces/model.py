@@ -123,6 +123,13 @@ class BoundingBox(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     max_lon: Longitude
 
 
+class HandoverKey(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A public key the province signs its hand-overs with (Ed25519, raw 32 bytes, base64url)."""
+
+    kid: Annotated[str, Meta(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
+    public_key: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
 class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Everything a province is, as one data file."""
 
@@ -137,6 +144,8 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     areas: Annotated[tuple[Area, ...], Meta(min_length=1)]
     agencies: Annotated[tuple[Agency, ...], Meta(min_length=1)]
     routing: Routing
+    # Every key still accepted from this province (rotation: the new one is listed before it is used).
+    handover_keys: tuple[HandoverKey, ...] = ()
 
 
 class InvalidProvinceData(ValueError):

@@ -19,7 +19,15 @@ from __future__ import annotations
 from typing import Any
 
 from infra.cfn import Template, output, ref
-from infra.naming import APP_NAME, HANDLERS, Handler, function_name
+from infra.naming import (
+    APP_NAME,
+    HANDLERS,
+    Handler,
+    function_name,
+    function_role,
+    function_role_logical_id,
+    handover_key_parameter,
+)
 from infra.provinces import ProvinceInfra
 from infra.templates.shared import PHOTOS_BUCKET_DEFAULT
 
@@ -76,10 +84,12 @@ def _auth_environment() -> dict[str, Any]:
     }
 
 
-def _function(stage: str, handler: Handler) -> dict[str, Any]:
+def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
+    stage = province.slug
     variables: dict[str, Any] = {
         "ADUAN_OPEN311_KEYS": ref("Open311KeyHashes"),
         "ADUAN_PHOTOS_BUCKET": ref("PhotosBucket"),
+        "ADUAN_HANDOVER_KEY": f"ssm:{handover_key_parameter(province.code)}",
     }
     if handler.logical_id in AUTH_LOGICAL_IDS:
         variables |= _auth_environment()
@@ -134,9 +144,16 @@ def _api(stage: str) -> dict[str, Any]:
 def merge_template(province: ProvinceInfra) -> Template:
     """The merge template of the province's stage (named by its slug)."""
     stage = province.slug
-    resources: dict[str, Any] = {LAYER_LOGICAL: _layer(stage), "RestAPI": _api(stage)}
+    resources: dict[str, Any] = {
+        LAYER_LOGICAL: _layer(stage),
+        "RestAPI": _api(stage),
+    }
     for handler in HANDLERS:
-        resources[handler.logical_id] = _function(stage, handler)
+        # Named, so that the escalation queues of the provinces it exchanges with can admit it.
+        role = {"Properties": {"RoleName": function_role(province.code, handler)}}
+        resources[function_role_logical_id(handler)] = role
+    for handler in HANDLERS:
+        resources[handler.logical_id] = _function(province, handler)
         resources[f"{handler.logical_id}LogGroup"] = _log_group(function_name(stage, handler))
     return {
         "Parameters": _parameters(),

@@ -33,7 +33,9 @@ from infra.naming import (
     agency_queue,
     dead_letter_queue,
     escalation_queue,
+    handover_key_parameter,
     intake_queue,
+    quarantine_queue,
 )
 from infra.provinces import ProvinceInfra
 
@@ -60,6 +62,7 @@ PHOTO_READ_ACTIONS = ("s3:GetObject",)
 PHOTO_BUCKET_ACTIONS = ("s3:ListBucket",)
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+SIGNING_KEY_ACTIONS = ("ssm:GetParameter",)
 
 _ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
 
@@ -109,10 +112,16 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
     consumed = [intake_queue(code), escalation_queue(code)]
     own_sends = [*consumed, *(dead_letter_queue(q) for q in consumed)]
     own_sends += [agency_queue(code, agency) for agency in province.work_queue_agencies]
+    own_sends.append(quarantine_queue(code))
     others = sorted(escalation_queue(p.code) for p in provinces if p.code != code)
     statements = [
         _statement("OwnLogs", LOG_ACTIONS, log_group_arns(province.slug)),
         _statement("Tracing", XRAY_ACTIONS, ["*"]),
+        _statement(
+            "OwnHandoverSigningKey",
+            SIGNING_KEY_ACTIONS,
+            [_ARN % ("ssm", f"parameter{handover_key_parameter(code)}")],
+        ),
         _statement("ReportsOfOwnProvince", ITEM_ACTIONS, [table_arn(REPORTS_TABLE)], Condition=condition),
         _statement(
             "ReportIndexesOfOwnProvince",

@@ -6,10 +6,12 @@ work queue a managed policy its pollers get (receive/delete on that queue only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from infra.cfn import Template, camel, get_att, output, ref
+from infra.cfn import Template, camel, get_att, output, ref, sub
+from infra.naming import function_roles_arn_pattern, quarantine_queue
 from infra.provinces import ProvinceInfra
 from infra.templates.agency_access import poll_policy, poll_policy_output
 from infra.templates.alarms import ALARM_TOPIC_CONDITION, alarm_actions, error_alarms, overdue_alarm
@@ -149,8 +151,70 @@ def _parameters() -> dict[str, Any]:
     }
 
 
-def province_template(province: ProvinceInfra) -> Template:
-    """The stack template of one province."""
+def exchange_partners(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) -> list[str]:
+    """The codes of the provinces ``province`` exchanges hand-overs with."""
+    return sorted(p.code for p in provinces if p.code != province.code)
+
+
+def escalation_queue_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) -> dict[str, Any]:
+    """Only the functions of the provinces it exchanges with (and its own) may send to its escalation queue.
+
+    A Deny for every other principal: in one account an identity policy's Allow would otherwise
+    suffice. Operators redriving the dead-letter queue use a role named ``aduan-operator*``.
+    """
+    partners = [province.code, *exchange_partners(province, provinces)]
+    admitted = [function_roles_arn_pattern(code) for code in partners]
+    admitted.append("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aduan-operator*")
+    return {
+        "Type": "AWS::SQS::QueuePolicy",
+        "Properties": {
+            "Queues": [ref("EscalationQueue")],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "OnlyExchangingProvincesSend",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "sqs:SendMessage",
+                        "Resource": get_att("EscalationQueue", "Arn"),
+                        "Condition": {"ArnNotLike": {"aws:PrincipalArn": [sub(a) for a in admitted]}},
+                    }
+                ],
+            },
+        },
+    }
+
+
+def quarantine_resources(province: ProvinceInfra) -> dict[str, Any]:
+    """The queue of refused hand-overs, and an alarm as soon as it holds one."""
+    name = quarantine_queue(province.code)
+    alarm = {
+        "AlarmName": f"{name}-not-empty",
+        "AlarmDescription": (
+            f"Province {province.code} refused a hand-over message (forged, altered or out of place): "
+            "see the quarantine queue and the escalations function's log."
+        ),
+        "Namespace": "AWS/SQS",
+        "MetricName": "ApproximateNumberOfMessagesVisible",
+        "Dimensions": [{"Name": "QueueName", "Value": get_att("QuarantineQueue", "QueueName")}],
+        "Statistic": "Maximum",
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "Threshold": 0,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": alarm_actions(),
+    }
+    queue = {**_queue_properties(name, False), "MessageRetentionPeriod": DLQ_RETENTION_SECONDS}
+    return {
+        "QuarantineQueue": {"Type": "AWS::SQS::Queue", "Properties": queue},
+        "QuarantineQueueAlarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": alarm},
+    }
+
+
+def province_template(province: ProvinceInfra, provinces: Sequence[ProvinceInfra] = ()) -> Template:
+    """The stack template of one province (``provinces``: every province, for its queue policy)."""
     resources: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
     for spec in queue_specs(province):
@@ -160,6 +224,11 @@ def province_template(province: ProvinceInfra) -> Template:
             policy = f"{spec.logical}PollPolicy"
             resources[policy] = poll_policy(f"{spec.logical}Queue", spec.queue_name, spec.agency)
             outputs[f"{policy}Arn"] = poll_policy_output(policy, spec.queue_name)
+    resources |= quarantine_resources(province)
+    outputs["QuarantineQueueUrl"] = output(
+        ref("QuarantineQueue"), f"URL of {quarantine_queue(province.code)}"
+    )
+    resources["EscalationQueuePolicy"] = escalation_queue_policy(province, provinces or [province])
     resources["ReportsOverdueAlarm"] = overdue_alarm(province)
     resources |= error_alarms(province)
     return {

@@ -15,7 +15,7 @@ import pytest
 from infra import render
 from infra.layer import DEFAULT_WHEELS, LayerError, build_layer, fetch_wheels, layer_pins
 from infra.local.config import PROJECT_ROOT, read_config, stage_names
-from infra.naming import HANDLERS, function_name
+from infra.naming import HANDLERS, function_name, function_role
 from infra.package import PackageResult, forbidden_entries, package
 
 pytestmark = pytest.mark.integration
@@ -96,6 +96,9 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
         statements = json.loads(policy_file.read_text(encoding="utf-8"))["Statement"]
         roles = [r for r in resources.values() if r["Type"] == "AWS::IAM::Role"]
         assert roles
+        # every role is named under the province's prefix: the other provinces' queue policies admit it
+        code = config["stages"][stage]["environment_variables"]["ADUAN_PROVINCE"]
+        assert {r["Properties"].get("RoleName") for r in roles} == {function_role(code, h) for h in HANDLERS}
         for role in roles:
             [inline] = role["Properties"]["Policies"]
             packaged_text = json.dumps(inline["PolicyDocument"]["Statement"])

@@ -70,6 +70,7 @@ def _env() -> dict[str, str]:
     env.update(DUMMY_CREDENTIALS)
     env.update({"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION})
     env.update({"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Aduan"})
+    env["ADUAN_HANDOVER_KEY"] = "dev"
     return env
 
 

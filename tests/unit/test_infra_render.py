@@ -68,9 +68,10 @@ def test_shared_tables() -> None:
         "by-agency": (["gp", "gs"], "ALL"),
         "by-status": (["sp", "ct"], "ALL"),
         "by-due": (["dp", "du"], "ALL"),
+        "by-public": (["pb", "ct"], "ALL"),
     }
     defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
-    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du"}
+    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb"}
     assert set(shared_template()["Outputs"]) >= {
         "ReportsTableName",
         "ReportsTableArn",
@@ -90,7 +91,7 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
         "aduan-99-agency-dinas-a": "aduan-99-agency-dinas-a-dlq",
         "aduan-99-agency-sudin-b": "aduan-99-agency-sudin-b-dlq",
     }
-    assert set(queues) == set(pairs) | set(pairs.values())
+    assert set(queues) == set(pairs) | set(pairs.values()) | {"aduan-99-quarantine"}
     by_logical = {r["Properties"]["QueueName"]: k for k, r in _of_type(template, "AWS::SQS::Queue").items()}
     for name, dlq in pairs.items():
         props, dead = queues[name], queues[dlq]
@@ -114,7 +115,7 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
         if a["Properties"]["Namespace"] == "AWS/SQS"
     ]
     watched = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms}
-    assert watched == {by_logical[d] for d in pairs.values()}
+    assert watched == {by_logical[d] for d in pairs.values()} | {"QuarantineQueue"}
     for alarm in alarms:
         props = alarm["Properties"]
         assert (props["MetricName"], props["ComparisonOperator"], props["Threshold"]) == (
@@ -209,3 +210,15 @@ def test_photos_bucket_is_private_encrypted_and_expires_uploads() -> None:
     assert (rule["Prefix"], rule["ExpirationInDays"], rule["Status"]) == ("uploads/", 1, "Enabled")
     [cors] = props["CorsConfiguration"]["CorsRules"]
     assert cors["AllowedMethods"] == ["POST"]
+
+
+def test_only_the_exchanging_provinces_functions_may_send_to_an_escalation_queue() -> None:
+    provinces = [ProvinceInfra(code, f"p{code}", ()) for code in ("31", "32", "36")]
+    template = province_template(provinces[0], provinces)
+    [policy] = _of_type(template, "AWS::SQS::QueuePolicy").values()
+    assert policy["Properties"]["Queues"] == [{"Ref": "EscalationQueue"}]
+    [deny] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "sqs:SendMessage")
+    admitted = [a["Fn::Sub"] for a in deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]]
+    role = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
+    assert admitted == [f"{role}aduan-{code}-*" for code in ("31", "32", "36")] + [f"{role}aduan-operator*"]

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.config import agency_queue_for, escalation_queue_for, settings
+from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from infra import render
 from infra.local.config import read_config, stage_config, stage_names
-from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue
+from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue, quarantine_queue
 from infra.provinces import ProvinceInfra, load_provinces
 from infra.templates.agency_access import POLL_ACTIONS
 from infra.templates.policy import CONSUME_ACTIONS
@@ -111,6 +111,7 @@ def test_leading_keys_cover_every_key_shape_of_the_province_and_no_other(stage: 
         f"{code}#sudin-bm-js",  # by-agency index key
         f"{code}#MENUNGGU",  # by-status index key
         f"{code}#due",  # by-due index key
+        f"{code}#pub",  # by-public index key
         f"{code}~{other}-261127-ABCD",  # this province's copy of an escalated report
     ]
     foreign = [
@@ -133,6 +134,7 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
     own = {intake_queue(code), escalation_queue(code)}
     own_sends = own | {dead_letter_queue(q) for q in own}  # malformed messages are parked there
     own_sends |= {agency_queue(code, a) for a in province.work_queue_agencies}
+    own_sends.add(quarantine_queue(code))  # refused hand-overs are parked there
     others = {escalation_queue(c) for c in PROVINCES if c != code}
     sent: set[str] = set()
     for statement in _statements(stage):
@@ -182,6 +184,7 @@ def test_queue_names_agree_with_the_application_settings(monkeypatch: pytest.Mon
         monkeypatch.delenv(name, raising=False)
     for code, province in PROVINCES.items():
         assert escalation_queue_for(code) == escalation_queue(code)
+        assert quarantine_queue_for(code) == quarantine_queue(code)
         for agency in province.work_queue_agencies:
             assert agency_queue_for(code, agency) == agency_queue(code, agency)
     for stage in stage_names():

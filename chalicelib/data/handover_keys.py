@@ -1,0 +1,60 @@
+"""The stage's hand-over signing key: where it is kept, read once per container.
+
+``ADUAN_HANDOVER_KEY`` says where: ``ssm:<parameter name>`` in a deployed stage (a SecureString
+holding ``{"kid": ..., "private_key": <base64url of the raw 32-byte Ed25519 key>}``, read with
+Powertools' parameters utility and cached), or ``dev`` on the local stack and in tests (a key
+derived from a public seed, which only development stages trust).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import dataclass
+
+from chalicelib.config import ConfigurationError
+from chalicelib.data.aws import translate_errors
+from chalicelib.domain.handover_auth import dev_key_id, dev_private_key
+
+KEY_VARIABLE = "ADUAN_HANDOVER_KEY"
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A province's private signing key and its id."""
+
+    kid: str
+    private_key: bytes
+
+
+def _source() -> str:
+    source = os.environ.get(KEY_VARIABLE, "").strip()
+    if source != "dev" and not source.startswith("ssm:/"):
+        raise ConfigurationError(
+            f"{KEY_VARIABLE} must be 'ssm:/<parameter name>' (deployed) or 'dev' (local), not {source!r}"
+        )
+    return source
+
+
+def development_stage() -> bool:
+    """True where the stage signs with a development key (and so trusts other provinces' ones)."""
+    return _source() == "dev"
+
+
+def signing_key(province: str) -> SigningKey:
+    """The key this stage signs its hand-overs with."""
+    source = _source()
+    if source == "dev":
+        return SigningKey(dev_key_id(province), dev_private_key(province))
+    from aws_lambda_powertools.utilities.parameters import get_parameter
+
+    with translate_errors("read hand-over signing key"):
+        value = get_parameter(source.removeprefix("ssm:"), decrypt=True, max_age=CACHE_SECONDS)
+    try:
+        stored = json.loads(str(value))
+        raw = base64.urlsafe_b64decode(stored["private_key"] + "=" * (-len(stored["private_key"]) % 4))
+        return SigningKey(str(stored["kid"]), raw)
+    except (ValueError, KeyError, TypeError) as error:
+        raise ConfigurationError(f"{source} does not hold {{'kid', 'private_key'}}") from error
