@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chalicelib.provinces.registry import registry
+from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
@@ -51,7 +51,12 @@ def check_stage_data(
         problem = Problem("stage", f"stage {stage!r}: no data file for province {code!r} ({path})")
         return StageReport(stage, code, [problem])
     data = json.loads(path.read_text(encoding="utf-8"))
-    problems = check_province(data, registry().provinces, load_kemendagri(csv_path))
+    provinces = (
+        registry().provinces
+        if data_dir == DATA_DIR
+        else {p.stem: Province.from_file(p) for p in sorted(data_dir.glob("*.json"))}
+    )
+    problems = check_province(data, provinces, load_kemendagri(csv_path))
     problems += check_stage(stage, config, data, project_root)
     return StageReport(stage, code, problems)
 

@@ -27,6 +27,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,12 +121,21 @@ def area_level(code: str, raw_name: str) -> str:
     raise ValueError(f"unexpected area code: {code}")
 
 
+@lru_cache(maxsize=2)
+def _rows_by_province(csv_path: Path) -> dict[str, list[tuple[str, str]]]:
+    """The Kemendagri rows below province level, by province code, read once per process."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for code, raw in kemendagri_rows(csv_path):
+        if "." in code and code.count(".") <= 3:
+            found.setdefault(code[:2], []).append((code, raw))
+    return found
+
+
 def load_areas(csv_path: Path, province: str) -> list[JSON]:
     """A province's kota/kab, kecamatan and kelurahan/desa with their raw names, sorted by code."""
     areas = [
         {"code": code, "name": title_case(raw), "level": area_level(code, raw), "raw": raw}
-        for code, raw in kemendagri_rows(csv_path)
-        if code.startswith(province + ".")
+        for code, raw in _rows_by_province(csv_path).get(province, [])
     ]
     if not areas:
         raise SystemExit(f"no areas for province {province} in {csv_path}")
