@@ -379,9 +379,10 @@ def write_provinces(
     csv_path: Path | None = None,
     *,
     check: bool = False,
+    template_dir: Path = TEMPLATE_DIR,
 ) -> list[str]:
     """Write (or with ``check``, only compare) the files of ``codes``; the names that differed."""
-    outputs = build_all(csv_path or default_csv_path(), codes)
+    outputs = build_all(csv_path or default_csv_path(), codes, template_dir)
     stale: list[str] = []
     for name, text in outputs.items():
         target = out_dir / name
