@@ -44,6 +44,29 @@ DEFAULT_OUT_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
 TEMPLATE_DIR = REPO_ROOT / "provinces"
 
 JSON = dict[str, Any]
+TEMPLATE_KEYS = frozenset(
+    {
+        "about",
+        "service_levels_source",
+        "slug",
+        "name",
+        "jurisdiction_id",
+        "timezone",
+        "bbox",
+        "exchanges_with",
+        "service_levels",
+        "categories",
+        "coordinator",
+        "province_agencies",
+        "province_routing",
+        "region_coordinator",
+        "region_agency_parent",
+        "region_agencies",
+        "region_routing",
+        "regions",
+        "rules",
+    }
+)
 
 
 class TemplateError(ValueError):
@@ -97,6 +120,11 @@ def province_template(code: str, template_dir: Path = TEMPLATE_DIR) -> JSON:
     if own.is_file():
         template = merged(template, _read(own))
     template.setdefault("exchanges_with", borders(template_dir).get(code, []))
+    unknown = sorted(set(template) - TEMPLATE_KEYS)
+    if unknown:
+        raise TemplateError(
+            f"unknown template keys {', '.join(unknown)} (known: {', '.join(sorted(TEMPLATE_KEYS))})"
+        )
     return template
 
 
@@ -257,6 +285,8 @@ def build(code: str, areas: list[JSON], template: Mapping[str, Any]) -> JSON:
             province_roles[dinas["role"]] = dinas["id"]
     rules = rules_for(code, template["province_routing"], province_roles, categories)
 
+    if template["region_agency_parent"] not in ("province_agency", "region_coordinator"):
+        raise TemplateError("region_agency_parent is province_agency or region_coordinator")
     under_dinas = template["region_agency_parent"] == "province_agency"
     for region in regions(areas, template.get("regions", {})):
         names = _region_names(region, name)

@@ -23,7 +23,14 @@ from cli.main import app as cli_app
 from cli.wilayah import load_kemendagri
 from infra.package import ship_province_data
 from tests.unit.test_province_model import MINIMAL
-from tools.build_province_data import TEMPLATE_DIR, borders, build_province, known_provinces
+from tools.build_province_data import (
+    TEMPLATE_DIR,
+    TemplateError,
+    borders,
+    build_province,
+    known_provinces,
+    province_template,
+)
 
 SHIPPED = ("31", "32", "36")
 
@@ -112,3 +119,11 @@ def test_a_stage_ships_its_own_data_and_compact_neighbours(tmp_path: Path) -> No
 def test_region_add_refuses_an_unknown_province() -> None:
     result = CliRunner().invoke(cli_app, ["region", "add", "--province", "99"])
     assert result.exit_code == 2 and "unknown province code" in result.output
+
+
+def test_a_misspelt_template_key_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(TEMPLATE_DIR, tmp_path / "provinces")
+    (tmp_path / "provinces" / "templates" / "73.json").write_text('{"region_agencys": []}', encoding="utf-8")
+    assert province_template("74", tmp_path / "provinces")["exchanges_with"] == ["72", "73"]
+    with pytest.raises(TemplateError, match="unknown template keys region_agencys"):
+        province_template("73", tmp_path / "provinces")
