@@ -317,7 +317,9 @@ def build(code: str, areas: list[JSON], template: Mapping[str, Any]) -> JSON:
                     f"{dinas['name']} {region['name']}",
                     f"{dinas['short_name']} {region['short']}",
                     "kota",
-                    parent=province_roles[dinas["role"]] if under_dinas else coordinator_id,
+                    parent=province_roles.get(dinas.get("role", ""), coordinator_id)
+                    if under_dinas
+                    else coordinator_id,
                     area=region["code"],
                     work_queue=dinas.get("work_queue", False),
                 )
