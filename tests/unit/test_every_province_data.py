@@ -127,3 +127,27 @@ def test_a_misspelt_template_key_is_refused(tmp_path: Path) -> None:
     assert province_template("74", tmp_path / "provinces")["exchanges_with"] == ["72", "73"]
     with pytest.raises(TemplateError, match="unknown template keys region_agencys"):
         province_template("73", tmp_path / "provinces")
+
+
+def test_the_region_check_wants_exchanges_both_ways() -> None:
+    from cli.region_checks import check_exchanges
+
+    provinces = dict(registry().provinces)
+    banten = json.loads((DATA_DIR / "36.json").read_text(encoding="utf-8"))
+    assert check_exchanges(provinces["31"], provinces) == []
+    provinces["36"] = Province(
+        validated_province_data(
+            {
+                **banten,
+                "exchanges_with": ["32"],
+                "routing": {
+                    "default_agency": "koordinator",
+                    "rules": [
+                        r for r in banten["routing"]["rules"] if r["area"][:2] == "36" and "agency" in r
+                    ],
+                },
+            }
+        )
+    )
+    problems = check_exchanges(provinces["31"], provinces)
+    assert [str(p) for p in problems] == ["[exchange] 36 does not list 31 in exchanges_with"]
