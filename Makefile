@@ -7,8 +7,10 @@ TYPED_PATHS := $(wildcard app.py chalicelib cli infra web tools bench)
 # Stages of .chalice/config.json; `make package STAGE=banten` packages one.
 STAGES := $(shell $(PY) -c "import json; print(' '.join(json.load(open('.chalice/config.json'))['stages']))")
 PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
+# Stages `make run` serves: the three shipped ones unless told, e.g. RUN_STAGES="riau sumatera-barat".
+RUN_STAGES ?= jakarta banten jawa-barat
 
-.PHONY: venv infra run test lint clean browser web screenshots lock layer package lint-cfn region-check
+.PHONY: venv infra run test lint clean browser web screenshots lock layer package lint-cfn region-check region-add
 
 ## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes)
 venv: $(STAMP)
@@ -39,14 +41,18 @@ package: layer
 lint-cfn: package
 	$(BIN)/cfn-lint infra/generated/*.json $(foreach stage,$(PACKAGE_STAGES),build/$(stage)/sam.json)
 
+## region-add: add a province's stage from the templates, PROVINCE=<Kemendagri code> (aduan region add)
+region-add: venv
+	$(BIN)/python -m cli region add --province $(PROVINCE)
+
 ## region-check: check every province's data and stage (aduan region check --all)
 region-check: venv
 	$(BIN)/python -m cli region check --all
 
-## run: moto + every stage of .chalice/config.json (jakarta, banten, jawa-barat: chalice local + event runner each)
+## run: moto + the RUN_STAGES provinces (default jakarta banten jawa-barat: chalice local + event runner each)
 ##      + seed reports + the web client (prints its address); Ctrl-C stops
 run: venv
-	$(BIN)/python -m infra.local.stack run
+	$(BIN)/python -m infra.local.stack run $(foreach stage,$(RUN_STAGES),--stage $(stage))
 
 ## test: lint, then the whole test suite (the web client's tests drive Chromium)
 test: venv browser lint

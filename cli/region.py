@@ -1,5 +1,6 @@
-"""``aduan region check``: is a province's data (and its stage) fit to deploy?
+"""``aduan region``: add a province's stage; check a province's data (and its stage) before deploying.
 
+    bin/aduan region add --province 73     # data file, stage, infra; then checks it
     bin/aduan region check --stage jawa-barat
     bin/aduan region check --all          # every stage of .chalice/config.json
 
@@ -15,14 +16,14 @@ from typing import Annotated, Any
 
 import typer
 
-from chalicelib.provinces.registry import registry
+from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
 
 DATA_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
 
-app = typer.Typer(help="Province data: check before deploying.", no_args_is_help=True)
+app = typer.Typer(help="Province data: add a province, check before deploying.", no_args_is_help=True)
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,45 @@ def check_stage_data(
         problem = Problem("stage", f"stage {stage!r}: no data file for province {code!r} ({path})")
         return StageReport(stage, code, [problem])
     data = json.loads(path.read_text(encoding="utf-8"))
-    problems = check_province(data, registry().provinces, load_kemendagri(csv_path))
+    provinces = (
+        registry().provinces
+        if data_dir == DATA_DIR
+        else {p.stem: Province.from_file(p) for p in sorted(data_dir.glob("*.json"))}
+    )
+    problems = check_province(data, provinces, load_kemendagri(csv_path))
     problems += check_stage(stage, config, data, project_root)
     return StageReport(stage, code, problems)
+
+
+@app.command("add")
+def add(
+    province: Annotated[
+        list[str], typer.Option("--province", help="Kemendagri province code, e.g. 73 (repeatable).")
+    ],
+    csv: Annotated[
+        Path | None, typer.Option(help="Kemendagri base.csv (default: installed package).")
+    ] = None,
+) -> None:
+    """Add a province's stage from the templates (data file, stage, infra), then check it."""
+    from cli.region_add import add_provinces
+    from tools.build_province_data import TemplateError
+
+    try:
+        stages = add_provinces(province, REPO_ROOT, csv)
+    except (TemplateError, KemendagriUnavailable) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
+    failed = False
+    for stage in stages:
+        report = check_stage_data(stage, config=config, csv_path=csv)
+        failed = failed or bool(report.problems)
+        typer.echo(f"{stage} ({report.province}): {'ok' if not report.problems else 'problems'}")
+        for problem in report.problems:
+            typer.echo(f"  {problem}")
+    if failed:
+        raise typer.Exit(1)
+    typer.echo(f"next: make package STAGE={stages[-1]}")
 
 
 @app.command("check")

@@ -140,6 +140,15 @@ def check_escalations(province: Province, provinces: Mapping[str, Province]) -> 
     return list(dict.fromkeys(problems))
 
 
+def check_exchanges(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
+    """Each partner of ``exchanges_with`` that is served lists this province back."""
+    return [
+        Problem("exchange", f"{code} does not list {province.code} in exchanges_with")
+        for code in province.data.exchanges_with
+        if code in provinces and province.code not in provinces[code].data.exchanges_with
+    ]
+
+
 def _acceptance(
     origin: Province, provinces: Mapping[str, Province], category: str, area: str, target_code: str
 ) -> list[Problem]:
@@ -228,4 +237,5 @@ def check_province(
         known = {**provinces, province.code: province}
         problems += check_routing(province, known)
         problems += check_escalations(province, known)
+        problems += check_exchanges(province, known)
     return list(dict.fromkeys(problems))

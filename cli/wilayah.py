@@ -2,7 +2,8 @@
 
 ``wilayah_indonesia/csv/base.csv`` holds ``code,NAME`` rows with Kemendagri codes from
 province (``31``) to kelurahan/desa (``31.74.01.1001``). Its ``regencies.csv`` carries BPS
-codes and is never read here.
+codes and is never read here. The package predates the new Papua provinces (2022): their
+kabupaten/kota are re-coded from ``provinces/pemekaran.json`` as they are read.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import importlib.util
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +21,7 @@ from pathlib import Path
 from chalicelib.provinces.model import KEMENDAGRI_CODE_PATTERN
 
 WILAYAH_PACKAGE = "wilayah_indonesia"
+PEMEKARAN = Path(__file__).resolve().parents[1] / "provinces" / "pemekaran.json"
 KEMENDAGRI_CODE = re.compile(KEMENDAGRI_CODE_PATTERN)
 BPS_LIKE_CODE = re.compile(r"^\d{4}(\d{3}(\d{3})?)?$")  # 3174, 3174010, 3174010001
 NAME_EXPANSIONS = {"KEP.": "Kepulauan"}
@@ -55,13 +59,29 @@ class Kemendagri:
         return None if raw is None else title_case(raw)
 
 
+@lru_cache(maxsize=2)
+def _moves() -> tuple[dict[str, str], dict[str, str]]:
+    """(old kota/kabupaten code -> new, new province code -> name) of ``provinces/pemekaran.json``."""
+    declared = json.loads(PEMEKARAN.read_text(encoding="utf-8"))["provinces"]
+    moves = {old: new for province in declared.values() for old, new in province["moves"].items()}
+    return moves, {code: province["name"] for code, province in declared.items()}
+
+
+def kemendagri_rows(csv_path: Path | None = None) -> Iterator[tuple[str, str]]:
+    """(code, name) of every Kemendagri row of base.csv, kabupaten/kota of the new provinces re-coded."""
+    moves, new_provinces = _moves()
+    path = csv_path or default_csv_path()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            if len(row) != 2 or not KEMENDAGRI_CODE.match(row[0].strip()):
+                continue
+            code, name = row[0].strip(), row[1].strip()
+            moved = moves.get(code[:5])
+            yield (moved + code[5:] if moved else code), name
+    yield from new_provinces.items()
+
+
 @lru_cache(maxsize=4)
 def load_kemendagri(csv_path: Path | None = None) -> Kemendagri:
     """Every row of base.csv (about 91,000), read once per process."""
-    path = csv_path or default_csv_path()
-    names: dict[str, str] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.reader(handle):
-            if len(row) == 2 and KEMENDAGRI_CODE.match(row[0].strip()):
-                names[row[0].strip()] = row[1].strip()
-    return Kemendagri(names)
+    return Kemendagri(dict(kemendagri_rows(csv_path)))

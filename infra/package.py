@@ -52,6 +52,33 @@ class PackageResult:
     layer: Path | None
 
 
+def ship_province_data(data_dir: Path, code: str) -> list[str]:
+    """Leave in ``data_dir`` what the stage of province ``code`` reads; the codes kept.
+
+    Its own file whole; of each province it exchanges with (``exchanges_with``) a copy without
+    routing rules (names, areas, categories, agencies: what the views, the area picker and
+    intake read of another province); nothing of any other province. Files are written compact.
+    """
+    own_path = data_dir / f"{code}.json"
+    if not own_path.is_file():
+        raise PackageError(f"no province data file {own_path.name} for the stage's ADUAN_PROVINCE")
+    own = json.loads(own_path.read_text(encoding="utf-8"))
+    partners = set(own.get("exchanges_with", ()))
+    kept = [code]
+    for path in sorted(data_dir.glob("*.json")):
+        if path.stem == code:
+            data = own
+        elif path.stem in partners:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["routing"] = {"default_agency": data["routing"]["default_agency"], "rules": []}
+            kept.append(path.stem)
+        else:
+            path.unlink()
+            continue
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return sorted(kept)
+
+
 def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) -> Path:
     """A copy of what Chalice packages for ``stage``, with an empty requirements.txt."""
     if staging.exists():
@@ -63,6 +90,8 @@ def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) 
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     if stage not in config.get("stages", {}):
         raise PackageError(f"stage {stage!r} is not in .chalice/config.json")
+    code = config["stages"][stage].get("environment_variables", {}).get("ADUAN_PROVINCE", "")
+    ship_province_data(staging / "chalicelib" / "provinces" / "data", str(code))
     shutil.copy2(source / "config.json", staging / ".chalice" / "config.json")
     for policy in source.glob("policy-*.json"):
         shutil.copy2(policy, staging / ".chalice" / policy.name)

@@ -1,6 +1,6 @@
 """The little the infrastructure needs from province data files.
 
-Only ``code``, ``slug`` and ``agencies[].id`` / ``agencies[].work_queue`` are read,
+Only ``code``, ``slug``, ``exchanges_with`` and ``agencies[].id`` / ``agencies[].work_queue`` are read,
 straight from JSON, so rendering templates does not import the application.
 """
 
@@ -20,6 +20,7 @@ class ProvinceInfra:
     code: str
     slug: str
     work_queue_agencies: tuple[str, ...]
+    exchanges_with: tuple[str, ...] = ()
 
 
 def load_province(path: Path) -> ProvinceInfra:
@@ -27,7 +28,10 @@ def load_province(path: Path) -> ProvinceInfra:
     data = json.loads(path.read_text(encoding="utf-8"))
     agencies = sorted({a["id"] for a in data.get("agencies", []) if a.get("work_queue")})
     province = ProvinceInfra(
-        code=str(data["code"]), slug=str(data["slug"]), work_queue_agencies=tuple(agencies)
+        code=str(data["code"]),
+        slug=str(data["slug"]),
+        work_queue_agencies=tuple(agencies),
+        exchanges_with=tuple(str(c) for c in data.get("exchanges_with", ())),
     )
     if path.stem != province.code:
         raise ValueError(f"{path}: file name must be the province code {province.code!r}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from chalice.app import Request, Response
+from msgspec import structs
 
 from chalicelib import container
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
+from chalicelib.api.responses import AgencyReport, Inbox, InboxItem
 from chalicelib.api.schemas import AgencyActionIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.auth.identity import actor_from_request
@@ -46,25 +48,31 @@ def _limit_param(raw: str | None) -> int:
     return int(raw)
 
 
-def summary(report: Report) -> dict[str, Any]:
+def summary(report: Report) -> InboxItem:
     """An inbox row: enough to triage without opening the report."""
-    return {
-        "key": report.key,
-        "id": report.id,
-        "status": status_view(report.status),
-        "category": report.category,
-        "area_code": report.location.area_code,
-        "agency": report.agency,
-        "origin_province": report.origin_province,
-        "escalated_from_other_province": report.is_received_escalation,
-        "overdue": report.overdue,
-        "closed": report.closed,
-        "coordinate_by": report.coordinate_due.isoformat() if report.coordinate_due else None,
-        "finish_by": report.finish_due.isoformat() if report.finish_due else None,
-        "created_at": report.created_at.isoformat(),
-        "updated_at": report.updated_at.isoformat(),
-        "version": report.version,
-    }
+    return InboxItem(
+        key=report.key,
+        id=report.id,
+        status=status_view(report.status),
+        category=report.category,
+        area_code=report.location.area_code,
+        agency=report.agency,
+        origin_province=report.origin_province,
+        escalated_from_other_province=report.is_received_escalation,
+        overdue=report.overdue,
+        closed=report.closed,
+        coordinate_by=report.coordinate_due.isoformat() if report.coordinate_due else None,
+        finish_by=report.finish_due.isoformat() if report.finish_due else None,
+        created_at=report.created_at.isoformat(),
+        updated_at=report.updated_at.isoformat(),
+        version=report.version,
+    )
+
+
+def agency_report(report: Report, **origin: Any) -> AgencyReport:
+    """The full report with its key and version (and ``origin``: where it came from)."""
+    view = report_view(registry(), report, full_content=True)
+    return AgencyReport(**structs.asdict(view), key=report.key, version=report.version, **origin)
 
 
 def inbox(request: Request) -> Response:
@@ -80,22 +88,20 @@ def inbox(request: Request) -> Response:
         limit=_limit_param(params.limit),
         cursor=params.cursor or None,
     )
-    items = [summary(r) for r in page.items]
-    return json_response({"agency": agency, "items": items, "next_cursor": page.cursor})
+    return json_response(Inbox(agency, [summary(r) for r in page.items], page.cursor))
 
 
 def detail(request: Request, key: str) -> Response:
     """``GET /agency/reports/{key}``: the full report (never the reporter's contact)."""
     actor = actor_from_request(request)
     report = container.desk().detail(actor, agency_ref(key).key)
-    view = report_view(registry(), report, full_content=True)
-    view.update(
-        key=report.key,
-        version=report.version,
-        origin_province=report.origin_province,
-        escalated_from_other_province=report.is_received_escalation,
+    return json_response(
+        agency_report(
+            report,
+            origin_province=report.origin_province,
+            escalated_from_other_province=report.is_received_escalation,
+        )
     )
-    return json_response(view)
 
 
 def act(request: Request, key: str, action: str) -> Response:
@@ -122,6 +128,4 @@ def act(request: Request, key: str, action: str) -> Response:
         "agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value}
     )
     metrics.add_metric(name=f"Action_{action}", unit="Count", value=1)
-    view = report_view(registry(), report, full_content=True)
-    view.update(key=report.key, version=report.version)
-    return json_response(view)
+    return json_response(agency_report(report))

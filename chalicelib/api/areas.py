@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
 
 from chalice.app import Request, Response
 
 from chalicelib.api.http import json_response
+from chalicelib.api.responses import AreaItem, Areas
 from chalicelib.config import settings
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.provinces.registry import registry
@@ -22,19 +22,19 @@ CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
 
 
 @lru_cache(maxsize=1)
-def _children() -> dict[str, list[dict[str, str]]]:
+def _children() -> dict[str, list[AreaItem]]:
     """Every known parent code -> its direct children, in data-file order ('' -> provinces)."""
-    index: dict[str, list[dict[str, str]]] = {"": []}
+    index: dict[str, list[AreaItem]] = {"": []}
     for province in registry().provinces.values():
-        index[""].append({"code": province.code, "name": province.name, "level": "provinsi"})
+        index[""].append(AreaItem(province.code, province.name, "provinsi"))
         index.setdefault(province.code, [])
         for area in province.data.areas:
             parent = area.code.rsplit(".", 1)[0]
-            index.setdefault(parent, []).append({"code": area.code, "name": area.name, "level": area.level})
+            index.setdefault(parent, []).append(AreaItem(area.code, area.name, area.level))
     return index
 
 
-def children(parent: str) -> list[dict[str, Any]]:
+def children(parent: str) -> list[AreaItem]:
     """The direct children of ``parent`` ('' for the provinces), or 404 for an unknown code."""
     if len(parent) > AREA_CODE_MAX_LENGTH:
         raise ValidationFailed("Kode wilayah terlalu panjang (area code too long).", code="invalid_area")
@@ -48,5 +48,5 @@ def areas(request: Request) -> Response:
     """``GET /areas?parent=<code>``: the children of a province, kota/kabupaten or kecamatan."""
     params: Mapping[str, str] = request.query_params or {}
     parent = (params.get("parent") or "").strip()
-    body = {"parent": parent or None, "province": settings().province, "items": children(parent)}
+    body = Areas(parent or None, settings().province, children(parent))
     return json_response(body, headers=CACHE_HEADERS)

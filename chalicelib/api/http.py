@@ -6,8 +6,10 @@ import json
 import math
 from typing import Any
 
+import msgspec
 from chalice.app import Request, Response
 
+from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge
 from chalicelib.observability import logger
 
@@ -18,20 +20,12 @@ MAX_INTEGER = 2**63 - 1
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response with UTF-8 text (Indonesian names stay readable)."""
+    """``body`` (a struct of ``responses.py``, or plain data) as JSON, UTF-8 text left readable."""
     return Response(
-        body=json.dumps(body, ensure_ascii=False),
+        body=msgspec.json.encode(body).decode(),
         status_code=status,
         headers={**JSON_HEADERS, **(headers or {})},
     )
-
-
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    """The error envelope every endpoint uses."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    return {"error": error}
 
 
 def error_response(error: AduanError) -> Response:
@@ -40,7 +34,9 @@ def error_response(error: AduanError) -> Response:
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
-    return json_response(error_body(error.code, error.message, error.details), error.http_status, headers)
+    return json_response(
+        Error(ErrorDetail(error.code, error.message, error.details)), error.http_status, headers
+    )
 
 
 def read_json(request: Request) -> Any:
@@ -91,8 +87,10 @@ def unexpected_error_response(error: Exception) -> Response:
     """A 500 without internals, logged with its stack trace."""
     logger.exception("unhandled error", extra={"error_type": type(error).__name__})
     return json_response(
-        error_body(
-            "internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."
+        Error(
+            ErrorDetail(
+                "internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."
+            )
         ),
         500,
     )

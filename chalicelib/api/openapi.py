@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of every HTTP route; published as ``docs/openapi.json``.
 
-Request bodies and headers come from the structs in ``schemas.py``; responses mirror ``views.py``,
-``reports.py`` and ``agency.py``. ``GET /openapi.json`` serves this same document, and
+Request bodies and headers come from the structs in ``schemas.py``, responses from those in
+``responses.py``. ``GET /openapi.json`` serves this same document, and
 ``python -m chalicelib.api.openapi docs/openapi.json`` rewrites the published copy (a test
 fails when the two differ, or when a route and the document disagree).
 """
@@ -17,17 +17,25 @@ from typing import Any
 import msgspec
 from chalice.app import Response
 
-from chalicelib.api import schemas
+from chalicelib.api import oas, responses, schemas
 from chalicelib.api.http import json_response
+from chalicelib.api.oas import IDEMPOTENCY, REF, header, json_body, query, ref
 from chalicelib.domain.status import Status
+from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
 
-REF = "#/components/schemas/{name}"
-STRING = {"type": "string"}
-NULLABLE_STRING = {"type": ["string", "null"]}
-DATETIME = {"type": "string", "format": "date-time"}
-NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
 AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve"]
+ERRORS = {
+    400: "Unreadable body (empty, malformed JSON).",
+    401: "Missing, expired or invalid bearer token.",
+    403: "The token may not do this.",
+    404: "Not found (or another province's report).",
+    409: "Conflict: illegal transition, changed version, reused Idempotency-Key.",
+    413: "Body too large.",
+    429: "Too many requests from this client; retry after Retry-After seconds.",
+    422: "Validation failed; `details` lists each field.",
+    503: "Temporarily unavailable; retry after Retry-After seconds.",
+}
 
 
 def any_case_pattern(words: list[str]) -> str:
@@ -36,71 +44,17 @@ def any_case_pattern(words: list[str]) -> str:
     return "^(" + "|".join(spelled) + ")?$"
 
 
-def ref(name: str) -> dict[str, str]:
-    """A reference to a component schema."""
-    return {"$ref": REF.format(name=name)}
-
-
-def obj(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-    """An object schema (extra properties allowed: clients must ignore what they do not know)."""
-    return {"type": "object", "required": required, "properties": properties}
-
-
-def json_body(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    """A JSON response."""
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def errors(*statuses: int) -> dict[str, Any]:
     """Error responses in the envelope ``{"error": {code, message, details?}}``."""
-    meaning = {
-        400: "Unreadable body (empty, malformed JSON).",
-        401: "Missing, expired or invalid bearer token.",
-        403: "The token may not do this.",
-        404: "Not found (or another province's report).",
-        409: "Conflict: illegal transition, changed version, reused Idempotency-Key.",
-        413: "Body too large.",
-        429: "Too many requests from this client; retry after Retry-After seconds.",
-        422: "Validation failed; `details` lists each field.",
-        503: "Temporarily unavailable; retry after Retry-After seconds.",
-    }
-    result = {str(s): json_body(ref("Error"), meaning[s]) for s in statuses}
+    result = oas.errors(ERRORS, {"application/json": {"schema": ref("Error")}}, *statuses)
     if 401 in statuses:  # without a header the gateway answers itself
-        result["401"] = json_body({"anyOf": [ref("Error"), ref("GatewayMessage")]}, meaning[401])
+        result["401"] = json_body({"anyOf": [ref("Error"), ref("GatewayMessage")]}, ERRORS[401])
     return result
 
 
 def path_param(name: str, description: str) -> dict[str, Any]:
     """A required string path parameter."""
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": {"type": "string", "minLength": 1},
-    }
-
-
-def header(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An optional request header."""
-    return {
-        "name": name,
-        "in": "header",
-        "required": False,
-        "description": description,
-        "schema": schema or STRING,
-    }
-
-
-def query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An optional query parameter."""
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema or STRING,
-    }
+    return oas.parameter(name, "path", description, {"type": "string", "minLength": 1})
 
 
 def body(model: str) -> dict[str, Any]:
@@ -108,11 +62,6 @@ def body(model: str) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": ref(model)}}}
 
 
-IDEMPOTENCY = header(
-    "Idempotency-Key",
-    "Retries with the same key answer the first result (or apply the action once).",
-    msgspec.json.schema(schemas.IdempotencyKey),
-)
 SECRET = header(
     "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(schemas.ReportSecret)
 )
@@ -185,7 +134,9 @@ def native_paths() -> dict[str, Any]:
             "get": {
                 "tags": ["Meta"],
                 "summary": "This document",
-                "responses": {"200": json_body(obj(["openapi", "paths"], {}))},
+                "responses": {
+                    "200": json_body({"type": "object", "required": ["openapi", "paths"], "properties": {}})
+                },
             }
         },
         "/reports": {
@@ -280,213 +231,11 @@ def native_paths() -> dict[str, Any]:
     }
 
 
-def response_schemas() -> dict[str, Any]:
-    """What the native routes answer (mirrors ``views.py``)."""
-    status_ref = obj(
-        ["code", "label", "label_en"],
-        {"code": {"enum": [s.value for s in Status]}, "label": STRING, "label_en": STRING},
+def struct_schemas() -> dict[str, Any]:
+    """The request and response structs as JSON Schema, nested structs hoisted into components."""
+    _refs, components = msgspec.json.schema_components(
+        (*schemas.BODIES, *responses.RESPONSES, *open311_responses.RESPONSES), ref_template=REF
     )
-    agency_ref = {
-        "type": ["object", "null"],
-        "required": ["id", "province", "name", "short_name"],
-        "properties": {k: STRING for k in ("id", "province", "name", "short_name")},
-    }
-    entry = obj(
-        ["at", "action", "status", "province", "agency", "note", "evidence", "evidence_photo"],
-        {
-            "at": DATETIME,
-            "action": STRING,
-            "status": ref("StatusRef"),
-            "province": obj(["code", "name"], {"code": STRING, "name": STRING}),
-            "agency": ref("AgencyRef"),
-            "note": NULLABLE_STRING,
-            "evidence": NULLABLE_STRING,
-            "evidence_photo": NULLABLE_STRING,
-        },
-    )
-    report = obj(
-        [
-            "id",
-            "province",
-            "status",
-            "closed",
-            "overdue",
-            "category",
-            "area",
-            "agency",
-            "escalated_to",
-            "deadlines",
-            "rating",
-            "visibility",
-            "created_at",
-            "updated_at",
-            "resolved_at",
-            "allowed_actions",
-            "timeline",
-        ],
-        {
-            "id": STRING,
-            "province": STRING,
-            "status": ref("StatusRef"),
-            "closed": {"type": "boolean"},
-            "overdue": {"type": "boolean"},
-            "category": obj(
-                ["code", "name", "name_en", "icon"],
-                {"code": STRING, "name": STRING, "name_en": STRING, "icon": NULLABLE_STRING},
-            ),
-            "area": obj(
-                ["code", "province", "names"],
-                {"code": STRING, "province": STRING, "names": {"type": "array", "items": STRING}},
-            ),
-            "agency": ref("AgencyRef"),
-            "escalated_to": NULLABLE_STRING,
-            "deadlines": obj(
-                ["coordinate_by", "finish_by", "estimated_completion"],
-                {
-                    "coordinate_by": NULLABLE_DATETIME,
-                    "finish_by": NULLABLE_DATETIME,
-                    "estimated_completion": {"type": ["string", "null"], "format": "date"},
-                },
-            ),
-            "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
-            "visibility": {"enum": ["private", "public"]},
-            "created_at": DATETIME,
-            "updated_at": DATETIME,
-            "resolved_at": NULLABLE_DATETIME,
-            "allowed_actions": {"type": "array", "items": STRING},
-            "timeline": {"type": "array", "items": ref("TimelineEntry")},
-            "description": {
-                "type": "string",
-                "description": "Only for public reports, the secret or agencies.",
-            },
-            "address": NULLABLE_STRING,
-            "location": obj(["lat", "lon"], {"lat": {"type": "number"}, "lon": {"type": "number"}}),
-            "photos": {"type": "array", "items": STRING},
-        },
-    )
-    agency_report = {
-        "allOf": [
-            ref("Report"),
-            obj(
-                ["key", "version"],
-                {
-                    "key": STRING,
-                    "version": {"type": "integer"},
-                    "origin_province": NULLABLE_STRING,
-                    "escalated_from_other_province": {"type": "boolean"},
-                },
-            ),
-        ]
-    }
-    summary = obj(
-        [
-            "key",
-            "id",
-            "status",
-            "category",
-            "area_code",
-            "agency",
-            "overdue",
-            "closed",
-            "created_at",
-            "version",
-        ],
-        {
-            "key": STRING,
-            "id": STRING,
-            "status": ref("StatusRef"),
-            "category": STRING,
-            "area_code": STRING,
-            "agency": NULLABLE_STRING,
-            "origin_province": NULLABLE_STRING,
-            "escalated_from_other_province": {"type": "boolean"},
-            "overdue": {"type": "boolean"},
-            "closed": {"type": "boolean"},
-            "coordinate_by": NULLABLE_DATETIME,
-            "finish_by": NULLABLE_DATETIME,
-            "created_at": DATETIME,
-            "updated_at": DATETIME,
-            "version": {"type": "integer"},
-        },
-    )
-    return {
-        "Error": obj(
-            ["error"], {"error": obj(["code", "message"], {"code": STRING, "message": STRING, "details": {}})}
-        ),
-        "GatewayMessage": obj(["message"], {"message": STRING}),
-        "PhotoUpload": obj(
-            ["key", "upload", "expires_in", "max_bytes"],
-            {
-                "key": STRING,
-                "upload": obj(
-                    ["url", "fields"],
-                    {"url": STRING, "fields": {"type": "object", "additionalProperties": STRING}},
-                ),
-                "expires_in": {"type": "integer"},
-                "max_bytes": {"type": "integer"},
-            },
-        ),
-        "Areas": obj(
-            ["parent", "province", "items"],
-            {
-                "parent": NULLABLE_STRING,
-                "province": STRING,
-                "items": {
-                    "type": "array",
-                    "items": obj(
-                        ["code", "name", "level"], {"code": STRING, "name": STRING, "level": STRING}
-                    ),
-                },
-            },
-        ),
-        "StatusRef": status_ref,
-        "AgencyRef": agency_ref,
-        "TimelineEntry": entry,
-        "Report": report,
-        "AgencyReport": agency_report,
-        "InboxItem": summary,
-        "Inbox": obj(
-            ["agency", "items", "next_cursor"],
-            {
-                "agency": STRING,
-                "next_cursor": NULLABLE_STRING,
-                "items": {"type": "array", "items": ref("InboxItem")},
-            },
-        ),
-        "Health": obj(
-            ["status", "stage", "province", "name"],
-            {"status": {"const": "ok"}, "stage": STRING, "province": STRING, "name": STRING},
-        ),
-        "Categories": obj(
-            ["province", "categories"],
-            {
-                "province": STRING,
-                "categories": {
-                    "type": "array",
-                    "items": obj(
-                        ["code", "name", "name_en", "icon", "group", "keywords"],
-                        {
-                            "code": STRING,
-                            "name": STRING,
-                            "name_en": STRING,
-                            "icon": STRING,
-                            "group": STRING,
-                            "keywords": {"type": "array", "items": STRING},
-                        },
-                    ),
-                },
-            },
-        ),
-        "Submitted": obj(
-            ["id", "status", "secret", "tracking_url"],
-            {"id": STRING, "status": ref("StatusRef"), "secret": STRING, "tracking_url": STRING},
-        ),
-    }
-
-
-def request_schemas() -> dict[str, Any]:
-    """The request bodies' structs as JSON Schema, nested structs hoisted into components."""
-    _refs, components = msgspec.json.schema_components(schemas.BODIES, ref_template=REF)
     return components
 
 
@@ -505,7 +254,7 @@ def build_document() -> dict[str, Any]:
         "servers": [{"url": "/", "description": "the province stage that serves this document"}],
         "paths": {**native_paths(), **open311_spec.paths()},
         "components": {
-            "schemas": {**request_schemas(), **response_schemas(), **open311_spec.schemas()},
+            "schemas": struct_schemas(),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }

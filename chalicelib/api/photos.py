@@ -9,6 +9,7 @@ from chalice.app import Request, Response
 from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api.http import json_response, read_json
+from chalicelib.api.responses import PhotoUpload, PresignedPost
 from chalicelib.api.schemas import PhotoUploadIn
 from chalicelib.privacy.photos import PUBLIC_KEY
 from chalicelib.validation import convert
@@ -19,15 +20,8 @@ def upload(request: Request) -> Response:
     ratelimit.enforce(request, "photos")
     body = convert(PhotoUploadIn, read_json(request))
     ticket = container.photos().new_upload(body.content_type, body.size)
-    return json_response(
-        {
-            "key": ticket.key,
-            "upload": {"url": ticket.url, "fields": ticket.fields},
-            "expires_in": ticket.expires_in,
-            "max_bytes": body.size,
-        },
-        201,
-    )
+    upload = PresignedPost(ticket.url, ticket.fields)
+    return json_response(PhotoUpload(ticket.key, upload, ticket.expires_in, body.size), 201)
 
 
 def photo_links(keys: Sequence[str]) -> list[str]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import headers_in, report_ref
+from chalicelib.api.responses import Categories, CategoryItem, Health, Submitted
 from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
-from chalicelib.api.views import report_view
+from chalicelib.api.views import report_view, status_view
 from chalicelib.config import settings
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
@@ -45,16 +44,7 @@ def submit(request: Request) -> Response:
         metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
         with_category_metric("ReportsSubmittedByCategory", result.report.category)
     report = result.report
-    payload = {
-        "id": report.id,
-        "status": {
-            "code": report.status.value,
-            "label": report.status.label,
-            "label_en": report.status.label_en,
-        },
-        "secret": result.secret,
-        "tracking_url": f"/reports/{report.id}",
-    }
+    payload = Submitted(report.id, status_view(report.status), result.secret, f"/reports/{report.id}")
     headers_out = {"Location": f"/reports/{report.id}"}
     if result.replayed:
         headers_out["Idempotent-Replayed"] = "true"
@@ -71,27 +61,18 @@ def show(request: Request, report_id: str) -> Response:
 def categories() -> Response:
     """``GET /categories``: the province's categories, Indonesian first."""
     province = registry().get(settings().province)
-    items: list[dict[str, Any]] = [
-        {
-            "code": c.code,
-            "name": c.name_id,
-            "name_en": c.name_en,
-            "icon": c.icon,
-            "group": c.group,
-            "keywords": c.keywords,
-        }
+    items = [
+        CategoryItem(c.code, c.name_id, c.name_en, c.icon, c.group, list(c.keywords))
         for c in province.data.categories
     ]
-    return json_response({"province": province.code, "categories": items})
+    return json_response(Categories(province.code, items))
 
 
 def health() -> Response:
     """``GET /health``: the stage is up and knows its province."""
     current = settings()
     province = registry().get(current.province)
-    return json_response(
-        {"status": "ok", "stage": current.stage, "province": province.code, "name": province.name}
-    )
+    return json_response(Health("ok", current.stage, province.code, province.name))
 
 
 def with_category_metric(name: str, category: str) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
+from chalicelib.api import responses as out
 from chalicelib.api.photos import photo_links
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Status, allowed_actions
@@ -15,46 +15,59 @@ def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def status_view(status: Status) -> dict[str, str]:
+def status_view(status: Status) -> out.StatusRef:
     """A status as code plus Indonesian and English labels."""
-    return {"code": status.value, "label": status.label, "label_en": status.label_en}
+    return out.StatusRef(code=status, label=status.label, label_en=status.label_en)
 
 
-def agency_view(registry: Registry, province: str, agency_id: str | None) -> dict[str, str] | None:
+def agency_view(registry: Registry, province: str, agency_id: str | None) -> out.AgencyRef | None:
     """An agency reference with its names and province."""
     if not agency_id:
         return None
     known = registry.provinces.get(province)
     agency = known.agencies.get(agency_id) if known else None
-    return {
-        "id": agency_id,
-        "province": province,
-        "name": agency.name if agency else agency_id,
-        "short_name": agency.short_name if agency else agency_id,
-    }
+    return out.AgencyRef(
+        id=agency_id,
+        province=province,
+        name=agency.name if agency else agency_id,
+        short_name=agency.short_name if agency else agency_id,
+    )
 
 
-def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool = False) -> dict[str, Any]:
+def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool = False) -> out.TimelineEntry:
     """One timeline entry. Its words (a note, a reason, a comment, evidence) and the link to its
     evidence photo only with ``full_content``: on a private report they are the reporter's and the
     agencies' words, shown only with the secret or to the agencies handling it."""
     province = registry.provinces.get(entry.province)
-    return {
-        "at": _iso(entry.at),
-        "action": entry.action.value,
-        "status": status_view(entry.status),
-        "province": {"code": entry.province, "name": province.name if province else entry.province},
-        "agency": agency_view(registry, entry.province, entry.agency),
-        "note": entry.note if full_content else None,
-        "evidence": entry.evidence if full_content else None,
+    return out.TimelineEntry(
+        at=entry.at.isoformat(),
+        action=entry.action.value,
+        status=status_view(entry.status),
+        province=out.ProvinceRef(code=entry.province, name=province.name if province else entry.province),
+        agency=agency_view(registry, entry.province, entry.agency),
+        note=entry.note if full_content else None,
+        evidence=entry.evidence if full_content else None,
         # as the report's own photos: shown where its content is (it shows the place)
-        "evidence_photo": next(iter(photo_links([entry.evidence])), None)
+        evidence_photo=next(iter(photo_links([entry.evidence])), None)
         if full_content and entry.evidence
         else None,
-    }
+    )
 
 
-def report_view(registry: Registry, report: Report, *, full_content: bool) -> dict[str, Any]:
+def _category(registry: Registry, report: Report) -> out.CategoryRef:
+    area_province = registry.provinces.get(report.area_province)
+    category = area_province.categories.get(report.category) if area_province else None
+    if category is None and report.province in registry.provinces:
+        category = registry.provinces[report.province].categories.get(report.category)
+    return out.CategoryRef(
+        code=report.category,
+        name=category.name_id if category else report.category,
+        name_en=category.name_en if category else report.category,
+        icon=category.icon if category else None,
+    )
+
+
+def report_view(registry: Registry, report: Report, *, full_content: bool) -> out.Report:
     """The tracking view of a report. Never any reporter contact data.
 
     ``full_content`` adds the description, precise location and photos: for public
@@ -62,47 +75,37 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> di
     """
     area_province = registry.provinces.get(report.area_province)
     chain = area_province.area_chain(report.location.area_code) if area_province else []
-    category = area_province.categories.get(report.category) if area_province else None
-    if category is None and report.province in registry.provinces:
-        category = registry.provinces[report.province].categories.get(report.category)
     handling_province = report.escalated_to or report.province
     handling_agency = report.remote_agency if report.escalated_to else report.agency
-    view: dict[str, Any] = {
-        "id": report.id,
-        "province": report.province,
-        "status": status_view(report.status),
-        "closed": report.closed,
-        "overdue": report.overdue,
-        "category": {
-            "code": report.category,
-            "name": category.name_id if category else report.category,
-            "name_en": category.name_en if category else report.category,
-            "icon": category.icon if category else None,
-        },
-        "area": {
-            "code": report.location.area_code,
-            "province": report.area_province,
-            "names": [a.name for a in chain],
-        },
-        "agency": agency_view(registry, handling_province, handling_agency),
-        "escalated_to": report.escalated_to,
-        "deadlines": {
-            "coordinate_by": _iso(report.coordinate_due),
-            "finish_by": _iso(report.finish_due),
-            "estimated_completion": _iso(report.estimated_completion),
-        },
-        "rating": report.rating,
-        "visibility": report.visibility.value,
-        "created_at": _iso(report.created_at),
-        "updated_at": _iso(report.updated_at),
-        "resolved_at": _iso(report.resolved_at),
-        "allowed_actions": [a.value for a in allowed_actions(report.status)] if not report.closed else [],
-    }
     shows_content = full_content or report.visibility is Visibility.PUBLIC
-    view["timeline"] = [entry_view(registry, e, full_content=shows_content) for e in report.timeline]
+    view = out.Report(
+        id=report.id,
+        province=report.province,
+        status=status_view(report.status),
+        closed=report.closed,
+        overdue=report.overdue,
+        category=_category(registry, report),
+        area=out.AreaRef(
+            code=report.location.area_code, province=report.area_province, names=[a.name for a in chain]
+        ),
+        agency=agency_view(registry, handling_province, handling_agency),
+        escalated_to=report.escalated_to,
+        deadlines=out.Deadlines(
+            coordinate_by=_iso(report.coordinate_due),
+            finish_by=_iso(report.finish_due),
+            estimated_completion=_iso(report.estimated_completion),
+        ),
+        rating=report.rating,
+        visibility=report.visibility.value,
+        created_at=report.created_at.isoformat(),
+        updated_at=report.updated_at.isoformat(),
+        resolved_at=_iso(report.resolved_at),
+        allowed_actions=[a.value for a in allowed_actions(report.status)] if not report.closed else [],
+        timeline=[entry_view(registry, e, full_content=shows_content) for e in report.timeline],
+    )
     if shows_content:
-        view["description"] = report.description
-        view["address"] = report.address
-        view["location"] = {"lat": report.location.lat, "lon": report.location.lon}
-        view["photos"] = photo_links(report.photos)  # short-lived links to metadata-free copies only
+        view.description = report.description
+        view.address = report.address
+        view.location = out.Point(lat=report.location.lat, lon=report.location.lon)
+        view.photos = photo_links(report.photos)  # short-lived links to metadata-free copies only
     return view

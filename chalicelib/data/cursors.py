@@ -38,12 +38,17 @@ def encode(listing: str, table_key: str, sort_key: str) -> str:
 
 
 def decode(
-    cursor: str, listing: str, *, sort_prefix: str = "", sort_below: str | None = None
+    cursor: str,
+    listing: str,
+    *,
+    sort_prefix: str = "",
+    sort_below: str | None = None,
+    sort_within: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
     """The table key and sort key in a cursor of ``listing``; 422 ``invalid_cursor`` for anything else.
 
-    ``sort_prefix`` and ``sort_below`` are the listing's key condition: a start key outside it
-    would be refused by DynamoDB itself.
+    ``sort_prefix``, ``sort_below`` and ``sort_within`` (inclusive bounds) are the listing's key
+    condition: a start key outside it would be refused by DynamoDB itself.
     """
     try:
         payload = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
@@ -58,6 +63,10 @@ def decode(
     ):
         raise _invalid()
     table_key, sort_key = values
-    if not sort_key.startswith(sort_prefix) or (sort_below is not None and not sort_key < sort_below):
+    if (
+        not sort_key.startswith(sort_prefix)
+        or (sort_below is not None and not sort_key < sort_below)
+        or (sort_within is not None and not sort_within[0] <= sort_key <= sort_within[1])
+    ):
         raise _invalid()
     return table_key, sort_key

@@ -36,6 +36,16 @@ def due_partition(province: str) -> str:
     return f"{province}#due"
 
 
+def public_partition(province: str) -> str:
+    """The sparse ``by-public`` partition of a province's own public reports: ``31#pub``."""
+    return f"{province}#pub"
+
+
+def _is_listed_publicly(report: Report) -> bool:
+    """A province's own public report (not its copy of another province's report)."""
+    return report.visibility is Visibility.PUBLIC and not report.is_received_escalation
+
+
 def _iso(value: datetime | None) -> str | None:
     return stored_time(value) if value else None
 
@@ -91,6 +101,7 @@ def to_model(report: Report) -> ReportModel:
         agency_sk=f"{agency_sort_prefix(report.status)}{_iso(report.created_at)}" if report.agency else None,
         due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
+        public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,
     )
     if report.version:
         model.version = report.version

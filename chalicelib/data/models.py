@@ -69,6 +69,17 @@ class ByDueIndex(GlobalSecondaryIndex["ReportModel"]):
     due_at = UnicodeAttribute(range_key=True, attr_name="du")
 
 
+class ByPublicIndex(GlobalSecondaryIndex["ReportModel"]):
+    """Sparse: a province's own public reports by age (the Open311 listing): ``31#pub`` / ``<created>``."""
+
+    class Meta:
+        index_name = "by-public"
+        projection = AllProjection()
+
+    public_pk = UnicodeAttribute(hash_key=True, attr_name="pb")
+    created_at = UnicodeAttribute(range_key=True, attr_name="ct")
+
+
 class ReportModel(Model):
     """One report, or one province's copy of an escalated report."""
 
@@ -115,10 +126,12 @@ class ReportModel(Model):
     status_pk = UnicodeAttribute(attr_name="sp")
     due_pk = UnicodeAttribute(null=True, attr_name="dp")
     due_at = UnicodeAttribute(null=True, attr_name="du")
+    public_pk = UnicodeAttribute(null=True, attr_name="pb")
 
     by_agency = ByAgencyIndex()
     by_status = ByStatusIndex()
     by_due = ByDueIndex()
+    by_public = ByPublicIndex()
 
 
 class PrivateModel(Model):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.pagination import ResultIterator
+from pynamodb.pagination import PageIterator, ResultIterator
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data import cursors
@@ -19,6 +22,7 @@ from chalicelib.data.mapping import (
     agency_sort_prefix,
     due_partition,
     from_model,
+    public_partition,
     status_partition,
     stored_time,
     to_model,
@@ -79,6 +83,33 @@ def _read_page(
             return Page(items=items, cursor=None)  # the end of the list
     assert last is not None
     cursor = cursors.encode(listing, last.pk, sort_key(last))
+    return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
+
+
+def _read_bounded(
+    query: Callable[[dict[str, Any] | None, int], PageIterator[Any]],
+    start_key: dict[str, Any] | None,
+    listing: str,
+    *,
+    limit: int,
+) -> Page:
+    """Up to ``limit`` reports a filtered query keeps, reading at most ``limit`` more than it keeps.
+
+    Each query is one DynamoDB page whose ``Limit`` (reports read, before the filter) is
+    ``limit - max(kept, left out)``: so a page stops once ``limit`` reports were left out, and at
+    most ``2 * limit`` reports are read in at most ``1 + log2(limit)`` queries.
+    """
+    items: list[Report] = []
+    left_out = 0
+    while (budget := limit - max(len(items), left_out)) > 0:
+        page = next(query(start_key, budget))
+        items.extend(from_model(ReportModel.from_raw_data(raw)) for raw in page.get("Items", ()))
+        left_out += int(page["ScannedCount"]) - int(page["Count"])
+        start_key = page.get("LastEvaluatedKey")
+        if start_key is None:
+            return Page(items=items, cursor=None)
+    assert start_key is not None
+    cursor = cursors.encode(listing, start_key["pk"]["S"], start_key["ct"]["S"])
     return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
 
 
@@ -289,16 +320,46 @@ class ReportRepository:
             )
             return [from_model(m) for m in result]
 
-    def list_created_between(
-        self, province: str, status: Status, start: datetime, end: datetime, *, limit: int = 1000
-    ) -> list[Report]:
-        """A province's reports of one status created within [start, end], newest first, at most ``limit``."""
-        low, high = (stored_time(t) for t in (start, end))
-        with translate_errors("list province reports in a window"):
-            result = ReportModel.by_status.query(
-                status_partition(province, status),
-                range_key_condition=ReportModel.created_at.between(low, high),
+    def list_public(
+        self,
+        province: str,
+        start: datetime,
+        end: datetime,
+        *,
+        statuses: frozenset[Status] | None = None,
+        categories: frozenset[str] | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page:
+        """A province's own public reports created within [start, end], newest first, paged.
+
+        Reads stay bounded: a page reads at most ``limit`` reports more than it returns (see
+        ``_read_bounded``), so a page may be short, or empty, and still have a cursor.
+        """
+        partition = public_partition(province)
+        low, high = stored_time(start), stored_time(end)
+        status_values = sorted(s.value for s in statuses) if statuses and set(statuses) != set(Status) else []
+        codes = sorted(categories or ())
+        listing = "|".join(["by-public", partition, low, high, ",".join(status_values), ",".join(codes)])
+        start_key = None
+        if cursor:
+            table_key, sort_key = cursors.decode(cursor, listing, sort_within=(low, high))
+            start_key = {"pk": {"S": table_key}, "pb": {"S": partition}, "ct": {"S": sort_key}}
+        kept = [ReportModel.status.is_in(*status_values)] if status_values else []
+        kept += [ReportModel.category.is_in(*codes)] if codes else []
+        with translate_errors("list public reports"):
+            return _read_bounded(
+                lambda exclusive_start, budget: (
+                    ReportModel.by_public.query(
+                        partition,
+                        range_key_condition=ReportModel.created_at.between(low, high),
+                        filter_condition=reduce(operator.and_, kept) if kept else None,
+                        last_evaluated_key=exclusive_start,
+                        scan_index_forward=False,
+                        page_size=budget,
+                    ).page_iter
+                ),
+                start_key,
+                listing,
                 limit=limit,
-                scan_index_forward=False,
             )
-            return [from_model(m) for m in result]

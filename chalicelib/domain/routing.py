@@ -5,7 +5,8 @@ at equal specificity a rule for the category beats a ``*`` rule. A report whose
 area lies in another province goes there, unless this province has a rule for
 that foreign area (how it accepts a neighbour's cross-border escalation). A rule
 may also send a report of our own area to another province (a river flooding
-across the border).
+across the border). Reports go only to the provinces of ``exchanges_with``; a foreign
+area of any other province stays with this province's default agency.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def route(
         if area_code[:2] != province.code:
             if received_from:
                 return RoutingDecision(reason="Bukan wilayah provinsi ini dan tidak ada aturan lintas batas")
+            if area_code[:2] not in province.data.exchanges_with:
+                return RoutingDecision(
+                    agency=province.data.routing.default_agency,
+                    reason="Lokasi di provinsi yang tidak bertukar laporan dengan provinsi ini",
+                )
             return RoutingDecision(escalate_to=area_code[:2], reason="Lokasi di luar wilayah provinsi")
         return RoutingDecision(agency=province.data.routing.default_agency, reason="Aturan bawaan provinsi")
     best = max(candidates, key=_specificity)

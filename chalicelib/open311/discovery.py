@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from chalicelib.open311.responses import Open311Discovery, Open311Endpoint
 from chalicelib.provinces.registry import Province
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -25,20 +26,14 @@ def base_url(headers: Mapping[str, str], context: Mapping[str, Any]) -> str:
     return f"{scheme}://{host}{'/' + stage if stage else ''}/open311/v2"
 
 
-def discovery(province: Province, url: str) -> dict[str, Any]:
+def discovery(province: Province, url: str) -> Open311Discovery:
     """The discovery document of one jurisdiction."""
     contact = os.environ.get(CONTACT_ENV, "").strip() or f"Pengaduan {province.name}"
-    return {
-        "changeset": CHANGESET,
-        "contact": contact,
-        "key_service": f"Minta api_key Open311 ke {contact} (request an api_key from the contact).",
-        "endpoints": [
-            {
-                "specification": SPECIFICATION,
-                "url": url,
-                "changeset": CHANGESET,
-                "type": "production",
-                "formats": ["text/xml", "application/json"],
-            }
+    return Open311Discovery(
+        changeset=CHANGESET,
+        contact=contact,
+        key_service=f"Minta api_key Open311 ke {contact} (request an api_key from the contact).",
+        endpoints=[
+            Open311Endpoint(SPECIFICATION, url, CHANGESET, "production", ["text/xml", "application/json"])
         ],
-    }
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from chalice.app import Request, Response
 
@@ -16,7 +16,8 @@ from chalicelib.open311.formats import Format, answered, answered_by_name, docum
 from chalicelib.open311.jurisdiction import serving
 from chalicelib.open311.keys import client_for
 from chalicelib.open311.mapping import request_entry
-from chalicelib.open311.search import find, parse_search, report_by_id
+from chalicelib.open311.responses import Open311Created, Open311Request, Open311Token
+from chalicelib.open311.search import find, next_query, parse_search, report_by_id
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
 from chalicelib.provinces.registry import registry
@@ -27,7 +28,7 @@ def _query(request: Request) -> dict[str, str]:
     return {name: params[name] for name in params} if params else {}
 
 
-def _requests(fmt: Format, entries: list[dict[str, Any]], status: int = 200) -> Response:
+def _requests(fmt: Format, entries: Sequence[Open311Request | Open311Token], status: int = 200) -> Response:
     return document(fmt, "service_requests", entries, status)
 
 
@@ -90,26 +91,25 @@ def create(request: Request) -> Response:
         if not result.replayed:
             metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
             metrics.add_metric(name="Open311RequestsSubmitted", unit="Count", value=1)
-        entry = {
-            "service_request_id": report.id,
-            "token": report.id,
-            "service_notice": None,
-            "account_id": None,
-        }
-        return _requests(fmt, [entry], 201)
+        return _requests(fmt, [Open311Created(report.id, report.id)], 201)
 
     return answered(fmt, produce)
 
 
 def search(request: Request) -> Response:
-    """``GET requests.{fmt}``."""
+    """``GET requests.{fmt}``: one page; a ``Link: <...>; rel="next"`` header while the list goes on."""
     fmt = format_of_path(request.path)
 
     def produce() -> Response:
         params = _query(request)
         province = serving(params.get("jurisdiction_id"))
-        found = find(container.reports(), province, parse_search(province, params))
-        return _requests(fmt, [request_entry(registry(), r) for r in found])
+        wanted = parse_search(province, params)
+        found = find(container.reports(), province, wanted)
+        response = _requests(fmt, [request_entry(registry(), r) for r in found.reports])
+        if found.cursor:
+            url = f"{base_url(request.headers, request.context or {})}/requests.{fmt.value}"
+            response.headers["Link"] = f'<{url}?{next_query(params, wanted, found.cursor)}>; rel="next"'
+        return response
 
     return answered(fmt, produce)
 
@@ -131,6 +131,6 @@ def token(request: Request, name: str) -> Response:
     def produce(value: str, fmt: Format) -> Response:
         province = serving(_query(request).get("jurisdiction_id"))
         report = report_by_id(container.reports(), province, value)
-        return _requests(fmt, [{"service_request_id": report.id, "token": value}])
+        return _requests(fmt, [Open311Token(report.id, value)])
 
     return answered_by_name(name, produce)

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+import msgspec
 from chalice.app import Response
 
 from chalicelib.errors import AduanError, NotFound
 from chalicelib.observability import logger
+from chalicelib.open311.responses import Open311Error
 from chalicelib.open311.xml import to_xml
 
 
@@ -46,8 +48,9 @@ def split_name(name: str) -> tuple[str, Format]:
 
 
 def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Response:
-    """``value`` as a JSON document or as XML under ``root_tag``."""
-    body = json.dumps(value, ensure_ascii=False) if fmt is Format.JSON else to_xml(root_tag, value)
+    """``value`` (structs of ``responses.py``) as a JSON document or as XML under ``root_tag``."""
+    plain = msgspec.to_builtins(value)
+    body = json.dumps(plain, ensure_ascii=False) if fmt is Format.JSON else to_xml(root_tag, plain)
     return Response(body=body, status_code=status, headers={"Content-Type": fmt.content_type})
 
 
@@ -60,7 +63,7 @@ def error_document(fmt: Format, error: AduanError) -> Response:
     """The GeoReport error list: ``[{code, description}]`` / ``<errors><error>...``."""
     status = open311_status(error)
     logger.info("open311 request refused", extra={"code": error.code, "http_status": status})
-    response = document(fmt, "errors", [{"code": status, "description": error.message}], status)
+    response = document(fmt, "errors", [Open311Error(status, error.message)], status)
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Literal
 
 from chalicelib.api.views import agency_view
 from chalicelib.domain.ids import WIB
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.domain.status import Status
+from chalicelib.open311.responses import Open311Request
 from chalicelib.provinces.registry import Registry
 
 CLOSED = frozenset({Status.SELESAI, Status.DITOLAK})
 
 
-def w3c(value: datetime | None) -> str | None:
+def w3c(value: datetime) -> str:
     """A W3C datetime in WIB, to the second (``2026-11-27T08:00:00+07:00``)."""
-    return value.astimezone(WIB).isoformat(timespec="seconds") if value else None
+    return value.astimezone(WIB).isoformat(timespec="seconds")
 
 
 def end_of(day: date) -> datetime:
@@ -24,7 +25,7 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
 
 
-def open311_status(status: Status) -> str:
+def open311_status(status: Status) -> Literal["open", "closed"]:
     """``closed`` for Selesai and Ditolak, ``open`` for everything still being worked on."""
     return "closed" if status in CLOSED else "open"
 
@@ -39,7 +40,7 @@ def _agency_name(registry: Registry, report: Report) -> str | None:
     province = report.escalated_to or report.province
     agency = report.remote_agency if report.escalated_to else report.agency
     view = agency_view(registry, province, agency)
-    return view["name"] if view else None
+    return view.name if view else None
 
 
 def _address(registry: Registry, report: Report, public: bool) -> str:
@@ -62,25 +63,25 @@ def _media_url(report: Report) -> str | None:
     return next((p for p in report.photos if p.startswith(("https://", "http://"))), None)
 
 
-def request_entry(registry: Registry, report: Report) -> dict[str, Any]:
+def request_entry(registry: Registry, report: Report) -> Open311Request:
     """One ``<request>``. Never reporter data; description, coordinates and media only if public."""
     public = report.visibility is Visibility.PUBLIC
     category = registry.get(report.province).categories.get(report.category)
     expected = end_of(report.estimated_completion) if report.estimated_completion else report.finish_due
-    return {
-        "service_request_id": report.id,
-        "status": open311_status(report.status),
-        "status_notes": status_notes(report),
-        "service_name": category.name_id if category else report.category,
-        "service_code": report.category,
-        "description": report.description if public else "",
-        "agency_responsible": _agency_name(registry, report),
-        "service_notice": _notice(registry, report),
-        "requested_datetime": w3c(report.created_at),
-        "updated_datetime": w3c(report.updated_at),
-        "expected_datetime": w3c(expected),
-        "address": _address(registry, report, public),
-        "lat": report.location.lat if public else None,
-        "long": report.location.lon if public else None,
-        "media_url": _media_url(report) if public else None,
-    }
+    return Open311Request(
+        service_request_id=report.id,
+        status=open311_status(report.status),
+        status_notes=status_notes(report),
+        service_name=category.name_id if category else report.category,
+        service_code=report.category,
+        description=report.description if public else "",
+        agency_responsible=_agency_name(registry, report),
+        service_notice=_notice(registry, report),
+        requested_datetime=w3c(report.created_at),
+        updated_datetime=w3c(report.updated_at),
+        expected_datetime=w3c(expected) if expected else None,
+        address=_address(registry, report, public),
+        lat=report.location.lat if public else None,
+        long=report.location.lon if public else None,
+        media_url=_media_url(report) if public else None,
+    )

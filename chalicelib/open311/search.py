@@ -1,14 +1,15 @@
-"""``GET requests.{fmt}``: filters read from the query, answered from the by-status index (no Scan)."""
+"""``GET requests.{fmt}``: filters read from the query, answered a page at a time from the by-public index."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import WIB, normalise_report_id
-from chalicelib.domain.report import Report, Visibility
+from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.open311.mapping import CLOSED
@@ -17,7 +18,8 @@ from chalicelib.provinces.registry import Province
 from chalicelib.services.ports import Reports
 
 MAX_WINDOW = timedelta(days=90)
-MAX_RESULTS = 1000
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
 MAX_IDS = 100
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -36,6 +38,16 @@ class Search:
     statuses: frozenset[Status]
     start: datetime
     end: datetime
+    page_size: int = DEFAULT_PAGE_SIZE
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """The requests of one page, and the cursor of the next (None on the last page)."""
+
+    reports: list[Report]
+    cursor: str | None = None
 
 
 def _list(raw: str | None) -> list[str]:
@@ -90,6 +102,18 @@ def _statuses(raw: str | None) -> frozenset[Status]:
     return frozenset().union(*(STATUSES[n] for n in names))
 
 
+def _page_size(raw: str | None) -> int:
+    text = (raw or "").strip()
+    if not text:
+        return DEFAULT_PAGE_SIZE
+    if len(text) > 4 or not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+        raise BadRequest(
+            f"page_size harus 1 sampai {MAX_PAGE_SIZE} (page_size must be 1 to {MAX_PAGE_SIZE}).",
+            code="invalid_page_size",
+        )
+    return int(text)
+
+
 def parse_search(province: Province, params: Mapping[str, str], now: datetime | None = None) -> Search:
     """The search a query string asks for, or 400/404 naming the first problem."""
     ids = _list(params.get("service_request_id"))
@@ -105,30 +129,43 @@ def parse_search(province: Province, params: Mapping[str, str], now: datetime | 
         statuses=_statuses(params.get("status")),
         start=start,
         end=end,
+        page_size=_page_size(params.get("page_size")),
+        cursor=params.get("cursor") or None,
     )
 
 
-def find(reports: Reports, province: Province, search: Search) -> list[Report]:
-    """The province's own public reports matching the search, newest first, at most ``MAX_RESULTS``.
+def next_query(params: Mapping[str, str], search: Search, cursor: str) -> str:
+    """The query string of the next page: the same search, its window written out, and the cursor."""
+    carried = {k: v for k, v in params.items() if k in ("jurisdiction_id", "service_code", "status")}
+    return urlencode(
+        {
+            **carried,
+            "start_date": search.start.isoformat(),
+            "end_date": search.end.isoformat(),
+            "page_size": str(search.page_size),
+            "cursor": cursor,
+        }
+    )
+
+
+def find(reports: Reports, province: Province, search: Search) -> Found:
+    """One page of the province's own public reports matching the search, newest first.
 
     An anonymous listing never shows private reports; asked for by id, they show status only.
+    A page reads at most ``page_size`` reports more than it returns (``ReportRepository.list_public``).
     """
     if search.ids is not None:
-        return _by_ids(reports, province, search.ids)
-    found: list[Report] = []
-    for status in sorted(search.statuses):
-        found.extend(
-            reports.list_created_between(province.code, status, search.start, search.end, limit=MAX_RESULTS)
-        )
-    wanted = [
-        r
-        for r in found
-        if r.visibility is Visibility.PUBLIC
-        and not r.is_received_escalation
-        and (search.service_codes is None or r.category in search.service_codes)
-    ]
-    wanted.sort(key=lambda r: r.created_at, reverse=True)
-    return wanted[:MAX_RESULTS]
+        return Found(_by_ids(reports, province, search.ids))
+    page = reports.list_public(
+        province.code,
+        search.start,
+        search.end,
+        statuses=search.statuses,
+        categories=search.service_codes,
+        limit=search.page_size,
+        cursor=search.cursor,
+    )
+    return Found(page.items, page.cursor)
 
 
 def _by_ids(reports: Reports, province: Province, ids: tuple[str, ...]) -> list[Report]:

@@ -6,9 +6,13 @@ Every service also asks ``area_code`` (required: Aduan routes by Kemendagri area
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.errors import NotFound
+from chalicelib.open311.responses import (
+    Open311Attribute,
+    Open311Service,
+    Open311ServiceDefinition,
+    Open311Value,
+)
 from chalicelib.provinces.model import Category, CategoryAttribute
 from chalicelib.provinces.registry import Province
 
@@ -58,42 +62,40 @@ def attributes_of(category: Category) -> list[CategoryAttribute]:
     return [AREA_CODE_ATTRIBUTE, *category.attributes, VISIBILITY_ATTRIBUTE]
 
 
-def service_entry(category: Category) -> dict[str, Any]:
+def service_entry(category: Category) -> Open311Service:
     """A ``<service>`` of ``services.{fmt}``."""
-    return {
-        "service_code": category.code,
-        "service_name": category.name_id,
-        "description": f"{category.name_id} ({category.name_en})",
-        "metadata": True,  # every service asks at least area_code
-        "type": "realtime",
-        "keywords": ", ".join(category.keywords),
-        "group": category.group,
-    }
+    return Open311Service(
+        service_code=category.code,
+        service_name=category.name_id,
+        description=f"{category.name_id} ({category.name_en})",
+        metadata=True,  # every service asks at least area_code
+        type="realtime",
+        keywords=", ".join(category.keywords),
+        group=category.group,
+    )
 
 
-def attribute_entry(attribute: CategoryAttribute, order: int) -> dict[str, Any]:
+def attribute_entry(attribute: CategoryAttribute, order: int) -> Open311Attribute:
     """An ``<attribute>`` of a service definition."""
-    return {
-        "variable": True,
-        "code": attribute.code,
-        "datatype": attribute.datatype,
-        "required": attribute.required,
-        "datatype_description": DATATYPE_DESCRIPTIONS[attribute.datatype],
-        "order": order,
-        "description": f"{attribute.description_id} ({attribute.description_en})",
-        "values": [{"key": v["key"], "name": v["name"]} for v in attribute.values],
-    }
+    return Open311Attribute(
+        variable=True,
+        code=attribute.code,
+        datatype=attribute.datatype,
+        required=attribute.required,
+        datatype_description=DATATYPE_DESCRIPTIONS[attribute.datatype],
+        order=order,
+        description=f"{attribute.description_id} ({attribute.description_en})",
+        values=[Open311Value(v["key"], v["name"]) for v in attribute.values],
+    )
 
 
-def service_list(province: Province) -> list[dict[str, Any]]:
+def service_list(province: Province) -> list[Open311Service]:
     """``services.{fmt}``: the province's categories, in data-file order."""
     return [service_entry(c) for c in province.data.categories]
 
 
-def service_definition(province: Province, code: str) -> dict[str, Any]:
+def service_definition(province: Province, code: str) -> Open311ServiceDefinition:
     """``services/{code}.{fmt}``: the questions a service asks."""
     category = service_of(province, code)
-    return {
-        "service_code": category.code,
-        "attributes": [attribute_entry(a, n) for n, a in enumerate(attributes_of(category), start=1)],
-    }
+    attributes = [attribute_entry(a, n) for n, a in enumerate(attributes_of(category), start=1)]
+    return Open311ServiceDefinition(category.code, attributes)

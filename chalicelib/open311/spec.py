@@ -1,4 +1,4 @@
-"""The Open311 part of the OpenAPI document: paths and schemas of the GeoReport v2 routes."""
+"""The Open311 part of the OpenAPI document: the GeoReport v2 paths (schemas: ``open311/responses.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import schemas as inputs
-from chalicelib.open311.search import MAX_IDS
+from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, ref
+from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_IDS, MAX_PAGE_SIZE
 from chalicelib.open311.submission import MAX_MEDIA_URL
 
 TAG = "Open311 GeoReport v2"
@@ -15,54 +16,42 @@ FORM = "application/x-www-form-urlencoded"
 XML_NOTE = {
     "description": "GeoReport v2 XML: the same fields as the JSON form, under the spec's element names."
 }
-NULLABLE_STRING = {"type": ["string", "null"]}
+ERRORS = {
+    400: "Invalid input (GeoReport error list).",
+    403: "Missing or unknown api_key.",
+    404: "Unknown jurisdiction, service, request, token or format.",
+    503: "Temporarily unavailable; retry after Retry-After seconds.",
+}
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+def _list(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": ref(name)}
 
 
-def _content(schema_name: str, fmt: str | None) -> dict[str, Any]:
+def _content(schema: dict[str, Any], fmt: str | None) -> dict[str, Any]:
     content: dict[str, Any] = {}
     if fmt in (None, "json"):
-        content["application/json"] = {"schema": _ref(schema_name)}
+        content["application/json"] = {"schema": schema}
     if fmt in (None, "xml"):
         content["text/xml"] = {"schema": XML_NOTE}
     return content
 
 
 def _errors(fmt: str | None, *statuses: int) -> dict[str, Any]:
-    meaning = {
-        400: "Invalid input (GeoReport error list).",
-        403: "Missing or unknown api_key.",
-        404: "Unknown jurisdiction, service, request, token or format.",
-        503: "Temporarily unavailable; retry after Retry-After seconds.",
-    }
-    return {str(s): {"description": meaning[s], "content": _content("Open311Errors", fmt)} for s in statuses}
+    return errors(ERRORS, _content(_list("Open311Error"), fmt), *statuses)
 
 
-def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema or {"type": "string"},
-    }
-
-
-JURISDICTION = _query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
-NAME = {
-    "name": "name",
-    "in": "path",
-    "required": True,
-    "description": "The resource and its format: `<id>.json` or `<id>.xml`.",
-    "schema": {"type": "string", "pattern": r"^[^./]+\.(json|xml)$"},
-}
+JURISDICTION = query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
+NAME = parameter(
+    "name",
+    "path",
+    "The resource and its format: `<id>.json` or `<id>.xml`.",
+    {"type": "string", "pattern": r"^[^./]+\.(json|xml)$"},
+)
 
 
 def _get(
-    summary: str, schema: str, fmt: str | None, errors: tuple[int, ...], params: list[Any]
+    summary: str, schema: dict[str, Any], fmt: str | None, statuses: tuple[int, ...], params: list[Any]
 ) -> dict[str, Any]:
     return {
         "tags": [TAG],
@@ -70,18 +59,28 @@ def _get(
         "parameters": [JURISDICTION, *params],
         "responses": {
             "200": {"description": "OK", "content": _content(schema, fmt)},
-            **_errors(fmt, *errors),
+            **_errors(fmt, *statuses),
         },
     }
 
 
 SEARCH_PARAMS = [
-    _query("service_request_id", f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter."),
-    _query("service_code", "Comma-separated service codes."),
-    _query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
-    _query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
-    _query("status", "open, closed or open,closed (default both)."),
+    query("service_request_id", f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter."),
+    query("service_code", "Comma-separated service codes."),
+    query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
+    query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
+    query("status", "open, closed or open,closed (default both)."),
+    query(
+        "page_size",
+        f"Requests per page (default {DEFAULT_PAGE_SIZE}).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    ),
+    query("cursor", "Where the next page starts; follow the Link header rather than building it."),
 ]
+NEXT_LINK = {
+    "description": '`<URL of the next page>; rel="next"`; absent on the last page.',
+    "schema": {"type": "string"},
+}
 
 FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -115,15 +114,15 @@ def paths() -> dict[str, Any]:
     result: dict[str, Any] = {}
     for fmt in ("json", "xml"):
         result[f"/open311/v2/discovery.{fmt}"] = {
-            "get": _get("Discovery document", "Open311Discovery", fmt, (404,), [])
+            "get": _get("Discovery document", ref("Open311Discovery"), fmt, (404,), [])
         }
         result[f"/open311/v2/services.{fmt}"] = {
-            "get": _get("Services: one per category", "Open311Services", fmt, (404,), [])
+            "get": _get("Services: one per category", _list("Open311Service"), fmt, (404,), [])
         }
         result[f"/open311/v2/requests.{fmt}"] = {
             "get": _get(
-                "Search requests (90-day window, no Scan)",
-                "Open311Requests",
+                "Search public requests, a page at a time (90-day window, no Scan)",
+                _list("Open311Request"),
                 fmt,
                 (400, 404, 503),
                 SEARCH_PARAMS,
@@ -131,157 +130,28 @@ def paths() -> dict[str, Any]:
             "post": {
                 "tags": [TAG],
                 "summary": "Create a request: an ordinary Aduan report (token = service_request_id)",
-                "parameters": [
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "schema": msgspec.json.schema(inputs.IdempotencyKey),
-                    }
-                ],
+                "parameters": [IDEMPOTENCY],
                 "requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}},
                 "responses": {
-                    "201": {"description": "Created", "content": _content("Open311Created", fmt)},
+                    "201": {"description": "Created", "content": _content(_list("Open311Created"), fmt)},
                     **_errors(fmt, 400, 403, 404, 503),
                     "415": {
                         "description": "Not form-encoded; answered by the framework, not in GeoReport form.",
-                        "content": {"application/json": {"schema": _ref("UnsupportedMediaType")}},
+                        "content": {"application/json": {"schema": ref("UnsupportedMediaType")}},
                     },
                 },
             },
         }
+        result[f"/open311/v2/requests.{fmt}"]["get"]["responses"]["200"]["headers"] = {"Link": NEXT_LINK}
     result["/open311/v2/services/{name}"] = {
-        "get": _get("Service definition (attributes)", "Open311ServiceDefinition", None, (404,), [NAME])
+        "get": _get("Service definition (attributes)", ref("Open311ServiceDefinition"), None, (404,), [NAME])
     }
     result["/open311/v2/requests/{name}"] = {
-        "get": _get("One request, as a list of one", "Open311Requests", None, (404, 503), [NAME])
+        "get": _get("One request, as a list of one", _list("Open311Request"), None, (404, 503), [NAME])
     }
     result["/open311/v2/tokens/{name}"] = {
-        "get": _get("The request id of a token (tokens are ids)", "Open311Tokens", None, (404, 503), [NAME])
+        "get": _get(
+            "The request id of a token (tokens are ids)", _list("Open311Token"), None, (404, 503), [NAME]
+        )
     }
     return result
-
-
-def _list_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": item}
-
-
-def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties}
-
-
-REQUEST_FIELDS = [
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "lat",
-    "long",
-    "media_url",
-]
-
-
-def schemas() -> dict[str, Any]:
-    """The Open311 component schemas (JSON form)."""
-    string = {"type": "string"}
-    nullable_number = {"type": ["number", "null"]}
-    attribute = _object(
-        [
-            "variable",
-            "code",
-            "datatype",
-            "required",
-            "datatype_description",
-            "order",
-            "description",
-            "values",
-        ],
-        {
-            "variable": {"type": "boolean"},
-            "code": string,
-            "datatype": {
-                "enum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
-            },
-            "required": {"type": "boolean"},
-            "datatype_description": string,
-            "order": {"type": "integer", "minimum": 1},
-            "description": string,
-            "values": _list_of(_object(["key", "name"], {"key": string, "name": string})),
-        },
-    )
-    request_properties: dict[str, Any] = {name: NULLABLE_STRING for name in REQUEST_FIELDS}
-    request_properties.update(
-        service_request_id=string,
-        status={"enum": ["open", "closed"]},
-        description=string,
-        requested_datetime={"type": "string", "format": "date-time"},
-        updated_datetime={"type": "string", "format": "date-time"},
-        lat=nullable_number,
-        long=nullable_number,
-    )
-    return {
-        "UnsupportedMediaType": _object(["Code", "Message"], {"Code": string, "Message": string}),
-        "Open311Errors": _list_of(
-            _object(["code", "description"], {"code": {"type": "integer"}, "description": string})
-        ),
-        "Open311Services": _list_of(
-            _object(
-                ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"],
-                {
-                    "service_code": string,
-                    "service_name": string,
-                    "description": string,
-                    "metadata": {"type": "boolean"},
-                    "type": {"enum": ["realtime", "batch", "blackbox"]},
-                    "keywords": string,
-                    "group": string,
-                },
-            )
-        ),
-        "Open311ServiceDefinition": _object(
-            ["service_code", "attributes"], {"service_code": string, "attributes": _list_of(attribute)}
-        ),
-        "Open311Requests": _list_of(_object(REQUEST_FIELDS, request_properties)),
-        "Open311Created": _list_of(
-            _object(
-                ["service_request_id", "token"],
-                {
-                    "service_request_id": string,
-                    "token": string,
-                    "service_notice": NULLABLE_STRING,
-                    "account_id": NULLABLE_STRING,
-                },
-            )
-        ),
-        "Open311Tokens": _list_of(
-            _object(["service_request_id", "token"], {"service_request_id": string, "token": string})
-        ),
-        "Open311Discovery": _object(
-            ["changeset", "contact", "key_service", "endpoints"],
-            {
-                "changeset": {"type": "string", "format": "date-time"},
-                "contact": string,
-                "key_service": string,
-                "endpoints": _list_of(
-                    _object(
-                        ["specification", "url", "changeset", "type", "formats"],
-                        {
-                            "specification": string,
-                            "url": string,
-                            "changeset": string,
-                            "type": {"enum": ["production", "test"]},
-                            "formats": _list_of(string),
-                        },
-                    )
-                ),
-            },
-        ),
-    }

@@ -138,6 +138,8 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     name: str
     jurisdiction_id: str
     timezone: str = "Asia/Jakarta"
+    exchanges_with: tuple[ProvinceCode, ...] = ()
+    """The provinces this one hands reports over to and accepts them from (its land borders)."""
     bbox: BoundingBox
     service_levels: ServiceLevels
     categories: Annotated[tuple[Category, ...], Meta(min_length=1)]
@@ -235,7 +237,23 @@ def _rule_problems(data: ProvinceData) -> list[str]:
             problems.append(f"{where}.agency: unknown agency {rule.agency!r}")
         if rule.escalate_to == data.code:
             problems.append(f"{where}.escalate_to: escalates to its own province")
+        elif rule.escalate_to is not None and rule.escalate_to not in data.exchanges_with:
+            problems.append(f"{where}.escalate_to: {rule.escalate_to} is not in exchanges_with")
+        foreign = rule.area[:2]
+        if foreign != data.code and foreign not in data.exchanges_with:
+            problems.append(f"{where}.area: province {foreign} is not in exchanges_with")
+    problems += _exchange_problems(data)
     return problems
+
+
+def _exchange_problems(data: ProvinceData) -> list[str]:
+    """``exchanges_with``: sorted, each once, never the province itself."""
+    partners = list(data.exchanges_with)
+    if data.code in partners:
+        return [f"exchanges_with: lists its own province {data.code}"]
+    if partners != sorted(set(partners)):
+        return ["exchanges_with: codes must be sorted and listed once"]
+    return []
 
 
 def _duplicates(field: str, key: str, values: list[str]) -> list[str]:

@@ -1,7 +1,9 @@
 """The registry of provinces: every data file in ``data/``, each loaded once per container when first used.
 
-Each stage serves one province but knows them all, so that a Jakarta report about
-Kota Tangerang is recognised as Banten's and escalated there. A file is read only when its
+Each stage serves one province and knows the provinces it exchanges reports with, so that a
+Jakarta report about Kota Tangerang is recognised as Banten's and escalated there. A packaged stage
+carries exactly those files (its own whole, its neighbours' without routing rules:
+``infra/package.py``); a checkout carries every province. A file is read only when its
 province's data is first needed: a cold start pays for the provinces its event touches, not for
 every province served anywhere. msgspec decodes it straight into the structs of ``model.py``; the
 checks across fields (``model.reference_problems``) run when the files are built and checked.

@@ -39,6 +39,10 @@ class HandoverGuard:
         sender = signature.sender
         if sender == self.province or sender not in self.registry.provinces:
             raise HandoverRefused("hand-over from an unknown province", code="unknown_sender")
+        if sender not in self.registry.get(self.province).data.exchanges_with:
+            raise HandoverRefused(
+                "hand-over from a province this one does not exchange with", code="not_a_partner"
+            )
         development = self.development()
         keys = {key.kid: key.public_key for key in self.registry.get(sender).data.handover_keys}
         if development:

@@ -66,9 +66,17 @@ class Reports(Protocol):
 
     def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]: ...
 
-    def list_created_between(
-        self, province: str, status: Status, start: datetime, end: datetime, *, limit: int = 1000
-    ) -> list[Report]: ...
+    def list_public(
+        self,
+        province: str,
+        start: datetime,
+        end: datetime,
+        *,
+        statuses: frozenset[Status] | None = None,
+        categories: frozenset[str] | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> PageLike: ...
 
 
 class Queues(Protocol):

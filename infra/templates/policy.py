@@ -1,13 +1,14 @@
 """The IAM policy of a province's stage (``.chalice/policy-<stage>.json``, ``autogen_policy: false``).
 
 Least privilege, generated from the province list so that a new province gets its own
-policy (and every other province may send to its escalation queue) by re-rendering:
+policy (and the provinces it exchanges with may send to its escalation queue) by re-rendering:
 
 * DynamoDB items of both tables and the reports indexes, only where the partition key
   starts with the province code (``31-`` report ids and contacts, ``31#`` index and
   idempotency keys, ``31~`` copies of escalated reports), guarded against requests
   without a key; no Scan, no table-level actions.
-* SQS: send to its own queues and to every other province's escalation queue; receive
+* SQS: send to its own queues and to the escalation queue of each province it exchanges
+  with (``exchanges_with`` of its data file, among the provinces that have one); receive
   only from its own intake and escalation queues; park malformed messages on the DLQs of
   those two (the handlers do, instead of retrying a message that can never succeed).
 * S3 photos: its own ``uploads/<code>/`` (sign uploads, read, delete) and ``public/<code>/``
@@ -113,7 +114,8 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
     own_sends = [*consumed, *(dead_letter_queue(q) for q in consumed)]
     own_sends += [agency_queue(code, agency) for agency in province.work_queue_agencies]
     own_sends.append(quarantine_queue(code))
-    others = sorted(escalation_queue(p.code) for p in provinces if p.code != code)
+    partners = set(province.exchanges_with)
+    others = sorted(escalation_queue(p.code) for p in provinces if p.code != code and p.code in partners)
     statements = [
         _statement("OwnLogs", LOG_ACTIONS, log_group_arns(province.slug)),
         _statement("Tracing", XRAY_ACTIONS, ["*"]),

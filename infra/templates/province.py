@@ -152,8 +152,9 @@ def _parameters() -> dict[str, Any]:
 
 
 def exchange_partners(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) -> list[str]:
-    """The codes of the provinces ``province`` exchanges hand-overs with."""
-    return sorted(p.code for p in provinces if p.code != province.code)
+    """The codes of the provinces ``province`` exchanges hand-overs with (and that have a data file)."""
+    partners = set(province.exchanges_with)
+    return sorted(p.code for p in provinces if p.code != province.code and p.code in partners)
 
 
 def escalation_queue_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) -> dict[str, Any]:

@@ -13,11 +13,13 @@ PRIVATE_TABLE_DEFAULT = "aduan-private"
 PRIVATE_TTL_ATTRIBUTE = "expires_at"
 
 # GSI name -> (hash key, range key); all string keys, projection ALL. Stored names are short
-# (agency, status and due partitions and sort keys; created time): every item carries them.
+# (agency, status, due and public partitions and sort keys; created time): every item carries them.
+# ``by-due`` and ``by-public`` are sparse: only open timers and a province's own public reports.
 REPORTS_INDEXES: dict[str, tuple[str, str]] = {
     "by-agency": ("gp", "gs"),
     "by-status": ("sp", "ct"),
     "by-due": ("dp", "du"),
+    "by-public": ("pb", "ct"),
 }
 
 

@@ -66,7 +66,12 @@ def test_shared_tables_exist_with_indexes_stream_and_ttl(
     dynamodb = boto3.client("dynamodb")
     outputs = moto_stacks[0].outputs
     reports = dynamodb.describe_table(TableName=outputs["ReportsTableName"])["Table"]
-    assert {i["IndexName"] for i in reports["GlobalSecondaryIndexes"]} == {"by-agency", "by-status", "by-due"}
+    assert {i["IndexName"] for i in reports["GlobalSecondaryIndexes"]} == {
+        "by-agency",
+        "by-status",
+        "by-due",
+        "by-public",
+    }
     assert reports["LatestStreamArn"] == outputs["ReportsTableStreamArn"]
     assert reports["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     ttl = dynamodb.describe_time_to_live(TableName=outputs["PrivateTableName"])["TimeToLiveDescription"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from chalicelib.errors import ValidationFailed
 LISTING = "by-agency|31#sudin-bm-js|PROSES#|True"
 
 
-def _refused(cursor: str, listing: str = LISTING, **condition: str) -> None:
+def _refused(cursor: str, listing: str = LISTING, **condition: Any) -> None:
     with pytest.raises(ValidationFailed) as raised:
         cursors.decode(cursor, listing, **condition)
     assert raised.value.code == "invalid_cursor"
@@ -45,3 +46,12 @@ def test_a_start_outside_the_key_condition_is_refused() -> None:
     _refused(cursor, listing, sort_below="2026-11-27T00:00:00.000Z")
     other = cursors.encode(LISTING, "31-261127-K3M9", "SELESAI#2026-11-27T02:00:00.000Z")
     _refused(other, sort_prefix="PROSES#")
+
+
+def test_a_start_outside_the_window_is_refused() -> None:
+    listing = "by-public|31#pub|2026-11-01T00:00:00.000Z|2026-11-30T00:00:00.000Z||"
+    window = ("2026-11-01T00:00:00.000Z", "2026-11-30T00:00:00.000Z")
+    inside = cursors.encode(listing, "31-261127-K3M9", "2026-11-27T02:00:00.000Z")
+    assert cursors.decode(inside, listing, sort_within=window)[1] == "2026-11-27T02:00:00.000Z"
+    for outside in ("2026-10-31T23:59:59.999Z", "2026-11-30T00:00:00.001Z"):
+        _refused(cursors.encode(listing, "31-261127-K3M9", outside), listing, sort_within=window)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, sign
-from chalicelib.provinces.registry import registry
+from chalicelib.provinces.registry import Province, Registry, registry
 from chalicelib.services.handover_guard import HandoverGuard, HandoverRefused
 
 BODY = '{"type":"feedback","event_id":"31-261206-AB12:9","origin_id":"31-261206-AB12"}'
@@ -48,3 +49,16 @@ def test_a_deployed_stage_does_not_trust_development_keys() -> None:
     with pytest.raises(HandoverRefused) as refused:
         _guard(development=False).sender(BODY, _attributes("36", "36"))
     assert refused.value.code == "bad_signature"
+
+
+def test_a_province_outside_the_exchange_graph_is_refused_even_when_signed() -> None:
+    # Given a Jakarta that exchanges only with Banten (its data's exchanges_with)
+    known = registry().provinces
+    jakarta = msgspec.structs.replace(known["31"].data, exchanges_with=("36",))
+    only_banten = Registry({**known, "31": Province(jakarta)})
+    guard = HandoverGuard(only_banten, "31", development=lambda: True)
+    # When Jawa Barat sends a correctly signed message, then it is refused; Banten's is not
+    with pytest.raises(HandoverRefused) as refused:
+        guard.sender(BODY, _attributes("32", "32"))
+    assert refused.value.code == "not_a_partner"
+    assert guard.sender(BODY, _attributes("36", "36")) == "36"

@@ -68,9 +68,10 @@ def test_shared_tables() -> None:
         "by-agency": (["gp", "gs"], "ALL"),
         "by-status": (["sp", "ct"], "ALL"),
         "by-due": (["dp", "du"], "ALL"),
+        "by-public": (["pb", "ct"], "ALL"),
     }
     defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
-    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du"}
+    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb"}
     assert set(shared_template()["Outputs"]) >= {
         "ReportsTableName",
         "ReportsTableArn",
@@ -212,7 +213,12 @@ def test_photos_bucket_is_private_encrypted_and_expires_uploads() -> None:
 
 
 def test_only_the_exchanging_provinces_functions_may_send_to_an_escalation_queue() -> None:
-    provinces = [ProvinceInfra(code, f"p{code}", ()) for code in ("31", "32", "36")]
+    provinces = [
+        ProvinceInfra("31", "p31", (), exchanges_with=("32", "36")),
+        ProvinceInfra("32", "p32", (), exchanges_with=("31", "36")),
+        ProvinceInfra("36", "p36", (), exchanges_with=("31", "32")),
+        ProvinceInfra("73", "p73", (), exchanges_with=()),  # no border with Jakarta: not admitted
+    ]
     template = province_template(provinces[0], provinces)
     [policy] = _of_type(template, "AWS::SQS::QueuePolicy").values()
     assert policy["Properties"]["Queues"] == [{"Ref": "EscalationQueue"}]

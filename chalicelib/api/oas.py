@@ -1,0 +1,58 @@
+"""OpenAPI parts shared by the native routes (``openapi.py``) and the Open311 ones (``open311/spec.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from chalicelib.api import schemas
+
+REF = "#/components/schemas/{name}"
+STRING = {"type": "string"}
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to a component schema."""
+    return {"$ref": REF.format(name=name)}
+
+
+def json_body(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    """A JSON response."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def errors(meaning: Mapping[int, str], content: dict[str, Any], *statuses: int) -> dict[str, Any]:
+    """One response per error status, each with its ``meaning`` and the same ``content``."""
+    return {str(s): {"description": meaning[s], "content": content} for s in statuses}
+
+
+def parameter(
+    name: str, where: str, description: str, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A parameter: required in a path, optional in a query or header; a string unless ``schema``."""
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "description": description,
+        "schema": schema or STRING,
+    }
+
+
+def query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An optional query parameter."""
+    return parameter(name, "query", description, schema)
+
+
+def header(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An optional request header."""
+    return parameter(name, "header", description, schema)
+
+
+IDEMPOTENCY = header(
+    "Idempotency-Key",
+    "Retries with the same key answer the first result (or apply the action once).",
+    msgspec.json.schema(schemas.IdempotencyKey),
+)

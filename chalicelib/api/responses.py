@@ -1,0 +1,254 @@
+"""Every JSON answer of the native API, declared once as msgspec structs.
+
+The views build these, ``http.json_response`` encodes them, and the OpenAPI response components
+come from them (``chalicelib.api.openapi``). A field left ``UNSET`` is absent from the JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from chalicelib.domain.status import Status
+
+# Times are written by ``isoformat()`` (``+00:00``), dates as ``YYYY-MM-DD``.
+DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+Date = Annotated[str, Meta(extra_json_schema={"format": "date"})]
+Visibility = Literal["private", "public"]
+
+
+class ErrorDetail(Struct, omit_defaults=True):
+    """What went wrong; ``details`` lists each field of a 422."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+class Error(Struct):
+    """The error envelope every native endpoint uses."""
+
+    error: ErrorDetail
+
+
+class GatewayMessage(Struct):
+    """The API gateway's own refusal (no token at all)."""
+
+    message: str
+
+
+class StatusRef(Struct):
+    """A status as code plus Indonesian and English labels."""
+
+    code: Status
+    label: str
+    label_en: str
+
+
+class AgencyRef(Struct):
+    """An agency with its names and province."""
+
+    id: str
+    province: str
+    name: str
+    short_name: str
+
+
+class ProvinceRef(Struct):
+    """A province code and name."""
+
+    code: str
+    name: str
+
+
+class TimelineEntry(Struct):
+    """One step of a report; its words only where the report's content is shown."""
+
+    at: DateTime
+    action: str
+    status: StatusRef
+    province: ProvinceRef
+    agency: AgencyRef | None
+    note: str | None
+    evidence: str | None
+    evidence_photo: str | None
+
+
+class CategoryRef(Struct):
+    """A report's category with its names."""
+
+    code: str
+    name: str
+    name_en: str
+    icon: str | None
+
+
+class AreaRef(Struct):
+    """A report's area and the names of its chain, province first."""
+
+    code: str
+    province: str
+    names: list[str]
+
+
+class Deadlines(Struct):
+    """When the report must be coordinated and finished, and the agency's estimate."""
+
+    coordinate_by: DateTime | None
+    finish_by: DateTime | None
+    estimated_completion: Date | None
+
+
+class Point(Struct):
+    """A precise location."""
+
+    lat: float
+    lon: float
+
+
+class Report(Struct, kw_only=True):
+    """The tracking view of a report; description, address, location and photos only with its content."""
+
+    id: str
+    province: str
+    status: StatusRef
+    closed: bool
+    overdue: bool
+    category: CategoryRef
+    area: AreaRef
+    agency: AgencyRef | None
+    escalated_to: str | None
+    deadlines: Deadlines
+    rating: Annotated[int, Meta(ge=1, le=5)] | None
+    visibility: Visibility
+    created_at: DateTime
+    updated_at: DateTime
+    resolved_at: DateTime | None
+    allowed_actions: list[str]
+    timeline: list[TimelineEntry]
+    description: (
+        Annotated[str, Meta(description="Only for public reports, the secret or agencies.")] | UnsetType
+    ) = UNSET
+    address: str | UnsetType | None = UNSET
+    location: Point | UnsetType = UNSET
+    photos: list[str] | UnsetType = UNSET
+
+
+class AgencyReport(Report, kw_only=True):
+    """A report as its agency sees it: with its key and version (and its origin, on a read)."""
+
+    key: str
+    version: int
+    origin_province: str | UnsetType | None = UNSET
+    escalated_from_other_province: bool | UnsetType = UNSET
+
+
+class Submitted(Struct):
+    """A new report: the reporter's secret is shown once."""
+
+    id: str
+    status: StatusRef
+    secret: str
+    tracking_url: str
+
+
+class InboxItem(Struct):
+    """An inbox row: enough to triage without opening the report."""
+
+    key: str
+    id: str
+    status: StatusRef
+    category: str
+    area_code: str
+    agency: str | None
+    origin_province: str | None
+    escalated_from_other_province: bool
+    overdue: bool
+    closed: bool
+    coordinate_by: DateTime | None
+    finish_by: DateTime | None
+    created_at: DateTime
+    updated_at: DateTime
+    version: int
+
+
+class Inbox(Struct):
+    """A page of an agency's inbox; ``next_cursor`` reads the next one."""
+
+    agency: str
+    items: list[InboxItem]
+    next_cursor: str | None
+
+
+class Health(Struct):
+    """The stage is up and knows its province."""
+
+    status: Literal["ok"]
+    stage: str
+    province: str
+    name: str
+
+
+class CategoryItem(Struct):
+    """A category a citizen picks from."""
+
+    code: str
+    name: str
+    name_en: str
+    icon: str
+    group: str
+    keywords: list[str]
+
+
+class Categories(Struct):
+    """The province's categories."""
+
+    province: str
+    categories: list[CategoryItem]
+
+
+class AreaItem(Struct, frozen=True):
+    """An administrative area a citizen picks from."""
+
+    code: str
+    name: str
+    level: str
+
+
+class Areas(Struct):
+    """The direct children of ``parent`` (none: the provinces)."""
+
+    parent: str | None
+    province: str
+    items: list[AreaItem]
+
+
+class PresignedPost(Struct):
+    """Where to POST the photo, with the form fields to send."""
+
+    url: str
+    fields: dict[str, str]
+
+
+class PhotoUpload(Struct):
+    """A presigned upload for one photo; ``key`` then goes into a report's photos."""
+
+    key: str
+    upload: PresignedPost
+    expires_in: int
+    max_bytes: int
+
+
+RESPONSES: tuple[type[Struct], ...] = (
+    Error,
+    GatewayMessage,
+    Report,
+    AgencyReport,
+    Submitted,
+    Inbox,
+    Health,
+    Categories,
+    Areas,
+    PhotoUpload,
+)
