@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
     from chalicelib.services.feedback import FeedbackService
+    from chalicelib.services.handover_guard import HandoverGuard
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.outbox import ChangePublisher
     from chalicelib.services.ports import Queues, Reports
@@ -89,6 +90,19 @@ def _escalations(province: str) -> EscalationInbox:
     from chalicelib.services.escalation import EscalationInbox
 
     return EscalationInbox(reports(), publisher(), registry(), province)
+
+
+@lru_cache(maxsize=8)
+def _handover_guard(province: str) -> HandoverGuard:
+    from chalicelib.data.handover_keys import development_stage
+    from chalicelib.services.handover_guard import HandoverGuard
+
+    return HandoverGuard(registry(), province, development=development_stage)
+
+
+def handover_guard() -> HandoverGuard:
+    """Authenticates the hand-overs the current stage's province receives."""
+    return _handover_guard(settings().province)
 
 
 def escalations() -> EscalationInbox:

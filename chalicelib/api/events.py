@@ -116,19 +116,58 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _escalation_record(record: SQSRecord) -> None:
-    from chalicelib.domain.protocol import Escalate, kind
+    from chalicelib.domain.protocol import kind
+    from chalicelib.services.handover_guard import HandoverRefused
 
     _correlate(record)
-    message = _parsed(record, parse_inbound_message)
-    if message is None:
+    guard = container.handover_guard()
+    try:
+        sender = guard.sender(record.body, _string_attributes(record))
+        message = _parsed(record, parse_inbound_message)
+        if message is None:
+            return
+        guard.check_claims(message, sender)
+        logger.append_keys(report_id=_report_id(message))
+        report = _transient_retries(lambda: container.escalations().handle(message))
+    except HandoverRefused as refused:
+        _quarantine(record, refused.code)
         return
-    report_id = message.report.id if isinstance(message, Escalate) else message.origin_id
-    logger.append_keys(report_id=report_id)
-    report = _transient_retries(lambda: container.escalations().handle(message))
     metrics.add_metric(name=f"Escalation_{kind(message)}", unit="Count", value=1)
     logger.info(
         "escalation message applied",
         extra={"type": kind(message), "status": report.status.value if report else None},
+    )
+
+
+def _report_id(message: Any) -> str:
+    from chalicelib.domain.protocol import Escalate
+
+    return str(message.report.id if isinstance(message, Escalate) else message.origin_id)
+
+
+def _string_attributes(record: SQSRecord) -> dict[str, str]:
+    """The record's string message attributes by name (where a hand-over's signature travels)."""
+    raw = record.raw_event.get("messageAttributes") or {}
+    return {
+        name: str(value["stringValue"])
+        for name, value in raw.items()
+        if isinstance(value, dict) and value.get("stringValue") is not None
+    }
+
+
+def _claimed_sender(record: SQSRecord) -> str | None:
+    """The province code a record claims to come from, if it looks like one (it is the sender's text)."""
+    claimed = _string_attributes(record).get("aduan-sender", "")
+    return claimed if len(claimed) == 2 and claimed.isdigit() else None
+
+
+def _quarantine(record: SQSRecord, reason: str) -> None:
+    """Park a refused hand-over on the quarantine queue (its alarm fires); log no content."""
+    container.queues().send_quarantine(record.body, _message_attributes(record), reason)
+    metrics.add_metric(name="HandoversRefused", unit="Count", value=1)
+    logger.warning(
+        "hand-over refused and quarantined",
+        extra={"reason": reason, "message_id": record.message_id, "sender": _claimed_sender(record)},
     )
 
 

@@ -22,9 +22,10 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.routing import route
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import IdCollision, IllegalTransition, RetryableUnavailable
+from chalicelib.errors import IdCollision, IllegalTransition
 from chalicelib.observability import logger, traced
 from chalicelib.services.base import ProvinceService, Unchanged
+from chalicelib.services.handover_guard import HandoverRefused
 
 KEPT_CHANGING = "report kept changing while applying a message"
 
@@ -120,10 +121,7 @@ class EscalationInbox(ProvinceService):
             if report is not None and report.has_event(back_id):
                 return Unchanged(report, republish=back_id)
             if report is None or report.escalated_to != message.from_province:
-                logger.warning(
-                    "update for a report not escalated there; ignored", extra={"report_id": message.origin_id}
-                )
-                return Unchanged(report)
+                raise HandoverRefused("update for a report not handed to its sender", code="not_handed_over")
             from_province = self.registry.get(message.from_province)
             if message.returned:
                 # Merge their entries without mirroring their (closed) status, then route it here.
@@ -154,8 +152,8 @@ class EscalationInbox(ProvinceService):
 
         def read() -> Report:
             copy = self.reports.get(key, consistent=True)
-            if copy is None:
-                raise RetryableUnavailable(f"no copy of {message.origin_id} yet")
+            if copy is None:  # the escalate comes first in the report's message group: never handed over
+                raise HandoverRefused("feedback for a report never handed over", code="not_handed_over")
             return copy
 
         def decide(copy: Report) -> Report | Unchanged[Report]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
+from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage
 from chalicelib.errors import AduanError
 from chalicelib.provinces.registry import Registry
 
@@ -50,3 +51,39 @@ class HandoverGuard:
         if not verify(keys, signature, self.province, body, accept_dev_keys=development):
             raise HandoverRefused("hand-over signature does not verify", code="bad_signature")
         return sender
+
+    def check_claims(self, message: InboundMessage, sender: str) -> None:
+        """``HandoverRefused`` unless the message claims what its sender may say.
+
+        An escalate comes from the report's own province, about an area this province serves (its
+        own, or a neighbour's it has a rule for); an update is about a report of this province; a
+        feedback about a report of the sender's. Whether the stored state fits (an update only from
+        the province the report was handed to, a feedback only for a copy that exists) the
+        escalation service checks when it reads the report.
+        """
+        if isinstance(message, Escalate):
+            claimed, report_province = message.origin_province, message.report.id[:2]
+            if not self._serves(message.report.area_code):
+                raise HandoverRefused("escalated area is not served here", code="area_not_served")
+        else:
+            claimed = message.from_province
+            report_province = sender if isinstance(message, Feedback) else self.province
+        if claimed != sender:
+            raise HandoverRefused("message claims another province than its signer", code="claims_another")
+        if message_report_province(message) != report_province:
+            raise HandoverRefused("message is about another province's report", code="wrong_report")
+
+    def _serves(self, area_code: str) -> bool:
+        """This province's own area, or a neighbour's area one of its rules takes (with an agency)."""
+        if area_code[:2] == self.province:
+            return True
+        rules = self.registry.get(self.province).rules
+        return any(
+            rule.agency is not None and (area_code == rule.area or area_code.startswith(rule.area + "."))
+            for rule in rules
+        )
+
+
+def message_report_province(message: InboundMessage) -> str:
+    """The province whose report a message is about (the province code its report id starts with)."""
+    return (message.report.id if isinstance(message, Escalate) else message.origin_id)[:2]

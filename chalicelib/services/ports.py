@@ -106,6 +106,8 @@ class Queues(Protocol):
         deduplication_id: str,
     ) -> None: ...
 
+    def send_quarantine(self, body: str, attributes: dict[str, Any], reason: str) -> None: ...
+
 
 class PhotoPublisher(Protocol):
     """Citizen photos: uploads checked, cleaned and published."""

@@ -147,9 +147,15 @@ def api_proxy_event(
 
 
 def sqs_event(
-    queue: str, bodies: Sequence[str], *, groups: Sequence[str] | None = None, region: str = "ap-southeast-3"
+    queue: str,
+    bodies: Sequence[str],
+    *,
+    groups: Sequence[str] | None = None,
+    message_attributes: Sequence[Mapping[str, str]] | None = None,
+    region: str = "ap-southeast-3",
 ) -> dict[str, Any]:
-    """An SQS event carrying ``bodies`` from ``queue``; with ``groups``, as from a FIFO queue."""
+    """An SQS event carrying ``bodies`` from ``queue``; with ``groups``, as from a FIFO queue;
+    ``message_attributes``: each body's string message attributes (a hand-over's signature)."""
     now = str(int(datetime.now(UTC).timestamp() * 1000))
     records = []
     for index, body in enumerate(bodies):
@@ -171,7 +177,10 @@ def sqs_event(
                 "receiptHandle": uuid.uuid4().hex,
                 "body": body,
                 "attributes": attributes,
-                "messageAttributes": {},
+                "messageAttributes": {
+                    name: {"stringValue": value, "dataType": "String"}
+                    for name, value in (message_attributes[index] if message_attributes else {}).items()
+                },
                 "md5OfBody": "",
                 "eventSource": "aws:sqs",
                 "eventSourceARN": f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{queue}",

@@ -293,13 +293,20 @@ def serve_escalations(spec: dict[str, Any]) -> dict[str, Any]:
     import boto3
 
     import app as module
+    from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, sign
     from infra.local.events import sqs_event
 
     queue = os.environ["ADUAN_ESCALATION_QUEUE"]
     body = json.dumps(spec["escalation"])
-    result = module.escalations(
-        sqs_event(queue, [body], groups=[spec["escalation"]["report"]["id"]]), Context()
+    sender = spec["escalation"]["origin_province"]
+    signature = sign(dev_private_key(sender), dev_key_id(sender), sender, os.environ["ADUAN_PROVINCE"], body)
+    event = sqs_event(
+        queue,
+        [body],
+        groups=[spec["escalation"]["report"]["id"]],
+        message_attributes=[signature.attributes()],
     )
+    result = module.escalations(event, Context())
     report_id = spec["escalation"]["report"]["id"]
     item = boto3.client("dynamodb", region_name=REGION).get_item(
         TableName=os.environ["ADUAN_REPORTS_TABLE"],
