@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -56,11 +56,16 @@ def open311_status(error: AduanError) -> int:
     return error.http_status if error.http_status in PASSED_THROUGH else 400
 
 
-def error_document(fmt: Format, error: AduanError) -> Response:
+def error_list(fmt: Format, status: int, description: str) -> Response:
     """The GeoReport error list: ``[{code, description}]`` / ``<errors><error>...``."""
+    return document(fmt, "errors", [{"code": status, "description": description}], status)
+
+
+def error_document(fmt: Format, error: AduanError) -> Response:
+    """A domain error as the GeoReport error list, with its Open311 status."""
     status = open311_status(error)
     logger.info("open311 request refused", extra={"code": error.code, "http_status": status})
-    response = document(fmt, "errors", [{"code": status, "description": error.message}], status)
+    response = error_list(fmt, status, error.message)
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
@@ -82,6 +87,17 @@ def answered_by_name(name: str, produce: Callable[[str, Format], Response]) -> R
     except AduanError as error:
         return error_document(Format.XML, error)
     return answered(fmt, lambda: produce(stem, fmt))
+
+
+def format_of_request(path: str, uri_params: Mapping[str, str] | None) -> Format:
+    """The format a request to ``path`` (a route, e.g. ``.../services/{name}``) asks for; XML if unknown."""
+    name = path.rsplit("/", 1)[-1]
+    if name == "{name}":
+        name = (uri_params or {}).get("name", "")
+    try:
+        return split_name(name)[1]
+    except NotFound:
+        return Format.XML
 
 
 def format_of_path(path: str) -> Format:
