@@ -372,30 +372,41 @@ def _form_body_probes(route: Route, path: str, headers: dict[str, str]) -> Itera
     yield Probe("as-query", route, route.method, f"{path}?{plain.decode()}", form_headers, b"")
 
 
+def _plausible(route: Route) -> tuple[dict[str, str], bytes]:
+    """The content type and a body the route would accept, so odd paths and queries reach the view."""
+    if not route.reads_body:
+        return {}, b""
+    if route.form:
+        return {"Content-Type": FORM}, urlencode(PLAUSIBLE_FORM).encode()
+    return {"Content-Type": JSON}, json.dumps(PLAUSIBLE_JSON.get(route.path, {})).encode()
+
+
 def _path_probes(route: Route, fill: Fill, headers: dict[str, str]) -> Iterator[Probe]:
+    content, body = _plausible(route)
     for param in route.params:
         values = dict(PATH_VALUES)
         if param == "name":
             stem = fill(route, param).rsplit(".", 1)[0]
             values.update({k: v.replace("{stem}", stem) for k, v in SUFFIX_VALUES.items()})
         for name, value in values.items():
-            yield Probe(f"{param}={name}", route, route.method, _path(route, fill, {param: value}), headers)
+            path = _path(route, fill, {param: value})
+            yield Probe(f"{param}={name}", route, route.method, path, {**headers, **content}, body)
 
 
 def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: bool) -> Iterator[Probe]:
+    content, body = _plausible(route)
+    headers = {**headers, **content}
     for name, query in QUERY_STRINGS.items():
-        yield Probe(f"query:{name}", route, route.method, f"{path}?{query}", headers)
+        yield Probe(f"query:{name}", route, route.method, f"{path}?{query}", headers, body)
     for param in QUERY_NAMES if each_name else ():
         for name, value in (("long-digits", HUGE_DIGITS), ("nul", "%00"), ("superscript", "%C2%B2")):
-            yield Probe(f"{param}={name}", route, route.method, f"{path}?{param}={value}", headers)
-        yield Probe(f"{param}:repeated", route, route.method, f"{path}?{param}=1&{param}=x&{param}=", headers)
+            yield Probe(f"{param}={name}", route, route.method, f"{path}?{param}={value}", headers, body)
+        repeated = f"{path}?{param}=1&{param}=x&{param}="
+        yield Probe(f"{param}:repeated", route, route.method, repeated, headers, body)
 
 
 def _header_probes(route: Route, path: str, headers: dict[str, str]) -> Iterator[Probe]:
-    body, content = b"", {}
-    if route.reads_body:
-        content = {"Content-Type": route.content_types[0]}
-        body = urlencode(PLAUSIBLE_FORM).encode() if route.form else b"{}"
+    content, body = _plausible(route)
     for name, extra in HEADERS.items():
         yield Probe(f"header:{name}", route, route.method, path, {**headers, **content, **extra}, body)
     if route.authorized:
