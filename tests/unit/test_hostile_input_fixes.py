@@ -14,6 +14,7 @@ from chalicelib.api.inputs import whole_number
 from chalicelib.api.middleware import in_own_words
 from chalicelib.errors import BadRequest
 from chalicelib.open311.formats import Format, format_of_request
+from chalicelib.open311.submission import field, parse_form
 
 
 def request(path: str, raw: bytes = b"", uri_params: dict[str, str] | None = None) -> Request:
@@ -130,3 +131,15 @@ def test_the_apps_own_responses_pass_unchanged() -> None:
 )
 def test_the_format_of_an_open311_request(path: str, params: dict[str, str] | None, fmt: Format) -> None:
     assert format_of_request(path, params) is fmt
+
+
+# --- Open311 forms: a single-valued field sent twice ----------------------------------------------
+
+
+def test_a_repeated_single_valued_form_field_is_a_400_not_first_wins() -> None:
+    form = parse_form(b"service_code=banjir&lat=-6.2&lat=106.8")
+    assert field(form, "service_code") == "banjir"
+    with pytest.raises(BadRequest) as caught:
+        field(form, "lat")
+    assert caught.value.code == "repeated_field"
+    assert field(parse_form(b"lat=&x=1"), "lat") is None
