@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from chalice.app import Request, Response
@@ -17,10 +18,19 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_INTEGER = 2**63 - 1
 
 
+# A lone surrogate (from a path, query or header echoed in a message) cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text that is valid UTF-8: readable Unicode, a lone surrogate as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False))
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response with UTF-8 text (Indonesian names stay readable)."""
     return Response(
-        body=json.dumps(body, ensure_ascii=False),
+        body=json_text(body),
         status_code=status,
         headers={**JSON_HEADERS, **(headers or {})},
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,6 +15,7 @@ from chalicelib.api.http import (
     chalice_error,
     error_body,
     error_response,
+    json_text,
     unexpected_error_response,
 )
 from chalicelib.config import settings
@@ -72,7 +72,7 @@ def in_own_words(response: Response, request: Request) -> Response:
         )
     else:
         answer = Response(
-            body=json.dumps(error_body(code, message), ensure_ascii=False),
+            body=json_text(error_body(code, message)),
             status_code=response.status_code,
             headers=dict(JSON_HEADERS),
         )

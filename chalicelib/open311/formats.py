@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
 from chalice.app import Response
 
+from chalicelib.api.http import json_text
 from chalicelib.errors import AduanError, NotFound
 from chalicelib.observability import logger
 from chalicelib.open311.xml import to_xml
@@ -47,7 +47,7 @@ def split_name(name: str) -> tuple[str, Format]:
 
 def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Response:
     """``value`` as a JSON document or as XML under ``root_tag``."""
-    body = json.dumps(value, ensure_ascii=False) if fmt is Format.JSON else to_xml(root_tag, value)
+    body = json_text(value) if fmt is Format.JSON else to_xml(root_tag, value)
     return Response(body=body, status_code=status, headers={"Content-Type": fmt.content_type})
 
 

@@ -193,6 +193,8 @@ PATH_VALUES: dict[str, str] = {
     "unicode": quote("laporan-\u00e9\U0001f6a7"),
     "raw-unicode": "\u0663\u0661-\u0662\u0666",
     "superscript-digit": "\u00b2",
+    "raw-surrogate": "31-261127-K3M9\ud800",
+    "raw-surrogate-ext": "x\udcff.json",
     "bad-percent": "%zz%",
     "pct-invalid-utf8": "%ff%fe",
     "pct-crlf": "x%0d%0aSet-Cookie:%20a=b",
@@ -231,6 +233,7 @@ HEADERS: dict[str, dict[str, str]] = {
     "huge-if-match": {"If-Match": "9" * 10_000},
     "unicode-if-match": {"If-Match": "\u00b2"},
     "unicode-idempotency": {"Idempotency-Key": "kunci-\u00e9"},
+    "surrogate-headers": {"Idempotency-Key": "\ud800", "X-Correlation-Id": "\ud800", "If-Match": "\ud800"},
     "huge-accept": {"Accept": "a/b," * 2_500},
     "binary-accept": {"Accept": "image/png"},
     "huge-forwarded": {"X-Forwarded-For": "1.1.1.1," * 1_500, "Host": "h" * 10_000},
@@ -399,7 +402,13 @@ def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: b
     for name, query in QUERY_STRINGS.items():
         yield Probe(f"query:{name}", route, route.method, f"{path}?{query}", headers, body)
     for param in QUERY_NAMES if each_name else ():
-        for name, value in (("long-digits", HUGE_DIGITS), ("nul", "%00"), ("superscript", "%C2%B2")):
+        hostile = (
+            ("long-digits", HUGE_DIGITS),
+            ("nul", "%00"),
+            ("superscript", "%C2%B2"),
+            ("surrogate", "\ud800"),
+        )
+        for name, value in hostile:
             yield Probe(f"{param}={name}", route, route.method, f"{path}?{param}={value}", headers, body)
         repeated = f"{path}?{param}=1&{param}=x&{param}="
         yield Probe(f"{param}:repeated", route, route.method, repeated, headers, body)

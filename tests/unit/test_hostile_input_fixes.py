@@ -1,4 +1,4 @@
-"""Inputs that once got a 500, or an answer without a machine-readable code, and their 4xx now."""
+"""Hostile inputs at the code that answers them: a 4xx with a machine-readable code, never a 500."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from xml.etree import ElementTree as ET
 import pytest
 from chalice.app import Request, Response, error_response
 
-from chalicelib.api.http import read_json
+from chalicelib.api.http import json_response, json_text, read_json
 from chalicelib.api.inputs import whole_number
 from chalicelib.api.middleware import in_own_words
 from chalicelib.errors import BadRequest
-from chalicelib.open311.formats import Format, format_of_request
+from chalicelib.open311.formats import Format, document, format_of_request
 from chalicelib.open311.submission import field, parse_form
 
 
@@ -64,9 +64,9 @@ def test_equal_keys_in_different_objects_are_fine() -> None:
         ("0", 0),
         ("007", 7),
         ("999999999", 999_999_999),
-        ("\u00b2", None),  # str.isdigit() says yes, int() says no: was a 500
+        ("\u00b2", None),  # str.isdigit() says yes, int() refuses it
         ("\u0663\u0661", None),  # Arabic-Indic digits: int() reads them, the API does not
-        ("9" * 10_000, None),  # beyond int()'s 4,300-digit limit: was a 500
+        ("9" * 10_000, None),  # beyond int()'s 4,300-digit limit: int() refuses it
         ("9999999999", None),
         ("", None),
         ("-1", None),
@@ -143,3 +143,16 @@ def test_a_repeated_single_valued_form_field_is_a_400_not_first_wins() -> None:
         field(form, "lat")
     assert caught.value.code == "repeated_field"
     assert field(parse_form(b"lat=&x=1"), "lat") is None
+
+
+# --- a lone surrogate echoed from a path, query or header ----------------------------------------
+
+
+def test_a_lone_surrogate_echoed_in_a_message_is_written_as_utf8() -> None:
+    echoed = {"error": {"code": "unknown_area", "message": "Wilayah '\ud800x' tidak dikenal"}}
+    response = json_response(echoed)
+    assert response.body.encode("utf-8")  # what the gateway does with it: a lone surrogate cannot be encoded
+    assert json.loads(response.body)["error"]["message"] == "Wilayah '\ufffdx' tidak dikenal"
+    assert json_text(["Jalan rusak 🚧", "شارع"]) == '["Jalan rusak 🚧", "شارع"]'  # readable, not escaped
+    listed = document(Format.JSON, "errors", [{"code": 404, "description": "x\udcff.json"}], 404)
+    assert json.loads(listed.body.encode("utf-8")) == [{"code": 404, "description": "x\ufffd.json"}]
