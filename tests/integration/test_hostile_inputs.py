@@ -2,23 +2,26 @@
 
 Every answer is below 500 with a machine-readable error, within ``TIME_BOUND`` seconds, and a
 refused request changes nothing stored. One test per route, so a failure names the route; the
-failures of a route are listed together.
+failures of a route are listed together. A part of the corpus also goes over the wire to
+``chalice local`` (raw bytes, real headers), as the web client and ``make run`` use it.
 """
 
 from __future__ import annotations
 
 import functools
+import http.client
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import boto3
 import pytest
 
 from infra.local.aws import REGION
 from tests.integration import hostile
-from tests.integration.harness import Province, stage_app, world
+from tests.integration.harness import Province, local_server, stage_app, world
 
 pytestmark = pytest.mark.integration
 
@@ -116,3 +119,51 @@ def test_hostile_input_gets_a_4xx_with_a_code_fast_and_stores_nothing(
 
 def test_every_route_is_probed(corpus: dict[hostile.Route, list[hostile.Probe]]) -> None:
     assert set(corpus) == set(ROUTES) and len(ROUTES) >= 20
+
+
+# Sent over the wire: the routes that read a body, and one whose name carries the format.
+OVER_THE_WIRE = {
+    ("POST", "/reports"),
+    ("POST", "/open311/v2/requests.xml"),
+    ("GET", "/open311/v2/services/{name}"),
+}
+# http.server answers methods it has no handler for itself (501), and a HEAD answer has no body.
+NOT_OVER_THE_WIRE = {"TRACE", "CONNECT", "FOO", "HEAD"}
+
+
+def _over_the_wire(base_url: str, probe: hostile.Probe) -> tuple[int, bytes, float]:
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
+    started = time.perf_counter()
+    try:
+        connection.putrequest(
+            probe.method,
+            quote(probe.path, safe="/?&=%~:;,'+", errors="surrogatepass"),
+            skip_accept_encoding=True,
+        )
+        for name, value in probe.headers.items():
+            connection.putheader(name, value.encode("utf-8", "surrogatepass"))
+        connection.putheader("Content-Length", str(len(probe.body)))
+        connection.endheaders(probe.body)
+        response = connection.getresponse()
+        return response.status, response.read(), time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def test_hostile_input_over_the_wire_to_chalice_local(
+    moto_endpoint: str, corpus: dict[hostile.Route, list[hostile.Probe]]
+) -> None:
+    failures = []
+    with local_server(STAGE) as base_url:
+        for route, probes in corpus.items():
+            if (route.method, route.path) not in OVER_THE_WIRE:
+                continue
+            for probe in probes:
+                if probe.method in NOT_OVER_THE_WIRE:
+                    continue
+                status, body, seconds = _over_the_wire(base_url, probe)
+                wrong = hostile.verdict(probe, status, body)
+                failures += [f"{probe.id}: {wrong}"] if wrong else []
+                failures += [f"{probe.id}: took {seconds:.1f} s"] if seconds > TIME_BOUND else []
+    assert not failures, "\n".join(failures)
