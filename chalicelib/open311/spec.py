@@ -36,6 +36,7 @@ def _errors(fmt: str | None, *statuses: int) -> dict[str, Any]:
         400: "Invalid input (GeoReport error list).",
         403: "Missing or unknown api_key.",
         404: "Unknown jurisdiction, service, request, token or format.",
+        415: "Not form-encoded.",
         503: "Temporarily unavailable; retry after Retry-After seconds.",
     }
     return {str(s): {"description": meaning[s], "content": _content("Open311Errors", fmt)} for s in statuses}
@@ -142,11 +143,7 @@ def paths() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}},
                 "responses": {
                     "201": {"description": "Created", "content": _content("Open311Created", fmt)},
-                    **_errors(fmt, 400, 403, 404, 503),
-                    "415": {
-                        "description": "Not form-encoded; answered by the framework, not in GeoReport form.",
-                        "content": {"application/json": {"schema": _ref("UnsupportedMediaType")}},
-                    },
+                    **_errors(fmt, 400, 403, 404, 415, 503),
                 },
             },
         }
@@ -228,7 +225,6 @@ def schemas() -> dict[str, Any]:
         long=nullable_number,
     )
     return {
-        "UnsupportedMediaType": _object(["Code", "Message"], {"Code": string, "Message": string}),
         "Open311Errors": _list_of(
             _object(["code", "description"], {"code": {"type": "integer"}, "description": string})
         ),
