@@ -313,7 +313,8 @@ Fill = Callable[[Route, str], str]
 """A plausible value of a path parameter of a route (a real report id, an action, a name.json)."""
 
 
-def _path(route: Route, fill: Fill, override: dict[str, str] | None = None) -> str:
+def filled(route: Route, fill: Fill, override: dict[str, str] | None = None) -> str:
+    """The route's path with its parameters filled (``override`` first, then ``fill``)."""
     path = route.path
     for name in route.params:
         path = path.replace("{" + name + "}", (override or {}).get(name) or fill(route, name))
@@ -375,7 +376,7 @@ def _form_body_probes(route: Route, path: str, headers: dict[str, str]) -> Itera
     yield Probe("as-query", route, route.method, f"{path}?{plain.decode()}", form_headers, b"")
 
 
-def _plausible(route: Route) -> tuple[dict[str, str], bytes]:
+def plausible(route: Route) -> tuple[dict[str, str], bytes]:
     """The content type and a body the route would accept, so odd paths and queries reach the view."""
     if not route.reads_body:
         return {}, b""
@@ -385,19 +386,19 @@ def _plausible(route: Route) -> tuple[dict[str, str], bytes]:
 
 
 def _path_probes(route: Route, fill: Fill, headers: dict[str, str]) -> Iterator[Probe]:
-    content, body = _plausible(route)
+    content, body = plausible(route)
     for param in route.params:
         values = dict(PATH_VALUES)
         if param == "name":
             stem = fill(route, param).rsplit(".", 1)[0]
             values.update({k: v.replace("{stem}", stem) for k, v in SUFFIX_VALUES.items()})
         for name, value in values.items():
-            path = _path(route, fill, {param: value})
+            path = filled(route, fill, {param: value})
             yield Probe(f"{param}={name}", route, route.method, path, {**headers, **content}, body)
 
 
 def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: bool) -> Iterator[Probe]:
-    content, body = _plausible(route)
+    content, body = plausible(route)
     headers = {**headers, **content}
     for name, query in QUERY_STRINGS.items():
         yield Probe(f"query:{name}", route, route.method, f"{path}?{query}", headers, body)
@@ -415,7 +416,7 @@ def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: b
 
 
 def _header_probes(route: Route, path: str, headers: dict[str, str]) -> Iterator[Probe]:
-    content, body = _plausible(route)
+    content, body = plausible(route)
     for name, extra in HEADERS.items():
         yield Probe(f"header:{name}", route, route.method, path, {**headers, **content, **extra}, body)
     if route.authorized:
@@ -430,7 +431,7 @@ def probes(app: Any, fill: Fill, auth: Callable[[Route], dict[str, str]]) -> Ite
     views: set[tuple[str, str]] = set()
     for route in declared:
         headers = auth(route) if route.authorized else {}
-        path = _path(route, fill)
+        path = filled(route, fill)
         yield from _path_probes(route, fill, headers)
         # A view serving two routes (``.json`` and ``.xml``) reads the same query: probed once by name.
         yield from _query_probes(route, path, headers, (route.view, route.method) not in views)
@@ -444,7 +445,7 @@ def probes(app: Any, fill: Fill, auth: Callable[[Route], dict[str, str]]) -> Ite
         for method in ODD_METHODS:
             if method not in taken:
                 headers = auth(route) if route.authorized else {}
-                yield Probe(f"method:{method}", route, method, _path(route, fill), headers, b"{}")
+                yield Probe(f"method:{method}", route, method, filled(route, fill), headers, b"{}")
 
 
 # --- what an answer must be -------------------------------------------------------------------------

@@ -167,3 +167,14 @@ def test_hostile_input_over_the_wire_to_chalice_local(
                 failures += [f"{probe.id}: {wrong}"] if wrong else []
                 failures += [f"{probe.id}: took {seconds:.1f} s"] if seconds > TIME_BOUND else []
     assert not failures, "\n".join(failures)
+
+
+def test_the_plausible_requests_get_past_the_parsers(jakarta: Province, report: dict[str, Any]) -> None:
+    """The corpus varies requests the parsers accept, so each hostile part is what gets refused."""
+    auth = jakarta.token(*COORDINATOR)
+    for route in ROUTES:
+        content, body = hostile.plausible(route)
+        headers = {**(auth if route.authorized else {}), **content}
+        path = hostile.filled(route, _fill(report["id"]))
+        response = jakarta.client.http.request(route.method, path, headers=headers, body=body)
+        assert response.status_code not in (400, 401, 413, 415, 422), (route, response.body)
