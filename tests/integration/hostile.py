@@ -44,6 +44,11 @@ PLAUSIBLE_FORM = {
     "attribute[kedalaman_cm]": "40",
     "description": "Genangan setinggi lutut",
 }
+# A query each route reads as it would accept it: a search by id answers without listing the province.
+PLAUSIBLE_QUERY = {
+    "/open311/v2/requests.json": "service_request_id={report_id}",
+    "/open311/v2/requests.xml": "service_request_id={report_id}",
+}
 # Query parameters some route reads: each gets hostile values on every route.
 QUERY_NAMES = (
     "jurisdiction_id", "service_request_id", "service_code", "start_date", "end_date", "status",
@@ -321,6 +326,17 @@ def filled(route: Route, fill: Fill, override: dict[str, str] | None = None) -> 
     return path
 
 
+def _with_query(path: str, query: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{query}"
+
+
+def target(route: Route, fill: Fill, override: dict[str, str] | None = None) -> str:
+    """The path a probe starts from: filled, plus the route's plausible query (hostile parts go after)."""
+    path = filled(route, fill, override)
+    query = PLAUSIBLE_QUERY.get(route.path)
+    return _with_query(path, query.format(report_id=fill(route, "report_id"))) if query else path
+
+
 def _json_with(template: dict[str, Any], key: str, raw: bytes) -> bytes:
     """``template`` as JSON with ``key``'s value replaced by the raw JSON text ``raw``."""
     marker = "\x1fHOSTILE\x1f"
@@ -373,7 +389,7 @@ def _form_body_probes(route: Route, path: str, headers: dict[str, str]) -> Itera
     for content_type in CONTENT_TYPES:
         typed = {**headers, **({"Content-Type": content_type} if content_type is not None else {})}
         yield Probe(f"content-type:{(content_type or 'none')[:30]}", route, route.method, path, typed, plain)
-    yield Probe("as-query", route, route.method, f"{path}?{plain.decode()}", form_headers, b"")
+    yield Probe("as-query", route, route.method, _with_query(path, plain.decode()), form_headers, b"")
 
 
 def plausible(route: Route) -> tuple[dict[str, str], bytes]:
@@ -393,7 +409,7 @@ def _path_probes(route: Route, fill: Fill, headers: dict[str, str]) -> Iterator[
             stem = fill(route, param).rsplit(".", 1)[0]
             values.update({k: v.replace("{stem}", stem) for k, v in SUFFIX_VALUES.items()})
         for name, value in values.items():
-            path = filled(route, fill, {param: value})
+            path = target(route, fill, {param: value})
             yield Probe(f"{param}={name}", route, route.method, path, {**headers, **content}, body)
 
 
@@ -401,7 +417,7 @@ def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: b
     content, body = plausible(route)
     headers = {**headers, **content}
     for name, query in QUERY_STRINGS.items():
-        yield Probe(f"query:{name}", route, route.method, f"{path}?{query}", headers, body)
+        yield Probe(f"query:{name}", route, route.method, _with_query(path, query), headers, body)
     for param in QUERY_NAMES if each_name else ():
         hostile = (
             ("long-digits", HUGE_DIGITS),
@@ -410,8 +426,10 @@ def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: b
             ("surrogate", "\ud800"),
         )
         for name, value in hostile:
-            yield Probe(f"{param}={name}", route, route.method, f"{path}?{param}={value}", headers, body)
-        repeated = f"{path}?{param}=1&{param}=x&{param}="
+            yield Probe(
+                f"{param}={name}", route, route.method, _with_query(path, f"{param}={value}"), headers, body
+            )
+        repeated = _with_query(path, f"{param}=1&{param}=x&{param}=")
         yield Probe(f"{param}:repeated", route, route.method, repeated, headers, body)
 
 
@@ -431,7 +449,7 @@ def probes(app: Any, fill: Fill, auth: Callable[[Route], dict[str, str]]) -> Ite
     views: set[tuple[str, str]] = set()
     for route in declared:
         headers = auth(route) if route.authorized else {}
-        path = filled(route, fill)
+        path = target(route, fill)
         yield from _path_probes(route, fill, headers)
         # A view serving two routes (``.json`` and ``.xml``) reads the same query: probed once by name.
         yield from _query_probes(route, path, headers, (route.view, route.method) not in views)
@@ -445,7 +463,7 @@ def probes(app: Any, fill: Fill, auth: Callable[[Route], dict[str, str]]) -> Ite
         for method in ODD_METHODS:
             if method not in taken:
                 headers = auth(route) if route.authorized else {}
-                yield Probe(f"method:{method}", route, method, filled(route, fill), headers, b"{}")
+                yield Probe(f"method:{method}", route, method, target(route, fill), headers, b"{}")
 
 
 # --- what an answer must be -------------------------------------------------------------------------

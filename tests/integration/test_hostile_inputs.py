@@ -175,6 +175,6 @@ def test_the_plausible_requests_get_past_the_parsers(jakarta: Province, report: 
     for route in ROUTES:
         content, body = hostile.plausible(route)
         headers = {**(auth if route.authorized else {}), **content}
-        path = hostile.filled(route, _fill(report["id"]))
+        path = hostile.target(route, _fill(report["id"]))
         response = jakarta.client.http.request(route.method, path, headers=headers, body=body)
         assert response.status_code not in (400, 401, 413, 415, 422), (route, response.body)
