@@ -419,13 +419,13 @@ def _query_probes(route: Route, path: str, headers: dict[str, str], each_name: b
     for name, query in QUERY_STRINGS.items():
         yield Probe(f"query:{name}", route, route.method, _with_query(path, query), headers, body)
     for param in QUERY_NAMES if each_name else ():
-        hostile = (
+        values = (
             ("long-digits", HUGE_DIGITS),
             ("nul", "%00"),
             ("superscript", "%C2%B2"),
             ("surrogate", "\ud800"),
         )
-        for name, value in hostile:
+        for name, value in values:
             yield Probe(
                 f"{param}={name}", route, route.method, _with_query(path, f"{param}={value}"), headers, body
             )
