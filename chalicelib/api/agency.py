@@ -9,7 +9,7 @@ from msgspec import structs
 
 from chalicelib import container
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import agency_ref, headers_in, inbox_query
+from chalicelib.api.inputs import agency_ref, headers_in, inbox_query, whole_number
 from chalicelib.api.responses import AgencyReport, Inbox, InboxItem
 from chalicelib.api.schemas import AgencyActionIn
 from chalicelib.api.views import report_view, status_view
@@ -41,11 +41,12 @@ def _status_param(raw: str | None) -> Status | None:
 def _limit_param(raw: str | None) -> int:
     if raw is None:
         return 20
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    limit = whole_number(raw)
+    if limit is None or not 1 <= limit <= MAX_PAGE:
         raise ValidationFailed(
             f"limit harus 1-{MAX_PAGE} (limit must be 1-{MAX_PAGE}).", code="invalid_limit"
         )
-    return int(raw)
+    return limit
 
 
 def summary(report: Report) -> InboxItem:

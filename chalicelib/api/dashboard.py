@@ -8,6 +8,7 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api.http import json_response
+from chalicelib.api.inputs import whole_number
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.config import settings
 from chalicelib.domain.actor import Role
@@ -22,9 +23,10 @@ def _days(raw: str | None) -> int:
     """``days`` from the query, 1 or more; windows longer than 90 days are capped at 90."""
     if raw is None:
         return DEFAULT_DAYS
-    if not raw.isdigit() or int(raw) < 1:
+    days = whole_number(raw)
+    if days is None or days < 1:
         raise ValidationFailed(f"days harus 1-{MAX_DAYS} (days must be 1-{MAX_DAYS}).", code="invalid_days")
-    return min(int(raw), MAX_DAYS)
+    return min(days, MAX_DAYS)
 
 
 def dashboard(request: Request) -> Response:

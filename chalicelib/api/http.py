@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import msgspec
@@ -19,10 +20,20 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_INTEGER = 2**63 - 1
 
 
+# A lone surrogate (from a path, query or header echoed in a message) cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text that is valid UTF-8: readable Unicode, a lone surrogate as U+FFFD."""
+    plain = msgspec.to_builtins(value)  # structs of responses.py, or plain data
+    return _LONE_SURROGATE.sub("\ufffd", json.dumps(plain, ensure_ascii=False))
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """``body`` (a struct of ``responses.py``, or plain data) as JSON, UTF-8 text left readable."""
     return Response(
-        body=msgspec.json.encode(body).decode(),
+        body=json_text(body),
         status_code=status,
         headers={**JSON_HEADERS, **(headers or {})},
     )
@@ -44,8 +55,9 @@ def read_json(request: Request) -> Any:
 
     Refused with 400 ``invalid_json``: text that is not UTF-8 or not JSON, nesting too deep to
     read, ``NaN`` / ``Infinity``, and numbers out of range (a float that overflows, an integer
-    beyond 64 bits). Strings are kept as written, lone surrogates too: the input's schema refuses
-    those with a 422 naming the field.
+    beyond 64 bits). An object naming a key twice is a 400 ``duplicate_key``: which of the two
+    values counts would depend on the parser, so neither does. Strings are kept as written, lone
+    surrogates too: the input's schema refuses those with a 422 naming the field.
     """
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
@@ -58,11 +70,34 @@ def read_json(request: Request) -> Any:
             parse_float=_finite,
             parse_int=_bounded,
             parse_constant=_refused,
+            object_pairs_hook=_unique_keys,
         )
+    except DuplicateKey as error:
+        raise BadRequest(
+            f"Kunci {error.key[:40]!r} muncul dua kali dalam satu objek (duplicate key).",
+            code="duplicate_key",
+        ) from None
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise BadRequest(
             "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
         ) from None
+
+
+class DuplicateKey(ValueError):
+    """A JSON object names ``key`` more than once."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
 
 
 def _finite(text: str) -> float:
@@ -81,6 +116,33 @@ def _bounded(text: str) -> int:
 
 def _refused(text: str) -> Any:
     raise ValueError(f"{text} is not JSON")
+
+
+# Chalice answers a few requests before any view runs, in its own ``{"Code", "Message"}`` shape: a
+# content type the route does not declare (415), a method it lacks (405), an unexpected error (500).
+CHALICE_ERRORS = {
+    "UnsupportedMediaType": (
+        "unsupported_media_type",
+        "Jenis isi tidak didukung untuk alamat ini (unsupported Content-Type).",
+    ),
+    "MethodNotAllowedError": (
+        "method_not_allowed",
+        "Metode HTTP tidak didukung untuk alamat ini (method not allowed).",
+    ),
+}
+
+
+def chalice_error(response: Response) -> tuple[str, str] | None:
+    """The code and message of an error Chalice answered itself, or None for the app's responses."""
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return None
+    return CHALICE_ERRORS.get(
+        str(body["Code"]),
+        ("bad_request", "Permintaan tidak dapat diproses (bad request).")
+        if response.status_code < 500
+        else ("internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."),
+    )
 
 
 def unexpected_error_response(error: Exception) -> Response:

@@ -59,6 +59,21 @@ def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
         ) from None
 
 
+# The most digits a whole number in a query string may have: int() of it can neither fail nor be slow.
+MAX_DIGITS = 9
+
+
+def whole_number(raw: str) -> int | None:
+    """A query value of ASCII digits (at most ``MAX_DIGITS``) as an int; None for anything else.
+
+    ``str.isdigit`` alone is not enough: it accepts ``²`` and Arabic-Indic digits, which ``int``
+    refuses or reads, and thousands of digits, which ``int`` refuses.
+    """
+    if not raw or len(raw) > MAX_DIGITS or not raw.isascii() or not raw.isdigit():
+        return None
+    return int(raw)
+
+
 def inbox_query(request: Request) -> InboxQueryIn:
     """``GET /agency/reports`` query parameters, capped (422 naming the parameter)."""
     return convert(InboxQueryIn, dict(request.query_params or {}))

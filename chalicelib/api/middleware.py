@@ -10,7 +10,14 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.http import error_response, unexpected_error_response
+from chalicelib.api.http import (
+    JSON_HEADERS,
+    chalice_error,
+    error_response,
+    json_text,
+    unexpected_error_response,
+)
+from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
 from chalicelib.observability import logger, metrics
@@ -45,8 +52,33 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
     finally:
         flush_metrics()
         logger.remove_keys(["report_id"])
+    response = in_own_words(response, event)
     response.headers["X-Correlation-Id"] = correlation_id
     return response
+
+
+def in_own_words(response: Response, request: Request) -> Response:
+    """An error Chalice answered itself (415, 405) as the API's error envelope, or on an Open311
+    route as the GeoReport error list; any other response as it is."""
+    found = chalice_error(response)
+    if found is None:
+        return response
+    code, message = found
+    if request.path.startswith("/open311/"):
+        from chalicelib.open311.formats import error_list, format_of_request
+
+        answer = error_list(
+            format_of_request(request.path, request.uri_params), response.status_code, message
+        )
+    else:
+        answer = Response(
+            body=json_text(Error(ErrorDetail(code, message))),
+            status_code=response.status_code,
+            headers=dict(JSON_HEADERS),
+        )
+    kept = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    answer.headers.update(kept)
+    return answer
 
 
 def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
 import msgspec
 from chalice.app import Response
 
+from chalicelib.api.http import json_text
 from chalicelib.errors import AduanError, NotFound
 from chalicelib.observability import logger
 from chalicelib.open311.responses import Open311Error
@@ -50,7 +50,7 @@ def split_name(name: str) -> tuple[str, Format]:
 def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Response:
     """``value`` (structs of ``responses.py``) as a JSON document or as XML under ``root_tag``."""
     plain = msgspec.to_builtins(value)
-    body = json.dumps(plain, ensure_ascii=False) if fmt is Format.JSON else to_xml(root_tag, plain)
+    body = json_text(plain) if fmt is Format.JSON else to_xml(root_tag, plain)
     return Response(body=body, status_code=status, headers={"Content-Type": fmt.content_type})
 
 
@@ -59,11 +59,16 @@ def open311_status(error: AduanError) -> int:
     return error.http_status if error.http_status in PASSED_THROUGH else 400
 
 
-def error_document(fmt: Format, error: AduanError) -> Response:
+def error_list(fmt: Format, status: int, description: str) -> Response:
     """The GeoReport error list: ``[{code, description}]`` / ``<errors><error>...``."""
+    return document(fmt, "errors", [Open311Error(status, description)], status)
+
+
+def error_document(fmt: Format, error: AduanError) -> Response:
+    """A domain error as the GeoReport error list, with its Open311 status."""
     status = open311_status(error)
     logger.info("open311 request refused", extra={"code": error.code, "http_status": status})
-    response = document(fmt, "errors", [Open311Error(status, error.message)], status)
+    response = error_list(fmt, status, error.message)
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
@@ -85,6 +90,17 @@ def answered_by_name(name: str, produce: Callable[[str, Format], Response]) -> R
     except AduanError as error:
         return error_document(Format.XML, error)
     return answered(fmt, lambda: produce(stem, fmt))
+
+
+def format_of_request(path: str, uri_params: Mapping[str, str] | None) -> Format:
+    """The format a request to ``path`` (a route, e.g. ``.../services/{name}``) asks for; XML if unknown."""
+    name = path.rsplit("/", 1)[-1]
+    if name == "{name}":
+        name = (uri_params or {}).get("name", "")
+    try:
+        return split_name(name)[1]
+    except NotFound:
+        return Format.XML
 
 
 def format_of_path(path: str) -> Format:

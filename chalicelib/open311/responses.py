@@ -21,13 +21,6 @@ class Open311Error(Struct):
     description: str
 
 
-class UnsupportedMediaType(Struct, rename="pascal"):
-    """The framework's 415 (not form-encoded), not in GeoReport form."""
-
-    code: str
-    message: str
-
-
 class Open311Service(Struct):
     """A service: one category of the province."""
 
@@ -122,7 +115,6 @@ class Open311Discovery(Struct):
 
 RESPONSES: tuple[type[Struct], ...] = (
     Open311Error,
-    UnsupportedMediaType,
     Open311Service,
     Open311ServiceDefinition,
     Open311Request,

@@ -20,6 +20,7 @@ ERRORS = {
     400: "Invalid input (GeoReport error list).",
     403: "Missing or unknown api_key.",
     404: "Unknown jurisdiction, service, request, token or format.",
+    415: "Not form-encoded.",
     503: "Temporarily unavailable; retry after Retry-After seconds.",
 }
 
@@ -134,11 +135,7 @@ def paths() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}},
                 "responses": {
                     "201": {"description": "Created", "content": _content(_list("Open311Created"), fmt)},
-                    **_errors(fmt, 400, 403, 404, 503),
-                    "415": {
-                        "description": "Not form-encoded; answered by the framework, not in GeoReport form.",
-                        "content": {"application/json": {"schema": ref("UnsupportedMediaType")}},
-                    },
+                    **_errors(fmt, 400, 403, 404, 415, 503),
                 },
             },
         }

@@ -46,8 +46,17 @@ def parse_form(raw: bytes | str) -> dict[str, list[str]]:
 
 
 def field(form: Form, name: str) -> str | None:
-    """The first value of a field, stripped; None when absent or blank."""
+    """The value of a single-valued field, stripped; None when absent or blank; 400 when repeated.
+
+    A repeated field is refused rather than read first- or last-wins: a proxy or client library
+    in front of Aduan may pick the other copy, and then check a value Aduan does not use.
+    """
     values = form.get(name) or [""]
+    if len(values) > 1:
+        raise BadRequest(
+            f"{name[:40]} hanya boleh dikirim sekali ({name[:40]} given more than once).",
+            code="repeated_field",
+        )
     return values[0].strip() or None
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from chalice.config import Config
+from chalice.local import LocalDevServer, create_local_server
 from chalice.test import Client
 
 from cli.devissuer import mint
@@ -119,3 +122,39 @@ def world(stages: tuple[str, ...] = ("jakarta", "banten")) -> Iterator[World]:
     finally:
         for client in clients:
             client.__exit__(None, None, None)
+
+
+def _fresh_app(stage: str, environment: dict[str, str]) -> Any:
+    """``app.py`` imported under its own name (create_local_server changes the app's class)."""
+    spec = importlib.util.spec_from_file_location(f"aduan_app_local_{stage}", PROJECT_ROOT / "app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    with patched_env(environment):
+        spec.loader.exec_module(module)
+    return module.app
+
+
+@contextmanager
+def local_server(stage: str) -> Iterator[str]:
+    """A ``chalice local`` server of the stage on a free port, in a thread, with dev auth: its base URL."""
+    config = stage_config(stage)
+    environment = {**config.environment, **dev_auth_env(PROJECT_ROOT)}
+    with patched_env(environment):
+        app = _fresh_app(stage, environment)
+        chalice_config = Config.create(
+            chalice_stage=stage,
+            app_name=config.app_name,
+            lambda_timeout=config.timeout_s,
+            lambda_memory_size=config.memory_mb,
+        )
+        server: LocalDevServer = create_local_server(app, chalice_config, "127.0.0.1", 0)
+        thread = threading.Thread(
+            target=server.server.serve_forever, name=f"chalice-local-{stage}", daemon=True
+        )
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server.server_close()
+            thread.join(timeout=10)

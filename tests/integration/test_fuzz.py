@@ -7,23 +7,18 @@ document, or invalid input that is not refused with a 4xx fails the test.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from chalice.config import Config
-from chalice.local import LocalDevServer, create_local_server
 
 from cli.devissuer import mint
-from infra.dev_issuer import dev_auth_env
-from infra.local.config import PROJECT_ROOT, stage_config
-from infra.local.pipeline import patched_env
+from infra.local.config import PROJECT_ROOT
+from tests.integration.harness import local_server
 
 pytestmark = pytest.mark.integration
 
@@ -57,38 +52,11 @@ SETTINGS = {
 }
 
 
-def _fresh_app(environment: dict[str, str]) -> Any:
-    """``app.py`` imported under its own name (create_local_server changes the app's class)."""
-    spec = importlib.util.spec_from_file_location(f"aduan_app_fuzz_{STAGE}", PROJECT_ROOT / "app.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    with patched_env(environment):
-        spec.loader.exec_module(module)
-    return module.app
-
-
 @pytest.fixture(scope="module")
 def fuzz_base_url(moto_endpoint: str) -> Iterator[str]:
     """A ``chalice local`` server of the stage on a free port, in a thread, with dev auth."""
-    config = stage_config(STAGE)
-    environment = {**config.environment, **dev_auth_env(PROJECT_ROOT)}
-    with patched_env(environment):
-        app = _fresh_app(environment)
-        chalice_config = Config.create(
-            chalice_stage=STAGE,
-            app_name=config.app_name,
-            lambda_timeout=config.timeout_s,
-            lambda_memory_size=config.memory_mb,
-        )
-        server: LocalDevServer = create_local_server(app, chalice_config, "127.0.0.1", 0)
-        thread = threading.Thread(target=server.server.serve_forever, name="chalice-local-fuzz", daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server.server_address[1]}"
-        finally:
-            server.shutdown()
-            server.server.server_close()
-            thread.join(timeout=10)
+    with local_server(STAGE) as url:
+        yield url
 
 
 # Loaded at import so pytest lists one test per operation; the server's URL is given per call.
