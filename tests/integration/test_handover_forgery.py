@@ -1,0 +1,240 @@
+"""Hand-overs that cannot be forged: through real queues (moto), a message is applied only when its
+sender provably signed it for the receiving province and it fits the stored state.
+
+Everything else changes nothing, is parked on the receiver's quarantine queue with its reason,
+and is logged without content.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, sign
+from infra.local.aws import REGION
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+BORDER = {
+    "category": "sampah",
+    "description": "Sampah menumpuk di perbatasan, sudah tiga hari tidak diangkut.",
+    "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
+}
+LOCAL = {
+    "category": "jalan_rusak",
+    "description": "Jalan berlubang di depan sekolah dasar negeri.",
+    "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
+}
+NOW = datetime.now(UTC).isoformat()
+BANTEN_AGENCY = "dlh-kota-tangerang"
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world(("jakarta", "banten", "jawa-barat")) as w:
+        yield w
+
+
+def _queue_url(name: str) -> str:
+    return str(boto3.client("sqs", region_name=REGION).get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def _send(to: str, body: str, attributes: dict[str, str], group: str) -> None:
+    boto3.client("sqs", region_name=REGION).send_message(
+        QueueUrl=_queue_url(f"aduan-{to}-escalation.fifo"),
+        MessageBody=body,
+        MessageGroupId=group,
+        MessageDeduplicationId=uuid.uuid4().hex,
+        MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+    )
+
+
+def _signed(signer: str, claimed: str, recipient: str, body: str) -> dict[str, str]:
+    """Attributes of ``body`` signed with ``signer``'s development key, claiming ``claimed``."""
+    return sign(dev_private_key(signer), dev_key_id(claimed), claimed, recipient, body).attributes()
+
+
+def _quarantined(code: str) -> list[tuple[str, str]]:
+    """(reason, body) of every message on a province's quarantine queue, consumed."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = _queue_url(f"aduan-{code}-quarantine")
+    found: list[tuple[str, str]] = []
+    while True:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
+        messages = got.get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            reason = message["MessageAttributes"]["quarantine_reason"]["StringValue"]
+            found.append((reason, message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _state(province: Any, key: str) -> tuple[str, int]:
+    """Status and timeline length: what the origin's tracking page, or the handling agency, sees."""
+    if "~" in key:
+        view = province.get(f"/agency/reports/{key}", province.token(BANTEN_AGENCY)).json_body
+    else:
+        view = province.get(f"/reports/{key}").json_body
+    return view["status"]["code"], len(view["timeline"])
+
+
+def _update(origin_id: str, sender: str) -> str:
+    return json.dumps(
+        {
+            "type": "update",
+            "event_id": f"{sender}~{origin_id}:forged:{uuid.uuid4().hex[:6]}",
+            "origin_id": origin_id,
+            "from_province": sender,
+            "seq": 99,
+            "status": "SELESAI",
+            "closed": True,
+            "entries": [],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def border_report(provinces: World) -> str:
+    """A Jakarta report about Kota Tangerang, handed over to Banten and accepted there."""
+    created = provinces["jakarta"].post("/reports", BORDER)
+    assert created.status_code == 201, created.body
+    provinces.settle()
+    _quarantined("31"), _quarantined("36"), _quarantined("32")  # start from empty quarantines
+    return str(created.json_body["id"])
+
+
+def test_a_genuine_hand_over_is_applied_and_nothing_is_quarantined(
+    provinces: World, border_report: str
+) -> None:
+    jakarta_view = provinces["jakarta"].get(f"/reports/{border_report}").json_body
+    assert jakarta_view["escalated_to"] == "36" and jakarta_view["agency"]["province"] == "36"
+    assert _quarantined("31") == [] and _quarantined("36") == []
+
+
+def test_a_third_province_forging_each_message_type_changes_nothing(
+    provinces: World, border_report: str
+) -> None:
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    before = (_state(jakarta, border_report), _state(banten, f"36~{border_report}"))
+    # Jawa Barat signs with its own key but claims to be Banten (update) and Jakarta (feedback, escalate)
+    update = _update(border_report, "36")
+    _send("31", update, _signed("32", "36", "31", update), border_report)
+    feedback = json.dumps(
+        {
+            "type": "feedback",
+            "event_id": f"{border_report}:forged-fb",
+            "origin_id": border_report,
+            "from_province": "31",
+            "action": "confirm",
+            "rating": 5,
+            "at": NOW,
+        }
+    )
+    _send("36", feedback, _signed("32", "31", "36", feedback), border_report)
+    escalate = json.dumps(
+        {
+            "type": "escalate",
+            "event_id": "31-261206-ZZZZ:escalate:1",
+            "origin_province": "31",
+            "report": {
+                "id": "31-261206-ZZZZ",
+                "category": "sampah",
+                "description": "palsu",
+                "lat": -6.17,
+                "lon": 106.63,
+                "area_code": "36.71.01",
+                "visibility": "public",
+                "created_at": NOW,
+            },
+        }
+    )
+    _send("36", escalate, _signed("32", "31", "36", escalate), "31-261206-ZZZZ")
+    provinces.settle()
+    # Then nothing changed in either province, and each was quarantined as a bad signature
+    assert (_state(jakarta, border_report), _state(banten, f"36~{border_report}")) == before
+    assert banten.get("/agency/reports/36~31-261206-ZZZZ", banten.token(BANTEN_AGENCY)).status_code == 404
+    reasons = [r for r, _ in _quarantined("31") + _quarantined("36")]
+    assert sorted(reasons) == ["bad_signature"] * 3
+
+
+def test_an_altered_body_and_a_replay_to_another_province_are_refused(
+    provinces: World, border_report: str
+) -> None:
+    banten = provinces["banten"]
+    before = _state(banten, f"36~{border_report}")
+    # A genuine feedback from Jakarta to Banten, with its rating changed on the way
+    genuine = json.dumps(
+        {
+            "type": "feedback",
+            "event_id": f"{border_report}:fb-altered",
+            "origin_id": border_report,
+            "from_province": "31",
+            "action": "confirm",
+            "rating": 1,
+            "at": NOW,
+        }
+    )
+    attributes = _signed("31", "31", "36", genuine)
+    _send("36", genuine.replace('"rating": 1', '"rating": 5'), attributes, border_report)
+    # The same genuine message replayed into Jawa Barat's queue
+    _send("32", genuine, attributes, border_report)
+    provinces.settle()
+    assert _state(banten, f"36~{border_report}") == before
+    assert [r for r, _ in _quarantined("36")] == ["bad_signature"]
+    assert [r for r, _ in _quarantined("32")] == ["bad_signature"]
+
+
+def test_signed_messages_that_do_not_fit_the_stored_state_change_nothing(
+    provinces: World, border_report: str
+) -> None:
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    local = jakarta.post("/reports", LOCAL).json_body["id"]
+    provinces.settle()
+    before_local, before_border = _state(jakarta, local), _state(banten, f"36~{border_report}")
+    # Banten, correctly signed, sends an update for a Jakarta report never handed to it
+    update = _update(local, "36")
+    _send("31", update, _signed("36", "36", "31", update), local)
+    # Jawa Barat, correctly signed as itself, sends feedback about a report it is not the origin of
+    feedback = json.dumps(
+        {
+            "type": "feedback",
+            "event_id": f"{border_report}:fb-32",
+            "origin_id": border_report,
+            "from_province": "32",
+            "action": "reopen",
+            "reason": "palsu sekali",
+            "at": NOW,
+        }
+    )
+    _send("36", feedback, _signed("32", "32", "36", feedback), border_report)
+    # Jawa Barat, correctly signed, escalates a Bandung report to Jakarta, which does not serve Bandung
+    escalate = json.dumps(
+        {
+            "type": "escalate",
+            "event_id": "32-261206-BDG1:escalate:1",
+            "origin_province": "32",
+            "report": {
+                "id": "32-261206-BDG1",
+                "category": "sampah",
+                "description": "Sampah di Bandung",
+                "lat": -6.91,
+                "lon": 107.61,
+                "area_code": "32.73.01",
+                "visibility": "public",
+                "created_at": NOW,
+            },
+        }
+    )
+    _send("31", escalate, _signed("32", "32", "31", escalate), "32-261206-BDG1")
+    provinces.settle()
+    assert _state(jakarta, local) == before_local and _state(banten, f"36~{border_report}") == before_border
+    assert sorted(r for r, _ in _quarantined("31")) == ["area_not_served", "not_handed_over"]
+    assert [r for r, _ in _quarantined("36")] == ["wrong_report"]
