@@ -33,6 +33,9 @@ AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
 AREA_CODE_MAX_LENGTH = 13
 AreaCode = Annotated[str, msgspec.Meta(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)]
 """A Kemendagri area code below the province: ``31.74``, ``31.74.01`` or ``31.74.01.1001``."""
+# A cleaned, published photo (chalicelib/privacy/photos.py writes them): a report's or a resolve's.
+PUBLIC_PHOTO_KEY = r"^public/\d{2}/[0-9a-f]{32}\.(jpg|png)$"
+PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_length=64)]
 REPORT_ID = r"^\d{2}-\d{6}-[0-9A-Z]{4}$"
 ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 """A report id as its province issued it: ``31-261127-K3M9``."""

@@ -48,8 +48,8 @@ def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool =
         note=entry.note if full_content else None,
         evidence=entry.evidence if full_content else None,
         # as the report's own photos: shown where its content is (it shows the place)
-        evidence_photo=next(iter(photo_links([entry.evidence])), None)
-        if full_content and entry.evidence
+        evidence_photo=next(iter(photo_links([entry.evidence_photo])), None)
+        if full_content and entry.evidence_photo
         else None,
     )
 

@@ -67,6 +67,7 @@ def encode(
             "n": entry.note,
             "x": entry.evidence,
             "to": entry.target,
+            "xp": entry.evidence_photo,
         }
         rows.append({k: v for k, v in raw.items() if v is not None})
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
@@ -91,6 +92,7 @@ def decode(
             note=raw.get("n"),
             evidence=raw.get("x"),
             target=raw.get("to"),
+            evidence_photo=raw.get("xp"),
         )
         for raw in rows
     )

@@ -14,7 +14,7 @@ from chalicelib.domain.clock import Moment
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.model import AgencyId
-from chalicelib.validation import ProvinceCode
+from chalicelib.validation import ProvinceCode, PublicPhotoKey
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 
@@ -45,8 +45,10 @@ class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     province: ProvinceCode
     agency: AgencyId | None = None
     note: Annotated[str, Meta(max_length=2000)] | None = None
-    evidence: Annotated[str, Meta(max_length=500)] | None = None
+    evidence: Annotated[str, Meta(max_length=500)] | None = None  # text: a reference, never a link
     target: Annotated[str, Meta(max_length=60)] | None = None
+    # the cleaned copy of a photo uploaded for this very action (resolve), used for no other report
+    evidence_photo: PublicPhotoKey | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Event:
     note: str | None = None
     evidence: str | None = None
     target: str | None = None
+    evidence_photo: str | None = None
 
 
 def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
@@ -45,6 +46,7 @@ def _apply(report: Report, action: Action, event: Event, **changes: object) -> R
         note=event.note,
         evidence=event.evidence,
         target=event.target,
+        evidence_photo=event.evidence_photo,
     )
     return report.with_entry(entry, status=status, **changes)
 
@@ -125,7 +127,7 @@ def hand_back(report: Report, origin: Province, suggested_agency: str | None, ev
 
 def resolve(report: Report, province: Province, event: Event) -> Report:
     """Selesai, with a note and evidence; the reporter has a window to confirm or reopen."""
-    if not event.note or not event.evidence:
+    if not event.note or not (event.evidence or event.evidence_photo):
         raise ValidationFailed(
             "Catatan dan foto bukti wajib diisi (a note and an evidence photo are required).",
             code="evidence_required",

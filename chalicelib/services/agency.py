@@ -107,10 +107,11 @@ class AgencyDesk(ProvinceService):
         _check_evidence(request)
         published: list[str] = []
 
-        def evidence() -> str | None:
+        def evidence_photo() -> str | None:
             if request.evidence_photo is None:
-                return request.evidence
+                return None
             if not published:  # idempotent for retries: an earlier try's copy is found, not cleaned again
+                self.reports.claim_upload(self.province.code, request.evidence_photo, key)
                 published.extend(self.photos().publish([request.evidence_photo]))
             return published[0]
 
@@ -128,7 +129,8 @@ class AgencyDesk(ProvinceService):
                 self.province.code,
                 agency=actor.agency,
                 note=request.note,
-                evidence=evidence(),
+                evidence=request.evidence,
+                evidence_photo=evidence_photo(),
             )
             return self._apply(report, request, event)
 

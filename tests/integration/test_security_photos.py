@@ -226,7 +226,8 @@ def test_a_resolve_with_a_photo_of_the_work_shows_the_reporter_a_copy_without_gp
     )
     assert resolved.status_code == 200, resolved.body
     last = _json(resolved)["timeline"][-1]
-    assert (last["action"], last["evidence"]) == ("resolve", public_key_for(key))
+    assert (last["action"], last["evidence"]) == ("resolve", None)  # the photo is not text evidence
+    assert f"/{public_key_for(key)}?" in last["evidence_photo"]
     # Then the reporter's tracking view links the cleaned copy, and only that
     view = _json(jakarta.get(f"/reports/{report['id']}", {"X-Report-Secret": report["secret"]}))
     link = view["timeline"][-1]["evidence_photo"]
@@ -262,3 +263,27 @@ def test_a_refused_evidence_photo_changes_nothing(
     assert response.status_code == 422 and _json(response)["error"]["code"] == code, response.body
     view = _json(jakarta.get(f"/reports/{report['id']}", {"X-Report-Secret": report["secret"]}))
     assert view["status"]["code"] == "PROSES" and view["timeline"][-1]["action"] == "take"
+
+
+def test_an_upload_is_evidence_for_one_report_only_and_text_evidence_is_never_a_link(
+    provinces: World,
+) -> None:
+    jakarta = provinces["jakarta"]
+    first, second = _in_progress(provinces), _in_progress(provinces)
+    key = _uploaded(jakarta, jpeg_with_gps())
+    # Given an upload used as the evidence of one report (a retry of that resolve is fine)
+    assert (
+        jakarta.act(first["id"], "resolve", OWN, {"note": "Ditambal.", "evidence_photo": key}).status_code
+        == 200
+    )
+    # When the same upload is offered as the evidence of another report, it is refused
+    again = jakarta.act(second["id"], "resolve", OWN, {"note": "Ditambal juga.", "evidence_photo": key})
+    assert again.status_code == 409 and _json(again)["error"]["code"] == "photo_already_used", again.body
+    view = _json(jakarta.get(f"/reports/{second['id']}", {"X-Report-Secret": second["secret"]}))
+    assert view["status"]["code"] == "PROSES"
+    # And text evidence that looks like another report's photo is shown as text, never as a photo link
+    borrowed = public_key_for(key)
+    resolved = jakarta.act(second["id"], "resolve", OWN, {"note": "Ditambal.", "evidence": borrowed})
+    assert resolved.status_code == 200, resolved.body
+    view = _json(jakarta.get(f"/reports/{second['id']}", {"X-Report-Secret": second["secret"]}))
+    assert (view["timeline"][-1]["evidence"], view["timeline"][-1]["evidence_photo"]) == (borrowed, None)
