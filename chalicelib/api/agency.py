@@ -59,6 +59,7 @@ def summary(report: Report) -> dict[str, Any]:
         "escalated_from_other_province": report.is_received_escalation,
         "overdue": report.overdue,
         "closed": report.closed,
+        "support_count": report.support_count,
         "coordinate_by": report.coordinate_due.isoformat() if report.coordinate_due else None,
         "finish_by": report.finish_due.isoformat() if report.finish_due else None,
         "created_at": report.created_at.isoformat(),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from chalicelib.data import timeline_codec
 from chalicelib.data.models import ReportModel
+from chalicelib.domain.geo import NEARBY_PRECISION, encode
 from chalicelib.domain.report import Location, Report, Visibility
 from chalicelib.domain.status import Status
 
@@ -39,6 +40,19 @@ def due_partition(province: str) -> str:
 def public_partition(province: str) -> str:
     """The sparse ``by-public`` partition of a province's own public reports: ``31#pub``."""
     return f"{province}#pub"
+
+
+def geo_partition(province: str, cell: str) -> str:
+    """The sparse ``by-geo`` partition of a province's open reports in one geohash cell: ``31#g#qqguwr``."""
+    return f"{province}#g#{cell}"
+
+
+def _geo_key(report: Report) -> str | None:
+    """Set only while the report is open: closed ones leave the index."""
+    if not report.is_open:
+        return None
+    cell = encode(report.location.lat, report.location.lon, NEARBY_PRECISION)
+    return geo_partition(report.province, cell)
 
 
 def _is_listed_publicly(report: Report) -> bool:
@@ -89,6 +103,9 @@ def to_model(report: Report) -> ReportModel:
         secret_hash=report.secret_hash,
         contact_ref=report.contact_ref,
         photos=json.dumps(list(report.photos)) if report.photos else None,
+        support_count=report.support_count or None,
+        duplicate_of=report.duplicate_of,
+        duplicates=json.dumps(list(report.duplicates)) if report.duplicates else None,
         timeline=timeline_codec.encode(
             report.timeline,
             key=report.key,
@@ -102,6 +119,7 @@ def to_model(report: Report) -> ReportModel:
         due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
         public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,
+        geo_pk=_geo_key(report),
     )
     if report.version:
         model.version = report.version
@@ -143,6 +161,9 @@ def from_model(model: ReportModel) -> Report:
         secret_hash=model.secret_hash,
         contact_ref=model.contact_ref,
         photos=tuple(json.loads(model.photos)) if model.photos else (),
+        support_count=int(model.support_count or 0),
+        duplicate_of=model.duplicate_of,
+        duplicates=tuple(json.loads(model.duplicates)) if model.duplicates else (),
         timeline=timeline_codec.decode(
             model.timeline,
             key=model.pk,

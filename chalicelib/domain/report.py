@@ -83,6 +83,15 @@ class Report:
     photos: tuple[str, ...] = ()
     timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
     version: int = 0
+    # Citizens who support the report instead of reporting it again (duplicates merged in count too).
+    support_count: int = 0
+    duplicate_of: str | None = None  # the original's id, while this report is merged into it
+    duplicates: tuple[str, ...] = ()  # ids of the reports merged into this one
+
+    @property
+    def is_open(self) -> bool:
+        """True while the report may still be worked on (nearby listing, support, merge)."""
+        return self.status.is_open and not self.closed
 
     @property
     def area_province(self) -> str:

@@ -1,0 +1,133 @@
+"""Reports on a map: what is already reported nearby, and support instead of a duplicate report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+FLOOD = {
+    "category": "banjir",
+    "description": "Banjir setinggi lutut di Jl. Kemang Raya, rahasia-pelapor-XYZ.",
+    "location": {"lat": -6.2601, "lon": 106.8134, "area_code": "31.74.01"},
+    "reporter": {"name": "Budi Santoso", "phone": "081298765432"},
+}
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def _submit(provinces: World, report: dict[str, Any], stage: str = "jakarta") -> str:
+    created = provinces[stage].post("/reports", report)
+    assert created.status_code == 201, created.body
+    return str(json.loads(created.body)["id"])
+
+
+def _nearby(provinces: World, query: str, stage: str = "jakarta") -> dict[str, Any]:
+    response = provinces[stage].get(f"/reports/nearby?{query}")
+    assert response.status_code == 200, response.body
+    return dict(json.loads(response.body))
+
+
+def test_nearby_lists_open_reports_within_the_radius_nearest_first(provinces: World) -> None:
+    here = {"lat": -6.3001, "lon": 106.8401, "area_code": "31.74.01"}
+    near = _submit(provinces, {**FLOOD, "visibility": "public", "location": here})
+    farther = {**here, "lat": -6.3004}  # about 33 m south
+    second = _submit(provinces, {**FLOOD, "visibility": "public", "location": farther})
+    away = {**here, "lat": -6.3101}  # about 1.1 km south: outside
+    _submit(provinces, {**FLOOD, "visibility": "public", "location": away})
+    provinces.settle()
+    found = _nearby(provinces, "lat=-6.3001&lon=106.8401&radius=100")
+    assert [item["id"] for item in found["items"]] == [near, second]
+    first = found["items"][0]
+    assert first["distance_m"] == 0 and first["support_count"] == 0 and first["category"] == "banjir"
+    assert first["status"]["code"] in ("MENUNGGU", "DISPOSISI")
+    assert _nearby(provinces, "lat=-6.3001&lon=106.8401&radius=100&category=sampah")["items"] == []
+    assert _nearby(provinces, "lat=-6.3001&lon=106.8401")["radius_m"] == 50
+
+
+def test_private_reports_nearby_show_only_category_status_and_a_rounded_place(provinces: World) -> None:
+    place = {"lat": -6.31234, "lon": 106.85678, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    found = _nearby(provinces, "lat=-6.3123&lon=106.8568&radius=200")
+    [item] = found["items"]
+    assert item["location"] == {"lat": -6.312, "lon": 106.857}
+    assert set(item) == {"category", "status", "location", "distance_m", "visibility"}
+    text = json.dumps(found)
+    assert report_id not in text and "Kemang" not in text and "rahasia" not in text and "Budi" not in text
+
+
+def test_closed_reports_leave_the_map(provinces: World) -> None:
+    place = {"lat": -6.3301, "lon": 106.8201, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": place})
+    provinces.settle()
+    assert [i["id"] for i in _nearby(provinces, "lat=-6.3301&lon=106.8201")["items"]] == [report_id]
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    rejected = jakarta.post(
+        f"/agency/reports/{report_id}/actions/reject", {"note": "Bukan wewenang"}, jakarta.token(agency)
+    )
+    assert rejected.status_code == 200, rejected.body
+    assert _nearby(provinces, "lat=-6.3301&lon=106.8201")["items"] == []
+
+
+def test_a_point_in_banten_seen_from_jakarta_and_from_banten(provinces: World) -> None:
+    tangerang = {"lat": -6.1701, "lon": 106.6301, "area_code": "36.71.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": tangerang})
+    provinces.settle()
+    seen_here = _nearby(provinces, "lat=-6.1701&lon=106.6301&radius=50")
+    assert [i["id"] for i in seen_here["items"]] == [report_id]  # Jakarta's own report, escalated
+    seen_there = _nearby(provinces, "lat=-6.1701&lon=106.6301&radius=50", stage="banten")
+    assert [i["id"] for i in seen_there["items"]] == [report_id]  # Banten's copy of it
+
+
+def test_nearby_refuses_odd_input(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    assert jakarta.get("/reports/nearby?lat=abc&lon=106.8").status_code == 422
+    assert jakarta.get("/reports/nearby?lat=-6.2").status_code == 422
+    assert jakarta.get("/reports/nearby?lat=-6.2&lon=106.8&radius=5000").status_code == 422
+    assert jakarta.get("/reports/nearby?lat=95&lon=106.8").status_code == 422
+
+
+def test_support_counts_once_per_device_and_shows_on_the_report_and_inbox(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3401, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    first = jakarta.post(f"/reports/{report_id}/support", {"device": "device-aaaa-0001"})
+    assert first.status_code == 200, first.body
+    assert json.loads(first.body)["support_count"] == 1 and json.loads(first.body)["support_added"]
+    again = json.loads(jakarta.post(f"/reports/{report_id}/support", {"device": "device-aaaa-0001"}).body)
+    assert again["support_count"] == 1 and not again["support_added"]
+    by_key = jakarta.post(f"/reports/{report_id}/support", {}, {"Idempotency-Key": "another-phone-42"})
+    assert json.loads(by_key.body)["support_count"] == 2
+    assert "description" not in json.loads(by_key.body)  # still a private report
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    inbox = json.loads(jakarta.get("/agency/reports", jakarta.token(agency)).body)
+    [row] = [r for r in inbox["items"] if r["id"] == report_id]
+    assert row["support_count"] == 2
+    missing = jakarta.post(f"/reports/{report_id}/support", {})
+    assert missing.status_code == 422 and "supporter_required" in missing.body.decode()
+
+
+def test_support_of_a_closed_report_is_refused(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3501, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    reject = f"/agency/reports/{report_id}/actions/reject"
+    jakarta.post(reject, {"note": "Bukan wewenang"}, jakarta.token(agency))
+    refused = jakarta.post(f"/reports/{report_id}/support", {"device": "device-bbbb-0002"})
+    assert refused.status_code == 409 and "report_closed" in refused.body.decode()
