@@ -100,7 +100,8 @@ def detail(request: Request, key: str) -> Response:
 
 
 def act(request: Request, key: str, action: str) -> Response:
-    """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
+    """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve,
+    duplicate (``{"of": key}``), unduplicate (coordinators)."""
     actor = actor_from_request(request)
     agency_ref(key, action)
     body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
@@ -113,6 +114,7 @@ def act(request: Request, key: str, action: str) -> Response:
         evidence=body.evidence,
         evidence_photo=body.evidence_photo,
         to_agency=body.to_agency,
+        of=body.of,
         estimated_completion=body.estimated_completion,
         expected_version=expected,
         idempotency_key=headers.idempotency_key,

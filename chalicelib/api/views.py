@@ -94,6 +94,9 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> di
         "rating": report.rating,
         "support_count": report.support_count,
         "duplicate_of": report.duplicate_of,
+        "closed_reason": {"code": "duplicate", "label": "Duplikat", "label_en": "Duplicate"}
+        if report.duplicate_of
+        else None,
         "duplicates": list(report.duplicates),
         "visibility": report.visibility.value,
         "created_at": _iso(report.created_at),
