@@ -27,7 +27,7 @@ STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
-AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve"]
+AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve", "duplicate", "unduplicate"]
 
 
 def any_case_pattern(words: list[str]) -> str:
@@ -208,6 +208,40 @@ def native_paths() -> dict[str, Any]:
                 "responses": {"200": json_body(ref("Report")), **errors(404, 422, 503)},
             }
         },
+        "/reports/nearby": {
+            "get": {
+                "tags": ["Citizen"],
+                "summary": "Open reports near a place, nearest first (before reporting it again)",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": True,
+                        "description": f"{label} in decimal degrees.",
+                        "schema": msgspec.json.schema(schemas.DecimalText),
+                    }
+                    for name, label in (("lat", "Latitude"), ("lon", "Longitude"))
+                ]
+                + [
+                    query(
+                        "radius",
+                        "Metres, 1-500 (default 50).",
+                        {"type": "integer", "minimum": 1, "maximum": 500},
+                    ),
+                    query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode)),
+                ],
+                "responses": {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
+            }
+        },
+        "/reports/{report_id}/support": {
+            "post": {
+                "tags": ["Citizen"],
+                "summary": "Support a report instead of reporting it again (once per device or key)",
+                "parameters": [report_id, IDEMPOTENCY],
+                "requestBody": {**body("SupportIn"), "required": False},
+                "responses": {"200": json_body(ref("Report")), **errors(400, 404, 409, 422, 429, 503)},
+            }
+        },
         "/reports/{report_id}/confirm": {
             "post": {
                 "tags": ["Citizen"],
@@ -257,7 +291,7 @@ def native_paths() -> dict[str, Any]:
         "/agency/reports/{key}/actions/{action}": {
             "post": {
                 "tags": ["Agency"],
-                "summary": "Take, estimate, forward, refuse, reject or resolve",
+                "summary": "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate",
                 "security": BEARER,
                 "parameters": [
                     KEY,
@@ -362,6 +396,14 @@ def response_schemas() -> dict[str, Any]:
             "address": NULLABLE_STRING,
             "location": obj(["lat", "lon"], {"lat": {"type": "number"}, "lon": {"type": "number"}}),
             "photos": {"type": "array", "items": STRING},
+            "support_count": {"type": "integer", "minimum": 0},
+            "duplicate_of": {"type": ["string", "null"], "description": "The original, for a duplicate."},
+            "duplicates": {"type": "array", "items": STRING},
+            "closed_reason": {
+                "type": ["object", "null"],
+                "description": "Why a closed report closed: `duplicate` (Duplikat).",
+            },
+            "support_added": {"type": "boolean", "description": "Support: whether this request counted."},
         },
     )
     agency_report = {
@@ -407,9 +449,36 @@ def response_schemas() -> dict[str, Any]:
             "created_at": DATETIME,
             "updated_at": DATETIME,
             "version": {"type": "integer"},
+            "support_count": {"type": "integer", "minimum": 0},
+        },
+    )
+    nearby = obj(
+        ["category", "status", "location", "distance_m", "visibility"],
+        {
+            "category": STRING,
+            "status": ref("StatusRef"),
+            "location": obj(["lat", "lon"], {"lat": {"type": "number"}, "lon": {"type": "number"}}),
+            "distance_m": {"type": "integer", "minimum": 0},
+            "visibility": {"enum": ["private", "public"]},
+            "id": {"type": "string", "description": "Public reports only."},
+            "created_at": DATETIME,
+            "support_count": {"type": "integer", "minimum": 0},
+            "thumbnail": NULLABLE_STRING,
         },
     )
     return {
+        "Nearby": obj(
+            ["radius_m", "items"],
+            {
+                "radius_m": {"type": "integer"},
+                "items": {
+                    "type": "array",
+                    "description": "A private report shows only its category, status and a place rounded "
+                    "to about 110 m.",
+                    "items": nearby,
+                },
+            },
+        ),
         "Error": obj(
             ["error"], {"error": obj(["code", "message"], {"code": STRING, "message": STRING, "details": {}})}
         ),
