@@ -6,8 +6,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
+from typer.testing import CliRunner
 
+from chalicelib.config import settings
+from chalicelib.data.backfill import backfill_geo
+from cli.main import app as cli_app
 from tests.integration.harness import World, world
 
 pytestmark = pytest.mark.integration
@@ -131,3 +136,16 @@ def test_support_of_a_closed_report_is_refused(provinces: World) -> None:
     jakarta.post(reject, {"note": "Bukan wewenang"}, jakarta.token(agency))
     refused = jakarta.post(f"/reports/{report_id}/support", {"device": "device-bbbb-0002"})
     assert refused.status_code == 409 and "report_closed" in refused.body.decode()
+
+
+def test_backfill_puts_open_reports_stored_before_the_index_on_the_map(provinces: World) -> None:
+    place = {"lat": -6.3601, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": place})
+    provinces.settle()
+    dynamodb, table = boto3.client("dynamodb"), settings().reports_table
+    dynamodb.update_item(TableName=table, Key={"pk": {"S": report_id}}, UpdateExpression="REMOVE gh")
+    assert _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"] == []
+    assert backfill_geo(dynamodb, table, "31") >= 1
+    assert [i["id"] for i in _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"]] == [report_id]
+    again = CliRunner().invoke(cli_app, ["backfill", "geo", "--stage", "jakarta", "--table", table])
+    assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
