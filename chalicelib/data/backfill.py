@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.data.mapping import geo_partition, public_partition, status_partition
+from chalicelib.data.mapping import from_model, geo_keys, public_partition, status_partition
 from chalicelib.data.models import ReportModel
-from chalicelib.domain.geo import NEARBY_PRECISION, encode
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
 
@@ -65,6 +64,7 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
         "#gh": ReportModel.geo_pk.attr_name,
         "#cl": ReportModel.closed.attr_name,
         "#st": ReportModel.status.attr_name,
+        "#gk": ReportModel.geo_sk.attr_name,
     }
     needed = "attribute_not_exists(#gh) AND attribute_not_exists(#cl) AND #st = :st"
     updated = 0
@@ -75,20 +75,26 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
             IndexName="by-status",
             KeyConditionExpression="#sp = :sp",
             FilterExpression=needed,
-            ProjectionExpression="pk, lat, lon",
-            ExpressionAttributeNames=names,
+            ProjectionExpression="pk",
+            ExpressionAttributeNames={k: v for k, v in names.items() if k != "#gk"},
             ExpressionAttributeValues={":sp": {"S": status_partition(province, status)}, **values},
         )
         for item in (item for page in pages for item in page.get("Items", ())):
-            cell = encode(float(item["lat"]["N"]), float(item["lon"]["N"]), NEARBY_PRECISION)
+            stored = dynamodb.get_item(TableName=table, Key={"pk": item["pk"]}, ConsistentRead=True).get(
+                "Item"
+            )
+            if stored is None:
+                continue
+            report = from_model(ReportModel.from_raw_data(stored))
+            partition, sort_key = geo_keys(province, *report.map_place, stored["ct"]["S"])
             try:
                 dynamodb.update_item(
                     TableName=table,
                     Key={"pk": item["pk"]},
-                    UpdateExpression="SET #gh = :gh",
+                    UpdateExpression="SET #gh = :gh, #gk = :gk",
                     ConditionExpression=needed,
                     ExpressionAttributeNames={k: v for k, v in names.items() if k != "#sp"},
-                    ExpressionAttributeValues={":gh": {"S": geo_partition(province, cell)}, **values},
+                    ExpressionAttributeValues={":gh": {"S": partition}, ":gk": {"S": sort_key}, **values},
                 )
                 updated += 1
             except dynamodb.exceptions.ConditionalCheckFailedException:

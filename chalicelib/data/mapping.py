@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from chalicelib.data import timeline_codec
 from chalicelib.data.models import ReportModel
-from chalicelib.domain.geo import NEARBY_PRECISION, encode
+from chalicelib.domain.geo import PARTITION_PRECISION, STORED_PRECISION, encode
 from chalicelib.domain.report import Location, Report, Visibility
 from chalicelib.domain.status import Status
 
@@ -43,16 +43,21 @@ def public_partition(province: str) -> str:
 
 
 def geo_partition(province: str, cell: str) -> str:
-    """The sparse ``by-geo`` partition of a province's open reports in one geohash cell: ``31#g#qqguwr``."""
-    return f"{province}#g#{cell}"
+    """The sparse ``by-geo`` partition holding a geohash cell (its first 5 characters): ``31#g#qqguw``."""
+    return f"{province}#g#{cell[:PARTITION_PRECISION]}"
 
 
-def _geo_key(report: Report) -> str | None:
-    """Set only while the report is open: closed ones leave the index."""
+def geo_keys(province: str, lat: float, lon: float, created: str) -> tuple[str, str]:
+    """The ``by-geo`` partition and sort key of a report shown at (lat, lon)."""
+    cell = encode(lat, lon, STORED_PRECISION)
+    return geo_partition(province, cell), f"{cell}#{created}"
+
+
+def _geo_keys(report: Report) -> tuple[str | None, str | None]:
+    """Set only while the report is open (closed ones leave the index), at its map place."""
     if not report.is_open:
-        return None
-    cell = encode(report.location.lat, report.location.lon, NEARBY_PRECISION)
-    return geo_partition(report.province, cell)
+        return None, None
+    return geo_keys(report.province, *report.map_place, stored_time(report.created_at))
 
 
 def _is_listed_publicly(report: Report) -> bool:
@@ -119,7 +124,8 @@ def to_model(report: Report) -> ReportModel:
         due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
         public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,
-        geo_pk=_geo_key(report),
+        geo_pk=_geo_keys(report)[0],
+        geo_sk=_geo_keys(report)[1],
     )
     if report.version:
         model.version = report.version

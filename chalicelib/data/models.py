@@ -81,14 +81,18 @@ class ByPublicIndex(GlobalSecondaryIndex["ReportModel"]):
 
 
 class ByGeoIndex(GlobalSecondaryIndex["ReportModel"]):
-    """Sparse: a province's open reports by geohash cell and age: ``31#g#qqguwr`` / ``<created>``."""
+    """Sparse: a province's open reports by place: ``31#g#qqguw`` / ``qqguwrxyz#<created>``.
+
+    The partition is a 5-character geohash cell (about 4.9 km square); the sort key starts with the
+    report's 9-character geohash, so a finer cell is a ``begins_with`` within its partition.
+    """
 
     class Meta:
         index_name = "by-geo"
         projection = AllProjection()
 
     geo_pk = UnicodeAttribute(hash_key=True, attr_name="gh")
-    created_at = UnicodeAttribute(range_key=True, attr_name="ct")
+    geo_sk = UnicodeAttribute(range_key=True, attr_name="gk")
 
 
 class ReportModel(Model):
@@ -142,6 +146,7 @@ class ReportModel(Model):
     due_at = UnicodeAttribute(null=True, attr_name="du")
     public_pk = UnicodeAttribute(null=True, attr_name="pb")
     geo_pk = UnicodeAttribute(null=True, attr_name="gh")
+    geo_sk = UnicodeAttribute(null=True, attr_name="gk")
 
     by_agency = ByAgencyIndex()
     by_status = ByStatusIndex()

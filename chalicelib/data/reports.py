@@ -239,15 +239,15 @@ class ReportRepository:
     def open_in_cells(
         self, province: str, cells: list[str], *, category: str | None = None, per_cell: int = MAX_PER_CELL
     ) -> list[Report]:
-        """The province's open reports in these geohash cells, the newest ``per_cell`` of each."""
+        """The province's open reports in these geohash cells (of 5 characters or more), ``per_cell`` each."""
         found: list[Report] = []
         condition = ReportModel.category == category if category else None
         with translate_errors("list nearby reports"):
             for cell in cells:
                 result = ReportModel.by_geo.query(
                     geo_partition(province, cell),
+                    range_key_condition=ReportModel.geo_sk.startswith(cell),
                     filter_condition=condition,
-                    scan_index_forward=False,
                     limit=per_cell,
                     page_size=per_cell,
                 )

@@ -1,8 +1,9 @@
 """Geohash cells and distances: which cells cover a circle, how far apart two points are.
 
-A geohash interleaves longitude and latitude bits (longitude first) in base 32. A cell of
-``NEARBY_PRECISION`` = 6 characters is about 1.2 km wide and 0.6 km high at the equator, so a
-circle of up to ``MAX_RADIUS_M`` metres is covered by at most 6 of them.
+A geohash interleaves longitude and latitude bits (longitude first) in base 32; a cell's hash is the
+prefix of every point's hash in it. Near the equator a cell of 5 characters is about 4.9 km square,
+of 6 about 1.2 km wide and 0.6 km high, of 7 about 153 m square. ``precision_for`` picks the cells
+a nearby search covers its circle with: a handful at most (6 for ``MAX_RADIUS_M``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import math
 
 BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+PARTITION_PRECISION = 5
+STORED_PRECISION = 9
 NEARBY_PRECISION = 6
+FINE_RADIUS_M = 75
 MAX_RADIUS_M = 500
 EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
@@ -70,6 +74,11 @@ def neighbours(cell: str) -> list[str]:
             lon = (centre_lon + d_lon * width + 180) % 360 - 180
             found.append(encode(lat, lon, len(cell)))
     return found
+
+
+def precision_for(radius_m: float) -> int:
+    """Cells of 7 characters (153 m) for a circle of up to ``FINE_RADIUS_M``, else of 6."""
+    return NEARBY_PRECISION + 1 if radius_m <= FINE_RADIUS_M else NEARBY_PRECISION
 
 
 def covering(lat: float, lon: float, radius_m: float, precision: int = NEARBY_PRECISION) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from chalicelib.domain.geo import rounded
 from chalicelib.domain.status import Action, Status
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
@@ -87,6 +88,13 @@ class Report:
     support_count: int = 0
     duplicate_of: str | None = None  # the original's id, while this report is merged into it
     duplicates: tuple[str, ...] = ()  # ids of the reports merged into this one
+
+    @property
+    def map_place(self) -> tuple[float, float]:
+        """Where the report is shown on a map: a public one's place, a private one's to about 110 m."""
+        if self.visibility is Visibility.PUBLIC:
+            return self.location.lat, self.location.lon
+        return rounded(self.location.lat, self.location.lon)
 
     @property
     def is_open(self) -> bool:

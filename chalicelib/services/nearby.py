@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from chalicelib.domain import geo
-from chalicelib.domain.report import Report, Visibility
+from chalicelib.domain.report import Report
 from chalicelib.errors import Conflict
 from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
@@ -23,13 +23,6 @@ class Nearby:
     lat: float
     lon: float
     distance_m: float
-
-
-def shown_place(report: Report) -> tuple[float, float]:
-    """A public report's place; a private one's only to about 110 m (``geo.rounded``)."""
-    if report.visibility is Visibility.PUBLIC:
-        return report.location.lat, report.location.lon
-    return geo.rounded(report.location.lat, report.location.lon)
 
 
 @dataclass(frozen=True)
@@ -59,14 +52,14 @@ class NearbyService:
         """Open reports within ``radius_m`` of the point, nearest first (at most ``MAX_RESULTS``).
 
         One query per geohash cell covering the circle; the province's own reports, wherever they
-        lie, and its copies of reports escalated to it (which lie in it). A private report is placed
-        and measured by its rounded place only, so the answer tells nothing finer about it.
+        lie, and its copies of reports escalated to it (which lie in it). A private report is indexed,
+        placed and measured by its rounded place only, so the answer tells nothing finer about it.
         """
         radius = min(max(radius_m, 1), geo.MAX_RADIUS_M)
-        cells = geo.covering(lat, lon, radius + 100)  # rounded places may lie just outside
+        cells = geo.covering(lat, lon, radius, geo.precision_for(radius))
         found: dict[str, Nearby] = {}
         for report in self.reports.open_in_cells(self.province, cells, category=category):
-            place_lat, place_lon = shown_place(report)
+            place_lat, place_lon = report.map_place
             distance = geo.distance_m(lat, lon, place_lat, place_lon)
             if distance <= radius and report.key not in found:
                 found[report.key] = Nearby(report, place_lat, place_lon, distance)

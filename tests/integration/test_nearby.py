@@ -143,7 +143,7 @@ def test_backfill_puts_open_reports_stored_before_the_index_on_the_map(provinces
     report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": place})
     provinces.settle()
     dynamodb, table = boto3.client("dynamodb"), settings().reports_table
-    dynamodb.update_item(TableName=table, Key={"pk": {"S": report_id}}, UpdateExpression="REMOVE gh")
+    dynamodb.update_item(TableName=table, Key={"pk": {"S": report_id}}, UpdateExpression="REMOVE gh, gk")
     assert _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"] == []
     assert backfill_geo(dynamodb, table, "31") >= 1
     assert [i["id"] for i in _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"]] == [report_id]

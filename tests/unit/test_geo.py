@@ -85,3 +85,10 @@ def test_distance_and_rounding() -> None:
     assert 110_000 < geo.distance_m(0, 106.8, 1, 106.8) < 111_500
     assert geo.distance_m(-0.5, 110, 0.5, 110) == pytest.approx(2 * geo.distance_m(0, 110, 0.5, 110))
     assert geo.rounded(-6.31234, 106.85678) == (-6.312, 106.857)
+
+
+def test_precision_for_keeps_the_queries_few() -> None:
+    assert geo.precision_for(50) == 7 and geo.precision_for(75) == 7 and geo.precision_for(76) == 6
+    for lat, lon in [(-6.2, 106.8), (0.0, 109.33), (-10.9, 122.9)]:
+        assert len(geo.covering(lat, lon, 50, geo.precision_for(50))) <= 4
+        assert len(geo.covering(lat, lon, 500, geo.precision_for(500))) <= 6

@@ -75,11 +75,13 @@ def test_nobody_acts_on_a_duplicate() -> None:
 def test_the_geo_key_is_stored_only_while_open_and_the_merge_fields_round_trip() -> None:
     report = _routed("31-261127-AAAA")
     model = to_model(report)
-    assert model.geo_pk == f"31#g#{geo.encode(report.location.lat, report.location.lon)}"
+    cell = geo.encode(*report.map_place, geo.STORED_PRECISION)
+    assert model.geo_pk == f"31#g#{cell[:5]}" and (model.geo_sk or "").startswith(f"{cell}#")
+    assert report.map_place == geo.rounded(report.location.lat, report.location.lon)  # private
     merged, grown = workflow.mark_duplicate(
         _routed("31-261127-BBBB"), replace(report, support_count=1), event("d5")
     )
-    assert to_model(merged).geo_pk is None
+    assert to_model(merged).geo_pk is None and to_model(merged).geo_sk is None
     back = from_model(to_model(grown))
     assert back.duplicates == grown.duplicates and back.support_count == 2
     assert from_model(to_model(merged)).duplicate_of == report.id
