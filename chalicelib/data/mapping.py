@@ -132,8 +132,8 @@ def to_model(report: Report) -> ReportModel:
     return model
 
 
-def from_model(model: ReportModel) -> Report:
-    """The Report aggregate stored in ``model``."""
+def from_model(model: ReportModel, *, with_timeline: bool = True) -> Report:
+    """The Report aggregate stored in ``model``; without its timeline (not decoded) only to be read."""
     created = datetime.fromisoformat(model.created_at)
     return Report(
         key=model.pk,
@@ -176,6 +176,8 @@ def from_model(model: ReportModel) -> Report:
             report_id=model.report_id,
             province=model.province,
             created=created,
-        ),
+        )
+        if with_timeline
+        else (),
         version=int(model.version or 0),
     )

@@ -239,7 +239,10 @@ class ReportRepository:
     def open_in_cells(
         self, province: str, cells: list[str], *, category: str | None = None, per_cell: int = MAX_PER_CELL
     ) -> list[Report]:
-        """The province's open reports in these geohash cells (of 5 characters or more), ``per_cell`` each."""
+        """The province's open reports in these geohash cells (of 5 characters or more), ``per_cell`` each.
+
+        For listing only: their timelines are not decoded.
+        """
         found: list[Report] = []
         condition = ReportModel.category == category if category else None
         with translate_errors("list nearby reports"):
@@ -251,7 +254,7 @@ class ReportRepository:
                     limit=per_cell,
                     page_size=per_cell,
                 )
-                found.extend(from_model(model) for model in result)
+                found.extend(from_model(model, with_timeline=False) for model in result)
         return found
 
     def add_support(self, report: Report, supporter_hash: str) -> bool:
