@@ -93,6 +93,7 @@ def detail(request: Request, key: str) -> Response:
     view.update(
         key=report.key,
         version=report.version,
+        duplicates=list(report.duplicates),
         origin_province=report.origin_province,
         escalated_from_other_province=report.is_received_escalation,
     )
@@ -126,5 +127,5 @@ def act(request: Request, key: str, action: str) -> Response:
     )
     metrics.add_metric(name=f"Action_{action}", unit="Count", value=1)
     view = report_view(registry(), report, full_content=True)
-    view.update(key=report.key, version=report.version)
+    view.update(key=report.key, version=report.version, duplicates=list(report.duplicates))
     return json_response(view)

@@ -398,7 +398,7 @@ def response_schemas() -> dict[str, Any]:
             "photos": {"type": "array", "items": STRING},
             "support_count": {"type": "integer", "minimum": 0},
             "duplicate_of": {"type": ["string", "null"], "description": "The original, for a duplicate."},
-            "duplicates": {"type": "array", "items": STRING},
+            "duplicate_count": {"type": "integer", "minimum": 0},
             "closed_reason": {
                 "type": ["object", "null"],
                 "description": "Why a closed report closed: `duplicate` (Duplikat).",
@@ -416,6 +416,11 @@ def response_schemas() -> dict[str, Any]:
                     "version": {"type": "integer"},
                     "origin_province": NULLABLE_STRING,
                     "escalated_from_other_province": {"type": "boolean"},
+                    "duplicates": {
+                        "type": "array",
+                        "items": STRING,
+                        "description": "Ids of the reports merged into this one.",
+                    },
                 },
             ),
         ]

@@ -97,7 +97,7 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> di
         "closed_reason": {"code": "duplicate", "label": "Duplikat", "label_en": "Duplicate"}
         if report.duplicate_of
         else None,
-        "duplicates": list(report.duplicates),
+        "duplicate_count": len(report.duplicates),  # their ids in the agency view only (may be private)
         "visibility": report.visibility.value,
         "created_at": _iso(report.created_at),
         "updated_at": _iso(report.updated_at),
