@@ -10,6 +10,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
+from chalicelib.api import ratelimit
 from chalicelib.config import settings
 from chalicelib.data.backfill import backfill_geo
 from cli.main import app as cli_app
@@ -149,3 +150,21 @@ def test_backfill_puts_open_reports_stored_before_the_index_on_the_map(provinces
     assert [i["id"] for i in _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"]] == [report_id]
     again = CliRunner().invoke(cli_app, ["backfill", "geo", "--stage", "jakarta", "--table", table])
     assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
+
+
+def test_support_is_rate_limited_per_address(provinces: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3701, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    monkeypatch.setenv("ADUAN_SUPPORT_RATE_PER_MINUTE", "1")
+    monkeypatch.setenv("ADUAN_SUPPORT_BURST", "2")
+    ratelimit.buckets.clear()
+    try:
+        codes = [
+            jakarta.post(f"/reports/{report_id}/support", {"device": f"device-rate-{n:04d}"}).status_code
+            for n in range(3)
+        ]
+    finally:
+        ratelimit.buckets.clear()
+    assert codes == [200, 200, 429]
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
