@@ -168,3 +168,24 @@ def test_support_is_rate_limited_per_address(provinces: World, monkeypatch: pyte
         ratelimit.buckets.clear()
     assert codes == [200, 200, 429]
     assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
+
+
+def test_reports_on_both_sides_of_a_cell_edge_are_found(provinces: World) -> None:
+    from chalicelib.domain import geo
+
+    south, north, _, east = geo.bounds(geo.encode(-6.3801, 106.8301, 7))
+    middle = (south + north) / 2
+    sides = [
+        _submit(
+            provinces,
+            {
+                **FLOOD,
+                "visibility": "public",
+                "location": {"lat": middle, "lon": lon, "area_code": "31.74.01"},
+            },
+        )
+        for lon in (east - 0.0001, east + 0.0001)  # about 11 m either side of the edge
+    ]
+    provinces.settle()
+    found = _nearby(provinces, f"lat={middle:.7f}&lon={east:.7f}&radius=30")
+    assert sorted(i["id"] for i in found["items"]) == sorted(sides)
