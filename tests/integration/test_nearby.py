@@ -88,13 +88,14 @@ def test_closed_reports_leave_the_map(provinces: World) -> None:
 
 
 def test_a_point_in_banten_seen_from_jakarta_and_from_banten(provinces: World) -> None:
-    tangerang = {"lat": -6.1701, "lon": 106.6301, "area_code": "36.71.01"}
+    tangerang = {"lat": -6.1837, "lon": 106.6429, "area_code": "36.71.01"}
     report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": tangerang})
     provinces.settle()
-    seen_here = _nearby(provinces, "lat=-6.1701&lon=106.6301&radius=50")
-    assert [i["id"] for i in seen_here["items"]] == [report_id]  # Jakarta's own report, escalated
-    seen_there = _nearby(provinces, "lat=-6.1701&lon=106.6301&radius=50", stage="banten")
-    assert [i["id"] for i in seen_there["items"]] == [report_id]  # Banten's copy of it
+    query = "lat=-6.1837&lon=106.6429&radius=30"
+    assert report_id in {i.get("id") for i in _nearby(provinces, query)["items"]}  # Jakarta's own, escalated
+    seen_there = _nearby(provinces, query, stage="banten")["items"]
+    assert report_id in {i.get("id") for i in seen_there}  # Banten's copy of it
+    assert sum(i.get("id") == report_id for i in seen_there) == 1
 
 
 def test_nearby_refuses_odd_input(provinces: World) -> None:
