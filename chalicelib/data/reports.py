@@ -42,7 +42,7 @@ QUERY_BATCH = 100
 """Reports one query of a filtered listing reads."""
 
 MAX_PER_CELL = 200
-"""Open reports one geohash cell's query reads at most (the newest), for a nearby listing."""
+"""Open reports one geohash cell's query reads at most (in geohash order), for a nearby listing."""
 
 _CHANGED = (
     "Laporan sudah diubah pihak lain; muat ulang dan coba lagi "
@@ -300,7 +300,7 @@ class ReportRepository:
                         tx.save(model)
             except TransactWriteError as error:
                 reasons = [r.code if r else None for r in error.cancellation_reasons]
-                if "ConditionalCheckFailed" in reasons:
+                if {"ConditionalCheckFailed", "TransactionConflict"} & set(reasons):
                     raise VersionConflict(_CHANGED) from error
                 raise
         return from_model(models[0]), from_model(models[1])
