@@ -69,6 +69,22 @@ def submit_report() -> Response:
     return reports.submit(current_request())
 
 
+@app.route("/reports/nearby", methods=["GET"], cors=cors)
+@handled
+def nearby_reports() -> Response:
+    from chalicelib.api import nearby
+
+    return nearby.nearby(current_request())
+
+
+@app.route("/reports/{report_id}/support", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def support_report(report_id: str) -> Response:
+    from chalicelib.api import nearby
+
+    return nearby.support(current_request(), report_id)
+
+
 @app.route("/reports/{report_id}", methods=["GET"], cors=cors)
 @handled
 def report_status(report_id: str) -> Response:

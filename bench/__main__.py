@@ -140,7 +140,9 @@ def _scale_rows(scale: dict[str, Any]) -> list[Row]:
     """The table rows of the scale section."""
     rows: list[Row] = []
     big, small = f"{scale['large']:,}", f"{scale['small']:,}"
-    for name in ("status", "inbox"):
+    for name in ("status", "inbox", "nearby"):
+        if name not in scale:
+            continue  # results recorded before the nearby read was measured
         r = scale[name]
         a, b = r["small"], r["large"]
         if r["growth"] is None:

@@ -1,4 +1,4 @@
-"""Flat at scale: a status read and an agency inbox page with a small and a large reports table.
+"""Flat at scale: a status read, an inbox page and a nearby query, with a small and a large table.
 
 The table is filled with ``batch_write_item`` (25 items a request, 4 threads) with items built by
 the application's own mapping (``to_model(report).serialize()``): realistic description, a timeline
@@ -34,6 +34,8 @@ from typing import Any
 TARGET_GROWTH = 1.25
 AGENCY = "sudin-bm-js"
 STATUSES = ("DISPOSISI", "PROSES", "SELESAI")
+NEARBY_PATH = "/reports/nearby?lat=-6.226&lon=106.853&radius=500"  # where every loaded report is
+READS = ("status", "inbox", "nearby")
 
 
 def templates() -> dict[str, dict[str, Any]]:
@@ -264,12 +266,10 @@ def interleaved(pair: list[Side], command: dict[str, Any], rounds: int) -> list[
     return answers
 
 
-def summary(
-    status: list[dict[str, Any]], inbox: list[dict[str, Any]], query: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Median latency (total, inside AWS, in Aduan) and read units of one side's reads."""
+def summary(reads: dict[str, list[dict[str, Any]]], query: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median latency (total, inside AWS, in Aduan) and read units of one side's reads, by kind."""
     out: dict[str, Any] = {}
-    for name, answers in (("status", status), ("inbox", inbox)):
+    for name, answers in reads.items():
         ok = [a for a in answers if a["status_code"] == 200]
         out[name] = {
             "ms": round(statistics.median(a["seconds"] for a in ok) * 1000, 2) if ok else None,
@@ -304,15 +304,23 @@ def measure(small: int = 1000, large: int = 20_000, requests: int = 30) -> dict[
             # a status read takes milliseconds: more of them steady the median on a noisy machine
             status_answers = interleaved(pair, status, requests * 3)
             inbox_answers = interleaved(pair, {"op": "inbox"}, requests)
+            interleaved(pair, {"op": "nearby"}, 2)
+            nearby_answers = interleaved(pair, {"op": "nearby"}, requests)
             query_answers = interleaved(pair, {"op": "query"}, min(requests, 5))
-    at_small, at_large = (summary(status_answers[i], inbox_answers[i], query_answers[i]) for i in (0, 1))
+    at_small, at_large = (
+        summary(
+            {"status": status_answers[i], "inbox": inbox_answers[i], "nearby": nearby_answers[i]},
+            query_answers[i],
+        )
+        for i in (0, 1)
+    )
     result: dict[str, Any] = {
         "small": small,
         "large": large,
         "interleaved": True,
         "load_seconds": round(load_seconds, 1),
     }
-    for name in ("status", "inbox"):
+    for name in READS:
         a, b = at_small[name], at_large[name]
         complete = a["ms"] is not None and b["ms"] is not None
         result[name] = {

@@ -5,6 +5,7 @@ side's moto server). Reads one JSON command per line on stdin and answers one JS
 
 - ``{"op": "status", "id": "31-..."}``: one ``GET /reports/{id}`` through the real HTTP handler;
 - ``{"op": "inbox"}``: one ``GET /agency/reports`` (first page) as the agency's officer;
+- ``{"op": "nearby"}``: one ``GET /reports/nearby`` (500 m) around the place every report is at;
 - ``{"op": "query"}``: moto's own time for the inbox's index Query (boto3, no application code).
 
 Each answer: ``status_code``, ``seconds`` (the whole request), ``aws_seconds`` (inside botocore
@@ -29,7 +30,7 @@ def main() -> None:
 
     from bench.counting import CallCounter, application_clients
     from bench.localaws import apply_bench_env
-    from bench.scale import AGENCY, AwsTimer, raw_query_seconds
+    from bench.scale import AGENCY, NEARBY_PATH, AwsTimer, raw_query_seconds
     from tests.integration.harness import world
 
     apply_bench_env(os.environ["AWS_ENDPOINT_URL"])
@@ -44,7 +45,8 @@ def main() -> None:
             if command["op"] == "query":
                 answers.write(json.dumps({"seconds": raw_query_seconds()}) + "\n")
                 continue
-            path = f"/reports/{command['id']}" if command["op"] == "status" else "/agency/reports"
+            paths = {"inbox": "/agency/reports", "nearby": NEARBY_PATH}
+            path = paths.get(command["op"]) or f"/reports/{command['id']}"
             mark, before = counter.mark(), timer.seconds
             start = time.perf_counter()
             response = jakarta.get(path, token if command["op"] == "inbox" else None)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.services.feedback import FeedbackService
     from chalicelib.services.handover_guard import HandoverGuard
     from chalicelib.services.intake import IntakeService
+    from chalicelib.services.nearby import NearbyService
     from chalicelib.services.outbox import ChangePublisher
     from chalicelib.services.ports import Queues, Reports
     from chalicelib.services.routing import RoutingService
@@ -157,3 +158,15 @@ def _photos(province: str) -> PhotoService:
 def photos() -> PhotoService:
     """Citizen photos of the current stage's province (uploads, cleaning, view links)."""
     return _photos(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _nearby(province: str) -> NearbyService:
+    from chalicelib.services.nearby import NearbyService
+
+    return NearbyService(reports(), _tracking(province), province)
+
+
+def nearby() -> NearbyService:
+    """Open reports near a point, and citizens' support, for this stage's province."""
+    return _nearby(settings().province)

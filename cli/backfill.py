@@ -1,6 +1,7 @@
 """``aduan backfill``: one-off index keys for reports stored before an index existed.
 
 aduan backfill public --stage banten
+aduan backfill geo --stage banten
 """
 
 from __future__ import annotations
@@ -40,3 +41,17 @@ def public(
     name = table or os.environ["ADUAN_REPORTS_TABLE"]
     updated = backfill_public(aws.client("dynamodb"), name, stage_provinces()[stage])
     typer.echo(f"{updated} report(s) of {stage} given the by-public key in {name}")
+
+
+@app.command("geo")
+def geo(
+    stage: str = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)"),
+    table: str = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)"),
+) -> None:
+    """Put the province's open reports stored before ``by-geo`` existed on the map (nearby)."""
+    _use_stage(stage)
+    from chalicelib.data.backfill import backfill_geo  # reads the stage's settings on import
+
+    name = table or os.environ["ADUAN_REPORTS_TABLE"]
+    updated = backfill_geo(aws.client("dynamodb"), name, stage_provinces()[stage])
+    typer.echo(f"{updated} report(s) of {stage} given the by-geo key in {name}")

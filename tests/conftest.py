@@ -17,12 +17,14 @@ os.environ.setdefault("AWS_SECURITY_TOKEN", "testing")
 os.environ.setdefault("AWS_SESSION_TOKEN", "testing")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Aduan")
-# The per-client limits of POST /reports, /photos and Open311 requests (chalicelib/api/ratelimit.py)
+# The per-client limits (chalicelib/api/ratelimit.py) of POST /reports, /photos, Open311, nearby, support
 # would throttle a whole test session coming from one address (and one Open311 key); the limiter's own
 # tests set their values explicitly.
 os.environ.setdefault("ADUAN_SUBMIT_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_NEARBY_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_SUPPORT_RATE_PER_MINUTE", "0")
 # Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py); the
 # application itself has no default stage.
 from tests.stages import stage_env  # noqa: E402

@@ -62,6 +62,7 @@ def summary(report: Report) -> InboxItem:
         escalated_from_other_province=report.is_received_escalation,
         overdue=report.overdue,
         closed=report.closed,
+        support_count=report.support_count,
         coordinate_by=report.coordinate_due.isoformat() if report.coordinate_due else None,
         finish_by=report.finish_due.isoformat() if report.finish_due else None,
         created_at=report.created_at.isoformat(),
@@ -73,7 +74,13 @@ def summary(report: Report) -> InboxItem:
 def agency_report(report: Report, **origin: Any) -> AgencyReport:
     """The full report with its key and version (and ``origin``: where it came from)."""
     view = report_view(registry(), report, full_content=True)
-    return AgencyReport(**structs.asdict(view), key=report.key, version=report.version, **origin)
+    return AgencyReport(
+        **structs.asdict(view),
+        key=report.key,
+        version=report.version,
+        duplicates=list(report.duplicates),
+        **origin,
+    )
 
 
 def inbox(request: Request) -> Response:
@@ -106,7 +113,8 @@ def detail(request: Request, key: str) -> Response:
 
 
 def act(request: Request, key: str, action: str) -> Response:
-    """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve."""
+    """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve,
+    duplicate (``{"of": key}``), unduplicate (coordinators)."""
     actor = actor_from_request(request)
     agency_ref(key, action)
     body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
@@ -119,6 +127,7 @@ def act(request: Request, key: str, action: str) -> Response:
         evidence=body.evidence,
         evidence_photo=body.evidence_photo,
         to_agency=body.to_agency,
+        of=body.of,
         estimated_completion=body.estimated_completion,
         expected_version=expected,
         idempotency_key=headers.idempotency_key,

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.schemas import HEADER_NAMES, AgencyRefIn, HeadersIn, InboxQueryIn, ReportRefIn
+from chalicelib.api.schemas import (
+    HEADER_NAMES,
+    AgencyRefIn,
+    HeadersIn,
+    InboxQueryIn,
+    NearbyQueryIn,
+    ReportRefIn,
+)
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.validation import convert
 
@@ -77,3 +84,8 @@ def whole_number(raw: str) -> int | None:
 def inbox_query(request: Request) -> InboxQueryIn:
     """``GET /agency/reports`` query parameters, capped (422 naming the parameter)."""
     return convert(InboxQueryIn, dict(request.query_params or {}))
+
+
+def nearby_query(request: Request) -> NearbyQueryIn:
+    """``GET /reports/nearby`` query parameters, capped (422 naming the parameter)."""
+    return convert(NearbyQueryIn, dict(request.query_params or {}))

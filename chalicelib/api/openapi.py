@@ -24,7 +24,7 @@ from chalicelib.domain.status import Status
 from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
 
-AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve"]
+AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve", "duplicate", "unduplicate"]
 ERRORS = {
     400: "Unreadable body (empty, malformed JSON).",
     401: "Missing, expired or invalid bearer token.",
@@ -159,6 +159,40 @@ def native_paths() -> dict[str, Any]:
                 "responses": {"200": json_body(ref("Report")), **errors(404, 422, 503)},
             }
         },
+        "/reports/nearby": {
+            "get": {
+                "tags": ["Citizen"],
+                "summary": "Open reports near a place, nearest first (before reporting it again)",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": True,
+                        "description": f"{label} in decimal degrees.",
+                        "schema": msgspec.json.schema(schemas.DecimalText),
+                    }
+                    for name, label in (("lat", "Latitude"), ("lon", "Longitude"))
+                ]
+                + [
+                    query(
+                        "radius",
+                        "Metres, 1-500 (default 50).",
+                        {"type": "integer", "minimum": 1, "maximum": 500},
+                    ),
+                    query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode)),
+                ],
+                "responses": {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
+            }
+        },
+        "/reports/{report_id}/support": {
+            "post": {
+                "tags": ["Citizen"],
+                "summary": "Support a report instead of reporting it again (once per device or key)",
+                "parameters": [report_id, IDEMPOTENCY],
+                "requestBody": {**body("SupportIn"), "required": False},
+                "responses": {"200": json_body(ref("Report")), **errors(400, 404, 409, 422, 429, 503)},
+            }
+        },
         "/reports/{report_id}/confirm": {
             "post": {
                 "tags": ["Citizen"],
@@ -208,7 +242,7 @@ def native_paths() -> dict[str, Any]:
         "/agency/reports/{key}/actions/{action}": {
             "post": {
                 "tags": ["Agency"],
-                "summary": "Take, estimate, forward, refuse, reject or resolve",
+                "summary": "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate",
                 "security": BEARER,
                 "parameters": [
                     KEY,

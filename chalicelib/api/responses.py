@@ -107,6 +107,14 @@ class Point(Struct):
     lon: float
 
 
+class ClosedReason(Struct):
+    """Why a closed report closed: ``duplicate`` (Duplikat)."""
+
+    code: str
+    label: str
+    label_en: str
+
+
 class Report(Struct, kw_only=True):
     """The tracking view of a report; description, address, location and photos only with its content."""
 
@@ -121,6 +129,10 @@ class Report(Struct, kw_only=True):
     escalated_to: str | None
     deadlines: Deadlines
     rating: Annotated[int, Meta(ge=1, le=5)] | None
+    support_count: Annotated[int, Meta(ge=0)]
+    duplicate_of: Annotated[str, Meta(description="The original, for a duplicate.")] | None
+    closed_reason: ClosedReason | None
+    duplicate_count: Annotated[int, Meta(ge=0)]
     visibility: Visibility
     created_at: DateTime
     updated_at: DateTime
@@ -133,6 +145,9 @@ class Report(Struct, kw_only=True):
     address: str | UnsetType | None = UNSET
     location: Point | UnsetType = UNSET
     photos: list[str] | UnsetType = UNSET
+    support_added: Annotated[bool, Meta(description="Support: whether this request counted.")] | UnsetType = (
+        UNSET
+    )
 
 
 class AgencyReport(Report, kw_only=True):
@@ -142,6 +157,7 @@ class AgencyReport(Report, kw_only=True):
     version: int
     origin_province: str | UnsetType | None = UNSET
     escalated_from_other_province: bool | UnsetType = UNSET
+    duplicates: Annotated[list[str], Meta(description="Ids of the reports merged into this one.")] = []
 
 
 class Submitted(Struct):
@@ -166,6 +182,7 @@ class InboxItem(Struct):
     escalated_from_other_province: bool
     overdue: bool
     closed: bool
+    support_count: int
     coordinate_by: DateTime | None
     finish_by: DateTime | None
     created_at: DateTime
@@ -240,6 +257,27 @@ class PhotoUpload(Struct):
     max_bytes: int
 
 
+class NearbyItem(Struct, kw_only=True):
+    """An open report near the place: a private one only as category, status and a rounded place."""
+
+    category: str
+    status: StatusRef
+    location: Point
+    distance_m: Annotated[int, Meta(ge=0)]
+    visibility: Visibility
+    id: Annotated[str, Meta(description="Public reports only.")] | UnsetType = UNSET
+    created_at: DateTime | UnsetType = UNSET
+    support_count: int | UnsetType = UNSET
+    thumbnail: str | UnsetType | None = UNSET
+
+
+class Nearby(Struct):
+    """Open reports within ``radius_m`` metres, nearest first."""
+
+    radius_m: int
+    items: list[NearbyItem]
+
+
 RESPONSES: tuple[type[Struct], ...] = (
     Error,
     GatewayMessage,
@@ -251,4 +289,5 @@ RESPONSES: tuple[type[Struct], ...] = (
     Categories,
     Areas,
     PhotoUpload,
+    Nearby,
 )

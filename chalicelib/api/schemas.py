@@ -54,6 +54,10 @@ ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x
 # A storage key: a report id, or ``<province>~<origin id>`` for a received escalation.
 ReportKey = Annotated[str, Meta(pattern=r"^([0-9]{2}~)?[0-9]{2}-[0-9]{6}-[0-9A-Z]{4}$", max_length=20)]
 ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
+DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_ASCII)]
+# Query strings hold text: a decimal degree, metres up to the cap (checked as numbers by the view).
+DecimalText = Annotated[str, Meta(min_length=1, max_length=24, pattern=r"^-?[0-9]{1,3}(\.[0-9]{1,15})?$")]
+RadiusText = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[0-9]{1,4}$")]
 AgencyCode = Annotated[str, Meta(pattern=r"^([a-z0-9][a-z0-9-]{1,47})?$")]  # empty: own agency
 
 
@@ -100,6 +104,7 @@ class AgencyActionIn(Input):
     # resolve: a photo of the finished work instead of a text reference (a POST /photos upload key)
     evidence_photo: UploadKey | None = None
     to_agency: AgencyTarget | None = None
+    of: ReportKey | None = None  # duplicate: the original report's key
     estimated_completion: date | None = None
     expected_version: Version | None = None
 
@@ -117,6 +122,12 @@ class ReopenIn(Input):
     reason: Reason
 
 
+class SupportIn(Input):
+    """``POST /reports/{id}/support``: who supports, as an opaque device id (or an Idempotency-Key header)."""
+
+    device: DeviceId | None = None
+
+
 class PhotoUploadIn(Input):
     """``POST /photos``: what the client will upload."""
 
@@ -124,7 +135,14 @@ class PhotoUploadIn(Input):
     size: PhotoSize
 
 
-BODIES: tuple[type[Input], ...] = (SubmitReportIn, ConfirmIn, ReopenIn, AgencyActionIn, PhotoUploadIn)
+BODIES: tuple[type[Input], ...] = (
+    SubmitReportIn,
+    ConfirmIn,
+    ReopenIn,
+    AgencyActionIn,
+    PhotoUploadIn,
+    SupportIn,
+)
 
 
 # Headers, paths, query strings, queue messages
@@ -168,6 +186,15 @@ class InboxQueryIn(Query):
     limit: Annotated[str, Meta(max_length=4)] | None = None
     cursor: Annotated[str, Meta(max_length=2048)] | None = None
     overdue: Literal["", "0", "1", "true", "false"] | None = None
+
+
+class NearbyQueryIn(Query):
+    """``GET /reports/nearby`` query string: a point, a radius in metres, optionally a category."""
+
+    lat: DecimalText
+    lon: DecimalText
+    radius: RadiusText | None = None
+    category: CategoryCode | None = None
 
 
 class IntakeMessage(Input):

@@ -96,6 +96,10 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> ou
             estimated_completion=_iso(report.estimated_completion),
         ),
         rating=report.rating,
+        support_count=report.support_count,
+        duplicate_of=report.duplicate_of,
+        closed_reason=out.ClosedReason("duplicate", "Duplikat", "Duplicate") if report.duplicate_of else None,
+        duplicate_count=len(report.duplicates),  # their ids in the agency view only (they may be private)
         visibility=report.visibility.value,
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),

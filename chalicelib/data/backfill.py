@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.data.mapping import public_partition, status_partition
+from chalicelib.data.mapping import from_model, geo_keys, public_partition, status_partition
 from chalicelib.data.models import ReportModel
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
@@ -49,4 +49,54 @@ def backfill_public(dynamodb: Any, table: str, province: str) -> int:
                 updated += 1
             except dynamodb.exceptions.ConditionalCheckFailedException:
                 continue  # changed meanwhile: saved with its key, or no longer public
+    return updated
+
+
+def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
+    """Add the ``by-geo`` key to the province's open reports stored without it; how many.
+
+    Reads the open statuses' ``by-status`` partitions (no Scan) and updates each open report without
+    a key, on the conditions that it is still open with that status and still has none: safe to run
+    while the application writes, and to run again.
+    """
+    names = {
+        "#sp": ReportModel.status_pk.attr_name,
+        "#gh": ReportModel.geo_pk.attr_name,
+        "#cl": ReportModel.closed.attr_name,
+        "#st": ReportModel.status.attr_name,
+        "#gk": ReportModel.geo_sk.attr_name,
+    }
+    needed = "attribute_not_exists(#gh) AND attribute_not_exists(#cl) AND #st = :st"
+    updated = 0
+    for status in (s for s in Status if s.is_open):
+        values = {":st": {"S": status.value}}
+        pages = dynamodb.get_paginator("query").paginate(
+            TableName=table,
+            IndexName="by-status",
+            KeyConditionExpression="#sp = :sp",
+            FilterExpression=needed,
+            ProjectionExpression="pk",
+            ExpressionAttributeNames={k: v for k, v in names.items() if k != "#gk"},
+            ExpressionAttributeValues={":sp": {"S": status_partition(province, status)}, **values},
+        )
+        for item in (item for page in pages for item in page.get("Items", ())):
+            stored = dynamodb.get_item(TableName=table, Key={"pk": item["pk"]}, ConsistentRead=True).get(
+                "Item"
+            )
+            if stored is None:
+                continue
+            report = from_model(ReportModel.from_raw_data(stored))
+            partition, sort_key = geo_keys(province, *report.map_place, stored["ct"]["S"])
+            try:
+                dynamodb.update_item(
+                    TableName=table,
+                    Key={"pk": item["pk"]},
+                    UpdateExpression="SET #gh = :gh, #gk = :gk",
+                    ConditionExpression=needed,
+                    ExpressionAttributeNames={k: v for k, v in names.items() if k != "#sp"},
+                    ExpressionAttributeValues={":gh": {"S": partition}, ":gk": {"S": sort_key}, **values},
+                )
+                updated += 1
+            except dynamodb.exceptions.ConditionalCheckFailedException:
+                continue  # changed meanwhile: saved with its key, or closed
     return updated

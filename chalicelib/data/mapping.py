@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from chalicelib.data import timeline_codec
 from chalicelib.data.models import ReportModel
+from chalicelib.domain.geo import PARTITION_PRECISION, STORED_PRECISION, encode
 from chalicelib.domain.report import Location, Report, Visibility
 from chalicelib.domain.status import Status
 
@@ -39,6 +40,24 @@ def due_partition(province: str) -> str:
 def public_partition(province: str) -> str:
     """The sparse ``by-public`` partition of a province's own public reports: ``31#pub``."""
     return f"{province}#pub"
+
+
+def geo_partition(province: str, cell: str) -> str:
+    """The sparse ``by-geo`` partition holding a geohash cell (its first 5 characters): ``31#g#qqguw``."""
+    return f"{province}#g#{cell[:PARTITION_PRECISION]}"
+
+
+def geo_keys(province: str, lat: float, lon: float, created: str) -> tuple[str, str]:
+    """The ``by-geo`` partition and sort key of a report shown at (lat, lon)."""
+    cell = encode(lat, lon, STORED_PRECISION)
+    return geo_partition(province, cell), f"{cell}#{created}"
+
+
+def _geo_keys(report: Report) -> tuple[str | None, str | None]:
+    """Set only while the report is open (closed ones leave the index), at its map place."""
+    if not report.is_open:
+        return None, None
+    return geo_keys(report.province, *report.map_place, stored_time(report.created_at))
 
 
 def _is_listed_publicly(report: Report) -> bool:
@@ -89,6 +108,9 @@ def to_model(report: Report) -> ReportModel:
         secret_hash=report.secret_hash,
         contact_ref=report.contact_ref,
         photos=json.dumps(list(report.photos)) if report.photos else None,
+        support_count=report.support_count or None,
+        duplicate_of=report.duplicate_of,
+        duplicates=json.dumps(list(report.duplicates)) if report.duplicates else None,
         timeline=timeline_codec.encode(
             report.timeline,
             key=report.key,
@@ -102,14 +124,16 @@ def to_model(report: Report) -> ReportModel:
         due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
         public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,
+        geo_pk=_geo_keys(report)[0],
+        geo_sk=_geo_keys(report)[1],
     )
     if report.version:
         model.version = report.version
     return model
 
 
-def from_model(model: ReportModel) -> Report:
-    """The Report aggregate stored in ``model``."""
+def from_model(model: ReportModel, *, with_timeline: bool = True) -> Report:
+    """The Report aggregate stored in ``model``; without its timeline (not decoded) only to be read."""
     created = datetime.fromisoformat(model.created_at)
     return Report(
         key=model.pk,
@@ -143,12 +167,17 @@ def from_model(model: ReportModel) -> Report:
         secret_hash=model.secret_hash,
         contact_ref=model.contact_ref,
         photos=tuple(json.loads(model.photos)) if model.photos else (),
+        support_count=int(model.support_count or 0),
+        duplicate_of=model.duplicate_of,
+        duplicates=tuple(json.loads(model.duplicates)) if model.duplicates else (),
         timeline=timeline_codec.decode(
             model.timeline,
             key=model.pk,
             report_id=model.report_id,
             province=model.province,
             created=created,
-        ),
+        )
+        if with_timeline
+        else (),
         version=int(model.version or 0),
     )

@@ -80,6 +80,21 @@ class ByPublicIndex(GlobalSecondaryIndex["ReportModel"]):
     created_at = UnicodeAttribute(range_key=True, attr_name="ct")
 
 
+class ByGeoIndex(GlobalSecondaryIndex["ReportModel"]):
+    """Sparse: a province's open reports by place: ``31#g#qqguw`` / ``qqguwrxyz#<created>``.
+
+    The partition is a 5-character geohash cell (about 4.9 km square); the sort key starts with the
+    report's 9-character geohash, so a finer cell is a ``begins_with`` within its partition.
+    """
+
+    class Meta:
+        index_name = "by-geo"
+        projection = AllProjection()
+
+    geo_pk = UnicodeAttribute(hash_key=True, attr_name="gh")
+    geo_sk = UnicodeAttribute(range_key=True, attr_name="gk")
+
+
 class ReportModel(Model):
     """One report, or one province's copy of an escalated report."""
 
@@ -118,6 +133,9 @@ class ReportModel(Model):
     secret_hash = UnicodeAttribute(attr_name="sh", null=True)
     contact_ref = UnicodeAttribute(attr_name="cr", null=True)
     photos = UnicodeAttribute(attr_name="ph", null=True)
+    support_count = NumberAttribute(attr_name="su", null=True)
+    duplicate_of = UnicodeAttribute(attr_name="xo", null=True)
+    duplicates = UnicodeAttribute(attr_name="xs", null=True)  # JSON list of report ids
     timeline = BinaryAttribute(attr_name="tl", legacy_encoding=False)  # see data/timeline_codec.py
     version = VersionAttribute(attr_name="v")
 
@@ -127,11 +145,14 @@ class ReportModel(Model):
     due_pk = UnicodeAttribute(null=True, attr_name="dp")
     due_at = UnicodeAttribute(null=True, attr_name="du")
     public_pk = UnicodeAttribute(null=True, attr_name="pb")
+    geo_pk = UnicodeAttribute(null=True, attr_name="gh")
+    geo_sk = UnicodeAttribute(null=True, attr_name="gk")
 
     by_agency = ByAgencyIndex()
     by_status = ByStatusIndex()
     by_due = ByDueIndex()
     by_public = ByPublicIndex()
+    by_geo = ByGeoIndex()
 
 
 class PrivateModel(Model):

@@ -22,6 +22,7 @@ from chalicelib.data.mapping import (
     agency_sort_prefix,
     due_partition,
     from_model,
+    geo_partition,
     public_partition,
     status_partition,
     stored_time,
@@ -39,6 +40,14 @@ MAX_EXAMINED_PER_PAGE = 1000
 
 QUERY_BATCH = 100
 """Reports one query of a filtered listing reads."""
+
+MAX_PER_CELL = 200
+"""Open reports one geohash cell's query reads at most (in geohash order), for a nearby listing."""
+
+_CHANGED = (
+    "Laporan sudah diubah pihak lain; muat ulang dan coba lagi "
+    "(the report changed meanwhile; reload and retry)."
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,10 @@ def _connection() -> Connection:
 
 def _idem_pk(province: str, key_hash: str) -> str:
     return f"{province}#idem#{key_hash}"
+
+
+def _support_pk(province: str, supporter_hash: str) -> str:
+    return f"{province}#sup#{supporter_hash}"
 
 
 def _contact_item(report_id: str, contact: Contact) -> PrivateModel:
@@ -241,6 +254,75 @@ class ReportRepository:
             salt=item.salt or "",
             expires_at=int(item.expires_at or 0),
         )
+
+    def open_in_cells(
+        self, province: str, cells: list[str], *, category: str | None = None, per_cell: int = MAX_PER_CELL
+    ) -> list[Report]:
+        """The province's open reports in these geohash cells (of 5 characters or more), ``per_cell`` each.
+
+        For listing only: their timelines are not decoded.
+        """
+        found: list[Report] = []
+        condition = ReportModel.category == category if category else None
+        with translate_errors("list nearby reports"):
+            for cell in cells:
+                result = ReportModel.by_geo.query(
+                    geo_partition(province, cell),
+                    range_key_condition=ReportModel.geo_sk.startswith(cell),
+                    filter_condition=condition,
+                    limit=per_cell,
+                    page_size=per_cell,
+                )
+                found.extend(from_model(model, with_timeline=False) for model in result)
+        return found
+
+    def add_support(self, report: Report, supporter_hash: str) -> bool:
+        """Count one supporter of an open report, once: False if this supporter was counted before.
+
+        One transaction: the supporter's record (conditional put in the private table) and the
+        count (plus the version, so a concurrent change of the report retries instead of losing it).
+        """
+        record = PrivateModel(
+            pk=_support_pk(report.province, supporter_hash), kind="support", report_id=report.id
+        )
+        target = ReportModel(pk=report.key, version=report.version)  # the update adds 1 to the version
+        still_open = ReportModel.status.is_in(*(s.value for s in Status if s.is_open))
+        still_open &= ReportModel.closed.does_not_exist()
+        with translate_errors("add support"):
+            try:
+                with TransactWrite(connection=_connection()) as tx:
+                    tx.save(record, condition=PrivateModel.pk.does_not_exist())
+                    tx.update(
+                        target,
+                        actions=[ReportModel.support_count.add(1)],
+                        condition=ReportModel.pk.exists() & still_open,
+                        add_version_condition=False,
+                    )
+            except TransactWriteError as error:
+                reasons = [r.code if r else None for r in error.cancellation_reasons]
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    return False
+                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                    raise Conflict(
+                        "Laporan sudah ditutup (the report is closed).", code="report_closed"
+                    ) from error
+                raise
+        return True
+
+    def save_together(self, first: Report, second: Report) -> tuple[Report, Report]:
+        """Store two changed reports in one transaction, each on the version read (all or nothing)."""
+        models = [to_model(first), to_model(second)]
+        with translate_errors("save reports"):
+            try:
+                with TransactWrite(connection=_connection()) as tx:
+                    for model in models:
+                        tx.save(model)
+            except TransactWriteError as error:
+                reasons = [r.code if r else None for r in error.cancellation_reasons]
+                if {"ConditionalCheckFailed", "TransactionConflict"} & set(reasons):
+                    raise VersionConflict(_CHANGED) from error
+                raise
+        return from_model(models[0]), from_model(models[1])
 
     def save(self, report: Report) -> Report:
         """Store a changed report if nobody changed it since it was read (optimistic locking)."""

@@ -7,6 +7,7 @@
   every report of their province; list any agency of it. A kota's coordinator (a coordinating
   agency with an ``area``, such as a Wali Kota's office) only within that kota: the reports located
   there (and any assigned to its own agency), and the agencies of that kota
+- a coordinator or admin: also undo a wrong merge of duplicates (``unduplicate``)
 - another province: only its own copy ``<its code>~<id>`` of a report escalated to it, which holds
   only what the escalation carried (never the reporter's contact or secret)
 
@@ -133,3 +134,11 @@ def require_reporter(*, holds_secret: bool) -> None:
     """Only the reporter (holding the report's secret) confirms or reopens."""
     if not holds_secret:
         raise Forbidden("Kode rahasia laporan salah (wrong report secret).", code="invalid_secret")
+
+
+def require_coordinator(actor: Actor) -> None:
+    """``Forbidden(coordinator_only)`` unless the actor is a coordinator or admin."""
+    if actor.role not in PROVINCE_WIDE:
+        raise Forbidden(
+            "Hanya koordinator yang dapat melakukan ini (coordinators only).", code="coordinator_only"
+        )

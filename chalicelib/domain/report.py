@@ -11,6 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from chalicelib.domain.clock import Moment
+from chalicelib.domain.geo import rounded
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.model import AgencyId
@@ -92,6 +93,22 @@ class Report:
     photos: tuple[str, ...] = ()
     timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
     version: int = 0
+    # Citizens who support the report instead of reporting it again (duplicates merged in count too).
+    support_count: int = 0
+    duplicate_of: str | None = None  # the original's id, while this report is merged into it
+    duplicates: tuple[str, ...] = ()  # ids of the reports merged into this one
+
+    @property
+    def map_place(self) -> tuple[float, float]:
+        """Where the report is shown on a map: a public one's place, a private one's to about 110 m."""
+        if self.visibility is Visibility.PUBLIC:
+            return self.location.lat, self.location.lon
+        return rounded(self.location.lat, self.location.lon)
+
+    @property
+    def is_open(self) -> bool:
+        """True while the report may still be worked on (nearby listing, support, merge)."""
+        return self.status.is_open and not self.closed
 
     @property
     def area_province(self) -> str:

@@ -1,6 +1,8 @@
 """The report state machine, as Jakarta's CRM knows it.
 
 Menunggu -> Disposisi / Koordinasi -> Proses -> Selesai, and Ditolak.
+A duplicate (Duplikat) is Ditolak and closed, linked to its original; a coordinator's undo of a wrong
+merge brings it back to Disposisi, with the agency it had.
 One table decides which action is allowed from which status; nothing else
 in the code base compares statuses to decide legality.
 """
@@ -69,6 +71,8 @@ class Action(StrEnum):
     AUTOCLOSE = "autoclose"  # no answer from the reporter in time
     SLA_ESCALATE = "sla_escalate"  # overdue: one level up
     REMOTE = "remote"  # a change made by another province's agency
+    DUPLICATE = "duplicate"  # Ditolak as a duplicate of another open report (Duplikat), closed
+    UNDUPLICATE = "unduplicate"  # a coordinator undoes a wrong merge: back to Disposisi
 
 
 _OPEN_ASSIGNED = frozenset({Status.DISPOSISI, Status.KOORDINASI})
@@ -99,6 +103,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REOPEN: Transition(frozenset({Status.SELESAI}), Status.DISPOSISI),
     Action.AUTOCLOSE: Transition(frozenset({Status.SELESAI}), None),
     Action.SLA_ESCALATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, None),
+    Action.DUPLICATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.DITOLAK),
+    Action.UNDUPLICATE: Transition(frozenset({Status.DITOLAK}), Status.DISPOSISI),
 }
 
 
@@ -122,6 +128,7 @@ AGENCY_ACTIONS = (
     Action.REFUSE,
     Action.REJECT,
     Action.RESOLVE,
+    Action.DUPLICATE,
 )
 CITIZEN_ACTIONS = (Action.CONFIRM, Action.REOPEN)
 

@@ -239,3 +239,61 @@ def take_back(
     changes: dict[str, object] = {"escalated_to": None, "remote_agency": None, "remote_version": 0}
     back = replace(report, **changes)  # type: ignore[arg-type]
     return assign(back, province, agency_id, replace(event, note=note), action=Action.REFUSE)
+
+
+def mark_duplicate(duplicate: Report, original: Report, event: Event) -> tuple[Report, Report]:
+    """Duplikat: the report closes (Ditolak) linked to ``original``, which gains its supports plus one.
+
+    Both must be open reports of this province that no other province handles, and the duplicate
+    must have no duplicates of its own (undo those first).
+    """
+    if duplicate.key == original.key:
+        raise Conflict(
+            "Laporan tidak bisa duplikat dirinya (a report cannot duplicate itself).", code="same_report"
+        )
+    if not original.is_open or original.duplicate_of:
+        raise Conflict("Laporan asli sudah ditutup (the original is closed).", code="original_closed")
+    if duplicate.duplicates:
+        raise Conflict(
+            "Laporan ini punya duplikat; batalkan dulu (this report has duplicates of its own).",
+            code="has_duplicates",
+        )
+    if any(r.is_received_escalation or r.escalated_to for r in (duplicate, original)):
+        raise Conflict(
+            "Laporan lintas provinsi tidak dapat digabung (reports handled across provinces are not merged).",
+            code="escalated_report",
+        )
+    note = f"Duplikat dari {original.id}" + (f": {event.note}" if event.note else "")
+    merged = _apply(
+        duplicate,
+        Action.DUPLICATE,
+        replace(event, agency=event.agency or duplicate.agency, note=note, target=original.id),
+        closed=True,
+        duplicate_of=original.id,
+    )
+    grown = replace(
+        original,
+        duplicates=(*original.duplicates, duplicate.id),
+        support_count=original.support_count + duplicate.support_count + 1,
+    )
+    return merged, grown
+
+
+def unmark_duplicate(duplicate: Report, original: Report, event: Event) -> tuple[Report, Report]:
+    """Undo a wrong merge: the duplicate reopens (Disposisi) and the original gives its supports back."""
+    if duplicate.duplicate_of != original.id:
+        raise Conflict("Laporan ini bukan duplikat (this report is not a duplicate).", code="not_a_duplicate")
+    note = f"Bukan duplikat dari {original.id}" + (f": {event.note}" if event.note else "")
+    restored = _apply(
+        duplicate,
+        Action.UNDUPLICATE,
+        replace(event, agency=duplicate.agency, note=note, target=original.id),
+        closed=False,
+        duplicate_of=None,
+    )
+    shrunk = replace(
+        original,
+        duplicates=tuple(d for d in original.duplicates if d != duplicate.id),
+        support_count=max(0, original.support_count - duplicate.support_count - 1),
+    )
+    return restored, shrunk

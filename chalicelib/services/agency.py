@@ -10,16 +10,22 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.domain import workflow
-from chalicelib.domain.access import can_view, require_act, require_agency_scope, require_view
+from chalicelib.domain.access import (
+    can_view,
+    require_act,
+    require_agency_scope,
+    require_coordinator,
+    require_view,
+)
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import ValidationFailed, VersionConflict
+from chalicelib.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.observability import traced
 from chalicelib.provinces.registry import Province, Registry
-from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import PageLike, PhotoPublisher, Reports
 
@@ -33,6 +39,7 @@ class ActionRequest:
     evidence: str | None = None
     evidence_photo: str | None = None
     to_agency: str | None = None
+    of: str | None = None  # duplicate: the original's key
     estimated_completion: date | None = None
     expected_version: int | None = None
     idempotency_key: str | None = None
@@ -104,6 +111,8 @@ class AgencyDesk(ProvinceService):
         work (``resolve`` only, instead of text evidence) is checked, cleaned and published first.
         """
         event_id = _event_id(key, request)
+        if request.action in MERGE_ACTIONS:
+            return self._merge(actor, key, request, event_id, now or utcnow())
         _check_evidence(request)
         published: list[str] = []
 
@@ -118,11 +127,7 @@ class AgencyDesk(ProvinceService):
         def decide(report: Report) -> Report | Unchanged[Report]:
             if report.has_event(event_id):
                 return Unchanged(report, republish=event_id)
-            if request.expected_version is not None and request.expected_version != report.version:
-                raise VersionConflict(
-                    "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
-                    details={"current_version": report.version, "status": report.status.value},
-                )
+            _expect_version(request, report)
             event = Event(
                 event_id,
                 now or utcnow(),
@@ -136,6 +141,51 @@ class AgencyDesk(ProvinceService):
 
         return self.change(
             lambda: require_act(actor, self.reports.get(key, consistent=True), key),
+            decide,
+            kept_changing=KEPT_CHANGING,
+            retry=request.expected_version is None,
+        )
+
+    def _merge(self, actor: Actor, key: str, request: ActionRequest, event_id: str, now: datetime) -> Report:
+        """``duplicate`` (of an open report the actor can see) or a coordinator's ``unduplicate``.
+
+        Both reports change in one transaction, each on the version read.
+        """
+        undo = request.action == "unduplicate"
+        if undo:
+            require_coordinator(actor)
+
+        def read() -> tuple[Report, Report]:
+            duplicate = require_act(actor, self.reports.get(key, consistent=True), key)
+            if undo and duplicate.has_event(event_id):
+                return duplicate, duplicate
+            other = duplicate.duplicate_of if undo else _required(request.of, "of")
+            if other is None:
+                raise Conflict(
+                    "Laporan ini bukan duplikat (this report is not a duplicate).", code="not_a_duplicate"
+                )
+            found = self.reports.get(other, consistent=True)
+            if undo:
+                if found is None:
+                    raise NotFound(
+                        f"Laporan {other} tidak ditemukan (report not found).", code="report_not_found"
+                    )
+                return duplicate, found
+            return duplicate, require_view(actor, found, other)
+
+        def decide(duplicate: Report, original: Report) -> tuple[Report, Report] | Unchanged[Report]:
+            if duplicate.has_event(event_id):
+                return Unchanged(duplicate)
+            _expect_version(request, duplicate)
+            event = Event(event_id, now, self.province.code, agency=actor.agency, note=request.note)
+            if undo:
+                return workflow.unmark_duplicate(duplicate, original, event)
+            return workflow.mark_duplicate(duplicate, original, event)
+
+        return change_two_reports(
+            self.reports,
+            self.publisher,
+            read,
             decide,
             kept_changing=KEPT_CHANGING,
             retry=request.expected_version is None,
@@ -178,6 +228,17 @@ class AgencyDesk(ProvinceService):
                 report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)
             )
         return workflow.refuse(report, self.province, _required(agency, "to_agency"), event)
+
+
+MERGE_ACTIONS = ("duplicate", "unduplicate")
+
+
+def _expect_version(request: ActionRequest, report: Report) -> None:
+    if request.expected_version is not None and request.expected_version != report.version:
+        raise VersionConflict(
+            "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
+            details={"current_version": report.version, "status": report.status.value},
+        )
 
 
 def _check_evidence(request: ActionRequest) -> None:

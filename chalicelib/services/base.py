@@ -78,6 +78,40 @@ def change_report(
     raise RetryableUnavailable(kept_changing)
 
 
+def change_two_reports(
+    reports: Reports,
+    publisher: ChangePublisher,
+    read: Callable[[], tuple[Report, Report]],
+    decide: Callable[[Report, Report], tuple[Report, Report] | Unchanged[Report]],
+    *,
+    kept_changing: str,
+    retry: bool = True,
+) -> Report:
+    """``change_report`` for a change of two reports at once, saved in one transaction on both versions.
+
+    Answers the first report as saved (or as ``Unchanged`` says).
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
+        before = read()
+        decision = decide(*before)
+        if isinstance(decision, Unchanged):
+            if decision.republish is not None:
+                publisher.republish(decision.report, decision.republish)
+            return decision.report
+        try:
+            saved = reports.save_together(*decision)
+        except VersionConflict:
+            if not retry:
+                raise
+            continue
+        for old, new in zip(before, saved, strict=True):
+            publisher.published(old, new)
+        return saved[0]
+    raise RetryableUnavailable(kept_changing)
+
+
 class ProvinceService:
     """Storage, the publisher of changes, the registry, and the province served."""
 

@@ -14,12 +14,14 @@ PRIVATE_TTL_ATTRIBUTE = "expires_at"
 
 # GSI name -> (hash key, range key); all string keys, projection ALL. Stored names are short
 # (agency, status, due and public partitions and sort keys; created time): every item carries them.
-# ``by-due`` and ``by-public`` are sparse: only open timers and a province's own public reports.
+# ``by-due``, ``by-public`` and ``by-geo`` are sparse: only open timers, a province's own public
+# reports, and open reports (``<prov>#g#<geohash5>`` / ``<geohash9>#<created>``).
 REPORTS_INDEXES: dict[str, tuple[str, str]] = {
     "by-agency": ("gp", "gs"),
     "by-status": ("sp", "ct"),
     "by-due": ("dp", "du"),
     "by-public": ("pb", "ct"),
+    "by-geo": ("gh", "gk"),
 }
 
 

@@ -71,6 +71,7 @@ def test_shared_tables_exist_with_indexes_stream_and_ttl(
         "by-status",
         "by-due",
         "by-public",
+        "by-geo",
     }
     assert reports["LatestStreamArn"] == outputs["ReportsTableStreamArn"]
     assert reports["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"

@@ -69,9 +69,10 @@ def test_shared_tables() -> None:
         "by-status": (["sp", "ct"], "ALL"),
         "by-due": (["dp", "du"], "ALL"),
         "by-public": (["pb", "ct"], "ALL"),
+        "by-geo": (["gh", "gk"], "ALL"),
     }
     defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
-    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb"}
+    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb", "gh", "gk"}
     assert set(shared_template()["Outputs"]) >= {
         "ReportsTableName",
         "ReportsTableArn",

@@ -112,6 +112,7 @@ def test_leading_keys_cover_every_key_shape_of_the_province_and_no_other(stage: 
         f"{code}#MENUNGGU",  # by-status index key
         f"{code}#due",  # by-due index key
         f"{code}#pub",  # by-public index key
+        f"{code}#g#qqguw",  # by-geo index key
         f"{code}~{other}-261127-ABCD",  # this province's copy of an escalated report
     ]
     foreign = [

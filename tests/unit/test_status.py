@@ -40,10 +40,12 @@ def test_illegal_transitions_raise_with_a_clear_code(current: Status, action: Ac
     assert caught.value.details == {"status": current.value, "action": action.value}
 
 
-def test_ditolak_is_final_for_every_action() -> None:
+def test_ditolak_is_final_for_every_action_but_a_coordinators_undo_of_a_merge() -> None:
     assert allowed_actions(Status.DITOLAK) == []
     for action, transition in TRANSITIONS.items():
-        assert Status.DITOLAK not in transition.sources, action
+        if action is not Action.UNDUPLICATE:
+            assert Status.DITOLAK not in transition.sources, action
+    assert next_status(Status.DITOLAK, Action.UNDUPLICATE) is Status.DISPOSISI
 
 
 def test_refusing_and_forwarding_lead_to_koordinasi_or_disposisi() -> None:

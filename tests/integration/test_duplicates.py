@@ -1,0 +1,106 @@
+"""An officer merges a duplicate report into the original; a coordinator undoes a wrong merge."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+FLOOD = {
+    "category": "banjir",
+    "description": "Banjir di Jl. Tebet Barat Dalam, air masuk rumah.",
+    "location": {"lat": -6.2401, "lon": 106.8501, "area_code": "31.74.01"},
+    "visibility": "public",
+}
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def _pair(provinces: World) -> tuple[str, str, str]:
+    jakarta = provinces["jakarta"]
+    original = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    duplicate = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    agency = json.loads(jakarta.get(f"/reports/{duplicate}").body)["agency"]["id"]
+    return original, duplicate, agency
+
+
+def _act(provinces: World, key: str, action: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    return provinces["jakarta"].post(f"/agency/reports/{key}/actions/{action}", body, headers)
+
+
+def test_merge_closes_the_duplicate_links_both_and_adds_supports(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    jakarta.post(f"/reports/{duplicate}/support", {"device": "device-cccc-0001"})
+    jakarta.post(f"/reports/{original}/support", {"device": "device-cccc-0001"})
+    officer = jakarta.token(agency)
+    merged = _act(provinces, duplicate, "duplicate", {"of": original, "note": "Lokasi sama"}, officer)
+    assert merged.status_code == 200, merged.body
+    view = json.loads(merged.body)
+    assert view["status"]["code"] == "DITOLAK" and view["closed"] and view["duplicate_of"] == original
+    assert view["closed_reason"]["label"] == "Duplikat" and view["allowed_actions"] == []
+    assert view["timeline"][-1]["action"] == "duplicate"
+    first = json.loads(jakarta.get(f"/reports/{original}").body)
+    assert "duplicates" not in first and first["duplicate_count"] == 1  # ids in the agency view only
+    assert first["support_count"] == 1 + 1 + 1
+    seen = json.loads(jakarta.get(f"/agency/reports/{original}", officer).body)
+    assert seen["duplicates"] == [duplicate]
+    # No one acts on the duplicate any more, and it leaves the map
+    assert _act(provinces, duplicate, "take", {}, officer).status_code == 409
+    again = jakarta.post(f"/reports/{duplicate}/support", {"device": "device-cccc-0002"})
+    assert again.status_code == 409
+    nearby = json.loads(jakarta.get("/reports/nearby?lat=-6.2401&lon=106.8501").body)["items"]
+    assert duplicate not in {i.get("id") for i in nearby} and original in {i.get("id") for i in nearby}
+
+
+def test_a_coordinator_undoes_a_wrong_merge(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    jakarta.post(f"/reports/{duplicate}/support", {"device": "device-dddd-0001"})
+    assert _act(provinces, duplicate, "duplicate", {"of": original}, jakarta.token(agency)).status_code == 200
+    refused = _act(provinces, duplicate, "unduplicate", {}, jakarta.token(agency))
+    assert refused.status_code == 403 and "coordinator_only" in refused.body.decode()
+    undone = _act(
+        provinces, duplicate, "unduplicate", {"note": "Beda lokasi"}, jakarta.token("koordinator", "admin")
+    )
+    assert undone.status_code == 200, undone.body
+    view = json.loads(undone.body)
+    assert view["status"]["code"] == "DISPOSISI" and not view["closed"] and view["duplicate_of"] is None
+    assert view["support_count"] == 1
+    first = json.loads(jakarta.get(f"/reports/{original}").body)
+    assert first["duplicate_count"] == 0 and first["support_count"] == 0
+    assert _act(provinces, duplicate, "take", {}, jakarta.token(agency)).status_code == 200
+
+
+def test_merge_refuses_itself_a_closed_original_and_a_missing_of(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    officer = jakarta.token(agency)
+    assert _act(provinces, duplicate, "duplicate", {}, officer).status_code == 422
+    assert _act(provinces, duplicate, "duplicate", {"of": duplicate}, officer).status_code == 409
+    assert _act(provinces, original, "reject", {"note": "Bukan wewenang"}, officer).status_code == 200
+    closed = _act(provinces, duplicate, "duplicate", {"of": original}, officer)
+    assert closed.status_code == 409 and "original_closed" in closed.body.decode()
+    still = json.loads(jakarta.get(f"/reports/{duplicate}").body)
+    assert still["status"]["code"] == "DISPOSISI" and still["duplicate_of"] is None
+
+
+def test_merge_is_idempotent_by_key(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    headers = {**jakarta.token(agency), "Idempotency-Key": "merge-once-1"}
+    assert _act(provinces, duplicate, "duplicate", {"of": original}, headers).status_code == 200
+    assert _act(provinces, duplicate, "duplicate", {"of": original}, headers).status_code == 200
+    first = json.loads(jakarta.get(f"/reports/{original}").body)
+    assert first["duplicate_count"] == 1 and first["support_count"] == 1

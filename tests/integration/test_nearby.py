@@ -1,0 +1,192 @@
+"""Reports on a map: what is already reported nearby, and support instead of a duplicate report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from typer.testing import CliRunner
+
+from chalicelib.api import ratelimit
+from chalicelib.config import settings
+from chalicelib.data.backfill import backfill_geo
+from cli.main import app as cli_app
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+FLOOD = {
+    "category": "banjir",
+    "description": "Banjir setinggi lutut di Jl. Kemang Raya, rahasia-pelapor-XYZ.",
+    "location": {"lat": -6.2601, "lon": 106.8134, "area_code": "31.74.01"},
+    "reporter": {"name": "Budi Santoso", "phone": "081298765432"},
+}
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def _submit(provinces: World, report: dict[str, Any], stage: str = "jakarta") -> str:
+    created = provinces[stage].post("/reports", report)
+    assert created.status_code == 201, created.body
+    return str(json.loads(created.body)["id"])
+
+
+def _nearby(provinces: World, query: str, stage: str = "jakarta") -> dict[str, Any]:
+    response = provinces[stage].get(f"/reports/nearby?{query}")
+    assert response.status_code == 200, response.body
+    return dict(json.loads(response.body))
+
+
+def test_nearby_lists_open_reports_within_the_radius_nearest_first(provinces: World) -> None:
+    here = {"lat": -6.3001, "lon": 106.8401, "area_code": "31.74.01"}
+    near = _submit(provinces, {**FLOOD, "visibility": "public", "location": here})
+    farther = {**here, "lat": -6.3004}  # about 33 m south
+    second = _submit(provinces, {**FLOOD, "visibility": "public", "location": farther})
+    away = {**here, "lat": -6.3101}  # about 1.1 km south: outside
+    _submit(provinces, {**FLOOD, "visibility": "public", "location": away})
+    provinces.settle()
+    found = _nearby(provinces, "lat=-6.3001&lon=106.8401&radius=100")
+    assert [item["id"] for item in found["items"]] == [near, second]
+    first = found["items"][0]
+    assert first["distance_m"] == 0 and first["support_count"] == 0 and first["category"] == "banjir"
+    assert first["status"]["code"] in ("MENUNGGU", "DISPOSISI")
+    assert _nearby(provinces, "lat=-6.3001&lon=106.8401&radius=100&category=sampah")["items"] == []
+    assert _nearby(provinces, "lat=-6.3001&lon=106.8401")["radius_m"] == 50
+
+
+def test_private_reports_nearby_show_only_category_status_and_a_rounded_place(provinces: World) -> None:
+    place = {"lat": -6.31234, "lon": 106.85678, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    found = _nearby(provinces, "lat=-6.3123&lon=106.8568&radius=200")
+    [item] = found["items"]
+    assert item["location"] == {"lat": -6.312, "lon": 106.857}
+    assert set(item) == {"category", "status", "location", "distance_m", "visibility"}
+    text = json.dumps(found)
+    assert report_id not in text and "Kemang" not in text and "rahasia" not in text and "Budi" not in text
+
+
+def test_closed_reports_leave_the_map(provinces: World) -> None:
+    place = {"lat": -6.3301, "lon": 106.8201, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": place})
+    provinces.settle()
+    assert [i["id"] for i in _nearby(provinces, "lat=-6.3301&lon=106.8201")["items"]] == [report_id]
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    rejected = jakarta.post(
+        f"/agency/reports/{report_id}/actions/reject", {"note": "Bukan wewenang"}, jakarta.token(agency)
+    )
+    assert rejected.status_code == 200, rejected.body
+    assert _nearby(provinces, "lat=-6.3301&lon=106.8201")["items"] == []
+
+
+def test_a_point_in_banten_seen_from_jakarta_and_from_banten(provinces: World) -> None:
+    tangerang = {"lat": -6.1837, "lon": 106.6429, "area_code": "36.71.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": tangerang})
+    provinces.settle()
+    query = "lat=-6.1837&lon=106.6429&radius=30"
+    assert report_id in {i.get("id") for i in _nearby(provinces, query)["items"]}  # Jakarta's own, escalated
+    seen_there = _nearby(provinces, query, stage="banten")["items"]
+    assert report_id in {i.get("id") for i in seen_there}  # Banten's copy of it
+    assert sum(i.get("id") == report_id for i in seen_there) == 1
+
+
+def test_nearby_refuses_odd_input(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    assert jakarta.get("/reports/nearby?lat=abc&lon=106.8").status_code == 422
+    assert jakarta.get("/reports/nearby?lat=-6.2").status_code == 422
+    assert jakarta.get("/reports/nearby?lat=-6.2&lon=106.8&radius=5000").status_code == 422
+    assert jakarta.get("/reports/nearby?lat=95&lon=106.8").status_code == 422
+
+
+def test_support_counts_once_per_device_and_shows_on_the_report_and_inbox(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3401, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    first = jakarta.post(f"/reports/{report_id}/support", {"device": "device-aaaa-0001"})
+    assert first.status_code == 200, first.body
+    assert json.loads(first.body)["support_count"] == 1 and json.loads(first.body)["support_added"]
+    again = json.loads(jakarta.post(f"/reports/{report_id}/support", {"device": "device-aaaa-0001"}).body)
+    assert again["support_count"] == 1 and not again["support_added"]
+    by_key = jakarta.post(f"/reports/{report_id}/support", {}, {"Idempotency-Key": "another-phone-42"})
+    assert json.loads(by_key.body)["support_count"] == 2
+    assert "description" not in json.loads(by_key.body)  # still a private report
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    inbox = json.loads(jakarta.get("/agency/reports", jakarta.token(agency)).body)
+    [row] = [r for r in inbox["items"] if r["id"] == report_id]
+    assert row["support_count"] == 2
+    missing = jakarta.post(f"/reports/{report_id}/support", {})
+    assert missing.status_code == 422 and "supporter_required" in missing.body.decode()
+
+
+def test_support_of_a_closed_report_is_refused(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3501, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    reject = f"/agency/reports/{report_id}/actions/reject"
+    jakarta.post(reject, {"note": "Bukan wewenang"}, jakarta.token(agency))
+    refused = jakarta.post(f"/reports/{report_id}/support", {"device": "device-bbbb-0002"})
+    assert refused.status_code == 409 and "report_closed" in refused.body.decode()
+
+
+def test_backfill_puts_open_reports_stored_before_the_index_on_the_map(provinces: World) -> None:
+    place = {"lat": -6.3601, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": place})
+    provinces.settle()
+    dynamodb, table = boto3.client("dynamodb"), settings().reports_table
+    dynamodb.update_item(TableName=table, Key={"pk": {"S": report_id}}, UpdateExpression="REMOVE gh, gk")
+    assert _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"] == []
+    assert backfill_geo(dynamodb, table, "31") >= 1
+    assert [i["id"] for i in _nearby(provinces, "lat=-6.3601&lon=106.8301")["items"]] == [report_id]
+    again = CliRunner().invoke(cli_app, ["backfill", "geo", "--stage", "jakarta", "--table", table])
+    assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
+
+
+def test_support_is_rate_limited_per_address(provinces: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3701, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    monkeypatch.setenv("ADUAN_SUPPORT_RATE_PER_MINUTE", "1")
+    monkeypatch.setenv("ADUAN_SUPPORT_BURST", "2")
+    ratelimit.buckets.clear()
+    try:
+        codes = [
+            jakarta.post(f"/reports/{report_id}/support", {"device": f"device-rate-{n:04d}"}).status_code
+            for n in range(3)
+        ]
+    finally:
+        ratelimit.buckets.clear()
+    assert codes == [200, 200, 429]
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
+
+
+def test_reports_on_both_sides_of_a_cell_edge_are_found(provinces: World) -> None:
+    from chalicelib.domain import geo
+
+    south, north, _, east = geo.bounds(geo.encode(-6.3801, 106.8301, 7))
+    middle = (south + north) / 2
+    sides = [
+        _submit(
+            provinces,
+            {
+                **FLOOD,
+                "visibility": "public",
+                "location": {"lat": middle, "lon": lon, "area_code": "31.74.01"},
+            },
+        )
+        for lon in (east - 0.0001, east + 0.0001)  # about 11 m either side of the edge
+    ]
+    provinces.settle()
+    found = _nearby(provinces, f"lat={middle:.7f}&lon={east:.7f}&radius=30")
+    assert sorted(i["id"] for i in found["items"]) == sorted(sides)

@@ -1,0 +1,94 @@
+"""Geohash cells, their neighbours and the cells covering a circle, across Indonesia's latitudes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from chalicelib.domain import geo
+
+
+def test_encode_matches_the_reference_geohash() -> None:
+    assert geo.encode(57.64911, 10.40744, 11) == "u4pruydqqvj"
+    assert geo.encode(-6.2, 106.8) == "qqguwr"
+
+
+def test_bounds_hold_the_encoded_point() -> None:
+    rng = random.Random(7)
+    for _ in range(500):
+        lat, lon = rng.uniform(-11, 6), rng.uniform(95, 141)
+        south, north, west, east = geo.bounds(geo.encode(lat, lon))
+        assert south <= lat <= north and west <= lon <= east
+
+
+def _touches(a: str, b: str) -> bool:
+    s1, n1, w1, e1 = geo.bounds(a)
+    s2, n2, w2, e2 = geo.bounds(b)
+    return s1 <= n2 + 1e-12 and s2 <= n1 + 1e-12 and w1 <= e2 + 1e-12 and w2 <= e1 + 1e-12
+
+
+@pytest.mark.parametrize(
+    "lat, lon",
+    [
+        (-6.2, 106.8),  # Jakarta
+        (5.9, 95.3),  # Sabang, the north-west end
+        (-10.9, 122.9),  # Rote, the south end
+        (0.0, 109.33),  # Pontianak, on the equator
+        (-0.0000001, 109.33),  # just south of it
+    ],
+)
+def test_neighbours_are_the_eight_distinct_cells_touching_the_cell(lat: float, lon: float) -> None:
+    cell = geo.encode(lat, lon)
+    around = geo.neighbours(cell)
+    assert len(set(around)) == 8 and cell not in around
+    assert all(_touches(cell, other) and len(other) == len(cell) for other in around)
+
+
+def test_neighbours_across_the_equator_switch_hemisphere() -> None:
+    north = geo.encode(0.0001, 109.33)
+    south = geo.encode(-0.0001, 109.33)
+    assert north != south
+    assert south in geo.neighbours(north) and north in geo.neighbours(south)
+
+
+def test_neighbours_at_a_cell_edge() -> None:
+    cell = geo.encode(-6.2, 106.8)
+    south, north, west, east = geo.bounds(cell)
+    beyond_east = geo.encode((south + north) / 2, east + 1e-9)
+    beyond_north = geo.encode(north + 1e-9, (west + east) / 2)
+    assert {beyond_east, beyond_north} <= set(geo.neighbours(cell))
+
+
+@pytest.mark.parametrize("radius", [1, 50, 250, 500, 600])
+@pytest.mark.parametrize(
+    "lat, lon", [(-6.2, 106.8), (0.0, 109.33), (-0.001, 109.33), (5.9, 95.3), (-10.9, 122.9)]
+)
+def test_covering_cells_hold_every_point_within_the_radius(lat: float, lon: float, radius: int) -> None:
+    cells = geo.covering(lat, lon, radius)
+    assert len(cells) <= 9
+    rng = random.Random(radius)
+    for _ in range(300):
+        d_lat, d_lon = rng.uniform(-0.01, 0.01), rng.uniform(-0.01, 0.01)
+        point = (lat + d_lat, lon + d_lon)
+        if geo.distance_m(lat, lon, *point) <= radius:
+            assert geo.encode(*point) in cells
+
+
+def test_a_small_circle_inside_one_cell_is_one_query() -> None:
+    south, north, west, east = geo.bounds(geo.encode(-6.2, 106.8))
+    assert geo.covering((south + north) / 2, (west + east) / 2, 50) == [geo.encode(-6.2, 106.8)]
+
+
+def test_distance_and_rounding() -> None:
+    assert geo.distance_m(-6.2, 106.8, -6.2, 106.8) == 0
+    assert 110_000 < geo.distance_m(0, 106.8, 1, 106.8) < 111_500
+    assert geo.distance_m(-0.5, 110, 0.5, 110) == pytest.approx(2 * geo.distance_m(0, 110, 0.5, 110))
+    assert geo.rounded(-6.31234, 106.85678) == (-6.312, 106.857)
+
+
+def test_precision_for_keeps_the_queries_few() -> None:
+    assert geo.precision_for(50) == 7 and geo.precision_for(75) == 7 and geo.precision_for(76) == 6
+    for lat, lon in [(-6.2, 106.8), (0.0, 109.33), (-10.9, 122.9)]:
+        assert len(geo.covering(lat, lon, 50, geo.precision_for(50))) <= 4
+        assert len(geo.covering(lat, lon, 500, geo.precision_for(500))) <= 6
