@@ -271,7 +271,11 @@ def _record(message: dict[str, Any], index: int) -> dict[str, Any]:
         "receiptHandle": message["ReceiptHandle"],
         "body": message["Body"],
         "attributes": {**attributes, "MessageGroupId": attributes.get("MessageGroupId", "g")},
-        "messageAttributes": {},
+        # as Lambda passes them: the hand-over's signature travels here
+        "messageAttributes": {
+            name: {"stringValue": value["StringValue"], "dataType": value["DataType"]}
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
         "md5OfBody": message.get("MD5OfBody", ""),
         "eventSource": "aws:sqs",
         "eventSourceARN": "arn:aws:sqs:ap-southeast-3:123456789012:local",

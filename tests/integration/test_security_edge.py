@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from chalicelib.api import ratelimit
+from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, sign
 from infra.local.aws import REGION
 from infra.local.events import ACCOUNT_ID
 from tests.integration.harness import Province, World, world
@@ -225,6 +226,11 @@ def _record(queue: str, body: str, group: str | None = None, **attributes: str) 
     }
 
 
+def _signed_by_jakarta(body: str) -> dict[str, str]:
+    """The attributes a genuine message from Jakarta to Banten carries."""
+    return sign(dev_private_key("31"), dev_key_id("31"), "31", "36", body).attributes()
+
+
 def _dead_letters(queue: str, marker: str) -> list[dict[str, Any]]:
     sqs = boto3.client("sqs", region_name=REGION)
     url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
@@ -273,14 +279,12 @@ def test_a_poisoned_escalation_message_does_not_hold_back_its_fifo_group(provinc
     marker = uuid.uuid4().hex
     queue = "aduan-36-escalation.fifo"
     group = "31-261127-K3M9"
-    update = {  # a well-formed update for a report Banten never escalated: applied as a no-op
+    update = {  # a well-formed update about a report that is not Banten's: refused and quarantined
         "type": "update", "event_id": f"evt-{marker}", "origin_id": group, "from_province": "31",
         "seq": 1, "status": "PROSES", "entries": [],
     }  # fmt: skip
-    records = [
-        _record(queue, json.dumps({"type": "escalate", "event_id": marker}), group),  # incomplete
-        _record(queue, json.dumps(update), group),
-    ]
+    bodies = [json.dumps({"type": "escalate", "event_id": marker}), json.dumps(update)]  # incomplete, fine
+    records = [_record(queue, body, group, **_signed_by_jakarta(body)) for body in bodies]
     result = banten.invoke("escalations", {"Records": records})
     assert result == {"batchItemFailures": []}
     parked = _dead_letters("aduan-36-escalation-dlq.fifo", marker)
