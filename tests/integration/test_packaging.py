@@ -58,7 +58,7 @@ def test_zip_is_small_and_carries_no_aws_sdk(
         with zipfile.ZipFile(result.zip) as archive:
             names = archive.namelist()
         assert "app.py" in names and "chalicelib/provinces/data/32.json" in names
-        assert not any(n.startswith(("pynamodb/", "pydantic/", "cryptography/")) for n in names)
+        assert not any(n.startswith(("pynamodb/", "msgspec/", "cryptography/")) for n in names)
         assert result.zip_bytes <= MAX_FUNCTION_ZIP, f"{stage}: {result.zip_bytes} bytes"
         # every module ships compiled for the runtime's Python (built here with that Python)
         sources = [n for n in names if n.endswith(".py")]
@@ -138,10 +138,11 @@ def test_layer_holds_pinned_packages_and_no_aws_sdk(tmp_path: Path) -> None:
     tops = {n.split("/")[1] for n in names}
     assert all(n.startswith("python/") for n in names)
     assert not tops & {"boto3", "botocore", "s3transfer"}
-    assert {"pynamodb", "jwt", "cryptography", "aws_lambda_powertools", "pydantic", "pydantic_core"} <= tops
-    assert f"python/pydantic/__pycache__/main.{sys.implementation.cache_tag}.pyc" in names
+    assert {"pynamodb", "jwt", "cryptography", "aws_lambda_powertools", "msgspec"} <= tops
+    assert not {"pydantic", "pydantic_core"} & tops  # the one schema library is msgspec
+    assert f"python/pynamodb/__pycache__/models.{sys.implementation.cache_tag}.pyc" in names
     probe = "import sys; sys.path.insert(0, 'python'); import cryptography.hazmat.bindings._rust, jwt"
-    probe += ", pydantic_core, pydantic, jsonpath_ng"
+    probe += ", msgspec, jsonpath_ng"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = subprocess.run([sys.executable, "-S", "-c", probe], cwd=tmp_path / "opt", env=env, check=False)
     assert run.returncode == 0, "the layer's compiled packages do not import on cp311 x86_64"

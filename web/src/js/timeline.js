@@ -11,16 +11,14 @@ function byline(entry) {
   return parts.join(" · ");
 }
 
-// A resolve's evidence: its photo (a cleaned copy, where the report's content is shown), or text.
+// A resolve's evidence: its photo (a cleaned copy, where the report's content is shown), or its text,
+// shown as text (a photo key written as text is never turned into a photo).
 function evidence(entry) {
-  if (!entry.evidence) return null;
   const label = `${t("timeline.evidence")}: `;
   if (entry.evidence_photo) {
     return el("p", { class: "entry-evidence" }, label, photo(entry.evidence_photo, t("timeline.evidencePhotoAlt")));
   }
-  if (/^public\/[0-9]{2}\//.test(entry.evidence)) {
-    return el("p", { class: "entry-evidence" }, label, t("timeline.evidencePhotoPrivate"));
-  }
+  if (!entry.evidence) return null;
   return el("p", { class: "entry-evidence" }, label, safeLink(entry.evidence));
 }
 
