@@ -44,6 +44,13 @@ ESCALATIONS = "aduan-36-escalation.fifo"
 SWEEP_RULE = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/aduan-jakarta-sweep"
 
 
+def _signed(body: str) -> dict[str, str]:
+    """The attributes Jakarta's genuine hand-over to Banten carries (its signature)."""
+    from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, sign
+
+    return sign(dev_private_key("31"), dev_key_id("31"), "31", "36", body).attributes()
+
+
 def _group(body: str) -> str:
     """The FIFO message group of an escalation message: one per report."""
     return str(json.loads(body)["report"]["id"])
@@ -154,7 +161,11 @@ class Fixtures:
             ]
         elif kind == "escalations":
             events = [
-                ("banten", "escalations", sqs_event(ESCALATIONS, [body], groups=[_group(body)]))
+                (
+                    "banten",
+                    "escalations",
+                    sqs_event(ESCALATIONS, [body], groups=[_group(body)], message_attributes=[_signed(body)]),
+                )
                 for body in self.escalation_bodies(reps)
             ]
         elif kind == "sweep":
