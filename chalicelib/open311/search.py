@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from chalicelib.api.inputs import whole_number
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import WIB, normalise_report_id
 from chalicelib.domain.report import Report
@@ -106,12 +107,13 @@ def _page_size(raw: str | None) -> int:
     text = (raw or "").strip()
     if not text:
         return DEFAULT_PAGE_SIZE
-    if len(text) > 4 or not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+    size = whole_number(text)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
         raise BadRequest(
             f"page_size harus 1 sampai {MAX_PAGE_SIZE} (page_size must be 1 to {MAX_PAGE_SIZE}).",
             code="invalid_page_size",
         )
-    return int(text)
+    return size
 
 
 def parse_search(province: Province, params: Mapping[str, str], now: datetime | None = None) -> Search:

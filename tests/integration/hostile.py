@@ -33,6 +33,7 @@ PLAUSIBLE_JSON: dict[str, dict[str, Any]] = {
     "/photos": {"content_type": "image/jpeg", "size": 1000},
     "/reports/{report_id}/confirm": {"rating": 5, "comment": "ok"},
     "/reports/{report_id}/reopen": {"reason": "belum diperbaiki"},
+    "/reports/{report_id}/support": {"device": "perangkat-uji-1"},
     "/agency/reports/{key}/actions/{action}": {"note": "dicek", "expected_version": 1},
 }
 PLAUSIBLE_FORM = {
@@ -48,11 +49,13 @@ PLAUSIBLE_FORM = {
 PLAUSIBLE_QUERY = {
     "/open311/v2/requests.json": "service_request_id={report_id}",
     "/open311/v2/requests.xml": "service_request_id={report_id}",
+    "/reports/nearby": "lat=-6.226&lon=106.853&radius=50",
 }
 # Query parameters some route reads: each gets hostile values on every route.
 QUERY_NAMES = (
     "jurisdiction_id", "service_request_id", "service_code", "start_date", "end_date", "status",
-    "limit", "cursor", "agency", "overdue", "days", "parent",
+    "limit", "cursor", "agency", "overdue", "days", "parent", "lat", "lon", "radius", "category",
+    "page_size",
 )  # fmt: skip
 
 # Raw JSON tokens put in place of a field's value.
