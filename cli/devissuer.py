@@ -32,6 +32,7 @@ DEV_AUDIENCE = "aduan-local"
 KEY_DIR = Path(".local") / "dev-issuer"
 PRIVATE_KEY_FILE = "private_key.pem"
 JWKS_FILE = "jwks.json"
+DEVICE_KEY_FILE = "device-key"
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,24 @@ def mint(
     return jwt.encode(payload, keys.private_key, algorithm="RS256", headers={"kid": keys.kid})
 
 
+def dev_device_key(project_root: Path | None = None) -> str:
+    """The local stack's device-token key (``ADUAN_DEVICE_KEY``), created once next to the dev keys."""
+    directory = (project_root or REPO_ROOT).resolve() / KEY_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / DEVICE_KEY_FILE
+    if not path.exists():
+        _create_exclusively(path, base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"="))
+    return path.read_text(encoding="ascii").strip()
+
+
 def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
-    """Ensure the keys exist; the auth env a local stage needs to accept dev tokens."""
+    """Ensure the keys exist; the env a local stage needs to accept dev tokens and device tokens."""
     keys = ensure_keys(project_root)
     return {
         "ADUAN_AUTH_ISSUER": DEV_ISSUER,
         "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
         "ADUAN_AUTH_JWKS_FILE": str(keys.jwks_path.resolve()),
+        "ADUAN_DEVICE_KEY": dev_device_key(project_root),
     }
 
 
@@ -140,5 +152,5 @@ def _write_temp(path: Path, content: bytes) -> str:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
-    os.chmod(tmp, 0o600 if path.suffix == ".pem" else 0o644)
+    os.chmod(tmp, 0o600 if path.suffix == ".pem" or path.name == DEVICE_KEY_FILE else 0o644)
     return tmp

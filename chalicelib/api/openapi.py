@@ -135,6 +135,11 @@ IF_MATCH = header(
     "The version the officer saw.",
     {"type": "string", "maxLength": fields.HEADER_MAX_LENGTHS[fields.IF_MATCH_HEADER], "pattern": PRINTABLE},
 )
+DEVICE = header(
+    "X-Device-Token",
+    "A device token from POST /devices: limits per device and a crowd-sized ceiling per address.",
+    {"type": "string", "maxLength": 100, "pattern": PRINTABLE},
+)
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
@@ -190,10 +195,27 @@ def native_paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Citizen"],
                 "summary": "A presigned upload for one photo (its key then goes into a report's photos)",
+                "parameters": [DEVICE],
                 "requestBody": body("PhotoUploadIn"),
                 "responses": {
                     "201": json_body(ref("PhotoUpload"), "Created"),
                     **errors(400, 413, 422, 429, 503),
+                },
+            }
+        },
+        "/devices": {
+            "post": {
+                "tags": ["Citizen"],
+                "summary": "A device token for X-Device-Token (minted per address at a limited rate)",
+                "responses": {
+                    "201": json_body(
+                        obj(
+                            ["token", "expires_in"],
+                            {"token": {"type": "string"}, "expires_in": {"type": "integer"}},
+                        ),
+                        "Created",
+                    ),
+                    **errors(429, 503),
                 },
             }
         },
@@ -208,7 +230,7 @@ def native_paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Citizen"],
                 "summary": "Submit a report",
-                "parameters": [IDEMPOTENCY],
+                "parameters": [IDEMPOTENCY, DEVICE],
                 "requestBody": body("SubmitReportIn"),
                 "responses": {
                     "201": json_body(ref("Submitted"), "Created (or replayed: Idempotent-Replayed: true)"),
