@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import tempfile
+import threading
 import urllib.request
 import warnings
 from pathlib import Path
+from typing import Any
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
 from infra.local.processes import ChildProcess, PortInUse, free_port, port_is_free
@@ -25,6 +29,22 @@ def quiet_about_skipped_alarms() -> None:
     moto_log = logging.getLogger("moto")
     if not any(isinstance(f, _SkipAlarmRecords) for f in moto_log.filters):
         moto_log.addFilter(_SkipAlarmRecords())
+
+
+def serialise_dynamodb() -> None:
+    """One DynamoDB request at a time in this process (moto's transactions deep-copy tables unlocked)."""
+    original = DynamoHandler.call_action
+    if getattr(original, "serialised", False):
+        return
+    lock = threading.Lock()
+
+    @functools.wraps(original)
+    def call_action(self: DynamoHandler) -> Any:
+        with lock:
+            return original(self)
+
+    call_action.serialised = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
 
 class _SkipAlarmRecords(logging.Filter):
@@ -68,6 +88,7 @@ class MotoServer:
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
             quiet_about_skipped_alarms()
+            serialise_dynamodb()
             self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
             self._thread_server.start()
             self.reset()  # in-process state outlives a stopped server: start from nothing
