@@ -19,7 +19,6 @@ from moto.server import main
 
 from infra.local.moto_server import quiet_about_skipped_alarms, serialise_dynamodb
 
-
 if __name__ == "__main__":
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     quiet_about_skipped_alarms()
