@@ -1,7 +1,8 @@
 """Where a running local stack is: ``.local/stack.json``, written by ``make run``, read by ``bin/aduan``.
 
-The file holds moto's endpoint (and the SQS engine's, when SQS runs in a second moto), the region, each stage's API address and the process ids, so a tool
-in a fresh shell reaches the local stack without any ``AWS_*`` setting. ``ADUAN_LOCAL_STATE`` names
+The file holds moto's endpoint (and the SQS engine's, when SQS runs in a second moto), the region,
+each stage's API address and the process ids, so a tool in a fresh shell reaches the local stack
+without any ``AWS_*`` setting. ``ADUAN_LOCAL_STATE`` names
 another file (tests run their own stacks). A file whose ``make run`` is gone counts as absent.
 """
 
