@@ -3,11 +3,8 @@
 - No access-log line per request: ``python -m moto.server`` has werkzeug write one, about a tenth
   of the server's CPU at a burst of reports, spent on a log nobody reads. Warnings and errors (a
   request moto fails with a 500, with its traceback) are still written.
-- DynamoDB requests one at a time: moto runs ``TransactWriteItems`` by deep-copying the tables it
-  touches, and a concurrent write changes a table during the copy (``RuntimeError: dictionary
-  changed size during iteration``, an HTTP 500). DynamoDB isolates transactions; one lock around
-  moto's DynamoDB handler does the same here (moto serves requests under one interpreter lock
-  anyway, so little concurrency is lost).
+- DynamoDB requests one at a time, and transactions that copy only the items they name
+  (``serialise_dynamodb``): moto's copy of whole tables is neither thread-safe nor cheap.
 """
 
 from __future__ import annotations
