@@ -77,10 +77,10 @@ class Meter:
                 service = client.meta.service_model.service_name
                 meter.calls.append((service, operation, json.dumps(params, default=_encode)))
 
-        botocore.client.BaseClient._make_api_call = recording  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = recording
 
         def undo() -> None:
-            botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+            botocore.client.BaseClient._make_api_call = original
 
         return undo
 
