@@ -5,7 +5,7 @@ kind, 3 measured lifecycles of each kind, a burst of 320 reports through the pip
 20,000 reports for the scale check, a flood of 1,000 reports in 60 s through the local stack (and a
 burst of 300 with one moto engine and with two), Aduan's CPU per report against plain boto3's.
 ``--full``: 9 repetitions, 5 lifecycles, a burst of 1,000 reports, 1,000 vs 100,000 reports, the
-flood morning of 10,000 reports in 10 minutes (bursts of 1,000). Results go to
+flood morning of 10,000 reports in 10 minutes (bursts of 500). Results go to
 ``bench/results/latest[-full].json`` and ``.md`` (``partial.*`` with ``--only``); ``--update-docs``
 also writes the table into docs/performance.md.
 """
@@ -48,7 +48,7 @@ FULL = {
     "cpu_reports": 100,
     "flood": 10_000,
     "flood_seconds": 600,
-    "flood_burst": 1000,
+    "flood_burst": 500,
 }
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "performance.md"
