@@ -208,8 +208,9 @@ class EventRunner:
     def run(self, stop: threading.Event) -> None:
         """Poll every source in its own thread until ``stop`` is set, then join the threads.
 
-        A standard SQS queue gets ``sqs_concurrency`` pollers (Lambda's SQS event source mapping
-        starts with five concurrent batches and adds more as the queue deepens); a FIFO queue, a
+        An SQS queue gets ``sqs_concurrency`` pollers (Lambda's SQS event source mapping starts with
+        five concurrent batches and adds more as the queue deepens; on a FIFO queue SQS hands out no
+        message of a group while another of it is in flight, so each group stays in order); a
         stream or a schedule gets one.
         """
         with patched_env(self.stage_env):

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sqs-concurrency",
         type=int,
         default=int(os.environ.get("ADUAN_LOCAL_SQS_CONCURRENCY") or DEFAULT_SQS_CONCURRENCY),
-        help="concurrent batches per standard SQS queue (default 5, as Lambda starts)",
+        help="concurrent batches per SQS queue (default 5, as Lambda starts)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -89,11 +89,6 @@ class SqsSource:
         self._url: str | None = None
         self._arn: str = config.queue_arn or ""
 
-    @property
-    def fifo(self) -> bool:
-        """A FIFO queue (one consumer keeps each message group in order)."""
-        return self._queue_name.endswith(".fifo")
-
     def _resolve(self) -> str:
         if self._url is None:
             self._url = self._sqs.get_queue_url(QueueName=self._queue_name)["QueueUrl"]
