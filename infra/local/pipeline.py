@@ -218,7 +218,7 @@ class EventRunner:
             threads = [
                 threading.Thread(target=self._loop, args=(s, stop), name=f"source-{s.name}-{n}", daemon=True)
                 for s in sources
-                for n in range(self.sqs_concurrency if isinstance(s, SqsSource) and not s.fifo else 1)
+                for n in range(self.sqs_concurrency if isinstance(s, SqsSource) else 1)
             ]
             for thread in threads:
                 thread.start()
