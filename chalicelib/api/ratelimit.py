@@ -8,7 +8,10 @@ little about who is sending. A request that carries a device token (``X-Device-T
   whether it stays on one address or rotates through many);
 - **per address**, crowd-sized (a carrier address with hundreds of citizens behind it is served).
 
-A request without a valid device token falls back to a person-sized limit **per address**.
+A request without a valid device token falls back to a person-sized limit **per address**, and
+all such requests of a province share one crowd-sized bucket (a client without a token rotating
+through many addresses is slowed there; the web client always sends a token, so citizens using it
+never meet this bucket).
 The address is API Gateway's ``requestContext.identity.sourceIp`` (``X-Forwarded-For`` is never
 trusted). Open311 is limited per api key (an integrator submits for many citizens from one address).
 
@@ -39,9 +42,11 @@ DEVICE_HEADER = "x-device-token"
 LIMITS = {
     # limit: (env prefix, default per minute, default burst)
     "submit": ("ADUAN_SUBMIT", 30.0, 10.0),  # per address, no device token
+    "submit_keyless": ("ADUAN_SUBMIT_KEYLESS", 300.0, 300.0),  # all requests without a device token
     "submit_device": ("ADUAN_SUBMIT_DEVICE", 10.0, 10.0),
     "submit_address": ("ADUAN_SUBMIT_ADDRESS", 600.0, 600.0),
     "photos": ("ADUAN_PHOTO", 60.0, 20.0),  # per address, no device token
+    "photos_keyless": ("ADUAN_PHOTO_KEYLESS", 300.0, 300.0),
     "photos_device": ("ADUAN_PHOTO_DEVICE", 20.0, 20.0),
     "photos_address": ("ADUAN_PHOTO_ADDRESS", 1200.0, 1200.0),
     "devices": ("ADUAN_DEVICE", 600.0, 600.0),  # device tokens minted per address
@@ -147,11 +152,18 @@ def device_of(request: Request) -> str | None:
 def enforce(request: Request, scope: str) -> None:
     """``TooManyRequests`` (429 + ``Retry-After``) when this caller exceeds the scope's limits."""
     address = client_key(request)
-    device = device_of(request) if scope in SCOPES_WITH_DEVICES else None
-    if device is None:
+    if scope not in SCOPES_WITH_DEVICES:
         enforce_for(scope, address)
         return
+    device = device_of(request)
     province = settings().province
+    if device is None:
+        keyless = [
+            (f"{scope}|{province}|{address}", limit_for(scope)),
+            (f"{scope}_keyless|{province}", limit_for(f"{scope}_keyless")),
+        ]
+        _check([(key, limit) for key, limit in keyless if limit is not None])
+        return
     wanted = [
         (f"{scope}_device|{province}|{device}", limit_for(f"{scope}_device")),
         (f"{scope}_address|{province}|{address}", limit_for(f"{scope}_address")),

@@ -42,8 +42,8 @@ THROTTLING: dict[str, tuple[int, int]] = {"jakarta": (100, 200)}
 # WAF rate-based rules: (rule, path suffix, aggregate key, requests per 5 minutes). The function's
 # own buckets (chalicelib/api/ratelimit.py) have the same rates by default: per address 600 a minute
 # for submissions (3,000 / 5 min), 1,200 for photos, 600 for device tokens; per device 10 a minute
-# with a burst of 10 (60 / 5 min). Requests without a device token are held per address by the
-# function (30 a minute): WAF cannot tell them from a crowd behind one carrier address.
+# with a burst of 10 (60 / 5 min). Requests without a device token are held by the function, per
+# address (30 a minute) and all together (300 a minute): WAF cannot tell them from a crowd.
 WAF_WINDOW_SECONDS = 300
 WAF_RATE_RULES: tuple[tuple[str, str, str, int], ...] = (
     ("SubmitPerAddress", "/reports", "ip", 3000),

@@ -148,3 +148,15 @@ def test_minting_is_limited_per_address(limits: Clock, monkeypatch: pytest.Monke
         devices.create(_request("198.51.100.7"))
     assert caught.value.details == {"limit": "devices"}
     assert devices.create(_request("198.51.100.8")).status_code == 201
+
+
+def test_without_tokens_a_client_rotating_addresses_meets_the_shared_keyless_bucket(
+    limits: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADUAN_SUBMIT_KEYLESS_RATE_PER_MINUTE", "60")
+    monkeypatch.setenv("ADUAN_SUBMIT_KEYLESS_BURST", "20")
+    for n in range(20):
+        ratelimit.enforce(_request(f"203.0.113.{n}"), "submit")
+    refused = _refused(_request("203.0.113.250"))
+    assert refused.details == {"limit": "submit_keyless"} and refused.retry_after == 1
+    ratelimit.enforce(_request("203.0.113.250", _token()), "submit")  # a device token is not held up
