@@ -13,7 +13,8 @@ the reports are about a place across the border (Jakarta's citizens about Banten
 
 Measured: submit latency (the ``POST /reports`` round trip), submit to assigned (from the start of the
 submit to the moment the handling agency's assignment was written: the ``route`` or ``accept``
-entry of the report, or of the other province's copy, read from the table afterwards), queue depths
+entry of the report, or of the other province's copy, read from the table afterwards; agencies with a
+work queue have it read meanwhile, as their officers' ``bin/aduan agency poll`` would), queue depths
 every 5 s, reports lost (accepted but never assigned), duplicated (more stored reports than accepted
 ids), refusals (429) and failures (5xx) seen by these legitimate clients, and the CPU time of moto's
 engines, Aduan's processes (``chalice local`` and the runners) and this load generator.
@@ -53,6 +54,7 @@ CONTACT_SHARE = 0.50
 JAKARTA_SHARE = 0.70
 WORKERS = 64
 SAMPLE_SECONDS = 5.0
+OFFICER_POLL_SECONDS = 5.0
 TARGET_P99_SECONDS = 5.0
 DRAIN_SECONDS = 180.0
 
@@ -305,6 +307,33 @@ def sample_queues(stack: Any, stop: threading.Event, samples: list[dict[str, Any
         samples.append(row)
 
 
+def poll_agency_queues(stack: Any, stop: threading.Event) -> None:
+    """The agencies' officers taking their work items (``bin/aduan agency poll`` receives and deletes):
+    an agency queue nobody reads would grow all morning, and moto's SQS slows with a queue's depth."""
+    from infra.local.aws import client
+
+    sqs = client("sqs", stack.sqs_endpoint_url)
+    urls = [
+        url
+        for province in ("31", "36")
+        for url in sqs.list_queues(QueueNamePrefix=f"aduan-{province}-agency-").get("QueueUrls", [])
+        if not url.endswith("-dlq")
+    ]
+    while not stop.wait(OFFICER_POLL_SECONDS):
+        for url in urls:
+            while True:
+                messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+                    "Messages", []
+                )
+                if messages:
+                    entries = [
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
+                    ]
+                    sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+                if len(messages) < 10:
+                    break
+
+
 def stored_reports(stack: Any) -> dict[str, Any]:
     """Every report item by key (origins and copies), decoded by the application's mapping."""
     from chalicelib.data.mapping import from_model
@@ -386,8 +415,10 @@ def flood(reports: int, seconds: float, *, sqs_engine: bool = True, seed: int = 
         stop = threading.Event()
         t0 = time.monotonic()
         sampler = threading.Thread(target=sample_queues, args=(stack, stop, samples, t0), daemon=True)
+        officers = threading.Thread(target=poll_agency_queues, args=(stack, stop), daemon=True)
         cpu_before = cpu_by_role(stack)
         sampler.start()
+        officers.start()
         outcomes: list[Outcome] = []
         with ThreadPoolExecutor(WORKERS) as pool:
             futures = []
@@ -402,6 +433,7 @@ def flood(reports: int, seconds: float, *, sqs_engine: bool = True, seed: int = 
         stored, cpu_after = wait_until_assigned(stack, ids)
         stop.set()
         sampler.join(timeout=30)
+        officers.join(timeout=30)
     return summarise(plan, outcomes, stored, samples, cpu_before, cpu_after, sent_seconds, seconds)
 
 
