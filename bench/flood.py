@@ -349,13 +349,25 @@ def stored_reports(stack: Any) -> dict[str, Any]:
     return items
 
 
-def assigned_at(report_id: str, stored: dict[str, Any]) -> tuple[float, str] | None:
+def copies_by_origin(stored: dict[str, Any]) -> dict[str, list[Any]]:
+    """Other provinces' copies (``36~31-...``) by the origin's id."""
+    copies: dict[str, list[Any]] = {}
+    for key, report in stored.items():
+        if "~" in key:
+            copies.setdefault(key.split("~", 1)[1], []).append(report)
+    return copies
+
+
+def assigned_at(
+    report_id: str, stored: dict[str, Any], copies: dict[str, list[Any]] | None = None
+) -> tuple[float, str] | None:
     """When the handling agency got the report (unix seconds) and which province handles it."""
     from chalicelib.domain.status import Action
 
+    if copies is None:
+        copies = copies_by_origin(stored)
     origin = report_id.split("-", 1)[0]
-    copies = [r for key, r in stored.items() if key.endswith(f"~{report_id}")]
-    for report in [*copies, stored.get(report_id)]:
+    for report in [*copies.get(report_id, []), stored.get(report_id)]:
         if report is None:
             continue
         handling = report.key.split("~", 1)[0] if "~" in report.key else origin
@@ -401,7 +413,8 @@ def wait_until_assigned(
     cpu = cpu_by_role(stack)
     while True:
         stored = stored_reports(stack)
-        if all(assigned_at(i, stored) for i in ids) or time.monotonic() > deadline:
+        copies = copies_by_origin(stored)
+        if all(assigned_at(i, stored, copies) for i in ids) or time.monotonic() > deadline:
             return stored, cpu
         time.sleep(5)
 
@@ -453,9 +466,10 @@ def summarise(
     latencies, across_latencies = [], []
     lost = []
     handled: dict[str, int] = {}
+    copies = copies_by_origin(stored)
     for outcome in accepted:
         assert outcome.report_id is not None
-        found = assigned_at(outcome.report_id, stored)
+        found = assigned_at(outcome.report_id, stored, copies)
         if found is None:
             lost.append(outcome.report_id)
             continue
@@ -517,7 +531,8 @@ def burst_rate(reports: int, *, sqs_engine: bool, clients: int = 16) -> dict[str
             outcomes = list(pool.map(lambda a: citizens.send(a, t0), plan))
         ids = [o.report_id for o in outcomes if o.report_id]
         stored, cpu_after = wait_until_assigned(stack, ids)
-    times = [found[0] for i in ids if (found := assigned_at(i, stored))]
+    copies = copies_by_origin(stored)
+    times = [found[0] for i in ids if (found := assigned_at(i, stored, copies))]
     seconds = max(times) - start if times else float("nan")
     cpu = {role: round(cpu_after[role] - cpu_before[role], 1) for role in cpu_after}
     return {
