@@ -357,7 +357,20 @@ def flood_rows(flood: dict[str, Any] | None) -> list[tuple[str, str, str, str, s
             "(no target)",
             "-",
         ),
-        ("  reports lost", str(flood["lost"]), "-", "-", "0", _yes(flood["lost"] == 0)),
+        (
+            "  reports lost (never assigned) / messages in dead-letter queues",
+            f"{flood['lost']} / {flood.get('dead_letters', 0)}"
+            + (
+                ""
+                if flood.get("queues_drained", True)
+                else f"; {flood['unassigned_when_stopped']} unassigned, "
+                "queues not empty 10 min after the last arrival"
+            ),
+            "-",
+            "-",
+            "0 / 0",
+            _yes(flood["lost"] == 0 and not flood.get("dead_letters") and flood.get("queues_drained", True)),
+        ),
         ("  reports duplicated", str(flood["duplicated"]), "-", "-", "0", _yes(flood["duplicated"] == 0)),
         (
             "  429s to legitimate clients / other failures",

@@ -15,7 +15,9 @@ Measured: submit latency (the ``POST /reports`` round trip), submit to assigned 
 submit to the moment the handling agency's assignment was written: the ``route`` or ``accept``
 entry of the report, or of the other province's copy, read from the table afterwards; agencies with a
 work queue have it read meanwhile, as their officers' ``bin/aduan agency poll`` would), queue depths
-every 5 s, reports lost (accepted but never assigned), duplicated (more stored reports than accepted
+every 5 s, reports lost (accepted but never assigned once the queues have emptied; if they do not
+empty within 10 minutes of the last arrival, the unassigned are reported as such instead), messages in
+dead-letter queues, duplicated (more stored reports than accepted
 ids), refusals (429) and failures (5xx) seen by these legitimate clients, and the CPU time of moto's
 engines, Aduan's processes (``chalice local`` and the runners) and this load generator.
 
@@ -56,7 +58,7 @@ WORKERS = 64
 SAMPLE_SECONDS = 5.0
 OFFICER_POLL_SECONDS = 5.0
 TARGET_P99_SECONDS = 5.0
-DRAIN_SECONDS = 180.0
+DRAIN_SECONDS = 600.0
 
 
 # --- what citizens send ------------------------------------------------------------------------------
@@ -402,15 +404,33 @@ def queues_empty(stack: Any) -> bool:
     return True
 
 
+def dead_letters(stack: Any) -> int:
+    """Messages in every dead-letter queue (work that failed for good)."""
+    from infra.local.aws import client
+
+    sqs = client("sqs", stack.sqs_endpoint_url)
+    total = 0
+    for url in sqs.list_queues(QueueNamePrefix="aduan-").get("QueueUrls", []):
+        if url.endswith("-dlq") or url.endswith("-dlq.fifo"):
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+            )
+            total += int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+    return total
+
+
 def wait_until_assigned(
     stack: Any, ids: list[str], limit: float = DRAIN_SECONDS
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """Wait for the queues to empty, take the CPU figures, then read the table (again, until every id
-    is assigned or ``limit`` seconds have passed); the last read and the CPU figures."""
+    is assigned or ``limit`` seconds have passed); the last read and the CPU figures (with
+    ``drained``: 1 if the queues emptied within ``limit``, and ``dead_letters``)."""
     deadline = time.monotonic() + limit
-    while not queues_empty(stack) and time.monotonic() < deadline:
+    drained = queues_empty(stack)
+    while not drained and time.monotonic() < deadline:
         time.sleep(1)
-    cpu = cpu_by_role(stack)
+        drained = queues_empty(stack)
+    cpu = {**cpu_by_role(stack), "drained": float(drained), "dead_letters": float(dead_letters(stack))}
     while True:
         stored = stored_reports(stack)
         copies = copies_by_origin(stored)
@@ -481,6 +501,7 @@ def summarise(
             across_latencies.append(wait)
     origins = [key for key in stored if "~" not in key]
     submit_ms = [o.submit_seconds * 1000 for o in accepted]
+    drained, dead = bool(cpu_after.pop("drained")), int(cpu_after.pop("dead_letters"))
     cpu = {role: round(cpu_after[role] - cpu_before[role], 1) for role in cpu_after}
     engine_and_app = cpu["moto"] + cpu["aduan"]
     peaks = {q: max((s[q] for s in samples), default=0) for q in QUEUES}
@@ -498,8 +519,11 @@ def summarise(
         "failed": sum(len(o.failed) for o in outcomes),
         "not_accepted": len(plan) - len(accepted),
         "first_failures": [f for o in outcomes for f in o.failed][:5],
-        "lost": len(lost),
+        "lost": len(lost) if drained else 0,
+        "unassigned_when_stopped": 0 if drained else len(lost),
         "lost_ids": lost[:10],
+        "queues_drained": drained,
+        "dead_letters": dead,
         "duplicated": max(0, len(origins) - len(ids)),
         "stored_origins": len(origins),
         "handled_by": handled,
@@ -531,6 +555,7 @@ def burst_rate(reports: int, *, sqs_engine: bool, clients: int = 16) -> dict[str
             outcomes = list(pool.map(lambda a: citizens.send(a, t0), plan))
         ids = [o.report_id for o in outcomes if o.report_id]
         stored, cpu_after = wait_until_assigned(stack, ids)
+        cpu_after.pop("drained"), cpu_after.pop("dead_letters")
     copies = copies_by_origin(stored)
     times = [found[0] for i in ids if (found := assigned_at(i, stored, copies))]
     seconds = max(times) - start if times else float("nan")
