@@ -33,7 +33,14 @@ app.register_middleware(event_middleware, "scheduled")
 INTAKE_QUEUE, ESCALATION_QUEUE = event_source_names()
 cors = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Idempotency-Key", "If-Match", "X-Report-Secret", "X-Correlation-Id"],
+    allow_headers=[
+        "Authorization",
+        "Idempotency-Key",
+        "If-Match",
+        "X-Report-Secret",
+        "X-Correlation-Id",
+        "X-Device-Token",
+    ],
     expose_headers=["X-Correlation-Id", "Location", "Retry-After", "Idempotent-Replayed"],
     max_age=600,
 )
@@ -239,6 +246,14 @@ def photo_upload() -> Response:
     from chalicelib.api import photos as photo_api
 
     return photo_api.upload(current_request())
+
+
+@app.route("/devices", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def device_token() -> Response:
+    from chalicelib.api import reports
+
+    return reports.new_device(current_request())
 
 
 @app.on_sqs_message(queue=INTAKE_QUEUE, batch_size=10, name="route")

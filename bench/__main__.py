@@ -1,10 +1,13 @@
 """Run the benchmarks and print one table: ``python -m bench [--full] [--only SECTION ...] [--update-docs]``.
 
-Quick (``make bench``, under 5 minutes on the 2-core machine): cold start 5 repetitions per handler
+Quick (``make bench``, about 8 minutes on the 2-core machine): cold start 5 repetitions per handler
 kind, 3 measured lifecycles of each kind, a burst of 320 reports through the pipeline, 1,000 vs
-20,000 reports for the scale check. ``--full``: 9 repetitions, 5 lifecycles, a burst of 1,000 reports
-(a flood morning), 1,000 vs 100,000 reports. Results go to ``bench/results/latest[-full].json`` and
-``.md`` (``partial.*`` with ``--only``); ``--update-docs`` also writes the table into docs/performance.md.
+20,000 reports for the scale check, a flood of 1,000 reports in 60 s through the local stack (and a
+burst of 300 with one moto engine and with two), Aduan's CPU per report against plain boto3's.
+``--full``: 9 repetitions, 5 lifecycles, a burst of 1,000 reports, 1,000 vs 100,000 reports, the
+flood morning of 10,000 reports in 10 minutes (bursts of 500). Results go to
+``bench/results/latest[-full].json`` and ``.md`` (``partial.*`` with ``--only``); ``--update-docs``
+also writes the table into docs/performance.md.
 """
 
 from __future__ import annotations
@@ -22,9 +25,31 @@ from typing import Any
 
 from bench.localaws import ROOT, moto_stack, quiet_stdout, reset_and_deploy
 
-SECTIONS = ("package", "coldstart", "lifecycle", "scale", "throughput")
-QUICK = {"cold_reps": 5, "lifecycles": 3, "burst": 320, "small": 1000, "large": 20_000, "requests": 20}
-FULL = {"cold_reps": 9, "lifecycles": 5, "burst": 1000, "small": 1000, "large": 100_000, "requests": 30}
+SECTIONS = ("package", "coldstart", "lifecycle", "scale", "throughput", "pipelinecpu", "flood")
+QUICK = {
+    "cold_reps": 5,
+    "lifecycles": 3,
+    "burst": 320,
+    "small": 1000,
+    "large": 20_000,
+    "requests": 20,
+    "cpu_reports": 40,
+    "flood": 1000,
+    "flood_seconds": 60,
+    "flood_burst": 300,
+}
+FULL = {
+    "cold_reps": 9,
+    "lifecycles": 5,
+    "burst": 1000,
+    "small": 1000,
+    "large": 100_000,
+    "requests": 30,
+    "cpu_reports": 100,
+    "flood": 10_000,
+    "flood_seconds": 600,
+    "flood_burst": 500,
+}
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "performance.md"
 BLOCKS = {"quick": "bench:results", "full": "bench:results-full"}
@@ -291,6 +316,8 @@ def table(results: dict[str, Any], mode: str) -> str:
         ("lifecycle", _lifecycle_rows),
         ("scale", _scale_rows),
         ("throughput", _throughput_rows),
+        ("pipelinecpu", _pipelinecpu_rows),
+        ("flood", flood_rows),
         ("package", _package_rows),
     )
     rows = [row for key, section_rows in sections if results.get(key) for row in section_rows(results[key])]
@@ -304,6 +331,114 @@ def table(results: dict[str, Any], mode: str) -> str:
         f"commit {info['commit']}.\n",
     )
     return "\n".join(lines)
+
+
+def _pipelinecpu_rows(cpu: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
+    """Aduan's own CPU per report against plain boto3 making the same calls."""
+    return [
+        (
+            "Aduan's CPU per report, submit -> assigned (30% cross-province), vs plain boto3 "
+            "making the same calls",
+            f"{cpu['app_ms']:.1f} ms",
+            f"{cpu['floor_ms']:.1f} ms",
+            f"{cpu['ratio']:.2f}x",
+            "<= 1.50x",
+            _verdict(cpu["met"]),
+        ),
+        (
+            "  of which outside AWS calls / inside them (SDK)",
+            f"{cpu['outside_calls_ms']:.1f} ms / {cpu['inside_calls_ms']:.1f} ms",
+            f"{cpu['calls_per_report']:g} calls",
+            "-",
+            "(diagnostic)",
+            "-",
+        ),
+    ]
+
+
+def flood_rows(flood: dict[str, Any] | None) -> list[tuple[str, str, str, str, str, str]]:
+    """The flood-morning section's rows."""
+    if not flood:
+        return []
+    n, minutes = f"{flood['reports']:,}", flood["seconds"] / 60
+    rate, addresses = flood["rate_per_second"], flood["addresses"]
+    head = f"flood, {n} reports in {minutes:g} min ({rate:.1f}/s, {addresses} addresses)"
+    peaks = ", ".join(f"{q.removeprefix('aduan-')} {d}" for q, d in flood["queue_peaks"].items())
+    cpu = flood["cpu_seconds"]
+    rows = [
+        (
+            f"{head}: submit -> assigned p50 / p99 / max",
+            " / ".join(f"{flood[f'assigned_s_{k}']:.1f} s" for k in ("p50", "p99", "max")),
+            "-",
+            "-",
+            "p99 <= 5 s",
+            _verdict(flood["met"]),
+        ),
+        (
+            "  across the border only: submit -> assigned p50 / p99",
+            f"{flood['across_assigned_s_p50']:.1f} s / {flood['across_assigned_s_p99']:.1f} s",
+            "-",
+            "-",
+            "(diagnostic)",
+            "-",
+        ),
+        (
+            "  submit latency (POST /reports) p50 / p99",
+            f"{flood['submit_ms_p50']:.0f} ms / {flood['submit_ms_p99']:.0f} ms",
+            "-",
+            "-",
+            "(no target)",
+            "-",
+        ),
+        (
+            "  reports lost (never assigned) / messages in dead-letter queues",
+            f"{flood['lost']} / {flood.get('dead_letters', 0)}"
+            + (
+                ""
+                if flood.get("queues_drained", True)
+                else f"; {flood['unassigned_when_stopped']} unassigned, "
+                "queues not empty 10 min after the last arrival"
+            ),
+            "-",
+            "-",
+            "0 / 0",
+            _verdict(
+                flood["lost"] == 0 and not flood.get("dead_letters") and flood.get("queues_drained", True)
+            ),
+        ),
+        ("  reports duplicated", str(flood["duplicated"]), "-", "-", "0", _verdict(flood["duplicated"] == 0)),
+        (
+            "  429s to legitimate clients / other failures",
+            f"{flood['refused_429']} / {flood['failed']}",
+            "-",
+            "-",
+            "0 / 0",
+            _verdict(flood["refused_429"] == 0 and flood["failed"] == 0),
+        ),
+        ("  queue depth, peak (every 5 s)", peaks, "-", "-", "(diagnostic)", "-"),
+        (
+            "  CPU: moto engines / Aduan (chalice local, runners) / load generator",
+            f"{cpu['moto']:.0f} s / {cpu['aduan']:.0f} s / {cpu['load generator']:.0f} s",
+            f"moto {flood['moto_cpu_share'] * 100:.0f}% of moto + Aduan",
+            "-",
+            "(diagnostic)",
+            "-",
+        ),
+    ]
+    burst = flood.get("burst")
+    if burst:
+        one, two = burst["one_engine"], burst["two_engines"]
+        rows.append(
+            (
+                f"  pipeline, burst of {one['reports']:,} through the stack: two moto engines vs one",
+                f"{two['per_second']:.1f}/s",
+                f"{one['per_second']:.1f}/s",
+                f"{two['per_second'] / one['per_second']:.2f}x" if one["per_second"] else "-",
+                "(diagnostic)",
+                "-",
+            )
+        )
+    return rows
 
 
 def update_docs(text: str, mode: str) -> None:
@@ -363,6 +498,17 @@ def main(argv: list[str] | None = None) -> int:
 
                     reset_and_deploy(endpoint)
                     results["throughput"] = throughput.measure(endpoint, reports=sizes["burst"])
+                elif section == "pipelinecpu":
+                    from bench import pipelinecpu
+
+                    reset_and_deploy(endpoint)
+                    results["pipelinecpu"] = pipelinecpu.measure(reports=sizes["cpu_reports"])
+                elif section == "flood":
+                    from bench import flood
+
+                    results["flood"] = flood.measure(
+                        sizes["flood"], sizes["flood_seconds"], burst=sizes["flood_burst"]
+                    )
             timings[section] = round(time.perf_counter() - t0, 1)
     results["seconds"] = {**timings, "total": round(time.perf_counter() - started, 1)}
     mode = "full (python -m bench --full)" if args.full else "quick (make bench)"

@@ -24,6 +24,8 @@ BENCH_ENV = {
     "POWERTOOLS_METRICS_NAMESPACE": "Aduan",
     "ADUAN_HANDOVER_KEY": "dev",  # deployed stages read theirs from SSM once per container
     "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
+    "ADUAN_SUBMIT_KEYLESS_RATE_PER_MINUTE": "0",
+    "ADUAN_PHOTO_KEYLESS_RATE_PER_MINUTE": "0",
     "ADUAN_PHOTO_RATE_PER_MINUTE": "0",
     "ADUAN_OPEN311_RATE_PER_MINUTE": "0",
 }

@@ -86,8 +86,10 @@ class TooManyRequests(AduanError):
     http_status = 429
     code = "too_many_requests"
 
-    def __init__(self, message: str, *, retry_after: int = 30, code: str | None = None) -> None:
-        super().__init__(message, code=code)
+    def __init__(
+        self, message: str, *, retry_after: int = 30, code: str | None = None, details: Any = None
+    ) -> None:
+        super().__init__(message, code=code, details=details)
         self.retry_after = retry_after
 
 

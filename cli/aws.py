@@ -66,7 +66,7 @@ def client(service: str) -> Any:
                 aws_session_token=env["AWS_SESSION_TOKEN"],
                 region_name=stack.region,
             )
-            return local.client(service, endpoint_url=stack.endpoint_url)
+            return local.client(service, endpoint_url=stack.endpoint_for(service))
     configured = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
     if not configured.region_name:
         raise NoAwsSettings(_missing("region", given))

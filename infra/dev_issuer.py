@@ -28,6 +28,7 @@ DEV_AUDIENCE = "aduan-local"
 KEY_DIR = Path(".local") / "dev-issuer"
 PRIVATE_KEY_FILE = "private_key.pem"
 JWKS_FILE = "jwks.json"
+DEVICE_KEY_FILE = "device-key"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,18 @@ def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
         "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
         "ADUAN_AUTH_JWKS_FILE": str(keys.jwks_path.resolve()),
         "ADUAN_HANDOVER_KEY": "dev",
+        "ADUAN_DEVICE_KEY": dev_device_key(project_root),
     }
+
+
+def dev_device_key(project_root: Path | None = None) -> str:
+    """The local stack's device-token key (``ADUAN_DEVICE_KEY``), created once next to the dev keys."""
+    directory = (project_root or REPO_ROOT).resolve() / KEY_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / DEVICE_KEY_FILE
+    if not path.exists():
+        _create_exclusively(path, base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"="))
+    return path.read_text(encoding="ascii").strip()
 
 
 def _new_private_key_pem() -> bytes:

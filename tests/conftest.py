@@ -21,6 +21,8 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Aduan")
 # would throttle a whole test session coming from one address (and one Open311 key); the limiter's own
 # tests set their values explicitly.
 os.environ.setdefault("ADUAN_SUBMIT_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_SUBMIT_KEYLESS_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_PHOTO_KEYLESS_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_NEARBY_RATE_PER_MINUTE", "0")

@@ -66,6 +66,11 @@ SECRET = header(
     "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(schemas.ReportSecret)
 )
 IF_MATCH = header("If-Match", "The version the officer saw.", msgspec.json.schema(schemas.IfMatch))
+DEVICE = header(
+    "X-Device-Token",
+    "A device token from POST /devices: limits per device and a crowd-sized ceiling per address.",
+    msgspec.json.schema(schemas.DeviceToken),
+)
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
@@ -123,10 +128,21 @@ def native_paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Citizen"],
                 "summary": "A presigned upload for one photo (its key then goes into a report's photos)",
+                "parameters": [DEVICE],
                 "requestBody": body("PhotoUploadIn"),
                 "responses": {
                     "201": json_body(ref("PhotoUpload"), "Created"),
                     **errors(400, 413, 422, 429, 503),
+                },
+            }
+        },
+        "/devices": {
+            "post": {
+                "tags": ["Citizen"],
+                "summary": "A device token for X-Device-Token (minted per address at a limited rate)",
+                "responses": {
+                    "201": json_body(ref("DeviceTokenIssued"), "Created"),
+                    **errors(429, 503),
                 },
             }
         },
@@ -143,7 +159,7 @@ def native_paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Citizen"],
                 "summary": "Submit a report",
-                "parameters": [IDEMPOTENCY],
+                "parameters": [IDEMPOTENCY, DEVICE],
                 "requestBody": body("SubmitReportIn"),
                 "responses": {
                     "201": json_body(ref("Submitted"), "Created (or replayed: Idempotent-Replayed: true)"),

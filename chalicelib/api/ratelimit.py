@@ -1,16 +1,25 @@
 """Per-client token buckets for the write endpoints open to the public (first line against floods).
 
-Keyed by scope, province and the caller's source IP as API Gateway saw it
-(``requestContext.identity.sourceIp``; ``X-Forwarded-For`` is never trusted), or, for Open311,
-by the client the api key belongs to (an integrator submits for many citizens from one address).
-State lives in the Lambda container, so the limit holds per container, not globally: it stops one
-client hammering a warm container and works the same on the local stack. Stage throttling in API
-Gateway and WAF rate-based rules are the global limits in production (docs/security.md).
+Thousands of Indonesian phones can share one carrier-grade-NAT address, so an address alone says
+little about who is sending. A request that carries a device token (``X-Device-Token``, minted by
+``POST /devices``: ``chalicelib/api/devices.py``) is limited twice, and must pass both:
 
-``ADUAN_SUBMIT_RATE_PER_MINUTE`` (default 30) and ``ADUAN_SUBMIT_BURST`` (default 10) for
-``POST /reports``; ``ADUAN_PHOTO_RATE_PER_MINUTE`` (60) and ``ADUAN_PHOTO_BURST`` (20) for
-``POST /photos``; ``ADUAN_OPEN311_RATE_PER_MINUTE`` (120) and ``ADUAN_OPEN311_BURST`` (30) per api
-key for Open311's ``POST requests``. A rate of 0 turns the limit off.
+- **per device**, person-sized and independent of the address (one client hammering is slowed
+  whether it stays on one address or rotates through many);
+- **per address**, crowd-sized (a carrier address with hundreds of citizens behind it is served).
+
+A request without a valid device token falls back to a person-sized limit **per address**, and
+all such requests of a province share one crowd-sized bucket (a client without a token rotating
+through many addresses is slowed there; the web client always sends a token, so citizens using it
+never meet this bucket).
+The address is API Gateway's ``requestContext.identity.sourceIp`` (``X-Forwarded-For`` is never
+trusted). Open311 is limited per api key (an integrator submits for many citizens from one address).
+
+State lives in the Lambda container, so the limits hold per container; API Gateway stage throttling
+and WAF rate-based rules are the global limits in production (docs/security.md).
+
+Each limit is ``<NAME>_RATE_PER_MINUTE`` and ``<NAME>_BURST`` in the environment (defaults in
+``LIMITS``); a rate of 0 turns that limit off.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from chalice.app import Request
@@ -28,15 +37,24 @@ from chalice.app import Request
 from chalicelib.config import settings
 from chalicelib.errors import TooManyRequests
 
-MAX_CLIENTS = 10_000  # buckets kept per container; the least recently seen go first
+MAX_CLIENTS = 50_000  # buckets kept per container; the least recently seen go first
+DEVICE_HEADER = "x-device-token"
 LIMITS = {
-    # scope: (rate env, default per minute, burst env, default burst)
-    "submit": ("ADUAN_SUBMIT_RATE_PER_MINUTE", 30.0, "ADUAN_SUBMIT_BURST", 10.0),
-    "photos": ("ADUAN_PHOTO_RATE_PER_MINUTE", 60.0, "ADUAN_PHOTO_BURST", 20.0),
-    "open311": ("ADUAN_OPEN311_RATE_PER_MINUTE", 120.0, "ADUAN_OPEN311_BURST", 30.0),
-    "nearby": ("ADUAN_NEARBY_RATE_PER_MINUTE", 120.0, "ADUAN_NEARBY_BURST", 30.0),
-    "support": ("ADUAN_SUPPORT_RATE_PER_MINUTE", 30.0, "ADUAN_SUPPORT_BURST", 10.0),
+    # limit: (env prefix, default per minute, default burst)
+    "submit": ("ADUAN_SUBMIT", 30.0, 10.0),  # per address, no device token
+    "submit_keyless": ("ADUAN_SUBMIT_KEYLESS", 300.0, 300.0),  # all requests without a device token
+    "submit_device": ("ADUAN_SUBMIT_DEVICE", 10.0, 10.0),
+    "submit_address": ("ADUAN_SUBMIT_ADDRESS", 600.0, 600.0),
+    "photos": ("ADUAN_PHOTO", 60.0, 20.0),  # per address, no device token
+    "photos_keyless": ("ADUAN_PHOTO_KEYLESS", 300.0, 300.0),
+    "photos_device": ("ADUAN_PHOTO_DEVICE", 20.0, 20.0),
+    "photos_address": ("ADUAN_PHOTO_ADDRESS", 1200.0, 1200.0),
+    "devices": ("ADUAN_DEVICE", 600.0, 600.0),  # device tokens minted per address
+    "open311": ("ADUAN_OPEN311", 120.0, 30.0),  # per api key
+    "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # per address: map reads
+    "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address
 }
+SCOPES_WITH_DEVICES = ("submit", "photos")
 
 
 @dataclass(frozen=True)
@@ -64,18 +82,32 @@ class TokenBuckets:
 
     def take(self, key: str, limit: Limit) -> float:
         """Spend one token of ``key``'s bucket; 0 if allowed, else seconds until a token is there."""
+        return self.take_all([(key, limit)])[0]
+
+    def take_all(self, wanted: Sequence[tuple[str, Limit]]) -> tuple[float, int]:
+        """One token from each bucket, or none at all: ``(0, -1)`` if allowed, else the longest wait
+        and the index of the bucket that imposes it."""
         now = self.clock()
         with self._lock:
-            bucket = self._buckets.pop(key, None) or _Bucket(limit.burst, now)
-            bucket.tokens = min(limit.burst, bucket.tokens + (now - bucket.at) * limit.per_second)
-            bucket.at = now
-            self._buckets[key] = bucket
-            if len(self._buckets) > self.max_clients:
+            buckets = []
+            for key, limit in wanted:
+                bucket = self._buckets.pop(key, None) or _Bucket(limit.burst, now)
+                bucket.tokens = min(limit.burst, bucket.tokens + (now - bucket.at) * limit.per_second)
+                bucket.at = now
+                self._buckets[key] = bucket
+                buckets.append(bucket)
+            while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
-                return 0.0
-            return (1 - bucket.tokens) / limit.per_second
+            waits = [
+                0.0 if b.tokens >= 1 else (1 - b.tokens) / limit.per_second
+                for b, (_, limit) in zip(buckets, wanted, strict=True)
+            ]
+            if not any(waits):
+                for bucket in buckets:
+                    bucket.tokens -= 1
+                return 0.0, -1
+            longest = max(range(len(waits)), key=waits.__getitem__)
+            return waits[longest], longest
 
     def clear(self) -> None:
         """Forget every client (tests)."""
@@ -86,13 +118,13 @@ class TokenBuckets:
 buckets = TokenBuckets()
 
 
-def limit_for(scope: str) -> Limit | None:
-    """The scope's limit from the environment, or None when turned off (rate 0)."""
-    rate_env, rate_default, burst_env, burst_default = LIMITS[scope]
-    per_minute = _number(rate_env, rate_default)
+def limit_for(name: str) -> Limit | None:
+    """The named limit from the environment, or None when turned off (rate 0)."""
+    prefix, rate_default, burst_default = LIMITS[name]
+    per_minute = _number(f"{prefix}_RATE_PER_MINUTE", rate_default)
     if per_minute <= 0:
         return None
-    return Limit(per_second=per_minute / 60.0, burst=max(1.0, _number(burst_env, burst_default)))
+    return Limit(per_second=per_minute / 60.0, burst=max(1.0, _number(f"{prefix}_BURST", burst_default)))
 
 
 def _number(name: str, default: float) -> float:
@@ -108,20 +140,56 @@ def client_key(request: Request) -> str:
     return str(identity.get("sourceIp") or "unknown")
 
 
+def device_of(request: Request) -> str | None:
+    """The device id of a valid ``X-Device-Token``; None when absent, forged or expired."""
+    headers: Mapping[str, str] = request.headers or {}
+    token = headers.get(DEVICE_HEADER)
+    if not token:
+        return None
+    from chalicelib.api.devices import verify
+
+    return verify(token)
+
+
 def enforce(request: Request, scope: str) -> None:
-    """``TooManyRequests`` (429 + ``Retry-After``) when this caller's address exceeds the scope's limit."""
-    enforce_for(scope, client_key(request))
+    """``TooManyRequests`` (429 + ``Retry-After``) when this caller exceeds the scope's limits."""
+    address = client_key(request)
+    if scope not in SCOPES_WITH_DEVICES:
+        enforce_for(scope, address)
+        return
+    device = device_of(request)
+    province = settings().province
+    if device is None:
+        keyless = [
+            (f"{scope}|{province}|{address}", limit_for(scope)),
+            (f"{scope}_keyless|{province}", limit_for(f"{scope}_keyless")),
+        ]
+        _check([(key, limit) for key, limit in keyless if limit is not None])
+        return
+    wanted = [
+        (f"{scope}_device|{province}|{device}", limit_for(f"{scope}_device")),
+        (f"{scope}_address|{province}|{address}", limit_for(f"{scope}_address")),
+    ]
+    _check([(key, limit) for key, limit in wanted if limit is not None])
 
 
 def enforce_for(scope: str, client: str) -> None:
     """``TooManyRequests`` (429 + ``Retry-After``) when ``client`` exceeds the scope's limit."""
     limit = limit_for(scope)
-    if limit is None:
+    if limit is not None:
+        _check([(f"{scope}|{settings().province}|{client}", limit)])
+
+
+def _check(wanted: list[tuple[str, Limit]]) -> None:
+    """Raise ``TooManyRequests`` naming the limit (``details.limit``) that refused."""
+    if not wanted:
         return
-    wait = buckets.take(f"{scope}|{settings().province}|{client}", limit)
+    wait, index = buckets.take_all(wanted)
     if wait > 0:
+        kind = wanted[index][0].split("|", 1)[0]
         raise TooManyRequests(
             "Terlalu banyak permintaan; coba lagi sebentar lagi (too many requests).",
             retry_after=max(1, math.ceil(wait)),
             code="rate_limited",
+            details={"limit": kind},
         )

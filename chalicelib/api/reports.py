@@ -14,6 +14,7 @@ from chalicelib.api.views import report_view, status_view
 from chalicelib.config import settings
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
+from chalicelib.errors import RetryableUnavailable
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
@@ -113,3 +114,20 @@ def reopen(request: Request, report_id: str) -> Response:
     )
     metrics.add_metric(name="ReportsReopened", unit="Count", value=1)
     return json_response(report_view(registry(), report, full_content=True))
+
+
+def new_device(request: Request) -> Response:
+    """``POST /devices``: 201 ``{"token", "expires_in"}``; limited per address."""
+    from chalicelib.api.devices import mint
+    from chalicelib.api.responses import DeviceTokenIssued
+
+    ratelimit.enforce(request, "devices")
+    minted = mint()
+    if minted is None:
+        raise RetryableUnavailable(
+            "Token perangkat tidak tersedia (device tokens are not configured).",
+            retry_after=60,
+            code="device_tokens_unavailable",
+        )
+    token, expires_in = minted
+    return json_response(DeviceTokenIssued(token=token, expires_in=expires_in), 201)

@@ -278,6 +278,13 @@ class Nearby(Struct):
     items: list[NearbyItem]
 
 
+class DeviceTokenIssued(Struct):
+    """A device token for ``X-Device-Token``."""
+
+    token: str
+    expires_in: int
+
+
 RESPONSES: tuple[type[Struct], ...] = (
     Error,
     GatewayMessage,
@@ -290,4 +297,5 @@ RESPONSES: tuple[type[Struct], ...] = (
     Areas,
     PhotoUpload,
     Nearby,
+    DeviceTokenIssued,
 )

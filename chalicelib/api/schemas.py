@@ -49,6 +49,7 @@ PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
 IdempotencyKey = Annotated[str, Meta(min_length=1, max_length=128, pattern=PRINTABLE_ASCII)]
 ReportSecret = Annotated[str, Meta(max_length=64, pattern=PRINTABLE_ASCII)]
 IfMatch = Annotated[str, Meta(max_length=40, pattern=PRINTABLE_ASCII)]
+DeviceToken = Annotated[str, Meta(max_length=100, pattern=PRINTABLE_ASCII)]  # from POST /devices
 # A report id as a citizen types it in a path: short printable ASCII (spaces, any case, O for 0).
 ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")]
 # A storage key: a report id, or ``<province>~<origin id>`` for a received escalation.

@@ -1,4 +1,10 @@
-"""Local AWS settings: region, dummy credentials and boto3 clients aimed at moto."""
+"""Local AWS settings: region, dummy credentials and boto3 clients aimed at moto.
+
+The local stack may run two moto engines (each its own process, so each its own core): one for
+DynamoDB and S3, one for SQS. Every client finds its engine through boto3's per-service endpoint
+variables (``AWS_ENDPOINT_URL_DYNAMODB``, ``AWS_ENDPOINT_URL_S3``, ``AWS_ENDPOINT_URL_SQS``), which
+botocore reads for any client created without an explicit ``endpoint_url`` (PynamoDB's included).
+"""
 
 from __future__ import annotations
 
@@ -16,19 +22,40 @@ DUMMY_CREDENTIALS = {
 }
 
 
-def local_env(endpoint_url: str, region: str = REGION) -> dict[str, str]:
-    """Environment variables that point every AWS SDK call of a process at moto."""
+SPLIT_SERVICES = ("dynamodb", "s3", "sqs")
+
+
+def service_endpoints(endpoint_url: str, sqs_endpoint_url: str | None = None) -> dict[str, str]:
+    """The engine of each service: SQS on ``sqs_endpoint_url`` if given, the rest on ``endpoint_url``."""
+    return {
+        "dynamodb": endpoint_url,
+        "s3": endpoint_url,
+        "sqs": sqs_endpoint_url or endpoint_url,
+    }
+
+
+def local_env(
+    endpoint_url: str, region: str = REGION, *, sqs_endpoint_url: str | None = None
+) -> dict[str, str]:
+    """Environment variables that point every AWS SDK call of a process at moto (SQS at its own engine)."""
+    per_service = service_endpoints(endpoint_url, sqs_endpoint_url)
     return {
         **DUMMY_CREDENTIALS,
         "AWS_ENDPOINT_URL": endpoint_url,
+        **{f"AWS_ENDPOINT_URL_{service.upper()}": url for service, url in per_service.items()},
         "AWS_DEFAULT_REGION": region,
         "AWS_REGION": region,
     }
 
 
+def endpoint_for(service: str) -> str | None:
+    """``AWS_ENDPOINT_URL_<SERVICE>``, else ``AWS_ENDPOINT_URL``, else None (AWS itself)."""
+    return os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or os.environ.get("AWS_ENDPOINT_URL")
+
+
 def client(service: str, endpoint_url: str | None = None, region: str | None = None) -> Any:
-    """A boto3 client; endpoint and region default to ``AWS_ENDPOINT_URL`` / ``AWS_DEFAULT_REGION``."""
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    """A boto3 client; the endpoint defaults to ``endpoint_for(service)``, the region to the environment's."""
+    endpoint = endpoint_url or endpoint_for(service)
     credentials: dict[str, str] = {}
     if endpoint and not os.environ.get("AWS_ACCESS_KEY_ID"):
         credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

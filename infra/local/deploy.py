@@ -87,11 +87,19 @@ def deploy_templates(
     visibility_timeout: int = 5,
     max_receive_count: int | None = None,
     region: str = REGION,
+    queue_endpoint_url: str | None = None,
 ) -> list[DeployedStack]:
-    """Deploy ``shared.json`` and every ``province-*.json``; returns the stacks in deploy order."""
+    """Deploy ``shared.json`` and every ``province-*.json``; returns the stacks in deploy order.
+
+    ``queue_endpoint_url``: a second engine for the province stacks (queues, their policies and
+    alarms); ``shared.json`` (tables, bucket) goes to ``endpoint_url``. The province templates
+    reference nothing of the shared stack, so each deploys whole on its own engine.
+    """
     parameters = {"VisibilityTimeoutSeconds": str(visibility_timeout)}
     if max_receive_count is not None:
         parameters["MaxReceiveCount"] = str(max_receive_count)
-    return [
-        deploy_stack(endpoint_url, path, parameters, region=region) for path in template_paths(templates_dir)
-    ]
+    stacks = []
+    for path in template_paths(templates_dir):
+        engine = endpoint_url if path.name == "shared.json" else (queue_endpoint_url or endpoint_url)
+        stacks.append(deploy_stack(engine, path, parameters, region=region))
+    return stacks

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import tempfile
+import threading
 import urllib.request
 import warnings
 from pathlib import Path
+from typing import Any
 
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
 from infra.local.processes import ChildProcess, PortInUse, free_port, port_is_free
@@ -25,6 +32,88 @@ def quiet_about_skipped_alarms() -> None:
     moto_log = logging.getLogger("moto")
     if not any(isinstance(f, _SkipAlarmRecords) for f in moto_log.filters):
         moto_log.addFilter(_SkipAlarmRecords())
+
+
+def serialise_dynamodb() -> None:
+    """One DynamoDB request at a time in this process, and transactions that copy only their items.
+
+    moto runs ``TransactWriteItems`` by deep-copying every table it touches, to restore it if the
+    transaction fails: unlocked, a concurrent write changes the table during the copy (an HTTP 500),
+    and the copy costs time in proportion to the table (tens of milliseconds at ten thousand
+    reports). Here moto's DynamoDB requests run one at a time (as DynamoDB isolates transactions;
+    moto serves requests under one interpreter lock anyway), and a transaction keeps copies of the
+    items it names only, which it puts back if it fails: the same outcome at a cost per item.
+    """
+    original = DynamoHandler.call_action
+    if getattr(original, "serialised", False):
+        return
+    lock = threading.Lock()
+
+    @functools.wraps(original)
+    def call_action(self: DynamoHandler) -> Any:
+        with lock:
+            return original(self)
+
+    call_action.serialised = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    _transactions_copy_items_only()
+
+
+class _CopyButNotTables:
+    """moto's DynamoDB backend's ``copy`` module, except that a table is not deep-copied."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        if isinstance(value, Table):
+            return value
+        return self._real.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _transactions_copy_items_only() -> None:
+    import copy
+
+    import moto.dynamodb.models as backend_module
+
+    original = DynamoDBBackend.transact_write_items
+    backend_module.copy = _CopyButNotTables(copy)  # type: ignore[assignment]
+
+    @functools.wraps(original)
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName", ""))
+            if table is None:
+                continue
+            key = op.get("Key") or op.get("Item") or {}
+            if table.hash_key_attr not in key:
+                continue
+            hash_value = DynamoType(key[table.hash_key_attr])
+            range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+            bucket = table.items.get(hash_value)
+            old = (bucket or {}).get(range_value) if table.has_range_key else bucket
+            saved.append((table, hash_value, range_value, copy.deepcopy(old)))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_value, range_value, old in reversed(saved):
+                if table.has_range_key:
+                    if old is None:
+                        table.items.get(hash_value, {}).pop(range_value, None)
+                    else:
+                        table.items[hash_value][range_value] = old
+                elif old is None:
+                    table.items.pop(hash_value, None)
+                else:
+                    table.items[hash_value] = old
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 class _SkipAlarmRecords(logging.Filter):
@@ -68,6 +157,7 @@ class MotoServer:
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
             quiet_about_skipped_alarms()
+            serialise_dynamodb()
             self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
             self._thread_server.start()
             self.reset()  # in-process state outlives a stopped server: start from nothing

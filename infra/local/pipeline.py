@@ -105,6 +105,7 @@ class EventRunner:
         memory_mb: int = 256,
         timeout_s: int = 20,
         schedule_seconds: float | None = None,
+        sqs_concurrency: int = 1,
     ) -> None:
         self.app = app
         self.stage_env = dict(stage_env or {})
@@ -116,21 +117,22 @@ class EventRunner:
         self.timeout_s = timeout_s
         self.schedule_seconds = schedule_seconds
         self._sources: list[Source] | None = None
-        self._lock = threading.Lock()
+        self.sqs_concurrency = max(1, sqs_concurrency)
+        self._slots = threading.BoundedSemaphore(self.sqs_concurrency)
 
     def function_name(self, handler: str) -> str:
         """``<app>-<stage>-<handler>``, as Chalice names deployed functions."""
         return f"{self.app.app_name}-{self.stage}-{handler}"
 
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
-        """Call handler ``name`` with ``event`` and a Lambda context, one invocation at a time."""
+        """Call handler ``name`` with ``event`` and a Lambda context; at most ``sqs_concurrency`` at once."""
         context = LambdaContext(
             self.function_name(name), self.memory_mb, max_runtime_ms=self.timeout_s * 1000
         )
         context.invoked_function_arn = (
             f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{context.function_name}"
         )
-        with self._lock:
+        with self._slots:
             return self.app.handler_map[name](event, context)
 
     def _build(self) -> list[Source]:
@@ -204,12 +206,19 @@ class EventRunner:
                 log_batch(result)
 
     def run(self, stop: threading.Event) -> None:
-        """Poll every source in its own thread until ``stop`` is set, then join the threads."""
+        """Poll every source in its own thread until ``stop`` is set, then join the threads.
+
+        An SQS queue gets ``sqs_concurrency`` pollers (Lambda's SQS event source mapping starts with
+        five concurrent batches and adds more as the queue deepens; on a FIFO queue SQS hands out no
+        message of a group while another of it is in flight, so each group stays in order); a
+        stream or a schedule gets one.
+        """
         with patched_env(self.stage_env):
             sources = self.prepare()
             threads = [
-                threading.Thread(target=self._loop, args=(s, stop), name=f"source-{s.name}", daemon=True)
+                threading.Thread(target=self._loop, args=(s, stop), name=f"source-{s.name}-{n}", daemon=True)
                 for s in sources
+                for n in range(self.sqs_concurrency if isinstance(s, SqsSource) else 1)
             ]
             for thread in threads:
                 thread.start()

@@ -32,7 +32,15 @@ def load_app(project_root: Path, module: str = "app") -> Any:
     return importlib.import_module(module).app
 
 
-def build_runner(stage: str, project_root: Path = PROJECT_ROOT, only: list[str] | None = None) -> EventRunner:
+DEFAULT_SQS_CONCURRENCY = 5  # Lambda's SQS event source mapping starts with five concurrent batches
+
+
+def build_runner(
+    stage: str,
+    project_root: Path = PROJECT_ROOT,
+    only: list[str] | None = None,
+    sqs_concurrency: int = DEFAULT_SQS_CONCURRENCY,
+) -> EventRunner:
     """Apply the stage's environment, import the app and wrap it in an :class:`EventRunner`."""
     config = stage_config(stage, project_root)
     os.environ.update(config.environment)  # before the import, as `chalice local` does
@@ -43,6 +51,7 @@ def build_runner(stage: str, project_root: Path = PROJECT_ROOT, only: list[str] 
         sources=only,
         memory_mb=config.memory_mb,
         timeout_s=config.timeout_s,
+        sqs_concurrency=sqs_concurrency,
     )
 
 
@@ -54,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage", required=True)
     parser.add_argument("--project-root", type=Path, default=PROJECT_ROOT)
     parser.add_argument("--only", nargs="*", help="run only these handlers")
+    parser.add_argument(
+        "--sqs-concurrency",
+        type=int,
+        default=int(os.environ.get("ADUAN_LOCAL_SQS_CONCURRENCY") or DEFAULT_SQS_CONCURRENCY),
+        help="concurrent batches per SQS queue (default 5, as Lambda starts)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stop = threading.Event()
@@ -64,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    build_runner(args.stage, args.project_root, args.only).run(stop)
+    build_runner(args.stage, args.project_root, args.only, args.sqs_concurrency).run(stop)
     return 0
 
 

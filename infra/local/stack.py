@@ -40,6 +40,9 @@ class LocalStack:
     the templates only). ``in_process_moto=False`` runs moto as a child process, which keeps its state
     safe from ``mock_aws()`` used elsewhere in the same (test) process. ``state_file`` (``make run``:
     ``.local/stack.json``) is written once everything answers and removed on stop, for ``bin/aduan``.
+    ``sqs_engine=True`` serves SQS from a second moto process (its own core): the province
+    templates (queues) are deployed there, ``shared.json`` (tables, bucket) to the first, and every
+    process finds each through ``AWS_ENDPOINT_URL_<SERVICE>`` (``infra/local/aws.py``).
     """
 
     def __init__(
@@ -61,6 +64,7 @@ class LocalStack:
         extra_env: Mapping[str, str] | None = None,
         web_port: int | None = None,
         state_file: Path | None = None,
+        sqs_engine: bool = False,
     ) -> None:
         self.project_root = project_root.resolve()
         self.extra_env = dict(extra_env or {})
@@ -75,6 +79,7 @@ class LocalStack:
         self.runners = runners
         self.ready_timeout = ready_timeout
         self.moto = MotoServer(moto_port, in_process=in_process_moto, log_dir=self.log_dir)
+        self.moto_sqs = MotoServer(None, in_process=False, log_dir=self.log_dir) if sqs_engine else None
         self.stacks: list[DeployedStack] = []
         self.children: list[ChildProcess] = []
         self.web_port = web_port if apps else None
@@ -97,6 +102,15 @@ class LocalStack:
         """moto's endpoint, ``http://127.0.0.1:<port>``."""
         return self.moto.endpoint_url
 
+    @property
+    def sqs_endpoint_url(self) -> str:
+        """The SQS engine's endpoint (moto's own when there is no second engine)."""
+        return self.moto_sqs.endpoint_url if self.moto_sqs is not None else self.endpoint_url
+
+    def aws_env(self) -> dict[str, str]:
+        """Endpoints (per service), region and dummy credentials of this stack's engines."""
+        return local_env(self.endpoint_url, REGION, sqs_endpoint_url=self.sqs_endpoint_url)
+
     def api_url(self, stage: str) -> str:
         """Base URL of the stage's ``chalice local`` (no trailing slash)."""
         if stage not in self.stage_ports:
@@ -106,7 +120,7 @@ class LocalStack:
     def child_env(self, stage: str) -> dict[str, str]:
         """The environment of a stage's processes: moto endpoint, region, dummy credentials."""
         path = [str(self.project_root), str(INFRA_PARENT), os.environ.get("PYTHONPATH", "")]
-        env = {**os.environ, **local_env(self.endpoint_url, REGION), **self.extra_env}
+        env = {**os.environ, **self.aws_env(), **self.extra_env}
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in path if p))
         env["PYTHONUNBUFFERED"] = "1"
         if stage in self.stage_ports:
@@ -116,11 +130,14 @@ class LocalStack:
     def start_aws(self) -> str:
         """Start moto and deploy the templates; returns the endpoint URL."""
         self.moto.start()
+        if self.moto_sqs is not None:
+            self.moto_sqs.start()
         self.stacks = deploy_templates(
             self.endpoint_url,
             self.templates_dir,
             visibility_timeout=self.visibility_timeout,
             max_receive_count=self.max_receive_count,
+            queue_endpoint_url=self.sqs_endpoint_url,
         )
         return self.endpoint_url
 
@@ -196,6 +213,8 @@ class LocalStack:
         children = {c.name: c.process.pid for c in self.children if c.process is not None}
         if self.moto.pid is not None:
             children["moto"] = self.moto.pid
+        if self.moto_sqs is not None and self.moto_sqs.pid is not None:
+            children["moto-sqs"] = self.moto_sqs.pid
         return StackState(
             pid=os.getpid(),
             endpoint_url=self.endpoint_url,
@@ -203,6 +222,7 @@ class LocalStack:
             apis={stage: self.api_url(stage) for stage in self.stage_ports},
             web_url=self.web_url if self.web_port is not None else None,
             children=children,
+            sqs_endpoint_url=self.moto_sqs.endpoint_url if self.moto_sqs is not None else None,
         )
 
     def dead_children(self) -> list[ChildProcess]:
@@ -219,6 +239,8 @@ class LocalStack:
             child.wait_or_kill(timeout)
         self.children = []
         self.moto.stop()
+        if self.moto_sqs is not None:
+            self.moto_sqs.stop()
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -268,6 +290,8 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
 def _announce(stack: LocalStack, do_seed: bool) -> None:
     """Print where everything is served (and post the seed reports)."""
     print(f"moto endpoint:  {stack.endpoint_url}   (AWS_ENDPOINT_URL, region {REGION})")
+    if stack.moto_sqs is not None:
+        print(f"moto for SQS:   {stack.sqs_endpoint_url}   (AWS_ENDPOINT_URL_SQS)")
     for stage in stack.stages:
         print(f"API {stage:<10} {stack.api_url(stage)}")
     if stack.web_port is not None:
@@ -294,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--visibility-timeout", type=int, default=5)
     run.add_argument("--no-seed", action="store_true")
     run.add_argument("--web-port", type=int, default=8080, help="serve the web client here (0: not at all)")
+    run.add_argument(
+        "--one-engine", action="store_true", help="serve SQS from the same moto as DynamoDB and S3"
+    )
     args = parser.parse_args(argv)
     stack = LocalStack(
         args.project_root,
@@ -303,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         extra_env=dev_environment(args.project_root),
         web_port=args.web_port or None,
         state_file=state_path(args.project_root),
+        sqs_engine=not args.one_engine,
     )
     return _serve(stack, do_seed=not args.no_seed)
 

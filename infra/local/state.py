@@ -1,7 +1,8 @@
 """Where a running local stack is: ``.local/stack.json``, written by ``make run``, read by ``bin/aduan``.
 
-The file holds moto's endpoint, the region, each stage's API address and the process ids, so a tool
-in a fresh shell reaches the local stack without any ``AWS_*`` setting. ``ADUAN_LOCAL_STATE`` names
+The file holds moto's endpoint (and the SQS engine's, when SQS runs in a second moto), the region,
+each stage's API address and the process ids, so a tool in a fresh shell reaches the local stack
+without any ``AWS_*`` setting. ``ADUAN_LOCAL_STATE`` names
 another file (tests run their own stacks). A file whose ``make run`` is gone counts as absent.
 """
 
@@ -29,10 +30,15 @@ class StackState:
     apis: dict[str, str] = field(default_factory=dict)
     web_url: str | None = None
     children: dict[str, int] = field(default_factory=dict)
+    sqs_endpoint_url: str | None = None
 
     def aws_env(self) -> dict[str, str]:
-        """The environment that points an AWS SDK at this stack's moto (dummy credentials)."""
-        return local_env(self.endpoint_url, self.region)
+        """The environment that points an AWS SDK at this stack's moto engines (dummy credentials)."""
+        return local_env(self.endpoint_url, self.region, sqs_endpoint_url=self.sqs_endpoint_url)
+
+    def endpoint_for(self, service: str) -> str:
+        """The engine serving ``service`` (SQS may have its own)."""
+        return self.aws_env().get(f"AWS_ENDPOINT_URL_{service.upper()}", self.endpoint_url)
 
 
 def state_path(project_root: Path = PROJECT_ROOT) -> Path:
@@ -62,6 +68,7 @@ def read_state(path: Path) -> StackState | None:
             apis={str(k): str(v) for k, v in data.get("apis", {}).items()},
             web_url=data.get("web_url"),
             children={str(k): int(v) for k, v in data.get("children", {}).items()},
+            sqs_endpoint_url=data.get("sqs_endpoint_url"),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

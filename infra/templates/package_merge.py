@@ -11,14 +11,20 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
 * the Open311 API key hashes as parameter ``Open311KeyHashes`` (default ``{}``: no key valid),
   replacing the development hash ``.chalice/config.json`` carries for the local stack,
 * the photos bucket of the shared stack as parameter ``PhotosBucket`` (``ADUAN_PHOTOS_BUCKET``,
-  and the bucket the stage policy names).
+  and the bucket the stage policy names),
+* the device-token key as parameter ``DeviceTokenKey`` (``ADUAN_DEVICE_KEY`` of the API function),
+* the global rate limits (docs/security.md): API Gateway's throttled answer as a 429 with
+  ``Retry-After`` and the error envelope, and a WAF web ACL on the stage with rate-based rules per
+  address (crowd-sized) and per device token (person-sized) on the public write endpoints, AWS
+  managed rule groups, and an optional CAPTCHA on ``POST /reports`` (parameter ``SubmitCaptcha``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from infra.cfn import Template, output, ref
+from infra.cfn import Template, get_att, output, ref
 from infra.naming import (
     APP_NAME,
     HANDLERS,
@@ -41,6 +47,27 @@ LOG_RETENTION_DAYS = 90
 DEFAULT_THROTTLING = (50, 100)
 THROTTLING: dict[str, tuple[int, int]] = {"jakarta": (100, 200)}
 
+# WAF rate-based rules: (rule, path suffix, aggregate key, requests per 5 minutes). The function's
+# own buckets (chalicelib/api/ratelimit.py) have the same rates by default: per address 600 a minute
+# for submissions (3,000 / 5 min), 1,200 for photos, 600 for device tokens; per device 10 a minute
+# with a burst of 10 (60 / 5 min). Requests without a device token are held by the function, per
+# address (30 a minute) and all together (300 a minute): WAF cannot tell them from a crowd.
+WAF_WINDOW_SECONDS = 300
+WAF_RATE_RULES: tuple[tuple[str, str, str, int], ...] = (
+    ("SubmitPerAddress", "/reports", "ip", 3000),
+    ("PhotosPerAddress", "/photos", "ip", 6000),
+    ("DevicesPerAddress", "/devices", "ip", 3000),
+    ("SubmitPerDevice", "/reports", "device", 60),
+    ("PhotosPerDevice", "/photos", "device", 120),
+)
+WAF_RETRY_AFTER_SECONDS = 60
+WAF_MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesCommonRuleSet",
+)
+API_STAGE_NAME = "api"  # api_gateway_stage of every stage in .chalice/config.json
+
 
 def sqs_event_name(logical_id: str) -> str:
     """The SQS event Chalice generates for a handler, e.g. ``RouteSqsEventSource``."""
@@ -62,6 +89,18 @@ def _parameters() -> dict[str, Any]:
             "Type": "String",
             "Default": "{}",
             "Description": 'ADUAN_OPEN311_KEYS: {"<sha256 of key>": "<client>"} (docs/open311.md); {} = none',
+        },
+        "DeviceTokenKey": {
+            "Type": "String",
+            "NoEcho": True,
+            "MinLength": 32,
+            "Description": "ADUAN_DEVICE_KEY: HMAC key of device tokens (random, 32+ characters; secret)",
+        },
+        "SubmitCaptcha": {
+            "Type": "String",
+            "AllowedValues": ["false", "true"],
+            "Default": "false",
+            "Description": "WAF CAPTCHA on POST /reports (needs the WAF JavaScript integration in the web)",
         },
         "AuthIssuer": {
             "Type": "String",
@@ -93,6 +132,8 @@ def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
     }
     if handler.logical_id in AUTH_LOGICAL_IDS:
         variables |= _auth_environment()
+    if handler.logical_id == "APIHandler":
+        variables["ADUAN_DEVICE_KEY"] = ref("DeviceTokenKey")
     properties: dict[str, Any] = {
         "FunctionName": function_name(stage, handler),
         "Layers": [ref(LAYER_LOGICAL)],
@@ -141,12 +182,151 @@ def _api(stage: str) -> dict[str, Any]:
     return {"Properties": {"MethodSettings": [settings]}}
 
 
+def _error_json(code: str, message: str) -> str:
+    return json.dumps({"error": {"code": code, "message": message}})
+
+
+def _throttled_response() -> dict[str, Any]:
+    """API Gateway's answer when stage throttling refuses: 429, ``Retry-After``, the error envelope."""
+    return {
+        "Type": "AWS::ApiGateway::GatewayResponse",
+        "Properties": {
+            "RestApiId": ref("RestAPI"),
+            "ResponseType": "THROTTLED",
+            "StatusCode": "429",
+            "ResponseParameters": {
+                "gatewayresponse.header.Retry-After": "'1'",
+                "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+                "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
+            },
+            "ResponseTemplates": {
+                "application/json": _error_json("throttled", "Terlalu banyak permintaan (too many requests).")
+            },
+        },
+    }
+
+
+def _visibility(name: str) -> dict[str, Any]:
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+
+
+def _post_to(suffix: str) -> dict[str, Any]:
+    return {
+        "AndStatement": {
+            "Statements": [
+                {
+                    "ByteMatchStatement": {
+                        "FieldToMatch": {"Method": {}},
+                        "PositionalConstraint": "EXACTLY",
+                        "SearchString": "POST",
+                        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                    }
+                },
+                {
+                    "ByteMatchStatement": {
+                        "FieldToMatch": {"UriPath": {}},
+                        "PositionalConstraint": "ENDS_WITH",
+                        "SearchString": suffix,
+                        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                    }
+                },
+            ]
+        }
+    }
+
+
+def _rate_rule(name: str, suffix: str, key: str, limit: int, priority: int) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Limit": limit,
+        "EvaluationWindowSec": WAF_WINDOW_SECONDS,
+        "ScopeDownStatement": _post_to(suffix),
+    }
+    if key == "ip":
+        statement["AggregateKeyType"] = "IP"
+    else:
+        statement["AggregateKeyType"] = "CUSTOM_KEYS"
+        header = {"Name": "x-device-token", "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}
+        statement["CustomKeys"] = [{"Header": header}]
+    block = {
+        "CustomResponse": {
+            "ResponseCode": 429,
+            "CustomResponseBodyKey": "RateLimited",
+            "ResponseHeaders": [{"Name": "Retry-After", "Value": str(WAF_RETRY_AFTER_SECONDS)}],
+        }
+    }
+    return {
+        "Name": name,
+        "Priority": priority,
+        "Statement": {"RateBasedStatement": statement},
+        "Action": {"Block": block},
+        "VisibilityConfig": _visibility(name),
+    }
+
+
+def _web_acl(stage: str) -> dict[str, Any]:
+    rules: list[Any] = [
+        _rate_rule(name, suffix, key, limit, priority)
+        for priority, (name, suffix, key, limit) in enumerate(WAF_RATE_RULES)
+    ]
+    captcha = {
+        "Name": "SubmitCaptcha",
+        "Priority": len(rules),
+        "Statement": _post_to("/reports"),
+        "Action": {"Captcha": {}},
+        "VisibilityConfig": _visibility("SubmitCaptcha"),
+    }
+    rules.append({"Fn::If": ["SubmitCaptchaOn", captcha, ref("AWS::NoValue")]})
+    for offset, group in enumerate(WAF_MANAGED_RULE_GROUPS):
+        rules.append(
+            {
+                "Name": group,
+                "Priority": len(WAF_RATE_RULES) + 1 + offset,
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
+                "OverrideAction": {"None": {}},
+                "VisibilityConfig": _visibility(group),
+            }
+        )
+    return {
+        "Type": "AWS::WAFv2::WebACL",
+        "Properties": {
+            "Name": f"{APP_NAME}-{stage}-api",
+            "Scope": "REGIONAL",
+            "DefaultAction": {"Allow": {}},
+            "CustomResponseBodies": {
+                "RateLimited": {
+                    "ContentType": "APPLICATION_JSON",
+                    "Content": _error_json(
+                        "rate_limited",
+                        "Terlalu banyak permintaan; coba lagi sebentar lagi (too many requests).",
+                    ),
+                }
+            },
+            "Rules": rules,
+            "VisibilityConfig": _visibility(f"{APP_NAME}-{stage}-api"),
+        },
+    }
+
+
+def _web_acl_association() -> dict[str, Any]:
+    stage_arn = (
+        "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/" + API_STAGE_NAME
+    )
+    return {
+        "Type": "AWS::WAFv2::WebACLAssociation",
+        "DependsOn": f"RestAPI{API_STAGE_NAME}Stage",
+        "Properties": {"ResourceArn": {"Fn::Sub": stage_arn}, "WebACLArn": get_att("ApiWebAcl", "Arn")},
+    }
+
+
 def merge_template(province: ProvinceInfra) -> Template:
     """The merge template of the province's stage (named by its slug)."""
     stage = province.slug
     resources: dict[str, Any] = {
         LAYER_LOGICAL: _layer(stage),
         "RestAPI": _api(stage),
+        "ThrottledResponse": _throttled_response(),
+        "ApiWebAcl": _web_acl(stage),
+        "ApiWebAclAssociation": _web_acl_association(),
     }
     for handler in HANDLERS:
         # Named, so that the escalation queues of the provinces it exchanges with can admit it.
@@ -157,6 +337,7 @@ def merge_template(province: ProvinceInfra) -> Template:
         resources[f"{handler.logical_id}LogGroup"] = _log_group(function_name(stage, handler))
     return {
         "Parameters": _parameters(),
+        "Conditions": {"SubmitCaptchaOn": {"Fn::Equals": [ref("SubmitCaptcha"), "true"]}},
         "Resources": resources,
         "Outputs": {
             "DepsLayerArn": output(ref(LAYER_LOGICAL), "The aduan-deps layer version of this stage"),

@@ -291,10 +291,11 @@ def test_run_restarts_on_the_same_ports_right_after_ctrl_c_and_leaves_no_process
                 assert http_answers(f"http://127.0.0.1:{port}/")
                 assert http_answers(f"http://127.0.0.1:{moto_port}/moto-api/")
             children = _children_of(run.process.pid)
-            assert len(children) == 2, children  # chalice local and the runner
+            assert len(children) == 3, children  # chalice local, the runner and moto for SQS
             state = read_state(root / ".local" / "stack.json")
             assert state is not None and state.pid == run.process.pid
             assert set(state.children.values()) == children
+            assert state.sqs_endpoint_url and state.sqs_endpoint_url != state.endpoint_url
             assert state.apis == {"jakarta": f"http://127.0.0.1:{port}"}
             assert state.endpoint_url == f"http://127.0.0.1:{moto_port}"
             assert run.ctrl_c() == 0, run.output

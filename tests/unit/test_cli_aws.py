@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,26 @@ def test_a_region_without_credentials_is_named(clean_env: Path, monkeypatch: pyt
     write_state(clean_env, _state())
     with pytest.raises(aws.NoAwsSettings, match="no AWS credentials: with AWS_DEFAULT_REGION set the CLI"):
         aws.client("sqs")
+
+
+def test_with_a_second_engine_sqs_goes_to_it_and_the_rest_to_the_first(clean_env: Path) -> None:
+    state = replace(_state(), sqs_endpoint_url="http://127.0.0.1:5998")
+    write_state(clean_env, state)
+    assert read_state(clean_env) == state
+    assert aws.client("sqs").meta.endpoint_url == "http://127.0.0.1:5998"
+    assert aws.client("dynamodb").meta.endpoint_url == "http://127.0.0.1:5999"
+    env = state.aws_env()
+    assert env["AWS_ENDPOINT_URL_SQS"] == "http://127.0.0.1:5998"
+    assert env["AWS_ENDPOINT_URL_DYNAMODB"] == env["AWS_ENDPOINT_URL_S3"] == "http://127.0.0.1:5999"
+
+
+def test_local_clients_follow_the_per_service_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    from infra.local import aws as local_aws
+
+    for name, value in local_aws.local_env(
+        "http://127.0.0.1:7001", sqs_endpoint_url="http://127.0.0.1:7002"
+    ).items():
+        monkeypatch.setenv(name, value)
+    assert local_aws.client("sqs").meta.endpoint_url == "http://127.0.0.1:7002"
+    assert local_aws.client("dynamodb").meta.endpoint_url == "http://127.0.0.1:7001"
+    assert local_aws.client("cloudformation").meta.endpoint_url == "http://127.0.0.1:7001"

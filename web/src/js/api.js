@@ -58,3 +58,38 @@ export function newKey() {
   const bytes = window.crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+const DEVICE_STORE = "aduan.device";
+
+/**
+ * This device's token for X-Device-Token (POST /devices), kept per API in localStorage until a day
+ * before it expires. Rate limits then count this phone, not the carrier address it shares with
+ * thousands of others. Resolves with null when the API mints none (the request goes without).
+ */
+export async function deviceToken() {
+  const storeKey = `${DEVICE_STORE}:${config.apiBase}`;
+  try {
+    const kept = JSON.parse(window.localStorage.getItem(storeKey) || "null");
+    if (kept && kept.token && kept.until > Date.now()) return kept.token;
+  } catch {
+    // unreadable storage: mint a new one
+  }
+  try {
+    const minted = await api("/devices", { method: "POST", body: {} });
+    const until = Date.now() + Math.max(0, minted.expires_in - 86400) * 1000;
+    try {
+      window.localStorage.setItem(storeKey, JSON.stringify({ token: minted.token, until }));
+    } catch {
+      // private mode: the token still serves this page
+    }
+    return minted.token;
+  } catch {
+    return null;
+  }
+}
+
+/** Headers with this device's token added (when there is one). */
+export async function withDevice(headers = {}) {
+  const token = await deviceToken();
+  return token ? { ...headers, "X-Device-Token": token } : headers;
+}

@@ -1,5 +1,5 @@
 // Optional photo upload through a presigned POST (POST /photos), shown only if the API has it.
-import { api, ApiError } from "./api.js";
+import { api, ApiError, withDevice } from "./api.js";
 import config from "../config.js";
 
 const PROBED = `aduan.photos.${config.stage}`;
@@ -27,7 +27,7 @@ export async function photosAvailable() {
 /** Upload ``file``; resolves with the photo key to put in the report. */
 export async function uploadPhoto(file) {
   const { upload, key } = await api("/photos", {
-    method: "POST", body: { content_type: file.type || "image/jpeg", size: file.size },
+    method: "POST", body: { content_type: file.type || "image/jpeg", size: file.size }, headers: await withDevice(),
   });
   const form = new FormData();
   for (const [name, value] of Object.entries(upload.fields || {})) form.append(name, value);

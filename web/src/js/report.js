@@ -1,5 +1,5 @@
 // The citizen's report form: category, description, location, optional photo, visibility, submit.
-import { api, errorText, newKey } from "./api.js";
+import { api, errorText, newKey, withDevice } from "./api.js";
 import { areaPicker } from "./areas.js";
 import { $, el, fill } from "./dom.js";
 import { t } from "./i18n.js";
@@ -111,7 +111,8 @@ async function submit(event) {
   form.setAttribute("aria-busy", "true");
   announce(t("report.sending"));
   try {
-    const result = await api("/reports", { method: "POST", body, headers: { "Idempotency-Key": attempt.key } });
+    const headers = await withDevice({ "Idempotency-Key": attempt.key });
+    const result = await api("/reports", { method: "POST", body, headers });
     showResult(result);
   } catch (error) {
     showError(formError, errorText(error));

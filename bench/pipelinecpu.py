@@ -1,0 +1,224 @@
+"""Aduan's own CPU per report through the whole pipeline, against plain boto3 making the same calls.
+
+An engine-independent figure: on moto or on AWS, a report costs Aduan the CPU of its handlers and
+the CPU of the SDK calls it makes; the second is the floor any implementation pays for the same
+calls. Both provinces run in this process (``tests/integration/harness.py``: each stage's app, the
+Chalice test client for ``POST /reports``, the local event runner for ``route`` and
+``escalations``), one report at a time: 70 % in Jakarta, 30 % Jakarta's citizens about Kota
+Tangerang (route, escalate, Banten accepts and answers, Jakarta mirrors).
+
+- **app**: this thread's CPU time (``time.thread_time``) inside each HTTP request and each handler
+  invocation, and the AWS calls made there (operation and parameters, recorded at
+  ``BaseClient._make_api_call``), with the CPU spent inside those calls (serialising, signing,
+  sending, parsing: the SDK's part, and the wait for moto, which costs this thread no CPU).
+  The event runner's polling (Lambda's event source mapping in AWS) is not Aduan's and not counted.
+- **floor**: the very same calls replayed with plain boto3 clients (one per service, created before
+  timing; conditions dropped from writes so the replay succeeds), CPU time as above.
+
+Reported per report: app CPU, of which inside AWS calls, and the floor; the ratio app / floor
+(target <= 1.5x). After a warm-up, so imports and first connections are not counted.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+TARGET_RATIO = 1.5
+
+
+class Meter:
+    """CPU time inside the application (requests and handler invocations), and its AWS calls."""
+
+    def __init__(self) -> None:
+        self.app_cpu = 0.0
+        self.call_cpu = 0.0
+        self.calls: list[tuple[str, str, str]] = []
+        self.inside = threading.local()
+
+    @contextmanager
+    def app(self) -> Iterator[None]:
+        """Count this block as the application's (nested blocks count once)."""
+        if getattr(self.inside, "app", False):
+            yield
+            return
+        self.inside.app = True
+        start = time.thread_time()
+        try:
+            yield
+        finally:
+            self.app_cpu += time.thread_time() - start
+            self.inside.app = False
+
+    def wrap_client_calls(self) -> Callable[[], None]:
+        """Record calls made inside ``app()`` blocks; returns the undo."""
+        from bench.coldchild import _encode
+        from chalicelib.vendor_internals import ApiCall, wrap_api_calls
+
+        meter = self
+
+        def wrap(original: ApiCall) -> ApiCall:
+            def recording(client: Any, operation: str, params: dict[str, Any]) -> Any:
+                if not getattr(meter.inside, "app", False):
+                    return original(client, operation, params)
+                start = time.thread_time()
+                try:
+                    return original(client, operation, params)
+                finally:
+                    meter.call_cpu += time.thread_time() - start
+                    service = client.meta.service_model.service_name
+                    meter.calls.append((service, operation, json.dumps(params, default=_encode)))
+
+            return recording
+
+        return wrap_api_calls(wrap)
+
+    def reset(self) -> None:
+        """Forget what was counted (after the warm-up)."""
+        self.app_cpu = self.call_cpu = 0.0
+        self.calls = []
+
+
+REPLAY_PREFIX = "aduan-bench-replay-"
+
+
+def replay_targets() -> dict[str, str]:
+    """Scratch tables and queues shaped like the application's, for the replay (table/queue name -> its
+    stand-in), so the replay changes nothing the application reads."""
+    import boto3
+
+    from bench.throughput import clone_table
+
+    targets = {}
+    for table in ("aduan-reports", "aduan-private"):
+        clone_table(table, REPLAY_PREFIX + table)
+        targets[table] = REPLAY_PREFIX + table
+    sqs = boto3.client("sqs")
+    for fifo in (False, True):
+        name = REPLAY_PREFIX + ("queue.fifo" if fifo else "queue")
+        attributes = {"FifoQueue": "true"} if fifo else {}
+        targets["fifo" if fifo else "standard"] = sqs.create_queue(QueueName=name, Attributes=attributes)[
+            "QueueUrl"
+        ]
+    return targets
+
+
+def retarget(params: dict[str, Any], targets: dict[str, str]) -> dict[str, Any]:
+    """``params`` with the table or queue replaced by its stand-in."""
+    out = dict(params)
+    if "TableName" in out:
+        out["TableName"] = targets[out["TableName"]]
+    if "QueueUrl" in out:
+        out["QueueUrl"] = targets["fifo" if out["QueueUrl"].endswith(".fifo") else "standard"]
+    if "QueueName" in out:
+        out["QueueName"] = targets["fifo" if out["QueueName"].endswith(".fifo") else "standard"].rsplit(
+            "/", 1
+        )[1]
+    if "TransactItems" in out:
+        out["TransactItems"] = [
+            {kind: retarget(body, targets) for kind, body in entry.items()} for entry in out["TransactItems"]
+        ]
+    return out
+
+
+def replay(calls: list[tuple[str, str, str]], targets: dict[str, str]) -> float:
+    """CPU seconds of making ``calls`` with plain boto3 clients (created beforehand), on stand-ins."""
+    import boto3
+
+    from bench.coldchild import _decode, _snake, without_conditions
+
+    clients = {service: boto3.client(service) for service in {c[0] for c in calls}}
+    decoded = [(s, o, retarget(json.loads(p, object_hook=_decode), targets)) for s, o, p in calls]
+    for service, operation, params in decoded[:3]:  # warm connections, as the app's are
+        if operation in ("GetItem", "GetQueueUrl"):
+            getattr(clients[service], _snake(operation))(**params)
+    start = time.thread_time()
+    for service, operation, params in decoded:
+        getattr(clients[service], _snake(operation))(**without_conditions(operation, params))
+    return time.thread_time() - start
+
+
+def run_reports(world: Any, meter: Meter, count: int) -> None:
+    """``count`` reports through submit and every queue, one at a time."""
+    from bench.lifecycle import CROSS_PROVINCE, SAME_PROVINCE
+
+    jakarta = world["jakarta"]
+    for index in range(count):
+        body = CROSS_PROVINCE if index % 10 in (0, 3, 6) else SAME_PROVINCE
+        with meter.app():
+            response = jakarta.post("/reports", body, {"Idempotency-Key": uuid.uuid4().hex})
+        if response.status_code != 201:
+            raise AssertionError(f"submit: HTTP {response.status_code} {response.body[:200]!r}")
+        world.settle()
+
+
+def measure(reports: int = 40, warmup: int = 10, rounds: int = 3) -> dict[str, Any]:
+    """App and floor CPU per report, ``rounds`` times; medians and the ratio of the medians' run."""
+    from tests.integration.harness import world as harness_world
+
+    meter = Meter()
+    targets = replay_targets()
+    undo = meter.wrap_client_calls()
+    runs: list[dict[str, Any]] = []
+    try:
+        with harness_world() as world:
+            for province in world.provinces.values():
+                original = province.runner.invoke
+
+                def invoke(name: str, event: dict[str, Any], _original: Any = original) -> Any:
+                    with meter.app():
+                        return _original(name, event)
+
+                province.runner.invoke = invoke  # type: ignore[method-assign]
+            run_reports(world, meter, warmup)
+            for _ in range(rounds):
+                meter.reset()
+                run_reports(world, meter, reports)
+                calls = list(meter.calls)
+                app_ms = 1000 * meter.app_cpu / reports
+                inside_ms = 1000 * meter.call_cpu / reports
+                floor_ms = 1000 * replay(calls, targets) / reports
+                runs.append(
+                    {
+                        "app_ms": round(app_ms, 2),
+                        "inside_calls_ms": round(inside_ms, 2),
+                        "outside_calls_ms": round(app_ms - inside_ms, 2),
+                        "floor_ms": round(floor_ms, 2),
+                        "ratio": round(app_ms / floor_ms, 3),
+                        "calls_per_report": round(len(calls) / reports, 2),
+                        "operations": dict(Counter(f"{c[0]}.{c[1]}" for c in calls)),
+                    }
+                )
+    finally:
+        undo()
+    ratio = statistics.median(r["ratio"] for r in runs)
+    return {
+        "reports": reports,
+        "cross_share": 0.3,
+        "app_ms": statistics.median(r["app_ms"] for r in runs),
+        "inside_calls_ms": statistics.median(r["inside_calls_ms"] for r in runs),
+        "outside_calls_ms": statistics.median(r["outside_calls_ms"] for r in runs),
+        "floor_ms": statistics.median(r["floor_ms"] for r in runs),
+        "calls_per_report": runs[0]["calls_per_report"],
+        "ratio": ratio,
+        "met": ratio <= TARGET_RATIO,
+        "runs": runs,
+    }
+
+
+if __name__ == "__main__":
+    import sys
+
+    from bench.localaws import moto_stack, quiet_stdout
+
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    with moto_stack(), quiet_stdout():
+        out = measure(count)
+    print(json.dumps(out, indent=2))

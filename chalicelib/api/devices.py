@@ -1,0 +1,77 @@
+"""Device tokens: ``POST /devices`` mints one; the rate limiter buckets submissions by it.
+
+A token is ``<device id>.<issued, unix seconds>.<MAC>``: a random 128-bit id, and an HMAC-SHA256
+(truncated to 128 bits) over the province, the id and the time, keyed by the stage's
+``ADUAN_DEVICE_KEY`` (a secret set at deploy; locally a generated development key,
+``cli/devissuer.py``). Checking one costs an HMAC and no AWS call; minting is limited per address
+(``ADUAN_DEVICE_RATE_PER_MINUTE``), so a client cannot mint them in bulk to escape the per-device
+limit. A token holds no personal data and proves nothing but "minted here, recently".
+Without a key, no token is minted (503) and none is accepted: every request gets the per-address limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+import time
+
+from chalicelib.config import settings
+
+KEY_ENV = "ADUAN_DEVICE_KEY"
+LIFETIME_ENV = "ADUAN_DEVICE_TOKEN_DAYS"
+DEFAULT_LIFETIME_DAYS = 30
+MIN_KEY_LENGTH = 32
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+@functools.lru_cache(maxsize=4)
+def _key(raw: str) -> bytes | None:
+    return raw.encode() if len(raw) >= MIN_KEY_LENGTH else None
+
+
+def _mac(key: bytes, province: str, device: str, issued: int) -> str:
+    message = f"aduan-device|{province}|{device}|{issued}".encode()
+    return _b64(hmac.new(key, message, hashlib.sha256).digest()[:16])
+
+
+def lifetime_seconds() -> int:
+    """How long a token is accepted."""
+    try:
+        days = float(os.environ.get(LIFETIME_ENV, "") or DEFAULT_LIFETIME_DAYS)
+    except ValueError:
+        days = DEFAULT_LIFETIME_DAYS
+    return int(days * 86400)
+
+
+def mint(now: float | None = None) -> tuple[str, int] | None:
+    """A new token and its lifetime in seconds; None when the stage has no key."""
+    key = _key(os.environ.get(KEY_ENV, ""))
+    if key is None:
+        return None
+    device = _b64(secrets.token_bytes(16))
+    issued = int(time.time() if now is None else now)
+    return f"{device}.{issued}.{_mac(key, settings().province, device, issued)}", lifetime_seconds()
+
+
+def verify(token: str, now: float | None = None) -> str | None:
+    """The device id of a token this stage minted and that has not expired, else None."""
+    key = _key(os.environ.get(KEY_ENV, ""))
+    if key is None or len(token) > 100:
+        return None
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    device, issued, mac = parts[0], int(parts[1]), parts[2]
+    age = (time.time() if now is None else now) - issued
+    if not -300 <= age <= lifetime_seconds():
+        return None
+    if not hmac.compare_digest(mac, _mac(key, settings().province, device, issued)):
+        return None
+    return device
