@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.data.mapping import from_model, geo_keys, public_partition, status_partition
 from chalicelib.data.models import ReportModel
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
+
+
+def _keys_needing(
+    dynamodb: Any,
+    table: str,
+    partition: str,
+    needed: str,
+    names: dict[str, str],
+    values: dict[str, Any],
+) -> Iterator[dict[str, Any]]:
+    """The keys of the reports in one ``by-status`` partition that match ``needed`` (no Scan)."""
+    pages = dynamodb.get_paginator("query").paginate(
+        TableName=table,
+        IndexName="by-status",
+        KeyConditionExpression="#sp = :sp",
+        FilterExpression=needed,
+        ProjectionExpression="pk",
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues={":sp": {"S": partition}, **values},
+    )
+    for page in pages:
+        for item in page.get("Items", ()):
+            yield item["pk"]
 
 
 def backfill_public(dynamodb: Any, table: str, province: str) -> int:
@@ -27,20 +51,12 @@ def backfill_public(dynamodb: Any, table: str, province: str) -> int:
     public = {":public": {"S": Visibility.PUBLIC.value}}
     updated = 0
     for status in Status:
-        pages = dynamodb.get_paginator("query").paginate(
-            TableName=table,
-            IndexName="by-status",
-            KeyConditionExpression="#sp = :sp",
-            FilterExpression=needed,
-            ProjectionExpression="pk",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues={":sp": {"S": status_partition(province, status)}, **public},
-        )
-        for item in (item for page in pages for item in page.get("Items", ())):
+        partition = status_partition(province, status)
+        for key in _keys_needing(dynamodb, table, partition, needed, names, public):
             try:
                 dynamodb.update_item(
                     TableName=table,
-                    Key={"pk": item["pk"]},
+                    Key={"pk": key},
                     UpdateExpression="SET #pb = :pb",
                     ConditionExpression=needed,
                     ExpressionAttributeNames={k: v for k, v in names.items() if k != "#sp"},
@@ -70,19 +86,10 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
     updated = 0
     for status in (s for s in Status if s.is_open):
         values = {":st": {"S": status.value}}
-        pages = dynamodb.get_paginator("query").paginate(
-            TableName=table,
-            IndexName="by-status",
-            KeyConditionExpression="#sp = :sp",
-            FilterExpression=needed,
-            ProjectionExpression="pk",
-            ExpressionAttributeNames={k: v for k, v in names.items() if k != "#gk"},
-            ExpressionAttributeValues={":sp": {"S": status_partition(province, status)}, **values},
-        )
-        for item in (item for page in pages for item in page.get("Items", ())):
-            stored = dynamodb.get_item(TableName=table, Key={"pk": item["pk"]}, ConsistentRead=True).get(
-                "Item"
-            )
+        partition = status_partition(province, status)
+        query_names = {k: v for k, v in names.items() if k != "#gk"}
+        for key in _keys_needing(dynamodb, table, partition, needed, query_names, values):
+            stored = dynamodb.get_item(TableName=table, Key={"pk": key}, ConsistentRead=True).get("Item")
             if stored is None:
                 continue
             report = from_model(ReportModel.from_raw_data(stored))
@@ -90,7 +97,7 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
             try:
                 dynamodb.update_item(
                     TableName=table,
-                    Key={"pk": item["pk"]},
+                    Key={"pk": key},
                     UpdateExpression="SET #gh = :gh, #gk = :gk",
                     ConditionExpression=needed,
                     ExpressionAttributeNames={k: v for k, v in names.items() if k != "#sp"},

@@ -70,6 +70,24 @@ def _queue_properties(name: str, fifo: bool) -> dict[str, Any]:
     return properties
 
 
+def not_empty_alarm(queue_logical: str, name: str, description: str) -> dict[str, Any]:
+    """An alarm's properties: as soon as the queue holds a message (a dead letter, a refused hand-over)."""
+    return {
+        "AlarmName": name,
+        "AlarmDescription": description,
+        "Namespace": "AWS/SQS",
+        "MetricName": "ApproximateNumberOfMessagesVisible",
+        "Dimensions": [{"Name": "QueueName", "Value": get_att(queue_logical, "QueueName")}],
+        "Statistic": "Maximum",
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "Threshold": 0,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": alarm_actions(),
+    }
+
+
 def _resources(spec: QueueSpec, province: ProvinceInfra) -> dict[str, Any]:
     tags = [
         {"Key": "aduan:province", "Value": province.code},
@@ -91,20 +109,11 @@ def _resources(spec: QueueSpec, province: ProvinceInfra) -> dict[str, Any]:
         "MessageRetentionPeriod": DLQ_RETENTION_SECONDS,
         "Tags": tags,
     }
-    alarm = {
-        "AlarmName": f"{spec.dlq_name}-not-empty",
-        "AlarmDescription": f"Messages in the dead-letter queue of {spec.queue_name} ({spec.purpose}).",
-        "Namespace": "AWS/SQS",
-        "MetricName": "ApproximateNumberOfMessagesVisible",
-        "Dimensions": [{"Name": "QueueName", "Value": get_att(dlq, "QueueName")}],
-        "Statistic": "Maximum",
-        "Period": 60,
-        "EvaluationPeriods": 1,
-        "Threshold": 0,
-        "ComparisonOperator": "GreaterThanThreshold",
-        "TreatMissingData": "notBreaching",
-        "AlarmActions": alarm_actions(),
-    }
+    alarm = not_empty_alarm(
+        dlq,
+        f"{spec.dlq_name}-not-empty",
+        f"Messages in the dead-letter queue of {spec.queue_name} ({spec.purpose}).",
+    )
     return {
         f"{spec.logical}Queue": {"Type": "AWS::SQS::Queue", "Properties": queue},
         dlq: {"Type": "AWS::SQS::Queue", "Properties": dead},
@@ -190,23 +199,12 @@ def escalation_queue_policy(province: ProvinceInfra, provinces: Sequence[Provinc
 def quarantine_resources(province: ProvinceInfra) -> dict[str, Any]:
     """The queue of refused hand-overs, and an alarm as soon as it holds one."""
     name = quarantine_queue(province.code)
-    alarm = {
-        "AlarmName": f"{name}-not-empty",
-        "AlarmDescription": (
-            f"Province {province.code} refused a hand-over message (forged, altered or out of place): "
-            "see the quarantine queue and the escalations function's log."
-        ),
-        "Namespace": "AWS/SQS",
-        "MetricName": "ApproximateNumberOfMessagesVisible",
-        "Dimensions": [{"Name": "QueueName", "Value": get_att("QuarantineQueue", "QueueName")}],
-        "Statistic": "Maximum",
-        "Period": 60,
-        "EvaluationPeriods": 1,
-        "Threshold": 0,
-        "ComparisonOperator": "GreaterThanThreshold",
-        "TreatMissingData": "notBreaching",
-        "AlarmActions": alarm_actions(),
-    }
+    alarm = not_empty_alarm(
+        "QuarantineQueue",
+        f"{name}-not-empty",
+        f"Province {province.code} refused a hand-over message (forged, altered or out of place): "
+        "see the quarantine queue and the escalations function's log.",
+    )
     queue = {**_queue_properties(name, False), "MessageRetentionPeriod": DLQ_RETENTION_SECONDS}
     return {
         "QuarantineQueue": {"Type": "AWS::SQS::Queue", "Properties": queue},
