@@ -46,10 +46,14 @@ Rating = Annotated[int, Meta(ge=1, le=5)]
 Comment = Annotated[str, Meta(max_length=1000)]
 Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
 PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
-IdempotencyKey = Annotated[str, Meta(min_length=1, max_length=128, pattern=PRINTABLE_ASCII)]
+# An empty header counts as absent (chalicelib.api.inputs.headers_in), so empty is documented as allowed.
+IdempotencyKey = Annotated[str, Meta(max_length=128, pattern=r"^[\x21-\x7e]*$")]
 ReportSecret = Annotated[str, Meta(max_length=64, pattern=PRINTABLE_ASCII)]
 IfMatch = Annotated[str, Meta(max_length=40, pattern=PRINTABLE_ASCII)]
-DeviceToken = Annotated[str, Meta(max_length=100, pattern=PRINTABLE_ASCII)]  # from POST /devices
+DeviceToken = Annotated[
+    str,
+    Meta(description="A token from POST /devices; any other value is ignored (the address's limit applies)."),
+]
 # A report id as a citizen types it in a path: short printable ASCII (spaces, any case, O for 0).
 ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")]
 # A storage key: a report id, or ``<province>~<origin id>`` for a received escalation.
