@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from infra.local.deploy import DeployedStack
 from infra.local.processes import free_port, http_answers
 from infra.local.stack import LocalStack
 from infra.local.state import STATE_ENV, read_state
+from tests.burst import REQUESTS, burst
 from web.serve import make_server
 
 pytestmark = pytest.mark.integration
@@ -307,41 +307,6 @@ def test_run_restarts_on_the_same_ports_right_after_ctrl_c_and_leaves_no_process
         assert not http_answers(f"http://127.0.0.1:{port}/health")
 
 
-CLIENTS = 64
-REQUESTS = 256
-
-
-def _burst(request: Callable[[], urllib.request.Request], clients: int = CLIENTS) -> list[int | str]:
-    """``REQUESTS`` requests from ``clients`` threads released at once: each status, or the error."""
-    outcomes: list[int | str] = []
-    remaining = iter(range(REQUESTS))
-    lock = threading.Lock()
-    start = threading.Barrier(clients)
-
-    def client() -> None:
-        start.wait()
-        for _ in remaining:
-            try:
-                with urllib.request.urlopen(request(), timeout=60) as response:
-                    json.loads(response.read())
-                    outcome: int | str = response.status
-            except urllib.error.HTTPError as error:
-                outcome = error.code
-            except (OSError, ValueError) as error:
-                outcome = repr(error)
-            with lock:
-                outcomes.append(outcome)
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    deadline = time.monotonic() + 240
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    assert not any(t.is_alive() for t in threads), "the burst did not finish within 240 s"
-    return outcomes
-
-
 def test_a_local_api_answers_every_one_of_64_concurrent_clients(make_project: Callable[..., Path]) -> None:
     port = free_port()
     root = _tiny_project(make_project, {"jakarta": ("31", port)})
@@ -352,7 +317,7 @@ def test_a_local_api_answers_every_one_of_64_concurrent_clients(make_project: Ca
             headers = {"Content-Type": "application/json"}
             return urllib.request.Request(url, data=b'{"n": 1}', headers=headers, method="POST")
 
-        outcomes = _burst(post)
+        outcomes = burst(post)
     errors = [o for o in outcomes if o != 201]
     assert (len(outcomes), errors) == (REQUESTS, [])
 
@@ -371,5 +336,5 @@ def web_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_the_local_web_server_answers_every_one_of_64_concurrent_clients(web_server: str) -> None:
-    outcomes = _burst(lambda: urllib.request.Request(f"{web_server}/config.json"))
+    outcomes = burst(lambda: urllib.request.Request(f"{web_server}/config.json"))
     assert (len(outcomes), [o for o in outcomes if o != 200]) == (REQUESTS, [])

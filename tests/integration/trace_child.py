@@ -72,7 +72,9 @@ def main() -> None:
         provinces.settle()
         assert jakarta.get("/reports/31-991231-ZZZZ").status_code == 404
         xray_recorder.end_segment()
-    print(json.dumps({"secret": report["secret"], "documents": emitter.documents}))
+    # the secret is searched for here, so it never leaves this process
+    found = any(report["secret"] in document for document in emitter.documents)
+    print(json.dumps({"secret_in_traces": found, "documents": emitter.documents}))
 
 
 if __name__ == "__main__":
