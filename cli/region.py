@@ -4,7 +4,9 @@
     bin/aduan region check --stage jawa-barat
     bin/aduan region check --all          # every stage of .chalice/config.json
 
-Exit status 1 when anything is wrong, with one line per problem.
+Exit status 1 when anything is wrong, with one line per problem. A province whose hand-over keys
+are development keys only passes (the local stack needs no more) with a note: before deploying it,
+``bin/aduan handover keygen`` gives it a production key.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from chalicelib.provinces.registry import Province, registry
-from cli.region_checks import Problem, check_province, check_stage
+from cli.region_checks import Problem, check_province, check_stage, production_key_ids
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
 
@@ -33,6 +35,7 @@ class StageReport:
     stage: str
     province: str
     problems: list[Problem]
+    notes: tuple[str, ...] = ()
 
 
 def check_stage_data(
@@ -59,7 +62,17 @@ def check_stage_data(
     )
     problems = check_province(data, provinces, load_kemendagri(csv_path))
     problems += check_stage(stage, config, data, project_root)
-    return StageReport(stage, code, problems)
+    return StageReport(stage, code, problems, _key_notes(code, data))
+
+
+def _key_notes(code: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """What the province still needs before it is deployed (valid data, not yet deployable)."""
+    if production_key_ids(data):
+        return ()
+    return (
+        f"hand-over keys: development only (dev-{code}, trusted by the local stack alone); before "
+        f"deploying run `bin/aduan handover keygen --province {code}` (docs/security.md)",
+    )
 
 
 @app.command("add")
@@ -86,8 +99,8 @@ def add(
         report = check_stage_data(stage, config=config, csv_path=csv)
         failed = failed or bool(report.problems)
         typer.echo(f"{stage} ({report.province}): {'ok' if not report.problems else 'problems'}")
-        for problem in report.problems:
-            typer.echo(f"  {problem}")
+        for line in [*map(str, report.problems), *(f"note: {note}" for note in report.notes)]:
+            typer.echo(f"  {line}")
     if failed:
         raise typer.Exit(1)
     typer.echo(f"next: make package STAGE={stages[-1]}")
@@ -120,5 +133,7 @@ def check(
                 typer.echo(f"  {problem}")
         else:
             typer.echo(f"{report.stage} ({report.province}): ok")
+        for note in report.notes:
+            typer.echo(f"  note: {note}")
     if failed:
         raise typer.Exit(1)

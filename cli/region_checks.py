@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.handover_auth import (
+    DEV_KEY_PREFIX,
+    b64url,
+    dev_key_id,
+    dev_private_key,
+    public_key_of,
+    unb64url,
+)
 from chalicelib.domain.routing import route
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, reference_problems
 from chalicelib.provinces.registry import Province
@@ -149,6 +157,49 @@ def check_exchanges(province: Province, provinces: Mapping[str, Province]) -> li
     ]
 
 
+def check_handover_keys(data: Mapping[str, Any]) -> list[Problem]:
+    """Each hand-over key id once, each public key an Ed25519 key; a ``dev-`` key only the derived one.
+
+    A province with development keys only is valid (the local stack needs no more); deploying it
+    needs a production key first (``bin/aduan handover keygen``).
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    code = str(data.get("code"))
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for key in data.get("handover_keys", []):
+        kid, public = str(key.get("kid")), str(key.get("public_key"))
+        if kid in seen:
+            problems.append(Problem("handover", f"key {kid}: listed twice"))
+        seen.add(kid)
+        if kid.startswith(DEV_KEY_PREFIX):
+            if (kid, public) != (dev_key_id(code), public_key_of(dev_private_key(code))):
+                problems.append(
+                    Problem(
+                        "handover",
+                        f"key {kid}: a dev- key must be {dev_key_id(code)}, derived as the builder does",
+                    )
+                )
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(unb64url(public))
+            canonical = b64url(unb64url(public)) == public
+        except ValueError:
+            canonical = False
+        if not canonical:
+            problems.append(
+                Problem("handover", f"key {kid}: public_key is not a base64url Ed25519 public key")
+            )
+    return problems
+
+
+def production_key_ids(data: Mapping[str, Any]) -> list[str]:
+    """The ids of the province's production hand-over keys (none until ``aduan handover keygen``)."""
+    kids = (str(key.get("kid")) for key in data.get("handover_keys", []))
+    return [kid for kid in kids if not kid.startswith(DEV_KEY_PREFIX)]
+
+
 def _acceptance(
     origin: Province, provinces: Mapping[str, Province], category: str, area: str, target_code: str
 ) -> list[Problem]:
@@ -231,6 +282,7 @@ def check_province(
     """Every data check of one province file (``provinces``: every province, by code, for escalations)."""
     problems = check_area_codes(data, kemendagri)
     problems += check_queue_names(data)
+    problems += check_handover_keys(data)
     province, schema = load_model(data)
     problems += schema
     if province is not None:

@@ -255,8 +255,29 @@ def _region_names(region: Mapping[str, Any], province: str) -> dict[str, str]:
     }
 
 
-def build(code: str, areas: list[JSON], template: Mapping[str, Any]) -> JSON:
-    """The data file of province ``code`` from its (merged) template and its Kemendagri areas."""
+def handover_keys(code: str, current: Mapping[str, Any] | None = None) -> list[JSON]:
+    """The province's development key, then the production keys its current data file lists.
+
+    Production keys are not derived from templates: ``aduan handover keygen`` writes them into the
+    data file, and a rebuild keeps them.
+    """
+    from chalicelib.domain.handover_auth import DEV_KEY_PREFIX, dev_key_id, dev_private_key, public_key_of
+
+    kept = [
+        key
+        for key in (current or {}).get("handover_keys", [])
+        if not str(key.get("kid", "")).startswith(DEV_KEY_PREFIX)
+    ]
+    return [{"kid": dev_key_id(code), "public_key": public_key_of(dev_private_key(code))}, *kept]
+
+
+def build(
+    code: str, areas: list[JSON], template: Mapping[str, Any], current: Mapping[str, Any] | None = None
+) -> JSON:
+    """The data file of province ``code`` from its (merged) template and its Kemendagri areas.
+
+    ``current``: the province's data file as it is now, if any (its production hand-over keys stay).
+    """
     name = template["name"]
     categories = [c["code"] for c in template["categories"]]
     coordinator = template["coordinator"]
@@ -342,6 +363,7 @@ def build(code: str, areas: list[JSON], template: Mapping[str, Any]) -> JSON:
         "areas": [{k: a[k] for k in ("code", "name", "level")} for a in areas],
         "agencies": agencies,
         "routing": {"default_agency": "koordinator", "rules": rules},
+        "handover_keys": handover_keys(code, current),
     }
 
 
@@ -392,17 +414,23 @@ def written(value: Any) -> Any:
     return value
 
 
-def build_province(code: str, csv_path: Path, template_dir: Path = TEMPLATE_DIR) -> str:
-    """The text of one province's data file."""
+def build_province(
+    code: str, csv_path: Path, template_dir: Path = TEMPLATE_DIR, out_dir: Path = DEFAULT_OUT_DIR
+) -> str:
+    """The text of one province's data file (keeping the keys of the one in ``out_dir``, if any)."""
+    existing = out_dir / f"{code}.json"
+    current = json.loads(existing.read_text(encoding="utf-8")) if existing.is_file() else None
     try:
-        return render(build(code, load_areas(csv_path, code), province_template(code, template_dir)))
+        return render(build(code, load_areas(csv_path, code), province_template(code, template_dir), current))
     except TemplateError as error:
         raise SystemExit(f"province {code}: {error}") from None
 
 
-def build_all(csv_path: Path, codes: Iterable[str], template_dir: Path = TEMPLATE_DIR) -> dict[str, str]:
+def build_all(
+    csv_path: Path, codes: Iterable[str], template_dir: Path = TEMPLATE_DIR, out_dir: Path = DEFAULT_OUT_DIR
+) -> dict[str, str]:
     """Build the given provinces' files, as file name -> text."""
-    return {f"{code}.json": build_province(code, csv_path, template_dir) for code in codes}
+    return {f"{code}.json": build_province(code, csv_path, template_dir, out_dir) for code in codes}
 
 
 def write_provinces(
@@ -414,7 +442,7 @@ def write_provinces(
     template_dir: Path = TEMPLATE_DIR,
 ) -> list[str]:
     """Write (or with ``check``, only compare) the files of ``codes``; the names that differed."""
-    outputs = build_all(csv_path or default_csv_path(), codes, template_dir)
+    outputs = build_all(csv_path or default_csv_path(), codes, template_dir, out_dir)
     stale: list[str] = []
     for name, text in outputs.items():
         target = out_dir / name

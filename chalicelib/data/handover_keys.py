@@ -8,14 +8,13 @@ derived from a public seed, which only development stages trust).
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from dataclasses import dataclass
 
 from chalicelib.config import ConfigurationError
 from chalicelib.data.aws import translate_errors
-from chalicelib.domain.handover_auth import dev_key_id, dev_private_key
+from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, unb64url
 
 KEY_VARIABLE = "ADUAN_HANDOVER_KEY"
 CACHE_SECONDS = 300
@@ -54,7 +53,6 @@ def signing_key(province: str) -> SigningKey:
         value = get_parameter(source.removeprefix("ssm:"), decrypt=True, max_age=CACHE_SECONDS)
     try:
         stored = json.loads(str(value))
-        raw = base64.urlsafe_b64decode(stored["private_key"] + "=" * (-len(stored["private_key"]) % 4))
-        return SigningKey(str(stored["kid"]), raw)
+        return SigningKey(str(stored["kid"]), unb64url(stored["private_key"]))
     except (ValueError, KeyError, TypeError) as error:
         raise ConfigurationError(f"{source} does not hold {{'kid', 'private_key'}}") from error

@@ -57,7 +57,7 @@ def sign(private_key_raw: bytes, kid: str, sender: str, recipient: str, body: st
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = Ed25519PrivateKey.from_private_bytes(private_key_raw)
-    return Signature(sender=sender, kid=kid, value=_b64(key.sign(signed_bytes(recipient, body))))
+    return Signature(sender=sender, kid=kid, value=b64url(key.sign(signed_bytes(recipient, body))))
 
 
 def verify(
@@ -74,8 +74,8 @@ def verify(
     if encoded is None or (signature.kid.startswith(DEV_KEY_PREFIX) and not accept_dev_keys):
         return False
     try:
-        key = Ed25519PublicKey.from_public_bytes(_unb64(encoded))
-        key.verify(_unb64(signature.value), signed_bytes(recipient, body))
+        key = Ed25519PublicKey.from_public_bytes(unb64url(encoded))
+        key.verify(unb64url(signature.value), signed_bytes(recipient, body))
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -97,12 +97,14 @@ def public_key_of(private_key_raw: bytes) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     public = Ed25519PrivateKey.from_private_bytes(private_key_raw).public_key()
-    return _b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    return b64url(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
-def _b64(raw: bytes) -> str:
+def b64url(raw: bytes) -> str:
+    """``raw`` as unpadded base64url, as province data and the signing key parameter hold keys."""
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _unb64(text: str) -> bytes:
+def unb64url(text: str) -> bytes:
+    """The bytes of unpadded (or padded) base64url text; ``ValueError`` if it is not base64url."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

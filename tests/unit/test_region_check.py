@@ -131,6 +131,18 @@ def _break_kota_routing(d: Data) -> None:
     rule["agency"] = "dlh-unknown"
 
 
+def _break_dev_key(d: Data) -> None:
+    d["handover_keys"][0]["public_key"] = "A" * 43  # anyone could sign with dev keys: only the derived one
+
+
+def _break_public_key(d: Data) -> None:
+    d["handover_keys"].append({"kid": "36-20261206-abcdef", "public_key": "A" * 42 + "B"})
+
+
+def _break_duplicate_kid(d: Data) -> None:
+    d["handover_keys"].append(dict(d["handover_keys"][0]))
+
+
 BROKEN: dict[str, tuple[Callable[[Data], None], str, str]] = {
     "bps": (_break_bps, "bps", "3671"),
     "unknown-code": (_break_unknown_code, "kemendagri", "36.71.99"),
@@ -146,6 +158,9 @@ BROKEN: dict[str, tuple[Callable[[Data], None], str, str]] = {
     "unknown-target": (_break_unknown_target, "escalation", "province 99 is unknown"),
     "refused-escalation": (_break_refused_escalation, "escalation", "refused"),
     "kota-routing": (_break_kota_routing, "routing", "dlh-unknown"),
+    "dev-key": (_break_dev_key, "handover", "dev-36"),
+    "public-key": (_break_public_key, "handover", "not a base64url Ed25519"),
+    "duplicate-kid": (_break_duplicate_kid, "handover", "listed twice"),
 }
 
 
