@@ -70,15 +70,18 @@ class SigningKeyStore:
         """Store a key; ``KeyExists`` if ``name`` holds one and ``overwrite`` is not given."""
         value = json.dumps({"kid": kid, "private_key": b64url(private_key)})
         try:
-            self.ssm.put_parameter(
-                Name=name,
-                Value=value,
-                Type="SecureString",
-                Overwrite=overwrite,
-                Description=f"Aduan hand-over signing key {kid}",
-            )
+            self._put(name, kid, value, overwrite=overwrite)
         except self.ssm.exceptions.ParameterAlreadyExists:
             raise KeyExists(f"{name} already holds a key") from None
+
+    def _put(self, name: str, kid: str, value: str, *, overwrite: bool) -> None:
+        self.ssm.put_parameter(
+            Name=name,
+            Value=value,
+            Type="SecureString",
+            Overwrite=overwrite,
+            Description=f"Aduan hand-over signing key {kid}",
+        )
 
     def move(self, source: str, target: str) -> str | None:
         """Put the key of ``source`` into ``target`` and delete ``source``; its kid, None if none."""
@@ -86,13 +89,7 @@ class SigningKeyStore:
         if value is None:
             return None
         kid = str(json.loads(value)["kid"])
-        self.ssm.put_parameter(
-            Name=target,
-            Value=value,
-            Type="SecureString",
-            Overwrite=True,
-            Description=f"Aduan hand-over signing key {kid}",
-        )
+        self._put(target, kid, value, overwrite=True)
         self.ssm.delete_parameter(Name=source)
         return kid
 
