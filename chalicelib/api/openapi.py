@@ -75,209 +75,182 @@ BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
 
+def operation(
+    method: str,
+    tag: str,
+    summary: str,
+    responses: dict[str, Any],
+    parameters: list[dict[str, Any]] | None = None,
+    request_body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One route's operation; the Agency ones need a bearer token."""
+    described: dict[str, Any] = {"tags": [tag], "summary": summary, "responses": responses}
+    if parameters:
+        described["parameters"] = parameters
+    if request_body:
+        described["requestBody"] = request_body
+    if tag == "Agency":
+        described["security"] = BEARER
+    return {method: described}
+
+
 def native_paths() -> dict[str, Any]:
     """The citizen and agency routes of ``app.py``."""
     report_id = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
-    feedback_errors = errors(400, 403, 404, 409, 413, 422, 503)
+    feedback = {"200": json_body(ref("Report")), **errors(400, 403, 404, 409, 413, 422, 503)}
+    nearby_at = [
+        {
+            "name": name,
+            "in": "query",
+            "required": True,
+            "description": f"{label} in decimal degrees.",
+            "schema": msgspec.json.schema(schemas.DecimalText),
+        }
+        for name, label in (("lat", "Latitude"), ("lon", "Longitude"))
+    ]
+    action = {
+        "name": "action",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": AGENCY_ACTIONS},
+    }
     return {
-        "/health": {
-            "get": {
-                "tags": ["Citizen"],
-                "summary": "The stage is up and knows its province",
-                "responses": {"200": json_body(ref("Health"))},
-            }
-        },
-        "/categories": {
-            "get": {
-                "tags": ["Citizen"],
-                "summary": "The province's categories",
-                "responses": {"200": json_body(ref("Categories"))},
-            }
-        },
-        "/areas": {
-            "get": {
-                "tags": ["Citizen"],
-                "summary": "Administrative areas, one level at a time (every known province)",
-                "parameters": [
-                    query(
-                        "parent",
-                        "Parent code; none for the provinces.",
-                        {"type": "string", "maxLength": schemas.AREA_CODE_MAX_LENGTH},
-                    )
-                ],
-                "responses": {"200": json_body(ref("Areas")), **errors(404, 422)},
-            }
-        },
-        "/dashboard": {
-            "get": {
-                "tags": ["Agency"],
-                "summary": "Province dashboard (coordinators and admins)",
-                "security": BEARER,
-                "parameters": [
-                    query("days", "Window in days (capped at 90).", {"type": "integer", "minimum": 1})
-                ],
-                "responses": {
-                    "200": json_body(
-                        {"type": "object", "description": "Counts and service levels per agency."}
-                    ),
-                    **errors(401, 403, 422, 503),
-                },
-            }
-        },
-        "/photos": {
-            "post": {
-                "tags": ["Citizen"],
-                "summary": "A presigned upload for one photo (its key then goes into a report's photos)",
-                "parameters": [DEVICE],
-                "requestBody": body("PhotoUploadIn"),
-                "responses": {
-                    "201": json_body(ref("PhotoUpload"), "Created"),
-                    **errors(400, 413, 422, 429, 503),
-                },
-            }
-        },
-        "/devices": {
-            "post": {
-                "tags": ["Citizen"],
-                "summary": "A device token for X-Device-Token (minted per address at a limited rate)",
-                "responses": {
-                    "201": json_body(ref("DeviceTokenIssued"), "Created"),
-                    **errors(429, 503),
-                },
-            }
-        },
-        "/openapi.json": {
-            "get": {
-                "tags": ["Meta"],
-                "summary": "This document",
-                "responses": {
-                    "200": json_body({"type": "object", "required": ["openapi", "paths"], "properties": {}})
-                },
-            }
-        },
-        "/reports": {
-            "post": {
-                "tags": ["Citizen"],
-                "summary": "Submit a report",
-                "parameters": [IDEMPOTENCY, DEVICE],
-                "requestBody": body("SubmitReportIn"),
-                "responses": {
-                    "201": json_body(ref("Submitted"), "Created (or replayed: Idempotent-Replayed: true)"),
-                    **errors(400, 409, 413, 422, 429, 503),
-                },
-            }
-        },
-        "/reports/{report_id}": {
-            "get": {
-                "tags": ["Citizen"],
-                "summary": "Track a report (content if public or with the secret)",
-                "parameters": [report_id, SECRET],
-                "responses": {"200": json_body(ref("Report")), **errors(404, 422, 503)},
-            }
-        },
-        "/reports/nearby": {
-            "get": {
-                "tags": ["Citizen"],
-                "summary": "Open reports near a place, nearest first (before reporting it again)",
-                "parameters": [
-                    {
-                        "name": name,
-                        "in": "query",
-                        "required": True,
-                        "description": f"{label} in decimal degrees.",
-                        "schema": msgspec.json.schema(schemas.DecimalText),
-                    }
-                    for name, label in (("lat", "Latitude"), ("lon", "Longitude"))
-                ]
-                + [
-                    query(
-                        "radius",
-                        "Metres, 1-500 (default 50).",
-                        {"type": "integer", "minimum": 1, "maximum": 500},
-                    ),
-                    query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode)),
-                ],
-                "responses": {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
-            }
-        },
-        "/reports/{report_id}/support": {
-            "post": {
-                "tags": ["Citizen"],
-                "summary": "Support a report instead of reporting it again (once per device or key)",
-                "parameters": [report_id, IDEMPOTENCY],
-                "requestBody": {**body("SupportIn"), "required": False},
-                "responses": {"200": json_body(ref("Report")), **errors(400, 404, 409, 422, 429, 503)},
-            }
-        },
-        "/reports/{report_id}/confirm": {
-            "post": {
-                "tags": ["Citizen"],
-                "summary": "The reporter confirms the fix",
-                "parameters": [report_id, SECRET, IDEMPOTENCY],
-                "requestBody": body("ConfirmIn"),
-                "responses": {"200": json_body(ref("Report")), **feedback_errors},
-            }
-        },
-        "/reports/{report_id}/reopen": {
-            "post": {
-                "tags": ["Citizen"],
-                "summary": "The reporter says it is not fixed",
-                "parameters": [report_id, SECRET, IDEMPOTENCY],
-                "requestBody": body("ReopenIn"),
-                "responses": {"200": json_body(ref("Report")), **feedback_errors},
-            }
-        },
-        "/agency/reports": {
-            "get": {
-                "tags": ["Agency"],
-                "summary": "The agency's inbox, newest first",
-                "security": BEARER,
-                "parameters": [
-                    query("agency", "Another agency in scope (coordinators)."),
-                    query(
-                        "status",
-                        "One status, any case; empty means all.",
-                        {"type": "string", "pattern": any_case_pattern([s.value for s in Status])},
-                    ),
-                    query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
-                    query("cursor", "`next_cursor` of the previous page."),
-                    query("overdue", "`1` or `true`: only overdue reports."),
-                ],
-                "responses": {"200": json_body(ref("Inbox")), **errors(401, 403, 404, 422, 503)},
-            }
-        },
-        "/agency/reports/{key}": {
-            "get": {
-                "tags": ["Agency"],
-                "summary": "A report the agency handles (never the reporter's contact)",
-                "security": BEARER,
-                "parameters": [KEY],
-                "responses": {"200": json_body(ref("AgencyReport")), **errors(401, 403, 404, 503)},
-            }
-        },
-        "/agency/reports/{key}/actions/{action}": {
-            "post": {
-                "tags": ["Agency"],
-                "summary": "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate",
-                "security": BEARER,
-                "parameters": [
-                    KEY,
-                    {
-                        "name": "action",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "enum": AGENCY_ACTIONS},
-                    },
-                    IDEMPOTENCY,
-                    IF_MATCH,
-                ],
-                "requestBody": body("AgencyActionIn"),
-                "responses": {
-                    "200": json_body(ref("AgencyReport")),
-                    **errors(400, 401, 403, 404, 409, 413, 422, 503),
-                },
-            }
-        },
+        "/health": operation(
+            "get", "Citizen", "The stage is up and knows its province", {"200": json_body(ref("Health"))}
+        ),
+        "/categories": operation(
+            "get", "Citizen", "The province's categories", {"200": json_body(ref("Categories"))}
+        ),
+        "/areas": operation(
+            "get",
+            "Citizen",
+            "Administrative areas, one level at a time (every known province)",
+            {"200": json_body(ref("Areas")), **errors(404, 422)},
+            [
+                query(
+                    "parent",
+                    "Parent code; none for the provinces.",
+                    {"type": "string", "maxLength": schemas.AREA_CODE_MAX_LENGTH},
+                )
+            ],
+        ),
+        "/dashboard": operation(
+            "get",
+            "Agency",
+            "Province dashboard (coordinators and admins)",
+            {
+                "200": json_body({"type": "object", "description": "Counts and service levels per agency."}),
+                **errors(401, 403, 422, 503),
+            },
+            [query("days", "Window in days (capped at 90).", {"type": "integer", "minimum": 1})],
+        ),
+        "/photos": operation(
+            "post",
+            "Citizen",
+            "A presigned upload for one photo (its key then goes into a report's photos)",
+            {"201": json_body(ref("PhotoUpload"), "Created"), **errors(400, 413, 422, 429, 503)},
+            [DEVICE],
+            body("PhotoUploadIn"),
+        ),
+        "/devices": operation(
+            "post",
+            "Citizen",
+            "A device token for X-Device-Token (minted per address at a limited rate)",
+            {"201": json_body(ref("DeviceTokenIssued"), "Created"), **errors(429, 503)},
+        ),
+        "/openapi.json": operation(
+            "get",
+            "Meta",
+            "This document",
+            {"200": json_body({"type": "object", "required": ["openapi", "paths"], "properties": {}})},
+        ),
+        "/reports": operation(
+            "post",
+            "Citizen",
+            "Submit a report",
+            {
+                "201": json_body(ref("Submitted"), "Created (or replayed: Idempotent-Replayed: true)"),
+                **errors(400, 409, 413, 422, 429, 503),
+            },
+            [IDEMPOTENCY, DEVICE],
+            body("SubmitReportIn"),
+        ),
+        "/reports/{report_id}": operation(
+            "get",
+            "Citizen",
+            "Track a report (content if public or with the secret)",
+            {"200": json_body(ref("Report")), **errors(404, 422, 503)},
+            [report_id, SECRET],
+        ),
+        "/reports/nearby": operation(
+            "get",
+            "Citizen",
+            "Open reports near a place, nearest first (before reporting it again)",
+            {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
+            [
+                *nearby_at,
+                query(
+                    "radius", "Metres, 1-500 (default 50).", {"type": "integer", "minimum": 1, "maximum": 500}
+                ),
+                query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode)),
+            ],
+        ),
+        "/reports/{report_id}/support": operation(
+            "post",
+            "Citizen",
+            "Support a report instead of reporting it again (once per device or key)",
+            {"200": json_body(ref("Report")), **errors(400, 404, 409, 422, 429, 503)},
+            [report_id, IDEMPOTENCY],
+            {**body("SupportIn"), "required": False},
+        ),
+        "/reports/{report_id}/confirm": operation(
+            "post",
+            "Citizen",
+            "The reporter confirms the fix",
+            feedback,
+            [report_id, SECRET, IDEMPOTENCY],
+            body("ConfirmIn"),
+        ),
+        "/reports/{report_id}/reopen": operation(
+            "post",
+            "Citizen",
+            "The reporter says it is not fixed",
+            feedback,
+            [report_id, SECRET, IDEMPOTENCY],
+            body("ReopenIn"),
+        ),
+        "/agency/reports": operation(
+            "get",
+            "Agency",
+            "The agency's inbox, newest first",
+            {"200": json_body(ref("Inbox")), **errors(401, 403, 404, 422, 503)},
+            [
+                query("agency", "Another agency in scope (coordinators)."),
+                query(
+                    "status",
+                    "One status, any case; empty means all.",
+                    {"type": "string", "pattern": any_case_pattern([s.value for s in Status])},
+                ),
+                query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
+                query("cursor", "`next_cursor` of the previous page."),
+                query("overdue", "`1` or `true`: only overdue reports."),
+            ],
+        ),
+        "/agency/reports/{key}": operation(
+            "get",
+            "Agency",
+            "A report the agency handles (never the reporter's contact)",
+            {"200": json_body(ref("AgencyReport")), **errors(401, 403, 404, 503)},
+            [KEY],
+        ),
+        "/agency/reports/{key}/actions/{action}": operation(
+            "post",
+            "Agency",
+            "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate",
+            {"200": json_body(ref("AgencyReport")), **errors(400, 401, 403, 404, 409, 413, 422, 503)},
+            [KEY, action, IDEMPOTENCY, IF_MATCH],
+            body("AgencyActionIn"),
+        ),
     }
 
 
