@@ -6,8 +6,9 @@ database (``/health``, ``/categories``) never pays for importing PynamoDB.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from chalicelib.config import settings
 from chalicelib.provinces.registry import registry
@@ -25,6 +26,19 @@ if TYPE_CHECKING:
     from chalicelib.services.routing import RoutingService
     from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.tracking import TrackingService
+
+T = TypeVar("T")
+
+
+class PerProvince(Generic[T]):
+    """A service built once per province on first use; calling it gives the current stage's."""
+
+    def __init__(self, build: Callable[[str], T]) -> None:
+        self.of = lru_cache(maxsize=8)(build)
+        self.__doc__ = build.__doc__
+
+    def __call__(self) -> T:
+        return self.of(settings().province)
 
 
 @lru_cache(maxsize=1)
@@ -50,123 +64,83 @@ def publisher() -> ChangePublisher:
     return ChangePublisher(queues(), registry())
 
 
-@lru_cache(maxsize=8)
-def _intake(province: str) -> IntakeService:
+@PerProvince
+def intake(province: str) -> IntakeService:
+    """Submission service of the current stage's province."""
     from chalicelib.services.intake import IntakeService
 
-    return IntakeService(reports(), queues(), registry(), province, photos=lambda: _photos(province))
+    return IntakeService(reports(), queues(), registry(), province, photos=lambda: photos.of(province))
 
 
-def intake() -> IntakeService:
-    """Submission service of the current stage's province."""
-    return _intake(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _routing(province: str) -> RoutingService:
+@PerProvince
+def routing(province: str) -> RoutingService:
+    """Routing service of the current stage's province."""
     from chalicelib.services.routing import RoutingService
 
     return RoutingService(reports(), publisher(), registry(), province)
 
 
-def routing() -> RoutingService:
-    """Routing service of the current stage's province."""
-    return _routing(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _tracking(province: str) -> TrackingService:
+@PerProvince
+def tracking(province: str) -> TrackingService:
+    """Tracking service of the current stage's province."""
     from chalicelib.services.tracking import TrackingService
 
     return TrackingService(reports(), registry(), province)
 
 
-def tracking() -> TrackingService:
-    """Tracking service of the current stage's province."""
-    return _tracking(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _escalations(province: str) -> EscalationInbox:
-    from chalicelib.services.escalation import EscalationInbox
-
-    return EscalationInbox(reports(), publisher(), registry(), province)
-
-
-@lru_cache(maxsize=8)
-def _handover_guard(province: str) -> HandoverGuard:
+@PerProvince
+def handover_guard(province: str) -> HandoverGuard:
+    """Authenticates the hand-overs the current stage's province receives."""
     from chalicelib.data.handover_keys import development_stage
     from chalicelib.services.handover_guard import HandoverGuard
 
     return HandoverGuard(registry(), province, development=development_stage)
 
 
-def handover_guard() -> HandoverGuard:
-    """Authenticates the hand-overs the current stage's province receives."""
-    return _handover_guard(settings().province)
-
-
-def escalations() -> EscalationInbox:
+@PerProvince
+def escalations(province: str) -> EscalationInbox:
     """Inbound escalation handling of the current stage's province."""
-    return _escalations(settings().province)
+    from chalicelib.services.escalation import EscalationInbox
+
+    return EscalationInbox(reports(), publisher(), registry(), province)
 
 
-@lru_cache(maxsize=8)
-def _desk(province: str) -> AgencyDesk:
+@PerProvince
+def desk(province: str) -> AgencyDesk:
+    """The agency desk of the current stage's province."""
     from chalicelib.services.agency import AgencyDesk
 
-    return AgencyDesk(reports(), publisher(), registry(), province, photos=lambda: _photos(province))
+    return AgencyDesk(reports(), publisher(), registry(), province, photos=lambda: photos.of(province))
 
 
-def desk() -> AgencyDesk:
-    """The agency desk of the current stage's province."""
-    return _desk(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _feedback(province: str) -> FeedbackService:
+@PerProvince
+def feedback(province: str) -> FeedbackService:
+    """Reporter feedback of the current stage's province."""
     from chalicelib.services.feedback import FeedbackService
 
     return FeedbackService(reports(), publisher(), registry(), province)
 
 
-def feedback() -> FeedbackService:
-    """Reporter feedback of the current stage's province."""
-    return _feedback(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _sweeper(province: str) -> Sweeper:
+@PerProvince
+def sweeper(province: str) -> Sweeper:
+    """The timer sweep of the current stage's province."""
     from chalicelib.services.sweeper import Sweeper
 
     return Sweeper(reports(), queues(), publisher(), registry(), province)
 
 
-def sweeper() -> Sweeper:
-    """The timer sweep of the current stage's province."""
-    return _sweeper(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _photos(province: str) -> PhotoService:
+@PerProvince
+def photos(province: str) -> PhotoService:
+    """Citizen photos of the current stage's province (uploads, cleaning, view links)."""
     from chalicelib.data.photos import S3PhotoStore
     from chalicelib.privacy.photos import PhotoService
 
     return PhotoService(S3PhotoStore(), province)
 
 
-def photos() -> PhotoService:
-    """Citizen photos of the current stage's province (uploads, cleaning, view links)."""
-    return _photos(settings().province)
-
-
-@lru_cache(maxsize=8)
-def _nearby(province: str) -> NearbyService:
+@PerProvince
+def nearby(province: str) -> NearbyService:
+    """Open reports near a point, and citizens' support, for this stage's province."""
     from chalicelib.services.nearby import NearbyService
 
-    return NearbyService(reports(), _tracking(province), province)
-
-
-def nearby() -> NearbyService:
-    """Open reports near a point, and citizens' support, for this stage's province."""
-    return _nearby(settings().province)
+    return NearbyService(reports(), tracking.of(province), province)
