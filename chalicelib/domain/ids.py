@@ -17,7 +17,6 @@ from msgspec import Meta
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 WIB = timezone(timedelta(hours=7), "WIB")
 REPORT_ID_PATTERN = re.compile(r"^(\d{2})-(\d{6})-([0-9A-HJKMNP-TV-Z]{4})$")
-CASE_KEY_PATTERN = re.compile(r"^(\d{2})~(\d{2}-\d{6}-[0-9A-HJKMNP-TV-Z]{4})$")
 
 EventId = Annotated[str, Meta(min_length=3, max_length=128)]
 """An event's id in a timeline or a message (checked when a message is decoded)."""

@@ -118,10 +118,6 @@ class Province:
                 chain.append(area)
         return chain
 
-    def kota_of(self, area_code: str) -> Area | None:
-        """The kota/kabupaten containing the area."""
-        return self.areas.get(".".join(area_code.split(".")[:2]))
-
 
 class Registry:
     """All known provinces."""
