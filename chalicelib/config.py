@@ -45,17 +45,7 @@ class Settings:
     private_table: str
     intake_queue: str
     escalation_queue: str
-    escalation_queue_template: str
-    agency_queue_template: str
     region: str
-
-    def escalation_queue_for(self, province: str) -> str:
-        """The inbound escalation queue of any province."""
-        return self.escalation_queue_template.format(province=province)
-
-    def agency_queue_for(self, province: str, agency: str) -> str:
-        """The work queue of an agency that polls its own queue."""
-        return self.agency_queue_template.format(province=province, agency=agency)
 
 
 def escalation_queue_for(province: str) -> str:
@@ -82,15 +72,12 @@ def settings() -> Settings:
     return _settings(
         tuple(env.get(name, "").strip() for name in REQUIRED),
         env.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", ESCALATION_QUEUE_TEMPLATE),
-        env.get("ADUAN_AGENCY_QUEUE_TEMPLATE", AGENCY_QUEUE_TEMPLATE),
         env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
     )
 
 
 @lru_cache(maxsize=16)
-def _settings(
-    required: tuple[str, ...], escalation_template: str, agency_template: str, region: str
-) -> Settings:
+def _settings(required: tuple[str, ...], escalation_template: str, region: str) -> Settings:
     """Checked settings of one set of values (cached: handlers ask several times per event)."""
     values = dict(zip(REQUIRED, required, strict=True))
     for name, value in values.items():
@@ -114,8 +101,6 @@ def _settings(
         private_table=values["ADUAN_PRIVATE_TABLE"],
         intake_queue=values["ADUAN_INTAKE_QUEUE"],
         escalation_queue=values["ADUAN_ESCALATION_QUEUE"],
-        escalation_queue_template=escalation_template,
-        agency_queue_template=agency_template,
         region=region,
     )
 

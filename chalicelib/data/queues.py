@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.config import quarantine_queue_for, settings
+from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from chalicelib.data.aws import sqs_client, translate_errors
 from chalicelib.data.handover_keys import signing_key
 from chalicelib.domain.handover_auth import sign
@@ -65,7 +65,7 @@ class QueueGateway:
         }
         with translate_errors("send escalation"):
             sqs_client().send_message(
-                QueueUrl=queue_url(stage.escalation_queue_for(province)),
+                QueueUrl=queue_url(escalation_queue_for(province)),
                 MessageBody=body,
                 MessageGroupId=group_id,
                 MessageDeduplicationId=deduplication_id,
@@ -87,7 +87,7 @@ class QueueGateway:
         """Put a work item on an agency's own queue."""
         with translate_errors("notify agency"):
             sqs_client().send_message(
-                QueueUrl=queue_url(settings().agency_queue_for(province, agency)),
+                QueueUrl=queue_url(agency_queue_for(province, agency)),
                 MessageBody=json.dumps(message, ensure_ascii=False),
             )
 
