@@ -118,6 +118,10 @@ def _refused(text: str) -> Any:
     raise ValueError(f"{text} is not JSON")
 
 
+INTERNAL_ERROR = (
+    "internal_error",
+    "Terjadi kesalahan di server; silakan coba lagi (unexpected server error).",
+)
 # Chalice answers a few requests before any view runs, in its own ``{"Code", "Message"}`` shape: a
 # content type the route does not declare (415), a method it lacks (405), an unexpected error (500).
 CHALICE_ERRORS = {
@@ -141,18 +145,11 @@ def chalice_error(response: Response) -> tuple[str, str] | None:
         str(body["Code"]),
         ("bad_request", "Permintaan tidak dapat diproses (bad request).")
         if response.status_code < 500
-        else ("internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."),
+        else INTERNAL_ERROR,
     )
 
 
 def unexpected_error_response(error: Exception) -> Response:
     """A 500 without internals, logged with its stack trace."""
     logger.exception("unhandled error", extra={"error_type": type(error).__name__})
-    return json_response(
-        Error(
-            ErrorDetail(
-                "internal_error", "Terjadi kesalahan di server; silakan coba lagi (unexpected server error)."
-            )
-        ),
-        500,
-    )
+    return json_response(Error(ErrorDetail(*INTERNAL_ERROR)), 500)
