@@ -159,17 +159,14 @@ def enforce(request: Request, scope: str) -> None:
         return
     device = device_of(request)
     province = settings().province
-    if device is None:
-        keyless = [
-            (f"{scope}|{province}|{address}", limit_for(scope)),
-            (f"{scope}_keyless|{province}", limit_for(f"{scope}_keyless")),
-        ]
-        _check([(key, limit) for key, limit in keyless if limit is not None])
-        return
-    wanted = [
-        (f"{scope}_device|{province}|{device}", limit_for(f"{scope}_device")),
-        (f"{scope}_address|{province}|{address}", limit_for(f"{scope}_address")),
-    ]
+    # Without a device token: the person-sized limit per address and the province's keyless bucket;
+    # with one: per device and, crowd-sized, per address.
+    buckets_of = (
+        [(scope, f"|{address}"), (f"{scope}_keyless", "")]
+        if device is None
+        else [(f"{scope}_device", f"|{device}"), (f"{scope}_address", f"|{address}")]
+    )
+    wanted = [(f"{name}|{province}{client}", limit_for(name)) for name, client in buckets_of]
     _check([(key, limit) for key, limit in wanted if limit is not None])
 
 
