@@ -74,13 +74,10 @@ def parse_datetime(raw: str, name: str) -> datetime:
 def _window(start_raw: str | None, end_raw: str | None, now: datetime) -> tuple[datetime, datetime]:
     start = parse_datetime(start_raw, "start_date") if start_raw else None
     end = parse_datetime(end_raw, "end_date") if end_raw else None
-    if start is None and end is None:
-        end = now
-    if start is None:
-        assert end is not None
+    if start is None:  # the 90 days up to end_date, or up to now
+        end = end or now
         start = end - MAX_WINDOW
-    if end is None:
-        end = start + MAX_WINDOW
+    end = end or start + MAX_WINDOW
     if end < start:
         raise BadRequest(
             "end_date sebelum start_date (end_date is before start_date).", code="invalid_date_range"
