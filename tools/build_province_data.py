@@ -53,6 +53,8 @@ TEMPLATE_KEYS = frozenset(
         "jurisdiction_id",
         "timezone",
         "bbox",
+        "map",
+        "centroids",
         "exchanges_with",
         "service_levels",
         "categories",
@@ -259,6 +261,7 @@ def build(code: str, areas: list[JSON], template: Mapping[str, Any]) -> JSON:
     """The data file of province ``code`` from its (merged) template and its Kemendagri areas."""
     name = template["name"]
     categories = [c["code"] for c in template["categories"]]
+    centroids = template.get("centroids", {})
     coordinator = template["coordinator"]
     agencies = [
         agency(
@@ -337,9 +340,10 @@ def build(code: str, areas: list[JSON], template: Mapping[str, Any]) -> JSON:
         "timezone": template.get("timezone", "Asia/Jakarta"),
         "exchanges_with": template["exchanges_with"],
         "bbox": template["bbox"],
+        "map": template.get("map", {}),
         "service_levels": template["service_levels"],
         "categories": template["categories"],
-        "areas": [{k: a[k] for k in ("code", "name", "level")} for a in areas],
+        "areas": [placed({k: a[k] for k in ("code", "name", "level")}, centroids) for a in areas],
         "agencies": agencies,
         "routing": {"default_agency": "koordinator", "rules": rules},
     }
@@ -390,6 +394,12 @@ def written(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [written(v) for v in value]
     return value
+
+
+def placed(area: JSON, centroids: dict[str, Any]) -> JSON:
+    """The area with its centroid from the template's ``centroids`` (code -> {lat, lon}), if listed."""
+    centroid = centroids.get(area["code"])
+    return {**area, "centroid": centroid} if centroid else area
 
 
 def build_province(code: str, csv_path: Path, template_dir: Path = TEMPLATE_DIR) -> str:

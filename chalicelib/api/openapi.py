@@ -108,6 +108,23 @@ def native_paths() -> dict[str, Any]:
                 "responses": {"200": json_body(ref("Areas")), **errors(404, 422)},
             }
         },
+        "/areas/at": {
+            "get": {
+                "tags": ["Citizen"],
+                "summary": "The areas at a point, province first (nearest area centroid: approximate)",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": True,
+                        "description": f"{label} in decimal degrees.",
+                        "schema": msgspec.json.schema(schemas.DecimalText),
+                    }
+                    for name, label in (("lat", "Latitude"), ("lon", "Longitude"))
+                ],
+                "responses": {"200": json_body(ref("AreasAt")), **errors(422)},
+            }
+        },
         "/dashboard": {
             "get": {
                 "tags": ["Agency"],
@@ -200,6 +217,24 @@ def native_paths() -> dict[str, Any]:
                 "responses": {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
             }
         },
+        "/reports/map": {
+            "get": {
+                "tags": ["Citizen"],
+                "summary": "Open reports in a map viewport, newest first (cut to 0.1° a side; 500 at most)",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": True,
+                        "description": f"The viewport's {name} edge in decimal degrees.",
+                        "schema": msgspec.json.schema(schemas.DecimalText),
+                    }
+                    for name in ("south", "west", "north", "east")
+                ]
+                + [query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode))],
+                "responses": {"200": json_body(ref("MapReports")), **errors(422, 429, 503)},
+            }
+        },
         "/reports/{report_id}/support": {
             "post": {
                 "tags": ["Citizen"],
@@ -242,6 +277,11 @@ def native_paths() -> dict[str, Any]:
                     query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
                     query("cursor", "`next_cursor` of the previous page."),
                     query("overdue", "`1` or `true`: only overdue reports."),
+                    query(
+                        "sort",
+                        "`support`: each page (still read newest first) ranked by support count, most first.",
+                        {"type": "string", "enum": ["", "newest", "support"]},
+                    ),
                 ],
                 "responses": {"200": json_body(ref("Inbox")), **errors(401, 403, 404, 422, 503)},
             }
