@@ -34,6 +34,10 @@ def main() -> None:
     from tests.integration.harness import world
 
     apply_bench_env(os.environ["AWS_ENDPOINT_URL"])
+    if os.environ.get("ADUAN_BENCH_READ_TIMEOUT"):  # the nearby section: moto's Query is slow at scale
+        from chalicelib.data import models
+
+        models._Meta.read_timeout_seconds = int(os.environ["ADUAN_BENCH_READ_TIMEOUT"])
     with world(("jakarta",)) as w:
         jakarta = w["jakarta"]
         token = jakarta.token(AGENCY)
