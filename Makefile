@@ -10,7 +10,7 @@ PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
 # Stages `make run` serves: the three shipped ones unless told, e.g. RUN_STAGES="riau sumatera-barat".
 RUN_STAGES ?= jakarta banten jawa-barat
 
-.PHONY: venv infra run test lint clean browser web screenshots lock layer package lint-cfn region-check region-add
+.PHONY: venv infra run test lint clean browser web web-deps screenshots lock layer package lint-cfn region-check region-add
 
 ## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes)
 venv: $(STAMP)
@@ -51,11 +51,11 @@ region-check: venv
 
 ## run: moto + the RUN_STAGES provinces (default jakarta banten jawa-barat: chalice local + event runner each)
 ##      + seed reports + the web client (prints its address); Ctrl-C stops
-run: venv
+run: venv web-deps
 	$(BIN)/python -m infra.local.stack run $(foreach stage,$(RUN_STAGES),--stage $(stage))
 
 ## test: lint, then the whole test suite (the web client's tests drive Chromium)
-test: venv browser lint
+test: venv web-deps browser lint
 	$(BIN)/python -m pytest -q tests
 
 ## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
@@ -70,16 +70,22 @@ browser:
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji)
 
 ## web: build the web client for the local APIs into web/dist/<stage>/ (production: python -m web.build --stage X --api-base URL)
-web: venv
+web: venv web-deps
 	$(BIN)/python -m web.build
 
+## web-deps: the map library from npm exactly as web/package-lock.json pins it (npm ci, no install scripts)
+web-deps: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
 ## screenshots: run the browser journey and refresh docs/screenshots/
-screenshots: venv browser
+screenshots: venv web-deps browser
 	ADUAN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e/test_web_journey.py
 
 ## clean: logs and caches (keeps .venv)
 clean:
-	rm -rf .local .pytest_cache .mypy_cache .ruff_cache build dist web/dist tests/artifacts
+	rm -rf .local .pytest_cache .mypy_cache .ruff_cache build dist web/dist web/node_modules tests/artifacts
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: bench

@@ -84,6 +84,14 @@ def nearby_reports() -> Response:
     return nearby.nearby(current_request())
 
 
+@app.route("/reports/map", methods=["GET"], cors=cors)
+@handled
+def map_reports() -> Response:
+    from chalicelib.api import nearby
+
+    return nearby.in_view(current_request())
+
+
 @app.route("/reports/{report_id}/support", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def support_report(report_id: str) -> Response:
@@ -159,6 +167,14 @@ def list_areas() -> Response:
     from chalicelib.api import areas
 
     return areas.areas(current_request())
+
+
+@app.route("/areas/at", methods=["GET"], cors=cors)
+@handled
+def areas_at_point() -> Response:
+    from chalicelib.api import areas
+
+    return areas.at(current_request())
 
 
 @app.route("/dashboard", methods=["GET"], cors=cors, authorizer=agency_auth)

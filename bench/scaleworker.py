@@ -34,6 +34,13 @@ def main() -> None:
     from tests.integration.harness import world
 
     apply_bench_env(os.environ["AWS_ENDPOINT_URL"])
+    if os.environ.get("ADUAN_BENCH_READ_TIMEOUT"):  # the nearby section: moto's Query is slow at scale
+        from chalicelib.data.models import PrivateModel, ReportModel
+        from chalicelib.vendor_internals import forget_connection
+
+        for model in (ReportModel, PrivateModel):
+            model.Meta.read_timeout_seconds = int(os.environ["ADUAN_BENCH_READ_TIMEOUT"])
+            forget_connection(model)  # made at import (warm start); made again with the new timeout
     with world(("jakarta",)) as w:
         jakarta = w["jakarta"]
         token = jakarta.token(AGENCY)

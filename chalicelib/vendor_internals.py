@@ -5,7 +5,8 @@ library upgrade that changes one fails there, not in production. Keep this list 
 
 - PynamoDB ``Model._get_connection()``: the model's ``TableConnection``. Aduan shares one botocore
   session and client between both tables and SQS (a cold-start saving, ``data/models.py``), and
-  PynamoDB offers no public accessor (pynamodb/PynamoDB#1245).
+  PynamoDB offers no public accessor (pynamodb/PynamoDB#1245). ``Model._connection = None`` makes it
+  build the connection again (benchmarks change a timeout after import).
 - Powertools ``Tracer._is_tracer_disabled()``: Powertools' own rule for "tracing is off here"
   (``POWERTOOLS_TRACE_DISABLED``, outside Lambda, SAM or Chalice local). ``observability.py`` asks
   it before creating the tracer, to give a disabled tracer a no-op provider instead of importing the
@@ -30,6 +31,11 @@ ApiCall = Callable[[Any, str, dict[str, Any]], Any]
 def table_connection(model: type[Model]) -> TableConnection:
     """The ``TableConnection`` PynamoDB made for ``model`` (its ``.connection`` holds the client)."""
     return model._get_connection()
+
+
+def forget_connection(model: type[Model]) -> None:
+    """Make PynamoDB build ``model``'s connection again on next use (e.g. after changing its Meta)."""
+    model._connection = None
 
 
 def tracing_disabled() -> bool:

@@ -53,6 +53,8 @@ TEMPLATE_KEYS = frozenset(
         "jurisdiction_id",
         "timezone",
         "bbox",
+        "map",
+        "centroids",
         "exchanges_with",
         "service_levels",
         "categories",
@@ -280,6 +282,7 @@ def build(
     """
     name = template["name"]
     categories = [c["code"] for c in template["categories"]]
+    centroids = template.get("centroids", {})
     coordinator = template["coordinator"]
     agencies = [
         agency(
@@ -358,9 +361,10 @@ def build(
         "timezone": template.get("timezone", "Asia/Jakarta"),
         "exchanges_with": template["exchanges_with"],
         "bbox": template["bbox"],
+        "map": template.get("map", {}),
         "service_levels": template["service_levels"],
         "categories": template["categories"],
-        "areas": [{k: a[k] for k in ("code", "name", "level")} for a in areas],
+        "areas": [placed({k: a[k] for k in ("code", "name", "level")}, centroids) for a in areas],
         "agencies": agencies,
         "routing": {"default_agency": "koordinator", "rules": rules},
         "handover_keys": handover_keys(code, current),
@@ -412,6 +416,12 @@ def written(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [written(v) for v in value]
     return value
+
+
+def placed(area: JSON, centroids: dict[str, Any]) -> JSON:
+    """The area with its centroid from the template's ``centroids`` (code -> {lat, lon}), if listed."""
+    centroid = centroids.get(area["code"])
+    return {**area, "centroid": centroid} if centroid else area
 
 
 def build_province(

@@ -5,10 +5,13 @@
         --auth-domain https://aduan-jakarta.auth.ap-southeast-3.amazoncognito.com \
         --auth-client-id <app client id>                                    # production
 
-Each site is ``web/src`` as is plus a ``config.js`` with ``{apiBase, stage, province, ...}``:
-the API base is configuration, never code. With ``--auth-domain`` and ``--auth-client-id`` (the
-Cognito user pool's hosted UI and its public app client), the console signs officers in there
-(authorization code with PKCE) as ``signIn: {authorizeUrl, tokenUrl, clientId, scope}``.
+Each site is ``web/src`` as is plus a ``config.js`` with ``{apiBase, stage, province, map, ...}``:
+the API base and the map's tiles (the province data's ``map``) are configuration, never code. The map
+library (Leaflet and Leaflet.markercluster, pinned in web/package-lock.json) is copied into each site's
+``vendor/`` (web/vendor.py runs ``npm ci`` first if needed): no CDN at run time.
+With ``--auth-domain`` and ``--auth-client-id`` (the Cognito user pool's hosted UI and its public
+app client), the console signs officers in there (authorization code with PKCE) as
+``signIn: {authorizeUrl, tokenUrl, clientId, scope}``.
 """
 
 from __future__ import annotations
@@ -20,9 +23,14 @@ import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from infra.local.config import PROJECT_ROOT, stage_config, stage_names
+from web import vendor
 from web.devaccounts import client_id_for
+
+if TYPE_CHECKING:
+    from chalicelib.provinces.model import ProvinceData
 
 SRC = Path(__file__).resolve().parent / "src"
 DIST = Path(__file__).resolve().parent / "dist"
@@ -59,7 +67,23 @@ def dev_sign_in(stage: str) -> dict[str, str]:
     }
 
 
-def site_config(stage: str, api_base: str, project_root: Path = PROJECT_ROOT) -> dict[str, str]:
+def map_config(data: ProvinceData) -> dict[str, object]:
+    """The web maps' tiles, attribution and first view, from the province data's ``map``."""
+    settings, box = data.map, data.bbox
+    centre = settings.centre
+    return {
+        "tileUrl": settings.tile_url,
+        "attribution": settings.attribution,
+        "attributionUrl": settings.attribution_url,
+        "maxZoom": settings.max_zoom,
+        "centre": [centre.lat, centre.lon]
+        if centre
+        else [(box.min_lat + box.max_lat) / 2, (box.min_lon + box.max_lon) / 2],
+        "zoom": settings.zoom,
+    }
+
+
+def site_config(stage: str, api_base: str, project_root: Path = PROJECT_ROOT) -> dict[str, Any]:
     """What the browser needs to know about its stage."""
     from chalicelib.provinces.registry import registry
 
@@ -71,6 +95,7 @@ def site_config(stage: str, api_base: str, project_root: Path = PROJECT_ROOT) ->
         "province": code,
         "provinceName": province.name,
         "timezone": province.data.timezone,
+        "map": map_config(province.data),
     }
 
 
@@ -87,10 +112,12 @@ def build_site(
     sign_in: Mapping[str, str] | None = None,
 ) -> Path:
     """``out/<stage>/``: the sources and the stage's ``config.js`` (``sign_in``: the hosted sign-in)."""
+    vendor.ensure_installed()
     site = out / stage
     if site.exists():
         shutil.rmtree(site)
     shutil.copytree(SRC, site)
+    vendor.copy_into(site)
     settings: dict[str, object] = {
         **site_config(stage, api_base, project_root),
         "signIn": dict(sign_in) if sign_in else None,

@@ -10,7 +10,7 @@ from msgspec import structs
 from chalicelib import container
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query, whole_number
-from chalicelib.api.responses import AgencyReport, Inbox, InboxItem
+from chalicelib.api.responses import AgencyReport, Inbox, InboxItem, Point
 from chalicelib.api.schemas import AgencyActionIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.auth.identity import actor_from_request
@@ -57,6 +57,7 @@ def summary(report: Report) -> InboxItem:
         status=status_view(report.status),
         category=report.category,
         area_code=report.location.area_code,
+        location=Point(lat=report.location.lat, lon=report.location.lon),
         agency=report.agency,
         origin_province=report.origin_province,
         escalated_from_other_province=report.is_received_escalation,
@@ -84,7 +85,8 @@ def agency_report(report: Report, **origin: Any) -> AgencyReport:
 
 
 def inbox(request: Request) -> Response:
-    """``GET /agency/reports``: my agency's reports, newest first, paged, filter by status / overdue."""
+    """``GET /agency/reports``: my agency's reports, newest first, paged, filter by status / overdue;
+    ``sort=support`` ranks each page's reports by support count (most first, then newest)."""
     actor = actor_from_request(request)
     params = inbox_query(request)
     agency = params.agency or actor.agency
@@ -96,7 +98,11 @@ def inbox(request: Request) -> Response:
         limit=_limit_param(params.limit),
         cursor=params.cursor or None,
     )
-    return json_response(Inbox(agency, [summary(r) for r in page.items], page.cursor))
+    items = [summary(r) for r in page.items]
+    if params.sort == "support":
+        # Within this page only (newest first, then ranked): no index is keyed by support count.
+        items.sort(key=lambda item: item.support_count, reverse=True)
+    return json_response(Inbox(agency, items, page.cursor))
 
 
 def detail(request: Request, key: str) -> Response:

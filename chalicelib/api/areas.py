@@ -11,10 +11,13 @@ from functools import lru_cache
 from chalice.app import Request, Response
 
 from chalicelib.api.http import json_response
-from chalicelib.api.responses import AreaItem, Areas
+from chalicelib.api.inputs import bounded_number, point_query
+from chalicelib.api.responses import AreaItem, Areas, AreasAt
 from chalicelib.config import settings
+from chalicelib.domain.geo import distance_m
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.provinces.registry import registry
+from chalicelib.provinces.model import Area
+from chalicelib.provinces.registry import Province, registry
 from chalicelib.validation import AREA_CODE_MAX_LENGTH
 
 # Area lists change with a data release, not per request: let browsers and CDNs keep them an hour.
@@ -50,3 +53,52 @@ def areas(request: Request) -> Response:
     parent = (params.get("parent") or "").strip()
     body = Areas(parent or None, settings().province, children(parent))
     return json_response(body, headers=CACHE_HEADERS)
+
+
+@lru_cache(maxsize=1)
+def _placed() -> dict[str, list[Area]]:
+    """Every parent code -> its children that have a centroid (province code -> its kota/kabupaten)."""
+    index: dict[str, list[Area]] = {}
+    for province in registry().provinces.values():
+        for area in province.data.areas:
+            if area.centroid is not None:
+                index.setdefault(area.code.rsplit(".", 1)[0], []).append(area)
+    return index
+
+
+def _nearest(candidates: list[Area], lat: float, lon: float) -> Area | None:
+    placed = [(area, area.centroid) for area in candidates if area.centroid is not None]
+    best = min(placed, key=lambda pair: distance_m(lat, lon, pair[1].lat, pair[1].lon), default=None)
+    return best[0] if best else None
+
+
+def _covers(province: Province, lat: float, lon: float) -> bool:
+    box = province.data.bbox
+    return box.min_lat <= lat <= box.max_lat and box.min_lon <= lon <= box.max_lon
+
+
+def at_point(lat: float, lon: float) -> list[AreaItem]:
+    """The areas at a point, province first, each level the nearest centroid among the level above's.
+
+    The province is the one whose nearest kota/kabupaten is nearest among the provinces whose bounding
+    box holds the point (boxes overlap at borders); none outside every box. The chain stops at the
+    first level whose areas have no centroid in the data.
+    """
+    inside = [p for p in registry().provinces.values() if _covers(p, lat, lon)]
+    area = _nearest([a for p in inside for a in _placed().get(p.code, [])], lat, lon)
+    if area is None:
+        return [AreaItem(p.code, p.name, "provinsi") for p in inside[:1]] if len(inside) == 1 else []
+    province = registry().get(area.code.split(".", 1)[0])
+    chain = [AreaItem(province.code, province.name, "provinsi")]
+    while area is not None:
+        chain.append(AreaItem(area.code, area.name, area.level))
+        area = _nearest(_placed().get(area.code, []), lat, lon)
+    return chain
+
+
+def at(request: Request) -> Response:
+    """``GET /areas/at?lat=&lon=``: the areas at a point (by nearest centroid: ``approximate``)."""
+    query = point_query(request)
+    lat = bounded_number(query.lat, "lat", -90, 90)
+    lon = bounded_number(query.lon, "lon", -180, 180)
+    return json_response(AreasAt(lat, lon, True, at_point(lat, lon)), headers=CACHE_HEADERS)

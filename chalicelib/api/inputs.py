@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from chalice.app import Request
@@ -13,7 +14,9 @@ from chalicelib.api.schemas import (
     HeadersIn,
     InboxQueryIn,
     NearbyQueryIn,
+    PointQueryIn,
     ReportRefIn,
+    ViewportQueryIn,
 )
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.validation import convert
@@ -81,9 +84,30 @@ def whole_number(raw: str) -> int | None:
     return int(raw)
 
 
+def bounded_number(raw: str, name: str, low: float, high: float) -> float:
+    """A decimal query value (already pattern-checked) within ``low``..``high``, else a 400 naming it."""
+    value = float(raw)
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValidationFailed(
+            f"{name} harus {low:g} sampai {high:g} ({name} must be {low:g} to {high:g}).",
+            code=f"invalid_{name}",
+        )
+    return value
+
+
 def inbox_query(request: Request) -> InboxQueryIn:
     """``GET /agency/reports`` query parameters, capped (422 naming the parameter)."""
     return convert(InboxQueryIn, dict(request.query_params or {}))
+
+
+def point_query(request: Request) -> PointQueryIn:
+    """``GET /areas/at`` query parameters (422 naming the parameter)."""
+    return convert(PointQueryIn, dict(request.query_params or {}))
+
+
+def viewport_query(request: Request) -> ViewportQueryIn:
+    """``GET /reports/map`` query parameters (422 naming the parameter)."""
+    return convert(ViewportQueryIn, dict(request.query_params or {}))
 
 
 def nearby_query(request: Request) -> NearbyQueryIn:

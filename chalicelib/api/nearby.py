@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api import responses as out
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import headers_in, nearby_query, report_ref
+from chalicelib.api.inputs import bounded_number, headers_in, nearby_query, report_ref, viewport_query
 from chalicelib.api.photos import photo_links
 from chalicelib.api.schemas import SupportIn
 from chalicelib.api.views import report_view, status_view
+from chalicelib.domain import geo
 from chalicelib.domain.geo import MAX_RADIUS_M
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import ValidationFailed
@@ -21,16 +20,6 @@ from chalicelib.observability import metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.nearby import DEFAULT_RADIUS_M, Nearby
 from chalicelib.validation import convert
-
-
-def _number(raw: str, name: str, low: float, high: float) -> float:
-    value = float(raw)
-    if not math.isfinite(value) or not low <= value <= high:
-        raise ValidationFailed(
-            f"{name} harus {low:g} sampai {high:g} ({name} must be {low:g} to {high:g}).",
-            code=f"invalid_{name}",
-        )
-    return value
 
 
 def _row(found: Nearby) -> out.NearbyItem:
@@ -55,11 +44,32 @@ def nearby(request: Request) -> Response:
     """``GET /reports/nearby``: open reports within ``radius`` metres of a point, nearest first."""
     ratelimit.enforce(request, "nearby")
     query = nearby_query(request)
-    lat = _number(query.lat, "lat", -90, 90)
-    lon = _number(query.lon, "lon", -180, 180)
-    radius = int(_number(query.radius, "radius", 1, MAX_RADIUS_M)) if query.radius else DEFAULT_RADIUS_M
+    lat = bounded_number(query.lat, "lat", -90, 90)
+    lon = bounded_number(query.lon, "lon", -180, 180)
+    radius = DEFAULT_RADIUS_M
+    if query.radius:
+        radius = int(bounded_number(query.radius, "radius", 1, MAX_RADIUS_M))
     found = container.nearby().around(lat, lon, radius_m=radius, category=query.category)
     return json_response(out.Nearby(radius_m=radius, items=[_row(f) for f in found]))
+
+
+def in_view(request: Request) -> Response:
+    """``GET /reports/map``: open reports in a viewport (cut to the cap around its centre), newest first."""
+    ratelimit.enforce(request, "nearby")
+    query = viewport_query(request)
+    south = bounded_number(query.south, "south", -90, 90)
+    north = bounded_number(query.north, "north", -90, 90)
+    west = bounded_number(query.west, "west", -180, 180)
+    east = bounded_number(query.east, "east", -180, 180)
+    if south > north or west > east:
+        raise ValidationFailed(
+            "Batas peta tidak sah: south <= north dan west <= east (south must not exceed north, "
+            "nor west east).",
+            code="invalid_viewport",
+        )
+    shown = container.nearby().in_viewport(geo.Box(south, west, north, east), category=query.category)
+    box = out.Viewport(south=shown.box.south, west=shown.box.west, north=shown.box.north, east=shown.box.east)
+    return json_response(out.MapReports(box, shown.clipped, [_row(f) for f in shown.found]))
 
 
 def support(request: Request, report_id: str) -> Response:

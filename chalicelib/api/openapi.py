@@ -134,6 +134,13 @@ def native_paths() -> dict[str, Any]:
                 )
             ],
         ),
+        "/areas/at": operation(
+            "get",
+            "Citizen",
+            "The areas at a point, province first (nearest area centroid: approximate)",
+            {"200": json_body(ref("AreasAt")), **errors(422)},
+            nearby_at,
+        ),
         "/dashboard": operation(
             "get",
             "Agency",
@@ -195,6 +202,23 @@ def native_paths() -> dict[str, Any]:
                 query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode)),
             ],
         ),
+        "/reports/map": operation(
+            "get",
+            "Citizen",
+            "Open reports in a map viewport, newest first (cut to 0.1° a side; 500 at most)",
+            {"200": json_body(ref("MapReports")), **errors(422, 429, 503)},
+            [
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": True,
+                    "description": f"The viewport's {name} edge in decimal degrees.",
+                    "schema": msgspec.json.schema(schemas.DecimalText),
+                }
+                for name in ("south", "west", "north", "east")
+            ]
+            + [query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode))],
+        ),
         "/reports/{report_id}/support": operation(
             "post",
             "Citizen",
@@ -234,6 +258,11 @@ def native_paths() -> dict[str, Any]:
                 query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
                 query("cursor", "`next_cursor` of the previous page."),
                 query("overdue", "`1` or `true`: only overdue reports."),
+                query(
+                    "sort",
+                    "`support`: each page (still read newest first) ranked by support count, most first.",
+                    {"type": "string", "enum": ["", "newest", "support"]},
+                ),
             ],
         ),
         "/agency/reports/{key}": operation(

@@ -177,6 +177,7 @@ class InboxItem(Struct):
     status: StatusRef
     category: str
     area_code: str
+    location: Point
     agency: str | None
     origin_province: str | None
     escalated_from_other_province: bool
@@ -278,6 +279,32 @@ class Nearby(Struct):
     items: list[NearbyItem]
 
 
+class Viewport(Struct):
+    """A box in degrees: the part of a requested viewport a map answer covers."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+class MapReports(Struct):
+    """Open reports in ``viewport`` (capped: ``clipped`` when the request asked for more), newest first."""
+
+    viewport: Viewport
+    clipped: bool
+    items: list[NearbyItem]
+
+
+class AreasAt(Struct):
+    """The areas at a point, province first; ``approximate``: by nearest area centroid, not boundaries."""
+
+    lat: float
+    lon: float
+    approximate: bool
+    items: list[AreaItem]
+
+
 class DeviceTokenIssued(Struct):
     """A device token for ``X-Device-Token``."""
 
@@ -297,5 +324,7 @@ RESPONSES: tuple[type[Struct], ...] = (
     Areas,
     PhotoUpload,
     Nearby,
+    MapReports,
+    AreasAt,
     DeviceTokenIssued,
 )

@@ -191,6 +191,7 @@ class InboxQueryIn(Query):
     limit: Annotated[str, Meta(max_length=4)] | None = None
     cursor: Annotated[str, Meta(max_length=2048)] | None = None
     overdue: Literal["", "0", "1", "true", "false"] | None = None
+    sort: Literal["", "newest", "support"] | None = None
 
 
 class NearbyQueryIn(Query):
@@ -199,6 +200,23 @@ class NearbyQueryIn(Query):
     lat: DecimalText
     lon: DecimalText
     radius: RadiusText | None = None
+    category: CategoryCode | None = None
+
+
+class PointQueryIn(Query):
+    """``GET /areas/at`` query string: a point."""
+
+    lat: DecimalText
+    lon: DecimalText
+
+
+class ViewportQueryIn(Query):
+    """``GET /reports/map`` query string: a viewport's edges in degrees, optionally a category."""
+
+    south: DecimalText
+    west: DecimalText
+    north: DecimalText
+    east: DecimalText
     category: CategoryCode | None = None
 
 

@@ -9,6 +9,7 @@ a nearby search covers its circle with: a handful at most (6 for ``MAX_RADIUS_M`
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 PARTITION_PRECISION = 5
@@ -85,8 +86,12 @@ def covering(lat: float, lon: float, radius_m: float, precision: int = NEARBY_PR
     """The cells that together cover the circle of ``radius_m`` around the point (its bounding box)."""
     d_lat = radius_m / _METRES_PER_DEGREE
     d_lon = d_lat / max(math.cos(math.radians(lat)), 0.01)
-    south, north = max(lat - d_lat, -89.999999), min(lat + d_lat, 89.999999)
-    west, east = lon - d_lon, lon + d_lon
+    return covering_box(lat - d_lat, lat + d_lat, lon - d_lon, lon + d_lon, precision)
+
+
+def covering_box(south: float, north: float, west: float, east: float, precision: int) -> list[str]:
+    """The cells of ``precision`` characters that together cover the box, row by row."""
+    south, north = max(south, -89.999999), min(north, 89.999999)
     cells: list[str] = []
     row_lat = south
     while True:
@@ -115,3 +120,26 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     d_p, d_l = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(d_p / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(d_l / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box in degrees (not across the antimeridian: ``west <= east``)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, lat: float, lon: float) -> bool:
+        """Whether the point lies in the box, edges included."""
+        return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+    def clamped(self, max_span: float) -> Box:
+        """The box cut to at most ``max_span`` degrees each way around its centre (itself if smaller)."""
+        if self.north - self.south <= max_span and self.east - self.west <= max_span:
+            return self
+        half_lat = min(self.north - self.south, max_span) / 2
+        half_lon = min(self.east - self.west, max_span) / 2
+        mid_lat, mid_lon = (self.south + self.north) / 2, (self.west + self.east) / 2
+        return Box(mid_lat - half_lat, mid_lon - half_lon, mid_lat + half_lat, mid_lon + half_lon)

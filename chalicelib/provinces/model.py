@@ -76,12 +76,20 @@ class Category(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     attributes: tuple[CategoryAttribute, ...] = ()
 
 
+class Centroid(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """An area's representative point (approximate): the form's map picks the nearest area by it."""
+
+    lat: Latitude
+    lon: Longitude
+
+
 class Area(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """An administrative area with its Kemendagri code (not BPS)."""
+    """An administrative area with its Kemendagri code (not BPS), optionally its centroid."""
 
     code: AreaCode
     name: Annotated[str, Meta(min_length=2, max_length=120)]
     level: AreaLevel
+    centroid: Centroid | None = None
 
 
 class Agency(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -123,6 +131,27 @@ class BoundingBox(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     max_lon: Longitude
 
 
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TileUrl = Annotated[str, Meta(pattern=r"^https://[^\s\"'<>]*\{z\}[^\s\"'<>]*$", max_length=300)]
+
+
+class MapSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """The web maps' tiles and first view; OpenStreetMap's standard tiles unless the province has its own.
+
+    OpenStreetMap's tile usage policy: its attribution shown, zoom at most 19, no bulk prefetching.
+    """
+
+    tile_url: TileUrl = OSM_TILES
+    attribution: Annotated[str, Meta(min_length=2, max_length=200)] = "© OpenStreetMap contributors"
+    attribution_url: Annotated[str, Meta(pattern=r"^https://[^\s\"'<>]+$")] | None = (
+        "https://www.openstreetmap.org/copyright"
+    )
+    max_zoom: Annotated[int, Meta(ge=1, le=19)] = 19
+    centre: Centroid | None = None
+    """The first view's centre (default: the middle of ``bbox``)."""
+    zoom: Annotated[int, Meta(ge=1, le=19)] = 12
+
+
 class HandoverKey(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """A public key the province signs its hand-overs with (Ed25519, raw 32 bytes, base64url)."""
 
@@ -141,6 +170,7 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     exchanges_with: tuple[ProvinceCode, ...] = ()
     """The provinces this one hands reports over to and accepts them from (its land borders)."""
     bbox: BoundingBox
+    map: MapSettings = MapSettings()
     service_levels: ServiceLevels
     categories: Annotated[tuple[Category, ...], Meta(min_length=1)]
     areas: Annotated[tuple[Area, ...], Meta(min_length=1)]

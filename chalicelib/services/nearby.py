@@ -13,6 +13,11 @@ from chalicelib.services.tracking import TrackingService
 
 DEFAULT_RADIUS_M = 50
 MAX_RESULTS = 50
+# The public map's viewport: at most 0.1 degree (about 11 km) each way, covered by 5-character cells
+# (about 4.9 km), so at most 4 x 4 = 16 Queries of at most MAP_PER_CELL items; MAP_MAX_RESULTS markers.
+MAP_MAX_SPAN_DEG = 0.1
+MAP_PER_CELL = 100
+MAP_MAX_RESULTS = 500
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ class Supported:
 def supporter_hash(report_key: str, supporter: str) -> str:
     """The stored trace of one supporter of one report: a hash, never the device or key itself."""
     return hashlib.sha256(f"{report_key}|{supporter}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class InView:
+    """Open reports in ``box`` (the requested viewport, cut when larger than the cap), newest first."""
+
+    box: geo.Box
+    clipped: bool
+    found: list[Nearby]
 
 
 class NearbyService:
@@ -64,6 +78,25 @@ class NearbyService:
             if distance <= radius and report.key not in found:
                 found[report.key] = Nearby(report, place_lat, place_lon, distance)
         return sorted(found.values(), key=lambda n: (n.distance_m, n.report.key))[:MAX_RESULTS]
+
+    def in_viewport(self, viewport: geo.Box, *, category: str | None = None) -> InView:
+        """Open reports in the viewport (cut to ``MAP_MAX_SPAN_DEG`` around its centre), newest first.
+
+        One query per 5-character cell covering the box, whatever the table's size; a private report
+        is placed by its rounded place only, as in ``around``.
+        """
+        box = viewport.clamped(MAP_MAX_SPAN_DEG)
+        mid_lat, mid_lon = (box.south + box.north) / 2, (box.west + box.east) / 2
+        cells = geo.covering_box(box.south, box.north, box.west, box.east, geo.PARTITION_PRECISION)
+        found: dict[str, Nearby] = {}
+        reports = self.reports.open_in_cells(self.province, cells, category=category, per_cell=MAP_PER_CELL)
+        for report in reports:
+            place_lat, place_lon = report.map_place
+            if box.contains(place_lat, place_lon) and report.key not in found:
+                distance = geo.distance_m(mid_lat, mid_lon, place_lat, place_lon)
+                found[report.key] = Nearby(report, place_lat, place_lon, distance)
+        newest = sorted(found.values(), key=lambda n: (n.report.created_at, n.report.key), reverse=True)
+        return InView(box, box != viewport, newest[:MAP_MAX_RESULTS])
 
     def support(self, raw_id: str, supporter: str) -> Supported:
         """Add one citizen's support to an open report; a repeat by the same supporter adds nothing."""

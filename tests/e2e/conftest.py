@@ -77,6 +77,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # The maps' default tiles never load in tests (offline, and no load on OpenStreetMap's servers)
+    "--host-resolver-rules=MAP tile.openstreetmap.org ~NOTFOUND, MAP *.tile.openstreetmap.org ~NOTFOUND",
 ]
 WEB_ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts" / "web"
 

@@ -50,12 +50,14 @@ PLAUSIBLE_QUERY = {
     "/open311/v2/requests.json": "service_request_id={report_id}",
     "/open311/v2/requests.xml": "service_request_id={report_id}",
     "/reports/nearby": "lat=-6.226&lon=106.853&radius=50",
+    "/reports/map": "south=-5.95&west=106.60&north=-5.94&east=106.61",  # at sea: nothing to decode
+    "/areas/at": "lat=-6.226&lon=106.853",
 }
 # Query parameters some route reads: each gets hostile values on every route.
 QUERY_NAMES = (
     "jurisdiction_id", "service_request_id", "service_code", "start_date", "end_date", "status",
     "limit", "cursor", "agency", "overdue", "days", "parent", "lat", "lon", "radius", "category",
-    "page_size",
+    "page_size", "south", "west", "north", "east", "sort",
 )  # fmt: skip
 
 # Raw JSON tokens put in place of a field's value.

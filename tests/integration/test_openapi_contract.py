@@ -147,6 +147,13 @@ def test_citizen_responses_match_the_document(provinces: World) -> None:
     )
     assert full["description"] == ROAD["description"]
     assert_conforms("/reports/{report_id}", "GET", jakarta.get("/reports/31-261127-ZZZZ"))
+    assert_conforms("/areas/at", "GET", jakarta.get("/areas/at?lat=-6.226&lon=106.853"))
+    assert_conforms("/areas/at", "GET", jakarta.get("/areas/at?lat=-96&lon=106.853"))
+    in_view = "/reports/map?south=-6.24&west=106.84&north=-6.21&east=106.87"
+    assert assert_conforms("/reports/map", "GET", jakarta.get(in_view))["items"]
+    assert_conforms(
+        "/reports/map", "GET", jakarta.get("/reports/map?south=-6.2&west=106.84&north=-6.3&east=106.87")
+    )
 
 
 def test_agency_and_feedback_responses_match_the_document(provinces: World) -> None:

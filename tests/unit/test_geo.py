@@ -92,3 +92,20 @@ def test_precision_for_keeps_the_queries_few() -> None:
     for lat, lon in [(-6.2, 106.8), (0.0, 109.33), (-10.9, 122.9)]:
         assert len(geo.covering(lat, lon, 50, geo.precision_for(50))) <= 4
         assert len(geo.covering(lat, lon, 500, geo.precision_for(500))) <= 6
+
+
+def test_a_box_within_the_cap_is_kept_and_a_larger_one_cut_around_its_centre() -> None:
+    small = geo.Box(-6.37, 106.76, -6.35, 106.82)
+    assert small.clamped(0.1) is small
+    cut = geo.Box(-6.6, 106.5, -6.0, 107.1).clamped(0.1)
+    assert cut.north - cut.south == pytest.approx(0.1) and cut.east - cut.west == pytest.approx(0.1)
+    assert cut.contains(-6.3, 106.8) and not cut.contains(-6.4, 106.8)
+
+
+def test_a_viewport_of_the_cap_is_covered_by_at_most_sixteen_partition_cells() -> None:
+    for lat, lon in ((-6.3, 106.8), (0.0, 109.99), (5.9, 95.3), (-10.99, 124.0)):
+        box = geo.Box(lat - 0.05, lon - 0.05, lat + 0.05, lon + 0.05)
+        cells = geo.covering_box(box.south, box.north, box.west, box.east, geo.PARTITION_PRECISION)
+        assert len(cells) <= 16
+        for corner in ((box.south, box.west), (box.north, box.east), (box.south, box.east), (lat, lon)):
+            assert geo.encode(*corner, geo.PARTITION_PRECISION) in cells

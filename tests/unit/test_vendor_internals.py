@@ -16,7 +16,13 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.models import Model
 
 from chalicelib import vendor_internals
-from chalicelib.vendor_internals import ApiCall, table_connection, tracing_disabled, wrap_api_calls
+from chalicelib.vendor_internals import (
+    ApiCall,
+    forget_connection,
+    table_connection,
+    tracing_disabled,
+    wrap_api_calls,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,6 +45,13 @@ def test_table_connection_is_the_models_own_and_holds_a_shared_connection() -> N
     assert found.connection.session is not None
     assert found.connection.client.meta.service_model.service_name == "dynamodb"
     assert hasattr(found.connection, "add_meta_table") and hasattr(found.connection, "get_meta_table")
+
+
+def test_a_forgotten_connection_is_made_again_from_the_models_meta() -> None:
+    first = table_connection(_Thing)
+    forget_connection(_Thing)
+    again = table_connection(_Thing)
+    assert again is not first and again.table_name == "vendor-internals-test"
 
 
 @pytest.mark.parametrize(

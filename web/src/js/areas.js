@@ -58,6 +58,18 @@ export function areaPicker({ province, kota, kecamatan, kelurahan }, onError) {
       await load(0, "", config.province);
       await load(1, province.value);
     },
+    /**
+     * Follow a point's areas (``codes``: province first, as GET /areas/at gives them): each level that
+     * differs is chosen and the levels under it reset; a finer choice that still agrees is kept.
+     */
+    async follow(codes) {
+      for (let index = 0; index < codes.length && index < levels.length; index += 1) {
+        if (levels[index].value === codes[index]) continue;
+        await load(index, index ? codes[index - 1] : "", codes[index]);
+        if (levels[index].value !== codes[index]) return;  // not offered (failed to load)
+        if (index + 1 < levels.length) await load(index + 1, codes[index]);
+      }
+    },
     /** Re-label the placeholders (language switch). */
     relabel() {
       levels.forEach((select, index) => {

@@ -7,6 +7,7 @@ import { dateTime } from "./format.js";
 import { currentSession, signOut } from "./session.js";
 import { setUpSignIn } from "./signin.js";
 import { fetchInbox, inboxItem } from "./inbox.js";
+import { drawInboxMap } from "./inboxmap.js";
 import { fetchReport, renderDetail } from "./detail.js";
 
 const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
@@ -17,6 +18,7 @@ function filters() {
     status: $("#filter-status").value,
     overdue: $("#filter-overdue").checked,
     agency: $("#filter-agency").value.trim(),
+    sort: $("#filter-sort").value,
   };
 }
 
@@ -36,6 +38,7 @@ function renderInbox() {
   fill($("#inbox-list"), state.items.map((item) => inboxItem(item, state.categories, state.provinceNames)));
   $("#inbox-count").textContent = t("console.count", { count: state.items.length });
   $("#more").hidden = !state.cursor;
+  drawInboxMap(state.items);
 }
 
 async function loadInbox({ more = false } = {}) {

@@ -7,12 +7,13 @@ import { categoryName, dateTime, relative, statusBadge } from "./format.js";
 const COORDINATING = ["MENUNGGU", "DISPOSISI", "KOORDINASI"];
 
 /** GET /agency/reports with the filters; resolves with {items, next_cursor}. */
-export function fetchInbox(session, { status, overdue, agency, cursor }) {
+export function fetchInbox(session, { status, overdue, agency, cursor, sort }) {
   const query = new URLSearchParams({ limit: "20" });
   if (status) query.set("status", status);
   if (overdue) query.set("overdue", "true");
   if (agency) query.set("agency", agency);
   if (cursor) query.set("cursor", cursor);
+  if (sort) query.set("sort", sort);
   return api(`/agency/reports?${query}`, { token: session.token });
 }
 
@@ -46,7 +47,8 @@ export function inboxItem(item, categories, provinceNames) {
     el("span", { class: "inbox-category" },
       category ? el("span", { "aria-hidden": "true", text: `${category.icon} ` }) : null,
       category ? categoryName(category) : item.category)),
-  el("p", { class: "inbox-meta" }, statusBadge(item.status), badges(item, provinceNames)),
+  el("p", { class: "inbox-meta" }, statusBadge(item.status), badges(item, provinceNames),
+    el("span", { class: "inbox-support", text: t("console.supportCount", { count: item.support_count }) })),
   slaLine(item),
   el("p", { class: "hint", text: `${t("track.created")}: ${dateTime(item.created_at)} · ${item.area_code}` }));
 }

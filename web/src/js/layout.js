@@ -6,6 +6,7 @@ import { currentLang, initI18n, onLangChange, setLang, t } from "./i18n.js";
 const PAGES = [
   ["report", "index.html", "nav.report"],
   ["track", "track.html", "nav.track"],
+  ["map", "peta.html", "nav.map"],
   ["console", "console.html", "nav.console"],
   ["dashboard", "dashboard.html", "nav.dashboard"],
 ];

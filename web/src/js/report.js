@@ -6,6 +6,8 @@ import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { photosAvailable, uploadPhoto } from "./photo.js";
 import { categoryName } from "./format.js";
+import { setUpPlace } from "./place.js";
+import { nearbyCheck } from "./nearby.js";
 
 const MAX_DESCRIPTION = 4000;
 const form = $("#report-form");
@@ -55,6 +57,7 @@ function useMyLocation() {
     status.textContent = t("report.geoDone", {
       lat: lat.value, lon: lon.value, accuracy: Math.round(position.coords.accuracy || 0),
     });
+    lon.dispatchEvent(new Event("change"));  // the map and the area fields follow
   }, (error) => {
     status.textContent = error.code === 1 ? t("report.geoDenied") : t("report.geoFailed");
   }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
@@ -141,6 +144,8 @@ function newReport() {
   $("#geo-status").textContent = "";
   updateCounter();
   picker.start();
+  place?.reset();
+  $("#nearby").hidden = true;
   $("#result").hidden = true;
   form.hidden = false;
   $("#main").focus();
@@ -188,5 +193,13 @@ try {
   showError(formError, errorText(error));
 }
 await picker.start();
+// The map and "Sudah dilaporkan?" (same category within 50 m of the point)
+const checkNearby = nearbyCheck(() => categories);
+let point = null;
+const chosenCategory = () => form.querySelector("input[name=category]:checked")?.value;
+$("#categories").addEventListener("change", () => checkNearby(point, chosenCategory()));
+const place = await setUpPlace({
+  lat, lon, picker, onPoint: (chosen) => { point = chosen; checkNearby(point, chosenCategory()); },
+});
 setUpPhoto();
 document.body.dataset.ready = "true";

@@ -1,0 +1,127 @@
+"""Reports on a map: the public map's viewport read, the areas at a point, the inbox ranked by support."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib.services.nearby import MAP_MAX_SPAN_DEG
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+ROAD = {
+    "category": "jalan_rusak",
+    "description": "Lubang besar di Jl. Moh. Kahfi, rahasia-peta-QRS.",
+    "location": {"lat": -6.3601, "lon": 106.7701, "area_code": "31.74.01"},
+    "reporter": {"name": "Sari Wulandari", "phone": "081311112222"},
+}
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+def _submit(provinces: World, report: dict[str, Any]) -> str:
+    created = provinces["jakarta"].post("/reports", report)
+    assert created.status_code == 201, created.body
+    return str(json.loads(created.body)["id"])
+
+
+def _map(provinces: World, query: str) -> Any:
+    return provinces["jakarta"].get(f"/reports/map?{query}")
+
+
+def test_the_map_lists_open_reports_in_the_viewport_newest_first(provinces: World) -> None:
+    older = _submit(provinces, {**ROAD, "visibility": "public"})
+    east = {**ROAD["location"], "lon": 106.8101}  # about 4.4 km east: another 5-character cell
+    newer = _submit(provinces, {**ROAD, "visibility": "public", "location": east})
+    outside = {**ROAD["location"], "lat": -6.3901}  # south of the viewport
+    _submit(provinces, {**ROAD, "visibility": "public", "location": outside})
+    private = _submit(provinces, {**ROAD, "location": {**ROAD["location"], "lat": -6.36234}})
+    provinces.settle()
+    response = _map(provinces, "south=-6.37&west=106.76&north=-6.35&east=106.82")
+    assert response.status_code == 200, response.body
+    body = json.loads(response.body)
+    assert body["clipped"] is False and body["viewport"] == {
+        "south": -6.37, "west": 106.76, "north": -6.35, "east": 106.82,
+    }  # fmt: skip
+    public = [item["id"] for item in body["items"] if item["visibility"] == "public"]
+    assert public == [newer, older]
+    [hidden] = [item for item in body["items"] if item["visibility"] == "private"]
+    assert set(hidden) == {"category", "status", "location", "distance_m", "visibility"}
+    assert hidden["location"] == {"lat": -6.362, "lon": 106.77}
+    text = json.dumps(body)
+    assert private not in text and "rahasia" not in text and "Sari" not in text and "Kahfi" not in text
+    only_trash = _map(provinces, "south=-6.37&west=106.76&north=-6.35&east=106.82&category=sampah")
+    assert json.loads(only_trash.body)["items"] == []
+
+
+def test_a_large_viewport_is_cut_around_its_centre(provinces: World) -> None:
+    response = _map(provinces, "south=-6.6&west=106.5&north=-6.0&east=107.1")
+    assert response.status_code == 200, response.body
+    body = json.loads(response.body)
+    box = body["viewport"]
+    assert body["clipped"] is True
+    assert box["north"] - box["south"] == pytest.approx(MAP_MAX_SPAN_DEG)
+    assert box["east"] - box["west"] == pytest.approx(MAP_MAX_SPAN_DEG)
+    assert (box["north"] + box["south"]) / 2 == pytest.approx(-6.3)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("south=-6.3&west=106.8&north=-6.4&east=106.9", "invalid_viewport"),
+        ("south=-6.4&west=106.9&north=-6.3&east=106.8", "invalid_viewport"),
+        ("south=-96&west=106.8&north=-6.3&east=106.9", "invalid_south"),
+        ("south=-6.4&west=106.8&north=-6.3", "validation_error"),
+    ],
+)
+def test_a_bad_viewport_is_a_clear_422(provinces: World, query: str, code: str) -> None:
+    response = _map(provinces, query)
+    assert response.status_code == 422, response.body
+    error = json.loads(response.body)["error"]
+    assert error["code"] == code, error
+
+
+def test_the_areas_at_a_point_follow_the_nearest_centroid(provinces: World) -> None:
+    def chain(lat: float, lon: float) -> list[str]:
+        response = provinces["jakarta"].get(f"/areas/at?lat={lat}&lon={lon}")
+        assert response.status_code == 200, response.body
+        body = json.loads(response.body)
+        assert body["approximate"] is True
+        return [item["code"] for item in body["items"]]
+
+    assert chain(-6.2601, 106.8134) == ["31", "31.74"]  # Jakarta Selatan
+    assert chain(-6.178, 106.631) == ["36", "36.71"]  # Kota Tangerang, Banten, seen from Jakarta's site
+    assert chain(-6.915, 107.61) == ["32", "32.73"]  # Kota Bandung
+    assert chain(1.0, 100.0) == []  # outside every province served
+    assert provinces["jakarta"].get("/areas/at?lat=-95&lon=106").status_code == 422
+
+
+def test_the_inbox_ranks_a_page_by_support_and_places_each_report(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3701, "lon": 106.7801, "area_code": "31.74.01"}
+    first = _submit(provinces, {**ROAD, "visibility": "public", "location": place})
+    second = _submit(provinces, {**ROAD, "visibility": "public", "location": {**place, "lat": -6.3702}})
+    provinces.settle()
+    for device in ("peta-device-0001", "peta-device-0002"):
+        assert jakarta.post(f"/reports/{first}/support", {"device": device}).status_code == 200
+    agency = json.loads(jakarta.get(f"/reports/{first}").body)["agency"]["id"]
+    officer = jakarta.token(agency)
+    newest = json.loads(jakarta.get("/agency/reports?limit=100", officer).body)["items"]
+    ranked = json.loads(jakarta.get("/agency/reports?limit=100&sort=support", officer).body)["items"]
+    assert sorted(i["key"] for i in ranked) == sorted(i["key"] for i in newest)  # the same page
+    counts = [item["support_count"] for item in ranked]
+    assert counts == sorted(counts, reverse=True)
+    ids = [item["id"] for item in newest]
+    assert ids.index(second) < ids.index(first)  # newest first without sort
+    [row] = [item for item in ranked if item["id"] == first]
+    assert row["support_count"] == 2 and row["location"] == {"lat": -6.3701, "lon": 106.7801}
+    assert [i["id"] for i in ranked].index(first) < [i["id"] for i in ranked].index(second)
+    assert jakarta.get("/agency/reports?sort=votes", officer).status_code == 422
