@@ -1,8 +1,8 @@
 """Aduan: citizen complaints for Indonesian provinces. Routes and event handlers only.
 
 Each view imports its ``chalicelib.api`` module when it first runs, not here: Lambda imports this
-file for every function (the API, ``route``, ``escalations``, ``sweep``), and a cold start should load
-only what the handler it serves needs. Chalice still sees every route and event source at import.
+file for every function (the API, ``route``, ``escalations``, ``notify``, ``sweep``), and a cold start
+should load only what the handler it serves needs. Chalice still sees every route and event source at import.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ app.register_middleware(correlation_middleware, "http")
 app.register_middleware(event_middleware, "sqs")
 app.register_middleware(event_middleware, "scheduled")
 
-INTAKE_QUEUE, ESCALATION_QUEUE = event_source_names()
+INTAKE_QUEUE, ESCALATION_QUEUE, NOTIFY_QUEUE = event_source_names()
 cors = CORSConfig(
     allow_origin="*",
     allow_headers=[
@@ -268,6 +268,13 @@ def escalations(event: SQSEvent) -> dict[str, Any]:
     from chalicelib.api import events
 
     return events.escalation_batch(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=NOTIFY_QUEUE, batch_size=10, name="notify")
+def notify(event: SQSEvent) -> dict[str, Any]:
+    from chalicelib.api import events
+
+    return events.notify_batch(event.to_dict(), event.context)
 
 
 @app.schedule("rate(5 minutes)", name="sweep")

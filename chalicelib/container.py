@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from chalicelib.services.handover_guard import HandoverGuard
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.nearby import NearbyService
+    from chalicelib.services.notify import Notifier
     from chalicelib.services.outbox import ChangePublisher
-    from chalicelib.services.ports import Queues, Reports
+    from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
     from chalicelib.services.routing import RoutingService
     from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.tracking import TrackingService
@@ -170,3 +171,41 @@ def _nearby(province: str) -> NearbyService:
 def nearby() -> NearbyService:
     """Open reports near a point, and citizens' support, for this stage's province."""
     return _nearby(settings().province)
+
+
+@lru_cache(maxsize=1)
+def notice_records() -> NoticeRecords:
+    """The private records behind notifications."""
+    from chalicelib.data.notices import NoticeStore
+
+    return NoticeStore()
+
+
+@lru_cache(maxsize=4)
+def _senders(region: str, sender: str, sms_sender_id: str) -> Senders:
+    from chalicelib.data.channels import Channels
+
+    return Channels(region, sender, sms_sender_id)
+
+
+def senders() -> Senders:
+    """E-mail and SMS, as the stage's notification settings say."""
+    from chalicelib.notices.settings import notify_settings
+
+    current = notify_settings()
+    return _senders(current.region, current.sender, current.sms_sender_id)
+
+
+@lru_cache(maxsize=8)
+def _notifier(province: str) -> Notifier:
+    from chalicelib.notices.settings import notify_settings
+    from chalicelib.services.notify import Notifier
+
+    return Notifier(
+        reports(), notice_records(), queues(), registry(), province, senders=senders, settings=notify_settings
+    )
+
+
+def notifier() -> Notifier:
+    """Notifications of the current stage's province."""
+    return _notifier(settings().province)

@@ -114,3 +114,10 @@ class IdempotencyKeyTaken(Conflict):
     """A concurrent submission with the same Idempotency-Key won the race."""
 
     code = "idempotency_key_taken"
+
+
+class Undeliverable(AduanError):
+    """A channel refused a message for good (a rejected address or number): retrying cannot help."""
+
+    http_status = 422
+    code = "undeliverable"

@@ -1,0 +1,255 @@
+"""Telling citizens: one timeline entry -> at most one message per (recipient, channel).
+
+The notify queue carries ``{"key", "entry"}`` only (no address, no content). For each recipient and
+channel the handler first claims a sent-record ``<key>#n#<entry>#<recipient>#<channel>`` with a
+conditional put, then sends, then marks it sent: a redelivered message, or one handled twice
+concurrently, finds the claim and sends nothing (at most once; a crash between the claim and the
+send loses that one message rather than sending it twice). A throttled send gives its claim back and
+fails the record, so SQS retries it with backoff (and after a few receives parks it in the DLQ,
+whose alarm fires). After ``HOURLY_LIMIT`` messages in an hour to one recipient about one report the
+rest are held and folded into one summary sent when the hour ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.report import Report, TimelineEntry
+from chalicelib.errors import RetryableUnavailable, Undeliverable
+from chalicelib.notices import texts
+from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
+from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
+from chalicelib.notices.settings import NotifySettings
+from chalicelib.observability import logger, metrics
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.links import LinkTokens
+from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
+
+HOURLY_LIMIT = 3
+WAIT_ATTEMPTS = 6  # an entry not saved yet is looked for again, 2 s to 64 s later, then dropped
+RECORD_DAYS = 60
+UNSUBSCRIBE_DAYS = 365
+
+
+class Notifier:
+    """Sends one province's notifications."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        records: NoticeRecords,
+        queues: Queues,
+        registry: Registry,
+        province: str,
+        *,
+        senders: Callable[[], Senders],
+        settings: Callable[[], NotifySettings],
+        followers: Callable[[Report], list[Recipient]] = lambda report: [],
+    ) -> None:
+        self.reports = reports
+        self.records = records
+        self.queues = queues
+        self.registry = registry
+        self.province = registry.get(province)
+        self.senders = senders
+        self.settings = settings
+        self.followers = followers
+        self.links = LinkTokens(records, self.province.code)
+
+    # --- an entry ---
+
+    def entry(self, key: str, entry_id: str, attempt: int, now: datetime) -> int:
+        """Tell everyone concerned about one entry; answers the number of messages sent."""
+        report = self.reports.get(key, consistent=True)
+        entry = _find(report, entry_id)
+        if report is None or entry is None:
+            self._wait_for(key, entry_id, attempt)
+            return 0
+        kind = notice_kind(report, entry)
+        if kind is None:
+            return 0
+        told = self._facts(report, entry, kind)
+        sent = 0
+        for recipient in self.recipients(report):
+            sent += self._deliver(report, entry, told, recipient, now)
+        return sent
+
+    def recipients(self, report: Report) -> list[Recipient]:
+        """The reporter's opted-in addresses, then the report's followers (public reports only)."""
+        return reporter_recipients(self.records.contact(report.id)) + self.followers(report)
+
+    def _wait_for(self, key: str, entry_id: str, attempt: int) -> None:
+        """The message was sent before its change was saved: look again later, or give up."""
+        if attempt + 1 >= WAIT_ATTEMPTS:
+            logger.info("notification for an entry never saved dropped", extra={"attempt": attempt})
+            return
+        self.queues.send_notify(
+            {"key": key, "entry": entry_id, "attempt": attempt + 1}, delay_seconds=2 << attempt
+        )
+
+    def _facts(self, report: Report, entry: TimelineEntry, kind: Kind) -> Facts:
+        acting = (
+            self.registry.get(entry.province) if entry.province in self.registry.provinces else self.province
+        )
+        agency = acting.agencies.get(entry.agency or "")
+        other = report.escalated_to if kind is Kind.HANDED else entry.province
+        province = self.registry.get(other).name if other and other in self.registry.provinces else None
+        return facts(report, entry, kind, agency=agency.name if agency else None, province=province)
+
+    # --- one recipient and channel ---
+
+    def _deliver(
+        self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime
+    ) -> int:
+        if to.channel == "email" and self.records.suppressed(self._suppression_key(to.address)):
+            return 0
+        record = f"{report.key}#n#{entry.event_id}#{to.id}#{to.channel}"
+        if not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+            return 0
+        hour = now.strftime("%Y%m%d%H")
+        expires = _epoch(now + timedelta(hours=2))
+        if self.records.count(f"{report.key}#rate#{to.id}#{to.channel}#{hour}", expires) > HOURLY_LIMIT:
+            line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
+            self.records.hold(self._held_key(report, to, hour), line, expires)
+            self.records.mark_sent(record)
+            self._schedule_digest(report, to, hour, now)
+            return 0
+        return self._send_claimed(record, lambda: self._send(report, told, to, now))
+
+    def _send_claimed(self, record: str, send: Callable[[], None]) -> int:
+        try:
+            send()
+        except RetryableUnavailable:
+            self.records.release(record)
+            raise
+        except Undeliverable:
+            logger.warning("a channel refused a notification", extra={"record": _opaque(record)})
+            metrics.add_metric(name="NotificationsRefused", unit="Count", value=1)
+            self.records.mark_sent(record)
+            return 0
+        self.records.mark_sent(record)
+        metrics.add_metric(name="NotificationsSent", unit="Count", value=1)
+        return 1
+
+    def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
+        links = self._links(report, told, to, now)
+        senders = self.senders()
+        if to.channel == "sms":
+            senders.sms(to.address, texts.sms(told, to.language, links))
+            return
+        mail = texts.email(told, to.language, links, follower=to.follower)
+        senders.email(to.address, mail.subject, mail.body, links.unsubscribe)
+
+    def _links(self, report: Report, told: Facts, to: Recipient, now: datetime) -> texts.Links:
+        config = self.settings()
+        confirm = None
+        if (
+            told.kind is Kind.RESOLVED
+            and not to.follower
+            and report.autoclose_at
+            and report.autoclose_at > now
+        ):
+            token = self.links.issue("feedback", report.key, f"{to.id}:{to.channel}", report.autoclose_at)
+            confirm = config.token_link("feedback.html", token)
+        unsubscribe = ""
+        if to.channel == "email":
+            expires = now + timedelta(days=UNSUBSCRIBE_DAYS)
+            token = self.links.issue("unsubscribe", report.key, f"{to.id}:{to.channel}", expires)
+            unsubscribe = config.token_link("unsubscribe.html", token)
+        return texts.Links(track=config.track_link(report.id), unsubscribe=unsubscribe, confirm=confirm)
+
+    # --- the hourly summary ---
+
+    def _held_key(self, report: Report, to: Recipient, hour: str) -> str:
+        return f"{report.key}#held#{to.id}#{to.channel}#{hour}"
+
+    def _schedule_digest(self, report: Report, to: Recipient, hour: str, now: datetime) -> None:
+        end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        message = {"key": report.key, "digest": hour, "to": f"{to.id}:{to.channel}"}
+        self.queues.send_notify(message, delay_seconds=int((end - now).total_seconds()) + 1)
+
+    def digest(self, key: str, hour: str, to_ref: str, now: datetime) -> int:
+        """Send the summary of an hour's held updates once the hour is over (else wait again)."""
+        end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
+        if now < end:
+            self.queues.send_notify(
+                {"key": key, "digest": hour, "to": to_ref}, delay_seconds=int((end - now).total_seconds()) + 1
+            )
+            return 0
+        report = self.reports.get(key, consistent=True)
+        to = (
+            next((r for r in self.recipients(report) if f"{r.id}:{r.channel}" == to_ref), None)
+            if report
+            else None
+        )
+        if report is None or to is None:
+            return 0
+        held = sorted(self.records.held(self._held_key(report, to, hour)))
+        record = f"{report.key}#n#digest:{hour}#{to.id}#{to.channel}"
+        if not held or not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+            return 0
+        return self._send_claimed(record, lambda: self._send_digest(report, to, held, now))
+
+    def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
+        config = self.settings()
+        unsubscribe = ""
+        if to.channel == "email":
+            expires = now + timedelta(days=UNSUBSCRIBE_DAYS)
+            token = self.links.issue("unsubscribe", report.key, f"{to.id}:{to.channel}", expires)
+            unsubscribe = config.token_link("unsubscribe.html", token)
+        links = texts.Links(track=config.track_link(report.id), unsubscribe=unsubscribe)
+        if to.channel == "sms":
+            self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
+            return
+        mail = texts.digest_email(report.id, len(held), held, to.language, links)
+        self.senders().email(to.address, mail.subject, mail.body, unsubscribe)
+
+    # --- SES feedback ---
+
+    def _suppression_key(self, address: str) -> str:
+        return f"{self.province.code}#nsup#{address_hash(address)}"
+
+    def feedback(self, notification: dict[str, Any]) -> int:
+        """An SES bounce or complaint (through SNS): suppress the addresses; answers how many."""
+        found = feedback_addresses(notification)
+        for address in found:
+            self.records.suppress(
+                self._suppression_key(address), str(notification["notificationType"]).lower()
+            )
+        metrics.add_metric(name="AddressesSuppressed", unit="Count", value=len(found))
+        return len(found)
+
+
+def feedback_addresses(notification: dict[str, Any]) -> list[str]:
+    """The addresses an SES notification says to suppress: permanent bounces and complaints."""
+    kind = notification.get("notificationType")
+    if kind == "Bounce":
+        detail = notification.get("bounce") or {}
+        if not isinstance(detail, dict) or detail.get("bounceType") != "Permanent":
+            return []
+        listed = detail.get("bouncedRecipients") or []
+    elif kind == "Complaint":
+        detail = notification.get("complaint") or {}
+        listed = detail.get("complainedRecipients") or [] if isinstance(detail, dict) else []
+    else:
+        return []
+    addresses = [r.get("emailAddress") for r in listed if isinstance(r, dict)]
+    return [a for a in addresses if isinstance(a, str) and a]
+
+
+def _find(report: Report | None, entry_id: str) -> TimelineEntry | None:
+    if report is None:
+        return None
+    return next((e for e in report.timeline if e.event_id == entry_id), None)
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _opaque(record: str) -> str:
+    """A record key as logs may show it (it names no address, but keep logs short)."""
+    return hashlib.sha256(record.encode()).hexdigest()[:12]
