@@ -8,6 +8,7 @@ backoff); a refused address or number becomes ``Undeliverable`` (never retried).
 from __future__ import annotations
 
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formataddr
 from functools import lru_cache
 from typing import Any
@@ -20,6 +21,9 @@ from chalicelib.errors import RetryableUnavailable, Undeliverable
 REFUSED = frozenset(
     {"MessageRejected", "InvalidParameter", "InvalidParameterValue", "MailFromDomainNotVerified"}
 )
+
+
+MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscribe stays on one line
 
 
 @lru_cache(maxsize=4)
@@ -54,13 +58,13 @@ class Channels:
 
     def email(self, to: str, subject: str, body: str, unsubscribe: str) -> str:
         """A plain-text e-mail with one-click unsubscribe (RFC 8058 headers and a link in the body)."""
-        message = EmailMessage()
+        message = EmailMessage(policy=MAIL_POLICY)
         message["From"] = formataddr((self.sender_name, self.sender))
         message["To"] = to
         message["Subject"] = subject
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.set_content(body)
+        message.set_content(body, cte="8bit")
         return _sent(
             _client("ses", self.region).send_raw_email,
             "e-mail",

@@ -111,11 +111,13 @@ class Notifier:
             return 0
         hour = now.strftime("%Y%m%d%H")
         expires = _epoch(now + timedelta(hours=2))
-        if self.records.count(f"{report.key}#rate#{to.id}#{to.channel}#{hour}", expires) > HOURLY_LIMIT:
+        count = self.records.count(f"{report.key}#rate#{to.id}#{to.channel}#{hour}", expires)
+        if count > HOURLY_LIMIT:
             line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
             self.records.hold(self._held_key(report, to, hour), line, expires)
             self.records.mark_sent(record)
-            self._schedule_digest(report, to, hour, now)
+            if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
+                self._schedule_digest(report, to, hour, now)
             return 0
         return self._send_claimed(record, lambda: self._send(report, told, to, now))
 
