@@ -7,7 +7,7 @@ import sys
 import typer
 from botocore.exceptions import EndpointConnectionError, NoCredentialsError, NoRegionError
 
-from cli import agency, backfill, dlq, region, tokens
+from cli import agency, backfill, dlq, outbox, region, tokens
 from cli.aws import HOW_TO, NoAwsSettings
 
 app = typer.Typer(name="aduan", help="Aduan developer tools.", no_args_is_help=True, add_completion=False)
@@ -16,6 +16,7 @@ app.add_typer(agency.app, name="agency")
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(region.app, name="region")
 app.add_typer(backfill.app, name="backfill")
+app.command("outbox")(outbox.outbox)
 
 
 def main() -> None:
