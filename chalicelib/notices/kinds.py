@@ -8,7 +8,7 @@ notifies: the origin province tells its own reporter when the other province's u
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
@@ -66,9 +66,15 @@ class Facts:
 
 
 def facts(
-    report: Report, entry: TimelineEntry, kind: Kind, *, agency: str | None, province: str | None
+    report: Report,
+    entry: TimelineEntry,
+    kind: Kind,
+    *,
+    agency: str | None,
+    province: str | None,
+    window_end: datetime | None = None,
 ) -> Facts:
-    """The facts of ``entry`` (names already looked up by the caller)."""
+    """The facts of ``entry`` (names and the confirm window's end already found by the caller)."""
     verdict = getattr(entry, "evidence_verdict", None)
     return Facts(
         kind=kind,
@@ -80,5 +86,5 @@ def facts(
         estimated_completion=report.estimated_completion,
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
         verdict=str(verdict) if verdict else None,
-        confirm_until=report.autoclose_at.date() if kind is Kind.RESOLVED and report.autoclose_at else None,
+        confirm_until=window_end.date() if window_end else None,
     )

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.report import Report, TimelineEntry
+from chalicelib.domain.sla import autoclose_after
+from chalicelib.domain.status import Action
 from chalicelib.errors import RetryableUnavailable, Undeliverable
 from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
@@ -28,7 +30,7 @@ from chalicelib.provinces.registry import Registry
 from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
 
-HOURLY_LIMIT = 3
+HOURLY_LIMIT = 4  # a handed-over report can be handed, accepted, taken and done within one hour
 WAIT_ATTEMPTS = 6  # an entry not saved yet is looked for again, 2 s to 64 s later, then dropped
 RECORD_DAYS = 60
 UNSUBSCRIBE_DAYS = 365
@@ -97,7 +99,9 @@ class Notifier:
         agency = acting.agencies.get(entry.agency or "")
         other = report.escalated_to if kind is Kind.HANDED else entry.province
         province = self.registry.get(other).name if other and other in self.registry.provinces else None
-        return facts(report, entry, kind, agency=agency.name if agency else None, province=province)
+        window_end = self._window_end(report, kind)
+        name = agency.name if agency else None
+        return facts(report, entry, kind, agency=name, province=province, window_end=window_end)
 
     # --- one recipient and channel ---
 
@@ -137,7 +141,7 @@ class Notifier:
         return 1
 
     def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
-        links = self._links(report, told, to, now)
+        links = self._links(report, told, to, now, self._window_end(report, told.kind))
         senders = self.senders()
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
@@ -145,16 +149,22 @@ class Notifier:
         mail = texts.email(told, to.language, links, follower=to.follower)
         senders.email(to.address, mail.subject, mail.body, links.unsubscribe)
 
-    def _links(self, report: Report, told: Facts, to: Recipient, now: datetime) -> texts.Links:
+    def _window_end(self, report: Report, kind: Kind) -> datetime | None:
+        """When the confirm/reopen window of a Selesai report ends (a handed-over report's too)."""
+        if kind is not Kind.RESOLVED:
+            return None
+        if report.autoclose_at:
+            return report.autoclose_at
+        resolved = next((e for e in reversed(report.timeline) if e.action is Action.RESOLVE), None)
+        return resolved.at + autoclose_after(self.province) if resolved else None
+
+    def _links(
+        self, report: Report, told: Facts, to: Recipient, now: datetime, window_end: datetime | None
+    ) -> texts.Links:
         config = self.settings()
         confirm = None
-        if (
-            told.kind is Kind.RESOLVED
-            and not to.follower
-            and report.autoclose_at
-            and report.autoclose_at > now
-        ):
-            token = self.links.issue("feedback", report.key, f"{to.id}:{to.channel}", report.autoclose_at)
+        if window_end and not to.follower and window_end > now:
+            token = self.links.issue("feedback", report.key, f"{to.id}:{to.channel}", window_end)
             confirm = config.token_link("feedback.html", token)
         unsubscribe = ""
         if to.channel == "email":

@@ -40,7 +40,7 @@ def _email(raw: dict[str, Any]) -> Sent:
     body = message.get_body(("plain",))
     return Sent(
         channel="email",
-        to=", ".join(raw.get("destinations") or []),
+        to=", ".join(dict.fromkeys(raw.get("destinations") or [])),  # moto adds the To header again
         subject=str(message["Subject"] or ""),
         body=body.get_content() if body is not None else "",
         headers={k: str(v) for k, v in message.items() if k.lower().startswith("list-")},

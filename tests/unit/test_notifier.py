@@ -154,7 +154,8 @@ def test_past_the_hourly_limit_updates_fold_into_one_summary(aws: None) -> None:
     report = workflow.resolve(report, JAKARTA, event("e-2", note="Selesai", evidence="foto"))
     report = workflow.reopen(report, JAKARTA, event("e-3", note="Belum beres"))
     report = workflow.take(report, event("e-4"))
-    assert HOURLY_LIMIT + 2 == 5
+    report = workflow.resolve(report, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto"))
+    assert HOURLY_LIMIT + 2 == 6
     reports.by_key[report.key] = report
     _with_contact(report, email="warga@example.com", notify=("email",))
     now = T0.replace(minute=10)

@@ -1,0 +1,179 @@
+"""Citizens are told: a whole lifecycle in Jakarta and across the border, read from moto's own API.
+
+Each test uses its own addresses, so moto's records (shared by the session) are filtered by them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.data.reports import ReportRepository
+from infra.local.outbox import Sent, sent_messages, verify_senders
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+JAKARTA_ROAD = {
+    "category": "sampah",
+    "description": "Tumpukan sampah di Jl. Tebet Raya, rahasia: rumah nomor 12.",
+    "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+}
+TANGERANG = {**JAKARTA_ROAD, "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"}}
+BANTEN_AGENCY = "dlh-kota-tangerang"
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    verify_senders(moto_endpoint)
+    with world(sources=("route", "escalations", "notify")) as w:
+        yield w
+
+
+def _pending(queue: str) -> int:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return sum(int(attributes.get(n, 0)) for n in names)
+
+
+def _peek(provinces: World) -> list[str]:
+    sqs = boto3.client("sqs")
+    found = []
+    for p in provinces.provinces.values():
+        url = sqs.get_queue_url(QueueName=p.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+        found += [
+            m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        ]
+    return found
+
+
+def settle(provinces: World, timeout: float = 30) -> None:
+    """Settle every queue, waiting out the notify queue's short delays."""
+    deadline = time.monotonic() + timeout
+    while True:
+        provinces.settle()
+        waiting = sum(_pending(p.env["ADUAN_NOTIFY_QUEUE"]) for p in provinces.provinces.values())
+        if not waiting:
+            return
+        assert time.monotonic() < deadline, f"notify queues did not settle: {_peek(provinces)}"
+        time.sleep(0.5)
+
+
+def _to(moto_endpoint: str, *addresses: str) -> list[Sent]:
+    return [m for m in sent_messages(moto_endpoint) if m.to in addresses]
+
+
+def _reporter(language: str = "en") -> dict[str, Any]:
+    tag = uuid.uuid4().hex[:10]
+    digits = str(int(tag, 16))[-8:].rjust(8, "1")
+    return {
+        "email": f"warga-{tag}@example.com",
+        "phone": f"0812{digits}",
+        "notify": ["email", "sms"],
+        "language": language,
+    }
+
+
+def _submit(provinces: World, body: dict[str, Any], reporter: dict[str, Any]) -> dict[str, Any]:
+    created = provinces["jakarta"].post("/reports", {**body, "reporter": reporter})
+    assert created.status_code == 201, created.body
+    settle(provinces)
+    return dict(json.loads(created.body))
+
+
+def _kinds(messages: list[Sent]) -> list[tuple[str, str]]:
+    """(channel, what it says) in order: the e-mail subject's title, the SMS text's kind."""
+    out = []
+    for m in messages:
+        text = m.subject.split(": ", 1)[1] if m.channel == "email" else m.body.split(": ", 1)[1].split(".")[0]
+        out.append((m.channel, text))
+    return out
+
+
+def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World, moto_endpoint: str) -> None:
+    reporter = _reporter("en")
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    status = json.loads(jakarta.get(f"/reports/{created['id']}").body)
+    agency = status["agency"]["id"]
+    assert jakarta.act(created["id"], "take", agency).status_code == 200
+    settle(provinces)
+    resolved = jakarta.act(
+        created["id"], "resolve", agency, {"note": "Sampah diangkut", "evidence": "foto/1.jpg"}
+    )
+    assert resolved.status_code == 200, resolved.body
+    settle(provinces)
+    phone = "+62" + reporter["phone"][1:]
+    sent = _to(moto_endpoint, reporter["email"], phone)
+    assert sorted(_kinds(sent)) == sorted(
+        [
+            ("email", "sent to an agency"),
+            ("sms", "sent to an agency"),
+            ("email", "in progress"),
+            ("sms", "in progress"),
+            ("email", "Done (Selesai)"),
+            ("sms", "done"),
+        ]
+    )
+    done = next(m for m in sent if m.channel == "email" and "Selesai" in m.subject)
+    assert "Sampah diangkut" in done.body and "feedback.html#" in done.body
+    assert done.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert created["secret"] not in json.dumps([m.body for m in sent])
+    for m in sent:
+        assert "rahasia" not in m.body  # never the report's private words
+    # Redelivered notify messages send nothing twice
+    notify = boto3.client("sqs")
+    url = notify.get_queue_url(QueueName=jakarta.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+    stored = ReportRepository().get(created["id"], consistent=True)
+    assert stored is not None
+    for entry in stored.timeline:
+        notify.send_message(
+            QueueUrl=url, MessageBody=json.dumps({"key": stored.key, "entry": entry.event_id})
+        )
+    settle(provinces)
+    assert len(_to(moto_endpoint, reporter["email"], phone)) == len(sent)
+
+
+def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
+    provinces: World, moto_endpoint: str
+) -> None:
+    reporter = _reporter("id")
+    created = _submit(provinces, TANGERANG, reporter)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    settle(provinces)
+    assert (
+        banten.act(
+            key, "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", "evidence": "b/1.jpg"}
+        ).status_code
+        == 200
+    )
+    settle(provinces)
+    phone = "+62" + reporter["phone"][1:]
+    sent = _to(moto_endpoint, reporter["email"])
+    assert sorted(_kinds(sent)) == sorted(
+        [
+            ("email", "diserahkan ke provinsi lain"),
+            ("email", "diterima provinsi lain"),
+            ("email", "sedang diproses"),
+            ("email", "Selesai"),
+        ]
+    )
+    assert len(_to(moto_endpoint, phone)) == 4
+    accepted = next(m for m in sent if "diterima" in m.subject)
+    assert "Banten" in accepted.body
+    done = next(m for m in sent if m.subject.endswith("Selesai"))
+    assert "Sudah diangkut" in done.body and "feedback.html#" in done.body
