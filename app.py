@@ -116,6 +116,54 @@ def reopen_report(report_id: str) -> Response:
     return reports.reopen(current_request(), report_id)
 
 
+@app.route("/reports/{report_id}/follow", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def follow_report(report_id: str) -> Response:
+    from chalicelib.api import links
+
+    return links.follow(current_request(), report_id)
+
+
+@app.route("/links/inspect", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_inspect() -> Response:
+    from chalicelib.api import links
+
+    return links.inspect(current_request())
+
+
+@app.route("/links/confirm", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_confirm() -> Response:
+    from chalicelib.api import links
+
+    return links.confirm(current_request())
+
+
+@app.route("/links/reopen", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_reopen() -> Response:
+    from chalicelib.api import links
+
+    return links.reopen(current_request())
+
+
+@app.route("/links/unsubscribe", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_unsubscribe() -> Response:
+    from chalicelib.api import links
+
+    return links.unsubscribe(current_request())
+
+
+@app.route("/links/follow", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_follow() -> Response:
+    from chalicelib.api import links
+
+    return links.follow_confirm(current_request())
+
+
 @app.authorizer()
 def agency_auth(auth_request: AuthRequest) -> AuthResponse:
     from chalicelib.auth.authorizer import authorize

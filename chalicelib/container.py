@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
     from chalicelib.services.feedback import FeedbackService
+    from chalicelib.services.following import Following
     from chalicelib.services.handover_guard import HandoverGuard
     from chalicelib.services.intake import IntakeService
+    from chalicelib.services.link_actions import LinkActions
     from chalicelib.services.nearby import NearbyService
     from chalicelib.services.notify import Notifier
     from chalicelib.services.outbox import ChangePublisher
@@ -209,3 +211,27 @@ def _notifier(province: str) -> Notifier:
 def notifier() -> Notifier:
     """Notifications of the current stage's province."""
     return _notifier(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _link_actions(province: str) -> LinkActions:
+    from chalicelib.services.link_actions import LinkActions
+
+    return LinkActions(_feedback(province), notice_records(), province)
+
+
+def link_actions() -> LinkActions:
+    """What a message's links do, in the current stage's province."""
+    return _link_actions(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _following(province: str) -> Following:
+    from chalicelib.services.following import Following
+
+    return Following(_tracking(province), notice_records(), queues(), province)
+
+
+def following() -> Following:
+    """Following public reports by e-mail, in the current stage's province."""
+    return _following(settings().province)

@@ -208,7 +208,10 @@ def _notify_record(record: SQSRecord) -> None:
     if message is None:
         return
     notifier = container.notifier()
-    if message.digest and message.to:
+    if message.follow:
+        follower = message.follow
+        sent = _transient_retries(lambda: notifier.follow_confirmation(message.key, follower, utcnow()))
+    elif message.digest and message.to:
         digest, to = message.digest, message.to
         sent = _transient_retries(lambda: notifier.digest(message.key, digest, to, utcnow()))
     elif message.entry:

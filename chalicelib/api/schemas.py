@@ -148,6 +148,38 @@ class PhotoUploadIn(Input):
     size: PhotoSize
 
 
+LinkToken = Annotated[str, Meta(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class FollowIn(Input):
+    """``POST /reports/{id}/follow``: the e-mail to send this public report's updates to."""
+
+    email: Email
+    language: Language = "id"
+
+
+class LinkIn(Input):
+    """``POST /links/{purpose}``: a message link's token (``inspect`` also names the purpose)."""
+
+    token: LinkToken
+    purpose: Literal["feedback", "unsubscribe", "follow"] | None = None
+
+
+class LinkConfirmIn(Input):
+    """``POST /links/confirm``: confirm the link's report, with a rating."""
+
+    token: LinkToken
+    rating: Rating
+    comment: Comment | None = None
+
+
+class LinkReopenIn(Input):
+    """``POST /links/reopen``: reopen the link's report, with a reason."""
+
+    token: LinkToken
+    reason: Reason
+
+
 BODIES: tuple[type[Input], ...] = (
     SubmitReportIn,
     ConfirmIn,
@@ -155,6 +187,10 @@ BODIES: tuple[type[Input], ...] = (
     AgencyActionIn,
     PhotoUploadIn,
     SupportIn,
+    FollowIn,
+    LinkIn,
+    LinkConfirmIn,
+    LinkReopenIn,
 )
 
 
@@ -227,3 +263,4 @@ class NotifyMessage(Input):
     attempt: Annotated[int, Meta(ge=0, le=20)] = 0
     digest: Annotated[str, Meta(pattern=r"^[0-9]{10}$")] | None = None
     to: Annotated[str, Meta(pattern=r"^(r|f[0-9a-f]{16}):(email|sms)$")] | None = None
+    follow: Annotated[str, Meta(pattern=r"^f[0-9a-f]{16}$")] | None = None  # a follow request to confirm

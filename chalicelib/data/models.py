@@ -185,6 +185,7 @@ class PrivateModel(Model):
     held = UnicodeSetAttribute(attr_name="hd", null=True)  # lines of updates held back by the hourly limit
     purpose = UnicodeAttribute(attr_name="pu", null=True)
     recipient = UnicodeAttribute(attr_name="rc", null=True)
+    members = UnicodeSetAttribute(attr_name="fw", null=True)  # a report's followers: "<id>|<lang>|<email>"
 
 
 def share_one_connection() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
+from chalicelib.data import followers
 from chalicelib.data.aws import client_error_code, translate_errors
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Contact, TokenRecord
@@ -149,6 +150,40 @@ class NoticeStore:
                     return False
                 raise
         return True
+
+    def drop_channel(self, report_id: str, channel: str) -> None:
+        """The reporter unsubscribed from one channel."""
+        contact = self.contact(report_id)
+        if contact is None or channel not in contact.notify:
+            return
+        remaining = ",".join(c for c in contact.notify if c != channel)
+        action = PrivateModel.channels.set(remaining) if remaining else PrivateModel.channels.remove()
+        with translate_errors("unsubscribe"):
+            PrivateModel(pk=f"{report_id}#contact").update(actions=[action])
+
+    def drop_follower(self, report_key: str, follower: str) -> None:
+        """A follower unsubscribed (followers: chalicelib/data/followers.py)."""
+        followers.remove_follower(report_key, follower)
+
+    def followers(self, report_key: str) -> list[tuple[str, str, str]]:
+        """(follower id, language, e-mail) of a report's followers."""
+        return followers.followers(report_key)
+
+    def follower_count(self, report_key: str) -> int:
+        """How many follow a report."""
+        return followers.follower_count(report_key)
+
+    def add_follower(self, report_key: str, follower: str, language: str, email: str) -> None:
+        """A follow request confirmed."""
+        followers.add_follower(report_key, follower, language, email)
+
+    def put_pending(self, report_key: str, follower: str, language: str, email: str, expires_at: int) -> None:
+        """A follow request waiting for its confirmation."""
+        followers.put_pending(report_key, follower, language, email, expires_at)
+
+    def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
+        """(language, e-mail) of a pending follow request."""
+        return followers.pending(report_key, follower)
 
     def release_token(self, pk: str) -> None:
         """Make a used token usable again (the action it allowed failed and was not applied)."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.report import Report, TimelineEntry
+from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.sla import autoclose_after
 from chalicelib.domain.status import Action
 from chalicelib.errors import RetryableUnavailable, Undeliverable
@@ -27,6 +27,7 @@ from chalicelib.notices.recipients import Recipient, address_hash, reporter_reci
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import Registry
+from chalicelib.services.following import confirmation_expiry
 from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
 
@@ -49,7 +50,6 @@ class Notifier:
         *,
         senders: Callable[[], Senders],
         settings: Callable[[], NotifySettings],
-        followers: Callable[[Report], list[Recipient]] = lambda report: [],
     ) -> None:
         self.reports = reports
         self.records = records
@@ -58,7 +58,6 @@ class Notifier:
         self.province = registry.get(province)
         self.senders = senders
         self.settings = settings
-        self.followers = followers
         self.links = LinkTokens(records, self.province.code)
 
     # --- an entry ---
@@ -81,7 +80,28 @@ class Notifier:
 
     def recipients(self, report: Report) -> list[Recipient]:
         """The reporter's opted-in addresses, then the report's followers (public reports only)."""
-        return reporter_recipients(self.records.contact(report.id)) + self.followers(report)
+        found = reporter_recipients(self.records.contact(report.id))
+        if report.visibility is Visibility.PUBLIC:
+            found += [
+                Recipient(f, "email", email, lang) for f, lang, email in self.records.followers(report.key)
+            ]
+        return found
+
+    def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:
+        """Send the confirmation e-mail of a follow request (double opt-in), once per request hour."""
+        wanted = self.records.pending(key, follower)
+        if wanted is None:
+            return 0
+        language, email = wanted
+        if self.records.suppressed(self._suppression_key(email)):
+            return 0
+        record = f"{key}#n#follow:{now:%Y%m%d%H}#{follower}#email"
+        if not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+            return 0
+        token = self.links.issue("follow", key, follower, confirmation_expiry(now))
+        link = self.settings().token_link("follow.html", token)
+        mail = texts.follow_email(key.split("~")[-1], language, link)
+        return self._send_claimed(record, lambda: self.senders().email(email, mail.subject, mail.body, link))
 
     def _wait_for(self, key: str, entry_id: str, attempt: int) -> None:
         """The message was sent before its change was saved: look again later, or give up."""
@@ -125,7 +145,7 @@ class Notifier:
             return 0
         return self._send_claimed(record, lambda: self._send(report, told, to, now))
 
-    def _send_claimed(self, record: str, send: Callable[[], None]) -> int:
+    def _send_claimed(self, record: str, send: Callable[[], object]) -> int:
         try:
             send()
         except RetryableUnavailable:
