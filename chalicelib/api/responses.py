@@ -288,22 +288,6 @@ class DeviceTokenIssued(Struct):
     expires_in: int
 
 
-RESPONSES: tuple[type[Struct], ...] = (
-    Error,
-    GatewayMessage,
-    Report,
-    AgencyReport,
-    Submitted,
-    Inbox,
-    Health,
-    Categories,
-    Areas,
-    PhotoUpload,
-    Nearby,
-    DeviceTokenIssued,
-)
-
-
 class LinkInfo(Struct):
     """``POST /links/inspect``: what a message's link is for."""
 
@@ -324,3 +308,22 @@ class Followed(Struct):
 
     report_id: str
     state: Literal["confirmation_sent", "following"]
+
+
+RESPONSES: tuple[type[Struct], ...] = (
+    Error,
+    GatewayMessage,
+    Report,
+    AgencyReport,
+    Submitted,
+    Inbox,
+    Health,
+    Categories,
+    Areas,
+    PhotoUpload,
+    Nearby,
+    DeviceTokenIssued,
+    LinkInfo,
+    Unsubscribed,
+    Followed,
+)

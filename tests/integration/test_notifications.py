@@ -177,3 +177,73 @@ def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
     assert "Banten" in accepted.body
     done = next(m for m in sent if m.subject.endswith("Selesai"))
     assert "Sudah diangkut" in done.body and "feedback.html#" in done.body
+
+
+def _token(message: Sent, page: str) -> str:
+    return message.body.split(f"{page}#", 1)[1].split()[0]
+
+
+def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, moto_endpoint: str) -> None:
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+    jakarta.act(created["id"], "take", agency)
+    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", "evidence": "foto/2.jpg"})
+    settle(provinces)
+    done = next(m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai"))
+    token = _token(done, "feedback.html")
+    assert created["secret"] not in done.body
+    inspected = jakarta.post("/links/inspect", {"token": token, "purpose": "feedback"})
+    assert inspected.status_code == 200 and json.loads(inspected.body)["report_id"] == created["id"]
+    confirmed = jakarta.post("/links/confirm", {"token": token, "rating": 4})
+    assert confirmed.status_code == 200, confirmed.body
+    assert json.loads(confirmed.body)["rating"] == 4
+    again = jakarta.post("/links/reopen", {"token": token, "reason": "Belum beres ternyata"})
+    assert again.status_code == 404 and json.loads(again.body)["error"]["code"] == "link_gone"
+    settle(provinces)
+    closed = [m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("ditutup")]
+    assert len(closed) == 1
+    unsubscribe = _token(closed[0], "unsubscribe.html")
+    assert jakarta.post("/links/unsubscribe", {"token": unsubscribe}).status_code == 200
+
+
+def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
+    provinces: World, moto_endpoint: str
+) -> None:
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    created = _submit(provinces, {**JAKARTA_ROAD, "visibility": "public"}, reporter)
+    jakarta = provinces["jakarta"]
+    follower = f"tetangga-{uuid.uuid4().hex[:8]}@example.com"
+    asked = jakarta.post(f"/reports/{created['id']}/follow", {"email": follower, "language": "en"})
+    assert asked.status_code == 202, asked.body
+    settle(provinces)
+    [confirmation] = _to(moto_endpoint, follower)
+    assert "follow.html#" in confirmation.body and reporter["email"] not in confirmation.body
+    before = json.loads(jakarta.get(f"/reports/{created['id']}").body)
+    assert before["followers"] == 0
+    followed = jakarta.post("/links/follow", {"token": _token(confirmation, "follow.html")})
+    assert followed.status_code == 200, followed.body
+    assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 1
+    agency = before["agency"]["id"]
+    jakarta.act(created["id"], "take", agency)
+    settle(provinces)
+    updates = _to(moto_endpoint, follower)[1:]
+    assert [m.subject.split(": ", 1)[1] for m in updates] == ["in progress"]
+    assert reporter["email"] not in updates[0].body and "rahasia" not in updates[0].body
+    assert "feedback.html" not in updates[0].body
+    assert (
+        jakarta.post("/links/unsubscribe", {"token": _token(updates[0], "unsubscribe.html")}).status_code
+        == 200
+    )
+    assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 0
+    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", "evidence": "foto/3.jpg"})
+    settle(provinces)
+    assert len(_to(moto_endpoint, follower)) == 2  # nothing after unfollowing
+    assert len(_to(moto_endpoint, reporter["email"])) == 3  # routed, taken, done: the reporter still hears
+
+
+def test_a_private_report_cannot_be_followed(provinces: World) -> None:
+    created = _submit(provinces, JAKARTA_ROAD, {**_reporter(), "notify": []})
+    refused = provinces["jakarta"].post(f"/reports/{created['id']}/follow", {"email": "x@example.com"})
+    assert refused.status_code == 404 and json.loads(refused.body)["error"]["code"] == "not_followable"
