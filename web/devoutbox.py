@@ -46,9 +46,7 @@ def outbox_page() -> str:
     items = []
     for number, sent in enumerate(reversed(messages()), 1):
         title = html.escape(f"{sent.channel} → {sent.to}" + (f": {sent.subject}" if sent.subject else ""))
-        items.append(
-            f"<article><h2>{number}. {title}</h2><pre>{_linked(sent.body)}</pre></article>"
-        )
+        items.append(f"<article><h2>{number}. {title}</h2><pre>{_linked(sent.body)}</pre></article>")
     listed = "\n".join(items) or "<p>Belum ada pesan terkirim (nothing sent yet).</p>"
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Outbox (development)</title>'
