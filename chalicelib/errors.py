@@ -121,3 +121,11 @@ class Undeliverable(AduanError):
 
     http_status = 422
     code = "undeliverable"
+
+
+class DeliveryUnknown(AduanError):
+    """A channel failed in a way that leaves unknown whether the message went out (a 5xx, a timeout):
+    not retried, so that no one gets a message twice."""
+
+    http_status = 503
+    code = "delivery_unknown"

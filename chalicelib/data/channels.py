@@ -2,7 +2,8 @@
 
 Clients come from PynamoDB's botocore session (as ``sqs_client``), in the region the stage's
 notification settings name. Throttling becomes ``RetryableUnavailable`` (the message is retried with
-backoff); a refused address or number becomes ``Undeliverable`` (never retried).
+backoff); a refused address or number becomes ``Undeliverable``, and a 5xx or a timeout (perhaps
+delivered) ``DeliveryUnknown``: neither is retried.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from email.utils import formataddr
 from functools import lru_cache
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.data.aws import CLIENT_CONFIG, client_error_code, is_retryable
-from chalicelib.errors import RetryableUnavailable, Undeliverable
+from chalicelib.data.aws import client_error_code
+from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 
 REFUSED = frozenset(
     {"MessageRejected", "InvalidParameter", "InvalidParameterValue", "MailFromDomainNotVerified"}
 )
 
 
+# Answers that say the message was not accepted, so sending it again cannot duplicate it.
+THROTTLED = frozenset({"Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException"})
+# No retries inside botocore: a send retried after a timeout or a 5xx may go out twice.
+CHANNEL_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
 MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscribe stays on one line
 
 
@@ -32,18 +38,21 @@ def _client(service: str, region: str) -> Any:
     from chalicelib.vendor_internals import table_connection
 
     session = table_connection(ReportModel).connection.session
-    return session.create_client(service, region_name=region, config=CLIENT_CONFIG)
+    return session.create_client(service, region_name=region, config=CHANNEL_CONFIG)
 
 
 def _sent(call: Any, operation: str, **kwargs: Any) -> str:
     try:
         response = call(**kwargs)
     except ClientError as error:
-        if is_retryable(error):
+        code = client_error_code(error)
+        if code in THROTTLED:
             raise RetryableUnavailable(f"{operation} throttled", code="channel_throttled") from error
-        if client_error_code(error) in REFUSED:
-            raise Undeliverable(f"{operation} refused ({client_error_code(error)})") from error
-        raise
+        if code in REFUSED:
+            raise Undeliverable(f"{operation} refused ({code})") from error
+        raise DeliveryUnknown(f"{operation} failed ({code}): sent or not, it is not sent again") from error
+    except BotoCoreError as error:  # timeouts, dropped connections
+        raise DeliveryUnknown(f"{operation}: no answer ({type(error).__name__})") from error
     return str(response.get("MessageId", ""))
 
 

@@ -7,7 +7,8 @@ concurrently, finds the claim and sends nothing (at most once; a crash between t
 send loses that one message rather than sending it twice). A throttled send gives its claim back and
 fails the record, so SQS retries it with backoff (and after a few receives parks it in the DLQ,
 whose alarm fires). After ``HOURLY_LIMIT`` messages in an hour to one recipient about one report the
-rest are held and folded into one summary sent when the hour ends.
+rest are held and folded into one summary sent when the hour ends. A send that fails ambiguously (a
+5xx or a timeout: perhaps delivered) is not retried; only an explicit throttling answer is.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.sla import autoclose_after
 from chalicelib.domain.status import Action
-from chalicelib.errors import RetryableUnavailable, Undeliverable
+from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
 from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
@@ -151,9 +152,12 @@ class Notifier:
         except RetryableUnavailable:
             self.records.release(record)
             raise
-        except Undeliverable:
-            logger.warning("a channel refused a notification", extra={"record": _opaque(record)})
-            metrics.add_metric(name="NotificationsRefused", unit="Count", value=1)
+        except (Undeliverable, DeliveryUnknown) as error:
+            # refused for good, or perhaps sent: never sent again (at most once per recipient)
+            logger.warning(
+                "a notification was not confirmed", extra={"record": _opaque(record), "code": error.code}
+            )
+            metrics.add_metric(name="NotificationsUnconfirmed", unit="Count", value=1)
             self.records.mark_sent(record)
             return 0
         self.records.mark_sent(record)

@@ -247,3 +247,50 @@ def test_a_private_report_cannot_be_followed(provinces: World) -> None:
     created = _submit(provinces, JAKARTA_ROAD, {**_reporter(), "notify": []})
     refused = provinces["jakarta"].post(f"/reports/{created['id']}/follow", {"email": "x@example.com"})
     assert refused.status_code == 404 and json.loads(refused.body)["error"]["code"] == "not_followable"
+
+
+@pytest.mark.parametrize(("kind", "exactly"), [("throttle", True), ("lost_response", False)])
+def test_under_injected_channel_faults_no_message_goes_twice(
+    provinces: World, moto_endpoint: str, kind: str, exactly: bool
+) -> None:
+    """Throttled sends are retried until each goes out once; a send whose answer was lost (it went
+    out, the handler saw an error) is never sent again: at most once, even then."""
+    from chalicelib.data.channels import _client
+    from infra.local.faults import FaultInjector
+
+    reporter = _reporter("en")
+    phone = "+62" + reporter["phone"][1:]
+    clients = [_client("ses", "ap-southeast-1"), _client("sns", "ap-southeast-1")]
+    injector = FaultInjector(
+        rate=0.5, sticky=1.0, kinds=(kind,), operations=frozenset({"SendRawEmail", "Publish"}), seed=11
+    ).attach(clients)
+    try:
+        created = _submit(provinces, JAKARTA_ROAD, reporter)
+        jakarta = provinces["jakarta"]
+        agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+        assert jakarta.act(created["id"], "take", agency).status_code == 200
+        settle(provinces, timeout=120)
+        # redelivered intents change nothing
+        stored = ReportRepository().get(created["id"], consistent=True)
+        assert stored is not None
+        sqs = boto3.client("sqs")
+        url = sqs.get_queue_url(QueueName=jakarta.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+        for entry in stored.timeline:
+            sqs.send_message(
+                QueueUrl=url, MessageBody=json.dumps({"key": stored.key, "entry": entry.event_id})
+            )
+        settle(provinces, timeout=120)
+    finally:
+        injector.detach()
+    assert injector.counts[kind] > 0, "no fault was injected"
+    sent = _kinds(_to(moto_endpoint, reporter["email"], phone))
+    expected = [
+        ("email", "sent to an agency"),
+        ("sms", "sent to an agency"),
+        ("email", "in progress"),
+        ("sms", "in progress"),
+    ]
+    assert len(sent) == len(set(sent)), sent  # none twice
+    assert set(sent) <= set(expected)
+    if exactly:
+        assert sorted(sent) == sorted(expected)
