@@ -86,7 +86,7 @@ NotifyChannel = Literal["email", "sms"]
 Language = Literal["id", "en"]
 
 
-class ReporterIn(Input):
+class ReporterIn(Input, omit_defaults=True):
     """Optional contact data; kept apart from the report. ``notify``: the channels to be told by
     (each needs its address), in ``language``."""
 
