@@ -156,6 +156,19 @@ def link_unsubscribe() -> Response:
     return links.unsubscribe(current_request())
 
 
+@app.route(
+    "/links/unsubscribe/{token}",
+    methods=["POST"],
+    cors=cors,
+    content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"],
+)
+@handled
+def link_one_click_unsubscribe(token: str) -> Response:
+    from chalicelib.api import links
+
+    return links.one_click(current_request(), token)
+
+
 @app.route("/links/follow", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def link_follow() -> Response:

@@ -70,6 +70,7 @@ def notify_stage_variables(code: str, slug: str) -> dict[str, str]:
         "ADUAN_SMS_SENDER_ID": f"ADUAN{code}",
         "ADUAN_NOTIFY_REGION": "ap-southeast-1",
         "ADUAN_PUBLIC_URL": f"http://127.0.0.1:8080/{slug}",
+        "ADUAN_PUBLIC_API_URL": f"http://127.0.0.1:80{code}",
     }
 
 

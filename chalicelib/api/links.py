@@ -60,6 +60,16 @@ def unsubscribe(request: Request) -> Response:
     return json_response(Unsubscribed(report_id))
 
 
+def one_click(request: Request, token: str) -> Response:
+    """``POST /links/unsubscribe/{token}``: RFC 8058 one-click unsubscribe, as a mail client sends it
+    from an e-mail's ``List-Unsubscribe`` header (the only link whose token is in a path)."""
+    ratelimit.enforce(request, "links")
+    body = convert(LinkIn, {"token": token})
+    report_id = container.link_actions().unsubscribe(body.token)
+    metrics.add_metric(name="Unsubscribed", unit="Count", value=1)
+    return json_response(Unsubscribed(report_id))
+
+
 def follow(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/follow``: 202; a confirmation e-mail goes to the address (double opt-in)."""
     ratelimit.enforce(request, "links")

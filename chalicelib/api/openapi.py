@@ -114,6 +114,18 @@ def link_paths() -> dict[str, Any]:
         "/links/unsubscribe": post(
             "No more messages on the link's channel", "LinkIn", "Unsubscribed", 400, 404, 422, 429, 503
         ),
+        "/links/unsubscribe/{token}": {
+            "post": {
+                "tags": ["Citizen"],
+                "summary": "One-click unsubscribe (RFC 8058) from an e-mail's List-Unsubscribe header",
+                "parameters": [path_param("token", "The e-mail's unsubscribe token.")],
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+                },
+                "responses": {"200": json_body(ref("Unsubscribed")), **errors(404, 422, 429, 503)},
+            }
+        },
         "/links/follow": post("Confirm following a report", "LinkIn", "Followed", 400, 404, 422, 429, 503),
     }
 

@@ -25,10 +25,15 @@ class NotifySettings:
     sms_sender_id: str
     region: str
     public_url: str
+    api_url: str | None = None  # ADUAN_PUBLIC_API_URL: optional; without it List-Unsubscribe names the page
 
     def track_link(self, report_id: str) -> str:
         """The report's tracking page."""
         return f"{self.public_url}/track.html?id={report_id}"
+
+    def one_click_link(self, token: str) -> str | None:
+        """RFC 8058's one-click unsubscribe address on the API, if the stage names its public API."""
+        return f"{self.api_url}/links/unsubscribe/{token}" if self.api_url else None
 
     def token_link(self, page: str, token: str) -> str:
         """A page acting on a single-purpose token (in the fragment: never in a server log)."""
@@ -53,4 +58,5 @@ def notify_settings() -> NotifySettings:
         sms_sender_id=values["ADUAN_SMS_SENDER_ID"],
         region=values["ADUAN_NOTIFY_REGION"],
         public_url=url,
+        api_url=os.environ.get("ADUAN_PUBLIC_API_URL", "").strip().rstrip("/") or None,
     )

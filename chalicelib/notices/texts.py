@@ -42,6 +42,7 @@ class Links:
     track: str
     unsubscribe: str
     confirm: str | None = None
+    one_click: str | None = None  # the List-Unsubscribe header's address (the API), when there is one
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ class Notifier:
             senders.sms(to.address, texts.sms(told, to.language, links))
             return
         mail = texts.email(told, to.language, links, follower=to.follower)
-        senders.email(to.address, mail.subject, mail.body, links.unsubscribe)
+        senders.email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
 
     def _window_end(self, report: Report, kind: Kind) -> datetime | None:
         """When the confirm/reopen window of a Selesai report ends (a handed-over report's too)."""
@@ -190,12 +190,17 @@ class Notifier:
         if window_end and not to.follower and window_end > now:
             token = self.links.issue("feedback", report.key, f"{to.id}:{to.channel}", window_end)
             confirm = config.token_link("feedback.html", token)
-        unsubscribe = ""
-        if to.channel == "email":
-            expires = now + timedelta(days=UNSUBSCRIBE_DAYS)
-            token = self.links.issue("unsubscribe", report.key, f"{to.id}:{to.channel}", expires)
-            unsubscribe = config.token_link("unsubscribe.html", token)
-        return texts.Links(track=config.track_link(report.id), unsubscribe=unsubscribe, confirm=confirm)
+        page, one_click = self._unsubscribe(report, to, now)
+        return texts.Links(config.track_link(report.id), page, confirm=confirm, one_click=one_click)
+
+    def _unsubscribe(self, report: Report, to: Recipient, now: datetime) -> tuple[str, str | None]:
+        """An e-mail's unsubscribe page link and its one-click (RFC 8058) address; nothing for an SMS."""
+        if to.channel != "email":
+            return "", None
+        config = self.settings()
+        expires = now + timedelta(days=UNSUBSCRIBE_DAYS)
+        token = self.links.issue("unsubscribe", report.key, f"{to.id}:{to.channel}", expires)
+        return config.token_link("unsubscribe.html", token), config.one_click_link(token)
 
     # --- the hourly summary ---
 
@@ -231,17 +236,13 @@ class Notifier:
 
     def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
         config = self.settings()
-        unsubscribe = ""
-        if to.channel == "email":
-            expires = now + timedelta(days=UNSUBSCRIBE_DAYS)
-            token = self.links.issue("unsubscribe", report.key, f"{to.id}:{to.channel}", expires)
-            unsubscribe = config.token_link("unsubscribe.html", token)
-        links = texts.Links(track=config.track_link(report.id), unsubscribe=unsubscribe)
+        page, one_click = self._unsubscribe(report, to, now)
+        links = texts.Links(config.track_link(report.id), page, one_click=one_click)
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
         mail = texts.digest_email(report.id, len(held), held, to.language, links)
-        self.senders().email(to.address, mail.subject, mail.body, unsubscribe)
+        self.senders().email(to.address, mail.subject, mail.body, links.one_click or page)
 
     # --- SES feedback ---
 

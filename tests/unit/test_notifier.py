@@ -236,3 +236,30 @@ def test_the_feedback_token_works_once_and_not_after_the_window(aws: None) -> No
     with pytest.raises(NotFound):
         notifier.links.redeem(token, "unsubscribe", T0 + timedelta(days=1))
     assert json.dumps(raw).count(token) == 1  # the token is in the message; its record only has the hash
+
+
+def test_with_the_public_api_named_list_unsubscribe_is_one_click_on_the_api(aws: None) -> None:
+    from chalicelib.data.channels import Channels
+    from chalicelib.data.notices import NoticeStore
+
+    reports, queues = Reports(), Queues()
+    settings = NotifySettings(
+        SETTINGS.sender, "ADUAN31", REGION, SETTINGS.public_url, "https://api.aduan.example.id"
+    )
+    senders = Channels(REGION, SETTINGS.sender, "ADUAN31")
+    notifier = Notifier(
+        cast(Any, reports),
+        NoticeStore(),
+        cast(Any, queues),
+        registry(),
+        "31",
+        senders=lambda: senders,
+        settings=lambda: settings,
+    )
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="warga@example.com", notify=("email",))
+    assert notifier.entry(states[-1].key, "e-route", 0, T0) == 1
+    mail: Any = message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)
+    token = mail.get_content().split("unsubscribe.html#", 1)[1].split()[0]
+    assert mail["List-Unsubscribe"] == f"<https://api.aduan.example.id/links/unsubscribe/{token}>"
