@@ -305,3 +305,24 @@ def test_under_injected_channel_faults_no_message_goes_twice(
     assert set(sent) <= set(expected)
     if exactly:
         assert sorted(sent) == sorted(expected)
+
+
+def test_an_ses_bounce_through_the_feedback_topic_suppresses_the_address(
+    provinces: World, moto_endpoint: str
+) -> None:
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    sns = boto3.client("sns", region_name="ap-southeast-3")
+    topic = next(
+        t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":aduan-31-ses-feedback")
+    )
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": reporter["email"]}]},
+    }
+    sns.publish(TopicArn=topic, Message=json.dumps(bounce))
+    settle(provinces)
+    _submit(provinces, JAKARTA_ROAD, reporter)  # routed: would be told, but the address bounced
+    control = {**_reporter("id"), "notify": ["email"]}
+    _submit(provinces, JAKARTA_ROAD, control)
+    assert _to(moto_endpoint, reporter["email"]) == []
+    assert len(_to(moto_endpoint, control["email"])) == 1
