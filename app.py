@@ -1,8 +1,8 @@
 """Aduan: citizen complaints for Indonesian provinces. Routes and event handlers only.
 
 Each view imports its ``chalicelib.api`` module when it first runs, not here: Lambda imports this
-file for every function (the API, ``route``, ``escalations``, ``sweep``), and a cold start should load
-only what the handler it serves needs. Chalice still sees every route and event source at import.
+file for every function (the API, ``route``, ``escalations``, ``notify``, ``sweep``), and a cold start
+should load only what the handler it serves needs. Chalice still sees every route and event source at import.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ app.register_middleware(correlation_middleware, "http")
 app.register_middleware(event_middleware, "sqs")
 app.register_middleware(event_middleware, "scheduled")
 
-INTAKE_QUEUE, ESCALATION_QUEUE = event_source_names()
+INTAKE_QUEUE, ESCALATION_QUEUE, NOTIFY_QUEUE = event_source_names()
 cors = CORSConfig(
     allow_origin="*",
     allow_headers=[
@@ -122,6 +122,67 @@ def reopen_report(report_id: str) -> Response:
     from chalicelib.api import reports
 
     return reports.reopen(current_request(), report_id)
+
+
+@app.route("/reports/{report_id}/follow", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def follow_report(report_id: str) -> Response:
+    from chalicelib.api import links
+
+    return links.follow(current_request(), report_id)
+
+
+@app.route("/links/inspect", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_inspect() -> Response:
+    from chalicelib.api import links
+
+    return links.inspect(current_request())
+
+
+@app.route("/links/confirm", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_confirm() -> Response:
+    from chalicelib.api import links
+
+    return links.confirm(current_request())
+
+
+@app.route("/links/reopen", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_reopen() -> Response:
+    from chalicelib.api import links
+
+    return links.reopen(current_request())
+
+
+@app.route("/links/unsubscribe", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_unsubscribe() -> Response:
+    from chalicelib.api import links
+
+    return links.unsubscribe(current_request())
+
+
+@app.route(
+    "/links/unsubscribe/{token}",
+    methods=["POST"],
+    cors=cors,
+    content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"],
+)
+@handled
+def link_one_click_unsubscribe(token: str) -> Response:
+    from chalicelib.api import links
+
+    return links.one_click(current_request(), token)
+
+
+@app.route("/links/follow", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def link_follow() -> Response:
+    from chalicelib.api import links
+
+    return links.follow_confirm(current_request())
 
 
 @app.authorizer()
@@ -284,6 +345,13 @@ def escalations(event: SQSEvent) -> dict[str, Any]:
     from chalicelib.api import events
 
     return events.escalation_batch(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=NOTIFY_QUEUE, batch_size=10, name="notify")
+def notify(event: SQSEvent) -> dict[str, Any]:
+    from chalicelib.api import events
+
+    return events.notify_batch(event.to_dict(), event.context)
 
 
 @app.schedule("rate(5 minutes)", name="sweep")

@@ -76,16 +76,17 @@ def _decode(obj: dict[str, Any]) -> Any:
     return base64.b64decode(obj[BYTES_TAG]) if set(obj) == {BYTES_TAG} else obj
 
 
-def _record_calls() -> list[tuple[str, str, str]]:
-    """Record every AWS API call (service, operation, parameters as JSON) from now on."""
+def _record_calls() -> list[tuple[str, str, str, str]]:
+    """Record every AWS API call (service, region, operation, parameters as JSON) from now on."""
     from chalicelib.vendor_internals import ApiCall, wrap_api_calls
 
-    calls: list[tuple[str, str, str]] = []
+    calls: list[tuple[str, str, str, str]] = []
 
     def recording(original: ApiCall) -> ApiCall:
         def record(client: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
             service = client.meta.service_model.service_name
-            calls.append((service, operation_name, json.dumps(api_params, default=_encode)))
+            region = client.meta.region_name
+            calls.append((service, region, operation_name, json.dumps(api_params, default=_encode)))
             return original(client, operation_name, api_params)
 
         return record
@@ -108,7 +109,9 @@ def run_app(spec: dict[str, Any]) -> dict[str, Any]:
         "seconds": elapsed,
         "status": status,
         "failures": failures,
-        "calls": [{"service": s, "operation": o, "params": json.loads(p)} for s, o, p in calls],
+        "calls": [
+            {"service": s, "region": r, "operation": o, "params": json.loads(p)} for s, r, o, p in calls
+        ],
         "app_file": module.__file__,
         "pydantic": "pydantic" in sys.modules,
     }
@@ -118,10 +121,15 @@ def run_floor(spec: dict[str, Any]) -> dict[str, Any]:
     import boto3
 
     calls = spec["calls"]
-    services = list(dict.fromkeys(c["service"] for c in calls)) or ["dynamodb", "sqs"]
-    clients = {s: boto3.client(s) for s in services}
+    # one client per service and region (SES and SMS may be used in another region than the tables)
+    wanted = list(dict.fromkeys((c["service"], c.get("region")) for c in calls)) or [
+        ("dynamodb", None),
+        ("sqs", None),
+    ]
+    clients = {(s, r): boto3.client(s, region_name=r) for s, r in wanted}
+    services = [s for s, _ in wanted]
     for call in calls:
-        method = getattr(clients[call["service"]], _snake(call["operation"]))
+        method = getattr(clients[(call["service"], call.get("region"))], _snake(call["operation"]))
         method(**without_conditions(call["operation"], call["params"]))
     return {"seconds": time.perf_counter() - T0, "services": services, "calls": len(calls)}
 

@@ -1,7 +1,8 @@
 """Cold start per handler kind: a fresh process imports ``app`` and serves one event, against a floor.
 
 For each kind (HTTP submit, HTTP status, the ``route`` SQS handler, the ``escalations`` SQS handler,
-the ``sweep`` schedule) and each repetition, two fresh processes run one after the other:
+the ``notify`` SQS handler (one e-mail through SES), the ``sweep`` schedule) and each repetition,
+two fresh processes run one after the other:
 
 - **app**: ``import app`` with the stage's environment (as Lambda sets it before importing) and one
   event through the handler Lambda would call (``app.app`` with an API Gateway proxy event,
@@ -36,11 +37,12 @@ from bench.localaws import BENCH_ENV, ROOT
 from bench.packaged import PackagedCode, unpack
 from infra.local.events import ACCOUNT_ID, api_proxy_event, scheduled_event, sqs_event
 
-KINDS = ("submit", "status", "route", "escalations", "sweep")
+KINDS = ("submit", "status", "route", "escalations", "notify", "sweep")
 TARGET_RATIO = 1.3
 
 REGION = "ap-southeast-3"
 ESCALATIONS = "aduan-36-escalation.fifo"
+NOTIFY = "aduan-31-notify"
 SWEEP_RULE = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/aduan-jakarta-sweep"
 
 
@@ -90,6 +92,19 @@ class Fixtures:
                 contact=Contact(**body["reporter"]),
             )
             return container.intake().submit(command).report.id
+
+    def notify_body(self) -> str:
+        """The notify message of a routed report whose reporter opted in to e-mail (one e-mail to send)."""
+        from chalicelib import container
+        from infra.local.outbox import verify_senders
+
+        verify_senders(self.endpoint)
+        body = self.submit_body()
+        opted = {**body, "reporter": {**body["reporter"], "notify": ("email",)}}
+        key = self.new_report(opted)
+        with self._env("jakarta"):
+            container.routing().route(key)
+        return json.dumps({"key": key, "entry": f"{key}:route"})
 
     def escalation_bodies(self, count: int) -> list[str]:
         """Escalate messages Jakarta's route handler sent to Banten's FIFO queue, one per new report."""
@@ -168,6 +183,8 @@ class Fixtures:
                 )
                 for body in self.escalation_bodies(reps)
             ]
+        elif kind == "notify":
+            events = [("jakarta", "notify", sqs_event(NOTIFY, [self.notify_body()])) for _ in range(reps)]
         elif kind == "sweep":
             events = [("jakarta", "sweep", scheduled_event(SWEEP_RULE, REGION)) for _ in range(reps)]
         else:

@@ -23,6 +23,7 @@ REQUIRED = (
     "ADUAN_PRIVATE_TABLE",
     "ADUAN_INTAKE_QUEUE",
     "ADUAN_ESCALATION_QUEUE",
+    "ADUAN_NOTIFY_QUEUE",
 )
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
@@ -45,6 +46,7 @@ class Settings:
     private_table: str
     intake_queue: str
     escalation_queue: str
+    notify_queue: str
     region: str
 
 
@@ -101,15 +103,16 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
         private_table=values["ADUAN_PRIVATE_TABLE"],
         intake_queue=values["ADUAN_INTAKE_QUEUE"],
         escalation_queue=values["ADUAN_ESCALATION_QUEUE"],
+        notify_queue=values["ADUAN_NOTIFY_QUEUE"],
         region=region,
     )
 
 
-def event_source_names() -> tuple[str, str]:
+def event_source_names() -> tuple[str, str, str]:
     """Queue names the stage's event handlers subscribe to, read (and checked) at ``app.py`` import.
 
     Chalice binds event sources when ``app.py`` is imported; the CLI and the local stack apply the
     stage's variables before importing it.
     """
     current = settings()
-    return current.intake_queue, current.escalation_queue
+    return current.intake_queue, current.escalation_queue, current.notify_queue

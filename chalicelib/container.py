@@ -18,11 +18,14 @@ if TYPE_CHECKING:
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
     from chalicelib.services.feedback import FeedbackService
+    from chalicelib.services.following import Following
     from chalicelib.services.handover_guard import HandoverGuard
     from chalicelib.services.intake import IntakeService
+    from chalicelib.services.link_actions import LinkActions
     from chalicelib.services.nearby import NearbyService
+    from chalicelib.services.notify import Notifier
     from chalicelib.services.outbox import ChangePublisher
-    from chalicelib.services.ports import Queues, Reports
+    from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
     from chalicelib.services.routing import RoutingService
     from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.tracking import TrackingService
@@ -144,3 +147,53 @@ def nearby(province: str) -> NearbyService:
     from chalicelib.services.nearby import NearbyService
 
     return NearbyService(reports(), tracking.of(province), province)
+
+
+@lru_cache(maxsize=1)
+def notice_records() -> NoticeRecords:
+    """The private records behind notifications."""
+    from chalicelib.data.notices import NoticeStore
+
+    return NoticeStore()
+
+
+@lru_cache(maxsize=4)
+def _senders(region: str, sender: str, sms_sender_id: str) -> Senders:
+    from chalicelib.data.channels import Channels
+
+    return Channels(region, sender, sms_sender_id)
+
+
+def senders() -> Senders:
+    """E-mail and SMS, as the stage's notification settings say."""
+    from chalicelib.notices.settings import notify_settings
+
+    current = notify_settings()
+    return _senders(current.region, current.sender, current.sms_sender_id)
+
+
+@PerProvince
+def notifier(province: str) -> Notifier:
+    """Notifications of the current stage's province."""
+    from chalicelib.notices.settings import notify_settings
+    from chalicelib.services.notify import Notifier
+
+    return Notifier(
+        reports(), notice_records(), queues(), registry(), province, senders=senders, settings=notify_settings
+    )
+
+
+@PerProvince
+def link_actions(province: str) -> LinkActions:
+    """What a message's links do, in the current stage's province."""
+    from chalicelib.services.link_actions import LinkActions
+
+    return LinkActions(feedback.of(province), notice_records(), province)
+
+
+@PerProvince
+def following(province: str) -> Following:
+    """Following public reports by e-mail, in the current stage's province."""
+    from chalicelib.services.following import Following
+
+    return Following(tracking.of(province), notice_records(), queues(), province)

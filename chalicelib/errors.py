@@ -114,3 +114,18 @@ class IdempotencyKeyTaken(Conflict):
     """A concurrent submission with the same Idempotency-Key won the race."""
 
     code = "idempotency_key_taken"
+
+
+class Undeliverable(AduanError):
+    """A channel refused a message for good (a rejected address or number): retrying cannot help."""
+
+    http_status = 422
+    code = "undeliverable"
+
+
+class DeliveryUnknown(AduanError):
+    """A channel failed in a way that leaves unknown whether the message went out (a 5xx, a timeout):
+    not retried, so that no one gets a message twice."""
+
+    http_status = 503
+    code = "delivery_unknown"

@@ -7,7 +7,7 @@ import sys
 import typer
 from botocore.exceptions import EndpointConnectionError, NoCredentialsError, NoRegionError
 
-from cli import agency, backfill, dlq, handover, region, tokens
+from cli import agency, backfill, dlq, handover, outbox, region, tokens
 from cli.aws import HOW_TO, NoAwsSettings
 
 app = typer.Typer(name="aduan", help="Aduan developer tools.", no_args_is_help=True, add_completion=False)
@@ -17,6 +17,7 @@ app.add_typer(dlq.app, name="dlq")
 app.add_typer(region.app, name="region")
 app.add_typer(backfill.app, name="backfill")
 app.add_typer(handover.app, name="handover")
+app.command("outbox")(outbox.outbox)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import render
-from infra.naming import escalation_queue, intake_queue
+from infra.naming import escalation_queue, intake_queue, notify_stage_variables
 from tools.build_province_data import TemplateError, known_provinces, write_provinces
 
 
@@ -36,6 +36,7 @@ def stage_entry(code: str, slug: str) -> dict[str, Any]:
             "ADUAN_PROVINCE": code,
             "ADUAN_INTAKE_QUEUE": intake_queue(code),
             "ADUAN_ESCALATION_QUEUE": escalation_queue(code),
+            **notify_stage_variables(code, slug),
             "ADUAN_LOCAL_PORT": f"80{code}",
         },
     }

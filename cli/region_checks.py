@@ -26,7 +26,7 @@ from chalicelib.domain.routing import route
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, reference_problems
 from chalicelib.provinces.registry import Province
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
-from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue
+from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue, notify_queue
 from infra.provinces import ProvinceInfra
 from infra.templates.province import queue_specs
 
@@ -234,6 +234,7 @@ def check_stage(
         "ADUAN_STAGE": stage,
         "ADUAN_INTAKE_QUEUE": intake_queue(code),
         "ADUAN_ESCALATION_QUEUE": escalation_queue(code),
+        "ADUAN_NOTIFY_QUEUE": notify_queue(code),
         "ADUAN_REPORTS_TABLE": REPORTS_TABLE,
         "ADUAN_PRIVATE_TABLE": PRIVATE_TABLE,
     }
@@ -269,7 +270,7 @@ def _template_queues(stage: str, code: str, env: Mapping[str, str], project_root
     }
     return [
         Problem("stage", f"stage {stage}: {key}={env[key]} is not a queue of {path.name}")
-        for key in ("ADUAN_INTAKE_QUEUE", "ADUAN_ESCALATION_QUEUE")
+        for key in ("ADUAN_INTAKE_QUEUE", "ADUAN_ESCALATION_QUEUE", "ADUAN_NOTIFY_QUEUE")
         if env.get(key) not in names
     ]
 

@@ -30,6 +30,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("agency_auth", "AgencyAuth"),
     Handler("route", "Route", sqs=True),
     Handler("escalations", "Escalations", sqs=True),
+    Handler("notify", "Notify", sqs=True),
     Handler("sweep", "Sweep"),
 )
 
@@ -48,6 +49,29 @@ def intake_queue(code: str) -> str:
 def escalation_queue(code: str) -> str:
     """A province's inbound escalation queue (FIFO)."""
     return f"{APP_NAME}-{code}-escalation.fifo"
+
+
+def notify_queue(code: str) -> str:
+    """A province's queue of notifications to send (standard): report keys and entry ids only."""
+    return f"{APP_NAME}-{code}-notify"
+
+
+def ses_feedback_topic(code: str) -> str:
+    """The SNS topic SES publishes a province's bounces and complaints to (subscribed by its notify queue)."""
+    return f"{APP_NAME}-{code}-ses-feedback"
+
+
+def notify_stage_variables(code: str, slug: str) -> dict[str, str]:
+    """A stage's notification settings (``aduan region add`` writes them; deployers replace the
+    sender and the public address with their verified SES identity and their web site)."""
+    return {
+        "ADUAN_NOTIFY_QUEUE": notify_queue(code),
+        "ADUAN_NOTIFY_SENDER": f"no-reply-{code}@aduan.example.id",
+        "ADUAN_SMS_SENDER_ID": f"ADUAN{code}",
+        "ADUAN_NOTIFY_REGION": "ap-southeast-1",
+        "ADUAN_PUBLIC_URL": f"http://127.0.0.1:8080/{slug}",
+        "ADUAN_PUBLIC_API_URL": f"http://127.0.0.1:80{code}",
+    }
 
 
 def quarantine_queue(code: str) -> str:

@@ -7,6 +7,7 @@ console's development sign-in uses, because a browser cannot safely mint RS256 t
 
     GET /dev/agencies?stage=banten                         the province's agencies
     GET /dev/token?stage=banten&agency=<id>&role=officer   {"token": ...} (web/devaccounts.py)
+    GET /dev/outbox, /dev/outbox.json                      e-mails and SMS the stack sent (moto)
     /dev/oauth2/authorize, /approve, /token                a stand-in for Cognito's hosted UI
                                                            (web/devoauth.py: code flow with PKCE)
 
@@ -103,6 +104,15 @@ class Handler(SimpleHTTPRequestHandler):
                 body = agencies(params.get("stage", ""))
             elif path == "/dev/token":
                 body = token(params.get("stage", ""), params.get("agency", ""), params.get("role", "officer"))
+            elif path == "/dev/outbox.json":
+                from web.devoutbox import outbox_json
+
+                body = outbox_json()
+            elif path == "/dev/outbox":
+                from web.devoutbox import outbox_page
+
+                self._html(outbox_page())
+                return
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)
                 return

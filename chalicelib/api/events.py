@@ -190,3 +190,61 @@ def sweep() -> dict[str, int]:
         metrics.add_metric(name="ReportsOverdue", unit="Count", value=len(result.overdue))
     logger.info("sweep done", extra=counts)
     return counts
+
+
+def _notify_record(record: SQSRecord) -> None:
+    from chalicelib.api.messages import parse_notify_message
+    from chalicelib.domain.clock import utcnow
+
+    body = _parsed(record, lambda data: data)
+    if body is None:
+        return
+    feedback = ses_feedback(body)
+    if feedback is not None:
+        count = _transient_retries(lambda: container.notifier().feedback(feedback))
+        logger.info("SES feedback applied", extra={"suppressed": count})
+        return
+    message = _parsed(record, parse_notify_message)
+    if message is None:
+        return
+    notifier = container.notifier()
+    if message.follow:
+        follower = message.follow
+        sent = _transient_retries(lambda: notifier.follow_confirmation(message.key, follower, utcnow()))
+    elif message.digest and message.to:
+        digest, to = message.digest, message.to
+        sent = _transient_retries(lambda: notifier.digest(message.key, digest, to, utcnow()))
+    elif message.entry:
+        entry = message.entry
+        sent = _transient_retries(lambda: notifier.entry(message.key, entry, message.attempt, utcnow()))
+    else:
+        _dead_letter(record, "validation_error")
+        return
+    logger.info("notifications sent", extra={"sent": sent, "report_key": message.key})
+
+
+def ses_feedback(body: Any) -> dict[str, Any] | None:
+    """The SES notification inside an SNS envelope from this province's feedback topic, or None."""
+    from chalicelib.config import settings
+
+    if not isinstance(body, dict) or body.get("Type") != "Notification":
+        return None
+    topic = str(body.get("TopicArn") or "")
+    if not topic.endswith(f":aduan-{settings().province}-ses-feedback"):
+        return None
+    try:
+        inner = json.loads(str(body.get("Message") or ""))
+    except ValueError:
+        return None
+    return inner if isinstance(inner, dict) else None
+
+
+def notify_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Tell citizens about each entry in a batch (and apply SES feedback); failures retried by SQS."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    response = process_partial_response(
+        event=event, record_handler=_notify_record, processor=processor, context=context
+    )
+    return dict(response)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.api.schemas import IntakeMessage
+from chalicelib.api.schemas import IntakeMessage, NotifyMessage
 from chalicelib.validation import convert
 
 if TYPE_CHECKING:
@@ -26,3 +26,8 @@ def parse_inbound_message(body: Any) -> InboundMessage:
     from chalicelib.domain import protocol  # the route handler, which shares this module, needs none
 
     return convert(protocol.InboundMessage, body)  # type: ignore[arg-type]  # a union, not a class
+
+
+def parse_notify_message(body: Any) -> NotifyMessage:
+    """The notify queue's message in a decoded JSON ``body``; ``ValidationFailed`` if refused."""
+    return convert(NotifyMessage, body)

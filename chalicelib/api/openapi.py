@@ -94,6 +94,48 @@ def operation(
     return {method: described}
 
 
+def link_paths() -> dict[str, Any]:
+    """Following a public report, and what a message's links do (tokens in the body, never the URL)."""
+
+    def post(summary: str, model: str, response: str, *codes: int) -> dict[str, Any]:
+        return operation(
+            "post", "Citizen", summary, {"200": json_body(ref(response)), **errors(*codes)}, None, body(model)
+        )
+
+    return {
+        "/reports/{report_id}/follow": operation(
+            "post",
+            "Citizen",
+            "Follow a public report by e-mail (a confirmation e-mail first)",
+            {"202": json_body(ref("Followed")), **errors(400, 404, 422, 429, 503)},
+            [path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")],
+            body("FollowIn"),
+        ),
+        "/links/inspect": post("What a message's link is for", "LinkIn", "LinkInfo", 400, 404, 422, 429),
+        "/links/confirm": post(
+            "Confirm the link's report (once)", "LinkConfirmIn", "Report", 400, 404, 409, 422, 429, 503
+        ),
+        "/links/reopen": post(
+            "Reopen the link's report (once)", "LinkReopenIn", "Report", 400, 404, 409, 422, 429, 503
+        ),
+        "/links/unsubscribe": post(
+            "No more messages on the link's channel", "LinkIn", "Unsubscribed", 400, 404, 422, 429, 503
+        ),
+        "/links/unsubscribe/{token}": operation(
+            "post",
+            "Citizen",
+            "One-click unsubscribe (RFC 8058) from an e-mail's List-Unsubscribe header",
+            {"200": json_body(ref("Unsubscribed")), **errors(404, 422, 429, 503)},
+            [path_param("token", "The e-mail's unsubscribe token.")],
+            {
+                "required": False,
+                "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+            },
+        ),
+        "/links/follow": post("Confirm following a report", "LinkIn", "Followed", 400, 404, 422, 429, 503),
+    }
+
+
 def native_paths() -> dict[str, Any]:
     """The citizen and agency routes of ``app.py``."""
     report_id = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
@@ -304,7 +346,7 @@ def build_document() -> dict[str, Any]:
         },
         # Relative: each province's stage serves the document at its own base URL.
         "servers": [{"url": "/", "description": "the province stage that serves this document"}],
-        "paths": {**native_paths(), **open311_spec.paths()},
+        "paths": {**native_paths(), **link_paths(), **open311_spec.paths()},
         "components": {
             "schemas": struct_schemas(),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},

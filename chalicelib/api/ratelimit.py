@@ -53,6 +53,7 @@ LIMITS = {
     "open311": ("ADUAN_OPEN311", 120.0, 30.0),  # per api key
     "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # per address: map reads
     "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address
+    "links": ("ADUAN_LINKS", 30.0, 10.0),  # per address: follow requests, link tokens tried
 }
 SCOPES_WITH_DEVICES = ("submit", "photos")
 

@@ -9,16 +9,16 @@ from chalicelib.api import ratelimit
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import headers_in, report_ref
 from chalicelib.api.responses import Categories, CategoryItem, Health, Submitted
-from chalicelib.api.schemas import ConfirmIn, ReopenIn, SubmitReportIn
+from chalicelib.api.schemas import ConfirmIn, ReopenIn, ReporterIn, SubmitReportIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.config import settings
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
-from chalicelib.errors import RetryableUnavailable
+from chalicelib.errors import RetryableUnavailable, ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
-from chalicelib.validation import convert
+from chalicelib.validation import convert, problem
 
 
 def submit(request: Request) -> Response:
@@ -33,7 +33,7 @@ def submit(request: Request) -> Response:
         location=Location(lat=body.location.lat, lon=body.location.lon, area_code=body.location.area_code),
         visibility=Visibility(body.visibility),
         address=body.address,
-        contact=Contact(reporter.name, reporter.phone, reporter.email) if reporter else None,
+        contact=reporter_contact(reporter) if reporter else None,
     )
     result = container.intake().submit(
         command,
@@ -52,11 +52,27 @@ def submit(request: Request) -> Response:
     return json_response(payload, 201, headers_out)
 
 
+def reporter_contact(reporter: ReporterIn) -> Contact:
+    """The contact kept for the reporter; 422 ``notify_without_address`` if a channel lacks its address."""
+    missing = [c for c in reporter.notify if not (reporter.email if c == "email" else reporter.phone)]
+    if missing:
+        raise ValidationFailed(
+            f"Kabar lewat {missing[0]} perlu alamatnya (notify by {missing[0]} needs its address).",
+            code="notify_without_address",
+            details=[problem("reporter.notify", f"{missing[0]} tanpa alamat (no address)", "missing")],
+        )
+    channels = tuple(dict.fromkeys(reporter.notify))
+    return Contact(reporter.name, reporter.phone, reporter.email, notify=channels, language=reporter.language)
+
+
 def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
     tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
     logger.append_keys(report_id=tracked.report.id)
-    return json_response(report_view(registry(), tracked.report, full_content=tracked.full_content))
+    view = report_view(registry(), tracked.report, full_content=tracked.full_content)
+    if tracked.report.visibility is Visibility.PUBLIC:
+        view.followers = container.following().count(tracked.report.key)
+    return json_response(view)
 
 
 def categories() -> Response:

@@ -133,6 +133,9 @@ class Report(Struct, kw_only=True):
     duplicate_of: Annotated[str, Meta(description="The original, for a duplicate.")] | None
     closed_reason: ClosedReason | None
     duplicate_count: Annotated[int, Meta(ge=0)]
+    followers: Annotated[int, Meta(ge=0, description="Followers by e-mail (public reports).")] | UnsetType = (
+        UNSET
+    )
     visibility: Visibility
     created_at: DateTime
     updated_at: DateTime
@@ -312,6 +315,28 @@ class DeviceTokenIssued(Struct):
     expires_in: int
 
 
+class LinkInfo(Struct):
+    """``POST /links/inspect``: what a message's link is for."""
+
+    purpose: str
+    report_id: str
+    expires_at: Annotated[int, Meta(description="Epoch seconds after which the link no longer works.")]
+
+
+class Unsubscribed(Struct):
+    """``POST /links/unsubscribe``: no more messages about this report on that channel."""
+
+    report_id: str
+    unsubscribed: bool = True
+
+
+class Followed(Struct):
+    """``POST /reports/{id}/follow`` and ``POST /links/follow``."""
+
+    report_id: str
+    state: Literal["confirmation_sent", "following"]
+
+
 RESPONSES: tuple[type[Struct], ...] = (
     Error,
     GatewayMessage,
@@ -327,4 +352,7 @@ RESPONSES: tuple[type[Struct], ...] = (
     MapReports,
     AreasAt,
     DeviceTokenIssued,
+    LinkInfo,
+    Unsubscribed,
+    Followed,
 )

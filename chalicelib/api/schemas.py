@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, field
 
+from chalicelib.domain.ids import EventId
 from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, ReportId
 
 # The area code and report id types are declared in chalicelib.validation (the protocol between
@@ -81,12 +82,19 @@ class LocationIn(Input):
     area_code: AreaCode
 
 
-class ReporterIn(Input):
-    """Optional contact data; kept apart from the report."""
+NotifyChannel = Literal["email", "sms"]
+Language = Literal["id", "en"]
+
+
+class ReporterIn(Input, omit_defaults=True):
+    """Optional contact data; kept apart from the report. ``notify``: the channels to be told by
+    (each needs its address), in ``language``."""
 
     name: PersonName | None = None
     phone: Phone | None = None
     email: Email | None = None
+    notify: Annotated[list[NotifyChannel], Meta(max_length=2)] = field(default_factory=list)
+    language: Language = "id"
 
 
 class SubmitReportIn(Input):
@@ -140,6 +148,38 @@ class PhotoUploadIn(Input):
     size: PhotoSize
 
 
+LinkToken = Annotated[str, Meta(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class FollowIn(Input):
+    """``POST /reports/{id}/follow``: the e-mail to send this public report's updates to."""
+
+    email: Email
+    language: Language = "id"
+
+
+class LinkIn(Input):
+    """``POST /links/{purpose}``: a message link's token (``inspect`` also names the purpose)."""
+
+    token: LinkToken
+    purpose: Literal["feedback", "unsubscribe", "follow"] | None = None
+
+
+class LinkConfirmIn(Input):
+    """``POST /links/confirm``: confirm the link's report, with a rating."""
+
+    token: LinkToken
+    rating: Rating
+    comment: Comment | None = None
+
+
+class LinkReopenIn(Input):
+    """``POST /links/reopen``: reopen the link's report, with a reason."""
+
+    token: LinkToken
+    reason: Reason
+
+
 BODIES: tuple[type[Input], ...] = (
     SubmitReportIn,
     ConfirmIn,
@@ -147,6 +187,10 @@ BODIES: tuple[type[Input], ...] = (
     AgencyActionIn,
     PhotoUploadIn,
     SupportIn,
+    FollowIn,
+    LinkIn,
+    LinkConfirmIn,
+    LinkReopenIn,
 )
 
 
@@ -224,3 +268,17 @@ class IntakeMessage(Input):
     """The intake queue's message, a request to route a stored report: ``{"key": "31-261127-K3M9"}``."""
 
     key: ReportId
+
+
+class NotifyMessage(Input):
+    """The notify queue's message: an entry to tell citizens about, or an hour's summary to send.
+
+    Only keys and ids: never an address or a report's content.
+    """
+
+    key: ReportKey
+    entry: EventId | None = None
+    attempt: Annotated[int, Meta(ge=0, le=20)] = 0
+    digest: Annotated[str, Meta(pattern=r"^[0-9]{10}$")] | None = None
+    to: Annotated[str, Meta(pattern=r"^(r|f[0-9a-f]{16}):(email|sms)$")] | None = None
+    follow: Annotated[str, Meta(pattern=r"^f[0-9a-f]{16}$")] | None = None  # a follow request to confirm

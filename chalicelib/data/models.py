@@ -14,6 +14,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     VersionAttribute,
 )
 from pynamodb.exceptions import TableError
@@ -175,6 +176,16 @@ class PrivateModel(Model):
     phone = UnicodeAttribute(attr_name="p", null=True)
     email = UnicodeAttribute(attr_name="e", null=True)
     expires_at = NumberAttribute(null=True)
+    # Notifications (chalicelib/data/notices.py): the reporter's opt-in on the contact item, and the
+    # records of sent messages, hourly counts, held updates, suppressed addresses and link tokens.
+    channels = UnicodeAttribute(attr_name="ch", null=True)  # "email,sms"
+    language = UnicodeAttribute(attr_name="lg", null=True)
+    state = UnicodeAttribute(attr_name="ss", null=True)
+    tally = NumberAttribute(attr_name="nc", null=True)
+    held = UnicodeSetAttribute(attr_name="hd", null=True)  # lines of updates held back by the hourly limit
+    purpose = UnicodeAttribute(attr_name="pu", null=True)
+    recipient = UnicodeAttribute(attr_name="rc", null=True)
+    members = UnicodeSetAttribute(attr_name="fw", null=True)  # a report's followers: "<id>|<lang>|<email>"
 
 
 def share_one_connection() -> None:

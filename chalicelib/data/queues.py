@@ -83,6 +83,15 @@ class QueueGateway:
                 MessageAttributes=kept,
             )
 
+    def send_notify(self, message: dict[str, Any], *, delay_seconds: int = 0) -> None:
+        """Ask this province's notify handler to tell citizens (a report key and an entry id only)."""
+        with translate_errors("enqueue notification"):
+            sqs_client().send_message(
+                QueueUrl=queue_url(settings().notify_queue),
+                MessageBody=json.dumps(message, ensure_ascii=False),
+                DelaySeconds=max(0, min(900, delay_seconds)),
+            )
+
     def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None:
         """Put a work item on an agency's own queue."""
         with translate_errors("notify agency"):

@@ -143,6 +143,8 @@ def _contact_item(report_id: str, contact: Contact) -> PrivateModel:
         name=contact.name,
         phone=contact.phone,
         email=contact.email,
+        channels=",".join(contact.notify) or None,
+        language=contact.language if contact.notify else None,
     )
 
 

@@ -12,6 +12,8 @@ class Contact:
     name: str | None = None
     phone: str | None = None
     email: str | None = None
+    notify: tuple[str, ...] = ()  # channels the reporter opted in to: "email", "sms"
+    language: str = "id"  # of the notifications: "id" or "en"
 
 
 # How long a submission's Idempotency-Key answers its retries (the same report, the same secret).
@@ -31,3 +33,14 @@ class IdempotencyRecord:
     def expired(self, now_epoch: float) -> bool:
         """True once the 24-hour replay window has passed."""
         return now_epoch >= self.expires_at
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """What a link token stands for (its hash is the key; the token itself is never stored)."""
+
+    purpose: str  # "feedback", "unsubscribe" or "follow"
+    report_key: str
+    recipient: str  # "r:email", "f<hash>:email", or a pending follower's e-mail (follow)
+    expires_at: int  # epoch seconds
+    used: bool

@@ -88,7 +88,9 @@ def _contact(form: Form) -> Contact | None:
     if not any(given.values()):
         return None
     reporter = convert(ReporterIn, {k: v for k, v in given.items() if v is not None})
-    return Contact(reporter.name, reporter.phone, reporter.email)
+    # Open311 has no opt-in field: an e-mail or phone given is where the requester wants the updates.
+    channels = tuple(c for c, given in (("email", reporter.email), ("sms", reporter.phone)) if given)
+    return Contact(reporter.name, reporter.phone, reporter.email, notify=channels)
 
 
 def _media(form: Form) -> tuple[str, ...]:

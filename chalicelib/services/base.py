@@ -2,9 +2,10 @@
 
 Every change to a stored report goes through ``change_report``: read the report, decide the change
 with a pure workflow function, write it on the condition that its version is still the one read
-(optimistic locking), and publish what the change calls for. A ``VersionConflict`` on the write
-means someone else changed the report meanwhile: the report is read again and the change decided
-again, up to ``MAX_ATTEMPTS`` times in all, after a short jittered pause.
+(optimistic locking), and publish what the change calls for. Notifications to citizens are asked
+for just before the write (``ChangePublisher.intend``), so a crash after the write loses none.
+A ``VersionConflict`` on the write means someone else changed the report meanwhile: the report is
+read again and the change decided again, up to ``MAX_ATTEMPTS`` times in all, after a short jittered pause.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def change_report(
             if decision.republish is not None and decision.report is not None:
                 publisher.republish(decision.report, decision.republish)
             return decision.report
+        publisher.intend(before, decision)
         try:
             saved = reports.save(decision)
         except VersionConflict:
@@ -100,6 +102,8 @@ def change_two_reports(
             if decision.republish is not None:
                 publisher.republish(decision.report, decision.republish)
             return decision.report
+        for old, new in zip(before, decision, strict=True):
+            publisher.intend(old, new)
         try:
             saved = reports.save_together(*decision)
         except VersionConflict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib.domain import workflow
@@ -10,7 +11,7 @@ from chalicelib.domain.access import require_reporter
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
 from chalicelib.services.outbox import ChangePublisher
@@ -45,9 +46,46 @@ class FeedbackService(ProvinceService):
             require_reporter(holds_secret=TrackingService.holds_secret(report, secret))
             return report
 
+        suffix = f"{action}:{_digest(idempotency_key)}" if idempotency_key else None
+        return self._respond(read, suffix, action=action, rating=rating, reason=reason, now=now)
+
+    def respond_by_link(
+        self,
+        report_key: str,
+        link_digest: str,
+        *,
+        action: str,
+        rating: int | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> Report:
+        """Confirm or reopen through a message's single-purpose link (its token checked by the caller).
+
+        The event id comes from the link, whatever the action: one link applies one action, once.
+        """
+
+        def read() -> Report:
+            report = self.reports.get(report_key, consistent=True)
+            if report is None or report.province != self.province.code:
+                raise NotFound("Laporan tidak ditemukan (report not found).", code="report_not_found")
+            return report
+
+        return self._respond(
+            read, f"link:{link_digest}", action=action, rating=rating, reason=reason, now=now
+        )
+
+    def _respond(
+        self,
+        read: Callable[[], Report],
+        suffix: str | None,
+        *,
+        action: str,
+        rating: int | None,
+        reason: str | None,
+        now: datetime | None,
+    ) -> Report:
         def decide(report: Report) -> Report | Unchanged[Report]:
-            suffix = _digest(idempotency_key) if idempotency_key else str(len(report.timeline))
-            event_id = f"{report.key}:{action}:{suffix}"
+            event_id = f"{report.key}:{suffix}" if suffix else f"{report.key}:{action}:{len(report.timeline)}"
             if report.has_event(event_id):
                 return Unchanged(report, republish=event_id)
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)

@@ -31,12 +31,28 @@ WORK_ACTIONS = frozenset(
 )
 
 
+NOTIFY_DELAY_SECONDS = 1  # the write it precedes takes milliseconds: most find their entry at once
+
+
 class ChangePublisher:
     """Turns saved changes into queue messages."""
 
     def __init__(self, queues: Queues, registry: Registry) -> None:
         self.queues = queues
         self.registry = registry
+
+    def intend(self, before: Report | None, after: Report) -> None:
+        """Before ``after`` is saved: ask the notify handler to tell citizens of its new entries.
+
+        Sent first so that a crash after the save loses no notification; the handler waits for an
+        entry not saved yet and drops it if it never appears (the save failed or lost a race).
+        """
+        from chalicelib.notices.kinds import notice_kind
+
+        for entry in after.timeline:
+            if (before is None or not before.has_event(entry.event_id)) and notice_kind(after, entry):
+                message = {"key": after.key, "entry": entry.event_id}
+                self.queues.send_notify(message, delay_seconds=NOTIFY_DELAY_SECONDS)
 
     def published(self, before: Report | None, after: Report) -> None:
         """Publish what the entries added between ``before`` and ``after`` call for."""

@@ -22,15 +22,20 @@ DUMMY_CREDENTIALS = {
 }
 
 
-SPLIT_SERVICES = ("dynamodb", "s3", "sqs")
+SPLIT_SERVICES = ("dynamodb", "s3", "sqs", "sns")
 
 
 def service_endpoints(endpoint_url: str, sqs_endpoint_url: str | None = None) -> dict[str, str]:
-    """The engine of each service: SQS on ``sqs_endpoint_url`` if given, the rest on ``endpoint_url``."""
+    """The engine of each service: SQS on ``sqs_endpoint_url`` if given, the rest on ``endpoint_url``.
+
+    SNS lives with SQS: the province stacks (queues and the SES feedback topic delivering to one)
+    are deployed on the SQS engine.
+    """
     return {
         "dynamodb": endpoint_url,
         "s3": endpoint_url,
         "sqs": sqs_endpoint_url or endpoint_url,
+        "sns": sqs_endpoint_url or endpoint_url,
     }
 
 

@@ -25,6 +25,15 @@ THROTTLE_BODIES = {
         b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"injected"}',
     ),
     "sqs": (400, b'{"__type":"com.amazonaws.sqs#ThrottlingException","message":"injected"}'),
+    # SES and SNS answer in XML (the query protocol)
+    "ses": (
+        400,
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>injected</Message></Error></ErrorResponse>",
+    ),
+    "sns": (
+        400,
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>injected</Message></Error></ErrorResponse>",
+    ),
 }
 SERVER_ERROR_BODY = (500, b'{"__type":"InternalServerError","message":"injected"}')
 KINDS = ("throttle", "server_error", "timeout", "lost_response")

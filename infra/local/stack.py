@@ -25,6 +25,7 @@ from infra.local.aws import REGION, local_env
 from infra.local.config import PROJECT_ROOT, stage_config, stage_names
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
+from infra.local.outbox import verify_senders
 from infra.local.processes import ChildProcess, PortInUse, port_is_free
 from infra.local.seed import SEED_FILE, SeedResult, load_seed, seed
 from infra.local.state import StackState, remove_state, state_path, write_state
@@ -139,6 +140,7 @@ class LocalStack:
             max_receive_count=self.max_receive_count,
             queue_endpoint_url=self.sqs_endpoint_url,
         )
+        verify_senders(self.endpoint_url, self.project_root)
         return self.endpoint_url
 
     def _start_child(self, name: str, argv: list[str], stage: str) -> ChildProcess:

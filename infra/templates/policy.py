@@ -36,6 +36,7 @@ from infra.naming import (
     escalation_queue,
     handover_key_parameter,
     intake_queue,
+    notify_queue,
     quarantine_queue,
 )
 from infra.provinces import ProvinceInfra
@@ -65,6 +66,8 @@ LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents
 XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 SIGNING_KEY_ACTIONS = ("ssm:GetParameter",)
 
+# The stage's SES identities, in the region its notification settings name (ADUAN_NOTIFY_REGION).
+SES_IDENTITIES = "arn:${AWS::Partition}:ses:*:${AWS::AccountId}:identity/*"
 _ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
 
 
@@ -110,7 +113,7 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
     """The policy document of ``province``'s stage (named by its slug)."""
     code = province.code
     condition = leading_keys_condition(code)
-    consumed = [intake_queue(code), escalation_queue(code)]
+    consumed = [intake_queue(code), escalation_queue(code), notify_queue(code)]
     own_sends = [*consumed, *(dead_letter_queue(q) for q in consumed)]
     own_sends += [agency_queue(code, agency) for agency in province.work_queue_agencies]
     own_sends.append(quarantine_queue(code))
@@ -140,6 +143,15 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
             CONSUME_ACTIONS,
             [queue_arn(q) for q in consumed],
         ),
+        _statement("SendNotificationEmail", ["ses:SendRawEmail"], [SES_IDENTITIES]),
+        # SMS to a phone number has no resource to name: SNS checks sns:Publish on "*".
+        _statement("SendNotificationSms", ["sns:Publish"], ["*"]),
+        {
+            "Sid": "NoPublishingToTopics",
+            "Effect": "Deny",
+            "Action": ["sns:Publish"],
+            "Resource": ["arn:${AWS::Partition}:sns:*:*:*"],
+        },
         _statement("PhotoUploadsOfOwnProvince", PHOTO_UPLOAD_ACTIONS, [photos_arn(f"uploads/{code}/*")]),
         _statement("PublishOwnPhotos", PHOTO_PUBLISH_ACTIONS, [photos_arn(f"public/{code}/*")]),
         _statement("ReadPublishedPhotos", PHOTO_READ_ACTIONS, [photos_arn("public/*")]),

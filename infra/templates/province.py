@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.cfn import Template, camel, get_att, output, ref, sub
-from infra.naming import function_roles_arn_pattern, quarantine_queue
+from infra.naming import function_roles_arn_pattern, quarantine_queue, ses_feedback_topic
 from infra.provinces import ProvinceInfra
 from infra.templates.agency_access import poll_policy, poll_policy_output
 from infra.templates.alarms import ALARM_TOPIC_CONDITION, alarm_actions, error_alarms, overdue_alarm
@@ -50,6 +50,7 @@ def queue_specs(province: ProvinceInfra) -> list[QueueSpec]:
     specs = [
         QueueSpec("Intake", f"{prefix}-intake", False, "new reports to route"),
         QueueSpec("Escalation", f"{prefix}-escalation", True, "ordered report transitions and escalations"),
+        QueueSpec("Notify", f"{prefix}-notify", False, "notifications to citizens, and SES feedback"),
     ]
     specs += [
         QueueSpec(
@@ -212,6 +213,35 @@ def quarantine_resources(province: ProvinceInfra) -> dict[str, Any]:
     }
 
 
+def ses_feedback_resources(province: ProvinceInfra) -> dict[str, Any]:
+    """The topic SES publishes bounces and complaints to, delivered to the notify queue (which
+    suppresses the address): the stage's SES identity names this topic for its feedback."""
+    statement = {
+        "Sid": "SesFeedbackTopicSends",
+        "Effect": "Allow",
+        "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": get_att("NotifyQueue", "Arn"),
+        "Condition": {"ArnEquals": {"aws:SourceArn": ref("SesFeedbackTopic")}},
+    }
+    return {
+        "SesFeedbackTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {
+                "TopicName": ses_feedback_topic(province.code),
+                "Subscription": [{"Protocol": "sqs", "Endpoint": get_att("NotifyQueue", "Arn")}],
+            },
+        },
+        "NotifyQueuePolicy": {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {
+                "Queues": [ref("NotifyQueue")],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+            },
+        },
+    }
+
+
 def province_template(province: ProvinceInfra, provinces: Sequence[ProvinceInfra] = ()) -> Template:
     """The stack template of one province (``provinces``: every province, for its queue policy)."""
     resources: dict[str, Any] = {}
@@ -224,6 +254,8 @@ def province_template(province: ProvinceInfra, provinces: Sequence[ProvinceInfra
             resources[policy] = poll_policy(f"{spec.logical}Queue", spec.queue_name, spec.agency)
             outputs[f"{policy}Arn"] = poll_policy_output(policy, spec.queue_name)
     resources |= quarantine_resources(province)
+    resources |= ses_feedback_resources(province)
+    outputs["SesFeedbackTopicArn"] = output(ref("SesFeedbackTopic"), "SES bounces and complaints")
     outputs["QuarantineQueueUrl"] = output(
         ref("QuarantineQueue"), f"URL of {quarantine_queue(province.code)}"
     )

@@ -127,3 +127,23 @@ def test_without_a_local_stack_the_cli_says_what_it_needs(tmp_path: Path) -> Non
     assert poll.returncode == 1
     assert poll.stderr.startswith("Error: no AWS region and no local stack running: start the local stack")
     assert "Traceback" not in poll.stdout + poll.stderr
+
+
+def test_outbox_shows_what_the_local_stack_sent(aduan: Aduan, local_stack: LocalStack) -> None:
+    email = f"warga-{uuid.uuid4().hex[:8]}@example.com"
+    body = {
+        "category": "sampah",
+        "description": "Sampah di depan pasar.",
+        "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+        "reporter": {"email": email, "notify": ["email"]},
+    }
+    code, created = http("POST", f"{local_stack.api_url('jakarta')}/reports", body)
+    assert code == 201, created
+
+    def listed() -> str:
+        shown = aduan("outbox", "--to", email, "--full")
+        assert shown.returncode == 0, shown.stderr
+        return shown.stdout if created["id"] in shown.stdout else ""
+
+    text = eventually(listed, timeout=40)
+    assert "diteruskan ke instansi" in text and "List-Unsubscribe" in text

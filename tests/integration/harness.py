@@ -104,8 +104,11 @@ class World:
 
 
 @contextmanager
-def world(stages: tuple[str, ...] = ("jakarta", "banten")) -> Iterator[World]:
-    """The stages' provinces against whatever AWS endpoint the environment points at."""
+def world(
+    stages: tuple[str, ...] = ("jakarta", "banten"), sources: tuple[str, ...] = ("route", "escalations")
+) -> Iterator[World]:
+    """The stages' provinces against whatever AWS endpoint the environment points at (``sources``:
+    the event handlers their runners deliver to)."""
     result = World()
     os.environ.update(dev_auth_env(PROJECT_ROOT))
     clients = []
@@ -115,7 +118,7 @@ def world(stages: tuple[str, ...] = ("jakarta", "banten")) -> Iterator[World]:
         client = Client(app, stage_name=stage, project_dir=str(PROJECT_ROOT))
         clients.append(client)
         client.__enter__()
-        runner = EventRunner(app, config.environment, stage=stage, sources=["route", "escalations"])
+        runner = EventRunner(app, config.environment, stage=stage, sources=list(sources))
         result.provinces[stage] = Province(stage, app, config.environment, client, runner)
     try:
         yield result

@@ -27,7 +27,7 @@ STORY = {
         "category": "sampah",
         "description": DESCRIPTION,
         "location": {"lat": LAT, "lon": LON, "area_code": "36.71.01"},
-        "reporter": {"name": NAME, "phone": PHONE, "email": EMAIL},
+        "reporter": {"name": NAME, "phone": PHONE, "email": EMAIL, "notify": ["email", "sms"]},
     },
     "agency": "dlh-kota-tangerang",
     "note": NOTE,
@@ -53,8 +53,10 @@ def test_a_traced_cross_border_life_records_timings_and_ids_only(moto_endpoint: 
     # Then traces were really recorded: the services' subsegments and the AWS calls
     assert "## chalicelib.services.intake" in traces and "## chalicelib.services.agency" in traces
     assert '"name": "dynamodb"' in traces and '"name": "sqs"' in traces
+    # ... the notifications too (the reporter opted in: SES and SNS were called)
+    assert '"name": "email"' in traces and '"name": "sns"' in traces  # SES is "email" in X-Ray
     # And none holds the secret, a contact detail, the citizen's or officer's words, or the place
     assert result["secret_in_traces"] is False
-    private = (NAME, "Kusumawardhani", PHONE, EMAIL, DESCRIPTION[:30], NOTE, COMMENT)
+    private = (NAME, "Kusumawardhani", PHONE, "+6281298765432", EMAIL, DESCRIPTION[:30], NOTE, COMMENT)
     assert [word for word in private if word in traces] == []
     assert str(LAT) not in traces and str(LON) not in traces

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -49,7 +50,11 @@ def main() -> None:
     """Submit, route, escalate, take, resolve, confirm and read, all traced; print the documents."""
     story = json.loads(sys.stdin.read())
     emitter = KeepingEmitter()
-    with world() as provinces:
+    from infra.local.aws import endpoint_for
+    from infra.local.outbox import verify_senders
+
+    verify_senders(str(endpoint_for("ses")))
+    with world(sources=("route", "escalations", "notify")) as provinces:
         global_sdk_config.set_sdk_enabled(True)
         xray_recorder.configure(context=Context(), emitter=emitter, sampling=False, service="aduan")
         jakarta, banten = provinces["jakarta"], provinces["banten"]
@@ -69,6 +74,8 @@ def main() -> None:
         assert jakarta.get(f"/reports/{report['id']}", secret).status_code == 200
         confirmed = jakarta.post(f"/reports/{report['id']}/confirm", story["confirm"], secret)
         assert confirmed.status_code == 200, confirmed.body
+        provinces.settle()
+        time.sleep(1.5)  # notify messages are delayed a second
         provinces.settle()
         assert jakarta.get("/reports/31-991231-ZZZZ").status_code == 404
         xray_recorder.end_segment()

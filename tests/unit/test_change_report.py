@@ -35,6 +35,10 @@ class Publisher:
     def __init__(self) -> None:
         self.sent: list[tuple[Report | None, Report]] = []
         self.resent: list[str] = []
+        self.intended: list[Report] = []
+
+    def intend(self, before: Report | None, after: Report) -> None:
+        self.intended.append(after)
 
     def published(self, before: Report | None, after: Report) -> None:
         self.sent.append((before, after))

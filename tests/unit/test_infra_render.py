@@ -89,6 +89,7 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
     pairs = {
         "aduan-99-intake": "aduan-99-intake-dlq",
         "aduan-99-escalation.fifo": "aduan-99-escalation-dlq.fifo",
+        "aduan-99-notify": "aduan-99-notify-dlq",
         "aduan-99-agency-dinas-a": "aduan-99-agency-dinas-a-dlq",
         "aduan-99-agency-sudin-b": "aduan-99-agency-sudin-b-dlq",
     }
@@ -142,6 +143,7 @@ def test_overdue_and_handler_error_alarms() -> None:
         "aduan-test-prov-agency_auth",
         "aduan-test-prov-route",
         "aduan-test-prov-escalations",
+        "aduan-test-prov-notify",
         "aduan-test-prov-sweep",
     }
 
@@ -166,7 +168,7 @@ def test_only_work_queue_agencies_get_queues(tmp_path: Path) -> None:
     _write_province(tmp_path, "98", [{"id": "with-q", "work_queue": True}, {"id": "without"}])
     [province] = load_provinces(tmp_path)
     assert province.work_queue_agencies == ("with-q",)
-    assert [s.queue_name for s in queue_specs(province)][2:] == ["aduan-98-agency-with-q"]
+    assert [s.queue_name for s in queue_specs(province)][3:] == ["aduan-98-agency-with-q"]
 
 
 def test_too_many_resources_fail_loudly(tmp_path: Path) -> None:
@@ -221,7 +223,7 @@ def test_only_the_exchanging_provinces_functions_may_send_to_an_escalation_queue
         ProvinceInfra("73", "p73", (), exchanges_with=()),  # no border with Jakarta: not admitted
     ]
     template = province_template(provinces[0], provinces)
-    [policy] = _of_type(template, "AWS::SQS::QueuePolicy").values()
+    policy = template["Resources"]["EscalationQueuePolicy"]
     assert policy["Properties"]["Queues"] == [{"Ref": "EscalationQueue"}]
     [deny] = policy["Properties"]["PolicyDocument"]["Statement"]
     assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "sqs:SendMessage")

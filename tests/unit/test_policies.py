@@ -16,7 +16,14 @@ import pytest
 from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from infra import render
 from infra.local.config import read_config, stage_config, stage_names
-from infra.naming import agency_queue, dead_letter_queue, escalation_queue, intake_queue, quarantine_queue
+from infra.naming import (
+    agency_queue,
+    dead_letter_queue,
+    escalation_queue,
+    intake_queue,
+    notify_queue,
+    quarantine_queue,
+)
 from infra.provinces import ProvinceInfra, load_provinces
 from infra.templates.agency_access import POLL_ACTIONS
 from infra.templates.policy import CONSUME_ACTIONS
@@ -94,7 +101,14 @@ def test_no_scan_and_no_wildcard_actions(stage: str) -> None:
             assert action.lower() != "dynamodb:scan"
         assert "NotAction" not in statement and "NotResource" not in statement
         if statement["Resource"] == ["*"]:
-            assert all(a.startswith("xray:") for a in _list(statement["Action"]))
+            # X-Ray, and SMS to phone numbers (SNS names no resource for them; topics are denied below)
+            assert all(a.startswith("xray:") or a == "sns:Publish" for a in _list(statement["Action"]))
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_sms_publish_reaches_phone_numbers_and_no_topic(stage: str) -> None:
+    denied = [s for s in _statements(stage) if s["Effect"] == "Deny" and "sns:Publish" in _list(s["Action"])]
+    assert denied and all(r.startswith("arn:") and ":sns:" in r for s in denied for r in _list(s["Resource"]))
 
 
 @pytest.mark.parametrize("stage", stage_names())
@@ -132,7 +146,7 @@ def test_leading_keys_cover_every_key_shape_of_the_province_and_no_other(stage: 
 def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: str) -> None:
     code = _code(stage)
     province = PROVINCES[code]
-    own = {intake_queue(code), escalation_queue(code)}
+    own = {intake_queue(code), escalation_queue(code), notify_queue(code)}
     own_sends = own | {dead_letter_queue(q) for q in own}  # malformed messages are parked there
     own_sends |= {agency_queue(code, a) for a in province.work_queue_agencies}
     own_sends.add(quarantine_queue(code))  # refused hand-overs are parked there

@@ -84,6 +84,7 @@ function collect() {
     invalid(lat, t("report.needCoordinates"), problems);
     $("#coordinates").open = true;
   }
+  const reporter = notifyChoice(problems);
   if (problems.length) {
     showError(formError, problems.map((p) => p.message).join(" "));
     problems[0].field.focus();
@@ -99,7 +100,22 @@ function collect() {
   const address = $("#address").value.trim();
   if (address) body.address = address;
   if (photos.length) body.photos = [...photos];
+  if (reporter) body.reporter = reporter;
   return body;
+}
+
+/** The reporter's opt-in to notifications (channels, their addresses, language), or null. */
+function notifyChoice(problems) {
+  const email = $("#reporter-email").value.trim();
+  const phone = $("#reporter-phone").value.trim();
+  const notify = [...form.querySelectorAll("input[name=notify]:checked")].map((box) => box.value);
+  if (notify.includes("email") && !email) invalid($("#reporter-email"), t("report.needEmail"), problems);
+  if (notify.includes("sms") && !phone) invalid($("#reporter-phone"), t("report.needPhone"), problems);
+  if (!notify.length && !email && !phone) return null;
+  const reporter = { notify, language: $("#notify-language").value };
+  if (email) reporter.email = email;
+  if (phone) reporter.phone = phone;
+  return reporter;
 }
 
 async function submit(event) {

@@ -5,6 +5,7 @@ import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
 import { timeline } from "./timeline.js";
+import "./following.js";
 
 const form = $("#track-form");
 const output = $("#report-view");
@@ -145,6 +146,7 @@ async function lookUp(event) {
     const headers = state.secret ? { "X-Report-Secret": state.secret } : {};
     state.view = await api(`/reports/${encodeURIComponent(id)}`, { headers });
     render({ focus: true });
+    document.dispatchEvent(new CustomEvent("aduan:report", { detail: state.view }));
     announce(t("track.found", { id: state.view.id }));
   } catch (failure) {
     output.hidden = true;

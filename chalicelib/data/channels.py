@@ -1,0 +1,97 @@
+"""E-mail through Amazon SES and SMS through Amazon SNS: the only code that sends to citizens.
+
+Clients come from PynamoDB's botocore session (as ``sqs_client``), in the region the stage's
+notification settings name. Throttling becomes ``RetryableUnavailable`` (the message is retried with
+backoff); a refused address or number becomes ``Undeliverable``, and a 5xx or a timeout (perhaps
+delivered) ``DeliveryUnknown``: neither is retried.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formataddr
+from functools import lru_cache
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.data.aws import client_error_code
+from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
+
+REFUSED = frozenset(
+    {"MessageRejected", "InvalidParameter", "InvalidParameterValue", "MailFromDomainNotVerified"}
+)
+
+
+# Answers that say the message was not accepted, so sending it again cannot duplicate it.
+THROTTLED = frozenset({"Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException"})
+# No retries inside botocore: a send retried after a timeout or a 5xx may go out twice.
+CHANNEL_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
+MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscribe stays on one line
+
+
+@lru_cache(maxsize=4)
+def _client(service: str, region: str) -> Any:
+    from chalicelib.data.models import ReportModel
+    from chalicelib.vendor_internals import table_connection
+
+    session = table_connection(ReportModel).connection.session
+    return session.create_client(service, region_name=region, config=CHANNEL_CONFIG)
+
+
+def _sent(call: Any, operation: str, **kwargs: Any) -> str:
+    try:
+        response = call(**kwargs)
+    except ClientError as error:
+        code = client_error_code(error)
+        if code in THROTTLED:
+            raise RetryableUnavailable(f"{operation} throttled", code="channel_throttled") from error
+        if code in REFUSED:
+            raise Undeliverable(f"{operation} refused ({code})") from error
+        raise DeliveryUnknown(f"{operation} failed ({code}): sent or not, it is not sent again") from error
+    except BotoCoreError as error:  # timeouts, dropped connections
+        raise DeliveryUnknown(f"{operation}: no answer ({type(error).__name__})") from error
+    return str(response.get("MessageId", ""))
+
+
+class Channels:
+    """Sends one e-mail or one SMS; answers the provider's message id."""
+
+    def __init__(self, region: str, sender: str, sms_sender_id: str, sender_name: str = "Aduan") -> None:
+        self.region = region
+        self.sender = sender
+        self.sms_sender_id = sms_sender_id
+        self.sender_name = sender_name
+
+    def email(self, to: str, subject: str, body: str, unsubscribe: str) -> str:
+        """A plain-text e-mail with one-click unsubscribe (RFC 8058 headers and a link in the body)."""
+        message = EmailMessage(policy=MAIL_POLICY)
+        message["From"] = formataddr((self.sender_name, self.sender))
+        message["To"] = to
+        message["Subject"] = subject
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message.set_content(body, cte="8bit")
+        return _sent(
+            _client("ses", self.region).send_raw_email,
+            "e-mail",
+            Source=self.sender,
+            Destinations=[to],
+            RawMessage={"Data": message.as_bytes()},
+        )
+
+    def sms(self, phone: str, text: str) -> str:
+        """A transactional SMS from the stage's sender id."""
+        attributes = {
+            "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": self.sms_sender_id},
+            "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
+        }
+        return _sent(
+            _client("sns", self.region).publish,
+            "sms",
+            PhoneNumber=phone,
+            Message=text,
+            MessageAttributes=attributes,
+        )

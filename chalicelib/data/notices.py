@@ -1,0 +1,191 @@
+"""The private records behind notifications: opt-ins, sent-records, hourly counts, suppressions, tokens.
+
+Every key starts with the province code (a report key ``31-...`` or ``31#...``), as the stage
+policy's ``dynamodb:LeadingKeys`` requires. Addresses are never keys: a suppression is kept under
+the SHA-256 of the address.
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+
+from chalicelib.data import followers
+from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.models import PrivateModel
+from chalicelib.domain.private import Contact, TokenRecord
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def _failed_condition(error: Exception) -> bool:
+    return client_error_code(error) == CONDITION_FAILED
+
+
+class NoticeStore:
+    """The private table's notification records."""
+
+    def contact(self, report_id: str) -> Contact | None:
+        """The reporter's contact and opt-in (only the notify handler reads it)."""
+        with translate_errors("read contact"):
+            try:
+                item = PrivateModel.get(f"{report_id}#contact", consistent_read=True)
+            except DoesNotExist:
+                return None
+        channels = tuple(c for c in (item.channels or "").split(",") if c)
+        return Contact(item.name, item.phone, item.email, notify=channels, language=item.language or "id")
+
+    def claim(self, pk: str, expires_at: int) -> bool:
+        """Claim the sending of one message (False: already claimed or sent, by an earlier delivery)."""
+        item = PrivateModel(pk=pk, kind="sent", state="sending", expires_at=expires_at)
+        with translate_errors("claim message"):
+            try:
+                item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
+            except PutError as error:
+                if _failed_condition(error):
+                    return False
+                raise
+        return True
+
+    def mark_sent(self, pk: str) -> None:
+        """The claimed message went out."""
+        with translate_errors("mark message sent"):
+            PrivateModel(pk=pk).update(actions=[PrivateModel.state.set("sent")])
+
+    def release(self, pk: str) -> None:
+        """Give up a claim whose message was not sent (throttled): the retry may claim it again."""
+        with translate_errors("release message claim"):
+            try:
+                PrivateModel(pk=pk).delete(condition=PrivateModel.state == "sending")
+            except DeleteError as error:
+                if not _failed_condition(error):
+                    raise
+
+    def count(self, pk: str, expires_at: int) -> int:
+        """Add one to an hourly counter and answer the new count."""
+        item = PrivateModel(pk=pk)
+        with translate_errors("count messages"):
+            item.update(
+                actions=[
+                    PrivateModel.tally.add(1),
+                    PrivateModel.kind.set("rate"),
+                    PrivateModel.expires_at.set(expires_at),
+                ]
+            )
+        return int(item.tally or 0)
+
+    def hold(self, pk: str, line: str, expires_at: int) -> None:
+        """Keep an update for the hour's summary (a set: a redelivered update is held once)."""
+        with translate_errors("hold update"):
+            PrivateModel(pk=pk).update(
+                actions=[
+                    PrivateModel.held.add({line}),
+                    PrivateModel.kind.set("held"),
+                    PrivateModel.expires_at.set(expires_at),
+                ]
+            )
+
+    def held(self, pk: str) -> set[str]:
+        """The updates held for a summary."""
+        with translate_errors("read held updates"):
+            try:
+                return set(PrivateModel.get(pk, consistent_read=True).held or ())
+            except DoesNotExist:
+                return set()
+
+    def suppressed(self, pk: str) -> bool:
+        """True if the address (by its hash key) bounced or complained."""
+        with translate_errors("read suppression"):
+            try:
+                PrivateModel.get(pk, consistent_read=True)
+            except DoesNotExist:
+                return False
+        return True
+
+    def suppress(self, pk: str, reason: str) -> None:
+        """Never send to the address again (a bounce or a complaint)."""
+        with translate_errors("suppress address"):
+            PrivateModel(pk=pk, kind="suppressed", state=reason).save(add_version_condition=False)
+
+    def put_token(self, pk: str, record: TokenRecord) -> None:
+        """Store a new link token's record under its hash."""
+        item = PrivateModel(
+            pk=pk,
+            kind="token",
+            purpose=record.purpose,
+            report_id=record.report_key,
+            recipient=record.recipient,
+            expires_at=record.expires_at,
+        )
+        with translate_errors("store token"):
+            item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
+
+    def token(self, pk: str) -> TokenRecord | None:
+        """A token's record, or None."""
+        with translate_errors("read token"):
+            try:
+                item = PrivateModel.get(pk, consistent_read=True)
+            except DoesNotExist:
+                return None
+        return TokenRecord(
+            purpose=item.purpose or "",
+            report_key=item.report_id or "",
+            recipient=item.recipient or "",
+            expires_at=int(item.expires_at or 0),
+            used=item.state == "used",
+        )
+
+    def use_token(self, pk: str, purpose: str, now_epoch: int) -> bool:
+        """Mark a token used, once: False if it is unknown, of another purpose, used or expired."""
+        condition = (
+            PrivateModel.pk.exists()
+            & (PrivateModel.purpose == purpose)
+            & PrivateModel.state.does_not_exist()
+            & (PrivateModel.expires_at > now_epoch)
+        )
+        with translate_errors("use token"):
+            try:
+                PrivateModel(pk=pk).update(actions=[PrivateModel.state.set("used")], condition=condition)
+            except UpdateError as error:
+                if _failed_condition(error):
+                    return False
+                raise
+        return True
+
+    def drop_channel(self, report_id: str, channel: str) -> None:
+        """The reporter unsubscribed from one channel."""
+        contact = self.contact(report_id)
+        if contact is None or channel not in contact.notify:
+            return
+        remaining = ",".join(c for c in contact.notify if c != channel)
+        action = PrivateModel.channels.set(remaining) if remaining else PrivateModel.channels.remove()
+        with translate_errors("unsubscribe"):
+            PrivateModel(pk=f"{report_id}#contact").update(actions=[action])
+
+    def drop_follower(self, report_key: str, follower: str) -> None:
+        """A follower unsubscribed (followers: chalicelib/data/followers.py)."""
+        followers.remove_follower(report_key, follower)
+
+    def followers(self, report_key: str) -> list[tuple[str, str, str]]:
+        """(follower id, language, e-mail) of a report's followers."""
+        return followers.followers(report_key)
+
+    def follower_count(self, report_key: str) -> int:
+        """How many follow a report."""
+        return followers.follower_count(report_key)
+
+    def add_follower(self, report_key: str, follower: str, language: str, email: str) -> None:
+        """A follow request confirmed."""
+        followers.add_follower(report_key, follower, language, email)
+
+    def put_pending(self, report_key: str, follower: str, language: str, email: str, expires_at: int) -> None:
+        """A follow request waiting for its confirmation."""
+        followers.put_pending(report_key, follower, language, email, expires_at)
+
+    def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
+        """(language, e-mail) of a pending follow request."""
+        return followers.pending(report_key, follower)
+
+    def release_token(self, pk: str) -> None:
+        """Make a used token usable again (the action it allowed failed and was not applied)."""
+        with translate_errors("release token"):
+            PrivateModel(pk=pk).update(actions=[PrivateModel.state.remove()])

@@ -1,0 +1,1 @@
+"""Notifications to citizens: what an entry tells (pure), the texts (catalogues), and the rules."""

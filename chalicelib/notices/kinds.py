@@ -1,0 +1,90 @@
+"""Which timeline entries a citizen hears about, and the facts each message carries (pure).
+
+Nothing is sent for internal steps (disposition, coordination between agencies, re-routing,
+service-level escalation, estimates alone). A province's copy of another province's report never
+notifies: the origin province tells its own reporter when the other province's update arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from chalicelib.domain.report import Report, TimelineEntry, Visibility
+from chalicelib.domain.status import Action
+
+
+class Kind(StrEnum):
+    """What a notification tells; each has its texts in the catalogues."""
+
+    ROUTED = "routed"
+    TAKEN = "taken"
+    HANDED = "handed"
+    ACCEPTED = "accepted"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+KINDS: dict[Action, Kind] = {
+    Action.ROUTE: Kind.ROUTED,
+    Action.TAKE: Kind.TAKEN,
+    Action.ESCALATE: Kind.HANDED,
+    Action.ACCEPT: Kind.ACCEPTED,
+    Action.RESOLVE: Kind.RESOLVED,
+    Action.REJECT: Kind.REJECTED,
+    Action.DUPLICATE: Kind.REJECTED,
+    Action.REOPEN: Kind.REOPENED,
+    Action.CONFIRM: Kind.CLOSED,
+    Action.AUTOCLOSE: Kind.CLOSED,
+}
+
+
+def notice_kind(report: Report, entry: TimelineEntry) -> Kind | None:
+    """What ``entry`` of ``report`` tells the citizen, or None (internal step, or a received copy)."""
+    if report.is_received_escalation:
+        return None
+    return KINDS.get(entry.action)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one notification may say. Texts for a private report's SMS use none of the content."""
+
+    kind: Kind
+    report_id: str
+    public: bool
+    agency: str | None = None  # the agency's name
+    province: str | None = None  # the other province's name (handed, accepted)
+    finish_due: date | None = None
+    estimated_completion: date | None = None
+    note: str | None = None  # the officer's note or reason (resolved, rejected)
+    verdict: str | None = None  # the evidence check's verdict, where the entry carries one
+    confirm_until: date | None = None
+
+
+def facts(
+    report: Report,
+    entry: TimelineEntry,
+    kind: Kind,
+    *,
+    agency: str | None,
+    province: str | None,
+    window_end: datetime | None = None,
+) -> Facts:
+    """The facts of ``entry`` (names and the confirm window's end already found by the caller)."""
+    verdict = getattr(entry, "evidence_verdict", None)
+    return Facts(
+        kind=kind,
+        report_id=report.id,
+        public=report.visibility is Visibility.PUBLIC,
+        agency=agency,
+        province=province,
+        finish_due=report.finish_due.date() if report.finish_due else None,
+        estimated_completion=report.estimated_completion,
+        note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
+        verdict=str(verdict) if verdict else None,
+        confirm_until=window_end.date() if window_end else None,
+    )

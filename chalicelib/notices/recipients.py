@@ -1,0 +1,64 @@
+"""Who is told, by which channel, and the keys of their records (pure; addresses never in a key)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from chalicelib.domain.private import Contact
+
+CHANNELS = ("email", "sms")
+REPORTER = "r"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One address of one recipient: the reporter (``r``) or a follower (``f`` + a hash)."""
+
+    id: str
+    channel: str
+    address: str
+    language: str
+
+    @property
+    def follower(self) -> bool:
+        """True for someone following a public report (told no private words, offered no confirm link)."""
+        return self.id != REPORTER
+
+
+def e164(phone: str) -> str | None:
+    """An Indonesian number as E.164 (``0812...`` and ``62812...`` -> ``+62812...``), or None."""
+    digits = re.sub(r"[ ()-]", "", phone)
+    if digits.startswith("+"):
+        number = digits
+    elif digits.startswith("0"):
+        number = "+62" + digits[1:]
+    elif digits.startswith("62"):
+        number = "+" + digits
+    else:
+        return None
+    return number if re.fullmatch(r"\+[1-9][0-9]{7,14}", number) else None
+
+
+def reporter_recipients(contact: Contact | None) -> list[Recipient]:
+    """The reporter's opted-in addresses."""
+    if contact is None:
+        return []
+    found = []
+    if "email" in contact.notify and contact.email:
+        found.append(Recipient(REPORTER, "email", contact.email, contact.language))
+    phone = e164(contact.phone) if "sms" in contact.notify and contact.phone else None
+    if phone:
+        found.append(Recipient(REPORTER, "sms", phone, contact.language))
+    return found
+
+
+def address_hash(address: str) -> str:
+    """An address as it may appear in a key or a log: its SHA-256 (lower-cased first)."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+
+
+def follower_id(email: str) -> str:
+    """A follower's id within a report."""
+    return "f" + address_hash(email)[:16]

@@ -1,0 +1,156 @@
+"""Notification texts from the catalogues (``id.json``, ``en.json`` beside this module), pure.
+
+The catalogues are the server's own: the web client shows none of these texts, so they are not
+duplicated in ``web/src/i18n`` (which holds the client's labels). An SMS is one GSM-7 segment (160
+characters) and names only the kind of change, the report id and a link: never a report's content.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.notices.kinds import Facts, Kind
+
+LANGUAGES = ("id", "en")
+SMS_LIMIT = 160
+# The GSM 03.38 basic character set (the escape table's characters count twice and are not used).
+GSM7 = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+NOTE_LIMIT = 600  # characters of an officer's note an e-mail quotes
+
+
+@lru_cache(maxsize=2)
+def catalogue(language: str) -> dict[str, Any]:
+    """The texts of one language (``id`` or ``en``)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no notification texts for language {language!r}")
+    data: dict[str, Any] = json.loads((Path(__file__).parent / f"{language}.json").read_text("utf-8"))
+    return data
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a message points: the tracking page, the confirm/reopen page, the unsubscribe link."""
+
+    track: str
+    unsubscribe: str
+    confirm: str | None = None
+    one_click: str | None = None  # the List-Unsubscribe header's address (the API), when there is one
+
+
+@dataclass(frozen=True)
+class Email:
+    """A rendered e-mail."""
+
+    subject: str
+    body: str
+
+
+def _day(value: date | None, language: str) -> str:
+    if value is None:
+        return "-"
+    return value.strftime("%d-%m-%Y") if language == "id" else value.isoformat()
+
+
+def _part(texts: dict[str, Any], key: str, **values: str) -> str:
+    return str(texts[key]).format(**values)
+
+
+def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
+    kind = facts.kind
+    estimate = ""
+    if kind is Kind.TAKEN and facts.estimated_completion:
+        estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
+    note = facts.note[:NOTE_LIMIT] if facts.note else None
+    return _part(
+        texts,
+        "body",
+        agency=facts.agency or "-",
+        province=facts.province or "-",
+        finish_due=_day(facts.finish_due, language),
+        estimate=estimate,
+        note=_part(texts, "note", text=note) if note and "note" in texts else "",
+        verdict=_part(texts, "verdict", text=facts.verdict) if facts.verdict and "verdict" in texts else "",
+        reason=_part(texts, "reason", text=note) if note and "reason" in texts else "",
+    )
+
+
+def email(facts: Facts, language: str, links: Links, *, follower: bool = False) -> Email:
+    """The e-mail telling ``facts``: subject, body with the links and the unsubscribe line."""
+    texts = catalogue(language)
+    kind_texts = texts[facts.kind.value]
+    lines = [texts["greeting"], "", _body(facts, kind_texts, language)]
+    if facts.kind is Kind.RESOLVED and links.confirm and not follower:
+        lines.append(
+            _part(kind_texts, "confirm", until=_day(facts.confirm_until, language), link=links.confirm)
+        )
+    lines += ["", _part(texts, "track", link=links.track)]
+    if follower:
+        lines.append(texts["follower_note"])
+    lines += [
+        "",
+        _part(texts, "footer", id=facts.report_id),
+        _part(texts, "unsubscribe", link=links.unsubscribe),
+    ]
+    subject = _part(texts, "subject", id=facts.report_id, title=kind_texts["title"])
+    return Email(subject=subject, body="\n".join(lines))
+
+
+def sms(facts: Facts, language: str, links: Links) -> str:
+    """The SMS telling ``facts``: kind, id, one link and the STOP guidance; no content."""
+    texts = catalogue(language)
+    link = links.confirm if facts.kind is Kind.RESOLVED and links.confirm else links.track
+    text = _part(texts[facts.kind.value], "sms", id=facts.report_id, link=link) + " " + texts["sms_stop"]
+    return text
+
+
+def digest_email(report_id: str, count: int, lines: list[str], language: str, links: Links) -> Email:
+    """One summary of the updates held back by the hourly limit."""
+    texts = catalogue(language)
+    kind_texts = texts["digest"]
+    body = [
+        texts["greeting"],
+        "",
+        _part(kind_texts, "body", count=str(count)),
+        *(f"- {line}" for line in lines),
+    ]
+    body += ["", _part(texts, "track", link=links.track), "", _part(texts, "footer", id=report_id)]
+    body.append(_part(texts, "unsubscribe", link=links.unsubscribe))
+    return Email(
+        subject=_part(texts, "subject", id=report_id, title=kind_texts["title"]), body="\n".join(body)
+    )
+
+
+def digest_sms(report_id: str, count: int, language: str, links: Links) -> str:
+    """The SMS summary of held updates."""
+    texts = catalogue(language)
+    return (
+        _part(texts["digest"], "sms", id=report_id, count=str(count), link=links.track)
+        + " "
+        + texts["sms_stop"]
+    )
+
+
+def title(kind: Kind, language: str) -> str:
+    """The short title of a kind (a digest's line)."""
+    return str(catalogue(language)[kind.value]["title"])
+
+
+def follow_email(report_id: str, language: str, link: str) -> Email:
+    """The double opt-in's confirmation e-mail."""
+    texts = catalogue(language)
+    kind_texts = texts["follow"]
+    body = "\n".join([texts["greeting"], "", _part(kind_texts, "body", id=report_id, link=link)])
+    return Email(subject=_part(texts, "subject", id=report_id, title=kind_texts["title"]), body=body)
+
+
+def fits_one_segment(text: str) -> bool:
+    """True if ``text`` is one SMS segment: at most 160 characters, all in the GSM-7 basic set."""
+    return len(text) <= SMS_LIMIT and all(c in GSM7 for c in text)

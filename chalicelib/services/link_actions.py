@@ -1,0 +1,76 @@
+"""What a message's links do: confirm or reopen one report, or stop one recipient's messages.
+
+Each link carries a single-purpose token (``services/links.py``): never the report's secret. A
+feedback link applies one action under an event id derived from the token, then marks the token
+used (a retried request finds the event applied; a second action finds the token used).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.report import Report
+from chalicelib.errors import ValidationFailed
+from chalicelib.services.feedback import FeedbackService
+from chalicelib.services.links import LinkTokens, token_key
+from chalicelib.services.ports import NoticeRecords
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    """What a link is for, shown before it is used (no contact detail)."""
+
+    purpose: str
+    report_id: str
+    expires_at: int
+
+
+class LinkActions:
+    """One province's link endpoints."""
+
+    def __init__(self, feedback: FeedbackService, records: NoticeRecords, province: str) -> None:
+        self.feedback = feedback
+        self.records = records
+        self.links = LinkTokens(records, province)
+        self.province = province
+
+    def inspect(self, token: str, purpose: str, now: datetime | None = None) -> LinkInfo:
+        """The link's purpose and report, if it can still be used."""
+        record = self.links.peek(token, purpose, now or utcnow())
+        return LinkInfo(purpose, record.report_key.split("~")[-1], record.expires_at)
+
+    def respond(
+        self,
+        token: str,
+        *,
+        action: str,
+        rating: int | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> Report:
+        """Confirm (rating) or reopen (reason) the link's report, once."""
+        now = now or utcnow()
+        record = self.links.peek(token, "feedback", now)
+        digest = hashlib.sha256(token.encode()).hexdigest()[:20]
+        report = self.feedback.respond_by_link(
+            record.report_key, digest, action=action, rating=rating, reason=reason, now=now
+        )
+        self.records.use_token(token_key(self.province, token), "feedback", int(now.timestamp()))
+        return report
+
+    def unsubscribe(self, token: str, now: datetime | None = None) -> str:
+        """Stop the link's recipient's messages on its channel about its report; the report id."""
+        now = now or utcnow()
+        record = self.links.peek(token, "unsubscribe", now)
+        who, _, channel = record.recipient.partition(":")
+        if channel not in ("email", "sms"):
+            raise ValidationFailed("Tautan rusak (broken link).", code="link_gone")
+        report_id = record.report_key.split("~")[-1]
+        if who == "r":
+            self.records.drop_channel(report_id, channel)
+        else:
+            self.records.drop_follower(record.report_key, who)
+        return report_id

@@ -1,0 +1,60 @@
+"""Single-purpose link tokens: random, stored only as a hash, expiring, and used once.
+
+A link in a message carries such a token, never the report's secret. Purposes: ``feedback``
+(confirm or reopen one report until the end of its window), ``unsubscribe`` (one recipient's
+channel of one report) and ``follow`` (confirm following a public report).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from chalicelib.domain.private import TokenRecord
+from chalicelib.errors import NotFound
+from chalicelib.services.ports import NoticeRecords
+
+GONE = "Tautan tidak berlaku lagi: sudah dipakai atau kedaluwarsa (link used or expired)."
+
+
+def token_key(province: str, token: str) -> str:
+    """Where a token's record is kept: under the SHA-256 of the token."""
+    return f"{province}#tok#{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+class LinkTokens:
+    """Issues and redeems one province's link tokens."""
+
+    def __init__(self, records: NoticeRecords, province: str) -> None:
+        self.records = records
+        self.province = province
+
+    def issue(self, purpose: str, report_key: str, recipient: str, expires: datetime) -> str:
+        """A new token (shown once, in the message) for ``purpose`` on ``report_key``."""
+        token = secrets.token_urlsafe(16)
+        record = TokenRecord(purpose, report_key, recipient, int(expires.timestamp()), used=False)
+        self.records.put_token(token_key(self.province, token), record)
+        return token
+
+    def peek(self, token: str, purpose: str, now: datetime) -> TokenRecord:
+        """The token's record if it is usable now; ``NotFound`` (code ``link_gone``) otherwise."""
+        record = self.records.token(token_key(self.province, token)) if _shaped(token) else None
+        if record is None or record.purpose != purpose or record.used or record.expires_at <= now.timestamp():
+            raise NotFound(GONE, code="link_gone")
+        return record
+
+    def redeem(self, token: str, purpose: str, now: datetime) -> TokenRecord:
+        """Use the token, once (a conditional update): its record; ``NotFound`` if it cannot be used."""
+        record = self.peek(token, purpose, now)
+        if not self.records.use_token(token_key(self.province, token), purpose, int(now.timestamp())):
+            raise NotFound(GONE, code="link_gone")
+        return record
+
+    def give_back(self, token: str) -> None:
+        """Make a redeemed token usable again (what it allowed did not happen)."""
+        self.records.release_token(token_key(self.province, token))
+
+
+def _shaped(token: str) -> bool:
+    return 16 <= len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)

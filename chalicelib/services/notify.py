@@ -1,0 +1,292 @@
+"""Telling citizens: one timeline entry -> at most one message per (recipient, channel).
+
+The notify queue carries ``{"key", "entry"}`` only (no address, no content). For each recipient and
+channel the handler first claims a sent-record ``<key>#n#<entry>#<recipient>#<channel>`` with a
+conditional put, then sends, then marks it sent: a redelivered message, or one handled twice
+concurrently, finds the claim and sends nothing (at most once; a crash between the claim and the
+send loses that one message rather than sending it twice). A throttled send gives its claim back and
+fails the record, so SQS retries it with backoff (and after a few receives parks it in the DLQ,
+whose alarm fires). After ``HOURLY_LIMIT`` messages in an hour to one recipient about one report the
+rest are held and folded into one summary sent when the hour ends. A send that fails ambiguously (a
+5xx or a timeout: perhaps delivered) is not retried; only an explicit throttling answer is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.report import Report, TimelineEntry, Visibility
+from chalicelib.domain.sla import autoclose_after
+from chalicelib.domain.status import Action
+from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
+from chalicelib.notices import texts
+from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
+from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
+from chalicelib.notices.settings import NotifySettings
+from chalicelib.observability import logger, metrics
+from chalicelib.provinces.registry import Registry
+from chalicelib.services.following import confirmation_expiry
+from chalicelib.services.links import LinkTokens
+from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
+
+HOURLY_LIMIT = 4  # a handed-over report can be handed, accepted, taken and done within one hour
+WAIT_ATTEMPTS = 6  # an entry not saved yet is looked for again, 2 s to 64 s later, then dropped
+RECORD_DAYS = 60
+UNSUBSCRIBE_DAYS = 365
+
+
+class Notifier:
+    """Sends one province's notifications."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        records: NoticeRecords,
+        queues: Queues,
+        registry: Registry,
+        province: str,
+        *,
+        senders: Callable[[], Senders],
+        settings: Callable[[], NotifySettings],
+    ) -> None:
+        self.reports = reports
+        self.records = records
+        self.queues = queues
+        self.registry = registry
+        self.province = registry.get(province)
+        self.senders = senders
+        self.settings = settings
+        self.links = LinkTokens(records, self.province.code)
+
+    # --- an entry ---
+
+    def entry(self, key: str, entry_id: str, attempt: int, now: datetime) -> int:
+        """Tell everyone concerned about one entry; answers the number of messages sent."""
+        report = self.reports.get(key, consistent=True)
+        entry = _find(report, entry_id)
+        if report is None or entry is None:
+            self._wait_for(key, entry_id, attempt)
+            return 0
+        kind = notice_kind(report, entry)
+        if kind is None:
+            return 0
+        told = self._facts(report, entry, kind)
+        sent = 0
+        for recipient in self.recipients(report):
+            sent += self._deliver(report, entry, told, recipient, now)
+        return sent
+
+    def recipients(self, report: Report) -> list[Recipient]:
+        """The reporter's opted-in addresses, then the report's followers (public reports only)."""
+        found = reporter_recipients(self.records.contact(report.id))
+        if report.visibility is Visibility.PUBLIC:
+            found += [
+                Recipient(f, "email", email, lang) for f, lang, email in self.records.followers(report.key)
+            ]
+        return found
+
+    def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:
+        """Send the confirmation e-mail of a follow request (double opt-in), once per request hour."""
+        wanted = self.records.pending(key, follower)
+        if wanted is None:
+            return 0
+        language, email = wanted
+        if self.records.suppressed(self._suppression_key(email)):
+            return 0
+        record = f"{key}#n#follow:{now:%Y%m%d%H}#{follower}#email"
+        if not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+            return 0
+        token = self.links.issue("follow", key, follower, confirmation_expiry(now))
+        link = self.settings().token_link("follow.html", token)
+        mail = texts.follow_email(key.split("~")[-1], language, link)
+        return self._send_claimed(record, lambda: self.senders().email(email, mail.subject, mail.body, link))
+
+    def _wait_for(self, key: str, entry_id: str, attempt: int) -> None:
+        """The message was sent before its change was saved: look again later, or give up."""
+        if attempt + 1 >= WAIT_ATTEMPTS:
+            logger.info("notification for an entry never saved dropped", extra={"attempt": attempt})
+            return
+        self.queues.send_notify(
+            {"key": key, "entry": entry_id, "attempt": attempt + 1}, delay_seconds=2 << attempt
+        )
+
+    def _facts(self, report: Report, entry: TimelineEntry, kind: Kind) -> Facts:
+        acting = (
+            self.registry.get(entry.province) if entry.province in self.registry.provinces else self.province
+        )
+        agency = acting.agencies.get(entry.agency or "")
+        other = report.escalated_to if kind is Kind.HANDED else entry.province
+        province = self.registry.get(other).name if other and other in self.registry.provinces else None
+        window_end = self._window_end(report, kind)
+        name = agency.name if agency else None
+        return facts(report, entry, kind, agency=name, province=province, window_end=window_end)
+
+    # --- one recipient and channel ---
+
+    def _deliver(
+        self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime
+    ) -> int:
+        if to.channel == "email" and self.records.suppressed(self._suppression_key(to.address)):
+            return 0
+        record = f"{report.key}#n#{entry.event_id}#{to.id}#{to.channel}"
+        if not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+            return 0
+        hour = now.strftime("%Y%m%d%H")
+        expires = _epoch(now + timedelta(hours=2))
+        count = self.records.count(f"{report.key}#rate#{to.id}#{to.channel}#{hour}", expires)
+        if count > HOURLY_LIMIT:
+            line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
+            self.records.hold(self._held_key(report, to, hour), line, expires)
+            self.records.mark_sent(record)
+            if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
+                self._schedule_digest(report, to, hour, now)
+            return 0
+        return self._send_claimed(record, lambda: self._send(report, told, to, now))
+
+    def _send_claimed(self, record: str, send: Callable[[], object]) -> int:
+        try:
+            send()
+        except RetryableUnavailable:
+            self.records.release(record)
+            raise
+        except (Undeliverable, DeliveryUnknown) as error:
+            # refused for good, or perhaps sent: never sent again (at most once per recipient)
+            logger.warning(
+                "a notification was not confirmed", extra={"record": _opaque(record), "code": error.code}
+            )
+            metrics.add_metric(name="NotificationsUnconfirmed", unit="Count", value=1)
+            self.records.mark_sent(record)
+            return 0
+        self.records.mark_sent(record)
+        metrics.add_metric(name="NotificationsSent", unit="Count", value=1)
+        return 1
+
+    def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
+        links = self._links(report, told, to, now, self._window_end(report, told.kind))
+        senders = self.senders()
+        if to.channel == "sms":
+            senders.sms(to.address, texts.sms(told, to.language, links))
+            return
+        mail = texts.email(told, to.language, links, follower=to.follower)
+        senders.email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
+
+    def _window_end(self, report: Report, kind: Kind) -> datetime | None:
+        """When the confirm/reopen window of a Selesai report ends (a handed-over report's too)."""
+        if kind is not Kind.RESOLVED:
+            return None
+        if report.autoclose_at:
+            return report.autoclose_at
+        resolved = next((e for e in reversed(report.timeline) if e.action is Action.RESOLVE), None)
+        return resolved.at + autoclose_after(self.province) if resolved else None
+
+    def _links(
+        self, report: Report, told: Facts, to: Recipient, now: datetime, window_end: datetime | None
+    ) -> texts.Links:
+        config = self.settings()
+        confirm = None
+        if window_end and not to.follower and window_end > now:
+            token = self.links.issue("feedback", report.key, f"{to.id}:{to.channel}", window_end)
+            confirm = config.token_link("feedback.html", token)
+        page, one_click = self._unsubscribe(report, to, now)
+        return texts.Links(config.track_link(report.id), page, confirm=confirm, one_click=one_click)
+
+    def _unsubscribe(self, report: Report, to: Recipient, now: datetime) -> tuple[str, str | None]:
+        """An e-mail's unsubscribe page link and its one-click (RFC 8058) address; nothing for an SMS."""
+        if to.channel != "email":
+            return "", None
+        config = self.settings()
+        expires = now + timedelta(days=UNSUBSCRIBE_DAYS)
+        token = self.links.issue("unsubscribe", report.key, f"{to.id}:{to.channel}", expires)
+        return config.token_link("unsubscribe.html", token), config.one_click_link(token)
+
+    # --- the hourly summary ---
+
+    def _held_key(self, report: Report, to: Recipient, hour: str) -> str:
+        return f"{report.key}#held#{to.id}#{to.channel}#{hour}"
+
+    def _schedule_digest(self, report: Report, to: Recipient, hour: str, now: datetime) -> None:
+        end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        message = {"key": report.key, "digest": hour, "to": f"{to.id}:{to.channel}"}
+        self.queues.send_notify(message, delay_seconds=int((end - now).total_seconds()) + 1)
+
+    def digest(self, key: str, hour: str, to_ref: str, now: datetime) -> int:
+        """Send the summary of an hour's held updates once the hour is over (else wait again)."""
+        end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
+        if now < end:
+            self.queues.send_notify(
+                {"key": key, "digest": hour, "to": to_ref}, delay_seconds=int((end - now).total_seconds()) + 1
+            )
+            return 0
+        report = self.reports.get(key, consistent=True)
+        to = (
+            next((r for r in self.recipients(report) if f"{r.id}:{r.channel}" == to_ref), None)
+            if report
+            else None
+        )
+        if report is None or to is None:
+            return 0
+        held = sorted(self.records.held(self._held_key(report, to, hour)))
+        record = f"{report.key}#n#digest:{hour}#{to.id}#{to.channel}"
+        if not held or not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+            return 0
+        return self._send_claimed(record, lambda: self._send_digest(report, to, held, now))
+
+    def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
+        config = self.settings()
+        page, one_click = self._unsubscribe(report, to, now)
+        links = texts.Links(config.track_link(report.id), page, one_click=one_click)
+        if to.channel == "sms":
+            self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
+            return
+        mail = texts.digest_email(report.id, len(held), held, to.language, links)
+        self.senders().email(to.address, mail.subject, mail.body, links.one_click or page)
+
+    # --- SES feedback ---
+
+    def _suppression_key(self, address: str) -> str:
+        return f"{self.province.code}#nsup#{address_hash(address)}"
+
+    def feedback(self, notification: dict[str, Any]) -> int:
+        """An SES bounce or complaint (through SNS): suppress the addresses; answers how many."""
+        found = feedback_addresses(notification)
+        for address in found:
+            self.records.suppress(
+                self._suppression_key(address), str(notification["notificationType"]).lower()
+            )
+        metrics.add_metric(name="AddressesSuppressed", unit="Count", value=len(found))
+        return len(found)
+
+
+def feedback_addresses(notification: dict[str, Any]) -> list[str]:
+    """The addresses an SES notification says to suppress: permanent bounces and complaints."""
+    kind = notification.get("notificationType")
+    if kind == "Bounce":
+        detail = notification.get("bounce") or {}
+        if not isinstance(detail, dict) or detail.get("bounceType") != "Permanent":
+            return []
+        listed = detail.get("bouncedRecipients") or []
+    elif kind == "Complaint":
+        detail = notification.get("complaint") or {}
+        listed = detail.get("complainedRecipients") or [] if isinstance(detail, dict) else []
+    else:
+        return []
+    addresses = [r.get("emailAddress") for r in listed if isinstance(r, dict)]
+    return [a for a in addresses if isinstance(a, str) and a]
+
+
+def _find(report: Report | None, entry_id: str) -> TimelineEntry | None:
+    if report is None:
+        return None
+    return next((e for e in report.timeline if e.event_id == entry_id), None)
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _opaque(record: str) -> str:
+    """A record key as logs may show it (it names no address, but keep logs short)."""
+    return hashlib.sha256(record.encode()).hexdigest()[:12]

@@ -1,0 +1,328 @@
+"""Citizens are told: a whole lifecycle in Jakarta and across the border, read from moto's own API.
+
+Each test uses its own addresses, so moto's records (shared by the session) are filtered by them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.data.reports import ReportRepository
+from infra.local.outbox import Sent, sent_messages, verify_senders
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+JAKARTA_ROAD = {
+    "category": "sampah",
+    "description": "Tumpukan sampah di Jl. Tebet Raya, rahasia: rumah nomor 12.",
+    "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+}
+TANGERANG = {**JAKARTA_ROAD, "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"}}
+BANTEN_AGENCY = "dlh-kota-tangerang"
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    verify_senders(moto_endpoint)
+    with world(sources=("route", "escalations", "notify")) as w:
+        yield w
+
+
+def _pending(queue: str) -> int:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return sum(int(attributes.get(n, 0)) for n in names)
+
+
+def _peek(provinces: World) -> list[str]:
+    sqs = boto3.client("sqs")
+    found = []
+    for p in provinces.provinces.values():
+        url = sqs.get_queue_url(QueueName=p.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+        found += [
+            m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        ]
+    return found
+
+
+def settle(provinces: World, timeout: float = 30) -> None:
+    """Settle every queue, waiting out the notify queue's short delays."""
+    deadline = time.monotonic() + timeout
+    while True:
+        provinces.settle()
+        waiting = sum(_pending(p.env["ADUAN_NOTIFY_QUEUE"]) for p in provinces.provinces.values())
+        if not waiting:
+            return
+        assert time.monotonic() < deadline, f"notify queues did not settle: {_peek(provinces)}"
+        time.sleep(0.5)
+
+
+def _to(moto_endpoint: str, *addresses: str) -> list[Sent]:
+    return [m for m in sent_messages(moto_endpoint) if m.to in addresses]
+
+
+def _reporter(language: str = "en") -> dict[str, Any]:
+    tag = uuid.uuid4().hex[:10]
+    digits = str(int(tag, 16))[-8:].rjust(8, "1")
+    return {
+        "email": f"warga-{tag}@example.com",
+        "phone": f"0812{digits}",
+        "notify": ["email", "sms"],
+        "language": language,
+    }
+
+
+def _submit(provinces: World, body: dict[str, Any], reporter: dict[str, Any]) -> dict[str, Any]:
+    created = provinces["jakarta"].post("/reports", {**body, "reporter": reporter})
+    assert created.status_code == 201, created.body
+    settle(provinces)
+    return dict(json.loads(created.body))
+
+
+def _kinds(messages: list[Sent]) -> list[tuple[str, str]]:
+    """(channel, what it says) in order: the e-mail subject's title, the SMS text's kind."""
+    out = []
+    for m in messages:
+        text = m.subject.split(": ", 1)[1] if m.channel == "email" else m.body.split(": ", 1)[1].split(".")[0]
+        out.append((m.channel, text))
+    return out
+
+
+def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World, moto_endpoint: str) -> None:
+    reporter = _reporter("en")
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    status = json.loads(jakarta.get(f"/reports/{created['id']}").body)
+    agency = status["agency"]["id"]
+    assert jakarta.act(created["id"], "take", agency).status_code == 200
+    settle(provinces)
+    resolved = jakarta.act(
+        created["id"], "resolve", agency, {"note": "Sampah diangkut", "evidence": "foto/1.jpg"}
+    )
+    assert resolved.status_code == 200, resolved.body
+    settle(provinces)
+    phone = "+62" + reporter["phone"][1:]
+    sent = _to(moto_endpoint, reporter["email"], phone)
+    assert sorted(_kinds(sent)) == sorted(
+        [
+            ("email", "sent to an agency"),
+            ("sms", "sent to an agency"),
+            ("email", "in progress"),
+            ("sms", "in progress"),
+            ("email", "Done (Selesai)"),
+            ("sms", "done"),
+        ]
+    )
+    done = next(m for m in sent if m.channel == "email" and "Selesai" in m.subject)
+    assert "Sampah diangkut" in done.body and "feedback.html#" in done.body
+    assert done.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert created["secret"] not in json.dumps([m.body for m in sent])
+    for m in sent:
+        assert "rahasia" not in m.body  # never the report's private words
+    # Redelivered notify messages send nothing twice
+    notify = boto3.client("sqs")
+    url = notify.get_queue_url(QueueName=jakarta.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+    stored = ReportRepository().get(created["id"], consistent=True)
+    assert stored is not None
+    for entry in stored.timeline:
+        notify.send_message(
+            QueueUrl=url, MessageBody=json.dumps({"key": stored.key, "entry": entry.event_id})
+        )
+    settle(provinces)
+    assert len(_to(moto_endpoint, reporter["email"], phone)) == len(sent)
+
+
+def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
+    provinces: World, moto_endpoint: str
+) -> None:
+    reporter = _reporter("id")
+    created = _submit(provinces, TANGERANG, reporter)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    settle(provinces)
+    assert (
+        banten.act(
+            key, "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", "evidence": "b/1.jpg"}
+        ).status_code
+        == 200
+    )
+    settle(provinces)
+    phone = "+62" + reporter["phone"][1:]
+    sent = _to(moto_endpoint, reporter["email"])
+    assert sorted(_kinds(sent)) == sorted(
+        [
+            ("email", "diserahkan ke provinsi lain"),
+            ("email", "diterima provinsi lain"),
+            ("email", "sedang diproses"),
+            ("email", "Selesai"),
+        ]
+    )
+    assert len(_to(moto_endpoint, phone)) == 4
+    accepted = next(m for m in sent if "diterima" in m.subject)
+    assert "Banten" in accepted.body
+    done = next(m for m in sent if m.subject.endswith("Selesai"))
+    assert "Sudah diangkut" in done.body and "feedback.html#" in done.body
+
+
+def _token(message: Sent, page: str) -> str:
+    return message.body.split(f"{page}#", 1)[1].split()[0]
+
+
+def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, moto_endpoint: str) -> None:
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+    jakarta.act(created["id"], "take", agency)
+    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", "evidence": "foto/2.jpg"})
+    settle(provinces)
+    done = next(m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai"))
+    token = _token(done, "feedback.html")
+    assert created["secret"] not in done.body
+    inspected = jakarta.post("/links/inspect", {"token": token, "purpose": "feedback"})
+    assert inspected.status_code == 200 and json.loads(inspected.body)["report_id"] == created["id"]
+    confirmed = jakarta.post("/links/confirm", {"token": token, "rating": 4})
+    assert confirmed.status_code == 200, confirmed.body
+    assert json.loads(confirmed.body)["rating"] == 4
+    again = jakarta.post("/links/reopen", {"token": token, "reason": "Belum beres ternyata"})
+    assert again.status_code == 404 and json.loads(again.body)["error"]["code"] == "link_gone"
+    settle(provinces)
+    closed = [m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("ditutup")]
+    assert len(closed) == 1
+    # one click from the mail client (RFC 8058): the header names the API with the e-mail's token
+    header = closed[0].headers["List-Unsubscribe"]
+    api = jakarta.env["ADUAN_PUBLIC_API_URL"]
+    assert header == f"<{api}/links/unsubscribe/{_token(closed[0], 'unsubscribe.html')}>"
+    path = header.strip("<>").split("8031", 1)[1]
+    clicked = jakarta.client.http.post(
+        path, headers={"Content-Type": "application/x-www-form-urlencoded"}, body="List-Unsubscribe=One-Click"
+    )
+    assert clicked.status_code == 200, clicked.body
+    again = jakarta.client.http.post(
+        path, headers={"Content-Type": "application/x-www-form-urlencoded"}, body="List-Unsubscribe=One-Click"
+    )
+    assert again.status_code == 200  # idempotent, as RFC 8058 asks: a second click changes nothing
+
+
+def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
+    provinces: World, moto_endpoint: str
+) -> None:
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    created = _submit(provinces, {**JAKARTA_ROAD, "visibility": "public"}, reporter)
+    jakarta = provinces["jakarta"]
+    follower = f"tetangga-{uuid.uuid4().hex[:8]}@example.com"
+    asked = jakarta.post(f"/reports/{created['id']}/follow", {"email": follower, "language": "en"})
+    assert asked.status_code == 202, asked.body
+    settle(provinces)
+    [confirmation] = _to(moto_endpoint, follower)
+    assert "follow.html#" in confirmation.body and reporter["email"] not in confirmation.body
+    before = json.loads(jakarta.get(f"/reports/{created['id']}").body)
+    assert before["followers"] == 0
+    followed = jakarta.post("/links/follow", {"token": _token(confirmation, "follow.html")})
+    assert followed.status_code == 200, followed.body
+    assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 1
+    agency = before["agency"]["id"]
+    jakarta.act(created["id"], "take", agency)
+    settle(provinces)
+    updates = _to(moto_endpoint, follower)[1:]
+    assert [m.subject.split(": ", 1)[1] for m in updates] == ["in progress"]
+    assert reporter["email"] not in updates[0].body and "rahasia" not in updates[0].body
+    assert "feedback.html" not in updates[0].body
+    assert (
+        jakarta.post("/links/unsubscribe", {"token": _token(updates[0], "unsubscribe.html")}).status_code
+        == 200
+    )
+    assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 0
+    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", "evidence": "foto/3.jpg"})
+    settle(provinces)
+    assert len(_to(moto_endpoint, follower)) == 2  # nothing after unfollowing
+    assert len(_to(moto_endpoint, reporter["email"])) == 3  # routed, taken, done: the reporter still hears
+
+
+def test_a_private_report_cannot_be_followed(provinces: World) -> None:
+    created = _submit(provinces, JAKARTA_ROAD, {**_reporter(), "notify": []})
+    refused = provinces["jakarta"].post(f"/reports/{created['id']}/follow", {"email": "x@example.com"})
+    assert refused.status_code == 404 and json.loads(refused.body)["error"]["code"] == "not_followable"
+
+
+@pytest.mark.parametrize(("kind", "exactly"), [("throttle", True), ("lost_response", False)])
+def test_under_injected_channel_faults_no_message_goes_twice(
+    provinces: World, moto_endpoint: str, kind: str, exactly: bool
+) -> None:
+    """Throttled sends are retried until each goes out once; a send whose answer was lost (it went
+    out, the handler saw an error) is never sent again: at most once, even then."""
+    from chalicelib.data.channels import _client
+    from infra.local.faults import FaultInjector
+
+    reporter = _reporter("en")
+    phone = "+62" + reporter["phone"][1:]
+    clients = [_client("ses", "ap-southeast-1"), _client("sns", "ap-southeast-1")]
+    injector = FaultInjector(
+        rate=0.5, sticky=1.0, kinds=(kind,), operations=frozenset({"SendRawEmail", "Publish"}), seed=11
+    ).attach(clients)
+    try:
+        created = _submit(provinces, JAKARTA_ROAD, reporter)
+        jakarta = provinces["jakarta"]
+        agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+        assert jakarta.act(created["id"], "take", agency).status_code == 200
+        settle(provinces, timeout=120)
+        # redelivered intents change nothing
+        stored = ReportRepository().get(created["id"], consistent=True)
+        assert stored is not None
+        sqs = boto3.client("sqs")
+        url = sqs.get_queue_url(QueueName=jakarta.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+        for entry in stored.timeline:
+            sqs.send_message(
+                QueueUrl=url, MessageBody=json.dumps({"key": stored.key, "entry": entry.event_id})
+            )
+        settle(provinces, timeout=120)
+    finally:
+        injector.detach()
+    assert injector.counts[kind] > 0, "no fault was injected"
+    sent = _kinds(_to(moto_endpoint, reporter["email"], phone))
+    expected = [
+        ("email", "sent to an agency"),
+        ("sms", "sent to an agency"),
+        ("email", "in progress"),
+        ("sms", "in progress"),
+    ]
+    assert len(sent) == len(set(sent)), sent  # none twice
+    assert set(sent) <= set(expected)
+    if exactly:
+        assert sorted(sent) == sorted(expected)
+
+
+def test_an_ses_bounce_through_the_feedback_topic_suppresses_the_address(
+    provinces: World, moto_endpoint: str
+) -> None:
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    sns = boto3.client("sns", region_name="ap-southeast-3")
+    topic = next(
+        t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":aduan-31-ses-feedback")
+    )
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": reporter["email"]}]},
+    }
+    sns.publish(TopicArn=topic, Message=json.dumps(bounce))
+    settle(provinces)
+    _submit(provinces, JAKARTA_ROAD, reporter)  # routed: would be told, but the address bounced
+    control = {**_reporter("id"), "notify": ["email"]}
+    _submit(provinces, JAKARTA_ROAD, control)
+    assert _to(moto_endpoint, reporter["email"]) == []
+    assert len(_to(moto_endpoint, control["email"])) == 1

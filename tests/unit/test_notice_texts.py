@@ -1,0 +1,98 @@
+"""Notification texts: every kind in both languages; an SMS is one GSM-7 segment and private-safe."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from chalicelib.notices import texts
+from chalicelib.notices.kinds import Facts, Kind
+from chalicelib.notices.settings import PUBLIC_URL_MAX
+
+LONGEST_URL = "https://" + "a" * (PUBLIC_URL_MAX - len("https://"))
+TOKEN = "T" * 22  # secrets.token_urlsafe(16)
+REPORT_ID = "31-261127-K3M9"
+LINKS = texts.Links(
+    track=f"{LONGEST_URL}/track.html?id={REPORT_ID}",
+    unsubscribe=f"{LONGEST_URL}/unsubscribe.html#{TOKEN}",
+    confirm=f"{LONGEST_URL}/feedback.html#{TOKEN}",
+)
+CONTENT = "Dinas Bina Marga Jakarta Selatan", "lubang sudah ditambal", "Banten", "bukti cocok"
+
+
+def _facts(kind: Kind, public: bool) -> Facts:
+    return Facts(
+        kind=kind,
+        report_id=REPORT_ID,
+        public=public,
+        agency=CONTENT[0],
+        province=CONTENT[2],
+        finish_due=date(2026, 12, 4),
+        estimated_completion=date(2026, 12, 20),
+        note=CONTENT[1],
+        verdict=CONTENT[3],
+        confirm_until=date(2026, 12, 14),
+    )
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("public", [True, False])
+def test_every_sms_is_one_gsm7_segment_with_no_content(kind: Kind, language: str, public: bool) -> None:
+    text = texts.sms(_facts(kind, public), language, LINKS)
+    assert texts.fits_one_segment(text), (len(text), text)
+    assert REPORT_ID in text
+    assert not any(word in text for word in CONTENT)
+    assert ("STOP" in text) and (str(LINKS.confirm) in text) == (kind is Kind.RESOLVED)
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+def test_the_digest_sms_fits_too(language: str) -> None:
+    assert texts.fits_one_segment(texts.digest_sms(REPORT_ID, 99, language, LINKS))
+
+
+def test_one_segment_means_160_gsm7_characters() -> None:
+    assert texts.fits_one_segment("a" * 160) and not texts.fits_one_segment("a" * 161)
+    assert not texts.fits_one_segment("selesai ✓")  # one character outside GSM-7: a UCS-2 message
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+def test_the_resolved_email_has_the_note_the_verdict_and_the_confirm_link(language: str) -> None:
+    mail = texts.email(_facts(Kind.RESOLVED, False), language, LINKS)
+    assert CONTENT[1] in mail.body and CONTENT[3] in mail.body
+    assert str(LINKS.confirm) in mail.body and LINKS.unsubscribe in mail.body
+    assert REPORT_ID in mail.subject
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+def test_a_follower_gets_no_confirm_link(language: str) -> None:
+    mail = texts.email(_facts(Kind.RESOLVED, True), language, LINKS, follower=True)
+    assert str(LINKS.confirm) not in mail.body and LINKS.unsubscribe in mail.body
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_email_has_subject_tracking_and_unsubscribe(kind: Kind, language: str) -> None:
+    mail = texts.email(_facts(kind, True), language, LINKS)
+    assert mail.subject and LINKS.track in mail.body and LINKS.unsubscribe in mail.body
+    assert "{" not in mail.body and "{" not in mail.subject  # every placeholder filled
+
+
+def test_taken_mentions_the_estimate_only_when_set() -> None:
+    with_estimate = texts.email(_facts(Kind.TAKEN, True), "en", LINKS).body
+    without = Facts(Kind.TAKEN, REPORT_ID, True, agency="X")
+    assert "2026-12-20" in with_estimate
+    assert "Estimated" not in texts.email(without, "en", LINKS).body
+
+
+def test_both_catalogues_have_the_same_keys() -> None:
+    def keys(tree: dict[str, object], prefix: str = "") -> set[str]:
+        found = set()
+        for name, value in tree.items():
+            found.add(prefix + name)
+            if isinstance(value, dict):
+                found |= keys(value, f"{prefix}{name}.")
+        return found
+
+    assert keys(texts.catalogue("id")) == keys(texts.catalogue("en"))

@@ -1,0 +1,265 @@
+"""The notify handler's decisions against moto's DynamoDB, SES and SNS (in process).
+
+Which entries tell the reporter, exactly once per (entry, recipient, channel) under redelivery,
+the hourly limit and its summary, bounce suppression, and the single-use feedback token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_string, policy
+from typing import Any, cast
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.backends import get_backend
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from chalicelib.domain import workflow
+from chalicelib.domain.private import Contact
+from chalicelib.domain.report import Report
+from chalicelib.errors import NotFound, RetryableUnavailable
+from chalicelib.notices.settings import NotifySettings
+from chalicelib.provinces.registry import registry
+from chalicelib.services.notify import HOURLY_LIMIT, Notifier
+from tests.unit.factories import T0, event, new_report
+
+REGION = "ap-southeast-1"
+SETTINGS = NotifySettings("no-reply-31@aduan.example.id", "ADUAN31", REGION, "https://aduan.example.id")
+JAKARTA = registry().get("31")
+
+
+class Reports:
+    """Reports by key (what the handler reads)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Report] = {}
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        return self.by_key.get(key)
+
+
+class Queues:
+    """Records what the handler re-enqueues."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[dict[str, Any], int]] = []
+
+    def send_notify(self, message: dict[str, Any], *, delay_seconds: int = 0) -> None:
+        self.sent.append((message, delay_seconds))
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        from chalicelib.data.models import PrivateModel
+
+        PrivateModel.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SETTINGS.sender)
+        yield
+
+
+def _sent_emails() -> list[Any]:
+    return list(get_backend("ses")[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def _sent_sms() -> list[tuple[str, str]]:
+    return list(get_backend("sns")[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
+
+
+def _notifier(reports: Reports, queues: Queues) -> Notifier:
+    from chalicelib.data.channels import Channels
+    from chalicelib.data.notices import NoticeStore
+
+    senders = Channels(REGION, SETTINGS.sender, SETTINGS.sms_sender_id)
+    return Notifier(
+        cast(Any, reports),
+        NoticeStore(),
+        cast(Any, queues),
+        registry(),
+        "31",
+        senders=lambda: senders,
+        settings=lambda: SETTINGS,
+    )
+
+
+def _with_contact(report: Report, **contact: Any) -> None:
+    from chalicelib.data.reports import _contact_item
+
+    _contact_item(report.id, Contact(**contact)).save()
+
+
+def _lifecycle() -> list[Report]:
+    """Submitted, routed, disposed (internal), taken, resolved: one state per step."""
+    submitted = new_report()
+    routed = workflow.assign(submitted, JAKARTA, "dbm", event("e-route"))
+    disposed = workflow.forward(routed, JAKARTA, "dsda", event("e-coordinate"))
+    taken = workflow.take(disposed, event("e-take"))
+    resolved = workflow.resolve(taken, JAKARTA, event("e-resolve", note="Sudah ditambal", evidence="foto"))
+    return [routed, disposed, taken, resolved]
+
+
+def test_each_telling_entry_reaches_each_opted_in_channel_once(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="warga@example.com", phone="0812 3456 7890", notify=("email", "sms"))
+    now = T0 + timedelta(hours=1)
+    sent = [
+        notifier.entry(states[-1].key, e, 0, now) for e in ("e-route", "e-coordinate", "e-take", "e-resolve")
+    ]
+    assert sent == [2, 0, 2, 2]  # nothing for the internal coordination
+    again = [notifier.entry(states[-1].key, e, 0, now) for e in ("e-route", "e-take", "e-resolve")]
+    assert again == [0, 0, 0]  # redelivered: nothing twice
+    mails, sms = _sent_emails(), _sent_sms()
+    assert len(mails) == 3 and len(sms) == 3
+    assert {m.destinations[0] for m in mails} == {"warga@example.com"}
+    assert {p for p, _ in sms} == {"+6281234567890"}
+    resolved: Any = message_from_string(mails[-1].raw_data, policy=policy.default)
+    assert resolved["List-Unsubscribe"].startswith("<https://aduan.example.id/unsubscribe.html#")
+    assert resolved["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = resolved.get_content()
+    assert "feedback.html#" in body and "Sudah ditambal" in body
+    assert all("ditambal" not in text and "Jalan" not in text for _, text in sms)  # a private report
+
+
+def test_no_opt_in_no_message(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="warga@example.com")  # contact given, no channel chosen
+    assert _notifier(reports, queues).entry(states[-1].key, "e-route", 0, T0) == 0
+    assert _sent_emails() == []
+
+
+def test_an_entry_not_saved_yet_is_looked_for_again_then_dropped(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    assert notifier.entry("31-261127-K3M9", "e-route", 0, T0) == 0
+    assert queues.sent == [({"key": "31-261127-K3M9", "entry": "e-route", "attempt": 1}, 2)]
+    queues.sent.clear()
+    notifier.entry("31-261127-K3M9", "e-route", 5, T0)
+    assert queues.sent == []
+
+
+def test_past_the_hourly_limit_updates_fold_into_one_summary(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = workflow.assign(new_report(), JAKARTA, "dbm", event("e-0"))
+    report = workflow.take(report, event("e-1"))
+    report = workflow.resolve(report, JAKARTA, event("e-2", note="Selesai", evidence="foto"))
+    report = workflow.reopen(report, JAKARTA, event("e-3", note="Belum beres"))
+    report = workflow.take(report, event("e-4"))
+    report = workflow.resolve(report, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto"))
+    assert HOURLY_LIMIT + 2 == 6
+    reports.by_key[report.key] = report
+    _with_contact(report, email="warga@example.com", notify=("email",))
+    now = T0.replace(minute=10)
+    sent = sum(notifier.entry(report.key, f"e-{n}", 0, now) for n in range(HOURLY_LIMIT + 2))
+    assert sent == HOURLY_LIMIT and len(_sent_emails()) == HOURLY_LIMIT
+    [(digest, delay)] = queues.sent
+    assert digest == {"key": report.key, "digest": now.strftime("%Y%m%d%H"), "to": "r:email"}
+    assert delay == 50 * 60 + 1
+    assert notifier.digest(report.key, digest["digest"], "r:email", now) == 0  # too early: waits again
+    later = now + timedelta(hours=1)
+    assert notifier.digest(report.key, digest["digest"], "r:email", later) == 1
+    assert notifier.digest(report.key, digest["digest"], "r:email", later) == 0  # once
+    summary = _sent_emails()[-1].raw_data
+    assert "2 more updates" in summary or "Ada 2 kabar" in summary
+
+
+def test_a_bounce_suppresses_the_address(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="bounces@example.com", notify=("email",))
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "Bounces@example.com"}]},
+    }
+    assert notifier.feedback(bounce) == 1
+    transient = {"notificationType": "Bounce", "bounce": {"bounceType": "Transient", "bouncedRecipients": []}}
+    assert notifier.feedback(transient) == 0
+    assert notifier.entry(states[-1].key, "e-route", 0, T0) == 0
+    assert _sent_emails() == []
+
+
+def test_a_throttled_send_gives_its_claim_back_for_the_retry(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.data import channels
+
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="warga@example.com", notify=("email",))
+    real = channels._sent
+    calls = iter([RetryableUnavailable("throttled")])
+
+    def flaky(*args: Any, **kwargs: Any) -> str:
+        failure = next(calls, None)
+        if failure:
+            raise failure
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(channels, "_sent", flaky)
+    with pytest.raises(RetryableUnavailable):
+        notifier.entry(states[-1].key, "e-route", 0, T0)
+    assert notifier.entry(states[-1].key, "e-route", 0, T0) == 1
+    assert len(_sent_emails()) == 1
+
+
+def test_the_feedback_token_works_once_and_not_after_the_window(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    states = _lifecycle()
+    resolved = states[-1]
+    reports.by_key[resolved.key] = resolved
+    _with_contact(resolved, email="warga@example.com", notify=("email",))
+    notifier.entry(resolved.key, "e-resolve", 0, T0 + timedelta(hours=1))
+    raw = _sent_emails()[-1].raw_data
+    token = raw.split("feedback.html#", 1)[1].split()[0]
+    assert resolved.autoclose_at is not None
+    too_late = resolved.autoclose_at + timedelta(seconds=1)
+    with pytest.raises(NotFound):
+        notifier.links.redeem(token, "feedback", too_late)
+    record = notifier.links.redeem(token, "feedback", T0 + timedelta(days=1))
+    assert record.report_key == resolved.key and record.purpose == "feedback"
+    with pytest.raises(NotFound):
+        notifier.links.redeem(token, "feedback", T0 + timedelta(days=1))
+    with pytest.raises(NotFound):
+        notifier.links.redeem(token, "unsubscribe", T0 + timedelta(days=1))
+    assert json.dumps(raw).count(token) == 1  # the token is in the message; its record only has the hash
+
+
+def test_with_the_public_api_named_list_unsubscribe_is_one_click_on_the_api(aws: None) -> None:
+    from chalicelib.data.channels import Channels
+    from chalicelib.data.notices import NoticeStore
+
+    reports, queues = Reports(), Queues()
+    settings = NotifySettings(
+        SETTINGS.sender, "ADUAN31", REGION, SETTINGS.public_url, "https://api.aduan.example.id"
+    )
+    senders = Channels(REGION, SETTINGS.sender, "ADUAN31")
+    notifier = Notifier(
+        cast(Any, reports),
+        NoticeStore(),
+        cast(Any, queues),
+        registry(),
+        "31",
+        senders=lambda: senders,
+        settings=lambda: settings,
+    )
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="warga@example.com", notify=("email",))
+    assert notifier.entry(states[-1].key, "e-route", 0, T0) == 1
+    mail: Any = message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)
+    token = mail.get_content().split("unsubscribe.html#", 1)[1].split()[0]
+    assert mail["List-Unsubscribe"] == f"<https://api.aduan.example.id/links/unsubscribe/{token}>"

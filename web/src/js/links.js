@@ -1,0 +1,77 @@
+// A message's link: confirm or reopen a report, stop messages, or confirm following a report.
+// The token comes in the URL fragment (never sent to a server) and goes to the API in a POST body.
+import { api, errorText } from "./api.js";
+import { $ } from "./dom.js";
+import { t } from "./i18n.js";
+import { announce, initPage, showError } from "./layout.js";
+
+const purpose = document.body.dataset.purpose;
+const token = window.location.hash.slice(1);
+const form = $("#link-form");
+const error = $("#link-error");
+const done = $("#link-done");
+const state = { reportId: null };
+
+function fail(failure) {
+  showError(error, failure.code === "link_gone" ? t("link.gone") : errorText(failure));
+  error.focus();
+}
+
+function render() {
+  if (state.reportId) $("#link-report").textContent = t("link.report", { id: state.reportId });
+}
+
+async function inspect() {
+  if (!token) {
+    showError(error, t("link.gone"));
+    return;
+  }
+  try {
+    const info = await api("/links/inspect", { method: "POST", body: { token, purpose } });
+    state.reportId = info.report_id;
+    render();
+    form.hidden = false;
+  } catch (failure) {
+    fail(failure);
+  }
+}
+
+function body(act) {
+  if (act === "confirm") {
+    const rating = Number(form.querySelector("input[name=rating]:checked")?.value);
+    if (!rating) return null;
+    const comment = $("#link-text").value.trim();
+    return comment ? { token, rating, comment } : { token, rating };
+  }
+  if (act === "reopen") {
+    const reason = $("#link-text").value.trim();
+    return reason.length >= 3 ? { token, reason } : null;
+  }
+  return { token };
+}
+
+async function act(event) {
+  event.preventDefault();
+  const chosen = event.submitter?.value || purpose;
+  const sent = body(chosen);
+  if (!sent) {
+    showError(error, t(chosen === "confirm" ? "track.needRating" : "track.needReason"));
+    return;
+  }
+  showError(error, "");
+  try {
+    await api(`/links/${chosen}`, { method: "POST", body: sent });
+    form.hidden = true;
+    done.textContent = t(`link.done.${chosen}`);
+    done.hidden = false;
+    announce(done.textContent);
+  } catch (failure) {
+    fail(failure);
+  }
+}
+
+await initPage("link", () => render());
+history.replaceState(null, "", window.location.pathname);  // the token leaves the address bar
+form.addEventListener("submit", act);
+await inspect();
+document.body.dataset.ready = "true";

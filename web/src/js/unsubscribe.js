@@ -1,0 +1,2 @@
+// The page of a message's unsubscribe link (js/links.js does the work).
+import "./links.js";
