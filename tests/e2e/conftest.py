@@ -12,10 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from infra.local.config import PROJECT_ROOT
 from infra.local.processes import free_port
 from infra.local.stack import LocalStack, dev_environment
+
+# Playwright's assertions wait 5 s by default; a page here waits on the local API, moto and the event
+# runners, all on the machine's two cores with the rest of the suite: give them the time a phone would.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
