@@ -26,6 +26,7 @@ class Kind(StrEnum):
     REJECTED = "rejected"
     REOPENED = "reopened"
     CLOSED = "closed"
+    MERGED = "merged"
 
 
 KINDS: dict[Action, Kind] = {
@@ -35,7 +36,7 @@ KINDS: dict[Action, Kind] = {
     Action.ACCEPT: Kind.ACCEPTED,
     Action.RESOLVE: Kind.RESOLVED,
     Action.REJECT: Kind.REJECTED,
-    Action.DUPLICATE: Kind.REJECTED,
+    Action.DUPLICATE: Kind.MERGED,
     Action.REOPEN: Kind.REOPENED,
     Action.CONFIRM: Kind.CLOSED,
     Action.AUTOCLOSE: Kind.CLOSED,
@@ -63,6 +64,7 @@ class Facts:
     note: str | None = None  # the officer's note or reason (resolved, rejected)
     verdict: str | None = None  # the evidence check's verdict, where the entry carries one
     confirm_until: date | None = None
+    original: str | None = None  # merged: the report this one was merged into
 
 
 def facts(
@@ -87,4 +89,5 @@ def facts(
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
         verdict=str(verdict) if verdict else None,
         confirm_until=window_end.date() if window_end else None,
+        original=entry.target if kind is Kind.MERGED else None,
     )

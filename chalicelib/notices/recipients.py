@@ -10,6 +10,7 @@ from chalicelib.domain.private import Contact
 
 CHANNELS = ("email", "sms")
 REPORTER = "r"
+VIA = "/"  # in ``<duplicate id>/<id>``: someone told about the report a duplicate was merged into
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,24 @@ class Recipient:
 
     @property
     def follower(self) -> bool:
-        """True for someone following a public report (told no private words, offered no confirm link)."""
+        """True for anyone but the reporter (told no private words, offered no confirm link)."""
         return self.id != REPORTER
+
+    @property
+    def merged_from(self) -> str | None:
+        """The duplicate through which this recipient follows the report (``<duplicate>/<id>`` ids)."""
+        duplicate, separator, _ = self.id.partition(VIA)
+        return duplicate if separator else None
+
+    def via(self, duplicate: str) -> Recipient:
+        """This recipient of ``duplicate``, told about the report it was merged into."""
+        return Recipient(f"{duplicate}{VIA}{self.id}", self.channel, self.address, self.language)
+
+
+def own_id(recipient_id: str) -> tuple[str | None, str]:
+    """(duplicate report id or None, the recipient's id within the report its records belong to)."""
+    duplicate, separator, rest = recipient_id.partition(VIA)
+    return (duplicate, rest) if separator else (None, recipient_id)
 
 
 def e164(phone: str) -> str | None:

@@ -79,10 +79,13 @@ def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
         note=_part(texts, "note", text=note) if note and "note" in texts else "",
         verdict=_part(texts, "verdict", text=facts.verdict) if facts.verdict and "verdict" in texts else "",
         reason=_part(texts, "reason", text=note) if note and "reason" in texts else "",
+        original=facts.original or "-",
     )
 
 
-def email(facts: Facts, language: str, links: Links, *, follower: bool = False) -> Email:
+def email(
+    facts: Facts, language: str, links: Links, *, follower: bool = False, merged_from: str | None = None
+) -> Email:
     """The e-mail telling ``facts``: subject, body with the links and the unsubscribe line."""
     texts = catalogue(language)
     kind_texts = texts[facts.kind.value]
@@ -92,7 +95,9 @@ def email(facts: Facts, language: str, links: Links, *, follower: bool = False) 
             _part(kind_texts, "confirm", until=_day(facts.confirm_until, language), link=links.confirm)
         )
     lines += ["", _part(texts, "track", link=links.track)]
-    if follower:
+    if merged_from:
+        lines.append(_part(texts, "merged_note", id=merged_from))
+    elif follower:
         lines.append(texts["follower_note"])
     lines += [
         "",

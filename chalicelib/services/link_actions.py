@@ -14,6 +14,7 @@ from datetime import datetime
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.errors import ValidationFailed
+from chalicelib.notices.recipients import REPORTER, own_id
 from chalicelib.services.feedback import FeedbackService
 from chalicelib.services.links import LinkTokens, token_key
 from chalicelib.services.ports import NoticeRecords
@@ -65,12 +66,15 @@ class LinkActions:
         """Stop the link's recipient's messages on its channel about its report; the report id."""
         now = now or utcnow()
         record = self.links.peek(token, "unsubscribe", now)
-        who, _, channel = record.recipient.partition(":")
+        recipient, _, channel = record.recipient.partition(":")
         if channel not in ("email", "sms"):
             raise ValidationFailed("Tautan rusak (broken link).", code="link_gone")
-        report_id = record.report_key.split("~")[-1]
-        if who == "r":
+        # Someone told through a duplicate unsubscribes where their records are: the duplicate's.
+        duplicate, who = own_id(recipient)
+        key = duplicate or record.report_key
+        report_id = key.split("~")[-1]
+        if who == REPORTER:
             self.records.drop_channel(report_id, channel)
         else:
-            self.records.drop_follower(record.report_key, who)
-        return report_id
+            self.records.drop_follower(key, who)
+        return record.report_key.split("~")[-1]

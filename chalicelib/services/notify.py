@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -74,18 +75,26 @@ class Notifier:
         if kind is None:
             return 0
         told = self._facts(report, entry, kind)
+        # Those who follow through a duplicate never read a private report's words.
+        merged = told if told.public else replace(told, note=None)
         sent = 0
         for recipient in self.recipients(report):
-            sent += self._deliver(report, entry, told, recipient, now)
+            sent += self._deliver(report, entry, merged if recipient.merged_from else told, recipient, now)
         return sent
 
     def recipients(self, report: Report) -> list[Recipient]:
-        """The reporter's opted-in addresses, then the report's followers (public reports only)."""
-        found = reporter_recipients(self.records.contact(report.id))
-        if report.visibility is Visibility.PUBLIC:
-            found += [
-                Recipient(f, "email", email, lang) for f, lang, email in self.records.followers(report.key)
-            ]
+        """The reporter's opted-in addresses, the report's followers (public reports only), then those
+        of every report merged into it as a duplicate: they follow the original from then on."""
+        found = self._own_recipients(report.id, report.key, report.visibility is Visibility.PUBLIC)
+        for duplicate in report.duplicates:
+            # followers exist only on public reports, so the duplicate need not be read
+            found += [r.via(duplicate) for r in self._own_recipients(duplicate, duplicate, True)]
+        return found
+
+    def _own_recipients(self, report_id: str, key: str, public: bool) -> list[Recipient]:
+        found = reporter_recipients(self.records.contact(report_id))
+        if public:
+            found += [Recipient(f, "email", email, lang) for f, lang, email in self.records.followers(key)]
         return found
 
     def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:
@@ -170,7 +179,7 @@ class Notifier:
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
             return
-        mail = texts.email(told, to.language, links, follower=to.follower)
+        mail = texts.email(told, to.language, links, follower=to.follower, merged_from=to.merged_from)
         senders.email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
 
     def _window_end(self, report: Report, kind: Kind) -> datetime | None:

@@ -263,3 +263,44 @@ def test_with_the_public_api_named_list_unsubscribe_is_one_click_on_the_api(aws:
     mail: Any = message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)
     token = mail.get_content().split("unsubscribe.html#", 1)[1].split()[0]
     assert mail["List-Unsubscribe"] == f"<https://api.aduan.example.id/links/unsubscribe/{token}>"
+
+
+def test_the_reporter_of_a_duplicate_follows_the_original_without_its_private_words(aws: None) -> None:
+    from chalicelib.data.notices import NoticeStore
+    from chalicelib.services.link_actions import LinkActions
+
+    # Given a private report being handled, and a second report of the same problem by another citizen
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.take(workflow.assign(new_report(), JAKARTA, "dbm", event("o-route")), event("o-take"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-route"))
+    _with_contact(original, email="pertama@example.com", notify=("email",))
+    _with_contact(copy, email="kedua@example.com", phone="081299998888", notify=("email", "sms"))
+    # When an officer merges the second into the first
+    merged, grown = workflow.mark_duplicate(copy, original, event("d-dup", agency="dbm"))
+    reports.by_key.update({merged.key: merged, grown.key: grown})
+    assert notifier.entry(merged.key, "d-dup", 0, T0) == 2
+    told = message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)
+    assert "digabung" in told["Subject"] and original.id in cast(Any, told).get_content()
+    # Then the original's Selesai reaches both reporters; the second one without the officer's note
+    done = workflow.resolve(grown, JAKARTA, event("o-resolve", note="Lubang ditambal", evidence="foto"))
+    reports.by_key[done.key] = done
+    assert notifier.entry(done.key, "o-resolve", 0, T0 + timedelta(hours=1)) == 3
+    mails = {m.destinations[0]: m for m in _sent_emails()[-2:]}
+    first = cast(Any, message_from_string(mails["pertama@example.com"].raw_data, policy=policy.default))
+    second = cast(Any, message_from_string(mails["kedua@example.com"].raw_data, policy=policy.default))
+    assert "Lubang ditambal" in first.get_content() and "feedback.html#" in first.get_content()
+    body = second.get_content()
+    assert "Lubang ditambal" not in body and "feedback.html#" not in body  # private words, reporter's link
+    assert copy.id in body  # why they hear about it: their report was merged into this one
+    # And the second reporter's unsubscribe link stops e-mail about the original (kept: SMS)
+    token = body.split("unsubscribe.html#", 1)[1].split()[0]
+    actions = LinkActions(cast(Any, None), NoticeStore(), "31")
+    assert actions.unsubscribe(token, T0 + timedelta(hours=2)) == original.id
+    closed = workflow.confirm(done, 5, event("o-confirm"))
+    reports.by_key[closed.key] = closed
+    before = len(_sent_emails())
+    assert (
+        notifier.entry(closed.key, "o-confirm", 0, T0 + timedelta(hours=3)) == 2
+    )  # first e-mail, second SMS
+    assert [m.destinations[0] for m in _sent_emails()[before:]] == ["pertama@example.com"]
