@@ -41,7 +41,8 @@ async function support(item, row, pageKey) {
     const message = view.support_added
       ? t("nearby.supported", { id: item.id, count: view.support_count })
       : t("nearby.alreadySupported", { id: item.id, count: view.support_count });
-    fill(result, message, " ", el("a", { href: `track.html?id=${encodeURIComponent(item.id)}`, text: t("nearby.follow") }));
+    fill(result, message, " ",
+      el("a", { href: `track.html?id=${encodeURIComponent(item.id)}#follow-section`, text: t("nearby.follow") }));
     result.hidden = false;
     button.textContent = t("nearby.supportedButton");
     announce(message);
