@@ -33,7 +33,8 @@ QUICK = {
     "small": 1000,
     "large": 20_000,
     "requests": 20,
-    "cpu_reports": 40,
+    "cpu_reports": 30,
+    "cpu_rounds": 5,
     "flood": 1000,
     "flood_seconds": 60,
     "flood_burst": 300,
@@ -46,7 +47,8 @@ FULL = {
     "small": 1000,
     "large": 100_000,
     "requests": 30,
-    "cpu_reports": 100,
+    "cpu_reports": 40,
+    "cpu_rounds": 9,
     "flood": 10_000,
     "flood_seconds": 600,
     "flood_burst": 500,
@@ -349,6 +351,15 @@ def _pipelinecpu_rows(cpu: dict[str, Any]) -> list[tuple[str, str, str, str, str
             _verdict(cpu["met"]),
         ),
         (
+            f"  spread of the {cpu.get('rounds', len(cpu['runs']))} rounds' ratios (each report paired with "
+            "its replay)",
+            f"{cpu.get('ratio_min', cpu['ratio']):.2f}x - {cpu.get('ratio_max', cpu['ratio']):.2f}x",
+            "-",
+            "-",
+            "(spread)",
+            "-",
+        ),
+        (
             "  of which outside AWS calls / inside them (SDK)",
             f"{cpu['outside_calls_ms']:.1f} ms / {cpu['inside_calls_ms']:.1f} ms",
             f"{cpu['calls_per_report']:g} calls",
@@ -488,7 +499,7 @@ def run_section(section: str, endpoint: str, sizes: dict[str, Any]) -> Any:
         from bench import pipelinecpu
 
         reset_and_deploy(endpoint)
-        return pipelinecpu.measure(reports=sizes["cpu_reports"])
+        return pipelinecpu.measure(reports=sizes["cpu_reports"], rounds=sizes["cpu_rounds"])
     elif section == "flood":
         from bench import flood
 

@@ -17,12 +17,20 @@ from chalice.local import LambdaContext
 
 from infra.local.aws import REGION, client
 from infra.local.events import ACCOUNT_ID
-from infra.local.sources import BatchResult, ScheduleSource, Source, SqsSource, StreamSource
+from infra.local.sources import (
+    SQS_LONG_POLL_SECONDS,
+    BatchResult,
+    ScheduleSource,
+    Source,
+    SqsSource,
+    StreamSource,
+)
 
 log = logging.getLogger("aduan.local.runner")
 
 SCHEDULE_OVERRIDE_ENV = "ADUAN_LOCAL_SCHEDULE_SECONDS"
-WAIT_SECONDS = {"sqs": 1.0, "dynamodb": 0.5, "schedule": 1.0}
+WAIT_SECONDS = {"sqs": float(SQS_LONG_POLL_SECONDS), "dynamodb": 0.5, "schedule": 1.0}
+STOP_POLL_SECONDS = 0.05
 
 
 @dataclass
@@ -199,6 +207,8 @@ class EventRunner:
             try:
                 result = source.poll(stop, wait)
             except Exception:
+                if stop.is_set():
+                    return  # a poller left waiting at stop, its engine gone since
                 log.exception("source %s failed to poll; retrying", source.name)
                 stop.wait(2.0)
                 continue
@@ -206,25 +216,46 @@ class EventRunner:
                 log_batch(result)
 
     def run(self, stop: threading.Event) -> None:
-        """Poll every source in its own thread until ``stop`` is set, then join the threads.
+        """Poll every source in its own thread until ``stop`` is set; return once no batch is in hand.
 
         An SQS queue gets ``sqs_concurrency`` pollers (Lambda's SQS event source mapping starts with
         five concurrent batches and adds more as the queue deepens; on a FIFO queue SQS hands out no
         message of a group while another of it is in flight, so each group stays in order); a
-        stream or a schedule gets one.
+        stream or a schedule gets one. SQS pollers long-poll for 20 s, as Lambda's do, so an idle
+        queue costs the engine one receive per 20 s, and a message wakes a waiting poller at once.
+        On ``stop``, batches being handled finish (at most the function's timeout) and stream and
+        schedule threads end; pollers still waiting on an empty queue are left behind (daemon
+        threads): a batch one of them receives after ``stop`` is handed back, visible again.
+        Concurrent pollers hold each batch for the function's timeout (``SqsSource.hold_seconds``).
         """
         with patched_env(self.stage_env):
             sources = self.prepare()
+            for source in sources:
+                if isinstance(source, SqsSource):
+                    source.hold_seconds = self.timeout_s
             threads = [
-                threading.Thread(target=self._loop, args=(s, stop), name=f"source-{s.name}-{n}", daemon=True)
+                threading.Thread(
+                    target=self._loop, args=(s, stop), name=f"{s.kind}-{s.name}-{n}", daemon=True
+                )
                 for s in sources
                 for n in range(self.sqs_concurrency if isinstance(s, SqsSource) else 1)
             ]
             for thread in threads:
                 thread.start()
             log.info(json.dumps({"runner": "started", "sources": [f"{s.kind}:{s.name}" for s in sources]}))
-            for thread in threads:
-                thread.join()
+            while not stop.wait(1.0):
+                pass
+            self._finish(sources, threads)
+
+    def _finish(self, sources: list[Source], threads: list[threading.Thread]) -> None:
+        """After ``stop``: wait for the batches in hand and the non-SQS threads (bounded)."""
+        deadline = time.monotonic() + self.timeout_s + 5
+        queues = [s for s in sources if isinstance(s, SqsSource)]
+        while any(q.busy for q in queues) and time.monotonic() < deadline:
+            time.sleep(STOP_POLL_SECONDS)
+        for thread in threads:
+            if not thread.name.startswith("sqs-"):
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def drain(

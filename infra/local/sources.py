@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ Invoke = Callable[[str, dict[str, Any]], Any]
 """Calls handler ``name`` with a Lambda event and returns what the handler returned."""
 
 SQS_MAX_MESSAGES = 10
+SQS_LONG_POLL_SECONDS = 20  # what Lambda's pollers ask for: an idle queue costs one receive per 20 s
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,15 @@ def _invoke_batch(
 
 
 class SqsSource:
-    """An SQS event source mapping: receive, invoke, delete what succeeded."""
+    """An SQS event source mapping: receive, invoke, delete what succeeded.
+
+    ``hold_seconds`` (the function's timeout, set by :meth:`EventRunner.run`): a received batch stays
+    invisible at least that long, as on AWS, where an event source mapping needs the queue's
+    visibility timeout to be at least the function's: a slow batch is never delivered a second time
+    while it is being handled. The local queues keep a short visibility timeout so that failures
+    are retried soon: a message the handler failed becomes visible when the queue's own timeout,
+    counted from the receive, runs out (at once if it already has), as it would without the hold.
+    """
 
     kind = "sqs"
 
@@ -88,21 +98,40 @@ class SqsSource:
         self._region = region
         self._url: str | None = None
         self._arn: str = config.queue_arn or ""
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._visibility = 0
+        self.hold_seconds = 0
+
+    @property
+    def busy(self) -> bool:
+        """A batch received by this source is being handled (or handed back)."""
+        return self._busy > 0
 
     def _resolve(self) -> str:
         if self._url is None:
             self._url = self._sqs.get_queue_url(QueueName=self._queue_name)["QueueUrl"]
-            attributes = self._sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])
-            self._arn = attributes["Attributes"]["QueueArn"]
+            attributes = self._sqs.get_queue_attributes(
+                QueueUrl=self._url, AttributeNames=["QueueArn", "VisibilityTimeout"]
+            )["Attributes"]
+            self._arn = attributes["QueueArn"]
+            self._visibility = int(attributes.get("VisibilityTimeout") or 0)
         return self._url
 
+    @property
+    def _holding(self) -> bool:
+        return self.hold_seconds > self._visibility
+
     def _receive(self, count: int, wait: int) -> list[dict[str, Any]]:
+        url = self._resolve()  # first: it reads the queue's visibility timeout
+        options = {"VisibilityTimeout": self.hold_seconds} if self._holding else {}
         response = self._sqs.receive_message(
-            QueueUrl=self._resolve(),
+            QueueUrl=url,
             MaxNumberOfMessages=min(SQS_MAX_MESSAGES, count),
             WaitTimeSeconds=wait,
             MessageSystemAttributeNames=["All"],
             MessageAttributeNames=["All"],
+            **options,
         )
         messages: list[dict[str, Any]] = response.get("Messages", [])
         return messages
@@ -126,16 +155,44 @@ class SqsSource:
             for failure in response.get("Failed", []):
                 log.warning("%s: could not delete a message: %s", self.name, failure)
 
+    def _release(self, messages: list[dict[str, Any]], seconds: int = 0) -> None:
+        """Make received messages visible again in ``seconds`` (0: at once)."""
+        for start in range(0, len(messages), SQS_MAX_MESSAGES):
+            chunk = messages[start : start + SQS_MAX_MESSAGES]
+            entries = [
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": seconds}
+                for i, m in enumerate(chunk)
+            ]
+            self._sqs.change_message_visibility_batch(QueueUrl=self._resolve(), Entries=entries)
+
     def poll(self, stop: threading.Event, wait_seconds: float) -> BatchResult | None:
-        """Receive a batch (long-polling up to ``wait_seconds``), invoke, delete the successes."""
+        """Receive a batch (long-polling up to ``wait_seconds``), invoke, delete the successes.
+
+        A batch received once ``stop`` is set is handed back (visible again) instead of invoked.
+        """
         messages = self._collect(int(wait_seconds))
         if not messages:
             return None
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            if stop.is_set():
+                self._release(messages)
+                return None
+            return self._handle(messages)
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+
+    def _handle(self, messages: list[dict[str, Any]]) -> BatchResult:
         started = time.monotonic()
         records = [sqs_record(m, self._arn, self._region) for m in messages]
         ids = [r["messageId"] for r in records]
         failed, error = _invoke_batch(self._invoke, self.name, {"Records": records}, ids)
         self._delete([m for m in messages if m["MessageId"] not in failed])
+        if failed and self._holding:
+            remaining = math.ceil(self._visibility - (time.monotonic() - started))
+            self._release([m for m in messages if m["MessageId"] in failed], max(0, remaining))
         return BatchResult(self.name, self.kind, len(messages), len(failed), _ms(started), error)
 
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,3 +294,83 @@ def test_runner_process_uses_stage_env_and_stops_on_sigterm(
     assert batch_lines[0] == {"source": "forward", "kind": "sqs", "count": 1, "failures": 0} | {
         "duration_ms": batch_lines[0]["duration_ms"]
     }
+
+
+def _run_in_thread(runner: EventRunner) -> tuple[threading.Thread, threading.Event]:
+    stop = threading.Event()
+    thread = threading.Thread(target=runner.run, args=(stop,), daemon=True)
+    thread.start()
+    return thread, stop
+
+
+def test_concurrent_pollers_hold_a_slow_batch_and_retry_a_failure_after_the_queue_timeout(
+    sqs: Any, queues: Queues, wait_for: Callable[..., Any]
+) -> None:
+    """As on AWS (queue visibility >= function timeout): a batch slower than the queue's 1 s visibility
+    is not handed to a second poller meanwhile; a failed message still returns after about 1 s."""
+    app, deliveries = Chalice(app_name="t"), list[tuple[str, float]]()
+
+    @app.on_sqs_message(queue=queues.intake, batch_size=1)
+    def intake(event: Any) -> dict[str, Any]:
+        [record] = list(event)
+        deliveries.append((record.body, time.monotonic()))
+        if record.body == "slow":
+            time.sleep(2.5)
+        failed = record.body == "bad" and [b for b, _ in deliveries].count("bad") == 1
+        return {"batchItemFailures": [{"itemIdentifier": _message_id(record)}] if failed else []}
+
+    runner = EventRunner(app, sqs_concurrency=3, timeout_s=10)
+    thread, stop = _run_in_thread(runner)
+    try:
+        for body in ("slow", "bad"):
+            sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody=body)
+        wait_for(lambda: [b for b, _ in deliveries].count("bad") == 2, timeout=8)
+        wait_for(lambda: _counts(sqs, queues.intake) == (0, 0), timeout=8)
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert [b for b, _ in deliveries].count("slow") == 1
+    first, second = [t for b, t in deliveries if b == "bad"]
+    assert 0.5 <= second - first < 5, "retried after the queue's visibility, not the 10 s hold"
+
+
+def test_run_stops_at_once_while_its_pollers_wait_and_invokes_nothing_after(
+    sqs: Any, queues: Queues, wait_for: Callable[..., Any]
+) -> None:
+    app, calls = Chalice(app_name="t"), list[str]()
+
+    @app.on_sqs_message(queue=queues.intake, batch_size=10)
+    def intake(event: Any) -> None:
+        calls.extend(r.body for r in event)
+
+    thread, stop = _run_in_thread(EventRunner(app, sqs_concurrency=1))
+    sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody="before")
+    wait_for(lambda: calls == ["before"])
+    started = time.monotonic()
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and time.monotonic() - started < 3, "no 20 s long poll waited out"
+
+    sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody="after")
+    time.sleep(2.5)  # the poller left waiting takes it (a receive, as any), sees the stop, hands it back
+    assert calls == ["before"]
+    assert _counts(sqs, queues.intake) == (1, 0)
+    [message] = sqs.receive_message(QueueUrl=_url(sqs, queues.intake), AttributeNames=["All"])["Messages"]
+    assert message["Attributes"]["ApproximateReceiveCount"] == "2"
+
+
+def test_a_batch_received_after_stop_is_handed_back_at_once(sqs: Any, queues: Queues) -> None:
+    app, calls = Chalice(app_name="t"), list[str]()
+
+    @app.on_sqs_message(queue=queues.agency, batch_size=10)
+    def agency(event: Any) -> None:
+        calls.extend(r.body for r in event)
+
+    [source] = EventRunner(app).prepare()
+    sqs.send_message(QueueUrl=_url(sqs, queues.agency), MessageBody="late")
+    stopped = threading.Event()
+    stopped.set()
+
+    assert source.poll(stopped, 0) is None
+    assert calls == []
+    assert _counts(sqs, queues.agency) == (1, 0)  # visible again, not held for the visibility timeout
