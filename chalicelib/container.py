@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from chalicelib.privacy.photos import PhotoService
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
+    from chalicelib.services.evidence import EvidenceService
     from chalicelib.services.feedback import FeedbackService
     from chalicelib.services.handover_guard import HandoverGuard
     from chalicelib.services.intake import IntakeService
@@ -66,7 +67,7 @@ def intake() -> IntakeService:
 def _routing(province: str) -> RoutingService:
     from chalicelib.services.routing import RoutingService
 
-    return RoutingService(reports(), publisher(), registry(), province)
+    return RoutingService(reports(), publisher(), registry(), province, evidence=lambda: _evidence(province))
 
 
 def routing() -> RoutingService:
@@ -115,7 +116,7 @@ def escalations() -> EscalationInbox:
 def _desk(province: str) -> AgencyDesk:
     from chalicelib.services.agency import AgencyDesk
 
-    return AgencyDesk(reports(), publisher(), registry(), province, photos=lambda: _photos(province))
+    return AgencyDesk(reports(), publisher(), registry(), province, evidence=lambda: _evidence(province))
 
 
 def desk() -> AgencyDesk:
@@ -158,6 +159,21 @@ def _photos(province: str) -> PhotoService:
 def photos() -> PhotoService:
     """Citizen photos of the current stage's province (uploads, cleaning, view links)."""
     return _photos(settings().province)
+
+
+@lru_cache(maxsize=8)
+def _evidence(province: str) -> EvidenceService:
+    from chalicelib.data.evidence import EvidenceRepository
+    from chalicelib.services.evidence import EvidenceService
+
+    return EvidenceService(
+        reports(), EvidenceRepository(), registry().get(province), photos=lambda: _photos(province)
+    )
+
+
+def evidence() -> EvidenceService:
+    """Evidence uploads, checks and photo fingerprints of the current stage's province."""
+    return _evidence(settings().province)
 
 
 @lru_cache(maxsize=8)

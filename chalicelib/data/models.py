@@ -96,7 +96,7 @@ class ByGeoIndex(GlobalSecondaryIndex["ReportModel"]):
 
 
 class ByDoubtIndex(GlobalSecondaryIndex["ReportModel"]):
-    """Sparse: resolved reports whose evidence photo is not verified, for coordinators: ``31#doubt`` / ``<resolved>``."""
+    """Sparse: resolves on an unverified evidence photo, for coordinators: ``31#doubt`` / ``<resolved>``."""
 
     class Meta:
         index_name = "by-doubt"

@@ -85,7 +85,9 @@ def test_an_evidence_check_with_its_reasons_reads_back_as_written() -> None:
         fresh="fail",
         reasons=(
             CheckReason("place", "no_gps", "Foto tanpa lokasi GPS", "The photo has no GPS position"),
-            CheckReason("fresh", "seen_before", "Foto sama dengan foto laporan lain", "Same as another photo"),
+            CheckReason(
+                "fresh", "seen_before", "Foto sama dengan foto laporan lain", "Same as another photo"
+            ),
         ),
     )
     resolve = TimelineEntry(
