@@ -88,6 +88,7 @@ def agency_report(report: Report, **origin: Any) -> AgencyReport:
         key=report.key,
         version=report.version,
         duplicates=list(report.duplicates),
+        evidence_in_doubt=report.evidence_in_doubt,
         **origin,
     )
 

@@ -183,6 +183,9 @@ class AgencyReport(Report, kw_only=True):
     origin_province: str | UnsetType | None = UNSET
     escalated_from_other_province: bool | UnsetType = UNSET
     duplicates: Annotated[list[str], Meta(description="Ids of the reports merged into this one.")] = []
+    evidence_in_doubt: Annotated[
+        bool, Meta(description="Selesai on an unverified photo, awaiting a coordinator's review.")
+    ] = False
 
 
 class Submitted(Struct):

@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { categoryName, dateTime, relative, statusBadge } from "./format.js";
+import { evidenceCheck } from "./timeline.js";
 
 const COORDINATING = ["MENUNGGU", "DISPOSISI", "KOORDINASI"];
 
@@ -48,5 +49,6 @@ export function inboxItem(item, categories, provinceNames) {
       category ? categoryName(category) : item.category)),
   el("p", { class: "inbox-meta" }, statusBadge(item.status), badges(item, provinceNames)),
   slaLine(item),
+  evidenceCheck(item.evidence_check), // the "Bukti meragukan" list: why the evidence is in doubt
   el("p", { class: "hint", text: `${t("track.created")}: ${dateTime(item.created_at)} · ${item.area_code}` }));
 }

@@ -4,7 +4,7 @@ import { $, el, fill, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
-import { timeline } from "./timeline.js";
+import { evidenceCheck, timeline } from "./timeline.js";
 
 const form = $("#track-form");
 const output = $("#report-view");
@@ -35,6 +35,7 @@ function details(view) {
     row("track.created", dateTime(view.created_at)),
     row("track.updated", dateTime(view.updated_at)),
     view.rating ? row("track.rating", t("track.ratingValue", { rating: view.rating })) : null,
+    view.evidence_check ? row("evidence.heading", evidenceCheck(view.evidence_check)) : null,
     row("track.visibility", t(view.visibility === "public" ? "track.visPublic" : "track.visPrivate")));
 }
 
