@@ -2,9 +2,10 @@
 
 * ``<prov>#evt#<upload id>``: the ticket of an agency's evidence upload (report, agency, action,
   expiry; TTL), used once by a conditional write that records the action's event id and verdict.
-* ``<prov>#fp#<photo id>#<n>``: band ``n`` of a photo's fingerprint. The sparse ``by-band`` index
-  (``fb`` = ``<prov>#fp#<n>:<band>``, ``fk`` = ``<photo id>#<role>``) finds the photos sharing one
-  band with one Query per band, never a Scan: a near-duplicate shares at least one band.
+* ``<prov>#fp#<photo id>#<k>#<n>``: band ``n`` of a photo's ``k``-th fingerprint (its own, then those
+  of slightly cropped framings). The sparse ``by-band`` index (``fb`` = ``<prov>#fp#<n>:<value>``,
+  ``fk`` = ``<photo id>#<k>#<role>``) finds the photos sharing one band with one Query per band,
+  never a Scan: a near-duplicate shares at least one band (``domain/evidence.py``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def _ticket_pk(province: str, upload_key: str) -> str:
     return f"{province}#evt#{upload_id}"
 
 
-def _band_partition(province: str, index: int, band: str) -> str:
-    return f"{province}#fp#{index}:{band}"
+def _band_partition(province: str, band: str) -> str:
+    return f"{province}#fp#{band}"  # ``band`` names its position: ``0:1a2b``
 
 
 class EvidenceRepository:
@@ -83,29 +84,33 @@ class EvidenceRepository:
                     raise Conflict(_USED, code="photo_already_used") from error
                 raise
 
-    def add_fingerprint(self, province: str, stored: StoredPrint, bands: list[str]) -> None:
-        """Store a photo's bands (idempotent: the same photo writes the same items)."""
+    def add_fingerprint(
+        self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0
+    ) -> None:
+        """Store one fingerprint's bands of a photo (idempotent: the same photo writes the same items)."""
         with translate_errors("store photo fingerprint"):
             for index, band in enumerate(bands):
                 PrivateModel(
-                    pk=f"{province}#fp#{stored.photo_id}#{index}",
+                    pk=f"{province}#fp#{stored.photo_id}#{variant}#{index}",
                     kind="fp",
                     report_id=stored.report_id,
-                    band_pk=_band_partition(province, index, band),
-                    band_sk=f"{stored.photo_id}#{stored.role}",
+                    band_pk=_band_partition(province, band),
+                    band_sk=f"{stored.photo_id}#{variant}#{stored.role}",
                     fingerprint=f"{stored.fingerprint:016x}",
                 ).save()
 
     def prints_sharing_a_band(self, province: str, bands: list[str]) -> list[StoredPrint]:
-        """The stored photos sharing at least one band, once each (at most ``MAX_PER_BAND`` per band)."""
-        found: dict[str, StoredPrint] = {}
+        """Stored fingerprints sharing at least one band, once each (at most ``MAX_PER_BAND`` per band)."""
+        found: dict[tuple[str, int], StoredPrint] = {}
         with translate_errors("find photo fingerprints"):
-            for index, band in enumerate(bands):
+            for band in bands:
                 for item in PrivateModel.by_band.query(
-                    _band_partition(province, index, band), limit=MAX_PER_BAND, page_size=MAX_PER_BAND
+                    _band_partition(province, band), limit=MAX_PER_BAND, page_size=MAX_PER_BAND
                 ):
-                    photo_id, _, role = (item.band_sk or "").rpartition("#")
-                    found[photo_id] = StoredPrint(
-                        photo_id, item.report_id or "", role, int(item.fingerprint or "0", 16)
+                    photo_id, _, role = (item.band_sk or "").partition("#")
+                    role = role.rpartition("#")[2]
+                    fingerprint = int(item.fingerprint or "0", 16)
+                    found[(photo_id, fingerprint)] = StoredPrint(
+                        photo_id, item.report_id or "", role, fingerprint
                     )
         return list(found.values())

@@ -171,7 +171,7 @@ class EvidenceService:
         cleaned = photos.cleaned(upload_key, original)  # 422 for a corrupt image, before anything changes
         facts = self.inspect(original)
         public_key = photos.public_key(upload_key)
-        check, bands = self._judge(report, facts, photo_id(public_key), now)
+        check = self._judge(report, facts, photo_id(public_key), now)
         if not check.verified and self.province.data.evidence.flagged == "block":
             raise ValidationFailed(
                 "Bukti belum terverifikasi; ambil foto baru di lokasi setelah pekerjaan selesai "
@@ -180,19 +180,31 @@ class EvidenceService:
                 details={"reasons": [msgspec.to_builtins(r) for r in check.reasons]},
             )
         self.store.use_ticket(self.province.code, upload_key, event_id, msgspec.json.encode(check).decode())
-        if facts.fingerprint is not None:
-            stored = StoredPrint(photo_id(public_key), report.id, "evidence", facts.fingerprint)
-            self.store.add_fingerprint(self.province.code, stored, bands)
+        self._remember(facts, StoredPrint(photo_id(public_key), report.id, "evidence", 0))
         return CheckedPhoto(photos.publish_cleaned(upload_key, cleaned), check)
 
-    def _judge(
-        self, report: Report, facts: PhotoFacts, own_id: str, now: datetime
-    ) -> tuple[EvidenceCheck, list[str]]:
+    def _remember(self, facts: PhotoFacts, owner: StoredPrint) -> None:
+        """Store a photo's fingerprint and its cropped framings' (``facts.variants``) under their bands."""
+        from chalicelib.domain.evidence import fingerprint_bands
+
+        if facts.fingerprint is None:
+            return
+        for variant, fingerprint in enumerate([facts.fingerprint, *facts.variants]):
+            stored = StoredPrint(owner.photo_id, owner.report_id, owner.role, fingerprint)
+            self.store.add_fingerprint(
+                self.province.code, stored, fingerprint_bands(fingerprint), variant=variant
+            )
+
+    def _judge(self, report: Report, facts: PhotoFacts, own_id: str, now: datetime) -> EvidenceCheck:
         from chalicelib.domain.evidence import PriorPhoto, fingerprint_bands, judge
 
         bands = fingerprint_bands(facts.fingerprint) if facts.fingerprint is not None else []
         prior = [
-            PriorPhoto(report_id=p.report_id, role=p.role, fingerprint=p.fingerprint)
+            PriorPhoto(
+                report_id=p.report_id,
+                role="photo" if p.role == "photo" else "evidence",
+                fingerprint=p.fingerprint,
+            )
             for p in self.store.prints_sharing_a_band(self.province.code, bands)
             if p.photo_id != own_id
         ]
@@ -204,8 +216,9 @@ class EvidenceService:
             timezone=self.province.data.timezone,
             max_distance_m=max_distance_m(self.province, report.category),
             prior=prior,
+            report_id=report.id,
         )
-        return as_check(verdict), bands
+        return as_check(verdict)
 
     def fingerprint_report(self, report: Report) -> int:
         """Store the fingerprints of a citizen's photos (role ``photo``); how many were stored.
@@ -213,18 +226,13 @@ class EvidenceService:
         Only this province's own published copies (a received escalation's photos are the origin's).
         """
         own = [key for key in report.photos if key.startswith(f"public/{self.province.code}/")]
-        if not own:
-            return 0
-        from chalicelib.domain.evidence import fingerprint_bands
-
         stored = 0
         for key in own:
             data = self.photos().read_public(key)
             facts = self.inspect(data) if data is not None else None
             if facts is None or facts.fingerprint is None:
                 continue
-            entry = StoredPrint(photo_id(key), report.id, "photo", facts.fingerprint)
-            self.store.add_fingerprint(self.province.code, entry, fingerprint_bands(facts.fingerprint))
+            self._remember(facts, StoredPrint(photo_id(key), report.id, "photo", 0))
             stored += 1
         return stored
 
