@@ -24,7 +24,18 @@ from chalicelib.domain.status import Status
 from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
 
-AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve", "duplicate", "unduplicate"]
+AGENCY_ACTIONS = [
+    "take",
+    "estimate",
+    "forward",
+    "refuse",
+    "reject",
+    "resolve",
+    "duplicate",
+    "unduplicate",
+    "accept_evidence",
+    "reject_evidence",
+]
 ERRORS = {
     400: "Unreadable body (empty, malformed JSON).",
     401: "Missing, expired or invalid bearer token.",
@@ -255,10 +266,38 @@ def native_paths() -> dict[str, Any]:
                 "responses": {"200": json_body(ref("AgencyReport")), **errors(401, 403, 404, 503)},
             }
         },
+        "/agency/reports/{key}/evidence": {
+            "post": {
+                "tags": ["Agency"],
+                "summary": "A presigned upload of the evidence photo for resolving this report, bound to the "
+                "report and the officer's agency (the only upload `resolve` takes as `evidence_photo`)",
+                "security": BEARER,
+                "parameters": [KEY],
+                "requestBody": body("PhotoUploadIn"),
+                "responses": {
+                    "201": json_body(ref("PhotoUpload"), "Created"),
+                    **errors(400, 401, 403, 404, 409, 413, 422, 503),
+                },
+            }
+        },
+        "/agency/evidence/doubtful": {
+            "get": {
+                "tags": ["Agency"],
+                "summary": "Bukti meragukan: reports resolved on an unverified evidence photo, awaiting "
+                "a coordinator's accept_evidence or reject_evidence (coordinators and admins)",
+                "security": BEARER,
+                "parameters": [
+                    query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
+                    query("cursor", "`next_cursor` of the previous page."),
+                ],
+                "responses": {"200": json_body(ref("DoubtfulList")), **errors(401, 403, 422, 503)},
+            }
+        },
         "/agency/reports/{key}/actions/{action}": {
             "post": {
                 "tags": ["Agency"],
-                "summary": "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate",
+                "summary": "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate; "
+                "accept_evidence, reject_evidence (coordinators)",
                 "security": BEARER,
                 "parameters": [
                     KEY,

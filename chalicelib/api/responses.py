@@ -334,6 +334,7 @@ RESPONSES: tuple[type[Struct], ...] = (
     AgencyReport,
     Submitted,
     Inbox,
+    DoubtfulList,
     Health,
     Categories,
     Areas,
