@@ -62,8 +62,9 @@ class PhotoFacts(msgspec.Struct, frozen=True):
     taken_offset_minutes: int | None = None
     gps: tuple[float, float] | None = None
     problem: str | None = None
-    # Fingerprints of slightly cropped framings of the same picture: stored (under their bands) with
-    # the photo, so a later crop of it is found; never queried (the new photo's own fingerprint is).
+    # Fingerprints of cropped framings of the picture, to store (under their bands) with the photo so
+    # a later crop of it is found; never queried. Empty unless ``imaging.fingerprint.CROPS`` is set
+    # (it is not: see docs/fix-verification.md). Store them as the photo's, like ``fingerprint``.
     variants: list[int] = msgspec.field(default_factory=list)
 
 
