@@ -28,9 +28,11 @@ from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Any
 
-# Pydantic itself, and the queue handlers' message module (whose importers one test checks).
+# Pydantic itself, Pillow (fix verification decodes photos off the cold path), and the queue
+# handlers' message module (whose importers one test checks).
 WATCHED = (
     "pydantic",
+    "PIL",
     "chalicelib.api.messages",
 )
 importers: dict[str, set[str]] = {}

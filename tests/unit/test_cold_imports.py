@@ -174,3 +174,9 @@ def test_first_event_does_not_load_pydantic(served: dict[str, dict[str, Any]], h
     run = served[handler]
     assert run["watched_before_handler"] == []  # nothing watched was loaded by the set-up
     assert "pydantic" not in run["loaded"], _chains(run)
+
+
+@pytest.mark.parametrize("handler", ["status", "submit", "route", "escalations"])
+def test_first_event_does_not_load_pillow(served: dict[str, dict[str, Any]], handler: str) -> None:
+    # Decoding evidence photos (chalicelib.imaging) happens off the API's cold path.
+    assert "PIL" not in served[handler]["loaded"], _chains(served[handler])
