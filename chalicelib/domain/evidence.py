@@ -173,10 +173,11 @@ def check_place(
     metres = distance_m(*facts.gps, *report_location)
     if metres > max_distance_m:
         far = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+        jauh = far.replace(".", ",")  # Indonesian decimal comma: 1,2 km
         return "fail", _reason(
             "place",
             "too_far",
-            f"Foto diambil {far} dari lokasi laporan (batas {max_distance_m:.0f} m).",
+            f"Foto diambil {jauh} dari lokasi laporan (batas {max_distance_m:.0f} m).",
             f"The photo was taken {far} from the report's location (limit {max_distance_m:.0f} m).",
         )
     return "pass", None
@@ -186,6 +187,13 @@ def check_fresh(
     facts: PhotoFacts, *, prior: Sequence[PriorPhoto], report_id: str | None = None
 ) -> tuple[CheckOutcome, EvidenceReason | None]:
     """No earlier photo of the province within ``MATCH_DISTANCE`` (the caller found the candidates)."""
+    if facts.fingerprint is None and facts.problem == "no_detail":
+        return "unknown", _reason(
+            "fresh",
+            "no_detail",
+            "Gambar hampir polos (gelap atau satu warna): tidak bisa dibandingkan dengan foto sebelumnya.",
+            "The picture is almost blank (dark or one colour), so it cannot be compared with earlier photos.",
+        )
     if facts.fingerprint is None:
         return "unknown", _reason(
             "fresh",
