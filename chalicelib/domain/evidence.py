@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
+from msgspec import Meta
 
 from chalicelib.domain.geo import distance_m
+from chalicelib.validation import Input
 
 CheckOutcome = Literal["pass", "fail", "unknown"]
 Check = Literal["time", "place", "fresh"]
@@ -35,23 +37,26 @@ BAND_COUNT = MATCH_DISTANCE + 1
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class EvidenceReason(msgspec.Struct, frozen=True):
-    """Why a check did not pass, for people (``id``: Bahasa Indonesia, ``en``) and machines (``code``)."""
+class EvidenceReason(Input, kw_only=True):
+    """Why a check did not pass, for people (``id``: Bahasa Indonesia, ``en``) and machines (``code``).
+
+    An ``Input``: decoded from another province's message, unknown fields and oversized text are refused.
+    """
 
     check: Check
-    code: str
-    id: str
-    en: str
+    code: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[a-z_]+$")]
+    id: Annotated[str, Meta(min_length=1, max_length=300)]
+    en: Annotated[str, Meta(min_length=1, max_length=300)]
 
 
-class EvidenceVerdict(msgspec.Struct, frozen=True):
+class EvidenceVerdict(Input, kw_only=True):
     """The outcome of the three checks; ``verified`` only when all three pass."""
 
     verified: bool
     time: CheckOutcome
     place: CheckOutcome
     fresh: CheckOutcome
-    reasons: list[EvidenceReason] = msgspec.field(default_factory=list)
+    reasons: Annotated[list[EvidenceReason], Meta(max_length=6)] = msgspec.field(default_factory=list)
 
 
 class PhotoFacts(msgspec.Struct, frozen=True):

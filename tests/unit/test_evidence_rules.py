@@ -246,3 +246,20 @@ def test_every_reason_is_bilingual_and_the_verdict_round_trips() -> None:
     encoded = msgspec.json.encode(verdict)
     assert msgspec.json.decode(encoded, type=EvidenceVerdict) == verdict
     assert len(encoded) < 1000
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"extra": 1},  # an unknown field
+        {"reasons": [{"check": "time", "code": "x" * 41, "id": "a", "en": "b"}]},  # code too long
+        {"reasons": [{"check": "time", "code": "no_gps", "id": "a" * 301, "en": "b"}]},  # text too long
+        {"reasons": [{"check": "colour", "code": "no_gps", "id": "a", "en": "b"}]},  # no such check
+        {"fresh": "maybe"},
+    ],
+    ids=["unknown-field", "long-code", "long-text", "bad-check", "bad-outcome"],
+)
+def test_a_verdict_from_another_province_is_decoded_strictly(change: dict[str, Any]) -> None:
+    body = {"verified": False, "time": "pass", "place": "unknown", "fresh": "pass", "reasons": [], **change}
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(msgspec.json.encode(body), type=EvidenceVerdict)
