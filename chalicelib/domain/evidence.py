@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
+from msgspec import Meta
 
 from chalicelib.domain.geo import distance_m
+from chalicelib.validation import Input
 
 CheckOutcome = Literal["pass", "fail", "unknown"]
 Check = Literal["time", "place", "fresh"]
@@ -35,23 +37,26 @@ BAND_COUNT = MATCH_DISTANCE + 1
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class EvidenceReason(msgspec.Struct, frozen=True):
-    """Why a check did not pass, for people (``id``: Bahasa Indonesia, ``en``) and machines (``code``)."""
+class EvidenceReason(Input, kw_only=True):
+    """Why a check did not pass, for people (``id``: Bahasa Indonesia, ``en``) and machines (``code``).
+
+    An ``Input``: decoded from another province's message, unknown fields and oversized text are refused.
+    """
 
     check: Check
-    code: str
-    id: str
-    en: str
+    code: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[a-z_]+$")]
+    id: Annotated[str, Meta(min_length=1, max_length=300)]
+    en: Annotated[str, Meta(min_length=1, max_length=300)]
 
 
-class EvidenceVerdict(msgspec.Struct, frozen=True):
+class EvidenceVerdict(Input, kw_only=True):
     """The outcome of the three checks; ``verified`` only when all three pass."""
 
     verified: bool
     time: CheckOutcome
     place: CheckOutcome
     fresh: CheckOutcome
-    reasons: list[EvidenceReason] = msgspec.field(default_factory=list)
+    reasons: Annotated[list[EvidenceReason], Meta(max_length=6)] = msgspec.field(default_factory=list)
 
 
 class PhotoFacts(msgspec.Struct, frozen=True):
@@ -62,8 +67,9 @@ class PhotoFacts(msgspec.Struct, frozen=True):
     taken_offset_minutes: int | None = None
     gps: tuple[float, float] | None = None
     problem: str | None = None
-    # Fingerprints of slightly cropped framings of the same picture: stored (under their bands) with
-    # the photo, so a later crop of it is found; never queried (the new photo's own fingerprint is).
+    # Fingerprints of cropped framings of the picture, to store (under their bands) with the photo so
+    # a later crop of it is found; never queried. Empty unless ``imaging.fingerprint.CROPS`` is set
+    # (it is not: see docs/fix-verification.md). Store them as the photo's, like ``fingerprint``.
     variants: list[int] = msgspec.field(default_factory=list)
 
 
@@ -172,10 +178,11 @@ def check_place(
     metres = distance_m(*facts.gps, *report_location)
     if metres > max_distance_m:
         far = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+        jauh = far.replace(".", ",")  # Indonesian decimal comma: 1,2 km
         return "fail", _reason(
             "place",
             "too_far",
-            f"Foto diambil {far} dari lokasi laporan (batas {max_distance_m:.0f} m).",
+            f"Foto diambil {jauh} dari lokasi laporan (batas {max_distance_m:.0f} m).",
             f"The photo was taken {far} from the report's location (limit {max_distance_m:.0f} m).",
         )
     return "pass", None
@@ -185,6 +192,13 @@ def check_fresh(
     facts: PhotoFacts, *, prior: Sequence[PriorPhoto], report_id: str | None = None
 ) -> tuple[CheckOutcome, EvidenceReason | None]:
     """No earlier photo of the province within ``MATCH_DISTANCE`` (the caller found the candidates)."""
+    if facts.fingerprint is None and facts.problem == "no_detail":
+        return "unknown", _reason(
+            "fresh",
+            "no_detail",
+            "Gambar hampir polos (gelap atau satu warna): tidak bisa dibandingkan dengan foto sebelumnya.",
+            "The picture is almost blank (dark or one colour), so it cannot be compared with earlier photos.",
+        )
     if facts.fingerprint is None:
         return "unknown", _reason(
             "fresh",

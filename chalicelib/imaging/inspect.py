@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from chalicelib.domain.evidence import PhotoFacts
 from chalicelib.imaging import exif
-from chalicelib.imaging.fingerprint import WORK_SIDE, fingerprint, working_copy
+from chalicelib.imaging.fingerprint import WORK_SIDE, fingerprints, working_copy
 
 FORMATS = ("JPEG", "PNG")
 # A JPEG is decoded at reduced scale, so a large one costs little; other formats decode in full.
@@ -61,8 +61,9 @@ def _read(data: bytes) -> PhotoFacts:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         return _with(facts, problem="truncated" if "truncated" in str(error) else "broken")
-    found = fingerprint(working_copy(image, orientation))
-    return _with(facts, fingerprint=found, problem=None if found is not None else "no_detail")
+    found, variants = fingerprints(working_copy(image, orientation))
+    problem = None if found is not None else "no_detail"
+    return _with(facts, fingerprint=found, variants=variants, problem=problem)
 
 
 def _with(facts: PhotoFacts, **changes: object) -> PhotoFacts:

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from PIL import Image
 
 from chalicelib.domain.evidence import (
     CLOCK_SKEW,
@@ -219,6 +220,13 @@ def test_an_unreadable_picture_is_unknown_on_freshness() -> None:
     assert verdict.fresh == "unknown" and _codes(verdict) == ["unreadable"] and not verdict.verified
 
 
+def test_a_blank_picture_is_unknown_on_freshness_not_seen_before() -> None:
+    # A lens cap photo has no fingerprint: never "seen before" for looking like every other black one.
+    blank = jpeg(exif_block(taken="2026:12:02 14:10:00", offset="+07:00"), image=Image.new("RGB", (64, 48)))
+    verdict = _verdict(blank, prior=[PriorPhoto("31-261101-AAAA", "evidence", 0)])
+    assert verdict.fresh == "unknown" and "no_detail" in _codes(verdict)
+
+
 # --- reasons and encoding ---------------------------------------------------------------------
 
 
@@ -234,7 +242,24 @@ def test_every_reason_is_bilingual_and_the_verdict_round_trips() -> None:
     ]
     for reason in verdict.reasons:
         assert reason.id and reason.en and reason.id != reason.en
-    assert "8.2 km" in verdict.reasons[1].id and "8.2 km" in verdict.reasons[1].en
+    assert "8,2 km" in verdict.reasons[1].id and "8.2 km" in verdict.reasons[1].en
     encoded = msgspec.json.encode(verdict)
     assert msgspec.json.decode(encoded, type=EvidenceVerdict) == verdict
     assert len(encoded) < 1000
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"extra": 1},  # an unknown field
+        {"reasons": [{"check": "time", "code": "x" * 41, "id": "a", "en": "b"}]},  # code too long
+        {"reasons": [{"check": "time", "code": "no_gps", "id": "a" * 301, "en": "b"}]},  # text too long
+        {"reasons": [{"check": "colour", "code": "no_gps", "id": "a", "en": "b"}]},  # no such check
+        {"fresh": "maybe"},
+    ],
+    ids=["unknown-field", "long-code", "long-text", "bad-check", "bad-outcome"],
+)
+def test_a_verdict_from_another_province_is_decoded_strictly(change: dict[str, Any]) -> None:
+    body = {"verified": False, "time": "pass", "place": "unknown", "fresh": "pass", "reasons": [], **change}
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(msgspec.json.encode(body), type=EvidenceVerdict)
