@@ -333,3 +333,25 @@ def test_the_verdict_of_another_province_s_resolve_reaches_the_origin(provinces:
     # Banten's coordinators review it; Jakarta's list does not hold Banten's work
     assert report["id"] in [i["id"] for i in _json(_doubtful(banten))["items"]]
     assert report["id"] not in _doubtful_ids(jakarta)
+
+
+# --- 5. the command line: an officer resolves with a photo file --------------------------------------
+
+
+def test_the_cli_resolves_with_a_photo_file_uploaded_for_the_report(provinces: World, tmp_path: Any) -> None:
+    from cli.agency import HttpApi
+    from cli.devissuer import mint
+    from tests.integration.harness import local_server
+
+    report = _taken(provinces, ROAD)
+    photo = tmp_path / "sesudah.jpg"
+    photo.write_bytes(_fresh())
+    with local_server("jakarta") as url:
+        api = HttpApi(url, mint("jakarta", OWN, "officer"))
+        body = {"note": "Ditambal (CLI).", "evidence_file": str(photo)}
+        status, view = api.act(report["id"], "resolve", body, "cli-resolve-1")
+        assert status == 200, view
+        again = api.act(report["id"], "resolve", body, "cli-resolve-1")  # a retry: the same upload, once
+        assert again == (status, view)
+    last = view["timeline"][-1]
+    assert last["evidence_photo"] and last["evidence_check"]["verified"] is True
