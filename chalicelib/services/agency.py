@@ -155,9 +155,9 @@ class AgencyDesk(ProvinceService):
 
     def _require_evidence(self, report: Report, request: ActionRequest) -> None:
         """Before any photo work: the report can be resolved, with a photo where the province wants one."""
-        if request.evidence_photo is not None:
-            next_status(report.status, Action.RESOLVE)  # 409 before the photo is checked or used
-        elif evidence_required(self.province, report.category):
+        if request.evidence_photo is not None or request.evidence:
+            next_status(report.status, Action.RESOLVE)  # 409 before a photo is checked or used
+        if request.evidence_photo is None and evidence_required(self.province, report.category):
             raise ValidationFailed(
                 "Foto bukti wajib untuk kategori ini: unggah foto sesudah pekerjaan "
                 "(an evidence photo of the finished work is required for this category).",
