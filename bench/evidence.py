@@ -6,9 +6,10 @@ with Exif, 2-5 MB like a 12-megapixel phone photo) built from scikit-image's pho
 median and p99 are over every run. Lambda's CPU grows with its memory (one full vCPU at 1,769 MB),
 so this CPU-bound check takes about ``1769 / memory`` times its one-core time there: the GB-seconds
 are about the same at 256 and 512 MB, the latency halves. Costs use the median CPU time (the
-machine is shared: wall time moves 2-4x with its load). DynamoDB: one Query per band of the
-new photo's fingerprint (eventually consistent; candidates as ``bench.evidence_quality`` measures
-them, 100,000 photos stored) and one PutItem per band of each fingerprint it stores.
+machine is shared: wall time moves 2-4x with its load). DynamoDB: one Query per band key of the new
+photo's fingerprint and probe windows (``lookup_bands``, eventually consistent; candidates as
+``bench.evidence_quality`` measures them, 100,000 photos stored) and one PutItem per band of each
+fingerprint it stores (``stored_prints``: its own and its central window's).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from PIL import Image, ImageChops
 
 from bench.cost import PRICES, PRICES_DATE, PRICES_REGION
-from chalicelib.domain.evidence import BAND_COUNT, PriorPhoto, judge
+from chalicelib.domain.evidence import BAND_COUNT, PriorPhoto, judge, lookup_bands, stored_prints
 from chalicelib.imaging import inspect_photo
 
 SIZE = (4000, 3000)
@@ -84,8 +85,9 @@ def measure(rounds: int = 10) -> dict[str, Any]:
     median = statistics.median(times)
     p99 = times[min(len(times) - 1, math.ceil(0.99 * len(times)) - 1)]
     cpu_median = statistics.median(cpu)
-    facts = inspect_photo(photos[0])
-    stored_prints = 1 + len(facts.variants)
+    every = [inspect_photo(data) for data in photos]
+    stored = statistics.mean(len(stored_prints(facts)) for facts in every)
+    queries = statistics.mean(len(lookup_bands(facts)) for facts in every)
     return {
         "photos": len(times),
         "bytes": [len(p) for p in photos],
@@ -94,20 +96,21 @@ def measure(rounds: int = 10) -> dict[str, Any]:
         "cpu_median_ms": cpu_median,
         "load_average": os.getloadavg()[0],
         "cost": {
-            memory: cost_per_million(cpu_median, memory, stored_prints) for memory in (256, 512, VCPU_MB)
+            memory: cost_per_million(cpu_median, memory, stored, queries) for memory in (256, 512, VCPU_MB)
         },
-        "stored_fingerprints": stored_prints,
+        "stored_fingerprints": stored,
+        "band_queries": queries,
         "prices": f"{PRICES_REGION} {PRICES_DATE}",
     }
 
 
-def cost_per_million(core_ms: float, memory_mb: int, stored_prints: int) -> dict[str, float]:
+def cost_per_million(core_ms: float, memory_mb: int, stored: float, queries: float) -> dict[str, float]:
     """USD per million resolves with one evidence photo each: Lambda compute, band reads and writes."""
     lambda_ms = math.ceil(core_ms * max(1.0, VCPU_MB / memory_mb))
     gb_s = lambda_ms / 1000 * memory_mb / 1024
-    reads_per_query = max(0.5, math.ceil(CANDIDATES_AT_100K / BAND_COUNT * BAND_ITEM_BYTES / 4096) * 0.5)
-    read_units = BAND_COUNT * reads_per_query
-    write_units = BAND_COUNT * stored_prints
+    reads_per_query = max(0.5, math.ceil(CANDIDATES_AT_100K / queries * BAND_ITEM_BYTES / 4096) * 0.5)
+    read_units = queries * reads_per_query
+    write_units = BAND_COUNT * stored
     return {
         "lambda_ms": lambda_ms,
         "lambda": gb_s * PRICES["lambda_gb_second"] * 1e6,
@@ -143,8 +146,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
                 f"  USD per million resolves, Lambda {memory} MB (~{cost['lambda_ms']} ms there)",
                 f"${cost['total']:.2f}",
                 f"Lambda ${cost['lambda']:.2f}, DDB reads ${cost['dynamodb_reads']:.2f} "
-                f"({cost['read_units']:g} RRU), writes ${cost['dynamodb_writes']:.2f} "
-                f"({cost['write_units']} WRU)",
+                f"({result['band_queries']:.0f} Queries, {cost['read_units']:g} RRU), writes "
+                f"${cost['dynamodb_writes']:.2f} ({cost['write_units']:g} WRU)",
                 "-",
                 f"({result['prices']} prices)",
                 "-",
