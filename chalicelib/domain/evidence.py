@@ -147,6 +147,25 @@ def fingerprint_bands(fingerprint: int) -> list[str]:
     return keys
 
 
+def near_matches(prints: Sequence[int], prior: Sequence[PriorPhoto]) -> list[PriorPhoto]:
+    """The candidates near any of ``prints``. A near pair shares a band key (pigeonhole), so each
+    candidate is compared only with the prints sharing one of its keys: thousands of candidates
+    against a hundred probes stay a few milliseconds."""
+    by_key: dict[str, list[int]] = {}
+    for mine in prints:
+        for key in fingerprint_bands(mine):
+            by_key.setdefault(key, []).append(mine)
+    return [
+        p
+        for p in prior
+        if any(
+            is_near(p.fingerprint, mine)
+            for key in fingerprint_bands(p.fingerprint)
+            for mine in by_key.get(key, ())
+        )
+    ]
+
+
 def _reason(check: Check, code: str, id_text: str, en_text: str) -> EvidenceReason:
     return EvidenceReason(check=check, code=code, id=id_text, en=en_text)
 
@@ -243,8 +262,7 @@ def check_fresh(
             "Gambar tidak bisa dibaca, jadi tidak bisa dibandingkan dengan foto sebelumnya.",
             "The picture could not be read, so it cannot be compared with earlier photos.",
         )
-    prints = lookup_prints(facts)
-    matches = [p for p in prior if any(is_near(p.fingerprint, mine) for mine in prints)]
+    matches = near_matches(lookup_prints(facts), prior)
     if not matches:
         return "pass", None
     if report_id is not None and all(p.report_id == report_id and p.role == "photo" for p in matches):

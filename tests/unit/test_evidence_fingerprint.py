@@ -31,6 +31,7 @@ from chalicelib.domain.evidence import (
     is_near,
     lookup_bands,
     lookup_prints,
+    near_matches,
     stored_prints,
 )
 
@@ -228,3 +229,19 @@ def test_lookup_bands_are_the_fingerprints_and_probes_keys_once_and_never_the_st
     assert not set(keys) & (set(fingerprint_bands(0x5555_5555_5555_5555)) - set(keys))
     assert stored_prints(facts) == [0xAAAA_0000_0000_0001, 0x5555_5555_5555_5555]
     assert lookup_prints(PhotoFacts()) == stored_prints(PhotoFacts()) == lookup_bands(PhotoFacts()) == []
+
+
+def test_near_matches_by_shared_keys_equals_comparing_every_pair() -> None:
+    rng = random.Random(8_850)
+    mine = [_with_detail(rng.getrandbits(64), rng.getrandbits(64) | 1) for _ in range(40)]
+    prior = [PriorPhoto("31-261101-AAAA", "photo", rng.getrandbits(128)) for _ in range(300)]
+    for _ in range(300):  # near ones, and ones just beyond either distance
+        base = rng.choice(mine)
+        flipped = base
+        for bit in rng.sample(range(HASH_BITS), rng.randint(0, MATCH_DISTANCE + 1)):
+            flipped ^= 1 << bit
+        for bit in rng.sample(range(HASH_BITS, 2 * HASH_BITS), rng.randint(0, DETAIL_DISTANCE + 2)):
+            flipped ^= 1 << bit
+        prior.append(PriorPhoto("31-261101-BBBB", "evidence", flipped))
+    brute = [p for p in prior if any(is_near(p.fingerprint, m) for m in mine)]
+    assert near_matches(mine, prior) == brute and 0 < len(brute) < 300
