@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Sequence
 from typing import cast
 
-from PIL import Image
+from PIL import Image, ImageStat
 
 SIDE = 32
 WORK_SIDE = 256
@@ -43,6 +43,8 @@ _FREQUENCIES = sorted(
 )[: HASH_BITS + DETAIL_BITS]
 _USED = max(max(uv) for uv in _FREQUENCIES) + 1
 _COS = [[math.cos((2 * x + 1) * u * math.pi / (2 * SIDE)) for x in range(SIDE)] for u in range(_USED)]
+_HALF = SIDE // 2
+_HALF_COS = [row[:_HALF] for row in _COS]
 
 
 def _axis_windows(step: float) -> list[tuple[float, float]]:
@@ -138,12 +140,15 @@ def dct_hash(pixels: Sequence[float]) -> int:
     The low ``HASH_BITS`` bits are the coarse hash (the 64 lowest frequencies), the bits above them
     the detail hash (the next ``DETAIL_BITS`` frequencies); each bit: above its set's median.
     """
-    # Separable DCT, only the frequencies used: rows first, then columns.
+    # Separable DCT, only the frequencies used: rows first, then columns. The cosines of an even
+    # frequency are symmetric about the row's middle, an odd one's antisymmetric: half the products.
     by_u = [[0.0] * SIDE for _ in range(_USED)]
     for y in range(SIDE):
         row = pixels[y * SIDE : (y + 1) * SIDE]
+        mirrored = row[: _HALF - 1 : -1]
+        halves = (list(map(operator.add, row, mirrored)), list(map(operator.sub, row, mirrored)))
         for u in range(_USED):
-            by_u[u][y] = sum(map(operator.mul, row, _COS[u]))
+            by_u[u][y] = sum(map(operator.mul, halves[u % 2], _HALF_COS[u]))
     coefficients = [sum(map(operator.mul, by_u[u], _COS[v])) for u, v in _FREQUENCIES]
     coarse = _bits(coefficients[:HASH_BITS])
     return coarse | (_bits(coefficients[HASH_BITS:]) << HASH_BITS)
@@ -162,10 +167,9 @@ def _hash_of(
         round(height * (1 - bottom)),
     )
     small = framed.resize((SIDE, SIDE), Image.Resampling.BOX, box=region)
-    pixels = grey_pixels(small)
-    if statistics.pstdev(pixels) < MIN_SPREAD:
+    if ImageStat.Stat(small).stddev[0] < MIN_SPREAD:  # population deviation, in C (101 windows a photo)
         return None
-    return dct_hash(pixels)
+    return dct_hash(grey_pixels(small))
 
 
 def fingerprint(grey: Image.Image) -> int | None:
