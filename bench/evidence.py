@@ -6,9 +6,10 @@ with Exif, 2-5 MB like a 12-megapixel phone photo) built from scikit-image's pho
 median and p99 are over every run. Lambda's CPU grows with its memory (one full vCPU at 1,769 MB),
 so this CPU-bound check takes about ``1769 / memory`` times its one-core time there: the GB-seconds
 are about the same at 256 and 512 MB, the latency halves. Costs use the median CPU time (the
-machine is shared: wall time moves 2-4x with its load). DynamoDB: one Query per band of the
-new photo's fingerprint (eventually consistent; candidates as ``bench.evidence_quality`` measures
-them, 100,000 photos stored) and one PutItem per band of each fingerprint it stores.
+machine is shared: wall time moves 2-4x with its load). DynamoDB: one Query per band key of the new
+photo's fingerprint and probe windows (``lookup_bands``, eventually consistent; candidates as
+``bench.evidence_quality`` measures them, 100,000 photos stored) and one PutItem per band of each
+fingerprint it stores (``stored_prints``: its own and its central window's).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import random
 import statistics
 import time
 from datetime import UTC, datetime
@@ -24,14 +26,14 @@ from typing import Any
 from PIL import Image, ImageChops
 
 from bench.cost import PRICES, PRICES_DATE, PRICES_REGION
-from chalicelib.domain.evidence import BAND_COUNT, PriorPhoto, judge
+from chalicelib.domain.evidence import BAND_COUNT, PriorPhoto, judge, lookup_bands, stored_prints
 from chalicelib.imaging import inspect_photo
 
 SIZE = (4000, 3000)
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "motorcycle_left")
 VCPU_MB = 1769  # Lambda gives one full vCPU at this memory size
 BAND_ITEM_BYTES = 80  # province#band key, photo id, report id, role, fingerprint
-CANDIDATES_AT_100K = 250  # candidates per lookup at 100,000 stored photos (docs/fix-verification.md)
+CANDIDATES_AT_100K = 8_900  # per lookup at 100,000 stored photos (bench.evidence_quality, measured)
 
 
 def phone_jpegs() -> list[bytes]:
@@ -53,10 +55,15 @@ def phone_jpegs() -> list[bytes]:
     return out
 
 
-def _check(data: bytes) -> None:
+def candidates(count: int = CANDIDATES_AT_100K) -> list[PriorPhoto]:
+    """What a band lookup returns at 100,000 stored photos (random prints: each one is compared)."""
+    rng = random.Random(100_000)
+    return [PriorPhoto("31-261101-AAAA", "photo", rng.getrandbits(128)) for _ in range(count)]
+
+
+def _check(data: bytes, prior: list[PriorPhoto]) -> None:
     facts = inspect_photo(data)
     assert facts.fingerprint is not None, facts.problem
-    prior = [PriorPhoto("31-261101-AAAA", "photo", facts.fingerprint ^ 0xFFFF)] * CANDIDATES_AT_100K
     judge(
         facts,
         reported_at=datetime(2026, 12, 1, 2, tzinfo=UTC),
@@ -71,21 +78,23 @@ def _check(data: bytes) -> None:
 def measure(rounds: int = 10) -> dict[str, Any]:
     """Latency per photo (median, p99, one core) and USD per million resolves."""
     photos = phone_jpegs()
-    _check(photos[0])  # warm: imports, code paths
+    prior = candidates()
+    _check(photos[0], prior)  # warm: imports, code paths
     times: list[float] = []
     cpu: list[float] = []  # process CPU time (the worker thread's too): steadier on a busy machine
     for _ in range(rounds):
         for data in photos:
             started, started_cpu = time.perf_counter(), time.process_time()
-            _check(data)
+            _check(data, prior)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
     times.sort()
     median = statistics.median(times)
     p99 = times[min(len(times) - 1, math.ceil(0.99 * len(times)) - 1)]
     cpu_median = statistics.median(cpu)
-    facts = inspect_photo(photos[0])
-    stored_prints = 1 + len(facts.variants)
+    every = [inspect_photo(data) for data in photos]
+    stored = statistics.mean(len(stored_prints(facts)) for facts in every)
+    queries = statistics.mean(len(lookup_bands(facts)) for facts in every)
     return {
         "photos": len(times),
         "bytes": [len(p) for p in photos],
@@ -94,20 +103,21 @@ def measure(rounds: int = 10) -> dict[str, Any]:
         "cpu_median_ms": cpu_median,
         "load_average": os.getloadavg()[0],
         "cost": {
-            memory: cost_per_million(cpu_median, memory, stored_prints) for memory in (256, 512, VCPU_MB)
+            memory: cost_per_million(cpu_median, memory, stored, queries) for memory in (256, 512, VCPU_MB)
         },
-        "stored_fingerprints": stored_prints,
+        "stored_fingerprints": stored,
+        "band_queries": queries,
         "prices": f"{PRICES_REGION} {PRICES_DATE}",
     }
 
 
-def cost_per_million(core_ms: float, memory_mb: int, stored_prints: int) -> dict[str, float]:
+def cost_per_million(core_ms: float, memory_mb: int, stored: float, queries: float) -> dict[str, float]:
     """USD per million resolves with one evidence photo each: Lambda compute, band reads and writes."""
     lambda_ms = math.ceil(core_ms * max(1.0, VCPU_MB / memory_mb))
     gb_s = lambda_ms / 1000 * memory_mb / 1024
-    reads_per_query = max(0.5, math.ceil(CANDIDATES_AT_100K / BAND_COUNT * BAND_ITEM_BYTES / 4096) * 0.5)
-    read_units = BAND_COUNT * reads_per_query
-    write_units = BAND_COUNT * stored_prints
+    reads_per_query = max(0.5, math.ceil(CANDIDATES_AT_100K / queries * BAND_ITEM_BYTES / 4096) * 0.5)
+    read_units = queries * reads_per_query
+    write_units = BAND_COUNT * stored
     return {
         "lambda_ms": lambda_ms,
         "lambda": gb_s * PRICES["lambda_gb_second"] * 1e6,
@@ -143,8 +153,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
                 f"  USD per million resolves, Lambda {memory} MB (~{cost['lambda_ms']} ms there)",
                 f"${cost['total']:.2f}",
                 f"Lambda ${cost['lambda']:.2f}, DDB reads ${cost['dynamodb_reads']:.2f} "
-                f"({cost['read_units']:g} RRU), writes ${cost['dynamodb_writes']:.2f} "
-                f"({cost['write_units']} WRU)",
+                f"({result['band_queries']:.0f} Queries, {cost['read_units']:g} RRU), writes "
+                f"${cost['dynamodb_writes']:.2f} ({cost['write_units']:g} WRU)",
                 "-",
                 f"({result['prices']} prices)",
                 "-",

@@ -19,6 +19,7 @@ import io
 import itertools
 import json
 import random
+import statistics
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +28,21 @@ from typing import Any
 
 from PIL import Image, ImageEnhance
 
-from chalicelib.domain.evidence import BAND_WIDTHS, MATCH_DISTANCE, fingerprint_bands, hamming
-from chalicelib.imaging import inspect_photo
+from chalicelib.domain.evidence import (
+    BAND_COUNT,
+    BAND_WIDTHS,
+    DETAIL_BITS,
+    DETAIL_DISTANCE,
+    MATCH_DISTANCE,
+    detail_distance,
+    fingerprint_bands,
+    hamming,
+    is_near,
+    lookup_bands,
+    lookup_prints,
+    stored_prints,
+)
+from chalicelib.imaging import fingerprint, inspect_photo
 from chalicelib.privacy.exif import strip_metadata
 
 # The photographs of skimage.data shipped in the wheel (no pooch download); not the synthetic ones.
@@ -152,50 +166,75 @@ TRANSFORMS: dict[str, Transform] = {
 
 @dataclass
 class Stored:
-    """A stored photo's fingerprints (its own first, then its framings)."""
+    """A photo as the band table sees it: what it is stored under, and what it looks up by."""
 
     name: str
-    prints: list[int]
+    prints: list[int]  # stored: its own fingerprint, then its central window
+    probes: list[int]  # looked up: its own fingerprint, then its windows
+    keys: set[str]  # the band keys it would Query
 
 
 @dataclass
 class Quality:
     """Detections per transformation, distances and false matches."""
 
-    detected: dict[str, list[int]] = field(default_factory=dict)  # transformation -> distances
+    detected: dict[str, list[int]] = field(default_factory=dict)  # transformation -> coarse distances
+    near: dict[str, list[bool]] = field(default_factory=dict)  # transformation -> found (both distances)
     missed: dict[str, list[str]] = field(default_factory=dict)
     false_matches: list[tuple[str, str, int]] = field(default_factory=list)
     distinct_pairs: int = 0
     closest_distinct: dict[str, int] = field(default_factory=dict)
+    closest_detail: dict[str, int] = field(default_factory=dict)  # among coarse-near pairs
     near_distinct: dict[int, int] = field(default_factory=dict)  # distance (<= 12) -> distinct pairs
+    queries: list[int] = field(default_factory=list)  # band keys Queried per lookup
+
+
+def _facts_of(name: str, data: bytes) -> Stored:
+    facts = inspect_photo(data, time_limit_s=60)
+    assert facts.fingerprint is not None, (name, facts.problem)
+    return Stored(name, stored_prints(facts), lookup_prints(facts), set(lookup_bands(facts)))
 
 
 def stored(name: str, data: bytes) -> Stored:
-    """What the band table would hold for this upload."""
-    facts = inspect_photo(data, time_limit_s=30)
-    assert facts.fingerprint is not None, (name, facts.problem)
-    return Stored(name, [facts.fingerprint, *facts.variants])
+    """What the band table would hold for this upload (and what it would look up by)."""
+    return _facts_of(name, data)
 
 
 def _has_detail(image: Image.Image) -> bool:
-    return inspect_photo(encoded(image), time_limit_s=30).fingerprint is not None
+    return inspect_photo(encoded(image), time_limit_s=60).fingerprint is not None
 
 
-def nearest(query: int, photo: Stored) -> int:
-    """The distance to the closest of the photo's stored fingerprints."""
-    return min(hamming(query, stored_print) for stored_print in photo.prints)
+def nearest(query: Stored, photo: Stored) -> int:
+    """The smallest coarse distance between the query's prints and the photo's stored ones."""
+    return min(hamming(q, p) for q in query.probes for p in photo.prints)
 
 
-def found_by_bands(query: int, photo: Stored) -> bool:
-    """Whether a band lookup of ``query`` returns a stored fingerprint within the match distance."""
-    keys = set(fingerprint_bands(query))
-    return any(hamming(query, p) <= MATCH_DISTANCE and keys & set(fingerprint_bands(p)) for p in photo.prints)
+def matches(query: Stored, photo: Stored) -> bool:
+    """Whether ``judge`` would call the query a copy of the photo (both distances within limits)."""
+    return any(is_near(p, q) for q in query.probes for p in photo.prints)
 
 
-def _query(data: bytes) -> int:
-    facts = inspect_photo(data, time_limit_s=30)
-    assert facts.fingerprint is not None, facts.problem
-    return facts.fingerprint
+def closest_detail(query: Stored, photo: Stored) -> int | None:
+    """The smallest detail distance among the pairs within ``MATCH_DISTANCE`` coarse bits."""
+    found = [
+        detail_distance(p, q) or 0
+        for q in query.probes
+        for p in photo.prints
+        if hamming(p, q) <= MATCH_DISTANCE
+    ]
+    return min(found) if found else None
+
+
+def found_by_bands(query: Stored, photo: Stored) -> bool:
+    """Whether the band lookup returns a stored print of the photo that ``judge`` then matches."""
+    return any(
+        query.keys & set(fingerprint_bands(p)) and any(is_near(p, q) for q in query.probes)
+        for p in photo.prints
+    )
+
+
+def _query(data: bytes) -> Stored:
+    return _facts_of("query", data)
 
 
 def copies(pictures: dict[str, Image.Image], quality: Quality, seed: int = 16) -> None:
@@ -204,29 +243,32 @@ def copies(pictures: dict[str, Image.Image], quality: Quality, seed: int = 16) -
     originals = {name: stored(name, phone_photo(image)) for name, image in pictures.items()}
     for name, image in pictures.items():
         # The stored photo's metadata is stripped before anyone can download it: same pixels.
-        quality.detected.setdefault("metadata removed", []).append(
-            nearest(_query(strip_metadata(phone_photo(image))), originals[name])
-        )
-        for label, transform in TRANSFORMS.items():
-            query = _query(transform(image, rng))
+        versions = {"metadata removed": strip_metadata(phone_photo(image))}
+        versions.update({label: transform(image, rng) for label, transform in TRANSFORMS.items()})
+        for label, data in versions.items():
+            query = _query(data)
+            quality.queries.append(len(query.keys))
             distance = nearest(query, originals[name])
             quality.detected.setdefault(label, []).append(distance)
+            quality.near.setdefault(label, []).append(matches(query, originals[name]))
             if not found_by_bands(query, originals[name]):
                 quality.missed.setdefault(label, []).append(f"{name} ({distance})")
 
 
 def _distinct(quality: Quality, kind: str, pairs: Sequence[tuple[Stored, Stored]]) -> None:
-    closest = 64
+    closest, detail = 64, DETAIL_BITS
     for a, b in pairs:
         for one, other in ((a, b), (b, a)):
-            distance = nearest(one.prints[0], other)
+            distance = nearest(one, other)
             quality.distinct_pairs += 1
             closest = min(closest, distance)
+            detail = min(detail, closest_detail(one, other) or DETAIL_BITS)
             if distance <= 12:
                 quality.near_distinct[distance] = quality.near_distinct.get(distance, 0) + 1
-            if distance <= MATCH_DISTANCE:
+            if matches(one, other):
                 quality.false_matches.append((one.name, other.name, distance))
     quality.closest_distinct[kind] = closest
+    quality.closest_detail[kind] = detail
 
 
 def distinct(pictures: dict[str, Image.Image], quality: Quality) -> list[Stored]:
@@ -255,20 +297,20 @@ def distinct(pictures: dict[str, Image.Image], quality: Quality) -> list[Stored]
 
 def band_load(population: Sequence[Stored], photos: int = 100_000) -> dict[str, float]:
     """Expected candidates per lookup with ``photos`` stored: measured band collisions and uniform bands."""
-    pairs = collisions = 0
-    for a, b in itertools.combinations(population, 2):
-        query = set(fingerprint_bands(a.prints[0]))
-        for p in b.prints:
-            pairs += 1
-            collisions += len(query & set(fingerprint_bands(p)))
-    per_print = collisions / pairs
+    pairs = returned = 0
+    for a, b in itertools.permutations(population, 2):
+        pairs += 1  # a looks up, b is stored: b's items that a's band keys return
+        returned += sum(len(a.keys & set(fingerprint_bands(p))) for p in b.prints)
+    per_photo = returned / pairs
     prints_per_photo = sum(len(p.prints) for p in population) / len(population)
-    uniform = sum(2.0**-width for width in BAND_WIDTHS)
+    keys_per_lookup = sum(len(p.keys) for p in population) / len(population)
+    uniform = keys_per_lookup * prints_per_photo * 2.0 ** -statistics.mean(BAND_WIDTHS) / BAND_COUNT
     return {
         "fingerprints_per_photo": prints_per_photo,
-        "measured_collisions_per_pair": per_print,
-        "candidates_measured": photos * prints_per_photo * per_print,
-        "candidates_uniform": photos * prints_per_photo * uniform,
+        "band_queries_per_lookup": keys_per_lookup,
+        "measured_items_per_stored_photo": per_photo,
+        "candidates_measured": photos * per_photo,
+        "candidates_uniform": photos * uniform * BAND_COUNT,
         "stored_photos": photos,
     }
 
@@ -282,7 +324,7 @@ def measure() -> dict[str, Any]:
     rows: dict[str, dict[str, Any]] = {
         label: {
             "copies": len(distances),
-            "detected": sum(d <= MATCH_DISTANCE for d in distances),
+            "detected": sum(quality.near[label]),
             "max_distance": max(distances),
             "distances": sorted(distances),
             "missed": quality.missed.get(label, []),
@@ -302,6 +344,12 @@ def measure() -> dict[str, Any]:
         "distinct_comparisons": quality.distinct_pairs,
         "false_matches": quality.false_matches,
         "closest_distinct": quality.closest_distinct,
+        "closest_detail_when_coarse_near": quality.closest_detail,
+        "band_queries_per_lookup": {
+            "median": statistics.median(quality.queries),
+            "max": max(quality.queries),
+        },
+        "probe_windows": len(fingerprint.PROBE_WINDOWS),
         "near_distinct": dict(sorted(quality.near_distinct.items())),
         "band_load": band_load(population),
     }
@@ -316,12 +364,16 @@ def table(result: dict[str, Any]) -> str:
     lines.append(
         f"| **all** | {result['copies']} | {result['detected']} | **{result['detection_rate']:.1%}** | |"
     )
-    lines += ["", "| distinct photos | closest distance |", "|---|---|"]
-    lines += [f"| {kind} | {d} |" for kind, d in result["closest_distinct"].items()]
+    lines += ["", "| distinct photos | closest coarse distance | closest detail distance (coarse <= 4) |"]
+    lines += ["|---|---|---|"]
+    details = result["closest_detail_when_coarse_near"]
+    lines += [f"| {kind} | {d} | {details[kind]} |" for kind, d in result["closest_distinct"].items()]
     load = result["band_load"]
     lines += [
         "",
-        f"Match distance {result['match_distance']}, bands {result['bands']}; "
+        f"Match distance {result['match_distance']} (detail {DETAIL_DISTANCE}), bands {result['bands']}; "
+        f"{result['probe_windows']} probe windows, band Queries per lookup: median "
+        f"{result['band_queries_per_lookup']['median']}, max {result['band_queries_per_lookup']['max']}; "
         f"{result['distinct_comparisons']:,} comparisons of distinct photos, "
         f"{len(result['false_matches'])} false matches.",
         f"Fingerprints stored per photo: {load['fingerprints_per_photo']:.1f}; candidates per lookup with "
@@ -336,12 +388,14 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json", type=Path, help="also write the numbers here")
-    parser.add_argument("--framings", action="store_true", help="store the CROP_GRID framings too")
+    parser.add_argument("--step", type=float, help="grid step of the probe windows (default CROP_STEP)")
+    parser.add_argument("--no-windows", action="store_true", help="neither central window nor probes")
     args = parser.parse_args(argv)
-    if args.framings:
-        from chalicelib.imaging import fingerprint
-
-        fingerprint.CROPS = fingerprint.CROP_GRID
+    if args.step:
+        fingerprint.PROBE_WINDOWS = fingerprint.probe_windows(args.step)
+    if args.no_windows:
+        fingerprint.PROBE_WINDOWS = ()
+        fingerprint.CENTRE = None
     result = measure()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -30,6 +30,11 @@ Check = Literal["time", "place", "fresh"]
 
 HASH_BITS = 64
 MATCH_DISTANCE = 4
+# A fingerprint is HASH_BITS coarse bits (low bits: bands and the first distance) and, above them,
+# DETAIL_BITS of the next frequencies; two pictures are near when both distances are small.
+DETAIL_BITS = 64
+DETAIL_DISTANCE = 8
+_COARSE = (1 << HASH_BITS) - 1
 # Bands of (nearly) equal width covering the 64 bits: MATCH_DISTANCE + 1 of them (pigeonhole).
 BAND_COUNT = MATCH_DISTANCE + 1
 # Phones set their clock from the network (seconds off at most) and Exif keeps whole seconds; five
@@ -67,10 +72,13 @@ class PhotoFacts(msgspec.Struct, frozen=True):
     taken_offset_minutes: int | None = None
     gps: tuple[float, float] | None = None
     problem: str | None = None
-    # Fingerprints of cropped framings of the picture, to store (under their bands) with the photo so
-    # a later crop of it is found; never queried. Empty unless ``imaging.fingerprint.CROPS`` is set
-    # (it is not: see docs/fix-verification.md). Store them as the photo's, like ``fingerprint``.
+    # Fingerprints to STORE besides ``fingerprint`` (under their bands): the picture's central window,
+    # which any crop of it of at most 10 % per axis still contains. Never looked up.
     variants: list[int] = msgspec.field(default_factory=list)
+    # Fingerprints to LOOK UP besides ``fingerprint`` (their bands, see ``lookup_bands``): windows of
+    # this picture where an earlier photo's central window would lie if this one were a crop of it.
+    # Never stored. ``judge`` compares them too.
+    probes: list[int] = msgspec.field(default_factory=list)
 
 
 class PriorPhoto(msgspec.Struct, frozen=True):
@@ -82,13 +90,42 @@ class PriorPhoto(msgspec.Struct, frozen=True):
 
 
 def hamming(a: int, b: int) -> int:
-    """How many of the 64 bits differ."""
-    return (a ^ b).bit_count()
+    """How many of the 64 coarse bits (the banded ones) differ."""
+    return ((a ^ b) & _COARSE).bit_count()
+
+
+def detail_distance(a: int, b: int) -> int | None:
+    """How many of the detail bits differ; None when either fingerprint has none (64 bits only)."""
+    if a >> HASH_BITS == 0 or b >> HASH_BITS == 0:
+        return None
+    return ((a ^ b) >> HASH_BITS).bit_count()
 
 
 def is_near(a: int, b: int) -> bool:
-    """The same picture, as far as the fingerprint can tell (within ``MATCH_DISTANCE`` bits)."""
-    return hamming(a, b) <= MATCH_DISTANCE
+    """The same picture, as far as the fingerprints can tell: within ``MATCH_DISTANCE`` coarse bits
+    and (when both have detail bits) within ``DETAIL_DISTANCE`` detail bits."""
+    if hamming(a, b) > MATCH_DISTANCE:
+        return False
+    detail = detail_distance(a, b)
+    return detail is None or detail <= DETAIL_DISTANCE
+
+
+def lookup_prints(facts: PhotoFacts) -> list[int]:
+    """The fingerprints a new photo is compared by: its own and its ``probes``."""
+    return [] if facts.fingerprint is None else [facts.fingerprint, *facts.probes]
+
+
+def stored_prints(facts: PhotoFacts) -> list[int]:
+    """The fingerprints a photo is stored under: its own and its ``variants``."""
+    return [] if facts.fingerprint is None else [facts.fingerprint, *facts.variants]
+
+
+def lookup_bands(facts: PhotoFacts) -> list[str]:
+    """The band keys to Query for a new photo (each once): those of ``lookup_prints``."""
+    keys: dict[str, None] = {}
+    for print_ in lookup_prints(facts):
+        keys.update(dict.fromkeys(fingerprint_bands(print_)))
+    return list(keys)
 
 
 def _band_widths(count: int = BAND_COUNT, bits: int = HASH_BITS) -> list[int]:
@@ -102,12 +139,31 @@ BAND_WIDTHS = tuple(_band_widths())
 def fingerprint_bands(fingerprint: int) -> list[str]:
     """The keys to store a photo under and to look neighbours up by: ``"<band>:<hex value>"``."""
     keys: list[str] = []
-    shift = HASH_BITS
+    shift = HASH_BITS  # the coarse (low) bits only
     for band, width in enumerate(BAND_WIDTHS):
         shift -= width
         value = (fingerprint >> shift) & ((1 << width) - 1)
         keys.append(f"{band}:{value:0{(width + 3) // 4}x}")
     return keys
+
+
+def near_matches(prints: Sequence[int], prior: Sequence[PriorPhoto]) -> list[PriorPhoto]:
+    """The candidates near any of ``prints``. A near pair shares a band key (pigeonhole), so each
+    candidate is compared only with the prints sharing one of its keys: thousands of candidates
+    against a hundred probes stay a few milliseconds."""
+    by_key: dict[str, list[int]] = {}
+    for mine in prints:
+        for key in fingerprint_bands(mine):
+            by_key.setdefault(key, []).append(mine)
+    return [
+        p
+        for p in prior
+        if any(
+            is_near(p.fingerprint, mine)
+            for key in fingerprint_bands(p.fingerprint)
+            for mine in by_key.get(key, ())
+        )
+    ]
 
 
 def _reason(check: Check, code: str, id_text: str, en_text: str) -> EvidenceReason:
@@ -206,8 +262,7 @@ def check_fresh(
             "Gambar tidak bisa dibaca, jadi tidak bisa dibandingkan dengan foto sebelumnya.",
             "The picture could not be read, so it cannot be compared with earlier photos.",
         )
-    fingerprint = facts.fingerprint
-    matches = [p for p in prior if is_near(p.fingerprint, fingerprint)]
+    matches = near_matches(lookup_prints(facts), prior)
     if not matches:
         return "pass", None
     if report_id is not None and all(p.report_id == report_id and p.role == "photo" for p in matches):

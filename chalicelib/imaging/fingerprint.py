@@ -1,20 +1,24 @@
-"""A 64-bit perceptual fingerprint (DCT hash) of a picture, in Pillow and pure Python (no numpy).
+"""A perceptual fingerprint (DCT hash) of a picture, in Pillow and pure Python (no numpy).
 
 The picture is turned upright (Exif orientation), made grey, shrunk to at most 256 pixels a side,
 freed of uniform borders (the bars and frame a screenshot adds), and averaged down to 32 x 32. Of
-its 2-D DCT the 64 lowest-frequency coefficients after the DC term (zig-zag order) are kept; each
-bit says whether a coefficient is above their median. Low frequencies survive recompression,
-resizing, brightness and contrast changes, and re-encoding; see docs/fix-verification.md.
+its 2-D DCT the 128 lowest frequencies after the DC term (zig-zag order) are kept: the first 64 give
+the coarse hash (low bits: the band keys), the next 64 the detail hash (high bits) that confirms a
+match; each bit says whether a coefficient is above its set's median. Low frequencies survive
+recompression, resizing, brightness and contrast changes, and re-encoding. Crops are met with
+windows: the central window is stored, the new photo probed where that window would lie in it.
+See docs/fix-verification.md.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import statistics
 from collections.abc import Sequence
 from typing import cast
 
-from PIL import Image
+from PIL import Image, ImageStat
 
 SIDE = 32
 WORK_SIDE = 256
@@ -23,23 +27,46 @@ NEAR_BLACK, NEAR_WHITE = 24, 231
 MIN_BORDER = 0.03  # a border thinner than this share of a side is left alone
 MAX_BORDER = 0.45  # never trim more than this share of a side
 MIN_SPREAD = 2.0  # grey-level standard deviation below which a picture has nothing to recognise
-# Framings that could be stored besides the whole picture, as (left, top, right, bottom) shares cut
-# off: per axis nothing, 5 % off either end, or 2.5 % off both. Measured (docs/fix-verification.md,
-# ``python -m bench.evidence_quality --framings``): they lift random crops of up to 10 % from 26 %
-# to 74 % detected, but multiply the band writes and lookup candidates by 14 and made the two
-# viewpoints of one scene match; so none are stored (``CROPS`` is empty) and crops stay a limit.
-CROP_GRID = tuple(
-    (left, top, right, bottom)
-    for left, right in ((0.0, 0.0), (0.05, 0.0), (0.0, 0.05), (0.025, 0.025))
-    for top, bottom in ((0.0, 0.0), (0.05, 0.0), (0.0, 0.05), (0.025, 0.025))
-    if (left, top, right, bottom) != (0, 0, 0, 0)
-)
-CROPS: tuple[tuple[float, float, float, float], ...] = ()
+# Crops. A crop of at most ``MAX_CROP`` of the width (and of the height), split in any way between
+# the two ends, still contains the central window that leaves ``MARGIN`` off every side. That window
+# is stored with the photo (``PhotoFacts.variants``); a new photo is hashed at a grid of windows
+# where that central window would lie in it if it were such a crop (``PhotoFacts.probes``, looked up
+# but never stored). Measured in docs/fix-verification.md (``python -m bench.evidence_quality``).
+MAX_CROP = 0.10
+MARGIN = 0.10
+CROP_STEP = MAX_CROP / 3  # grid of cut-off shares per end: 0, 3.3, 6.7, 10 % (100 windows)
+CENTRE: tuple[float, float, float, float] | None = (MARGIN, MARGIN, MARGIN, MARGIN)
+HASH_BITS = 64  # the coarse bits: band keys and the first distance
+DETAIL_BITS = 64  # the next frequencies: a second distance that confirms (see domain.evidence)
 _FREQUENCIES = sorted(
-    ((u, v) for u in range(11) for v in range(11) if 0 < u + v <= 10), key=lambda uv: (uv[0] + uv[1], uv[0])
-)[:64]
+    ((u, v) for u in range(SIDE) for v in range(SIDE) if u + v > 0), key=lambda uv: (uv[0] + uv[1], uv[0])
+)[: HASH_BITS + DETAIL_BITS]
 _USED = max(max(uv) for uv in _FREQUENCIES) + 1
 _COS = [[math.cos((2 * x + 1) * u * math.pi / (2 * SIDE)) for x in range(SIDE)] for u in range(_USED)]
+_HALF = SIDE // 2
+_HALF_COS = [row[:_HALF] for row in _COS]
+
+
+def _axis_windows(step: float) -> list[tuple[float, float]]:
+    """(start, end) shares of a crop to cut off to get the original's central window, for crops that
+    cut ``low`` and ``high`` off the original, both on a grid of ``step``, ``low + high <= MAX_CROP``."""
+    steps = [n * step for n in range(round(MAX_CROP / step) + 1)]
+    windows = []
+    for low in steps:
+        for high in steps:
+            kept = 1 - low - high
+            if low + high <= MAX_CROP + 1e-9:
+                windows.append(((MARGIN - low) / kept, (MARGIN - high) / kept))
+    return windows
+
+
+def probe_windows(step: float = CROP_STEP) -> tuple[tuple[float, float, float, float], ...]:
+    """The (left, top, right, bottom) shares to cut off a new photo for its probes."""
+    axis = _axis_windows(step)
+    return tuple((left, top, right, bottom) for left, right in axis for top, bottom in axis)
+
+
+PROBE_WINDOWS = probe_windows()
 _TRANSPOSE = {
     2: (Image.Transpose.FLIP_LEFT_RIGHT,),
     3: (Image.Transpose.ROTATE_180,),
@@ -98,17 +125,33 @@ def _edges(lines: Sequence[Sequence[int]]) -> tuple[int, int]:
     return (start if start >= least else 0), (end if len(lines) - end >= least else len(lines))
 
 
-def dct_hash(pixels: Sequence[float]) -> int:
-    """The 64-bit hash of a ``SIDE`` x ``SIDE`` grey picture (row-major pixels)."""
-    rows = [pixels[y * SIDE : (y + 1) * SIDE] for y in range(SIDE)]
-    # Separable DCT, only the frequencies used: rows first, then columns.
-    by_row = [[sum(p * c for p, c in zip(row, _COS[u], strict=True)) for u in range(_USED)] for row in rows]
-    coefficients = [sum(by_row[y][u] * _COS[v][y] for y in range(SIDE)) for u, v in _FREQUENCIES]
-    median = statistics.median(coefficients)
+def _bits(values: Sequence[float]) -> int:
+    """One bit per value, most significant first: above the values' median."""
+    median = statistics.median(values)
     bits = 0
-    for value in coefficients:
+    for value in values:
         bits = (bits << 1) | (value > median)
     return bits
+
+
+def dct_hash(pixels: Sequence[float]) -> int:
+    """The fingerprint of a ``SIDE`` x ``SIDE`` grey picture (row-major pixels).
+
+    The low ``HASH_BITS`` bits are the coarse hash (the 64 lowest frequencies), the bits above them
+    the detail hash (the next ``DETAIL_BITS`` frequencies); each bit: above its set's median.
+    """
+    # Separable DCT, only the frequencies used: rows first, then columns. The cosines of an even
+    # frequency are symmetric about the row's middle, an odd one's antisymmetric: half the products.
+    by_u = [[0.0] * SIDE for _ in range(_USED)]
+    for y in range(SIDE):
+        row = pixels[y * SIDE : (y + 1) * SIDE]
+        mirrored = row[: _HALF - 1 : -1]
+        halves = (list(map(operator.add, row, mirrored)), list(map(operator.sub, row, mirrored)))
+        for u in range(_USED):
+            by_u[u][y] = sum(map(operator.mul, halves[u % 2], _HALF_COS[u]))
+    coefficients = [sum(map(operator.mul, by_u[u], _COS[v])) for u, v in _FREQUENCIES]
+    coarse = _bits(coefficients[:HASH_BITS])
+    return coarse | (_bits(coefficients[HASH_BITS:]) << HASH_BITS)
 
 
 def _hash_of(
@@ -124,10 +167,9 @@ def _hash_of(
         round(height * (1 - bottom)),
     )
     small = framed.resize((SIDE, SIDE), Image.Resampling.BOX, box=region)
-    pixels = grey_pixels(small)
-    if statistics.pstdev(pixels) < MIN_SPREAD:
+    if ImageStat.Stat(small).stddev[0] < MIN_SPREAD:  # population deviation, in C (101 windows a photo)
         return None
-    return dct_hash(pixels)
+    return dct_hash(grey_pixels(small))
 
 
 def fingerprint(grey: Image.Image) -> int | None:
@@ -135,15 +177,18 @@ def fingerprint(grey: Image.Image) -> int | None:
     return _hash_of(trim_borders(grey))
 
 
-def fingerprints(grey: Image.Image) -> tuple[int | None, list[int]]:
-    """The fingerprint and those of the ``CROPS`` framings (distinct from it and each other)."""
+def fingerprints(grey: Image.Image) -> tuple[int | None, list[int], list[int]]:
+    """The fingerprint, those to store besides it (the central window) and those to look up besides it
+    (the ``PROBE_WINDOWS``: where a stored central window would lie if this picture were a crop)."""
     framed = trim_borders(grey)
     main = _hash_of(framed)
     if main is None:
-        return None, []
-    variants: list[int] = []
-    for box in CROPS:
+        return None, [], []
+    centre = _hash_of(framed, CENTRE) if CENTRE else None
+    variants = [centre] if centre is not None and centre != main else []
+    probes: list[int] = []
+    for box in PROBE_WINDOWS:
         found = _hash_of(framed, box)
-        if found is not None and found != main and found not in variants:
-            variants.append(found)
-    return main, variants
+        if found is not None and found != main and found not in probes:
+            probes.append(found)
+    return main, variants, probes

@@ -61,9 +61,9 @@ def _read(data: bytes) -> PhotoFacts:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         return _with(facts, problem="truncated" if "truncated" in str(error) else "broken")
-    found, variants = fingerprints(working_copy(image, orientation))
+    found, variants, probes = fingerprints(working_copy(image, orientation))
     problem = None if found is not None else "no_detail"
-    return _with(facts, fingerprint=found, variants=variants, problem=problem)
+    return _with(facts, fingerprint=found, variants=variants, probes=probes, problem=problem)
 
 
 def _with(facts: PhotoFacts, **changes: object) -> PhotoFacts:

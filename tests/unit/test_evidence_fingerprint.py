@@ -1,7 +1,10 @@
-"""The fingerprint on real photographs (scikit-image's, offline): copies found, distinct apart, bands exact.
+"""The fingerprint on real photographs (scikit-image's, offline): copies found, crops too, distinct apart,
+bands exact.
 
 The measurement is ``bench.evidence_quality`` (its table is docs/fix-verification.md's); run with
-``-s`` to see it. Crops of more than a few percent are a documented limit and not asserted here.
+``-s`` to see it. A photo is stored under its fingerprint and its central window's; a new photo is
+looked up by its fingerprint and its probe windows (where a stored central window would lie if it
+were a crop of at most 10 % per axis).
 """
 
 from __future__ import annotations
@@ -16,17 +19,29 @@ from bench import evidence_quality
 from chalicelib.domain.evidence import (
     BAND_COUNT,
     BAND_WIDTHS,
+    DETAIL_DISTANCE,
     HASH_BITS,
     MATCH_DISTANCE,
+    PhotoFacts,
+    PriorPhoto,
+    check_fresh,
+    detail_distance,
     fingerprint_bands,
     hamming,
     is_near,
+    lookup_bands,
+    lookup_prints,
+    near_matches,
+    stored_prints,
 )
 
 # Every transformation of the issue but crops: all of them together must find at least 95 % of the
 # copies, and each at least 15 of 19 (the weakest: screenshots and frames of pictures whose own
 # edges are black or white, such as the scanned page and the moon, and the brick texture).
 NOT_CROPS = [label for label in evidence_quality.TRANSFORMS if "crop" not in label] + ["metadata removed"]
+CROPS = [label for label in evidence_quality.TRANSFORMS if "crop" in label]
+# The measurement hashes every upload at 101 windows in pure Python: minutes on a shared machine.
+pytestmark = pytest.mark.timeout(1800)
 EXACT = ["metadata removed", "JPEG quality 30", "JPEG quality 50", "re-encoded as PNG"]
 EXACT += ["brightness +20 %", "brightness -20 %", "contrast +20 %", "contrast -20 %"]
 
@@ -53,26 +68,40 @@ def test_all_transformations_but_crops_find_at_least_95_percent(measured: dict[s
     assert all(rows[label]["detected"] >= 15 for label in NOT_CROPS)
 
 
-def test_the_band_lookup_finds_exactly_the_copies_within_the_match_distance(measured: dict[str, Any]) -> None:
+def test_crops_of_up_to_10_percent_are_found_and_all_transformations_reach_95_percent(
+    measured: dict[str, Any],
+) -> None:
+    # 10 % off one side, 10 % of width and height split at random, and up to 10 % at random: the
+    # stored central window is found by a probe window (measured 17, 17 and 16 of 19).
+    rows = measured["transformations"]
+    assert all(rows[label]["detected"] >= 15 for label in CROPS), {
+        label: rows[label]["detected"] for label in CROPS
+    }
+    assert measured["detection_rate"] >= 0.95
+
+
+def test_the_band_lookup_finds_exactly_the_copies_judge_matches(measured: dict[str, Any]) -> None:
     for row in measured["transformations"].values():
-        within = sum(distance <= MATCH_DISTANCE for distance in row["distances"])
-        assert within == row["detected"]
-        assert len(row["missed"]) == row["copies"] - within  # not found by bands = beyond the distance
+        assert len(row["missed"]) == row["copies"] - row["detected"]  # not found by bands = not a match
 
 
 def test_distinct_photos_of_similar_scenes_never_match(measured: dict[str, Any]) -> None:
     assert measured["false_matches"] == []
     assert measured["distinct_comparisons"] > 30_000
+    # Searching 100 windows brings aligned faces and the stereo pair within the coarse distance; the
+    # detail bits keep them apart with a margin of at least 4 bits.
+    details = measured["closest_detail_when_coarse_near"]
+    assert min(details.values()) >= DETAIL_DISTANCE + 4, details
     closest = measured["closest_distinct"]
-    # Two viewpoints of one scene, and aligned faces, are the closest: still beyond the distance.
-    assert min(closest.values()) > MATCH_DISTANCE
     assert all(distance > 2 * MATCH_DISTANCE for kind, distance in closest.items() if "different" in kind)
 
 
-def test_lookups_stay_small_with_100k_photos(measured: dict[str, Any]) -> None:
+def test_lookups_stay_bounded_with_100k_photos(measured: dict[str, Any]) -> None:
     load = measured["band_load"]
-    assert load["fingerprints_per_photo"] == 1.0
-    assert load["candidates_measured"] < 500  # a few DynamoDB pages at most: see the docs
+    assert load["fingerprints_per_photo"] <= 2.0  # its own and its central window: 10 PutItems at most
+    windows = measured["probe_windows"]
+    assert measured["band_queries_per_lookup"]["max"] <= BAND_COUNT * (1 + windows)
+    assert load["candidates_measured"] < 20_000  # see docs/fix-verification.md for the read units
 
 
 # --- bands: the pigeonhole argument, checked ---------------------------------------------------
@@ -140,3 +169,79 @@ def test_band_keys_name_their_band_and_hold_its_bits_in_hex() -> None:
         len(key.split(":")[1]) == (width + 3) // 4 for key, width in zip(keys, BAND_WIDTHS, strict=True)
     )
     assert fingerprint_bands(0) != fingerprint_bands(1) and fingerprint_bands(5) == fingerprint_bands(5)
+
+
+# --- two distances, stored and looked-up prints ------------------------------------------------
+
+
+def _with_detail(coarse: int, detail: int) -> int:
+    return coarse | (detail << HASH_BITS)
+
+
+def test_detail_bits_never_change_the_band_keys() -> None:
+    rng = random.Random(128)
+    for _ in range(2_000):
+        coarse = rng.getrandbits(HASH_BITS)
+        assert fingerprint_bands(_with_detail(coarse, rng.getrandbits(64) | 1)) == fingerprint_bands(coarse)
+
+
+def test_near_needs_both_the_coarse_and_the_detail_distance() -> None:
+    coarse, detail = 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210
+    photo = _with_detail(coarse, detail)
+    edge = _with_detail(coarse ^ 0b1111, detail ^ ((1 << DETAIL_DISTANCE) - 1))
+    assert hamming(photo, edge) == MATCH_DISTANCE and detail_distance(photo, edge) == DETAIL_DISTANCE
+    assert is_near(photo, edge)
+    assert not is_near(photo, _with_detail(coarse, detail ^ ((1 << (DETAIL_DISTANCE + 1)) - 1)))
+    assert not is_near(photo, _with_detail(coarse ^ 0b11111, detail))
+    # A 64-bit print (no detail bits: stored before they existed) is compared on the coarse bits.
+    assert detail_distance(photo, coarse) is None and is_near(photo, coarse ^ 0b1111)
+
+
+def test_every_stored_print_near_a_probe_is_returned_by_the_lookup_and_judged_seen_before() -> None:
+    # Pigeonhole for the whole scheme: a stored print (a photo's own or its central window's) within
+    # the distances of ANY of the new photo's looked-up prints shares a band key with the lookup.
+    rng = random.Random(16)
+    for _ in range(3_000):
+        probes = [
+            _with_detail(rng.getrandbits(64), rng.getrandbits(64) | 1) for _ in range(rng.randint(0, 30))
+        ]
+        facts = PhotoFacts(fingerprint=_with_detail(rng.getrandbits(64), 1), probes=probes)
+        target = rng.choice(lookup_prints(facts))
+        stored = target
+        for bit in rng.sample(range(HASH_BITS), rng.randint(0, MATCH_DISTANCE)):
+            stored ^= 1 << bit
+        for bit in rng.sample(range(HASH_BITS, 2 * HASH_BITS), rng.randint(0, DETAIL_DISTANCE)):
+            stored ^= 1 << bit
+        assert set(lookup_bands(facts)) & set(fingerprint_bands(stored))
+        outcome, reason = check_fresh(facts, prior=[PriorPhoto("31-261101-AAAA", "photo", stored)])
+        assert outcome == "fail" and reason is not None and reason.code == "seen_before"
+
+
+def test_lookup_bands_are_the_fingerprints_and_probes_keys_once_and_never_the_stored_variants() -> None:
+    facts = PhotoFacts(
+        fingerprint=0xAAAA_0000_0000_0001, variants=[0x5555_5555_5555_5555], probes=[0xAAAA_0000_0000_0003]
+    )
+    keys = lookup_bands(facts)
+    assert len(keys) == len(set(keys))
+    assert set(keys) == set(fingerprint_bands(facts.fingerprint or 0)) | set(
+        fingerprint_bands(0xAAAA_0000_0000_0003)
+    )
+    assert not set(keys) & (set(fingerprint_bands(0x5555_5555_5555_5555)) - set(keys))
+    assert stored_prints(facts) == [0xAAAA_0000_0000_0001, 0x5555_5555_5555_5555]
+    assert lookup_prints(PhotoFacts()) == stored_prints(PhotoFacts()) == lookup_bands(PhotoFacts()) == []
+
+
+def test_near_matches_by_shared_keys_equals_comparing_every_pair() -> None:
+    rng = random.Random(8_850)
+    mine = [_with_detail(rng.getrandbits(64), rng.getrandbits(64) | 1) for _ in range(40)]
+    prior = [PriorPhoto("31-261101-AAAA", "photo", rng.getrandbits(128)) for _ in range(300)]
+    for _ in range(300):  # near ones, and ones just beyond either distance
+        base = rng.choice(mine)
+        flipped = base
+        for bit in rng.sample(range(HASH_BITS), rng.randint(0, MATCH_DISTANCE + 1)):
+            flipped ^= 1 << bit
+        for bit in rng.sample(range(HASH_BITS, 2 * HASH_BITS), rng.randint(0, DETAIL_DISTANCE + 2)):
+            flipped ^= 1 << bit
+        prior.append(PriorPhoto("31-261101-BBBB", "evidence", flipped))
+    brute = [p for p in prior if any(is_near(p.fingerprint, m) for m in mine)]
+    assert near_matches(mine, prior) == brute and 0 < len(brute) < 300
