@@ -222,6 +222,28 @@ def agency_action(key: str, action: str) -> Response:
     return agency.act(current_request(), key, action)
 
 
+@app.route(
+    "/agency/reports/{key}/evidence",
+    methods=["POST"],
+    cors=cors,
+    authorizer=agency_auth,
+    content_types=["application/json"],
+)
+@handled
+def agency_evidence_upload(key: str) -> Response:
+    from chalicelib.api import agency
+
+    return agency.evidence_upload(current_request(), key)
+
+
+@app.route("/agency/evidence/doubtful", methods=["GET"], cors=cors, authorizer=agency_auth)
+@handled
+def agency_doubtful_evidence() -> Response:
+    from chalicelib.api import agency
+
+    return agency.doubtful(current_request())
+
+
 @app.route("/areas", methods=["GET"], cors=cors)
 @handled
 def list_areas() -> Response:

@@ -131,7 +131,9 @@ def same_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle:
     key = created["id"]
     rec.http("take", lambda: jakarta.act(key, "take", JAKARTA_AGENCY, None, **_idem()), 200)
     done("take")
-    resolve = {"note": "Lubang sudah ditambal dengan aspal hotmix.", "evidence": "bukti/tambal-1.jpg"}
+    # a road needs an evidence photo uploaded for this report by the agency (issue #16)
+    resolve = {"note": "Lubang sudah ditambal dengan aspal hotmix.", **jakarta.evidence(key, JAKARTA_AGENCY)}
+    done("evidence upload")
     rec.http("resolve", lambda: jakarta.act(key, "resolve", JAKARTA_AGENCY, resolve, **_idem()), 200)
     done("resolve")
     world.settle()
@@ -166,7 +168,8 @@ def cross_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle
     key = f"36~{created['id']}"
     rec.http("take", lambda: banten.act(key, "take", BANTEN_AGENCY, None, **_idem()), 200)
     done("take (Banten)")
-    resolve = {"note": "Sampah sudah diangkut truk DLH.", "evidence": "bukti/angkut-1.jpg"}
+    resolve = {"note": "Sampah sudah diangkut truk DLH.", **banten.evidence(key, BANTEN_AGENCY)}
+    done("evidence upload (Banten)")
     rec.http("resolve", lambda: banten.act(key, "resolve", BANTEN_AGENCY, resolve, **_idem()), 200)
     done("resolve (Banten)")
     world.settle()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from chalicelib.privacy.photos import PhotoService
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.escalation import EscalationInbox
+    from chalicelib.services.evidence import EvidenceService
     from chalicelib.services.feedback import FeedbackService
     from chalicelib.services.following import Following
     from chalicelib.services.handover_guard import HandoverGuard
@@ -80,7 +81,9 @@ def routing(province: str) -> RoutingService:
     """Routing service of the current stage's province."""
     from chalicelib.services.routing import RoutingService
 
-    return RoutingService(reports(), publisher(), registry(), province)
+    return RoutingService(
+        reports(), publisher(), registry(), province, evidence=lambda: evidence.of(province)
+    )
 
 
 @PerProvince
@@ -113,7 +116,7 @@ def desk(province: str) -> AgencyDesk:
     """The agency desk of the current stage's province."""
     from chalicelib.services.agency import AgencyDesk
 
-    return AgencyDesk(reports(), publisher(), registry(), province, photos=lambda: photos.of(province))
+    return AgencyDesk(reports(), publisher(), registry(), province, evidence=lambda: evidence.of(province))
 
 
 @PerProvince
@@ -139,6 +142,17 @@ def photos(province: str) -> PhotoService:
     from chalicelib.privacy.photos import PhotoService
 
     return PhotoService(S3PhotoStore(), province)
+
+
+@PerProvince
+def evidence(province: str) -> EvidenceService:
+    """Evidence uploads, checks and photo fingerprints of the current stage's province."""
+    from chalicelib.data.evidence import EvidenceRepository
+    from chalicelib.services.evidence import EvidenceService
+
+    return EvidenceService(
+        reports(), EvidenceRepository(), registry().get(province), photos=lambda: photos.of(province)
+    )
 
 
 @PerProvince

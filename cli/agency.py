@@ -10,6 +10,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,6 +23,7 @@ from rich.table import Table
 from chalicelib.domain.protocol import WorkItem
 from chalicelib.provinces.registry import registry
 from cli import aws
+from cli.evidence_upload import upload_evidence
 from cli.stages import resolve_province, stage_provinces
 from cli.workqueue import Decision, WorkQueue
 
@@ -45,6 +47,7 @@ class HttpApi:
     def __init__(self, base_url: str, token: str) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self.uploads: dict[tuple[str, Path], str] = {}
 
     def request(
         self,
@@ -74,7 +77,18 @@ class HttpApi:
     def act(
         self, key: str, action: str, body: dict[str, Any], idempotency_key: str
     ) -> tuple[int, dict[str, Any]]:
-        """POST an action on a report."""
+        """POST an action on a report; ``evidence_file`` (resolve): a photo uploaded for it first, once."""
+        if "evidence_file" in body:
+            body = dict(body)
+            path = Path(body.pop("evidence_file"))
+            if (key, path) not in self.uploads:  # a retry of the action reuses its upload
+                status, uploaded = upload_evidence(
+                    lambda method, where, sent: self.request(method, where, sent), key, path
+                )
+                if status != 201:
+                    return status, uploaded
+                self.uploads[(key, path)] = uploaded["evidence_photo"]
+            body["evidence_photo"] = self.uploads[(key, path)]
         return self.request(
             "POST",
             f"/agency/reports/{quote(key, safe='')}/actions/{action}",
@@ -127,7 +141,9 @@ def ask(item: WorkItem) -> Decision:
     if action in ("refuse", "reject", "resolve", "forward"):
         body["note"] = Prompt.ask("Catatan / alasan")
     if action == "resolve":
-        body["evidence"] = Prompt.ask("Referensi foto bukti")
+        answer = Prompt.ask("Foto bukti (path .jpg/.png) atau referensi teks")
+        photo = Path(answer).expanduser()
+        body.update({"evidence_file": str(photo)} if photo.is_file() else {"evidence": answer})
     return Decision(action, body)
 
 

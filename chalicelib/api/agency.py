@@ -10,10 +10,20 @@ from msgspec import structs
 from chalicelib import container
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, inbox_query, whole_number
-from chalicelib.api.responses import AgencyReport, Inbox, InboxItem, Point
-from chalicelib.api.schemas import AgencyActionIn
-from chalicelib.api.views import report_view, status_view
+from chalicelib.api.responses import (
+    AgencyReport,
+    DoubtfulItem,
+    DoubtfulList,
+    Inbox,
+    InboxItem,
+    PhotoUpload,
+    Point,
+    PresignedPost,
+)
+from chalicelib.api.schemas import AgencyActionIn, DoubtfulQueryIn, PhotoUploadIn
+from chalicelib.api.views import check_view, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
+from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
@@ -80,6 +90,7 @@ def agency_report(report: Report, **origin: Any) -> AgencyReport:
         key=report.key,
         version=report.version,
         duplicates=list(report.duplicates),
+        evidence_in_doubt=report.evidence_in_doubt,
         **origin,
     )
 
@@ -145,3 +156,32 @@ def act(request: Request, key: str, action: str) -> Response:
     )
     metrics.add_metric(name=f"Action_{action}", unit="Count", value=1)
     return json_response(agency_report(report))
+
+
+def evidence_upload(request: Request, key: str) -> Response:
+    """``POST /agency/reports/{key}/evidence`` {content_type, size}: 201 with an upload bound to this
+    report and the officer's agency, the only kind ``resolve`` takes as ``evidence_photo``."""
+    actor = actor_from_request(request)
+    ref = agency_ref(key)
+    body = convert(PhotoUploadIn, read_json(request))
+    ticket = container.evidence().issue(actor, ref.key, body.content_type, body.size, now=utcnow())
+    upload = PresignedPost(ticket.url, ticket.fields)
+    return json_response(PhotoUpload(ticket.key, upload, ticket.expires_in, body.size), 201)
+
+
+def doubtful(request: Request) -> Response:
+    """``GET /agency/evidence/doubtful``: "Bukti meragukan", resolves on unverified photos (coordinators)."""
+    actor = actor_from_request(request)
+    params = convert(DoubtfulQueryIn, dict(request.query_params or {}))
+    page = container.evidence().doubtful(
+        actor, limit=_limit_param(params.limit), cursor=params.cursor or None
+    )
+    items = [
+        DoubtfulItem(
+            **structs.asdict(summary(report)),
+            resolved_at=report.resolved_at.isoformat() if report.resolved_at else None,
+            evidence_check=check_view(report.evidence_check),
+        )
+        for report in page.items
+    ]
+    return json_response(DoubtfulList(items, page.cursor))

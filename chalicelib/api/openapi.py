@@ -24,7 +24,18 @@ from chalicelib.domain.status import Status
 from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
 
-AGENCY_ACTIONS = ["take", "estimate", "forward", "refuse", "reject", "resolve", "duplicate", "unduplicate"]
+AGENCY_ACTIONS = [
+    "take",
+    "estimate",
+    "forward",
+    "refuse",
+    "reject",
+    "resolve",
+    "duplicate",
+    "unduplicate",
+    "accept_evidence",
+    "reject_evidence",
+]
 ERRORS = {
     400: "Unreadable body (empty, malformed JSON).",
     401: "Missing, expired or invalid bearer token.",
@@ -314,10 +325,34 @@ def native_paths() -> dict[str, Any]:
             {"200": json_body(ref("AgencyReport")), **errors(401, 403, 404, 503)},
             [KEY],
         ),
+        "/agency/reports/{key}/evidence": operation(
+            "post",
+            "Agency",
+            "A presigned upload of the evidence photo for resolving this report, bound to the report and the "
+            "officer's agency (the only upload `resolve` takes as `evidence_photo`)",
+            {
+                "201": json_body(ref("PhotoUpload"), "Created"),
+                **errors(400, 401, 403, 404, 409, 413, 422, 503),
+            },
+            [KEY],
+            body("PhotoUploadIn"),
+        ),
+        "/agency/evidence/doubtful": operation(
+            "get",
+            "Agency",
+            "Bukti meragukan: reports resolved on an unverified evidence photo, awaiting a coordinator's "
+            "accept_evidence or reject_evidence (coordinators and admins)",
+            {"200": json_body(ref("DoubtfulList")), **errors(401, 403, 422, 503)},
+            [
+                query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
+                query("cursor", "`next_cursor` of the previous page."),
+            ],
+        ),
         "/agency/reports/{key}/actions/{action}": operation(
             "post",
             "Agency",
-            "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate",
+            "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate; "
+            "accept_evidence, reject_evidence (coordinators)",
             {"200": json_body(ref("AgencyReport")), **errors(400, 401, 403, 404, 409, 413, 422, 503)},
             [KEY, action, IDEMPOTENCY, IF_MATCH],
             body("AgencyActionIn"),

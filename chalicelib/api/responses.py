@@ -62,6 +62,27 @@ class ProvinceRef(Struct):
     name: str
 
 
+class EvidenceReason(Struct):
+    """Why one check of an evidence photo did not pass."""
+
+    check: str
+    code: str
+    message: str
+    message_en: str
+
+
+class EvidenceCheck(Struct):
+    """The checks of a resolve's evidence photo: "Bukti terverifikasi" or "Bukti belum terverifikasi"."""
+
+    verified: bool
+    label: str
+    label_en: str
+    time: Literal["pass", "fail", "unknown"]
+    place: Literal["pass", "fail", "unknown"]
+    fresh: Literal["pass", "fail", "unknown"]
+    reasons: list[EvidenceReason]
+
+
 class TimelineEntry(Struct):
     """One step of a report; its words only where the report's content is shown."""
 
@@ -73,6 +94,7 @@ class TimelineEntry(Struct):
     note: str | None
     evidence: str | None
     evidence_photo: str | None
+    evidence_check: EvidenceCheck | None = None
 
 
 class CategoryRef(Struct):
@@ -151,6 +173,9 @@ class Report(Struct, kw_only=True):
     support_added: Annotated[bool, Meta(description="Support: whether this request counted.")] | UnsetType = (
         UNSET
     )
+    evidence_check: (
+        Annotated[EvidenceCheck, Meta(description="The latest resolve's evidence photo checks.")] | None
+    ) = None
 
 
 class AgencyReport(Report, kw_only=True):
@@ -161,6 +186,9 @@ class AgencyReport(Report, kw_only=True):
     origin_province: str | UnsetType | None = UNSET
     escalated_from_other_province: bool | UnsetType = UNSET
     duplicates: Annotated[list[str], Meta(description="Ids of the reports merged into this one.")] = []
+    evidence_in_doubt: Annotated[
+        bool, Meta(description="Selesai on an unverified photo, awaiting a coordinator's review.")
+    ] = False
 
 
 class Submitted(Struct):
@@ -192,6 +220,20 @@ class InboxItem(Struct):
     created_at: DateTime
     updated_at: DateTime
     version: int
+
+
+class DoubtfulItem(InboxItem):
+    """A row of "Bukti meragukan": a resolve on an unverified photo, with why."""
+
+    resolved_at: DateTime | None
+    evidence_check: EvidenceCheck | None
+
+
+class DoubtfulList(Struct):
+    """A page of the "Bukti meragukan" list; ``next_cursor`` reads the next one."""
+
+    items: list[DoubtfulItem]
+    next_cursor: str | None
 
 
 class Inbox(Struct):
@@ -344,6 +386,7 @@ RESPONSES: tuple[type[Struct], ...] = (
     AgencyReport,
     Submitted,
     Inbox,
+    DoubtfulList,
     Health,
     Categories,
     Areas,

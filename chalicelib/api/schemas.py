@@ -39,6 +39,9 @@ Phone = Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$")]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Visibility = Literal["private", "public"]
 UploadKey = Annotated[str, Meta(pattern=r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$", max_length=64)]
+EvidenceUploadKey = Annotated[
+    str, Meta(pattern=r"^(uploads|evidence)/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$", max_length=64)
+]
 Note = Annotated[str, Meta(min_length=1, max_length=2000)]
 Evidence = Annotated[str, Meta(min_length=1, max_length=500)]
 AgencyTarget = Annotated[str, Meta(pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)]
@@ -114,8 +117,9 @@ class AgencyActionIn(Input):
 
     note: Note | None = None
     evidence: Evidence | None = None
-    # resolve: a photo of the finished work instead of a text reference (a POST /photos upload key)
-    evidence_photo: UploadKey | None = None
+    # resolve: a photo of the finished work instead of a text reference: the key of an upload from
+    # POST /agency/reports/{key}/evidence (a citizen's POST /photos upload is refused with a clear code)
+    evidence_photo: EvidenceUploadKey | None = None
     to_agency: AgencyTarget | None = None
     of: ReportKey | None = None  # duplicate: the original report's key
     estimated_completion: date | None = None
@@ -236,6 +240,13 @@ class InboxQueryIn(Query):
     cursor: Annotated[str, Meta(max_length=2048)] | None = None
     overdue: Literal["", "0", "1", "true", "false"] | None = None
     sort: Literal["", "newest", "support"] | None = None
+
+
+class DoubtfulQueryIn(Query):
+    """``GET /agency/evidence/doubtful`` query string."""
+
+    limit: Annotated[str, Meta(max_length=4)] | None = None
+    cursor: Annotated[str, Meta(max_length=2048)] | None = None
 
 
 class NearbyQueryIn(Query):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from chalicelib.api import responses as out
 from chalicelib.api.photos import photo_links
-from chalicelib.domain.report import Report, TimelineEntry, Visibility
+from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Status, allowed_actions
 from chalicelib.provinces.registry import Registry
 
@@ -34,6 +34,21 @@ def agency_view(registry: Registry, province: str, agency_id: str | None) -> out
     )
 
 
+def check_view(check: EvidenceCheck | None) -> out.EvidenceCheck | None:
+    """The evidence checks as clients show them (public: they judge the agency's work, not the reporter)."""
+    if check is None:
+        return None
+    return out.EvidenceCheck(
+        verified=check.verified,
+        label="Bukti terverifikasi" if check.verified else "Bukti belum terverifikasi",
+        label_en="Evidence verified" if check.verified else "Evidence not verified",
+        time=check.time,
+        place=check.place,
+        fresh=check.fresh,
+        reasons=[out.EvidenceReason(r.check, r.code, r.id, r.en) for r in check.reasons],
+    )
+
+
 def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool = False) -> out.TimelineEntry:
     """One timeline entry. Its words (a note, a reason, a comment, evidence) and the link to its
     evidence photo only with ``full_content``: on a private report they are the reporter's and the
@@ -51,6 +66,7 @@ def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool =
         evidence_photo=next(iter(photo_links([entry.evidence_photo])), None)
         if full_content and entry.evidence_photo
         else None,
+        evidence_check=check_view(entry.evidence_check),
     )
 
 
@@ -106,6 +122,7 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> ou
         resolved_at=_iso(report.resolved_at),
         allowed_actions=[a.value for a in allowed_actions(report.status)] if not report.closed else [],
         timeline=[entry_view(registry, e, full_content=shows_content) for e in report.timeline],
+        evidence_check=check_view(report.evidence_check) if report.status is Status.SELESAI else None,
     )
     if shows_content:
         view.description = report.description

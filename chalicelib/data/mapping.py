@@ -47,6 +47,11 @@ def geo_partition(province: str, cell: str) -> str:
     return f"{province}#g#{cell[:PARTITION_PRECISION]}"
 
 
+def doubt_partition(province: str) -> str:
+    """The sparse ``by-doubt`` partition of resolves on an unverified photo: ``31#doubt``."""
+    return f"{province}#doubt"
+
+
 def geo_keys(province: str, lat: float, lon: float, created: str) -> tuple[str, str]:
     """The ``by-geo`` partition and sort key of a report shown at (lat, lon)."""
     cell = encode(lat, lon, STORED_PRECISION)
@@ -126,6 +131,7 @@ def to_model(report: Report) -> ReportModel:
         public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,
         geo_pk=_geo_keys(report)[0],
         geo_sk=_geo_keys(report)[1],
+        doubt_pk=doubt_partition(report.province) if report.evidence_in_doubt else None,
     )
     if report.version:
         model.version = report.version

@@ -96,6 +96,17 @@ class ByGeoIndex(GlobalSecondaryIndex["ReportModel"]):
     geo_sk = UnicodeAttribute(range_key=True, attr_name="gk")
 
 
+class ByDoubtIndex(GlobalSecondaryIndex["ReportModel"]):
+    """Sparse: resolves on an unverified evidence photo, for coordinators: ``31#doubt`` / ``<resolved>``."""
+
+    class Meta:
+        index_name = "by-doubt"
+        projection = AllProjection()
+
+    doubt_pk = UnicodeAttribute(hash_key=True, attr_name="dq")
+    resolved_at = UnicodeAttribute(range_key=True, attr_name="ra")
+
+
 class ReportModel(Model):
     """One report, or one province's copy of an escalated report."""
 
@@ -148,18 +159,33 @@ class ReportModel(Model):
     public_pk = UnicodeAttribute(null=True, attr_name="pb")
     geo_pk = UnicodeAttribute(null=True, attr_name="gh")
     geo_sk = UnicodeAttribute(null=True, attr_name="gk")
+    doubt_pk = UnicodeAttribute(null=True, attr_name="dq")
 
     by_agency = ByAgencyIndex()
     by_status = ByStatusIndex()
     by_due = ByDueIndex()
     by_public = ByPublicIndex()
     by_geo = ByGeoIndex()
+    by_doubt = ByDoubtIndex()
+
+
+class ByBandIndex(GlobalSecondaryIndex["PrivateModel"]):
+    """Sparse: photos by one band of their fingerprint: ``31#fp#<band>`` / ``<photo id>#<role>``."""
+
+    class Meta:
+        index_name = "by-band"
+        projection = AllProjection()
+
+    band_pk = UnicodeAttribute(hash_key=True, attr_name="fb")
+    band_sk = UnicodeAttribute(range_key=True, attr_name="fk")
 
 
 class PrivateModel(Model):
     """Reporter contact data and idempotency records, apart from reports.
 
-    ``<report id>#contact`` holds a reporter's contact. ``<province>#idem#<hash>`` maps an
+    ``<report id>#contact`` holds a reporter's contact. ``<prov>#evt#<id>`` is an evidence upload
+    ticket (report, agency, action, expiry, use); ``<prov>#fp#<photo id>#<n>`` one band of a photo's
+    fingerprint (``by-band`` index). ``<province>#idem#<hash>`` maps an
     Idempotency-Key's hash to the report it created, with the salt that derives the reporter's
     secret from the key (never the secret itself); it expires after the replay window (TTL).
     """
@@ -186,6 +212,17 @@ class PrivateModel(Model):
     purpose = UnicodeAttribute(attr_name="pu", null=True)
     recipient = UnicodeAttribute(attr_name="rc", null=True)
     members = UnicodeSetAttribute(attr_name="fw", null=True)  # a report's followers: "<id>|<lang>|<email>"
+    # Evidence tickets (``<prov>#evt#<id>``): the agency and action an upload is for, and its use.
+    agency = UnicodeAttribute(attr_name="ag", null=True)
+    action = UnicodeAttribute(attr_name="ac", null=True)
+    used_by = UnicodeAttribute(attr_name="ub", null=True)
+    verdict = UnicodeAttribute(attr_name="vd", null=True)  # JSON of the evidence check, once judged
+    # Photo fingerprints (``<prov>#fp#<photo id>#<n>``): one item per band, in the ``by-band`` index.
+    band_pk = UnicodeAttribute(attr_name="fb", null=True)
+    band_sk = UnicodeAttribute(attr_name="fk", null=True)
+    fingerprint = UnicodeAttribute(attr_name="fp", null=True)  # 16 hex digits
+
+    by_band = ByBandIndex()
 
 
 def share_one_connection() -> None:

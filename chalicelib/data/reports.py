@@ -20,6 +20,7 @@ from chalicelib.data.aws import client_error_code, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
     agency_sort_prefix,
+    doubt_partition,
     due_partition,
     from_model,
     geo_partition,
@@ -411,6 +412,30 @@ class ReportRepository:
                 listing,
                 limit=limit,
                 keep=None,
+            )
+
+    def list_doubtful(
+        self,
+        province: str,
+        *,
+        limit: int = 20,
+        cursor: str | None = None,
+        keep: Callable[[Report], bool] | None = None,
+    ) -> Page:
+        """Resolves on an unverified evidence photo awaiting a coordinator, oldest first, paged."""
+        partition = doubt_partition(province)
+        listing = f"by-doubt|{partition}"
+        start = None
+        if cursor:
+            table_key, sort_key = cursors.decode(cursor, listing)
+            start = {"pk": {"S": table_key}, "dq": {"S": partition}, "ra": {"S": sort_key}}
+        with translate_errors("list doubtful evidence"):
+            return _read_page(
+                lambda **paging: ReportModel.by_doubt.query(partition, last_evaluated_key=start, **paging),
+                lambda model: model.resolved_at or "",
+                listing,
+                limit=limit,
+                keep=keep,
             )
 
     def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:

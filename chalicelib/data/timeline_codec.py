@@ -14,7 +14,9 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.report import TimelineEntry
+import msgspec
+
+from chalicelib.domain.report import EvidenceCheck, TimelineEntry
 from chalicelib.domain.status import Action, Status
 
 FORMAT_V1 = b"\x01"
@@ -51,6 +53,10 @@ def _full_event_id(stored: str, key: str, report_id: str) -> str:
     return stored
 
 
+def _check(raw: Any) -> EvidenceCheck | None:
+    return msgspec.convert(raw, EvidenceCheck) if raw is not None else None
+
+
 def encode(
     entries: tuple[TimelineEntry, ...], *, key: str, report_id: str, province: str, created: datetime
 ) -> bytes:
@@ -68,6 +74,7 @@ def encode(
             "x": entry.evidence,
             "to": entry.target,
             "xp": entry.evidence_photo,
+            "xc": msgspec.to_builtins(entry.evidence_check) if entry.evidence_check else None,
         }
         rows.append({k: v for k, v in raw.items() if v is not None})
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
@@ -93,6 +100,7 @@ def decode(
             evidence=raw.get("x"),
             target=raw.get("to"),
             evidence_photo=raw.get("xp"),
+            evidence_check=_check(raw.get("xc")),
         )
         for raw in rows
     )

@@ -44,3 +44,34 @@ class TokenRecord:
     recipient: str  # "r:email", "f<hash>:email", or a pending follower's e-mail (follow)
     expires_at: int  # epoch seconds
     used: bool
+
+
+EVIDENCE_TICKET_SECONDS = 24 * 3600
+"""How long an agency's evidence upload may be used for the resolve it was issued for."""
+
+
+@dataclass(frozen=True)
+class EvidenceTicket:
+    """An evidence upload issued to one agency for one action on one report (issue #15.3).
+
+    ``used_by``: the event id of the action that used it (once; a retry of that action may again).
+    ``verdict``: the evidence check's JSON, kept with the use so a retried action finds it.
+    """
+
+    upload_key: str
+    report_key: str
+    agency: str
+    action: str
+    expires_at: int  # epoch seconds
+    used_by: str | None = None
+    verdict: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredPrint:
+    """A photo's fingerprint as stored: whose photo it is and in which role (``photo`` / ``evidence``)."""
+
+    photo_id: str
+    report_id: str
+    role: str
+    fingerprint: int

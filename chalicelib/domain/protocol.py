@@ -84,6 +84,15 @@ class Update(Message, tag="update", kw_only=True):
                 text = getattr(entry, name)
                 if text is not None:
                     check_characters(f"entries.{index}.{name}", text)
+            _check_reasons(index, entry)
+
+
+def _check_reasons(index: int, entry: TimelineEntry) -> None:
+    """The evidence verdict's words, like every other text of an update."""
+    reasons = entry.evidence_check.reasons if entry.evidence_check else ()
+    for n, reason in enumerate(reasons):
+        for name in ("check", "code", "id", "en"):
+            check_characters(f"entries.{index}.evidence_check.reasons.{n}.{name}", getattr(reason, name))
 
 
 class Feedback(Message, tag="feedback", kw_only=True):

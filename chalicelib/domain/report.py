@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -36,6 +36,31 @@ class Location:
     area_code: str
 
 
+CheckOutcome = Literal["pass", "fail", "unknown"]
+
+
+class CheckReason(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Why one check of an evidence photo did not pass, in Bahasa Indonesia and English."""
+
+    check: Annotated[str, Meta(max_length=20)]  # time, place, fresh (or the image itself)
+    code: Annotated[str, Meta(max_length=60)]
+    id: Annotated[str, Meta(max_length=300)]
+    en: Annotated[str, Meta(max_length=300)]
+
+
+class EvidenceCheck(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The verdict on a resolve's evidence photo, taken before its metadata was stripped (issue #16).
+
+    ``verified`` only when the photo was taken after the report, at its place, and never seen before.
+    """
+
+    verified: bool
+    time: CheckOutcome
+    place: CheckOutcome
+    fresh: CheckOutcome
+    reasons: Annotated[tuple[CheckReason, ...], Meta(max_length=10)] = ()
+
+
 class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One change in a report's life, as the citizen will read it (and as an update carries it)."""
 
@@ -50,6 +75,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     target: Annotated[str, Meta(max_length=60)] | None = None
     # the cleaned copy of a photo uploaded for this very action (resolve), used for no other report
     evidence_photo: PublicPhotoKey | None = None
+    evidence_check: EvidenceCheck | None = None  # resolve with a photo: what the checks found
 
 
 @dataclass(frozen=True)
@@ -136,6 +162,29 @@ class Report:
             return self.finish_due
         pending = [d for d in (self.coordinate_due, self.finish_due) if d is not None]
         return min(pending) if pending else None
+
+    @property
+    def evidence_check(self) -> EvidenceCheck | None:
+        """The check of the latest resolve's photo (None without one, or before any resolve)."""
+        for entry in reversed(self.timeline):
+            if entry.action is Action.RESOLVE:
+                return entry.evidence_check
+        return None
+
+    @property
+    def evidence_in_doubt(self) -> bool:
+        """Selesai on a photo that is not verified, not yet accepted by a coordinator, still open to review.
+
+        A copy handed to another province is reviewed there (it is that province's work).
+        """
+        if self.status is not Status.SELESAI or self.closed or self.escalated_to:
+            return False
+        for entry in reversed(self.timeline):
+            if entry.action is Action.ACCEPT_EVIDENCE:
+                return False
+            if entry.action is Action.RESOLVE:
+                return entry.evidence_check is not None and not entry.evidence_check.verified
+        return False
 
     def has_event(self, event_id: str) -> bool:
         """True if the event was already applied (redelivered messages are no-ops)."""

@@ -73,6 +73,8 @@ class Action(StrEnum):
     REMOTE = "remote"  # a change made by another province's agency
     DUPLICATE = "duplicate"  # Ditolak as a duplicate of another open report (Duplikat), closed
     UNDUPLICATE = "unduplicate"  # a coordinator undoes a wrong merge: back to Disposisi
+    ACCEPT_EVIDENCE = "accept_evidence"  # a coordinator accepts an unverified evidence photo
+    REJECT_EVIDENCE = "reject_evidence"  # a coordinator sends a doubtful resolve back: Proses
 
 
 _OPEN_ASSIGNED = frozenset({Status.DISPOSISI, Status.KOORDINASI})
@@ -105,6 +107,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SLA_ESCALATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, None),
     Action.DUPLICATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.DITOLAK),
     Action.UNDUPLICATE: Transition(frozenset({Status.DITOLAK}), Status.DISPOSISI),
+    Action.ACCEPT_EVIDENCE: Transition(frozenset({Status.SELESAI}), None),
+    Action.REJECT_EVIDENCE: Transition(frozenset({Status.SELESAI}), Status.PROSES),
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.report import Report, TimelineEntry
+from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry
 from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.errors import Conflict, ValidationFailed
@@ -32,6 +32,7 @@ class Event:
     evidence: str | None = None
     target: str | None = None
     evidence_photo: str | None = None
+    evidence_check: EvidenceCheck | None = None
 
 
 def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
@@ -47,6 +48,7 @@ def _apply(report: Report, action: Action, event: Event, **changes: object) -> R
         evidence=event.evidence,
         target=event.target,
         evidence_photo=event.evidence_photo,
+        evidence_check=event.evidence_check,
     )
     return report.with_entry(entry, status=status, **changes)
 
@@ -138,6 +140,35 @@ def resolve(report: Report, province: Province, event: Event) -> Report:
         replace(event, agency=report.agency),
         resolved_at=event.at,
         autoclose_at=event.at + autoclose_after(province),
+    )
+
+
+def accept_evidence(report: Report, event: Event) -> Report:
+    """A coordinator accepts the photo of a resolve that was not verified (it leaves the doubtful list)."""
+    if not report.evidence_in_doubt:
+        raise Conflict(
+            "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
+            code="evidence_not_in_doubt",
+        )
+    note = event.note or "Bukti diterima koordinator"
+    return _apply(report, Action.ACCEPT_EVIDENCE, replace(event, note=note))
+
+
+def reject_evidence(report: Report, event: Event) -> Report:
+    """A coordinator sends a doubtful resolve back to the agency (Proses), with a reason."""
+    if not report.evidence_in_doubt:
+        raise Conflict(
+            "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
+            code="evidence_not_in_doubt",
+        )
+    if not event.note:
+        raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+    return _apply(
+        report,
+        Action.REJECT_EVIDENCE,
+        replace(event, agency=report.agency, note=f"Bukti ditolak: {event.note}"),
+        resolved_at=None,
+        autoclose_at=None,
     )
 
 

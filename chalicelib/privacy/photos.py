@@ -30,7 +30,10 @@ VIEW_TTL_SECONDS = 300
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 CONTENT_TYPES = {ext: content_type for content_type, ext in EXTENSIONS.items()}
 KINDS = {"jpg": "jpeg", "png": "png"}
-UPLOAD_KEY = re.compile(r"^uploads/(?P<province>[0-9]{2})/(?P<id>[0-9a-f]{32})\.(?P<ext>jpg|png)$")
+UPLOAD_KEY = re.compile(
+    r"^(?P<prefix>uploads|evidence)/(?P<province>[0-9]{2})/(?P<id>[0-9a-f]{32})\.(?P<ext>jpg|png)$"
+)
+EVIDENCE_PREFIX = "evidence"  # an agency's upload for one action on one report (a ticket binds it)
 PUBLIC_KEY = re.compile(r"^public/[0-9]{2}/[0-9a-f]{32}\.(?P<ext>jpg|png)$")
 
 
@@ -82,14 +85,14 @@ class PhotoService:
         self.store = store
         self.province = province
 
-    def new_upload(self, content_type: str, size: int) -> UploadTicket:
-        """A presigned POST for one photo of at most ``size`` bytes."""
+    def new_upload(self, content_type: str, size: int, *, prefix: str = "uploads") -> UploadTicket:
+        """A presigned POST for one photo of at most ``size`` bytes (``evidence``: an agency's)."""
         ext = EXTENSIONS.get(content_type)
         if ext is None or not 0 < size <= MAX_PHOTO_BYTES:
             raise ValidationFailed(
                 "Foto harus JPEG/PNG hingga 5 MB (JPEG or PNG up to 5 MB).", code="invalid_photo"
             )
-        key = f"uploads/{self.province}/{uuid.uuid4().hex}.{ext}"
+        key = f"{prefix}/{self.province}/{uuid.uuid4().hex}.{ext}"
         post = self.store.presigned_upload(key, content_type, size, UPLOAD_TTL_SECONDS)
         return UploadTicket(
             key=key, url=post["url"], fields=dict(post["fields"]), expires_in=UPLOAD_TTL_SECONDS
@@ -104,14 +107,17 @@ class PhotoService:
         return tuple(self._publish_one(key) for key in upload_keys)
 
     def _publish_one(self, upload_key: str) -> str:
+        return self.publish_cleaned(upload_key, self.cleaned(upload_key, self.original(upload_key)))
+
+    def original(self, upload_key: str) -> bytes | None:
+        """The upload as sent, checked to be a JPEG/PNG; None if an earlier try already published it."""
         match = UPLOAD_KEY.match(upload_key)
         if match is None or match["province"] != self.province:
             raise _invalid(
                 "Kunci foto tidak sah (not an upload of this province).", "invalid_photo_key", upload_key
             )
-        public_key = public_key_for(upload_key)
-        if self.store.size(public_key) is not None:
-            return public_key  # cleaned by an earlier try of this submission
+        if self.store.size(public_key_for(upload_key)) is not None:
+            return None  # cleaned by an earlier try of this submission
         size = self.store.size(upload_key)
         if size is None:
             raise _invalid(
@@ -124,15 +130,39 @@ class PhotoService:
             raise _invalid(
                 "Berkas bukan foto JPEG/PNG yang sah (not a JPEG/PNG).", "invalid_photo", upload_key
             )
+        return data
+
+    def cleaned(self, upload_key: str, data: bytes | None) -> bytes | None:
+        """``data`` read by ``original`` without its metadata (None stays None); 422 if it is corrupt."""
+        if data is None:
+            return None
         try:
-            cleaned = strip_metadata(data)
+            return strip_metadata(data)
         except InvalidImage:
             raise _invalid(
                 "Foto rusak atau tidak lengkap (corrupt image).", "invalid_photo", upload_key
             ) from None
-        self.store.write(public_key, cleaned, CONTENT_TYPES[match["ext"]])
+
+    def publish_cleaned(self, upload_key: str, cleaned: bytes | None) -> str:
+        """Write the cleaned copy (None: an earlier try did) and delete the upload; its public key."""
+        public_key = public_key_for(upload_key)
+        if cleaned is None:
+            return public_key
+        self.store.write(public_key, cleaned, CONTENT_TYPES[public_key.rsplit(".", 1)[1]])
         self.store.delete(upload_key)
         return public_key
+
+    def public_key(self, upload_key: str) -> str:
+        """Where the cleaned copy of ``upload_key`` is (or will be) published."""
+        return public_key_for(upload_key)
+
+    def read_public(self, public_key: str) -> bytes | None:
+        """A published (cleaned) copy of this province, or None if it is not there."""
+        if not PUBLIC_KEY.match(public_key) or not public_key.startswith(f"public/{self.province}/"):
+            return None
+        if self.store.size(public_key) is None:
+            return None
+        return self.store.read(public_key, MAX_PHOTO_BYTES)
 
     def links(self, keys: Sequence[str]) -> list[str]:
         """Short-lived view links of the cleaned copies among ``keys`` (anything else is never served)."""

@@ -74,6 +74,10 @@ class Category(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     keywords: tuple[str, ...] = ()
     service_levels: ServiceLevelOverride | None = None
     attributes: tuple[CategoryAttribute, ...] = ()
+    # Resolving needs an after-photo uploaded for that resolve (a physical fix: roads, garbage...).
+    evidence_required: bool = False
+    # How far from the report the evidence photo's GPS may be; None: the province's ``evidence``.
+    evidence_max_distance_m: Positive | None = None
 
 
 class Centroid(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -159,6 +163,14 @@ class HandoverKey(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     public_key: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}$")]
 
 
+class EvidencePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """How a province checks the photo an agency resolves with (issue #16)."""
+
+    max_distance_m: Positive = 150.0
+    # ``flag``: an unverified photo still resolves, marked "Bukti belum terverifikasi"; ``block``: 422.
+    flagged: Literal["flag", "block"] = "flag"
+
+
 class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Everything a province is, as one data file."""
 
@@ -178,6 +190,7 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     routing: Routing
     # Every key still accepted from this province (rotation: the new one is listed before it is used).
     handover_keys: tuple[HandoverKey, ...] = ()
+    evidence: EvidencePolicy = EvidencePolicy()
 
 
 class InvalidProvinceData(ValueError):

@@ -20,14 +20,15 @@ from chalicelib.domain.access import (
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
-from chalicelib.domain.status import Status
+from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.observability import traced
 from chalicelib.provinces.registry import Province, Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports
+from chalicelib.services.evidence import CheckedPhoto, EvidenceService, evidence_required
 from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import PageLike, PhotoPublisher, Reports
+from chalicelib.services.ports import PageLike, Reports
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ class AgencyDesk(ProvinceService):
         registry: Registry,
         province: str,
         *,
-        photos: Callable[[], PhotoPublisher],
+        evidence: Callable[[], EvidenceService],
     ) -> None:
         super().__init__(reports, publisher, registry, province)
-        self.photos = photos  # built on first use: few actions carry a photo
+        self.evidence = evidence  # built on first use: few actions carry a photo
 
     def inbox(
         self,
@@ -114,28 +115,34 @@ class AgencyDesk(ProvinceService):
         if request.action in MERGE_ACTIONS:
             return self._merge(actor, key, request, event_id, now or utcnow())
         _check_evidence(request)
-        published: list[str] = []
+        if request.action in EVIDENCE_REVIEW:
+            require_coordinator(actor)
+        at = now or utcnow()
+        checked: list[CheckedPhoto] = []
 
-        def evidence_photo() -> str | None:
+        def evidence_photo(report: Report) -> CheckedPhoto | None:
             if request.evidence_photo is None:
                 return None
-            if not published:  # idempotent for retries: an earlier try's copy is found, not cleaned again
-                self.reports.claim_upload(self.province.code, request.evidence_photo, key)
-                published.extend(self.photos().publish([request.evidence_photo]))
-            return published[0]
+            if not checked:  # once per call: a version conflict's retry reuses it
+                checked.append(self.evidence().check(actor, report, request.evidence_photo, event_id, at))
+            return checked[0]
 
         def decide(report: Report) -> Report | Unchanged[Report]:
             if report.has_event(event_id):
                 return Unchanged(report, republish=event_id)
             _expect_version(request, report)
+            if request.action == "resolve":
+                self._require_evidence(report, request)
+            photo = evidence_photo(report)
             event = Event(
                 event_id,
-                now or utcnow(),
+                at,
                 self.province.code,
                 agency=actor.agency,
                 note=request.note,
                 evidence=request.evidence,
-                evidence_photo=evidence_photo(),
+                evidence_photo=photo.public_key if photo else None,
+                evidence_check=photo.check if photo else None,
             )
             return self._apply(report, request, event)
 
@@ -145,6 +152,18 @@ class AgencyDesk(ProvinceService):
             kept_changing=KEPT_CHANGING,
             retry=request.expected_version is None,
         )
+
+    def _require_evidence(self, report: Report, request: ActionRequest) -> None:
+        """Before any photo work: the report can be resolved, with a photo where the province wants one."""
+        if request.evidence_photo is not None or request.evidence:
+            next_status(report.status, Action.RESOLVE)  # 409 before a photo is checked or used
+        if request.evidence_photo is None and evidence_required(self.province, report.category):
+            raise ValidationFailed(
+                "Foto bukti wajib untuk kategori ini: unggah foto sesudah pekerjaan "
+                "(an evidence photo of the finished work is required for this category).",
+                code="evidence_photo_required",
+                details={"category": report.category},
+            )
 
     def _merge(self, actor: Actor, key: str, request: ActionRequest, event_id: str, now: datetime) -> Report:
         """``duplicate`` (of an open report the actor can see) or a coordinator's ``unduplicate``.
@@ -203,6 +222,8 @@ class AgencyDesk(ProvinceService):
             "refuse": lambda: self._refuse(report, request, event),
             "reject": lambda: workflow.reject(report, event),
             "resolve": lambda: workflow.resolve(report, self.province, event),
+            "accept_evidence": lambda: workflow.accept_evidence(report, event),
+            "reject_evidence": lambda: workflow.reject_evidence(report, event),
         }
         handler = handlers.get(request.action)
         if handler is None:
@@ -231,6 +252,7 @@ class AgencyDesk(ProvinceService):
 
 
 MERGE_ACTIONS = ("duplicate", "unduplicate")
+EVIDENCE_REVIEW = ("accept_evidence", "reject_evidence")  # coordinators: the "Bukti meragukan" list
 
 
 def _expect_version(request: ActionRequest, report: Report) -> None:

@@ -105,6 +105,25 @@ def finish_outcome(report: Report, province: str, now: datetime) -> Outcome | No
     return _outcome(resolved, report.finish_due, report, now)
 
 
+def evidence_outcome(report: Report, province: str) -> bool | None:
+    """Completed here (Selesai): was the latest resolve's evidence photo verified? None if not completed."""
+    if report.status is not Status.SELESAI:
+        return None
+    resolve = next((e for e in reversed(report.timeline) if e.action is Action.RESOLVE), None)
+    if resolve is None or resolve.province != province:
+        return None
+    return resolve.evidence_check is not None and resolve.evidence_check.verified
+
+
+def _evidence_share(outcomes: Counter[str]) -> dict[str, Any]:
+    completions = outcomes["verified"] + outcomes["unverified"]
+    return {
+        "completions": completions,
+        "verified": outcomes["verified"],
+        "rate": round(outcomes["verified"] / completions, 4) if completions else None,
+    }
+
+
 def _compliance(outcomes: Counter[str]) -> dict[str, Any]:
     decided = outcomes["met"] + outcomes["missed"]
     return {
@@ -122,6 +141,7 @@ def agency_compliance(reports: Iterable[Report], province: Province, now: dateti
     """
     coordinate: dict[str, Counter[str]] = defaultdict(Counter)
     finish: dict[str, Counter[str]] = defaultdict(Counter)
+    evidence: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
     for report in reports:
         if report.escalated_to or not report.agency:
@@ -133,6 +153,9 @@ def agency_compliance(reports: Iterable[Report], province: Province, now: dateti
         ):
             if outcome:
                 outcomes[report.agency][outcome] += 1
+        verified = evidence_outcome(report, province.code)
+        if verified is not None:
+            evidence[report.agency]["verified" if verified else "unverified"] += 1
     rows = []
     for agency_id, total in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
         agency = province.agencies.get(agency_id)
@@ -144,6 +167,8 @@ def agency_compliance(reports: Iterable[Report], province: Province, now: dateti
                 "total": total,
                 "coordinate": _compliance(coordinate[agency_id]),
                 "finish": _compliance(finish[agency_id]),
+                # the share of its completions whose evidence photo was verified (issue #16)
+                "evidence": _evidence_share(evidence[agency_id]),
             }
         )
     return rows

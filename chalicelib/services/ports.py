@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.domain.private import Contact, IdempotencyRecord, TokenRecord
+from chalicelib.domain.private import Contact, EvidenceTicket, IdempotencyRecord, StoredPrint, TokenRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
+
+if TYPE_CHECKING:
+    from chalicelib.privacy.photos import UploadTicket
 
 
 class PageLike(Protocol):
@@ -74,6 +77,15 @@ class Reports(Protocol):
         newest_first: bool = True,
     ) -> PageLike: ...
 
+    def list_doubtful(
+        self,
+        province: str,
+        *,
+        limit: int = 20,
+        cursor: str | None = None,
+        keep: Callable[[Report], bool] | None = None,
+    ) -> PageLike: ...
+
     def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]: ...
 
     def list_public(
@@ -125,6 +137,34 @@ class PhotoPublisher(Protocol):
     """Citizen photos: uploads checked, cleaned and published."""
 
     def publish(self, upload_keys: Sequence[str]) -> tuple[str, ...]: ...
+
+    def original(self, upload_key: str) -> bytes | None: ...
+
+    def cleaned(self, upload_key: str, data: bytes | None) -> bytes | None: ...
+
+    def public_key(self, upload_key: str) -> str: ...
+
+    def publish_cleaned(self, upload_key: str, cleaned: bytes | None) -> str: ...
+
+    def new_upload(self, content_type: str, size: int, *, prefix: str = "uploads") -> UploadTicket: ...
+
+    def read_public(self, public_key: str) -> bytes | None: ...
+
+
+class EvidenceStore(Protocol):
+    """Evidence upload tickets and photo fingerprints (``chalicelib.data.evidence``)."""
+
+    def issue_ticket(self, province: str, ticket: EvidenceTicket) -> None: ...
+
+    def ticket(self, province: str, upload_key: str) -> EvidenceTicket | None: ...
+
+    def use_ticket(self, province: str, upload_key: str, event_id: str, verdict: str) -> None: ...
+
+    def add_fingerprint(
+        self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0
+    ) -> None: ...
+
+    def prints_sharing_a_band(self, province: str, bands: list[str]) -> list[StoredPrint]: ...
 
 
 class NoticeRecords(Protocol):

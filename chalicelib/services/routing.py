@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.domain import workflow
 from chalicelib.domain.clock import utcnow
@@ -12,11 +14,29 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable
 from chalicelib.observability import logger, traced
+from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import ProvinceService, Unchanged
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.ports import Reports
+
+if TYPE_CHECKING:
+    from chalicelib.services.evidence import EvidenceService
 
 
 class RoutingService(ProvinceService):
     """Routes one province's new reports."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        publisher: ChangePublisher,
+        registry: Registry,
+        province: str,
+        *,
+        evidence: Callable[[], EvidenceService] | None = None,
+    ) -> None:
+        super().__init__(reports, publisher, registry, province)
+        self.evidence = evidence  # photos' fingerprints (issue #16), only for reports with photos
 
     @traced
     def route(self, key: str, *, now: datetime | None = None) -> Report:
@@ -38,7 +58,10 @@ class RoutingService(ProvinceService):
                 return Unchanged(report, republish=f"{report.key}:route")
             return self.decide(report, now or utcnow())
 
-        return self.change(read, decide, kept_changing=f"report {key} kept changing while routing")
+        routed = self.change(read, decide, kept_changing=f"report {key} kept changing while routing")
+        if routed.photos and self.evidence is not None and not routed.is_received_escalation:
+            self.evidence().fingerprint_report(routed)  # idempotent: a redelivery writes the same items
+        return routed
 
     def decide(self, report: Report, now: datetime) -> Report:
         """The routed report (pure given the province data)."""

@@ -11,7 +11,8 @@ policy (and the provinces it exchanges with may send to its escalation queue) by
   with (``exchanges_with`` of its data file, among the provinces that have one); receive
   only from its own intake and escalation queues; park malformed messages on the DLQs of
   those two (the handlers do, instead of retrying a message that can never succeed).
-* S3 photos: its own ``uploads/<code>/`` (sign uploads, read, delete) and ``public/<code>/``
+* S3 photos: its own ``uploads/<code>/`` and ``evidence/<code>/`` (agency-bound evidence uploads)
+  (sign uploads, read, delete) and ``public/<code>/``
   (write cleaned copies); read every ``public/`` copy (escalated reports link the origin's);
   ``ListBucket`` only under its own two prefixes (another province's unpublished upload keys
   stay unlisted); a missing photo elsewhere answers 403, which the data layer reads as not found.
@@ -137,6 +138,12 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
         _statement(
             "PrivateItemsOfOwnProvince", ITEM_ACTIONS, [table_arn(PRIVATE_TABLE)], Condition=condition
         ),
+        _statement(
+            "PrivateIndexesOfOwnProvince",
+            QUERY_ACTIONS,
+            [table_arn(f"{PRIVATE_TABLE}/index/*")],
+            Condition=condition,
+        ),
         _statement("SendToOwnQueues", SEND_ACTIONS, [queue_arn(q) for q in own_sends]),
         _statement(
             "ConsumeOwnQueues",
@@ -152,14 +159,20 @@ def stage_policy(province: ProvinceInfra, provinces: Sequence[ProvinceInfra]) ->
             "Action": ["sns:Publish"],
             "Resource": ["arn:${AWS::Partition}:sns:*:*:*"],
         },
-        _statement("PhotoUploadsOfOwnProvince", PHOTO_UPLOAD_ACTIONS, [photos_arn(f"uploads/{code}/*")]),
+        _statement(
+            "PhotoUploadsOfOwnProvince",
+            PHOTO_UPLOAD_ACTIONS,
+            [photos_arn(f"uploads/{code}/*"), photos_arn(f"evidence/{code}/*")],
+        ),
         _statement("PublishOwnPhotos", PHOTO_PUBLISH_ACTIONS, [photos_arn(f"public/{code}/*")]),
         _statement("ReadPublishedPhotos", PHOTO_READ_ACTIONS, [photos_arn("public/*")]),
         _statement(
             "ListOwnPhotoPrefixes",
             PHOTO_BUCKET_ACTIONS,
             [photos_arn()],
-            Condition={"StringLike": {"s3:prefix": [f"uploads/{code}/*", f"public/{code}/*"]}},
+            Condition={
+                "StringLike": {"s3:prefix": [f"uploads/{code}/*", f"evidence/{code}/*", f"public/{code}/*"]}
+            },
         ),
     ]
     if others:

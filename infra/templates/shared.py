@@ -22,6 +22,13 @@ REPORTS_INDEXES: dict[str, tuple[str, str]] = {
     "by-due": ("dp", "du"),
     "by-public": ("pb", "ct"),
     "by-geo": ("gh", "gk"),
+    "by-doubt": ("dq", "ra"),  # sparse: resolved reports whose evidence photo is not verified
+}
+
+# Private-table indexes: ``by-band`` (sparse) finds earlier photos sharing one band of a photo's
+# fingerprint, ``<prov>#fp#<band>`` / ``<photo id>#<role>`` (issue #16: reuse of an old photo).
+PRIVATE_INDEXES: dict[str, tuple[str, str]] = {
+    "by-band": ("fb", "fk"),
 }
 
 
@@ -39,8 +46,8 @@ def _table_common() -> dict[str, Any]:
     }
 
 
-def _reports_table() -> dict[str, Any]:
-    indexes = [
+def _indexes(keys: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
         {
             "IndexName": name,
             "KeySchema": [
@@ -49,8 +56,12 @@ def _reports_table() -> dict[str, Any]:
             ],
             "Projection": {"ProjectionType": "ALL"},
         }
-        for name, (hash_key, range_key) in REPORTS_INDEXES.items()
+        for name, (hash_key, range_key) in keys.items()
     ]
+
+
+def _reports_table() -> dict[str, Any]:
+    indexes = _indexes(REPORTS_INDEXES)
     keys = ["pk"] + [k for pair in REPORTS_INDEXES.values() for k in pair]
     properties = {
         **_table_common(),
@@ -71,7 +82,8 @@ def _private_table() -> dict[str, Any]:
     properties = {
         **_table_common(),
         "TableName": ref("PrivateTableName"),
-        "AttributeDefinitions": _string_attributes(["pk"]),
+        "AttributeDefinitions": _string_attributes(["pk"] + [k for p in PRIVATE_INDEXES.values() for k in p]),
+        "GlobalSecondaryIndexes": _indexes(PRIVATE_INDEXES),
         "TimeToLiveSpecification": {"AttributeName": PRIVATE_TTL_ATTRIBUTE, "Enabled": True},
     }
     return {
@@ -110,7 +122,14 @@ def _photos_bucket() -> dict[str, Any]:
                     "Prefix": "uploads/",
                     "ExpirationInDays": UPLOADS_EXPIRE_DAYS,
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                }
+                },
+                {
+                    "Id": "expire-unclaimed-evidence",
+                    "Status": "Enabled",
+                    "Prefix": "evidence/",
+                    "ExpirationInDays": UPLOADS_EXPIRE_DAYS,
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                },
             ]
         },
         "CorsConfiguration": {

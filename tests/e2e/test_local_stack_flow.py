@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from urllib.parse import quote
 
 import pytest
+import requests
 
 from cli.devissuer import mint
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import eventually, http
+from tests.evidence_images import scene_jpeg
 
 pytestmark = pytest.mark.e2e
 
@@ -55,10 +58,19 @@ def test_kota_tangerang_report_from_jakarta_is_resolved_by_banten_over_http(loca
 
     eventually(in_banten_inbox)
     assert http("POST", f"{banten}/agency/reports/{key}/actions/take", {}, officer)[0] == 200
+    # garbage needs an evidence photo, uploaded for this report through its presigned POST
+    photo = scene_jpeg(random.SystemRandom().getrandbits(48))
+    size = {"content_type": "image/jpeg", "size": len(photo)}
+    code, ticket = http("POST", f"{banten}/agency/reports/{key}/evidence", size, officer)
+    assert code == 201, ticket
+    sent = requests.post(
+        ticket["upload"]["url"], data=ticket["upload"]["fields"], files={"file": ("b.jpg", photo)}, timeout=10
+    )
+    assert sent.status_code in (200, 201, 204)
     code, body = http(
         "POST",
         f"{banten}/agency/reports/{key}/actions/resolve",
-        {"note": "Sudah dibersihkan", "evidence": "foto/bukti-1.jpg"},
+        {"note": "Sudah dibersihkan", "evidence_photo": ticket["key"]},
         officer,
     )
     assert code == 200, body

@@ -4,6 +4,7 @@ Banten's officer resolves it in the console, the citizen sees Selesai with Bante
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import time
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from infra.local.config import PROJECT_ROOT
 from infra.local.stack import LocalStack
+from tests.evidence_images import scene_jpeg
 
 pytestmark = pytest.mark.e2e
 
@@ -112,7 +114,14 @@ def test_citizen_reports_banten_resolves_citizen_confirms(
     officer.get_by_role("button", name="Kirim tindakan").click()
     expect(officer.locator("#action-error")).to_contain_text("Lengkapi")  # note and evidence are required
     officer.get_by_label("Catatan").fill("Sampah sudah diangkut dan saluran dibersihkan.")
-    officer.get_by_label("Bukti penyelesaian").fill("https://example.org/bukti/sesudah.jpg")
+    # garbage is a physical fix: the province wants a photo of the work (uploaded for this report)
+    officer.locator("#action-evidence-photo").set_input_files(
+        {
+            "name": "sesudah.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": scene_jpeg(random.SystemRandom().getrandbits(48)),
+        }
+    )
     officer.get_by_role("button", name="Kirim tindakan").click()
     expect(officer.locator("#detail .facts")).to_contain_text("Selesai")
     taken.append(shots(officer, "05-console-resolved"))

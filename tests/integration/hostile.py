@@ -31,6 +31,7 @@ PLAUSIBLE_JSON: dict[str, dict[str, Any]] = {
         "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
     },
     "/photos": {"content_type": "image/jpeg", "size": 1000},
+    "/agency/reports/{key}/evidence": {"content_type": "image/jpeg", "size": 1000},
     "/reports/{report_id}/confirm": {"rating": 5, "comment": "ok"},
     "/reports/{report_id}/reopen": {"reason": "belum diperbaiki"},
     "/reports/{report_id}/support": {"device": "perangkat-uji-1"},

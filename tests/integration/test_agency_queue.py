@@ -88,6 +88,7 @@ def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(
     assert [(o.status, o.deleted) for o in refused] == [(422, False)]
     # Someone took it meanwhile on the web: the queued item is obsolete and is cleared, not lost
     jakarta.act(report_id, "take", "sudin-sda-js")
-    jakarta.act(report_id, "resolve", "sudin-sda-js", {"note": "surut", "evidence": "f.jpg"})
+    evidence = jakarta.evidence(report_id, "sudin-sda-js")
+    assert jakarta.act(report_id, "resolve", "sudin-sda-js", {"note": "surut", **evidence}).status_code == 200
     obsolete = queue.process(messages, lambda item: Decision("take"), api)
     assert [(o.status, o.deleted) for o in obsolete] == [(409, True)]

@@ -45,7 +45,7 @@ def test_dashboard_counts_new_reports_and_service_levels_of_their_agency(provinc
     provinces.settle()
     assert banten.act(ids[0], "take", AGENCY).status_code == 200
     resolved = banten.act(
-        ids[0], "resolve", AGENCY, {"note": "Sudah diangkut.", "evidence": "foto-sesudah.jpg"}
+        ids[0], "resolve", AGENCY, {"note": "Sudah diangkut.", **banten.evidence(ids[0], AGENCY)}
     )
     assert resolved.status_code == 200, resolved.body
     # When the coordinator opens the dashboard

@@ -59,7 +59,10 @@ def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in
     # When the Banten officer takes and resolves it
     assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
     resolved = banten.act(
-        key, "resolve", BANTEN_AGENCY, {"note": "Sampah sudah diangkut", "evidence": "bukti/1.jpg"}
+        key,
+        "resolve",
+        BANTEN_AGENCY,
+        {"note": "Sampah sudah diangkut", **banten.evidence(key, BANTEN_AGENCY)},
     )
     assert resolved.status_code == 200, resolved.body
     provinces.settle()
@@ -80,7 +83,12 @@ def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in
         ("36", "take"),
         ("36", "resolve"),
     ]
-    assert status["timeline"][-1]["evidence"] == "bukti/1.jpg"
+    # with Banten's evidence: its photo (this report is public) and the verdict on it
+    assert "/public/36/" in status["timeline"][-1]["evidence_photo"]
+    assert status["timeline"][-1]["evidence_check"]["label"] in (
+        "Bukti terverifikasi",
+        "Bukti belum terverifikasi",
+    )
     # And when the citizen confirms in Jakarta, Banten's copy closes too
     confirmed = provinces["jakarta"].post(
         f"/reports/{created['id']}/confirm", {"rating": 5}, {"X-Report-Secret": created["secret"]}
@@ -155,7 +163,10 @@ def test_duplicate_and_reordered_messages_change_nothing_twice(provinces: World)
     banten = provinces["banten"]
     key = f"36~{created['id']}"
     banten.act(key, "take", BANTEN_AGENCY)
-    banten.act(key, "resolve", BANTEN_AGENCY, {"note": "selesai", "evidence": "e.jpg"})
+    resolved = banten.act(
+        key, "resolve", BANTEN_AGENCY, {"note": "selesai", **banten.evidence(key, BANTEN_AGENCY)}
+    )
+    assert resolved.status_code == 200, resolved.body
     # Capture Jakarta's inbound updates instead of delivering them, then deliver twice and reversed
     jakarta = provinces["jakarta"]
     messages = _receive_all(jakarta.env["ADUAN_ESCALATION_QUEUE"])

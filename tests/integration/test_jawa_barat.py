@@ -91,7 +91,10 @@ def test_jakarta_report_about_kota_bekasi_is_resolved_by_jawa_barat(provinces: W
     assert _work_queue_mentions(BEKASI_DLH, created["id"])
     # When the Kota Bekasi officer takes and resolves it
     assert jabar.act(key, "take", BEKASI_DLH).status_code == 200
-    evidence = {"note": "Sampah di bantaran sudah diangkut DLH Kota Bekasi", "evidence": "bukti/bekasi-1.jpg"}
+    evidence = {
+        "note": "Sampah di bantaran sudah diangkut DLH Kota Bekasi",
+        **jabar.evidence(key, BEKASI_DLH),
+    }
     resolved = jabar.act(key, "resolve", BEKASI_DLH, evidence)
     assert resolved.status_code == 200, resolved.body
     provinces.settle()

@@ -72,7 +72,10 @@ def test_shared_tables_exist_with_indexes_stream_and_ttl(
         "by-due",
         "by-public",
         "by-geo",
+        "by-doubt",
     }
+    private = dynamodb.describe_table(TableName=outputs["PrivateTableName"])["Table"]
+    assert {i["IndexName"] for i in private["GlobalSecondaryIndexes"]} == {"by-band"}
     assert reports["LatestStreamArn"] == outputs["ReportsTableStreamArn"]
     assert reports["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     ttl = dynamodb.describe_time_to_live(TableName=outputs["PrivateTableName"])["TimeToLiveDescription"]

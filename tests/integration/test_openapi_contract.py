@@ -171,9 +171,13 @@ def test_agency_and_feedback_responses_match_the_document(provinces: World) -> N
         key = quote(report["id"])
         assert_conforms("/agency/reports/{key}", "GET", jakarta.get(f"/agency/reports/{key}", officer))
         assert_conforms(action, "POST", jakarta.post(f"/agency/reports/{key}/actions/take", {}, officer))
+        upload = jakarta.post(
+            f"/agency/reports/{key}/evidence", {"content_type": "image/jpeg", "size": 1000}, officer
+        )
+        assert_conforms("/agency/reports/{key}/evidence", "POST", upload)
         resolved = jakarta.post(
             f"/agency/reports/{key}/actions/resolve",
-            {"note": "Sudah ditambal.", "evidence": "https://foto.example.id/after.jpg"},
+            {"note": "Sudah ditambal.", **jakarta.evidence(report["id"], "sudin-bm-js")},
             officer,
         )
         assert_conforms(action, "POST", resolved)
@@ -198,6 +202,11 @@ def test_agency_and_feedback_responses_match_the_document(provinces: World) -> N
         coordinator = _officer("jakarta", "koordinator", "coordinator")
         assert_conforms("/dashboard", "GET", jakarta.get("/dashboard?days=7", coordinator))
         assert_conforms("/dashboard", "GET", jakarta.get("/dashboard", officer))
+    doubtful = "/agency/evidence/doubtful"
+    coordinator = _officer("jakarta", "koordinator", "coordinator")
+    assert_conforms(doubtful, "GET", jakarta.get(f"{doubtful}?limit=5", coordinator))
+    assert_conforms(doubtful, "GET", jakarta.get(doubtful, officer))  # 403: coordinators only
+    assert_conforms(doubtful, "GET", jakarta.get(f"{doubtful}?cursor=x", coordinator))  # 422
 
 
 def test_open311_json_responses_match_the_document(provinces: World) -> None:

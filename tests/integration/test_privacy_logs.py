@@ -124,7 +124,7 @@ def test_a_whole_cross_border_life_logs_no_contact_data(
     responses.append(banten.get(f"/agency/reports/{quote(key)}", token).body.decode())
     assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
     resolved = banten.act(
-        key, "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", "evidence": "bukti/1.jpg"}
+        key, "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", **banten.evidence(key, BANTEN_AGENCY)}
     )
     assert resolved.status_code == 200, resolved.body
     provinces.settle()

@@ -46,7 +46,7 @@ def test_the_words_on_a_private_report_are_shown_only_with_the_secret(provinces:
     provinces.settle()
     for _round in range(2):
         assert jakarta.act(rid, "take", AGENCY).status_code == 200
-        resolve = {"note": WORDS["resolve"], "evidence": "foto/selesai.jpg"}
+        resolve = {"note": WORDS["resolve"], **jakarta.evidence(rid, AGENCY)}
         assert jakarta.act(rid, "resolve", AGENCY, resolve).status_code == 200
         if _round == 0:
             reopened = jakarta.post(f"/reports/{rid}/reopen", {"reason": WORDS["reopen"]}, secret)

@@ -56,6 +56,21 @@ def _json(response: Any) -> Any:
     return json.loads(response.body)
 
 
+# Who uploads a resolve's evidence photo (bound to the report and the acting agency; issue #15.3)
+UPLOADER = {
+    "officer-own-agency": (OWN, "officer"),
+    "coordinator": ("koordinator", "coordinator"),
+    "admin": ("koordinator", "admin"),
+    "banten-officer": (BANTEN_OWN, "officer"),
+}
+
+
+def _resolve(province: Province, key: str, principal: str) -> dict[str, Any]:
+    """A resolve body with an evidence photo uploaded for ``key`` by ``principal``'s agency."""
+    agency, role = UPLOADER[principal]
+    return {"note": "Sudah ditambal", **province.evidence(key, agency, role=role)}
+
+
 # --- principals ---------------------------------------------------------------------------------
 
 
@@ -182,7 +197,10 @@ def test_the_secret_holder_confirms_a_resolved_report(provinces: World) -> None:
     report = _submit(jakarta, ROAD)
     provinces.settle()
     assert jakarta.act(report["id"], "take", OWN).status_code == 200
-    assert jakarta.act(report["id"], "resolve", OWN, _body("resolve", "31")).status_code == 200
+    resolved = jakarta.act(
+        report["id"], "resolve", OWN, _resolve(jakarta, report["id"], "officer-own-agency")
+    )
+    assert resolved.status_code == 200, resolved.body
     # When a guess is tried, nothing happens; when the reporter confirms with the secret
     guess = jakarta.post(f"/reports/{report['id']}/confirm", {"rating": 1}, {"X-Report-Secret": "tebakan"})
     assert guess.status_code == 403
@@ -360,11 +378,12 @@ def test_permitted_actions_happen(provinces: World, cases: Cases, principal: str
     stage = "banten" if principal.startswith("banten") else "jakarta"
     province = provinces[stage]
     before = _detail(province, key)["version"]
-    response = province.post(
-        f"/agency/reports/{quote(key)}/actions/{action}",
-        _body(action, "36" if stage == "banten" else "31"),
-        PRINCIPALS[principal],
+    body = (
+        _resolve(province, key, principal)
+        if action == "resolve"
+        else _body(action, "36" if stage == "banten" else "31")
     )
+    response = province.post(f"/agency/reports/{quote(key)}/actions/{action}", body, PRINCIPALS[principal])
     assert response.status_code == 200, response.body
     view = _json(response)
     assert view["version"] > before

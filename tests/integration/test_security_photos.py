@@ -202,12 +202,13 @@ def test_an_upload_that_is_not_a_picture_is_refused(provinces: World) -> None:
 # --- evidence of the work: a resolve's photo goes through the same pipeline -----------------------
 
 OWN = "sudin-bm-js"
+CITIZEN_UPLOAD, TICKET_ONLY = "<citizen upload>", "<ticket only>"
 
 
-def _in_progress(provinces: World) -> dict[str, Any]:
+def _in_progress(provinces: World, body: dict[str, Any] = ROAD) -> dict[str, Any]:
     """A private Jakarta report that Suku Dinas Bina Marga Jakarta Selatan has taken."""
     jakarta = provinces["jakarta"]
-    report = dict(_json(jakarta.post("/reports", ROAD)))
+    report = dict(_json(jakarta.post("/reports", body)))
     provinces.settle()
     assert jakarta.act(report["id"], "take", OWN).status_code == 200
     return report
@@ -218,8 +219,9 @@ def test_a_resolve_with_a_photo_of_the_work_shows_the_reporter_a_copy_without_gp
 ) -> None:
     jakarta = provinces["jakarta"]
     report = _in_progress(provinces)
-    # Given the officer's photo of the repaired road, straight from a phone (GPS in its Exif)
-    key = _uploaded(jakarta, jpeg_with_gps())
+    # Given the officer's photo of the repaired road, straight from a phone (GPS in its Exif),
+    # uploaded for this report (POST /agency/reports/{key}/evidence)
+    key = jakarta.evidence(report["id"], OWN, jpeg_with_gps())["evidence_photo"]
     # When they resolve with it as the evidence
     resolved = jakarta.act(
         report["id"], "resolve", OWN, {"note": "Lubang sudah ditambal.", "evidence_photo": key}
@@ -247,18 +249,28 @@ def test_a_resolve_with_a_photo_of_the_work_shows_the_reporter_a_copy_without_gp
     [
         ("resolve", {"evidence": "SPK-12/2026"}, "invalid_evidence"),  # text and photo: one or the other
         ("estimate", {"estimated_completion": "2030-01-01"}, "invalid_evidence"),  # resolve only
-        ("resolve", {"evidence_photo": "uploads/36/" + "a" * 32 + ".jpg"}, "invalid_photo_key"),
-        ("resolve", {"evidence_photo": "uploads/31/" + "b" * 32 + ".jpg"}, "photo_not_found"),
+        ("resolve", {"evidence_photo": "evidence/36/" + "a" * 32 + ".jpg"}, "evidence_photo_other_report"),
+        ("resolve", {"evidence_photo": TICKET_ONLY}, "photo_not_found"),
         ("resolve", {"evidence_photo": "public/31/" + "a" * 32 + ".jpg"}, "validation_error"),
+        ("resolve", {"evidence_photo": CITIZEN_UPLOAD}, "evidence_upload_required"),
     ],
-    ids=["with-text", "not-resolve", "other-province", "never-uploaded", "public-key"],
+    ids=["with-text", "not-resolve", "other-province", "never-uploaded", "public-key", "anonymous-upload"],
 )
 def test_a_refused_evidence_photo_changes_nothing(
     provinces: World, action: str, body: dict[str, Any], code: str
 ) -> None:
     jakarta = provinces["jakarta"]
     report = _in_progress(provinces)
-    photo = body.get("evidence_photo") or _uploaded(jakarta, jpeg_with_gps())
+    photo = body.get("evidence_photo") or CITIZEN_UPLOAD
+    if photo == CITIZEN_UPLOAD:  # a citizen's POST /photos upload, never evidence
+        photo = _uploaded(jakarta, jpeg_with_gps())
+    if photo == TICKET_ONLY:  # an evidence upload asked for this report, never sent
+        asked = jakarta.post(
+            f"/agency/reports/{quote(report['id'])}/evidence",
+            {"content_type": "image/jpeg", "size": 1000},
+            jakarta.token(OWN),
+        )
+        photo = _json(asked)["key"]
     response = jakarta.act(report["id"], action, OWN, {"note": "Selesai.", **body, "evidence_photo": photo})
     assert response.status_code == 422 and _json(response)["error"]["code"] == code, response.body
     view = _json(jakarta.get(f"/reports/{report['id']}", {"X-Report-Secret": report["secret"]}))
@@ -270,20 +282,24 @@ def test_an_upload_is_evidence_for_one_report_only_and_text_evidence_is_never_a_
 ) -> None:
     jakarta = provinces["jakarta"]
     first, second = _in_progress(provinces), _in_progress(provinces)
-    key = _uploaded(jakarta, jpeg_with_gps())
+    key = jakarta.evidence(first["id"], OWN, jpeg_with_gps())["evidence_photo"]
     # Given an upload used as the evidence of one report (a retry of that resolve is fine)
     assert (
         jakarta.act(first["id"], "resolve", OWN, {"note": "Ditambal.", "evidence_photo": key}).status_code
         == 200
     )
-    # When the same upload is offered as the evidence of another report, it is refused
+    # When the same upload is offered as the evidence of another report, it is refused (it was issued
+    # for the first report only)
     again = jakarta.act(second["id"], "resolve", OWN, {"note": "Ditambal juga.", "evidence_photo": key})
-    assert again.status_code == 409 and _json(again)["error"]["code"] == "photo_already_used", again.body
+    assert again.status_code == 422, again.body
+    assert _json(again)["error"]["code"] == "evidence_photo_other_report"
     view = _json(jakarta.get(f"/reports/{second['id']}", {"X-Report-Secret": second["secret"]}))
     assert view["status"]["code"] == "PROSES"
     # And text evidence that looks like another report's photo is shown as text, never as a photo link
+    # (on a sidewalk report: a category whose province data needs no photo)
+    third = _in_progress(provinces, {**ROAD, "category": "trotoar"})
     borrowed = public_key_for(key)
-    resolved = jakarta.act(second["id"], "resolve", OWN, {"note": "Ditambal.", "evidence": borrowed})
+    resolved = jakarta.act(third["id"], "resolve", OWN, {"note": "Ditambal.", "evidence": borrowed})
     assert resolved.status_code == 200, resolved.body
-    view = _json(jakarta.get(f"/reports/{second['id']}", {"X-Report-Secret": second["secret"]}))
+    view = _json(jakarta.get(f"/reports/{third['id']}", {"X-Report-Secret": third["secret"]}))
     assert (view["timeline"][-1]["evidence"], view["timeline"][-1]["evidence_photo"]) == (borrowed, None)

@@ -67,7 +67,8 @@ def main() -> None:
         agency = story["agency"]
         assert banten.get(f"/agency/reports/{quote(key)}", banten.token(agency)).status_code == 200
         assert banten.act(key, "take", agency).status_code == 200
-        resolved = banten.act(key, "resolve", agency, {"note": story["note"], "evidence": "bukti/1.jpg"})
+        evidence = banten.evidence(key, agency)
+        resolved = banten.act(key, "resolve", agency, {"note": story["note"], **evidence})
         assert resolved.status_code == 200, resolved.body
         provinces.settle()
         secret = {"X-Report-Secret": report["secret"]}

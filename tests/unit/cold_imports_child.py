@@ -28,9 +28,11 @@ from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Any
 
-# Pydantic itself, and the queue handlers' message module (whose importers one test checks).
+# Pydantic itself, Pillow (image decoding: the resolve path and reports with photos only), and the
+# queue handlers' message module (whose importers one test checks).
 WATCHED = (
     "pydantic",
+    "PIL",
     "chalicelib.api.messages",
 )
 importers: dict[str, set[str]] = {}

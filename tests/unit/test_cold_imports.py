@@ -174,3 +174,13 @@ def test_first_event_does_not_load_pydantic(served: dict[str, dict[str, Any]], h
     run = served[handler]
     assert run["watched_before_handler"] == []  # nothing watched was loaded by the set-up
     assert "pydantic" not in run["loaded"], _chains(run)
+
+
+@pytest.mark.parametrize("handler", ["status", "submit", "route", "escalations"])
+def test_first_event_does_not_load_pillow(served: dict[str, dict[str, Any]], handler: str) -> None:
+    # Image decoding is for the resolve path and for reports with photos (route), never a cold start:
+    # these events carry no photo, so nothing of Pillow or chalicelib.imaging is loaded.
+    run = served[handler]
+    assert "PIL" not in run["loaded"], _chains(run)
+    assert "chalicelib.imaging" not in run["chalicelib_modules"]
+    assert "chalicelib.domain.evidence" not in run["chalicelib_modules"]

@@ -70,9 +70,12 @@ def test_shared_tables() -> None:
         "by-due": (["dp", "du"], "ALL"),
         "by-public": (["pb", "ct"], "ALL"),
         "by-geo": (["gh", "gk"], "ALL"),
+        "by-doubt": (["dq", "ra"], "ALL"),
     }
     defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
-    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb", "gh", "gk"}
+    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb", "gh", "gk", "dq", "ra"}
+    [band] = private["Properties"]["GlobalSecondaryIndexes"]
+    assert (band["IndexName"], [k["AttributeName"] for k in band["KeySchema"]]) == ("by-band", ["fb", "fk"])
     assert set(shared_template()["Outputs"]) >= {
         "ReportsTableName",
         "ReportsTableArn",
@@ -209,8 +212,11 @@ def test_photos_bucket_is_private_encrypted_and_expires_uploads() -> None:
     assert all(props["PublicAccessBlockConfiguration"].values())
     [encryption] = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
-    [rule] = props["LifecycleConfiguration"]["Rules"]
-    assert (rule["Prefix"], rule["ExpirationInDays"], rule["Status"]) == ("uploads/", 1, "Enabled")
+    rules = props["LifecycleConfiguration"]["Rules"]
+    assert [(r["Prefix"], r["ExpirationInDays"], r["Status"]) for r in rules] == [
+        ("uploads/", 1, "Enabled"),
+        ("evidence/", 1, "Enabled"),  # agency evidence uploads never used expire too
+    ]
     [cors] = props["CorsConfiguration"]["CorsRules"]
     assert cors["AllowedMethods"] == ["POST"]
 

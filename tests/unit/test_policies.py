@@ -38,6 +38,7 @@ TABLE_RESOURCES = {
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-reports",
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-reports/index/*",
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-private",
+    "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/aduan-private/index/*",
 }
 
 
@@ -183,9 +184,13 @@ def test_photos_only_under_own_prefixes_and_published_copies(stage: str) -> None
             if action.startswith("s3:"):
                 granted.setdefault(action, set()).update(_list(statement["Resource"]))
     assert granted == {
-        "s3:PutObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/public/{code}/*"},
-        "s3:GetObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/public/*"},
-        "s3:DeleteObject": {f"{PHOTOS}/uploads/{code}/*"},
+        "s3:PutObject": {
+            f"{PHOTOS}/uploads/{code}/*",
+            f"{PHOTOS}/evidence/{code}/*",
+            f"{PHOTOS}/public/{code}/*",
+        },
+        "s3:GetObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/evidence/{code}/*", f"{PHOTOS}/public/*"},
+        "s3:DeleteObject": {f"{PHOTOS}/uploads/{code}/*", f"{PHOTOS}/evidence/{code}/*"},
         "s3:ListBucket": {PHOTOS},  # only under its own prefixes: see the evaluated test below
     }
 
@@ -237,7 +242,15 @@ def _table(name: str) -> str:
 def _key_shapes(code: str) -> list[str]:
     """Every partition key shape a province writes: report ids, index/private keys, received copies."""
     other = "36" if code != "36" else "31"
-    return [f"{code}-261206-AB12", f"{code}#idem#abc", f"{code}#PROSES", f"{code}~{other}-261206-AB12"]
+    return [
+        f"{code}-261206-AB12",
+        f"{code}#idem#abc",
+        f"{code}#PROSES",
+        f"{code}~{other}-261206-AB12",
+        f"{code}#evt#abc",
+        f"{code}#fp#0:ab12",
+        f"{code}#doubt",
+    ]
 
 
 @pytest.mark.parametrize("stage", stage_names())
@@ -257,6 +270,9 @@ def test_evaluated_each_stage_reaches_only_its_own_keys_queues_and_uploads(stage
                 allowed(statements, "dynamodb:Query", _table("aduan-reports/index/by-status"), context)
                 is mine
             )
+            assert (
+                allowed(statements, "dynamodb:Query", _table("aduan-private/index/by-band"), context) is mine
+            )
         mixed = {"dynamodb:LeadingKeys": [f"{own}-261206-AB12", f"{code}-261206-CD34"]}
         assert allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), mixed) is mine
         assert not allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), {})  # no key: refused
@@ -269,8 +285,10 @@ def test_evaluated_each_stage_reaches_only_its_own_keys_queues_and_uploads(stage
         # S3: its own uploads (read, write, list); every province's published copies (read only)
         photos = "arn:aws:s3:::aduan-photos"
         assert allowed(statements, "s3:GetObject", f"{photos}/uploads/{code}/x.jpg", {}) is mine
+        assert allowed(statements, "s3:GetObject", f"{photos}/evidence/{code}/x.jpg", {}) is mine
+        assert allowed(statements, "s3:DeleteObject", f"{photos}/evidence/{code}/x.jpg", {}) is mine
         assert allowed(statements, "s3:GetObject", f"{photos}/public/{code}/x.jpg", {})
         assert allowed(statements, "s3:PutObject", f"{photos}/public/{code}/x.jpg", {}) is mine
-        for prefix in (f"uploads/{code}/", f"public/{code}/"):
+        for prefix in (f"uploads/{code}/", f"evidence/{code}/", f"public/{code}/"):
             assert allowed(statements, "s3:ListBucket", photos, {"s3:prefix": f"{prefix}x"}) is mine
     assert not allowed(statements, "s3:ListBucket", "arn:aws:s3:::aduan-photos", {})  # no prefix: no list

@@ -24,7 +24,7 @@ import pytest
 
 from chalicelib.api.messages import parse_inbound_message
 from chalicelib.domain.protocol import Update, WorkItem, kind
-from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
+from chalicelib.domain.report import CheckReason, EvidenceCheck, Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.services.outbox import ChangePublisher
@@ -129,6 +129,22 @@ def timeline_entry(rng: random.Random, province: str) -> TimelineEntry:
         note=maybe(rng, text(rng, 0, 300)),
         evidence=maybe(rng, text(rng, 0, 80)),
         target=maybe(rng, rng.choice(["dinas-bm", "sudin-sda-jt"])),
+        evidence_check=maybe(rng, evidence_check(rng)),
+    )
+
+
+def evidence_check(rng: random.Random) -> EvidenceCheck:
+    outcomes = ("pass", "fail", "unknown")
+    reasons = tuple(
+        CheckReason(rng.choice(["time", "place", "fresh"]), "code_x", text(rng, 1, 80), text(rng, 1, 80))
+        for _ in range(rng.randint(0, 3))
+    )
+    return EvidenceCheck(
+        verified=not reasons,
+        time=rng.choice(outcomes),  # type: ignore[arg-type]
+        place=rng.choice(outcomes),  # type: ignore[arg-type]
+        fresh=rng.choice(outcomes),  # type: ignore[arg-type]
+        reasons=reasons,
     )
 
 
@@ -435,6 +451,12 @@ def _list(value: Any, info: Any, where: str) -> list[str]:
     return out
 
 
+def _tuple(value: Any, info: Any, where: str) -> list[str]:
+    if type(value) is not tuple:
+        return [f"{where}: not a tuple"]
+    return _list(list(value), info, where)
+
+
 def _exactly(test: Any, what: str) -> Any:
     return lambda value, info, where: [] if test(value, info) else [f"{where}: not {what}"]
 
@@ -448,6 +470,7 @@ CHECKS: dict[type, Any] = {
     _i.FloatType: _number,
     _i.DateTimeType: _moment,
     _i.ListType: _list,
+    _i.VarTupleType: _tuple,
     _i.NoneType: _exactly(lambda v, _: v is None, "None"),
     _i.BoolType: _exactly(lambda v, _: type(v) is bool, "a bool"),
     _i.EnumType: _exactly(lambda v, info: type(v) is info.cls, "a member of its enum"),
@@ -499,3 +522,48 @@ def test_the_constraint_check_sees_a_breach() -> None:
     broken = msgspec.structs.replace(message, seq=0, agency="a" * 49)  # built, not decoded: unchecked
     problems = breaches(broken, msgspec.inspect.type_info(Update))
     assert [p.split(":")[0] for p in problems] == ["$.seq", "$.agency"]
+
+
+def test_an_update_carries_the_evidence_verdict_back_to_the_origin() -> None:
+    check = EvidenceCheck(
+        verified=False,
+        time="pass",
+        place="fail",
+        fresh="pass",
+        reasons=(CheckReason("place", "too_far", "Foto diambil 900 m dari lokasi", "Taken 900 m away"),),
+    )
+    resolve = TimelineEntry(
+        "36~31-261127-K3M9:resolve:ab12",
+        T0,
+        Action.RESOLVE,
+        Status.SELESAI,
+        "36",
+        "dlh-kota-tangerang",
+        note="Sudah diangkut",
+        evidence_photo="public/36/" + "b" * 32 + ".jpg",
+        evidence_check=check,
+    )
+    copy_ = Report(
+        key="36~31-261127-K3M9",
+        id="31-261127-K3M9",
+        province="36",
+        category="sampah",
+        description="Sampah menumpuk",
+        location=Location(-6.17, 106.63, "36.71"),
+        visibility=Visibility.PUBLIC,
+        status=Status.SELESAI,
+        created_at=T0,
+        updated_at=T0,
+        origin_province="31",
+        timeline=(resolve,),
+        version=3,
+    )
+    body = sent(copy_, resolve)["update"]
+    assert body["entries"][-1]["evidence_check"]["reasons"][0]["code"] == "too_far"
+    update = decoded("update", json.loads(json.dumps(body)))
+    assert isinstance(update, Update)
+    assert update.entries[-1].evidence_check == check
+    # a verdict's words are text like any other: a forbidden character is refused, not carried
+    body["entries"][-1]["evidence_check"]["reasons"][0]["en"] = "Taken\u202e far"
+    with pytest.raises(ValidationFailed):
+        decoded("update", body)

@@ -73,3 +73,33 @@ def test_times_keep_millisecond_precision_even_before_creation_and_in_other_zone
 def test_an_unknown_format_is_refused_not_misread() -> None:
     with pytest.raises(ValueError, match="unknown timeline format"):
         timeline_codec.decode(b"\x02abc", key=KEY, report_id=RID, province="36", created=CREATED)
+
+
+def test_an_evidence_check_with_its_reasons_reads_back_as_written() -> None:
+    from chalicelib.domain.report import CheckReason, EvidenceCheck
+
+    check = EvidenceCheck(
+        verified=False,
+        time="pass",
+        place="unknown",
+        fresh="fail",
+        reasons=(
+            CheckReason("place", "no_gps", "Foto tanpa lokasi GPS", "The photo has no GPS position"),
+            CheckReason(
+                "fresh", "seen_before", "Foto sama dengan foto laporan lain", "Same as another photo"
+            ),
+        ),
+    )
+    resolve = TimelineEntry(
+        f"{KEY}:resolve:abc",
+        CREATED + timedelta(days=1),
+        Action.RESOLVE,
+        Status.SELESAI,
+        "36",
+        "dlh-kota-tangerang",
+        note="Selesai.",
+        evidence_photo="public/36/" + "a" * 32 + ".jpg",
+        evidence_check=check,
+    )
+    assert _roundtrip((*ENTRIES, resolve))[-1] == resolve
+    assert _roundtrip((*ENTRIES, resolve))[-1].evidence_check == check

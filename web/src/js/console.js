@@ -11,7 +11,8 @@ import { drawInboxMap } from "./inboxmap.js";
 import { fetchReport, renderDetail } from "./detail.js";
 
 const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
-const state = { session: null, items: [], cursor: null, view: null, opening: null, categories: {}, provinceNames: {} };
+const state = { session: null, items: [], cursor: null, view: null, opening: null, categories: {}, provinceNames: {},
+  doubtful: false };
 
 function filters() {
   return {
@@ -41,10 +42,19 @@ function renderInbox() {
   drawInboxMap(state.items);
 }
 
+// "Bukti meragukan" (coordinators): resolves on an unverified evidence photo, oldest first.
+function fetchDoubtful(session, cursor) {
+  const query = new URLSearchParams({ limit: "20" });
+  if (cursor) query.set("cursor", cursor);
+  return api(`/agency/evidence/doubtful?${query}`, { token: session.token });
+}
+
 async function loadInbox({ more = false } = {}) {
   const error = $("#inbox-error");
   try {
-    const page = await fetchInbox(state.session, { ...filters(), cursor: more ? state.cursor : null });
+    const cursor = more ? state.cursor : null;
+    const page = state.doubtful ? await fetchDoubtful(state.session, cursor)
+      : await fetchInbox(state.session, { ...filters(), cursor });
     state.items = more ? [...state.items, ...page.items] : page.items;
     state.cursor = page.next_cursor;
     showError(error, "");
@@ -107,6 +117,7 @@ function signedIn(session) {
   $("#signin").hidden = true;
   $("#workspace").hidden = false;
   $("#filter-agency-field").hidden = session.role === "officer";
+  $("#doubtful").hidden = session.role === "officer";
   renderWho();
   announce(t("console.welcome", { agency: session.agency }));
   loadInbox().then(route);
@@ -142,6 +153,11 @@ renderStatusFilter();
 await lookups();
 $("#filter-form").addEventListener("submit", (event) => {
   event.preventDefault();
+  state.doubtful = false;
+  loadInbox();
+});
+$("#doubtful").addEventListener("click", () => {
+  state.doubtful = true;
   loadInbox();
 });
 $("#more").addEventListener("click", () => loadInbox({ more: true }));

@@ -54,6 +54,14 @@ function complianceCell(outcome, label) {
     el("span", { class: "hint", text: t("dashboard.metOf", { met: outcome.met, decided, pending: outcome.pending }) }));
 }
 
+function evidenceCell(share) {
+  const label = t("dashboard.verifiedEvidence");
+  return el("td", { class: "evidence-share" },
+    meter(share.rate, `${label}: ${percent(share.rate)}`),
+    el("span", { text: ` ${percent(share.rate)} ` }),
+    el("span", { class: "hint", text: t("dashboard.verifiedOf", { verified: share.verified, completions: share.completions }) }));
+}
+
 function agencies() {
   if (!data.agencies.length) return el("p", { class: "hint", text: t("dashboard.empty") });
   return el("div", { class: "table-wrap" }, el("table", { class: "compliance" },
@@ -62,12 +70,14 @@ function agencies() {
       el("th", { scope: "col", text: t("console.agency") }),
       el("th", { scope: "col", text: t("dashboard.reports") }),
       el("th", { scope: "col", text: t("dashboard.coordinated") }),
-      el("th", { scope: "col", text: t("dashboard.finished") }))),
+      el("th", { scope: "col", text: t("dashboard.finished") }),
+      el("th", { scope: "col", text: t("dashboard.verifiedEvidence") }))),
     el("tbody", {}, data.agencies.map((a) => el("tr", {},
       el("th", { scope: "row", text: a.short_name, title: a.name }),
       el("td", { text: String(a.total) }),
       complianceCell(a.coordinate, t("dashboard.coordinated")),
-      complianceCell(a.finish, t("dashboard.finished")))))));
+      complianceCell(a.finish, t("dashboard.finished")),
+      evidenceCell(a.evidence))))));
 }
 
 function render() {

@@ -5,7 +5,7 @@ import { t } from "./i18n.js";
 import { announce, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
 import { badges } from "./inbox.js";
-import { uploadPhoto } from "./photo.js";
+import { uploadEvidence } from "./photo.js";
 import { timeline } from "./timeline.js";
 
 // allowed_actions (state machine names) -> the API's action
@@ -91,7 +91,9 @@ function actionForm(view, state, onDone) {
     if (file) {
       button.disabled = true;
       try { // one upload per chosen file: a retry after a lost answer reuses it (and its Idempotency-Key)
-        if (state.evidenceUpload?.file !== file) state.evidenceUpload = { file, key: await uploadPhoto(file) };
+        if (state.evidenceUpload?.file !== file || state.evidenceUpload.report !== view.key) {
+          state.evidenceUpload = { file, report: view.key, key: await uploadEvidence(file, view.key, state.session.token) };
+        }
         body.evidence_photo = state.evidenceUpload.key;
       } catch (failure) {
         button.disabled = false;
@@ -126,6 +128,44 @@ function actionForm(view, state, onDone) {
     el("button", { type: "submit", class: "primary", text: t("console.submitAction") }));
 }
 
+/**
+ * "Bukti meragukan": a coordinator accepts the unverified evidence of a resolve, or sends the report back
+ * to the agency (Proses) with a reason. Shown only while the report's evidence is in doubt.
+ */
+function evidenceReview(view, state, onDone) {
+  if (!view.evidence_in_doubt || state.session.role === "officer") return null;
+  const error = el("p", { class: "error", id: "review-error", role: "alert", tabindex: "-1", hidden: true });
+  const reason = el("textarea", { id: "review-reason", rows: "2", maxlength: "2000" });
+  async function send(action) {
+    if (action === "reject_evidence" && !reason.value.trim()) {
+      reason.focus();
+      return showError(error, t("console.fillRequired"));
+    }
+    const body = reason.value.trim() ? { note: reason.value.trim() } : {};
+    try {
+      await api(`/agency/reports/${encodeURIComponent(view.key)}/actions/${action}`, {
+        method: "POST", body, token: state.session.token,
+        headers: { "If-Match": String(view.version), "Idempotency-Key": newKey() },
+      });
+      announce(t("console.actionDone", { action: t(`console.action.${action}`) }));
+      onDone(action);
+    } catch (failure) {
+      showError(error, errorText(failure));
+      error.focus();
+    }
+  }
+  return el("section", { class: "evidence-review", "aria-labelledby": "review-heading" },
+    el("h3", { id: "review-heading", text: t("console.doubtful") }),
+    el("p", { class: "hint", text: t("console.reviewLead") }),
+    el("div", { class: "field" }, el("label", { for: "review-reason", text: t("console.reviewReason") }), reason),
+    error,
+    el("button", { type: "button", class: "primary", id: "accept-evidence", text: t("console.action.accept_evidence"),
+      onclick: () => send("accept_evidence") }),
+    " ",
+    el("button", { type: "button", class: "secondary", id: "reject-evidence", text: t("console.action.reject_evidence"),
+      onclick: () => send("reject_evidence") }));
+}
+
 /** Draw ``view`` into ``container``. ``onDone(action|null)`` reloads after an action or on request. */
 export function renderDetail(container, view, { state, provinceNames, onBack, onDone }) {
   const done = ["SELESAI", "DITOLAK"].includes(view.status.code) || view.closed;
@@ -154,6 +194,7 @@ export function renderDetail(container, view, { state, provinceNames, onBack, on
       : el("p", { class: "hint", text: t("console.noPhotos") }),
     el("h3", { text: t("track.timeline") }),
     timeline(view.timeline),
+    evidenceReview(view, state, onDone),
     el("section", { "aria-labelledby": "actions-heading" },
       el("h3", { id: "actions-heading", text: t("console.actions") }),
       actionForm(view, state, onDone)));

@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { categoryName, dateTime, relative, statusBadge } from "./format.js";
+import { evidenceCheck } from "./timeline.js";
 
 const COORDINATING = ["MENUNGGU", "DISPOSISI", "KOORDINASI"];
 
@@ -50,5 +51,6 @@ export function inboxItem(item, categories, provinceNames) {
   el("p", { class: "inbox-meta" }, statusBadge(item.status), badges(item, provinceNames),
     el("span", { class: "inbox-support", text: t("console.supportCount", { count: item.support_count }) })),
   slaLine(item),
+  evidenceCheck(item.evidence_check), // the "Bukti meragukan" list: why the evidence is in doubt
   el("p", { class: "hint", text: `${t("track.created")}: ${dateTime(item.created_at)} · ${item.area_code}` }));
 }

@@ -26,9 +26,24 @@ export async function photosAvailable() {
 
 /** Upload ``file``; resolves with the photo key to put in the report. */
 export async function uploadPhoto(file) {
-  const { upload, key } = await api("/photos", {
+  const answer = await api("/photos", {
     method: "POST", body: { content_type: file.type || "image/jpeg", size: file.size }, headers: await withDevice(),
   });
+  return postFile(answer, file);
+}
+
+/**
+ * Upload an agency's evidence photo for the report ``reportKey`` (POST /agency/reports/{key}/evidence):
+ * the upload is bound to that report and the officer's agency; resolves with the key for ``evidence_photo``.
+ */
+export async function uploadEvidence(file, reportKey, token) {
+  const answer = await api(`/agency/reports/${encodeURIComponent(reportKey)}/evidence`, {
+    method: "POST", body: { content_type: file.type || "image/jpeg", size: file.size }, token,
+  });
+  return postFile(answer, file);
+}
+
+async function postFile({ upload, key }, file) {
   const form = new FormData();
   for (const [name, value] of Object.entries(upload.fields || {})) form.append(name, value);
   form.append("file", file);

@@ -1,7 +1,7 @@
 // A report's timeline: who did what, when, in which province.
 import config from "../config.js";
 import { el, photo, safeLink } from "./dom.js";
-import { t } from "./i18n.js";
+import { currentLang, t } from "./i18n.js";
 import { actionText, dateTime, statusText } from "./format.js";
 
 function byline(entry) {
@@ -22,6 +22,21 @@ function evidence(entry) {
   return el("p", { class: "entry-evidence" }, label, safeLink(entry.evidence));
 }
 
+/**
+ * The checks of a resolve's evidence photo: "Bukti terverifikasi", or "Bukti belum terverifikasi" with
+ * the reasons (issue #16). ``check`` is the API's evidence_check; null draws nothing.
+ */
+export function evidenceCheck(check) {
+  if (!check) return null;
+  const en = currentLang() === "en";
+  const verified = check.verified;
+  return el("div", { class: verified ? "evidence-check verified" : "evidence-check unverified" },
+    el("p", {}, el("span", { class: verified ? "badge badge-verified" : "badge badge-unverified",
+      text: t(verified ? "evidence.verified" : "evidence.unverified") })),
+    verified || !check.reasons.length ? null : el("ul", { class: "evidence-reasons" },
+      check.reasons.map((r) => el("li", { "data-code": r.code, text: en ? r.message_en : r.message }))));
+}
+
 /** An ordered list of timeline entries, oldest first; other provinces' entries marked. */
 export function timeline(entries) {
   return el("ol", { class: "timeline" }, (entries || []).map((entry) => {
@@ -34,6 +49,7 @@ export function timeline(entries) {
       el("p", { class: "entry-by" }, byline(entry),
         foreign ? el("span", { class: "badge badge-province", text: entry.province.name }) : null),
       entry.note ? el("p", { class: "entry-note", text: entry.note }) : null,
-      evidence(entry));
+      evidence(entry),
+      evidenceCheck(entry.evidence_check));
   }));
 }

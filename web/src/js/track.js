@@ -4,7 +4,7 @@ import { $, el, fill, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
-import { timeline } from "./timeline.js";
+import { evidenceCheck, timeline } from "./timeline.js";
 import "./following.js";
 
 const form = $("#track-form");
@@ -36,6 +36,7 @@ function details(view) {
     row("track.created", dateTime(view.created_at)),
     row("track.updated", dateTime(view.updated_at)),
     view.rating ? row("track.rating", t("track.ratingValue", { rating: view.rating })) : null,
+    view.evidence_check ? row("evidence.heading", evidenceCheck(view.evidence_check)) : null,
     row("track.visibility", t(view.visibility === "public" ? "track.visPublic" : "track.visPrivate")));
 }
 

@@ -1,0 +1,407 @@
+"""How well the evidence fingerprint finds edited copies and keeps distinct photos apart, on real photographs.
+
+python -m bench.evidence_quality [--json PATH]
+
+The photographs are those scikit-image ships in its wheel (``skimage.data``, read offline; a test
+and bench dependency only). Each is stored as a phone would send it (JPEG 95 with Exif); every
+transformation of the issue is applied to it and the copy is read back through ``inspect_photo``
+like an upload. A copy is detected when its fingerprint is within ``MATCH_DISTANCE`` of the stored
+photo's fingerprint or of one of its stored framings (``PhotoFacts.variants``); it is also checked
+that the band lookup would have found it (a shared band key). Distinct photos: every pair of the
+photographs, two views panned across the same scene, the stereo pair of one scene, and the 200
+faces and backgrounds of ``lfw_subset`` (aligned faces: similar scenes by construction).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import json
+import random
+import statistics
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageEnhance
+
+from chalicelib.domain.evidence import (
+    BAND_COUNT,
+    BAND_WIDTHS,
+    DETAIL_BITS,
+    DETAIL_DISTANCE,
+    MATCH_DISTANCE,
+    detail_distance,
+    fingerprint_bands,
+    hamming,
+    is_near,
+    lookup_bands,
+    lookup_prints,
+    stored_prints,
+)
+from chalicelib.imaging import fingerprint, inspect_photo
+from chalicelib.privacy.exif import strip_metadata
+
+# The photographs of skimage.data shipped in the wheel (no pooch download); not the synthetic ones.
+PHOTOS = (
+    "astronaut", "camera", "coffee", "chelsea", "rocket", "hubble_deep_field", "moon", "coins",
+    "page", "text", "retina", "grass", "gravel", "brick", "clock", "cell", "immunohistochemistry",
+)  # fmt: skip
+Transform = Callable[[Image.Image, random.Random], bytes]
+
+
+def photographs() -> dict[str, Image.Image]:
+    """Name -> RGB or grey picture of every photograph (the stereo pair as two)."""
+    from skimage import data  # test/bench dependency only
+
+    pictures = {name: Image.fromarray(getattr(data, name)()) for name in PHOTOS}
+    left, right, _ = data.stereo_motorcycle()
+    pictures["motorcycle_left"], pictures["motorcycle_right"] = Image.fromarray(left), Image.fromarray(right)
+    return pictures
+
+
+def faces() -> list[Image.Image]:
+    """The 100 aligned faces and 100 backgrounds of ``lfw_subset`` (25 x 25 grey)."""
+    from skimage import data
+
+    return [Image.fromarray((face * 255).round().astype("uint8")) for face in data.lfw_subset()]
+
+
+def encoded(image: Image.Image, kind: str = "JPEG", quality: int = 90, exif: bytes | None = None) -> bytes:
+    """The picture as JPEG (``quality``) or PNG bytes."""
+    out = io.BytesIO()
+    picture = image.convert("RGB") if kind == "JPEG" else image
+    options: dict[str, Any] = {"quality": quality} if kind == "JPEG" else {}
+    if exif:
+        options["exif"] = exif
+    picture.save(out, kind, **options)
+    return out.getvalue()
+
+
+def phone_photo(image: Image.Image) -> bytes:
+    """As a phone sends it: JPEG 95 with capture time and GPS in its Exif."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2026:12:02 14:10:00"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "S", 2: (6.0, 13.0, 35.0), 3: "E", 4: (106.0, 51.0, 10.0)})
+    return encoded(image, quality=95, exif=exif.tobytes())
+
+
+def _scaled(image: Image.Image, factor: float) -> Image.Image:
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _cropped(image: Image.Image, box: Sequence[float]) -> Image.Image:
+    left, top, right, bottom = box
+    w, h = image.size
+    return image.crop((round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom))))
+
+
+def _split(total: float, rng: random.Random) -> tuple[float, float]:
+    first = rng.uniform(0, total)
+    return first, total - first
+
+
+def crop_one_side(image: Image.Image, rng: random.Random) -> bytes:
+    """10 % cut off one side chosen at random."""
+    box = [0.0, 0.0, 0.0, 0.0]
+    box[rng.randrange(4)] = 0.10
+    return encoded(_cropped(image, box))
+
+
+def crop_both_axes(image: Image.Image, rng: random.Random) -> bytes:
+    """10 % of the width and 10 % of the height cut off, split at random between the two ends."""
+    left, right = _split(0.10, rng)
+    top, bottom = _split(0.10, rng)
+    return encoded(_cropped(image, (left, top, right, bottom)))
+
+
+def crop_random(image: Image.Image, rng: random.Random) -> bytes:
+    """Up to 10 % of the width and of the height, amounts and ends at random."""
+    left, right = _split(rng.uniform(0, 0.10), rng)
+    top, bottom = _split(rng.uniform(0, 0.10), rng)
+    return encoded(_cropped(image, (left, top, right, bottom)))
+
+
+def screenshot(image: Image.Image, rng: random.Random) -> bytes:
+    """Shown on a phone and captured: scaled to 80-95 %, black bars above and below, saved as PNG."""
+    shown = _scaled(image.convert("RGB"), rng.uniform(0.80, 0.95))
+    bar = round(shown.height * rng.uniform(0.10, 0.30))
+    canvas = Image.new("RGB", (shown.width, shown.height + 2 * bar), (0, 0, 0))
+    canvas.paste(shown, (0, bar))
+    return encoded(canvas, "PNG")
+
+
+def framed(image: Image.Image, rng: random.Random) -> bytes:
+    """Re-rendered at 90 % inside a white frame (a forwarded picture or a document), as JPEG 80."""
+    shown = _scaled(image.convert("RGB"), 0.9)
+    pad = round(max(shown.size) * 0.06)
+    canvas = Image.new("RGB", (shown.width + 2 * pad, shown.height + 2 * pad), (255, 255, 255))
+    canvas.paste(shown, (pad, pad))
+    return encoded(canvas, quality=80)
+
+
+TRANSFORMS: dict[str, Transform] = {
+    "JPEG quality 30": lambda im, rng: encoded(im, quality=30),
+    "JPEG quality 50": lambda im, rng: encoded(im, quality=50),
+    "resized to 25 %": lambda im, rng: encoded(_scaled(im, 0.25)),
+    "resized to 50 %": lambda im, rng: encoded(_scaled(im, 0.5)),
+    "chat app (60 %, JPEG 60)": lambda im, rng: encoded(_scaled(im, 0.6), quality=60),
+    "crop 10 % off one side": crop_one_side,
+    "crop 10 % of width and height": crop_both_axes,
+    "crop up to 10 %, random": crop_random,
+    "brightness +20 %": lambda im, rng: encoded(ImageEnhance.Brightness(im).enhance(1.2)),
+    "brightness -20 %": lambda im, rng: encoded(ImageEnhance.Brightness(im).enhance(0.8)),
+    "contrast +20 %": lambda im, rng: encoded(ImageEnhance.Contrast(im).enhance(1.2)),
+    "contrast -20 %": lambda im, rng: encoded(ImageEnhance.Contrast(im).enhance(0.8)),
+    "re-encoded as PNG": lambda im, rng: encoded(im, "PNG"),
+    "screenshot (scaled, black bars, PNG)": screenshot,
+    "framed (90 %, white border)": framed,
+}
+
+
+@dataclass
+class Stored:
+    """A photo as the band table sees it: what it is stored under, and what it looks up by."""
+
+    name: str
+    prints: list[int]  # stored: its own fingerprint, then its central window
+    probes: list[int]  # looked up: its own fingerprint, then its windows
+    keys: set[str]  # the band keys it would Query
+
+
+@dataclass
+class Quality:
+    """Detections per transformation, distances and false matches."""
+
+    detected: dict[str, list[int]] = field(default_factory=dict)  # transformation -> coarse distances
+    near: dict[str, list[bool]] = field(default_factory=dict)  # transformation -> found (both distances)
+    missed: dict[str, list[str]] = field(default_factory=dict)
+    false_matches: list[tuple[str, str, int]] = field(default_factory=list)
+    distinct_pairs: int = 0
+    closest_distinct: dict[str, int] = field(default_factory=dict)
+    closest_detail: dict[str, int] = field(default_factory=dict)  # among coarse-near pairs
+    near_distinct: dict[int, int] = field(default_factory=dict)  # distance (<= 12) -> distinct pairs
+    queries: list[int] = field(default_factory=list)  # band keys Queried per lookup
+
+
+def _facts_of(name: str, data: bytes) -> Stored:
+    facts = inspect_photo(data, time_limit_s=60)
+    assert facts.fingerprint is not None, (name, facts.problem)
+    return Stored(name, stored_prints(facts), lookup_prints(facts), set(lookup_bands(facts)))
+
+
+def stored(name: str, data: bytes) -> Stored:
+    """What the band table would hold for this upload (and what it would look up by)."""
+    return _facts_of(name, data)
+
+
+def _has_detail(image: Image.Image) -> bool:
+    return inspect_photo(encoded(image), time_limit_s=60).fingerprint is not None
+
+
+def nearest(query: Stored, photo: Stored) -> int:
+    """The smallest coarse distance between the query's prints and the photo's stored ones."""
+    return min(hamming(q, p) for q in query.probes for p in photo.prints)
+
+
+def matches(query: Stored, photo: Stored) -> bool:
+    """Whether ``judge`` would call the query a copy of the photo (both distances within limits)."""
+    return any(is_near(p, q) for q in query.probes for p in photo.prints)
+
+
+def closest_detail(query: Stored, photo: Stored) -> int | None:
+    """The smallest detail distance among the pairs within ``MATCH_DISTANCE`` coarse bits."""
+    found = [
+        detail_distance(p, q) or 0
+        for q in query.probes
+        for p in photo.prints
+        if hamming(p, q) <= MATCH_DISTANCE
+    ]
+    return min(found) if found else None
+
+
+def found_by_bands(query: Stored, photo: Stored) -> bool:
+    """Whether the band lookup returns a stored print of the photo that ``judge`` then matches."""
+    return any(
+        query.keys & set(fingerprint_bands(p)) and any(is_near(p, q) for q in query.probes)
+        for p in photo.prints
+    )
+
+
+def _query(data: bytes) -> Stored:
+    return _facts_of("query", data)
+
+
+def copies(pictures: dict[str, Image.Image], quality: Quality, seed: int = 16) -> None:
+    """Every transformation of every photograph, looked up against the stored original."""
+    rng = random.Random(seed)
+    originals = {name: stored(name, phone_photo(image)) for name, image in pictures.items()}
+    for name, image in pictures.items():
+        # The stored photo's metadata is stripped before anyone can download it: same pixels.
+        versions = {"metadata removed": strip_metadata(phone_photo(image))}
+        versions.update({label: transform(image, rng) for label, transform in TRANSFORMS.items()})
+        for label, data in versions.items():
+            query = _query(data)
+            quality.queries.append(len(query.keys))
+            distance = nearest(query, originals[name])
+            quality.detected.setdefault(label, []).append(distance)
+            quality.near.setdefault(label, []).append(matches(query, originals[name]))
+            if not found_by_bands(query, originals[name]):
+                quality.missed.setdefault(label, []).append(f"{name} ({distance})")
+
+
+def _distinct(quality: Quality, kind: str, pairs: Sequence[tuple[Stored, Stored]]) -> None:
+    closest, detail = 64, DETAIL_BITS
+    for a, b in pairs:
+        for one, other in ((a, b), (b, a)):
+            distance = nearest(one, other)
+            quality.distinct_pairs += 1
+            closest = min(closest, distance)
+            detail = min(detail, closest_detail(one, other) or DETAIL_BITS)
+            if distance <= 12:
+                quality.near_distinct[distance] = quality.near_distinct.get(distance, 0) + 1
+            if matches(one, other):
+                quality.false_matches.append((one.name, other.name, distance))
+    quality.closest_distinct[kind] = closest
+    quality.closest_detail[kind] = detail
+
+
+def distinct(pictures: dict[str, Image.Image], quality: Quality) -> list[Stored]:
+    """Distinct photos compared both ways (query's own fingerprint against the other's stored ones)."""
+    photos = [stored(name, phone_photo(image)) for name, image in pictures.items()]
+    stereo = {"motorcycle_left", "motorcycle_right"}
+    _distinct(quality, "different photographs", [(a, b) for a, b in itertools.combinations(photos, 2)
+                                                 if {a.name, b.name} != stereo])  # fmt: skip
+    by_name = {p.name: p for p in photos}
+    _distinct(
+        quality,
+        "stereo pair (same scene, 2 viewpoints)",
+        [(by_name["motorcycle_left"], by_name["motorcycle_right"])],
+    )
+    panned = []
+    for name, image in pictures.items():
+        left = stored(f"{name} left", phone_photo(_cropped(image, (0, 0, 0.3, 0))))
+        right = stored(f"{name} right", phone_photo(_cropped(image, (0.3, 0, 0, 0))))
+        panned.append((left, right))
+    _distinct(quality, "panned views (70 % each, 30 % apart)", panned)
+    # A few backgrounds are blank (no fingerprint: "no_detail", never compared).
+    small = [stored(f"lfw {n}", encoded(face)) for n, face in enumerate(faces()) if _has_detail(face)]
+    _distinct(quality, f"lfw faces and backgrounds ({len(small)})", list(itertools.combinations(small, 2)))
+    return photos + small + [p for pair in panned for p in pair]
+
+
+def band_load(population: Sequence[Stored], photos: int = 100_000) -> dict[str, float]:
+    """Expected candidates per lookup with ``photos`` stored: measured band collisions and uniform bands."""
+    pairs = returned = 0
+    for a, b in itertools.permutations(population, 2):
+        pairs += 1  # a looks up, b is stored: b's items that a's band keys return
+        returned += sum(len(a.keys & set(fingerprint_bands(p))) for p in b.prints)
+    per_photo = returned / pairs
+    prints_per_photo = sum(len(p.prints) for p in population) / len(population)
+    keys_per_lookup = sum(len(p.keys) for p in population) / len(population)
+    uniform = keys_per_lookup * prints_per_photo * 2.0 ** -statistics.mean(BAND_WIDTHS) / BAND_COUNT
+    return {
+        "fingerprints_per_photo": prints_per_photo,
+        "band_queries_per_lookup": keys_per_lookup,
+        "measured_items_per_stored_photo": per_photo,
+        "candidates_measured": photos * per_photo,
+        "candidates_uniform": photos * uniform * BAND_COUNT,
+        "stored_photos": photos,
+    }
+
+
+def measure() -> dict[str, Any]:
+    """The whole measurement as JSON-ready numbers."""
+    pictures = photographs()
+    quality = Quality()
+    copies(pictures, quality)
+    population = distinct(pictures, quality)
+    rows: dict[str, dict[str, Any]] = {
+        label: {
+            "copies": len(distances),
+            "detected": sum(quality.near[label]),
+            "max_distance": max(distances),
+            "distances": sorted(distances),
+            "missed": quality.missed.get(label, []),
+        }
+        for label, distances in quality.detected.items()
+    }
+    total = sum(r["copies"] for r in rows.values())
+    found = sum(r["detected"] for r in rows.values())
+    return {
+        "match_distance": MATCH_DISTANCE,
+        "bands": list(BAND_WIDTHS),
+        "photographs": len(pictures),
+        "transformations": rows,
+        "copies": total,
+        "detected": found,
+        "detection_rate": found / total,
+        "distinct_comparisons": quality.distinct_pairs,
+        "false_matches": quality.false_matches,
+        "closest_distinct": quality.closest_distinct,
+        "closest_detail_when_coarse_near": quality.closest_detail,
+        "band_queries_per_lookup": {
+            "median": statistics.median(quality.queries),
+            "max": max(quality.queries),
+        },
+        "probe_windows": len(fingerprint.PROBE_WINDOWS),
+        "near_distinct": dict(sorted(quality.near_distinct.items())),
+        "band_load": band_load(population),
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    """The measurement as Markdown."""
+    lines = ["| transformation | copies | detected | rate | largest distance |", "|---|---|---|---|---|"]
+    for label, r in result["transformations"].items():
+        rate = r["detected"] / r["copies"]
+        lines.append(f"| {label} | {r['copies']} | {r['detected']} | {rate:.0%} | {r['max_distance']} |")
+    lines.append(
+        f"| **all** | {result['copies']} | {result['detected']} | **{result['detection_rate']:.1%}** | |"
+    )
+    lines += ["", "| distinct photos | closest coarse distance | closest detail distance (coarse <= 4) |"]
+    lines += ["|---|---|---|"]
+    details = result["closest_detail_when_coarse_near"]
+    lines += [f"| {kind} | {d} | {details[kind]} |" for kind, d in result["closest_distinct"].items()]
+    load = result["band_load"]
+    lines += [
+        "",
+        f"Match distance {result['match_distance']} (detail {DETAIL_DISTANCE}), bands {result['bands']}; "
+        f"{result['probe_windows']} probe windows, band Queries per lookup: median "
+        f"{result['band_queries_per_lookup']['median']}, max {result['band_queries_per_lookup']['max']}; "
+        f"{result['distinct_comparisons']:,} comparisons of distinct photos, "
+        f"{len(result['false_matches'])} false matches.",
+        f"Fingerprints stored per photo: {load['fingerprints_per_photo']:.1f}; candidates per lookup with "
+        f"{load['stored_photos']:,} photos stored: {load['candidates_measured']:.0f} (measured band "
+        f"collisions), {load['candidates_uniform']:.0f} (uniform bands).",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--step", type=float, help="grid step of the probe windows (default CROP_STEP)")
+    parser.add_argument("--no-windows", action="store_true", help="neither central window nor probes")
+    args = parser.parse_args(argv)
+    if args.step:
+        fingerprint.PROBE_WINDOWS = fingerprint.probe_windows(args.step)
+    if args.no_windows:
+        fingerprint.PROBE_WINDOWS = ()
+        fingerprint.CENTRE = None
+    result = measure()
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

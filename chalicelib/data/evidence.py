@@ -1,0 +1,116 @@
+"""Evidence tickets and photo fingerprints in the private table (issues #15.3 and #16).
+
+* ``<prov>#evt#<upload id>``: the ticket of an agency's evidence upload (report, agency, action,
+  expiry; TTL), used once by a conditional write that records the action's event id and verdict.
+* ``<prov>#fp#<photo id>#<k>#<n>``: band ``n`` of a photo's ``k``-th fingerprint (its own, then those
+  of slightly cropped framings). The sparse ``by-band`` index (``fb`` = ``<prov>#fp#<n>:<value>``,
+  ``fk`` = ``<photo id>#<k>#<role>``) finds the photos sharing one band with one Query per band,
+  never a Scan: a near-duplicate shares at least one band (``domain/evidence.py``).
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.models import PrivateModel
+from chalicelib.domain.private import EvidenceTicket, StoredPrint
+from chalicelib.errors import Conflict
+
+MAX_PER_BAND = 200
+"""Photos one band's Query reads at most: the cost per photo stays flat however many are stored."""
+
+_USED = (
+    "Foto bukti ini sudah dipakai untuk aksi lain (this evidence upload was already used for another action)."
+)
+
+
+def _ticket_pk(province: str, upload_key: str) -> str:
+    upload_id = upload_key.rsplit("/", 1)[-1].split(".", 1)[0]
+    return f"{province}#evt#{upload_id}"
+
+
+def _band_partition(province: str, band: str) -> str:
+    return f"{province}#fp#{band}"  # ``band`` names its position: ``0:1a2b``
+
+
+class EvidenceRepository:
+    """Evidence tickets and fingerprints of every province (keys start with the province code)."""
+
+    def issue_ticket(self, province: str, ticket: EvidenceTicket) -> None:
+        """Store a new ticket (its upload key is fresh: a random id)."""
+        item = PrivateModel(
+            pk=_ticket_pk(province, ticket.upload_key),
+            kind="evt",
+            report_id=ticket.report_key,
+            agency=ticket.agency,
+            action=ticket.action,
+            expires_at=ticket.expires_at,
+        )
+        with translate_errors("issue evidence ticket"):
+            item.save(condition=PrivateModel.pk.does_not_exist())
+
+    def ticket(self, province: str, upload_key: str) -> EvidenceTicket | None:
+        """The ticket of ``upload_key`` (strongly consistent), or None if none was issued here."""
+        with translate_errors("read evidence ticket"):
+            try:
+                item = PrivateModel.get(_ticket_pk(province, upload_key), consistent_read=True)
+            except DoesNotExist:
+                return None
+        if item.kind != "evt":
+            return None
+        return EvidenceTicket(
+            upload_key=upload_key,
+            report_key=item.report_id or "",
+            agency=item.agency or "",
+            action=item.action or "",
+            expires_at=int(item.expires_at or 0),
+            used_by=item.used_by,
+            verdict=item.verdict,
+        )
+
+    def use_ticket(self, province: str, upload_key: str, event_id: str, verdict: str) -> None:
+        """Mark the ticket used by ``event_id`` (again by the same event is fine); else 409."""
+        item = PrivateModel(pk=_ticket_pk(province, upload_key))
+        unused = PrivateModel.used_by.does_not_exist() | (PrivateModel.used_by == event_id)
+        with translate_errors("use evidence ticket"):
+            try:
+                item.update(
+                    actions=[PrivateModel.used_by.set(event_id), PrivateModel.verdict.set(verdict)],
+                    condition=PrivateModel.pk.exists() & unused,
+                )
+            except UpdateError as error:
+                if client_error_code(error) == "ConditionalCheckFailedException":
+                    raise Conflict(_USED, code="photo_already_used") from error
+                raise
+
+    def add_fingerprint(
+        self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0
+    ) -> None:
+        """Store one fingerprint's bands of a photo (idempotent: the same photo writes the same items)."""
+        with translate_errors("store photo fingerprint"):
+            for index, band in enumerate(bands):
+                PrivateModel(
+                    pk=f"{province}#fp#{stored.photo_id}#{variant}#{index}",
+                    kind="fp",
+                    report_id=stored.report_id,
+                    band_pk=_band_partition(province, band),
+                    band_sk=f"{stored.photo_id}#{variant}#{stored.role}",
+                    fingerprint=f"{stored.fingerprint:016x}",
+                ).save()
+
+    def prints_sharing_a_band(self, province: str, bands: list[str]) -> list[StoredPrint]:
+        """Stored fingerprints sharing at least one band, once each (at most ``MAX_PER_BAND`` per band)."""
+        found: dict[tuple[str, int], StoredPrint] = {}
+        with translate_errors("find photo fingerprints"):
+            for band in bands:
+                for item in PrivateModel.by_band.query(
+                    _band_partition(province, band), limit=MAX_PER_BAND, page_size=MAX_PER_BAND
+                ):
+                    photo_id, _, role = (item.band_sk or "").partition("#")
+                    role = role.rpartition("#")[2]
+                    fingerprint = int(item.fingerprint or "0", 16)
+                    found[(photo_id, fingerprint)] = StoredPrint(
+                        photo_id, item.report_id or "", role, fingerprint
+                    )
+        return list(found.values())

@@ -1,0 +1,208 @@
+"""The evidence use case with in-memory stores: province data decides, block vs flag, tickets, fingerprints.
+
+Province behaviour comes from the data file: each test edits a copy of Jakarta's file (never code)
+and loads it as the stage would (``Province.from_file``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.actor import Actor, Role
+from chalicelib.domain.evidence import PhotoFacts
+from chalicelib.domain.private import EvidenceTicket, StoredPrint
+from chalicelib.domain.report import Report
+from chalicelib.domain.status import Status
+from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.provinces.registry import DATA_DIR, Province
+from chalicelib.services.evidence import EvidenceService, evidence_required, max_distance_m
+from tests.unit.factories import T0, new_report
+
+OWN = "sudin-bm-js"
+OFFICER = Actor("u1", "31", OWN, Role.OFFICER, None)
+NOW = T0 + timedelta(days=1)
+KEY = "evidence/31/" + "e" * 32 + ".jpg"
+
+
+def province(edit: Any = None, tmp: Path | None = None) -> Province:
+    """Jakarta as shipped, or with ``edit(data)`` applied to a copy of its file."""
+    source = DATA_DIR / "31.json"
+    if edit is None:
+        return Province.from_file(source)
+    data = json.loads(source.read_text(encoding="utf-8"))
+    edit(data)
+    assert tmp is not None
+    path = tmp / "31.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return Province.from_file(path)
+
+
+class Store:
+    """Tickets and fingerprints in memory (the ``EvidenceStore`` port)."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, EvidenceTicket] = {}
+        self.prints: list[tuple[StoredPrint, list[str]]] = []
+
+    def issue_ticket(self, province: str, ticket: EvidenceTicket) -> None:
+        self.tickets[ticket.upload_key] = ticket
+
+    def ticket(self, province: str, upload_key: str) -> EvidenceTicket | None:
+        return self.tickets.get(upload_key)
+
+    def use_ticket(self, province: str, upload_key: str, event_id: str, verdict: str) -> None:
+        ticket = self.tickets[upload_key]
+        if ticket.used_by not in (None, event_id):
+            raise Conflict("used", code="photo_already_used")
+        self.tickets[upload_key] = replace(ticket, used_by=event_id, verdict=verdict)
+
+    def add_fingerprint(
+        self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0
+    ) -> None:
+        self.prints.append((stored, bands))
+
+    def prints_sharing_a_band(self, province: str, bands: list[str]) -> list[StoredPrint]:
+        return [stored for stored, mine in self.prints if set(mine) & set(bands)]
+
+
+class Photos:
+    """An upload and its published copy in memory (the ``PhotoPublisher`` port)."""
+
+    def __init__(self) -> None:
+        self.uploads: dict[str, bytes] = {KEY: b"\xff\xd8 original with exif"}
+        self.public: dict[str, bytes] = {}
+
+    def public_key(self, upload_key: str) -> str:
+        return "public/31/" + "f" * 32 + ".jpg"
+
+    def original(self, upload_key: str) -> bytes | None:
+        return None if self.public_key(upload_key) in self.public else self.uploads[upload_key]
+
+    def cleaned(self, upload_key: str, data: bytes | None) -> bytes | None:
+        return None if data is None else b"\xff\xd8 cleaned"
+
+    def publish_cleaned(self, upload_key: str, cleaned: bytes | None) -> str:
+        if cleaned is not None:
+            self.public[self.public_key(upload_key)] = cleaned
+            del self.uploads[upload_key]
+        return self.public_key(upload_key)
+
+
+def _facts(fingerprint: int = 0x0123456789ABCDEF) -> PhotoFacts:
+    return PhotoFacts(fingerprint=fingerprint)  # no time, no GPS: "unknown" twice, so not verified
+
+
+@pytest.fixture
+def taken() -> Report:
+    return replace(new_report(), status=Status.PROSES, agency=OWN)
+
+
+def service(prov: Province, store: Store, photos: Photos, facts: PhotoFacts | None = None) -> EvidenceService:
+    return EvidenceService(
+        None,  # type: ignore[arg-type]  # reports: not read by ``check``
+        store,
+        prov,
+        photos=lambda: photos,  # type: ignore[arg-type,return-value]
+        inspect=lambda data: facts or _facts(),
+    )
+
+
+def _ticketed(store: Store, report: Report, agency: str = OWN) -> None:
+    store.issue_ticket("31", EvidenceTicket(KEY, report.key, agency, "resolve", int(NOW.timestamp()) + 3600))
+
+
+def test_the_shipped_data_needs_photos_for_physical_fixes_only() -> None:
+    jakarta = province()
+    required = {code for code in jakarta.categories if evidence_required(jakarta, code)}
+    assert required == {"jalan_rusak", "sampah", "saluran_air", "lampu_jalan", "pohon", "banjir"}
+    assert max_distance_m(jakarta, "jalan_rusak") == 150
+    assert jakarta.data.evidence.flagged == "flag"
+
+
+def test_editing_the_province_file_changes_what_is_required_and_how_far(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        for category in data["categories"]:
+            if category["code"] == "parkir_liar":
+                category["evidence_required"] = True
+            if category["code"] == "jalan_rusak":
+                category["evidence_required"] = False
+            if category["code"] == "banjir":
+                category["evidence_max_distance_m"] = 500
+        data["evidence"]["max_distance_m"] = 80
+
+    edited = province(edit, tmp_path)
+    assert evidence_required(edited, "parkir_liar") and not evidence_required(edited, "jalan_rusak")
+    assert max_distance_m(edited, "banjir") == 500 and max_distance_m(edited, "sampah") == 80
+
+
+def test_flag_mode_resolves_uses_the_ticket_and_remembers_the_photo(taken: Report) -> None:
+    store, photos = Store(), Photos()
+    _ticketed(store, taken)
+    checked = service(province(), store, photos).check(OFFICER, taken, KEY, "ev-1", NOW)
+    assert checked.check.verified is False and checked.check.time == "unknown"
+    assert store.tickets[KEY].used_by == "ev-1" and KEY not in photos.uploads
+    assert [(s.role, s.report_id) for s, _ in store.prints] == [("evidence", taken.id)]
+    # a retry of the same action gets the same verdict (the original is gone by then)
+    again = service(province(), store, photos).check(OFFICER, taken, KEY, "ev-1", NOW)
+    assert again == checked
+    # any other action is refused
+    with pytest.raises(Conflict) as refused:
+        service(province(), store, photos).check(OFFICER, taken, KEY, "ev-2", NOW)
+    assert refused.value.code == "photo_already_used"
+
+
+def test_block_mode_refuses_with_reasons_and_consumes_nothing(taken: Report, tmp_path: Path) -> None:
+    def block(data: dict[str, Any]) -> None:
+        data["evidence"]["flagged"] = "block"
+
+    store, photos = Store(), Photos()
+    _ticketed(store, taken)
+    with pytest.raises(ValidationFailed) as refused:
+        service(province(block, tmp_path), store, photos).check(OFFICER, taken, KEY, "ev-1", NOW)
+    assert refused.value.code == "evidence_unverified"
+    codes = {r["code"] for r in refused.value.details["reasons"]}  # type: ignore[index]
+    assert {"no_capture_time", "no_gps"} <= codes
+    # nothing changed: the ticket unused, the upload still there, no fingerprint stored
+    assert store.tickets[KEY].used_by is None and KEY in photos.uploads and store.prints == []
+
+
+def test_tickets_bind_report_agency_expiry_and_prefix(taken: Report) -> None:
+    other = replace(taken, key="31-261127-ZZZZ", id="31-261127-ZZZZ")
+    cases: Iterator[tuple[Any, ...]] = iter(
+        [
+            (OFFICER, taken, "uploads/31/" + "a" * 32 + ".jpg", NOW, "evidence_upload_required"),
+            (OFFICER, other, KEY, NOW, "evidence_photo_other_report"),
+            (replace(OFFICER, agency="koordinator"), taken, KEY, NOW, "evidence_photo_other_agency"),
+            (OFFICER, taken, KEY, NOW + timedelta(days=2), "evidence_photo_expired"),
+        ]
+    )
+    for actor, report, key, at, code in cases:
+        store, photos = Store(), Photos()
+        _ticketed(store, taken)
+        with pytest.raises(ValidationFailed) as refused:
+            service(province(), store, photos).check(actor, report, key, "ev-1", at)
+        assert refused.value.code == code
+        assert store.tickets[KEY].used_by is None and KEY in photos.uploads
+
+
+def test_the_same_photo_on_another_report_is_caught_by_its_bands(taken: Report) -> None:
+    store, photos = Store(), Photos()
+    from chalicelib.domain.evidence import fingerprint_bands
+
+    fingerprint = 0x0F0F0F0F12345678
+    store.prints.append(
+        (StoredPrint("a" * 32, "31-261120-AAAA", "photo", fingerprint), fingerprint_bands(fingerprint))
+    )
+    _ticketed(store, taken)
+    checked = service(province(), store, photos, _facts(fingerprint ^ 0b101)).check(
+        OFFICER, taken, KEY, "e", NOW
+    )
+    assert checked.check.fresh == "fail"
+    assert "seen_before" in [r.code for r in checked.check.reasons]
