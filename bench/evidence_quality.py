@@ -359,7 +359,8 @@ def measure() -> dict[str, Any]:
 
 def table(result: dict[str, Any]) -> str:
     """The measurement as Markdown."""
-    lines = ["| transformation | copies | detected | rate | largest closest distance |", "|---|---|---|---|---|"]
+    lines = ["| transformation | copies | detected | rate | largest closest distance |"]
+    lines.append("|---|---|---|---|---|")
     for label, r in result["transformations"].items():
         rate = r["detected"] / r["copies"]
         lines.append(f"| {label} | {r['copies']} | {r['detected']} | {rate:.0%} | {r['max_distance']} |")
