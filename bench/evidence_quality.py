@@ -5,11 +5,13 @@ python -m bench.evidence_quality [--json PATH]
 The photographs are those scikit-image ships in its wheel (``skimage.data``, read offline; a test
 and bench dependency only). Each is stored as a phone would send it (JPEG 95 with Exif); every
 transformation of the issue is applied to it and the copy is read back through ``inspect_photo``
-like an upload. A copy is detected when its fingerprint is within ``MATCH_DISTANCE`` of the stored
-photo's fingerprint or of one of its stored framings (``PhotoFacts.variants``); it is also checked
-that the band lookup would have found it (a shared band key). Distinct photos: every pair of the
-photographs, two views panned across the same scene, the stereo pair of one scene, and the 200
-faces and backgrounds of ``lfw_subset`` (aligned faces: similar scenes by construction).
+like an upload. A copy is detected when ``judge`` would match it: one of its fingerprints (its own
+and its probe windows, ``lookup_prints``) near one of the stored photo's (its own and its central
+window, ``stored_prints``), and the band lookup (``lookup_bands``) returns that stored one.
+Distinct photos, compared the same way: every pair of the photographs, two views panned across the
+same scene, the stereo pair of one scene, and the 200 faces and backgrounds of ``lfw_subset``
+(aligned faces: similar scenes by construction). ``--step`` changes the probe grid,
+``--no-windows`` measures the fingerprint alone.
 """
 
 from __future__ import annotations
@@ -357,7 +359,8 @@ def measure() -> dict[str, Any]:
 
 def table(result: dict[str, Any]) -> str:
     """The measurement as Markdown."""
-    lines = ["| transformation | copies | detected | rate | largest distance |", "|---|---|---|---|---|"]
+    lines = ["| transformation | copies | detected | rate | largest closest distance |"]
+    lines.append("|---|---|---|---|---|")
     for label, r in result["transformations"].items():
         rate = r["detected"] / r["copies"]
         lines.append(f"| {label} | {r['copies']} | {r['detected']} | {rate:.0%} | {r['max_distance']} |")
