@@ -1,7 +1,8 @@
 """Fix verification: is an after-photo taken after the report, at the place, and never seen before?
 
 Pure rules over what ``chalicelib.imaging.inspect_photo`` read from the photo (``PhotoFacts``): no
-Pillow, no AWS. ``judge`` gives one ``EvidenceVerdict`` with a pass/fail/unknown outcome per check
+Pillow, no AWS. ``judge`` gives one ``EvidenceCheck`` (``domain.report``, the struct the resolve entry
+keeps) with a pass/fail/unknown outcome per check
 and the reasons in Bahasa Indonesia and English; a missing tag is "unknown", never "pass".
 
 Near-duplicates are found with exact lookups: a 64-bit perceptual hash is cut into
@@ -16,17 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
-from msgspec import Meta
 
 from chalicelib.domain.geo import distance_m
-from chalicelib.validation import Input
-
-CheckOutcome = Literal["pass", "fail", "unknown"]
-Check = Literal["time", "place", "fresh"]
+from chalicelib.domain.report import Check, CheckOutcome, CheckReason, EvidenceCheck
 
 HASH_BITS = 64
 MATCH_DISTANCE = 4
@@ -40,28 +37,6 @@ BAND_COUNT = MATCH_DISTANCE + 1
 # Phones set their clock from the network (seconds off at most) and Exif keeps whole seconds; five
 # minutes also covers a camera set by hand. Within it a photo counts as after the report / not future.
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-class EvidenceReason(Input, kw_only=True):
-    """Why a check did not pass, for people (``id``: Bahasa Indonesia, ``en``) and machines (``code``).
-
-    An ``Input``: decoded from another province's message, unknown fields and oversized text are refused.
-    """
-
-    check: Check
-    code: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[a-z_]+$")]
-    id: Annotated[str, Meta(min_length=1, max_length=300)]
-    en: Annotated[str, Meta(min_length=1, max_length=300)]
-
-
-class EvidenceVerdict(Input, kw_only=True):
-    """The outcome of the three checks; ``verified`` only when all three pass."""
-
-    verified: bool
-    time: CheckOutcome
-    place: CheckOutcome
-    fresh: CheckOutcome
-    reasons: Annotated[list[EvidenceReason], Meta(max_length=6)] = msgspec.field(default_factory=list)
 
 
 class PhotoFacts(msgspec.Struct, frozen=True):
@@ -166,8 +141,8 @@ def near_matches(prints: Sequence[int], prior: Sequence[PriorPhoto]) -> list[Pri
     ]
 
 
-def _reason(check: Check, code: str, id_text: str, en_text: str) -> EvidenceReason:
-    return EvidenceReason(check=check, code=code, id=id_text, en=en_text)
+def _reason(check: Check, code: str, id_text: str, en_text: str) -> CheckReason:
+    return CheckReason(check=check, code=code, id=id_text, en=en_text)
 
 
 def taken_at(facts: PhotoFacts, timezone: str) -> datetime | None:
@@ -186,7 +161,7 @@ def _aware(moment: datetime) -> datetime:
 
 def check_time(
     facts: PhotoFacts, *, reported_at: datetime, now: datetime, timezone: str
-) -> tuple[CheckOutcome, EvidenceReason | None]:
+) -> tuple[CheckOutcome, CheckReason | None]:
     """Taken after the report was made and not in the future (within ``CLOCK_SKEW``)."""
     taken = taken_at(facts, timezone)
     if taken is None:
@@ -215,7 +190,7 @@ def check_time(
 
 def check_place(
     facts: PhotoFacts, *, report_location: tuple[float, float] | None, max_distance_m: float
-) -> tuple[CheckOutcome, EvidenceReason | None]:
+) -> tuple[CheckOutcome, CheckReason | None]:
     """Exif GPS within ``max_distance_m`` of the report's location (haversine)."""
     if facts.gps is None:
         return "unknown", _reason(
@@ -246,7 +221,7 @@ def check_place(
 
 def check_fresh(
     facts: PhotoFacts, *, prior: Sequence[PriorPhoto], report_id: str | None = None
-) -> tuple[CheckOutcome, EvidenceReason | None]:
+) -> tuple[CheckOutcome, CheckReason | None]:
     """No earlier photo of the province within ``MATCH_DISTANCE`` (the caller found the candidates)."""
     if facts.fingerprint is None and facts.problem == "no_detail":
         return "unknown", _reason(
@@ -290,13 +265,13 @@ def judge(
     max_distance_m: float,
     prior: Sequence[PriorPhoto],
     report_id: str | None = None,
-) -> EvidenceVerdict:
+) -> EvidenceCheck:
     """The verdict on one evidence photo: time, place and freshness with their reasons."""
     time, time_reason = check_time(facts, reported_at=reported_at, now=now, timezone=timezone)
     place, place_reason = check_place(facts, report_location=report_location, max_distance_m=max_distance_m)
     fresh, fresh_reason = check_fresh(facts, prior=prior, report_id=report_id)
-    reasons = [r for r in (time_reason, place_reason, fresh_reason) if r is not None]
-    return EvidenceVerdict(
+    reasons = tuple(r for r in (time_reason, place_reason, fresh_reason) if r is not None)
+    return EvidenceCheck(
         verified=(time, place, fresh) == ("pass", "pass", "pass"),
         time=time,
         place=place,

@@ -37,21 +37,25 @@ class Location:
 
 
 CheckOutcome = Literal["pass", "fail", "unknown"]
+Check = Literal["time", "place", "fresh"]
 
 
 class CheckReason(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Why one check of an evidence photo did not pass, in Bahasa Indonesia and English."""
+    """Why one check of an evidence photo did not pass, for people (``id``: Bahasa Indonesia, ``en``)
+    and machines (``code``). Decoded strictly: it also arrives in another province's update."""
 
-    check: Annotated[str, Meta(max_length=20)]  # time, place, fresh (or the image itself)
-    code: Annotated[str, Meta(max_length=60)]
-    id: Annotated[str, Meta(max_length=300)]
-    en: Annotated[str, Meta(max_length=300)]
+    check: Check
+    code: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[a-z_]+$")]
+    id: Annotated[str, Meta(min_length=1, max_length=300)]
+    en: Annotated[str, Meta(min_length=1, max_length=300)]
 
 
 class EvidenceCheck(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """The verdict on a resolve's evidence photo, taken before its metadata was stripped (issue #16).
 
     ``verified`` only when the photo was taken after the report, at its place, and never seen before.
+    ``domain.evidence.judge`` makes it; the resolve entry keeps it as is (here, so the API's cold
+    path can read it without loading the image checks).
     """
 
     verified: bool

@@ -24,14 +24,14 @@ import msgspec
 from chalicelib.domain.access import can_view, require_act, require_coordinator
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.private import EVIDENCE_TICKET_SECONDS, EvidenceTicket, StoredPrint
-from chalicelib.domain.report import CheckReason, EvidenceCheck, Report
+from chalicelib.domain.report import EvidenceCheck, Report
 from chalicelib.domain.status import Action, next_status
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.provinces.registry import Province
 from chalicelib.services.ports import EvidenceStore, PageLike, PhotoPublisher, Reports
 
 if TYPE_CHECKING:
-    from chalicelib.domain.evidence import EvidenceVerdict, PhotoFacts
+    from chalicelib.domain.evidence import PhotoFacts
     from chalicelib.privacy.photos import UploadTicket
 
 EVIDENCE_PREFIX = "evidence/"
@@ -54,17 +54,6 @@ def max_distance_m(province: Province, category: str) -> float:
     if known and known.evidence_max_distance_m:
         return known.evidence_max_distance_m
     return province.data.evidence.max_distance_m
-
-
-def as_check(verdict: EvidenceVerdict) -> EvidenceCheck:
-    """The verdict as the resolve entry keeps it."""
-    return EvidenceCheck(
-        verified=verdict.verified,
-        time=verdict.time,
-        place=verdict.place,
-        fresh=verdict.fresh,
-        reasons=tuple(CheckReason(r.check, r.code, r.id, r.en) for r in verdict.reasons)[:10],
-    )
 
 
 @dataclass(frozen=True)
@@ -208,7 +197,7 @@ class EvidenceService:
             for p in self.store.prints_sharing_a_band(self.province.code, bands)
             if p.photo_id != own_id
         ]
-        verdict = judge(
+        return judge(
             facts,
             reported_at=report.created_at,
             report_location=(report.location.lat, report.location.lon),
@@ -218,7 +207,6 @@ class EvidenceService:
             prior=prior,
             report_id=report.id,
         )
-        return as_check(verdict)
 
     def fingerprint_report(self, report: Report) -> int:
         """Store the fingerprints of a citizen's photos (role ``photo``); how many were stored.

@@ -12,11 +12,11 @@ from PIL import Image
 from chalicelib.domain.evidence import (
     CLOCK_SKEW,
     MATCH_DISTANCE,
-    EvidenceVerdict,
     PhotoFacts,
     PriorPhoto,
     judge,
 )
+from chalicelib.domain.report import EvidenceCheck
 from chalicelib.imaging import inspect_photo
 from tests.unit.evidence_photos import OFFSET_TIME, exif_block, jpeg, png
 
@@ -25,7 +25,7 @@ REPORTED = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 09:00 WIB
 NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
 
 
-def _verdict(data: bytes, **overrides: Any) -> EvidenceVerdict:
+def _verdict(data: bytes, **overrides: Any) -> EvidenceCheck:
     arguments: dict[str, Any] = {
         "reported_at": REPORTED,
         "report_location": TEBET,
@@ -38,14 +38,14 @@ def _verdict(data: bytes, **overrides: Any) -> EvidenceVerdict:
     return judge(inspect_photo(data), **arguments)
 
 
-def _codes(verdict: EvidenceVerdict) -> list[str]:
+def _codes(verdict: EvidenceCheck) -> list[str]:
     return [reason.code for reason in verdict.reasons]
 
 
 def test_a_fresh_photo_taken_after_the_report_at_the_place_is_verified() -> None:
     exif = exif_block(taken="2026:12:02 14:10:00", offset="+07:00", lat=-6.2265, lon=106.8533)
     verdict = _verdict(jpeg(exif))
-    assert verdict == EvidenceVerdict(verified=True, time="pass", place="pass", fresh="pass", reasons=[])
+    assert verdict == EvidenceCheck(verified=True, time="pass", place="pass", fresh="pass", reasons=())
 
 
 # --- time -------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def _facts(fingerprint: int | None) -> PhotoFacts:
     )
 
 
-def _judge(facts: PhotoFacts, prior: list[PriorPhoto], report_id: str | None = None) -> EvidenceVerdict:
+def _judge(facts: PhotoFacts, prior: list[PriorPhoto], report_id: str | None = None) -> EvidenceCheck:
     return judge(
         facts,
         reported_at=REPORTED,
@@ -244,7 +244,7 @@ def test_every_reason_is_bilingual_and_the_verdict_round_trips() -> None:
         assert reason.id and reason.en and reason.id != reason.en
     assert "8,2 km" in verdict.reasons[1].id and "8.2 km" in verdict.reasons[1].en
     encoded = msgspec.json.encode(verdict)
-    assert msgspec.json.decode(encoded, type=EvidenceVerdict) == verdict
+    assert msgspec.json.decode(encoded, type=EvidenceCheck) == verdict
     assert len(encoded) < 1000
 
 
@@ -262,4 +262,4 @@ def test_every_reason_is_bilingual_and_the_verdict_round_trips() -> None:
 def test_a_verdict_from_another_province_is_decoded_strictly(change: dict[str, Any]) -> None:
     body = {"verified": False, "time": "pass", "place": "unknown", "fresh": "pass", "reasons": [], **change}
     with pytest.raises(msgspec.ValidationError):
-        msgspec.json.decode(msgspec.json.encode(body), type=EvidenceVerdict)
+        msgspec.json.decode(msgspec.json.encode(body), type=EvidenceCheck)

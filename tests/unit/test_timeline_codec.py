@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -103,3 +105,32 @@ def test_an_evidence_check_with_its_reasons_reads_back_as_written() -> None:
     )
     assert _roundtrip((*ENTRIES, resolve))[-1] == resolve
     assert _roundtrip((*ENTRIES, resolve))[-1].evidence_check == check
+
+
+def test_the_judged_verdict_is_stored_as_is_in_the_same_shape_as_before() -> None:
+    """``judge`` returns the very struct the entry keeps; the stored ``xc`` keys are unchanged."""
+    from chalicelib.domain.evidence import PhotoFacts, judge
+
+    verdict = judge(
+        PhotoFacts(fingerprint=None, problem="no_detail"),
+        reported_at=CREATED,
+        report_location=(-6.17, 106.63),
+        now=CREATED + timedelta(days=1),
+        timezone="Asia/Jakarta",
+        max_distance_m=150.0,
+        prior=[],
+    )
+    resolve = TimelineEntry(
+        f"{KEY}:resolve:abc",
+        CREATED + timedelta(days=1),
+        Action.RESOLVE,
+        Status.SELESAI,
+        "36",
+        evidence_check=verdict,
+    )
+    assert _roundtrip((resolve,))[0].evidence_check == verdict
+    stored = timeline_codec.encode((resolve,), key=KEY, report_id=RID, province="36", created=CREATED)
+    row = json.loads(zlib.decompress(stored[1:], -15))[0]["xc"]
+    assert list(row) == ["verified", "time", "place", "fresh", "reasons"]
+    assert [list(r) for r in row["reasons"]] == [["check", "code", "id", "en"]] * 3
+    assert [r["code"] for r in row["reasons"]] == ["no_capture_time", "no_gps", "no_detail"]
