@@ -2,6 +2,8 @@
 
 ``scene_jpeg(seed)`` draws a scene of its own (shapes of random colours and sizes on a gradient), so
 two seeds give photos that are not near-duplicates; the same seed gives the same picture.
+``photo_jpeg(photograph(name))`` is one of scikit-image's real photographs (test dependency), with
+enough detail for crops to be recognised.
 """
 
 from __future__ import annotations
@@ -73,4 +75,24 @@ def scene_jpeg(
     """``scene(seed)`` as a JPEG, with Exif capture time (and its offset) and GPS when given."""
     out = io.BytesIO()
     scene(seed).save(out, "JPEG", quality=quality, exif=_exif(taken, gps).tobytes())
+    return out.getvalue()
+
+
+def photograph(name: str) -> Image.Image:
+    """A real photograph shipped in scikit-image's wheel (``skimage.data.<name>``, no download)."""
+    from skimage import data  # test dependency only
+
+    return Image.fromarray(getattr(data, name)()).convert("RGB")
+
+
+def photo_jpeg(
+    image: Image.Image,
+    *,
+    taken: datetime | None = None,
+    gps: tuple[float, float] | None = None,
+    quality: int = 90,
+) -> bytes:
+    """``image`` as a JPEG, with Exif capture time (and its offset) and GPS when given."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, exif=_exif(taken, gps).tobytes())
     return out.getvalue()

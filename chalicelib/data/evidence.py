@@ -5,17 +5,24 @@
 * ``<prov>#fp#<photo id>#<k>#<n>``: band ``n`` of a photo's ``k``-th fingerprint (its own, then those
   of slightly cropped framings). The sparse ``by-band`` index (``fb`` = ``<prov>#fp#<n>:<value>``,
   ``fk`` = ``<photo id>#<k>#<role>``) finds the photos sharing one band with one Query per band,
-  never a Scan: a near-duplicate shares at least one band (``domain/evidence.py``).
+  never a Scan: a near-duplicate shares at least one band (``domain/evidence.py``). A check Queries
+  ~165-380 band keys (its fingerprint's and its probes'): concurrently, ``LOOKUP_WORKERS`` at a time,
+  on the one shared botocore client (thread-safe once created).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.data.aws import client_error_code, translate_errors
-from chalicelib.data.models import PrivateModel
+from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
 from chalicelib.errors import Conflict
+from chalicelib.vendor_internals import table_connection
 
 MAX_PER_BAND = 200
 """Photos one band's Query reads at most: the cost per photo stays flat however many are stored."""
@@ -96,21 +103,45 @@ class EvidenceRepository:
                     report_id=stored.report_id,
                     band_pk=_band_partition(province, band),
                     band_sk=f"{stored.photo_id}#{variant}#{stored.role}",
-                    fingerprint=f"{stored.fingerprint:016x}",
+                    fingerprint=f"{stored.fingerprint:032x}",
                 ).save()
 
     def prints_sharing_a_band(self, province: str, bands: list[str]) -> list[StoredPrint]:
-        """Stored fingerprints sharing at least one band, once each (at most ``MAX_PER_BAND`` per band)."""
+        """Stored fingerprints sharing at least one band, once each (at most ``MAX_PER_BAND`` per band).
+
+        One Query per band, ``LOOKUP_WORKERS`` at a time; the first failure (translated here, once)
+        ends the lookup and the Queries not yet started are cancelled.
+        """
         found: dict[tuple[str, int], StoredPrint] = {}
         with translate_errors("find photo fingerprints"):
-            for band in bands:
-                for item in PrivateModel.by_band.query(
-                    _band_partition(province, band), limit=MAX_PER_BAND, page_size=MAX_PER_BAND
-                ):
-                    photo_id, _, role = (item.band_sk or "").partition("#")
-                    role = role.rpartition("#")[2]
-                    fingerprint = int(item.fingerprint or "0", 16)
-                    found[(photo_id, fingerprint)] = StoredPrint(
-                        photo_id, item.report_id or "", role, fingerprint
-                    )
+            for prints in _each_band(province, list(dict.fromkeys(bands))):
+                for stored in prints:
+                    found[(stored.photo_id, stored.fingerprint)] = stored
         return list(found.values())
+
+
+def _band_prints(province: str, band: str) -> list[StoredPrint]:
+    """The photos stored under one band key (one Query page of at most ``MAX_PER_BAND``)."""
+    prints = []
+    for item in PrivateModel.by_band.query(
+        _band_partition(province, band), limit=MAX_PER_BAND, page_size=MAX_PER_BAND
+    ):
+        photo_id, _, role = (item.band_sk or "").partition("#")
+        role = role.rpartition("#")[2]
+        fingerprint = int(item.fingerprint or "0", 16)
+        prints.append(StoredPrint(photo_id, item.report_id or "", role, fingerprint))
+    return prints
+
+
+def _each_band(province: str, bands: list[str]) -> Iterator[list[StoredPrint]]:
+    """``_band_prints`` of every band, concurrently, in order."""
+    if len(bands) <= 1:
+        yield from (_band_prints(province, band) for band in bands)
+        return
+    # The client is made once, here: PynamoDB makes it lazily and unguarded (one per racing thread).
+    table_connection(PrivateModel).connection.client  # noqa: B018 - made for its side effect
+    pool = ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(bands)), thread_name_prefix="bands")
+    try:
+        yield from pool.map(partial(_band_prints, province), bands)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

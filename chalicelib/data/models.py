@@ -29,12 +29,17 @@ def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
 
 
+LOOKUP_WORKERS = 16
+"""Concurrent Queries of one fingerprint lookup (``data/evidence.py``); the HTTP pool holds as many."""
+
+
 class _Meta:
     region = _region()
     connect_timeout_seconds = 2
     read_timeout_seconds = 3
     max_retry_attempts = 2
     base_backoff_ms = 25
+    max_pool_connections = LOOKUP_WORKERS  # PynamoDB's default 10 would drop connections of the lookup
 
 
 class ByAgencyIndex(GlobalSecondaryIndex["ReportModel"]):
@@ -220,7 +225,7 @@ class PrivateModel(Model):
     # Photo fingerprints (``<prov>#fp#<photo id>#<n>``): one item per band, in the ``by-band`` index.
     band_pk = UnicodeAttribute(attr_name="fb", null=True)
     band_sk = UnicodeAttribute(attr_name="fk", null=True)
-    fingerprint = UnicodeAttribute(attr_name="fp", null=True)  # 16 hex digits
+    fingerprint = UnicodeAttribute(attr_name="fp", null=True)  # hex, 128 bits: 32 digits (older: 16)
 
     by_band = ByBandIndex()
 

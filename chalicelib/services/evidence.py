@@ -4,7 +4,8 @@
   ``evidence/<prov>/<id>.<ext>`` and a ticket naming the report, the officer's agency and the action.
 * ``resolve`` accepts only such an upload, for this report and agency, used once (``check``): the
   original is read before its metadata is stripped, inspected (capture time, GPS, fingerprint),
-  compared with the province's earlier photos sharing a fingerprint band, and judged. A province
+  compared with the province's earlier photos sharing a band with its fingerprint or one of its
+  probes (``lookup_bands``: a crop of an earlier photo is caught too), and judged. A province
   that blocks flagged evidence gets a 422 and nothing changes; otherwise the verdict goes on the
   resolve entry. Then the photo's bands are stored and the cleaned copy published.
 * Citizens' report photos get fingerprints too, off the API path (``fingerprint_report``, route handler).
@@ -173,28 +174,25 @@ class EvidenceService:
         return CheckedPhoto(photos.publish_cleaned(upload_key, cleaned), check)
 
     def _remember(self, facts: PhotoFacts, owner: StoredPrint) -> None:
-        """Store a photo's fingerprint and its cropped framings' (``facts.variants``) under their bands."""
-        from chalicelib.domain.evidence import fingerprint_bands
+        """Store a photo's ``stored_prints`` (its fingerprint, its central window's) under their bands."""
+        from chalicelib.domain.evidence import fingerprint_bands, stored_prints
 
-        if facts.fingerprint is None:
-            return
-        for variant, fingerprint in enumerate([facts.fingerprint, *facts.variants]):
+        for variant, fingerprint in enumerate(stored_prints(facts)):
             stored = StoredPrint(owner.photo_id, owner.report_id, owner.role, fingerprint)
             self.store.add_fingerprint(
                 self.province.code, stored, fingerprint_bands(fingerprint), variant=variant
             )
 
     def _judge(self, report: Report, facts: PhotoFacts, own_id: str, now: datetime) -> EvidenceCheck:
-        from chalicelib.domain.evidence import PriorPhoto, fingerprint_bands, judge
+        from chalicelib.domain.evidence import PriorPhoto, judge, lookup_bands
 
-        bands = fingerprint_bands(facts.fingerprint) if facts.fingerprint is not None else []
         prior = [
             PriorPhoto(
                 report_id=p.report_id,
                 role="photo" if p.role == "photo" else "evidence",
                 fingerprint=p.fingerprint,
             )
-            for p in self.store.prints_sharing_a_band(self.province.code, bands)
+            for p in self.store.prints_sharing_a_band(self.province.code, lookup_bands(facts))
             if p.photo_id != own_id
         ]
         return judge(

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.evidence_images import scene_jpeg
+from tests.evidence_images import photo_jpeg, photograph, scene_jpeg
 from tests.integration.harness import Province, World, world
 
 pytestmark = pytest.mark.integration
@@ -239,6 +239,29 @@ def test_another_report_s_photo_as_evidence_is_flagged_and_listed_for_coordinato
     assert report["id"] not in _doubtful_ids(jakarta)
     twice = jakarta.post(f"/agency/reports/{quote(report['id'])}/actions/accept_evidence", {}, token)
     assert twice.status_code == 409 and _json(twice)["error"]["code"] == "evidence_not_in_doubt"
+
+
+def test_a_10_percent_crop_of_another_report_s_photo_is_seen_before(provinces: World) -> None:
+    """A crop is caught by the probes' band lookup (the fingerprint's own bands miss this one)."""
+    jakarta = provinces["jakarta"]
+    cat = photograph("chelsea")  # a real photo: a crop keeps enough of its detail to be recognised
+    _taken(provinces, ROAD, [photo_jpeg(cat, taken=datetime.now(WIB), gps=TEBET)])  # another pothole
+    report = _taken(provinces, ROAD)
+    width, height = cat.size
+    crop = cat.crop((0, 0, round(width * 0.9), height))  # 10 % cut off the right
+    evidence = photo_jpeg(crop, taken=datetime.now(WIB), gps=TEBET)  # fresh date and place
+    done = jakarta.act(
+        report["id"], "resolve", OWN, {"note": "Ditambal.", **jakarta.evidence(report["id"], OWN, evidence)}
+    )
+    assert done.status_code == 200, done.body
+    check = _json(done)["timeline"][-1]["evidence_check"]
+    assert (check["verified"], check["time"], check["place"], check["fresh"]) == (
+        False,
+        "pass",
+        "pass",
+        "fail",
+    )
+    assert [r["code"] for r in check["reasons"]] == ["seen_before"]
 
 
 def test_the_report_s_own_before_photo_is_caught_and_sent_back(provinces: World) -> None:

@@ -206,3 +206,40 @@ def test_the_same_photo_on_another_report_is_caught_by_its_bands(taken: Report) 
     )
     assert checked.check.fresh == "fail"
     assert "seen_before" in [r.code for r in checked.check.reasons]
+
+
+def test_a_crop_is_looked_up_by_its_probes_and_stored_with_its_central_window(taken: Report) -> None:
+    """The lookup Queries ``lookup_bands`` (fingerprint and probes), not the fingerprint's bands alone;
+    each photo is stored under its ``stored_prints`` (fingerprint, then central window)."""
+    from chalicelib.domain.evidence import fingerprint_bands, lookup_bands
+
+    store, photos = Store(), Photos()
+    asked: list[list[str]] = []
+    find = store.prints_sharing_a_band
+
+    def recorded(province: str, bands: list[str]) -> list[StoredPrint]:
+        asked.append(bands)
+        return find(province, bands)
+
+    store.prints_sharing_a_band = recorded  # type: ignore[method-assign]
+    earlier_window = 0xAAAA_5555_AAAA_5555_0F0F_F0F0_1234_8765  # an earlier photo's central window
+    store.prints.append(
+        (
+            StoredPrint("a" * 32, "31-261120-AAAA", "evidence", earlier_window),
+            fingerprint_bands(earlier_window),
+        )
+    )
+    # This photo's own fingerprint is far from it; one of its probe windows is that window, re-encoded
+    own = 0x1111_2222_3333_4444_0123_4567_89AB_CDEF
+    crop = PhotoFacts(
+        fingerprint=own,
+        probes=[0x5A5A_A5A5_0000_FFFF_7777_8888_9999_AAAA, earlier_window ^ 0b1001],
+        variants=[0x0BAD_CAFE_0BAD_CAFE_1357_9BDF_2468_ACE0],
+    )
+    assert not set(fingerprint_bands(own)) & set(fingerprint_bands(earlier_window))
+    _ticketed(store, taken)
+    checked = service(province(), store, photos, crop).check(OFFICER, taken, KEY, "e", NOW)
+    assert asked == [lookup_bands(crop)]
+    assert checked.check.fresh == "fail" and "seen_before" in [r.code for r in checked.check.reasons]
+    mine = [(stored.fingerprint, bands) for stored, bands in store.prints if stored.report_id == taken.id]
+    assert mine == [(print_, fingerprint_bands(print_)) for print_ in (own, *crop.variants)]

@@ -1,0 +1,115 @@
+"""The fingerprint lookup against moto's DynamoDB: every band key Queried, concurrently, once each.
+
+A check Queries ~165-380 band keys (``lookup_bands``); ``prints_sharing_a_band`` runs them on a
+bounded pool sharing the one botocore client, returns each stored fingerprint once, and translates
+a failure once, as the rest of the data layer does.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from chalicelib.data import evidence as data_evidence
+from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
+from chalicelib.domain.evidence import fingerprint_bands
+from chalicelib.domain.private import StoredPrint
+from chalicelib.errors import RetryableUnavailable
+from chalicelib.vendor_internals import table_connection
+
+RNG = random.Random(16)
+PRINTS = [RNG.getrandbits(128) for _ in range(40)]  # 128-bit fingerprints: detail bits above the 64
+
+
+@pytest.fixture
+def repository() -> Iterator[data_evidence.EvidenceRepository]:
+    with mock_aws():
+        PrivateModel.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        repo = data_evidence.EvidenceRepository()
+        for n, fingerprint in enumerate(PRINTS):
+            stored = StoredPrint(
+                f"{n:032x}", f"31-261201-{n:04d}", "photo" if n % 2 else "evidence", fingerprint
+            )
+            repo.add_fingerprint("31", stored, fingerprint_bands(fingerprint), variant=n % 2)
+        yield repo
+
+
+def _all_bands() -> list[str]:
+    return [band for fingerprint in PRINTS for band in fingerprint_bands(fingerprint)]
+
+
+def test_every_stored_print_is_found_once_with_its_128_bits(
+    repository: data_evidence.EvidenceRepository,
+) -> None:
+    bands = _all_bands() + _all_bands()[:50]  # keys asked twice are Queried once
+    found = repository.prints_sharing_a_band("31", bands)
+    assert sorted(p.fingerprint for p in found) == sorted(PRINTS)
+    assert {p.role for p in found} == {"photo", "evidence"}
+    assert repository.prints_sharing_a_band("36", bands) == []  # another province's keys
+    assert repository.prints_sharing_a_band("31", []) == []
+    one = repository.prints_sharing_a_band("31", fingerprint_bands(PRINTS[3]))
+    assert [p.fingerprint for p in one] == [PRINTS[3]]
+
+
+def test_the_queries_run_concurrently_on_one_client_and_at_most_the_pool_size(
+    repository: data_evidence.EvidenceRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = table_connection(PrivateModel).connection.client
+    running, peak, lock, threads = 0, 0, threading.Lock(), set()
+    clients: set[int] = set()
+    original = data_evidence._band_prints
+
+    def counted(province: str, band: str) -> list[StoredPrint]:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+            threads.add(threading.current_thread().name)
+            clients.add(id(table_connection(PrivateModel).connection.client))
+        time.sleep(0.005)  # long enough for the others to start
+        try:
+            return original(province, band)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(data_evidence, "_band_prints", counted)
+    found = repository.prints_sharing_a_band("31", _all_bands())
+    assert len(found) == len(PRINTS)
+    assert 1 < peak <= LOOKUP_WORKERS and len(threads) <= LOOKUP_WORKERS
+    assert all(name.startswith("bands") for name in threads)
+    assert clients == {id(client)}
+
+
+def test_a_failed_query_is_translated_once_and_stops_the_lookup(
+    repository: data_evidence.EvidenceRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = data_evidence._band_prints
+    throttled = ClientError({"Error": {"Code": "ThrottlingException"}}, "Query")
+
+    def failing(province: str, band: str) -> list[StoredPrint]:
+        if band == _all_bands()[7]:
+            raise throttled
+        return original(province, band)
+
+    monkeypatch.setattr(data_evidence, "_band_prints", failing)
+    with pytest.raises(RetryableUnavailable) as raised:
+        repository.prints_sharing_a_band("31", _all_bands())
+    assert raised.value.__cause__ is throttled
+
+
+def test_a_lookup_of_one_band_needs_no_pool(
+    repository: data_evidence.EvidenceRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("one Query needs no threads")
+
+    monkeypatch.setattr(data_evidence, "ThreadPoolExecutor", no_pool)
+    assert len(repository.prints_sharing_a_band("31", fingerprint_bands(PRINTS[0])[:1])) >= 1
