@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from chalicelib.domain.report import Report, TimelineEntry, Visibility
+from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action
 
 
@@ -62,7 +62,8 @@ class Facts:
     finish_due: date | None = None
     estimated_completion: date | None = None
     note: str | None = None  # the officer's note or reason (resolved, rejected)
-    verdict: str | None = None  # the evidence check's verdict, where the entry carries one
+    # the resolve's evidence check (public: the tracking page shows it, reasons too, on any report)
+    verdict: EvidenceCheck | None = None
     confirm_until: date | None = None
     original: str | None = None  # merged: the report this one was merged into
 
@@ -77,7 +78,6 @@ def facts(
     window_end: datetime | None = None,
 ) -> Facts:
     """The facts of ``entry`` (names and the confirm window's end already found by the caller)."""
-    verdict = getattr(entry, "evidence_verdict", None)
     return Facts(
         kind=kind,
         report_id=report.id,
@@ -87,7 +87,7 @@ def facts(
         finish_due=report.finish_due.date() if report.finish_due else None,
         estimated_completion=report.estimated_completion,
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
-        verdict=str(verdict) if verdict else None,
+        verdict=entry.evidence_check if kind is Kind.RESOLVED else None,
         confirm_until=window_end.date() if window_end else None,
         original=entry.target if kind is Kind.MERGED else None,
     )

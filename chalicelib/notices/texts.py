@@ -2,7 +2,8 @@
 
 The catalogues are the server's own: the web client shows none of these texts, so they are not
 duplicated in ``web/src/i18n`` (which holds the client's labels). An SMS is one GSM-7 segment (160
-characters) and names only the kind of change, the report id and a link: never a report's content.
+characters) and names only the kind of change, the report id and a link: never a report's content,
+nor the evidence check (the e-mail carries it, as the public tracking page shows it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.report import EvidenceCheck
 from chalicelib.notices.kinds import Facts, Kind
 
 LANGUAGES = ("id", "en")
@@ -63,6 +65,16 @@ def _part(texts: dict[str, Any], key: str, **values: str) -> str:
     return str(texts[key]).format(**values)
 
 
+def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) -> str:
+    """The evidence check as the tracking page labels it, with its reasons in ``language``."""
+    if check is None or "verified" not in texts:
+        return ""
+    if check.verified:
+        return str(texts["verified"])
+    reasons = " ".join(reason.id if language == "id" else reason.en for reason in check.reasons)
+    return _part(texts, "unverified", text=reasons) if reasons else str(texts["unverified_plain"])
+
+
 def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
     kind = facts.kind
     estimate = ""
@@ -77,7 +89,7 @@ def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
         finish_due=_day(facts.finish_due, language),
         estimate=estimate,
         note=_part(texts, "note", text=note) if note and "note" in texts else "",
-        verdict=_part(texts, "verdict", text=facts.verdict) if facts.verdict and "verdict" in texts else "",
+        verdict=_verdict(facts.verdict, texts, language),
         reason=_part(texts, "reason", text=note) if note and "reason" in texts else "",
         original=facts.original or "-",
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from chalicelib.domain.report import CheckReason, EvidenceCheck
 from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind
 from chalicelib.notices.settings import PUBLIC_URL_MAX
@@ -18,7 +20,26 @@ LINKS = texts.Links(
     unsubscribe=f"{LONGEST_URL}/unsubscribe.html#{TOKEN}",
     confirm=f"{LONGEST_URL}/feedback.html#{TOKEN}",
 )
-CONTENT = "Dinas Bina Marga Jakarta Selatan", "lubang sudah ditambal", "Banten", "bukti cocok"
+FAR = CheckReason(
+    "place",
+    "too_far",
+    "Foto diambil 900 m dari lokasi laporan (batas 150 m).",
+    "The photo was taken 900 m from the report's location (limit 150 m).",
+)
+OLD = CheckReason(
+    "fresh", "seen_before", "Foto ini sudah pernah dikirim sebelumnya.", "This photo was sent before."
+)
+FLAGGED = EvidenceCheck(verified=False, time="pass", place="fail", fresh="fail", reasons=(FAR, OLD))
+VERIFIED = EvidenceCheck(verified=True, time="pass", place="pass", fresh="pass")
+CONTENT = (
+    "Dinas Bina Marga Jakarta Selatan",
+    "lubang sudah ditambal",
+    "Banten",
+    FAR.id,
+    FAR.en,
+    OLD.id,
+    OLD.en,
+)
 
 
 def _facts(kind: Kind, public: bool) -> Facts:
@@ -31,7 +52,7 @@ def _facts(kind: Kind, public: bool) -> Facts:
         finish_due=date(2026, 12, 4),
         estimated_completion=date(2026, 12, 20),
         note=CONTENT[1],
-        verdict=CONTENT[3],
+        verdict=FLAGGED,
         confirm_until=date(2026, 12, 14),
     )
 
@@ -60,7 +81,11 @@ def test_one_segment_means_160_gsm7_characters() -> None:
 @pytest.mark.parametrize("language", texts.LANGUAGES)
 def test_the_resolved_email_has_the_note_the_verdict_and_the_confirm_link(language: str) -> None:
     mail = texts.email(_facts(Kind.RESOLVED, False), language, LINKS)
-    assert CONTENT[1] in mail.body and CONTENT[3] in mail.body
+    mine, other = ("id", "en") if language == "id" else ("en", "id")
+    label = {"id": "Bukti belum terverifikasi: ", "en": "Evidence not verified: "}
+    reasons = f"{getattr(FAR, mine)} {getattr(OLD, mine)}"
+    assert CONTENT[1] in mail.body and label[language] + reasons in mail.body
+    assert getattr(FAR, other) not in mail.body and label[other] not in mail.body
     assert str(LINKS.confirm) in mail.body and LINKS.unsubscribe in mail.body
     assert REPORT_ID in mail.subject
 
@@ -96,3 +121,36 @@ def test_both_catalogues_have_the_same_keys() -> None:
         return found
 
     assert keys(texts.catalogue("id")) == keys(texts.catalogue("en"))
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("id", "Bukti terverifikasi."), ("en", "Evidence verified.")]
+)
+def test_a_verified_resolve_says_so_and_one_without_a_photo_says_nothing(language: str, label: str) -> None:
+    verified = replace(_facts(Kind.RESOLVED, False), verdict=VERIFIED)
+    assert label in texts.email(verified, language, LINKS).body
+    without = texts.email(replace(verified, verdict=None), language, LINKS).body
+    assert "erifi" not in without  # neither label: the resolve had no evidence photo
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("id", "Bukti belum terverifikasi."), ("en", "Evidence not verified.")]
+)
+def test_a_flag_without_reasons_still_says_not_verified(language: str, label: str) -> None:
+    bare = EvidenceCheck(verified=False, time="pass", place="pass", fresh="pass")
+    body = texts.email(replace(_facts(Kind.RESOLVED, False), verdict=bare), language, LINKS).body
+    assert label in body and "{" not in body
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+def test_a_follower_reads_the_verdict_as_the_public_tracking_page_shows_it(language: str) -> None:
+    """The public view shows the check and its reasons on any report; the follower's e-mail the same."""
+    mail = texts.email(_facts(Kind.RESOLVED, True), language, LINKS, follower=True)
+    assert getattr(FAR, language) in mail.body and getattr(OLD, language) in mail.body
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+@pytest.mark.parametrize("verdict", [FLAGGED, VERIFIED, None])
+def test_the_sms_never_carries_the_verdict(language: str, verdict: EvidenceCheck | None) -> None:
+    told = replace(_facts(Kind.RESOLVED, True), verdict=verdict)
+    assert texts.sms(told, language, LINKS) == texts.sms(replace(told, verdict=None), language, LINKS)

@@ -127,6 +127,47 @@ def test_each_telling_entry_reaches_each_opted_in_channel_once(aws: None) -> Non
     assert all("ditambal" not in text and "Jalan" not in text for _, text in sms)  # a private report
 
 
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("id", "Bukti belum terverifikasi: Foto tidak menyimpan lokasi GPS."),
+        ("en", "Evidence not verified: The photo holds no GPS location."),
+    ],
+)
+def test_the_selesai_email_carries_the_evidence_check_and_the_sms_does_not(
+    aws: None, language: str, told: str
+) -> None:
+    from chalicelib.domain.report import CheckReason, EvidenceCheck
+
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    no_gps = CheckReason(
+        "place", "no_gps", "Foto tidak menyimpan lokasi GPS.", "The photo holds no GPS location."
+    )
+    check = EvidenceCheck(verified=False, time="pass", place="unknown", fresh="pass", reasons=(no_gps,))
+    taken = _lifecycle()[2]
+    done = workflow.resolve(
+        taken,
+        JAKARTA,
+        event(
+            "e-done",
+            note="Sudah ditambal",
+            evidence_photo="public/31/" + "b" * 32 + ".jpg",
+            evidence_check=check,
+        ),
+    )
+    assert done.timeline[-1].evidence_check == check
+    reports.by_key[done.key] = done
+    _with_contact(
+        done, email="warga@example.com", phone="0812 3456 7890", notify=("email", "sms"), language=language
+    )
+    assert notifier.entry(done.key, "e-done", 0, T0 + timedelta(hours=1)) == 2
+    body = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)).get_content()
+    assert told in body
+    ((_, sms),) = _sent_sms()
+    assert "GPS" not in sms and "erifi" not in sms
+
+
 def test_no_opt_in_no_message(aws: None) -> None:
     reports, queues = Reports(), Queues()
     states = _lifecycle()
