@@ -111,7 +111,10 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
     assert jakarta.act(created["id"], "take", agency).status_code == 200
     settle(provinces)
     resolved = jakarta.act(
-        created["id"], "resolve", agency, {"note": "Sampah diangkut", "evidence": "foto/1.jpg"}
+        created["id"],
+        "resolve",
+        agency,
+        {"note": "Sampah diangkut", **jakarta.evidence(created["id"], agency)},
     )
     assert resolved.status_code == 200, resolved.body
     settle(provinces)
@@ -129,6 +132,8 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
     )
     done = next(m for m in sent if m.channel == "email" and "Selesai" in m.subject)
     assert "Sampah diangkut" in done.body and "feedback.html#" in done.body
+    # the evidence check, in the reporter's language (the photo has no Exif: time and place unknown)
+    assert "Evidence not verified: The photo holds no capture time" in done.body
     assert done.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert created["secret"] not in json.dumps([m.body for m in sent])
     for m in sent:
@@ -157,7 +162,10 @@ def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
     settle(provinces)
     assert (
         banten.act(
-            key, "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", "evidence": "b/1.jpg"}
+            key,
+            "resolve",
+            BANTEN_AGENCY,
+            {"note": "Sudah diangkut", **banten.evidence(key, BANTEN_AGENCY)},
         ).status_code
         == 200
     )
@@ -177,6 +185,8 @@ def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
     assert "Banten" in accepted.body
     done = next(m for m in sent if m.subject.endswith("Selesai"))
     assert "Sudah diangkut" in done.body and "feedback.html#" in done.body
+    # Banten's evidence check came back in the update, told in the reporter's language
+    assert "Bukti belum terverifikasi: Foto tidak menyimpan waktu pengambilan" in done.body
 
 
 def _token(message: Sent, page: str) -> str:
@@ -189,7 +199,8 @@ def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, mot
     jakarta = provinces["jakarta"]
     agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
     jakarta.act(created["id"], "take", agency)
-    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", "evidence": "foto/2.jpg"})
+    evidence = jakarta.evidence(created["id"], agency)
+    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", **evidence})
     settle(provinces)
     done = next(m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai"))
     token = _token(done, "feedback.html")
@@ -248,7 +259,8 @@ def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
         == 200
     )
     assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 0
-    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", "evidence": "foto/3.jpg"})
+    evidence = jakarta.evidence(created["id"], agency)
+    jakarta.act(created["id"], "resolve", agency, {"note": "Beres", **evidence})
     settle(provinces)
     assert len(_to(moto_endpoint, follower)) == 2  # nothing after unfollowing
     assert len(_to(moto_endpoint, reporter["email"])) == 3  # routed, taken, done: the reporter still hears
