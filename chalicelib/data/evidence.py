@@ -12,19 +12,22 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.aws import client_error_code, is_retryable, translate_errors
 from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
 from chalicelib.errors import Conflict
 from chalicelib.vendor_internals import table_connection
 
 MAX_PER_BAND = 200
+BAND_ATTEMPTS = 4  # per band Query, beyond botocore's own retries
 """Photos one band's Query reads at most: the cost per photo stays flat however many are stored."""
 
 _USED = (
@@ -121,6 +124,19 @@ class EvidenceRepository:
 
 
 def _band_prints(province: str, band: str) -> list[StoredPrint]:
+    """``_band_query``, asked again after a retryable failure: a lookup makes hundreds of Queries,
+    so one transient failure among them must not fail the officer's resolve."""
+    for attempt in range(BAND_ATTEMPTS):
+        try:
+            return _band_query(province, band)
+        except Exception as error:
+            if attempt + 1 == BAND_ATTEMPTS or not is_retryable(error):
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _band_query(province: str, band: str) -> list[StoredPrint]:
     """The photos stored under one band key (one Query page of at most ``MAX_PER_BAND``)."""
     prints = []
     for item in PrivateModel.by_band.query(

@@ -105,6 +105,37 @@ def test_a_failed_query_is_translated_once_and_stops_the_lookup(
     assert raised.value.__cause__ is throttled
 
 
+def test_a_band_query_that_fails_transiently_is_asked_again(
+    repository: data_evidence.EvidenceRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given one band whose Query is throttled twice (a lookup makes hundreds of Queries)
+    original = data_evidence._band_query
+    flaky = _all_bands()[7]
+    failures = {"left": 2}
+
+    def throttled_twice(province: str, band: str) -> list[StoredPrint]:
+        if band == flaky and failures["left"]:
+            failures["left"] -= 1
+            raise ClientError({"Error": {"Code": "ThrottlingException"}}, "Query")
+        return original(province, band)
+
+    monkeypatch.setattr(data_evidence, "_band_query", throttled_twice)
+    # When the lookup runs, Then it still finds every print, having asked that band again
+    found = repository.prints_sharing_a_band("31", _all_bands())
+    assert sorted(p.fingerprint for p in found) == sorted(PRINTS) and failures["left"] == 0
+    # And a band that keeps failing fails the lookup after BAND_ATTEMPTS tries
+    calls = {"n": 0}
+
+    def always(province: str, band: str) -> list[StoredPrint]:
+        calls["n"] += 1
+        raise ClientError({"Error": {"Code": "ThrottlingException"}}, "Query")
+
+    monkeypatch.setattr(data_evidence, "_band_query", always)
+    with pytest.raises(RetryableUnavailable):
+        repository.prints_sharing_a_band("31", [flaky])
+    assert calls["n"] == data_evidence.BAND_ATTEMPTS
+
+
 def test_a_lookup_of_one_band_needs_no_pool(
     repository: data_evidence.EvidenceRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
