@@ -32,7 +32,7 @@ BANTEN_AGENCY = "dlh-kota-tangerang"
 @pytest.fixture(scope="module")
 def provinces(moto_endpoint: str) -> Iterator[World]:
     verify_senders(moto_endpoint)
-    with world(sources=("route", "escalations", "notify")) as w:
+    with world(("jakarta", "banten", "jawa-barat"), sources=("route", "escalations", "notify")) as w:
         yield w
 
 
@@ -149,6 +149,50 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
         )
     settle(provinces)
     assert len(_to(moto_endpoint, reporter["email"], phone)) == len(sent)
+
+
+@pytest.mark.parametrize(
+    ("stage", "body"),
+    [
+        ("banten", TANGERANG),
+        (
+            "jawa-barat",
+            {
+                "category": "jalan_rusak",
+                "description": "Jalan berlubang di Margonda, rahasia: depan rumah nomor 7.",
+                "location": {"lat": -6.3915, "lon": 106.8226, "area_code": "32.76.01"},
+            },
+        ),
+    ],
+)
+def test_each_province_tells_its_own_reporter_each_step_once_in_indonesian(
+    provinces: World, moto_endpoint: str, stage: str, body: dict[str, Any]
+) -> None:
+    # Given a report made on the province's own site, by a reporter who wants news in Indonesian
+    reporter = _reporter("id")
+    site = provinces[stage]
+    created = site.post("/reports", {**body, "reporter": reporter})
+    assert created.status_code == 201, created.body
+    report_id = json.loads(created.body)["id"]
+    settle(provinces)
+    # When its agency takes it and resolves it with an evidence photo
+    agency = json.loads(site.get(f"/reports/{report_id}").body)["agency"]["id"]
+    assert site.act(report_id, "take", agency).status_code == 200
+    settle(provinces)
+    done = site.act(
+        report_id, "resolve", agency, {"note": "Sudah diperbaiki", **site.evidence(report_id, agency)}
+    )
+    assert done.status_code == 200, done.body
+    settle(provinces)
+    # Then the reporter heard of each step once, by e-mail and SMS, in Indonesian, without private words
+    phone = "+62" + reporter["phone"][1:]
+    sent = _to(moto_endpoint, reporter["email"], phone)
+    steps = ["diteruskan ke instansi", "sedang diproses", "Selesai"]
+    assert sorted(_kinds(sent)) == sorted((channel, step) for step in steps for channel in ("email", "sms"))
+    assert all("rahasia" not in m.body for m in sent)
+    assert any(
+        "Sudah diperbaiki" in m.body and "feedback.html#" in m.body for m in sent if m.channel == "email"
+    )
 
 
 def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
