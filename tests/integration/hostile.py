@@ -36,6 +36,13 @@ PLAUSIBLE_JSON: dict[str, dict[str, Any]] = {
     "/reports/{report_id}/reopen": {"reason": "belum diperbaiki"},
     "/reports/{report_id}/support": {"device": "perangkat-uji-1"},
     "/agency/reports/{key}/actions/{action}": {"note": "dicek", "expected_version": 1},
+    "/reports/{report_id}/follow": {"email": "warga@example.com", "language": "id"},
+    # a well-formed token that was never issued: past the parsers, then 404
+    "/links/inspect": {"token": "A" * 43, "purpose": "feedback"},
+    "/links/confirm": {"token": "A" * 43, "rating": 5},
+    "/links/reopen": {"token": "A" * 43, "reason": "belum diperbaiki"},
+    "/links/unsubscribe": {"token": "A" * 43},
+    "/links/follow": {"token": "A" * 43},
 }
 PLAUSIBLE_FORM = {
     "api_key": "dev-open311-key",
