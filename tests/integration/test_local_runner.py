@@ -345,7 +345,10 @@ def test_run_stops_at_once_while_its_pollers_wait_and_invokes_nothing_after(
 
     thread, stop = _run_in_thread(EventRunner(app, sqs_concurrency=1))
     sqs.send_message(QueueUrl=_url(sqs, queues.intake), MessageBody="before")
-    wait_for(lambda: calls == ["before"])
+    wait_for(lambda: calls == ["before"] and _counts(sqs, queues.intake) == (0, 0))
+    # The poller deleted "before" and goes straight back to a 20 s long poll; give it a moment to be
+    # inside that receive (a stop set before it gets there would end it without one).
+    time.sleep(0.5)
     started = time.monotonic()
     stop.set()
     thread.join(timeout=5)
