@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -70,8 +71,25 @@ def _tracer() -> Tracer:
 # Every line is masked: reporter contact fields erased, phone numbers and e-mails replaced.
 logger = Logger(service="aduan-api", logger_formatter=PrivacyFormatter())
 metrics = Metrics(namespace="Aduan", service="aduan-api")
+# Powertools keeps one metric set per process. Lambda runs one invocation at a time, but a threaded
+# server (``chalice local``) would flush it in one request while another adds to it.
+_metrics_lock = threading.Lock()
 tracer = _tracer()
 # Services are traced for timings only: their results and errors carry reports, secrets and words,
 # which Powertools would otherwise record as subsegment metadata.
 traced = tracer.capture_method(capture_response=False, capture_error=False)
 protect_root_logging()
+
+
+def count(name: str, value: int = 1) -> None:
+    """Add ``value`` to the count metric ``name``, emitted when the invocation ends."""
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit="Count", value=value)
+
+
+def flush_metrics(province: str) -> None:
+    """Emit this invocation's metrics (EMF), with the province as dimension."""
+    with _metrics_lock:
+        if metrics.metric_set:
+            metrics.add_dimension(name="province", value=province)
+            metrics.flush_metrics()

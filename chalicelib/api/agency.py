@@ -27,7 +27,7 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest
 from chalicelib.validation import convert
@@ -154,7 +154,7 @@ def act(request: Request, key: str, action: str) -> Response:
     logger.info(
         "agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value}
     )
-    metrics.add_metric(name=f"Action_{action}", unit="Count", value=1)
+    count(f"Action_{action}")
     return json_response(agency_report(report))
 
 

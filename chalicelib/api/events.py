@@ -18,7 +18,7 @@ from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.messages import parse_inbound_message, parse_intake_message
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -57,7 +57,7 @@ def _dead_letter(record: SQSRecord, reason: str) -> None:
         group_id=record.attributes.message_group_id,
         deduplication_id=record.message_id,
     )
-    metrics.add_metric(name="MalformedMessages", unit="Count", value=1)
+    count("MalformedMessages")
     logger.warning(
         "malformed message moved to the DLQ",
         extra={"queue": queue, "reason": reason, "message_id": record.message_id},
@@ -99,7 +99,7 @@ def _route_record(record: SQSRecord) -> None:
         return
     report = _transient_retries(lambda: container.routing().route(message.key))
     logger.append_keys(report_id=report.id)
-    metrics.add_metric(name="ReportsRouted", unit="Count", value=1)
+    count("ReportsRouted")
     logger.info("report routed", extra={"status": report.status.value, "agency": report.agency})
 
 
@@ -132,7 +132,7 @@ def _escalation_record(record: SQSRecord) -> None:
     except HandoverRefused as refused:
         _quarantine(record, refused.code)
         return
-    metrics.add_metric(name=f"Escalation_{kind(message)}", unit="Count", value=1)
+    count(f"Escalation_{kind(message)}")
     logger.info(
         "escalation message applied",
         extra={"type": kind(message), "status": report.status.value if report else None},
@@ -164,7 +164,7 @@ def _claimed_sender(record: SQSRecord) -> str | None:
 def _quarantine(record: SQSRecord, reason: str) -> None:
     """Park a refused hand-over on the quarantine queue (its alarm fires); log no content."""
     container.queues().send_quarantine(record.body, _message_attributes(record), reason)
-    metrics.add_metric(name="HandoversRefused", unit="Count", value=1)
+    count("HandoversRefused")
     logger.warning(
         "hand-over refused and quarantined",
         extra={"reason": reason, "message_id": record.message_id, "sender": _claimed_sender(record)},
@@ -187,7 +187,7 @@ def sweep() -> dict[str, int]:
     result = container.sweeper().sweep()
     counts = {name: len(getattr(result, name)) for name in ("overdue", "closed", "resent", "requeued")}
     if result.overdue:
-        metrics.add_metric(name="ReportsOverdue", unit="Count", value=len(result.overdue))
+        count("ReportsOverdue", len(result.overdue))
     logger.info("sweep done", extra=counts)
     return counts
 

@@ -16,7 +16,7 @@ from chalicelib.api.responses import Followed, LinkInfo, Unsubscribed
 from chalicelib.api.schemas import FollowIn, LinkConfirmIn, LinkIn, LinkReopenIn
 from chalicelib.api.views import report_view
 from chalicelib.errors import ValidationFailed
-from chalicelib.observability import metrics
+from chalicelib.observability import count
 from chalicelib.provinces.registry import registry
 from chalicelib.validation import convert
 
@@ -38,7 +38,7 @@ def confirm(request: Request) -> Response:
     report = container.link_actions().respond(
         body.token, action="confirm", rating=body.rating, reason=body.comment
     )
-    metrics.add_metric(name="ReportsConfirmed", unit="Count", value=1)
+    count("ReportsConfirmed")
     return json_response(report_view(registry(), report, full_content=False))
 
 
@@ -47,7 +47,7 @@ def reopen(request: Request) -> Response:
     ratelimit.enforce(request, "links")
     body = convert(LinkReopenIn, read_json(request))
     report = container.link_actions().respond(body.token, action="reopen", reason=body.reason)
-    metrics.add_metric(name="ReportsReopened", unit="Count", value=1)
+    count("ReportsReopened")
     return json_response(report_view(registry(), report, full_content=False))
 
 
@@ -56,7 +56,7 @@ def unsubscribe(request: Request) -> Response:
     ratelimit.enforce(request, "links")
     body = convert(LinkIn, read_json(request))
     report_id = container.link_actions().unsubscribe(body.token)
-    metrics.add_metric(name="Unsubscribed", unit="Count", value=1)
+    count("Unsubscribed")
     return json_response(Unsubscribed(report_id))
 
 
@@ -66,7 +66,7 @@ def one_click(request: Request, token: str) -> Response:
     ratelimit.enforce(request, "links")
     body = convert(LinkIn, {"token": token})
     report_id = container.link_actions().unsubscribe(body.token)
-    metrics.add_metric(name="Unsubscribed", unit="Count", value=1)
+    count("Unsubscribed")
     return json_response(Unsubscribed(report_id))
 
 
@@ -83,5 +83,5 @@ def follow_confirm(request: Request) -> Response:
     ratelimit.enforce(request, "links")
     body = convert(LinkIn, read_json(request))
     report_id = container.following().confirm(body.token)
-    metrics.add_metric(name="Followers", unit="Count", value=1)
+    count("Followers")
     return json_response(Followed(report_id, "following"))

@@ -20,7 +20,7 @@ from chalicelib.api.http import (
 from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import flush_metrics, logger
 
 
 def handled(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,7 +50,7 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
     try:
         response = get_response(event)
     finally:
-        flush_metrics()
+        flush_metrics(settings().province)
         logger.remove_keys(["report_id"])
     response = in_own_words(response, event)
     response.headers["X-Correlation-Id"] = correlation_id
@@ -87,11 +87,4 @@ def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
     try:
         return get_response(event)
     finally:
-        flush_metrics()
-
-
-def flush_metrics() -> None:
-    """Emit this invocation's metrics (EMF), with the province as dimension."""
-    if metrics.metric_set:
-        metrics.add_dimension(name="province", value=settings().province)
-        metrics.flush_metrics()
+        flush_metrics(settings().province)

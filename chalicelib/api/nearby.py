@@ -16,7 +16,7 @@ from chalicelib.domain import geo
 from chalicelib.domain.geo import MAX_RADIUS_M
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import ValidationFailed
-from chalicelib.observability import metrics
+from chalicelib.observability import count
 from chalicelib.provinces.registry import registry
 from chalicelib.services.nearby import DEFAULT_RADIUS_M, Nearby
 from chalicelib.validation import convert
@@ -84,7 +84,7 @@ def support(request: Request, report_id: str) -> Response:
         )
     result = container.nearby().support(report_ref(report_id), supporter)
     if result.added:
-        metrics.add_metric(name="ReportsSupported", unit="Count", value=1)
+        count("ReportsSupported")
     view = report_view(registry(), result.report, full_content=False)
     view.support_added = result.added
     return json_response(view)

@@ -15,7 +15,7 @@ from chalicelib.config import settings
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import RetryableUnavailable, ValidationFailed
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
 from chalicelib.validation import convert, problem
@@ -42,7 +42,7 @@ def submit(request: Request) -> Response:
         correlation_id=headers.correlation_id,
     )
     if not result.replayed:
-        metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
+        count("ReportsSubmitted")
         with_category_metric("ReportsSubmittedByCategory", result.report.category)
     report = result.report
     payload = Submitted(report.id, status_view(report.status), result.secret, f"/reports/{report.id}")
@@ -113,7 +113,7 @@ def confirm(request: Request, report_id: str) -> Response:
         reason=body.comment,
         idempotency_key=headers.idempotency_key,
     )
-    metrics.add_metric(name="ReportsConfirmed", unit="Count", value=1)
+    count("ReportsConfirmed")
     return json_response(report_view(registry(), report, full_content=True))
 
 
@@ -128,7 +128,7 @@ def reopen(request: Request, report_id: str) -> Response:
         reason=body.reason,
         idempotency_key=headers.idempotency_key,
     )
-    metrics.add_metric(name="ReportsReopened", unit="Count", value=1)
+    count("ReportsReopened")
     return json_response(report_view(registry(), report, full_content=True))
 
 

@@ -10,7 +10,7 @@ from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api.inputs import headers_in
 from chalicelib.errors import BadRequest
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count, logger
 from chalicelib.open311.discovery import base_url, discovery
 from chalicelib.open311.formats import Format, answered, answered_by_name, document, format_of_path
 from chalicelib.open311.jurisdiction import serving
@@ -89,8 +89,8 @@ def create(request: Request) -> Response:
         logger.append_keys(report_id=report.id)
         logger.info("open311 request submitted", extra={"client": client, "category": report.category})
         if not result.replayed:
-            metrics.add_metric(name="ReportsSubmitted", unit="Count", value=1)
-            metrics.add_metric(name="Open311RequestsSubmitted", unit="Count", value=1)
+            count("ReportsSubmitted")
+            count("Open311RequestsSubmitted")
         return _requests(fmt, [Open311Created(report.id, report.id)], 201)
 
     return answered(fmt, produce)

@@ -27,7 +27,7 @@ from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
 from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
 from chalicelib.notices.settings import NotifySettings
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.following import confirmation_expiry
 from chalicelib.services.links import LinkTokens
@@ -166,11 +166,11 @@ class Notifier:
             logger.warning(
                 "a notification was not confirmed", extra={"record": _opaque(record), "code": error.code}
             )
-            metrics.add_metric(name="NotificationsUnconfirmed", unit="Count", value=1)
+            count("NotificationsUnconfirmed")
             self.records.mark_sent(record)
             return 0
         self.records.mark_sent(record)
-        metrics.add_metric(name="NotificationsSent", unit="Count", value=1)
+        count("NotificationsSent")
         return 1
 
     def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
@@ -265,7 +265,7 @@ class Notifier:
             self.records.suppress(
                 self._suppression_key(address), str(notification["notificationType"]).lower()
             )
-        metrics.add_metric(name="AddressesSuppressed", unit="Count", value=len(found))
+        count("AddressesSuppressed", len(found))
         return len(found)
 
 
