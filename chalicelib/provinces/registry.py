@@ -11,6 +11,7 @@ checks across fields (``model.reference_problems``) run when the files are built
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from chalicelib.provinces.model import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
 
 DATA_DIR = Path(__file__).parent / "data"
+# One file read at a time: threads serving their first requests together (a threaded ``chalice
+# local``) would otherwise each decode it, and msgspec 0.22 can crash (SIGSEGV) when several
+# threads decode the structs of ``model.py`` for the first time at once.
+_reading = threading.Lock()
 
 
 class Province:
@@ -46,12 +51,17 @@ class Province:
     def data(self) -> ProvinceData:
         """The province's data (its file is read on first use)."""
         if self._data is None:
-            assert self._path is not None
-            data = read_province_data(self._path)
-            if data.code != self._code:
-                raise ValueError(f"{self._path.name} holds province {data.code!r}, not {self._code!r}")
-            self._data = data
+            with _reading:
+                if self._data is None:
+                    self._data = self._read()
         return self._data
+
+    def _read(self) -> ProvinceData:
+        assert self._path is not None
+        data = read_province_data(self._path)
+        if data.code != self._code:
+            raise ValueError(f"{self._path.name} holds province {data.code!r}, not {self._code!r}")
+        return data
 
     @property
     def code(self) -> str:
