@@ -20,7 +20,12 @@ from chalice.app import (
     SQSEvent,
 )
 
-from chalicelib.api.middleware import correlation_middleware, event_middleware, handled
+from chalicelib.api.middleware import (
+    correlation_middleware,
+    event_middleware,
+    handled,
+    request_being_served,
+)
 from chalicelib.coldstart import freeze_after_init
 from chalicelib.config import event_source_names
 
@@ -47,9 +52,8 @@ cors = CORSConfig(
 
 
 def current_request() -> Request:
-    """The request being served (Chalice sets it before calling a view)."""
-    assert app.current_request is not None
-    return app.current_request
+    """The request this thread is serving (not ``app.current_request``: one per app, shared by threads)."""
+    return request_being_served()
 
 
 @app.route("/health", methods=["GET"], cors=cors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from chalice.app import Request, Response
@@ -21,6 +22,18 @@ from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
 from chalicelib.observability import flush_metrics, logger
+
+# Chalice keeps one ``app.current_request`` per app, set as each request arrives: in a threaded
+# server (``chalice local``) a view reading it can get another thread's request. The middleware is
+# handed the request it serves and keeps it here, per thread.
+_serving: ContextVar[Request | None] = ContextVar("aduan_request_being_served", default=None)
+
+
+def request_being_served() -> Request:
+    """The request this thread is serving (set by ``correlation_middleware`` around the view)."""
+    request = _serving.get()
+    assert request is not None, "no request is being served"
+    return request
 
 
 def handled(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,9 +60,11 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
     headers: Mapping[str, str] = event.headers or {}
     correlation_id = safe_correlation_id(headers.get("x-correlation-id")) or str(uuid.uuid4())
     logger.append_keys(province=settings().province, correlation_id=correlation_id, stage=settings().stage)
+    serving = _serving.set(event)
     try:
         response = get_response(event)
     finally:
+        _serving.reset(serving)
         flush_metrics(settings().province)
         logger.remove_keys(["report_id"])
     response = in_own_words(response, event)
