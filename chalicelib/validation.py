@@ -13,8 +13,11 @@ in the console. Inputs (``Input``) are stripped of surrounding white space after
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import threading
+from collections.abc import Iterator
 from typing import Annotated, Any, TypeVar
 
 import msgspec
@@ -42,6 +45,24 @@ ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
 _MARK = "\x1f"
+# msgspec 0.22 builds a struct type's decoding information on its first use, and can crash (SIGSEGV)
+# when several threads (a threaded ``chalice local``'s first requests) do that at once: first uses
+# take turns; later ones do not wait.
+_first_use = threading.Lock()
+_in_use: set[Any] = set()
+
+
+@contextlib.contextmanager
+def first_use(model: Any) -> Iterator[None]:
+    """Decode or convert to ``model`` inside this: its first use in the process is one at a time."""
+    if model in _in_use:
+        yield
+        return
+    with _first_use:
+        try:
+            yield
+        finally:
+            _in_use.add(model)
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -105,7 +126,8 @@ def convert(model: type[T], data: Any) -> T:
     Strict: no string is turned into a number or a boolean; an int is accepted where a float is.
     """
     try:
-        return msgspec.convert(data, model, strict=True)
+        with first_use(model):
+            return msgspec.convert(data, model, strict=True)
     except msgspec.ValidationError as error:
         raise validation_failed([problem_of(error)]) from None
     except UnicodeEncodeError:  # msgspec cannot read a key, or a choice, holding a lone surrogate
@@ -134,7 +156,8 @@ def _lone_surrogate(data: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | 
 def decode_json(model: type[T], raw: bytes | str) -> T:
     """A JSON document as ``model``: 400 ``invalid_json`` if it is not JSON, else as ``convert``."""
     try:
-        return msgspec.json.decode(raw, type=model, strict=True)
+        with first_use(model):
+            return msgspec.json.decode(raw, type=model, strict=True)
     except msgspec.ValidationError as error:
         raise validation_failed([problem_of(error)]) from None
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):

@@ -18,6 +18,7 @@ import msgspec
 
 from chalicelib.domain.report import EvidenceCheck, TimelineEntry
 from chalicelib.domain.status import Action, Status
+from chalicelib.validation import first_use
 
 FORMAT_V1 = b"\x01"
 _KEY_RELATIVE = ":"  # event id was "<report key>:<rest>"
@@ -54,7 +55,10 @@ def _full_event_id(stored: str, key: str, report_id: str) -> str:
 
 
 def _check(raw: Any) -> EvidenceCheck | None:
-    return msgspec.convert(raw, EvidenceCheck) if raw is not None else None
+    if raw is None:
+        return None
+    with first_use(EvidenceCheck):
+        return msgspec.convert(raw, EvidenceCheck)
 
 
 def encode(

@@ -30,6 +30,7 @@ from chalicelib.domain.status import Action, next_status
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.provinces.registry import Province
 from chalicelib.services.ports import EvidenceStore, PageLike, PhotoPublisher, Reports
+from chalicelib.validation import first_use
 
 if TYPE_CHECKING:
     from chalicelib.domain.evidence import PhotoFacts
@@ -152,7 +153,8 @@ class EvidenceService:
         photos = self.photos()
         original = photos.original(upload_key)
         if ticket.verdict is not None:  # a retry of the action that used it: the same verdict
-            check = msgspec.json.decode(ticket.verdict, type=EvidenceCheck)
+            with first_use(EvidenceCheck):
+                check = msgspec.json.decode(ticket.verdict, type=EvidenceCheck)
             return CheckedPhoto(
                 photos.publish_cleaned(upload_key, photos.cleaned(upload_key, original)), check
             )
