@@ -78,7 +78,10 @@ def _message_attributes(record: SQSRecord) -> dict[str, Any]:
     return out
 
 
-def _transient_retries(step: Callable[[], T], attempts: int = 3, first_pause: float = 0.05) -> T:
+TRANSIENT_FIRST_PAUSE_S = 0.05  # then 0.1 s: a record's work tried three times before SQS gets it back
+
+
+def _transient_retries(step: Callable[[], T], attempts: int = 3) -> T:
     """Retry a record's work a few times in place when AWS is briefly unavailable.
 
     A throttled call should not burn one of the message's few receives before its DLQ; the
@@ -88,7 +91,7 @@ def _transient_retries(step: Callable[[], T], attempts: int = 3, first_pause: fl
         try:
             return step()
         except RetryableUnavailable:
-            time.sleep(first_pause * 2**attempt)
+            time.sleep(TRANSIENT_FIRST_PAUSE_S * 2**attempt)
     return step()
 
 
