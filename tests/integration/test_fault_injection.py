@@ -42,9 +42,12 @@ pytestmark = pytest.mark.integration
 REPORTS = int(os.environ.get("ADUAN_FAULT_REPORTS", "1000"))
 RATE = float(os.environ.get("ADUAN_FAULT_RATE", "0.10"))
 CROSS_SHARE = 0.25
+# A mix as Jakarta's: roads and illegal parking are two of the three largest categories. Resolving a
+# road, a street light or (across the border) garbage needs an evidence photo; parking and pavements
+# do not: 62.5 % of the resolves upload one.
 LOCAL_CASES = [
     ("jalan_rusak", "31.74.01"),
-    ("sampah", "31.72.01"),
+    ("parkir_liar", "31.72.01"),
     ("trotoar", "31.71.03"),
     ("lampu_jalan", "31.75.02"),
 ]
@@ -210,20 +213,20 @@ def test_no_report_lost_or_duplicated_under_faults(fast_queues: Any, short_backo
             _settle(provinces, injector, deadline)
             # When each responsible agency takes and resolves its reports (retrying like the web console)
             for n, (report_id, (category, area)) in enumerate(submitted.items()):
-                photo = None if n % PHOTO_EVERY == 0 else BLANK
+                photo = None if n % PHOTO_EVERY == 0 else BLANK  # n % 100 == 0: a cross-border garbage report
                 if area.startswith("36."):
                     province, key, agency = banten, f"36~{report_id}", "dlh-kota-tangerang"
                 else:
                     province, key, agency = jakarta, report_id, route(jakarta_data, category, area).agency
                 assert agency
                 assert _act(province, key, "take", agency, {}).status_code == 200
-                done = _act(
-                    province,
-                    key,
-                    "resolve",
-                    agency,
-                    {"note": "selesai", **_evidence(province, key, agency, photo)},
+                needs_photo = registry().get(area[:2]).category(category).evidence_required
+                evidence = (
+                    _evidence(province, key, agency, photo)
+                    if needs_photo
+                    else {"evidence": "sudah ditertibkan"}
                 )
+                done = _act(province, key, "resolve", agency, {"note": "selesai", **evidence})
                 assert done.status_code == 200, done.body
             _settle(provinces, injector, deadline)
         finally:
