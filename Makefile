@@ -54,9 +54,21 @@ region-check: venv
 run: venv web-deps
 	$(BIN)/python -m infra.local.stack run $(foreach stage,$(RUN_STAGES),--stage $(stage))
 
-## test: lint, then the whole test suite (the web client's tests drive Chromium)
+FAULT_TEST := tests/integration/test_fault_injection.py
+
+## test: lint, then the whole test suite (the web client's tests drive Chromium). Two processes side
+##       by side, each with its own moto: the 1,000-report fault-injection test, and every test not
+##       bounded by the wall clock (unit tests and most integration tests); then the end-to-end tests
+##       and those marked ``clock`` (answer times, queue timeouts, processes starting and stopping)
+##       with the machine to themselves. Every part runs; the target fails if any part failed.
 test: venv web-deps browser lint
-	$(BIN)/python -m pytest -q tests
+	@mkdir -p .local
+	@$(BIN)/python -m pytest -q -p no:cacheprovider $(FAULT_TEST) > .local/fault-test.log 2>&1 & faults=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" --ignore=$(FAULT_TEST); free=$$?; \
+	wait $$faults; fault=$$?; echo "--- $(FAULT_TEST) (beside them):"; cat .local/fault-test.log; \
+	$(BIN)/python -m pytest -q tests -m "clock or e2e"; timed=$$?; \
+	echo "exit codes: clock-free tests $$free, fault injection $$fault, clock-bound and end-to-end $$timed"; \
+	test $$free -eq 0 -a $$fault -eq 0 -a $$timed -eq 0
 
 ## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
 lint: venv

@@ -14,7 +14,7 @@ from cli.deadletters import DeadLetters, dlq_name
 from cli.main import app as cli_app
 from tests.integration.harness import World, world
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
 
 @pytest.fixture(scope="module")

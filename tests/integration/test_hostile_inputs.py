@@ -23,7 +23,7 @@ from infra.local.aws import REGION
 from tests.integration import hostile
 from tests.integration.harness import Province, local_server, stage_app, world
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
 TIME_BOUND = 2.0
 STAGE = "jakarta"

@@ -15,7 +15,7 @@ from infra.local.processes import free_port
 from infra.local.stack import LocalStack, dev_environment
 from infra.local.state import read_state
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -24,7 +24,7 @@ from infra.local.pipeline import EventRunner, drain
 from infra.provinces import ProvinceInfra
 from infra.templates.province import province_template
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY = 1

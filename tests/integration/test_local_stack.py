@@ -25,7 +25,7 @@ from infra.local.state import STATE_ENV, read_state
 from tests.burst import REQUESTS, burst
 from web.serve import make_server
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

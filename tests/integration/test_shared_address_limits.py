@@ -20,7 +20,7 @@ from infra.local.loopback import LoopbackClient, loopback_address
 from infra.local.processes import free_port
 from infra.local.stack import LocalStack, dev_environment
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CARRIER_ADDRESS = "127.0.7.7"
