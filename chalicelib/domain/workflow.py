@@ -128,10 +128,14 @@ def hand_back(report: Report, origin: Province, suggested_agency: str | None, ev
 
 
 def resolve(report: Report, province: Province, event: Event) -> Report:
-    """Selesai, with a note and evidence; the reporter has a window to confirm or reopen."""
+    """Selesai, with a note and evidence; the reporter has a window to confirm or reopen.
+
+    Whether the evidence must be a photo is the category's (province data), checked before this.
+    """
     if not event.note or not (event.evidence or event.evidence_photo):
         raise ValidationFailed(
-            "Catatan dan foto bukti wajib diisi (a note and an evidence photo are required).",
+            "Catatan dan bukti (foto atau uraian) wajib diisi "
+            "(a note and evidence, a photo or a description, are required).",
             code="evidence_required",
         )
     return _apply(

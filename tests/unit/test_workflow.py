@@ -43,6 +43,7 @@ def test_resolve_requires_a_note_and_evidence() -> None:
     with pytest.raises(ValidationFailed) as caught:
         workflow.resolve(report, JAKARTA, event("resolve", note="sudah ditambal"))
     assert caught.value.code == "evidence_required"
+    assert "foto atau uraian" in caught.value.message and "a photo or a description" in caught.value.message
     resolved = event("resolve2", note="sudah ditambal", evidence="s3://bukti/1.jpg")
     done = workflow.resolve(report, JAKARTA, resolved)
     assert done.status is Status.SELESAI and done.autoclose_at == resolved.at + timedelta(days=10)
