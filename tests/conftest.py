@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -33,3 +36,12 @@ from tests.stages import stage_env  # noqa: E402
 
 for _name, _value in stage_env("jakarta").items():
     os.environ.setdefault(_name, _value)
+
+
+@pytest.fixture
+def often_switching_threads() -> Iterator[None]:
+    """Threads switch every 0.1 ms instead of 5 ms, so a race between them shows within a test."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    yield
+    sys.setswitchinterval(interval)

@@ -7,7 +7,6 @@ it could be given another thread's request (its body, its headers, its idempoten
 from __future__ import annotations
 
 import json
-import sys
 import threading
 from collections.abc import Iterator
 
@@ -24,14 +23,6 @@ POINTS = [(-6.2601, 106.8134, "31.74"), (-6.178, 106.631, "36.71"), (-6.915, 107
 def provinces(moto_endpoint: str) -> Iterator[World]:
     with world() as w:
         yield w
-
-
-@pytest.fixture
-def often_switching_threads() -> Iterator[None]:
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-4)
-    yield
-    sys.setswitchinterval(interval)
 
 
 def test_each_of_many_concurrent_requests_is_answered_from_its_own_query(

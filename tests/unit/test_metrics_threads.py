@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 import threading
-from collections.abc import Iterator
 
 import pytest
 
 from chalicelib import observability
-
-
-@pytest.fixture
-def often_switching_threads() -> Iterator[None]:
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(interval)
 
 
 def test_requests_adding_and_flushing_metrics_at_once_all_succeed(
