@@ -150,7 +150,7 @@ def act(request: Request, key: str, action: str) -> Response:
         idempotency_key=headers.idempotency_key,
     )
     report = container.desk().act(actor, key, command)
-    logger.append_keys(report_id=report.id)
+    logger.thread_safe_append_keys(report_id=report.id)
     logger.info(
         "agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value}
     )

@@ -34,7 +34,7 @@ def _correlate(record: SQSRecord) -> None:
     # The raw attribute: ``message_attributes.get`` returns a plain dict, not an SQSMessageAttribute.
     attribute = (record.raw_event.get("messageAttributes") or {}).get("correlation_id") or {}
     value = attribute.get("stringValue") if isinstance(attribute, dict) else None
-    logger.append_keys(correlation_id=safe_correlation_id(value) or record.message_id)
+    logger.thread_safe_append_keys(correlation_id=safe_correlation_id(value) or record.message_id)
 
 
 def _parsed(record: SQSRecord, parse: Callable[[Any], T]) -> T | None:
@@ -101,7 +101,7 @@ def _route_record(record: SQSRecord) -> None:
     if message is None:
         return
     report = _transient_retries(lambda: container.routing().route(message.key))
-    logger.append_keys(report_id=report.id)
+    logger.thread_safe_append_keys(report_id=report.id)
     count("ReportsRouted")
     logger.info("report routed", extra={"status": report.status.value, "agency": report.agency})
 
@@ -130,7 +130,7 @@ def _escalation_record(record: SQSRecord) -> None:
         if message is None:
             return
         guard.check_claims(message, sender)
-        logger.append_keys(report_id=_report_id(message))
+        logger.thread_safe_append_keys(report_id=_report_id(message))
         report = _transient_retries(lambda: container.escalations().handle(message))
     except HandoverRefused as refused:
         _quarantine(record, refused.code)

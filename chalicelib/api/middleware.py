@@ -59,14 +59,16 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
     """Tag every log line with province and correlation id; echo the id; flush metrics."""
     headers: Mapping[str, str] = event.headers or {}
     correlation_id = safe_correlation_id(headers.get("x-correlation-id")) or str(uuid.uuid4())
-    logger.append_keys(province=settings().province, correlation_id=correlation_id, stage=settings().stage)
+    logger.append_keys(province=settings().province, stage=settings().stage)
+    # Per request, per thread (a threaded local server serves several at once): ids that vary.
+    logger.thread_safe_append_keys(correlation_id=correlation_id)
     serving = _serving.set(event)
     try:
         response = get_response(event)
     finally:
         _serving.reset(serving)
         flush_metrics(settings().province)
-        logger.remove_keys(["report_id"])
+        logger.thread_safe_clear_keys()
     response = in_own_words(response, event)
     response.headers["X-Correlation-Id"] = correlation_id
     return response
@@ -103,3 +105,4 @@ def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
         return get_response(event)
     finally:
         flush_metrics(settings().province)
+        logger.thread_safe_clear_keys()  # this invocation's correlation and report ids

@@ -68,7 +68,7 @@ def reporter_contact(reporter: ReporterIn) -> Contact:
 def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
     tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
-    logger.append_keys(report_id=tracked.report.id)
+    logger.thread_safe_append_keys(report_id=tracked.report.id)
     view = report_view(registry(), tracked.report, full_content=tracked.full_content)
     if tracked.report.visibility is Visibility.PUBLIC:
         view.followers = container.following().count(tracked.report.key)

@@ -86,7 +86,7 @@ def create(request: Request) -> Response:
             command, idempotency_key=headers.idempotency_key, correlation_id=headers.correlation_id
         )
         report = result.report
-        logger.append_keys(report_id=report.id)
+        logger.thread_safe_append_keys(report_id=report.id)
         logger.info("open311 request submitted", extra={"client": client, "category": report.category})
         if not result.replayed:
             count("ReportsSubmitted")

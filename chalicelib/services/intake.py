@@ -149,7 +149,7 @@ class IntakeService:
         else:
             secret = secrets.token_urlsafe(12)
             report = self._store_new(command, now, secret)
-        logger.append_keys(report_id=report.id)
+        logger.thread_safe_append_keys(report_id=report.id)
         logger.info(
             "report submitted", extra={"category": report.category, "area": report.location.area_code}
         )

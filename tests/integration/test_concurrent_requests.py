@@ -6,12 +6,15 @@ it could be given another thread's request (its body, its headers, its idempoten
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import threading
 from collections.abc import Iterator
 
 import pytest
 
+from chalicelib.observability import logger
 from tests.integration.harness import World, world
 
 pytestmark = pytest.mark.integration
@@ -49,3 +52,43 @@ def test_each_of_many_concurrent_requests_is_answered_from_its_own_query(
 
     # Then every answer is about the point its own request named
     assert wrong == []
+
+
+def test_concurrent_submissions_log_each_line_with_its_own_request_s_ids(
+    provinces: World, often_switching_threads: None
+) -> None:
+    # Given six threads each submitting reports, every request with its own correlation id
+    jakarta = provinces["jakarta"]
+    answered: dict[str, str] = {}  # correlation id -> report id
+    body = {
+        "category": "sampah",
+        "description": "sampah menumpuk di trotoar",
+        "location": {"lat": -6.2, "lon": 106.82, "area_code": "31.71.01"},
+    }
+
+    def submit(n: int) -> None:
+        for i in range(8):
+            correlation = f"log-{n}-{i}"
+            response = jakarta.post("/reports", body, {"X-Correlation-Id": correlation})
+            assert response.status_code == 201, response.body
+            answered[correlation] = json.loads(response.body)["id"]
+
+    # When they submit at the same time (Powertools' lines read as its own handler formats them)
+    output = io.StringIO()
+    handler = logging.StreamHandler(output)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        logger.handlers.remove(handler)
+
+    # Then every log line naming a report carries the correlation id of the request that made it
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
+    tagged = [(line["correlation_id"], line["report_id"]) for line in lines if "report_id" in line]
+    assert len(answered) == 48 and len(tagged) >= 48
+    assert [pair for pair in tagged if answered.get(pair[0]) != pair[1]] == []
