@@ -116,6 +116,28 @@ def test_the_form_map_places_the_point_and_offers_support_instead_of_a_copy(
     assert all(urlparse(url).netloc == "tile.openstreetmap.org" for url in remote), remote
 
 
+def test_areas_the_citizen_chose_by_hand_are_kept_when_the_point_guesses_otherwise(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = offline_context(browser, []).new_page()
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    # Given a citizen who picked Jakarta Selatan and its kecamatan by hand
+    page.get_by_label("Kota/Kabupaten").select_option("31.74")
+    page.locator("#kecamatan option[value='31.74.01']").wait_for(state="attached")
+    page.get_by_label("Kecamatan").select_option("31.74.01")
+    # When they type a point in Tebet whose nearest kota centroid is Jakarta Pusat's
+    page.get_by_text("Koordinat", exact=True).click()
+    page.get_by_label("Lintang (latitude)").fill("-6.226")
+    page.get_by_label("Bujur (longitude)").fill("106.853")
+    page.get_by_label("Bujur (longitude)").press("Tab")
+    # Then the point's guess is shown, and their own choice is kept
+    expect(page.locator("#place-status")).to_contain_text("Wilayah yang Anda pilih tidak diubah")
+    expect(page.locator("#place-status")).to_contain_text("Kota Adm. Jakarta Pusat")
+    expect(page.locator("#kota")).to_have_value("31.74")
+    expect(page.locator("#kecamatan")).to_have_value("31.74.01")
+
+
 def test_the_peta_page_clusters_public_reports_and_links_each_to_its_tracking_page(
     web_stack: LocalStack, browser: Any
 ) -> None:

@@ -48,9 +48,19 @@ export function areaPicker({ province, kota, kecamatan, kelurahan }, onError) {
     }
   }
 
+  // A level the citizen chose is theirs: a point's areas (nearest centroid) are only a guess.
+  let pickedByHand = false;
   levels.forEach((select, index) => {
-    select.addEventListener("change", () => load(index + 1, select.value));
+    select.addEventListener("change", () => {
+      pickedByHand = true;
+      load(index + 1, select.value);
+    });
   });
+
+  /** Whether every level chosen so far is the one ``codes`` names (or nothing is chosen there). */
+  function agrees(codes) {
+    return codes.every((code, index) => index >= levels.length || !levels[index].value || levels[index].value === code);
+  }
 
   return {
     /** Load the provinces with this stage's province chosen, and its kota/kabupaten. */
@@ -61,14 +71,17 @@ export function areaPicker({ province, kota, kecamatan, kelurahan }, onError) {
     /**
      * Follow a point's areas (``codes``: province first, as GET /areas/at gives them): each level that
      * differs is chosen and the levels under it reset; a finer choice that still agrees is kept.
+     * Areas the citizen chose by hand that disagree are kept as they are: the answer is then false.
      */
     async follow(codes) {
+      if (pickedByHand && !agrees(codes)) return false;
       for (let index = 0; index < codes.length && index < levels.length; index += 1) {
         if (levels[index].value === codes[index]) continue;
         await load(index, index ? codes[index - 1] : "", codes[index]);
-        if (levels[index].value !== codes[index]) return;  // not offered (failed to load)
+        if (levels[index].value !== codes[index]) return true;  // not offered (failed to load)
         if (index + 1 < levels.length) await load(index + 1, codes[index]);
       }
+      return true;
     },
     /** Re-label the placeholders (language switch). */
     relabel() {

@@ -34,9 +34,9 @@ export async function setUpPlace({ lat, lon, picker, onPoint }) {
         status.textContent = t("place.outside");
         return;
       }
-      await picker.follow(codes);
+      const followed = await picker.follow(codes);
       const names = found.items.slice(1).map((item) => item.name).join(", ");
-      status.textContent = t("place.followed", { areas: names || found.items[0].name });
+      status.textContent = t(followed ? "place.followed" : "place.kept", { areas: names || found.items[0].name });
     } catch {
       status.textContent = t("place.areasFailed");
     }
