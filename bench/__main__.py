@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.localaws import ROOT, moto_stack, quiet_stdout, reset_and_deploy
+from infra.templates.shared import PRIVATE_INDEXES, REPORTS_INDEXES
 
 SECTIONS = (
     "package",
@@ -157,7 +158,7 @@ def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
         )
         rows.append(
             (
-                f"{name}: index write units (3 GSIs, ALL)",
+                f"{name}: index write units ({len(REPORTS_INDEXES) + len(PRIVATE_INDEXES)} GSIs, ALL)",
                 str(r["index_write_units"]),
                 "-",
                 "-",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.capacity import Item, index_write_units, item_size, read_units, write_units
+from infra.templates.shared import PRIVATE_INDEXES, REPORTS_INDEXES
 
 SQS_CHUNK_BYTES = 64 * 1024
 WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
@@ -29,13 +30,7 @@ CAPACITY_OPERATIONS = WRITE_OPERATIONS | READ_OPERATIONS
 
 # Aduan's tables: key attribute and global secondary indexes (hash, range) of each.
 DEFAULT_KEYS = {"aduan-reports": ("pk",), "aduan-private": ("pk",)}
-DEFAULT_INDEXES = {
-    "aduan-reports": {
-        "by-agency": ("gp", "gs"),
-        "by-status": ("sp", "ct"),
-        "by-due": ("dp", "du"),
-    }
-}
+DEFAULT_INDEXES = {"aduan-reports": REPORTS_INDEXES, "aduan-private": PRIVATE_INDEXES}
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 aduan backfill public --stage banten
 aduan backfill geo --stage banten
+aduan backfill support --stage banten
 """
 
 from __future__ import annotations
@@ -55,3 +56,17 @@ def geo(
     name = table or os.environ["ADUAN_REPORTS_TABLE"]
     updated = backfill_geo(aws.client("dynamodb"), name, stage_provinces()[stage])
     typer.echo(f"{updated} report(s) of {stage} given the by-geo key in {name}")
+
+
+@app.command("support")
+def support(
+    stage: str = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)"),
+    table: str = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)"),
+) -> None:
+    """Give reports stored before ``by-support`` existed a support count of 0 (the inbox's ranking)."""
+    _use_stage(stage)
+    from chalicelib.data.backfill import backfill_support  # reads the stage's settings on import
+
+    name = table or os.environ["ADUAN_REPORTS_TABLE"]
+    updated = backfill_support(aws.client("dynamodb"), name, stage_provinces()[stage])
+    typer.echo(f"{updated} report(s) of {stage} given a support count in {name}")

@@ -96,8 +96,8 @@ def agency_report(report: Report, **origin: Any) -> AgencyReport:
 
 
 def inbox(request: Request) -> Response:
-    """``GET /agency/reports``: my agency's reports, newest first, paged, filter by status / overdue;
-    ``sort=support`` ranks each page's reports by support count (most first, then newest)."""
+    """``GET /agency/reports``: my agency's reports, newest first (``sort=support``: most supported
+    first), paged, filter by status / overdue."""
     actor = actor_from_request(request)
     params = inbox_query(request)
     agency = params.agency or actor.agency
@@ -106,14 +106,11 @@ def inbox(request: Request) -> Response:
         agency=agency,
         status=_status_param(params.status),
         overdue=params.overdue in ("1", "true"),
+        by_support=params.sort == "support",
         limit=_limit_param(params.limit),
         cursor=params.cursor or None,
     )
-    items = [summary(r) for r in page.items]
-    if params.sort == "support":
-        # Within this page only (newest first, then ranked): no index is keyed by support count.
-        items.sort(key=lambda item: item.support_count, reverse=True)
-    return json_response(Inbox(agency, items, page.cursor))
+    return json_response(Inbox(agency, [summary(r) for r in page.items], page.cursor))
 
 
 def detail(request: Request, key: str) -> Response:

@@ -313,7 +313,7 @@ def native_paths() -> dict[str, Any]:
                 query("overdue", "`1` or `true`: only overdue reports."),
                 query(
                     "sort",
-                    "`support`: each page (still read newest first) ranked by support count, most first.",
+                    "`support`: most supported first, across the whole inbox (`status` then filters).",
                     {"type": "string", "enum": ["", "newest", "support"]},
                 ),
             ],

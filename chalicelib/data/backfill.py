@@ -107,3 +107,30 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
             except dynamodb.exceptions.ConditionalCheckFailedException:
                 continue  # changed meanwhile: saved with its key, or closed
     return updated
+
+
+def backfill_support(dynamodb: Any, table: str, province: str) -> int:
+    """Give the province's reports stored without a support count (``su``) a count of 0; how many.
+
+    Until then they are missing from the ``by-support`` ranking. Reads every ``by-status``
+    partition (keys only, no Scan); each update is conditional on there still being no count, so
+    a support added meanwhile is kept, and running it again changes nothing.
+    """
+    names = {"#sp": ReportModel.status_pk.attr_name, "#su": ReportModel.support_count.attr_name}
+    needed = "attribute_not_exists(#su)"
+    updated = 0
+    for status in Status:
+        for key in _keys_needing(dynamodb, table, status_partition(province, status), needed, names, {}):
+            try:
+                dynamodb.update_item(
+                    TableName=table,
+                    Key={"pk": key},
+                    UpdateExpression="SET #su = :zero",
+                    ConditionExpression=needed,
+                    ExpressionAttributeNames={"#su": names["#su"]},
+                    ExpressionAttributeValues={":zero": {"N": "0"}},
+                )
+                updated += 1
+            except dynamodb.exceptions.ConditionalCheckFailedException:
+                continue  # supported meanwhile: it has its count
+    return updated

@@ -44,11 +44,13 @@ def decode(
     sort_prefix: str = "",
     sort_below: str | None = None,
     sort_within: tuple[str, str] | None = None,
+    sort_number: bool = False,
 ) -> tuple[str, str]:
     """The table key and sort key in a cursor of ``listing``; 422 ``invalid_cursor`` for anything else.
 
     ``sort_prefix``, ``sort_below`` and ``sort_within`` (inclusive bounds) are the listing's key
-    condition: a start key outside it would be refused by DynamoDB itself.
+    condition, and ``sort_number`` a numeric sort key (digits only): a start key outside them would
+    be refused by DynamoDB itself.
     """
     try:
         payload = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
@@ -67,6 +69,7 @@ def decode(
         not sort_key.startswith(sort_prefix)
         or (sort_below is not None and not sort_key < sort_below)
         or (sort_within is not None and not sort_within[0] <= sort_key <= sort_within[1])
+        or (sort_number and not (sort_key.isascii() and sort_key.isdigit()))
     ):
         raise _invalid()
     return table_key, sort_key

@@ -113,7 +113,7 @@ def to_model(report: Report) -> ReportModel:
         secret_hash=report.secret_hash,
         contact_ref=report.contact_ref,
         photos=json.dumps(list(report.photos)) if report.photos else None,
-        support_count=report.support_count or None,
+        support_count=report.support_count,
         duplicate_of=report.duplicate_of,
         duplicates=json.dumps(list(report.duplicates)) if report.duplicates else None,
         timeline=timeline_codec.encode(

@@ -53,6 +53,17 @@ class ByAgencyIndex(GlobalSecondaryIndex["ReportModel"]):
     agency_sk = UnicodeAttribute(range_key=True, attr_name="gs")
 
 
+class BySupportIndex(GlobalSecondaryIndex["ReportModel"]):
+    """An agency's reports by support count: ``31#sudin-sda-jp`` / ``3`` (every report carries ``su``)."""
+
+    class Meta:
+        index_name = "by-support"
+        projection = AllProjection()
+
+    agency_pk = UnicodeAttribute(hash_key=True, attr_name="gp")
+    support_count = NumberAttribute(range_key=True, attr_name="su")
+
+
 class ByStatusIndex(GlobalSecondaryIndex["ReportModel"]):
     """A province's reports by status and age: ``31#MENUNGGU`` / ``<created>``."""
 
@@ -150,7 +161,7 @@ class ReportModel(Model):
     secret_hash = UnicodeAttribute(attr_name="sh", null=True)
     contact_ref = UnicodeAttribute(attr_name="cr", null=True)
     photos = UnicodeAttribute(attr_name="ph", null=True)
-    support_count = NumberAttribute(attr_name="su", null=True)
+    support_count = NumberAttribute(attr_name="su", default=0)
     duplicate_of = UnicodeAttribute(attr_name="xo", null=True)
     duplicates = UnicodeAttribute(attr_name="xs", null=True)  # JSON list of report ids
     timeline = BinaryAttribute(attr_name="tl", legacy_encoding=False)  # see data/timeline_codec.py
@@ -167,6 +178,7 @@ class ReportModel(Model):
     doubt_pk = UnicodeAttribute(null=True, attr_name="dq")
 
     by_agency = ByAgencyIndex()
+    by_support = BySupportIndex()
     by_status = ByStatusIndex()
     by_due = ByDueIndex()
     by_public = ByPublicIndex()

@@ -380,6 +380,33 @@ class ReportRepository:
                 keep=keep,
             )
 
+    def list_by_support(
+        self,
+        province: str,
+        agency: str,
+        *,
+        keep: Callable[[Report], bool] | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page:
+        """An agency's reports (only those ``keep`` accepts), most supported first, paged."""
+        partition = agency_partition(province, agency)
+        listing = f"by-support|{partition}"
+        start = None
+        if cursor:
+            table_key, sort_key = cursors.decode(cursor, listing, sort_number=True)
+            start = {"pk": {"S": table_key}, "gp": {"S": partition}, "su": {"N": sort_key}}
+        with translate_errors("list agency reports by support"):
+            return _read_page(
+                lambda **paging: ReportModel.by_support.query(
+                    partition, last_evaluated_key=start, scan_index_forward=False, **paging
+                ),
+                lambda model: str(int(model.support_count or 0)),
+                listing,
+                limit=limit,
+                keep=keep,
+            )
+
     def list_by_status(
         self,
         province: str,

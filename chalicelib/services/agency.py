@@ -68,14 +68,17 @@ class AgencyDesk(ProvinceService):
         agency: str | None = None,
         status: Status | None = None,
         overdue: bool = False,
+        by_support: bool = False,
         limit: int = 20,
         cursor: str | None = None,
     ) -> PageLike:
-        """An agency's reports the actor may read, newest first, optionally of one status or overdue only.
+        """An agency's reports the actor may read, newest first (``by_support``: most supported first),
+        optionally of one status or overdue only.
 
         Every page is full unless the list ends there (then it has no cursor). The filters are applied
         while reading, within the data layer's bound of reports read per page: a filter that lets too
-        few through is a 422 ``inbox_filter_too_narrow``, never a short page.
+        few through is a 422 ``inbox_filter_too_narrow``, never a short page. Newest first, a status
+        is part of the index query; most supported first, it is one of those filters.
         """
         agency = agency or actor.agency
         known = self.province.agencies.get(agency)
@@ -86,12 +89,19 @@ class AgencyDesk(ProvinceService):
         filters: list[Callable[[Report], bool]] = []
         if overdue:
             filters.append(lambda report: report.overdue)
+        if by_support and status is not None:
+            filters.append(lambda report: report.status is status)
         if actor.area is not None:
             filters.append(lambda report: can_view(actor, report))
         keep = (lambda report: all(check(report) for check in filters)) if filters else None
-        page = self.reports.list_by_agency(
-            self.province.code, agency, status=status, keep=keep, limit=limit, cursor=cursor
-        )
+        if by_support:
+            page = self.reports.list_by_support(
+                self.province.code, agency, keep=keep, limit=limit, cursor=cursor
+            )
+        else:
+            page = self.reports.list_by_agency(
+                self.province.code, agency, status=status, keep=keep, limit=limit, cursor=cursor
+            )
         if page.incomplete:
             raise ValidationFailed(
                 "Terlalu sedikit laporan yang cocok dengan saringan; persempit dengan status "

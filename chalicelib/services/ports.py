@@ -66,6 +66,16 @@ class Reports(Protocol):
         newest_first: bool = True,
     ) -> PageLike: ...
 
+    def list_by_support(
+        self,
+        province: str,
+        agency: str,
+        *,
+        keep: Callable[[Report], bool] | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> PageLike: ...
+
     def list_by_status(
         self,
         province: str,

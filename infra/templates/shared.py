@@ -12,12 +12,14 @@ UPLOADS_EXPIRE_DAYS = 1
 PRIVATE_TABLE_DEFAULT = "aduan-private"
 PRIVATE_TTL_ATTRIBUTE = "expires_at"
 
-# GSI name -> (hash key, range key); all string keys, projection ALL. Stored names are short
-# (agency, status, due and public partitions and sort keys; created time): every item carries them.
-# ``by-due``, ``by-public`` and ``by-geo`` are sparse: only open timers, a province's own public
-# reports, and open reports (``<prov>#g#<geohash5>`` / ``<geohash9>#<created>``).
+# GSI name -> (hash key, range key); string keys but ``NUMBER_KEYS``, projection ALL. Stored names
+# are short (agency, status, due and public partitions and sort keys; created time): every item
+# carries them. ``by-due``, ``by-public`` and ``by-geo`` are sparse: only open timers, a province's
+# own public reports, and open reports (``<prov>#g#<geohash5>`` / ``<geohash9>#<created>``).
+# ``by-support`` ranks an agency's reports by their support count (``su``, kept by DynamoDB's ADD).
 REPORTS_INDEXES: dict[str, tuple[str, str]] = {
     "by-agency": ("gp", "gs"),
+    "by-support": ("gp", "su"),
     "by-status": ("sp", "ct"),
     "by-due": ("dp", "du"),
     "by-public": ("pb", "ct"),
@@ -32,8 +34,14 @@ PRIVATE_INDEXES: dict[str, tuple[str, str]] = {
 }
 
 
-def _string_attributes(names: list[str]) -> list[dict[str, str]]:
-    return [{"AttributeName": n, "AttributeType": "S"} for n in sorted(set(names))]
+NUMBER_KEYS = frozenset({"su"})
+
+
+def _key_attributes(names: list[str]) -> list[dict[str, str]]:
+    return [
+        {"AttributeName": name, "AttributeType": "N" if name in NUMBER_KEYS else "S"}
+        for name in sorted(set(names))
+    ]
 
 
 def _table_common() -> dict[str, Any]:
@@ -66,7 +74,7 @@ def _reports_table() -> dict[str, Any]:
     properties = {
         **_table_common(),
         "TableName": ref("ReportsTableName"),
-        "AttributeDefinitions": _string_attributes(keys),
+        "AttributeDefinitions": _key_attributes(keys),
         "GlobalSecondaryIndexes": indexes,
         "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
     }
@@ -82,7 +90,7 @@ def _private_table() -> dict[str, Any]:
     properties = {
         **_table_common(),
         "TableName": ref("PrivateTableName"),
-        "AttributeDefinitions": _string_attributes(["pk"] + [k for p in PRIVATE_INDEXES.values() for k in p]),
+        "AttributeDefinitions": _key_attributes(["pk"] + [k for p in PRIVATE_INDEXES.values() for k in p]),
         "GlobalSecondaryIndexes": _indexes(PRIVATE_INDEXES),
         "TimeToLiveSpecification": {"AttributeName": PRIVATE_TTL_ATTRIBUTE, "Enabled": True},
     }

@@ -6,9 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
+from typer.testing import CliRunner
 
+from chalicelib.api import ratelimit
+from chalicelib.config import settings
+from chalicelib.data.backfill import backfill_support
 from chalicelib.services.nearby import MAP_MAX_SPAN_DEG
+from cli.main import app as cli_app
 from tests.integration.harness import World, world
 
 pytestmark = pytest.mark.integration
@@ -104,24 +110,80 @@ def test_the_areas_at_a_point_follow_the_nearest_centroid(provinces: World) -> N
     assert provinces["jakarta"].get("/areas/at?lat=-95&lon=106").status_code == 422
 
 
-def test_the_inbox_ranks_a_page_by_support_and_places_each_report(provinces: World) -> None:
+def _inbox(province: Any, query: str, officer: dict[str, str]) -> list[dict[str, Any]]:
+    """Every row of an inbox listing, page after page (each page full unless it is the last)."""
+    rows: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        answer = province.get(f"/agency/reports?{query}&cursor={cursor}", officer)
+        assert answer.status_code == 200, answer.body
+        page = json.loads(answer.body)
+        cursor = page.get("next_cursor") or ""
+        if cursor:
+            assert len(page["items"]) == int(query.split("limit=")[1].split("&")[0])
+        rows += page["items"]
+        if not cursor:
+            return rows
+
+
+def test_the_inbox_ranks_every_report_by_support_across_pages_and_places_each_report(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given four reports at one place with 3, 0, 2 and 1 supporters (the newest has 1)
+    monkeypatch.setenv("ADUAN_SUPPORT_BURST", "100")
+    ratelimit.buckets.clear()
     jakarta = provinces["jakarta"]
     place = {"lat": -6.3701, "lon": 106.7801, "area_code": "31.74.01"}
-    first = _submit(provinces, {**ROAD, "visibility": "public", "location": place})
-    second = _submit(provinces, {**ROAD, "visibility": "public", "location": {**place, "lat": -6.3702}})
+    ids = [
+        _submit(
+            provinces,
+            {**ROAD, "visibility": "public", "location": {**place, "lat": place["lat"] - n / 10_000}},
+        )
+        for n in range(4)
+    ]
     provinces.settle()
-    for device in ("peta-device-0001", "peta-device-0002"):
-        assert jakarta.post(f"/reports/{first}/support", {"device": device}).status_code == 200
-    agency = json.loads(jakarta.get(f"/reports/{first}").body)["agency"]["id"]
+    for report_id, supporters in zip(ids, (3, 0, 2, 1), strict=True):
+        for n in range(supporters):
+            answer = jakarta.post(f"/reports/{report_id}/support", {"device": f"peta-device-{report_id}-{n}"})
+            assert answer.status_code == 200, answer.body
+    agency = json.loads(jakarta.get(f"/reports/{ids[0]}").body)["agency"]["id"]
     officer = jakarta.token(agency)
-    newest = json.loads(jakarta.get("/agency/reports?limit=100", officer).body)["items"]
-    ranked = json.loads(jakarta.get("/agency/reports?limit=100&sort=support", officer).body)["items"]
-    assert sorted(i["key"] for i in ranked) == sorted(i["key"] for i in newest)  # the same page
+    # When the officer lists the inbox newest first, and most supported first, two rows a page
+    newest = _inbox(jakarta, "limit=2", officer)
+    ranked = _inbox(jakarta, "limit=2&sort=support", officer)
+    # Then every report is in both, and the ranking holds across the pages, not within each
+    assert sorted(i["key"] for i in ranked) == sorted(i["key"] for i in newest)
     counts = [item["support_count"] for item in ranked]
     assert counts == sorted(counts, reverse=True)
-    ids = [item["id"] for item in newest]
-    assert ids.index(second) < ids.index(first)  # newest first without sort
-    [row] = [item for item in ranked if item["id"] == first]
-    assert row["support_count"] == 2 and row["location"] == {"lat": -6.3701, "lon": 106.7801}
-    assert [i["id"] for i in ranked].index(first) < [i["id"] for i in ranked].index(second)
+    order = [item["id"] for item in ranked]
+    assert order.index(ids[0]) < order.index(ids[2]) < order.index(ids[3]) < order.index(ids[1])
+    newest_ids = [item["id"] for item in newest]
+    assert newest_ids.index(ids[3]) < newest_ids.index(ids[0])  # newest first without sort
+    [row] = [item for item in ranked if item["id"] == ids[0]]
+    assert row["support_count"] == 3 and row["location"] == {"lat": -6.3701, "lon": 106.7801}
     assert jakarta.get("/agency/reports?sort=votes", officer).status_code == 422
+
+    # And with a status, the ranking keeps only reports of that status: the one taken (Proses)
+    [second] = [item["key"] for item in ranked if item["id"] == ids[2]]
+    assert jakarta.act(second, "take", agency).status_code == 200
+    taken = _inbox(jakarta, "limit=2&sort=support&status=proses", officer)
+    assert [i["id"] for i in taken if i["id"] in ids] == [ids[2]]
+    assert {i["status"]["code"] for i in taken} == {"PROSES"}
+    assert jakarta.get("/agency/reports?sort=support&cursor=bm90LWEtY3Vyc29y", officer).status_code == 422
+
+
+def test_reports_stored_without_a_support_count_join_the_ranking_after_the_backfill(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    report_id = _submit(
+        provinces, {**ROAD, "location": {"lat": -6.3711, "lon": 106.7811, "area_code": "31.74.01"}}
+    )
+    provinces.settle()
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    officer = jakarta.token(agency)
+    dynamodb, table = boto3.client("dynamodb"), settings().reports_table
+    dynamodb.update_item(TableName=table, Key={"pk": {"S": report_id}}, UpdateExpression="REMOVE su")
+    assert report_id not in [i["id"] for i in _inbox(jakarta, "limit=50&sort=support", officer)]
+    assert backfill_support(dynamodb, table, "31") >= 1
+    assert report_id in [i["id"] for i in _inbox(jakarta, "limit=50&sort=support", officer)]
+    again = CliRunner().invoke(cli_app, ["backfill", "support", "--stage", "jakarta", "--table", table])
+    assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output

@@ -66,14 +66,18 @@ def test_shared_tables() -> None:
     }
     assert indexes == {
         "by-agency": (["gp", "gs"], "ALL"),
+        "by-support": (["gp", "su"], "ALL"),
         "by-status": (["sp", "ct"], "ALL"),
         "by-due": (["dp", "du"], "ALL"),
         "by-public": (["pb", "ct"], "ALL"),
         "by-geo": (["gh", "gk"], "ALL"),
         "by-doubt": (["dq", "ra"], "ALL"),
     }
-    defined = {a["AttributeName"] for a in reports["Properties"]["AttributeDefinitions"]}
-    assert defined == {"pk", "gp", "gs", "sp", "ct", "dp", "du", "pb", "gh", "gk", "dq", "ra"}
+    defined = {a["AttributeName"]: a["AttributeType"] for a in reports["Properties"]["AttributeDefinitions"]}
+    assert defined == {
+        **dict.fromkeys(["pk", "gp", "gs", "sp", "ct", "dp", "du", "pb", "gh", "gk", "dq", "ra"], "S"),
+        "su": "N",  # the support count, ranked as a number
+    }
     [band] = private["Properties"]["GlobalSecondaryIndexes"]
     assert (band["IndexName"], [k["AttributeName"] for k in band["KeySchema"]]) == ("by-band", ["fb", "fk"])
     assert set(shared_template()["Outputs"]) >= {
