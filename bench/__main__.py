@@ -167,10 +167,24 @@ def _lifecycle_rows(life: dict[str, Any]) -> list[Row]:
             )
         )
         rows.append((f"{name}: Scan calls", str(r["scans"]), "-", "-", "0", _verdict(r["scans"] == 0)))
+        photo = r.get("evidence_photo")
+        if photo:  # results recorded before the evidence photo was counted apart include it above
+            rows.append(
+                (
+                    f"{name}: + the evidence photo (ticket, fingerprint bands and their lookups)",
+                    f"{photo['write_requests']} writes / {photo['read_requests']:g} Queries+reads, "
+                    f"{photo['write_units']} + {photo['index_write_units']} index write units, "
+                    f"{photo['read_units']:g} read units",
+                    "-",
+                    "-",
+                    "(bounded per photo: docs/fix-verification.md)",
+                    "-",
+                )
+            )
         cost = r["usd_per_million"]
         rows.append(
             (
-                f"{name}: USD per million reports",
+                f"{name}: USD per million reports (evidence photo included)",
                 f"${cost['total']:.2f}",
                 f"DDB ${cost['dynamodb']:.2f}, SQS ${cost['sqs']:.2f}, Lambda ${cost['lambda']:.2f}, "
                 f"APIGW ${cost['apigateway']:.2f}",

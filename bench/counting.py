@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bench.capacity import Item, index_write_units, item_size, read_units, write_units
@@ -48,6 +48,8 @@ class Call:
     error: str | None = None
     reported_capacity: float | None = None  # what the endpoint said it consumed (moto: a constant)
     fifo: bool = False  # an SQS call on a FIFO queue (priced higher)
+    index: str | None = None  # the DynamoDB index a Query read
+    item_key: str = ""  # the ``pk`` of the DynamoDB item a single-item call read or wrote
 
     @property
     def is_write(self) -> bool:
@@ -192,7 +194,11 @@ class CallCounter:
                     fifo=queue.endswith(".fifo"),
                 )
             elif service == "dynamodb":
-                call = self._dynamodb(operation, params, parsed, error, reported)
+                call = replace(
+                    self._dynamodb(operation, params, parsed, error, reported),
+                    index=params.get("IndexName"),
+                    item_key=_item_key(params),
+                )
             else:
                 call = Call(service, operation, error=error)
             self.calls.append(call)
@@ -371,9 +377,14 @@ class CallCounter:
         with self._lock:
             return list(self.calls[mark:])
 
-    def totals(self, mark: int = 0) -> Totals:
-        """Totals of the calls after ``mark``."""
-        return Totals.of(self.since(mark))
+    def totals(self, mark: int = 0, keep: Callable[[Call], bool] | None = None) -> Totals:
+        """Totals of the calls after ``mark`` (only those ``keep`` accepts)."""
+        return Totals.of(c for c in self.since(mark) if keep is None or keep(c))
+
+
+def _item_key(params: Mapping[str, Any]) -> str:
+    item = params.get("Item") or params.get("Key") or {}
+    return str((item.get("pk") or {}).get("S", ""))
 
 
 def _reported_capacity(consumed: Any) -> float | None:

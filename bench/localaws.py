@@ -48,13 +48,13 @@ def apply_bench_env(endpoint: str | None = None) -> None:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
 
 
-KEPT_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy")
+KEPT_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::S3::Bucket")
 
 
 def bench_templates() -> Path:
-    """The project's templates with only tables and queues (what the benchmarks exercise).
+    """The project's templates with only tables, queues and buckets (what the benchmarks exercise).
 
-    Everything else (buckets, alarms, policies) is left out so that a resource moto's CloudFormation
+    Everything else (alarms, policies, topics) is left out so that a resource moto's CloudFormation
     cannot create does not stop the benchmarks; outputs that name a left-out resource go too.
     """
     import json

@@ -35,13 +35,16 @@ _USED = (
 )
 
 
+TICKET_MARK, FINGERPRINT_MARK = "#evt#", "#fp#"  # after the province code in their keys
+
+
 def _ticket_pk(province: str, upload_key: str) -> str:
     upload_id = upload_key.rsplit("/", 1)[-1].split(".", 1)[0]
-    return f"{province}#evt#{upload_id}"
+    return f"{province}{TICKET_MARK}{upload_id}"
 
 
 def _band_partition(province: str, band: str) -> str:
-    return f"{province}#fp#{band}"  # ``band`` names its position: ``0:1a2b``
+    return f"{province}{FINGERPRINT_MARK}{band}"  # ``band`` names its position: ``0:1a2b``
 
 
 class EvidenceRepository:
@@ -101,7 +104,7 @@ class EvidenceRepository:
         with translate_errors("store photo fingerprint"):
             for index, band in enumerate(bands):
                 PrivateModel(
-                    pk=f"{province}#fp#{stored.photo_id}#{variant}#{index}",
+                    pk=f"{province}{FINGERPRINT_MARK}{stored.photo_id}#{variant}#{index}",
                     kind="fp",
                     report_id=stored.report_id,
                     band_pk=_band_partition(province, band),
