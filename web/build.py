@@ -3,7 +3,8 @@
     python -m web.build                     # every stage, API ports from .chalice/config.json
     python -m web.build --stage jakarta --api-base https://api.example.go.id/api \
         --auth-domain https://aduan-jakarta.auth.ap-southeast-3.amazoncognito.com \
-        --auth-client-id <app client id>                                    # production
+        --auth-client-id <app client id> \
+        --neighbour 36=https://api.banten.example/api,https://aduan.bantenprov.example/  # production
 
 Each site is ``web/src`` as is plus a ``config.js`` with ``{apiBase, stage, province, map, ...}``:
 the API base and the map's tiles (the province data's ``map``) are configuration, never code. The map
@@ -12,6 +13,12 @@ library (Leaflet and Leaflet.markercluster, pinned in web/package-lock.json) is 
 With ``--auth-domain`` and ``--auth-client-id`` (the Cognito user pool's hosted UI and its public
 app client), the console signs officers in there (authorization code with PKCE) as
 ``signIn: {authorizeUrl, tokenUrl, clientId, scope}``.
+``neighbours`` lists the bordering provinces (the data's ``exchanges_with``) whose site is known, as
+``{province, name, apiBase, site, bbox}`` (bbox ``[south, west, north, east]``): the report form also
+asks their APIs for reports near the point ("Sudah dilaporkan?" across the border). Stages built
+together know each other, at ``../<stage>/`` (side by side, as ``web/dist`` and ``web.serve`` lay them
+out); ``--neighbour CODE=API_BASE,SITE_URL`` names a neighbour's public addresses (it wins over a stage
+built alongside). A neighbour with no known address is left out.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from infra.local.config import PROJECT_ROOT, stage_config, stage_names
 from web import vendor
@@ -83,11 +90,52 @@ def map_config(data: ProvinceData) -> dict[str, object]:
     }
 
 
-def site_config(stage: str, api_base: str, project_root: Path = PROJECT_ROOT) -> dict[str, Any]:
-    """What the browser needs to know about its stage."""
+class Site(NamedTuple):
+    """Where a province's API and web client are (``url``: the site's base, ending in ``/``)."""
+
+    api_base: str
+    url: str
+
+
+def neighbour_config(data: ProvinceData, sites: Mapping[str, Site]) -> list[dict[str, object]]:
+    """The provinces ``data`` exchanges with whose site is in ``sites`` (by province code), in its order."""
     from chalicelib.provinces.registry import registry
 
-    code = stage_config(stage, project_root).environment["ADUAN_PROVINCE"]
+    known = registry().provinces
+    entries: list[dict[str, object]] = []
+    for code in data.exchanges_with:
+        site = sites.get(code)
+        if site is None or code not in known:
+            continue
+        other = known[code].data
+        box = other.bbox
+        entries.append(
+            {
+                "province": code,
+                "name": other.name,
+                "apiBase": site.api_base.rstrip("/"),
+                "site": site.url,
+                "bbox": [box.min_lat, box.min_lon, box.max_lat, box.max_lon],
+            }
+        )
+    return entries
+
+
+def province_of(stage: str, project_root: Path = PROJECT_ROOT) -> str:
+    """The province code a stage serves (its ``ADUAN_PROVINCE``)."""
+    return stage_config(stage, project_root).environment["ADUAN_PROVINCE"]
+
+
+def site_config(
+    stage: str,
+    api_base: str,
+    project_root: Path = PROJECT_ROOT,
+    sites: Mapping[str, Site] | None = None,
+) -> dict[str, Any]:
+    """What the browser needs to know about its stage (``sites``: every known site by province code)."""
+    from chalicelib.provinces.registry import registry
+
+    code = province_of(stage, project_root)
     province = registry().get(code)
     return {
         "apiBase": api_base.rstrip("/"),
@@ -96,6 +144,7 @@ def site_config(stage: str, api_base: str, project_root: Path = PROJECT_ROOT) ->
         "provinceName": province.name,
         "timezone": province.data.timezone,
         "map": map_config(province.data),
+        "neighbours": neighbour_config(province.data, sites or {}),
     }
 
 
@@ -110,8 +159,12 @@ def build_site(
     out: Path = DIST,
     project_root: Path = PROJECT_ROOT,
     sign_in: Mapping[str, str] | None = None,
+    sites: Mapping[str, Site] | None = None,
 ) -> Path:
-    """``out/<stage>/``: the sources and the stage's ``config.js`` (``sign_in``: the hosted sign-in)."""
+    """``out/<stage>/``: the sources and the stage's ``config.js``.
+
+    ``sign_in``: the hosted sign-in; ``sites``: the known sites by province code (its neighbours').
+    """
     vendor.ensure_installed()
     site = out / stage
     if site.exists():
@@ -119,7 +172,7 @@ def build_site(
     shutil.copytree(SRC, site)
     vendor.copy_into(site)
     settings: dict[str, object] = {
-        **site_config(stage, api_base, project_root),
+        **site_config(stage, api_base, project_root, sites),
         "signIn": dict(sign_in) if sign_in else None,
     }
     config = json.dumps(settings, ensure_ascii=False, indent=2)
@@ -136,11 +189,20 @@ def build_all(
     project_root: Path = PROJECT_ROOT,
     *,
     sign_in: Mapping[str, Mapping[str, str]] | None = None,
+    neighbours: Mapping[str, Site] | None = None,
 ) -> list[Path]:
-    """A site per stage and an ``index.html`` linking them (the local server's front page)."""
+    """A site per stage and an ``index.html`` linking them (the local server's front page).
+
+    The stages know each other's sites at ``../<stage>/``; ``neighbours`` (by province code) are
+    addresses given outright, and win over those.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    known = {
+        province_of(stage, project_root): Site(base, f"../{stage}/") for stage, base in api_bases.items()
+    }
+    known.update(neighbours or {})
     sites = [
-        build_site(stage, base, out, project_root, (sign_in or {}).get(stage))
+        build_site(stage, base, out, project_root, (sign_in or {}).get(stage), known)
         for stage, base in api_bases.items()
     ]
     links = "\n".join(
@@ -168,6 +230,23 @@ def parse_api_overrides(pairs: list[str] | None) -> dict[str, str]:
     return result
 
 
+def parse_neighbours(values: list[str] | None) -> dict[str, Site]:
+    """``["36=https://api/,https://site"]`` -> ``{"36": Site("https://api", "https://site/")}``."""
+    from chalicelib.provinces.registry import registry
+
+    result = {}
+    for value in values or []:
+        code, sep, rest = value.partition("=")
+        api_base, comma, url = rest.partition(",")
+        urls = (api_base.strip(), url.strip())
+        if not sep or not comma or not all(u.startswith(("http://", "https://")) for u in urls):
+            raise SystemExit(f"--neighbour expects CODE=API_BASE,SITE_URL (http(s) URLs), got {value!r}")
+        if code not in registry().provinces:
+            raise SystemExit(f"--neighbour {value!r}: no province data for {code!r}")
+        result[code] = Site(urls[0].rstrip("/"), urls[1].rstrip("/") + "/")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -182,8 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--auth-domain", help="the Cognito hosted UI domain (with exactly one --stage)")
     parser.add_argument("--auth-client-id", help="the Cognito public app client for the console")
+    parser.add_argument(
+        "--neighbour",
+        action="append",
+        metavar="CODE=API_BASE,SITE_URL",
+        help="a bordering province's API base and site, e.g. 36=https://.../api,https://.../ (repeatable)",
+    )
     parser.add_argument("--out", type=Path, default=DIST)
     args = parser.parse_args(argv)
+    neighbours = parse_neighbours(args.neighbour)
     if bool(args.auth_domain) != bool(args.auth_client_id):
         parser.error("--auth-domain and --auth-client-id go together")
     if args.auth_domain and not args.auth_domain.startswith("https://"):
@@ -202,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         if len(stages) != 1:
             parser.error("--auth-domain needs exactly one --stage")
         sign_in[stages[0]] = hosted_sign_in(args.auth_domain, args.auth_client_id)
-    for site in build_all({s: bases[s] for s in stages}, args.out, sign_in=sign_in):
+    built = build_all({s: bases[s] for s in stages}, args.out, sign_in=sign_in, neighbours=neighbours)
+    for site in built:
         print(f"built {site}")
     return 0
 

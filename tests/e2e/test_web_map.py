@@ -1,14 +1,18 @@
 """In Chromium, with no map tiles at all (every tile request aborted): the report form's map places the
-point and the area fields follow it, "Sudah dilaporkan?" offers an existing report to support instead, the
-Peta page shows markers and clusters linking to tracking pages, and the console maps its inbox."""
+point and the area fields follow it, "Sudah dilaporkan?" offers an existing report to support instead (also
+one just over the border, handled by the neighbour province), the Peta page shows markers and clusters
+linking to tracking pages, and the console maps its inbox."""
 
 from __future__ import annotations
 
+import json
+import re
+import urllib.request
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import eventually, http
@@ -53,6 +57,29 @@ def remote_requests(page: Page, local: list[str]) -> list[str]:
     return seen
 
 
+def neighbour_apis(web_stack: LocalStack, stage: str) -> list[str]:
+    """The neighbours' API bases a stage's site was built with (its config.js)."""
+    with urllib.request.urlopen(f"{web_stack.web_url}/{stage}/config.js", timeout=15) as response:
+        text = response.read().decode("utf-8")
+    config = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    return [neighbour["apiBase"] for neighbour in config["neighbours"]]
+
+
+def tile_or_nearby_check(url: str, neighbours: list[str]) -> bool:
+    """Only a map tile, or the "Sudah dilaporkan?" question to a neighbour's API, may leave the site."""
+    if urlparse(url).netloc == "tile.openstreetmap.org":
+        return True
+    return any(url.startswith(f"{base}/reports/nearby?") for base in neighbours)
+
+
+def type_point(page: Page, lat: str, lon: str) -> None:
+    """Type the point's coordinates (the keyboard way); the map and "Sudah dilaporkan?" follow."""
+    page.get_by_text("Koordinat", exact=True).click()
+    page.get_by_label("Lintang (latitude)").fill(lat)
+    page.get_by_label("Bujur (longitude)").fill(lon)
+    page.get_by_label("Bujur (longitude)").press("Tab")
+
+
 def test_the_form_map_places_the_point_and_offers_support_instead_of_a_copy(
     web_stack: LocalStack, browser: Any
 ) -> None:
@@ -75,10 +102,7 @@ def test_the_form_map_places_the_point_and_offers_support_instead_of_a_copy(
     expect(page.locator("#kecamatan option[value='31.71.01']")).to_be_attached()  # its kecamatan to pick
 
     # Typed coordinates (the keyboard way) move the map there: Jakarta Selatan, next to the existing report
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.245150")
-    page.get_by_label("Bujur (longitude)").fill("106.845150")
-    page.get_by_label("Bujur (longitude)").press("Tab")
+    type_point(page, "-6.245150", "106.845150")
     expect(page.locator("#kota")).to_have_value("31.74")
     # ... and a click on the map's centre puts the point there too
     page.locator("#place-map").click()
@@ -102,10 +126,7 @@ def test_the_form_map_places_the_point_and_offers_support_instead_of_a_copy(
     page.reload()
     expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
     page.get_by_label("Banjir").check()
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.245150")
-    page.get_by_label("Bujur (longitude)").fill("106.845150")
-    page.get_by_label("Bujur (longitude)").press("Tab")
+    type_point(page, "-6.245150", "106.845150")
     suggestion.get_by_role("button", name="Dukung laporan ini").click()
     expect(suggestion.locator(".support-result")).to_contain_text("sudah mendukung")
     assert http("GET", f"{api}/reports/{existing}")[1]["support_count"] == 1
@@ -113,7 +134,139 @@ def test_the_form_map_places_the_point_and_offers_support_instead_of_a_copy(
     page.get_by_label("Sampah").check()
     expect(page.locator("#nearby")).to_be_hidden()
     assert tiles, "the map asked for tiles (and got none)"
-    assert all(urlparse(url).netloc == "tile.openstreetmap.org" for url in remote), remote
+    # Near Banten's and Jawa Barat's boxes the check asks their APIs too; nothing else leaves the site
+    neighbours = neighbour_apis(web_stack, "jakarta")
+    assert web_stack.api_url("banten") in neighbours
+    assert all(tile_or_nearby_check(url, neighbours) for url in remote), remote
+
+
+# Either side of the Kota Tangerang (Banten) - Jakarta Barat border, at Larangan / Kembangan
+BORDER_GARBAGE = {
+    "category": "sampah",
+    "description": "Sampah menumpuk di tepi jalan perbatasan Larangan.",
+    "location": {"lat": -6.2240, "lon": 106.7350, "area_code": "36.71.13"},
+    "visibility": "public",
+}
+JAKARTA_SIDE = {"lat": -6.2240, "lon": 106.7357, "area_code": "31.73.08"}  # 77 m east, in Kembangan
+CITIZEN_POINT = ("-6.224000", "106.735300")  # 33 m from the Banten report, 44 m from the Jakarta one
+
+
+def test_a_report_just_over_the_border_is_offered_and_supported_at_the_neighbour(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    jakarta, banten = web_stack.api_url("jakarta"), web_stack.api_url("banten")
+    # Given an open public report filed at Banten's API just inside Banten, a private one beside it,
+    # and a Jakarta report of the same category across the border
+    over = submit(banten, BORDER_GARBAGE)
+    private_words = "Di depan rumah Pak Harun, gang buntu nomor 7."
+    hidden = submit(
+        banten,
+        {**BORDER_GARBAGE, "description": private_words, "visibility": "private",
+         "location": {**BORDER_GARBAGE["location"], "lat": -6.2242, "lon": 106.7349}},
+    )  # fmt: skip
+    ours = submit(jakarta, {**BORDER_GARBAGE, "location": JAKARTA_SIDE})
+    page = offline_context(browser, []).new_page()
+    sent: list[Any] = []
+    page.on("request", lambda r: sent.append(r) if r.url.startswith(banten) else None)
+
+    # When a citizen on Jakarta's site puts the point between them and picks the same category
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Sampah").check()
+    type_point(page, *CITIZEN_POINT)
+
+    # Then "Sudah dilaporkan?" lists Banten's report, nearest first, as handled by Banten ...
+    rows = page.locator("#nearby-list .nearby-item")
+    expect(rows).to_have_count(3)
+    suggestion = page.locator(f".nearby-item[data-id='{over}']")
+    expect(suggestion).to_contain_text("Ditangani Banten")
+    expect(suggestion).to_contain_text("33 m dari titik Anda")
+    ids = [rows.nth(i).get_attribute("data-id") for i in range(3)]
+    assert ids.index(over) < ids.index(ours), ids
+    # ... with its tracking page on Banten's site; the Jakarta report is still listed, as Jakarta's own
+    link = suggestion.get_by_role("link", name=over)
+    assert link.evaluate("a => a.href") == f"{web_stack.web_url}/banten/track.html?id={over}"
+    mine = page.locator(f".nearby-item[data-id='{ours}']")
+    expect(mine).to_contain_text("44 m dari titik Anda")
+    expect(mine).not_to_contain_text("Ditangani")
+    assert mine.get_by_role("link", name=ours).evaluate("a => a.href") == (
+        f"{web_stack.web_url}/jakarta/track.html?id={ours}"
+    )
+    # The private one shows only its category, status and rounded place: no id, no link, no words
+    private = page.locator(".nearby-item.private[data-province='36']")
+    expect(private).to_contain_text("Laporan privat")
+    expect(private).to_contain_text("Ditangani Banten")
+    expect(private.get_by_role("link")).to_have_count(0)
+    assert hidden not in (private.text_content() or "") and "Harun" not in (page.content())
+
+    # When they press "Dukung laporan ini", Banten's API counts it, with a device token Banten minted
+    suggestion.get_by_role("button", name="Dukung laporan ini").click()
+    expect(suggestion.locator(".support-result")).to_contain_text("dukungan Anda untuk")
+    expect(suggestion).to_contain_text("Didukung 1 orang")
+    assert http("GET", f"{banten}/reports/{over}")[1]["support_count"] == 1
+    assert http("GET", f"{jakarta}/reports/{ours}")[1]["support_count"] == 0
+    kept = page.evaluate(f"JSON.parse(localStorage.getItem('aduan.device:{banten}')).token")
+    supported = [r for r in sent if r.method == "POST" and r.url.endswith(f"/reports/{over}/support")]
+    assert len(supported) == 1 and supported[0].headers.get("x-device-token") == kept
+    assert any(r.method == "POST" and r.url == f"{banten}/devices" for r in sent)
+    follow = suggestion.locator(".support-result").get_by_role("link")
+    assert follow.evaluate("a => a.href") == f"{web_stack.web_url}/banten/track.html?id={over}#follow-section"
+
+    # Once: the same browser supporting it again adds nothing
+    page.reload()
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Sampah").check()
+    type_point(page, *CITIZEN_POINT)
+    suggestion.get_by_role("button", name="Dukung laporan ini").click()
+    expect(suggestion.locator(".support-result")).to_contain_text("sudah mendukung")
+    assert http("GET", f"{banten}/reports/{over}")[1]["support_count"] == 1
+
+    # The link opens the report on Banten's site, asked of Banten's API
+    suggestion.get_by_role("link", name=over).click()
+    expect(page).to_have_title(re.compile(r"Aduan Banten$"))
+    expect(page.locator("#report-id")).to_have_value(over)
+
+
+def test_a_silent_or_failing_neighbour_never_holds_back_the_own_suggestions(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    jakarta, banten = web_stack.api_url("jakarta"), web_stack.api_url("banten")
+    flood = {**BORDER_GARBAGE, "category": "banjir", "description": "Genangan setinggi lutut di perbatasan."}
+    over = submit(banten, flood)
+    ours = submit(jakarta, {**flood, "location": JAKARTA_SIDE})
+    page = offline_context(browser, []).new_page()
+    silent: list[Route] = []
+    page.route(f"{banten}/reports/nearby?*", lambda route: silent.append(route))  # asked, never answered
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Banjir").check()
+    type_point(page, *CITIZEN_POINT)
+
+    # While Banten keeps silent (and Jawa Barat's API does not even run), Jakarta's own report is listed
+    rows = page.locator("#nearby-list .nearby-item")
+    expect(page.locator(f".nearby-item[data-id='{ours}']")).to_contain_text("44 m dari titik Anda")
+    assert eventually(lambda: silent), "Banten's API was asked"
+    expect(rows).to_have_count(1)
+    # ... and after a while the check gives Banten up and is done
+    expect(page.locator("#live")).to_have_text("1 laporan serupa di dekat titik ini")
+
+    # An error from Banten (as for a category it does not know) leaves out only Banten's rows
+    page.unroute(f"{banten}/reports/nearby?*")
+    refused = {"error": {"code": "unknown_category", "message": "Kategori tidak dikenal."}}
+    page.route(
+        f"{banten}/reports/nearby?*",
+        lambda route: route.fulfill(status=422, json=refused, headers={"Access-Control-Allow-Origin": "*"}),
+    )
+    page.get_by_label("Sampah").check()
+    page.get_by_label("Banjir").check()
+    expect(page.locator("#live")).to_have_text("1 laporan serupa di dekat titik ini")
+    expect(rows).to_have_count(1)
+    # When Banten answers again, its report joins the list
+    page.unroute(f"{banten}/reports/nearby?*")
+    page.get_by_label("Sampah").check()
+    page.get_by_label("Banjir").check()
+    expect(page.locator(f".nearby-item[data-id='{over}']")).to_contain_text("Ditangani Banten")
+    expect(rows).to_have_count(2)
 
 
 def test_areas_the_citizen_chose_by_hand_are_kept_when_the_point_guesses_otherwise(

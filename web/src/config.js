@@ -5,4 +5,5 @@ export default Object.freeze({
   province: "31",
   provinceName: "DKI Jakarta",
   timezone: "Asia/Jakarta",
+  neighbours: [],
 });

@@ -1,4 +1,5 @@
-// The Aduan API of this site's province: JSON in, JSON out, the error envelope as ApiError.
+// The Aduan API of this site's province (or of a neighbour's, with ``base``): JSON in, JSON out, the
+// error envelope as ApiError.
 import config from "../config.js";
 import { t } from "./i18n.js";
 
@@ -11,17 +12,21 @@ export class ApiError extends Error {
   }
 }
 
-/** Call the API; resolves with the JSON body, rejects with ApiError (status 0: no answer). */
-export async function api(path, { method = "GET", body, token, headers = {} } = {}) {
+/**
+ * Call the API at ``base`` (this site's own by default); resolves with the JSON body, rejects with
+ * ApiError (status 0: no answer, or ``signal`` aborted it).
+ */
+export async function api(path, { method = "GET", body, token, headers = {}, base = config.apiBase, signal } = {}) {
   const sent = { ...headers };
   if (body !== undefined) sent["Content-Type"] = "application/json";
   if (token) sent.Authorization = `Bearer ${token}`;
   let response;
   try {
-    response = await fetch(config.apiBase + path, {
+    response = await fetch(base + path, {
       method,
       headers: sent,
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
   } catch {
     throw new ApiError(0, "network", null);
@@ -62,12 +67,13 @@ export function newKey() {
 const DEVICE_STORE = "aduan.device";
 
 /**
- * This device's token for X-Device-Token (POST /devices), kept per API in localStorage until a day
- * before it expires. Rate limits then count this phone, not the carrier address it shares with
- * thousands of others. Resolves with null when the API mints none (the request goes without).
+ * This device's token for X-Device-Token at the API ``base`` (POST /devices there: a token is good only
+ * at the API that minted it), kept per API in localStorage until a day before it expires. Rate limits
+ * then count this phone, not the carrier address it shares with thousands of others. Resolves with
+ * null when the API mints none (the request goes without).
  */
-export async function deviceToken() {
-  const storeKey = `${DEVICE_STORE}:${config.apiBase}`;
+export async function deviceToken(base = config.apiBase) {
+  const storeKey = `${DEVICE_STORE}:${base}`;
   try {
     const kept = JSON.parse(window.localStorage.getItem(storeKey) || "null");
     if (kept && kept.token && kept.until > Date.now()) return kept.token;
@@ -75,7 +81,7 @@ export async function deviceToken() {
     // unreadable storage: mint a new one
   }
   try {
-    const minted = await api("/devices", { method: "POST", body: {} });
+    const minted = await api("/devices", { method: "POST", body: {}, base });
     const until = Date.now() + Math.max(0, minted.expires_in - 86400) * 1000;
     try {
       window.localStorage.setItem(storeKey, JSON.stringify({ token: minted.token, until }));
@@ -88,8 +94,8 @@ export async function deviceToken() {
   }
 }
 
-/** Headers with this device's token added (when there is one). */
-export async function withDevice(headers = {}) {
-  const token = await deviceToken();
+/** Headers with this device's token for the API ``base`` added (when there is one). */
+export async function withDevice(headers = {}, base = config.apiBase) {
+  const token = await deviceToken(base);
   return token ? { ...headers, "X-Device-Token": token } : headers;
 }

@@ -1,5 +1,8 @@
 // "Sudah dilaporkan?": open reports of the same category within 50 m of the point (GET /reports/nearby),
 // each with its status and photo, and "Dukung laporan ini" (POST /reports/{id}/support) instead of a copy.
+// Near a border the neighbour's API is asked too (config.neighbours, from web/build.py): a report a few
+// metres over it is handled there, so its row says so, links to that site and is supported at that API.
+import config from "../config.js";
 import { api, errorText, newKey, withDevice } from "./api.js";
 import { $, el, fill } from "./dom.js";
 import { t } from "./i18n.js";
@@ -7,15 +10,20 @@ import { announce } from "./layout.js";
 import { categoryName, dateTime, statusBadge } from "./format.js";
 
 const RADIUS_M = 50;
+const NEIGHBOUR_WAIT_MS = 4000;  // a neighbour slower than this is left out: the check only helps
+const METRES_PER_DEGREE = 111320;
 const SUPPORTER_STORE = "aduan.supporter";
+// Where a report lives: this site's own API and pages, or a neighbour's (province, name, apiBase, site).
+const OWN = { province: config.province, apiBase: config.apiBase, site: "", own: true };
 
-/** This browser's supporter id: one support per report from it, however often the button is pressed. */
-function supporterId() {
+/** This browser's supporter id at an API: one support per report from it, however often it presses. */
+function supporterId(source) {
+  const storeKey = source.own ? SUPPORTER_STORE : `${SUPPORTER_STORE}:${source.apiBase}`;
   try {
-    let id = window.localStorage.getItem(SUPPORTER_STORE);
+    let id = window.localStorage.getItem(storeKey);
     if (!id) {
       id = `web-${newKey()}`;
-      window.localStorage.setItem(SUPPORTER_STORE, id);
+      window.localStorage.setItem(storeKey, id);
     }
     return id;
   } catch {
@@ -23,26 +31,41 @@ function supporterId() {
   }
 }
 
+/** Whether a neighbour's bounding box [south, west, north, east], grown by the radius, holds the point. */
+function reaches(bbox, point) {
+  const [south, west, north, east] = bbox;
+  const lat = RADIUS_M / METRES_PER_DEGREE;
+  const lon = RADIUS_M / (METRES_PER_DEGREE * Math.max(Math.cos((point.lat * Math.PI) / 180), 0.01));
+  return point.lat >= south - lat && point.lat <= north + lat && point.lon >= west - lon && point.lon <= east + lon;
+}
+
+function sourcesFor(point) {
+  return [OWN, ...(config.neighbours || []).filter((n) => reaches(n.bbox, point))];
+}
+
 function supportLine(count) {
   return t("nearby.supporters", { count });
 }
 
-async function support(item, row, pageKey) {
+function trackUrl(source, id) {
+  return `${source.site}track.html?id=${encodeURIComponent(id)}`;
+}
+
+async function support(item, row, pageKey, source) {
   const button = row.querySelector("button");
   const result = row.querySelector(".support-result");
   button.disabled = true;
   try {
-    const device = supporterId();
-    const headers = await withDevice(device ? {} : { "Idempotency-Key": pageKey });
+    const device = supporterId(source);
+    const headers = await withDevice(device ? {} : { "Idempotency-Key": pageKey }, source.apiBase);
     const view = await api(`/reports/${encodeURIComponent(item.id)}/support`, {
-      method: "POST", body: device ? { device } : {}, headers,
+      method: "POST", body: device ? { device } : {}, headers, base: source.apiBase,
     });
     row.querySelector(".support-count").textContent = supportLine(view.support_count);
     const message = view.support_added
       ? t("nearby.supported", { id: item.id, count: view.support_count })
       : t("nearby.alreadySupported", { id: item.id, count: view.support_count });
-    fill(result, message, " ",
-      el("a", { href: `track.html?id=${encodeURIComponent(item.id)}#follow-section`, text: t("nearby.follow") }));
+    fill(result, message, " ", el("a", { href: `${trackUrl(source, item.id)}#follow-section`, text: t("nearby.follow") }));
     result.hidden = false;
     button.textContent = t("nearby.supportedButton");
     announce(message);
@@ -53,32 +76,55 @@ async function support(item, row, pageKey) {
   }
 }
 
-function row(item, categories, pageKey) {
+function row(item, categories, pageKey, source) {
   const category = categories.find((c) => c.code === item.category);
   const distance = t("nearby.distance", { metres: item.distance_m });
+  const handled = source.own ? null
+    : el("p", { class: "nearby-province", text: t("nearby.handledBy", { province: source.name }) });
   if (!item.id) {
-    return el("li", { class: "nearby-item private" },
+    return el("li", { class: "nearby-item private", "data-province": source.province },
       el("p", {}, statusBadge(item.status), " ", categoryName(category), " · ", distance),
+      handled,
       el("p", { class: "hint", text: t("nearby.private") }));
   }
-  const node = el("li", { class: "nearby-item", "data-id": item.id },
+  const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": source.province },
     item.thumbnail ? el("img", { src: item.thumbnail, alt: t("nearby.photoAlt", { id: item.id }),
       class: "nearby-thumb", loading: "lazy" }) : null,
     el("div", { class: "nearby-body" },
       el("p", {}, statusBadge(item.status), " ", el("strong", { text: categoryName(category) }), " · ", distance),
-      el("p", { class: "hint" }, el("a", { href: `track.html?id=${encodeURIComponent(item.id)}`, text: item.id }),
+      handled,
+      el("p", { class: "hint" }, el("a", { href: trackUrl(source, item.id), text: item.id }),
         ` · ${dateTime(item.created_at)}`),
       el("p", { class: "support-count", text: supportLine(item.support_count || 0) }),
       el("button", { type: "button", class: "secondary small", text: t("nearby.support"),
         "aria-describedby": `nearby-lead` }),
       el("p", { class: "support-result", role: "status", hidden: true })));
-  node.querySelector("button").addEventListener("click", () => support(item, node, pageKey));
+  node.querySelector("button").addEventListener("click", () => support(item, node, pageKey, source));
   return node;
+}
+
+/**
+ * Put a row into the list, nearest first, leaving the rows already shown (and their buttons) in place.
+ * A report both APIs know (one escalated across the border: the copy keeps its id) is listed once, as
+ * the own province's.
+ */
+function place(list, rows, entry) {
+  const same = entry.id ? rows.findIndex((r) => r.id === entry.id) : -1;
+  if (same >= 0) {
+    if (!entry.own) return;
+    rows[same].node.remove();
+    rows.splice(same, 1);
+  }
+  let at = rows.findIndex((r) => r.distance > entry.distance);
+  if (at < 0) at = rows.length;
+  list.insertBefore(entry.node, rows[at] ? rows[at].node : null);
+  rows.splice(at, 0, entry);
 }
 
 /** The check, redone for each new point or category; ``categories()`` gives the loaded categories. */
 export function nearbyCheck(categories) {
   const section = $("#nearby");
+  const list = $("#nearby-list");
   const pageKey = newKey();
   let asked = 0;
   return async function check(point, category) {
@@ -90,14 +136,22 @@ export function nearbyCheck(categories) {
     const query = new URLSearchParams({
       lat: point.lat.toFixed(6), lon: point.lon.toFixed(6), radius: String(RADIUS_M), category,
     });
-    try {
-      const found = await api(`/reports/nearby?${query}`);
+    const rows = [];
+    let stale = true;  // the previous point's rows stay until the first answer for this one
+    const show = (items, source) => {
       if (ask !== asked) return;
-      fill($("#nearby-list"), found.items.map((item) => row(item, categories(), pageKey)));
-      section.hidden = found.items.length === 0;
-      if (found.items.length) announce(t("nearby.found", { count: found.items.length }));
-    } catch {
-      section.hidden = true;  // the check only helps: a failure never blocks the report
-    }
+      if (stale) fill(list);
+      stale = false;
+      for (const item of items) {
+        const node = row(item, categories(), pageKey, source);
+        place(list, rows, { id: item.id, own: Boolean(source.own), distance: item.distance_m, node });
+      }
+      section.hidden = rows.length === 0;
+    };
+    // Every source at once; a failure (or a neighbour's silence) only leaves its rows out
+    await Promise.all(sourcesFor(point).map((source) => api(`/reports/nearby?${query}`, {
+      base: source.apiBase, signal: source.own ? undefined : AbortSignal.timeout(NEIGHBOUR_WAIT_MS),
+    }).then((found) => show(found.items, source), () => show([], source))));
+    if (ask === asked && rows.length) announce(t("nearby.found", { count: rows.length }));
   };
 }
