@@ -12,23 +12,26 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.data.aws import translate_errors
 from chalicelib.data.models import PrivateModel
 
+FOLLOWERS_SUFFIX = "#followers"
 
-def _pk(report_key: str) -> str:
-    return f"{report_key}#followers"
+
+def followers_pk(report_key: str) -> str:
+    """The key of a report's followers item."""
+    return f"{report_key}{FOLLOWERS_SUFFIX}"
 
 
 def _members(report_key: str) -> set[str]:
     with translate_errors("read followers"):
         try:
-            return set(PrivateModel.get(_pk(report_key), consistent_read=False).members or ())
+            return set(PrivateModel.get(followers_pk(report_key), consistent_read=False).members or ())
         except DoesNotExist:
             return set()
 
 
-def followers(report_key: str) -> list[tuple[str, str, str]]:
-    """(follower id, language, e-mail) of each follower."""
+def followers_of(item: PrivateModel) -> list[tuple[str, str, str]]:
+    """(follower id, language, e-mail) of each follower in a report's followers item."""
     found = []
-    for member in sorted(_members(report_key)):
+    for member in sorted(item.members or ()):
         follower, language, email = member.split("|", 2)
         found.append((follower, language, email))
     return found
@@ -42,7 +45,7 @@ def follower_count(report_key: str) -> int:
 def add_follower(report_key: str, follower: str, language: str, email: str) -> None:
     """Add a confirmed follower (a set: confirming twice adds once)."""
     with translate_errors("add follower"):
-        PrivateModel(pk=_pk(report_key)).update(
+        PrivateModel(pk=followers_pk(report_key)).update(
             actions=[
                 PrivateModel.members.add({f"{follower}|{language}|{email}"}),
                 PrivateModel.kind.set("followers"),
@@ -55,7 +58,7 @@ def remove_follower(report_key: str, follower: str) -> None:
     gone = {m for m in _members(report_key) if m.split("|", 1)[0] == follower}
     if gone:
         with translate_errors("remove follower"):
-            PrivateModel(pk=_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
+            PrivateModel(pk=followers_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
 
 
 def put_pending(report_key: str, follower: str, language: str, email: str, expires_at: int) -> None:

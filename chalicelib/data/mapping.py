@@ -27,6 +27,11 @@ def agency_sort_prefix(status: Status) -> str:
     return f"{status.value}#"
 
 
+def contact_pk(report_id: str) -> str:
+    """The private-table key of a reporter's contact: ``31-261206-AB12#contact``."""
+    return f"{report_id}#contact"
+
+
 def status_partition(province: str, status: Status) -> str:
     """The ``by-status`` partition of a status: ``31#MENUNGGU``."""
     return f"{province}#{status.value}"

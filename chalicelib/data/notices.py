@@ -7,10 +7,13 @@ the SHA-256 of the address.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from chalicelib.data import followers
 from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Contact, TokenRecord
 
@@ -24,15 +27,28 @@ def _failed_condition(error: Exception) -> bool:
 class NoticeStore:
     """The private table's notification records."""
 
-    def contact(self, report_id: str) -> Contact | None:
-        """The reporter's contact and opt-in (only the notify handler reads it)."""
-        with translate_errors("read contact"):
-            try:
-                item = PrivateModel.get(f"{report_id}#contact", consistent_read=True)
-            except DoesNotExist:
-                return None
-        channels = tuple(c for c in (item.channels or "").split(",") if c)
-        return Contact(item.name, item.phone, item.email, notify=channels, language=item.language or "id")
+    def audience(
+        self, report_ids: Sequence[str], followed_keys: Sequence[str] = ()
+    ) -> tuple[dict[str, Contact], dict[str, list[tuple[str, str, str]]]]:
+        """The reporters' contacts and opt-ins by report id, and (follower id, language, e-mail) of
+        the followers of ``followed_keys`` by report key, in one BatchGetItem per 100 items. A report
+        without a contact or followers is left out (only the notify handler reads them)."""
+        contacts = [contact_pk(report_id) for report_id in report_ids]
+        followed = [followers.followers_pk(key) for key in followed_keys]
+        with translate_errors("read contacts and followers"):
+            keys = list(dict.fromkeys(contacts + followed))
+            items = list(PrivateModel.batch_get(keys, consistent_read=True))
+        found: dict[str, Contact] = {}
+        following: dict[str, list[tuple[str, str, str]]] = {}
+        for item in items:
+            if item.pk.endswith(followers.FOLLOWERS_SUFFIX):
+                following[item.pk.removesuffix(followers.FOLLOWERS_SUFFIX)] = followers.followers_of(item)
+            elif item.report_id:
+                channels = tuple(c for c in (item.channels or "").split(",") if c)
+                found[item.report_id] = Contact(
+                    item.name, item.phone, item.email, notify=channels, language=item.language or "id"
+                )
+        return found, following
 
     def claim(self, pk: str, expires_at: int) -> bool:
         """Claim the sending of one message (False: already claimed or sent, by an earlier delivery)."""
@@ -153,21 +169,17 @@ class NoticeStore:
 
     def drop_channel(self, report_id: str, channel: str) -> None:
         """The reporter unsubscribed from one channel."""
-        contact = self.contact(report_id)
+        contact = self.audience([report_id])[0].get(report_id)
         if contact is None or channel not in contact.notify:
             return
         remaining = ",".join(c for c in contact.notify if c != channel)
         action = PrivateModel.channels.set(remaining) if remaining else PrivateModel.channels.remove()
         with translate_errors("unsubscribe"):
-            PrivateModel(pk=f"{report_id}#contact").update(actions=[action])
+            PrivateModel(pk=contact_pk(report_id)).update(actions=[action])
 
     def drop_follower(self, report_key: str, follower: str) -> None:
         """A follower unsubscribed (followers: chalicelib/data/followers.py)."""
         followers.remove_follower(report_key, follower)
-
-    def followers(self, report_key: str) -> list[tuple[str, str, str]]:
-        """(follower id, language, e-mail) of a report's followers."""
-        return followers.followers(report_key)
 
     def follower_count(self, report_key: str) -> int:
         """How many follow a report."""

@@ -20,6 +20,7 @@ from chalicelib.data.aws import client_error_code, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
     agency_sort_prefix,
+    contact_pk,
     doubt_partition,
     due_partition,
     from_model,
@@ -138,7 +139,7 @@ def _support_pk(province: str, supporter_hash: str) -> str:
 
 def _contact_item(report_id: str, contact: Contact) -> PrivateModel:
     return PrivateModel(
-        pk=f"{report_id}#contact",
+        pk=contact_pk(report_id),
         kind="contact",
         report_id=report_id,
         name=contact.name,

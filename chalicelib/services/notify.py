@@ -85,16 +85,18 @@ class Notifier:
     def recipients(self, report: Report) -> list[Recipient]:
         """The reporter's opted-in addresses, the report's followers (public reports only), then those
         of every report merged into it as a duplicate: they follow the original from then on."""
-        found = self._own_recipients(report.id, report.key, report.visibility is Visibility.PUBLIC)
-        for duplicate in report.duplicates:
-            # followers exist only on public reports, so the duplicate need not be read
-            found += [r.via(duplicate) for r in self._own_recipients(duplicate, duplicate, True)]
-        return found
+        public = report.visibility is Visibility.PUBLIC
+        # followers exist only on public reports, so a duplicate's are asked for without reading it
+        followed = [report.key, *report.duplicates] if public else list(report.duplicates)
+        contacts, following = self.records.audience([report.id, *report.duplicates], followed)
 
-    def _own_recipients(self, report_id: str, key: str, public: bool) -> list[Recipient]:
-        found = reporter_recipients(self.records.contact(report_id))
-        if public:
-            found += [Recipient(f, "email", email, lang) for f, lang, email in self.records.followers(key)]
+        def own(report_id: str, key: str) -> list[Recipient]:
+            theirs = reporter_recipients(contacts.get(report_id))
+            return theirs + [Recipient(f, "email", email, lang) for f, lang, email in following.get(key, ())]
+
+        found = own(report.id, report.key)
+        for duplicate in report.duplicates:
+            found += [r.via(duplicate) for r in own(duplicate, duplicate)]
         return found
 
     def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:

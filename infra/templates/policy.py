@@ -47,6 +47,7 @@ MAX_INLINE_POLICY_CHARS = 10_240
 
 ITEM_ACTIONS = (
     "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:ConditionCheckItem",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from email import message_from_string, policy
 from typing import Any, cast
@@ -20,7 +21,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from chalicelib.domain import workflow
 from chalicelib.domain.private import Contact
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound, RetryableUnavailable
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.provinces.registry import registry
@@ -345,3 +346,41 @@ def test_the_reporter_of_a_duplicate_follows_the_original_without_its_private_wo
         notifier.entry(closed.key, "o-confirm", 0, T0 + timedelta(hours=3)) == 2
     )  # first e-mail, second SMS
     assert [m.destinations[0] for m in _sent_emails()[before:]] == ["pertama@example.com"]
+
+
+def test_the_contacts_of_an_original_and_its_duplicates_are_read_in_one_request(aws: None) -> None:
+    from bench.counting import CallCounter, application_clients
+    from chalicelib.data import followers
+
+    # Given a public report with four reports merged into it, three of whose reporters opted in
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.assign(new_report(), JAKARTA, "dbm", event("o-route"))
+    original = replace(original, visibility=Visibility.PUBLIC)
+    _with_contact(original, email="asal@example.com", notify=("email",))
+    for n in range(4):
+        reported = new_report(report_id=f"31-261127-X{n}A2")
+        copy = workflow.assign(reported, JAKARTA, "dbm", event(f"d{n}-route"))
+        if n < 3:
+            _with_contact(copy, email=f"salinan{n}@example.com", notify=("email",))
+        _, original = workflow.mark_duplicate(copy, original, event(f"d{n}-dup", agency="dbm"))
+    followers.add_follower(original.key, "f1", "id", "pengikut@example.com")
+    followers.add_follower("31-261127-X3A2", "f2", "en", "ikut-salinan@example.com")
+    # When the notifier gathers who to tell
+    counter = CallCounter().attach(application_clients())
+    try:
+        found = notifier.recipients(original)
+    finally:
+        counter.detach()
+    # Then every opted-in reporter and every follower is found, through one BatchGetItem rather
+    # than two reads for each report
+    assert sorted(r.address for r in found) == sorted(
+        [
+            "asal@example.com",
+            "pengikut@example.com",
+            "ikut-salinan@example.com",
+            *(f"salinan{n}@example.com" for n in range(3)),
+        ]
+    )
+    assert [r.address for r in found if r.merged_from == "31-261127-X3A2"] == ["ikut-salinan@example.com"]
+    assert dict(counter.totals().operations) == {"dynamodb:BatchGetItem": 1}

@@ -87,6 +87,7 @@ def test_dynamodb_only_on_own_leading_keys(stage: str) -> None:
     actions = {a for s in dynamo for a in _list(s["Action"])}
     assert actions == {
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:ConditionCheckItem",
@@ -263,7 +264,12 @@ def test_evaluated_each_stage_reaches_only_its_own_keys_queues_and_uploads(stage
         # DynamoDB items and index queries: only where every leading key is the province's own
         for key in _key_shapes(code):
             context = {"dynamodb:LeadingKeys": [key]}
-            for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"):
+            for action in (
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+            ):
                 for table in ("aduan-reports", "aduan-private"):
                     assert allowed(statements, action, _table(table), context) is mine, (action, key)
             assert (
@@ -275,6 +281,8 @@ def test_evaluated_each_stage_reaches_only_its_own_keys_queues_and_uploads(stage
             )
         mixed = {"dynamodb:LeadingKeys": [f"{own}-261206-AB12", f"{code}-261206-CD34"]}
         assert allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), mixed) is mine
+        # a batch of contacts reads only when every key in it is the province's own
+        assert allowed(statements, "dynamodb:BatchGetItem", _table("aduan-private"), mixed) is mine
         assert not allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), {})  # no key: refused
         assert not allowed(statements, "dynamodb:Scan", _table("aduan-reports"), {})
         # SQS: consume only its own queues; send to another province only its escalation queue
