@@ -9,7 +9,7 @@ from msgspec import structs
 
 from chalicelib import container
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import agency_ref, headers_in, inbox_query, whole_number
+from chalicelib.api.inputs import agency_ref, headers_in, query_in, whole_number
 from chalicelib.api.responses import (
     AgencyReport,
     DoubtfulItem,
@@ -20,7 +20,7 @@ from chalicelib.api.responses import (
     Point,
     PresignedPost,
 )
-from chalicelib.api.schemas import AgencyActionIn, DoubtfulQueryIn, PhotoUploadIn
+from chalicelib.api.schemas import MAX_PAGE, AgencyActionIn, DoubtfulQueryIn, InboxQueryIn, PhotoUploadIn
 from chalicelib.api.views import check_view, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.domain.clock import utcnow
@@ -31,8 +31,6 @@ from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest
 from chalicelib.validation import convert
-
-MAX_PAGE = 100
 
 
 def _status_param(raw: str | None) -> Status | None:
@@ -99,7 +97,7 @@ def inbox(request: Request) -> Response:
     """``GET /agency/reports``: my agency's reports, newest first (``sort=support``: most supported
     first), paged, filter by status / overdue."""
     actor = actor_from_request(request)
-    params = inbox_query(request)
+    params = query_in(request, InboxQueryIn)
     agency = params.agency or actor.agency
     page = container.desk().inbox(
         actor,
@@ -169,7 +167,7 @@ def evidence_upload(request: Request, key: str) -> Response:
 def doubtful(request: Request) -> Response:
     """``GET /agency/evidence/doubtful``: "Bukti meragukan", resolves on unverified photos (coordinators)."""
     actor = actor_from_request(request)
-    params = convert(DoubtfulQueryIn, dict(request.query_params or {}))
+    params = query_in(request, DoubtfulQueryIn)
     page = container.evidence().doubtful(
         actor, limit=_limit_param(params.limit), cursor=params.cursor or None
     )

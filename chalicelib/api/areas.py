@@ -5,20 +5,19 @@ Every stage knows every province in the registry, so Jakarta's site can offer Ko
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
 
 from chalice.app import Request, Response
 
 from chalicelib.api.http import json_response
-from chalicelib.api.inputs import bounded_number, point_query
+from chalicelib.api.inputs import bounded_number, query_in
 from chalicelib.api.responses import AreaItem, Areas, AreasAt
+from chalicelib.api.schemas import AreasQueryIn, PointQueryIn
 from chalicelib.config import settings
 from chalicelib.domain.geo import distance_m
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import NotFound
 from chalicelib.provinces.model import Area
 from chalicelib.provinces.registry import Province, registry
-from chalicelib.validation import AREA_CODE_MAX_LENGTH
 
 # Area lists change with a data release, not per request: let browsers and CDNs keep them an hour.
 CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
@@ -39,8 +38,6 @@ def _children() -> dict[str, list[AreaItem]]:
 
 def children(parent: str) -> list[AreaItem]:
     """The direct children of ``parent`` ('' for the provinces), or 404 for an unknown code."""
-    if len(parent) > AREA_CODE_MAX_LENGTH:
-        raise ValidationFailed("Kode wilayah terlalu panjang (area code too long).", code="invalid_area")
     found = _children().get(parent)
     if found is None:
         raise NotFound(f"Wilayah '{parent}' tidak dikenal (unknown area).", code="unknown_area")
@@ -49,8 +46,7 @@ def children(parent: str) -> list[AreaItem]:
 
 def areas(request: Request) -> Response:
     """``GET /areas?parent=<code>``: the children of a province, kota/kabupaten or kecamatan."""
-    params: Mapping[str, str] = request.query_params or {}
-    parent = (params.get("parent") or "").strip()
+    parent = query_in(request, AreasQueryIn).parent or ""
     body = Areas(parent or None, settings().province, children(parent))
     return json_response(body, headers=CACHE_HEADERS)
 
@@ -98,7 +94,7 @@ def at_point(lat: float, lon: float) -> list[AreaItem]:
 
 def at(request: Request) -> Response:
     """``GET /areas/at?lat=&lon=``: the areas at a point (by nearest centroid: ``approximate``)."""
-    query = point_query(request)
+    query = query_in(request, PointQueryIn)
     lat = bounded_number(query.lat, "lat", -90, 90)
     lon = bounded_number(query.lon, "lon", -180, 180)
     return json_response(AreasAt(lat, lon, True, at_point(lat, lon)), headers=CACHE_HEADERS)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api.http import json_response
-from chalicelib.api.inputs import whole_number
+from chalicelib.api.inputs import query_in, whole_number
+from chalicelib.api.schemas import DashboardQueryIn
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.config import settings
 from chalicelib.domain.actor import Role
@@ -36,7 +35,6 @@ def dashboard(request: Request) -> Response:
         raise Forbidden(
             "Dasbor hanya untuk koordinator dan admin (coordinators and admins only).", code="role_required"
         )
-    params: Mapping[str, str] = request.query_params or {}
-    days = _days(params.get("days"))
+    days = _days(query_in(request, DashboardQueryIn).days)
     service = Dashboard(container.reports(), registry(), settings().province)
     return json_response(service.build(days, actor=actor))

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TypeVar
 
 from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.schemas import (
-    HEADER_NAMES,
-    AgencyRefIn,
-    HeadersIn,
-    InboxQueryIn,
-    NearbyQueryIn,
-    PointQueryIn,
-    ReportRefIn,
-    ViewportQueryIn,
-)
+from chalicelib.api.schemas import HEADER_NAMES, AgencyRefIn, HeadersIn, Query, ReportRefIn
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.validation import convert
+
+Q = TypeVar("Q", bound=Query)
 
 # The white space around a header's value (RFC 9110's OWS) or a path parameter that is not part of it.
 _SURROUNDING = " \t"
@@ -95,21 +89,6 @@ def bounded_number(raw: str, name: str, low: float, high: float) -> float:
     return value
 
 
-def inbox_query(request: Request) -> InboxQueryIn:
-    """``GET /agency/reports`` query parameters, capped (422 naming the parameter)."""
-    return convert(InboxQueryIn, dict(request.query_params or {}))
-
-
-def point_query(request: Request) -> PointQueryIn:
-    """``GET /areas/at`` query parameters (422 naming the parameter)."""
-    return convert(PointQueryIn, dict(request.query_params or {}))
-
-
-def viewport_query(request: Request) -> ViewportQueryIn:
-    """``GET /reports/map`` query parameters (422 naming the parameter)."""
-    return convert(ViewportQueryIn, dict(request.query_params or {}))
-
-
-def nearby_query(request: Request) -> NearbyQueryIn:
-    """``GET /reports/nearby`` query parameters, capped (422 naming the parameter)."""
-    return convert(NearbyQueryIn, dict(request.query_params or {}))
+def query_in(request: Request, model: type[Q]) -> Q:
+    """The request's query string as ``model``: unknown names ignored, a 422 naming a bad parameter."""
+    return convert(model, dict(request.query_params or {}))

@@ -8,17 +8,17 @@ from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api import responses as out
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import bounded_number, headers_in, nearby_query, report_ref, viewport_query
+from chalicelib.api.inputs import bounded_number, headers_in, query_in, report_ref
 from chalicelib.api.photos import photo_links
-from chalicelib.api.schemas import SupportIn
+from chalicelib.api.schemas import NearbyQueryIn, SupportIn, ViewportQueryIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.domain import geo
-from chalicelib.domain.geo import MAX_RADIUS_M
+from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count
 from chalicelib.provinces.registry import registry
-from chalicelib.services.nearby import DEFAULT_RADIUS_M, Nearby
+from chalicelib.services.nearby import Nearby
 from chalicelib.validation import convert
 
 
@@ -43,7 +43,7 @@ def _row(found: Nearby) -> out.NearbyItem:
 def nearby(request: Request) -> Response:
     """``GET /reports/nearby``: open reports within ``radius`` metres of a point, nearest first."""
     ratelimit.enforce(request, "nearby")
-    query = nearby_query(request)
+    query = query_in(request, NearbyQueryIn)
     lat = bounded_number(query.lat, "lat", -90, 90)
     lon = bounded_number(query.lon, "lon", -180, 180)
     radius = DEFAULT_RADIUS_M
@@ -56,7 +56,7 @@ def nearby(request: Request) -> Response:
 def in_view(request: Request) -> Response:
     """``GET /reports/map``: open reports in a viewport (cut to the cap around its centre), newest first."""
     ratelimit.enforce(request, "nearby")
-    query = viewport_query(request)
+    query = query_in(request, ViewportQueryIn)
     south = bounded_number(query.south, "south", -90, 90)
     north = bounded_number(query.north, "north", -90, 90)
     west = bounded_number(query.west, "west", -180, 180)

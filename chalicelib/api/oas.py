@@ -46,6 +46,21 @@ def query(name: str, description: str, schema: dict[str, Any] | None = None) -> 
     return parameter(name, "query", description, schema)
 
 
+def query_parameters(struct: type[schemas.Query]) -> list[dict[str, Any]]:
+    """A query struct's fields as query parameters: name, whether required, schema and description,
+    all from the struct (a field's ``Meta(description=...)`` is its parameter's description)."""
+    _refs, components = msgspec.json.schema_components([struct], ref_template=REF)
+    described = components[struct.__name__]
+    required = set(described.get("required", ()))
+    found = []
+    for name, schema in described["properties"].items():
+        (one,) = [s for s in schema.get("anyOf", [schema]) if s != {"type": "null"}]  # None: absent
+        one = dict(one)
+        description = one.pop("description", "")
+        found.append({**parameter(name, "query", description, one), "required": name in required})
+    return found
+
+
 def header(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     """An optional request header."""
     return parameter(name, "header", description, schema)

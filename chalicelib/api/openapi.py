@@ -19,23 +19,11 @@ from chalice.app import Response
 
 from chalicelib.api import oas, responses, schemas
 from chalicelib.api.http import json_response
-from chalicelib.api.oas import IDEMPOTENCY, REF, header, json_body, query, ref
-from chalicelib.domain.status import Status
+from chalicelib.api.oas import IDEMPOTENCY, REF, header, json_body, query_parameters, ref
 from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
+from chalicelib.services.agency import OFFICER_ACTIONS
 
-AGENCY_ACTIONS = [
-    "take",
-    "estimate",
-    "forward",
-    "refuse",
-    "reject",
-    "resolve",
-    "duplicate",
-    "unduplicate",
-    "accept_evidence",
-    "reject_evidence",
-]
 ERRORS = {
     400: "Unreadable body (empty, malformed JSON).",
     401: "Missing, expired or invalid bearer token.",
@@ -47,12 +35,6 @@ ERRORS = {
     422: "Validation failed; `details` lists each field.",
     503: "Temporarily unavailable; retry after Retry-After seconds.",
 }
-
-
-def any_case_pattern(words: list[str]) -> str:
-    """An ECMA-262 pattern for ``words`` in any letter case, or empty (no inline flags there)."""
-    spelled = ("".join(f"[{c.upper()}{c.lower()}]" for c in word) for word in words)
-    return "^(" + "|".join(spelled) + ")?$"
 
 
 def errors(*statuses: int) -> dict[str, Any]:
@@ -151,21 +133,11 @@ def native_paths() -> dict[str, Any]:
     """The citizen and agency routes of ``app.py``."""
     report_id = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
     feedback = {"200": json_body(ref("Report")), **errors(400, 403, 404, 409, 413, 422, 503)}
-    nearby_at = [
-        {
-            "name": name,
-            "in": "query",
-            "required": True,
-            "description": f"{label} in decimal degrees.",
-            "schema": msgspec.json.schema(schemas.DecimalText),
-        }
-        for name, label in (("lat", "Latitude"), ("lon", "Longitude"))
-    ]
     action = {
         "name": "action",
         "in": "path",
         "required": True,
-        "schema": {"type": "string", "enum": AGENCY_ACTIONS},
+        "schema": {"type": "string", "enum": list(OFFICER_ACTIONS)},
     }
     return {
         "/health": operation(
@@ -179,20 +151,14 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "Administrative areas, one level at a time (every known province)",
             {"200": json_body(ref("Areas")), **errors(404, 422)},
-            [
-                query(
-                    "parent",
-                    "Parent code; none for the provinces.",
-                    {"type": "string", "maxLength": schemas.AREA_CODE_MAX_LENGTH},
-                )
-            ],
+            query_parameters(schemas.AreasQueryIn),
         ),
         "/areas/at": operation(
             "get",
             "Citizen",
             "The areas at a point, province first (nearest area centroid: approximate)",
             {"200": json_body(ref("AreasAt")), **errors(422)},
-            nearby_at,
+            query_parameters(schemas.PointQueryIn),
         ),
         "/dashboard": operation(
             "get",
@@ -202,7 +168,7 @@ def native_paths() -> dict[str, Any]:
                 "200": json_body({"type": "object", "description": "Counts and service levels per agency."}),
                 **errors(401, 403, 422, 503),
             },
-            [query("days", "Window in days (capped at 90).", {"type": "integer", "minimum": 1})],
+            query_parameters(schemas.DashboardQueryIn),
         ),
         "/photos": operation(
             "post",
@@ -247,30 +213,14 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "Open reports near a place, nearest first (before reporting it again)",
             {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
-            [
-                *nearby_at,
-                query(
-                    "radius", "Metres, 1-500 (default 50).", {"type": "integer", "minimum": 1, "maximum": 500}
-                ),
-                query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode)),
-            ],
+            query_parameters(schemas.NearbyQueryIn),
         ),
         "/reports/map": operation(
             "get",
             "Citizen",
             "Open reports in a map viewport, newest first (cut to 0.1° a side; 500 at most)",
             {"200": json_body(ref("MapReports")), **errors(422, 429, 503)},
-            [
-                {
-                    "name": name,
-                    "in": "query",
-                    "required": True,
-                    "description": f"The viewport's {name} edge in decimal degrees.",
-                    "schema": msgspec.json.schema(schemas.DecimalText),
-                }
-                for name in ("south", "west", "north", "east")
-            ]
-            + [query("category", "Only this category.", msgspec.json.schema(schemas.CategoryCode))],
+            query_parameters(schemas.ViewportQueryIn),
         ),
         "/reports/{report_id}/support": operation(
             "post",
@@ -301,22 +251,7 @@ def native_paths() -> dict[str, Any]:
             "Agency",
             "The agency's inbox, newest first",
             {"200": json_body(ref("Inbox")), **errors(401, 403, 404, 422, 503)},
-            [
-                query("agency", "Another agency in scope (coordinators)."),
-                query(
-                    "status",
-                    "One status, any case; empty means all.",
-                    {"type": "string", "pattern": any_case_pattern([s.value for s in Status])},
-                ),
-                query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
-                query("cursor", "`next_cursor` of the previous page."),
-                query("overdue", "`1` or `true`: only overdue reports."),
-                query(
-                    "sort",
-                    "`support`: most supported first, across the whole inbox (`status` then filters).",
-                    {"type": "string", "enum": ["", "newest", "support"]},
-                ),
-            ],
+            query_parameters(schemas.InboxQueryIn),
         ),
         "/agency/reports/{key}": operation(
             "get",
@@ -343,10 +278,7 @@ def native_paths() -> dict[str, Any]:
             "Bukti meragukan: reports resolved on an unverified evidence photo, awaiting a coordinator's "
             "accept_evidence or reject_evidence (coordinators and admins)",
             {"200": json_body(ref("DoubtfulList")), **errors(401, 403, 422, 503)},
-            [
-                query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100}),
-                query("cursor", "`next_cursor` of the previous page."),
-            ],
+            query_parameters(schemas.DoubtfulQueryIn),
         ),
         "/agency/reports/{key}/actions/{action}": operation(
             "post",

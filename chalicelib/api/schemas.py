@@ -14,7 +14,9 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, field
 
+from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
+from chalicelib.domain.status import Status
 from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, ReportId
 
 # The area code and report id types are declared in chalicelib.validation (the protocol between
@@ -22,6 +24,7 @@ from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Inp
 __all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
 MAX_PHOTOS = 5
+MAX_PAGE = 100  # rows per listing page
 DESCRIPTION_MAX_LENGTH = 4000
 ADDRESS_MAX_LENGTH = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -231,48 +234,101 @@ class AgencyRefIn(Query):
     action: ActionName | None = None
 
 
+# Query strings: each field's description is its OpenAPI parameter's (``oas.query_parameters``).
+# Values are text; the views check numbers (ranges, defaults) as numbers.
+Limit = Annotated[str, Meta(max_length=4, description=f"Page size, 1 to {MAX_PAGE} (default 20).")]
+Cursor = Annotated[str, Meta(max_length=2048, description="`next_cursor` of the previous page.")]
+OnlyCategory = Annotated[CategoryCode, Meta(description="Only this category.")]
+
+
+def any_case_pattern(words: list[str]) -> str:
+    """A pattern for ``words`` in any letter case, or empty (ECMA-262 has no inline flags for it)."""
+    spelled = ("".join(f"[{c.upper()}{c.lower()}]" for c in word) for word in words)
+    return "^(" + "|".join(spelled) + ")?$"
+
+
 class InboxQueryIn(Query):
     """``GET /agency/reports`` query string (values are checked further by the view)."""
 
-    agency: AgencyCode | None = None
-    status: Annotated[str, Meta(max_length=20)] | None = None
-    limit: Annotated[str, Meta(max_length=4)] | None = None
-    cursor: Annotated[str, Meta(max_length=2048)] | None = None
-    overdue: Literal["", "0", "1", "true", "false"] | None = None
-    sort: Literal["", "newest", "support"] | None = None
+    agency: Annotated[AgencyCode, Meta(description="Another agency in scope (coordinators).")] | None = None
+    status: (
+        Annotated[
+            str,
+            Meta(
+                max_length=20,
+                pattern=any_case_pattern([s.value for s in Status]),
+                description="One status, any case; empty means all.",
+            ),
+        ]
+        | None
+    ) = None
+    limit: Limit | None = None
+    cursor: Cursor | None = None
+    overdue: (
+        Annotated[
+            Literal["", "0", "1", "true", "false"], Meta(description="`1` or `true`: only overdue reports.")
+        ]
+        | None
+    ) = None
+    sort: (
+        Annotated[
+            Literal["", "newest", "support"],
+            Meta(description="`support`: most supported first, across the inbox (`status` then filters)."),
+        ]
+        | None
+    ) = None
 
 
 class DoubtfulQueryIn(Query):
     """``GET /agency/evidence/doubtful`` query string."""
 
-    limit: Annotated[str, Meta(max_length=4)] | None = None
-    cursor: Annotated[str, Meta(max_length=2048)] | None = None
-
-
-class NearbyQueryIn(Query):
-    """``GET /reports/nearby`` query string: a point, a radius in metres, optionally a category."""
-
-    lat: DecimalText
-    lon: DecimalText
-    radius: RadiusText | None = None
-    category: CategoryCode | None = None
+    limit: Limit | None = None
+    cursor: Cursor | None = None
 
 
 class PointQueryIn(Query):
     """``GET /areas/at`` query string: a point."""
 
-    lat: DecimalText
-    lon: DecimalText
+    lat: Annotated[DecimalText, Meta(description="Latitude in decimal degrees.")]
+    lon: Annotated[DecimalText, Meta(description="Longitude in decimal degrees.")]
+
+
+class NearbyQueryIn(PointQueryIn):
+    """``GET /reports/nearby`` query string: a point, a radius in metres, optionally a category."""
+
+    radius: (
+        Annotated[RadiusText, Meta(description=f"Metres, 1 to {MAX_RADIUS_M} (default {DEFAULT_RADIUS_M}).")]
+        | None
+    ) = None
+    category: OnlyCategory | None = None
 
 
 class ViewportQueryIn(Query):
     """``GET /reports/map`` query string: a viewport's edges in degrees, optionally a category."""
 
-    south: DecimalText
-    west: DecimalText
-    north: DecimalText
-    east: DecimalText
-    category: CategoryCode | None = None
+    south: Annotated[DecimalText, Meta(description="The viewport's south edge in decimal degrees.")]
+    west: Annotated[DecimalText, Meta(description="The viewport's west edge in decimal degrees.")]
+    north: Annotated[DecimalText, Meta(description="The viewport's north edge in decimal degrees.")]
+    east: Annotated[DecimalText, Meta(description="The viewport's east edge in decimal degrees.")]
+    category: OnlyCategory | None = None
+
+
+class AreasQueryIn(Query):
+    """``GET /areas`` query string."""
+
+    parent: (
+        Annotated[str, Meta(max_length=AREA_CODE_MAX_LENGTH, description="Parent code; none: the provinces.")]
+        | None
+    ) = None
+
+
+class DashboardQueryIn(Query):
+    """``GET /dashboard`` query string."""
+
+    days: (
+        Annotated[str, Meta(max_length=6, description="Window in days, 1 or more (longer ones are capped).")]
+        | None
+    ) = None
 
 
 class IntakeMessage(Input):

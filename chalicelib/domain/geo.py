@@ -17,6 +17,7 @@ STORED_PRECISION = 9
 NEARBY_PRECISION = 6
 FINE_RADIUS_M = 75
 MAX_RADIUS_M = 500
+DEFAULT_RADIUS_M = 50  # what a nearby search covers unless asked for more
 EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 

@@ -235,14 +235,13 @@ class AgencyDesk(ProvinceService):
             "accept_evidence": lambda: workflow.accept_evidence(report, event),
             "reject_evidence": lambda: workflow.reject_evidence(report, event),
         }
-        handler = handlers.get(request.action)
-        if handler is None:
+        if request.action not in handlers:
             raise ValidationFailed(
                 f"Aksi '{request.action}' tidak dikenal (unknown action).",
                 code="unknown_action",
-                details={"valid": sorted(handlers)},
+                details={"valid": list(OFFICER_ACTIONS)},
             )
-        return handler()
+        return handlers[request.action]()
 
     def _refuse(self, report: Report, request: ActionRequest, event: Event) -> Report:
         """Bukan wewenang: to a suggested agency here, back to the origin province, or to another province."""
@@ -263,6 +262,12 @@ class AgencyDesk(ProvinceService):
 
 MERGE_ACTIONS = ("duplicate", "unduplicate")
 EVIDENCE_REVIEW = ("accept_evidence", "reject_evidence")  # coordinators: the "Bukti meragukan" list
+# Every action of POST /agency/reports/{key}/actions/{action} (``_apply`` and the merges).
+OFFICER_ACTIONS = (
+    *("take", "estimate", "forward", "refuse", "reject", "resolve"),
+    *MERGE_ACTIONS,
+    *EVIDENCE_REVIEW,
+)
 
 
 def _expect_version(request: ActionRequest, report: Report) -> None:

@@ -11,7 +11,6 @@ from chalicelib.errors import Conflict
 from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
 
-DEFAULT_RADIUS_M = 50
 MAX_RESULTS = 50
 # The public map's viewport: at most 0.1 degree (about 11 km) each way, covered by 5-character cells
 # (about 4.9 km), so at most 4 x 4 = 16 Queries of at most MAP_PER_CELL items; MAP_MAX_RESULTS markers.
@@ -61,7 +60,7 @@ class NearbyService:
         self.province = province
 
     def around(
-        self, lat: float, lon: float, *, radius_m: int = DEFAULT_RADIUS_M, category: str | None = None
+        self, lat: float, lon: float, *, radius_m: int = geo.DEFAULT_RADIUS_M, category: str | None = None
     ) -> list[Nearby]:
         """Open reports within ``radius_m`` of the point, nearest first (at most ``MAX_RESULTS``).
 

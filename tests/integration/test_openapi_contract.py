@@ -238,3 +238,52 @@ def test_open311_json_responses_match_the_document(provinces: World) -> None:
     for name in (f"{request_id}.json", "31-261127-ZZZZ.json", f"{request_id}.xml"):
         assert_conforms("/open311/v2/requests/{name}", "GET", jakarta.get(f"/open311/v2/requests/{name}"))
         assert_conforms("/open311/v2/tokens/{name}", "GET", jakarta.get(f"/open311/v2/tokens/{name}"))
+
+
+def test_the_documented_officer_actions_are_exactly_those_the_api_takes(provinces: World) -> None:
+    # Given a report routed to an agency in Jakarta, and the document's list of actions
+    jakarta = provinces["jakarta"]
+    created = jakarta.post("/reports", ROAD)
+    assert created.status_code == 201, created.body
+    key = json.loads(created.body)["id"]
+    provinces.settle()
+    agency = json.loads(jakarta.get(f"/reports/{key}").body)["agency"]["id"]
+    path = DOC["paths"]["/agency/reports/{key}/actions/{action}"]["post"]
+    [action] = [p for p in path["parameters"] if p["name"] == "action"]
+    documented = action["schema"]["enum"]
+    officer = jakarta.token(agency)
+    # When its officer names each documented action with an empty body, and one the document does
+    # not list (the name is checked before what an action needs from the body or the report)
+    for name in documented:
+        answer = jakarta.post(f"/agency/reports/{key}/actions/{name}", {}, officer)
+        # Then each is known: applied, or refused for what its body, the report or the role lacks
+        assert answer.status_code in (200, 403, 409, 422), (name, answer.body)
+        assert "unknown_action" not in answer.body.decode(), (name, answer.body)
+    unknown = jakarta.post(f"/agency/reports/{key}/actions/polish", {}, officer)
+    assert unknown.status_code == 422
+    assert json.loads(unknown.body)["error"]["details"]["valid"] == documented
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "valid"),
+    [
+        ("/agency/reports", "sort", "support"),
+        ("/agency/reports", "status", "pRoSeS"),
+        ("/agency/reports", "overdue", "true"),
+        ("/reports/nearby", "category", "banjir"),
+    ],
+)
+def test_a_query_value_the_document_refuses_the_api_refuses_and_one_it_allows_passes(
+    provinces: World, path: str, query: str, valid: str
+) -> None:
+    jakarta = provinces["jakarta"]
+    [parameter] = [p for p in DOC["paths"][path]["get"]["parameters"] if p["name"] == query]
+    schema = Draft202012Validator(parameter["schema"])
+    base = "lat=-6.226&lon=106.853&" if path == "/reports/nearby" else ""
+    headers = jakarta.token("koordinator", "coordinator") if path.startswith("/agency") else {}
+    refused = "x" * 60
+    assert not schema.is_valid(refused) and schema.is_valid(valid)
+    bad = jakarta.get(f"{path}?{base}{query}={refused}", headers)
+    good = jakarta.get(f"{path}?{base}{query}={valid}", headers)
+    assert bad.status_code == 422 and json.loads(bad.body)["error"]["details"][0]["field"] == query
+    assert good.status_code == 200, good.body

@@ -19,12 +19,13 @@ import pytest
 from chalice.app import Request
 
 from chalicelib.api.http import MAX_BODY_BYTES, error_response, read_json
-from chalicelib.api.inputs import agency_ref, headers_in, inbox_query, report_ref
+from chalicelib.api.inputs import agency_ref, headers_in, query_in, report_ref
 from chalicelib.api.messages import parse_intake_message
 from chalicelib.api.schemas import (
     AgencyActionIn,
     ConfirmIn,
     HeadersIn,
+    InboxQueryIn,
     IntakeMessage,
     PhotoUploadIn,
     ReopenIn,
@@ -468,7 +469,8 @@ def test_agency_ref_refuses_a_malformed_key_with_404_and_an_odd_action_with_422(
 
 
 def test_the_inbox_query_ignores_unknown_parameters_and_keeps_strings() -> None:
-    query = inbox_query(request(query={"limit": "5", "status": "proses", "utm_source": "x", "overdue": "1"}))
+    raw = {"limit": "5", "status": "proses", "utm_source": "x", "overdue": "1"}
+    query = query_in(request(query=raw), InboxQueryIn)
     assert (query.limit, query.status, query.overdue, query.agency) == ("5", "proses", "1", None)
 
 
@@ -484,7 +486,7 @@ def test_the_inbox_query_ignores_unknown_parameters_and_keeps_strings() -> None:
 )
 def test_inbox_query_parameters_are_capped(query: dict[str, str], field: str, kind: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        inbox_query(request(query=query))
+        query_in(request(query=query), InboxQueryIn)
     assert [(d["field"], d["type"]) for d in caught.value.details] == [(field, kind)]
 
 
