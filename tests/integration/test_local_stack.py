@@ -68,6 +68,7 @@ def test_shared_tables_exist_with_indexes_stream_and_ttl(
     reports = dynamodb.describe_table(TableName=outputs["ReportsTableName"])["Table"]
     assert {i["IndexName"] for i in reports["GlobalSecondaryIndexes"]} == {
         "by-agency",
+        "by-support",
         "by-status",
         "by-due",
         "by-public",
