@@ -83,23 +83,15 @@ class Province:
         (``POST /agency/reports/{key}/evidence``), a fresh scene unless ``photo`` is given."""
         import random
 
-        import requests
-
         from tests.evidence_images import scene_jpeg
+        from tests.uploads import send_presigned
 
         data = photo if photo is not None else scene_jpeg(random.SystemRandom().getrandbits(48))
         size = {"content_type": "image/jpeg", "size": len(data)}
         answer = self.post(f"/agency/reports/{quote(key)}/evidence", size, self.token(agency, role))
         assert answer.status_code == 201, answer.body
         ticket = json.loads(answer.body)
-        upload = ticket["upload"]
-        sent = requests.post(
-            upload["url"],
-            data=upload["fields"],
-            files={"file": ("bukti.jpg", data, "image/jpeg")},
-            timeout=10,
-        )
-        assert sent.status_code in (200, 201, 204), sent.text
+        send_presigned(ticket["upload"], data, "bukti.jpg")
         return {"evidence_photo": ticket["key"]}
 
     def invoke(self, handler: str, event: dict[str, Any]) -> Any:
