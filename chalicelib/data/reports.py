@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
@@ -160,6 +160,14 @@ class ReportRepository:
                 return from_model(ReportModel.get(key, consistent_read=consistent))
             except DoesNotExist:
                 return None
+
+    def get_many(self, keys: Sequence[str]) -> list[Report]:
+        """The reports stored under ``keys``, in their order (those missing left out): one
+        BatchGetItem per 100 keys, eventually consistent."""
+        wanted = list(dict.fromkeys(keys))
+        with translate_errors("get reports"):
+            found = {model.pk: from_model(model) for model in ReportModel.batch_get(wanted)}
+        return [found[key] for key in wanted if key in found]
 
     def create(self, report: Report, *, contact: Contact | None = None) -> Report:
         """Store a new report (and its contact, in one transaction, if any); return it as stored."""

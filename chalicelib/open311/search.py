@@ -169,15 +169,8 @@ def find(reports: Reports, province: Province, search: Search) -> Found:
 
 def _by_ids(reports: Reports, province: Province, ids: tuple[str, ...]) -> list[Report]:
     """Reports of this province among ``ids``, in the order asked; unknown ids are left out."""
-    found: list[Report] = []
-    for raw in dict.fromkeys(ids):
-        report_id = normalise_report_id(raw)
-        if report_id is None or report_id[:2] != province.code:
-            continue
-        report = reports.get(report_id)
-        if report is not None:
-            found.append(report)
-    return found
+    normalised = (normalise_report_id(raw) for raw in ids)
+    return reports.get_many([i for i in normalised if i is not None and i[:2] == province.code])
 
 
 def report_by_id(reports: Reports, province: Province, raw_id: str) -> Report:

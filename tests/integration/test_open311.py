@@ -318,6 +318,26 @@ def test_search_by_ids_service_status_and_window(provinces: World) -> None:
     assert xml.tag == "service_requests" and xml.findtext("request/service_request_id") == flood
 
 
+def test_requests_asked_for_by_id_are_read_in_one_request_in_the_order_asked(provinces: World) -> None:
+    from bench.counting import CallCounter, application_clients
+
+    # Given three public requests in Jakarta
+    jakarta = provinces["jakarta"]
+    made = [created_id(jakarta, {**FLOOD, "attribute[visibility]": "public"}) for _ in range(3)]
+    asked = [made[2], "31-261127-ZZZZ", made[0], "36-261127-AAAA", made[1], made[2]]
+    # When a client asks for them by id, in its own order, with an unknown id and Banten's among them
+    counter = CallCounter().attach(application_clients())
+    try:
+        answer = jakarta.get(f"/open311/v2/requests.json?service_request_id={','.join(asked)}")
+    finally:
+        counter.detach()
+    # Then it gets Jakarta's known ones in the order asked, each once, read in one BatchGetItem
+    assert answer.status_code == 200, answer.body
+    assert [r["service_request_id"] for r in json.loads(answer.body)] == [made[2], made[0], made[1]]
+    reads = {k: v for k, v in counter.totals().operations.items() if k.startswith("dynamodb:")}
+    assert reads == {"dynamodb:BatchGetItem": 1}
+
+
 def test_a_recent_window_finds_todays_request(provinces: World) -> None:
     from datetime import UTC, datetime, timedelta
 
