@@ -32,6 +32,8 @@ def _row(found: Nearby) -> out.NearbyItem:
         distance_m=round(found.distance_m),
         visibility=report.visibility.value,
     )
+    if other := report.origin_province or report.escalated_to:
+        row.also_in = other  # a site asking both provinces lists the report once
     if report.visibility is Visibility.PUBLIC:
         row.id = report.id
         row.created_at = report.created_at.isoformat()

@@ -315,6 +315,13 @@ class NearbyItem(Struct, kw_only=True):
     created_at: DateTime | UnsetType = UNSET
     support_count: int | UnsetType = UNSET
     thumbnail: str | UnsetType | None = UNSET
+    also_in: (
+        Annotated[
+            str,
+            Meta(description="Another province listing this report too: its origin, or where it was handed."),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class Nearby(Struct):

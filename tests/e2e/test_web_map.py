@@ -165,6 +165,15 @@ def test_a_report_just_over_the_border_is_offered_and_supported_at_the_neighbour
          "location": {**BORDER_GARBAGE["location"], "lat": -6.2242, "lon": 106.7349}},
     )  # fmt: skip
     ours = submit(jakarta, {**BORDER_GARBAGE, "location": JAKARTA_SIDE})
+    # ... and a private one filed at Jakarta's site on Banten's side, which Jakarta hands to Banten:
+    # both APIs list it (Jakarta its origin, Banten its copy), neither with an id
+    handed = submit(
+        jakarta,
+        {**BORDER_GARBAGE, "description": "Tumpukan sampah di belakang pasar.", "visibility": "private",
+         "location": {**BORDER_GARBAGE["location"], "lat": -6.2238, "lon": 106.7351}},
+    )  # fmt: skip
+    near = f"{banten}/reports/nearby?lat=-6.2240&lon=106.7353&radius=50&category=sampah"
+    eventually(lambda: [i for i in http("GET", near)[1]["items"] if i.get("also_in") == "31"] or None)
     page = offline_context(browser, []).new_page()
     sent: list[Any] = []
     page.on("request", lambda r: sent.append(r) if r.url.startswith(banten) else None)
@@ -177,11 +186,15 @@ def test_a_report_just_over_the_border_is_offered_and_supported_at_the_neighbour
 
     # Then "Sudah dilaporkan?" lists Banten's report, nearest first, as handled by Banten ...
     rows = page.locator("#nearby-list .nearby-item")
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(4)
+    # (the report handed to Banten once, as Jakarta's: Banten's copy of it is left out)
+    expect(page.locator(".nearby-item.private[data-province='31']")).to_have_count(1)
+    expect(page.locator(".nearby-item.private[data-province='36']")).to_have_count(1)
+    assert handed not in page.content()
     suggestion = page.locator(f".nearby-item[data-id='{over}']")
     expect(suggestion).to_contain_text("Ditangani Banten")
     expect(suggestion).to_contain_text("33 m dari titik Anda")
-    ids = [rows.nth(i).get_attribute("data-id") for i in range(3)]
+    ids = [rows.nth(i).get_attribute("data-id") for i in range(4)]
     assert ids.index(over) < ids.index(ours), ids
     # ... with its tracking page on Banten's site; the Jakarta report is still listed, as Jakarta's own
     link = suggestion.get_by_role("link", name=over)

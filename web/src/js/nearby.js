@@ -106,7 +106,8 @@ function row(item, categories, pageKey, source) {
 /**
  * Put a row into the list, nearest first, leaving the rows already shown (and their buttons) in place.
  * A report both APIs know (one escalated across the border: the copy keeps its id) is listed once, as
- * the own province's.
+ * the own province's; a neighbour's row of a report the own province lists too (``also_in``) is left
+ * out, so a private one, which has no id to match, is not listed twice either.
  */
 function place(list, rows, entry) {
   const same = entry.id ? rows.findIndex((r) => r.id === entry.id) : -1;
@@ -143,6 +144,7 @@ export function nearbyCheck(categories) {
       if (stale) fill(list);
       stale = false;
       for (const item of items) {
+        if (!source.own && item.also_in === config.province) continue;
         const node = row(item, categories(), pageKey, source);
         place(list, rows, { id: item.id, own: Boolean(source.own), distance: item.distance_m, node });
       }
