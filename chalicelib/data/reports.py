@@ -10,8 +10,11 @@ from datetime import datetime
 from functools import reduce
 from typing import Any
 
+from pynamodb.attributes import Attribute, NumberAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.pagination import PageIterator, ResultIterator
 from pynamodb.transactions import TransactWrite
 
@@ -95,6 +98,55 @@ def _read_page(
     assert last is not None
     cursor = cursors.encode(listing, last.pk, sort_key(last))
     return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
+
+
+def _listing(
+    index: GlobalSecondaryIndex[ReportModel],
+    keys: tuple[Attribute[Any], Attribute[Any]],
+    partition: str,
+    cursor: str | None,
+    *,
+    condition: Condition | None = None,
+    checks: dict[str, Any] | None = None,
+    forward: bool = True,
+    keep: Callable[[Report], bool] | None = None,
+    limit: int,
+) -> Page:
+    """One page of an index partition (``keys``: its hash and sort key) in sort-key order, from
+    ``cursor`` (``forward``: ascending). The cursor belongs to this listing (index, partition, key
+    condition, direction) and must meet ``checks``: the key condition as ``cursors.decode`` checks it.
+    """
+    hash_key, sort_key = keys
+    name = index.Meta.index_name
+    listing = "|".join([name, partition, *(str(v) for v in (checks or {}).values()), str(forward)])
+    number = isinstance(sort_key, NumberAttribute)
+    start = None
+    if cursor:
+        table_key, sort_value = cursors.decode(cursor, listing, **(checks or {}))
+        start = {
+            "pk": {"S": table_key},
+            hash_key.attr_name: {"S": partition},
+            sort_key.attr_name: {"N" if number else "S": sort_value},
+        }
+
+    def cursor_value(model: ReportModel) -> str:
+        value = sort_key.__get__(model, ReportModel)
+        return str(int(value or 0)) if number else str(value or "")
+
+    with translate_errors(f"list {name}"):
+        return _read_page(
+            lambda **paging: index.query(
+                partition,
+                range_key_condition=condition,
+                last_evaluated_key=start,
+                scan_index_forward=forward,
+                **paging,
+            ),
+            cursor_value,
+            listing,
+            limit=limit,
+            keep=keep,
+        )
 
 
 def _read_bounded(
@@ -366,28 +418,18 @@ class ReportRepository:
 
         A page is full unless the list ends there; see ``Page.incomplete`` for a filter too narrow.
         """
-        partition = agency_partition(province, agency)
         prefix = agency_sort_prefix(status) if status else ""
-        listing = f"by-agency|{partition}|{prefix}|{newest_first}"
-        start = None
-        if cursor:
-            table_key, sort_key = cursors.decode(cursor, listing, sort_prefix=prefix)
-            start = {"pk": {"S": table_key}, "gp": {"S": partition}, "gs": {"S": sort_key}}
-        condition = ReportModel.agency_sk.startswith(prefix) if status else None
-        with translate_errors("list agency reports"):
-            return _read_page(
-                lambda **paging: ReportModel.by_agency.query(
-                    partition,
-                    range_key_condition=condition,
-                    last_evaluated_key=start,
-                    scan_index_forward=not newest_first,
-                    **paging,
-                ),
-                lambda model: model.agency_sk or "",
-                listing,
-                limit=limit,
-                keep=keep,
-            )
+        return _listing(
+            ReportModel.by_agency,
+            (ReportModel.agency_pk, ReportModel.agency_sk),
+            agency_partition(province, agency),
+            cursor,
+            condition=ReportModel.agency_sk.startswith(prefix) if status else None,
+            checks={"sort_prefix": prefix},
+            forward=not newest_first,
+            keep=keep,
+            limit=limit,
+        )
 
     def list_by_support(
         self,
@@ -399,22 +441,16 @@ class ReportRepository:
         cursor: str | None = None,
     ) -> Page:
         """An agency's reports (only those ``keep`` accepts), most supported first, paged."""
-        partition = agency_partition(province, agency)
-        listing = f"by-support|{partition}"
-        start = None
-        if cursor:
-            table_key, sort_key = cursors.decode(cursor, listing, sort_number=True)
-            start = {"pk": {"S": table_key}, "gp": {"S": partition}, "su": {"N": sort_key}}
-        with translate_errors("list agency reports by support"):
-            return _read_page(
-                lambda **paging: ReportModel.by_support.query(
-                    partition, last_evaluated_key=start, scan_index_forward=False, **paging
-                ),
-                lambda model: str(int(model.support_count or 0)),
-                listing,
-                limit=limit,
-                keep=keep,
-            )
+        return _listing(
+            ReportModel.by_support,
+            (ReportModel.agency_pk, ReportModel.support_count),
+            agency_partition(province, agency),
+            cursor,
+            checks={"sort_number": True},
+            forward=False,
+            keep=keep,
+            limit=limit,
+        )
 
     def list_by_status(
         self,
@@ -427,28 +463,17 @@ class ReportRepository:
         newest_first: bool = True,
     ) -> Page:
         """A province's reports of one status, by age, paged."""
-        partition = status_partition(province, status)
         below = stored_time(created_before) if created_before else None
-        listing = f"by-status|{partition}|{below or ''}|{newest_first}"
-        start = None
-        if cursor:
-            table_key, sort_key = cursors.decode(cursor, listing, sort_below=below)
-            start = {"pk": {"S": table_key}, "sp": {"S": partition}, "ct": {"S": sort_key}}
-        condition = ReportModel.created_at < below if below else None
-        with translate_errors("list province reports"):
-            return _read_page(
-                lambda **paging: ReportModel.by_status.query(
-                    partition,
-                    range_key_condition=condition,
-                    last_evaluated_key=start,
-                    scan_index_forward=not newest_first,
-                    **paging,
-                ),
-                lambda model: model.created_at,
-                listing,
-                limit=limit,
-                keep=None,
-            )
+        return _listing(
+            ReportModel.by_status,
+            (ReportModel.status_pk, ReportModel.created_at),
+            status_partition(province, status),
+            cursor,
+            condition=ReportModel.created_at < below if below else None,
+            checks={"sort_below": below},
+            forward=not newest_first,
+            limit=limit,
+        )
 
     def list_doubtful(
         self,
@@ -459,20 +484,8 @@ class ReportRepository:
         keep: Callable[[Report], bool] | None = None,
     ) -> Page:
         """Resolves on an unverified evidence photo awaiting a coordinator, oldest first, paged."""
-        partition = doubt_partition(province)
-        listing = f"by-doubt|{partition}"
-        start = None
-        if cursor:
-            table_key, sort_key = cursors.decode(cursor, listing)
-            start = {"pk": {"S": table_key}, "dq": {"S": partition}, "ra": {"S": sort_key}}
-        with translate_errors("list doubtful evidence"):
-            return _read_page(
-                lambda **paging: ReportModel.by_doubt.query(partition, last_evaluated_key=start, **paging),
-                lambda model: model.resolved_at or "",
-                listing,
-                limit=limit,
-                keep=keep,
-            )
+        keys = (ReportModel.doubt_pk, ReportModel.resolved_at)
+        return _listing(ReportModel.by_doubt, keys, doubt_partition(province), cursor, keep=keep, limit=limit)
 
     def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:
         """Open reports whose next timer (deadline or auto-close) has passed."""
