@@ -34,6 +34,31 @@ def _keys_needing(
             yield item["pk"]
 
 
+def _set_if(
+    dynamodb: Any,
+    table: str,
+    key: dict[str, Any],
+    update: str,
+    needed: str,
+    names: dict[str, str],
+    values: dict[str, Any],
+) -> int:
+    """``update`` one report if it still meets ``needed``: 1 if it did, 0 if it changed meanwhile."""
+    used = {k: v for k, v in names.items() if k in update or k in needed}
+    try:
+        dynamodb.update_item(
+            TableName=table,
+            Key={"pk": key},
+            UpdateExpression=update,
+            ConditionExpression=needed,
+            ExpressionAttributeNames=used,
+            ExpressionAttributeValues=values,
+        )
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return 0  # changed meanwhile: the application saved it with its key, or it no longer qualifies
+    return 1
+
+
 def backfill_public(dynamodb: Any, table: str, province: str) -> int:
     """Add the ``by-public`` key to the province's own public reports stored without it; how many.
 
@@ -52,19 +77,9 @@ def backfill_public(dynamodb: Any, table: str, province: str) -> int:
     updated = 0
     for status in Status:
         partition = status_partition(province, status)
+        values = {":pb": {"S": public_partition(province)}, **public}
         for key in _keys_needing(dynamodb, table, partition, needed, names, public):
-            try:
-                dynamodb.update_item(
-                    TableName=table,
-                    Key={"pk": key},
-                    UpdateExpression="SET #pb = :pb",
-                    ConditionExpression=needed,
-                    ExpressionAttributeNames={k: v for k, v in names.items() if k != "#sp"},
-                    ExpressionAttributeValues={":pb": {"S": public_partition(province)}, **public},
-                )
-                updated += 1
-            except dynamodb.exceptions.ConditionalCheckFailedException:
-                continue  # changed meanwhile: saved with its key, or no longer public
+            updated += _set_if(dynamodb, table, key, "SET #pb = :pb", needed, names, values)
     return updated
 
 
@@ -93,19 +108,9 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
             if stored is None:
                 continue
             report = from_model(ReportModel.from_raw_data(stored))
-            partition, sort_key = geo_keys(province, *report.map_place, stored["ct"]["S"])
-            try:
-                dynamodb.update_item(
-                    TableName=table,
-                    Key={"pk": key},
-                    UpdateExpression="SET #gh = :gh, #gk = :gk",
-                    ConditionExpression=needed,
-                    ExpressionAttributeNames={k: v for k, v in names.items() if k != "#sp"},
-                    ExpressionAttributeValues={":gh": {"S": partition}, ":gk": {"S": sort_key}, **values},
-                )
-                updated += 1
-            except dynamodb.exceptions.ConditionalCheckFailedException:
-                continue  # changed meanwhile: saved with its key, or closed
+            cell, sort_key = geo_keys(province, *report.map_place, stored["ct"]["S"])
+            keys = {":gh": {"S": cell}, ":gk": {"S": sort_key}, **values}
+            updated += _set_if(dynamodb, table, key, "SET #gh = :gh, #gk = :gk", needed, names, keys)
     return updated
 
 
@@ -121,16 +126,5 @@ def backfill_support(dynamodb: Any, table: str, province: str) -> int:
     updated = 0
     for status in Status:
         for key in _keys_needing(dynamodb, table, status_partition(province, status), needed, names, {}):
-            try:
-                dynamodb.update_item(
-                    TableName=table,
-                    Key={"pk": key},
-                    UpdateExpression="SET #su = :zero",
-                    ConditionExpression=needed,
-                    ExpressionAttributeNames={"#su": names["#su"]},
-                    ExpressionAttributeValues={":zero": {"N": "0"}},
-                )
-                updated += 1
-            except dynamodb.exceptions.ConditionalCheckFailedException:
-                continue  # supported meanwhile: it has its count
+            updated += _set_if(dynamodb, table, key, "SET #su = :zero", needed, names, {":zero": {"N": "0"}})
     return updated
