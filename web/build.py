@@ -1,4 +1,4 @@
-"""Build the static web client: one site per province stage, ``web/dist/<stage>/``.
+r"""Build the static web client: one site per province stage, ``web/dist/<stage>/``.
 
     python -m web.build                     # every stage, API ports from .chalice/config.json
     python -m web.build --stage jakarta --api-base https://api.example.go.id/api \
