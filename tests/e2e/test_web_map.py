@@ -293,10 +293,7 @@ def test_areas_the_citizen_chose_by_hand_are_kept_when_the_point_guesses_otherwi
     page.locator("#kecamatan option[value='31.74.01']").wait_for(state="attached")
     page.get_by_label("Kecamatan").select_option("31.74.01")
     # When they type a point in Tebet whose nearest kota centroid is Jakarta Pusat's
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.226")
-    page.get_by_label("Bujur (longitude)").fill("106.853")
-    page.get_by_label("Bujur (longitude)").press("Tab")
+    type_point(page, "-6.226", "106.853")
     # Then the point's guess is shown, and their own choice is kept
     expect(page.locator("#place-status")).to_contain_text("Wilayah yang Anda pilih tidak diubah")
     expect(page.locator("#place-status")).to_contain_text("Kota Adm. Jakarta Pusat")
