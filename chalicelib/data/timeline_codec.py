@@ -3,8 +3,9 @@
 DynamoDB bills a write per started kilobyte of the whole item, and the timeline is what grows
 with every change. So each entry is stored without what the item already says (the report key
 in event ids, the report's own province, absolute timestamps: milliseconds after the report was
-created instead), and the list is deflated (AWS's advice for large attribute values). The first
-byte is the format version, so a later format can still read this one.
+created instead, an evidence check's fixed reasons by their codes), and the list is deflated
+(AWS's advice for large attribute values). The first byte is the format version: version 2 added
+the compact evidence check, and a reader of version 1 refuses it rather than drop the check.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from typing import Any
 
 import msgspec
 
-from chalicelib.domain.report import EvidenceCheck, TimelineEntry
+from chalicelib.domain.check_reasons import FIXED
+from chalicelib.domain.report import CheckOutcome, EvidenceCheck, TimelineEntry
 from chalicelib.domain.status import Action, Status
 from chalicelib.validation import first_use
 
 FORMAT_V1 = b"\x01"
+FORMAT_V2 = b"\x02"
+_OUTCOMES: dict[CheckOutcome, str] = {"pass": "p", "fail": "f", "unknown": "u"}
+_OUTCOME_OF = {letter: outcome for outcome, letter in _OUTCOMES.items()}
 _KEY_RELATIVE = ":"  # event id was "<report key>:<rest>"
 _ID_RELATIVE = "!"  # event id was "<report id>:<rest>" (a copy's key differs from the id)
 
@@ -54,11 +59,31 @@ def _full_event_id(stored: str, key: str, report_id: str) -> str:
     return stored
 
 
-def _check(raw: Any) -> EvidenceCheck | None:
-    if raw is None:
+def _compact_check(check: EvidenceCheck | None) -> list[str] | None:
+    """``[outcome letters, reason codes...]`` when that says all of ``check``: the verdict follows
+    from the outcomes and every reason is a fixed one, word for word. Else None (stored whole)."""
+    if check is None or any(FIXED.get(reason.code) != reason for reason in check.reasons):
+        return None
+    outcomes = (check.time, check.place, check.fresh)
+    if check.verified != (outcomes == ("pass", "pass", "pass")):
+        return None
+    return ["".join(_OUTCOMES[o] for o in outcomes), *(reason.code for reason in check.reasons)]
+
+
+def _check(whole: Any, compact: list[str] | None) -> EvidenceCheck | None:
+    if compact is not None:
+        time, place, fresh = (_OUTCOME_OF[letter] for letter in compact[0])
+        return EvidenceCheck(
+            verified=(time, place, fresh) == ("pass", "pass", "pass"),
+            time=time,
+            place=place,
+            fresh=fresh,
+            reasons=tuple(FIXED[code] for code in compact[1:]),
+        )
+    if whole is None:
         return None
     with first_use(EvidenceCheck):
-        return msgspec.convert(raw, EvidenceCheck)
+        return msgspec.convert(whole, EvidenceCheck)
 
 
 def encode(
@@ -67,6 +92,7 @@ def encode(
     """The stored form of ``entries`` of the report ``key``/``report_id`` created at ``created``."""
     rows = []
     for entry in entries:
+        compact = _compact_check(entry.evidence_check)
         raw: dict[str, Any] = {
             "e": _short_event_id(entry.event_id, key, report_id),
             "t": _millis(entry.at) - _millis(created),
@@ -78,18 +104,19 @@ def encode(
             "x": entry.evidence,
             "to": entry.target,
             "xp": entry.evidence_photo,
-            "xc": msgspec.to_builtins(entry.evidence_check) if entry.evidence_check else None,
+            "xk": compact,
+            "xc": msgspec.to_builtins(entry.evidence_check) if entry.evidence_check and not compact else None,
         }
         rows.append({k: v for k, v in raw.items() if v is not None})
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return FORMAT_V1 + _compress(text.encode())
+    return FORMAT_V2 + _compress(text.encode())
 
 
 def decode(
     stored: bytes, *, key: str, report_id: str, province: str, created: datetime
 ) -> tuple[TimelineEntry, ...]:
     """The entries ``encode`` stored."""
-    if stored[:1] != FORMAT_V1:
+    if stored[:1] not in (FORMAT_V1, FORMAT_V2):
         raise ValueError(f"unknown timeline format {stored[:1]!r}")
     rows = json.loads(zlib.decompress(stored[1:], -15))
     return tuple(
@@ -104,7 +131,7 @@ def decode(
             evidence=raw.get("x"),
             target=raw.get("to"),
             evidence_photo=raw.get("xp"),
-            evidence_check=_check(raw.get("xc")),
+            evidence_check=_check(raw.get("xc"), raw.get("xk")),
         )
         for raw in rows
     )

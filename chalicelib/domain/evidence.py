@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from chalicelib.domain import check_reasons
 from chalicelib.domain.geo import distance_m
-from chalicelib.domain.report import Check, CheckOutcome, CheckReason, EvidenceCheck
+from chalicelib.domain.report import CheckOutcome, CheckReason, EvidenceCheck
 
 HASH_BITS = 64
 MATCH_DISTANCE = 4
@@ -141,10 +142,6 @@ def near_matches(prints: Sequence[int], prior: Sequence[PriorPhoto]) -> list[Pri
     ]
 
 
-def _reason(check: Check, code: str, id_text: str, en_text: str) -> CheckReason:
-    return CheckReason(check=check, code=code, id=id_text, en=en_text)
-
-
 def taken_at(facts: PhotoFacts, timezone: str) -> datetime | None:
     """The capture time in UTC: Exif wall clock with its own offset, else in the province's zone."""
     if facts.taken_local is None:
@@ -165,26 +162,11 @@ def check_time(
     """Taken after the report was made and not in the future (within ``CLOCK_SKEW``)."""
     taken = taken_at(facts, timezone)
     if taken is None:
-        return "unknown", _reason(
-            "time",
-            "no_capture_time",
-            "Foto tidak menyimpan waktu pengambilan (Exif): tidak bisa dipastikan diambil setelah laporan.",
-            "The photo holds no capture time (Exif), so it cannot be shown to be taken after the report.",
-        )
+        return "unknown", check_reasons.NO_CAPTURE_TIME
     if taken < _aware(reported_at) - CLOCK_SKEW:
-        return "fail", _reason(
-            "time",
-            "taken_before_report",
-            "Foto diambil sebelum laporan dibuat.",
-            "The photo was taken before the report was made.",
-        )
+        return "fail", check_reasons.TAKEN_BEFORE_REPORT
     if taken > _aware(now) + CLOCK_SKEW:
-        return "fail", _reason(
-            "time",
-            "taken_in_future",
-            "Waktu pengambilan foto ada di masa depan: jam kamera salah atau waktu diubah.",
-            "The photo's capture time is in the future: the camera clock is wrong or the time was edited.",
-        )
+        return "fail", check_reasons.TAKEN_IN_FUTURE
     return "pass", None
 
 
@@ -193,24 +175,14 @@ def check_place(
 ) -> tuple[CheckOutcome, CheckReason | None]:
     """Exif GPS within ``max_distance_m`` of the report's location (haversine)."""
     if facts.gps is None:
-        return "unknown", _reason(
-            "place",
-            "no_gps",
-            "Foto tidak menyimpan lokasi GPS, jadi tempatnya tidak bisa dipastikan.",
-            "The photo holds no GPS location, so the place cannot be confirmed.",
-        )
+        return "unknown", check_reasons.NO_GPS
     if report_location is None:
-        return "unknown", _reason(
-            "place",
-            "no_report_location",
-            "Laporan tidak punya lokasi untuk dibandingkan.",
-            "The report has no location to compare with.",
-        )
+        return "unknown", check_reasons.NO_REPORT_LOCATION
     metres = distance_m(*facts.gps, *report_location)
     if metres > max_distance_m:
         far = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
         jauh = far.replace(".", ",")  # Indonesian decimal comma: 1,2 km
-        return "fail", _reason(
+        return "fail", CheckReason(
             "place",
             "too_far",
             f"Foto diambil {jauh} dari lokasi laporan (batas {max_distance_m:.0f} m).",
@@ -224,35 +196,15 @@ def check_fresh(
 ) -> tuple[CheckOutcome, CheckReason | None]:
     """No earlier photo of the province within ``MATCH_DISTANCE`` (the caller found the candidates)."""
     if facts.fingerprint is None and facts.problem == "no_detail":
-        return "unknown", _reason(
-            "fresh",
-            "no_detail",
-            "Gambar hampir polos (gelap atau satu warna): tidak bisa dibandingkan dengan foto sebelumnya.",
-            "The picture is almost blank (dark or one colour), so it cannot be compared with earlier photos.",
-        )
+        return "unknown", check_reasons.NO_DETAIL
     if facts.fingerprint is None:
-        return "unknown", _reason(
-            "fresh",
-            "unreadable",
-            "Gambar tidak bisa dibaca, jadi tidak bisa dibandingkan dengan foto sebelumnya.",
-            "The picture could not be read, so it cannot be compared with earlier photos.",
-        )
+        return "unknown", check_reasons.UNREADABLE
     matches = near_matches(lookup_prints(facts), prior)
     if not matches:
         return "pass", None
     if report_id is not None and all(p.report_id == report_id and p.role == "photo" for p in matches):
-        return "fail", _reason(
-            "fresh",
-            "same_as_report_photo",
-            "Foto bukti sama dengan foto yang dikirim pelapor untuk laporan ini.",
-            "The evidence photo is the same as the photo the reporter sent with this report.",
-        )
-    return "fail", _reason(
-        "fresh",
-        "seen_before",
-        "Foto ini sudah pernah dikirim sebelumnya (foto lain yang sama atau hasil suntingannya).",
-        "This photo was sent before (the same picture, or an edited copy of it).",
-    )
+        return "fail", check_reasons.SAME_AS_REPORT_PHOTO
+    return "fail", check_reasons.SEEN_BEFORE
 
 
 def judge(
@@ -266,7 +218,7 @@ def judge(
     prior: Sequence[PriorPhoto],
     report_id: str | None = None,
 ) -> EvidenceCheck:
-    """The verdict on one evidence photo: time, place and freshness with their reasons."""
+    """The verdict on one evidence photo: time, place and freshness with their check_reasons."""
     time, time_reason = check_time(facts, reported_at=reported_at, now=now, timezone=timezone)
     place, place_reason = check_place(facts, report_location=report_location, max_distance_m=max_distance_m)
     fresh, fresh_reason = check_fresh(facts, prior=prior, report_id=report_id)

@@ -6,6 +6,7 @@ import json
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
 
+import msgspec
 import pytest
 
 from chalicelib.data import timeline_codec
@@ -74,7 +75,7 @@ def test_times_keep_millisecond_precision_even_before_creation_and_in_other_zone
 
 def test_an_unknown_format_is_refused_not_misread() -> None:
     with pytest.raises(ValueError, match="unknown timeline format"):
-        timeline_codec.decode(b"\x02abc", key=KEY, report_id=RID, province="36", created=CREATED)
+        timeline_codec.decode(b"\x07abc", key=KEY, report_id=RID, province="36", created=CREATED)
 
 
 def test_an_evidence_check_with_its_reasons_reads_back_as_written() -> None:
@@ -107,8 +108,7 @@ def test_an_evidence_check_with_its_reasons_reads_back_as_written() -> None:
     assert _roundtrip((*ENTRIES, resolve))[-1].evidence_check == check
 
 
-def test_the_judged_verdict_is_stored_as_is_in_the_same_shape_as_before() -> None:
-    """``judge`` returns the very struct the entry keeps; the stored ``xc`` keys are unchanged."""
+def _judged_resolve() -> TimelineEntry:
     from chalicelib.domain.evidence import PhotoFacts, judge
 
     verdict = judge(
@@ -120,7 +120,7 @@ def test_the_judged_verdict_is_stored_as_is_in_the_same_shape_as_before() -> Non
         max_distance_m=150.0,
         prior=[],
     )
-    resolve = TimelineEntry(
+    return TimelineEntry(
         f"{KEY}:resolve:abc",
         CREATED + timedelta(days=1),
         Action.RESOLVE,
@@ -128,9 +128,52 @@ def test_the_judged_verdict_is_stored_as_is_in_the_same_shape_as_before() -> Non
         "36",
         evidence_check=verdict,
     )
-    assert _roundtrip((resolve,))[0].evidence_check == verdict
-    stored = timeline_codec.encode((resolve,), key=KEY, report_id=RID, province="36", created=CREATED)
-    row = json.loads(zlib.decompress(stored[1:], -15))[0]["xc"]
-    assert list(row) == ["verified", "time", "place", "fresh", "reasons"]
-    assert [list(r) for r in row["reasons"]] == [["check", "code", "id", "en"]] * 3
-    assert [r["code"] for r in row["reasons"]] == ["no_capture_time", "no_gps", "no_detail"]
+
+
+def _stored_rows(entries: tuple[TimelineEntry, ...]) -> list[dict[str, object]]:
+    stored = timeline_codec.encode(entries, key=KEY, report_id=RID, province="36", created=CREATED)
+    rows: list[dict[str, object]] = json.loads(zlib.decompress(stored[1:], -15))
+    return rows
+
+
+def test_a_judged_verdict_is_stored_by_its_reason_codes_and_reads_back_whole() -> None:
+    """Given judge's verdict (three fixed reasons), the entry stores outcome letters and codes only,
+    not the words, and reads back as the very verdict, words in both languages included."""
+    resolve = _judged_resolve()
+    assert _roundtrip((resolve,))[0].evidence_check == resolve.evidence_check
+    (row,) = _stored_rows((resolve,))
+    assert row["xk"] == ["uuu", "no_capture_time", "no_gps", "no_detail"]
+    assert "xc" not in row
+
+
+def test_a_check_whose_words_are_not_the_fixed_ones_is_stored_whole() -> None:
+    """Another province's words for a known code, a measured reason (too_far) and a verdict that
+    does not follow from its outcomes are kept exactly as they came."""
+    from chalicelib.domain.report import CheckReason, EvidenceCheck
+
+    checks = (
+        EvidenceCheck(
+            False, "pass", "unknown", "pass", (CheckReason("place", "no_gps", "Tanpa GPS", "No GPS"),)
+        ),
+        EvidenceCheck(
+            False, "pass", "fail", "pass", (CheckReason("place", "too_far", "Foto diambil 2,1 km", "2.1 km"),)
+        ),
+        EvidenceCheck(True, "pass", "unknown", "pass", ()),
+    )
+    for check in checks:
+        resolve = msgspec.structs.replace(_judged_resolve(), evidence_check=check)
+        assert _roundtrip((resolve,))[0].evidence_check == check
+        (row,) = _stored_rows((resolve,))
+        assert "xk" not in row and row["xc"] == json.loads(msgspec.json.encode(check))
+
+
+def test_a_timeline_stored_in_format_1_still_reads_back() -> None:
+    """Reports stored before the compact check (format 1: the check with its words) read as before."""
+    resolve = _judged_resolve()
+    assert resolve.evidence_check is not None
+    row = {"e": ":resolve:abc", "t": 86_400_000, "a": "resolve", "s": "SELESAI"}
+    row["xc"] = msgspec.to_builtins(resolve.evidence_check)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stored = b"\x01" + deflate.compress(json.dumps([row]).encode()) + deflate.flush()
+    back = timeline_codec.decode(stored, key=KEY, report_id=RID, province="36", created=CREATED)
+    assert back == (resolve,)
