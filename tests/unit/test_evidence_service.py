@@ -20,7 +20,8 @@ from chalicelib.domain.evidence import PhotoFacts
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
-from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
+from chalicelib.privacy.photos import UploadTicket
 from chalicelib.provinces.registry import DATA_DIR, Province
 from chalicelib.services.evidence import EvidenceService, evidence_required, max_distance_m
 from tests.unit.factories import T0, new_report
@@ -93,6 +94,22 @@ class Photos:
             self.public[self.public_key(upload_key)] = cleaned
             del self.uploads[upload_key]
         return self.public_key(upload_key)
+
+    def new_upload(self, content_type: str, size: int, *, prefix: str = "uploads") -> UploadTicket:
+        return UploadTicket(KEY, "https://uploads.example/", {}, 600)
+
+
+class JustChanged:
+    """The reports port as DynamoDB may answer just after a change: an eventually consistent read
+    still gives the report as it was, a strongly consistent one as it is now."""
+
+    def __init__(self, before: Report | None, now: Report | None) -> None:
+        self.before, self.now = before, now
+        self.reads: list[bool] = []  # consistent?, per read
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        self.reads.append(consistent)
+        return self.now if consistent else self.before
 
 
 def _facts(fingerprint: int = 0x0123456789ABCDEF) -> PhotoFacts:
@@ -190,6 +207,41 @@ def test_tickets_bind_report_agency_expiry_and_prefix(taken: Report) -> None:
             service(province(), store, photos).check(actor, report, key, "ev-1", at)
         assert refused.value.code == code
         assert store.tickets[KEY].used_by is None and KEY in photos.uploads
+
+
+def _issue(reports: JustChanged, actor: Actor = OFFICER) -> Store:
+    store = Store()
+    service = EvidenceService(
+        reports,  # type: ignore[arg-type]
+        store,
+        province(),
+        photos=lambda: Photos(),  # type: ignore[arg-type,return-value]
+    )
+    service.issue(actor, "31-261127-ABCD", "image/jpeg", 1000, now=NOW)
+    return store
+
+
+def test_an_upload_for_a_report_as_read_costs_one_eventually_consistent_read(taken: Report) -> None:
+    reports = JustChanged(taken, taken)
+    assert KEY in _issue(reports).tickets
+    assert reports.reads == [False]
+
+
+def test_an_upload_just_after_the_take_is_issued_on_a_strong_read_not_refused(taken: Report) -> None:
+    """Given the officer took the report a moment ago (an eventual read still says Disposisi),
+    when they ask for the evidence upload, then the refusal is checked on a strong read and the
+    upload is issued."""
+    reports = JustChanged(replace(taken, status=Status.DISPOSISI), taken)
+    assert KEY in _issue(reports).tickets
+    assert reports.reads == [False, True]
+
+
+def test_an_upload_refused_on_both_reads_is_refused(taken: Report) -> None:
+    resolved = replace(taken, status=Status.SELESAI)
+    with pytest.raises(IllegalTransition):
+        _issue(JustChanged(resolved, resolved))
+    with pytest.raises(Forbidden):
+        _issue(JustChanged(taken, taken), replace(OFFICER, agency="sudin-sda-js"))
 
 
 def test_the_same_photo_on_another_report_is_caught_by_its_bands(taken: Report) -> None:
