@@ -196,8 +196,3 @@ class NoticeStore:
     def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
         """(language, e-mail) of a pending follow request."""
         return followers.pending(report_key, follower)
-
-    def release_token(self, pk: str) -> None:
-        """Make a used token usable again (the action it allowed failed and was not applied)."""
-        with translate_errors("release token"):
-            PrivateModel(pk=pk).update(actions=[PrivateModel.state.remove()])

@@ -269,25 +269,6 @@ class ReportRepository:
                     raise IdempotencyKeyTaken("idempotency key already used") from error
                 raise
 
-    def claim_upload(self, province: str, upload_key: str, owner: str) -> None:
-        """Bind an uploaded photo to one report (``owner``: the report key).
-
-        The same owner may claim it again (a retried action); anyone else gets ``Conflict``
-        ``photo_already_used``: one upload is evidence for one action of one report, never another.
-        """
-        digest = hashlib.sha256(upload_key.encode()).hexdigest()[:32]
-        item = PrivateModel(pk=f"{province}#photo#{digest}", kind="photo", report_id=owner)
-        with translate_errors("claim photo"):
-            try:
-                item.save(condition=PrivateModel.pk.does_not_exist() | (PrivateModel.report_id == owner))
-            except PutError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise Conflict(
-                        "Foto ini sudah dipakai sebagai bukti laporan lain (photo already used as evidence).",
-                        code="photo_already_used",
-                    ) from error
-                raise
-
     def move_idempotency(self, province: str, key_hash: str, *, from_report: str, to_report: str) -> None:
         """Point a record at another report id (its first drawn id was taken by another report)."""
         item = PrivateModel(pk=_idem_pk(province, key_hash))

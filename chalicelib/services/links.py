@@ -51,10 +51,6 @@ class LinkTokens:
             raise NotFound(GONE, code="link_gone")
         return record
 
-    def give_back(self, token: str) -> None:
-        """Make a redeemed token usable again (what it allowed did not happen)."""
-        self.records.release_token(token_key(self.province, token))
-
 
 def _shaped(token: str) -> bool:
     return 16 <= len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)
