@@ -159,7 +159,6 @@ class ReportModel(Model):
     resolved_at = UnicodeAttribute(attr_name="ra", null=True)
     autoclose_at = UnicodeAttribute(attr_name="ac", null=True)
     secret_hash = UnicodeAttribute(attr_name="sh", null=True)
-    contact_ref = UnicodeAttribute(attr_name="cr", null=True)
     photos = UnicodeAttribute(attr_name="ph", null=True)
     support_count = NumberAttribute(attr_name="su", default=0)
     duplicate_of = UnicodeAttribute(attr_name="xo", null=True)

@@ -117,9 +117,6 @@ class Report:
     resolved_at: datetime | None = None
     autoclose_at: datetime | None = None
     secret_hash: str | None = None
-    # The Idempotency-Key hash under which the reporter's contact is kept (private store), when the
-    # submission carried both; None when there is no contact or it is kept under the report id.
-    contact_ref: str | None = None
     photos: tuple[str, ...] = ()
     timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
     version: int = 0
