@@ -54,11 +54,6 @@ CROSS_PROVINCE: dict[str, Any] = {
 }
 BANTEN_AGENCY = "dlh-kota-tangerang"
 
-# Targets (issue "Benchmarks"): same-province writes, write units, read units; cross-province <= 2x.
-TARGET_WRITE_REQUESTS = 6
-TARGET_WRITE_UNITS = 8
-TARGET_READ_UNITS = 4
-
 
 @dataclass
 class Lifecycle:
