@@ -16,6 +16,7 @@ from msgspec import Meta, field
 
 from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
+from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
 from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, ReportId
 
@@ -88,7 +89,6 @@ class LocationIn(Input):
     area_code: AreaCode
 
 
-NotifyChannel = Literal["email", "sms"]
 Language = Literal["id", "en"]
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
+
+NotifyChannel = Literal["email", "sms"]
+CHANNELS: tuple[NotifyChannel, ...] = get_args(NotifyChannel)
 
 
 @dataclass(frozen=True)
@@ -12,7 +16,7 @@ class Contact:
     name: str | None = None
     phone: str | None = None
     email: str | None = None
-    notify: tuple[str, ...] = ()  # channels the reporter opted in to: "email", "sms"
+    notify: tuple[str, ...] = ()  # the ``CHANNELS`` the reporter opted in to
     language: str = "id"  # of the notifications: "id" or "en"
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from chalicelib.domain.private import Contact
 
-CHANNELS = ("email", "sms")
 REPORTER = "r"
 VIA = "/"  # in ``<duplicate id>/<id>``: someone told about the report a duplicate was merged into
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.clock import utcnow
+from chalicelib.domain.private import CHANNELS
 from chalicelib.domain.report import Report
 from chalicelib.errors import ValidationFailed
 from chalicelib.notices.recipients import REPORTER, own_id
@@ -67,7 +68,7 @@ class LinkActions:
         now = now or utcnow()
         record = self.links.peek(token, "unsubscribe", now)
         recipient, _, channel = record.recipient.partition(":")
-        if channel not in ("email", "sms"):
+        if channel not in CHANNELS:
             raise ValidationFailed("Tautan rusak (broken link).", code="link_gone")
         # Someone told through a duplicate unsubscribes where their records are: the duplicate's.
         duplicate, who = own_id(recipient)
