@@ -120,6 +120,7 @@ def to_model(report: Report) -> ReportModel:
         support_count=report.support_count,
         duplicate_of=report.duplicate_of,
         duplicates=json.dumps(list(report.duplicates)) if report.duplicates else None,
+        reporter_opted_in=report.reporter_opted_in,
         timeline=timeline_codec.encode(
             report.timeline,
             key=report.key,
@@ -179,6 +180,7 @@ def from_model(model: ReportModel, *, with_timeline: bool = True) -> Report:
         support_count=int(model.support_count or 0),
         duplicate_of=model.duplicate_of,
         duplicates=tuple(json.loads(model.duplicates)) if model.duplicates else (),
+        reporter_opted_in=model.reporter_opted_in,
         timeline=timeline_codec.decode(
             model.timeline,
             key=model.pk,

@@ -162,6 +162,7 @@ class ReportModel(Model):
     photos = UnicodeAttribute(attr_name="ph", null=True)
     support_count = NumberAttribute(attr_name="su", default=0)
     duplicate_of = UnicodeAttribute(attr_name="xo", null=True)
+    reporter_opted_in = BooleanAttribute(attr_name="ro", null=True)
     duplicates = UnicodeAttribute(attr_name="xs", null=True)  # JSON list of report ids
     timeline = BinaryAttribute(attr_name="tl", legacy_encoding=False)  # see data/timeline_codec.py
     version = VersionAttribute(attr_name="v")

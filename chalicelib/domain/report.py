@@ -124,6 +124,9 @@ class Report:
     support_count: int = 0
     duplicate_of: str | None = None  # the original's id, while this report is merged into it
     duplicates: tuple[str, ...] = ()  # ids of the reports merged into this one
+    # The reporter opted in to a notification channel at submit; None for reports stored before
+    # this was kept (taken as yes). A copy received from another province: no (its origin tells).
+    reporter_opted_in: bool | None = None
 
     @property
     def map_place(self) -> tuple[float, float]:
@@ -141,6 +144,16 @@ class Report:
     def area_province(self) -> str:
         """The province the location lies in."""
         return self.location.area_code[:2]
+
+    @property
+    def has_audience(self) -> bool:
+        """True when a citizen may have to be told of its changes: its reporter opted in, it is public
+        (it may have followers), or reports were merged into it (their reporters and followers)."""
+        return (
+            self.reporter_opted_in is not False
+            or self.visibility is Visibility.PUBLIC
+            or bool(self.duplicates)
+        )
 
     @property
     def is_received_escalation(self) -> bool:

@@ -62,6 +62,7 @@ class EscalationInbox(ProvinceService):
             address=incoming.address,
             origin_province=message.origin_province,
             photos=tuple(incoming.photos),
+            reporter_opted_in=False,
         )
         copy = self._decide(blank, message, now, accept_id)
         # Created first, read only if a copy exists (a redelivery, or a report handed back earlier and

@@ -266,6 +266,7 @@ class IntakeService:
             updated_at=now,
             address=command.address,
             secret_hash=hash_secret(secret),
+            reporter_opted_in=bool(command.contact and command.contact.notify),
             photos=command.photos,
             timeline=(entry,),
             version=0,

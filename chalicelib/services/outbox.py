@@ -46,9 +46,12 @@ class ChangePublisher:
 
         Sent first so that a crash after the save loses no notification; the handler waits for an
         entry not saved yet and drops it if it never appears (the save failed or lost a race).
+        Nothing is sent for a report nobody can be told about (no queue message, no invocation).
         """
         from chalicelib.notices.kinds import notice_kind
 
+        if not after.has_audience:
+            return
         for entry in after.timeline:
             if (before is None or not before.has_event(entry.event_id)) and notice_kind(after, entry):
                 message = {"key": after.key, "entry": entry.event_id}

@@ -178,6 +178,33 @@ def test_no_opt_in_no_message(aws: None) -> None:
     assert _sent_emails() == []
 
 
+class JustSaved:
+    """Reads as DynamoDB may answer just after a save: an eventually consistent read may still give
+    the report as it was, a strongly consistent one gives it as saved."""
+
+    def __init__(self, seen: Report, saved: Report) -> None:
+        self.seen, self.saved = seen, saved
+        self.reads: list[bool] = []  # consistent?, per read
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        self.reads.append(consistent)
+        return self.saved if consistent else self.seen
+
+
+def test_an_entry_is_read_eventually_and_strongly_only_when_not_seen_yet(aws: None) -> None:
+    """Given an entry an eventually consistent read already shows, one read at half the cost; given
+    one it does not show yet (the message precedes its save), a strong read finds it and tells."""
+    taken, resolved = _lifecycle()[2:]
+    _with_contact(resolved, email="warga@example.com", notify=("email",))
+    now = T0 + timedelta(hours=1)
+    seen = JustSaved(resolved, resolved)
+    assert _notifier(seen, Queues()).entry(resolved.key, "e-take", 0, now) == 1  # type: ignore[arg-type]
+    assert seen.reads == [False]
+    lagging = JustSaved(taken, resolved)
+    assert _notifier(lagging, Queues()).entry(resolved.key, "e-resolve", 0, now) == 1  # type: ignore[arg-type]
+    assert lagging.reads == [False, True]
+
+
 def test_an_entry_not_saved_yet_is_looked_for_again_then_dropped(aws: None) -> None:
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
