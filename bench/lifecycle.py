@@ -137,7 +137,7 @@ def same_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle:
 
     created = rec.http("submit", lambda: jakarta.post("/reports", SAME_PROVINCE, _idem()), 201)
     done("submit")
-    world.settle()
+    world.settle_notices()
     done("route")
     key = created["id"]
     rec.http("take", lambda: jakarta.act(key, "take", JAKARTA_AGENCY, None, **_idem()), 200)
@@ -147,7 +147,7 @@ def same_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle:
     done("evidence upload")
     rec.http("resolve", lambda: jakarta.act(key, "resolve", JAKARTA_AGENCY, resolve, **_idem()), 200)
     done("resolve")
-    world.settle()
+    world.settle_notices()
     done("(queues)")
     secret = {"X-Report-Secret": created["secret"], **_idem()}
     rec.http(
@@ -156,7 +156,7 @@ def same_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle:
         200,
     )
     done("confirm")
-    world.settle()
+    world.settle_notices()
     done("(queues)")
     return Lifecycle("same-province", counter.totals(start, keep=workflow), steps, 0, 0)
 
@@ -174,7 +174,7 @@ def cross_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle
 
     created = rec.http("submit", lambda: jakarta.post("/reports", CROSS_PROVINCE, _idem()), 201)
     done("submit (Jakarta)")
-    world.settle()
+    world.settle_notices()
     done("route, escalate, accept, mirror")
     key = f"36~{created['id']}"
     rec.http("take", lambda: banten.act(key, "take", BANTEN_AGENCY, None, **_idem()), 200)
@@ -183,7 +183,7 @@ def cross_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle
     done("evidence upload (Banten)")
     rec.http("resolve", lambda: banten.act(key, "resolve", BANTEN_AGENCY, resolve, **_idem()), 200)
     done("resolve (Banten)")
-    world.settle()
+    world.settle_notices()
     done("mirror in Jakarta")
     secret = {"X-Report-Secret": created["secret"], **_idem()}
     rec.http(
@@ -194,7 +194,7 @@ def cross_province(world: Any, rec: Recorder, counter: CallCounter) -> Lifecycle
         200,
     )
     done("confirm (Jakarta)")
-    world.settle()
+    world.settle_notices()
     done("close copy, mirror")
     return Lifecycle("cross-province", counter.totals(start, keep=workflow), steps, 0, 0)
 
@@ -241,9 +241,14 @@ def _measure(
 
 def measure(runs: int = 3) -> dict[str, Any]:
     """Measure both lifecycles ``runs`` times each (after one warm-up each) against the current endpoint."""
+    import os
+
+    from infra.local.outbox import verify_senders
     from tests.integration.harness import world
 
-    with world() as w:
+    verify_senders(os.environ["AWS_ENDPOINT_URL"])
+    # The notify handler runs too: whatever a report's changes ask it to do is counted with them.
+    with world(sources=("route", "escalations", "notify")) as w:
         counter = CallCounter().attach(application_clients())
         rec = Recorder(w)
         results: dict[str, Any] = {}

@@ -11,6 +11,8 @@ import importlib.util
 import json
 import os
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -109,16 +111,46 @@ class World:
     def __getitem__(self, stage: str) -> Province:
         return self.provinces[stage]
 
-    def settle(self, rounds: int = 10) -> None:
-        """Deliver queued messages in every province until a full round finds nothing."""
+    def settle(self, rounds: int = 10) -> Counter[str]:
+        """Deliver queued messages in every province until a full round finds nothing: the records
+        delivered, by handler."""
+        delivered: Counter[str] = Counter()
         for _ in range(rounds):
-            delivered = 0
+            before = delivered.total()
             for province in self.provinces.values():
                 stats = province.runner.drain(max_seconds=30)
-                delivered += sum(s.records for s in stats.values())
-            if delivered == 0:
-                return
+                delivered.update({name: s.records for name, s in stats.items()})
+            if delivered.total() == before:
+                return delivered
         raise AssertionError("queues did not settle")
+
+    def settle_notices(self, timeout: float = 30) -> Counter[str]:
+        """``settle``, waiting out the notify queues' short delays (a notice is sent a second before
+        its change is saved): the records delivered, by handler."""
+        deadline = time.monotonic() + timeout
+        delivered: Counter[str] = Counter()
+        while True:
+            delivered.update(self.settle())
+            waiting = {p.stage: _waiting(p.env["ADUAN_NOTIFY_QUEUE"]) for p in self.provinces.values()}
+            if not any(waiting.values()):
+                return delivered
+            assert time.monotonic() < deadline, f"notify queues did not settle: {waiting}"
+            time.sleep(0.5)
+
+
+def _waiting(queue: str) -> int:
+    """Messages in ``queue``: visible, in flight or delayed."""
+    import boto3
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return sum(int(attributes.get(n, 0)) for n in names)
 
 
 @contextmanager

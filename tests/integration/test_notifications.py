@@ -6,7 +6,6 @@ Each test uses its own addresses, so moto's records (shared by the session) are 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -36,41 +35,6 @@ def provinces(moto_endpoint: str) -> Iterator[World]:
         yield w
 
 
-def _pending(queue: str) -> int:
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    names = [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-    ]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
-    return sum(int(attributes.get(n, 0)) for n in names)
-
-
-def _peek(provinces: World) -> list[str]:
-    sqs = boto3.client("sqs")
-    found = []
-    for p in provinces.provinces.values():
-        url = sqs.get_queue_url(QueueName=p.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
-        found += [
-            m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        ]
-    return found
-
-
-def settle(provinces: World, timeout: float = 30) -> None:
-    """Settle every queue, waiting out the notify queue's short delays."""
-    deadline = time.monotonic() + timeout
-    while True:
-        provinces.settle()
-        waiting = sum(_pending(p.env["ADUAN_NOTIFY_QUEUE"]) for p in provinces.provinces.values())
-        if not waiting:
-            return
-        assert time.monotonic() < deadline, f"notify queues did not settle: {_peek(provinces)}"
-        time.sleep(0.5)
-
-
 def _to(moto_endpoint: str, *addresses: str) -> list[Sent]:
     return [m for m in sent_messages(moto_endpoint) if m.to in addresses]
 
@@ -89,7 +53,7 @@ def _reporter(language: str = "en") -> dict[str, Any]:
 def _submit(provinces: World, body: dict[str, Any], reporter: dict[str, Any]) -> dict[str, Any]:
     created = provinces["jakarta"].post("/reports", {**body, "reporter": reporter})
     assert created.status_code == 201, created.body
-    settle(provinces)
+    provinces.settle_notices()
     return dict(json.loads(created.body))
 
 
@@ -109,7 +73,7 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
     status = json.loads(jakarta.get(f"/reports/{created['id']}").body)
     agency = status["agency"]["id"]
     assert jakarta.act(created["id"], "take", agency).status_code == 200
-    settle(provinces)
+    provinces.settle_notices()
     resolved = jakarta.act(
         created["id"],
         "resolve",
@@ -117,7 +81,7 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
         {"note": "Sampah diangkut", **jakarta.evidence(created["id"], agency)},
     )
     assert resolved.status_code == 200, resolved.body
-    settle(provinces)
+    provinces.settle_notices()
     phone = "+62" + reporter["phone"][1:]
     sent = _to(moto_endpoint, reporter["email"], phone)
     assert sorted(_kinds(sent)) == sorted(
@@ -147,7 +111,7 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
         notify.send_message(
             QueueUrl=url, MessageBody=json.dumps({"key": stored.key, "entry": entry.event_id})
         )
-    settle(provinces)
+    provinces.settle_notices()
     assert len(_to(moto_endpoint, reporter["email"], phone)) == len(sent)
 
 
@@ -174,16 +138,16 @@ def test_each_province_tells_its_own_reporter_each_step_once_in_indonesian(
     created = site.post("/reports", {**body, "reporter": reporter})
     assert created.status_code == 201, created.body
     report_id = json.loads(created.body)["id"]
-    settle(provinces)
+    provinces.settle_notices()
     # When its agency takes it and resolves it with an evidence photo
     agency = json.loads(site.get(f"/reports/{report_id}").body)["agency"]["id"]
     assert site.act(report_id, "take", agency).status_code == 200
-    settle(provinces)
+    provinces.settle_notices()
     done = site.act(
         report_id, "resolve", agency, {"note": "Sudah diperbaiki", **site.evidence(report_id, agency)}
     )
     assert done.status_code == 200, done.body
-    settle(provinces)
+    provinces.settle_notices()
     # Then the reporter heard of each step once, by e-mail and SMS, in Indonesian, without private words
     phone = "+62" + reporter["phone"][1:]
     sent = _to(moto_endpoint, reporter["email"], phone)
@@ -203,7 +167,7 @@ def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
     banten = provinces["banten"]
     key = f"36~{created['id']}"
     assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
-    settle(provinces)
+    provinces.settle_notices()
     assert (
         banten.act(
             key,
@@ -213,7 +177,7 @@ def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
         ).status_code
         == 200
     )
-    settle(provinces)
+    provinces.settle_notices()
     phone = "+62" + reporter["phone"][1:]
     sent = _to(moto_endpoint, reporter["email"])
     assert sorted(_kinds(sent)) == sorted(
@@ -245,7 +209,7 @@ def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, mot
     jakarta.act(created["id"], "take", agency)
     evidence = jakarta.evidence(created["id"], agency)
     jakarta.act(created["id"], "resolve", agency, {"note": "Beres", **evidence})
-    settle(provinces)
+    provinces.settle_notices()
     done = next(m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai"))
     token = _token(done, "feedback.html")
     assert created["secret"] not in done.body
@@ -256,7 +220,7 @@ def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, mot
     assert json.loads(confirmed.body)["rating"] == 4
     again = jakarta.post("/links/reopen", {"token": token, "reason": "Belum beres ternyata"})
     assert again.status_code == 404 and json.loads(again.body)["error"]["code"] == "link_gone"
-    settle(provinces)
+    provinces.settle_notices()
     closed = [m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("ditutup")]
     assert len(closed) == 1
     # one click from the mail client (RFC 8058): the header names the API with the e-mail's token
@@ -283,7 +247,7 @@ def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
     follower = f"tetangga-{uuid.uuid4().hex[:8]}@example.com"
     asked = jakarta.post(f"/reports/{created['id']}/follow", {"email": follower, "language": "en"})
     assert asked.status_code == 202, asked.body
-    settle(provinces)
+    provinces.settle_notices()
     [confirmation] = _to(moto_endpoint, follower)
     assert "follow.html#" in confirmation.body and reporter["email"] not in confirmation.body
     before = json.loads(jakarta.get(f"/reports/{created['id']}").body)
@@ -293,7 +257,7 @@ def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
     assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 1
     agency = before["agency"]["id"]
     jakarta.act(created["id"], "take", agency)
-    settle(provinces)
+    provinces.settle_notices()
     updates = _to(moto_endpoint, follower)[1:]
     assert [m.subject.split(": ", 1)[1] for m in updates] == ["in progress"]
     assert reporter["email"] not in updates[0].body and "rahasia" not in updates[0].body
@@ -305,7 +269,7 @@ def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
     assert json.loads(jakarta.get(f"/reports/{created['id']}").body)["followers"] == 0
     evidence = jakarta.evidence(created["id"], agency)
     jakarta.act(created["id"], "resolve", agency, {"note": "Beres", **evidence})
-    settle(provinces)
+    provinces.settle_notices()
     assert len(_to(moto_endpoint, follower)) == 2  # nothing after unfollowing
     assert len(_to(moto_endpoint, reporter["email"])) == 3  # routed, taken, done: the reporter still hears
 
@@ -336,7 +300,7 @@ def test_under_injected_channel_faults_no_message_goes_twice(
         jakarta = provinces["jakarta"]
         agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
         assert jakarta.act(created["id"], "take", agency).status_code == 200
-        settle(provinces, timeout=120)
+        provinces.settle_notices(timeout=120)
         # redelivered intents change nothing
         stored = ReportRepository().get(created["id"], consistent=True)
         assert stored is not None
@@ -346,7 +310,7 @@ def test_under_injected_channel_faults_no_message_goes_twice(
             sqs.send_message(
                 QueueUrl=url, MessageBody=json.dumps({"key": stored.key, "entry": entry.event_id})
             )
-        settle(provinces, timeout=120)
+        provinces.settle_notices(timeout=120)
     finally:
         injector.detach()
     assert injector.counts[kind] > 0, "no fault was injected"
@@ -376,9 +340,31 @@ def test_an_ses_bounce_through_the_feedback_topic_suppresses_the_address(
         "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": reporter["email"]}]},
     }
     sns.publish(TopicArn=topic, Message=json.dumps(bounce))
-    settle(provinces)
+    provinces.settle_notices()
     _submit(provinces, JAKARTA_ROAD, reporter)  # routed: would be told, but the address bounced
     control = {**_reporter("id"), "notify": ["email"]}
     _submit(provinces, JAKARTA_ROAD, control)
     assert _to(moto_endpoint, reporter["email"]) == []
     assert len(_to(moto_endpoint, control["email"])) == 1
+
+
+@pytest.mark.parametrize(("notify", "told"), [([], False), (["email"], True)])
+def test_a_private_report_without_an_opt_in_asks_the_notify_handler_nothing(
+    provinces: World, notify: list[str], told: bool
+) -> None:
+    """Given a private report whose reporter left an address but chose no channel, when it is routed,
+    taken and resolved, then not one notify message is delivered (no invocation, no read); the same
+    life with an e-mail opt-in delivers one per telling step."""
+    jakarta = provinces["jakarta"]
+    created = jakarta.post("/reports", {**JAKARTA_ROAD, "reporter": {**_reporter(), "notify": notify}})
+    assert created.status_code == 201, created.body
+    key = json.loads(created.body)["id"]
+    delivered = provinces.settle_notices()
+    agency = json.loads(jakarta.get(f"/reports/{key}").body)["agency"]["id"]
+    assert jakarta.act(key, "take", agency).status_code == 200
+    delivered += provinces.settle_notices()
+    resolve = {"note": "Sampah diangkut", **jakarta.evidence(key, agency)}
+    assert jakarta.act(key, "resolve", agency, resolve).status_code == 200
+    delivered += provinces.settle_notices()
+    assert delivered["route"] == 1
+    assert delivered["notify"] == (3 if told else 0)  # routed, taken, done

@@ -16,7 +16,6 @@ import pytest
 from chalicelib.data.queues import QueueGateway
 from infra.local.outbox import sent_messages, verify_senders
 from tests.integration.harness import World, world
-from tests.integration.test_notifications import settle
 from tests.integration.test_privacy_logs import Captured, captured  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.integration
@@ -62,11 +61,11 @@ def test_a_notified_life_logs_and_queues_no_address(
     created = jakarta.post("/reports", body)
     assert created.status_code == 201, created.body
     report = json.loads(created.body)
-    settle(provinces)
+    provinces.settle_notices()
     banten = provinces["banten"]
     key = f"36~{report['id']}"
     assert banten.act(key, "take", "dlh-kota-tangerang").status_code == 200
-    settle(provinces)
+    provinces.settle_notices()
     told = [m for m in sent_messages(moto_endpoint) if m.to in (EMAIL, "+6281299887766")]
     assert len(told) == 6  # handed, accepted, taken: by e-mail and by SMS
     std = capfd.readouterr()
