@@ -24,12 +24,13 @@ figure, not a quoted AWS price. AWS End User Messaging's pricing page lists Indo
 prices and was not readable from where this was written; third-party aggregators list $0.013-0.021
 (gateway-eju.pages.dev, 2025). Replace it with the page's figure before budgeting."""
 
-# Per telling entry (whoever is told): the intent (send, receive, delete), one invocation of ~60 ms
-# warm at 256 MB (batches of up to 10 make this an upper bound), the consistent read of the report
-# (~2 KB: 1 read unit) and of the contact item (1).
+# Per telling entry of a report someone can be told about (a private report whose reporter did not
+# opt in asks nothing): the intent (send, receive, delete), one invocation of ~60 ms warm at 256 MB
+# (batches of up to 10 make this an upper bound), the eventually consistent reads of the report
+# (under 1 KB: 0.5 read unit) and of the contact item (0.5).
 ENTRY_SQS_REQUESTS = 3
 ENTRY_LAMBDA_MS = 60
-ENTRY_READ_UNITS = 2
+ENTRY_READ_UNITS = 1
 # Per message: the claim (put), the hourly count (update), marked sent (update); an e-mail adds the
 # suppression check (1 read unit) and its unsubscribe token (put); the Selesai message a feedback token.
 MESSAGE_WRITE_UNITS = 3
