@@ -160,7 +160,7 @@ class Notifier:
             self.records.hold(self._held_key(report, to, hour), line, expires)
             self.records.mark_sent(record)
             if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
-                self._schedule_digest(report, to, hour, now)
+                self._schedule_digest(report.key, hour, f"{to.id}:{to.channel}", now)
             return 0
         return self._send_claimed(record, lambda: self._send(report, told, to, now))
 
@@ -225,18 +225,17 @@ class Notifier:
     def _held_key(self, report: Report, to: Recipient, hour: str) -> str:
         return f"{report.key}#held#{to.id}#{to.channel}#{hour}"
 
-    def _schedule_digest(self, report: Report, to: Recipient, hour: str, now: datetime) -> None:
-        end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        message = {"key": report.key, "digest": hour, "to": f"{to.id}:{to.channel}"}
+    def _schedule_digest(self, key: str, hour: str, to_ref: str, now: datetime) -> None:
+        """Ask for the summary of ``hour``'s held updates to ``to_ref`` a second after that hour ends."""
+        end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
+        message = {"key": key, "digest": hour, "to": to_ref}
         self.queues.send_notify(message, delay_seconds=int((end - now).total_seconds()) + 1)
 
     def digest(self, key: str, hour: str, to_ref: str, now: datetime) -> int:
         """Send the summary of an hour's held updates once the hour is over (else wait again)."""
         end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
         if now < end:
-            self.queues.send_notify(
-                {"key": key, "digest": hour, "to": to_ref}, delay_seconds=int((end - now).total_seconds()) + 1
-            )
+            self._schedule_digest(key, hour, to_ref, now)
             return 0
         report = self.reports.get(key, consistent=True)
         to = (
