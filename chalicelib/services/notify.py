@@ -183,7 +183,7 @@ class Notifier:
         return 1
 
     def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
-        links = self._links(report, told, to, now, self._window_end(report, told.kind))
+        links = self._links(report, to, now, self._window_end(report, told.kind))
         senders = self.senders()
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
@@ -201,8 +201,9 @@ class Notifier:
         return resolved.at + autoclose_after(self.province) if resolved else None
 
     def _links(
-        self, report: Report, told: Facts, to: Recipient, now: datetime, window_end: datetime | None
+        self, report: Report, to: Recipient, now: datetime, window_end: datetime | None
     ) -> texts.Links:
+        """Where a message points: a confirm/reopen link until ``window_end`` (never a follower's)."""
         config = self.settings()
         confirm = None
         if window_end and not to.follower and window_end > now:
@@ -252,14 +253,12 @@ class Notifier:
         return self._send_claimed(record, lambda: self._send_digest(report, to, held, now))
 
     def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
-        config = self.settings()
-        page, one_click = self._unsubscribe(report, to, now)
-        links = texts.Links(config.track_link(report.id), page, one_click=one_click)
+        links = self._links(report, to, now, window_end=None)
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
         mail = texts.digest_email(report.id, len(held), held, to.language, links)
-        self.senders().email(to.address, mail.subject, mail.body, links.one_click or page)
+        self.senders().email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
 
     # --- SES feedback ---
 
