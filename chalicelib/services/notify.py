@@ -132,14 +132,12 @@ class Notifier:
         )
 
     def _facts(self, report: Report, entry: TimelineEntry, kind: Kind) -> Facts:
-        acting = (
-            self.registry.get(entry.province) if entry.province in self.registry.provinces else self.province
-        )
-        agency = acting.agencies.get(entry.agency or "")
-        other = report.escalated_to if kind is Kind.HANDED else entry.province
-        province = self.registry.get(other).name if other and other in self.registry.provinces else None
-        window_end = self._window_end(report, kind)
+        provinces = self.registry.provinces
+        agency = provinces.get(entry.province, self.province).agencies.get(entry.agency or "")
+        other = provinces.get((report.escalated_to if kind is Kind.HANDED else entry.province) or "")
         name = agency.name if agency else None
+        province = other.name if other else None
+        window_end = self._window_end(report, kind)
         return facts(report, entry, kind, agency=name, province=province, window_end=window_end)
 
     # --- one recipient and channel ---
