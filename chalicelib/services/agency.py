@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from chalicelib.domain.workflow import Event
 from chalicelib.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.observability import traced
 from chalicelib.provinces.registry import Province, Registry
-from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports, short_hash
 from chalicelib.services.evidence import CheckedPhoto, EvidenceService, evidence_required
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import PageLike, Reports
@@ -308,6 +307,5 @@ def _required(value: Any, field: str) -> Any:
 
 def _event_id(key: str, request: ActionRequest) -> str:
     if request.idempotency_key:
-        digest = hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:20]
-        return f"{key}:{request.action}:{digest}"
+        return f"{key}:{request.action}:{short_hash(request.idempotency_key)}"
     return f"{key}:{request.action}:{uuid.uuid4().hex[:20]}"

@@ -10,6 +10,7 @@ read again and the change decided again, up to ``MAX_ATTEMPTS`` times in all, af
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -114,6 +115,11 @@ def change_two_reports(
             publisher.published(old, new)
         return saved[0]
     raise RetryableUnavailable(kept_changing)
+
+
+def short_hash(text: str, length: int = 20) -> str:
+    """The first ``length`` hex digits of the SHA-256 of ``text`` (in event ids made from a key or token)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
 class ProvinceService:

@@ -8,7 +8,6 @@ between saving and sending.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,7 +23,7 @@ from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import IdCollision, IllegalTransition
 from chalicelib.observability import logger, traced
-from chalicelib.services.base import ProvinceService, Unchanged
+from chalicelib.services.base import ProvinceService, Unchanged, short_hash
 from chalicelib.services.handover_guard import HandoverRefused
 
 KEPT_CHANGING = "report kept changing while applying a message"
@@ -46,7 +45,7 @@ class EscalationInbox(ProvinceService):
     def receive(self, message: Escalate, now: datetime) -> Report:
         """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
         key = case_key(self.province.code, message.report.id)
-        accept_id = f"{key}:accept:{_short_hash(message.event_id)}"
+        accept_id = f"{key}:accept:{short_hash(message.event_id, 12)}"
         incoming = message.report
         blank = Report(
             key=key,
@@ -172,7 +171,3 @@ class EscalationInbox(ProvinceService):
                 return Unchanged(copy)
 
         return self.change(read, decide, kept_changing=KEPT_CHANGING)
-
-
-def _short_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]

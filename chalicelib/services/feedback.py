@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -13,7 +12,7 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, short_hash
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
@@ -46,7 +45,7 @@ class FeedbackService(ProvinceService):
             require_reporter(holds_secret=TrackingService.holds_secret(report, secret))
             return report
 
-        suffix = f"{action}:{_digest(idempotency_key)}" if idempotency_key else None
+        suffix = f"{action}:{short_hash(idempotency_key)}" if idempotency_key else None
         return self._respond(read, suffix, action=action, rating=rating, reason=reason, now=now)
 
     def respond_by_link(
@@ -98,7 +97,3 @@ class FeedbackService(ProvinceService):
             return workflow.reopen(report, self.province, event)
 
         return self.change(read, decide, kept_changing=KEPT_CHANGING)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:20]

@@ -62,15 +62,17 @@ class HandoverGuard:
         escalation service checks when it reads the report.
         """
         if isinstance(message, Escalate):
-            claimed, report_province = message.origin_province, message.report.id[:2]
             if not self._serves(message.report.area_code):
                 raise HandoverRefused("escalated area is not served here", code="area_not_served")
+            claimed = message.origin_province
         else:
             claimed = message.from_province
-            report_province = sender if isinstance(message, Feedback) else self.province
         if claimed != sender:
             raise HandoverRefused("message claims another province than its signer", code="claims_another")
-        if message_report_province(message) != report_province:
+        if isinstance(message, Escalate):
+            return
+        report_province = sender if isinstance(message, Feedback) else self.province
+        if message.origin_id[:2] != report_province:
             raise HandoverRefused("message is about another province's report", code="wrong_report")
 
     def _serves(self, area_code: str) -> bool:
@@ -82,8 +84,3 @@ class HandoverGuard:
             rule.agency is not None and (area_code == rule.area or area_code.startswith(rule.area + "."))
             for rule in rules
         )
-
-
-def message_report_province(message: InboundMessage) -> str:
-    """The province whose report a message is about (the province code its report id starts with)."""
-    return (message.report.id if isinstance(message, Escalate) else message.origin_id)[:2]

@@ -28,6 +28,8 @@ from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import PhotoPublisher, Queues, Reports
 
 MAX_ID_ATTEMPTS = 5
+CONCURRENT = "Pengiriman bersamaan; coba lagi (concurrent submission)."
+NO_ID = "Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id)."
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,7 @@ class IntakeService:
             except IdempotencyKeyTaken:
                 replay = self._replay(command, idempotency_key, record.body_hash, correlation_id, now)
                 if replay is None:
-                    raise RetryableUnavailable(
-                        "Pengiriman bersamaan; coba lagi (concurrent submission)."
-                    ) from None
+                    raise RetryableUnavailable(CONCURRENT) from None
                 return replay
             report = self._store_claimed(command, record, report, secret)
         else:
@@ -164,7 +164,7 @@ class IntakeService:
                 return self.reports.create(report, contact=command.contact)
             except IdCollision:
                 continue
-        raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
+        raise RetryableUnavailable(NO_ID)
 
     def _store_claimed(
         self, command: SubmitCommand, record: IdempotencyRecord, report: Report, secret: str
@@ -187,12 +187,10 @@ class IntakeService:
                     self.province.code, record.key_hash, from_report=report.id, to_report=moved.id
                 )
             except IdempotencyKeyTaken:
-                raise RetryableUnavailable(
-                    "Pengiriman bersamaan; coba lagi (concurrent submission)."
-                ) from None
+                raise RetryableUnavailable(CONCURRENT) from None
             record = replace(record, report_id=moved.id)
             report = moved
-        raise RetryableUnavailable("Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id).")
+        raise RetryableUnavailable(NO_ID)
 
     def _replay(
         self,

@@ -7,7 +7,6 @@ used (a retried request finds the event applied; a second action finds the token
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +15,7 @@ from chalicelib.domain.private import CHANNELS
 from chalicelib.domain.report import Report
 from chalicelib.errors import ValidationFailed
 from chalicelib.notices.recipients import REPORTER, own_id
+from chalicelib.services.base import short_hash
 from chalicelib.services.feedback import FeedbackService
 from chalicelib.services.links import LinkTokens, token_key
 from chalicelib.services.ports import NoticeRecords
@@ -56,9 +56,8 @@ class LinkActions:
         """Confirm (rating) or reopen (reason) the link's report, once."""
         now = now or utcnow()
         record = self.links.peek(token, "feedback", now)
-        digest = hashlib.sha256(token.encode()).hexdigest()[:20]
         report = self.feedback.respond_by_link(
-            record.report_key, digest, action=action, rating=rating, reason=reason, now=now
+            record.report_key, short_hash(token), action=action, rating=rating, reason=reason, now=now
         )
         self.records.use_token(token_key(self.province, token), "feedback", int(now.timestamp()))
         return report

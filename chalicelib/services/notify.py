@@ -132,14 +132,12 @@ class Notifier:
         )
 
     def _facts(self, report: Report, entry: TimelineEntry, kind: Kind) -> Facts:
-        acting = (
-            self.registry.get(entry.province) if entry.province in self.registry.provinces else self.province
-        )
-        agency = acting.agencies.get(entry.agency or "")
-        other = report.escalated_to if kind is Kind.HANDED else entry.province
-        province = self.registry.get(other).name if other and other in self.registry.provinces else None
-        window_end = self._window_end(report, kind)
+        provinces = self.registry.provinces
+        agency = provinces.get(entry.province, self.province).agencies.get(entry.agency or "")
+        other = provinces.get((report.escalated_to if kind is Kind.HANDED else entry.province) or "")
         name = agency.name if agency else None
+        province = other.name if other else None
+        window_end = self._window_end(report, kind)
         return facts(report, entry, kind, agency=name, province=province, window_end=window_end)
 
     # --- one recipient and channel ---
@@ -160,7 +158,7 @@ class Notifier:
             self.records.hold(self._held_key(report, to, hour), line, expires)
             self.records.mark_sent(record)
             if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
-                self._schedule_digest(report, to, hour, now)
+                self._schedule_digest(report.key, hour, f"{to.id}:{to.channel}", now)
             return 0
         return self._send_claimed(record, lambda: self._send(report, told, to, now))
 
@@ -183,7 +181,7 @@ class Notifier:
         return 1
 
     def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
-        links = self._links(report, told, to, now, self._window_end(report, told.kind))
+        links = self._links(report, to, now, self._window_end(report, told.kind))
         senders = self.senders()
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
@@ -201,8 +199,9 @@ class Notifier:
         return resolved.at + autoclose_after(self.province) if resolved else None
 
     def _links(
-        self, report: Report, told: Facts, to: Recipient, now: datetime, window_end: datetime | None
+        self, report: Report, to: Recipient, now: datetime, window_end: datetime | None
     ) -> texts.Links:
+        """Where a message points: a confirm/reopen link until ``window_end`` (never a follower's)."""
         config = self.settings()
         confirm = None
         if window_end and not to.follower and window_end > now:
@@ -225,18 +224,17 @@ class Notifier:
     def _held_key(self, report: Report, to: Recipient, hour: str) -> str:
         return f"{report.key}#held#{to.id}#{to.channel}#{hour}"
 
-    def _schedule_digest(self, report: Report, to: Recipient, hour: str, now: datetime) -> None:
-        end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        message = {"key": report.key, "digest": hour, "to": f"{to.id}:{to.channel}"}
+    def _schedule_digest(self, key: str, hour: str, to_ref: str, now: datetime) -> None:
+        """Ask for the summary of ``hour``'s held updates to ``to_ref`` a second after that hour ends."""
+        end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
+        message = {"key": key, "digest": hour, "to": to_ref}
         self.queues.send_notify(message, delay_seconds=int((end - now).total_seconds()) + 1)
 
     def digest(self, key: str, hour: str, to_ref: str, now: datetime) -> int:
         """Send the summary of an hour's held updates once the hour is over (else wait again)."""
         end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
         if now < end:
-            self.queues.send_notify(
-                {"key": key, "digest": hour, "to": to_ref}, delay_seconds=int((end - now).total_seconds()) + 1
-            )
+            self._schedule_digest(key, hour, to_ref, now)
             return 0
         report = self.reports.get(key, consistent=True)
         to = (
@@ -253,14 +251,12 @@ class Notifier:
         return self._send_claimed(record, lambda: self._send_digest(report, to, held, now))
 
     def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
-        config = self.settings()
-        page, one_click = self._unsubscribe(report, to, now)
-        links = texts.Links(config.track_link(report.id), page, one_click=one_click)
+        links = self._links(report, to, now, window_end=None)
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
         mail = texts.digest_email(report.id, len(held), held, to.language, links)
-        self.senders().email(to.address, mail.subject, mail.body, links.one_click or page)
+        self.senders().email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
 
     # --- SES feedback ---
 

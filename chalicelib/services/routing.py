@@ -33,7 +33,7 @@ class RoutingService(ProvinceService):
         registry: Registry,
         province: str,
         *,
-        evidence: Callable[[], EvidenceService] | None = None,
+        evidence: Callable[[], EvidenceService],
     ) -> None:
         super().__init__(reports, publisher, registry, province)
         self.evidence = evidence  # photos' fingerprints (issue #16), only for reports with photos
@@ -59,7 +59,7 @@ class RoutingService(ProvinceService):
             return self.decide(report, now or utcnow())
 
         routed = self.change(read, decide, kept_changing=f"report {key} kept changing while routing")
-        if routed.photos and self.evidence is not None and not routed.is_received_escalation:
+        if routed.photos and not routed.is_received_escalation:
             self.evidence().fingerprint_report(routed)  # idempotent: a redelivery writes the same items
         return routed
 

@@ -17,7 +17,7 @@ from chalicelib.domain.workflow import Event
 from chalicelib.errors import AduanError
 from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.base import Unchanged, change_report
+from chalicelib.services.base import ProvinceService, Unchanged
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Queues, Reports
 
@@ -34,16 +34,14 @@ class SweepResult:
     requeued: list[str] = field(default_factory=list)
 
 
-class Sweeper:
+class Sweeper(ProvinceService):
     """Enforces one province's timers."""
 
     def __init__(
         self, reports: Reports, queues: Queues, publisher: ChangePublisher, registry: Registry, province: str
     ) -> None:
-        self.reports = reports
+        super().__init__(reports, publisher, registry, province)
         self.queues = queues
-        self.publisher = publisher
-        self.province = registry.get(province)
 
     @traced
     def sweep(self, *, now: datetime | None = None, limit: int = 200) -> SweepResult:
@@ -83,9 +81,7 @@ class Sweeper:
             event = Event(f"{report.key}:sla:{report.escalation_level + 1}", now, self.province.code)
             return workflow.sla_escalate(report, self.province, event)
 
-        saved = change_report(
-            self.reports, self.publisher, read, decide, kept_changing="report kept changing during the sweep"
-        )
+        saved = self.change(read, decide, kept_changing="report kept changing during the sweep")
         if saved is not None and tally:
             tally[0].append(saved.id)
 
