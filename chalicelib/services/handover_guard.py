@@ -64,15 +64,13 @@ class HandoverGuard:
         if isinstance(message, Escalate):
             if not self._serves(message.report.area_code):
                 raise HandoverRefused("escalated area is not served here", code="area_not_served")
-            claimed = message.origin_province
+            claimed, report_id, report_province = message.origin_province, message.report.id, sender
         else:
-            claimed = message.from_province
+            claimed, report_id = message.from_province, message.origin_id
+            report_province = sender if isinstance(message, Feedback) else self.province
         if claimed != sender:
             raise HandoverRefused("message claims another province than its signer", code="claims_another")
-        if isinstance(message, Escalate):
-            return
-        report_province = sender if isinstance(message, Feedback) else self.province
-        if message.origin_id[:2] != report_province:
+        if report_id[:2] != report_province:
             raise HandoverRefused("message is about another province's report", code="wrong_report")
 
     def _serves(self, area_code: str) -> bool:

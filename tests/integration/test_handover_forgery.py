@@ -238,3 +238,33 @@ def test_signed_messages_that_do_not_fit_the_stored_state_change_nothing(
     assert _state(jakarta, local) == before_local and _state(banten, f"36~{border_report}") == before_border
     assert sorted(r for r, _ in _quarantined("31")) == ["area_not_served", "not_handed_over"]
     assert [r for r, _ in _quarantined("36")] == ["wrong_report"]
+
+
+def test_an_escalation_of_another_province_s_report_is_refused(provinces: World, border_report: str) -> None:
+    """Given Jakarta, correctly signed as itself, handing Banten a report whose id is Jawa Barat's,
+    when Banten receives it, then it is quarantined as another province's report and no copy is
+    made (a copy would squat the key Jawa Barat's own hand-over of that report would need)."""
+    squatted = "32-261206-SQT1"
+    escalate = json.dumps(
+        {
+            "type": "escalate",
+            "event_id": f"{squatted}:escalate:1",
+            "origin_province": "31",
+            "report": {
+                "id": squatted,
+                "category": "sampah",
+                "description": "Sampah di Batuceper",
+                "lat": -6.17,
+                "lon": 106.63,
+                "area_code": "36.71.01",
+                "visibility": "public",
+                "created_at": NOW,
+            },
+        }
+    )
+    _send("36", escalate, _signed("31", "31", "36", escalate), squatted)
+    provinces.settle()
+    assert [r for r, _ in _quarantined("36")] == ["wrong_report"]
+    banten = provinces["banten"]
+    missing = banten.get(f"/agency/reports/36~{squatted}", banten.token(BANTEN_AGENCY))
+    assert missing.status_code == 404
