@@ -172,11 +172,6 @@ def _hash_of(
     return dct_hash(grey_pixels(small))
 
 
-def fingerprint(grey: Image.Image) -> int | None:
-    """The fingerprint of an upright grey working copy, or None if it is (nearly) blank."""
-    return _hash_of(trim_borders(grey))
-
-
 def fingerprints(grey: Image.Image) -> tuple[int | None, list[int], list[int]]:
     """The fingerprint, those to store besides it (the central window) and those to look up besides it
     (the ``PROBE_WINDOWS``: where a stored central window would lie if this picture were a crop)."""
