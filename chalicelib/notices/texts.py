@@ -87,9 +87,8 @@ def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) 
 
 
 def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
-    kind = facts.kind
     estimate = ""
-    if kind is Kind.TAKEN and facts.estimated_completion:
+    if facts.kind is Kind.TAKEN and facts.estimated_completion:
         estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
     note = facts.note[:NOTE_LIMIT] if facts.note else None
     return _part(
