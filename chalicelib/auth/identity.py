@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Request
 
-from chalicelib.auth.settings import auth_settings
+from chalicelib.auth.settings import LEEWAY_SECONDS, auth_settings
 from chalicelib.auth.tokens import bearer_token, verify_token
 from chalicelib.domain.access import coordinated_area
 from chalicelib.domain.actor import Actor, Role
@@ -37,7 +37,7 @@ def _actor_from_context(context: Mapping[str, Any], now: float) -> Actor | None:
     try:
         settings = auth_settings()
         province, agency, role = str(context["province"]), str(context["agency"]), Role(context["role"])
-        expired = now > int(context["exp"]) + settings.leeway
+        expired = now > int(context["exp"]) + LEEWAY_SECONDS
     except (KeyError, ValueError, TypeError):
         return None
     served = registry().provinces.get(province)

@@ -11,7 +11,6 @@ import json
 import os
 import threading
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,7 @@ def clear_cache() -> None:
 
 def signing_key(settings: AuthSettings, kid: str) -> RSAPublicKey:
     """The RSA public key with this ``kid``, or ``Unauthorized(invalid_signature)``."""
-    source = settings.jwks_source
+    source = settings.jwks_file or settings.jwks_url or ""
     with _lock:
         keyset = _cache.get(source)
         if keyset is None or _stale(settings, keyset, kid):
@@ -105,7 +104,7 @@ def fetch_jwks(url: str) -> Any:
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
             return json.loads(response.read(MAX_JWKS_BYTES))
-    except (OSError, ValueError, urllib.error.URLError) as error:
+    except (OSError, ValueError) as error:  # URLError is an OSError
         raise RetryableUnavailable(
             f"Kunci penerbit token tidak dapat diambil (JWKS unavailable): {error}", code="jwks_unavailable"
         ) from None

@@ -34,12 +34,6 @@ class AuthSettings:
     province: str
     jwks_file: str | None = None
     jwks_url: str | None = None
-    leeway: int = LEEWAY_SECONDS
-
-    @property
-    def jwks_source(self) -> str:
-        """The file path or URL the signing keys come from."""
-        return self.jwks_file or self.jwks_url or ""
 
 
 def auth_settings() -> AuthSettings:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.auth.jwks import signing_key
-from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
+from chalicelib.auth.settings import LEEWAY_SECONDS, AuthNotConfigured, AuthSettings
 from chalicelib.domain.access import coordinated_area, require_role_permitted
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.errors import Forbidden, Unauthorized
@@ -104,7 +104,7 @@ def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:
             key,
             algorithms=[ALGORITHM],
             issuer=settings.issuer,
-            leeway=settings.leeway,
+            leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iss", "sub"], "verify_aud": False},
         )
     except jwt.MissingRequiredClaimError as error:
@@ -114,11 +114,9 @@ def _verified_claims(token: str, settings: AuthSettings) -> dict[str, Any]:
 
 
 def _key_id(token: str) -> str:
-    """The ``kid`` of a present, short enough RS256 JWT's header (not yet verified)."""
+    """The ``kid`` of a short enough RS256 JWT's header (not yet verified)."""
     import jwt
 
-    if not token:
-        raise Unauthorized("Token tidak ada (missing bearer token).", code="missing_token")
     if len(token) > MAX_TOKEN_CHARS:
         raise _malformed("token too long")
     try:

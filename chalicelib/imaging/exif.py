@@ -76,10 +76,9 @@ def _degrees(value: Any, limit: float) -> float | None:
     """Degrees from the three rationals (degrees, minutes, seconds) of a GPS coordinate."""
     if not isinstance(value, tuple) or len(value) != 3:
         return None
-    parts = [_number(part) for part in value]
-    if any(part is None for part in parts):
+    degrees, minutes, seconds = (_number(part) for part in value)
+    if degrees is None or minutes is None or seconds is None:
         return None
-    degrees, minutes, seconds = (float(part or 0.0) for part in parts)
     if minutes > 60 or seconds > 60:  # 60 itself: a writer's rounding (59.9999 s), not a lie
         return None
     total = degrees + minutes / 60 + seconds / 3600

@@ -68,13 +68,13 @@ def probe_windows(step: float = CROP_STEP) -> tuple[tuple[float, float, float, f
 
 PROBE_WINDOWS = probe_windows()
 _TRANSPOSE = {
-    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
-    3: (Image.Transpose.ROTATE_180,),
-    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
-    5: (Image.Transpose.TRANSPOSE,),
-    6: (Image.Transpose.ROTATE_270,),
-    7: (Image.Transpose.TRANSVERSE,),
-    8: (Image.Transpose.ROTATE_90,),
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
 }
 
 
@@ -82,8 +82,8 @@ def working_copy(image: Image.Image, orientation: int = 1) -> Image.Image:
     """The picture upright, grey and at most ``WORK_SIDE`` pixels a side."""
     grey = image.convert("L")
     grey.thumbnail((WORK_SIDE, WORK_SIDE), Image.Resampling.BOX)
-    for step in _TRANSPOSE.get(orientation, ()):
-        grey = grey.transpose(step)
+    if orientation in _TRANSPOSE:
+        grey = grey.transpose(_TRANSPOSE[orientation])
     return grey
 
 
@@ -170,11 +170,6 @@ def _hash_of(
     if ImageStat.Stat(small).stddev[0] < MIN_SPREAD:  # population deviation, in C (101 windows a photo)
         return None
     return dct_hash(grey_pixels(small))
-
-
-def fingerprint(grey: Image.Image) -> int | None:
-    """The fingerprint of an upright grey working copy, or None if it is (nearly) blank."""
-    return _hash_of(trim_borders(grey))
 
 
 def fingerprints(grey: Image.Image) -> tuple[int | None, list[int], list[int]]:

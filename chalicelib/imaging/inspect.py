@@ -60,11 +60,9 @@ def _read(data: bytes) -> PhotoFacts:
     try:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
-        return _with(facts, problem="truncated" if "truncated" in str(error) else "broken")
+        return msgspec.structs.replace(facts, problem="truncated" if "truncated" in str(error) else "broken")
     found, variants, probes = fingerprints(working_copy(image, orientation))
     problem = None if found is not None else "no_detail"
-    return _with(facts, fingerprint=found, variants=variants, probes=probes, problem=problem)
-
-
-def _with(facts: PhotoFacts, **changes: object) -> PhotoFacts:
-    return msgspec.structs.replace(facts, **changes)
+    return msgspec.structs.replace(
+        facts, fingerprint=found, variants=variants, probes=probes, problem=problem
+    )

@@ -29,8 +29,7 @@ class Recipient:
     @property
     def merged_from(self) -> str | None:
         """The duplicate through which this recipient follows the report (``<duplicate>/<id>`` ids)."""
-        duplicate, separator, _ = self.id.partition(VIA)
-        return duplicate if separator else None
+        return own_id(self.id)[0]
 
     def via(self, duplicate: str) -> Recipient:
         """This recipient of ``duplicate``, told about the report it was merged into."""

@@ -65,6 +65,17 @@ def _part(texts: dict[str, Any], key: str, **values: str) -> str:
     return str(texts[key]).format(**values)
 
 
+def _mail(texts: dict[str, Any], kind: str, report_id: str, lines: list[str]) -> Email:
+    """The e-mail about ``report_id`` titled as ``kind``: the greeting, then ``lines``."""
+    subject = _part(texts, "subject", id=report_id, title=texts[kind]["title"])
+    return Email(subject=subject, body="\n".join([texts["greeting"], "", *lines]))
+
+
+def _sms(texts: dict[str, Any], kind: str, **values: str) -> str:
+    """The SMS of ``kind``, then the STOP guidance."""
+    return _part(texts[kind], "sms", **values) + " " + texts["sms_stop"]
+
+
 def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) -> str:
     """The evidence check as the tracking page labels it, with its reasons in ``language``."""
     if check is None or "verified" not in texts:
@@ -76,9 +87,8 @@ def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) 
 
 
 def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
-    kind = facts.kind
     estimate = ""
-    if kind is Kind.TAKEN and facts.estimated_completion:
+    if facts.kind is Kind.TAKEN and facts.estimated_completion:
         estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
     note = facts.note[:NOTE_LIMIT] if facts.note else None
     return _part(
@@ -101,7 +111,7 @@ def email(
     """The e-mail telling ``facts``: subject, body with the links and the unsubscribe line."""
     texts = catalogue(language)
     kind_texts = texts[facts.kind.value]
-    lines = [texts["greeting"], "", _body(facts, kind_texts, language)]
+    lines = [_body(facts, kind_texts, language)]
     if facts.kind is Kind.RESOLVED and links.confirm and not follower:
         lines.append(
             _part(kind_texts, "confirm", until=_day(facts.confirm_until, language), link=links.confirm)
@@ -116,43 +126,34 @@ def email(
         _part(texts, "footer", id=facts.report_id),
         _part(texts, "unsubscribe", link=links.unsubscribe),
     ]
-    subject = _part(texts, "subject", id=facts.report_id, title=kind_texts["title"])
-    return Email(subject=subject, body="\n".join(lines))
+    return _mail(texts, facts.kind.value, facts.report_id, lines)
 
 
 def sms(facts: Facts, language: str, links: Links) -> str:
     """The SMS telling ``facts``: kind, id, one link and the STOP guidance; no content."""
     texts = catalogue(language)
     link = links.confirm if facts.kind is Kind.RESOLVED and links.confirm else links.track
-    text = _part(texts[facts.kind.value], "sms", id=facts.report_id, link=link) + " " + texts["sms_stop"]
-    return text
+    return _sms(texts, facts.kind.value, id=facts.report_id, link=link)
 
 
 def digest_email(report_id: str, count: int, lines: list[str], language: str, links: Links) -> Email:
     """One summary of the updates held back by the hourly limit."""
     texts = catalogue(language)
-    kind_texts = texts["digest"]
     body = [
-        texts["greeting"],
-        "",
-        _part(kind_texts, "body", count=str(count)),
+        _part(texts["digest"], "body", count=str(count)),
         *(f"- {line}" for line in lines),
+        "",
+        _part(texts, "track", link=links.track),
+        "",
+        _part(texts, "footer", id=report_id),
+        _part(texts, "unsubscribe", link=links.unsubscribe),
     ]
-    body += ["", _part(texts, "track", link=links.track), "", _part(texts, "footer", id=report_id)]
-    body.append(_part(texts, "unsubscribe", link=links.unsubscribe))
-    return Email(
-        subject=_part(texts, "subject", id=report_id, title=kind_texts["title"]), body="\n".join(body)
-    )
+    return _mail(texts, "digest", report_id, body)
 
 
 def digest_sms(report_id: str, count: int, language: str, links: Links) -> str:
     """The SMS summary of held updates."""
-    texts = catalogue(language)
-    return (
-        _part(texts["digest"], "sms", id=report_id, count=str(count), link=links.track)
-        + " "
-        + texts["sms_stop"]
-    )
+    return _sms(catalogue(language), "digest", id=report_id, count=str(count), link=links.track)
 
 
 def title(kind: Kind, language: str) -> str:
@@ -163,9 +164,7 @@ def title(kind: Kind, language: str) -> str:
 def follow_email(report_id: str, language: str, link: str) -> Email:
     """The double opt-in's confirmation e-mail."""
     texts = catalogue(language)
-    kind_texts = texts["follow"]
-    body = "\n".join([texts["greeting"], "", _part(kind_texts, "body", id=report_id, link=link)])
-    return Email(subject=_part(texts, "subject", id=report_id, title=kind_texts["title"]), body=body)
+    return _mail(texts, "follow", report_id, [_part(texts["follow"], "body", id=report_id, link=link)])
 
 
 def fits_one_segment(text: str) -> bool:

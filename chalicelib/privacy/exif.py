@@ -62,12 +62,8 @@ def strip_jpeg(data: bytes) -> bytes:
         raise InvalidImage("not a JPEG")
     out = [JPEG_MAGIC]
     orientation: int | None = None
-    pos, scanning = 2, False
+    pos = 2
     while pos < len(data):
-        if scanning:
-            pos = _end_of_entropy_data(data, pos, out)
-            scanning = False
-            continue
         marker, pos = _next_marker(data, pos)
         if marker == _EOI:
             out.append(b"\xff\xd9")
@@ -82,7 +78,8 @@ def strip_jpeg(data: bytes) -> bytes:
         if _keep_jpeg_segment(marker, payload):
             out.append(bytes((0xFF, marker)) + data[pos:end])
         pos = end
-        scanning = marker == _SOS
+        if marker == _SOS:  # entropy-coded data follows the scan header
+            pos = _end_of_entropy_data(data, pos, out)
     raise InvalidImage("no end of image marker")
 
 

@@ -104,10 +104,7 @@ class PhotoService:
             raise ValidationFailed(
                 "Foto yang sama dikirim dua kali (duplicate photo).", code="duplicate_photo"
             )
-        return tuple(self._publish_one(key) for key in upload_keys)
-
-    def _publish_one(self, upload_key: str) -> str:
-        return self.publish_cleaned(upload_key, self.cleaned(upload_key, self.original(upload_key)))
+        return tuple(self.publish_cleaned(key, self.cleaned(key, self.original(key))) for key in upload_keys)
 
     def original(self, upload_key: str) -> bytes | None:
         """The upload as sent, checked to be a JPEG/PNG; None if an earlier try already published it."""
