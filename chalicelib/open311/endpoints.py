@@ -95,11 +95,11 @@ def search(request: Request) -> Response:
         params = _query(request)
         province = serving(params.get("jurisdiction_id"))
         wanted = parse_search(province, params)
-        found = find(container.reports(), province, wanted)
-        response = _requests(fmt, [request_entry(registry(), r) for r in found.reports])
-        if found.cursor:
+        found, cursor = find(container.reports(), province, wanted)
+        response = _requests(fmt, [request_entry(registry(), r) for r in found])
+        if cursor:
             url = f"{base_url(request.headers, request.context or {})}/requests.{fmt.value}"
-            response.headers["Link"] = f'<{url}?{next_query(params, wanted, found.cursor)}>; rel="next"'
+            response.headers["Link"] = f'<{url}?{next_query(params, wanted, cursor)}>; rel="next"'
         return response
 
     return answered(request.path, produce)
