@@ -37,12 +37,10 @@ def _requests(fmt: Format, entries: Sequence[Open311Request | Open311Token], sta
 
 def discovery_document(request: Request) -> Response:
     """``GET discovery.{fmt}``."""
-
-    def produce(_: str, fmt: Format) -> Response:
-        url = base_url(request.headers, request.context or {})
-        return document(fmt, "discovery", discovery(_province(request), url))
-
-    return answered(request.path, produce)
+    url = base_url(request.headers, request.context or {})
+    return answered(
+        request.path, lambda _, fmt: document(fmt, "discovery", discovery(_province(request), url))
+    )
 
 
 def services(request: Request) -> Response:
