@@ -35,16 +35,12 @@ PASSED_THROUGH = frozenset({403, 404, 429, 503})
 def split_name(name: str) -> tuple[str, Format]:
     """``banjir.json`` -> (``banjir``, JSON); 404 for a missing or unknown extension."""
     stem, _, extension = name.rpartition(".")
-    try:
-        fmt = Format(extension)
-    except ValueError:
-        fmt = None
-    if not stem or fmt is None:  # without a dot, the stem is empty too
+    if not stem or extension not in list(Format):  # without a dot, the stem is empty too
         raise NotFound(
             f"Format '{name[-20:]}' tidak dikenal; gunakan .xml atau .json (unknown format).",
             code="unknown_format",
         )
-    return stem, fmt
+    return stem, Format(extension)
 
 
 def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Response:
