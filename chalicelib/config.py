@@ -16,15 +16,16 @@ from functools import lru_cache
 
 from chalicelib.provinces.registry import DATA_DIR
 
-REQUIRED = (
-    "ADUAN_STAGE",
-    "ADUAN_PROVINCE",
-    "ADUAN_REPORTS_TABLE",
-    "ADUAN_PRIVATE_TABLE",
-    "ADUAN_INTAKE_QUEUE",
-    "ADUAN_ESCALATION_QUEUE",
-    "ADUAN_NOTIFY_QUEUE",
-)
+# Each required variable and the setting it gives, in the order they are checked.
+REQUIRED = {
+    "ADUAN_STAGE": "stage",
+    "ADUAN_PROVINCE": "province",
+    "ADUAN_REPORTS_TABLE": "reports_table",
+    "ADUAN_PRIVATE_TABLE": "private_table",
+    "ADUAN_INTAKE_QUEUE": "intake_queue",
+    "ADUAN_ESCALATION_QUEUE": "escalation_queue",
+    "ADUAN_NOTIFY_QUEUE": "notify_queue",
+}
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -85,27 +86,19 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     for name, value in values.items():
         if not value:
             raise ConfigurationError(f"{name} is not set: every stage must set {', '.join(REQUIRED)}")
-    province = values["ADUAN_PROVINCE"]
+    current = Settings(region=region, **{REQUIRED[name]: value for name, value in values.items()})
+    province = current.province
     if not province.isdecimal() or not (DATA_DIR / f"{province}.json").is_file():
         raise ConfigurationError(
             f"ADUAN_PROVINCE={province!r} is not a province with a data file in chalicelib/provinces/data/"
         )
     expected = escalation_template.format(province=province)
-    if values["ADUAN_ESCALATION_QUEUE"] != expected:
+    if current.escalation_queue != expected:
         raise ConfigurationError(
-            f"ADUAN_ESCALATION_QUEUE={values['ADUAN_ESCALATION_QUEUE']!r} is not province {province}'s "
+            f"ADUAN_ESCALATION_QUEUE={current.escalation_queue!r} is not province {province}'s "
             f"escalation queue {expected!r}, where other provinces send"
         )
-    return Settings(
-        stage=values["ADUAN_STAGE"],
-        province=province,
-        reports_table=values["ADUAN_REPORTS_TABLE"],
-        private_table=values["ADUAN_PRIVATE_TABLE"],
-        intake_queue=values["ADUAN_INTAKE_QUEUE"],
-        escalation_queue=values["ADUAN_ESCALATION_QUEUE"],
-        notify_queue=values["ADUAN_NOTIFY_QUEUE"],
-        region=region,
-    )
+    return current
 
 
 def event_source_names() -> tuple[str, str, str]:

@@ -10,20 +10,22 @@ class AduanError(Exception):
 
     http_status = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, sent as Retry-After (on a 429 or 503 worth retrying)
 
-    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, details: Any = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.details = details
+        if retry_after is not None:
+            self.retry_after = retry_after
 
 
 class BadRequest(AduanError):
     """The request could not be read at all (malformed JSON, wrong content type)."""
-
-    http_status = 400
-    code = "bad_request"
 
 
 class ValidationFailed(AduanError):
@@ -85,12 +87,7 @@ class TooManyRequests(AduanError):
 
     http_status = 429
     code = "too_many_requests"
-
-    def __init__(
-        self, message: str, *, retry_after: int = 30, code: str | None = None, details: Any = None
-    ) -> None:
-        super().__init__(message, code=code, details=details)
-        self.retry_after = retry_after
+    retry_after = 30
 
 
 class RetryableUnavailable(AduanError):
@@ -98,10 +95,7 @@ class RetryableUnavailable(AduanError):
 
     http_status = 503
     code = "temporarily_unavailable"
-
-    def __init__(self, message: str, *, retry_after: int = 2, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.retry_after = retry_after
+    retry_after = 2
 
 
 class IdCollision(Conflict):

@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import BadRequest, ValidationFailed
 
 T = TypeVar("T")
 
@@ -161,16 +161,9 @@ def decode_json(model: type[T], raw: bytes | str) -> T:
     except msgspec.ValidationError as error:
         raise validation_failed([problem_of(error)]) from None
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-        from chalicelib.errors import BadRequest
-
         raise BadRequest(
             "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
         ) from None
-
-
-def encode(value: Any) -> bytes:
-    """``value`` (structs, dates, lists) as compact JSON bytes."""
-    return msgspec.json.encode(value)
 
 
 def to_builtins(value: Any) -> Any:
@@ -205,8 +198,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Expected `str` matching regex .*$", "pattern_mismatch"),
         (r"^Expected `(?:int|float)` (?P<op>[<>]=?) (?P<n>[-\d.e+]+)$", "out_of_range"),
         (r"^Number out of range$", "out_of_range"),
-        (r"^Invalid enum value .*$", "invalid_choice"),
-        (r"^Invalid value .*$", "invalid_choice"),
+        (r"^Invalid (?:enum )?value .*$", "invalid_choice"),
         (r"^Invalid RFC3339 encoded datetime$", "invalid_datetime"),
         (r"^Invalid (?:ISO8601|RFC3339) (?:encoded )?date$", "invalid_date"),
         (r"^Expected `datetime` with a timezone component$", "timezone_required"),

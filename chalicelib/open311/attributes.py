@@ -29,24 +29,17 @@ def _bad(attribute: CategoryAttribute, problem: str) -> BadRequest:
     return BadRequest(f"attribute[{attribute.code}]: {problem}", code="invalid_attribute")
 
 
-def _single_value(attribute: CategoryAttribute, values: list[str]) -> str:
-    if len(values) > 1:
-        raise _bad(attribute, "hanya satu nilai (a single value is expected).")
-    return values[0]
-
-
 def _check(attribute: CategoryAttribute, values: list[str]) -> str:
     """The value as text to store, or 400 naming the problem."""
     if attribute.datatype == "multivaluelist":
-        keys = {v["key"] for v in attribute.values}
-        unknown = [v for v in values if v not in keys]
-        if unknown:
-            raise _bad(attribute, f"kunci tidak dikenal {unknown[0][:40]!r} (unknown key).")
+        for value in values:
+            _check_key(attribute, value)
         return ", ".join(dict.fromkeys(values))
-    value = _single_value(attribute, values)
+    if len(values) > 1:
+        raise _bad(attribute, "hanya satu nilai (a single value is expected).")
     check = _VALUE_CHECKS.get(attribute.datatype, _check_length)
-    check(attribute, value)
-    return value
+    check(attribute, values[0])
+    return values[0]
 
 
 def _check_key(attribute: CategoryAttribute, value: str) -> None:
@@ -91,10 +84,9 @@ def validated_attributes(
         )
     answers: dict[str, str] = {}
     for attribute in definition:
-        values = posted.get(attribute.code) or []
-        if not values:
-            if attribute.required:
-                raise _bad(attribute, "wajib diisi (required).")
-            continue
-        answers[attribute.code] = _check(attribute, values)
+        values = posted.get(attribute.code)
+        if values:
+            answers[attribute.code] = _check(attribute, values)
+        elif attribute.required:
+            raise _bad(attribute, "wajib diisi (required).")
     return answers

@@ -12,7 +12,7 @@ from chalicelib.api.inputs import headers_in
 from chalicelib.errors import BadRequest
 from chalicelib.observability import count, logger
 from chalicelib.open311.discovery import base_url, discovery
-from chalicelib.open311.formats import Format, answered, answered_by_name, document, format_of_path
+from chalicelib.open311.formats import Format, answered, document
 from chalicelib.open311.jurisdiction import serving
 from chalicelib.open311.keys import client_for
 from chalicelib.open311.mapping import request_entry
@@ -20,12 +20,15 @@ from chalicelib.open311.responses import Open311Created, Open311Request, Open311
 from chalicelib.open311.search import find, next_query, parse_search, report_by_id
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
-from chalicelib.provinces.registry import registry
+from chalicelib.provinces.registry import Province, registry
 
 
 def _query(request: Request) -> dict[str, str]:
-    params = request.query_params
-    return {name: params[name] for name in params} if params else {}
+    return dict(request.query_params or {})
+
+
+def _province(request: Request) -> Province:
+    return serving(_query(request).get("jurisdiction_id"))
 
 
 def _requests(fmt: Format, entries: Sequence[Open311Request | Open311Token], status: int = 200) -> Response:
@@ -34,43 +37,30 @@ def _requests(fmt: Format, entries: Sequence[Open311Request | Open311Token], sta
 
 def discovery_document(request: Request) -> Response:
     """``GET discovery.{fmt}``."""
-    fmt = format_of_path(request.path)
+    url = base_url(request.headers, request.context or {})
     return answered(
-        fmt,
-        lambda: document(
-            fmt,
-            "discovery",
-            discovery(
-                serving(_query(request).get("jurisdiction_id")),
-                base_url(request.headers, request.context or {}),
-            ),
-        ),
+        request.path, lambda _, fmt: document(fmt, "discovery", discovery(_province(request), url))
     )
 
 
 def services(request: Request) -> Response:
     """``GET services.{fmt}``."""
-    fmt = format_of_path(request.path)
-    return answered(
-        fmt, lambda: document(fmt, "services", service_list(serving(_query(request).get("jurisdiction_id"))))
-    )
+    return answered(request.path, lambda _, fmt: document(fmt, "services", service_list(_province(request))))
 
 
 def service(request: Request, name: str) -> Response:
     """``GET services/{service_code}.{fmt}``."""
 
     def produce(code: str, fmt: Format) -> Response:
-        province = serving(_query(request).get("jurisdiction_id"))
-        return document(fmt, "service_definition", service_definition(province, code))
+        return document(fmt, "service_definition", service_definition(_province(request), code))
 
-    return answered_by_name(name, produce)
+    return answered(name, produce)
 
 
 def create(request: Request) -> Response:
     """``POST requests.{fmt}``: a new ordinary Aduan report; the token is the report id."""
-    fmt = format_of_path(request.path)
 
-    def produce() -> Response:
+    def produce(_: str, fmt: Format) -> Response:
         form = {**{k: [v] for k, v in _query(request).items()}, **parse_form(request.raw_body or b"")}
         province = serving(field(form, "jurisdiction_id"))
         client = client_for(field(form, "api_key"))
@@ -93,44 +83,41 @@ def create(request: Request) -> Response:
             count("Open311RequestsSubmitted")
         return _requests(fmt, [Open311Created(report.id, report.id)], 201)
 
-    return answered(fmt, produce)
+    return answered(request.path, produce)
 
 
 def search(request: Request) -> Response:
     """``GET requests.{fmt}``: one page; a ``Link: <...>; rel="next"`` header while the list goes on."""
-    fmt = format_of_path(request.path)
 
-    def produce() -> Response:
+    def produce(_: str, fmt: Format) -> Response:
         params = _query(request)
         province = serving(params.get("jurisdiction_id"))
         wanted = parse_search(province, params)
-        found = find(container.reports(), province, wanted)
-        response = _requests(fmt, [request_entry(registry(), r) for r in found.reports])
-        if found.cursor:
+        found, cursor = find(container.reports(), province, wanted)
+        response = _requests(fmt, [request_entry(registry(), r) for r in found])
+        if cursor:
             url = f"{base_url(request.headers, request.context or {})}/requests.{fmt.value}"
-            response.headers["Link"] = f'<{url}?{next_query(params, wanted, found.cursor)}>; rel="next"'
+            response.headers["Link"] = f'<{url}?{next_query(params, wanted, cursor)}>; rel="next"'
         return response
 
-    return answered(fmt, produce)
+    return answered(request.path, produce)
 
 
 def show(request: Request, name: str) -> Response:
     """``GET requests/{service_request_id}.{fmt}``: a list of one."""
 
     def produce(request_id: str, fmt: Format) -> Response:
-        province = serving(_query(request).get("jurisdiction_id"))
-        report = report_by_id(container.reports(), province, request_id)
+        report = report_by_id(container.reports(), _province(request), request_id)
         return _requests(fmt, [request_entry(registry(), report)])
 
-    return answered_by_name(name, produce)
+    return answered(name, produce)
 
 
 def token(request: Request, name: str) -> Response:
     """``GET tokens/{token}.{fmt}``: tokens are report ids, so the id is known at once."""
 
     def produce(value: str, fmt: Format) -> Response:
-        province = serving(_query(request).get("jurisdiction_id"))
-        report = report_by_id(container.reports(), province, value)
+        report = report_by_id(container.reports(), _province(request), value)
         return _requests(fmt, [Open311Token(report.id, value)])
 
-    return answered_by_name(name, produce)
+    return answered(name, produce)

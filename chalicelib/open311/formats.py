@@ -34,17 +34,13 @@ PASSED_THROUGH = frozenset({403, 404, 429, 503})
 
 def split_name(name: str) -> tuple[str, Format]:
     """``banjir.json`` -> (``banjir``, JSON); 404 for a missing or unknown extension."""
-    stem, dot, extension = name.rpartition(".")
-    try:
-        fmt = Format(extension)
-    except ValueError:
-        fmt = None
-    if not dot or not stem or fmt is None:
+    stem, _, extension = name.rpartition(".")
+    if not stem or extension not in list(Format):  # without a dot, the stem is empty too
         raise NotFound(
             f"Format '{name[-20:]}' tidak dikenal; gunakan .xml atau .json (unknown format).",
             code="unknown_format",
         )
-    return stem, fmt
+    return stem, Format(extension)
 
 
 def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Response:
@@ -54,42 +50,32 @@ def document(fmt: Format, root_tag: str, value: Any, status: int = 200) -> Respo
     return Response(body=body, status_code=status, headers={"Content-Type": fmt.content_type})
 
 
-def open311_status(error: AduanError) -> int:
-    """The Open311 status of a domain error: 403/404 (and 429/503) as they are, 400 otherwise."""
-    return error.http_status if error.http_status in PASSED_THROUGH else 400
-
-
 def error_list(fmt: Format, status: int, description: str) -> Response:
     """The GeoReport error list: ``[{code, description}]`` / ``<errors><error>...``."""
     return document(fmt, "errors", [Open311Error(status, description)], status)
 
 
 def error_document(fmt: Format, error: AduanError) -> Response:
-    """A domain error as the GeoReport error list, with its Open311 status."""
-    status = open311_status(error)
+    """A domain error as the GeoReport error list: 403/404 (and 429/503) as they are, 400 otherwise."""
+    status = error.http_status if error.http_status in PASSED_THROUGH else 400
     logger.info("open311 request refused", extra={"code": error.code, "http_status": status})
     response = error_list(fmt, status, error.message)
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
-def answered(fmt: Format, produce: Callable[[], Response]) -> Response:
-    """The response ``produce`` makes, or the Open311 error document for a domain error."""
-    try:
-        return produce()
-    except AduanError as error:
-        return error_document(fmt, error)
-
-
-def answered_by_name(name: str, produce: Callable[[str, Format], Response]) -> Response:
-    """Split ``name`` into resource and format, then answer; a bad extension is a 404 in XML."""
+def answered(name: str, produce: Callable[[str, Format], Response]) -> Response:
+    """What ``produce(resource, format)`` answers for ``name`` (``banjir.json``, or a static route's
+    path), or the GeoReport error list for a domain error; a bad extension is a 404 in XML."""
     try:
         stem, fmt = split_name(name)
     except AduanError as error:
         return error_document(Format.XML, error)
-    return answered(fmt, lambda: produce(stem, fmt))
+    try:
+        return produce(stem, fmt)
+    except AduanError as error:
+        return error_document(fmt, error)
 
 
 def format_of_request(path: str, uri_params: Mapping[str, str] | None) -> Format:
@@ -101,8 +87,3 @@ def format_of_request(path: str, uri_params: Mapping[str, str] | None) -> Format
         return split_name(name)[1]
     except NotFound:
         return Format.XML
-
-
-def format_of_path(path: str) -> Format:
-    """The format of a static route, e.g. ``/open311/v2/services.json``."""
-    return split_name(path.rsplit("/", 1)[-1])[1]

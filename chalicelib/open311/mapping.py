@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Literal
 
 from chalicelib.api.views import agency_view
 from chalicelib.domain.ids import WIB
@@ -12,6 +11,7 @@ from chalicelib.domain.status import Status
 from chalicelib.open311.responses import Open311Request
 from chalicelib.provinces.registry import Registry
 
+# Open311 ``closed``: Selesai and Ditolak; every status still being worked on is ``open``.
 CLOSED = frozenset({Status.SELESAI, Status.DITOLAK})
 
 
@@ -23,11 +23,6 @@ def w3c(value: datetime) -> str:
 def end_of(day: date) -> datetime:
     """The last second of a day in WIB (an estimated completion date as a datetime)."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
-
-
-def open311_status(status: Status) -> Literal["open", "closed"]:
-    """``closed`` for Selesai and Ditolak, ``open`` for everything still being worked on."""
-    return "closed" if status in CLOSED else "open"
 
 
 def status_notes(report: Report) -> str:
@@ -70,7 +65,7 @@ def request_entry(registry: Registry, report: Report) -> Open311Request:
     expected = end_of(report.estimated_completion) if report.estimated_completion else report.finish_due
     return Open311Request(
         service_request_id=report.id,
-        status=open311_status(report.status),
+        status="closed" if report.status in CLOSED else "open",
         status_notes=status_notes(report),
         service_name=category.name_id if category else report.category,
         service_code=report.category,

@@ -43,14 +43,6 @@ class Search:
     cursor: str | None = None
 
 
-@dataclass(frozen=True)
-class Found:
-    """The requests of one page, and the cursor of the next (None on the last page)."""
-
-    reports: list[Report]
-    cursor: str | None = None
-
-
 def _list(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
@@ -113,7 +105,7 @@ def _page_size(raw: str | None) -> int:
     return size
 
 
-def parse_search(province: Province, params: Mapping[str, str], now: datetime | None = None) -> Search:
+def parse_search(province: Province, params: Mapping[str, str]) -> Search:
     """The search a query string asks for, or 400/404 naming the first problem."""
     ids = _list(params.get("service_request_id"))
     if len(ids) > MAX_IDS:
@@ -121,7 +113,7 @@ def parse_search(province: Province, params: Mapping[str, str], now: datetime | 
     codes = _list(params.get("service_code"))
     for code in codes:
         service_of(province, code)
-    start, end = _window(params.get("start_date"), params.get("end_date"), now or utcnow())
+    start, end = _window(params.get("start_date"), params.get("end_date"), utcnow())
     return Search(
         ids=tuple(ids) or None,
         service_codes=frozenset(codes) or None,
@@ -147,14 +139,15 @@ def next_query(params: Mapping[str, str], search: Search, cursor: str) -> str:
     )
 
 
-def find(reports: Reports, province: Province, search: Search) -> Found:
-    """One page of the province's own public reports matching the search, newest first.
+def find(reports: Reports, province: Province, search: Search) -> tuple[list[Report], str | None]:
+    """One page of the province's own public reports matching the search, newest first, and the
+    cursor of the next page (None on the last).
 
     An anonymous listing never shows private reports; asked for by id, they show status only.
     A page reads at most ``page_size`` reports more than it returns (``ReportRepository.list_public``).
     """
     if search.ids is not None:
-        return Found(_by_ids(reports, province, search.ids))
+        return _by_ids(reports, province, search.ids), None
     page = reports.list_public(
         province.code,
         search.start,
@@ -164,7 +157,7 @@ def find(reports: Reports, province: Province, search: Search) -> Found:
         limit=search.page_size,
         cursor=search.cursor,
     )
-    return Found(page.items, page.cursor)
+    return page.items, page.cursor
 
 
 def _by_ids(reports: Reports, province: Province, ids: tuple[str, ...]) -> list[Report]:
