@@ -54,6 +54,8 @@ def _fill(report_id: str) -> hostile.Fill:
             return "take"
         if name == "name":
             return "banjir.json" if "/services/" in route.path else f"{report_id}.json"
+        if name == "token":
+            return "Tk0" * 8  # shaped as a link token (16 to 64 URL-safe characters): unknown, not malformed
         return "x"
 
     return fill
