@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.report import Report, Visibility
+from chalicelib.domain.routing import in_area
 from chalicelib.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -34,11 +35,6 @@ PROVINCE_WIDE = frozenset({Role.COORDINATOR, Role.ADMIN})
 def coordinated_area(role: Role, agency: Agency) -> str | None:
     """The area a coordinator of ``agency`` oversees: its own for a kota's coordinator; else None."""
     return agency.area if role is Role.COORDINATOR else None
-
-
-def in_area(area_code: str, area: str) -> bool:
-    """True if ``area_code`` (e.g. ``31.74.01``) lies in ``area`` (e.g. ``31.74``)."""
-    return area_code == area or area_code.startswith(area + ".")
 
 
 def role_permitted(role: Role, agency: Agency) -> bool:
