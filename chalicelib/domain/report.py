@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -204,7 +205,8 @@ class Report:
         """True if the event was already applied (redelivered messages are no-ops)."""
         return any(entry.event_id == event_id for entry in self.timeline)
 
-    def with_entry(self, entry: TimelineEntry, **changes: object) -> Report:
-        """A copy with ``entry`` appended (in time order) and ``changes`` applied."""
-        timeline = tuple(sorted((*self.timeline, entry), key=lambda e: e.at))
-        return replace(self, timeline=timeline, updated_at=max(self.updated_at, entry.at), **changes)  # type: ignore[arg-type]
+    def with_entries(self, entries: Sequence[TimelineEntry], **changes: object) -> Report:
+        """A copy with ``entries`` merged into the timeline (in time order) and ``changes`` applied."""
+        timeline = tuple(sorted((*self.timeline, *entries), key=lambda e: e.at))
+        updated_at = max([self.updated_at, *(entry.at for entry in entries)])
+        return replace(self, timeline=timeline, updated_at=updated_at, **changes)  # type: ignore[arg-type]
