@@ -138,24 +138,24 @@ def resolve(report: Report, province: Province, event: Event) -> Report:
     )
 
 
-def accept_evidence(report: Report, event: Event) -> Report:
-    """A coordinator accepts the photo of a resolve that was not verified (it leaves the doubtful list)."""
+def _require_in_doubt(report: Report) -> None:
     if not report.evidence_in_doubt:
         raise Conflict(
             "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
             code="evidence_not_in_doubt",
         )
+
+
+def accept_evidence(report: Report, event: Event) -> Report:
+    """A coordinator accepts the photo of a resolve that was not verified (it leaves the doubtful list)."""
+    _require_in_doubt(report)
     note = event.note or "Bukti diterima koordinator"
     return _apply(report, Action.ACCEPT_EVIDENCE, replace(event, note=note))
 
 
 def reject_evidence(report: Report, event: Event) -> Report:
     """A coordinator sends a doubtful resolve back to the agency (Proses), with a reason."""
-    if not report.evidence_in_doubt:
-        raise Conflict(
-            "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
-            code="evidence_not_in_doubt",
-        )
+    _require_in_doubt(report)
     if not event.note:
         raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
     return _apply(
@@ -257,8 +257,7 @@ def take_back(
     """The other province returned the report (bukan wewenang): route it here, to ``agency_id``."""
     target = province.agency(agency_id)
     note = f"Dikembalikan oleh Provinsi {from_province.name}; diteruskan ke {target.name}"
-    changes: dict[str, object] = {"escalated_to": None, "remote_agency": None, "remote_version": 0}
-    back = replace(report, **changes)  # type: ignore[arg-type]
+    back = replace(report, escalated_to=None, remote_agency=None, remote_version=0)
     return assign(back, province, agency_id, replace(event, note=note), action=Action.REFUSE)
 
 
