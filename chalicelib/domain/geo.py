@@ -85,10 +85,10 @@ def covering_box(south: float, north: float, west: float, east: float, precision
             cell = encode(row_lat, col_lon, precision)
             if cell not in cells:
                 cells.append(cell)
-            row_south, row_north, _, cell_east = bounds(cell)
+            row_south, row_north, cell_west, cell_east = bounds(cell)
             if cell_east >= east:
                 break
-            col_lon = cell_east + (cell_east - bounds(cell)[2]) / 2
+            col_lon = cell_east + (cell_east - cell_west) / 2
         if row_north >= north:
             return cells
         row_lat = row_north + (row_north - row_south) / 2
