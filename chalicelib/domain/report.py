@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -119,7 +119,7 @@ class Report:
     autoclose_at: datetime | None = None
     secret_hash: str | None = None
     photos: tuple[str, ...] = ()
-    timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
+    timeline: tuple[TimelineEntry, ...] = ()
     version: int = 0
     # Citizens who support the report instead of reporting it again (duplicates merged in count too).
     support_count: int = 0
