@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.report import Report, Visibility
+from chalicelib.domain.routing import in_area
 from chalicelib.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -34,11 +35,6 @@ PROVINCE_WIDE = frozenset({Role.COORDINATOR, Role.ADMIN})
 def coordinated_area(role: Role, agency: Agency) -> str | None:
     """The area a coordinator of ``agency`` oversees: its own for a kota's coordinator; else None."""
     return agency.area if role is Role.COORDINATOR else None
-
-
-def in_area(area_code: str, area: str) -> bool:
-    """True if ``area_code`` (e.g. ``31.74.01``) lies in ``area`` (e.g. ``31.74``)."""
-    return area_code == area or area_code.startswith(area + ".")
 
 
 def role_permitted(role: Role, agency: Agency) -> bool:
@@ -74,7 +70,8 @@ def can_act(actor: Actor, report: Report) -> bool:
     return can_view(actor, report) and report.escalated_to is None
 
 
-def _visible(actor: Actor, report: Report | None, key: str) -> Report:
+def require_view(actor: Actor, report: Report | None, key: str) -> Report:
+    """The report if ``actor`` may read it; 404 for another province's keys, 403 for another agency's."""
     if report is None or report.province != actor.province:
         raise NotFound(f"Laporan {key} tidak ditemukan (report not found).", code="report_not_found")
     if not can_view(actor, report):
@@ -90,14 +87,9 @@ def _visible(actor: Actor, report: Report | None, key: str) -> Report:
     return report
 
 
-def require_view(actor: Actor, report: Report | None, key: str) -> Report:
-    """The report if ``actor`` may read it; 404 for another province's keys, 403 for another agency's."""
-    return _visible(actor, report, key)
-
-
 def require_act(actor: Actor, report: Report | None, key: str) -> Report:
     """The report if ``actor`` may change it; as ``require_view``, plus 403 while another province has it."""
-    visible = _visible(actor, report, key)
+    visible = require_view(actor, report, key)
     if visible.escalated_to is not None:
         raise Forbidden(
             f"Laporan sedang ditangani Provinsi {visible.escalated_to} (another province handles it).",

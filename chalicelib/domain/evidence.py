@@ -98,10 +98,7 @@ def stored_prints(facts: PhotoFacts) -> list[int]:
 
 def lookup_bands(facts: PhotoFacts) -> list[str]:
     """The band keys to Query for a new photo (each once): those of ``lookup_prints``."""
-    keys: dict[str, None] = {}
-    for print_ in lookup_prints(facts):
-        keys.update(dict.fromkeys(fingerprint_bands(print_)))
-    return list(keys)
+    return list(dict.fromkeys(key for print_ in lookup_prints(facts) for key in fingerprint_bands(print_)))
 
 
 def _band_widths(count: int = BAND_COUNT, bits: int = HASH_BITS) -> list[int]:

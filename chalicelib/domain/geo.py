@@ -62,22 +62,6 @@ def bounds(cell: str) -> tuple[float, float, float, float]:
     return lat_range[0], lat_range[1], lon_range[0], lon_range[1]
 
 
-def neighbours(cell: str) -> list[str]:
-    """The up to eight cells of the same size around ``cell`` (none beyond a pole)."""
-    south, north, west, east = bounds(cell)
-    height, width = north - south, east - west
-    centre_lat, centre_lon = (south + north) / 2, (west + east) / 2
-    found: list[str] = []
-    for d_lat in (1, 0, -1):
-        for d_lon in (-1, 0, 1):
-            lat = centre_lat + d_lat * height
-            if (d_lat, d_lon) == (0, 0) or not -90 < lat < 90:
-                continue
-            lon = (centre_lon + d_lon * width + 180) % 360 - 180
-            found.append(encode(lat, lon, len(cell)))
-    return found
-
-
 def precision_for(radius_m: float) -> int:
     """Cells of 7 characters (153 m) for a circle of up to ``FINE_RADIUS_M``, else of 6."""
     return NEARBY_PRECISION + 1 if radius_m <= FINE_RADIUS_M else NEARBY_PRECISION
@@ -101,10 +85,10 @@ def covering_box(south: float, north: float, west: float, east: float, precision
             cell = encode(row_lat, col_lon, precision)
             if cell not in cells:
                 cells.append(cell)
-            row_south, row_north, _, cell_east = bounds(cell)
+            row_south, row_north, cell_west, cell_east = bounds(cell)
             if cell_east >= east:
                 break
-            col_lon = cell_east + (cell_east - bounds(cell)[2]) / 2
+            col_lon = cell_east + (cell_east - cell_west) / 2
         if row_north >= north:
             return cells
         row_lat = row_north + (row_north - row_south) / 2

@@ -48,7 +48,7 @@ class Signature:
 
 
 def signed_bytes(recipient: str, body: str) -> bytes:
-    """What is signed: the recipient's province code, a newline, the body exactly as sent."""
+    """What is signed: a version line, the recipient's province code, then the body exactly as sent."""
     return f"aduan-handover-v1\n{recipient}\n{body}".encode()
 
 

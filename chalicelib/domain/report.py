@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -118,7 +119,7 @@ class Report:
     autoclose_at: datetime | None = None
     secret_hash: str | None = None
     photos: tuple[str, ...] = ()
-    timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
+    timeline: tuple[TimelineEntry, ...] = ()
     version: int = 0
     # Citizens who support the report instead of reporting it again (duplicates merged in count too).
     support_count: int = 0
@@ -204,7 +205,8 @@ class Report:
         """True if the event was already applied (redelivered messages are no-ops)."""
         return any(entry.event_id == event_id for entry in self.timeline)
 
-    def with_entry(self, entry: TimelineEntry, **changes: object) -> Report:
-        """A copy with ``entry`` appended (in time order) and ``changes`` applied."""
-        timeline = tuple(sorted((*self.timeline, entry), key=lambda e: e.at))
-        return replace(self, timeline=timeline, updated_at=max(self.updated_at, entry.at), **changes)  # type: ignore[arg-type]
+    def with_entries(self, entries: Sequence[TimelineEntry], **changes: object) -> Report:
+        """A copy with ``entries`` merged into the timeline (in time order) and ``changes`` applied."""
+        timeline = tuple(sorted((*self.timeline, *entries), key=lambda e: e.at))
+        updated_at = max([self.updated_at, *(entry.at for entry in entries)])
+        return replace(self, timeline=timeline, updated_at=updated_at, **changes)  # type: ignore[arg-type]

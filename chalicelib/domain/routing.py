@@ -26,7 +26,6 @@ class RoutingDecision:
 
     agency: str | None = None
     escalate_to: str | None = None
-    rule_area: str | None = None
     reason: str | None = None
 
     @property
@@ -35,8 +34,9 @@ class RoutingDecision:
         return self.agency is None and self.escalate_to is None
 
 
-def _area_matches(rule_area: str, area_code: str) -> bool:
-    return area_code == rule_area or area_code.startswith(rule_area + ".")
+def in_area(area_code: str, area: str) -> bool:
+    """True if ``area_code`` (e.g. ``31.74.01``) lies in ``area`` (e.g. ``31.74``, or a province ``31``)."""
+    return area_code == area or area_code.startswith(area + ".")
 
 
 def _specificity(rule: RoutingRule) -> tuple[int, int]:
@@ -52,9 +52,7 @@ def route(
     escalated back there automatically, so two provinces cannot ping-pong.
     """
     candidates = [
-        rule
-        for rule in province.rules
-        if rule.category in (category, "*") and _area_matches(rule.area, area_code)
+        rule for rule in province.rules if rule.category in (category, "*") and in_area(area_code, rule.area)
     ]
     if received_from:
         candidates = [rule for rule in candidates if rule.escalate_to != received_from]
@@ -70,6 +68,4 @@ def route(
             return RoutingDecision(escalate_to=area_code[:2], reason="Lokasi di luar wilayah provinsi")
         return RoutingDecision(agency=province.data.routing.default_agency, reason="Aturan bawaan provinsi")
     best = max(candidates, key=_specificity)
-    return RoutingDecision(
-        agency=best.agency, escalate_to=best.escalate_to, rule_area=best.area, reason=best.reason
-    )
+    return RoutingDecision(agency=best.agency, escalate_to=best.escalate_to, reason=best.reason)

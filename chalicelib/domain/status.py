@@ -137,8 +137,6 @@ AGENCY_ACTIONS = (
 CITIZEN_ACTIONS = (Action.CONFIRM, Action.REOPEN)
 
 
-def allowed_actions(
-    current: Status, among: tuple[Action, ...] = AGENCY_ACTIONS + CITIZEN_ACTIONS
-) -> list[Action]:
-    """Actions (of ``among``) the machine allows from ``current``, for clients to show buttons."""
-    return [action for action in among if current in TRANSITIONS[action].sources]
+def allowed_actions(current: Status) -> list[Action]:
+    """Agency and reporter actions the machine allows from ``current``, for clients to show buttons."""
+    return [action for action in AGENCY_ACTIONS + CITIZEN_ACTIONS if current in TRANSITIONS[action].sources]

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Event:
-    """Who did what, when, with which id (the id makes redelivery harmless)."""
+    """Who did what, when, with which id (the id makes redelivery harmless).
+
+    Its fields are those of the timeline entry it becomes, which adds the action and the status.
+    """
 
     event_id: str
     at: datetime
@@ -37,20 +40,8 @@ class Event:
 
 def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
     status = next_status(report.status, action)
-    entry = TimelineEntry(
-        event_id=event.event_id,
-        at=event.at,
-        action=action,
-        status=status,
-        province=event.province,
-        agency=event.agency,
-        note=event.note,
-        evidence=event.evidence,
-        target=event.target,
-        evidence_photo=event.evidence_photo,
-        evidence_check=event.evidence_check,
-    )
-    return report.with_entry(entry, status=status, **changes)
+    entry = TimelineEntry(action=action, status=status, **vars(event))
+    return report.with_entries([entry], status=status, **changes)
 
 
 def assign(
@@ -147,24 +138,24 @@ def resolve(report: Report, province: Province, event: Event) -> Report:
     )
 
 
-def accept_evidence(report: Report, event: Event) -> Report:
-    """A coordinator accepts the photo of a resolve that was not verified (it leaves the doubtful list)."""
+def _require_in_doubt(report: Report) -> None:
     if not report.evidence_in_doubt:
         raise Conflict(
             "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
             code="evidence_not_in_doubt",
         )
+
+
+def accept_evidence(report: Report, event: Event) -> Report:
+    """A coordinator accepts the photo of a resolve that was not verified (it leaves the doubtful list)."""
+    _require_in_doubt(report)
     note = event.note or "Bukti diterima koordinator"
     return _apply(report, Action.ACCEPT_EVIDENCE, replace(event, note=note))
 
 
 def reject_evidence(report: Report, event: Event) -> Report:
     """A coordinator sends a doubtful resolve back to the agency (Proses), with a reason."""
-    if not report.evidence_in_doubt:
-        raise Conflict(
-            "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
-            code="evidence_not_in_doubt",
-        )
+    _require_in_doubt(report)
     if not event.note:
         raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
     return _apply(
@@ -244,25 +235,20 @@ def mirror_remote(report: Report, update: Update) -> Report | None:
     update never rolls it back) and merges its timeline entries by event id.
     """
     fresh = [e for e in update.entries if not report.has_event(e.event_id)]
-    newer = update.seq > report.remote_version
-    if not fresh and not newer:
-        return None
-    timeline = tuple(sorted((*report.timeline, *fresh), key=lambda e: e.at))
-    updated = max([report.updated_at, *(e.at for e in fresh)])
-    changes: dict[str, object] = {"timeline": timeline, "updated_at": updated}
-    if newer:
-        changes.update(
-            remote_version=update.seq,
-            status=update.status,
-            remote_agency=update.agency,
-            coordinate_due=update.coordinate_due,
-            finish_due=update.finish_due,
-            estimated_completion=update.estimated_completion,
-            overdue=update.overdue,
-            closed=update.closed or report.closed,
-            rating=report.rating if report.rating is not None else update.rating,
-        )
-    return replace(report, **changes)  # type: ignore[arg-type]
+    if update.seq <= report.remote_version:
+        return report.with_entries(fresh) if fresh else None
+    return report.with_entries(
+        fresh,
+        remote_version=update.seq,
+        status=update.status,
+        remote_agency=update.agency,
+        coordinate_due=update.coordinate_due,
+        finish_due=update.finish_due,
+        estimated_completion=update.estimated_completion,
+        overdue=update.overdue,
+        closed=update.closed or report.closed,
+        rating=report.rating if report.rating is not None else update.rating,
+    )
 
 
 def take_back(
@@ -271,8 +257,7 @@ def take_back(
     """The other province returned the report (bukan wewenang): route it here, to ``agency_id``."""
     target = province.agency(agency_id)
     note = f"Dikembalikan oleh Provinsi {from_province.name}; diteruskan ke {target.name}"
-    changes: dict[str, object] = {"escalated_to": None, "remote_agency": None, "remote_version": 0}
-    back = replace(report, **changes)  # type: ignore[arg-type]
+    back = replace(report, escalated_to=None, remote_agency=None, remote_version=0)
     return assign(back, province, agency_id, replace(event, note=note), action=Action.REFUSE)
 
 

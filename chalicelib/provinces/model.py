@@ -229,6 +229,7 @@ def reference_problems(data: ProvinceData) -> list[str]:
     problems += _duplicates("categories", "code", [c.code for c in data.categories])
     problems += _agency_problems(data)
     problems += _rule_problems(data)
+    problems += _exchange_problems(data)
     return problems
 
 
@@ -285,7 +286,6 @@ def _rule_problems(data: ProvinceData) -> list[str]:
         foreign = rule.area[:2]
         if foreign != data.code and foreign not in data.exchanges_with:
             problems.append(f"{where}.area: province {foreign} is not in exchanges_with")
-    problems += _exchange_problems(data)
     return problems
 
 

@@ -174,11 +174,6 @@ def read_province_data(path: Path) -> ProvinceData:
     return msgspec.json.decode(path.read_bytes(), type=ProvinceData)
 
 
-def load_province(path: Path) -> Province:
-    """Read one shipped province data file (as ``read_province_data``)."""
-    return Province(read_province_data(path))
-
-
 @lru_cache(maxsize=1)
 def registry() -> Registry:
     """Every province in ``data/`` (``<code>.json``), each file read once per container on first use."""

@@ -1,4 +1,4 @@
-"""Geohash cells, their neighbours and the cells covering a circle, across Indonesia's latitudes."""
+"""Geohash cells and the cells covering a circle, across Indonesia's latitudes."""
 
 from __future__ import annotations
 
@@ -20,44 +20,6 @@ def test_bounds_hold_the_encoded_point() -> None:
         lat, lon = rng.uniform(-11, 6), rng.uniform(95, 141)
         south, north, west, east = geo.bounds(geo.encode(lat, lon))
         assert south <= lat <= north and west <= lon <= east
-
-
-def _touches(a: str, b: str) -> bool:
-    s1, n1, w1, e1 = geo.bounds(a)
-    s2, n2, w2, e2 = geo.bounds(b)
-    return s1 <= n2 + 1e-12 and s2 <= n1 + 1e-12 and w1 <= e2 + 1e-12 and w2 <= e1 + 1e-12
-
-
-@pytest.mark.parametrize(
-    "lat, lon",
-    [
-        (-6.2, 106.8),  # Jakarta
-        (5.9, 95.3),  # Sabang, the north-west end
-        (-10.9, 122.9),  # Rote, the south end
-        (0.0, 109.33),  # Pontianak, on the equator
-        (-0.0000001, 109.33),  # just south of it
-    ],
-)
-def test_neighbours_are_the_eight_distinct_cells_touching_the_cell(lat: float, lon: float) -> None:
-    cell = geo.encode(lat, lon)
-    around = geo.neighbours(cell)
-    assert len(set(around)) == 8 and cell not in around
-    assert all(_touches(cell, other) and len(other) == len(cell) for other in around)
-
-
-def test_neighbours_across_the_equator_switch_hemisphere() -> None:
-    north = geo.encode(0.0001, 109.33)
-    south = geo.encode(-0.0001, 109.33)
-    assert north != south
-    assert south in geo.neighbours(north) and north in geo.neighbours(south)
-
-
-def test_neighbours_at_a_cell_edge() -> None:
-    cell = geo.encode(-6.2, 106.8)
-    south, north, west, east = geo.bounds(cell)
-    beyond_east = geo.encode((south + north) / 2, east + 1e-9)
-    beyond_north = geo.encode(north + 1e-9, (west + east) / 2)
-    assert {beyond_east, beyond_north} <= set(geo.neighbours(cell))
 
 
 @pytest.mark.parametrize("radius", [1, 50, 250, 500, 600])
