@@ -33,19 +33,6 @@ from chalicelib.services.agency import ActionRequest
 from chalicelib.validation import convert
 
 
-def _status_param(raw: str | None) -> Status | None:
-    if not raw:
-        return None
-    try:
-        return Status(raw.upper())
-    except ValueError:
-        raise ValidationFailed(
-            f"Status '{raw[:20]}' tidak dikenal (unknown status).",
-            code="unknown_status",
-            details={"valid": [s.value for s in Status]},
-        ) from None
-
-
 def _limit_param(raw: str | None) -> int:
     if raw is None:
         return 20
@@ -102,7 +89,7 @@ def inbox(request: Request) -> Response:
     page = container.desk().inbox(
         actor,
         agency=agency,
-        status=_status_param(params.status),
+        status=Status(params.status.upper()) if params.status else None,  # its pattern: a status, any case
         overdue=params.overdue in ("1", "true"),
         by_support=params.sort == "support",
         limit=_limit_param(params.limit),
