@@ -180,8 +180,6 @@ def enforce_for(scope: str, client: str) -> None:
 
 def _check(wanted: list[tuple[str, Limit]]) -> None:
     """Raise ``TooManyRequests`` naming the limit (``details.limit``) that refused."""
-    if not wanted:
-        return
     wait, index = buckets.take_all(wanted)
     if wait > 0:
         kind = wanted[index][0].split("|", 1)[0]
