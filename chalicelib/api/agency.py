@@ -28,7 +28,6 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest
 from chalicelib.validation import convert
 
@@ -69,7 +68,7 @@ def summary(report: Report) -> InboxItem:
 
 def agency_report(report: Report, **origin: Any) -> AgencyReport:
     """The full report with its key and version (and ``origin``: where it came from)."""
-    view = report_view(registry(), report, full_content=True)
+    view = report_view(report, full_content=True)
     return AgencyReport(
         **structs.asdict(view),
         key=report.key,

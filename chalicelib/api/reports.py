@@ -69,7 +69,7 @@ def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
     tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
     logger.thread_safe_append_keys(report_id=tracked.report.id)
-    view = report_view(registry(), tracked.report, full_content=tracked.full_content)
+    view = report_view(tracked.report, full_content=tracked.full_content)
     if tracked.report.visibility is Visibility.PUBLIC:
         view.followers = container.following().count(tracked.report.key)
     return json_response(view)
@@ -114,7 +114,7 @@ def confirm(request: Request, report_id: str) -> Response:
         idempotency_key=headers.idempotency_key,
     )
     count("ReportsConfirmed")
-    return json_response(report_view(registry(), report, full_content=True))
+    return json_response(report_view(report, full_content=True))
 
 
 def reopen(request: Request, report_id: str) -> Response:
@@ -129,7 +129,7 @@ def reopen(request: Request, report_id: str) -> Response:
         idempotency_key=headers.idempotency_key,
     )
     count("ReportsReopened")
-    return json_response(report_view(registry(), report, full_content=True))
+    return json_response(report_view(report, full_content=True))
 
 
 def new_device(request: Request) -> Response:
