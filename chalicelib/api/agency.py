@@ -21,7 +21,7 @@ from chalicelib.api.responses import (
     PresignedPost,
 )
 from chalicelib.api.schemas import MAX_PAGE, AgencyActionIn, DoubtfulQueryIn, InboxQueryIn, PhotoUploadIn
-from chalicelib.api.views import check_view, report_view, status_view
+from chalicelib.api.views import check_view, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
@@ -58,8 +58,8 @@ def summary(report: Report) -> InboxItem:
         overdue=report.overdue,
         closed=report.closed,
         support_count=report.support_count,
-        coordinate_by=report.coordinate_due.isoformat() if report.coordinate_due else None,
-        finish_by=report.finish_due.isoformat() if report.finish_due else None,
+        coordinate_by=iso(report.coordinate_due),
+        finish_by=iso(report.finish_due),
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
         version=report.version,
@@ -160,7 +160,7 @@ def doubtful(request: Request) -> Response:
     items = [
         DoubtfulItem(
             **structs.asdict(summary(report)),
-            resolved_at=report.resolved_at.isoformat() if report.resolved_at else None,
+            resolved_at=iso(report.resolved_at),
             evidence_check=check_view(report.evidence_check),
         )
         for report in page.items

@@ -11,7 +11,8 @@ from chalicelib.domain.status import Status, allowed_actions
 from chalicelib.provinces.registry import Registry, registry
 
 
-def _iso(value: datetime | date | None) -> str | None:
+def iso(value: datetime | date | None) -> str | None:
+    """A time or date as ISO 8601, None for None."""
     return value.isoformat() if value else None
 
 
@@ -108,9 +109,9 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
         agency=agency_view(known, handling_province, handling_agency),
         escalated_to=report.escalated_to,
         deadlines=out.Deadlines(
-            coordinate_by=_iso(report.coordinate_due),
-            finish_by=_iso(report.finish_due),
-            estimated_completion=_iso(report.estimated_completion),
+            coordinate_by=iso(report.coordinate_due),
+            finish_by=iso(report.finish_due),
+            estimated_completion=iso(report.estimated_completion),
         ),
         rating=report.rating,
         support_count=report.support_count,
@@ -120,7 +121,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
         visibility=report.visibility.value,
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
-        resolved_at=_iso(report.resolved_at),
+        resolved_at=iso(report.resolved_at),
         allowed_actions=[a.value for a in allowed_actions(report.status)] if not report.closed else [],
         timeline=[entry_view(known, e, full_content=shows_content) for e in report.timeline],
         evidence_check=check_view(report.evidence_check) if report.status is Status.SELESAI else None,
