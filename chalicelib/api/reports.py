@@ -26,14 +26,13 @@ def submit(request: Request) -> Response:
     ratelimit.enforce(request, "submit")
     body = convert(SubmitReportIn, read_json(request))
     headers = headers_in(request)
-    reporter = body.reporter
     command = SubmitCommand(
         category=body.category,
         description=body.description,
         location=Location(lat=body.location.lat, lon=body.location.lon, area_code=body.location.area_code),
         visibility=Visibility(body.visibility),
         address=body.address,
-        contact=reporter_contact(reporter) if reporter else None,
+        contact=reporter_contact(body.reporter) if body.reporter else None,
     )
     result = container.intake().submit(
         command,
@@ -41,14 +40,14 @@ def submit(request: Request) -> Response:
         idempotency_key=headers.idempotency_key,
         correlation_id=headers.correlation_id,
     )
-    if not result.replayed:
-        count("ReportsSubmitted")
-        with_category_metric("ReportsSubmittedByCategory", result.report.category)
     report = result.report
     payload = Submitted(report.id, status_view(report.status), result.secret, f"/reports/{report.id}")
     headers_out = {"Location": f"/reports/{report.id}"}
     if result.replayed:
         headers_out["Idempotent-Replayed"] = "true"
+    else:
+        count("ReportsSubmitted")
+        with_category_metric("ReportsSubmittedByCategory", report.category)
     return json_response(payload, 201, headers_out)
 
 
