@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.messages import parse_inbound_message, parse_intake_message
+from chalicelib.api.messages import parse_inbound_message, parse_intake_message, parse_notify_message
+from chalicelib.config import settings
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import count, logger
 
@@ -200,7 +201,6 @@ def sweep() -> dict[str, int]:
 
 
 def _notify_record(record: SQSRecord) -> None:
-    from chalicelib.api.messages import parse_notify_message
     from chalicelib.domain.clock import utcnow
 
     body = _parsed(record, lambda data: data)
@@ -232,8 +232,6 @@ def _notify_record(record: SQSRecord) -> None:
 
 def ses_feedback(body: Any) -> dict[str, Any] | None:
     """The SES notification inside an SNS envelope from this province's feedback topic, or None."""
-    from chalicelib.config import settings
-
     if not isinstance(body, dict) or body.get("Type") != "Notification":
         return None
     topic = str(body.get("TopicArn") or "")
