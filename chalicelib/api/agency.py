@@ -21,29 +21,15 @@ from chalicelib.api.responses import (
     PresignedPost,
 )
 from chalicelib.api.schemas import MAX_PAGE, AgencyActionIn, DoubtfulQueryIn, InboxQueryIn, PhotoUploadIn
-from chalicelib.api.views import check_view, report_view, status_view
+from chalicelib.api.views import check_view, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest
 from chalicelib.validation import convert
-
-
-def _status_param(raw: str | None) -> Status | None:
-    if not raw:
-        return None
-    try:
-        return Status(raw.upper())
-    except ValueError:
-        raise ValidationFailed(
-            f"Status '{raw[:20]}' tidak dikenal (unknown status).",
-            code="unknown_status",
-            details={"valid": [s.value for s in Status]},
-        ) from None
 
 
 def _limit_param(raw: str | None) -> int:
@@ -72,8 +58,8 @@ def summary(report: Report) -> InboxItem:
         overdue=report.overdue,
         closed=report.closed,
         support_count=report.support_count,
-        coordinate_by=report.coordinate_due.isoformat() if report.coordinate_due else None,
-        finish_by=report.finish_due.isoformat() if report.finish_due else None,
+        coordinate_by=iso(report.coordinate_due),
+        finish_by=iso(report.finish_due),
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
         version=report.version,
@@ -82,7 +68,7 @@ def summary(report: Report) -> InboxItem:
 
 def agency_report(report: Report, **origin: Any) -> AgencyReport:
     """The full report with its key and version (and ``origin``: where it came from)."""
-    view = report_view(registry(), report, full_content=True)
+    view = report_view(report, full_content=True)
     return AgencyReport(
         **structs.asdict(view),
         key=report.key,
@@ -102,7 +88,7 @@ def inbox(request: Request) -> Response:
     page = container.desk().inbox(
         actor,
         agency=agency,
-        status=_status_param(params.status),
+        status=Status(params.status.upper()) if params.status else None,  # its pattern: a status, any case
         overdue=params.overdue in ("1", "true"),
         by_support=params.sort == "support",
         limit=_limit_param(params.limit),
@@ -174,7 +160,7 @@ def doubtful(request: Request) -> Response:
     items = [
         DoubtfulItem(
             **structs.asdict(summary(report)),
-            resolved_at=report.resolved_at.isoformat() if report.resolved_at else None,
+            resolved_at=iso(report.resolved_at),
             evidence_check=check_view(report.evidence_check),
         )
         for report in page.items

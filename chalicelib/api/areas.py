@@ -36,19 +36,14 @@ def _children() -> dict[str, list[AreaItem]]:
     return index
 
 
-def children(parent: str) -> list[AreaItem]:
-    """The direct children of ``parent`` ('' for the provinces), or 404 for an unknown code."""
+def areas(request: Request) -> Response:
+    """``GET /areas?parent=<code>``: the children of a province, kota/kabupaten or kecamatan (none: the
+    provinces); 404 for an unknown code."""
+    parent = query_in(request, AreasQueryIn).parent or ""
     found = _children().get(parent)
     if found is None:
         raise NotFound(f"Wilayah '{parent}' tidak dikenal (unknown area).", code="unknown_area")
-    return found
-
-
-def areas(request: Request) -> Response:
-    """``GET /areas?parent=<code>``: the children of a province, kota/kabupaten or kecamatan."""
-    parent = query_in(request, AreasQueryIn).parent or ""
-    body = Areas(parent or None, settings().province, children(parent))
-    return json_response(body, headers=CACHE_HEADERS)
+    return json_response(Areas(parent or None, settings().province, found), headers=CACHE_HEADERS)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,6 @@ Without a key, no token is minted (503) and none is accepted: every request gets
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import os
@@ -31,8 +30,8 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-@functools.lru_cache(maxsize=4)
-def _key(raw: str) -> bytes | None:
+def _key() -> bytes | None:
+    raw = os.environ.get(KEY_ENV, "")
     return raw.encode() if len(raw) >= MIN_KEY_LENGTH else None
 
 
@@ -50,19 +49,19 @@ def lifetime_seconds() -> int:
     return int(days * 86400)
 
 
-def mint(now: float | None = None) -> tuple[str, int] | None:
+def mint() -> tuple[str, int] | None:
     """A new token and its lifetime in seconds; None when the stage has no key."""
-    key = _key(os.environ.get(KEY_ENV, ""))
+    key = _key()
     if key is None:
         return None
     device = _b64(secrets.token_bytes(16))
-    issued = int(time.time() if now is None else now)
+    issued = int(time.time())
     return f"{device}.{issued}.{_mac(key, settings().province, device, issued)}", lifetime_seconds()
 
 
 def verify(token: str, now: float | None = None) -> str | None:
     """The device id of a token this stage minted and that has not expired, else None."""
-    key = _key(os.environ.get(KEY_ENV, ""))
+    key = _key()
     if key is None or len(token) > 100:
         return None
     parts = token.split(".")

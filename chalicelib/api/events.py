@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.messages import parse_inbound_message, parse_intake_message
+from chalicelib.api.messages import parse_inbound_message, parse_intake_message, parse_notify_message
+from chalicelib.config import settings
 from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
 from chalicelib.observability import count, logger
 
@@ -31,9 +32,7 @@ MAX_MESSAGE_ATTRIBUTES = 10
 
 
 def _correlate(record: SQSRecord) -> None:
-    # The raw attribute: ``message_attributes.get`` returns a plain dict, not an SQSMessageAttribute.
-    attribute = (record.raw_event.get("messageAttributes") or {}).get("correlation_id") or {}
-    value = attribute.get("stringValue") if isinstance(attribute, dict) else None
+    value = _string_attributes(record).get("correlation_id")
     logger.thread_safe_append_keys(correlation_id=safe_correlation_id(value) or record.message_id)
 
 
@@ -106,16 +105,28 @@ def _route_record(record: SQSRecord) -> None:
     logger.info("report routed", extra={"status": report.status.value, "agency": report.agency})
 
 
-def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Route every report in an intake batch; failed records are reported, not the whole batch."""
+def _batch(
+    event: dict[str, Any], context: Any, handler: Callable[[SQSRecord], None], *, fifo: bool = False
+) -> dict[str, Any]:
+    """Each record of a batch through ``handler``; failed records are reported, not the whole batch
+    (``fifo``: a failing record fails the rest of its message group too)."""
     # Powertools' batch utility loads here, not at import: HTTP handlers share this module's import
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    from aws_lambda_powertools.utilities import batch
 
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    response = process_partial_response(
-        event=event, record_handler=_route_record, processor=processor, context=context
+    processor = (
+        batch.SqsFifoPartialProcessor(skip_group_on_error=True)
+        if fifo
+        else batch.BatchProcessor(event_type=batch.EventType.SQS, raise_on_entire_batch_failure=False)
+    )
+    response = batch.process_partial_response(
+        event=event, record_handler=handler, processor=processor, context=context
     )
     return dict(response)
+
+
+def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Route every report in an intake batch; failed records are reported, not the whole batch."""
+    return _batch(event, context, _route_record)
 
 
 def _escalation_record(record: SQSRecord) -> None:
@@ -176,13 +187,7 @@ def _quarantine(record: SQSRecord, reason: str) -> None:
 
 def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Apply a FIFO batch; a failing record fails only the rest of its report's group."""
-    from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
-
-    processor = SqsFifoPartialProcessor(skip_group_on_error=True)
-    response = process_partial_response(
-        event=event, record_handler=_escalation_record, processor=processor, context=context
-    )
-    return dict(response)
+    return _batch(event, context, _escalation_record, fifo=True)
 
 
 def sweep() -> dict[str, int]:
@@ -196,7 +201,6 @@ def sweep() -> dict[str, int]:
 
 
 def _notify_record(record: SQSRecord) -> None:
-    from chalicelib.api.messages import parse_notify_message
     from chalicelib.domain.clock import utcnow
 
     body = _parsed(record, lambda data: data)
@@ -228,8 +232,6 @@ def _notify_record(record: SQSRecord) -> None:
 
 def ses_feedback(body: Any) -> dict[str, Any] | None:
     """The SES notification inside an SNS envelope from this province's feedback topic, or None."""
-    from chalicelib.config import settings
-
     if not isinstance(body, dict) or body.get("Type") != "Notification":
         return None
     topic = str(body.get("TopicArn") or "")
@@ -244,10 +246,4 @@ def ses_feedback(body: Any) -> dict[str, Any] | None:
 
 def notify_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Tell citizens about each entry in a batch (and apply SES feedback); failures retried by SQS."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    response = process_partial_response(
-        event=event, record_handler=_notify_record, processor=processor, context=context
-    )
-    return dict(response)
+    return _batch(event, context, _notify_record)

@@ -41,10 +41,8 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 def error_response(error: AduanError) -> Response:
     """The HTTP response for a domain error."""
-    headers: dict[str, str] = {}
     retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        headers["Retry-After"] = str(retry_after)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     return json_response(
         Error(ErrorDetail(error.code, error.message, error.details)), error.http_status, headers
     )

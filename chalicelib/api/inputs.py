@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -79,9 +78,9 @@ def whole_number(raw: str) -> int | None:
 
 
 def bounded_number(raw: str, name: str, low: float, high: float) -> float:
-    """A decimal query value (already pattern-checked) within ``low``..``high``, else a 400 naming it."""
+    """A decimal query value (pattern-checked, so finite) within ``low``..``high``, else a 422 naming it."""
     value = float(raw)
-    if not math.isfinite(value) or not low <= value <= high:
+    if not low <= value <= high:
         raise ValidationFailed(
             f"{name} harus {low:g} sampai {high:g} ({name} must be {low:g} to {high:g}).",
             code=f"invalid_{name}",

@@ -17,7 +17,6 @@ from chalicelib.api.schemas import FollowIn, LinkConfirmIn, LinkIn, LinkReopenIn
 from chalicelib.api.views import report_view
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count
-from chalicelib.provinces.registry import registry
 from chalicelib.validation import convert
 
 
@@ -39,7 +38,7 @@ def confirm(request: Request) -> Response:
         body.token, action="confirm", rating=body.rating, reason=body.comment
     )
     count("ReportsConfirmed")
-    return json_response(report_view(registry(), report, full_content=False))
+    return json_response(report_view(report, full_content=False))
 
 
 def reopen(request: Request) -> Response:
@@ -48,7 +47,7 @@ def reopen(request: Request) -> Response:
     body = convert(LinkReopenIn, read_json(request))
     report = container.link_actions().respond(body.token, action="reopen", reason=body.reason)
     count("ReportsReopened")
-    return json_response(report_view(registry(), report, full_content=False))
+    return json_response(report_view(report, full_content=False))
 
 
 def unsubscribe(request: Request) -> Response:

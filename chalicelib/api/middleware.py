@@ -11,13 +11,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.http import (
-    JSON_HEADERS,
-    chalice_error,
-    error_response,
-    json_text,
-    unexpected_error_response,
-)
+from chalicelib.api.http import chalice_error, error_response, json_response, unexpected_error_response
 from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
@@ -88,11 +82,7 @@ def in_own_words(response: Response, request: Request) -> Response:
             format_of_request(request.path, request.uri_params), response.status_code, message
         )
     else:
-        answer = Response(
-            body=json_text(Error(ErrorDetail(code, message))),
-            status_code=response.status_code,
-            headers=dict(JSON_HEADERS),
-        )
+        answer = json_response(Error(ErrorDetail(code, message)), response.status_code)
     kept = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
     answer.headers.update(kept)
     return answer

@@ -17,7 +17,6 @@ from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count
-from chalicelib.provinces.registry import registry
 from chalicelib.services.nearby import Nearby
 from chalicelib.validation import convert
 
@@ -87,6 +86,6 @@ def support(request: Request, report_id: str) -> Response:
     result = container.nearby().support(report_ref(report_id), supporter)
     if result.added:
         count("ReportsSupported")
-    view = report_view(registry(), result.report, full_content=False)
+    view = report_view(result.report, full_content=False)
     view.support_added = result.added
     return json_response(view)

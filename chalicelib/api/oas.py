@@ -10,7 +10,6 @@ import msgspec
 from chalicelib.api import schemas
 
 REF = "#/components/schemas/{name}"
-STRING = {"type": "string"}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -37,7 +36,7 @@ def parameter(
         "in": where,
         "required": where == "path",
         "description": description,
-        "schema": schema or STRING,
+        "schema": schema or {"type": "string"},
     }
 
 

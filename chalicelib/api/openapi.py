@@ -65,6 +65,7 @@ DEVICE = header(
     msgspec.json.schema(schemas.DeviceToken),
 )
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+REPORT_ID = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
 KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
 
 
@@ -101,7 +102,7 @@ def link_paths() -> dict[str, Any]:
             "Citizen",
             "Follow a public report by e-mail (a confirmation e-mail first)",
             {"202": json_body(ref("Followed")), **errors(400, 404, 422, 429, 503)},
-            [path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")],
+            [REPORT_ID],
             body("FollowIn"),
         ),
         "/links/inspect": post("What a message's link is for", "LinkIn", "LinkInfo", 400, 404, 422, 429),
@@ -131,7 +132,6 @@ def link_paths() -> dict[str, Any]:
 
 def native_paths() -> dict[str, Any]:
     """The citizen and agency routes of ``app.py``."""
-    report_id = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
     feedback = {"200": json_body(ref("Report")), **errors(400, 403, 404, 409, 413, 422, 503)}
     action = {
         "name": "action",
@@ -206,7 +206,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "Track a report (content if public or with the secret)",
             {"200": json_body(ref("Report")), **errors(404, 422, 503)},
-            [report_id, SECRET],
+            [REPORT_ID, SECRET],
         ),
         "/reports/nearby": operation(
             "get",
@@ -227,7 +227,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "Support a report instead of reporting it again (once per device or key)",
             {"200": json_body(ref("Report")), **errors(400, 404, 409, 422, 429, 503)},
-            [report_id, IDEMPOTENCY],
+            [REPORT_ID, IDEMPOTENCY],
             {**body("SupportIn"), "required": False},
         ),
         "/reports/{report_id}/confirm": operation(
@@ -235,7 +235,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "The reporter confirms the fix",
             feedback,
-            [report_id, SECRET, IDEMPOTENCY],
+            [REPORT_ID, SECRET, IDEMPOTENCY],
             body("ConfirmIn"),
         ),
         "/reports/{report_id}/reopen": operation(
@@ -243,7 +243,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "The reporter says it is not fixed",
             feedback,
-            [report_id, SECRET, IDEMPOTENCY],
+            [REPORT_ID, SECRET, IDEMPOTENCY],
             body("ReopenIn"),
         ),
         "/agency/reports": operation(

@@ -154,40 +154,35 @@ def device_of(request: Request) -> str | None:
 
 def enforce(request: Request, scope: str) -> None:
     """``TooManyRequests`` (429 + ``Retry-After``) when this caller exceeds the scope's limits."""
-    address = client_key(request)
+    address = f"|{client_key(request)}"
     if scope not in SCOPES_WITH_DEVICES:
-        enforce_for(scope, address)
+        _take([(scope, address)])
         return
     device = device_of(request)
-    province = settings().province
     # Without a device token: the person-sized limit per address and the province's keyless bucket;
     # with one: per device and, crowd-sized, per address.
-    buckets_of = (
-        [(scope, f"|{address}"), (f"{scope}_keyless", "")]
-        if device is None
-        else [(f"{scope}_device", f"|{device}"), (f"{scope}_address", f"|{address}")]
-    )
-    wanted = [(f"{name}|{province}{client}", limit_for(name)) for name, client in buckets_of]
-    _check([(key, limit) for key, limit in wanted if limit is not None])
+    if device is None:
+        _take([(scope, address), (f"{scope}_keyless", "")])
+    else:
+        _take([(f"{scope}_device", f"|{device}"), (f"{scope}_address", address)])
 
 
 def enforce_for(scope: str, client: str) -> None:
     """``TooManyRequests`` (429 + ``Retry-After``) when ``client`` exceeds the scope's limit."""
-    limit = limit_for(scope)
-    if limit is not None:
-        _check([(f"{scope}|{settings().province}|{client}", limit)])
+    _take([(scope, f"|{client}")])
 
 
-def _check(wanted: list[tuple[str, Limit]]) -> None:
-    """Raise ``TooManyRequests`` naming the limit (``details.limit``) that refused."""
-    if not wanted:
-        return
+def _take(named: list[tuple[str, str]]) -> None:
+    """A token from the bucket of each (limit, ``|client`` or "" for the province's own) whose limit is
+    on; else none, and ``TooManyRequests`` naming the limit (``details.limit``) that refused."""
+    province = settings().province
+    limits = [(f"{name}|{province}{client}", limit_for(name)) for name, client in named]
+    wanted = [(key, limit) for key, limit in limits if limit is not None]
     wait, index = buckets.take_all(wanted)
     if wait > 0:
-        kind = wanted[index][0].split("|", 1)[0]
         raise TooManyRequests(
             "Terlalu banyak permintaan; coba lagi sebentar lagi (too many requests).",
             retry_after=max(1, math.ceil(wait)),
             code="rate_limited",
-            details={"limit": kind},
+            details={"limit": wanted[index][0].split("|", 1)[0]},
         )

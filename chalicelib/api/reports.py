@@ -26,14 +26,13 @@ def submit(request: Request) -> Response:
     ratelimit.enforce(request, "submit")
     body = convert(SubmitReportIn, read_json(request))
     headers = headers_in(request)
-    reporter = body.reporter
     command = SubmitCommand(
         category=body.category,
         description=body.description,
         location=Location(lat=body.location.lat, lon=body.location.lon, area_code=body.location.area_code),
         visibility=Visibility(body.visibility),
         address=body.address,
-        contact=reporter_contact(reporter) if reporter else None,
+        contact=reporter_contact(body.reporter) if body.reporter else None,
     )
     result = container.intake().submit(
         command,
@@ -41,14 +40,14 @@ def submit(request: Request) -> Response:
         idempotency_key=headers.idempotency_key,
         correlation_id=headers.correlation_id,
     )
-    if not result.replayed:
-        count("ReportsSubmitted")
-        with_category_metric("ReportsSubmittedByCategory", result.report.category)
     report = result.report
     payload = Submitted(report.id, status_view(report.status), result.secret, f"/reports/{report.id}")
     headers_out = {"Location": f"/reports/{report.id}"}
     if result.replayed:
         headers_out["Idempotent-Replayed"] = "true"
+    else:
+        count("ReportsSubmitted")
+        with_category_metric("ReportsSubmittedByCategory", report.category)
     return json_response(payload, 201, headers_out)
 
 
@@ -69,7 +68,7 @@ def show(request: Request, report_id: str) -> Response:
     """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
     tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
     logger.thread_safe_append_keys(report_id=tracked.report.id)
-    view = report_view(registry(), tracked.report, full_content=tracked.full_content)
+    view = report_view(tracked.report, full_content=tracked.full_content)
     if tracked.report.visibility is Visibility.PUBLIC:
         view.followers = container.following().count(tracked.report.key)
     return json_response(view)
@@ -114,7 +113,7 @@ def confirm(request: Request, report_id: str) -> Response:
         idempotency_key=headers.idempotency_key,
     )
     count("ReportsConfirmed")
-    return json_response(report_view(registry(), report, full_content=True))
+    return json_response(report_view(report, full_content=True))
 
 
 def reopen(request: Request, report_id: str) -> Response:
@@ -129,7 +128,7 @@ def reopen(request: Request, report_id: str) -> Response:
         idempotency_key=headers.idempotency_key,
     )
     count("ReportsReopened")
-    return json_response(report_view(registry(), report, full_content=True))
+    return json_response(report_view(report, full_content=True))
 
 
 def new_device(request: Request) -> Response:

@@ -8,10 +8,11 @@ from chalicelib.api import responses as out
 from chalicelib.api.photos import photo_links
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Status, allowed_actions
-from chalicelib.provinces.registry import Registry
+from chalicelib.provinces.registry import Registry, registry
 
 
-def _iso(value: datetime | date | None) -> str | None:
+def iso(value: datetime | date | None) -> str | None:
+    """A time or date as ISO 8601, None for None."""
     return value.isoformat() if value else None
 
 
@@ -49,7 +50,7 @@ def check_view(check: EvidenceCheck | None) -> out.EvidenceCheck | None:
     )
 
 
-def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool = False) -> out.TimelineEntry:
+def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool) -> out.TimelineEntry:
     """One timeline entry. Its words (a note, a reason, a comment, evidence) and the link to its
     evidence photo only with ``full_content``: on a private report they are the reporter's and the
     agencies' words, shown only with the secret or to the agencies handling it."""
@@ -83,13 +84,14 @@ def _category(registry: Registry, report: Report) -> out.CategoryRef:
     )
 
 
-def report_view(registry: Registry, report: Report, *, full_content: bool) -> out.Report:
+def report_view(report: Report, *, full_content: bool) -> out.Report:
     """The tracking view of a report. Never any reporter contact data.
 
     ``full_content`` adds the description, precise location and photos: for public
     reports, for the reporter holding the secret, and for the agency handling it.
     """
-    area_province = registry.provinces.get(report.area_province)
+    known = registry()
+    area_province = known.provinces.get(report.area_province)
     chain = area_province.area_chain(report.location.area_code) if area_province else []
     handling_province = report.escalated_to or report.province
     handling_agency = report.remote_agency if report.escalated_to else report.agency
@@ -100,16 +102,16 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> ou
         status=status_view(report.status),
         closed=report.closed,
         overdue=report.overdue,
-        category=_category(registry, report),
+        category=_category(known, report),
         area=out.AreaRef(
             code=report.location.area_code, province=report.area_province, names=[a.name for a in chain]
         ),
-        agency=agency_view(registry, handling_province, handling_agency),
+        agency=agency_view(known, handling_province, handling_agency),
         escalated_to=report.escalated_to,
         deadlines=out.Deadlines(
-            coordinate_by=_iso(report.coordinate_due),
-            finish_by=_iso(report.finish_due),
-            estimated_completion=_iso(report.estimated_completion),
+            coordinate_by=iso(report.coordinate_due),
+            finish_by=iso(report.finish_due),
+            estimated_completion=iso(report.estimated_completion),
         ),
         rating=report.rating,
         support_count=report.support_count,
@@ -119,9 +121,9 @@ def report_view(registry: Registry, report: Report, *, full_content: bool) -> ou
         visibility=report.visibility.value,
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
-        resolved_at=_iso(report.resolved_at),
+        resolved_at=iso(report.resolved_at),
         allowed_actions=[a.value for a in allowed_actions(report.status)] if not report.closed else [],
-        timeline=[entry_view(registry, e, full_content=shows_content) for e in report.timeline],
+        timeline=[entry_view(known, e, full_content=shows_content) for e in report.timeline],
         evidence_check=check_view(report.evidence_check) if report.status is Status.SELESAI else None,
     )
     if shows_content:
