@@ -1,8 +1,14 @@
-"""The private records behind notifications: opt-ins, sent-records, hourly counts, suppressions, tokens.
+"""The private records behind notifications: opt-ins, sent-records, hourly counts, suppressions,
+tokens, followers.
 
 Every key starts with the province code (a report key ``31-...`` or ``31#...``), as the stage
 policy's ``dynamodb:LeadingKeys`` requires. Addresses are never keys: a suppression is kept under
 the SHA-256 of the address.
+
+Followers of public reports: one item per report, ``<key>#followers``, whose members are
+``<follower id>|<language>|<e-mail>``; a pending follow request (before its confirmation e-mail is
+answered) is ``<key>#pending#<follower id>``. Only the notify handler reads the addresses; the
+tracking view reads the count.
 """
 
 from __future__ import annotations
@@ -11,17 +17,38 @@ from collections.abc import Sequence
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
-from chalicelib.data import followers
 from chalicelib.data.aws import client_error_code, translate_errors
 from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Contact, TokenRecord
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+FOLLOWERS_SUFFIX = "#followers"
 
 
 def _failed_condition(error: Exception) -> bool:
     return client_error_code(error) == CONDITION_FAILED
+
+
+def _followers_pk(report_key: str) -> str:
+    return f"{report_key}{FOLLOWERS_SUFFIX}"
+
+
+def _followers_of(item: PrivateModel) -> list[tuple[str, str, str]]:
+    """(follower id, language, e-mail) of each follower in a report's followers item."""
+    found = []
+    for member in sorted(item.members or ()):
+        follower, language, email = member.split("|", 2)
+        found.append((follower, language, email))
+    return found
+
+
+def _members(report_key: str) -> set[str]:
+    with translate_errors("read followers"):
+        try:
+            return set(PrivateModel.get(_followers_pk(report_key), consistent_read=False).members or ())
+        except DoesNotExist:
+            return set()
 
 
 class NoticeStore:
@@ -34,15 +61,15 @@ class NoticeStore:
         the followers of ``followed_keys`` by report key, in one BatchGetItem per 100 items. A report
         without a contact or followers is left out (only the notify handler reads them)."""
         contacts = [contact_pk(report_id) for report_id in report_ids]
-        followed = [followers.followers_pk(key) for key in followed_keys]
+        followed = [_followers_pk(key) for key in followed_keys]
         with translate_errors("read contacts and followers"):
             keys = list(dict.fromkeys(contacts + followed))
             items = list(PrivateModel.batch_get(keys, consistent_read=True))
         found: dict[str, Contact] = {}
         following: dict[str, list[tuple[str, str, str]]] = {}
         for item in items:
-            if item.pk.endswith(followers.FOLLOWERS_SUFFIX):
-                following[item.pk.removesuffix(followers.FOLLOWERS_SUFFIX)] = followers.followers_of(item)
+            if item.pk.endswith(FOLLOWERS_SUFFIX):
+                following[item.pk.removesuffix(FOLLOWERS_SUFFIX)] = _followers_of(item)
             elif item.report_id:
                 channels = tuple(c for c in (item.channels or "").split(",") if c)
                 found[item.report_id] = Contact(
@@ -178,21 +205,43 @@ class NoticeStore:
             PrivateModel(pk=contact_pk(report_id)).update(actions=[action])
 
     def drop_follower(self, report_key: str, follower: str) -> None:
-        """A follower unsubscribed (followers: chalicelib/data/followers.py)."""
-        followers.remove_follower(report_key, follower)
+        """A follower unsubscribed: every entry of its id goes."""
+        gone = {m for m in _members(report_key) if m.split("|", 1)[0] == follower}
+        if gone:
+            with translate_errors("remove follower"):
+                PrivateModel(pk=_followers_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
 
     def follower_count(self, report_key: str) -> int:
         """How many follow a report."""
-        return followers.follower_count(report_key)
+        return len({m.split("|", 1)[0] for m in _members(report_key)})
 
     def add_follower(self, report_key: str, follower: str, language: str, email: str) -> None:
-        """A follow request confirmed."""
-        followers.add_follower(report_key, follower, language, email)
+        """A follow request confirmed (a set: confirming twice adds once)."""
+        with translate_errors("add follower"):
+            PrivateModel(pk=_followers_pk(report_key)).update(
+                actions=[
+                    PrivateModel.members.add({f"{follower}|{language}|{email}"}),
+                    PrivateModel.kind.set("followers"),
+                ]
+            )
 
     def put_pending(self, report_key: str, follower: str, language: str, email: str, expires_at: int) -> None:
-        """A follow request waiting for its confirmation."""
-        followers.put_pending(report_key, follower, language, email, expires_at)
+        """A follow request waiting for its confirmation e-mail to be answered."""
+        item = PrivateModel(
+            pk=f"{report_key}#pending#{follower}",
+            kind="pending-follow",
+            email=email,
+            language=language,
+            expires_at=expires_at,
+        )
+        with translate_errors("store follow request"):
+            item.save(add_version_condition=False)
 
     def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
-        """(language, e-mail) of a pending follow request."""
-        return followers.pending(report_key, follower)
+        """(language, e-mail) of a pending follow request, or None."""
+        with translate_errors("read follow request"):
+            try:
+                item = PrivateModel.get(f"{report_key}#pending#{follower}", consistent_read=True)
+            except DoesNotExist:
+                return None
+        return (item.language or "id", item.email or "")
