@@ -68,6 +68,22 @@ def client_error_code(error: BaseException) -> str | None:
     return None
 
 
+def condition_failed(error: BaseException) -> bool:
+    """True if DynamoDB refused a conditional write because its condition did not hold."""
+    return client_error_code(error) == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def on_failed_condition(raised: Exception) -> Iterator[None]:
+    """A conditional write whose condition did not hold raises ``raised`` instead; the rest pass."""
+    try:
+        yield
+    except PynamoDBException as error:
+        if condition_failed(error):
+            raise raised from error
+        raise
+
+
 def _http_status(error: BaseException | None) -> int:
     """The HTTP status behind a ClientError, following the cause chain (PynamoDB re-wraps errors)."""
     while error is not None:

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.data.aws import client_error_code, is_retryable, translate_errors
+from chalicelib.data.aws import is_retryable, on_failed_condition, translate_errors
 from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
 from chalicelib.errors import Conflict
@@ -86,16 +86,12 @@ class EvidenceRepository:
         """Mark the ticket used by ``event_id`` (again by the same event is fine); else 409."""
         item = PrivateModel(pk=_ticket_pk(province, upload_key))
         unused = PrivateModel.used_by.does_not_exist() | (PrivateModel.used_by == event_id)
-        with translate_errors("use evidence ticket"):
-            try:
-                item.update(
-                    actions=[PrivateModel.used_by.set(event_id), PrivateModel.verdict.set(verdict)],
-                    condition=PrivateModel.pk.exists() & unused,
-                )
-            except UpdateError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise Conflict(_USED, code="photo_already_used") from error
-                raise
+        used = Conflict(_USED, code="photo_already_used")
+        with translate_errors("use evidence ticket"), on_failed_condition(used):
+            item.update(
+                actions=[PrivateModel.used_by.set(event_id), PrivateModel.verdict.set(verdict)],
+                condition=PrivateModel.pk.exists() & unused,
+            )
 
     def add_fingerprint(
         self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0

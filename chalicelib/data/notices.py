@@ -17,17 +17,12 @@ from collections.abc import Sequence
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
-from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.aws import condition_failed, translate_errors
 from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Contact, TokenRecord
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 FOLLOWERS_SUFFIX = "#followers"
-
-
-def _failed_condition(error: Exception) -> bool:
-    return client_error_code(error) == CONDITION_FAILED
 
 
 def _followers_pk(report_key: str) -> str:
@@ -84,7 +79,7 @@ class NoticeStore:
             try:
                 item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
             except PutError as error:
-                if _failed_condition(error):
+                if condition_failed(error):
                     return False
                 raise
         return True
@@ -100,7 +95,7 @@ class NoticeStore:
             try:
                 PrivateModel(pk=pk).delete(condition=PrivateModel.state == "sending")
             except DeleteError as error:
-                if not _failed_condition(error):
+                if not condition_failed(error):
                     raise
 
     def count(self, pk: str, expires_at: int) -> int:
@@ -189,7 +184,7 @@ class NoticeStore:
             try:
                 PrivateModel(pk=pk).update(actions=[PrivateModel.state.set("used")], condition=condition)
             except UpdateError as error:
-                if _failed_condition(error):
+                if condition_failed(error):
                     return False
                 raise
         return True

@@ -12,14 +12,14 @@ from typing import Any
 
 from pynamodb.attributes import Attribute, NumberAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.pagination import PageIterator, ResultIterator
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data import cursors
-from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.aws import on_failed_condition, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
     agency_sort_prefix,
@@ -227,12 +227,8 @@ class ReportRepository:
         new_item = ReportModel.pk.does_not_exist()
         with translate_errors("create report"):
             if contact is None:
-                try:
+                with on_failed_condition(IdCollision("report id taken")):
                     model.save(condition=new_item, add_version_condition=False)
-                except PutError as error:
-                    if client_error_code(error) == "ConditionalCheckFailedException":
-                        raise IdCollision("report id taken") from error
-                    raise
                 return from_model(model)
             try:
                 # The token makes a retried transaction (botocore retries after a timeout) idempotent.
@@ -261,27 +257,19 @@ class ReportRepository:
             salt=record.salt,
             expires_at=record.expires_at,
         )
-        with translate_errors("claim idempotency key"):
-            try:
-                item.save(condition=PrivateModel.pk.does_not_exist())
-            except PutError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise IdempotencyKeyTaken("idempotency key already used") from error
-                raise
+        taken = IdempotencyKeyTaken("idempotency key already used")
+        with translate_errors("claim idempotency key"), on_failed_condition(taken):
+            item.save(condition=PrivateModel.pk.does_not_exist())
 
     def move_idempotency(self, province: str, key_hash: str, *, from_report: str, to_report: str) -> None:
         """Point a record at another report id (its first drawn id was taken by another report)."""
         item = PrivateModel(pk=_idem_pk(province, key_hash))
-        with translate_errors("move idempotency record"):
-            try:
-                item.update(
-                    actions=[PrivateModel.report_id.set(to_report)],
-                    condition=PrivateModel.report_id == from_report,
-                )
-            except UpdateError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise IdempotencyKeyTaken("idempotency record moved concurrently") from error
-                raise
+        moved = IdempotencyKeyTaken("idempotency record moved concurrently")
+        with translate_errors("move idempotency record"), on_failed_condition(moved):
+            item.update(
+                actions=[PrivateModel.report_id.set(to_report)],
+                condition=PrivateModel.report_id == from_report,
+            )
 
     def idempotency_record(
         self, province: str, key_hash: str, *, consistent: bool = True
@@ -372,16 +360,8 @@ class ReportRepository:
     def save(self, report: Report) -> Report:
         """Store a changed report if nobody changed it since it was read (optimistic locking)."""
         model = to_model(report)
-        with translate_errors("save report"):
-            try:
-                model.save()
-            except (PutError, UpdateError) as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise VersionConflict(
-                        "Laporan sudah diubah pihak lain; muat ulang dan coba lagi "
-                        "(the report changed meanwhile; reload and retry).",
-                    ) from error
-                raise
+        with translate_errors("save report"), on_failed_condition(VersionConflict(_CHANGED)):
+            model.save()
         return from_model(model)
 
     def list_by_agency(
