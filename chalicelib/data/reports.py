@@ -15,7 +15,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
-from pynamodb.pagination import PageIterator, ResultIterator
+from pynamodb.pagination import PageIterator
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data import cursors
@@ -68,38 +68,6 @@ class Page:
     incomplete: bool = False
 
 
-def _read_page(
-    query: Callable[..., ResultIterator[ReportModel]],
-    sort_key: Callable[[ReportModel], str],
-    listing: str,
-    *,
-    limit: int,
-    keep: Callable[[Report], bool] | None,
-) -> Page:
-    """Up to ``limit`` reports that ``keep`` accepts, reading on until the page is full or the list ends.
-
-    One report beyond the page is looked for, so a page that ends the list has no cursor. At most
-    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
-    """
-    budget = limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1)
-    result = query(limit=budget, page_size=limit + 1 if keep is None else QUERY_BATCH)
-    items: list[Report] = []
-    last: ReportModel | None = None
-    for model in result:
-        report = from_model(model)
-        if keep is None or keep(report):
-            if len(items) == limit:
-                break  # one more: the page is full and the list goes on
-            items.append(report)
-        last = model  # the next page starts after the last report read before that one
-    else:
-        if last is None or result.last_evaluated_key is None:
-            return Page(items=items, cursor=None)  # the end of the list
-    assert last is not None
-    cursor = cursors.encode(listing, last.pk, sort_key(last))
-    return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
-
-
 def _listing(
     index: GlobalSecondaryIndex[ReportModel],
     keys: tuple[Attribute[Any], Attribute[Any]],
@@ -112,9 +80,13 @@ def _listing(
     keep: Callable[[Report], bool] | None = None,
     limit: int,
 ) -> Page:
-    """One page of an index partition (``keys``: its hash and sort key) in sort-key order, from
-    ``cursor`` (``forward``: ascending). The cursor belongs to this listing (index, partition, key
-    condition, direction) and must meet ``checks``: the key condition as ``cursors.decode`` checks it.
+    """Up to ``limit`` reports of an index partition (``keys``: its hash and sort key) that ``keep``
+    accepts, in sort-key order from ``cursor`` (``forward``: ascending), reading on until the page is
+    full or the list ends. The cursor belongs to this listing (index, partition, key condition,
+    direction) and must meet ``checks``: the key condition as ``cursors.decode`` checks it.
+
+    One report beyond the page is looked for, so a page that ends the list has no cursor. At most
+    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
     """
     hash_key, sort_key = keys
     name = index.Meta.index_name
@@ -128,25 +100,31 @@ def _listing(
             hash_key.attr_name: {"S": partition},
             sort_key.attr_name: {"N" if number else "S": sort_value},
         }
-
-    def cursor_value(model: ReportModel) -> str:
-        value = sort_key.__get__(model, ReportModel)
-        return str(int(value or 0)) if number else str(value or "")
-
+    items: list[Report] = []
+    last: ReportModel | None = None
     with translate_errors(f"list {name}"):
-        return _read_page(
-            lambda **paging: index.query(
-                partition,
-                range_key_condition=condition,
-                last_evaluated_key=start,
-                scan_index_forward=forward,
-                **paging,
-            ),
-            cursor_value,
-            listing,
-            limit=limit,
-            keep=keep,
+        result = index.query(
+            partition,
+            range_key_condition=condition,
+            last_evaluated_key=start,
+            scan_index_forward=forward,
+            limit=limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1),
+            page_size=limit + 1 if keep is None else QUERY_BATCH,
         )
+        for model in result:
+            report = from_model(model)
+            if keep is None or keep(report):
+                if len(items) == limit:
+                    break  # one more: the page is full and the list goes on
+                items.append(report)
+            last = model  # the next page starts after the last report read before that one
+        else:
+            if last is None or result.last_evaluated_key is None:
+                return Page(items=items, cursor=None)  # the end of the list
+    assert last is not None
+    value = sort_key.__get__(last, ReportModel)
+    after = cursors.encode(listing, last.pk, str(int(value or 0)) if number else str(value or ""))
+    return Page(items=items, cursor=after, incomplete=len(items) < limit)
 
 
 def _read_bounded(
