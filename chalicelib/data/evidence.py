@@ -27,8 +27,8 @@ from chalicelib.errors import Conflict
 from chalicelib.vendor_internals import table_connection
 
 MAX_PER_BAND = 200
-BAND_ATTEMPTS = 4  # per band Query, beyond botocore's own retries
 """Photos one band's Query reads at most: the cost per photo stays flat however many are stored."""
+BAND_ATTEMPTS = 4  # per band Query, beyond botocore's own retries
 
 _USED = (
     "Foto bukti ini sudah dipakai untuk aksi lain (this evidence upload was already used for another action)."
@@ -125,14 +125,14 @@ class EvidenceRepository:
 def _band_prints(province: str, band: str) -> list[StoredPrint]:
     """``_band_query``, asked again after a retryable failure: a lookup makes hundreds of Queries,
     so one transient failure among them must not fail the officer's resolve."""
-    for attempt in range(BAND_ATTEMPTS):
+    for attempt in range(1, BAND_ATTEMPTS):
         try:
             return _band_query(province, band)
         except Exception as error:
-            if attempt + 1 == BAND_ATTEMPTS or not is_retryable(error):
+            if not is_retryable(error):
                 raise
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-    raise AssertionError("unreachable")
+            time.sleep(random.uniform(0.01, 0.05) * attempt)
+    return _band_query(province, band)  # the last attempt: its failure is the lookup's
 
 
 def _band_query(province: str, band: str) -> list[StoredPrint]:
