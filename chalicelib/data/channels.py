@@ -29,6 +29,7 @@ REFUSED = frozenset(
 THROTTLED = frozenset({"Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException"})
 # No retries inside botocore: a send retried after a timeout or a 5xx may go out twice.
 CHANNEL_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
+SENDER_NAME = "Aduan"
 MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscribe stays on one line
 
 
@@ -59,16 +60,15 @@ def _sent(call: Any, operation: str, **kwargs: Any) -> str:
 class Channels:
     """Sends one e-mail or one SMS; answers the provider's message id."""
 
-    def __init__(self, region: str, sender: str, sms_sender_id: str, sender_name: str = "Aduan") -> None:
+    def __init__(self, region: str, sender: str, sms_sender_id: str) -> None:
         self.region = region
         self.sender = sender
         self.sms_sender_id = sms_sender_id
-        self.sender_name = sender_name
 
     def email(self, to: str, subject: str, body: str, unsubscribe: str) -> str:
         """A plain-text e-mail with one-click unsubscribe (RFC 8058 headers and a link in the body)."""
         message = EmailMessage(policy=MAIL_POLICY)
-        message["From"] = formataddr((self.sender_name, self.sender))
+        message["From"] = formataddr((SENDER_NAME, self.sender))
         message["To"] = to
         message["Subject"] = subject
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
