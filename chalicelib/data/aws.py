@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.config import Config
 from botocore.exceptions import (
@@ -15,10 +15,15 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PynamoDBException
 
 from chalicelib.config import settings
 from chalicelib.errors import NotFound, RetryableUnavailable
+
+if TYPE_CHECKING:
+    from pynamodb.models import Model
+
+ModelT = TypeVar("ModelT", bound="Model")
 
 # Short timeouts and bounded retries: a request must answer well within API Gateway's 29 s.
 CLIENT_CONFIG = Config(
@@ -137,3 +142,12 @@ def translate_errors(operation: str) -> Iterator[None]:
             logger.warning("access denied read as not found", extra={"operation": operation})
             raise NotFound("Tidak ditemukan (not found).", code="not_found") from error
         raise
+
+
+def stored_item(model: type[ModelT], key: str, operation: str, *, consistent: bool) -> ModelT | None:
+    """The item stored under ``key``, or None (a GetItem, its failures translated for ``operation``)."""
+    with translate_errors(operation):
+        try:
+            return model.get(key, consistent_read=consistent)
+        except DoesNotExist:
+            return None

@@ -18,9 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-from pynamodb.exceptions import DoesNotExist
-
-from chalicelib.data.aws import is_retryable, on_failed_condition, translate_errors
+from chalicelib.data.aws import is_retryable, on_failed_condition, stored_item, translate_errors
 from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
 from chalicelib.errors import Conflict
@@ -65,12 +63,10 @@ class EvidenceRepository:
 
     def ticket(self, province: str, upload_key: str) -> EvidenceTicket | None:
         """The ticket of ``upload_key`` (strongly consistent), or None if none was issued here."""
-        with translate_errors("read evidence ticket"):
-            try:
-                item = PrivateModel.get(_ticket_pk(province, upload_key), consistent_read=True)
-            except DoesNotExist:
-                return None
-        if item.kind != "evt":
+        item = stored_item(
+            PrivateModel, _ticket_pk(province, upload_key), "read evidence ticket", consistent=True
+        )
+        if item is None or item.kind != "evt":
             return None
         return EvidenceTicket(
             upload_key=upload_key,

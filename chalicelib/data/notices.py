@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from chalicelib.data.aws import condition_failed, translate_errors
+from chalicelib.data.aws import condition_failed, stored_item, translate_errors
 from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Contact, TokenRecord
@@ -39,11 +39,8 @@ def _followers_of(item: PrivateModel) -> list[tuple[str, str, str]]:
 
 
 def _members(report_key: str) -> set[str]:
-    with translate_errors("read followers"):
-        try:
-            return set(PrivateModel.get(_followers_pk(report_key), consistent_read=False).members or ())
-        except DoesNotExist:
-            return set()
+    item = stored_item(PrivateModel, _followers_pk(report_key), "read followers", consistent=False)
+    return set(item.members or ()) if item else set()
 
 
 class NoticeStore:
@@ -124,20 +121,12 @@ class NoticeStore:
 
     def held(self, pk: str) -> set[str]:
         """The updates held for a summary."""
-        with translate_errors("read held updates"):
-            try:
-                return set(PrivateModel.get(pk, consistent_read=True).held or ())
-            except DoesNotExist:
-                return set()
+        item = stored_item(PrivateModel, pk, "read held updates", consistent=True)
+        return set(item.held or ()) if item else set()
 
     def suppressed(self, pk: str) -> bool:
         """True if the address (by its hash key) bounced or complained."""
-        with translate_errors("read suppression"):
-            try:
-                PrivateModel.get(pk, consistent_read=True)
-            except DoesNotExist:
-                return False
-        return True
+        return stored_item(PrivateModel, pk, "read suppression", consistent=True) is not None
 
     def suppress(self, pk: str, reason: str) -> None:
         """Never send to the address again (a bounce or a complaint)."""
@@ -159,11 +148,9 @@ class NoticeStore:
 
     def token(self, pk: str) -> TokenRecord | None:
         """A token's record, or None."""
-        with translate_errors("read token"):
-            try:
-                item = PrivateModel.get(pk, consistent_read=True)
-            except DoesNotExist:
-                return None
+        item = stored_item(PrivateModel, pk, "read token", consistent=True)
+        if item is None:
+            return None
         return TokenRecord(
             purpose=item.purpose or "",
             report_key=item.report_id or "",
@@ -234,9 +221,7 @@ class NoticeStore:
 
     def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
         """(language, e-mail) of a pending follow request, or None."""
-        with translate_errors("read follow request"):
-            try:
-                item = PrivateModel.get(f"{report_key}#pending#{follower}", consistent_read=True)
-            except DoesNotExist:
-                return None
-        return (item.language or "id", item.email or "")
+        item = stored_item(
+            PrivateModel, f"{report_key}#pending#{follower}", "read follow request", consistent=True
+        )
+        return (item.language or "id", item.email or "") if item else None

@@ -12,14 +12,14 @@ from typing import Any
 
 from pynamodb.attributes import Attribute, NumberAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.pagination import PageIterator
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data import cursors
-from chalicelib.data.aws import on_failed_condition, translate_errors
+from chalicelib.data.aws import on_failed_condition, stored_item, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
     agency_sort_prefix,
@@ -185,11 +185,8 @@ class ReportRepository:
 
     def get(self, key: str, *, consistent: bool = False) -> Report | None:
         """The report stored under ``key``, or None."""
-        with translate_errors("get report"):
-            try:
-                return from_model(ReportModel.get(key, consistent_read=consistent))
-            except DoesNotExist:
-                return None
+        model = stored_item(ReportModel, key, "get report", consistent=consistent)
+        return from_model(model) if model else None
 
     def get_many(self, keys: Sequence[str]) -> list[Report]:
         """The reports stored under ``keys``, in their order (those missing left out): one
@@ -253,11 +250,11 @@ class ReportRepository:
         self, province: str, key_hash: str, *, consistent: bool = True
     ) -> IdempotencyRecord | None:
         """The record of an earlier submission with this key, if any (strongly consistent by default)."""
-        with translate_errors("read idempotency record"):
-            try:
-                item = PrivateModel.get(_idem_pk(province, key_hash), consistent_read=consistent)
-            except DoesNotExist:
-                return None
+        item = stored_item(
+            PrivateModel, _idem_pk(province, key_hash), "read idempotency record", consistent=consistent
+        )
+        if item is None:
+            return None
         return IdempotencyRecord(
             key_hash=key_hash,
             body_hash=item.body_hash or "",
