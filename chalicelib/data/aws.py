@@ -49,11 +49,8 @@ RETRYABLE_CODES = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def sqs_client() -> Any:
-    """The SQS client, created once per container on first use.
-
-    It comes from the botocore session of PynamoDB's connection: one session parses botocore's
+def session_client(service: str, region: str, config: Config) -> Any:
+    """A new client from the botocore session of PynamoDB's connection: one session parses botocore's
     endpoint and configuration data once per container (a second session, such as boto3's default
     one, would parse them again and import boto3: tens of milliseconds of cold start).
     """
@@ -61,7 +58,13 @@ def sqs_client() -> Any:
     from chalicelib.vendor_internals import table_connection
 
     session = table_connection(ReportModel).connection.session
-    return session.create_client("sqs", region_name=settings().region, config=CLIENT_CONFIG)
+    return session.create_client(service, region_name=region, config=config)
+
+
+@lru_cache(maxsize=1)
+def sqs_client() -> Any:
+    """The SQS client, created once per container on first use."""
+    return session_client("sqs", settings().region, CLIENT_CONFIG)
 
 
 def client_error_code(error: BaseException) -> str | None:

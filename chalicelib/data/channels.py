@@ -1,6 +1,6 @@
 """E-mail through Amazon SES and SMS through Amazon SNS: the only code that sends to citizens.
 
-Clients come from PynamoDB's botocore session (as ``sqs_client``), in the region the stage's
+Clients come from PynamoDB's botocore session (``aws.session_client``), in the region the stage's
 notification settings name. Throttling becomes ``RetryableUnavailable`` (the message is retried with
 backoff); a refused address or number becomes ``Undeliverable``, and a 5xx or a timeout (perhaps
 delivered) ``DeliveryUnknown``: neither is retried.
@@ -17,7 +17,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.data.aws import client_error_code
+from chalicelib.data.aws import client_error_code, session_client
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 
 REFUSED = frozenset(
@@ -35,11 +35,7 @@ MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscr
 
 @lru_cache(maxsize=4)
 def _client(service: str, region: str) -> Any:
-    from chalicelib.data.models import ReportModel
-    from chalicelib.vendor_internals import table_connection
-
-    session = table_connection(ReportModel).connection.session
-    return session.create_client(service, region_name=region, config=CHANNEL_CONFIG)
+    return session_client(service, region, CHANNEL_CONFIG)
 
 
 def _sent(call: Any, operation: str, **kwargs: Any) -> str:
