@@ -245,8 +245,6 @@ def share_one_connection() -> None:
     """
     shared = table_connection(ReportModel).connection
     private = table_connection(PrivateModel)
-    if private.connection is shared:
-        return
     try:
         shared.get_meta_table(private.table_name)
     except TableError:
