@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.config import Config
 from botocore.exceptions import (
@@ -15,10 +15,15 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PynamoDBException
 
 from chalicelib.config import settings
 from chalicelib.errors import NotFound, RetryableUnavailable
+
+if TYPE_CHECKING:
+    from pynamodb.models import Model
+
+ModelT = TypeVar("ModelT", bound="Model")
 
 # Short timeouts and bounded retries: a request must answer well within API Gateway's 29 s.
 CLIENT_CONFIG = Config(
@@ -44,11 +49,8 @@ RETRYABLE_CODES = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def sqs_client() -> Any:
-    """The SQS client, created once per container on first use.
-
-    It comes from the botocore session of PynamoDB's connection: one session parses botocore's
+def session_client(service: str, region: str, config: Config) -> Any:
+    """A new client from the botocore session of PynamoDB's connection: one session parses botocore's
     endpoint and configuration data once per container (a second session, such as boto3's default
     one, would parse them again and import boto3: tens of milliseconds of cold start).
     """
@@ -56,7 +58,13 @@ def sqs_client() -> Any:
     from chalicelib.vendor_internals import table_connection
 
     session = table_connection(ReportModel).connection.session
-    return session.create_client("sqs", region_name=settings().region, config=CLIENT_CONFIG)
+    return session.create_client(service, region_name=region, config=config)
+
+
+@lru_cache(maxsize=1)
+def sqs_client() -> Any:
+    """The SQS client, created once per container on first use."""
+    return session_client("sqs", settings().region, CLIENT_CONFIG)
 
 
 def client_error_code(error: BaseException) -> str | None:
@@ -66,6 +74,22 @@ def client_error_code(error: BaseException) -> str | None:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code"))
     return None
+
+
+def condition_failed(error: BaseException) -> bool:
+    """True if DynamoDB refused a conditional write because its condition did not hold."""
+    return client_error_code(error) == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def on_failed_condition(raised: Exception) -> Iterator[None]:
+    """A conditional write whose condition did not hold raises ``raised`` instead; the rest pass."""
+    try:
+        yield
+    except PynamoDBException as error:
+        if condition_failed(error):
+            raise raised from error
+        raise
 
 
 def _http_status(error: BaseException | None) -> int:
@@ -121,3 +145,12 @@ def translate_errors(operation: str) -> Iterator[None]:
             logger.warning("access denied read as not found", extra={"operation": operation})
             raise NotFound("Tidak ditemukan (not found).", code="not_found") from error
         raise
+
+
+def stored_item(model: type[ModelT], key: str, operation: str, *, consistent: bool) -> ModelT | None:
+    """The item stored under ``key``, or None (a GetItem, its failures translated for ``operation``)."""
+    with translate_errors(operation):
+        try:
+            return model.get(key, consistent_read=consistent)
+        except DoesNotExist:
+            return None

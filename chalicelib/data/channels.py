@@ -1,6 +1,6 @@
 """E-mail through Amazon SES and SMS through Amazon SNS: the only code that sends to citizens.
 
-Clients come from PynamoDB's botocore session (as ``sqs_client``), in the region the stage's
+Clients come from PynamoDB's botocore session (``aws.session_client``), in the region the stage's
 notification settings name. Throttling becomes ``RetryableUnavailable`` (the message is retried with
 backoff); a refused address or number becomes ``Undeliverable``, and a 5xx or a timeout (perhaps
 delivered) ``DeliveryUnknown``: neither is retried.
@@ -17,7 +17,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.data.aws import client_error_code
+from chalicelib.data.aws import client_error_code, session_client
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 
 REFUSED = frozenset(
@@ -29,16 +29,13 @@ REFUSED = frozenset(
 THROTTLED = frozenset({"Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException"})
 # No retries inside botocore: a send retried after a timeout or a 5xx may go out twice.
 CHANNEL_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
+SENDER_NAME = "Aduan"
 MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscribe stays on one line
 
 
 @lru_cache(maxsize=4)
 def _client(service: str, region: str) -> Any:
-    from chalicelib.data.models import ReportModel
-    from chalicelib.vendor_internals import table_connection
-
-    session = table_connection(ReportModel).connection.session
-    return session.create_client(service, region_name=region, config=CHANNEL_CONFIG)
+    return session_client(service, region, CHANNEL_CONFIG)
 
 
 def _sent(call: Any, operation: str, **kwargs: Any) -> str:
@@ -59,16 +56,15 @@ def _sent(call: Any, operation: str, **kwargs: Any) -> str:
 class Channels:
     """Sends one e-mail or one SMS; answers the provider's message id."""
 
-    def __init__(self, region: str, sender: str, sms_sender_id: str, sender_name: str = "Aduan") -> None:
+    def __init__(self, region: str, sender: str, sms_sender_id: str) -> None:
         self.region = region
         self.sender = sender
         self.sms_sender_id = sms_sender_id
-        self.sender_name = sender_name
 
     def email(self, to: str, subject: str, body: str, unsubscribe: str) -> str:
         """A plain-text e-mail with one-click unsubscribe (RFC 8058 headers and a link in the body)."""
         message = EmailMessage(policy=MAIL_POLICY)
-        message["From"] = formataddr((self.sender_name, self.sender))
+        message["From"] = formataddr((SENDER_NAME, self.sender))
         message["To"] = to
         message["Subject"] = subject
         message["List-Unsubscribe"] = f"<{unsubscribe}>"

@@ -18,17 +18,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-
-from chalicelib.data.aws import client_error_code, is_retryable, translate_errors
+from chalicelib.data.aws import is_retryable, on_failed_condition, stored_item, translate_errors
 from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
 from chalicelib.errors import Conflict
 from chalicelib.vendor_internals import table_connection
 
 MAX_PER_BAND = 200
-BAND_ATTEMPTS = 4  # per band Query, beyond botocore's own retries
 """Photos one band's Query reads at most: the cost per photo stays flat however many are stored."""
+BAND_ATTEMPTS = 4  # per band Query, beyond botocore's own retries
 
 _USED = (
     "Foto bukti ini sudah dipakai untuk aksi lain (this evidence upload was already used for another action)."
@@ -65,12 +63,10 @@ class EvidenceRepository:
 
     def ticket(self, province: str, upload_key: str) -> EvidenceTicket | None:
         """The ticket of ``upload_key`` (strongly consistent), or None if none was issued here."""
-        with translate_errors("read evidence ticket"):
-            try:
-                item = PrivateModel.get(_ticket_pk(province, upload_key), consistent_read=True)
-            except DoesNotExist:
-                return None
-        if item.kind != "evt":
+        item = stored_item(
+            PrivateModel, _ticket_pk(province, upload_key), "read evidence ticket", consistent=True
+        )
+        if item is None or item.kind != "evt":
             return None
         return EvidenceTicket(
             upload_key=upload_key,
@@ -86,16 +82,12 @@ class EvidenceRepository:
         """Mark the ticket used by ``event_id`` (again by the same event is fine); else 409."""
         item = PrivateModel(pk=_ticket_pk(province, upload_key))
         unused = PrivateModel.used_by.does_not_exist() | (PrivateModel.used_by == event_id)
-        with translate_errors("use evidence ticket"):
-            try:
-                item.update(
-                    actions=[PrivateModel.used_by.set(event_id), PrivateModel.verdict.set(verdict)],
-                    condition=PrivateModel.pk.exists() & unused,
-                )
-            except UpdateError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise Conflict(_USED, code="photo_already_used") from error
-                raise
+        used = Conflict(_USED, code="photo_already_used")
+        with translate_errors("use evidence ticket"), on_failed_condition(used):
+            item.update(
+                actions=[PrivateModel.used_by.set(event_id), PrivateModel.verdict.set(verdict)],
+                condition=PrivateModel.pk.exists() & unused,
+            )
 
     def add_fingerprint(
         self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0
@@ -129,14 +121,14 @@ class EvidenceRepository:
 def _band_prints(province: str, band: str) -> list[StoredPrint]:
     """``_band_query``, asked again after a retryable failure: a lookup makes hundreds of Queries,
     so one transient failure among them must not fail the officer's resolve."""
-    for attempt in range(BAND_ATTEMPTS):
+    for attempt in range(1, BAND_ATTEMPTS):
         try:
             return _band_query(province, band)
         except Exception as error:
-            if attempt + 1 == BAND_ATTEMPTS or not is_retryable(error):
+            if not is_retryable(error):
                 raise
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-    raise AssertionError("unreachable")
+            time.sleep(random.uniform(0.01, 0.05) * attempt)
+    return _band_query(province, band)  # the last attempt: its failure is the lookup's
 
 
 def _band_query(province: str, band: str) -> list[StoredPrint]:

@@ -7,8 +7,6 @@ names are short: item size is what DynamoDB bills per write.
 
 from __future__ import annotations
 
-import os
-
 from pynamodb.attributes import (
     BinaryAttribute,
     BooleanAttribute,
@@ -24,17 +22,12 @@ from pynamodb.models import Model
 from chalicelib.config import settings
 from chalicelib.vendor_internals import table_connection
 
-
-def _region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
-
-
 LOOKUP_WORKERS = 16
 """Concurrent Queries of one fingerprint lookup (``data/evidence.py``); the HTTP pool holds as many."""
 
 
 class _Meta:
-    region = _region()
+    region = settings().region
     connect_timeout_seconds = 2
     read_timeout_seconds = 3
     max_retry_attempts = 2
@@ -252,8 +245,6 @@ def share_one_connection() -> None:
     """
     shared = table_connection(ReportModel).connection
     private = table_connection(PrivateModel)
-    if private.connection is shared:
-        return
     try:
         shared.get_meta_table(private.table_name)
     except TableError:

@@ -1,27 +1,46 @@
-"""The private records behind notifications: opt-ins, sent-records, hourly counts, suppressions, tokens.
+"""The private records behind notifications: opt-ins, sent-records, hourly counts, suppressions,
+tokens, followers.
 
 Every key starts with the province code (a report key ``31-...`` or ``31#...``), as the stage
 policy's ``dynamodb:LeadingKeys`` requires. Addresses are never keys: a suppression is kept under
 the SHA-256 of the address.
+
+Followers of public reports: one item per report, ``<key>#followers``, whose members are
+``<follower id>|<language>|<e-mail>``; a pending follow request (before its confirmation e-mail is
+answered) is ``<key>#pending#<follower id>``. Only the notify handler reads the addresses; the
+tracking view reads the count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from chalicelib.data import followers
-from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.aws import condition_failed, stored_item, translate_errors
 from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Contact, TokenRecord
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
+FOLLOWERS_SUFFIX = "#followers"
 
 
-def _failed_condition(error: Exception) -> bool:
-    return client_error_code(error) == CONDITION_FAILED
+def _followers_pk(report_key: str) -> str:
+    return f"{report_key}{FOLLOWERS_SUFFIX}"
+
+
+def _followers_of(item: PrivateModel) -> list[tuple[str, str, str]]:
+    """(follower id, language, e-mail) of each follower in a report's followers item."""
+    found = []
+    for member in sorted(item.members or ()):
+        follower, language, email = member.split("|", 2)
+        found.append((follower, language, email))
+    return found
+
+
+def _members(report_key: str) -> set[str]:
+    item = stored_item(PrivateModel, _followers_pk(report_key), "read followers", consistent=False)
+    return set(item.members or ()) if item else set()
 
 
 class NoticeStore:
@@ -34,15 +53,15 @@ class NoticeStore:
         the followers of ``followed_keys`` by report key, in one BatchGetItem per 100 items. A report
         without a contact or followers is left out (only the notify handler reads them)."""
         contacts = [contact_pk(report_id) for report_id in report_ids]
-        followed = [followers.followers_pk(key) for key in followed_keys]
+        followed = [_followers_pk(key) for key in followed_keys]
         with translate_errors("read contacts and followers"):
             keys = list(dict.fromkeys(contacts + followed))
             items = list(PrivateModel.batch_get(keys, consistent_read=True))
         found: dict[str, Contact] = {}
         following: dict[str, list[tuple[str, str, str]]] = {}
         for item in items:
-            if item.pk.endswith(followers.FOLLOWERS_SUFFIX):
-                following[item.pk.removesuffix(followers.FOLLOWERS_SUFFIX)] = followers.followers_of(item)
+            if item.pk.endswith(FOLLOWERS_SUFFIX):
+                following[item.pk.removesuffix(FOLLOWERS_SUFFIX)] = _followers_of(item)
             elif item.report_id:
                 channels = tuple(c for c in (item.channels or "").split(",") if c)
                 found[item.report_id] = Contact(
@@ -57,7 +76,7 @@ class NoticeStore:
             try:
                 item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
             except PutError as error:
-                if _failed_condition(error):
+                if condition_failed(error):
                     return False
                 raise
         return True
@@ -73,7 +92,7 @@ class NoticeStore:
             try:
                 PrivateModel(pk=pk).delete(condition=PrivateModel.state == "sending")
             except DeleteError as error:
-                if not _failed_condition(error):
+                if not condition_failed(error):
                     raise
 
     def count(self, pk: str, expires_at: int) -> int:
@@ -102,20 +121,12 @@ class NoticeStore:
 
     def held(self, pk: str) -> set[str]:
         """The updates held for a summary."""
-        with translate_errors("read held updates"):
-            try:
-                return set(PrivateModel.get(pk, consistent_read=True).held or ())
-            except DoesNotExist:
-                return set()
+        item = stored_item(PrivateModel, pk, "read held updates", consistent=True)
+        return set(item.held or ()) if item else set()
 
     def suppressed(self, pk: str) -> bool:
         """True if the address (by its hash key) bounced or complained."""
-        with translate_errors("read suppression"):
-            try:
-                PrivateModel.get(pk, consistent_read=True)
-            except DoesNotExist:
-                return False
-        return True
+        return stored_item(PrivateModel, pk, "read suppression", consistent=True) is not None
 
     def suppress(self, pk: str, reason: str) -> None:
         """Never send to the address again (a bounce or a complaint)."""
@@ -137,11 +148,9 @@ class NoticeStore:
 
     def token(self, pk: str) -> TokenRecord | None:
         """A token's record, or None."""
-        with translate_errors("read token"):
-            try:
-                item = PrivateModel.get(pk, consistent_read=True)
-            except DoesNotExist:
-                return None
+        item = stored_item(PrivateModel, pk, "read token", consistent=True)
+        if item is None:
+            return None
         return TokenRecord(
             purpose=item.purpose or "",
             report_key=item.report_id or "",
@@ -162,7 +171,7 @@ class NoticeStore:
             try:
                 PrivateModel(pk=pk).update(actions=[PrivateModel.state.set("used")], condition=condition)
             except UpdateError as error:
-                if _failed_condition(error):
+                if condition_failed(error):
                     return False
                 raise
         return True
@@ -178,21 +187,41 @@ class NoticeStore:
             PrivateModel(pk=contact_pk(report_id)).update(actions=[action])
 
     def drop_follower(self, report_key: str, follower: str) -> None:
-        """A follower unsubscribed (followers: chalicelib/data/followers.py)."""
-        followers.remove_follower(report_key, follower)
+        """A follower unsubscribed: every entry of its id goes."""
+        gone = {m for m in _members(report_key) if m.split("|", 1)[0] == follower}
+        if gone:
+            with translate_errors("remove follower"):
+                PrivateModel(pk=_followers_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
 
     def follower_count(self, report_key: str) -> int:
         """How many follow a report."""
-        return followers.follower_count(report_key)
+        return len({m.split("|", 1)[0] for m in _members(report_key)})
 
     def add_follower(self, report_key: str, follower: str, language: str, email: str) -> None:
-        """A follow request confirmed."""
-        followers.add_follower(report_key, follower, language, email)
+        """A follow request confirmed (a set: confirming twice adds once)."""
+        with translate_errors("add follower"):
+            PrivateModel(pk=_followers_pk(report_key)).update(
+                actions=[
+                    PrivateModel.members.add({f"{follower}|{language}|{email}"}),
+                    PrivateModel.kind.set("followers"),
+                ]
+            )
 
     def put_pending(self, report_key: str, follower: str, language: str, email: str, expires_at: int) -> None:
-        """A follow request waiting for its confirmation."""
-        followers.put_pending(report_key, follower, language, email, expires_at)
+        """A follow request waiting for its confirmation e-mail to be answered."""
+        item = PrivateModel(
+            pk=f"{report_key}#pending#{follower}",
+            kind="pending-follow",
+            email=email,
+            language=language,
+            expires_at=expires_at,
+        )
+        with translate_errors("store follow request"):
+            item.save(add_version_condition=False)
 
     def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
-        """(language, e-mail) of a pending follow request."""
-        return followers.pending(report_key, follower)
+        """(language, e-mail) of a pending follow request, or None."""
+        item = stored_item(
+            PrivateModel, f"{report_key}#pending#{follower}", "read follow request", consistent=True
+        )
+        return (item.language or "id", item.email or "") if item else None

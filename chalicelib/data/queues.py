@@ -24,10 +24,17 @@ def dead_letter_queue(queue: str) -> str:
     return queue[: -len(".fifo")] + "-dlq.fifo" if queue.endswith(".fifo") else f"{queue}-dlq"
 
 
+def _string(value: str) -> dict[str, str]:
+    return {"DataType": "String", "StringValue": value}
+
+
 def _attributes(correlation_id: str | None) -> dict[str, Any]:
-    if not correlation_id:
-        return {}
-    return {"correlation_id": {"DataType": "String", "StringValue": correlation_id}}
+    return {"correlation_id": _string(correlation_id)} if correlation_id else {}
+
+
+def _send(operation: str, queue: str, body: str, **fields: Any) -> None:
+    with translate_errors(operation):
+        sqs_client().send_message(QueueUrl=queue_url(queue), MessageBody=body, **fields)
 
 
 class QueueGateway:
@@ -35,12 +42,12 @@ class QueueGateway:
 
     def send_intake(self, message: dict[str, Any], *, correlation_id: str | None = None) -> None:
         """Ask this province's route handler to route a report."""
-        with translate_errors("enqueue report"):
-            sqs_client().send_message(
-                QueueUrl=queue_url(settings().intake_queue),
-                MessageBody=json.dumps(message, ensure_ascii=False),
-                MessageAttributes=_attributes(correlation_id),
-            )
+        _send(
+            "enqueue report",
+            settings().intake_queue,
+            json.dumps(message, ensure_ascii=False),
+            MessageAttributes=_attributes(correlation_id),
+        )
 
     def send_escalation(
         self,
@@ -60,45 +67,35 @@ class QueueGateway:
         key = signing_key(stage.province)
         signature = sign(key.private_key, key.kid, stage.province, province, body)
         attributes = _attributes(correlation_id) | {
-            name: {"DataType": "String", "StringValue": value}
-            for name, value in signature.attributes().items()
+            name: _string(value) for name, value in signature.attributes().items()
         }
-        with translate_errors("send escalation"):
-            sqs_client().send_message(
-                QueueUrl=queue_url(escalation_queue_for(province)),
-                MessageBody=body,
-                MessageGroupId=group_id,
-                MessageDeduplicationId=deduplication_id,
-                MessageAttributes=attributes,
-            )
+        _send(
+            "send escalation",
+            escalation_queue_for(province),
+            body,
+            MessageGroupId=group_id,
+            MessageDeduplicationId=deduplication_id,
+            MessageAttributes=attributes,
+        )
 
     def send_quarantine(self, body: str, attributes: dict[str, Any], reason: str) -> None:
         """Park a refused hand-over message on this province's quarantine queue, with the reason."""
         kept = {name: value for name, value in attributes.items() if name != "quarantine_reason"}
-        kept["quarantine_reason"] = {"DataType": "String", "StringValue": reason}
-        with translate_errors("quarantine message"):
-            sqs_client().send_message(
-                QueueUrl=queue_url(quarantine_queue_for(settings().province)),
-                MessageBody=body,
-                MessageAttributes=kept,
-            )
+        kept["quarantine_reason"] = _string(reason)
+        _send("quarantine message", quarantine_queue_for(settings().province), body, MessageAttributes=kept)
 
     def send_notify(self, message: dict[str, Any], *, delay_seconds: int = 0) -> None:
         """Ask this province's notify handler to tell citizens (a report key and an entry id only)."""
-        with translate_errors("enqueue notification"):
-            sqs_client().send_message(
-                QueueUrl=queue_url(settings().notify_queue),
-                MessageBody=json.dumps(message, ensure_ascii=False),
-                DelaySeconds=max(0, min(900, delay_seconds)),
-            )
+        _send(
+            "enqueue notification",
+            settings().notify_queue,
+            json.dumps(message, ensure_ascii=False),
+            DelaySeconds=max(0, min(900, delay_seconds)),
+        )
 
     def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None:
         """Put a work item on an agency's own queue."""
-        with translate_errors("notify agency"):
-            sqs_client().send_message(
-                QueueUrl=queue_url(agency_queue_for(province, agency)),
-                MessageBody=json.dumps(message, ensure_ascii=False),
-            )
+        _send("notify agency", agency_queue_for(province, agency), json.dumps(message, ensure_ascii=False))
 
     def send_dead_letter(
         self,
@@ -116,7 +113,4 @@ class QueueGateway:
             if name.endswith(".fifo")
             else {}
         )
-        with translate_errors("dead-letter message"):
-            sqs_client().send_message(
-                QueueUrl=queue_url(name), MessageBody=body, MessageAttributes=attributes, **fifo
-            )
+        _send("dead-letter message", name, body, MessageAttributes=attributes, **fifo)

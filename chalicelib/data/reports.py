@@ -12,14 +12,14 @@ from typing import Any
 
 from pynamodb.attributes import Attribute, NumberAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
-from pynamodb.pagination import PageIterator, ResultIterator
+from pynamodb.pagination import PageIterator
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data import cursors
-from chalicelib.data.aws import client_error_code, translate_errors
+from chalicelib.data.aws import on_failed_condition, stored_item, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
     agency_sort_prefix,
@@ -68,38 +68,6 @@ class Page:
     incomplete: bool = False
 
 
-def _read_page(
-    query: Callable[..., ResultIterator[ReportModel]],
-    sort_key: Callable[[ReportModel], str],
-    listing: str,
-    *,
-    limit: int,
-    keep: Callable[[Report], bool] | None,
-) -> Page:
-    """Up to ``limit`` reports that ``keep`` accepts, reading on until the page is full or the list ends.
-
-    One report beyond the page is looked for, so a page that ends the list has no cursor. At most
-    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
-    """
-    budget = limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1)
-    result = query(limit=budget, page_size=limit + 1 if keep is None else QUERY_BATCH)
-    items: list[Report] = []
-    last: ReportModel | None = None
-    for model in result:
-        report = from_model(model)
-        if keep is None or keep(report):
-            if len(items) == limit:
-                break  # one more: the page is full and the list goes on
-            items.append(report)
-        last = model  # the next page starts after the last report read before that one
-    else:
-        if last is None or result.last_evaluated_key is None:
-            return Page(items=items, cursor=None)  # the end of the list
-    assert last is not None
-    cursor = cursors.encode(listing, last.pk, sort_key(last))
-    return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
-
-
 def _listing(
     index: GlobalSecondaryIndex[ReportModel],
     keys: tuple[Attribute[Any], Attribute[Any]],
@@ -112,9 +80,13 @@ def _listing(
     keep: Callable[[Report], bool] | None = None,
     limit: int,
 ) -> Page:
-    """One page of an index partition (``keys``: its hash and sort key) in sort-key order, from
-    ``cursor`` (``forward``: ascending). The cursor belongs to this listing (index, partition, key
-    condition, direction) and must meet ``checks``: the key condition as ``cursors.decode`` checks it.
+    """Up to ``limit`` reports of an index partition (``keys``: its hash and sort key) that ``keep``
+    accepts, in sort-key order from ``cursor`` (``forward``: ascending), reading on until the page is
+    full or the list ends. The cursor belongs to this listing (index, partition, key condition,
+    direction) and must meet ``checks``: the key condition as ``cursors.decode`` checks it.
+
+    One report beyond the page is looked for, so a page that ends the list has no cursor. At most
+    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
     """
     hash_key, sort_key = keys
     name = index.Meta.index_name
@@ -128,25 +100,31 @@ def _listing(
             hash_key.attr_name: {"S": partition},
             sort_key.attr_name: {"N" if number else "S": sort_value},
         }
-
-    def cursor_value(model: ReportModel) -> str:
-        value = sort_key.__get__(model, ReportModel)
-        return str(int(value or 0)) if number else str(value or "")
-
+    items: list[Report] = []
+    last: ReportModel | None = None
     with translate_errors(f"list {name}"):
-        return _read_page(
-            lambda **paging: index.query(
-                partition,
-                range_key_condition=condition,
-                last_evaluated_key=start,
-                scan_index_forward=forward,
-                **paging,
-            ),
-            cursor_value,
-            listing,
-            limit=limit,
-            keep=keep,
+        result = index.query(
+            partition,
+            range_key_condition=condition,
+            last_evaluated_key=start,
+            scan_index_forward=forward,
+            limit=limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1),
+            page_size=limit + 1 if keep is None else QUERY_BATCH,
         )
+        for model in result:
+            report = from_model(model)
+            if keep is None or keep(report):
+                if len(items) == limit:
+                    break  # one more: the page is full and the list goes on
+                items.append(report)
+            last = model  # the next page starts after the last report read before that one
+        else:
+            if last is None or result.last_evaluated_key is None:
+                return Page(items=items, cursor=None)  # the end of the list
+    assert last is not None
+    value = sort_key.__get__(last, ReportModel)
+    after = cursors.encode(listing, last.pk, str(int(value or 0)) if number else str(value or ""))
+    return Page(items=items, cursor=after, incomplete=len(items) < limit)
 
 
 def _read_bounded(
@@ -207,11 +185,8 @@ class ReportRepository:
 
     def get(self, key: str, *, consistent: bool = False) -> Report | None:
         """The report stored under ``key``, or None."""
-        with translate_errors("get report"):
-            try:
-                return from_model(ReportModel.get(key, consistent_read=consistent))
-            except DoesNotExist:
-                return None
+        model = stored_item(ReportModel, key, "get report", consistent=consistent)
+        return from_model(model) if model else None
 
     def get_many(self, keys: Sequence[str]) -> list[Report]:
         """The reports stored under ``keys``, in their order (those missing left out): one
@@ -227,12 +202,8 @@ class ReportRepository:
         new_item = ReportModel.pk.does_not_exist()
         with translate_errors("create report"):
             if contact is None:
-                try:
+                with on_failed_condition(IdCollision("report id taken")):
                     model.save(condition=new_item, add_version_condition=False)
-                except PutError as error:
-                    if client_error_code(error) == "ConditionalCheckFailedException":
-                        raise IdCollision("report id taken") from error
-                    raise
                 return from_model(model)
             try:
                 # The token makes a retried transaction (botocore retries after a timeout) idempotent.
@@ -261,37 +232,29 @@ class ReportRepository:
             salt=record.salt,
             expires_at=record.expires_at,
         )
-        with translate_errors("claim idempotency key"):
-            try:
-                item.save(condition=PrivateModel.pk.does_not_exist())
-            except PutError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise IdempotencyKeyTaken("idempotency key already used") from error
-                raise
+        taken = IdempotencyKeyTaken("idempotency key already used")
+        with translate_errors("claim idempotency key"), on_failed_condition(taken):
+            item.save(condition=PrivateModel.pk.does_not_exist())
 
     def move_idempotency(self, province: str, key_hash: str, *, from_report: str, to_report: str) -> None:
         """Point a record at another report id (its first drawn id was taken by another report)."""
         item = PrivateModel(pk=_idem_pk(province, key_hash))
-        with translate_errors("move idempotency record"):
-            try:
-                item.update(
-                    actions=[PrivateModel.report_id.set(to_report)],
-                    condition=PrivateModel.report_id == from_report,
-                )
-            except UpdateError as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise IdempotencyKeyTaken("idempotency record moved concurrently") from error
-                raise
+        moved = IdempotencyKeyTaken("idempotency record moved concurrently")
+        with translate_errors("move idempotency record"), on_failed_condition(moved):
+            item.update(
+                actions=[PrivateModel.report_id.set(to_report)],
+                condition=PrivateModel.report_id == from_report,
+            )
 
     def idempotency_record(
         self, province: str, key_hash: str, *, consistent: bool = True
     ) -> IdempotencyRecord | None:
         """The record of an earlier submission with this key, if any (strongly consistent by default)."""
-        with translate_errors("read idempotency record"):
-            try:
-                item = PrivateModel.get(_idem_pk(province, key_hash), consistent_read=consistent)
-            except DoesNotExist:
-                return None
+        item = stored_item(
+            PrivateModel, _idem_pk(province, key_hash), "read idempotency record", consistent=consistent
+        )
+        if item is None:
+            return None
         return IdempotencyRecord(
             key_hash=key_hash,
             body_hash=item.body_hash or "",
@@ -372,16 +335,8 @@ class ReportRepository:
     def save(self, report: Report) -> Report:
         """Store a changed report if nobody changed it since it was read (optimistic locking)."""
         model = to_model(report)
-        with translate_errors("save report"):
-            try:
-                model.save()
-            except (PutError, UpdateError) as error:
-                if client_error_code(error) == "ConditionalCheckFailedException":
-                    raise VersionConflict(
-                        "Laporan sudah diubah pihak lain; muat ulang dan coba lagi "
-                        "(the report changed meanwhile; reload and retry).",
-                    ) from error
-                raise
+        with translate_errors("save report"), on_failed_condition(VersionConflict(_CHANGED)):
+            model.save()
         return from_model(model)
 
     def list_by_agency(

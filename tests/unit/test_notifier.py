@@ -377,7 +377,7 @@ def test_the_reporter_of_a_duplicate_follows_the_original_without_its_private_wo
 
 def test_the_contacts_of_an_original_and_its_duplicates_are_read_in_one_request(aws: None) -> None:
     from bench.counting import CallCounter, application_clients
-    from chalicelib.data import followers
+    from chalicelib.data.notices import NoticeStore
 
     # Given a public report with four reports merged into it, three of whose reporters opted in
     reports, queues = Reports(), Queues()
@@ -391,8 +391,8 @@ def test_the_contacts_of_an_original_and_its_duplicates_are_read_in_one_request(
         if n < 3:
             _with_contact(copy, email=f"salinan{n}@example.com", notify=("email",))
         _, original = workflow.mark_duplicate(copy, original, event(f"d{n}-dup", agency="dbm"))
-    followers.add_follower(original.key, "f1", "id", "pengikut@example.com")
-    followers.add_follower("31-261127-X3A2", "f2", "en", "ikut-salinan@example.com")
+    NoticeStore().add_follower(original.key, "f1", "id", "pengikut@example.com")
+    NoticeStore().add_follower("31-261127-X3A2", "f2", "en", "ikut-salinan@example.com")
     # When the notifier gathers who to tell
     counter = CallCounter().attach(application_clients())
     try:
