@@ -42,6 +42,9 @@ PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_lengt
 REPORT_ID = r"^\d{2}-\d{6}-[0-9A-Z]{4}$"
 ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 """A report id as its province issued it: ``31-261127-K3M9``."""
+MAX_RATING = 5
+Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]
+"""The reporter's rating of a fix: 1 to 5."""
 
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
 _MARK = "\x1f"

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from chalicelib.domain.status import Status
+from chalicelib.validation import Rating
 
 # Times are written by ``isoformat()`` (``+00:00``), dates as ``YYYY-MM-DD``.
 DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
@@ -150,7 +151,7 @@ class Report(Struct, kw_only=True):
     agency: AgencyRef | None
     escalated_to: str | None
     deadlines: Deadlines
-    rating: Annotated[int, Meta(ge=1, le=5)] | None
+    rating: Rating | None
     support_count: Annotated[int, Meta(ge=0)]
     duplicate_of: Annotated[str, Meta(description="The original, for a duplicate.")] | None
     closed_reason: ClosedReason | None

@@ -18,7 +18,7 @@ from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
-from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, ReportId
+from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, Rating, ReportId
 
 # The area code and report id types are declared in chalicelib.validation (the protocol between
 # provinces shares them); they are re-exported here with the API's own types.
@@ -50,7 +50,6 @@ Note = Annotated[str, Meta(min_length=1, max_length=2000)]
 Evidence = Annotated[str, Meta(min_length=1, max_length=500)]
 AgencyTarget = Annotated[str, Meta(pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)]
 Version = Annotated[int, Meta(ge=1)]
-Rating = Annotated[int, Meta(ge=1, le=5)]
 Comment = Annotated[str, Meta(max_length=1000)]
 Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
 PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]

@@ -21,9 +21,7 @@ from chalicelib.domain.ids import EventId
 from chalicelib.domain.report import Location, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.model import AgencyId
-from chalicelib.validation import AreaCode, Input, ProvinceCode, ReportId, check_characters
-
-Rating = Annotated[int, Meta(ge=1, le=5)]
+from chalicelib.validation import AreaCode, Input, ProvinceCode, Rating, ReportId, check_characters
 
 
 class ReportOut(Input, kw_only=True):

@@ -16,6 +16,7 @@ from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, 
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
+from chalicelib.validation import MAX_RATING
 
 
 class FeedbackService(ProvinceService):
@@ -89,9 +90,10 @@ class FeedbackService(ProvinceService):
                 return Unchanged(report, republish=event_id)
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)
             if action == "confirm":
-                if rating is None or not 1 <= rating <= 5:
+                if rating is None or not 1 <= rating <= MAX_RATING:
                     raise ValidationFailed(
-                        "Nilai harus 1 sampai 5 (rating must be 1-5).", code="invalid_rating"
+                        f"Nilai harus 1 sampai {MAX_RATING} (rating must be 1-{MAX_RATING}).",
+                        code="invalid_rating",
                     )
                 return workflow.confirm(report, rating, event)
             return workflow.reopen(report, self.province, event)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage
+from chalicelib.domain.routing import in_area
 from chalicelib.errors import AduanError
 from chalicelib.provinces.registry import Registry
 
@@ -78,7 +79,4 @@ class HandoverGuard:
         if area_code[:2] == self.province:
             return True
         rules = self.registry.get(self.province).rules
-        return any(
-            rule.agency is not None and (area_code == rule.area or area_code.startswith(rule.area + "."))
-            for rule in rules
-        )
+        return any(rule.agency is not None and in_area(area_code, rule.area) for rule in rules)
