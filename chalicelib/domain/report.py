@@ -178,13 +178,15 @@ class Report:
         pending = [d for d in (self.coordinate_due, self.finish_due) if d is not None]
         return min(pending) if pending else None
 
+    def latest(self, action: Action) -> TimelineEntry | None:
+        """The latest entry of ``action``, or None."""
+        return next((entry for entry in reversed(self.timeline) if entry.action is action), None)
+
     @property
     def evidence_check(self) -> EvidenceCheck | None:
         """The check of the latest resolve's photo (None without one, or before any resolve)."""
-        for entry in reversed(self.timeline):
-            if entry.action is Action.RESOLVE:
-                return entry.evidence_check
-        return None
+        resolve = self.latest(Action.RESOLVE)
+        return resolve.evidence_check if resolve else None
 
     @property
     def evidence_in_doubt(self) -> bool:

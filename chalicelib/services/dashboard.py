@@ -109,7 +109,7 @@ def evidence_outcome(report: Report, province: str) -> bool | None:
     """Completed here (Selesai): was the latest resolve's evidence photo verified? None if not completed."""
     if report.status is not Status.SELESAI:
         return None
-    resolve = next((e for e in reversed(report.timeline) if e.action is Action.RESOLVE), None)
+    resolve = report.latest(Action.RESOLVE)
     if resolve is None or resolve.province != province:
         return None
     return resolve.evidence_check is not None and resolve.evidence_check.verified

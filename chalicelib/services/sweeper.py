@@ -70,7 +70,8 @@ class Sweeper(ProvinceService):
             if report is None or timer is None or timer > now:
                 return Unchanged(report)
             if report.escalated_to:
-                escalation = next(e for e in reversed(report.timeline) if e.action is Action.ESCALATE)
+                escalation = report.latest(Action.ESCALATE)
+                assert escalation is not None  # escalated_to is set by an escalate entry
                 result.resent.append(report.id)
                 return Unchanged(report, republish=escalation.event_id)
             if report.status is Status.SELESAI:
