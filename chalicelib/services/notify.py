@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
-from chalicelib.domain.sla import autoclose_after
 from chalicelib.domain.status import Action
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 from chalicelib.notices import texts
@@ -29,7 +28,6 @@ from chalicelib.notices.recipients import Recipient, address_hash, reporter_reci
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.following import confirmation_expiry
 from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
 
@@ -108,6 +106,9 @@ class Notifier:
 
     def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:
         """Send the confirmation e-mail of a follow request (double opt-in), once per request hour."""
+        # the following service (and the tracking and intake services it loads) only for this message
+        from chalicelib.services.following import confirmation_expiry
+
         wanted = self.records.pending(key, follower)
         if wanted is None:
             return 0
@@ -193,6 +194,8 @@ class Notifier:
         """When the confirm/reopen window of a Selesai report ends (a handed-over report's too)."""
         if kind is not Kind.RESOLVED:
             return None
+        from chalicelib.domain.sla import autoclose_after  # a Selesai entry's window only
+
         if report.autoclose_at:
             return report.autoclose_at
         resolved = next((e for e in reversed(report.timeline) if e.action is Action.RESOLVE), None)
