@@ -8,10 +8,12 @@ delivered) ``DeliveryUnknown``: neither is retried.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.charset import Charset
+from email.generator import BytesGenerator
+from email.message import Message
 from email.utils import formataddr
 from functools import lru_cache
+from io import BytesIO
 from typing import Any
 
 from botocore.config import Config
@@ -30,7 +32,13 @@ THROTTLED = frozenset({"Throttling", "ThrottlingException", "ThrottledException"
 # No retries inside botocore: a send retried after a timeout or a 5xx may go out twice.
 CHANNEL_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
 SENDER_NAME = "Aduan"
-MAIL_POLICY = SMTP.clone(max_line_length=998)  # headers unfolded: List-Unsubscribe stays on one line
+# A plain-text e-mail is written with the email package's compat32 API: ``email.policy`` (its header
+# parser, a few milliseconds of a cold start) is for reading structured headers, not writing these.
+HEADER_LINE_MAX = 998  # headers unfolded: List-Unsubscribe stays on one line (RFC 5322's limit)
+BODY_CHARSET = Charset("utf-8")
+# the body as UTF-8 in 8 bits, 7bit when all ASCII (None is the email package's "no encoding";
+# typeshed types the attribute int)
+BODY_CHARSET.body_encoding = None  # type: ignore[assignment]
 
 
 @lru_cache(maxsize=4)
@@ -53,6 +61,19 @@ def _sent(call: Any, operation: str, **kwargs: Any) -> str:
     return str(response.get("MessageId", ""))
 
 
+def plain_email(headers: dict[str, str], body: str) -> bytes:
+    """A text/plain UTF-8 message, CRLF line ends; a header value may not hold a line break."""
+    message = Message()
+    for name, value in headers.items():
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"the {name} header may not contain a line break")
+        message[name] = value
+    message.set_payload(body if body.endswith("\n") else body + "\n", BODY_CHARSET)
+    out = BytesIO()
+    BytesGenerator(out, mangle_from_=False, maxheaderlen=HEADER_LINE_MAX).flatten(message, linesep="\r\n")
+    return out.getvalue()
+
+
 class Channels:
     """Sends one e-mail or one SMS; answers the provider's message id."""
 
@@ -63,19 +84,20 @@ class Channels:
 
     def email(self, to: str, subject: str, body: str, unsubscribe: str) -> str:
         """A plain-text e-mail with one-click unsubscribe (RFC 8058 headers and a link in the body)."""
-        message = EmailMessage(policy=MAIL_POLICY)
-        message["From"] = formataddr((SENDER_NAME, self.sender))
-        message["To"] = to
-        message["Subject"] = subject
-        message["List-Unsubscribe"] = f"<{unsubscribe}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.set_content(body, cte="8bit")
+        headers = {
+            "From": formataddr((SENDER_NAME, self.sender)),
+            "To": to,
+            "Subject": subject,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "MIME-Version": "1.0",
+        }
         return _sent(
             _client("ses", self.region).send_raw_email,
             "e-mail",
             Source=self.sender,
             Destinations=[to],
-            RawMessage={"Data": message.as_bytes()},
+            RawMessage={"Data": plain_email(headers, body)},
         )
 
     def sms(self, phone: str, text: str) -> str:
