@@ -411,3 +411,25 @@ def test_the_contacts_of_an_original_and_its_duplicates_are_read_in_one_request(
     )
     assert [r.address for r in found if r.merged_from == "31-261127-X3A2"] == ["ikut-salinan@example.com"]
     assert dict(counter.totals().operations) == {"dynamodb:BatchGetItem": 1}
+
+
+def test_an_email_is_utf8_text_with_unfolded_headers_and_no_line_break_in_a_header() -> None:
+    from email import message_from_bytes
+
+    from chalicelib.data.channels import plain_email
+
+    link = "<https://api.aduan.example.id/links/unsubscribe/" + "T" * 43 + ">"
+    headers = {"Subject": "Laporan 31-261127-K3M9: Selesai — terverifikasi", "List-Unsubscribe": link}
+    raw = plain_email(headers, "Catatan: sudah ditambal, café.\nhttps://aduan.example.id/track.html")
+    assert b"\r\nList-Unsubscribe: " + link.encode() + b"\r\n" in raw  # one line, however long
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF line ends only
+    mail: Any = message_from_bytes(raw, policy=policy.default)
+    assert mail["Subject"] == headers["Subject"]
+    assert (mail.get_content_type(), mail.get_content_charset(), mail["Content-Transfer-Encoding"]) == (
+        "text/plain",
+        "utf-8",
+        "8bit",
+    )
+    assert mail.get_content() == "Catatan: sudah ditambal, café.\r\nhttps://aduan.example.id/track.html\r\n"
+    with pytest.raises(ValueError):
+        plain_email({"Subject": "Selesai\r\nBcc: someone@example.com"}, "body")
