@@ -8,8 +8,6 @@ from typing import Any
 
 from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from chalicelib.data.aws import sqs_client, translate_errors
-from chalicelib.data.handover_keys import signing_key
-from chalicelib.domain.handover_auth import sign
 
 
 @lru_cache(maxsize=64)
@@ -62,6 +60,10 @@ class QueueGateway:
 
         The signature covers the recipient and the exact body, and travels as message attributes.
         """
+        # the keys and the signing code load with the first hand-over, not in every queue sender
+        from chalicelib.data.handover_keys import signing_key
+        from chalicelib.domain.handover_auth import sign
+
         stage = settings()
         body = json.dumps(message, ensure_ascii=False)
         key = signing_key(stage.province)
