@@ -1,4 +1,9 @@
-"""Cross-cutting concerns wired once: error mapping, correlation ids, log keys, metrics."""
+"""Cross-cutting concerns wired once: error mapping, correlation ids, log keys, metrics.
+
+``app.py`` imports this module for every function; the HTTP error machinery (``chalicelib.api.http``
+and the response structs) is imported where an HTTP response is made, so the queue and schedule
+handlers never load it.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,6 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.http import chalice_error, error_response, json_response, unexpected_error_response
-from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.config import settings
 from chalicelib.errors import AduanError
 from chalicelib.observability import flush_metrics, logger
@@ -38,12 +41,16 @@ def handled(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(*args, **kwargs)
         except AduanError as error:
+            from chalicelib.api.http import error_response
+
             logger.info(
                 "request refused",
                 extra={"code": error.code, "http_status": error.http_status, "reason": error.message},
             )
             return error_response(error)
         except Exception as error:
+            from chalicelib.api.http import unexpected_error_response
+
             return unexpected_error_response(error)
 
     return wrapper
@@ -71,6 +78,9 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
 def in_own_words(response: Response, request: Request) -> Response:
     """An error Chalice answered itself (415, 405) as the API's error envelope, or on an Open311
     route as the GeoReport error list; any other response as it is."""
+    from chalicelib.api.http import chalice_error, json_response
+    from chalicelib.api.responses import Error, ErrorDetail
+
     found = chalice_error(response)
     if found is None:
         return response
