@@ -1,5 +1,8 @@
 """A cold start of the status, submit, ``route`` and ``escalations`` handlers loads no pydantic at all.
 
+The notify handler's import path is checked on its own (last test): it loads none of what only
+other paths use.
+
 Each handler's first event is served by a fresh process (``cold_imports_child.py``) with the
 Jakarta stage's variables and moto's ``mock_aws``: ``GET /reports/{id}`` through ``app.app`` (with
 the reporter's secret, so path and headers are both checked), ``POST /reports`` through ``app.app``
@@ -184,3 +187,46 @@ def test_first_event_does_not_load_pillow(served: dict[str, dict[str, Any]], han
     assert "PIL" not in run["loaded"], _chains(run)
     assert "chalicelib.imaging" not in run["chalicelib_modules"]
     assert "chalicelib.domain.evidence" not in run["chalicelib_modules"]
+
+
+# What the notify handler's first event imports (app, the batch handler, the notifier and its data
+# layer), and what it must not: the follow service and its tracking and intake services (only a
+# follow confirmation needs them), email.policy (an e-mail is written with the compat32 API), the
+# HTTP error machinery, the hand-over signing keys (only a hand-over is signed).
+NOTIFY_PATH = (
+    "app",
+    "chalicelib.api.events",
+    "chalicelib.services.notify",
+    "chalicelib.data.notices",
+    "chalicelib.data.channels",
+    "chalicelib.data.queues",
+    "chalicelib.notices.settings",
+)
+NOT_ON_NOTIFY_PATH = (
+    "chalicelib.services.following",
+    "chalicelib.services.tracking",
+    "chalicelib.services.intake",
+    "email.policy",
+    "chalicelib.api.http",
+    "chalicelib.api.responses",
+    "chalicelib.data.handover_keys",
+    "chalicelib.domain.handover_auth",
+)
+
+
+def test_the_notify_path_imports_nothing_it_does_not_use() -> None:
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {NOTIFY_PATH!r}: importlib.import_module(name)\n"
+        f"print(json.dumps([m for m in {NOT_ON_NOTIFY_PATH!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=str(ROOT),
+        env=_env(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    assert json.loads(done.stdout.decode().strip().splitlines()[-1]) == []
