@@ -198,7 +198,7 @@ class Notifier:
 
         if report.autoclose_at:
             return report.autoclose_at
-        resolved = next((e for e in reversed(report.timeline) if e.action is Action.RESOLVE), None)
+        resolved = report.latest(Action.RESOLVE)
         return resolved.at + autoclose_after(self.province) if resolved else None
 
     def _links(
