@@ -60,7 +60,8 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
     """Tag every log line with province and correlation id; echo the id; flush metrics."""
     headers: Mapping[str, str] = event.headers or {}
     correlation_id = safe_correlation_id(headers.get("x-correlation-id")) or str(uuid.uuid4())
-    logger.append_keys(province=settings().province, stage=settings().stage)
+    stage = settings()
+    logger.append_keys(province=stage.province, stage=stage.stage)
     # Per request, per thread (a threaded local server serves several at once): ids that vary.
     logger.thread_safe_append_keys(correlation_id=correlation_id)
     serving = _serving.set(event)
@@ -68,7 +69,7 @@ def correlation_middleware(event: Request, get_response: Callable[[Request], Res
         response = get_response(event)
     finally:
         _serving.reset(serving)
-        flush_metrics(settings().province)
+        flush_metrics(stage.province)
         logger.thread_safe_clear_keys()
     response = in_own_words(response, event)
     response.headers["X-Correlation-Id"] = correlation_id
@@ -100,9 +101,10 @@ def in_own_words(response: Response, request: Request) -> Response:
 
 def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
     """Province keys on log lines of queue and schedule handlers; flush their metrics."""
-    logger.append_keys(province=settings().province, stage=settings().stage)
+    stage = settings()
+    logger.append_keys(province=stage.province, stage=stage.stage)
     try:
         return get_response(event)
     finally:
-        flush_metrics(settings().province)
+        flush_metrics(stage.province)
         logger.thread_safe_clear_keys()  # this invocation's correlation and report ids

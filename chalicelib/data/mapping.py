@@ -86,6 +86,7 @@ def _dt(value: str | None) -> datetime | None:
 def to_model(report: Report) -> ReportModel:
     """The item to store for ``report`` (index keys derived here, never by callers)."""
     due = report.next_timer
+    geo_pk, geo_sk = _geo_keys(report)
     model = ReportModel(
         pk=report.key,
         report_id=report.id,
@@ -134,8 +135,8 @@ def to_model(report: Report) -> ReportModel:
         due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
         public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,
-        geo_pk=_geo_keys(report)[0],
-        geo_sk=_geo_keys(report)[1],
+        geo_pk=geo_pk,
+        geo_sk=geo_sk,
         doubt_pk=doubt_partition(report.province) if report.evidence_in_doubt else None,
     )
     if report.version:

@@ -17,6 +17,11 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 DEV_KEY_PREFIX = "dev-"
 # SQS message attributes that carry the signature beside the body.
@@ -52,11 +57,17 @@ def signed_bytes(recipient: str, body: str) -> bytes:
     return f"aduan-handover-v1\n{recipient}\n{body}".encode()
 
 
-def sign(private_key_raw: bytes, kid: str, sender: str, recipient: str, body: str) -> Signature:
-    """Sign ``body`` for ``recipient`` with a raw 32-byte Ed25519 private key."""
+@lru_cache(maxsize=8)
+def _private_key(raw: bytes) -> Ed25519PrivateKey:
+    """The key object of a raw private key (loading one derives its public half: kept per container)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    key = Ed25519PrivateKey.from_private_bytes(private_key_raw)
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def sign(private_key_raw: bytes, kid: str, sender: str, recipient: str, body: str) -> Signature:
+    """Sign ``body`` for ``recipient`` with a raw 32-byte Ed25519 private key."""
+    key = _private_key(private_key_raw)
     return Signature(sender=sender, kid=kid, value=b64url(key.sign(signed_bytes(recipient, body))))
 
 
@@ -91,12 +102,12 @@ def dev_key_id(province: str) -> str:
     return f"{DEV_KEY_PREFIX}{province}"
 
 
+@lru_cache(maxsize=64)
 def public_key_of(private_key_raw: bytes) -> str:
     """The base64url raw public key of a raw Ed25519 private key (for province data files)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    public = Ed25519PrivateKey.from_private_bytes(private_key_raw).public_key()
+    public = _private_key(private_key_raw).public_key()
     return b64url(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
