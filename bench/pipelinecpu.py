@@ -2,16 +2,17 @@
 
 An engine-independent figure: on moto or on AWS, a report costs Aduan the CPU of its handlers and
 the CPU of the SDK calls it makes; the second is the floor any implementation pays for the same
-calls. Both provinces run in this process (``tests/integration/harness.py``: each stage's app, the
-Chalice test client for ``POST /reports``, the local event runner for ``route`` and
-``escalations``), one report at a time: 70 % in Jakarta, 30 % Jakarta's citizens about Kota
-Tangerang (route, escalate, Banten accepts and answers, Jakarta mirrors).
+calls. Both provinces run in this process (``tests/integration/harness.py``: each stage's app and
+the local event runner for ``route`` and ``escalations``), one report at a time: 70 % in Jakarta,
+30 % Jakarta's citizens about Kota Tangerang (route, escalate, Banten accepts and answers, Jakarta
+mirrors). ``POST /reports`` is handed to the app as the API Gateway event Lambda delivers.
 
-- **app**: this thread's CPU time (``time.thread_time``) inside each HTTP request and each handler
-  invocation, and the AWS calls made there (operation and parameters, recorded at
-  ``BaseClient._make_api_call``), with the CPU spent inside those calls (serialising, signing,
-  sending, parsing: the SDK's part, and the wait for moto, which costs this thread no CPU).
-  The event runner's polling (Lambda's event source mapping in AWS) is not Aduan's and not counted.
+- **app**: this thread's CPU time (``time.thread_time``) inside each handler call (the app's own
+  entry for HTTP, ``app.handler_map`` for events), and the AWS calls made there (operation and
+  parameters, recorded at ``BaseClient._make_api_call``), with the CPU spent inside those calls
+  (serialising, signing, sending, parsing: the SDK's part, and the wait for moto, which costs this
+  thread no CPU). Not counted, as on AWS it is not Aduan's: building the API Gateway event, the
+  event runner's polling (Lambda's event source mapping) and the meter's own record of each call.
 - **floor**: the very same calls replayed with plain boto3 clients (one per service, created before
   timing; conditions dropped from writes so the replay succeeds), CPU time as above.
 
@@ -161,14 +162,25 @@ class Replayer:
 
 
 def one_report(world: Any, meter: Meter, index: int) -> None:
-    """Report ``index`` through submit and every queue (three in ten across the border)."""
+    """Report ``index`` through submit and every queue (three in ten across the border).
+
+    The submit is the API Gateway event Lambda would hand the app, so the meter counts the app's
+    handler and not the local gateway's work of building that event (API Gateway's, on AWS).
+    """
+    from chalice.local import LambdaContext
+
     from bench.lifecycle import CROSS_PROVINCE, SAME_PROVINCE
+    from infra.local.events import api_proxy_event
+    from infra.local.pipeline import patched_env
 
     body = CROSS_PROVINCE if index % 10 in (0, 3, 6) else SAME_PROVINCE
-    with meter.app():
-        response = world["jakarta"].post("/reports", body, {"Idempotency-Key": uuid.uuid4().hex})
-    if response.status_code != 201:
-        raise AssertionError(f"submit: HTTP {response.status_code} {response.body[:200]!r}")
+    jakarta = world["jakarta"]
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    event = api_proxy_event("POST", "/reports", "/reports", body=body, headers=headers)
+    with patched_env(jakarta.env), meter.app():
+        answer = jakarta.app(event, LambdaContext("aduan-jakarta-api", 512))
+    if answer["statusCode"] != 201:
+        raise AssertionError(f"submit: HTTP {answer['statusCode']} {answer['body'][:200]!r}")
     world.settle()
 
 
@@ -208,13 +220,14 @@ def measure(reports: int = 30, warmup: int = 10, rounds: int = 5) -> dict[str, A
     try:
         with harness_world() as world:
             for province in world.provinces.values():
-                original = province.runner.invoke
+                handlers = province.app.handler_map
+                for name, handler in list(handlers.items()):
 
-                def invoke(name: str, event: dict[str, Any], _original: Any = original) -> Any:
-                    with meter.app():
-                        return _original(name, event)
+                    def metered(event: Any, context: Any, _handler: Any = handler) -> Any:
+                        with meter.app():
+                            return _handler(event, context)
 
-                province.runner.invoke = invoke  # type: ignore[method-assign]
+                    handlers[name] = metered
             run_round(world, meter, replayer, warmup)  # imports, connections, on both sides
             runs = [run_round(world, meter, replayer, reports) for _ in range(rounds)]
     finally:
