@@ -410,6 +410,14 @@ def _pipelinecpu_rows(cpu: dict[str, Any]) -> list[tuple[str, str, str, str, str
             "(diagnostic)",
             "-",
         ),
+        (
+            "  replayed calls refused by their stand-in (conditions kept)",
+            str(cpu.get("replay_refused", "-")),
+            "-",
+            "-",
+            "(0 expected)",
+            "-",
+        ),
     ]
 
 

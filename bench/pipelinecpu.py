@@ -13,8 +13,9 @@ mirrors). ``POST /reports`` is handed to the app as the API Gateway event Lambda
   (serialising, signing, sending, parsing: the SDK's part, and the wait for moto, which costs this
   thread no CPU). Not counted, as on AWS it is not Aduan's: building the API Gateway event, the
   event runner's polling (Lambda's event source mapping) and the meter's own record of each call.
-- **floor**: the very same calls replayed with plain boto3 clients (one per service, created before
-  timing; conditions dropped from writes so the replay succeeds), CPU time as above.
+- **floor**: the very same calls, conditions included, replayed with plain boto3 clients (one per
+  service, created before timing) on stand-in tables and queues, CPU time as above; a replayed call
+  its stand-in refuses is counted (``replay_refused``; expected 0).
 
 Each report is followed at once by the replay of its own calls, so that the machine's speed, which
 drifts on a shared machine, is the same for a report and for its floor; ``rounds`` rounds of
@@ -137,27 +138,36 @@ def retarget(params: dict[str, Any], targets: dict[str, str]) -> dict[str, Any]:
 
 
 class Replayer:
-    """Makes recorded calls again with plain boto3 clients (created before any timing), on stand-ins."""
+    """Makes recorded calls again with plain boto3 clients (created before any timing), on stand-ins.
+
+    The calls are made as recorded, conditions included: the stand-ins receive every write the
+    application made, in its order, so each condition holds there as it did for the application.
+    A call refused all the same is counted in ``refused`` (and its CPU in the floor).
+    """
 
     def __init__(self, targets: dict[str, str]) -> None:
         self.targets = targets
         self.clients: dict[str, Any] = {}
+        self.refused = 0
 
     def __call__(self, calls: list[tuple[str, str, str]]) -> float:
         """CPU seconds of making ``calls`` (this thread's)."""
         import boto3
+        from botocore.exceptions import ClientError
 
-        from bench.coldchild import _decode, _snake, without_conditions
+        from bench.coldchild import _decode, _snake
 
         for service in {c[0] for c in calls} - set(self.clients):
             self.clients[service] = boto3.client(service)
         decoded = [
-            (s, _snake(o), without_conditions(o, retarget(json.loads(p, object_hook=_decode), self.targets)))
-            for s, o, p in calls
+            (s, _snake(o), retarget(json.loads(p, object_hook=_decode), self.targets)) for s, o, p in calls
         ]
         start = time.thread_time()
         for service, method, params in decoded:
-            getattr(self.clients[service], method)(**params)
+            try:
+                getattr(self.clients[service], method)(**params)
+            except ClientError:
+                self.refused += 1
         return time.thread_time() - start
 
 
@@ -247,6 +257,7 @@ def measure(reports: int = 30, warmup: int = 10, rounds: int = 5) -> dict[str, A
         "ratio_min": min(ratios),
         "ratio_max": max(ratios),
         "met": ratio <= TARGET_RATIO,
+        "replay_refused": replayer.refused,
         "runs": runs,
     }
 
