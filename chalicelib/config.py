@@ -25,6 +25,7 @@ REQUIRED = {
     "ADUAN_INTAKE_QUEUE": "intake_queue",
     "ADUAN_ESCALATION_QUEUE": "escalation_queue",
     "ADUAN_NOTIFY_QUEUE": "notify_queue",
+    "ADUAN_PHOTOS_BUCKET": "photos_bucket",
 }
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
@@ -48,6 +49,7 @@ class Settings:
     intake_queue: str
     escalation_queue: str
     notify_queue: str
+    photos_bucket: str
     region: str
 
 

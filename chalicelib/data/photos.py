@@ -1,6 +1,6 @@
 """The photo store: the only code that talks to S3.
 
-Bucket from ``ADUAN_PHOTOS_BUCKET`` (default ``aduan-photos``), shared by every province (keys
+Bucket from the stage's ``ADUAN_PHOTOS_BUCKET`` (a required variable), shared by every province (keys
 start with ``uploads/<province>/`` or ``public/<province>/``). Presigned URLs are signed with
 SigV4 for the stage's region; with a local endpoint (``AWS_ENDPOINT_URL``) path-style URLs are used.
 """
@@ -18,12 +18,10 @@ from botocore.exceptions import ClientError
 from chalicelib.config import settings
 from chalicelib.data.aws import CLIENT_CONFIG, client_error_code, translate_errors
 
-DEFAULT_BUCKET = "aduan-photos"
-
 
 def bucket_name() -> str:
     """The photos bucket of this deployment."""
-    return os.environ.get("ADUAN_PHOTOS_BUCKET", "").strip() or DEFAULT_BUCKET
+    return settings().photos_bucket
 
 
 @lru_cache(maxsize=2)
