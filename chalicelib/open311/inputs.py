@@ -49,12 +49,17 @@ def _fields(model: type[msgspec.Struct]) -> tuple[tuple[str, Callable[[str], Any
     found = []
     for field in info.fields:
         options = field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
-        number = next((_NUMBERS[type(o)] for o in options if type(o) in _NUMBERS), None)
+        kinds = [type(o.type if isinstance(o, msgspec.inspect.Metadata) else o) for o in options]
+        number = next((_NUMBERS[k] for k in kinds if k in _NUMBERS), None)
         found.append((field.encode_name, number))
     return tuple(found)
 
 
-def read(model: type[S], text: Callable[[str], str | None], code: Callable[[Problem], str]) -> S:
+def _invalid(problem: Problem) -> str:
+    return "validation_error"
+
+
+def read(model: type[S], text: Callable[[str], str | None], code: Callable[[Problem], str] = _invalid) -> S:
     """``model`` from ``text(name)`` (a field's text, None when absent; other names are never read),
     or a 400 naming the first problem with the code ``code(problem)``.
 

@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import schemas as inputs
-from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, ref, struct_fields
-from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_IDS, MAX_PAGE_SIZE
+from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, query_parameters, ref, struct_fields
+from chalicelib.open311.search import PageQuery, SearchQuery
 from chalicelib.open311.services import AREA_CODE_ATTRIBUTE, VISIBILITY_ATTRIBUTE
 from chalicelib.open311.submission import RequestForm
 
@@ -66,19 +66,7 @@ def _get(
     }
 
 
-SEARCH_PARAMS = [
-    query("service_request_id", f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter."),
-    query("service_code", "Comma-separated service codes."),
-    query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
-    query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
-    query("status", "open, closed or open,closed (default both)."),
-    query(
-        "page_size",
-        f"Requests per page (default {DEFAULT_PAGE_SIZE}).",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-    ),
-    query("cursor", "Where the next page starts; follow the Link header rather than building it."),
-]
+SEARCH_PARAMS = [*query_parameters(SearchQuery), *query_parameters(PageQuery)]
 NEXT_LINK = {
     "description": '`<URL of the next page>; rel="next"`; absent on the last page.',
     "schema": {"type": "string"},
