@@ -7,22 +7,32 @@ checks a request fails first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
 import pytest
 from chalice.app import Request
+from msgspec import Meta
 
 from chalicelib import container
 from chalicelib.api import ratelimit
+from chalicelib.api.oas import query_parameters, struct_fields
 from chalicelib.domain.ids import WIB
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import AduanError
-from chalicelib.open311 import endpoints
-from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_IDS, MAX_PAGE_SIZE, next_query, parse_search
-from chalicelib.open311.submission import parse_form, submit_command
+from chalicelib.open311 import endpoints, keys, spec
+from chalicelib.open311.inputs import read
+from chalicelib.open311.search import (
+    DEFAULT_PAGE_SIZE,
+    MAX_IDS,
+    MAX_PAGE_SIZE,
+    PageQuery,
+    next_query,
+    parse_search,
+)
+from chalicelib.open311.submission import RequestForm, parse_form, submit_command
 from chalicelib.provinces.registry import registry
 from infra.local.config import stage_config
 
@@ -51,9 +61,9 @@ def _without(name: str) -> dict[str, str]:
     return {k: v for k, v in FLOOD.items() if k != name}
 
 
-def _refusal(call: Any) -> AduanError:
+def _refusal(call: Callable[..., Any], *args: Any) -> AduanError:
     with pytest.raises(AduanError) as caught:
-        call()
+        call(*args)
     return caught.value
 
 
@@ -134,7 +144,7 @@ def test_text_an_agency_reads_may_hold_control_characters() -> None:
 def test_each_refusal_has_its_code_and_names_its_field(
     fields: dict[str, str], repeated: tuple[tuple[str, str], ...], code: str, named: str
 ) -> None:
-    error = _refusal(lambda: submit_command(JAKARTA.categories["banjir"], _form(fields, *repeated)))
+    error = _refusal(submit_command, JAKARTA.categories["banjir"], _form(fields, *repeated))
     assert (error.code, error.http_status in (400, 422)) == (code, True), error.message
     assert named in error.message and "(" in error.message  # Bahasa Indonesia, then English
 
@@ -284,7 +294,7 @@ def test_a_query_is_read_as_given() -> None:
 def test_each_bad_query_has_its_status_and_code(
     params: dict[str, str], status: int, code: str, named: str
 ) -> None:
-    error = _refusal(lambda: parse_search(JAKARTA, params))
+    error = _refusal(parse_search, JAKARTA, params)
     assert (error.http_status, error.code) == (status, code), error.message
     assert named in error.message and "(" in error.message
 
@@ -309,3 +319,66 @@ def test_the_next_page_repeats_the_filters_and_writes_out_the_window() -> None:
         "page_size": ["7"],
         "cursor": ["next"],
     }
+
+
+# --- one schema: the document's limits are the ones checked ------------------------------------------
+
+
+def test_every_limit_the_document_gives_the_form_is_the_limit_checked() -> None:
+    properties = spec.FORM_SCHEMA["properties"]
+    longest = {name: p["maxLength"] for name, p in properties.items() if "maxLength" in p}
+    assert set(longest) == {"api_key", "attribute[area_code]", "address_string", "description", "media_url"}
+    category = JAKARTA.categories["banjir"]
+    filler = {"media_url": "https://foto.example.id/", "attribute[area_code]": "31.74.01.1001"}
+    for name in ("attribute[area_code]", "address_string", "description", "media_url"):
+        text = (filler.get(name, "") + "x" * longest[name])[: longest[name]]
+        assert submit_command(category, _form({**FLOOD, name: text}))  # at the documented limit
+        error = _refusal(submit_command, category, _form({**FLOOD, name: text + "1"}))
+        assert name.removeprefix("attribute[").removesuffix("]") in error.message
+    for name in ("lat", "long"):
+        low, high = properties[name]["minimum"], properties[name]["maximum"]
+        for bound in (low, high):
+            assert submit_command(category, _form({**FLOOD, name: str(bound)}))
+        for beyond in (low - 0.001, high + 0.001):
+            error = _refusal(submit_command, category, _form({**FLOOD, name: str(beyond)}))
+            assert error.code == "validation_error" and f"{name}:" in error.message
+    required = set(spec.FORM_SCHEMA["required"])
+    assert required == {"api_key", "service_code", "lat", "long", "attribute[area_code]"}
+    for name in required - {"api_key", "service_code"}:  # those two: the gate's (test above)
+        assert _refusal(submit_command, category, _form(_without(name))).http_status in (400, 422)
+
+
+def test_the_documented_api_key_length_is_the_length_the_gate_takes(
+    jakarta_stage: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "k" * spec.FORM_SCHEMA["properties"]["api_key"]["maxLength"]
+    monkeypatch.setattr(keys, "configured_clients", lambda: {keys.hash_key(key): "longest"})
+    assert _post({**FLOOD, "api_key": key, "lat": "north"}) == 400  # past the gate, to the form
+    assert _post({**FLOOD, "api_key": key + "k", "lat": "north"}) == 403
+    assert jakarta_stage == ["missing_location", "invalid_api_key"]
+
+
+def test_the_documented_page_size_range_is_the_range_checked() -> None:
+    [schema] = [p["schema"] for p in spec.SEARCH_PARAMS if p["name"] == "page_size"]
+    assert schema["type"] == "integer"
+    for size in (schema["minimum"], schema["maximum"]):
+        assert parse_search(JAKARTA, {"page_size": str(size)}).page_size == size
+    for size in (schema["minimum"] - 1, schema["maximum"] + 1):
+        assert _refusal(parse_search, JAKARTA, {"page_size": str(size)}).code == "invalid_page_size"
+
+
+def test_a_limit_changed_in_the_struct_changes_both_the_check_and_the_document() -> None:
+    class Narrower(RequestForm, kw_only=True):
+        description: Annotated[str, Meta(max_length=10)] | None = None
+
+    class Fewer(PageQuery, kw_only=True):
+        page_size: Annotated[int, Meta(ge=1, le=20)] | None = None
+
+    assert struct_fields(Narrower)[0]["description"]["maxLength"] == 10
+    text = {**FLOOD, "description": "x" * 11}.get
+    assert "description: maksimal 10 karakter" in _refusal(read, Narrower, text).message
+    assert read(Narrower, {**FLOOD, "description": "x" * 10}.get).description == "x" * 10
+    [page_size] = [p for p in query_parameters(Fewer) if p["name"] == "page_size"]
+    assert page_size["schema"]["maximum"] == 20
+    assert "page_size: di luar rentang ≤ 20" in _refusal(read, Fewer, {"page_size": "21"}.get).message
+    assert read(Fewer, {"page_size": "20"}.get).page_size == 20
