@@ -1,8 +1,6 @@
-"""Open311 inputs arrive as text (a form, a query string): each is read into its msgspec struct.
-
-The struct is the input's one schema: its fields' names, types and limits are what is checked here
-and what ``open311/spec.py`` documents. Numbers are read as Python reads them (``float``: finite
-only; ``int``: ASCII digits, ``api.inputs.whole_number``), then the struct's limits apply.
+"""Open311 inputs arrive as text (a form, a query string): each is read into its msgspec struct, the
+input's one schema. What it documents (``spec.py``) is what is checked: a field documented as a number
+is read as Python reads one (``float``: finite only; ``int``: ASCII digits), then its limits apply.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from chalicelib.api.inputs import whole_number
+from chalicelib.api.oas import struct_fields
 from chalicelib.errors import BadRequest, ValidationFailed
 from chalicelib.validation import convert
 
@@ -35,38 +34,26 @@ def _whole(text: str) -> int | str:
     return text if number is None else number
 
 
-_NUMBERS: dict[type[msgspec.inspect.Type], Callable[[str], Any]] = {
-    msgspec.inspect.FloatType: _decimal,
-    msgspec.inspect.IntType: _whole,
-}
+_NUMBERS: dict[str, Callable[[str], Any]] = {"number": _decimal, "integer": _whole}
 
 
 @functools.cache
-def _fields(model: type[msgspec.Struct]) -> tuple[tuple[str, Callable[[str], Any] | None], ...]:
+def _fields(model: type[msgspec.Struct]) -> dict[str, Callable[[str], Any] | None]:
     """Each field's name as sent, and how its text becomes a number (None: it stays text)."""
-    info = msgspec.inspect.type_info(model)
-    assert isinstance(info, msgspec.inspect.StructType)
-    found = []
-    for field in info.fields:
-        options = field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
-        kinds = [type(o.type if isinstance(o, msgspec.inspect.Metadata) else o) for o in options]
-        number = next((_NUMBERS[k] for k in kinds if k in _NUMBERS), None)
-        found.append((field.encode_name, number))
-    return tuple(found)
+    properties, _required = struct_fields(model)
+    return {name: _NUMBERS.get(schema.get("type", "")) for name, schema in properties.items()}
 
 
-def _invalid(problem: Problem) -> str:
-    return "validation_error"
-
-
-def read(model: type[S], text: Callable[[str], str | None], code: Callable[[Problem], str] = _invalid) -> S:
+def read(
+    model: type[S], text: Callable[[str], str | None], code: Callable[[Problem], str] | None = None
+) -> S:
     """``model`` from ``text(name)`` (a field's text, None when absent; other names are never read),
-    or a 400 naming the first problem with the code ``code(problem)``.
+    or a 400 naming the first problem, with the code ``code(problem)`` (default ``validation_error``).
 
     A number's surrounding white space is ignored; blank, it is absent.
     """
     values: dict[str, Any] = {}
-    for name, number in _fields(model):
+    for name, number in _fields(model).items():
         raw = text(name)
         if raw is not None and number is not None:
             raw = raw.strip() or None
@@ -75,4 +62,5 @@ def read(model: type[S], text: Callable[[str], str | None], code: Callable[[Prob
     try:
         return convert(model, values)
     except ValidationFailed as failed:
-        raise BadRequest(failed.message, code=code(failed.details[0]), details=failed.details) from None
+        kind = code(failed.details[0]) if code is not None else failed.code
+        raise BadRequest(failed.message, code=kind, details=failed.details) from None

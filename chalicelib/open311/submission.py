@@ -8,15 +8,8 @@ from urllib.parse import parse_qs
 
 from msgspec import Meta, Struct
 
+from chalicelib.api import schemas
 from chalicelib.api.http import MAX_BODY_BYTES
-from chalicelib.api.schemas import (
-    DESCRIPTION_MAX_LENGTH,
-    Address,
-    Latitude,
-    LocationIn,
-    Longitude,
-    ReporterIn,
-)
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import BadRequest
@@ -43,10 +36,10 @@ class RequestForm(Struct, kw_only=True):
     jurisdiction_id: str | None = None
     api_key: Annotated[str, Meta(min_length=1, max_length=MAX_KEY_LENGTH)]
     service_code: Annotated[str, Meta(min_length=1)]
-    lat: Latitude
-    long: Longitude
-    description: Annotated[str, Meta(max_length=DESCRIPTION_MAX_LENGTH)] | None = None
-    address_string: Address | None = None
+    lat: schemas.Latitude
+    long: schemas.Longitude
+    description: Annotated[str, Meta(max_length=schemas.DESCRIPTION_MAX_LENGTH)] | None = None
+    address_string: schemas.Address | None = None
     # The reporter's private contact, checked as the native API's ``reporter`` (name: first and last)
     first_name: str | None = None
     last_name: str | None = None
@@ -109,7 +102,7 @@ def _contact(posted: RequestForm) -> Contact | None:
     given = {"name": name, "phone": posted.phone, "email": posted.email}
     if not any(given.values()):
         return None
-    reporter = convert(ReporterIn, {k: v for k, v in given.items() if v is not None})
+    reporter = convert(schemas.ReporterIn, {k: v for k, v in given.items() if v is not None})
     # Open311 has no opt-in field: an e-mail or phone given is where the requester wants the updates.
     channels = tuple(c for c, given in (("email", reporter.email), ("sms", reporter.phone)) if given)
     return Contact(reporter.name, reporter.phone, reporter.email, notify=channels)
@@ -139,7 +132,7 @@ def submit_command(category: Category, form: Form) -> SubmitCommand:
     posted = read_form(form)
     answers = validated_attributes(attributes_of(category), posted_attributes(form))
     location = convert(
-        LocationIn, {"lat": posted.lat, "lon": posted.long, "area_code": answers.pop(AREA_CODE)}
+        schemas.LocationIn, {"lat": posted.lat, "lon": posted.long, "area_code": answers.pop(AREA_CODE)}
     )
     visibility = Visibility(answers.pop(VISIBILITY, Visibility.PRIVATE.value))
     return SubmitCommand(
