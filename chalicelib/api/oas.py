@@ -45,18 +45,26 @@ def query(name: str, description: str, schema: dict[str, Any] | None = None) -> 
     return parameter(name, "query", description, schema)
 
 
-def query_parameters(struct: type[schemas.Query]) -> list[dict[str, Any]]:
-    """A query struct's fields as query parameters: name, whether required, schema and description,
-    all from the struct (a field's ``Meta(description=...)`` is its parameter's description)."""
+def struct_fields(struct: type[msgspec.Struct]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """A struct's fields as JSON Schema properties (by the name sent; ``None`` of an optional field
+    means absent, so it is left out) and the names of the required ones, in declaration order."""
     _refs, components = msgspec.json.schema_components([struct], ref_template=REF)
     described = components[struct.__name__]
-    required = set(described.get("required", ()))
-    found = []
+    properties = {}
     for name, schema in described["properties"].items():
-        (one,) = [s for s in schema.get("anyOf", [schema]) if s != {"type": "null"}]  # None: absent
-        one = dict(one)
-        description = one.pop("description", "")
-        found.append({**parameter(name, "query", description, one), "required": name in required})
+        (one,) = [s for s in schema.get("anyOf", [schema]) if s != {"type": "null"}]
+        properties[name] = dict(one)
+    return properties, list(described.get("required", ()))
+
+
+def query_parameters(struct: type[msgspec.Struct]) -> list[dict[str, Any]]:
+    """A query struct's fields as query parameters: name, whether required, schema and description,
+    all from the struct (a field's ``Meta(description=...)`` is its parameter's description)."""
+    properties, required = struct_fields(struct)
+    found = []
+    for name, schema in properties.items():
+        description = schema.pop("description", "")
+        found.append({**parameter(name, "query", description, schema), "required": name in required})
     return found
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from chalicelib.api.inputs import whole_number
+import msgspec
+from msgspec import Meta, Struct
+
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import WIB, normalise_report_id
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import BadRequest, NotFound
+from chalicelib.open311.inputs import read
 from chalicelib.open311.mapping import CLOSED
 from chalicelib.open311.services import service_of
 from chalicelib.provinces.registry import Province
@@ -28,6 +32,39 @@ STATUSES = {
     "open": frozenset(s for s in Status if s not in CLOSED),
     "closed": CLOSED,
 }
+
+
+# The query's parameters; each description is its parameter's in the OpenAPI document.
+Ids = Annotated[
+    str, Meta(description=f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter.")
+]
+Codes = Annotated[str, Meta(description="Comma-separated service codes.")]
+Start = Annotated[str, Meta(description="ISO 8601; without an offset WIB. Default: end_date - 90 days.")]
+End = Annotated[str, Meta(description="ISO 8601; at most 90 days after start_date. Default: now.")]
+Statuses = Annotated[str, Meta(description="open, closed or open,closed (default both).")]
+PageSize = Annotated[
+    int, Meta(ge=1, le=MAX_PAGE_SIZE, description=f"Requests per page (default {DEFAULT_PAGE_SIZE}).")
+]
+Cursor = Annotated[
+    str, Meta(description="Where the next page starts; follow the Link header rather than building it.")
+]
+
+
+class SearchQuery(Struct, kw_only=True):
+    """The filters, as text (``jurisdiction_id`` is every route's: ``spec.JURISDICTION``)."""
+
+    service_request_id: Ids | None = None
+    service_code: Codes | None = None
+    start_date: Start | None = None
+    end_date: End | None = None
+    status: Statuses | None = None
+
+
+class PageQuery(Struct, kw_only=True):
+    """Which page: read after the filters, so that a filter's problem is the one answered."""
+
+    page_size: PageSize | None = None
+    cursor: Cursor | None = None
 
 
 @dataclass(frozen=True)
@@ -92,51 +129,49 @@ def _statuses(raw: str | None) -> frozenset[Status]:
     return frozenset().union(*(STATUSES[n] for n in names))
 
 
-def _page_size(raw: str | None) -> int:
-    text = (raw or "").strip()
-    if not text:
-        return DEFAULT_PAGE_SIZE
-    size = whole_number(text)
-    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
-        raise BadRequest(
-            f"page_size harus 1 sampai {MAX_PAGE_SIZE} (page_size must be 1 to {MAX_PAGE_SIZE}).",
-            code="invalid_page_size",
-        )
-    return size
+def _text(params: Mapping[str, str]) -> Callable[[str], str | None]:
+    return lambda name: params.get(name) or None
 
 
 def parse_search(province: Province, params: Mapping[str, str]) -> Search:
     """The search a query string asks for, or 400/404 naming the first problem."""
-    ids = _list(params.get("service_request_id"))
+    filters = read(SearchQuery, _text(params))  # text only: nothing to refuse yet
+    ids = _list(filters.service_request_id)
     if len(ids) > MAX_IDS:
         raise BadRequest(f"Maks. {MAX_IDS} service_request_id (too many ids).", code="too_many_ids")
-    codes = _list(params.get("service_code"))
+    codes = _list(filters.service_code)
     for code in codes:
         service_of(province, code)
-    start, end = _window(params.get("start_date"), params.get("end_date"), utcnow())
+    start, end = _window(filters.start_date, filters.end_date, utcnow())
+    statuses = _statuses(filters.status)
+    # Only page_size can be refused here: a cursor is checked by the listing it belongs to.
+    page = read(PageQuery, _text(params), lambda _: "invalid_page_size")
     return Search(
         ids=tuple(ids) or None,
         service_codes=frozenset(codes) or None,
-        statuses=_statuses(params.get("status")),
+        statuses=statuses,
         start=start,
         end=end,
-        page_size=_page_size(params.get("page_size")),
-        cursor=params.get("cursor") or None,
+        page_size=DEFAULT_PAGE_SIZE if page.page_size is None else page.page_size,
+        cursor=page.cursor,
     )
+
+
+def _given(query: Struct) -> dict[str, Any]:
+    return {name: value for name, value in msgspec.to_builtins(query).items() if value is not None}
 
 
 def next_query(params: Mapping[str, str], search: Search, cursor: str) -> str:
-    """The query string of the next page: the same search, its window written out, and the cursor."""
-    carried = {k: v for k, v in params.items() if k in ("jurisdiction_id", "service_code", "status")}
-    return urlencode(
-        {
-            **carried,
-            "start_date": search.start.isoformat(),
-            "end_date": search.end.isoformat(),
-            "page_size": str(search.page_size),
-            "cursor": cursor,
-        }
+    """The query string of the next page: the same filters, the window written out, and the cursor."""
+    filters = msgspec.structs.replace(
+        read(SearchQuery, _text(params)),
+        service_request_id=None,  # a search by id is one page
+        start_date=search.start.isoformat(),
+        end_date=search.end.isoformat(),
     )
+    page = PageQuery(page_size=search.page_size, cursor=cursor)
+    jurisdiction = {k: v for k, v in params.items() if k == "jurisdiction_id"}
+    return urlencode({**jurisdiction, **_given(filters), **_given(page)})
 
 
 def find(reports: Reports, province: Province, search: Search) -> tuple[list[Report], str | None]:

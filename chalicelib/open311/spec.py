@@ -7,9 +7,10 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import schemas as inputs
-from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, ref
-from chalicelib.open311.search import DEFAULT_PAGE_SIZE, MAX_IDS, MAX_PAGE_SIZE
-from chalicelib.open311.submission import MAX_MEDIA_URL
+from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, query_parameters, ref, struct_fields
+from chalicelib.open311.search import PageQuery, SearchQuery
+from chalicelib.open311.services import AREA_CODE_ATTRIBUTE, VISIBILITY_ATTRIBUTE
+from chalicelib.open311.submission import RequestForm
 
 TAG = "Open311 GeoReport v2"
 FORM = "application/x-www-form-urlencoded"
@@ -65,49 +66,37 @@ def _get(
     }
 
 
-SEARCH_PARAMS = [
-    query("service_request_id", f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter."),
-    query("service_code", "Comma-separated service codes."),
-    query("start_date", "ISO 8601; without an offset WIB. Default: end_date - 90 days.", {"type": "string"}),
-    query("end_date", "ISO 8601; at most 90 days after start_date. Default: now.", {"type": "string"}),
-    query("status", "open, closed or open,closed (default both)."),
-    query(
-        "page_size",
-        f"Requests per page (default {DEFAULT_PAGE_SIZE}).",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-    ),
-    query("cursor", "Where the next page starts; follow the Link header rather than building it."),
-]
+SEARCH_PARAMS = [*query_parameters(SearchQuery), *query_parameters(PageQuery)]
 NEXT_LINK = {
     "description": '`<URL of the next page>; rel="next"`; absent on the last page.',
     "schema": {"type": "string"},
 }
 
-FORM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["api_key", "service_code", "lat", "long", "attribute[area_code]"],
-    "properties": {
-        "api_key": {"type": "string", "minLength": 1, "maxLength": 200},
-        "jurisdiction_id": {"type": "string"},
-        "service_code": {"type": "string", "minLength": 1},
-        "lat": msgspec.json.schema(inputs.Latitude),
-        "long": msgspec.json.schema(inputs.Longitude),
-        "attribute[area_code]": {
-            **msgspec.json.schema(inputs.AreaCode),
-            "description": "Kemendagri area code, e.g. 31.74.01.1001.",
-        },
-        "attribute[visibility]": {"type": "string", "enum": ["private", "public"]},
-        "address_string": {"type": "string", "maxLength": inputs.ADDRESS_MAX_LENGTH},
-        "email": {"type": "string"},
-        "first_name": {"type": "string"},
-        "last_name": {"type": "string"},
-        "phone": {"type": "string"},
-        "description": {"type": "string", "maxLength": inputs.DESCRIPTION_MAX_LENGTH},
-        "media_url": {"type": "string", "maxLength": MAX_MEDIA_URL},
-    },
-    "additionalProperties": {"type": "string"},
-    "description": "Other `attribute[<code>]` fields as the service definition lists them.",
-}
+
+def _form_schema() -> dict[str, Any]:
+    """The form: ``RequestForm``'s fields, the two attributes every service asks (``services.py``;
+    the area code is then checked as the native location's), and the service's own."""
+    properties, required = struct_fields(RequestForm)
+    area, visibility = AREA_CODE_ATTRIBUTE, VISIBILITY_ATTRIBUTE
+    properties[f"attribute[{area.code}]"] = {
+        **msgspec.json.schema(inputs.AreaCode),
+        "description": "Kemendagri area code, e.g. 31.74.01.1001.",
+    }
+    properties[f"attribute[{visibility.code}]"] = {
+        "type": "string",
+        "enum": [v["key"] for v in visibility.values],
+    }
+    required += [f"attribute[{a.code}]" for a in (area, visibility) if a.required]
+    return {
+        "type": "object",
+        "required": required,
+        "properties": properties,
+        "additionalProperties": {"type": "string"},
+        "description": "Other `attribute[<code>]` fields as the service definition lists them.",
+    }
+
+
+FORM_SCHEMA = _form_schema()
 
 
 def paths() -> dict[str, Any]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from typing import Annotated
 from urllib.parse import parse_qs
 
+from msgspec import Meta, Struct
+
+from chalicelib.api import schemas
 from chalicelib.api.http import MAX_BODY_BYTES
-from chalicelib.api.schemas import ADDRESS_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, LocationIn, ReporterIn
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import BadRequest
 from chalicelib.open311.attributes import posted_attributes, validated_attributes
+from chalicelib.open311.inputs import Problem, read
+from chalicelib.open311.keys import MAX_KEY_LENGTH
 from chalicelib.open311.services import AREA_CODE, VISIBILITY, attributes_of
 from chalicelib.provinces.model import Category
 from chalicelib.services.intake import SubmitCommand
@@ -21,6 +25,27 @@ Form = Mapping[str, list[str]]
 
 MAX_MEDIA_URL = 500
 MAX_FIELDS = 100
+
+
+class RequestForm(Struct, kw_only=True):
+    """The form's single-valued fields (``attribute[<code>]`` ones: ``attributes.py``), in the order checked.
+
+    The first three are read before the others, each with its own answer (``endpoints.create``).
+    """
+
+    jurisdiction_id: str | None = None
+    api_key: Annotated[str, Meta(min_length=1, max_length=MAX_KEY_LENGTH)]
+    service_code: Annotated[str, Meta(min_length=1)]
+    lat: schemas.Latitude
+    long: schemas.Longitude
+    description: Annotated[str, Meta(max_length=schemas.DESCRIPTION_MAX_LENGTH)] | None = None
+    address_string: schemas.Address | None = None
+    # The reporter's private contact, checked as the native API's ``reporter`` (name: first and last)
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    media_url: Annotated[str, Meta(max_length=MAX_MEDIA_URL)] | None = None
 
 
 def parse_form(raw: bytes | str) -> dict[str, list[str]]:
@@ -60,41 +85,30 @@ def field(form: Form, name: str) -> str | None:
     return values[0].strip() or None
 
 
-def _coordinate(form: Form, name: str) -> float:
-    raw = field(form, name)
-    try:
-        value = float(raw) if raw is not None else math.nan
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise BadRequest(
-            "Lokasi wajib: lat dan long dalam derajat desimal, serta attribute[area_code] "
-            "(location required: lat and long, plus attribute[area_code]).",
-            code="missing_location",
-        )
-    return value
+def _code(problem: Problem) -> str:
+    """A refused form's code: a location that is missing or not a number, a text too long, or other."""
+    if problem["field"] in ("lat", "long") and problem["type"] != "out_of_range":
+        return "missing_location"
+    return "too_long" if problem["type"] == "too_long" else "validation_error"
 
 
-def _limited(form: Form, name: str, limit: int) -> str | None:
-    value = field(form, name)
-    if value is not None and len(value) > limit:
-        raise BadRequest(f"{name} maks. {limit} karakter ({name} too long).", code="too_long")
-    return value
+def read_form(form: Form) -> RequestForm:
+    """The form's single-valued fields, or 400 naming the first problem (a repeated field first)."""
+    return read(RequestForm, lambda name: field(form, name), _code)
 
 
-def _contact(form: Form) -> Contact | None:
-    name = " ".join(n for n in (field(form, "first_name"), field(form, "last_name")) if n) or None
-    given = {"name": name, "phone": field(form, "phone"), "email": field(form, "email")}
+def _contact(posted: RequestForm) -> Contact | None:
+    name = " ".join(n for n in (posted.first_name, posted.last_name) if n) or None
+    given = {"name": name, "phone": posted.phone, "email": posted.email}
     if not any(given.values()):
         return None
-    reporter = convert(ReporterIn, {k: v for k, v in given.items() if v is not None})
+    reporter = convert(schemas.ReporterIn, {k: v for k, v in given.items() if v is not None})
     # Open311 has no opt-in field: an e-mail or phone given is where the requester wants the updates.
     channels = tuple(c for c, given in (("email", reporter.email), ("sms", reporter.phone)) if given)
     return Contact(reporter.name, reporter.phone, reporter.email, notify=channels)
 
 
-def _media(form: Form) -> tuple[str, ...]:
-    url = _limited(form, "media_url", MAX_MEDIA_URL)
+def _media(url: str | None) -> tuple[str, ...]:
     if url is None:
         return ()
     if not url.lower().startswith(("https://", "http://")):
@@ -115,17 +129,18 @@ def _described(category: Category, description: str | None, answers: dict[str, s
 
 def submit_command(category: Category, form: Form) -> SubmitCommand:
     """The Aduan submission an Open311 request stands for, or 400 naming the first problem."""
-    lat, lon = _coordinate(form, "lat"), _coordinate(form, "long")
+    posted = read_form(form)
     answers = validated_attributes(attributes_of(category), posted_attributes(form))
-    location = convert(LocationIn, {"lat": lat, "lon": lon, "area_code": answers.pop(AREA_CODE)})
+    location = convert(
+        schemas.LocationIn, {"lat": posted.lat, "lon": posted.long, "area_code": answers.pop(AREA_CODE)}
+    )
     visibility = Visibility(answers.pop(VISIBILITY, Visibility.PRIVATE.value))
-    description = _limited(form, "description", DESCRIPTION_MAX_LENGTH)
     return SubmitCommand(
         category=category.code,
-        description=_described(category, description, answers),
+        description=_described(category, posted.description, answers),
         location=Location(lat=location.lat, lon=location.lon, area_code=location.area_code),
         visibility=visibility,
-        address=_limited(form, "address_string", ADDRESS_MAX_LENGTH),
-        contact=_contact(form),
-        photos=_media(form),
+        address=posted.address_string,
+        contact=_contact(posted),
+        photos=_media(posted.media_url),
     )
