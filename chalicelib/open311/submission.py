@@ -25,6 +25,7 @@ Form = Mapping[str, list[str]]
 
 MAX_MEDIA_URL = 500
 MAX_FIELDS = 100
+MediaUrl = Annotated[str, Meta(max_length=MAX_MEDIA_URL, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://")]
 
 
 class RequestForm(Struct, kw_only=True):
@@ -43,9 +44,9 @@ class RequestForm(Struct, kw_only=True):
     # The reporter's private contact, checked as the native API's ``reporter`` (name: first and last)
     first_name: str | None = None
     last_name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    media_url: Annotated[str, Meta(max_length=MAX_MEDIA_URL)] | None = None
+    phone: schemas.Phone | None = None
+    email: schemas.Email | None = None
+    media_url: MediaUrl | None = None
 
 
 def parse_form(raw: bytes | str) -> dict[str, list[str]]:
@@ -86,9 +87,12 @@ def field(form: Form, name: str) -> str | None:
 
 
 def _code(problem: Problem) -> str:
-    """A refused form's code: a location that is missing or not a number, a text too long, or other."""
+    """A refused form's code: a location that is missing or not a number, a text too long, a media URL
+    that is not http(s), or other."""
     if problem["field"] in ("lat", "long") and problem["type"] != "out_of_range":
         return "missing_location"
+    if problem["field"] == "media_url" and problem["type"] == "pattern_mismatch":
+        return "invalid_media_url"
     return "too_long" if problem["type"] == "too_long" else "validation_error"
 
 
@@ -106,16 +110,6 @@ def _contact(posted: RequestForm) -> Contact | None:
     # Open311 has no opt-in field: an e-mail or phone given is where the requester wants the updates.
     channels = tuple(c for c, given in (("email", reporter.email), ("sms", reporter.phone)) if given)
     return Contact(reporter.name, reporter.phone, reporter.email, notify=channels)
-
-
-def _media(url: str | None) -> tuple[str, ...]:
-    if url is None:
-        return ()
-    if not url.lower().startswith(("https://", "http://")):
-        raise BadRequest(
-            "media_url harus URL http(s) (media_url must be an http(s) URL).", code="invalid_media_url"
-        )
-    return (url,)
 
 
 def _described(category: Category, description: str | None, answers: dict[str, str]) -> str:
@@ -142,5 +136,5 @@ def submit_command(category: Category, form: Form) -> SubmitCommand:
         visibility=visibility,
         address=posted.address_string,
         contact=_contact(posted),
-        photos=_media(posted.media_url),
+        photos=(posted.media_url,) if posted.media_url else (),
     )

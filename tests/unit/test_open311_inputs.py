@@ -327,13 +327,23 @@ def test_the_next_page_repeats_the_filters_and_writes_out_the_window() -> None:
 def test_every_limit_the_document_gives_the_form_is_the_limit_checked() -> None:
     properties = spec.FORM_SCHEMA["properties"]
     longest = {name: p["maxLength"] for name, p in properties.items() if "maxLength" in p}
-    assert set(longest) == {"api_key", "attribute[area_code]", "address_string", "description", "media_url"}
+    assert set(longest) == {
+        "api_key",
+        "attribute[area_code]",
+        "address_string",
+        "description",
+        "email",
+        "media_url",
+    }
     category = JAKARTA.categories["banjir"]
     filler = {"media_url": "https://foto.example.id/", "attribute[area_code]": "31.74.01.1001"}
-    for name in ("attribute[area_code]", "address_string", "description", "media_url"):
+    for name in ("attribute[area_code]", "address_string", "description", "email", "media_url"):
         text = (filler.get(name, "") + "x" * longest[name])[: longest[name]]
+        if name == "email":  # still an address at the limit, and one character beyond it
+            text = text[: -len("@contoh.id")] + "@contoh.id"
         assert submit_command(category, _form({**FLOOD, name: text}))  # at the documented limit
-        error = _refusal(submit_command, category, _form({**FLOOD, name: text + "1"}))
+        beyond = "1" + text if name == "email" else text + "1"
+        error = _refusal(submit_command, category, _form({**FLOOD, name: beyond}))
         assert name.removeprefix("attribute[").removesuffix("]") in error.message
     for name in ("lat", "long"):
         low, high = properties[name]["minimum"], properties[name]["maximum"]
