@@ -43,9 +43,8 @@ def new_key_id(code: str) -> str:
 def new_private_key() -> bytes:
     """A fresh raw 32-byte Ed25519 private key."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-    return Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return Ed25519PrivateKey.generate().private_bytes_raw()
 
 
 class SigningKeyStore:

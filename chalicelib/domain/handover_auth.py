@@ -105,10 +105,7 @@ def dev_key_id(province: str) -> str:
 @lru_cache(maxsize=64)
 def public_key_of(private_key_raw: bytes) -> str:
     """The base64url raw public key of a raw Ed25519 private key (for province data files)."""
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    public = _private_key(private_key_raw).public_key()
-    return b64url(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    return b64url(_private_key(private_key_raw).public_key().public_bytes_raw())
 
 
 def b64url(raw: bytes) -> str:

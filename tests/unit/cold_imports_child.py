@@ -34,6 +34,7 @@ WATCHED = (
     "pydantic",
     "PIL",
     "chalicelib.api.messages",
+    "cryptography.hazmat.primitives.serialization",
 )
 importers: dict[str, set[str]] = {}
 first_chains: dict[str, list[str]] = {}

@@ -189,6 +189,15 @@ def test_first_event_does_not_load_pillow(served: dict[str, dict[str, Any]], han
     assert "chalicelib.domain.evidence" not in run["chalicelib_modules"]
 
 
+def test_escalations_verifies_the_hand_over_without_cryptographys_key_formats(
+    served: dict[str, dict[str, Any]],
+) -> None:
+    # Raw 32-byte Ed25519 keys need no PEM, DER or SSH parsing: that module alone costs ~9 ms.
+    run = served["escalations"]
+    assert run["result"] == {"batchItemFailures": []}
+    assert "cryptography.hazmat.primitives.serialization" not in run["loaded"], _chains(run)
+
+
 # What the notify handler's first event imports (app, the batch handler, the notifier and its data
 # layer), and what it must not: the follow service and its tracking and intake services (only a
 # follow confirmation needs them), email.policy (an e-mail is written with the compat32 API), the
