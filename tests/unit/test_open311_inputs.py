@@ -35,22 +35,9 @@ from chalicelib.open311.search import (
 from chalicelib.open311.submission import RequestForm, parse_form, submit_command
 from chalicelib.provinces.registry import registry
 from infra.local.config import stage_config
+from tests.open311_forms import FLOOD
 
 JAKARTA = registry().get("31")
-FLOOD = {
-    "api_key": "dev-open311-key",
-    "service_code": "banjir",
-    "lat": "-6.2615",
-    "long": "106.8106",
-    "attribute[area_code]": "31.74.01",
-    "attribute[kedalaman_cm]": "40",
-    "address_string": "Jl. Tebet Raya No. 10",
-    "description": "Genangan setinggi lutut di depan pasar sejak pagi.",
-    "first_name": "Siti",
-    "last_name": "Aminah",
-    "email": "siti@example.id",
-    "phone": "081234567890",
-}
 
 
 def _form(fields: dict[str, str], *repeated: tuple[str, str]) -> dict[str, list[str]]:
