@@ -26,7 +26,9 @@ REQUIRED = {
     "ADUAN_ESCALATION_QUEUE": "escalation_queue",
     "ADUAN_NOTIFY_QUEUE": "notify_queue",
     "ADUAN_PHOTOS_BUCKET": "photos_bucket",
+    "ADUAN_HANDOVER_KEY": "handover_key",
 }
+DEV_HANDOVER_KEY = "dev"  # development keys: the local stack and tests (chalicelib/data/handover_keys.py)
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -50,6 +52,7 @@ class Settings:
     escalation_queue: str
     notify_queue: str
     photos_bucket: str
+    handover_key: str  # where the hand-over signing key is: ``ssm:/<parameter>``, or ``dev``
     region: str
 
 
@@ -93,6 +96,11 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     if not province.isdecimal() or not (DATA_DIR / f"{province}.json").is_file():
         raise ConfigurationError(
             f"ADUAN_PROVINCE={province!r} is not a province with a data file in chalicelib/provinces/data/"
+        )
+    if current.handover_key != DEV_HANDOVER_KEY and not current.handover_key.startswith("ssm:/"):
+        raise ConfigurationError(
+            f"ADUAN_HANDOVER_KEY must be 'ssm:/<parameter name>' (deployed) or '{DEV_HANDOVER_KEY}' "
+            f"(local), not {current.handover_key!r}"
         )
     expected = escalation_template.format(province=province)
     if current.escalation_queue != expected:

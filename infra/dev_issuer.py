@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from infra.local.config import LOCAL_ONLY
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEV_ISSUER = "http://127.0.0.1/aduan-dev-issuer"
 DEV_AUDIENCE = "aduan-local"
@@ -73,7 +75,7 @@ def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
         "ADUAN_AUTH_ISSUER": DEV_ISSUER,
         "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
         "ADUAN_AUTH_JWKS_FILE": str(keys.jwks_path.resolve()),
-        "ADUAN_HANDOVER_KEY": "dev",
+        **LOCAL_ONLY,
         "ADUAN_DEVICE_KEY": dev_device_key(project_root),
     }
 

@@ -84,6 +84,11 @@ def handover_key_parameter(code: str) -> str:
     return f"/{APP_NAME}/{code}/handover-signing-key"
 
 
+def handover_key_source(code: str) -> str:
+    """A deployed stage's ``ADUAN_HANDOVER_KEY``: its province's parameter."""
+    return f"ssm:{handover_key_parameter(code)}"
+
+
 def function_role(code: str, handler: Handler) -> str:
     """The IAM role of one function of a province (``aduan-31-route``): named, so that the queue
     policies of other provinces can admit the province's functions by the prefix ``aduan-31-``."""

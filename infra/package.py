@@ -26,6 +26,7 @@ from typing import Any
 
 from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
 from infra.layer import DEFAULT_LAYER_ZIP
+from infra.naming import handover_key_source
 from infra.templates.package_merge import LAYER_ZIP, sqs_event_name
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +113,14 @@ def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Pa
     """``chalice package --stage <stage> --merge-template <merge> <out>`` in ``project``."""
     if out.exists():
         shutil.rmtree(out)
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION}
+    config = json.loads((project / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    code = str(config["stages"][stage].get("environment_variables", {}).get("ADUAN_PROVINCE", ""))
+    env = {
+        **os.environ,
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
+        # chalice imports app.py, which checks every required variable: this one the package sets
+        "ADUAN_HANDOVER_KEY": handover_key_source(code),
+    }
     command = [chalice_executable(), "package", "--stage", stage, "--merge-template", str(merge_template)]
     result = subprocess.run(
         [*command, str(out)], cwd=project, env=env, capture_output=True, text=True, check=False

@@ -9,14 +9,13 @@ derived from a public seed, which only development stages trust).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
-from chalicelib.config import ConfigurationError
+from chalicelib.config import DEV_HANDOVER_KEY, ConfigurationError, settings
 from chalicelib.data.aws import translate_errors
 from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, unb64url
 
-KEY_VARIABLE = "ADUAN_HANDOVER_KEY"
+KEY_VARIABLE = "ADUAN_HANDOVER_KEY"  # a required stage variable, checked by chalicelib.config
 CACHE_SECONDS = 300
 
 
@@ -28,24 +27,15 @@ class SigningKey:
     private_key: bytes
 
 
-def _source() -> str:
-    source = os.environ.get(KEY_VARIABLE, "").strip()
-    if source != "dev" and not source.startswith("ssm:/"):
-        raise ConfigurationError(
-            f"{KEY_VARIABLE} must be 'ssm:/<parameter name>' (deployed) or 'dev' (local), not {source!r}"
-        )
-    return source
-
-
 def development_stage() -> bool:
     """True where the stage signs with a development key (and so trusts other provinces' ones)."""
-    return _source() == "dev"
+    return settings().handover_key == DEV_HANDOVER_KEY
 
 
 def signing_key(province: str) -> SigningKey:
     """The key this stage signs its hand-overs with."""
-    source = _source()
-    if source == "dev":
+    source = settings().handover_key
+    if source == DEV_HANDOVER_KEY:
         return SigningKey(dev_key_id(province), dev_private_key(province))
     from aws_lambda_powertools.utilities.parameters import get_parameter
 

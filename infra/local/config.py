@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.config import DEV_HANDOVER_KEY
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# What only local stages set, never .chalice/config.json: a deployed stage's hand-over key is its
+# package's (``ssm:/...``, infra/templates/package_merge.py), and development keys are trusted only here.
+LOCAL_ONLY = {"ADUAN_HANDOVER_KEY": DEV_HANDOVER_KEY}
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,18 @@ def stage_names(project_root: Path = PROJECT_ROOT) -> list[str]:
 
 
 def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
-    """Top-level settings overlaid with the stage's, as ``chalice local`` and ``deploy`` apply them."""
+    """Top-level settings overlaid with the stage's, as ``chalice local`` and ``deploy`` apply them;
+    the environment also holds ``LOCAL_ONLY`` (what the local stack and tests run the stage with)."""
     config = read_config(project_root)
     stages = config.get("stages", {})
     if stage not in stages:
         raise KeyError(f"stage {stage!r} not in .chalice/config.json (stages: {sorted(stages)})")
     own = stages[stage]
-    environment = {**config.get("environment_variables", {}), **own.get("environment_variables", {})}
+    environment = {
+        **LOCAL_ONLY,
+        **config.get("environment_variables", {}),
+        **own.get("environment_variables", {}),
+    }
     return StageConfig(
         app_name=str(config.get("app_name", "app")),
         stage=stage,

@@ -32,7 +32,7 @@ from infra.naming import (
     function_name,
     function_role,
     function_role_logical_id,
-    handover_key_parameter,
+    handover_key_source,
 )
 from infra.provinces import ProvinceInfra
 from infra.templates.shared import PHOTOS_BUCKET_DEFAULT
@@ -128,7 +128,7 @@ def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
     variables: dict[str, Any] = {
         "ADUAN_OPEN311_KEYS": ref("Open311KeyHashes"),
         "ADUAN_PHOTOS_BUCKET": ref("PhotosBucket"),
-        "ADUAN_HANDOVER_KEY": f"ssm:{handover_key_parameter(province.code)}",
+        "ADUAN_HANDOVER_KEY": handover_key_source(province.code),
     }
     if handler.logical_id in AUTH_LOGICAL_IDS:
         variables |= _auth_environment()

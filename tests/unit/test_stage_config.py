@@ -30,6 +30,7 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "99"}),  # no chalicelib/provinces/data/99.json
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "../31"}),
     ("ADUAN_ESCALATION_QUEUE", {"ADUAN_ESCALATION_QUEUE": "aduan-36-escalation.fifo"}),
+    ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": "/aduan/31/handover-signing-key"}),  # not ssm:/, not dev
 ]
 
 
