@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from chalicelib.provinces.registry import DATA_DIR
 
+HANDOVER_KEY_VARIABLE = "ADUAN_HANDOVER_KEY"  # where the hand-over signing key is: ``ssm:/...`` or ``dev``
+DEV_HANDOVER_KEY = "dev"  # development keys: the local stack and tests (chalicelib/data/handover_keys.py)
 # Each required variable and the setting it gives, in the order they are checked.
 REQUIRED = {
     "ADUAN_STAGE": "stage",
@@ -26,9 +28,8 @@ REQUIRED = {
     "ADUAN_ESCALATION_QUEUE": "escalation_queue",
     "ADUAN_NOTIFY_QUEUE": "notify_queue",
     "ADUAN_PHOTOS_BUCKET": "photos_bucket",
-    "ADUAN_HANDOVER_KEY": "handover_key",
+    HANDOVER_KEY_VARIABLE: "handover_key",
 }
-DEV_HANDOVER_KEY = "dev"  # development keys: the local stack and tests (chalicelib/data/handover_keys.py)
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -99,7 +100,7 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
         )
     if current.handover_key != DEV_HANDOVER_KEY and not current.handover_key.startswith("ssm:/"):
         raise ConfigurationError(
-            f"ADUAN_HANDOVER_KEY must be 'ssm:/<parameter name>' (deployed) or '{DEV_HANDOVER_KEY}' "
+            f"{HANDOVER_KEY_VARIABLE} must be 'ssm:/<parameter name>' (deployed) or '{DEV_HANDOVER_KEY}' "
             f"(local), not {current.handover_key!r}"
         )
     expected = escalation_template.format(province=province)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.config import HANDOVER_KEY_VARIABLE
 from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
 from infra.layer import DEFAULT_LAYER_ZIP
 from infra.naming import handover_key_source
@@ -81,7 +82,8 @@ def ship_province_data(data_dir: Path, code: str) -> list[str]:
 
 
 def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) -> Path:
-    """A copy of what Chalice packages for ``stage``, with an empty requirements.txt."""
+    """A copy of what Chalice packages for ``stage``, with an empty requirements.txt and the stage's
+    hand-over key variable."""
     if staging.exists():
         shutil.rmtree(staging)
     (staging / ".chalice").mkdir(parents=True)
@@ -91,9 +93,13 @@ def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) 
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     if stage not in config.get("stages", {}):
         raise PackageError(f"stage {stage!r} is not in .chalice/config.json")
-    code = config["stages"][stage].get("environment_variables", {}).get("ADUAN_PROVINCE", "")
-    ship_province_data(staging / "chalicelib" / "provinces" / "data", str(code))
-    shutil.copy2(source / "config.json", staging / ".chalice" / "config.json")
+    variables = config["stages"][stage].setdefault("environment_variables", {})
+    code = str(variables.get("ADUAN_PROVINCE", ""))
+    ship_province_data(staging / "chalicelib" / "provinces" / "data", code)
+    # A required variable the repository's config never holds (local stages run with `dev`): the
+    # package's is the province's parameter, so that `chalice package`, importing app.py, finds it.
+    variables[HANDOVER_KEY_VARIABLE] = handover_key_source(code)
+    (staging / ".chalice" / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     for policy in source.glob("policy-*.json"):
         shutil.copy2(policy, staging / ".chalice" / policy.name)
     (staging / "requirements.txt").write_text("", encoding="utf-8")
@@ -113,14 +119,7 @@ def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Pa
     """``chalice package --stage <stage> --merge-template <merge> <out>`` in ``project``."""
     if out.exists():
         shutil.rmtree(out)
-    config = json.loads((project / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    code = str(config["stages"][stage].get("environment_variables", {}).get("ADUAN_PROVINCE", ""))
-    env = {
-        **os.environ,
-        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
-        # chalice imports app.py, which checks every required variable: this one the package sets
-        "ADUAN_HANDOVER_KEY": handover_key_source(code),
-    }
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION}
     command = [chalice_executable(), "package", "--stage", stage, "--merge-template", str(merge_template)]
     result = subprocess.run(
         [*command, str(out)], cwd=project, env=env, capture_output=True, text=True, check=False

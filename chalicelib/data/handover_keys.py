@@ -15,7 +15,6 @@ from chalicelib.config import DEV_HANDOVER_KEY, ConfigurationError, settings
 from chalicelib.data.aws import translate_errors
 from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, unb64url
 
-KEY_VARIABLE = "ADUAN_HANDOVER_KEY"  # a required stage variable, checked by chalicelib.config
 CACHE_SECONDS = 300
 
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.config import DEV_HANDOVER_KEY
+from chalicelib.config import DEV_HANDOVER_KEY, HANDOVER_KEY_VARIABLE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # What only local stages set, never .chalice/config.json: a deployed stage's hand-over key is its
 # package's (``ssm:/...``, infra/templates/package_merge.py), and development keys are trusted only here.
-LOCAL_ONLY = {"ADUAN_HANDOVER_KEY": DEV_HANDOVER_KEY}
+LOCAL_ONLY = {HANDOVER_KEY_VARIABLE: DEV_HANDOVER_KEY}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib.config import HANDOVER_KEY_VARIABLE
 from infra.cfn import Template, get_att, output, ref
 from infra.naming import (
     APP_NAME,
@@ -128,7 +129,7 @@ def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
     variables: dict[str, Any] = {
         "ADUAN_OPEN311_KEYS": ref("Open311KeyHashes"),
         "ADUAN_PHOTOS_BUCKET": ref("PhotosBucket"),
-        "ADUAN_HANDOVER_KEY": handover_key_source(province.code),
+        HANDOVER_KEY_VARIABLE: handover_key_source(province.code),
     }
     if handler.logical_id in AUTH_LOGICAL_IDS:
         variables |= _auth_environment()

@@ -16,6 +16,7 @@ import pytest
 from moto import mock_aws
 from typer.testing import CliRunner
 
+from chalicelib.config import HANDOVER_KEY_VARIABLE
 from chalicelib.data import handover_keys
 from chalicelib.domain.handover_auth import b64url, sign, unb64url, verify
 from chalicelib.provinces.model import decode_province_data
@@ -88,7 +89,7 @@ def test_keygen_stores_the_private_key_and_lists_the_public_one(
     assert _verifies(data_dir, kid, private_key)
     assert check_handover_keys(json.loads((data_dir / "31.json").read_text(encoding="utf-8"))) == []
     # The stage reads the same key from the parameter keygen wrote.
-    monkeypatch.setenv(handover_keys.KEY_VARIABLE, f"ssm:{live_parameter('31')}")
+    monkeypatch.setenv(HANDOVER_KEY_VARIABLE, f"ssm:{live_parameter('31')}")
     assert handover_keys.signing_key("31") == handover_keys.SigningKey(kid, private_key)
     listed = run("keys", "--stage", "jakarta")
     assert kid in listed and "dev-31" in listed and "no production key" not in listed
