@@ -9,6 +9,12 @@ Followers of public reports: one item per report, ``<key>#followers``, whose mem
 ``<follower id>|<language>|<e-mail>``; a pending follow request (before its confirmation e-mail is
 answered) is ``<key>#pending#<follower id>``. Only the notify handler reads the addresses; the
 tracking view reads the count.
+
+Per ``Addressee`` (a recipient's channel about a report, ``<key>``, ``<to>``, ``<channel>``): the
+sent-record of one message ``<key>#n#<about>#<to>#<channel>`` (``<about>``: the timeline entry's
+event id, ``follow:<hour>`` or ``digest:<hour>``), the hourly count ``<key>#rate#<to>#<channel>#<hour>``
+and the updates held for the hour's summary ``<key>#held#<to>#<channel>#<hour>``. Per province: a
+suppressed address ``<province>#nsup#<address hash>``, a link token ``<province>#tok#<token hash>``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from chalicelib.data.aws import condition_failed, stored_item, translate_errors
 from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
-from chalicelib.domain.private import Contact, TokenRecord
+from chalicelib.domain.private import Addressee, Contact, TokenRecord
 
 FOLLOWERS_SUFFIX = "#followers"
 
@@ -36,6 +42,22 @@ def _followers_of(item: PrivateModel) -> list[tuple[str, str, str]]:
         follower, language, email = member.split("|", 2)
         found.append((follower, language, email))
     return found
+
+
+def _sent_pk(to: Addressee, about: str) -> str:
+    return f"{to.report_key}#n#{about}#{to.recipient}#{to.channel}"
+
+
+def _hourly_pk(to: Addressee, kind: str, hour: str) -> str:
+    return f"{to.report_key}#{kind}#{to.recipient}#{to.channel}#{hour}"
+
+
+def _suppression_pk(province: str, address_hash: str) -> str:
+    return f"{province}#nsup#{address_hash}"
+
+
+def _token_pk(province: str, token_hash: str) -> str:
+    return f"{province}#tok#{token_hash}"
 
 
 def _members(report_key: str) -> set[str]:
@@ -69,9 +91,9 @@ class NoticeStore:
                 )
         return found, following
 
-    def claim(self, pk: str, expires_at: int) -> bool:
+    def claim(self, to: Addressee, about: str, expires_at: int) -> bool:
         """Claim the sending of one message (False: already claimed or sent, by an earlier delivery)."""
-        item = PrivateModel(pk=pk, kind="sent", state="sending", expires_at=expires_at)
+        item = PrivateModel(pk=_sent_pk(to, about), kind="sent", state="sending", expires_at=expires_at)
         with translate_errors("claim message"):
             try:
                 item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
@@ -81,23 +103,23 @@ class NoticeStore:
                 raise
         return True
 
-    def mark_sent(self, pk: str) -> None:
+    def mark_sent(self, to: Addressee, about: str) -> None:
         """The claimed message went out."""
         with translate_errors("mark message sent"):
-            PrivateModel(pk=pk).update(actions=[PrivateModel.state.set("sent")])
+            PrivateModel(pk=_sent_pk(to, about)).update(actions=[PrivateModel.state.set("sent")])
 
-    def release(self, pk: str) -> None:
+    def release(self, to: Addressee, about: str) -> None:
         """Give up a claim whose message was not sent (throttled): the retry may claim it again."""
         with translate_errors("release message claim"):
             try:
-                PrivateModel(pk=pk).delete(condition=PrivateModel.state == "sending")
+                PrivateModel(pk=_sent_pk(to, about)).delete(condition=PrivateModel.state == "sending")
             except DeleteError as error:
                 if not condition_failed(error):
                     raise
 
-    def count(self, pk: str, expires_at: int) -> int:
-        """Add one to an hourly counter and answer the new count."""
-        item = PrivateModel(pk=pk)
+    def count(self, to: Addressee, hour: str, expires_at: int) -> int:
+        """Add one to the messages to ``to`` in ``hour`` (``YYYYMMDDHH``) and answer the new count."""
+        item = PrivateModel(pk=_hourly_pk(to, "rate", hour))
         with translate_errors("count messages"):
             item.update(
                 actions=[
@@ -108,10 +130,10 @@ class NoticeStore:
             )
         return int(item.tally or 0)
 
-    def hold(self, pk: str, line: str, expires_at: int) -> None:
+    def hold(self, to: Addressee, hour: str, line: str, expires_at: int) -> None:
         """Keep an update for the hour's summary (a set: a redelivered update is held once)."""
         with translate_errors("hold update"):
-            PrivateModel(pk=pk).update(
+            PrivateModel(pk=_hourly_pk(to, "held", hour)).update(
                 actions=[
                     PrivateModel.held.add({line}),
                     PrivateModel.kind.set("held"),
@@ -119,24 +141,26 @@ class NoticeStore:
                 ]
             )
 
-    def held(self, pk: str) -> set[str]:
-        """The updates held for a summary."""
-        item = stored_item(PrivateModel, pk, "read held updates", consistent=True)
+    def held(self, to: Addressee, hour: str) -> set[str]:
+        """The updates held for the summary of ``hour``."""
+        item = stored_item(PrivateModel, _hourly_pk(to, "held", hour), "read held updates", consistent=True)
         return set(item.held or ()) if item else set()
 
-    def suppressed(self, pk: str) -> bool:
-        """True if the address (by its hash key) bounced or complained."""
+    def suppressed(self, province: str, address_hash: str) -> bool:
+        """True if the address (by its hash) bounced or complained."""
+        pk = _suppression_pk(province, address_hash)
         return stored_item(PrivateModel, pk, "read suppression", consistent=True) is not None
 
-    def suppress(self, pk: str, reason: str) -> None:
-        """Never send to the address again (a bounce or a complaint)."""
+    def suppress(self, province: str, address_hash: str, reason: str) -> None:
+        """Never send to the address (by its hash) again: a bounce or a complaint."""
+        item = PrivateModel(pk=_suppression_pk(province, address_hash), kind="suppressed", state=reason)
         with translate_errors("suppress address"):
-            PrivateModel(pk=pk, kind="suppressed", state=reason).save(add_version_condition=False)
+            item.save(add_version_condition=False)
 
-    def put_token(self, pk: str, record: TokenRecord) -> None:
+    def put_token(self, province: str, token_hash: str, record: TokenRecord) -> None:
         """Store a new link token's record under its hash."""
         item = PrivateModel(
-            pk=pk,
+            pk=_token_pk(province, token_hash),
             kind="token",
             purpose=record.purpose,
             report_id=record.report_key,
@@ -146,9 +170,9 @@ class NoticeStore:
         with translate_errors("store token"):
             item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
 
-    def token(self, pk: str) -> TokenRecord | None:
-        """A token's record, or None."""
-        item = stored_item(PrivateModel, pk, "read token", consistent=True)
+    def token(self, province: str, token_hash: str) -> TokenRecord | None:
+        """A token's record (by the token's hash), or None."""
+        item = stored_item(PrivateModel, _token_pk(province, token_hash), "read token", consistent=True)
         if item is None:
             return None
         return TokenRecord(
@@ -159,7 +183,7 @@ class NoticeStore:
             used=item.state == "used",
         )
 
-    def use_token(self, pk: str, purpose: str, now_epoch: int) -> bool:
+    def use_token(self, province: str, token_hash: str, purpose: str, now_epoch: int) -> bool:
         """Mark a token used, once: False if it is unknown, of another purpose, used or expired."""
         condition = (
             PrivateModel.pk.exists()
@@ -169,7 +193,9 @@ class NoticeStore:
         )
         with translate_errors("use token"):
             try:
-                PrivateModel(pk=pk).update(actions=[PrivateModel.state.set("used")], condition=condition)
+                PrivateModel(pk=_token_pk(province, token_hash)).update(
+                    actions=[PrivateModel.state.set("used")], condition=condition
+                )
             except UpdateError as error:
                 if condition_failed(error):
                     return False

@@ -40,6 +40,16 @@ class IdempotencyRecord:
 
 
 @dataclass(frozen=True)
+class Addressee:
+    """One recipient's channel for messages about one report: what sent-records, hourly counts and
+    held updates are kept per (``recipient``: ``r``, a follower id, or ``<duplicate>/<id>``)."""
+
+    report_key: str
+    recipient: str
+    channel: str
+
+
+@dataclass(frozen=True)
 class TokenRecord:
     """What a link token stands for (its hash is the key; the token itself is never stored)."""
 

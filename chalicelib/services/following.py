@@ -14,7 +14,7 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import NotFound
 from chalicelib.notices.recipients import follower_id
-from chalicelib.services.links import LinkTokens, token_key
+from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords, Queues
 from chalicelib.services.tracking import TrackingService
 
@@ -32,7 +32,6 @@ class Following:
         self.records = records
         self.queues = queues
         self.links = LinkTokens(records, province)
-        self.province = province
 
     def request(self, report_id: str, email: str, language: str, now: datetime | None = None) -> str:
         """Ask to follow a public report; answers its id. The address is only told the link."""
@@ -56,7 +55,7 @@ class Following:
             raise NotFound("Permintaan tidak ditemukan (request not found).", code="link_gone")
         language, email = wanted
         self.records.add_follower(record.report_key, record.recipient, language, email)
-        self.records.use_token(token_key(self.province, token), "follow", int(now.timestamp()))
+        self.links.use(token, "follow", now)
         return record.report_key.split("~")[-1]
 
     def count(self, report_key: str) -> int:

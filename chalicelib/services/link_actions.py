@@ -17,7 +17,7 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.notices.recipients import REPORTER, own_id
 from chalicelib.services.base import short_hash
 from chalicelib.services.feedback import FeedbackService
-from chalicelib.services.links import LinkTokens, token_key
+from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords
 
 
@@ -37,7 +37,6 @@ class LinkActions:
         self.feedback = feedback
         self.records = records
         self.links = LinkTokens(records, province)
-        self.province = province
 
     def inspect(self, token: str, purpose: str, now: datetime | None = None) -> LinkInfo:
         """The link's purpose and report, if it can still be used."""
@@ -59,7 +58,7 @@ class LinkActions:
         report = self.feedback.respond_by_link(
             record.report_key, short_hash(token), action=action, rating=rating, reason=reason, now=now
         )
-        self.records.use_token(token_key(self.province, token), "feedback", int(now.timestamp()))
+        self.links.use(token, "feedback", now)
         return report
 
     def unsubscribe(self, token: str, now: datetime | None = None) -> str:

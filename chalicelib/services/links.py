@@ -18,9 +18,9 @@ from chalicelib.services.ports import NoticeRecords
 GONE = "Tautan tidak berlaku lagi: sudah dipakai atau kedaluwarsa (link used or expired)."
 
 
-def token_key(province: str, token: str) -> str:
-    """Where a token's record is kept: under the SHA-256 of the token."""
-    return f"{province}#tok#{hashlib.sha256(token.encode()).hexdigest()}"
+def token_hash(token: str) -> str:
+    """What a token's record is kept under: the SHA-256 of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class LinkTokens:
@@ -34,20 +34,24 @@ class LinkTokens:
         """A new token (shown once, in the message) for ``purpose`` on ``report_key``."""
         token = secrets.token_urlsafe(16)
         record = TokenRecord(purpose, report_key, recipient, int(expires.timestamp()), used=False)
-        self.records.put_token(token_key(self.province, token), record)
+        self.records.put_token(self.province, token_hash(token), record)
         return token
 
     def peek(self, token: str, purpose: str, now: datetime) -> TokenRecord:
         """The token's record if it is usable now; ``NotFound`` (code ``link_gone``) otherwise."""
-        record = self.records.token(token_key(self.province, token)) if _shaped(token) else None
+        record = self.records.token(self.province, token_hash(token)) if _shaped(token) else None
         if record is None or record.purpose != purpose or record.used or record.expires_at <= now.timestamp():
             raise NotFound(GONE, code="link_gone")
         return record
 
+    def use(self, token: str, purpose: str, now: datetime) -> bool:
+        """Mark the token used, once (a conditional update): False if it could not be used."""
+        return self.records.use_token(self.province, token_hash(token), purpose, int(now.timestamp()))
+
     def redeem(self, token: str, purpose: str, now: datetime) -> TokenRecord:
-        """Use the token, once (a conditional update): its record; ``NotFound`` if it cannot be used."""
+        """Use the token, once: its record; ``NotFound`` if it cannot be used."""
         record = self.peek(token, purpose, now)
-        if not self.records.use_token(token_key(self.province, token), purpose, int(now.timestamp())):
+        if not self.use(token, purpose, now):
             raise NotFound(GONE, code="link_gone")
         return record
 

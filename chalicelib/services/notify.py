@@ -1,8 +1,8 @@
 """Telling citizens: one timeline entry -> at most one message per (recipient, channel).
 
 The notify queue carries ``{"key", "entry"}`` only (no address, no content). For each recipient and
-channel the handler first claims a sent-record ``<key>#n#<entry>#<recipient>#<channel>`` with a
-conditional put, then sends, then marks it sent: a redelivered message, or one handled twice
+channel the handler first claims a sent-record of the message with a conditional put, then sends,
+then marks it sent: a redelivered message, or one handled twice
 concurrently, finds the claim and sends nothing (at most once; a crash between the claim and the
 send loses that one message rather than sending it twice). A throttled send gives its claim back and
 fails the record, so SQS retries it with backoff (and after a few receives parks it in the DLQ,
@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.private import Addressee
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
@@ -113,15 +114,17 @@ class Notifier:
         if wanted is None:
             return 0
         language, email = wanted
-        if self.records.suppressed(self._suppression_key(email)):
+        if self.records.suppressed(self.province.code, address_hash(email)):
             return 0
-        record = f"{key}#n#follow:{now:%Y%m%d%H}#{follower}#email"
-        if not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+        to, about = Addressee(key, follower, "email"), f"follow:{now:%Y%m%d%H}"
+        if not self.records.claim(to, about, _epoch(now + timedelta(days=RECORD_DAYS))):
             return 0
         token = self.links.issue("follow", key, follower, confirmation_expiry(now))
         link = self.settings().token_link("follow.html", token)
         mail = texts.follow_email(key.split("~")[-1], language, link)
-        return self._send_claimed(record, lambda: self.senders().email(email, mail.subject, mail.body, link))
+        return self._send_claimed(
+            to, about, lambda: self.senders().email(email, mail.subject, mail.body, link)
+        )
 
     def _wait_for(self, key: str, entry_id: str, attempt: int) -> None:
         """The message was sent before its change was saved: look again later, or give up."""
@@ -146,38 +149,38 @@ class Notifier:
     def _deliver(
         self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime
     ) -> int:
-        if to.channel == "email" and self.records.suppressed(self._suppression_key(to.address)):
+        if to.channel == "email" and self.records.suppressed(self.province.code, address_hash(to.address)):
             return 0
-        record = f"{report.key}#n#{entry.event_id}#{to.id}#{to.channel}"
-        if not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+        box = _addressee(report, to)
+        if not self.records.claim(box, entry.event_id, _epoch(now + timedelta(days=RECORD_DAYS))):
             return 0
         hour = now.strftime("%Y%m%d%H")
         expires = _epoch(now + timedelta(hours=2))
-        count = self.records.count(f"{report.key}#rate#{to.id}#{to.channel}#{hour}", expires)
+        count = self.records.count(box, hour, expires)
         if count > HOURLY_LIMIT:
             line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
-            self.records.hold(self._held_key(report, to, hour), line, expires)
-            self.records.mark_sent(record)
+            self.records.hold(box, hour, line, expires)
+            self.records.mark_sent(box, entry.event_id)
             if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
                 self._schedule_digest(report.key, hour, f"{to.id}:{to.channel}", now)
             return 0
-        return self._send_claimed(record, lambda: self._send(report, told, to, now))
+        return self._send_claimed(box, entry.event_id, lambda: self._send(report, told, to, now))
 
-    def _send_claimed(self, record: str, send: Callable[[], object]) -> int:
+    def _send_claimed(self, to: Addressee, about: str, send: Callable[[], object]) -> int:
         try:
             send()
         except RetryableUnavailable:
-            self.records.release(record)
+            self.records.release(to, about)
             raise
         except (Undeliverable, DeliveryUnknown) as error:
             # refused for good, or perhaps sent: never sent again (at most once per recipient)
             logger.warning(
-                "a notification was not confirmed", extra={"record": _opaque(record), "code": error.code}
+                "a notification was not confirmed", extra={"record": _opaque(to, about), "code": error.code}
             )
             count("NotificationsUnconfirmed")
-            self.records.mark_sent(record)
+            self.records.mark_sent(to, about)
             return 0
-        self.records.mark_sent(record)
+        self.records.mark_sent(to, about)
         count("NotificationsSent")
         return 1
 
@@ -224,9 +227,6 @@ class Notifier:
 
     # --- the hourly summary ---
 
-    def _held_key(self, report: Report, to: Recipient, hour: str) -> str:
-        return f"{report.key}#held#{to.id}#{to.channel}#{hour}"
-
     def _schedule_digest(self, key: str, hour: str, to_ref: str, now: datetime) -> None:
         """Ask for the summary of ``hour``'s held updates to ``to_ref`` a second after that hour ends."""
         end = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=now.tzinfo) + timedelta(hours=1)
@@ -247,11 +247,11 @@ class Notifier:
         )
         if report is None or to is None:
             return 0
-        held = sorted(self.records.held(self._held_key(report, to, hour)))
-        record = f"{report.key}#n#digest:{hour}#{to.id}#{to.channel}"
-        if not held or not self.records.claim(record, _epoch(now + timedelta(days=RECORD_DAYS))):
+        box, about = _addressee(report, to), f"digest:{hour}"
+        held = sorted(self.records.held(box, hour))
+        if not held or not self.records.claim(box, about, _epoch(now + timedelta(days=RECORD_DAYS))):
             return 0
-        return self._send_claimed(record, lambda: self._send_digest(report, to, held, now))
+        return self._send_claimed(box, about, lambda: self._send_digest(report, to, held, now))
 
     def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
         links = self._links(report, to, now, window_end=None)
@@ -263,16 +263,12 @@ class Notifier:
 
     # --- SES feedback ---
 
-    def _suppression_key(self, address: str) -> str:
-        return f"{self.province.code}#nsup#{address_hash(address)}"
-
     def feedback(self, notification: dict[str, Any]) -> int:
         """An SES bounce or complaint (through SNS): suppress the addresses; answers how many."""
         found = feedback_addresses(notification)
         for address in found:
-            self.records.suppress(
-                self._suppression_key(address), str(notification["notificationType"]).lower()
-            )
+            reason = str(notification["notificationType"]).lower()
+            self.records.suppress(self.province.code, address_hash(address), reason)
         count("AddressesSuppressed", len(found))
         return len(found)
 
@@ -300,10 +296,14 @@ def _find(report: Report | None, entry_id: str) -> TimelineEntry | None:
     return next((e for e in report.timeline if e.event_id == entry_id), None)
 
 
+def _addressee(report: Report, to: Recipient) -> Addressee:
+    return Addressee(report.key, to.id, to.channel)
+
+
 def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _opaque(record: str) -> str:
-    """A record key as logs may show it (it names no address, but keep logs short)."""
-    return hashlib.sha256(record.encode()).hexdigest()[:12]
+def _opaque(to: Addressee, about: str) -> str:
+    """A message as logs may show it (its parts name no address, but keep logs short)."""
+    return hashlib.sha256(f"{to.report_key}|{about}|{to.recipient}|{to.channel}".encode()).hexdigest()[:12]
