@@ -60,25 +60,19 @@ def change_report(
     With ``retry=False`` the save's ``VersionConflict`` propagates at once (the caller named the
     version it expects). After ``MAX_ATTEMPTS`` conflicts: ``RetryableUnavailable(kept_changing)``.
     """
-    for attempt in range(MAX_ATTEMPTS):
-        if attempt:
-            time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
-        before = read()
-        decision = decide(before)
-        if isinstance(decision, Unchanged):
-            if decision.republish is not None and decision.report is not None:
-                publisher.republish(decision.report, decision.republish)
-            return decision.report
-        publisher.intend(before, decision)
-        try:
-            saved = reports.save(decision)
-        except VersionConflict:
-            if not retry:
-                raise
-            continue
-        publisher.published(before, saved)
-        return saved
-    raise RetryableUnavailable(kept_changing)
+
+    def decide_one(before: tuple[R, ...]) -> tuple[Report, ...] | Unchanged[R]:
+        decision = decide(before[0])
+        return decision if isinstance(decision, Unchanged) else (decision,)
+
+    return _change(
+        publisher,
+        lambda: (read(),),
+        decide_one,
+        lambda after: (reports.save(after[0]),),
+        kept_changing=kept_changing,
+        retry=retry,
+    )
 
 
 def change_two_reports(
@@ -94,19 +88,40 @@ def change_two_reports(
 
     Answers the first report as saved (or as ``Unchanged`` says).
     """
+    return _change(
+        publisher,
+        read,
+        lambda before: decide(*before),
+        lambda after: reports.save_together(*after),
+        kept_changing=kept_changing,
+        retry=retry,
+    )
+
+
+def _change(
+    publisher: ChangePublisher,
+    read: Callable[[], tuple[R, ...]],
+    decide: Callable[[tuple[R, ...]], tuple[Report, ...] | Unchanged[R]],
+    save: Callable[[tuple[Report, ...]], tuple[Report, ...]],
+    *,
+    kept_changing: str,
+    retry: bool,
+) -> Report | R:
+    """The optimistic-locking loop of ``change_report`` and ``change_two_reports``, for their reports
+    in order: answers the first as saved."""
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
         before = read()
-        decision = decide(*before)
+        decision = decide(before)
         if isinstance(decision, Unchanged):
-            if decision.republish is not None:
+            if decision.republish is not None and decision.report is not None:
                 publisher.republish(decision.report, decision.republish)
             return decision.report
         for old, new in zip(before, decision, strict=True):
             publisher.intend(old, new)
         try:
-            saved = reports.save_together(*decision)
+            saved = save(decision)
         except VersionConflict:
             if not retry:
                 raise
