@@ -12,7 +12,7 @@ from chalice.app import Request, Response
 from chalicelib.api.http import json_response
 from chalicelib.api.inputs import bounded_number, query_in
 from chalicelib.api.responses import AreaItem, Areas, AreasAt
-from chalicelib.api.schemas import AreasQueryIn, PointQueryIn
+from chalicelib.api.schemas import AreasQueryIn, Latitude, Longitude, PointQueryIn
 from chalicelib.config import settings
 from chalicelib.domain.geo import distance_m
 from chalicelib.errors import NotFound
@@ -90,6 +90,6 @@ def at_point(lat: float, lon: float) -> list[AreaItem]:
 def at(request: Request) -> Response:
     """``GET /areas/at?lat=&lon=``: the areas at a point (by nearest centroid: ``approximate``)."""
     query = query_in(request, PointQueryIn)
-    lat = bounded_number(query.lat, "lat", -90, 90)
-    lon = bounded_number(query.lon, "lon", -180, 180)
+    lat = bounded_number(query.lat, "lat", Latitude)
+    lon = bounded_number(query.lon, "lon", Longitude)
     return json_response(AreasAt(lat, lon, True, at_point(lat, lon)), headers=CACHE_HEADERS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 from chalice.app import Request
 
@@ -77,8 +77,14 @@ def whole_number(raw: str) -> int | None:
     return int(raw)
 
 
-def bounded_number(raw: str, name: str, low: float, high: float) -> float:
-    """A decimal query value (pattern-checked, so finite) within ``low``..``high``, else a 422 naming it."""
+def bounded_number(raw: str, name: str, kind: object) -> float:
+    """A decimal query value (pattern-checked, so finite) within the bounds of ``kind``, else a 422 naming it.
+
+    ``kind`` is the field's number type in ``chalicelib.api.schemas`` (``Latitude``, ``Radius``, ...):
+    an ``Annotated`` number with ``Meta(ge=..., le=...)``, so each bound is written once.
+    """
+    meta = get_args(kind)[1]
+    low, high = meta.ge, meta.le
     value = float(raw)
     if not low <= value <= high:
         raise ValidationFailed(

@@ -10,10 +10,10 @@ from chalicelib.api import responses as out
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import bounded_number, headers_in, query_in, report_ref
 from chalicelib.api.photos import photo_links
-from chalicelib.api.schemas import NearbyQueryIn, SupportIn, ViewportQueryIn
+from chalicelib.api.schemas import Latitude, Longitude, NearbyQueryIn, Radius, SupportIn, ViewportQueryIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.domain import geo
-from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
+from chalicelib.domain.geo import DEFAULT_RADIUS_M
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count
@@ -45,11 +45,11 @@ def nearby(request: Request) -> Response:
     """``GET /reports/nearby``: open reports within ``radius`` metres of a point, nearest first."""
     ratelimit.enforce(request, "nearby")
     query = query_in(request, NearbyQueryIn)
-    lat = bounded_number(query.lat, "lat", -90, 90)
-    lon = bounded_number(query.lon, "lon", -180, 180)
+    lat = bounded_number(query.lat, "lat", Latitude)
+    lon = bounded_number(query.lon, "lon", Longitude)
     radius = DEFAULT_RADIUS_M
     if query.radius:
-        radius = int(bounded_number(query.radius, "radius", 1, MAX_RADIUS_M))
+        radius = int(bounded_number(query.radius, "radius", Radius))
     found = container.nearby().around(lat, lon, radius_m=radius, category=query.category)
     return json_response(out.Nearby(radius_m=radius, items=[_row(f) for f in found]))
 
@@ -58,10 +58,10 @@ def in_view(request: Request) -> Response:
     """``GET /reports/map``: open reports in a viewport (cut to the cap around its centre), newest first."""
     ratelimit.enforce(request, "nearby")
     query = query_in(request, ViewportQueryIn)
-    south = bounded_number(query.south, "south", -90, 90)
-    north = bounded_number(query.north, "north", -90, 90)
-    west = bounded_number(query.west, "west", -180, 180)
-    east = bounded_number(query.east, "east", -180, 180)
+    south = bounded_number(query.south, "south", Latitude)
+    north = bounded_number(query.north, "north", Latitude)
+    west = bounded_number(query.west, "west", Longitude)
+    east = bounded_number(query.east, "east", Longitude)
     if south > north or west > east:
         raise ValidationFailed(
             "Batas peta tidak sah: south <= north dan west <= east (south must not exceed north, "

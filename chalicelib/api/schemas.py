@@ -35,6 +35,7 @@ PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
 
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
 Longitude = Annotated[float, Meta(ge=-180, le=180)]
+Radius = Annotated[int, Meta(ge=1, le=MAX_RADIUS_M)]  # metres around a point
 CategoryCode = Annotated[str, Meta(min_length=1, max_length=40)]
 Description = Annotated[str, Meta(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)]
 Address = Annotated[str, Meta(max_length=ADDRESS_MAX_LENGTH)]
