@@ -45,6 +45,18 @@ ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 MAX_RATING = 5
 Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]
 """The reporter's rating of a fix: 1 to 5."""
+# A report's fields and their caps, as a citizen submits them and as a hand-over carries them.
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+CATEGORY_MAX_LENGTH = 40
+DESCRIPTION_MAX_LENGTH = 4000
+Description = Annotated[str, msgspec.Meta(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)]
+ADDRESS_MAX_LENGTH = 300
+Address = Annotated[str, msgspec.Meta(max_length=ADDRESS_MAX_LENGTH)]
+MAX_PHOTOS = 5
+# An officer's note and evidence reference on a timeline entry (and in a work item or an update).
+NOTE_MAX_LENGTH = 2000
+EVIDENCE_MAX_LENGTH = 500
 
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
 _MARK = "\x1f"

@@ -18,27 +18,35 @@ from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
-from chalicelib.validation import AREA_CODE, AREA_CODE_MAX_LENGTH, AreaCode, Input, Rating, ReportId
+from chalicelib.validation import (
+    AREA_CODE,
+    AREA_CODE_MAX_LENGTH,
+    CATEGORY_MAX_LENGTH,
+    EVIDENCE_MAX_LENGTH,
+    MAX_PHOTOS,
+    NOTE_MAX_LENGTH,
+    Address,
+    AreaCode,
+    Description,
+    Input,
+    Latitude,
+    Longitude,
+    Rating,
+    ReportId,
+)
 
 # The area code and report id types are declared in chalicelib.validation (the protocol between
 # provinces shares them); they are re-exported here with the API's own types.
 __all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
-MAX_PHOTOS = 5
 MAX_PAGE = 100  # rows per listing page
-DESCRIPTION_MAX_LENGTH = 4000
-ADDRESS_MAX_LENGTH = 300
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 # Printable ASCII without spaces: what a header the API reads may hold.
 PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
 
-Latitude = Annotated[float, Meta(ge=-90, le=90)]
-Longitude = Annotated[float, Meta(ge=-180, le=180)]
 Radius = Annotated[int, Meta(ge=1, le=MAX_RADIUS_M)]  # metres around a point
-CategoryCode = Annotated[str, Meta(min_length=1, max_length=40)]
-Description = Annotated[str, Meta(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)]
-Address = Annotated[str, Meta(max_length=ADDRESS_MAX_LENGTH)]
+CategoryCode = Annotated[str, Meta(min_length=1, max_length=CATEGORY_MAX_LENGTH)]
 PersonName = Annotated[str, Meta(min_length=1, max_length=120)]
 Phone = Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$")]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
@@ -47,8 +55,8 @@ UploadKey = Annotated[str, Meta(pattern=r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|p
 EvidenceUploadKey = Annotated[
     str, Meta(pattern=r"^(uploads|evidence)/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$", max_length=64)
 ]
-Note = Annotated[str, Meta(min_length=1, max_length=2000)]
-Evidence = Annotated[str, Meta(min_length=1, max_length=500)]
+Note = Annotated[str, Meta(min_length=1, max_length=NOTE_MAX_LENGTH)]
+Evidence = Annotated[str, Meta(min_length=1, max_length=EVIDENCE_MAX_LENGTH)]
 AgencyTarget = Annotated[str, Meta(pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)]
 Version = Annotated[int, Meta(ge=1)]
 Comment = Annotated[str, Meta(max_length=1000)]

@@ -21,21 +21,35 @@ from chalicelib.domain.ids import EventId
 from chalicelib.domain.report import Location, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.model import AgencyId
-from chalicelib.validation import AreaCode, Input, ProvinceCode, Rating, ReportId, check_characters
+from chalicelib.validation import (
+    CATEGORY_MAX_LENGTH,
+    MAX_PHOTOS,
+    NOTE_MAX_LENGTH,
+    Address,
+    AreaCode,
+    Description,
+    Input,
+    Latitude,
+    Longitude,
+    ProvinceCode,
+    Rating,
+    ReportId,
+    check_characters,
+)
 
 
 class ReportOut(Input, kw_only=True):
     """What the receiving province needs to handle a report (never reporter contact data)."""
 
     id: ReportId
-    category: Annotated[str, Meta(max_length=40)]
-    description: Annotated[str, Meta(min_length=1, max_length=4000)]
-    lat: Annotated[float, Meta(ge=-90, le=90)]
-    lon: Annotated[float, Meta(ge=-180, le=180)]
+    category: Annotated[str, Meta(max_length=CATEGORY_MAX_LENGTH)]
+    description: Description
+    lat: Latitude
+    lon: Longitude
     area_code: AreaCode
-    address: Annotated[str, Meta(max_length=300)] | None = None
+    address: Address | None = None
     visibility: Visibility
-    photos: Annotated[list[str], Meta(max_length=5)] = msgspec.field(default_factory=list)
+    photos: Annotated[list[str], Meta(max_length=MAX_PHOTOS)] = msgspec.field(default_factory=list)
     created_at: Moment
 
     def location(self) -> Location:
@@ -117,10 +131,10 @@ class WorkItem(Input, tag_field="type", tag="work", kw_only=True):
     province: ProvinceCode
     agency: AgencyId
     status: Status
-    category: Annotated[str, Meta(max_length=40)]
+    category: Annotated[str, Meta(max_length=CATEGORY_MAX_LENGTH)]
     area_code: AreaCode
     action: Action
-    note: Annotated[str, Meta(max_length=2000)] | None = None
+    note: Annotated[str, Meta(max_length=NOTE_MAX_LENGTH)] | None = None
     at: Moment
 
 

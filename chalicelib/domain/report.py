@@ -16,7 +16,7 @@ from chalicelib.domain.geo import rounded
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.model import AgencyId
-from chalicelib.validation import ProvinceCode, PublicPhotoKey
+from chalicelib.validation import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, ProvinceCode, PublicPhotoKey
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 
@@ -75,8 +75,8 @@ class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     status: Status
     province: ProvinceCode
     agency: AgencyId | None = None
-    note: Annotated[str, Meta(max_length=2000)] | None = None
-    evidence: Annotated[str, Meta(max_length=500)] | None = None  # text: a reference, never a link
+    note: Annotated[str, Meta(max_length=NOTE_MAX_LENGTH)] | None = None
+    evidence: Annotated[str, Meta(max_length=EVIDENCE_MAX_LENGTH)] | None = None  # a reference, never a link
     target: Annotated[str, Meta(max_length=60)] | None = None
     # the cleaned copy of a photo uploaded for this very action (resolve), used for no other report
     evidence_photo: PublicPhotoKey | None = None

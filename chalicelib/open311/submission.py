@@ -19,7 +19,7 @@ from chalicelib.open311.keys import MAX_KEY_LENGTH
 from chalicelib.open311.services import AREA_CODE, VISIBILITY, attributes_of
 from chalicelib.provinces.model import Category
 from chalicelib.services.intake import SubmitCommand
-from chalicelib.validation import convert
+from chalicelib.validation import DESCRIPTION_MAX_LENGTH, Address, Latitude, Longitude, convert
 
 Form = Mapping[str, list[str]]
 
@@ -37,10 +37,10 @@ class RequestForm(Struct, kw_only=True):
     jurisdiction_id: str | None = None
     api_key: Annotated[str, Meta(min_length=1, max_length=MAX_KEY_LENGTH)]
     service_code: Annotated[str, Meta(min_length=1)]
-    lat: schemas.Latitude
-    long: schemas.Longitude
-    description: Annotated[str, Meta(max_length=schemas.DESCRIPTION_MAX_LENGTH)] | None = None
-    address_string: schemas.Address | None = None
+    lat: Latitude
+    long: Longitude
+    description: Annotated[str, Meta(max_length=DESCRIPTION_MAX_LENGTH)] | None = None
+    address_string: Address | None = None
     # The reporter's private contact, checked as the native API's ``reporter`` (name: first and last)
     first_name: str | None = None
     last_name: str | None = None

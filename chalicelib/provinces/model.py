@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from chalicelib.validation import AREA_CODE, PROVINCE_CODE, AreaCode, ProvinceCode
+from chalicelib.validation import AREA_CODE, PROVINCE_CODE, AreaCode, Latitude, Longitude, ProvinceCode
 
 AGENCY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,47}$"
 CATEGORY_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
@@ -28,8 +28,6 @@ RuleArea = Annotated[str, Meta(pattern=KEMENDAGRI_CODE_PATTERN)]
 AgencyId = Annotated[str, Meta(pattern=AGENCY_ID_PATTERN)]
 CategoryCode = Annotated[str, Meta(pattern=CATEGORY_CODE_PATTERN)]
 Positive = Annotated[float, Meta(gt=0)]
-Latitude = Annotated[float, Meta(ge=-90, le=90)]
-Longitude = Annotated[float, Meta(ge=-180, le=180)]
 
 AttributeDatatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 AreaLevel = Literal["kota", "kabupaten", "kecamatan", "kelurahan", "desa"]
