@@ -36,9 +36,14 @@ AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
 AREA_CODE_MAX_LENGTH = 13
 AreaCode = Annotated[str, msgspec.Meta(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)]
 """A Kemendagri area code below the province: ``31.74``, ``31.74.01`` or ``31.74.01.1001``."""
-# A cleaned, published photo (chalicelib/privacy/photos.py writes them): a report's or a resolve's.
-PUBLIC_PHOTO_KEY = r"^public/\d{2}/[0-9a-f]{32}\.(jpg|png)$"
-PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_length=64)]
+# Photo keys in the bucket: ``<prefix>/<province>/<32 hex digits>.<jpg|png>`` (chalicelib/privacy/photos.py).
+_PHOTO_FILE = r"/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$"
+UPLOAD_KEY = r"^uploads" + _PHOTO_FILE  # a citizen's upload, before it is cleaned
+EVIDENCE_UPLOAD_KEY = r"^(uploads|evidence)" + _PHOTO_FILE  # a resolve's photo: an agency's own upload
+PUBLIC_PHOTO_KEY = r"^public" + _PHOTO_FILE  # a cleaned, published photo: a report's or a resolve's
+PHOTO_KEY_MAX_LENGTH = 64
+PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 REPORT_ID = r"^\d{2}-\d{6}-[0-9A-Z]{4}$"
 ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 """A report id as its province issued it: ``31-261127-K3M9``."""

@@ -23,8 +23,12 @@ from chalicelib.validation import (
     AREA_CODE_MAX_LENGTH,
     CATEGORY_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
+    EVIDENCE_UPLOAD_KEY,
+    MAX_PHOTO_BYTES,
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
+    PHOTO_KEY_MAX_LENGTH,
+    UPLOAD_KEY,
     Address,
     AreaCode,
     Description,
@@ -40,7 +44,6 @@ from chalicelib.validation import (
 __all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
 MAX_PAGE = 100  # rows per listing page
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 # Printable ASCII without spaces: what a header the API reads may hold.
 PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
@@ -51,10 +54,8 @@ PersonName = Annotated[str, Meta(min_length=1, max_length=120)]
 Phone = Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$")]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Visibility = Literal["private", "public"]
-UploadKey = Annotated[str, Meta(pattern=r"^uploads/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$", max_length=64)]
-EvidenceUploadKey = Annotated[
-    str, Meta(pattern=r"^(uploads|evidence)/[0-9]{2}/[0-9a-f]{32}\.(jpg|png)$", max_length=64)
-]
+UploadKey = Annotated[str, Meta(pattern=UPLOAD_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
+EvidenceUploadKey = Annotated[str, Meta(pattern=EVIDENCE_UPLOAD_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
 Note = Annotated[str, Meta(min_length=1, max_length=NOTE_MAX_LENGTH)]
 Evidence = Annotated[str, Meta(min_length=1, max_length=EVIDENCE_MAX_LENGTH)]
 AgencyTarget = Annotated[str, Meta(pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)]

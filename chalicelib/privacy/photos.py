@@ -23,18 +23,15 @@ from typing import Any, Protocol
 
 from chalicelib.errors import ValidationFailed
 from chalicelib.privacy.exif import InvalidImage, image_kind, strip_metadata
+from chalicelib.validation import EVIDENCE_UPLOAD_KEY, MAX_PHOTO_BYTES, PUBLIC_PHOTO_KEY
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 UPLOAD_TTL_SECONDS = 300
 VIEW_TTL_SECONDS = 300
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 CONTENT_TYPES = {ext: content_type for content_type, ext in EXTENSIONS.items()}
 KINDS = {"jpg": "jpeg", "png": "png"}
-UPLOAD_KEY = re.compile(
-    r"^(?P<prefix>uploads|evidence)/(?P<province>[0-9]{2})/(?P<id>[0-9a-f]{32})\.(?P<ext>jpg|png)$"
-)
-EVIDENCE_PREFIX = "evidence"  # an agency's upload for one action on one report (a ticket binds it)
-PUBLIC_KEY = re.compile(r"^public/[0-9]{2}/[0-9a-f]{32}\.(?P<ext>jpg|png)$")
+UPLOAD_KEY = re.compile(EVIDENCE_UPLOAD_KEY)  # a citizen's upload, or an agency's evidence upload
+PUBLIC_KEY = re.compile(PUBLIC_PHOTO_KEY)
 
 
 class PhotoStore(Protocol):
@@ -65,13 +62,21 @@ class UploadTicket:
     expires_in: int
 
 
+def upload_parts(upload_key: str) -> tuple[str, str] | None:
+    """(province, extension) of an upload key (``uploads/31/<hex>.jpg``), or None if it is not one."""
+    if not UPLOAD_KEY.match(upload_key):
+        return None
+    _prefix, province, name = upload_key.split("/")
+    return province, name.rpartition(".")[2]
+
+
 def public_key_for(upload_key: str) -> str:
     """The cleaned copy's key: same province and extension, name hashed from the upload key."""
-    match = UPLOAD_KEY.match(upload_key)
-    if match is None:
+    parts = upload_parts(upload_key)
+    if parts is None:
         raise ValueError(f"not an upload key: {upload_key!r}")
     digest = hashlib.sha256(upload_key.encode()).hexdigest()[:32]
-    return f"public/{match['province']}/{digest}.{match['ext']}"
+    return f"public/{parts[0]}/{digest}.{parts[1]}"
 
 
 def _invalid(message: str, code: str, key: str) -> ValidationFailed:
@@ -108,8 +113,8 @@ class PhotoService:
 
     def original(self, upload_key: str) -> bytes | None:
         """The upload as sent, checked to be a JPEG/PNG; None if an earlier try already published it."""
-        match = UPLOAD_KEY.match(upload_key)
-        if match is None or match["province"] != self.province:
+        parts = upload_parts(upload_key)
+        if parts is None or parts[0] != self.province:
             raise _invalid(
                 "Kunci foto tidak sah (not an upload of this province).", "invalid_photo_key", upload_key
             )
@@ -123,7 +128,7 @@ class PhotoService:
         if size > MAX_PHOTO_BYTES:
             raise _invalid("Foto lebih dari 5 MB (photo too large).", "photo_too_large", upload_key)
         data = self.store.read(upload_key, MAX_PHOTO_BYTES)
-        if image_kind(data) != KINDS[match["ext"]]:
+        if image_kind(data) != KINDS[parts[1]]:
             raise _invalid(
                 "Berkas bukan foto JPEG/PNG yang sah (not a JPEG/PNG).", "invalid_photo", upload_key
             )
