@@ -44,9 +44,13 @@ PUBLIC_PHOTO_KEY = r"^public" + _PHOTO_FILE  # a cleaned, published photo: a rep
 PHOTO_KEY_MAX_LENGTH = 64
 PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-REPORT_ID = r"^\d{2}-\d{6}-[0-9A-Z]{4}$"
+REPORT_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+_REPORT_ID = rf"[0-9]{{2}}-[0-9]{{6}}-[{REPORT_ID_ALPHABET}]{{4}}"
+REPORT_ID = rf"^{_REPORT_ID}$"
 ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
-"""A report id as its province issued it: ``31-261127-K3M9``."""
+"""A report id as its province issued it: ``31-261127-K3M9`` (chalicelib/domain/ids.py draws them)."""
+REPORT_KEY = rf"^([0-9]{{2}}~)?{_REPORT_ID}$"
+"""A report's storage key: its id, or ``<province>~<origin id>`` for a received escalation."""
 MAX_RATING = 5
 Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]
 """The reporter's rating of a fix: 1 to 5."""

@@ -28,6 +28,7 @@ from chalicelib.validation import (
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
     PHOTO_KEY_MAX_LENGTH,
+    REPORT_KEY,
     UPLOAD_KEY,
     Address,
     AreaCode,
@@ -73,8 +74,7 @@ DeviceToken = Annotated[
 ]
 # A report id as a citizen types it in a path: short printable ASCII (spaces, any case, O for 0).
 ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")]
-# A storage key: a report id, or ``<province>~<origin id>`` for a received escalation.
-ReportKey = Annotated[str, Meta(pattern=r"^([0-9]{2}~)?[0-9]{2}-[0-9]{6}-[0-9A-Z]{4}$", max_length=20)]
+ReportKey = Annotated[str, Meta(pattern=REPORT_KEY, max_length=20)]
 ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
 DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_ASCII)]
 # Query strings hold text: a decimal degree, metres up to the cap (checked as numbers by the view).

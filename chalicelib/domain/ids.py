@@ -14,9 +14,11 @@ from typing import Annotated
 
 from msgspec import Meta
 
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from chalicelib.validation import REPORT_ID, REPORT_ID_ALPHABET
+
+CROCKFORD = REPORT_ID_ALPHABET
 WIB = timezone(timedelta(hours=7), "WIB")
-REPORT_ID_PATTERN = re.compile(r"^(\d{2})-(\d{6})-([0-9A-HJKMNP-TV-Z]{4})$")
+REPORT_ID_PATTERN = re.compile(REPORT_ID)
 
 EventId = Annotated[str, Meta(min_length=3, max_length=128)]
 """An event's id in a timeline or a message (checked when a message is decoded)."""
