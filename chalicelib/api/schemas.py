@@ -18,6 +18,7 @@ from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
+from chalicelib.provinces.model import AGENCY_ID
 from chalicelib.validation import (
     AREA_CODE,
     AREA_CODE_MAX_LENGTH,
@@ -59,7 +60,7 @@ UploadKey = Annotated[str, Meta(pattern=UPLOAD_KEY, max_length=PHOTO_KEY_MAX_LEN
 EvidenceUploadKey = Annotated[str, Meta(pattern=EVIDENCE_UPLOAD_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
 Note = Annotated[str, Meta(min_length=1, max_length=NOTE_MAX_LENGTH)]
 Evidence = Annotated[str, Meta(min_length=1, max_length=EVIDENCE_MAX_LENGTH)]
-AgencyTarget = Annotated[str, Meta(pattern=r"^(\d{2}:)?[a-z0-9-]{0,48}$", max_length=51)]
+AgencyTarget = Annotated[str, Meta(pattern=rf"^([0-9]{{2}}:)?({AGENCY_ID})?$", max_length=51)]
 Version = Annotated[int, Meta(ge=1)]
 Comment = Annotated[str, Meta(max_length=1000)]
 Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
@@ -80,7 +81,7 @@ DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_A
 # Query strings hold text: a decimal degree, metres up to the cap (checked as numbers by the view).
 DecimalText = Annotated[str, Meta(min_length=1, max_length=24, pattern=r"^-?[0-9]{1,3}(\.[0-9]{1,15})?$")]
 RadiusText = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[0-9]{1,4}$")]
-AgencyCode = Annotated[str, Meta(pattern=r"^([a-z0-9][a-z0-9-]{1,47})?$")]  # empty: own agency
+AgencyCode = Annotated[str, Meta(pattern=rf"^({AGENCY_ID})?$")]  # empty: own agency
 
 
 class Query(Input, forbid_unknown_fields=False):
