@@ -45,11 +45,11 @@ PHOTO_KEY_MAX_LENGTH = 64
 PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 REPORT_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-_REPORT_ID = rf"[0-9]{{2}}-[0-9]{{6}}-[{REPORT_ID_ALPHABET}]{{4}}"
-REPORT_ID = rf"^{_REPORT_ID}$"
+REPORT_ID_PART = rf"[0-9]{{2}}-[0-9]{{6}}-[{REPORT_ID_ALPHABET}]{{4}}"  # unanchored, to build patterns on
+REPORT_ID = rf"^{REPORT_ID_PART}$"
 ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 """A report id as its province issued it: ``31-261127-K3M9`` (chalicelib/domain/ids.py draws them)."""
-REPORT_KEY = rf"^([0-9]{{2}}~)?{_REPORT_ID}$"
+REPORT_KEY = rf"^([0-9]{{2}}~)?{REPORT_ID_PART}$"
 """A report's storage key: its id, or ``<province>~<origin id>`` for a received escalation."""
 MAX_RATING = 5
 Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]

@@ -16,8 +16,9 @@ from msgspec import Meta, field
 
 from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
-from chalicelib.domain.private import NotifyChannel
+from chalicelib.domain.private import CHANNELS, NotifyChannel
 from chalicelib.domain.status import Status
+from chalicelib.notices.recipients import FOLLOWER_ID, REPORTER, VIA
 from chalicelib.provinces.model import AGENCY_ID
 from chalicelib.validation import (
     AREA_CODE,
@@ -29,6 +30,7 @@ from chalicelib.validation import (
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
     PHOTO_KEY_MAX_LENGTH,
+    REPORT_ID_PART,
     REPORT_KEY,
     UPLOAD_KEY,
     Address,
@@ -347,6 +349,10 @@ class IntakeMessage(Input):
     key: ReportId
 
 
+# A recipient and channel (``r:email``): the reporter or a follower, through a duplicate ``<id>/r:sms``.
+RECIPIENT_CHANNEL = rf"^({REPORT_ID_PART}{VIA})?({REPORTER}|{FOLLOWER_ID}):({'|'.join(CHANNELS)})$"
+
+
 class NotifyMessage(Input):
     """The notify queue's message: an entry to tell citizens about, or an hour's summary to send.
 
@@ -357,5 +363,5 @@ class NotifyMessage(Input):
     entry: EventId | None = None
     attempt: Annotated[int, Meta(ge=0, le=20)] = 0
     digest: Annotated[str, Meta(pattern=r"^[0-9]{10}$")] | None = None
-    to: Annotated[str, Meta(pattern=r"^(r|f[0-9a-f]{16}):(email|sms)$")] | None = None
-    follow: Annotated[str, Meta(pattern=r"^f[0-9a-f]{16}$")] | None = None  # a follow request to confirm
+    to: Annotated[str, Meta(pattern=RECIPIENT_CHANNEL)] | None = None  # whose summary it is
+    follow: Annotated[str, Meta(pattern=f"^{FOLLOWER_ID}$")] | None = None  # a follow request to confirm

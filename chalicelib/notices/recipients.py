@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from chalicelib.domain.private import Contact
 
 REPORTER = "r"
+FOLLOWER_ID = r"f[0-9a-f]{16}"  # what ``follower_id`` makes, as a pattern
 VIA = "/"  # in ``<duplicate id>/<id>``: someone told about the report a duplicate was merged into
 
 

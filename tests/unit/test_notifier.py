@@ -241,6 +241,41 @@ def test_past_the_hourly_limit_updates_fold_into_one_summary(aws: None) -> None:
     assert "2 more updates" in summary or "Ada 2 kabar" in summary
 
 
+def test_a_duplicates_reporter_past_the_hourly_limit_gets_the_summary_too(aws: None) -> None:
+    from chalicelib.api.messages import parse_notify_message
+
+    # Given a report merged into an original, its reporter (the only one opted in) told of the original
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.assign(new_report(), JAKARTA, "dbm", event("o-route"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-route"))
+    _with_contact(copy, email="kedua@example.com", notify=("email",))
+    _merged, grown = workflow.mark_duplicate(copy, original, event("d-dup", agency="dbm"))
+    # When the original changes more often in one hour than the limit allows
+    now, sent = T0.replace(minute=10), 0
+    steps = [
+        lambda r: workflow.take(r, event("e-1")),
+        lambda r: workflow.resolve(r, JAKARTA, event("e-2", note="Selesai", evidence="foto")),
+        lambda r: workflow.reopen(r, JAKARTA, event("e-3", note="Belum beres")),
+        lambda r: workflow.take(r, event("e-4")),
+        lambda r: workflow.resolve(r, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto")),
+        lambda r: workflow.reopen(r, JAKARTA, event("e-6", note="Masih bocor")),
+    ]
+    for n, step in enumerate(steps, start=1):
+        grown = step(grown)
+        reports.by_key[grown.key] = grown
+        sent += notifier.entry(grown.key, f"e-{n}", 0, now)
+    # Then the summary it schedules is a message the notify handler accepts, and it is sent once
+    assert sent == HOURLY_LIMIT
+    [(digest, _delay)] = queues.sent
+    assert digest["to"] == f"{copy.id}/r:email"
+    message = parse_notify_message(digest)
+    later = now + timedelta(hours=1)
+    assert message.digest is not None and message.to is not None
+    assert notifier.digest(message.key, message.digest, message.to, later) == 1
+    assert _sent_emails()[-1].destinations[0] == "kedua@example.com"
+
+
 def test_a_bounce_suppresses_the_address(aws: None) -> None:
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
