@@ -1,4 +1,4 @@
-"""Strip location and other metadata from JPEG and PNG photos, in pure Python (no Pillow in Lambda).
+"""Strip location and other metadata from JPEG and PNG photos, in pure Python (submit never loads Pillow).
 
 Only the segments and chunks needed to show the picture are kept; everything that can carry GPS
 coordinates, device serials, timestamps or free text goes:
