@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class AduanError(Exception):
@@ -96,6 +101,20 @@ class RetryableUnavailable(AduanError):
     http_status = 503
     code = "temporarily_unavailable"
     retry_after = 2
+
+
+def retry_transient(step: Callable[[], T], *, attempts: int, first_pause: float) -> T:
+    """``step()``, asked again in place after a ``RetryableUnavailable``, ``attempts`` times in all.
+
+    Before retry n (1, 2, ...) a pause drawn from 0 to ``first_pause * 2**(n-1)`` seconds (full
+    jitter: many callers failing together do not retry together). The last failure propagates.
+    """
+    for attempt in range(attempts - 1):
+        try:
+            return step()
+        except RetryableUnavailable:
+            time.sleep(random.uniform(0, first_pause * 2**attempt))
+    return step()
 
 
 class IdCollision(Conflict):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,7 +17,7 @@ from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.messages import parse_inbound_message, parse_intake_message, parse_notify_message
 from chalicelib.config import settings
-from chalicelib.errors import AduanError, RetryableUnavailable, ValidationFailed
+from chalicelib.errors import AduanError, ValidationFailed, retry_transient
 from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
@@ -77,21 +76,16 @@ def _message_attributes(record: SQSRecord) -> dict[str, Any]:
     return out
 
 
-TRANSIENT_FIRST_PAUSE_S = 0.05  # then 0.1 s: a record's work tried three times before SQS gets it back
+TRANSIENT_FIRST_PAUSE_S = 0.05  # then up to 0.1 s: a record's work tried three times before SQS gets it back
 
 
-def _transient_retries(step: Callable[[], T], attempts: int = 3) -> T:
+def _transient_retries(step: Callable[[], T]) -> T:
     """Retry a record's work a few times in place when AWS is briefly unavailable.
 
     A throttled call should not burn one of the message's few receives before its DLQ; the
     work is idempotent, so repeating it is safe. What still fails goes back to SQS.
     """
-    for attempt in range(attempts - 1):
-        try:
-            return step()
-        except RetryableUnavailable:
-            time.sleep(TRANSIENT_FIRST_PAUSE_S * 2**attempt)
-    return step()
+    return retry_transient(step, attempts=3, first_pause=TRANSIENT_FIRST_PAUSE_S)
 
 
 def _route_record(record: SQSRecord) -> None:

@@ -12,16 +12,14 @@
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-from chalicelib.data.aws import is_retryable, on_failed_condition, stored_item, translate_errors
+from chalicelib.data.aws import on_failed_condition, stored_item, translate_errors
 from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
 from chalicelib.domain.private import EvidenceTicket, StoredPrint
-from chalicelib.errors import Conflict
+from chalicelib.errors import Conflict, retry_transient
 from chalicelib.vendor_internals import table_connection
 
 MAX_PER_BAND = 200
@@ -121,14 +119,12 @@ class EvidenceRepository:
 def _band_prints(province: str, band: str) -> list[StoredPrint]:
     """``_band_query``, asked again after a retryable failure: a lookup makes hundreds of Queries,
     so one transient failure among them must not fail the officer's resolve."""
-    for attempt in range(1, BAND_ATTEMPTS):
-        try:
+
+    def attempt() -> list[StoredPrint]:
+        with translate_errors("find photo fingerprints"):
             return _band_query(province, band)
-        except Exception as error:
-            if not is_retryable(error):
-                raise
-            time.sleep(random.uniform(0.01, 0.05) * attempt)
-    return _band_query(province, band)  # the last attempt: its failure is the lookup's
+
+    return retry_transient(attempt, attempts=BAND_ATTEMPTS, first_pause=0.02)
 
 
 def _band_query(province: str, band: str) -> list[StoredPrint]:
