@@ -14,6 +14,7 @@ import pytest
 from infra.local.aws import REGION, local_env
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import MotoServer
+from tests.aws_clients import point_clients
 
 T = TypeVar("T")
 
@@ -39,6 +40,13 @@ def _moto_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
             else:
                 os.environ[key] = value
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clients_for_the_moto_server() -> None:
+    """Clients cached by unit tests (``mock_aws``) are made again for the server (tests/aws_clients.py)."""
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        point_clients(at_server=True)
 
 
 @pytest.fixture(scope="session")
