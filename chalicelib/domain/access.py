@@ -90,7 +90,7 @@ def require_view(actor: Actor, report: Report | None, key: str) -> Report:
 def require_act(actor: Actor, report: Report | None, key: str) -> Report:
     """The report if ``actor`` may change it; as ``require_view``, plus 403 while another province has it."""
     visible = require_view(actor, report, key)
-    if visible.escalated_to is not None:
+    if not can_act(actor, visible):
         raise Forbidden(
             f"Laporan sedang ditangani Provinsi {visible.escalated_to} (another province handles it).",
             code="handled_by_other_province",
