@@ -1,8 +1,9 @@
 """Stage settings, from the stage's environment variables, with no defaults for what a stage is.
 
-Every variable in ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage); a missing
-or invalid one raises ``ConfigurationError`` naming it. ``app.py`` reads the settings at import to
-bind its queue handlers, so a misconfigured stage fails at Lambda init, before any event.
+Every variable in ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage, the package
+or the local stack the hand-over key); a missing or invalid one raises ``ConfigurationError`` naming
+it. ``app.py`` reads the settings at import to bind its queue handlers, so a misconfigured stage fails
+at Lambda init, before any event.
 
 Settings are read when asked, not cached across environments: ``chalice.test.Client`` applies a
 stage's variables only while a request runs, and tests serve several stages in one process.
@@ -11,6 +12,7 @@ stage's variables only while a request runs, and tests serve several stages in o
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +31,12 @@ REQUIRED = {
     "ADUAN_NOTIFY_QUEUE": "notify_queue",
     "ADUAN_PHOTOS_BUCKET": "photos_bucket",
     HANDOVER_KEY_VARIABLE: "handover_key",
+    "ADUAN_NOTIFY_SENDER": "notify_sender",
+    "ADUAN_SMS_SENDER_ID": "sms_sender_id",
+    "ADUAN_NOTIFY_REGION": "notify_region",
+    "ADUAN_PUBLIC_URL": "public_url",
 }
+PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/unit/test_notice_texts.py)
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -43,7 +50,7 @@ class ConfigurationError(RuntimeError):
 
 @dataclass(frozen=True)
 class Settings:
-    """What a stage is: its province and the names of its resources."""
+    """What a stage is: its province, the names of its resources, where its notices come from."""
 
     stage: str
     province: str
@@ -54,6 +61,10 @@ class Settings:
     notify_queue: str
     photos_bucket: str
     handover_key: str  # where the hand-over signing key is: ``ssm:/<parameter>``, or ``dev``
+    notify_sender: str  # the verified SES identity notices are sent from
+    sms_sender_id: str  # 1-11 letters or digits
+    notify_region: str  # where SES and SNS SMS are used
+    public_url: str  # the province's web site, for links in notices (no trailing slash)
     region: str
 
 
@@ -92,6 +103,7 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     for name, value in values.items():
         if not value:
             raise ConfigurationError(f"{name} is not set: every stage must set {', '.join(REQUIRED)}")
+    values["ADUAN_PUBLIC_URL"] = values["ADUAN_PUBLIC_URL"].rstrip("/")
     current = Settings(region=region, **{REQUIRED[name]: value for name, value in values.items()})
     province = current.province
     if not province.isdecimal() or not (DATA_DIR / f"{province}.json").is_file():
@@ -108,6 +120,15 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
         raise ConfigurationError(
             f"ADUAN_ESCALATION_QUEUE={current.escalation_queue!r} is not province {province}'s "
             f"escalation queue {expected!r}, where other provinces send"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9]{1,11}", current.sms_sender_id):
+        raise ConfigurationError(
+            f"ADUAN_SMS_SENDER_ID must be 1-11 letters or digits, not {current.sms_sender_id!r}"
+        )
+    url = current.public_url
+    if len(url) > PUBLIC_URL_MAX or not url.startswith(("https://", "http://")):
+        raise ConfigurationError(
+            f"ADUAN_PUBLIC_URL must be an http(s) address of at most {PUBLIC_URL_MAX} characters, not {url!r}"
         )
     return current
 

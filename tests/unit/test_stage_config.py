@@ -31,6 +31,9 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "../31"}),
     ("ADUAN_ESCALATION_QUEUE", {"ADUAN_ESCALATION_QUEUE": "aduan-36-escalation.fifo"}),
     ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": "/aduan/31/handover-signing-key"}),  # not ssm:/, not dev
+    ("ADUAN_SMS_SENDER_ID", {"ADUAN_SMS_SENDER_ID": "ADUAN-JAKARTA"}),  # a hyphen, and 13 characters
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "aduan.jakarta.go.id"}),  # no scheme
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://" + "a" * 41}),  # longer than an SMS allows
 ]
 
 
