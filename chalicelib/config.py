@@ -1,9 +1,11 @@
 """Stage settings, from the stage's environment variables, with no defaults for what a stage is.
 
-Every variable in ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage, the package
-or the local stack the hand-over key); a missing or invalid one raises ``ConfigurationError`` naming
-it. ``app.py`` reads the settings at import to bind its queue handlers, so a misconfigured stage fails
-at Lambda init, before any event.
+Every variable of ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage, the package
+or the local stack the hand-over key), and so must the auth variables (``auth_variables()``: the
+package's stack parameters, locally the development issuer). Each variable's rule is written here,
+once. ``check_stage()`` checks them all when ``app.py`` is imported, so a misconfigured stage fails
+at Lambda init, for the API and every event handler alike, with a ``ConfigurationError`` naming the
+variable.
 
 Settings are read when asked, not cached across environments: ``chalice.test.Client`` applies a
 stage's variables only while a request runs, and tests serve several stages in one process.
@@ -37,6 +39,9 @@ REQUIRED = {
     "ADUAN_PUBLIC_URL": "public_url",
 }
 PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/unit/test_notice_texts.py)
+# Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
+# development issuer's) and the JWKS URL (https: the user pool's).
+AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -45,7 +50,7 @@ DEFAULT_REGION = "ap-southeast-3"
 
 
 class ConfigurationError(RuntimeError):
-    """A required stage variable is missing or invalid; the message names it."""
+    """A stage variable is missing (when required) or invalid; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -133,11 +138,37 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     return current
 
 
+def auth_variables() -> tuple[str, str, str | None, str | None]:
+    """``(issuer, audience, jwks_file, jwks_url)`` of the stage's agency tokens, checked."""
+    issuer, audience, jwks_file, jwks_url = (os.environ.get(name, "").strip() for name in AUTH_VARIABLES)
+    missing = [name for name, value in zip(AUTH_VARIABLES[:2], (issuer, audience), strict=True) if not value]
+    if not (jwks_file or jwks_url):
+        missing.append("ADUAN_AUTH_JWKS_FILE or ADUAN_AUTH_JWKS_URL")
+    if missing:
+        raise ConfigurationError(
+            f"{', '.join(missing)} not set: every stage names who signs its agencies' tokens"
+        )
+    if jwks_file and jwks_url:
+        raise ConfigurationError("Set only one of ADUAN_AUTH_JWKS_FILE and ADUAN_AUTH_JWKS_URL.")
+    if jwks_url and not jwks_url.startswith("https://"):
+        raise ConfigurationError(f"ADUAN_AUTH_JWKS_URL must be https, not {jwks_url!r}")
+    return issuer, audience, jwks_file or None, jwks_url or None
+
+
+def check_stage() -> Settings:
+    """Every stage variable checked, as ``app.py``'s import does; ``ConfigurationError`` naming the
+    first bad one."""
+    current = settings()
+    auth_variables()
+    return current
+
+
 def event_source_names() -> tuple[str, str, str]:
-    """Queue names the stage's event handlers subscribe to, read (and checked) at ``app.py`` import.
+    """Queue names the stage's event handlers subscribe to, read at ``app.py`` import once
+    ``check_stage()`` passed.
 
     Chalice binds event sources when ``app.py`` is imported; the CLI and the local stack apply the
     stage's variables before importing it.
     """
-    current = settings()
+    current = check_stage()
     return current.intake_queue, current.escalation_queue, current.notify_queue

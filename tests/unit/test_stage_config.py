@@ -1,8 +1,9 @@
 """No default stage: a missing or invalid stage variable stops the app, naming the variable.
 
 Lambda imports ``app.py`` once per container for every function (the API, the authorizer and each
-event handler), so a bad stage fails at init. Should the environment change after import (only
-tests do that), every handler still refuses, naming the variable, rather than act as some province.
+event handler), so a bad stage fails at init: a required variable missing or invalid, or the auth
+variables. Should the environment change after import (only tests do that), every handler still
+refuses, naming the variable, rather than act as some province.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from chalice.app import Chalice
 from chalice.test import Client
 
-from chalicelib.config import REQUIRED, ConfigurationError, settings
+from chalicelib.config import REQUIRED, ConfigurationError, check_stage, settings
 from infra.dev_issuer import dev_auth_env
 from infra.local.config import PROJECT_ROOT
 from tests.stages import stage_env
@@ -34,6 +35,18 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_SMS_SENDER_ID", {"ADUAN_SMS_SENDER_ID": "ADUAN-JAKARTA"}),  # a hyphen, and 13 characters
     ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "aduan.jakarta.go.id"}),  # no scheme
     ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://" + "a" * 41}),  # longer than an SMS allows
+]
+# What only the check at app import (check_stage) refuses: the auth variables, which every stage
+# must set too.
+BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
+    ("ADUAN_AUTH_ISSUER", {"ADUAN_AUTH_ISSUER": None}),
+    ("ADUAN_AUTH_AUDIENCE", {"ADUAN_AUTH_AUDIENCE": "  "}),
+    ("ADUAN_AUTH_JWKS_FILE", {"ADUAN_AUTH_JWKS_FILE": None}),  # and no ADUAN_AUTH_JWKS_URL either
+    ("ADUAN_AUTH_JWKS_URL", {"ADUAN_AUTH_JWKS_URL": "https://issuer.example/jwks.json"}),  # and a file
+    (
+        "ADUAN_AUTH_JWKS_URL",
+        {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": "http://issuer.example/jwks"},
+    ),
 ]
 
 
@@ -73,13 +86,39 @@ def test_settings_name_the_missing_or_invalid_variable(
         settings()
 
 
-@pytest.mark.parametrize(("variable", "changes"), BROKEN)
+@pytest.mark.parametrize(("variable", "changes"), [*BROKEN, *BROKEN_AT_START])
 def test_app_import_fails_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
 ) -> None:
     _apply(monkeypatch, changes)
     with pytest.raises(ConfigurationError, match=variable):
         _import_app()
+
+
+@pytest.mark.parametrize(("variable", "changes"), BROKEN_AT_START)
+def test_the_start_check_names_the_variable_that_settings_alone_do_not_read(
+    monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
+) -> None:
+    # Given the jakarta stage with an auth variable missing or wrong
+    _apply(monkeypatch, changes)
+    # When its settings are read, they are the stage's
+    assert settings().province == "31"
+    # Then the check app.py runs at import refuses, naming the variable
+    with pytest.raises(ConfigurationError, match=variable):
+        check_stage()
+
+
+def test_a_stage_starts_with_the_user_pools_jwks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the jakarta stage as deployed: a JWKS URL
+    _apply(
+        monkeypatch,
+        {
+            "ADUAN_AUTH_JWKS_FILE": None,
+            "ADUAN_AUTH_JWKS_URL": "https://cognito-idp.example/pool/.well-known/jwks.json",
+        },
+    )
+    # When app.py is imported, then the stage starts
+    assert settings().province == "31" and _import_app().event_sources
 
 
 class _Context:
