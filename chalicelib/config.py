@@ -2,10 +2,11 @@
 
 Every variable of ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage, the package
 or the local stack the hand-over key), and so must the auth variables (``auth_variables()``: the
-package's stack parameters, locally the development issuer). Each variable's rule is written here,
-once. ``check_stage()`` checks them all when ``app.py`` is imported, so a misconfigured stage fails
-at Lambda init, for the API and every event handler alike, with a ``ConfigurationError`` naming the
-variable.
+package's stack parameters, locally the development issuer). Optional variables may be unset, but one
+that is set must be valid. Each variable's rule is written here, once; the modules that use them read
+them through these functions. ``check_stage()`` checks them all when ``app.py`` is imported, so a
+misconfigured stage fails at Lambda init, for the API and every event handler alike, with a
+``ConfigurationError`` naming the variable.
 
 Settings are read when asked, not cached across environments: ``chalice.test.Client`` applies a
 stage's variables only while a request runs, and tests serve several stages in one process.
@@ -13,6 +14,8 @@ stage's variables only while a request runs, and tests serve several stages in o
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -42,6 +45,12 @@ PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/uni
 # Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
 # development issuer's) and the JWKS URL (https: the user pool's).
 AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
+# Optional variables (unset is fine; a set one must be valid).
+DEVICE_KEY_VARIABLE = "ADUAN_DEVICE_KEY"  # HMAC key of device tokens (chalicelib/api/devices.py)
+DEVICE_KEY_MIN_LENGTH = 32
+DEVICE_TOKEN_DAYS_VARIABLE = "ADUAN_DEVICE_TOKEN_DAYS"  # how long a device token is accepted
+OPEN311_KEYS_VARIABLE = "ADUAN_OPEN311_KEYS"  # Open311 api key hashes (chalicelib/open311/keys.py)
+RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")  # ADUAN_<limit>_...: chalicelib/api/ratelimit.py
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -155,11 +164,69 @@ def auth_variables() -> tuple[str, str, str | None, str | None]:
     return issuer, audience, jwks_file or None, jwks_url or None
 
 
+def device_key() -> bytes | None:
+    """``ADUAN_DEVICE_KEY``, the HMAC key of device tokens; None when unset."""
+    raw = os.environ.get(DEVICE_KEY_VARIABLE, "")
+    if not raw:
+        return None
+    if len(raw) < DEVICE_KEY_MIN_LENGTH:
+        raise ConfigurationError(
+            f"{DEVICE_KEY_VARIABLE} must be a random secret of at least {DEVICE_KEY_MIN_LENGTH} "
+            f"characters, not {len(raw)}"
+        )
+    return raw.encode()
+
+
+def device_token_days() -> float | None:
+    """``ADUAN_DEVICE_TOKEN_DAYS``, how long a device token is accepted; None when unset."""
+    return optional_number(DEVICE_TOKEN_DAYS_VARIABLE, positive=True)
+
+
+def optional_number(name: str, *, positive: bool = False) -> float | None:
+    """A finite number at least 0 (above 0 if ``positive``), or None when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        kind = "a number above 0" if positive else "a number, 0 or more"
+        raise ConfigurationError(f"{name} must be {kind}, not {raw!r}")
+    return value
+
+
+def open311_key_hashes() -> dict[str, str]:
+    """``ADUAN_OPEN311_KEYS``: the SHA-256 hex digest of each Open311 api key -> its client's name
+    (lower-case digests); empty when unset."""
+    raw = os.environ.get(OPEN311_KEYS_VARIABLE, "").strip()
+    if not raw:
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not all(
+        re.fullmatch(r"[0-9a-fA-F]{64}", digest) and isinstance(name, str) for digest, name in parsed.items()
+    ):
+        raise ConfigurationError(
+            f'{OPEN311_KEYS_VARIABLE} must be a JSON object {{"<sha256 hex of an api key>": "<client name>"}}'
+        )
+    return {digest.lower(): client for digest, client in parsed.items()}
+
+
 def check_stage() -> Settings:
-    """Every stage variable checked, as ``app.py``'s import does; ``ConfigurationError`` naming the
-    first bad one."""
+    """Every stage variable checked, as ``app.py``'s import does: the required ones set and valid,
+    the optional ones valid where set; ``ConfigurationError`` naming the first bad one."""
     current = settings()
     auth_variables()
+    device_key()
+    device_token_days()
+    open311_key_hashes()
+    for name in sorted(os.environ):
+        if name.startswith("ADUAN_") and name.endswith(RATE_LIMIT_SUFFIXES):
+            optional_number(name)
     return current
 
 
