@@ -1,8 +1,12 @@
 """Stage settings, from the stage's environment variables, with no defaults for what a stage is.
 
-Every variable in ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage); a missing
-or invalid one raises ``ConfigurationError`` naming it. ``app.py`` reads the settings at import to
-bind its queue handlers, so a misconfigured stage fails at Lambda init, before any event.
+Every variable of ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage, the package
+or the local stack the hand-over key), and so must the auth variables (``auth_variables()``: the
+package's stack parameters, locally the development issuer). Optional variables may be unset, but one
+that is set must be valid. Each variable's rule is written here, once; the modules that use them read
+them through these functions. ``check_stage()`` checks them all when ``app.py`` is imported, so a
+misconfigured stage fails at Lambda init, for the API and every event handler alike, with a
+``ConfigurationError`` naming the variable.
 
 Settings are read when asked, not cached across environments: ``chalice.test.Client`` applies a
 stage's variables only while a request runs, and tests serve several stages in one process.
@@ -10,7 +14,10 @@ stage's variables only while a request runs, and tests serve several stages in o
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +36,21 @@ REQUIRED = {
     "ADUAN_NOTIFY_QUEUE": "notify_queue",
     "ADUAN_PHOTOS_BUCKET": "photos_bucket",
     HANDOVER_KEY_VARIABLE: "handover_key",
+    "ADUAN_NOTIFY_SENDER": "notify_sender",
+    "ADUAN_SMS_SENDER_ID": "sms_sender_id",
+    "ADUAN_NOTIFY_REGION": "notify_region",
+    "ADUAN_PUBLIC_URL": "public_url",
 }
+PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/unit/test_notice_texts.py)
+# Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
+# development issuer's) and the JWKS URL (https: the user pool's).
+AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
+# Optional variables (unset is fine; a set one must be valid).
+DEVICE_KEY_VARIABLE = "ADUAN_DEVICE_KEY"  # HMAC key of device tokens (chalicelib/api/devices.py)
+DEVICE_KEY_MIN_LENGTH = 32
+DEVICE_TOKEN_DAYS_VARIABLE = "ADUAN_DEVICE_TOKEN_DAYS"  # how long a device token is accepted
+OPEN311_KEYS_VARIABLE = "ADUAN_OPEN311_KEYS"  # Open311 api key hashes (chalicelib/open311/keys.py)
+RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")  # ADUAN_<limit>_...: chalicelib/api/ratelimit.py
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -38,12 +59,12 @@ DEFAULT_REGION = "ap-southeast-3"
 
 
 class ConfigurationError(RuntimeError):
-    """A required stage variable is missing or invalid; the message names it."""
+    """A stage variable is missing (when required) or invalid; the message names it."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a stage is: its province and the names of its resources."""
+    """What a stage is: its province, the names of its resources, where its notices come from."""
 
     stage: str
     province: str
@@ -54,6 +75,10 @@ class Settings:
     notify_queue: str
     photos_bucket: str
     handover_key: str  # where the hand-over signing key is: ``ssm:/<parameter>``, or ``dev``
+    notify_sender: str  # the verified SES identity notices are sent from
+    sms_sender_id: str  # 1-11 letters or digits
+    notify_region: str  # where SES and SNS SMS are used
+    public_url: str  # the province's web site, for links in notices (no trailing slash)
     region: str
 
 
@@ -92,6 +117,7 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     for name, value in values.items():
         if not value:
             raise ConfigurationError(f"{name} is not set: every stage must set {', '.join(REQUIRED)}")
+    values["ADUAN_PUBLIC_URL"] = values["ADUAN_PUBLIC_URL"].rstrip("/")
     current = Settings(region=region, **{REQUIRED[name]: value for name, value in values.items()})
     province = current.province
     if not province.isdecimal() or not (DATA_DIR / f"{province}.json").is_file():
@@ -109,14 +135,107 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
             f"ADUAN_ESCALATION_QUEUE={current.escalation_queue!r} is not province {province}'s "
             f"escalation queue {expected!r}, where other provinces send"
         )
+    if not re.fullmatch(r"[A-Za-z0-9]{1,11}", current.sms_sender_id):
+        raise ConfigurationError(
+            f"ADUAN_SMS_SENDER_ID must be 1-11 letters or digits, not {current.sms_sender_id!r}"
+        )
+    url = current.public_url
+    if len(url) > PUBLIC_URL_MAX or not url.startswith(("https://", "http://")):
+        raise ConfigurationError(
+            f"ADUAN_PUBLIC_URL must be an http(s) address of at most {PUBLIC_URL_MAX} characters, not {url!r}"
+        )
+    return current
+
+
+def auth_variables() -> tuple[str, str, str | None, str | None]:
+    """``(issuer, audience, jwks_file, jwks_url)`` of the stage's agency tokens, checked."""
+    issuer, audience, jwks_file, jwks_url = (os.environ.get(name, "").strip() for name in AUTH_VARIABLES)
+    missing = [name for name, value in zip(AUTH_VARIABLES[:2], (issuer, audience), strict=True) if not value]
+    if not (jwks_file or jwks_url):
+        missing.append("ADUAN_AUTH_JWKS_FILE or ADUAN_AUTH_JWKS_URL")
+    if missing:
+        raise ConfigurationError(
+            f"{', '.join(missing)} not set: every stage names who signs its agencies' tokens"
+        )
+    if jwks_file and jwks_url:
+        raise ConfigurationError("Set only one of ADUAN_AUTH_JWKS_FILE and ADUAN_AUTH_JWKS_URL.")
+    if jwks_url and not jwks_url.startswith("https://"):
+        raise ConfigurationError(f"ADUAN_AUTH_JWKS_URL must be https, not {jwks_url!r}")
+    return issuer, audience, jwks_file or None, jwks_url or None
+
+
+def device_key() -> bytes | None:
+    """``ADUAN_DEVICE_KEY``, the HMAC key of device tokens; None when unset."""
+    raw = os.environ.get(DEVICE_KEY_VARIABLE, "")
+    if not raw:
+        return None
+    if len(raw) < DEVICE_KEY_MIN_LENGTH:
+        raise ConfigurationError(
+            f"{DEVICE_KEY_VARIABLE} must be a random secret of at least {DEVICE_KEY_MIN_LENGTH} "
+            f"characters, not {len(raw)}"
+        )
+    return raw.encode()
+
+
+def device_token_days() -> float | None:
+    """``ADUAN_DEVICE_TOKEN_DAYS``, how long a device token is accepted; None when unset."""
+    return optional_number(DEVICE_TOKEN_DAYS_VARIABLE, positive=True)
+
+
+def optional_number(name: str, *, positive: bool = False) -> float | None:
+    """A finite number at least 0 (above 0 if ``positive``), or None when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        kind = "a number above 0" if positive else "a number, 0 or more"
+        raise ConfigurationError(f"{name} must be {kind}, not {raw!r}")
+    return value
+
+
+def open311_key_hashes() -> dict[str, str]:
+    """``ADUAN_OPEN311_KEYS``: the SHA-256 hex digest of each Open311 api key -> its client's name
+    (lower-case digests); empty when unset."""
+    raw = os.environ.get(OPEN311_KEYS_VARIABLE, "").strip()
+    if not raw:
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not all(
+        re.fullmatch(r"[0-9a-fA-F]{64}", digest) and isinstance(name, str) for digest, name in parsed.items()
+    ):
+        raise ConfigurationError(
+            f'{OPEN311_KEYS_VARIABLE} must be a JSON object {{"<sha256 hex of an api key>": "<client name>"}}'
+        )
+    return {digest.lower(): client for digest, client in parsed.items()}
+
+
+def check_stage() -> Settings:
+    """Every stage variable checked, as ``app.py``'s import does: the required ones set and valid,
+    the optional ones valid where set; ``ConfigurationError`` naming the first bad one."""
+    current = settings()
+    auth_variables()
+    device_key()
+    device_token_days()
+    open311_key_hashes()
+    for name in sorted(os.environ):
+        if name.startswith("ADUAN_") and name.endswith(RATE_LIMIT_SUFFIXES):
+            optional_number(name)
     return current
 
 
 def event_source_names() -> tuple[str, str, str]:
-    """Queue names the stage's event handlers subscribe to, read (and checked) at ``app.py`` import.
+    """Queue names the stage's event handlers subscribe to, read at ``app.py`` import once
+    ``check_stage()`` passed.
 
     Chalice binds event sources when ``app.py`` is imported; the CLI and the local stack apply the
     stage's variables before importing it.
     """
-    current = settings()
+    current = check_stage()
     return current.intake_queue, current.escalation_queue, current.notify_queue

@@ -1,7 +1,7 @@
 """Development tokens for the local stack, signed with the dev issuer's key (``infra.dev_issuer``).
 
 Tokens look like Cognito ID tokens (``aud`` = app client, ``custom:*`` attributes) but come from
-``DEV_ISSUER``; only stages run with ``infra.dev_issuer.dev_auth_env()`` accept them.
+``DEV_ISSUER``; only local stages (``infra.local.config.local_only()``) accept them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import jwt
 
 from chalicelib.domain.actor import Role
 from cli.stages import resolve_province
-from infra.dev_issuer import DEV_AUDIENCE, DEV_ISSUER, ensure_keys
+from infra.dev_issuer import ensure_keys
+from infra.local.config import DEV_AUDIENCE, DEV_ISSUER
 
 
 def mint(

@@ -1,6 +1,6 @@
 """The development token issuer's keys: one RSA key pair and its JWKS, and the stage variables trusting it.
 
-Only stages run with ``dev_auth_env()`` (the local stack, tests) accept its tokens, which
+Only local stages (``infra.local.config.local_only``: the local stack, tests) accept its tokens, which
 ``cli.devissuer.mint`` signs. Keys live in ``<project>/.local/dev-issuer/`` (git-ignored) and are
 created once.
 """
@@ -22,14 +22,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from infra.local.config import LOCAL_ONLY
+from infra.local.config import DEV_JWKS_FILE, DEV_KEY_DIR, local_only
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEV_ISSUER = "http://127.0.0.1/aduan-dev-issuer"
-DEV_AUDIENCE = "aduan-local"
-KEY_DIR = Path(".local") / "dev-issuer"
 PRIVATE_KEY_FILE = "private_key.pem"
-JWKS_FILE = "jwks.json"
 DEVICE_KEY_FILE = "device-key"
 
 
@@ -50,7 +46,7 @@ def ensure_keys(project_root: Path | None = None) -> DevKeys:
 @functools.lru_cache(maxsize=4)
 def _load_keys(root: Path) -> DevKeys:
     """Loading an RSA key takes tens of milliseconds: once per process and project is enough."""
-    directory = root / KEY_DIR
+    directory = root / DEV_KEY_DIR
     directory.mkdir(parents=True, exist_ok=True)
     key_path = directory / PRIVATE_KEY_FILE
     if not key_path.exists():
@@ -61,28 +57,24 @@ def _load_keys(root: Path) -> DevKeys:
     public_jwk: dict[str, Any] = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))
     kid = _thumbprint(public_jwk)
     jwks = json.dumps({"keys": [{**public_jwk, "kid": kid, "alg": "RS256", "use": "sig"}]}, indent=2) + "\n"
-    jwks_path = directory / JWKS_FILE
+    jwks_path = directory / DEV_JWKS_FILE
     if not jwks_path.exists() or jwks_path.read_text(encoding="utf-8") != jwks:
         _replace(jwks_path, jwks.encode())
     return DevKeys(private_key=private_key, kid=kid, jwks_path=jwks_path)
 
 
 def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
-    """Ensure the keys exist; what a local stage needs to accept dev tokens, and to sign and
-    trust hand-overs with development keys (``ADUAN_HANDOVER_KEY=dev``; never in a deployed stage)."""
-    keys = ensure_keys(project_root)
-    return {
-        "ADUAN_AUTH_ISSUER": DEV_ISSUER,
-        "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
-        "ADUAN_AUTH_JWKS_FILE": str(keys.jwks_path.resolve()),
-        **LOCAL_ONLY,
-        "ADUAN_DEVICE_KEY": dev_device_key(project_root),
-    }
+    """Ensure the keys exist; what a local stage runs with: ``local_only()`` (this issuer's tokens
+    accepted, hand-overs signed and trusted with development keys; never in a deployed stage) and
+    the device-token key."""
+    root = project_root or REPO_ROOT
+    ensure_keys(root)
+    return {**local_only(root), "ADUAN_DEVICE_KEY": dev_device_key(root)}
 
 
 def dev_device_key(project_root: Path | None = None) -> str:
     """The local stack's device-token key (``ADUAN_DEVICE_KEY``), created once next to the dev keys."""
-    directory = (project_root or REPO_ROOT).resolve() / KEY_DIR
+    directory = (project_root or REPO_ROOT).resolve() / DEV_KEY_DIR
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / DEVICE_KEY_FILE
     if not path.exists():

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.config import HANDOVER_KEY_VARIABLE
+from chalicelib.config import AUTH_VARIABLES, HANDOVER_KEY_VARIABLE
 from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
 from infra.layer import DEFAULT_LAYER_ZIP
 from infra.naming import handover_key_source
@@ -36,6 +36,14 @@ TEMPLATE_FILE = "sam.json"
 ZIP_FILE = "deployment.zip"
 DEFAULT_REGION = "ap-southeast-3"
 FORBIDDEN_IN_ZIP = ("boto3/", "botocore/", "s3transfer/")
+# `chalice package` imports app.py to read its routes, and the import checks the stage's auth
+# variables. A packaged function gets them from the stack's parameters (the merge template): the
+# import sees these stand-ins, given to its process only, so they never reach the template.
+PACKAGING_AUTH = {
+    "ADUAN_AUTH_ISSUER": "https://issuer.invalid",
+    "ADUAN_AUTH_AUDIENCE": "packaging",
+    "ADUAN_AUTH_JWKS_URL": "https://issuer.invalid/.well-known/jwks.json",
+}
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache")
 
 
@@ -119,7 +127,8 @@ def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Pa
     """``chalice package --stage <stage> --merge-template <merge> <out>`` in ``project``."""
     if out.exists():
         shutil.rmtree(out)
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION}
+    env = {name: value for name, value in os.environ.items() if name not in AUTH_VARIABLES}
+    env |= {"AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION, **PACKAGING_AUTH}
     command = [chalice_executable(), "package", "--stage", stage, "--merge-template", str(merge_template)]
     result = subprocess.run(
         [*command, str(out)], cwd=project, env=env, capture_output=True, text=True, check=False

@@ -30,11 +30,13 @@ os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_NEARBY_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_SUPPORT_RATE_PER_MINUTE", "0")
-# Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py); the
-# application itself has no default stage.
+# Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py), and
+# trust the development token issuer as every local stage does; the application itself has no
+# default stage.
+from infra.local.config import local_only  # noqa: E402
 from tests.stages import stage_env  # noqa: E402
 
-for _name, _value in stage_env("jakarta").items():
+for _name, _value in {**local_only(), **stage_env("jakarta")}.items():
     os.environ.setdefault(_name, _value)
 
 

@@ -7,6 +7,8 @@ A token is ``<device id>.<issued, unix seconds>.<MAC>``: a random 128-bit id, an
 (``ADUAN_DEVICE_RATE_PER_MINUTE``), so a client cannot mint them in bulk to escape the per-device
 limit. A token holds no personal data and proves nothing but "minted here, recently".
 Without a key, no token is minted (503) and none is accepted: every request gets the per-address limit.
+The key (32+ characters) and ``ADUAN_DEVICE_TOKEN_DAYS`` (default 30) are optional stage variables
+whose rules ``chalicelib.config`` holds: a stage with a malformed one does not start.
 """
 
 from __future__ import annotations
@@ -14,16 +16,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import time
 
-from chalicelib.config import settings
+from chalicelib.config import ConfigurationError, device_key, device_token_days, settings
 
-KEY_ENV = "ADUAN_DEVICE_KEY"
-LIFETIME_ENV = "ADUAN_DEVICE_TOKEN_DAYS"
 DEFAULT_LIFETIME_DAYS = 30
-MIN_KEY_LENGTH = 32
 
 
 def _b64(raw: bytes) -> str:
@@ -31,8 +29,10 @@ def _b64(raw: bytes) -> str:
 
 
 def _key() -> bytes | None:
-    raw = os.environ.get(KEY_ENV, "")
-    return raw.encode() if len(raw) >= MIN_KEY_LENGTH else None
+    try:
+        return device_key()
+    except ConfigurationError:  # too short: no key (a stage does not start with one)
+        return None
 
 
 def _mac(key: bytes, province: str, device: str, issued: int) -> str:
@@ -43,10 +43,10 @@ def _mac(key: bytes, province: str, device: str, issued: int) -> str:
 def lifetime_seconds() -> int:
     """How long a token is accepted."""
     try:
-        days = float(os.environ.get(LIFETIME_ENV, "") or DEFAULT_LIFETIME_DAYS)
-    except ValueError:
-        days = DEFAULT_LIFETIME_DAYS
-    return int(days * 86400)
+        days = device_token_days()
+    except ConfigurationError:  # malformed: the default (a stage does not start with one)
+        days = None
+    return int((DEFAULT_LIFETIME_DAYS if days is None else days) * 86400)
 
 
 def mint() -> tuple[str, int] | None:

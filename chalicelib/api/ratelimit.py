@@ -19,13 +19,13 @@ State lives in the Lambda container, so the limits hold per container; API Gatew
 and WAF rate-based rules are the global limits in production (docs/security.md).
 
 Each limit is ``<NAME>_RATE_PER_MINUTE`` and ``<NAME>_BURST`` in the environment (defaults in
-``LIMITS``); a rate of 0 turns that limit off.
+``LIMITS``); a rate of 0 turns that limit off. A set one must be a number, 0 or more: ``chalicelib.config``
+checks every ``ADUAN_*_RATE_PER_MINUTE`` and ``ADUAN_*_BURST`` when ``app.py`` is imported.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from chalice.app import Request
 
-from chalicelib.config import settings
+from chalicelib.config import ConfigurationError, optional_number, settings
 from chalicelib.errors import TooManyRequests
 
 MAX_CLIENTS = 50_000  # buckets kept per container; the least recently seen go first
@@ -130,9 +130,10 @@ def limit_for(name: str) -> Limit | None:
 
 def _number(name: str, default: float) -> float:
     try:
-        return float(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
+        value = optional_number(name)
+    except ConfigurationError:  # malformed: the default (a stage does not start with one)
+        value = None
+    return default if value is None else value
 
 
 def client_key(request: Request) -> str:

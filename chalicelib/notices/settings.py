@@ -1,20 +1,17 @@
 """A stage's notification settings: read only by the notify handler and the links it builds.
 
-``ADUAN_NOTIFY_SENDER`` (the verified SES identity), ``ADUAN_SMS_SENDER_ID`` (at most 11 letters
-and digits), ``ADUAN_NOTIFY_REGION`` (where SES and SNS SMS are used) and ``ADUAN_PUBLIC_URL`` (the
-province's web site, for links). A missing one raises ``ConfigurationError`` naming it.
+``ADUAN_NOTIFY_SENDER`` (the verified SES identity), ``ADUAN_SMS_SENDER_ID``, ``ADUAN_NOTIFY_REGION``
+(where SES and SNS SMS are used) and ``ADUAN_PUBLIC_URL`` (the province's web site, for links) are
+required stage variables (``chalicelib.config``, checked when ``app.py`` is imported); the optional
+``ADUAN_PUBLIC_API_URL`` names the public API for one-click unsubscribe links.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
-from chalicelib.config import ConfigurationError
-
-NAMES = ("ADUAN_NOTIFY_SENDER", "ADUAN_SMS_SENDER_ID", "ADUAN_NOTIFY_REGION", "ADUAN_PUBLIC_URL")
-PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/unit/test_notice_texts.py)
+from chalicelib.config import settings
 
 
 @dataclass(frozen=True)
@@ -42,21 +39,11 @@ class NotifySettings:
 
 def notify_settings() -> NotifySettings:
     """The current stage's notification settings."""
-    values = {name: os.environ.get(name, "").strip() for name in NAMES}
-    for name, value in values.items():
-        if not value:
-            raise ConfigurationError(f"{name} is not set: the notify handler needs {', '.join(NAMES)}")
-    if not re.fullmatch(r"[A-Za-z0-9]{1,11}", values["ADUAN_SMS_SENDER_ID"]):
-        raise ConfigurationError("ADUAN_SMS_SENDER_ID must be 1-11 letters or digits")
-    url = values["ADUAN_PUBLIC_URL"].rstrip("/")
-    if len(url) > PUBLIC_URL_MAX or not url.startswith(("https://", "http://")):
-        raise ConfigurationError(
-            f"ADUAN_PUBLIC_URL must be an http(s) address of at most {PUBLIC_URL_MAX} characters"
-        )
+    current = settings()
     return NotifySettings(
-        sender=values["ADUAN_NOTIFY_SENDER"],
-        sms_sender_id=values["ADUAN_SMS_SENDER_ID"],
-        region=values["ADUAN_NOTIFY_REGION"],
-        public_url=url,
+        sender=current.notify_sender,
+        sms_sender_id=current.sms_sender_id,
+        region=current.notify_region,
+        public_url=current.public_url,
         api_url=os.environ.get("ADUAN_PUBLIC_API_URL", "").strip().rstrip("/") or None,
     )

@@ -1,20 +1,19 @@
 """Open311 api keys: one per integrating client, configured as SHA-256 hashes (never in code).
 
 ``ADUAN_OPEN311_KEYS`` holds a JSON object ``{"<sha256 hex of the key>": "<client name>"}``.
-Unset or empty means no client may submit (fail closed).
+Unset or empty means no client may submit (fail closed). ``chalicelib.config`` holds its rule: a stage
+whose value is malformed does not start.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import os
 
+from chalicelib.config import ConfigurationError, open311_key_hashes
 from chalicelib.errors import Forbidden
 from chalicelib.observability import logger
 
-KEYS_ENV = "ADUAN_OPEN311_KEYS"
 MAX_KEY_LENGTH = 200
 
 
@@ -25,18 +24,11 @@ def hash_key(key: str) -> str:
 
 def configured_clients() -> dict[str, str]:
     """Key hash -> client name, from the stage's environment; malformed config counts as none."""
-    raw = os.environ.get(KEYS_ENV, "").strip()
-    if not raw:
-        return {}
     try:
-        parsed = json.loads(raw)
-    except ValueError:
-        logger.error("ADUAN_OPEN311_KEYS is not JSON; Open311 submissions are refused")
+        return open311_key_hashes()
+    except ConfigurationError as error:
+        logger.error(f"{error}; Open311 submissions are refused")
         return {}
-    if not isinstance(parsed, dict):
-        logger.error("ADUAN_OPEN311_KEYS is not a JSON object; Open311 submissions are refused")
-        return {}
-    return {str(k).lower(): str(v) for k, v in parsed.items()}
 
 
 def client_for(api_key: str | None) -> str:

@@ -10,9 +10,23 @@ from typing import Any
 from chalicelib.config import DEV_HANDOVER_KEY, HANDOVER_KEY_VARIABLE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# What only local stages set, never .chalice/config.json: a deployed stage's hand-over key is its
-# package's (``ssm:/...``, infra/templates/package_merge.py), and development keys are trusted only here.
-LOCAL_ONLY = {HANDOVER_KEY_VARIABLE: DEV_HANDOVER_KEY}
+# The development token issuer (its keys: infra/dev_issuer.py), which only local stages trust.
+DEV_ISSUER = "http://127.0.0.1/aduan-dev-issuer"
+DEV_AUDIENCE = "aduan-local"
+DEV_KEY_DIR = Path(".local") / "dev-issuer"
+DEV_JWKS_FILE = "jwks.json"
+
+
+def local_only(project_root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """What only local stages set, never ``.chalice/config.json``: development hand-over keys and the
+    development token issuer. A deployed stage gets its hand-over key (``ssm:/...``) and its token
+    issuer from its package (infra/package.py, infra/templates/package_merge.py) and trusts neither."""
+    return {
+        HANDOVER_KEY_VARIABLE: DEV_HANDOVER_KEY,
+        "ADUAN_AUTH_ISSUER": DEV_ISSUER,
+        "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
+        "ADUAN_AUTH_JWKS_FILE": str(project_root.resolve() / DEV_KEY_DIR / DEV_JWKS_FILE),
+    }
 
 
 @dataclass(frozen=True)
@@ -49,14 +63,14 @@ def stage_names(project_root: Path = PROJECT_ROOT) -> list[str]:
 
 def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
     """Top-level settings overlaid with the stage's, as ``chalice local`` and ``deploy`` apply them;
-    the environment also holds ``LOCAL_ONLY`` (what the local stack and tests run the stage with)."""
+    the environment also holds ``local_only()`` (what the local stack and tests run the stage with)."""
     config = read_config(project_root)
     stages = config.get("stages", {})
     if stage not in stages:
         raise KeyError(f"stage {stage!r} not in .chalice/config.json (stages: {sorted(stages)})")
     own = stages[stage]
     environment = {
-        **LOCAL_ONLY,
+        **local_only(project_root),
         **config.get("environment_variables", {}),
         **own.get("environment_variables", {}),
     }

@@ -7,7 +7,7 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
 * partial batch responses (``ReportBatchItemFailures``) on the SQS event sources,
 * log groups with a retention, and API Gateway throttling for the stage,
 * the agency sign-in settings (Cognito user pool) as stack parameters ``AuthIssuer`` and
-  ``AuthAudience``, given to the functions that verify bearer tokens,
+  ``AuthAudience``, given to every function (each one's import of ``app.py`` checks them),
 * the Open311 API key hashes as parameter ``Open311KeyHashes`` (default ``{}``: no key valid),
   replacing the development hash ``.chalice/config.json`` carries for the local stack,
 * the photos bucket of the shared stack as parameter ``PhotosBucket`` (``ADUAN_PHOTOS_BUCKET``,
@@ -75,10 +75,6 @@ def sqs_event_name(logical_id: str) -> str:
     return f"{logical_id}SqsEventSource"
 
 
-# Functions that verify agency bearer tokens (chalicelib.auth.settings reads these).
-AUTH_LOGICAL_IDS = ("APIHandler", "AgencyAuth")
-
-
 def _parameters() -> dict[str, Any]:
     return {
         "PhotosBucket": {
@@ -117,6 +113,7 @@ def _parameters() -> dict[str, Any]:
 
 
 def _auth_environment() -> dict[str, Any]:
+    """Who signs agency tokens (``chalicelib.config.AUTH_VARIABLES``): the user pool of the parameters."""
     return {
         "ADUAN_AUTH_ISSUER": ref("AuthIssuer"),
         "ADUAN_AUTH_AUDIENCE": ref("AuthAudience"),
@@ -130,9 +127,8 @@ def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
         "ADUAN_OPEN311_KEYS": ref("Open311KeyHashes"),
         "ADUAN_PHOTOS_BUCKET": ref("PhotosBucket"),
         HANDOVER_KEY_VARIABLE: handover_key_source(province.code),
+        **_auth_environment(),
     }
-    if handler.logical_id in AUTH_LOGICAL_IDS:
-        variables |= _auth_environment()
     if handler.logical_id == "APIHandler":
         variables["ADUAN_DEVICE_KEY"] = ref("DeviceTokenKey")
     properties: dict[str, Any] = {

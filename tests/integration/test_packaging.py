@@ -90,6 +90,11 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
             variables = props["Environment"]["Variables"]
             assert variables["ADUAN_OPEN311_KEYS"] == {"Ref": "Open311KeyHashes"}, "dev key hash deployed"
             assert variables["ADUAN_PHOTOS_BUCKET"] == {"Ref": "PhotosBucket"}
+            # each function's import of app.py checks who signs agency tokens: the stack's parameters,
+            # never the stand-ins `chalice package` imported it with, nor the development issuer
+            assert variables["ADUAN_AUTH_ISSUER"] == {"Ref": "AuthIssuer"}
+            assert variables["ADUAN_AUTH_AUDIENCE"] == {"Ref": "AuthAudience"}
+            assert "ADUAN_AUTH_JWKS_FILE" not in variables and ".invalid" not in json.dumps(variables)
         assert resources["AduanDepsLayer"]["Properties"]["ContentUri"] == "./aduan-deps.zip"
         assert resources["RestAPI"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
         policy_file = PROJECT_ROOT / ".chalice" / config["stages"][stage]["iam_policy_file"]

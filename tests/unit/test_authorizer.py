@@ -23,6 +23,7 @@ from chalicelib.errors import Unauthorized
 from cli import devissuer
 from cli.main import app as cli_app
 from infra import dev_issuer
+from infra.local.config import DEV_KEY_DIR
 from tests.stages import stage_env
 
 AGENCY = "dpu-kota-tangerang"
@@ -235,7 +236,7 @@ def test_dev_keys_are_created_once(issuer_root: Path) -> None:
     first = dev_issuer.ensure_keys(issuer_root)
     second = dev_issuer.ensure_keys(issuer_root)
     assert first.kid == second.kid
-    assert (issuer_root / dev_issuer.KEY_DIR / dev_issuer.PRIVATE_KEY_FILE).stat().st_mode & 0o077 == 0
+    assert (issuer_root / DEV_KEY_DIR / dev_issuer.PRIVATE_KEY_FILE).stat().st_mode & 0o077 == 0
 
 
 def test_cli_mints_a_token_the_stage_accepts() -> None:

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
+from chalicelib.config import PUBLIC_URL_MAX
 from chalicelib.domain.report import CheckReason, EvidenceCheck
 from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind
-from chalicelib.notices.settings import PUBLIC_URL_MAX
 
 LONGEST_URL = "https://" + "a" * (PUBLIC_URL_MAX - len("https://"))
 TOKEN = "T" * 22  # secrets.token_urlsafe(16)

@@ -1,14 +1,18 @@
 """No default stage: a missing or invalid stage variable stops the app, naming the variable.
 
 Lambda imports ``app.py`` once per container for every function (the API, the authorizer and each
-event handler), so a bad stage fails at init. Should the environment change after import (only
-tests do that), every handler still refuses, naming the variable, rather than act as some province.
+event handler), so a bad stage fails at init: a required variable missing or invalid, the auth
+variables, or an optional one set to something malformed. Should the environment change after
+import (only tests do that), every handler still refuses, naming the variable, rather than act as
+some province.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import itertools
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,7 @@ import pytest
 from chalice.app import Chalice
 from chalice.test import Client
 
-from chalicelib.config import REQUIRED, ConfigurationError, settings
+from chalicelib.config import REQUIRED, ConfigurationError, check_stage, settings
 from infra.dev_issuer import dev_auth_env
 from infra.local.config import PROJECT_ROOT
 from tests.stages import stage_env
@@ -31,7 +35,35 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "../31"}),
     ("ADUAN_ESCALATION_QUEUE", {"ADUAN_ESCALATION_QUEUE": "aduan-36-escalation.fifo"}),
     ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": "/aduan/31/handover-signing-key"}),  # not ssm:/, not dev
+    ("ADUAN_SMS_SENDER_ID", {"ADUAN_SMS_SENDER_ID": "ADUAN-JAKARTA"}),  # a hyphen, and 13 characters
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "aduan.jakarta.go.id"}),  # no scheme
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://" + "a" * 41}),  # longer than an SMS allows
 ]
+# What only the check at app import (check_stage) refuses: the auth variables, which every stage
+# must set too, and optional variables set to something malformed.
+A_KEY_HASH = hashlib.sha256(b"an-open311-key").hexdigest()
+BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
+    ("ADUAN_AUTH_ISSUER", {"ADUAN_AUTH_ISSUER": None}),
+    ("ADUAN_AUTH_AUDIENCE", {"ADUAN_AUTH_AUDIENCE": "  "}),
+    ("ADUAN_AUTH_JWKS_FILE", {"ADUAN_AUTH_JWKS_FILE": None}),  # and no ADUAN_AUTH_JWKS_URL either
+    ("ADUAN_AUTH_JWKS_URL", {"ADUAN_AUTH_JWKS_URL": "https://issuer.example/jwks.json"}),  # and a file
+    (
+        "ADUAN_AUTH_JWKS_URL",
+        {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": "http://issuer.example/jwks"},
+    ),
+    ("ADUAN_DEVICE_KEY", {"ADUAN_DEVICE_KEY": "k" * 31}),
+    ("ADUAN_DEVICE_TOKEN_DAYS", {"ADUAN_DEVICE_TOKEN_DAYS": "thirty"}),
+    ("ADUAN_DEVICE_TOKEN_DAYS", {"ADUAN_DEVICE_TOKEN_DAYS": "0"}),
+    ("ADUAN_DEVICE_TOKEN_DAYS", {"ADUAN_DEVICE_TOKEN_DAYS": "nan"}),
+    ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": "{not json"}),
+    ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": f'["{A_KEY_HASH}"]'}),  # not an object
+    ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": '{"an-open311-key": "client"}'}),  # a key, not its hash
+    ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": f'{{"{A_KEY_HASH}": 7}}'}),  # no client name
+    ("ADUAN_SUBMIT_RATE_PER_MINUTE", {"ADUAN_SUBMIT_RATE_PER_MINUTE": "nonsense"}),
+    ("ADUAN_DEVICE_BURST", {"ADUAN_DEVICE_BURST": "-1"}),
+    ("ADUAN_OPEN311_RATE_PER_MINUTE", {"ADUAN_OPEN311_RATE_PER_MINUTE": "inf"}),
+]
+OPTIONAL = ("ADUAN_DEVICE_KEY", "ADUAN_DEVICE_TOKEN_DAYS", "ADUAN_OPEN311_KEYS")
 
 
 def _apply(monkeypatch: pytest.MonkeyPatch, changes: Mapping[str, str | None]) -> None:
@@ -70,13 +102,62 @@ def test_settings_name_the_missing_or_invalid_variable(
         settings()
 
 
-@pytest.mark.parametrize(("variable", "changes"), BROKEN)
+@pytest.mark.parametrize(("variable", "changes"), [*BROKEN, *BROKEN_AT_START])
 def test_app_import_fails_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
 ) -> None:
     _apply(monkeypatch, changes)
     with pytest.raises(ConfigurationError, match=variable):
         _import_app()
+
+
+@pytest.mark.parametrize(("variable", "changes"), BROKEN_AT_START)
+def test_the_start_check_names_the_variable_that_settings_alone_do_not_read(
+    monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
+) -> None:
+    # Given the jakarta stage with an auth variable missing or wrong, or an optional one malformed
+    _apply(monkeypatch, changes)
+    # When its settings are read, they are the stage's
+    assert settings().province == "31"
+    # Then the check app.py runs at import refuses, naming the variable
+    with pytest.raises(ConfigurationError, match=variable):
+        check_stage()
+
+
+@pytest.mark.parametrize("unset", [None, ""])
+def test_a_stage_starts_with_every_optional_variable_unset(
+    monkeypatch: pytest.MonkeyPatch, unset: str | None
+) -> None:
+    # Given the jakarta stage without device-token key or lifetime, Open311 keys or rate limits
+    limits = [n for n in os.environ if n.startswith("ADUAN_") and n.endswith(("_RATE_PER_MINUTE", "_BURST"))]
+    _apply(monkeypatch, dict.fromkeys([*OPTIONAL, *limits], unset))
+    # When app.py is imported, then the stage starts with its queues bound
+    app = _import_app()
+    assert {source.queue for source in app.event_sources if hasattr(source, "queue")} >= {
+        "aduan-31-intake",
+        "aduan-31-escalation.fifo",
+        "aduan-31-notify",
+    }
+
+
+def test_a_stage_starts_with_valid_optional_variables_and_the_user_pools_jwks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the jakarta stage as deployed: a JWKS URL, and every optional variable set and valid
+    _apply(
+        monkeypatch,
+        {
+            "ADUAN_AUTH_JWKS_FILE": None,
+            "ADUAN_AUTH_JWKS_URL": "https://cognito-idp.example/pool/.well-known/jwks.json",
+            "ADUAN_DEVICE_KEY": "k" * 32,
+            "ADUAN_DEVICE_TOKEN_DAYS": "0.5",
+            "ADUAN_OPEN311_KEYS": f'{{"{A_KEY_HASH.upper()}": "client"}}',
+            "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
+            "ADUAN_SUBMIT_BURST": "2.5",
+        },
+    )
+    # When app.py is imported, then the stage starts
+    assert settings().province == "31" and _import_app().event_sources
 
 
 class _Context:
