@@ -91,7 +91,7 @@ def tracking(province: str) -> TrackingService:
     """Tracking service of the current stage's province."""
     from chalicelib.services.tracking import TrackingService
 
-    return TrackingService(reports(), registry(), province)
+    return TrackingService(reports(), registry(), province, notices=notice_records)
 
 
 @PerProvince

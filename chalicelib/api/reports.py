@@ -69,8 +69,8 @@ def show(request: Request, report_id: str) -> Response:
     tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
     logger.thread_safe_append_keys(report_id=tracked.report.id)
     view = report_view(tracked.report, full_content=tracked.full_content)
-    if tracked.report.visibility is Visibility.PUBLIC:
-        view.followers = container.following().count(tracked.report.key)
+    if tracked.followers is not None:
+        view.followers = tracked.followers
     return json_response(view)
 
 

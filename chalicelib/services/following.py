@@ -58,11 +58,6 @@ class Following:
         self.links.use(token, "follow", now)
         return record.report_key.split("~")[-1]
 
-    def count(self, report_key: str) -> int:
-        """How many follow the report."""
-        return self.records.follower_count(report_key)
-
-
 def confirmation_expiry(now: datetime) -> datetime:
     """Until when a confirmation link works."""
     return now + REQUEST_VALID

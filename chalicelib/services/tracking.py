@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.ids import normalise_report_id
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.intake import hash_secret
-from chalicelib.services.ports import Reports
+from chalicelib.services.ports import NoticeRecords, Reports
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,24 @@ class Tracked:
 
     report: Report
     full_content: bool
+    followers: int | None = None  # how many follow it by e-mail: public reports only
 
 
 class TrackingService:
     """Finds reports by the id citizens were given."""
 
-    def __init__(self, reports: Reports, registry: Registry, province: str) -> None:
+    def __init__(
+        self,
+        reports: Reports,
+        registry: Registry,
+        province: str,
+        *,
+        notices: Callable[[], NoticeRecords] | None = None,
+    ) -> None:
         self.reports = reports
         self.registry = registry
         self.province = province
+        self.notices = notices  # for ``view``'s follower count; built on first use (public reports)
 
     def find(self, raw_id: str) -> Report:
         """The report with this id in this province, or 404 (pointing elsewhere if it is another's)."""
@@ -54,10 +64,14 @@ class TrackingService:
         return report
 
     def view(self, raw_id: str, secret: str | None) -> Tracked:
-        """The report with this id, and whether its content is shown (public, or the secret given)."""
+        """The report with this id, whether its content is shown (public, or the secret given), and
+        how many follow it (public reports, when the service was given the notification records)."""
         report = self.find(raw_id)
         holds = self.holds_secret(report, secret)
-        return Tracked(report, citizen_sees_content(report, holds_secret=holds))
+        followers = None
+        if report.visibility is Visibility.PUBLIC and self.notices is not None:
+            followers = self.notices().follower_count(report.key)
+        return Tracked(report, citizen_sees_content(report, holds_secret=holds), followers)
 
     @staticmethod
     def holds_secret(report: Report, secret: str | None) -> bool:
