@@ -16,6 +16,7 @@ from chalicelib.provinces.registry import registry
 if TYPE_CHECKING:
     from chalicelib.privacy.photos import PhotoService
     from chalicelib.services.agency import AgencyDesk
+    from chalicelib.services.dashboard import Dashboard
     from chalicelib.services.escalation import EscalationInbox
     from chalicelib.services.evidence import EvidenceService
     from chalicelib.services.feedback import FeedbackService
@@ -153,6 +154,14 @@ def evidence(province: str) -> EvidenceService:
     return EvidenceService(
         reports(), EvidenceRepository(), registry().get(province), photos=lambda: photos.of(province)
     )
+
+
+@PerProvince
+def dashboard(province: str) -> Dashboard:
+    """The dashboard of the current stage's province."""
+    from chalicelib.services.dashboard import Dashboard
+
+    return Dashboard(reports(), registry(), province)
 
 
 @PerProvince

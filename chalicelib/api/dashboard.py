@@ -9,11 +9,8 @@ from chalicelib.api.http import json_response
 from chalicelib.api.inputs import query_in, whole_number
 from chalicelib.api.schemas import DashboardQueryIn
 from chalicelib.auth.identity import actor_from_request
-from chalicelib.config import settings
-from chalicelib.domain.actor import Role
-from chalicelib.errors import Forbidden, ValidationFailed
-from chalicelib.provinces.registry import registry
-from chalicelib.services.dashboard import MAX_DAYS, Dashboard
+from chalicelib.errors import ValidationFailed
+from chalicelib.services.dashboard import MAX_DAYS
 
 DEFAULT_DAYS = 30
 
@@ -31,10 +28,5 @@ def _days(raw: str | None) -> int:
 def dashboard(request: Request) -> Response:
     """Counts by status and category over time and service-level compliance per agency."""
     actor = actor_from_request(request)
-    if actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        raise Forbidden(
-            "Dasbor hanya untuk koordinator dan admin (coordinators and admins only).", code="role_required"
-        )
     days = _days(query_in(request, DashboardQueryIn).days)
-    service = Dashboard(container.reports(), registry(), settings().province)
-    return json_response(service.build(days, actor=actor))
+    return json_response(container.dashboard().build(days, actor=actor))

@@ -19,11 +19,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from chalicelib.domain.access import can_view
+from chalicelib.domain.access import PROVINCE_WIDE, can_view
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status
+from chalicelib.errors import Forbidden
 from chalicelib.provinces.registry import Province, Registry
 from chalicelib.services.ports import Reports
 
@@ -233,7 +234,15 @@ class Dashboard:
         self.province = registry.get(province)
 
     def build(self, days: int, *, actor: Actor | None = None, now: datetime | None = None) -> dict[str, Any]:
-        """The dashboard of the last ``days`` days (at most 90); of ``actor``'s area if it has one."""
+        """The dashboard of the last ``days`` days (at most 90); of ``actor``'s area if it has one.
+
+        Only for coordinators and admins: ``Forbidden(role_required)`` for any other ``actor``.
+        """
+        if actor is not None and actor.role not in PROVINCE_WIDE:
+            raise Forbidden(
+                "Dasbor hanya untuk koordinator dan admin (coordinators and admins only).",
+                code="role_required",
+            )
         win = window(days, now or utcnow(), ZoneInfo(self.province.data.timezone))
         reports = reports_in_window(self.reports, self.province.code, win.since)
         area = actor.area if actor else None

@@ -58,6 +58,7 @@ class Following:
         self.links.use(token, "follow", now)
         return record.report_key.split("~")[-1]
 
+
 def confirmation_expiry(now: datetime) -> datetime:
     """Until when a confirmation link works."""
     return now + REQUEST_VALID
