@@ -2,13 +2,13 @@
 
 The notify queue carries ``{"key", "entry"}`` only (no address, no content). For each recipient and
 channel the handler first claims a sent-record of the message with a conditional put, then sends,
-then marks it sent: a redelivered message, or one handled twice
-concurrently, finds the claim and sends nothing (at most once; a crash between the claim and the
-send loses that one message rather than sending it twice). A throttled send gives its claim back and
-fails the record, so SQS retries it with backoff (and after a few receives parks it in the DLQ,
-whose alarm fires). After ``HOURLY_LIMIT`` messages in an hour to one recipient about one report the
-rest are held and folded into one summary sent when the hour ends. A send that fails ambiguously (a
-5xx or a timeout: perhaps delivered) is not retried; only an explicit throttling answer is.
+then marks it sent: a redelivered message, or one handled twice concurrently, finds the claim and
+sends nothing (at most once; a crash between the claim and the send loses that one message rather
+than sending it twice). A throttled send gives its claim back and fails the record, so SQS retries
+it with backoff (and after a few receives parks it in the DLQ, whose alarm fires). After
+``HOURLY_LIMIT`` messages in an hour to one recipient about one report the rest are held and folded
+into one summary sent when the hour ends. A send that fails ambiguously (a 5xx or a timeout: perhaps
+delivered) is not retried; only an explicit throttling answer is.
 """
 
 from __future__ import annotations
