@@ -103,6 +103,37 @@ class RetryableUnavailable(AduanError):
     retry_after = 2
 
 
+# Refusals raised in several places, each worded once.
+
+
+def report_not_found(ref: str | None = None) -> NotFound:
+    """404 ``report_not_found``, naming the report asked for when given."""
+    named = f" {ref}" if ref else ""
+    return NotFound(f"Laporan{named} tidak ditemukan (report not found).", code="report_not_found")
+
+
+def malformed_json() -> BadRequest:
+    """400 ``invalid_json``: the body is not JSON at all."""
+    return BadRequest("Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json")
+
+
+def reason_required() -> ValidationFailed:
+    """422 ``reason_required``: an action that needs a reason came without one."""
+    return ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+
+
+def already_closed() -> Conflict:
+    """409 ``already_closed``: the reporter acts on a closed report."""
+    return Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
+
+
+def unknown_action(action: str, details: Any = None) -> ValidationFailed:
+    """422 ``unknown_action``, naming (the start of) the action asked for."""
+    return ValidationFailed(
+        f"Aksi '{action[:20]}' tidak dikenal (unknown action).", code="unknown_action", details=details
+    )
+
+
 def retry_transient(step: Callable[[], T], *, attempts: int, first_pause: float) -> T:
     """``step()``, asked again in place after a ``RetryableUnavailable``, ``attempts`` times in all.
 

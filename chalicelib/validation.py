@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 
-from chalicelib.errors import BadRequest, ValidationFailed
+from chalicelib.errors import ValidationFailed, malformed_json
 
 T = TypeVar("T")
 
@@ -185,9 +185,7 @@ def decode_json(model: type[T], raw: bytes | str) -> T:
     except msgspec.ValidationError as error:
         raise validation_failed([problem_of(error)]) from None
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-        raise BadRequest(
-            "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
-        ) from None
+        raise malformed_json() from None
 
 
 def to_builtins(value: Any) -> Any:

@@ -11,7 +11,7 @@ import msgspec
 from chalice.app import Request, Response
 
 from chalicelib.api.responses import Error, ErrorDetail
-from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge
+from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge, malformed_json
 from chalicelib.observability import logger
 
 MAX_BODY_BYTES = 64 * 1024
@@ -76,9 +76,7 @@ def read_json(request: Request) -> Any:
             code="duplicate_key",
         ) from None
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise BadRequest(
-            "Isi permintaan bukan JSON yang sah (malformed JSON).", code="invalid_json"
-        ) from None
+        raise malformed_json() from None
 
 
 class DuplicateKey(ValueError):

@@ -9,7 +9,7 @@ from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.schemas import HEADER_NAMES, AgencyRefIn, HeadersIn, Query, ReportRefIn
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import NotFound, ValidationFailed, report_not_found, unknown_action
 from chalicelib.validation import convert
 
 Q = TypeVar("Q", bound=Query)
@@ -51,15 +51,11 @@ def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
     try:
         convert(AgencyRefIn, {"key": key})
     except ValidationFailed:
-        raise NotFound(
-            f"Laporan {key[:40]!r} tidak ditemukan (report not found).", code="report_not_found"
-        ) from None
+        raise report_not_found(repr(key[:40])) from None
     try:
         return convert(AgencyRefIn, {"key": key, "action": action})
     except ValidationFailed:
-        raise ValidationFailed(
-            f"Aksi '{(action or '')[:20]}' tidak dikenal (unknown action).", code="unknown_action"
-        ) from None
+        raise unknown_action(action or "") from None
 
 
 # The most digits a whole number in a query string may have: int() of it can neither fail nor be slow.

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.domain.routing import in_area
-from chalicelib.errors import Forbidden, NotFound
+from chalicelib.errors import Forbidden, report_not_found
 
 if TYPE_CHECKING:
     from chalicelib.provinces.model import Agency
@@ -73,7 +73,7 @@ def can_act(actor: Actor, report: Report) -> bool:
 def require_view(actor: Actor, report: Report | None, key: str) -> Report:
     """The report if ``actor`` may read it; 404 for another province's keys, 403 for another agency's."""
     if report is None or report.province != actor.province:
-        raise NotFound(f"Laporan {key} tidak ditemukan (report not found).", code="report_not_found")
+        raise report_not_found(key)
     if not can_view(actor, report):
         if actor.role in PROVINCE_WIDE:  # a kota's coordinator, and the report lies elsewhere
             raise Forbidden(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry
 from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
 from chalicelib.domain.status import Action, Status, next_status
-from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed, already_closed, reason_required
 from chalicelib.provinces.registry import Province
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def reject_evidence(report: Report, event: Event) -> Report:
     """A coordinator sends a doubtful resolve back to the agency (Proses), with a reason."""
     _require_in_doubt(report)
     if not event.note:
-        raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+        raise reason_required()
     return _apply(
         report,
         Action.REJECT_EVIDENCE,
@@ -170,7 +170,7 @@ def reject_evidence(report: Report, event: Event) -> Report:
 def confirm(report: Report, rating: int, event: Event) -> Report:
     """The reporter confirms the fix with a 1-5 rating; the report closes."""
     if report.closed:
-        raise Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
+        raise already_closed()
     return _apply(
         report,
         Action.CONFIRM,
@@ -184,13 +184,13 @@ def confirm(report: Report, rating: int, event: Event) -> Report:
 def reopen(report: Report, province: Province, event: Event) -> Report:
     """The reporter says it is not fixed: back to the agency, within the reopen window."""
     if report.closed:
-        raise Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
+        raise already_closed()
     if report.resolved_at and event.at > report.resolved_at + reopen_window(province):
         raise Conflict(
             "Batas waktu membuka kembali sudah lewat (reopen window has passed).", code="reopen_expired"
         )
     if not event.note:
-        raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+        raise reason_required()
     return _apply(
         report, Action.REOPEN, replace(event, agency=report.agency), resolved_at=None, autoclose_at=None
     )

@@ -21,7 +21,14 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import Conflict, NotFound, ValidationFailed, VersionConflict
+from chalicelib.errors import (
+    Conflict,
+    ValidationFailed,
+    VersionConflict,
+    reason_required,
+    report_not_found,
+    unknown_action,
+)
 from chalicelib.observability import traced
 from chalicelib.provinces.registry import Province, Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports, short_hash
@@ -195,9 +202,7 @@ class AgencyDesk(ProvinceService):
             found = self.reports.get(other, consistent=True)
             if undo:
                 if found is None:
-                    raise NotFound(
-                        f"Laporan {other} tidak ditemukan (report not found).", code="report_not_found"
-                    )
+                    raise report_not_found(other)
                 return duplicate, found
             return duplicate, require_view(actor, found, other)
 
@@ -235,17 +240,13 @@ class AgencyDesk(ProvinceService):
             "reject_evidence": lambda: workflow.reject_evidence(report, event),
         }
         if request.action not in handlers:
-            raise ValidationFailed(
-                f"Aksi '{request.action}' tidak dikenal (unknown action).",
-                code="unknown_action",
-                details={"valid": list(OFFICER_ACTIONS)},
-            )
+            raise unknown_action(request.action, {"valid": list(OFFICER_ACTIONS)})
         return handlers[request.action]()
 
     def _refuse(self, report: Report, request: ActionRequest, event: Event) -> Report:
         """Bukan wewenang: to a suggested agency here, back to the origin province, or to another province."""
         if not request.note:
-            raise ValidationFailed("Alasan wajib diisi (a reason is required).", code="reason_required")
+            raise reason_required()
         province_code, agency = _qualified(request.to_agency, self.province)
         if report.is_received_escalation and (agency is None or province_code == report.origin_province):
             origin = self.registry.get(report.origin_province or "")

@@ -10,7 +10,7 @@ from chalicelib.domain.access import require_reporter
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import ValidationFailed, report_not_found
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, short_hash
 from chalicelib.services.outbox import ChangePublisher
@@ -67,7 +67,7 @@ class FeedbackService(ProvinceService):
         def read() -> Report:
             report = self.reports.get(report_key, consistent=True)
             if report is None or report.province != self.province.code:
-                raise NotFound("Laporan tidak ditemukan (report not found).", code="report_not_found")
+                raise report_not_found()
             return report
 
         return self._respond(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.ids import normalise_report_id
 from chalicelib.domain.report import Report, Visibility
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, report_not_found
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.intake import hash_secret
 from chalicelib.services.ports import NoticeRecords, Reports
@@ -58,9 +58,7 @@ class TrackingService:
             )
         report = self.reports.get(report_id)
         if report is None:
-            raise NotFound(
-                f"Laporan {report_id} tidak ditemukan (report not found).", code="report_not_found"
-            )
+            raise report_not_found(report_id)
         return report
 
     def view(self, raw_id: str, secret: str | None) -> Tracked:
