@@ -127,6 +127,11 @@ def already_closed() -> Conflict:
     return Conflict("Laporan sudah ditutup (report already closed).", code="already_closed")
 
 
+def not_a_duplicate() -> Conflict:
+    """409 ``not_a_duplicate``: undoing a merge of a report that was not merged (into that one)."""
+    return Conflict("Laporan ini bukan duplikat (this report is not a duplicate).", code="not_a_duplicate")
+
+
 def unknown_action(action: str, details: Any = None) -> ValidationFailed:
     """422 ``unknown_action``, naming (the start of) the action asked for."""
     return ValidationFailed(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry
 from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
 from chalicelib.domain.status import Action, Status, next_status
-from chalicelib.errors import Conflict, ValidationFailed, already_closed, reason_required
+from chalicelib.errors import Conflict, ValidationFailed, already_closed, not_a_duplicate, reason_required
 from chalicelib.provinces.registry import Province
 
 if TYPE_CHECKING:
@@ -302,7 +302,7 @@ def mark_duplicate(duplicate: Report, original: Report, event: Event) -> tuple[R
 def unmark_duplicate(duplicate: Report, original: Report, event: Event) -> tuple[Report, Report]:
     """Undo a wrong merge: the duplicate reopens (Disposisi) and the original gives its supports back."""
     if duplicate.duplicate_of != original.id:
-        raise Conflict("Laporan ini bukan duplikat (this report is not a duplicate).", code="not_a_duplicate")
+        raise not_a_duplicate()
     note = f"Bukan duplikat dari {original.id}" + (f": {event.note}" if event.note else "")
     restored = _apply(
         duplicate,

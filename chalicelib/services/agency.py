@@ -22,9 +22,9 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import (
-    Conflict,
     ValidationFailed,
     VersionConflict,
+    not_a_duplicate,
     reason_required,
     report_not_found,
     unknown_action,
@@ -196,9 +196,7 @@ class AgencyDesk(ProvinceService):
                 return duplicate, duplicate
             other = duplicate.duplicate_of if undo else _required(request.of, "of")
             if other is None:
-                raise Conflict(
-                    "Laporan ini bukan duplikat (this report is not a duplicate).", code="not_a_duplicate"
-                )
+                raise not_a_duplicate()
             found = self.reports.get(other, consistent=True)
             if undo:
                 if found is None:
