@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.messages import parse_inbound_message, parse_intake_message, parse_notify_message
 from chalicelib.config import settings
 from chalicelib.errors import AduanError, ValidationFailed, retry_transient
 from chalicelib.observability import count, logger
@@ -89,6 +88,8 @@ def _transient_retries(step: Callable[[], T]) -> T:
 
 
 def _route_record(record: SQSRecord) -> None:
+    from chalicelib.api.messages import parse_intake_message  # not on the sweep's path
+
     _correlate(record)
     message = _parsed(record, parse_intake_message)
     if message is None:
@@ -124,6 +125,7 @@ def route_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _escalation_record(record: SQSRecord) -> None:
+    from chalicelib.api.messages import parse_inbound_message  # not on the sweep's path
     from chalicelib.domain.protocol import kind
     from chalicelib.services.handover_guard import HandoverRefused
 
@@ -195,6 +197,7 @@ def sweep() -> dict[str, int]:
 
 
 def _notify_record(record: SQSRecord) -> None:
+    from chalicelib.api.messages import parse_notify_message  # not on the sweep's path
     from chalicelib.domain.clock import utcnow
 
     body = _parsed(record, lambda data: data)
