@@ -14,6 +14,7 @@ delivered) is not retried; only an explicit throttling answer is.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -33,7 +34,10 @@ from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
 
 HOURLY_LIMIT = 4  # a handed-over report can be handed, accepted, taken and done within one hour
-WAIT_ATTEMPTS = 6  # an entry not saved yet is looked for again, 2 s to 64 s later, then dropped
+# An entry not saved yet is read again strongly after these pauses (its save was slow), in place:
+# deferring it at once would let a later entry's message, read after its own save, be told first.
+SAVE_PAUSES_S = (0.25, 0.5)
+WAIT_ATTEMPTS = 6  # then it is looked for again, 2 s to 64 s later, then dropped
 RECORD_DAYS = 60
 UNSUBSCRIBE_DAYS = 365
 
@@ -51,6 +55,7 @@ class Notifier:
         *,
         senders: Callable[[], Senders],
         settings: Callable[[], NotifySettings],
+        pause: Callable[[float], None] = time.sleep,
     ) -> None:
         self.reports = reports
         self.records = records
@@ -59,6 +64,7 @@ class Notifier:
         self.province = registry.get(province)
         self.senders = senders
         self.settings = settings
+        self.pause = pause
         self.links = LinkTokens(records, self.province.code)
 
     # --- an entry ---
@@ -67,11 +73,16 @@ class Notifier:
         """Tell everyone concerned about one entry; answers the number of messages sent.
 
         Read eventually consistent, at half the cost; only an entry not seen is looked for again
-        on a strong read (the message is sent just before its change is saved).
+        on strong reads, at once and after ``SAVE_PAUSES_S`` (the message is sent just before its
+        change is saved).
         """
         report = self.reports.get(key)
         entry = _find(report, entry_id)
-        if entry is None:
+        for pause in (0.0, *SAVE_PAUSES_S):
+            if entry is not None:
+                break
+            if pause:
+                self.pause(pause)
             report = self.reports.get(key, consistent=True)
             entry = _find(report, entry_id)
         if report is None or entry is None:

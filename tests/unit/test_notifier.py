@@ -25,7 +25,7 @@ from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound, RetryableUnavailable
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.provinces.registry import registry
-from chalicelib.services.notify import HOURLY_LIMIT, Notifier
+from chalicelib.services.notify import HOURLY_LIMIT, SAVE_PAUSES_S, Notifier
 from tests.unit.factories import T0, event, new_report
 
 REGION = "ap-southeast-1"
@@ -71,7 +71,7 @@ def _sent_sms() -> list[tuple[str, str]]:
     return list(get_backend("sns")[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
 
 
-def _notifier(reports: Reports, queues: Queues) -> Notifier:
+def _notifier(reports: Reports, queues: Queues, pauses: list[float] | None = None) -> Notifier:
     from chalicelib.data.channels import Channels
     from chalicelib.data.notices import NoticeStore
 
@@ -84,6 +84,7 @@ def _notifier(reports: Reports, queues: Queues) -> Notifier:
         "31",
         senders=lambda: senders,
         settings=lambda: SETTINGS,
+        pause=(pauses if pauses is not None else []).append,
     )
 
 
@@ -205,10 +206,38 @@ def test_an_entry_is_read_eventually_and_strongly_only_when_not_seen_yet(aws: No
     assert lagging.reads == [False, True]
 
 
+class SavedLate:
+    """Reads as DynamoDB answers while a slow save is still under way: the report as it was, until
+    the ``saved_on``-th strongly consistent read."""
+
+    def __init__(self, before: Report, saved: Report, saved_on: int) -> None:
+        self.before, self.saved, self.saved_on = before, saved, saved_on
+        self.reads: list[bool] = []
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        self.reads.append(consistent)
+        return self.saved if self.reads.count(True) >= self.saved_on else self.before
+
+
+def test_an_entry_saved_a_moment_late_is_told_in_place_not_deferred(aws: None) -> None:
+    """Given a message read while its change's save is still under way, when the save lands before
+    the in-place pauses end, then the entry is told at once (no later message overtakes it)."""
+    taken, resolved = _lifecycle()[2:]
+    _with_contact(resolved, email="warga@example.com", notify=("email",))
+    queues, pauses = Queues(), []
+    late = SavedLate(taken, resolved, saved_on=3)
+    sent = _notifier(late, queues, pauses).entry(resolved.key, "e-resolve", 0, T0 + timedelta(hours=1))  # type: ignore[arg-type]
+    assert sent == 1
+    assert late.reads == [False, True, True, True]
+    assert pauses == list(SAVE_PAUSES_S)
+    assert queues.sent == []
+
+
 def test_an_entry_not_saved_yet_is_looked_for_again_then_dropped(aws: None) -> None:
-    reports, queues = Reports(), Queues()
-    notifier = _notifier(reports, queues)
+    reports, queues, pauses = Reports(), Queues(), []
+    notifier = _notifier(reports, queues, pauses)
     assert notifier.entry("31-261127-K3M9", "e-route", 0, T0) == 0
+    assert pauses == list(SAVE_PAUSES_S)
     assert queues.sent == [({"key": "31-261127-K3M9", "entry": "e-route", "attempt": 1}, 2)]
     queues.sent.clear()
     notifier.entry("31-261127-K3M9", "e-route", 5, T0)
