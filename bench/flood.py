@@ -144,10 +144,10 @@ def warmup_arrivals() -> list[Arrival]:
 
 def default_limits() -> dict[str, str]:
     """The rate limits' production defaults (the test and bench sessions turn them off)."""
-    from chalicelib.api.ratelimit import LIMITS
+    from chalicelib.config import RATE_LIMITS
 
     env: dict[str, str] = {}
-    for prefix, rate, burst in LIMITS.values():
+    for prefix, rate, burst in RATE_LIMITS.values():
         env[f"{prefix}_RATE_PER_MINUTE"], env[f"{prefix}_BURST"] = str(rate), str(burst)
     return env
 

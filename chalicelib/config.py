@@ -50,7 +50,25 @@ DEVICE_KEY_VARIABLE = "ADUAN_DEVICE_KEY"  # HMAC key of device tokens (chaliceli
 DEVICE_KEY_MIN_LENGTH = 32
 DEVICE_TOKEN_DAYS_VARIABLE = "ADUAN_DEVICE_TOKEN_DAYS"  # how long a device token is accepted
 OPEN311_KEYS_VARIABLE = "ADUAN_OPEN311_KEYS"  # Open311 api key hashes (chalicelib/open311/keys.py)
-RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")  # ADUAN_<limit>_...: chalicelib/api/ratelimit.py
+# The public write and read endpoints' rate limits (chalicelib/api/ratelimit.py): each is
+# ``<prefix>_RATE_PER_MINUTE`` and ``<prefix>_BURST``; a rate of 0 turns it off.
+RATE_LIMITS = {
+    # limit: (variable prefix, default per minute, default burst)
+    "submit": ("ADUAN_SUBMIT", 30.0, 10.0),  # per address, no device token
+    "submit_keyless": ("ADUAN_SUBMIT_KEYLESS", 300.0, 300.0),  # all requests without a device token
+    "submit_device": ("ADUAN_SUBMIT_DEVICE", 10.0, 10.0),
+    "submit_address": ("ADUAN_SUBMIT_ADDRESS", 600.0, 600.0),
+    "photos": ("ADUAN_PHOTO", 60.0, 20.0),  # per address, no device token
+    "photos_keyless": ("ADUAN_PHOTO_KEYLESS", 300.0, 300.0),
+    "photos_device": ("ADUAN_PHOTO_DEVICE", 20.0, 20.0),
+    "photos_address": ("ADUAN_PHOTO_ADDRESS", 1200.0, 1200.0),
+    "devices": ("ADUAN_DEVICE", 600.0, 600.0),  # device tokens minted per address
+    "open311": ("ADUAN_OPEN311", 120.0, 30.0),  # per api key
+    "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # per address: map reads
+    "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address
+    "links": ("ADUAN_LINKS", 30.0, 10.0),  # per address: follow requests, link tokens tried
+}
+RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
@@ -224,8 +242,14 @@ def check_stage() -> Settings:
     device_key()
     device_token_days()
     open311_key_hashes()
+    prefixes = {prefix for prefix, _, _ in RATE_LIMITS.values()}
     for name in sorted(os.environ):
         if name.startswith("ADUAN_") and name.endswith(RATE_LIMIT_SUFFIXES):
+            if name.removesuffix("_BURST").removesuffix("_RATE_PER_MINUTE") not in prefixes:
+                raise ConfigurationError(
+                    f"{name} is not a rate limit: the limits are {', '.join(sorted(prefixes))} "
+                    f"with {' or '.join(RATE_LIMIT_SUFFIXES)}"
+                )
             optional_number(name)
     return current
 

@@ -18,9 +18,10 @@ trusted). Open311 is limited per api key (an integrator submits for many citizen
 State lives in the Lambda container, so the limits hold per container; API Gateway stage throttling
 and WAF rate-based rules are the global limits in production (docs/security.md).
 
-Each limit is ``<NAME>_RATE_PER_MINUTE`` and ``<NAME>_BURST`` in the environment (defaults in
-``LIMITS``); a rate of 0 turns that limit off. A set one must be a number, 0 or more: ``chalicelib.config``
-checks every ``ADUAN_*_RATE_PER_MINUTE`` and ``ADUAN_*_BURST`` when ``app.py`` is imported.
+Each limit is ``<NAME>_RATE_PER_MINUTE`` and ``<NAME>_BURST`` in the environment (names and defaults
+in ``chalicelib.config.RATE_LIMITS``); a rate of 0 turns that limit off. ``chalicelib.config`` checks
+every ``ADUAN_*_RATE_PER_MINUTE`` and ``ADUAN_*_BURST`` when ``app.py`` is imported: a set one must
+be a number, 0 or more, of a limit that exists.
 """
 
 from __future__ import annotations
@@ -34,27 +35,11 @@ from dataclasses import dataclass
 
 from chalice.app import Request
 
-from chalicelib.config import ConfigurationError, optional_number, settings
+from chalicelib.config import RATE_LIMITS, ConfigurationError, optional_number, settings
 from chalicelib.errors import TooManyRequests
 
 MAX_CLIENTS = 50_000  # buckets kept per container; the least recently seen go first
 DEVICE_HEADER = "x-device-token"
-LIMITS = {
-    # limit: (env prefix, default per minute, default burst)
-    "submit": ("ADUAN_SUBMIT", 30.0, 10.0),  # per address, no device token
-    "submit_keyless": ("ADUAN_SUBMIT_KEYLESS", 300.0, 300.0),  # all requests without a device token
-    "submit_device": ("ADUAN_SUBMIT_DEVICE", 10.0, 10.0),
-    "submit_address": ("ADUAN_SUBMIT_ADDRESS", 600.0, 600.0),
-    "photos": ("ADUAN_PHOTO", 60.0, 20.0),  # per address, no device token
-    "photos_keyless": ("ADUAN_PHOTO_KEYLESS", 300.0, 300.0),
-    "photos_device": ("ADUAN_PHOTO_DEVICE", 20.0, 20.0),
-    "photos_address": ("ADUAN_PHOTO_ADDRESS", 1200.0, 1200.0),
-    "devices": ("ADUAN_DEVICE", 600.0, 600.0),  # device tokens minted per address
-    "open311": ("ADUAN_OPEN311", 120.0, 30.0),  # per api key
-    "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # per address: map reads
-    "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address
-    "links": ("ADUAN_LINKS", 30.0, 10.0),  # per address: follow requests, link tokens tried
-}
 SCOPES_WITH_DEVICES = ("submit", "photos")
 
 
@@ -121,7 +106,7 @@ buckets = TokenBuckets()
 
 def limit_for(name: str) -> Limit | None:
     """The named limit from the environment, or None when turned off (rate 0)."""
-    prefix, rate_default, burst_default = LIMITS[name]
+    prefix, rate_default, burst_default = RATE_LIMITS[name]
     per_minute = _number(f"{prefix}_RATE_PER_MINUTE", rate_default)
     if per_minute <= 0:
         return None

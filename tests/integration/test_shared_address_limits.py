@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.lifecycle import SAME_PROVINCE
-from chalicelib.api.ratelimit import LIMITS
+from chalicelib.config import RATE_LIMITS
 from infra.local.loopback import LoopbackClient, loopback_address
 from infra.local.processes import free_port
 from infra.local.stack import LocalStack, dev_environment
@@ -28,7 +28,7 @@ CARRIER_ADDRESS = "127.0.7.7"
 
 def _default_limits() -> dict[str, str]:
     env: dict[str, str] = {}
-    for prefix, rate, burst in LIMITS.values():
+    for prefix, rate, burst in RATE_LIMITS.values():
         env[f"{prefix}_RATE_PER_MINUTE"], env[f"{prefix}_BURST"] = str(rate), str(burst)
     return env
 
