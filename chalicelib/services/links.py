@@ -24,7 +24,7 @@ def token_hash(token: str) -> str:
 
 
 class LinkTokens:
-    """Issues and redeems one province's link tokens."""
+    """Issues, checks and uses one province's link tokens."""
 
     def __init__(self, records: NoticeRecords, province: str) -> None:
         self.records = records
@@ -47,13 +47,6 @@ class LinkTokens:
     def use(self, token: str, purpose: str, now: datetime) -> bool:
         """Mark the token used, once (a conditional update): False if it could not be used."""
         return self.records.use_token(self.province, token_hash(token), purpose, int(now.timestamp()))
-
-    def redeem(self, token: str, purpose: str, now: datetime) -> TokenRecord:
-        """Use the token, once: its record; ``NotFound`` if it cannot be used."""
-        record = self.peek(token, purpose, now)
-        if not self.use(token, purpose, now):
-            raise NotFound(GONE, code="link_gone")
-        return record
 
 
 def _shaped(token: str) -> bool:

@@ -360,14 +360,17 @@ def test_the_feedback_token_works_once_and_not_after_the_window(aws: None) -> No
     token = raw.split("feedback.html#", 1)[1].split()[0]
     assert resolved.autoclose_at is not None
     too_late = resolved.autoclose_at + timedelta(seconds=1)
+    links, in_window = notifier.links, T0 + timedelta(days=1)
     with pytest.raises(NotFound):
-        notifier.links.redeem(token, "feedback", too_late)
-    record = notifier.links.redeem(token, "feedback", T0 + timedelta(days=1))
+        links.peek(token, "feedback", too_late)
+    with pytest.raises(NotFound):
+        links.peek(token, "unsubscribe", in_window)
+    record = links.peek(token, "feedback", in_window)
     assert record.report_key == resolved.key and record.purpose == "feedback"
+    assert links.use(token, "feedback", in_window)
+    assert not links.use(token, "feedback", in_window)
     with pytest.raises(NotFound):
-        notifier.links.redeem(token, "feedback", T0 + timedelta(days=1))
-    with pytest.raises(NotFound):
-        notifier.links.redeem(token, "unsubscribe", T0 + timedelta(days=1))
+        links.peek(token, "feedback", in_window)
     assert json.dumps(raw).count(token) == 1  # the token is in the message; its record only has the hash
 
 
