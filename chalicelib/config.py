@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,6 +71,10 @@ RATE_LIMITS = {
 }
 RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
+ESCALATION_TEMPLATE_VARIABLE = "ADUAN_ESCALATION_QUEUE_TEMPLATE"  # optional: another naming scheme
+AGENCY_TEMPLATE_VARIABLE = "ADUAN_AGENCY_QUEUE_TEMPLATE"
+PUBLIC_API_URL_VARIABLE = "ADUAN_PUBLIC_API_URL"  # optional: one-click unsubscribe on the API
+PUBLIC_BASE_URL_VARIABLE = "ADUAN_PUBLIC_BASE_URL"  # optional: Open311 discovery's endpoint address
 ESCALATION_QUEUE_TEMPLATE = "aduan-{province}-escalation.fifo"
 AGENCY_QUEUE_TEMPLATE = "aduan-{province}-agency-{agency}"
 QUARANTINE_QUEUE_TEMPLATE = "aduan-{province}-quarantine"
@@ -102,9 +107,7 @@ class Settings:
 
 def escalation_queue_for(province: str) -> str:
     """Any province's inbound escalation queue, by the shared convention (no stage needed)."""
-    return os.environ.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", ESCALATION_QUEUE_TEMPLATE).format(
-        province=province
-    )
+    return _queue_template(ESCALATION_TEMPLATE_VARIABLE, ESCALATION_QUEUE_TEMPLATE).format(province=province)
 
 
 def quarantine_queue_for(province: str) -> str:
@@ -114,8 +117,36 @@ def quarantine_queue_for(province: str) -> str:
 
 def agency_queue_for(province: str, agency: str) -> str:
     """An agency's work queue, by the shared convention (no stage needed)."""
-    template = os.environ.get("ADUAN_AGENCY_QUEUE_TEMPLATE", AGENCY_QUEUE_TEMPLATE)
+    template = _queue_template(AGENCY_TEMPLATE_VARIABLE, AGENCY_QUEUE_TEMPLATE)
     return template.format(province=province, agency=agency)
+
+
+def _queue_template(name: str, default: str) -> str:
+    """A queue-name template from ``name`` (``default`` when unset): the same fields as ``default``,
+    each once, and otherwise only what an SQS queue name may hold."""
+    template = os.environ.get(name, "").strip() or default
+    wanted = sorted(field for _, field, _, _ in string.Formatter().parse(default) if field)
+    try:
+        fields = sorted(field for _, field, _, _ in string.Formatter().parse(template) if field is not None)
+    except ValueError:
+        fields = []
+    literal = re.sub(r"\{[a-z]+\}", "", template)
+    if fields != wanted or not re.fullmatch(r"[A-Za-z0-9_.-]*", literal):
+        raise ConfigurationError(
+            f"{name} must be a queue name with {' and '.join('{' + f + '}' for f in wanted)} once each "
+            f"(like {default!r}), not {template!r}"
+        )
+    return template
+
+
+def optional_url(name: str) -> str | None:
+    """An optional http(s) address without a trailing slash; None when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
+        raise ConfigurationError(f"{name} must be an http(s) address without query or fragment, not {raw!r}")
+    return raw.rstrip("/")
 
 
 def settings() -> Settings:
@@ -123,7 +154,7 @@ def settings() -> Settings:
     env = os.environ
     return _settings(
         tuple(env.get(name, "").strip() for name in REQUIRED),
-        env.get("ADUAN_ESCALATION_QUEUE_TEMPLATE", ESCALATION_QUEUE_TEMPLATE),
+        escalation_queue_for("{province}"),
         env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
     )
 
@@ -242,6 +273,9 @@ def check_stage() -> Settings:
     device_key()
     device_token_days()
     open311_key_hashes()
+    agency_queue_for("{province}", "{agency}")
+    optional_url(PUBLIC_API_URL_VARIABLE)
+    optional_url(PUBLIC_BASE_URL_VARIABLE)
     prefixes = {prefix for prefix, _, _ in RATE_LIMITS.values()}
     for name in sorted(os.environ):
         if name.startswith("ADUAN_") and name.endswith(RATE_LIMIT_SUFFIXES):

@@ -8,10 +8,9 @@ required stage variables (``chalicelib.config``, checked when ``app.py`` is impo
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from chalicelib.config import settings
+from chalicelib.config import PUBLIC_API_URL_VARIABLE, optional_url, settings
 
 
 @dataclass(frozen=True)
@@ -45,5 +44,5 @@ def notify_settings() -> NotifySettings:
         sms_sender_id=current.sms_sender_id,
         region=current.notify_region,
         public_url=current.public_url,
-        api_url=os.environ.get("ADUAN_PUBLIC_API_URL", "").strip().rstrip("/") or None,
+        api_url=optional_url(PUBLIC_API_URL_VARIABLE),
     )

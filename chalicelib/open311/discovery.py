@@ -6,18 +6,18 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from chalicelib.config import PUBLIC_BASE_URL_VARIABLE, optional_url
 from chalicelib.open311.responses import Open311Discovery, Open311Endpoint
 from chalicelib.provinces.registry import Province
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27T00:00:00+07:00"  # bump when the Open311 surface changes
-BASE_URL_ENV = "ADUAN_PUBLIC_BASE_URL"
 CONTACT_ENV = "ADUAN_OPEN311_CONTACT"
 
 
 def base_url(headers: Mapping[str, str], context: Mapping[str, Any]) -> str:
     """The endpoint URL: ``ADUAN_PUBLIC_BASE_URL`` if set, else from the request's host (and API stage)."""
-    configured = os.environ.get(BASE_URL_ENV, "").strip().rstrip("/")
+    configured = optional_url(PUBLIC_BASE_URL_VARIABLE)
     if configured:
         return f"{configured}/open311/v2"
     host = headers.get("host") or "localhost"

@@ -33,6 +33,7 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     *((name, {name: "  "}) for name in REQUIRED),
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "99"}),  # no chalicelib/provinces/data/99.json
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "../31"}),
+    ("ADUAN_ESCALATION_QUEUE_TEMPLATE", {"ADUAN_ESCALATION_QUEUE_TEMPLATE": "aduan-{prov}-escalation.fifo"}),
     ("ADUAN_ESCALATION_QUEUE", {"ADUAN_ESCALATION_QUEUE": "aduan-36-escalation.fifo"}),
     ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": "/aduan/31/handover-signing-key"}),  # not ssm:/, not dev
     ("ADUAN_SMS_SENDER_ID", {"ADUAN_SMS_SENDER_ID": "ADUAN-JAKARTA"}),  # a hyphen, and 13 characters
@@ -64,8 +65,23 @@ BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_OPEN311_RATE_PER_MINUTE", {"ADUAN_OPEN311_RATE_PER_MINUTE": "inf"}),
     ("ADUAN_SUBMT_RATE_PER_MINUTE", {"ADUAN_SUBMT_RATE_PER_MINUTE": "5"}),  # misspelled: no such limit
     ("ADUAN_PHOTOS_BURST", {"ADUAN_PHOTOS_BURST": "5"}),  # the limit is ADUAN_PHOTO
+    ("ADUAN_PUBLIC_API_URL", {"ADUAN_PUBLIC_API_URL": "api.jakarta.go.id"}),  # no scheme
+    ("ADUAN_PUBLIC_BASE_URL", {"ADUAN_PUBLIC_BASE_URL": "https://api.example/?stage=1"}),
+    (
+        "ADUAN_AGENCY_QUEUE_TEMPLATE",
+        {"ADUAN_AGENCY_QUEUE_TEMPLATE": "aduan-{province}-agency"},
+    ),  # no {agency}
+    ("ADUAN_AGENCY_QUEUE_TEMPLATE", {"ADUAN_AGENCY_QUEUE_TEMPLATE": "aduan {province} {agency}"}),
 ]
-OPTIONAL = ("ADUAN_DEVICE_KEY", "ADUAN_DEVICE_TOKEN_DAYS", "ADUAN_OPEN311_KEYS")
+OPTIONAL = (
+    "ADUAN_DEVICE_KEY",
+    "ADUAN_DEVICE_TOKEN_DAYS",
+    "ADUAN_OPEN311_KEYS",
+    "ADUAN_PUBLIC_API_URL",
+    "ADUAN_PUBLIC_BASE_URL",
+    "ADUAN_ESCALATION_QUEUE_TEMPLATE",
+    "ADUAN_AGENCY_QUEUE_TEMPLATE",
+)
 
 
 def _apply(monkeypatch: pytest.MonkeyPatch, changes: Mapping[str, str | None]) -> None:
@@ -156,6 +172,10 @@ def test_a_stage_starts_with_valid_optional_variables_and_the_user_pools_jwks(
             "ADUAN_OPEN311_KEYS": f'{{"{A_KEY_HASH.upper()}": "client"}}',
             "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
             "ADUAN_SUBMIT_BURST": "2.5",
+            "ADUAN_PUBLIC_API_URL": "https://api.aduan.jakarta.go.id/api/",
+            "ADUAN_PUBLIC_BASE_URL": "https://api.aduan.jakarta.go.id/api",
+            "ADUAN_ESCALATION_QUEUE_TEMPLATE": "aduan-{province}-escalation.fifo",
+            "ADUAN_AGENCY_QUEUE_TEMPLATE": "pemda-{province}-{agency}",
         },
     )
     # When app.py is imported, then the stage starts
