@@ -107,9 +107,9 @@ def support_report(report_id: str) -> Response:
 @app.route("/reports/{report_id}", methods=["GET"], cors=cors)
 @handled
 def report_status(report_id: str) -> Response:
-    from chalicelib.api import reports
+    from chalicelib.api import status
 
-    return reports.show(current_request(), report_id)
+    return status.show(current_request(), report_id)
 
 
 @app.route("/reports/{report_id}/confirm", methods=["POST"], cors=cors, content_types=["application/json"])

@@ -1,18 +1,22 @@
-"""Path parameters, query strings and headers, checked by their structs in ``chalicelib.api.schemas``."""
+"""Path parameters, query strings and headers, checked by their structs in ``chalicelib.api.headers``
+and ``chalicelib.api.schemas`` (loaded when a request first needs one: reading a report needs none)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar, get_args
+from typing import TYPE_CHECKING, TypeVar, get_args
 
 from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
-from chalicelib.api.schemas import HEADER_NAMES, AgencyRefIn, HeadersIn, Query, ReportRefIn
+from chalicelib.api.headers import HEADER_NAMES, HeadersIn, ReportRefIn
 from chalicelib.errors import NotFound, ValidationFailed, report_not_found, unknown_action
 from chalicelib.validation import convert
 
-Q = TypeVar("Q", bound=Query)
+if TYPE_CHECKING:
+    from chalicelib.api.schemas import AgencyRefIn, Query
+
+Q = TypeVar("Q", bound="Query")
 
 # The white space around a header's value (RFC 9110's OWS) or a path parameter that is not part of it.
 _SURROUNDING = " \t"
@@ -47,6 +51,8 @@ def report_ref(report_id: str) -> str:
 
 def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
     """A report key (``31-...`` or ``36~31-...``) and action from the path; 404 / 422 when malformed."""
+    from chalicelib.api.schemas import AgencyRefIn
+
     key = key.strip(_SURROUNDING)
     try:
         convert(AgencyRefIn, {"key": key})

@@ -9,9 +9,8 @@ from chalicelib.api import ratelimit
 from chalicelib.api import responses as out
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import bounded_number, headers_in, query_in, report_ref
-from chalicelib.api.photos import photo_links
 from chalicelib.api.schemas import Latitude, Longitude, NearbyQueryIn, Radius, SupportIn, ViewportQueryIn
-from chalicelib.api.views import report_view, status_view
+from chalicelib.api.views import photo_links, report_view, status_view
 from chalicelib.domain import geo
 from chalicelib.domain.geo import DEFAULT_RADIUS_M
 from chalicelib.domain.report import Visibility

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from chalicelib.api import schemas
+from chalicelib.api import headers
 
 REF = "#/components/schemas/{name}"
 
@@ -76,5 +76,5 @@ def header(name: str, description: str, schema: dict[str, Any] | None = None) ->
 IDEMPOTENCY = header(
     "Idempotency-Key",
     "Retries with the same key answer the first result (or apply the action once).",
-    msgspec.json.schema(schemas.IdempotencyKey),
+    msgspec.json.schema(headers.IdempotencyKey),
 )

@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 from chalice.app import Response
 
-from chalicelib.api import oas, responses, schemas
+from chalicelib.api import headers, oas, responses, schemas
 from chalicelib.api.http import json_response
 from chalicelib.api.oas import IDEMPOTENCY, REF, header, json_body, query_parameters, ref
 from chalicelib.open311 import responses as open311_responses
@@ -56,13 +56,13 @@ def body(model: str) -> dict[str, Any]:
 
 
 SECRET = header(
-    "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(schemas.ReportSecret)
+    "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(headers.ReportSecret)
 )
-IF_MATCH = header("If-Match", "The version the officer saw.", msgspec.json.schema(schemas.IfMatch))
+IF_MATCH = header("If-Match", "The version the officer saw.", msgspec.json.schema(headers.IfMatch))
 DEVICE = header(
     "X-Device-Token",
     "A device token from POST /devices: limits per device and a crowd-sized ceiling per address.",
-    msgspec.json.schema(schemas.DeviceToken),
+    msgspec.json.schema(headers.DeviceToken),
 )
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 REPORT_ID = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")

@@ -1,4 +1,5 @@
-"""Citizen endpoints: submit, track, list categories; inputs as ``chalicelib.api.schemas`` declares them."""
+"""Citizen endpoints: submit, confirm or reopen, categories, health, device tokens; inputs as
+``chalicelib.api.schemas`` declares them (tracking a report: ``chalicelib.api.status``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from chalicelib.config import settings
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import RetryableUnavailable, ValidationFailed
-from chalicelib.observability import count, logger
+from chalicelib.observability import count
 from chalicelib.provinces.registry import registry
 from chalicelib.services.intake import SubmitCommand
 from chalicelib.validation import convert, problem
@@ -62,16 +63,6 @@ def reporter_contact(reporter: ReporterIn) -> Contact:
         )
     channels = tuple(dict.fromkeys(reporter.notify))
     return Contact(reporter.name, reporter.phone, reporter.email, notify=channels, language=reporter.language)
-
-
-def show(request: Request, report_id: str) -> Response:
-    """``GET /reports/{id}``: status, agency, deadlines and timeline; content if public or secret given."""
-    tracked = container.tracking().view(report_ref(report_id), headers_in(request).report_secret)
-    logger.thread_safe_append_keys(report_id=tracked.report.id)
-    view = report_view(tracked.report, full_content=tracked.full_content)
-    if tracked.followers is not None:
-        view.followers = tracked.followers
-    return json_response(view)
 
 
 def categories() -> Response:

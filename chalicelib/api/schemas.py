@@ -1,5 +1,6 @@
-"""Every input of the API, declared once as msgspec structs: request bodies, query strings, path
-parameters, the headers the API reads and the intake queue's message.
+"""Every input of the API but its headers and the citizen's report id (``chalicelib.api.headers``),
+declared once as msgspec structs: request bodies, query strings, the agency's path parameters and
+the intake and notify queues' messages.
 
 Each cap and pattern is a named ``Annotated`` type below, so the check (``validation.convert``), the
 422's details and the OpenAPI document (``chalicelib.api.openapi``) all come from it. Bodies refuse
@@ -14,6 +15,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, field
 
+from chalicelib.api.headers import PRINTABLE_ASCII
 from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.private import CHANNELS, NotifyChannel
@@ -49,8 +51,6 @@ __all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
 MAX_PAGE = 100  # rows per listing page
 
-# Printable ASCII without spaces: what a header the API reads may hold.
-PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
 
 Radius = Annotated[int, Meta(ge=1, le=MAX_RADIUS_M)]  # metres around a point
 CategoryCode = Annotated[str, Meta(min_length=1, max_length=CATEGORY_MAX_LENGTH)]
@@ -67,16 +67,6 @@ Version = Annotated[int, Meta(ge=1)]
 Comment = Annotated[str, Meta(max_length=1000)]
 Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
 PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
-# An empty header counts as absent (chalicelib.api.inputs.headers_in), so empty is documented as allowed.
-IdempotencyKey = Annotated[str, Meta(max_length=128, pattern=r"^[\x21-\x7e]*$")]
-ReportSecret = Annotated[str, Meta(max_length=64, pattern=PRINTABLE_ASCII)]
-IfMatch = Annotated[str, Meta(max_length=40, pattern=PRINTABLE_ASCII)]
-DeviceToken = Annotated[
-    str,
-    Meta(description="A token from POST /devices; any other value is ignored (the address's limit applies)."),
-]
-# A report id as a citizen types it in a path: short printable ASCII (spaces, any case, O for 0).
-ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")]
 ReportKey = Annotated[str, Meta(pattern=REPORT_KEY, max_length=20)]
 ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
 DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_ASCII)]
@@ -213,30 +203,7 @@ BODIES: tuple[type[Input], ...] = (
 )
 
 
-# Headers, paths, query strings, queue messages
-
-
-HEADER_NAMES = {
-    "idempotency_key": "idempotency-key",
-    "report_secret": "x-report-secret",
-    "if_match": "if-match",
-    "correlation_id": "x-correlation-id",
-}
-
-
-class HeadersIn(Input, rename=HEADER_NAMES):
-    """The request headers the API reads (by their lower-case names), None when absent or empty."""
-
-    idempotency_key: IdempotencyKey | None = None
-    report_secret: ReportSecret | None = None
-    if_match: IfMatch | None = None
-    correlation_id: str | None = None  # checked by ``safe_correlation_id``: dropped, never refused
-
-
-class ReportRefIn(Input):
-    """A citizen's report id in a path (``/reports/{report_id}``)."""
-
-    report_id: ReportRef
+# Paths, query strings, queue messages
 
 
 class AgencyRefIn(Query):

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
+from chalicelib import container
 from chalicelib.api import responses as out
-from chalicelib.api.photos import photo_links
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Status, allowed_actions
+from chalicelib.privacy.photos import PUBLIC_KEY
 from chalicelib.provinces.registry import Registry, registry
+
+
+def photo_links(keys: Sequence[str]) -> list[str]:
+    """Presigned GET links (minutes) of the cleaned copies among ``keys``; nothing else is ever linked."""
+    public = [key for key in keys if PUBLIC_KEY.match(key)]
+    return container.photos().links(public) if public else []
 
 
 def iso(value: datetime | date | None) -> str | None:

@@ -1,7 +1,11 @@
-"""Data kept apart from reports: reporter contact and idempotency records."""
+"""Data kept apart from reports: reporter contact, idempotency records, and the reporter's secret
+(how it is derived and the only form of it that is stored)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -89,3 +93,23 @@ class StoredPrint:
     report_id: str
     role: str
     fingerprint: int
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a reporter's secret (SHA-256, base64url: 43 characters, not 64)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).rstrip(b"=").decode()
+
+
+def derive_secret(idempotency_key: str, salt: str) -> str:
+    """The reporter's secret of a submission with an Idempotency-Key, from the key and the record's salt.
+
+    Only the key's hash and the salt are stored, so the secret can be given again to a retry that
+    presents the key, and to nobody who only reads the tables.
+    """
+    digest = hmac.new(idempotency_key.encode(), f"aduan-secret:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
+def hash_idempotency_key(key: str) -> str:
+    """The stored form of an Idempotency-Key: 128 bits of its SHA-256, in hex."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import json
 import secrets
 from collections.abc import Callable, Sequence
@@ -13,7 +11,14 @@ from datetime import datetime
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import new_report_id
-from chalicelib.domain.private import REPLAY_WINDOW_SECONDS, Contact, IdempotencyRecord
+from chalicelib.domain.private import (
+    REPLAY_WINDOW_SECONDS,
+    Contact,
+    IdempotencyRecord,
+    derive_secret,
+    hash_idempotency_key,
+    hash_secret,
+)
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import (
@@ -52,26 +57,6 @@ class SubmitResult:
     report: Report
     secret: str
     replayed: bool = False
-
-
-def hash_secret(secret: str) -> str:
-    """The stored form of a reporter's secret (SHA-256, base64url: 43 characters, not 64)."""
-    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).rstrip(b"=").decode()
-
-
-def derive_secret(idempotency_key: str, salt: str) -> str:
-    """The reporter's secret of a submission with an Idempotency-Key, from the key and the record's salt.
-
-    Only the key's hash and the salt are stored, so the secret can be given again to a retry that
-    presents the key, and to nobody who only reads the tables.
-    """
-    digest = hmac.new(idempotency_key.encode(), f"aduan-secret:{salt}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:12]).decode()
-
-
-def hash_idempotency_key(key: str) -> str:
-    """The stored form of an Idempotency-Key: 128 bits of its SHA-256, in hex."""
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _body_hash(command: SubmitCommand) -> str:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.ids import normalise_report_id
+from chalicelib.domain.private import hash_secret
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound, report_not_found
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.intake import hash_secret
 from chalicelib.services.ports import NoticeRecords, Reports
 
 

@@ -164,7 +164,7 @@ def test_a_claimed_key_whose_drawn_id_is_taken_moves_to_a_new_id(
 ) -> None:
     import boto3
 
-    from chalicelib.domain import ids
+    from chalicelib.domain import ids, private
     from chalicelib.services import intake
 
     jakarta = provinces["jakarta"]
@@ -181,7 +181,7 @@ def test_a_claimed_key_whose_drawn_id_is_taken_moves_to_a_new_id(
     body = json.loads(created.body)
     assert body["id"] != taken
     dynamodb = boto3.client("dynamodb")
-    key = f"31#idem#{intake.hash_idempotency_key('form-collide-1')}"
+    key = f"31#idem#{private.hash_idempotency_key('form-collide-1')}"
     record = dynamodb.get_item(TableName="aduan-private", Key={"pk": {"S": key}}, ConsistentRead=True)
     assert record["Item"]["rid"]["S"] == body["id"]
     old = json.loads(jakarta.get(f"/reports/{taken}").body)

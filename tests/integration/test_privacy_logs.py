@@ -21,10 +21,10 @@ import boto3
 import pytest
 
 from chalicelib.data.queues import QueueGateway
+from chalicelib.domain.private import hash_idempotency_key
 from chalicelib.domain.protocol import ReportOut
 from chalicelib.observability import logger
 from chalicelib.privacy.masking import scrub_text
-from chalicelib.services.intake import hash_idempotency_key
 from infra.local.aws import REGION
 from tests.integration.harness import World, world
 

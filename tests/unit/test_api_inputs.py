@@ -18,13 +18,13 @@ import msgspec
 import pytest
 from chalice.app import Request
 
+from chalicelib.api.headers import HeadersIn
 from chalicelib.api.http import MAX_BODY_BYTES, error_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, query_in, report_ref
 from chalicelib.api.messages import parse_intake_message
 from chalicelib.api.schemas import (
     AgencyActionIn,
     ConfirmIn,
-    HeadersIn,
     InboxQueryIn,
     IntakeMessage,
     PhotoUploadIn,

@@ -124,7 +124,10 @@ def test_status_serves_the_report_and_reads_its_headers(served: dict[str, dict[s
     assert run["status"] == 200, run["body"]
     assert run["body"]["id"] == seed["report_id"]
     assert "description" in run["body"]  # a private report's content: the X-Report-Secret header was read
-    assert {"chalicelib.api.inputs", "chalicelib.api.schemas"} <= set(run["chalicelib_modules"])
+    loaded = set(run["chalicelib_modules"])
+    assert {"chalicelib.api.inputs", "chalicelib.api.headers"} <= loaded
+    # reading a report loads neither the other inputs' schemas nor the submission's service
+    assert not loaded & {"chalicelib.api.schemas", "chalicelib.services.intake", "chalicelib.api.ratelimit"}
 
 
 def test_route_dead_letters_the_malformed_message_and_routes_the_valid_one(

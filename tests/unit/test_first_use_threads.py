@@ -58,7 +58,8 @@ FIRST_INPUTS = textwrap.dedent(
     """
     import sys, threading
     sys.setswitchinterval(1e-4)  # without the turns: crashed in about one run in four
-    from chalicelib.api.schemas import HeadersIn, InboxQueryIn, SubmitReportIn
+    from chalicelib.api.headers import HeadersIn
+    from chalicelib.api.schemas import InboxQueryIn, SubmitReportIn
     from chalicelib.validation import convert
 
     body = {
