@@ -123,18 +123,20 @@ def agency_queue_for(province: str, agency: str) -> str:
 
 def _queue_template(name: str, default: str) -> str:
     """A queue-name template from ``name`` (``default`` when unset): the same fields as ``default``,
-    each once, and otherwise only what an SQS queue name may hold."""
+    each once, otherwise only what an SQS queue name may hold, and FIFO (``.fifo``) exactly when
+    ``default`` is."""
     template = os.environ.get(name, "").strip() or default
     wanted = sorted(field for _, field, _, _ in string.Formatter().parse(default) if field)
     try:
         fields = sorted(field for _, field, _, _ in string.Formatter().parse(template) if field is not None)
     except ValueError:
         fields = []
-    literal = re.sub(r"\{[a-z]+\}", "", template)
-    if fields != wanted or not re.fullmatch(r"[A-Za-z0-9_.-]*", literal):
+    literal = re.sub(r"\{[a-z]+\}", "", template).removesuffix(".fifo")
+    fifo = template.endswith(".fifo") == default.endswith(".fifo")
+    if fields != wanted or not fifo or not re.fullmatch(r"[A-Za-z0-9_-]*", literal):
         raise ConfigurationError(
-            f"{name} must be a queue name with {' and '.join('{' + f + '}' for f in wanted)} once each "
-            f"(like {default!r}), not {template!r}"
+            f"{name} must be a{' FIFO' if default.endswith('.fifo') else ''} queue name with "
+            f"{' and '.join('{' + f + '}' for f in wanted)} once each (like {default!r}), not {template!r}"
         )
     return template
 

@@ -34,6 +34,7 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "99"}),  # no chalicelib/provinces/data/99.json
     ("ADUAN_PROVINCE", {"ADUAN_PROVINCE": "../31"}),
     ("ADUAN_ESCALATION_QUEUE_TEMPLATE", {"ADUAN_ESCALATION_QUEUE_TEMPLATE": "aduan-{prov}-escalation.fifo"}),
+    ("ADUAN_ESCALATION_QUEUE_TEMPLATE", {"ADUAN_ESCALATION_QUEUE_TEMPLATE": "aduan-{province}-escalation"}),
     ("ADUAN_ESCALATION_QUEUE", {"ADUAN_ESCALATION_QUEUE": "aduan-36-escalation.fifo"}),
     ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": "/aduan/31/handover-signing-key"}),  # not ssm:/, not dev
     ("ADUAN_SMS_SENDER_ID", {"ADUAN_SMS_SENDER_ID": "ADUAN-JAKARTA"}),  # a hyphen, and 13 characters
@@ -72,6 +73,7 @@ BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
         {"ADUAN_AGENCY_QUEUE_TEMPLATE": "aduan-{province}-agency"},
     ),  # no {agency}
     ("ADUAN_AGENCY_QUEUE_TEMPLATE", {"ADUAN_AGENCY_QUEUE_TEMPLATE": "aduan {province} {agency}"}),
+    ("ADUAN_AGENCY_QUEUE_TEMPLATE", {"ADUAN_AGENCY_QUEUE_TEMPLATE": "aduan-{province}-{agency}.fifo"}),
 ]
 OPTIONAL = (
     "ADUAN_DEVICE_KEY",
