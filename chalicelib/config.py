@@ -156,7 +156,7 @@ def settings() -> Settings:
     env = os.environ
     return _settings(
         tuple(env.get(name, "").strip() for name in REQUIRED),
-        escalation_queue_for("{province}"),
+        _queue_template(ESCALATION_TEMPLATE_VARIABLE, ESCALATION_QUEUE_TEMPLATE),
         env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
     )
 
@@ -275,7 +275,7 @@ def check_stage() -> Settings:
     device_key()
     device_token_days()
     open311_key_hashes()
-    agency_queue_for("{province}", "{agency}")
+    _queue_template(AGENCY_TEMPLATE_VARIABLE, AGENCY_QUEUE_TEMPLATE)
     optional_url(PUBLIC_API_URL_VARIABLE)
     optional_url(PUBLIC_BASE_URL_VARIABLE)
     prefixes = {prefix for prefix, _, _ in RATE_LIMITS.values()}
