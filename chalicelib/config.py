@@ -19,8 +19,9 @@ import math
 import os
 import re
 import string
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from chalicelib.provinces.registry import DATA_DIR
 
@@ -85,8 +86,7 @@ class ConfigurationError(RuntimeError):
     """A stage variable is missing (when required) or invalid; the message names it."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """What a stage is: its province, the names of its resources, where its notices come from."""
 
     stage: str

@@ -31,9 +31,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from chalice.app import Request
+from msgspec import Struct
 
 from chalicelib.config import RATE_LIMITS, ConfigurationError, optional_number, settings
 from chalicelib.errors import TooManyRequests
@@ -43,16 +43,14 @@ DEVICE_HEADER = "x-device-token"
 SCOPES_WITH_DEVICES = ("submit", "photos")
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(Struct, frozen=True):
     """Tokens added per second, and the bucket's size."""
 
     per_second: float
     burst: float
 
 
-@dataclass
-class _Bucket:
+class _Bucket(Struct):
     tokens: float
     at: float
 

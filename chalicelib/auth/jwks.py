@@ -12,8 +12,9 @@ import os
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from chalicelib.auth.settings import AuthNotConfigured, AuthSettings
 from chalicelib.errors import RetryableUnavailable, Unauthorized
@@ -26,8 +27,7 @@ MAX_JWKS_BYTES = 256 * 1024
 REFETCH_AFTER_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class _KeySet:
+class _KeySet(Struct, frozen=True):
     keys: dict[str, RSAPublicKey]
     version: float  # file mtime, or fetch time for URLs
 

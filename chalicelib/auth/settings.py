@@ -13,7 +13,7 @@ imported. Should they go wrong afterwards (only tests do that), a request needin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from chalicelib.config import ConfigurationError, auth_variables
 from chalicelib.config import settings as stage_settings
@@ -29,8 +29,7 @@ class AuthNotConfigured(AduanError):
     code = "auth_not_configured"
 
 
-@dataclass(frozen=True)
-class AuthSettings:
+class AuthSettings(Struct, frozen=True):
     """What a token must match on this stage."""
 
     issuer: str

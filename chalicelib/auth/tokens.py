@@ -12,8 +12,9 @@ non-coordinating agency, see ``chalicelib.domain.access``) raise ``Forbidden`` (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.auth.jwks import signing_key
 from chalicelib.auth.settings import LEEWAY_SECONDS, AuthNotConfigured, AuthSettings
@@ -29,8 +30,7 @@ AGENCY_CLAIM = "custom:agency"
 ROLE_CLAIM = "custom:role"
 
 
-@dataclass(frozen=True)
-class VerifiedToken:
+class VerifiedToken(Struct, frozen=True):
     """A token that verified: who it names and until when (epoch seconds)."""
 
     actor: Actor

@@ -9,7 +9,8 @@ derived from a public seed, which only development stages trust).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib.config import DEV_HANDOVER_KEY, ConfigurationError, settings
 from chalicelib.data.aws import translate_errors
@@ -18,8 +19,7 @@ from chalicelib.domain.handover_auth import dev_key_id, dev_private_key, unb64ur
 CACHE_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class SigningKey:
+class SigningKey(Struct, frozen=True):
     """A province's private signing key and its id."""
 
     kid: str

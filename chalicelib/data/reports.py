@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from typing import Any
 
+from msgspec import Struct
 from pynamodb.attributes import Attribute, NumberAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -55,8 +55,7 @@ _CHANGED = (
 )
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Struct, frozen=True):
     """One page of reports and the cursor of the next (None at the end of the list).
 
     ``incomplete``: the page is not full although the list goes on, because the filter let too few

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 
 class Role(StrEnum):
@@ -14,8 +15,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(Struct, frozen=True):
     """A verified agency identity: province, agency and role (from a verified JWT).
 
     ``area`` is the Kemendagri area a kota's coordinator oversees (its agency's ``area``, e.g.

@@ -9,7 +9,8 @@ a nearby search covers its circle with: a handful at most (6 for ``MAX_RADIUS_M`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 PARTITION_PRECISION = 5
@@ -107,8 +108,7 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(Struct, frozen=True):
     """A box in degrees (not across the antimeridian: ``west <= east``)."""
 
     south: float

@@ -16,9 +16,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -30,8 +31,7 @@ KEY_ID_ATTRIBUTE = "aduan-kid"
 SIGNATURE_ATTRIBUTE = "aduan-signature"
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(Struct, frozen=True):
     """Who signed (province and key id) and the signature, as the message attributes carry them."""
 
     sender: str

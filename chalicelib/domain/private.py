@@ -6,15 +6,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
 from typing import Literal, get_args
+
+from msgspec import Struct
 
 NotifyChannel = Literal["email", "sms"]
 CHANNELS: tuple[NotifyChannel, ...] = get_args(NotifyChannel)
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(Struct, frozen=True):
     """How to reach the reporter. Never shown to the public or to officers of private reports."""
 
     name: str | None = None
@@ -28,8 +28,7 @@ class Contact:
 REPLAY_WINDOW_SECONDS = 24 * 3600
 
 
-@dataclass(frozen=True)
-class IdempotencyRecord:
+class IdempotencyRecord(Struct, frozen=True):
     """What a submission with an Idempotency-Key created, to answer its retries the same way."""
 
     key_hash: str
@@ -43,8 +42,7 @@ class IdempotencyRecord:
         return now_epoch >= self.expires_at
 
 
-@dataclass(frozen=True)
-class Addressee:
+class Addressee(Struct, frozen=True):
     """One recipient's channel for messages about one report: what sent-records, hourly counts and
     held updates are kept per (``recipient``: ``r``, a follower id, or ``<duplicate>/<id>``)."""
 
@@ -53,8 +51,7 @@ class Addressee:
     channel: str
 
 
-@dataclass(frozen=True)
-class TokenRecord:
+class TokenRecord(Struct, frozen=True):
     """What a link token stands for (its hash is the key; the token itself is never stored)."""
 
     purpose: str  # "feedback", "unsubscribe" or "follow"
@@ -68,8 +65,7 @@ EVIDENCE_TICKET_SECONDS = 24 * 3600
 """How long an agency's evidence upload may be used for the resolve it was issued for."""
 
 
-@dataclass(frozen=True)
-class EvidenceTicket:
+class EvidenceTicket(Struct, frozen=True):
     """An evidence upload issued to one agency for one action on one report (issue #15.3).
 
     ``used_by``: the event id of the action that used it (once; a retry of that action may again).
@@ -85,8 +81,7 @@ class EvidenceTicket:
     verdict: str | None = None
 
 
-@dataclass(frozen=True)
-class StoredPrint:
+class StoredPrint(Struct, frozen=True):
     """A photo's fingerprint as stored: whose photo it is and in which role (``photo`` / ``evidence``)."""
 
     photo_id: str

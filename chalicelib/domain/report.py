@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
 import msgspec
-from msgspec import Meta
+from msgspec import Meta, Struct
+from msgspec.structs import replace
 
 from chalicelib.domain.clock import Moment
 from chalicelib.domain.geo import rounded
@@ -28,8 +28,7 @@ class Visibility(StrEnum):
     PUBLIC = "public"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(Struct, frozen=True):
     """Where the problem is: coordinates and the Kemendagri area code."""
 
     lat: float
@@ -83,8 +82,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     evidence_check: EvidenceCheck | None = None  # resolve with a photo: what the checks found
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Struct, frozen=True):
     """A citizen report, or another province's copy of one it escalated here.
 
     ``key`` is the storage key; it equals ``id`` for a province's own reports and
@@ -211,4 +209,4 @@ class Report:
         """A copy with ``entries`` merged into the timeline (in time order) and ``changes`` applied."""
         timeline = tuple(sorted((*self.timeline, *entries), key=lambda e: e.at))
         updated_at = max([self.updated_at, *(entry.at for entry in entries)])
-        return replace(self, timeline=timeline, updated_at=updated_at, **changes)  # type: ignore[arg-type]
+        return replace(self, timeline=timeline, updated_at=updated_at, **changes)

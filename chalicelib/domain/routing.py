@@ -11,8 +11,9 @@ area of any other province stays with this province's default agency.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from chalicelib.provinces.registry import Province
 
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
     from chalicelib.provinces.model import RoutingRule
 
 
-@dataclass(frozen=True)
-class RoutingDecision:
+class RoutingDecision(Struct, frozen=True):
     """An agency of this province, another province to escalate to, or neither (return it)."""
 
     agency: str | None = None

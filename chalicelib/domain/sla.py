@@ -5,14 +5,14 @@ Deadlines come from the province data, overridable per category.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from chalicelib.provinces.registry import Province
 
 
-@dataclass(frozen=True)
-class Deadlines:
+class Deadlines(Struct, frozen=True):
     """When the report must be coordinated (taken up) and finished."""
 
     coordinate_by: datetime

@@ -9,8 +9,9 @@ in the code base compares statuses to decide legality.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from chalicelib.errors import IllegalTransition
 
@@ -81,8 +82,7 @@ _OPEN_ASSIGNED = frozenset({Status.DISPOSISI, Status.KOORDINASI})
 _WORKING = frozenset({Status.DISPOSISI, Status.KOORDINASI, Status.PROSES})
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(Struct, frozen=True):
     """Which statuses an action may start from, and where it leads (None: unchanged)."""
 
     sources: frozenset[Status]

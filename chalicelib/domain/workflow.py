@@ -6,9 +6,11 @@ Every function checks the state machine first and appends one timeline entry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+from msgspec.structs import asdict, replace
 
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry
 from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
@@ -20,8 +22,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.protocol import Update
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Struct, frozen=True):
     """Who did what, when, with which id (the id makes redelivery harmless).
 
     Its fields are those of the timeline entry it becomes, which adds the action and the status.
@@ -40,7 +41,7 @@ class Event:
 
 def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
     status = next_status(report.status, action)
-    entry = TimelineEntry(action=action, status=status, **vars(event))
+    entry = TimelineEntry(action=action, status=status, **asdict(event))
     return report.with_entries([entry], status=status, **changes)
 
 

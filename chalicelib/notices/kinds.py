@@ -7,9 +7,10 @@ notifies: the origin province tells its own reporter when the other province's u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+from msgspec import Struct
 
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action
@@ -50,8 +51,7 @@ def notice_kind(report: Report, entry: TimelineEntry) -> Kind | None:
     return KINDS.get(entry.action)
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(Struct, frozen=True):
     """What one notification may say. Texts for a private report's SMS use none of the content."""
 
     kind: Kind

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib.domain.private import Contact
 
@@ -13,8 +14,7 @@ FOLLOWER_ID = r"f[0-9a-f]{16}"  # what ``follower_id`` makes, as a pattern
 VIA = "/"  # in ``<duplicate id>/<id>``: someone told about the report a duplicate was merged into
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(Struct, frozen=True):
     """One address of one recipient: the reporter (``r``) or a follower (``f`` + a hash)."""
 
     id: str

@@ -8,13 +8,12 @@ required stage variables (``chalicelib.config``, checked when ``app.py`` is impo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from chalicelib.config import PUBLIC_API_URL_VARIABLE, optional_url, settings
 
 
-@dataclass(frozen=True)
-class NotifySettings:
+class NotifySettings(Struct, frozen=True):
     """Sender identity, SMS sender id, region, and the public site's address."""
 
     sender: str

@@ -9,11 +9,12 @@ nor the evidence check (the e-mail carries it, as the public tracking page shows
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.domain.report import EvidenceCheck
 from chalicelib.notices.kinds import Facts, Kind
@@ -37,8 +38,7 @@ def catalogue(language: str) -> dict[str, Any]:
     return data
 
 
-@dataclass(frozen=True)
-class Links:
+class Links(Struct, frozen=True):
     """Where a message points: the tracking page, the confirm/reopen page, the unsubscribe link."""
 
     track: str
@@ -47,8 +47,7 @@ class Links:
     one_click: str | None = None  # the List-Unsubscribe header's address (the API), when there is one
 
 
-@dataclass(frozen=True)
-class Email:
+class Email(Struct, frozen=True):
     """A rendered e-mail."""
 
     subject: str

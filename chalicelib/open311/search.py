@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -67,8 +66,7 @@ class PageQuery(Struct, kw_only=True):
     cursor: Cursor | None = None
 
 
-@dataclass(frozen=True)
-class Search:
+class Search(Struct, frozen=True):
     """What a client asked for: ids (which override every other filter), or a window and filters."""
 
     ids: tuple[str, ...] | None

@@ -18,8 +18,9 @@ import hashlib
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from chalicelib.errors import ValidationFailed
 from chalicelib.privacy.exif import InvalidImage, image_kind, strip_metadata
@@ -52,8 +53,7 @@ class PhotoStore(Protocol):
     def presigned_view(self, key: str, expires_in: int) -> str: ...
 
 
-@dataclass(frozen=True)
-class UploadTicket:
+class UploadTicket(Struct, frozen=True):
     """Where and how the client uploads one photo, and the key to put in its report."""
 
     key: str

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.domain import workflow
 from chalicelib.domain.access import (
@@ -37,8 +38,7 @@ from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.ports import PageLike, Reports
 
 
-@dataclass(frozen=True)
-class ActionRequest:
+class ActionRequest(Struct, frozen=True):
     """An officer's action with its parameters (already validated for shape)."""
 
     action: str

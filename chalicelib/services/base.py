@@ -14,8 +14,9 @@ import hashlib
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from msgspec import Struct
 
 from chalicelib.domain.report import Report
 from chalicelib.errors import RetryableUnavailable, VersionConflict
@@ -36,8 +37,7 @@ KEPT_CHANGING = "Laporan terus berubah; coba lagi (report kept changing)."
 R = TypeVar("R", bound=Report | None)
 
 
-@dataclass(frozen=True)
-class Unchanged(Generic[R]):
+class Unchanged(Struct, Generic[R], frozen=True):
     """A decision not to write: answer ``report`` as it is, first re-publishing ``republish`` if set."""
 
     report: R

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from chalicelib.domain.access import PROVINCE_WIDE, can_view
 from chalicelib.domain.actor import Actor
@@ -34,8 +35,7 @@ PAGE_SIZE = 100
 Outcome = Literal["met", "missed", "pending"]
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(Struct, frozen=True):
     """Whole local days, ``days`` of them, ending today."""
 
     days: int

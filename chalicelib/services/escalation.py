@@ -8,10 +8,10 @@ between saving and sending.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 import msgspec
+from msgspec.structs import replace
 
 from chalicelib.domain import workflow
 from chalicelib.domain.clock import utcnow

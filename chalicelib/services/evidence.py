@@ -16,11 +16,11 @@ Image decoding (Pillow) is imported only here, inside the functions that need it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import msgspec
+from msgspec import Struct
 
 from chalicelib.domain.access import can_view, require_act, require_coordinator
 from chalicelib.domain.actor import Actor
@@ -58,8 +58,7 @@ def max_distance_m(province: Province, category: str) -> float:
     return province.data.evidence.max_distance_m
 
 
-@dataclass(frozen=True)
-class CheckedPhoto:
+class CheckedPhoto(Struct, frozen=True):
     """An evidence photo after the checks: where its cleaned copy is, and what the checks found."""
 
     public_key: str

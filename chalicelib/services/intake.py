@@ -6,8 +6,10 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
+
+from msgspec import Struct, to_builtins
+from msgspec.structs import replace
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.ids import new_report_id
@@ -37,8 +39,7 @@ CONCURRENT = "Pengiriman bersamaan; coba lagi (concurrent submission)."
 NO_ID = "Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id)."
 
 
-@dataclass(frozen=True)
-class SubmitCommand:
+class SubmitCommand(Struct, frozen=True):
     """A validated submission."""
 
     category: str
@@ -50,8 +51,7 @@ class SubmitCommand:
     photos: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class SubmitResult:
+class SubmitResult(Struct, frozen=True):
     """The stored report, the reporter's secret, and whether this answers a retry."""
 
     report: Report
@@ -60,7 +60,7 @@ class SubmitResult:
 
 
 def _body_hash(command: SubmitCommand) -> str:
-    canonical = json.dumps(command, default=lambda o: o.__dict__, sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(to_builtins(command), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

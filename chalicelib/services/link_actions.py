@@ -7,8 +7,9 @@ used (a retried request finds the event applied; a second action finds the token
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.private import CHANNELS
@@ -21,8 +22,7 @@ from chalicelib.services.links import LinkTokens
 from chalicelib.services.ports import NoticeRecords
 
 
-@dataclass(frozen=True)
-class LinkInfo:
+class LinkInfo(Struct, frozen=True):
     """What a link is for, shown before it is used (no contact detail)."""
 
     purpose: str

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib.domain import geo
 from chalicelib.domain.report import Report
@@ -19,8 +20,7 @@ MAP_PER_CELL = 100
 MAP_MAX_RESULTS = 500
 
 
-@dataclass(frozen=True)
-class Nearby:
+class Nearby(Struct, frozen=True):
     """An open report, where it is shown (rounded for a private one) and how far that is, in metres."""
 
     report: Report
@@ -29,8 +29,7 @@ class Nearby:
     distance_m: float
 
 
-@dataclass(frozen=True)
-class Supported:
+class Supported(Struct, frozen=True):
     """The report after a supporter's request, and whether this request added to its count."""
 
     report: Report
@@ -42,8 +41,7 @@ def supporter_hash(report_key: str, supporter: str) -> str:
     return hashlib.sha256(f"{report_key}|{supporter}".encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class InView:
+class InView(Struct, frozen=True):
     """Open reports in ``box`` (the requested viewport, cut when larger than the cap), newest first."""
 
     box: geo.Box

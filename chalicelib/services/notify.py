@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec.structs import replace
 
 from chalicelib.domain.private import Addressee
 from chalicelib.domain.report import Report, TimelineEntry, Visibility

@@ -6,8 +6,9 @@ Runs every few minutes per province. It reads only the sparse ``by-due`` index
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from msgspec import Struct, field
 
 from chalicelib.domain import workflow
 from chalicelib.domain.clock import utcnow
@@ -24,8 +25,7 @@ from chalicelib.services.ports import Queues, Reports
 UNROUTED_AFTER = timedelta(minutes=2)
 
 
-@dataclass
-class SweepResult:
+class SweepResult(Struct):
     """What one sweep did, for logs and metrics."""
 
     overdue: list[str] = field(default_factory=list)

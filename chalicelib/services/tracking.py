@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.ids import normalise_report_id
@@ -15,8 +16,7 @@ from chalicelib.provinces.registry import Registry
 from chalicelib.services.ports import NoticeRecords, Reports
 
 
-@dataclass(frozen=True)
-class Tracked:
+class Tracked(Struct, frozen=True):
     """A report as its tracking page shows it: with its content, or only its progress."""
 
     report: Report

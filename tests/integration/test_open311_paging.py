@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -17,6 +16,7 @@ from xml.etree import ElementTree as ET
 
 import boto3
 import pytest
+from msgspec.structs import replace
 from typer.testing import CliRunner
 
 from chalicelib import container

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+
+from msgspec.structs import replace
 
 from bench.flood import ADDRESSES, arrivals, assigned_at
 from chalicelib.domain.report import Report, TimelineEntry

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.data.mapping import from_model, to_model
 from chalicelib.domain import geo, workflow

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.config import PUBLIC_URL_MAX
 from chalicelib.domain.report import CheckReason, EvidenceCheck

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 from email import message_from_string, policy
 from typing import Any, cast
@@ -18,6 +17,7 @@ import pytest
 from moto import mock_aws
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
+from msgspec.structs import replace
 
 from chalicelib.domain import workflow
 from chalicelib.domain.private import Contact

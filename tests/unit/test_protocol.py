@@ -15,12 +15,12 @@ import json
 import math
 import random
 import re
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 import msgspec
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.api.messages import parse_inbound_message
 from chalicelib.domain.protocol import Update, WorkItem, kind
