@@ -51,6 +51,7 @@ ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 """A report id as its province issued it: ``31-261127-K3M9`` (chalicelib/domain/ids.py draws them)."""
 REPORT_KEY = rf"^([0-9]{{2}}~)?{REPORT_ID_PART}$"
 """A report's storage key: its id, or ``<province>~<origin id>`` for a received escalation."""
+ReportKey = Annotated[str, msgspec.Meta(pattern=REPORT_KEY, max_length=20)]
 MAX_RATING = 5
 Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]
 """The reporter's rating of a fix: 1 to 5."""

@@ -1,19 +1,48 @@
-"""The queue handlers' inputs.
+"""The queue handlers' inputs, declared once as msgspec structs.
 
-The intake queue's message (the ``route`` handler's input) is ``schemas.IntakeMessage``; a
-malformed one is a 422 ``validation_error``. An escalation queue's message is one of the
-protocol's structs (``chalicelib.domain.protocol.InboundMessage``), refused the same way.
+The intake queue's message (the ``route`` handler's input) and the notify queue's are declared
+here; a malformed one is a 422 ``validation_error``. An escalation queue's message is one of the
+protocol's structs (``chalicelib.domain.protocol.InboundMessage``), refused the same way. The
+queue handlers load none of the API's request schemas (``chalicelib.api.schemas``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from chalicelib.api.schemas import IntakeMessage, NotifyMessage
-from chalicelib.validation import convert
+from msgspec import Meta
+
+from chalicelib.domain.ids import EventId
+from chalicelib.domain.private import CHANNELS
+from chalicelib.notices.recipients import FOLLOWER_ID, REPORTER, VIA
+from chalicelib.validation import REPORT_ID_PART, Input, ReportId, ReportKey, convert
 
 if TYPE_CHECKING:
     from chalicelib.domain.protocol import InboundMessage
+
+
+class IntakeMessage(Input):
+    """The intake queue's message, a request to route a stored report: ``{"key": "31-261127-K3M9"}``."""
+
+    key: ReportId
+
+
+# A recipient and channel (``r:email``): the reporter or a follower, through a duplicate ``<id>/r:sms``.
+RECIPIENT_CHANNEL = rf"^({REPORT_ID_PART}{VIA})?({REPORTER}|{FOLLOWER_ID}):({'|'.join(CHANNELS)})$"
+
+
+class NotifyMessage(Input):
+    """The notify queue's message: an entry to tell citizens about, or an hour's summary to send.
+
+    Only keys and ids: never an address or a report's content.
+    """
+
+    key: ReportKey
+    entry: EventId | None = None
+    attempt: Annotated[int, Meta(ge=0, le=20)] = 0
+    digest: Annotated[str, Meta(pattern=r"^[0-9]{10}$")] | None = None
+    to: Annotated[str, Meta(pattern=RECIPIENT_CHANNEL)] | None = None  # whose summary it is
+    follow: Annotated[str, Meta(pattern=f"^{FOLLOWER_ID}$")] | None = None  # a follow request to confirm
 
 
 def parse_intake_message(body: Any) -> IntakeMessage:

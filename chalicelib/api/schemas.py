@@ -1,6 +1,6 @@
 """Every input of the API but its headers and the citizen's report id (``chalicelib.api.headers``),
-declared once as msgspec structs: request bodies, query strings, the agency's path parameters and
-the intake and notify queues' messages.
+declared once as msgspec structs: request bodies, query strings and the agency's path parameters
+(the queue handlers' messages are ``chalicelib.api.messages``).
 
 Each cap and pattern is a named ``Annotated`` type below, so the check (``validation.convert``), the
 422's details and the OpenAPI document (``chalicelib.api.openapi``) all come from it. Bodies refuse
@@ -17,10 +17,8 @@ from msgspec import Meta, field
 
 from chalicelib.api.headers import PRINTABLE_ASCII
 from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
-from chalicelib.domain.ids import EventId
-from chalicelib.domain.private import CHANNELS, NotifyChannel
+from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
-from chalicelib.notices.recipients import FOLLOWER_ID, REPORTER, VIA
 from chalicelib.provinces.model import AGENCY_ID
 from chalicelib.validation import (
     AREA_CODE,
@@ -32,8 +30,6 @@ from chalicelib.validation import (
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
     PHOTO_KEY_MAX_LENGTH,
-    REPORT_ID_PART,
-    REPORT_KEY,
     UPLOAD_KEY,
     Address,
     AreaCode,
@@ -43,6 +39,7 @@ from chalicelib.validation import (
     Longitude,
     Rating,
     ReportId,
+    ReportKey,
 )
 
 # The area code and report id types are declared in chalicelib.validation (the protocol between
@@ -67,7 +64,6 @@ Version = Annotated[int, Meta(ge=1)]
 Comment = Annotated[str, Meta(max_length=1000)]
 Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
 PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
-ReportKey = Annotated[str, Meta(pattern=REPORT_KEY, max_length=20)]
 ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
 DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_ASCII)]
 # Query strings hold text: a decimal degree, metres up to the cap (checked as numbers by the view).
@@ -308,27 +304,3 @@ class DashboardQueryIn(Query):
         Annotated[str, Meta(max_length=6, description="Window in days, 1 or more (longer ones are capped).")]
         | None
     ) = None
-
-
-class IntakeMessage(Input):
-    """The intake queue's message, a request to route a stored report: ``{"key": "31-261127-K3M9"}``."""
-
-    key: ReportId
-
-
-# A recipient and channel (``r:email``): the reporter or a follower, through a duplicate ``<id>/r:sms``.
-RECIPIENT_CHANNEL = rf"^({REPORT_ID_PART}{VIA})?({REPORTER}|{FOLLOWER_ID}):({'|'.join(CHANNELS)})$"
-
-
-class NotifyMessage(Input):
-    """The notify queue's message: an entry to tell citizens about, or an hour's summary to send.
-
-    Only keys and ids: never an address or a report's content.
-    """
-
-    key: ReportKey
-    entry: EventId | None = None
-    attempt: Annotated[int, Meta(ge=0, le=20)] = 0
-    digest: Annotated[str, Meta(pattern=r"^[0-9]{10}$")] | None = None
-    to: Annotated[str, Meta(pattern=RECIPIENT_CHANNEL)] | None = None  # whose summary it is
-    follow: Annotated[str, Meta(pattern=f"^{FOLLOWER_ID}$")] | None = None  # a follow request to confirm

@@ -21,12 +21,11 @@ from chalice.app import Request
 from chalicelib.api.headers import HeadersIn
 from chalicelib.api.http import MAX_BODY_BYTES, error_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, query_in, report_ref
-from chalicelib.api.messages import parse_intake_message
+from chalicelib.api.messages import IntakeMessage, parse_intake_message
 from chalicelib.api.schemas import (
     AgencyActionIn,
     ConfirmIn,
     InboxQueryIn,
-    IntakeMessage,
     PhotoUploadIn,
     ReopenIn,
     ReporterIn,

@@ -192,6 +192,17 @@ def test_first_event_does_not_load_pillow(served: dict[str, dict[str, Any]], han
     assert "chalicelib.domain.evidence" not in run["chalicelib_modules"]
 
 
+@pytest.mark.parametrize("handler", ["route", "escalations"])
+def test_queue_handlers_load_none_of_the_api_request_schemas(
+    served: dict[str, dict[str, Any]], handler: str
+) -> None:
+    # Their messages are declared in chalicelib.api.messages (and the protocol): no request body,
+    # query string or path struct of the HTTP API is defined while a queue handler starts.
+    run = served[handler]
+    assert "chalicelib.api.messages" in run["chalicelib_modules"]
+    assert "chalicelib.api.schemas" not in run["chalicelib_modules"], _chains(run)
+
+
 def test_escalations_verifies_the_hand_over_without_cryptographys_key_formats(
     served: dict[str, dict[str, Any]],
 ) -> None:
@@ -204,10 +215,11 @@ def test_escalations_verifies_the_hand_over_without_cryptographys_key_formats(
 # What the notify handler's first event imports (app, the batch handler, the notifier and its data
 # layer), and what it must not: the follow service and its tracking and intake services (only a
 # follow confirmation needs them), email.policy (an e-mail is written with the compat32 API), the
-# HTTP error machinery, the hand-over signing keys (only a hand-over is signed).
+# HTTP error machinery and the API's request schemas, the hand-over signing keys (only a hand-over is signed).
 NOTIFY_PATH = (
     "app",
     "chalicelib.api.events",
+    "chalicelib.api.messages",
     "chalicelib.services.notify",
     "chalicelib.data.notices",
     "chalicelib.data.channels",
@@ -221,6 +233,7 @@ NOT_ON_NOTIFY_PATH = (
     "email.policy",
     "chalicelib.api.http",
     "chalicelib.api.responses",
+    "chalicelib.api.schemas",
     "chalicelib.data.handover_keys",
     "chalicelib.domain.handover_auth",
 )
