@@ -42,7 +42,7 @@ SECTIONS = (
 # Sections that need no local AWS: run alone, they start no moto.
 OFFLINE = {"evidence"}
 QUICK = {
-    "cold_reps": 5,
+    "cold_reps": 9,
     "lifecycles": 3,
     "burst": 320,
     "small": 1000,
