@@ -58,13 +58,14 @@ run: venv web-deps
 # injection and the fingerprint measurement on real photographs (about 5 minutes together).
 BESIDE_TESTS := tests/integration/test_fault_injection.py tests/unit/test_evidence_fingerprint.py
 
-## test: lint, then the whole test suite (the web client's tests drive Chromium). Two processes side
-##       by side, each with its own moto: the BESIDE_TESTS (fault injection, fingerprint measurement),
-##       and every other test not bounded by the wall clock (unit tests and most integration tests);
-##       then the end-to-end tests and those marked ``clock`` (answer times, queue timeouts, processes
-##       starting and stopping) with the machine to themselves. Every part runs; the target fails if
-##       any part failed.
-test: venv web-deps browser lint
+## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
+##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
+##       client's tests drive Chromium). Two processes side by side, each with its own moto: the
+##       BESIDE_TESTS (fault injection, fingerprint measurement), and every other test not bounded by
+##       the wall clock (unit tests and most integration tests); then the end-to-end tests and those
+##       marked ``clock`` (answer times, queue timeouts, processes starting and stopping) with the
+##       machine to themselves. Every part runs; the target fails if any part failed.
+test: venv web-deps browser lint layer
 	@mkdir -p .local
 	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" $(addprefix --ignore=,$(BESIDE_TESTS)); free=$$?; \
