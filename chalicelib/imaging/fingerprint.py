@@ -16,7 +16,6 @@ import math
 import operator
 import statistics
 from collections.abc import Sequence
-from typing import cast
 
 from PIL import Image, ImageStat
 
@@ -87,9 +86,9 @@ def working_copy(image: Image.Image, orientation: int = 1) -> Image.Image:
     return grey
 
 
-def grey_pixels(grey: Image.Image) -> list[int]:
-    """The pixel values of a grey ("L") picture, row by row."""
-    return [int(value) for value in cast("tuple[int, ...]", grey.get_flattened_data())]
+def grey_pixels(grey: Image.Image) -> bytes:
+    """The pixel values of a grey ("L") picture, row by row (one byte each: 0 to 255)."""
+    return grey.tobytes()
 
 
 def _uniform(values: Sequence[int]) -> bool:
