@@ -14,6 +14,10 @@ from chalicelib.config import settings
 from chalicelib.provinces.registry import registry
 
 if TYPE_CHECKING:
+    from chalicelib.data.channels import Channels
+    from chalicelib.data.notices import NoticeStore
+    from chalicelib.data.queues import QueueGateway
+    from chalicelib.data.reports import ReportRepository
     from chalicelib.privacy.photos import PhotoService
     from chalicelib.services.agency import AgencyDesk
     from chalicelib.services.dashboard import Dashboard
@@ -27,7 +31,6 @@ if TYPE_CHECKING:
     from chalicelib.services.nearby import NearbyService
     from chalicelib.services.notify import Notifier
     from chalicelib.services.outbox import ChangePublisher
-    from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
     from chalicelib.services.routing import RoutingService
     from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.tracking import TrackingService
@@ -47,7 +50,7 @@ class PerProvince(Generic[T]):
 
 
 @lru_cache(maxsize=1)
-def reports() -> Reports:
+def reports() -> ReportRepository:
     """The report repository."""
     from chalicelib.data.reports import ReportRepository
 
@@ -55,7 +58,7 @@ def reports() -> Reports:
 
 
 @lru_cache(maxsize=1)
-def queues() -> Queues:
+def queues() -> QueueGateway:
     """The queue gateway."""
     from chalicelib.data.queues import QueueGateway
 
@@ -173,7 +176,7 @@ def nearby(province: str) -> NearbyService:
 
 
 @lru_cache(maxsize=1)
-def notice_records() -> NoticeRecords:
+def notice_records() -> NoticeStore:
     """The private records behind notifications."""
     from chalicelib.data.notices import NoticeStore
 
@@ -181,13 +184,13 @@ def notice_records() -> NoticeRecords:
 
 
 @lru_cache(maxsize=4)
-def _senders(region: str, sender: str, sms_sender_id: str) -> Senders:
+def _senders(region: str, sender: str, sms_sender_id: str) -> Channels:
     from chalicelib.data.channels import Channels
 
     return Channels(region, sender, sms_sender_id)
 
 
-def senders() -> Senders:
+def senders() -> Channels:
     """E-mail and SMS, as the stage's notification settings say."""
     from chalicelib.notices.settings import notify_settings
 

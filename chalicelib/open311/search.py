@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
@@ -19,8 +19,9 @@ from chalicelib.open311.inputs import read
 from chalicelib.open311.mapping import CLOSED
 from chalicelib.open311.services import service_of
 from chalicelib.provinces.registry import Province
-from chalicelib.services.ports import Reports
 
+if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
 MAX_WINDOW = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -172,7 +173,7 @@ def next_query(params: Mapping[str, str], search: Search, cursor: str) -> str:
     return urlencode({**jurisdiction, **_given(filters), **_given(page)})
 
 
-def find(reports: Reports, province: Province, search: Search) -> tuple[list[Report], str | None]:
+def find(reports: ReportRepository, province: Province, search: Search) -> tuple[list[Report], str | None]:
     """One page of the province's own public reports matching the search, newest first, and the
     cursor of the next page (None on the last).
 
@@ -193,13 +194,13 @@ def find(reports: Reports, province: Province, search: Search) -> tuple[list[Rep
     return page.items, page.cursor
 
 
-def _by_ids(reports: Reports, province: Province, ids: tuple[str, ...]) -> list[Report]:
-    """Reports of this province among ``ids``, in the order asked; unknown ids are left out."""
+def _by_ids(reports: ReportRepository, province: Province, ids: tuple[str, ...]) -> list[Report]:
+    """ReportRepository of this province among ``ids``, in the order asked; unknown ids are left out."""
     normalised = (normalise_report_id(raw) for raw in ids)
     return reports.get_many([i for i in normalised if i is not None and i[:2] == province.code])
 
 
-def report_by_id(reports: Reports, province: Province, raw_id: str) -> Report:
+def report_by_id(reports: ReportRepository, province: Province, raw_id: str) -> Report:
     """``requests/{id}``: the report, or 404."""
     found = _by_ids(reports, province, (raw_id,))
     if not found:

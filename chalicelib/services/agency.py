@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
@@ -35,7 +35,9 @@ from chalicelib.provinces.registry import Province, Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports, short_hash
 from chalicelib.services.evidence import CheckedPhoto, EvidenceService, evidence_required
 from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import PageLike, Reports
+
+if TYPE_CHECKING:
+    from chalicelib.data.reports import Page, ReportRepository
 
 
 class ActionRequest(Struct, frozen=True):
@@ -57,7 +59,7 @@ class AgencyDesk(ProvinceService):
 
     def __init__(
         self,
-        reports: Reports,
+        reports: ReportRepository,
         publisher: ChangePublisher,
         registry: Registry,
         province: str,
@@ -77,7 +79,7 @@ class AgencyDesk(ProvinceService):
         by_support: bool = False,
         limit: int = 20,
         cursor: str | None = None,
-    ) -> PageLike:
+    ) -> Page:
         """An agency's reports the actor may read, newest first (``by_support``: most supported first),
         optionally of one status or overdue only.
 

@@ -14,7 +14,7 @@ import hashlib
 import random
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from msgspec import Struct
 
@@ -22,8 +22,9 @@ from chalicelib.domain.report import Report
 from chalicelib.errors import RetryableUnavailable, VersionConflict
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import Reports
 
+if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
 MAX_ATTEMPTS = 4
 """Attempts of one change (a first try and three retries) before ``RetryableUnavailable`` (503)."""
 
@@ -45,7 +46,7 @@ class Unchanged(Struct, Generic[R], frozen=True):
 
 
 def change_report(
-    reports: Reports,
+    reports: ReportRepository,
     publisher: ChangePublisher,
     read: Callable[[], R],
     decide: Callable[[R], Report | Unchanged[R]],
@@ -76,7 +77,7 @@ def change_report(
 
 
 def change_two_reports(
-    reports: Reports,
+    reports: ReportRepository,
     publisher: ChangePublisher,
     read: Callable[[], tuple[Report, Report]],
     decide: Callable[[Report, Report], tuple[Report, Report] | Unchanged[Report]],
@@ -141,7 +142,7 @@ class ProvinceService:
     """Storage, the publisher of changes, the registry, and the province served."""
 
     def __init__(
-        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
+        self, reports: ReportRepository, publisher: ChangePublisher, registry: Registry, province: str
     ) -> None:
         self.reports = reports
         self.publisher = publisher

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from msgspec import Struct
@@ -27,8 +27,9 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import Forbidden
 from chalicelib.provinces.registry import Province, Registry
-from chalicelib.services.ports import Reports
 
+if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
 MAX_DAYS = 90
 PAGE_SIZE = 100
 
@@ -57,7 +58,7 @@ def window(days: int, now: datetime, tz: ZoneInfo) -> Window:
     return Window(days=days, since=since, until=now, tz=tz)
 
 
-def reports_in_window(reports: Reports, province: str, since: datetime) -> list[Report]:
+def reports_in_window(reports: ReportRepository, province: str, since: datetime) -> list[Report]:
     """Every report of the province created since ``since``, each status read newest first until older."""
     found: list[Report] = []
     for status in Status:
@@ -138,7 +139,7 @@ def _compliance(outcomes: Counter[str]) -> dict[str, Any]:
 def agency_compliance(reports: Iterable[Report], province: Province, now: datetime) -> list[dict[str, Any]]:
     """Service-level compliance of each agency of the province, most reports first.
 
-    Reports handed to another province are that province's work and count for none of ours.
+    ReportRepository handed to another province are that province's work and count for none of ours.
     """
     coordinate: dict[str, Counter[str]] = defaultdict(Counter)
     finish: dict[str, Counter[str]] = defaultdict(Counter)
@@ -176,7 +177,7 @@ def agency_compliance(reports: Iterable[Report], province: Province, now: dateti
 
 
 def daily_counts(reports: Iterable[Report], win: Window, key: str) -> dict[str, list[int]]:
-    """Reports created per local day, split by ``status`` or ``category`` (their current value)."""
+    """ReportRepository created per local day, split by ``status`` or ``category`` (their current value)."""
     index = {day: n for n, day in enumerate(win.dates())}
     series: dict[str, list[int]] = {}
     for report in reports:
@@ -229,7 +230,7 @@ def aggregate(reports: list[Report], province: Province, win: Window) -> dict[st
 class Dashboard:
     """The dashboard of one province."""
 
-    def __init__(self, reports: Reports, registry: Registry, province: str) -> None:
+    def __init__(self, reports: ReportRepository, registry: Registry, province: str) -> None:
         self.reports = reports
         self.province = registry.get(province)
 

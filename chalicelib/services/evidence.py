@@ -29,12 +29,13 @@ from chalicelib.domain.report import EvidenceCheck, Report
 from chalicelib.domain.status import Action, next_status
 from chalicelib.errors import Conflict, Forbidden, IllegalTransition, NotFound, ValidationFailed
 from chalicelib.provinces.registry import Province
-from chalicelib.services.ports import EvidenceStore, PageLike, PhotoPublisher, Reports
 from chalicelib.validation import first_use
 
 if TYPE_CHECKING:
+    from chalicelib.data.evidence import EvidenceRepository
+    from chalicelib.data.reports import Page, ReportRepository
     from chalicelib.domain.evidence import PhotoFacts
-    from chalicelib.privacy.photos import UploadTicket
+    from chalicelib.privacy.photos import PhotoService, UploadTicket
 
 EVIDENCE_PREFIX = "evidence/"
 
@@ -80,11 +81,11 @@ class EvidenceService:
 
     def __init__(
         self,
-        reports: Reports,
-        store: EvidenceStore,
+        reports: ReportRepository,
+        store: EvidenceRepository,
         province: Province,
         *,
-        photos: Callable[[], PhotoPublisher],
+        photos: Callable[[], PhotoService],
         inspect: Callable[[bytes], PhotoFacts] = _inspect,
     ) -> None:
         self.reports = reports
@@ -237,7 +238,7 @@ class EvidenceService:
             stored += 1
         return stored
 
-    def doubtful(self, actor: Actor, *, limit: int = 20, cursor: str | None = None) -> PageLike:
+    def doubtful(self, actor: Actor, *, limit: int = 20, cursor: str | None = None) -> Page:
         """Bukti meragukan: resolves on an unverified photo awaiting a coordinator (coordinators only)."""
         require_coordinator(actor)
         keep: Callable[[Report], bool] | None = None

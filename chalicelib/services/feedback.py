@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.domain import workflow
 from chalicelib.domain.access import require_reporter
@@ -14,16 +15,18 @@ from chalicelib.errors import ValidationFailed, report_not_found
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, short_hash
 from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
 from chalicelib.validation import MAX_RATING
+
+if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
 
 
 class FeedbackService(ProvinceService):
     """Reporter feedback on a province's own reports."""
 
     def __init__(
-        self, reports: Reports, publisher: ChangePublisher, registry: Registry, province: str
+        self, reports: ReportRepository, publisher: ChangePublisher, registry: Registry, province: str
     ) -> None:
         super().__init__(reports, publisher, registry, province)
         self.tracking = TrackingService(reports, registry, province)

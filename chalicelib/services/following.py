@@ -9,15 +9,18 @@ reporter, never the reporter's identity or words, and no confirm/reopen link.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Visibility
 from chalicelib.errors import NotFound
 from chalicelib.notices.recipients import follower_id
 from chalicelib.services.links import LinkTokens
-from chalicelib.services.ports import NoticeRecords, Queues
 from chalicelib.services.tracking import TrackingService
 
+if TYPE_CHECKING:
+    from chalicelib.data.notices import NoticeStore
+    from chalicelib.data.queues import QueueGateway
 REQUEST_VALID = timedelta(days=2)
 PRIVATE = "Hanya laporan publik yang bisa diikuti (only public reports can be followed)."
 
@@ -26,7 +29,7 @@ class Following:
     """Follow requests and their confirmation, for one province's reports."""
 
     def __init__(
-        self, tracking: TrackingService, records: NoticeRecords, queues: Queues, province: str
+        self, tracking: TrackingService, records: NoticeStore, queues: QueueGateway, province: str
     ) -> None:
         self.tracking = tracking
         self.records = records

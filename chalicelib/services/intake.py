@@ -7,6 +7,7 @@ import json
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from msgspec import Struct, to_builtins
 from msgspec.structs import replace
@@ -32,8 +33,11 @@ from chalicelib.errors import (
 )
 from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.ports import PhotoPublisher, Queues, Reports
 
+if TYPE_CHECKING:
+    from chalicelib.data.queues import QueueGateway
+    from chalicelib.data.reports import ReportRepository
+    from chalicelib.privacy.photos import PhotoService
 MAX_ID_ATTEMPTS = 5
 CONCURRENT = "Pengiriman bersamaan; coba lagi (concurrent submission)."
 NO_ID = "Tidak bisa membuat nomor laporan; coba lagi (could not allocate an id)."
@@ -69,12 +73,12 @@ class IntakeService:
 
     def __init__(
         self,
-        reports: Reports,
-        queues: Queues,
+        reports: ReportRepository,
+        queues: QueueGateway,
         registry: Registry,
         province: str,
         *,
-        photos: Callable[[], PhotoPublisher],
+        photos: Callable[[], PhotoService],
     ) -> None:
         self.reports = reports
         self.queues = queues

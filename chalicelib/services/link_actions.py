@@ -8,6 +8,7 @@ used (a retried request finds the event applied; a second action finds the token
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
@@ -19,7 +20,9 @@ from chalicelib.notices.recipients import REPORTER, own_id
 from chalicelib.services.base import short_hash
 from chalicelib.services.feedback import FeedbackService
 from chalicelib.services.links import LinkTokens
-from chalicelib.services.ports import NoticeRecords
+
+if TYPE_CHECKING:
+    from chalicelib.data.notices import NoticeStore
 
 
 class LinkInfo(Struct, frozen=True):
@@ -33,7 +36,7 @@ class LinkInfo(Struct, frozen=True):
 class LinkActions:
     """One province's link endpoints."""
 
-    def __init__(self, feedback: FeedbackService, records: NoticeRecords, province: str) -> None:
+    def __init__(self, feedback: FeedbackService, records: NoticeStore, province: str) -> None:
         self.feedback = feedback
         self.records = records
         self.links = LinkTokens(records, province)

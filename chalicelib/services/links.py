@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.private import TokenRecord
 from chalicelib.errors import NotFound
-from chalicelib.services.ports import NoticeRecords
 
+if TYPE_CHECKING:
+    from chalicelib.data.notices import NoticeStore
 GONE = "Tautan tidak berlaku lagi: sudah dipakai atau kedaluwarsa (link used or expired)."
 
 
@@ -26,7 +28,7 @@ def token_hash(token: str) -> str:
 class LinkTokens:
     """Issues, checks and uses one province's link tokens."""
 
-    def __init__(self, records: NoticeRecords, province: str) -> None:
+    def __init__(self, records: NoticeStore, province: str) -> None:
         self.records = records
         self.province = province
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
 from chalicelib.domain import geo
 from chalicelib.domain.report import Report
 from chalicelib.errors import Conflict
-from chalicelib.services.ports import Reports
 from chalicelib.services.tracking import TrackingService
 
+if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
 MAX_RESULTS = 50
 # The public map's viewport: at most 0.1 degree (about 11 km) each way, covered by 5-character cells
 # (about 4.9 km), so at most 4 x 4 = 16 Queries of at most MAP_PER_CELL items; MAP_MAX_RESULTS markers.
@@ -52,7 +54,7 @@ class InView(Struct, frozen=True):
 class NearbyService:
     """Open reports near a point, and support of them, in one province."""
 
-    def __init__(self, reports: Reports, tracking: TrackingService, province: str) -> None:
+    def __init__(self, reports: ReportRepository, tracking: TrackingService, province: str) -> None:
         self.reports = reports
         self.tracking = tracking
         self.province = province

@@ -17,7 +17,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from msgspec.structs import replace
 
@@ -32,8 +32,12 @@ from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.links import LinkTokens
-from chalicelib.services.ports import NoticeRecords, Queues, Reports, Senders
 
+if TYPE_CHECKING:
+    from chalicelib.data.channels import Channels
+    from chalicelib.data.notices import NoticeStore
+    from chalicelib.data.queues import QueueGateway
+    from chalicelib.data.reports import ReportRepository
 HOURLY_LIMIT = 4  # a handed-over report can be handed, accepted, taken and done within one hour
 # An entry not saved yet is read again strongly after these pauses (its save was slow), in place:
 # deferring it at once would let a later entry's message, read after its own save, be told first.
@@ -48,13 +52,13 @@ class Notifier:
 
     def __init__(
         self,
-        reports: Reports,
-        records: NoticeRecords,
-        queues: Queues,
+        reports: ReportRepository,
+        records: NoticeStore,
+        queues: QueueGateway,
         registry: Registry,
         province: str,
         *,
-        senders: Callable[[], Senders],
+        senders: Callable[[], Channels],
         settings: Callable[[], NotifySettings],
         pause: Callable[[float], None] = time.sleep,
     ) -> None:

@@ -8,16 +8,17 @@ the retry that follows it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.protocol import Escalate, Feedback, Message, ReportOut, Update, WorkItem
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
 from chalicelib.observability import logger
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.ports import Queues
 from chalicelib.validation import convert, to_builtins
 
+if TYPE_CHECKING:
+    from chalicelib.data.queues import QueueGateway
 WORK_ACTIONS = frozenset(
     {
         Action.ROUTE,
@@ -37,7 +38,7 @@ NOTIFY_DELAY_SECONDS = 1  # the write it precedes takes milliseconds: most find 
 class ChangePublisher:
     """Turns saved changes into queue messages."""
 
-    def __init__(self, queues: Queues, registry: Registry) -> None:
+    def __init__(self, queues: QueueGateway, registry: Registry) -> None:
         self.queues = queues
         self.registry = registry
 

@@ -17,9 +17,9 @@ from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import ProvinceService, Unchanged
 from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import Reports
 
 if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
     from chalicelib.services.evidence import EvidenceService
 
 
@@ -28,7 +28,7 @@ class RoutingService(ProvinceService):
 
     def __init__(
         self,
-        reports: Reports,
+        reports: ReportRepository,
         publisher: ChangePublisher,
         registry: Registry,
         province: str,

@@ -7,6 +7,7 @@ Runs every few minutes per province. It reads only the sparse ``by-due`` index
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from msgspec import Struct, field
 
@@ -20,8 +21,10 @@ from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import ProvinceService, Unchanged
 from chalicelib.services.outbox import ChangePublisher
-from chalicelib.services.ports import Queues, Reports
 
+if TYPE_CHECKING:
+    from chalicelib.data.queues import QueueGateway
+    from chalicelib.data.reports import ReportRepository
 UNROUTED_AFTER = timedelta(minutes=2)
 
 
@@ -38,7 +41,12 @@ class Sweeper(ProvinceService):
     """Enforces one province's timers."""
 
     def __init__(
-        self, reports: Reports, queues: Queues, publisher: ChangePublisher, registry: Registry, province: str
+        self,
+        reports: ReportRepository,
+        queues: QueueGateway,
+        publisher: ChangePublisher,
+        registry: Registry,
+        province: str,
     ) -> None:
         super().__init__(reports, publisher, registry, province)
         self.queues = queues
@@ -87,7 +95,7 @@ class Sweeper(ProvinceService):
             tally[0].append(saved.id)
 
     def _requeue_unrouted(self, now: datetime, result: SweepResult) -> None:
-        """Reports stored but never routed (their intake message was lost): route them now."""
+        """ReportRepository stored but never routed (their intake message was lost): route them now."""
         page = self.reports.list_by_status(
             self.province.code,
             Status.MENUNGGU,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
@@ -13,7 +14,10 @@ from chalicelib.domain.private import hash_secret
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound, report_not_found
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.ports import NoticeRecords, Reports
+
+if TYPE_CHECKING:
+    from chalicelib.data.notices import NoticeStore
+    from chalicelib.data.reports import ReportRepository
 
 
 class Tracked(Struct, frozen=True):
@@ -29,11 +33,11 @@ class TrackingService:
 
     def __init__(
         self,
-        reports: Reports,
+        reports: ReportRepository,
         registry: Registry,
         province: str,
         *,
-        notices: Callable[[], NoticeRecords] | None = None,
+        notices: Callable[[], NoticeStore] | None = None,
     ) -> None:
         self.reports = reports
         self.registry = registry
