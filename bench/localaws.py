@@ -35,11 +35,14 @@ def apply_bench_env(endpoint: str | None = None) -> None:
     """Set the benchmark environment in this process (before chalicelib creates clients).
 
     The process acts as the jakarta stage where no stage's variables are set: the application has
-    no default stage, and the benchmarks build Jakarta's items and clients outside a request.
+    no default stage, and the benchmarks build Jakarta's items and clients outside a request. The
+    development issuer's keys are made if missing: a local stage's JWKS file must exist to start.
     """
     from chalicelib.config import REQUIRED
+    from infra.dev_issuer import ensure_keys
     from infra.local.config import stage_config
 
+    ensure_keys()
     os.environ.update(BENCH_ENV)
     jakarta = stage_config("jakarta").environment
     for name in REQUIRED:

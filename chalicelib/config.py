@@ -212,6 +212,10 @@ def auth_variables() -> tuple[str, str, str | None, str | None]:
         raise ConfigurationError("Set only one of ADUAN_AUTH_JWKS_FILE and ADUAN_AUTH_JWKS_URL.")
     if jwks_url and not jwks_url.startswith("https://"):
         raise ConfigurationError(f"ADUAN_AUTH_JWKS_URL must be https, not {jwks_url!r}")
+    if jwks_file and not os.path.isfile(jwks_file):
+        raise ConfigurationError(
+            f"ADUAN_AUTH_JWKS_FILE={jwks_file!r} is not a file: no key could check a token"
+        )
     return issuer, audience, jwks_file or None, jwks_url or None
 
 

@@ -32,10 +32,12 @@ os.environ.setdefault("ADUAN_NEARBY_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_SUPPORT_RATE_PER_MINUTE", "0")
 # Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py), and
 # trust the development token issuer as every local stage does; the application itself has no
-# default stage.
+# default stage. The issuer's JWKS file must exist for a stage to start: its keys are made if missing.
+from infra.dev_issuer import ensure_keys  # noqa: E402
 from infra.local.config import local_only  # noqa: E402
 from tests.stages import stage_env  # noqa: E402
 
+ensure_keys()
 for _name, _value in {**local_only(), **stage_env("jakarta")}.items():
     os.environ.setdefault(_name, _value)
 

@@ -49,6 +49,7 @@ BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_AUTH_AUDIENCE", {"ADUAN_AUTH_AUDIENCE": "  "}),
     ("ADUAN_AUTH_JWKS_FILE", {"ADUAN_AUTH_JWKS_FILE": None}),  # and no ADUAN_AUTH_JWKS_URL either
     ("ADUAN_AUTH_JWKS_URL", {"ADUAN_AUTH_JWKS_URL": "https://issuer.example/jwks.json"}),  # and a file
+    ("ADUAN_AUTH_JWKS_FILE", {"ADUAN_AUTH_JWKS_FILE": "/nonexistent/aduan/jwks.json"}),
     (
         "ADUAN_AUTH_JWKS_URL",
         {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": "http://issuer.example/jwks"},
