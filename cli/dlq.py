@@ -24,10 +24,11 @@ console = Console()
 
 
 def _queues(province: str) -> dict[str, str]:
-    """Short name -> queue name of every queue the province has."""
+    """Short name -> queue name of every queue of the province that has a DLQ."""
     queues = {
         "intake": f"aduan-{province}-intake",
         "escalation": escalation_queue_for(province),
+        "notify": f"aduan-{province}-notify",
     }
     for agency in registry().get(province).data.agencies:
         if agency.work_queue:
@@ -59,7 +60,7 @@ def list_dlqs(stage: str = typer.Option(..., help="Stage or province code")) -> 
 @app.command()
 def show(
     stage: str = typer.Option(...),
-    queue: str = typer.Option(..., help="intake, escalation, agency-<id>"),
+    queue: str = typer.Option(..., help="intake, escalation, notify, agency-<id>"),
     limit: int = typer.Option(10, min=1, max=10),
 ) -> None:
     """Print up to ``limit`` messages of a DLQ without removing them."""
