@@ -43,10 +43,12 @@ def handled(view: Callable[..., Any]) -> Callable[..., Any]:
         except AduanError as error:
             from chalicelib.api.http import error_response
 
-            logger.info(
-                "request refused",
-                extra={"code": error.code, "http_status": error.http_status, "reason": error.message},
-            )
+            # A 4xx's words may repeat what the caller sent (a category, a field name, coordinates):
+            # the code says enough. A 5xx's words are the service's own.
+            extra: dict[str, Any] = {"code": error.code, "http_status": error.http_status}
+            if error.http_status >= 500:
+                extra["reason"] = error.message
+            logger.info("request refused", extra=extra)
             return error_response(error)
         except Exception as error:
             from chalicelib.api.http import unexpected_error_response

@@ -134,12 +134,16 @@ def test_a_whole_cross_border_life_logs_no_contact_data(
     assert confirmed.status_code == 200, confirmed.body
     provinces.settle()
     responses += [confirmed.body.decode(), jakarta.get(f"/reports/{report['id']}").body.decode()]
-    # And someone sends invalid requests that echo a phone number and an e-mail back
-    for category in (f"wa {PHONE}", EMAIL):
+    # And someone sends invalid requests whose answers echo what they sent: a phone number, an
+    # e-mail, a name, the place they stand
+    for category in (f"wa {PHONE}", EMAIL, f"laporan {NAME}"):
         echoed = jakarta.post("/reports", {**BORDER, "category": category})
         assert (
             echoed.status_code == 422 and category in echoed.body.decode()
         )  # the caller's own text, to them
+    elsewhere = {**BORDER["location"], "lat": -7.1701234, "lon": 106.6305678}  # not in Kota Tangerang
+    mismatch = jakarta.post("/reports", {**BORDER, "location": elsewhere})
+    assert mismatch.status_code == 422 and "-7.1701234" in mismatch.body.decode()
     bad_phone = jakarta.post("/reports", {**BORDER, "reporter": {"name": NAME, "phone": f"{PHONE} (WA)!"}})
     assert bad_phone.status_code == 422
     assert jakarta.post("/reports", f'{{"reporter": {{"phone": "{PHONE}"').status_code == 400
@@ -147,7 +151,9 @@ def test_a_whole_cross_border_life_logs_no_contact_data(
     std = capfd.readouterr()
     text = captured.text(std.out + std.err)
     assert "report submitted" in text and "escalation message applied" in text and "request refused" in text
-    assert "[phone]" in text and "[email]" in text  # the echoed values were masked, not dropped
+    # ... the refusals were logged by their code, without the words that repeat the caller's input
+    assert text.count('"code":"unknown_category"') == 3 and '"code":"location_mismatch"' in text
+    assert "wa [phone]" not in text and "laporan" not in text and "-7.1701234" not in text
     # ... but no log line, queue message or agency response holds the reporter's contact
     assert _leaks(text) == []
     assert sent and _leaks("\n".join(sent)) == []
