@@ -11,7 +11,10 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from chalicelib.privacy.masking import PrivacyFormatter, protect_root_logging
-from chalicelib.vendor_internals import tracing_disabled
+from chalicelib.vendor_internals import tracing_disabled, untrace_parameters
+
+# What of an S3 call the X-Ray SDK would record by default that names an object (a photo).
+S3_KEY_PARAMETERS = frozenset({"Key", "CopySource", "Prefix"})
 
 
 class _NoSegment(BaseSegment):
@@ -65,7 +68,9 @@ def _tracer() -> Tracer:
     """The X-Ray tracer in Lambda with tracing on; a no-op one where Powertools would disable tracing."""
     if tracing_disabled():
         return Tracer(service="aduan-api", disabled=True, provider=_NoTracing())
-    return Tracer(service="aduan-api")
+    tracer = Tracer(service="aduan-api")
+    untrace_parameters("s3", S3_KEY_PARAMETERS)  # object keys name photos of private reports
+    return tracer
 
 
 # Every line is masked: reporter contact fields erased, phone numbers and e-mails replaced.

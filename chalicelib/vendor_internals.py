@@ -11,6 +11,10 @@ library upgrade that changes one fails there, not in production. Keep this list 
   (``POWERTOOLS_TRACE_DISABLED``, outside Lambda, SAM or Chalice local). ``observability.py`` asks
   it before creating the tracer, to give a disabled tracer a no-op provider instead of importing the
   X-Ray SDK; the public ``Tracer.disabled`` is known only after that import.
+- X-Ray SDK ``aws_xray_sdk.ext.boto_utils.whitelist``: the request parameters the SDK records on
+  each AWS call's subsegment. Its default records S3 object keys, which name citizens' and evidence
+  photos; the Python SDK has no public way to change the list (the Node SDK has
+  ``setAWSWhitelist``), so ``untrace_parameters`` edits it in place.
 - botocore ``BaseClient._make_api_call``: the one method every client's API call goes through.
   Benchmarks (``bench/``) wrap it to count and time the calls of every client of a process;
   botocore's public event hooks are per client or per session.
@@ -43,6 +47,15 @@ def tracing_disabled() -> bool:
     from aws_lambda_powertools import Tracer
 
     return bool(Tracer._is_tracer_disabled())
+
+
+def untrace_parameters(service: str, names: frozenset[str]) -> None:
+    """Make the X-Ray SDK stop recording these request parameters of ``service``'s AWS calls."""
+    from aws_xray_sdk.ext import boto_utils
+
+    for operation in boto_utils.whitelist["services"][service]["operations"].values():
+        if "request_parameters" in operation:
+            operation["request_parameters"] = [p for p in operation["request_parameters"] if p not in names]
 
 
 def wrap_api_calls(wrap: Callable[[ApiCall], ApiCall]) -> Callable[[], None]:

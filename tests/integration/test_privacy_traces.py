@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -60,3 +61,7 @@ def test_a_traced_cross_border_life_records_timings_and_ids_only(moto_endpoint: 
     private = (NAME, "Kusumawardhani", PHONE, "+6281298765432", EMAIL, DESCRIPTION[:30], NOTE, COMMENT)
     assert [word for word in private if word in traces] == []
     assert str(LAT) not in traces and str(LON) not in traces
+    # ... nor the key of the citizen's photo or of the officer's evidence photo, in any form
+    assert len(result["photo_keys"]) == 2
+    assert [key for key in result["photo_keys"] if key.rsplit("/", 1)[-1].split(".")[0] in traces] == []
+    assert re.findall(r"(?:uploads|evidence|public)/\d\d/\w+", traces) == []

@@ -22,7 +22,7 @@ from aws_xray_sdk import global_sdk_config
 from aws_xray_sdk.core import xray_recorder
 from aws_xray_sdk.core.context import Context
 
-from tests.integration.harness import world
+from tests.integration.harness import Province, world
 
 
 class KeepingEmitter:
@@ -47,7 +47,8 @@ class KeepingEmitter:
 
 
 def main() -> None:
-    """Submit, route, escalate, take, resolve, confirm and read, all traced; print the documents."""
+    """Submit (with a photo), route, escalate, take, resolve (with evidence), confirm and read, all
+    traced; print the documents and the photos' keys."""
     story = json.loads(sys.stdin.read())
     emitter = KeepingEmitter()
     from infra.local.aws import endpoint_for
@@ -59,7 +60,10 @@ def main() -> None:
         xray_recorder.configure(context=Context(), emitter=emitter, sampling=False, service="aduan")
         jakarta, banten = provinces["jakarta"], provinces["banten"]
         xray_recorder.begin_segment("aduan-31")
-        created = jakarta.post("/reports", story["report"], {"Idempotency-Key": "trace-test-key-1"})
+        photos = [_citizen_photo(jakarta)]
+        created = jakarta.post(
+            "/reports", {**story["report"], "photos": photos}, {"Idempotency-Key": "trace-test-key-1"}
+        )
         assert created.status_code == 201, created.body
         report = json.loads(created.body)
         provinces.settle()
@@ -82,7 +86,19 @@ def main() -> None:
         xray_recorder.end_segment()
     # the secret is searched for here, so it never leaves this process
     found = any(report["secret"] in document for document in emitter.documents)
-    print(json.dumps({"secret_in_traces": found, "documents": emitter.documents}))
+    keys = [*photos, evidence["evidence_photo"]]
+    print(json.dumps({"secret_in_traces": found, "photo_keys": keys, "documents": emitter.documents}))
+
+
+def _citizen_photo(province: Province) -> str:
+    """The upload key of a citizen's photo sent through ``POST /photos``."""
+    from tests.evidence_images import scene_jpeg
+    from tests.uploads import send_presigned
+
+    data = scene_jpeg(7)
+    ticket = json.loads(province.post("/photos", {"content_type": "image/jpeg", "size": len(data)}).body)
+    send_presigned(ticket["upload"], data)
+    return str(ticket["key"])
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """The private library APIs of ``chalicelib/vendor_internals.py`` still exist and behave as relied on.
 
-A failure here after upgrading PynamoDB, Powertools or botocore means the adapter needs a new way
-to do the same thing (or a public API appeared): fix it there, nowhere else.
+A failure here after upgrading PynamoDB, Powertools, the X-Ray SDK or botocore means the adapter
+needs a new way to do the same thing (or a public API appeared): fix it there, nowhere else.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from chalicelib.vendor_internals import (
     forget_connection,
     table_connection,
     tracing_disabled,
+    untrace_parameters,
     wrap_api_calls,
 )
 
@@ -78,6 +80,31 @@ def test_tracing_disabled_follows_powertools_rules(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert tracing_disabled() is disabled
+
+
+def test_untraced_parameters_leave_the_x_ray_sdks_list_of_what_to_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aws_xray_sdk.ext import boto_utils
+
+    # Given the SDK's own list, which records an S3 call's object key and the bucket
+    monkeypatch.setattr(boto_utils, "whitelist", copy.deepcopy(boto_utils.whitelist))
+    operations = boto_utils.whitelist["services"]["s3"]["operations"]
+    assert "Key" in operations["GetObject"]["request_parameters"]
+    assert "Key" in operations["PutObject"]["request_parameters"]
+    # When the keys are untraced
+    untrace_parameters("s3", frozenset({"Key", "CopySource"}))
+    # Then no S3 operation records them, and the rest of the list is as it was
+    assert all(
+        not {"Key", "CopySource"} & set(operation.get("request_parameters", ()))
+        for operation in operations.values()
+    )
+    assert operations["GetObject"]["request_parameters"] == ["VersionId"]
+    assert operations["GetObject"]["request_descriptors"]["Bucket"] == {"rename_to": "bucket_name"}
+    assert (
+        "QueueUrl"
+        in boto_utils.whitelist["services"]["sqs"]["operations"]["SendMessage"]["request_parameters"]
+    )
 
 
 def test_wrap_api_calls_sees_every_client_call_and_undoes() -> None:
