@@ -105,7 +105,8 @@ clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: bench
-## bench: quick benchmarks (cold start, calls and cost per report, throughput, scale, package) as one table, < 5 min;
+## bench: quick benchmarks (package, cold start, calls and cost per report, scale, throughput, Aduan's CPU per
+##        report (pipelinecpu), flood, evidence photo check) as one table, about 8 min;
 ##        full sizes: $(BIN)/python -m bench --full; write the table into docs/performance.md: add --update-docs
 bench: venv
 	$(BIN)/python -m bench $(BENCH_ARGS)

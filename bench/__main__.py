@@ -1,14 +1,14 @@
 """Run the benchmarks and print one table: ``python -m bench [--full] [--only SECTION ...] [--update-docs]``.
 
-Quick (``make bench``, about 8 minutes on the 2-core machine): cold start 5 repetitions per handler
+Quick (``make bench``, about 8 minutes on the 2-core machine): cold start 9 repetitions per handler
 kind, 3 measured lifecycles of each kind, a burst of 320 reports through the pipeline, 1,000 vs
 20,000 reports for the scale check, a flood of 1,000 reports in 60 s through the local stack (and a
 burst of 300 with one moto engine and with two), Aduan's CPU per report against plain boto3's, the
 evidence photo check on 50 phone-sized JPEGs (``evidence``, needs no moto when run alone).
 ``--full``: 9 repetitions, 5 lifecycles, a burst of 1,000 reports, 1,000 vs 100,000 reports, the
 flood morning of 10,000 reports in 10 minutes (bursts of 500), 200 evidence checks. Results go to
-``bench/results/latest[-full].json`` and ``.md`` (``partial.*`` with ``--only``); ``--update-docs``
-also writes the table into docs/performance.md.
+``bench/results/latest[-full].json`` and ``.md`` (``partial.*`` with ``--only``; ``evidence[-full].*``
+with ``--only evidence`` alone); ``--update-docs`` also writes the table into docs/performance.md.
 """
 
 from __future__ import annotations
@@ -566,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--full", action="store_true", help="full sizes (about 15 minutes)")
+    parser.add_argument("--full", action="store_true", help="full sizes (about 20 minutes)")
     parser.add_argument(
         "--only", action="append", choices=SECTIONS, help="run only this section (repeatable)"
     )

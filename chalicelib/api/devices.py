@@ -3,9 +3,9 @@
 A token is ``<device id>.<issued, unix seconds>.<MAC>``: a random 128-bit id, and an HMAC-SHA256
 (truncated to 128 bits) over the province, the id and the time, keyed by the stage's
 ``ADUAN_DEVICE_KEY`` (a secret set at deploy; locally a generated development key,
-``cli/devissuer.py``). Checking one costs an HMAC and no AWS call; minting is limited per address
-(``ADUAN_DEVICE_RATE_PER_MINUTE``), so a client cannot mint them in bulk to escape the per-device
-limit. A token holds no personal data and proves nothing but "minted here, recently".
+``infra/dev_issuer.py``, ``dev_device_key``). Checking one costs an HMAC and no AWS call; minting
+is limited per address (``ADUAN_DEVICE_RATE_PER_MINUTE``), so a client cannot mint them in bulk to
+escape the per-device limit. A token holds no personal data and proves nothing but "minted here, recently".
 Without a key, no token is minted (503) and none is accepted: every request gets the per-address limit.
 The key (32+ characters) and ``ADUAN_DEVICE_TOKEN_DAYS`` (default 30) are optional stage variables
 whose rules ``chalicelib.config`` holds: a stage with a malformed one does not start.

@@ -180,7 +180,7 @@ class ReportModel(Model):
 
 
 class ByBandIndex(GlobalSecondaryIndex["PrivateModel"]):
-    """Sparse: photos by one band of their fingerprint: ``31#fp#<band>`` / ``<photo id>#<role>``."""
+    """Sparse: photos by one band of their fingerprints: ``31#fp#<band>`` / ``<photo id>#<k>#<role>``."""
 
     class Meta:
         index_name = "by-band"
@@ -194,8 +194,8 @@ class PrivateModel(Model):
     """Reporter contact data and idempotency records, apart from reports.
 
     ``<report id>#contact`` holds a reporter's contact. ``<prov>#evt#<id>`` is an evidence upload
-    ticket (report, agency, action, expiry, use); ``<prov>#fp#<photo id>#<n>`` one band of a photo's
-    fingerprint (``by-band`` index). ``<province>#idem#<hash>`` maps an
+    ticket (report, agency, action, expiry, use); ``<prov>#fp#<photo id>#<k>#<n>`` band ``n`` of a
+    photo's ``k``-th fingerprint (``by-band`` index). ``<province>#idem#<hash>`` maps an
     Idempotency-Key's hash to the report it created, with the salt that derives the reporter's
     secret from the key (never the secret itself); it expires after the replay window (TTL).
     """
