@@ -227,7 +227,7 @@ class PrivateModel(Model):
     action = UnicodeAttribute(attr_name="ac", null=True)
     used_by = UnicodeAttribute(attr_name="ub", null=True)
     verdict = UnicodeAttribute(attr_name="vd", null=True)  # JSON of the evidence check, once judged
-    # Photo fingerprints (``<prov>#fp#<photo id>#<n>``): one item per band, in the ``by-band`` index.
+    # Photo fingerprints (``<prov>#fp#<photo id>#<k>#<n>``): one item per band, in the ``by-band`` index.
     band_pk = UnicodeAttribute(attr_name="fb", null=True)
     band_sk = UnicodeAttribute(attr_name="fk", null=True)
     fingerprint = UnicodeAttribute(attr_name="fp", null=True)  # hex, 128 bits: 32 digits (older: 16)

@@ -1,4 +1,6 @@
-"""A province's stack: intake, escalation (FIFO) and agency work queues, each with a DLQ and an alarm.
+"""A province's stack: intake, escalation (FIFO), notify and agency work queues, each with a DLQ and an
+alarm; the quarantine queue of refused hand-overs (an alarm, no DLQ); the SES feedback topic that
+delivers to the notify queue, and the queue policies (who may send to the escalation and notify queues).
 
 Also the alarms on overdue reports and on the stage's Lambda errors, and per agency with a
 work queue a managed policy its pollers get (receive/delete on that queue only).
