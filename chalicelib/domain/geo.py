@@ -76,8 +76,13 @@ def covering(lat: float, lon: float, radius_m: float, precision: int = NEARBY_PR
 
 
 def covering_box(south: float, north: float, west: float, east: float, precision: int) -> list[str]:
-    """The cells of ``precision`` characters that together cover the box, row by row."""
+    """The cells of ``precision`` characters that together cover the box, row by row.
+
+    The box is cut at the poles and at the antimeridian (no province reaches it): past 180° east
+    the row would never end.
+    """
     south, north = max(south, -89.999999), min(north, 89.999999)
+    west, east = max(west, -180.0), min(east, 180.0)
     cells: list[str] = []
     row_lat = south
     while True:

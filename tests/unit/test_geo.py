@@ -71,3 +71,15 @@ def test_a_viewport_of_the_cap_is_covered_by_at_most_sixteen_partition_cells() -
         assert len(cells) <= 16
         for corner in ((box.south, box.west), (box.north, box.east), (box.south, box.east), (lat, lon)):
             assert geo.encode(*corner, geo.PARTITION_PRECISION) in cells
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(0, 179.9996), (0, 180), (0, -179.9996), (0, -180), (90, 180), (-90, -180)]
+)
+def test_a_circle_at_the_antimeridian_or_a_pole_is_covered_up_to_the_edge(lat: float, lon: float) -> None:
+    # Given a point whose circle reaches past 180 degrees (or a pole), when its cells are asked for,
+    # then the answer comes (the box is cut at the edge) and covers the point
+    for radius, precision in ((50, 7), (500, 6)):
+        cells = geo.covering(lat, lon, radius, precision)
+        assert 0 < len(cells) <= 64
+        assert geo.encode(max(min(lat, 89.999999), -89.999999), lon, precision) in cells
