@@ -59,6 +59,7 @@ Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 CATEGORY_MAX_LENGTH = 40
+CURSOR_MAX_LENGTH = 2048  # a page cursor (``chalicelib.data.cursors``), native and Open311
 DESCRIPTION_MAX_LENGTH = 4000
 Description = Annotated[str, msgspec.Meta(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)]
 ADDRESS_MAX_LENGTH = 300

@@ -145,7 +145,12 @@ def chalice_error(response: Response) -> tuple[str, str] | None:
     )
 
 
+def log_unexpected(error: Exception) -> None:
+    """Log an error no view expected, with its stack trace (masked as every line is)."""
+    logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+
+
 def unexpected_error_response(error: Exception) -> Response:
     """A 500 without internals, logged with its stack trace."""
-    logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+    log_unexpected(error)
     return json_response(Error(ErrorDetail(*INTERNAL_ERROR)), 500)

@@ -24,6 +24,7 @@ from chalicelib.validation import (
     AREA_CODE,
     AREA_CODE_MAX_LENGTH,
     CATEGORY_MAX_LENGTH,
+    CURSOR_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
     EVIDENCE_UPLOAD_KEY,
     MAX_PHOTO_BYTES,
@@ -212,7 +213,7 @@ class AgencyRefIn(Query):
 # Query strings: each field's description is its OpenAPI parameter's (``oas.query_parameters``).
 # Values are text; the views check numbers (ranges, defaults) as numbers.
 Limit = Annotated[str, Meta(max_length=4, description=f"Page size, 1 to {MAX_PAGE} (default 20).")]
-Cursor = Annotated[str, Meta(max_length=2048, description="`next_cursor` of the previous page.")]
+Cursor = Annotated[str, Meta(max_length=CURSOR_MAX_LENGTH, description="`next_cursor` of the previous page.")]
 OnlyCategory = Annotated[CategoryCode, Meta(description="Only this category.")]
 
 

@@ -54,7 +54,7 @@ def decode(
     """
     try:
         payload = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):  # RecursionError: JSON nested too deep
         raise _invalid() from None
     values: Any = payload.get("k") if isinstance(payload, dict) else None
     if (

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from chalicelib.errors import BadRequest
 from chalicelib.provinces.model import CategoryAttribute
+from chalicelib.validation import FORBIDDEN_CHARACTERS
 
 _FIELD = re.compile(r"^attribute\[([^\[\]]{1,60})\](\[\])?$")
 MAX_LENGTH = {"string": 300, "text": 2000}
@@ -66,6 +67,8 @@ def _check_datetime(attribute: CategoryAttribute, value: str) -> None:
 def _check_length(attribute: CategoryAttribute, value: str) -> None:
     if len(value) > MAX_LENGTH[attribute.datatype]:
         raise _bad(attribute, f"maks. {MAX_LENGTH[attribute.datatype]} karakter (too long).")
+    if FORBIDDEN_CHARACTERS.search(value):  # the text joins the report's description
+        raise _bad(attribute, "berisi karakter yang tidak diizinkan (forbidden character).")
 
 
 _VALUE_CHECKS = {"singlevaluelist": _check_key, "number": _check_number, "datetime": _check_datetime}

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from chalice.app import Response
 
-from chalicelib.api.http import json_text
+from chalicelib.api.http import INTERNAL_ERROR, json_text, log_unexpected
 from chalicelib.errors import AduanError, NotFound
 from chalicelib.observability import logger
 from chalicelib.open311.responses import Open311Error
@@ -67,7 +67,8 @@ def error_document(fmt: Format, error: AduanError) -> Response:
 
 def answered(name: str, produce: Callable[[str, Format], Response]) -> Response:
     """What ``produce(resource, format)`` answers for ``name`` (``banjir.json``, or a static route's
-    path), or the GeoReport error list for a domain error; a bad extension is a 404 in XML."""
+    path), or the GeoReport error list for a domain error (and for a 500, in the format asked for);
+    a bad extension is a 404 in XML."""
     try:
         stem, fmt = split_name(name)
     except AduanError as error:
@@ -76,6 +77,9 @@ def answered(name: str, produce: Callable[[str, Format], Response]) -> Response:
         return produce(stem, fmt)
     except AduanError as error:
         return error_document(fmt, error)
+    except Exception as error:
+        log_unexpected(error)
+        return error_list(fmt, 500, INTERNAL_ERROR[1])
 
 
 def format_of_request(path: str, uri_params: Mapping[str, str] | None) -> Format:

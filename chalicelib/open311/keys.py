@@ -19,7 +19,8 @@ MAX_KEY_LENGTH = 200
 
 def hash_key(key: str) -> str:
     """The configured form of an api key."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (a query string may carry one) hashes to no configured key
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def configured_clients() -> dict[str, str]:

@@ -19,6 +19,7 @@ from chalicelib.open311.inputs import read
 from chalicelib.open311.mapping import CLOSED
 from chalicelib.open311.services import service_of
 from chalicelib.provinces.registry import Province
+from chalicelib.validation import CURSOR_MAX_LENGTH
 
 if TYPE_CHECKING:
     from chalicelib.data.reports import ReportRepository
@@ -46,7 +47,11 @@ PageSize = Annotated[
     int, Meta(ge=1, le=MAX_PAGE_SIZE, description=f"Requests per page (default {DEFAULT_PAGE_SIZE}).")
 ]
 Cursor = Annotated[
-    str, Meta(description="Where the next page starts; follow the Link header rather than building it.")
+    str,
+    Meta(
+        max_length=CURSOR_MAX_LENGTH,
+        description="Where the next page starts; follow the Link header rather than building it.",
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from msgspec import Meta, Struct
+from msgspec import Meta
 
 from chalicelib.api import schemas
 from chalicelib.api.http import MAX_BODY_BYTES
@@ -19,7 +19,7 @@ from chalicelib.open311.keys import MAX_KEY_LENGTH
 from chalicelib.open311.services import AREA_CODE, VISIBILITY, attributes_of
 from chalicelib.provinces.model import Category
 from chalicelib.services.intake import SubmitCommand
-from chalicelib.validation import DESCRIPTION_MAX_LENGTH, Address, Latitude, Longitude, convert
+from chalicelib.validation import DESCRIPTION_MAX_LENGTH, Address, Input, Latitude, Longitude, convert
 
 Form = Mapping[str, list[str]]
 
@@ -28,10 +28,11 @@ MAX_FIELDS = 100
 MediaUrl = Annotated[str, Meta(max_length=MAX_MEDIA_URL, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://")]
 
 
-class RequestForm(Struct, kw_only=True):
+class RequestForm(Input, kw_only=True):
     """The form's single-valued fields (``attribute[<code>]`` ones: ``attributes.py``), in the order checked.
 
     The first three are read before the others, each with its own answer (``endpoints.create``).
+    Text is checked as every input's is (``validation.Input``: no control or bidi characters).
     """
 
     jurisdiction_id: str | None = None
@@ -39,7 +40,17 @@ class RequestForm(Struct, kw_only=True):
     service_code: Annotated[str, Meta(min_length=1)]
     lat: Latitude
     long: Longitude
-    description: Annotated[str, Meta(max_length=DESCRIPTION_MAX_LENGTH)] | None = None
+    description: (
+        Annotated[
+            str,
+            Meta(
+                max_length=DESCRIPTION_MAX_LENGTH,
+                description=f"At most {DESCRIPTION_MAX_LENGTH} characters together with a line "
+                "`- <question>: <answer>` per answered attribute (the report's text).",
+            ),
+        ]
+        | None
+    ) = None
     address_string: Address | None = None
     # The reporter's private contact, checked as the native API's ``reporter`` (name: first and last)
     first_name: str | None = None
@@ -129,9 +140,16 @@ def submit_command(category: Category, form: Form) -> SubmitCommand:
         schemas.LocationIn, {"lat": posted.lat, "lon": posted.long, "area_code": answers.pop(AREA_CODE)}
     )
     visibility = Visibility(answers.pop(VISIBILITY, Visibility.PRIVATE.value))
+    description = _described(category, posted.description, answers)
+    if len(description) > DESCRIPTION_MAX_LENGTH:  # the same cap as every report's, answers included
+        raise BadRequest(
+            f"description dengan jawaban atribut melebihi {DESCRIPTION_MAX_LENGTH} karakter "
+            "(description with the attributes' answers too long).",
+            code="too_long",
+        )
     return SubmitCommand(
         category=category.code,
-        description=_described(category, posted.description, answers),
+        description=description,
         location=Location(lat=location.lat, lon=location.lon, area_code=location.area_code),
         visibility=visibility,
         address=posted.address_string,

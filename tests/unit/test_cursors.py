@@ -55,3 +55,9 @@ def test_a_start_outside_the_window_is_refused() -> None:
     assert cursors.decode(inside, listing, sort_within=window)[1] == "2026-11-27T02:00:00.000Z"
     for outside in ("2026-10-31T23:59:59.999Z", "2026-11-30T00:00:00.001Z"):
         _refused(cursors.encode(listing, "31-261127-K3M9", outside), listing, sort_within=window)
+
+
+@pytest.mark.parametrize("raw", [b"[" * 1500, b'{"k":' * 400, b"[" * 30000])
+def test_a_cursor_nested_too_deep_is_refused_not_a_crash(raw: bytes) -> None:
+    # Given a cursor whose JSON nests deeper than Python's parser recurses, then it is refused (422)
+    _refused(base64.urlsafe_b64encode(raw).decode().rstrip("="))

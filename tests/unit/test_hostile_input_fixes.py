@@ -156,3 +156,36 @@ def test_a_lone_surrogate_echoed_in_a_message_is_written_as_utf8() -> None:
     assert json_text(["Jalan rusak 🚧", "شارع"]) == '["Jalan rusak 🚧", "شارع"]'  # readable, not escaped
     listed = document(Format.JSON, "errors", [{"code": 404, "description": "x\udcff.json"}], 404)
     assert json.loads(listed.body.encode("utf-8")) == [{"code": 404, "description": "x\ufffd.json"}]
+
+
+# --- Open311: an api_key no configured key could be, and an unexpected failure ----------------------
+
+
+@pytest.mark.parametrize("key", ["\ud800", "kunci\udfff", "\udcff" * 10])
+def test_an_api_key_with_a_lone_surrogate_is_a_403(key: str) -> None:
+    # A query string may carry one (the form's own field wins only when sent)
+    from chalicelib.errors import Forbidden
+    from chalicelib.open311.keys import client_for
+
+    with pytest.raises(Forbidden) as caught:
+        client_for(key)
+    assert caught.value.code == "invalid_api_key"
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_an_unexpected_failure_is_a_500_error_list_in_the_format_asked_for(fmt: str) -> None:
+    from chalicelib.open311.formats import answered
+
+    def broken(_stem: str, _fmt: Format) -> Response:
+        raise RuntimeError("a bug")
+
+    response = answered(f"requests.{fmt}", broken)
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == Format(fmt).content_type
+    body = str(response.body)
+    if fmt == "xml":
+        error = ET.fromstring(body).find("error")
+        assert error is not None and error.findtext("code") == "500"
+    else:
+        assert json.loads(body)[0]["code"] == 500
+    assert "a bug" not in body and "RuntimeError" not in body

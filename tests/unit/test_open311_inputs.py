@@ -89,9 +89,35 @@ def test_optional_fields_may_be_left_out_or_blank() -> None:
     assert command.visibility is Visibility.PUBLIC and command.photos == ("HTTPS://foto.example.id/a.jpg",)
 
 
-def test_text_an_agency_reads_may_hold_control_characters() -> None:
-    command = submit_command(JAKARTA.categories["banjir"], _form({**FLOOD, "description": "Bel\x07 di pos"}))
-    assert command.description.startswith("Bel\x07 di pos")
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("description", "Bel\x07 di pos"),
+        ("description", "Genangan\x00"),
+        ("description", "x\x1b[31my"),
+        ("description", "x\x85y"),  # C1 control (NEL)
+        ("description", "x\u202ey"),  # bidi override
+        ("address_string", "Jl. \x00"),
+        ("media_url", "http://x.id/\x00"),
+        ("attribute[kedalaman_cm]", "4\x000"),
+    ],
+)
+def test_text_with_control_or_bidi_characters_is_refused_as_post_reports_refuses_it(
+    field: str, text: str
+) -> None:
+    # Given a form whose text holds what the native API refuses (and the hand-over to another
+    # province would refuse later, losing the report), when it is read, then it is a 400 naming it
+    error = _refusal(submit_command, JAKARTA.categories["banjir"], _form({**FLOOD, field: text}))
+    assert error.http_status == 400
+    assert field.removeprefix("attribute[").removesuffix("]") in f"{error.message} {error.details}"
+
+
+def test_a_description_whose_attribute_lines_pass_the_cap_is_refused() -> None:
+    # Given a description of the full 4,000 characters and an attribute answered, whose line joins it
+    form = _form({**FLOOD, "description": "x" * 4000, "attribute[kedalaman_cm]": "40"})
+    # Then the report text would pass every report's cap: refused, not stored to be lost at hand-over
+    error = _refusal(submit_command, JAKARTA.categories["banjir"], form)
+    assert (error.code, error.http_status) == ("too_long", 400)
 
 
 @pytest.mark.parametrize(
@@ -324,13 +350,16 @@ def test_every_limit_the_document_gives_the_form_is_the_limit_checked() -> None:
     }
     category = JAKARTA.categories["banjir"]
     filler = {"media_url": "https://foto.example.id/", "attribute[area_code]": "31.74.01.1001"}
+    # (the description's limit holds the answered attributes' lines too: none is answered for it)
+    unanswered = {k: v for k, v in FLOOD.items() if k != "attribute[kedalaman_cm]"}
     for name in ("attribute[area_code]", "address_string", "description", "email", "media_url"):
         text = (filler.get(name, "") + "x" * longest[name])[: longest[name]]
         if name == "email":  # still an address at the limit, and one character beyond it
             text = text[: -len("@contoh.id")] + "@contoh.id"
-        assert submit_command(category, _form({**FLOOD, name: text}))  # at the documented limit
+        base = unanswered if name == "description" else FLOOD
+        assert submit_command(category, _form({**base, name: text}))  # at the documented limit
         beyond = "1" + text if name == "email" else text + "1"
-        error = _refusal(submit_command, category, _form({**FLOOD, name: beyond}))
+        error = _refusal(submit_command, category, _form({**base, name: beyond}))
         assert name.removeprefix("attribute[").removesuffix("]") in error.message
     for name in ("lat", "long"):
         low, high = properties[name]["minimum"], properties[name]["maximum"]
