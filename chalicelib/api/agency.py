@@ -8,6 +8,7 @@ from chalice.app import Request, Response
 from msgspec import structs
 
 from chalicelib import container
+from chalicelib.api.headers import version_of
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, query_in, whole_number
 from chalicelib.api.responses import (
@@ -117,8 +118,14 @@ def act(request: Request, key: str, action: str) -> Response:
     agency_ref(key, action)
     body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
     headers = headers_in(request)
-    if_match = headers.if_match
-    expected = body.expected_version or (int(if_match) if if_match and if_match.isdigit() else None)
+    seen = version_of(headers.if_match)
+    if body.expected_version and seen and body.expected_version != seen:
+        raise ValidationFailed(
+            f"expected_version {body.expected_version} dan If-Match {seen} berbeda "
+            "(expected_version and If-Match disagree).",
+            code="version_mismatch",
+        )
+    expected = body.expected_version or seen
     command = ActionRequest(
         action=action,
         note=body.note,

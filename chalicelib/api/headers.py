@@ -18,7 +18,8 @@ PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
 # An empty header counts as absent (chalicelib.api.inputs.headers_in), so empty is documented as allowed.
 IdempotencyKey = Annotated[str, Meta(max_length=128, pattern=r"^[\x21-\x7e]*$")]
 ReportSecret = Annotated[str, Meta(max_length=64, pattern=PRINTABLE_ASCII)]
-IfMatch = Annotated[str, Meta(max_length=40, pattern=PRINTABLE_ASCII)]
+# The version an officer saw: ``5``, ``"5"`` or ``W/"5"`` (an entity tag), or ``*`` (any version).
+IfMatch = Annotated[str, Meta(max_length=40, pattern=r'^(\*|(W/)?"[1-9][0-9]{0,11}"|[1-9][0-9]{0,11})$')]
 DeviceToken = Annotated[
     str,
     Meta(description="A token from POST /devices; any other value is ignored (the address's limit applies)."),
@@ -47,3 +48,10 @@ class ReportRefIn(Input):
     """A citizen's report id in a path (``/reports/{report_id}``)."""
 
     report_id: ReportRef
+
+
+def version_of(if_match: str | None) -> int | None:
+    """The report version an ``If-Match`` names; None without one, or for ``*``."""
+    if if_match is None or if_match == "*":
+        return None
+    return int(if_match.removeprefix("W/").strip('"'))

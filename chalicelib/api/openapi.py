@@ -58,7 +58,11 @@ def body(model: str) -> dict[str, Any]:
 SECRET = header(
     "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(headers.ReportSecret)
 )
-IF_MATCH = header("If-Match", "The version the officer saw.", msgspec.json.schema(headers.IfMatch))
+IF_MATCH = header(
+    "If-Match",
+    'The version the officer saw (`5`, `"5"` or `W/"5"`); a report changed since is a 409.',
+    msgspec.json.schema(headers.IfMatch),
+)
 DEVICE = header(
     "X-Device-Token",
     "A device token from POST /devices: limits per device and a crowd-sized ceiling per address.",

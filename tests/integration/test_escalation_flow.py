@@ -146,6 +146,25 @@ def test_illegal_transitions_get_409_with_a_code(provinces: World) -> None:
     assert unknown.status_code == 422 and _json(unknown)["error"]["code"] == "unknown_action"
 
 
+def test_a_stale_if_match_in_any_form_is_a_409_and_a_malformed_one_a_422(provinces: World) -> None:
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    # Given the version an officer saw as a number or an entity tag, stale: the action is refused
+    for stale in ("99", '"99"', 'W/"99"'):
+        answer = banten.act(key, "take", BANTEN_AGENCY, **{"If-Match": stale})
+        assert answer.status_code == 409 and _json(answer)["error"]["code"] == "version_conflict", stale
+    # An If-Match that names no version is refused, never read as no precondition
+    for malformed in ("abc", '"x"', "1, 2", "0"):
+        answer = banten.act(key, "take", BANTEN_AGENCY, **{"If-Match": malformed})
+        assert answer.status_code == 422, malformed
+    # ... and so is a body's expected_version that disagrees with the header
+    both = banten.act(key, "take", BANTEN_AGENCY, {"expected_version": 2}, **{"If-Match": '"3"'})
+    assert both.status_code == 422 and _json(both)["error"]["code"] == "version_mismatch"
+    # Nothing of that was applied: the report waits to be taken
+    assert _json(banten.act(key, "take", BANTEN_AGENCY))["status"]["code"] == "PROSES"
+
+
 def test_same_action_retried_with_its_idempotency_key_applies_once(provinces: World) -> None:
     created = _submit_in_jakarta(provinces)
     banten = provinces["banten"]

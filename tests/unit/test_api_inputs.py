@@ -18,7 +18,7 @@ import msgspec
 import pytest
 from chalice.app import Request
 
-from chalicelib.api.headers import HeadersIn
+from chalicelib.api.headers import HeadersIn, version_of
 from chalicelib.api.http import MAX_BODY_BYTES, error_response, read_json
 from chalicelib.api.inputs import agency_ref, headers_in, query_in, report_ref
 from chalicelib.api.messages import IntakeMessage, parse_intake_message
@@ -413,6 +413,10 @@ def test_headers_are_trimmed_and_empty_ones_are_absent() -> None:
         ("idempotency-key", "kunci-é", "pattern_mismatch"),
         ("x-report-secret", "rahasia\x00", "pattern_mismatch"),
         ("if-match", "\x1c3", "pattern_mismatch"),
+        ("if-match", "abc", "pattern_mismatch"),
+        ("if-match", '"3', "pattern_mismatch"),
+        ("if-match", "W/3", "pattern_mismatch"),
+        ("if-match", "0", "pattern_mismatch"),
         ("idempotency-key", "\u202ekey", "pattern_mismatch"),
     ],
 )
@@ -667,3 +671,13 @@ def test_random_and_mutated_bodies_are_accepted_within_every_constraint_or_refus
         outcomes["accepted"] += 1
     # the corpus reaches every outcome, each often enough to mean something
     assert all(count >= 100 for count in outcomes.values()), outcomes
+
+
+@pytest.mark.parametrize(
+    ("value", "version"), [("5", 5), ('"5"', 5), ('W/"12"', 12), ("*", None), (None, None)]
+)
+def test_if_match_names_a_version_as_a_number_or_an_entity_tag(
+    value: str | None, version: int | None
+) -> None:
+    headers = headers_in(request(headers={"If-Match": value} if value else {}))
+    assert version_of(headers.if_match) == version
