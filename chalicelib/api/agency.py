@@ -115,7 +115,7 @@ def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve,
     duplicate (``{"of": key}``), unduplicate (coordinators)."""
     actor = actor_from_request(request)
-    agency_ref(key, action)
+    key = agency_ref(key, action).key
     body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
     headers = headers_in(request)
     seen = version_of(headers.if_match)

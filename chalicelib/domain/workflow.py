@@ -21,6 +21,10 @@ from chalicelib.provinces.registry import Province
 if TYPE_CHECKING:
     from chalicelib.domain.protocol import Update
 
+# The latest estimated completion (EWS) an agency may give: a job of more than one budget year is
+# possible, a date decades ahead is a slip of the keyboard.
+MAX_ESTIMATE_DAYS = 730
+
 
 class Event(Struct, frozen=True):
     """Who did what, when, with which id (the id makes redelivery harmless).
@@ -77,6 +81,12 @@ def estimate(report: Report, completion: date, event: Event) -> Report:
     if completion < event.at.date():
         raise ValidationFailed(
             "Estimasi selesai tidak boleh di masa lalu (date is in the past).", code="invalid_date"
+        )
+    if completion > event.at.date() + timedelta(days=MAX_ESTIMATE_DAYS):
+        raise ValidationFailed(
+            f"Estimasi selesai paling lambat {MAX_ESTIMATE_DAYS} hari lagi "
+            f"(at most {MAX_ESTIMATE_DAYS} days ahead).",
+            code="invalid_date",
         )
     note = event.note or f"Estimasi selesai {completion.isoformat()}"
     return _apply(

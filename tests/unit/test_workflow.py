@@ -96,6 +96,17 @@ def test_estimate_in_the_past_is_rejected() -> None:
     )
 
 
+def test_an_estimate_more_than_two_years_ahead_is_rejected() -> None:
+    report = workflow.take(routed(), event("t"))
+    today = event("e").at.date()
+    latest = today + timedelta(days=workflow.MAX_ESTIMATE_DAYS)
+    assert workflow.estimate(report, latest, event("e1")).estimated_completion == latest
+    for beyond in (latest + timedelta(days=1), date(9999, 12, 31)):
+        with pytest.raises(ValidationFailed) as caught:
+            workflow.estimate(report, beyond, event("e2"))
+        assert caught.value.code == "invalid_date"
+
+
 def test_remote_updates_merge_by_event_id_and_never_roll_back() -> None:
     origin = workflow.escalate(new_report(area="36.71.01"), registry().get("36"), event("esc"))
     assert origin.status is Status.KOORDINASI and origin.escalated_to == "36"
