@@ -118,11 +118,16 @@ def check_characters(name: str, value: str) -> None:
         raise ValueError(f"{name}{_MARK}forbidden_character")
 
 
+# A text of white space and characters without width (zero-width space, joiners, soft hyphen, BOM)
+# shows nothing: it is as empty as a blank one.
+_SHOWS_SOMETHING = re.compile(r"[^\s\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
 def _clean(name: str, value: str, rule: _Rule | None) -> str:
     check_characters(name, value)
     text = value.strip()
     min_length, pattern = rule or (None, None)
-    if min_length is not None and len(text) < min_length:
+    if min_length is not None and (len(text) < min_length or not _SHOWS_SOMETHING.search(text)):
         raise ValueError(f"{name}{_MARK}too_short{_MARK}{min_length}")
     if pattern is not None and text != value and not pattern.search(text):  # stripped: match again
         raise ValueError(f"{name}{_MARK}pattern_mismatch")

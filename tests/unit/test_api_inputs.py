@@ -170,6 +170,15 @@ def test_text_made_only_of_white_space_is_too_short(path: str, value: Any) -> No
     assert refusal(SubmitReportIn, {**MINIMAL, path: value}) == (field, "too_short")
 
 
+@pytest.mark.parametrize("value", ["\u200b", " \u200b\u200d ", "\ufeff", "\u00ad\u2060", "\u3000\u200c"])
+def test_text_of_characters_without_width_is_as_empty_as_white_space(value: str) -> None:
+    # Given a description that shows nothing on any screen, then it is refused as a blank one is
+    assert refusal(SubmitReportIn, {**MINIMAL, "description": value}) == ("description", "too_short")
+    # ... while such a character inside words is kept
+    body = convert(SubmitReportIn, {**MINIMAL, "description": f"Jalan{value}berlubang"})
+    assert body.description == f"Jalan{value}berlubang"
+
+
 def test_a_value_that_matches_its_pattern_only_with_its_spaces_is_refused() -> None:
     # "12345 " has six characters as sent; stripped, five are too few for a phone number
     assert refusal(ReporterIn, {"phone": "12345 "}) == ("phone", "pattern_mismatch")
