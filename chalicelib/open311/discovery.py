@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +14,7 @@ from chalicelib.provinces.registry import Province
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27T00:00:00+07:00"  # bump when the Open311 surface changes
 CONTACT_ENV = "ADUAN_OPEN311_CONTACT"
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")
 
 
 def base_url(headers: Mapping[str, str], context: Mapping[str, Any]) -> str:
@@ -20,8 +22,10 @@ def base_url(headers: Mapping[str, str], context: Mapping[str, Any]) -> str:
     configured = optional_url(PUBLIC_BASE_URL_VARIABLE)
     if configured:
         return f"{configured}/open311/v2"
-    host = headers.get("host") or "localhost"
-    scheme = headers.get("x-forwarded-proto") or ("https" if host.endswith("amazonaws.com") else "http")
+    host = headers.get("host") or ""
+    host = host if _HOST.fullmatch(host) else "localhost"  # a header, not markup or another scheme
+    proto = (headers.get("x-forwarded-proto") or "").lower()
+    scheme = proto if proto in ("http", "https") else ("https" if host.endswith("amazonaws.com") else "http")
     stage = context.get("stage") if host.endswith("amazonaws.com") else None
     return f"{scheme}://{host}{'/' + stage if stage else ''}/open311/v2"
 

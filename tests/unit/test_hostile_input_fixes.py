@@ -189,3 +189,25 @@ def test_an_unexpected_failure_is_a_500_error_list_in_the_format_asked_for(fmt: 
     else:
         assert json.loads(body)[0]["code"] == 500
     assert "a bug" not in body and "RuntimeError" not in body
+
+
+@pytest.mark.parametrize(
+    ("headers", "context", "url"),
+    [
+        (
+            {"host": "abc.execute-api.ap-southeast-3.amazonaws.com", "x-forwarded-proto": "https"},
+            {"stage": "api"},
+            "https://abc.execute-api.ap-southeast-3.amazonaws.com/api/open311/v2",
+        ),
+        ({"host": "127.0.0.1:8031"}, {}, "http://127.0.0.1:8031/open311/v2"),
+        ({"host": "evil.example<x>", "x-forwarded-proto": "javascript"}, {}, "http://localhost/open311/v2"),
+        ({"host": "a.example/path?q", "x-forwarded-proto": "HTTPS"}, {}, "https://localhost/open311/v2"),
+    ],
+)
+def test_the_discovered_endpoint_takes_only_a_host_name_and_http_or_https_from_headers(
+    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], context: dict[str, Any], url: str
+) -> None:
+    from chalicelib.open311.discovery import base_url
+
+    monkeypatch.delenv("ADUAN_PUBLIC_BASE_URL", raising=False)
+    assert base_url(headers, context) == url
