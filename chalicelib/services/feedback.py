@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -88,7 +89,11 @@ class FeedbackService(ProvinceService):
         now: datetime | None,
     ) -> Report:
         def decide(report: Report) -> Report | Unchanged[Report]:
-            event_id = f"{report.key}:{suffix}" if suffix else f"{report.key}:{action}:{len(report.timeline)}"
+            # Without a key or link to name it, the step's id is random: never one another province
+            # (whose steps the timeline merges) could have taken before the reporter
+            event_id = (
+                f"{report.key}:{suffix}" if suffix else f"{report.key}:{action}:{uuid.uuid4().hex[:20]}"
+            )
             if report.has_event(event_id):
                 return Unchanged(report, republish=event_id)
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)

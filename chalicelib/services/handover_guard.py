@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
-from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage
+from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.domain.routing import in_area
 from chalicelib.errors import AduanError
 from chalicelib.provinces.registry import Registry
@@ -57,10 +57,10 @@ class HandoverGuard:
         """``HandoverRefused`` unless the message claims what its sender may say.
 
         An escalate comes from the report's own province, about an area this province serves (its
-        own, or a neighbour's it has a rule for); an update is about a report of this province; a
-        feedback about a report of the sender's. Whether the stored state fits (an update only from
-        the province the report was handed to, a feedback only for a copy that exists) the
-        escalation service checks when it reads the report.
+        own, or a neighbour's it has a rule for); an update is about a report of this province and
+        carries only the sender's own steps; a feedback about a report of the sender's. Whether the
+        stored state fits (an update only from the province the report was handed to, a feedback
+        only for a copy that exists) the escalation service checks when it reads the report.
         """
         if isinstance(message, Escalate):
             if not self._serves(message.report.area_code):
@@ -73,6 +73,9 @@ class HandoverGuard:
             raise HandoverRefused("message claims another province than its signer", code="claims_another")
         if report_id[:2] != report_province:
             raise HandoverRefused("message is about another province's report", code="wrong_report")
+        if isinstance(message, Update) and any(entry.province != sender for entry in message.entries):
+            # The origin mirrors these entries as the sender's steps: never as its own, or a third's
+            raise HandoverRefused("update carries steps of another province", code="foreign_entries")
 
     def _serves(self, area_code: str) -> bool:
         """This province's own area, or a neighbour's area one of its rules takes (with an agency)."""

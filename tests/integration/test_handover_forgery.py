@@ -268,3 +268,60 @@ def test_an_escalation_of_another_province_s_report_is_refused(provinces: World,
     banten = provinces["banten"]
     missing = banten.get(f"/agency/reports/36~{squatted}", banten.token(BANTEN_AGENCY))
     assert missing.status_code == 404
+
+
+def test_an_update_carrying_steps_in_the_origins_name_is_refused(
+    provinces: World, border_report: str
+) -> None:
+    """Given Banten, correctly signed as itself, sending Jakarta an update whose timeline entries claim
+    to be Jakarta's own steps (a resolve by Jakarta's Suku Dinas), when Jakarta receives it, then it is
+    quarantined and the reporter's timeline shows nothing of it."""
+    jakarta = provinces["jakarta"]
+    before = _state(jakarta, border_report)
+    forged = {
+        "event_id": f"{border_report}:resolve:forged",
+        "at": NOW,
+        "action": "resolve",
+        "status": "SELESAI",
+        "province": "31",
+        "agency": "sudin-lh-js",
+        "note": "Sudah dibersihkan (palsu)",
+    }
+    update = json.dumps({**json.loads(_update(border_report, "36")), "closed": False, "entries": [forged]})
+    _send("31", update, _signed("36", "36", "31", update), border_report)
+    provinces.settle()
+    assert _state(jakarta, border_report) == before
+    timeline = jakarta.get(f"/reports/{border_report}").json_body["timeline"]
+    assert all(entry.get("note") != "Sudah dibersihkan (palsu)" for entry in timeline)
+    assert [r for r, _ in _quarantined("31")] == ["foreign_entries"]
+
+
+def test_a_partner_cannot_take_the_id_of_the_reporters_confirm_before_them(provinces: World) -> None:
+    """Given a report handed to Banten, and Banten (signed as itself) sending the Selesai update with
+    steps of its own whose ids look like the reporter's next confirm, when the reporter confirms
+    without an Idempotency-Key, then the confirm is applied (its id is not one a partner can guess)."""
+    jakarta = provinces["jakarta"]
+    created = jakarta.post("/reports", BORDER).json_body
+    provinces.settle()
+    report_id, length = created["id"], _state(jakarta, created["id"])[1]
+    planted = [
+        {
+            "event_id": f"{report_id}:confirm:{n}",
+            "at": NOW,
+            "action": "resolve",
+            "status": "SELESAI",
+            "province": "36",
+            "agency": BANTEN_AGENCY,
+        }
+        for n in range(length, length + 6)
+    ]
+    update = json.dumps({**json.loads(_update(report_id, "36")), "closed": False, "entries": planted})
+    _send("31", update, _signed("36", "36", "31", update), report_id)
+    provinces.settle()
+    assert _state(jakarta, report_id)[0] == "SELESAI"
+    confirmed = jakarta.post(
+        f"/reports/{report_id}/confirm", {"rating": 5}, {"X-Report-Secret": created["secret"]}
+    )
+    assert confirmed.status_code == 200, confirmed.body
+    view = jakarta.get(f"/reports/{report_id}", {"X-Report-Secret": created["secret"]}).json_body
+    assert view["rating"] == 5 and view["timeline"][-1]["action"] == "confirm"
