@@ -27,7 +27,6 @@ from chalicelib.errors import (
     VersionConflict,
     not_a_duplicate,
     reason_required,
-    report_not_found,
     unknown_action,
 )
 from chalicelib.observability import traced
@@ -200,10 +199,8 @@ class AgencyDesk(ProvinceService):
             if other is None:
                 raise not_a_duplicate()
             found = self.reports.get(other, consistent=True)
-            if undo:
-                if found is None:
-                    raise report_not_found(other)
-                return duplicate, found
+            if undo:  # the original changes too: the coordinator must be one who may act on it
+                return duplicate, require_act(actor, found, other)
             return duplicate, require_view(actor, found, other)
 
         def decide(duplicate: Report, original: Report) -> tuple[Report, Report] | Unchanged[Report]:

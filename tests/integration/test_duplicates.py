@@ -104,3 +104,23 @@ def test_merge_is_idempotent_by_key(provinces: World) -> None:
     assert _act(provinces, duplicate, "duplicate", {"of": original}, headers).status_code == 200
     first = json.loads(jakarta.get(f"/reports/{original}").body)
     assert first["duplicate_count"] == 1 and first["support_count"] == 1
+
+
+def test_a_coordinator_may_not_undo_a_merge_into_an_original_outside_their_area(provinces: World) -> None:
+    """Given Jakarta Selatan's report marked (by the province) as a duplicate of one in Jakarta Pusat,
+    when Jakarta Selatan's kota coordinator undoes it, then it is refused: the original changes too,
+    and it lies outside their area."""
+    jakarta = provinces["jakarta"]
+    pusat = {**FLOOD, "location": {"lat": -6.1862, "lon": 106.8343, "area_code": "31.71.01"}}
+    original = json.loads(jakarta.post("/reports", pusat).body)["id"]
+    duplicate = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    province = jakarta.token("koordinator", "admin")
+    assert _act(provinces, duplicate, "duplicate", {"of": original}, province).status_code == 200
+    before = json.loads(jakarta.get(f"/agency/reports/{original}", province).body)
+    kota = jakarta.token("walkot-js", "coordinator")
+    assert jakarta.get(f"/agency/reports/{original}", kota).status_code == 403
+    refused = _act(provinces, duplicate, "unduplicate", {}, kota)
+    assert refused.status_code == 403 and "outside_your_area" in refused.body.decode()
+    after = json.loads(jakarta.get(f"/agency/reports/{original}", province).body)
+    assert (after["version"], after["duplicates"]) == (before["version"], [duplicate])
