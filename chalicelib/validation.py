@@ -67,6 +67,8 @@ Address = Annotated[str, msgspec.Meta(max_length=ADDRESS_MAX_LENGTH)]
 MAX_PHOTOS = 5
 # An officer's note and evidence reference on a timeline entry (and in a work item or an update).
 NOTE_MAX_LENGTH = 2000
+# A reporter's confirm comment or reopen reason (and the feedback that carries it to another province).
+FEEDBACK_MAX_LENGTH = 1000
 EVIDENCE_MAX_LENGTH = 500
 
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.

@@ -27,6 +27,7 @@ from chalicelib.validation import (
     CURSOR_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
     EVIDENCE_UPLOAD_KEY,
+    FEEDBACK_MAX_LENGTH,
     MAX_PHOTO_BYTES,
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
@@ -62,8 +63,8 @@ Note = Annotated[str, Meta(min_length=1, max_length=NOTE_MAX_LENGTH)]
 Evidence = Annotated[str, Meta(min_length=1, max_length=EVIDENCE_MAX_LENGTH)]
 AgencyTarget = Annotated[str, Meta(pattern=rf"^([0-9]{{2}}:)?({AGENCY_ID})?$", max_length=51)]
 Version = Annotated[int, Meta(ge=1)]
-Comment = Annotated[str, Meta(max_length=1000)]
-Reason = Annotated[str, Meta(min_length=3, max_length=1000)]
+Comment = Annotated[str, Meta(max_length=FEEDBACK_MAX_LENGTH)]
+Reason = Annotated[str, Meta(min_length=3, max_length=FEEDBACK_MAX_LENGTH)]
 PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
 ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
 DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_ASCII)]

@@ -23,6 +23,7 @@ from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.model import AgencyId
 from chalicelib.validation import (
     CATEGORY_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
     Address,
@@ -36,6 +37,11 @@ from chalicelib.validation import (
     ReportId,
     check_characters,
 )
+
+HANDOVER_REASON_MAX_LENGTH = 500
+"""Why a report is handed over (the escalating step's note): a longer note refuses the step itself."""
+HANDOVER_NOTE_MAX_LENGTH = 400
+"""An officer's own words in that reason, with room for "Bukan wewenang: … → Provinsi <name>"."""
 
 
 class ReportOut(Input, kw_only=True):
@@ -68,7 +74,11 @@ class Escalate(Message, tag="escalate", kw_only=True):
 
     origin_province: ProvinceCode
     report: ReportOut
-    reason: Annotated[str, Meta(max_length=500)] | None = None
+    reason: Annotated[str, Meta(max_length=HANDOVER_REASON_MAX_LENGTH)] | None = None  # the step's note
+
+
+UPDATE_MAX_ENTRIES = 200
+"""The receiver's own timeline entries one update carries at most: its latest ones."""
 
 
 class Update(Message, tag="update", kw_only=True):
@@ -87,7 +97,7 @@ class Update(Message, tag="update", kw_only=True):
     overdue: bool = False
     closed: bool = False
     rating: Rating | None = None
-    entries: Annotated[list[TimelineEntry], Meta(max_length=200)]  # the receiver's own entries
+    entries: Annotated[list[TimelineEntry], Meta(max_length=UPDATE_MAX_ENTRIES)]  # the receiver's own
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -114,7 +124,7 @@ class Feedback(Message, tag="feedback", kw_only=True):
     from_province: ProvinceCode
     action: Literal["confirm", "reopen"]
     rating: Rating | None = None
-    reason: Annotated[str, Meta(max_length=1000)] | None = None
+    reason: Annotated[str, Meta(max_length=FEEDBACK_MAX_LENGTH)] | None = None
     at: Moment
 
 

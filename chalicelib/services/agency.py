@@ -19,6 +19,7 @@ from chalicelib.domain.access import (
 )
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
+from chalicelib.domain.protocol import HANDOVER_NOTE_MAX_LENGTH
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
@@ -34,6 +35,7 @@ from chalicelib.provinces.registry import Province, Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports, short_hash
 from chalicelib.services.evidence import CheckedPhoto, EvidenceService, evidence_required
 from chalicelib.services.outbox import ChangePublisher
+from chalicelib.validation import problem
 
 if TYPE_CHECKING:
     from chalicelib.data.reports import Page, ReportRepository
@@ -250,6 +252,13 @@ class AgencyDesk(ProvinceService):
             return workflow.hand_back(report, origin, agency, event)
         if province_code != self.province.code:
             target = self.registry.get(province_code)
+            if len(request.note) > HANDOVER_NOTE_MAX_LENGTH:
+                raise ValidationFailed(
+                    f"Catatan untuk provinsi lain maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter "
+                    f"(a note handed to another province: at most {HANDOVER_NOTE_MAX_LENGTH} characters).",
+                    code="too_long",
+                    details=[problem("note", f"maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter", "too_long")],
+                )
             note = f"Bukan wewenang: {request.note} → Provinsi {target.name}"
             return workflow.escalate(
                 report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)

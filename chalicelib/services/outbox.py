@@ -8,9 +8,18 @@ the retry that follows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.protocol import Escalate, Feedback, Message, ReportOut, Update, WorkItem
+from chalicelib.domain.protocol import (
+    UPDATE_MAX_ENTRIES,
+    Escalate,
+    Feedback,
+    Message,
+    ReportOut,
+    Update,
+    WorkItem,
+)
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
 from chalicelib.observability import logger
@@ -43,14 +52,19 @@ class ChangePublisher:
         self.registry = registry
 
     def intend(self, before: Report | None, after: Report) -> None:
-        """Before ``after`` is saved: ask the notify handler to tell citizens of its new entries.
+        """Before ``after`` is saved: check the messages its new entries call for, and ask the notify
+        handler to tell citizens of them.
 
-        Sent first so that a crash after the save loses no notification; the handler waits for an
-        entry not saved yet and drops it if it never appears (the save failed or lost a race).
-        Nothing is sent for a report nobody can be told about (no queue message, no invocation).
+        Every message is built first, none sent: one its receiver's schema would refuse raises
+        ``ValidationFailed`` here, so the change is refused whole instead of saved with a message
+        that can never be sent. The notify messages go first so that a crash after the save loses
+        no notification; the handler waits for an entry not saved yet and drops it if it never
+        appears (the save failed or lost a race). Nothing is sent for a report nobody can be told
+        about (no queue message, no invocation).
         """
         from chalicelib.notices.kinds import notice_kind
 
+        self._outgoing(before, after)
         if not after.has_audience:
             return
         for entry in after.timeline:
@@ -60,9 +74,8 @@ class ChangePublisher:
 
     def published(self, before: Report | None, after: Report) -> None:
         """Publish what the entries added between ``before`` and ``after`` call for."""
-        for entry in after.timeline:
-            if before is None or not before.has_event(entry.event_id):
-                self.publish_entry(after, entry)
+        for send in self._outgoing(before, after):
+            send()
 
     def republish(self, report: Report, event_id: str) -> None:
         """Publish again what an already-applied event called for."""
@@ -71,18 +84,35 @@ class ChangePublisher:
                 self.publish_entry(report, entry)
 
     def publish_entry(self, report: Report, entry: TimelineEntry) -> None:
-        """The messages one timeline entry calls for."""
-        if entry.action is Action.ESCALATE and report.escalated_to and not report.is_received_escalation:
-            self._escalate(report, entry)
-        if report.is_received_escalation and entry.province == report.province:
-            self._update_origin(report)
-        if entry.action in (Action.CONFIRM, Action.REOPEN) and report.escalated_to:
-            self._feedback(report, entry)
-        if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
-            self._work_item(report, entry)
+        """Send the messages one timeline entry calls for."""
+        for send in self._entry_messages(report, entry):
+            send()
 
-    def _escalate(self, report: Report, entry: TimelineEntry) -> None:
-        message = Escalate(
+    def _outgoing(self, before: Report | None, after: Report) -> list[Callable[[], None]]:
+        return [
+            send
+            for entry in after.timeline
+            if before is None or not before.has_event(entry.event_id)
+            for send in self._entry_messages(after, entry)
+        ]
+
+    def _entry_messages(self, report: Report, entry: TimelineEntry) -> list[Callable[[], None]]:
+        """The sends one timeline entry calls for, each message built and checked already."""
+        sends: list[Callable[[], None]] = []
+        if entry.action is Action.ESCALATE and report.escalated_to and not report.is_received_escalation:
+            sends.append(self._to_province(report.escalated_to, report.id, self._escalate(report, entry)))
+        if report.is_received_escalation and entry.province == report.province:
+            sends.append(self._to_province(report.origin_province or "", report.id, self._update(report)))
+        if entry.action in (Action.CONFIRM, Action.REOPEN) and report.escalated_to:
+            sends.append(self._to_province(report.escalated_to, report.id, self._feedback(report, entry)))
+        if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
+            item = self._work_item(report, entry)
+            if item is not None:
+                sends.append(self._to_agency(item))
+        return sends
+
+    def _escalate(self, report: Report, entry: TimelineEntry) -> Escalate:
+        return Escalate(
             event_id=entry.event_id,
             origin_province=report.province,
             report=ReportOut(
@@ -99,12 +129,12 @@ class ChangePublisher:
             ),
             reason=entry.note,
         )
-        self._send(report.escalated_to or "", report.id, message)
 
-    def _update_origin(self, report: Report) -> None:
+    def _update(self, report: Report) -> Update:
         latest = report.timeline[-1]
         returned = latest.action is Action.RETURN
-        message = Update(
+        own = [e for e in report.timeline if e.province == report.province]
+        return Update(
             event_id=f"{report.key}:v{report.version}",
             origin_id=report.id,
             from_province=report.province,
@@ -119,13 +149,13 @@ class ChangePublisher:
             overdue=report.overdue,
             closed=report.closed,
             rating=report.rating,
-            entries=[e for e in report.timeline if e.province == report.province],
+            # the latest ones: the origin merged the older ones from the updates before (FIFO)
+            entries=own[-UPDATE_MAX_ENTRIES:],
         )
-        self._send(report.origin_province or "", report.id, message)
 
-    def _feedback(self, report: Report, entry: TimelineEntry) -> None:
+    def _feedback(self, report: Report, entry: TimelineEntry) -> Feedback:
         confirmed = entry.action is Action.CONFIRM
-        message = Feedback(
+        return Feedback(
             event_id=entry.event_id,
             origin_id=report.id,
             from_province=report.province,
@@ -134,21 +164,23 @@ class ChangePublisher:
             reason=entry.note,
             at=entry.at,
         )
-        self._send(report.escalated_to or "", report.id, message)
 
-    def _send(self, province: str, group: str, message: Message) -> None:
+    def _to_province(self, province: str, group: str, message: Message) -> Callable[[], None]:
         body = _checked(message)
-        self.queues.send_escalation(
-            province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
-        )
 
-    def _work_item(self, report: Report, entry: TimelineEntry) -> None:
+        def send() -> None:
+            self.queues.send_escalation(
+                province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
+            )
+
+        return send
+
+    def _work_item(self, report: Report, entry: TimelineEntry) -> WorkItem | None:
         province = self.registry.get(report.province)
         agency = province.agencies.get(entry.agency or "")
         if agency is None or not agency.work_queue:
-            return
-
-        item = WorkItem(
+            return None
+        return WorkItem(
             event_id=entry.event_id,
             report_key=report.key,
             report_id=report.id,
@@ -161,15 +193,22 @@ class ChangePublisher:
             note=entry.note,
             at=entry.at,
         )
-        self.queues.send_agency_work(report.province, agency.id, _checked(item))
-        logger.info("work item sent", extra={"agency": agency.id, "report_id": report.id})
+
+    def _to_agency(self, item: WorkItem) -> Callable[[], None]:
+        body = _checked(item)
+
+        def send() -> None:
+            self.queues.send_agency_work(item.province, item.agency, body)
+            logger.info("work item sent", extra={"agency": item.agency, "report_id": item.report_id})
+
+        return send
 
 
 def _checked(message: Message | WorkItem) -> dict[str, Any]:
     """``message`` as JSON-ready data, once the protocol accepts it as its receiver will.
 
-    A message the protocol refuses raises ``ValidationFailed`` and is not sent (the record fails
-    and is retried, then parked in its DLQ).
+    A message the protocol refuses raises ``ValidationFailed`` and is not sent: ``intend`` meets it
+    before the change is saved.
     """
     body: dict[str, Any] = to_builtins(message)
     convert(type(message), body)

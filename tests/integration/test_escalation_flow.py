@@ -311,3 +311,29 @@ def _record(message: dict[str, Any], index: int) -> dict[str, Any]:
         "eventSourceARN": "arn:aws:sqs:ap-southeast-3:123456789012:local",
         "awsRegion": "ap-southeast-3",
     }
+
+
+def test_a_hand_over_note_too_long_to_send_is_refused_before_anything_is_saved(provinces: World) -> None:
+    """Given a Jakarta report its agency finds is Banten's, when the officer refuses it to Banten with a
+    note longer than a hand-over carries, then the refusal is a 422 and nothing is saved (it used to be
+    saved, answered 422, and never sent: the report stuck with neither province); with a note that
+    fits, the report is handed over with it."""
+    jakarta = provinces["jakarta"]
+    local = {**TANGERANG_GARBAGE, "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}}
+    created = _submit_in_jakarta(provinces, local)
+    before = _status(provinces, created["id"])
+    agency = before["agency"]["id"]
+    words = "Tumpukan ada di sisi Kota Tangerang, sudah dicek petugas lapangan. " * 30
+    too_long = jakarta.act(created["id"], "refuse", agency, {"note": words[:401], "to_agency": "36:"})
+    assert too_long.status_code == 422, too_long.body
+    assert [d["field"] for d in _json(too_long)["error"]["details"]] == ["note"]
+    after = _status(provinces, created["id"])
+    assert (after["status"], len(after["timeline"]), after["escalated_to"]) == (
+        before["status"],
+        len(before["timeline"]),
+        None,
+    )
+    fits = jakarta.act(created["id"], "refuse", agency, {"note": words[:400], "to_agency": "36:"})
+    assert fits.status_code == 200, fits.body
+    handed = _status(provinces, created["id"])
+    assert handed["escalated_to"] == "36" and words[:400].strip() in handed["timeline"][-1]["note"]

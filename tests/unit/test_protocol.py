@@ -23,7 +23,7 @@ import pytest
 from msgspec.structs import replace
 
 from chalicelib.api.messages import parse_inbound_message
-from chalicelib.domain.protocol import Update, WorkItem, kind
+from chalicelib.domain.protocol import UPDATE_MAX_ENTRIES, Update, WorkItem, kind
 from chalicelib.domain.report import CheckReason, EvidenceCheck, Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import ValidationFailed
@@ -572,3 +572,14 @@ def test_an_update_carries_the_evidence_verdict_back_to_the_origin() -> None:
     body["entries"][-1]["evidence_check"]["reasons"][0]["en"] = "Taken\u202e far"
     with pytest.raises(ValidationFailed):
         decoded("update", body)
+
+
+def test_an_update_of_a_copy_with_more_steps_than_a_message_holds_carries_its_latest() -> None:
+    # Given Banten's copy with more of its own steps than one update may carry
+    rng = random.Random(7)
+    report, _ = random_report(rng)
+    own = [timeline_entry(rng, "36") for _ in range(UPDATE_MAX_ENTRIES + 50)]
+    copy_ = replace(report, key=f"36~{report.id}", province="36", origin_province="31", timeline=tuple(own))
+    # When the latest step is published, then the update is sent, with the latest steps in order
+    body = sent(copy_, own[-1])["update"]
+    assert [e["event_id"] for e in body["entries"]] == [e.event_id for e in own[-UPDATE_MAX_ENTRIES:]]
