@@ -17,7 +17,7 @@ from chalicelib.config import settings
 from chalicelib.domain.geo import distance_m
 from chalicelib.errors import NotFound
 from chalicelib.provinces.model import Area
-from chalicelib.provinces.registry import Province, registry
+from chalicelib.provinces.registry import Province, Registry, registry
 
 # Area lists change with a data release, not per request: let browsers and CDNs keep them an hour.
 CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
@@ -47,10 +47,10 @@ def areas(request: Request) -> Response:
 
 
 @lru_cache(maxsize=1)
-def _placed() -> dict[str, list[Area]]:
+def _placed(provinces: Registry) -> dict[str, list[Area]]:
     """Every parent code -> its children that have a centroid (province code -> its kota/kabupaten)."""
     index: dict[str, list[Area]] = {}
-    for province in registry().provinces.values():
+    for province in provinces.provinces.values():
         for area in province.data.areas:
             if area.centroid is not None:
                 index.setdefault(area.code.rsplit(".", 1)[0], []).append(area)
@@ -68,22 +68,29 @@ def _covers(province: Province, lat: float, lon: float) -> bool:
     return box.min_lat <= lat <= box.max_lat and box.min_lon <= lon <= box.max_lon
 
 
-def at_point(lat: float, lon: float) -> list[AreaItem]:
-    """The areas at a point, province first, each level the nearest centroid among the level above's.
+def at_point(provinces: Registry, own: str, lat: float, lon: float) -> list[AreaItem]:
+    """The areas at a point seen from province ``own``'s stage, province first, each level the nearest
+    centroid among the level above's.
 
     The province is the one whose nearest kota/kabupaten is nearest among the provinces whose bounding
-    box holds the point (boxes overlap at borders); none outside every box. The chain stops at the
-    first level whose areas have no centroid in the data.
+    box holds the point (boxes overlap at borders); none outside every box. The stage's own province
+    cannot be measured against its neighbours if its kota/kabupaten have no centroid: a point in its
+    box is then answered as the province alone, never as a neighbour's nearest area. The chain stops
+    at the first level whose areas have no centroid in the data.
     """
-    inside = [p for p in registry().provinces.values() if _covers(p, lat, lon)]
-    area = _nearest([a for p in inside for a in _placed().get(p.code, [])], lat, lon)
+    placed = _placed(provinces)
+    inside = [p for p in provinces.provinces.values() if _covers(p, lat, lon)]
+    home = provinces.provinces.get(own)
+    if home is not None and home in inside and not placed.get(own):
+        return [AreaItem(home.code, home.name, "provinsi")]
+    area = _nearest([a for p in inside for a in placed.get(p.code, [])], lat, lon)
     if area is None:
         return [AreaItem(p.code, p.name, "provinsi") for p in inside[:1]] if len(inside) == 1 else []
-    province = registry().get(area.code.split(".", 1)[0])
+    province = provinces.get(area.code.split(".", 1)[0])
     chain = [AreaItem(province.code, province.name, "provinsi")]
     while area is not None:
         chain.append(AreaItem(area.code, area.name, area.level))
-        area = _nearest(_placed().get(area.code, []), lat, lon)
+        area = _nearest(placed.get(area.code, []), lat, lon)
     return chain
 
 
@@ -92,4 +99,5 @@ def at(request: Request) -> Response:
     query = query_in(request, PointQueryIn)
     lat = bounded_number(query.lat, "lat", Latitude)
     lon = bounded_number(query.lon, "lon", Longitude)
-    return json_response(AreasAt(lat, lon, True, at_point(lat, lon)), headers=CACHE_HEADERS)
+    found = at_point(registry(), settings().province, lat, lon)
+    return json_response(AreasAt(lat, lon, True, found), headers=CACHE_HEADERS)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 from chalicelib.api.views import agency_view
-from chalicelib.domain.ids import WIB
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.domain.status import Status
 from chalicelib.open311.responses import Open311Request
@@ -15,14 +14,14 @@ from chalicelib.provinces.registry import Registry
 CLOSED = frozenset({Status.SELESAI, Status.DITOLAK})
 
 
-def w3c(value: datetime) -> str:
-    """A W3C datetime in WIB, to the second (``2026-11-27T08:00:00+07:00``)."""
-    return value.astimezone(WIB).isoformat(timespec="seconds")
+def w3c(value: datetime, zone: tzinfo) -> str:
+    """A W3C datetime in a province's time zone, to the second (``2026-11-27T08:00:00+07:00`` in WIB)."""
+    return value.astimezone(zone).isoformat(timespec="seconds")
 
 
-def end_of(day: date) -> datetime:
-    """The last second of a day in WIB (an estimated completion date as a datetime)."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
+def end_of(day: date, zone: tzinfo) -> datetime:
+    """The last second of a day in a province's time zone (an estimated completion date as a datetime)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
 
 
 def status_notes(report: Report) -> str:
@@ -59,10 +58,15 @@ def _media_url(report: Report) -> str | None:
 
 
 def request_entry(registry: Registry, report: Report) -> Open311Request:
-    """One ``<request>``. Never reporter data; description, coordinates and media only if public."""
+    """One ``<request>``. Never reporter data; description, coordinates and media only if public.
+
+    Times are in the time zone of the report's province, the one serving the request.
+    """
     public = report.visibility is Visibility.PUBLIC
-    category = registry.get(report.province).categories.get(report.category)
-    expected = end_of(report.estimated_completion) if report.estimated_completion else report.finish_due
+    province = registry.get(report.province)
+    zone = province.zone
+    category = province.categories.get(report.category)
+    expected = end_of(report.estimated_completion, zone) if report.estimated_completion else report.finish_due
     return Open311Request(
         service_request_id=report.id,
         status="closed" if report.status in CLOSED else "open",
@@ -72,9 +76,9 @@ def request_entry(registry: Registry, report: Report) -> Open311Request:
         description=report.description if public else "",
         agency_responsible=_agency_name(registry, report),
         service_notice=_notice(registry, report),
-        requested_datetime=w3c(report.created_at),
-        updated_datetime=w3c(report.updated_at),
-        expected_datetime=w3c(expected) if expected else None,
+        requested_datetime=w3c(report.created_at, zone),
+        updated_datetime=w3c(report.updated_at, zone),
+        expected_datetime=w3c(expected, zone) if expected else None,
         address=_address(registry, report, public),
         lat=report.location.lat if public else None,
         long=report.location.lon if public else None,

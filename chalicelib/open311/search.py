@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
@@ -11,7 +11,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from chalicelib.domain.clock import utcnow
-from chalicelib.domain.ids import WIB, normalise_report_id
+from chalicelib.domain.ids import normalise_report_id
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import BadRequest, NotFound
@@ -40,7 +40,9 @@ Ids = Annotated[
     str, Meta(description=f"Comma-separated ids (at most {MAX_IDS}); overrides every other filter.")
 ]
 Codes = Annotated[str, Meta(description="Comma-separated service codes.")]
-Start = Annotated[str, Meta(description="ISO 8601; without an offset WIB. Default: end_date - 90 days.")]
+Start = Annotated[
+    str, Meta(description="ISO 8601; without an offset the province's time. Default: end_date - 90 days.")
+]
 End = Annotated[str, Meta(description="ISO 8601; at most 90 days after start_date. Default: now.")]
 Statuses = Annotated[str, Meta(description="open, closed or open,closed (default both).")]
 PageSize = Annotated[
@@ -88,8 +90,8 @@ def _list(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
-def parse_datetime(raw: str, name: str) -> datetime:
-    """An ISO 8601 datetime; without an offset it is WIB. A ``+`` decoded as a space is forgiven."""
+def parse_datetime(raw: str, name: str, zone: tzinfo) -> datetime:
+    """An ISO 8601 datetime; without an offset in ``zone``, the province's. A ``+`` as a space is forgiven."""
     text = raw.strip().replace(" ", "+") if "T" in raw else raw.strip()
     try:
         value = datetime.fromisoformat(text)
@@ -98,15 +100,17 @@ def parse_datetime(raw: str, name: str) -> datetime:
             f"{name} harus tanggal-waktu ISO 8601, mis. 2026-11-27T08:00:00+07:00 ({name} must be ISO 8601).",
             code="invalid_date",
         ) from None
-    value = value if value.tzinfo else value.replace(tzinfo=WIB)
+    value = value if value.tzinfo else value.replace(tzinfo=zone)
     if not EARLIEST <= value <= LATEST:
         raise BadRequest(f"{name} di luar 2000-2100 ({name} out of range).", code="invalid_date")
     return value
 
 
-def _window(start_raw: str | None, end_raw: str | None, now: datetime) -> tuple[datetime, datetime]:
-    start = parse_datetime(start_raw, "start_date") if start_raw else None
-    end = parse_datetime(end_raw, "end_date") if end_raw else None
+def _window(
+    start_raw: str | None, end_raw: str | None, now: datetime, zone: tzinfo
+) -> tuple[datetime, datetime]:
+    start = parse_datetime(start_raw, "start_date", zone) if start_raw else None
+    end = parse_datetime(end_raw, "end_date", zone) if end_raw else None
     if start is None:  # the 90 days up to end_date, or up to now
         end = end or now
         start = end - MAX_WINDOW
@@ -146,7 +150,7 @@ def parse_search(province: Province, params: Mapping[str, str]) -> Search:
     codes = _list(filters.service_code)
     for code in codes:
         service_of(province, code)
-    start, end = _window(filters.start_date, filters.end_date, utcnow())
+    start, end = _window(filters.start_date, filters.end_date, utcnow(), province.zone)
     statuses = _statuses(filters.status)
     # Only page_size can be refused here: a cursor is checked by the listing it belongs to.
     page = read(PageQuery, _text(params), lambda _: "invalid_page_size")

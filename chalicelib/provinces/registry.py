@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from chalicelib.errors import NotFound, ValidationFailed
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from chalicelib.provinces.model import Agency, Area, Category, ProvinceData, RoutingRule, ServiceLevels
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -72,6 +74,13 @@ class Province:
     def name(self) -> str:
         """Display name, e.g. ``DKI Jakarta``."""
         return self.data.name
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The province's time zone, from its data (``Asia/Jakarta`` WIB, ``Asia/Makassar`` WITA...)."""
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.data.timezone)
 
     @property
     def service_levels(self) -> ServiceLevels:

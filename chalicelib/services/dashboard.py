@@ -244,7 +244,7 @@ class Dashboard:
                 "Dasbor hanya untuk koordinator dan admin (coordinators and admins only).",
                 code="role_required",
             )
-        win = window(days, now or utcnow(), ZoneInfo(self.province.data.timezone))
+        win = window(days, now or utcnow(), self.province.zone)
         reports = reports_in_window(self.reports, self.province.code, win.since)
         area = actor.area if actor else None
         if actor and area:
