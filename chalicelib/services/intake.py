@@ -262,6 +262,9 @@ class IntakeService:
     def _request_routing(self, report: Report, correlation_id: str | None) -> None:
         try:
             self.queues.send_intake({"key": report.key}, correlation_id=correlation_id)
-        except RetryableUnavailable:
-            # Stored is what counts: the sweeper re-enqueues reports still waiting.
-            logger.warning("intake enqueue failed; the sweeper will route it", extra={"report_id": report.id})
+        except Exception as error:  # throttled, refused (IAM), gone: whatever it is, the report is stored
+            # Stored is what counts: the citizen gets the id and secret, the sweeper routes it.
+            logger.warning(
+                "intake enqueue failed; the sweeper will route it",
+                extra={"report_id": report.id, "error_type": type(error).__name__},
+            )

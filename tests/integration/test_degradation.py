@@ -94,3 +94,29 @@ def test_enqueue_failure_after_storing_still_answers_201_and_the_sweep_routes_it
     assert report_id in result.requeued
     provinces.settle()
     assert json.loads(jakarta.get(f"/reports/{report_id}").body)["status"]["code"] == "DISPOSISI"
+
+
+@pytest.mark.parametrize("refusal", ["access_denied", "queue_gone"])
+def test_an_intake_queue_that_refuses_still_answers_201_with_the_id_and_secret(
+    provinces: World, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    # Given an intake queue that refuses every message (IAM, or a queue deleted by mistake)
+    from botocore.exceptions import ClientError
+
+    from chalicelib.data.queues import QueueGateway
+    from chalicelib.errors import NotFound
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        if refusal == "access_denied":  # as chalicelib.data.aws translates an IAM refusal
+            raise NotFound("Tidak ditemukan (not found).", code="not_found")
+        error = {"Error": {"Code": "AWS.SimpleQueueService.NonExistentQueue", "Message": "gone"}}
+        raise ClientError(error, "SendMessage")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QueueGateway, "send_intake", refuse)
+    # When a citizen submits, then the report is stored and they get what they need to follow it
+    created = provinces["jakarta"].post("/reports", BODY)
+    assert created.status_code == 201, created.body
+    body = json.loads(created.body)
+    assert body["id"] and body["secret"]
+    stored = provinces["jakarta"].get(f"/reports/{body['id']}", {"X-Report-Secret": body["secret"]})
+    assert json.loads(stored.body)["status"]["code"] == "MENUNGGU"
