@@ -59,8 +59,9 @@ class Sweeper(ProvinceService):
         for report in self.reports.due_before(self.province.code, now, limit=limit):
             try:
                 self._one(report, now, result)
-            except AduanError as error:
-                logger.warning("sweep skipped a report", extra={"report_id": report.id, "code": error.code})
+            except Exception as error:  # one report's trouble (a refused or missing queue too) skips it
+                code = error.code if isinstance(error, AduanError) else type(error).__name__
+                logger.warning("sweep skipped a report", extra={"report_id": report.id, "code": code})
         self._requeue_unrouted(now, result)
         return result
 
@@ -106,5 +107,12 @@ class Sweeper(ProvinceService):
         for report in page.items:
             if report.is_received_escalation or report.escalated_to:
                 continue
-            self.queues.send_intake({"key": report.key})
+            try:
+                self.queues.send_intake({"key": report.key})
+            except Exception as error:  # tried again at the next sweep
+                logger.warning(
+                    "sweep could not requeue a report",
+                    extra={"report_id": report.id, "code": type(error).__name__},
+                )
+                continue
             result.requeued.append(report.id)

@@ -120,3 +120,39 @@ def test_an_intake_queue_that_refuses_still_answers_201_with_the_id_and_secret(
     assert body["id"] and body["secret"]
     stored = provinces["jakarta"].get(f"/reports/{body['id']}", {"X-Report-Secret": body["secret"]})
     assert json.loads(stored.body)["status"]["code"] == "MENUNGGU"
+
+
+def test_a_report_the_sweep_cannot_handle_does_not_stop_the_others(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from botocore.exceptions import ClientError
+
+    from chalicelib import container
+    from chalicelib.data.queues import QueueGateway
+    from chalicelib.domain.clock import utcnow
+    from infra.local.pipeline import patched_env
+
+    # Given Banten's escalation queue gone (every hand-over to it fails with a raw AWS error) ...
+    def gone(*_args: object, **_kwargs: object) -> None:
+        error = {"Error": {"Code": "AWS.SimpleQueueService.NonExistentQueue", "Message": "gone"}}
+        raise ClientError(error, "SendMessage")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QueueGateway, "send_escalation", gone)
+    jakarta = provinces["jakarta"]
+    border = {
+        **BODY,
+        "category": "sampah",
+        "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
+    }
+    handed = json.loads(jakarta.post("/reports", border).body)["id"]
+    local = json.loads(jakarta.post("/reports", BODY).body)["id"]
+    provinces.settle()
+    assert json.loads(jakarta.get(f"/reports/{handed}").body)["escalated_to"] == "36"
+    # ... when the sweep runs past the local report's deadline, it re-sends the hand-over (which fails)
+    with patched_env(jakarta.env):
+        result = container.sweeper().sweep(now=utcnow() + timedelta(hours=7))
+    # Then the local report is still escalated a level up: the failed re-send skipped only its report
+    assert local in result.overdue and handed not in result.overdue
+    assert json.loads(jakarta.get(f"/reports/{local}").body)["overdue"] is True
