@@ -24,6 +24,7 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import (
+    Conflict,
     ValidationFailed,
     VersionConflict,
     not_a_duplicate,
@@ -247,6 +248,16 @@ class AgencyDesk(ProvinceService):
         if not request.note:
             raise reason_required()
         province_code, agency = _qualified(request.to_agency, self.province)
+        if report.is_received_escalation and province_code not in (
+            self.province.code,
+            report.origin_province,
+        ):
+            # Only its origin hands a report over: the origin would not know where its report went
+            raise Conflict(
+                "Laporan dari provinsi lain hanya dapat dikembalikan ke provinsi asalnya, yang dapat "
+                "meneruskannya (a report handed over by another province goes back to it, not onward).",
+                code="onward_handover",
+            )
         if report.is_received_escalation and (agency is None or province_code == report.origin_province):
             origin = self.registry.get(report.origin_province or "")
             return workflow.hand_back(report, origin, agency, event)

@@ -337,3 +337,20 @@ def test_a_hand_over_note_too_long_to_send_is_refused_before_anything_is_saved(p
     assert fits.status_code == 200, fits.body
     handed = _status(provinces, created["id"])
     assert handed["escalated_to"] == "36" and words[:400].strip() in handed["timeline"][-1]["note"]
+
+
+def test_a_received_report_goes_back_to_its_origin_never_onward_to_a_third_province(provinces: World) -> None:
+    """Given Jakarta's report handed to Banten, when a Banten officer refuses it onward to Jawa Barat,
+    then it is a 409 and nothing changes (it used to be saved as escalated, sent nowhere, and stuck
+    with no province able to act); handing it back to Jakarta still works."""
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    before = _json(banten.get(f"/agency/reports/{key}", banten.token(BANTEN_AGENCY)))
+    for target in ("32:dlh", "32:"):
+        onward = banten.act(key, "refuse", BANTEN_AGENCY, {"note": "Wilayah Jawa Barat", "to_agency": target})
+        assert onward.status_code == 409 and _json(onward)["error"]["code"] == "onward_handover", target
+    after = _json(banten.get(f"/agency/reports/{key}", banten.token(BANTEN_AGENCY)))
+    assert (after["version"], after["status"]) == (before["version"], before["status"])
+    back = banten.act(key, "refuse", BANTEN_AGENCY, {"note": "Bukan wilayah kami", "to_agency": "31:"})
+    assert back.status_code == 200, back.body
