@@ -172,14 +172,18 @@ class Notifier:
             return 0
         hour = now.strftime("%Y%m%d%H")
         expires = _epoch(now + timedelta(hours=2))
-        count = self.records.count(box, hour, expires)
-        if count > HOURLY_LIMIT:
-            line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
-            self.records.hold(box, hour, line, expires)
-            self.records.mark_sent(box, entry.event_id)
-            if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
-                self._schedule_digest(report.key, hour, f"{to.id}:{to.channel}", now)
-            return 0
+        try:
+            count = self.records.count(box, hour, expires)
+            if count > HOURLY_LIMIT:
+                line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
+                self.records.hold(box, hour, line, expires)
+                self.records.mark_sent(box, entry.event_id)
+                if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
+                    self._schedule_digest(report.key, hour, f"{to.id}:{to.channel}", now)
+                return 0
+        except RetryableUnavailable:  # nothing told yet: the claim goes back for the retry
+            self.records.release(box, entry.event_id)
+            raise
         return self._send_claimed(box, entry.event_id, lambda: self._send(report, told, to, now))
 
     def _send_claimed(self, to: Addressee, about: str, send: Callable[[], object]) -> int:

@@ -348,6 +348,35 @@ def test_a_throttled_send_gives_its_claim_back_for_the_retry(
     assert len(_sent_emails()) == 1
 
 
+def test_a_throttled_hourly_count_gives_its_claim_back_for_the_retry(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.data.notices import NoticeStore
+
+    # Given the hourly counter throttled once, after the recipient's message was claimed
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    states = _lifecycle()
+    reports.by_key[states[-1].key] = states[-1]
+    _with_contact(states[-1], email="warga@example.com", notify=("email",))
+    real = NoticeStore.count
+    calls = iter([RetryableUnavailable("throttled")])
+
+    def flaky(self: NoticeStore, *args: Any) -> int:
+        failure = next(calls, None)
+        if failure:
+            raise failure
+        return real(self, *args)
+
+    monkeypatch.setattr(NoticeStore, "count", flaky)
+    # When the message is handled, fails, and is handled again (the record's retry)
+    with pytest.raises(RetryableUnavailable):
+        notifier.entry(states[-1].key, "e-route", 0, T0)
+    # Then the retry tells the citizen: the claim was given back
+    assert notifier.entry(states[-1].key, "e-route", 0, T0) == 1
+    assert len(_sent_emails()) == 1
+
+
 def test_the_feedback_token_works_once_and_not_after_the_window(aws: None) -> None:
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
