@@ -21,7 +21,7 @@ from chalicelib.domain.report import Report
 from chalicelib.domain.routing import route
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
-from chalicelib.errors import IdCollision, IllegalTransition
+from chalicelib.errors import Conflict, IdCollision
 from chalicelib.observability import logger, traced
 from chalicelib.services.base import ProvinceService, Unchanged, short_hash
 from chalicelib.services.handover_guard import HandoverRefused
@@ -164,10 +164,14 @@ class EscalationInbox(ProvinceService):
                 if message.action == "confirm":
                     return workflow.confirm(copy, message.rating or 0, event)
                 return workflow.reopen(copy, self.province, event)
-            except IllegalTransition:
+            except Conflict as refused:  # e.g. the copy closed meanwhile (already_closed, reopen_expired)
+                # Ignored, not retried into the DLQ: the copy's own state stands, and its latest update
+                # goes again so the origin mirrors it
                 logger.warning(
-                    "feedback does not fit the copy's state; ignored", extra={"report_id": copy.id}
+                    "feedback does not fit the copy's state; ignored",
+                    extra={"report_id": copy.id, "code": refused.code},
                 )
-                return Unchanged(copy)
+                own = next((e for e in reversed(copy.timeline) if e.province == copy.province), None)
+                return Unchanged(copy, republish=own.event_id if own else None)
 
         return self.change(read, decide, kept_changing=KEPT_CHANGING)

@@ -354,3 +354,35 @@ def test_a_received_report_goes_back_to_its_origin_never_onward_to_a_third_provi
     assert (after["version"], after["status"]) == (before["version"], before["status"])
     back = banten.act(key, "refuse", BANTEN_AGENCY, {"note": "Bukan wilayah kami", "to_agency": "31:"})
     assert back.status_code == 200, back.body
+
+
+def test_a_reopen_crossing_the_copys_auto_close_is_settled_not_retried_into_the_dlq(provinces: World) -> None:
+    """Given Jakarta's report resolved by Banten, Banten's copy auto-closed by its sweep while the
+    citizen reopens it in Jakarta, when each province reads the other's message, then Banten ignores
+    the feedback that no longer fits (no failed delivery, nothing for the DLQ) and Jakarta ends as
+    Banten's copy is: closed."""
+    from datetime import timedelta
+
+    from chalicelib import container
+    from chalicelib.domain.clock import utcnow
+    from infra.local.pipeline import patched_env
+
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    created = _submit_in_jakarta(provinces)
+    key = f"36~{created['id']}"
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    resolved = banten.act(
+        key, "resolve", BANTEN_AGENCY, {"note": "Diangkut", **banten.evidence(key, BANTEN_AGENCY)}
+    )
+    assert resolved.status_code == 200, resolved.body
+    provinces.settle()
+    with patched_env(banten.env):
+        assert key in [f"36~{i}" for i in container.sweeper().sweep(now=utcnow() + timedelta(days=11)).closed]
+    secret = {"X-Report-Secret": created["secret"]}
+    reopened = jakarta.post(f"/reports/{created['id']}/reopen", {"reason": "Masih menumpuk"}, secret)
+    assert reopened.status_code == 200, reopened.body
+    stats = banten.runner.drain()
+    assert all(s.failures == 0 for s in stats.values()), stats
+    provinces.settle()
+    final = _status(provinces, created["id"])
+    assert final["closed"] is True and final["timeline"][-1]["action"] == "autoclose"
