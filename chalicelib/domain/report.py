@@ -19,6 +19,7 @@ from chalicelib.provinces.model import AgencyId
 from chalicelib.validation import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, ProvinceCode, PublicPhotoKey
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
+ESCALATION_RESEND_MAX = timedelta(hours=1)  # re-sends of a hand-over nobody acknowledges slow to hourly
 
 
 class Visibility(StrEnum):
@@ -106,6 +107,7 @@ class Report(Struct, frozen=True):
     estimated_completion: date | None = None
     overdue: bool = False
     escalation_level: int = 0
+    # when the sweep looks again: at an overdue report, or to re-send an unacknowledged hand-over
     sla_check_at: datetime | None = None
     escalated_to: str | None = None
     remote_agency: str | None = None
@@ -166,7 +168,9 @@ class Report(Struct, frozen=True):
             return None
         if self.escalated_to:
             # The other province's clock runs; ours only re-sends the hand-over until it is acknowledged.
-            return self.updated_at + ESCALATION_RESEND_AFTER if self.remote_version == 0 else None
+            if self.remote_version:
+                return None
+            return self.sla_check_at or self.updated_at + ESCALATION_RESEND_AFTER
         if self.status is Status.SELESAI:
             return self.autoclose_at
         if self.overdue:

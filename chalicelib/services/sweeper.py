@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from msgspec import Struct, field
+from msgspec.structs import replace
 
 from chalicelib.domain import workflow
 from chalicelib.domain.clock import utcnow
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import ESCALATION_RESEND_AFTER, ESCALATION_RESEND_MAX, Report
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import AduanError
@@ -69,20 +70,26 @@ class Sweeper(ProvinceService):
         """One due report; if it changes meanwhile, read again and act only if it is still due."""
         reads = iter([listed])
         tally: list[list[str]] = []  # where the id goes once the change is saved
+        resend: list[str] = []  # the hand-over to send again once its next re-send time is saved
 
         def read() -> Report | None:
             return next(reads, None) or self.reports.get(listed.key, consistent=True)
 
         def decide(report: Report | None) -> Report | Unchanged[Report | None]:
             tally.clear()
+            resend.clear()
             timer = report.next_timer if report else None
             if report is None or timer is None or timer > now:
                 return Unchanged(report)
             if report.escalated_to:
                 escalation = report.latest(Action.ESCALATE)
                 assert escalation is not None  # escalated_to is set by an escalate entry
-                result.resent.append(report.id)
-                return Unchanged(report, republish=escalation.event_id)
+                tally.append(result.resent)
+                resend.append(escalation.event_id)
+                # The next re-send waits as long as the hand-over has (5 minutes to an hour): a
+                # neighbour that acknowledges nothing never fills the sweep's page of due reports
+                wait = min(max(now - escalation.at, ESCALATION_RESEND_AFTER), ESCALATION_RESEND_MAX)
+                return replace(report, sla_check_at=now + wait)
             if report.status is Status.SELESAI:
                 tally.append(result.closed)
                 event = Event(f"{report.key}:autoclose", now, self.province.code)
@@ -92,6 +99,8 @@ class Sweeper(ProvinceService):
             return workflow.sla_escalate(report, self.province, event)
 
         saved = self.change(read, decide, kept_changing="report kept changing during the sweep")
+        if saved is not None and resend:
+            self.publisher.republish(saved, resend[0])
         if saved is not None and tally:
             tally[0].append(saved.id)
 

@@ -134,12 +134,7 @@ def test_a_report_the_sweep_cannot_handle_does_not_stop_the_others(
     from chalicelib.domain.clock import utcnow
     from infra.local.pipeline import patched_env
 
-    # Given Banten's escalation queue gone (every hand-over to it fails with a raw AWS error) ...
-    def gone(*_args: object, **_kwargs: object) -> None:
-        error = {"Error": {"Code": "AWS.SimpleQueueService.NonExistentQueue", "Message": "gone"}}
-        raise ClientError(error, "SendMessage")  # type: ignore[arg-type]
-
-    monkeypatch.setattr(QueueGateway, "send_escalation", gone)
+    # Given a hand-over Banten has not acknowledged yet and an overdue local report ...
     jakarta = provinces["jakarta"]
     border = {
         **BODY,
@@ -148,11 +143,52 @@ def test_a_report_the_sweep_cannot_handle_does_not_stop_the_others(
     }
     handed = json.loads(jakarta.post("/reports", border).body)["id"]
     local = json.loads(jakarta.post("/reports", BODY).body)["id"]
-    provinces.settle()
+    jakarta.runner.drain()  # routed in Jakarta; Banten's queue is not read yet
     assert json.loads(jakarta.get(f"/reports/{handed}").body)["escalated_to"] == "36"
-    # ... when the sweep runs past the local report's deadline, it re-sends the hand-over (which fails)
+
+    # ... and Banten's escalation queue gone meanwhile (a re-send fails with a raw AWS error)
+    def gone(*_args: object, **_kwargs: object) -> None:
+        error = {"Error": {"Code": "AWS.SimpleQueueService.NonExistentQueue", "Message": "gone"}}
+        raise ClientError(error, "SendMessage")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QueueGateway, "send_escalation", gone)
+    # When the sweep runs past the local report's deadline and re-sends the hand-over
     with patched_env(jakarta.env):
         result = container.sweeper().sweep(now=utcnow() + timedelta(hours=7))
     # Then the local report is still escalated a level up: the failed re-send skipped only its report
     assert local in result.overdue and handed not in result.overdue
     assert json.loads(jakarta.get(f"/reports/{local}").body)["overdue"] is True
+    monkeypatch.undo()
+    provinces.settle()  # Banten reads the first hand-over: nothing is left on its queue for others
+
+
+def test_hand_overs_nobody_acknowledges_never_starve_the_sweep(provinces: World) -> None:
+    from datetime import timedelta
+
+    from chalicelib import container
+    from chalicelib.domain.clock import utcnow
+    from infra.local.pipeline import patched_env
+
+    # Given more unacknowledged hand-overs than one sweep reads (Banten reads none of them) ...
+    jakarta = provinces["jakarta"]
+    border = {
+        **BODY,
+        "category": "sampah",
+        "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
+    }
+    handed = [json.loads(jakarta.post("/reports", border).body)["id"] for _ in range(6)]
+    local = json.loads(jakarta.post("/reports", BODY).body)["id"]
+    jakarta.runner.drain()  # routed in Jakarta; Banten's queue is not read
+    # ... when the sweep runs again and again past the local report's deadline, five reports a time
+    now, sweeps, resent = utcnow() + timedelta(hours=7), 0, set()
+    with patched_env(jakarta.env):
+        while sweeps < 10:
+            sweeps += 1
+            result = container.sweeper().sweep(now=now, limit=5)
+            resent |= set(result.resent)
+            if local in result.overdue:
+                break
+    # Then each hand-over was sent again once, and the local report got its turn
+    assert set(handed) <= resent and local in result.overdue, (sweeps, result)
+    assert json.loads(jakarta.get(f"/reports/{local}").body)["overdue"] is True
+    provinces.settle()  # Banten reads them after all: no hand-over is left on its queue for others
