@@ -10,7 +10,8 @@ PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
 # Stages `make run` serves: the three shipped ones unless told, e.g. RUN_STAGES="riau sumatera-barat".
 RUN_STAGES ?= jakarta banten jawa-barat
 
-.PHONY: venv infra run test lint clean browser web web-deps screenshots lock layer package lint-cfn region-check region-add
+.PHONY: venv infra run test lint clean browser web web-deps screenshots lock layer package lint-cfn region-check region-add \
+        region-add-usage
 
 ## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes)
 venv: $(STAMP)
@@ -33,17 +34,27 @@ lock: venv
 layer: venv
 	$(BIN)/python -m infra.layer
 
-## package: SAM template + function zip + layer per stage into build/<stage>/ (STAGE=banten for one; chalice runs offline)
+## package: SAM template + function zip + layer per stage into build/<stage>/ (STAGE=banten for one; chalice runs offline);
+##          refuses a stage without its deploy values (docs/deploy.md, "Deploy values"); for a local check
+##          only: PACKAGE_ARGS=--local-values
 package: layer
-	@for stage in $(PACKAGE_STAGES); do $(BIN)/python -m infra.package --stage $$stage || exit 1; done
+	@for stage in $(PACKAGE_STAGES); do $(BIN)/python -m infra.package --stage $$stage $(PACKAGE_ARGS) || exit 1; done
 
 ## lint-cfn: cfn-lint on infra/generated/*.json and the packaged templates of PACKAGE_STAGES
+##           (stages without deploy values: PACKAGE_ARGS=--local-values)
 lint-cfn: package
 	$(BIN)/cfn-lint infra/generated/*.json $(foreach stage,$(PACKAGE_STAGES),build/$(stage)/sam.json)
 
-## region-add: add a province's stage from the templates, PROVINCE=<Kemendagri code> (aduan region add)
-region-add: venv
-	$(BIN)/python -m cli region add --province $(PROVINCE)
+## region-add: add a province's stage from the templates, PROVINCE=<Kemendagri code> (several: PROVINCE="33 35";
+##             aduan region add)
+region-add: region-add-usage venv
+	$(BIN)/python -m cli region add $(foreach code,$(PROVINCE),--province $(code))
+
+# Before the venv: without PROVINCE, say how to call region-add.
+region-add-usage:
+	@test -n "$(strip $(PROVINCE))" || { \
+	  echo "usage: make region-add PROVINCE=<Kemendagri code>, e.g. PROVINCE=33 or PROVINCE=\"33 35\"" \
+	    "(codes: provinces/provinces.json)" >&2; exit 2; }
 
 ## region-check: check every province's data and stage (aduan region check --all)
 region-check: venv

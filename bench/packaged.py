@@ -34,7 +34,9 @@ def unpack(stages: Iterable[str], workdir: Path) -> dict[str, PackagedCode]:
         archive.extractall(opt)
     unpacked = {}
     for stage in stages:
-        result = package(stage, workdir / stage, layer=None, staging=workdir / ".staging" / stage)
+        staging = workdir / ".staging" / stage
+        # the stage as the local stack runs it: its sizes and imports, not its deploy values
+        result = package(stage, workdir / stage, layer=None, staging=staging, local_values=True)
         task = workdir / stage / "task"
         with zipfile.ZipFile(result.zip) as archive:
             archive.extractall(task)

@@ -6,7 +6,9 @@
 
 Exit status 1 when anything is wrong, with one line per problem. A province whose hand-over keys
 are development keys only passes (the local stack needs no more) with a note: before deploying it,
-``bin/aduan handover keygen`` gives it a production key.
+``bin/aduan handover keygen`` gives it a production key. A stage that still has the local stack's
+addresses or example sender passes with a warning: packaging it for AWS refuses it until its deploy
+values are set (``infra/deploy_values.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +24,12 @@ from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage, production_key_ids
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
+from infra.deploy_values import stage_deploy_problems
+from infra.local.config import province_of_stage
+from tools.build_province_data import known_provinces
+
+if TYPE_CHECKING:
+    from cli.region_add import AddedStage
 
 DATA_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
 
@@ -36,6 +44,33 @@ class StageReport:
     province: str
     problems: list[Problem]
     notes: tuple[str, ...] = ()
+    deploy_warnings: tuple[str, ...] = ()  # what packaging for AWS refuses (infra/deploy_values.py)
+
+
+def _identities(project_root: Path) -> dict[str, dict[str, Any]]:
+    """Code -> identity of each province of the project's provinces.json (else this repository's)."""
+    template_dir = project_root / "provinces"
+    return known_provinces(template_dir) if (template_dir / "provinces.json").is_file() else known_provinces()
+
+
+def unknown_stage(stage: str, config: dict[str, Any], project_root: Path = REPO_ROOT) -> str:
+    """Why ``stage`` cannot be checked: not a stage of the config; the known ones, and how to add it."""
+    stages = sorted(config.get("stages", {}))
+    province = province_of_stage(stage, project_root)
+    if province is None:
+        how = (
+            "a stage is named by its province's slug (provinces/provinces.json), so there is no data file "
+            "to check: add a province with `bin/aduan region add --province <Kemendagri code>`"
+        )
+    elif province[1] in stages:
+        how = f"province {province[0]} is served by the stage {province[1]!r}: --stage {province[1]}"
+    else:
+        code = province[0]
+        how = (
+            f"{province[2]} ({code}) is not added yet, so it has no stage and no data file: add it with "
+            f"`bin/aduan region add --province {code}` (make region-add PROVINCE={code})"
+        )
+    return f"no stage {stage!r} in .chalice/config.json (stages: {', '.join(stages) or 'none'}); {how}"
 
 
 def check_stage_data(
@@ -48,7 +83,9 @@ def check_stage_data(
 ) -> StageReport:
     """Check the province a stage serves, and the stage's own settings."""
     config = config if config is not None else json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
-    env = config.get("stages", {}).get(stage, {}).get("environment_variables", {})
+    if stage not in config.get("stages", {}):
+        return StageReport(stage, "", [Problem("stage", unknown_stage(stage, config, project_root))])
+    env = config["stages"][stage].get("environment_variables", {})
     code = str(env.get("ADUAN_PROVINCE", ""))
     path = data_dir / f"{code}.json"
     if not path.is_file():
@@ -60,9 +97,35 @@ def check_stage_data(
         if data_dir == DATA_DIR
         else {p.stem: Province.from_file(p) for p in sorted(data_dir.glob("*.json"))}
     )
-    problems = check_province(data, provinces, load_kemendagri(csv_path))
+    problems = check_province(data, provinces, load_kemendagri(csv_path), _identities(project_root))
     problems += check_stage(stage, config, data, project_root)
-    return StageReport(stage, code, problems, _key_notes(code, data))
+    warnings = tuple(stage_deploy_problems(config, stage))
+    return StageReport(stage, code, problems, _key_notes(code, data), warnings)
+
+
+def _report_lines(report: StageReport) -> list[str]:
+    """The indented lines under a stage's result: problems, notes, warnings for deploying."""
+    return [
+        *(f"  {problem}" for problem in report.problems),
+        *(f"  note: {note}" for note in report.notes),
+        *(f"  warning: before deploying: {warning}" for warning in report.deploy_warnings),
+    ]
+
+
+def _added_lines(added: AddedStage) -> list[str]:
+    """What adding a province again did to its existing stage."""
+    if not added.existed:
+        return []
+    already = f"  stage {added.stage} was already in .chalice/config.json"
+    kept = (
+        f"kept your values of {', '.join(added.kept)}"
+        if added.kept
+        else "all its values were as region add writes them"
+    )
+    lines = [f"{already}: {kept}"]
+    if added.reset:
+        lines.append(f"  derived from the province and written anew: {', '.join(added.reset)}")
+    return lines
 
 
 def _key_notes(code: str, data: dict[str, Any]) -> tuple[str, ...]:
@@ -89,21 +152,29 @@ def add(
     from tools.build_province_data import TemplateError
 
     try:
-        stages = add_provinces(province, REPO_ROOT, csv)
+        added = add_provinces(province, REPO_ROOT, csv)
     except (TemplateError, KemendagriUnavailable) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
-    failed = False
-    for stage in stages:
-        report = check_stage_data(stage, config=config, csv_path=csv)
+    failed = undeployable = False
+    for stage in added:
+        report = check_stage_data(stage.stage, config=config, csv_path=csv)
         failed = failed or bool(report.problems)
-        typer.echo(f"{stage} ({report.province}): {'ok' if not report.problems else 'problems'}")
-        for line in [*map(str, report.problems), *(f"note: {note}" for note in report.notes)]:
-            typer.echo(f"  {line}")
+        undeployable = undeployable or bool(report.deploy_warnings)
+        typer.echo(f"{stage.stage} ({report.province}): {'ok' if not report.problems else 'problems'}")
+        for line in [*_added_lines(stage), *_report_lines(report)]:
+            typer.echo(line)
     if failed:
         raise typer.Exit(1)
-    typer.echo(f"next: make package STAGE={stages[-1]}")
+    last = added[-1].stage
+    if undeployable:
+        typer.echo(
+            f"next: make run RUN_STAGES={last} serves it locally; for AWS set its deploy values first (the "
+            f'warnings above; docs/deploy.md, "Deploy values"), then make package STAGE={last}'
+        )
+    else:
+        typer.echo(f"next: make package STAGE={last}")
 
 
 @app.command("check")
@@ -119,6 +190,11 @@ def check(
     stages = list(config.get("stages", {})) if all_stages else [stage] if stage else []
     if not stages:
         raise typer.BadParameter("give --stage NAME or --all")
+    missing = [s for s in stages if s not in config.get("stages", {})]
+    if missing:
+        for name in missing:
+            typer.echo(f"error: {unknown_stage(name, config)}", err=True)
+        raise typer.Exit(1)
     try:
         reports = [check_stage_data(s, config=config, csv_path=csv) for s in stages]
     except KemendagriUnavailable as error:
@@ -126,14 +202,10 @@ def check(
         raise typer.Exit(2) from None
     failed = False
     for report in reports:
-        if report.problems:
-            failed = True
-            typer.echo(f"{report.stage} ({report.province}): {len(report.problems)} problem(s)")
-            for problem in report.problems:
-                typer.echo(f"  {problem}")
-        else:
-            typer.echo(f"{report.stage} ({report.province}): ok")
-        for note in report.notes:
-            typer.echo(f"  note: {note}")
+        failed = failed or bool(report.problems)
+        count = f"{len(report.problems)} problem(s)" if report.problems else "ok"
+        typer.echo(f"{report.stage} ({report.province}): {count}")
+        for line in _report_lines(report):
+            typer.echo(line)
     if failed:
         raise typer.Exit(1)

@@ -7,18 +7,48 @@ Writes ``chalicelib/provinces/data/<code>.json`` (``tools/build_province_data.py
 templates of ``provinces/`` and the Kemendagri areas), the stage in ``.chalice/config.json`` (named by
 the province slug) and everything ``make infra`` renders (queue templates, every stage's policy and
 merge template: the neighbours' policies now reach the new province's escalation queue).
+
+Adding a province again refreshes its data file and what its stage derives from the province (names
+of its queues, its policy file) and keeps everything else the operator set in its stage: addresses,
+sender, Lambda settings, deploy values (``infra/deploy_values.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from infra import render
 from infra.naming import escalation_queue, intake_queue, notify_stage_variables
 from tools.build_province_data import TemplateError, known_provinces, write_provinces
+
+# What a stage entry derives from its province (code, slug): a province added again gets them anew.
+# Everything else of an existing entry (its addresses, sender, Lambda settings, deploy values ...)
+# is the operator's and is kept.
+DERIVED_KEYS = ("iam_policy_file",)
+DERIVED_VARIABLES = (
+    "ADUAN_STAGE",
+    "ADUAN_PROVINCE",
+    "ADUAN_INTAKE_QUEUE",
+    "ADUAN_ESCALATION_QUEUE",
+    "ADUAN_NOTIFY_QUEUE",
+)
+VARIABLES = "environment_variables"
+
+
+@dataclass(frozen=True)
+class AddedStage:
+    """A stage ``add_provinces`` wrote: ``kept``, the operator's settings of an existing stage left as they
+    were; ``reset``, the derived ones that had been changed and were written anew."""
+
+    stage: str
+    code: str
+    existed: bool = False
+    kept: tuple[str, ...] = ()
+    reset: tuple[str, ...] = ()
 
 
 def data_dir(project_root: Path) -> Path:
@@ -42,10 +72,29 @@ def stage_entry(code: str, slug: str) -> dict[str, Any]:
     }
 
 
-def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | None = None) -> list[str]:
+def refreshed_entry(
+    fresh: Mapping[str, Any], current: Mapping[str, Any]
+) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+    """``current`` (a stage entry) with what ``fresh`` derives from the province; the operator's values kept.
+
+    Returns the entry, the names of the kept values that differ from a fresh stage's, and the derived
+    ones that were changed and are written anew.
+    """
+    fresh_env, current_env = fresh[VARIABLES], current.get(VARIABLES, {})
+    entry = {**fresh, **{k: v for k, v in current.items() if k not in (*DERIVED_KEYS, VARIABLES)}}
+    entry[VARIABLES] = {**fresh_env, **{k: v for k, v in current_env.items() if k not in DERIVED_VARIABLES}}
+    kept = [k for k, v in entry.items() if k != VARIABLES and v != fresh.get(k)]
+    kept += [k for k, v in entry[VARIABLES].items() if v != fresh_env.get(k)]
+    reset = [k for k in DERIVED_KEYS if k in current and current[k] != fresh[k]]
+    reset += [k for k in DERIVED_VARIABLES if k in current_env and current_env[k] != fresh_env[k]]
+    return entry, tuple(kept), tuple(reset)
+
+
+def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | None = None) -> list[AddedStage]:
     """Add (or refresh) the provinces' data files and stages, then render the infrastructure once.
 
-    Returns the stage names. Raises ``TemplateError`` for a code no template knows.
+    A stage already in ``.chalice/config.json`` keeps the operator's values (``refreshed_entry``).
+    Raises ``TemplateError`` for a code no template knows.
     """
     codes = list(dict.fromkeys(codes))
     identities = known_provinces(project_root / "provinces")
@@ -59,8 +108,13 @@ def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | Non
     stages = []
     for code in codes:
         slug = str(identities[code]["slug"])
-        config.setdefault("stages", {})[slug] = stage_entry(code, slug)
-        stages.append(slug)
+        entries = config.setdefault("stages", {})
+        if slug in entries:
+            entries[slug], kept, reset = refreshed_entry(stage_entry(code, slug), entries[slug])
+            stages.append(AddedStage(slug, code, existed=True, kept=kept, reset=reset))
+        else:
+            entries[slug] = stage_entry(code, slug)
+            stages.append(AddedStage(slug, code))
     config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     generated = project_root / "infra" / "generated"
     render.sync_stage_files(project_root / ".chalice", generated / "app", data)

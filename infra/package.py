@@ -1,6 +1,7 @@
 """Package a province's stage for AWS, offline: a SAM template and a small function zip.
 
 python -m infra.package --stage banten [--out build/banten] [--layer build/layer/aduan-deps.zip]
+                        [--local-values]
 
 ``chalice package`` runs on a staging copy of the project (app.py, chalicelib/, the stage's
 config and policies) whose ``requirements.txt`` is empty: every third-party package lives in
@@ -9,6 +10,11 @@ holds only Aduan's code (boto3/botocore come from the Lambda runtime), each modu
 ``.pyc`` for the function's Python (``infra/bytecode.py``). The merge template
 ``infra/generated/app/<stage>.json`` adds names, the layer, partial batch responses, log
 retention and throttling. Afterwards the roles' ARNs with ``${...}`` become ``Fn::Sub``.
+
+The package carries the stage's deploy values (``deploy_environment_variables``, infra/deploy_values.py)
+in place of its local ones, and never ``ADUAN_LOCAL_PORT``. A stage whose public addresses would still
+be on 127.0.0.1, or whose sender on an example domain, is refused; ``--local-values`` packages it anyway
+for tests and benchmarks (never deploy that package).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 
 from chalicelib.config import AUTH_VARIABLES, HANDOVER_KEY_VARIABLE
 from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
+from infra.deploy_values import DEPLOY_VARIABLES, LOCAL_ONLY_VARIABLES, stage_deploy_problems, stage_variables
 from infra.layer import DEFAULT_LAYER_ZIP
 from infra.naming import handover_key_source
 from infra.templates.package_merge import LAYER_ZIP, sqs_event_name
@@ -89,6 +96,26 @@ def ship_province_data(data_dir: Path, code: str) -> list[str]:
     return sorted(kept)
 
 
+def read_stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> dict[str, Any]:
+    """The project's ``.chalice/config.json``, which must hold ``stage``."""
+    path = project_root / ".chalice" / "config.json"
+    config: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if stage not in config.get("stages", {}):
+        raise PackageError(f"stage {stage!r} is not in .chalice/config.json")
+    return config
+
+
+def check_deploy_values(stage: str, project_root: Path = PROJECT_ROOT) -> None:
+    """Refuse a stage whose package would carry the local stack's addresses or example sender."""
+    problems = stage_deploy_problems(read_stage_config(stage, project_root), stage)
+    if problems:
+        raise PackageError(
+            f'stage {stage} would deploy its local stand-ins (docs/deploy.md, "Deploy values"):\n  '
+            + "\n  ".join(problems)
+            + "\n(--local-values packages them anyway, for tests only: never deploy that package)"
+        )
+
+
 def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) -> Path:
     """A copy of what Chalice packages for ``stage``, with an empty requirements.txt and the stage's
     hand-over key variable."""
@@ -98,10 +125,13 @@ def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) 
     shutil.copy2(project_root / "app.py", staging / "app.py")
     shutil.copytree(project_root / "chalicelib", staging / "chalicelib", ignore=_IGNORED)
     source = project_root / ".chalice"
-    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
-    if stage not in config.get("stages", {}):
-        raise PackageError(f"stage {stage!r} is not in .chalice/config.json")
-    variables = config["stages"][stage].setdefault("environment_variables", {})
+    config = read_stage_config(stage, project_root)
+    entry = config["stages"][stage]
+    # What AWS gets: the deploy values in place of the local ones, nothing only the local stack reads.
+    variables = entry["environment_variables"] = stage_variables(entry)
+    entry.pop(DEPLOY_VARIABLES, None)
+    for name in LOCAL_ONLY_VARIABLES:
+        config.get("environment_variables", {}).pop(name, None)
     code = str(variables.get("ADUAN_PROVINCE", ""))
     ship_province_data(staging / "chalicelib" / "provinces" / "data", code)
     # A required variable the repository's config never holds (local stages run with `dev`): the
@@ -210,10 +240,17 @@ def package(
     layer: Path | None = DEFAULT_LAYER_ZIP,
     staging: Path | None = None,
     project_root: Path = PROJECT_ROOT,
+    local_values: bool = False,
 ) -> PackageResult:
-    """Package ``stage`` into ``out`` (default ``build/<stage>``); copy the layer zip next to it."""
-    out = out or project_root / "build" / stage
-    staging = staging or project_root / "build" / ".staging" / stage
+    """Package ``stage`` into ``out`` (default ``build/<stage>``); copy the layer zip next to it.
+
+    ``local_values``: package a stage that still has local stand-ins (tests, benchmarks; not for AWS).
+    """
+    if not local_values:
+        check_deploy_values(stage, project_root)
+    # absolute: `chalice package` runs in the staging directory, where a relative --out would land
+    out = (out or project_root / "build" / stage).resolve()
+    staging = (staging or project_root / "build" / ".staging" / stage).resolve()
     merge = MERGE_DIR / f"{stage}.json"
     if not merge.is_file():
         raise PackageError(f"{merge} is missing: run `make infra` (python -m infra.render)")
@@ -247,9 +284,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: build/<stage>")
     parser.add_argument("--layer", type=Path, default=DEFAULT_LAYER_ZIP, help="the aduan-deps layer zip")
     parser.add_argument("--no-layer", action="store_true", help="do not copy the layer zip (CI checks)")
+    parser.add_argument(
+        "--local-values",
+        action="store_true",
+        help="package a stage that still has local addresses or an example sender (tests only; not for AWS)",
+    )
     args = parser.parse_args(argv)
     try:
-        result = package(args.stage, args.out, layer=None if args.no_layer else args.layer)
+        layer = None if args.no_layer else args.layer
+        result = package(args.stage, args.out, layer=layer, local_values=args.local_values)
     except PackageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -26,7 +26,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from cli.wilayah import default_csv_path, kemendagri_rows, title_case  # noqa: E402
+from cli.wilayah import KemendagriUnavailable, default_csv_path, kemendagri_rows, title_case  # noqa: E402
 
 if TYPE_CHECKING:
     from chalicelib.provinces.model import ProvinceData
@@ -115,7 +115,8 @@ def borders(template_dir: Path = TEMPLATE_DIR) -> dict[str, list[str]]:
 
 def province_template(code: str, template_dir: Path = TEMPLATE_DIR) -> JSON:
     """The standard template, the province's identity and its own differences, merged."""
-    identity = known_provinces(template_dir).get(code)
+    provinces = known_provinces(template_dir)
+    identity = provinces.get(code)
     if identity is None:
         raise TemplateError(f"province {code} is not in {template_dir / 'provinces.json'}")
     template = merged(_read(template_dir / "templates" / "standard.json"), identity)
@@ -128,7 +129,18 @@ def province_template(code: str, template_dir: Path = TEMPLATE_DIR) -> JSON:
         raise TemplateError(
             f"unknown template keys {', '.join(unknown)} (known: {', '.join(sorted(TEMPLATE_KEYS))})"
         )
+    strangers = unknown_province_codes(template["exchanges_with"], provinces)
+    if strangers:
+        raise TemplateError(
+            f"exchanges_with: {', '.join(strangers)} is not a province of provinces/provinces.json "
+            "(a neighbour is one of the 38 Kemendagri province codes, e.g. 32 for Jawa Barat)"
+        )
     return template
+
+
+def unknown_province_codes(codes: Iterable[Any], provinces: Collection[str]) -> list[str]:
+    """The codes of ``codes`` that are not provinces (``provinces``: the codes, or a mapping by code)."""
+    return [str(code) for code in codes if str(code) not in provinces]
 
 
 # ---------------------------------------------------------------------------
@@ -429,13 +441,16 @@ def placed(area: JSON, centroids: dict[str, Any]) -> JSON:
 def build_province(
     code: str, csv_path: Path, template_dir: Path = TEMPLATE_DIR, out_dir: Path = DEFAULT_OUT_DIR
 ) -> str:
-    """The text of one province's data file (keeping the keys of the one in ``out_dir``, if any)."""
+    """The text of one province's data file (keeping the keys of the one in ``out_dir``, if any).
+
+    ``TemplateError`` (naming the province) for a template that cannot make it.
+    """
     existing = out_dir / f"{code}.json"
     current = json.loads(existing.read_text(encoding="utf-8")) if existing.is_file() else None
     try:
         return render(build(code, load_areas(csv_path, code), province_template(code, template_dir), current))
     except TemplateError as error:
-        raise SystemExit(f"province {code}: {error}") from None
+        raise TemplateError(f"province {code}: {error}") from None
 
 
 def build_all(
@@ -480,7 +495,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     codes = args.province or sorted(p.stem for p in args.out_dir.glob("*.json"))
-    stale = write_provinces(codes, args.out_dir, args.csv, check=args.check)
+    try:
+        stale = write_provinces(codes, args.out_dir, args.csv, check=args.check)
+    except (TemplateError, KemendagriUnavailable) as error:
+        print(error, file=sys.stderr)
+        return 1
     verb = "out of date" if args.check else "written"
     print(f"{verb}: {', '.join(stale) or 'none'}")
     return 1 if args.check and stale else 0

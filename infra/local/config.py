@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,46 @@ def local_only(project_root: Path = PROJECT_ROOT) -> dict[str, str]:
         "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
         "ADUAN_AUTH_JWKS_FILE": str(project_root.resolve() / DEV_KEY_DIR / DEV_JWKS_FILE),
     }
+
+
+class UnknownStage(KeyError):
+    """A stage ``.chalice/config.json`` does not have; the message names the known ones and how to add it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def unknown_stage_message(stage: str, stages: Iterable[str], project_root: Path = PROJECT_ROOT) -> str:
+    """One line: ``stage`` is not in the config, the stages that are, and the command that adds it."""
+    stages = sorted(stages)
+    province = province_of_stage(stage, project_root)
+    if province is None:
+        add = (
+            "a stage is named by its province's slug (provinces/provinces.json); add a province with "
+            "`bin/aduan region add --province <Kemendagri code>`"
+        )
+    elif province[1] in stages:
+        add = f"province {province[0]} is served by the stage {province[1]!r}"
+    else:
+        add = f"add it first with `bin/aduan region add --province {province[0]}`"
+    return f"stage {stage!r} is not in .chalice/config.json (stages: {', '.join(stages) or 'none'}); {add}"
+
+
+def province_of_stage(name: str, project_root: Path = PROJECT_ROOT) -> tuple[str, str, str] | None:
+    """(code, slug, name) of the province a stage ``name`` (its slug, or its code) would serve, from
+    provinces/provinces.json; None for a name that is no province's."""
+    path = project_root / "provinces" / "provinces.json"
+    if not path.is_file():
+        return None
+    provinces: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8")).get("provinces", {})
+    return next(
+        (
+            (code, str(p.get("slug")), str(p.get("name")))
+            for code, p in provinces.items()
+            if name in (p.get("slug"), code)
+        ),
+        None,
+    )
 
 
 @dataclass(frozen=True)
@@ -67,7 +108,7 @@ def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
     config = read_config(project_root)
     stages = config.get("stages", {})
     if stage not in stages:
-        raise KeyError(f"stage {stage!r} not in .chalice/config.json (stages: {sorted(stages)})")
+        raise UnknownStage(unknown_stage_message(stage, stages, project_root))
     own = stages[stage]
     environment = {
         **local_only(project_root),

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from infra.local.aws import REGION, local_env
-from infra.local.config import PROJECT_ROOT, stage_config, stage_names
+from infra.local.config import PROJECT_ROOT, stage_config, stage_names, unknown_stage_message
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
 from infra.local.outbox import verify_senders
@@ -324,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
         "--one-engine", action="store_true", help="serve SQS from the same moto as DynamoDB and S3"
     )
     args = parser.parse_args(argv)
+    known = stage_names(args.project_root)
+    for stage in args.stage or ():
+        if stage not in known:
+            print(f"error: {unknown_stage_message(stage, known, args.project_root)}", file=sys.stderr)
+            return 2
     stack = LocalStack(
         args.project_root,
         moto_port=args.moto_port,

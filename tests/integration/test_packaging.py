@@ -26,10 +26,11 @@ ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PackageResult]:
-    """Every stage packaged once (without the layer zip, which `make package` adds)."""
+    """Every stage packaged once (without the layer zip, which `make package` adds), with the shipped
+    stages' local addresses and sender (``local_values``: infra/deploy_values.py)."""
     base = tmp_path_factory.mktemp("package")
     results = {
-        stage: package(stage, base / stage, layer=None, staging=base / ".staging" / stage)
+        stage: package(stage, base / stage, layer=None, staging=base / ".staging" / stage, local_values=True)
         for stage in stage_names()
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

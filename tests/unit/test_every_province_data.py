@@ -151,3 +151,23 @@ def test_the_region_check_wants_exchanges_both_ways() -> None:
     )
     problems = check_exchanges(provinces["31"], provinces)
     assert [str(p) for p in problems] == ["[exchange] 36 does not list 31 in exchanges_with"]
+
+
+@pytest.mark.parametrize(
+    ("code", "area", "name"),
+    [("53", "53.02", "Kab. Timor Tengah Selatan"), ("95", "95.02", "Kab. Pegunungan Bintang")],
+)
+def test_a_kabupaten_listed_without_its_dot_is_named_as_every_other(code: str, area: str, name: str) -> None:
+    from cli.region_checks import check_area_codes
+    from cli.wilayah import default_csv_path
+
+    data = json.loads(build_province(code, default_csv_path()))
+    assert {a["code"]: a["name"] for a in data["areas"]}[area] == name
+    assert check_area_codes(data, load_kemendagri()) == [], "the region check reads the same name"
+
+
+def test_every_kabupaten_and_kota_of_the_kemendagri_list_is_kab_dot_or_kota() -> None:
+    kemendagri = load_kemendagri()
+    names = [kemendagri.display_name(code) for code in kemendagri.names if code.count(".") == 1]
+    assert len(names) == 514
+    assert [n for n in names if not str(n).startswith(("Kab. ", "Kota "))] == []

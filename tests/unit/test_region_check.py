@@ -143,6 +143,10 @@ def _break_duplicate_kid(d: Data) -> None:
     d["handover_keys"].append(dict(d["handover_keys"][0]))
 
 
+def _break_unknown_partner(d: Data) -> None:
+    d["exchanges_with"] = [*d["exchanges_with"], "99"]  # sorted, once: only provinces.json knows 99 is none
+
+
 BROKEN: dict[str, tuple[Callable[[Data], None], str, str]] = {
     "bps": (_break_bps, "bps", "3671"),
     "unknown-code": (_break_unknown_code, "kemendagri", "36.71.99"),
@@ -161,6 +165,11 @@ BROKEN: dict[str, tuple[Callable[[Data], None], str, str]] = {
     "dev-key": (_break_dev_key, "handover", "dev-36"),
     "public-key": (_break_public_key, "handover", "not a base64url Ed25519"),
     "duplicate-kid": (_break_duplicate_kid, "handover", "listed twice"),
+    "unknown-partner": (
+        _break_unknown_partner,
+        "exchange",
+        "99 is not a province of provinces/provinces.json",
+    ),
 }
 
 
@@ -199,3 +208,35 @@ def test_stage_config_must_agree_with_the_data(banten: Data, tmp_path: Path) -> 
     assert {"stage"} == _checks(missing_files) and any("missing" in p.message for p in missing_files)
     renamed = {**banten, "slug": "bantam"}
     assert any("slug" in p.message for p in check_stage("banten", _config(), renamed, REPO_ROOT))
+
+
+def test_an_unknown_stage_is_named_with_the_known_ones_and_how_to_add_it() -> None:
+    bad = CliRunner().invoke(cli_app, ["region", "check", "--stage", "riau"])
+    assert bad.exit_code == 1
+    assert bad.output.startswith("error: no stage 'riau' in .chalice/config.json (stages: ")
+    assert all(stage in bad.output for stage in stage_names())
+    assert "`bin/aduan region add --province 14`" in bad.output
+    assert "riau ()" not in bad.output and "data/.json" not in bad.output
+    [problem] = check_stage_data("riau").problems
+    assert problem.message.startswith("no stage 'riau' in .chalice/config.json")
+
+
+def test_local_addresses_and_an_example_sender_are_a_warning_for_deploying() -> None:
+    checked = CliRunner().invoke(cli_app, ["region", "check", "--stage", "banten"])
+    assert checked.exit_code == 0, checked.output
+    warnings = [line for line in checked.output.splitlines() if "warning: before deploying:" in line]
+    assert [w.split(": ")[2].split(" is ")[0] for w in warnings] == [
+        "ADUAN_PUBLIC_URL",
+        "ADUAN_PUBLIC_API_URL",
+        "ADUAN_NOTIFY_SENDER",
+    ]
+    assert "'http://127.0.0.1:8080/banten' (a local address)" in warnings[0]
+    assert "'no-reply-36@aduan.example.id' (an example domain)" in warnings[2]
+    config = _config()
+    config["stages"]["banten"]["deploy_environment_variables"] = {
+        "ADUAN_PUBLIC_URL": "https://aduan.bantenprov.go.id",
+        "ADUAN_PUBLIC_API_URL": None,
+        "ADUAN_NOTIFY_SENDER": "no-reply@aduan.bantenprov.go.id",
+    }
+    report = check_stage_data("banten", config=config)
+    assert report.problems == [] and report.deploy_warnings == ()

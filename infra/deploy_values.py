@@ -1,0 +1,109 @@
+"""A stage's deploy values: what replaces the local stand-ins of ``.chalice/config.json`` in its package.
+
+``aduan region add`` gives a stage settings that work on the local stack (``notify_stage_variables``
+in ``infra/naming.py``): its web site and API on 127.0.0.1, a sender on ``aduan.example.id`` and
+``ADUAN_LOCAL_PORT``. The operator gives the real ones in the stage's ``deploy_environment_variables``::
+
+    "jawa-tengah": {
+      "environment_variables": {...},
+      "deploy_environment_variables": {
+        "ADUAN_PUBLIC_URL": "https://aduan.jatengprov.go.id",
+        "ADUAN_PUBLIC_API_URL": "https://api.aduan.jatengprov.go.id/api",
+        "ADUAN_NOTIFY_SENDER": "no-reply@aduan.jatengprov.go.id"
+      }
+    }
+
+They replace the stage's ``environment_variables`` of the same name in its package only (``null``
+leaves the variable out), so ``make run`` keeps the local ones. ``python -m infra.package`` refuses
+a stage whose package would still carry a loopback address or an example sender; ``aduan region
+check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches a package.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+DEPLOY_VARIABLES = "deploy_environment_variables"
+LOCAL_ONLY_VARIABLES = frozenset({"ADUAN_LOCAL_PORT"})
+# Domains that are no one's: a label "example" (example.com, the stand-in aduan.example.id) or a
+# top-level domain reserved for tests and documentation (RFC 2606, RFC 6761).
+PLACEHOLDER_LABELS = frozenset({"example"})
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+# Checked variable -> what to set instead.
+WHAT_TO_SET = {
+    "ADUAN_PUBLIC_URL": "the province's public web site, https://... (at most 48 characters)",
+    "ADUAN_PUBLIC_API_URL": (
+        "the stage's public API address, https://... (its custom domain or the stack's EndpointURL), "
+        "or null to leave it out (unsubscribe headers then name the web page)"
+    ),
+    "ADUAN_NOTIFY_SENDER": "an address of a domain verified in SES, e.g. no-reply@aduan.<province>.go.id",
+}
+REQUIRED = ("ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER")
+
+
+def stage_variables(entry: Mapping[str, Any]) -> dict[str, str]:
+    """A stage entry's own variables as its package carries them: deploy values over the local ones."""
+    variables = {**entry.get("environment_variables", {}), **entry.get(DEPLOY_VARIABLES, {})}
+    return {
+        name: str(value)
+        for name, value in variables.items()
+        if value is not None and name not in LOCAL_ONLY_VARIABLES
+    }
+
+
+def deploy_environment(config: Mapping[str, Any], stage: str) -> dict[str, str]:
+    """Every variable a package of ``stage`` carries: the config's, then the stage's with its deploy values
+    (chalice gives a stage's variables over the config's)."""
+    shared = {
+        name: str(value)
+        for name, value in config.get("environment_variables", {}).items()
+        if name not in LOCAL_ONLY_VARIABLES
+    }
+    return {**shared, **stage_variables(config.get("stages", {}).get(stage, {}))}
+
+
+def _host_problem(host: str) -> str | None:
+    """Why a host name or address is not a deployed one; None when it may be."""
+    host = host.lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        labels = host.split(".")
+        if host == "localhost" or labels[-1] == "localhost":
+            return "a local address"
+        if PLACEHOLDER_LABELS & set(labels) or labels[-1] in RESERVED_TLDS:
+            return "an example domain"
+        return None
+    return "a local address" if address.is_loopback or address.is_unspecified else None
+
+
+def _value_problem(name: str, value: str) -> str | None:
+    if name == "ADUAN_NOTIFY_SENDER":
+        host = value.rpartition("@")[2] if "@" in value else ""
+    else:
+        host = urlsplit(value).hostname or ""
+    return _host_problem(host) if host else "not an address"
+
+
+def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str]:
+    """One line per checked variable that would carry a local stand-in into AWS, saying what to set."""
+    where = f"set it under stages.{stage}.{DEPLOY_VARIABLES} in .chalice/config.json"
+    problems = []
+    for name, wanted in WHAT_TO_SET.items():
+        value = (environment.get(name) or "").strip()
+        if not value:
+            if name in REQUIRED:
+                problems.append(f"{name} is not set: {where} to {wanted}")
+            continue
+        why = _value_problem(name, value)
+        if why is not None:
+            problems.append(f"{name} is {value!r} ({why}): {where} to {wanted}")
+    return problems
+
+
+def stage_deploy_problems(config: Mapping[str, Any], stage: str) -> list[str]:
+    """What keeps ``stage`` from being packaged for AWS as ``config`` stands (empty: nothing)."""
+    return local_value_problems(deploy_environment(config, stage), stage)

@@ -1,0 +1,46 @@
+"""docs/deploy.md gives the operator's steps the code needs: deploy values, the neighbours' stacks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from infra.deploy_values import DEPLOY_VARIABLES
+from infra.local.config import PROJECT_ROOT
+from infra.package import main as package_main
+
+DEPLOY_DOC = PROJECT_ROOT / "docs" / "deploy.md"
+
+
+def _section(text: str, heading: str) -> str:
+    """The text under a markdown heading, up to the next heading of the same or a higher level."""
+    match = re.search(rf"^(#+) {re.escape(heading)}\n", text, re.MULTILINE)
+    assert match, f"docs/deploy.md has no section {heading!r}"
+    level = len(match[1])
+    end = re.compile(rf"^#{{1,{level}}} ", re.MULTILINE).search(text, match.end())
+    return text[match.end() : end.start() if end else len(text)]
+
+
+def test_the_section_the_packaging_error_names_says_where_deploy_values_go(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert package_main(["--stage", "jakarta", "--no-layer", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    [named] = re.findall(r'docs/deploy\.md, "([^"]+)"', err)
+    section = _section(DEPLOY_DOC.read_text(encoding="utf-8"), named)
+    assert f'"{DEPLOY_VARIABLES}"' in section and "--local-values" in section
+
+
+def test_adding_a_province_sets_deploy_values_and_redeploys_the_neighbours_province_stacks() -> None:
+    steps = _section(DEPLOY_DOC.read_text(encoding="utf-8"), "Adding a province")
+    assert DEPLOY_VARIABLES in steps
+    assert "aduan-province-<neighbour code>" in steps
+    assert "infra/generated/province-<neighbour code>.json" in steps
+    assert steps.index("aduan-province-<neighbour code>") < steps.index("above for the new province")
+
+
+def test_the_package_step_comes_after_the_deploy_values() -> None:
+    step = _section(DEPLOY_DOC.read_text(encoding="utf-8"), "5. Package")
+    assert "deploy values" in step.split("make package STAGE=banten")[0]

@@ -1,0 +1,53 @@
+"""``make run RUN_STAGES=...`` with a stage not added yet: one line saying how to add it, no traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from infra.local.config import PROJECT_ROOT, UnknownStage, stage_config, stage_names
+from infra.local.stack import main
+
+README = PROJECT_ROOT / "README.md"
+
+
+def test_running_a_stage_not_added_names_the_stages_and_the_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", "--stage", "jakarta", "--stage", "riau", "--web-port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("error: stage 'riau' is not in .chalice/config.json")
+    assert f"(stages: {', '.join(sorted(stage_names()))})" in err
+    assert "bin/aduan region add --province 14" in err
+
+
+def test_a_name_that_is_no_province_is_told_how_stages_are_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--stage", "atlantis"]) == 2
+    assert "region add --province <Kemendagri code>" in capsys.readouterr().err
+    assert main(["run", "--stage", "31"]) == 2
+    assert capsys.readouterr().err.endswith("province 31 is served by the stage 'jakarta'\n")
+
+
+def test_the_stage_lookup_raises_a_readable_key_error() -> None:
+    with pytest.raises(KeyError) as missing:
+        stage_config("riau")
+    assert isinstance(missing.value, UnknownStage)
+    assert str(missing.value).startswith("stage 'riau' is not in .chalice/config.json (stages: ")
+    assert str(missing.value).endswith("add it first with `bin/aduan region add --province 14`")
+
+
+def test_the_readme_adds_the_stages_it_runs_before_running_them() -> None:
+    text = README.read_text(encoding="utf-8")
+    slugs = {
+        p["slug"]: code
+        for code, p in json.loads((PROJECT_ROOT / "provinces" / "provinces.json").read_text())[
+            "provinces"
+        ].items()
+    }
+    [run] = re.finditer(r'make run RUN_STAGES="([^"]+)"', text)
+    [add] = re.finditer(r'make region-add PROVINCE="([^"]+)"', text)
+    assert add.start() < run.start(), "the README adds the provinces before it runs them"
+    wanted = sorted(slugs[s] for s in run[1].split() if s not in stage_names())
+    assert wanted and sorted(add[1].split()) == wanted

@@ -1,0 +1,144 @@
+"""Packaging for AWS refuses the local stack's addresses and example sender; deploy values replace them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.deploy_values import DEPLOY_VARIABLES, local_value_problems, stage_deploy_problems
+from infra.local.config import PROJECT_ROOT, read_config, stage_names
+from infra.package import PackageError, main, package
+
+CHECKED = ("ADUAN_PUBLIC_URL", "ADUAN_PUBLIC_API_URL", "ADUAN_NOTIFY_SENDER")
+REAL = {
+    "ADUAN_PUBLIC_URL": "https://aduan.bantenprov.go.id",
+    "ADUAN_PUBLIC_API_URL": "https://api.aduan.bantenprov.go.id/api",
+    "ADUAN_NOTIFY_SENDER": "no-reply@aduan.bantenprov.go.id",
+}
+
+
+def _project(root: Path, deploy_values: dict[str, Any] | None) -> Path:
+    """What packaging reads (app.py, chalicelib/, .chalice/), Banten given ``deploy_values``."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    root.mkdir()
+    shutil.copy2(PROJECT_ROOT / "app.py", root / "app.py")
+    shutil.copytree(PROJECT_ROOT / "chalicelib", root / "chalicelib", ignore=ignore)
+    shutil.copytree(
+        PROJECT_ROOT / ".chalice", root / ".chalice", ignore=shutil.ignore_patterns("deployments")
+    )
+    if deploy_values is not None:
+        config = read_config(root)
+        config["stages"]["banten"][DEPLOY_VARIABLES] = deploy_values
+        (root / ".chalice" / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return root
+
+
+def _variables(template: Path) -> list[dict[str, Any]]:
+    """The environment of every function of a packaged template."""
+    resources = json.loads(template.read_text(encoding="utf-8"))["Resources"]
+    return [
+        r["Properties"]["Environment"]["Variables"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Serverless::Function"
+    ]
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_a_shipped_stage_with_its_local_values_is_refused(stage: str, tmp_path: Path) -> None:
+    with pytest.raises(PackageError) as refused:
+        package(stage, tmp_path / "out", layer=None, staging=tmp_path / "staging")
+    message = str(refused.value)
+    for name in CHECKED:
+        assert name in message
+    assert "127.0.0.1" in message and "example.id" in message
+    assert f"stages.{stage}.{DEPLOY_VARIABLES}" in message
+    assert not (tmp_path / "out").exists(), "refused before packaging anything"
+
+
+def test_the_command_names_each_variable_and_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--stage", "banten", "--no-layer", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: stage banten would deploy its local stand-ins")
+    lines = err.splitlines()
+    for name in CHECKED:
+        [line] = [x for x in lines if x.strip().startswith(name)]
+        assert "set it under stages.banten.deploy_environment_variables in .chalice/config.json" in line
+    assert "Traceback" not in err
+
+
+def test_deploy_values_replace_the_local_ones_in_the_package_only(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project", REAL)
+    result = package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
+    for variables in _variables(result.template):
+        for name, value in REAL.items():
+            assert variables[name] == value
+        assert "ADUAN_LOCAL_PORT" not in variables
+        assert "127.0.0.1" not in json.dumps(variables) and "example.id" not in json.dumps(variables)
+    local = read_config(root)["stages"]["banten"]["environment_variables"]
+    assert local["ADUAN_PUBLIC_URL"] == "http://127.0.0.1:8080/banten", "make run keeps the local address"
+
+
+def test_a_null_deploy_value_leaves_the_optional_api_address_out(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project", {**REAL, "ADUAN_PUBLIC_API_URL": None})
+    result = package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
+    for variables in _variables(result.template):
+        assert "ADUAN_PUBLIC_API_URL" not in variables
+        assert variables["ADUAN_PUBLIC_URL"] == REAL["ADUAN_PUBLIC_URL"]
+
+
+def test_local_values_package_only_when_asked_and_never_the_local_port(tmp_path: Path) -> None:
+    result = package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", local_values=True)
+    for variables in _variables(result.template):
+        assert variables["ADUAN_PUBLIC_URL"] == "http://127.0.0.1:8080/banten"
+        assert "ADUAN_LOCAL_PORT" not in variables
+
+
+def test_a_relative_out_directory_is_where_the_package_lands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = package("banten", Path("build/banten"), layer=None, staging=Path("staging"), local_values=True)
+    assert (tmp_path / "build" / "banten" / "sam.json").is_file()
+    assert result.template == tmp_path / "build" / "banten" / "sam.json"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "why"),
+    [
+        ("ADUAN_PUBLIC_URL", "http://127.0.0.1:8080/riau", "a local address"),
+        ("ADUAN_PUBLIC_URL", "http://localhost:8080/riau", "a local address"),
+        ("ADUAN_PUBLIC_URL", "https://aduan.example.com", "an example domain"),
+        ("ADUAN_PUBLIC_API_URL", "http://[::1]:8014", "a local address"),
+        ("ADUAN_PUBLIC_API_URL", "http://0.0.0.0:8014", "a local address"),
+        ("ADUAN_PUBLIC_API_URL", "https://api.aduan.test/api", "an example domain"),
+        ("ADUAN_NOTIFY_SENDER", "no-reply-14@aduan.example.id", "an example domain"),
+        ("ADUAN_NOTIFY_SENDER", "no-reply@localhost", "a local address"),
+        ("ADUAN_NOTIFY_SENDER", "aduan", "not an address"),
+    ],
+)
+def test_each_local_stand_in_is_named_with_what_to_set(name: str, value: str, why: str) -> None:
+    [problem] = local_value_problems({**REAL, name: value}, "riau")
+    assert problem.startswith(f"{name} is {value!r} ({why}): set it under stages.riau.{DEPLOY_VARIABLES}")
+
+
+def test_real_values_pass_and_the_required_ones_must_be_there() -> None:
+    assert local_value_problems(REAL, "banten") == []
+    assert local_value_problems({**REAL, "ADUAN_PUBLIC_API_URL": ""}, "banten") == []  # optional
+    missing = local_value_problems({"ADUAN_PUBLIC_API_URL": REAL["ADUAN_PUBLIC_API_URL"]}, "banten")
+    assert [p.split(" is ")[0] for p in missing] == ["ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER"]
+
+
+def test_deploy_values_are_read_over_the_stage_and_the_shared_variables() -> None:
+    config = read_config()
+    assert len(stage_deploy_problems(config, "jakarta")) == 3
+    config["stages"]["jakarta"][DEPLOY_VARIABLES] = dict(REAL)
+    assert stage_deploy_problems(config, "jakarta") == []
+    config["stages"]["jakarta"]["environment_variables"].update(REAL)  # or set in the stage itself
+    del config["stages"]["jakarta"][DEPLOY_VARIABLES]
+    assert stage_deploy_problems(config, "jakarta") == []

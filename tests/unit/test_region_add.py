@@ -1,0 +1,136 @@
+"""``aduan region add`` as operators run it, in a repository copy: again, with bad input, by make."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.region_add import refreshed_entry, stage_entry
+from infra.local.config import PROJECT_ROOT
+from tools.build_province_data import TEMPLATE_DIR, TemplateError, province_template
+
+COPIED = ("app.py", "chalicelib", "cli", "infra", "provinces", "tools", ".chalice")
+OPERATOR = {
+    "ADUAN_PUBLIC_URL": "https://aduan.bantenprov.go.id",
+    "ADUAN_NOTIFY_SENDER": "no-reply@aduan.bantenprov.go.id",
+}
+DEPLOY = {"ADUAN_PUBLIC_API_URL": "https://api.aduan.bantenprov.go.id/api"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of what ``region add`` reads and writes."""
+    root = tmp_path / "aduan"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", "deployments")
+    for name in COPIED:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=ignore)
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    return root
+
+
+def _aduan(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], cwd=root, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def _config(root: Path) -> dict[str, Any]:
+    config: dict[str, Any] = json.loads((root / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return config
+
+
+def test_adding_a_province_again_keeps_what_the_operator_set(project: Path) -> None:
+    config = _config(project)
+    banten = config["stages"]["banten"]
+    banten["environment_variables"].update(OPERATOR)
+    banten["environment_variables"]["ADUAN_INTAKE_QUEUE"] = "aduan-36-intake-typo"  # derived: written anew
+    banten["lambda_memory_size"] = 512
+    banten["deploy_environment_variables"] = DEPLOY
+    (project / ".chalice" / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+    added = _aduan(project, "region", "add", "--province", "36")
+    assert added.returncode == 0, added.stdout + added.stderr
+    again = _config(project)["stages"]["banten"]
+    assert {k: again["environment_variables"][k] for k in OPERATOR} == OPERATOR
+    assert again["lambda_memory_size"] == 512 and again["deploy_environment_variables"] == DEPLOY
+    assert again["environment_variables"]["ADUAN_INTAKE_QUEUE"] == "aduan-36-intake"
+    assert "stage banten was already in .chalice/config.json: kept your values of " in added.stdout
+    kept_line = next(line for line in added.stdout.splitlines() if "kept your values" in line)
+    for name in (*OPERATOR, "lambda_memory_size", "deploy_environment_variables"):
+        assert name in kept_line
+    assert "written anew: ADUAN_INTAKE_QUEUE" in added.stdout
+
+
+def test_a_new_stage_is_written_whole_and_a_refreshed_one_reports_nothing_kept() -> None:
+    fresh = stage_entry("33", "jawa-tengah")
+    assert refreshed_entry(fresh, fresh) == (fresh, (), ())
+    renamed = {**fresh, "iam_policy_file": "policy-old.json", "lambda_timeout": 30}
+    entry, kept, reset = refreshed_entry(fresh, renamed)
+    assert entry["iam_policy_file"] == "policy-jawa-tengah.json" and entry["lambda_timeout"] == 30
+    assert (kept, reset) == (("lambda_timeout",), ("iam_policy_file",))
+    assert list(entry)[: len(fresh)] == list(fresh), "the entry keeps the shape of a new one"
+
+
+def test_a_missing_kemendagri_csv_is_one_error_line(project: Path) -> None:
+    for command in (["add", "--province", "52"], ["check", "--stage", "banten"]):
+        result = _aduan(project, "region", *command, "--csv", "/nonexistent.csv")
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("error: cannot read the Kemendagri list /nonexistent.csv")
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (project / "chalicelib" / "provinces" / "data" / "52.json").exists()
+
+
+def test_a_neighbour_that_is_not_a_province_is_refused(project: Path) -> None:
+    template = project / "provinces" / "templates" / "51.json"
+    template.write_text('{"exchanges_with": ["99"]}', encoding="utf-8")
+    result = _aduan(project, "region", "add", "--province", "51")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "error: province 51: exchanges_with: 99 is not a province of provinces/provinces.json"
+    )
+    assert "bali" not in _config(project)["stages"]
+    assert not (project / "chalicelib" / "provinces" / "data" / "51.json").exists()
+
+
+def test_the_template_builder_refuses_a_neighbour_code_that_is_no_province(tmp_path: Path) -> None:
+    shutil.copytree(TEMPLATE_DIR, tmp_path / "provinces")
+    own = tmp_path / "provinces" / "templates" / "51.json"
+    own.write_text('{"exchanges_with": ["52", "99"]}', encoding="utf-8")
+    with pytest.raises(
+        TemplateError, match=re.escape("exchanges_with: 99 is not a province of provinces/provinces.json")
+    ):
+        province_template("51", tmp_path / "provinces")
+    own.write_text('{"exchanges_with": ["52"]}', encoding="utf-8")
+    assert province_template("51", tmp_path / "provinces")["exchanges_with"] == ["52"]
+
+
+def _make(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_make_region_add_without_a_province_says_how_to_call_it() -> None:
+    result = _make("region-add")
+    assert result.returncode != 0
+    assert "usage: make region-add PROVINCE=<Kemendagri code>" in result.stderr
+    assert "requires an argument" not in result.stderr + result.stdout
+
+
+def test_make_region_add_passes_each_code_as_its_own_option() -> None:
+    result = _make("-n", "region-add", "PROVINCE=33 35")
+    assert result.returncode == 0, result.stderr
+    assert "-m cli region add --province 33 --province 35" in result.stdout
