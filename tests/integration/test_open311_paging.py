@@ -259,7 +259,8 @@ def test_the_next_link_of_the_default_window_continues_it(provinces: World) -> N
     now = utcnow()
     rows = [
         container.reports().create(
-            replace(_report(n), key=key, id=key, created_at=now - timedelta(minutes=3 - n), updated_at=now)
+            # at the head of the window: only reports the session creates in these seconds come first
+            replace(_report(n), key=key, id=key, created_at=now - timedelta(seconds=3 - n), updated_at=now)
         )
         for n, key in ((0, "31-991206-N000"), (1, "31-991206-N001"))
     ]
