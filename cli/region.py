@@ -25,7 +25,7 @@ from cli.region_checks import Problem, check_province, check_stage, production_k
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
 from infra.deploy_values import stage_deploy_problems
-from infra.local.config import province_of_stage
+from infra.local.config import unknown_stage_message
 from tools.build_province_data import known_provinces
 
 if TYPE_CHECKING:
@@ -54,23 +54,9 @@ def _identities(project_root: Path) -> dict[str, dict[str, Any]]:
 
 
 def unknown_stage(stage: str, config: dict[str, Any], project_root: Path = REPO_ROOT) -> str:
-    """Why ``stage`` cannot be checked: not a stage of the config; the known ones, and how to add it."""
-    stages = sorted(config.get("stages", {}))
-    province = province_of_stage(stage, project_root)
-    if province is None:
-        how = (
-            "a stage is named by its province's slug (provinces/provinces.json), so there is no data file "
-            "to check: add a province with `bin/aduan region add --province <Kemendagri code>`"
-        )
-    elif province[1] in stages:
-        how = f"province {province[0]} is served by the stage {province[1]!r}: --stage {province[1]}"
-    else:
-        code = province[0]
-        how = (
-            f"{province[2]} ({code}) is not added yet, so it has no stage and no data file: add it with "
-            f"`bin/aduan region add --province {code}` (make region-add PROVINCE={code})"
-        )
-    return f"no stage {stage!r} in .chalice/config.json (stages: {', '.join(stages) or 'none'}); {how}"
+    """Why ``stage`` cannot be checked: not a stage of the config, the known ones, and how to add it."""
+    stages = config.get("stages", {})
+    return f"{unknown_stage_message(stage, stages, project_root)} (so there is no data file to check)"
 
 
 def check_stage_data(

@@ -213,12 +213,12 @@ def test_stage_config_must_agree_with_the_data(banten: Data, tmp_path: Path) -> 
 def test_an_unknown_stage_is_named_with_the_known_ones_and_how_to_add_it() -> None:
     bad = CliRunner().invoke(cli_app, ["region", "check", "--stage", "riau"])
     assert bad.exit_code == 1
-    assert bad.output.startswith("error: no stage 'riau' in .chalice/config.json (stages: ")
+    assert bad.output.startswith("error: stage 'riau' is not in .chalice/config.json (stages: ")
     assert all(stage in bad.output for stage in stage_names())
     assert "`bin/aduan region add --province 14`" in bad.output
     assert "riau ()" not in bad.output and "data/.json" not in bad.output
     [problem] = check_stage_data("riau").problems
-    assert problem.message.startswith("no stage 'riau' in .chalice/config.json")
+    assert problem.message.startswith("stage 'riau' is not in .chalice/config.json")
 
 
 def test_local_addresses_and_an_example_sender_are_a_warning_for_deploying() -> None:
