@@ -322,53 +322,30 @@ def test_a_bounce_suppresses_the_address(aws: None) -> None:
     assert _sent_emails() == []
 
 
+@pytest.mark.parametrize("throttled", ["the send", "the hourly count"])
 def test_a_throttled_send_gives_its_claim_back_for_the_retry(
-    aws: None, monkeypatch: pytest.MonkeyPatch
+    aws: None, monkeypatch: pytest.MonkeyPatch, throttled: str
 ) -> None:
     from chalicelib.data import channels
+    from chalicelib.data.notices import NoticeStore
 
+    # Given the send (or the hourly counter before it) throttled once, after the message was claimed
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
     states = _lifecycle()
     reports.by_key[states[-1].key] = states[-1]
     _with_contact(states[-1], email="warga@example.com", notify=("email",))
-    real = channels._sent
+    owner, name = (channels, "_sent") if throttled == "the send" else (NoticeStore, "count")
+    real = getattr(owner, name)
     calls = iter([RetryableUnavailable("throttled")])
 
-    def flaky(*args: Any, **kwargs: Any) -> str:
+    def flaky(*args: Any, **kwargs: Any) -> Any:
         failure = next(calls, None)
         if failure:
             raise failure
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(channels, "_sent", flaky)
-    with pytest.raises(RetryableUnavailable):
-        notifier.entry(states[-1].key, "e-route", 0, T0)
-    assert notifier.entry(states[-1].key, "e-route", 0, T0) == 1
-    assert len(_sent_emails()) == 1
-
-
-def test_a_throttled_hourly_count_gives_its_claim_back_for_the_retry(
-    aws: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from chalicelib.data.notices import NoticeStore
-
-    # Given the hourly counter throttled once, after the recipient's message was claimed
-    reports, queues = Reports(), Queues()
-    notifier = _notifier(reports, queues)
-    states = _lifecycle()
-    reports.by_key[states[-1].key] = states[-1]
-    _with_contact(states[-1], email="warga@example.com", notify=("email",))
-    real = NoticeStore.count
-    calls = iter([RetryableUnavailable("throttled")])
-
-    def flaky(self: NoticeStore, *args: Any) -> int:
-        failure = next(calls, None)
-        if failure:
-            raise failure
-        return real(self, *args)
-
-    monkeypatch.setattr(NoticeStore, "count", flaky)
+    monkeypatch.setattr(owner, name, flaky)
     # When the message is handled, fails, and is handled again (the record's retry)
     with pytest.raises(RetryableUnavailable):
         notifier.entry(states[-1].key, "e-route", 0, T0)
