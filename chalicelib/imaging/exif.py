@@ -25,7 +25,7 @@ ORIENTATION = 0x0112
 
 _DATETIME = re.compile(r"(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})")
 _OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
-_MAX_OFFSET_MINUTES = 14 * 60  # UTC-12 .. UTC+14 is every zone there is
+_MAX_OFFSET_EAST, _MAX_OFFSET_WEST = 14 * 60, 12 * 60  # UTC-12 .. UTC+14 is every zone there is
 
 
 def _text(value: Any) -> str | None:
@@ -58,7 +58,7 @@ def capture_offset(exif_ifd: Any) -> int | None:
         if match:
             sign, hours, minutes = match.groups()
             total = int(hours) * 60 + int(minutes)
-            if int(minutes) < 60 and total <= _MAX_OFFSET_MINUTES:
+            if int(minutes) < 60 and total <= (_MAX_OFFSET_WEST if sign == "-" else _MAX_OFFSET_EAST):
                 return -total if sign == "-" else total
     return None
 

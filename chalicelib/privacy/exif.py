@@ -28,9 +28,11 @@ PNG_KEEP = frozenset(
     {
         b"IHDR", b"PLTE", b"IDAT", b"IEND",  # critical
         b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD", b"pHYs",  # rendering
-        b"cICP", b"mDCV", b"cLLI", b"acTL", b"fcTL", b"fdAT",  # HDR, APNG
+        b"cICP", b"mDCV", b"cLLI",  # HDR
     }
 )  # fmt: skip
+# APNG's animation chunks (acTL, fcTL, fdAT) are dropped: the picture shown is then the one a
+# photo's checks and fingerprint judged (the default image), never frames hidden behind it.
 
 
 class InvalidImage(ValueError):

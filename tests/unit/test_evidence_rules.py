@@ -70,6 +70,18 @@ def test_capture_time_uses_the_exif_offset(taken: str, offset: str, outcome: str
     assert ("taken_before_report" in _codes(verdict)) is (outcome == "fail")
 
 
+@pytest.mark.parametrize(
+    ("offset", "minutes"),
+    [("+14:00", 840), ("-12:00", -720), ("+05:45", 345), ("-14:00", None), ("-12:30", None)],
+)
+def test_only_offsets_of_real_time_zones_are_read(offset: str, minutes: int | None) -> None:
+    # UTC-12 to UTC+14: an offset beyond them is no zone's (and would stretch how far an edit moves the time)
+    assert (
+        inspect_photo(jpeg(exif_block(taken="2026:12:01 09:10:00", offset=offset))).taken_offset_minutes
+        == minutes
+    )
+
+
 def test_offset_time_is_used_when_the_original_offset_is_missing() -> None:
     data = jpeg(exif_block(taken="2026:12:01 09:10:00", offset="+08:00", offset_tag=OFFSET_TIME))
     assert inspect_photo(data).taken_offset_minutes == 480

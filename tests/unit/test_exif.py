@@ -145,3 +145,18 @@ def test_kind_comes_from_the_bytes_not_the_name() -> None:
     assert image_kind(jpeg_with_gps()) == "jpeg"
     assert image_kind(png_with_gps()) == "png"
     assert image_kind(b"\x00\x00\x00") is None
+
+
+def test_an_animated_png_is_published_as_its_default_image_alone() -> None:
+    # Given an APNG whose default image is a decoy and whose animation frame is another picture
+    decoy, hidden = Image.new("RGB", (32, 32), (250, 250, 250)), Image.new("RGB", (32, 32), (10, 20, 30))
+    buffer = io.BytesIO()
+    decoy.save(buffer, format="PNG", save_all=True, append_images=[hidden], default_image=True)
+    original = buffer.getvalue()
+    assert b"acTL" in original and getattr(Image.open(io.BytesIO(original)), "n_frames", 1) == 2
+    # When it is cleaned for publishing, then only the default image (the one the checks judge) is left
+    cleaned = strip_png(original)
+    for chunk in (b"acTL", b"fcTL", b"fdAT"):
+        assert chunk not in cleaned
+    image = _decoded(cleaned)
+    assert getattr(image, "n_frames", 1) == 1 and image.convert("RGB").tobytes() == decoy.tobytes()
