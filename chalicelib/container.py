@@ -112,7 +112,9 @@ def escalations(province: str) -> EscalationInbox:
     """Inbound escalation handling of the current stage's province."""
     from chalicelib.services.escalation import EscalationInbox
 
-    return EscalationInbox(reports(), publisher(), registry(), province)
+    return EscalationInbox(
+        reports(), publisher(), registry(), province, evidence=lambda: evidence.of(province)
+    )
 
 
 @PerProvince

@@ -159,8 +159,9 @@ class PhotoService:
         return public_key_for(upload_key)
 
     def read_public(self, public_key: str) -> bytes | None:
-        """A published (cleaned) copy of this province, or None if it is not there."""
-        if not PUBLIC_KEY.match(public_key) or not public_key.startswith(f"public/{self.province}/"):
+        """A published (cleaned) copy, or None if it is not there: this province's, or the origin's of a
+        report handed over to it (every stage may read ``public/``)."""
+        if not PUBLIC_KEY.match(public_key):
             return None
         if self.store.size(public_key) is None:
             return None

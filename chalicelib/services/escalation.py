@@ -8,7 +8,9 @@ between saving and sending.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import msgspec
 from msgspec.structs import replace
@@ -26,11 +28,29 @@ from chalicelib.observability import logger, traced
 from chalicelib.services.base import ProvinceService, Unchanged, short_hash
 from chalicelib.services.handover_guard import HandoverRefused
 
+if TYPE_CHECKING:
+    from chalicelib.data.reports import ReportRepository
+    from chalicelib.provinces.registry import Registry
+    from chalicelib.services.evidence import EvidenceService
+    from chalicelib.services.outbox import ChangePublisher
+
 KEPT_CHANGING = "report kept changing while applying a message"
 
 
 class EscalationInbox(ProvinceService):
     """Applies messages from other provinces to this province's reports."""
+
+    def __init__(
+        self,
+        reports: ReportRepository,
+        publisher: ChangePublisher,
+        registry: Registry,
+        province: str,
+        *,
+        evidence: Callable[[], EvidenceService],
+    ) -> None:
+        super().__init__(reports, publisher, registry, province)
+        self.evidence = evidence  # the copy's photos' fingerprints, only for reports with photos
 
     @traced
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Report | None:
@@ -72,7 +92,14 @@ class EscalationInbox(ProvinceService):
             return self._receive_again(message, now, key, accept_id)
         logger.info("escalation received", extra={"report_id": copy.id, "status": copy.status.value})
         self.publisher.published(None, saved)
+        self._remember_photos(saved)
         return saved
+
+    def _remember_photos(self, copy: Report) -> None:
+        """The citizen's photos, fingerprinted here too: this province judges the copy's evidence, and
+        a resolve with the report's own "before" photo must be seen as one (idempotent)."""
+        if copy.photos:
+            self.evidence().fingerprint_report(copy)
 
     def _receive_again(self, message: Escalate, now: datetime, key: str, accept_id: str) -> Report:
         """A copy exists: repeat what this hand-over called for, or reopen the copy for a new one."""
@@ -96,6 +123,7 @@ class EscalationInbox(ProvinceService):
         )
         saved = self.reports.save(self._decide(base, message, now, accept_id))
         self.publisher.published(existing, saved)
+        self._remember_photos(saved)
         return saved
 
     def _decide(self, blank: Report, message: Escalate, now: datetime, event_id: str) -> Report:

@@ -225,9 +225,11 @@ class EvidenceService:
     def fingerprint_report(self, report: Report) -> int:
         """Store the fingerprints of a citizen's photos (role ``photo``); how many were stored.
 
-        Only this province's own published copies (a received escalation's photos are the origin's).
+        A report's own photos are this province's published copies; a received escalation's are the
+        origin's, fingerprinted here too, since this province judges the copy's evidence.
         """
-        own = [key for key in report.photos if key.startswith(f"public/{self.province.code}/")]
+        mine = f"public/{self.province.code}/"
+        own = [key for key in report.photos if report.is_received_escalation or key.startswith(mine)]
         stored = 0
         for key in own:
             data = self.photos().read_public(key)

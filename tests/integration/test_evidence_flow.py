@@ -352,6 +352,26 @@ def test_the_verdict_of_another_province_s_resolve_reaches_the_origin(provinces:
     assert report["id"] not in _doubtful_ids(jakarta)
 
 
+def test_the_report_s_own_before_photo_is_caught_in_the_province_it_was_handed_to(provinces: World) -> None:
+    """Given a Jakarta citizen's report about Kota Tangerang with their photo, handed to Banten, when
+    Banten's officer resolves it with that very photo, then Banten's check sees the report's own
+    "before" photo (it was fingerprinted in Banten when the copy arrived), not a fresh one."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    before = _fresh(at=(-6.17, 106.63))
+    created = jakarta.post("/reports", {**BORDER, "photos": [_citizen_upload(jakarta, before)]})
+    assert created.status_code == 201, created.body
+    provinces.settle()
+    key, agency = f"36~{_json(created)['id']}", "dlh-kota-tangerang"
+    assert banten.act(key, "take", agency).status_code == 200
+    done = banten.act(
+        key, "resolve", agency, {"note": "Sudah diangkut.", **banten.evidence(key, agency, before)}
+    )
+    assert done.status_code == 200, done.body
+    check = _json(done)["timeline"][-1]["evidence_check"]
+    assert check["verified"] is False and check["fresh"] == "fail"
+    assert "same_as_report_photo" in [r["code"] for r in check["reasons"]]
+
+
 # --- 5. the command line: an officer resolves with a photo file --------------------------------------
 
 
