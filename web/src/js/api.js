@@ -7,6 +7,7 @@ export class ApiError extends Error {
   constructor(status, code, message, details) {
     super(message || code);
     this.status = status;
+    this.serverMessage = message || null; // the API's own words (its error envelope), if it sent any
     this.code = code;
     this.details = details;
   }
@@ -40,21 +41,33 @@ export async function api(path, { method = "GET", body, token, headers = {}, bas
   }
   if (!response.ok) {
     const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || (data && data.message),
-      error.details);
+    // Only the API's own envelope carries words for people; a gateway's bare {"message": "Forbidden"} does not.
+    throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || null, error.details);
   }
   return data;
 }
 
-/** A message for the user: what kind of problem (localised) and the server's own words. */
+/** The leading clause of a sentence, for comparing two messages ("Terlalu banyak permintaan; …"). */
+function lead(text) {
+  return text.split(/[;:.(]/)[0].trim().toLowerCase();
+}
+
+/**
+ * A message for the user: what kind of problem (localised), then the server's own words when it sent
+ * some that say more (never a bare code, never the same thing twice).
+ */
 export function errorText(error) {
   if (!(error instanceof ApiError)) return t("error.unexpected");
+  if (error.code === "upload_failed") return t("error.upload");
   if (error.status === 0) return t("error.network");
   const kind = {
     400: "error.badRequest", 401: "error.unauthorized", 403: "error.forbidden", 404: "error.notFound",
     409: "error.conflict", 413: "error.tooLarge", 422: "error.invalid", 429: "error.tooMany", 503: "error.unavailable",
   }[error.status] || "error.server";
-  return error.message ? `${t(kind)} ${error.message}` : t(kind);
+  const sentence = t(kind);
+  const words = (error.serverMessage || "").trim();
+  if (!words || lead(words) === lead(sentence)) return sentence.replace(/:\s*$/, ".");
+  return `${sentence} ${words}`;
 }
 
 /** A random Idempotency-Key (one per form fill or action). */

@@ -25,7 +25,8 @@ function options(select, items, placeholderKey, selected) {
 }
 
 /**
- * Wire four selects. ``onError`` gets load failures; ``value()`` is the most specific code picked.
+ * Wire four selects. ``onError(error, retry)`` gets load failures (``retry()`` loads that level again,
+ * keeping everything else on the page); ``value()`` is the most specific code picked.
  */
 export function areaPicker({ province, kota, kecamatan, kelurahan }, onError) {
   const levels = [province, kota, kecamatan, kelurahan];
@@ -44,7 +45,12 @@ export function areaPicker({ province, kota, kecamatan, kelurahan }, onError) {
     try {
       options(levels[index], await children(parent), placeholders[index], selected);
     } catch (error) {
-      onError(error);
+      onError(error, async () => {
+        await load(index, parent, selected);
+        // the level under it was never loaded (start(): the kota/kabupaten of the province)
+        const next = index + 1;
+        if (next < levels.length && levels[index].value && levels[next].disabled) await load(next, levels[index].value);
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 // The agency console: sign in, the inbox, a report's detail and actions.
 import { api, errorText } from "./api.js";
-import { $, el, fill } from "./dom.js";
+import { $, el, fill, keepInput } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { dateTime } from "./format.js";
@@ -60,8 +60,9 @@ async function loadInbox({ more = false } = {}) {
     showError(error, "");
     renderInbox();
   } catch (failure) {
-    showError(error, errorText(failure));
-    if (failure.status === 401) signedOut();
+    // 401: the session is over; say so on the sign-in view (the workspace and its messages are hidden)
+    if (failure.status === 401) signedOut(t("error.unauthorized"));
+    else showError(error, errorText(failure));
   }
 }
 
@@ -80,7 +81,22 @@ async function openReport(key, { focus = true, force = false } = {}) {
   try {
     state.view = await fetchReport(state.session, key);
   } catch (failure) {
-    showError($("#inbox-error"), errorText(failure));
+    if (failure.status === 401) {
+      signedOut(t("error.unauthorized"));
+      return;
+    }
+    // A reload of the report shown (after an action, or "Muat ulang laporan") failed: say so next to
+    // its action form, which stays usable (and can ask for the reload again)
+    const shown = !$("#detail").hidden && state.view && state.view.key === key;
+    const error = (shown && ($("#action-error") || $("#review-error"))) || $("#inbox-error");
+    showError(error, errorText(failure));
+    if (shown) {
+      const submit = $("#action-form button[type=submit]");
+      if (submit) submit.disabled = false;
+      const reload = $("#action-reload");
+      if (reload) reload.hidden = false;
+      error.focus();
+    }
     return;
   } finally {
     state.opening = null;
@@ -124,11 +140,13 @@ function signedIn(session) {
   $("#workspace-heading").focus();
 }
 
-function signedOut() {
+/** Back to the sign-in view, with ``message`` (why) shown there, if any. */
+function signedOut(message = "") {
   signOut();
   state.session = null;
   $("#workspace").hidden = true;
   $("#signin").hidden = false;
+  showError($("#signin-error"), message);
 }
 
 async function lookups() {
@@ -146,7 +164,12 @@ await initPage("console", () => {
   if (state.session) {
     renderWho();
     renderInbox();
-    if (!$("#detail").hidden) drawDetail(false);
+    if (!$("#detail").hidden) {
+      const reload = $("#action-reload");
+      const offered = reload && !reload.hidden;
+      keepInput($("#detail"), () => drawDetail(false)); // a typed note survives the language switch
+      if (offered && $("#action-reload")) $("#action-reload").hidden = false;
+    }
   }
 });
 renderStatusFilter();
@@ -161,7 +184,7 @@ $("#doubtful").addEventListener("click", () => {
   loadInbox();
 });
 $("#more").addEventListener("click", () => loadInbox({ more: true }));
-$("#sign-out").addEventListener("click", signedOut);
+$("#sign-out").addEventListener("click", () => signedOut());
 window.addEventListener("hashchange", route);
 await setUpSignIn(signedIn);
 const existing = currentSession();

@@ -70,3 +70,37 @@ export function photo(url, alt) {
   fill(link, el("img", { src: link.href, alt, loading: "lazy", class: "photo" }));
   return link;
 }
+
+/**
+ * Run ``redraw`` (which rebuilds ``root``'s content, e.g. on a language switch) keeping what was typed
+ * or chosen there (fields by id, radios and checkboxes by name and value) and the errors shown (by id).
+ */
+export function keepInput(root, redraw) {
+  const fields = [...root.querySelectorAll("input[id], textarea[id], select[id]")]
+    .filter((node) => !["file", "radio", "checkbox"].includes(node.type)).map((node) => [node.id, node.value]);
+  const checked = [...root.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked")]
+    .map((node) => [node.name, node.value]);
+  const errors = [...root.querySelectorAll(".error[id]")].filter((node) => !node.hidden)
+    .map((node) => [node.id, node.textContent]);
+  const result = redraw();
+  const byId = (id) => root.querySelector(`#${CSS.escape(id)}`);
+  for (const [id, value] of fields) {
+    const node = byId(id);
+    if (node) node.value = value;
+  }
+  for (const [name, value] of checked) {
+    const node = root.querySelector(`input[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
+    if (node && !node.checked) {
+      node.checked = true;
+      node.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+  for (const [id, text] of errors) {
+    const node = byId(id);
+    if (node) {
+      node.textContent = text;
+      node.hidden = false;
+    }
+  }
+  return result;
+}

@@ -13,6 +13,14 @@ function randomText(bytes) {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
+/** A failed sign-in; ``reason``: "cancelled", "expired" (start again), "network" or "failed". */
+export class SignInError extends Error {
+  constructor(reason, detail) {
+    super(detail || reason);
+    this.reason = reason;
+  }
+}
+
 /** Where the provider sends the browser back: this page, without its query. */
 function redirectUri() {
   return `${window.location.origin}${window.location.pathname}`;
@@ -51,21 +59,36 @@ export async function finishAccountSignIn() {
   window.history.replaceState(null, "", redirectUri()); // the code is good once: off the address bar
   const saved = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
   window.sessionStorage.removeItem(KEY);
-  if (params.has("error")) throw new Error(params.get("error_description") || params.get("error"));
-  if (!saved || saved.state !== params.get("state")) throw new Error("state mismatch");
-  const response = await fetch(config.signIn.tokenUrl, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      client_id: config.signIn.clientId,
-      code: params.get("code"),
-      redirect_uri: redirectUri(),
-      code_verifier: saved.verifier,
-    }),
-  });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error_description || body.error || response.statusText);
+  if (params.has("error")) {
+    throw new SignInError(params.get("error") === "access_denied" ? "cancelled" : "failed", params.get("error"));
+  }
+  if (!saved || saved.state !== params.get("state")) throw new SignInError("expired", "state mismatch");
+  let response;
+  let body;
+  try {
+    response = await fetch(config.signIn.tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        client_id: config.signIn.clientId,
+        code: params.get("code"),
+        redirect_uri: redirectUri(),
+        code_verifier: saved.verifier,
+      }),
+    });
+  } catch {
+    throw new SignInError("network");
+  }
+  try {
+    body = await response.json();
+  } catch {
+    body = {};
+  }
+  if (!response.ok) {
+    // invalid_grant: the code was used or has expired (a reload, a back button): sign in again
+    throw new SignInError(body.error === "invalid_grant" ? "expired" : "failed", body.error || String(response.status));
+  }
   // Cognito puts the agency's custom attributes in the ID token, which the API verifies.
   return body.id_token;
 }

@@ -22,7 +22,14 @@ const attempt = { key: null, body: null };
 
 const picker = areaPicker(
   { province: $("#province"), kota: $("#kota"), kecamatan: $("#kecamatan"), kelurahan: $("#kelurahan") },
-  (error) => showError(formError, errorText(error)),
+  (error, retry) => {
+    showError($("#areas-error"), errorText(error));
+    $("#areas-failed").hidden = false;
+    $("#areas-retry").onclick = () => {
+      $("#areas-failed").hidden = true;
+      retry();
+    };
+  },
 );
 
 function renderCategories() {

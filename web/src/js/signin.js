@@ -8,19 +8,28 @@ import { devAgencies, devToken, signIn } from "./session.js";
 
 const ROLES = ["officer", "coordinator", "admin"];
 
+/** What to tell the officer when the agency-account sign-in failed (never the provider's raw code). */
+function accountText(failure) {
+  const reason = failure && failure.reason;
+  if (reason === "cancelled") return t("console.accountCancelled");
+  if (reason === "expired") return t("console.accountExpired");
+  if (reason === "network" || failure instanceof TypeError) return `${t("console.accountFailed")} ${t("error.network")}`;
+  return t("console.accountFailed");
+}
+
 /** Wire the sign-in forms; ``onSignedIn(session)`` after a successful sign-in. */
 export async function setUpSignIn(onSignedIn) {
   const error = $("#signin-error");
   if (accountSignInAvailable()) {
     $("#account-signin").hidden = false;
     $("#account-submit").addEventListener("click", () => {
-      startAccountSignIn().catch((failure) => showError(error, `${t("console.accountFailed")} ${failure.message}`));
+      startAccountSignIn().catch((failure) => showError(error, accountText(failure)));
     });
     try {
       const token = await finishAccountSignIn();
       if (token) onSignedIn(signIn(token));
     } catch (failure) {
-      showError(error, `${t("console.accountFailed")} ${failure.message}`);
+      showError(error, accountText(failure));
     }
   }
   $("#token-form").addEventListener("submit", (event) => {
@@ -42,7 +51,10 @@ export async function setUpSignIn(onSignedIn) {
     try {
       onSignedIn(signIn(await devToken($("#dev-agency").value, $("#dev-role").value)));
     } catch (failure) {
-      showError(error, `${t("console.devFailed")} ${failure.message}`);
+      // (a fetch that got no answer rejects with the browser's own English: say it in ours)
+      const detail = failure instanceof TypeError ? t("error.network")
+        : failure instanceof SyntaxError ? "" : failure.message;
+      showError(error, detail ? `${t("console.devFailed")} ${detail}` : t("console.devFailed"));
     }
   });
 }

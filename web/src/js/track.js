@@ -1,6 +1,6 @@
 // Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai.
 import { api, errorText, newKey } from "./api.js";
-import { $, el, fill, photo } from "./dom.js";
+import { $, el, fill, keepInput, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
@@ -155,7 +155,7 @@ async function lookUp(event) {
   }
 }
 
-await initPage("track", () => render());
+await initPage("track", () => keepInput(output, () => render())); // typed text survives a language switch
 form.addEventListener("submit", lookUp);
 const asked = new URLSearchParams(window.location.search).get("id");
 if (asked) {
