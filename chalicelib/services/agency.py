@@ -32,14 +32,19 @@ from chalicelib.errors import (
     unknown_action,
 )
 from chalicelib.observability import traced
-from chalicelib.provinces.registry import Province, Registry
-from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, change_two_reports, short_hash
-from chalicelib.services.evidence import CheckedPhoto, EvidenceService, evidence_required
-from chalicelib.services.outbox import ChangePublisher
+from chalicelib.provinces.registry import Province
+from chalicelib.services.base import (
+    KEPT_CHANGING,
+    PhotoCheckingService,
+    Unchanged,
+    change_two_reports,
+    short_hash,
+)
+from chalicelib.services.evidence import CheckedPhoto, evidence_required
 from chalicelib.validation import problem
 
 if TYPE_CHECKING:
-    from chalicelib.data.reports import Page, ReportRepository
+    from chalicelib.data.reports import Page
 
 
 class ActionRequest(Struct, frozen=True):
@@ -56,20 +61,8 @@ class ActionRequest(Struct, frozen=True):
     idempotency_key: str | None = None
 
 
-class AgencyDesk(ProvinceService):
+class AgencyDesk(PhotoCheckingService):
     """What agencies of one province see and do."""
-
-    def __init__(
-        self,
-        reports: ReportRepository,
-        publisher: ChangePublisher,
-        registry: Registry,
-        province: str,
-        *,
-        evidence: Callable[[], EvidenceService],
-    ) -> None:
-        super().__init__(reports, publisher, registry, province)
-        self.evidence = evidence  # built on first use: few actions carry a photo
 
     def inbox(
         self,

@@ -25,6 +25,7 @@ from chalicelib.services.outbox import ChangePublisher
 
 if TYPE_CHECKING:
     from chalicelib.data.reports import ReportRepository
+    from chalicelib.services.evidence import EvidenceService
 MAX_ATTEMPTS = 4
 """Attempts of one change (a first try and three retries) before ``RetryableUnavailable`` (503)."""
 
@@ -161,3 +162,20 @@ class ProvinceService:
         return change_report(
             self.reports, self.publisher, read, decide, kept_changing=kept_changing, retry=retry
         )
+
+
+class PhotoCheckingService(ProvinceService):
+    """A province service that checks or fingerprints photos; the evidence service (and Pillow) is
+    built on first use, since few of its events carry a photo."""
+
+    def __init__(
+        self,
+        reports: ReportRepository,
+        publisher: ChangePublisher,
+        registry: Registry,
+        province: str,
+        *,
+        evidence: Callable[[], EvidenceService],
+    ) -> None:
+        super().__init__(reports, publisher, registry, province)
+        self.evidence = evidence

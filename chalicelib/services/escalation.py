@@ -8,9 +8,7 @@ between saving and sending.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import msgspec
 from msgspec.structs import replace
@@ -25,32 +23,14 @@ from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import Conflict, IdCollision
 from chalicelib.observability import logger, traced
-from chalicelib.services.base import ProvinceService, Unchanged, short_hash
+from chalicelib.services.base import PhotoCheckingService, Unchanged, short_hash
 from chalicelib.services.handover_guard import HandoverRefused
-
-if TYPE_CHECKING:
-    from chalicelib.data.reports import ReportRepository
-    from chalicelib.provinces.registry import Registry
-    from chalicelib.services.evidence import EvidenceService
-    from chalicelib.services.outbox import ChangePublisher
 
 KEPT_CHANGING = "report kept changing while applying a message"
 
 
-class EscalationInbox(ProvinceService):
+class EscalationInbox(PhotoCheckingService):
     """Applies messages from other provinces to this province's reports."""
-
-    def __init__(
-        self,
-        reports: ReportRepository,
-        publisher: ChangePublisher,
-        registry: Registry,
-        province: str,
-        *,
-        evidence: Callable[[], EvidenceService],
-    ) -> None:
-        super().__init__(reports, publisher, registry, province)
-        self.evidence = evidence  # the copy's photos' fingerprints, only for reports with photos
 
     @traced
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Report | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from chalicelib.domain import workflow
 from chalicelib.domain.clock import utcnow
@@ -14,29 +12,11 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import RetryableUnavailable
 from chalicelib.observability import logger, traced
-from chalicelib.provinces.registry import Registry
-from chalicelib.services.base import ProvinceService, Unchanged
-from chalicelib.services.outbox import ChangePublisher
-
-if TYPE_CHECKING:
-    from chalicelib.data.reports import ReportRepository
-    from chalicelib.services.evidence import EvidenceService
+from chalicelib.services.base import PhotoCheckingService, Unchanged
 
 
-class RoutingService(ProvinceService):
+class RoutingService(PhotoCheckingService):
     """Routes one province's new reports."""
-
-    def __init__(
-        self,
-        reports: ReportRepository,
-        publisher: ChangePublisher,
-        registry: Registry,
-        province: str,
-        *,
-        evidence: Callable[[], EvidenceService],
-    ) -> None:
-        super().__init__(reports, publisher, registry, province)
-        self.evidence = evidence  # photos' fingerprints (issue #16), only for reports with photos
 
     @traced
     def route(self, key: str, *, now: datetime | None = None) -> Report:
