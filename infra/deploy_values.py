@@ -83,9 +83,12 @@ def _host_problem(host: str) -> str | None:
 def _value_problem(name: str, value: str) -> str | None:
     if name == "ADUAN_NOTIFY_SENDER":
         host = value.rpartition("@")[2] if "@" in value else ""
-    else:
-        host = urlsplit(value).hostname or ""
-    return _host_problem(host) if host else "not an address"
+        return _host_problem(host) if host else "not an address"
+    url = urlsplit(value)
+    if not url.hostname:
+        return "not an address"
+    # links in SMS and e-mail carry one-use tokens: never over plain http
+    return _host_problem(url.hostname) or (None if url.scheme == "https" else "not https")
 
 
 def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str]:

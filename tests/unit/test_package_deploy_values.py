@@ -120,6 +120,8 @@ def test_a_relative_out_directory_is_where_the_package_lands(
         ("ADUAN_NOTIFY_SENDER", "no-reply-14@aduan.example.id", "an example domain"),
         ("ADUAN_NOTIFY_SENDER", "no-reply@localhost", "a local address"),
         ("ADUAN_NOTIFY_SENDER", "aduan", "not an address"),
+        ("ADUAN_PUBLIC_URL", "http://aduan.riau.go.id", "not https"),
+        ("ADUAN_PUBLIC_API_URL", "http://api.aduan.riau.go.id/api", "not https"),
     ],
 )
 def test_each_local_stand_in_is_named_with_what_to_set(name: str, value: str, why: str) -> None:
