@@ -132,3 +132,15 @@ def shots(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
         return path
 
     return take
+
+
+def type_road_report(page: Any, description: str) -> None:
+    """On the report form: a Jalan Rusak report in Tebet (Jakarta Selatan), coordinates typed by hand."""
+    page.get_by_label("Jalan Rusak").check()
+    page.get_by_label("2. Ceritakan masalahnya").fill(description)
+    page.get_by_label("Kota/Kabupaten").select_option("31.74")
+    page.locator("#kecamatan option[value='31.74.01']").wait_for(state="attached")
+    page.get_by_label("Kecamatan").select_option("31.74.01")
+    page.get_by_text("Koordinat", exact=True).click()
+    page.get_by_label("Lintang (latitude)").fill("-6.226")
+    page.get_by_label("Bujur (longitude)").fill("106.853")

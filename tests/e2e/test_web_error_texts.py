@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from infra.local.stack import LocalStack
+from tests.e2e.conftest import type_road_report
 
 pytestmark = pytest.mark.e2e
 
@@ -160,17 +161,6 @@ def signed_in(browser: Any, web_stack: LocalStack, overrides: Stub, lang: str = 
     return page
 
 
-def fill_report(page: Page) -> None:
-    page.get_by_label("Jalan Rusak").check()
-    page.get_by_label("2. Ceritakan masalahnya").fill("Lubang besar di jalan")
-    page.get_by_label("Kota/Kabupaten").select_option("31.74")
-    page.locator("#kecamatan option[value='31.74.01']").wait_for(state="attached")
-    page.get_by_label("Kecamatan").select_option("31.74.01")
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.226")
-    page.get_by_label("Bujur (longitude)").fill("106.853")
-
-
 # --- 1. No raw codes, no repeated or English gateway words -------------------------------------------------
 
 SUBMIT_ANSWERS = [
@@ -206,7 +196,7 @@ def test_a_failed_submit_shows_the_localised_sentence_without_codes(
     )
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    fill_report(page)
+    type_road_report(page, "Lubang besar di jalan")
     for answer, text in SUBMIT_ANSWERS:
         answers.append(answer)
         page.locator("#form-error").evaluate("node => { node.textContent = ''; }")
@@ -222,7 +212,7 @@ def test_a_gateway_answer_in_english_is_not_shown_on_the_english_page(
          if (m, p) == ("POST", "/reports") else None)  # fmt: skip
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    fill_report(page)
+    type_road_report(page, "Lubang besar di jalan")
     page.locator("#lang-switch").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator("#submit").click()

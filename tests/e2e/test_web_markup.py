@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from cli.devissuer import mint
 from infra.local.stack import LocalStack
-from tests.e2e.conftest import eventually, http
+from tests.e2e.conftest import eventually, http, type_road_report
 
 pytestmark = pytest.mark.e2e
 
@@ -46,14 +46,7 @@ def test_a_description_with_markup_is_shown_as_text(web_stack: LocalStack, brows
     # A citizen types markup into the form (coordinates typed by hand this time)
     page.goto(f"{site}/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    page.get_by_label("Jalan Rusak").check()
-    page.get_by_label("2. Ceritakan masalahnya").fill(MARKUP)
-    page.get_by_label("Kota/Kabupaten").select_option("31.74")
-    page.locator("#kecamatan option[value='31.74.01']").wait_for(state="attached")
-    page.get_by_label("Kecamatan").select_option("31.74.01")
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.226")
-    page.get_by_label("Bujur (longitude)").fill("106.853")
+    type_road_report(page, MARKUP)
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.locator("#result-secret")).not_to_be_empty()
     report_id = page.locator("#result-id").text_content() or ""
