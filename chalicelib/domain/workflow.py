@@ -248,10 +248,12 @@ def mirror_remote(report: Report, update: Update) -> Report | None:
     fresh = [e for e in update.entries if not report.has_event(e.event_id)]
     if update.seq <= report.remote_version:
         return report.with_entries(fresh) if fresh else None
-    return report.with_entries(
-        fresh,
+    merged = report.with_entries(fresh)
+    return replace(
+        merged,
         remote_version=update.seq,
         status=update.status,
+        resolved_at=_remote_resolved_at(merged, update),
         remote_agency=update.agency,
         coordinate_due=update.coordinate_due,
         finish_due=update.finish_due,
@@ -260,6 +262,17 @@ def mirror_remote(report: Report, update: Update) -> Report | None:
         closed=update.closed or report.closed,
         rating=report.rating if report.rating is not None else update.rating,
     )
+
+
+def _remote_resolved_at(merged: Report, update: Update) -> datetime | None:
+    """When the other province resolved the report (its latest resolve step), while it is Selesai:
+    the origin's reopen window and the citizen's status page count from it."""
+    if update.status is not Status.SELESAI:
+        return None
+    resolves = [
+        e.at for e in merged.timeline if e.action is Action.RESOLVE and e.province == update.from_province
+    ]
+    return max(resolves, default=merged.resolved_at)
 
 
 def take_back(

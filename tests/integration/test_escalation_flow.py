@@ -69,6 +69,7 @@ def test_jakarta_report_about_kota_tangerang_is_handled_by_banten_and_tracked_in
     # Then the citizen keeps one tracking id: Jakarta shows Selesai and Banten's work in the timeline
     status = _status(provinces, created["id"])
     assert status["status"]["code"] == "SELESAI"
+    assert status["resolved_at"] == status["timeline"][-1]["at"]  # when Banten resolved it
     assert status["agency"] == {
         "id": BANTEN_AGENCY,
         "province": "36",

@@ -121,3 +121,29 @@ def test_remote_updates_merge_by_event_id_and_never_roll_back() -> None:
     # the same update again adds nothing; an older one arriving late does not roll the status back
     assert workflow.mirror_remote(applied, newer) is None
     assert workflow.mirror_remote(applied, older) is None
+
+
+def test_the_origin_takes_the_resolve_time_from_the_other_province_and_counts_reopen_from_it() -> None:
+    # Given Jakarta's report handed to Banten, and Banten's update after its agency resolved it
+    origin = workflow.escalate(new_report(area="36.71.01"), registry().get("36"), event("esc"))
+    entry = origin.timeline[0].__class__
+    resolved_at = T0 + timedelta(days=2)
+    steps = [
+        entry("b:take", T0 + timedelta(hours=1), Action.TAKE, Status.PROSES, "36", "dpu-kota-tangerang"),
+        entry("b:resolve", resolved_at, Action.RESOLVE, Status.SELESAI, "36", "dpu-kota-tangerang", "ok"),
+    ]
+    sent = {"origin_id": origin.id, "from_province": "36", "agency": "dpu-kota-tangerang"}
+    done = Update(event_id="36~x:v3", seq=3, status=Status.SELESAI, entries=steps, **sent)
+    # When Jakarta mirrors it
+    mirrored = workflow.mirror_remote(origin, done)
+    # Then the citizen's copy says when it was resolved, and the reopen window counts from then
+    assert mirrored is not None and mirrored.resolved_at == resolved_at
+    too_late = resolved_at + timedelta(days=JAKARTA.service_levels.reopen_days, minutes=1)
+    with pytest.raises(Conflict) as caught:
+        workflow.reopen(mirrored, JAKARTA, event("late", too_late, note="masih"))
+    assert caught.value.code == "reopen_expired"
+    # And once Banten works on it again (a reopen there), it is no longer resolved
+    back = entry("b:reopen", resolved_at + timedelta(days=1), Action.REOPEN, Status.DISPOSISI, "36")
+    again = Update(event_id="36~x:v4", seq=4, status=Status.DISPOSISI, entries=[*steps, back], **sent)
+    reopened = workflow.mirror_remote(mirrored, again)
+    assert reopened is not None and reopened.resolved_at is None
