@@ -4,13 +4,20 @@ import config from "../config.js";
 import { t } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
+  constructor(status, code, message, details, retryAfter = null) {
     super(message || code);
     this.status = status;
     this.serverMessage = message || null; // the API's own words (its error envelope), if it sent any
     this.code = code;
     this.details = details;
+    this.retryAfter = retryAfter; // seconds the API asked to wait (Retry-After), or null
   }
+}
+
+/** Retry-After in seconds (the API sends whole seconds; a date or anything else counts as absent). */
+function retryAfterOf(response) {
+  const value = (response.headers.get("Retry-After") || "").trim();
+  return /^\d{1,5}$/.test(value) ? Number(value) : null;
 }
 
 /**
@@ -42,7 +49,8 @@ export async function api(path, { method = "GET", body, token, headers = {}, bas
   if (!response.ok) {
     const error = (data && data.error) || {};
     // Only the API's own envelope carries words for people; a gateway's bare {"message": "Forbidden"} does not.
-    throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || null, error.details);
+    const code = error.code || `http_${response.status}`;
+    throw new ApiError(response.status, code, error.message || null, error.details, retryAfterOf(response));
   }
   return data;
 }
@@ -68,6 +76,25 @@ export function errorText(error) {
   const words = (error.serverMessage || "").trim();
   if (!words || lead(words) === lead(sentence)) return sentence.replace(/:\s*$/, ".");
   return `${sentence} ${words}`;
+}
+
+/**
+ * ``call()`` again while the API answers busy (503) or too many (429) with a Retry-After of at most
+ * ``longest`` seconds, waiting as asked, at most ``attempts`` calls in all; ``onWait(seconds)`` is told
+ * before each wait. On a flood morning the citizen's report goes through without a second tap; the
+ * call must be safe to repeat (an Idempotency-Key).
+ */
+export async function patiently(call, { onWait = () => {}, attempts = 5, longest = 30 } = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const busy = error instanceof ApiError && (error.status === 503 || error.status === 429);
+      if (!busy || error.retryAfter === null || error.retryAfter > longest || attempt >= attempts) throw error;
+      onWait(error.retryAfter);
+      await new Promise((resolve) => { window.setTimeout(resolve, error.retryAfter * 1000); });
+    }
+  }
 }
 
 /** A random Idempotency-Key (one per form fill or action). */

@@ -1,5 +1,5 @@
 // The citizen's report form: category, description, location, optional photo, visibility, submit.
-import { api, errorText, newKey, withDevice } from "./api.js";
+import { api, errorText, newKey, patiently, withDevice } from "./api.js";
 import { areaPicker } from "./areas.js";
 import { $, el, fill } from "./dom.js";
 import { t } from "./i18n.js";
@@ -138,15 +138,24 @@ async function submit(event) {
   announce(t("report.sending"));
   try {
     const headers = await withDevice({ "Idempotency-Key": attempt.key });
-    const result = await api("/reports", { method: "POST", body, headers });
+    const send = () => api("/reports", { method: "POST", body, headers });
+    const result = await patiently(send, { onWait: (seconds) => showWaiting(seconds) });
     showResult(result);
   } catch (error) {
     showError(formError, errorText(error));
     formError.focus();
   } finally {
+    showWaiting(null);
     button.disabled = false;
     form.removeAttribute("aria-busy");
   }
+}
+
+/** While the API is busy: the form says it will send again by itself in ``seconds`` (null: hide). */
+function showWaiting(seconds) {
+  const status = $("#form-status");
+  status.hidden = seconds === null;
+  status.textContent = seconds === null ? "" : t("report.busyRetrying", { seconds });
 }
 
 function showResult(result) {
