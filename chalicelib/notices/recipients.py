@@ -28,6 +28,12 @@ class Recipient(Struct, frozen=True):
         return self.id != REPORTER
 
     @property
+    def follows(self) -> bool:
+        """True for a follower by e-mail, of this report or of a duplicate merged into it: someone who
+        did not report it (their texts never say "your report")."""
+        return own_id(self.id)[1] != REPORTER
+
+    @property
     def merged_from(self) -> str | None:
         """The duplicate through which this recipient follows the report (``<duplicate>/<id>`` ids)."""
         return own_id(self.id)[0]

@@ -85,14 +85,16 @@ def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) 
     return _part(texts, "unverified", text=reasons) if reasons else str(texts["unverified_plain"])
 
 
-def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
+def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool = False) -> str:
+    """The kind's body; a follower's own wording where the reporter's says "your report"."""
     estimate = ""
     if facts.kind is Kind.TAKEN and facts.estimated_completion:
         estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
     note = facts.note[:NOTE_LIMIT] if facts.note else None
     return _part(
         texts,
-        "body",
+        "body_follower" if follower and "body_follower" in texts else "body",
+        id=facts.report_id,
         agency=facts.agency or "-",
         province=facts.province or "-",
         finish_due=_day(facts.finish_due, language),
@@ -107,17 +109,21 @@ def _body(facts: Facts, texts: dict[str, Any], language: str) -> str:
 def email(
     facts: Facts, language: str, links: Links, *, follower: bool = False, merged_from: str | None = None
 ) -> Email:
-    """The e-mail telling ``facts``: subject, body with the links and the unsubscribe line."""
+    """The e-mail telling ``facts``: subject, body with the links and the unsubscribe line.
+
+    ``follower``: someone who follows the report, or a duplicate merged into it (``merged_from``),
+    without having reported it: no confirm link, and never told "your report".
+    """
     texts = catalogue(language)
     kind_texts = texts[facts.kind.value]
-    lines = [_body(facts, kind_texts, language)]
+    lines = [_body(facts, kind_texts, language, follower=follower)]
     if facts.kind is Kind.RESOLVED and links.confirm and not follower:
         lines.append(
             _part(kind_texts, "confirm", until=_day(facts.confirm_until, language), link=links.confirm)
         )
     lines += ["", _part(texts, "track", link=links.track)]
     if merged_from:
-        lines.append(_part(texts, "merged_note", id=merged_from))
+        lines.append(_part(texts, "merged_note_follower" if follower else "merged_note", id=merged_from))
     elif follower:
         lines.append(texts["follower_note"])
     lines += [

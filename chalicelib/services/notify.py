@@ -210,7 +210,7 @@ class Notifier:
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
             return
-        mail = texts.email(told, to.language, links, follower=to.follower, merged_from=to.merged_from)
+        mail = texts.email(told, to.language, links, follower=to.follows, merged_from=to.merged_from)
         senders.email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
 
     def _window_end(self, report: Report, kind: Kind) -> datetime | None:

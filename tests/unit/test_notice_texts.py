@@ -154,3 +154,16 @@ def test_a_follower_reads_the_verdict_as_the_public_tracking_page_shows_it(langu
 def test_the_sms_never_carries_the_verdict(language: str, verdict: EvidenceCheck | None) -> None:
     told = replace(_facts(Kind.RESOLVED, True), verdict=verdict)
     assert texts.sms(told, language, LINKS) == texts.sms(replace(told, verdict=None), language, LINKS)
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("merged_from", [None, "31-261127-D4P2"])
+def test_a_follower_is_never_told_the_report_is_theirs(
+    kind: Kind, language: str, merged_from: str | None
+) -> None:
+    """Someone who follows a public report (or a duplicate merged into it) did not report it."""
+    facts = replace(_facts(kind, True), original="31-261127-A1B2")
+    body = texts.email(facts, language, LINKS, follower=True, merged_from=merged_from).body
+    assert "Your report" not in body and "your report" not in body
+    assert "Laporan Anda" not in body and "laporan Anda" not in body

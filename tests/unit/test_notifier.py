@@ -506,3 +506,34 @@ def test_an_email_is_utf8_text_with_unfolded_headers_and_no_line_break_in_a_head
     assert mail.get_content() == "Catatan: sudah ditambal, café.\r\nhttps://aduan.example.id/track.html\r\n"
     with pytest.raises(ValueError):
         plain_email({"Subject": "Selesai\r\nBcc: someone@example.com"}, "body")
+
+
+def test_a_follower_of_a_merged_report_is_never_told_it_is_their_report(aws: None) -> None:
+    from chalicelib.data.notices import NoticeStore
+
+    # Given a public report followed by e-mail, whose reporter asked for no news
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.take(workflow.assign(new_report(), JAKARTA, "dbm", event("o-route")), event("o-take"))
+    followed = workflow.assign(new_report(report_id="31-261127-F0L1"), JAKARTA, "dbm", event("f-route"))
+    followed = replace(followed, visibility=Visibility.PUBLIC)
+    NoticeStore().add_follower(followed.key, "f1", "en", "pengikut@example.com")
+    NoticeStore().add_follower(followed.key, "f2", "id", "pengikut-id@example.com")
+    # When an officer merges it into the original, which is then done
+    merged, grown = workflow.mark_duplicate(followed, original, event("d-dup", agency="dbm"))
+    done = workflow.resolve(grown, JAKARTA, event("o-resolve", note="Lubang ditambal", evidence="foto"))
+    reports.by_key.update({merged.key: merged, done.key: done})
+    assert notifier.entry(merged.key, "d-dup", 0, T0) == 2
+    assert notifier.entry(done.key, "o-resolve", 0, T0 + timedelta(hours=1)) == 2
+    # Then the followers read that the report they follow was merged, never that they reported it
+    bodies = [
+        cast(Any, message_from_string(m.raw_data, policy=policy.default)).get_content()
+        for m in _sent_emails()
+    ]
+    assert len(bodies) == 4
+    for body in bodies:
+        assert "Your report" not in body and "your report" not in body, body
+        assert "Laporan Anda" not in body and "laporan Anda" not in body, body
+        assert followed.id in body
+    assert any("report you follow" in body for body in bodies)
+    assert any("yang Anda ikuti" in body for body in bodies)
