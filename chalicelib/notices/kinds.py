@@ -28,6 +28,8 @@ class Kind(StrEnum):
     REOPENED = "reopened"
     CLOSED = "closed"
     MERGED = "merged"
+    REWORKED = "reworked"  # a coordinator sent a Selesai back to the agency (Proses)
+    UNMERGED = "unmerged"  # a wrong merge undone: the report is handled on its own again
 
 
 KINDS: dict[Action, Kind] = {
@@ -41,6 +43,8 @@ KINDS: dict[Action, Kind] = {
     Action.REOPEN: Kind.REOPENED,
     Action.CONFIRM: Kind.CLOSED,
     Action.AUTOCLOSE: Kind.CLOSED,
+    Action.REJECT_EVIDENCE: Kind.REWORKED,
+    Action.UNDUPLICATE: Kind.UNMERGED,
 }
 
 
@@ -65,7 +69,7 @@ class Facts(Struct, frozen=True):
     # the resolve's evidence check (public: the tracking page shows it, reasons too, on any report)
     verdict: EvidenceCheck | None = None
     confirm_until: date | None = None
-    original: str | None = None  # merged: the report this one was merged into
+    original: str | None = None  # merged, unmerged: the report this one was (or was not) merged into
 
 
 def facts(
@@ -89,5 +93,5 @@ def facts(
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
         verdict=entry.evidence_check if kind is Kind.RESOLVED else None,
         confirm_until=window_end.date() if window_end else None,
-        original=entry.target if kind is Kind.MERGED else None,
+        original=entry.target if kind in (Kind.MERGED, Kind.UNMERGED) else None,
     )

@@ -537,3 +537,55 @@ def test_a_follower_of_a_merged_report_is_never_told_it_is_their_report(aws: Non
         assert followed.id in body
     assert any("report you follow" in body for body in bodies)
     assert any("yang Anda ikuti" in body for body in bodies)
+
+
+def test_a_selesai_sent_back_by_a_coordinator_is_told_to_the_reporter(aws: None) -> None:
+    from chalicelib.domain.report import EvidenceCheck
+
+    # Given a reporter told that their report is done, on a photo the checks did not verify
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    doubtful = EvidenceCheck(verified=False, time="unknown", place="unknown", fresh="pass")
+    taken = workflow.take(workflow.assign(new_report(), JAKARTA, "dbm", event("e-route")), event("e-take"))
+    done = workflow.resolve(
+        taken,
+        JAKARTA,
+        event("e-resolve", note="Ditambal", evidence_photo=None, evidence="foto", evidence_check=doubtful),
+    )
+    _with_contact(
+        done, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language="en"
+    )
+    reports.by_key[done.key] = done
+    assert notifier.entry(done.key, "e-resolve", 0, T0 + timedelta(hours=1)) == 2
+    # When a coordinator sends it back to the agency (Selesai -> Proses)
+    back = workflow.reject_evidence(done, event("e-back", note="Foto lama"))
+    reports.by_key[back.key] = back
+    # Then the reporter hears of it, on each channel, once: it is no longer done
+    assert notifier.entry(back.key, "e-back", 0, T0 + timedelta(hours=2)) == 2
+    assert notifier.entry(back.key, "e-back", 0, T0 + timedelta(hours=2)) == 0
+    mail = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default))
+    assert "worked on again" in mail["Subject"] and "In progress" in mail.get_content()
+    assert "Foto lama" not in mail.get_content()  # the coordinator's words stay on the tracking page
+    assert "worked on again" in _sent_sms()[-1][1]
+
+
+def test_a_merge_undone_is_told_to_the_reporter_of_the_report_that_was_merged(aws: None) -> None:
+    # Given a reporter told that their report was merged into another one
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.assign(new_report(), JAKARTA, "dbm", event("o-route"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-route"))
+    _with_contact(copy, email="kedua@example.com", notify=("email",), language="id")
+    merged, grown = workflow.mark_duplicate(copy, original, event("d-dup", agency="dbm"))
+    reports.by_key.update({merged.key: merged, grown.key: grown})
+    assert notifier.entry(merged.key, "d-dup", 0, T0) == 1
+    # When a coordinator undoes the merge (Ditolak -> Disposisi)
+    restored, shrunk = workflow.unmark_duplicate(merged, grown, event("d-undo", note="Beda lokasi"))
+    reports.by_key.update({restored.key: restored, shrunk.key: shrunk})
+    # Then its reporter hears that their own report is handled again, once
+    assert notifier.entry(restored.key, "d-undo", 0, T0 + timedelta(hours=1)) == 1
+    assert notifier.entry(restored.key, "d-undo", 0, T0 + timedelta(hours=1)) == 0
+    mail = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default))
+    body = mail.get_content()
+    assert mail["To"] == "kedua@example.com" and copy.id in mail["Subject"]
+    assert "bukan duplikat" in body and original.id in body and "Disposisi" in body
