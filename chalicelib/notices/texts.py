@@ -141,12 +141,26 @@ def sms(facts: Facts, language: str, links: Links) -> str:
     return _sms(texts, facts.kind.value, id=facts.report_id, link=link)
 
 
-def digest_email(report_id: str, count: int, lines: list[str], language: str, links: Links) -> Email:
-    """One summary of the updates held back by the hourly limit."""
+def digest_email(
+    report_id: str,
+    count: int,
+    lines: list[str],
+    language: str,
+    links: Links,
+    *,
+    confirm_until: date | None = None,
+) -> Email:
+    """One summary of the updates held back by the hourly limit (with the confirm/reopen link of a
+    report Selesai when it is sent, until ``confirm_until``)."""
     texts = catalogue(language)
     body = [
         _part(texts["digest"], "body", count=str(count)),
         *(f"- {line}" for line in lines),
+    ]
+    if links.confirm:
+        until = _day(confirm_until, language)
+        body.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
+    body += [
         "",
         _part(texts, "track", link=links.track),
         "",
@@ -157,8 +171,11 @@ def digest_email(report_id: str, count: int, lines: list[str], language: str, li
 
 
 def digest_sms(report_id: str, count: int, language: str, links: Links) -> str:
-    """The SMS summary of held updates."""
-    return _sms(catalogue(language), "digest", id=report_id, count=str(count), link=links.track)
+    """The SMS summary of held updates: its link confirms or reopens a report Selesai, as the Selesai
+    SMS's does (one link fits one segment)."""
+    return _sms(
+        catalogue(language), "digest", id=report_id, count=str(count), link=links.confirm or links.track
+    )
 
 
 def title(kind: Kind, language: str) -> str:

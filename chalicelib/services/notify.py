@@ -23,7 +23,7 @@ from msgspec.structs import replace
 
 from chalicelib.domain.private import Addressee
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
-from chalicelib.domain.status import Action
+from chalicelib.domain.status import Action, Status
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
@@ -274,11 +274,15 @@ class Notifier:
         return self._send_claimed(box, about, lambda: self._send_digest(report, to, held, now))
 
     def _send_digest(self, report: Report, to: Recipient, held: list[str], now: datetime) -> None:
-        links = self._links(report, to, now, window_end=None)
+        # A report Selesai now may have been told so only in this summary: its confirm/reopen link too
+        done = report.status is Status.SELESAI and not report.closed
+        window_end = self._window_end(report, Kind.RESOLVED) if done else None
+        links = self._links(report, to, now, window_end)
+        until = window_end.date() if window_end and links.confirm else None
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
-        mail = texts.digest_email(report.id, len(held), held, to.language, links)
+        mail = texts.digest_email(report.id, len(held), held, to.language, links, confirm_until=until)
         self.senders().email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
 
     # --- SES feedback ---

@@ -589,3 +589,40 @@ def test_a_merge_undone_is_told_to_the_reporter_of_the_report_that_was_merged(aw
     body = mail.get_content()
     assert mail["To"] == "kedua@example.com" and copy.id in mail["Subject"]
     assert "bukan duplikat" in body and original.id in body and "Disposisi" in body
+
+
+def test_a_selesai_held_for_the_hourly_summary_still_reaches_the_reporter_with_its_confirm_link(
+    aws: None,
+) -> None:
+    # Given a reporter who reopened by their Selesai link (used now), and an agency that works fast:
+    # taken and done again within the hour, past the hourly limit
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = workflow.assign(new_report(), JAKARTA, "dbm", event("e-0"))
+    report = workflow.take(report, event("e-1"))
+    report = workflow.resolve(report, JAKARTA, event("e-2", note="Selesai", evidence="foto"))
+    report = workflow.reopen(report, JAKARTA, event("e-3", note="Belum beres"))
+    report = workflow.take(report, event("e-4"))
+    report = workflow.resolve(report, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto"))
+    reports.by_key[report.key] = report
+    _with_contact(
+        report, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language="en"
+    )
+    now = T0.replace(minute=10)
+    for n in range(HOURLY_LIMIT + 2):
+        notifier.entry(report.key, f"e-{n}", 0, now)
+    assert len(queues.sent) == 2  # one summary per channel: the second Selesai was held
+    # When the summaries go out after the hour
+    later = now + timedelta(hours=1)
+    for message, _delay in queues.sent:
+        assert notifier.digest(report.key, message["digest"], message["to"], later) == 1
+    # Then each carries a confirm/reopen link for the Selesai it summarises, usable until the window ends
+    mail = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)).get_content()
+    sms = _sent_sms()[-1][1]
+    assert "feedback.html#" in mail and "feedback.html#" in sms
+    from chalicelib.notices.texts import fits_one_segment
+
+    assert fits_one_segment(sms)
+    for text in (mail, sms):
+        token = text.split("feedback.html#", 1)[1].split()[0]
+        assert notifier.links.peek(token, "feedback", later).report_key == report.key
