@@ -179,9 +179,15 @@ def reject_evidence(report: Report, event: Event) -> Report:
 
 
 def confirm(report: Report, rating: int, event: Event) -> Report:
-    """The reporter confirms the fix with a 1-5 rating; the report closes."""
+    """The reporter confirms the fix with a 1-5 rating; the report closes. Within the window: after
+    ``autoclose_at`` it closes by itself (the sweep may not have run yet)."""
     if report.closed:
         raise already_closed()
+    if report.autoclose_at and event.at > report.autoclose_at:
+        raise Conflict(
+            "Batas waktu konfirmasi sudah lewat; laporan ditutup otomatis (the confirm window has passed).",
+            code="confirm_expired",
+        )
     return _apply(
         report,
         Action.CONFIRM,

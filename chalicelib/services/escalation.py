@@ -172,7 +172,9 @@ class EscalationInbox(PhotoCheckingService):
                 if message.action == "confirm":
                     return workflow.confirm(copy, message.rating or 0, event)
                 return workflow.reopen(copy, self.province, event)
-            except Conflict as refused:  # e.g. the copy closed meanwhile (already_closed, reopen_expired)
+            except (
+                Conflict
+            ) as refused:  # e.g. the copy closed meanwhile (already_closed, reopen_expired, confirm_expired)
                 # Ignored, not retried into the DLQ: the copy's own state stands, and its latest update
                 # goes again so the origin mirrors it
                 logger.warning(

@@ -147,3 +147,19 @@ def test_the_origin_takes_the_resolve_time_from_the_other_province_and_counts_re
     again = Update(event_id="36~x:v4", seq=4, status=Status.DISPOSISI, entries=[*steps, back], **sent)
     reopened = workflow.mirror_remote(mirrored, again)
     assert reopened is not None and reopened.resolved_at is None
+
+
+def test_a_confirm_after_the_window_is_refused_as_a_reopen_is() -> None:
+    """The reporter confirms or reopens within the window, else the report closes by itself: a confirm
+    between the window's end and the sweep's auto-close is refused too (as the message's link is)."""
+    done = workflow.resolve(
+        workflow.take(routed(), event("t", T0 + timedelta(hours=1))),
+        JAKARTA,
+        event("r", T0 + timedelta(hours=2), note="ok", evidence="e"),
+    )
+    assert done.autoclose_at is not None
+    in_time = workflow.confirm(done, 5, event("c", done.autoclose_at))
+    assert in_time.closed and in_time.rating == 5
+    with pytest.raises(Conflict) as caught:
+        workflow.confirm(done, 5, event("late", done.autoclose_at + timedelta(minutes=1)))
+    assert caught.value.code == "confirm_expired"
