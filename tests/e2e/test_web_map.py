@@ -373,3 +373,43 @@ def test_the_console_maps_its_inbox_and_ranks_it_by_support(web_stack: LocalStac
     assert ids.index(loud) < ids.index(quiet)
     pins = page.locator("#inbox-map .map-pin, #inbox-map .marker-cluster")
     eventually(lambda: pins.count() >= 1)
+
+
+def test_a_report_handed_over_here_is_supported_and_tracked_where_it_was_filed(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    jakarta, banten = web_stack.api_url("jakarta"), web_stack.api_url("banten")
+    # Given a public report filed at Jakarta's site about Kota Tangerang, which Jakarta hands to Banten
+    point = {"lat": -6.2262, "lon": 106.7322, "area_code": "36.71.13"}
+    handed = submit(
+        jakarta,
+        {**BORDER_GARBAGE, "category": "pohon", "description": "Pohon tumbang di gang Larangan.",
+         "location": point},
+    )  # fmt: skip
+    near = f"{banten}/reports/nearby?lat={point['lat']}&lon={point['lon']}&radius=50&category=pohon"
+    eventually(lambda: [i for i in http("GET", near)[1]["items"] if i.get("id") == handed] or None)
+    page = offline_context(browser, []).new_page()
+
+    # When a citizen on Banten's site picks that place and category
+    page.goto(f"{web_stack.web_url}/banten/index.html")
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Pohon Tumbang").check()
+    type_point(page, f"{point['lat']:.6f}", f"{point['lon']:.6f}")
+
+    # Then it is listed once, handled here (no "Ditangani"), its page on Jakarta's site where it was filed
+    suggestion = page.locator(f".nearby-item[data-id='{handed}']")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion).to_have_attribute("data-province", "31")
+    expect(suggestion).not_to_contain_text("Ditangani")
+    link = suggestion.get_by_role("link", name=handed)
+    assert link.evaluate("a => a.href") == f"{web_stack.web_url}/jakarta/track.html?id={handed}"
+    # ... and "Dukung laporan ini" counts at Jakarta's API (Banten's answered 404 for a Jakarta id)
+    suggestion.get_by_role("button", name="Dukung laporan ini").click()
+    expect(suggestion.locator(".support-result")).to_contain_text("dukungan Anda untuk")
+    expect(suggestion).to_contain_text("Didukung 1 orang")
+    assert http("GET", f"{jakarta}/reports/{handed}")[1]["support_count"] == 1
+
+    # And Banten's tracking page, asked for that id, says where it is tracked and links there
+    page.goto(f"{web_stack.web_url}/banten/track.html?id={handed}")
+    elsewhere = page.locator("#track-error").get_by_role("link", name="Lacak di situs Aduan DKI Jakarta.")
+    assert elsewhere.evaluate("a => a.href") == f"{web_stack.web_url}/jakarta/track.html?id={handed}"

@@ -2,6 +2,8 @@
 // each with its status and photo, and "Dukung laporan ini" (POST /reports/{id}/support) instead of a copy.
 // Near a border the neighbour's API is asked too (config.neighbours, from web/build.py): a report a few
 // metres over it is handled there, so its row says so, links to that site and is supported at that API.
+// A report lives where it was filed (its id's province): a copy another province handed here is
+// supported, and tracked, at its origin's API and site.
 import config from "../config.js";
 import { api, errorText, newKey, withDevice } from "./api.js";
 import { $, el, fill } from "./dom.js";
@@ -37,6 +39,14 @@ function reaches(bbox, point) {
   const lat = RADIUS_M / METRES_PER_DEGREE;
   const lon = RADIUS_M / (METRES_PER_DEGREE * Math.max(Math.cos((point.lat * Math.PI) / 180), 0.01));
   return point.lat >= south - lat && point.lat <= north + lat && point.lon >= west - lon && point.lon <= east + lon;
+}
+
+/** Where a public report was filed (its id's province): this site, a known neighbour, or null. */
+function homeOf(item) {
+  if (!item.id) return null;
+  const province = item.id.slice(0, 2);
+  if (province === config.province) return OWN;
+  return (config.neighbours || []).find((n) => n.province === province) || null;
 }
 
 function sourcesFor(point) {
@@ -76,43 +86,49 @@ async function support(item, row, pageKey, source) {
   }
 }
 
-function row(item, categories, pageKey, source) {
+/**
+ * A row of ``item``, as ``source`` listed it; ``home``: where it was filed (its page and its support),
+ * null for a public copy whose origin this site does not know (shown, but neither linked nor supported).
+ */
+function row(item, categories, pageKey, source, home) {
   const category = categories.find((c) => c.code === item.category);
   const distance = t("nearby.distance", { metres: item.distance_m });
-  const handled = source.own ? null
+  const handledHere = source.own || item.also_in === config.province;
+  const handled = handledHere ? null
     : el("p", { class: "nearby-province", text: t("nearby.handledBy", { province: source.name }) });
-  if (!item.id) {
+  if (!item.id || !home) {
     return el("li", { class: "nearby-item private", "data-province": source.province },
       el("p", {}, statusBadge(item.status), " ", categoryName(category), " · ", distance),
       handled,
       el("p", { class: "hint", text: t("nearby.private") }));
   }
-  const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": source.province },
+  const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": home.province },
     item.thumbnail ? el("img", { src: item.thumbnail, alt: t("nearby.photoAlt", { id: item.id }),
       class: "nearby-thumb", loading: "lazy" }) : null,
     el("div", { class: "nearby-body" },
       el("p", {}, statusBadge(item.status), " ", el("strong", { text: categoryName(category) }), " · ", distance),
       handled,
-      el("p", { class: "hint" }, el("a", { href: trackUrl(source, item.id), text: item.id }),
+      el("p", { class: "hint" }, el("a", { href: trackUrl(home, item.id), text: item.id }),
         ` · ${dateTime(item.created_at)}`),
       el("p", { class: "support-count", text: supportLine(item.support_count || 0) }),
       el("button", { type: "button", class: "secondary small", text: t("nearby.support"),
         "aria-describedby": `nearby-lead` }),
       el("p", { class: "support-result", role: "status", hidden: true })));
-  node.querySelector("button").addEventListener("click", () => support(item, node, pageKey, source));
+  node.querySelector("button").addEventListener("click", () => support(item, node, pageKey, home));
   return node;
 }
 
 /**
  * Put a row into the list, nearest first, leaving the rows already shown (and their buttons) in place.
  * A report both APIs know (one escalated across the border: the copy keeps its id) is listed once, as
- * the own province's; a neighbour's row of a report the own province lists too (``also_in``) is left
- * out, so a private one, which has no id to match, is not listed twice either.
+ * the province's where it was filed (``filed``: its own answer, with its support count); a neighbour's
+ * row of a report the own province lists too (``also_in``) is left out unless the neighbour is where
+ * it was filed, so a private one, which has no id to match, is not listed twice either.
  */
 function place(list, rows, entry) {
   const same = entry.id ? rows.findIndex((r) => r.id === entry.id) : -1;
   if (same >= 0) {
-    if (!entry.own) return;
+    if (!entry.filed || rows[same].filed) return;
     rows[same].node.remove();
     rows.splice(same, 1);
   }
@@ -144,9 +160,10 @@ export function nearbyCheck(categories) {
       if (stale) fill(list);
       stale = false;
       for (const item of items) {
-        if (!source.own && item.also_in === config.province) continue;
-        const node = row(item, categories(), pageKey, source);
-        place(list, rows, { id: item.id, own: Boolean(source.own), distance: item.distance_m, node });
+        const home = homeOf(item);
+        if (!source.own && item.also_in === config.province && home !== source) continue;
+        const node = row(item, categories(), pageKey, source, home);
+        place(list, rows, { id: item.id, filed: home === source, distance: item.distance_m, node });
       }
       section.hidden = rows.length === 0;
     };

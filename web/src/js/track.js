@@ -1,4 +1,5 @@
 // Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai.
+import config from "../config.js";
 import { api, errorText, newKey } from "./api.js";
 import { $, el, fill, keepInput, photo } from "./dom.js";
 import { t } from "./i18n.js";
@@ -152,7 +153,18 @@ async function lookUp(event) {
   } catch (failure) {
     output.hidden = true;
     showError(error, errorText(failure));
+    const elsewhere = failure.code === "report_in_other_province" && siteOf(failure.details?.province);
+    if (elsewhere) {
+      // The id only: the citizen types the secret there (it never goes into an address)
+      const href = `${elsewhere.site}track.html?id=${encodeURIComponent(id)}`;
+      error.append(" ", el("a", { href, text: t("track.otherSite", { province: elsewhere.name }) }));
+    }
   }
+}
+
+/** A neighbour's site this one knows (config.neighbours), by province code, or null. */
+function siteOf(province) {
+  return (config.neighbours || []).find((n) => n.province === province) || null;
 }
 
 await initPage("track", () => keepInput(output, () => render())); // typed text survives a language switch
