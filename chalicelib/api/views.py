@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from chalicelib import container
 from chalicelib.api import responses as out
+from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
-from chalicelib.domain.status import Status, allowed_actions
+from chalicelib.domain.status import CITIZEN_ACTIONS, Status, allowed_actions
+from chalicelib.domain.workflow import feedback_expired
 from chalicelib.privacy.photos import PUBLIC_KEY
 from chalicelib.provinces.registry import Registry, registry
 
@@ -92,6 +94,20 @@ def _category(registry: Registry, report: Report) -> out.CategoryRef:
     )
 
 
+def _allowed(known: Registry, report: Report) -> list[str]:
+    """The actions a client may offer now: the machine's, less the reporter's whose window has passed
+    (a Selesai report closes by itself only when the sweep runs)."""
+    if report.closed:
+        return []
+    province = known.get(report.province)
+    now = utcnow()
+    return [
+        action.value
+        for action in allowed_actions(report.status)
+        if action not in CITIZEN_ACTIONS or not feedback_expired(report, province, action, now)
+    ]
+
+
 def report_view(report: Report, *, full_content: bool) -> out.Report:
     """The tracking view of a report. Never any reporter contact data.
 
@@ -130,7 +146,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
         resolved_at=iso(report.resolved_at),
-        allowed_actions=[a.value for a in allowed_actions(report.status)] if not report.closed else [],
+        allowed_actions=_allowed(known, report),
         timeline=[entry_view(known, e, full_content=shows_content) for e in report.timeline],
         evidence_check=check_view(report.evidence_check) if report.status is Status.SELESAI else None,
     )

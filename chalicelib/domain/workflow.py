@@ -178,12 +178,22 @@ def reject_evidence(report: Report, event: Event) -> Report:
     )
 
 
-def confirm(report: Report, rating: int, event: Event) -> Report:
-    """The reporter confirms the fix with a 1-5 rating; the report closes. Within the window: after
-    ``autoclose_at`` it closes by itself (the sweep may not have run yet)."""
+def feedback_expired(report: Report, province: Province, action: Action, at: datetime) -> bool:
+    """Whether the reporter's ``action`` (confirm or reopen) at ``at`` comes after its window: a reopen
+    within the province's window from Selesai, a confirm until the report closes by itself
+    (``autoclose_at``; the sweep may not have run yet)."""
+    if action is Action.REOPEN:
+        deadline = report.resolved_at + reopen_window(province) if report.resolved_at else None
+    else:
+        deadline = report.autoclose_at
+    return deadline is not None and at > deadline
+
+
+def confirm(report: Report, province: Province, rating: int, event: Event) -> Report:
+    """The reporter confirms the fix with a 1-5 rating; the report closes (within the window)."""
     if report.closed:
         raise already_closed()
-    if report.autoclose_at and event.at > report.autoclose_at:
+    if feedback_expired(report, province, Action.CONFIRM, event.at):
         raise Conflict(
             "Batas waktu konfirmasi sudah lewat; laporan ditutup otomatis (the confirm window has passed).",
             code="confirm_expired",
@@ -202,7 +212,7 @@ def reopen(report: Report, province: Province, event: Event) -> Report:
     """The reporter says it is not fixed: back to the agency, within the reopen window."""
     if report.closed:
         raise already_closed()
-    if report.resolved_at and event.at > report.resolved_at + reopen_window(province):
+    if feedback_expired(report, province, Action.REOPEN, event.at):
         raise Conflict(
             "Batas waktu membuka kembali sudah lewat (reopen window has passed).", code="reopen_expired"
         )

@@ -170,7 +170,7 @@ class EscalationInbox(PhotoCheckingService):
             event = Event(message.event_id, message.at, message.from_province, note=message.reason)
             try:
                 if message.action == "confirm":
-                    return workflow.confirm(copy, message.rating or 0, event)
+                    return workflow.confirm(copy, self.province, message.rating or 0, event)
                 return workflow.reopen(copy, self.province, event)
             except (
                 Conflict

@@ -103,7 +103,7 @@ class FeedbackService(ProvinceService):
                         f"Nilai harus 1 sampai {MAX_RATING} (rating must be 1-{MAX_RATING}).",
                         code="invalid_rating",
                     )
-                return workflow.confirm(report, rating, event)
+                return workflow.confirm(report, self.province, rating, event)
             return workflow.reopen(report, self.province, event)
 
         return self.change(read, decide, kept_changing=KEPT_CHANGING)

@@ -439,7 +439,7 @@ def test_the_reporter_of_a_duplicate_follows_the_original_without_its_private_wo
     token = body.split("unsubscribe.html#", 1)[1].split()[0]
     actions = LinkActions(cast(Any, None), NoticeStore(), "31")
     assert actions.unsubscribe(token, T0 + timedelta(hours=2)) == original.id
-    closed = workflow.confirm(done, 5, event("o-confirm"))
+    closed = workflow.confirm(done, JAKARTA, 5, event("o-confirm"))
     reports.by_key[closed.key] = closed
     before = len(_sent_emails())
     assert (

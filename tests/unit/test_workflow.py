@@ -63,10 +63,10 @@ def test_reopen_within_ten_days_goes_back_to_the_same_agency_and_later_is_refuse
 
 def test_confirm_closes_with_a_rating_and_cannot_repeat() -> None:
     done = workflow.resolve(workflow.take(routed(), event("t")), JAKARTA, event("r", note="ok", evidence="e"))
-    closed = workflow.confirm(done, 5, event("c"))
+    closed = workflow.confirm(done, JAKARTA, 5, event("c"))
     assert closed.closed and closed.rating == 5 and closed.next_timer is None
     with pytest.raises(Conflict):
-        workflow.confirm(closed, 4, event("c2"))
+        workflow.confirm(closed, JAKARTA, 4, event("c2"))
 
 
 def test_sla_breach_moves_the_report_one_level_up_until_the_coordinator() -> None:
@@ -158,8 +158,8 @@ def test_a_confirm_after_the_window_is_refused_as_a_reopen_is() -> None:
         event("r", T0 + timedelta(hours=2), note="ok", evidence="e"),
     )
     assert done.autoclose_at is not None
-    in_time = workflow.confirm(done, 5, event("c", done.autoclose_at))
+    in_time = workflow.confirm(done, JAKARTA, 5, event("c", done.autoclose_at))
     assert in_time.closed and in_time.rating == 5
     with pytest.raises(Conflict) as caught:
-        workflow.confirm(done, 5, event("late", done.autoclose_at + timedelta(minutes=1)))
+        workflow.confirm(done, JAKARTA, 5, event("late", done.autoclose_at + timedelta(minutes=1)))
     assert caught.value.code == "confirm_expired"
