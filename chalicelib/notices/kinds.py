@@ -30,6 +30,7 @@ class Kind(StrEnum):
     MERGED = "merged"
     REWORKED = "reworked"  # a coordinator sent a Selesai back to the agency (Proses)
     UNMERGED = "unmerged"  # a wrong merge undone: the report is handled on its own again
+    RETURNED = "returned"  # the other province handed it back (not its place): handled here again
 
 
 KINDS: dict[Action, Kind] = {
@@ -45,6 +46,7 @@ KINDS: dict[Action, Kind] = {
     Action.AUTOCLOSE: Kind.CLOSED,
     Action.REJECT_EVIDENCE: Kind.REWORKED,
     Action.UNDUPLICATE: Kind.UNMERGED,
+    Action.RETURN: Kind.RETURNED,  # the other province's step, merged into the origin's timeline
 }
 
 

@@ -197,6 +197,37 @@ def test_across_the_border_jakarta_tells_its_reporter_what_banten_did(
     assert "Bukti belum terverifikasi: Foto tidak menyimpan waktu pengambilan" in done.body
 
 
+def test_a_report_the_other_province_hands_back_is_told_to_its_reporter(
+    provinces: World, moto_endpoint: str
+) -> None:
+    # Given a Jakarta reporter's report about Kota Tangerang, accepted by Banten
+    reporter = _reporter("id")
+    created = _submit(provinces, TANGERANG, reporter)
+    # When Banten says it is not its place and hands it back
+    refused = provinces["banten"].act(
+        f"36~{created['id']}",
+        "refuse",
+        BANTEN_AGENCY,
+        {"note": "Lokasi di sisi Jakarta", "to_agency": "31:dlh"},
+    )
+    assert refused.status_code == 200, refused.body
+    provinces.settle()
+    provinces.settle_notices()
+    # Then the reporter, told it was handed over, is told it came back (not left believing Banten has it)
+    sent = _to(moto_endpoint, reporter["email"])
+    assert sorted(_kinds(sent)) == sorted(
+        [
+            ("email", "diserahkan ke provinsi lain"),
+            ("email", "diterima provinsi lain"),
+            ("email", "dikembalikan provinsi lain"),
+        ]
+    )
+    returned = next(m for m in sent if "dikembalikan" in m.subject)
+    assert "Provinsi Banten mengembalikan laporan" in returned.body
+    assert "Lokasi di sisi Jakarta" not in returned.body  # the officer's note to Jakarta is not the citizen's
+    assert len(_to(moto_endpoint, "+62" + reporter["phone"][1:])) == 3
+
+
 def _token(message: Sent, page: str) -> str:
     return message.body.split(f"{page}#", 1)[1].split()[0]
 
