@@ -12,8 +12,11 @@ const form = $("#track-form");
 const output = $("#report-view");
 const state = { view: null, secret: "", keys: {} };
 
+/** Province names by code: this site's neighbours, then those the timeline names (a report handed over
+ * and not yet accepted has no entry of the other province: its name comes from the site's neighbours). */
 function provinceNames(view) {
   const names = {};
+  for (const n of config.neighbours || []) names[n.province] = n.name;
   for (const entry of view.timeline || []) if (entry.province) names[entry.province.code] = entry.province.name;
   return names;
 }
