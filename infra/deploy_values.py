@@ -15,13 +15,17 @@ in ``infra/naming.py``): its web site and API on 127.0.0.1, a sender on ``aduan.
 
 They replace the stage's ``environment_variables`` of the same name in its package only (``null``
 leaves the variable out), so ``make run`` keeps the local ones. ``python -m infra.package`` refuses
-a stage whose package would still carry a loopback address or an example sender; ``aduan region
-check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches a package.
+a stage whose package would still carry a loopback, private or link-local address, a private network
+name (``.local``, ``.internal``), an example domain or plain http in its public addresses (citizens open
+them from SMS and e-mail); ``aduan region check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches
+a package.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
+import string
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +35,10 @@ LOCAL_ONLY_VARIABLES = frozenset({"ADUAN_LOCAL_PORT"})
 # Domains that are no one's: a label "example" (example.com, the stand-in aduan.example.id) or a
 # top-level domain reserved for tests and documentation (RFC 2606, RFC 6761).
 PLACEHOLDER_LABELS = frozenset({"example"})
-RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+# Names that resolve inside one network only: multicast DNS (.local, RFC 6762), ICANN's private-use
+# .internal, the home network's home.arpa (RFC 8375), and the usual router and intranet suffixes.
+PRIVATE_TLDS = frozenset({"local", "internal", "home.arpa", "lan", "localdomain", "intranet", "corp", "home"})
 # Checked variable -> what to set instead.
 WHAT_TO_SET = {
     "ADUAN_PUBLIC_URL": "the province's public web site, https://... (at most 48 characters)",
@@ -65,19 +72,51 @@ def deploy_environment(config: Mapping[str, Any], stage: str) -> dict[str, str]:
     return {**shared, **stage_variables(config.get("stages", {}).get(stage, {}))}
 
 
+def _numeric(label: str) -> bool:
+    return label.isdigit() or (label[:2] == "0x" and all(c in string.hexdigits for c in label[2:]))
+
+
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` names literally, or None for a name. A host whose last label is a number is
+    an IPv4 address to a browser (``10.1``, ``0xa000001`` and ``167772161`` all open 10.0.0.1): it is
+    read as ``inet_aton`` reads it. Raises ValueError for such a host that is no address."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not _numeric(host.rsplit(".", 1)[-1]):
+            return None
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            raise ValueError(host) from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
+    return address
+
+
 def _host_problem(host: str) -> str | None:
     """Why a host name or address is not a deployed one; None when it may be."""
     host = host.lower().rstrip(".")
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
+        address = _ip_address(host)
     except ValueError:
+        return "not an address"
+    if address is None:
         labels = host.split(".")
-        if host == "localhost" or labels[-1] == "localhost":
+        if labels[-1] == "localhost":
             return "a local address"
+        if labels[-1] in PRIVATE_TLDS or ".".join(labels[-2:]) in PRIVATE_TLDS:
+            return "a private network name"
         if PLACEHOLDER_LABELS & set(labels) or labels[-1] in RESERVED_TLDS:
             return "an example domain"
         return None
-    return "a local address" if address.is_loopback or address.is_unspecified else None
+    if address.is_loopback or address.is_unspecified:
+        return "a local address"
+    # not is_global: IANA's special-purpose registries, i.e. private (10/8, 172.16/12, 192.168/16,
+    # fc00::/7), link-local (169.254/16, fe80::/10), shared (100.64/10), documentation, reserved
+    if not address.is_global or address.is_multicast:
+        return "not a public address"
+    return None
 
 
 def _value_problem(name: str, value: str) -> str | None:

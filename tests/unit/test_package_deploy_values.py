@@ -144,3 +144,73 @@ def test_deploy_values_are_read_over_the_stage_and_the_shared_variables() -> Non
     config["stages"]["jakarta"]["environment_variables"].update(REAL)  # or set in the stage itself
     del config["stages"]["jakarta"][DEPLOY_VARIABLES]
     assert stage_deploy_problems(config, "jakarta") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ADUAN_PUBLIC_URL", "https://10.0.0.5/banten"),
+        ("ADUAN_PUBLIC_URL", "https://172.16.0.1"),
+        ("ADUAN_PUBLIC_URL", "https://172.31.255.254:8443/banten"),
+        ("ADUAN_PUBLIC_URL", "https://192.168.1.20"),
+        ("ADUAN_PUBLIC_URL", "https://169.254.169.254"),
+        ("ADUAN_PUBLIC_URL", "https://100.64.0.1"),  # carrier-grade NAT
+        ("ADUAN_PUBLIC_API_URL", "https://[fc00::1]/api"),
+        ("ADUAN_PUBLIC_API_URL", "https://[fd12:3456::1]:8443/api"),
+        ("ADUAN_PUBLIC_API_URL", "https://[fe80::1]/api"),
+        ("ADUAN_PUBLIC_API_URL", "https://[::ffff:192.168.0.1]/api"),
+        ("ADUAN_PUBLIC_API_URL", "https://10.1/api"),  # a browser opens 10.0.0.1
+        ("ADUAN_PUBLIC_API_URL", "https://167772161/api"),  # so it does this
+        ("ADUAN_NOTIFY_SENDER", "no-reply@192.168.10.2"),
+        ("ADUAN_NOTIFY_SENDER", "no-reply@[10.0.0.1]"),
+    ],
+)
+def test_a_private_or_link_local_address_is_refused_naming_the_variable(name: str, value: str) -> None:
+    [problem] = local_value_problems({**REAL, name: value}, "banten")
+    assert problem.startswith(f"{name} is {value!r} (not a public address): set it under stages.banten.")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "why"),
+    [
+        ("ADUAN_PUBLIC_URL", "https://127.0.0.2", "a local address"),
+        ("ADUAN_PUBLIC_URL", "https://aduan.localhost", "a local address"),
+        ("ADUAN_PUBLIC_API_URL", "https://[::1]/api", "a local address"),
+        ("ADUAN_PUBLIC_URL", "https://aduan.local", "a private network name"),
+        ("ADUAN_PUBLIC_API_URL", "https://api.aduan.internal/api", "a private network name"),
+        ("ADUAN_PUBLIC_URL", "https://aduan.home.arpa", "a private network name"),
+        ("ADUAN_NOTIFY_SENDER", "no-reply@mail.banten.internal", "a private network name"),
+        ("ADUAN_PUBLIC_URL", "https://999.1", "not an address"),
+    ],
+)
+def test_loopback_and_private_network_names_are_refused(name: str, value: str, why: str) -> None:
+    [problem] = local_value_problems({**REAL, name: value}, "banten")
+    assert problem.startswith(f"{name} is {value!r} ({why}): set it under stages.banten.")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://172.32.0.1",  # just past 172.16.0.0/12
+        "https://172.15.255.1",
+        "https://203.0.114.1",  # just past TEST-NET-3
+        "https://[2606:4700::1111]/api",
+        "https://aduan.bantenprov.go.id",
+        "https://internal.bantenprov.go.id",  # 'internal' as a label, not the top-level domain
+        "https://10.bantenprov.go.id",
+    ],
+)
+def test_public_addresses_next_to_the_private_ranges_pass(url: str) -> None:
+    assert local_value_problems({**REAL, "ADUAN_PUBLIC_URL": url}, "banten") == []
+
+
+def test_packaging_refuses_a_private_address_in_the_deploy_values(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project", {**REAL, "ADUAN_PUBLIC_API_URL": "https://10.20.30.40/api"})
+    with pytest.raises(PackageError) as refused:
+        package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
+    [line] = [x.strip() for x in str(refused.value).splitlines() if "ADUAN_PUBLIC_API_URL" in x]
+    assert line.startswith("ADUAN_PUBLIC_API_URL is 'https://10.20.30.40/api' (not a public address)")
+    assert "ADUAN_PUBLIC_URL is" not in str(refused.value) and "ADUAN_NOTIFY_SENDER is" not in str(
+        refused.value
+    )
+    assert not (tmp_path / "out").exists()
