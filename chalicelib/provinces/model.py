@@ -151,7 +151,9 @@ class MapSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     )
     max_zoom: Annotated[int, Meta(ge=1, le=19)] = 19
     centre: Centroid | None = None
-    """The first view's centre (default: the middle of ``bbox``)."""
+    """The first view's centre. ``tools/build_province_data.py`` writes the province's capital here
+    (``provinces/provinces.json``) unless its template names another; a file without one opens on the
+    middle of ``bbox``, which for a province of islands can be open sea."""
     zoom: Annotated[int, Meta(ge=1, le=19)] = 12
 
 
