@@ -436,3 +436,156 @@ def test_a_language_switch_keeps_the_typed_action_note(web_stack: LocalStack, br
     expect(page.locator("input[name=action][value=reject]")).to_be_checked()
     expect(page.locator("#action-note")).to_be_visible()
     expect(page.locator("#action-note")).to_have_value("Bukan wewenang kami")
+
+
+# --- 9. An error shown is said again in the language switched to ------------------------------------------
+
+
+def switch_to(page: Page, lang: str) -> None:
+    page.locator("#lang-switch").click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def test_the_report_form_s_errors_are_said_again_in_the_language_switched_to(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = new_page(browser, 360)
+    stub(page, web_stack.api_url("jakarta"), lambda m, p: envelope(503, "temporarily_unavailable", None)
+         if (m, p) == ("POST", "/reports") else None)  # fmt: skip
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    error = page.locator("#form-error")
+    # what the API answered
+    type_road_report(page, "Lubang besar di jalan")
+    page.locator("#submit").click()
+    expect(error).to_have_text("Layanan sedang sibuk; coba lagi sebentar lagi.")
+    switch_to(page, "en")
+    expect(error).to_have_text("The service is busy; try again shortly.")
+    expect(error).to_be_visible()
+    expect(page.locator("#description")).to_have_value("Lubang besar di jalan")
+    # what the form itself finds missing, said in English, then again in Indonesian
+    page.locator("#description").fill("")
+    page.locator("#lat").fill("")
+    page.locator("#submit").click()
+    expect(error).to_have_text(
+        'Describe the problem. Set the location: press "Use my location" or enter coordinates.'
+    )
+    switch_to(page, "id")
+    expect(error).to_have_text(
+        'Tuliskan masalahnya. Tentukan lokasi: tekan "Gunakan lokasi saya" atau isi koordinat.'
+    )
+
+
+def test_a_failed_photo_upload_is_said_again_in_the_language_switched_to(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = new_page(browser, 360)
+
+    def photos(method: str, path: str) -> Answer:
+        if (method, path) != ("POST", "/photos"):
+            return None
+        upload = {"url": "http://s3.test/bucket", "fields": {"key": "p/1.jpg"}}
+        return 201, {"key": "p/1.jpg", "upload": upload, "expires_in": 300, "max_bytes": 5000000}
+
+    stub(page, web_stack.api_url("jakarta"), photos)
+    page.route("http://s3.test/**", lambda route: route.fulfill(status=403, body="", headers=CORS))
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#photo-field")).to_be_visible()
+    page.locator("#photo").set_input_files(
+        {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" * 10}
+    )
+    expect(page.locator("#photo-status")).to_have_text(
+        "Foto gagal diunggah; pilih ulang foto lalu coba lagi."
+    )
+    switch_to(page, "en")
+    expect(page.locator("#photo-status")).to_have_text(
+        "The photo could not be uploaded; choose it again and retry."
+    )
+
+
+def test_the_map_s_failed_area_lookup_is_said_again_in_the_language_switched_to(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = new_page(browser, 360)
+    stub(page, web_stack.api_url("jakarta"), lambda m, p: envelope(503, "temporarily_unavailable", None)
+         if p == "/areas/at" else None)  # fmt: skip
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_text("Koordinat", exact=True).click()
+    page.get_by_label("Lintang (latitude)").fill("-6.226")
+    page.get_by_label("Bujur (longitude)").fill("106.853")
+    page.get_by_label("Bujur (longitude)").press("Tab")
+    status = page.locator("#place-status")
+    expect(status).to_have_text("Wilayah tidak dapat diisi otomatis. Pilih secara manual.")
+    switch_to(page, "en")
+    expect(status).to_have_text("The area could not be filled in. Pick it by hand.")
+
+
+def test_the_tracking_page_s_errors_are_said_again_in_the_language_switched_to(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = new_page(browser, 360)
+    resolved = {"code": "SELESAI", "label": "Selesai", "label_en": "Resolved"}
+
+    def answers(method: str, path: str) -> Answer:
+        if path == "/reports/JKT-NOPE00":
+            return envelope(404, "not_found", "Laporan tidak ditemukan (report not found).")
+        if path == "/reports/JKT-ABC123" and method == "GET":
+            return 200, agency_view(status=resolved, allowed_actions=["confirm", "reopen"])
+        if path == "/reports/JKT-ABC123/reopen":
+            return envelope(409, "invalid_transition", None)
+        return None
+
+    stub(page, web_stack.api_url("jakarta"), answers)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # the look-up's error (a node of the page): the sentence changes, the API's own words stay
+    page.locator("#report-id").fill("JKT-NOPE00")
+    page.locator("#track-form button[type=submit]").click()
+    expect(page.locator("#track-error")).to_have_text(
+        "Tidak ditemukan. Laporan tidak ditemukan (report not found)."
+    )
+    switch_to(page, "en")
+    expect(page.locator("#track-error")).to_have_text(
+        "Not found. Laporan tidak ditemukan (report not found)."
+    )
+    switch_to(page, "id")
+    # the reopen form's error (drawn again with the report on the switch)
+    page.locator("#report-id").fill("JKT-ABC123")
+    page.locator("#report-secret").fill("rahasia")
+    page.locator("#track-form button[type=submit]").click()
+    page.locator("#reason").fill("Lubangnya masih ada")
+    page.locator("#reopen-form button[type=submit]").click()
+    expect(page.locator("#feedback-error")).to_have_text("Konflik.")
+    switch_to(page, "en")
+    expect(page.locator("#feedback-error")).to_have_text("Conflict.")
+    expect(page.locator("#reason")).to_have_value("Lubangnya masih ada")
+    switch_to(page, "id")
+    expect(page.locator("#feedback-error")).to_have_text("Konflik.")
+
+
+def test_the_console_s_errors_are_said_again_in_the_language_switched_to(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    conflict = "Laporan sudah diubah orang lain (version conflict)."
+    page = signed_in(browser, web_stack, lambda m, p: envelope(409, "version_conflict", conflict)
+                     if "/actions/" in p else None)  # fmt: skip
+    open_detail(page)
+    page.get_by_role("button", name="Kirim tindakan").click()
+    error = page.locator("#action-error")
+    expect(error).to_have_text(f"Konflik: {conflict}")
+    switch_to(page, "en")
+    expect(page.get_by_role("button", name="Send action")).to_be_visible()  # the form is drawn again
+    expect(error).to_have_text(f"Conflict: {conflict}")
+    expect(page.locator("#action-reload")).to_be_visible()
+
+
+def test_the_sign_in_view_s_error_is_said_again_in_the_language_switched_to(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = signed_in(browser, web_stack, lambda m, p: envelope(401, "unauthorized", None)
+                     if p == "/agency/reports" else None)  # fmt: skip
+    expect(page.locator("#signin-error")).to_have_text("Anda perlu masuk lagi.")
+    switch_to(page, "en")
+    expect(page.locator("#signin-error")).to_have_text("Please sign in again.")

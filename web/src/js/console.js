@@ -61,8 +61,8 @@ async function loadInbox({ more = false } = {}) {
     renderInbox();
   } catch (failure) {
     // 401: the session is over; say so on the sign-in view (the workspace and its messages are hidden)
-    if (failure.status === 401) signedOut(t("error.unauthorized"));
-    else showError(error, errorText(failure));
+    if (failure.status === 401) signedOut(() => t("error.unauthorized"));
+    else showError(error, () => errorText(failure));
   }
 }
 
@@ -82,14 +82,14 @@ async function openReport(key, { focus = true, force = false } = {}) {
     state.view = await fetchReport(state.session, key);
   } catch (failure) {
     if (failure.status === 401) {
-      signedOut(t("error.unauthorized"));
+      signedOut(() => t("error.unauthorized"));
       return;
     }
     // A reload of the report shown (after an action, or "Muat ulang laporan") failed: say so next to
     // its action form, which stays usable (and can ask for the reload again)
     const shown = !$("#detail").hidden && state.view && state.view.key === key;
     const error = (shown && ($("#action-error") || $("#review-error"))) || $("#inbox-error");
-    showError(error, errorText(failure));
+    showError(error, () => errorText(failure));
     if (shown) {
       const submit = $("#action-form button[type=submit]");
       if (submit) submit.disabled = false;
@@ -140,7 +140,7 @@ function signedIn(session) {
   $("#workspace-heading").focus();
 }
 
-/** Back to the sign-in view, with ``message`` (why) shown there, if any. */
+/** Back to the sign-in view, with ``message`` (why: a function giving it, as showError takes) shown there. */
 function signedOut(message = "") {
   signOut();
   state.session = null;

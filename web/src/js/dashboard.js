@@ -101,7 +101,7 @@ async function load(session) {
     showError(error, "");
     render();
   } catch (failure) {
-    showError(error, errorText(failure));
+    showError(error, () => errorText(failure));
   } finally {
     $("#dashboard-view").removeAttribute("aria-busy");
   }

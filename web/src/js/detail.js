@@ -70,17 +70,17 @@ function actionForm(view, state, onDone) {
   async function submit(event) {
     event.preventDefault();
     const action = event.target.querySelector("input[name=action]:checked")?.value;
-    if (!action) return showError(error, t("console.pickAction"));
+    if (!action) return showError(error, () => t("console.pickAction"));
     const file = "evidencePhoto" in FIELDS[action] ? evidencePhoto.files[0] : undefined;
     if (file && evidence.value.trim()) {
       evidence.focus();
-      return showError(error, t("console.evidenceOneOf"));
+      return showError(error, () => t("console.evidenceOneOf"));
     }
     const missing = Object.entries(FIELDS[action])
       .filter(([name, required]) => required && !controls[name].value.trim() && !(name === "evidence" && file));
     if (missing.length) {
       controls[missing[0][0]].focus();
-      return showError(error, t("console.fillRequired"));
+      return showError(error, () => t("console.fillRequired"));
     }
     const body = {};
     if (note.value.trim() && "note" in FIELDS[action]) body.note = note.value.trim();
@@ -97,7 +97,7 @@ function actionForm(view, state, onDone) {
         body.evidence_photo = state.evidenceUpload.key;
       } catch (failure) {
         button.disabled = false;
-        return showError(error, errorText(failure));
+        return showError(error, () => errorText(failure));
       }
     }
     const attempt = `${view.key}:${view.version}:${action}:${JSON.stringify(body)}`;
@@ -112,7 +112,7 @@ function actionForm(view, state, onDone) {
       onDone(action);
     } catch (failure) {
       button.disabled = false;
-      showError(error, errorText(failure));
+      showError(error, () => errorText(failure));
       reload.hidden = !(failure instanceof ApiError && failure.status === 409);
       error.focus();
     }
@@ -139,7 +139,7 @@ function evidenceReview(view, state, onDone) {
   async function send(action) {
     if (action === "reject_evidence" && !reason.value.trim()) {
       reason.focus();
-      return showError(error, t("console.fillRequired"));
+      return showError(error, () => t("console.fillRequired"));
     }
     const body = reason.value.trim() ? { note: reason.value.trim() } : {};
     try {
@@ -150,7 +150,7 @@ function evidenceReview(view, state, onDone) {
       announce(t("console.actionDone", { action: t(`console.action.${action}`) }));
       onDone(action);
     } catch (failure) {
-      showError(error, errorText(failure));
+      showError(error, () => errorText(failure));
       error.focus();
     }
   }

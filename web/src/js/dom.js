@@ -71,9 +71,46 @@ export function photo(url, alt) {
   return link;
 }
 
+// What a node says through say() when it was given a function: the function (its words in the language
+// chosen now) and the text it gave, so that a language switch says it again (sayAgain) and a redraw
+// carries it over (keepInput). Text written there since by other means is never overwritten.
+const sayings = new WeakMap();
+
+/**
+ * Put ``message`` in ``node``: a function giving the text in the current language (said again after
+ * each language switch), or fixed text. With ``hide``, the node is hidden while it says nothing.
+ */
+export function say(node, message, { hide = false } = {}) {
+  const words = typeof message === "function" ? message : null;
+  node.textContent = (words ? words() : message) || "";
+  if (words) {
+    sayings.set(node, { words, text: node.textContent });
+    node.setAttribute("data-said", "");
+  } else {
+    sayings.delete(node);
+    node.removeAttribute("data-said");
+  }
+  if (hide) node.hidden = !node.textContent;
+}
+
+/** The function ``node`` says its text with (say()), or its text as it stands. */
+function saying(node) {
+  const said = sayings.get(node);
+  return said && said.text === node.textContent ? said.words : node.textContent;
+}
+
+/** Say again, in the language chosen now, what the nodes under ``root`` say through say(). */
+export function sayAgain(root = document) {
+  for (const node of root.querySelectorAll("[data-said]")) {
+    const words = saying(node);
+    if (typeof words === "function") say(node, words);
+  }
+}
+
 /**
  * Run ``redraw`` (which rebuilds ``root``'s content, e.g. on a language switch) keeping what was typed
- * or chosen there (fields by id, radios and checkboxes by name and value) and the errors shown (by id).
+ * or chosen there (fields by id, radios and checkboxes by name and value) and the errors shown (by id,
+ * said again in the language chosen now).
  */
 export function keepInput(root, redraw) {
   const fields = [...root.querySelectorAll("input[id], textarea[id], select[id]")]
@@ -81,7 +118,7 @@ export function keepInput(root, redraw) {
   const checked = [...root.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked")]
     .map((node) => [node.name, node.value]);
   const errors = [...root.querySelectorAll(".error[id]")].filter((node) => !node.hidden)
-    .map((node) => [node.id, node.textContent]);
+    .map((node) => [node.id, saying(node)]);
   const result = redraw();
   const byId = (id) => root.querySelector(`#${CSS.escape(id)}`);
   for (const [id, value] of fields) {
@@ -95,10 +132,10 @@ export function keepInput(root, redraw) {
       node.dispatchEvent(new Event("change", { bubbles: true }));
     }
   }
-  for (const [id, text] of errors) {
+  for (const [id, message] of errors) {
     const node = byId(id);
     if (node) {
-      node.textContent = text;
+      say(node, message);
       node.hidden = false;
     }
   }

@@ -1,6 +1,6 @@
 // Following a public report by e-mail from its tracking page (a confirmation e-mail first).
 import { api, errorText } from "./api.js";
-import { $ } from "./dom.js";
+import { $, say } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 import { showError } from "./layout.js";
 
@@ -15,7 +15,7 @@ function render() {
 document.addEventListener("aduan:report", (event) => {
   state.view = event.detail;
   section.hidden = state.view.visibility !== "public" || state.view.closed;
-  $("#follow-status").textContent = "";
+  say($("#follow-status"), "");
   render();
 });
 onLangChange(render);
@@ -25,7 +25,7 @@ $("#follow-form").addEventListener("submit", async (event) => {
   const email = $("#follow-email").value.trim();
   const error = $("#follow-error");
   if (!email) {
-    showError(error, t("report.needEmail"));
+    showError(error, () => t("report.needEmail"));
     return;
   }
   showError(error, "");
@@ -34,9 +34,9 @@ $("#follow-form").addEventListener("submit", async (event) => {
       method: "POST",
       body: { email, language: $("#follow-language").value },
     });
-    $("#follow-status").textContent = t("follow.sent", { email });
+    say($("#follow-status"), () => t("follow.sent", { email }));
     $("#follow-email").value = "";
   } catch (failure) {
-    showError(error, errorText(failure));
+    showError(error, () => errorText(failure));
   }
 });

@@ -1,6 +1,6 @@
 // The frame every page shares: header with navigation and language switch, footer, live region.
 import config from "../config.js";
-import { $, el, fill } from "./dom.js";
+import { $, el, fill, say, sayAgain } from "./dom.js";
 import { currentLang, initI18n, onLangChange, setLang, t } from "./i18n.js";
 
 const PAGES = [
@@ -38,6 +38,7 @@ export async function initPage(page, render = () => {}) {
     renderHeader(page);
     document.title = `${t(`${page}.title`)} · ${t("site.name", { province: config.provinceName })}`;
     render();
+    sayAgain(); // errors and statuses shown, in the new language
   });
 }
 
@@ -48,8 +49,11 @@ export function announce(message) {
   window.setTimeout(() => { region.textContent = message; }, 50);
 }
 
-/** Show an error (role=alert) in ``node``; hide it with an empty message. */
+/**
+ * Show an error (role=alert) in ``node``: ``message`` is a function giving it in the current language,
+ * so that a language switch says it again in the new one (``() => errorText(failure)``), or fixed
+ * text; hide it with an empty message.
+ */
 export function showError(node, message) {
-  node.textContent = message || "";
-  node.hidden = !message;
+  say(node, message, { hide: true });
 }

@@ -1,7 +1,7 @@
 // A message's link: confirm or reopen a report, stop messages, or confirm following a report.
 // The token comes in the URL fragment (never sent to a server) and goes to the API in a POST body.
 import { api, errorText } from "./api.js";
-import { $ } from "./dom.js";
+import { $, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 
@@ -13,7 +13,7 @@ const done = $("#link-done");
 const state = { reportId: null };
 
 function fail(failure) {
-  showError(error, failure.code === "link_gone" ? t("link.gone") : errorText(failure));
+  showError(error, () => (failure.code === "link_gone" ? t("link.gone") : errorText(failure)));
   error.focus();
 }
 
@@ -23,7 +23,7 @@ function render() {
 
 async function inspect() {
   if (!token) {
-    showError(error, t("link.gone"));
+    showError(error, () => t("link.gone"));
     return;
   }
   try {
@@ -55,14 +55,14 @@ async function act(event) {
   const chosen = event.submitter?.value || purpose;
   const sent = body(chosen);
   if (!sent) {
-    showError(error, t(chosen === "confirm" ? "track.needRating" : "track.needReason"));
+    showError(error, () => t(chosen === "confirm" ? "track.needRating" : "track.needReason"));
     return;
   }
   showError(error, "");
   try {
     await api(`/links/${chosen}`, { method: "POST", body: sent });
     form.hidden = true;
-    done.textContent = t(`link.done.${chosen}`);
+    say(done, () => t(`link.done.${chosen}`));
     done.hidden = false;
     announce(done.textContent);
   } catch (failure) {

@@ -6,7 +6,7 @@
 // supported, and tracked, at its origin's API and site.
 import config from "../config.js";
 import { api, errorText, newKey, withDevice } from "./api.js";
-import { $, el, fill } from "./dom.js";
+import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./layout.js";
 import { categoryName, dateTime, statusBadge } from "./format.js";
@@ -80,7 +80,7 @@ async function support(item, row, pageKey, source) {
     button.textContent = t("nearby.supportedButton");
     announce(message);
   } catch (error) {
-    fill(result, errorText(error));
+    say(result, () => errorText(error));
     result.hidden = false;
     button.disabled = false;
   }

@@ -80,7 +80,7 @@ async function load() {
     showError($("#map-error"), "");
     if (!same) draw();  // an unchanged answer keeps the markers (and an opened cluster) as they are
   } catch (error) {
-    showError($("#map-error"), errorText(error));
+    showError($("#map-error"), () => errorText(error));
   }
   document.body.dataset.loaded = String(ask);
 }
@@ -105,7 +105,7 @@ try {
   state.categories = (await api("/categories")).categories;
   renderFilters();
 } catch (error) {
-  showError($("#map-error"), errorText(error));
+  showError($("#map-error"), () => errorText(error));
 }
 $("#map-category").addEventListener("change", load);
 $("#map-status").addEventListener("change", draw);

@@ -1,7 +1,7 @@
 // The report form's map: click, drag or type the point; the area fields follow it (GET /areas/at).
 // Without the map (no script, no vendor files) the latitude/longitude fields and the selects still work.
 import { api } from "./api.js";
-import { $ } from "./dom.js";
+import { $, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { createMap, loadLeaflet, unavailableText } from "./map.js";
 
@@ -31,14 +31,15 @@ export async function setUpPlace({ lat, lon, picker, onPoint }) {
       if (ask !== asked) return;  // a newer point was chosen meanwhile
       const codes = found.items.map((item) => item.code);
       if (!codes.length) {
-        status.textContent = t("place.outside");
+        say(status, () => t("place.outside"));
         return;
       }
       const followed = await picker.follow(codes);
       const names = found.items.slice(1).map((item) => item.name).join(", ");
-      status.textContent = t(followed ? "place.followed" : "place.kept", { areas: names || found.items[0].name });
+      const areas = names || found.items[0].name;
+      say(status, () => (followed ? t("place.followed", { areas }) : t("place.kept", { areas })));
     } catch {
-      status.textContent = t("place.areasFailed");
+      say(status, () => t("place.areasFailed"));
     }
   }
 
@@ -91,14 +92,16 @@ export async function setUpPlace({ lat, lon, picker, onPoint }) {
     if (point) placeMarker(point);
   } catch {
     node.hidden = true;
-    $("#place-map-hint").textContent = unavailableText();
+    const hint = $("#place-map-hint");
+    hint.removeAttribute("data-i18n"); // no map: its hint says so, in each language
+    say(hint, unavailableText);
   }
   return {
     /** Forget the marker (a new report). */
     reset() {
       if (marker) marker.remove();
       marker = null;
-      status.textContent = "";
+      say(status, "");
     },
   };
 }

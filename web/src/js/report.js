@@ -1,7 +1,7 @@
 // The citizen's report form: category, description, location, optional photo, visibility, submit.
 import { api, errorText, newKey, patiently, withDevice } from "./api.js";
 import { areaPicker } from "./areas.js";
-import { $, el, fill } from "./dom.js";
+import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { photosAvailable, uploadPhoto } from "./photo.js";
@@ -23,7 +23,7 @@ const attempt = { key: null, body: null };
 const picker = areaPicker(
   { province: $("#province"), kota: $("#kota"), kecamatan: $("#kecamatan"), kelurahan: $("#kelurahan") },
   (error, retry) => {
-    showError($("#areas-error"), errorText(error));
+    showError($("#areas-error"), () => errorText(error));
     $("#areas-failed").hidden = false;
     $("#areas-retry").onclick = () => {
       $("#areas-failed").hidden = true;
@@ -54,22 +54,22 @@ function render() {
 function useMyLocation() {
   const status = $("#geo-status");
   if (!navigator.geolocation) {
-    status.textContent = t("report.geoUnsupported");
+    say(status, () => t("report.geoUnsupported"));
     return;
   }
-  status.textContent = t("report.geoWaiting");
+  say(status, () => t("report.geoWaiting"));
   navigator.geolocation.getCurrentPosition((position) => {
     lat.value = position.coords.latitude.toFixed(6);
     lon.value = position.coords.longitude.toFixed(6);
-    status.textContent = t("report.geoDone", {
-      lat: lat.value, lon: lon.value, accuracy: Math.round(position.coords.accuracy || 0),
-    });
+    const found = { lat: lat.value, lon: lon.value, accuracy: Math.round(position.coords.accuracy || 0) };
+    say(status, () => t("report.geoDone", found));
     lon.dispatchEvent(new Event("change"));  // the map and the area fields follow
   }, (error) => {
-    status.textContent = error.code === 1 ? t("report.geoDenied") : t("report.geoFailed");
+    say(status, () => (error.code === 1 ? t("report.geoDenied") : t("report.geoFailed")));
   }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
 }
 
+/** ``message``: a function giving the problem in the current language. */
 function invalid(field, message, problems) {
   field.setAttribute("aria-invalid", "true");
   problems.push({ field, message });
@@ -80,20 +80,20 @@ function collect() {
   for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
   const problems = [];
   const category = form.querySelector("input[name=category]:checked")?.value;
-  if (!category) problems.push({ field: form.querySelector("input[name=category]") || $("#categories"), message: t("report.needCategory") });
+  if (!category) problems.push({ field: form.querySelector("input[name=category]") || $("#categories"), message: () => t("report.needCategory") });
   const text = description.value.trim();
-  if (!text) invalid(description, t("report.needDescription"), problems);
+  if (!text) invalid(description, () => t("report.needDescription"), problems);
   const area = picker.value();
-  if (area.depth < 2) invalid(area.depth < 1 ? $("#kota") : $("#kecamatan"), t("report.needArea"), problems);
+  if (area.depth < 2) invalid(area.depth < 1 ? $("#kota") : $("#kecamatan"), () => t("report.needArea"), problems);
   const latitude = Number.parseFloat(lat.value);
   const longitude = Number.parseFloat(lon.value);
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) {
-    invalid(lat, t("report.needCoordinates"), problems);
+    invalid(lat, () => t("report.needCoordinates"), problems);
     $("#coordinates").open = true;
   }
   const reporter = notifyChoice(problems);
   if (problems.length) {
-    showError(formError, problems.map((p) => p.message).join(" "));
+    showError(formError, () => problems.map((p) => p.message()).join(" "));
     problems[0].field.focus();
     return null;
   }
@@ -116,8 +116,8 @@ function notifyChoice(problems) {
   const email = $("#reporter-email").value.trim();
   const phone = $("#reporter-phone").value.trim();
   const notify = [...form.querySelectorAll("input[name=notify]:checked")].map((box) => box.value);
-  if (notify.includes("email") && !email) invalid($("#reporter-email"), t("report.needEmail"), problems);
-  if (notify.includes("sms") && !phone) invalid($("#reporter-phone"), t("report.needPhone"), problems);
+  if (notify.includes("email") && !email) invalid($("#reporter-email"), () => t("report.needEmail"), problems);
+  if (notify.includes("sms") && !phone) invalid($("#reporter-phone"), () => t("report.needPhone"), problems);
   if (!notify.length && !email && !phone) return null;
   const reporter = { notify, language: $("#notify-language").value };
   if (email) reporter.email = email;
@@ -142,7 +142,7 @@ async function submit(event) {
     const result = await patiently(send, { onWait: (seconds) => showWaiting(seconds) });
     showResult(result);
   } catch (error) {
-    showError(formError, errorText(error));
+    showError(formError, () => errorText(error));
     formError.focus();
   } finally {
     showWaiting(null);
@@ -172,8 +172,8 @@ function newReport() {
   form.reset();
   photos.length = 0;
   Object.assign(attempt, { key: null, body: null });
-  $("#photo-status").textContent = "";
-  $("#geo-status").textContent = "";
+  say($("#photo-status"), "");
+  say($("#geo-status"), "");
   updateCounter();
   picker.start();
   place?.reset();
@@ -201,12 +201,12 @@ async function setUpPhoto() {
     const file = event.target.files[0];
     const status = $("#photo-status");
     if (!file) return;
-    status.textContent = t("report.photoUploading");
+    say(status, () => t("report.photoUploading"));
     try {
       photos.splice(0, photos.length, await uploadPhoto(file));
-      status.textContent = t("report.photoDone");
+      say(status, () => t("report.photoDone"));
     } catch (error) {
-      status.textContent = errorText(error);
+      say(status, () => errorText(error));
     }
   });
 }
@@ -222,7 +222,7 @@ try {
   categories = (await api("/categories")).categories;
   renderCategories();
 } catch (error) {
-  showError(formError, errorText(error));
+  showError(formError, () => errorText(error));
 }
 await picker.start();
 // The map and "Sudah dilaporkan?" (same category within 50 m of the point)

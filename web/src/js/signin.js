@@ -23,13 +23,13 @@ export async function setUpSignIn(onSignedIn) {
   if (accountSignInAvailable()) {
     $("#account-signin").hidden = false;
     $("#account-submit").addEventListener("click", () => {
-      startAccountSignIn().catch((failure) => showError(error, accountText(failure)));
+      startAccountSignIn().catch((failure) => showError(error, () => accountText(failure)));
     });
     try {
       const token = await finishAccountSignIn();
       if (token) onSignedIn(signIn(token));
     } catch (failure) {
-      showError(error, accountText(failure));
+      showError(error, () => accountText(failure));
     }
   }
   $("#token-form").addEventListener("submit", (event) => {
@@ -38,7 +38,7 @@ export async function setUpSignIn(onSignedIn) {
       onSignedIn(signIn($("#token").value));
       $("#token").value = "";
     } catch {
-      showError(error, t("console.badToken"));
+      showError(error, () => t("console.badToken"));
     }
   });
   const agencies = await devAgencies();
@@ -52,9 +52,11 @@ export async function setUpSignIn(onSignedIn) {
       onSignedIn(signIn(await devToken($("#dev-agency").value, $("#dev-role").value)));
     } catch (failure) {
       // (a fetch that got no answer rejects with the browser's own English: say it in ours)
-      const detail = failure instanceof TypeError ? t("error.network")
-        : failure instanceof SyntaxError ? "" : failure.message;
-      showError(error, detail ? `${t("console.devFailed")} ${detail}` : t("console.devFailed"));
+      showError(error, () => {
+        const detail = failure instanceof TypeError ? t("error.network")
+          : failure instanceof SyntaxError ? "" : failure.message;
+        return detail ? `${t("console.devFailed")} ${detail}` : t("console.devFailed");
+      });
     }
   });
 }

@@ -111,13 +111,13 @@ async function respond(event, action, error) {
   let body;
   if (action === "confirm") {
     const rating = formNode.querySelector("input[name=rating]:checked");
-    if (!rating) return showError(error, t("track.needRating"));
+    if (!rating) return showError(error, () => t("track.needRating"));
     body = { rating: Number(rating.value) };
     const comment = formNode.elements.comment.value.trim();
     if (comment) body.comment = comment;
   } else {
     const reason = formNode.elements.reason.value.trim();
-    if (reason.length < 3) return showError(error, t("track.needReason"));
+    if (reason.length < 3) return showError(error, () => t("track.needReason"));
     body = { reason };
   }
   state.keys[action] ||= newKey();
@@ -132,7 +132,7 @@ async function respond(event, action, error) {
     announce(t(action === "confirm" ? "track.confirmed" : "track.reopened"));
   } catch (failure) {
     button.disabled = false;
-    showError(error, errorText(failure));
+    showError(error, () => errorText(failure));
   }
 }
 
@@ -141,7 +141,7 @@ async function lookUp(event) {
   const id = $("#report-id").value.trim();
   const error = $("#track-error");
   if (!id) {
-    showError(error, t("track.needId"));
+    showError(error, () => t("track.needId"));
     $("#report-id").focus();
     return;
   }
@@ -155,7 +155,7 @@ async function lookUp(event) {
     announce(t("track.found", { id: state.view.id }));
   } catch (failure) {
     output.hidden = true;
-    showError(error, errorText(failure));
+    showError(error, () => errorText(failure));
     const elsewhere = failure.code === "report_in_other_province" && siteOf(failure.details?.province);
     if (elsewhere) {
       // The id only: the citizen types the secret there (it never goes into an address)
