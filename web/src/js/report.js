@@ -155,7 +155,7 @@ async function submit(event) {
 function showWaiting(seconds) {
   const status = $("#form-status");
   status.hidden = seconds === null;
-  status.textContent = seconds === null ? "" : t("report.busyRetrying", { seconds });
+  say(status, seconds === null ? "" : () => t("report.busyRetrying", { seconds }));
 }
 
 function showResult(result) {
