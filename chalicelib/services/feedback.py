@@ -11,6 +11,7 @@ from chalicelib.domain import workflow
 from chalicelib.domain.access import require_reporter
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
+from chalicelib.domain.status import CITIZEN_ACTIONS, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import ValidationFailed, report_not_found
 from chalicelib.provinces.registry import Registry
@@ -52,6 +53,16 @@ class FeedbackService(ProvinceService):
 
         suffix = f"{action}:{short_hash(idempotency_key)}" if idempotency_key else None
         return self._respond(read, suffix, action=action, rating=rating, reason=reason, now=now)
+
+    def awaits_feedback(self, report_key: str, now: datetime) -> bool:
+        """Whether the report is Selesai, open, and within a window to confirm or reopen it."""
+        report = self.reports.get(report_key)
+        return (
+            report is not None
+            and report.status is Status.SELESAI
+            and not report.closed
+            and not all(workflow.feedback_expired(report, self.province, a, now) for a in CITIZEN_ACTIONS)
+        )
 
     def respond_by_link(
         self,

@@ -15,11 +15,11 @@ from msgspec import Struct
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.private import CHANNELS
 from chalicelib.domain.report import Report
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.notices.recipients import REPORTER, own_id
 from chalicelib.services.base import short_hash
 from chalicelib.services.feedback import FeedbackService
-from chalicelib.services.links import LinkTokens
+from chalicelib.services.links import GONE, LinkTokens
 
 if TYPE_CHECKING:
     from chalicelib.data.notices import NoticeStore
@@ -42,8 +42,12 @@ class LinkActions:
         self.links = LinkTokens(records, province)
 
     def inspect(self, token: str, purpose: str, now: datetime | None = None) -> LinkInfo:
-        """The link's purpose and report, if it can still be used."""
-        record = self.links.peek(token, purpose, now or utcnow())
+        """The link's purpose and report, if it can still be used: a feedback link only while its
+        report awaits the reporter's word (Selesai, not closed, a window open); its form would be refused."""
+        now = now or utcnow()
+        record = self.links.peek(token, purpose, now)
+        if purpose == "feedback" and not self.feedback.awaits_feedback(record.report_key, now):
+            raise NotFound(GONE, code="link_gone")
         return LinkInfo(purpose, record.report_key.split("~")[-1], record.expires_at)
 
     def respond(

@@ -269,6 +269,30 @@ def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, mot
     assert again.status_code == 200  # idempotent, as RFC 8058 asks: a second click changes nothing
 
 
+def test_a_selesai_link_whose_report_was_settled_otherwise_no_longer_opens_its_form(
+    provinces: World, moto_endpoint: str
+) -> None:
+    # Given a Selesai message's link, unused, and the reporter confirming on the tracking page instead
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+    jakarta.act(created["id"], "take", agency)
+    jakarta.act(
+        created["id"], "resolve", agency, {"note": "Beres", **jakarta.evidence(created["id"], agency)}
+    )
+    provinces.settle_notices()
+    done = next(m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai"))
+    token = _token(done, "feedback.html")
+    confirmed = jakarta.post(
+        f"/reports/{created['id']}/confirm", {"rating": 5}, {"X-Report-Secret": created["secret"]}
+    )
+    assert confirmed.status_code == 200, confirmed.body
+    # When the link is opened later, its page is told the link is gone (its form would answer 409)
+    inspected = jakarta.post("/links/inspect", {"token": token, "purpose": "feedback"})
+    assert inspected.status_code == 404 and json.loads(inspected.body)["error"]["code"] == "link_gone"
+
+
 def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
     provinces: World, moto_endpoint: str
 ) -> None:
