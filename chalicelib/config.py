@@ -44,6 +44,9 @@ REQUIRED = {
     "ADUAN_PUBLIC_URL": "public_url",
 }
 PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/unit/test_notice_texts.py)
+# ... as do its characters: letters, digits and a few signs of GSM-7's basic set ("~", "^", "|", "["
+# and "{" are in its escape table, and most other signs not in GSM-7 at all: texts.fits_one_segment)
+PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._/-]*)?")
 # Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
 # development issuer's) and the JWKS URL (https: the user pool's).
 AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
@@ -191,9 +194,10 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
             f"ADUAN_SMS_SENDER_ID must be 1-11 letters or digits, not {current.sms_sender_id!r}"
         )
     url = current.public_url
-    if len(url) > PUBLIC_URL_MAX or not url.startswith(("https://", "http://")):
+    if len(url) > PUBLIC_URL_MAX or not PUBLIC_URL.fullmatch(url):
         raise ConfigurationError(
-            f"ADUAN_PUBLIC_URL must be an http(s) address of at most {PUBLIC_URL_MAX} characters, not {url!r}"
+            f"ADUAN_PUBLIC_URL must be an http(s) address of at most {PUBLIC_URL_MAX} characters, in "
+            f"letters, digits and . - _ / : (one SMS segment), not {url!r}"
         )
     return current
 

@@ -30,6 +30,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from chalicelib.config import PUBLIC_URL, PUBLIC_URL_MAX
+
 DEPLOY_VARIABLES = "deploy_environment_variables"
 LOCAL_ONLY_VARIABLES = frozenset({"ADUAN_LOCAL_PORT"})
 # Domains that are no one's: a label "example" (example.com, the stand-in aduan.example.id) or a
@@ -41,7 +43,10 @@ RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
 PRIVATE_TLDS = frozenset({"local", "internal", "home.arpa", "lan", "localdomain", "intranet", "corp", "home"})
 # Checked variable -> what to set instead.
 WHAT_TO_SET = {
-    "ADUAN_PUBLIC_URL": "the province's public web site, https://... (at most 48 characters)",
+    "ADUAN_PUBLIC_URL": (
+        f"the province's public web site, https://... (at most {PUBLIC_URL_MAX} characters: letters, "
+        "digits and . - _ / :)"
+    ),
     "ADUAN_PUBLIC_API_URL": (
         "the stage's public API address, https://... (its custom domain or the stack's EndpointURL), "
         "or null to leave it out (unsubscribe headers then name the web page)"
@@ -126,6 +131,8 @@ def _value_problem(name: str, value: str) -> str | None:
     url = urlsplit(value)
     if not url.hostname:
         return "not an address"
+    if name == "ADUAN_PUBLIC_URL" and (len(value) > PUBLIC_URL_MAX or not PUBLIC_URL.fullmatch(value)):
+        return "too long or with characters an SMS link cannot carry in one segment"
     # links in SMS and e-mail carry one-use tokens: never over plain http
     return _host_problem(url.hostname) or (None if url.scheme == "https" else "not https")
 

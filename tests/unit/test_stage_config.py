@@ -40,6 +40,9 @@ BROKEN: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_SMS_SENDER_ID", {"ADUAN_SMS_SENDER_ID": "ADUAN-JAKARTA"}),  # a hyphen, and 13 characters
     ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "aduan.jakarta.go.id"}),  # no scheme
     ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://" + "a" * 41}),  # longer than an SMS allows
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://aduan.go.id/~jakarta"}),  # "~" is not GSM-7
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://aduan.jakarta.go.id/?lapor"}),  # the links add "?"
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": "https://aduan.go.id/{31}"}),  # "{" is two GSM-7 characters
 ]
 # What only the check at app import (check_stage) refuses: the auth variables, which every stage
 # must set too, and optional variables set to something malformed.
