@@ -52,6 +52,10 @@ WHAT_TO_SET = {
         "or null to leave it out (unsubscribe headers then name the web page)"
     ),
     "ADUAN_NOTIFY_SENDER": "an address of a domain verified in SES, e.g. no-reply@aduan.<province>.go.id",
+    "ADUAN_PUBLIC_BASE_URL": (
+        "the Open311 endpoint's public address, https://..., or null to leave it out (discovery then "
+        "names the request's host)"
+    ),
 }
 REQUIRED = ("ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER")
 

@@ -122,6 +122,8 @@ def test_a_relative_out_directory_is_where_the_package_lands(
         ("ADUAN_NOTIFY_SENDER", "aduan", "not an address"),
         ("ADUAN_PUBLIC_URL", "http://aduan.riau.go.id", "not https"),
         ("ADUAN_PUBLIC_API_URL", "http://api.aduan.riau.go.id/api", "not https"),
+        ("ADUAN_PUBLIC_BASE_URL", "http://127.0.0.1:8014/open311", "a local address"),
+        ("ADUAN_PUBLIC_BASE_URL", "https://10.0.0.7/open311", "not a public address"),
         (
             "ADUAN_PUBLIC_URL",
             "https://aduan.riau.go.id/~warga",
