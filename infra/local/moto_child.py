@@ -8,7 +8,8 @@
 - DynamoDB attribute values copied into the JSON answer as they are, not member by member through
   moto's model-driven serializer (``infra/local/moto_serialize.py``): the same answers.
 - SQS reading the clock once per request, not once per message, and deleting in one pass
-  (``infra/local/moto_sqs.py``): the same answers at a cost that grows far less with a queue's depth.
+  (``infra/local/moto_sqs.py``): the same answers at a cost that grows far less with a queue's depth;
+  and a FIFO group handed back whole served again from its first message, as SQS serves it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""moto's SQS with its per-message clock reads taken once per request: same answers, less CPU.
+"""moto's SQS with its per-message clock reads taken once per request (same answers, less CPU), and
+a FIFO group served in order after it was handed back.
 
 moto decides which messages are visible by reading the clock for every message of a queue, three
 times per message (visible? delayed? and again for the counts a ``SendMessage`` computes for the
@@ -14,6 +15,13 @@ Patched here (``speed_up_sqs``, applied by ``infra/local/moto_child.py`` and the
 - ``Queue.delete_message`` finds the message in one pass: deleting an unknown receipt handle still
   fails with ``ReceiptHandleIsInvalid``, deleting twice still succeeds, and every receipt handle
   the message ever had is remembered as deleted, as in moto.
+- ``Queue.pending_message_groups`` (the FIFO groups a receive must not serve) holds a group only
+  while one of its messages is in flight: received and not yet visible again. moto counted every
+  message it had handed out until a receive met it visible again, so when a whole group came back
+  (a Lambda batch whose first message failed and the rest of its group was skipped), the receive
+  met the first message while the later ones still counted, skipped it, and served the *last*
+  message first: a FIFO group applied out of order. SQS serves the group again from its first
+  message; so does this.
 """
 
 from __future__ import annotations
@@ -48,6 +56,11 @@ def _visible(self: Queue) -> int:
     return len(_messages(self))
 
 
+def _pending_message_groups(self: Queue) -> set[str]:
+    now = _now()
+    return {m.group_id for m in self._pending_messages if m.group_id is not None and not now > m.visible_at}
+
+
 def _delete_message(self: Queue, receipt_handle: str) -> None:
     if receipt_handle in self.deleted_messages:
         return  # already deleted: SQS accepts a second delete
@@ -73,6 +86,7 @@ MOTO_OWN = {
         "approximate_number_of_messages_not_visible",
         "approximate_number_of_messages",
         "delete_message",
+        "pending_message_groups",
     )
 }
 """moto's own members (taken when this module is imported, before any patch), for the tests."""
@@ -86,6 +100,7 @@ def queue_patches() -> dict[str, Any]:
         "approximate_number_of_messages_not_visible": property(_not_visible),
         "approximate_number_of_messages": property(_visible),
         "delete_message": _delete_message,
+        "pending_message_groups": property(_pending_message_groups),
         "_aduan_fast": True,
     }
 

@@ -187,6 +187,41 @@ def test_fifo_keeps_group_order_across_a_failure(
     assert [b for g, b in done if g == "A"] == ["A1", "A2", "A3"]
 
 
+def test_a_fifo_batch_whose_first_message_fails_is_applied_in_group_order_when_it_comes_back(
+    sqs: Any, queues: Queues, wait_for: Callable[..., Any]
+) -> None:
+    """Given three messages of one group and one of another in a FIFO queue, when the handler (the
+    escalation queue's batch processing: a failing record fails the rest of its group) fails the
+    group's first message once, then the other group is applied at once, the skipped ones are not,
+    and the group comes back and is applied from its first message, in order."""
+    from chalicelib.api.events import _batch
+
+    app, done, failed_once = Chalice(app_name="t"), list[str](), set[str]()
+
+    def record_handler(record: Any) -> None:
+        if record.body == "A1" and "A1" not in failed_once:
+            failed_once.add("A1")
+            raise RuntimeError("A1 not applicable yet")
+        done.append(record.body)
+
+    @app.on_sqs_message(queue=queues.fifo, batch_size=10)
+    def escalation(event: Any) -> dict[str, Any]:
+        return _batch(event.to_dict(), None, record_handler, fifo=True)
+
+    for body, group in (("A1", "A"), ("A2", "A"), ("B1", "B"), ("A3", "A")):
+        sqs.send_message(
+            QueueUrl=_url(sqs, queues.fifo),
+            MessageBody=body,
+            MessageGroupId=group,
+            MessageDeduplicationId=body,
+        )
+    runner = EventRunner(app)
+    first = runner.drain()["escalation"]
+    assert (first.records, first.failures) == (4, 3) and done == ["B1"]
+    wait_for(lambda: runner.drain() and len(done) == 4)
+    assert done == ["B1", "A1", "A2", "A3"]
+
+
 def test_stream_records_reach_the_handler_in_lambda_shape(moto_endpoint: str) -> None:
     dynamodb = boto3.client("dynamodb")
     table = "runner-stream-test"

@@ -1,4 +1,5 @@
-"""The local moto's faster SQS queues answer exactly as moto's own: visibility, delays, counts, deletes."""
+"""The local moto's faster SQS queues answer exactly as moto's own (visibility, delays, counts, deletes),
+except that a FIFO group handed back is served again from its first message, as SQS serves it."""
 
 from __future__ import annotations
 
@@ -103,3 +104,32 @@ def test_a_fifo_group_waits_while_one_of_its_messages_is_in_flight(engine: str) 
     sqs.delete_message(QueueUrl=url, ReceiptHandle=a1["ReceiptHandle"])
     assert a1["Body"] == "a1"
     assert [m["Body"] for m in _receive(sqs, url)] == ["a2"]
+
+
+def test_a_fifo_group_handed_back_whole_comes_back_from_its_first_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a FIFO group received whole and handed back unprocessed (a batch whose first message
+    failed and the rest of its group skipped), when the visibility timeout ends, then the group is
+    served again from its first message, in order, as SQS serves it. moto's own served the last one
+    first: the group's messages still marked in flight held the earlier ones back, not the later."""
+    for name, value in queue_patches().items():
+        monkeypatch.setattr(Queue, name, value, raising=False)
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="ap-southeast-3")
+        attributes = {"FifoQueue": "true", "VisibilityTimeout": "1"}
+        url = sqs.create_queue(QueueName="q.fifo", Attributes=attributes)["QueueUrl"]
+        for body in ("a1", "a2", "a3"):
+            sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="a", MessageDeduplicationId=body)
+        assert [m["Body"] for m in _receive(sqs, url)] == ["a1", "a2", "a3"]  # and none deleted
+
+        served: list[str] = []
+
+        def handle_what_comes() -> bool:
+            for message in _receive(sqs, url):
+                served.append(message["Body"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            return len(served) == 3
+
+        _eventually(handle_what_comes)
+        assert served == ["a1", "a2", "a3"]
