@@ -36,8 +36,13 @@ def _correlate(record: SQSRecord) -> None:
 
 def _parsed(record: SQSRecord, parse: Callable[[Any], T]) -> T | None:
     """The record's message, or None after moving a malformed record to the DLQ."""
+    return _checked(record, lambda: parse(json.loads(record.body)))
+
+
+def _checked(record: SQSRecord, read: Callable[[], T]) -> T | None:
+    """What ``read`` makes of the record, or None after moving the record to the DLQ if malformed."""
     try:
-        return parse(json.loads(record.body))
+        return read()
     except (ValueError, RecursionError, ValidationFailed) as error:  # JSONDecodeError: a ValueError
         _dead_letter(record, error.code if isinstance(error, AduanError) else "invalid_json")
         return None
@@ -197,7 +202,10 @@ def sweep() -> dict[str, int]:
 
 
 def _notify_record(record: SQSRecord) -> None:
-    from chalicelib.api.messages import parse_notify_message  # not on the sweep's path
+    from chalicelib.api.messages import (
+        parse_notify_message,
+        parse_ses_notification,
+    )  # not on the sweep's path
     from chalicelib.domain.clock import utcnow
 
     body = _parsed(record, lambda data: data)
@@ -205,6 +213,8 @@ def _notify_record(record: SQSRecord) -> None:
         return
     feedback = ses_feedback(body)
     if feedback is not None:
+        if _checked(record, lambda: parse_ses_notification(feedback)) is None:
+            return  # not SES's shape: no retry can read it
         count = _transient_retries(lambda: container.notifier().feedback(feedback))
         logger.info("SES feedback applied", extra={"suppressed": count})
         return

@@ -1,7 +1,8 @@
 """The queue handlers' inputs, declared once as msgspec structs.
 
 The intake queue's message (the ``route`` handler's input) and the notify queue's are declared
-here; a malformed one is a 422 ``validation_error``. An escalation queue's message is one of the
+here, with the shape of the SES bounces and complaints the notify queue also carries; a malformed
+one is a 422 ``validation_error``. An escalation queue's message is one of the
 protocol's structs (``chalicelib.domain.protocol.InboundMessage``), refused the same way. The
 queue handlers load none of the API's request schemas (``chalicelib.api.schemas``).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from msgspec import Meta
+from msgspec import Meta, Struct, field
 
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.private import CHANNELS
@@ -45,6 +46,33 @@ class NotifyMessage(Input):
     follow: Annotated[str, Meta(pattern=f"^{FOLLOWER_ID}$")] | None = None  # a follow request to confirm
 
 
+class SesRecipient(Struct, rename="camel"):
+    """A recipient an SES notification names (SES's other fields are not read)."""
+
+    email_address: str | None = None
+
+
+class SesBounce(Struct, rename="camel"):
+    """An SES bounce: its type and the recipients it names."""
+
+    bounce_type: str | None = None
+    bounced_recipients: list[SesRecipient] = field(default_factory=list)
+
+
+class SesComplaint(Struct, rename="camel"):
+    """An SES complaint: the recipients it names."""
+
+    complained_recipients: list[SesRecipient] = field(default_factory=list)
+
+
+class SesNotification(Struct, rename="camel"):
+    """An SES notification as the province's feedback topic carries it (its other fields not read)."""
+
+    notification_type: str
+    bounce: SesBounce | None = None
+    complaint: SesComplaint | None = None
+
+
 def parse_intake_message(body: Any) -> IntakeMessage:
     """The message in a decoded JSON ``body``; ``ValidationFailed`` (422) naming what is wrong."""
     return convert(IntakeMessage, body)
@@ -55,6 +83,11 @@ def parse_inbound_message(body: Any) -> InboundMessage:
     from chalicelib.domain import protocol  # the route handler, which shares this module, needs none
 
     return convert(protocol.InboundMessage, body)  # type: ignore[arg-type]  # a union, not a class
+
+
+def parse_ses_notification(notification: Any) -> SesNotification:
+    """An SES notification in the shape SES sends; ``ValidationFailed`` if it is not."""
+    return convert(SesNotification, notification)
 
 
 def parse_notify_message(body: Any) -> NotifyMessage:

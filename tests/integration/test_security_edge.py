@@ -289,3 +289,40 @@ def test_a_poisoned_escalation_message_does_not_hold_back_its_fifo_group(provinc
     assert result == {"batchItemFailures": []}
     parked = _dead_letters("aduan-36-escalation-dlq.fifo", marker)
     assert [m["Body"] for m in parked] == [records[0]["body"]]
+
+
+def test_a_malformed_ses_notification_in_a_notify_batch_goes_to_the_dlq_at_once(provinces: World) -> None:
+    """Given a notify batch with a genuine SES bounce, one whose recipients are not a list and one
+    that is not JSON, when the notify handler gets it, then nothing is left for SQS to retry: the
+    bounce suppressed its address and the two malformed ones are on the DLQ with their reason
+    (the malformed bounce failed its record, five receives before the DLQ)."""
+    from chalicelib import container
+    from chalicelib.notices.recipients import address_hash
+    from infra.local.pipeline import patched_env
+
+    jakarta = provinces["jakarta"]
+    marker = uuid.uuid4().hex
+    queue = "aduan-31-notify"
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:aduan-31-ses-feedback"
+    gone = f"gone-{marker}@example.com"
+
+    def bounce(recipients: object) -> str:
+        notification = {
+            "notificationType": "Bounce",
+            "bounce": {"bounceType": "Permanent", "bouncedRecipients": recipients},
+            "mail": {"messageId": marker},
+        }
+        return json.dumps({"Type": "Notification", "TopicArn": topic, "Message": json.dumps(notification)})
+
+    records = [
+        _record(queue, bounce([{"emailAddress": gone}])),
+        _record(queue, bounce(5)),
+        _record(queue, f"not json {marker}"),
+    ]
+    result = jakarta.invoke("notify", {"Records": records})
+    assert result == {"batchItemFailures": []}
+    parked = _dead_letters("aduan-31-notify-dlq", marker)
+    reasons = {m["Body"]: m["MessageAttributes"]["aduan_error"]["StringValue"] for m in parked}
+    assert reasons == {records[1]["body"]: "validation_error", records[2]["body"]: "invalid_json"}
+    with patched_env(jakarta.env):
+        assert container.notice_records().suppressed("31", address_hash(gone))
