@@ -92,3 +92,36 @@ def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(
     assert jakarta.act(report_id, "resolve", "sudin-sda-js", {"note": "surut", **evidence}).status_code == 200
     obsolete = queue.process(messages, lambda item: Decision("take"), api)
     assert [(o.status, o.deleted) for o in obsolete] == [(409, True)]
+
+
+def test_a_poison_item_among_good_ones_is_left_for_the_dlq_and_the_good_ones_are_recorded_once(
+    provinces: World, queue: WorkQueue
+) -> None:
+    """Given the agency's queue holds two routed floods and, between them, a message that is not
+    JSON, one that is not a work item and one forged to name another agency's report, when the
+    officer takes every item of the batch, then each flood is taken once and its message deleted,
+    the two unreadable messages are left on the queue (for its DLQ after five receives), and the
+    forged item is refused by the API and cleared, changing nothing."""
+    jakarta = provinces["jakarta"]
+    floods = [json.loads(jakarta.post("/reports", FLOOD).body)["id"] for _ in range(2)]
+    road = {**FLOOD, "category": "jalan_rusak", "description": "Jalan berlubang di Jl. Tebet Raya."}
+    other = json.loads(jakarta.post("/reports", road).body)["id"]  # Sudin Bina Marga's, not Sudin SDA's
+    provinces.settle()
+    [first] = queue.receive(wait_seconds=1, max_messages=1)
+    item = json.loads(first["Body"])
+    forged = {**item, "event_id": f"{other}:forged", "report_key": other, "report_id": other}
+    for body in ("not json", json.dumps({"type": "work", "report_key": other}), json.dumps(forged)):
+        queue.sqs.send_message(QueueUrl=queue.url, MessageBody=body)
+    messages = [first]
+    while len(messages) < 5 and (more := queue.receive(wait_seconds=1, max_messages=10)):
+        messages += more
+    assert len(messages) == 5
+    api = InProcessApi(jakarta, "sudin-sda-js")
+    outcomes = queue.process(messages, lambda item: Decision("take"), api)
+    by_report = {o.item.report_id if o.item else f"unreadable-{n}": o for n, o in enumerate(outcomes)}
+    assert [(by_report[r].status, by_report[r].deleted) for r in floods] == [(200, True), (200, True)]
+    assert (by_report[other].status, by_report[other].deleted) == (403, True)
+    assert sorted(o.deleted for o in outcomes if o.item is None) == [False, False]
+    assert api.calls == ["take", "take", "take"]
+    assert [json.loads(jakarta.get(f"/reports/{r}").body)["status"]["code"] for r in floods] == ["PROSES"] * 2
+    assert json.loads(jakarta.get(f"/reports/{other}").body)["status"]["code"] == "DISPOSISI"
