@@ -387,3 +387,66 @@ def test_a_reopen_crossing_the_copys_auto_close_is_settled_not_retried_into_the_
     provinces.settle()
     final = _status(provinces, created["id"])
     assert final["closed"] is True and final["timeline"][-1]["action"] == "autoclose"
+
+
+def test_every_hand_over_message_has_its_own_deduplication_id_and_a_repeated_id_repeats_its_body(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given every message the two provinces send each other about one report through its life (the
+    hand-over and the sweep's re-send of it, Banten's updates, two reopens, a reopen that crosses
+    the copy's auto-close and is answered by the latest update again), then each goes to the report's
+    one message group, and two messages share a FIFO deduplication id only when they are the same
+    message: SQS, which drops a repeated id for five minutes, never drops a different one."""
+    from chalicelib import container
+    from chalicelib.data.queues import QueueGateway
+
+    sent: list[tuple[str, str, str, str]] = []  # (to, group, deduplication id, body)
+    reported: list[str] = []  # the report followed
+    send = QueueGateway.send_escalation
+
+    def recording(
+        self: QueueGateway, province: str, message: dict[str, Any], *, group_id: str, deduplication_id: str
+    ) -> None:
+        about = message["report"]["id"] if message["type"] == "escalate" else message["origin_id"]
+        if reported and about == reported[0]:  # the sweeps also send other tests' unacknowledged hand-overs
+            sent.append((province, group_id, deduplication_id, json.dumps(message, sort_keys=True)))
+        send(self, province, message, group_id=group_id, deduplication_id=deduplication_id)
+
+    monkeypatch.setattr(QueueGateway, "send_escalation", recording)
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    created = jakarta.post("/reports", TANGERANG_GARBAGE)
+    report_id, secret = _json(created)["id"], {"X-Report-Secret": _json(created)["secret"]}
+    reported.append(report_id)
+    key = f"36~{report_id}"
+    jakarta.runner.drain()  # routed and handed over; Banten has not read it yet
+    with patched_env(jakarta.env):
+        assert report_id in container.sweeper().sweep(now=utcnow() + timedelta(minutes=6)).resent
+    provinces.settle()
+    for round_ in ("1", "2"):
+        assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+        proof = banten.evidence(key, BANTEN_AGENCY)
+        assert (
+            banten.act(key, "resolve", BANTEN_AGENCY, {"note": f"Diangkut {round_}", **proof}).status_code
+            == 200
+        )
+        provinces.settle()
+        if round_ == "1":
+            reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
+            assert reopened.status_code == 200, reopened.body
+            provinces.settle()
+    with patched_env(banten.env):
+        assert key in [f"36~{i}" for i in container.sweeper().sweep(now=utcnow() + timedelta(days=11)).closed]
+    crossing = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih ada sisa"}, secret)
+    assert crossing.status_code == 200, crossing.body
+    provinces.settle()
+    assert _status(provinces, report_id)["closed"] is True
+
+    kinds = [json.loads(body)["type"] for _, _, _, body in sent]
+    assert kinds.count("escalate") == 2 and kinds.count("feedback") == 2 and kinds.count("update") >= 7
+    assert {group for _, group, _, _ in sent} == {report_id}
+    bodies_by_id: dict[tuple[str, str], set[str]] = {}
+    for to, _, deduplication_id, body in sent:
+        bodies_by_id.setdefault((to, deduplication_id), set()).add(body)
+    assert all(len(bodies) == 1 for bodies in bodies_by_id.values()), bodies_by_id
+    repeated = len(sent) - len(bodies_by_id)  # the sweep's re-send, the latest update sent again
+    assert repeated == 2, sent
