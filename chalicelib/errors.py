@@ -153,6 +153,19 @@ def retry_transient(step: Callable[[], T], *, attempts: int, first_pause: float)
     return step()
 
 
+class NeighbourUnreachable(AduanError):
+    """Another province's escalation queue refused a hand-over message (IAM: its queue policy does not
+    admit this province) or does not exist (its stack not deployed): sending again at once cannot help.
+
+    Raised by the data layer; the services keep the change it follows and the sweep sends the message
+    again later, so it reaches no caller in normal operation.
+    """
+
+    http_status = 503
+    code = "neighbour_unreachable"
+    retry_after = 300
+
+
 class IdCollision(Conflict):
     """A new item's key is already taken (a drawn report id, or a copy created concurrently)."""
 

@@ -18,7 +18,7 @@ from botocore.exceptions import (
 from pynamodb.exceptions import DoesNotExist, PynamoDBException
 
 from chalicelib.config import settings
-from chalicelib.errors import NotFound, RetryableUnavailable
+from chalicelib.errors import AduanError, NotFound, RetryableUnavailable
 
 if TYPE_CHECKING:
     from pynamodb.models import Model
@@ -123,9 +123,17 @@ ACCESS_DENIED_CODES = frozenset(
 )
 
 
+# A queue that is not there (a stack not deployed, or deleted): as lasting as an IAM refusal.
+MISSING_QUEUE_CODES = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})
+
+
 @contextmanager
-def translate_errors(operation: str) -> Iterator[None]:
-    """Retryable AWS failures become RetryableUnavailable, IAM refusals NotFound; the rest pass."""
+def translate_errors(operation: str, *, refused: AduanError | None = None) -> Iterator[None]:
+    """Retryable AWS failures become RetryableUnavailable, IAM refusals NotFound; the rest pass.
+
+    ``refused``: raised instead when IAM refuses the call or its queue does not exist (a call to
+    another province's resource, where "not found" would be wrong).
+    """
     try:
         yield
     except (
@@ -139,7 +147,10 @@ def translate_errors(operation: str) -> Iterator[None]:
             raise RetryableUnavailable(
                 f"Layanan sedang sibuk, coba lagi sebentar (service busy during {operation}).",
             ) from error
-        if client_error_code(error) in ACCESS_DENIED_CODES:
+        code = client_error_code(error)
+        if refused is not None and code in ACCESS_DENIED_CODES | MISSING_QUEUE_CODES:
+            raise refused from error
+        if code in ACCESS_DENIED_CODES:
             from chalicelib.observability import logger
 
             logger.warning("access denied read as not found", extra={"operation": operation})

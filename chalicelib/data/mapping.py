@@ -122,6 +122,7 @@ def to_model(report: Report) -> ReportModel:
         duplicate_of=report.duplicate_of,
         duplicates=json.dumps(list(report.duplicates)) if report.duplicates else None,
         reporter_opted_in=report.reporter_opted_in,
+        handover_due=_iso(report.handover_due),
         timeline=timeline_codec.encode(
             report.timeline,
             key=report.key,
@@ -182,6 +183,7 @@ def from_model(model: ReportModel, *, with_timeline: bool = True) -> Report:
         duplicate_of=model.duplicate_of,
         duplicates=tuple(json.loads(model.duplicates)) if model.duplicates else (),
         reporter_opted_in=model.reporter_opted_in,
+        handover_due=_dt(model.handover_due),
         timeline=timeline_codec.decode(
             model.timeline,
             key=model.pk,

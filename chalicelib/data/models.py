@@ -157,6 +157,7 @@ class ReportModel(Model):
     duplicate_of = UnicodeAttribute(attr_name="xo", null=True)
     reporter_opted_in = BooleanAttribute(attr_name="ro", null=True)
     duplicates = UnicodeAttribute(attr_name="xs", null=True)  # JSON list of report ids
+    handover_due = UnicodeAttribute(attr_name="ho", null=True)  # a refused hand-over message sent again then
     timeline = BinaryAttribute(attr_name="tl", legacy_encoding=False)  # see data/timeline_codec.py
     version = VersionAttribute(attr_name="v")
 

@@ -8,13 +8,13 @@ from typing import Any
 
 from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from chalicelib.data.aws import sqs_client, translate_errors
+from chalicelib.errors import AduanError, NeighbourUnreachable
 
 
 @lru_cache(maxsize=64)
 def queue_url(name: str) -> str:
-    """The URL of a queue by name, looked up once per container."""
-    with translate_errors("resolve queue"):
-        return str(sqs_client().get_queue_url(QueueName=name)["QueueUrl"])
+    """The URL of a queue by name, looked up once per container (its errors translated by the send)."""
+    return str(sqs_client().get_queue_url(QueueName=name)["QueueUrl"])
 
 
 def dead_letter_queue(queue: str) -> str:
@@ -30,8 +30,8 @@ def _attributes(correlation_id: str | None) -> dict[str, Any]:
     return {"correlation_id": _string(correlation_id)} if correlation_id else {}
 
 
-def _send(operation: str, queue: str, body: str, **fields: Any) -> None:
-    with translate_errors(operation):
+def _send(operation: str, queue: str, body: str, *, refused: AduanError | None = None, **fields: Any) -> None:
+    with translate_errors(operation, refused=refused):
         sqs_client().send_message(QueueUrl=queue_url(queue), MessageBody=body, **fields)
 
 
@@ -59,6 +59,7 @@ class QueueGateway:
         """Send an escalation event to ``province``'s inbound FIFO queue (one group per report), signed.
 
         The signature covers the recipient and the exact body, and travels as message attributes.
+        ``NeighbourUnreachable`` if that queue refuses this province (IAM) or does not exist.
         """
         # the keys and the signing code load with the first hand-over, not in every queue sender
         from chalicelib.data.handover_keys import signing_key
@@ -71,10 +72,15 @@ class QueueGateway:
         attributes = _attributes(correlation_id) | {
             name: _string(value) for name, value in signature.attributes().items()
         }
+        unreachable = NeighbourUnreachable(
+            f"Antrean provinsi {province} menolak atau tidak ada (province {province}'s queue refused "
+            "the message or does not exist).",
+        )
         _send(
             "send escalation",
             escalation_queue_for(province),
             body,
+            refused=unreachable,
             MessageGroupId=group_id,
             MessageDeduplicationId=deduplication_id,
             MessageAttributes=attributes,
@@ -110,7 +116,7 @@ class QueueGateway:
     ) -> None:
         """Park a message that can never be processed on ``queue``'s DLQ, body and attributes unchanged."""
         name = dead_letter_queue(queue)
-        fifo = (
+        fifo: dict[str, Any] = (
             {"MessageGroupId": group_id or "poison", "MessageDeduplicationId": deduplication_id}
             if name.endswith(".fifo")
             else {}

@@ -128,6 +128,9 @@ class Report(Struct, frozen=True):
     # The reporter opted in to a notification channel at submit; None for reports stored before
     # this was kept (taken as yes). A copy received from another province: no (its origin tells).
     reporter_opted_in: bool | None = None
+    # When the sweep sends again the hand-over message another province's queue refused (a copy's
+    # state to its origin, the reporter's confirm or reopen to the province handling it); None: none owed
+    handover_due: datetime | None = None
 
     @property
     def map_place(self) -> tuple[float, float]:
@@ -163,7 +166,15 @@ class Report(Struct, frozen=True):
 
     @property
     def next_timer(self) -> datetime | None:
-        """When the sweeper must next look at this report (deadline, re-check or auto-close)."""
+        """When the sweeper must next look at this report: its own timer, or a hand-over owed."""
+        own = self.own_timer
+        if self.handover_due is None:
+            return own
+        return self.handover_due if own is None else min(own, self.handover_due)
+
+    @property
+    def own_timer(self) -> datetime | None:
+        """The report's own next deadline, re-check, auto-close or re-send of its unacknowledged hand-over."""
         if self.closed or self.status is Status.DITOLAK:
             return None
         if self.escalated_to:

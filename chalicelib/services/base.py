@@ -6,6 +6,9 @@ with a pure workflow function, write it on the condition that its version is sti
 for just before the write (``ChangePublisher.intend``), so a crash after the write loses none.
 A ``VersionConflict`` on the write means someone else changed the report meanwhile: the report is
 read again and the change decided again, up to ``MAX_ATTEMPTS`` times in all, after a short jittered pause.
+A hand-over message the other province's queue refuses does not undo or fail the change: the report
+is marked (``handover_due``) for the sweep to send it again (an escalate needs no mark: the origin's
+sweep sends it again until it is acknowledged).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from msgspec import Struct
+from msgspec.structs import replace
 
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import ESCALATION_RESEND_AFTER, Report
 from chalicelib.errors import RetryableUnavailable, VersionConflict
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.outbox import ChangePublisher, Undelivered
 
 if TYPE_CHECKING:
     from chalicelib.data.reports import ReportRepository
@@ -68,6 +72,7 @@ def change_report(
         return decision if isinstance(decision, Unchanged) else (decision,)
 
     return _change(
+        reports,
         publisher,
         lambda: (read(),),
         decide_one,
@@ -91,6 +96,7 @@ def change_two_reports(
     Answers the first report as saved (or as ``Unchanged`` says).
     """
     return _change(
+        reports,
         publisher,
         read,
         lambda before: decide(*before),
@@ -101,6 +107,7 @@ def change_two_reports(
 
 
 def _change(
+    reports: ReportRepository,
     publisher: ChangePublisher,
     read: Callable[[], tuple[R, ...]],
     decide: Callable[[tuple[R, ...]], tuple[Report, ...] | Unchanged[R]],
@@ -118,7 +125,8 @@ def _change(
         decision = decide(before)
         if isinstance(decision, Unchanged):
             if decision.republish is not None and decision.report is not None:
-                publisher.republish(decision.report, decision.republish)
+                refused = publisher.republish(decision.report, decision.republish)
+                _owe_handover(reports, publisher, decision.report, refused)
             return decision.report
         for old, new in zip(before, decision, strict=True):
             publisher.intend(old, new)
@@ -129,9 +137,35 @@ def _change(
                 raise
             continue
         for old, new in zip(before, saved, strict=True):
-            publisher.published(old, new)
+            _owe_handover(reports, publisher, new, publisher.published(old, new))
         return saved[0]
     raise RetryableUnavailable(kept_changing)
+
+
+def _owe_handover(
+    reports: ReportRepository, publisher: ChangePublisher, report: Report, refused: list[Undelivered]
+) -> None:
+    """Mark ``report`` for the sweep to send again the hand-over messages another province refused.
+
+    A write only when one was refused, and none if the report is marked already (or, for an escalate,
+    timed already). A crash before the mark loses the message as a crash before the send does: the
+    retried trigger sends it again.
+    """
+    if all(undelivered.timed_already for undelivered in refused):
+        return
+
+    def mark(current: Report | None) -> Report | Unchanged[Report | None]:
+        if current is None or current.handover_due is not None:
+            return Unchanged(current)
+        return replace(current, handover_due=current.updated_at + ESCALATION_RESEND_AFTER)
+
+    change_report(
+        reports,
+        publisher,
+        lambda: reports.get(report.key, consistent=True),
+        mark,
+        kept_changing="report kept changing while marking a hand-over to send again",
+    )
 
 
 def short_hash(text: str, length: int = 20) -> str:

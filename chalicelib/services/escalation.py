@@ -3,7 +3,9 @@
 Every handler is idempotent by event id and by the receiver's copy key, so a
 message delivered twice (or re-sent by the origin's sweeper) changes nothing twice;
 an already-applied message re-publishes what it called for, repairing a crash
-between saving and sending.
+between saving and sending. An update the origin's queue refuses after a hand-over is
+received needs no mark of its own: the origin, unacknowledged, sends the hand-over again
+and its redelivery here sends the update again.
 """
 
 from __future__ import annotations

@@ -4,12 +4,18 @@ Messages are derived from the timeline entries a change added, so a handler that
 meets an event it already applied can publish the same messages again (receivers
 are idempotent by event id): a crash between saving and sending is repaired by
 the retry that follows it.
+
+A hand-over message another province's queue refuses (IAM) or that has no queue there is not an
+error of the change it follows: it is logged, counted (``HandoversUndelivered``) and answered as
+``Undelivered``; the change stands and the sweep sends the message again (``resend_handover``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from chalicelib.domain.protocol import (
     UPDATE_MAX_ENTRIES,
@@ -19,10 +25,12 @@ from chalicelib.domain.protocol import (
     ReportOut,
     Update,
     WorkItem,
+    kind,
 )
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
-from chalicelib.observability import logger
+from chalicelib.errors import NeighbourUnreachable
+from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.validation import convert, to_builtins
 
@@ -42,6 +50,23 @@ WORK_ACTIONS = frozenset(
 
 
 NOTIFY_DELAY_SECONDS = 1  # the write it precedes takes milliseconds: most find their entry at once
+FEEDBACK_ACTIONS = (Action.CONFIRM, Action.REOPEN)
+
+
+class Undelivered(Struct, frozen=True):
+    """A hand-over message another province's queue refused, or that has no queue there."""
+
+    report_id: str
+    to_province: str
+    kind: str  # escalate, update, feedback
+
+    @property
+    def timed_already(self) -> bool:
+        """An escalate: the origin's sweep sends it again anyway until the other province acknowledges it."""
+        return self.kind == "escalate"
+
+
+Send = Callable[[], "Undelivered | None"]
 
 
 class ChangePublisher:
@@ -72,23 +97,43 @@ class ChangePublisher:
                 message = {"key": after.key, "entry": entry.event_id}
                 self.queues.send_notify(message, delay_seconds=NOTIFY_DELAY_SECONDS)
 
-    def published(self, before: Report | None, after: Report) -> None:
-        """Publish what the entries added between ``before`` and ``after`` call for."""
-        for send in self._outgoing(before, after):
-            send()
+    def published(self, before: Report | None, after: Report) -> list[Undelivered]:
+        """Publish what the entries added between ``before`` and ``after`` call for; answers the
+        hand-over messages another province's queue refused."""
+        return _sent(self._outgoing(before, after))
 
-    def republish(self, report: Report, event_id: str) -> None:
-        """Publish again what an already-applied event called for."""
-        for entry in report.timeline:
-            if entry.event_id == event_id:
-                self.publish_entry(report, entry)
+    def republish(self, report: Report, event_id: str) -> list[Undelivered]:
+        """Publish again what an already-applied event called for (answers as ``published``)."""
+        return [
+            refused
+            for entry in report.timeline
+            if entry.event_id == event_id
+            for refused in self.publish_entry(report, entry)
+        ]
 
-    def publish_entry(self, report: Report, entry: TimelineEntry) -> None:
-        """Send the messages one timeline entry calls for."""
-        for send in self._entry_messages(report, entry):
-            send()
+    def publish_entry(self, report: Report, entry: TimelineEntry) -> list[Undelivered]:
+        """Send the messages one timeline entry calls for (answers as ``published``)."""
+        return _sent(self._entry_messages(report, entry))
 
-    def _outgoing(self, before: Report | None, after: Report) -> list[Callable[[], None]]:
+    def resend_handover(self, report: Report) -> list[Undelivered]:
+        """Send again the hand-over message ``report`` owes (``handover_due``): a copy's current state to
+        its origin, or the reporter's latest confirm or reopen to the province handling the report.
+        Answers it if it is refused again; nothing is sent for a report that owes nothing any more
+        (its hand-over taken back meanwhile)."""
+        if report.is_received_escalation:
+            return _sent([self._to_province(report.origin_province or "", report.id, self._update(report))])
+        told = None
+        for entry in reversed(report.timeline):  # since the latest hand-over: never one to an earlier copy
+            if entry.action is Action.ESCALATE:
+                break
+            if entry.action in FEEDBACK_ACTIONS and entry.province == report.province:
+                told = entry
+                break
+        if told is None or not report.escalated_to:
+            return []
+        return _sent([self._to_province(report.escalated_to, report.id, self._feedback(report, told))])
+
+    def _outgoing(self, before: Report | None, after: Report) -> list[Send]:
         return [
             send
             for entry in after.timeline
@@ -96,14 +141,14 @@ class ChangePublisher:
             for send in self._entry_messages(after, entry)
         ]
 
-    def _entry_messages(self, report: Report, entry: TimelineEntry) -> list[Callable[[], None]]:
+    def _entry_messages(self, report: Report, entry: TimelineEntry) -> list[Send]:
         """The sends one timeline entry calls for, each message built and checked already."""
-        sends: list[Callable[[], None]] = []
+        sends: list[Send] = []
         if entry.action is Action.ESCALATE and report.escalated_to and not report.is_received_escalation:
             sends.append(self._to_province(report.escalated_to, report.id, self._escalate(report, entry)))
         if report.is_received_escalation and entry.province == report.province:
             sends.append(self._to_province(report.origin_province or "", report.id, self._update(report)))
-        if entry.action in (Action.CONFIRM, Action.REOPEN) and report.escalated_to:
+        if entry.action in FEEDBACK_ACTIONS and report.escalated_to:
             sends.append(self._to_province(report.escalated_to, report.id, self._feedback(report, entry)))
         if entry.action in WORK_ACTIONS and entry.agency and not report.escalated_to:
             item = self._work_item(report, entry)
@@ -165,13 +210,27 @@ class ChangePublisher:
             at=entry.at,
         )
 
-    def _to_province(self, province: str, group: str, message: Message) -> Callable[[], None]:
+    def _to_province(self, province: str, group: str, message: Message) -> Send:
         body = _checked(message)
 
-        def send() -> None:
-            self.queues.send_escalation(
-                province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
-            )
+        def send() -> Undelivered | None:
+            try:
+                self.queues.send_escalation(
+                    province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
+                )
+            except NeighbourUnreachable as refused:
+                count("HandoversUndelivered")
+                logger.warning(
+                    "hand-over message refused by the other province's queue; the sweep sends it again",
+                    extra={
+                        "report_id": group,
+                        "to_province": province,
+                        "type": kind(message),
+                        "code": refused.code,
+                    },
+                )
+                return Undelivered(group, province, kind(message))
+            return None
 
         return send
 
@@ -194,7 +253,7 @@ class ChangePublisher:
             at=entry.at,
         )
 
-    def _to_agency(self, item: WorkItem) -> Callable[[], None]:
+    def _to_agency(self, item: WorkItem) -> Send:
         body = _checked(item)
 
         def send() -> None:
@@ -202,6 +261,11 @@ class ChangePublisher:
             logger.info("work item sent", extra={"agency": item.agency, "report_id": item.report_id})
 
         return send
+
+
+def _sent(sends: list[Send]) -> list[Undelivered]:
+    """Run every send in order; the hand-over messages refused (any other failure propagates)."""
+    return [refused for send in sends if (refused := send()) is not None]
 
 
 def _checked(message: Message | WorkItem) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The scheduled sweep: service levels, auto-close, and anything left unsent.
 
 Runs every few minutes per province. It reads only the sparse ``by-due`` index
-(open timers) and the ``MENUNGGU`` slice of ``by-status``: never a Scan.
+(open timers, and hand-over messages another province's queue refused) and the
+``MENUNGGU`` slice of ``by-status``: never a Scan.
 """
 
 from __future__ import annotations
@@ -59,12 +60,36 @@ class Sweeper(ProvinceService):
         result = SweepResult()
         for report in self.reports.due_before(self.province.code, now, limit=limit):
             try:
+                if report.handover_due is not None and report.handover_due <= now:
+                    report = self._handover(report, now, result) or report
                 self._one(report, now, result)
-            except Exception as error:  # one report's trouble (a refused or missing queue too) skips it
+            except Exception as error:  # one report's trouble (a queue throttling, a raw AWS error) skips it
                 code = error.code if isinstance(error, AduanError) else type(error).__name__
                 logger.warning("sweep skipped a report", extra={"report_id": report.id, "code": code})
         self._requeue_unrouted(now, result)
         return result
+
+    def _handover(self, listed: Report, now: datetime, result: SweepResult) -> Report | None:
+        """Send again the hand-over message another province's queue refused; keep the mark, to look
+        again later (5 minutes to an hour, as long as it has waited), until it is taken."""
+        refused = self.publisher.resend_handover(listed)  # sent first: its receiver is idempotent
+        reads = iter([listed])
+
+        def read() -> Report | None:
+            return next(reads, None) or self.reports.get(listed.key, consistent=True)
+
+        def decide(report: Report | None) -> Report | Unchanged[Report | None]:
+            if report is None or report.handover_due is None or report.handover_due > now:
+                return Unchanged(report)
+            if not refused and report.version == listed.version:  # the state sent is the latest
+                return replace(report, handover_due=None)
+            wait = min(max(now - report.updated_at, ESCALATION_RESEND_AFTER), ESCALATION_RESEND_MAX)
+            return replace(report, handover_due=now + wait)
+
+        saved = self.change(read, decide, kept_changing="report kept changing during the sweep")
+        if saved is not None and not refused:
+            result.resent.append(saved.id)
+        return saved
 
     def _one(self, listed: Report, now: datetime, result: SweepResult) -> None:
         """One due report; if it changes meanwhile, read again and act only if it is still due."""
@@ -78,7 +103,7 @@ class Sweeper(ProvinceService):
         def decide(report: Report | None) -> Report | Unchanged[Report | None]:
             tally.clear()
             resend.clear()
-            timer = report.next_timer if report else None
+            timer = report.own_timer if report else None  # a hand-over owed: ``_handover``
             if report is None or timer is None or timer > now:
                 return Unchanged(report)
             if report.escalated_to:
@@ -99,8 +124,8 @@ class Sweeper(ProvinceService):
             return workflow.sla_escalate(report, self.province, event)
 
         saved = self.change(read, decide, kept_changing="report kept changing during the sweep")
-        if saved is not None and resend:
-            self.publisher.republish(saved, resend[0])
+        if saved is not None and resend and self.publisher.republish(saved, resend[0]):
+            return  # refused again (logged): the next re-send time is saved
         if saved is not None and tally:
             tally[0].append(saved.id)
 

@@ -7,44 +7,54 @@ from typing import Any
 import pytest
 from msgspec.structs import replace
 
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import ESCALATION_RESEND_AFTER, Report
 from chalicelib.errors import RetryableUnavailable, VersionConflict
 from chalicelib.services import base
 from chalicelib.services.base import MAX_ATTEMPTS, Unchanged, change_report
+from chalicelib.services.outbox import Undelivered
 from tests.unit.factories import new_report
 
 
 class FlakyReports:
-    """Saves fail with VersionConflict the first ``conflicts`` times; every read is counted."""
+    """Saves fail with VersionConflict the first ``conflicts`` times; every read is counted; the
+    report last saved is what ``get`` reads."""
 
     def __init__(self, conflicts: int) -> None:
         self.conflicts = conflicts
         self.saves = 0
         self.reads = 0
+        self.stored: Report | None = None
 
     def save(self, report: Report) -> Report:
         self.saves += 1
         if self.saves <= self.conflicts:
             raise VersionConflict("changed meanwhile")
-        return replace(report, version=report.version + 1)
+        self.stored = replace(report, version=report.version + 1)
+        return self.stored
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        return self.stored if self.stored is not None and self.stored.key == key else None
 
 
 class Publisher:
-    """Records what would be sent."""
+    """Records what would be sent; ``refusing``: the hand-over messages the other province refuses."""
 
-    def __init__(self) -> None:
+    def __init__(self, refusing: tuple[Undelivered, ...] = ()) -> None:
         self.sent: list[tuple[Report | None, Report]] = []
         self.resent: list[str] = []
         self.intended: list[Report] = []
+        self.refusing = refusing
 
     def intend(self, before: Report | None, after: Report) -> None:
         self.intended.append(after)
 
-    def published(self, before: Report | None, after: Report) -> None:
+    def published(self, before: Report | None, after: Report) -> list[Undelivered]:
         self.sent.append((before, after))
+        return list(self.refusing) if before is not None and before.description != after.description else []
 
-    def republish(self, report: Report, event_id: str) -> None:
+    def republish(self, report: Report, event_id: str) -> list[Undelivered]:
         self.resent.append(event_id)
+        return list(self.refusing)
 
 
 @pytest.fixture(autouse=True)
@@ -111,3 +121,33 @@ def test_unchanged_writes_nothing_and_republishes_when_asked() -> None:
     answer = _run(reports, publisher, decide=lambda r: Unchanged(r, republish="e1"))
     assert answer.version == 0 and reports.saves == 0
     assert publisher.resent == ["e1"] and not publisher.sent
+
+
+UPDATE_REFUSED = Undelivered("31-261127-K3M9", "31", "update")
+ESCALATE_REFUSED = Undelivered("31-261127-K3M9", "36", "escalate")
+
+
+def test_a_hand_over_the_other_province_refuses_keeps_the_change_and_marks_it_for_the_sweep() -> None:
+    """Given the other province's queue refusing the update a change calls for, when the change is
+    saved, then it stands (no error) and the report is marked, once, for the sweep to send it again
+    five minutes after the change; an escalate is not marked (its re-send is timed until acknowledged)."""
+    reports, publisher = FlakyReports(conflicts=0), Publisher(refusing=(UPDATE_REFUSED,))
+    saved = _run(reports, publisher)
+    assert saved.description == "changed" and saved.handover_due is None  # the change as saved
+    assert reports.saves == 2 and reports.stored is not None
+    assert reports.stored.handover_due == saved.updated_at + ESCALATION_RESEND_AFTER
+    assert reports.stored.description == "changed" and reports.stored.timeline == saved.timeline
+
+    reports, publisher = FlakyReports(conflicts=0), Publisher(refusing=(ESCALATE_REFUSED,))
+    _run(reports, publisher)
+    assert reports.saves == 1 and reports.stored is not None and reports.stored.handover_due is None
+
+
+def test_a_republished_hand_over_refused_again_marks_the_report_once() -> None:
+    reports, publisher = FlakyReports(conflicts=0), Publisher(refusing=(UPDATE_REFUSED,))
+    reports.stored = new_report()
+    _run(reports, publisher, decide=lambda r: Unchanged(r, republish="e1"))
+    assert reports.saves == 1 and reports.stored.handover_due is not None
+    marked = reports.stored
+    _run(reports, publisher, decide=lambda r: Unchanged(r, republish="e1"))
+    assert reports.saves == 1 and reports.stored == marked  # marked already: no second write

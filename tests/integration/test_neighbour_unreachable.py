@@ -1,0 +1,188 @@
+"""A neighbour province's escalation queue refuses a hand-over (IAM: its queue policy does not admit
+this province yet) or does not exist (its stack not deployed): the change is saved and answered as
+saved, nothing is lost, and the sweep sends the message once the queue takes it again."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from chalicelib import container
+from chalicelib.data.queues import queue_url
+from chalicelib.domain.clock import utcnow
+from infra.local.pipeline import patched_env
+from tests.integration.harness import Province, World, world
+
+pytestmark = pytest.mark.integration
+
+TANGERANG = {
+    "category": "sampah",
+    "description": "Tumpukan sampah di pinggir Jl. Daan Mogot perbatasan Jakarta-Tangerang.",
+    "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
+}
+BANTEN_AGENCY = "dlh-kota-tangerang"
+REFUSALS = ["AWS.SimpleQueueService.AccessDenied", "AccessDenied", "AWS.SimpleQueueService.NonExistentQueue"]
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    with world() as w:
+        yield w
+
+
+class Refusing:
+    """Makes one province's escalation queue refuse every lookup and send, as AWS answers ``code``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.refused = 0
+
+    def start(self, province: str, code: str) -> None:
+        original = BaseClient._make_api_call
+        queue = f"aduan-{province}-escalation.fifo"
+
+        def refusing(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+            target = str(params.get("QueueUrl") or params.get("QueueName") or "")
+            if operation in ("GetQueueUrl", "SendMessage") and target.endswith(queue):
+                self.refused += 1
+                error = {
+                    "Error": {"Code": code, "Message": "refused"},
+                    "ResponseMetadata": {"HTTPStatusCode": 400},
+                }
+                raise ClientError(error, operation)
+            return original(client, operation, params)
+
+        queue_url.cache_clear()  # as in a fresh container: the lookup is refused too
+        self.monkeypatch.setattr(BaseClient, "_make_api_call", refusing)
+
+    def stop(self) -> None:
+        self.monkeypatch.undo()
+        queue_url.cache_clear()
+
+
+@pytest.fixture
+def refusing(monkeypatch: pytest.MonkeyPatch) -> Iterator[Refusing]:
+    refusal = Refusing(monkeypatch)
+    yield refusal
+    refusal.stop()
+
+
+def _json(response: Any) -> Any:
+    return json.loads(response.body)
+
+
+def _sweep(province: Province, minutes: int = 6) -> Any:
+    with patched_env(province.env):
+        return container.sweeper().sweep(now=utcnow() + timedelta(minutes=minutes))
+
+
+def _copy(banten: Province, report_id: str) -> Any:
+    return _json(banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY)))
+
+
+@pytest.mark.parametrize("code", REFUSALS)
+def test_an_officer_hands_a_report_to_a_neighbour_whose_queue_refuses(
+    provinces: World, refusing: Refusing, code: str
+) -> None:
+    """Given a report about Kota Tangerang that Banten handed back to Jakarta, and Banten's queue
+    refusing Jakarta, when Jakarta's officer hands it to Banten again, then the officer is answered
+    that it was handed over (it was a 404 or a 500 while it was saved), and once Banten's queue takes
+    messages again the sweep hands it over: Banten's agency has it and Jakarta tracks it there."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    provinces.settle()
+    back = banten.act(f"36~{report_id}", "refuse", BANTEN_AGENCY, {"note": "Bukan kami", "to_agency": "31:"})
+    assert back.status_code == 200, back.body
+    provinces.settle()
+    agency = _json(jakarta.get(f"/reports/{report_id}"))["agency"]["id"]
+    refusing.start("36", code)
+    note = {"note": "Lokasi di Kota Tangerang", "to_agency": "36:"}
+    handed = jakarta.act(report_id, "refuse", agency, note)
+    assert handed.status_code == 200, handed.body
+    assert _json(handed)["status"]["code"] == "KOORDINASI" and _json(handed)["escalated_to"] == "36"
+    assert refusing.refused
+    refusing.stop()
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] != "DISPOSISI"  # still handed back
+    assert report_id in _sweep(jakarta).resent
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "DISPOSISI"
+
+
+@pytest.mark.parametrize("code", REFUSALS[1:])
+def test_the_route_handler_hands_over_to_a_neighbour_whose_queue_refuses(
+    provinces: World, refusing: Refusing, code: str
+) -> None:
+    """Given Banten's queue refusing Jakarta, when Jakarta routes a report about Kota Tangerang, then
+    the intake message is done (it was retried five times into the DLQ, each time refused again)
+    and the report waits escalated; once Banten's queue takes messages again the sweep hands it over."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    refusing.start("36", code)
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    stats = jakarta.runner.drain()
+    assert (stats["route"].records, stats["route"].failures) == (1, 0)
+    assert _json(jakarta.get(f"/reports/{report_id}"))["escalated_to"] == "36"
+    refusing.stop()
+    assert report_id in _sweep(jakarta).resent
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
+
+
+@pytest.mark.parametrize("code", REFUSALS[1:])
+def test_banten_s_steps_reach_jakarta_once_its_queue_takes_them_again(
+    provinces: World, refusing: Refusing, code: str
+) -> None:
+    """Given a hand-over Banten accepted, and Jakarta's queue refusing Banten, when Banten's officer
+    takes it, then the officer is answered (it was a 404 or a 500) and the copy is in progress; Jakarta
+    does not know yet; once Jakarta's queue takes messages again, Banten's sweep sends the copy's
+    state (it was never sent again: Jakarta showed Disposisi until Banten's next step)."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    provinces.settle()
+    refusing.start("31", code)
+    taken = banten.act(f"36~{report_id}", "take", BANTEN_AGENCY)
+    assert taken.status_code == 200, taken.body
+    assert _json(taken)["status"]["code"] == "PROSES"
+    refusing.stop()
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "DISPOSISI"
+    assert f"36~{report_id}" in [f"36~{i}" for i in _sweep(banten).resent]
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "PROSES"
+    assert _sweep(banten, minutes=90).resent == []  # sent: nothing owed any more
+
+
+@pytest.mark.parametrize("code", REFUSALS[1:])
+def test_a_reopen_reaches_the_neighbour_once_its_queue_takes_it_again(
+    provinces: World, refusing: Refusing, code: str
+) -> None:
+    """Given Jakarta's report resolved by Banten, and Banten's queue refusing Jakarta, when the
+    citizen reopens it in Jakarta, then the citizen is answered that it is reopened (it was a 404 or
+    a 500), and once Banten's queue takes messages again Jakarta's sweep sends the reopen: Banten's
+    copy goes back to its agency (the reopen was lost: Banten's copy stayed done and closed itself)."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    created = _json(jakarta.post("/reports", TANGERANG))
+    report_id, key = created["id"], f"36~{created['id']}"
+    provinces.settle()
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    proof = banten.evidence(key, BANTEN_AGENCY)
+    assert banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Diangkut", **proof}).status_code == 200
+    provinces.settle()
+    refusing.start("36", code)
+    secret = {"X-Report-Secret": created["secret"]}
+    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
+    assert reopened.status_code == 200, reopened.body
+    refusing.stop()
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "SELESAI"
+    assert report_id in _sweep(jakarta).resent
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "DISPOSISI"
