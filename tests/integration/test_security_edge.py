@@ -326,3 +326,102 @@ def test_a_malformed_ses_notification_in_a_notify_batch_goes_to_the_dlq_at_once(
     assert reasons == {records[1]["body"]: "validation_error", records[2]["body"]: "invalid_json"}
     with patched_env(jakarta.env):
         assert container.notice_records().suppressed("31", address_hash(gone))
+
+
+def _hand_overs_to_banten(report_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The hand-overs of ``report_ids`` waiting on Banten's escalation queue, taken off it (by id)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName="aduan-36-escalation.fifo")["QueueUrl"]
+    found: dict[str, dict[str, Any]] = {}
+    for _ in range(10):
+        got = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=1
+        ).get("Messages", [])
+        for message in got:
+            about = json.loads(message["Body"]).get("report", {}).get("id")
+            if about in report_ids:
+                found[about] = message
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        if len(found) == len(report_ids):
+            return found
+    raise AssertionError(f"hand-overs not found: {sorted(set(report_ids) - set(found))}")
+
+
+def _quarantined_in_banten(text: str) -> list[str]:
+    """The reasons of the messages holding ``text`` on Banten's quarantine queue, taken off it."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName="aduan-36-quarantine")["QueueUrl"]
+    reasons: list[str] = []
+    while got := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
+    ).get("Messages", []):
+        for message in got:
+            if text in message["Body"]:
+                reasons.append(message["MessageAttributes"]["quarantine_reason"]["StringValue"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return reasons
+
+
+def test_a_poison_message_among_good_hand_overs_fails_only_its_group_and_the_good_ones_apply_once(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given Banten's escalation batch with Jakarta's hand-overs of reports A and B, a message of A's
+    group that is not JSON, a forged message in B's group and A's hand-over delivered again, when A's
+    hand-over cannot be applied yet (DynamoDB throttling past the in-place retries), then the batch
+    reports A's hand-over and every later message of A's group failed, unapplied, and nothing else:
+    B's copy is made and the forged message quarantined. When SQS delivers A's group again, its
+    hand-over applies, the poison goes to the DLQ, and the repeat adds nothing; a redelivery of the
+    whole batch changes nothing either."""
+    from chalicelib.domain.protocol import Escalate
+    from chalicelib.errors import RetryableUnavailable
+    from chalicelib.services.escalation import EscalationInbox
+
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    border = {**TANGERANG, "description": f"Sampah menumpuk {uuid.uuid4().hex[:8]}"}
+    report_a, report_b = (_json(jakarta.post("/reports", border))["id"] for _ in range(2))
+    jakarta.runner.drain()  # routed in Jakarta: the two hand-overs wait on Banten's queue
+    handed = _hand_overs_to_banten([report_a, report_b])
+    queue, marker = "aduan-36-escalation.fifo", uuid.uuid4().hex
+
+    def genuine(report: str) -> dict[str, Any]:
+        message = handed[report]
+        attributes = {k: v["StringValue"] for k, v in message["MessageAttributes"].items()}
+        return _record(queue, message["Body"], report, **attributes)
+
+    poison = f"not json {marker}"
+    forged = handed[report_b]["Body"].replace("Sampah", "Sampah palsu")
+    records = [
+        genuine(report_a),
+        _record(queue, poison, report_a, **_signed_by_jakarta(poison)),
+        _record(queue, forged, report_b, **_signed_by_jakarta(handed[report_b]["Body"])),
+        genuine(report_b),
+        genuine(report_a),
+    ]
+    handle, throttled = EscalationInbox.handle, {"left": 3}  # the record's in-place attempts
+
+    def throttling(self: EscalationInbox, message: Any, **kwargs: Any) -> Any:
+        if isinstance(message, Escalate) and message.report.id == report_a and throttled["left"]:
+            throttled["left"] -= 1
+            raise RetryableUnavailable("throttled")
+        return handle(self, message, **kwargs)
+
+    monkeypatch.setattr(EscalationInbox, "handle", throttling)
+    first = banten.invoke("escalations", {"Records": records})
+    failed = [f["itemIdentifier"] for f in first["batchItemFailures"]]
+    assert failed == [records[0]["messageId"], records[1]["messageId"], records[4]["messageId"]]
+    copy_a = banten.get(f"/agency/reports/36~{report_a}", banten.token("dlh-kota-tangerang"))
+    copy_b = banten.get(f"/agency/reports/36~{report_b}", banten.token("dlh-kota-tangerang"))
+    assert copy_a.status_code == 404 and _json(copy_b)["status"]["code"] == "DISPOSISI"
+    assert _dead_letters("aduan-36-escalation-dlq.fifo", marker) == []  # skipped, not read yet
+    assert _quarantined_in_banten("Sampah palsu") == ["bad_signature"]
+
+    again = banten.invoke("escalations", {"Records": [records[i] for i in (0, 1, 4)]})
+    assert again == {"batchItemFailures": []}
+    assert [m["Body"] for m in _dead_letters("aduan-36-escalation-dlq.fifo", marker)] == [poison]
+    whole = banten.invoke("escalations", {"Records": records})
+    assert whole == {"batchItemFailures": []}
+    for report in (report_a, report_b):
+        view = _json(banten.get(f"/agency/reports/36~{report}", banten.token("dlh-kota-tangerang")))
+        assert view["status"]["code"] == "DISPOSISI"
+        assert [e["action"] for e in view["timeline"]].count("accept") == 1
+    provinces.settle()
