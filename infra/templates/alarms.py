@@ -1,4 +1,5 @@
-"""A province's operational alarms besides the dead-letter queues: overdue reports and handler errors."""
+"""A province's operational alarms besides the dead-letter queues: overdue reports, hand-overs another
+province's queue refuses, and handler errors."""
 
 from __future__ import annotations
 
@@ -18,16 +19,15 @@ def alarm_actions() -> dict[str, Any]:
     return {"Fn::If": [ALARM_TOPIC_CONDITION, [ref("AlarmTopicArn")], {"Ref": "AWS::NoValue"}]}
 
 
-def overdue_alarm(province: ProvinceInfra) -> dict[str, Any]:
-    """Reports that passed a service level, from the sweep's EMF metric ``ReportsOverdue``."""
+def _count_alarm(
+    province: ProvinceInfra, name: str, metric: str, what: str, threshold: Any
+) -> dict[str, Any]:
+    """An alarm on the hourly sum of one of Aduan's EMF count metrics of ``province``."""
     properties = {
-        "AlarmName": f"aduan-{province.code}-reports-overdue",
-        "AlarmDescription": (
-            f"Reports of province {province.code} ({province.slug}) passed their service level "
-            "(EMF metric ReportsOverdue from the sweep)."
-        ),
+        "AlarmName": f"aduan-{province.code}-{name}",
+        "AlarmDescription": f"{what} (province {province.code}, {province.slug}; EMF metric {metric}).",
         "Namespace": METRICS_NAMESPACE,
-        "MetricName": "ReportsOverdue",
+        "MetricName": metric,
         "Dimensions": [
             {"Name": "province", "Value": province.code},
             {"Name": "service", "Value": SERVICE_NAME},
@@ -35,12 +35,28 @@ def overdue_alarm(province: ProvinceInfra) -> dict[str, Any]:
         "Statistic": "Sum",
         "Period": OVERDUE_PERIOD_SECONDS,
         "EvaluationPeriods": 1,
-        "Threshold": ref("OverdueAlarmThreshold"),
+        "Threshold": threshold,
         "ComparisonOperator": "GreaterThanOrEqualToThreshold",
         "TreatMissingData": "notBreaching",
         "AlarmActions": alarm_actions(),
     }
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
+
+
+def overdue_alarm(province: ProvinceInfra) -> dict[str, Any]:
+    """Reports that passed a service level, from the sweep's EMF metric ``ReportsOverdue``."""
+    what = "Reports passed their service level (counted by the sweep)"
+    return _count_alarm(province, "reports-overdue", "ReportsOverdue", what, ref("OverdueAlarmThreshold"))
+
+
+def undelivered_alarm(province: ProvinceInfra) -> dict[str, Any]:
+    """Any hand-over message another province's queue refused (IAM) or lacked, in the hour: the sweep
+    sends it again, but only the other province's redeploy (or a policy fix) lets it through."""
+    what = (
+        "Another province's escalation queue refused this province's hand-over messages or does not "
+        "exist; the sweep sends them again until it takes them (check that province's stack and queue policy)"
+    )
+    return _count_alarm(province, "handovers-undelivered", "HandoversUndelivered", what, 1)
 
 
 def error_alarms(province: ProvinceInfra) -> dict[str, Any]:

@@ -16,7 +16,13 @@ from infra.cfn import Template, camel, get_att, output, ref, sub
 from infra.naming import function_roles_arn_pattern, quarantine_queue, ses_feedback_topic
 from infra.provinces import ProvinceInfra
 from infra.templates.agency_access import poll_policy, poll_policy_output
-from infra.templates.alarms import ALARM_TOPIC_CONDITION, alarm_actions, error_alarms, overdue_alarm
+from infra.templates.alarms import (
+    ALARM_TOPIC_CONDITION,
+    alarm_actions,
+    error_alarms,
+    overdue_alarm,
+    undelivered_alarm,
+)
 
 DEFAULT_VISIBILITY_TIMEOUT = 120  # at least 6x the Lambda timeout (20 s), as AWS advises for SQS sources
 DEFAULT_MAX_RECEIVE_COUNT = 5
@@ -263,6 +269,7 @@ def province_template(province: ProvinceInfra, provinces: Sequence[ProvinceInfra
     )
     resources["EscalationQueuePolicy"] = escalation_queue_policy(province, provinces or [province])
     resources["ReportsOverdueAlarm"] = overdue_alarm(province)
+    resources["HandoversUndeliveredAlarm"] = undelivered_alarm(province)
     resources |= error_alarms(province)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

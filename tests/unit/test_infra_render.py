@@ -134,7 +134,7 @@ def test_province_queues_dlqs_alarms_and_outputs() -> None:
         )
 
 
-def test_overdue_and_handler_error_alarms() -> None:
+def test_overdue_undelivered_and_handler_error_alarms() -> None:
     template = province_template(ProvinceInfra("99", "test-prov", ()))
     resources = _of_type(template, "AWS::CloudWatch::Alarm").values()
     alarms = {a["Properties"]["AlarmName"]: a["Properties"] for a in resources}
@@ -144,6 +144,14 @@ def test_overdue_and_handler_error_alarms() -> None:
         {"Name": "province", "Value": "99"},
         {"Name": "service", "Value": "aduan-api"},
     ]
+    # the outbox counts every hand-over message a neighbour's queue refused: any in an hour alarms
+    undelivered = alarms["aduan-99-handovers-undelivered"]
+    assert (undelivered["Namespace"], undelivered["MetricName"]) == ("Aduan", "HandoversUndelivered")
+    assert undelivered["Dimensions"] == overdue["Dimensions"]
+    assert (undelivered["Threshold"], undelivered["ComparisonOperator"]) == (
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
     errors = {p["Dimensions"][0]["Value"] for p in alarms.values() if p["Namespace"] == "AWS/Lambda"}
     assert errors == {
         "aduan-test-prov",
