@@ -7,7 +7,7 @@ median and p99 are over every run. Lambda's CPU grows with its memory (one full 
 so this CPU-bound check takes about ``1769 / memory`` times its one-core time there: the GB-seconds
 are about the same at 256 and 512 MB, the latency halves. Costs use the median CPU time (the
 machine is shared: wall time moves 2-4x with its load). DynamoDB: one Query per band key of the new
-photo's fingerprint and probe windows (``lookup_bands``, eventually consistent; candidates as
+photo's fingerprint, probe windows and turns (``lookup_bands``, eventually consistent; candidates as
 ``bench.evidence_quality`` measures them, 100,000 photos stored) and one PutItem per band of each
 fingerprint it stores (``stored_prints``: its own and its central window's).
 """
@@ -33,7 +33,7 @@ SIZE = (4000, 3000)
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "motorcycle_left")
 VCPU_MB = 1769  # Lambda gives one full vCPU at this memory size
 BAND_ITEM_BYTES = 80  # province#band key, photo id, report id, role, fingerprint
-CANDIDATES_AT_100K = 8_900  # per lookup at 100,000 stored photos (bench.evidence_quality, measured)
+CANDIDATES_AT_100K = 10_100  # per lookup at 100,000 stored photos (bench.evidence_quality, measured)
 
 
 def phone_jpegs() -> list[bytes]:

@@ -5,13 +5,16 @@ python -m bench.evidence_quality [--json PATH]
 The photographs are those scikit-image ships in its wheel (``skimage.data``, read offline; a test
 and bench dependency only). Each is stored as a phone would send it (JPEG 95 with Exif); every
 transformation of the issue is applied to it and the copy is read back through ``inspect_photo``
-like an upload. A copy is detected when ``judge`` would match it: one of its fingerprints (its own
-and its probe windows, ``lookup_prints``) near one of the stored photo's (its own and its central
-window, ``stored_prints``), and the band lookup (``lookup_bands``) returns that stored one.
+like an upload; one more copy of each is the phone's very bytes with only the Exif orientation tag
+changed (1 to 2-8 in turn). A copy is detected when ``judge`` would match it: one of its
+fingerprints (its own, its probe windows and its turns, ``lookup_prints``) near one of the stored
+photo's (its own and its central window, ``stored_prints``), and the band lookup
+(``lookup_bands``) returns that stored one.
 Distinct photos, compared the same way: every pair of the photographs, two views panned across the
 same scene, the stereo pair of one scene, and the 200 faces and backgrounds of ``lfw_subset``
 (aligned faces: similar scenes by construction). ``--step`` changes the probe grid,
-``--no-windows`` measures the fingerprint alone.
+``--no-windows`` measures the fingerprint alone, ``--no-turns`` without the turned and mirrored
+fingerprints, ``--rotations-only`` with the 3 turns alone (no mirrors).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image, ImageEnhance
 
@@ -83,13 +86,27 @@ def encoded(image: Image.Image, kind: str = "JPEG", quality: int = 90, exif: byt
     return out.getvalue()
 
 
+ORIENTATION = 0x0112
+
+
 def phone_photo(image: Image.Image) -> bytes:
-    """As a phone sends it: JPEG 95 with capture time and GPS in its Exif."""
+    """As a phone sends it: JPEG 95 with orientation 1 (upright), capture time and GPS in its Exif."""
     exif = Image.Exif()
+    exif[ORIENTATION] = 1
     exif.get_ifd(0x8769)[0x9003] = "2026:12:02 14:10:00"
     gps = exif.get_ifd(0x8825)
     gps.update({1: "S", 2: (6.0, 13.0, 35.0), 3: "E", 4: (106.0, 51.0, 10.0)})
     return encoded(image, quality=95, exif=exif.tobytes())
+
+
+def retagged(data: bytes, orientation: int) -> bytes:
+    """The same bytes with only the value of the Exif orientation tag changed (either byte order)."""
+    order = data[data.index(b"Exif\x00\x00") + 6 :][:2]
+    endian: Literal["little", "big"] = "little" if order == b"II" else "big"
+    entry = ORIENTATION.to_bytes(2, endian) + (3).to_bytes(2, endian) + (1).to_bytes(4, endian)
+    assert data.count(entry) == 1, "one orientation entry"
+    at = data.index(entry) + len(entry)
+    return data[:at] + orientation.to_bytes(2, endian) + data[at + 2 :]
 
 
 def _scaled(image: Image.Image, factor: float) -> Image.Image:
@@ -163,7 +180,10 @@ TRANSFORMS: dict[str, Transform] = {
     "re-encoded as PNG": lambda im, rng: encoded(im, "PNG"),
     "screenshot (scaled, black bars, PNG)": screenshot,
     "framed (90 %, white border)": framed,
+    "turned a quarter (pixels, JPEG 90)": lambda im, rng: encoded(im.transpose(Image.Transpose.ROTATE_90)),
+    "mirrored (pixels, JPEG 90)": lambda im, rng: encoded(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
 }
+RETAGGED = "orientation tag changed (same bytes)"
 
 
 @dataclass
@@ -172,7 +192,7 @@ class Stored:
 
     name: str
     prints: list[int]  # stored: its own fingerprint, then its central window
-    probes: list[int]  # looked up: its own fingerprint, then its windows
+    probes: list[int]  # looked up: its own fingerprint, then its windows and its turns
     keys: set[str]  # the band keys it would Query
 
 
@@ -243,10 +263,11 @@ def copies(pictures: dict[str, Image.Image], quality: Quality, seed: int = 16) -
     """Every transformation of every photograph, looked up against the stored original."""
     rng = random.Random(seed)
     originals = {name: stored(name, phone_photo(image)) for name, image in pictures.items()}
-    for name, image in pictures.items():
+    for n, (name, image) in enumerate(pictures.items()):
         # The stored photo's metadata is stripped before anyone can download it: same pixels.
         versions = {"metadata removed": strip_metadata(phone_photo(image))}
         versions.update({label: transform(image, rng) for label, transform in TRANSFORMS.items()})
+        versions[RETAGGED] = retagged(phone_photo(image), 2 + n % 7)  # 2 to 8 in turn, no random draw
         for label, data in versions.items():
             query = _query(data)
             quality.queries.append(len(query.keys))
@@ -393,12 +414,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--step", type=float, help="grid step of the probe windows (default CROP_STEP)")
     parser.add_argument("--no-windows", action="store_true", help="neither central window nor probes")
+    parser.add_argument("--no-turns", action="store_true", help="no turned or mirrored fingerprints")
+    parser.add_argument("--rotations-only", action="store_true", help="the 3 turns, no mirrors")
     args = parser.parse_args(argv)
     if args.step:
         fingerprint.PROBE_WINDOWS = fingerprint.probe_windows(args.step)
     if args.no_windows:
         fingerprint.PROBE_WINDOWS = ()
         fingerprint.CENTRE = None
+    if args.no_turns:
+        fingerprint.TURNS = ()
+    if args.rotations_only:
+        fingerprint.TURNS = (
+            Image.Transpose.ROTATE_90,
+            Image.Transpose.ROTATE_180,
+            Image.Transpose.ROTATE_270,
+        )
     result = measure()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

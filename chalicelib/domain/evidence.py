@@ -55,6 +55,10 @@ class PhotoFacts(msgspec.Struct, frozen=True):
     # this picture where an earlier photo's central window would lie if this one were a crop of it.
     # Never stored. ``judge`` compares them too.
     probes: list[int] = msgspec.field(default_factory=list)
+    # Fingerprints to LOOK UP besides ``fingerprint``: this picture turned and mirrored the 7 other
+    # ways an Exif orientation tag can show it, so an earlier photo whose tag alone was changed is
+    # found (its fingerprint is exactly one of them). Never stored. ``judge`` compares them too.
+    turns: list[int] = msgspec.field(default_factory=list)
 
 
 class PriorPhoto(msgspec.Struct, frozen=True):
@@ -87,8 +91,8 @@ def is_near(a: int, b: int) -> bool:
 
 
 def lookup_prints(facts: PhotoFacts) -> list[int]:
-    """The fingerprints a new photo is compared by: its own and its ``probes``."""
-    return [] if facts.fingerprint is None else [facts.fingerprint, *facts.probes]
+    """The fingerprints a new photo is compared by: its own, its ``probes`` and its ``turns``."""
+    return [] if facts.fingerprint is None else [facts.fingerprint, *facts.probes, *facts.turns]
 
 
 def stored_prints(facts: PhotoFacts) -> list[int]:

@@ -6,7 +6,9 @@ its 2-D DCT the 128 lowest frequencies after the DC term (zig-zag order) are kep
 the coarse hash (low bits: the band keys), the next 64 the detail hash (high bits) that confirms a
 match; each bit says whether a coefficient is above its set's median. Low frequencies survive
 recompression, resizing, brightness and contrast changes, and re-encoding. Crops are met with
-windows: the central window is stored, the new photo probed where that window would lie in it.
+windows: the central window is stored, the new photo probed where that window would lie in it. A
+changed Exif orientation tag (the same pixels shown turned or mirrored) is met with turns: the new
+photo is also hashed turned and mirrored the 7 other ways a tag can show it.
 See docs/fix-verification.md.
 """
 
@@ -75,6 +77,10 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# The picture as the 7 other Exif orientations would show the same pixels, relative to this one:
+# an earlier photo whose orientation tag alone was changed is one of these turns of the new photo
+# (``PhotoFacts.turns``, looked up but never stored).
+TURNS = tuple(_TRANSPOSE.values())
 
 
 def working_copy(image: Image.Image, orientation: int = 1) -> Image.Image:
@@ -171,13 +177,17 @@ def _hash_of(
     return dct_hash(grey_pixels(small))
 
 
-def fingerprints(grey: Image.Image) -> tuple[int | None, list[int], list[int]]:
-    """The fingerprint, those to store besides it (the central window) and those to look up besides it
-    (the ``PROBE_WINDOWS``: where a stored central window would lie if this picture were a crop)."""
+def fingerprints(grey: Image.Image) -> tuple[int | None, list[int], list[int], list[int]]:
+    """The fingerprint, those to store besides it (the central window), and two sets to look up
+    besides it: the ``PROBE_WINDOWS`` (where a stored central window would lie if this picture were a
+    crop) and the ``TURNS`` (this picture turned or mirrored: a stored photo whose Exif orientation
+    tag alone was changed). The borders are trimmed once, before turning (the trim is the same
+    whichever way the picture is turned), so a turn of a photo whose tag alone was changed has
+    exactly the stored photo's fingerprint."""
     framed = trim_borders(grey)
     main = _hash_of(framed)
     if main is None:
-        return None, [], []
+        return None, [], [], []
     centre = _hash_of(framed, CENTRE) if CENTRE else None
     variants = [centre] if centre is not None and centre != main else []
     probes: list[int] = []
@@ -185,4 +195,9 @@ def fingerprints(grey: Image.Image) -> tuple[int | None, list[int], list[int]]:
         found = _hash_of(framed, box)
         if found is not None and found != main and found not in probes:
             probes.append(found)
-    return main, variants, probes
+    turns: list[int] = []
+    for turn in TURNS:
+        found = _hash_of(framed.transpose(turn))
+        if found is not None and found != main and found not in turns:
+            turns.append(found)
+    return main, variants, probes, turns

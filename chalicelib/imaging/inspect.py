@@ -61,8 +61,8 @@ def _read(data: bytes) -> PhotoFacts:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         return msgspec.structs.replace(facts, problem="truncated" if "truncated" in str(error) else "broken")
-    found, variants, probes = fingerprints(working_copy(image, orientation))
+    found, variants, probes, turns = fingerprints(working_copy(image, orientation))
     problem = None if found is not None else "no_detail"
     return msgspec.structs.replace(
-        facts, fingerprint=found, variants=variants, probes=probes, problem=problem
+        facts, fingerprint=found, variants=variants, probes=probes, turns=turns, problem=problem
     )

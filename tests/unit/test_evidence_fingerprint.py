@@ -3,8 +3,9 @@ bands exact.
 
 The measurement is ``bench.evidence_quality`` (its table is docs/fix-verification.md's); run with
 ``-s`` to see it. A photo is stored under its fingerprint and its central window's; a new photo is
-looked up by its fingerprint and its probe windows (where a stored central window would lie if it
-were a crop of at most 10 % per axis).
+looked up by its fingerprint, its probe windows (where a stored central window would lie if it
+were a crop of at most 10 % per axis) and its turns (the picture turned and mirrored the 7 other
+ways an Exif orientation tag can show it).
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ def test_crops_of_up_to_10_percent_are_found_and_all_transformations_reach_95_pe
         label: rows[label]["detected"] for label in CROPS
     }
     assert measured["detection_rate"] >= 0.95
+
+
+def test_the_same_bytes_with_only_the_orientation_tag_changed_are_found_for_every_photograph(
+    measured: dict[str, Any],
+) -> None:
+    # One of the new photo's turns is exactly the stored fingerprint (tags 2 to 8 in turn).
+    row = measured["transformations"][evidence_quality.RETAGGED]
+    assert row["detected"] == row["copies"] == 19 and row["max_distance"] == 0, row
 
 
 def test_the_band_lookup_finds_exactly_the_copies_judge_matches(measured: dict[str, Any]) -> None:
