@@ -7,9 +7,10 @@ median and p99 are over every run. Lambda's CPU grows with its memory (one full 
 so this CPU-bound check takes about ``1769 / memory`` times its one-core time there: the GB-seconds
 are about the same at 256 and 512 MB, the latency halves. Costs use the median CPU time (the
 machine is shared: wall time moves 2-4x with its load). DynamoDB: one Query per band key of the new
-photo's fingerprint, probe windows and turns (``lookup_bands``, eventually consistent; candidates as
-``bench.evidence_quality`` measures them, 100,000 photos stored) and one PutItem per band of each
-fingerprint it stores (``stored_prints``: its own and its central window's).
+photo's fingerprint, probe windows and turns, and per exact key of its fingerprint and turns
+(``lookup_keys``, eventually consistent; candidates as ``bench.evidence_quality`` measures them,
+100,000 photos stored), and one PutItem per key it is stored under (``stored_keys``: the bands of
+its own fingerprint and of its central window's, and its own fingerprint's exact key).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from PIL import Image, ImageChops
 
 from bench.cost import PRICES, PRICES_DATE, PRICES_REGION
-from chalicelib.domain.evidence import BAND_COUNT, PriorPhoto, judge, lookup_bands, stored_prints
+from chalicelib.domain.evidence import PriorPhoto, judge, lookup_keys, stored_keys, stored_prints
 from chalicelib.imaging import inspect_photo
 
 SIZE = (4000, 3000)
@@ -94,7 +95,8 @@ def measure(rounds: int = 10) -> dict[str, Any]:
     cpu_median = statistics.median(cpu)
     every = [inspect_photo(data) for data in photos]
     stored = statistics.mean(len(stored_prints(facts)) for facts in every)
-    queries = statistics.mean(len(lookup_bands(facts)) for facts in every)
+    items = statistics.mean(sum(map(len, stored_keys(facts))) for facts in every)
+    queries = statistics.mean(len(lookup_keys(facts)) for facts in every)
     return {
         "photos": len(times),
         "bytes": [len(p) for p in photos],
@@ -103,21 +105,22 @@ def measure(rounds: int = 10) -> dict[str, Any]:
         "cpu_median_ms": cpu_median,
         "load_average": os.getloadavg()[0],
         "cost": {
-            memory: cost_per_million(cpu_median, memory, stored, queries) for memory in (256, 512, VCPU_MB)
+            memory: cost_per_million(cpu_median, memory, items, queries) for memory in (256, 512, VCPU_MB)
         },
         "stored_fingerprints": stored,
+        "stored_items": items,
         "band_queries": queries,
         "prices": f"{PRICES_REGION} {PRICES_DATE}",
     }
 
 
-def cost_per_million(core_ms: float, memory_mb: int, stored: float, queries: float) -> dict[str, float]:
+def cost_per_million(core_ms: float, memory_mb: int, items: float, queries: float) -> dict[str, float]:
     """USD per million resolves with one evidence photo each: Lambda compute, band reads and writes."""
     lambda_ms = math.ceil(core_ms * max(1.0, VCPU_MB / memory_mb))
     gb_s = lambda_ms / 1000 * memory_mb / 1024
     reads_per_query = max(0.5, math.ceil(CANDIDATES_AT_100K / queries * BAND_ITEM_BYTES / 4096) * 0.5)
     read_units = queries * reads_per_query
-    write_units = BAND_COUNT * stored
+    write_units = items  # one PutItem of an 80-byte item per key stored
     return {
         "lambda_ms": lambda_ms,
         "lambda": gb_s * PRICES["lambda_gb_second"] * 1e6,

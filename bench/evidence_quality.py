@@ -8,8 +8,8 @@ transformation of the issue is applied to it and the copy is read back through `
 like an upload; one more copy of each is the phone's very bytes with only the Exif orientation tag
 changed (1 to 2-8 in turn). A copy is detected when ``judge`` would match it: one of its
 fingerprints (its own, its probe windows and its turns, ``lookup_prints``) near one of the stored
-photo's (its own and its central window, ``stored_prints``), and the band lookup
-(``lookup_bands``) returns that stored one.
+photo's (its own and its central window, ``stored_prints``), and the lookup (``lookup_keys``: the
+bands, and the exact keys of the fingerprint and turns) returns that stored one.
 Distinct photos, compared the same way: every pair of the photographs, two views panned across the
 same scene, the stereo pair of one scene, and the 200 faces and backgrounds of ``lfw_subset``
 (aligned faces: similar scenes by construction). ``--step`` changes the probe grid,
@@ -40,11 +40,12 @@ from chalicelib.domain.evidence import (
     DETAIL_DISTANCE,
     MATCH_DISTANCE,
     detail_distance,
-    fingerprint_bands,
     hamming,
     is_near,
     lookup_bands,
+    lookup_keys,
     lookup_prints,
+    stored_keys,
     stored_prints,
 )
 from chalicelib.imaging import fingerprint, inspect_photo
@@ -194,6 +195,8 @@ class Stored:
     prints: list[int]  # stored: its own fingerprint, then its central window
     probes: list[int]  # looked up: its own fingerprint, then its windows and its turns
     keys: set[str]  # the band keys it would Query
+    exact: set[str]  # the exact keys it would Query (its fingerprint's and its turns')
+    held: list[list[str]]  # the keys each of ``prints`` is stored under (``stored_keys``)
 
 
 @dataclass
@@ -208,13 +211,15 @@ class Quality:
     closest_distinct: dict[str, int] = field(default_factory=dict)
     closest_detail: dict[str, int] = field(default_factory=dict)  # among coarse-near pairs
     near_distinct: dict[int, int] = field(default_factory=dict)  # distance (<= 12) -> distinct pairs
-    queries: list[int] = field(default_factory=list)  # band keys Queried per lookup
+    queries: list[int] = field(default_factory=list)  # keys Queried per lookup (bands and exact)
 
 
 def _facts_of(name: str, data: bytes) -> Stored:
     facts = inspect_photo(data, time_limit_s=60)
     assert facts.fingerprint is not None, (name, facts.problem)
-    return Stored(name, stored_prints(facts), lookup_prints(facts), set(lookup_bands(facts)))
+    keys = set(lookup_bands(facts))
+    exact = set(lookup_keys(facts)) - keys
+    return Stored(name, stored_prints(facts), lookup_prints(facts), keys, exact, stored_keys(facts))
 
 
 def stored(name: str, data: bytes) -> Stored:
@@ -248,10 +253,11 @@ def closest_detail(query: Stored, photo: Stored) -> int | None:
 
 
 def found_by_bands(query: Stored, photo: Stored) -> bool:
-    """Whether the band lookup returns a stored print of the photo that ``judge`` then matches."""
+    """Whether the lookup (band and exact keys) returns a stored print of the photo that ``judge``
+    then matches."""
     return any(
-        query.keys & set(fingerprint_bands(p)) and any(is_near(p, q) for q in query.probes)
-        for p in photo.prints
+        (query.keys | query.exact) & set(held) and any(is_near(p, q) for q in query.probes)
+        for p, held in zip(photo.prints, photo.held, strict=True)
     )
 
 
@@ -270,7 +276,7 @@ def copies(pictures: dict[str, Image.Image], quality: Quality, seed: int = 16) -
         versions[RETAGGED] = retagged(phone_photo(image), 2 + n % 7)  # 2 to 8 in turn, no random draw
         for label, data in versions.items():
             query = _query(data)
-            quality.queries.append(len(query.keys))
+            quality.queries.append(len(query.keys) + len(query.exact))
             distance = nearest(query, originals[name])
             quality.detected.setdefault(label, []).append(distance)
             quality.near.setdefault(label, []).append(matches(query, originals[name]))
@@ -322,14 +328,16 @@ def band_load(population: Sequence[Stored], photos: int = 100_000) -> dict[str, 
     """Expected candidates per lookup with ``photos`` stored: measured band collisions and uniform bands."""
     pairs = returned = 0
     for a, b in itertools.permutations(population, 2):
-        pairs += 1  # a looks up, b is stored: b's items that a's band keys return
-        returned += sum(len(a.keys & set(fingerprint_bands(p))) for p in b.prints)
+        pairs += 1  # a looks up, b is stored: b's items that a's keys return
+        returned += sum(len((a.keys | a.exact) & set(held)) for held in b.held)
     per_photo = returned / pairs
     prints_per_photo = sum(len(p.prints) for p in population) / len(population)
-    keys_per_lookup = sum(len(p.keys) for p in population) / len(population)
+    items_per_photo = sum(len(held) for p in population for held in p.held) / len(population)
+    keys_per_lookup = sum(len(p.keys) for p in population) / len(population)  # band keys
     uniform = keys_per_lookup * prints_per_photo * 2.0 ** -statistics.mean(BAND_WIDTHS) / BAND_COUNT
     return {
         "fingerprints_per_photo": prints_per_photo,
+        "items_per_photo": items_per_photo,
         "band_queries_per_lookup": keys_per_lookup,
         "measured_items_per_stored_photo": per_photo,
         "candidates_measured": photos * per_photo,
@@ -396,11 +404,12 @@ def table(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"Match distance {result['match_distance']} (detail {DETAIL_DISTANCE}), bands {result['bands']}; "
-        f"{result['probe_windows']} probe windows, band Queries per lookup: median "
+        f"{result['probe_windows']} probe windows, Queries per lookup (band and exact keys): median "
         f"{result['band_queries_per_lookup']['median']}, max {result['band_queries_per_lookup']['max']}; "
         f"{result['distinct_comparisons']:,} comparisons of distinct photos, "
         f"{len(result['false_matches'])} false matches.",
-        f"Fingerprints stored per photo: {load['fingerprints_per_photo']:.1f}; candidates per lookup with "
+        f"Fingerprints stored per photo: {load['fingerprints_per_photo']:.1f} "
+        f"({load['items_per_photo']:.1f} items); candidates per lookup with "
         f"{load['stored_photos']:,} photos stored: {load['candidates_measured']:.0f} (measured band "
         f"collisions), {load['candidates_uniform']:.0f} (uniform bands).",
     ]

@@ -2,12 +2,16 @@
 
 * ``<prov>#evt#<upload id>``: the ticket of an agency's evidence upload (report, agency, action,
   expiry; TTL), used once by a conditional write that records the action's event id and verdict.
-* ``<prov>#fp#<photo id>#<k>#<n>``: band ``n`` of a photo's ``k``-th fingerprint (its own, then those
-  of slightly cropped framings). The sparse ``by-band`` index (``fb`` = ``<prov>#fp#<n>:<value>``,
-  ``fk`` = ``<photo id>#<k>#<role>``) finds the photos sharing one band with one Query per band,
-  never a Scan: a near-duplicate shares at least one band (``domain/evidence.py``). A check Queries
-  ~165-380 band keys (its fingerprint's and its probes'): concurrently, ``LOOKUP_WORKERS`` at a time,
-  on the one shared botocore client (thread-safe once created).
+* ``<prov>#fp#<photo id>#<k>#<n>``: the ``n``-th key of a photo's ``k``-th fingerprint (its own, then
+  its central window's): ``n`` 0-4 its bands, and 5 (its own fingerprint only) its exact key. The
+  sparse ``by-band`` index (``fb`` = ``<prov>#fp#<key>``: ``<n>:<band value>`` or ``x:<128 bits>``,
+  ``fk`` = ``<photo id>#<k>#<role>``) finds the photos sharing one key with one Query per key,
+  never a Scan: a near-duplicate shares at least one band, an identical one its exact key too
+  (``domain/evidence.py``). Each Query reads one page of at most ``MAX_PER_BAND`` items, so a band
+  crowded beyond it can hide a near-duplicate, never an identical one (every item under an exact key
+  matches). A check Queries ~200-420 keys (``lookup_keys``: the bands of its fingerprint, probes and
+  turns, and the exact keys of its fingerprint and turns): concurrently, ``LOOKUP_WORKERS`` at a
+  time, on the one shared botocore client (thread-safe once created).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from chalicelib.errors import Conflict, retry_transient
 from chalicelib.vendor_internals import table_connection
 
 MAX_PER_BAND = 200
-"""Photos one band's Query reads at most: the cost per photo stays flat however many are stored."""
+"""Items one key's Query reads at most (one page, about 16 KB: 2 read units): the cost per photo stays
+flat however many are stored. A band holding more hides the rest; an exact key never needs more."""
 BAND_ATTEMPTS = 4  # per band Query, beyond botocore's own retries
 
 _USED = (
@@ -90,7 +95,8 @@ class EvidenceRepository:
     def add_fingerprint(
         self, province: str, stored: StoredPrint, bands: list[str], *, variant: int = 0
     ) -> None:
-        """Store one fingerprint's bands of a photo (idempotent: the same photo writes the same items)."""
+        """Store one fingerprint of a photo under its keys, one item each: its bands, and for the
+        photo's own fingerprint its exact key (idempotent: the same photo writes the same items)."""
         with translate_errors("store photo fingerprint"):
             for index, band in enumerate(bands):
                 PrivateModel(
@@ -103,9 +109,10 @@ class EvidenceRepository:
                 ).save()
 
     def prints_sharing_a_band(self, province: str, bands: list[str]) -> list[StoredPrint]:
-        """Stored fingerprints sharing at least one band, once each (at most ``MAX_PER_BAND`` per band).
+        """Stored fingerprints sharing at least one of ``bands`` (band or exact keys), once each (at
+        most ``MAX_PER_BAND`` per key: one page).
 
-        One Query per band, ``LOOKUP_WORKERS`` at a time; the first failure (translated here, once)
+        One Query per key, ``LOOKUP_WORKERS`` at a time; the first failure (translated here, once)
         ends the lookup and the Queries not yet started are cancelled.
         """
         found: dict[tuple[str, int], StoredPrint] = {}

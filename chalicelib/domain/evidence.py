@@ -105,6 +105,34 @@ def lookup_bands(facts: PhotoFacts) -> list[str]:
     return list(dict.fromkeys(key for print_ in lookup_prints(facts) for key in fingerprint_bands(print_)))
 
 
+def exact_key(fingerprint: int) -> str:
+    """The key of one whole fingerprint, ``"x:<its 128 bits in hex>"``: a photo's own fingerprint is
+    stored under it besides its bands, and a new photo looks up its own and its ``turns``' by it.
+    Every item under it IS that fingerprint, so however many photos crowd a band (a band Query reads
+    one page), an identical earlier photo is in the first page of this key's Query."""
+    return f"x:{fingerprint:032x}"
+
+
+def stored_keys(facts: PhotoFacts) -> list[list[str]]:
+    """The keys each of ``stored_prints`` is stored under (same order): its bands, and for the photo's
+    own fingerprint its ``exact_key`` too (5 + 1 and 5 items: 11 PutItems a photo)."""
+    prints = stored_prints(facts)
+    return [
+        [*fingerprint_bands(p), exact_key(p)] if n == 0 else fingerprint_bands(p)
+        for n, p in enumerate(prints)
+    ]
+
+
+def lookup_keys(facts: PhotoFacts) -> list[str]:
+    """Every key to Query for a new photo, each once: ``lookup_bands``, then the ``exact_key`` of its
+    fingerprint and of each of its ``turns`` (an earlier photo reused as it was, or with only its
+    orientation tag changed, is found whatever crowds its bands)."""
+    if facts.fingerprint is None:
+        return []
+    exact = [exact_key(p) for p in dict.fromkeys([facts.fingerprint, *facts.turns])]
+    return [*lookup_bands(facts), *exact]
+
+
 def _band_widths(count: int = BAND_COUNT, bits: int = HASH_BITS) -> list[int]:
     base, extra = divmod(bits, count)
     return [base + 1 if n < extra else base for n in range(count)]

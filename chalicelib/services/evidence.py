@@ -4,10 +4,12 @@
   ``evidence/<prov>/<id>.<ext>`` and a ticket naming the report, the officer's agency and the action.
 * ``resolve`` accepts only such an upload, for this report and agency, used once (``check``): the
   original is read before its metadata is stripped, inspected (capture time, GPS, fingerprint),
-  compared with the province's earlier photos sharing a band with its fingerprint or one of its
-  probes (``lookup_bands``: a crop of an earlier photo is caught too), and judged. A province
-  that blocks flagged evidence gets a 422 and nothing changes; otherwise the verdict goes on the
-  resolve entry. Then the photo's bands are stored and the cleaned copy published.
+  compared with the province's earlier photos sharing a band with its fingerprint, one of its
+  probes or one of its turns (a crop of an earlier photo is caught too, and one whose orientation
+  tag alone was changed), or stored under the exact key of its fingerprint or a turn (found however
+  crowded its bands are; ``lookup_keys``), and judged. A province that blocks flagged evidence
+  gets a 422 and nothing changes; otherwise the verdict goes on the resolve entry. Then the
+  photo's keys are stored (``stored_keys``) and the cleaned copy published.
 * Citizens' report photos get fingerprints too, off the API path (``fingerprint_report``, route handler).
 
 Image decoding (Pillow) is imported only here, inside the functions that need it.
@@ -190,17 +192,18 @@ class EvidenceService:
         return CheckedPhoto(photos.publish_cleaned(upload_key, cleaned), check)
 
     def _remember(self, facts: PhotoFacts, owner: StoredPrint) -> None:
-        """Store a photo's ``stored_prints`` (its fingerprint, its central window's) under their bands."""
-        from chalicelib.domain.evidence import fingerprint_bands, stored_prints
+        """Store a photo's ``stored_prints`` (its fingerprint, its central window's) under their
+        ``stored_keys`` (their bands, and the fingerprint's exact key)."""
+        from chalicelib.domain.evidence import stored_keys, stored_prints
 
-        for variant, fingerprint in enumerate(stored_prints(facts)):
+        for variant, (fingerprint, keys) in enumerate(
+            zip(stored_prints(facts), stored_keys(facts), strict=True)
+        ):
             stored = StoredPrint(owner.photo_id, owner.report_id, owner.role, fingerprint)
-            self.store.add_fingerprint(
-                self.province.code, stored, fingerprint_bands(fingerprint), variant=variant
-            )
+            self.store.add_fingerprint(self.province.code, stored, keys, variant=variant)
 
     def _judge(self, report: Report, facts: PhotoFacts, own_id: str, now: datetime) -> EvidenceCheck:
-        from chalicelib.domain.evidence import PriorPhoto, judge, lookup_bands
+        from chalicelib.domain.evidence import PriorPhoto, judge, lookup_keys
 
         prior = [
             PriorPhoto(
@@ -208,7 +211,7 @@ class EvidenceService:
                 role="photo" if p.role == "photo" else "evidence",
                 fingerprint=p.fingerprint,
             )
-            for p in self.store.prints_sharing_a_band(self.province.code, lookup_bands(facts))
+            for p in self.store.prints_sharing_a_band(self.province.code, lookup_keys(facts))
             if p.photo_id != own_id
         ]
         return judge(

@@ -27,12 +27,15 @@ from chalicelib.domain.evidence import (
     PriorPhoto,
     check_fresh,
     detail_distance,
+    exact_key,
     fingerprint_bands,
     hamming,
     is_near,
     lookup_bands,
+    lookup_keys,
     lookup_prints,
     near_matches,
+    stored_keys,
     stored_prints,
 )
 
@@ -238,6 +241,25 @@ def test_lookup_bands_are_the_fingerprints_and_probes_keys_once_and_never_the_st
     assert not set(keys) & (set(fingerprint_bands(0x5555_5555_5555_5555)) - set(keys))
     assert stored_prints(facts) == [0xAAAA_0000_0000_0001, 0x5555_5555_5555_5555]
     assert lookup_prints(PhotoFacts()) == stored_prints(PhotoFacts()) == lookup_bands(PhotoFacts()) == []
+
+
+def test_exact_keys_hold_whole_fingerprints_stored_for_the_own_print_looked_up_for_it_and_its_turns() -> None:
+    # A band Query reads one page: the exact key is what finds an identical earlier photo however
+    # crowded its bands are (tests/unit/test_evidence_lookup.py), so it holds every bit, detail too.
+    own, window = 0x0123_4567_89AB_CDEF_FEDC_BA98_7654_3210, 0x0F0F_0F0F_1111_2222_3333_4444_5555_6666
+    probe, turn = 0x7777_8888_9999_AAAA_BBBB_CCCC_DDDD_EEEE, 0x1357_9BDF_0246_8ACE_0F1E_2D3C_4B5A_6978
+    facts = PhotoFacts(fingerprint=own, variants=[window], probes=[probe], turns=[turn])
+    assert exact_key(own) == "x:0123456789abcdeffedcba9876543210"
+    assert exact_key(own ^ 1 << 100) != exact_key(own) and exact_key(1) == "x:" + "0" * 31 + "1"
+    assert not {exact_key(own)} & set(fingerprint_bands(own))  # never a band's key
+    # Stored: the bands of each stored print, and the photo's own fingerprint under its exact key
+    assert stored_keys(facts) == [[*fingerprint_bands(own), exact_key(own)], fingerprint_bands(window)]
+    assert sum(map(len, stored_keys(facts))) == 11  # PutItems a photo
+    # Looked up: the bands of every looked-up print, then the exact keys of the fingerprint and turns
+    assert lookup_keys(facts) == [*lookup_bands(facts), exact_key(own), exact_key(turn)]
+    assert len(set(lookup_keys(facts))) == len(lookup_keys(facts))
+    assert lookup_keys(PhotoFacts()) == stored_keys(PhotoFacts()) == []
+    assert stored_keys(PhotoFacts(fingerprint=own)) == [[*fingerprint_bands(own), exact_key(own)]]
 
 
 def test_near_matches_by_shared_keys_equals_comparing_every_pair() -> None:

@@ -1,8 +1,10 @@
-"""The fingerprint lookup against moto's DynamoDB: every band key Queried, concurrently, once each.
+"""The fingerprint lookup against moto's DynamoDB: every key Queried, concurrently, once each.
 
-A check Queries ~165-380 band keys (``lookup_bands``); ``prints_sharing_a_band`` runs them on a
-bounded pool sharing the one botocore client, returns each stored fingerprint once, and translates
-a failure once, as the rest of the data layer does.
+A check Queries ~200-420 keys (``lookup_keys``: bands, and the exact keys of its fingerprint and
+turns); ``prints_sharing_a_band`` runs them on a bounded pool sharing the one botocore client,
+returns each stored fingerprint once, and translates a failure once, as the rest of the data layer
+does. Each Query reads one page (``MAX_PER_BAND``): a band crowded beyond it still lets an
+identical earlier photo be found, by its exact key.
 """
 
 from __future__ import annotations
@@ -16,13 +18,24 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from msgspec.structs import replace
 
 from chalicelib.data import evidence as data_evidence
 from chalicelib.data.models import LOOKUP_WORKERS, PrivateModel
-from chalicelib.domain.evidence import fingerprint_bands
-from chalicelib.domain.private import StoredPrint
+from chalicelib.domain.evidence import (
+    DETAIL_DISTANCE,
+    HASH_BITS,
+    PhotoFacts,
+    detail_distance,
+    fingerprint_bands,
+)
+from chalicelib.domain.private import EvidenceTicket, StoredPrint
+from chalicelib.domain.status import Status
 from chalicelib.errors import RetryableUnavailable
+from chalicelib.services.evidence import EvidenceService
 from chalicelib.vendor_internals import table_connection
+from tests.unit.factories import new_report
+from tests.unit.test_evidence_service import KEY, NOW, OFFICER, OWN, Photos, province
 
 RNG = random.Random(16)
 PRINTS = [RNG.getrandbits(128) for _ in range(40)]  # 128-bit fingerprints: detail bits above the 64
@@ -144,3 +157,63 @@ def test_a_lookup_of_one_band_needs_no_pool(
 
     monkeypatch.setattr(data_evidence, "ThreadPoolExecutor", no_pool)
     assert len(repository.prints_sharing_a_band("31", fingerprint_bands(PRINTS[0])[:1])) >= 1
+
+
+class Published(Photos):
+    """The upload fake, with a published copy of a citizen's photo to fingerprint."""
+
+    def read_public(self, public_key: str) -> bytes | None:
+        return b"\xff\xd8 published"
+
+
+EARLIER = 0x2B7E_1516_28AE_D2A6_ABF7_1588_09CF_4F3C  # an earlier photo's fingerprint (128 bits)
+TURNED = 0x0F0F_3C3C_5A5A_9696_1234_5678_9ABC_DEF0  # the same bytes shown turned: far from it
+
+
+@pytest.mark.parametrize(
+    "reused",
+    [PhotoFacts(fingerprint=EARLIER), PhotoFacts(fingerprint=TURNED, turns=[TURNED ^ 1 << 70, EARLIER])],
+    ids=["as it was", "orientation tag changed"],
+)
+def test_an_identical_earlier_photo_is_found_however_crowded_its_bands_are(
+    repository: data_evidence.EvidenceRepository, reused: PhotoFacts
+) -> None:
+    # Given a citizen's photo stored as the route handler stores it (its id sorts after the crowd's)
+    coarse = (1 << HASH_BITS) - 1
+    earlier = PhotoFacts(fingerprint=EARLIER, variants=[EARLIER ^ 0xFFFF_0000])
+    report = replace(new_report(report_id="31-261201-OLD1"), photos=("public/31/" + "e" * 32 + ".jpg",))
+    stored = EvidenceService(
+        None,  # type: ignore[arg-type]  # reports: not read here
+        repository,
+        province(),
+        photos=lambda: Published(),  # type: ignore[arg-type,return-value]
+        inspect=lambda data: earlier,
+    ).fingerprint_report(report)
+    assert stored == 1
+    # And more than a page of other photos under every one of its bands (a band Query reads one
+    # page, in photo id order): the same coarse bits, details too far to be the same picture
+    rng = random.Random(201)
+    crowd = 0
+    while crowd <= data_evidence.MAX_PER_BAND:
+        other = (EARLIER & coarse) | rng.getrandbits(64) << HASH_BITS
+        if (detail_distance(other, EARLIER) or 0) > DETAIL_DISTANCE:
+            mine = StoredPrint(f"{crowd:032x}", "31-261201-CRWD", "photo", other)
+            repository.add_fingerprint("31", mine, fingerprint_bands(other))
+            crowd += 1
+    found = repository.prints_sharing_a_band("31", fingerprint_bands(EARLIER))
+    assert len(found) == data_evidence.MAX_PER_BAND and EARLIER not in {p.fingerprint for p in found}
+    # When the same picture (or the same bytes with another orientation tag) is another report's
+    # evidence photo
+    taken = replace(new_report(), status=Status.PROSES, agency=OWN)
+    ticket = EvidenceTicket(KEY, taken.key, OWN, "resolve", int(NOW.timestamp()) + 3600)
+    repository.issue_ticket("31", ticket)
+    checked = EvidenceService(
+        None,  # type: ignore[arg-type]  # reports: not read by ``check``
+        repository,
+        province(),
+        photos=lambda: Photos(),  # type: ignore[arg-type,return-value]
+        inspect=lambda data: reused,
+    ).check(OFFICER, taken, KEY, "ev-1", NOW)
+    # Then it was seen before: its exact key holds it, whatever crowds the bands
+    assert checked.check.fresh == "fail"
+    assert "seen_before" in [r.code for r in checked.check.reasons]

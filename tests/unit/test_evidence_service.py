@@ -261,9 +261,10 @@ def test_the_same_photo_on_another_report_is_caught_by_its_bands(taken: Report) 
 
 
 def test_a_crop_is_looked_up_by_its_probes_and_stored_with_its_central_window(taken: Report) -> None:
-    """The lookup Queries ``lookup_bands`` (fingerprint and probes), not the fingerprint's bands alone;
-    each photo is stored under its ``stored_prints`` (fingerprint, then central window)."""
-    from chalicelib.domain.evidence import fingerprint_bands, lookup_bands
+    """The lookup Queries ``lookup_keys``: ``lookup_bands`` (fingerprint and probes), not the
+    fingerprint's bands alone, then the fingerprint's exact key; each photo is stored under its
+    ``stored_prints`` (fingerprint, then central window), the fingerprint under its exact key too."""
+    from chalicelib.domain.evidence import exact_key, fingerprint_bands, lookup_bands, lookup_keys
 
     store, photos = Store(), Photos()
     asked: list[list[str]] = []
@@ -291,7 +292,10 @@ def test_a_crop_is_looked_up_by_its_probes_and_stored_with_its_central_window(ta
     assert not set(fingerprint_bands(own)) & set(fingerprint_bands(earlier_window))
     _ticketed(store, taken)
     checked = service(province(), store, photos, crop).check(OFFICER, taken, KEY, "e", NOW)
-    assert asked == [lookup_bands(crop)]
+    assert asked == [lookup_keys(crop)] == [[*lookup_bands(crop), exact_key(own)]]
     assert checked.check.fresh == "fail" and "seen_before" in [r.code for r in checked.check.reasons]
     mine = [(stored.fingerprint, bands) for stored, bands in store.prints if stored.report_id == taken.id]
-    assert mine == [(print_, fingerprint_bands(print_)) for print_ in (own, *crop.variants)]
+    assert mine == [
+        (own, [*fingerprint_bands(own), exact_key(own)]),
+        *((print_, fingerprint_bands(print_)) for print_ in crop.variants),
+    ]
