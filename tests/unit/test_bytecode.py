@@ -87,3 +87,63 @@ def test_our_code_must_compile(tmp_path: Path) -> None:
     with pytest.raises(BytecodeError):
         compile_tree(tmp_path, shown_as="/var/task")
     compile_tree(tmp_path, shown_as="/opt/python", strict=False)  # third-party trees may hold such files
+
+
+MODULE = '''"""A module's docstring,
+over two lines."""
+
+from __future__ import annotations
+
+
+class Shape:
+    """Kept: msgspec reads class docstrings into schemas."""
+
+    def area(self) -> int:
+        """Two
+        lines, and an accent: é."""
+        return 1 // 0
+
+
+async def only_docstring() -> None:
+    """Nothing else in the body."""
+
+
+def fail() -> int:
+    return Shape().area()
+'''
+
+
+def test_the_function_zip_bytecode_has_no_module_or_function_docstrings_and_the_same_lines(
+    tmp_path: Path,
+) -> None:
+    # Given a module with docstrings of every kind, shipped in a function zip
+    zip_path = _zip(tmp_path / "f.zip", {"lib/__init__.py": "", "lib/shapes.py": MODULE})
+    add_bytecode_to_zip(zip_path)
+    task = tmp_path / "task"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(task)
+        assert archive.read("lib/shapes.py").decode() == MODULE  # the source ships as written
+    # When Python runs it from the shipped bytecode
+    probe = (
+        "import traceback, lib.shapes as m\n"
+        "print(repr(m.__doc__), repr(m.Shape.area.__doc__), repr(m.only_docstring.__doc__))\n"
+        "print(m.Shape.__doc__)\n"
+        "try:\n    m.fail()\nexcept ZeroDivisionError as e:\n"
+        "    print([f.lineno for f in traceback.extract_tb(e.__traceback__)][1:])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=task,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    docs, kept, lines = run.stdout.splitlines()
+    # Then the module's and the functions' docstrings are empty, the class's kept
+    assert docs == "'' '' ''"
+    assert kept == "Kept: msgspec reads class docstrings into schemas."
+    # And a traceback names the lines of the shipped source
+    numbered = MODULE.splitlines()
+    expected = [numbered.index("    return Shape().area()") + 1, numbered.index("        return 1 // 0") + 1]
+    assert lines == str(expected) == "[21, 13]"
