@@ -17,6 +17,7 @@ from infra.layer import DEFAULT_WHEELS, LayerError, build_layer, fetch_wheels, l
 from infra.local.config import PROJECT_ROOT, read_config, stage_names
 from infra.naming import HANDLERS, function_name, function_role
 from infra.package import PackageResult, forbidden_entries, package
+from tests.stages import stage_env
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +67,28 @@ def test_zip_is_small_and_carries_no_aws_sdk(
         assert "chalice/app.py" in sources and "chalicelib/api/events.py" in sources
         missing = [n for n in sources if _pyc_of(n) not in names]
         assert missing == [], f"{stage}: no .pyc for {missing[:5]}"
+
+
+def test_the_packaged_code_serves_the_published_openapi_document(
+    packaged: dict[str, PackageResult], tmp_path: Path
+) -> None:
+    # Given the Jakarta package unzipped as Lambda does (its .pyc files without function docstrings)
+    task = tmp_path / "task"
+    with zipfile.ZipFile(packaged["jakarta"].zip) as archive:
+        archive.extractall(task)
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import chalicelib.api.openapi as o\n"
+        "assert o.__file__.startswith(sys.argv[1]) and o.errors.__doc__ == '', o.__file__\n"
+        "sys.stdout.write(o.document_text())\n"
+    )
+    env = {**os.environ, **stage_env("jakarta"), "PYTHONDONTWRITEBYTECODE": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(task)], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    # Then the document it serves is the published one (descriptions from the structs' docstrings)
+    assert run.stdout == (PROJECT_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
 
 
 def test_sqs_handlers_report_partial_batch_failures(packaged: dict[str, PackageResult]) -> None:
