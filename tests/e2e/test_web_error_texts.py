@@ -399,11 +399,14 @@ def test_areas_that_failed_to_load_offer_a_retry_that_keeps_the_report(
 # --- 7. A language switch keeps what was typed (and the error shown) -------------------------------------
 
 
-def test_a_language_switch_keeps_the_typed_reopen_reason(web_stack: LocalStack, browser: Any) -> None:
-    page = new_page(browser, 360)
+def tracking_page(page: Page, web_stack: LocalStack) -> None:
+    """Jakarta's tracking page, its API stubbed: JKT-ABC123 is Selesai (its reopen answers 409) and
+    JKT-NOPE00 is not found."""
     resolved = {"code": "SELESAI", "label": "Selesai", "label_en": "Resolved"}
 
     def answers(method: str, path: str) -> Answer:
+        if path == "/reports/JKT-NOPE00":
+            return envelope(404, "not_found", "Laporan tidak ditemukan (report not found).")
         if path == "/reports/JKT-ABC123" and method == "GET":
             return 200, agency_view(status=resolved, allowed_actions=["confirm", "reopen"])
         if path == "/reports/JKT-ABC123/reopen":
@@ -413,6 +416,11 @@ def test_a_language_switch_keeps_the_typed_reopen_reason(web_stack: LocalStack, 
     stub(page, web_stack.api_url("jakarta"), answers)
     page.goto(f"{web_stack.web_url}/jakarta/track.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
+
+
+def test_a_language_switch_keeps_the_typed_reopen_reason(web_stack: LocalStack, browser: Any) -> None:
+    page = new_page(browser, 360)
+    tracking_page(page, web_stack)
     page.locator("#report-id").fill("JKT-ABC123")
     page.locator("#report-secret").fill("rahasia")
     page.locator("#track-form button[type=submit]").click()
@@ -526,20 +534,7 @@ def test_the_tracking_page_s_errors_are_said_again_in_the_language_switched_to(
     web_stack: LocalStack, browser: Any
 ) -> None:
     page = new_page(browser, 360)
-    resolved = {"code": "SELESAI", "label": "Selesai", "label_en": "Resolved"}
-
-    def answers(method: str, path: str) -> Answer:
-        if path == "/reports/JKT-NOPE00":
-            return envelope(404, "not_found", "Laporan tidak ditemukan (report not found).")
-        if path == "/reports/JKT-ABC123" and method == "GET":
-            return 200, agency_view(status=resolved, allowed_actions=["confirm", "reopen"])
-        if path == "/reports/JKT-ABC123/reopen":
-            return envelope(409, "invalid_transition", None)
-        return None
-
-    stub(page, web_stack.api_url("jakarta"), answers)
-    page.goto(f"{web_stack.web_url}/jakarta/track.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    tracking_page(page, web_stack)
     # the look-up's error (a node of the page): the sentence changes, the API's own words stay
     page.locator("#report-id").fill("JKT-NOPE00")
     page.locator("#track-form button[type=submit]").click()

@@ -244,15 +244,20 @@ def test_an_entry_not_saved_yet_is_looked_for_again_then_dropped(aws: None) -> N
     assert queues.sent == []
 
 
-def test_past_the_hourly_limit_updates_fold_into_one_summary(aws: None) -> None:
-    reports, queues = Reports(), Queues()
-    notifier = _notifier(reports, queues)
+def _resolved_reopened_resolved() -> Report:
+    """Six steps within minutes (e-0 to e-5): routed, taken, Selesai, reopened, taken, Selesai again."""
     report = workflow.assign(new_report(), JAKARTA, "dbm", event("e-0"))
     report = workflow.take(report, event("e-1"))
     report = workflow.resolve(report, JAKARTA, event("e-2", note="Selesai", evidence="foto"))
     report = workflow.reopen(report, JAKARTA, event("e-3", note="Belum beres"))
     report = workflow.take(report, event("e-4"))
-    report = workflow.resolve(report, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto"))
+    return workflow.resolve(report, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto"))
+
+
+def test_past_the_hourly_limit_updates_fold_into_one_summary(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = _resolved_reopened_resolved()
     assert HOURLY_LIMIT + 2 == 6
     reports.by_key[report.key] = report
     _with_contact(report, email="warga@example.com", notify=("email",))
@@ -598,12 +603,7 @@ def test_a_selesai_held_for_the_hourly_summary_still_reaches_the_reporter_with_i
     # taken and done again within the hour, past the hourly limit
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
-    report = workflow.assign(new_report(), JAKARTA, "dbm", event("e-0"))
-    report = workflow.take(report, event("e-1"))
-    report = workflow.resolve(report, JAKARTA, event("e-2", note="Selesai", evidence="foto"))
-    report = workflow.reopen(report, JAKARTA, event("e-3", note="Belum beres"))
-    report = workflow.take(report, event("e-4"))
-    report = workflow.resolve(report, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto"))
+    report = _resolved_reopened_resolved()
     reports.by_key[report.key] = report
     _with_contact(
         report, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language="en"
