@@ -71,7 +71,6 @@ class Action(StrEnum):
     REOPEN = "reopen"  # the reporter says it is not fixed
     AUTOCLOSE = "autoclose"  # no answer from the reporter in time
     SLA_ESCALATE = "sla_escalate"  # overdue: one level up
-    REMOTE = "remote"  # a change made by another province's agency
     DUPLICATE = "duplicate"  # Ditolak as a duplicate of another open report (Duplikat), closed
     UNDUPLICATE = "unduplicate"  # a coordinator undoes a wrong merge: back to Disposisi
     ACCEPT_EVIDENCE = "accept_evidence"  # a coordinator accepts an unverified evidence photo
