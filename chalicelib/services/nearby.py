@@ -59,6 +59,11 @@ class NearbyService:
         self.tracking = tracking
         self.province = province
 
+    def _known(self, category: str | None) -> None:
+        """A 422 ``unknown_category`` (naming the valid codes) for a category this province has not."""
+        if category is not None:
+            self.tracking.registry.get(self.province).category(category)
+
     def around(
         self, lat: float, lon: float, *, radius_m: int = geo.DEFAULT_RADIUS_M, category: str | None = None
     ) -> list[Nearby]:
@@ -68,6 +73,7 @@ class NearbyService:
         lie, and its copies of reports escalated to it (which lie in it). A private report is indexed,
         placed and measured by its rounded place only, so the answer tells nothing finer about it.
         """
+        self._known(category)
         radius = min(max(radius_m, 1), geo.MAX_RADIUS_M)
         cells = geo.covering(lat, lon, radius, geo.precision_for(radius))
         found: dict[str, Nearby] = {}
@@ -84,6 +90,7 @@ class NearbyService:
         One query per 5-character cell covering the box, whatever the table's size; a private report
         is placed by its rounded place only, as in ``around``.
         """
+        self._known(category)
         box = viewport.clamped(MAP_MAX_SPAN_DEG)
         mid_lat, mid_lon = (box.south + box.north) / 2, (box.west + box.east) / 2
         cells = geo.covering_box(box.south, box.north, box.west, box.east, geo.PARTITION_PRECISION)

@@ -61,6 +61,18 @@ def test_nearby_lists_open_reports_within_the_radius_nearest_first(provinces: Wo
     assert _nearby(provinces, "lat=-6.3001&lon=106.8401")["radius_m"] == 50
 
 
+def test_a_category_the_province_does_not_have_is_a_422_naming_the_valid_ones(provinces: World) -> None:
+    # A typo, or another province's own category, is not an empty answer: the client is told
+    for path in (
+        "/reports/nearby?lat=-6.3001&lon=106.8401&category=sampahh",
+        "/reports/map?south=-6.37&west=106.76&north=-6.35&east=106.82&category=sampahh",
+    ):
+        refused = provinces["jakarta"].get(path)
+        assert refused.status_code == 422, refused.body
+        error = json.loads(refused.body)["error"]
+        assert error["code"] == "unknown_category" and "sampah" in error["details"]["valid"]
+
+
 def test_private_reports_nearby_show_only_category_status_and_a_rounded_place(provinces: World) -> None:
     place = {"lat": -6.31234, "lon": 106.85678, "area_code": "31.74.01"}
     report_id = _submit(provinces, {**FLOOD, "location": place})
