@@ -10,7 +10,7 @@ from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.headers import HEADER_NAMES, HeadersIn, ReportRefIn
-from chalicelib.errors import NotFound, ValidationFailed, report_not_found, unknown_action
+from chalicelib.errors import BadRequest, NotFound, ValidationFailed, report_not_found, unknown_action
 from chalicelib.validation import convert
 
 if TYPE_CHECKING:
@@ -96,6 +96,27 @@ def bounded_number(raw: str, name: str, kind: object) -> float:
     return value
 
 
+def only_value(name: str, values: list[str]) -> str:
+    """The one value given for ``name``; 400 ``repeated_field`` when it was given more than once.
+
+    A repeated field is refused rather than read first- or last-wins: a proxy or client library in
+    front of Aduan may pick the other copy, and then check a value Aduan does not use.
+    """
+    if len(values) > 1:
+        raise BadRequest(
+            f"{name[:40]} hanya boleh dikirim sekali ({name[:40]} given more than once).",
+            code="repeated_field",
+        )
+    return values[0] if values else ""
+
+
+def query_values(request: Request) -> dict[str, str]:
+    """The query string's parameters, each given once (``only_value``)."""
+    params = request.query_params
+    return {name: only_value(name, params.getlist(name)) for name in params} if params else {}
+
+
 def query_in(request: Request, model: type[Q]) -> Q:
-    """The request's query string as ``model``: unknown names ignored, a 422 naming a bad parameter."""
-    return convert(model, dict(request.query_params or {}))
+    """The request's query string as ``model``: unknown names ignored, a 422 naming a bad parameter,
+    a 400 for one given twice."""
+    return convert(model, query_values(request))

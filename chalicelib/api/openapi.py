@@ -25,7 +25,7 @@ from chalicelib.open311 import spec as open311_spec
 from chalicelib.services.agency import OFFICER_ACTIONS
 
 ERRORS = {
-    400: "Unreadable body (empty, malformed JSON).",
+    400: "Unreadable body (empty, malformed JSON), or a query parameter given more than once.",
     401: "Missing, expired or invalid bearer token.",
     403: "The token may not do this.",
     404: "Not found (or another province's report).",
@@ -81,7 +81,10 @@ def operation(
     parameters: list[dict[str, Any]] | None = None,
     request_body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One route's operation; the Agency ones need a bearer token."""
+    """One route's operation; the Agency ones need a bearer token, and one with query parameters may
+    answer 400 (a parameter given more than once: ``inputs.only_value``)."""
+    if any(p.get("in") == "query" for p in parameters or []):
+        responses = {**errors(400), **responses}
     described: dict[str, Any] = {"tags": [tag], "summary": summary, "responses": responses}
     if parameters:
         described["parameters"] = parameters

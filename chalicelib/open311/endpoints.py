@@ -8,7 +8,7 @@ from chalice.app import Request, Response
 
 from chalicelib import container
 from chalicelib.api import ratelimit
-from chalicelib.api.inputs import headers_in
+from chalicelib.api.inputs import headers_in, query_values
 from chalicelib.errors import BadRequest
 from chalicelib.observability import count, logger
 from chalicelib.open311.discovery import base_url, discovery
@@ -24,7 +24,7 @@ from chalicelib.provinces.registry import Province, registry
 
 
 def _query(request: Request) -> dict[str, str]:
-    return dict(request.query_params or {})
+    return query_values(request)
 
 
 def _province(request: Request) -> Province:

@@ -18,7 +18,7 @@ XML_NOTE = {
     "description": "GeoReport v2 XML: the same fields as the JSON form, under the spec's element names."
 }
 ERRORS = {
-    400: "Invalid input (GeoReport error list).",
+    400: "Invalid input, or a query parameter given more than once (GeoReport error list).",
     403: "Missing or unknown api_key.",
     404: "Unknown jurisdiction, service, request, token or format.",
     415: "Not form-encoded.",
@@ -61,7 +61,7 @@ def _get(
         "parameters": [JURISDICTION, *params],
         "responses": {
             "200": {"description": "OK", "content": _content(schema, fmt)},
-            **_errors(fmt, *statuses),
+            **_errors(fmt, 400, *(s for s in statuses if s != 400)),  # a query parameter given twice
         },
     }
 

@@ -10,6 +10,7 @@ from msgspec import Meta
 
 from chalicelib.api import schemas
 from chalicelib.api.http import MAX_BODY_BYTES
+from chalicelib.api.inputs import only_value
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Location, Visibility
 from chalicelib.errors import BadRequest
@@ -83,18 +84,8 @@ def parse_form(raw: bytes | str) -> dict[str, list[str]]:
 
 
 def field(form: Form, name: str) -> str | None:
-    """The value of a single-valued field, stripped; None when absent or blank; 400 when repeated.
-
-    A repeated field is refused rather than read first- or last-wins: a proxy or client library
-    in front of Aduan may pick the other copy, and then check a value Aduan does not use.
-    """
-    values = form.get(name) or [""]
-    if len(values) > 1:
-        raise BadRequest(
-            f"{name[:40]} hanya boleh dikirim sekali ({name[:40]} given more than once).",
-            code="repeated_field",
-        )
-    return values[0].strip() or None
+    """The value of a single-valued field, stripped; None when absent or blank; 400 when repeated."""
+    return only_value(name, form.get(name) or []).strip() or None
 
 
 def _code(problem: Problem) -> str:

@@ -73,6 +73,20 @@ def test_a_category_the_province_does_not_have_is_a_422_naming_the_valid_ones(pr
         assert error["code"] == "unknown_category" and "sampah" in error["details"]["valid"]
 
 
+def test_a_query_parameter_given_twice_is_a_400_never_first_or_last_wins(provinces: World) -> None:
+    # A proxy or client library in front of Aduan may read the other copy: neither is picked
+    for path, headers in (
+        ("/reports/nearby?lat=-6.3001&lon=106.8401&lat=6.3", {}),
+        ("/reports/map?south=-6.37&west=106.76&north=-6.35&east=106.82&category=banjir&category=sampah", {}),
+        ("/agency/reports?status=PROSES&status=SELESAI", provinces["jakarta"].token("sudin-bm-js")),
+        ("/open311/v2/requests.json?status=open&status=closed", {}),
+    ):
+        refused = provinces["jakarta"].get(path, headers)
+        assert refused.status_code == 400, (path, refused.body)
+        assert b"given more than once" in refused.body, path
+        assert path.startswith("/open311/") or json.loads(refused.body)["error"]["code"] == "repeated_field"
+
+
 def test_private_reports_nearby_show_only_category_status_and_a_rounded_place(provinces: World) -> None:
     place = {"lat": -6.31234, "lon": 106.85678, "area_code": "31.74.01"}
     report_id = _submit(provinces, {**FLOOD, "location": place})
