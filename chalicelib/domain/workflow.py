@@ -181,11 +181,14 @@ def reject_evidence(report: Report, event: Event) -> Report:
 def feedback_expired(report: Report, province: Province, action: Action, at: datetime) -> bool:
     """Whether the reporter's ``action`` (confirm or reopen) at ``at`` comes after its window: a reopen
     within the province's window from Selesai, a confirm until the report closes by itself
-    (``autoclose_at``; the sweep may not have run yet)."""
+    (``autoclose_at``; the sweep may not have run yet). The origin of a report another province
+    resolved has no auto-close of its own (the copy's close reaches it as an update): its confirm
+    window counts from the mirrored resolve, as its Selesai message's link does."""
+    resolved = report.resolved_at
     if action is Action.REOPEN:
-        deadline = report.resolved_at + reopen_window(province) if report.resolved_at else None
+        deadline = resolved + reopen_window(province) if resolved else None
     else:
-        deadline = report.autoclose_at
+        deadline = report.autoclose_at or (resolved + autoclose_after(province) if resolved else None)
     return deadline is not None and at > deadline
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from chalicelib.api import views
 from chalicelib.domain import workflow
-from chalicelib.domain.report import Report
+from chalicelib.domain.protocol import Update
+from chalicelib.domain.report import Report, TimelineEntry
+from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.registry import registry
 from tests.unit.factories import event, new_report
 
@@ -47,3 +49,23 @@ def test_neither_is_offered_once_the_windows_have_passed_though_the_sweep_has_no
     ):
         with pytest.raises(Exception, match="lewat"):
             refused()
+
+
+def test_the_origin_of_a_handed_over_report_offers_neither_once_the_windows_have_passed() -> None:
+    # Given Jakarta's report resolved by Banten long ago, the copy's close not mirrored yet
+    at = datetime.now(UTC) - timedelta(days=JAKARTA.service_levels.autoclose_days + 1)
+    origin = workflow.escalate(new_report(area="36.71.01"), registry().get("36"), event("esc", at))
+    resolve = TimelineEntry("b:resolve", at, Action.RESOLVE, Status.SELESAI, "36", "dpu-kota-tangerang", "ok")
+    update = Update(
+        event_id="36~x:v3",
+        origin_id=origin.id,
+        from_province="36",
+        seq=3,
+        status=Status.SELESAI,
+        agency="dpu-kota-tangerang",
+        entries=[resolve],
+    )
+    report = workflow.mirror_remote(origin, update)
+    assert report is not None and not report.closed
+    # Then neither form is offered, as either would be refused
+    assert not {"confirm", "reopen"} & set(offered(report))

@@ -163,3 +163,27 @@ def test_a_confirm_after_the_window_is_refused_as_a_reopen_is() -> None:
     with pytest.raises(Conflict) as caught:
         workflow.confirm(done, JAKARTA, 5, event("late", done.autoclose_at + timedelta(minutes=1)))
     assert caught.value.code == "confirm_expired"
+
+
+def test_the_origin_refuses_a_confirm_after_the_window_of_the_resolve_it_mirrored() -> None:
+    """A report handed to Banten and resolved there has no auto-close of its own at the origin (the
+    copy closes and its update closes the original): its confirm window counts from the mirrored
+    resolve, as its reopen window and its Selesai message's link do; it was open until the copy's
+    close reached the origin (days, while the origin's queue refused Banten)."""
+    origin = workflow.escalate(new_report(area="36.71.01"), registry().get("36"), event("esc"))
+    entry = origin.timeline[0].__class__
+    resolved_at = T0 + timedelta(days=2)
+    steps = [
+        entry("b:resolve", resolved_at, Action.RESOLVE, Status.SELESAI, "36", "dpu-kota-tangerang", "ok")
+    ]
+    sent = {"origin_id": origin.id, "from_province": "36", "agency": "dpu-kota-tangerang"}
+    done = workflow.mirror_remote(
+        origin, Update(event_id="36~x:v3", seq=3, status=Status.SELESAI, entries=steps, **sent)
+    )
+    assert done is not None and done.autoclose_at is None
+    window = timedelta(days=JAKARTA.service_levels.autoclose_days)
+    in_time = workflow.confirm(done, JAKARTA, 5, event("c", resolved_at + window))
+    assert in_time.closed and in_time.rating == 5
+    with pytest.raises(Conflict) as caught:
+        workflow.confirm(done, JAKARTA, 5, event("late", resolved_at + window + timedelta(minutes=1)))
+    assert caught.value.code == "confirm_expired"
