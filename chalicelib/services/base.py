@@ -126,7 +126,7 @@ def _change(
         if isinstance(decision, Unchanged):
             if decision.republish is not None and decision.report is not None:
                 refused = publisher.republish(decision.report, decision.republish)
-                _owe_handover(reports, publisher, decision.report, refused)
+                return _owe_handover(reports, publisher, decision.report, refused)
             return decision.report
         for old, new in zip(before, decision, strict=True):
             publisher.intend(old, new)
@@ -136,36 +136,41 @@ def _change(
             if not retry:
                 raise
             continue
-        for old, new in zip(before, saved, strict=True):
+        # answered as stored: a mark for the sweep is a write too, and a client names the version it saw
+        answers = [
             _owe_handover(reports, publisher, new, publisher.published(old, new))
-        return saved[0]
+            for old, new in zip(before, saved, strict=True)
+        ]
+        return answers[0]
     raise RetryableUnavailable(kept_changing)
 
 
 def _owe_handover(
     reports: ReportRepository, publisher: ChangePublisher, report: Report, refused: list[Undelivered]
-) -> None:
-    """Mark ``report`` for the sweep to send again the hand-over messages another province refused.
+) -> Report:
+    """Mark ``report`` for the sweep to send again the hand-over messages another province refused;
+    answers the report as stored then (with its version: the next action's If-Match names it).
 
     A write only when one was refused, and none if the report is marked already (or, for an escalate,
     timed already). A crash before the mark loses the message as a crash before the send does: the
     retried trigger sends it again.
     """
     if all(undelivered.timed_already for undelivered in refused):
-        return
+        return report
 
     def mark(current: Report | None) -> Report | Unchanged[Report | None]:
         if current is None or current.handover_due is not None:
             return Unchanged(current)
         return replace(current, handover_due=current.updated_at + ESCALATION_RESEND_AFTER)
 
-    change_report(
+    marked = change_report(
         reports,
         publisher,
         lambda: reports.get(report.key, consistent=True),
         mark,
         kept_changing="report kept changing while marking a hand-over to send again",
     )
+    return marked or report
 
 
 def short_hash(text: str, length: int = 20) -> str:

@@ -186,3 +186,27 @@ def test_a_reopen_reaches_the_neighbour_once_its_queue_takes_it_again(
     provinces.settle()
     assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
     assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "DISPOSISI"
+
+
+def test_an_officer_s_next_action_names_the_version_the_refused_step_was_answered_with(
+    provinces: World, refusing: Refusing
+) -> None:
+    """Given a hand-over Banten accepted, and Jakarta's queue refusing Banten, when Banten's officer
+    takes it and then, naming the version that answer gave (If-Match, as the console does), estimates
+    it, then the estimate is recorded: the take was answered as stored after the sweep's mark (it was
+    answered one version behind, and the estimate got 409 version_conflict)."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    provinces.settle()
+    key = f"36~{report_id}"
+    refusing.start("31", "AccessDenied")
+    taken = banten.act(key, "take", BANTEN_AGENCY)
+    assert taken.status_code == 200, taken.body
+    assert _json(taken)["version"] == _copy(banten, report_id)["version"]
+    when = {"estimated_completion": (utcnow() + timedelta(days=3)).date().isoformat()}
+    estimated = banten.act(key, "estimate", BANTEN_AGENCY, when, **{"If-Match": str(_json(taken)["version"])})
+    assert estimated.status_code == 200, estimated.body
+    refusing.stop()
+    assert f"36~{report_id}" in [f"36~{i}" for i in _sweep(banten).resent]
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "PROSES"

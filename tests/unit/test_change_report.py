@@ -133,7 +133,7 @@ def test_a_hand_over_the_other_province_refuses_keeps_the_change_and_marks_it_fo
     five minutes after the change; an escalate is not marked (its re-send is timed until acknowledged)."""
     reports, publisher = FlakyReports(conflicts=0), Publisher(refusing=(UPDATE_REFUSED,))
     saved = _run(reports, publisher)
-    assert saved.description == "changed" and saved.handover_due is None  # the change as saved
+    assert saved.description == "changed"
     assert reports.saves == 2 and reports.stored is not None
     assert reports.stored.handover_due == saved.updated_at + ESCALATION_RESEND_AFTER
     assert reports.stored.description == "changed" and reports.stored.timeline == saved.timeline
@@ -151,3 +151,18 @@ def test_a_republished_hand_over_refused_again_marks_the_report_once() -> None:
     marked = reports.stored
     _run(reports, publisher, decide=lambda r: Unchanged(r, republish="e1"))
     assert reports.saves == 1 and reports.stored == marked  # marked already: no second write
+
+
+def test_a_change_whose_hand_over_was_refused_is_answered_as_stored_after_its_mark() -> None:
+    """The mark for the sweep is a write: the change is answered with the version stored after it,
+    which the client's next action names (If-Match); the version before it was answered, and that
+    next action got 409 version_conflict for a change nobody else made."""
+    reports, publisher = FlakyReports(conflicts=0), Publisher(refusing=(UPDATE_REFUSED,))
+    saved = _run(reports, publisher)
+    assert reports.stored is not None and reports.saves == 2
+    assert saved.version == reports.stored.version and saved == reports.stored
+    # refused again when re-published: answered as stored too
+    reports, publisher = FlakyReports(conflicts=0), Publisher(refusing=(UPDATE_REFUSED,))
+    reports.stored = new_report()
+    again = _run(reports, publisher, decide=lambda r: Unchanged(r, republish="e1"))
+    assert again == reports.stored and again.handover_due is not None
