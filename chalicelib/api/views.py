@@ -96,7 +96,8 @@ def _category(registry: Registry, report: Report) -> out.CategoryRef:
 
 def _allowed(known: Registry, report: Report) -> list[str]:
     """The actions a client may offer now: the machine's, less the reporter's whose window has passed
-    (a Selesai report closes by itself only when the sweep runs)."""
+    (a Selesai report closes by itself only when the sweep runs), and less the agencies' while another
+    province handles the report (read-only here until it comes back: ``access.can_act``)."""
     if report.closed:
         return []
     province = known.get(report.province)
@@ -104,7 +105,11 @@ def _allowed(known: Registry, report: Report) -> list[str]:
     return [
         action.value
         for action in allowed_actions(report.status)
-        if action not in CITIZEN_ACTIONS or not feedback_expired(report, province, action, now)
+        if (
+            not feedback_expired(report, province, action, now)
+            if action in CITIZEN_ACTIONS
+            else report.escalated_to is None
+        )
     ]
 
 
