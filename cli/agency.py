@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.prompt import Prompt
 from rich.table import Table
@@ -24,7 +25,7 @@ from chalicelib.domain.protocol import WorkItem
 from chalicelib.provinces.registry import registry
 from cli import aws
 from cli.evidence_upload import upload_evidence
-from cli.stages import resolve_province, stage_provinces
+from cli.stages import UnknownStage, resolve_province, stage_provinces
 from cli.workqueue import Decision, WorkQueue
 
 app = typer.Typer(help="Work an agency's queue and inbox.", no_args_is_help=True)
@@ -70,9 +71,15 @@ class HttpApi:
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"{}")
+                return response.status, _json_body(response.status, response.read())
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+            return error.code, _json_body(error.code, error.read())
+        except (urllib.error.URLError, OSError) as error:  # no HTTP answer: refused, unknown host, timeout
+            reason = getattr(error, "reason", error)
+            return 0, _error(
+                "connection_failed",
+                f"Tidak dapat menghubungi API {self.base_url} (cannot reach the API): {reason}",
+            )
 
     def act(
         self, key: str, action: str, body: dict[str, Any], idempotency_key: str
@@ -97,8 +104,27 @@ class HttpApi:
         )
 
 
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _json_body(status: int, raw: bytes) -> dict[str, Any]:
+    """The API's JSON answer; anything else (a gateway's or proxy's HTML page) as an error saying so."""
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        return body
+    text = raw.decode("utf-8", "replace").strip()[:200]
+    return _error(f"http_{status}", f"Jawaban bukan JSON (not a JSON answer), HTTP {status}: {text}")
+
+
 def _stage_and_province(stage: str) -> tuple[str, str]:
-    province = resolve_province(stage)
+    try:
+        province = resolve_province(stage)
+    except UnknownStage as error:
+        raise typer.BadParameter(str(error), param_hint="--stage") from None
     name = next((s for s, code in stage_provinces().items() if code == province), stage)
     return name, province
 
@@ -187,14 +213,17 @@ def inbox(
     role: str = typer.Option("officer"),
     token: str | None = typer.Option(None),
     api: str | None = typer.Option(None),
+    cursor: str | None = typer.Option(None, help="Continue after a page (the command it prints says how)"),
 ) -> None:
-    """The agency's reports over HTTPS, as the web inbox shows them."""
+    """The agency's reports over HTTPS, as the web inbox shows them: a page at a time, newest first."""
     stage_name, _province = _stage_and_province(stage)
     http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
-    query = urlencode({k: v for k, v in {"status": status, "agency": agency}.items() if v})
+    asked = {"status": status, "agency": agency, "cursor": cursor}
+    query = urlencode({k: v for k, v in asked.items() if v})
     code, body = http.request("GET", f"/agency/reports?{query}")
     if code != 200:
-        console.print(f"[red]{body.get('error', {}).get('code')}[/]: {body.get('error', {}).get('message')}")
+        error = body.get("error", {})
+        console.print(f"[red]{escape(str(error.get('code')))}[/]: {escape(str(error.get('message')))}")
         raise typer.Exit(1)
     table = Table(
         "Laporan", "Status", "Kategori", "Wilayah", "Batas selesai", "Catatan", title=f"Kotak masuk {agency}"
@@ -212,3 +241,10 @@ def inbox(
             flags,
         )
     console.print(table)
+    if body.get("next_cursor"):  # the inbox goes on: never let a page pass for the whole of it
+        again = f"aduan agency inbox --stage {stage} --agency {agency}"
+        again += f" --status {status}" if status else ""
+        console.print(
+            f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}",
+            soft_wrap=True,
+        )

@@ -1,0 +1,111 @@
+"""``aduan agency inbox`` as an officer types it: a page of the inbox with the way to the next one, and a
+clear sentence (never a traceback) for a stage that does not exist or an API that cannot be reached."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from infra.local.processes import free_port
+
+
+def _row(key: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "id": key,
+        "status": {"code": "DISPOSISI", "label": "Disposisi", "label_en": "Disposition"},
+        "category": "sampah",
+        "area_code": "36.71.01",
+        "overdue": False,
+        "origin_province": None,
+        "finish_by": None,
+    }
+
+
+class _Inbox(BaseHTTPRequestHandler):
+    """Two pages of an inbox (``cursor=page-2`` gives the second); ``/html`` a gateway's error page."""
+
+    asked: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        if url.path.startswith("/html"):
+            self._send(502, b"<html><body>Bad Gateway</body></html>", "text/html")
+            return
+        query = parse_qs(url.query)
+        self.asked.append(query)
+        if query.get("cursor") == ["page-2"]:
+            page = {"agency": "dlh-kota-tangerang", "items": [_row("36-261201-BBBB")], "next_cursor": None}
+        else:
+            page = {
+                "agency": "dlh-kota-tangerang",
+                "items": [_row("36-261201-AAAA")],
+                "next_cursor": "page-2",
+            }
+        self._send(200, json.dumps(page).encode(), "application/json")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def api() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Inbox)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Inbox.asked = []
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def inbox(*args: str) -> Any:
+    command = ["agency", "inbox", "--agency", "dlh-kota-tangerang", "--token", "t", *args]
+    return CliRunner().invoke(app, command, env={"COLUMNS": "200"})
+
+
+def test_a_page_that_is_not_the_whole_inbox_says_how_to_see_the_next(api: str) -> None:
+    first = inbox("--stage", "banten", "--api", api)
+    assert first.exit_code == 0, first.output
+    assert "36-261201-AAAA" in first.output
+    assert "--cursor page-2" in first.output
+    second = inbox("--stage", "banten", "--api", api, "--cursor", "page-2")
+    assert second.exit_code == 0, second.output
+    assert "36-261201-BBBB" in second.output and "--cursor" not in second.output
+    assert _Inbox.asked[-1]["cursor"] == ["page-2"]
+
+
+def test_an_unknown_stage_is_named_without_a_traceback() -> None:
+    result = inbox("--stage", "nowhere", "--api", "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "Unknown stage or province 'nowhere'" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_api_that_cannot_be_reached_is_said_in_words() -> None:
+    result = inbox("--stage", "banten", "--api", f"http://127.0.0.1:{free_port()}")
+    assert result.exit_code == 1, result.output
+    assert "connection_failed" in result.output and "cannot reach the API" in result.output
+
+
+def test_a_gateway_s_html_error_page_is_said_in_words(api: str) -> None:
+    result = inbox("--stage", "banten", "--api", f"{api}/html")
+    assert result.exit_code == 1, result.output
+    assert "http_502" in result.output and "Bad Gateway" in result.output
