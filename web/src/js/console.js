@@ -71,7 +71,7 @@ function showInbox() {
   $("#inbox").hidden = false;
 }
 
-async function openReport(key, { focus = true, force = false } = {}) {
+async function openReport(key, { focus = true, force = false, keep = false } = {}) {
   // Sign-in and the address may both ask for the report shown (or being fetched): a second,
   // unforced open must not redraw the form under the officer's hands (a chosen action or a typed
   // note would be lost). A stale view is caught by If-Match, and the 409 offers a reload.
@@ -101,21 +101,36 @@ async function openReport(key, { focus = true, force = false } = {}) {
   } finally {
     state.opening = null;
   }
-  drawDetail(focus);
+  drawDetail(focus, { keep });
 }
 
-function drawDetail(focus) {
+/**
+ * Draw the report fetched; with ``keep`` (the officer asked for a reload, e.g. after a version conflict)
+ * the action chosen, the words typed and the photo picked stay, on the new version, ready to send again.
+ */
+function drawDetail(focus, { keep = false } = {}) {
   if (!state.view) return;
   $("#inbox").hidden = true;
   $("#detail").hidden = false;
-  const heading = renderDetail($("#detail"), state.view, {
+  const draw = () => renderDetail($("#detail"), state.view, {
     state, provinceNames: state.provinceNames,
     onBack: () => { window.location.hash = ""; },
-    onDone: async () => {
-      await openReport(state.view.key, { force: true });
+    // after an action: the report as it is now, with an empty form; on request (action null): a reload
+    onDone: async (action) => {
+      await openReport(state.view.key, { force: true, keep: !action });
       loadInbox();
     },
   });
+  let heading;
+  if (keep) {
+    const photo = $("#action-evidence-photo")?.files;
+    for (const node of $("#detail").querySelectorAll(".error[id]")) node.hidden = true; // answered by the reload
+    heading = keepInput($("#detail"), draw);
+    const input = $("#action-evidence-photo");
+    if (input && photo && photo.length) input.files = photo;
+  } else {
+    heading = draw();
+  }
   if (focus) heading.focus();
 }
 
