@@ -1,19 +1,26 @@
 """In Chromium: an officer's day in the console, with the agency API stubbed (page.route()): a version
-conflict's reload keeps what the officer typed."""
+conflict's reload keeps what the officer typed, and "Muat lebih banyak" continues the list shown."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, Route, expect
 
 from infra.local.stack import LocalStack
 from tests.e2e.test_web_error_texts import (
+    CORS,
     Answer,
     agency_view,
     envelope,
+    inbox_item,
+    jwt,
+    new_page,
     signed_in,
+    stub,
 )
 
 pytestmark = pytest.mark.e2e
@@ -52,3 +59,42 @@ def test_a_conflict_s_reload_keeps_the_action_and_the_note_typed(web_stack: Loca
     expect(page.locator("#action-note")).to_be_visible()
     expect(page.locator("#action-error")).to_be_hidden()
     expect(page.locator("#action-reload")).to_be_hidden()
+
+
+def test_load_more_continues_the_list_shown_not_a_filter_changed_since(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    asked: list[dict[str, list[str]]] = []
+
+    def inbox(route: Route) -> None:
+        if route.request.method == "OPTIONS":
+            route.fulfill(status=204, headers=CORS)
+            return
+        query = parse_qs(urlparse(route.request.url).query)
+        asked.append(query)
+        second = query.get("cursor") == ["c1"]
+        row = {**inbox_item(), "key": "31-261201-BBBB", "id": "31-261201-BBBB"} if second else inbox_item()
+        page_body = {"items": [row], "next_cursor": None if second else "c1"}
+        route.fulfill(
+            status=200, body=json.dumps(page_body), headers={**CORS, "Content-Type": "application/json"}
+        )
+
+    page: Page = new_page(browser)
+    stub(page, api, lambda m, p: None)
+    page.route(lambda url: url.startswith(api) and urlparse(url).path == "/agency/reports", inbox)
+    page.goto(f"{web_stack.web_url}/jakarta/console.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#token").fill(jwt())
+    page.locator("#token-form button[type=submit]").click()
+    # Given the first page of the whole inbox, newest first
+    expect(page.locator(".inbox-item")).to_have_count(1)
+    assert "status" not in asked[-1] and "cursor" not in asked[-1]
+    # When the officer picks another status but, before showing it, loads more of the list on screen
+    page.locator("#filter-status").select_option("PROSES")
+    page.locator("#filter-overdue").check()
+    page.locator("#more").click()
+    # Then the next page is of the same list (its cursor with its filters), not a mix of two lists
+    expect(page.locator(".inbox-item")).to_have_count(2)
+    assert asked[-1].get("cursor") == ["c1"]
+    assert "status" not in asked[-1] and "overdue" not in asked[-1], asked[-1]

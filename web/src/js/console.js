@@ -11,8 +11,8 @@ import { drawInboxMap } from "./inboxmap.js";
 import { fetchReport, renderDetail } from "./detail.js";
 
 const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
-const state = { session: null, items: [], cursor: null, view: null, opening: null, categories: {}, provinceNames: {},
-  doubtful: false };
+const state = { session: null, items: [], cursor: null, filters: null, view: null, opening: null, categories: {},
+  provinceNames: {}, doubtful: false };
 
 function filters() {
   return {
@@ -49,12 +49,19 @@ function fetchDoubtful(session, cursor) {
   return api(`/agency/evidence/doubtful?${query}`, { token: session.token });
 }
 
-async function loadInbox({ more = false } = {}) {
+/**
+ * The inbox's first page with the filters chosen now, or (``more``) the next page of the list shown, or
+ * (``again``) that list's first page again: a cursor continues the list it came from, with its filters,
+ * whatever the filter form says meanwhile (applied only by "Tampilkan").
+ */
+async function loadInbox({ more = false, again = false } = {}) {
   const error = $("#inbox-error");
   try {
     const cursor = more ? state.cursor : null;
+    const chosen = (more || again) && state.filters ? state.filters : filters();
     const page = state.doubtful ? await fetchDoubtful(state.session, cursor)
-      : await fetchInbox(state.session, { ...filters(), cursor });
+      : await fetchInbox(state.session, { ...chosen, cursor });
+    if (!state.doubtful) state.filters = chosen;
     state.items = more ? [...state.items, ...page.items] : page.items;
     state.cursor = page.next_cursor;
     showError(error, "");
@@ -118,7 +125,7 @@ function drawDetail(focus, { keep = false } = {}) {
     // after an action: the report as it is now, with an empty form; on request (action null): a reload
     onDone: async (action) => {
       await openReport(state.view.key, { force: true, keep: !action });
-      loadInbox();
+      loadInbox({ again: true });
     },
   });
   let heading;
