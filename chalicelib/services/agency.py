@@ -253,16 +253,11 @@ class AgencyDesk(PhotoCheckingService):
             )
         if report.is_received_escalation and (agency is None or province_code == report.origin_province):
             origin = self.registry.get(report.origin_province or "")
+            _check_handover_note(request.note)  # it goes back to the origin with the update
             return workflow.hand_back(report, origin, agency, event)
         if province_code != self.province.code:
             target = self.registry.get(province_code)
-            if len(request.note) > HANDOVER_NOTE_MAX_LENGTH:
-                raise ValidationFailed(
-                    f"Catatan untuk provinsi lain maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter "
-                    f"(a note handed to another province: at most {HANDOVER_NOTE_MAX_LENGTH} characters).",
-                    code="too_long",
-                    details=[problem("note", f"maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter", "too_long")],
-                )
+            _check_handover_note(request.note)
             note = f"Bukan wewenang: {request.note} → Provinsi {target.name}"
             return workflow.escalate(
                 report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)
@@ -285,6 +280,17 @@ def _expect_version(request: ActionRequest, report: Report) -> None:
         raise VersionConflict(
             "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it).",
             details={"current_version": report.version, "status": report.status.value},
+        )
+
+
+def _check_handover_note(note: str) -> None:
+    """An officer's note handed to another province (onward, or a received report back to its origin)."""
+    if len(note) > HANDOVER_NOTE_MAX_LENGTH:
+        raise ValidationFailed(
+            f"Catatan untuk provinsi lain maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter "
+            f"(a note handed to another province: at most {HANDOVER_NOTE_MAX_LENGTH} characters).",
+            code="too_long",
+            details=[problem("note", f"maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter", "too_long")],
         )
 
 

@@ -357,6 +357,30 @@ def test_a_received_report_goes_back_to_its_origin_never_onward_to_a_third_provi
     assert back.status_code == 200, back.body
 
 
+def test_a_received_report_handed_back_with_a_long_note_is_refused_in_words_before_anything_is_saved(
+    provinces: World,
+) -> None:
+    """Given Jakarta's report handed to Banten, when the Banten officer hands it back with a note the
+    console lets them type (up to 2000 characters) but longer than a hand-over carries, then it is the
+    same 422 ``too_long`` on ``note`` as a refusal onward to a province (it was a ``validation_error``
+    on ``entries.1.note``, a field the officer never saw); a note that fits goes back."""
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    key = f"36~{created['id']}"
+    before = _json(banten.get(f"/agency/reports/{key}", banten.token(BANTEN_AGENCY)))
+    words = "Lokasi ada di sisi DKI Jakarta, bukan Kota Tangerang; sudah dicek petugas lapangan. " * 30
+    for target in ({}, {"to_agency": "31:"}):
+        too_long = banten.act(key, "refuse", BANTEN_AGENCY, {"note": words[:1990], **target})
+        assert too_long.status_code == 422, too_long.body
+        error = _json(too_long)["error"]
+        assert error["code"] == "too_long" and [d["field"] for d in error["details"]] == ["note"], error
+        assert "400" in error["message"]
+    after = _json(banten.get(f"/agency/reports/{key}", banten.token(BANTEN_AGENCY)))
+    assert (after["version"], after["status"]) == (before["version"], before["status"])
+    back = banten.act(key, "refuse", BANTEN_AGENCY, {"note": words[:400]})
+    assert back.status_code == 200, back.body
+
+
 def test_a_reopen_crossing_the_copys_auto_close_is_settled_not_retried_into_the_dlq(provinces: World) -> None:
     """Given Jakarta's report resolved by Banten, Banten's copy auto-closed by its sweep while the
     citizen reopens it in Jakarta, when each province reads the other's message, then Banten ignores
