@@ -17,6 +17,7 @@ from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.errors import Conflict, ValidationFailed, already_closed, not_a_duplicate, reason_required
 from chalicelib.provinces.registry import Province
+from chalicelib.validation import NOTE_MAX_LENGTH, problem
 
 if TYPE_CHECKING:
     from chalicelib.domain.protocol import Update
@@ -44,9 +45,23 @@ class Event(Struct, frozen=True):
 
 
 def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
+    _check_note(event.note)
     status = next_status(report.status, action)
     entry = TimelineEntry(action=action, status=status, **asdict(event))
     return report.with_entries([entry], status=status, **changes)
+
+
+def _check_note(note: str | None) -> None:
+    """A step's note, the officer's words with the step's own (``Bukan wewenang: … → <agency>``),
+    within ``NOTE_MAX_LENGTH``: a longer one could not travel in an update to another province."""
+    if note is not None and len(note) > NOTE_MAX_LENGTH:
+        over = len(note) - NOTE_MAX_LENGTH
+        raise ValidationFailed(
+            f"Catatan bersama keterangan langkah ini terlalu panjang: kurangi {over} karakter "
+            f"(the note, with this step's own words, is {over} characters over {NOTE_MAX_LENGTH}).",
+            code="too_long",
+            details=[problem("note", f"kurangi {over} karakter", "too_long")],
+        )
 
 
 def assign(

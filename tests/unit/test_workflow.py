@@ -12,6 +12,7 @@ from chalicelib.domain.sla import deadlines
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.provinces.registry import registry
+from chalicelib.validation import NOTE_MAX_LENGTH
 from tests.unit.factories import T0, event, new_report
 
 JAKARTA = registry().get("31")
@@ -187,3 +188,17 @@ def test_the_origin_refuses_a_confirm_after_the_window_of_the_resolve_it_mirrore
     with pytest.raises(Conflict) as caught:
         workflow.confirm(done, JAKARTA, 5, event("late", resolved_at + window + timedelta(minutes=1)))
     assert caught.value.code == "confirm_expired"
+
+
+def test_a_note_too_long_with_the_step_s_own_words_is_refused_naming_the_note() -> None:
+    # Given an officer's refusal to another agency: its note becomes "Bukan wewenang: … → <agency>"
+    report = routed()
+    target = JAKARTA.agency("dsda")
+    room = NOTE_MAX_LENGTH - len(f"Bukan wewenang:  → {target.name}")
+    # Then a note that fits with those words is kept whole, and one character more is refused
+    kept = workflow.refuse(report, JAKARTA, "dsda", event("ok", note="n" * room))
+    assert len(kept.timeline[-1].note or "") == NOTE_MAX_LENGTH
+    with pytest.raises(ValidationFailed) as caught:
+        workflow.refuse(report, JAKARTA, "dsda", event("long", note="n" * (room + 1)))
+    assert caught.value.code == "too_long" and caught.value.details[0]["field"] == "note"
+    assert "kurangi 1 karakter" in caught.value.message
