@@ -411,5 +411,47 @@ def test_a_report_handed_over_here_is_supported_and_tracked_where_it_was_filed(
 
     # And Banten's tracking page, asked for that id, says where it is tracked and links there
     page.goto(f"{web_stack.web_url}/banten/track.html?id={handed}")
-    elsewhere = page.locator("#track-error").get_by_role("link", name="Lacak di situs Aduan DKI Jakarta.")
+    elsewhere = page.locator("#track-elsewhere").get_by_role("link", name="Lacak di situs Aduan DKI Jakarta.")
     assert elsewhere.evaluate("a => a.href") == f"{web_stack.web_url}/jakarta/track.html?id={handed}"
+    # ... in the language the citizen switches to, as the error above it
+    page.locator("#lang-switch").click()
+    expect(page.locator("#track-elsewhere")).to_have_text("Track it on DKI Jakarta's Aduan site.")
+    expect(page.locator("#track-error")).to_contain_text("Not found.")
+
+
+def test_a_public_copy_from_a_province_the_site_does_not_know_is_listed_but_neither_linked_nor_supported(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given Jakarta's API listing a public copy of a report filed in Sumatera Utara (no neighbour here)
+    jakarta = web_stack.api_url("jakarta")
+    copy = {
+        "id": "12-261207-K3M9",
+        "category": "banjir",
+        "status": {"code": "DISPOSISI", "label": "Disposisi", "label_en": "Disposition"},
+        "location": {"lat": -6.24515, "lon": 106.84515},
+        "distance_m": 3,
+        "visibility": "public",
+        "created_at": "2026-12-07T01:00:00+00:00",
+        "support_count": 2,
+        "also_in": "12",
+    }
+    page = offline_context(browser, []).new_page()
+    page.route(
+        f"{jakarta}/reports/nearby?*",
+        lambda route: route.fulfill(
+            status=200,
+            json={"radius_m": 50, "items": [copy]},
+            headers={"Access-Control-Allow-Origin": "*"},
+        ),
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Banjir").check()
+    type_point(page, "-6.245150", "106.845150")
+    # Then it is listed as the public report it is: its id and support count, no link, no button
+    row = page.locator(".nearby-item[data-id='12-261207-K3M9']")
+    expect(row).to_contain_text("12-261207-K3M9")
+    expect(row).to_contain_text("Didukung 2 orang")
+    expect(row).not_to_contain_text("Laporan privat")
+    expect(row.get_by_role("link")).to_have_count(0)
+    expect(row.get_by_role("button")).to_have_count(0)

@@ -88,7 +88,8 @@ async function support(item, row, pageKey, source) {
 
 /**
  * A row of ``item``, as ``source`` listed it; ``home``: where it was filed (its page and its support),
- * null for a public copy whose origin this site does not know (shown, but neither linked nor supported).
+ * null for a public copy whose origin this site does not know (shown with its id, neither linked nor
+ * supported: this province's API would answer 404 for another province's id).
  */
 function row(item, categories, pageKey, source, home) {
   const category = categories.find((c) => c.code === item.category);
@@ -96,25 +97,26 @@ function row(item, categories, pageKey, source, home) {
   const handledHere = source.own || item.also_in === config.province;
   const handled = handledHere ? null
     : el("p", { class: "nearby-province", text: t("nearby.handledBy", { province: source.name }) });
-  if (!item.id || !home) {
+  if (!item.id) {
     return el("li", { class: "nearby-item private", "data-province": source.province },
       el("p", {}, statusBadge(item.status), " ", categoryName(category), " · ", distance),
       handled,
       el("p", { class: "hint", text: t("nearby.private") }));
   }
-  const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": home.province },
+  // filed in a province this site does not know: listed with its id, neither linked nor supported here
+  const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": (home || source).province },
     item.thumbnail ? el("img", { src: item.thumbnail, alt: t("nearby.photoAlt", { id: item.id }),
       class: "nearby-thumb", loading: "lazy" }) : null,
     el("div", { class: "nearby-body" },
       el("p", {}, statusBadge(item.status), " ", el("strong", { text: categoryName(category) }), " · ", distance),
       handled,
-      el("p", { class: "hint" }, el("a", { href: trackUrl(home, item.id), text: item.id }),
+      el("p", { class: "hint" }, home ? el("a", { href: trackUrl(home, item.id), text: item.id }) : item.id,
         ` · ${dateTime(item.created_at)}`),
       el("p", { class: "support-count", text: supportLine(item.support_count || 0) }),
-      el("button", { type: "button", class: "secondary small", text: t("nearby.support"),
-        "aria-describedby": `nearby-lead` }),
+      home ? el("button", { type: "button", class: "secondary small", text: t("nearby.support"),
+        "aria-describedby": `nearby-lead` }) : null,
       el("p", { class: "support-result", role: "status", hidden: true })));
-  node.querySelector("button").addEventListener("click", () => support(item, node, pageKey, home));
+  node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, home));
   return node;
 }
 

@@ -10,7 +10,7 @@ import "./following.js";
 
 const form = $("#track-form");
 const output = $("#report-view");
-const state = { view: null, secret: "", keys: {} };
+const state = { view: null, secret: "", keys: {}, elsewhere: null };
 
 /** Province names by code: this site's neighbours, then those the timeline names (a report handed over
  * and not yet accepted has no entry of the other province: its name comes from the site's neighbours). */
@@ -147,6 +147,7 @@ async function lookUp(event) {
   }
   state.secret = $("#report-secret").value.trim();
   showError(error, "");
+  showElsewhere(null);
   try {
     const headers = state.secret ? { "X-Report-Secret": state.secret } : {};
     state.view = await api(`/reports/${encodeURIComponent(id)}`, { headers });
@@ -156,13 +157,18 @@ async function lookUp(event) {
   } catch (failure) {
     output.hidden = true;
     showError(error, () => errorText(failure));
-    const elsewhere = failure.code === "report_in_other_province" && siteOf(failure.details?.province);
-    if (elsewhere) {
-      // The id only: the citizen types the secret there (it never goes into an address)
-      const href = `${elsewhere.site}track.html?id=${encodeURIComponent(id)}`;
-      error.append(" ", el("a", { href, text: t("track.otherSite", { province: elsewhere.name }) }));
-    }
+    const site = failure.code === "report_in_other_province" && siteOf(failure.details?.province);
+    // The id only: the citizen types the secret there (it never goes into an address)
+    showElsewhere(site ? { href: `${site.site}track.html?id=${encodeURIComponent(id)}`, name: site.name } : null);
   }
+}
+
+/** The link to the province's site that tracks the report (null: none), in the language shown now. */
+function showElsewhere(elsewhere = state.elsewhere) {
+  state.elsewhere = elsewhere;
+  const node = $("#track-elsewhere");
+  node.hidden = !elsewhere;
+  fill(node, elsewhere ? el("a", { href: elsewhere.href, text: t("track.otherSite", { province: elsewhere.name }) }) : null);
 }
 
 /** A neighbour's site this one knows (config.neighbours), by province code, or null. */
@@ -170,7 +176,11 @@ function siteOf(province) {
   return (config.neighbours || []).find((n) => n.province === province) || null;
 }
 
-await initPage("track", () => keepInput(output, () => render())); // typed text survives a language switch
+// typed text survives a language switch; the other province's link is worded again
+await initPage("track", () => {
+  keepInput(output, () => render());
+  showElsewhere();
+});
 form.addEventListener("submit", lookUp);
 const asked = new URLSearchParams(window.location.search).get("id");
 if (asked) {
