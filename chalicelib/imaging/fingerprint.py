@@ -147,13 +147,16 @@ def dct_hash(pixels: Sequence[float]) -> int:
     """
     # Separable DCT, only the frequencies used: rows first, then columns. The cosines of an even
     # frequency are symmetric about the row's middle, an odd one's antisymmetric: half the products.
-    by_u = [[0.0] * SIDE for _ in range(_USED)]
-    for y in range(SIDE):
-        row = pixels[y * SIDE : (y + 1) * SIDE]
-        mirrored = row[: _HALF - 1 : -1]
-        halves = (list(map(operator.add, row, mirrored)), list(map(operator.sub, row, mirrored)))
-        for u in range(_USED):
-            by_u[u][y] = sum(map(operator.mul, halves[u % 2], _HALF_COS[u]))
+    # The pixels as floats (exact: whole numbers) so every product is float by float; each sum adds
+    # the same products in the same order as a loop over rows and frequencies would: same bits.
+    values = list(map(float, pixels))
+    rows = [values[y * SIDE : (y + 1) * SIDE] for y in range(SIDE)]
+    sums = [list(map(operator.add, row, row[: _HALF - 1 : -1])) for row in rows]
+    differences = [list(map(operator.sub, row, row[: _HALF - 1 : -1])) for row in rows]
+    by_u = [
+        [sum(map(operator.mul, half, cosines)) for half in (differences if u % 2 else sums)]
+        for u, cosines in enumerate(_HALF_COS)
+    ]
     coefficients = [sum(map(operator.mul, by_u[u], _COS[v])) for u, v in _FREQUENCIES]
     coarse = _bits(coefficients[:HASH_BITS])
     return coarse | (_bits(coefficients[HASH_BITS:]) << HASH_BITS)
