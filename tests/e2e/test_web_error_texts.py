@@ -222,8 +222,8 @@ def test_a_gateway_answer_in_english_is_not_shown_on_the_english_page(
 # --- 2. A refused photo upload -----------------------------------------------------------------------------
 
 
-def test_a_refused_photo_upload_says_to_choose_the_photo_again(web_stack: LocalStack, browser: Any) -> None:
-    page = new_page(browser, 360)
+def photo_ticket(page: Page, web_stack: LocalStack) -> None:
+    """Jakarta's API stubbed to give every POST /photos an upload ticket to http://s3.test/bucket."""
 
     def photos(method: str, path: str) -> Answer:
         if (method, path) != ("POST", "/photos"):
@@ -232,6 +232,11 @@ def test_a_refused_photo_upload_says_to_choose_the_photo_again(web_stack: LocalS
         return 201, {"key": "p/1.jpg", "upload": upload, "expires_in": 300, "max_bytes": 5000000}
 
     stub(page, web_stack.api_url("jakarta"), photos)
+
+
+def test_a_refused_photo_upload_says_to_choose_the_photo_again(web_stack: LocalStack, browser: Any) -> None:
+    page = new_page(browser, 360)
+    photo_ticket(page, web_stack)
     page.route("http://s3.test/**", lambda route: route.fulfill(
         status=403, body="<Error><Code>AccessDenied</Code></Error>",
         headers={**CORS, "Content-Type": "application/xml"}))  # fmt: skip
@@ -488,14 +493,7 @@ def test_a_failed_photo_upload_is_said_again_in_the_language_switched_to(
     web_stack: LocalStack, browser: Any
 ) -> None:
     page = new_page(browser, 360)
-
-    def photos(method: str, path: str) -> Answer:
-        if (method, path) != ("POST", "/photos"):
-            return None
-        upload = {"url": "http://s3.test/bucket", "fields": {"key": "p/1.jpg"}}
-        return 201, {"key": "p/1.jpg", "upload": upload, "expires_in": 300, "max_bytes": 5000000}
-
-    stub(page, web_stack.api_url("jakarta"), photos)
+    photo_ticket(page, web_stack)
     page.route("http://s3.test/**", lambda route: route.fulfill(status=403, body="", headers=CORS))
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
