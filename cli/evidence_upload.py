@@ -45,7 +45,11 @@ def upload_evidence(request: Request, key: str, path: Path) -> tuple[int, dict[s
         with urllib.request.urlopen(sent, timeout=30):
             pass
     except urllib.error.HTTPError as error:
-        return error.code, {
-            "error": {"code": "upload_failed", "message": "Unggahan foto gagal (upload failed)."}
-        }
+        return error.code, _upload_failed()
+    except OSError:  # no answer at all: refused, reset, timed out (URLError is one)
+        return 0, _upload_failed()
     return 201, {"evidence_photo": ticket["key"]}
+
+
+def _upload_failed() -> dict[str, Any]:
+    return {"error": {"code": "upload_failed", "message": "Unggahan foto gagal (upload failed)."}}
