@@ -15,7 +15,8 @@ in ``infra/naming.py``): its web site and API on 127.0.0.1, a sender on ``aduan.
 
 They replace the stage's ``environment_variables`` of the same name in its package only (``null``
 leaves the variable out), so ``make run`` keeps the local ones. ``python -m infra.package`` refuses
-a stage whose package would still carry a loopback, private or link-local address, a private network
+a stage whose package would still carry a loopback, private or link-local address (also inside an IPv6
+one: IPv4-mapped, 6to4, NAT64, Teredo), a private network
 name (``.local``, ``.internal``), an example domain or plain http in its public addresses (citizens open
 them from SMS and e-mail); ``aduan region check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches
 a package.
@@ -58,6 +59,10 @@ WHAT_TO_SET = {
     ),
 }
 REQUIRED = ("ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER")
+# NAT64 (RFC 6052): the well-known prefix carries an IPv4 address in its last 32 bits and leads to it; the
+# local-use prefix (RFC 8215) is one network's own, whatever it carries.
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
 def stage_variables(entry: Mapping[str, Any]) -> dict[str, str]:
@@ -103,6 +108,28 @@ def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
     return address
 
 
+def _ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries and leads to: 6to4 (``2002:a00:1::`` is 10.0.0.1), NAT64's
+    well-known prefix (``64:ff9b::a00:1``), Teredo's client (IPv4-mapped ones are read as IPv4 already)."""
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
+    return address.teredo[1] if address.teredo is not None else None
+
+
+def _address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    if address.is_loopback or address.is_unspecified:
+        return "a local address"
+    # not is_global: IANA's special-purpose registries, i.e. private (10/8, 172.16/12, 192.168/16,
+    # fc00::/7), link-local (169.254/16, fe80::/10), shared (100.64/10), documentation, reserved
+    if not address.is_global or address.is_multicast:
+        return "not a public address"
+    if isinstance(address, ipaddress.IPv6Address) and address in NAT64_LOCAL_USE:
+        return "not a public address"
+    return None
+
+
 def _host_problem(host: str) -> str | None:
     """Why a host name or address is not a deployed one; None when it may be."""
     host = host.lower().rstrip(".")
@@ -119,13 +146,9 @@ def _host_problem(host: str) -> str | None:
         if PLACEHOLDER_LABELS & set(labels) or labels[-1] in RESERVED_TLDS:
             return "an example domain"
         return None
-    if address.is_loopback or address.is_unspecified:
-        return "a local address"
-    # not is_global: IANA's special-purpose registries, i.e. private (10/8, 172.16/12, 192.168/16,
-    # fc00::/7), link-local (169.254/16, fe80::/10), shared (100.64/10), documentation, reserved
-    if not address.is_global or address.is_multicast:
-        return "not a public address"
-    return None
+    # an IPv6 address that carries an IPv4 one is refused for either
+    inside = _ipv4_inside(address) if isinstance(address, ipaddress.IPv6Address) else None
+    return (_address_problem(inside) if inside is not None else None) or _address_problem(address)
 
 
 def _value_problem(name: str, value: str) -> str | None:
