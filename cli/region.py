@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, missing_centre
 from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage, production_key_ids
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
@@ -86,7 +87,16 @@ def check_stage_data(
     problems = check_province(data, provinces, load_kemendagri(csv_path), _identities(project_root))
     problems += check_stage(stage, config, data, project_root)
     warnings = tuple(stage_deploy_problems(config, stage))
-    return StageReport(stage, code, problems, _key_notes(code, data), warnings)
+    notes = _key_notes(code, data)
+    try:
+        centre = missing_centre(decode_province_data(data), _shown(path, project_root))
+    except InvalidProvinceData:
+        centre = None  # the schema problems above say what is wrong
+    return StageReport(stage, code, problems, (*notes, centre) if centre else notes, warnings)
+
+
+def _shown(path: Path, project_root: Path) -> str:
+    return str(path.relative_to(project_root) if path.is_relative_to(project_root) else path)
 
 
 def _report_lines(report: StageReport) -> list[str]:

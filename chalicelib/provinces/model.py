@@ -152,8 +152,10 @@ class MapSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     max_zoom: Annotated[int, Meta(ge=1, le=19)] = 19
     centre: Centroid | None = None
     """The first view's centre. ``tools/build_province_data.py`` writes the province's capital here
-    (``provinces/provinces.json``) unless its template names another; a file without one opens on the
-    middle of ``bbox``, which for a province of islands can be open sea."""
+    (``provinces/provinces.json``) unless its template names another; a file without one (written by an
+    older ``aduan region add``) opens on the middle of ``bbox`` (``first_view``), which for a province of
+    islands can be open sea, and the build, ``make run`` and ``aduan region check`` say so
+    (``missing_centre``)."""
     zoom: Annotated[int, Meta(ge=1, le=19)] = 12
 
 
@@ -218,6 +220,26 @@ def decode_province_data(raw: bytes | str | Mapping[str, Any]) -> ProvinceData:
         raise InvalidProvinceData([f"{path or '(file)'}: {message or error}"]) from None
     except msgspec.DecodeError as error:
         raise InvalidProvinceData([f"(file): {error}"]) from None
+
+
+def first_view(data: ProvinceData) -> tuple[float, float]:
+    """Where the province's web maps open: ``map.centre``, else the middle of its bounding box."""
+    centre, box = data.map.centre, data.bbox
+    if centre is not None:
+        return centre.lat, centre.lon
+    return (box.min_lat + box.max_lat) / 2, (box.min_lon + box.max_lon) / 2
+
+
+def missing_centre(data: ProvinceData, file: str) -> str | None:
+    """What the operator is told of a data ``file`` without ``map.centre`` (None when it has one)."""
+    if data.map.centre is not None:
+        return None
+    return (
+        f"{file} has no map.centre (written by an older `aduan region add`): the web maps open on the "
+        "middle of the province's bounding box, which can be open sea; "
+        f"`bin/aduan region add --province {data.code}` writes its capital there (the stage's settings "
+        "are kept)"
+    )
 
 
 def reference_problems(data: ProvinceData) -> list[str]:

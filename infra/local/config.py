@@ -122,3 +122,16 @@ def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
         memory_mb=int(own.get("lambda_memory_size", config.get("lambda_memory_size", 128))),
         timeout_s=int(own.get("lambda_timeout", config.get("lambda_timeout", 60))),
     )
+
+
+def first_view_note(stage: str, project_root: Path = PROJECT_ROOT) -> str | None:
+    """What to tell of a stage whose province data file has no ``map.centre`` (``model.missing_centre``)."""
+    from chalicelib.provinces.model import missing_centre
+    from chalicelib.provinces.registry import DATA_DIR, registry
+
+    code = stage_config(stage, project_root).environment.get("ADUAN_PROVINCE")
+    if not code:
+        return None
+    file = DATA_DIR / f"{code}.json"
+    shown = file.relative_to(PROJECT_ROOT) if file.is_relative_to(PROJECT_ROOT) else file
+    return missing_centre(registry().get(code).data, shown.as_posix())

@@ -22,7 +22,13 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from infra.local.aws import REGION, local_env
-from infra.local.config import PROJECT_ROOT, stage_config, stage_names, unknown_stage_message
+from infra.local.config import (
+    PROJECT_ROOT,
+    first_view_note,
+    stage_config,
+    stage_names,
+    unknown_stage_message,
+)
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
 from infra.local.outbox import verify_senders
@@ -301,6 +307,10 @@ def _announce(stack: LocalStack, do_seed: bool) -> None:
     print(f"logs:           {stack.log_dir}/")
     if stack.state_file is not None:
         print(f"state file:     {stack.state_file}   (bin/aduan reads it: no AWS_* settings needed)")
+    for stage in stack.stages:
+        note = first_view_note(stage, stack.project_root)
+        if note:
+            print(f"warning: {note}")
     if do_seed:
         for result in stack.seed():
             print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")

@@ -12,6 +12,7 @@ import json
 import math
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ import pytest
 
 from chalicelib.provinces.model import ProvinceData
 from cli.wilayah import default_csv_path, load_kemendagri
+from infra.local.config import PROJECT_ROOT
 from tools.build_province_data import (
     DEFAULT_OUT_DIR,
     TEMPLATE_DIR,
@@ -162,3 +164,84 @@ def test_a_capital_outside_the_bounding_box_is_refused(tmp_path: Path) -> None:
         TemplateError, match=r"province 21: capital: Tanjung Pinang .* outside the province's bbox"
     ):
         build_province("21", default_csv_path(), templates, tmp_path / "out")
+
+
+# A data file written before the capitals were listed (an older ``aduan region add``) has no
+# ``map.centre``: its maps open on the middle of the bounding box. Whoever builds or serves the site,
+# or checks the stage, is told so, with the file and the command that writes the capital there.
+def _without_centre(code: str) -> ProvinceData:
+    data = msgspec.json.decode((DEFAULT_OUT_DIR / f"{code}.json").read_bytes(), type=ProvinceData)
+    return msgspec.structs.replace(data, map=msgspec.structs.replace(data.map, centre=None))
+
+
+def _older_registry(monkeypatch: pytest.MonkeyPatch, code: str) -> ProvinceData:
+    from chalicelib.provinces import registry as registry_module
+
+    older = _without_centre(code)
+    provinces = {**registry_module.registry().provinces, code: registry_module.Province(older)}
+    monkeypatch.setattr(registry_module, "registry", lambda: registry_module.Registry(provinces))
+    return older
+
+
+def _told(text: str, file: str, code: str) -> None:
+    assert f"{file} has no map.centre" in text
+    assert f"`bin/aduan region add --province {code}`" in text
+
+
+def test_the_build_of_an_older_file_s_site_says_what_to_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from web.build import build_site
+
+    older = _older_registry(monkeypatch, "36")
+    site = build_site("banten", "http://127.0.0.1:8036", out=tmp_path)
+    [warning] = capsys.readouterr().err.splitlines()
+    assert warning.startswith("warning: ")
+    _told(warning, "chalicelib/provinces/data/36.json", "36")
+    box = older.bbox
+    script = (site / "config.js").read_text(encoding="utf-8")
+    config = json.loads(script.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    assert config["map"]["centre"] == [(box.min_lat + box.max_lat) / 2, (box.min_lon + box.max_lon) / 2]
+    # a file with its centre: nothing to say
+    monkeypatch.undo()
+    build_site("banten", "http://127.0.0.1:8036", out=tmp_path)
+    assert capsys.readouterr().err == ""
+
+
+def test_make_run_says_it_beside_the_addresses(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infra.local.stack import _announce
+
+    _older_registry(monkeypatch, "36")
+    stack = SimpleNamespace(
+        endpoint_url="http://127.0.0.1:5055",
+        moto_sqs=None,
+        stages=["jakarta", "banten"],
+        api_url=lambda stage: f"http://127.0.0.1:80{stage}",
+        web_port=None,
+        log_dir=Path("/tmp/logs"),
+        state_file=None,
+        project_root=PROJECT_ROOT,
+    )
+    _announce(stack, do_seed=False)  # type: ignore[arg-type]
+    [warning] = [line for line in capsys.readouterr().out.splitlines() if "map.centre" in line]
+    assert warning.startswith("warning: ")
+    _told(warning, "chalicelib/provinces/data/36.json", "36")
+
+
+def test_region_check_notes_an_older_file(tmp_path: Path) -> None:
+    from cli.region import check_stage_data
+
+    for code in ("31", "32", "36"):
+        shutil.copy(DEFAULT_OUT_DIR / f"{code}.json", tmp_path / f"{code}.json")
+    older = tmp_path / "36.json"
+    raw = json.loads(older.read_text(encoding="utf-8"))
+    del raw["map"]["centre"]
+    older.write_text(json.dumps(raw), encoding="utf-8")
+    report = check_stage_data("banten", data_dir=tmp_path)
+    assert report.problems == []  # the stage works: its maps open elsewhere than they should
+    [note] = [n for n in report.notes if "map.centre" in n]
+    _told(note, str(older), "36")
+    shipped = check_stage_data("banten")
+    assert not [n for n in shipped.notes if "map.centre" in n]
