@@ -6,7 +6,7 @@ Every function checks the state machine first and appends one timeline entry.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
@@ -91,13 +91,15 @@ def take(report: Report, event: Event) -> Report:
     return _apply(report, Action.TAKE, replace(event, agency=report.agency))
 
 
-def estimate(report: Report, completion: date, event: Event) -> Report:
-    """Record the estimated completion date (EWS) of a long job."""
-    if completion < event.at.date():
+def estimate(report: Report, completion: date, event: Event, zone: tzinfo) -> Report:
+    """Record the estimated completion date (EWS) of a long job: from today to ``MAX_ESTIMATE_DAYS`` ahead,
+    by the province's calendar (``zone``), as the officer's date field and the tracking page count days."""
+    today = event.at.astimezone(zone).date()
+    if completion < today:
         raise ValidationFailed(
             "Estimasi selesai tidak boleh di masa lalu (date is in the past).", code="invalid_date"
         )
-    if completion > event.at.date() + timedelta(days=MAX_ESTIMATE_DAYS):
+    if completion > today + timedelta(days=MAX_ESTIMATE_DAYS):
         raise ValidationFailed(
             f"Estimasi selesai paling lambat {MAX_ESTIMATE_DAYS} hari lagi "
             f"(at most {MAX_ESTIMATE_DAYS} days ahead).",

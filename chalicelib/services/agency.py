@@ -221,7 +221,10 @@ class AgencyDesk(PhotoCheckingService):
         handlers: dict[str, Callable[[], Report]] = {
             "take": lambda: workflow.take(report, event),
             "estimate": lambda: workflow.estimate(
-                report, _required(request.estimated_completion, "estimated_completion"), event
+                report,
+                _required(request.estimated_completion, "estimated_completion"),
+                event,
+                self.province.zone,
             ),
             "forward": lambda: workflow.forward(
                 report, self.province, _required(request.to_agency, "to_agency"), event

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -91,21 +92,36 @@ def test_forward_to_own_suku_dinas_is_disposisi_and_to_another_dinas_is_koordina
 def test_estimate_in_the_past_is_rejected() -> None:
     report = workflow.take(routed(), event("t"))
     with pytest.raises(ValidationFailed):
-        workflow.estimate(report, date(2020, 1, 1), event("e"))
-    assert workflow.estimate(report, date(2026, 12, 20), event("e2")).estimated_completion == date(
-        2026, 12, 20
-    )
+        workflow.estimate(report, date(2020, 1, 1), event("e"), JAKARTA.zone)
+    assert workflow.estimate(
+        report, date(2026, 12, 20), event("e2"), JAKARTA.zone
+    ).estimated_completion == date(2026, 12, 20)
 
 
 def test_an_estimate_more_than_two_years_ahead_is_rejected() -> None:
     report = workflow.take(routed(), event("t"))
     today = event("e").at.date()
     latest = today + timedelta(days=workflow.MAX_ESTIMATE_DAYS)
-    assert workflow.estimate(report, latest, event("e1")).estimated_completion == latest
+    assert workflow.estimate(report, latest, event("e1"), JAKARTA.zone).estimated_completion == latest
     for beyond in (latest + timedelta(days=1), date(9999, 12, 31)):
         with pytest.raises(ValidationFailed) as caught:
-            workflow.estimate(report, beyond, event("e2"))
+            workflow.estimate(report, beyond, event("e2"), JAKARTA.zone)
         assert caught.value.code == "invalid_date"
+
+
+@pytest.mark.parametrize("name", ["Asia/Jakarta", "Asia/Jayapura"])  # WIB (UTC+7), WIT (UTC+9)
+def test_an_estimate_s_today_is_the_province_s(name: str) -> None:
+    # 1 a.m. on 8 December in the province: still 7 December in UTC (the console's date field says the 8th)
+    zone = ZoneInfo(name)
+    at = datetime(2026, 12, 8, 1, 0, tzinfo=zone).astimezone(UTC)
+    assert at.date() == date(2026, 12, 7)
+    report = workflow.take(routed(), event("t", at - timedelta(minutes=5)))
+    local_today = date(2026, 12, 8)
+    with pytest.raises(ValidationFailed) as caught:  # yesterday, there
+        workflow.estimate(report, date(2026, 12, 7), event("e1", at), zone)
+    assert caught.value.code == "invalid_date"
+    for day in (local_today, local_today + timedelta(days=workflow.MAX_ESTIMATE_DAYS)):
+        assert workflow.estimate(report, day, event(f"e-{day}", at), zone).estimated_completion == day
 
 
 def test_remote_updates_merge_by_event_id_and_never_roll_back() -> None:
