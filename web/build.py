@@ -132,6 +132,7 @@ def site_config(
     sites: Mapping[str, Site] | None = None,
 ) -> dict[str, Any]:
     """What the browser needs to know about its stage (``sites``: every known site by province code)."""
+    from chalicelib.domain.workflow import MAX_ESTIMATE_DAYS
     from chalicelib.provinces.registry import registry
 
     code = province_of(stage, project_root)
@@ -142,6 +143,7 @@ def site_config(
         "province": code,
         "provinceName": province.name,
         "timezone": province.data.timezone,
+        "maxEstimateDays": MAX_ESTIMATE_DAYS,  # the console's estimate date field, as the API's rule
         "map": map_config(province.data),
         "neighbours": neighbour_config(province.data, sites or {}),
     }

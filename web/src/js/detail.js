@@ -3,7 +3,8 @@ import { api, ApiError, errorText, newKey } from "./api.js";
 import { el, fill, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, showError } from "./layout.js";
-import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
+import config from "../config.js";
+import { categoryName, dateOnly, dateTime, deadline, provinceDate, statusBadge } from "./format.js";
 import { badges } from "./inbox.js";
 import { uploadEvidence } from "./photo.js";
 import { timeline } from "./timeline.js";
@@ -40,23 +41,43 @@ function facts(view, provinceNames) {
     row("console.version", String(view.version)));
 }
 
-function actionForm(view, state, onDone) {
+// The target agency's hint: forward stays in this province; refuse may name another province's agency,
+// and a report received from another province goes back there (never onward).
+function agencyHint(action, view, provinceNames) {
+  if (action === "forward") return t("console.forwardHint");
+  if (!view.escalated_from_other_province) return t("console.toAgencyHint");
+  const origin = view.origin_province;
+  return t("console.refuseBackHint", { province: provinceNames[origin] || origin, code: origin });
+}
+
+function noActions(view, provinceNames) {
+  if (view.escalated_to && !view.closed) { // handed over: read-only here until it comes back
+    return t("console.handledElsewhere", { province: provinceNames[view.escalated_to] || view.escalated_to });
+  }
+  return t("console.noActions");
+}
+
+function actionForm(view, state, onDone, provinceNames) {
   const available = [...new Set((view.allowed_actions || []).map((a) => API_ACTION[a]).filter(Boolean))];
-  if (!available.length) return el("p", { class: "hint", text: t("console.noActions") });
+  if (!available.length) return el("p", { class: "hint", id: "no-actions", text: noActions(view, provinceNames) });
   const error = el("p", { class: "error", id: "action-error", role: "alert", tabindex: "-1", hidden: true });
   const reload = el("button", { type: "button", class: "secondary", id: "action-reload", hidden: true,
     text: t("console.reload"), onclick: () => onDone(null) });
-  const field = (id, labelKey, control, hintKey) => el("div", { class: "field", id: `${id}-field`, hidden: true },
+  const field = (id, labelKey, control, hintKey, hintVars) => el("div", { class: "field", id: `${id}-field`, hidden: true },
     el("label", { for: id, text: t(labelKey) }),
-    hintKey ? el("p", { class: "hint", id: `${id}-hint`, text: t(hintKey) }) : null, control);
+    hintKey ? el("p", { class: "hint", id: `${id}-hint`, text: t(hintKey, hintVars) }) : null, control);
   const note = el("textarea", { id: "action-note", rows: "3", maxlength: "2000" });
   const evidence = el("input", { id: "action-evidence", maxlength: "500", "aria-describedby": "action-evidence-hint" });
   const agency = el("input", { id: "action-agency", maxlength: "51", "aria-describedby": "action-agency-hint",
     autocomplete: "off", spellcheck: "false" });
-  const date = el("input", { id: "action-date", type: "date" });
+  // from today to the API's latest, both in the province's time zone (the API counts days there)
+  const date = el("input", { id: "action-date", type: "date", min: provinceDate(),
+    max: provinceDate(config.maxEstimateDays), "aria-describedby": "action-date-hint" });
   const evidencePhoto = el("input", { id: "action-evidence-photo", type: "file", accept: "image/jpeg,image/png",
     "aria-describedby": "action-evidence-photo-hint" });
   const controls = { note, evidence, agency, date, evidencePhoto };
+  const agencyField = field("action-agency", "console.toAgency", agency, "console.toAgencyHint");
+  const agencyHintText = agencyField.querySelector("#action-agency-hint");
   const radios = available.map((action) => el("label", { class: "choice" },
     el("input", { type: "radio", name: "action", value: action, onchange: () => toggle(action) }),
     el("span", { text: t(`console.action.${action}`) })));
@@ -66,6 +87,7 @@ function actionForm(view, state, onDone) {
       control.closest(".field").hidden = !(name in spec);
       control.required = Boolean(spec[name]);
     }
+    agencyHintText.textContent = agencyHint(action, view, provinceNames);
   }
   async function submit(event) {
     event.preventDefault();
@@ -81,6 +103,10 @@ function actionForm(view, state, onDone) {
     if (missing.length) {
       controls[missing[0][0]].focus();
       return showError(error, () => t("console.fillRequired"));
+    }
+    if ("date" in FIELDS[action] && !date.checkValidity()) { // typed outside min..max
+      date.focus();
+      return showError(error, () => t("console.dateRange", { min: dateOnly(date.min), max: dateOnly(date.max) }));
     }
     const body = {};
     if (note.value.trim() && "note" in FIELDS[action]) body.note = note.value.trim();
@@ -122,8 +148,9 @@ function actionForm(view, state, onDone) {
     field("action-note", "console.note", note),
     field("action-evidence", "console.evidence", evidence, "console.evidenceHint"),
     field("action-evidence-photo", "console.evidencePhoto", evidencePhoto, "console.evidencePhotoHint"),
-    field("action-agency", "console.toAgency", agency, "console.toAgencyHint"),
-    field("action-date", "console.estimatedCompletion", date),
+    agencyField,
+    field("action-date", "console.estimatedCompletion", date, "console.estimatedCompletionHint",
+      { days: config.maxEstimateDays }),
     error, reload,
     el("button", { type: "submit", class: "primary", text: t("console.submitAction") }));
 }
@@ -197,6 +224,6 @@ export function renderDetail(container, view, { state, provinceNames, onBack, on
     evidenceReview(view, state, onDone),
     el("section", { "aria-labelledby": "actions-heading" },
       el("h3", { id: "actions-heading", text: t("console.actions") }),
-      actionForm(view, state, onDone)));
+      actionForm(view, state, onDone, provinceNames)));
   return heading;
 }

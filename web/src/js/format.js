@@ -16,6 +16,14 @@ export function dateOnly(iso) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
 }
 
+/** Today's date (YYYY-MM-DD) in the province's time zone, ``days`` later if given. */
+export function provinceDate(days = 0, now = Date.now()) {
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone }).format(new Date(now));
+  const later = new Date(`${today}T00:00:00Z`);
+  later.setUTCDate(later.getUTCDate() + days);
+  return later.toISOString().slice(0, 10);
+}
+
 /** "in 5 hours" / "2 days ago", relative to now. */
 export function relative(iso, now = Date.now()) {
   const seconds = (new Date(iso).getTime() - now) / 1000;

@@ -1,0 +1,137 @@
+"""In Chromium: the console's action form says what each action takes, and why there is none.
+
+The target agency's hint fits the action (forward stays in this province; "Bukan wewenang" may name
+another province, and a report received from another province goes back there); the estimate's date
+field runs from today to the API's latest, both in the province's time zone (the browser here is in
+Honolulu, 17 hours behind Jakarta); a report handed over to another province says so instead of "no
+actions for this status". API answers are stubbed with page.route(), as in test_web_error_texts.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from chalicelib.domain.workflow import MAX_ESTIMATE_DAYS
+from infra.local.stack import LocalStack
+from tests.e2e.test_web_error_texts import Answer, agency_view, inbox_item, jwt, stub
+
+pytestmark = pytest.mark.e2e
+
+BROWSER_ZONE = "Pacific/Honolulu"  # the officer's laptop set to another zone: the province's date counts
+
+
+def console(browser: Any, web_stack: LocalStack, view: dict[str, Any], lang: str = "id") -> Page:
+    """The Jakarta console with a stubbed officer, one report in its inbox, shown as ``view``."""
+    page = browser.new_context(viewport={"width": 1024, "height": 900}, timezone_id=BROWSER_ZONE).new_page()
+
+    def answer(method: str, path: str) -> Answer:
+        if path == "/agency/reports":
+            return 200, {"items": [inbox_item()], "next_cursor": None}
+        if path.startswith("/agency/reports/") and method == "GET":
+            return 200, view
+        if "/actions/" in path:
+            return 200, {**view, "version": view["version"] + 1}
+        return None  # /categories, /areas: the real API
+
+    stub(page, web_stack.api_url("jakarta"), answer)
+    page.goto(f"{web_stack.web_url}/jakarta/console.html?lang={lang}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#token").fill(jwt())
+    page.locator("#token-form button[type=submit]").click()
+    page.locator(".inbox-link").first.click()
+    expect(page.locator("#detail-heading")).to_be_visible()
+    return page
+
+
+def hint_for(page: Page, action: str) -> str:
+    page.locator(f"input[name=action][value={action}]").check()
+    hint = page.locator("#action-agency-hint")
+    expect(hint).to_be_visible()
+    return hint.inner_text()
+
+
+def test_the_target_agency_hint_fits_the_action(web_stack: LocalStack, browser: Any) -> None:
+    page = console(browser, web_stack, agency_view(allowed_actions=["take", "dispose", "refuse", "reject"]))
+    forward = hint_for(page, "forward")
+    assert forward.startswith("Kode instansi di provinsi ini, misalnya dlh.")
+    assert "31:dsda" not in forward and "Bukan wewenang" in forward  # forward takes no other province's
+    refuse = hint_for(page, "refuse")
+    assert "31:dsda" in refuse and "Kosongkan" not in refuse  # one's own report is not handed back
+    assert hint_for(page, "forward") == forward  # and back again
+    page.locator("#lang-switch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#action-agency-hint")).to_have_text(
+        "An agency id of this province, e.g. dlh. For another province's agency, choose “Not our authority”."
+    )
+
+    received = agency_view(
+        allowed_actions=["take", "dispose", "refuse", "reject"],
+        escalated_from_other_province=True,
+        origin_province="36",
+    )
+    page = console(browser, web_stack, received)
+    back = hint_for(page, "refuse")
+    assert back.startswith("Kosongkan untuk mengembalikan laporan ke Provinsi Banten;"), back
+    assert "36:kode-instansi" in back
+    assert hint_for(page, "forward").startswith("Kode instansi di provinsi ini")
+
+
+def test_the_estimate_date_runs_from_the_province_s_today_to_the_api_s_latest(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    view = agency_view(status={"code": "PROSES", "label": "Proses", "label_en": "In progress"},
+                       allowed_actions=["estimate", "resolve", "refuse"])  # fmt: skip
+    page = console(browser, web_stack, view)
+    sent: list[Request] = []
+    page.on("request", lambda r: sent.append(r) if "/actions/" in r.url and r.method == "POST" else None)
+    page.locator("input[name=action][value=estimate]").check()
+    field = page.locator("#action-date")
+    expect(field).to_be_visible()
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    expect(field).to_have_attribute("min", today.isoformat())
+    expect(field).to_have_attribute("max", (today + timedelta(days=MAX_ESTIMATE_DAYS)).isoformat())
+    expect(page.locator("#action-date-hint")).to_have_text(
+        f"Dari hari ini sampai paling lambat {MAX_ESTIMATE_DAYS} hari lagi."
+    )
+    # a date typed outside the range is said in words, and nothing is sent
+    for outside in (today - timedelta(days=1), today + timedelta(days=MAX_ESTIMATE_DAYS + 1)):
+        field.fill(outside.isoformat())
+        page.get_by_role("button", name="Kirim tindakan").click()
+        expect(page.locator("#action-error")).to_contain_text("Pilih tanggal dari ")
+        expect(field).to_be_focused()
+    assert sent == []
+    latest = today + timedelta(days=MAX_ESTIMATE_DAYS)
+    field.fill(latest.isoformat())
+    with page.expect_request(lambda r: "/actions/estimate" in r.url and r.method == "POST") as posted:
+        page.get_by_role("button", name="Kirim tindakan").click()
+    assert json.loads(posted.value.post_data or "{}") == {"estimated_completion": latest.isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("id", "Laporan ini ditangani Provinsi Banten: instansi di sana yang menindaklanjutinya"),
+        ("en", "Banten province is handling this report: its agencies act on it"),
+    ],
+)
+def test_a_report_another_province_handles_says_so_instead_of_no_actions(
+    web_stack: LocalStack, browser: Any, lang: str, text: str
+) -> None:
+    handed = agency_view(
+        status={"code": "KOORDINASI", "label": "Koordinasi", "label_en": "Coordination"},
+        escalated_to="36",
+        allowed_actions=[],
+    )
+    page = console(browser, web_stack, handed, lang)
+    expect(page.locator("#no-actions")).to_contain_text(text)
+    # a closed report has no actions because it is closed, wherever it was handled
+    closed = console(browser, web_stack, {**handed, "closed": True}, lang)
+    expect(closed.locator("#no-actions")).to_have_text(
+        "Tidak ada tindakan untuk status ini." if lang == "id" else "No actions for this status."
+    )
