@@ -5,6 +5,5 @@ export default Object.freeze({
   province: "31",
   provinceName: "DKI Jakarta",
   timezone: "Asia/Jakarta",
-  maxEstimateDays: 730,
   neighbours: [],
 });

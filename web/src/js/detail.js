@@ -70,9 +70,10 @@ function actionForm(view, state, onDone, provinceNames) {
   const evidence = el("input", { id: "action-evidence", maxlength: "500", "aria-describedby": "action-evidence-hint" });
   const agency = el("input", { id: "action-agency", maxlength: "51", "aria-describedby": "action-agency-hint",
     autocomplete: "off", spellcheck: "false" });
-  // from today to the API's latest, both in the province's time zone (the API counts days there)
+  // from today to the API's latest (config.js, from the API's rule), both in the province's time zone
+  const latest = config.maxEstimateDays;
   const date = el("input", { id: "action-date", type: "date", min: provinceDate(),
-    max: provinceDate(config.maxEstimateDays), "aria-describedby": "action-date-hint" });
+    max: latest ? provinceDate(latest) : null, "aria-describedby": latest ? "action-date-hint" : null });
   const evidencePhoto = el("input", { id: "action-evidence-photo", type: "file", accept: "image/jpeg,image/png",
     "aria-describedby": "action-evidence-photo-hint" });
   const controls = { note, evidence, agency, date, evidencePhoto };
@@ -149,8 +150,8 @@ function actionForm(view, state, onDone, provinceNames) {
     field("action-evidence", "console.evidence", evidence, "console.evidenceHint"),
     field("action-evidence-photo", "console.evidencePhoto", evidencePhoto, "console.evidencePhotoHint"),
     agencyField,
-    field("action-date", "console.estimatedCompletion", date, "console.estimatedCompletionHint",
-      { days: config.maxEstimateDays }),
+    field("action-date", "console.estimatedCompletion", date, latest ? "console.estimatedCompletionHint" : null,
+      { days: latest }),
     error, reload,
     el("button", { type: "submit", class: "primary", text: t("console.submitAction") }));
 }
