@@ -10,7 +10,7 @@ from msgspec import structs
 from chalicelib import container
 from chalicelib.api.headers import version_of
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import agency_ref, headers_in, query_in, whole_number
+from chalicelib.api.inputs import agency_ref, counted, headers_in, query_in
 from chalicelib.api.responses import (
     AgencyReport,
     DoubtfulItem,
@@ -21,7 +21,14 @@ from chalicelib.api.responses import (
     Point,
     PresignedPost,
 )
-from chalicelib.api.schemas import MAX_PAGE, AgencyActionIn, DoubtfulQueryIn, InboxQueryIn, PhotoUploadIn
+from chalicelib.api.schemas import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    AgencyActionIn,
+    DoubtfulQueryIn,
+    InboxQueryIn,
+    PhotoUploadIn,
+)
 from chalicelib.api.views import check_view, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.domain.clock import utcnow
@@ -31,17 +38,6 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services.agency import ActionRequest
 from chalicelib.validation import convert
-
-
-def _limit_param(raw: str | None) -> int:
-    if raw is None:
-        return 20
-    limit = whole_number(raw)
-    if limit is None or not 1 <= limit <= MAX_PAGE:
-        raise ValidationFailed(
-            f"limit harus 1-{MAX_PAGE} (limit must be 1-{MAX_PAGE}).", code="invalid_limit"
-        )
-    return limit
 
 
 def summary(report: Report) -> InboxItem:
@@ -92,7 +88,7 @@ def inbox(request: Request) -> Response:
         status=Status(params.status.upper()) if params.status else None,  # its pattern: a status, any case
         overdue=params.overdue in ("1", "true"),
         by_support=params.sort == "support",
-        limit=_limit_param(params.limit),
+        limit=counted(params.limit, "limit", DEFAULT_PAGE, MAX_PAGE),
         cursor=params.cursor or None,
     )
     return json_response(Inbox(agency, [summary(r) for r in page.items], page.cursor))
@@ -162,7 +158,7 @@ def doubtful(request: Request) -> Response:
     actor = actor_from_request(request)
     params = query_in(request, DoubtfulQueryIn)
     page = container.evidence().doubtful(
-        actor, limit=_limit_param(params.limit), cursor=params.cursor or None
+        actor, limit=counted(params.limit, "limit", DEFAULT_PAGE, MAX_PAGE), cursor=params.cursor or None
     )
     items = [
         DoubtfulItem(

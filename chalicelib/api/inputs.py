@@ -79,6 +79,17 @@ def whole_number(raw: str) -> int | None:
     return int(raw)
 
 
+def counted(raw: str | None, name: str, default: int, most: int, *, capped: bool = False) -> int:
+    """A count from the query (``limit``, ``days``): ``default`` when absent, else a ``whole_number``
+    from 1 to ``most``; 422 ``invalid_<name>`` otherwise. With ``capped``, a larger one counts as ``most``."""
+    if raw is None:
+        return default
+    value = whole_number(raw)
+    if value is None or value < 1 or (value > most and not capped):
+        raise ValidationFailed(f"{name} harus 1-{most} ({name} must be 1-{most}).", code=f"invalid_{name}")
+    return min(value, most)
+
+
 def bounded_number(raw: str, name: str, kind: object) -> float:
     """A decimal query value (pattern-checked, so finite) within the bounds of ``kind``, else a 422 naming it.
 

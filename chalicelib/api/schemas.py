@@ -49,6 +49,7 @@ from chalicelib.validation import (
 __all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
 MAX_PAGE = 100  # rows per listing page
+DEFAULT_PAGE = 20
 
 
 Radius = Annotated[int, Meta(ge=1, le=MAX_RADIUS_M)]  # metres around a point
@@ -213,7 +214,9 @@ class AgencyRefIn(Query):
 
 # Query strings: each field's description is its OpenAPI parameter's (``oas.query_parameters``).
 # Values are text; the views check numbers (ranges, defaults) as numbers.
-Limit = Annotated[str, Meta(max_length=4, description=f"Page size, 1 to {MAX_PAGE} (default 20).")]
+Limit = Annotated[
+    str, Meta(max_length=4, description=f"Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE}).")
+]
 Cursor = Annotated[str, Meta(max_length=CURSOR_MAX_LENGTH, description="`next_cursor` of the previous page.")]
 OnlyCategory = Annotated[CategoryCode, Meta(description="Only this category.")]
 

@@ -20,7 +20,7 @@ from chalice.app import Request
 
 from chalicelib.api.headers import HeadersIn, version_of
 from chalicelib.api.http import MAX_BODY_BYTES, error_response, read_json
-from chalicelib.api.inputs import agency_ref, headers_in, query_in, report_ref
+from chalicelib.api.inputs import agency_ref, counted, headers_in, query_in, report_ref
 from chalicelib.api.messages import IntakeMessage, parse_intake_message
 from chalicelib.api.schemas import (
     AgencyActionIn,
@@ -690,3 +690,19 @@ def test_if_match_names_a_version_as_a_number_or_an_entity_tag(
 ) -> None:
     headers = headers_in(request(headers={"If-Match": value} if value else {}))
     assert version_of(headers.if_match) == version
+
+
+@pytest.mark.parametrize("raw", ["", "0", "-1", "101", "abc", "²", "\uff11", " 5", "9999999999"])
+def test_a_page_size_outside_1_to_100_or_not_ascii_digits_is_a_422_naming_it(raw: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        counted(raw, "limit", 20, 100)
+    assert refused.value.code == "invalid_limit"
+    assert refused.value.message == "limit harus 1-100 (limit must be 1-100)."
+
+
+def test_a_count_is_its_default_when_absent_and_capped_only_when_asked() -> None:
+    assert counted(None, "limit", 20, 100) == 20
+    assert counted("100", "limit", 20, 100) == 100
+    assert counted("91", "days", 30, 90, capped=True) == 90
+    with pytest.raises(ValidationFailed, match="days harus 1-90"):
+        counted("0", "days", 30, 90, capped=True)
