@@ -21,7 +21,6 @@ from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
 from chalicelib.provinces.model import AGENCY_ID
 from chalicelib.validation import (
-    AREA_CODE,
     AREA_CODE_MAX_LENGTH,
     CATEGORY_MAX_LENGTH,
     CURSOR_MAX_LENGTH,
@@ -40,13 +39,8 @@ from chalicelib.validation import (
     Latitude,
     Longitude,
     Rating,
-    ReportId,
     ReportKey,
 )
-
-# The area code and report id types are declared in chalicelib.validation (the protocol between
-# provinces shares them); they are re-exported here with the API's own types.
-__all__ = ["AREA_CODE", "AREA_CODE_MAX_LENGTH", "AreaCode", "ReportId"]
 
 MAX_PAGE = 100  # rows per listing page
 DEFAULT_PAGE = 20
