@@ -45,6 +45,13 @@ def agency_view(registry: Registry, province: str, agency_id: str | None) -> out
     )
 
 
+def handling_agency_view(registry: Registry, report: Report) -> out.AgencyRef | None:
+    """The agency handling the report now: another province's, while it is escalated there."""
+    if report.escalated_to:
+        return agency_view(registry, report.escalated_to, report.remote_agency)
+    return agency_view(registry, report.province, report.agency)
+
+
 def check_view(check: EvidenceCheck | None) -> out.EvidenceCheck | None:
     """The evidence checks as clients show them (public: they judge the agency's work, not the reporter)."""
     if check is None:
@@ -122,8 +129,6 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
     known = registry()
     area_province = known.provinces.get(report.area_province)
     chain = area_province.area_chain(report.location.area_code) if area_province else []
-    handling_province = report.escalated_to or report.province
-    handling_agency = report.remote_agency if report.escalated_to else report.agency
     shows_content = full_content or report.visibility is Visibility.PUBLIC
     view = out.Report(
         id=report.id,
@@ -135,7 +140,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
         area=out.AreaRef(
             code=report.location.area_code, province=report.area_province, names=[a.name for a in chain]
         ),
-        agency=agency_view(known, handling_province, handling_agency),
+        agency=handling_agency_view(known, report),
         escalated_to=report.escalated_to,
         deadlines=out.Deadlines(
             coordinate_by=iso(report.coordinate_due),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 
-from chalicelib.api.views import agency_view
+from chalicelib.api.views import handling_agency_view
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.domain.status import Status
 from chalicelib.open311.responses import Open311Request
@@ -28,13 +28,6 @@ def status_notes(report: Report) -> str:
     """The Indonesian status label and, on a public report, the latest note of the timeline."""
     notes = [e.note for e in report.timeline if e.note] if report.visibility is Visibility.PUBLIC else []
     return f"{report.status.label}: {notes[-1]}" if notes else report.status.label
-
-
-def _agency_name(registry: Registry, report: Report) -> str | None:
-    province = report.escalated_to or report.province
-    agency = report.remote_agency if report.escalated_to else report.agency
-    view = agency_view(registry, province, agency)
-    return view.name if view else None
 
 
 def _address(registry: Registry, report: Report, public: bool) -> str:
@@ -66,6 +59,7 @@ def request_entry(registry: Registry, report: Report) -> Open311Request:
     province = registry.get(report.province)
     zone = province.zone
     category = province.categories.get(report.category)
+    agency = handling_agency_view(registry, report)
     expected = end_of(report.estimated_completion, zone) if report.estimated_completion else report.finish_due
     return Open311Request(
         service_request_id=report.id,
@@ -74,7 +68,7 @@ def request_entry(registry: Registry, report: Report) -> Open311Request:
         service_name=category.name_id if category else report.category,
         service_code=report.category,
         description=report.description if public else "",
-        agency_responsible=_agency_name(registry, report),
+        agency_responsible=agency.name if agency else None,
         service_notice=_notice(registry, report),
         requested_datetime=w3c(report.created_at, zone),
         updated_datetime=w3c(report.updated_at, zone),
