@@ -26,6 +26,7 @@ from chalicelib.errors import ValidationFailed, malformed_json
 
 T = TypeVar("T")
 
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")  # cannot be written as UTF-8
 FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
@@ -169,16 +170,13 @@ def convert(model: type[T], data: Any) -> T:
         raise validation_failed([problem(field, _wording(kind, {}), kind)]) from None
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
 def _lone_surrogate(data: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     """Where in ``data`` a string holds a lone surrogate (a key's: its object's path), or None."""
     if isinstance(data, str):
-        return path if _SURROGATE.search(data) else None
+        return path if LONE_SURROGATE.search(data) else None
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, value in items:
-        if isinstance(key, str) and _SURROGATE.search(key):
+        if isinstance(key, str) and LONE_SURROGATE.search(key):
             return path
         found = _lone_surrogate(value, (*path, key))
         if found is not None:

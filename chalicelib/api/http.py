@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 import msgspec
@@ -13,6 +12,7 @@ from chalice.app import Request, Response
 from chalicelib.api.responses import Error, ErrorDetail
 from chalicelib.errors import AduanError, BadRequest, PayloadTooLarge, malformed_json
 from chalicelib.observability import logger
+from chalicelib.validation import LONE_SURROGATE
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
@@ -20,14 +20,11 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_INTEGER = 2**63 - 1
 
 
-# A lone surrogate (from a path, query or header echoed in a message) cannot be written as UTF-8.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def json_text(value: Any) -> str:
     """``value`` as JSON text that is valid UTF-8: readable Unicode, a lone surrogate as U+FFFD."""
     plain = msgspec.to_builtins(value)  # structs of responses.py, or plain data
-    return _LONE_SURROGATE.sub("\ufffd", json.dumps(plain, ensure_ascii=False))
+    # A lone surrogate (from a path, query or header echoed in a message) cannot be written as UTF-8.
+    return LONE_SURROGATE.sub("\ufffd", json.dumps(plain, ensure_ascii=False))
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
