@@ -202,23 +202,21 @@ def sweep() -> dict[str, int]:
 
 
 def _notify_record(record: SQSRecord) -> None:
-    from chalicelib.api.messages import (
-        parse_notify_message,
-        parse_ses_notification,
-    )  # not on the sweep's path
+    from chalicelib.api.messages import SesNotification, parse_notify_message  # not on the sweep's path
     from chalicelib.domain.clock import utcnow
+    from chalicelib.validation import convert
 
     body = _parsed(record, lambda data: data)
     if body is None:
         return
     feedback = ses_feedback(body)
     if feedback is not None:
-        if _checked(record, lambda: parse_ses_notification(feedback)) is None:
+        if _checked(record, lambda: convert(SesNotification, feedback)) is None:
             return  # not SES's shape: no retry can read it
         count = _transient_retries(lambda: container.notifier().feedback(feedback))
         logger.info("SES feedback applied", extra={"suppressed": count})
         return
-    message = _parsed(record, parse_notify_message)
+    message = _checked(record, lambda: parse_notify_message(body))
     if message is None:
         return
     notifier = container.notifier()

@@ -85,11 +85,6 @@ def parse_inbound_message(body: Any) -> InboundMessage:
     return convert(protocol.InboundMessage, body)  # type: ignore[arg-type]  # a union, not a class
 
 
-def parse_ses_notification(notification: Any) -> SesNotification:
-    """An SES notification in the shape SES sends; ``ValidationFailed`` if it is not."""
-    return convert(SesNotification, notification)
-
-
 def parse_notify_message(body: Any) -> NotifyMessage:
     """The notify queue's message in a decoded JSON ``body``; ``ValidationFailed`` if refused."""
     return convert(NotifyMessage, body)
