@@ -23,12 +23,8 @@ from chalicelib.open311.submission import field, parse_form, submit_command
 from chalicelib.provinces.registry import Province, registry
 
 
-def _query(request: Request) -> dict[str, str]:
-    return query_values(request)
-
-
 def _province(request: Request) -> Province:
-    return serving(_query(request).get("jurisdiction_id"))
+    return serving(query_values(request).get("jurisdiction_id"))
 
 
 def _requests(fmt: Format, entries: Sequence[Open311Request | Open311Token], status: int = 200) -> Response:
@@ -61,7 +57,7 @@ def create(request: Request) -> Response:
     """``POST requests.{fmt}``: a new ordinary Aduan report; the token is the report id."""
 
     def produce(_: str, fmt: Format) -> Response:
-        form = {**{k: [v] for k, v in _query(request).items()}, **parse_form(request.raw_body or b"")}
+        form = {**{k: [v] for k, v in query_values(request).items()}, **parse_form(request.raw_body or b"")}
         province = serving(field(form, "jurisdiction_id"))
         client = client_for(field(form, "api_key"))
         ratelimit.enforce_for("open311", client)  # per key: an integrator posts for many citizens
@@ -90,7 +86,7 @@ def search(request: Request) -> Response:
     """``GET requests.{fmt}``: one page; a ``Link: <...>; rel="next"`` header while the list goes on."""
 
     def produce(_: str, fmt: Format) -> Response:
-        params = _query(request)
+        params = query_values(request)
         province = serving(params.get("jurisdiction_id"))
         wanted = parse_search(province, params)
         found, cursor = find(container.reports(), province, wanted)
