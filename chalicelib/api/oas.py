@@ -40,11 +40,6 @@ def parameter(
     }
 
 
-def query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An optional query parameter."""
-    return parameter(name, "query", description, schema)
-
-
 def struct_fields(struct: type[msgspec.Struct]) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """A struct's fields as JSON Schema properties (by the name sent; ``None`` of an optional field
     means absent, so it is left out) and the names of the required ones, in declaration order."""

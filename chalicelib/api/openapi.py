@@ -299,16 +299,12 @@ def native_paths() -> dict[str, Any]:
     }
 
 
-def struct_schemas() -> dict[str, Any]:
-    """The request and response structs as JSON Schema, nested structs hoisted into components."""
-    _refs, components = msgspec.json.schema_components(
-        (*schemas.BODIES, *responses.RESPONSES, *open311_responses.RESPONSES), ref_template=REF
-    )
-    return components
-
-
 def build_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
+    # The request and response structs as JSON Schema, nested structs hoisted into components.
+    _refs, structs = msgspec.json.schema_components(
+        (*schemas.BODIES, *responses.RESPONSES, *open311_responses.RESPONSES), ref_template=REF
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -322,7 +318,7 @@ def build_document() -> dict[str, Any]:
         "servers": [{"url": "/", "description": "the province stage that serves this document"}],
         "paths": {**native_paths(), **link_paths(), **open311_spec.paths()},
         "components": {
-            "schemas": struct_schemas(),
+            "schemas": structs,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }

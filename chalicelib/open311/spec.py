@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import schemas as inputs
-from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query, query_parameters, ref, struct_fields
+from chalicelib.api.oas import IDEMPOTENCY, errors, parameter, query_parameters, ref, struct_fields
 from chalicelib.open311.search import PageQuery, SearchQuery
 from chalicelib.open311.services import AREA_CODE_ATTRIBUTE, VISIBILITY_ATTRIBUTE
 from chalicelib.open311.submission import RequestForm
@@ -43,7 +43,9 @@ def _errors(fmt: str | None, *statuses: int) -> dict[str, Any]:
     return errors(ERRORS, _content(_list("Open311Error"), fmt), *statuses)
 
 
-JURISDICTION = query("jurisdiction_id", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one.")
+JURISDICTION = parameter(
+    "jurisdiction_id", "query", "jakarta.go.id or bantenprov.go.id; optional, the stage serves one."
+)
 NAME = parameter(
     "name",
     "path",
