@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -79,6 +79,17 @@ def client_error_code(error: BaseException) -> str | None:
 def condition_failed(error: BaseException) -> bool:
     """True if DynamoDB refused a conditional write because its condition did not hold."""
     return client_error_code(error) == "ConditionalCheckFailedException"
+
+
+def conditional(write: Callable[[], object]) -> bool:
+    """Make a conditional write: False if its condition did not hold (other failures raise)."""
+    try:
+        write()
+    except PynamoDBException as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 @contextmanager

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
-
-from chalicelib.data.aws import condition_failed, stored_item, translate_errors
+from chalicelib.data.aws import conditional, stored_item, translate_errors
 from chalicelib.data.mapping import contact_pk
 from chalicelib.data.models import PrivateModel
 from chalicelib.domain.private import Addressee, Contact, TokenRecord
@@ -95,13 +93,9 @@ class NoticeStore:
         """Claim the sending of one message (False: already claimed or sent, by an earlier delivery)."""
         item = PrivateModel(pk=_sent_pk(to, about), kind="sent", state="sending", expires_at=expires_at)
         with translate_errors("claim message"):
-            try:
-                item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
-            except PutError as error:
-                if condition_failed(error):
-                    return False
-                raise
-        return True
+            return conditional(
+                lambda: item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
+            )
 
     def mark_sent(self, to: Addressee, about: str) -> None:
         """The claimed message went out."""
@@ -111,11 +105,9 @@ class NoticeStore:
     def release(self, to: Addressee, about: str) -> None:
         """Give up a claim whose message was not sent (throttled): the retry may claim it again."""
         with translate_errors("release message claim"):
-            try:
-                PrivateModel(pk=_sent_pk(to, about)).delete(condition=PrivateModel.state == "sending")
-            except DeleteError as error:
-                if not condition_failed(error):
-                    raise
+            conditional(
+                lambda: PrivateModel(pk=_sent_pk(to, about)).delete(condition=PrivateModel.state == "sending")
+            )
 
     def count(self, to: Addressee, hour: str, expires_at: int) -> int:
         """Add one to the messages to ``to`` in ``hour`` (``YYYYMMDDHH``) and answer the new count."""
@@ -191,16 +183,11 @@ class NoticeStore:
             & PrivateModel.state.does_not_exist()
             & (PrivateModel.expires_at > now_epoch)
         )
+        item = PrivateModel(pk=_token_pk(province, token_hash))
         with translate_errors("use token"):
-            try:
-                PrivateModel(pk=_token_pk(province, token_hash)).update(
-                    actions=[PrivateModel.state.set("used")], condition=condition
-                )
-            except UpdateError as error:
-                if condition_failed(error):
-                    return False
-                raise
-        return True
+            return conditional(
+                lambda: item.update(actions=[PrivateModel.state.set("used")], condition=condition)
+            )
 
     def drop_channel(self, report_id: str, channel: str) -> None:
         """The reporter unsubscribed from one channel."""
