@@ -65,7 +65,7 @@ def _compact_check(check: EvidenceCheck | None) -> list[str] | None:
     if check is None or any(FIXED.get(reason.code) != reason for reason in check.reasons):
         return None
     outcomes = (check.time, check.place, check.fresh)
-    if check.verified != (outcomes == ("pass", "pass", "pass")):
+    if check != EvidenceCheck.of(*outcomes, check.reasons):
         return None
     return ["".join(_OUTCOMES[o] for o in outcomes), *(reason.code for reason in check.reasons)]
 
@@ -73,13 +73,7 @@ def _compact_check(check: EvidenceCheck | None) -> list[str] | None:
 def _check(whole: Any, compact: list[str] | None) -> EvidenceCheck | None:
     if compact is not None:
         time, place, fresh = (_OUTCOME_OF[letter] for letter in compact[0])
-        return EvidenceCheck(
-            verified=(time, place, fresh) == ("pass", "pass", "pass"),
-            time=time,
-            place=place,
-            fresh=fresh,
-            reasons=tuple(FIXED[code] for code in compact[1:]),
-        )
+        return EvidenceCheck.of(time, place, fresh, tuple(FIXED[code] for code in compact[1:]))
     if whole is None:
         return None
     with first_use(EvidenceCheck):

@@ -252,10 +252,4 @@ def judge(
     place, place_reason = check_place(facts, report_location=report_location, max_distance_m=max_distance_m)
     fresh, fresh_reason = check_fresh(facts, prior=prior, report_id=report_id)
     reasons = tuple(r for r in (time_reason, place_reason, fresh_reason) if r is not None)
-    return EvidenceCheck(
-        verified=(time, place, fresh) == ("pass", "pass", "pass"),
-        time=time,
-        place=place,
-        fresh=fresh,
-        reasons=reasons,
-    )
+    return EvidenceCheck.of(time, place, fresh, reasons)

@@ -65,6 +65,13 @@ class EvidenceCheck(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     fresh: CheckOutcome
     reasons: Annotated[tuple[CheckReason, ...], Meta(max_length=10)] = ()
 
+    @classmethod
+    def of(
+        cls, time: CheckOutcome, place: CheckOutcome, fresh: CheckOutcome, reasons: tuple[CheckReason, ...]
+    ) -> EvidenceCheck:
+        """The check with these outcomes and reasons: verified only when all three pass."""
+        return cls((time, place, fresh) == ("pass", "pass", "pass"), time, place, fresh, reasons)
+
 
 class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One change in a report's life, as the citizen will read it (and as an update carries it)."""
