@@ -60,8 +60,3 @@ class Following:
         self.records.add_follower(record.report_key, record.recipient, language, email)
         self.links.use(token, "follow", now)
         return record.report_key.split("~")[-1]
-
-
-def confirmation_expiry(now: datetime) -> datetime:
-    """Until when a confirmation link works."""
-    return now + REQUEST_VALID

@@ -124,7 +124,7 @@ class Notifier:
     def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:
         """Send the confirmation e-mail of a follow request (double opt-in), once per request hour."""
         # the following service (and the tracking and intake services it loads) only for this message
-        from chalicelib.services.following import confirmation_expiry
+        from chalicelib.services.following import REQUEST_VALID  # how long its link works
 
         wanted = self.records.pending(key, follower)
         if wanted is None:
@@ -135,7 +135,7 @@ class Notifier:
         to, about = Addressee(key, follower, "email"), f"follow:{now:%Y%m%d%H}"
         if not self.records.claim(to, about, _epoch(now + timedelta(days=RECORD_DAYS))):
             return 0
-        token = self.links.issue("follow", key, follower, confirmation_expiry(now))
+        token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
         link = self.settings().token_link("follow.html", token)
         mail = texts.follow_email(key.split("~")[-1], language, link)
         return self._send_claimed(
