@@ -347,7 +347,6 @@ class ReportRepository:
         keep: Callable[[Report], bool] | None = None,
         limit: int = 20,
         cursor: str | None = None,
-        newest_first: bool = True,
     ) -> Page:
         """An agency's reports (optionally of one status, and only those ``keep`` accepts), paged.
 
@@ -361,7 +360,7 @@ class ReportRepository:
             cursor,
             condition=ReportModel.agency_sk.startswith(prefix) if status else None,
             checks={"sort_prefix": prefix},
-            forward=not newest_first,
+            forward=False,  # newest first
             keep=keep,
             limit=limit,
         )
