@@ -70,6 +70,11 @@ def _mail(texts: dict[str, Any], kind: str, report_id: str, lines: list[str]) ->
     return Email(subject=subject, body="\n".join([texts["greeting"], "", *lines]))
 
 
+def _closing(texts: dict[str, Any], report_id: str, links: Links) -> list[str]:
+    """How an e-mail about a report ends: after a blank line, its footer and the unsubscribe link."""
+    return ["", _part(texts, "footer", id=report_id), _part(texts, "unsubscribe", link=links.unsubscribe)]
+
+
 def _sms(texts: dict[str, Any], kind: str, **values: str) -> str:
     """The SMS of ``kind``, then the STOP guidance."""
     return _part(texts[kind], "sms", **values) + " " + texts["sms_stop"]
@@ -126,12 +131,7 @@ def email(
         lines.append(_part(texts, "merged_note_follower" if follower else "merged_note", id=merged_from))
     elif follower:
         lines.append(texts["follower_note"])
-    lines += [
-        "",
-        _part(texts, "footer", id=facts.report_id),
-        _part(texts, "unsubscribe", link=links.unsubscribe),
-    ]
-    return _mail(texts, facts.kind.value, facts.report_id, lines)
+    return _mail(texts, facts.kind.value, facts.report_id, lines + _closing(texts, facts.report_id, links))
 
 
 def sms(facts: Facts, language: str, links: Links) -> str:
@@ -160,13 +160,7 @@ def digest_email(
     if links.confirm:
         until = _day(confirm_until, language)
         body.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
-    body += [
-        "",
-        _part(texts, "track", link=links.track),
-        "",
-        _part(texts, "footer", id=report_id),
-        _part(texts, "unsubscribe", link=links.unsubscribe),
-    ]
+    body += ["", _part(texts, "track", link=links.track), *_closing(texts, report_id, links)]
     return _mail(texts, "digest", report_id, body)
 
 
