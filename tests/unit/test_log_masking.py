@@ -1,0 +1,58 @@
+"""What a structured log line keeps of contact data: nothing (``chalicelib/privacy/masking.py``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from chalicelib.privacy.masking import PrivacyFormatter
+
+
+class Note:
+    """A value the line's serializer can only write as its ``str``."""
+
+    def __str__(self) -> str:
+        return "call 081234567890 or siti@example.id"
+
+
+def test_contact_fields_are_erased_at_any_depth_a_list_item_by_item() -> None:
+    # Given a line whose contact fields lie at several depths, one of them a list, one capitalised
+    line = {
+        "message": "report submitted",
+        "Name": "Siti Aminah",
+        "extra": {"reporter": {"name": "Siti", "phone": "0812"}, "items": [{"email": ["a@b.id", "c@d.id"]}]},
+        "contact": None,
+        "report_id": "31-261127-K3M9",
+    }
+
+    # When it is formatted
+    out = json.loads(PrivacyFormatter().serialize(line))
+
+    # Then every contact value is the mask (a list one mask per item), and the rest is as it was
+    assert out["Name"] == "*****" and out["contact"] == "*****"
+    assert out["extra"] == {"reporter": "*****", "items": [{"email": ["*****", "*****"]}]}
+    assert out["message"] == "report submitted" and out["report_id"] == "31-261127-K3M9"
+
+
+def test_phone_numbers_and_addresses_are_masked_in_any_value_numbers_and_dates_stay() -> None:
+    # Given a line with a phone number and an address in text, in a list and in an object's words
+    line = {
+        "message": "retry for 0812-3456-7890",
+        "notes": ["ok", "+62 812 3456 7890"],
+        "note": Note(),
+        "count": 3,
+        "rate": 0.5,
+        "missing": None,
+        "at": datetime(2026, 12, 7, 7, 22, 10, tzinfo=UTC),
+    }
+
+    # When it is formatted
+    text = PrivacyFormatter().serialize(line)
+    out = json.loads(text)
+
+    # Then neither is left anywhere, and numbers, nothing and times are written as before
+    assert "3456" not in text and "siti@example.id" not in text
+    assert out["message"] == "retry for [phone]" and out["notes"] == ["ok", "[phone]"]
+    assert out["note"] == "call [phone] or [email]"
+    assert (out["count"], out["rate"], out["missing"]) == (3, 0.5, None)
+    assert out["at"] == "2026-12-07 07:22:10+00:00"
