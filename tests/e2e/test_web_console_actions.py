@@ -135,3 +135,32 @@ def test_a_report_another_province_handles_says_so_instead_of_no_actions(
     expect(closed.locator("#no-actions")).to_have_text(
         "Tidak ada tindakan untuk status ini." if lang == "id" else "No actions for this status."
     )
+
+
+def test_refusing_one_s_own_report_asks_for_the_agency_a_received_one_may_go_back_empty(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given a report of this province: "Bukan wewenang" names where it should go (the API requires it)
+    page = console(browser, web_stack, agency_view(allowed_actions=["take", "refuse"]))
+    sent: list[Request] = []
+    page.on("request", lambda r: sent.append(r) if "/actions/" in r.url and r.method == "POST" else None)
+    page.locator("input[name=action][value=refuse]").check()
+    expect(page.locator("#action-agency")).to_have_attribute("required", "")
+    page.locator("#action-note").fill("Saluran ini milik provinsi lain.")
+    page.get_by_role("button", name="Kirim tindakan").click()
+    # Then an empty agency is said in words and focused, and nothing is sent
+    expect(page.locator("#action-error")).to_be_visible()
+    expect(page.locator("#action-agency")).to_be_focused()
+    assert sent == []
+
+    # Given a report received from Banten: left empty, it goes back to Banten
+    received = agency_view(
+        allowed_actions=["take", "refuse"], escalated_from_other_province=True, origin_province="36"
+    )
+    page = console(browser, web_stack, received)
+    page.locator("input[name=action][value=refuse]").check()
+    expect(page.locator("#action-agency")).not_to_have_attribute("required", "")
+    page.locator("#action-note").fill("Bukan wilayah kami.")
+    with page.expect_request(lambda r: "/actions/refuse" in r.url and r.method == "POST") as posted:
+        page.get_by_role("button", name="Kirim tindakan").click()
+    assert json.loads(posted.value.post_data or "{}") == {"note": "Bukan wilayah kami."}

@@ -22,6 +22,13 @@ const FIELDS = {
   resolve: { note: true, evidence: true, evidencePhoto: false }, // evidence: text or a photo
 };
 
+// A report of this province is refused to a named agency (here or in another province); one received from
+// another province may go back to it with the field left empty.
+function fieldsFor(action, view) {
+  if (action !== "refuse" || view.escalated_from_other_province) return FIELDS[action];
+  return { ...FIELDS.refuse, agency: true };
+}
+
 /** GET /agency/reports/{key}. */
 export function fetchReport(session, key) {
   return api(`/agency/reports/${encodeURIComponent(key)}`, { token: session.token });
@@ -84,7 +91,7 @@ function actionForm(view, state, onDone, provinceNames) {
     el("span", { text: t(`console.action.${action}`) })));
   function toggle(action) {
     for (const [name, control] of Object.entries(controls)) {
-      const spec = FIELDS[action];
+      const spec = fieldsFor(action, view);
       control.closest(".field").hidden = !(name in spec);
       control.required = Boolean(spec[name]);
     }
@@ -99,7 +106,7 @@ function actionForm(view, state, onDone, provinceNames) {
       evidence.focus();
       return showError(error, () => t("console.evidenceOneOf"));
     }
-    const missing = Object.entries(FIELDS[action])
+    const missing = Object.entries(fieldsFor(action, view))
       .filter(([name, required]) => required && !controls[name].value.trim() && !(name === "evidence" && file));
     if (missing.length) {
       controls[missing[0][0]].focus();
