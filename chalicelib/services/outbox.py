@@ -115,11 +115,11 @@ class ChangePublisher:
         """Send the messages one timeline entry calls for (answers as ``published``)."""
         return _sent(self._entry_messages(report, entry))
 
-    def resend_handover(self, report: Report) -> list[Undelivered]:
+    def resend_handover(self, report: Report) -> list[Undelivered] | None:
         """Send again the hand-over message ``report`` owes (``handover_due``): a copy's current state to
         its origin, or the reporter's latest confirm or reopen to the province handling the report.
-        Answers it if it is refused again; nothing is sent for a report that owes nothing any more
-        (its hand-over taken back meanwhile)."""
+        Answers it if it is not taken again; None, sending nothing, for a report that owes nothing any
+        more (its hand-over taken back meanwhile)."""
         if report.is_received_escalation:
             return _sent([self._to_province(report.origin_province or "", report.id, self._update(report))])
         told = None
@@ -130,7 +130,7 @@ class ChangePublisher:
                 told = entry
                 break
         if told is None or not report.escalated_to:
-            return []
+            return None
         return _sent([self._to_province(report.escalated_to, report.id, self._feedback(report, told))])
 
     def _outgoing(self, before: Report | None, after: Report) -> list[Send]:

@@ -70,8 +70,9 @@ class Sweeper(ProvinceService):
         return result
 
     def _handover(self, listed: Report, now: datetime, result: SweepResult) -> Report | None:
-        """Send again the hand-over message another province's queue refused; keep the mark, to look
-        again later (5 minutes to an hour, as long as it has waited), until it is taken."""
+        """Send again the hand-over message another province's queue did not take; keep the mark, to
+        look again later (5 minutes to an hour, as long as it has waited), until it is taken. A report
+        that owes nothing any more (taken back meanwhile) loses its mark and is not counted as re-sent."""
         refused = self.publisher.resend_handover(listed)  # sent first: its receiver is idempotent
         reads = iter([listed])
 
@@ -87,7 +88,7 @@ class Sweeper(ProvinceService):
             return replace(report, handover_due=now + wait)
 
         saved = self.change(read, decide, kept_changing="report kept changing during the sweep")
-        if saved is not None and not refused:
+        if saved is not None and refused == []:  # sent (None: nothing was owed)
             result.resent.append(saved.id)
         return saved
 

@@ -1,0 +1,107 @@
+"""The sweep's re-send of a hand-over message owed (``handover_due``), with the real publisher and
+fakes of storage and queues: what it counts as re-sent is what it sent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from msgspec.structs import replace
+
+from chalicelib.domain.report import ESCALATION_RESEND_AFTER, Report, TimelineEntry
+from chalicelib.domain.status import Action, Status
+from chalicelib.provinces.registry import registry
+from chalicelib.services.outbox import ChangePublisher
+from chalicelib.services.sweeper import Sweeper
+from tests.unit.factories import T0, new_report
+
+REPORT_ID = "31-261127-TB01"
+
+
+class Reports:
+    """One stored report; the sweep's reads and writes of it."""
+
+    def __init__(self, report: Report) -> None:
+        self.stored = report
+
+    def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:
+        due = self.stored.next_timer
+        return [self.stored] if due is not None and due <= now else []
+
+    def get(self, key: str, *, consistent: bool = False) -> Report | None:
+        return self.stored if key == self.stored.key else None
+
+    def save(self, report: Report) -> Report:
+        self.stored = replace(report, version=report.version + 1)
+        return self.stored
+
+    def list_by_status(self, *args: Any, **kwargs: Any) -> Any:
+        return type("Page", (), {"items": []})()
+
+
+class Queues:
+    """Records every hand-over message sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def send_escalation(self, province: str, message: dict[str, Any], **kwargs: Any) -> None:
+        self.sent.append((province, message))
+
+
+def _entry(name: str, minutes: int, action: Action, status: Status, province: str = "31") -> TimelineEntry:
+    return TimelineEntry(f"{REPORT_ID}:{name}", T0 + timedelta(minutes=minutes), action, status, province)
+
+
+def _sweep(report: Report, now: datetime) -> tuple[Any, Queues, Reports]:
+    queues, reports = Queues(), Reports(report)
+    publisher = ChangePublisher(queues, registry())  # type: ignore[arg-type]
+    sweeper = Sweeper(reports, queues, publisher, registry(), "31")  # type: ignore[arg-type]
+    return sweeper.sweep(now=now), queues, reports
+
+
+def _reopened_then(*later: TimelineEntry, escalated_to: str | None) -> Report:
+    """Jakarta's report about Kota Tangerang, handed to Banten, resolved there, reopened by its
+    reporter while Banten's queue refused Jakarta (marked for the sweep), then ``later``."""
+    submitted = new_report(report_id=REPORT_ID, category="sampah", area="36.71.01")
+    reopen = _entry("reopen", 120, Action.REOPEN, Status.DISPOSISI)
+    timeline = (
+        *submitted.timeline,
+        _entry("escalate", 1, Action.ESCALATE, Status.MENUNGGU),
+        _entry("resolve", 60, Action.RESOLVE, Status.SELESAI, "36"),
+        reopen,
+        *later,
+    )
+    return replace(
+        submitted,
+        status=timeline[-1].status,
+        agency="sudin-lh-js" if escalated_to is None else None,
+        escalated_to=escalated_to,
+        remote_version=0 if escalated_to is None else 7,
+        timeline=timeline,
+        updated_at=timeline[-1].at,
+        handover_due=reopen.at + ESCALATION_RESEND_AFTER,
+        version=9,
+    )
+
+
+def test_a_reopen_still_owed_is_sent_and_counted_as_re_sent() -> None:
+    owed = _reopened_then(escalated_to="36")
+    result, queues, reports = _sweep(owed, T0 + timedelta(hours=4))
+    assert [(p, m["type"], m["action"]) for p, m in queues.sent] == [("36", "feedback", "reopen")]
+    assert result.resent == [REPORT_ID] and reports.stored.handover_due is None
+
+
+def test_a_report_taken_back_before_its_reopen_was_re_sent_owes_nothing_and_is_not_counted() -> None:
+    """Given a reopen Banten's queue refused, and Banten then handing the report back (Jakarta took
+    it back), when Jakarta's sweep comes to the mark, then it sends nothing, clears the mark and does
+    not count the report as re-sent (it did: ``resent`` named a report nothing was sent for)."""
+    taken_back = _reopened_then(
+        _entry("return", 179, Action.RETURN, Status.DITOLAK, "36"),
+        _entry("back", 180, Action.REFUSE, Status.DISPOSISI),
+        escalated_to=None,
+    )
+    result, queues, reports = _sweep(taken_back, T0 + timedelta(hours=4))
+    assert queues.sent == []
+    assert result.resent == []
+    assert reports.stored.handover_due is None
