@@ -166,6 +166,18 @@ class NeighbourUnreachable(AduanError):
     retry_after = 300
 
 
+class AgencyQueueUnreachable(AduanError):
+    """An agency's work queue refused this stage (IAM) or does not exist.
+
+    Raised by the data layer; the publisher logs and counts it after the change it follows is saved
+    (the report is in the agency's inbox anyway), so it reaches no caller in normal operation.
+    """
+
+    http_status = 503
+    code = "agency_queue_unreachable"
+    retry_after = 300
+
+
 class IdCollision(Conflict):
     """A new item's key is already taken (a drawn report id, or a copy created concurrently)."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.config import agency_queue_for, escalation_queue_for, quarantine_queue_for, settings
 from chalicelib.data.aws import sqs_client, translate_errors
-from chalicelib.errors import AduanError, NeighbourUnreachable
+from chalicelib.errors import AduanError, AgencyQueueUnreachable, NeighbourUnreachable
 
 
 @lru_cache(maxsize=64)
@@ -102,8 +102,20 @@ class QueueGateway:
         )
 
     def send_agency_work(self, province: str, agency: str, message: dict[str, Any]) -> None:
-        """Put a work item on an agency's own queue."""
-        _send("notify agency", agency_queue_for(province, agency), json.dumps(message, ensure_ascii=False))
+        """Put a work item on an agency's own queue.
+
+        ``AgencyQueueUnreachable`` if that queue refuses this stage (IAM) or does not exist.
+        """
+        unreachable = AgencyQueueUnreachable(
+            f"Antrean kerja instansi {agency} menolak atau tidak ada (agency {agency}'s work queue "
+            "refused the item or does not exist).",
+        )
+        _send(
+            "notify agency",
+            agency_queue_for(province, agency),
+            json.dumps(message, ensure_ascii=False),
+            refused=unreachable,
+        )
 
     def send_dead_letter(
         self,

@@ -6,9 +6,9 @@ with a pure workflow function, write it on the condition that its version is sti
 for just before the write (``ChangePublisher.intend``), so a crash after the write loses none.
 A ``VersionConflict`` on the write means someone else changed the report meanwhile: the report is
 read again and the change decided again, up to ``MAX_ATTEMPTS`` times in all, after a short jittered pause.
-A hand-over message the other province's queue refuses does not undo or fail the change: the report
-is marked (``handover_due``) for the sweep to send it again (an escalate needs no mark: the origin's
-sweep sends it again until it is acknowledged).
+A hand-over message the other province's queue refuses, or does not take because it stays busy, does
+not undo or fail the change: the report is marked (``handover_due``) for the sweep to send it again
+(an escalate needs no mark: the origin's sweep sends it again until it is acknowledged).
 """
 
 from __future__ import annotations
@@ -148,8 +148,9 @@ def _change(
 def _owe_handover(
     reports: ReportRepository, publisher: ChangePublisher, report: Report, refused: list[Undelivered]
 ) -> Report:
-    """Mark ``report`` for the sweep to send again the hand-over messages another province refused;
-    answers the report as stored then (with its version: the next action's If-Match names it).
+    """Mark ``report`` for the sweep to send again the hand-over messages another province's queue did
+    not take (refused or busy); answers the report as stored then (with its version: the next
+    action's If-Match names it).
 
     A write only when one was refused, and none if the report is marked already (or, for an escalate,
     timed already). A crash before the mark loses the message as a crash before the send does: the

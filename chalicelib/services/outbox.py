@@ -5,9 +5,11 @@ meets an event it already applied can publish the same messages again (receivers
 are idempotent by event id): a crash between saving and sending is repaired by
 the retry that follows it.
 
-A hand-over message another province's queue refuses (IAM) or that has no queue there is not an
-error of the change it follows: it is logged, counted (``HandoversUndelivered``) and answered as
-``Undelivered``; the change stands and the sweep sends the message again (``resend_handover``).
+A hand-over message another province's queue refuses (IAM) or that has no queue there, or that it
+does not take because it stays busy (throttling, 5xx, timeouts past botocore's retries), is not an
+error of the change it follows: it is logged, counted (``HandoversUndelivered`` for a refusal, which
+alarms; ``HandoversDelayed`` for a busy queue, which does not) and answered as ``Undelivered``; the
+change stands and the sweep sends the message again (``resend_handover``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from chalicelib.domain.protocol import (
 )
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
-from chalicelib.errors import NeighbourUnreachable
+from chalicelib.errors import AgencyQueueUnreachable, NeighbourUnreachable, RetryableUnavailable
 from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.validation import convert, to_builtins
@@ -54,7 +56,8 @@ FEEDBACK_ACTIONS = (Action.CONFIRM, Action.REOPEN)
 
 
 class Undelivered(Struct, frozen=True):
-    """A hand-over message another province's queue refused, or that has no queue there."""
+    """A hand-over message another province's queue refused or did not take (busy), or that has no
+    queue there."""
 
     report_id: str
     to_province: str
@@ -218,15 +221,18 @@ class ChangePublisher:
                 self.queues.send_escalation(
                     province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
                 )
-            except NeighbourUnreachable as refused:
-                count("HandoversUndelivered")
+            except (NeighbourUnreachable, RetryableUnavailable) as failed:
+                # refused: only the other province's redeploy or policy fix lets it through (alarmed);
+                # busy past botocore's retries: it goes through by itself (counted apart, no alarm)
+                refused = isinstance(failed, NeighbourUnreachable)
+                count("HandoversUndelivered" if refused else "HandoversDelayed")
                 logger.warning(
-                    "hand-over message refused by the other province's queue; the sweep sends it again",
+                    "hand-over message not taken by the other province's queue; the sweep sends it again",
                     extra={
                         "report_id": group,
                         "to_province": province,
                         "type": kind(message),
-                        "code": refused.code,
+                        "code": failed.code,
                     },
                 )
                 return Undelivered(group, province, kind(message))
@@ -257,14 +263,23 @@ class ChangePublisher:
         body = _checked(item)
 
         def send() -> None:
-            self.queues.send_agency_work(item.province, item.agency, body)
+            try:
+                self.queues.send_agency_work(item.province, item.agency, body)
+            except (AgencyQueueUnreachable, RetryableUnavailable) as failed:
+                # a notice beside the agency's inbox, where the saved report is: never a failed change
+                count("WorkItemsUndelivered")
+                logger.warning(
+                    "work item not taken by the agency's queue; the report is in its inbox",
+                    extra={"agency": item.agency, "report_id": item.report_id, "code": failed.code},
+                )
+                return
             logger.info("work item sent", extra={"agency": item.agency, "report_id": item.report_id})
 
         return send
 
 
 def _sent(sends: list[Send]) -> list[Undelivered]:
-    """Run every send in order; the hand-over messages refused (any other failure propagates)."""
+    """Run every send in order; the hand-over messages not taken (any other failure propagates)."""
     return [refused for send in sends if (refused := send()) is not None]
 
 

@@ -125,3 +125,49 @@ def test_a_poison_item_among_good_ones_is_left_for_the_dlq_and_the_good_ones_are
     assert api.calls == ["take", "take", "take"]
     assert [json.loads(jakarta.get(f"/reports/{r}").body)["status"]["code"] for r in floods] == ["PROSES"] * 2
     assert json.loads(jakarta.get(f"/reports/{other}").body)["status"]["code"] == "DISPOSISI"
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["RequestThrottled", "AWS.SimpleQueueService.AccessDenied", "AWS.SimpleQueueService.NonExistentQueue"],
+)
+def test_a_saved_step_whose_work_item_an_agency_queue_does_not_take_is_answered_as_saved(
+    provinces: World, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    """Given Dinas SDA's work queue throttling past botocore's retries, refusing the stage (IAM) or
+    missing, when Sudin SDA's officer forwards a flood to Dinas SDA, then the officer is answered that
+    it was forwarded (it was a 503, a 404 or a 500 for a saved step), the report is in Dinas SDA's
+    inbox, and the item not sent is logged and counted (``WorkItemsUndelivered``)."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    from chalicelib.data.queues import queue_url
+
+    jakarta = provinces["jakarta"]
+    report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    counted: list[str] = []
+    monkeypatch.setattr("chalicelib.services.outbox.count", lambda name, value=1: counted.append(name))
+    original = BaseClient._make_api_call
+
+    def failing(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        target = str(params.get("QueueUrl") or params.get("QueueName") or "")
+        if operation in ("GetQueueUrl", "SendMessage") and target.endswith("aduan-31-agency-dsda"):
+            error = {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+            raise ClientError(error, operation)  # type: ignore[arg-type]
+        return original(client, operation, params)
+
+    queue_url.cache_clear()
+    monkeypatch.setattr(BaseClient, "_make_api_call", failing)
+    try:
+        forwarded = jakarta.act(
+            report_id, "forward", "sudin-sda-js", {"to_agency": "dsda", "note": "Skala kota"}
+        )
+    finally:
+        monkeypatch.undo()
+        queue_url.cache_clear()
+    assert forwarded.status_code == 200, forwarded.body
+    assert json.loads(forwarded.body)["agency"]["id"] == "dsda"
+    assert counted == ["WorkItemsUndelivered"]
+    inbox = json.loads(jakarta.get("/agency/reports", jakarta.token("dsda")).body)
+    assert report_id in [item["id"] for item in inbox["items"]]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.client import BaseClient
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from chalicelib import container
 from chalicelib.data.queues import queue_url
@@ -36,26 +36,43 @@ def provinces(moto_endpoint: str) -> Iterator[World]:
         yield w
 
 
+# What is left once botocore's own retries give up on a queue that is only briefly unwell: raised
+# above botocore's retry loop, as its last answer
+TRANSIENT = ["RequestThrottled", "ThrottlingException", "InternalError:500", "timeout"]
+
+
+def _aws_error(code: str, operation: str) -> Exception:
+    if code == "timeout":
+        return ReadTimeoutError(endpoint_url="https://sqs.ap-southeast-3.amazonaws.com/")
+    name, _, status = code.partition(":")
+    error = {
+        "Error": {"Code": name, "Message": "refused"},
+        "ResponseMetadata": {"HTTPStatusCode": int(status or 400)},
+    }
+    return ClientError(error, operation)  # type: ignore[arg-type]
+
+
 class Refusing:
-    """Makes one province's escalation queue refuse every lookup and send, as AWS answers ``code``."""
+    """Makes one province's escalation queue refuse every lookup and send, as AWS answers ``code``
+    (``delivered``: each send is delivered first, its answer lost, as a timeout may be)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.monkeypatch = monkeypatch
         self.refused = 0
 
-    def start(self, province: str, code: str) -> None:
+    def start(self, province: str, code: str, *, delivered: bool = False) -> None:
         original = BaseClient._make_api_call
         queue = f"aduan-{province}-escalation.fifo"
 
         def refusing(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
             target = str(params.get("QueueUrl") or params.get("QueueName") or "")
             if operation in ("GetQueueUrl", "SendMessage") and target.endswith(queue):
+                if delivered and operation == "GetQueueUrl":
+                    return original(client, operation, params)
+                if delivered:
+                    original(client, operation, params)
                 self.refused += 1
-                error = {
-                    "Error": {"Code": code, "Message": "refused"},
-                    "ResponseMetadata": {"HTTPStatusCode": 400},
-                }
-                raise ClientError(error, operation)
+                raise _aws_error(code, operation)
             return original(client, operation, params)
 
         queue_url.cache_clear()  # as in a fresh container: the lookup is refused too
@@ -210,3 +227,92 @@ def test_an_officer_s_next_action_names_the_version_the_refused_step_was_answere
     assert f"36~{report_id}" in [f"36~{i}" for i in _sweep(banten).resent]
     provinces.settle()
     assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "PROSES"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the count metrics the publisher adds."""
+    names: list[str] = []
+    monkeypatch.setattr("chalicelib.services.outbox.count", lambda name, value=1: names.append(name))
+    return names
+
+
+@pytest.mark.parametrize("code", TRANSIENT)
+def test_banten_s_step_reaches_jakarta_after_its_queue_stays_busy(
+    provinces: World, refusing: Refusing, counted: list[str], code: str
+) -> None:
+    """Given a hand-over Banten accepted, and Jakarta's queue throttling, failing (5xx) or timing out
+    past botocore's retries, when Banten's officer takes it, then the officer is answered that it is
+    taken (it was a 503 for a saved step, never sent again unless the officer asked again), counted
+    as a delay (``HandoversDelayed``, not the ``HandoversUndelivered`` that alarms), and Banten's
+    sweep sends the copy's state once the queue takes it."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    provinces.settle()
+    refusing.start("31", code)
+    taken = banten.act(f"36~{report_id}", "take", BANTEN_AGENCY)
+    assert taken.status_code == 200, taken.body
+    assert _json(taken)["status"]["code"] == "PROSES"
+    assert _json(taken)["version"] == _copy(banten, report_id)["version"]  # answered as stored, marked
+    assert refusing.refused and "HandoversDelayed" in counted and "HandoversUndelivered" not in counted
+    refusing.stop()
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "DISPOSISI"
+    assert report_id in _sweep(banten).resent
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report_id}"))["status"]["code"] == "PROSES"
+    assert _sweep(banten, minutes=90).resent == []
+
+
+@pytest.mark.parametrize("code", TRANSIENT[::3])
+def test_a_reopen_reaches_the_neighbour_after_its_queue_stays_busy(
+    provinces: World, refusing: Refusing, counted: list[str], code: str
+) -> None:
+    """Given Jakarta's report resolved by Banten, and Banten's queue throttling or timing out, when
+    the citizen reopens it in Jakarta, then the citizen is answered that it is reopened (it was a 503
+    for a saved reopen), and Jakarta's sweep sends the reopen: Banten's copy goes back to its agency."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    created = _json(jakarta.post("/reports", TANGERANG))
+    report_id, key = created["id"], f"36~{created['id']}"
+    provinces.settle()
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    proof = banten.evidence(key, BANTEN_AGENCY)
+    assert banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Diangkut", **proof}).status_code == 200
+    provinces.settle()
+    refusing.start("36", code)
+    secret = {"X-Report-Secret": created["secret"]}
+    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
+    assert reopened.status_code == 200, reopened.body
+    assert counted == ["HandoversDelayed"]
+    refusing.stop()
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "SELESAI"
+    assert report_id in _sweep(jakarta).resent
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
+
+
+def test_an_officer_hands_a_report_to_a_neighbour_whose_queue_stays_busy(
+    provinces: World, refusing: Refusing, counted: list[str]
+) -> None:
+    """Given a report Banten handed back to Jakarta, and Banten's queue throttling, when Jakarta's
+    officer hands it to Banten again, then the officer is answered that it was handed over (it was a
+    503 for a saved hand-over), and the sweep hands it over."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    provinces.settle()
+    back = banten.act(f"36~{report_id}", "refuse", BANTEN_AGENCY, {"note": "Bukan kami", "to_agency": "31:"})
+    assert back.status_code == 200, back.body
+    provinces.settle()
+    agency = _json(jakarta.get(f"/reports/{report_id}"))["agency"]["id"]
+    refusing.start("36", "RequestThrottled")
+    handed = jakarta.act(
+        report_id, "refuse", agency, {"note": "Lokasi di Kota Tangerang", "to_agency": "36:"}
+    )
+    assert handed.status_code == 200, handed.body
+    assert _json(handed)["escalated_to"] == "36" and counted == ["HandoversDelayed"]
+    refusing.stop()
+    provinces.settle()
+    assert report_id in _sweep(jakarta).resent
+    provinces.settle()
+    assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
