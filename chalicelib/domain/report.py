@@ -223,6 +223,10 @@ class Report(Struct, frozen=True):
                 return entry.evidence_check is not None and not entry.evidence_check.verified
         return False
 
+    def handed_back_by(self, province: str) -> bool:
+        """True if ``province`` once handed this report back (its return step, merged from its update)."""
+        return any(entry.action is Action.RETURN and entry.province == province for entry in self.timeline)
+
     def has_event(self, event_id: str) -> bool:
         """True if the event was already applied (redelivered messages are no-ops)."""
         return any(entry.event_id == event_id for entry in self.timeline)

@@ -3,9 +3,10 @@
 Every handler is idempotent by event id and by the receiver's copy key, so a
 message delivered twice (or re-sent by the origin's sweeper) changes nothing twice;
 an already-applied message re-publishes what it called for, repairing a crash
-between saving and sending. An update the origin's queue refuses after a hand-over is
-received needs no mark of its own: the origin, unacknowledged, sends the hand-over again
-and its redelivery here sends the update again.
+between saving and sending. An update the origin's queue refuses (or, busy, does not take) after a
+hand-over is received needs no mark of its own: the origin, unacknowledged, sends the hand-over
+again and its redelivery here sends the update again. A late update from the province that handed
+a report back, after it was taken back, is dropped (counted, logged at info), not quarantined.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from chalicelib.domain.routing import route
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import Conflict, IdCollision
-from chalicelib.observability import logger, traced
+from chalicelib.observability import count, logger, traced
 from chalicelib.services.base import PhotoCheckingService, Unchanged, short_hash
 from chalicelib.services.handover_guard import HandoverRefused
 
@@ -131,7 +132,17 @@ class EscalationInbox(PhotoCheckingService):
             if report is not None and report.has_event(back_id):
                 return Unchanged(report, republish=back_id)
             if report is None or report.escalated_to != message.from_province:
-                raise HandoverRefused("update for a report not handed to its sender", code="not_handed_over")
+                if report is None or not report.handed_back_by(message.from_province):
+                    raise HandoverRefused(
+                        "update for a report not handed to its sender", code="not_handed_over"
+                    )
+                # its sender handed it back and we took it back: its state, authentic, sent again late
+                count("HandoverUpdatesLate")
+                logger.info(
+                    "late update from the province that handed the report back; dropped",
+                    extra={"report_id": report.id, "from_province": message.from_province},
+                )
+                return Unchanged(report)
             from_province = self.registry.get(message.from_province)
             if message.returned:
                 # Merge their entries without mirroring their (closed) status, then route it here.

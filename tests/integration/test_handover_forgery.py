@@ -325,3 +325,34 @@ def test_a_partner_cannot_take_the_id_of_the_reporters_confirm_before_them(provi
     assert confirmed.status_code == 200, confirmed.body
     view = jakarta.get(f"/reports/{report_id}", {"X-Report-Secret": created["secret"]}).json_body
     assert view["rating"] == 5 and view["timeline"][-1]["action"] == "confirm"
+
+
+def test_after_a_take_back_only_the_province_that_handed_it_back_is_dropped_quietly(
+    provinces: World,
+) -> None:
+    """Given a report Banten handed back and Jakarta took back, when Banten (correctly signed) sends a
+    late update about it, then it changes nothing and is not quarantined (it was, as
+    ``not_handed_over``, setting off the alarm for an authentic message); when Jawa Barat, which never
+    had it, sends one correctly signed as itself, or signs one claiming to be Banten, then those
+    change nothing and are quarantined as before."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = jakarta.post("/reports", BORDER).json_body["id"]
+    provinces.settle()
+    back = banten.act(f"36~{report_id}", "refuse", BANTEN_AGENCY, {"note": "Bukan kami", "to_agency": "31:"})
+    assert back.status_code == 200, back.body
+    provinces.settle()
+    _quarantined("31")
+    taken_back = jakarta.get(f"/reports/{report_id}").json_body
+    assert taken_back["escalated_to"] is None
+    late = _update(report_id, "36")
+    _send("31", late, _signed("36", "36", "31", late), report_id)
+    provinces.settle()
+    assert jakarta.get(f"/reports/{report_id}").json_body == taken_back
+    assert _quarantined("31") == []
+    never_had_it = _update(report_id, "32")
+    _send("31", never_had_it, _signed("32", "32", "31", never_had_it), report_id)
+    forged = _update(report_id, "36")
+    _send("31", forged, _signed("32", "36", "31", forged), report_id)
+    provinces.settle()
+    assert jakarta.get(f"/reports/{report_id}").json_body == taken_back
+    assert sorted(reason for reason, _ in _quarantined("31")) == ["bad_signature", "not_handed_over"]

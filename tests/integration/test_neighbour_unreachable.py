@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError, ReadTimeoutError
@@ -16,6 +17,7 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from chalicelib import container
 from chalicelib.data.queues import queue_url
 from chalicelib.domain.clock import utcnow
+from infra.local.aws import REGION
 from infra.local.pipeline import patched_env
 from tests.integration.harness import Province, World, world
 
@@ -316,3 +318,47 @@ def test_an_officer_hands_a_report_to_a_neighbour_whose_queue_stays_busy(
     assert report_id in _sweep(jakarta).resent
     provinces.settle()
     assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
+
+
+def _quarantined(code: str) -> list[str]:
+    """The reasons of every message on a province's quarantine queue, consumed."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName=f"aduan-{code}-quarantine")["QueueUrl"]
+    reasons: list[str] = []
+    while got := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+        "Messages"
+    ):
+        for message in got:
+            reasons.append(message["MessageAttributes"]["quarantine_reason"]["StringValue"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return reasons
+
+
+def test_a_hand_back_whose_answer_was_lost_is_re_sent_and_dropped_quietly_once_taken_back(
+    provinces: World, refusing: Refusing, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Given a hand-over Banten accepted, when Banten's officer hands it back and Jakarta's queue takes
+    the message but its answer is lost (a timeout), then the officer is answered that it was handed back
+    and Jakarta takes it back; Banten's sweep sends the copy's state again (a later version: the mark
+    was a write), and Jakarta drops that late update quietly, logged at info and counted: it was
+    quarantined as ``not_handed_over``, setting off the quarantine alarm for an authentic message."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report_id = _json(jakarta.post("/reports", TANGERANG))["id"]
+    provinces.settle()
+    _quarantined("31")
+    refusing.start("31", "timeout", delivered=True)
+    back = banten.act(f"36~{report_id}", "refuse", BANTEN_AGENCY, {"note": "Bukan kami", "to_agency": "31:"})
+    assert back.status_code == 200, back.body
+    refusing.stop()
+    provinces.settle()
+    taken_back = _json(jakarta.get(f"/reports/{report_id}"))
+    assert taken_back["escalated_to"] is None and taken_back["agency"]["province"] == "31"
+    assert report_id in _sweep(banten).resent
+    with caplog.at_level("INFO"):
+        provinces.settle()
+    assert _quarantined("31") == []
+    assert _json(jakarta.get(f"/reports/{report_id}")) == taken_back
+    late = [
+        r for r in caplog.records if r.getMessage().startswith("late update from the province that handed")
+    ]
+    assert [(r.levelname, r.report_id, r.from_province) for r in late] == [("INFO", report_id, "36")]  # type: ignore[attr-defined]
