@@ -131,18 +131,15 @@ class EscalationInbox(PhotoCheckingService):
         def decide(report: Report | None) -> Report | Unchanged[Report | None]:
             if report is not None and report.has_event(back_id):
                 return Unchanged(report, republish=back_id)
-            if report is None or report.escalated_to != message.from_province:
-                if report is None or not report.handed_back_by(message.from_province):
-                    raise HandoverRefused(
-                        "update for a report not handed to its sender", code="not_handed_over"
-                    )
-                # its sender handed it back and we took it back: its state, authentic, sent again late
+            if report is not None and _late(report, message):
                 count("HandoverUpdatesLate")
                 logger.info(
                     "late update from the province that handed the report back; dropped",
                     extra={"report_id": report.id, "from_province": message.from_province},
                 )
                 return Unchanged(report)
+            if report is None or report.escalated_to != message.from_province:
+                raise HandoverRefused("update for a report not handed to its sender", code="not_handed_over")
             from_province = self.registry.get(message.from_province)
             if message.returned:
                 # Merge their entries without mirroring their (closed) status, then route it here.
@@ -198,3 +195,14 @@ class EscalationInbox(PhotoCheckingService):
                 return Unchanged(copy, republish=own.event_id if own else None)
 
         return self.change(read, decide, kept_changing=KEPT_CHANGING)
+
+
+def _late(report: Report, message: Update) -> bool:
+    """An authentic update its sender sent again (the answer to its hand-back lost, its sweep sending a
+    later version) after we took the report back: the report is no longer with the sender, which
+    handed it back (its return step is in our timeline), or the update is a hand-back already taken
+    back (its return step is ours already) while the report is with the sender again."""
+    if report.escalated_to != message.from_province:
+        return report.handed_back_by(message.from_province)
+    latest = message.entries[-1] if message.entries else None
+    return message.returned and latest is not None and report.has_event(latest.event_id)
