@@ -31,7 +31,12 @@ from chalicelib.domain.protocol import (
 )
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
-from chalicelib.errors import AgencyQueueUnreachable, NeighbourUnreachable, RetryableUnavailable
+from chalicelib.errors import (
+    AgencyQueueUnreachable,
+    NeighbourUnreachable,
+    RetryableUnavailable,
+    retry_transient,
+)
 from chalicelib.observability import count, logger
 from chalicelib.provinces.registry import Registry
 from chalicelib.validation import convert, to_builtins
@@ -50,6 +55,11 @@ WORK_ACTIONS = frozenset(
     }
 )
 
+
+SEND_ATTEMPTS = 2
+SEND_FIRST_PAUSE_S = 0.05
+"""A hand-over message a busy queue did not take (past botocore's retries) is asked again once in
+place, after a pause of up to 50 ms, before the sweep is left to send it (5 minutes on at the soonest)."""
 
 NOTIFY_DELAY_SECONDS = 1  # the write it precedes takes milliseconds: most find their entry at once
 FEEDBACK_ACTIONS = (Action.CONFIRM, Action.REOPEN)
@@ -217,10 +227,13 @@ class ChangePublisher:
         body = _checked(message)
 
         def send() -> Undelivered | None:
-            try:
+            def attempt() -> None:
                 self.queues.send_escalation(
                     province, body, group_id=group, deduplication_id=_dedup_id(message.event_id)
                 )
+
+            try:
+                retry_transient(attempt, attempts=SEND_ATTEMPTS, first_pause=SEND_FIRST_PAUSE_S)
             except (NeighbourUnreachable, RetryableUnavailable) as failed:
                 # refused: only the other province's redeploy or policy fix lets it through (alarmed);
                 # busy past botocore's retries: it goes through by itself (counted apart, no alarm)

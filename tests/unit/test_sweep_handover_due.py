@@ -10,6 +10,7 @@ from msgspec.structs import replace
 
 from chalicelib.domain.report import ESCALATION_RESEND_AFTER, Report, TimelineEntry
 from chalicelib.domain.status import Action, Status
+from chalicelib.errors import RetryableUnavailable
 from chalicelib.provinces.registry import registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.sweeper import Sweeper
@@ -40,12 +41,16 @@ class Reports:
 
 
 class Queues:
-    """Records every hand-over message sent."""
+    """Records every hand-over message sent; the first ``busy`` sends find the queue busy."""
 
-    def __init__(self) -> None:
+    def __init__(self, busy: int = 0) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.busy = busy
 
     def send_escalation(self, province: str, message: dict[str, Any], **kwargs: Any) -> None:
+        if self.busy:
+            self.busy -= 1
+            raise RetryableUnavailable("busy")
         self.sent.append((province, message))
 
 
@@ -53,8 +58,8 @@ def _entry(name: str, minutes: int, action: Action, status: Status, province: st
     return TimelineEntry(f"{REPORT_ID}:{name}", T0 + timedelta(minutes=minutes), action, status, province)
 
 
-def _sweep(report: Report, now: datetime) -> tuple[Any, Queues, Reports]:
-    queues, reports = Queues(), Reports(report)
+def _sweep(report: Report, now: datetime, *, busy: int = 0) -> tuple[Any, Queues, Reports]:
+    queues, reports = Queues(busy), Reports(report)
     publisher = ChangePublisher(queues, registry())  # type: ignore[arg-type]
     sweeper = Sweeper(reports, queues, publisher, registry(), "31")  # type: ignore[arg-type]
     return sweeper.sweep(now=now), queues, reports
@@ -105,3 +110,15 @@ def test_a_report_taken_back_before_its_reopen_was_re_sent_owes_nothing_and_is_n
     assert queues.sent == []
     assert result.resent == []
     assert reports.stored.handover_due is None
+
+
+def test_a_queue_busy_once_is_asked_again_in_place(monkeypatch: Any) -> None:
+    """The publisher asks a busy queue once more (after a short pause) before leaving the message to
+    a later sweep; busy twice, the mark stays for the next look."""
+    monkeypatch.setattr("chalicelib.errors.time.sleep", lambda seconds: None)
+    owed = _reopened_then(escalated_to="36")
+    result, queues, reports = _sweep(owed, T0 + timedelta(hours=4), busy=1)
+    assert len(queues.sent) == 1 and result.resent == [REPORT_ID] and reports.stored.handover_due is None
+    result, queues, reports = _sweep(owed, T0 + timedelta(hours=4), busy=2)
+    assert queues.sent == [] and result.resent == []
+    assert reports.stored.handover_due is not None and reports.stored.handover_due > T0 + timedelta(hours=4)
