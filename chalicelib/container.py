@@ -65,11 +65,11 @@ def queues() -> QueueGateway:
     return QueueGateway()
 
 
-def publisher() -> ChangePublisher:
+def publisher(*, retry_busy_work_queues: bool = False) -> ChangePublisher:
     """Publishes saved changes to queues."""
     from chalicelib.services.outbox import ChangePublisher
 
-    return ChangePublisher(queues(), registry())
+    return ChangePublisher(queues(), registry(), retry_busy_work_queues=retry_busy_work_queues)
 
 
 @PerProvince
@@ -86,7 +86,11 @@ def routing(province: str) -> RoutingService:
     from chalicelib.services.routing import RoutingService
 
     return RoutingService(
-        reports(), publisher(), registry(), province, evidence=lambda: evidence.of(province)
+        reports(),
+        publisher(retry_busy_work_queues=True),  # a route is retried: the item is sent then
+        registry(),
+        province,
+        evidence=lambda: evidence.of(province),
     )
 
 

@@ -85,9 +85,14 @@ Send = Callable[[], "Undelivered | None"]
 class ChangePublisher:
     """Turns saved changes into queue messages."""
 
-    def __init__(self, queues: QueueGateway, registry: Registry) -> None:
+    def __init__(
+        self, queues: QueueGateway, registry: Registry, *, retry_busy_work_queues: bool = False
+    ) -> None:
+        """``retry_busy_work_queues``: a work item an agency's busy queue did not take fails the
+        change's caller, for a caller that is retried and publishes again (the route handler)."""
         self.queues = queues
         self.registry = registry
+        self.retry_busy_work_queues = retry_busy_work_queues
 
     def intend(self, before: Report | None, after: Report) -> None:
         """Before ``after`` is saved: check the messages its new entries call for, and ask the notify
@@ -279,6 +284,8 @@ class ChangePublisher:
             try:
                 self.queues.send_agency_work(item.province, item.agency, body)
             except (AgencyQueueUnreachable, RetryableUnavailable) as failed:
+                if self.retry_busy_work_queues and isinstance(failed, RetryableUnavailable):
+                    raise  # the intake message comes back, and routing publishes the item again
                 # a notice beside the agency's inbox, where the saved report is: never a failed change
                 count("WorkItemsUndelivered")
                 logger.warning(

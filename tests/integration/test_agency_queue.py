@@ -171,3 +171,41 @@ def test_a_saved_step_whose_work_item_an_agency_queue_does_not_take_is_answered_
     assert counted == ["WorkItemsUndelivered"]
     inbox = json.loads(jakarta.get("/agency/reports", jakarta.token("dsda")).body)
     assert report_id in [item["id"] for item in inbox["items"]]
+
+
+def test_a_route_whose_work_item_a_busy_agency_queue_did_not_take_is_retried_and_sends_it(
+    provinces: World, queue: WorkQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given Sudin SDA's work queue throttling once past botocore's retries while a flood is routed to
+    it, then the route is tried again (in place, as any transient failure; else SQS brings the intake
+    message back) and publishes again, and the item reaches the queue: an agency that works from its
+    own system is not left unaware of a new report (an officer's step is answered as saved instead,
+    above: nothing would retry it)."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    from chalicelib.data.queues import queue_url
+
+    jakarta = provinces["jakarta"]
+    original = BaseClient._make_api_call
+    throttled: list[str] = []
+
+    def busy_once(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        target = str(params.get("QueueUrl") or "")
+        if operation == "SendMessage" and target.endswith("aduan-31-agency-sudin-sda-js") and not throttled:
+            throttled.append(operation)
+            error = {"Error": {"Code": "RequestThrottled", "Message": "slow down"}}
+            raise ClientError(error, operation)  # type: ignore[arg-type]
+        return original(client, operation, params)
+
+    report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    queue_url.cache_clear()
+    monkeypatch.setattr(BaseClient, "_make_api_call", busy_once)
+    try:
+        provinces.settle()
+    finally:
+        monkeypatch.undo()
+        queue_url.cache_clear()
+    assert throttled
+    items = [json.loads(m["Body"]) for m in queue.receive(wait_seconds=1, max_messages=10)]
+    assert [item["report_id"] for item in items] == [report_id]
