@@ -10,6 +10,8 @@
 - SQS reading the clock once per request, not once per message, and deleting in one pass
   (``infra/local/moto_sqs.py``): the same answers at a cost that grows far less with a queue's depth;
   and a FIFO group handed back whole served again from its first message, as SQS serves it.
+- A DynamoDB Query that does not sort the whole table first, and a request's service found without
+  listing moto's package directory (``infra/local/moto_query.py``): the same answers.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 
 from moto.server import main
 
+from infra.local.moto_query import speed_up_queries
 from infra.local.moto_serialize import speed_up_attribute_values
 from infra.local.moto_server import quiet_about_skipped_alarms, serialise_dynamodb
 from infra.local.moto_sqs import speed_up_sqs
@@ -29,4 +32,5 @@ if __name__ == "__main__":
     serialise_dynamodb()
     speed_up_sqs()
     speed_up_attribute_values()
+    speed_up_queries()
     main(sys.argv[1:])

@@ -19,6 +19,7 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
+from infra.local.moto_query import speed_up_queries
 from infra.local.moto_serialize import speed_up_attribute_values
 from infra.local.moto_sqs import speed_up_sqs
 from infra.local.processes import ChildProcess, PortInUse, free_port, port_is_free
@@ -162,6 +163,7 @@ class MotoServer:
             serialise_dynamodb()
             speed_up_sqs()
             speed_up_attribute_values()
+            speed_up_queries()
             self._thread_server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
             self._thread_server.start()
             self.reset()  # in-process state outlives a stopped server: start from nothing
