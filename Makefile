@@ -65,28 +65,32 @@ region-check: venv
 run: venv web-deps
 	$(BIN)/python -m infra.local.stack run $(foreach stage,$(RUN_STAGES),--stage $(stage))
 
-# Long, CPU-bound tests that run in a second process beside the others: the 1,000-report fault
-# injection and the fingerprint measurement on real photographs (about 6 minutes together), after
-# the escalation flow's tests (about 20 s), which make both processes end at about the same time.
+# Long, CPU-bound tests that run in a process of their own beside the others: the 1,000-report
+# fault injection and the fingerprint measurement on real photographs (5 to 6 minutes together),
+# after the escalation flow's tests (about 20 s).
 BESIDE_TESTS := tests/integration/test_escalation_flow.py tests/integration/test_fault_injection.py
 BESIDE_TESTS += tests/unit/test_evidence_fingerprint.py
 
 ## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
 ##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
-##       client's tests drive Chromium). Two processes side by side, each with its own moto: the
-##       BESIDE_TESTS (escalation flow, fault injection, fingerprint measurement), and every other
-##       test not bounded by the wall clock (unit tests and most integration tests); then the
-##       end-to-end tests and those marked ``clock`` (answer times, queue timeouts, processes
-##       starting and stopping) with the machine to themselves. Every part runs; the target fails
-##       if any part failed.
+##       client's tests drive Chromium). Three processes side by side, each with its own moto: the
+##       BESIDE_TESTS (escalation flow, fault injection, fingerprint measurement), the end-to-end
+##       tests (the local stack over HTTP and the web client in Chromium: mostly waiting on the
+##       stack and the browser, they bound no answer time), and every other test not bounded by the
+##       wall clock (unit tests and most integration tests); then the tests marked ``clock`` (answer
+##       times, queue timeouts, processes starting and stopping) with the machine to themselves.
+##       Every part runs; the target fails if any part failed.
 test: venv web-deps browser lint layer
 	@mkdir -p .local
 	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m e2e > .local/e2e-tests.log 2>&1 & e2e=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" $(addprefix --ignore=,$(BESIDE_TESTS)); free=$$?; \
 	wait $$beside; long=$$?; echo "--- $(BESIDE_TESTS) (beside them):"; cat .local/beside-tests.log; \
-	$(BIN)/python -m pytest -q tests -m "clock or e2e"; timed=$$?; \
-	echo "exit codes: clock-free tests $$free, escalation flow, fault injection and fingerprints $$long, clock-bound and end-to-end $$timed"; \
-	test $$free -eq 0 -a $$long -eq 0 -a $$timed -eq 0
+	wait $$e2e; ends=$$?; echo "--- end-to-end tests (beside them):"; cat .local/e2e-tests.log; \
+	$(BIN)/python -m pytest -q tests -m clock; timed=$$?; \
+	echo "exit codes: clock-free tests $$free, escalation flow, fault injection and fingerprints $$long," \
+	  "end-to-end $$ends, clock-bound $$timed"; \
+	test $$free -eq 0 -a $$long -eq 0 -a $$ends -eq 0 -a $$timed -eq 0
 
 ## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
 lint: venv
