@@ -83,7 +83,7 @@ BESIDE_TESTS += tests/unit/test_evidence_fingerprint.py
 test: venv web-deps browser lint layer
 	@mkdir -p .local
 	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m e2e > .local/e2e-tests.log 2>&1 & e2e=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "e2e and not clock" > .local/e2e-tests.log 2>&1 & e2e=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" $(addprefix --ignore=,$(BESIDE_TESTS)); free=$$?; \
 	wait $$beside; long=$$?; echo "--- $(BESIDE_TESTS) (beside them):"; cat .local/beside-tests.log; \
 	wait $$e2e; ends=$$?; echo "--- end-to-end tests (beside them):"; cat .local/e2e-tests.log; \
