@@ -1,8 +1,9 @@
 """Least privilege, read from the policy documents (moto does not enforce IAM, so this is the check).
 
 Stage policies (``.chalice/policy-<stage>.json``): DynamoDB only on the province's own partition
-keys, never Scan; SQS receive only on its own queues; to other provinces only their escalation
-queue. Agency poll policies (province templates): each touches only its agency's queue.
+keys, never Scan; SQS receive only on its own queues; to another province only its escalation queue,
+and only to the provinces it exchanges with (``exchanges_with``). Agency poll policies (province
+templates): each touches only its agency's queue.
 """
 
 from __future__ import annotations
@@ -152,7 +153,9 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
     own_sends = own | {dead_letter_queue(q) for q in own}  # malformed messages are parked there
     own_sends |= {agency_queue(code, a) for a in province.work_queue_agencies}
     own_sends.add(quarantine_queue(code))  # refused hand-overs are parked there
-    others = {escalation_queue(c) for c in PROVINCES if c != code}
+    # the neighbours it exchanges with (``exchanges_with``) that are provinces of this repository: a
+    # province added elsewhere in the country is none of Jakarta's business
+    others = {escalation_queue(c) for c in province.exchanges_with if c in PROVINCES and c != code}
     sent: set[str] = set()
     for statement in _statements(stage):
         actions = set(_list(statement["Action"]))
@@ -164,7 +167,7 @@ def test_sqs_receive_only_own_queues_and_send_to_others_only_escalations(stage: 
             sent |= queues
         if any(a.startswith("sqs:") for a in actions):
             assert all(":sqs:" in r for r in _list(statement["Resource"])), statement
-    assert sent == own_sends | others, "must reach its own queues and every other province's escalation queue"
+    assert sent == own_sends | others, "must reach its own queues and its neighbours' escalation queues"
     assert sent <= _templated_queues(), "the policy names a queue no province template creates"
 
 
@@ -285,10 +288,12 @@ def test_evaluated_each_stage_reaches_only_its_own_keys_queues_and_uploads(stage
         assert allowed(statements, "dynamodb:BatchGetItem", _table("aduan-private"), mixed) is mine
         assert not allowed(statements, "dynamodb:GetItem", _table("aduan-reports"), {})  # no key: refused
         assert not allowed(statements, "dynamodb:Scan", _table("aduan-reports"), {})
-        # SQS: consume only its own queues; send to another province only its escalation queue
+        # SQS: consume only its own queues; send to another province only its escalation queue, and
+        # only to a province it exchanges with (a neighbour, ``exchanges_with``)
         for name in (intake_queue(code), escalation_queue(code)):
             assert allowed(statements, "sqs:ReceiveMessage", queue.format(name), {}) is mine
-        assert allowed(statements, "sqs:SendMessage", queue.format(escalation_queue(code)), {})
+        partner = mine or code in PROVINCES[own].exchanges_with
+        assert allowed(statements, "sqs:SendMessage", queue.format(escalation_queue(code)), {}) is partner
         assert allowed(statements, "sqs:SendMessage", queue.format(intake_queue(code)), {}) is mine
         # S3: its own uploads (read, write, list); every province's published copies (read only)
         photos = "arn:aws:s3:::aduan-photos"
