@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from infra.deploy_values import DEPLOY_VARIABLES, local_value_problems, stage_deploy_problems
-from infra.local.config import PROJECT_ROOT, read_config, stage_names
+from infra.local.config import PROJECT_ROOT, read_config
 from infra.package import PackageError, main, package
 
 CHECKED = ("ADUAN_PUBLIC_URL", "ADUAN_PUBLIC_API_URL", "ADUAN_NOTIFY_SENDER")
@@ -47,7 +47,14 @@ def _variables(template: Path) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("stage", stage_names())
+def _stages_given_deploy_values(given: bool, config: dict[str, Any] | None = None) -> list[str]:
+    """The stages of .chalice/config.json that have (``given``) or still lack deploy values: an operator
+    who gave a stage its deploy values (docs/deploy.md) has it packaged, not refused."""
+    stages = (config or read_config())["stages"]
+    return [stage for stage in stages if bool(stages[stage].get(DEPLOY_VARIABLES)) is given]
+
+
+@pytest.mark.parametrize("stage", _stages_given_deploy_values(False))
 def test_a_shipped_stage_with_its_local_values_is_refused(stage: str, tmp_path: Path) -> None:
     with pytest.raises(PackageError) as refused:
         package(stage, tmp_path / "out", layer=None, staging=tmp_path / "staging")
@@ -57,6 +64,20 @@ def test_a_shipped_stage_with_its_local_values_is_refused(stage: str, tmp_path: 
     assert "127.0.0.1" in message and "example.id" in message
     assert f"stages.{stage}.{DEPLOY_VARIABLES}" in message
     assert not (tmp_path / "out").exists(), "refused before packaging anything"
+
+
+def test_every_stage_given_its_deploy_values_can_be_packaged() -> None:
+    config = read_config()
+    for stage in _stages_given_deploy_values(True, config):
+        assert stage_deploy_problems(config, stage) == [], stage
+
+
+def test_a_stage_the_operator_gave_deploy_values_is_expected_to_package_not_to_be_refused() -> None:
+    config = read_config()
+    config["stages"]["banten"][DEPLOY_VARIABLES] = {**REAL}
+    assert "banten" not in _stages_given_deploy_values(False, config)
+    assert "banten" in _stages_given_deploy_values(True, config)
+    assert stage_deploy_problems(config, "banten") == []
 
 
 def test_the_command_names_each_variable_and_exits_non_zero(
