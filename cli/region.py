@@ -8,7 +8,8 @@ Exit status 1 when anything is wrong, with one line per problem. A province whos
 are development keys only passes (the local stack needs no more) with a note: before deploying it,
 ``bin/aduan handover keygen`` gives it a production key. A stage that still has the local stack's
 addresses or example sender passes with a warning: packaging it for AWS refuses it until its deploy
-values are set (``infra/deploy_values.py``).
+values are set (``infra/deploy_values.py``). A stage with no report in ``infra/local/seed.json`` passes
+with a note: ``make run`` serves it with no report, and ``make test`` wants one for every stage.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
 from infra.deploy_values import stage_deploy_problems
 from infra.local.config import unknown_stage_message
+from infra.local.seed import load_seed
 from tools.build_province_data import known_provinces
 
 if TYPE_CHECKING:
     from cli.region_add import AddedStage
 
 DATA_DIR = REPO_ROOT / "chalicelib" / "provinces" / "data"
+SEED_PATH = "infra/local/seed.json"  # the reports make run posts (infra/local/seed.py)
 
 app = typer.Typer(help="Province data: add a province, check before deploying.", no_args_is_help=True)
 
@@ -87,12 +90,29 @@ def check_stage_data(
     problems = check_province(data, provinces, load_kemendagri(csv_path), _identities(project_root))
     problems += check_stage(stage, config, data, project_root)
     warnings = tuple(stage_deploy_problems(config, stage))
-    notes = _key_notes(code, data)
+    notes = _key_notes(code, data) + _seed_notes(stage, project_root)
     try:
         centre = missing_centre(decode_province_data(data), _shown(path, project_root))
     except InvalidProvinceData:
         centre = None  # the schema problems above say what is wrong
     return StageReport(stage, code, problems, (*notes, centre) if centre else notes, warnings)
+
+
+def _seed_notes(stage: str, project_root: Path) -> tuple[str, ...]:
+    """A stage with no seed report: ``make run`` serves it empty and ``make test`` wants one."""
+    seed_file = project_root / SEED_PATH
+    try:
+        seeded = {entry["stage"] for entry in load_seed(seed_file)}
+    except ValueError:
+        return ()  # a broken seed file is make test's to report (tests/unit/test_local_seed.py)
+    if stage in seeded:
+        return ()
+    return (
+        f"no seed report for {stage} in {SEED_PATH}: make run serves it with no report, and make test "
+        f"(tests/unit/test_local_seed.py) wants one for every stage; add "
+        f'{{"stage": "{stage}", "body": {{...}}}}, the body a POST /reports in one of its kecamatan '
+        "(provinces/README.md)",
+    )
 
 
 def _shown(path: Path, project_root: Path) -> str:

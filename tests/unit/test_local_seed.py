@@ -18,7 +18,12 @@ def _province(code: str) -> dict[str, Any]:
 def test_seed_reports_fit_the_province_data() -> None:
     entries = load_seed(SEED_FILE)
     assert len(entries) >= 6
-    assert {e["stage"] for e in entries} == set(stage_names())
+    seeded = {e["stage"] for e in entries}
+    assert seeded == set(stage_names()), (
+        f"{SEED_FILE}: stages without a seed report {sorted(set(stage_names()) - seeded)} (add "
+        '{"stage": ..., "body": <a POST /reports body in one of its kecamatan>}), seed reports of no '
+        f"stage {sorted(seeded - set(stage_names()))}"
+    )
     for entry in entries:
         body, location = entry["body"], entry["body"]["location"]
         home = _province(stage_config(entry["stage"]).environment["ADUAN_PROVINCE"])

@@ -74,6 +74,24 @@ def test_adding_a_province_again_keeps_what_the_operator_set(project: Path) -> N
     assert "written anew: ADUAN_INTAKE_QUEUE" in added.stdout
 
 
+def test_a_new_stage_without_a_seed_report_is_told_to_add_one(project: Path) -> None:
+    added = _aduan(project, "region", "add", "--province", "73")
+    assert added.returncode == 0, added.stdout + added.stderr
+    [note] = [line for line in added.stdout.splitlines() if "no seed report" in line]
+    assert note.startswith("  note: no seed report for sulawesi-selatan in infra/local/seed.json")
+    assert "tests/unit/test_local_seed.py" in note and '{"stage": "sulawesi-selatan", "body": {...}}' in note
+    seed_file = project / "infra" / "local" / "seed.json"
+    entries = json.loads(seed_file.read_text(encoding="utf-8"))
+    body = {"category": "sampah", "description": "x" * 50}
+    body["location"] = {"lat": -5.1476, "lon": 119.412, "area_code": "73.71.01"}
+    seed_file.write_text(
+        json.dumps([*entries, {"stage": "sulawesi-selatan", "body": body}]), encoding="utf-8"
+    )
+    for stage in ("sulawesi-selatan", "banten"):
+        checked = _aduan(project, "region", "check", "--stage", stage)
+        assert checked.returncode == 0 and "no seed report" not in checked.stdout, checked.stdout
+
+
 def test_a_new_stage_is_written_whole_and_a_refreshed_one_reports_nothing_kept() -> None:
     fresh = stage_entry("33", "jawa-tengah")
     assert refreshed_entry(fresh, fresh) == (fresh, (), ())
