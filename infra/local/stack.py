@@ -159,12 +159,25 @@ class LocalStack:
 
     def check_ports(self) -> None:
         """Fail with a clear message if another program listens on a port the stack needs."""
-        wanted = {f"chalice local {stage}": port for stage, port in self.stage_ports.items()}
+        another_stack = "stop it (a `make run` already running? Ctrl-C there)"
+        wanted = {
+            f"chalice local {stage}": (
+                port,
+                f"{another_stack}, or give stages.{stage}.environment_variables.ADUAN_LOCAL_PORT in "
+                ".chalice/config.json a free port",
+            )
+            for stage, port in self.stage_ports.items()
+        }
         if self.web_port is not None:
-            wanted["the web client"] = self.web_port
-        for name, port in wanted.items():
+            wanted["the web client"] = (
+                self.web_port,
+                f"{another_stack}, or serve it elsewhere: python -m infra.local.stack run --web-port <port>",
+            )
+        for name, (port, what_to_do) in wanted.items():
             if not port_is_free(port):
-                raise PortInUse(f"port {port} on 127.0.0.1 ({name}) is in use by another program")
+                raise PortInUse(
+                    f"port {port} on 127.0.0.1 ({name}) is in use by another program: {what_to_do}"
+                )
 
     def start(self) -> LocalStack:
         """Start everything, wait until each API answers, then seed; stops what started on failure."""

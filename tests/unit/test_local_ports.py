@@ -54,3 +54,18 @@ def test_the_stack_names_the_taken_api_port(listening: int) -> None:
     stack = LocalStack(stages=["jakarta"], stage_ports={"jakarta": listening}, moto_port=free_port())
     with pytest.raises(PortInUse, match=f"port {listening} on 127.0.0.1 \\(chalice local jakarta\\)"):
         stack.check_ports()
+
+
+def test_a_taken_port_says_what_to_do(listening: int) -> None:
+    stack = LocalStack(stages=["jakarta"], stage_ports={"jakarta": listening}, moto_port=free_port())
+    with pytest.raises(PortInUse) as taken:
+        stack.check_ports()
+    assert "a `make run` already running? Ctrl-C there" in str(taken.value)
+    assert "stages.jakarta.environment_variables.ADUAN_LOCAL_PORT in .chalice/config.json" in str(taken.value)
+    web = LocalStack(
+        stages=["jakarta"], stage_ports={"jakarta": free_port()}, moto_port=free_port(), web_port=listening
+    )
+    with pytest.raises(PortInUse) as taken:
+        web.check_ports()
+    assert f"port {listening} on 127.0.0.1 (the web client)" in str(taken.value)
+    assert "python -m infra.local.stack run --web-port <port>" in str(taken.value)
