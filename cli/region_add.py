@@ -90,6 +90,15 @@ def refreshed_entry(
     return entry, tuple(kept), tuple(reset)
 
 
+def _code_hint(given: str, identities: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """For a province's slug or name given where its Kemendagri code belongs: the option to give."""
+    wanted = given.strip().casefold()
+    for code, identity in identities.items():
+        if wanted in (str(identity.get("slug", "")).casefold(), str(identity.get("name", "")).casefold()):
+            return f"{given} is province {code} ({identity.get('name')}): --province {code}"
+    return None
+
+
 def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | None = None) -> list[AddedStage]:
     """Add (or refresh) the provinces' data files and stages, then render the infrastructure once.
 
@@ -100,7 +109,11 @@ def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | Non
     identities = known_provinces(project_root / "provinces")
     unknown = [c for c in codes if c not in identities]
     if unknown:
-        raise TemplateError(f"unknown province code(s) {', '.join(unknown)}: see provinces/provinces.json")
+        hints = [hint for hint in (_code_hint(given, identities) for given in unknown) if hint]
+        raise TemplateError(
+            f"unknown province code(s) {', '.join(unknown)}: see provinces/provinces.json"
+            + "".join(f"; {hint}" for hint in hints)
+        )
     data = data_dir(project_root)
     write_provinces(codes, data, csv_path, template_dir=project_root / "provinces")
     config_path = project_root / ".chalice" / "config.json"

@@ -111,6 +111,17 @@ def test_a_missing_kemendagri_csv_is_one_error_line(project: Path) -> None:
     assert not (project / "chalicelib" / "provinces" / "data" / "52.json").exists()
 
 
+def test_a_province_given_by_its_slug_or_name_is_refused_with_its_code(project: Path) -> None:
+    result = _aduan(project, "region", "add", "--province", "sulawesi-selatan", "--province", "Bali")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: unknown province code(s) sulawesi-selatan, Bali:")
+    assert "sulawesi-selatan is province 73 (Sulawesi Selatan): --province 73" in result.stderr
+    assert "Bali is province 51 (Bali): --province 51" in result.stderr
+    unknown = _aduan(project, "region", "add", "--province", "99")
+    assert unknown.stderr.strip() == "error: unknown province code(s) 99: see provinces/provinces.json"
+    assert "sulawesi-selatan" not in _config(project)["stages"]
+
+
 def test_a_neighbour_that_is_not_a_province_is_refused(project: Path) -> None:
     template = project / "provinces" / "templates" / "51.json"
     template.write_text('{"exchanges_with": ["99"]}', encoding="utf-8")
