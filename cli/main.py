@@ -20,10 +20,13 @@ app.add_typer(handover.app, name="handover")
 app.command("outbox")(outbox.outbox)
 
 
+PROG_NAME = "bin/aduan"  # what usage lines and "Try ... --help" name: the command the docs give operators
+
+
 def main() -> None:
     """Entry point of ``python -m cli`` and ``bin/aduan``."""
     try:
-        app()
+        app(prog_name=PROG_NAME)
     except NoAwsSettings as error:
         print(f"Error: {error}", file=sys.stderr)
         sys.exit(1)
