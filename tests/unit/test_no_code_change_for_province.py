@@ -98,19 +98,43 @@ def test_every_data_file_is_a_served_province_without_a_list_in_code() -> None:
         assert (PROJECT_ROOT / ".chalice" / config["stages"][stage]["iam_policy_file"]).is_file()
 
 
-def _git(*args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
+def _git(*args: str, cwd: Path = PROJECT_ROOT) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def adding_commit(path: str, cwd: Path = PROJECT_ROOT) -> str | None:
+    """The commit that added ``path``; None when the history does not reach it: a commit without a
+    parent (a shallow clone's first commit, a squashed or copied history) adds every file at once."""
+    commits = _git("log", "--diff-filter=A", "--format=%H", "--", path, cwd=cwd).splitlines()
+    if not commits:
+        return None
+    parents = _git("rev-list", "--parents", "-n", "1", commits[-1], cwd=cwd).split()[1:]
+    return commits[-1] if parents else None
 
 
 @pytest.mark.skipif(
     shutil.which("git") is None or not (PROJECT_ROOT / ".git").exists(), reason="needs the git history"
 )
 def test_adding_jawa_barat_changed_no_application_code() -> None:
-    commit = _git("log", "--diff-filter=A", "--format=%H", "--", JAWA_BARAT_DATA).splitlines()
-    if not commit:
-        pytest.skip(f"{JAWA_BARAT_DATA} is not committed yet")
-    touched = _git("show", "--name-only", "--format=", commit[-1]).splitlines()
+    commit = adding_commit(JAWA_BARAT_DATA)
+    if commit is None:
+        pytest.skip(f"the history does not reach the commit adding {JAWA_BARAT_DATA} (shallow clone?)")
+    touched = _git("show", "--name-only", "--format=", commit).splitlines()
     code = [p for p in touched if p == "app.py" or (p.startswith("chalicelib/") and p.endswith(".py"))]
     assert code == [], f"the commit adding Jawa Barat changed application code: {code}"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_history_that_starts_with_everything_has_no_adding_commit(tmp_path: Path) -> None:
+    def commit(*files: str) -> str:
+        for name in files:
+            (tmp_path / name).write_text(name, encoding="utf-8")
+        _git("add", *files, cwd=tmp_path)
+        _git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x", cwd=tmp_path)
+        return _git("rev-parse", "HEAD", cwd=tmp_path)
+
+    _git("init", "-q", cwd=tmp_path)
+    commit("app.py", "32.json")  # a shallow clone or a copy: the first commit has every file
+    assert adding_commit("32.json", tmp_path) is None
+    second = commit("36.json")
+    assert adding_commit("36.json", tmp_path) == second
