@@ -112,7 +112,8 @@ def check_deploy_values(stage: str, project_root: Path = PROJECT_ROOT) -> None:
         raise PackageError(
             f'stage {stage} would deploy its local stand-ins (docs/deploy.md, "Deploy values"):\n  '
             + "\n  ".join(problems)
-            + "\n(--local-values packages them anyway, for tests only: never deploy that package)"
+            + f"\n(make package STAGE={stage} PACKAGE_ARGS=--local-values, or python -m infra.package "
+            "--local-values, packages them anyway, for tests only: never deploy that package)"
         )
 
 

@@ -93,6 +93,17 @@ def test_the_command_names_each_variable_and_exits_non_zero(
     assert "Traceback" not in err
 
 
+def test_the_refusal_says_how_make_packages_the_local_values_for_a_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--stage", "banten", "--no-layer", "--out", str(tmp_path / "out")]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(
+        "(make package STAGE=banten PACKAGE_ARGS=--local-values, or python -m infra.package"
+    )
+    assert last.endswith("for tests only: never deploy that package)")
+
+
 def test_deploy_values_replace_the_local_ones_in_the_package_only(tmp_path: Path) -> None:
     root = _project(tmp_path / "project", REAL)
     result = package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
