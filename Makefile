@@ -7,8 +7,8 @@ TYPED_PATHS := $(wildcard app.py chalicelib cli infra web tools bench)
 # Stages of .chalice/config.json; `make package STAGE=banten` packages one.
 STAGES := $(shell $(PY) -c "import json; print(' '.join(json.load(open('.chalice/config.json'))['stages']))")
 PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
-# Stages `make run` serves: the three shipped ones unless told, e.g. RUN_STAGES="riau sumatera-barat".
-RUN_STAGES ?= jakarta banten jawa-barat
+# Stages `make run` serves: every stage of .chalice/config.json unless told, e.g. RUN_STAGES="riau banten".
+RUN_STAGES ?= $(STAGES)
 
 .PHONY: venv infra run test lint clean browser web web-deps screenshots lock layer package lint-cfn region-check region-add \
         region-add-usage
@@ -60,7 +60,7 @@ region-add-usage:
 region-check: venv
 	$(BIN)/python -m cli region check --all
 
-## run: moto + the RUN_STAGES provinces (default jakarta banten jawa-barat: chalice local + event runner each)
+## run: moto + the RUN_STAGES provinces (default: every stage; chalice local + event runner each)
 ##      + seed reports + the web client (prints its address); Ctrl-C stops
 run: venv web-deps
 	$(BIN)/python -m infra.local.stack run $(foreach stage,$(RUN_STAGES),--stage $(stage))
