@@ -47,6 +47,8 @@ PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/uni
 # ... as do its characters: letters, digits and a few signs of GSM-7's basic set ("~", "^", "|", "["
 # and "{" are in its escape table, and most other signs not in GSM-7 at all: texts.fits_one_segment)
 PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._/-]*)?")
+# An address's user name and password (``https://user:password@host``): never quoted in an error
+USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 # Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
 # development issuer's) and the JWKS URL (https: the user pool's).
 AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
@@ -144,13 +146,21 @@ def _queue_template(name: str, default: str) -> str:
     return template
 
 
+def shown(value: str) -> str:
+    """``value`` as an error may quote it: an address's user name and password as ``***``."""
+    return USERINFO.sub(r"\1***@", value)
+
+
 def optional_url(name: str) -> str | None:
     """An optional http(s) address without a trailing slash; None when the variable is unset."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
-        raise ConfigurationError(f"{name} must be an http(s) address without query or fragment, not {raw!r}")
+    if not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", raw):
+        raise ConfigurationError(
+            f"{name} must be an http(s) address without user name, password, query or fragment, "
+            f"not {shown(raw)!r}"
+        )
     return raw.rstrip("/")
 
 
@@ -181,7 +191,7 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     if current.handover_key != DEV_HANDOVER_KEY and not current.handover_key.startswith("ssm:/"):
         raise ConfigurationError(
             f"{HANDOVER_KEY_VARIABLE} must be 'ssm:/<parameter name>' (deployed) or '{DEV_HANDOVER_KEY}' "
-            f"(local), not {current.handover_key!r}"
+            "(local): its value is not repeated here, in case it is the key itself"
         )
     expected = escalation_template.format(province=province)
     if current.escalation_queue != expected:
@@ -197,7 +207,7 @@ def _settings(required: tuple[str, ...], escalation_template: str, region: str) 
     if len(url) > PUBLIC_URL_MAX or not PUBLIC_URL.fullmatch(url):
         raise ConfigurationError(
             f"ADUAN_PUBLIC_URL must be an http(s) address of at most {PUBLIC_URL_MAX} characters, in "
-            f"letters, digits and . - _ / : (one SMS segment), not {url!r}"
+            f"letters, digits and . - _ / : (one SMS segment), not {shown(url)!r}"
         )
     return current
 
@@ -215,7 +225,7 @@ def auth_variables() -> tuple[str, str, str | None, str | None]:
     if jwks_file and jwks_url:
         raise ConfigurationError("Set only one of ADUAN_AUTH_JWKS_FILE and ADUAN_AUTH_JWKS_URL.")
     if jwks_url and not jwks_url.startswith("https://"):
-        raise ConfigurationError(f"ADUAN_AUTH_JWKS_URL must be https, not {jwks_url!r}")
+        raise ConfigurationError(f"ADUAN_AUTH_JWKS_URL must be https, not {shown(jwks_url)!r}")
     if jwks_file and not os.path.isfile(jwks_file):
         raise ConfigurationError(
             f"ADUAN_AUTH_JWKS_FILE={jwks_file!r} is not a file: no key could check a token"

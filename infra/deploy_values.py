@@ -17,8 +17,9 @@ They replace the stage's ``environment_variables`` of the same name in its packa
 leaves the variable out), so ``make run`` keeps the local ones. ``python -m infra.package`` refuses
 a stage whose package would still carry a loopback, private or link-local address (also inside an IPv6
 one: IPv4-mapped, 6to4, NAT64, Teredo), a private network
-name (``.local``, ``.internal``), an example domain or plain http in its public addresses (citizens open
-them from SMS and e-mail); ``aduan region check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches
+name (``.local``, ``.internal``), an example domain, a user name or password, or plain http in its public
+addresses (citizens open them from SMS and e-mail), naming the variable without repeating a password;
+``aduan region check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches
 a package.
 """
 
@@ -31,7 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from chalicelib.config import PUBLIC_URL, PUBLIC_URL_MAX
+from chalicelib.config import PUBLIC_URL, PUBLIC_URL_MAX, shown
 
 DEPLOY_VARIABLES = "deploy_environment_variables"
 LOCAL_ONLY_VARIABLES = frozenset({"ADUAN_LOCAL_PORT"})
@@ -158,6 +159,8 @@ def _value_problem(name: str, value: str) -> str | None:
     url = urlsplit(value)
     if not url.hostname:
         return "not an address"
+    if "@" in url.netloc:  # citizens and clients would get the credentials with every link
+        return "with a user name or password"
     if name == "ADUAN_PUBLIC_URL" and (len(value) > PUBLIC_URL_MAX or not PUBLIC_URL.fullmatch(value)):
         return "too long or with characters an SMS link cannot carry in one segment"
     # links in SMS and e-mail carry one-use tokens: never over plain http
@@ -176,7 +179,7 @@ def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str
             continue
         why = _value_problem(name, value)
         if why is not None:
-            problems.append(f"{name} is {value!r} ({why}): {where} to {wanted}")
+            problems.append(f"{name} is {shown(value)!r} ({why}): {where} to {wanted}")
     return problems
 
 

@@ -274,3 +274,22 @@ def test_packaging_refuses_a_private_address_in_the_deploy_values(tmp_path: Path
         refused.value
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ADUAN_PUBLIC_URL", "https://operator:s3kr1t-Pa55@aduan.riau.go.id"),
+        ("ADUAN_PUBLIC_API_URL", "https://operator:s3kr1t-Pa55@api.aduan.riau.go.id/api"),
+        ("ADUAN_PUBLIC_BASE_URL", "http://operator:s3kr1t-Pa55@127.0.0.1:8014/open311"),
+        ("ADUAN_PUBLIC_BASE_URL", "https://s3kr1t-Pa55@api.aduan.riau.go.id/open311"),
+    ],
+)
+def test_an_address_with_a_user_name_or_password_is_refused_without_repeating_it(
+    name: str, value: str
+) -> None:
+    # Given a public address that carries credentials (sent to every citizen and client as it stands)
+    [problem] = local_value_problems({**REAL, name: value}, "riau")
+    # Then packaging refuses it, naming the variable, and its words never repeat the password
+    assert problem.startswith(f"{name} is ") and "s3kr1t-Pa55" not in problem
+    assert "***@" in problem and ("aduan.riau.go.id" in problem or "127.0.0.1" in problem)

@@ -265,3 +265,29 @@ def test_every_handler_fails_naming_the_variable_when_it_goes_missing(
             assert variable in caplog.text + capsys.readouterr().out, name
         checked.add(name)
     assert set(sources) | authorizers <= set(checked) and authorizers and sources
+
+
+PASSWORD = "s3kr1t-Pa55"
+# A variable set to a value carrying a secret: the stage refuses to start, naming the variable, and the
+# error (which Lambda logs as the init failure) never repeats the secret.
+SECRET_IN_VALUE: list[tuple[str, Mapping[str, str | None]]] = [
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": f"https://operator:{PASSWORD}@aduan.jakarta.go.id"}),
+    ("ADUAN_PUBLIC_API_URL", {"ADUAN_PUBLIC_API_URL": f"https://operator:{PASSWORD}@api.jakarta.go.id/api"}),
+    ("ADUAN_PUBLIC_BASE_URL", {"ADUAN_PUBLIC_BASE_URL": f"https://{PASSWORD}@api.jakarta.go.id/open311"}),
+    (
+        "ADUAN_AUTH_JWKS_URL",
+        {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": f"http://pool:{PASSWORD}@issuer.go.id/jwks"},
+    ),
+    # the signing key itself pasted where its SSM parameter is named
+    ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": f"MC4CAQAwBQYDK2VwBCIEI{PASSWORD}"}),
+]
+
+
+@pytest.mark.parametrize(("variable", "changes"), SECRET_IN_VALUE)
+def test_a_value_carrying_a_secret_is_refused_without_repeating_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str, changes: Mapping[str, str | None]
+) -> None:
+    _apply(monkeypatch, changes)
+    with pytest.raises(ConfigurationError, match=variable) as refused:
+        check_stage()
+    assert PASSWORD not in str(refused.value)
