@@ -21,6 +21,7 @@ from rich.panel import Panel
 from rich.prompt import Prompt
 from rich.table import Table
 
+from chalicelib.config import shown
 from chalicelib.domain.protocol import WorkItem
 from chalicelib.provinces.registry import registry
 from cli import aws
@@ -71,15 +72,27 @@ class HttpApi:
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, _json_body(response.status, response.read())
+                return response.status, self._json_body(response.status, response.read())
         except urllib.error.HTTPError as error:
-            return error.code, _json_body(error.code, error.read())
+            return error.code, self._json_body(error.code, error.read())
         except (urllib.error.URLError, OSError) as error:  # no HTTP answer: refused, unknown host, timeout
             reason = getattr(error, "reason", error)
             return 0, _error(
                 "connection_failed",
-                f"Tidak dapat menghubungi API {self.base_url} (cannot reach the API): {reason}",
+                f"Tidak dapat menghubungi API {shown(self.base_url)} (cannot reach the API): {reason}",
             )
+
+    def _json_body(self, status: int, raw: bytes) -> dict[str, Any]:
+        """The API's JSON answer; anything else (a gateway's or proxy's page) as an error saying so, in
+        its first 200 characters, never with the token (a proxy's page may repeat the request)."""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            return body
+        text = raw.decode("utf-8", "replace").replace(self.token, "***").strip()[:200]
+        return _error(f"http_{status}", f"Jawaban bukan JSON (not a JSON answer), HTTP {status}: {text}")
 
     def act(
         self, key: str, action: str, body: dict[str, Any], idempotency_key: str
@@ -106,18 +119,6 @@ class HttpApi:
 
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
-
-
-def _json_body(status: int, raw: bytes) -> dict[str, Any]:
-    """The API's JSON answer; anything else (a gateway's or proxy's HTML page) as an error saying so."""
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        return body
-    text = raw.decode("utf-8", "replace").strip()[:200]
-    return _error(f"http_{status}", f"Jawaban bukan JSON (not a JSON answer), HTTP {status}: {text}")
 
 
 def _stage_and_province(stage: str) -> tuple[str, str]:

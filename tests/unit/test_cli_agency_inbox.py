@@ -40,6 +40,10 @@ class _Inbox(BaseHTTPRequestHandler):
         if url.path.startswith("/html"):
             self._send(502, b"<html><body>Bad Gateway</body></html>", "text/html")
             return
+        if url.path.startswith("/echo"):  # a proxy's page that repeats the request it refused
+            page = f"<html><body>Blocked: GET {self.path} Authorization: {self.headers['Authorization']}"
+            self._send(403, page.encode(), "text/html")
+            return
         query = parse_qs(url.query)
         self.asked.append(query)
         if query.get("cursor") == ["page-2"]:
@@ -76,8 +80,11 @@ def api() -> Iterator[str]:
         server.server_close()
 
 
-def inbox(*args: str) -> Any:
-    command = ["agency", "inbox", "--agency", "dlh-kota-tangerang", "--token", "t", *args]
+TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJwZXR1Z2FzIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+
+
+def inbox(*args: str, token: str = TOKEN) -> Any:
+    command = ["agency", "inbox", "--agency", "dlh-kota-tangerang", "--token", token, *args]
     return CliRunner().invoke(app, command, env={"COLUMNS": "200"})
 
 
@@ -111,3 +118,20 @@ def test_a_gateway_s_html_error_page_is_said_in_words(api: str) -> None:
     assert result.exit_code == 1, result.output
     said = " ".join(result.output.split())
     assert "http_502" in said and "Bad Gateway" in said
+
+
+def test_no_answer_or_sentence_repeats_the_officer_s_token_or_a_password(api: str) -> None:
+    # Given the officer's token, and an API address given with a password
+    unreachable = f"http://petugas:sandi-rahasia@127.0.0.1:{free_port()}"
+    # When the inbox pages on, the API cannot be reached, or a proxy's page repeats the request it refused
+    said = [
+        inbox("--stage", "banten", "--api", api).output,
+        inbox("--stage", "banten", "--api", unreachable).output,
+        inbox("--stage", "banten", "--api", f"{api}/echo").output,
+    ]
+    # Then every case is said (the next page's command, the unreachable API, the proxy's words) ...
+    text = " ".join(" ".join(said).split())
+    assert "--cursor page-2" in text and "cannot reach the API" in text and "Blocked: GET /echo" in text
+    # ... and no output holds the token (in any part the terminal may wrap) or the password
+    assert [part for part in TOKEN.split(".") if part in "".join("".join(said).split())] == []
+    assert "sandi-rahasia" not in text
