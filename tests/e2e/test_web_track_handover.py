@@ -48,3 +48,31 @@ def test_a_report_handed_over_and_not_yet_accepted_names_the_province(
     # Then the page says Banten handles it, by name
     handled_by = page.locator("#report-view dl.facts dt:text-is('Ditangani provinsi') + dd")
     expect(handled_by).to_have_text("Banten")
+
+
+def test_a_secret_typed_on_another_province_s_site_goes_nowhere_but_the_form(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given a private Jakarta report and its secret, and the citizen on Banten's tracking page
+    private = {key: value for key, value in TEBET.items() if key != "visibility"}
+    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", private)
+    assert status == 201, created
+    secret = created["secret"]
+    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    sent: list[str] = []  # every request the browser makes: its address, headers and body
+    page.on("request", lambda r: sent.append(f"{r.url} {r.all_headers()} {r.post_data or ''}"))
+    page.goto(f"{web_stack.web_url}/banten/track.html")
+    # When they type the report's id and secret there
+    page.locator("#report-id").fill(created["id"])
+    page.locator("#report-secret").fill(secret)
+    page.get_by_role("button", name="Tampilkan").click()
+    # Then the page links to Jakarta's site with the id only ...
+    elsewhere = page.locator("#track-elsewhere").get_by_role("link", name="Lacak di situs Aduan DKI Jakarta.")
+    assert elsewhere.evaluate("a => a.href") == f"{web_stack.web_url}/jakarta/track.html?id={created['id']}"
+    # ... and, followed, opens it with no secret in the address (history) or the Referer
+    elsewhere.click()
+    expect(page.locator("#report-id")).to_have_value(created["id"])
+    expect(page.locator("#report-view")).to_be_visible()
+    assert secret not in page.url
+    # And the secret went to no server: not to Banten's API (which cannot check it), not to Jakarta's site
+    assert len(sent) > 3 and [request for request in sent if secret in request] == []

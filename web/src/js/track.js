@@ -149,7 +149,10 @@ async function lookUp(event) {
   showError(error, "");
   showElsewhere(null);
   try {
-    const headers = state.secret ? { "X-Report-Secret": state.secret } : {};
+    // The secret goes only to the API of the province the id names (its first two digits): another
+    // province's API answers report_in_other_province, cannot check it, and must never see it
+    const filedHere = id.slice(0, 2) === config.province;
+    const headers = state.secret && filedHere ? { "X-Report-Secret": state.secret } : {};
     state.view = await api(`/reports/${encodeURIComponent(id)}`, { headers });
     render({ focus: true });
     document.dispatchEvent(new CustomEvent("aduan:report", { detail: state.view }));
