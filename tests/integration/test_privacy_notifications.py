@@ -2,7 +2,8 @@
 
 A report whose reporter opted in to e-mail and SMS lives its whole life with every log line captured
 and every notify-queue message recorded; the messages really go out (moto's records), yet the
-address and the number appear nowhere else.
+address and the number appear nowhere else. A message's links (confirm/reopen, unsubscribe), used, gone
+(link_gone), forged or clicked once, leave no token in any log line.
 """
 
 from __future__ import annotations
@@ -76,3 +77,55 @@ def test_a_notified_life_logs_and_queues_no_address(
     for message in notify_messages:
         [args, _kwargs] = json.loads(message)
         assert set(args[0]) <= {"key", "entry", "attempt", "digest", "to", "follow"}
+
+
+def test_a_message_s_links_used_gone_and_refused_log_no_token(
+    provinces: World,
+    moto_endpoint: str,
+    captured: Captured,  # noqa: F811
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # Given a Jakarta report whose reporter is told by e-mail, resolved: its Selesai e-mail carries the
+    # confirm/reopen link and the unsubscribe link, each with its token
+    email = "pelapor.tautan@example.id"
+    body = {
+        "category": "sampah",
+        "description": "Sampah di depan rumah nomor tujuh.",
+        "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+        "reporter": {"email": email, "notify": ["email"]},
+    }
+    jakarta = provinces["jakarta"]
+    report = json.loads(jakarta.post("/reports", body).body)
+    provinces.settle_notices()
+    agency = json.loads(jakarta.get(f"/reports/{report['id']}").body)["agency"]["id"]
+    assert jakarta.act(report["id"], "take", agency).status_code == 200
+    proof = jakarta.evidence(report["id"], agency)
+    assert jakarta.act(report["id"], "resolve", agency, {"note": "Beres", **proof}).status_code == 200
+    provinces.settle_notices()
+    done = next(m for m in sent_messages(moto_endpoint) if m.to == email and m.subject.endswith("Selesai"))
+    feedback, unsubscribe = (
+        done.body.split(f"{page}.html#", 1)[1].split()[0] for page in ("feedback", "unsubscribe")
+    )
+    # When the link is inspected, the reporter confirms with the secret instead, the link is opened again
+    # (gone: its form would be refused), used anyway, and the e-mails are stopped by one click
+    answers = [jakarta.post("/links/inspect", {"token": feedback, "purpose": "feedback"})]
+    secret = {"X-Report-Secret": report["secret"]}
+    assert jakarta.post(f"/reports/{report['id']}/confirm", {"rating": 4}, secret).status_code == 200
+    answers.append(jakarta.post("/links/inspect", {"token": feedback, "purpose": "feedback"}))
+    answers.append(jakarta.post("/links/reopen", {"token": feedback, "reason": "Masih ada sampahnya"}))
+    answers.append(jakarta.post("/links/inspect", {"token": unsubscribe[::-1], "purpose": "unsubscribe"}))
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answers.append(
+        jakarta.client.http.post(
+            f"/links/unsubscribe/{unsubscribe}", headers=form, body="List-Unsubscribe=One-Click"
+        )
+    )
+    assert [a.status_code for a in answers] == [200, 404, 409, 404, 200]
+    assert json.loads(answers[1].body)["error"]["code"] == "link_gone"
+    provinces.settle_notices()
+    # Then no log line holds a token, the secret or the address
+    std = capfd.readouterr()
+    text = captured.text(std.out + std.err)
+    assert '"code":"link_gone"' in text
+    private = (feedback, unsubscribe, unsubscribe[::-1], report["secret"], email, "pelapor.tautan")
+    assert [word for word in private if word in text] == []
