@@ -310,6 +310,38 @@ def test_a_duplicates_reporter_past_the_hourly_limit_gets_the_summary_too(aws: N
     assert _sent_emails()[-1].destinations[0] == "kedua@example.com"
 
 
+def test_a_duplicates_reporter_s_summary_of_a_selesai_original_offers_no_confirm_link(aws: None) -> None:
+    # Given a report merged into an original, its reporter (the only one opted in, by e-mail and SMS)
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.assign(new_report(), JAKARTA, "dbm", event("o-route"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-route"))
+    _with_contact(copy, email="kedua@example.com", phone="081298765432", notify=("email", "sms"))
+    _merged, grown = workflow.mark_duplicate(copy, original, event("d-dup", agency="dbm"))
+    # When the original is worked on past the hourly limit and is Selesai when the summaries go out
+    now = T0.replace(minute=10)
+    steps = [
+        lambda r: workflow.take(r, event("e-1")),
+        lambda r: workflow.resolve(r, JAKARTA, event("e-2", note="Selesai", evidence="foto")),
+        lambda r: workflow.reopen(r, JAKARTA, event("e-3", note="Belum beres")),
+        lambda r: workflow.take(r, event("e-4")),
+        lambda r: workflow.resolve(r, JAKARTA, event("e-5", note="Selesai lagi", evidence="foto")),
+    ]
+    for n, step in enumerate(steps, start=1):
+        grown = step(grown)
+        reports.by_key[grown.key] = grown
+        notifier.entry(grown.key, f"e-{n}", 0, now)
+    assert len(queues.sent) == 2  # one summary per channel
+    later = now + timedelta(hours=1)
+    for message, _delay in queues.sent:
+        assert notifier.digest(grown.key, message["digest"], message["to"], later) == 1
+    # Then neither summary offers the original's confirm/reopen link: it is its reporter's alone
+    mail = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)).get_content()
+    sms = _sent_sms()[-1][1]
+    assert "kabar" in mail.lower() or "updates" in mail
+    assert "feedback.html" not in mail and "feedback.html" not in sms
+
+
 def test_a_bounce_suppresses_the_address(aws: None) -> None:
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
