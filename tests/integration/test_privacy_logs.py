@@ -3,7 +3,8 @@
 A full life of a cross-border report (submit with name, phone and e-mail; route; escalate to
 Banten; take; resolve; confirm), plus invalid requests that echo a phone number, runs with every
 log line captured: Powertools' output as it is formatted, every other logger from INFO up, and the
-process's stdout/stderr. None of it may contain the reporter's name, phone or e-mail.
+process's stdout/stderr. None of it may contain the reporter's name, phone or e-mail, the tracking
+secret or the officer's token; no log line the description or the agency's note either.
 """
 
 from __future__ import annotations
@@ -158,6 +159,10 @@ def test_a_whole_cross_border_life_logs_no_contact_data(
     assert _leaks(text) == []
     assert sent and _leaks("\n".join(sent)) == []
     assert _leaks("\n".join(responses)) == []
+    # ... nor any the tracking secret or the officer's token, and no log line the private words
+    bearer = token["Authorization"].removeprefix("Bearer ")
+    assert [s for s in (report["secret"], bearer) if s in text + "\n".join(sent + responses)] == []
+    assert [w for w in (BORDER["description"], "Sudah diangkut") if w in text] == []
 
 
 def test_the_contact_is_stored_apart_and_nowhere_else(provinces: World) -> None:
