@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chalicelib.domain.handover_auth import production_key_ids
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, missing_centre
 from chalicelib.provinces.registry import Province, registry
-from cli.region_checks import Problem, check_province, check_stage, production_key_ids
+from cli.region_checks import Problem, check_province, check_stage
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, load_kemendagri
 from infra.deploy_values import stage_deploy_problems

@@ -209,12 +209,6 @@ def check_handover_keys(data: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def production_key_ids(data: Mapping[str, Any]) -> list[str]:
-    """The ids of the province's production hand-over keys (none until ``aduan handover keygen``)."""
-    kids = (str(key.get("kid")) for key in data.get("handover_keys", []))
-    return [kid for kid in kids if not kid.startswith(DEV_KEY_PREFIX)]
-
-
 def _acceptance(
     origin: Province, provinces: Mapping[str, Province], category: str, area: str, target_code: str
 ) -> list[Problem]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.config import AUTH_VARIABLES, HANDOVER_KEY_VARIABLE
+from chalicelib.domain.handover_auth import production_key_ids
 from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
 from infra.deploy_values import DEPLOY_VARIABLES, LOCAL_ONLY_VARIABLES, stage_deploy_problems, stage_variables
 from infra.layer import DEFAULT_LAYER_ZIP
@@ -106,8 +107,18 @@ def read_stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> dict[str
 
 
 def check_deploy_values(stage: str, project_root: Path = PROJECT_ROOT) -> None:
-    """Refuse a stage whose package would carry the local stack's addresses or example sender."""
-    problems = stage_deploy_problems(read_stage_config(stage, project_root), stage)
+    """Refuse a stage whose package would carry the local stack's addresses or example sender, or
+    whose province has only its development hand-over key (the deployed stage could sign no hand-over
+    its neighbours trust)."""
+    config = read_stage_config(stage, project_root)
+    problems = stage_deploy_problems(config, stage)
+    code = str(stage_variables(config["stages"][stage]).get("ADUAN_PROVINCE", ""))
+    data_file = project_root / "chalicelib" / "provinces" / "data" / f"{code}.json"
+    if data_file.is_file() and not production_key_ids(json.loads(data_file.read_text(encoding="utf-8"))):
+        problems.append(
+            f"hand-over keys: only the development key dev-{code} in {data_file.name}; run `bin/aduan "
+            f"handover keygen --province {code}` (docs/deploy.md, step 1) and commit {data_file.name}"
+        )
     if problems:
         raise PackageError(
             f'stage {stage} would deploy its local stand-ins (docs/deploy.md, "Deploy values"):\n  '

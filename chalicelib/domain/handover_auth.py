@@ -17,7 +17,7 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
@@ -29,6 +29,12 @@ DEV_KEY_PREFIX = "dev-"
 SENDER_ATTRIBUTE = "aduan-sender"
 KEY_ID_ATTRIBUTE = "aduan-kid"
 SIGNATURE_ATTRIBUTE = "aduan-signature"
+
+
+def production_key_ids(data: Mapping[str, Any]) -> list[str]:
+    """The ids of a province data file's production hand-over keys (none until ``aduan handover keygen``)."""
+    kids = (str(key.get("kid")) for key in data.get("handover_keys", []))
+    return [kid for kid in kids if not kid.startswith(DEV_KEY_PREFIX)]
 
 
 class Signature(Struct, frozen=True):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cli.signing_keys import new_key_id, new_private_key, public_entry
 from infra.deploy_values import DEPLOY_VARIABLES, local_value_problems, stage_deploy_problems
 from infra.local.config import PROJECT_ROOT, read_config
 from infra.package import PackageError, main, package
@@ -21,8 +22,9 @@ REAL = {
 }
 
 
-def _project(root: Path, deploy_values: dict[str, Any] | None) -> Path:
-    """What packaging reads (app.py, chalicelib/, .chalice/), Banten given ``deploy_values``."""
+def _project(root: Path, deploy_values: dict[str, Any] | None, *, production_key: bool = True) -> Path:
+    """What packaging reads (app.py, chalicelib/, .chalice/), Banten given ``deploy_values`` and, as
+    docs/deploy.md's step 1 has it, a production hand-over key (``bin/aduan handover keygen``)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     root.mkdir()
     shutil.copy2(PROJECT_ROOT / "app.py", root / "app.py")
@@ -34,6 +36,11 @@ def _project(root: Path, deploy_values: dict[str, Any] | None) -> Path:
         config = read_config(root)
         config["stages"]["banten"][DEPLOY_VARIABLES] = deploy_values
         (root / ".chalice" / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    if production_key:
+        data_file = root / "chalicelib" / "provinces" / "data" / "36.json"
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        data["handover_keys"].append(public_entry(new_key_id("36"), new_private_key()))
+        data_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     return root
 
 
@@ -293,3 +300,20 @@ def test_an_address_with_a_user_name_or_password_is_refused_without_repeating_it
     # Then packaging refuses it, naming the variable, and its words never repeat the password
     assert problem.startswith(f"{name} is ") and "s3kr1t-Pa55" not in problem
     assert "***@" in problem and ("aduan.riau.go.id" in problem or "127.0.0.1" in problem)
+
+
+def test_a_province_with_only_its_development_hand_over_key_is_refused(tmp_path: Path) -> None:
+    # Given Banten with its deploy values but no production hand-over key yet (keygen not run)
+    root = _project(tmp_path / "project", REAL, production_key=False)
+
+    # When it is packaged for AWS
+    with pytest.raises(PackageError) as refused:
+        package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
+
+    # Then the refusal names the key and the command that makes one, and nothing is written
+    [line] = [x.strip() for x in str(refused.value).splitlines() if x.strip().startswith("hand-over keys")]
+    assert line == (
+        "hand-over keys: only the development key dev-36 in 36.json; run `bin/aduan handover keygen "
+        "--province 36` (docs/deploy.md, step 1) and commit 36.json"
+    )
+    assert not (tmp_path / "out").exists()
