@@ -9,7 +9,7 @@ import { api, errorText, newKey, withDevice } from "./api.js";
 import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./layout.js";
-import { categoryName, dateTime, statusBadge } from "./format.js";
+import { categoryName, dateTime, statusBadge, statusText } from "./format.js";
 
 const RADIUS_M = 50;
 const NEIGHBOUR_WAIT_MS = 4000;  // a neighbour slower than this is left out: the check only helps
@@ -57,6 +57,12 @@ function supportLine(count) {
   return t("nearby.supporters", { count });
 }
 
+/** ``node`` saying ``words()``: worded again on a language switch (say() of dom.js). */
+function said(node, words) {
+  say(node, words);
+  return node;
+}
+
 function trackUrl(source, id) {
   return `${source.site}track.html?id=${encodeURIComponent(id)}`;
 }
@@ -71,14 +77,15 @@ async function support(item, row, pageKey, source) {
     const view = await api(`/reports/${encodeURIComponent(item.id)}/support`, {
       method: "POST", body: device ? { device } : {}, headers, base: source.apiBase,
     });
-    row.querySelector(".support-count").textContent = supportLine(view.support_count);
-    const message = view.support_added
-      ? t("nearby.supported", { id: item.id, count: view.support_count })
-      : t("nearby.alreadySupported", { id: item.id, count: view.support_count });
-    fill(result, message, " ", el("a", { href: `${trackUrl(source, item.id)}#follow-section`, text: t("nearby.follow") }));
+    say(row.querySelector(".support-count"), () => supportLine(view.support_count));
+    const message = () => t(view.support_added ? "nearby.supported" : "nearby.alreadySupported",
+      { id: item.id, count: view.support_count });
+    say(result, "");
+    fill(result, said(el("span"), message), " ",
+      said(el("a", { href: `${trackUrl(source, item.id)}#follow-section` }), () => t("nearby.follow")));
     result.hidden = false;
-    button.textContent = t("nearby.supportedButton");
-    announce(message);
+    say(button, () => t("nearby.supportedButton"));
+    announce(message());
   } catch (error) {
     say(result, () => errorText(error));
     result.hidden = false;
@@ -93,28 +100,31 @@ async function support(item, row, pageKey, source) {
  */
 function row(item, categories, pageKey, source, home) {
   const category = categories.find((c) => c.code === item.category);
-  const distance = t("nearby.distance", { metres: item.distance_m });
+  // every word through say(): a language switch words the list again, what was supported included
+  const summary = (strong) => el("p", {}, said(statusBadge(item.status), () => statusText(item.status)), " ",
+    said(el(strong ? "strong" : "span"), () => categoryName(category)), " · ",
+    said(el("span"), () => t("nearby.distance", { metres: item.distance_m })));
   const handledHere = source.own || item.also_in === config.province;
   const handled = handledHere ? null
-    : el("p", { class: "nearby-province", text: t("nearby.handledBy", { province: source.name }) });
+    : said(el("p", { class: "nearby-province" }), () => t("nearby.handledBy", { province: source.name }));
   if (!item.id) {
     return el("li", { class: "nearby-item private", "data-province": source.province },
-      el("p", {}, statusBadge(item.status), " ", categoryName(category), " · ", distance),
+      summary(false),
       handled,
-      el("p", { class: "hint", text: t("nearby.private") }));
+      said(el("p", { class: "hint" }), () => t("nearby.private")));
   }
   // filed in a province this site does not know: listed with its id, neither linked nor supported here
   const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": (home || source).province },
     item.thumbnail ? el("img", { src: item.thumbnail, alt: t("nearby.photoAlt", { id: item.id }),
       class: "nearby-thumb", loading: "lazy" }) : null,
     el("div", { class: "nearby-body" },
-      el("p", {}, statusBadge(item.status), " ", el("strong", { text: categoryName(category) }), " · ", distance),
+      summary(true),
       handled,
       el("p", { class: "hint" }, home ? el("a", { href: trackUrl(home, item.id), text: item.id }) : item.id,
-        ` · ${dateTime(item.created_at)}`),
-      el("p", { class: "support-count", text: supportLine(item.support_count || 0) }),
-      home ? el("button", { type: "button", class: "secondary small", text: t("nearby.support"),
-        "aria-describedby": `nearby-lead` }) : null,
+        " · ", said(el("span"), () => dateTime(item.created_at))),
+      said(el("p", { class: "support-count" }), () => supportLine(item.support_count || 0)),
+      home ? said(el("button", { type: "button", class: "secondary small", "aria-describedby": `nearby-lead` }),
+        () => t("nearby.support")) : null,
       el("p", { class: "support-result", role: "status", hidden: true })));
   node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, home));
   return node;
