@@ -4,13 +4,16 @@ message's link."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from infra.local.stack import LocalStack
-from tests.e2e.conftest import http
+from tests.e2e.conftest import eventually, http, type_road_report
+from tests.e2e.test_web_notifications import _local, _outbox
 
 pytestmark = pytest.mark.e2e
 
@@ -70,3 +73,68 @@ def test_already_reported_rows_and_a_support_are_worded_again_after_a_language_s
     expect(row.locator(".support-result a")).to_have_text("Lacak, atau ikuti kabarnya lewat e-mail")
     expect(row).to_contain_text("m dari titik Anda")
     expect(row).not_to_contain_text("Supported")
+
+
+def test_the_support_s_follow_link_lands_on_the_follow_form(web_stack: LocalStack, browser: Any) -> None:
+    created = _public_flood(web_stack, -6.2451, 106.8632)
+    page = _phone(browser)
+    _flood_point(page, f"{web_stack.web_url}/jakarta", "-6.2452", "106.8633")
+    row = page.locator(f".nearby-item[data-id='{created['id']}']")
+    row.get_by_role("button", name="Dukung laporan ini").click()
+    row.get_by_role("link", name="Lacak, atau ikuti kabarnya lewat e-mail").click()
+    # The e-mail field of "Ikuti laporan ini" is where the citizen lands (not the top of the page)
+    expect(page.locator("#follow-email")).to_be_focused()
+    expect(page.locator("#follow-email")).to_be_in_viewport()
+    # Showing the report again later does not jump there again
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator("#report-heading")).to_be_focused()
+
+
+def test_a_message_link_page_moves_focus_to_what_it_did(web_stack: LocalStack, browser: Any) -> None:
+    created = _public_flood(web_stack, -6.2471, 106.8652)
+    follower = f"tetangga-{uuid.uuid4().hex[:8]}@example.com"
+    follow = {"email": follower, "language": "id"}
+    status, body = http("POST", f"{web_stack.api_url('jakarta')}/reports/{created['id']}/follow", follow)
+    assert status in (200, 201, 202), body
+    [confirmation] = eventually(lambda: _outbox(web_stack, follower), timeout=30)
+    link = next(word for word in confirmation["body"].split() if "follow.html#" in word)
+    page = _phone(browser)
+    page.goto(_local(link, web_stack))
+    button = page.get_by_role("button", name="Ya, kirimi saya kabar laporan ini")
+    button.focus()
+    page.keyboard.press("Enter")
+    # The form and its button are gone: focus is on the confirmation, not lost to the page
+    expect(page.locator("#link-done")).to_have_text("Anda sekarang mengikuti laporan ini.")
+    expect(page.locator("#link-done")).to_be_focused()
+
+
+def test_an_address_typed_under_kabari_saya_ticks_its_channel(web_stack: LocalStack, browser: Any) -> None:
+    page = _phone(browser)
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/reports")
+            else None
+        ),
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, "Jalan berlubang di depan halte, motor sering jatuh.")
+    page.locator("#reporter-email").fill("warga.tebet@example.com")
+    expect(page.get_by_label("Lewat e-mail")).to_be_checked()
+    page.locator("#reporter-phone").fill("0812 3456 7890")
+    expect(page.get_by_label("Lewat SMS")).to_be_checked()
+    # Unticking is the citizen's choice: typing on does not tick it again
+    page.get_by_label("Lewat SMS").uncheck()
+    page.locator("#reporter-phone").fill("0812 3456 7891")
+    expect(page.get_by_label("Lewat SMS")).not_to_be_checked()
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_focused()
+    assert sent and sent[-1]["reporter"]["notify"] == ["email"], sent
+    # A new report starts a new fill: an address typed there ticks its channel again
+    page.get_by_role("button", name="Buat laporan lain").click()
+    expect(page.get_by_label("Lewat e-mail")).not_to_be_checked()
+    page.locator("#reporter-email").fill("warga.tebet@example.com")
+    expect(page.get_by_label("Lewat e-mail")).to_be_checked()

@@ -5,7 +5,9 @@ import { onLangChange, t } from "./i18n.js";
 import { showError } from "./layout.js";
 
 const section = $("#follow-section");
-const state = { view: null };
+// Arriving from "Lacak, atau ikuti kabarnya lewat e-mail" (track.html?id=...#follow-section): the section
+// was hidden when the browser looked for the anchor, so the first report shown goes to its e-mail field
+const state = { view: null, goToForm: window.location.hash === "#follow-section" };
 
 function render() {
   if (!state.view) return;
@@ -17,6 +19,8 @@ document.addEventListener("aduan:report", (event) => {
   section.hidden = state.view.visibility !== "public" || state.view.closed;
   say($("#follow-status"), "");
   render();
+  if (state.goToForm && !section.hidden) $("#follow-email").focus();
+  state.goToForm = false;
 });
 onLangChange(render);
 

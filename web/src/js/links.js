@@ -64,6 +64,7 @@ async function act(event) {
     form.hidden = true;
     say(done, () => t(`link.done.${chosen}`));
     done.hidden = false;
+    done.focus();  // the form (and the button pressed) is gone: focus goes to what it did
     announce(done.textContent);
   } catch (failure) {
     fail(failure);

@@ -211,6 +211,18 @@ async function setUpPhoto() {
   });
 }
 
+// An address typed under "Kabari saya" ticks its channel, once per fill (unticking it is the citizen's
+// choice): typed without it, the address went with the report and the citizen was never told anything
+const CHANNELS = [[$("#reporter-email"), $("#notify-email")], [$("#reporter-phone"), $("#notify-sms")]];
+for (const [field, box] of CHANNELS) {
+  field.addEventListener("input", () => {
+    if (!field.value.trim() || field.dataset.ticked !== undefined) return;
+    box.checked = true;
+    field.dataset.ticked = "";
+  });
+}
+form.addEventListener("reset", () => { for (const [field] of CHANNELS) delete field.dataset.ticked; });
+
 await initPage("report", render);
 description.addEventListener("input", updateCounter);
 $("#use-location").addEventListener("click", useMyLocation);
