@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TypeVar, get_args
+from urllib.parse import unquote
 
 from chalice.app import Request
 
@@ -40,9 +41,11 @@ def headers_in(request: Request) -> HeadersIn:
 
 
 def report_ref(report_id: str) -> str:
-    """A citizen's report id from the path, trimmed; anything too long or not printable ASCII is a 404."""
+    """A citizen's report id from the path, percent-decoded (the path parameter arrives as sent: an id
+    typed ``31 261127 K3M9`` comes as ``31%20261127%20K3M9``) and trimmed; anything too long or not
+    printable ASCII is a 404."""
     try:
-        return convert(ReportRefIn, {"report_id": report_id.strip(_SURROUNDING)}).report_id
+        return convert(ReportRefIn, {"report_id": unquote(report_id).strip(_SURROUNDING)}).report_id
     except ValidationFailed:
         raise NotFound(
             "Nomor laporan tidak dikenali (expected e.g. 31-261127-K3M9).", code="invalid_report_id"

@@ -138,3 +138,34 @@ def test_an_address_typed_under_kabari_saya_ticks_its_channel(web_stack: LocalSt
     expect(page.get_by_label("Lewat e-mail")).not_to_be_checked()
     page.locator("#reporter-email").fill("warga.tebet@example.com")
     expect(page.get_by_label("Lewat e-mail")).to_be_checked()
+
+
+def test_the_tracking_page_finds_an_id_typed_with_spaces_and_says_a_secret_does_not_match(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    body = {
+        "category": "banjir",
+        "description": "Genangan di gang belakang pasar.",
+        "location": {"lat": -6.2491, "lon": 106.8672, "area_code": "31.74.01"},
+    }
+    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
+    assert status == 201, created
+    page = _phone(browser)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # The number as read out from a note: spaces for the dashes (the API got it percent-encoded, and
+    # answered "Nomor laporan '31%20…' tidak dikenali")
+    page.get_by_label("Nomor laporan").fill(created["id"].replace("-", " ").lower())
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.get_by_role("heading", name=f"Laporan {created['id']}")).to_be_focused()
+    expect(page.locator("#track-error")).to_be_hidden()
+    # A secret with one letter's case wrong: the page says it does not match (not only "type the secret")
+    page.get_by_label("Kode rahasia (opsional)").fill(created["secret"].swapcase())
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator("#report-view")).to_contain_text("Kode rahasia ini tidak cocok dengan laporan ini")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#report-view")).to_contain_text("This secret code does not match this report")
+    page.get_by_label("Secret code (optional)").fill(created["secret"])
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#report-view")).to_contain_text("Genangan di gang belakang pasar.")
+    expect(page.locator("#report-view")).not_to_contain_text("does not match")

@@ -455,14 +455,34 @@ def test_an_odd_correlation_id_is_dropped_never_refused(value: str, kept: str | 
 
 
 @pytest.mark.parametrize(
-    ("raw", "ref"), [("31-261127-K3M9", "31-261127-K3M9"), (" 31-261127-k3m9\t", "31-261127-k3m9")]
+    ("raw", "ref"),
+    [
+        ("31-261127-K3M9", "31-261127-K3M9"),
+        (" 31-261127-k3m9\t", "31-261127-k3m9"),
+        # the path parameter as sent: an id typed with spaces (normalise_report_id reads them)
+        ("31%20261127%20K3M9", "31 261127 K3M9"),
+        ("%2031-261127-K3M9%20", "31-261127-K3M9"),
+    ],
 )
 def test_report_ref_keeps_a_short_printable_id(raw: str, ref: str) -> None:
     assert report_ref(raw) == ref
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "  ", "3" * 41, "٣١-٢٦١١٢٧-K3M9", "31-261127-K3M9é", "31\x00", "a\tb", "k\ud800"]
+    "raw",
+    [
+        "",
+        "  ",
+        "3" * 41,
+        "٣١-٢٦١١٢٧-K3M9",
+        "31-261127-K3M9é",
+        "31\x00",
+        "a\tb",
+        "k\ud800",
+        "31%00",
+        "31-261127-K3M9%C3%A9",
+        "%FF",
+    ],
 )
 def test_report_ref_refuses_anything_else_with_a_404(raw: str) -> None:
     with pytest.raises(NotFound) as caught:

@@ -58,7 +58,10 @@ function deadlines(view) {
 }
 
 function content(view) {
-  if (view.description === undefined) return el("p", { class: "hint", text: t("track.private") });
+  // a secret typed that did not open a private report: say so (a mistyped letter, not "type the secret")
+  if (view.description === undefined) {
+    return el("p", { class: state.secret ? "error" : "hint", text: t(state.secret ? "track.wrongSecret" : "track.private") });
+  }
   return el("div", { class: "content" },
     el("h3", { text: t("track.description") }),
     el("p", { class: "description", text: view.description }),
