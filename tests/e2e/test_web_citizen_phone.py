@@ -5,6 +5,7 @@ message's link."""
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import eventually, http, type_road_report
 from tests.e2e.test_web_notifications import _local, _outbox
+from tests.evidence_images import scene_jpeg
 
 pytestmark = pytest.mark.e2e
 
@@ -169,3 +171,73 @@ def test_the_tracking_page_finds_an_id_typed_with_spaces_and_says_a_secret_does_
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#report-view")).to_contain_text("Genangan di gang belakang pasar.")
     expect(page.locator("#report-view")).not_to_contain_text("does not match")
+
+
+def _road_report_with_a_photo_held(page: Page, site: str) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The form filled, a photo chosen whose upload to the bucket is held (a slow line); returns the held
+    uploads and the bodies of POST /reports sent."""
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/reports")
+            else None
+        ),
+    )
+    held: list[Any] = []
+    page.route(
+        "**/aduan-photos**",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.goto(f"{site}/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, "Jalan amblas di depan sekolah, lubang sedalam 30 cm.")
+    expect(page.locator("#photo-field")).to_be_visible()
+    page.locator("#photo").set_input_files(
+        {"name": "lubang.jpg", "mimeType": "image/jpeg", "buffer": scene_jpeg(random.getrandbits(48))}
+    )
+    expect(page.locator("#photo-status")).to_have_text("Mengunggah foto…")
+    for _ in range(150):  # the route handler runs while Playwright waits (never in a plain sleep)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the photo's upload to the bucket never started"
+    return held, sent
+
+
+def test_a_report_sent_while_its_photo_uploads_waits_for_the_photo(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    held, sent = _road_report_with_a_photo_held(page, f"{web_stack.web_url}/jakarta")
+    page.get_by_role("button", name="Kirim laporan").click()
+    # The report waits for the photo (it went without it, and "Foto terunggah." then showed on a hidden form)
+    expect(page.locator("#form-status")).to_have_text("Mengunggah foto…")
+    page.wait_for_timeout(1000)
+    assert sent == []
+    expect(page.locator("#result")).to_be_hidden()
+    held[0].continue_()
+    expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_focused()
+    assert len(sent) == 1 and len(sent[0].get("photos", [])) == 1, sent
+
+
+def test_a_photo_upload_failing_while_the_report_waits_is_said_and_a_second_tap_sends_it(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    held, sent = _road_report_with_a_photo_held(page, f"{web_stack.web_url}/jakarta")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#form-status")).to_have_text("Mengunggah foto…")
+    held[0].abort("internetdisconnected")
+    expect(page.locator("#form-error")).to_have_text(
+        "Foto belum terunggah, jadi laporan belum dikirim. Pilih fotonya lagi, "
+        "atau tekan Kirim laporan untuk mengirim tanpa foto."
+    )
+    expect(page.locator("#form-error")).to_be_focused()
+    assert sent == []
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#form-error")).to_contain_text("The photo did not upload")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Report sent")).to_be_focused()
+    assert len(sent) == 1 and "photos" not in sent[0], sent

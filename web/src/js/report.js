@@ -17,6 +17,8 @@ const lat = $("#lat");
 const lon = $("#lon");
 let categories = [];
 const photos = [];
+// The photo upload under way (resolves true once the photo is up, false if it failed), or null
+let photoUpload = null;
 // One Idempotency-Key per form fill: a double tap or a retry of the same report reuses it.
 const attempt = { key: null, body: null };
 
@@ -129,6 +131,7 @@ async function submit(event) {
   event.preventDefault();
   const button = $("#submit");
   if (button.disabled) return;
+  if (photoUpload && !(await photoFirst(button))) return;
   const body = collect();
   if (!body) return;
   const serialized = JSON.stringify(body);
@@ -149,6 +152,26 @@ async function submit(event) {
     button.disabled = false;
     form.removeAttribute("aria-busy");
   }
+}
+
+/**
+ * Sent while the photo is still uploading (a slow line), the report went without it: wait for it, saying
+ * so under the button. False (shown, focused) if it failed: a second tap sends the report without it.
+ */
+async function photoFirst(button) {
+  const status = $("#form-status");
+  button.disabled = true;
+  status.hidden = false;
+  say(status, () => t("report.photoUploading"));
+  const uploaded = await photoUpload;
+  say(status, "");
+  status.hidden = true;
+  button.disabled = false;
+  if (!uploaded) {
+    showError(formError, () => t("report.photoNotSent"));
+    formError.focus();
+  }
+  return uploaded;
 }
 
 /** While the API is busy: the form says it will send again by itself in ``seconds`` (null: hide). */
@@ -202,12 +225,17 @@ async function setUpPhoto() {
     const status = $("#photo-status");
     if (!file) return;
     say(status, () => t("report.photoUploading"));
-    try {
-      photos.splice(0, photos.length, await uploadPhoto(file));
+    const upload = uploadPhoto(file).then((key) => {
+      photos.splice(0, photos.length, key);
       say(status, () => t("report.photoDone"));
-    } catch (error) {
+      return true;
+    }, (error) => {
       say(status, () => errorText(error));
-    }
+      return false;
+    });
+    photoUpload = upload;
+    await upload;
+    if (photoUpload === upload) photoUpload = null;
   });
 }
 
