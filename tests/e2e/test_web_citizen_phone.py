@@ -241,3 +241,36 @@ def test_a_photo_upload_failing_while_the_report_waits_is_said_and_a_second_tap_
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_role("heading", name="Report sent")).to_be_focused()
     assert len(sent) == 1 and "photos" not in sent[0], sent
+
+
+def test_coordinates_typed_with_an_indonesian_decimal_comma_are_read_as_typed(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/reports")
+            else None
+        ),
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, "Jalan berlubang di Tebet, koordinat dari ponsel.")
+    # Anything but a number is asked for again, not read in part ("106.85abc" was 106.85)
+    page.get_by_label("Bujur (longitude)").fill("106.85abc")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#form-error")).to_contain_text("Tentukan lokasi")
+    assert sent == []
+    # What a phone's decimal keypad gives in Indonesian: "-6,226" was read as -6 (and 106,853 as 106), a
+    # point in Kota Cilegon, and the API refused it as outside DKI Jakarta
+    page.get_by_label("Lintang (latitude)").fill("-6,226")
+    page.get_by_label("Bujur (longitude)").fill("106,853")
+    page.keyboard.press("Tab")
+    expect(page.locator("#place-status")).to_contain_text("Jakarta")
+    expect(page.locator("#place-status")).not_to_contain_text("Cilegon")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_focused()
+    assert sent[-1]["location"]["lat"] == -6.226 and sent[-1]["location"]["lon"] == 106.853, sent

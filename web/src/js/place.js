@@ -7,8 +7,17 @@ import { createMap, loadLeaflet, unavailableText } from "./map.js";
 
 const PICK_ZOOM = 17;
 
+/**
+ * A coordinate as typed: a decimal point or an Indonesian decimal comma ("-6,226": what a phone's decimal
+ * keypad gives in Indonesian), nothing else; NaN otherwise (parseFloat read "-6,226" as -6, far away).
+ */
+export function coordinate(text) {
+  const typed = text.trim();
+  return /^[-+]?\d+([.,]\d+)?$/.test(typed) ? Number(typed.replace(",", ".")) : Number.NaN;
+}
+
 function readPoint(lat, lon) {
-  const point = { lat: Number.parseFloat(lat.value), lon: Number.parseFloat(lon.value) };
+  const point = { lat: coordinate(lat.value), lon: coordinate(lon.value) };
   const valid = Number.isFinite(point.lat) && Number.isFinite(point.lon)
     && Math.abs(point.lat) <= 90 && Math.abs(point.lon) <= 180;
   return valid ? point : null;

@@ -6,7 +6,7 @@ import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { photosAvailable, uploadPhoto } from "./photo.js";
 import { categoryName } from "./format.js";
-import { setUpPlace } from "./place.js";
+import { coordinate, setUpPlace } from "./place.js";
 import { nearbyCheck } from "./nearby.js";
 
 const MAX_DESCRIPTION = 4000;
@@ -87,8 +87,8 @@ function collect() {
   if (!text) invalid(description, () => t("report.needDescription"), problems);
   const area = picker.value();
   if (area.depth < 2) invalid(area.depth < 1 ? $("#kota") : $("#kecamatan"), () => t("report.needArea"), problems);
-  const latitude = Number.parseFloat(lat.value);
-  const longitude = Number.parseFloat(lon.value);
+  const latitude = coordinate(lat.value);
+  const longitude = coordinate(lon.value);
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) {
     invalid(lat, () => t("report.needCoordinates"), problems);
     $("#coordinates").open = true;
