@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import eventually, http, type_road_report
+from tests.e2e.test_web_error_texts import stub
 from tests.e2e.test_web_notifications import _local, _outbox
 from tests.evidence_images import scene_jpeg
 
@@ -274,3 +275,29 @@ def test_coordinates_typed_with_an_indonesian_decimal_comma_are_read_as_typed(
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_focused()
     assert sent[-1]["location"]["lat"] == -6.226 and sent[-1]["location"]["lon"] == 106.853, sent
+
+
+def test_peta_counts_one_report_in_english_without_a_wrong_plural(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    one = {
+        "id": "31-261207-AB12",
+        "category": "banjir",
+        "status": {"code": "DISPOSISI", "label": "Disposisi", "label_en": "Disposition"},
+        "location": {"lat": -6.2, "lon": 106.83},
+        "support_count": 1,
+        "visibility": "public",
+    }
+    page = _phone(browser)
+    stub(
+        page,
+        web_stack.api_url("jakarta"),
+        lambda method, path: (
+            (200, {"viewport": {}, "clipped": False, "items": [one]}) if path == "/reports/map" else None
+        ),
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/peta.html?lang=en")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#map-count")).to_have_text("Reports on the map: 1")  # was "1 reports on the map"
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    expect(page.locator("#map-count")).to_have_text("1 laporan di peta")
