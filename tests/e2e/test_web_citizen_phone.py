@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import eventually, http, type_road_report
-from tests.e2e.test_web_error_texts import stub
+from tests.e2e.test_web_error_texts import CORS, stub
 from tests.e2e.test_web_notifications import _local, _outbox
 from tests.evidence_images import scene_jpeg
 
@@ -301,3 +301,39 @@ def test_peta_counts_one_report_in_english_without_a_wrong_plural(
     expect(page.locator("#map-count")).to_have_text("Reports on the map: 1")  # was "1 reports on the map"
     page.get_by_role("button", name="Bahasa Indonesia").click()
     expect(page.locator("#map-count")).to_have_text("1 laporan di peta")
+
+
+BUSY = {"error": {"code": "service_unavailable", "message": "Layanan sedang sibuk (busy).", "details": None}}
+
+
+def test_a_busy_morning_s_categories_are_asked_again_and_a_failure_can_be_retried(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    asked = {"count": 0}
+
+    def categories(route: Any) -> None:
+        if route.request.method != "GET":
+            return route.fallback()
+        asked["count"] += 1
+        if asked["count"] == 1:  # busy, asking to come back in 1 s: the form asks again by itself
+            return route.fulfill(status=503, headers={**CORS, "Retry-After": "1"}, json=BUSY)
+        if asked["count"] in (2, 3, 4, 5, 6):  # then busy without saying when, five times over
+            return route.fulfill(status=503, headers=CORS, json=BUSY)
+        return route.fallback()
+
+    page.route(f"{web_stack.api_url('jakarta')}/categories", categories)
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # The second answer (no Retry-After) is shown where the categories go, with a way to ask again (the
+    # categories were empty, the error sat under the form, and only a reload brought them back)
+    expect(page.locator("#categories-error")).to_contain_text("Layanan sedang sibuk")
+    assert asked["count"] == 2
+    expect(page.locator("#form-error")).to_be_hidden()
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#categories-error")).to_contain_text("busy")
+    asked["count"] = 6
+    page.get_by_role("button", name="Try again").click()
+    expect(page.locator("#categories input[name=category]").first).to_be_focused()
+    expect(page.get_by_label("Flood or standing water")).to_be_visible()
+    expect(page.locator("#categories-failed")).to_be_hidden()

@@ -258,12 +258,23 @@ form.addEventListener("submit", submit);
 $("#new-report").addEventListener("click", newReport);
 for (const button of document.querySelectorAll("[data-copy]")) button.addEventListener("click", () => copy(button));
 updateCounter();
-try {
-  categories = (await api("/categories")).categories;
-  renderCategories();
-} catch (error) {
-  showError(formError, () => errorText(error));
+// The categories: asked again as a busy API asks (a flood morning), the rest of the form loading meanwhile;
+// a failure is said where the categories go, with a button to ask again (there was nothing to choose)
+async function loadCategories() {
+  $("#categories-failed").hidden = true;
+  try {
+    categories = (await patiently(() => api("/categories"))).categories;
+    renderCategories();
+  } catch (error) {
+    showError($("#categories-error"), () => errorText(error));
+    $("#categories-failed").hidden = false;
+  }
 }
+$("#categories-retry").addEventListener("click", async () => {
+  await loadCategories();
+  ($("#categories-failed").hidden ? form.querySelector("input[name=category]") : $("#categories-retry")).focus();
+});
+const categoriesLoaded = loadCategories();
 await picker.start();
 // The map and "Sudah dilaporkan?" (same category within 50 m of the point)
 const checkNearby = nearbyCheck(() => categories);
@@ -274,4 +285,5 @@ const place = await setUpPlace({
   lat, lon, picker, onPoint: (chosen) => { point = chosen; checkNearby(point, chosenCategory()); },
 });
 setUpPhoto();
+await categoriesLoaded;
 document.body.dataset.ready = "true";
