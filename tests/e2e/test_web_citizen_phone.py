@@ -337,3 +337,37 @@ def test_a_busy_morning_s_categories_are_asked_again_and_a_failure_can_be_retrie
     expect(page.locator("#categories input[name=category]").first).to_be_focused()
     expect(page.get_by_label("Flood or standing water")).to_be_visible()
     expect(page.locator("#categories-failed")).to_be_hidden()
+
+
+def test_an_e_mail_or_phone_the_api_refuses_is_said_at_its_field_without_the_api_s_field_path(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, "Jalan berlubang, nomor ponsel diketik dengan titik.")
+    page.locator("#reporter-email").fill("warga@gmail")
+    page.locator("#reporter-phone").fill("0812.3456.7890")
+    page.get_by_role("button", name="Kirim laporan").click()
+    # It said "Data tidak valid (invalid data): reporter.email: formatnya tidak sesuai (...)"
+    error = page.locator("#form-error")
+    expect(error).to_have_text("Alamat e-mail belum benar; contohnya nama@contoh.com.")
+    expect(page.locator("#reporter-email")).to_be_focused()
+    expect(page.locator("#reporter-email")).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="English").click()
+    expect(error).to_have_text("The e-mail address is not right; for example name@example.com.")
+    page.locator("#reporter-email").fill("warga@gmail.com")
+    page.get_by_role("button", name="Send report").click()
+    expect(error).to_contain_text("The mobile number is not right")
+    expect(page.locator("#reporter-phone")).to_be_focused()
+    page.locator("#reporter-phone").fill("0812 3456 7890")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", name="Report sent")).to_be_focused()
+    # The follow form of a public report says the same of an e-mail it cannot use
+    created = _public_flood(web_stack, -6.2511, 106.8692)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}&lang=id")
+    page.locator("#follow-email").fill("warga@")
+    page.get_by_role("button", name="Ikuti lewat e-mail").click()
+    expect(page.locator("#follow-error")).to_have_text(
+        "Alamat e-mail belum benar; contohnya nama@contoh.com."
+    )

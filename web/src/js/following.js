@@ -41,6 +41,7 @@ $("#follow-form").addEventListener("submit", async (event) => {
     say($("#follow-status"), () => t("follow.sent", { email }));
     $("#follow-email").value = "";
   } catch (failure) {
-    showError(error, () => errorText(failure));
+    const badEmail = failure.code === "validation_error" && failure.details?.[0]?.field === "email";
+    showError(error, () => (badEmail ? t("report.badEmail") : errorText(failure)));
   }
 });

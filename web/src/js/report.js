@@ -19,6 +19,9 @@ let categories = [];
 const photos = [];
 // The photo upload under way (resolves true once the photo is up, false if it failed), or null
 let photoUpload = null;
+// A field the API refused (validation_error's first detail): said in the form's words, at the field (its
+// message named "reporter.email", a path the citizen never saw)
+const REFUSED = { "reporter.email": ["#reporter-email", "report.badEmail"], "reporter.phone": ["#reporter-phone", "report.badPhone"] };
 // One Idempotency-Key per form fill: a double tap or a retry of the same report reuses it.
 const attempt = { key: null, body: null };
 
@@ -145,8 +148,10 @@ async function submit(event) {
     const result = await patiently(send, { onWait: (seconds) => showWaiting(seconds) });
     showResult(result);
   } catch (error) {
-    showError(formError, () => errorText(error));
-    formError.focus();
+    const [field, key] = (error.code === "validation_error" && REFUSED[error.details?.[0]?.field]) || [];
+    showError(formError, key ? () => t(key) : () => errorText(error));
+    if (field) $(field).setAttribute("aria-invalid", "true");
+    (field ? $(field) : formError).focus();
   } finally {
     showWaiting(null);
     button.disabled = false;
