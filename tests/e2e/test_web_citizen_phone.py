@@ -17,6 +17,7 @@ from tests.e2e.conftest import eventually, http, type_road_report
 from tests.e2e.test_web_error_texts import CORS, stub
 from tests.e2e.test_web_notifications import _local, _outbox
 from tests.evidence_images import scene_jpeg
+from tests.uploads import send_presigned
 
 pytestmark = pytest.mark.e2e
 
@@ -371,3 +372,33 @@ def test_an_e_mail_or_phone_the_api_refuses_is_said_at_its_field_without_the_api
     expect(page.locator("#follow-error")).to_have_text(
         "Alamat e-mail belum benar; contohnya nama@contoh.com."
     )
+
+
+def test_a_report_s_photo_on_the_tracking_page_has_no_stray_list_bullet(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    data = scene_jpeg(random.getrandbits(48))
+    status, ticket = http("POST", f"{api}/photos", {"content_type": "image/jpeg", "size": len(data)})
+    assert status == 201, ticket
+    send_presigned(ticket["upload"], data)
+    body = {
+        "category": "banjir",
+        "description": "Genangan setinggi betis, lihat fotonya.",
+        "location": {"lat": -6.2531, "lon": 106.8712, "area_code": "31.74.01"},
+        "visibility": "public",
+        "photos": [ticket["key"]],
+    }
+    status, created = http("POST", f"{api}/reports", body)
+    assert status == 201, created
+    page = _phone(browser)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    photo = page.locator("#report-view .photos img")
+    expect(photo).to_be_visible()
+    # A bullet hung at the photo's lower left corner, the photo pushed 20 px in from the text above it
+    item = page.locator("#report-view .photos li").first
+    assert item.evaluate("node => getComputedStyle(node).listStyleType") == "none"
+    text_box = page.locator("#report-view .description").bounding_box()
+    photo_box = photo.bounding_box()
+    assert text_box and photo_box and abs(photo_box["x"] - text_box["x"]) <= 1, (text_box, photo_box)
+    assert photo_box["x"] + photo_box["width"] <= 360
