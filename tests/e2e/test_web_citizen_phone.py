@@ -402,3 +402,21 @@ def test_a_report_s_photo_on_the_tracking_page_has_no_stray_list_bullet(
     photo_box = photo.bounding_box()
     assert text_box and photo_box and abs(photo_box["x"] - text_box["x"]) <= 1, (text_box, photo_box)
     assert photo_box["x"] + photo_box["width"] <= 360
+
+
+@pytest.mark.parametrize("page_name", ["feedback.html", "follow.html", "unsubscribe.html"])
+def test_a_link_cut_short_by_a_message_app_says_so_not_the_api_s_field_path(
+    web_stack: LocalStack, browser: Any, page_name: str
+) -> None:
+    page = _phone(browser)
+    # The token's first characters only, as an SMS or mail app that broke the address leaves it
+    page.goto(f"{web_stack.web_url}/jakarta/{page_name}#vlKMwfMKrR")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # It said "Periksa isian Anda. Data tidak valid (invalid data): token: minimal 16 karakter (...)"
+    expect(page.locator("#link-error")).to_have_text(
+        "Tautan ini tidak lengkap. Buka lagi dari pesan aslinya, atau salin seluruh alamatnya."
+    )
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#link-error")).to_have_text(
+        "This link is incomplete. Open it again from the original message, or copy its whole address."
+    )

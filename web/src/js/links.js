@@ -12,8 +12,16 @@ const error = $("#link-error");
 const done = $("#link-done");
 const state = { reportId: null };
 
+/** What went wrong, for the citizen: a link used or expired, a link cut short (its token refused as
+ * malformed: a mail or SMS app broke the address), or the error in words. */
+function failureText(failure) {
+  if (failure.code === "link_gone") return t("link.gone");
+  if (failure.code === "validation_error" && failure.details?.[0]?.field === "token") return t("link.incomplete");
+  return errorText(failure);
+}
+
 function fail(failure) {
-  showError(error, () => (failure.code === "link_gone" ? t("link.gone") : errorText(failure)));
+  showError(error, () => failureText(failure));
   error.focus();
 }
 
