@@ -420,3 +420,25 @@ def test_a_link_cut_short_by_a_message_app_says_so_not_the_api_s_field_path(
     expect(page.locator("#link-error")).to_have_text(
         "This link is incomplete. Open it again from the original message, or copy its whole address."
     )
+
+
+def test_the_tracking_page_labels_the_address_without_the_form_s_optional(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    body = {
+        "category": "banjir",
+        "description": "Genangan di depan gang.",
+        "location": {"lat": -6.2551, "lon": 106.8732, "area_code": "31.74.01"},
+        "visibility": "public",
+        "address": "Jl. Dr. Saharjo No. 123",
+    }
+    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
+    assert status == 201, created
+    page = _phone(browser)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    content = page.locator("#report-view .content")
+    # It read "Alamat atau patokan (opsional): Jl. ...", the form's label for a field shown as a fact
+    expect(content).to_contain_text("Alamat atau patokan: Jl. Dr. Saharjo No. 123")
+    page.get_by_role("button", name="English").click()
+    expect(content).to_contain_text("Address or landmark: Jl. Dr. Saharjo No. 123")
+    expect(content).not_to_contain_text("optional")

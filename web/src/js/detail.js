@@ -222,7 +222,7 @@ export function renderDetail(container, view, { state, provinceNames, onBack, on
     ]),
     el("h3", { text: t("track.description") }),
     el("p", { class: "description", text: view.description ?? "" }),
-    view.address ? el("p", {}, `${t("report.address")}: `, view.address) : null,
+    view.address ? el("p", {}, `${t("track.address")}: `, view.address) : null,
     el("h3", { text: t("console.photos") }),
     (view.photos || []).length
       ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt")))))

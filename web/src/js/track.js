@@ -65,7 +65,7 @@ function content(view) {
   return el("div", { class: "content" },
     el("h3", { text: t("track.description") }),
     el("p", { class: "description", text: view.description }),
-    view.address ? el("p", {}, `${t("report.address")}: `, view.address) : null,
+    view.address ? el("p", {}, `${t("track.address")}: `, view.address) : null,
     (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt"))))) : null);
 }
 
