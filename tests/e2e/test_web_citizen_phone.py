@@ -126,6 +126,11 @@ def test_an_address_typed_under_kabari_saya_ticks_its_channel(web_stack: LocalSt
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     type_road_report(page, "Jalan berlubang di depan halte, motor sering jatuh.")
+    # A number typed, then cleared (changed one's mind): its tick goes too, or the form asked for a number
+    page.locator("#reporter-phone").fill("0812")
+    expect(page.get_by_label("Lewat SMS")).to_be_checked()
+    page.locator("#reporter-phone").fill("")
+    expect(page.get_by_label("Lewat SMS")).not_to_be_checked()
     page.locator("#reporter-email").fill("warga.tebet@example.com")
     expect(page.get_by_label("Lewat e-mail")).to_be_checked()
     page.locator("#reporter-phone").fill("0812 3456 7890")

@@ -244,15 +244,22 @@ async function setUpPhoto() {
   });
 }
 
-// An address typed under "Kabari saya" ticks its channel, once per fill (unticking it is the citizen's
-// choice): typed without it, the address went with the report and the citizen was never told anything
+// An address typed under "Kabari saya" ticks its channel (typed without it, the address went with the
+// report and the citizen was never told anything), and clearing it unticks what it ticked; once the
+// citizen has ticked or unticked the box, it is theirs for this fill
 const CHANNELS = [[$("#reporter-email"), $("#notify-email")], [$("#reporter-phone"), $("#notify-sms")]];
 for (const [field, box] of CHANNELS) {
   field.addEventListener("input", () => {
-    if (!field.value.trim() || field.dataset.ticked !== undefined) return;
-    box.checked = true;
-    field.dataset.ticked = "";
+    const typed = Boolean(field.value.trim());
+    if (typed && field.dataset.ticked === undefined && !box.checked) {
+      box.checked = true;
+      field.dataset.ticked = "auto";
+    } else if (!typed && field.dataset.ticked === "auto") {
+      box.checked = false;
+      delete field.dataset.ticked;
+    }
   });
+  box.addEventListener("change", () => { field.dataset.ticked = "citizen"; });
 }
 form.addEventListener("reset", () => { for (const [field] of CHANNELS) delete field.dataset.ticked; });
 
