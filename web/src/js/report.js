@@ -168,7 +168,8 @@ async function photoFirst(button) {
   button.disabled = true;
   status.hidden = false;
   say(status, () => t("report.photoUploading"));
-  const uploaded = await photoUpload;
+  let uploaded = true;
+  while (photoUpload) uploaded = await photoUpload;  // another photo chosen meanwhile: that one
   say(status, "");
   status.hidden = true;
   button.disabled = false;
