@@ -76,3 +76,28 @@ def test_a_secret_typed_on_another_province_s_site_goes_nowhere_but_the_form(
     assert secret not in page.url
     # And the secret went to no server: not to Banten's API (which cannot check it), not to Jakarta's site
     assert len(sent) > 3 and [request for request in sent if secret in request] == []
+
+
+def test_an_id_typed_with_a_letter_for_a_digit_and_its_secret_opens_the_private_report(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given a private Jakarta report, its number read from a note with an l for the 1 of "31" (the API
+    # reads l as 1), and its secret typed right
+    private = {key: value for key, value in TEBET.items() if key != "visibility"}
+    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", private)
+    assert status == 201, created
+    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.url} {r.all_headers()}"))
+    page.goto(f"{web_stack.web_url}/jakarta/track.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#report-id").fill("3l" + created["id"][2:])
+    page.locator("#report-secret").fill(created["secret"])
+    # When they ask for it on Jakarta's tracking page
+    page.get_by_role("button", name="Tampilkan").click()
+    # Then its content is shown (the secret was not sent, and the page said it does not match)
+    expect(page.locator("#report-view")).to_contain_text(TEBET["description"])
+    expect(page.locator("#report-view")).not_to_contain_text("tidak cocok")
+    # And the secret went to Jakarta's API only
+    with_secret = [request for request in sent if created["secret"] in request]
+    assert with_secret and all(web_stack.api_url("jakarta") in request for request in with_secret)
