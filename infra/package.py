@@ -13,8 +13,9 @@ retention and throttling. Afterwards the roles' ARNs with ``${...}`` become ``Fn
 
 The package carries the stage's deploy values (``deploy_environment_variables``, infra/deploy_values.py)
 in place of its local ones, and never ``ADUAN_LOCAL_PORT``. A stage whose public addresses would still
-be on 127.0.0.1, or whose sender on an example domain, is refused; ``--local-values`` packages it anyway
-for tests and benchmarks (never deploy that package).
+be on 127.0.0.1, or whose sender on an example domain, is refused, and so is one whose province data
+lists only its development hand-over key (``bin/aduan handover keygen`` first); ``--local-values``
+packages it anyway for tests and benchmarks (never deploy that package).
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ class ChangePublisher:
 
     def published(self, before: Report | None, after: Report) -> list[Undelivered]:
         """Publish what the entries added between ``before`` and ``after`` call for; answers the
-        hand-over messages another province's queue refused."""
+        hand-over messages another province's queue did not take (refused, or busy)."""
         return _sent(self._outgoing(before, after))
 
     def republish(self, report: Report, event_id: str) -> list[Undelivered]:

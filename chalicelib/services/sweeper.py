@@ -1,7 +1,7 @@
 """The scheduled sweep: service levels, auto-close, and anything left unsent.
 
 Runs every few minutes per province. It reads only the sparse ``by-due`` index
-(open timers, and hand-over messages another province's queue refused) and the
+(open timers, and hand-over messages another province's queue refused or, busy, did not take) and the
 ``MENUNGGU`` slice of ``by-status``: never a Scan.
 """
 
