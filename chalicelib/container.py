@@ -117,7 +117,11 @@ def escalations(province: str) -> EscalationInbox:
     from chalicelib.services.escalation import EscalationInbox
 
     return EscalationInbox(
-        reports(), publisher(), registry(), province, evidence=lambda: evidence.of(province)
+        reports(),
+        publisher(retry_busy_work_queues=True),  # a hand-over is retried: the item is sent then
+        registry(),
+        province,
+        evidence=lambda: evidence.of(province),
     )
 
 

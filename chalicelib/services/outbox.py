@@ -89,7 +89,8 @@ class ChangePublisher:
         self, queues: QueueGateway, registry: Registry, *, retry_busy_work_queues: bool = False
     ) -> None:
         """``retry_busy_work_queues``: a work item an agency's busy queue did not take fails the
-        change's caller, for a caller that is retried and publishes again (the route handler)."""
+        change's caller, for a caller that is retried and publishes again (the route and escalations
+        handlers)."""
         self.queues = queues
         self.registry = registry
         self.retry_busy_work_queues = retry_busy_work_queues
