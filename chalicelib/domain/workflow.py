@@ -105,12 +105,10 @@ def estimate(report: Report, completion: date, event: Event, zone: tzinfo) -> Re
             f"(at most {MAX_ESTIMATE_DAYS} days ahead).",
             code="invalid_date",
         )
-    note = event.note or f"Estimasi selesai {completion.isoformat()}"
+    # The date is the report's ``estimated_completion`` (clients write it in their reader's language);
+    # the entry's note is only the officer's own words
     return _apply(
-        report,
-        Action.ESTIMATE,
-        replace(event, agency=report.agency, note=note),
-        estimated_completion=completion,
+        report, Action.ESTIMATE, replace(event, agency=report.agency), estimated_completion=completion
     )
 
 

@@ -228,7 +228,7 @@ export function renderDetail(container, view, { state, provinceNames, onBack, on
       ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt")))))
       : el("p", { class: "hint", text: t("console.noPhotos") }),
     el("h3", { text: t("track.timeline") }),
-    timeline(view.timeline),
+    timeline(view.timeline, { estimate: view.deadlines.estimated_completion }),
     evidenceReview(view, state, onDone),
     el("section", { "aria-labelledby": "actions-heading" },
       el("h3", { id: "actions-heading", text: t("console.actions") }),

@@ -2,7 +2,7 @@
 import config from "../config.js";
 import { el, photo, safeLink } from "./dom.js";
 import { currentLang, t } from "./i18n.js";
-import { actionText, dateTime, statusText } from "./format.js";
+import { actionText, dateOnly, dateTime, statusText } from "./format.js";
 
 function byline(entry) {
   const parts = [];
@@ -37,8 +37,25 @@ export function evidenceCheck(check) {
       check.reasons.map((r) => el("li", { "data-code": r.code, text: en ? r.message_en : r.message }))));
 }
 
-/** An ordered list of timeline entries, oldest first; other provinces' entries marked. */
-export function timeline(entries) {
+/**
+ * What an estimate entry estimated: the report's estimated completion (``estimate``, its
+ * deadlines.estimated_completion) on the latest estimate, as a date in the page's language; an earlier
+ * one says a later estimate replaced it (the report keeps only the latest date).
+ */
+function estimated(entry, latest, estimate) {
+  if (entry.action !== "estimate") return null;
+  if (entry !== latest) return el("p", { class: "entry-estimate", text: t("timeline.estimateReplaced") });
+  if (!estimate) return null;
+  return el("p", { class: "entry-estimate" }, `${t("sla.estimate")}: `,
+    el("time", { datetime: estimate, text: dateOnly(estimate) }));
+}
+
+/**
+ * An ordered list of timeline entries, oldest first; other provinces' entries marked. ``estimate``: the
+ * report's estimated completion date (deadlines.estimated_completion), shown on its estimate entry.
+ */
+export function timeline(entries, { estimate = null } = {}) {
+  const latest = (entries || []).findLast((entry) => entry.action === "estimate");
   return el("ol", { class: "timeline" }, (entries || []).map((entry) => {
     const foreign = entry.province && entry.province.code !== config.province;
     return el("li", { class: foreign ? "entry other-province" : "entry", "data-province": entry.province?.code },
@@ -48,6 +65,7 @@ export function timeline(entries) {
         el("span", { text: actionText(entry.action) })),
       el("p", { class: "entry-by" }, byline(entry),
         foreign ? el("span", { class: "badge badge-province", text: entry.province.name }) : null),
+      estimated(entry, latest, estimate),
       entry.note ? el("p", { class: "entry-note", text: entry.note }) : null,
       evidence(entry),
       evidenceCheck(entry.evidence_check));

@@ -103,7 +103,7 @@ function render({ focus = false } = {}) {
   if (!view) return;
   const heading = el("h2", { id: "report-heading", tabindex: "-1", text: t("track.reportHeading", { id: view.id }) });
   fill(output, heading, details(view), deadlines(view), content(view),
-    el("h3", { text: t("track.timeline") }), timeline(view.timeline), feedback(view));
+    el("h3", { text: t("track.timeline") }), timeline(view.timeline, { estimate: view.deadlines.estimated_completion }), feedback(view));
   output.hidden = false;
   if (focus) heading.focus();
 }

@@ -1,0 +1,84 @@
+"""In Chromium on a 360 by 740 px phone, over the real local stack: what a second review of the citizen's
+pages found in their dates, times, ratings, waits and the Peta page's first view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cli.devissuer import mint
+from infra.local.stack import LocalStack
+from tests.e2e.conftest import http
+from tests.e2e.test_web_markup import routed, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE_740 = {"width": 360, "height": 740}
+JAKARTA = ZoneInfo("Asia/Jakarta")
+MONTHS = {
+    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def _phone(browser: Any, zone: str = "Asia/Jakarta") -> Page:
+    return browser.new_context(viewport=PHONE_740, timezone_id=zone).new_page()
+
+
+def _day(day: date, lang: str) -> str:
+    """A date as the pages write it (Intl's medium date style): "9 Des 2026", "9 Dec 2026"."""
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def _public_report(stack: LocalStack, lat: float, lon: float, description: str) -> dict[str, Any]:
+    body = {
+        "category": "banjir",
+        "description": description,
+        "location": {"lat": lat, "lon": lon, "area_code": "31.74.01"},
+        "visibility": "public",
+    }
+    status, created = http("POST", f"{stack.api_url('jakarta')}/reports", body)
+    assert status == 201, created
+    return created
+
+
+def test_an_estimate_in_the_timeline_is_a_date_in_the_page_s_language(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    created = _public_report(web_stack, -6.2571, 106.8752, "Saluran tersumbat, air meluap ke jalan.")
+    agency = routed(api, created["id"])["agency"]["id"]
+    officer = {"Authorization": f"Bearer {mint('jakarta', agency, 'officer')}"}
+    actions = f"{api}/agency/reports/{created['id']}/actions"
+    assert http("POST", f"{actions}/take", {}, officer)[0] == 200
+    today = datetime.now(JAKARTA).date()
+    first, then = today + timedelta(days=2), today + timedelta(days=5)
+    for day in (first, then):  # an estimate, then a later one that replaces it
+        status, body = http("POST", f"{actions}/estimate", {"estimated_completion": day.isoformat()}, officer)
+        assert status == 200, body
+    page = _phone(browser)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    estimates = page.locator(".timeline .entry").filter(has_text="Estimasi waktu selesai")
+    expect(estimates).to_have_count(2)
+    # It read "Estimasi selesai 2026-12-09", the API's Indonesian words with the raw date, on either page
+    expect(estimates.nth(1)).to_contain_text(f"Estimasi selesai: {_day(then, 'id')}")
+    expect(estimates.nth(0)).to_contain_text("Diganti estimasi berikutnya.")
+    expect(page.locator(".timeline")).not_to_contain_text(then.isoformat())
+    expect(page.locator(".timeline")).not_to_contain_text(first.isoformat())
+    page.get_by_role("button", name="English").click()
+    estimates = page.locator(".timeline .entry").filter(has_text="· Estimated completion")
+    expect(estimates).to_have_count(2)
+    expect(estimates.nth(1)).to_contain_text(f"Estimated completion: {_day(then, 'en')}")
+    expect(estimates.nth(0)).to_contain_text("Replaced by a later estimate.")
+    expect(page.locator(".timeline")).not_to_contain_text("Estimasi")
+    # The agency's console shows the same timeline
+    console = browser.new_context(viewport={"width": 1024, "height": 800}).new_page()
+    sign_in(console, f"{web_stack.web_url}/jakarta", agency)
+    console.goto(f"{web_stack.web_url}/jakarta/console.html#report={quote(created['id'])}")
+    expect(console.locator("#detail .timeline")).to_contain_text(f"Estimasi selesai: {_day(then, 'id')}")
+    expect(console.locator("#detail .timeline")).not_to_contain_text(then.isoformat())
