@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from cli.devissuer import mint
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import http
+from tests.e2e.test_web_error_texts import stub
 from tests.e2e.test_web_markup import routed, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -82,3 +83,50 @@ def test_an_estimate_in_the_timeline_is_a_date_in_the_page_s_language(
     console.goto(f"{web_stack.web_url}/jakarta/console.html#report={quote(created['id'])}")
     expect(console.locator("#detail .timeline")).to_contain_text(f"Estimasi selesai: {_day(then, 'id')}")
     expect(console.locator("#detail .timeline")).not_to_contain_text(then.isoformat())
+
+
+def _ratings(page: Page) -> list[str]:
+    """The rating choices' labels, in the order a screen reader and the eye meet them."""
+    return page.locator("input[name=rating]").evaluate_all(
+        "inputs => inputs.map((input) => input.closest('label').textContent.trim())"
+    )
+
+
+def test_the_rating_runs_one_way_on_the_tracking_page_and_on_the_feedback_link(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    created = _public_report(web_stack, -6.2591, 106.8772, "Genangan di depan puskesmas.")
+    _, view = http("GET", f"{api}/reports/{created['id']}", headers={"X-Report-Secret": created["secret"]})
+    done = {**view, "status": {"code": "SELESAI", "label": "Selesai", "label_en": "Done"}}
+    done["allowed_actions"] = ["confirm", "reopen"]
+    page = _phone(browser)
+    stub(
+        page,
+        api,
+        lambda method, path: (200, done) if method == "GET" and path.endswith(created["id"]) else None,
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/track.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Nomor laporan").fill(created["id"])
+    page.get_by_label("Kode rahasia (opsional)").fill(created["secret"])
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator("#confirm-form input[name=rating]")).to_have_count(5)
+    on_track = _ratings(page)
+    assert on_track[0].startswith("1") and on_track[-1].startswith("5"), on_track
+    # A message's feedback link asked 5 first: the same choices, the same way round
+    link = _phone(browser)
+    stub(
+        link,
+        api,
+        lambda method, path: (200, {"report_id": created["id"]}) if path == "/links/inspect" else None,
+    )
+    link.goto(f"{web_stack.web_url}/jakarta/feedback.html#{'k' * 40}")
+    expect(link.locator("body")).to_have_attribute("data-ready", "true")
+    expect(link.locator("#link-form")).to_be_visible()
+    assert _ratings(link) == on_track
+    link.get_by_role("button", name="English").click()
+    expect(link.locator("#link-form legend")).to_have_text("Rate the handling")
+    assert _ratings(link)[0] == "1 – Very poor"  # noqa: RUF001 (the label has an en dash)
+    link.get_by_label("5 – Very good").check()  # noqa: RUF001
+    assert link.locator("input[name=rating]:checked").get_attribute("value") == "5"

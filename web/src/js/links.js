@@ -4,6 +4,7 @@ import { api, errorText } from "./api.js";
 import { $, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
+import { ratingChoices } from "./rating.js";
 
 const purpose = document.body.dataset.purpose;
 const token = window.location.hash.slice(1);
@@ -79,6 +80,7 @@ async function act(event) {
   }
 }
 
+$("#rating-choices")?.replaceWith(ratingChoices());  // the feedback link's rating, as the tracking page's
 await initPage("link", () => render());
 history.replaceState(null, "", window.location.pathname);  // the token leaves the address bar
 form.addEventListener("submit", act);

@@ -5,6 +5,7 @@ import { $, el, fill, keepInput, photo } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
+import { ratingChoices } from "./rating.js";
 import { evidenceCheck, timeline } from "./timeline.js";
 import "./following.js";
 
@@ -69,14 +70,6 @@ function content(view) {
     (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt"))))) : null);
 }
 
-function ratingChoices() {
-  return el("fieldset", {},
-    el("legend", { text: t("track.rateLegend") }),
-    el("div", { class: "rating" }, [1, 2, 3, 4, 5].map((n) => el("label", { class: "choice" },
-      el("input", { type: "radio", name: "rating", value: String(n), required: true }),
-      el("span", { text: t(`track.rate${n}`) })))));
-}
-
 function feedback(view) {
   if (!(view.allowed_actions || []).includes("confirm")) return null;
   const heading = el("h3", { id: "feedback-heading", text: t("track.feedback") });
@@ -84,7 +77,7 @@ function feedback(view) {
     el("p", { class: "hint", text: t("track.needSecret") }));
   const error = el("p", { class: "error", id: "feedback-error", role: "alert", hidden: true });
   const confirmForm = el("form", { id: "confirm-form", novalidate: true, onsubmit: (e) => respond(e, "confirm", error) },
-    ratingChoices(),
+    ratingChoices({ required: true }),
     el("div", { class: "field" },
       el("label", { for: "comment", text: t("track.comment") }),
       el("textarea", { id: "comment", name: "comment", rows: "2", maxlength: "1000" })),
