@@ -156,7 +156,7 @@ def translate_errors(operation: str, *, refused: AduanError | None = None) -> It
     ) as error:
         if is_retryable(error):
             raise RetryableUnavailable(
-                f"Layanan sedang sibuk, coba lagi sebentar (service busy during {operation}).",
+                f"Layanan sedang sibuk; coba lagi sebentar (service busy during {operation}).",
             ) from error
         code = client_error_code(error)
         if refused is not None and code in ACCESS_DENIED_CODES | MISSING_QUEUE_CODES:

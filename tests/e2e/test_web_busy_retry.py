@@ -80,7 +80,10 @@ def test_a_wait_longer_than_half_a_minute_is_left_to_the_citizen(web_stack: Loca
     type_road_report(page, "Pohon tumbang menutup jalan")
     # When the citizen taps send, the form says the service is busy at once and sends nothing more
     page.get_by_role("button", name="Kirim laporan").click()
-    expect(page.locator("#form-error")).to_have_text("Layanan sedang sibuk; coba lagi sebentar lagi.")
+    # ... and roughly when to try again (it said "coba lagi sebentar lagi", whatever the wait)
+    expect(page.locator("#form-error")).to_have_text("Layanan sedang sibuk; coba lagi dalam 2 menit.")
     expect(page.locator("#form-status")).to_be_hidden()
     expect(page.get_by_role("button", name="Kirim laporan")).to_be_enabled()
     assert len(keys) == 1
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#form-error")).to_have_text("The service is busy; try again in 2 minutes.")

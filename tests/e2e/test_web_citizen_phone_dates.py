@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from cli.devissuer import mint
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import http
-from tests.e2e.test_web_error_texts import stub
+from tests.e2e.test_web_error_texts import CORS, stub
 from tests.e2e.test_web_markup import routed, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -130,3 +130,23 @@ def test_the_rating_runs_one_way_on_the_tracking_page_and_on_the_feedback_link(
     assert _ratings(link)[0] == "1 – Very poor"  # noqa: RUF001 (the label has an en dash)
     link.get_by_label("5 – Very good").check()  # noqa: RUF001
     assert link.locator("input[name=rating]:checked").get_attribute("value") == "5"
+
+
+def test_a_rate_limit_s_wait_is_said_on_the_tracking_page(web_stack: LocalStack, browser: Any) -> None:
+    page = _phone(browser)
+    limited = {
+        "error": {
+            "code": "rate_limited",
+            "message": "Terlalu banyak permintaan; coba lagi sebentar lagi (too many requests).",
+            "details": None,
+        }
+    }
+    page.route(
+        f"{web_stack.api_url('jakarta')}/reports/**",
+        lambda route: route.fulfill(status=429, headers={**CORS, "Retry-After": "45"}, json=limited),
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id=31-261207-AB12")
+    # It said "tunggu sebentar" however long the API asked to wait
+    expect(page.locator("#track-error")).to_have_text("Terlalu banyak permintaan; coba lagi dalam 45 detik.")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#track-error")).to_have_text("Too many requests; try again in 45 seconds.")

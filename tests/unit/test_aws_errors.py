@@ -53,3 +53,12 @@ def test_client_mistakes_are_not_retryable(error: ClientError) -> None:
     assert not is_retryable(error)
     with pytest.raises(ClientError), translate_errors("test"):
         raise error
+
+
+def test_the_busy_message_leads_with_the_clause_the_web_client_says_itself() -> None:
+    # The web client drops the API's words when their first clause (up to ; : . or a bracket) is its own
+    # sentence's, "Layanan sedang sibuk": with a comma there, "coba lagi sebentar" followed its own
+    # "coba lagi dalam 2 menit"
+    with pytest.raises(RetryableUnavailable) as raised, translate_errors("PutItem"):
+        raise _client_error("ThrottlingException", 400)
+    assert raised.value.message.split(";")[0] == "Layanan sedang sibuk"

@@ -1,7 +1,8 @@
 // The Aduan API of this site's province (or of a neighbour's, with ``base``): JSON in, JSON out, the
 // error envelope as ApiError.
 import config from "../config.js";
-import { t } from "./i18n.js";
+import { inAbout } from "./format.js";
+import { t, tIndonesian } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, details, retryAfter = null) {
@@ -72,9 +73,13 @@ export function errorText(error) {
     400: "error.badRequest", 401: "error.unauthorized", 403: "error.forbidden", 404: "error.notFound",
     409: "error.conflict", 413: "error.tooLarge", 422: "error.invalid", 429: "error.tooMany", 503: "error.unavailable",
   }[error.status] || "error.server";
-  const sentence = t(kind);
+  // busy or too many, with a Retry-After (longer than the form waits by itself): say roughly when
+  const wait = [429, 503].includes(error.status) && error.retryAfter > 0;
+  const sentence = wait ? t(`${kind}In`, { when: inAbout(error.retryAfter) }) : t(kind);
   const words = (error.serverMessage || "").trim();
-  if (!words || lead(words) === lead(sentence)) return sentence.replace(/:\s*$/, ".");
+  // the API's words lead in Indonesian: on the English page too, words saying only the kind add nothing
+  const same = [sentence, tIndonesian(kind)].some((said) => lead(words) === lead(said));
+  if (!words || same) return sentence.replace(/:\s*$/, ".");
   return `${sentence} ${words}`;
 }
 

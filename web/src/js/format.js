@@ -34,6 +34,14 @@ export function relative(iso, now = Date.now()) {
   return format.format(Math.round(seconds / 86400), "day");
 }
 
+/** Roughly when ``seconds`` from now is, rounded up (never too early): "dalam 2 menit", "in 2 minutes". */
+export function inAbout(seconds) {
+  const format = new Intl.RelativeTimeFormat(locale(), { numeric: "always" });
+  if (seconds < 60) return format.format(Math.ceil(seconds), "second");
+  if (seconds < 3600) return format.format(Math.ceil(seconds / 60), "minute");
+  return format.format(Math.ceil(seconds / 3600), "hour");
+}
+
 /** A deadline: the date, a countdown, and whether it has passed. */
 export function deadline(labelKey, iso, done = false) {
   if (!iso) return null;

@@ -45,10 +45,17 @@ export function onLangChange(listener) {
   listeners.add(listener);
 }
 
+const fillIn = (template, vars) =>
+  template.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+
 /** The message ``key`` with ``{name}`` placeholders filled in. */
 export function t(key, vars = {}) {
-  const template = messages[key] ?? fallback[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+  return fillIn(messages[key] ?? fallback[key] ?? key, vars);
+}
+
+/** The message ``key`` in Indonesian, the language the API's own words lead with, whatever the page's. */
+export function tIndonesian(key, vars = {}) {
+  return fillIn(fallback[key] ?? key, vars);
 }
 
 /** Fill ``data-i18n`` (text) and ``data-i18n-attr="attr:key;attr:key"`` elements. */
