@@ -133,6 +133,7 @@ def site_config(
 ) -> dict[str, Any]:
     """What the browser needs to know about its stage (``sites``: every known site by province code)."""
     from chalicelib.domain.workflow import MAX_ESTIMATE_DAYS
+    from chalicelib.provinces.model import zone_label
     from chalicelib.provinces.registry import registry
 
     code = province_of(stage, project_root)
@@ -143,6 +144,7 @@ def site_config(
         "province": code,
         "provinceName": province.name,
         "timezone": province.data.timezone,
+        "timezoneLabel": zone_label(province.data),  # after every time shown: WIB, WITA or WIT
         "maxEstimateDays": MAX_ESTIMATE_DAYS,  # the console's estimate date field, as the API's rule
         "map": map_config(province.data),
         "neighbours": neighbour_config(province.data, sites or {}),

@@ -222,6 +222,21 @@ def decode_province_data(raw: bytes | str | Mapping[str, Any]) -> ProvinceData:
         raise InvalidProvinceData([f"(file): {error}"]) from None
 
 
+# What Indonesians write after a time of day, by a province's ``timezone``: Waktu Indonesia Barat (UTC+7),
+# Tengah (UTC+8) and Timur (UTC+9).
+ZONE_LABELS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_label(data: ProvinceData) -> str:
+    """The abbreviation of the province's time zone shown after its times (``WIB``); else the zone's name."""
+    return ZONE_LABELS.get(data.timezone, data.timezone)
+
+
 def first_view(data: ProvinceData) -> tuple[float, float]:
     """Where the province's web maps open: ``map.centre``, else the middle of its bounding box."""
     centre, box = data.map.centre, data.bbox

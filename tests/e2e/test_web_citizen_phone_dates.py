@@ -150,3 +150,25 @@ def test_a_rate_limit_s_wait_is_said_on_the_tracking_page(web_stack: LocalStack,
     expect(page.locator("#track-error")).to_have_text("Terlalu banyak permintaan; coba lagi dalam 45 detik.")
     page.get_by_role("button", name="English").click()
     expect(page.locator("#track-error")).to_have_text("Too many requests; try again in 45 seconds.")
+
+
+def test_times_are_the_province_s_and_say_so_on_a_phone_in_another_zone(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    created = _public_report(web_stack, -6.2611, 106.8792, "Pohon tumbang di trotoar.")
+    _, view = http("GET", f"{api}/reports/{created['id']}")
+    at = datetime.fromisoformat(view["created_at"]).astimezone(JAKARTA)
+    # A citizen from Makassar (WITA, an hour ahead) looks at a Jakarta report
+    page = _phone(browser, "Asia/Makassar")
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    created_row = page.locator(".facts dd").nth(4)
+    expect(page.locator(".facts dt").nth(4)).to_have_text("Dilaporkan")
+    # It read "7 Des 2026, 15.40": Jakarta's clock, unlabelled, on a phone an hour ahead
+    expect(created_row).to_have_text(f"{_day(at.date(), 'id')}, {at:%H.%M} WIB")
+    first_entry = page.locator(".timeline .entry-head time").first
+    expect(first_entry).to_have_text(f"{_day(at.date(), 'id')}, {at:%H.%M} WIB")
+    page.get_by_role("button", name="English").click()
+    expect(created_row).to_have_text(f"{_day(at.date(), 'en')}, {at:%H:%M} WIB")
+    for time in page.locator(".timeline .entry-head time").all():
+        expect(time).to_contain_text(" WIB")

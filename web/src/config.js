@@ -5,5 +5,6 @@ export default Object.freeze({
   province: "31",
   provinceName: "DKI Jakarta",
   timezone: "Asia/Jakarta",
+  timezoneLabel: "WIB",
   neighbours: [],
 });

@@ -3,11 +3,12 @@ import config from "../config.js";
 import { el } from "./dom.js";
 import { currentLang, locale, t } from "./i18n.js";
 
-/** A date and time in the province's time zone. */
+/** A date and time in the province's time zone, labelled with it (WIB, WITA, WIT): the phone's may differ. */
 export function dateTime(iso) {
   if (!iso) return "–";
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short", timeZone: config.timezone })
+  const shown = new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short", timeZone: config.timezone })
     .format(new Date(iso));
+  return config.timezoneLabel ? `${shown} ${config.timezoneLabel}` : shown;
 }
 
 /** A calendar date (YYYY-MM-DD) as words. */
