@@ -135,6 +135,7 @@ def site_config(
     from chalicelib.domain.workflow import MAX_ESTIMATE_DAYS
     from chalicelib.provinces.model import zone_label
     from chalicelib.provinces.registry import registry
+    from chalicelib.services.nearby import MAP_MAX_SPAN_DEG
 
     code = province_of(stage, project_root)
     province = registry().get(code)
@@ -147,6 +148,7 @@ def site_config(
         "timezoneLabel": zone_label(province.data),  # after every time shown: WIB, WITA or WIT
         "maxEstimateDays": MAX_ESTIMATE_DAYS,  # the console's estimate date field, as the API's rule
         "map": map_config(province.data),
+        "mapMaxSpanDeg": MAP_MAX_SPAN_DEG,  # Peta opens where its box is within GET /reports/map's limit
         "neighbours": neighbour_config(province.data, sites or {}),
     }
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from chalicelib.services.nearby import MAP_MAX_SPAN_DEG
 from cli.devissuer import mint
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import http
@@ -172,3 +173,31 @@ def test_times_are_the_province_s_and_say_so_on_a_phone_in_another_zone(
     expect(created_row).to_have_text(f"{_day(at.date(), 'en')}, {at:%H:%M} WIB")
     for time in page.locator(".timeline .entry-head time").all():
         expect(time).to_contain_text(" WIB")
+
+
+def test_peta_opens_where_every_report_in_view_is_shown(web_stack: LocalStack, browser: Any) -> None:
+    created = _public_report(web_stack, -6.19, 106.825, "Genangan di dekat halte, sudah dua hari.")
+    page = _phone(browser)
+    asked: list[dict[str, float]] = []
+    page.on(
+        "request",
+        lambda r: (
+            asked.append(
+                {k: float(v[0]) for k, v in parse_qs(urlparse(r.url).query).items() if k != "category"}
+            )
+            if urlparse(r.url).path.endswith("/reports/map")
+            else None
+        ),
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/peta.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # It opened on the province's first view, wider than the API's limit: "Area peta terlalu luas" and the
+    # reports outside the box the API cut were missing until the citizen zoomed in
+    expect(page.locator("#map-clipped")).to_be_hidden()
+    expect(page.locator(f"#map-list li[data-id='{created['id']}']")).to_be_visible()
+    first = asked[0]
+    spans = (first["north"] - first["south"], first["east"] - first["west"])
+    assert max(spans) <= MAP_MAX_SPAN_DEG, first
+    assert max(spans) > 0.9 * MAP_MAX_SPAN_DEG, first  # about the widest such view, not any inside it
+    centre = ((first["north"] + first["south"]) / 2, (first["east"] + first["west"]) / 2)
+    assert centre == pytest.approx((-6.2, 106.83), abs=1e-3), first  # Jakarta's first view's centre

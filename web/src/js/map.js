@@ -45,10 +45,11 @@ function attribution(settings) {
 /**
  * A map in ``node`` on the province's first view (or ``view``: {centre, zoom}), with its tiles.
  * Tiles load only for what is on screen (Leaflet's default): no prefetching, at most ``maxZoom``.
+ * ``zoomSnap``: the zoom levels a view may take (Leaflet's 1: whole levels only).
  */
-export function createMap(L, node, view = {}) {
+export function createMap(L, node, view = {}, { zoomSnap = 1 } = {}) {
   const settings = config.map;
-  const map = L.map(node, { keyboard: true, zoomControl: true, maxZoom: settings.maxZoom });
+  const map = L.map(node, { keyboard: true, zoomControl: true, maxZoom: settings.maxZoom, zoomSnap });
   map.setView(view.centre || settings.centre, view.zoom || settings.zoom);
   L.tileLayer(settings.tileUrl, { maxZoom: settings.maxZoom, attribution: attribution(settings) }).addTo(map);
   return map;

@@ -55,11 +55,31 @@ function draw() {
   $("#public-map").dataset.markers = String(items.length);
 }
 
+/**
+ * The widest box GET /reports/map answers whole (config.mapMaxSpanDeg each way) around the first view's
+ * centre; ``share`` of it, for a view that must stay inside whatever Leaflet's rounding.
+ */
+function widestBox(share = 1) {
+  const [lat, lon] = config.map.centre;
+  const half = (config.mapMaxSpanDeg * share) / 2;
+  return { south: lat - half, west: lon - half, north: lat + half, east: lon + half };
+}
+
+/**
+ * The first view's centre at the widest zoom whose view fits in ``widestBox`` (at least the first view's
+ * zoom): every report in view is shown, not only the middle of a province-wide view that the API cuts.
+ */
+function openView(L, map) {
+  const box = widestBox(0.99);
+  const fits = map.getBoundsZoom(L.latLngBounds([box.south, box.west], [box.north, box.east]), true);
+  map.setView(config.map.centre, Math.max(config.map.zoom, fits), { animate: false });  // at once: asked next
+}
+
 function viewport() {
   const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value)).toFixed(6);
   if (!state.map) {
-    const [lat, lon] = config.map.centre;
-    return { south: clamp(lat - 0.05, 90), west: clamp(lon - 0.05, 180), north: clamp(lat + 0.05, 90), east: clamp(lon + 0.05, 180) };
+    const box = widestBox();
+    return { south: clamp(box.south, 90), west: clamp(box.west, 180), north: clamp(box.north, 90), east: clamp(box.east, 180) };
   }
   const box = state.map.getBounds();
   return { south: clamp(box.getSouth(), 90), west: clamp(box.getWest(), 180),
@@ -111,7 +131,10 @@ $("#map-category").addEventListener("change", load);
 $("#map-status").addEventListener("change", draw);
 try {
   const L = await loadLeaflet();
-  state.map = createMap(L, $("#public-map"));
+  // tenths of a level: the view opened nearly fills the API's limit in its longer direction (whole levels
+  // left a wide, short desktop map up to half as wide and tall as the limit allows)
+  state.map = createMap(L, $("#public-map"), {}, { zoomSnap: 0.1 });
+  openView(L, state.map);
   state.layer = clusterLayer(L).addTo(state.map);
   state.map.on("moveend", later);
 } catch {

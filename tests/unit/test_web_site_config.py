@@ -1,5 +1,6 @@
-"""Every time the web client shows carries the province's zone, WIB, WITA or WIT (config.js
-``timezoneLabel``): a citizen's phone may be set to another zone, and Indonesia has three."""
+"""What web.build tells each site of its province and its API's rules: every time the web client shows
+carries the province's zone, WIB, WITA or WIT (config.js ``timezoneLabel``: a phone may be set to another
+zone, and Indonesia has three); Peta opens within GET /reports/map's limit (``mapMaxSpanDeg``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.provinces.model import ZONE_LABELS
+from chalicelib.services.nearby import MAP_MAX_SPAN_DEG
 from infra.local.config import PROJECT_ROOT
 from tests.unit.test_web_neighbours import config_of
 from web.build import build_all
@@ -27,3 +29,8 @@ def test_every_province_s_zone_has_its_label() -> None:
 def test_the_build_tells_each_site_its_zone_label(stage: str, tmp_path: Path) -> None:
     build_all({stage: "http://127.0.0.1:9000"}, tmp_path)
     assert config_of(tmp_path, stage)["timezoneLabel"] == "WIB"
+
+
+def test_the_build_tells_peta_the_api_s_map_limit(tmp_path: Path) -> None:
+    build_all({"jakarta": "http://127.0.0.1:9000"}, tmp_path)
+    assert config_of(tmp_path, "jakarta")["mapMaxSpanDeg"] == MAP_MAX_SPAN_DEG
