@@ -447,3 +447,27 @@ def test_the_tracking_page_labels_the_address_without_the_form_s_optional(
     page.get_by_role("button", name="English").click()
     expect(content).to_contain_text("Address or landmark: Jl. Dr. Saharjo No. 123")
     expect(content).not_to_contain_text("optional")
+
+
+def test_a_replacement_photo_that_fails_to_upload_sends_no_earlier_photo_in_its_place(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given a first photo uploaded, then a second chosen in its place whose upload fails
+    page = _phone(browser)
+    held, sent = _road_report_with_a_photo_held(page, f"{web_stack.web_url}/jakarta")
+    held[0].continue_()
+    expect(page.locator("#photo-status")).to_have_text("Foto terunggah.")
+    page.locator("#photo").set_input_files(
+        {"name": "lubang-2.jpg", "mimeType": "image/jpeg", "buffer": scene_jpeg(random.getrandbits(48))}
+    )
+    for _ in range(150):
+        if len(held) > 1:
+            break
+        page.wait_for_timeout(100)
+    held[1].abort("internetdisconnected")
+    expect(page.locator("#photo-status")).not_to_have_text("Mengunggah foto…")
+    # When the citizen sends the report (the form says the photo did not upload)
+    page.get_by_role("button", name="Kirim laporan").click()
+    # Then it goes without a photo: the first one, which the citizen replaced, is not sent
+    expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_focused()
+    assert len(sent) == 1 and "photos" not in sent[0], sent

@@ -230,13 +230,15 @@ async function setUpPhoto() {
     const file = event.target.files[0];
     const status = $("#photo-status");
     if (!file) return;
+    photos.length = 0; // the photo chosen now is the report's: an earlier one is never sent in its place
     say(status, () => t("report.photoUploading"));
     const upload = uploadPhoto(file).then((key) => {
+      if (photoUpload !== upload) return true; // a photo chosen since replaced this one
       photos.splice(0, photos.length, key);
       say(status, () => t("report.photoDone"));
       return true;
     }, (error) => {
-      say(status, () => errorText(error));
+      if (photoUpload === upload) say(status, () => errorText(error));
       return false;
     });
     photoUpload = upload;
