@@ -12,7 +12,7 @@ import pytest
 from cli.signing_keys import new_key_id, new_private_key, public_entry
 from infra.deploy_values import DEPLOY_VARIABLES, local_value_problems, stage_deploy_problems
 from infra.local.config import PROJECT_ROOT, read_config
-from infra.package import PackageError, main, package
+from infra.package import PackageError, check_deploy_values, main, package
 
 CHECKED = ("ADUAN_PUBLIC_URL", "ADUAN_PUBLIC_API_URL", "ADUAN_NOTIFY_SENDER")
 REAL = {
@@ -77,6 +77,7 @@ def test_every_stage_given_its_deploy_values_can_be_packaged() -> None:
     config = read_config()
     for stage in _stages_given_deploy_values(True, config):
         assert stage_deploy_problems(config, stage) == [], stage
+        check_deploy_values(stage)  # what packaging checks besides: a production hand-over key too
 
 
 def test_a_stage_the_operator_gave_deploy_values_is_expected_to_package_not_to_be_refused() -> None:
