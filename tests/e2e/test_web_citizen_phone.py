@@ -114,15 +114,7 @@ def test_a_message_link_page_moves_focus_to_what_it_did(web_stack: LocalStack, b
 
 def test_an_address_typed_under_kabari_saya_ticks_its_channel(web_stack: LocalStack, browser: Any) -> None:
     page = _phone(browser)
-    sent: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append(json.loads(r.post_data or "{}"))
-            if r.method == "POST" and r.url.endswith("/reports")
-            else None
-        ),
-    )
+    sent = _reports_sent(page)
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     type_road_report(page, "Jalan berlubang di depan halte, motor sering jatuh.")
@@ -180,9 +172,8 @@ def test_the_tracking_page_finds_an_id_typed_with_spaces_and_says_a_secret_does_
     expect(page.locator("#report-view")).not_to_contain_text("does not match")
 
 
-def _road_report_with_a_photo_held(page: Page, site: str) -> tuple[list[Any], list[dict[str, Any]]]:
-    """The form filled, a photo chosen whose upload to the bucket is held (a slow line); returns the held
-    uploads and the bodies of POST /reports sent."""
+def _reports_sent(page: Page) -> list[dict[str, Any]]:
+    """The bodies of the POST /reports the page sends, as it sends them."""
     sent: list[dict[str, Any]] = []
     page.on(
         "request",
@@ -192,6 +183,13 @@ def _road_report_with_a_photo_held(page: Page, site: str) -> tuple[list[Any], li
             else None
         ),
     )
+    return sent
+
+
+def _road_report_with_a_photo_held(page: Page, site: str) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The form filled, a photo chosen whose upload to the bucket is held (a slow line); returns the held
+    uploads and the bodies of POST /reports sent."""
+    sent = _reports_sent(page)
     held: list[Any] = []
     page.route(
         "**/aduan-photos**",
@@ -254,15 +252,7 @@ def test_coordinates_typed_with_an_indonesian_decimal_comma_are_read_as_typed(
     web_stack: LocalStack, browser: Any
 ) -> None:
     page = _phone(browser)
-    sent: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append(json.loads(r.post_data or "{}"))
-            if r.method == "POST" and r.url.endswith("/reports")
-            else None
-        ),
-    )
+    sent = _reports_sent(page)
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     type_road_report(page, "Jalan berlubang di Tebet, koordinat dari ponsel.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -173,6 +174,33 @@ def test_a_saved_step_whose_work_item_an_agency_queue_does_not_take_is_answered_
     assert report_id in [item["id"] for item in inbox["items"]]
 
 
+@contextmanager
+def _busy_once(monkeypatch: pytest.MonkeyPatch, queue: str) -> Iterator[list[str]]:
+    """The first SendMessage to ``queue`` throttled past botocore's retries; yields the calls refused."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    from chalicelib.data.queues import queue_url
+
+    original = BaseClient._make_api_call
+    throttled: list[str] = []
+
+    def busy_once(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "SendMessage" and str(params.get("QueueUrl") or "").endswith(queue) and not throttled:
+            throttled.append(operation)
+            error = {"Error": {"Code": "RequestThrottled", "Message": "slow down"}}
+            raise ClientError(error, operation)  # type: ignore[arg-type]
+        return original(client, operation, params)
+
+    queue_url.cache_clear()
+    monkeypatch.setattr(BaseClient, "_make_api_call", busy_once)
+    try:
+        yield throttled
+    finally:
+        monkeypatch.undo()
+        queue_url.cache_clear()
+
+
 def test_a_route_whose_work_item_a_busy_agency_queue_did_not_take_is_retried_and_sends_it(
     provinces: World, queue: WorkQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,31 +209,9 @@ def test_a_route_whose_work_item_a_busy_agency_queue_did_not_take_is_retried_and
     message back) and publishes again, and the item reaches the queue: an agency that works from its
     own system is not left unaware of a new report (an officer's step is answered as saved instead,
     above: nothing would retry it)."""
-    from botocore.client import BaseClient
-    from botocore.exceptions import ClientError
-
-    from chalicelib.data.queues import queue_url
-
-    jakarta = provinces["jakarta"]
-    original = BaseClient._make_api_call
-    throttled: list[str] = []
-
-    def busy_once(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        target = str(params.get("QueueUrl") or "")
-        if operation == "SendMessage" and target.endswith("aduan-31-agency-sudin-sda-js") and not throttled:
-            throttled.append(operation)
-            error = {"Error": {"Code": "RequestThrottled", "Message": "slow down"}}
-            raise ClientError(error, operation)  # type: ignore[arg-type]
-        return original(client, operation, params)
-
-    report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
-    queue_url.cache_clear()
-    monkeypatch.setattr(BaseClient, "_make_api_call", busy_once)
-    try:
+    report_id = json.loads(provinces["jakarta"].post("/reports", FLOOD).body)["id"]
+    with _busy_once(monkeypatch, "aduan-31-agency-sudin-sda-js") as throttled:
         provinces.settle()
-    finally:
-        monkeypatch.undo()
-        queue_url.cache_clear()
     assert throttled
     items = [json.loads(m["Body"]) for m in queue.receive(wait_seconds=1, max_messages=10)]
     assert [item["report_id"] for item in items] == [report_id]
@@ -217,44 +223,19 @@ def test_a_hand_over_whose_work_item_a_busy_agency_queue_did_not_take_is_retried
     """Given DLH Kota Tangerang's work queue (Banten) throttling once while Banten accepts a Jakarta
     report about garbage in Kota Tangerang, then the hand-over is handled again and the item reaches
     the queue, as a routed report's does."""
-    from botocore.client import BaseClient
-    from botocore.exceptions import ClientError
-
-    from chalicelib.data.queues import queue_url
-
     provinces.settle()
     work = WorkQueue(boto3.client("sqs"), "36", "dlh-kota-tangerang")
     while leftovers := work.receive(wait_seconds=0, max_messages=10):
         for message in leftovers:
             work.sqs.delete_message(QueueUrl=work.url, ReceiptHandle=message["ReceiptHandle"])
-    original = BaseClient._make_api_call
-    throttled: list[str] = []
-
-    def busy_once(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        target = str(params.get("QueueUrl") or "")
-        if (
-            operation == "SendMessage"
-            and target.endswith("aduan-36-agency-dlh-kota-tangerang")
-            and not throttled
-        ):
-            throttled.append(operation)
-            error = {"Error": {"Code": "RequestThrottled", "Message": "slow down"}}
-            raise ClientError(error, operation)  # type: ignore[arg-type]
-        return original(client, operation, params)
-
     garbage = {
         "category": "sampah",
         "description": "Tumpukan sampah di pinggir Jl. Daan Mogot perbatasan Jakarta-Tangerang.",
         "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
     }
     report_id = json.loads(provinces["jakarta"].post("/reports", garbage).body)["id"]
-    queue_url.cache_clear()
-    monkeypatch.setattr(BaseClient, "_make_api_call", busy_once)
-    try:
+    with _busy_once(monkeypatch, "aduan-36-agency-dlh-kota-tangerang") as throttled:
         provinces.settle()
-    finally:
-        monkeypatch.undo()
-        queue_url.cache_clear()
     assert throttled
     items = [json.loads(m["Body"]) for m in work.receive(wait_seconds=1, max_messages=10)]
     assert [item["report_id"] for item in items] == [report_id]
