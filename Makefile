@@ -9,6 +9,9 @@ STAGES := $(shell $(PY) -c "import json; print(' '.join(json.load(open('.chalice
 PACKAGE_STAGES := $(or $(STAGE),$(STAGES))
 # Stages `make run` serves: every stage of .chalice/config.json unless told, e.g. RUN_STAGES="riau banten".
 RUN_STAGES ?= $(STAGES)
+# Where `make run` serves moto (DynamoDB, S3; SQS takes a free port) and the web client.
+MOTO_PORT ?= 5055
+WEB_PORT ?= 8080
 
 .PHONY: venv infra run test lint clean browser web web-deps screenshots lock layer package lint-cfn region-check region-add \
         region-add-usage
@@ -63,7 +66,8 @@ region-check: venv
 ## run: moto + the RUN_STAGES provinces (default: every stage; chalice local + event runner each)
 ##      + seed reports + the web client (prints its address); Ctrl-C stops
 run: venv web-deps
-	$(BIN)/python -m infra.local.stack run $(foreach stage,$(RUN_STAGES),--stage $(stage))
+	$(BIN)/python -m infra.local.stack run --moto-port $(MOTO_PORT) --web-port $(WEB_PORT) \
+	  $(foreach stage,$(RUN_STAGES),--stage $(stage))
 
 # Long, CPU-bound tests that run in a process of their own beside the others: the 1,000-report
 # fault injection and the fingerprint measurement on real photographs (5 to 6 minutes together),

@@ -168,10 +168,16 @@ class LocalStack:
             )
             for stage, port in self.stage_ports.items()
         }
+        wanted["moto"] = (
+            self.moto.port,
+            f"{another_stack}, or serve it elsewhere: make run MOTO_PORT=<port> "
+            "(python -m infra.local.stack run --moto-port <port>)",
+        )
         if self.web_port is not None:
             wanted["the web client"] = (
                 self.web_port,
-                f"{another_stack}, or serve it elsewhere: python -m infra.local.stack run --web-port <port>",
+                f"{another_stack}, or serve it elsewhere: make run WEB_PORT=<port> "
+                "(python -m infra.local.stack run --web-port <port>)",
             )
         for name, (port, what_to_do) in wanted.items():
             if not port_is_free(port):

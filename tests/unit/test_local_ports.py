@@ -69,3 +69,11 @@ def test_a_taken_port_says_what_to_do(listening: int) -> None:
         web.check_ports()
     assert f"port {listening} on 127.0.0.1 (the web client)" in str(taken.value)
     assert "python -m infra.local.stack run --web-port <port>" in str(taken.value)
+    assert "make run WEB_PORT=<port>" in str(taken.value)
+    # moto's own port, before anything starts: the same sentence, and how make serves it elsewhere
+    engine = LocalStack(stages=["jakarta"], stage_ports={"jakarta": free_port()}, moto_port=listening)
+    with pytest.raises(PortInUse) as taken:
+        engine.check_ports()
+    assert f"port {listening} on 127.0.0.1 (moto) is in use by another program" in str(taken.value)
+    assert "a `make run` already running? Ctrl-C there" in str(taken.value)
+    assert "make run MOTO_PORT=<port>" in str(taken.value)
