@@ -46,6 +46,16 @@ def provinces(moto_endpoint: str) -> Iterator[World]:
         yield w
 
 
+def _unsigned(view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` with each timeline photo link cut to its address: a link is signed when the view is
+    made, so two answers a second apart carry other signatures for the same photo."""
+    timeline = [
+        {**entry, "evidence_photo": (entry["evidence_photo"] or "").split("?")[0] or None}
+        for entry in view["timeline"]
+    ]
+    return {**view, "timeline": timeline}
+
+
 def _json(response: Any) -> Any:
     return json.loads(response.body)
 
@@ -389,6 +399,6 @@ def test_the_cli_resolves_with_a_photo_file_uploaded_for_the_report(provinces: W
         status, view = api.act(report["id"], "resolve", body, "cli-resolve-1")
         assert status == 200, view
         again = api.act(report["id"], "resolve", body, "cli-resolve-1")  # a retry: the same upload, once
-        assert again == (status, view)
+        assert (again[0], _unsigned(again[1])) == (status, _unsigned(view))
     last = view["timeline"][-1]
     assert last["evidence_photo"] and last["evidence_check"]["verified"] is True
