@@ -28,12 +28,14 @@ def _phone(browser: Any) -> Page:
     return browser.new_context(viewport=PHONE_740, timezone_id="Asia/Jakarta").new_page()
 
 
-def _public_flood(stack: LocalStack, lat: float, lon: float) -> dict[str, Any]:
+def _public_flood(stack: LocalStack, lat: float, lon: float, **fields: Any) -> dict[str, Any]:
+    """A public flood report in Tebet at (lat, lon), with ``fields`` in its body as well."""
     body = {
         "category": "banjir",
         "description": "Banjir selutut di depan SDN, air masuk rumah warga.",
         "location": {"lat": lat, "lon": lon, "area_code": "31.74.01"},
         "visibility": "public",
+        **fields,
     }
     status, created = http("POST", f"{stack.api_url('jakarta')}/reports", body)
     assert status == 201, created
@@ -377,15 +379,13 @@ def test_a_report_s_photo_on_the_tracking_page_has_no_stray_list_bullet(
     status, ticket = http("POST", f"{api}/photos", {"content_type": "image/jpeg", "size": len(data)})
     assert status == 201, ticket
     send_presigned(ticket["upload"], data)
-    body = {
-        "category": "banjir",
-        "description": "Genangan setinggi betis, lihat fotonya.",
-        "location": {"lat": -6.2531, "lon": 106.8712, "area_code": "31.74.01"},
-        "visibility": "public",
-        "photos": [ticket["key"]],
-    }
-    status, created = http("POST", f"{api}/reports", body)
-    assert status == 201, created
+    created = _public_flood(
+        web_stack,
+        -6.2531,
+        106.8712,
+        description="Genangan setinggi betis, lihat fotonya.",
+        photos=[ticket["key"]],
+    )
     page = _phone(browser)
     page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
     photo = page.locator("#report-view .photos img")
@@ -420,15 +420,9 @@ def test_a_link_cut_short_by_a_message_app_says_so_not_the_api_s_field_path(
 def test_the_tracking_page_labels_the_address_without_the_form_s_optional(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    body = {
-        "category": "banjir",
-        "description": "Genangan di depan gang.",
-        "location": {"lat": -6.2551, "lon": 106.8732, "area_code": "31.74.01"},
-        "visibility": "public",
-        "address": "Jl. Dr. Saharjo No. 123",
-    }
-    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
-    assert status == 201, created
+    created = _public_flood(
+        web_stack, -6.2551, 106.8732, description="Genangan di depan gang.", address="Jl. Dr. Saharjo No. 123"
+    )
     page = _phone(browser)
     page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
     content = page.locator("#report-view .content")

@@ -187,18 +187,7 @@ def test_a_reopen_reaches_the_neighbour_once_its_queue_takes_it_again(
     a 500), and once Banten's queue takes messages again Jakarta's sweep sends the reopen: Banten's
     copy goes back to its agency (the reopen was lost: Banten's copy stayed done and closed itself)."""
     jakarta, banten = provinces["jakarta"], provinces["banten"]
-    created = _json(jakarta.post("/reports", TANGERANG))
-    report_id, key = created["id"], f"36~{created['id']}"
-    provinces.settle()
-    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
-    proof = banten.evidence(key, BANTEN_AGENCY)
-    assert banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Diangkut", **proof}).status_code == 200
-    provinces.settle()
-    refusing.start("36", code)
-    secret = {"X-Report-Secret": created["secret"]}
-    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
-    assert reopened.status_code == 200, reopened.body
-    refusing.stop()
+    report_id = _reopened_while_refused(provinces, refusing, code)
     provinces.settle()
     assert _copy(banten, report_id)["status"]["code"] == "SELESAI"
     assert report_id in _sweep(jakarta).resent
@@ -274,19 +263,8 @@ def test_a_reopen_reaches_the_neighbour_after_its_queue_stays_busy(
     the citizen reopens it in Jakarta, then the citizen is answered that it is reopened (it was a 503
     for a saved reopen), and Jakarta's sweep sends the reopen: Banten's copy goes back to its agency."""
     jakarta, banten = provinces["jakarta"], provinces["banten"]
-    created = _json(jakarta.post("/reports", TANGERANG))
-    report_id, key = created["id"], f"36~{created['id']}"
-    provinces.settle()
-    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
-    proof = banten.evidence(key, BANTEN_AGENCY)
-    assert banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Diangkut", **proof}).status_code == 200
-    provinces.settle()
-    refusing.start("36", code)
-    secret = {"X-Report-Secret": created["secret"]}
-    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
-    assert reopened.status_code == 200, reopened.body
+    report_id = _reopened_while_refused(provinces, refusing, code)
     assert counted == ["HandoversDelayed"]
-    refusing.stop()
     provinces.settle()
     assert _copy(banten, report_id)["status"]["code"] == "SELESAI"
     assert report_id in _sweep(jakarta).resent
@@ -318,6 +296,26 @@ def test_an_officer_hands_a_report_to_a_neighbour_whose_queue_stays_busy(
     assert report_id in _sweep(jakarta).resent
     provinces.settle()
     assert _copy(banten, report_id)["status"]["code"] == "DISPOSISI"
+
+
+def _reopened_while_refused(provinces: World, refusing: Refusing, code: str) -> str:
+    """Jakarta's report about Kota Tangerang, resolved by Banten, reopened by its citizen in Jakarta
+    (answered 200) while Banten's queue does not take messages (``code``), which it takes again after;
+    the report's id."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    created = _json(jakarta.post("/reports", TANGERANG))
+    report_id, key = created["id"], f"36~{created['id']}"
+    provinces.settle()
+    assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
+    proof = banten.evidence(key, BANTEN_AGENCY)
+    assert banten.act(key, "resolve", BANTEN_AGENCY, {"note": "Diangkut", **proof}).status_code == 200
+    provinces.settle()
+    refusing.start("36", code)
+    secret = {"X-Report-Secret": created["secret"]}
+    reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
+    assert reopened.status_code == 200, reopened.body
+    refusing.stop()
+    return report_id
 
 
 def _quarantined(code: str) -> list[str]:
