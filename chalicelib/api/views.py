@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -9,7 +10,7 @@ from chalicelib import container
 from chalicelib.api import responses as out
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
-from chalicelib.domain.status import CITIZEN_ACTIONS, Status, allowed_actions
+from chalicelib.domain.status import CITIZEN_ACTIONS, Action, Status, allowed_actions
 from chalicelib.domain.workflow import feedback_expired
 from chalicelib.privacy.photos import PUBLIC_KEY
 from chalicelib.provinces.registry import Registry, registry
@@ -67,6 +68,33 @@ def check_view(check: EvidenceCheck | None) -> out.EvidenceCheck | None:
     )
 
 
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+             "Oktober", "November", "Desember")  # fmt: skip
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")  # fmt: skip
+# The note the API wrote on every estimate entry before the date moved to the report's
+# ``estimated_completion`` (kept in stored timelines, never rewritten): the date again, not anyone's words
+LEGACY_ESTIMATE_NOTE = re.compile(r"Estimasi selesai \d{4}-\d{2}-\d{2}")
+
+
+def estimate_words(day: date) -> str:
+    """An estimated completion (EWS) as people read it, Indonesian first with English alongside, in the
+    tracking page's words ("Estimasi selesai" / "Estimated completion"): for texts that carry no date
+    field of their own, as Open311's ``status_notes``."""
+    return (
+        f"Estimasi selesai {day.day} {MONTHS_ID[day.month - 1]} {day.year} "
+        f"(estimated completion: {day.day} {MONTHS_EN[day.month - 1]} {day.year})"
+    )
+
+
+def entry_note(entry: TimelineEntry) -> str | None:
+    """An entry's note as shown: the words someone wrote. An estimate entry's legacy note is left out:
+    the date it repeats is the report's ``estimated_completion``, which every view shows on its own."""
+    if entry.action is Action.ESTIMATE and entry.note and LEGACY_ESTIMATE_NOTE.fullmatch(entry.note):
+        return None
+    return entry.note
+
+
 def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool) -> out.TimelineEntry:
     """One timeline entry. Its words (a note, a reason, a comment, evidence) and the link to its
     evidence photo only with ``full_content``: on a private report they are the reporter's and the
@@ -78,7 +106,7 @@ def entry_view(registry: Registry, entry: TimelineEntry, *, full_content: bool) 
         status=status_view(entry.status),
         province=out.ProvinceRef(code=entry.province, name=province.name if province else entry.province),
         agency=agency_view(registry, entry.province, entry.agency),
-        note=entry.note if full_content else None,
+        note=entry_note(entry) if full_content else None,
         evidence=entry.evidence if full_content else None,
         # as the report's own photos: shown where its content is (it shows the place)
         evidence_photo=next(iter(photo_links([entry.evidence_photo])), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 
-from chalicelib.api.views import handling_agency_view
+from chalicelib.api.views import entry_note, estimate_words, handling_agency_view
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.domain.status import Status
 from chalicelib.open311.responses import Open311Request
@@ -25,9 +25,16 @@ def end_of(day: date, zone: tzinfo) -> datetime:
 
 
 def status_notes(report: Report) -> str:
-    """The Indonesian status label and, on a public report, the latest note of the timeline."""
-    notes = [e.note for e in report.timeline if e.note] if report.visibility is Visibility.PUBLIC else []
-    return f"{report.status.label}: {notes[-1]}" if notes else report.status.label
+    """The Indonesian status label, on a public report the latest note of the timeline, and while the
+    report is open its estimated completion in words (a client shows these notes to people; the date
+    is ``expected_datetime`` for machines)."""
+    public = report.visibility is Visibility.PUBLIC
+    notes = [note for note in map(entry_note, report.timeline) if note] if public else []
+    text = f"{report.status.label}: {notes[-1]}" if notes else report.status.label
+    if report.estimated_completion is None or report.status in CLOSED:
+        return text
+    stop = " " if text.endswith((".", "!", "?")) else ". "
+    return f"{text}{stop}{estimate_words(report.estimated_completion)}."
 
 
 def _address(registry: Registry, report: Report, public: bool) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from msgspec.structs import replace
@@ -241,6 +243,30 @@ def test_token_maps_to_the_request_id(provinces: World) -> None:
     assert root.findtext("request/service_request_id") == request_id
     assert_error(jakarta.get("/open311/v2/tokens/31-261127-ZZZZ.json"), 404)
     assert_error(jakarta.get("/open311/v2/tokens/nonsense.xml"), 404, "xml")
+
+
+def test_status_notes_tell_people_the_agencys_estimate_in_words(provinces: World) -> None:
+    # Given a request the agency took and estimated (the estimate entry's note is the officer's words only)
+    jakarta = provinces["jakarta"]
+    request_id = created_id(jakarta, {**FLOOD, "attribute[visibility]": "public"})
+    provinces.settle()
+    agency = json.loads(jakarta.get(f"/reports/{request_id}").body)["agency"]["id"]
+    assert jakarta.act(request_id, "take", agency).status_code == 200
+    day = datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=14)
+    estimated = jakarta.act(request_id, "estimate", agency, {"estimated_completion": day.isoformat()})
+    assert estimated.status_code == 200, estimated.body
+    # Then a client showing status_notes to people shows the date in words, Indonesian first with English
+    [entry] = json.loads(jakarta.get(f"/open311/v2/requests/{request_id}.json").body)
+    id_month = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
+    words = (
+        f"Estimasi selesai {day.day} {id_month.split()[day.month - 1]} {day.year} "
+        f"(estimated completion: {day.day} {day.strftime('%B')} {day.year})"
+    )
+    notes = entry["status_notes"]
+    assert notes.startswith("Proses") and notes.endswith(f". {words}.") and notes.count("Estimasi") == 1
+    assert entry["expected_datetime"] == f"{day.isoformat()}T23:59:59+07:00"
+    xml = ET.fromstring(jakarta.get(f"/open311/v2/requests/{request_id}.xml").body)
+    assert xml.findtext("request/status_notes") == entry["status_notes"]
 
 
 def test_unknown_requests_are_404(provinces: World) -> None:
