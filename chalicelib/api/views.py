@@ -78,7 +78,7 @@ LEGACY_ESTIMATE_NOTE = re.compile(r"Estimasi selesai \d{4}-\d{2}-\d{2}")
 
 
 def estimate_words(day: date) -> str:
-    """An estimated completion (EWS) as people read it, Indonesian first with English alongside, in the
+    """An estimated completion as people read it, Indonesian first with English alongside, in the
     tracking page's words ("Estimasi selesai" / "Estimated completion"): for texts that carry no date
     field of their own, as Open311's ``status_notes``."""
     return (
