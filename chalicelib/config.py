@@ -47,8 +47,10 @@ PUBLIC_URL_MAX = 48  # keeps every SMS with a link within one segment (tests/uni
 # ... as do its characters: letters, digits and a few signs of GSM-7's basic set ("~", "^", "|", "["
 # and "{" are in its escape table, and most other signs not in GSM-7 at all: texts.fits_one_segment)
 PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._/-]*)?")
-# An address's user name and password (``https://user:password@host``): never quoted in an error
-USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+# An address's user name and password (``https://user:password@host``): never quoted in an error. Up to
+# the last "@": a password may hold an unescaped "/", "?", "#" or "@" (whatever a browser then makes of
+# it), and an "@" further on in a path or query masks the host too, rather than show a password.
+USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://).*@", re.DOTALL)
 # Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
 # development issuer's) and the JWKS URL (https: the user pool's).
 AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
@@ -151,12 +153,17 @@ def shown(value: str) -> str:
     return USERINFO.sub(r"\1***@", value)
 
 
+def has_userinfo(value: str) -> bool:
+    """Whether an address carries a user name or password (what ``shown`` masks)."""
+    return USERINFO.match(value) is not None
+
+
 def optional_url(name: str) -> str | None:
     """An optional http(s) address without a trailing slash; None when the variable is unset."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None
-    if not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", raw):
+    if has_userinfo(raw) or not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", raw):
         raise ConfigurationError(
             f"{name} must be an http(s) address without user name, password, query or fragment, "
             f"not {shown(raw)!r}"

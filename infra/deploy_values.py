@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from chalicelib.config import PUBLIC_URL, PUBLIC_URL_MAX, shown
+from chalicelib.config import PUBLIC_URL, PUBLIC_URL_MAX, has_userinfo, shown
 
 DEPLOY_VARIABLES = "deploy_environment_variables"
 LOCAL_ONLY_VARIABLES = frozenset({"ADUAN_LOCAL_PORT"})
@@ -156,11 +156,11 @@ def _value_problem(name: str, value: str) -> str | None:
     if name == "ADUAN_NOTIFY_SENDER":
         host = value.rpartition("@")[2] if "@" in value else ""
         return _host_problem(host) if host else "not an address"
+    if has_userinfo(value):  # citizens and clients would get the credentials with every link
+        return "with a user name or password"
     url = urlsplit(value)
     if not url.hostname:
         return "not an address"
-    if "@" in url.netloc:  # citizens and clients would get the credentials with every link
-        return "with a user name or password"
     if name == "ADUAN_PUBLIC_URL" and (len(value) > PUBLIC_URL_MAX or not PUBLIC_URL.fullmatch(value)):
         return "too long or with characters an SMS link cannot carry in one segment"
     # links in SMS and e-mail carry one-use tokens: never over plain http

@@ -291,6 +291,10 @@ def test_packaging_refuses_a_private_address_in_the_deploy_values(tmp_path: Path
         ("ADUAN_PUBLIC_API_URL", "https://operator:s3kr1t-Pa55@api.aduan.riau.go.id/api"),
         ("ADUAN_PUBLIC_BASE_URL", "http://operator:s3kr1t-Pa55@127.0.0.1:8014/open311"),
         ("ADUAN_PUBLIC_BASE_URL", "https://s3kr1t-Pa55@api.aduan.riau.go.id/open311"),
+        # a password with an unescaped "#", "?" or "/": a link would still carry it whole
+        ("ADUAN_PUBLIC_API_URL", "https://operator:s3kr1t-Pa55#1@api.aduan.riau.go.id/api"),
+        ("ADUAN_PUBLIC_API_URL", "https://operator:x?s3kr1t-Pa55@api.aduan.riau.go.id/api"),
+        ("ADUAN_PUBLIC_BASE_URL", "https://operator:a/s3kr1t-Pa55@api.aduan.riau.go.id/open311"),
     ],
 )
 def test_an_address_with_a_user_name_or_password_is_refused_without_repeating_it(

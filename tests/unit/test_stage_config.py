@@ -280,6 +280,20 @@ SECRET_IN_VALUE: list[tuple[str, Mapping[str, str | None]]] = [
     ),
     # the signing key itself pasted where its SSM parameter is named
     ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": f"MC4CAQAwBQYDK2VwBCIEI{PASSWORD}"}),
+    # a password with an unescaped "#", "?" or "/" (the address then reads as ending there)
+    ("ADUAN_PUBLIC_URL", {"ADUAN_PUBLIC_URL": f"https://operator:{PASSWORD}#1@aduan.jakarta.go.id"}),
+    (
+        "ADUAN_PUBLIC_API_URL",
+        {"ADUAN_PUBLIC_API_URL": f"https://operator:x?{PASSWORD}@api.jakarta.go.id/api"},
+    ),
+    (
+        "ADUAN_PUBLIC_BASE_URL",
+        {"ADUAN_PUBLIC_BASE_URL": f"https://op:a/{PASSWORD}@api.jakarta.go.id/open311"},
+    ),
+    (
+        "ADUAN_AUTH_JWKS_URL",
+        {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": f"http://pool:{PASSWORD}#@issuer.go.id/jwks"},
+    ),
 ]
 
 
