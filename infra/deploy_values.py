@@ -16,7 +16,7 @@ in ``infra/naming.py``): its web site and API on 127.0.0.1, a sender on ``aduan.
 They replace the stage's ``environment_variables`` of the same name in its package only (``null``
 leaves the variable out), so ``make run`` keeps the local ones. ``python -m infra.package`` refuses
 a stage whose package would still carry a loopback, private or link-local address (also inside an IPv6
-one: IPv4-mapped, 6to4, NAT64, Teredo), a private network
+one: IPv4-mapped, IPv4-compatible, 6to4, NAT64, Teredo), a private network
 name (``.local``, ``.internal``), an example domain, a user name or password, or plain http in its public
 addresses (citizens open them from SMS and e-mail), naming the variable without repeating a password;
 ``aduan region check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches
@@ -64,6 +64,11 @@ REQUIRED = ("ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER")
 # local-use prefix (RFC 8215) is one network's own, whatever it carries.
 NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+# The old IPv4-compatible form (RFC 4291, deprecated): ``::10.0.0.1`` carries 10.0.0.1 in its last 32 bits
+# (``::`` and ``::1`` are IPv6's own unspecified and loopback addresses).
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# Prefixes whose last 32 bits are the IPv4 address the IPv6 one stands for.
+IPV4_IN_LAST_32_BITS = (NAT64_WELL_KNOWN, IPV4_COMPATIBLE)
 
 
 def stage_variables(entry: Mapping[str, Any]) -> dict[str, str]:
@@ -111,10 +116,11 @@ def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
 
 def _ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 one carries and leads to: 6to4 (``2002:a00:1::`` is 10.0.0.1), NAT64's
-    well-known prefix (``64:ff9b::a00:1``), Teredo's client (IPv4-mapped ones are read as IPv4 already)."""
+    well-known prefix (``64:ff9b::a00:1``), the IPv4-compatible form (``::10.0.0.1``), Teredo's client
+    (IPv4-mapped ones are read as IPv4 already)."""
     if address.sixtofour is not None:
         return address.sixtofour
-    if address in NAT64_WELL_KNOWN:
+    if any(address in prefix for prefix in IPV4_IN_LAST_32_BITS) and int(address) > 1:
         return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
     return address.teredo[1] if address.teredo is not None else None
 

@@ -221,6 +221,10 @@ def test_deploy_values_are_read_over_the_stage_and_the_shared_variables() -> Non
         ("ADUAN_PUBLIC_API_URL", "https://[64:ff9b:1::a00:1]/api"),  # NAT64's local-use prefix
         ("ADUAN_PUBLIC_API_URL", "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/api"),
         ("ADUAN_NOTIFY_SENDER", "no-reply@[2002:a00:1::]"),
+        # the old IPv4-compatible form, ::a.b.c.d (RFC 4291), written either way
+        ("ADUAN_PUBLIC_API_URL", "https://[::10.0.0.1]/api"),
+        ("ADUAN_PUBLIC_API_URL", "https://[::c0a8:114]/api"),
+        ("ADUAN_NOTIFY_SENDER", "no-reply@[::169.254.169.254]"),
         ("ADUAN_PUBLIC_API_URL", "https://10.1/api"),  # a browser opens 10.0.0.1
         ("ADUAN_PUBLIC_API_URL", "https://167772161/api"),  # so it does this
         ("ADUAN_NOTIFY_SENDER", "no-reply@192.168.10.2"),
@@ -240,6 +244,8 @@ def test_a_private_or_link_local_address_is_refused_naming_the_variable(name: st
         ("ADUAN_PUBLIC_API_URL", "https://[::1]/api", "a local address"),
         ("ADUAN_PUBLIC_API_URL", "https://[2002:7f00:1::]/api", "a local address"),  # 6to4 of 127.0.0.1
         ("ADUAN_PUBLIC_API_URL", "https://[64:ff9b::7f00:1]/api", "a local address"),  # NAT64 of it
+        ("ADUAN_PUBLIC_API_URL", "https://[::127.0.0.1]/api", "a local address"),  # IPv4-compatible
+        ("ADUAN_PUBLIC_API_URL", "https://[::]/api", "a local address"),  # IPv6's own unspecified
         ("ADUAN_PUBLIC_URL", "https://aduan.local", "a private network name"),
         ("ADUAN_PUBLIC_API_URL", "https://api.aduan.internal/api", "a private network name"),
         ("ADUAN_PUBLIC_URL", "https://aduan.home.arpa", "a private network name"),
@@ -261,6 +267,7 @@ def test_loopback_and_private_network_names_are_refused(name: str, value: str, w
         "https://[2606:4700::1111]/api",
         "https://[2002:2c2:102::1]/api",  # 6to4 of 2.194.1.2, a public IPv4 address
         "https://[64:ff9b::2c2:102]/api",  # NAT64 of it
+        "https://[::2.194.1.2]/api",  # IPv4-compatible form of it
         "https://aduan.bantenprov.go.id",
         "https://internal.bantenprov.go.id",  # 'internal' as a label, not the top-level domain
         "https://10.bantenprov.go.id",
