@@ -49,9 +49,18 @@ lint-cfn: package
 	$(BIN)/cfn-lint infra/generated/*.json $(foreach stage,$(PACKAGE_STAGES),build/$(stage)/sam.json)
 
 ## region-add: add a province's stage from the templates, PROVINCE=<Kemendagri code> (several: PROVINCE="33 35";
-##             aduan region add)
+##             aduan region add; a name, e.g. PROVINCE="Nusa Tenggara Timur", is refused with its code)
 region-add: region-add-usage venv
-	$(BIN)/python -m cli region add $(foreach code,$(PROVINCE),--province $(code))
+	$(BIN)/python -m cli region add $(PROVINCE_OPTIONS)
+
+# The words of PROVINCE that are all digits are codes, each its own --province; the other words, together,
+# are one province's name (or slug), which `aduan region add` refuses, naming its code.
+PROVINCE_OPTIONS = $(strip $(foreach code,$(PROVINCE_CODES),--province $(code)) \
+  $(if $(PROVINCE_NAME),--province '$(subst ','\'',$(PROVINCE_NAME))'))
+only_digits = $(if $(strip $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,\
+  $(subst 7,,$(subst 8,,$(subst 9,,$(1)))))))))))),,yes)
+PROVINCE_CODES = $(foreach word,$(PROVINCE),$(if $(call only_digits,$(word)),$(word)))
+PROVINCE_NAME = $(strip $(foreach word,$(PROVINCE),$(if $(call only_digits,$(word)),,$(word))))
 
 # Before the venv: without PROVINCE, say how to call region-add.
 region-add-usage:

@@ -95,7 +95,10 @@ def _code_hint(given: str, identities: Mapping[str, Mapping[str, Any]]) -> str |
     wanted = given.strip().casefold()
     for code, identity in identities.items():
         if wanted in (str(identity.get("slug", "")).casefold(), str(identity.get("name", "")).casefold()):
-            return f"{given} is province {code} ({identity.get('name')}): --province {code}"
+            return (
+                f"{given} is province {code} ({identity.get('name')}): --province {code} "
+                f"(make region-add PROVINCE={code})"
+            )
     return None
 
 

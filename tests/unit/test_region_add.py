@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -169,3 +170,21 @@ def test_make_region_add_passes_each_code_as_its_own_option() -> None:
     result = _make("-n", "region-add", "PROVINCE=33 35")
     assert result.returncode == 0, result.stderr
     assert "-m cli region add --province 33 --province 35" in result.stdout
+
+
+def test_make_region_add_given_a_name_with_spaces_refuses_it_naming_its_code(project: Path) -> None:
+    # Given an operator who writes the province's name where its Kemendagri code belongs
+    result = _make("-n", "region-add", "PROVINCE=Nusa Tenggara Timur")
+    assert result.returncode == 0, result.stderr
+    # Then make passes the name whole (not "Nusa", "Tenggara" and "Timur" as three codes) ...
+    command = shlex.split(result.stdout.splitlines()[-1])
+    assert command[command.index("cli") :] == ["cli", "region", "add", "--province", "Nusa Tenggara Timur"]
+    # ... and the command refuses it, saying which code to give, and writes nothing
+    refused = _aduan(project, *command[command.index("cli") + 1 :])
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "Nusa Tenggara Timur is province 53 (Nusa Tenggara Timur): --province 53" in refused.stderr
+    assert "(make region-add PROVINCE=53)" in refused.stderr
+    assert not (project / "chalicelib" / "provinces" / "data" / "53.json").exists()
+    # codes beside a name are still each their own option
+    mixed = _make("-n", "region-add", "PROVINCE=33 nusa-tenggara-timur")
+    assert "-m cli region add --province 33 --province 'nusa-tenggara-timur'" in mixed.stdout
