@@ -1,6 +1,7 @@
 """A tiny threaded static server for the built web client, with development sign-in.
 
     python -m web.serve --dev --port 8080        # build every stage for the local stack, then serve
+    python -m web.serve --dev --stage jakarta --stage banten   # only the stages served (make run's)
 
 ``--dev`` (never in production) builds the sites against the local APIs and adds the endpoints the
 console's development sign-in uses, because a browser cannot safely mint RS256 tokens:
@@ -153,6 +154,19 @@ def make_server(dist: Path, host: str, port: int, *, dev: bool) -> ThreadingHTTP
     return Server((host, port), partial(handler, directory=str(dist)))
 
 
+def build_dev(dist: Path, stages: list[str] | None = None, api: list[str] | None = None) -> list[str]:
+    """``--dev``'s sites in ``dist``: ``stages`` (default: every stage) against the local APIs, ``api``'s
+    ``STAGE=URL`` winning; a stage not built is neither on the front page nor a neighbour of another."""
+    bases = {**local_api_bases(), **parse_api_overrides(api)}
+    chosen = list(dict.fromkeys(stages or bases))
+    missing = [stage for stage in chosen if stage not in bases]
+    if missing:
+        raise SystemExit(f"no local API for {', '.join(missing)}: pass --api STAGE=URL")
+    wanted = {stage: bases[stage] for stage in chosen}
+    build_all(wanted, dist, sign_in={stage: dev_sign_in(stage) for stage in wanted})
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -163,15 +177,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=DIST, help="the built sites (default web/dist)")
     parser.add_argument("--dev", action="store_true", help="build for the local stack; serve /dev/* sign-in")
     parser.add_argument("--api", action="append", metavar="STAGE=URL", help="(with --dev) a stage's API base")
+    parser.add_argument(
+        "--stage",
+        action="append",
+        help="(with --dev) build and serve only this stage (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
     if args.dev:
-        bases = {**local_api_bases(), **parse_api_overrides(args.api)}
-        build_all(bases, args.dist, sign_in={stage: dev_sign_in(stage) for stage in bases})
+        sites = build_dev(args.dist, args.stage, args.api)
     elif not args.dist.is_dir():
         parser.error(f"{args.dist} does not exist: run `python -m web.build` or pass --dev")
+    else:
+        sites = sorted(p.name for p in args.dist.iterdir() if (p / "config.js").is_file())
     server = make_server(args.dist, args.host, args.port, dev=args.dev)
     base = f"http://{args.host}:{server.server_address[1]}"
-    sites = sorted(p.name for p in args.dist.iterdir() if (p / "config.js").is_file())
     print(f"Web client: {base}/  ({', '.join(f'{s}: {base}/{s}/' for s in sites)})", flush=True)
     try:
         server.serve_forever()

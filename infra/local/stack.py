@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -217,7 +218,7 @@ class LocalStack:
             raise
         return self
 
-    # --- the web client (web/serve.py --dev): every stage's site against these APIs, plus dev sign-in ---
+    # --- the web client (web/serve.py --dev): the served stages' sites on their APIs, and dev sign-in ---
     @property
     def web_url(self) -> str:
         """The web client's address (no trailing slash); needs ``web_port``."""
@@ -227,8 +228,12 @@ class LocalStack:
 
     def _start_web(self) -> None:
         dist = self.project_root / ".local" / f"web-dist-{self.web_port}"
+        shutil.rmtree(
+            dist, ignore_errors=True
+        )  # no site of a stage an earlier run served and this one does not
         argv = [sys.executable, "-m", "web.serve", "--dev", "--port", str(self.web_port), "--dist", str(dist)]
-        argv += [f"--api={stage}={self.api_url(stage)}" for stage in self.stages]
+        for stage in self.stages:
+            argv += ["--stage", stage, f"--api={stage}={self.api_url(stage)}"]
         self._start_child("web", argv, self.stages[0]).wait_until(f"{self.web_url}/", self.ready_timeout)
 
     def seed(self) -> list[SeedResult]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -14,7 +15,7 @@ import jwt
 import pytest
 
 from web.build import build_all
-from web.serve import make_server
+from web.serve import build_dev, make_server
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,17 @@ def test_static_server_has_no_dev_endpoints_and_sends_a_strict_csp(static_server
     status, _body, headers = get(f"{static_server}/jakarta/js/report.js")
     assert status == 200 and str(headers["Content-Type"]).startswith("text/javascript")
     assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_dev_builds_and_lists_only_the_stages_it_is_given(tmp_path: Path) -> None:
+    # Given an earlier build of every stage in the same folder (a `make run` serving them all)
+    build_dev(tmp_path)
+    # When the development server builds only Banten (a `make run RUN_STAGES=banten`)
+    assert build_dev(tmp_path, ["banten"], ["banten=http://127.0.0.1:9036"]) == ["banten"]
+    # Then its front page links Banten's site alone (not the earlier ones left in the folder), and the
+    # site knows no neighbour that is not served
+    front = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]+)">', front) == ["banten/"]
+    assert '"neighbours": []' in (tmp_path / "banten" / "config.js").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit, match="no local API for nowhere"):
+        build_dev(tmp_path, ["nowhere"])
