@@ -156,7 +156,10 @@ class MotoServer:
     def start(self, timeout: float = 30.0) -> str:
         """Start serving and return the endpoint URL."""
         if not port_is_free(self.port):
-            raise PortInUse(f"port {self.port} on {HOST} is in use: pick another moto port")
+            raise PortInUse(
+                f"port {self.port} on {HOST} is in use: pick another moto port "
+                "(make run MOTO_PORT=<port>; python -m infra.local.stack run --moto-port <port>)"
+            )
         if self.in_process:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
             quiet_about_skipped_alarms()

@@ -46,8 +46,11 @@ def test_a_port_in_time_wait_is_free_for_a_server() -> None:
 
 def test_a_port_another_program_listens_on_is_taken(listening: int) -> None:
     assert not port_is_free(listening)
-    with pytest.raises(PortInUse, match=f"port {listening} on 127.0.0.1 is in use: pick another moto port"):
+    with pytest.raises(
+        PortInUse, match=f"port {listening} on 127.0.0.1 is in use: pick another moto port"
+    ) as taken:
         MotoServer(listening).start()
+    assert "make run MOTO_PORT=<port>" in str(taken.value)  # the variable that picks it
 
 
 def test_the_stack_names_the_taken_api_port(listening: int) -> None:
