@@ -44,3 +44,11 @@ def test_adding_a_province_sets_deploy_values_and_redeploys_the_neighbours_provi
 def test_the_package_step_comes_after_the_deploy_values() -> None:
     step = _section(DEPLOY_DOC.read_text(encoding="utf-8"), "5. Package")
     assert "deploy values" in step.split("make package STAGE=banten")[0]
+
+
+def test_the_adding_step_that_runs_make_package_names_the_hand_over_key_it_needs() -> None:
+    # Given the step of "Adding a province" that first runs `make package STAGE=<slug>`
+    steps = _section(DEPLOY_DOC.read_text(encoding="utf-8"), "Adding a province")
+    check = next(step for step in re.split(r"\n(?=\d\. )", steps) if "make package STAGE=<slug>" in step)
+    # Then it says packaging refuses the stage until its production hand-over key exists, and how
+    assert "bin/aduan handover keygen --province <code>" in " ".join(check.split())
