@@ -228,9 +228,8 @@ class LocalStack:
 
     def _start_web(self) -> None:
         dist = self.project_root / ".local" / f"web-dist-{self.web_port}"
-        shutil.rmtree(
-            dist, ignore_errors=True
-        )  # no site of a stage an earlier run served and this one does not
+        # no site of a stage that an earlier run served and this one does not
+        shutil.rmtree(dist, ignore_errors=True)
         argv = [sys.executable, "-m", "web.serve", "--dev", "--port", str(self.web_port), "--dist", str(dist)]
         for stage in self.stages:
             argv += ["--stage", stage, f"--api={stage}={self.api_url(stage)}"]
