@@ -6,9 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
+import secrets
 from typing import Literal, get_args
 
 from msgspec import Struct
+
+from chalicelib.validation import REPORT_ID_ALPHABET
 
 NotifyChannel = Literal["email", "sms"]
 CHANNELS: tuple[NotifyChannel, ...] = get_args(NotifyChannel)
@@ -90,18 +94,68 @@ class StoredPrint(Struct, frozen=True):
     fingerprint: int
 
 
+# The reporter's secret as issued since it became easy to copy by hand and to read aloud: 20 characters
+# of Crockford base32 (no I, L, O, U: 100 random bits), in groups of 4, e.g. ``7KQ2-M9XD-4TNB-0HWE-3RCV``.
+# Those issued before were ``secrets.token_urlsafe(12)`` (16 characters, case-sensitive): they are
+# compared exactly as typed, as always (only their hash is stored, so no other form can be matched).
+SECRET_ALPHABET = REPORT_ID_ALPHABET
+SECRET_CHARACTERS = 20
+SECRET_GROUP = 4
+SECRET_BITS = 5 * SECRET_CHARACTERS
+# An Idempotency-Key record's salt starting so derives a secret in the grouped form; any other salt
+# (a record written before, base64url, which never holds a ".") derives the form issued then.
+GROUPED_SALT_PREFIX = "g."
+_CROCKFORD_READS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+
+def new_secret() -> str:
+    """A new reporter's secret: 100 random bits in the grouped form."""
+    return _grouped(secrets.randbits(SECRET_BITS))
+
+
+def new_salt() -> str:
+    """A new Idempotency-Key record's salt (it derives a secret in the grouped form)."""
+    return GROUPED_SALT_PREFIX + secrets.token_urlsafe(12)
+
+
+def _grouped(number: int) -> str:
+    chars = "".join(SECRET_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(SECRET_CHARACTERS)))
+    return "-".join(chars[i : i + SECRET_GROUP] for i in range(0, SECRET_CHARACTERS, SECRET_GROUP))
+
+
+def canonical_secret(typed: str) -> str | None:
+    """The grouped secret a citizen meant (any case, spaces or dashes anywhere, O for 0, I or L for 1),
+    or None if what they typed is not one (a secret issued before is then compared as typed)."""
+    cleaned = _SEPARATORS.sub("", typed).upper().translate(_CROCKFORD_READS)
+    if len(cleaned) != SECRET_CHARACTERS or any(c not in SECRET_ALPHABET for c in cleaned):
+        return None
+    return "-".join(cleaned[i : i + SECRET_GROUP] for i in range(0, SECRET_CHARACTERS, SECRET_GROUP))
+
+
 def hash_secret(secret: str) -> str:
     """The stored form of a reporter's secret (SHA-256, base64url: 43 characters, not 64)."""
     return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).rstrip(b"=").decode()
+
+
+def secret_matches(typed: str, secret_hash: str) -> bool:
+    """True if ``typed`` is the secret stored as ``secret_hash``: a grouped secret however it was
+    typed (``canonical_secret``), one issued before exactly as issued (surrounding spaces aside)."""
+    forms = {typed.strip(), canonical_secret(typed) or ""} - {""}
+    matched = [hmac.compare_digest(hash_secret(form), secret_hash) for form in forms]
+    return any(matched)
 
 
 def derive_secret(idempotency_key: str, salt: str) -> str:
     """The reporter's secret of a submission with an Idempotency-Key, from the key and the record's salt.
 
     Only the key's hash and the salt are stored, so the secret can be given again to a retry that
-    presents the key, and to nobody who only reads the tables.
+    presents the key, and to nobody who only reads the tables. A salt from ``new_salt`` derives the
+    grouped form; a record's salt from before derives the secret that record's submission answered.
     """
     digest = hmac.new(idempotency_key.encode(), f"aduan-secret:{salt}".encode(), hashlib.sha256).digest()
+    if salt.startswith(GROUPED_SALT_PREFIX):
+        return _grouped(int.from_bytes(digest, "big") >> (256 - SECRET_BITS))
     return base64.urlsafe_b64encode(digest[:12]).decode()
 
 

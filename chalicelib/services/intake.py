@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -21,6 +20,8 @@ from chalicelib.domain.private import (
     derive_secret,
     hash_idempotency_key,
     hash_secret,
+    new_salt,
+    new_secret,
 )
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
@@ -120,7 +121,7 @@ class IntakeService:
         now = now or utcnow()
         if idempotency_key:
             key_hash = hash_idempotency_key(idempotency_key)
-            salt = secrets.token_urlsafe(12)
+            salt = new_salt()
             secret = derive_secret(idempotency_key, salt)
             # No read first: a key is nearly always new (one per form fill), and a retry's claim
             # fails its condition and reads the record then.
@@ -136,7 +137,7 @@ class IntakeService:
                 return replay
             report = self._store_claimed(command, record, report, secret)
         else:
-            secret = secrets.token_urlsafe(12)
+            secret = new_secret()
             report = self._store_new(command, now, secret)
         logger.thread_safe_append_keys(report_id=report.id)
         logger.info(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -10,7 +9,7 @@ from msgspec import Struct
 
 from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.ids import normalise_report_id
-from chalicelib.domain.private import hash_secret
+from chalicelib.domain.private import secret_matches
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound, report_not_found
 from chalicelib.provinces.registry import Registry
@@ -77,7 +76,7 @@ class TrackingService:
 
     @staticmethod
     def holds_secret(report: Report, secret: str | None) -> bool:
-        """True if ``secret`` is the reporter's secret for this report."""
+        """True if ``secret`` is the reporter's secret for this report (``secret_matches``)."""
         if not secret or not report.secret_hash:
             return False
-        return hmac.compare_digest(hash_secret(secret), report.secret_hash)
+        return secret_matches(secret, report.secret_hash)
