@@ -141,7 +141,9 @@ async function lookUp(event) {
     $("#report-id").focus();
     return;
   }
-  state.secret = $("#report-secret").value.trim();
+  // No secret holds a space: one typed between the groups (as read aloud) or pasted is left out, and the
+  // API reads the rest in any case, with or without dashes (an older code exactly as it was given)
+  state.secret = $("#report-secret").value.replace(/\s+/g, "");
   showError(error, "");
   showElsewhere(null);
   try {
