@@ -143,15 +143,20 @@ def _escalation_record(record: SQSRecord) -> None:
             return
         guard.check_claims(message, sender)
         logger.thread_safe_append_keys(report_id=_report_id(message))
-        report = _transient_retries(lambda: container.escalations().handle(message))
+        handled = _transient_retries(lambda: container.escalations().handle(message))
     except HandoverRefused as refused:
         _quarantine(record, refused.code)
         return
+    status = handled.report.status.value if handled.report else None
+    if handled.dropped:
+        # Changed nothing: counted by the service under its reason (HandoverUpdatesLate), not as applied
+        logger.info(
+            "escalation message dropped",
+            extra={"type": kind(message), "status": status, "reason": handled.dropped},
+        )
+        return
     count(f"Escalation_{kind(message)}")
-    logger.info(
-        "escalation message applied",
-        extra={"type": kind(message), "status": report.status.value if report else None},
-    )
+    logger.info("escalation message applied", extra={"type": kind(message), "status": status})
 
 
 def _report_id(message: Any) -> str:

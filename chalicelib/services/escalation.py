@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
+from msgspec import Struct
 from msgspec.structs import replace
 
 from chalicelib.domain import workflow
@@ -30,20 +31,29 @@ from chalicelib.services.base import PhotoCheckingService, Unchanged, short_hash
 from chalicelib.services.handover_guard import HandoverRefused
 
 KEPT_CHANGING = "report kept changing while applying a message"
+LATE_UPDATE = "late_update"
+
+
+class Handled(Struct, frozen=True):
+    """What one inbound message came to: the report as it stands, and why it was dropped (changing
+    nothing) if it was: ``LATE_UPDATE``; None when it was applied."""
+
+    report: Report | None
+    dropped: str | None = None
 
 
 class EscalationInbox(PhotoCheckingService):
     """Applies messages from other provinces to this province's reports."""
 
     @traced
-    def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Report | None:
-        """Apply one inbound message."""
+    def handle(self, message: InboundMessage, *, now: datetime | None = None) -> Handled:
+        """Apply one inbound message, or drop it (a late update)."""
         now = now or utcnow()
         if isinstance(message, Escalate):
-            return self.receive(message, now)
+            return Handled(self.receive(message, now))
         if isinstance(message, Update):
-            return self.apply_update(message, now)
-        return self.apply_feedback(message)
+            return self.take_update(message, now)
+        return Handled(self.apply_feedback(message))
 
     def receive(self, message: Escalate, now: datetime) -> Report:
         """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
@@ -126,12 +136,20 @@ class EscalationInbox(PhotoCheckingService):
 
     def apply_update(self, message: Update, now: datetime) -> Report | None:
         """Mirror the receiving province's state on our original report."""
+        return self.take_update(message, now).report
+
+    def take_update(self, message: Update, now: datetime) -> Handled:
+        """``apply_update``, saying whether the update was dropped as late."""
         back_id = f"{message.event_id}:back"
+        dropped: str | None = None
 
         def decide(report: Report | None) -> Report | Unchanged[Report | None]:
+            nonlocal dropped
+            dropped = None  # decided again on each read
             if report is not None and report.has_event(back_id):
                 return Unchanged(report, republish=back_id)
             if report is not None and _late(report, message):
+                dropped = LATE_UPDATE
                 count("HandoverUpdatesLate")
                 logger.info(
                     "late update from the province that handed the report back; dropped",
@@ -151,9 +169,10 @@ class EscalationInbox(PhotoCheckingService):
             mirrored = workflow.mirror_remote(report, message)
             return Unchanged(report) if mirrored is None else mirrored
 
-        return self.change(
+        report = self.change(
             lambda: self.reports.get(message.origin_id, consistent=True), decide, kept_changing=KEPT_CHANGING
         )
+        return Handled(report, dropped)
 
     def _take_back_agency(self, report: Report, message: Update) -> str:
         suggested = message.suggested_agency

@@ -28,6 +28,7 @@ from chalicelib.observability import logger
 from chalicelib.privacy.masking import scrub_text
 from infra.local.aws import REGION
 from tests.integration.harness import World, world
+from tests.integration.test_neighbour_unreachable import Refusing, _sweep
 
 pytestmark = pytest.mark.integration
 
@@ -163,6 +164,49 @@ def test_a_whole_cross_border_life_logs_no_contact_data(
     bearer = token["Authorization"].removeprefix("Bearer ")
     assert [s for s in (report["secret"], bearer) if s in text + "\n".join(sent + responses)] == []
     assert [w for w in (BORDER["description"], "Sudah diangkut") if w in text] == []
+
+
+def test_a_late_hand_back_is_logged_and_counted_as_dropped_not_applied(
+    provinces: World,
+    captured: Captured,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a report about Kota Tangerang that Banten handed back with a note, the answer lost (a
+    timeout), and that Jakarta took back, when Banten's sweep sends the hand-back again, then Jakarta's
+    handler says it dropped it (why, and its type), neither logs it as applied nor counts it as an
+    applied update, and no log line holds the contact, the secret, the description or the note."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report = _json(jakarta.post("/reports", BORDER))
+    provinces.settle()
+    key, note = f"36~{report['id']}", "Saluran ini ternyata milik kota sebelah"
+    refusing = Refusing(pytest.MonkeyPatch())
+    refusing.start("31", "timeout", delivered=True)
+    try:
+        back = banten.act(key, "refuse", BANTEN_AGENCY, {"note": note, "to_agency": "31:"})
+    finally:
+        refusing.stop()
+    assert back.status_code == 200, back.body
+    provinces.settle()
+    assert _json(jakarta.get(f"/reports/{report['id']}"))["escalated_to"] is None  # taken back
+    assert report["id"] in _sweep(banten).resent
+    counted: list[str] = []
+    monkeypatch.setattr("chalicelib.api.events.count", lambda name, value=1: counted.append(name))
+    mark = len(captured.powertools.getvalue())
+    provinces.settle()
+    late = captured.powertools.getvalue()[mark:]
+    assert "late update from the province that handed the report back" in late
+    [dropped] = [json.loads(line) for line in late.splitlines() if "escalation message dropped" in line]
+    assert (dropped["type"], dropped["reason"], dropped["report_id"]) == (
+        "update",
+        "late_update",
+        report["id"],
+    )
+    assert "escalation message applied" not in late and "Escalation_update" not in counted
+    std = capfd.readouterr()
+    text = captured.text(std.out + std.err)
+    assert _leaks(text) == []
+    assert [w for w in (report["secret"], BORDER["description"], note) if w in text] == []
 
 
 def test_the_contact_is_stored_apart_and_nowhere_else(provinces: World) -> None:
