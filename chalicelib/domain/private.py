@@ -120,7 +120,13 @@ def new_salt() -> str:
 
 
 def _grouped(number: int) -> str:
-    chars = "".join(SECRET_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(SECRET_CHARACTERS)))
+    """``number`` (``SECRET_BITS`` bits) as the grouped form."""
+    return _in_groups(
+        "".join(SECRET_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(SECRET_CHARACTERS)))
+    )
+
+
+def _in_groups(chars: str) -> str:
     return "-".join(chars[i : i + SECRET_GROUP] for i in range(0, SECRET_CHARACTERS, SECRET_GROUP))
 
 
@@ -130,7 +136,7 @@ def canonical_secret(typed: str) -> str | None:
     cleaned = _SEPARATORS.sub("", typed).upper().translate(_CROCKFORD_READS)
     if len(cleaned) != SECRET_CHARACTERS or any(c not in SECRET_ALPHABET for c in cleaned):
         return None
-    return "-".join(cleaned[i : i + SECRET_GROUP] for i in range(0, SECRET_CHARACTERS, SECRET_GROUP))
+    return _in_groups(cleaned)
 
 
 def hash_secret(secret: str) -> str:
