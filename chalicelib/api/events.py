@@ -149,7 +149,8 @@ def _escalation_record(record: SQSRecord) -> None:
         return
     status = handled.report.status.value if handled.report else None
     if handled.dropped:
-        # Changed nothing: counted by the service under its reason (HandoverUpdatesLate), not as applied
+        # Changed nothing, so not counted as applied (the service logs why; a late update is counted as
+        # HandoverUpdatesLate)
         logger.info(
             "escalation message dropped",
             extra={"type": kind(message), "status": status, "reason": handled.dropped},

@@ -36,7 +36,8 @@ LATE_UPDATE = "late_update"
 
 class Handled(Struct, frozen=True):
     """What one inbound message came to: the report as it stands, and why it was dropped (changing
-    nothing) if it was: ``LATE_UPDATE``; None when it was applied."""
+    nothing) if it was: ``LATE_UPDATE``, or the code of the reporter's feedback that no longer fits
+    the copy (e.g. ``already_closed``); None when it was applied."""
 
     report: Report | None
     dropped: str | None = None
@@ -53,7 +54,7 @@ class EscalationInbox(PhotoCheckingService):
             return Handled(self.receive(message, now))
         if isinstance(message, Update):
             return self.take_update(message, now)
-        return Handled(self.apply_feedback(message))
+        return self.apply_feedback(message)
 
     def receive(self, message: Escalate, now: datetime) -> Report:
         """Accept a neighbour's report: our copy, our agency, our clock; or hand it back."""
@@ -183,9 +184,11 @@ class EscalationInbox(PhotoCheckingService):
         )
         return decision.agency or self.province.data.routing.default_agency
 
-    def apply_feedback(self, message: Feedback) -> Report | None:
-        """The reporter confirmed or reopened at the origin: apply it to our copy."""
+    def apply_feedback(self, message: Feedback) -> Handled:
+        """The reporter confirmed or reopened at the origin: apply it to our copy, or drop it when it
+        no longer fits the copy's state."""
         key = case_key(self.province.code, message.origin_id)
+        dropped: str | None = None
 
         def read() -> Report:
             copy = self.reports.get(key, consistent=True)
@@ -194,6 +197,8 @@ class EscalationInbox(PhotoCheckingService):
             return copy
 
         def decide(copy: Report) -> Report | Unchanged[Report]:
+            nonlocal dropped
+            dropped = None  # decided again on each read
             if copy.has_event(message.event_id):
                 return Unchanged(copy, republish=message.event_id)
             event = Event(message.event_id, message.at, message.from_province, note=message.reason)
@@ -206,6 +211,7 @@ class EscalationInbox(PhotoCheckingService):
             ) as refused:  # e.g. the copy closed meanwhile (already_closed, reopen_expired, confirm_expired)
                 # Ignored, not retried into the DLQ: the copy's own state stands, and its latest update
                 # goes again so the origin mirrors it
+                dropped = refused.code
                 logger.warning(
                     "feedback does not fit the copy's state; ignored",
                     extra={"report_id": copy.id, "code": refused.code},
@@ -213,7 +219,8 @@ class EscalationInbox(PhotoCheckingService):
                 own = next((e for e in reversed(copy.timeline) if e.province == copy.province), None)
                 return Unchanged(copy, republish=own.event_id if own else None)
 
-        return self.change(read, decide, kept_changing=KEPT_CHANGING)
+        copy = self.change(read, decide, kept_changing=KEPT_CHANGING)
+        return Handled(copy, dropped)
 
 
 def _late(report: Report, message: Update) -> bool:

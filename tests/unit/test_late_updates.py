@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from msgspec.structs import replace
 
-from chalicelib.domain.protocol import Update
+from chalicelib.domain.protocol import Feedback, Update
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action, Status
 from chalicelib.provinces.registry import registry
@@ -147,3 +147,52 @@ def test_a_new_hand_back_by_the_same_province_is_taken_back(counted: list[str]) 
     second = replace(RETURN, event_id=f"{COPY}:act:refuse:2", at=T0 + timedelta(hours=4))
     inbox.apply_update(_update("36", 9, returned=True, entries=[RETURN, second]), T0 + timedelta(hours=5))
     assert reports.saves == 1 and reports.stored.escalated_to is None and counted == []
+
+
+def test_feedback_that_no_longer_fits_the_copy_is_dropped_with_its_reason(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Given Banten's copy closed (auto-closed at its own feedback deadline), when the reporter's
+    reopen from Jakarta arrives after it, then the copy stays closed, nothing is saved, and the inbox
+    answers that it dropped the message and why (the handler then logs it as dropped, not applied)."""
+    copy = replace(
+        new_report(report_id=REPORT_ID, province="36", area="36.71.01"),
+        key=COPY,
+        status=Status.SELESAI,
+        closed=True,
+    )
+    reports = Reports(copy)
+    inbox = EscalationInbox(reports, Publisher(), registry(), "36", evidence=lambda: None)  # type: ignore[arg-type]
+    reopen = Feedback(
+        event_id=f"{REPORT_ID}:reopen:1",
+        origin_id=REPORT_ID,
+        from_province="31",
+        action="reopen",
+        reason="Masih tergenang",
+        at=T0 + timedelta(days=8),
+    )
+    with caplog.at_level("WARNING"):
+        handled = inbox.handle(reopen, now=T0 + timedelta(days=8))
+    assert (handled.dropped, handled.report) == ("already_closed", copy) and reports.saves == 0
+    assert any("feedback does not fit" in r.getMessage() for r in caplog.records)
+
+
+def test_feedback_that_fits_the_copy_is_applied_not_dropped() -> None:
+    """Given Banten's copy resolved (Selesai) a day ago, when the reporter's confirm arrives, then it
+    is applied: the copy closes with the rating, and nothing says dropped."""
+    resolved = T0 + timedelta(days=1)
+    copy = replace(
+        new_report(report_id=REPORT_ID, province="36", area="36.71.01"),
+        key=COPY,
+        status=Status.SELESAI,
+        resolved_at=resolved,
+    )
+    reports = Reports(copy)
+    inbox = EscalationInbox(reports, Publisher(), registry(), "36", evidence=lambda: None)  # type: ignore[arg-type]
+    confirm = Feedback(
+        event_id=f"{REPORT_ID}:confirm:1", origin_id=REPORT_ID, from_province="31", action="confirm",
+        rating=5, at=resolved + timedelta(hours=2),
+    )  # fmt: skip
+    handled = inbox.handle(confirm, now=resolved + timedelta(hours=2))
+    assert handled.dropped is None and reports.saves == 1
+    assert handled.report is not None and (handled.report.closed, handled.report.rating) == (True, 5)
