@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from chalicelib import container
 from chalicelib.api import responses as out
-from chalicelib.domain.clock import utcnow
+from chalicelib.domain.clock import day_words, utcnow
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import CITIZEN_ACTIONS, Action, Status, allowed_actions
 from chalicelib.domain.workflow import feedback_expired
@@ -68,10 +68,6 @@ def check_view(check: EvidenceCheck | None) -> out.EvidenceCheck | None:
     )
 
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-             "Oktober", "November", "Desember")  # fmt: skip
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")  # fmt: skip
 # The note the API wrote on every estimate entry before the date moved to the report's
 # ``estimated_completion`` (kept in stored timelines, never rewritten): the date again, not anyone's words
 LEGACY_ESTIMATE_NOTE = re.compile(r"Estimasi selesai \d{4}-\d{2}-\d{2}")
@@ -81,10 +77,7 @@ def estimate_words(day: date) -> str:
     """An estimated completion as people read it, Indonesian first with English alongside, in the
     tracking page's words ("Estimasi selesai" / "Estimated completion"): for texts that carry no date
     field of their own, as Open311's ``status_notes``."""
-    return (
-        f"Estimasi selesai {day.day} {MONTHS_ID[day.month - 1]} {day.year} "
-        f"(estimated completion: {day.day} {MONTHS_EN[day.month - 1]} {day.year})"
-    )
+    return f"Estimasi selesai {day_words(day, 'id')} (estimated completion: {day_words(day, 'en')})"
 
 
 def entry_note(entry: TimelineEntry) -> str | None:

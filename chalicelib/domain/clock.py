@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from msgspec import Meta
@@ -15,3 +15,17 @@ def utcnow() -> datetime:
     """The current time, timezone-aware UTC, to the millisecond."""
     now = datetime.now(UTC)
     return now.replace(microsecond=(now.microsecond // 1000) * 1000)
+
+
+MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+           "Oktober", "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}  # fmt: skip
+
+
+def day_words(day: date, language: str) -> str:
+    """A date as people read it in ``language`` (``id`` or ``en``): ``9 Desember 2026`` / ``9 December
+    2026``; the one format of every date a citizen reads in a server text (notifications, Open311)."""
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"

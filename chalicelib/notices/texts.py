@@ -16,6 +16,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from chalicelib.domain.clock import day_words
 from chalicelib.domain.report import EvidenceCheck
 from chalicelib.notices.kinds import Facts, Kind
 
@@ -57,7 +58,7 @@ class Email(Struct, frozen=True):
 def _day(value: date | None, language: str) -> str:
     if value is None:
         return "-"
-    return value.strftime("%d-%m-%Y") if language == "id" else value.isoformat()
+    return day_words(value, language)
 
 
 def _part(texts: dict[str, Any], key: str, **values: str) -> str:

@@ -107,7 +107,7 @@ def test_every_email_has_subject_tracking_and_unsubscribe(kind: Kind, language: 
 def test_taken_mentions_the_estimate_only_when_set() -> None:
     with_estimate = texts.email(_facts(Kind.TAKEN, True), "en", LINKS).body
     without = Facts(Kind.TAKEN, REPORT_ID, True, agency="X")
-    assert "2026-12-20" in with_estimate
+    assert "Estimated completion: 20 December 2026." in with_estimate
     assert "Estimated" not in texts.email(without, "en", LINKS).body
 
 
@@ -167,3 +167,24 @@ def test_a_follower_is_never_told_the_report_is_theirs(
     body = texts.email(facts, language, LINKS, follower=True, merged_from=merged_from).body
     assert "Your report" not in body and "your report" not in body
     assert "Laporan Anda" not in body and "laporan Anda" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "due", "estimate", "until"),
+    [
+        ("id", "4 Desember 2026", "Estimasi selesai: 20 Desember 2026", "14 Desember 2026"),
+        ("en", "4 December 2026", "Estimated completion: 20 December 2026", "14 December 2026"),
+    ],
+)
+def test_dates_read_as_the_tracking_page_and_open311_write_them(
+    language: str, due: str, estimate: str, until: str
+) -> None:
+    """One human format in both languages (no dd-mm-yyyy, no ISO) and the estimate's one wording."""
+    assert due in texts.email(_facts(Kind.ROUTED, True), language, LINKS).body
+    assert estimate in texts.email(_facts(Kind.TAKEN, True), language, LINKS).body
+    assert until in texts.email(_facts(Kind.RESOLVED, False), language, LINKS).body
+    digest = texts.digest_email(REPORT_ID, 2, [], language, LINKS, confirm_until=date(2026, 12, 14))
+    assert until in digest.body
+    for kind in Kind:
+        body = texts.email(_facts(kind, False), language, LINKS).body
+        assert "2026-12" not in body and "-12-2026" not in body and "Perkiraan" not in body
