@@ -7,7 +7,7 @@ notifies: the origin province tells its own reporter when the other province's u
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from msgspec import Struct
@@ -81,19 +81,21 @@ def facts(
     *,
     agency: str | None,
     province: str | None,
+    zone: tzinfo,
     window_end: datetime | None = None,
 ) -> Facts:
-    """The facts of ``entry`` (names and the confirm window's end already found by the caller)."""
+    """The facts of ``entry`` (names and the confirm window's end already found by the caller); its
+    days are those of the province's calendar (``zone``), as the tracking page shows its deadlines."""
     return Facts(
         kind=kind,
         report_id=report.id,
         public=report.visibility is Visibility.PUBLIC,
         agency=agency,
         province=province,
-        finish_due=report.finish_due.date() if report.finish_due else None,
+        finish_due=report.finish_due.astimezone(zone).date() if report.finish_due else None,
         estimated_completion=report.estimated_completion,
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
         verdict=entry.evidence_check if kind is Kind.RESOLVED else None,
-        confirm_until=window_end.date() if window_end else None,
+        confirm_until=window_end.astimezone(zone).date() if window_end else None,
         original=entry.target if kind in (Kind.MERGED, Kind.UNMERGED) else None,
     )

@@ -30,6 +30,7 @@ from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
 from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import count, logger
+from chalicelib.provinces.model import zone_label
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.links import LinkTokens
 
@@ -158,7 +159,8 @@ class Notifier:
         name = agency.name if agency else None
         province = other.name if other else None
         window_end = self._window_end(report, kind)
-        return facts(report, entry, kind, agency=name, province=province, window_end=window_end)
+        zone = self.province.zone
+        return facts(report, entry, kind, agency=name, province=province, zone=zone, window_end=window_end)
 
     # --- one recipient and channel ---
 
@@ -175,7 +177,7 @@ class Notifier:
         try:
             count = self.records.count(box, hour, expires)
             if count > HOURLY_LIMIT:
-                line = f"{entry.at:%H:%M} {texts.title(told.kind, to.language)}"
+                line = f"{self._clock(entry.at)} {texts.title(told.kind, to.language)}"
                 self.records.hold(box, hour, line, expires)
                 self.records.mark_sent(box, entry.event_id)
                 if count == HOURLY_LIMIT + 1:  # the first held update of the hour schedules its summary
@@ -185,6 +187,10 @@ class Notifier:
             self.records.release(box, entry.event_id)
             raise
         return self._send_claimed(box, entry.event_id, lambda: self._send(report, told, to, now))
+
+    def _clock(self, moment: datetime) -> str:
+        """A time of day as the tracking page shows it: the province's, labelled (``01:35 WIB``)."""
+        return f"{moment.astimezone(self.province.zone):%H:%M} {zone_label(self.province.data)}"
 
     def _send_claimed(self, to: Addressee, about: str, send: Callable[[], object]) -> int:
         try:
@@ -278,7 +284,7 @@ class Notifier:
         done = report.status is Status.SELESAI and not report.closed
         window_end = self._window_end(report, Kind.RESOLVED) if done else None
         links = self._links(report, to, now, window_end)
-        until = window_end.date() if window_end and links.confirm else None
+        until = window_end.astimezone(self.province.zone).date() if window_end and links.confirm else None
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return

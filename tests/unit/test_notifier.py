@@ -658,3 +658,54 @@ def test_a_selesai_held_for_the_hourly_summary_still_reaches_the_reporter_with_i
     for text in (mail, sms):
         token = text.split("feedback.html#", 1)[1].split()[0]
         assert notifier.links.peek(token, "feedback", later).report_key == report.key
+
+
+def _body(raw: str) -> str:
+    return str(cast(Any, message_from_string(raw, policy=policy.default)).get_content())
+
+
+def test_dates_and_times_are_the_province_s_not_utc(aws: None) -> None:
+    """Given a report routed, and later Selesai, at 18:30 UTC (01:30 WIB the next day), then its due date,
+    the confirm window's last day and a summary's times are read on Jakarta's calendar and clock, as the
+    tracking page shows them."""
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.domain.clock import day_words
+
+    wib = ZoneInfo("Asia/Jakarta")
+    late = T0.replace(hour=18, minute=30)  # 28 November, 01:30 WIB
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = workflow.assign(new_report(at=late), JAKARTA, "dbm", event("z-0", at=late))
+    steps = [
+        lambda r: workflow.take(r, event("z-1", at=late + timedelta(minutes=1))),
+        lambda r: workflow.resolve(
+            r, JAKARTA, event("z-2", at=late + timedelta(minutes=2), note="Selesai", evidence="foto")
+        ),
+        lambda r: workflow.reopen(r, JAKARTA, event("z-3", at=late + timedelta(minutes=3), note="Belum")),
+        lambda r: workflow.take(r, event("z-4", at=late + timedelta(minutes=4))),
+        lambda r: workflow.resolve(
+            r, JAKARTA, event("z-5", at=late + timedelta(minutes=5), note="Lagi", evidence="foto")
+        ),
+    ]
+    reports.by_key[report.key] = report
+    _with_contact(report, email="warga@example.com", notify=("email",), language="id")
+    notifier.entry(report.key, "z-0", 0, late + timedelta(seconds=2))
+    assert (
+        report.finish_due is not None and report.finish_due.date() != report.finish_due.astimezone(wib).date()
+    )
+    assert f"Target selesai: {day_words(report.finish_due.astimezone(wib).date(), 'id')}." in _body(
+        _sent_emails()[-1].raw_data
+    )
+    for n, step in enumerate(steps, start=1):
+        report = step(report)
+        reports.by_key[report.key] = report
+        notifier.entry(report.key, f"z-{n}", 0, late + timedelta(minutes=n, seconds=2))
+    assert report.autoclose_at is not None
+    until = day_words(report.autoclose_at.astimezone(wib).date(), "id")
+    selesai = _body(_sent_emails()[2].raw_data)
+    assert "Selesai" in selesai and f"(berlaku sampai {until})" in selesai
+    [(digest, _delay)] = queues.sent  # the fifth message of the hour is held
+    assert notifier.digest(report.key, digest["digest"], "r:email", late + timedelta(hours=2)) == 1
+    summary = _body(_sent_emails()[-1].raw_data)
+    assert "- 01:35 WIB Selesai" in summary and f"(berlaku sampai {until})" in summary
