@@ -1,7 +1,8 @@
 """Which timeline entries a citizen hears about, and the facts each message carries (pure).
 
 Nothing is sent for internal steps (disposition, coordination between agencies, re-routing,
-service-level escalation, estimates alone). A province's copy of another province's report never
+service-level escalation). An estimate is told on its own: it can only follow the take (Proses), whose
+message is sent before it. A province's copy of another province's report never
 notifies: the origin province tells its own reporter when the other province's update arrives.
 """
 
@@ -21,6 +22,7 @@ class Kind(StrEnum):
 
     ROUTED = "routed"
     TAKEN = "taken"
+    ESTIMATED = "estimated"  # the agency's estimated completion (EWS), given or changed
     HANDED = "handed"
     ACCEPTED = "accepted"
     RESOLVED = "resolved"
@@ -36,6 +38,7 @@ class Kind(StrEnum):
 KINDS: dict[Action, Kind] = {
     Action.ROUTE: Kind.ROUTED,
     Action.TAKE: Kind.TAKEN,
+    Action.ESTIMATE: Kind.ESTIMATED,
     Action.ESCALATE: Kind.HANDED,
     Action.ACCEPT: Kind.ACCEPTED,
     Action.RESOLVE: Kind.RESOLVED,

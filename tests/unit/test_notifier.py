@@ -709,3 +709,32 @@ def test_dates_and_times_are_the_province_s_not_utc(aws: None) -> None:
     assert notifier.digest(report.key, digest["digest"], "r:email", late + timedelta(hours=2)) == 1
     summary = _body(_sent_emails()[-1].raw_data)
     assert "- 01:35 WIB Selesai" in summary and f"(berlaku sampai {until})" in summary
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [("id", "Estimasi selesai: 9 Desember 2026."), ("en", "Estimated completion: 9 December 2026.")],
+)
+def test_an_estimate_given_after_the_take_is_told(aws: None, language: str, told: str) -> None:
+    """Given a report taken (Proses), when the agency estimates its completion a few minutes later (an
+    estimate can only follow the take), then the reporter is told the date by e-mail and SMS: it is
+    what a long job's reporter waits for, and the take's message, sent before it, could not carry it."""
+    from datetime import date
+
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    taken = _lifecycle()[2]
+    estimated = workflow.estimate(taken, date(2026, 12, 9), event("e-estimate"), JAKARTA.zone)
+    reports.by_key[estimated.key] = estimated
+    _with_contact(
+        estimated,
+        email="warga@example.com",
+        phone="0812 3456 7890",
+        notify=("email", "sms"),
+        language=language,
+    )
+    now = estimated.timeline[-1].at + timedelta(seconds=2)
+    assert notifier.entry(estimated.key, "e-estimate", 0, now) == 2
+    assert told in _body(_sent_emails()[-1].raw_data)
+    ((_, sms),) = _sent_sms()
+    assert estimated.id in sms and "track.html" in sms
