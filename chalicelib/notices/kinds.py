@@ -14,7 +14,7 @@ from enum import StrEnum
 from msgspec import Struct
 
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
-from chalicelib.domain.status import Action
+from chalicelib.domain.status import Action, Status
 
 
 class Kind(StrEnum):
@@ -75,6 +75,7 @@ class Facts(Struct, frozen=True):
     verdict: EvidenceCheck | None = None
     confirm_until: date | None = None
     original: str | None = None  # merged, unmerged: the report this one was (or was not) merged into
+    status: Status | None = None  # the status the entry left the report in (not told of a merge)
 
 
 def facts(
@@ -101,4 +102,7 @@ def facts(
         verdict=entry.evidence_check if kind is Kind.RESOLVED else None,
         confirm_until=window_end.astimezone(zone).date() if window_end else None,
         original=entry.target if kind in (Kind.MERGED, Kind.UNMERGED) else None,
+        # not for a merge (Ditolak as a duplicate: told in words, the news goes on about the original)
+        # nor a return (Ditolak is the other province's: the report is handled here again)
+        status=None if kind in (Kind.MERGED, Kind.RETURNED) else entry.status,
     )

@@ -18,6 +18,7 @@ from msgspec import Struct
 
 from chalicelib.domain.clock import day_words
 from chalicelib.domain.report import EvidenceCheck
+from chalicelib.domain.status import Status
 from chalicelib.notices.kinds import Facts, Kind
 
 LANGUAGES = ("id", "en")
@@ -59,6 +60,11 @@ def _day(value: date | None, language: str) -> str:
     if value is None:
         return "-"
     return day_words(value, language)
+
+
+def _status(status: Status, language: str) -> str:
+    """A status as the tracking page names it: its Indonesian label; in English, with that label kept."""
+    return status.label if language == "id" else f"{status.label_en} ({status.label})"
 
 
 def _part(texts: dict[str, Any], key: str, **values: str) -> str:
@@ -123,6 +129,8 @@ def email(
     texts = catalogue(language)
     kind_texts = texts[facts.kind.value]
     lines = [_body(facts, kind_texts, language, follower=follower)]
+    if facts.status:
+        lines.append(_part(texts, "status", status=_status(facts.status, language)))
     if facts.kind is Kind.RESOLVED and links.confirm and not follower:
         lines.append(
             _part(kind_texts, "confirm", until=_day(facts.confirm_until, language), link=links.confirm)

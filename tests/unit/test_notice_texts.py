@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from msgspec.structs import replace
 
 from chalicelib.config import PUBLIC_URL_MAX
 from chalicelib.domain.report import CheckReason, EvidenceCheck
+from chalicelib.domain.status import Status
 from chalicelib.notices import texts
 from chalicelib.notices.kinds import Facts, Kind
 
@@ -188,3 +189,30 @@ def test_dates_read_as_the_tracking_page_and_open311_write_them(
     for kind in Kind:
         body = texts.email(_facts(kind, False), language, LINKS).body
         assert "2026-12" not in body and "-12-2026" not in body and "Perkiraan" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("id", "Status laporan: Proses."), ("en", "Report status: In progress (Proses).")],
+)
+def test_the_status_line_uses_the_tracking_page_s_labels(language: str, said: str) -> None:
+    body = texts.email(replace(_facts(Kind.TAKEN, True), status=Status.PROSES), language, LINKS).body
+    assert said in body and body.count("Proses") == 1  # named once, in the status line
+
+
+def test_a_return_or_a_merge_names_no_status_the_report_is_not_in() -> None:
+    """The other province's return is Ditolak there, while the report is handled here again; a merged
+    report is Ditolak as a duplicate, which its message says in words."""
+    from chalicelib.domain.report import TimelineEntry
+    from chalicelib.domain.status import Action
+    from chalicelib.notices.kinds import facts
+    from tests.unit.factories import T0, new_report
+
+    report = new_report()
+    for kind, action in ((Kind.RETURNED, Action.RETURN), (Kind.MERGED, Action.DUPLICATE)):
+        entry = TimelineEntry("x", T0, action, Status.DITOLAK, "36")
+        told = facts(report, entry, kind, agency=None, province="Banten", zone=UTC)
+        assert told.status is None
+        assert "Ditolak" not in texts.email(told, "id", LINKS).body
+    taken = TimelineEntry("y", T0, Action.TAKE, Status.PROSES, "31")
+    assert facts(report, taken, Kind.TAKEN, agency=None, province=None, zone=UTC).status is Status.PROSES

@@ -738,3 +738,29 @@ def test_an_estimate_given_after_the_take_is_told(aws: None, language: str, told
     assert told in _body(_sent_emails()[-1].raw_data)
     ((_, sms),) = _sent_sms()
     assert estimated.id in sms and "track.html" in sms
+
+
+@pytest.mark.parametrize(
+    ("language", "routed", "handed"),
+    [
+        ("id", "Status laporan: Disposisi.", "Status laporan: Koordinasi."),
+        ("en", "Report status: Disposition (Disposisi).", "Report status: Coordination (Koordinasi)."),
+    ],
+)
+def test_each_email_names_the_status_as_the_tracking_page_does(
+    aws: None, language: str, routed: str, handed: str
+) -> None:
+    """Given a report routed (Disposisi), then handed to Banten (Koordinasi), each e-mail names the status
+    the report is now in with the tracking page's label (English with the Indonesian name kept)."""
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = workflow.assign(new_report(), JAKARTA, "dbm", event("s-route"))
+    banten = registry().get("36")
+    report = workflow.escalate(report, banten, event("s-hand", note="Lokasi di Tangerang"))
+    reports.by_key[report.key] = report
+    _with_contact(report, email="warga@example.com", notify=("email",), language=language)
+    now = T0 + timedelta(hours=1)
+    assert notifier.entry(report.key, "s-route", 0, now) + notifier.entry(report.key, "s-hand", 0, now) == 2
+    first, second = (_body(m.raw_data) for m in _sent_emails())
+    assert routed in first and handed in second
+    assert "Lokasi di Tangerang" not in second  # the officer's note to the other province is not told
