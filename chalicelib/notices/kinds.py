@@ -1,9 +1,10 @@
 """Which timeline entries a citizen hears about, and the facts each message carries (pure).
 
 Nothing is sent for internal steps (disposition, coordination between agencies, re-routing,
-service-level escalation). An estimate is told on its own: it can only follow the take (Proses), whose
-message is sent before it. A province's copy of another province's report never
-notifies: the origin province tells its own reporter when the other province's update arrives.
+service-level escalation). An estimate is told on its own, and only there: it can only follow the take
+(Proses), whose message is sent before it (and after a reopen would repeat the last round's date).
+A province's copy of another province's report never notifies: the origin province tells its own
+reporter when the other province's update arrives.
 """
 
 from __future__ import annotations

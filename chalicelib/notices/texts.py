@@ -100,7 +100,7 @@ def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) 
 def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool = False) -> str:
     """The kind's body; a follower's own wording where the reporter's says "your report"."""
     estimate = ""
-    if "estimate" in texts and facts.estimated_completion:  # taken, estimated
+    if "estimate" in texts and facts.estimated_completion:  # told by the estimate's own message only
         estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
     note = facts.note[:NOTE_LIMIT] if facts.note else None
     return _part(

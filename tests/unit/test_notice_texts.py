@@ -105,11 +105,13 @@ def test_every_email_has_subject_tracking_and_unsubscribe(kind: Kind, language: 
     assert "{" not in mail.body and "{" not in mail.subject  # every placeholder filled
 
 
-def test_taken_mentions_the_estimate_only_when_set() -> None:
-    with_estimate = texts.email(_facts(Kind.TAKEN, True), "en", LINKS).body
-    without = Facts(Kind.TAKEN, REPORT_ID, True, agency="X")
+def test_the_estimate_s_own_message_mentions_it_only_when_set() -> None:
+    with_estimate = texts.email(_facts(Kind.ESTIMATED, True), "en", LINKS).body
+    without = Facts(Kind.ESTIMATED, REPORT_ID, True, agency="X")
     assert "Estimated completion: 20 December 2026." in with_estimate
-    assert "Estimated" not in texts.email(without, "en", LINKS).body
+    assert "Estimated completion" not in texts.email(without, "en", LINKS).body
+    # the take's message never repeats it (after a reopen it would be the last round's date)
+    assert "Estimated" not in texts.email(_facts(Kind.TAKEN, True), "en", LINKS).body
 
 
 def test_both_catalogues_have_the_same_keys() -> None:
@@ -182,7 +184,7 @@ def test_dates_read_as_the_tracking_page_and_open311_write_them(
 ) -> None:
     """One human format in both languages (no dd-mm-yyyy, no ISO) and the estimate's one wording."""
     assert due in texts.email(_facts(Kind.ROUTED, True), language, LINKS).body
-    assert estimate in texts.email(_facts(Kind.TAKEN, True), language, LINKS).body
+    assert estimate in texts.email(_facts(Kind.ESTIMATED, True), language, LINKS).body
     assert until in texts.email(_facts(Kind.RESOLVED, False), language, LINKS).body
     digest = texts.digest_email(REPORT_ID, 2, [], language, LINKS, confirm_until=date(2026, 12, 14))
     assert until in digest.body

@@ -764,3 +764,24 @@ def test_each_email_names_the_status_as_the_tracking_page_does(
     first, second = (_body(m.raw_data) for m in _sent_emails())
     assert routed in first and handed in second
     assert "Lokasi di Tangerang" not in second  # the officer's note to the other province is not told
+
+
+def test_a_take_after_a_reopen_does_not_repeat_the_last_round_s_estimate(aws: None) -> None:
+    """Given a report estimated for 30 November, Selesai, then reopened and taken again on 5 December,
+    the second take's message tells no estimate (the last round's date has passed: a new estimate is
+    told by its own message)."""
+    from datetime import date
+
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = workflow.take(workflow.assign(new_report(), JAKARTA, "dbm", event("p-0")), event("p-1"))
+    report = workflow.estimate(report, date(2026, 11, 30), event("p-2"), JAKARTA.zone)
+    report = workflow.resolve(report, JAKARTA, event("p-3", note="Selesai", evidence="foto"))
+    later = T0 + timedelta(days=8)
+    report = workflow.reopen(report, JAKARTA, event("p-4", at=later, note="Belum beres"))
+    report = workflow.take(report, event("p-5", at=later + timedelta(minutes=1)))
+    reports.by_key[report.key] = report
+    _with_contact(report, email="warga@example.com", notify=("email",), language="id")
+    assert notifier.entry(report.key, "p-5", 0, later + timedelta(minutes=2)) == 1
+    body = _body(_sent_emails()[-1].raw_data)
+    assert "Status laporan: Proses." in body and "Estimasi" not in body and "30 November" not in body
