@@ -30,6 +30,7 @@ class Kind(StrEnum):
     REJECTED = "rejected"
     REOPENED = "reopened"
     CLOSED = "closed"
+    AUTOCLOSED = "autoclosed"  # closed as Selesai for want of the reporter's answer in time
     MERGED = "merged"
     REWORKED = "reworked"  # a coordinator sent a Selesai back to the agency (Proses)
     UNMERGED = "unmerged"  # a wrong merge undone: the report is handled on its own again
@@ -47,7 +48,7 @@ KINDS: dict[Action, Kind] = {
     Action.DUPLICATE: Kind.MERGED,
     Action.REOPEN: Kind.REOPENED,
     Action.CONFIRM: Kind.CLOSED,
-    Action.AUTOCLOSE: Kind.CLOSED,
+    Action.AUTOCLOSE: Kind.AUTOCLOSED,
     Action.REJECT_EVIDENCE: Kind.REWORKED,
     Action.UNDUPLICATE: Kind.UNMERGED,
     Action.RETURN: Kind.RETURNED,  # the other province's step, merged into the origin's timeline

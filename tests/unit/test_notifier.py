@@ -785,3 +785,24 @@ def test_a_take_after_a_reopen_does_not_repeat_the_last_round_s_estimate(aws: No
     assert notifier.entry(report.key, "p-5", 0, later + timedelta(minutes=2)) == 1
     body = _body(_sent_emails()[-1].raw_data)
     assert "Status laporan: Proses." in body and "Estimasi" not in body and "30 November" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("id", "ditutup otomatis"), ("en", "closed automatically")],
+)
+def test_an_automatic_close_says_why(aws: None, language: str, said: str) -> None:
+    """Given a report Selesai whose reporter did not answer in time, the close they are told of says it
+    was automatic, for want of an answer (a confirm's close needs no reason: the reporter gave it)."""
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    resolved = _lifecycle()[-1]
+    assert resolved.autoclose_at is not None
+    closed = workflow.autoclose(resolved, event("e-auto", at=resolved.autoclose_at + timedelta(minutes=5)))
+    reports.by_key[closed.key] = closed
+    _with_contact(
+        closed, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language=language
+    )
+    assert notifier.entry(closed.key, "e-auto", 0, closed.timeline[-1].at + timedelta(seconds=2)) == 2
+    mail = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default))
+    assert said in mail["Subject"] and said in mail.get_content() and said in _sent_sms()[-1][1]
