@@ -175,14 +175,20 @@ def test_a_follower_is_never_told_the_report_is_theirs(
 @pytest.mark.parametrize(
     ("language", "due", "estimate", "until"),
     [
-        ("id", "4 Desember 2026", "Estimasi selesai: 20 Desember 2026", "14 Desember 2026"),
-        ("en", "4 December 2026", "Estimated completion: 20 December 2026", "14 December 2026"),
+        (
+            "id",
+            "Selesai paling lambat: 4 Desember 2026",
+            "Estimasi selesai: 20 Desember 2026",
+            "14 Desember 2026",
+        ),
+        ("en", "Finish by: 4 December 2026", "Estimated completion: 20 December 2026", "14 December 2026"),
     ],
 )
 def test_dates_read_as_the_tracking_page_and_open311_write_them(
     language: str, due: str, estimate: str, until: str
 ) -> None:
-    """One human format in both languages (no dd-mm-yyyy, no ISO) and the estimate's one wording."""
+    """One human format in both languages (no dd-mm-yyyy, no ISO), and the deadline and the estimate
+    in the tracking page's words (its "sla.finishBy" and "sla.estimate")."""
     assert due in texts.email(_facts(Kind.ROUTED, True), language, LINKS).body
     assert estimate in texts.email(_facts(Kind.ESTIMATED, True), language, LINKS).body
     assert until in texts.email(_facts(Kind.RESOLVED, False), language, LINKS).body

@@ -694,7 +694,7 @@ def test_dates_and_times_are_the_province_s_not_utc(aws: None) -> None:
     assert (
         report.finish_due is not None and report.finish_due.date() != report.finish_due.astimezone(wib).date()
     )
-    assert f"Target selesai: {day_words(report.finish_due.astimezone(wib).date(), 'id')}." in _body(
+    assert f"Selesai paling lambat: {day_words(report.finish_due.astimezone(wib).date(), 'id')}." in _body(
         _sent_emails()[-1].raw_data
     )
     for n, step in enumerate(steps, start=1):
