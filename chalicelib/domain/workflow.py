@@ -236,8 +236,14 @@ def reopen(report: Report, province: Province, event: Event) -> Report:
         )
     if not event.note:
         raise reason_required()
+    # The last round's estimate was for the work now found unfinished: the agency gives a new one
     return _apply(
-        report, Action.REOPEN, replace(event, agency=report.agency), resolved_at=None, autoclose_at=None
+        report,
+        Action.REOPEN,
+        replace(event, agency=report.agency),
+        resolved_at=None,
+        autoclose_at=None,
+        estimated_completion=None,
     )
 
 

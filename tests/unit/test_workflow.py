@@ -63,6 +63,17 @@ def test_reopen_within_ten_days_goes_back_to_the_same_agency_and_later_is_refuse
     assert caught.value.code == "reopen_expired"
 
 
+def test_a_reopen_drops_the_last_rounds_estimate() -> None:
+    """Given a long job estimated, then Selesai, when the reporter reopens it, then the report no
+    longer promises the old date (the tracking page, Open311 and the messages would tell a past day)."""
+    taken = workflow.take(routed(), event("t"))
+    estimated = workflow.estimate(taken, (T0 + timedelta(days=20)).date(), event("e"), JAKARTA.zone)
+    done = workflow.resolve(estimated, JAKARTA, event("r", T0 + timedelta(days=21), note="ok", evidence="e"))
+    assert done.estimated_completion == (T0 + timedelta(days=20)).date()
+    again = workflow.reopen(done, JAKARTA, event("o", T0 + timedelta(days=23), note="masih berlubang"))
+    assert again.estimated_completion is None
+
+
 def test_confirm_closes_with_a_rating_and_cannot_repeat() -> None:
     done = workflow.resolve(workflow.take(routed(), event("t")), JAKARTA, event("r", note="ok", evidence="e"))
     closed = workflow.confirm(done, JAKARTA, 5, event("c"))
