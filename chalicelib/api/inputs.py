@@ -11,6 +11,7 @@ from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.headers import HEADER_NAMES, HeadersIn, ReportRefIn
+from chalicelib.domain.ids import normalise_report_key
 from chalicelib.errors import BadRequest, NotFound, ValidationFailed, report_not_found, unknown_action
 from chalicelib.validation import convert
 
@@ -53,14 +54,18 @@ def report_ref(report_id: str) -> str:
 
 
 def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
-    """A report key (``31-...`` or ``36~31-...``) and action from the path; 404 / 422 when malformed."""
+    """A report key (``31-...`` or ``36~31-...``) and action from the path; 404 / 422 when malformed.
+
+    The key is percent-decoded and read as a citizen's id is (``normalise_report_key``: case, spaces,
+    O/0 forgiven), so an officer may type the id a citizen reads out."""
     from chalicelib.api.schemas import AgencyRefIn
 
-    key = key.strip(_SURROUNDING)
+    typed = unquote(key).strip(_SURROUNDING)
+    key = normalise_report_key(typed) or typed
     try:
         convert(AgencyRefIn, {"key": key})
     except ValidationFailed:
-        raise report_not_found(repr(key[:40])) from None
+        raise report_not_found(repr(typed[:40])) from None
     try:
         return convert(AgencyRefIn, {"key": key, "action": action})
     except ValidationFailed:

@@ -39,6 +39,19 @@ def normalise_report_id(raw: str) -> str | None:
     return cleaned if REPORT_ID_PATTERN.match(cleaned) else None
 
 
+def normalise_report_key(raw: str) -> str | None:
+    """The canonical storage key for what an officer typed: a report id read as ``normalise_report_id``
+    reads a citizen's, or ``<province>~<id>`` (a received escalation's copy) with its id read the same way."""
+    province, tilde, report = raw.strip().rpartition("~")
+    province = province.strip()
+    if tilde and not re.fullmatch(r"[0-9]{2}", province):
+        return None
+    report_id = normalise_report_id(report)
+    if report_id is None:
+        return None
+    return case_key(province, report_id) if tilde else report_id
+
+
 def case_key(province: str, origin_id: str) -> str:
     """Storage key of ``province``'s copy of a report escalated to it from elsewhere."""
     return f"{province}~{origin_id}"

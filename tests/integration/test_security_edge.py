@@ -155,6 +155,25 @@ def test_path_parameters_are_capped_and_never_reach_storage_malformed(provinces:
     assert _error(action) == (422, "unknown_action")
 
 
+def test_an_officer_s_lowercase_or_spaced_id_opens_and_acts_on_the_report(provinces: World) -> None:
+    # Given a citizen reads their report's id out on the phone and the officer types it in lower case
+    jakarta = provinces["jakarta"]
+    report = _json(jakarta.post("/reports", ROAD))
+    provinces.settle()
+    token = jakarta.token(OWN)
+    typed = report["id"].lower()
+    # Then the agency paths read it as the citizen's tracking page does: the report, under its own key
+    opened = jakarta.get(f"/agency/reports/{typed}", token)
+    assert opened.status_code == 200, opened.body
+    assert _json(opened)["key"] == report["id"]
+    spaced = quote(report["id"].replace("-", " ").lower())
+    taken = jakarta.post(
+        f"/agency/reports/{spaced}/actions/take", {}, {**token, "Idempotency-Key": uuid.uuid4().hex}
+    )
+    assert taken.status_code == 200, taken.body
+    assert (_json(taken)["key"], _json(taken)["status"]["code"]) == (report["id"], "PROSES")
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -492,12 +492,26 @@ def test_report_ref_refuses_anything_else_with_a_404(raw: str) -> None:
 
 def test_agency_ref_refuses_a_malformed_key_with_404_and_an_odd_action_with_422() -> None:
     assert agency_ref("36~31-261127-K3M9", "take").key == "36~31-261127-K3M9"
-    for key in ("3" * 300, "31-261127-K3M9' OR 1=1", "31-261127-k3m9"):
+    for key in ("3" * 300, "31-261127-K3M9' OR 1=1", "3~31-261127-K3M9", "36~", "31-261127-K3M9%00"):
         with pytest.raises(NotFound):
             agency_ref(key)
     with pytest.raises(ValidationFailed) as caught:
         agency_ref("31-261127-K3M9", "x" * 50)
     assert caught.value.code == "unknown_action"
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("31-261127-k3m9", "31-261127-K3M9"),  # typed as a citizen read it out
+        ("31%20261127%20k3m9", "31-261127-K3M9"),  # the console's #report= link, typed with spaces
+        ("36~31-261127-k3m9", "36~31-261127-K3M9"),
+        ("36~31261127K3M9", "36~31-261127-K3M9"),
+        ("31-261127-K3MO", "31-261127-K3M0"),
+    ],
+)
+def test_agency_ref_reads_a_key_as_a_citizen_s_id_is_read(raw: str, key: str) -> None:
+    assert agency_ref(raw, "take").key == key
 
 
 def test_the_inbox_query_ignores_unknown_parameters_and_keeps_strings() -> None:
