@@ -7,7 +7,7 @@ aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
 from __future__ import annotations
 
 import json
-import os
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -130,11 +130,39 @@ def _stage_and_province(stage: str) -> tuple[str, str]:
     return name, province
 
 
+ASK = "-"  # ``--token -``: ask for the token (not echoed), or read it from a pipe
+TOKEN_HELP = (
+    "Bearer token. Typed here it stays in the shell's history and shows in the process list: rather set "
+    f"ADUAN_TOKEN, or give '{ASK}' to be asked for it without echo (or to read its first line from a pipe). "
+    "Without either, locally: a development token."
+)
+
+
+def token_option() -> Any:
+    """``--token``, the same in every command that calls the API: also read from ``$ADUAN_TOKEN``."""
+    return typer.Option(None, "--token", envvar="ADUAN_TOKEN", show_envvar=True, help=TOKEN_HELP)
+
+
+def _is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _asked_token() -> str:
+    """The token typed at a hidden prompt, or the first line of a pipe; never echoed."""
+    if _is_terminal():
+        typed = typer.prompt("Token (tidak ditampilkan / not shown)", hide_input=True, err=True)
+    else:
+        typed = sys.stdin.readline()
+    if not typed.strip():
+        raise typer.BadParameter("token kosong (empty token)", param_hint="--token")
+    return typed.strip()
+
+
 def _token(stage: str, agency: str, role: str, token: str | None) -> str:
+    if token == ASK:
+        return _asked_token()
     if token:
-        return token
-    if os.environ.get("ADUAN_TOKEN"):
-        return os.environ["ADUAN_TOKEN"]
+        return token.strip()
     from cli.devissuer import mint  # development only: local stack tokens
 
     return mint(stage, agency, role)
@@ -179,9 +207,7 @@ def poll(
     stage: str = typer.Option(..., help="Stage (province) of the agency, e.g. banten"),
     agency: str = typer.Option(..., help="Agency id from the province data"),
     role: str = typer.Option("officer", help="Role for development tokens"),
-    token: str | None = typer.Option(
-        None, help="Bearer token (default: $ADUAN_TOKEN, or a dev token locally)"
-    ),
+    token: str | None = token_option(),
     api: str | None = typer.Option(None, help="API base URL (default: the running local stack's)"),
     once: bool = typer.Option(False, help="Handle one batch and stop"),
     wait: int = typer.Option(20, min=0, max=20, help="Long-poll seconds"),
@@ -212,7 +238,7 @@ def inbox(
     agency: str = typer.Option(...),
     status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
     role: str = typer.Option("officer"),
-    token: str | None = typer.Option(None),
+    token: str | None = token_option(),
     api: str | None = typer.Option(None),
     cursor: str | None = typer.Option(None, help="Continue after a page (the command it prints says how)"),
 ) -> None:

@@ -34,9 +34,11 @@ class _Inbox(BaseHTTPRequestHandler):
     """Two pages of an inbox (``cursor=page-2`` gives the second); ``/html`` a gateway's error page."""
 
     asked: ClassVar[list[dict[str, list[str]]]] = []
+    authorizations: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         url = urlparse(self.path)
+        self.authorizations.append(self.headers["Authorization"])
         if url.path.startswith("/html"):
             self._send(502, b"<html><body>Bad Gateway</body></html>", "text/html")
             return
@@ -73,6 +75,7 @@ def api() -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Inbox.asked = []
+    _Inbox.authorizations = []
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
@@ -83,9 +86,11 @@ def api() -> Iterator[str]:
 TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJwZXR1Z2FzIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
 
 
-def inbox(*args: str, token: str = TOKEN) -> Any:
-    command = ["agency", "inbox", "--agency", "dlh-kota-tangerang", "--token", token, *args]
-    return CliRunner().invoke(app, command, env={"COLUMNS": "200"})
+def inbox(*args: str, token: str | None = TOKEN, typed: str | None = None, **env: str) -> Any:
+    """The command with ``--token token`` (None: without it), ``typed`` on its standard input."""
+    given = ["--token", token] if token is not None else []
+    command = ["agency", "inbox", "--agency", "dlh-kota-tangerang", *given, *args]
+    return CliRunner().invoke(app, command, input=typed, env={"COLUMNS": "200", **env})
 
 
 def test_a_page_that_is_not_the_whole_inbox_says_how_to_see_the_next(api: str) -> None:
@@ -135,3 +140,40 @@ def test_no_answer_or_sentence_repeats_the_officer_s_token_or_a_password(api: st
     # ... and no output holds the token (in any part the terminal may wrap) or the password
     assert [part for part in TOKEN.split(".") if part in "".join("".join(said).split())] == []
     assert "sandi-rahasia" not in text
+
+
+def test_the_token_can_stay_off_the_command_line_and_is_never_shown(
+    api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an officer who keeps the token out of the shell's history: in ADUAN_TOKEN, from a pipe, or
+    # typed at a prompt that does not echo it
+    from_env = inbox("--stage", "banten", "--api", api, token=None, ADUAN_TOKEN=TOKEN)
+    from_pipe = inbox("--stage", "banten", "--api", api, token="-", typed=f"{TOKEN}\n")
+    monkeypatch.setattr("cli.agency._is_terminal", lambda: True)
+    prompted = inbox("--stage", "banten", "--api", api, token="-", typed=f"{TOKEN}\n")
+    # Then each reads the inbox with that token ...
+    for result in (from_env, from_pipe, prompted):
+        assert result.exit_code == 0, result.output
+        assert "36-261201-AAAA" in result.output
+    assert _Inbox.authorizations == [f"Bearer {TOKEN}"] * 3
+    # ... the prompt says the token is not shown, and no output holds it
+    assert "not shown" in prompted.output
+    said = "".join((from_env.output + from_pipe.output + prompted.output).split())
+    assert [part for part in TOKEN.split(".") if part in said] == []
+
+
+def test_an_empty_token_from_the_pipe_is_refused_in_words(api: str) -> None:
+    result = inbox("--stage", "banten", "--api", api, token="-", typed="\n")
+    assert result.exit_code == 2
+    assert "empty token" in result.output
+    assert _Inbox.authorizations == []
+
+
+@pytest.mark.parametrize("command", ["inbox", "poll"])
+def test_the_help_says_how_to_keep_the_token_off_the_command_line(command: str) -> None:
+    result = CliRunner().invoke(
+        app, ["agency", command, "--help"], env={"COLUMNS": "200", "ADUAN_TOKEN": TOKEN}
+    )
+    said = " ".join(result.output.replace("│", " ").split())  # the help's lines, out of their box
+    assert "ADUAN_TOKEN" in said and "give '-' to be asked for it without echo" in said
+    assert TOKEN not in said  # the help names the variable, never its value
