@@ -7,6 +7,7 @@ aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import urllib.error
 import urllib.request
@@ -234,6 +235,7 @@ def poll(
 
 @app.command()
 def inbox(
+    ctx: typer.Context,
     stage: str = typer.Option(...),
     agency: str = typer.Option(...),
     status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
@@ -269,9 +271,14 @@ def inbox(
         )
     console.print(table)
     if body.get("next_cursor"):  # the inbox goes on: never let a page pass for the whole of it
-        again = f"aduan agency inbox --stage {stage} --agency {agency}"
-        again += f" --status {status}" if status else ""
+        # the same command, as typed (the program's name, the API and role asked), never the token
+        program = ctx.find_root().info_name or "bin/aduan"
+        given = {"--stage": stage, "--agency": agency, "--status": status, "--api": api and shown(api)}
+        given |= {"--role": role} if role != "officer" else {}
+        again = " ".join(
+            [program, "agency", "inbox"] + [f"{k} {shlex.quote(v)}" for k, v in given.items() if v]
+        )
         console.print(
-            f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}",
+            escape(f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}"),
             soft_wrap=True,
         )

@@ -4,6 +4,7 @@ clear sentence (never a traceback) for a stage that does not exist or an API tha
 from __future__ import annotations
 
 import json
+import shlex
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -177,3 +178,18 @@ def test_the_help_says_how_to_keep_the_token_off_the_command_line(command: str) 
     said = " ".join(result.output.replace("│", " ").split())  # the help's lines, out of their box
     assert "ADUAN_TOKEN" in said and "give '-' to be asked for it without echo" in said
     assert TOKEN not in said  # the help names the variable, never its value
+
+
+def test_the_next_page_s_command_runs_as_printed_against_the_api_asked(api: str) -> None:
+    # Given an officer paging the inbox of an API named with --api (not the local stack)
+    first = inbox("--stage", "banten", "--api", api, "--status", "disposisi", token=None, ADUAN_TOKEN=TOKEN)
+    assert first.exit_code == 0, first.output
+    # When they run the command it prints for the next page, as printed
+    printed = first.output.split("(more reports): ")[1].strip()
+    program, *args = shlex.split(printed)
+    second = CliRunner().invoke(app, args, env={"COLUMNS": "200", "ADUAN_TOKEN": TOKEN})
+    # Then it is the program's own name, and it asks the same API for the next page with the same filter
+    assert program == "aduan" and f"--api {api}" in printed
+    assert second.exit_code == 0, second.output
+    assert "36-261201-BBBB" in second.output
+    assert _Inbox.asked[-1]["cursor"] == ["page-2"] and _Inbox.asked[-1]["status"] == ["disposisi"]
