@@ -215,8 +215,16 @@ def poll(
 ) -> None:
     """Long-poll the agency's work queue; act on each item; delete it only once the action is recorded."""
     stage_name, province = _stage_and_province(stage)
-    if agency not in registry().get(province).agencies:
+    agencies = registry().get(province).agencies
+    if agency not in agencies:
         raise typer.BadParameter(f"agency '{agency}' is not in province {province}")
+    if not agencies[agency].work_queue:  # no queue to poll: its officers work the inbox
+        raise typer.BadParameter(
+            f"instansi '{agency}' tidak punya antrean kerja (agency has no work queue: work_queue is "
+            f"false in province {province}'s data); kotak masuknya (its inbox): "
+            f"bin/aduan agency inbox --stage {stage} --agency {agency}",
+            param_hint="--agency",
+        )
     queue = WorkQueue(aws.client("sqs"), province, agency)
     http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
     console.print(f"[green]Memantau antrean[/] {queue.url}  (Ctrl-C untuk berhenti)")
