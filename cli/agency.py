@@ -11,6 +11,7 @@ import shlex
 import sys
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -24,7 +25,8 @@ from rich.table import Table
 
 from chalicelib.config import shown
 from chalicelib.domain.protocol import WorkItem
-from chalicelib.provinces.registry import registry
+from chalicelib.provinces.model import zone_label
+from chalicelib.provinces.registry import Province, registry
 from cli import aws
 from cli.evidence_upload import upload_evidence
 from cli.stages import UnknownStage, resolve_province, stage_provinces
@@ -169,6 +171,14 @@ def _token(stage: str, agency: str, role: str, token: str | None) -> str:
     return mint(stage, agency, role)
 
 
+def _local_time(iso: str | None, province: Province) -> str:
+    """A deadline as the officer reads a clock: in the province's time zone, to the minute (``17:22 WIB``)."""
+    if not iso:
+        return "-"
+    when = datetime.fromisoformat(iso).astimezone(province.zone)
+    return f"{when:%Y-%m-%d %H:%M} {zone_label(province.data)}"
+
+
 def show_item(item: WorkItem) -> None:
     """A readable panel of one work item."""
     province = registry().get(item.province)
@@ -253,7 +263,8 @@ def inbox(
     cursor: str | None = typer.Option(None, help="Continue after a page (the command it prints says how)"),
 ) -> None:
     """The agency's reports over HTTPS, as the web inbox shows them: a page at a time, newest first."""
-    stage_name, _province = _stage_and_province(stage)
+    stage_name, province_code = _stage_and_province(stage)
+    province = registry().get(province_code)
     http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
     asked = {"status": status, "agency": agency, "cursor": cursor}
     query = urlencode({k: v for k, v in asked.items() if v})
@@ -269,12 +280,13 @@ def inbox(
         flags = ("⚠ terlambat " if row["overdue"] else "") + (
             "↪ dari provinsi lain" if row["origin_province"] else ""
         )
+        category = province.categories.get(row["category"])
         table.add_row(
             row["key"],
             row["status"]["label"],
-            row["category"],
+            category.name_id if category else row["category"],
             row["area_code"],
-            row["finish_by"] or "-",
+            _local_time(row["finish_by"], province),
             flags,
         )
     console.print(table)

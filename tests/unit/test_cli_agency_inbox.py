@@ -27,7 +27,7 @@ def _row(key: str) -> dict[str, Any]:
         "area_code": "36.71.01",
         "overdue": False,
         "origin_province": None,
-        "finish_by": None,
+        "finish_by": "2026-12-21T10:22:56.230000+00:00",
     }
 
 
@@ -193,3 +193,12 @@ def test_the_next_page_s_command_runs_as_printed_against_the_api_asked(api: str)
     assert second.exit_code == 0, second.output
     assert "36-261201-BBBB" in second.output
     assert _Inbox.asked[-1]["cursor"] == ["page-2"] and _Inbox.asked[-1]["status"] == ["disposisi"]
+
+
+def test_a_row_reads_as_an_officer_in_the_province_reads_it(api: str) -> None:
+    # Given a report due at 10:22 UTC, a Sampah report in Banten's inbox
+    result = inbox("--stage", "banten", "--api", api)
+    assert result.exit_code == 0, result.output
+    # Then its deadline is the province's clock time (WIB), to the minute, and its category is named
+    assert "2026-12-21 17:22 WIB" in result.output and "+00:00" not in result.output
+    assert "Sampah" in result.output and "sampah" not in result.output
