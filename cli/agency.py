@@ -45,6 +45,9 @@ CHOICES = {
     "l": "skip",
 }
 
+# Each action with its key, "[x] reject" (the brackets escaped: rich would read "[x]" as a style and drop it)
+MENU = "  ".join(escape(f"[{k}]") + f" {v}" for k, v in CHOICES.items())
+
 
 class HttpApi:
     """The agency API over HTTPS with a bearer token."""
@@ -196,8 +199,7 @@ def show_item(item: WorkItem) -> None:
 def ask(item: WorkItem) -> Decision:
     """Ask the officer what to do with an item."""
     show_item(item)
-    menu = "  ".join(f"[{k}] {v}" for k, v in CHOICES.items())
-    choice = Prompt.ask(menu, choices=list(CHOICES), default="t")
+    choice = Prompt.ask(MENU, choices=list(CHOICES), default="t")
     action = CHOICES[choice]
     body: dict[str, Any] = {}
     if action == "estimate":
