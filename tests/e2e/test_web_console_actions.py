@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +20,9 @@ from playwright.sync_api import Page, Request, expect
 
 from chalicelib.domain.workflow import MAX_ESTIMATE_DAYS
 from infra.local.stack import LocalStack
+from tests.e2e.conftest import http
 from tests.e2e.test_web_error_texts import Answer, agency_view, inbox_item, jwt, stub
+from tests.e2e.test_web_markup import new_page, routed, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -164,3 +167,42 @@ def test_refusing_one_s_own_report_asks_for_the_agency_a_received_one_may_go_bac
     with page.expect_request(lambda r: "/actions/refuse" in r.url and r.method == "POST") as posted:
         page.get_by_role("button", name="Kirim tindakan").click()
     assert json.loads(posted.value.post_data or "{}") == {"note": "Bukan wilayah kami."}
+
+
+def test_a_report_forwarded_away_leaves_for_the_inbox_with_a_word_not_an_error(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given a road report in Tebet at Sudin Bina Marga Jakarta Selatan, opened by its officer (real API)
+    api = web_stack.api_url("jakarta")
+    road = {
+        "category": "jalan_rusak",
+        "description": "Jalan berlubang, ternyata saluran air di bawahnya jebol.",
+        "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
+    }
+    status, created = http("POST", f"{api}/reports", road)
+    assert status == 201, created
+    routed(api, created["id"])
+    page, dialogs = new_page(browser, 1024)
+    sign_in(page, f"{web_stack.web_url}/jakarta", "sudin-bm-js")
+    page.goto(f"{web_stack.web_url}/jakarta/console.html#report={quote(created['id'])}")
+    expect(page.locator("#detail-heading")).to_contain_text(created["id"])
+    # When they forward it to Dinas SDA (disposisi), which the officer may then no longer read
+    page.locator("input[name=action][value=forward]").check()
+    page.locator("#action-agency").fill("dsda")
+    page.get_by_role("button", name="Kirim tindakan").click()
+    # Then the console goes back to the inbox and says where the report went, with no error
+    notice = page.locator("#inbox-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(f"laporan {created['id']}")
+    expect(notice).to_contain_text("ditangani instansi lain")
+    expect(page.locator("#detail")).to_be_hidden()
+    expect(page.locator("#inbox-error")).to_be_hidden()
+    assert "#report=" not in page.url
+    # ... the forward is saved ...
+    assert http("GET", f"{api}/reports/{created['id']}")[1]["agency"]["id"] == "dsda"
+    # ... the words follow the page's language, and go once the officer moves on
+    page.get_by_role("button", name="English").click()
+    expect(notice).to_contain_text("has left your inbox")
+    page.locator("#filter-form button[type=submit]").click()
+    expect(notice).to_be_hidden()
+    assert dialogs == []

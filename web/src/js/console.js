@@ -12,7 +12,7 @@ import { fetchReport, renderDetail } from "./detail.js";
 
 const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
 const state = { session: null, items: [], cursor: null, filters: null, view: null, opening: null, categories: {},
-  provinceNames: {}, doubtful: false };
+  provinceNames: {}, doubtful: false, notice: null };
 
 function filters() {
   return {
@@ -35,7 +35,16 @@ function renderStatusFilter() {
     STATUSES.map((code) => el("option", { value: code, text: t(`status.${code}`), selected: code === chosen })));
 }
 
+// What the inbox says about the last action, when it took the report away (see movedAway)
+function renderNotice() {
+  const notice = $("#inbox-notice");
+  const said = state.notice;
+  notice.hidden = !said;
+  notice.textContent = said ? t("console.movedAway", { id: said.id, action: t(`console.action.${said.action}`) }) : "";
+}
+
 function renderInbox() {
+  renderNotice();
   fill($("#inbox-list"), state.items.map((item) => inboxItem(item, state.categories, state.provinceNames)));
   $("#inbox-count").textContent = t("console.count", { count: state.items.length });
   $("#more").hidden = !state.cursor;
@@ -78,7 +87,20 @@ function showInbox() {
   $("#inbox").hidden = false;
 }
 
-async function openReport(key, { focus = true, force = false, keep = false } = {}) {
+/**
+ * The action saved took the report out of this agency's reach (forwarded, refused, handed over to another
+ * province): its reload is refused. The action stands: back to the inbox, which says so.
+ */
+function movedAway(id, action) {
+  state.view = null;
+  state.notice = { id, action };
+  if (window.location.hash) window.location.hash = "";
+  showInbox();
+  renderNotice();
+  $("#inbox-notice").focus();
+}
+
+async function openReport(key, { focus = true, force = false, keep = false, gone = null } = {}) {
   // Sign-in and the address may both ask for the report shown (or being fetched): a second,
   // unforced open must not redraw the form under the officer's hands (a chosen action or a typed
   // note would be lost). A stale view is caught by If-Match, and the 409 offers a reload.
@@ -87,9 +109,14 @@ async function openReport(key, { focus = true, force = false, keep = false } = {
   state.opening = key;
   try {
     state.view = await fetchReport(state.session, key);
+    state.notice = null;
   } catch (failure) {
     if (failure.status === 401) {
       signedOut(() => t("error.unauthorized"));
+      return;
+    }
+    if (gone && (failure.status === 403 || failure.status === 404)) {
+      gone();
       return;
     }
     // A reload of the report shown (after an action, or "Muat ulang laporan") failed: say so next to
@@ -124,7 +151,8 @@ function drawDetail(focus, { keep = false } = {}) {
     onBack: () => { window.location.hash = ""; },
     // after an action: the report as it is now, with an empty form; on request (action null): a reload
     onDone: async (action) => {
-      await openReport(state.view.key, { force: true, keep: !action });
+      const { key, id } = state.view;
+      await openReport(key, { force: true, keep: !action, gone: action ? () => movedAway(id, action) : null });
       loadInbox({ again: true });
     },
   });
@@ -199,6 +227,7 @@ await lookups();
 $("#filter-form").addEventListener("submit", (event) => {
   event.preventDefault();
   state.doubtful = false;
+  state.notice = null;
   loadInbox();
 });
 $("#doubtful").addEventListener("click", () => {
