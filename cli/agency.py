@@ -259,6 +259,9 @@ def inbox(
     stage: str = typer.Option(...),
     agency: str = typer.Option(...),
     status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
+    overdue: bool = typer.Option(
+        False, "--overdue", help="Only reports past a deadline (as the console's filter)"
+    ),
     role: str = typer.Option("officer"),
     token: str | None = token_option(),
     api: str | None = typer.Option(None),
@@ -268,7 +271,7 @@ def inbox(
     stage_name, province_code = _stage_and_province(stage)
     province = registry().get(province_code)
     http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
-    asked = {"status": status, "agency": agency, "cursor": cursor}
+    asked = {"status": status, "agency": agency, "overdue": "true" if overdue else None, "cursor": cursor}
     query = urlencode({k: v for k, v in asked.items() if v})
     code, body = http.request("GET", f"/agency/reports?{query}")
     if code != 200:
@@ -298,7 +301,9 @@ def inbox(
         given = {"--stage": stage, "--agency": agency, "--status": status, "--api": api and shown(api)}
         given |= {"--role": role} if role != "officer" else {}
         again = " ".join(
-            [program, "agency", "inbox"] + [f"{k} {shlex.quote(v)}" for k, v in given.items() if v]
+            [program, "agency", "inbox"]
+            + [f"{k} {shlex.quote(v)}" for k, v in given.items() if v]
+            + (["--overdue"] if overdue else [])
         )
         console.print(
             escape(f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}"),

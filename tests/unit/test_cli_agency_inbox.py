@@ -202,3 +202,13 @@ def test_a_row_reads_as_an_officer_in_the_province_reads_it(api: str) -> None:
     # Then its deadline is the province's clock time (WIB), to the minute, and its category is named
     assert "2026-12-21 17:22 WIB" in result.output and "+00:00" not in result.output
     assert "Sampah" in result.output and "sampah" not in result.output
+
+
+def test_the_overdue_filter_is_asked_of_the_api_and_kept_for_the_next_page(api: str) -> None:
+    # Given an officer listing only the reports past a deadline, as the console's "Hanya yang terlambat"
+    first = inbox("--stage", "banten", "--api", api, "--overdue")
+    assert first.exit_code == 0, first.output
+    assert _Inbox.asked[-1]["overdue"] == ["true"]
+    # Then the next page's command keeps the filter
+    printed = first.output.split("(more reports): ")[1].strip()
+    assert "--overdue" in shlex.split(printed)
