@@ -209,10 +209,24 @@ def ask(item: WorkItem) -> Decision:
     if action in ("refuse", "reject", "resolve", "forward"):
         body["note"] = Prompt.ask("Catatan / alasan")
     if action == "resolve":
-        answer = Prompt.ask("Foto bukti (path .jpg/.png) atau referensi teks")
-        photo = Path(answer).expanduser()
-        body.update({"evidence_file": str(photo)} if photo.is_file() else {"evidence": answer})
+        body.update(_evidence())
     return Decision(action, body)
+
+
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def _evidence() -> dict[str, str]:
+    """A resolve's evidence: a photo file, or a text reference (``SPK-12/2026``). A photo's name that is
+    not a file (a typo) is asked again, never sent as the reference."""
+    while True:
+        answer = Prompt.ask("Foto bukti (path .jpg/.png) atau referensi teks").strip()
+        photo = Path(answer).expanduser()
+        if photo.is_file():
+            return {"evidence_file": str(photo)}
+        if photo.suffix.lower() not in PHOTO_SUFFIXES:
+            return {"evidence": answer}
+        console.print(f"[red]Berkas tidak ditemukan (file not found):[/] {escape(answer)}")
 
 
 @app.command()

@@ -1,9 +1,16 @@
-"""``aduan agency poll`` for an agency without a work queue: said in words, with the way to its inbox."""
+"""``aduan agency poll`` as an officer meets it: an agency without a work queue is told its inbox command, the
+menu shows each action's key, and a resolve's photo path typed wrong is asked again."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import cast
+
+import pytest
 from typer.testing import CliRunner
 
+from chalicelib.domain.protocol import WorkItem
+from cli.agency import ask
 from cli.main import app
 
 
@@ -32,3 +39,26 @@ def test_the_poll_menu_shows_each_action_s_key() -> None:
     # Then the officer sees which letter is which action (x is reject, s resolve, l skip)
     for key, action in (("t", "take"), ("x", "reject"), ("s", "resolve"), ("l", "skip")):
         assert f"[{key}] {action}" in shown
+
+
+def test_a_mistyped_photo_path_is_asked_again_never_sent_as_the_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an officer resolving from poll, who types a photo's path wrong, then right
+    photo = tmp_path / "sesudah.jpg"
+    photo.write_bytes(b"\xff\xd8\xff")
+    answers = iter(["s", "Sudah ditambal", str(tmp_path / "sesuda.jpg"), str(photo)])
+    monkeypatch.setattr("cli.agency.Prompt.ask", lambda *args, **kwargs: next(answers))
+    monkeypatch.setattr("cli.agency.show_item", lambda item: None)
+    # When poll asks what to do
+    decision = ask(cast(WorkItem, None))
+    # Then the photo is the one that exists; the typo was no text reference
+    assert decision.action == "resolve"
+    assert decision.body == {"note": "Sudah ditambal", "evidence_file": str(photo)}
+
+
+def test_a_text_reference_is_still_a_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = iter(["s", "Sudah ditertibkan", "SPK-12/2026"])
+    monkeypatch.setattr("cli.agency.Prompt.ask", lambda *args, **kwargs: next(answers))
+    monkeypatch.setattr("cli.agency.show_item", lambda item: None)
+    assert ask(cast(WorkItem, None)).body == {"note": "Sudah ditertibkan", "evidence": "SPK-12/2026"}
