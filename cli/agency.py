@@ -100,6 +100,10 @@ class HttpApi:
         text = raw.decode("utf-8", "replace").replace(self.token, "***").strip()[:200]
         return _error(f"http_{status}", f"Jawaban bukan JSON (not a JSON answer), HTTP {status}: {text}")
 
+    def current(self, key: str) -> tuple[int, dict[str, Any]]:
+        """The report as the agency sees it now."""
+        return self.request("GET", f"/agency/reports/{quote(key, safe='')}")
+
     def act(
         self, key: str, action: str, body: dict[str, Any], idempotency_key: str
     ) -> tuple[int, dict[str, Any]]:

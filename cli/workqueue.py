@@ -6,8 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from msgspec import structs
+
 from chalicelib.config import agency_queue_for
 from chalicelib.domain.protocol import WorkItem
+from chalicelib.domain.status import CITIZEN_ACTIONS, Status
 from chalicelib.errors import AduanError
 from chalicelib.validation import decode_json
 
@@ -19,6 +22,10 @@ class Api(Protocol):
         self, key: str, action: str, body: dict[str, Any], idempotency_key: str
     ) -> tuple[int, dict[str, Any]]:
         """POST an action; returns (status, JSON body)."""
+        ...
+
+    def current(self, key: str) -> tuple[int, dict[str, Any]]:
+        """GET the report as the agency sees it now; returns (status, JSON body)."""
         ...
 
 
@@ -43,6 +50,7 @@ class Outcome:
 
 # Codes meaning "the report has moved on": the work item is obsolete, not lost.
 SETTLED_CODES = frozenset({"illegal_transition", "already_closed", "not_your_agency", "report_not_found"})
+CITIZEN_ACTION_NAMES = frozenset(action.value for action in CITIZEN_ACTIONS)  # none an agency takes
 
 
 def queue_name(province: str, agency: str) -> str:
@@ -56,6 +64,9 @@ def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api:
         item = decode_json(WorkItem, message["Body"])
     except AduanError as error:
         return Outcome(None, "invalid", 0, False, f"pesan tidak sah, dibiarkan ke DLQ: {error}")
+    item, moved_on = _as_now(api, item)
+    if moved_on is not None:
+        return moved_on
     decision = decide(item)
     if decision.action == "skip":
         return Outcome(item, "skip", 0, False, "dilewati; muncul lagi setelah batas waktu tampil")
@@ -70,6 +81,25 @@ def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api:
     return Outcome(
         item, decision.action, status, False, body.get("error", {}).get("message", f"HTTP {status}")
     )
+
+
+def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
+    """The item with its report's status now, read from the API, and an outcome when it is cleared without
+    asking: its report moved on since it was queued (closed, another agency's or province's, no agency
+    action left). An unreadable answer leaves the item as queued: the action's answer then decides."""
+    status, now = api.current(item.report_key)
+    code = now.get("error", {}).get("code", "")
+    if status != 200:
+        if code not in SETTLED_CODES:
+            return item, None
+        return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({code}); item dihapus")
+    current = now.get("status", {}).get("code")
+    if current in {known.value for known in Status}:
+        item = structs.replace(item, status=Status(current))
+    if set(now.get("allowed_actions", [])) - CITIZEN_ACTION_NAMES:
+        return item, None
+    label = item.status.label
+    return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({label}); item dihapus")
 
 
 class WorkQueue:

@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.domain.protocol import WorkItem
 from cli.workqueue import Decision, WorkQueue
 from tests.integration.harness import Province, World, world
 
@@ -25,10 +26,17 @@ FLOOD = {
 class InProcessApi:
     """The agency API through the in-process test client, as the CLI sees it over HTTPS."""
 
-    def __init__(self, province: Province, agency: str) -> None:
+    def __init__(self, province: Province, agency: str, *, readable: bool = True) -> None:
         self.province = province
         self.agency = agency
+        self.readable = readable  # False: the report's GET gets no answer (the action's answer decides)
         self.calls: list[str] = []
+
+    def current(self, key: str) -> tuple[int, dict[str, Any]]:
+        if not self.readable:
+            return 0, {"error": {"code": "connection_failed", "message": "no answer"}}
+        response = self.province.get(f"/agency/reports/{key}", self.province.token(self.agency))
+        return response.status_code, json.loads(response.body)
 
     def act(
         self, key: str, action: str, body: dict[str, Any], idempotency_key: str
@@ -83,7 +91,7 @@ def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(
     report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
     provinces.settle()
     messages = queue.receive(wait_seconds=1)
-    api = InProcessApi(jakarta, "sudin-sda-js")
+    api = InProcessApi(jakarta, "sudin-sda-js", readable=False)  # the report's state is learnt by acting
     # A resolve without evidence is refused (422): the work item must not disappear
     refused = queue.process(messages, lambda item: Decision("resolve", {"note": "x"}), api)
     assert [(o.status, o.deleted) for o in refused] == [(422, False)]
@@ -95,6 +103,45 @@ def test_a_failed_action_keeps_the_message_and_an_obsolete_item_is_cleared(
     assert [(o.status, o.deleted) for o in obsolete] == [(409, True)]
 
 
+def test_an_item_whose_report_moved_on_is_cleared_without_asking_the_officer(
+    provinces: World, queue: WorkQueue
+) -> None:
+    jakarta = provinces["jakarta"]
+    # Given two floods queued for Sudin SDA Jakarta Selatan: one a colleague then forwarded to Dinas SDA on
+    # the web, one a colleague took
+    forwarded, taken = (json.loads(jakarta.post("/reports", FLOOD).body)["id"] for _ in range(2))
+    provinces.settle()
+    messages = eventually_two(queue)
+    forward = {"to_agency": "dsda", "note": "Saluran kota"}
+    assert jakarta.act(forwarded, "forward", "sudin-sda-js", forward).status_code == 200
+    assert jakarta.act(taken, "take", "sudin-sda-js").status_code == 200
+    api = InProcessApi(jakarta, "sudin-sda-js")
+    asked: list[tuple[str, str]] = []
+
+    def decide(item: WorkItem) -> Decision:
+        asked.append((item.report_id, item.status.value))
+        return Decision("skip")
+
+    # When the officer polls
+    outcomes = queue.process(messages, decide, api)
+    by_report = {o.item.report_id: o for o in outcomes if o.item}
+    # Then the forwarded one is cleared without a question (no longer theirs), and the one taken is still
+    # asked about, shown as it is now (Proses: they may estimate or resolve it)
+    assert (by_report[forwarded].action, by_report[forwarded].deleted) == ("cleared", True)
+    assert asked == [(taken, "PROSES")] and api.calls == []
+    assert (by_report[taken].action, by_report[taken].deleted) == ("skip", False)
+
+
+def eventually_two(queue: WorkQueue) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    for _ in range(5):
+        messages += queue.receive(wait_seconds=1)
+        if len(messages) >= 2:
+            break
+    assert len(messages) == 2
+    return messages
+
+
 def test_a_poison_item_among_good_ones_is_left_for_the_dlq_and_the_good_ones_are_recorded_once(
     provinces: World, queue: WorkQueue
 ) -> None:
@@ -102,7 +149,7 @@ def test_a_poison_item_among_good_ones_is_left_for_the_dlq_and_the_good_ones_are
     JSON, one that is not a work item and one forged to name another agency's report, when the
     officer takes every item of the batch, then each flood is taken once and its message deleted,
     the two unreadable messages are left on the queue (for its DLQ after five receives), and the
-    forged item is refused by the API and cleared, changing nothing."""
+    forged item is refused by the API (its report's read) and cleared unasked, changing nothing."""
     jakarta = provinces["jakarta"]
     floods = [json.loads(jakarta.post("/reports", FLOOD).body)["id"] for _ in range(2)]
     road = {**FLOOD, "category": "jalan_rusak", "description": "Jalan berlubang di Jl. Tebet Raya."}
@@ -123,7 +170,7 @@ def test_a_poison_item_among_good_ones_is_left_for_the_dlq_and_the_good_ones_are
     assert [(by_report[r].status, by_report[r].deleted) for r in floods] == [(200, True), (200, True)]
     assert (by_report[other].status, by_report[other].deleted) == (403, True)
     assert sorted(o.deleted for o in outcomes if o.item is None) == [False, False]
-    assert api.calls == ["take", "take", "take"]
+    assert api.calls == ["take", "take"]  # the forged item's report is read (403), never acted on
     assert [json.loads(jakarta.get(f"/reports/{r}").body)["status"]["code"] for r in floods] == ["PROSES"] * 2
     assert json.loads(jakarta.get(f"/reports/{other}").body)["status"]["code"] == "DISPOSISI"
 
