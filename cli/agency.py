@@ -209,12 +209,24 @@ def ask(item: WorkItem) -> Decision:
     if action == "estimate":
         body["estimated_completion"] = Prompt.ask("Estimasi selesai (YYYY-MM-DD)")
     if action in ("forward", "refuse"):
-        body["to_agency"] = Prompt.ask("Ke instansi (id, atau 31:id untuk provinsi lain)")
+        body["to_agency"] = Prompt.ask(_target_question(action, item), default="", show_default=False)
     if action in ("refuse", "reject", "resolve", "forward"):
         body["note"] = Prompt.ask("Catatan / alasan")
     if action == "resolve":
         body.update(_evidence())
     return Decision(action, body)
+
+
+def _target_question(action: str, item: WorkItem) -> str:
+    """Where the report may go, as the console's hint says: forward stays in this province; refuse may name
+    another province's agency; a report received from another province goes back there (left empty)."""
+    if action == "forward":
+        return "Ke instansi di provinsi ini (id, mis. dlh)"
+    if "~" in item.report_key:
+        origin = item.report_id[:2]
+        return f"Kosongkan untuk mengembalikan ke provinsi asal {origin} (leave empty to hand it back)"
+    neighbours = ", ".join(registry().get(item.province).data.exchanges_with) or "-"
+    return f"Ke instansi (id, atau <provinsi>:id / <provinsi>: untuk provinsi lain: {neighbours})"
 
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")

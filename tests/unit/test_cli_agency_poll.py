@@ -3,6 +3,7 @@ menu shows each action's key, and a resolve's photo path typed wrong is asked ag
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chalicelib.domain.protocol import WorkItem
+from chalicelib.domain.status import Action, Status
 from cli.agency import ask
 from cli.main import app
 
@@ -62,3 +64,58 @@ def test_a_text_reference_is_still_a_reference(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr("cli.agency.Prompt.ask", lambda *args, **kwargs: next(answers))
     monkeypatch.setattr("cli.agency.show_item", lambda item: None)
     assert ask(cast(WorkItem, None)).body == {"note": "Sudah ditertibkan", "evidence": "SPK-12/2026"}
+
+
+def _work_item(report_key: str, province: str) -> WorkItem:
+    return WorkItem(
+        event_id="e-1",
+        report_key=report_key,
+        report_id=report_key.rpartition("~")[2],
+        province=province,
+        agency="dlh-kota-tangerang" if province == "36" else "sudin-sda-js",
+        status=Status.PROSES,
+        category="sampah",
+        area_code="36.71.01" if province == "36" else "31.74.01",
+        action=Action.TAKE,
+        at=datetime(2026, 12, 7, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("choice", "key", "province", "question", "typed", "sent"),
+    [
+        ("r", "36~31-261207-EMFH", "36", "leave empty to hand it back", "", ""),
+        (
+            "r",
+            "31-261207-K3M9",
+            "31",
+            "<provinsi>:id / <provinsi>: untuk provinsi lain: 32, 36",
+            "36:",
+            "36:",
+        ),
+        ("f", "31-261207-K3M9", "31", "Ke instansi di provinsi ini", "dsda", "dsda"),
+    ],
+)
+def test_the_target_question_fits_the_action_and_where_the_report_came_from(
+    monkeypatch: pytest.MonkeyPatch,
+    choice: str,
+    key: str,
+    province: str,
+    question: str,
+    typed: str,
+    sent: str,
+) -> None:
+    # Given an officer refusing or forwarding from poll
+    asked: list[str] = []
+    answers = iter([choice, typed, "Bukan wewenang kami"])
+
+    def answer(prompt: str, **kwargs: object) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("cli.agency.Prompt.ask", answer)
+    monkeypatch.setattr("cli.agency.show_item", lambda item: None)
+    decision = ask(_work_item(key, province))
+    # Then the question says where the report may go (a received one: empty hands it back to its origin)
+    assert question in asked[1]
+    assert decision.body["to_agency"] == sent
