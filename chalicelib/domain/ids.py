@@ -14,7 +14,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.validation import REPORT_ID, REPORT_ID_ALPHABET
+from chalicelib.validation import PROVINCE_CODE, REPORT_ID, REPORT_ID_ALPHABET
 
 CROCKFORD = REPORT_ID_ALPHABET
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -44,7 +44,7 @@ def normalise_report_key(raw: str) -> str | None:
     reads a citizen's, or ``<province>~<id>`` (a received escalation's copy) with its id read the same way."""
     province, tilde, report = raw.strip().rpartition("~")
     province = province.strip()
-    if tilde and not re.fullmatch(r"[0-9]{2}", province):
+    if tilde and not re.match(PROVINCE_CODE, province):
         return None
     report_id = normalise_report_id(report)
     if report_id is None:
