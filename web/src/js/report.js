@@ -202,6 +202,7 @@ function newReport() {
   photos.length = 0;
   Object.assign(attempt, { key: null, body: null });
   say($("#photo-status"), "");
+  say($("#photo-name"), () => t("report.photoNone"));
   say($("#geo-status"), "");
   updateCounter();
   picker.start();
@@ -226,10 +227,12 @@ async function copy(button) {
 async function setUpPhoto() {
   if (!(await photosAvailable())) return;
   $("#photo-field").hidden = false;
+  say($("#photo-name"), () => t("report.photoNone"));
   $("#photo").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     const status = $("#photo-status");
     if (!file) return;
+    say($("#photo-name"), file.name);  // the native button's file name, hidden with it
     photos.length = 0; // the photo chosen now is the report's: an earlier one is never sent in its place
     say(status, () => t("report.photoUploading"));
     const upload = uploadPhoto(file).then((key) => {
