@@ -96,6 +96,14 @@ def map_reports() -> Response:
     return nearby.in_view(current_request())
 
 
+@app.route("/reports/nearby/support", methods=["POST"], cors=cors, content_types=["application/json"])
+@handled
+def support_listed_report() -> Response:
+    from chalicelib.api import nearby
+
+    return nearby.support_listed(current_request())
+
+
 @app.route("/reports/{report_id}/support", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def support_report(report_id: str) -> Response:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from chalice.app import Request, Response
 
 from chalicelib import container
-from chalicelib.api import ratelimit
+from chalicelib.api import ratelimit, support_tokens
 from chalicelib.api import responses as out
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import bounded_number, headers_in, query_in, report_ref
-from chalicelib.api.schemas import Latitude, Longitude, NearbyQueryIn, Radius, SupportIn, ViewportQueryIn
+from chalicelib.api.schemas import (
+    Latitude,
+    Longitude,
+    NearbyQueryIn,
+    Radius,
+    SupportIn,
+    SupportListedIn,
+    ViewportQueryIn,
+)
 from chalicelib.api.views import photo_links, report_view, status_view
 from chalicelib.domain import geo
 from chalicelib.domain.geo import DEFAULT_RADIUS_M
@@ -20,8 +28,9 @@ from chalicelib.services.nearby import Nearby
 from chalicelib.validation import convert
 
 
-def _row(found: Nearby) -> out.NearbyItem:
-    """A public report's summary; of a private one only its category, status and rounded place."""
+def _row(found: Nearby, *, tokens: bool = False) -> out.NearbyItem:
+    """A public report's summary; of a private one only its category, status and rounded place (and,
+    with ``tokens``, a token to support it by, if it is this province's own: ``support_tokens``)."""
     report = found.report
     row = out.NearbyItem(
         category=report.category,
@@ -37,6 +46,12 @@ def _row(found: Nearby) -> out.NearbyItem:
         row.created_at = report.created_at.isoformat()
         row.support_count = report.support_count
         row.thumbnail = next(iter(photo_links(report.photos[:1])), None)
+    elif (
+        tokens
+        and not report.is_received_escalation
+        and (token := support_tokens.seal(report.province, report.key))
+    ):
+        row.support_token = token
     return row
 
 
@@ -50,7 +65,7 @@ def nearby(request: Request) -> Response:
     if query.radius:
         radius = int(bounded_number(query.radius, "radius", Radius))
     found = container.nearby().around(lat, lon, radius_m=radius, category=query.category)
-    return json_response(out.Nearby(radius_m=radius, items=[_row(f) for f in found]))
+    return json_response(out.Nearby(radius_m=radius, items=[_row(f, tokens=True) for f in found]))
 
 
 def in_view(request: Request) -> Response:
@@ -76,15 +91,35 @@ def support(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/support``: the report's view; a repeat by one supporter adds nothing."""
     ratelimit.enforce(request, "support")
     body = convert(SupportIn, read_json(request) if request.raw_body else {})
-    supporter = body.device or headers_in(request).idempotency_key
-    if supporter is None:
-        raise ValidationFailed(
-            "Sertakan 'device' atau header Idempotency-Key (a device id or an Idempotency-Key is required).",
-            code="supporter_required",
-        )
-    result = container.nearby().support(report_ref(report_id), supporter)
+    result = container.nearby().support(report_ref(report_id), _supporter(request, body.device))
     if result.added:
         count("ReportsSupported")
     view = report_view(result.report, full_content=False)
     view.support_added = result.added
     return json_response(view)
+
+
+def support_listed(request: Request) -> Response:
+    """``POST /reports/nearby/support``: a private report listed nearby supported by its row's token;
+    the answer says only whether this supporter was counted now."""
+    ratelimit.enforce(request, "support")
+    body = convert(SupportListedIn, read_json(request))
+    supporter = _supporter(request, body.device)
+    service = container.nearby()
+    added = service.support_listed(support_tokens.open_token(service.province, body.token), supporter)
+    if added is None:
+        raise support_tokens.gone()
+    if added:
+        count("ReportsSupported")
+    return json_response(out.SupportAdded(support_added=added))
+
+
+def _supporter(request: Request, device: str | None) -> str:
+    """Who supports: the body's device id, else the Idempotency-Key header; 422 without either."""
+    supporter = device or headers_in(request).idempotency_key
+    if supporter is None:
+        raise ValidationFailed(
+            "Sertakan 'device' atau header Idempotency-Key (a device id or an Idempotency-Key is required).",
+            code="supporter_required",
+        )
+    return supporter

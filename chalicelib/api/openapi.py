@@ -237,6 +237,14 @@ def native_paths() -> dict[str, Any]:
             [REPORT_ID, IDEMPOTENCY],
             {**body("SupportIn"), "required": False},
         ),
+        "/reports/nearby/support": operation(
+            "post",
+            "Citizen",
+            "Support a private report listed nearby by its row's support_token (answers only: added or not)",
+            {"200": json_body(ref("SupportAdded")), **errors(400, 404, 409, 422, 429, 503)},
+            [IDEMPOTENCY],
+            body("SupportListedIn"),
+        ),
         "/reports/{report_id}/confirm": operation(
             "post",
             "Citizen",

@@ -323,6 +323,22 @@ class NearbyItem(Struct, kw_only=True):
         ]
         | UnsetType
     ) = UNSET
+    support_token: (
+        Annotated[
+            str,
+            Meta(
+                description="A private report's (nearby only): supports it by POST /reports/nearby/support "
+                "for an hour; tells nothing of it."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class SupportAdded(Struct):
+    """``POST /reports/nearby/support``: whether this supporter was counted now (not before); nothing else."""
+
+    support_added: bool
 
 
 class Nearby(Struct):
@@ -400,6 +416,7 @@ RESPONSES: tuple[type[Struct], ...] = (
     Areas,
     PhotoUpload,
     Nearby,
+    SupportAdded,
     MapReports,
     AreasAt,
     DeviceTokenIssued,

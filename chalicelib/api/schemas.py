@@ -63,6 +63,8 @@ Reason = Annotated[str, Meta(min_length=3, max_length=FEEDBACK_MAX_LENGTH)]
 PhotoSize = Annotated[int, Meta(ge=1, le=MAX_PHOTO_BYTES)]
 ActionName = Annotated[str, Meta(pattern=r"^[a-z_]{1,20}$")]
 DeviceId = Annotated[str, Meta(min_length=8, max_length=128, pattern=PRINTABLE_ASCII)]
+# A support token is 92 bytes, 123 characters of unpadded base64url; any other is refused by its check
+SupportToken = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
 # Query strings hold text: a decimal degree, metres up to the cap (checked as numbers by the view).
 DecimalText = Annotated[str, Meta(min_length=1, max_length=24, pattern=r"^-?[0-9]{1,3}(\.[0-9]{1,15})?$")]
 RadiusText = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[0-9]{1,4}$")]
@@ -143,6 +145,14 @@ class SupportIn(Input):
     device: DeviceId | None = None
 
 
+class SupportListedIn(Input):
+    """``POST /reports/nearby/support``: a private report's ``support_token`` from ``GET /reports/nearby``,
+    and who supports (a device id, or an Idempotency-Key header)."""
+
+    token: SupportToken
+    device: DeviceId | None = None
+
+
 class PhotoUploadIn(Input):
     """``POST /photos``: what the client will upload."""
 
@@ -189,6 +199,7 @@ BODIES: tuple[type[Input], ...] = (
     AgencyActionIn,
     PhotoUploadIn,
     SupportIn,
+    SupportListedIn,
     FollowIn,
     LinkIn,
     LinkConfirmIn,

@@ -108,10 +108,28 @@ class NearbyService:
         """Add one citizen's support to an open report; a repeat by the same supporter adds nothing."""
         report = self.tracking.find(raw_id)
         if not report.is_open:
-            raise Conflict(
-                "Laporan sudah ditutup; dukungan tidak dapat ditambahkan (the report is closed).",
-                code="report_closed",
-                details={"duplicate_of": report.duplicate_of} if report.duplicate_of else None,
-            )
+            raise _closed({"duplicate_of": report.duplicate_of} if report.duplicate_of else None)
         added = self.reports.add_support(report, supporter_hash(report.key, supporter))
         return Supported(self.reports.get(report.key, consistent=True) or report, added)
+
+    def support_listed(self, key: str, supporter: str) -> bool | None:
+        """Support the report of table key ``key`` (from a private row's token): whether this added one.
+
+        None when the province has no such report of its own (a copy of another province's report is
+        supported at its origin); a closed one is a 409 without details: nothing more is told of it.
+        The supporter is counted as by ``support``: once per report, whichever way they came.
+        """
+        report = self.reports.get(key) if key.startswith(f"{self.province}-") else None
+        if report is None:
+            return None
+        if not report.is_open:
+            raise _closed(None)
+        return self.reports.add_support(report, supporter_hash(report.key, supporter))
+
+
+def _closed(details: dict[str, str] | None) -> Conflict:
+    return Conflict(
+        "Laporan sudah ditutup; dukungan tidak dapat ditambahkan (the report is closed).",
+        code="report_closed",
+        details=details,
+    )

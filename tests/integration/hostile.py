@@ -35,6 +35,8 @@ PLAUSIBLE_JSON: dict[str, dict[str, Any]] = {
     "/reports/{report_id}/confirm": {"rating": 5, "comment": "ok"},
     "/reports/{report_id}/reopen": {"reason": "belum diperbaiki"},
     "/reports/{report_id}/support": {"device": "perangkat-uji-1"},
+    # a well-formed support token that was never issued: past the parsers, then 404 support_token_gone
+    "/reports/nearby/support": {"token": "A" * 123, "device": "perangkat-uji-1"},
     "/agency/reports/{key}/actions/{action}": {"note": "dicek", "expected_version": 1},
     "/reports/{report_id}/follow": {"email": "warga@example.com", "language": "id"},
     # a well-formed token that was never issued: past the parsers, then 404

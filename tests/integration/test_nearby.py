@@ -94,7 +94,8 @@ def test_private_reports_nearby_show_only_category_status_and_a_rounded_place(pr
     found = _nearby(provinces, "lat=-6.3123&lon=106.8568&radius=200")
     [item] = found["items"]
     assert item["location"] == {"lat": -6.312, "lon": 106.857}
-    assert set(item) == {"category", "status", "location", "distance_m", "visibility"}
+    # and a token to support it by (test_a_private_report_nearby_is_supported_by_its_token_...)
+    assert set(item) == {"category", "status", "location", "distance_m", "visibility", "support_token"}
     text = json.dumps(found)
     assert report_id not in text and "Kemang" not in text and "rahasia" not in text and "Budi" not in text
 
@@ -216,3 +217,84 @@ def test_reports_on_both_sides_of_a_cell_edge_are_found(provinces: World) -> Non
     provinces.settle()
     found = _nearby(provinces, f"lat={middle:.7f}&lon={east:.7f}&radius=30")
     assert sorted(i["id"] for i in found["items"]) == sorted(sides)
+
+
+def _private_row(provinces: World, query: str) -> dict[str, Any]:
+    [row] = [i for i in _nearby(provinces, query)["items"] if i["visibility"] == "private"]
+    return row
+
+
+def test_a_private_report_nearby_is_supported_by_its_token_which_tells_nothing_else(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.39234, "lon": 106.85678, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    public_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": {**place, "lat": -6.3925}})
+    provinces.settle()
+    query = "lat=-6.3923&lon=106.8568&radius=100"
+    listing = _nearby(provinces, query)
+    row = _private_row(provinces, query)
+    # The private row: its category, status, rounded place, and a token; never its id, key or content
+    assert set(row) == {"category", "status", "location", "distance_m", "visibility", "support_token"}
+    text = json.dumps(listing)
+    assert report_id not in text and report_id[3:] not in text and "Kemang" not in text and "Budi" not in text
+    [public] = [i for i in listing["items"] if i.get("id") == public_id]
+    assert "support_token" not in public  # a public report is supported by its id
+    again = _private_row(provinces, query)["support_token"]
+    assert again != row["support_token"]  # no token identifies the report across listings
+    box = "south=-6.40&west=106.85&north=-6.38&east=106.87"
+    assert "support_token" not in jakarta.get(f"/reports/map?{box}").body.decode()  # nearby only
+
+    # A support by token answers only whether it was counted: no id, status, count or content
+    first = jakarta.post(
+        "/reports/nearby/support", {"token": row["support_token"], "device": "device-tok-0001"}
+    )
+    assert first.status_code == 200, first.body
+    assert json.loads(first.body) == {"support_added": True}
+    assert report_id not in first.body.decode()
+    repeat = jakarta.post("/reports/nearby/support", {"token": again, "device": "device-tok-0001"})
+    assert json.loads(repeat.body) == {"support_added": False}  # once per supporter, whichever listing
+    by_id = jakarta.post(f"/reports/{report_id}/support", {"device": "device-tok-0001"})
+    assert json.loads(by_id.body)["support_added"] is False  # once per supporter, whichever way
+    by_key = jakarta.post(
+        "/reports/nearby/support", {"token": again}, {"Idempotency-Key": "another-phone-77"}
+    )
+    assert json.loads(by_key.body) == {"support_added": True}
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
+    assert json.loads(jakarta.get(f"/reports/{public_id}").body)["support_count"] == 0
+
+    # A token opens nothing else: not as an id, not changed, not at another province's API
+    token = row["support_token"]
+    as_id = jakarta.post(f"/reports/{token}/support", {"device": "device-tok-0002"})
+    assert as_id.status_code == 404 and report_id not in as_id.body.decode()
+    assert jakarta.get(f"/reports/{token}").status_code == 404
+    changed = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
+    for refused in (
+        jakarta.post("/reports/nearby/support", {"token": changed, "device": "device-tok-0003"}),
+        jakarta.post("/reports/nearby/support", {"token": "A" * 123, "device": "device-tok-0003"}),
+        provinces["banten"].post("/reports/nearby/support", {"token": token, "device": "device-tok-0003"}),
+    ):
+        assert refused.status_code == 404, refused.body
+        error = json.loads(refused.body)["error"]
+        assert error["code"] == "support_token_gone" and "details" not in error
+        assert report_id not in refused.body.decode()
+    missing = jakarta.post("/reports/nearby/support", {"token": token})
+    assert missing.status_code == 422 and "supporter_required" in missing.body.decode()
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 2
+
+
+def test_a_closed_private_report_s_token_is_refused_without_its_details(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.38234, "lon": 106.81678, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    provinces.settle()
+    token = _private_row(provinces, "lat=-6.3823&lon=106.8168&radius=100")["support_token"]
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    jakarta.post(
+        f"/agency/reports/{report_id}/actions/reject", {"note": "Bukan wewenang"}, jakarta.token(agency)
+    )
+    refused = jakarta.post("/reports/nearby/support", {"token": token, "device": "device-tok-0004"})
+    assert refused.status_code == 409, refused.body
+    error = json.loads(refused.body)["error"]
+    assert (
+        error["code"] == "report_closed" and "details" not in error and report_id not in refused.body.decode()
+    )

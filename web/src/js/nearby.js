@@ -1,5 +1,6 @@
 // "Sudah dilaporkan?": open reports of the same category within 50 m of the point (GET /reports/nearby),
-// each with its status and photo, and "Dukung laporan ini" (POST /reports/{id}/support) instead of a copy.
+// each with its status and photo, and "Dukung laporan ini" (POST /reports/{id}/support) instead of a copy;
+// a private report, listed without its id, by its row's support_token (POST /reports/nearby/support).
 // Near a border the neighbour's API is asked too (config.neighbours, from web/build.py): a report a few
 // metres over it is handled there, so its row says so, links to that site and is supported at that API.
 // A report lives where it was filed (its id's province): a copy another province handed here is
@@ -67,6 +68,11 @@ function trackUrl(source, id) {
   return `${source.site}track.html?id=${encodeURIComponent(id)}`;
 }
 
+/**
+ * Support ``item`` at ``source``: a public report by its id (its count, thanks and tracking link then
+ * shown), a private one by its row's ``support_token`` (POST /reports/nearby/support, which answers only
+ * whether it was counted: the report has no page a citizen other than its reporter may open).
+ */
 async function support(item, row, pageKey, source) {
   const button = row.querySelector("button");
   const result = row.querySelector(".support-result");
@@ -74,15 +80,22 @@ async function support(item, row, pageKey, source) {
   try {
     const device = supporterId(source);
     const headers = await withDevice(device ? {} : { "Idempotency-Key": pageKey }, source.apiBase);
-    const view = await api(`/reports/${encodeURIComponent(item.id)}/support`, {
-      method: "POST", body: device ? { device } : {}, headers, base: source.apiBase,
+    const who = device ? { device } : {};
+    const view = await api(item.id ? `/reports/${encodeURIComponent(item.id)}/support` : "/reports/nearby/support", {
+      method: "POST", body: item.id ? who : { token: item.support_token, ...who }, headers, base: source.apiBase,
     });
-    say(row.querySelector(".support-count"), () => supportLine(view.support_count));
-    const message = () => t(view.support_added ? "nearby.supported" : "nearby.alreadySupported",
-      { id: item.id, count: view.support_count });
+    let message;
     say(result, "");
-    fill(result, said(el("span"), message), " ",
-      said(el("a", { href: `${trackUrl(source, item.id)}#follow-section` }), () => t("nearby.follow")));
+    if (item.id) {
+      say(row.querySelector(".support-count"), () => supportLine(view.support_count));
+      message = () => t(view.support_added ? "nearby.supported" : "nearby.alreadySupported",
+        { id: item.id, count: view.support_count });
+      fill(result, said(el("span"), message), " ",
+        said(el("a", { href: `${trackUrl(source, item.id)}#follow-section` }), () => t("nearby.follow")));
+    } else {
+      message = () => t(view.support_added ? "nearby.supportedPrivate" : "nearby.alreadySupportedPrivate");
+      say(result, message);
+    }
     result.hidden = false;
     say(button, () => t("nearby.supportedButton"));
     announce(message());
@@ -108,10 +121,16 @@ function row(item, categories, pageKey, source, home) {
   const handled = handledHere ? null
     : said(el("p", { class: "nearby-province" }), () => t("nearby.handledBy", { province: source.name }));
   if (!item.id) {
-    return el("li", { class: "nearby-item private", "data-province": source.province },
+    // no id, no page: supported (where it was listed) by its row's token, if the API gave one
+    const node = el("li", { class: "nearby-item private", "data-province": source.province },
       summary(false),
       handled,
-      said(el("p", { class: "hint" }), () => t("nearby.private")));
+      said(el("p", { class: "hint" }), () => t("nearby.private")),
+      item.support_token ? said(el("button", { type: "button", class: "secondary small", "aria-describedby": "nearby-lead" }),
+        () => t("nearby.support")) : null,
+      item.support_token ? el("p", { class: "support-result", role: "status", hidden: true }) : null);
+    node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, source));
+    return node;
   }
   // filed in a province this site does not know: listed with its id, neither linked nor supported here
   const node = el("li", { class: "nearby-item", "data-id": item.id, "data-province": (home || source).province },
