@@ -19,12 +19,18 @@ class Deadlines(Struct, frozen=True):
     finish_by: datetime
 
 
+def levels(province: Province, category: str) -> tuple[float, float]:
+    """The coordinate hours and finish days of ``category``: its override, else the province's."""
+    standard = province.service_levels
+    override = province.categories[category].service_levels if category in province.categories else None
+    coordinate_hours = (override.coordinate_hours if override else None) or standard.coordinate_hours
+    finish_days = (override.finish_days if override else None) or standard.finish_days
+    return coordinate_hours, finish_days
+
+
 def deadlines(province: Province, category: str, start: datetime) -> Deadlines:
     """Deadlines for a report of ``category`` whose clock starts at ``start``."""
-    levels = province.service_levels
-    override = province.categories[category].service_levels if category in province.categories else None
-    coordinate_hours = (override.coordinate_hours if override else None) or levels.coordinate_hours
-    finish_days = (override.finish_days if override else None) or levels.finish_days
+    coordinate_hours, finish_days = levels(province, category)
     return Deadlines(
         coordinate_by=start + timedelta(hours=coordinate_hours),
         finish_by=start + timedelta(days=finish_days),

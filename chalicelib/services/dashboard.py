@@ -4,8 +4,10 @@ Reads the ``by-status`` index one status at a time, newest first, and stops pagi
 start (no Scan). Everything after the reading is pure functions over reports, unit-tested alone.
 
 Service levels (Pergub 128/2017): *coordinated* = taken (Proses) by this province before the
-coordinate deadline; *finished* = Selesai before the finish deadline. A report still inside its
-deadline is *pending*; a rejected or closed report that never got there is not counted.
+coordinate deadline; *finished* = Selesai before the finish deadline. The deadlines are the category's
+(``sla.levels``: its override, else the province's), so the document names them with each category.
+A report still inside its deadline is *pending*; a rejected or closed report that never got there is
+not counted.
 
 A kota's coordinator sees the dashboard of its kota: the reports it may see (``access.can_view``).
 """
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from msgspec import Struct
 
+from chalicelib.domain import sla
 from chalicelib.domain.access import PROVINCE_WIDE, can_view
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
@@ -196,6 +199,7 @@ def aggregate(reports: list[Report], province: Province, win: Window) -> dict[st
     categories = []
     for code, count in sorted(by_category.items(), key=lambda item: (-item[1], item[0])):
         category = province.categories.get(code)
+        coordinate_hours, finish_days = sla.levels(province, code)
         categories.append(
             {
                 "code": code,
@@ -203,6 +207,9 @@ def aggregate(reports: list[Report], province: Province, win: Window) -> dict[st
                 "name_en": category.name_en if category else code,
                 "icon": category.icon if category else None,
                 "count": count,
+                # its deadlines (service levels), which the compliance below is measured against
+                "coordinate_hours": coordinate_hours,
+                "finish_days": finish_days,
             }
         )
     return {
@@ -218,6 +225,11 @@ def aggregate(reports: list[Report], province: Province, win: Window) -> dict[st
             for s in Status
         ],
         "categories": categories,
+        # the province's own deadlines; a category may have others (``categories``, ``sla.levels``)
+        "service_levels": {
+            "coordinate_hours": province.service_levels.coordinate_hours,
+            "finish_days": province.service_levels.finish_days,
+        },
         "series": {
             "dates": [d.isoformat() for d in win.dates()],
             "by_status": daily_counts(reports, win, "status"),

@@ -178,3 +178,13 @@ def test_dashboard_service_builds_the_document() -> None:
     repo = PagedReports([report(1, at=NOW - timedelta(hours=1))])
     doc = Dashboard(repo, registry(), "31").build(30, now=NOW)  # type: ignore[arg-type]
     assert doc["province"] == "31" and doc["total"] == 1 and doc["agencies"][0]["id"] == "sudin-bm-js"
+
+
+def test_aggregate_names_the_deadlines_compliance_is_measured_against() -> None:
+    # A flood must be taken within 3 hours and finished within 3 days, not the province's 6 hours and
+    # 7 days: the page must not say one pair of deadlines for all
+    win = window(7, NOW, WIB)
+    doc = aggregate([report(1, category="banjir"), report(2, category="lampu_jalan")], JAKARTA, win)
+    assert doc["service_levels"] == {"coordinate_hours": 6.0, "finish_days": 7.0}
+    levels = {c["code"]: (c["coordinate_hours"], c["finish_days"]) for c in doc["categories"]}
+    assert levels == {"banjir": (3.0, 3.0), "lampu_jalan": (6.0, 7.0)}

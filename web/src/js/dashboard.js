@@ -12,6 +12,8 @@ let data = null;
 const shortDate = (iso) => new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", timeZone: "UTC" })
   .format(new Date(`${iso}T00:00:00Z`));
 const percent = (rate) => (rate === null || rate === undefined ? "–" : `${Math.round(rate * 100)}%`);
+const number = (value) => new Intl.NumberFormat(locale()).format(value);
+const categoryLabel = (c) => `${c.icon ?? ""} ${currentLang() === "en" ? c.name_en : c.name}`.trim();
 const statusName = (status) => (currentLang() === "en" ? `${status.label_en} (${status.label})` : status.label);
 
 function summary() {
@@ -42,7 +44,7 @@ function byCategory() {
   return horizontalBars({
     title: t("dashboard.byCategory"),
     items: data.categories.map((c) => ({
-      label: `${c.icon ?? ""} ${currentLang() === "en" ? c.name_en : c.name}`.trim(), value: c.count })),
+      label: categoryLabel(c), value: c.count })),
   });
 }
 
@@ -80,6 +82,19 @@ function agencies() {
       evidenceCell(a.evidence))))));
 }
 
+/** What compliance is measured against: the province's deadlines, and the categories' own (in the window). */
+function deadlines() {
+  const standard = data.service_levels;
+  const lead = el("p", { class: "hint", id: "compliance-lead", text: t("dashboard.complianceLead",
+    { hours: number(standard.coordinate_hours), days: number(standard.finish_days) }) });
+  const own = data.categories.filter((c) => c.coordinate_hours !== standard.coordinate_hours
+    || c.finish_days !== standard.finish_days);
+  if (!own.length) return lead;
+  return [lead, el("p", { class: "hint", id: "compliance-own", text: t("dashboard.levelsOther") }),
+    el("ul", { class: "hint levels", "aria-labelledby": "compliance-own" }, own.map((c) => el("li", {
+      text: t("dashboard.levelItem", { name: categoryLabel(c), hours: number(c.coordinate_hours), days: number(c.finish_days) }) })))];
+}
+
 function render() {
   if (!data) return;
   fill($("#dashboard-view"),
@@ -90,7 +105,7 @@ function render() {
     el("h2", { text: t("dashboard.overTime") }), overTime(),
     el("h2", { text: t("dashboard.byCategory") }), byCategory(),
     el("h2", { text: t("dashboard.compliance") }),
-    el("p", { class: "hint", text: t("dashboard.complianceLead") }), agencies());
+    deadlines(), agencies());
 }
 
 async function load(session) {
