@@ -100,6 +100,26 @@ def covering_box(south: float, north: float, west: float, east: float, precision
         row_lat = row_north + (row_north - row_south) / 2
 
 
+def box_precision(south: float, north: float, west: float, east: float, max_cells: int) -> int:
+    """The finest cells, of 7, 6 or 5 characters, of which at most ``max_cells`` cover the box.
+
+    A map's small view is read by small cells, so each cell's cap is spent on the view itself, not on
+    the rest of its 4.9 km partition (which would leave a view zoomed into a busy partition empty).
+    """
+    mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+    for precision in (NEARBY_PRECISION + 1, NEARBY_PRECISION):
+        cell_south, cell_north, cell_west, cell_east = bounds(encode(mid_lat, mid_lon, precision))
+        rows = math.ceil((north - south) / (cell_north - cell_south)) + 1
+        columns = math.ceil((east - west) / (cell_east - cell_west)) + 1
+        # the estimate (at most one row and column too many) first: a wide box is never walked at 153 m
+        if (
+            rows * columns <= 4 * max_cells
+            and len(covering_box(south, north, west, east, precision)) <= max_cells
+        ):
+            return precision
+    return PARTITION_PRECISION
+
+
 def rounded(lat: float, lon: float) -> tuple[float, float]:
     """A point to three decimals (about 110 m): how a private report's place is shown."""
     return round(lat, 3), round(lon, 3)

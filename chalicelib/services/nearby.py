@@ -15,9 +15,11 @@ from chalicelib.services.tracking import TrackingService
 if TYPE_CHECKING:
     from chalicelib.data.reports import ReportRepository
 MAX_RESULTS = 50
-# The public map's viewport: at most 0.1 degree (about 11 km) each way, covered by 5-character cells
-# (about 4.9 km), so at most 4 x 4 = 16 Queries of at most MAP_PER_CELL items; MAP_MAX_RESULTS markers.
+# The public map's viewport: at most 0.1 degree (about 11 km) each way, covered by the finest cells
+# (7, 6 or 5 characters: 153 m, 1.2 km, 4.9 km) of which at most MAP_MAX_CELLS do, so at most 16 Queries
+# of at most MAP_PER_CELL items (a 0.1-degree view: 4 x 4 five-character cells); MAP_MAX_RESULTS markers.
 MAP_MAX_SPAN_DEG = 0.1
+MAP_MAX_CELLS = 16
 MAP_PER_CELL = 100
 MAP_MAX_RESULTS = 500
 
@@ -87,13 +89,15 @@ class NearbyService:
     def in_viewport(self, viewport: geo.Box, *, category: str | None = None) -> InView:
         """Open reports in the viewport (cut to ``MAP_MAX_SPAN_DEG`` around its centre), newest first.
 
-        One query per 5-character cell covering the box, whatever the table's size; a private report
-        is placed by its rounded place only, as in ``around``.
+        One query per cell covering the box, the finest of which at most ``MAP_MAX_CELLS`` do (a small view
+        spends each cell's cap on itself), whatever the table's size; a private report is placed by its
+        rounded place only, as in ``around``.
         """
         self._known(category)
         box = viewport.clamped(MAP_MAX_SPAN_DEG)
         mid_lat, mid_lon = (box.south + box.north) / 2, (box.west + box.east) / 2
-        cells = geo.covering_box(box.south, box.north, box.west, box.east, geo.PARTITION_PRECISION)
+        precision = geo.box_precision(box.south, box.north, box.west, box.east, MAP_MAX_CELLS)
+        cells = geo.covering_box(box.south, box.north, box.west, box.east, precision)
         found: dict[str, Nearby] = {}
         reports = self.reports.open_in_cells(self.province, cells, category=category, per_cell=MAP_PER_CELL)
         for report in reports:

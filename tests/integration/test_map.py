@@ -187,3 +187,31 @@ def test_reports_stored_without_a_support_count_join_the_ranking_after_the_backf
     assert report_id in [i["id"] for i in _inbox(jakarta, "limit=50&sort=support", officer)]
     again = CliRunner().invoke(cli_app, ["backfill", "support", "--stage", "jakarta", "--table", table])
     assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
+
+
+def test_a_view_zoomed_into_a_busy_cell_shows_its_own_reports(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a 4.9 km partition (qquj0) holding more open reports than a cell's cap (3 here; 100 in use),
+    # those in its south-west corner first in the index's order, and one report near its north-east corner
+    from chalicelib.services import nearby
+
+    monkeypatch.setattr(nearby, "MAP_PER_CELL", 3)
+    crowd = [
+        _submit(
+            provinces,
+            {**ROAD, "visibility": "public", "location": {**ROAD["location"], "lat": lat, "lon": lon}},
+        )
+        for lat, lon in ((-6.1520, 106.8755), (-6.1519, 106.8756), (-6.1518, 106.8757))
+    ]
+    target_place = {**ROAD["location"], "lat": -6.1110, "lon": 106.9160}
+    target = _submit(provinces, {**ROAD, "visibility": "public", "location": target_place})
+    provinces.settle()
+    # When a phone's map is zoomed in around that report (about 440 m a side)
+    response = _map(provinces, "south=-6.1130&west=106.9140&north=-6.1090&east=106.9180")
+    # Then it is on the map: the view is read by its own small cells, not the partition's first three
+    assert response.status_code == 200, response.body
+    assert [item["id"] for item in json.loads(response.body)["items"]] == [target]
+    # and a view of the crowd's corner still shows the crowd
+    corner = json.loads(_map(provinces, "south=-6.1525&west=106.8750&north=-6.1515&east=106.8760").body)
+    assert sorted(item["id"] for item in corner["items"]) == sorted(crowd)

@@ -83,3 +83,12 @@ def test_a_circle_at_the_antimeridian_or_a_pole_is_covered_up_to_the_edge(lat: f
         cells = geo.covering(lat, lon, radius, precision)
         assert 0 < len(cells) <= 64
         assert geo.encode(max(min(lat, 89.999999), -89.999999), lon, precision) in cells
+
+
+def test_a_small_view_is_read_by_the_finest_cells_that_stay_within_the_query_budget() -> None:
+    for lat, lon in ((-6.3, 106.8), (0.0, 109.99), (-10.99, 124.0)):
+        for span, finest in ((0.1, 5), (0.05, 5), (0.01, 6), (0.002, 7)):
+            box = (lat - span / 2, lat + span / 2, lon - span / 2, lon + span / 2)
+            precision = geo.box_precision(*box, 16)
+            assert precision == finest, (lat, lon, span, precision)
+            assert len(geo.covering_box(*box, precision)) <= 16
