@@ -84,7 +84,7 @@ def in_view(request: Request) -> Response:
         )
     shown = container.nearby().in_viewport(geo.Box(south, west, north, east), category=query.category)
     box = out.Viewport(south=shown.box.south, west=shown.box.west, north=shown.box.north, east=shown.box.east)
-    return json_response(out.MapReports(box, shown.clipped, [_row(f) for f in shown.found]))
+    return json_response(out.MapReports(box, shown.clipped, [_row(f) for f in shown.found], shown.truncated))
 
 
 def support(request: Request, report_id: str) -> Response:

@@ -358,11 +358,13 @@ class Viewport(Struct):
 
 
 class MapReports(Struct):
-    """Open reports in ``viewport`` (capped: ``clipped`` when the request asked for more), newest first."""
+    """Open reports in ``viewport`` (capped: ``clipped`` when the request asked for more), newest first;
+    ``truncated`` when a cell read or the answer reached its cap: there may be more in view (zoom in)."""
 
     viewport: Viewport
     clipped: bool
     items: list[NearbyItem]
+    truncated: bool = False
 
 
 class AreasAt(Struct):

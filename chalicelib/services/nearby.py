@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
@@ -46,11 +47,13 @@ def supporter_hash(report_key: str, supporter: str) -> str:
 
 
 class InView(Struct, frozen=True):
-    """Open reports in ``box`` (the requested viewport, cut when larger than the cap), newest first."""
+    """Open reports in ``box`` (the requested viewport, cut when larger than the cap), newest first;
+    ``truncated``: a cell read, or the answer, reached its cap, so there may be more in view."""
 
     box: geo.Box
     clipped: bool
     found: list[Nearby]
+    truncated: bool = False
 
 
 class NearbyService:
@@ -99,14 +102,18 @@ class NearbyService:
         precision = geo.box_precision(box.south, box.north, box.west, box.east, MAP_MAX_CELLS)
         cells = geo.covering_box(box.south, box.north, box.west, box.east, precision)
         found: dict[str, Nearby] = {}
-        reports = self.reports.open_in_cells(self.province, cells, category=category, per_cell=MAP_PER_CELL)
+        per_cell = MAP_PER_CELL
+        reports = self.reports.open_in_cells(self.province, cells, category=category, per_cell=per_cell)
+        # each report is indexed at its map place: a cell that gave its whole cap may hold more
+        read = Counter(geo.encode(*report.map_place, precision) for report in reports)
         for report in reports:
             place_lat, place_lon = report.map_place
             if box.contains(place_lat, place_lon) and report.key not in found:
                 distance = geo.distance_m(mid_lat, mid_lon, place_lat, place_lon)
                 found[report.key] = Nearby(report, place_lat, place_lon, distance)
         newest = sorted(found.values(), key=lambda n: (n.report.created_at, n.report.key), reverse=True)
-        return InView(box, box != viewport, newest[:MAP_MAX_RESULTS])
+        truncated = len(newest) > MAP_MAX_RESULTS or any(n >= per_cell for n in read.values())
+        return InView(box, box != viewport, newest[:MAP_MAX_RESULTS], truncated)
 
     def support(self, raw_id: str, supporter: str) -> Supported:
         """Add one citizen's support to an open report; a repeat by the same supporter adds nothing."""

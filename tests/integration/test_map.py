@@ -212,6 +212,11 @@ def test_a_view_zoomed_into_a_busy_cell_shows_its_own_reports(
     # Then it is on the map: the view is read by its own small cells, not the partition's first three
     assert response.status_code == 200, response.body
     assert [item["id"] for item in json.loads(response.body)["items"]] == [target]
+    assert json.loads(response.body)["truncated"] is False
     # and a view of the crowd's corner still shows the crowd
     corner = json.loads(_map(provinces, "south=-6.1525&west=106.8750&north=-6.1515&east=106.8760").body)
     assert sorted(item["id"] for item in corner["items"]) == sorted(crowd)
+    # A view of the whole partition reads it whole, cut at its cap: the answer says there may be more
+    wide = json.loads(_map(provinces, "south=-6.1530&west=106.8740&north=-6.1080&east=106.9200").body)
+    assert target not in {item["id"] for item in wide["items"]}
+    assert wide["truncated"] is True and wide["clipped"] is False

@@ -10,7 +10,9 @@ import { clusterLayer, createMap, loadLeaflet, statusMarker, unavailableText } f
 
 // Closed reports (Selesai, Ditolak) leave the geographic index, so the map shows open ones only.
 const OPEN_STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES"];
-const state = { categories: [], items: null, clipped: false, map: null, layer: null, asked: 0, timer: null };
+const state = {
+  categories: [], items: null, clipped: false, truncated: false, map: null, layer: null, asked: 0, timer: null,
+};
 
 function trackLink(item, text) {
   return el("a", { href: `track.html?id=${encodeURIComponent(item.id)}`, text });
@@ -45,6 +47,7 @@ function draw() {
     el("p", { class: "hint", text: `${categoryName(categoryOf(item))} · ${t("nearby.supporters", { count: item.support_count || 0 })}` }))));
   $("#map-count").textContent = t("map.count", { count: items.length });
   $("#map-clipped").hidden = !state.clipped;
+  $("#map-truncated").hidden = !state.truncated;  // the count is then of those shown, not of all in view
   if (!state.layer) return;
   state.layer.clearLayers();
   state.layer.addLayers(items.map((item) => {
@@ -94,9 +97,11 @@ async function load() {
   try {
     const found = await api(`/reports/map?${query}`);
     if (ask !== state.asked) return;
-    const same = JSON.stringify(found.items) === JSON.stringify(state.items) && found.clipped === state.clipped;
+    const same = JSON.stringify(found.items) === JSON.stringify(state.items) && found.clipped === state.clipped
+      && Boolean(found.truncated) === state.truncated;
     state.items = found.items;
     state.clipped = found.clipped;
+    state.truncated = Boolean(found.truncated);
     showError($("#map-error"), "");
     if (!same) draw();  // an unchanged answer keeps the markers (and an opened cluster) as they are
   } catch (error) {
