@@ -15,7 +15,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
-from pynamodb.exceptions import DoesNotExist, PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, VerboseClientError
 
 from chalicelib.config import settings
 from chalicelib.errors import AduanError, NotFound, RetryableUnavailable
@@ -46,6 +46,13 @@ RETRYABLE_CODES = frozenset(
         "AWS.SimpleQueueService.ServiceUnavailable",
         "KMS.ThrottlingException",
     }
+)
+
+# Why DynamoDB cancelled a transaction (per item) when trying again later may succeed: a throttled
+# table or index, or another transaction on the item. A throttled transaction is cancelled (HTTP 400,
+# ``TransactionCanceledException``), not refused with a throttling code, and botocore does not retry it.
+RETRYABLE_CANCELLATIONS = frozenset(
+    {"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"}
 )
 
 
@@ -114,8 +121,15 @@ def _http_status(error: BaseException | None) -> int:
     return 0
 
 
+def _cancellations(error: ClientError) -> set[str]:
+    """The reasons a cancelled transaction gives (PynamoDB's parsed ones, or botocore's), "None" left out."""
+    if isinstance(error, VerboseClientError):
+        return {reason.code for reason in error.cancellation_reasons if reason is not None}
+    return {str(r.get("Code")) for r in error.response.get("CancellationReasons", [])} - {"None"}
+
+
 def is_retryable(error: BaseException) -> bool:
-    """True for throttling, 5xx, timeouts and dropped connections."""
+    """True for throttling, 5xx, timeouts, dropped connections, and transactions cancelled for those."""
     cause = error.cause if isinstance(error, PynamoDBException) else error
     if isinstance(
         cause, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError | ConnectionClosedError
@@ -123,6 +137,9 @@ def is_retryable(error: BaseException) -> bool:
         return True
     if isinstance(cause, ClientError):
         code = client_error_code(cause) or ""
+        if code == "TransactionCanceledException":
+            reasons = _cancellations(cause)
+            return bool(reasons) and reasons <= RETRYABLE_CANCELLATIONS
         return code in RETRYABLE_CODES or (code.isdigit() and int(code) >= 500) or _http_status(cause) >= 500
     return False
 
