@@ -23,13 +23,22 @@ function retryAfterOf(response) {
 
 /**
  * Call the API at ``base`` (this site's own by default); resolves with the JSON body, rejects with
- * ApiError (status 0: no answer, or ``signal`` aborted it).
+ * ApiError (status 0: no answer, ``signal`` aborted it, or none came within ``timeout`` ms).
  */
-export async function api(path, { method = "GET", body, token, headers = {}, base = config.apiBase, signal } = {}) {
+export async function api(path, { method = "GET", body, token, headers = {}, base = config.apiBase, signal, timeout } = {}) {
   const sent = { ...headers };
   if (body !== undefined) sent["Content-Type"] = "application/json";
   if (token) sent.Authorization = `Bearer ${token}`;
+  let timer = null;
+  if (timeout) {
+    // a weak mobile line can leave a request hanging for minutes: give up on it (it may be sent again)
+    const controller = new AbortController();
+    signal?.addEventListener("abort", () => controller.abort());
+    timer = window.setTimeout(() => controller.abort(), timeout);
+    signal = controller.signal;
+  }
   let response;
+  let text;
   try {
     response = await fetch(base + path, {
       method,
@@ -37,10 +46,12 @@ export async function api(path, { method = "GET", body, token, headers = {}, bas
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
+    text = await response.text();
   } catch {
     throw new ApiError(0, "network", null);
+  } finally {
+    window.clearTimeout(timer);
   }
-  const text = await response.text();
   let data = null;
   try {
     data = text ? JSON.parse(text) : null;
@@ -85,19 +96,25 @@ export function errorText(error) {
 
 /**
  * ``call()`` again while the API answers busy (503) or too many (429) with a Retry-After of at most
- * ``longest`` seconds, waiting as asked, at most ``attempts`` calls in all; ``onWait(seconds)`` is told
- * before each wait. On a flood morning the citizen's report goes through without a second tap; the
- * call must be safe to repeat (an Idempotency-Key).
+ * ``longest`` seconds, waiting as asked, at most ``attempts`` calls in all; with ``unanswered`` (seconds),
+ * also when no answer came (a dropped connection, a timeout), waiting ``unanswered`` seconds, then twice
+ * as long each time. ``onWait(seconds, error)`` is told before each wait. On a flood morning the
+ * citizen's report goes through without a second tap; the call must be safe to repeat (an
+ * Idempotency-Key).
  */
-export async function patiently(call, { onWait = () => {}, attempts = 5, longest = 30 } = {}) {
+export async function patiently(call, { onWait = () => {}, attempts = 5, longest = 30, unanswered = null } = {}) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
     } catch (error) {
-      const busy = error instanceof ApiError && (error.status === 503 || error.status === 429);
-      if (!busy || error.retryAfter === null || error.retryAfter > longest || attempt >= attempts) throw error;
-      onWait(error.retryAfter);
-      await new Promise((resolve) => { window.setTimeout(resolve, error.retryAfter * 1000); });
+      const known = error instanceof ApiError;
+      const busy = known && (error.status === 503 || error.status === 429)
+        && error.retryAfter !== null && error.retryAfter <= longest;
+      const lost = known && error.status === 0 && unanswered !== null;
+      if (!(busy || lost) || attempt >= attempts) throw error;
+      const seconds = busy ? error.retryAfter : unanswered * 2 ** (attempt - 1);
+      onWait(seconds, error);
+      await new Promise((resolve) => { window.setTimeout(resolve, seconds * 1000); });
     }
   }
 }

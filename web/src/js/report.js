@@ -1,5 +1,6 @@
 // The citizen's report form: category, description, location, optional photo, visibility, submit.
-import { api, errorText, newKey, patiently, withDevice } from "./api.js";
+import config from "../config.js";
+import { api, ApiError, errorText, newKey, patiently, withDevice } from "./api.js";
 import { areaPicker } from "./areas.js";
 import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
@@ -24,6 +25,14 @@ let photoUpload = null;
 const REFUSED = { "reporter.email": ["#reporter-email", "report.badEmail"], "reporter.phone": ["#reporter-phone", "report.badPhone"] };
 // One Idempotency-Key per form fill: a double tap or a retry of the same report reuses it.
 const attempt = { key: null, body: null };
+// The report being sent, until the API answers it (stored, or refused): kept in this tab's sessionStorage,
+// so that after a reload (or a phone restoring a tab it had discarded) it is sent again with its key; a
+// closed tab forgets it, and with it the contact details it may hold
+const PENDING = `aduan.pending.${config.stage}`;
+// A request that hangs on a weak line is given up after this long (API Gateway answers within 29 s)...
+const SEND_TIMEOUT_MS = 35_000;
+// ... and, like a dropped connection, sent again by itself after 3 s, then 6, 12 and 24 s
+const UNANSWERED_WAIT_SECONDS = 3;
 
 const picker = areaPicker(
   { province: $("#province"), kota: $("#kota"), kecamatan: $("#kecamatan"), kelurahan: $("#kelurahan") },
@@ -139,21 +148,65 @@ async function submit(event) {
   if (!body) return;
   const serialized = JSON.stringify(body);
   if (serialized !== attempt.body) Object.assign(attempt, { key: newKey(), body: serialized });
+  await sending(button, attempt.key, body);
+}
+
+/** A report the API has not answered in this tab before (a reload): sent again under its key. */
+async function resumePending() {
+  let kept = null;
+  try {
+    kept = JSON.parse(window.sessionStorage.getItem(PENDING) || "null");
+  } catch {
+    kept = null;
+  }
+  if (!kept || !kept.key || !kept.body) return;
+  $("#pending-retry").hidden = true;
+  showError(formError, "");
+  Object.assign(attempt, { key: kept.key, body: JSON.stringify(kept.body) });
+  await sending($("#submit"), kept.key, kept.body, true);
+}
+
+function keepPending(pending) {
+  try {
+    if (pending) window.sessionStorage.setItem(PENDING, JSON.stringify(pending));
+    else window.sessionStorage.removeItem(PENDING);
+  } catch {
+    // storage unavailable (private mode): the report is still sent again while the page is open
+  }
+}
+
+/** The API said no to the report itself (not busy, not unanswered): sending it again changes nothing. */
+function refused(error) {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
+}
+
+/**
+ * Send the report ``body`` under ``key``, again by itself while the API is busy or does not answer; the
+ * button stays disabled meanwhile (a second tap sends nothing). ``resumed``: kept from before a reload.
+ */
+async function sending(button, key, body, resumed = false) {
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
-  announce(t("report.sending"));
+  keepPending({ key, body });
+  $("#pending-retry").hidden = true;
+  announce(t(resumed ? "report.pendingSending" : "report.sending"));
+  if (resumed) showStatus(() => t("report.pendingSending"));
   try {
-    const headers = await withDevice({ "Idempotency-Key": attempt.key });
-    const send = () => api("/reports", { method: "POST", body, headers });
-    const result = await patiently(send, { onWait: (seconds) => showWaiting(seconds) });
+    const headers = await withDevice({ "Idempotency-Key": key });
+    const send = () => api("/reports", { method: "POST", body, headers, timeout: SEND_TIMEOUT_MS });
+    const result = await patiently(send, { onWait: showWaiting, unanswered: UNANSWERED_WAIT_SECONDS });
+    keepPending(null);
     showResult(result);
   } catch (error) {
-    const [field, key] = (error.code === "validation_error" && REFUSED[error.details?.[0]?.field]) || [];
-    showError(formError, key ? () => t(key) : () => errorText(error));
-    if (field) $(field).setAttribute("aria-invalid", "true");
-    (field ? $(field) : formError).focus();
+    if (refused(error)) keepPending(null);
+    const [field, message] = (error.code === "validation_error" && REFUSED[error.details?.[0]?.field]) || [];
+    const kept = resumed && !refused(error);
+    showError(formError, message ? () => t(message) : () => (kept ? `${errorText(error)} ${t("report.pendingKept")}` : errorText(error)));
+    if (field && !resumed) $(field).setAttribute("aria-invalid", "true");
+    $("#pending-retry").hidden = !kept;
+    (field && !resumed ? $(field) : formError).focus();
   } finally {
-    showWaiting(null);
+    showStatus(null);
     button.disabled = false;
     form.removeAttribute("aria-busy");
   }
@@ -180,11 +233,17 @@ async function photoFirst(button) {
   return uploaded;
 }
 
-/** While the API is busy: the form says it will send again by itself in ``seconds`` (null: hide). */
-function showWaiting(seconds) {
+/** Under the button (null: hide): ``message``, a function giving it in the current language. */
+function showStatus(message) {
   const status = $("#form-status");
-  status.hidden = seconds === null;
-  say(status, seconds === null ? "" : () => t("report.busyRetrying", { seconds }));
+  status.hidden = message === null;
+  say(status, message === null ? "" : message);
+}
+
+/** While the API is busy or does not answer: the form says it sends again by itself in ``seconds``. */
+function showWaiting(seconds, error) {
+  const key = error?.status === 0 ? "report.unansweredRetrying" : "report.busyRetrying";
+  showStatus(() => t(key, { seconds }));
 }
 
 function showResult(result) {
@@ -192,6 +251,7 @@ function showResult(result) {
   $("#result-secret").textContent = result.secret;
   $("#track-link").href = `track.html?id=${encodeURIComponent(result.id)}`;
   form.hidden = true;
+  $("#pending-retry").hidden = true;
   $("#result").hidden = false;
   $("#result-heading").focus();
   announce(t("report.sentAnnounce", { id: result.id }));
@@ -304,4 +364,6 @@ const place = await setUpPlace({
 });
 setUpPhoto();
 await categoriesLoaded;
+$("#pending-retry").addEventListener("click", resumePending);
 document.body.dataset.ready = "true";
+resumePending();
