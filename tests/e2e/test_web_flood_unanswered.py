@@ -5,6 +5,7 @@ Idempotency-Key, also after the page is reloaded, and ends with the one report t
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, Route, expect
 
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import type_road_report
+from tests.evidence_images import scene_jpeg
 
 pytestmark = pytest.mark.e2e
 
@@ -82,3 +84,63 @@ def test_a_report_whose_answer_was_lost_is_sent_again_after_a_reload_and_is_the_
     expect(page.locator("#report-form")).to_be_visible()
     expect(page.locator("#result")).to_be_hidden()
     assert len(sent) == 2
+
+
+BUSY_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Retry-After",
+    "Content-Type": "application/json",
+    "Retry-After": "1",
+}
+
+
+def test_a_photo_upload_the_api_or_the_bucket_answers_busy_is_uploaded_again_by_itself(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given POST /photos answers busy (503, Retry-After: 1) once, and then the bucket slows down (503) once
+    page = report_form(browser, web_stack)
+    tickets: list[int] = []
+    uploads: list[int] = []
+
+    def ticket(route: Route) -> None:
+        if route.request.method != "POST":
+            return route.fallback()
+        tickets.append(1)
+        if len(tickets) == 1:
+            body = {"error": {"code": "temporarily_unavailable", "message": None, "details": None}}
+            return route.fulfill(status=503, body=json.dumps(body), headers=BUSY_HEADERS)
+        return route.fallback()
+
+    def bucket(route: Route) -> None:
+        if route.request.method != "POST":
+            return route.fallback()
+        uploads.append(1)
+        if len(uploads) == 1:
+            slow = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+            headers = {"Access-Control-Allow-Origin": "*", "Content-Type": "application/xml"}
+            return route.fulfill(status=503, body=slow, headers=headers)
+        return route.fallback()
+
+    page.route(f"{web_stack.api_url('jakarta')}/photos", ticket)
+    page.route("**/aduan-photos**", bucket)
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/reports")
+            else None
+        ),
+    )
+    type_road_report(page, "Saluran air meluap ke jalan di Tebet")
+    expect(page.locator("#photo-field")).to_be_visible()
+    # When the citizen chooses a photo
+    page.locator("#photo").set_input_files(
+        {"name": "banjir.jpg", "mimeType": "image/jpeg", "buffer": scene_jpeg(random.getrandbits(48))}
+    )
+    # Then it is uploaded without choosing it again, and the report goes with it
+    expect(page.locator("#photo-status")).to_have_text("Foto terunggah.", timeout=20_000)
+    assert (len(tickets), len(uploads)) == (3, 2), (tickets, uploads)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#result")).to_be_visible(timeout=15_000)
+    assert len(sent) == 1 and len(sent[0].get("photos", [])) == 1, sent

@@ -53,6 +53,7 @@ async function postFile({ upload, key }, file) {
   } catch {
     throw new ApiError(0, "network", null);
   }
-  if (!response.ok) throw new ApiError(response.status, "upload_failed", null);
+  // S3's 503 (SlowDown) asks to send again more slowly but says no Retry-After: 2 s (see ``patiently``)
+  if (!response.ok) throw new ApiError(response.status, "upload_failed", null, null, response.status === 503 ? 2 : null);
   return key;
 }

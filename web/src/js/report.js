@@ -295,7 +295,8 @@ async function setUpPhoto() {
     say($("#photo-name"), file.name);  // the native button's file name, hidden with it
     photos.length = 0; // the photo chosen now is the report's: an earlier one is never sent in its place
     say(status, () => t("report.photoUploading"));
-    const upload = uploadPhoto(file).then((key) => {
+    // busy (the API's 429/503, the bucket's 503): uploaded again by itself (a new ticket each time)
+    const upload = patiently(() => uploadPhoto(file)).then((key) => {
       if (photoUpload !== upload) return true; // a photo chosen since replaced this one
       photos.splice(0, photos.length, key);
       say(status, () => t("report.photoDone"));
