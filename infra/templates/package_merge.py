@@ -14,9 +14,10 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
   and the bucket the stage policy names),
 * the device-token key as parameter ``DeviceTokenKey`` (``ADUAN_DEVICE_KEY`` of the API function),
 * the global rate limits (docs/security.md): API Gateway's throttled answer as a 429 with
-  ``Retry-After`` and the error envelope, and a WAF web ACL on the stage with rate-based rules per
-  address (crowd-sized) and per device token (person-sized) on the public write endpoints, AWS
-  managed rule groups, and an optional CAPTCHA on ``POST /reports`` (parameter ``SubmitCaptcha``).
+  ``Retry-After`` and the error envelope (its own 5xx, such as a throttled Lambda's, as a 503
+  likewise), and a WAF web ACL on the stage with rate-based rules per address (crowd-sized) and per
+  device token (person-sized) on the public write endpoints, AWS managed rule groups, and an
+  optional CAPTCHA on ``POST /reports`` (parameter ``SubmitCaptcha``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 from typing import Any
 
 from chalicelib.config import HANDOVER_KEY_VARIABLE
+from chalicelib.errors import RetryableUnavailable
 from infra.cfn import Template, get_att, output, ref
 from infra.naming import (
     APP_NAME,
@@ -183,24 +185,44 @@ def _error_json(code: str, message: str) -> str:
     return json.dumps({"error": {"code": code, "message": message}})
 
 
-def _throttled_response() -> dict[str, Any]:
-    """API Gateway's answer when stage throttling refuses: 429, ``Retry-After``, the error envelope."""
+def _gateway_response(kind: str, status: int, retry_after: int, code: str, message: str) -> dict[str, Any]:
+    """API Gateway's own answer of type ``kind``: ``status``, ``Retry-After``, the error envelope, and the
+    CORS headers without which a browser reads no answer at all (a citizen's form could not say "wait")."""
     return {
         "Type": "AWS::ApiGateway::GatewayResponse",
         "Properties": {
             "RestApiId": ref("RestAPI"),
-            "ResponseType": "THROTTLED",
-            "StatusCode": "429",
+            "ResponseType": kind,
+            "StatusCode": str(status),
             "ResponseParameters": {
-                "gatewayresponse.header.Retry-After": "'1'",
+                "gatewayresponse.header.Retry-After": f"'{retry_after}'",
                 "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
                 "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
             },
-            "ResponseTemplates": {
-                "application/json": _error_json("throttled", "Terlalu banyak permintaan (too many requests).")
-            },
+            "ResponseTemplates": {"application/json": _error_json(code, message)},
         },
     }
+
+
+def _throttled_response() -> dict[str, Any]:
+    """API Gateway's answer when stage throttling refuses: 429, ``Retry-After``, the error envelope."""
+    return _gateway_response(
+        "THROTTLED", 429, 1, "throttled", "Terlalu banyak permintaan (too many requests)."
+    )
+
+
+def _busy_response() -> dict[str, Any]:
+    """API Gateway's own 5xx, the function never answering: a Lambda throttled at its concurrency limit
+    (API Gateway says 500), a function that crashed or timed out (502), an integration timeout (504).
+    Each is a 503 with ``Retry-After``, as the function's own ``RetryableUnavailable``: safe to send again
+    (a submit carries its Idempotency-Key), never a bare 500 the browser cannot even read."""
+    return _gateway_response(
+        "DEFAULT_5XX",
+        RetryableUnavailable.http_status,
+        RetryableUnavailable.retry_after,
+        RetryableUnavailable.code,
+        "Layanan sedang sibuk; coba lagi sebentar (service busy).",
+    )
 
 
 def _visibility(name: str) -> dict[str, Any]:
@@ -248,7 +270,12 @@ def _rate_rule(name: str, suffix: str, key: str, limit: int, priority: int) -> d
         "CustomResponse": {
             "ResponseCode": 429,
             "CustomResponseBodyKey": "RateLimited",
-            "ResponseHeaders": [{"Name": "Retry-After", "Value": str(WAF_RETRY_AFTER_SECONDS)}],
+            "ResponseHeaders": [
+                {"Name": "Retry-After", "Value": str(WAF_RETRY_AFTER_SECONDS)},
+                # without them the browser reads no answer (a CORS failure), and no Retry-After
+                {"Name": "Access-Control-Allow-Origin", "Value": "*"},
+                {"Name": "Access-Control-Expose-Headers", "Value": "Retry-After"},
+            ],
         }
     }
     return {
@@ -322,6 +349,7 @@ def merge_template(province: ProvinceInfra) -> Template:
         LAYER_LOGICAL: _layer(stage),
         "RestAPI": _api(stage),
         "ThrottledResponse": _throttled_response(),
+        "BusyResponse": _busy_response(),
         "ApiWebAcl": _web_acl(stage),
         "ApiWebAclAssociation": _web_acl_association(),
     }
