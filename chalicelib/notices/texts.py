@@ -83,7 +83,8 @@ def _closing(texts: dict[str, Any], report_id: str, links: Links) -> list[str]:
 
 
 def _sms(texts: dict[str, Any], kind: str, **values: str) -> str:
-    """The SMS of ``kind``, then the STOP guidance."""
+    """The SMS of ``kind``, then how to stop: on the page its link opens (the tracking page, with the
+    report's secret; the confirm page links it), or a STOP reply where the carrier passes it on."""
     return _part(texts[kind], "sms", **values) + " " + texts["sms_stop"]
 
 
@@ -144,7 +145,7 @@ def email(
 
 
 def sms(facts: Facts, language: str, links: Links) -> str:
-    """The SMS telling ``facts``: kind, id, one link and the STOP guidance; no content."""
+    """The SMS telling ``facts``: kind, id, one link and how to stop; no content."""
     texts = catalogue(language)
     link = links.confirm if facts.kind is Kind.RESOLVED and links.confirm else links.track
     return _sms(texts, facts.kind.value, id=facts.report_id, link=link)

@@ -74,6 +74,20 @@ def test_the_digest_sms_fits_too(language: str) -> None:
     assert texts.fits_one_segment(texts.digest_sms(REPORT_ID, 99, language, LINKS))
 
 
+STOP_GUIDANCE = {"id": "Berhenti: tautan/balas STOP.", "en": "To stop: link or reply STOP."}
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_sms_says_its_link_stops_the_news_as_well_as_a_stop_reply(kind: Kind, language: str) -> None:
+    # A STOP reply may never reach the provider from an Indonesian carrier: the link's page stops them
+    for text in (
+        texts.sms(_facts(kind, False), language, LINKS),
+        texts.digest_sms(REPORT_ID, 9, language, LINKS),
+    ):
+        assert text.endswith(" " + STOP_GUIDANCE[language]) and texts.fits_one_segment(text)
+
+
 def test_one_segment_means_160_gsm7_characters() -> None:
     assert texts.fits_one_segment("a" * 160) and not texts.fits_one_segment("a" * 161)
     assert not texts.fits_one_segment("selesai ✓")  # one character outside GSM-7: a UCS-2 message
