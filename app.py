@@ -136,6 +136,16 @@ def reopen_report(report_id: str) -> Response:
     return reports.reopen(current_request(), report_id)
 
 
+@app.route(
+    "/reports/{report_id}/unsubscribe", methods=["POST"], cors=cors, content_types=["application/json"]
+)
+@handled
+def unsubscribe_reporter(report_id: str) -> Response:
+    from chalicelib.api import reports
+
+    return reports.unsubscribe(current_request(), report_id)
+
+
 @app.route("/reports/{report_id}/follow", methods=["POST"], cors=cors, content_types=["application/json"])
 @handled
 def follow_report(report_id: str) -> Response:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from chalicelib.services.nearby import NearbyService
     from chalicelib.services.notify import Notifier
     from chalicelib.services.outbox import ChangePublisher
+    from chalicelib.services.reporter_notices import ReporterNotices
     from chalicelib.services.routing import RoutingService
     from chalicelib.services.sweeper import Sweeper
     from chalicelib.services.tracking import TrackingService
@@ -233,3 +234,11 @@ def following(province: str) -> Following:
     from chalicelib.services.following import Following
 
     return Following(tracking.of(province), notice_records(), queues(), province)
+
+
+@PerProvince
+def reporter_notices(province: str) -> ReporterNotices:
+    """The reporter's own notification settings (with the report's secret), in the stage's province."""
+    from chalicelib.services.reporter_notices import ReporterNotices
+
+    return ReporterNotices(tracking.of(province), notice_records())

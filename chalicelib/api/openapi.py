@@ -261,6 +261,13 @@ def native_paths() -> dict[str, Any]:
             [REPORT_ID, SECRET, IDEMPOTENCY],
             body("ReopenIn"),
         ),
+        "/reports/{report_id}/unsubscribe": operation(
+            "post",
+            "Citizen",
+            "The reporter stops every message about the report (SMS and e-mail; followers keep theirs)",
+            {"200": json_body(ref("Unsubscribed")), **errors(403, 404, 422, 503)},
+            [REPORT_ID, SECRET],
+        ),
         "/agency/reports": operation(
             "get",
             "Agency",

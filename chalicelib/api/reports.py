@@ -1,4 +1,5 @@
-"""Citizen endpoints: submit, confirm or reopen, categories, health, device tokens; inputs as
+"""Citizen endpoints: submit, confirm or reopen, stop the reporter's news, categories, health, device
+tokens; inputs as
 ``chalicelib.api.schemas`` declares them (tracking a report: ``chalicelib.api.status``)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from chalicelib import container
 from chalicelib.api import ratelimit
 from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import headers_in, report_ref
-from chalicelib.api.responses import Categories, CategoryItem, Health, Submitted
+from chalicelib.api.responses import Categories, CategoryItem, Health, Submitted, Unsubscribed
 from chalicelib.api.schemas import ConfirmIn, ReopenIn, ReporterIn, SubmitReportIn
 from chalicelib.api.views import report_view, status_view
 from chalicelib.config import settings
@@ -120,6 +121,15 @@ def reopen(request: Request, report_id: str) -> Response:
     )
     count("ReportsReopened")
     return json_response(report_view(report, full_content=True))
+
+
+def unsubscribe(request: Request, report_id: str) -> Response:
+    """``POST /reports/{id}/unsubscribe``: no more messages to the reporter about the report, by any
+    channel (the secret in ``X-Report-Secret``; no body is read). Stopping twice answers the same."""
+    headers = headers_in(request)
+    stopped = container.reporter_notices().stop(report_ref(report_id), headers.report_secret)
+    count("ReporterUnsubscribed")
+    return json_response(Unsubscribed(stopped))
 
 
 def new_device(request: Request) -> Response:

@@ -392,7 +392,7 @@ class LinkInfo(Struct):
 
 
 class Unsubscribed(Struct):
-    """``POST /links/unsubscribe``: no more messages about this report on that channel."""
+    """No more messages about this report: on the link's channel, or (with the secret) the reporter's."""
 
     report_id: str
     unsubscribed: bool = True

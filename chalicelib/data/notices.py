@@ -199,6 +199,17 @@ class NoticeStore:
         with translate_errors("unsubscribe"):
             PrivateModel(pk=contact_pk(report_id)).update(actions=[action])
 
+    def drop_reporter(self, report_id: str) -> None:
+        """The reporter stopped every channel (``POST /reports/{id}/unsubscribe``): their opt-ins go, the
+        contact item stays (never created: a report without one is left as it is); twice is once."""
+        item = PrivateModel(pk=contact_pk(report_id))
+        with translate_errors("unsubscribe"):
+            conditional(
+                lambda: item.update(
+                    actions=[PrivateModel.channels.remove()], condition=PrivateModel.pk.exists()
+                )
+            )
+
     def drop_follower(self, report_key: str, follower: str) -> None:
         """A follower unsubscribed: every entry of its id goes."""
         gone = {m for m in _members(report_key) if m.split("|", 1)[0] == follower}
