@@ -1,4 +1,5 @@
-// Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai.
+// Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai;
+// the reporter (with the secret) stops the SMS and e-mail about it.
 import config from "../config.js";
 import { api, errorText, newKey } from "./api.js";
 import { $, el, fill, keepInput, photo } from "./dom.js";
@@ -11,7 +12,7 @@ import "./following.js";
 
 const form = $("#track-form");
 const output = $("#report-view");
-const state = { view: null, secret: "", keys: {}, elsewhere: null };
+const state = { view: null, secret: "", keys: {}, elsewhere: null, stopped: null };
 
 /** Province names by code: this site's neighbours, then those the timeline names (a report handed over
  * and not yet accepted has no entry of the other province: its name comes from the site's neighbours). */
@@ -91,12 +92,43 @@ function feedback(view) {
     heading, el("p", { class: "hint", text: t("track.feedbackLead") }), confirmForm, reopenForm, error);
 }
 
+/** The reporter stops every message about the report (an SMS's STOP reply may never arrive): with the
+ * secret typed above; without it, how to. Followers stop with their own e-mail's link. */
+function stopNews(view) {
+  const heading = el("h3", { id: "stop-heading", text: t("track.stopHeading") });
+  const section = (...children) => el("section", { class: "stop-news", "aria-labelledby": "stop-heading" }, heading, ...children);
+  if (state.stopped === view.id) return section(el("p", { id: "stop-done", tabindex: "-1", text: t("track.stopped") }));
+  if (!state.secret) return section(el("p", { class: "hint", text: t("track.stopNeedSecret") }));
+  const error = el("p", { class: "error", id: "stop-error", role: "alert", hidden: true });
+  return section(el("p", { class: "hint", text: t("track.stopLead") }),
+    el("button", { type: "button", class: "secondary", id: "stop-button", text: t("track.stopButton"), onclick: (e) => stop(e, error) }),
+    error);
+}
+
+async function stop(event, error) {
+  const button = event.currentTarget;
+  button.disabled = true;
+  try {
+    // no body: the secret is the whole request (stopping twice answers the same)
+    await api(`/reports/${encodeURIComponent(state.view.id)}/unsubscribe`, {
+      method: "POST", headers: { "X-Report-Secret": state.secret },
+    });
+    state.stopped = state.view.id;
+    render();
+    $("#stop-done").focus();  // the button is gone: focus goes to what it did
+    announce(t("track.stopped"));
+  } catch (failure) {
+    button.disabled = false;
+    showError(error, () => errorText(failure));
+  }
+}
+
 function render({ focus = false } = {}) {
   const view = state.view;
   if (!view) return;
   const heading = el("h2", { id: "report-heading", tabindex: "-1", text: t("track.reportHeading", { id: view.id }) });
   fill(output, heading, details(view), deadlines(view), content(view),
-    el("h3", { text: t("track.timeline") }), timeline(view.timeline, { estimate: view.deadlines.estimated_completion }), feedback(view));
+    el("h3", { text: t("track.timeline") }), timeline(view.timeline, { estimate: view.deadlines.estimated_completion }), feedback(view), stopNews(view));
   output.hidden = false;
   if (focus) heading.focus();
 }
