@@ -1,7 +1,7 @@
 // A message's link: confirm or reopen a report, stop messages, or confirm following a report.
 // The token comes in the URL fragment (never sent to a server) and goes to the API in a POST body.
 import { api, errorText } from "./api.js";
-import { $, say } from "./dom.js";
+import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { ratingChoices } from "./rating.js";
@@ -26,8 +26,12 @@ function fail(failure) {
   error.focus();
 }
 
+/** The link's report, linked to its tracking page: its progress, and (with the secret) a stop to all
+ * its news, which the Selesai SMS, whose one link opens this page, says its link leads to. */
 function render() {
-  if (state.reportId) $("#link-report").textContent = t("link.report", { id: state.reportId });
+  if (!state.reportId) return;
+  const track = `track.html?id=${encodeURIComponent(state.reportId)}`;
+  fill($("#link-report"), el("a", { href: track, text: t("link.report", { id: state.reportId }) }));
 }
 
 async function inspect() {
