@@ -77,6 +77,8 @@ def test_following_a_public_report_from_its_tracking_page(web_stack: LocalStack,
     link = next(word for word in confirmation["body"].split() if "follow.html#" in word)
     page.goto(_local(link, web_stack))
     expect(page.locator("#link-report")).to_contain_text(created["id"])
+    # a link's page leads to its report's tracking page (where the reporter can stop all news)
+    expect(page.locator("#link-report a")).to_have_attribute("href", f"track.html?id={created['id']}")
     assert "#" not in page.url  # the token left the address bar
     page.get_by_role("button", name="Ya, kirimi saya kabar laporan ini").click()
     expect(page.locator("#link-done")).to_have_text("Anda sekarang mengikuti laporan ini.")
