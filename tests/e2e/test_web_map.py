@@ -134,7 +134,8 @@ def test_the_form_map_places_the_point_and_offers_support_instead_of_a_copy(
     page.get_by_label("Sampah").check()
     expect(page.locator("#nearby")).to_be_hidden()
     assert tiles, "the map asked for tiles (and got none)"
-    # Near Banten's and Jawa Barat's boxes the check asks their APIs too; nothing else leaves the site
+    # Near Banten's box the check asks its API too (Jawa Barat, not served here, is not named); nothing
+    # else leaves the site
     neighbours = neighbour_apis(web_stack, "jakarta")
     assert web_stack.api_url("banten") in neighbours
     assert all(tile_or_nearby_check(url, neighbours) for url in remote), remote
@@ -255,7 +256,7 @@ def test_a_silent_or_failing_neighbour_never_holds_back_the_own_suggestions(
     page.get_by_label("Banjir").check()
     type_point(page, *CITIZEN_POINT)
 
-    # While Banten keeps silent (and Jawa Barat's API does not even run), Jakarta's own report is listed
+    # While Banten keeps silent, Jakarta's own report is listed
     rows = page.locator("#nearby-list .nearby-item")
     expect(page.locator(f".nearby-item[data-id='{ours}']")).to_contain_text("44 m dari titik Anda")
     assert eventually(lambda: silent), "Banten's API was asked"
