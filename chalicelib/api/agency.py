@@ -10,7 +10,7 @@ from msgspec import structs
 from chalicelib import container
 from chalicelib.api.headers import version_of
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import agency_ref, counted, headers_in, query_in
+from chalicelib.api.inputs import agency_action_in, agency_ref, counted, headers_in, query_in
 from chalicelib.api.responses import (
     AgencyReport,
     DoubtfulItem,
@@ -24,7 +24,6 @@ from chalicelib.api.responses import (
 from chalicelib.api.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
-    AgencyActionIn,
     DoubtfulQueryIn,
     InboxQueryIn,
     PhotoUploadIn,
@@ -112,7 +111,7 @@ def act(request: Request, key: str, action: str) -> Response:
     duplicate (``{"of": key}``), unduplicate (coordinators)."""
     actor = actor_from_request(request)
     key = agency_ref(key, action).key
-    body = convert(AgencyActionIn, read_json(request) if request.raw_body else {})
+    body = agency_action_in(read_json(request) if request.raw_body else {})
     headers = headers_in(request)
     seen = version_of(headers.if_match)
     if body.expected_version and seen and body.expected_version != seen:

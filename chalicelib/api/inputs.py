@@ -16,7 +16,7 @@ from chalicelib.errors import BadRequest, NotFound, ValidationFailed, report_not
 from chalicelib.validation import convert
 
 if TYPE_CHECKING:
-    from chalicelib.api.schemas import AgencyRefIn, Query
+    from chalicelib.api.schemas import AgencyActionIn, AgencyRefIn, Query
 
 Q = TypeVar("Q", bound="Query")
 
@@ -53,6 +53,23 @@ def report_ref(report_id: str) -> str:
         ) from None
 
 
+def typed_report_key(typed: str) -> str:
+    """The storage key of a report key an officer typed (in a path, or a duplicate's ``of``), read as a
+    citizen's id is (``normalise_report_key``: case, spaces, O/0 forgiven); as typed when it reads as
+    none, for its struct to refuse in its own words."""
+    return normalise_report_key(typed) or typed
+
+
+def agency_action_in(body: object) -> AgencyActionIn:
+    """An agency action's JSON body through its struct, its ``of`` (the original of a duplicate) read
+    as the path's key is (``typed_report_key``)."""
+    from chalicelib.api.schemas import AgencyActionIn
+
+    if isinstance(body, dict) and isinstance(body.get("of"), str):
+        body = {**body, "of": typed_report_key(body["of"])}
+    return convert(AgencyActionIn, body)
+
+
 def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
     """A report key (``31-...`` or ``36~31-...``) and action from the path; 404 / 422 when malformed.
 
@@ -61,7 +78,7 @@ def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
     from chalicelib.api.schemas import AgencyRefIn
 
     typed = unquote(key).strip(_SURROUNDING)
-    key = normalise_report_key(typed) or typed
+    key = typed_report_key(typed)
     try:
         convert(AgencyRefIn, {"key": key})
     except ValidationFailed:

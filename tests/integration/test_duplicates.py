@@ -64,6 +64,22 @@ def test_merge_closes_the_duplicate_links_both_and_adds_supports(provinces: Worl
     assert duplicate not in {i.get("id") for i in nearby} and original in {i.get("id") for i in nearby}
 
 
+def test_merge_reads_the_original_s_id_as_typed_in_lower_case_or_spaced(provinces: World) -> None:
+    # Given the officer types the original's id as the citizen read it out (lower case, spaces, O for 0)
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    typed = original.lower().replace("-", " ").replace("0", "o")
+    merged = _act(provinces, duplicate, "duplicate", {"of": f" {typed} "}, jakarta.token(agency))
+    # Then the body's `of` is read as the path's key is: the original, under its own key
+    assert merged.status_code == 200, merged.body
+    assert json.loads(merged.body)["duplicate_of"] == original
+    seen = json.loads(jakarta.get(f"/agency/reports/{original}", jakarta.token(agency)).body)
+    assert seen["duplicates"] == [duplicate]
+    # And what reads as no id at all is still refused in the schema's words
+    refused = _act(provinces, original, "duplicate", {"of": "bukan-nomor"}, jakarta.token(agency))
+    assert refused.status_code == 422 and "validation_error" in refused.body.decode()
+
+
 def test_a_coordinator_undoes_a_wrong_merge(provinces: World) -> None:
     jakarta = provinces["jakarta"]
     original, duplicate, agency = _pair(provinces)

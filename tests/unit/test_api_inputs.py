@@ -20,7 +20,7 @@ from chalice.app import Request
 
 from chalicelib.api.headers import HeadersIn, version_of
 from chalicelib.api.http import MAX_BODY_BYTES, error_response, read_json
-from chalicelib.api.inputs import agency_ref, counted, headers_in, query_in, report_ref
+from chalicelib.api.inputs import agency_action_in, agency_ref, counted, headers_in, query_in, report_ref
 from chalicelib.api.messages import IntakeMessage, parse_intake_message
 from chalicelib.api.schemas import (
     AgencyActionIn,
@@ -512,6 +512,26 @@ def test_agency_ref_refuses_a_malformed_key_with_404_and_an_odd_action_with_422(
 )
 def test_agency_ref_reads_a_key_as_a_citizen_s_id_is_read(raw: str, key: str) -> None:
     assert agency_ref(raw, "take").key == key
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("31-261127-k3m9", "31-261127-K3M9"),
+        (" 31 261127 k3mo ", "31-261127-K3M0"),
+        ("36~31261127k3m9", "36~31-261127-K3M9"),
+    ],
+)
+def test_a_duplicate_s_of_is_read_as_the_path_s_key(raw: str, key: str) -> None:
+    assert agency_action_in({"of": raw, "note": "Lokasi sama"}).of == key
+    assert agency_action_in({"of": raw}).of == agency_ref(raw, "duplicate").key
+
+
+def test_a_duplicate_s_of_that_reads_as_no_key_is_refused_as_before() -> None:
+    for raw in ("bukan-nomor", 31, "3~31-261127-K3M9"):
+        with pytest.raises(ValidationFailed) as caught:
+            agency_action_in({"of": raw})
+        assert caught.value.code == "validation_error"
 
 
 def test_the_inbox_query_ignores_unknown_parameters_and_keeps_strings() -> None:
