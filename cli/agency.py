@@ -12,9 +12,10 @@ import sys
 import urllib.error
 import urllib.request
 from datetime import datetime
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import typer
 from rich.console import Console
@@ -144,7 +145,7 @@ ASK = "-"  # ``--token -``: ask for the token (not echoed), or read it from a pi
 TOKEN_HELP = (
     "Bearer token. Typed here it stays in the shell's history and shows in the process list: rather set "
     f"ADUAN_TOKEN, or give '{ASK}' to be asked for it without echo (or to read its first line from a pipe). "
-    "Without either, locally: a development token."
+    "Without either, on the local stack only: a development token."
 )
 
 
@@ -168,11 +169,34 @@ def _asked_token() -> str:
     return typed.strip()
 
 
-def _token(stage: str, agency: str, role: str, token: str | None) -> str:
+def _local_api(base: str) -> bool:
+    """Whether ``base`` is the local stack's API, the only one that accepts a development token: an
+    address of ``.local/stack.json`` (``--api`` not given) or one on this machine (``localhost``)."""
+    stack = aws.local_stack()
+    if stack is not None and base in {url.rstrip("/") for url in stack.apis.values()}:
+        return True
+    host = urlsplit(base).hostname or ""
+    try:
+        return host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _token(stage: str, agency: str, role: str, token: str | None, base: str) -> str:
+    """The token given (``-``: asked for); without one, a development token, for the local stack only:
+    any other API refuses it (401), so its officer is told how to give theirs instead."""
     if token == ASK:
         return _asked_token()
     if token:
         return token.strip()
+    if not _local_api(base):
+        raise typer.BadParameter(
+            f"token diperlukan (a token is needed): API {shown(base)} bukan stack lokal: berikan token "
+            f"instansi Anda lewat ADUAN_TOKEN, atau '--token {ASK}' untuk mengetiknya tanpa ditampilkan (not "
+            "the local stack, which alone accepts development tokens: give your agency's token in "
+            f"ADUAN_TOKEN, or '--token {ASK}' to type it unseen).",
+            param_hint="--token",
+        )
     from cli.devissuer import mint  # development only: local stack tokens
 
     return mint(stage, agency, role)
@@ -267,8 +291,10 @@ def poll(
             f"bin/aduan agency inbox --stage {stage} --agency {agency}",
             param_hint="--agency",
         )
+    base = aws.api_base(stage_name, api)
+    bearer = _token(stage_name, agency, role, token, base)  # before the queue: a missing token is said first
     queue = WorkQueue(aws.client("sqs"), province, agency)
-    http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
+    http = HttpApi(base, bearer)
     console.print(f"[green]Memantau antrean[/] {queue.url}  (Ctrl-C untuk berhenti)")
     try:
         while True:
@@ -300,7 +326,8 @@ def inbox(
     """The agency's reports over HTTPS, as the web inbox shows them: a page at a time, newest first."""
     stage_name, province_code = _stage_and_province(stage)
     province = registry().get(province_code)
-    http = HttpApi(aws.api_base(stage_name, api), _token(stage_name, agency, role, token))
+    base = aws.api_base(stage_name, api)
+    http = HttpApi(base, _token(stage_name, agency, role, token, base))
     asked = {"status": status, "agency": agency, "overdue": "true" if overdue else None, "cursor": cursor}
     query = urlencode({k: v for k, v in asked.items() if v})
     code, body = http.request("GET", f"/agency/reports?{query}")

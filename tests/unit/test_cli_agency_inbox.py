@@ -212,3 +212,37 @@ def test_the_overdue_filter_is_asked_of_the_api_and_kept_for_the_next_page(api: 
     # Then the next page's command keeps the filter
     printed = first.output.split("(more reports): ")[1].strip()
     assert "--overdue" in shlex.split(printed)
+
+
+REMOTE = "https://api.aduan.example"
+
+
+@pytest.mark.parametrize("command", ["inbox", "poll"])
+def test_a_remote_api_without_a_token_says_how_to_give_one(command: str) -> None:
+    # Given an officer naming the province's deployed API and no token (no --token, no ADUAN_TOKEN)
+    args = ["agency", command, "--stage", "jakarta", "--agency", "dsda", "--api", REMOTE]
+    env = {"COLUMNS": "200", "ADUAN_LOCAL_STATE": "/nonexistent"}
+    result = CliRunner().invoke(
+        app, [*args, *(["--once", "--wait", "0"] if command == "poll" else [])], env=env
+    )
+    # Then no development token is made for it (it would answer 401): a sentence says a token is needed
+    # and how to give it, in Indonesian and English, before any AWS or API call
+    said = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 2, result.output
+    assert "token diperlukan (a token is needed)" in said and "bukan stack lokal" in said
+    assert "ADUAN_TOKEN" in said and "'--token -'" in said and REMOTE in said
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_local_stack_s_api_still_gets_a_development_token(api: str) -> None:
+    # Given the local stack's API (on this machine) and no token
+    result = inbox("--stage", "banten", "--api", api, token=None, ADUAN_LOCAL_STATE="/nonexistent")
+    # Then the inbox is read with a development token, as before
+    assert result.exit_code == 0, result.output
+    assert "36-261201-AAAA" in result.output
+    import jwt
+
+    from infra.local.config import DEV_ISSUER
+
+    sent = _Inbox.authorizations[-1].removeprefix("Bearer ")
+    assert jwt.decode(sent, options={"verify_signature": False})["iss"] == DEV_ISSUER
