@@ -309,6 +309,21 @@ def poll(
         console.print("Berhenti.")
 
 
+def _nothing(agency: str, status: str | None, overdue: bool, cursor: str | None) -> str:
+    """The sentence for an empty page: no report under the filter asked, or none after the last page."""
+    if cursor:
+        return f"Tidak ada laporan lagi di kotak masuk {agency} (no more reports in {agency}'s inbox)."
+    asked = [(f"status {status.upper()}",) * 2] if status else []
+    asked += [("hanya yang terlambat", "only overdue")] if overdue else []
+    if not asked:
+        return f"Tidak ada laporan di kotak masuk {agency} (no reports in {agency}'s inbox)."
+    words_id, words_en = (", ".join(words) for words in zip(*asked, strict=True))
+    return (
+        f"Tidak ada laporan di kotak masuk {agency} dengan filter {words_id} "
+        f"(no reports in {agency}'s inbox with the filter {words_en})."
+    )
+
+
 @app.command()
 def inbox(
     ctx: typer.Context,
@@ -335,6 +350,9 @@ def inbox(
         error = body.get("error", {})
         console.print(f"[red]{escape(str(error.get('code')))}[/]: {escape(str(error.get('message')))}")
         raise typer.Exit(1)
+    if not body["items"]:  # an empty table tells nothing: say so, and under which filter
+        console.print(escape(_nothing(agency, status, overdue, cursor)), soft_wrap=True)
+        return
     table = Table(
         "Laporan", "Status", "Kategori", "Wilayah", "Batas selesai", "Catatan", title=f"Kotak masuk {agency}"
     )

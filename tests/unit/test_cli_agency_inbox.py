@@ -32,7 +32,8 @@ def _row(key: str) -> dict[str, Any]:
 
 
 class _Inbox(BaseHTTPRequestHandler):
-    """Two pages of an inbox (``cursor=page-2`` gives the second); ``/html`` a gateway's error page."""
+    """Two pages of an inbox (``cursor=page-2`` gives the second); ``/html`` a gateway's error page;
+    ``/empty`` an inbox with no report."""
 
     asked: ClassVar[list[dict[str, list[str]]]] = []
     authorizations: ClassVar[list[str]] = []
@@ -49,7 +50,9 @@ class _Inbox(BaseHTTPRequestHandler):
             return
         query = parse_qs(url.query)
         self.asked.append(query)
-        if query.get("cursor") == ["page-2"]:
+        if url.path.startswith("/empty"):  # an inbox with nothing (under the filter asked)
+            page = {"agency": "dlh-kota-tangerang", "items": [], "next_cursor": None}
+        elif query.get("cursor") == ["page-2"]:
             page = {"agency": "dlh-kota-tangerang", "items": [_row("36-261201-BBBB")], "next_cursor": None}
         else:
             page = {
@@ -246,3 +249,29 @@ def test_the_local_stack_s_api_still_gets_a_development_token(api: str) -> None:
 
     sent = _Inbox.authorizations[-1].removeprefix("Bearer ")
     assert jwt.decode(sent, options={"verify_signature": False})["iss"] == DEV_ISSUER
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            (),
+            "Tidak ada laporan di kotak masuk dlh-kota-tangerang (no reports in dlh-kota-tangerang's inbox).",
+        ),
+        (
+            ("--status", "proses", "--overdue"),
+            "Tidak ada laporan di kotak masuk dlh-kota-tangerang dengan filter status PROSES, hanya yang "
+            "terlambat (no reports in dlh-kota-tangerang's inbox with the filter status PROSES, "
+            "only overdue).",
+        ),
+        (("--cursor", "page-9"), "Tidak ada laporan lagi di kotak masuk dlh-kota-tangerang (no more reports"),
+    ],
+)
+def test_an_empty_inbox_is_said_in_words_with_its_filter(api: str, args: tuple[str, ...], words: str) -> None:
+    # Given an inbox with nothing in it (under the filter asked, or after the last page)
+    result = inbox("--stage", "banten", "--api", f"{api}/empty", *args)
+    # Then a sentence says there is nothing, in Indonesian and English, and under which filter; no empty table
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert words in said
+    assert "Laporan" not in said and "Kotak masuk dlh" not in said
