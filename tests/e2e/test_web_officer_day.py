@@ -15,6 +15,7 @@ from tests.e2e.test_web_error_texts import (
     CORS,
     Answer,
     agency_view,
+    console_answers,
     envelope,
     inbox_item,
     jwt,
@@ -98,3 +99,42 @@ def test_load_more_continues_the_list_shown_not_a_filter_changed_since(
     expect(page.locator(".inbox-item")).to_have_count(2)
     assert asked[-1].get("cursor") == ["c1"]
     assert "status" not in asked[-1] and "overdue" not in asked[-1], asked[-1]
+
+
+def test_inbox_rows_name_their_area_from_the_area_lists_not_a_request_per_row(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given an inbox of three reports in Tebet (31.74.01) and one in a Tebet kelurahan (31.74.01.1001)
+    def row(key: str, area: str) -> dict[str, Any]:
+        return {**inbox_item(), "key": key, "id": key, "area_code": area}
+
+    rows = [row(f"31-261201-AAA{n}", "31.74.01") for n in range(3)] + [row("31-261201-BBBB", "31.74.01.1001")]
+
+    def answers(method: str, path: str) -> Answer:
+        if path == "/agency/reports":
+            return 200, {"items": rows, "next_cursor": None}
+        return None
+
+    areas_asked: list[str] = []
+    page = new_page(browser, width=1366)
+    page.on(
+        "request",
+        lambda r: (
+            areas_asked.append(r.url) if r.method == "GET" and urlparse(r.url).path == "/areas" else None
+        ),
+    )
+    stub(page, web_stack.api_url("jakarta"), console_answers(answers))
+    page.goto(f"{web_stack.web_url}/jakarta/console.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#token").fill(jwt())
+    page.locator("#token-form button[type=submit]").click()
+    # Then each row names its area as the detail does (finest first, below the province), not its code
+    areas = page.locator(".inbox-item .inbox-area")
+    expect(areas).to_have_text(
+        ["Tebet, Kota Adm. Jakarta Selatan"] * 3 + ["Tebet Timur, Tebet, Kota Adm. Jakarta Selatan"]
+    )
+    expect(page.locator("#inbox-list")).not_to_contain_text("31.74.01")
+    # ... from the area lists, each asked once (the province's kota, the kota's kecamatan, the kecamatan's
+    # kelurahan), however many rows share them
+    queries = sorted(parse_qs(urlparse(url).query).get("parent", [""])[0] for url in areas_asked)
+    assert queries == ["", "31", "31.74", "31.74.01"], queries

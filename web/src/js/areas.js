@@ -17,6 +17,38 @@ async function children(parent) {
   return cache.get(parent);
 }
 
+const names = new Map();
+
+/**
+ * An area's name as the report's detail shows it, finest first below the province ("Tebet, Kota Adm.
+ * Jakarta Selatan"), once ``nameAreas`` has read it; null before.
+ */
+export function areaName(code) {
+  return names.get(code) || null;
+}
+
+/**
+ * Read the names of these areas from GET /areas: one request per parent level they share (each list read
+ * once per page), never one per report. Resolves with the codes named; an area whose list failed keeps its
+ * code (asked again next time).
+ */
+export async function nameAreas(codes) {
+  const wanted = [...new Set(codes)].filter((code) => code && !names.has(code));
+  const named = await Promise.allSettled(wanted.map(async (code) => {
+    const parts = code.split(".");
+    const chain = [];
+    for (let level = 2; level <= parts.length; level += 1) { // the province's own name is left out
+      const own = parts.slice(0, level).join(".");
+      const found = (await children(parts.slice(0, level - 1).join("."))).find((item) => item.code === own);
+      if (!found) throw new Error(`unknown area ${own}`);
+      chain.unshift(found.name);
+    }
+    names.set(code, chain.join(", "));
+    return code;
+  }));
+  return named.filter((result) => result.status === "fulfilled").map((result) => result.value);
+}
+
 function options(select, items, placeholderKey, selected) {
   fill(select,
     el("option", { value: "", text: t(placeholderKey) }),

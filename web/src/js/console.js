@@ -6,7 +6,7 @@ import { announce, initPage, showError } from "./layout.js";
 import { dateTime } from "./format.js";
 import { currentSession, signOut } from "./session.js";
 import { setUpSignIn } from "./signin.js";
-import { fetchInbox, inboxItem } from "./inbox.js";
+import { fetchInbox, inboxItem, nameInboxAreas } from "./inbox.js";
 import { drawInboxMap } from "./inboxmap.js";
 import { fetchReport, renderDetail } from "./detail.js";
 
@@ -46,6 +46,7 @@ function renderNotice() {
 function renderInbox() {
   renderNotice();
   fill($("#inbox-list"), state.items.map((item) => inboxItem(item, state.categories, state.provinceNames)));
+  nameInboxAreas($("#inbox-list"), state.items);
   $("#inbox-count").textContent = t("console.count", { count: state.items.length });
   $("#more").hidden = !state.cursor;
   drawInboxMap(state.items);

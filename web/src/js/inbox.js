@@ -1,5 +1,6 @@
 // The agency inbox: filters by status and overdue, pages with a cursor, countdowns and badges.
 import { api } from "./api.js";
+import { areaName, nameAreas } from "./areas.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { categoryName, dateTime, relative, statusBadge } from "./format.js";
@@ -52,5 +53,14 @@ export function inboxItem(item, categories, provinceNames) {
     el("span", { class: "inbox-support", text: t("console.supportCount", { count: item.support_count }) })),
   slaLine(item),
   evidenceCheck(item.evidence_check), // the "Bukti meragukan" list: why the evidence is in doubt
-  el("p", { class: "hint", text: `${t("track.created")}: ${dateTime(item.created_at)} · ${item.area_code}` }));
+  el("p", { class: "hint" }, `${t("track.created")}: ${dateTime(item.created_at)} · `,
+    el("span", { class: "inbox-area", "data-area": item.area_code, text: areaName(item.area_code) || item.area_code })));
+}
+
+/** Name the rows' areas (``nameAreas``) in place once read: the list is not redrawn under the officer's focus. */
+export async function nameInboxAreas(list, items) {
+  const named = await nameAreas(items.map((item) => item.area_code));
+  for (const node of list.querySelectorAll(".inbox-area")) {
+    if (named.includes(node.dataset.area)) node.textContent = areaName(node.dataset.area);
+  }
 }
