@@ -210,6 +210,14 @@ def _local_time(iso: str | None, province: Province) -> str:
     return f"{when:%Y-%m-%d %H:%M} {zone_label(province.data)}"
 
 
+def _area_name(code: str) -> str:
+    """An area as the console's inbox and the report's detail name it (``Tebet, Kota Adm. Jakarta Selatan``);
+    its code if the data does not know it."""
+    province = registry().provinces.get(code[:2])
+    chain = province.area_chain(code) if province else []
+    return ", ".join(area.name for area in chain) or code
+
+
 def show_item(item: WorkItem) -> None:
     """A readable panel of one work item."""
     province = registry().get(item.province)
@@ -365,7 +373,7 @@ def inbox(
             row["key"],
             row["status"]["label"],
             category.name_id if category else row["category"],
-            row["area_code"],
+            _area_name(row["area_code"]),
             _local_time(row["finish_by"], province),
             flags,
         )

@@ -205,6 +205,9 @@ def test_a_row_reads_as_an_officer_in_the_province_reads_it(api: str) -> None:
     # Then its deadline is the province's clock time (WIB), to the minute, and its category is named
     assert "2026-12-21 17:22 WIB" in result.output and "+00:00" not in result.output
     assert "Sampah" in result.output and "sampah" not in result.output
+    # ... and its area by name, as the console's inbox and the report's detail name it, not by code
+    assert "Tangerang, Kota Tangerang" in " ".join(result.output.split())
+    assert "36.71.01" not in result.output
 
 
 def test_the_overdue_filter_is_asked_of_the_api_and_kept_for_the_next_page(api: str) -> None:
