@@ -206,3 +206,32 @@ def test_a_report_forwarded_away_leaves_for_the_inbox_with_a_word_not_an_error(
     page.locator("#filter-form button[type=submit]").click()
     expect(notice).to_be_hidden()
     assert dialogs == []
+
+
+def test_an_officer_merges_a_report_made_twice_from_the_console(web_stack: LocalStack, browser: Any) -> None:
+    # Given two reports of one pothole in Tebet at Sudin Bina Marga Jakarta Selatan (real API)
+    api = web_stack.api_url("jakarta")
+    road = {
+        "category": "jalan_rusak",
+        "description": "Lubang besar di Jl. Tebet Raya depan minimarket, sudah dua minggu.",
+        "location": {"lat": -6.226, "lon": 106.853, "area_code": "31.74.01"},
+        "visibility": "public",
+    }
+    original, duplicate = (http("POST", f"{api}/reports", road)[1]["id"] for _ in range(2))
+    routed(api, original)
+    routed(api, duplicate)
+    page, _ = new_page(browser, 1366)
+    sign_in(page, f"{web_stack.web_url}/jakarta", "sudin-bm-js")
+    page.goto(f"{web_stack.web_url}/jakarta/console.html#report={quote(duplicate)}")
+    expect(page.locator("#detail-heading")).to_contain_text(duplicate)
+    # When its officer marks the second as a duplicate, typing the original's id as read out (lower case)
+    page.get_by_label("Duplikat (laporan ganda)").check()
+    expect(page.locator("#action-of-hint")).to_contain_text("31-261127-K3M9")
+    page.get_by_label("Nomor laporan asli").fill(original.lower())
+    page.get_by_role("button", name="Kirim tindakan").click()
+    # Then the report is closed as a duplicate of the original, and says so
+    expect(page.locator("#detail .facts")).to_contain_text("Ditolak")
+    expect(page.locator("#action-error")).to_have_count(0)
+    status, merged = http("GET", f"{api}/reports/{duplicate}")
+    assert status == 200 and merged["duplicate_of"] == original, merged
+    assert http("GET", f"{api}/reports/{original}")[1]["duplicate_count"] == 1

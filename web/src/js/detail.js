@@ -11,7 +11,7 @@ import { timeline } from "./timeline.js";
 
 // allowed_actions (state machine names) -> the API's action
 const API_ACTION = { take: "take", estimate: "estimate", dispose: "forward", coordinate: "forward", refuse: "refuse",
-  reject: "reject", resolve: "resolve" };
+  reject: "reject", resolve: "resolve", duplicate: "duplicate" };
 // which fields each action shows, and which it requires
 const FIELDS = {
   take: { note: false },
@@ -20,6 +20,7 @@ const FIELDS = {
   refuse: { note: true, agency: false },
   reject: { note: true },
   resolve: { note: true, evidence: true, evidencePhoto: false }, // evidence: text or a photo
+  duplicate: { of: true, note: false }, // of: the original report's id, read as the API reads a path's
 };
 
 // A report of this province is refused to a named agency (here or in another province); one received from
@@ -83,7 +84,9 @@ function actionForm(view, state, onDone, provinceNames) {
     max: latest ? provinceDate(latest) : null, "aria-describedby": latest ? "action-date-hint" : null });
   const evidencePhoto = el("input", { id: "action-evidence-photo", type: "file", accept: "image/jpeg,image/png",
     "aria-describedby": "action-evidence-photo-hint" });
-  const controls = { note, evidence, agency, date, evidencePhoto };
+  const of = el("input", { id: "action-of", maxlength: "40", "aria-describedby": "action-of-hint",
+    autocomplete: "off", spellcheck: "false" });
+  const controls = { note, evidence, agency, date, evidencePhoto, of };
   const agencyField = field("action-agency", "console.toAgency", agency, "console.toAgencyHint");
   const agencyHintText = agencyField.querySelector("#action-agency-hint");
   const radios = available.map((action) => el("label", { class: "choice" },
@@ -121,6 +124,7 @@ function actionForm(view, state, onDone, provinceNames) {
     if (evidence.value.trim() && "evidence" in FIELDS[action]) body.evidence = evidence.value.trim();
     if (agency.value.trim() && "agency" in FIELDS[action]) body.to_agency = agency.value.trim();
     if (date.value && "date" in FIELDS[action]) body.estimated_completion = date.value;
+    if (of.value.trim() && "of" in FIELDS[action]) body.of = of.value.trim();
     const button = event.target.querySelector("button[type=submit]");
     if (file) {
       button.disabled = true;
@@ -159,6 +163,7 @@ function actionForm(view, state, onDone, provinceNames) {
     agencyField,
     field("action-date", "console.estimatedCompletion", date, latest ? "console.estimatedCompletionHint" : null,
       { days: latest }),
+    field("action-of", "console.duplicateOf", of, "console.duplicateOfHint"),
     error, reload,
     el("button", { type: "submit", class: "primary", text: t("console.submitAction") }));
 }
