@@ -138,3 +138,24 @@ def test_inbox_rows_name_their_area_from_the_area_lists_not_a_request_per_row(
     # kelurahan), however many rows share them
     queries = sorted(parse_qs(urlparse(url).query).get("parent", [""])[0] for url in areas_asked)
     assert queries == ["", "31", "31.74", "31.74.01"], queries
+
+
+def test_an_empty_inbox_says_there_is_nothing_and_under_which_filter(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given an inbox with nothing under the filter the officer shows
+    def answers(method: str, path: str) -> Answer:
+        if path == "/agency/reports":
+            return 200, {"items": [], "next_cursor": None}
+        return None
+
+    page = signed_in(browser, web_stack, answers)
+    expect(page.locator("#inbox-count")).to_have_text("Tidak ada laporan di kotak masuk.")
+    page.locator("#filter-status").select_option("SELESAI")
+    page.locator("#filter-overdue").check()
+    page.get_by_role("button", name="Tampilkan").click()
+    # Then a sentence says there is nothing with that filter (not "0 laporan ditampilkan"), in each language
+    count = page.locator("#inbox-count")
+    expect(count).to_have_text("Tidak ada laporan dengan filter Selesai, Hanya yang terlambat.")
+    page.get_by_role("button", name="English").click()
+    expect(count).to_have_text("No reports with the filter Done (Selesai), Overdue only.")

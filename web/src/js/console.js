@@ -43,11 +43,20 @@ function renderNotice() {
   notice.textContent = said ? t("console.movedAway", { id: said.id, action: t(`console.action.${said.action}`) }) : "";
 }
 
+// An empty list says so, and under which filter (an officer who filtered sees why nothing shows)
+function nothing() {
+  if (state.doubtful) return t("console.noneDoubtful");
+  const { status, overdue, agency } = state.filters || {};
+  const asked = [status ? t(`status.${status}`) : null, overdue ? t("console.onlyOverdue") : null,
+    agency ? `${t("console.agency")} ${agency}` : null].filter(Boolean);
+  return asked.length ? t("console.noneFiltered", { filter: asked.join(", ") }) : t("console.none");
+}
+
 function renderInbox() {
   renderNotice();
   fill($("#inbox-list"), state.items.map((item) => inboxItem(item, state.categories, state.provinceNames)));
   nameInboxAreas($("#inbox-list"), state.items);
-  $("#inbox-count").textContent = t("console.count", { count: state.items.length });
+  $("#inbox-count").textContent = state.items.length ? t("console.count", { count: state.items.length }) : nothing();
   $("#more").hidden = !state.cursor;
   drawInboxMap(state.items);
 }
