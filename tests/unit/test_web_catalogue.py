@@ -35,6 +35,15 @@ def test_no_script_writes_html(script: Path) -> None:
     assert not HTML_SINKS.search(script.read_text(encoding="utf-8"))
 
 
+def test_every_action_of_a_timeline_has_its_words_in_both_languages() -> None:
+    # the console's and the tracking page's timeline name each entry's action (a missing one showed as
+    # its code, "Ditolak · duplicate")
+    from chalicelib.domain.status import Action
+
+    for lang, catalogue in CATALOGUES.items():
+        assert [a.value for a in Action if f"action.{a.value}" not in catalogue] == [], lang
+
+
 def test_every_literal_key_in_scripts_and_pages_is_in_the_catalogue() -> None:
     used: set[str] = set()
     for script in SCRIPTS:
