@@ -235,3 +235,10 @@ def test_an_officer_merges_a_report_made_twice_from_the_console(web_stack: Local
     status, merged = http("GET", f"{api}/reports/{duplicate}")
     assert status == 200 and merged["duplicate_of"] == original, merged
     assert http("GET", f"{api}/reports/{original}")[1]["duplicate_count"] == 1
+    # ... and each report links to the other: the duplicate to its original, the original to its duplicates
+    facts = page.locator("#detail .facts")
+    expect(facts).to_contain_text(f"Duplikat dari{original}")
+    facts.get_by_role("link", name=original).click()
+    expect(page.locator("#detail-heading")).to_contain_text(original)
+    expect(facts).to_contain_text(f"Laporan ganda{duplicate}")
+    expect(facts.get_by_role("link", name=duplicate)).to_have_attribute("href", f"#report={duplicate}")

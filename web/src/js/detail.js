@@ -35,6 +35,9 @@ export function fetchReport(session, key) {
   return api(`/agency/reports/${encodeURIComponent(key)}`, { token: session.token });
 }
 
+// Another report of this province, opened in the console (a merge's original or its duplicates)
+const reportLink = (key) => el("a", { href: `#report=${encodeURIComponent(key)}`, text: key });
+
 function facts(view, provinceNames) {
   const row = (key, ...value) => [el("dt", { text: t(key) }), el("dd", {}, ...value)];
   return el("dl", { class: "facts" },
@@ -44,6 +47,9 @@ function facts(view, provinceNames) {
     row("track.agency", view.agency ? view.agency.name : t("track.noAgency")),
     view.escalated_from_other_province
       ? row("console.origin", provinceNames[view.origin_province] || view.origin_province, ` · ${view.id}`) : null,
+    view.duplicate_of ? row("console.duplicateOfRow", reportLink(view.duplicate_of)) : null,
+    view.duplicates?.length ? row("console.duplicatesRow", view.duplicates.flatMap((key, n) =>
+      [n ? ", " : null, reportLink(key)])) : null,
     row("track.created", dateTime(view.created_at)),
     view.location ? row("console.coordinates", `${view.location.lat}, ${view.location.lon}`) : null,
     row("console.version", String(view.version)));
