@@ -202,6 +202,12 @@ def _token(stage: str, agency: str, role: str, token: str | None, base: str) -> 
     return mint(stage, agency, role)
 
 
+def _api_and_token(stage: str, agency: str, role: str, token: str | None, api: str | None) -> tuple[str, str]:
+    """The API's base URL (``--api``, else the local stack's) and the token to send it."""
+    base = aws.api_base(stage, api)
+    return base, _token(stage, agency, role, token, base)
+
+
 def _local_time(iso: str | None, province: Province) -> str:
     """A deadline as the officer reads a clock: in the province's time zone, to the minute (``17:22 WIB``)."""
     if not iso:
@@ -299,10 +305,10 @@ def poll(
             f"bin/aduan agency inbox --stage {stage} --agency {agency}",
             param_hint="--agency",
         )
-    base = aws.api_base(stage_name, api)
-    bearer = _token(stage_name, agency, role, token, base)  # before the queue: a missing token is said first
+    # an --api named (a remote one's missing token) is answered before any AWS call, the local stack's after
+    named = _api_and_token(stage_name, agency, role, token, api) if api else None
     queue = WorkQueue(aws.client("sqs"), province, agency)
-    http = HttpApi(base, bearer)
+    http = HttpApi(*(named or _api_and_token(stage_name, agency, role, token, api)))
     console.print(f"[green]Memantau antrean[/] {queue.url}  (Ctrl-C untuk berhenti)")
     try:
         while True:
@@ -319,17 +325,15 @@ def poll(
 
 def _nothing(agency: str, status: str | None, overdue: bool, cursor: str | None) -> str:
     """The sentence for an empty page: no report under the filter asked, or none after the last page."""
+    inbox = f"Kotak masuk {agency}: tidak ada laporan"
     if cursor:
-        return f"Tidak ada laporan lagi di kotak masuk {agency} (no more reports in {agency}'s inbox)."
+        return f"{inbox} lagi ({agency}'s inbox: no more reports)."
     asked = [(f"status {status.upper()}",) * 2] if status else []
     asked += [("hanya yang terlambat", "only overdue")] if overdue else []
     if not asked:
-        return f"Tidak ada laporan di kotak masuk {agency} (no reports in {agency}'s inbox)."
+        return f"{inbox} ({agency}'s inbox: no reports)."
     words_id, words_en = (", ".join(words) for words in zip(*asked, strict=True))
-    return (
-        f"Tidak ada laporan di kotak masuk {agency} dengan filter {words_id} "
-        f"(no reports in {agency}'s inbox with the filter {words_en})."
-    )
+    return f"{inbox} dengan filter {words_id} ({agency}'s inbox: no reports with the filter {words_en})."
 
 
 @app.command()
@@ -349,8 +353,7 @@ def inbox(
     """The agency's reports over HTTPS, as the web inbox shows them: a page at a time, newest first."""
     stage_name, province_code = _stage_and_province(stage)
     province = registry().get(province_code)
-    base = aws.api_base(stage_name, api)
-    http = HttpApi(base, _token(stage_name, agency, role, token, base))
+    http = HttpApi(*_api_and_token(stage_name, agency, role, token, api))
     asked = {"status": status, "agency": agency, "overdue": "true" if overdue else None, "cursor": cursor}
     query = urlencode({k: v for k, v in asked.items() if v})
     code, body = http.request("GET", f"/agency/reports?{query}")

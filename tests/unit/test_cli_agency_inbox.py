@@ -257,17 +257,16 @@ def test_the_local_stack_s_api_still_gets_a_development_token(api: str) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (
-            (),
-            "Tidak ada laporan di kotak masuk dlh-kota-tangerang (no reports in dlh-kota-tangerang's inbox).",
-        ),
+        ((), "Kotak masuk dlh-kota-tangerang: tidak ada laporan (dlh-kota-tangerang's inbox: no reports)."),
         (
             ("--status", "proses", "--overdue"),
-            "Tidak ada laporan di kotak masuk dlh-kota-tangerang dengan filter status PROSES, hanya yang "
-            "terlambat (no reports in dlh-kota-tangerang's inbox with the filter status PROSES, "
-            "only overdue).",
+            "Kotak masuk dlh-kota-tangerang: tidak ada laporan dengan filter status PROSES, hanya yang "
+            "terlambat (dlh-kota-tangerang's inbox: no reports with the filter status PROSES, only overdue).",
         ),
-        (("--cursor", "page-9"), "Tidak ada laporan lagi di kotak masuk dlh-kota-tangerang (no more reports"),
+        (
+            ("--cursor", "page-9"),
+            "Kotak masuk dlh-kota-tangerang: tidak ada laporan lagi (dlh-kota-tangerang's",
+        ),
     ],
 )
 def test_an_empty_inbox_is_said_in_words_with_its_filter(api: str, args: tuple[str, ...], words: str) -> None:
@@ -277,4 +276,4 @@ def test_an_empty_inbox_is_said_in_words_with_its_filter(api: str, args: tuple[s
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert words in said
-    assert "Laporan" not in said and "Kotak masuk dlh" not in said
+    assert "Batas selesai" not in said and "Wilayah" not in said
