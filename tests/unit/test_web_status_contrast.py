@@ -42,9 +42,7 @@ def test_a_status_badge_s_text_and_its_colour_are_readable(status: str) -> None:
     assert rule, status
     text = re.search(rf"(?<![-\w])color:\s*({HEX})", rule.group(1))
     badge_text = (
-        text.group(1)
-        if text
-        else re.search(rf"\.badge\s*\{{[^}}]*?(?<![-\w])color:\s*({HEX})", CSS).group(1)
+        text.group(1) if text else re.search(rf"\.badge\s*\{{[^}}]*?(?<![-\w])color:\s*({HEX})", CSS).group(1)
     )  # type: ignore[union-attr]
     background = _variable(f"s-{status}")
     assert _contrast(badge_text, background) >= 4.5, (status, badge_text, background)
