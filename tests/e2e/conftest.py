@@ -144,3 +144,25 @@ def type_road_report(page: Any, description: str) -> None:
     page.get_by_text("Koordinat", exact=True).click()
     page.get_by_label("Lintang (latitude)").fill("-6.226")
     page.get_by_label("Bujur (longitude)").fill("106.853")
+
+
+def report_form(browser: Any, web_stack: LocalStack) -> Any:
+    """Jakarta's report form on a 360-px phone, ready."""
+    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def reports_sent(page: Any) -> list[dict[str, Any]]:
+    """The bodies of the POST /reports the page sends, as it sends them."""
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/reports")
+            else None
+        ),
+    )
+    return sent

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from infra.local.stack import LocalStack
-from tests.e2e.conftest import type_road_report
+from tests.e2e.conftest import report_form, type_road_report
 
 pytestmark = pytest.mark.e2e
 
@@ -40,13 +40,6 @@ def busy_first(page: Page, base: str, refusals: int, retry_after: str) -> list[s
 
     page.route(f"{base}/reports", handle)
     return keys
-
-
-def report_form(browser: Any, web_stack: LocalStack) -> Page:
-    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    return page
 
 
 def test_a_busy_api_gets_the_same_report_again_by_itself_and_it_is_stored_once(

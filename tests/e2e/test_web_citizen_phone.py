@@ -4,7 +4,6 @@ message's link."""
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from infra.local.stack import LocalStack
-from tests.e2e.conftest import eventually, http, type_road_report
+from tests.e2e.conftest import eventually, http, reports_sent, type_road_report
 from tests.e2e.test_web_error_texts import CORS, stub
 from tests.e2e.test_web_notifications import _local, _outbox
 from tests.evidence_images import scene_jpeg
@@ -116,7 +115,7 @@ def test_a_message_link_page_moves_focus_to_what_it_did(web_stack: LocalStack, b
 
 def test_an_address_typed_under_kabari_saya_ticks_its_channel(web_stack: LocalStack, browser: Any) -> None:
     page = _phone(browser)
-    sent = _reports_sent(page)
+    sent = reports_sent(page)
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     type_road_report(page, "Jalan berlubang di depan halte, motor sering jatuh.")
@@ -176,24 +175,10 @@ def test_the_tracking_page_finds_an_id_typed_with_spaces_and_says_a_secret_does_
     expect(page.locator("#report-view")).not_to_contain_text("does not match")
 
 
-def _reports_sent(page: Page) -> list[dict[str, Any]]:
-    """The bodies of the POST /reports the page sends, as it sends them."""
-    sent: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append(json.loads(r.post_data or "{}"))
-            if r.method == "POST" and r.url.endswith("/reports")
-            else None
-        ),
-    )
-    return sent
-
-
 def _road_report_with_a_photo_held(page: Page, site: str) -> tuple[list[Any], list[dict[str, Any]]]:
     """The form filled, a photo chosen whose upload to the bucket is held (a slow line); returns the held
     uploads and the bodies of POST /reports sent."""
-    sent = _reports_sent(page)
+    sent = reports_sent(page)
     held: list[Any] = []
     page.route(
         "**/aduan-photos**",
@@ -256,7 +241,7 @@ def test_coordinates_typed_with_an_indonesian_decimal_comma_are_read_as_typed(
     web_stack: LocalStack, browser: Any
 ) -> None:
     page = _phone(browser)
-    sent = _reports_sent(page)
+    sent = reports_sent(page)
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     type_road_report(page, "Jalan berlubang di Tebet, koordinat dari ponsel.")

@@ -9,20 +9,13 @@ import random
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Route, expect
 
 from infra.local.stack import LocalStack
-from tests.e2e.conftest import type_road_report
+from tests.e2e.conftest import report_form, reports_sent, type_road_report
 from tests.evidence_images import scene_jpeg
 
 pytestmark = pytest.mark.e2e
-
-
-def report_form(browser: Any, web_stack: LocalStack) -> Page:
-    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    return page
 
 
 def test_a_dropped_connection_sends_the_same_report_again_by_itself(
@@ -123,15 +116,7 @@ def test_a_photo_upload_the_api_or_the_bucket_answers_busy_is_uploaded_again_by_
 
     page.route(f"{web_stack.api_url('jakarta')}/photos", ticket)
     page.route("**/aduan-photos**", bucket)
-    sent: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append(json.loads(r.post_data or "{}"))
-            if r.method == "POST" and r.url.endswith("/reports")
-            else None
-        ),
-    )
+    sent = reports_sent(page)
     type_road_report(page, "Saluran air meluap ke jalan di Tebet")
     expect(page.locator("#photo-field")).to_be_visible()
     # When the citizen chooses a photo

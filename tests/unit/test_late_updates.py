@@ -149,20 +149,22 @@ def test_a_new_hand_back_by_the_same_province_is_taken_back(counted: list[str]) 
     assert reports.saves == 1 and reports.stored.escalated_to is None and counted == []
 
 
+def _banten_copy(**changes: Any) -> tuple[EscalationInbox, Reports]:
+    """Banten's copy of the report (``changes`` applied) and Banten's inbox over it."""
+    copy = replace(new_report(report_id=REPORT_ID, province="36", area="36.71.01"), key=COPY, **changes)
+    reports = Reports(copy)
+    inbox = EscalationInbox(reports, Publisher(), registry(), "36", evidence=lambda: None)  # type: ignore[arg-type]
+    return inbox, reports
+
+
 def test_feedback_that_no_longer_fits_the_copy_is_dropped_with_its_reason(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Given Banten's copy closed (auto-closed at its own feedback deadline), when the reporter's
     reopen from Jakarta arrives after it, then the copy stays closed, nothing is saved, and the inbox
     answers that it dropped the message and why (the handler then logs it as dropped, not applied)."""
-    copy = replace(
-        new_report(report_id=REPORT_ID, province="36", area="36.71.01"),
-        key=COPY,
-        status=Status.SELESAI,
-        closed=True,
-    )
-    reports = Reports(copy)
-    inbox = EscalationInbox(reports, Publisher(), registry(), "36", evidence=lambda: None)  # type: ignore[arg-type]
+    inbox, reports = _banten_copy(status=Status.SELESAI, closed=True)
+    copy = reports.stored
     reopen = Feedback(
         event_id=f"{REPORT_ID}:reopen:1",
         origin_id=REPORT_ID,
@@ -181,14 +183,7 @@ def test_feedback_that_fits_the_copy_is_applied_not_dropped() -> None:
     """Given Banten's copy resolved (Selesai) a day ago, when the reporter's confirm arrives, then it
     is applied: the copy closes with the rating, and nothing says dropped."""
     resolved = T0 + timedelta(days=1)
-    copy = replace(
-        new_report(report_id=REPORT_ID, province="36", area="36.71.01"),
-        key=COPY,
-        status=Status.SELESAI,
-        resolved_at=resolved,
-    )
-    reports = Reports(copy)
-    inbox = EscalationInbox(reports, Publisher(), registry(), "36", evidence=lambda: None)  # type: ignore[arg-type]
+    inbox, reports = _banten_copy(status=Status.SELESAI, resolved_at=resolved)
     confirm = Feedback(
         event_id=f"{REPORT_ID}:confirm:1", origin_id=REPORT_ID, from_province="31", action="confirm",
         rating=5, at=resolved + timedelta(hours=2),
