@@ -127,12 +127,14 @@ export function newKey() {
 }
 
 const DEVICE_STORE = "aduan.device";
+// A token only spares this phone the shared carrier address's limits: a send waits this long for one at most.
+const DEVICE_WAIT_MS = 5000;
 
 /**
  * This device's token for X-Device-Token at the API ``base`` (POST /devices there: a token is good only
  * at the API that minted it), kept per API in localStorage until a day before it expires. Rate limits
  * then count this phone, not the carrier address it shares with thousands of others. Resolves with
- * null when the API mints none (the request goes without).
+ * null when the API mints none, or none came within ``DEVICE_WAIT_MS`` (the request goes without).
  */
 export async function deviceToken(base = config.apiBase) {
   const storeKey = `${DEVICE_STORE}:${base}`;
@@ -143,7 +145,7 @@ export async function deviceToken(base = config.apiBase) {
     // unreadable storage: mint a new one
   }
   try {
-    const minted = await api("/devices", { method: "POST", body: {}, base });
+    const minted = await api("/devices", { method: "POST", body: {}, base, timeout: DEVICE_WAIT_MS });
     const until = Date.now() + Math.max(0, minted.expires_in - 86400) * 1000;
     try {
       window.localStorage.setItem(storeKey, JSON.stringify({ token: minted.token, until }));
