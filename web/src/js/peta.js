@@ -46,6 +46,10 @@ function draw() {
     el("p", {}, trackLink(item, item.id), " ", statusBadge(item.status)),
     el("p", { class: "hint", text: `${categoryName(categoryOf(item))} · ${t("nearby.supporters", { count: item.support_count || 0 })}` }))));
   $("#map-count").textContent = t("map.count", { count: items.length });
+  // nothing in view (an answer came): say what to do, by what narrowed it
+  const filtered = Boolean($("#map-category").value || $("#map-status").value);
+  $("#map-empty").textContent = t(filtered ? "map.emptyFiltered" : "map.empty");
+  $("#map-empty").hidden = items.length > 0 || state.items === null;
   $("#map-clipped").hidden = !state.clipped;
   $("#map-truncated").hidden = !state.truncated;  // the count is then of those shown, not of all in view
   if (!state.layer) return;
