@@ -71,9 +71,11 @@ function trackUrl(source, id) {
 /**
  * Support ``item`` at ``source``: a public report by its id (its count, thanks and tracking link then
  * shown), a private one by its row's ``support_token`` (POST /reports/nearby/support, which answers only
- * whether it was counted: the report has no page a citizen other than its reporter may open).
+ * whether it was counted: the report has no page a citizen other than its reporter may open). A token
+ * the API no longer takes (``support_token_gone``: it lasts an hour, and the form was left open) calls
+ * ``relist()``, which lists the reports nearby again, with fresh tokens, and says why.
  */
-async function support(item, row, pageKey, source) {
+async function support(item, row, pageKey, source, relist) {
   const button = row.querySelector("button");
   const result = row.querySelector(".support-result");
   button.disabled = true;
@@ -100,6 +102,10 @@ async function support(item, row, pageKey, source) {
     say(button, () => t("nearby.supportedButton"));
     announce(message());
   } catch (error) {
+    if (error.code === "support_token_gone") {
+      relist();
+      return;
+    }
     say(result, () => errorText(error));
     result.hidden = false;
     button.disabled = false;
@@ -111,7 +117,7 @@ async function support(item, row, pageKey, source) {
  * null for a public copy whose origin this site does not know (shown with its id, neither linked nor
  * supported: this province's API would answer 404 for another province's id).
  */
-function row(item, categories, pageKey, source, home) {
+function row(item, categories, pageKey, source, home, relist) {
   const category = categories.find((c) => c.code === item.category);
   // every word through say(): a language switch words the list again, what was supported included
   const summary = (strong) => el("p", {}, said(statusBadge(item.status), () => statusText(item.status)), " ",
@@ -129,7 +135,7 @@ function row(item, categories, pageKey, source, home) {
       item.support_token ? said(el("button", { type: "button", class: "secondary small", "aria-describedby": "nearby-lead" }),
         () => t("nearby.support")) : null,
       item.support_token ? el("p", { class: "support-result", role: "status", hidden: true }) : null);
-    node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, source));
+    node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, source, relist));
     return node;
   }
   // filed in a province this site does not know: listed with its id, neither linked nor supported here
@@ -145,7 +151,7 @@ function row(item, categories, pageKey, source, home) {
       home ? said(el("button", { type: "button", class: "secondary small", "aria-describedby": `nearby-lead` }),
         () => t("nearby.support")) : null,
       el("p", { class: "support-result", role: "status", hidden: true })));
-  node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, home));
+  node.querySelector("button")?.addEventListener("click", () => support(item, node, pageKey, home, relist));
   return node;
 }
 
@@ -169,14 +175,23 @@ function place(list, rows, entry) {
   rows.splice(at, 0, entry);
 }
 
-/** The check, redone for each new point or category; ``categories()`` gives the loaded categories. */
+/**
+ * The check, redone for each new point or category; ``categories()`` gives the loaded categories.
+ * ``relisted``: the list is asked again because a support token had expired; the section then says so
+ * (and stays open to say it, even if the report is no longer listed).
+ */
 export function nearbyCheck(categories) {
   const section = $("#nearby");
   const list = $("#nearby-list");
+  const notice = $("#nearby-notice");
   const pageKey = newKey();
   let asked = 0;
-  return async function check(point, category) {
+  let last = null;
+  const relist = () => check(last.point, last.category, { relisted: true });
+  async function check(point, category, { relisted = false } = {}) {
     const ask = ++asked;
+    last = { point, category };
+    notice.hidden = true;
     if (!point || !category) {
       section.hidden = true;
       return;
@@ -186,6 +201,7 @@ export function nearbyCheck(categories) {
     });
     const rows = [];
     let stale = true;  // the previous point's rows stay until the first answer for this one
+    let unanswered = false;  // this site's own API did not list
     const show = (items, source) => {
       if (ask !== asked) return;
       if (stale) fill(list);
@@ -193,15 +209,28 @@ export function nearbyCheck(categories) {
       for (const item of items) {
         const home = homeOf(item);
         if (!source.own && item.also_in === config.province && home !== source) continue;
-        const node = row(item, categories(), pageKey, source, home);
+        const node = row(item, categories(), pageKey, source, home, relist);
         place(list, rows, { id: item.id, filed: home === source, distance: item.distance_m, node });
       }
-      section.hidden = rows.length === 0;
+      section.hidden = rows.length === 0 && !relisted;
     };
     // Every source at once; a failure (or a neighbour's silence) only leaves its rows out
     await Promise.all(sourcesFor(point).map((source) => api(`/reports/nearby?${query}`, {
       base: source.apiBase, signal: source.own ? undefined : AbortSignal.timeout(NEIGHBOUR_WAIT_MS),
-    }).then((found) => show(found.items, source), () => show([], source))));
-    if (ask === asked && rows.length) announce(t("nearby.found", { count: rows.length }));
-  };
+    }).then((found) => show(found.items, source), () => {
+      if (source.own) unanswered = true;
+      show([], source);
+    })));
+    if (ask !== asked) return;
+    if (relisted) {
+      let key = "nearby.tokenGone";
+      if (!rows.length) key = unanswered ? "nearby.tokenGoneUnlisted" : "nearby.tokenGoneNone";
+      say(notice, () => t(key));
+      notice.hidden = false;
+      announce(t(key));
+    } else if (rows.length) {
+      announce(t("nearby.found", { count: rows.length }));
+    }
+  }
+  return check;
 }
