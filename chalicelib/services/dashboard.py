@@ -139,28 +139,32 @@ def _compliance(outcomes: Counter[str]) -> dict[str, Any]:
     }
 
 
-def agency_compliance(reports: Iterable[Report], province: Province, now: datetime) -> list[dict[str, Any]]:
-    """Service-level compliance of each agency of the province, most reports first.
+def agency_of(report: Report) -> str | None:
+    """The agency whose row counts ``report``: none while it has none (not yet routed, or rejected before),
+    nor once it was handed to another province (that province's work, counted for none of ours)."""
+    return None if report.escalated_to else report.agency
 
-    ReportRepository handed to another province are that province's work and count for none of ours.
-    """
+
+def agency_compliance(reports: Iterable[Report], province: Province, now: datetime) -> list[dict[str, Any]]:
+    """Service-level compliance of each agency of the province (``agency_of``), most reports first."""
     coordinate: dict[str, Counter[str]] = defaultdict(Counter)
     finish: dict[str, Counter[str]] = defaultdict(Counter)
     evidence: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
     for report in reports:
-        if report.escalated_to or not report.agency:
+        agency_id = agency_of(report)
+        if agency_id is None:
             continue
-        totals[report.agency] += 1
+        totals[agency_id] += 1
         for outcomes, outcome in (
             (coordinate, coordinate_outcome(report, province.code, now)),
             (finish, finish_outcome(report, province.code, now)),
         ):
             if outcome:
-                outcomes[report.agency][outcome] += 1
+                outcomes[agency_id][outcome] += 1
         verified = evidence_outcome(report, province.code)
         if verified is not None:
-            evidence[report.agency]["verified" if verified else "unverified"] += 1
+            evidence[agency_id]["verified" if verified else "unverified"] += 1
     rows = []
     for agency_id, total in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
         agency = province.agencies.get(agency_id)
@@ -219,6 +223,8 @@ def aggregate(reports: list[Report], province: Province, win: Window) -> dict[st
         "until": win.until.isoformat(),
         "total": len(reports),
         "escalated_out": sum(1 for r in reports if r.escalated_to),
+        # in no agency's row, nor handed on: with ``agencies``' totals and ``escalated_out``, makes ``total``
+        "unassigned": sum(1 for r in reports if not r.escalated_to and agency_of(r) is None),
         "received_from_other_province": sum(1 for r in reports if r.is_received_escalation),
         "statuses": [
             {"code": s.value, "label": s.label, "label_en": s.label_en, "count": by_status[s.value]}

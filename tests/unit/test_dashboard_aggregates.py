@@ -188,3 +188,21 @@ def test_aggregate_names_the_deadlines_compliance_is_measured_against() -> None:
     assert doc["service_levels"] == {"coordinate_hours": 6.0, "finish_days": 7.0}
     levels = {c["code"]: (c["coordinate_hours"], c["finish_days"]) for c in doc["categories"]}
     assert levels == {"banjir": (3.0, 3.0), "lampu_jalan": (6.0, 7.0)}
+
+
+def test_agency_rows_with_the_unassigned_and_the_handed_on_add_up_to_the_total() -> None:
+    reports = [
+        report(1),
+        report(2, agency="sudin-lh-js"),
+        report(3, agency=None, status=Status.MENUNGGU),
+        report(4, agency=None, status=Status.DITOLAK),
+        report(5, agency=None, escalated_to="36", status=Status.KOORDINASI),
+        report(6, agency="sudin-bm-js", escalated_to="36", status=Status.KOORDINASI),
+    ]
+    doc = aggregate(reports, JAKARTA, window(7, NOW, WIB))
+    assert doc["unassigned"] == 2 and doc["escalated_out"] == 2
+    assert (
+        sum(a["total"] for a in doc["agencies"]) + doc["unassigned"] + doc["escalated_out"]
+        == doc["total"]
+        == 6
+    )

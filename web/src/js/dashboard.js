@@ -64,8 +64,20 @@ function evidenceCell(share) {
     el("span", { class: "hint", text: t("dashboard.verifiedOf", { verified: share.verified, completions: share.completions }) }));
 }
 
+/** A row of reports in no agency's row (``count``), said to be outside the compliance. */
+function outsideRow(label, count, why) {
+  return el("tr", { class: "outside" },
+    el("th", { scope: "row", text: label }),
+    el("td", { text: String(count) }),
+    el("td", { colspan: "3", class: "hint", text: why }));
+}
+
+/**
+ * Each agency's reports and compliance; then the reports in no agency's row (none yet, or handed to
+ * another province), so the rows add up to the total.
+ */
 function agencies() {
-  if (!data.agencies.length) return el("p", { class: "hint", text: t("dashboard.empty") });
+  if (!data.total) return el("p", { class: "hint", text: t("dashboard.empty") });
   return el("div", { class: "table-wrap" }, el("table", { class: "compliance" },
     el("caption", { class: "visually-hidden", text: t("dashboard.complianceCaption") }),
     el("thead", {}, el("tr", {},
@@ -79,7 +91,13 @@ function agencies() {
       el("td", { text: String(a.total) }),
       complianceCell(a.coordinate, t("dashboard.coordinated")),
       complianceCell(a.finish, t("dashboard.finished")),
-      evidenceCell(a.evidence))))));
+      evidenceCell(a.evidence))),
+      data.unassigned ? outsideRow(t("dashboard.unassigned"), data.unassigned, t("dashboard.unassignedWhy")) : null,
+      data.escalated_out ? outsideRow(t("dashboard.handedOn"), data.escalated_out, t("dashboard.handedOnWhy")) : null),
+    el("tfoot", {}, el("tr", {},
+      el("th", { scope: "row", text: t("dashboard.allReports") }),
+      el("td", { text: String(data.total) }),
+      el("td", { colspan: "3" })))));
 }
 
 /** What compliance is measured against: the province's deadlines, and the categories' own (in the window). */
