@@ -137,6 +137,18 @@ class World:
             assert time.monotonic() < deadline, f"notify queues did not settle: {waiting}"
             time.sleep(0.5)
 
+    def drop_summaries(self) -> None:
+        """Empty every notify queue once the test's notices were delivered: what stays is an hourly
+        summary the life scheduled for the end of its hour (delayed up to 15 minutes), which would hold
+        a later test's ``settle_notices`` up."""
+        import boto3
+
+        sqs = boto3.client("sqs")
+        for province in self.provinces.values():
+            sqs.purge_queue(
+                QueueUrl=sqs.get_queue_url(QueueName=province.env["ADUAN_NOTIFY_QUEUE"])["QueueUrl"]
+            )
+
 
 def _waiting(queue: str) -> int:
     """Messages in ``queue``: visible, in flight or delayed."""
