@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.prompt import Prompt
-from rich.table import Table
+from rich.table import Column, Table
 
 from chalicelib.config import shown
 from chalicelib.domain.protocol import WorkItem
@@ -364,8 +364,16 @@ def inbox(
     if not body["items"]:  # an empty table tells nothing: say so, and under which filter
         console.print(escape(_nothing(agency, status, overdue, cursor)), soft_wrap=True)
         return
+    # The number and the deadline are read out or typed whole: never wrapped (the others wrap on a
+    # narrow terminal, 80 columns when the output is not one)
     table = Table(
-        "Laporan", "Status", "Kategori", "Wilayah", "Batas selesai", "Catatan", title=f"Kotak masuk {agency}"
+        Column("Laporan", no_wrap=True),
+        "Status",
+        "Kategori",
+        "Wilayah",
+        Column("Batas selesai", no_wrap=True),
+        "Catatan",
+        title=f"Kotak masuk {agency}",
     )
     for row in body["items"]:
         flags = ("⚠ terlambat " if row["overdue"] else "") + (

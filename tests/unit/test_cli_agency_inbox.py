@@ -12,10 +12,19 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from cli import agency
 from cli.main import app
 from infra.local.processes import free_port
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 200-column terminal, whatever COLUMNS said when ``cli.agency`` was imported (rich fixes its
+    console's width then; CI's 80 wrapped the table's cells across lines)."""
+    monkeypatch.setattr(agency, "console", Console(width=200))
 
 
 def _row(key: str) -> dict[str, Any]:
@@ -277,3 +286,16 @@ def test_an_empty_inbox_is_said_in_words_with_its_filter(api: str, args: tuple[s
     said = " ".join(result.output.split())
     assert words in said
     assert "Batas selesai" not in said and "Wilayah" not in said
+
+
+def test_on_an_80_column_terminal_the_numbers_and_deadlines_stay_whole(
+    api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given an officer's 80-column terminal (or output that is not one), when the inbox is listed, then
+    each report's number and deadline are on one line, to be read out or typed (the other cells wrap)."""
+    monkeypatch.setattr(agency, "console", Console(width=80))
+    result = inbox("--stage", "banten", "--api", api)
+    assert result.exit_code == 0, result.output
+    table = [line for line in result.output.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table and max(len(line) for line in table) <= 80  # the next page's command is one line to copy
+    assert "36-261201-AAAA" in result.output and "2026-12-21 17:22 WIB" in result.output
