@@ -33,6 +33,18 @@ def test_the_packages_are_pinned_exactly_with_integrity_hashes() -> None:
     assert vendor.installed(), "node_modules differs from the lock (make web-deps runs npm ci)"
 
 
+def test_the_test_only_packages_are_pinned_and_never_shipped(site: Path) -> None:
+    # axe-core audits the pages in tests/e2e/test_web_axe.py: installed by npm ci, copied into no site
+    wanted = json.loads((WEB / "package.json").read_text(encoding="utf-8"))["devDependencies"]
+    assert wanted == {"axe-core": "4.14.1"}
+    locked = json.loads((WEB / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    entry = locked["node_modules/axe-core"]
+    assert entry["version"] == "4.14.1" and entry["dev"] and entry["integrity"].startswith("sha512-")
+    assert (vendor.MODULES / "axe-core" / "axe.min.js").is_file()
+    assert not set(wanted) & set(vendor.FILES)
+    assert not [path for path in site.rglob("*") if "axe" in path.name.lower()]
+
+
 def test_each_site_carries_the_library_files_it_loads(site: Path) -> None:
     leaflet = (site / "vendor" / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
     assert "Leaflet 1.9.4" in leaflet[:300]
