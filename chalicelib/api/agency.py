@@ -30,9 +30,10 @@ from chalicelib.api.schemas import (
 )
 from chalicelib.api.views import check_view, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
+from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
-from chalicelib.domain.status import Status
+from chalicelib.domain.status import Action, Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services.agency import ActionRequest
@@ -62,11 +63,13 @@ def summary(report: Report) -> InboxItem:
     )
 
 
-def agency_report(report: Report, **origin: Any) -> AgencyReport:
-    """The full report with its key and version (and ``origin``: where it came from)."""
+def agency_report(report: Report, actor: Actor, **origin: Any) -> AgencyReport:
+    """The full report with its key and version (and ``origin``: where it came from); its allowed actions
+    are the machine's plus what only some actors may do: a coordinator's ``unduplicate``."""
     view = report_view(report, full_content=True)
+    undo = [Action.UNDUPLICATE.value] if container.desk().may_unduplicate(actor, report) else []
     return AgencyReport(
-        **structs.asdict(view),
+        **(structs.asdict(view) | {"allowed_actions": view.allowed_actions + undo}),
         key=report.key,
         version=report.version,
         duplicates=list(report.duplicates),
@@ -100,6 +103,7 @@ def detail(request: Request, key: str) -> Response:
     return json_response(
         agency_report(
             report,
+            actor,
             origin_province=report.origin_province,
             escalated_from_other_province=report.is_received_escalation,
         )
@@ -138,7 +142,7 @@ def act(request: Request, key: str, action: str) -> Response:
         "agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value}
     )
     count(f"Action_{action}")
-    return json_response(agency_report(report))
+    return json_response(agency_report(report, actor))
 
 
 def evidence_upload(request: Request, key: str) -> Response:

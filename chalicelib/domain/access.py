@@ -70,6 +70,13 @@ def can_act(actor: Actor, report: Report) -> bool:
     return can_view(actor, report) and report.escalated_to is None
 
 
+def may_unduplicate(actor: Actor, report: Report) -> bool:
+    """True if ``actor`` may undo ``report``'s merge as a duplicate ("Batalkan duplikat") as far as the
+    report itself tells: a coordinator or admin who may act on it. The original changes too, so whoever
+    undoes it must also be able to act on that one (``AgencyDesk.may_unduplicate`` reads it)."""
+    return actor.role in PROVINCE_WIDE and report.duplicate_of is not None and can_act(actor, report)
+
+
 def require_view(actor: Actor, report: Report | None, key: str) -> Report:
     """The report if ``actor`` may read it; 404 for another province's keys, 403 for another agency's."""
     if report is None or report.province != actor.province:

@@ -11,7 +11,9 @@ from msgspec import Struct
 
 from chalicelib.domain import workflow
 from chalicelib.domain.access import (
+    can_act,
     can_view,
+    may_unduplicate,
     require_act,
     require_agency_scope,
     require_coordinator,
@@ -116,6 +118,14 @@ class AgencyDesk(PhotoCheckingService):
     def detail(self, actor: Actor, key: str) -> Report:
         """One report the actor may read."""
         return require_view(actor, self.reports.get(key), key)
+
+    def may_unduplicate(self, actor: Actor, report: Report) -> bool:
+        """Whether ``actor`` may undo ``report``'s merge now, as ``unduplicate`` checks it: the report, then
+        its original (read only when the report allows it)."""
+        if not may_unduplicate(actor, report) or report.duplicate_of is None:
+            return False
+        original = self.reports.get(report.duplicate_of)
+        return original is not None and can_act(actor, original)
 
     @traced
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from chalicelib.domain.workflow import MAX_ESTIMATE_DAYS
+from cli.devissuer import mint
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import http
 from tests.e2e.test_web_error_texts import Answer, agency_view, inbox_item, jwt, stub
@@ -242,3 +243,41 @@ def test_an_officer_merges_a_report_made_twice_from_the_console(web_stack: Local
     expect(page.locator("#detail-heading")).to_contain_text(original)
     expect(facts).to_contain_text(f"Laporan ganda{duplicate}")
     expect(facts.get_by_role("link", name=duplicate)).to_have_attribute("href", f"#report={duplicate}")
+
+
+def test_a_coordinator_undoes_a_wrong_merge_from_the_console(web_stack: LocalStack, browser: Any) -> None:
+    # Given two reports in Tebet merged by Sudin Bina Marga's officer, though they are not one problem
+    api = web_stack.api_url("jakarta")
+    road = {
+        "category": "jalan_rusak",
+        "description": "Lubang di Jl. Tebet Utara Dalam, dekat sekolah.",
+        "location": {"lat": -6.227, "lon": 106.852, "area_code": "31.74.01"},
+        "visibility": "public",
+    }
+    original, duplicate = (http("POST", f"{api}/reports", road)[1]["id"] for _ in range(2))
+    routed(api, original)
+    agency = routed(api, duplicate)["agency"]["id"]
+    officer = {"Authorization": f"Bearer {mint('jakarta', agency, 'officer')}"}
+    merged = http("POST", f"{api}/agency/reports/{duplicate}/actions/duplicate", {"of": original}, officer)
+    assert merged[0] == 200, merged
+    # When the province's coordinator (Dinas, admin) opens the closed duplicate in the console
+    page, _ = new_page(browser, 1366)
+    page.goto(f"{web_stack.web_url}/jakarta/console.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#dev-agency").select_option("koordinator")
+    page.locator("#dev-role").select_option("admin")
+    page.get_by_role("button", name="Masuk sebagai instansi ini").click()
+    expect(page.locator("#workspace-heading")).to_be_visible()
+    page.goto(f"{web_stack.web_url}/jakarta/console.html#report={quote(duplicate)}")
+    expect(page.locator("#detail-heading")).to_contain_text(duplicate)
+    # Then "Batalkan duplikat" is offered (not "no actions for this status"), and undoes the merge
+    expect(page.locator("#no-actions")).to_have_count(0)
+    page.get_by_label("Batalkan duplikat").check()
+    page.get_by_label("Catatan").fill("Beda lokasi")
+    page.get_by_role("button", name="Kirim tindakan").click()
+    expect(page.locator("#detail .facts")).to_contain_text("Disposisi")
+    expect(page.locator("#detail .facts")).not_to_contain_text("Duplikat dari")
+    expect(page.locator("#action-error")).to_be_hidden()
+    undone = http("GET", f"{api}/reports/{duplicate}")[1]
+    assert undone["duplicate_of"] is None and not undone["closed"], undone
+    assert http("GET", f"{api}/reports/{original}")[1]["duplicate_count"] == 0

@@ -140,3 +140,44 @@ def test_a_coordinator_may_not_undo_a_merge_into_an_original_outside_their_area(
     assert refused.status_code == 403 and "outside_your_area" in refused.body.decode()
     after = json.loads(jakarta.get(f"/agency/reports/{original}", province).body)
     assert (after["version"], after["duplicates"]) == (before["version"], [duplicate])
+
+
+def test_allowed_actions_offer_the_undo_of_a_merge_to_those_the_api_lets_undo_it(provinces: World) -> None:
+    """Given a report merged as a duplicate (closed, Ditolak), when each reads it in the agency view, then
+    "Batalkan duplikat" (``unduplicate``) is among its allowed actions exactly for those the API lets do it:
+    the province's coordinator, not the officer, not a kota coordinator whose area excludes the original."""
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    assert _act(provinces, duplicate, "duplicate", {"of": original}, jakarta.token(agency)).status_code == 200
+
+    def allowed(token: dict[str, str], key: str = duplicate) -> list[str]:
+        return json.loads(jakarta.get(f"/agency/reports/{key}", token).body)["allowed_actions"]
+
+    coordinator = jakarta.token("koordinator", "admin")
+    assert allowed(coordinator) == ["unduplicate"]
+    assert allowed(jakarta.token(agency)) == []  # the API answers it coordinator_only
+    assert "unduplicate" not in allowed(coordinator, original)  # the original is no duplicate
+    assert json.loads(jakarta.get(f"/reports/{duplicate}").body)["allowed_actions"] == []  # never citizens'
+    # Jakarta Selatan's kota coordinator may act on this one (both lie in Tebet)...
+    assert allowed(jakarta.token("walkot-js", "coordinator")) == ["unduplicate"]
+    # ...and it is undone: the answer allows it no more
+    undone = _act(provinces, duplicate, "unduplicate", {}, coordinator)
+    assert undone.status_code == 200 and "unduplicate" not in json.loads(undone.body)["allowed_actions"]
+
+
+def test_the_undo_is_not_offered_where_the_original_lies_outside_the_coordinator_s_area(
+    provinces: World,
+) -> None:
+    jakarta = provinces["jakarta"]
+    pusat = {**FLOOD, "location": {"lat": -6.1862, "lon": 106.8343, "area_code": "31.71.01"}}
+    original = json.loads(jakarta.post("/reports", pusat).body)["id"]
+    duplicate = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    province = jakarta.token("koordinator", "admin")
+    assert _act(provinces, duplicate, "duplicate", {"of": original}, province).status_code == 200
+    kota = jakarta.token("walkot-js", "coordinator")
+    seen = json.loads(jakarta.get(f"/agency/reports/{duplicate}", kota).body)
+    assert seen["allowed_actions"] == []  # the API refuses it outside_your_area
+    assert json.loads(jakarta.get(f"/agency/reports/{duplicate}", province).body)["allowed_actions"] == [
+        "unduplicate"
+    ]

@@ -11,7 +11,7 @@ import { timeline } from "./timeline.js";
 
 // allowed_actions (state machine names) -> the API's action
 const API_ACTION = { take: "take", estimate: "estimate", dispose: "forward", coordinate: "forward", refuse: "refuse",
-  reject: "reject", resolve: "resolve", duplicate: "duplicate" };
+  reject: "reject", resolve: "resolve", duplicate: "duplicate", unduplicate: "unduplicate" };
 // which fields each action shows, and which it requires
 const FIELDS = {
   take: { note: false },
@@ -21,6 +21,7 @@ const FIELDS = {
   reject: { note: true },
   resolve: { note: true, evidence: true, evidencePhoto: false }, // evidence: text or a photo
   duplicate: { of: true, note: false }, // of: the original report's id, read as the API reads a path's
+  unduplicate: { note: false }, // "Batalkan duplikat": offered where the API allows it (a coordinator's)
 };
 
 // A report of this province is refused to a named agency (here or in another province); one received from
