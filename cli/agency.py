@@ -43,6 +43,7 @@ CHOICES = {
     "r": "refuse",
     "x": "reject",
     "s": "resolve",
+    "d": "duplicate",
     "l": "skip",
 }
 
@@ -252,6 +253,10 @@ def ask(item: WorkItem) -> Decision:
         body["note"] = Prompt.ask("Catatan / alasan")
     if action == "resolve":
         body.update(_evidence())
+    if action == "duplicate":  # as the console's "Duplikat": the original's number, as a citizen reads it out
+        body["of"] = Prompt.ask("Nomor laporan asli (the original report's number, e.g. 31-261127-K3M9)")
+        note = Prompt.ask("Catatan (boleh kosong / optional)", default="", show_default=False)
+        body |= {"note": note} if note.strip() else {}
     return Decision(action, body)
 
 

@@ -96,7 +96,8 @@ def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
     current = now.get("status", {}).get("code")
     if current in {known.value for known in Status}:
         item = structs.replace(item, status=Status(current))
-    if set(now.get("allowed_actions", [])) - CITIZEN_ACTION_NAMES:
+    # a closed report is no work, whatever a coordinator may still do to it (undo a merge: the console's)
+    if not now.get("closed") and set(now.get("allowed_actions", [])) - CITIZEN_ACTION_NAMES:
         return item, None
     label = item.status.label
     return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({label}); item dihapus")

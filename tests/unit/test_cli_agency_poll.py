@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
+import msgspec
 import pytest
 from typer.testing import CliRunner
 
@@ -119,3 +120,50 @@ def test_the_target_question_fits_the_action_and_where_the_report_came_from(
     # Then the question says where the report may go (a received one: empty hands it back to its origin)
     assert question in asked[1]
     assert decision.body["to_agency"] == sent
+
+
+def test_poll_marks_a_duplicate_with_the_original_s_number_as_read_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an officer polling who recognises a report made twice (as the console's "Duplikat")
+    from rich.console import Console
+
+    from cli.agency import MENU
+
+    screen = Console(width=200, record=True, force_terminal=False)
+    screen.print(MENU)
+    assert "[d] duplicate" in screen.export_text()
+    answers = iter(["d", "31 261127 k3m9", "Lokasi sama"])
+    monkeypatch.setattr("cli.agency.Prompt.ask", lambda *args, **kwargs: next(answers))
+    monkeypatch.setattr("cli.agency.show_item", lambda item: None)
+    # When they choose it and type the original's number as the citizen read it out, with a note
+    decision = ask(cast(WorkItem, None))
+    # Then the action is sent with the number as typed (the API reads it as a path's key) and the note
+    assert decision.action == "duplicate"
+    assert decision.body == {"of": "31 261127 k3m9", "note": "Lokasi sama"}
+    # and with no note, none is sent
+    answers = iter(["d", "31-261127-K3M9", ""])
+    assert ask(cast(WorkItem, None)).body == {"of": "31-261127-K3M9"}
+
+
+def test_a_queued_item_whose_report_was_merged_is_cleared_though_a_coordinator_may_undo_the_merge() -> None:
+    # Given a work item whose report was since merged as a duplicate (closed), polled with a coordinator's
+    # token: the agency view still allows them one thing, undoing the merge ("Batalkan duplikat")
+    from cli.workqueue import Decision, handle
+
+    class Api:
+        def current(self, key: str) -> tuple[int, dict[str, object]]:
+            return 200, {"status": {"code": "DITOLAK"}, "closed": True, "allowed_actions": ["unduplicate"]}
+
+        def act(
+            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+        ) -> tuple[int, dict]:
+            raise AssertionError("nothing is sent")
+
+    item = _work_item("31-261127-K3M9", "31")
+    asked: list[WorkItem] = []
+    message = {"Body": msgspec.json.encode(item).decode(), "MessageId": "m-1"}
+    # When poll handles it
+    outcome = handle(message, lambda it: (asked.append(it), Decision("skip"))[1], Api())
+    # Then it is cleared without asking: a closed report is no queue work
+    assert (outcome.action, outcome.deleted, asked) == ("cleared", True, [])
