@@ -281,3 +281,41 @@ def test_a_coordinator_undoes_a_wrong_merge_from_the_console(web_stack: LocalSta
     undone = http("GET", f"{api}/reports/{duplicate}")[1]
     assert undone["duplicate_of"] is None and not undone["closed"], undone
     assert http("GET", f"{api}/reports/{original}")[1]["duplicate_count"] == 0
+
+
+def test_a_laptop_s_inbox_shows_its_first_rows_above_the_fold_and_keeps_the_map(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    # Given a coordinator's inbox of six reports on a 1366x768 laptop (the page: 1366x768)
+    rows = [
+        {
+            **inbox_item(),
+            "key": f"31-261207-AB{n}C",
+            "id": f"31-261207-AB{n}C",
+            "location": {"lat": -6.2 - n / 100, "lon": 106.8},
+        }
+        for n in range(6)
+    ]
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+
+    def answer(method: str, path: str) -> Answer:
+        return (200, {"items": rows, "next_cursor": None}) if path == "/agency/reports" else None
+
+    stub(page, web_stack.api_url("jakarta"), answer)
+    page.goto(f"{web_stack.web_url}/jakarta/console.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#token").fill(jwt("admin", "koordinator"))
+    page.locator("#token-form button[type=submit]").click()
+    expect(page.locator(".inbox-link")).to_have_count(6)
+    expect(page.locator("#inbox-map")).to_have_attribute("data-markers", "6")
+    # Then the first rows are on screen whole without scrolling (none was: the map above them took 290 px),
+    # and the map beside them, most of it in view
+    fold = page.viewport_size["height"]
+    boxes = [page.locator(".inbox-item").nth(n).bounding_box() for n in range(2)]
+    map_box = page.locator("#inbox-map").bounding_box()
+    assert all(box and box["y"] + box["height"] <= fold for box in boxes), (boxes, map_box)
+    assert map_box and map_box["height"] >= 256 and map_box["y"] + 256 <= fold, map_box
+    assert map_box["x"] >= max(box["x"] + box["width"] for box in boxes if box)
+    # and the map stays in view while the officer scrolls down the list
+    page.locator(".inbox-item").last.scroll_into_view_if_needed()
+    expect(page.locator("#inbox-map")).to_be_in_viewport(ratio=0.9)
