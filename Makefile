@@ -83,23 +83,32 @@ run: venv web-deps
 # after the escalation flow's tests (about 20 s).
 BESIDE_TESTS := tests/integration/test_escalation_flow.py tests/integration/test_fault_injection.py
 BESIDE_TESTS += tests/unit/test_evidence_fingerprint.py
+# Integration tests that mostly wait (a notice is sent a second before its change is saved, and they
+# wait out each one): they run after the end-to-end tests, in their process, which ends first otherwise.
+WAITING_TESTS := tests/integration/test_notifications.py tests/integration/test_privacy_notifications.py
+WAITING_TESTS += tests/integration/test_reporter_stop.py
 
 ## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
 ##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
 ##       client's tests drive Chromium). Three processes side by side, each with its own moto: the
 ##       BESIDE_TESTS (escalation flow, fault injection, fingerprint measurement), the end-to-end
 ##       tests (the local stack over HTTP and the web client in Chromium: mostly waiting on the
-##       stack and the browser, they bound no answer time), and every other test not bounded by the
+##       stack and the browser, they bound no answer time) followed by the WAITING_TESTS (the
+##       notification lifecycles, which wait out each notice), and every other test not bounded by the
 ##       wall clock (unit tests and most integration tests); then the tests marked ``clock`` (answer
 ##       times, queue timeouts, processes starting and stopping) with the machine to themselves.
 ##       Every part runs; the target fails if any part failed.
 test: venv web-deps browser lint layer
 	@mkdir -p .local
 	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "e2e and not clock" > .local/e2e-tests.log 2>&1 & e2e=$$!; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" $(addprefix --ignore=,$(BESIDE_TESTS)); free=$$?; \
+	( $(BIN)/python -m pytest -q -p no:cacheprovider tests -m "e2e and not clock"; ends=$$?; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) -m "not clock"; \
+	  waited=$$?; exit $$((ends | waited)) ) > .local/e2e-tests.log 2>&1 & e2e=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" \
+	  $(addprefix --ignore=,$(BESIDE_TESTS) $(WAITING_TESTS)); free=$$?; \
 	wait $$beside; long=$$?; echo "--- $(BESIDE_TESTS) (beside them):"; cat .local/beside-tests.log; \
-	wait $$e2e; ends=$$?; echo "--- end-to-end tests (beside them):"; cat .local/e2e-tests.log; \
+	wait $$e2e; ends=$$?; echo "--- end-to-end tests, then $(WAITING_TESTS) (beside them):"; \
+	cat .local/e2e-tests.log; \
 	$(BIN)/python -m pytest -q tests -m clock; timed=$$?; \
 	echo "exit codes: clock-free tests $$free, escalation flow, fault injection and fingerprints $$long," \
 	  "end-to-end $$ends, clock-bound $$timed"; \
