@@ -30,13 +30,12 @@ from chalicelib.api.schemas import (
 )
 from chalicelib.api.views import check_view, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
-from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
-from chalicelib.domain.status import Action, Status
+from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services.agency import ActionRequest
+from chalicelib.services.agency import ActionRequest, OnDesk
 from chalicelib.validation import convert
 
 
@@ -63,13 +62,13 @@ def summary(report: Report) -> InboxItem:
     )
 
 
-def agency_report(report: Report, actor: Actor, **origin: Any) -> AgencyReport:
+def agency_report(seen: OnDesk, **origin: Any) -> AgencyReport:
     """The full report with its key and version (and ``origin``: where it came from); its allowed actions
-    are the machine's plus what only some actors may do: a coordinator's ``unduplicate``."""
+    are the machine's plus what only this actor may do (``OnDesk.extra_actions``)."""
+    report = seen.report
     view = report_view(report, full_content=True)
-    undo = [Action.UNDUPLICATE.value] if container.desk().may_unduplicate(actor, report) else []
     return AgencyReport(
-        **(structs.asdict(view) | {"allowed_actions": view.allowed_actions + undo}),
+        **(structs.asdict(view) | {"allowed_actions": view.allowed_actions + list(seen.extra_actions)}),
         key=report.key,
         version=report.version,
         duplicates=list(report.duplicates),
@@ -99,13 +98,12 @@ def inbox(request: Request) -> Response:
 def detail(request: Request, key: str) -> Response:
     """``GET /agency/reports/{key}``: the full report (never the reporter's contact)."""
     actor = actor_from_request(request)
-    report = container.desk().detail(actor, agency_ref(key).key)
+    seen = container.desk().detail(actor, agency_ref(key).key)
     return json_response(
         agency_report(
-            report,
-            actor,
-            origin_province=report.origin_province,
-            escalated_from_other_province=report.is_received_escalation,
+            seen,
+            origin_province=seen.report.origin_province,
+            escalated_from_other_province=seen.report.is_received_escalation,
         )
     )
 
@@ -136,13 +134,13 @@ def act(request: Request, key: str, action: str) -> Response:
         expected_version=expected,
         idempotency_key=headers.idempotency_key,
     )
-    report = container.desk().act(actor, key, command)
-    logger.thread_safe_append_keys(report_id=report.id)
+    done = container.desk().act(actor, key, command)
+    logger.thread_safe_append_keys(report_id=done.report.id)
     logger.info(
-        "agency action", extra={"action": action, "agency": actor.agency, "status": report.status.value}
+        "agency action", extra={"action": action, "agency": actor.agency, "status": done.report.status.value}
     )
     count(f"Action_{action}")
-    return json_response(agency_report(report, actor))
+    return json_response(agency_report(done))
 
 
 def evidence_upload(request: Request, key: str) -> Response:

@@ -63,6 +63,15 @@ class ActionRequest(Struct, frozen=True):
     idempotency_key: str | None = None
 
 
+class OnDesk(Struct, frozen=True):
+    """A report as an actor has it at the desk: the report, and the actions on it that only some actors
+    may take (the state machine's are the report's own ``allowed_actions``): a coordinator's
+    ``unduplicate``."""
+
+    report: Report
+    extra_actions: tuple[str, ...] = ()
+
+
 class AgencyDesk(PhotoCheckingService):
     """What agencies of one province see and do."""
 
@@ -115,25 +124,29 @@ class AgencyDesk(PhotoCheckingService):
             )
         return page
 
-    def detail(self, actor: Actor, key: str) -> Report:
+    def detail(self, actor: Actor, key: str) -> OnDesk:
         """One report the actor may read."""
-        return require_view(actor, self.reports.get(key), key)
+        return self._on_desk(actor, require_view(actor, self.reports.get(key), key))
 
-    def may_unduplicate(self, actor: Actor, report: Report) -> bool:
-        """Whether ``actor`` may undo ``report``'s merge now, as ``unduplicate`` checks it: the report, then
-        its original (read only when the report allows it)."""
+    def _on_desk(self, actor: Actor, report: Report) -> OnDesk:
+        """``report`` with what ``actor`` alone may do on it: undo its merge, as ``unduplicate`` checks
+        it (the report, then its original, read only when the report allows it)."""
         if not may_unduplicate(actor, report) or report.duplicate_of is None:
-            return False
+            return OnDesk(report)
         original = self.reports.get(report.duplicate_of)
-        return original is not None and can_act(actor, original)
+        undo = original is not None and can_act(actor, original)
+        return OnDesk(report, (Action.UNDUPLICATE.value,) if undo else ())
 
     @traced
-    def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> Report:
+    def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> OnDesk:
         """Apply an officer's action, once (by Idempotency-Key), with optimistic locking.
 
         With an expected version, a report changed meanwhile is a 409, never retried. A photo of the
         work (``resolve`` only, instead of text evidence) is checked, cleaned and published first.
         """
+        return self._on_desk(actor, self._act(actor, key, request, now))
+
+    def _act(self, actor: Actor, key: str, request: ActionRequest, now: datetime | None) -> Report:
         event_id = _event_id(key, request)
         if request.action in MERGE_ACTIONS:
             return self._merge(actor, key, request, event_id, now or utcnow())
