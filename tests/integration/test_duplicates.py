@@ -122,10 +122,9 @@ def test_merge_is_idempotent_by_key(provinces: World) -> None:
     assert first["duplicate_count"] == 1 and first["support_count"] == 1
 
 
-def test_a_coordinator_may_not_undo_a_merge_into_an_original_outside_their_area(provinces: World) -> None:
-    """Given Jakarta Selatan's report marked (by the province) as a duplicate of one in Jakarta Pusat,
-    when Jakarta Selatan's kota coordinator undoes it, then it is refused: the original changes too,
-    and it lies outside their area."""
+def _merged_into_pusat(provinces: World) -> tuple[str, str, dict[str, str]]:
+    """A Jakarta Selatan report the province's coordinator marked as a duplicate of one in Jakarta
+    Pusat: the original's id, the duplicate's, and that coordinator's token."""
     jakarta = provinces["jakarta"]
     pusat = {**FLOOD, "location": {"lat": -6.1862, "lon": 106.8343, "area_code": "31.71.01"}}
     original = json.loads(jakarta.post("/reports", pusat).body)["id"]
@@ -133,6 +132,15 @@ def test_a_coordinator_may_not_undo_a_merge_into_an_original_outside_their_area(
     provinces.settle()
     province = jakarta.token("koordinator", "admin")
     assert _act(provinces, duplicate, "duplicate", {"of": original}, province).status_code == 200
+    return original, duplicate, province
+
+
+def test_a_coordinator_may_not_undo_a_merge_into_an_original_outside_their_area(provinces: World) -> None:
+    """Given Jakarta Selatan's report marked (by the province) as a duplicate of one in Jakarta Pusat,
+    when Jakarta Selatan's kota coordinator undoes it, then it is refused: the original changes too,
+    and it lies outside their area."""
+    jakarta = provinces["jakarta"]
+    original, duplicate, province = _merged_into_pusat(provinces)
     before = json.loads(jakarta.get(f"/agency/reports/{original}", province).body)
     kota = jakarta.token("walkot-js", "coordinator")
     assert jakarta.get(f"/agency/reports/{original}", kota).status_code == 403
@@ -169,12 +177,7 @@ def test_the_undo_is_not_offered_where_the_original_lies_outside_the_coordinator
     provinces: World,
 ) -> None:
     jakarta = provinces["jakarta"]
-    pusat = {**FLOOD, "location": {"lat": -6.1862, "lon": 106.8343, "area_code": "31.71.01"}}
-    original = json.loads(jakarta.post("/reports", pusat).body)["id"]
-    duplicate = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
-    provinces.settle()
-    province = jakarta.token("koordinator", "admin")
-    assert _act(provinces, duplicate, "duplicate", {"of": original}, province).status_code == 200
+    _, duplicate, province = _merged_into_pusat(provinces)
     kota = jakarta.token("walkot-js", "coordinator")
     seen = json.loads(jakarta.get(f"/agency/reports/{duplicate}", kota).body)
     assert seen["allowed_actions"] == []  # the API refuses it outside_your_area
