@@ -100,8 +100,11 @@ def covering_box(south: float, north: float, west: float, east: float, precision
         row_lat = row_north + (row_north - row_south) / 2
 
 
-def box_precision(south: float, north: float, west: float, east: float, max_cells: int) -> int:
-    """The finest cells, of 7, 6 or 5 characters, of which at most ``max_cells`` cover the box.
+def finest_cover(
+    south: float, north: float, west: float, east: float, max_cells: int
+) -> tuple[int, list[str]]:
+    """The finest cells, of 7, 6 or 5 characters, of which at most ``max_cells`` cover the box: their
+    precision and the cells (``covering_box``).
 
     A map's small view is read by small cells, so each cell's cap is spent on the view itself, not on
     the rest of its 4.9 km partition (which would leave a view zoomed into a busy partition empty).
@@ -112,12 +115,11 @@ def box_precision(south: float, north: float, west: float, east: float, max_cell
         rows = math.ceil((north - south) / (cell_north - cell_south)) + 1
         columns = math.ceil((east - west) / (cell_east - cell_west)) + 1
         # the estimate (at most one row and column too many) first: a wide box is never walked at 153 m
-        if (
-            rows * columns <= 4 * max_cells
-            and len(covering_box(south, north, west, east, precision)) <= max_cells
-        ):
-            return precision
-    return PARTITION_PRECISION
+        if rows * columns <= 4 * max_cells:
+            cells = covering_box(south, north, west, east, precision)
+            if len(cells) <= max_cells:
+                return precision, cells
+    return PARTITION_PRECISION, covering_box(south, north, west, east, PARTITION_PRECISION)
 
 
 def rounded(lat: float, lon: float) -> tuple[float, float]:

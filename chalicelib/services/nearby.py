@@ -99,11 +99,9 @@ class NearbyService:
         self._known(category)
         box = viewport.clamped(MAP_MAX_SPAN_DEG)
         mid_lat, mid_lon = (box.south + box.north) / 2, (box.west + box.east) / 2
-        precision = geo.box_precision(box.south, box.north, box.west, box.east, MAP_MAX_CELLS)
-        cells = geo.covering_box(box.south, box.north, box.west, box.east, precision)
+        precision, cells = geo.finest_cover(box.south, box.north, box.west, box.east, MAP_MAX_CELLS)
         found: dict[str, Nearby] = {}
-        per_cell = MAP_PER_CELL
-        reports = self.reports.open_in_cells(self.province, cells, category=category, per_cell=per_cell)
+        reports = self.reports.open_in_cells(self.province, cells, category=category, per_cell=MAP_PER_CELL)
         # each report is indexed at its map place: a cell that gave its whole cap may hold more
         read = Counter(geo.encode(*report.map_place, precision) for report in reports)
         for report in reports:
@@ -112,7 +110,7 @@ class NearbyService:
                 distance = geo.distance_m(mid_lat, mid_lon, place_lat, place_lon)
                 found[report.key] = Nearby(report, place_lat, place_lon, distance)
         newest = sorted(found.values(), key=lambda n: (n.report.created_at, n.report.key), reverse=True)
-        truncated = len(newest) > MAP_MAX_RESULTS or any(n >= per_cell for n in read.values())
+        truncated = len(newest) > MAP_MAX_RESULTS or any(n >= MAP_PER_CELL for n in read.values())
         return InView(box, box != viewport, newest[:MAP_MAX_RESULTS], truncated)
 
     def support(self, raw_id: str, supporter: str) -> Supported:

@@ -89,6 +89,7 @@ def test_a_small_view_is_read_by_the_finest_cells_that_stay_within_the_query_bud
     for lat, lon in ((-6.3, 106.8), (0.0, 109.99), (-10.99, 124.0)):
         for span, finest in ((0.1, 5), (0.05, 5), (0.01, 6), (0.002, 7)):
             box = (lat - span / 2, lat + span / 2, lon - span / 2, lon + span / 2)
-            precision = geo.box_precision(*box, 16)
+            precision, cells = geo.finest_cover(*box, 16)
             assert precision == finest, (lat, lon, span, precision)
             assert len(geo.covering_box(*box, precision)) <= 16
+            assert cells == geo.covering_box(*box, precision)
