@@ -78,41 +78,45 @@ run: venv web-deps
 	$(BIN)/python -m infra.local.stack run --moto-port $(MOTO_PORT) --web-port $(WEB_PORT) \
 	  $(foreach stage,$(RUN_STAGES),--stage $(stage))
 
-# Long, CPU-bound tests that run in a process of their own beside the others: the 1,000-report
-# fault injection and the fingerprint measurement on real photographs (5 to 6 minutes together),
-# after the escalation flow's tests (about 20 s).
+# Long, CPU-bound tests that run in a process of their own beside the others: the escalation flow's
+# tests (about 20 s), then the 1,000-report fault injection (5 minutes on a quiet machine).
 BESIDE_TESTS := tests/integration/test_escalation_flow.py tests/integration/test_fault_injection.py
-BESIDE_TESTS += tests/unit/test_evidence_fingerprint.py
+# The fingerprint measurement on real photographs (pure Python, about a minute on a quiet machine):
+# it runs after the end-to-end tests, in their process, which ends first otherwise.
+AFTER_E2E_TESTS := tests/unit/test_evidence_fingerprint.py
 # Integration tests that mostly wait (a notice is sent a second before its change is saved, and they
-# wait out each one): they run after the end-to-end tests, in their process, which ends first otherwise.
+# wait out each one): a process of their own, which costs the others almost no processor time.
 WAITING_TESTS := tests/integration/test_notifications.py tests/integration/test_privacy_notifications.py
 WAITING_TESTS += tests/integration/test_reporter_stop.py
 
 ## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
 ##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
-##       client's tests drive Chromium). Three processes side by side, each with its own moto: the
-##       BESIDE_TESTS (escalation flow, fault injection, fingerprint measurement), the end-to-end
-##       tests (the local stack over HTTP and the web client in Chromium: mostly waiting on the
-##       stack and the browser, they bound no answer time) followed by the WAITING_TESTS (the
-##       notification lifecycles, which wait out each notice), and every other test not bounded by the
-##       wall clock (unit tests and most integration tests); then the tests marked ``clock`` (answer
-##       times, queue timeouts, processes starting and stopping) with the machine to themselves.
-##       Every part runs; the target fails if any part failed.
+##       client's tests drive Chromium). Four processes side by side, each with its own moto: the
+##       BESIDE_TESTS (escalation flow, fault injection); the end-to-end tests (tests/e2e: the local
+##       stack over HTTP and the web client in Chromium, mostly waiting on the stack and the browser;
+##       they bound no answer time) followed by the AFTER_E2E_TESTS (fingerprint measurement); the
+##       WAITING_TESTS (the notification lifecycles, which wait out each notice); and every other
+##       test not bounded by the wall clock (unit tests and most integration tests). Then the tests
+##       marked ``clock`` (answer times, queue timeouts, processes starting and stopping) with the
+##       machine to themselves. Every part runs; the target fails if any part failed.
 test: venv web-deps browser lint layer
 	@mkdir -p .local
 	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
-	( $(BIN)/python -m pytest -q -p no:cacheprovider tests -m "e2e and not clock"; ends=$$?; \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) -m "not clock"; \
-	  waited=$$?; exit $$((ends | waited)) ) > .local/e2e-tests.log 2>&1 & e2e=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) -m "not clock" \
+	  > .local/waiting-tests.log 2>&1 & waiting=$$!; \
+	( $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e -m "e2e and not clock"; ends=$$?; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider $(AFTER_E2E_TESTS); after=$$?; \
+	  exit $$((ends | after)) ) > .local/e2e-tests.log 2>&1 & e2e=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" \
-	  $(addprefix --ignore=,$(BESIDE_TESTS) $(WAITING_TESTS)); free=$$?; \
+	  $(addprefix --ignore=,$(BESIDE_TESTS) $(AFTER_E2E_TESTS) $(WAITING_TESTS)); free=$$?; \
 	wait $$beside; long=$$?; echo "--- $(BESIDE_TESTS) (beside them):"; cat .local/beside-tests.log; \
-	wait $$e2e; ends=$$?; echo "--- end-to-end tests, then $(WAITING_TESTS) (beside them):"; \
+	wait $$waiting; waited=$$?; echo "--- $(WAITING_TESTS) (beside them):"; cat .local/waiting-tests.log; \
+	wait $$e2e; ends=$$?; echo "--- end-to-end tests, then $(AFTER_E2E_TESTS) (beside them):"; \
 	cat .local/e2e-tests.log; \
 	$(BIN)/python -m pytest -q tests -m clock; timed=$$?; \
-	echo "exit codes: clock-free tests $$free, escalation flow, fault injection and fingerprints $$long," \
-	  "end-to-end $$ends, clock-bound $$timed"; \
-	test $$free -eq 0 -a $$long -eq 0 -a $$ends -eq 0 -a $$timed -eq 0
+	echo "exit codes: clock-free tests $$free, escalation flow and fault injection $$long," \
+	  "notification lifecycles $$waited, end-to-end and fingerprints $$ends, clock-bound $$timed"; \
+	test $$free -eq 0 -a $$long -eq 0 -a $$waited -eq 0 -a $$ends -eq 0 -a $$timed -eq 0
 
 ## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
 lint: venv

@@ -49,3 +49,18 @@ def often_switching_threads() -> Iterator[None]:
     sys.setswitchinterval(1e-4)
     yield
     sys.setswitchinterval(interval)
+
+
+E2E_FOLDER = ROOT / "tests" / "e2e"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """An end-to-end test lives in tests/e2e: ``make test`` collects its end-to-end lane only there,
+    and leaves tests marked ``e2e`` out of every other lane."""
+    strays = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("e2e") and E2E_FOLDER not in item.path.parents
+    ]
+    if strays:
+        raise pytest.UsageError(f"tests marked e2e outside tests/e2e (make test would skip them): {strays}")
