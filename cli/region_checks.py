@@ -26,6 +26,7 @@ from chalicelib.domain.routing import route
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, reference_problems
 from chalicelib.provinces.registry import Province
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
+from infra import concurrency
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue, notify_queue
 from infra.provinces import ProvinceInfra
 from infra.templates.province import queue_specs
@@ -231,7 +232,8 @@ def _acceptance(
 def check_stage(
     stage: str, config: Mapping[str, Any], data: Mapping[str, Any], project_root: Path
 ) -> list[Problem]:
-    """The stage in ``.chalice/config.json`` serves this province with its queues, tables and policy."""
+    """The stage in ``.chalice/config.json`` serves this province with its queues, tables and policy, and
+    reserves Lambda concurrency for each function within a stage's share (``infra/concurrency.py``)."""
     stages = config.get("stages", {})
     if stage not in stages:
         return [Problem("stage", f"stage {stage!r} is not in .chalice/config.json")]
@@ -265,6 +267,10 @@ def check_stage(
         )
     elif not (project_root / ".chalice" / policy).is_file():
         problems.append(Problem("stage", f"stage {stage}: .chalice/{policy} is missing (run make infra)"))
+    problems += [
+        Problem("concurrency", f'stage {stage}: {problem} (docs/deploy.md, "Lambda concurrency per stage")')
+        for problem in concurrency.problems(config, stage)
+    ]
     problems += _template_queues(stage, code, env, project_root)
     return problems
 

@@ -9,7 +9,8 @@ the ``aduan-deps`` layer (``python -m infra.layer``), so Chalice downloads nothi
 holds only Aduan's code (boto3/botocore come from the Lambda runtime), each module with its
 ``.pyc`` for the function's Python (``infra/bytecode.py``). The merge template
 ``infra/generated/app/<stage>.json`` adds names, the layer, partial batch responses, log
-retention and throttling. Afterwards the roles' ARNs with ``${...}`` become ``Fn::Sub``.
+retention and throttling. Afterwards the roles' ARNs with ``${...}`` become ``Fn::Sub`` and each
+SQS event source polls at most its function's reserved concurrency (``infra/concurrency.py``).
 
 The package carries the stage's deploy values (``deploy_environment_variables``, infra/deploy_values.py)
 in place of its local ones, and never ``ADUAN_LOCAL_PORT``. A stage whose public addresses would still
@@ -34,6 +35,7 @@ from typing import Any
 from chalicelib.config import AUTH_VARIABLES, HANDOVER_KEY_VARIABLE
 from chalicelib.domain.handover_auth import production_key_ids
 from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
+from infra.concurrency import SQS_MIN
 from infra.deploy_values import DEPLOY_VARIABLES, LOCAL_ONLY_VARIABLES, stage_deploy_problems, stage_variables
 from infra.layer import DEFAULT_LAYER_ZIP
 from infra.naming import handover_key_source
@@ -191,8 +193,26 @@ def _sub_placeholders(value: Any) -> Any:
     return value
 
 
+def _sqs_events(name: str, props: dict[str, Any]) -> list[str]:
+    """Check a function's SQS events for partial batch responses, and cap each at the function's
+    reserved concurrency (its pollers take no more batches than it may run: infra/concurrency.py)."""
+    problems: list[str] = []
+    reserved = props.get("ReservedConcurrentExecutions")
+    for event_name, event in props.get("Events", {}).items():
+        if event.get("Type") != "SQS":
+            continue
+        if event["Properties"].get("FunctionResponseTypes") != ["ReportBatchItemFailures"]:
+            problems.append(f"{name}.{event_name}: no partial batch responses (want {sqs_event_name(name)})")
+        if reserved is not None and reserved < SQS_MIN:
+            problems.append(f"{name}: reserved concurrency {reserved}, an SQS consumer needs {SQS_MIN}")
+        elif reserved is not None:
+            event["Properties"]["ScalingConfig"] = {"MaximumConcurrency": reserved}
+    return problems
+
+
 def finalize_template(path: Path) -> dict[str, Any]:
-    """Pin the role's ARNs to the deploying account and region; check what the merge promised."""
+    """Pin the role's ARNs to the deploying account and region; check what the merge promised; cap each
+    SQS event source at its function's reserved concurrency."""
     template: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     resources = template["Resources"]
     for resource in resources.values():
@@ -213,13 +233,7 @@ def finalize_template(path: Path) -> dict[str, Any]:
         props = resource["Properties"]
         if not props.get("FunctionName") or not props.get("Layers"):
             problems.append(f"{name}: no FunctionName or Layers from the merge template")
-        for event_name, event in props.get("Events", {}).items():
-            if event.get("Type") == "SQS" and event["Properties"].get("FunctionResponseTypes") != [
-                "ReportBatchItemFailures"
-            ]:
-                problems.append(
-                    f"{name}.{event_name}: no partial batch responses (want {sqs_event_name(name)})"
-                )
+        problems += _sqs_events(name, props)
     if problems:
         raise PackageError(f"{path}: " + "; ".join(problems))
     path.write_text(json.dumps(template, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from infra import render
+from infra import concurrency, render
 from infra.layer import DEFAULT_WHEELS, LayerError, build_layer, fetch_wheels, layer_pins
 from infra.local.config import PROJECT_ROOT, read_config, stage_names
 from infra.naming import HANDLERS, function_name, function_role
@@ -134,6 +134,27 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
             assert _unsubstituted(inline["PolicyDocument"]) == [], "ARNs with ${...} must be in Fn::Sub"
             assert len(inline["PolicyDocument"]["Statement"]) == len(statements)
             assert "dynamodb:Scan" not in packaged_text
+
+
+def test_each_function_reserves_its_stage_s_concurrency_and_its_queue_polls_no_more(
+    packaged: dict[str, PackageResult],
+) -> None:
+    config = read_config()
+    for stage, result in packaged.items():
+        resources = _template(result)["Resources"]
+        wanted = concurrency.reserved(config, stage)
+        for handler in HANDLERS:
+            props = resources[handler.logical_id]["Properties"]
+            reserved = props.get("ReservedConcurrentExecutions")
+            assert reserved == wanted[concurrency.chalice_function(handler)], (stage, handler.logical_id)
+            sqs = [e["Properties"] for e in props.get("Events", {}).values() if e["Type"] == "SQS"]
+            assert len(sqs) == handler.sqs
+            # its pollers take no more batches than it may run: a throttled batch would be received again
+            assert all(e["ScalingConfig"] == {"MaximumConcurrency": reserved} for e in sqs)
+        assert sum(wanted.values()) <= concurrency.STAGE_MAX
+    api = {stage: _template(r)["Resources"]["APIHandler"]["Properties"] for stage, r in packaged.items()}
+    assert api["jakarta"]["ReservedConcurrentExecutions"] == 50  # docs/deploy.md: 100 requests/s x 0.5 s
+    assert api["banten"]["ReservedConcurrentExecutions"] == 25
 
 
 def _unsubstituted(value: Any, inside_sub: bool = False) -> list[str]:

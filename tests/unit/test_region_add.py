@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chalice.config import Config
 
 from cli.region_add import refreshed_entry, stage_entry
+from infra import concurrency
 from infra.local.config import PROJECT_ROOT
 from tools.build_province_data import TEMPLATE_DIR, TemplateError, province_template
 
@@ -96,6 +98,20 @@ def test_a_new_stage_without_a_seed_report_is_told_to_add_one(project: Path) -> 
     for stage in (slug, "banten"):
         checked = _aduan(project, "region", "check", "--stage", stage)
         assert checked.returncode == 0 and "no seed report" not in checked.stdout, checked.stdout
+
+
+def test_a_new_province_s_stage_reserves_the_concurrency_the_others_do(project: Path) -> None:
+    code, slug, _ = _not_a_stage(project)
+    added = _aduan(project, "region", "add", "--province", code)
+    assert added.returncode == 0, added.stdout + added.stderr
+    config = _config(project)
+    reserved = concurrency.reserved(config, slug)
+    assert None not in reserved.values() and reserved == concurrency.reserved(config, "banten")
+    assert concurrency.problems(config, slug) == []
+    # as `chalice package` reads them for the new stage's functions
+    for function, value in reserved.items():
+        chalice = Config(chalice_stage=slug, function_name=function, config_from_disk=config)
+        assert chalice.reserved_concurrency == value, function
 
 
 def test_a_new_stage_is_written_whole_and_a_refreshed_one_reports_nothing_kept() -> None:

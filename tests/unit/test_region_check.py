@@ -17,7 +17,9 @@ from cli.region import DATA_DIR, check_stage_data
 from cli.region_checks import Problem, check_province, check_stage
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import Kemendagri, load_kemendagri
+from infra import concurrency
 from infra.local.config import stage_names
+from infra.naming import HANDLERS
 
 Data = dict[str, Any]
 
@@ -240,3 +242,44 @@ def test_local_addresses_and_an_example_sender_are_a_warning_for_deploying() -> 
     }
     report = check_stage_data("banten", config=config)
     assert report.problems == [] and report.deploy_warnings == ()
+
+
+def test_a_stage_reserves_concurrency_for_each_function_within_a_stage_s_share(banten: Data) -> None:
+    def concurrency_problems(mutate: Callable[[Data], None]) -> list[str]:
+        return [p.message for p in _stage_problems(mutate, banten) if p.check == "concurrency"]
+
+    assert concurrency_problems(lambda c: None) == []
+    assert concurrency.reserved(_config(), "jakarta")["api_handler"] == 50
+
+    def no_defaults(c: Data) -> None:
+        del c["lambda_functions"]
+
+    lacking = concurrency_problems(no_defaults)
+    assert [m.split(": ", 1)[1].split(" (docs")[0] for m in lacking] == [
+        f"{h.name or 'api_handler'} has no reserved_concurrency" for h in HANDLERS
+    ]
+    assert all('docs/deploy.md, "Lambda concurrency per stage"' in m for m in lacking)
+
+    def own(function: str, value: object) -> Callable[[Data], None]:
+        def mutate(c: Data) -> None:
+            c["stages"]["banten"]["lambda_functions"] = {function: {"reserved_concurrency": value}}
+
+        return mutate
+
+    # 0 would stop the function; an SQS consumer's event source needs a cap of 2 or more
+    [zero] = concurrency_problems(own("api_handler", 0))
+    assert "api_handler: reserved_concurrency 0, expected a whole number of at least 1" in zero
+    [one] = concurrency_problems(own("route", 1))
+    assert "route: reserved_concurrency 1, expected a whole number of at least 2" in one
+    assert len(concurrency_problems(own("notify", "5"))) == 1
+    assert len(concurrency_problems(own("sweep", True))) == 1
+
+    def whole_stage(c: Data) -> None:
+        c["stages"]["banten"]["reserved_concurrency"] = 20  # Chalice gives it to each of the six functions
+
+    [total] = concurrency_problems(whole_stage)
+    assert "reserved_concurrency adds up to 120 (20 api_handler + 20 agency_auth" in total
+    assert f"more than {concurrency.STAGE_MAX} a stage" in total
+    others = 5 + 5 + 5 + 5 + 1  # the shipped agency_auth, route, escalations, notify and sweep
+    assert concurrency_problems(own("api_handler", concurrency.STAGE_MAX - others)) == []
+    assert len(concurrency_problems(own("api_handler", concurrency.STAGE_MAX - others + 1))) == 1

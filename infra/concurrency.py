@@ -1,0 +1,67 @@
+"""Lambda concurrency reserved per stage: what every function of a stage must have, and its limits.
+
+Every province is a stage in one AWS account, and its functions share the account's concurrency.
+Each function of each stage reserves its own (``reserved_concurrency`` in ``.chalice/config.json``):
+reserved concurrency both guarantees and caps, so one province's flood neither takes the account's
+pool nor is starved by another's. The figures are data: ``lambda_functions`` at the top of the
+config gives every stage (and a stage ``aduan region add`` writes) the same ones, and a stage
+overrides a function under its own ``lambda_functions`` (Jakarta's API handler). They are looked
+up as Chalice does (``chalice.config.Config._chain_lookup``); the sizing is in docs/deploy.md,
+"Lambda concurrency per stage". Packaging caps each SQS event source at its function's reservation
+(``ScalingConfig.MaximumConcurrency``, ``infra/package.py``), so its pollers never take more
+batches than the function may run (a throttled batch would go back to the queue and, after
+``maxReceiveCount`` receives, to the DLQ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from infra.naming import HANDLERS, Handler
+
+SETTING = "reserved_concurrency"
+API_FUNCTION = "api_handler"  # Chalice's name of the API handler's function
+STAGE_MAX = 75  # a stage's reservations together; docs/deploy.md says why (38 stages in a 3,000 quota)
+UNRESERVED_MIN = 100  # AWS keeps this much of an account's concurrency unreserved
+SQS_MIN = 2  # the least MaximumConcurrency an SQS event source accepts
+
+
+def chalice_function(handler: Handler) -> str:
+    """The name Chalice's ``lambda_functions`` settings know the handler's function by."""
+    return handler.name or API_FUNCTION
+
+
+def reserved(config: Mapping[str, Any], stage: str) -> dict[str, Any]:
+    """Each function's reserved concurrency in ``stage`` (None where nothing sets it), as Chalice reads it:
+    the stage's ``lambda_functions``, the stage, the top-level ``lambda_functions``, the top level."""
+    own = config.get("stages", {}).get(stage, {})
+    values: dict[str, Any] = {}
+    for handler in HANDLERS:
+        name = chalice_function(handler)
+        lookups: tuple[Mapping[str, Any], ...] = (
+            own.get("lambda_functions", {}).get(name, {}),
+            own,
+            config.get("lambda_functions", {}).get(name, {}),
+            config,
+        )
+        values[name] = next((d[SETTING] for d in lookups if d.get(SETTING) is not None), None)
+    return values
+
+
+def problems(config: Mapping[str, Any], stage: str) -> list[str]:
+    """What is wrong with the stage's reservations: a function without one, one that is not a whole
+    number of at least 1 (2 for an SQS consumer: its event source's cap), a total over ``STAGE_MAX``."""
+    values = reserved(config, stage)
+    sqs = {chalice_function(h) for h in HANDLERS if h.sqs}
+    found: list[str] = []
+    for name, value in values.items():
+        least = SQS_MIN if name in sqs else 1
+        if value is None:
+            found.append(f"{name} has no {SETTING}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < least:
+            found.append(f"{name}: {SETTING} {value!r}, expected a whole number of at least {least}")
+    if not found and sum(values.values()) > STAGE_MAX:
+        total = " + ".join(f"{v} {n}" for n, v in values.items())
+        found.append(f"{SETTING} adds up to {sum(values.values())} ({total}), more than {STAGE_MAX} a stage")
+    return found
