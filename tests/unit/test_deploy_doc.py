@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from infra import concurrency
 from infra.deploy_values import DEPLOY_VARIABLES
-from infra.local.config import PROJECT_ROOT
+from infra.local.config import PROJECT_ROOT, read_config, stage_names
 from infra.package import main as package_main
 
 DEPLOY_DOC = PROJECT_ROOT / "docs" / "deploy.md"
@@ -52,3 +53,32 @@ def test_the_adding_step_that_runs_make_package_names_the_hand_over_key_it_needs
     check = next(step for step in re.split(r"\n(?=\d\. )", steps) if "make package STAGE=<slug>" in step)
     # Then it says packaging refuses the stage until its production hand-over key exists, and how
     assert "bin/aduan handover keygen --province <code>" in " ".join(check.split())
+
+
+def test_the_concurrency_section_gives_the_config_s_figures_and_the_quota_they_need() -> None:
+    section = _section(DEPLOY_DOC.read_text(encoding="utf-8"), "Lambda concurrency per stage")
+    config = read_config()
+    rows = dict(re.findall(r"^\| `(\w+)`[^|]*\| (\d+)", section, re.MULTILINE))
+    defaults = config["lambda_functions"]
+    assert {name: int(value) for name, value in rows.items()} == {
+        name: defaults[name][concurrency.SETTING] for name in defaults
+    }
+    totals = {stage: sum(concurrency.reserved(config, stage).values()) for stage in stage_names()}
+    jakarta, other = totals.pop("jakarta"), totals.pop("banten")
+    assert set(totals.values()) == {other}, "every stage but Jakarta reserves the defaults"
+    assert f"{jakarta} (Jakarta) or {other} (every other)" in section
+    assert (
+        f"more than {concurrency.STAGE_MAX}**" in section
+        and f"AWS keeps {concurrency.UNRESERVED_MIN}" in section
+    )
+    three = jakarta + 2 * other
+    assert f"{jakarta} + {other} + {other} = **{three}** reserved, quota at least {three + 100}" in section
+    national = jakarta + 37 * other
+    assert (
+        f"{jakarta} + 37 \u00d7 {other} = **{national:,}** reserved, quota at least {national + 100:,}"
+        in section
+    )
+    assert f"38 \u00d7 {concurrency.STAGE_MAX} + 100 = {38 * concurrency.STAGE_MAX + 100:,}" in section
+    assert 38 * concurrency.STAGE_MAX + concurrency.UNRESERVED_MIN <= 3_000, (
+        "the quota docs/national.md asks for"
+    )
