@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from cli.region import check_stage_data
+from infra import concurrency
 from infra.local.config import PROJECT_ROOT
 from infra.naming import escalation_queue
 
@@ -88,12 +89,17 @@ def test_every_province_gets_a_stage_that_passes_the_region_check(nation: Path) 
     stages = config["stages"]
     assert len(stages) == 38
     for stage, entry in stages.items():
-        assert entry.keys() == stages["jakarta"].keys()
+        # shaped as a shipped stage; Jakarta also sets its API handler's own reserved concurrency
+        own = {"lambda_functions"} if stage == "jakarta" else set()
+        assert entry.keys() == stages["banten"].keys() | own
         assert entry["environment_variables"].keys() == stages["jakarta"]["environment_variables"].keys()
         report = check_stage_data(
             stage, config=config, data_dir=nation / "chalicelib" / "provinces" / "data", project_root=nation
         )
         assert report.problems == [], f"{stage}: {report.problems[:5]}"
+    # each reserves its Lambda concurrency: 38 stages fit the quota docs/deploy.md asks for, 3,000
+    reserved = sum(sum(concurrency.reserved(config, stage).values()) for stage in stages)
+    assert reserved == 71 + 37 * 46 and reserved + concurrency.UNRESERVED_MIN <= 3_000
 
 
 def test_the_shipped_provinces_come_out_as_they_are(nation: Path) -> None:
