@@ -198,9 +198,11 @@ def escalation_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def sweep() -> dict[str, int]:
-    """The scheduled sweep of service levels, auto-close and unsent hand-overs."""
+    """The scheduled sweep of service levels, reminders, auto-close and unsent hand-overs."""
     result = container.sweeper().sweep()
-    counts = {name: len(getattr(result, name)) for name in ("overdue", "closed", "resent", "requeued")}
+    counts = {
+        name: len(getattr(result, name)) for name in ("overdue", "reminded", "closed", "resent", "requeued")
+    }
     if result.overdue:
         count("ReportsOverdue", len(result.overdue))
     logger.info("sweep done", extra=counts)

@@ -20,6 +20,9 @@ from chalicelib.validation import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, Province
 
 ESCALATION_RESEND_AFTER = timedelta(minutes=5)
 ESCALATION_RESEND_MAX = timedelta(hours=1)  # re-sends of a hand-over nobody acknowledges slow to hourly
+# The reporter of a Selesai report is reminded this long before it closes by itself (one constant, not a
+# province setting: the timer is read from the report alone, with no stored attribute to carry a lead)
+REMIND_BEFORE = timedelta(days=2)
 
 
 class Visibility(StrEnum):
@@ -190,13 +193,39 @@ class Report(Struct, frozen=True):
                 return None
             return self.sla_check_at or self.updated_at + ESCALATION_RESEND_AFTER
         if self.status is Status.SELESAI:
-            return self.autoclose_at
+            return self.reminder_due or self.autoclose_at
         if self.overdue:
             return self.sla_check_at
         if self.status is Status.PROSES:
             return self.finish_due
         pending = [d for d in (self.coordinate_due, self.finish_due) if d is not None]
         return min(pending) if pending else None
+
+    @property
+    def reminder_due(self) -> datetime | None:
+        """When the sweep reminds the reporter that this Selesai report closes by itself: ``REMIND_BEFORE``
+        its auto-close, once per Selesai round. None once this round's reminder is in the timeline, for a
+        report whose reporter did not opt in (a copy from another province cannot know: its origin
+        decides), and for a window too short to remind within it (the reminder would follow Selesai)."""
+        if self.status is not Status.SELESAI or self.closed or not self.autoclose_at or not self.resolved_at:
+            return None
+        if self.reporter_opted_in is False and not self.is_received_escalation:
+            return None
+        at = self.autoclose_at - REMIND_BEFORE
+        if at <= self.resolved_at or self.reminded:
+            return None
+        return at
+
+    @property
+    def reminded(self) -> bool:
+        """True if this Selesai round's reminder is in the timeline (a reminder before the latest resolve
+        was an earlier round's)."""
+        for entry in reversed(self.timeline):
+            if entry.action is Action.RESOLVE:
+                return False
+            if entry.action is Action.REMIND:
+                return True
+        return False
 
     def latest(self, action: Action) -> TimelineEntry | None:
         """The latest entry of ``action``, or None."""

@@ -70,6 +70,7 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # the reporter confirms, with a rating
     REOPEN = "reopen"  # the reporter says it is not fixed
     AUTOCLOSE = "autoclose"  # no answer from the reporter in time
+    REMIND = "remind"  # the confirm window ends soon: the sweep reminds the reporter, once per Selesai
     SLA_ESCALATE = "sla_escalate"  # overdue: one level up
     DUPLICATE = "duplicate"  # Ditolak as a duplicate of another open report (Duplikat), closed
     UNDUPLICATE = "unduplicate"  # a coordinator undoes a wrong merge: back to Disposisi
@@ -103,6 +104,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CONFIRM: Transition(frozenset({Status.SELESAI}), None),
     Action.REOPEN: Transition(frozenset({Status.SELESAI}), Status.DISPOSISI),
     Action.AUTOCLOSE: Transition(frozenset({Status.SELESAI}), None),
+    Action.REMIND: Transition(frozenset({Status.SELESAI}), None),
     Action.SLA_ESCALATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, None),
     Action.DUPLICATE: Transition(frozenset({Status.MENUNGGU}) | _WORKING, Status.DITOLAK),
     Action.UNDUPLICATE: Transition(frozenset({Status.DITOLAK}), Status.DISPOSISI),

@@ -247,6 +247,15 @@ def reopen(report: Report, province: Province, event: Event) -> Report:
     )
 
 
+def remind(report: Report, event: Event) -> Report:
+    """The confirm window ends soon: the step that tells the reporter, once per Selesai round (the sweep,
+    at ``Report.reminder_due``). It changes nothing else: the report stays Selesai until it is confirmed,
+    reopened or closed by itself."""
+    if report.closed:
+        raise already_closed()
+    return _apply(report, Action.REMIND, event)
+
+
 def autoclose(report: Report, event: Event) -> Report:
     """No answer from the reporter in time: the report closes as Selesai."""
     note = event.note or "Ditutup otomatis: tidak ada tanggapan pelapor"

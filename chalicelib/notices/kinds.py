@@ -4,7 +4,8 @@ Nothing is sent for internal steps (disposition, coordination between agencies, 
 service-level escalation). An estimate is told on its own, and only there: it can only follow the take
 (Proses), whose message is sent before it (and after a reopen would repeat the last round's date).
 A province's copy of another province's report never notifies: the origin province tells its own
-reporter when the other province's update arrives.
+reporter when the other province's update arrives. The reminder before an auto-close is the reporter's
+alone (followers cannot confirm), and only while the report still waits for their answer.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Kind(StrEnum):
     REOPENED = "reopened"
     CLOSED = "closed"
     AUTOCLOSED = "autoclosed"  # closed as Selesai for want of the reporter's answer in time
+    REMINDED = "reminded"  # still Selesai without an answer: it closes by itself soon
     MERGED = "merged"
     REWORKED = "reworked"  # a coordinator sent a Selesai back to the agency (Proses)
     UNMERGED = "unmerged"  # a wrong merge undone: the report is handled on its own again
@@ -49,17 +51,36 @@ KINDS: dict[Action, Kind] = {
     Action.REOPEN: Kind.REOPENED,
     Action.CONFIRM: Kind.CLOSED,
     Action.AUTOCLOSE: Kind.AUTOCLOSED,
+    Action.REMIND: Kind.REMINDED,
     Action.REJECT_EVIDENCE: Kind.REWORKED,
     Action.UNDUPLICATE: Kind.UNMERGED,
     Action.RETURN: Kind.RETURNED,  # the other province's step, merged into the origin's timeline
 }
 
 
+# Kinds whose messages carry the confirm/reopen link (to the reporter; never to a follower)
+CONFIRMABLE = frozenset({Kind.RESOLVED, Kind.REMINDED})
+# Kinds told to the reporter only: followers and the reporters of duplicates cannot confirm
+REPORTER_ONLY = frozenset({Kind.REMINDED})
+
+
 def notice_kind(report: Report, entry: TimelineEntry) -> Kind | None:
-    """What ``entry`` of ``report`` tells the citizen, or None (internal step, or a received copy)."""
+    """What ``entry`` of ``report`` tells the citizen, or None (internal step, or a received copy; a
+    reminder when the reporter did not opt in, or when it is no longer the report's news: confirmed,
+    reopened or closed since)."""
     if report.is_received_escalation:
         return None
+    if entry.action is Action.REMIND and not _still_waiting(report, entry):
+        return None
     return KINDS.get(entry.action)
+
+
+def _still_waiting(report: Report, entry: TimelineEntry) -> bool:
+    """True while the reminder ``entry`` is about the round ``report`` is in, Selesai and open, and its
+    reporter opted in."""
+    if report.reporter_opted_in is False or report.status is not Status.SELESAI or report.closed:
+        return False
+    return not any(e.action is Action.RESOLVE and e.at > entry.at for e in report.timeline)
 
 
 class Facts(Struct, frozen=True):

@@ -19,7 +19,7 @@ from msgspec import Struct
 from chalicelib.domain.clock import day_words
 from chalicelib.domain.report import EvidenceCheck
 from chalicelib.domain.status import Status
-from chalicelib.notices.kinds import Facts, Kind
+from chalicelib.notices.kinds import CONFIRMABLE, Facts, Kind
 
 LANGUAGES = ("id", "en")
 SMS_LIMIT = 160
@@ -82,10 +82,10 @@ def _closing(texts: dict[str, Any], report_id: str, links: Links) -> list[str]:
     return ["", _part(texts, "footer", id=report_id), _part(texts, "unsubscribe", link=links.unsubscribe)]
 
 
-def _sms(texts: dict[str, Any], kind: str, **values: str) -> str:
+def _sms(texts: dict[str, Any], kind: str, key: str = "sms", **values: str) -> str:
     """The SMS of ``kind``, then how to stop: on the page its link opens (the tracking page, with the
     report's secret; the confirm page links it), or a STOP reply where the carrier passes it on."""
-    return _part(texts[kind], "sms", **values) + " " + texts["sms_stop"]
+    return _part(texts[kind], key, **values) + " " + texts["sms_stop"]
 
 
 def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) -> str:
@@ -116,6 +116,7 @@ def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool 
         verdict=_verdict(facts.verdict, texts, language),
         reason=_part(texts, "reason", text=note) if note and "reason" in texts else "",
         original=facts.original or "-",
+        until=_day(facts.confirm_until, language),
     )
 
 
@@ -132,10 +133,9 @@ def email(
     lines = [_body(facts, kind_texts, language, follower=follower)]
     if facts.status:
         lines.append(_part(texts, "status", status=_status(facts.status, language)))
-    if facts.kind is Kind.RESOLVED and links.confirm and not follower:
-        lines.append(
-            _part(kind_texts, "confirm", until=_day(facts.confirm_until, language), link=links.confirm)
-        )
+    if facts.kind in CONFIRMABLE and links.confirm and not follower:
+        until = _day(facts.confirm_until, language)
+        lines.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
     lines += ["", _part(texts, "track", link=links.track)]
     if merged_from:
         lines.append(_part(texts, "merged_note_follower" if follower else "merged_note", id=merged_from))
@@ -145,10 +145,18 @@ def email(
 
 
 def sms(facts: Facts, language: str, links: Links) -> str:
-    """The SMS telling ``facts``: kind, id, one link and how to stop; no content."""
+    """The SMS telling ``facts``: kind, id, one link and how to stop; no content. A kind with a dated
+    text (``sms_until``: the reminder's auto-close day) says the day when it still fits one segment
+    (the site's address is short enough), else its plain text."""
     texts = catalogue(language)
-    link = links.confirm if facts.kind is Kind.RESOLVED and links.confirm else links.track
-    return _sms(texts, facts.kind.value, id=facts.report_id, link=link)
+    kind = facts.kind.value
+    link = links.confirm if facts.kind in CONFIRMABLE and links.confirm else links.track
+    if "sms_until" in texts[kind] and facts.confirm_until:
+        until = _day(facts.confirm_until, language)
+        dated = _sms(texts, kind, "sms_until", id=facts.report_id, until=until, link=link)
+        if fits_one_segment(dated):
+            return dated
+    return _sms(texts, kind, id=facts.report_id, link=link)
 
 
 def digest_email(

@@ -26,7 +26,7 @@ from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 from chalicelib.notices import texts
-from chalicelib.notices.kinds import Facts, Kind, facts, notice_kind
+from chalicelib.notices.kinds import CONFIRMABLE, REPORTER_ONLY, Facts, Kind, facts, notice_kind
 from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import count, logger
@@ -101,13 +101,17 @@ class Notifier:
         # Those who follow through a duplicate never read a private report's words.
         merged = told if told.public else replace(told, note=None)
         sent = 0
-        for recipient in self.recipients(report):
+        for recipient in self.recipients(report, reporter_only=kind in REPORTER_ONLY):
             sent += self._deliver(report, entry, merged if recipient.merged_from else told, recipient, now)
         return sent
 
-    def recipients(self, report: Report) -> list[Recipient]:
+    def recipients(self, report: Report, *, reporter_only: bool = False) -> list[Recipient]:
         """The reporter's opted-in addresses, the report's followers (public reports only), then those
-        of every report merged into it as a duplicate: they follow the original from then on."""
+        of every report merged into it as a duplicate: they follow the original from then on.
+        ``reporter_only``: the reporter's addresses alone (their contact is the only item read)."""
+        if reporter_only:
+            contacts, _ = self.records.audience([report.id])
+            return reporter_recipients(contacts.get(report.id))
         public = report.visibility is Visibility.PUBLIC
         # followers exist only on public reports, so a duplicate's are asked for without reading it
         followed = [report.key, *report.duplicates] if public else list(report.duplicates)
@@ -221,7 +225,7 @@ class Notifier:
 
     def _window_end(self, report: Report, kind: Kind) -> datetime | None:
         """When the confirm/reopen window of a Selesai report ends (a handed-over report's too)."""
-        if kind is not Kind.RESOLVED:
+        if kind not in CONFIRMABLE:
             return None
         from chalicelib.domain.sla import autoclose_after  # a Selesai entry's window only
 

@@ -1,4 +1,5 @@
-"""The scheduled sweep: service levels, auto-close, and anything left unsent.
+"""The scheduled sweep: service levels, the reminder before an auto-close, auto-close, and anything left
+unsent.
 
 Runs every few minutes per province. It reads only the sparse ``by-due`` index
 (open timers, and hand-over messages another province's queue refused or, busy, did not take) and the
@@ -35,6 +36,7 @@ class SweepResult(Struct):
 
     overdue: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
     resent: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
 
@@ -55,7 +57,7 @@ class Sweeper(ProvinceService):
 
     @traced
     def sweep(self, *, now: datetime | None = None, limit: int = 200) -> SweepResult:
-        """Escalate overdue reports, close unanswered ones, re-send unacknowledged hand-overs."""
+        """Escalate overdue reports, remind then close unanswered ones, re-send unacknowledged hand-overs."""
         now = now or utcnow()
         result = SweepResult()
         for report in self.reports.due_before(self.province.code, now, limit=limit):
@@ -116,6 +118,12 @@ class Sweeper(ProvinceService):
                 # neighbour that acknowledges nothing never fills the sweep's page of due reports
                 wait = min(max(now - escalation.at, ESCALATION_RESEND_AFTER), ESCALATION_RESEND_MAX)
                 return replace(report, sla_check_at=now + wait)
+            if report.status is Status.SELESAI and report.reminder_due and now < (report.autoclose_at or now):
+                # once per Selesai round (its number in the id); a sweep too late to remind closes instead
+                tally.append(result.reminded)
+                rounds = sum(1 for entry in report.timeline if entry.action is Action.RESOLVE)
+                event = Event(f"{report.key}:remind:{rounds}", now, self.province.code)
+                return workflow.remind(report, event)
             if report.status is Status.SELESAI:
                 tally.append(result.closed)
                 event = Event(f"{report.key}:autoclose", now, self.province.code)

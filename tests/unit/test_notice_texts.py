@@ -11,7 +11,7 @@ from chalicelib.config import PUBLIC_URL_MAX
 from chalicelib.domain.report import CheckReason, EvidenceCheck
 from chalicelib.domain.status import Status
 from chalicelib.notices import texts
-from chalicelib.notices.kinds import Facts, Kind
+from chalicelib.notices.kinds import CONFIRMABLE, Facts, Kind
 
 LONGEST_URL = "https://" + "a" * (PUBLIC_URL_MAX - len("https://"))
 TOKEN = "T" * 22  # secrets.token_urlsafe(16)
@@ -66,7 +66,7 @@ def test_every_sms_is_one_gsm7_segment_with_no_content(kind: Kind, language: str
     assert texts.fits_one_segment(text), (len(text), text)
     assert REPORT_ID in text
     assert not any(word in text for word in CONTENT)
-    assert ("STOP" in text) and (str(LINKS.confirm) in text) == (kind is Kind.RESOLVED)
+    assert ("STOP" in text) and (str(LINKS.confirm) in text) == (kind in CONFIRMABLE)
 
 
 @pytest.mark.parametrize("language", texts.LANGUAGES)
@@ -238,3 +238,48 @@ def test_a_return_or_a_merge_names_no_status_the_report_is_not_in() -> None:
         assert "Ditolak" not in texts.email(told, "id", LINKS).body
     taken = TimelineEntry("y", T0, Action.TAKE, Status.PROSES, "31")
     assert facts(report, taken, Kind.TAKEN, agency=None, province=None, zone=UTC).status is Status.PROSES
+
+
+SHORT_SITE = "https://aduan.jakarta.go.id"  # a province's real address: shorter than the longest allowed
+SHORT_LINKS = texts.Links(
+    track=f"{SHORT_SITE}/track.html?id={REPORT_ID}",
+    unsubscribe=f"{SHORT_SITE}/unsubscribe.html#{TOKEN}",
+    confirm=f"{SHORT_SITE}/feedback.html#{TOKEN}",
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "until"),
+    [
+        ("id", "ditutup otomatis pada 14 Desember 2026.", "(berlaku sampai 14 Desember 2026)"),
+        ("en", "closes automatically on 14 December 2026.", "(until 14 December 2026)"),
+    ],
+)
+def test_the_reminder_email_says_selesai_the_day_it_closes_and_carries_the_confirm_link(
+    language: str, said: str, until: str
+) -> None:
+    mail = texts.email(_facts(Kind.REMINDED, False), language, LINKS)
+    assert said in mail.body and until in mail.body and str(LINKS.confirm) in mail.body
+    assert "Selesai" in mail.body and CONTENT[1] not in mail.body  # no officer's note: it was told at Selesai
+    assert REPORT_ID in mail.subject
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", "Selesai, tutup otomatis 14 Desember 2026: "),
+        ("en", "done, closes by itself 14 December 2026: "),
+    ],
+)
+def test_the_reminder_sms_names_the_day_when_the_site_s_address_leaves_room(language: str, said: str) -> None:
+    # a site's address of the longest allowed leaves no room for the day: the plain reminder, one segment
+    longest = texts.sms(_facts(Kind.REMINDED, False), language, LINKS)
+    assert texts.fits_one_segment(longest) and str(LINKS.confirm) in longest and "2026" not in longest
+    short = texts.sms(_facts(Kind.REMINDED, False), language, SHORT_LINKS)
+    assert texts.fits_one_segment(short), (len(short), short)
+    assert f"{said}{SHORT_LINKS.confirm} {STOP_GUIDANCE[language]}" in short
+    for month in range(1, 13):  # the longest month's name fits too
+        dated = replace(
+            _facts(Kind.REMINDED, False), confirm_until=date(2026, month, 30 if month != 2 else 28)
+        )
+        assert texts.fits_one_segment(texts.sms(dated, language, SHORT_LINKS))

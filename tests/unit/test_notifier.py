@@ -806,3 +806,53 @@ def test_an_automatic_close_says_why(aws: None, language: str, said: str) -> Non
     assert notifier.entry(closed.key, "e-auto", 0, closed.timeline[-1].at + timedelta(seconds=2)) == 2
     mail = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default))
     assert said in mail["Subject"] and said in mail.get_content() and said in _sent_sms()[-1][1]
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "texted"),
+    [
+        ("id", "ditutup otomatis pada 7 Desember 2026.", "Selesai, tutup otomatis 7 Desember 2026: "),
+        ("en", "closes automatically on 7 December 2026.", "done, closes by itself 7 December 2026: "),
+    ],
+)
+def test_the_reminder_reaches_the_reporter_alone_with_the_confirm_link_and_the_closing_day(
+    aws: None, language: str, said: str, texted: str
+) -> None:
+    """Given a public report Selesai on 27 November (Jakarta's calendar), followed by e-mail, when the
+    sweep's reminder is told, then its reporter (e-mail and SMS) reads the day it closes by itself with
+    the confirm/reopen link, and the follower is not told (a follower cannot confirm)."""
+    from chalicelib.data.notices import NoticeStore
+
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    resolved = replace(_lifecycle()[-1], visibility=Visibility.PUBLIC)
+    assert resolved.autoclose_at is not None
+    reminded = workflow.remind(resolved, event("e-remind", at=resolved.autoclose_at - timedelta(days=2)))
+    reports.by_key[reminded.key] = reminded
+    NoticeStore().add_follower(reminded.key, "f1", "en", "pengikut@example.com")
+    _with_contact(
+        reminded, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language=language
+    )
+    now = reminded.timeline[-1].at + timedelta(seconds=2)
+    assert notifier.entry(reminded.key, "e-remind", 0, now) == 2
+    assert notifier.entry(reminded.key, "e-remind", 0, now) == 0  # redelivered: nothing twice
+    [mail] = _sent_emails()
+    assert set(mail.destinations) == {"warga@example.com"}  # not the follower
+    body = _body(mail.raw_data)
+    assert said in body and "feedback.html#" in body and "Selesai" in body
+    [(phone, sms)] = _sent_sms()
+    assert phone == "+6281234567890" and texted + "https://aduan.example.id/feedback.html#" in sms
+
+
+def test_a_reminder_read_after_the_reporter_answered_is_not_sent(aws: None) -> None:
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    resolved = _lifecycle()[-1]
+    assert resolved.autoclose_at is not None
+    soon = resolved.autoclose_at - timedelta(days=2)
+    reminded = workflow.remind(resolved, event("e-remind", at=soon))
+    confirmed = workflow.confirm(reminded, JAKARTA, 5, event("e-confirm", at=soon + timedelta(seconds=1)))
+    reports.by_key[confirmed.key] = confirmed
+    _with_contact(confirmed, email="warga@example.com", notify=("email",), language="id")
+    assert notifier.entry(confirmed.key, "e-remind", 0, soon + timedelta(seconds=2)) == 0
+    assert _sent_emails() == []
