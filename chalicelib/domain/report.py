@@ -218,14 +218,14 @@ class Report(Struct, frozen=True):
 
     @property
     def reminded(self) -> bool:
-        """True if this Selesai round's reminder is in the timeline (a reminder before the latest resolve
-        was an earlier round's)."""
-        for entry in reversed(self.timeline):
-            if entry.action is Action.RESOLVE:
-                return False
-            if entry.action is Action.REMIND:
-                return True
-        return False
+        """True if this Selesai round's reminder is in the timeline (an earlier round's has its own id)."""
+        return self.has_event(self.reminder_event_id)
+
+    @property
+    def reminder_event_id(self) -> str:
+        """The id of this Selesai round's reminder: the round is the number of resolves so far."""
+        rounds = sum(1 for entry in self.timeline if entry.action is Action.RESOLVE)
+        return f"{self.key}:remind:{rounds}"
 
     def latest(self, action: Action) -> TimelineEntry | None:
         """The latest entry of ``action``, or None."""

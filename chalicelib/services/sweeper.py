@@ -119,11 +119,9 @@ class Sweeper(ProvinceService):
                 wait = min(max(now - escalation.at, ESCALATION_RESEND_AFTER), ESCALATION_RESEND_MAX)
                 return replace(report, sla_check_at=now + wait)
             if report.status is Status.SELESAI and report.reminder_due and now < (report.autoclose_at or now):
-                # once per Selesai round (its number in the id); a sweep too late to remind closes instead
+                # once per Selesai round (its id names the round); a sweep too late to remind closes instead
                 tally.append(result.reminded)
-                rounds = sum(1 for entry in report.timeline if entry.action is Action.RESOLVE)
-                event = Event(f"{report.key}:remind:{rounds}", now, self.province.code)
-                return workflow.remind(report, event)
+                return workflow.remind(report, Event(report.reminder_event_id, now, self.province.code))
             if report.status is Status.SELESAI:
                 tally.append(result.closed)
                 event = Event(f"{report.key}:autoclose", now, self.province.code)

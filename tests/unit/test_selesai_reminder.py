@@ -86,7 +86,9 @@ def test_a_selesai_report_s_next_timer_is_its_reminder_then_its_auto_close() -> 
         == resolved.autoclose_at - REMIND_BEFORE
         == resolved.autoclose_at - timedelta(days=2)
     )
-    reminded = workflow.remind(resolved, event("r-remind", at=resolved.autoclose_at - REMIND_BEFORE))
+    reminded = workflow.remind(
+        resolved, event(resolved.reminder_event_id, at=resolved.autoclose_at - REMIND_BEFORE)
+    )
     assert reminded.own_timer == resolved.autoclose_at and reminded.reminded
     assert reminded.status is resolved.status and reminded.autoclose_at == resolved.autoclose_at
 
@@ -118,7 +120,7 @@ def test_a_confirm_a_reopen_or_a_close_ends_the_reminder_and_a_new_selesai_has_i
         workflow.remind(confirmed, event("r-remind-late", at=soon))
     closed = workflow.autoclose(resolved, event("r-auto", at=resolved.autoclose_at))
     assert closed.reminder_due is None and closed.own_timer is None
-    reminded = workflow.remind(resolved, event("r-remind", at=soon))
+    reminded = workflow.remind(resolved, event(resolved.reminder_event_id, at=soon))
     later = soon + timedelta(hours=1)
     reopened = workflow.reopen(reminded, JAKARTA, event("r-reopen", at=later, note="Belum beres"))
     assert reopened.reminder_due is None and reopened.own_timer != soon
