@@ -87,7 +87,7 @@ AFTER_E2E_TESTS := tests/unit/test_evidence_fingerprint.py
 # Integration tests that mostly wait (a notice is sent a second before its change is saved, and they
 # wait out each one): a process of their own, which costs the others almost no processor time.
 WAITING_TESTS := tests/integration/test_notifications.py tests/integration/test_privacy_notifications.py
-WAITING_TESTS += tests/integration/test_reporter_stop.py
+WAITING_TESTS += tests/integration/test_reporter_stop.py tests/integration/test_selesai_reminder_flow.py
 
 ## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
 ##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
