@@ -21,6 +21,12 @@ TAKEN_BEFORE_REPORT = CheckReason(
     "Foto diambil sebelum laporan dibuat.",
     "The photo was taken before the report was made.",
 )
+TAKEN_BEFORE_REOPEN = CheckReason(
+    "time",
+    "taken_before_reopen",
+    "Foto diambil sebelum pelapor membuka kembali laporan (pekerjaan dinyatakan belum selesai).",
+    "The photo was taken before the reporter reopened the report (saying the work was not done).",
+)
 TAKEN_IN_FUTURE = CheckReason(
     "time",
     "taken_in_future",
@@ -69,6 +75,7 @@ FIXED: dict[str, CheckReason] = {
     for reason in (
         NO_CAPTURE_TIME,
         TAKEN_BEFORE_REPORT,
+        TAKEN_BEFORE_REOPEN,
         TAKEN_IN_FUTURE,
         NO_GPS,
         NO_REPORT_LOCATION,

@@ -186,14 +186,22 @@ def _aware(moment: datetime) -> datetime:
 
 
 def check_time(
-    facts: PhotoFacts, *, reported_at: datetime, now: datetime, timezone: str
+    facts: PhotoFacts,
+    *,
+    reported_at: datetime,
+    now: datetime,
+    timezone: str,
+    reopened_at: datetime | None = None,
 ) -> tuple[CheckOutcome, CheckReason | None]:
-    """Taken after the report was made and not in the future (within ``CLOCK_SKEW``)."""
+    """Taken after the report was made, after the reporter last reopened it (the work was found not
+    done then, so an earlier photo cannot show it done), and not in the future (within ``CLOCK_SKEW``)."""
     taken = taken_at(facts, timezone)
     if taken is None:
         return "unknown", check_reasons.NO_CAPTURE_TIME
     if taken < _aware(reported_at) - CLOCK_SKEW:
         return "fail", check_reasons.TAKEN_BEFORE_REPORT
+    if reopened_at is not None and taken < _aware(reopened_at) - CLOCK_SKEW:
+        return "fail", check_reasons.TAKEN_BEFORE_REOPEN
     if taken > _aware(now) + CLOCK_SKEW:
         return "fail", check_reasons.TAKEN_IN_FUTURE
     return "pass", None
@@ -246,9 +254,13 @@ def judge(
     max_distance_m: float,
     prior: Sequence[PriorPhoto],
     report_id: str | None = None,
+    reopened_at: datetime | None = None,
 ) -> EvidenceCheck:
-    """The verdict on one evidence photo: time, place and freshness with their check_reasons."""
-    time, time_reason = check_time(facts, reported_at=reported_at, now=now, timezone=timezone)
+    """The verdict on one evidence photo: time, place and freshness with their check_reasons
+    (``reopened_at``: when the reporter last reopened the report, if ever)."""
+    time, time_reason = check_time(
+        facts, reported_at=reported_at, now=now, timezone=timezone, reopened_at=reopened_at
+    )
     place, place_reason = check_place(facts, report_location=report_location, max_distance_m=max_distance_m)
     fresh, fresh_reason = check_fresh(facts, prior=prior, report_id=report_id)
     reasons = tuple(r for r in (time_reason, place_reason, fresh_reason) if r is not None)

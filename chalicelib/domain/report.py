@@ -252,6 +252,11 @@ class Report(Struct, frozen=True):
                 return entry.evidence_check is not None and not entry.evidence_check.verified
         return False
 
+    @property
+    def reopened_at(self) -> datetime | None:
+        """When the reporter last reopened it (said the work was not done), or None if never."""
+        return next((e.at for e in reversed(self.timeline) if e.action is Action.REOPEN), None)
+
     def handed_back_by(self, province: str) -> bool:
         """True if ``province`` once handed this report back (its return step, merged from its update)."""
         return any(entry.action is Action.RETURN and entry.province == province for entry in self.timeline)

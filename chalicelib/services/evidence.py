@@ -217,6 +217,7 @@ class EvidenceService:
         return judge(
             facts,
             reported_at=report.created_at,
+            reopened_at=report.reopened_at,
             report_location=(report.location.lat, report.location.lon),
             now=now,
             timezone=self.province.data.timezone,

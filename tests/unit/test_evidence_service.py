@@ -299,3 +299,31 @@ def test_a_crop_is_looked_up_by_its_probes_and_stored_with_its_central_window(ta
         (own, [*fingerprint_bands(own), exact_key(own)]),
         *((print_, fingerprint_bands(print_)) for print_ in crop.variants),
     ]
+
+
+def test_a_photo_taken_before_the_reporter_reopened_is_not_proof_of_the_new_work(taken: Report) -> None:
+    """The reporter reopened: the work was not done. A photo the officer took earlier (after the
+    report, so the time check used to pass, at the place, never uploaded) shows nothing done since."""
+    from chalicelib.domain.report import TimelineEntry
+    from chalicelib.domain.status import Action
+
+    reopened_at = T0 + timedelta(hours=6)
+    reopened = taken.with_entries(
+        [TimelineEntry("r:reopen", reopened_at, Action.REOPEN, Status.DISPOSISI, "31", OWN, "Belum")]
+    )
+    place = (taken.location.lat, taken.location.lon)
+
+    def verdict(taken_at: Any) -> Any:
+        store, photos = Store(), Photos()
+        _ticketed(store, reopened)
+        facts = PhotoFacts(
+            fingerprint=0x0123456789ABCDEF, taken_local=taken_at, taken_offset_minutes=0, gps=place
+        )
+        return service(province(), store, photos, facts).check(OFFICER, reopened, KEY, "e", NOW).check
+
+    old = verdict((T0 + timedelta(hours=2)).replace(tzinfo=None))  # after the report, before the reopen
+    assert (old.verified, old.time) == (False, "fail")
+    assert [r.code for r in old.reasons] == ["taken_before_reopen"]
+    assert "membuka kembali" in old.reasons[0].id and "reopened" in old.reasons[0].en
+    new = verdict((reopened_at + timedelta(hours=1)).replace(tzinfo=None))
+    assert (new.verified, new.reasons) == (True, ())
