@@ -9,6 +9,7 @@ state. Refused messages change nothing: they are quarantined and alarmed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
@@ -16,6 +17,7 @@ from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Updat
 from chalicelib.domain.routing import in_area
 from chalicelib.errors import AduanError
 from chalicelib.provinces.registry import Registry
+from chalicelib.validation import PUBLIC_PHOTO_KEY
 
 
 class HandoverRefused(AduanError):
@@ -58,7 +60,8 @@ class HandoverGuard:
 
         An escalate comes from the report's own province, about an area this province serves (its
         own, or a neighbour's it has a rule for); an update is about a report of this province and
-        carries only the sender's own steps; a feedback about a report of the sender's. Whether the
+        carries only the sender's own steps; a feedback about a report of the sender's; and every photo
+        a message names is one its sender published (``public/<sender>/``). Whether the
         stored state fits (an update only from the province the report was handed to, a feedback
         only for a copy that exists) the escalation service checks when it reads the report.
         """
@@ -76,6 +79,10 @@ class HandoverGuard:
         if isinstance(message, Update) and any(entry.province != sender for entry in message.entries):
             # The origin mirrors these entries as the sender's steps: never as its own, or a third's
             raise HandoverRefused("update carries steps of another province", code="foreign_entries")
+        if any(not _published_by(sender, key) for key in _photos(message)):
+            # The receiver links them to its officers, its public map or the reporter: a province
+            # hands over only the cleaned copies it published itself, never another report's key
+            raise HandoverRefused("message names photos its sender did not publish", code="foreign_photos")
 
     def _serves(self, area_code: str) -> bool:
         """This province's own area, or a neighbour's area one of its rules takes (with an agency)."""
@@ -83,3 +90,17 @@ class HandoverGuard:
             return True
         rules = self.registry.get(self.province).rules
         return any(rule.agency is not None and in_area(area_code, rule.area) for rule in rules)
+
+
+def _photos(message: InboundMessage) -> list[str]:
+    """The photo keys a message asks its receiver to show: a report's photos, a step's evidence."""
+    if isinstance(message, Escalate):
+        return list(message.report.photos)
+    if isinstance(message, Update):
+        return [entry.evidence_photo for entry in message.entries if entry.evidence_photo is not None]
+    return []
+
+
+def _published_by(province: str, key: str) -> bool:
+    """``key`` is a cleaned copy ``province`` published: ``public/<province>/<32 hex>.<jpg|png>``."""
+    return key.startswith(f"public/{province}/") and re.match(PUBLIC_PHOTO_KEY, key) is not None

@@ -356,3 +356,75 @@ def test_after_a_take_back_only_the_province_that_handed_it_back_is_dropped_quie
     provinces.settle()
     assert jakarta.get(f"/reports/{report_id}").json_body == taken_back
     assert sorted(reason for reason, _ in _quarantined("31")) == ["bad_signature", "not_handed_over"]
+
+
+def test_a_partner_cannot_make_the_origin_show_photos_that_are_not_its_own(provinces: World) -> None:
+    """Given a public Jakarta report handed to Banten, when Banten (correctly signed as itself) sends
+    the Selesai update whose resolve step names as its evidence a photo of Jakarta's (another report's,
+    a private one's: a key Banten holds from an earlier hand-over), then it is quarantined and the
+    reporter's public page links no such photo: a province sends only the photos it published."""
+    jakarta = provinces["jakarta"]
+    report_id = jakarta.post("/reports", {**BORDER, "visibility": "public"}).json_body["id"]
+    provinces.settle()
+    _quarantined("31")
+    before = jakarta.get(f"/reports/{report_id}").json_body
+    resolve = {
+        "event_id": f"36~{report_id}:resolve:photo",
+        "at": NOW,
+        "action": "resolve",
+        "status": "SELESAI",
+        "province": "36",
+        "agency": BANTEN_AGENCY,
+        "note": "Sudah dibersihkan",
+        "evidence_photo": f"public/31/{'a' * 32}.jpg",
+    }
+    update = json.dumps({**json.loads(_update(report_id, "36")), "closed": False, "entries": [resolve]})
+    _send("31", update, _signed("36", "36", "31", update), report_id)
+    provinces.settle()
+    after = jakarta.get(f"/reports/{report_id}").json_body
+    assert (after["status"], after["timeline"]) == (before["status"], before["timeline"])
+    assert [r for r, _ in _quarantined("31")] == ["foreign_photos"]
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        f"public/36/{'b' * 32}.jpg",
+        f"public/32/{'c' * 32}.png",
+        f"uploads/31/{'d' * 32}.jpg",
+        "public/31/x.jpg",
+    ],
+    ids=["receiver-s-own", "a-third-province-s", "an-unstripped-upload", "not-a-photo-key"],
+)
+def test_an_escalation_naming_photos_that_are_not_the_origin_s_is_refused(
+    provinces: World, photo: str
+) -> None:
+    """Given Jakarta, correctly signed as itself, handing Banten a public report whose photos include
+    one that is not a photo Jakarta published (Banten's own, say a private report's, would then show on
+    Banten's public map beside the copy), when Banten receives it, then it is quarantined, no copy made."""
+    report_id = f"31-261207-{uuid.uuid4().hex[:4].upper()}"  # hex digits: all in the ids' alphabet
+    escalate = json.dumps(
+        {
+            "type": "escalate",
+            "event_id": f"{report_id}:escalate:1",
+            "origin_province": "31",
+            "report": {
+                "id": report_id,
+                "category": "sampah",
+                "description": "Sampah di Batuceper",
+                "lat": -6.17,
+                "lon": 106.63,
+                "area_code": "36.71.01",
+                "visibility": "public",
+                "photos": [f"public/31/{'e' * 32}.jpg", photo],
+                "created_at": NOW,
+            },
+        }
+    )
+    _quarantined("36")
+    _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
+    provinces.settle()
+    assert [r for r, _ in _quarantined("36")] == ["foreign_photos"]
+    banten = provinces["banten"]
+    missing = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
+    assert missing.status_code == 404
