@@ -39,6 +39,14 @@ def in_area(area_code: str, area: str) -> bool:
     return area_code == area or area_code.startswith(area + ".")
 
 
+def serves(province: Province, area_code: str) -> bool:
+    """True if ``province`` takes reports located in ``area_code``: its own areas, or a neighbour's
+    one of its rules gives an agency (a hand-over of any other place it refuses: ``area_not_served``)."""
+    if area_code[:2] == province.code:
+        return True
+    return any(rule.agency is not None and in_area(area_code, rule.area) for rule in province.rules)
+
+
 def _specificity(rule: RoutingRule) -> tuple[int, int]:
     return (rule.area.count("."), 0 if rule.category == "*" else 1)
 

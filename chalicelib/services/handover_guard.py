@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
-from chalicelib.domain.routing import in_area
+from chalicelib.domain.routing import serves
 from chalicelib.errors import AduanError
 from chalicelib.provinces.registry import Registry
 from chalicelib.validation import PUBLIC_PHOTO_KEY
@@ -66,7 +66,7 @@ class HandoverGuard:
         only for a copy that exists) the escalation service checks when it reads the report.
         """
         if isinstance(message, Escalate):
-            if not self._serves(message.report.area_code):
+            if not serves(self.registry.get(self.province), message.report.area_code):
                 raise HandoverRefused("escalated area is not served here", code="area_not_served")
             claimed, report_id, report_province = message.origin_province, message.report.id, sender
         else:
@@ -83,13 +83,6 @@ class HandoverGuard:
             # The receiver links them to its officers, its public map or the reporter: a province
             # hands over only the cleaned copies it published itself, never another report's key
             raise HandoverRefused("message names photos its sender did not publish", code="foreign_photos")
-
-    def _serves(self, area_code: str) -> bool:
-        """This province's own area, or a neighbour's area one of its rules takes (with an agency)."""
-        if area_code[:2] == self.province:
-            return True
-        rules = self.registry.get(self.province).rules
-        return any(rule.agency is not None and in_area(area_code, rule.area) for rule in rules)
 
 
 def _photos(message: InboundMessage) -> list[str]:

@@ -428,3 +428,36 @@ def test_an_escalation_naming_photos_that_are_not_the_origin_s_is_refused(
     banten = provinces["banten"]
     missing = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
     assert missing.status_code == 404
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: AgencyDesk._refuse (services/agency.py, the agency engineers' area) does not yet check "
+    "domain.routing.serves before a hand-over; test_escalation_flow's too-long-note test hands a "
+    "31.74.01 report to Banten too and must move to a place Banten serves (31.73.08) with the fix",
+)
+def test_an_officer_cannot_hand_a_report_to_a_province_that_does_not_serve_its_place(
+    provinces: World,
+) -> None:
+    """Given a report about a street in Jakarta Selatan, when its agency says "bukan wewenang" and
+    hands it to Banten, which serves no part of Jakarta, then it is refused at once (422
+    ``area_not_served``) and nothing changes: Banten would quarantine the hand-over, leaving the
+    report read-only in Jakarta (``handled_by_other_province``) and in nobody's hands."""
+    jakarta = provinces["jakarta"]
+    report_id = jakarta.post("/reports", LOCAL).json_body["id"]
+    provinces.settle()
+    _quarantined("36")
+    before = jakarta.get(f"/reports/{report_id}").json_body
+    agency = before["agency"]["id"]
+    try:
+        handed = jakarta.act(report_id, "refuse", agency, {"note": "Bukan wewenang kami", "to_agency": "36:"})
+    finally:  # while it is not refused, what it sent is settled and its quarantine emptied, for other tests
+        provinces.settle()
+        quarantined = _quarantined("36")
+    assert handed.status_code == 422, handed.body
+    assert handed.json_body["error"]["code"] == "area_not_served"
+    assert "Banten" in handed.json_body["error"]["message"]
+    assert jakarta.get(f"/reports/{report_id}").json_body == before
+    assert quarantined == []
+    # and the agency still acts on it
+    assert jakarta.act(report_id, "take", agency).status_code == 200
