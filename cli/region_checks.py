@@ -173,9 +173,14 @@ def check_exchanges(province: Province, provinces: Mapping[str, Province]) -> li
     ]
 
 
-def check_handover_keys(data: Mapping[str, Any]) -> list[Problem]:
+def check_handover_keys(
+    data: Mapping[str, Any], provinces: Mapping[str, Province] | None = None
+) -> list[Problem]:
     """Each hand-over key id once, each public key an Ed25519 key; a ``dev-`` key only the derived one.
 
+    A production key is none of the development keys (their private halves are derived from a public
+    seed: a deployed stage refuses only kids starting ``dev-``) and no other province's key of
+    ``provinces`` (a signature names no sender: its holder could sign as this province).
     A province with development keys only is valid (the local stack needs no more); deploying it
     needs a production key first (``bin/aduan handover keygen``).
     """
@@ -184,6 +189,13 @@ def check_handover_keys(data: Mapping[str, Any]) -> list[Problem]:
     code = str(data.get("code"))
     problems: list[Problem] = []
     seen: set[str] = set()
+    development = {public_key_of(dev_private_key(other)): other for other in {*known_provinces(), code}}
+    others = {
+        key.public_key: other
+        for other, province in sorted((provinces or {}).items(), reverse=True)
+        if other != code
+        for key in province.data.handover_keys
+    }
     for key in data.get("handover_keys", []):
         kid, public = str(key.get("kid")), str(key.get("public_key"))
         if kid in seen:
@@ -198,6 +210,18 @@ def check_handover_keys(data: Mapping[str, Any]) -> list[Problem]:
                     )
                 )
             continue
+        if public in development:
+            problems.append(
+                Problem(
+                    "handover",
+                    f"key {kid}: public_key is the development key of province {development[public]} "
+                    "(its private half is derived from a public seed): use `bin/aduan handover keygen`",
+                )
+            )
+        elif public in others:
+            problems.append(
+                Problem("handover", f"key {kid}: public key also listed by province {others[public]}")
+            )
         try:
             Ed25519PublicKey.from_public_bytes(unb64url(public))
             canonical = b64url(unb64url(public)) == public
@@ -301,7 +325,7 @@ def check_province(
     problems = check_area_codes(data, kemendagri)
     problems += check_partner_codes(data, known_provinces() if province_codes is None else province_codes)
     problems += check_queue_names(data)
-    problems += check_handover_keys(data)
+    problems += check_handover_keys(data, provinces)
     province, schema = load_model(data)
     problems += schema
     if province is not None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from chalicelib.domain.handover_auth import dev_private_key, public_key_of
 from chalicelib.provinces.registry import registry
 from cli.main import app as cli_app
 from cli.region import DATA_DIR, check_stage_data
@@ -145,6 +146,20 @@ def _break_duplicate_kid(d: Data) -> None:
     d["handover_keys"].append(dict(d["handover_keys"][0]))
 
 
+def _break_dev_key_as_production(d: Data) -> None:
+    # Banten's own development key (its private half derived from a public seed) under a production
+    # kid: a deployed stage refuses only kids starting dev-, so anyone could sign as Banten
+    d["handover_keys"].append(
+        {"kid": "36-20261206-abcdef", "public_key": public_key_of(dev_private_key("36"))}
+    )
+
+
+def _break_other_dev_key_as_production(d: Data) -> None:
+    d["handover_keys"].append(
+        {"kid": "36-20261206-abcdef", "public_key": public_key_of(dev_private_key("14"))}
+    )
+
+
 def _break_unknown_partner(d: Data) -> None:
     d["exchanges_with"] = [*d["exchanges_with"], "99"]  # sorted, once: only provinces.json knows 99 is none
 
@@ -167,6 +182,12 @@ BROKEN: dict[str, tuple[Callable[[Data], None], str, str]] = {
     "dev-key": (_break_dev_key, "handover", "dev-36"),
     "public-key": (_break_public_key, "handover", "not a base64url Ed25519"),
     "duplicate-kid": (_break_duplicate_kid, "handover", "listed twice"),
+    "dev-key-as-production": (_break_dev_key_as_production, "handover", "development key of province 36"),
+    "other-dev-key-as-production": (
+        _break_other_dev_key_as_production,
+        "handover",
+        "development key of province 14",
+    ),
     "unknown-partner": (
         _break_unknown_partner,
         "exchange",
@@ -183,6 +204,34 @@ def test_each_check_fires_on_broken_data(case: str, banten: Data, kemendagri: Ke
     problems = check_province(banten, registry().provinces, kemendagri)
     hits = [p for p in problems if p.check == check and words in p.message]
     assert hits, f"{case}: want [{check}] mentioning {words!r}; got {[str(p) for p in problems]}"
+
+
+def test_a_public_key_another_province_lists_is_refused(banten: Data, kemendagri: Kemendagri) -> None:
+    """Given Jakarta listing a production key, when Banten's file lists the same public key (a copy
+    slip): whoever holds Jakarta's private key could sign as Banten, since a signature names no
+    sender; so the check refuses it, naming the other province, and not Banten's own keys."""
+    from msgspec.structs import replace
+
+    from chalicelib.provinces.model import HandoverKey
+    from chalicelib.provinces.registry import Province
+
+    jakartas = public_key_of(bytes(range(32)))
+    known = registry().provinces
+    jakarta = known["31"].data
+    keyed = Province(
+        replace(
+            jakarta,
+            handover_keys=(
+                *jakarta.handover_keys,
+                HandoverKey(kid="31-20261206-aaaaaa", public_key=jakartas),
+            ),
+        )
+    )
+    provinces = {**known, "31": keyed}
+    assert check_province(banten, provinces, kemendagri) == []
+    banten["handover_keys"].append({"kid": "36-20261206-bbbbbb", "public_key": jakartas})
+    problems = [p for p in check_province(banten, provinces, kemendagri) if p.check == "handover"]
+    assert [p.message for p in problems] == ["key 36-20261206-bbbbbb: public key also listed by province 31"]
 
 
 def _stage_problems(mutate: Callable[[Data], None], banten: Data, tmp: Path | None = None) -> list[Problem]:
