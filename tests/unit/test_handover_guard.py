@@ -62,3 +62,21 @@ def test_a_province_outside_the_exchange_graph_is_refused_even_when_signed() -> 
         guard.sender(BODY, _attributes("32", "32"))
     assert refused.value.code == "not_a_partner"
     assert guard.sender(BODY, _attributes("36", "36")) == "36"
+
+
+def test_a_deployed_stage_refuses_a_development_key_listed_under_a_production_kid() -> None:
+    """Given Banten's data listing its development key (private half derived from a public seed) under
+    a production-looking kid, when a message signed with it reaches a deployed Jakarta, then it is
+    refused: anyone can derive that key, whatever id it is listed under (a development stage takes it)."""
+    from chalicelib.domain.handover_auth import public_key_of
+    from chalicelib.provinces.model import HandoverKey
+
+    known = registry().provinces
+    listed = HandoverKey(kid="36-20261206-abcdef", public_key=public_key_of(dev_private_key("36")))
+    banten = msgspec.structs.replace(known["36"].data, handover_keys=(listed,))
+    slipped = Registry({**known, "36": Province(banten)})
+    attributes = sign(dev_private_key("36"), "36-20261206-abcdef", "36", "31", BODY).attributes()
+    with pytest.raises(HandoverRefused) as refused:
+        HandoverGuard(slipped, "31", development=lambda: False).sender(BODY, attributes)
+    assert refused.value.code == "bad_signature"
+    assert HandoverGuard(slipped, "31", development=lambda: True).sender(BODY, attributes) == "36"
