@@ -200,7 +200,8 @@ def check_time(
         return "unknown", check_reasons.NO_CAPTURE_TIME
     if taken < _aware(reported_at) - CLOCK_SKEW:
         return "fail", check_reasons.TAKEN_BEFORE_REPORT
-    if reopened_at is not None and taken < _aware(reopened_at) - CLOCK_SKEW:
+    # a reopen dated ahead of now (another province's feedback says when) bounds nothing beyond now
+    if reopened_at is not None and taken < min(_aware(reopened_at), _aware(now)) - CLOCK_SKEW:
         return "fail", check_reasons.TAKEN_BEFORE_REOPEN
     if taken > _aware(now) + CLOCK_SKEW:
         return "fail", check_reasons.TAKEN_IN_FUTURE

@@ -327,3 +327,16 @@ def test_a_photo_taken_before_the_reporter_reopened_is_not_proof_of_the_new_work
     assert "membuka kembali" in old.reasons[0].id and "reopened" in old.reasons[0].en
     new = verdict((reopened_at + timedelta(hours=1)).replace(tzinfo=None))
     assert (new.verified, new.reasons) == (True, ())
+    # a reopen dated ahead of now (as another province's feedback may say) bounds nothing beyond now
+    ahead = taken.with_entries(
+        [TimelineEntry("r:reopen", NOW + timedelta(days=30), Action.REOPEN, Status.DISPOSISI, "31", OWN, "x")]
+    )
+    store, photos = Store(), Photos()
+    _ticketed(store, ahead)
+    facts = PhotoFacts(
+        fingerprint=0x0123456789ABCDEF,
+        taken_local=(NOW - timedelta(minutes=1)).replace(tzinfo=None),
+        taken_offset_minutes=0,
+        gps=place,
+    )
+    assert service(province(), store, photos, facts).check(OFFICER, ahead, KEY, "e", NOW).check.verified
