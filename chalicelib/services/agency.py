@@ -23,6 +23,7 @@ from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.protocol import HANDOVER_NOTE_MAX_LENGTH
 from chalicelib.domain.report import Report
+from chalicelib.domain.routing import serves
 from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import (
@@ -283,6 +284,14 @@ class AgencyDesk(PhotoCheckingService):
             return workflow.hand_back(report, origin, agency, event)
         if province_code != self.province.code:
             target = self.registry.get(province_code)
+            if province_code not in self.province.data.exchanges_with or not serves(
+                target, report.location.area_code
+            ):
+                raise ValidationFailed(
+                    f"Provinsi {target.name} tidak menangani lokasi laporan ini; teruskan ke instansi "
+                    f"atau provinsi yang berwenang (province {target.name} does not serve this place).",
+                    code="area_not_served",
+                )
             _check_handover_note(request.note)
             note = f"Bukan wewenang: {request.note} → Provinsi {target.name}"
             return workflow.escalate(

@@ -430,12 +430,6 @@ def test_an_escalation_naming_photos_that_are_not_the_origin_s_is_refused(
     assert missing.status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: AgencyDesk._refuse (services/agency.py, the agency engineers' area) does not yet check "
-    "domain.routing.serves before a hand-over; test_escalation_flow's too-long-note test hands a "
-    "31.74.01 report to Banten too and must move to a place Banten serves (31.73.08) with the fix",
-)
 def test_an_officer_cannot_hand_a_report_to_a_province_that_does_not_serve_its_place(
     provinces: World,
 ) -> None:
