@@ -316,10 +316,10 @@ def _record(message: dict[str, Any], index: int) -> dict[str, Any]:
 
 def test_a_hand_over_note_too_long_to_send_is_refused_before_anything_is_saved(provinces: World) -> None:
     """Given a Jakarta report at the border its agency finds is Banten's (Kembangan, 31.73.08, a place
-    Banten's data take hand-overs for), when the officer refuses it to Banten with a note longer than a hand-over
-    carries, then the refusal is a 422 and nothing is saved (it used to be saved, answered 422, and
-    never sent: the report stuck with neither province); with a note that fits, the report is handed
-    over with it."""
+    Banten's data take hand-overs for), when the officer refuses it to Banten with a note longer than
+    a hand-over carries, then the refusal is a 422 and nothing is saved (it used to be saved, answered
+    422, and never sent: the report stuck with neither province); with a note that fits, the report is
+    handed over with it."""
     jakarta = provinces["jakarta"]
     local = {**TANGERANG_GARBAGE, "location": {"lat": -6.19, "lon": 106.74, "area_code": "31.73.08"}}
     created = _submit_in_jakarta(provinces, local)
