@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+from chalicelib.domain.clock import utcnow
+from chalicelib.domain.evidence import CLOCK_SKEW
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.domain.routing import serves
@@ -63,15 +65,19 @@ class HandoverGuard:
         """``HandoverRefused`` unless the message claims what its sender may say.
 
         An escalate comes from the report's own province, about an area this province serves (its
-        own, or a neighbour's it has a rule for); an update is about a report of this province and
-        carries only the sender's own steps; a feedback about a report of the sender's; and every photo
-        a message names is one its sender published (``public/<sender>/``). Whether the
-        stored state fits (an update only from the province the report was handed to, a feedback
-        only for a copy that exists) the escalation service checks when it reads the report.
+        own, or a neighbour's it has a rule for), dated no later than now (within the clocks' skew);
+        an update is about a report of this province and carries only the sender's own steps; a
+        feedback about a report of the sender's; and every photo a message names is one its sender
+        published (``public/<sender>/``). Whether the stored state fits (an update only from the
+        province the report was handed to, a feedback only for a copy that exists) the escalation
+        service checks when it reads the report.
         """
         if isinstance(message, Escalate):
             if not serves(self.registry.get(self.province), message.report.area_code):
                 raise HandoverRefused("escalated area is not served here", code="area_not_served")
+            if message.report.created_at > utcnow() + CLOCK_SKEW:
+                # the copy's service levels would start then, and every evidence photo would be "before it"
+                raise HandoverRefused("escalated report is dated in the future", code="future_dated")
             claimed, report_id, report_province = message.origin_province, message.report.id, sender
         else:
             claimed, report_id = message.from_province, message.origin_id

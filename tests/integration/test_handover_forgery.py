@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -428,6 +428,40 @@ def test_an_escalation_naming_photos_that_are_not_the_origin_s_is_refused(
     banten = provinces["banten"]
     missing = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
     assert missing.status_code == 404
+
+
+def test_an_escalation_dated_in_the_future_is_refused(provinces: World) -> None:
+    """Given Jakarta, correctly signed as itself, handing Banten a report dated a day ahead (every
+    evidence photo of the copy would then fail as "taken before the report", and its service levels
+    would start tomorrow), when Banten receives it, then it is quarantined and no copy is made; one
+    dated within the clocks' skew of now is taken."""
+    banten = provinces["banten"]
+    for ahead, reason in ((timedelta(days=1), ["future_dated"]), (timedelta(minutes=1), [])):
+        report_id = f"31-261207-{uuid.uuid4().hex[:4].upper()}"  # hex digits: all in the ids' alphabet
+        created = (datetime.now(UTC) + ahead).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        escalate = json.dumps(
+            {
+                "type": "escalate",
+                "event_id": f"{report_id}:escalate:1",
+                "origin_province": "31",
+                "report": {
+                    "id": report_id,
+                    "category": "sampah",
+                    "description": "Sampah di Batuceper",
+                    "lat": -6.17,
+                    "lon": 106.63,
+                    "area_code": "36.71.01",
+                    "visibility": "public",
+                    "created_at": created,
+                },
+            }
+        )
+        _quarantined("36")
+        _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
+        provinces.settle()
+        assert [r for r, _ in _quarantined("36")] == reason
+        copy = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
+        assert copy.status_code == (404 if reason else 200)
 
 
 def test_an_officer_cannot_hand_a_report_to_a_province_that_does_not_serve_its_place(
