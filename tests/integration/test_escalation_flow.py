@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -110,6 +111,30 @@ def test_a_banten_token_cannot_touch_a_jakarta_report(provinces: World) -> None:
     response = provinces["jakarta"].act(created["id"], "take", BANTEN_AGENCY)
     assert response.status_code in (401, 403)
     assert _json(response)["error"]["code"] in ("wrong_province", "unknown_agency")
+
+
+def test_a_banten_officer_finds_and_works_the_report_by_the_jakarta_number_the_citizen_quotes(
+    provinces: World,
+) -> None:
+    # Given Jakarta's report about Kota Tangerang, held in Banten as 36~<Jakarta's number>
+    created = _submit_in_jakarta(provinces)
+    banten = provinces["banten"]
+    token = banten.token(BANTEN_AGENCY)
+    # When the officer types the number the citizen reads out on the phone (any case, spaces)
+    quoted = created["id"].lower().replace("-", " ")
+    found = banten.get(f"/agency/reports/{quote(quoted)}", token)
+    # Then Banten's console opens Banten's copy of it
+    assert found.status_code == 200, found.body
+    assert _json(found)["key"] == f"36~{created['id']}" and _json(found)["origin_province"] == "31"
+    # And the actions and the evidence photo by that number work on the copy
+    assert banten.act(created["id"], "take", BANTEN_AGENCY).status_code == 200
+    photo = banten.evidence(created["id"], BANTEN_AGENCY)
+    resolved = banten.act(created["id"], "resolve", BANTEN_AGENCY, {"note": "Sudah diangkut", **photo})
+    assert resolved.status_code == 200, resolved.body
+    assert _json(resolved)["key"] == f"36~{created['id']}"
+    assert _json(resolved)["status"]["code"] == "SELESAI"
+    provinces.settle()
+    assert _status(provinces, created["id"])["status"]["code"] == "SELESAI"
 
 
 def test_refusal_by_banten_returns_the_report_to_jakarta_and_reroutes_it(provinces: World) -> None:
