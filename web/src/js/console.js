@@ -240,6 +240,21 @@ $("#filter-form").addEventListener("submit", (event) => {
   state.notice = null;
   loadInbox();
 });
+// "Buka laporan nomor": the number a caller reads out (the API reads it as a citizen's id is, and another
+// province's number as this province's copy of it), opened as an inbox row's link opens its report
+$("#open-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const typed = $("#open-key").value.trim();
+  if (!typed) {
+    $("#open-key").focus();
+    showError($("#inbox-error"), () => t("console.openEmpty"));
+    return;
+  }
+  showError($("#inbox-error"), "");
+  const wanted = `#report=${encodeURIComponent(typed)}`;
+  if (window.location.hash === wanted) route(); // the same number again (after a 404): hashchange would not fire
+  else window.location.hash = wanted;
+});
 $("#doubtful").addEventListener("click", () => {
   state.doubtful = true;
   loadInbox();
