@@ -2,6 +2,7 @@
 
 aduan agency poll --stage banten --agency dpu-kota-tangerang
 aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
+aduan agency show --stage jakarta --agency koordinator --role coordinator 31-261127-K3M9
 """
 
 from __future__ import annotations
@@ -408,3 +409,63 @@ def inbox(
             escape(f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}"),
             soft_wrap=True,
         )
+
+
+def _province_name(code: str | None) -> str:
+    """A province by name (``DKI Jakarta``), its code if the data does not know it."""
+    province = registry().provinces.get(code or "")
+    return province.name if province else str(code)
+
+
+@app.command()
+def show(
+    number: str = typer.Argument(..., help="The report's number as read out (31-261127-K3M9) or its key"),
+    stage: str = typer.Option(...),
+    agency: str = typer.Option(...),
+    role: str = typer.Option("officer"),
+    token: str | None = token_option(),
+    api: str | None = typer.Option(None),
+) -> None:
+    """One report as the console's detail shows it: its status, which province has it now, where it came
+    from, and its timeline with each note (why it was handed over or back)."""
+    stage_name, province_code = _stage_and_province(stage)
+    province = registry().get(province_code)
+    http = HttpApi(*_api_and_token(stage_name, agency, role, token, api))
+    code, report = http.current(number.strip())
+    if code != 200:
+        error = report.get("error", {})
+        console.print(f"[red]{escape(str(error.get('code')))}[/]: {escape(str(error.get('message')))}")
+        raise typer.Exit(1)
+    held = report.get("agency") or {}
+    table = Table.grid(padding=(0, 2))
+    shown_key = f"  ({escape(report['key'])})" if report["key"] != report["id"] else ""
+    table.add_row("Laporan", f"[bold]{escape(report['id'])}[/]{shown_key}")
+    table.add_row(
+        "Status", escape(report["status"]["label"]) + (" (ditutup / closed)" if report["closed"] else "")
+    )
+    table.add_row("Kategori", escape(report["category"]["name"]))
+    table.add_row("Wilayah", escape(", ".join(report["area"]["names"]) or report["area"]["code"]))
+    if held:
+        table.add_row("Instansi", escape(f"{held['name']} ({_province_name(held['province'])})"))
+    if report.get("escalated_to") and not report["closed"]:
+        elsewhere = _province_name(report["escalated_to"])
+        table.add_row(
+            "Ditangani",
+            escape(f"Provinsi {elsewhere}: hanya dibaca di sini (handled by {elsewhere}: read-only here)"),
+        )
+    if report.get("escalated_from_other_province"):
+        table.add_row("Asal laporan", escape(f"Provinsi {_province_name(report['origin_province'])}"))
+    table.add_row("Batas selesai", _local_time(report["deadlines"]["finish_by"], province))
+    console.print(Panel(table, expand=False))
+    timeline = Table(
+        Column("Waktu", no_wrap=True), "Provinsi", "Status", "Instansi", "Catatan", title="Riwayat (timeline)"
+    )
+    for entry in report["timeline"]:
+        timeline.add_row(
+            _local_time(entry["at"], province),
+            escape(entry["province"]["name"]),
+            escape(entry["status"]["label"]),
+            escape((entry.get("agency") or {}).get("short_name") or "-"),
+            escape(entry.get("note") or "-"),
+        )
+    console.print(timeline)
