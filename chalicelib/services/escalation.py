@@ -132,6 +132,8 @@ class EscalationInbox(PhotoCheckingService):
             )
         agency = self.province.agency(decision.agency)
         note = f"Diterima Provinsi {self.province.name}; diteruskan ke {agency.name}"
+        if message.reason:  # why the origin sent it (on a second hand-over, its answer to our hand-back)
+            note += f" (dari Provinsi {origin.name}: {message.reason})"
         event = Event(event_id, now, self.province.code, note=note)
         return workflow.assign(blank, self.province, agency.id, event, action=Action.ACCEPT)
 

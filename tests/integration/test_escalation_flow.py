@@ -160,6 +160,33 @@ def test_refusal_by_banten_returns_the_report_to_jakarta_and_reroutes_it(provinc
     assert _json(moved)["agency"]["id"] == "sudin-lh-jb"
 
 
+def test_a_report_handed_back_and_sent_again_tells_banten_why_jakarta_sent_it_again(provinces: World) -> None:
+    # Given Banten handed Jakarta's report back as not Banten's
+    created = _submit_in_jakarta(provinces)
+    banten, jakarta = provinces["banten"], provinces["jakarta"]
+    back = banten.act(created["id"], "refuse", BANTEN_AGENCY, {"note": "Lokasi di sisi Jakarta"})
+    assert back.status_code == 200, back.body
+    provinces.settle()
+    # When Jakarta's coordinator sends it to Banten again, saying why
+    again = jakarta.act(
+        created["id"],
+        "refuse",
+        "koordinator",
+        {"note": "Titik di peta di Kota Tangerang", "to_agency": f"36:{BANTEN_AGENCY}"},
+    )
+    assert again.status_code == 200, again.body
+    provinces.settle()
+    # Then the Banten officer, reopening the same copy, reads Jakarta's words with its acceptance
+    copy = _json(banten.get(f"/agency/reports/{created['id']}", banten.token(BANTEN_AGENCY)))
+    assert copy["status"]["code"] == "DISPOSISI" and not copy["closed"]
+    accepted = [e for e in copy["timeline"] if e["action"] == "accept"]
+    assert len(accepted) == 2
+    assert (
+        "dari Provinsi DKI Jakarta: Bukan wewenang: Titik di peta di Kota Tangerang" in accepted[-1]["note"]
+    )
+    assert "Lokasi di luar wilayah provinsi" in accepted[0]["note"]  # the first hand-over's reason too
+
+
 def test_illegal_transitions_get_409_with_a_code(provinces: World) -> None:
     created = _submit_in_jakarta(provinces)
     banten = provinces["banten"]
