@@ -226,6 +226,12 @@ def _area_name(code: str) -> str:
     return ", ".join(area.name for area in chain) or code
 
 
+def _province_name(code: str | None) -> str:
+    """A province by name (``DKI Jakarta``), its code if the data does not know it."""
+    province = registry().provinces.get(code or "")
+    return province.name if province else str(code)
+
+
 def show_item(item: WorkItem) -> None:
     """A readable panel of one work item."""
     province = registry().get(item.province)
@@ -236,6 +242,8 @@ def show_item(item: WorkItem) -> None:
     table.add_row("Kategori", f"{category.icon} {category.name_id}" if category else item.category)
     table.add_row("Wilayah", area)
     table.add_row("Status", item.status.label)
+    if "~" in item.report_key:  # received from another province: the number its reporter quotes is its id
+        table.add_row("Asal laporan", f"Provinsi {_province_name(item.report_id[:2])}")
     table.add_row("Catatan", item.note or "-")
     console.print(Panel(table, title=f"[cyan]Pekerjaan baru · {item.action.value}[/]", expand=False))
 
@@ -267,8 +275,8 @@ def _target_question(action: str, item: WorkItem) -> str:
     if action == "forward":
         return "Ke instansi di provinsi ini (id, mis. dlh)"
     if "~" in item.report_key:
-        origin = item.report_id[:2]
-        return f"Kosongkan untuk mengembalikan ke provinsi asal {origin} (leave empty to hand it back)"
+        origin = _province_name(item.report_id[:2])
+        return f"Kosongkan untuk mengembalikan ke {origin}, provinsi asal (leave empty to hand it back there)"
     neighbours = ", ".join(registry().get(item.province).data.exchanges_with) or "-"
     return f"Ke instansi (id, atau <provinsi>:id / <provinsi>: untuk provinsi lain: {neighbours})"
 
@@ -383,7 +391,7 @@ def inbox(
     )
     for row in body["items"]:
         flags = ("⚠ terlambat " if row["overdue"] else "") + (
-            "↪ dari provinsi lain" if row["origin_province"] else ""
+            f"↪ dari {_province_name(row['origin_province'])}" if row["origin_province"] else ""
         )
         category = province.categories.get(row["category"])
         table.add_row(
@@ -409,12 +417,6 @@ def inbox(
             escape(f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}"),
             soft_wrap=True,
         )
-
-
-def _province_name(code: str | None) -> str:
-    """A province by name (``DKI Jakarta``), its code if the data does not know it."""
-    province = registry().provinces.get(code or "")
-    return province.name if province else str(code)
 
 
 @app.command()

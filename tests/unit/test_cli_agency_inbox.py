@@ -61,6 +61,9 @@ class _Inbox(BaseHTTPRequestHandler):
         self.asked.append(query)
         if url.path.startswith("/empty"):  # an inbox with nothing (under the filter asked)
             page = {"agency": "dlh-kota-tangerang", "items": [], "next_cursor": None}
+        elif url.path.startswith("/received"):  # a report handed over from Jakarta
+            received = {**_row("36~31-261201-CCCC"), "id": "31-261201-CCCC", "origin_province": "31"}
+            page = {"agency": "dlh-kota-tangerang", "items": [received], "next_cursor": None}
         elif query.get("cursor") == ["page-2"]:
             page = {"agency": "dlh-kota-tangerang", "items": [_row("36-261201-BBBB")], "next_cursor": None}
         else:
@@ -299,3 +302,9 @@ def test_on_an_80_column_terminal_the_numbers_and_deadlines_stay_whole(
     table = [line for line in result.output.splitlines() if line[:1] in "┏┃┡│└"]
     assert table and max(len(line) for line in table) <= 80  # the next page's command is one line to copy
     assert "36-261201-AAAA" in result.output and "2026-12-21 17:22 WIB" in result.output
+
+
+def test_a_report_handed_over_from_jakarta_names_jakarta(api: str) -> None:
+    result = inbox("--stage", "banten", "--api", f"{api}/received")
+    assert result.exit_code == 0, result.output
+    assert "36~31-261201-CCCC" in result.output and "↪ dari DKI Jakarta" in result.output

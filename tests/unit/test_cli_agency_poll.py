@@ -9,10 +9,12 @@ from typing import cast
 
 import msgspec
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from chalicelib.domain.protocol import WorkItem
 from chalicelib.domain.status import Action, Status
+from cli import agency
 from cli.agency import ask
 from cli.main import app
 
@@ -120,6 +122,26 @@ def test_the_target_question_fits_the_action_and_where_the_report_came_from(
     # Then the question says where the report may go (a received one: empty hands it back to its origin)
     assert question in asked[1]
     assert decision.body["to_agency"] == sent
+
+
+def test_a_report_from_jakarta_names_jakarta_in_its_panel_and_in_the_hand_back_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a DLH Kota Tangerang officer polling a report handed over from Jakarta
+    monkeypatch.setattr(agency, "console", Console(width=200, record=True))
+    asked: list[str] = []
+    answers = iter(["r", "", "Lokasi di sisi Jakarta"])
+
+    def answer(prompt: str, **kwargs: object) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("cli.agency.Prompt.ask", answer)
+    ask(_work_item("36~31-261207-EMFH", "36"))
+    # Then the panel says where it came from, and the question where an empty answer sends it, by name
+    panel = " ".join(agency.console.export_text().split())
+    assert "Asal laporan Provinsi DKI Jakarta" in panel
+    assert "Kosongkan untuk mengembalikan ke DKI Jakarta, provinsi asal" in asked[1]
 
 
 def test_poll_marks_a_duplicate_with_the_original_s_number_as_read_out(
