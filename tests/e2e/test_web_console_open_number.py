@@ -93,20 +93,26 @@ def test_the_number_a_jakarta_caller_reads_out_opens_banten_s_copy(
     expect(page.locator("#detail")).to_contain_text("Asal laporan")
     expect(page.locator(".notice.escalated")).to_be_visible()
     assert asked == ["31 261127 k3m9"]  # sent as typed: the API reads it
+    # And the address names Banten's key, as an inbox row's link does: back goes to the inbox
+    assert page.url.endswith(f"#report={COPY}")
+    page.locator("#back").click()
+    expect(page.locator("#inbox")).to_be_visible()
+    assert asked == ["31 261127 k3m9"]  # opened once
 
 
 def test_an_unknown_number_is_said_and_can_be_asked_again(web_stack: LocalStack, browser: Any) -> None:
     asked: list[str] = []
     page = banten_console(browser, web_stack, asked)
     page.locator("#open-form button[type=submit]").click()  # nothing typed: said, nothing asked
-    expect(page.locator("#inbox-error")).to_have_text("Ketik nomor laporan yang akan dibuka.")
+    expect(page.locator("#open-error")).to_have_text("Ketik nomor laporan yang akan dibuka.")
     expect(page.locator("#open-key")).to_be_focused()
     page.locator("#open-key").fill("31-261127-ZZZZ")
     page.locator("#open-form button[type=submit]").click()
-    expect(page.locator("#inbox-error")).to_contain_text("tidak ditemukan")
+    expect(page.locator("#open-error")).to_contain_text("tidak ditemukan")
+    expect(page.locator("#open-error")).to_be_focused()
     expect(page.locator("#inbox")).to_be_visible()
     page.locator("#open-form button[type=submit]").click()  # the same number again is asked again
-    expect(page.locator("#inbox-error")).to_contain_text("tidak ditemukan")
+    expect(page.locator("#open-error")).to_contain_text("tidak ditemukan")
     for _ in range(50):  # the stub records each request as it answers it
         if len(asked) == 2:
             break

@@ -110,12 +110,16 @@ function movedAway(id, action) {
   $("#inbox-notice").focus();
 }
 
-async function openReport(key, { focus = true, force = false, keep = false, gone = null } = {}) {
+/**
+ * Fetch and draw the report ``key``; true once drawn. A failure is said next to the report's action form
+ * when it is the report shown, else in ``error`` (the inbox's error line unless given).
+ */
+async function openReport(key, { focus = true, force = false, keep = false, gone = null, error: said = null } = {}) {
   // Sign-in and the address may both ask for the report shown (or being fetched): a second,
   // unforced open must not redraw the form under the officer's hands (a chosen action or a typed
   // note would be lost). A stale view is caught by If-Match, and the 409 offers a reload.
-  if (!force && state.opening === key) return;
-  if (!force && state.view && state.view.key === key && !$("#detail").hidden) return;
+  if (!force && state.opening === key) return false;
+  if (!force && state.view && state.view.key === key && !$("#detail").hidden) return false;
   state.opening = key;
   try {
     state.view = await fetchReport(state.session, key);
@@ -123,16 +127,16 @@ async function openReport(key, { focus = true, force = false, keep = false, gone
   } catch (failure) {
     if (failure.status === 401) {
       signedOut(() => t("error.unauthorized"));
-      return;
+      return false;
     }
     if (gone && (failure.status === 403 || failure.status === 404)) {
       gone();
-      return;
+      return false;
     }
     // A reload of the report shown (after an action, or "Muat ulang laporan") failed: say so next to
     // its action form, which stays usable (and can ask for the reload again)
     const shown = !$("#detail").hidden && state.view && state.view.key === key;
-    const error = (shown && ($("#action-error") || $("#review-error"))) || $("#inbox-error");
+    const error = (shown && ($("#action-error") || $("#review-error"))) || said || $("#inbox-error");
     showError(error, () => errorText(failure));
     if (shown) {
       const submit = $("#action-form button[type=submit]");
@@ -141,11 +145,12 @@ async function openReport(key, { focus = true, force = false, keep = false, gone
       if (reload) reload.hidden = false;
       error.focus();
     }
-    return;
+    return false;
   } finally {
     state.opening = null;
   }
   drawDetail(focus, { keep });
+  return true;
 }
 
 /**
@@ -241,19 +246,21 @@ $("#filter-form").addEventListener("submit", (event) => {
   loadInbox();
 });
 // "Buka laporan nomor": the number a caller reads out (the API reads it as a citizen's id is, and another
-// province's number as this province's copy of it), opened as an inbox row's link opens its report
-$("#open-form").addEventListener("submit", (event) => {
+// province's number as this province's copy of it), opened from the inbox or another report; the address
+// then names the report's key, as an inbox row's link does. A failure is said under the field.
+$("#open-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  const error = $("#open-error");
   const typed = $("#open-key").value.trim();
   if (!typed) {
     $("#open-key").focus();
-    showError($("#inbox-error"), () => t("console.openEmpty"));
+    showError(error, () => t("console.openEmpty"));
     return;
   }
-  showError($("#inbox-error"), "");
-  const wanted = `#report=${encodeURIComponent(typed)}`;
-  if (window.location.hash === wanted) route(); // the same number again (after a 404): hashchange would not fire
-  else window.location.hash = wanted;
+  showError(error, "");
+  if (await openReport(typed, { force: true, error })) {
+    window.location.hash = `#report=${encodeURIComponent(state.view.key)}`;
+  } else if (!error.hidden) error.focus();
 });
 $("#doubtful").addEventListener("click", () => {
   state.doubtful = true;
