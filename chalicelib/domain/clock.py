@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from msgspec import Meta
 
 Moment = Annotated[datetime, Meta(tz=True)]
 """A point in time that carries its offset (decoding refuses a naive one)."""
+
+# How far another clock may run ahead of ours and still count as now: phones set their clock from the
+# network (seconds off at most) and Exif keeps whole seconds; five minutes also covers a camera set by
+# hand, and another province's servers. Evidence photos and hand-overs are judged within it.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def utcnow() -> datetime:

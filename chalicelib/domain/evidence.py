@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from chalicelib.domain import check_reasons
+from chalicelib.domain.clock import CLOCK_SKEW
 from chalicelib.domain.geo import distance_m
 from chalicelib.domain.report import CheckOutcome, CheckReason, EvidenceCheck
 
@@ -35,9 +36,6 @@ DETAIL_DISTANCE = 8
 _COARSE = (1 << HASH_BITS) - 1
 # Bands of (nearly) equal width covering the 64 bits: MATCH_DISTANCE + 1 of them (pigeonhole).
 BAND_COUNT = MATCH_DISTANCE + 1
-# Phones set their clock from the network (seconds off at most) and Exif keeps whole seconds; five
-# minutes also covers a camera set by hand. Within it a photo counts as after the report / not future.
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 class PhotoFacts(msgspec.Struct, frozen=True):

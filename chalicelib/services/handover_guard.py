@@ -13,8 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from chalicelib.domain.clock import utcnow
-from chalicelib.domain.evidence import CLOCK_SKEW
+from chalicelib.domain.clock import CLOCK_SKEW, utcnow
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
 from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
 from chalicelib.domain.routing import serves
