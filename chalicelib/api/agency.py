@@ -98,8 +98,7 @@ def inbox(request: Request) -> Response:
 def detail(request: Request, key: str) -> Response:
     """``GET /agency/reports/{key}``: the full report (never the reporter's contact)."""
     actor = actor_from_request(request)
-    desk = container.desk()
-    seen = desk.detail(actor, desk.own_key(agency_ref(key).key))
+    seen = container.desk().detail(actor, agency_ref(key, here=actor.province).key)
     return json_response(
         agency_report(
             seen,
@@ -113,9 +112,8 @@ def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve,
     duplicate (``{"of": key}``), unduplicate (coordinators)."""
     actor = actor_from_request(request)
-    desk = container.desk()
-    key = desk.own_key(agency_ref(key, action).key)
-    body = agency_action_in(read_json(request) if request.raw_body else {})
+    key = agency_ref(key, action, actor.province).key
+    body = agency_action_in(read_json(request) if request.raw_body else {}, actor.province)
     headers = headers_in(request)
     seen = version_of(headers.if_match)
     if body.expected_version and seen and body.expected_version != seen:
@@ -131,12 +129,12 @@ def act(request: Request, key: str, action: str) -> Response:
         evidence=body.evidence,
         evidence_photo=body.evidence_photo,
         to_agency=body.to_agency,
-        of=desk.own_key(body.of) if body.of else None,
+        of=body.of,
         estimated_completion=body.estimated_completion,
         expected_version=expected,
         idempotency_key=headers.idempotency_key,
     )
-    done = desk.act(actor, key, command)
+    done = container.desk().act(actor, key, command)
     logger.thread_safe_append_keys(report_id=done.report.id)
     logger.info(
         "agency action", extra={"action": action, "agency": actor.agency, "status": done.report.status.value}
@@ -149,7 +147,7 @@ def evidence_upload(request: Request, key: str) -> Response:
     """``POST /agency/reports/{key}/evidence`` {content_type, size}: 201 with an upload bound to this
     report and the officer's agency, the only kind ``resolve`` takes as ``evidence_photo``."""
     actor = actor_from_request(request)
-    key = container.desk().own_key(agency_ref(key).key)
+    key = agency_ref(key, here=actor.province).key
     body = convert(PhotoUploadIn, read_json(request))
     ticket = container.evidence().issue(actor, key, body.content_type, body.size, now=utcnow())
     upload = PresignedPost(ticket.url, ticket.fields)

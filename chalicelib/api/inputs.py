@@ -11,7 +11,7 @@ from chalice.app import Request
 
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.api.headers import HEADER_NAMES, HeadersIn, ReportRefIn
-from chalicelib.domain.ids import normalise_report_key
+from chalicelib.domain.ids import key_here, normalise_report_key
 from chalicelib.errors import BadRequest, NotFound, ValidationFailed, report_not_found, unknown_action
 from chalicelib.validation import convert
 
@@ -53,32 +53,37 @@ def report_ref(report_id: str) -> str:
         ) from None
 
 
-def typed_report_key(typed: str) -> str:
+def typed_report_key(typed: str, here: str | None = None) -> str:
     """The storage key of a report key an officer typed (in a path, or a duplicate's ``of``), read as a
-    citizen's id is (``normalise_report_key``: case, spaces, O/0 forgiven); as typed when it reads as
+    citizen's id is (``normalise_report_key``: case, spaces, O/0 forgiven), in province ``here``
+    another province's id naming this province's copy of it (``key_here``); as typed when it reads as
     none, for its struct to refuse in its own words."""
-    return normalise_report_key(typed) or typed
+    key = normalise_report_key(typed)
+    if key is None:
+        return typed
+    return key_here(here, key) if here else key
 
 
-def agency_action_in(body: object) -> AgencyActionIn:
+def agency_action_in(body: object, here: str | None = None) -> AgencyActionIn:
     """An agency action's JSON body through its struct, its ``of`` (the original of a duplicate) read
     as the path's key is (``typed_report_key``)."""
     from chalicelib.api.schemas import AgencyActionIn
 
     if isinstance(body, dict) and isinstance(body.get("of"), str):
-        body = {**body, "of": typed_report_key(body["of"])}
+        body = {**body, "of": typed_report_key(body["of"], here)}
     return convert(AgencyActionIn, body)
 
 
-def agency_ref(key: str, action: str | None = None) -> AgencyRefIn:
+def agency_ref(key: str, action: str | None = None, here: str | None = None) -> AgencyRefIn:
     """A report key (``31-...`` or ``36~31-...``) and action from the path; 404 / 422 when malformed.
 
     The key is percent-decoded and read as a citizen's id is (``normalise_report_key``: case, spaces,
-    O/0 forgiven), so an officer may type the id a citizen reads out."""
+    O/0 forgiven), so an officer may type the id a citizen reads out; in province ``here``, another
+    province's id names this province's copy of it."""
     from chalicelib.api.schemas import AgencyRefIn
 
     typed = unquote(key).strip(_SURROUNDING)
-    key = typed_report_key(typed)
+    key = typed_report_key(typed, here)
     try:
         convert(AgencyRefIn, {"key": key})
     except ValidationFailed:

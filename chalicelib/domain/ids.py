@@ -55,3 +55,12 @@ def normalise_report_key(raw: str) -> str | None:
 def case_key(province: str, origin_id: str) -> str:
     """Storage key of ``province``'s copy of a report escalated to it from elsewhere."""
     return f"{province}~{origin_id}"
+
+
+def key_here(province: str, key: str) -> str:
+    """The key of the report an officer of ``province`` names: another province's report id (the number
+    its reporter quotes, ``31-261127-K3M9`` in Banten) is this province's copy of it
+    (``36~31-261127-K3M9``); any other key as given."""
+    if "~" in key or key.startswith(f"{province}-"):
+        return key
+    return case_key(province, key)

@@ -21,7 +21,6 @@ from chalicelib.domain.access import (
 )
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
-from chalicelib.domain.ids import case_key
 from chalicelib.domain.protocol import HANDOVER_NOTE_MAX_LENGTH
 from chalicelib.domain.report import Report
 from chalicelib.domain.routing import serves
@@ -125,14 +124,6 @@ class AgencyDesk(PhotoCheckingService):
                 code="inbox_filter_too_narrow",
             )
         return page
-
-    def own_key(self, key: str) -> str:
-        """The key of the report an officer names here: another province's report id (the number its
-        reporter quotes, ``31-261127-K3M9`` in Banten) is this province's copy of it (``36~31-261127-K3M9``);
-        any other key as given."""
-        if "~" in key or key.startswith(f"{self.province.code}-"):
-            return key
-        return case_key(self.province.code, key)
 
     def detail(self, actor: Actor, key: str) -> OnDesk:
         """One report the actor may read."""

@@ -760,3 +760,24 @@ def test_a_count_is_its_default_when_absent_and_capped_only_when_asked() -> None
     assert counted("91", "days", 30, 90, capped=True) == 90
     with pytest.raises(ValidationFailed, match="days harus 1-90"):
         counted("0", "days", 30, 90, capped=True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("31-261127-k3m9", "36~31-261127-K3M9"),  # the number the Jakarta reporter quotes: Banten's copy
+        ("36~31-261127-k3m9", "36~31-261127-K3M9"),
+        ("36-261127-k3m9", "36-261127-K3M9"),  # Banten's own report
+    ],
+)
+def test_in_banten_another_province_s_number_names_banten_s_copy(raw: str, key: str) -> None:
+    assert agency_ref(raw, "take", here="36").key == key
+    assert agency_action_in({"of": raw}, here="36").of == key
+
+
+def test_in_banten_a_key_that_reads_as_none_is_still_refused_in_its_own_words() -> None:
+    with pytest.raises(NotFound):
+        agency_ref("bukan-nomor", "take", here="36")
+    with pytest.raises(ValidationFailed) as caught:
+        agency_action_in({"of": "bukan-nomor"}, here="36")
+    assert caught.value.code == "validation_error"
