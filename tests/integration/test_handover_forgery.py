@@ -386,6 +386,21 @@ def test_a_partner_cannot_make_the_origin_show_photos_that_are_not_its_own(provi
     assert [r for r, _ in _quarantined("31")] == ["foreign_photos"]
 
 
+def _escalation_to_banten(**report: Any) -> tuple[str, str]:
+    """A new Jakarta report's id, and its escalate message to Banten (a public garbage report in Kota
+    Tangerang) with ``report``'s fields added."""
+    report_id = f"31-261207-{uuid.uuid4().hex[:4].upper()}"  # hex digits: all in the ids' alphabet
+    place = {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"}
+    body = {"id": report_id, "category": "sampah", "description": "Sampah di Batuceper", **place}
+    message = {
+        "type": "escalate",
+        "event_id": f"{report_id}:escalate:1",
+        "origin_province": "31",
+        "report": {**body, "visibility": "public", **report},
+    }
+    return report_id, json.dumps(message)
+
+
 @pytest.mark.parametrize(
     "photo",
     [
@@ -402,25 +417,7 @@ def test_an_escalation_naming_photos_that_are_not_the_origin_s_is_refused(
     """Given Jakarta, correctly signed as itself, handing Banten a public report whose photos include
     one that is not a photo Jakarta published (Banten's own, say a private report's, would then show on
     Banten's public map beside the copy), when Banten receives it, then it is quarantined, no copy made."""
-    report_id = f"31-261207-{uuid.uuid4().hex[:4].upper()}"  # hex digits: all in the ids' alphabet
-    escalate = json.dumps(
-        {
-            "type": "escalate",
-            "event_id": f"{report_id}:escalate:1",
-            "origin_province": "31",
-            "report": {
-                "id": report_id,
-                "category": "sampah",
-                "description": "Sampah di Batuceper",
-                "lat": -6.17,
-                "lon": 106.63,
-                "area_code": "36.71.01",
-                "visibility": "public",
-                "photos": [f"public/31/{'e' * 32}.jpg", photo],
-                "created_at": NOW,
-            },
-        }
-    )
+    report_id, escalate = _escalation_to_banten(photos=[f"public/31/{'e' * 32}.jpg", photo], created_at=NOW)
     _quarantined("36")
     _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
     provinces.settle()
@@ -437,25 +434,8 @@ def test_an_escalation_dated_in_the_future_is_refused(provinces: World) -> None:
     dated within the clocks' skew of now is taken."""
     banten = provinces["banten"]
     for ahead, reason in ((timedelta(days=1), ["future_dated"]), (timedelta(minutes=1), [])):
-        report_id = f"31-261207-{uuid.uuid4().hex[:4].upper()}"  # hex digits: all in the ids' alphabet
         created = (datetime.now(UTC) + ahead).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        escalate = json.dumps(
-            {
-                "type": "escalate",
-                "event_id": f"{report_id}:escalate:1",
-                "origin_province": "31",
-                "report": {
-                    "id": report_id,
-                    "category": "sampah",
-                    "description": "Sampah di Batuceper",
-                    "lat": -6.17,
-                    "lon": 106.63,
-                    "area_code": "36.71.01",
-                    "visibility": "public",
-                    "created_at": created,
-                },
-            }
-        )
+        report_id, escalate = _escalation_to_banten(created_at=created)
         _quarantined("36")
         _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
         provinces.settle()

@@ -18,30 +18,10 @@ from chalicelib.notices.kinds import Kind, notice_kind
 from chalicelib.provinces.registry import registry
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.sweeper import Sweeper
+from tests.unit.factories import OneStoredReport as Reports
 from tests.unit.factories import event, new_report
 
 JAKARTA = registry().get("31")
-
-
-class Reports:
-    """One stored report; the sweep's reads and writes of it."""
-
-    def __init__(self, report: Report) -> None:
-        self.stored = report
-
-    def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:
-        due = self.stored.next_timer
-        return [self.stored] if due is not None and due <= now else []
-
-    def get(self, key: str, *, consistent: bool = False) -> Report | None:
-        return self.stored if key == self.stored.key else None
-
-    def save(self, report: Report) -> Report:
-        self.stored = replace(report, version=report.version + 1)
-        return self.stored
-
-    def list_by_status(self, *args: Any, **kwargs: Any) -> Any:
-        return type("Page", (), {"items": []})()
 
 
 class Queues:
