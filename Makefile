@@ -88,6 +88,9 @@ AFTER_E2E_TESTS := tests/unit/test_evidence_fingerprint.py
 # wait out each one): a process of their own, which costs the others almost no processor time.
 WAITING_TESTS := tests/integration/test_notifications.py tests/integration/test_privacy_notifications.py
 WAITING_TESTS += tests/integration/test_reporter_stop.py tests/integration/test_selesai_reminder_flow.py
+# CPU-bound tests that run after them, in their process, which ends minutes before the others otherwise:
+# packaging every stage and adding all 38 provinces (about a minute on a quiet machine).
+AFTER_WAITING_TESTS := tests/integration/test_every_province.py tests/integration/test_packaging.py
 
 ## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
 ##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
@@ -95,27 +98,30 @@ WAITING_TESTS += tests/integration/test_reporter_stop.py tests/integration/test_
 ##       BESIDE_TESTS (escalation flow, fault injection); the end-to-end tests (tests/e2e: the local
 ##       stack over HTTP and the web client in Chromium, mostly waiting on the stack and the browser;
 ##       they bound no answer time) followed by the AFTER_E2E_TESTS (fingerprint measurement); the
-##       WAITING_TESTS (the notification lifecycles, which wait out each notice); and every other
+##       WAITING_TESTS (the notification lifecycles, which wait out each notice) followed by the
+##       AFTER_WAITING_TESTS (packaging, all 38 provinces); and every other
 ##       test not bounded by the wall clock (unit tests and most integration tests). Then the tests
 ##       marked ``clock`` (answer times, queue timeouts, processes starting and stopping) with the
 ##       machine to themselves. Every part runs; the target fails if any part failed.
 test: venv web-deps browser lint layer
 	@mkdir -p .local
 	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) -m "not clock" \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) $(AFTER_WAITING_TESTS) -m "not clock" \
 	  > .local/waiting-tests.log 2>&1 & waiting=$$!; \
 	( $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e -m "e2e and not clock"; ends=$$?; \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider $(AFTER_E2E_TESTS); after=$$?; \
 	  exit $$((ends | after)) ) > .local/e2e-tests.log 2>&1 & e2e=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" \
-	  $(addprefix --ignore=,$(BESIDE_TESTS) $(AFTER_E2E_TESTS) $(WAITING_TESTS)); free=$$?; \
+	  $(addprefix --ignore=,$(BESIDE_TESTS) $(AFTER_E2E_TESTS) $(WAITING_TESTS) $(AFTER_WAITING_TESTS)); \
+	  free=$$?; \
 	wait $$beside; long=$$?; echo "--- $(BESIDE_TESTS) (beside them):"; cat .local/beside-tests.log; \
-	wait $$waiting; waited=$$?; echo "--- $(WAITING_TESTS) (beside them):"; cat .local/waiting-tests.log; \
+	wait $$waiting; waited=$$?; echo "--- $(WAITING_TESTS), then $(AFTER_WAITING_TESTS) (beside them):"; \
+	cat .local/waiting-tests.log; \
 	wait $$e2e; ends=$$?; echo "--- end-to-end tests, then $(AFTER_E2E_TESTS) (beside them):"; \
 	cat .local/e2e-tests.log; \
 	$(BIN)/python -m pytest -q tests -m clock; timed=$$?; \
 	echo "exit codes: clock-free tests $$free, escalation flow and fault injection $$long," \
-	  "notification lifecycles $$waited, end-to-end and fingerprints $$ends, clock-bound $$timed"; \
+	  "notification lifecycles, packaging and provinces $$waited, end-to-end and fingerprints $$ends, clock-bound $$timed"; \
 	test $$free -eq 0 -a $$long -eq 0 -a $$waited -eq 0 -a $$ends -eq 0 -a $$timed -eq 0
 
 ## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
