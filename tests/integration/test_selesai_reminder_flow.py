@@ -19,16 +19,10 @@ from chalicelib.domain.clock import day_words, utcnow
 from infra.local.outbox import Sent, sent_messages, verify_senders
 from infra.local.pipeline import patched_env
 from tests.integration.harness import Province, World, world
+from tests.integration.test_notifications import BANTEN_AGENCY, JAKARTA_ROAD, TANGERANG
 
 pytestmark = pytest.mark.integration
 
-JAKARTA_ROAD = {
-    "category": "sampah",
-    "description": "Tumpukan sampah di Jl. Tebet Raya, rahasia: rumah nomor 12.",
-    "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
-}
-TANGERANG = {**JAKARTA_ROAD, "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"}}
-BANTEN_AGENCY = "dlh-kota-tangerang"
 REMINDER = {"id": "pengingat konfirmasi", "en": "reminder to confirm"}
 SMS_WORDS = ("tutup otomatis", "pengingat konfirmasi", "closes by itself", "reminder to confirm")
 # the sweep pages through every due report of the shared tables, those of earlier tests too
