@@ -262,12 +262,7 @@ def test_an_escalation_of_another_province_s_report_is_refused(provinces: World,
             },
         }
     )
-    _send("36", escalate, _signed("31", "31", "36", escalate), squatted)
-    provinces.settle()
-    assert [r for r, _ in _quarantined("36")] == ["wrong_report"]
-    banten = provinces["banten"]
-    missing = banten.get(f"/agency/reports/36~{squatted}", banten.token(BANTEN_AGENCY))
-    assert missing.status_code == 404
+    assert _escalated_by_jakarta(provinces, squatted, escalate) == (["wrong_report"], 404)
 
 
 def test_an_update_carrying_steps_in_the_origins_name_is_refused(
@@ -386,6 +381,16 @@ def test_a_partner_cannot_make_the_origin_show_photos_that_are_not_its_own(provi
     assert [r for r, _ in _quarantined("31")] == ["foreign_photos"]
 
 
+def _escalated_by_jakarta(provinces: World, report_id: str, escalate: str) -> tuple[list[str], int]:
+    """Jakarta's correctly signed ``escalate`` of ``report_id`` sent to Banten and settled: the reasons
+    Banten quarantined messages for since, and the status of Banten's copy (404: none was made)."""
+    _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
+    provinces.settle()
+    banten = provinces["banten"]
+    copy = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
+    return [r for r, _ in _quarantined("36")], copy.status_code
+
+
 def _escalation_to_banten(**report: Any) -> tuple[str, str]:
     """A new Jakarta report's id, and its escalate message to Banten (a public garbage report in Kota
     Tangerang) with ``report``'s fields added."""
@@ -419,12 +424,7 @@ def test_an_escalation_naming_photos_that_are_not_the_origin_s_is_refused(
     Banten's public map beside the copy), when Banten receives it, then it is quarantined, no copy made."""
     report_id, escalate = _escalation_to_banten(photos=[f"public/31/{'e' * 32}.jpg", photo], created_at=NOW)
     _quarantined("36")
-    _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
-    provinces.settle()
-    assert [r for r, _ in _quarantined("36")] == ["foreign_photos"]
-    banten = provinces["banten"]
-    missing = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
-    assert missing.status_code == 404
+    assert _escalated_by_jakarta(provinces, report_id, escalate) == (["foreign_photos"], 404)
 
 
 def test_an_escalation_dated_in_the_future_is_refused(provinces: World) -> None:
@@ -432,16 +432,11 @@ def test_an_escalation_dated_in_the_future_is_refused(provinces: World) -> None:
     evidence photo of the copy would then fail as "taken before the report", and its service levels
     would start tomorrow), when Banten receives it, then it is quarantined and no copy is made; one
     dated within the clocks' skew of now is taken."""
-    banten = provinces["banten"]
     for ahead, reason in ((timedelta(days=1), ["future_dated"]), (timedelta(minutes=1), [])):
         created = (datetime.now(UTC) + ahead).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         report_id, escalate = _escalation_to_banten(created_at=created)
         _quarantined("36")
-        _send("36", escalate, _signed("31", "31", "36", escalate), report_id)
-        provinces.settle()
-        assert [r for r, _ in _quarantined("36")] == reason
-        copy = banten.get(f"/agency/reports/36~{report_id}", banten.token(BANTEN_AGENCY))
-        assert copy.status_code == (404 if reason else 200)
+        assert _escalated_by_jakarta(provinces, report_id, escalate) == (reason, 404 if reason else 200)
 
 
 def test_an_officer_cannot_hand_a_report_to_a_province_that_does_not_serve_its_place(
