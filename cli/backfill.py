@@ -3,6 +3,7 @@
 aduan backfill public --stage banten
 aduan backfill geo --stage banten
 aduan backfill support --stage banten
+aduan backfill reminders --stage banten
 """
 
 from __future__ import annotations
@@ -30,43 +31,39 @@ def _use_stage(stage: str) -> None:
         os.environ.setdefault(name, str(value))
 
 
-@app.command("public")
-def public(
-    stage: str = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)"),
-    table: str = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)"),
-) -> None:
-    """List the province's public reports stored before ``by-public`` existed (Open311 search)."""
+def _backfill(stage: str, table: str, name: str, done: str) -> None:
+    """Run ``chalicelib.data.backfill``'s ``name`` for the stage's province and say how many it changed."""
     _use_stage(stage)
-    from chalicelib.data.backfill import backfill_public  # reads the stage's settings on import
+    from chalicelib.data import backfill  # reads the stage's settings on import
 
-    name = table or os.environ["ADUAN_REPORTS_TABLE"]
-    updated = backfill_public(aws.client("dynamodb"), name, stage_provinces()[stage])
-    typer.echo(f"{updated} report(s) of {stage} given the by-public key in {name}")
+    table = table or os.environ["ADUAN_REPORTS_TABLE"]
+    updated = getattr(backfill, name)(aws.client("dynamodb"), table, stage_provinces()[stage])
+    typer.echo(f"{updated} report(s) of {stage} {done} in {table}")
+
+
+STAGE = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)")
+TABLE = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)")
+
+
+@app.command("public")
+def public(stage: str = STAGE, table: str = TABLE) -> None:
+    """List the province's public reports stored before ``by-public`` existed (Open311 search)."""
+    _backfill(stage, table, "backfill_public", "given the by-public key")
 
 
 @app.command("geo")
-def geo(
-    stage: str = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)"),
-    table: str = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)"),
-) -> None:
+def geo(stage: str = STAGE, table: str = TABLE) -> None:
     """Put the province's open reports stored before ``by-geo`` existed on the map (nearby)."""
-    _use_stage(stage)
-    from chalicelib.data.backfill import backfill_geo  # reads the stage's settings on import
-
-    name = table or os.environ["ADUAN_REPORTS_TABLE"]
-    updated = backfill_geo(aws.client("dynamodb"), name, stage_provinces()[stage])
-    typer.echo(f"{updated} report(s) of {stage} given the by-geo key in {name}")
+    _backfill(stage, table, "backfill_geo", "given the by-geo key")
 
 
 @app.command("support")
-def support(
-    stage: str = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)"),
-    table: str = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)"),
-) -> None:
+def support(stage: str = STAGE, table: str = TABLE) -> None:
     """Give reports stored before ``by-support`` existed a support count of 0 (the inbox's ranking)."""
-    _use_stage(stage)
-    from chalicelib.data.backfill import backfill_support  # reads the stage's settings on import
+    _backfill(stage, table, "backfill_support", "given a support count")
 
-    name = table or os.environ["ADUAN_REPORTS_TABLE"]
-    updated = backfill_support(aws.client("dynamodb"), name, stage_provinces()[stage])
-    typer.echo(f"{updated} report(s) of {stage} given a support count in {name}")
+
+@app.command("reminders")
+def reminders(stage: str = STAGE, table: str = TABLE) -> None:
+    """Give Selesai reports stored before the reminder existed their reminder before the auto-close."""
+    _backfill(stage, table, "backfill_reminders", "woken for their reminder")

@@ -1,11 +1,12 @@
-"""One-off maintenance of stored reports: index keys of reports stored before their index existed."""
+"""One-off maintenance of stored reports: index keys of reports stored before their index existed, and
+the wake-up of Selesai reports stored before the reminder existed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.data.mapping import from_model, geo_keys, public_partition, status_partition
+from chalicelib.data.mapping import from_model, geo_keys, public_partition, status_partition, to_model
 from chalicelib.data.models import ReportModel
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
@@ -127,4 +128,30 @@ def backfill_support(dynamodb: Any, table: str, province: str) -> int:
     for status in Status:
         for key in _keys_needing(dynamodb, table, status_partition(province, status), needed, names, {}):
             updated += _set_if(dynamodb, table, key, "SET #su = :zero", needed, names, {":zero": {"N": "0"}})
+    return updated
+
+
+def backfill_reminders(dynamodb: Any, table: str, province: str) -> int:
+    """Wake the province's Selesai reports stored before the reminder existed at their reminder time.
+
+    Such a report keeps the wake-up stored then (its auto-close), so the sweep would close it without
+    the reminder. Reads the Selesai ``by-status`` partition (no Scan) and moves each report's ``by-due``
+    time to the one the report gives now if that is earlier, on the condition that the report is
+    unchanged (its version): safe to run while the application writes, and to run again. A report
+    whose reminder time has passed but whose auto-close has not is reminded at the next sweep.
+    Returns how many it woke.
+    """
+    names = {"#sp": ReportModel.status_pk.attr_name, "#du": ReportModel.due_at.attr_name}
+    updated = 0
+    partition = status_partition(province, Status.SELESAI)
+    for key in _keys_needing(dynamodb, table, partition, "attribute_exists(#du)", names, {}):
+        stored = dynamodb.get_item(TableName=table, Key={"pk": key}, ConsistentRead=True).get("Item")
+        if stored is None or "du" not in stored:
+            continue
+        wanted = to_model(from_model(ReportModel.from_raw_data(stored))).due_at
+        if wanted is None or wanted >= stored["du"]["S"]:
+            continue
+        versioned = {"#du": names["#du"], "#v": ReportModel.version.attr_name}
+        values = {":du": {"S": wanted}, ":v": stored["v"]}
+        updated += _set_if(dynamodb, table, key, "SET #du = :du", "#v = :v", versioned, values)
     return updated

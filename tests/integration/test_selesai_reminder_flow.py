@@ -12,10 +12,15 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
+from typer.testing import CliRunner
 
+from chalicelib.config import settings
+from chalicelib.data.mapping import stored_time
 from chalicelib.data.reports import ReportRepository
 from chalicelib.domain.clock import day_words, utcnow
+from cli.main import app as cli_app
 from infra.local.outbox import Sent, sent_messages, verify_senders
 from infra.local.pipeline import patched_env
 from tests.integration.harness import Province, World, world
@@ -267,3 +272,33 @@ def test_a_sweep_after_the_auto_close_time_closes_without_reminding(
     swept = _sweep(provinces, jakarta, utcnow() + timedelta(days=11), notify_clock)
     assert created["id"] in swept.closed and created["id"] not in swept.reminded
     assert _reminders(moto_endpoint, reporter) == []
+
+
+def test_a_report_selesai_before_the_reminder_existed_is_reminded_after_the_backfill(
+    provinces: World, moto_endpoint: str, notify_clock: NotifyClock
+) -> None:
+    # Given a Selesai report stored as code without the reminder stored it: woken at its auto-close
+    reporter = _reporter("id", notify=("email",))
+    jakarta = provinces["jakarta"]
+    created = _submit(jakarta, JAKARTA_ROAD, reporter)
+    _resolve(provinces, jakarta, created["id"])
+    due = _reminder_time(created["id"])
+    stored = ReportRepository().get(created["id"], consistent=True)
+    assert stored is not None and stored.autoclose_at is not None
+    dynamodb, table = boto3.client("dynamodb"), settings().reports_table
+    dynamodb.update_item(
+        TableName=table,
+        Key={"pk": {"S": created["id"]}},
+        UpdateExpression="SET du = :du",
+        ExpressionAttributeValues={":du": {"S": stored_time(stored.autoclose_at)}},
+    )
+    assert created["id"] not in _sweep(provinces, jakarta, due + timedelta(minutes=1), notify_clock).reminded
+    # When the operator runs the backfill, twice
+    first = CliRunner().invoke(cli_app, ["backfill", "reminders", "--stage", "jakarta", "--table", table])
+    again = CliRunner().invoke(cli_app, ["backfill", "reminders", "--stage", "jakarta", "--table", table])
+    # Then the report is woken at its reminder time, once, and the next sweep reminds the reporter
+    assert first.exit_code == 0 and not first.output.startswith("0 "), first.output
+    assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
+    swept = _sweep(provinces, jakarta, due + timedelta(minutes=2), notify_clock)
+    assert created["id"] in swept.reminded and created["id"] not in swept.closed
+    assert [m.channel for m in _reminders(moto_endpoint, reporter)] == ["email"]
