@@ -28,7 +28,7 @@ from chalicelib.provinces.registry import Province
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
 from infra import concurrency
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue, notify_queue
-from infra.provinces import ProvinceInfra
+from infra.provinces import ProvinceInfra, api_throttle
 from infra.templates.province import queue_specs
 from tools.build_province_data import known_provinces, unknown_province_codes
 
@@ -293,7 +293,7 @@ def check_stage(
         problems.append(Problem("stage", f"stage {stage}: .chalice/{policy} is missing (run make infra)"))
     problems += [
         Problem("concurrency", f'stage {stage}: {problem} (docs/deploy.md, "Lambda concurrency per stage")')
-        for problem in concurrency.problems(config, stage)
+        for problem in concurrency.problems(config, stage, api_throttle(data)[0])
     ]
     problems += _template_queues(stage, code, env, project_root)
     return problems

@@ -15,6 +15,7 @@ batches than the function may run (a throttled batch would go back to the queue 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,9 @@ API_FUNCTION = "api_handler"  # Chalice's name of the API handler's function
 STAGE_MAX = 75  # a stage's reservations together; docs/deploy.md says why (38 stages in a 3,000 quota)
 UNRESERVED_MIN = 100  # AWS keeps this much of an account's concurrency unreserved
 SQS_MIN = 2  # the least MaximumConcurrency an SQS event source accepts
+# The API function holds a request up to this long (a submit's p99 and a cold start are under 0.3 s,
+# docs/performance.md), so it reserves the stage's API throttle (requests a second) times this.
+API_SECONDS_PER_REQUEST = 0.5
 
 
 def chalice_function(handler: Handler) -> str:
@@ -49,9 +53,11 @@ def reserved(config: Mapping[str, Any], stage: str) -> dict[str, Any]:
     return values
 
 
-def problems(config: Mapping[str, Any], stage: str) -> list[str]:
+def problems(config: Mapping[str, Any], stage: str, api_rate: int | None = None) -> list[str]:
     """What is wrong with the stage's reservations: a function without one, one that is not a whole
-    number of at least 1 (2 for an SQS consumer: its event source's cap), a total over ``STAGE_MAX``."""
+    number of at least 1 (2 for an SQS consumer: its event source's cap), a total over ``STAGE_MAX``,
+    and an API function reserving less than its throttle's ``api_rate`` needs (each request held up to
+    ``API_SECONDS_PER_REQUEST``): past it, requests the throttle lets through would be refused."""
     values = reserved(config, stage)
     sqs = {chalice_function(h) for h in HANDLERS if h.sqs}
     found: list[str] = []
@@ -64,4 +70,10 @@ def problems(config: Mapping[str, Any], stage: str) -> list[str]:
     if not found and sum(values.values()) > STAGE_MAX:
         total = " + ".join(f"{v} {n}" for n, v in values.items())
         found.append(f"{SETTING} adds up to {sum(values.values())} ({total}), more than {STAGE_MAX} a stage")
+    needed = math.ceil(api_rate * API_SECONDS_PER_REQUEST) if api_rate else 0
+    if not found and values[API_FUNCTION] < needed:
+        found.append(
+            f"{API_FUNCTION}: {SETTING} {values[API_FUNCTION]} is below the {needed} its API throttle of"
+            f" {api_rate} requests a second needs (api_throttle in the province data)"
+        )
     return found

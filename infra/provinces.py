@@ -1,14 +1,19 @@
 """The little the infrastructure needs from province data files.
 
-Only ``code``, ``slug``, ``exchanges_with`` and ``agencies[].id`` / ``agencies[].work_queue`` are read,
-straight from JSON, so rendering templates does not import the application.
+Only ``code``, ``slug``, ``exchanges_with``, ``api_throttle`` and ``agencies[].id`` /
+``agencies[].work_queue`` are read, straight from JSON, so rendering templates imports no more of the
+application than the province schema's defaults.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from chalicelib.provinces.model import ApiThrottle
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "provinces" / "data"
 
@@ -21,6 +26,8 @@ class ProvinceInfra:
     slug: str
     work_queue_agencies: tuple[str, ...]
     exchanges_with: tuple[str, ...] = ()
+    api_throttle: tuple[int, int] = (ApiThrottle().rate, ApiThrottle().burst)
+    """API Gateway's throttle on the stage: requests a second, steady and burst."""
 
 
 def load_province(path: Path) -> ProvinceInfra:
@@ -32,10 +39,18 @@ def load_province(path: Path) -> ProvinceInfra:
         slug=str(data["slug"]),
         work_queue_agencies=tuple(agencies),
         exchanges_with=tuple(str(c) for c in data.get("exchanges_with", ())),
+        api_throttle=api_throttle(data),
     )
     if path.stem != province.code:
         raise ValueError(f"{path}: file name must be the province code {province.code!r}")
     return province
+
+
+def api_throttle(data: Mapping[str, Any]) -> tuple[int, int]:
+    """The API throttle (rate, burst) a province data file gives, each defaulting as its schema says."""
+    given = data.get("api_throttle", {})
+    default = ApiThrottle()
+    return int(given.get("rate", default.rate)), int(given.get("burst", default.burst))
 
 
 def load_provinces(data_dir: Path = DEFAULT_DATA_DIR) -> list[ProvinceInfra]:

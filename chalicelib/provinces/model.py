@@ -174,6 +174,15 @@ class EvidencePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     flagged: Literal["flag", "block"] = "flag"
 
 
+class ApiThrottle(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """API Gateway's throttle on the province's stage, in requests a second (steady, burst). It stops
+    floods of status polling and scripted submissions, not citizens: 800 reports on Jakarta's peak
+    day is far below the default. The API function's reserved concurrency follows it (docs/deploy.md)."""
+
+    rate: Annotated[int, Meta(ge=1, le=10_000)] = 50
+    burst: Annotated[int, Meta(ge=1, le=5_000)] = 100
+
+
 class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Everything a province is, as one data file."""
 
@@ -194,6 +203,7 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     # Every key still accepted from this province (rotation: the new one is listed before it is used).
     handover_keys: tuple[HandoverKey, ...] = ()
     evidence: EvidencePolicy = EvidencePolicy()
+    api_throttle: ApiThrottle = ApiThrottle()
 
 
 class InvalidProvinceData(ValueError):

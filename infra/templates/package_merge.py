@@ -5,7 +5,7 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
 * function names as ``chalice deploy`` gives them (the province stack's alarms name them),
 * the ``aduan-deps`` layer (third-party packages, see ``infra.layer``) on every function,
 * partial batch responses (``ReportBatchItemFailures``) on the SQS event sources,
-* log groups with a retention, and API Gateway throttling for the stage,
+* log groups with a retention, and API Gateway throttling for the stage (the province's ``api_throttle``),
 * the agency sign-in settings (Cognito user pool) as stack parameters ``AuthIssuer`` and
   ``AuthAudience``, given to every function (each one's import of ``app.py`` checks them),
 * the Open311 API key hashes as parameter ``Open311KeyHashes`` (default ``{}``: no key valid),
@@ -44,11 +44,6 @@ LAYER_LOGICAL = "AduanDepsLayer"
 LAYER_ZIP = "aduan-deps.zip"  # next to the packaged template; `aws cloudformation package` uploads it
 PYTHON_RUNTIME = "python3.11"
 LOG_RETENTION_DAYS = 90
-
-# Requests a second per stage (steady, burst). 800 reports on Jakarta's peak day is far below;
-# the limits stop floods of status polling and scripted submissions, not citizens.
-DEFAULT_THROTTLING = (50, 100)
-THROTTLING: dict[str, tuple[int, int]] = {"jakarta": (100, 200)}
 
 # WAF rate-based rules: (rule, path suffix, aggregate key, requests per 5 minutes). The function's
 # own buckets (chalicelib/api/ratelimit.py) have the same rates by default: per address 600 a minute
@@ -170,8 +165,9 @@ def _layer(stage: str) -> dict[str, Any]:
     }
 
 
-def _api(stage: str) -> dict[str, Any]:
-    rate, burst = THROTTLING.get(stage, DEFAULT_THROTTLING)
+def _api(province: ProvinceInfra) -> dict[str, Any]:
+    """The stage's API throttle, from the province's data (``api_throttle``)."""
+    rate, burst = province.api_throttle
     settings = {
         "ResourcePath": "/*",
         "HttpMethod": "*",
@@ -347,7 +343,7 @@ def merge_template(province: ProvinceInfra) -> Template:
     stage = province.slug
     resources: dict[str, Any] = {
         LAYER_LOGICAL: _layer(stage),
-        "RestAPI": _api(stage),
+        "RestAPI": _api(province),
         "ThrottledResponse": _throttled_response(),
         "BusyResponse": _busy_response(),
         "ApiWebAcl": _web_acl(stage),

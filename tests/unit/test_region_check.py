@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chalicelib.domain.handover_auth import dev_private_key, public_key_of
+from chalicelib.provinces.model import InvalidProvinceData, decode_province_data
 from chalicelib.provinces.registry import registry
 from cli.main import app as cli_app
 from cli.region import DATA_DIR, check_stage_data
@@ -332,3 +333,36 @@ def test_a_stage_reserves_concurrency_for_each_function_within_a_stage_s_share(b
     others = 5 + 5 + 5 + 5 + 1  # the shipped agency_auth, route, escalations, notify and sweep
     assert concurrency_problems(own("api_handler", concurrency.STAGE_MAX - others)) == []
     assert len(concurrency_problems(own("api_handler", concurrency.STAGE_MAX - others + 1))) == 1
+
+
+def test_the_api_function_reserves_what_the_province_s_api_throttle_needs(banten: Data) -> None:
+    def concurrency_problems(data: Data) -> list[str]:
+        return [
+            p.message for p in check_stage("banten", _config(), data, REPO_ROOT) if p.check == "concurrency"
+        ]
+
+    # Given Banten's shipped stage: the default throttle (50 a second) and 25 reserved for its API
+    assert "api_throttle" not in banten and concurrency_problems(banten) == []
+    # When its data raises the throttle to Jakarta's 100 a second, the 25 no longer hold a second's worth
+    banten["api_throttle"] = {"rate": 100, "burst": 200}
+    [short] = concurrency_problems(banten)
+    assert "api_handler: reserved_concurrency 25 is below the 50 its API throttle of 100 requests" in short
+    # and a throttle the reservation covers is accepted
+    banten["api_throttle"] = {"rate": 50, "burst": 200}
+    assert concurrency_problems(banten) == []
+
+
+def test_the_province_data_sets_its_stage_s_api_throttle_and_the_schema_bounds_it(banten: Data) -> None:
+    from infra.provinces import DEFAULT_DATA_DIR, load_provinces
+    from infra.templates.package_merge import merge_template
+
+    def throttle(slug: str) -> tuple[int, int]:
+        province = next(p for p in load_provinces(DEFAULT_DATA_DIR) if p.slug == slug)
+        settings = merge_template(province)["Resources"]["RestAPI"]["Properties"]["MethodSettings"][0]
+        return settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]
+
+    assert throttle("jakarta") == (100, 200)  # set in 31.json
+    assert throttle("banten") == (50, 100)  # the schema's default
+    banten["api_throttle"] = {"rate": 0, "burst": 100}
+    with pytest.raises(InvalidProvinceData, match=r"api_throttle\.rate"):
+        decode_province_data(json.dumps(banten).encode())
