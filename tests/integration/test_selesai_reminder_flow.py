@@ -89,6 +89,14 @@ def _resolve(provinces: World, site: Province, key: str, agency: str | None = No
     provinces.settle_notices()
 
 
+def _selesai_in_jakarta(provinces: World, reporter: dict[str, Any]) -> tuple[Province, dict[str, Any]]:
+    """Jakarta, and the reporter's report there about a road, taken and resolved (Selesai)."""
+    jakarta = provinces["jakarta"]
+    created = _submit(jakarta, JAKARTA_ROAD, reporter)
+    _resolve(provinces, jakarta, created["id"])
+    return jakarta, created
+
+
 class NotifyClock:
     """How far the notify handler's clock runs ahead of the wall clock: what a sweep of days ahead
     asks to be told is told in that hour (the hourly limit counts messages per hour), as are the steps
@@ -147,9 +155,7 @@ def test_the_sweep_reminds_an_opted_in_reporter_once_with_the_closing_day_and_th
 
     # Given a Jakarta report Selesai whose reporter wants news by e-mail and SMS, and has not answered
     reporter = _reporter("id")
-    jakarta = provinces["jakarta"]
-    created = _submit(jakarta, JAKARTA_ROAD, reporter)
-    _resolve(provinces, jakarta, created["id"])
+    jakarta, created = _selesai_in_jakarta(provinces, reporter)
     told = len(_to(moto_endpoint, reporter))
     due = _reminder_time(created["id"])
     stored = ReportRepository().get(created["id"], consistent=True)
@@ -203,9 +209,7 @@ def test_no_reminder_after_the_reporter_answered(
     provinces: World, moto_endpoint: str, notify_clock: NotifyClock, answer: str
 ) -> None:
     reporter = _reporter("en")
-    jakarta = provinces["jakarta"]
-    created = _submit(jakarta, JAKARTA_ROAD, reporter)
-    _resolve(provinces, jakarta, created["id"])
+    jakarta, created = _selesai_in_jakarta(provinces, reporter)
     due = _reminder_time(created["id"])
     body = {"rating": 4} if answer == "confirm" else {"reason": "Still there"}
     answered = jakarta.post(
@@ -221,9 +225,7 @@ def test_a_reopen_then_a_new_selesai_gets_its_own_reminder(
     provinces: World, moto_endpoint: str, notify_clock: NotifyClock
 ) -> None:
     reporter = _reporter("en", notify=("email",))
-    jakarta = provinces["jakarta"]
-    created = _submit(jakarta, JAKARTA_ROAD, reporter)
-    _resolve(provinces, jakarta, created["id"])
+    jakarta, created = _selesai_in_jakarta(provinces, reporter)
     first = _reminder_time(created["id"])
     assert created["id"] in _sweep(provinces, jakarta, first + timedelta(minutes=1), notify_clock).reminded
     assert len(_reminders(moto_endpoint, reporter)) == 1
@@ -266,9 +268,7 @@ def test_a_sweep_after_the_auto_close_time_closes_without_reminding(
     provinces: World, moto_endpoint: str, notify_clock: NotifyClock
 ) -> None:
     reporter = _reporter("id", notify=("email",))
-    jakarta = provinces["jakarta"]
-    created = _submit(jakarta, JAKARTA_ROAD, reporter)
-    _resolve(provinces, jakarta, created["id"])
+    jakarta, created = _selesai_in_jakarta(provinces, reporter)
     swept = _sweep(provinces, jakarta, utcnow() + timedelta(days=11), notify_clock)
     assert created["id"] in swept.closed and created["id"] not in swept.reminded
     assert _reminders(moto_endpoint, reporter) == []
@@ -279,9 +279,7 @@ def test_a_report_selesai_before_the_reminder_existed_is_reminded_after_the_back
 ) -> None:
     # Given a Selesai report stored as code without the reminder stored it: woken at its auto-close
     reporter = _reporter("id", notify=("email",))
-    jakarta = provinces["jakarta"]
-    created = _submit(jakarta, JAKARTA_ROAD, reporter)
-    _resolve(provinces, jakarta, created["id"])
+    jakarta, created = _selesai_in_jakarta(provinces, reporter)
     due = _reminder_time(created["id"])
     stored = ReportRepository().get(created["id"], consistent=True)
     assert stored is not None and stored.autoclose_at is not None
