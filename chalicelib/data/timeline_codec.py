@@ -6,6 +6,9 @@ in event ids, the report's own province, absolute timestamps: milliseconds after
 created instead, an evidence check's fixed reasons by their codes), and the list is deflated
 (AWS's advice for large attribute values). The first byte is the format version: version 2 added
 the compact evidence check, and a reader of version 1 refuses it rather than drop the check.
+Version 3 adds the account a step recorded (``by``: a coordinator's or admin's step), written only
+when an entry has one, so a timeline without is stored as before (version 2, byte for byte), and a
+reader of version 2 refuses one with accounts rather than drop them (the four-eyes rule reads them).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
+from msgspec import UNSET
 
 from chalicelib.domain.check_reasons import FIXED
 from chalicelib.domain.report import CheckOutcome, EvidenceCheck, TimelineEntry
@@ -24,6 +28,7 @@ from chalicelib.validation import first_use
 
 FORMAT_V1 = b"\x01"
 FORMAT_V2 = b"\x02"
+FORMAT_V3 = b"\x03"  # some entry has ``by``
 _OUTCOMES: dict[CheckOutcome, str] = {"pass": "p", "fail": "f", "unknown": "u"}
 _OUTCOME_OF = {letter: outcome for outcome, letter in _OUTCOMES.items()}
 _KEY_RELATIVE = ":"  # event id was "<report key>:<rest>"
@@ -100,17 +105,19 @@ def encode(
             "xp": entry.evidence_photo,
             "xk": compact,
             "xc": msgspec.to_builtins(entry.evidence_check) if entry.evidence_check and not compact else None,
+            "b": entry.by or None,
         }
         rows.append({k: v for k, v in raw.items() if v is not None})
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return FORMAT_V2 + _compress(text.encode())
+    version = FORMAT_V3 if any(entry.by for entry in entries) else FORMAT_V2
+    return version + _compress(text.encode())
 
 
 def decode(
     stored: bytes, *, key: str, report_id: str, province: str, created: datetime
 ) -> tuple[TimelineEntry, ...]:
     """The entries ``encode`` stored."""
-    if stored[:1] not in (FORMAT_V1, FORMAT_V2):
+    if stored[:1] not in (FORMAT_V1, FORMAT_V2, FORMAT_V3):
         raise ValueError(f"unknown timeline format {stored[:1]!r}")
     rows = json.loads(zlib.decompress(stored[1:], -15))
     return tuple(
@@ -126,6 +133,7 @@ def decode(
             target=raw.get("to"),
             evidence_photo=raw.get("xp"),
             evidence_check=_check(raw.get("xc"), raw.get("xk")),
+            by=raw.get("b", UNSET),
         )
         for raw in rows
     )

@@ -7,7 +7,10 @@
   every report of their province; list any agency of it. A kota's coordinator (a coordinating
   agency with an ``area``, such as a Wali Kota's office) only within that kota: the reports located
   there (and any assigned to its own agency), and the agencies of that kota
-- a coordinator or admin: also undo a wrong merge of duplicates (``unduplicate``)
+- a coordinator or admin: also undo a wrong merge of duplicates (``unduplicate``), and review a resolve's
+  doubtful evidence (``accept_evidence``, ``reject_evidence``), but never of a resolve their own account
+  made (four eyes: ``own_evidence``, checked in ``workflow``): their steps record their account
+  (``recorded_account``), shown to officers only
 - another province: only its own copy ``<its code>~<id>`` of a report escalated to it, which holds
   only what the escalation carried (never the reporter's contact or secret)
 
@@ -75,6 +78,16 @@ def may_unduplicate(actor: Actor, report: Report) -> bool:
     report itself tells: a coordinator or admin who may act on it. The original changes too, so whoever
     undoes it must also be able to act on that one (``AgencyDesk.may_unduplicate`` reads it)."""
     return actor.role in PROVINCE_WIDE and report.duplicate_of is not None and can_act(actor, report)
+
+
+def recorded_account(actor: Actor, report: Report) -> str | None:
+    """The account a step of ``actor`` on ``report`` records: a coordinator's or admin's (they act on other
+    agencies' reports, and review doubtful evidence: who resolved must be known to refuse the review of
+    one's own resolve), or anyone's not of the report's agency. None for an officer of the report's own
+    agency: the entry's agency already says who (and the stored report stays small)."""
+    if actor.role in PROVINCE_WIDE or actor.agency != report.agency:
+        return actor.subject
+    return None
 
 
 def require_view(actor: Actor, report: Report | None, key: str) -> Report:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 from msgspec.structs import replace
 
 from chalicelib.domain.clock import Moment
@@ -23,6 +23,7 @@ ESCALATION_RESEND_MAX = timedelta(hours=1)  # re-sends of a hand-over nobody ack
 # The reporter of a Selesai report is reminded this long before it closes by itself (one constant, not a
 # province setting: the timer is read from the report alone, with no stored attribute to carry a lead)
 REMIND_BEFORE = timedelta(days=2)
+ACCOUNT_MAX_LENGTH = 128  # an agency account's id (the token's ``sub``) a step records
 
 
 class Visibility(StrEnum):
@@ -91,6 +92,16 @@ class TimelineEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # the cleaned copy of a photo uploaded for this very action (resolve), used for no other report
     evidence_photo: PublicPhotoKey | None = None
     evidence_check: EvidenceCheck | None = None  # resolve with a photo: what the checks found
+    # The account that took the step when it was not an officer of the report's agency: a coordinator's
+    # or admin's step (``access.recorded_account``). Internal: shown to officers only, never to
+    # citizens, and never handed to another province (``handed_over``). UNSET, not None, when there is
+    # none: an unset field is never encoded, so an update's entries carry no ``by`` key at all, which a
+    # receiver that does not know the field (decoding strictly) would refuse.
+    by: Annotated[str, Meta(max_length=ACCOUNT_MAX_LENGTH)] | UnsetType = UNSET
+
+    def handed_over(self) -> TimelineEntry:
+        """The entry as it travels between provinces (an update's): without the account that took it."""
+        return self if self.by is UNSET else replace(self, by=UNSET)
 
 
 class Report(Struct, frozen=True):
@@ -251,6 +262,13 @@ class Report(Struct, frozen=True):
             if entry.action is Action.RESOLVE:
                 return entry.evidence_check is not None and not entry.evidence_check.verified
         return False
+
+    @property
+    def resolved_by(self) -> str | None:
+        """The account of the latest resolve, when one was recorded (a coordinator's or admin's resolve;
+        None for the agency's own officer, and for resolves stored before accounts were recorded)."""
+        resolve = self.latest(Action.RESOLVE)
+        return (resolve.by or None) if resolve else None
 
     @property
     def reopened_at(self) -> datetime | None:

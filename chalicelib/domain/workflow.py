@@ -15,7 +15,14 @@ from msgspec.structs import asdict, replace
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry
 from chalicelib.domain.sla import autoclose_after, deadlines, reopen_window
 from chalicelib.domain.status import Action, Status, next_status
-from chalicelib.errors import Conflict, ValidationFailed, already_closed, not_a_duplicate, reason_required
+from chalicelib.errors import (
+    Conflict,
+    Forbidden,
+    ValidationFailed,
+    already_closed,
+    not_a_duplicate,
+    reason_required,
+)
 from chalicelib.provinces.registry import Province
 from chalicelib.validation import NOTE_MAX_LENGTH, problem
 
@@ -42,12 +49,16 @@ class Event(Struct, frozen=True):
     target: str | None = None
     evidence_photo: str | None = None
     evidence_check: EvidenceCheck | None = None
+    by: str | None = None  # the acting account, only when the step records it (``access.recorded_account``)
 
 
 def _apply(report: Report, action: Action, event: Event, **changes: object) -> Report:
     _check_note(event.note)
     status = next_status(report.status, action)
-    entry = TimelineEntry(action=action, status=status, **asdict(event))
+    fields = asdict(event)
+    if fields["by"] is None:  # a step that records no account: the entry's ``by`` stays unset
+        del fields["by"]
+    entry = TimelineEntry(action=action, status=status, **fields)
     return report.with_entries([entry], status=status, **changes)
 
 
@@ -164,24 +175,35 @@ def resolve(report: Report, province: Province, event: Event) -> Report:
     )
 
 
-def _require_in_doubt(report: Report) -> None:
+def _require_review(report: Report, event: Event) -> None:
+    """A review of doubtful evidence: the report is in doubt, and the reviewer is not the account that
+    resolved it (four eyes, "prinsip empat mata": a coordinator's resolve is reviewed by another coordinator
+    or admin of the province). A resolve that recorded no account (the agency's own officer, or one stored
+    before accounts were recorded) is reviewed by any coordinator, as before."""
     if not report.evidence_in_doubt:
         raise Conflict(
             "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
             code="evidence_not_in_doubt",
         )
+    if event.by is not None and report.resolved_by == event.by:
+        raise Forbidden(
+            "Anda sendiri yang menyelesaikan laporan ini: buktinya ditinjau koordinator atau admin lain "
+            "di provinsi ini (prinsip empat mata) (you resolved this report yourself: another coordinator "
+            "or admin of the province reviews its evidence, the four-eyes principle).",
+            code="own_evidence",
+        )
 
 
 def accept_evidence(report: Report, event: Event) -> Report:
     """A coordinator accepts the photo of a resolve that was not verified (it leaves the doubtful list)."""
-    _require_in_doubt(report)
+    _require_review(report, event)
     note = event.note or "Bukti diterima koordinator"
     return _apply(report, Action.ACCEPT_EVIDENCE, replace(event, note=note))
 
 
 def reject_evidence(report: Report, event: Event) -> Report:
     """A coordinator sends a doubtful resolve back to the agency (Proses), with a reason."""
-    _require_in_doubt(report)
+    _require_review(report, event)
     if not event.note:
         raise reason_required()
     return _apply(
@@ -294,7 +316,8 @@ def mirror_remote(report: Report, update: Update) -> Report | None:
     origin mirrors its latest state (by sequence number, so a late or repeated
     update never rolls it back) and merges its timeline entries by event id.
     """
-    fresh = [e for e in update.entries if not report.has_event(e.event_id)]
+    # never another province's accounts (its sender leaves them out; a forged one is not kept either)
+    fresh = [e.handed_over() for e in update.entries if not report.has_event(e.event_id)]
     if update.seq <= report.remote_version:
         return report.with_entries(fresh) if fresh else None
     merged = report.with_entries(fresh)

@@ -14,6 +14,7 @@ from chalicelib.domain.access import (
     can_act,
     can_view,
     may_unduplicate,
+    recorded_account,
     require_act,
     require_agency_scope,
     require_coordinator,
@@ -180,6 +181,7 @@ class AgencyDesk(PhotoCheckingService):
                 evidence=request.evidence,
                 evidence_photo=photo.public_key if photo else None,
                 evidence_check=photo.check if photo else None,
+                by=recorded_account(actor, report),
             )
             return self._apply(report, request, event)
 
@@ -227,7 +229,14 @@ class AgencyDesk(PhotoCheckingService):
             if duplicate.has_event(event_id):
                 return Unchanged(duplicate)
             _expect_version(request, duplicate)
-            event = Event(event_id, now, self.province.code, agency=actor.agency, note=request.note)
+            event = Event(
+                event_id,
+                now,
+                self.province.code,
+                agency=actor.agency,
+                note=request.note,
+                by=recorded_account(actor, duplicate),
+            )
             if undo:
                 return workflow.unmark_duplicate(duplicate, original, event)
             return workflow.mark_duplicate(duplicate, original, event)
@@ -294,9 +303,8 @@ class AgencyDesk(PhotoCheckingService):
                 )
             _check_handover_note(request.note)
             note = f"Bukan wewenang: {request.note} → Provinsi {target.name}"
-            return workflow.escalate(
-                report, target, Event(event.event_id, event.at, event.province, event.agency, note=note)
-            )
+            event = Event(event.event_id, event.at, event.province, event.agency, note=note, by=event.by)
+            return workflow.escalate(report, target, event)
         return workflow.refuse(report, self.province, _required(agency, "to_agency"), event)
 
 

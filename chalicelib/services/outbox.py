@@ -214,7 +214,7 @@ class ChangePublisher:
             closed=report.closed,
             rating=report.rating,
             # the latest ones: the origin merged the older ones from the updates before (FIFO)
-            entries=own[-UPDATE_MAX_ENTRIES:],
+            entries=[entry.handed_over() for entry in own[-UPDATE_MAX_ENTRIES:]],
         )
 
     def _feedback(self, report: Report, entry: TimelineEntry) -> Feedback:

@@ -10,6 +10,7 @@ from chalicelib.domain.access import (
     can_act,
     can_view,
     citizen_sees_content,
+    recorded_account,
     require_act,
     require_agency_scope,
     require_reporter,
@@ -239,3 +240,21 @@ def test_only_the_secret_holder_gives_feedback() -> None:
     with pytest.raises(Forbidden) as caught:
         require_reporter(holds_secret=False)
     assert caught.value.code == "invalid_secret"
+
+
+# The accounts a step records (four eyes on doubtful evidence): every coordinator's and admin's, never
+# the report's own agency's officer's. Written out, not derived.
+RECORDS_ACCOUNT = {
+    "officer-own-agency": False,
+    "coordinator": True,
+    "kota-coordinator": True,
+    "admin": True,
+}
+
+
+@pytest.mark.parametrize("actor", sorted(RECORDS_ACCOUNT))
+def test_which_steps_record_their_account(actor: str) -> None:
+    who = ACTORS[actor]
+    report = REPORTS["jakarta-own-agency"]
+    assert can_act(who, report)
+    assert recorded_account(who, report) == (who.subject if RECORDS_ACCOUNT[actor] else None)

@@ -26,6 +26,7 @@ from chalicelib.api.messages import parse_inbound_message
 from chalicelib.domain.protocol import UPDATE_MAX_ENTRIES, Update, WorkItem, kind
 from chalicelib.domain.report import CheckReason, EvidenceCheck, Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
+from chalicelib.domain.workflow import mirror_remote
 from chalicelib.errors import ValidationFailed
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.validation import FORBIDDEN_CHARACTERS, Input, convert
@@ -410,6 +411,8 @@ def _struct(value: Any, info: Any, where: str) -> list[str]:
     out = []
     for field in info.fields:
         item = getattr(value, field.name)
+        if item is msgspec.UNSET:  # never encoded (msgspec's type info leaves ``UnsetType`` out)
+            continue
         out += breaches(item, field.type, f"{where}.{field.name}")
         if issubclass(info.cls, Input) and type(item) is str and item != item.strip():
             out.append(f"{where}.{field.name}: not stripped")
@@ -583,3 +586,43 @@ def test_an_update_of_a_copy_with_more_steps_than_a_message_holds_carries_its_la
     # When the latest step is published, then the update is sent, with the latest steps in order
     body = sent(copy_, own[-1])["update"]
     assert [e["event_id"] for e in body["entries"]] == [e.event_id for e in own[-UPDATE_MAX_ENTRIES:]]
+
+
+def test_an_update_never_carries_the_account_that_took_a_step() -> None:
+    """A coordinator's step records its account (internal): the update to the origin goes without it,
+    without even a ``by`` key (a receiver that does not know the field would refuse the update), and one
+    that arrives with it (forged) is mirrored without it."""
+    coordinator = TimelineEntry(
+        "36~31-261127-K3M9:resolve:cd34",
+        T0,
+        Action.RESOLVE,
+        Status.SELESAI,
+        "36",
+        "dlh-kota-tangerang",
+        note="Sudah diangkut",
+        evidence="BA-17/2026",
+        by="sub-koordinator-banten-1",
+    )
+    copy_ = Report(
+        key="36~31-261127-K3M9",
+        id="31-261127-K3M9",
+        province="36",
+        category="sampah",
+        description="Sampah menumpuk",
+        location=Location(-6.17, 106.63, "36.71"),
+        visibility=Visibility.PUBLIC,
+        status=Status.SELESAI,
+        created_at=T0,
+        updated_at=T0,
+        origin_province="31",
+        timeline=(coordinator,),
+        version=3,
+    )
+    body = sent(copy_, coordinator)["update"]
+    assert "by" not in body["entries"][-1] and "sub-koordinator-banten-1" not in json.dumps(body)
+    body["entries"][-1]["by"] = "sub-forged"
+    update = decoded("update", json.loads(json.dumps(body)))
+    assert isinstance(update, Update)
+    origin = replace(copy_, key=copy_.id, province="31", origin_province=None, timeline=(), escalated_to="36")
+    mirrored = mirror_remote(origin, update)
+    assert mirrored is not None and mirrored.timeline[-1].by is msgspec.UNSET

@@ -177,3 +177,16 @@ def test_a_timeline_stored_in_format_1_still_reads_back() -> None:
     stored = b"\x01" + deflate.compress(json.dumps([row]).encode()) + deflate.flush()
     back = timeline_codec.decode(stored, key=KEY, report_id=RID, province="36", created=CREATED)
     assert back == (resolve,)
+
+
+def test_a_step_s_account_reads_back_and_only_then_is_the_format_3() -> None:
+    """A coordinator's step keeps its account (format 3, which a reader of format 2 refuses rather than
+    drop it); a timeline without accounts is stored in format 2 byte for byte as before."""
+    coordinator = msgspec.structs.replace(ENTRIES[2], by="c0ffee00-1111-2222-3333-444455556666")
+    with_account = (*ENTRIES[:2], coordinator)
+    stored = timeline_codec.encode(with_account, key=KEY, report_id=RID, province="36", created=CREATED)
+    assert stored[:1] == b"\x03"
+    assert _roundtrip(with_account) == with_account
+    assert [row.get("b") for row in _stored_rows(with_account)] == [None, None, coordinator.by]
+    plain = timeline_codec.encode(ENTRIES, key=KEY, report_id=RID, province="36", created=CREATED)
+    assert plain[:1] == b"\x02" and _roundtrip(ENTRIES) == ENTRIES
