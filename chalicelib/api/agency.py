@@ -13,6 +13,7 @@ from chalicelib.api.http import json_response, read_json
 from chalicelib.api.inputs import agency_action_in, agency_ref, counted, headers_in, query_in
 from chalicelib.api.responses import (
     AgencyReport,
+    AgencyTimelineEntry,
     DoubtfulItem,
     DoubtfulList,
     Inbox,
@@ -67,8 +68,15 @@ def agency_report(seen: OnDesk, **origin: Any) -> AgencyReport:
     are the machine's plus what only this actor may do (``OnDesk.extra_actions``)."""
     report = seen.report
     view = report_view(report, full_content=True)
+    timeline = [
+        AgencyTimelineEntry(**structs.asdict(shown), acted_by=entry.by)  # the account: officers only
+        for shown, entry in zip(view.timeline, report.timeline, strict=True)
+    ]
     return AgencyReport(
-        **(structs.asdict(view) | {"allowed_actions": view.allowed_actions + list(seen.extra_actions)}),
+        **(
+            structs.asdict(view)
+            | {"allowed_actions": view.allowed_actions + list(seen.extra_actions), "timeline": timeline}
+        ),
         key=report.key,
         version=report.version,
         duplicates=list(report.duplicates),

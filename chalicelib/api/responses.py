@@ -6,6 +6,7 @@ come from them (``chalicelib.api.openapi``). A field left ``UNSET`` is absent fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -98,6 +99,21 @@ class TimelineEntry(Struct):
     evidence_check: EvidenceCheck | None = None
 
 
+class AgencyTimelineEntry(TimelineEntry):
+    """A step as agencies see it: also the account of a coordinator's or admin's step (never to citizens)."""
+
+    acted_by: (
+        Annotated[
+            str,
+            Meta(
+                description="The account (token subject) of a coordinator's or admin's step; absent for the "
+                "report's own agency's officers and for steps stored before accounts were recorded."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
 class CategoryRef(Struct):
     """A report's category with its names."""
 
@@ -164,7 +180,7 @@ class Report(Struct, kw_only=True):
     updated_at: DateTime
     resolved_at: DateTime | None
     allowed_actions: list[str]
-    timeline: list[TimelineEntry]
+    timeline: Sequence[TimelineEntry]
     description: (
         Annotated[str, Meta(description="Only for public reports, the secret or agencies.")] | UnsetType
     ) = UNSET
@@ -184,6 +200,7 @@ class AgencyReport(Report, kw_only=True):
 
     key: str
     version: int
+    timeline: list[AgencyTimelineEntry]
     origin_province: str | UnsetType | None = UNSET
     escalated_from_other_province: bool | UnsetType = UNSET
     duplicates: Annotated[list[str], Meta(description="Ids of the reports merged into this one.")] = []

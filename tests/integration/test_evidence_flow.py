@@ -342,6 +342,82 @@ def test_the_dashboard_shows_each_agency_s_share_of_verified_completions(provinc
     assert after["rate"] == round(after["verified"] / after["completions"], 4)
 
 
+# --- 3b. four eyes: nobody reviews the evidence of their own resolve ------------------------------
+
+KOTA = "walkot-js"  # the Wali Kota Jakarta Selatan's office: the kota's coordinator (area 31.74)
+
+
+def test_a_coordinator_s_resolve_is_reviewed_by_another_coordinator_and_says_who_to_officers_only(
+    provinces: World,
+) -> None:
+    """The security review's finding: a coordinator closed a report with its own "before" photo and
+    accepted that evidence. Now the account that resolved cannot review it (403 ``own_evidence``); the
+    province's coordinator does; officers read which account acted, citizens and Open311 never."""
+    jakarta = provinces["jakarta"]
+    before = _fresh()
+    report = _taken(provinces, ROAD, [before])
+    kota = jakarta.token(KOTA, "coordinator")
+    evidence = jakarta.evidence(report["id"], KOTA, before, role="coordinator")
+    path = f"/agency/reports/{quote(report['id'])}/actions"
+    done = jakarta.post(f"{path}/resolve", {"note": "Ditambal.", **evidence}, kota)
+    assert done.status_code == 200, done.body
+    resolve = _json(done)["timeline"][-1]
+    assert resolve["agency"]["id"] == OWN and resolve["acted_by"] == f"dev|{KOTA}"  # on the agency's behalf
+    assert _json(done)["evidence_in_doubt"] and report["id"] in _doubtful_ids(jakarta)
+    # The same account can neither accept nor send back its own resolve's evidence
+    for action, body in (("accept_evidence", {}), ("reject_evidence", {"note": "Foto lama"})):
+        own = jakarta.post(f"{path}/{action}", body, kota)
+        assert own.status_code == 403, own.body
+        error = _json(own)["error"]
+        assert error["code"] == "own_evidence" and "empat mata" in error["message"]
+        assert "four-eyes" in error["message"]
+    assert report["id"] in _doubtful_ids(jakarta)  # still waiting for the other pair of eyes
+    # The agency's officer reads who acted (and its own steps name no account)
+    detail = _json(jakarta.get(f"/agency/reports/{quote(report['id'])}", jakarta.token(OWN)))
+    assert [e.get("acted_by") for e in detail["timeline"]][-2:] == [None, f"dev|{KOTA}"]
+    # Citizens never do: the public tracking view and Open311 (the report is public)
+    for answer in (
+        jakarta.get(f"/reports/{report['id']}"),
+        jakarta.get(f"/open311/v2/requests/{report['id']}.json"),
+        jakarta.get(f"/open311/v2/requests/{report['id']}.xml"),
+    ):
+        assert answer.status_code == 200, answer.body
+        assert "acted_by" not in answer.body.decode() and f"dev|{KOTA}" not in answer.body.decode()
+    # The province's coordinator (another account) reviews it, and that step names its account too
+    accepted = jakarta.post(f"{path}/accept_evidence", {}, jakarta.token("koordinator", "coordinator"))
+    assert accepted.status_code == 200, accepted.body
+    assert _json(accepted)["timeline"][-1]["acted_by"] == "dev|koordinator"
+    assert report["id"] not in _doubtful_ids(jakarta)
+
+
+def test_the_account_of_a_coordinator_s_step_in_the_province_a_report_was_handed_to_stays_there(
+    provinces: World,
+) -> None:
+    """Banten's coordinator resolves Banten's copy: Banten's officers read the account; the update to
+    Jakarta carries the step without it (Jakarta's officers and citizens see Banten's agency only)."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    report = _json(jakarta.post("/reports", BORDER))
+    provinces.settle()
+    key, agency = f"36~{report['id']}", "dlh-kota-tangerang"
+    assert banten.act(key, "take", agency).status_code == 200
+    coordinator = banten.token("koordinator", "coordinator")
+    evidence = banten.evidence(key, "koordinator", scene_jpeg(_seed()), role="coordinator")
+    done = banten.post(
+        f"/agency/reports/{quote(key)}/actions/resolve", {"note": "Sudah diangkut.", **evidence}, coordinator
+    )
+    assert done.status_code == 200, done.body
+    assert _json(done)["timeline"][-1]["acted_by"] == "dev|koordinator"
+    provinces.settle()
+    origin = jakarta.get(
+        f"/agency/reports/{quote(report['id'])}", jakarta.token("koordinator", "coordinator")
+    )
+    assert origin.status_code == 200, origin.body
+    assert _json(origin)["status"]["code"] == "SELESAI"
+    assert _json(origin)["timeline"][-1]["agency"]["id"] == agency
+    assert all("acted_by" not in entry for entry in _json(origin)["timeline"])
+    assert "dev|koordinator" not in jakarta.get(f"/reports/{report['id']}").body.decode()
+
+
 # --- 4. escalated reports carry the verdict back to the origin province --------------------------
 
 
