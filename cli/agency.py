@@ -210,6 +210,13 @@ def _api_and_token(stage: str, agency: str, role: str, token: str | None, api: s
     return base, _token(stage, agency, role, token, base)
 
 
+def _acting(entry: dict[str, Any]) -> str:
+    """A step's agency, and the account that took it when the API names one (a coordinator's or admin's
+    step, shown to agencies only)."""
+    agency = (entry.get("agency") or {}).get("short_name") or "-"
+    return f"{agency} (oleh / by {entry['acted_by']})" if entry.get("acted_by") else agency
+
+
 def _local_time(iso: str | None, province: Province) -> str:
     """A deadline as the officer reads a clock: in the province's time zone, to the minute (``17:22 WIB``)."""
     if not iso:
@@ -467,7 +474,7 @@ def show(
             _local_time(entry["at"], province),
             escape(entry["province"]["name"]),
             escape(entry["status"]["label"]),
-            escape((entry.get("agency") or {}).get("short_name") or "-"),
+            escape(_acting(entry)),
             escape(entry.get("note") or "-"),
         )
     console.print(timeline)

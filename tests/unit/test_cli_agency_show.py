@@ -87,6 +87,10 @@ class _Reports(BaseHTTPRequestHandler):
         elif path == f"/back/agency/reports/{NUMBER}":
             back = _view(status=_status("KOORDINASI", "Koordinasi"), agency=KOORDINATOR, escalated_to=None)
             status, body = 200, {**back, "timeline": BACK}
+        elif path == f"/acted/agency/reports/{NUMBER}":  # Banten's coordinator resolved on DLH's behalf
+            resolve = {**_entry("2026-12-07T05:00:00+00:00", _status("SELESAI", "Selesai"), BANTEN, DLH,
+                                "Sudah diangkut"), "acted_by": "dev|koordinator"}  # fmt: skip
+            status, body = 200, _view(timeline=[*HELD, resolve])
         else:
             status, body = 404, {"error": {"code": "report_not_found", "message": "Laporan tidak ditemukan."}}
         raw = json.dumps(body).encode()
@@ -159,3 +163,11 @@ def test_an_unknown_number_is_said_in_words(api: str) -> None:
     assert result.exit_code == 1
     assert "report_not_found: Laporan tidak ditemukan." in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_step_a_coordinator_took_names_its_account(api: str) -> None:
+    result = show(f"{api}/acted")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "DLH Kota Tangerang (oleh / by dev|koordinator)" in said
+    assert said.count("oleh / by") == 1  # the agency's own steps name no account
