@@ -37,7 +37,7 @@ def mint(
     payload: dict[str, Any] = {
         "iss": DEV_ISSUER,
         "aud": DEV_AUDIENCE,
-        "sub": f"dev|{agency}",
+        "sub": f"dev|{agency}|{role}",  # a dev account is an agency and a role (two roles: four eyes)
         "token_use": "id",
         "iat": now,
         "exp": now + int(minutes * 60),

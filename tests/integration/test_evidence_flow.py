@@ -46,21 +46,16 @@ def provinces(moto_endpoint: str) -> Iterator[World]:
         yield w
 
 
-def _unsigned(view: dict[str, Any]) -> dict[str, Any]:
-    """``view`` with each timeline photo link cut to its address: a link is signed when the view is
-    made, so two answers a second apart carry other signatures for the same photo."""
-    timeline = [
-        {**entry, "evidence_photo": (entry["evidence_photo"] or "").split("?")[0] or None}
-        for entry in view["timeline"]
-    ]
-    return {**view, "timeline": timeline}
-
-
 def _unsigned(entry: dict[str, Any]) -> dict[str, Any]:
     """A timeline entry with its photo's address without the query: each answer signs the photo's URL
     afresh (the signature names the second it was made), so two answers in two seconds differ there."""
     photo = entry.get("evidence_photo")
     return {**entry, "evidence_photo": photo.split("?")[0]} if photo else entry
+
+
+def _unsigned_view(view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` with each timeline entry ``_unsigned``."""
+    return {**view, "timeline": [_unsigned(entry) for entry in view["timeline"]]}
 
 
 def _json(response: Any) -> Any:
@@ -362,7 +357,9 @@ def test_a_coordinator_s_resolve_is_reviewed_by_another_coordinator_and_says_who
     done = jakarta.post(f"{path}/resolve", {"note": "Ditambal.", **evidence}, kota)
     assert done.status_code == 200, done.body
     resolve = _json(done)["timeline"][-1]
-    assert resolve["agency"]["id"] == OWN and resolve["acted_by"] == f"dev|{KOTA}"  # on the agency's behalf
+    assert (
+        resolve["agency"]["id"] == OWN and resolve["acted_by"] == f"dev|{KOTA}|coordinator"
+    )  # on the agency's behalf
     assert _json(done)["evidence_in_doubt"] and report["id"] in _doubtful_ids(jakarta)
     # The same account can neither accept nor send back its own resolve's evidence
     for action, body in (("accept_evidence", {}), ("reject_evidence", {"note": "Foto lama"})):
@@ -374,7 +371,7 @@ def test_a_coordinator_s_resolve_is_reviewed_by_another_coordinator_and_says_who
     assert report["id"] in _doubtful_ids(jakarta)  # still waiting for the other pair of eyes
     # The agency's officer reads who acted (and its own steps name no account)
     detail = _json(jakarta.get(f"/agency/reports/{quote(report['id'])}", jakarta.token(OWN)))
-    assert [e.get("acted_by") for e in detail["timeline"]][-2:] == [None, f"dev|{KOTA}"]
+    assert [e.get("acted_by") for e in detail["timeline"]][-2:] == [None, f"dev|{KOTA}|coordinator"]
     # Citizens never do: the public tracking view and Open311 (the report is public)
     for answer in (
         jakarta.get(f"/reports/{report['id']}"),
@@ -382,11 +379,13 @@ def test_a_coordinator_s_resolve_is_reviewed_by_another_coordinator_and_says_who
         jakarta.get(f"/open311/v2/requests/{report['id']}.xml"),
     ):
         assert answer.status_code == 200, answer.body
-        assert "acted_by" not in answer.body.decode() and f"dev|{KOTA}" not in answer.body.decode()
+        assert (
+            "acted_by" not in answer.body.decode() and f"dev|{KOTA}|coordinator" not in answer.body.decode()
+        )
     # The province's coordinator (another account) reviews it, and that step names its account too
     accepted = jakarta.post(f"{path}/accept_evidence", {}, jakarta.token("koordinator", "coordinator"))
     assert accepted.status_code == 200, accepted.body
-    assert _json(accepted)["timeline"][-1]["acted_by"] == "dev|koordinator"
+    assert _json(accepted)["timeline"][-1]["acted_by"] == "dev|koordinator|coordinator"
     assert report["id"] not in _doubtful_ids(jakarta)
 
 
@@ -406,7 +405,7 @@ def test_the_account_of_a_coordinator_s_step_in_the_province_a_report_was_handed
         f"/agency/reports/{quote(key)}/actions/resolve", {"note": "Sudah diangkut.", **evidence}, coordinator
     )
     assert done.status_code == 200, done.body
-    assert _json(done)["timeline"][-1]["acted_by"] == "dev|koordinator"
+    assert _json(done)["timeline"][-1]["acted_by"] == "dev|koordinator|coordinator"
     provinces.settle()
     origin = jakarta.get(
         f"/agency/reports/{quote(report['id'])}", jakarta.token("koordinator", "coordinator")
@@ -415,7 +414,7 @@ def test_the_account_of_a_coordinator_s_step_in_the_province_a_report_was_handed
     assert _json(origin)["status"]["code"] == "SELESAI"
     assert _json(origin)["timeline"][-1]["agency"]["id"] == agency
     assert all("acted_by" not in entry for entry in _json(origin)["timeline"])
-    assert "dev|koordinator" not in jakarta.get(f"/reports/{report['id']}").body.decode()
+    assert "dev|koordinator|coordinator" not in jakarta.get(f"/reports/{report['id']}").body.decode()
 
 
 # --- 4. escalated reports carry the verdict back to the origin province --------------------------
@@ -482,6 +481,6 @@ def test_the_cli_resolves_with_a_photo_file_uploaded_for_the_report(provinces: W
         status, view = api.act(report["id"], "resolve", body, "cli-resolve-1")
         assert status == 200, view
         again = api.act(report["id"], "resolve", body, "cli-resolve-1")  # a retry: the same upload, once
-        assert (again[0], _unsigned(again[1])) == (status, _unsigned(view))
+        assert (again[0], _unsigned_view(again[1])) == (status, _unsigned_view(view))
     last = view["timeline"][-1]
     assert last["evidence_photo"] and last["evidence_check"]["verified"] is True

@@ -95,11 +95,20 @@ def test_good_token_passes_with_the_actor(client: Client, path: str) -> None:
     status, body = get(client, path, mint(role="coordinator", agency="pemkot-tangerang"))
     assert status == 200
     assert body == {
-        "subject": "dev|pemkot-tangerang",
+        "subject": "dev|pemkot-tangerang|coordinator",
         "province": "36",
         "agency": "pemkot-tangerang",
         "role": "coordinator",
     }
+
+
+def test_a_dev_agency_s_coordinator_and_admin_are_two_accounts(client: Client) -> None:
+    # the four-eyes rule compares accounts: on the dev stack, an admin reviews its coordinator's resolve
+    subjects = {
+        get(client, "/me", mint(role=role, agency="koordinator"))[1]["subject"]
+        for role in ("coordinator", "admin")
+    }
+    assert subjects == {"dev|koordinator|coordinator", "dev|koordinator|admin"}
 
 
 @pytest.mark.parametrize("path", ["/me", "/open/me"])
@@ -142,9 +151,9 @@ ARN = "arn:aws:execute-api:ap-southeast-3:123456789012:abcdef/api/GET/me"
 
 def test_authorize_allows_with_the_actor_in_context() -> None:
     response = authorize(AuthRequest("TOKEN", f"Bearer {mint()}", ARN))
-    assert response.principal_id == f"dev|{AGENCY}"
+    assert response.principal_id == f"dev|{AGENCY}|officer"
     assert {k: v for k, v in response.context.items() if k != "exp"} == {
-        "sub": f"dev|{AGENCY}",
+        "sub": f"dev|{AGENCY}|officer",
         "province": "36",
         "agency": AGENCY,
         "role": "officer",
