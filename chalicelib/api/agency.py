@@ -10,7 +10,15 @@ from msgspec import structs
 from chalicelib import container
 from chalicelib.api.headers import version_of
 from chalicelib.api.http import json_response, read_json
-from chalicelib.api.inputs import agency_action_in, agency_ref, counted, headers_in, query_in
+from chalicelib.api.inputs import (
+    agency_action_in,
+    agency_ref,
+    counted,
+    headers_in,
+    named_as_typed,
+    path_typed,
+    query_in,
+)
 from chalicelib.api.responses import (
     AgencyReport,
     AgencyTimelineEntry,
@@ -106,7 +114,9 @@ def inbox(request: Request) -> Response:
 def detail(request: Request, key: str) -> Response:
     """``GET /agency/reports/{key}``: the full report (never the reporter's contact)."""
     actor = actor_from_request(request)
-    seen = container.desk().detail(actor, agency_ref(key, here=actor.province).key)
+    stored = agency_ref(key, here=actor.province).key
+    with named_as_typed({stored: path_typed(key)}):
+        seen = container.desk().detail(actor, stored)
     return json_response(
         agency_report(
             seen,
@@ -120,8 +130,12 @@ def act(request: Request, key: str, action: str) -> Response:
     """``POST /agency/reports/{key}/actions/{action}``: take, estimate, forward, refuse, reject, resolve,
     duplicate (``{"of": key}``), unduplicate (coordinators)."""
     actor = actor_from_request(request)
-    key = agency_ref(key, action, actor.province).key
-    body = agency_action_in(read_json(request) if request.raw_body else {}, actor.province)
+    typed = {agency_ref(key, action, actor.province).key: path_typed(key)}
+    key = next(iter(typed))
+    raw = read_json(request) if request.raw_body else {}
+    body = agency_action_in(raw, actor.province)
+    if body.of and isinstance(raw, dict):  # the duplicate's original, named as typed too
+        typed.setdefault(body.of, str(raw.get("of")))
     headers = headers_in(request)
     seen = version_of(headers.if_match)
     if body.expected_version and seen and body.expected_version != seen:
@@ -142,7 +156,8 @@ def act(request: Request, key: str, action: str) -> Response:
         expected_version=expected,
         idempotency_key=headers.idempotency_key,
     )
-    done = container.desk().act(actor, key, command)
+    with named_as_typed(typed):
+        done = container.desk().act(actor, key, command)
     logger.thread_safe_append_keys(report_id=done.report.id)
     logger.info(
         "agency action", extra={"action": action, "agency": actor.agency, "status": done.report.status.value}
@@ -155,9 +170,10 @@ def evidence_upload(request: Request, key: str) -> Response:
     """``POST /agency/reports/{key}/evidence`` {content_type, size}: 201 with an upload bound to this
     report and the officer's agency, the only kind ``resolve`` takes as ``evidence_photo``."""
     actor = actor_from_request(request)
-    key = agency_ref(key, here=actor.province).key
+    stored = agency_ref(key, here=actor.province).key
     body = convert(PhotoUploadIn, read_json(request))
-    ticket = container.evidence().issue(actor, key, body.content_type, body.size, now=utcnow())
+    with named_as_typed({stored: path_typed(key)}):
+        ticket = container.evidence().issue(actor, stored, body.content_type, body.size, now=utcnow())
     upload = PresignedPost(ticket.url, ticket.fields)
     return json_response(PhotoUpload(ticket.key, upload, ticket.expires_in, body.size), 201)
 

@@ -3,7 +3,8 @@ and ``chalicelib.api.schemas`` (loaded when a request first needs one: reading a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar, get_args
 from urllib.parse import unquote
 
@@ -82,7 +83,7 @@ def agency_ref(key: str, action: str | None = None, here: str | None = None) -> 
     province's id names this province's copy of it."""
     from chalicelib.api.schemas import AgencyRefIn
 
-    typed = unquote(key).strip(_SURROUNDING)
+    typed = path_typed(key)
     key = typed_report_key(typed, here)
     try:
         convert(AgencyRefIn, {"key": key})
@@ -92,6 +93,26 @@ def agency_ref(key: str, action: str | None = None, here: str | None = None) -> 
         return convert(AgencyRefIn, {"key": key, "action": action})
     except ValidationFailed:
         raise unknown_action(action or "") from None
+
+
+@contextmanager
+def named_as_typed(typed: Mapping[str, str]) -> Iterator[None]:
+    """For the block that reads the reports an officer named: a 404 ``report_not_found`` naming a storage
+    key of ``typed`` (stored key → what the officer typed) names the number as typed instead. In Banten,
+    ``31-261127-K3M9`` is read as ``36~31-261127-K3M9`` (``typed_report_key``), a key never typed."""
+    try:
+        yield
+    except NotFound as missing:
+        for stored, given in typed.items():
+            shown = given.strip(_SURROUNDING)[:40]
+            if stored != shown and missing.message == report_not_found(stored).message:
+                raise report_not_found(shown) from None
+        raise
+
+
+def path_typed(key: str) -> str:
+    """A report key in a path as the officer typed it (percent-decoded, trimmed)."""
+    return unquote(key).strip(_SURROUNDING)
 
 
 # The most digits a whole number in a query string may have: int() of it can neither fail nor be slow.

@@ -70,7 +70,13 @@ DEVICE = header(
 )
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 REPORT_ID = path_param("report_id", "Report id, e.g. 31-261127-K3M9 (case, spaces, O/0 forgiven).")
-KEY = path_param("key", "Storage key: the report id, or `<province>~<origin id>` for a received escalation.")
+KEY = path_param(
+    "key",
+    "The report's number (`31-261127-K3M9`) or storage key (`<province>~<origin id>` for a received "
+    "escalation). Another province's number, the one its reporter quotes, is accepted: it names this "
+    "province's copy of that report (in Banten `31-261127-K3M9` is `36~31-261127-K3M9`). Read as a citizen's "
+    "number is (case, spaces, O for 0 forgiven); a 404 names the number as typed.",
+)
 
 
 def operation(
