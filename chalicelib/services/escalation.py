@@ -133,7 +133,7 @@ class EscalationInbox(PhotoCheckingService):
         agency = self.province.agency(decision.agency)
         note = f"Diterima Provinsi {self.province.name}; diteruskan ke {agency.name}"
         if message.reason:  # why the origin sent it (on a second hand-over, its answer to our hand-back)
-            note += f" (dari Provinsi {origin.name}: {message.reason})"
+            note += _origin_reason(origin.name, message.reason)
         event = Event(event_id, now, self.province.code, note=note)
         return workflow.assign(blank, self.province, agency.id, event, action=Action.ACCEPT)
 
@@ -162,14 +162,15 @@ class EscalationInbox(PhotoCheckingService):
             if report is None or report.escalated_to != message.from_province:
                 raise HandoverRefused("update for a report not handed to its sender", code="not_handed_over")
             from_province = self.registry.get(message.from_province)
+            told = _without_our_reasons(report, self.province.name, message)
             if message.returned:
                 # Merge their entries without mirroring their (closed) status, then route it here.
-                unchanged = msgspec.structs.replace(message, seq=report.remote_version)
+                unchanged = msgspec.structs.replace(told, seq=report.remote_version)
                 base = workflow.mirror_remote(report, unchanged) or report
                 agency = self._take_back_agency(base, message)
                 event = Event(back_id, now, self.province.code)
                 return workflow.take_back(base, self.province, agency, from_province, event)
-            mirrored = workflow.mirror_remote(report, message)
+            mirrored = workflow.mirror_remote(report, told)
             return Unchanged(report) if mirrored is None else mirrored
 
         report = self.change(
@@ -223,6 +224,33 @@ class EscalationInbox(PhotoCheckingService):
 
         copy = self.change(read, decide, kept_changing=KEPT_CHANGING)
         return Handled(copy, dropped)
+
+
+def _origin_reason(origin_name: str, reason: str) -> str:
+    """What the receiver's acceptance adds to its note: why the origin handed the report over."""
+    return f" (dari Provinsi {origin_name}: {reason})"
+
+
+def _without_our_reasons(report: Report, here_name: str, update: Update) -> Update:
+    """``update`` with its acceptance notes as the origin keeps them: without the reason the origin handed
+    the report over with (``_origin_reason``), which the origin's own escalate step just before says
+    already (its timeline would say it twice). The receiver's copy keeps it."""
+    echoes = [
+        _origin_reason(here_name, entry.note)
+        for entry in report.timeline
+        if entry.action is Action.ESCALATE and entry.province == report.province and entry.note
+    ]
+    entries = [
+        msgspec.structs.replace(entry, note=_unechoed(entry.note, echoes))
+        if entry.action is Action.ACCEPT and entry.note
+        else entry
+        for entry in update.entries
+    ]
+    return msgspec.structs.replace(update, entries=entries)
+
+
+def _unechoed(note: str, echoes: list[str]) -> str:
+    return next((note.removesuffix(echo) for echo in echoes if note.endswith(echo)), note)
 
 
 def _late(report: Report, message: Update) -> bool:
