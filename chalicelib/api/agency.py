@@ -24,11 +24,13 @@ from chalicelib.api.responses import (
     AgencyTimelineEntry,
     DoubtfulItem,
     DoubtfulList,
+    HandedBack,
     Inbox,
     InboxItem,
     PhotoUpload,
     Point,
     PresignedPost,
+    ProvinceRef,
 )
 from chalicelib.api.schemas import (
     DEFAULT_PAGE,
@@ -37,13 +39,14 @@ from chalicelib.api.schemas import (
     InboxQueryIn,
     PhotoUploadIn,
 )
-from chalicelib.api.views import check_view, iso, report_view, status_view
+from chalicelib.api.views import check_view, entry_note, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
 from chalicelib.errors import ValidationFailed
 from chalicelib.observability import count, logger
+from chalicelib.provinces.registry import registry
 from chalicelib.services.agency import ActionRequest, OnDesk
 from chalicelib.validation import convert
 
@@ -60,6 +63,7 @@ def summary(report: Report) -> InboxItem:
         agency=report.agency,
         origin_province=report.origin_province,
         escalated_from_other_province=report.is_received_escalation,
+        handed_back=handed_back(report),
         overdue=report.overdue,
         closed=report.closed,
         support_count=report.support_count,
@@ -68,6 +72,19 @@ def summary(report: Report) -> InboxItem:
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
         version=report.version,
+    )
+
+
+def handed_back(report: Report) -> HandedBack | None:
+    """Which province handed the report back, when and why, while it is handled here again."""
+    entry = report.hand_back
+    if entry is None:
+        return None
+    province = registry().provinces.get(entry.province)
+    return HandedBack(
+        province=ProvinceRef(code=entry.province, name=province.name if province else entry.province),
+        at=entry.at.isoformat(),
+        note=entry_note(entry),
     )
 
 

@@ -218,6 +218,14 @@ class Submitted(Struct):
     tracking_url: str
 
 
+class HandedBack(Struct):
+    """An inbox row's mark: which province handed the report back as not its place, when and why."""
+
+    province: ProvinceRef
+    at: Annotated[str, Meta(extra_json_schema={"format": "date-time"}, description="When it handed it back.")]
+    note: Annotated[str, Meta(description="Its return step's note, as the timeline shows it.")] | None
+
+
 class InboxItem(Struct):
     """An inbox row: enough to triage without opening the report."""
 
@@ -230,6 +238,7 @@ class InboxItem(Struct):
     agency: str | None
     origin_province: str | None
     escalated_from_other_province: bool
+    handed_back: HandedBack | None  # until it is handed over again
     overdue: bool
     closed: bool
     support_count: int

@@ -279,6 +279,18 @@ class Report(Struct, frozen=True):
         """True if ``province`` once handed this report back (its return step, merged from its update)."""
         return any(entry.action is Action.RETURN and entry.province == province for entry in self.timeline)
 
+    @property
+    def hand_back(self) -> TimelineEntry | None:
+        """The return step of the province that last handed this report back (merged from its update),
+        while the report is handled here again: None once it is handed over anew, and on a report no
+        other province ever handed back."""
+        for entry in reversed(self.timeline):
+            if entry.action is Action.ESCALATE and entry.province == self.province:
+                return None
+            if entry.action is Action.RETURN and entry.province != self.province:
+                return entry
+        return None
+
     def has_event(self, event_id: str) -> bool:
         """True if the event was already applied (redelivered messages are no-ops)."""
         return any(entry.event_id == event_id for entry in self.timeline)
