@@ -30,11 +30,14 @@ export function slaLine(item) {
     `${t(key)}: `, el("time", { datetime: due, text: relative(due) }));
 }
 
-/** Badges: escalated from another province, overdue. */
+/** Badges: escalated from another province, handed back by another province, overdue. */
 export function badges(item, provinceNames) {
+  const back = item.handed_back;
   return [
     item.escalated_from_other_province ? el("span", { class: "badge badge-escalated",
       text: t("console.escalatedFrom", { province: provinceNames[item.origin_province] || item.origin_province }) }) : null,
+    back ? el("span", { class: "badge badge-handed-back",
+      text: t("console.handedBackBy", { province: provinceNames[back.province.code] || back.province.name }) }) : null,
     item.overdue ? el("span", { class: "badge badge-overdue", text: t("sla.overdue") }) : null,
   ];
 }
@@ -52,6 +55,8 @@ export function inboxItem(item, categories, provinceNames) {
   el("p", { class: "inbox-meta" }, statusBadge(item.status), badges(item, provinceNames),
     el("span", { class: "inbox-support", text: t("console.supportCount", { count: item.support_count }) })),
   slaLine(item),
+  item.handed_back?.note ? el("p", { class: "inbox-handed-back" },
+    `${t("console.handedBackWhy")}: `, el("span", { text: item.handed_back.note })) : null,
   evidenceCheck(item.evidence_check), // the "Bukti meragukan" list: why the evidence is in doubt
   el("p", { class: "hint" }, `${t("track.created")}: ${dateTime(item.created_at)} · `,
     el("span", { class: "inbox-area", "data-area": item.area_code, text: areaName(item.area_code) || item.area_code })));
