@@ -397,8 +397,11 @@ def inbox(
         title=f"Kotak masuk {agency}",
     )
     for row in body["items"]:
-        flags = ("⚠ terlambat " if row["overdue"] else "") + (
-            f"↪ dari {_province_name(row['origin_province'])}" if row["origin_province"] else ""
+        back = row.get("handed_back")  # another province handed it back: why is in `agency show`
+        flags = (
+            ("⚠ terlambat " if row["overdue"] else "")
+            + (f"↪ dari {_province_name(row['origin_province'])}" if row["origin_province"] else "")
+            + (f"↩ dikembalikan oleh {back['province']['name']}" if back else "")
         )
         category = province.categories.get(row["category"])
         table.add_row(

@@ -64,6 +64,14 @@ class _Inbox(BaseHTTPRequestHandler):
         elif url.path.startswith("/received"):  # a report handed over from Jakarta
             received = {**_row("36~31-261201-CCCC"), "id": "31-261201-CCCC", "origin_province": "31"}
             page = {"agency": "dlh-kota-tangerang", "items": [received], "next_cursor": None}
+        elif url.path.startswith("/handed-back"):  # a Jakarta report Banten handed back
+            back = {
+                "province": {"code": "36", "name": "Banten"},
+                "at": "2026-12-01T03:00:00+00:00",
+                "note": "Dikembalikan ke Provinsi DKI Jakarta: Lokasi di sisi Jakarta",
+            }
+            page = {"agency": "koordinator", "items": [{**_row("31-261201-DDDD"), "handed_back": back}]}
+            page["next_cursor"] = None
         elif query.get("cursor") == ["page-2"]:
             page = {"agency": "dlh-kota-tangerang", "items": [_row("36-261201-BBBB")], "next_cursor": None}
         else:
@@ -308,3 +316,11 @@ def test_a_report_handed_over_from_jakarta_names_jakarta(api: str) -> None:
     result = inbox("--stage", "banten", "--api", f"{api}/received")
     assert result.exit_code == 0, result.output
     assert "36~31-261201-CCCC" in result.output and "↪ dari DKI Jakarta" in result.output
+
+
+def test_a_report_banten_handed_back_says_so_in_its_row(api: str) -> None:
+    result = inbox("--stage", "jakarta", "--api", f"{api}/handed-back")
+    assert result.exit_code == 0, result.output
+    assert "31-261201-DDDD" in result.output and "↩ dikembalikan oleh Banten" in result.output
+    plain = inbox("--stage", "banten", "--api", api)  # a row without the field (an older API) has no mark
+    assert plain.exit_code == 0 and "dikembalikan" not in plain.output
