@@ -41,6 +41,7 @@ from chalicelib.api.schemas import (
 )
 from chalicelib.api.views import check_view, entry_note, iso, report_view, status_view
 from chalicelib.auth.identity import actor_from_request
+from chalicelib.domain.access import resolved_it
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
@@ -106,6 +107,7 @@ def agency_report(seen: OnDesk, **origin: Any) -> AgencyReport:
         version=report.version,
         duplicates=list(report.duplicates),
         evidence_in_doubt=report.evidence_in_doubt,
+        resolved_by_you=seen.resolved_by_you,
         **origin,
     )
 
@@ -207,6 +209,7 @@ def doubtful(request: Request) -> Response:
             **structs.asdict(summary(report)),
             resolved_at=iso(report.resolved_at),
             evidence_check=check_view(report.evidence_check),
+            resolved_by_you=resolved_it(actor, report),
         )
         for report in page.items
     ]

@@ -195,6 +195,12 @@ class Report(Struct, kw_only=True):
     ) = None
 
 
+RESOLVED_BY_YOU = (
+    "The latest resolve is this account's: another coordinator or admin of the province reviews its evidence"
+    " (four eyes; accept_evidence and reject_evidence answer 403 own_evidence)."
+)
+
+
 class AgencyReport(Report, kw_only=True):
     """A report as its agency sees it: with its key and version (and its origin, on a read)."""
 
@@ -207,6 +213,7 @@ class AgencyReport(Report, kw_only=True):
     evidence_in_doubt: Annotated[
         bool, Meta(description="Selesai on an unverified photo, awaiting a coordinator's review.")
     ] = False
+    resolved_by_you: Annotated[bool, Meta(description=RESOLVED_BY_YOU)] = False
 
 
 class Submitted(Struct):
@@ -254,6 +261,7 @@ class DoubtfulItem(InboxItem):
 
     resolved_at: DateTime | None
     evidence_check: EvidenceCheck | None
+    resolved_by_you: Annotated[bool, Meta(description=RESOLVED_BY_YOU)] = False
 
 
 class DoubtfulList(Struct):

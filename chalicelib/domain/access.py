@@ -90,6 +90,11 @@ def recorded_account(actor: Actor, report: Report) -> str | None:
     return None
 
 
+def resolved_it(actor: Actor, report: Report) -> bool:
+    """True if ``actor``'s account made the report's latest resolve (four eyes: another reviews it)."""
+    return report.resolved_by_account(recorded_account(actor, report))
+
+
 def require_view(actor: Actor, report: Report | None, key: str) -> Report:
     """The report if ``actor`` may read it; 404 for another province's keys, 403 for another agency's."""
     if report is None or report.province != actor.province:

@@ -270,6 +270,10 @@ class Report(Struct, frozen=True):
         resolve = self.latest(Action.RESOLVE)
         return (resolve.by or None) if resolve else None
 
+    def resolved_by_account(self, account: str | None) -> bool:
+        """True if the latest resolve recorded ``account``: its evidence is not that account's to review."""
+        return account is not None and self.resolved_by == account
+
     @property
     def reopened_at(self) -> datetime | None:
         """When the reporter last reopened it (said the work was not done), or None if never."""

@@ -185,7 +185,7 @@ def _require_review(report: Report, event: Event) -> None:
             "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
             code="evidence_not_in_doubt",
         )
-    if event.by is not None and report.resolved_by == event.by:
+    if report.resolved_by_account(event.by):
         raise Forbidden(
             "Anda sendiri yang menyelesaikan laporan ini: buktinya ditinjau koordinator atau admin lain "
             "di provinsi ini (prinsip empat mata) (you resolved this report yourself: another coordinator "

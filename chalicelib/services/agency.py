@@ -19,6 +19,7 @@ from chalicelib.domain.access import (
     require_agency_scope,
     require_coordinator,
     require_view,
+    resolved_it,
 )
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.clock import utcnow
@@ -72,6 +73,7 @@ class OnDesk(Struct, frozen=True):
 
     report: Report
     extra_actions: tuple[str, ...] = ()
+    resolved_by_you: bool = False  # its evidence is another coordinator's to review (four eyes)
 
 
 class AgencyDesk(PhotoCheckingService):
@@ -132,12 +134,14 @@ class AgencyDesk(PhotoCheckingService):
 
     def _on_desk(self, actor: Actor, report: Report) -> OnDesk:
         """``report`` with what ``actor`` alone may do on it: undo its merge, as ``unduplicate`` checks
-        it (the report, then its original, read only when the report allows it)."""
+        it (the report, then its original, read only when the report allows it); and whether the actor
+        made its latest resolve."""
+        yours = resolved_it(actor, report)
         if not may_unduplicate(actor, report) or report.duplicate_of is None:
-            return OnDesk(report)
+            return OnDesk(report, resolved_by_you=yours)
         original = self.reports.get(report.duplicate_of)
         undo = original is not None and can_act(actor, original)
-        return OnDesk(report, (Action.UNDUPLICATE.value,) if undo else ())
+        return OnDesk(report, (Action.UNDUPLICATE.value,) if undo else (), yours)
 
     @traced
     def act(self, actor: Actor, key: str, request: ActionRequest, *, now: datetime | None = None) -> OnDesk:

@@ -25,11 +25,11 @@ def new_page(browser: Any, width: int = 360) -> tuple[Page, list[str]]:
     return page, dialogs
 
 
-def sign_in(page: Page, site: str, agency: str) -> None:
+def sign_in(page: Page, site: str, agency: str, role: str = "officer") -> None:
     page.goto(f"{site}/console.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     page.locator("#dev-agency").select_option(agency)
-    page.locator("#dev-role").select_option("officer")
+    page.locator("#dev-role").select_option(role)
     page.get_by_role("button", name="Masuk sebagai instansi ini").click()
     expect(page.locator("#workspace-heading")).to_be_visible()
 

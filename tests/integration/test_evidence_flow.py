@@ -369,6 +369,15 @@ def test_a_coordinator_s_resolve_is_reviewed_by_another_coordinator_and_says_who
         assert error["code"] == "own_evidence" and "empat mata" in error["message"]
         assert "four-eyes" in error["message"]
     assert report["id"] in _doubtful_ids(jakarta)  # still waiting for the other pair of eyes
+    # and the console is told so: the resolving account's view and list row say it resolved it,
+    # the province coordinator's do not (it reviews)
+    for agency, yours in ((KOTA, True), ("koordinator", False)):
+        seen = _json(
+            jakarta.get(f"/agency/reports/{quote(report['id'])}", jakarta.token(agency, "coordinator"))
+        )
+        assert seen["evidence_in_doubt"] and seen["resolved_by_you"] is yours
+        rows = _json(_doubtful(jakarta, agency))["items"]
+        assert [r["resolved_by_you"] for r in rows if r["id"] == report["id"]] == [yours]
     # The agency's officer reads who acted (and its own steps name no account)
     detail = _json(jakarta.get(f"/agency/reports/{quote(report['id'])}", jakarta.token(OWN)))
     assert [e.get("acted_by") for e in detail["timeline"]][-2:] == [None, f"dev|{KOTA}|coordinator"]

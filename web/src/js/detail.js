@@ -181,6 +181,11 @@ function actionForm(view, state, onDone, provinceNames) {
  */
 function evidenceReview(view, state, onDone) {
   if (!view.evidence_in_doubt || state.session.role === "officer") return null;
+  if (view.resolved_by_you) { // four eyes: another coordinator or admin reviews it
+    return el("section", { class: "evidence-review", "aria-labelledby": "review-heading" },
+      el("h3", { id: "review-heading", text: t("console.doubtful") }),
+      el("p", { class: "hint", id: "review-own", text: t("console.reviewOwn") }));
+  }
   const error = el("p", { class: "error", id: "review-error", role: "alert", tabindex: "-1", hidden: true });
   const reason = el("textarea", { id: "review-reason", rows: "2", maxlength: "2000" });
   async function send(action) {

@@ -30,7 +30,7 @@ export function slaLine(item) {
     `${t(key)}: `, el("time", { datetime: due, text: relative(due) }));
 }
 
-/** Badges: escalated from another province, handed back by another province, overdue. */
+/** Badges: escalated from another province, handed back by another province, overdue, resolved by you. */
 export function badges(item, provinceNames) {
   const back = item.handed_back;
   return [
@@ -39,6 +39,7 @@ export function badges(item, provinceNames) {
     back ? el("span", { class: "badge badge-handed-back",
       text: t("console.handedBackBy", { province: provinceNames[back.province.code] || back.province.name }) }) : null,
     item.overdue ? el("span", { class: "badge badge-overdue", text: t("sla.overdue") }) : null,
+    item.resolved_by_you ? el("span", { class: "badge badge-yours", text: t("console.resolvedByYou") }) : null,
   ];
 }
 

@@ -8,6 +8,7 @@ function byline(entry) {
   const parts = [];
   if (entry.agency) parts.push(entry.agency.name);
   if (entry.province) parts.push(t("timeline.province", { name: entry.province.name }));
+  if (entry.acted_by) parts.push(t("timeline.actedBy", { account: entry.acted_by })); // officers' views only
   return parts.join(" · ");
 }
 
@@ -63,7 +64,7 @@ export function timeline(entries, { estimate = null } = {}) {
         el("time", { datetime: entry.at, text: dateTime(entry.at) }), " · ",
         el("strong", { text: statusText(entry.status) }), " · ",
         el("span", { text: actionText(entry.action) })),
-      el("p", { class: "entry-by" }, byline(entry),
+      el("p", { class: "entry-by" }, byline(entry), foreign ? " " : null,
         foreign ? el("span", { class: "badge badge-province", text: entry.province.name }) : null),
       estimated(entry, latest, estimate),
       entry.note ? el("p", { class: "entry-note", text: entry.note }) : null,
