@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
+
+from chalicelib.domain.geo import rounded
+from chalicelib.privacy.masking import MASK, SENSITIVE_KEYS, scrub_text
+
+# What a dead letter may hold that an operator deciding on a redrive does not need: a report's and its
+# steps' words (description, notes, reasons, comments, address), its photo and evidence keys, the
+# account of an officer's step, an SES notice's mail headers (names and addresses of the recipients),
+# and (should a message carry one) a reporter's contact.
+PRIVATE_KEYS = SENSITIVE_KEYS | frozenset(
+    {"description", "note", "reason", "comment", "address", "photos", "evidence", "evidence_photo", "by"}
+    | {"headers", "commonheaders"}
+)
+# Coordinates are shown as a private report's place on the public map (about 110 m).
+COORDINATES = (("lat", "lon"), ("lat", "long"))
 
 
 def dlq_name(queue: str) -> str:
@@ -19,6 +34,41 @@ class Depth:
     dlq: str
     visible: int
     in_flight: int
+
+
+def shown_body(body: str) -> str:
+    """A dead letter's body as ``aduan dlq show`` prints it: its shape, kinds, ids, statuses and areas,
+    with the private values above masked (also inside a JSON string, as SNS wraps SES's notices),
+    coordinates rounded, and phone numbers and e-mail addresses masked in any other text. A body that
+    is not JSON is told by its length only: nothing says which of its words are private."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return f"(bukan JSON / not JSON: {len(body)} karakter / characters)"
+    return json.dumps(_masked(data), ensure_ascii=False)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {
+            key: MASK if str(key).lower() in PRIVATE_KEYS and item not in (None, "", []) else _masked(item)
+            for key, item in value.items()
+        }
+        for lat, lon in COORDINATES:
+            y, x = out.get(lat), out.get(lon)
+            if isinstance(y, int | float) and isinstance(x, int | float):
+                out[lat], out[lon] = rounded(y, x)
+        return out
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, str):
+        if value.lstrip().startswith(("{", "[")):
+            try:
+                return json.dumps(_masked(json.loads(value)), ensure_ascii=False)
+            except ValueError:
+                pass
+        return scrub_text(value)
+    return value
 
 
 class DeadLetters:

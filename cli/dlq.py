@@ -11,12 +11,13 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from chalicelib.config import agency_queue_for, escalation_queue_for
 from chalicelib.provinces.registry import registry
 from cli import aws
-from cli.deadletters import DeadLetters
+from cli.deadletters import DeadLetters, shown_body
 from cli.stages import resolve_province
 
 app = typer.Typer(help="Inspect and redrive dead-letter queues.", no_args_is_help=True)
@@ -63,14 +64,16 @@ def show(
     queue: str = typer.Option(..., help="intake, escalation, notify, agency-<id>"),
     limit: int = typer.Option(10, min=1, max=10),
 ) -> None:
-    """Print up to ``limit`` messages of a DLQ without removing them."""
+    """Print up to ``limit`` messages of a DLQ without removing them: their kinds, ids and statuses,
+    never a report's words, exact place, photo keys, an officer's account or a contact."""
     for message in DeadLetters(aws.client("sqs")).peek(_resolve(stage, queue), limit):
         count = message.get("Attributes", {}).get("ApproximateReceiveCount", "?")
         console.rule(f"{message['MessageId']} (received {count}x)")
+        body = shown_body(message["Body"])
         try:
-            console.print_json(message["Body"])
+            console.print_json(body)
         except json.JSONDecodeError:
-            console.print(message["Body"])
+            console.print(escape(body))
 
 
 @app.command()
