@@ -6,12 +6,17 @@ Runs ``chalice local <arguments> --no-autoreload`` in this process, with two cha
   a burst of a few dozen clients overflows the kernel's accept queue and connections are reset);
 - each request's ``requestContext.identity.sourceIp`` is the connection's peer address, as API
   Gateway records it, instead of Chalice's constant ``127.0.0.1`` (the rate limits are per address;
-  a benchmark binds its clients to distinct loopback addresses, ``127.0.x.y``).
+  a benchmark binds its clients to distinct loopback addresses, ``127.0.x.y``);
+- each request is logged by its method and route only: ``http.server`` would write the whole request
+  line to stderr, with the query string (``/reports/nearby?lat=…&lon=…``: where a citizen stands) and
+  the one-click unsubscribe link's token (``/links/unsubscribe/<token>``, the only token in a path).
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -19,6 +24,20 @@ from chalice import local
 from chalice.cli import cli
 
 LISTEN_BACKLOG = 1024
+# A request line's target: a query string, and the token of a one-click unsubscribe link
+QUERY = re.compile(r"\?\S*")
+ONE_CLICK_TOKEN = re.compile(r"(/links/unsubscribe/)[^/?\s]+")
+
+
+def logged_request_line(requestline: str) -> str:
+    """A request line as the local server logs it: without a query string or a one-click token."""
+    return ONE_CLICK_TOKEN.sub(r"\1…", QUERY.sub("?…", requestline))
+
+
+def _log_request(self: BaseHTTPRequestHandler, code: int | str = "-", size: int | str = "-") -> None:
+    if isinstance(code, HTTPStatus):
+        code = code.value
+    self.log_message('"%s" %s %s', logged_request_line(self.requestline), str(code), str(size))
 
 
 def _handler_init(
@@ -34,10 +53,16 @@ def _handler_init(
     BaseHTTPRequestHandler.__init__(self, request, client_address, server)  # type: ignore[arg-type]
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Serve like ``chalice local`` with the given options (``--stage``, ``--port``, ``--host``)."""
+def install() -> None:
+    """Change ``chalice local``'s server and request handler as this module's docstring says."""
     local.ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
     local.ChaliceRequestHandler.__init__ = _handler_init  # type: ignore[method-assign]
+    local.ChaliceRequestHandler.log_request = _log_request
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve like ``chalice local`` with the given options (``--stage``, ``--port``, ``--host``)."""
+    install()
     arguments = ["local", *(sys.argv[1:] if argv is None else argv), "--no-autoreload"]
     cli.main(args=arguments, prog_name="chalice", obj={})
 
