@@ -222,7 +222,9 @@ def _busy_response() -> dict[str, Any]:
 
 
 def _visibility(name: str) -> dict[str, Any]:
-    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+    # No sampled requests: WAF would keep every header of a sample (an officer's Authorization, a
+    # reporter's X-Report-Secret) and its path for three hours, and sampling has no field redaction.
+    return {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": True, "MetricName": name}
 
 
 def _post_to(suffix: str) -> dict[str, Any]:
