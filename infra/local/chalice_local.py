@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import sys
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -29,15 +28,15 @@ QUERY = re.compile(r"\?\S*")
 ONE_CLICK_TOKEN = re.compile(r"(/links/unsubscribe/)[^/?\s]+")
 
 
-def logged_request_line(requestline: str) -> str:
-    """A request line as the local server logs it: without a query string or a one-click token."""
-    return ONE_CLICK_TOKEN.sub(r"\1…", QUERY.sub("?…", requestline))
+def logged_request_line(text: str) -> str:
+    """A request line (or a message quoting one) as the local server logs it: without a query string
+    or a one-click token."""
+    return ONE_CLICK_TOKEN.sub(r"\1…", QUERY.sub("?…", text))
 
 
-def _log_request(self: BaseHTTPRequestHandler, code: int | str = "-", size: int | str = "-") -> None:
-    if isinstance(code, HTTPStatus):
-        code = code.value
-    self.log_message('"%s" %s %s', logged_request_line(self.requestline), str(code), str(size))
+def _log_message(self: BaseHTTPRequestHandler, format: str, *args: Any) -> None:
+    """Every line the server writes (requests answered, and errors quoting a malformed request line)."""
+    BaseHTTPRequestHandler.log_message(self, "%s", logged_request_line(format % args))
 
 
 def _handler_init(
@@ -57,7 +56,7 @@ def install() -> None:
     """Change ``chalice local``'s server and request handler as this module's docstring says."""
     local.ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
     local.ChaliceRequestHandler.__init__ = _handler_init  # type: ignore[method-assign]
-    local.ChaliceRequestHandler.log_request = _log_request
+    local.ChaliceRequestHandler.log_message = _log_message
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,7 @@ coordinates are where a citizen stands, nor the one-click unsubscribe token in i
 
 from __future__ import annotations
 
-from typing import Any
+from http import HTTPStatus
 
 import pytest
 from chalice import local
@@ -13,16 +13,19 @@ from infra.local import chalice_local
 TOKEN = "u.Zt9Qm4Kp2WcX8rLb7Yh3Nd6Vs"
 
 
-class _Handler:
-    """What ``log_request`` reads of a request handler."""
-
-    def __init__(self, requestline: str) -> None:
-        self.requestline = requestline
-        self.client_address = ("127.0.0.1", 50000)
-        self.lines: list[str] = []
-
-    def log_message(self, format: str, *args: Any) -> None:
-        self.lines.append(format % args)
+@pytest.fixture
+def handler(monkeypatch: pytest.MonkeyPatch) -> local.ChaliceRequestHandler:
+    """The request handler chalice local serves with, as ``install`` leaves it (restored afterwards)."""
+    handler_class = local.ChaliceRequestHandler
+    for name in ("__init__", "log_message"):
+        monkeypatch.setattr(handler_class, name, getattr(handler_class, name))
+    server = local.ThreadedHTTPServer
+    monkeypatch.setattr(server, "request_queue_size", server.request_queue_size)
+    chalice_local.install()
+    served = handler_class.__new__(handler_class)  # what a connection would make, without one
+    served.client_address = ("127.0.0.1", 50000)
+    served.request_version = "HTTP/1.1"
+    return served
 
 
 @pytest.mark.parametrize(
@@ -38,19 +41,21 @@ class _Handler:
     ],
 )
 def test_a_request_is_logged_by_its_method_and_route_without_a_query_or_a_token(
-    requestline: str, logged: str, monkeypatch: pytest.MonkeyPatch
+    handler: local.ChaliceRequestHandler, requestline: str, logged: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Given the request handler chalice local serves with (Chalice's classes restored afterwards)
-    handler_class = local.ChaliceRequestHandler
-    for name in ("__init__", "log_request"):
-        monkeypatch.setattr(handler_class, name, getattr(handler_class, name))
-    monkeypatch.setattr(
-        local.ThreadedHTTPServer, "request_queue_size", local.ThreadedHTTPServer.request_queue_size
-    )
-    chalice_local.install()
-    handler = _Handler(requestline)
     # When a request is answered
-    local.ChaliceRequestHandler.log_request(handler, 200)
+    handler.requestline = requestline
+    handler.log_request(HTTPStatus.OK)
     # Then its line names the method and the route, without where the citizen stands or a token
-    assert handler.lines == [logged]
-    assert "6.171" not in handler.lines[0] and TOKEN not in handler.lines[0]
+    line = capsys.readouterr().err
+    assert line.startswith("127.0.0.1 - - [") and line.rstrip("\n").endswith(logged)
+    assert "6.171" not in line and TOKEN not in line
+
+
+def test_an_error_quoting_a_malformed_request_line_leaves_them_out_too(
+    handler: local.ChaliceRequestHandler, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handler.requestline = f"POST /links/unsubscribe/{TOKEN}?lat=-6.1712345 HTTP/1.1 extra"
+    handler.log_error("code %d, message %s", 400, f"Bad request syntax ({handler.requestline!r})")
+    line = capsys.readouterr().err
+    assert "Bad request syntax" in line and TOKEN not in line and "6.171" not in line
