@@ -1,10 +1,12 @@
-"""Keep reporter contact data out of logs.
+"""Keep reporter contact data, credentials and officers' accounts out of logs.
 
 Two layers, applied to every line the Powertools logger writes (``PrivacyFormatter``) and to
 records reaching the root logger's handlers (``PrivacyFilter``):
 
-- fields named like contact data (``name``, ``phone``, ``email``, ``reporter``, ...) are erased with
-  Powertools data masking, wherever they are nested in the structured line;
+- fields named like contact data (``name``, ``phone``, ``email``, ``reporter``, ...), a credential
+  (``authorization``, ``x-report-secret``, ``idempotency-key``, ...) or an officer's account
+  (``acted_by``, ``sub``) are erased with Powertools data masking, wherever they are nested in the
+  structured line;
 - a regex safety net masks Indonesian phone numbers (``08…``, ``62 8…``, ``+62…``) and e-mail
   addresses in any text: messages, extra values, exception messages and stack traces.
 """
@@ -24,7 +26,8 @@ MASK = "*****"
 PHONE_MASK = "[phone]"
 EMAIL_MASK = "[email]"
 
-# Keys whose values are reporter contact data wherever they appear in a log line.
+# Keys whose values are reporter contact data, a credential or an officer's account (a Cognito
+# ``sub`` may be an e-mail or a phone number) wherever they appear in a log line, headers included.
 SENSITIVE_KEYS = frozenset(
     {
         "name",
@@ -38,6 +41,12 @@ SENSITIVE_KEYS = frozenset(
         "contact",
         "x-report-secret",
         "secret",
+        "authorization",
+        "idempotency-key",
+        "x-device-token",
+        "cookie",
+        "acted_by",
+        "sub",
     }
 )
 

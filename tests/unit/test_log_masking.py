@@ -56,3 +56,31 @@ def test_phone_numbers_and_addresses_are_masked_in_any_value_numbers_and_dates_s
     assert out["note"] == "call [phone] or [email]"
     assert (out["count"], out["rate"], out["missing"]) == (3, 0.5, None)
     assert out["at"] == "2026-12-07 07:22:10+00:00"
+
+
+def test_credentials_and_an_officer_s_account_are_erased_as_a_reporter_s_contact_is() -> None:
+    # Given a line carrying a request's headers as they came (any case) and an officer's step
+    bearer = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJrb29yZGluYXRvciJ9.c2lnbmF0dXJl"
+    headers = {
+        "Authorization": f"Bearer {bearer}",
+        "x-report-secret": "7KQ2-M9XD-4TNB-0HWE-3RCV",
+        "Idempotency-Key": "kunci-ulang-9f8e7d",
+        "X-Device-Token": "d1.4b3c2a19.mac0f9e",
+        "Cookie": "session=abc123def",
+        "X-Correlation-Id": "privasi-1",
+    }
+    line = {
+        "message": "request",
+        "headers": headers,
+        "step": {"acted_by": "koordinator-7f3a", "sub": "9b2e41c0-officer", "agency": "dlh-kota-tangerang"},
+    }
+
+    # When it is formatted
+    text = PrivacyFormatter().serialize(line)
+    out = json.loads(text)
+
+    # Then no credential, secret, key or account is left; the rest is as it was
+    for kept_out in (bearer, "7KQ2", "kunci-ulang", "d1.4b3c", "abc123def", "koordinator-7f3a", "9b2e41c0"):
+        assert kept_out not in text, kept_out
+    assert out["headers"]["X-Correlation-Id"] == "privasi-1"
+    assert out["step"]["agency"] == "dlh-kota-tangerang"
