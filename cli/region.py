@@ -82,21 +82,58 @@ def check_stage_data(
     if not path.is_file():
         problem = Problem("stage", f"stage {stage!r}: no data file for province {code!r} ({path})")
         return StageReport(stage, code, [problem])
-    data = json.loads(path.read_text(encoding="utf-8"))
+    shown = _shown(path, project_root)
+    data, unreadable = _read_data(path, shown, code)
+    if unreadable:
+        return StageReport(stage, code, [unreadable])
     provinces = (
         registry().provinces
         if data_dir == DATA_DIR
         else {p.stem: Province.from_file(p) for p in sorted(data_dir.glob("*.json"))}
     )
-    problems = check_province(data, provinces, load_kemendagri(csv_path), _identities(project_root))
+    kemendagri = load_kemendagri(csv_path)
+    try:
+        found = check_province(data, provinces, kemendagri, _identities(project_root))
+    except (InvalidProvinceData, ValueError):  # another province's file, read for hand-overs and keys
+        return StageReport(stage, code, _unreadable_others(data_dir, project_root))
+    # each problem of the file names it: the operator opens it at the field named
+    problems = [Problem(p.check, f"{shown}: {p.message}") for p in found]
     problems += check_stage(stage, config, data, project_root)
     warnings = tuple(stage_deploy_problems(config, stage))
     notes = _key_notes(code, data) + _seed_notes(stage, project_root)
     try:
-        centre = missing_centre(decode_province_data(data), _shown(path, project_root))
+        centre = missing_centre(decode_province_data(data), shown)
     except InvalidProvinceData:
         centre = None  # the schema problems above say what is wrong
     return StageReport(stage, code, problems, (*notes, centre) if centre else notes, warnings)
+
+
+def _read_data(path: Path, shown: str, code: str) -> tuple[dict[str, Any], Problem | None]:
+    """A stage's data file as JSON, or the problem that stops every other check (named by file)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return {}, Problem("schema", f"{shown}: not a JSON file: {error}")
+    if not isinstance(data, dict):
+        return {}, Problem("schema", f"{shown}: not a JSON object")
+    if str(data.get("code")) != code:
+        return data, Problem(
+            "schema",
+            f"{shown}: code: {data.get('code')!r}, expected {code!r} (the province the file is named for, "
+            "its stage's ADUAN_PROVINCE)",
+        )
+    return data, None
+
+
+def _unreadable_others(data_dir: Path, project_root: Path) -> list[Problem]:
+    """The data files the checks of a stage read and could not: each named, with what is wrong."""
+    problems = []
+    for path in sorted(data_dir.glob("*.json")):
+        try:
+            Province.from_file(path).data  # noqa: B018 (read: the file is read on first use)
+        except (InvalidProvinceData, ValueError) as error:
+            problems.append(Problem("data", f"{_shown(path, project_root)}: cannot be read: {error}"))
+    return problems or [Problem("data", f"a data file of {_shown(data_dir, project_root)} cannot be read")]
 
 
 def _seed_notes(stage: str, project_root: Path) -> tuple[str, ...]:

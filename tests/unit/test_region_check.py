@@ -368,3 +368,41 @@ def test_the_province_data_sets_its_stage_s_api_throttle_and_the_schema_bounds_i
     banten["api_throttle"] = {"rate": 0, "burst": 100}
     with pytest.raises(InvalidProvinceData, match=r"api_throttle\.rate"):
         decode_province_data(json.dumps(banten).encode())
+
+
+def _data_copy(tmp_path: Path) -> Path:
+    """The shipped data files, to break one by hand."""
+    for code in ("31", "32", "36"):
+        (tmp_path / f"{code}.json").write_text((DATA_DIR / f"{code}.json").read_text(encoding="utf-8"))
+    return tmp_path
+
+
+def test_a_hand_edited_mistake_is_named_by_its_file_and_field(banten: Data, tmp_path: Path) -> None:
+    data_dir = _data_copy(tmp_path)
+    banten["agencies"][3]["parent"] = "dinas-hilang"
+    (data_dir / "36.json").write_text(json.dumps(banten), encoding="utf-8")
+    [problem] = check_stage_data("banten", config=_config(), data_dir=data_dir).problems
+    assert problem.check == "references"
+    assert problem.message.startswith(f"{data_dir / '36.json'}: agencies[3].parent: ")
+    assert "'dinas-hilang'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("broken", "told"),
+    [
+        (lambda text: text[:-40], "not a JSON file: "),  # cut off (an editor's save half-done)
+        (lambda text: text.replace('"code": "36"', '"code": "31"', 1), "code: '31', expected '36'"),
+    ],
+    ids=["truncated", "another-code"],
+)
+def test_a_broken_data_file_is_a_problem_naming_it_not_a_crash(
+    broken: Callable[[str], str], told: str, tmp_path: Path
+) -> None:
+    data_dir = _data_copy(tmp_path)
+    path = data_dir / "36.json"
+    path.write_text(broken(path.read_text(encoding="utf-8")), encoding="utf-8")
+    [own] = check_stage_data("banten", config=_config(), data_dir=data_dir).problems
+    assert own.check == "schema" and own.message.startswith(f"{path}: {told}")
+    # a neighbour's check reads it too (hand-overs, keys): it names the broken file
+    [neighbours] = check_stage_data("jakarta", config=_config(), data_dir=data_dir).problems
+    assert neighbours.check == "data" and neighbours.message.startswith(f"{path}: cannot be read: ")
