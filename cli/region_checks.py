@@ -165,11 +165,17 @@ def check_partner_codes(data: Mapping[str, Any], province_codes: Collection[str]
 
 
 def check_exchanges(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
-    """Each partner of ``exchanges_with`` that is served lists this province back."""
+    """Each partner of ``exchanges_with`` that is served lists this province back, and this province lists
+    back each served one that lists it (else the one refuses what the other hands over)."""
+    own = province.data.exchanges_with
     return [
         Problem("exchange", f"{code} does not list {province.code} in exchanges_with")
-        for code in province.data.exchanges_with
+        for code in own
         if code in provinces and province.code not in provinces[code].data.exchanges_with
+    ] + [
+        Problem("exchange", f"exchanges_with does not list {code}, which lists {province.code} in its own")
+        for code, other in sorted(provinces.items())
+        if code != province.code and code not in own and province.code in other.data.exchanges_with
     ]
 
 

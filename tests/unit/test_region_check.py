@@ -406,3 +406,24 @@ def test_a_broken_data_file_is_a_problem_naming_it_not_a_crash(
     # a neighbour's check reads it too (hand-overs, keys): it names the broken file
     [neighbours] = check_stage_data("jakarta", config=_config(), data_dir=data_dir).problems
     assert neighbours.check == "data" and neighbours.message.startswith(f"{path}: cannot be read: ")
+
+
+def test_a_province_that_drops_a_neighbour_listing_it_is_told_from_its_own_stage(banten: Data) -> None:
+    from chalicelib.provinces.model import validated_province_data
+    from chalicelib.provinces.registry import Province
+    from cli.region_checks import check_exchanges
+
+    provinces = dict(registry().provinces)
+    assert check_exchanges(provinces["36"], provinces) == []
+    # Given Banten's file edited to exchange with Jawa Barat only, while Jakarta still lists Banten
+    own_rules = [r for r in banten["routing"]["rules"] if r["area"][:2] == "36" and "agency" in r]
+    edited = {
+        **banten,
+        "exchanges_with": ["32"],
+        "routing": {"default_agency": "koordinator", "rules": own_rules},
+    }
+    provinces["36"] = Province(validated_province_data(edited))
+    # Then Banten's own check says so (Jakarta's hand-overs to it would be refused)
+    assert [str(p) for p in check_exchanges(provinces["36"], provinces)] == [
+        "[exchange] exchanges_with does not list 31, which lists 36 in its own"
+    ]
