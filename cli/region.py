@@ -210,6 +210,15 @@ def add(
     except (TemplateError, KemendagriUnavailable) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        again = " ".join(f"--province {code}" for code in province)
+        typer.echo(
+            "interrupted: some files may be written and others not (data file, .chalice/config.json, "
+            f"infra/generated): run bin/aduan region add {again} again, which writes them all "
+            "(bin/aduan region check --all names what is missing meanwhile)",
+            err=True,
+        )
+        raise typer.Exit(130) from None
     config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     failed = undeployable = False
     for stage in added:
@@ -261,5 +270,46 @@ def check(
         typer.echo(f"{report.stage} ({report.province}): {count}")
         for line in _report_lines(report):
             typer.echo(line)
-    if failed:
+    rendered = project_problems(config)
+    if rendered:
+        typer.echo(f"data files and infrastructure: {len(rendered)} problem(s)")
+        for problem in rendered:
+            typer.echo(f"  {problem}")
+    if failed or rendered:
         raise typer.Exit(1)
+
+
+def project_problems(
+    config: dict[str, Any], data_dir: Path = DATA_DIR, project_root: Path = REPO_ROOT
+) -> list[Problem]:
+    """What no single stage shows: a data file without a stage (a region add cut short), and rendered
+    files (queue templates, stage policies) that differ from what the data files render (a data file
+    edited by hand, a region add cut short): ``make infra`` renders them anew."""
+    from infra import render
+
+    served = {
+        str(entry.get("environment_variables", {}).get("ADUAN_PROVINCE"))
+        for entry in config.get("stages", {}).values()
+    }
+    problems = [
+        Problem(
+            "stage",
+            f"{_shown(path, project_root)} has no stage in .chalice/config.json (an add cut short?): "
+            f"bin/aduan region add --province {path.stem} adds it",
+        )
+        for path in sorted(data_dir.glob("*.json"))
+        if path.stem not in served
+    ]
+    generated = project_root / "infra" / "generated"
+    try:
+        stale = [str(generated / name) for name in render.differences(generated, data_dir)]
+        stale += render.sync_stage_files(project_root / ".chalice", generated / "app", data_dir, check=True)
+    except (InvalidProvinceData, ValueError):
+        return problems  # a data file the stages' checks above name
+    return problems + [
+        Problem(
+            "infra",
+            f"{_shown(Path(path), project_root)} differs from what the data files render: run make infra",
+        )
+        for path in stale
+    ]

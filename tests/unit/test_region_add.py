@@ -204,3 +204,47 @@ def test_make_region_add_given_a_name_with_spaces_refuses_it_naming_its_code(pro
     # codes beside a name are still each their own option
     mixed = _make("-n", "region-add", "PROVINCE=33 nusa-tenggara-timur")
     assert "-m cli region add --province 33 --province 'nusa-tenggara-timur'" in mixed.stdout
+
+
+def test_a_half_written_province_and_a_hand_edit_are_named_by_the_check_with_their_fix(project: Path) -> None:
+    code, slug, _ = _not_a_stage(project)
+    data = project / "chalicelib" / "provinces" / "data"
+    assert _aduan(project, "region", "check", "--all").returncode == 0
+    # Given an add cut short after its data file was written (its stage and infrastructure not yet)
+    build = [sys.executable, "tools/build_province_data.py", "--province", code]
+    subprocess.run(build, cwd=project, check=True, capture_output=True)
+    cut = _aduan(project, "region", "check", "--all")
+    assert cut.returncode == 1, cut.stdout
+    assert (
+        f"  [stage] chalicelib/provinces/data/{code}.json has no stage in .chalice/config.json "
+        f"(an add cut short?): bin/aduan region add --province {code} adds it"
+    ) in cut.stdout
+    # When the operator runs the command it names, the province is whole
+    assert _aduan(project, "region", "add", "--province", code).returncode == 0
+    assert _aduan(project, "region", "check", "--all").returncode == 0
+    # Given its data file edited by hand (an agency now has a work queue) without rendering the queues
+    edited = json.loads((data / f"{code}.json").read_text(encoding="utf-8"))
+    next(a for a in edited["agencies"] if not a["work_queue"])["work_queue"] = True
+    (data / f"{code}.json").write_text(json.dumps(edited, indent=2), encoding="utf-8")
+    stale = _aduan(project, "region", "check", "--stage", slug)
+    assert stale.returncode == 1, stale.stdout
+    for path in (f"infra/generated/province-{code}.json", f".chalice/policy-{slug}.json"):
+        assert f"  [infra] {path} differs from what the data files render: run make infra" in stale.stdout
+    rendered = subprocess.run([sys.executable, "-m", "infra.render"], cwd=project, capture_output=True)
+    assert rendered.returncode == 0 and _aduan(project, "region", "check", "--stage", slug).returncode == 0
+
+
+def test_an_interrupted_add_says_to_run_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli import region_add
+    from cli.main import app as cli_app
+
+    def cut_short(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(region_add, "add_provinces", cut_short)
+    result = CliRunner().invoke(cli_app, ["region", "add", "--province", "33", "--province", "35"])
+    assert result.exit_code == 130 and "Traceback" not in result.output
+    assert result.output.startswith("interrupted: some files may be written and others not")
+    assert "run bin/aduan region add --province 33 --province 35 again" in result.output
