@@ -16,6 +16,7 @@ sender, Lambda settings, deploy values (``infra/deploy_values.py``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,15 @@ def refreshed_entry(
 
 
 def _code_hint(given: str, identities: Mapping[str, Mapping[str, Any]]) -> str | None:
-    """For a province's slug or name given where its Kemendagri code belongs: the option to give."""
+    """For a province's slug or name given where its Kemendagri code belongs: the option to give; for
+    a longer number (BPS's 3300 for Jawa Tengah, a kabupaten/kota's 3374 or 33.74, 033): its province's."""
+    digits = re.sub(r"[^0-9]", "", given).lstrip("0")
+    if re.fullmatch(r"[0-9. ]+", given) and digits[:2] in identities:
+        code = digits[:2]
+        return (
+            f"{given} is no province code; a province's Kemendagri code is two digits, here {code} "
+            f"({identities[code].get('name')}): --province {code} (make region-add PROVINCE={code})"
+        )
     wanted = given.strip().casefold()
     for code, identity in identities.items():
         if wanted in (str(identity.get("slug", "")).casefold(), str(identity.get("name", "")).casefold()):

@@ -248,3 +248,20 @@ def test_an_interrupted_add_says_to_run_it_again(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 130 and "Traceback" not in result.output
     assert result.output.startswith("interrupted: some files may be written and others not")
     assert "run bin/aduan region add --province 33 --province 35 again" in result.output
+
+
+def test_a_bps_or_area_code_is_refused_naming_the_province_s_code(project: Path) -> None:
+    # Given Jawa Tengah's operator who copies BPS's 3300, or a kabupaten/kota's code, for the province
+    given = ["3300", "33.00", "3374", "33.74", "033"]
+    result = _aduan(project, "region", "add", *(f"--province={code}" for code in given))
+    # Then the command refuses each, names the two-digit Kemendagri code to give, and writes nothing
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"error: unknown province code(s) {', '.join(given)}: see provinces/provinces.json; "
+    )
+    for code in given:
+        assert (
+            f"; {code} is no province code; a province's Kemendagri code is two digits, "
+            "here 33 (Jawa Tengah): --province 33 (make region-add PROVINCE=33)"
+        ) in result.stderr
+    assert _config(project) == _config(PROJECT_ROOT)
