@@ -4,7 +4,9 @@
     bin/aduan region check --stage jawa-barat
     bin/aduan region check --all          # every stage of .chalice/config.json
 
-Exit status 1 when anything is wrong, with one line per problem. A province whose hand-over keys
+Exit status 1 when anything is wrong, with one line per problem (a data file's problem names the file,
+then the field); ``check`` also names a data file without a stage and rendered files (queue templates,
+stage policies) that differ from the data files. A province whose hand-over keys
 are development keys only passes (the local stack needs no more) with a note: before deploying it,
 ``bin/aduan handover keygen`` gives it a production key. A stage that still has the local stack's
 addresses or example sender passes with a warning: packaging it for AWS refuses it until its deploy
