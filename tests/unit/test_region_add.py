@@ -77,6 +77,22 @@ def test_adding_a_province_again_keeps_what_the_operator_set(project: Path) -> N
     assert "written anew: ADUAN_INTAKE_QUEUE" in added.stdout
 
 
+def test_a_province_s_api_throttle_comes_from_its_template(project: Path) -> None:
+    # Given Bali's template with its own API throttle, and Jakarta's (100/200) as shipped
+    template = project / "provinces" / "templates" / "51.json"
+    template.write_text('{"api_throttle": {"rate": 40, "burst": 80}}', encoding="utf-8")
+    # When both are added (Jakarta again, as after a template change)
+    added = _aduan(project, "region", "add", "--province", "51", "--province", "31")
+    assert added.returncode == 0, added.stdout + added.stderr
+    # Then each data file and each stage's API throttle says what its template does
+    data = project / "chalicelib" / "provinces" / "data"
+    for code, slug, throttle in (("51", "bali", (40, 80)), ("31", "jakarta", (100, 200))):
+        written = json.loads((data / f"{code}.json").read_text(encoding="utf-8"))["api_throttle"]
+        assert (written["rate"], written["burst"]) == throttle, code
+        merge = (project / "infra" / "generated" / "app" / f"{slug}.json").read_text(encoding="utf-8")
+        assert f'"ThrottlingRateLimit": {throttle[0]}' in merge, slug
+
+
 def _not_a_stage(root: Path) -> tuple[str, str, str]:
     """(code, slug, name) of a province that is no stage of the project yet: Bali unless it was added."""
     provinces = json.loads((root / "provinces" / "provinces.json").read_text(encoding="utf-8"))["provinces"]
