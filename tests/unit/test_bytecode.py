@@ -8,7 +8,9 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,3 +149,32 @@ def test_the_function_zip_bytecode_has_no_module_or_function_docstrings_and_the_
     numbered = MODULE.splitlines()
     expected = [numbered.index("    return Shape().area()") + 1, numbered.index("        return 1 // 0") + 1]
     assert lines == str(expected) == "[21, 13]"
+
+
+def _codes(code: Any) -> Iterator[Any]:
+    """``code`` and every code object nested in it (functions, classes, comprehensions)."""
+    yield code
+    for const in code.co_consts:
+        if hasattr(const, "co_positions"):
+            yield from _codes(const)
+
+
+def test_the_function_zip_bytecode_keeps_lines_and_leaves_out_column_positions(tmp_path: Path) -> None:
+    # Given a module shipped in a function zip
+    zip_path = _zip(tmp_path / "f.zip", {"lib/__init__.py": "", "lib/shapes.py": MODULE})
+    add_bytecode_to_zip(zip_path)
+    with zipfile.ZipFile(zip_path) as archive:
+        shipped = marshal.loads(archive.read(f"lib/__pycache__/shapes.{TAG}.pyc")[16:])
+    # Then no instruction carries a column (PEP 657's carets), every one its line
+    positions = [p for code in _codes(shipped) for p in code.co_positions()]
+    assert positions and all(col is None and end_col is None for _, _, col, end_col in positions)
+    assert {line for line, *_ in positions if line} >= {13, 21}  # the lines of the traceback test above
+    # while this interpreter's own compile of the same source has them
+    here = compile(MODULE, "shapes.py", "exec")
+    assert any(col is not None for code in _codes(here) for _, _, col, _ in code.co_positions())
+
+
+def test_a_shipped_module_that_does_not_compile_is_an_error_naming_it(tmp_path: Path) -> None:
+    zip_path = _zip(tmp_path / "f.zip", {"lib/__init__.py": "", "lib/broken.py": "def (:\n"})
+    with pytest.raises(BytecodeError, match=r"lib/broken\.py does not compile"):
+        add_bytecode_to_zip(zip_path)
