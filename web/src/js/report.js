@@ -189,8 +189,11 @@ async function sending(button, key, body, resumed = false) {
   form.setAttribute("aria-busy", "true");
   keepPending({ key, body });
   $("#pending-retry").hidden = true;
-  announce(t(resumed ? "report.pendingSending" : "report.sending"));
-  if (resumed) showStatus(() => t("report.pendingSending"));
+  // said under the button too (on a slow line the answer may take half a minute: a dimmed button alone
+  // looked like a page that had hung)
+  const sendingWords = resumed ? "report.pendingSending" : "report.sending";
+  announce(t(sendingWords));
+  showStatus(() => t(sendingWords));
   try {
     const headers = await withDevice({ "Idempotency-Key": key });
     const send = () => api("/reports", { method: "POST", body, headers, timeout: SEND_TIMEOUT_MS });
