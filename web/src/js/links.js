@@ -65,6 +65,7 @@ function body(act) {
 
 async function act(event) {
   event.preventDefault();
+  if (form.hasAttribute("aria-busy")) return;  // sent already (Enter in the comment field): one request
   const chosen = event.submitter?.value || purpose;
   const sent = body(chosen);
   if (!sent) {
@@ -72,6 +73,11 @@ async function act(event) {
     return;
   }
   showError(error, "");
+  // A link works once: a second tap while the first waits for its answer (a slow line) found it used and
+  // said "Tautan ini tidak berlaku lagi" under the thanks. The buttons wait with the request.
+  const buttons = [...form.querySelectorAll("button")];
+  for (const button of buttons) button.disabled = true;
+  form.setAttribute("aria-busy", "true");
   try {
     await api(`/links/${chosen}`, { method: "POST", body: sent });
     form.hidden = true;
@@ -80,7 +86,10 @@ async function act(event) {
     done.focus();  // the form (and the button pressed) is gone: focus goes to what it did
     announce(done.textContent);
   } catch (failure) {
+    for (const button of buttons) button.disabled = false;
     fail(failure);
+  } finally {
+    form.removeAttribute("aria-busy");
   }
 }
 
