@@ -33,6 +33,10 @@ $("#follow-form").addEventListener("submit", async (event) => {
     return;
   }
   showError(error, "");
+  // one request per tap: a second tap while the first waits (a slow line) asked for a second e-mail
+  const button = event.target.querySelector("button[type=submit]");
+  if (button.disabled) return;
+  button.disabled = true;
   try {
     await api(`/reports/${encodeURIComponent(state.view.id)}/follow`, {
       method: "POST",
@@ -43,5 +47,7 @@ $("#follow-form").addEventListener("submit", async (event) => {
   } catch (failure) {
     const badEmail = failure.code === "validation_error" && failure.details?.[0]?.field === "email";
     showError(error, () => (badEmail ? t("report.badEmail") : errorText(failure)));
+  } finally {
+    button.disabled = false;
   }
 });

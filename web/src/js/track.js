@@ -2,7 +2,7 @@
 // the reporter (with the secret) stops the SMS and e-mail about it.
 import config from "../config.js";
 import { api, errorText, newKey } from "./api.js";
-import { $, el, fill, keepInput, photo } from "./dom.js";
+import { $, el, fill, keepInput, photo, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
 import { categoryName, dateOnly, dateTime, deadline, statusBadge } from "./format.js";
@@ -13,6 +13,8 @@ import "./following.js";
 const form = $("#track-form");
 const output = $("#report-view");
 const state = { view: null, secret: "", keys: {}, elsewhere: null, stopped: null };
+// API Gateway answers within 29 s: a look-up still unanswered after this is a lost one (said as such)
+const LOOK_UP_TIMEOUT_MS = 35_000;
 
 /** Province names by code: this site's neighbours, then those the timeline names (a report handed over
  * and not yet accepted has no entry of the other province: its name comes from the site's neighbours). */
@@ -178,15 +180,23 @@ async function lookUp(event) {
   state.secret = $("#report-secret").value.replace(/\s+/g, "");
   showError(error, "");
   showElsewhere(null);
+  // On a slow line the answer may take a while: the page says it is looking (a tap seemed to do nothing)
+  // and gives up after LOOK_UP_TIMEOUT_MS (a request left hanging was never said to have failed)
+  const button = form.querySelector("button[type=submit]");
+  const status = $("#track-status");
+  button.disabled = true;
+  output.setAttribute("aria-busy", "true");
+  say(status, () => t("track.looking"), { hide: true });
   try {
     // The secret goes only to the API of the province the id names (its first two digits): another
     // province's API answers report_in_other_province, cannot check it, and must never see it
     const filedHere = (reportId) => reportId.slice(0, 2) === config.province;
     const withSecret = { "X-Report-Secret": state.secret };
-    state.view = await api(`/reports/${encodeURIComponent(id)}`, { headers: state.secret && filedHere(id) ? withSecret : {} });
+    const timeout = LOOK_UP_TIMEOUT_MS;
+    state.view = await api(`/reports/${encodeURIComponent(id)}`, { headers: state.secret && filedHere(id) ? withSecret : {}, timeout });
     if (state.secret && !filedHere(id) && filedHere(state.view.id)) {
       // typed as the API still reads it ("3l-…" for "31-…"): the report is this province's after all
-      state.view = await api(`/reports/${encodeURIComponent(state.view.id)}`, { headers: withSecret });
+      state.view = await api(`/reports/${encodeURIComponent(state.view.id)}`, { headers: withSecret, timeout });
     }
     render({ focus: true });
     document.dispatchEvent(new CustomEvent("aduan:report", { detail: state.view }));
@@ -197,6 +207,10 @@ async function lookUp(event) {
     const site = failure.code === "report_in_other_province" && siteOf(failure.details?.province);
     // The id only: the citizen types the secret there (it never goes into an address)
     showElsewhere(site ? { href: `${site.site}track.html?id=${encodeURIComponent(id)}`, name: site.name } : null);
+  } finally {
+    button.disabled = false;
+    output.removeAttribute("aria-busy");
+    say(status, "", { hide: true });
   }
 }
 
