@@ -5,21 +5,23 @@ import config from "../config.js";
 const PROBED = `aduan.photos.${config.stage}`;
 
 /**
- * Whether the API offers POST /photos. An empty body is refused (422) where the route exists; a missing
- * route answers 404 (API Gateway: 403, often without CORS headers, so fetch fails). Asked once per tab.
+ * Whether the API offers POST /photos: true or false, remembered for the tab; null when no answer came
+ * (a flaky line as the page opened), not remembered, so that it is asked again. An empty body is refused
+ * (422) where the route exists; a missing route answers 404 (API Gateway: 403, often without CORS
+ * headers, so fetch fails, as with no connection: asked again on each page, never remembered as absent).
  */
 export async function photosAvailable() {
   const known = window.sessionStorage.getItem(PROBED);
   if (known !== null) return known === "yes";
-  let available = false;
+  let response;
   try {
-    const response = await fetch(`${config.apiBase}/photos`, {
+    response = await fetch(`${config.apiBase}/photos`, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
     });
-    available = ![403, 404, 405].includes(response.status);
   } catch {
-    available = false;
+    return null;
   }
+  const available = ![403, 404, 405].includes(response.status);
   window.sessionStorage.setItem(PROBED, available ? "yes" : "no");
   return available;
 }

@@ -287,8 +287,18 @@ async function copy(button) {
   }
 }
 
+// The photo probe unanswered (a flaky line as the page opened) is asked again after 3, 6, 12 and 24 s: it
+// was taken for "this site has no photos", and the tab never offered one
+const PROBE_WAITS_SECONDS = [3, 6, 12, 24];
+
 async function setUpPhoto() {
-  if (!(await photosAvailable())) return;
+  let available = await photosAvailable();
+  for (const seconds of PROBE_WAITS_SECONDS) {
+    if (available !== null) break;
+    await new Promise((resolve) => { window.setTimeout(resolve, seconds * 1000); });
+    available = await photosAvailable();
+  }
+  if (!available) return;
   $("#photo-field").hidden = false;
   say($("#photo-name"), () => t("report.photoNone"));
   $("#photo").addEventListener("change", async (event) => {
