@@ -14,6 +14,7 @@ import { categoryName, dateTime, statusBadge, statusText } from "./format.js";
 
 const RADIUS_M = 50;
 const NEIGHBOUR_WAIT_MS = 4000;  // a neighbour slower than this is left out: the check only helps
+const OWN_WAIT_MS = 20_000;  // this site's own API unanswered after this: said, with a button to ask again
 const METRES_PER_DEGREE = 111320;
 const SUPPORTER_STORE = "aduan.supporter";
 // Where a report lives: this site's own API and pages, or a neighbour's (province, name, apiBase, site).
@@ -184,14 +185,16 @@ export function nearbyCheck(categories) {
   const section = $("#nearby");
   const list = $("#nearby-list");
   const notice = $("#nearby-notice");
+  const retry = $("#nearby-retry");
   const pageKey = newKey();
   let asked = 0;
   let last = null;
   const relist = () => check(last.point, last.category, { relisted: true });
-  async function check(point, category, { relisted = false } = {}) {
+  async function check(point, category, { relisted = false, retried = false } = {}) {
     const ask = ++asked;
     last = { point, category };
     notice.hidden = true;
+    retry.hidden = true;
     if (!point || !category) {
       section.hidden = true;
       return;
@@ -216,7 +219,7 @@ export function nearbyCheck(categories) {
     };
     // Every source at once; a failure (or a neighbour's silence) only leaves its rows out
     await Promise.all(sourcesFor(point).map((source) => api(`/reports/nearby?${query}`, {
-      base: source.apiBase, signal: source.own ? undefined : AbortSignal.timeout(NEIGHBOUR_WAIT_MS),
+      base: source.apiBase, ...(source.own ? { timeout: OWN_WAIT_MS } : { signal: AbortSignal.timeout(NEIGHBOUR_WAIT_MS) }),
     }).then((found) => show(found.items, source), () => {
       if (source.own) unanswered = true;
       show([], source);
@@ -228,9 +231,29 @@ export function nearbyCheck(categories) {
       say(notice, () => t(key));
       notice.hidden = false;
       announce(t(key));
+    } else if (unanswered) {
+      // this site's own list did not come (a flaky line): said, not taken for "nothing reported here",
+      // which sent the citizen on to file a copy
+      section.hidden = false;
+      say(notice, () => t("nearby.unanswered"));
+      notice.hidden = false;
+      retry.hidden = false;
+      announce(t("nearby.unanswered"));
+    } else if (retried && !rows.length) {
+      // asked again and answered: nothing there (the section stays to say so, where the button was)
+      say(notice, () => t("nearby.none"));
+      notice.hidden = false;
+      section.hidden = false;
+      announce(t("nearby.none"));
     } else if (rows.length) {
       announce(t("nearby.found", { count: rows.length }));
     }
   }
+  retry.addEventListener("click", async () => {
+    retry.disabled = true;
+    await check(last.point, last.category, { retried: true });
+    retry.disabled = false;
+    (retry.hidden ? $("#nearby-heading") : retry).focus();  // the button gone: focus to what it found
+  });
   return check;
 }
