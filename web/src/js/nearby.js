@@ -101,6 +101,10 @@ async function support(item, row, pageKey, source, relist) {
     }
     result.hidden = false;
     say(button, () => t("nearby.supportedButton"));
+    // the button pressed stays disabled (supported): focus goes to what it did, its thanks and link
+    // (it fell to the page's start, and the keyboard's next Tab with it)
+    result.tabIndex = -1;
+    result.focus();
     announce(message());
   } catch (error) {
     if (error.code === "support_token_gone") {
@@ -110,6 +114,7 @@ async function support(item, row, pageKey, source, relist) {
     say(result, () => errorText(error));
     result.hidden = false;
     button.disabled = false;
+    button.focus();  // disabled while it waited, it had lost the focus
   }
 }
 
