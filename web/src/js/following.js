@@ -36,6 +36,7 @@ $("#follow-form").addEventListener("submit", async (event) => {
   // one request per tap: a second tap while the first waits (a slow line) asked for a second e-mail
   const button = event.target.querySelector("button[type=submit]");
   if (button.disabled) return;
+  const pressed = document.activeElement === button;
   button.disabled = true;
   try {
     await api(`/reports/${encodeURIComponent(state.view.id)}/follow`, {
@@ -49,5 +50,6 @@ $("#follow-form").addEventListener("submit", async (event) => {
     showError(error, () => (badEmail ? t("report.badEmail") : errorText(failure)));
   } finally {
     button.disabled = false;
+    if (pressed && document.activeElement === document.body) button.focus();  // lost while it was disabled
   }
 });

@@ -184,6 +184,7 @@ async function lookUp(event) {
   // and gives up after LOOK_UP_TIMEOUT_MS (a request left hanging was never said to have failed)
   const button = form.querySelector("button[type=submit]");
   const status = $("#track-status");
+  const pressed = document.activeElement === button;
   button.disabled = true;
   output.setAttribute("aria-busy", "true");
   say(status, () => t("track.looking"), { hide: true });
@@ -203,6 +204,9 @@ async function lookUp(event) {
     announce(t("track.found", { id: state.view.id }));
   } catch (failure) {
     output.hidden = true;
+    // the report shown before goes, and its follow form with it (left, it followed that report, under
+    // an error about the number just typed)
+    $("#follow-section").hidden = true;
     showError(error, () => errorText(failure));
     const site = failure.code === "report_in_other_province" && siteOf(failure.details?.province);
     // The id only: the citizen types the secret there (it never goes into an address)
@@ -211,6 +215,7 @@ async function lookUp(event) {
     button.disabled = false;
     output.removeAttribute("aria-busy");
     say(status, "", { hide: true });
+    if (pressed && document.activeElement === document.body) button.focus();  // lost while it was disabled
   }
 }
 
