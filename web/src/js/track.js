@@ -122,6 +122,7 @@ async function stop(event, error) {
   } catch (failure) {
     button.disabled = false;
     showError(error, () => errorText(failure));
+    button.focus();  // disabled while it waited, it had lost the focus (to the page's start)
   }
 }
 
@@ -163,6 +164,7 @@ async function respond(event, action, error) {
   } catch (failure) {
     button.disabled = false;
     showError(error, () => errorText(failure));
+    button.focus();  // disabled while it waited, it had lost the focus (to the page's start)
   }
 }
 
