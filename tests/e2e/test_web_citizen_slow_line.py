@@ -104,6 +104,16 @@ def test_the_form_says_it_is_sending_while_a_slow_line_holds_the_answer(
 def _resolved_with_a_feedback_link(stack: LocalStack) -> str:
     """A flood report whose reporter asked for news by e-mail, taken and resolved by its agency; the
     feedback link of its Selesai e-mail."""
+    _created, email = _resolved(stack)
+    [selesai] = eventually(
+        lambda: [m for m in _outbox(stack, email) if "feedback.html#" in m["body"]], timeout=40
+    )
+    return _local(next(word for word in selesai["body"].split() if "feedback.html#" in word), stack)
+
+
+def _resolved(stack: LocalStack) -> tuple[dict[str, Any], str]:
+    """A flood report whose reporter asked for news by e-mail, taken and resolved (Selesai) by its agency;
+    the report as created (its id and secret) and the reporter's e-mail."""
     api = stack.api_url("jakarta")
     email = f"warga-{uuid.uuid4().hex[:8]}@example.com"
     body = {
@@ -124,10 +134,7 @@ def _resolved_with_a_feedback_link(stack: LocalStack) -> str:
     resolve = {"note": "Saluran dibersihkan, air sudah surut.", "evidence_photo": evidence}
     status, done = http("POST", f"{api}/agency/reports/{key}/actions/resolve", resolve, officer)
     assert status == 200, done
-    [selesai] = eventually(
-        lambda: [m for m in _outbox(stack, email) if "feedback.html#" in m["body"]], timeout=40
-    )
-    return _local(next(word for word in selesai["body"].split() if "feedback.html#" in word), stack)
+    return created, email
 
 
 def test_a_message_link_s_button_tapped_again_while_the_first_waits_sends_once(
@@ -328,3 +335,31 @@ def test_a_support_pressed_from_the_keyboard_moves_focus_to_its_thanks(
     expect(thanks).to_be_focused()
     page.keyboard.press("Tab")
     expect(thanks.get_by_role("link", name="Lacak, atau ikuti kabarnya lewat e-mail")).to_be_focused()
+
+
+def test_a_confirm_or_a_stop_whose_answer_is_lost_keeps_the_focus_on_its_button(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    created, _email = _resolved(web_stack)
+    page = _phone(browser)
+    api = web_stack.api_url("jakarta")
+    for action in ("confirm", "unsubscribe"):
+        page.route(
+            f"{api}/reports/{created['id']}/{action}", lambda route: route.abort("internetdisconnected")
+        )
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Kode rahasia (opsional)").fill(created["secret"])
+    page.get_by_role("button", name="Tampilkan").click()
+    page.get_by_label("5 – Sangat baik").check()  # noqa: RUF001 (the label has an en dash)
+    confirm = page.get_by_role("button", name="Konfirmasi selesai")
+    confirm.focus()
+    page.keyboard.press("Enter")
+    # Said, and the keyboard is where it was (disabled while it waited, the button lost the focus)
+    expect(page.locator("#feedback-error")).to_contain_text("Tidak dapat menghubungi server")
+    expect(confirm).to_be_focused()
+    stop = page.get_by_role("button", name="Berhenti menerima kabar")
+    stop.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#stop-error")).to_contain_text("Tidak dapat menghubungi server")
+    expect(stop).to_be_focused()
