@@ -363,3 +363,39 @@ def test_a_confirm_or_a_stop_whose_answer_is_lost_keeps_the_focus_on_its_button(
     page.keyboard.press("Enter")
     expect(page.locator("#stop-error")).to_contain_text("Tidak dapat menghubungi server")
     expect(stop).to_be_focused()
+
+
+def test_an_e_mail_s_stop_link_says_it_stops_the_e_mails_and_how_the_sms_stop(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    email = f"warga-{uuid.uuid4().hex[:8]}@example.com"
+    phone = "0813" + str(int(uuid.uuid4().hex[:10], 16))[-8:].rjust(8, "1")
+    body = {
+        "category": "banjir",
+        "description": "Genangan di depan gang 7, air masuk teras.",
+        "location": {"lat": -6.2291, "lon": 106.8472, "area_code": "31.74.01"},
+        "reporter": {"email": email, "phone": phone, "notify": ["email", "sms"], "language": "id"},
+    }
+    status, created = http("POST", f"{api}/reports", body)
+    assert status == 201, created
+    sms_to = "+62" + phone[1:]
+    [routed] = eventually(lambda: _outbox(web_stack, email), timeout=40)
+    eventually(lambda: _outbox(web_stack, sms_to), timeout=40)
+    link = next(word for word in routed["body"].split() if "unsubscribe.html#" in word)
+    page = _phone(browser)
+    page.goto(_local(link, web_stack))
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_role("button", name="Berhenti menerima e-mail tentang laporan ini").click()
+    # The e-mail's link stops that channel only: the page said "no more news", and the SMS came on
+    expect(page.locator("#link-done")).to_have_text(
+        "Anda tidak akan menerima e-mail tentang laporan ini lagi. Kabar lewat SMS, bila Anda memintanya, "
+        "berhenti dengan membalas STOP atau di halaman lacak laporan dengan kode rahasia."
+    )
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#link-done")).to_contain_text("You will get no more e-mails about this report.")
+    agency = http("GET", f"{api}/reports/{created['id']}")[1]["agency"]["id"]
+    officer = {"Authorization": f"Bearer {mint('jakarta', agency, 'officer')}"}
+    assert http("POST", f"{api}/agency/reports/{created['id']}/actions/take", {}, officer)[0] == 200
+    eventually(lambda: len(_outbox(web_stack, sms_to)) == 2, timeout=40)
+    assert len(_outbox(web_stack, email)) == 1
