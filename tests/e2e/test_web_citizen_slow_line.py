@@ -29,6 +29,30 @@ def _phone(browser: Any) -> Page:
     return browser.new_context(viewport=PHONE_740, timezone_id="Asia/Jakarta").new_page()
 
 
+def _public_flood(web_stack: LocalStack, description: str, lat: float, lon: float) -> dict[str, Any]:
+    """A public flood report already filed in Tebet (Jakarta Selatan) at ``lat``, ``lon``."""
+    body = {
+        "category": "banjir",
+        "description": description,
+        "location": {"lat": lat, "lon": lon, "area_code": "31.74.01"},
+        "visibility": "public",
+    }
+    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
+    assert status == 201, created
+    return dict(created)
+
+
+def _report_at(page: Page, web_stack: LocalStack, category: str, lat: str, lon: str) -> None:
+    """Jakarta's form on ``page``, the category chosen and the place typed as coordinates (then Tab)."""
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_label(category).check()
+    page.get_by_text("Koordinat", exact=True).click()
+    page.get_by_label("Lintang (latitude)").fill(lat)
+    page.get_by_label("Bujur (longitude)").fill(lon)
+    page.keyboard.press("Tab")
+
+
 def _held(page: Page, pattern: str) -> list[Route]:
     """POSTs to ``pattern`` held (a slow line) until the test lets each go on; returns the held routes."""
     held: list[Route] = []
@@ -49,22 +73,11 @@ def _wait_for(page: Page, held: list[Route], count: int) -> None:
 def test_already_reported_shows_under_the_place_before_the_photo_and_the_contact(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    body = {
-        "category": "banjir",
-        "description": "Banjir sepinggang di Jl. Tebet Barat Dalam, motor mogok.",
-        "location": {"lat": -6.2411, "lon": 106.8592, "area_code": "31.74.01"},
-        "visibility": "public",
-    }
-    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
-    assert status == 201, created
+    created = _public_flood(
+        web_stack, "Banjir sepinggang di Jl. Tebet Barat Dalam, motor mogok.", -6.2411, 106.8592
+    )
     page = _phone(browser)
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    page.get_by_label("Banjir/Genangan").check()
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.2412")
-    page.get_by_label("Bujur (longitude)").fill("106.8593")
-    page.keyboard.press("Tab")
+    _report_at(page, web_stack, "Banjir/Genangan", "-6.2412", "106.8593")
     row = page.locator(f".nearby-item[data-id='{created['id']}']")
     expect(row).to_be_visible()
     page.get_by_label("Bujur (longitude)").focus()
@@ -165,14 +178,7 @@ def test_a_message_link_s_button_tapped_again_while_the_first_waits_sends_once(
 def test_the_tracking_page_says_it_is_looking_while_the_answer_is_slow(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    body = {
-        "category": "banjir",
-        "description": "Genangan di depan musala, air naik sejak subuh.",
-        "location": {"lat": -6.2371, "lon": 106.8552, "area_code": "31.74.01"},
-        "visibility": "public",
-    }
-    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
-    assert status == 201, created
+    created = _public_flood(web_stack, "Genangan di depan musala, air naik sejak subuh.", -6.2371, 106.8552)
     page = _phone(browser)
     page.goto(f"{web_stack.web_url}/jakarta/track.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
@@ -241,14 +247,9 @@ def test_a_photo_probe_lost_as_the_page_opens_is_asked_again_and_the_photo_offer
 def test_already_reported_unanswered_is_said_and_checked_again_not_taken_for_none(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    body = {
-        "category": "banjir",
-        "description": "Banjir di perempatan, mobil kecil tidak bisa lewat.",
-        "location": {"lat": -6.2351, "lon": 106.8532, "area_code": "31.74.01"},
-        "visibility": "public",
-    }
-    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
-    assert status == 201, created
+    created = _public_flood(
+        web_stack, "Banjir di perempatan, mobil kecil tidak bisa lewat.", -6.2351, 106.8532
+    )
     page = _phone(browser)
     lists: list[str] = []
 
@@ -259,13 +260,7 @@ def test_already_reported_unanswered_is_said_and_checked_again_not_taken_for_non
         return route.fallback()
 
     page.route(f"{web_stack.api_url('jakarta')}/reports/nearby?*", nearby)
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    page.get_by_label("Banjir/Genangan").check()
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.2352")
-    page.get_by_label("Bujur (longitude)").fill("106.8533")
-    page.keyboard.press("Tab")
+    _report_at(page, web_stack, "Banjir/Genangan", "-6.2352", "106.8533")
     # The list did not come: said so (nothing was shown, as if nothing had been reported there)
     notice = page.locator("#nearby-notice")
     expect(notice).to_contain_text("belum bisa diperiksa")
@@ -290,13 +285,7 @@ def test_already_reported_checked_again_and_empty_says_there_is_none(
         return route.abort("internetdisconnected") if len(lists) == 1 else route.fallback()
 
     page.route(f"{web_stack.api_url('jakarta')}/reports/nearby?*", nearby)
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    page.get_by_label("Pohon Tumbang/Rawan").check()
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.2331")
-    page.get_by_label("Bujur (longitude)").fill("106.8512")
-    page.keyboard.press("Tab")
+    _report_at(page, web_stack, "Pohon Tumbang/Rawan", "-6.2331", "106.8512")
     page.get_by_role("button", name="Periksa lagi").click()
     # Answered, and nothing there: said where the button was, focus on the section's heading
     expect(page.locator("#nearby-notice")).to_have_text(
@@ -310,22 +299,11 @@ def test_already_reported_checked_again_and_empty_says_there_is_none(
 def test_a_support_pressed_from_the_keyboard_moves_focus_to_its_thanks(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    body = {
-        "category": "banjir",
-        "description": "Air menggenang di bawah jembatan, setinggi ban motor.",
-        "location": {"lat": -6.2311, "lon": 106.8492, "area_code": "31.74.01"},
-        "visibility": "public",
-    }
-    status, created = http("POST", f"{web_stack.api_url('jakarta')}/reports", body)
-    assert status == 201, created
+    created = _public_flood(
+        web_stack, "Air menggenang di bawah jembatan, setinggi ban motor.", -6.2311, 106.8492
+    )
     page = _phone(browser)
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    page.get_by_label("Banjir/Genangan").check()
-    page.get_by_text("Koordinat", exact=True).click()
-    page.get_by_label("Lintang (latitude)").fill("-6.2312")
-    page.get_by_label("Bujur (longitude)").fill("106.8493")
-    page.keyboard.press("Tab")
+    _report_at(page, web_stack, "Banjir/Genangan", "-6.2312", "106.8493")
     row = page.locator(f".nearby-item[data-id='{created['id']}']")
     row.get_by_role("button", name="Dukung laporan ini").focus()
     page.keyboard.press("Enter")

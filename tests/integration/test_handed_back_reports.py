@@ -4,23 +4,16 @@ and the reason Jakarta sent it again is said once in Jakarta's timeline (Banten'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.integration.harness import World, world
+from tests.integration.test_escalation_flow import BANTEN_AGENCY, TANGERANG_GARBAGE, _json
 
 pytestmark = pytest.mark.integration
 
-TANGERANG_GARBAGE = {
-    "category": "sampah",
-    "description": "Sampah menumpuk di tepi Jl. Daan Mogot, sisi Kota Tangerang.",
-    "location": {"lat": -6.17, "lon": 106.63, "area_code": "36.71.01"},
-    "visibility": "public",
-}
-BANTEN_AGENCY = "dlh-kota-tangerang"
 JAKARTA_REASON = "Titik di peta di Kota Tangerang"
 
 
@@ -28,10 +21,6 @@ JAKARTA_REASON = "Titik di peta di Kota Tangerang"
 def provinces(moto_endpoint: str) -> Iterator[World]:
     with world() as w:
         yield w
-
-
-def _json(response: Any) -> Any:
-    return json.loads(response.body)
 
 
 def _inbox_row(provinces: World, stage: str, agency: str, report_id: str) -> dict[str, Any]:

@@ -532,6 +532,25 @@ def test_the_constraint_check_sees_a_breach() -> None:
     assert [p.split(":")[0] for p in problems] == ["$.seq", "$.agency"]
 
 
+def _banten_copy_selesai(resolve: TimelineEntry) -> Report:
+    """Banten's copy of a Jakarta garbage report, Selesai by ``resolve``."""
+    return Report(
+        key="36~31-261127-K3M9",
+        id="31-261127-K3M9",
+        province="36",
+        category="sampah",
+        description="Sampah menumpuk",
+        location=Location(-6.17, 106.63, "36.71"),
+        visibility=Visibility.PUBLIC,
+        status=Status.SELESAI,
+        created_at=T0,
+        updated_at=T0,
+        origin_province="31",
+        timeline=(resolve,),
+        version=3,
+    )
+
+
 def test_an_update_carries_the_evidence_verdict_back_to_the_origin() -> None:
     check = EvidenceCheck(
         verified=False,
@@ -551,21 +570,7 @@ def test_an_update_carries_the_evidence_verdict_back_to_the_origin() -> None:
         evidence_photo="public/36/" + "b" * 32 + ".jpg",
         evidence_check=check,
     )
-    copy_ = Report(
-        key="36~31-261127-K3M9",
-        id="31-261127-K3M9",
-        province="36",
-        category="sampah",
-        description="Sampah menumpuk",
-        location=Location(-6.17, 106.63, "36.71"),
-        visibility=Visibility.PUBLIC,
-        status=Status.SELESAI,
-        created_at=T0,
-        updated_at=T0,
-        origin_province="31",
-        timeline=(resolve,),
-        version=3,
-    )
+    copy_ = _banten_copy_selesai(resolve)
     body = sent(copy_, resolve)["update"]
     assert body["entries"][-1]["evidence_check"]["reasons"][0]["code"] == "too_far"
     update = decoded("update", json.loads(json.dumps(body)))
@@ -603,21 +608,7 @@ def test_an_update_never_carries_the_account_that_took_a_step() -> None:
         evidence="BA-17/2026",
         by="sub-koordinator-banten-1",
     )
-    copy_ = Report(
-        key="36~31-261127-K3M9",
-        id="31-261127-K3M9",
-        province="36",
-        category="sampah",
-        description="Sampah menumpuk",
-        location=Location(-6.17, 106.63, "36.71"),
-        visibility=Visibility.PUBLIC,
-        status=Status.SELESAI,
-        created_at=T0,
-        updated_at=T0,
-        origin_province="31",
-        timeline=(coordinator,),
-        version=3,
-    )
+    copy_ = _banten_copy_selesai(coordinator)
     body = sent(copy_, coordinator)["update"]
     assert "by" not in body["entries"][-1] and "sub-koordinator-banten-1" not in json.dumps(body)
     body["entries"][-1]["by"] = "sub-forged"
