@@ -61,6 +61,7 @@ TEMPLATE_KEYS = frozenset(
         "service_levels",
         "evidence",
         "api_throttle",
+        "contact_retention_days",
         "categories",
         "coordinator",
         "province_agencies",
@@ -372,7 +373,10 @@ def build(
         rules += rules_for(region["code"], template["region_routing"], roles, categories)
     rules += template.get("rules", [])
 
+    # An optional field the template may leave out (the model's default is written then).
+    optional = {key: template[key] for key in ("contact_retention_days",) if key in template}
     return {
+        **optional,
         "code": code,
         "slug": template["slug"],
         "name": name,

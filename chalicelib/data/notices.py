@@ -19,6 +19,7 @@ suppressed address ``<province>#nsup#<address hash>``, a link token ``<province>
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from chalicelib.data.aws import conditional, stored_item, translate_errors
@@ -58,6 +59,11 @@ def _token_pk(province: str, token_hash: str) -> str:
     return f"{province}#tok#{token_hash}"
 
 
+def _expired(item: PrivateModel, now_epoch: float) -> bool:
+    """True once an item's TTL (``expires_at``) has passed, whether or not DynamoDB deleted it yet."""
+    return item.expires_at is not None and now_epoch >= item.expires_at
+
+
 def _members(report_key: str) -> set[str]:
     item = stored_item(PrivateModel, _followers_pk(report_key), "read followers", consistent=False)
     return set(item.members or ()) if item else set()
@@ -67,11 +73,14 @@ class NoticeStore:
     """The private table's notification records."""
 
     def audience(
-        self, report_ids: Sequence[str], followed_keys: Sequence[str] = ()
+        self, report_ids: Sequence[str], followed_keys: Sequence[str] = (), *, now_epoch: float | None = None
     ) -> tuple[dict[str, Contact], dict[str, list[tuple[str, str, str]]]]:
         """The reporters' contacts and opt-ins by report id, and (follower id, language, e-mail) of
         the followers of ``followed_keys`` by report key, in one BatchGetItem per 100 items. A report
-        without a contact or followers is left out (only the notify handler reads them)."""
+        without a contact or followers is left out (only the notify handler reads them), and so is a
+        contact past its retention at ``now_epoch`` (default: the clock's now): DynamoDB's TTL deletes
+        it up to a few days late, and until then it is gone all the same."""
+        now_epoch = time.time() if now_epoch is None else now_epoch
         contacts = [contact_pk(report_id) for report_id in report_ids]
         followed = [_followers_pk(key) for key in followed_keys]
         with translate_errors("read contacts and followers"):
@@ -82,7 +91,7 @@ class NoticeStore:
         for item in items:
             if item.pk.endswith(FOLLOWERS_SUFFIX):
                 following[item.pk.removesuffix(FOLLOWERS_SUFFIX)] = _followers_of(item)
-            elif item.report_id:
+            elif item.report_id and not _expired(item, now_epoch):
                 channels = tuple(c for c in (item.channels or "").split(",") if c)
                 found[item.report_id] = Contact(
                     item.name, item.phone, item.email, notify=channels, language=item.language or "id"
@@ -190,14 +199,16 @@ class NoticeStore:
             )
 
     def drop_channel(self, report_id: str, channel: str) -> None:
-        """The reporter unsubscribed from one channel."""
+        """The reporter unsubscribed from one channel. The item's other attributes, its TTL among them,
+        stay as they are; an item gone meanwhile (deleted by its TTL) is not written again."""
         contact = self.audience([report_id])[0].get(report_id)
         if contact is None or channel not in contact.notify:
             return
         remaining = ",".join(c for c in contact.notify if c != channel)
         action = PrivateModel.channels.set(remaining) if remaining else PrivateModel.channels.remove()
+        item = PrivateModel(pk=contact_pk(report_id))
         with translate_errors("unsubscribe"):
-            PrivateModel(pk=contact_pk(report_id)).update(actions=[action])
+            conditional(lambda: item.update(actions=[action], condition=PrivateModel.pk.exists()))
 
     def drop_reporter(self, report_id: str) -> None:
         """The reporter stopped every channel (``POST /reports/{id}/unsubscribe``): their opt-ins go, the

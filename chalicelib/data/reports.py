@@ -166,7 +166,9 @@ def _support_pk(province: str, supporter_hash: str) -> str:
     return f"{province}#sup#{supporter_hash}"
 
 
-def _contact_item(report_id: str, contact: Contact) -> PrivateModel:
+def _contact_item(report_id: str, contact: Contact, expires_at: int | None = None) -> PrivateModel:
+    """The contact item; ``expires_at`` (epoch seconds): when DynamoDB's TTL deletes it, and from
+    when it reads as gone (``NoticeStore.audience``)."""
     return PrivateModel(
         pk=contact_pk(report_id),
         kind="contact",
@@ -176,6 +178,7 @@ def _contact_item(report_id: str, contact: Contact) -> PrivateModel:
         email=contact.email,
         channels=",".join(contact.notify) or None,
         language=contact.language if contact.notify else None,
+        expires_at=expires_at,
     )
 
 
@@ -195,8 +198,13 @@ class ReportRepository:
             found = {model.pk: from_model(model) for model in ReportModel.batch_get(wanted)}
         return [found[key] for key in wanted if key in found]
 
-    def create(self, report: Report, *, contact: Contact | None = None) -> Report:
-        """Store a new report (and its contact, in one transaction, if any); return it as stored."""
+    def create(
+        self, report: Report, *, contact: Contact | None = None, contact_expires_at: int | None = None
+    ) -> Report:
+        """Store a new report (and its contact, in one transaction, if any); return it as stored.
+
+        ``contact_expires_at`` (epoch seconds): the end of the contact's retention (its TTL).
+        """
         model = to_model(report)
         new_item = ReportModel.pk.does_not_exist()
         with translate_errors("create report"):
@@ -209,7 +217,7 @@ class ReportRepository:
                 token = hashlib.sha256(f"{report.id}|{report.secret_hash}".encode()).hexdigest()[:36]
                 with TransactWrite(connection=_connection(), client_request_token=token) as tx:
                     tx.save(model, condition=new_item)
-                    tx.save(_contact_item(report.id, contact))
+                    tx.save(_contact_item(report.id, contact, contact_expires_at))
             except TransactWriteError as error:
                 reasons = [r.code if r else None for r in error.cancellation_reasons]
                 if reasons and reasons[0] == "ConditionalCheckFailed":

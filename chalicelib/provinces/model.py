@@ -204,6 +204,9 @@ class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     handover_keys: tuple[HandoverKey, ...] = ()
     evidence: EvidencePolicy = EvidencePolicy()
     api_throttle: ApiThrottle = ApiThrottle()
+    # How long a reporter's contact (name, phone, e-mail, opt-ins) is kept after the report's creation
+    # (UU PDP's storage limit): then DynamoDB's TTL deletes it, and the notify path reads it as gone.
+    contact_retention_days: Annotated[int, Meta(ge=30, le=3650)] = 365
 
 
 class InvalidProvinceData(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from msgspec import Struct, to_builtins
@@ -151,7 +151,7 @@ class IntakeService:
         for _attempt in range(MAX_ID_ATTEMPTS):
             report = self._new_report(command, now, secret)
             try:
-                return self.reports.create(report, contact=command.contact)
+                return self._create(report, command.contact)
             except IdCollision:
                 continue
         raise RetryableUnavailable(NO_ID)
@@ -166,7 +166,7 @@ class IntakeService:
         """
         for _attempt in range(MAX_ID_ATTEMPTS):
             try:
-                return self.reports.create(report, contact=command.contact)
+                return self._create(report, command.contact)
             except IdCollision:
                 stored = self.reports.get(report.id, consistent=True)
                 if stored is not None and stored.secret_hash == report.secret_hash:
@@ -181,6 +181,13 @@ class IntakeService:
             record = replace(record, report_id=moved.id)
             report = moved
         raise RetryableUnavailable(NO_ID)
+
+    def _create(self, report: Report, contact: Contact | None) -> Report:
+        """Store the report and its contact, kept ``contact_retention_days`` from the report's creation."""
+        kept = timedelta(days=self.province.data.contact_retention_days)
+        return self.reports.create(
+            report, contact=contact, contact_expires_at=int((report.created_at + kept).timestamp())
+        )
 
     def _replay(
         self,

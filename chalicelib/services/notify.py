@@ -101,21 +101,25 @@ class Notifier:
         # Those who follow through a duplicate never read a private report's words.
         merged = told if told.public else replace(told, note=None)
         sent = 0
-        for recipient in self.recipients(report, reporter_only=kind in REPORTER_ONLY):
+        for recipient in self.recipients(report, reporter_only=kind in REPORTER_ONLY, now=now):
             sent += self._deliver(report, entry, merged if recipient.merged_from else told, recipient, now)
         return sent
 
-    def recipients(self, report: Report, *, reporter_only: bool = False) -> list[Recipient]:
+    def recipients(
+        self, report: Report, *, reporter_only: bool = False, now: datetime | None = None
+    ) -> list[Recipient]:
         """The reporter's opted-in addresses, the report's followers (public reports only), then those
         of every report merged into it as a duplicate: they follow the original from then on.
-        ``reporter_only``: the reporter's addresses alone (their contact is the only item read)."""
+        ``reporter_only``: the reporter's addresses alone (their contact is the only item read).
+        A reporter's contact past its retention at ``now`` is none: nothing is sent to them."""
+        at = now.timestamp() if now else None
         if reporter_only:
-            contacts, _ = self.records.audience([report.id])
+            contacts, _ = self.records.audience([report.id], now_epoch=at)
             return reporter_recipients(contacts.get(report.id))
         public = report.visibility is Visibility.PUBLIC
         # followers exist only on public reports, so a duplicate's are asked for without reading it
         followed = [report.key, *report.duplicates] if public else list(report.duplicates)
-        contacts, following = self.records.audience([report.id, *report.duplicates], followed)
+        contacts, following = self.records.audience([report.id, *report.duplicates], followed, now_epoch=at)
 
         def own(report_id: str, key: str) -> list[Recipient]:
             theirs = reporter_recipients(contacts.get(report_id))
@@ -271,7 +275,7 @@ class Notifier:
             return 0
         report = self.reports.get(key, consistent=True)
         to = (
-            next((r for r in self.recipients(report) if f"{r.id}:{r.channel}" == to_ref), None)
+            next((r for r in self.recipients(report, now=now) if f"{r.id}:{r.channel}" == to_ref), None)
             if report
             else None
         )
