@@ -1,0 +1,93 @@
+"""A reporter's contact is kept the province's ``contact_retention_days`` (UU PDP), over the shared moto
+server: the stored contact item carries its TTL, and once past it (before DynamoDB deletes the item)
+the report goes on whole while its reporter is told nothing, with no error, retry or dead letter."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from chalicelib.data.reports import ReportRepository
+from infra.local.aws import REGION
+from infra.local.outbox import sent_messages, verify_senders
+from tests.integration.harness import World, world
+
+pytestmark = pytest.mark.integration
+
+ROAD = {
+    "category": "sampah",
+    "description": "Tumpukan sampah di Jl. Tebet Raya.",
+    "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+}
+DAYS = 365  # Jakarta's contact_retention_days (its data file)
+
+
+@pytest.fixture(scope="module")
+def provinces(moto_endpoint: str) -> Iterator[World]:
+    verify_senders(moto_endpoint)
+    with world(("jakarta",), sources=("route", "notify")) as w:
+        yield w
+
+
+def _dead_letters(queue: str) -> list[str]:
+    """The bodies in ``queue``'s dead-letter queue (received once, left there: visible again later)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName=f"{queue}-dlq")["QueueUrl"]
+    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    return [m["Body"] for m in found.get("Messages", [])]
+
+
+def test_a_contact_past_its_retention_is_told_nothing_and_the_report_goes_on(
+    provinces: World, moto_endpoint: str
+) -> None:
+    # Given a Jakarta report whose reporter wants news by e-mail and SMS
+    tag = uuid.uuid4().hex[:10]
+    phone = "0812" + str(int(tag, 16))[-8:].rjust(8, "1")
+    email, sms = f"simpan-{tag}@example.com", "+62" + phone[1:]
+    reporter = {"email": email, "phone": phone, "notify": ["email", "sms"], "language": "id"}
+    jakarta = provinces["jakarta"]
+    created = jakarta.post("/reports", {**ROAD, "reporter": reporter})
+    assert created.status_code == 201, created.body
+    report_id = json.loads(created.body)["id"]
+    provinces.settle_notices()
+    told = [m for m in sent_messages(moto_endpoint) if m.to in (email, sms)]
+    assert len(told) == 2  # sent to an agency, by e-mail and SMS
+    # Then its contact item expires the province's period after the report's creation
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    key = {"pk": {"S": f"{report_id}#contact"}}
+    item = dynamodb.get_item(TableName="aduan-private", Key=key, ConsistentRead=True)["Item"]
+    stored = ReportRepository().get(report_id, consistent=True)
+    assert stored is not None
+    assert int(item["expires_at"]["N"]) == int(stored.created_at.timestamp()) + DAYS * 24 * 3600
+    assert (item["e"]["S"], item["ch"]["S"]) == (email, "email,sms")
+
+    # When the period has passed but DynamoDB has not deleted the item yet, and an officer takes it
+    past = str(int(time.time()) - 60)
+    dynamodb.update_item(
+        TableName="aduan-private",
+        Key=key,
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": past}},
+    )
+    agency = json.loads(jakarta.get(f"/reports/{report_id}").body)["agency"]["id"]
+    taken = jakarta.act(report_id, "take", agency)
+    assert taken.status_code == 200, taken.body
+    delivered = provinces.settle_notices()  # a failed notify message would stay in flight: no settling
+
+    # Then the notify handler ran and sent the reporter nothing, leaving no dead letter
+    assert delivered["notify"] >= 1, delivered
+    assert [m for m in sent_messages(moto_endpoint) if m.to in (email, sms)] == told
+    assert [b for b in _dead_letters(jakarta.env["ADUAN_NOTIFY_QUEUE"]) if report_id in b] == []
+    # And the report is whole: in progress, with every step
+    status = json.loads(jakarta.get(f"/reports/{report_id}").body)
+    assert status["status"]["code"] == "PROSES", status
+    after = ReportRepository().get(report_id, consistent=True)
+    assert after is not None and len(after.timeline) == len(stored.timeline) + 1
+    # And the contact item is left for DynamoDB's TTL, its expiry as it was
+    item = dynamodb.get_item(TableName="aduan-private", Key=key, ConsistentRead=True)["Item"]
+    assert item["expires_at"]["N"] == past
