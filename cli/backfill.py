@@ -4,12 +4,14 @@ aduan backfill public --stage banten
 aduan backfill geo --stage banten
 aduan backfill support --stage banten
 aduan backfill reminders --stage banten
+aduan backfill contacts --stage banten
 """
 
 from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import typer
 
@@ -31,13 +33,13 @@ def _use_stage(stage: str) -> None:
         os.environ.setdefault(name, str(value))
 
 
-def _backfill(stage: str, table: str, name: str, done: str) -> None:
+def _backfill(stage: str, table: str, name: str, done: str, **given: Any) -> None:
     """Run ``chalicelib.data.backfill``'s ``name`` for the stage's province and say how many it changed."""
     _use_stage(stage)
     from chalicelib.data import backfill  # reads the stage's settings on import
 
     table = table or os.environ["ADUAN_REPORTS_TABLE"]
-    updated = getattr(backfill, name)(aws.client("dynamodb"), table, stage_provinces()[stage])
+    updated = getattr(backfill, name)(aws.client("dynamodb"), table, stage_provinces()[stage], **given)
     typer.echo(f"{updated} report(s) of {stage} {done} in {table}")
 
 
@@ -67,3 +69,25 @@ def support(stage: str = STAGE, table: str = TABLE) -> None:
 def reminders(stage: str = STAGE, table: str = TABLE) -> None:
     """Give Selesai reports stored before the reminder existed their reminder before the auto-close."""
     _backfill(stage, table, "backfill_reminders", "woken for their reminder")
+
+
+@app.command("contacts")
+def contacts(
+    stage: str = STAGE,
+    table: str = TABLE,
+    private_table: str = typer.Option("", help="Private table (default: the stage's ADUAN_PRIVATE_TABLE)"),
+) -> None:
+    """Give contacts stored before contacts had a retention period their TTL (contact_retention_days)."""
+    from chalicelib.provinces.registry import registry
+
+    _use_stage(stage)
+    days = registry().get(stage_provinces()[stage]).data.contact_retention_days
+    private = private_table or os.environ["ADUAN_PRIVATE_TABLE"]
+    _backfill(
+        stage,
+        table,
+        "backfill_contacts",
+        "given a contact retention",
+        private_table=private,
+        retention_days=days,
+    )

@@ -1,13 +1,22 @@
-"""One-off maintenance of stored reports: index keys of reports stored before their index existed, and
-the wake-up of Selesai reports stored before the reminder existed."""
+"""One-off maintenance of stored reports: index keys of reports stored before their index existed, the
+wake-up of Selesai reports stored before the reminder existed, and the retention of contacts stored
+before it existed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.data.mapping import from_model, geo_keys, public_partition, status_partition, to_model
-from chalicelib.data.models import ReportModel
+from chalicelib.data.mapping import (
+    contact_pk,
+    from_model,
+    geo_keys,
+    public_partition,
+    status_partition,
+    to_model,
+)
+from chalicelib.data.models import PrivateModel, ReportModel
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
 
@@ -21,18 +30,32 @@ def _keys_needing(
     values: dict[str, Any],
 ) -> Iterator[dict[str, Any]]:
     """The keys of the reports in one ``by-status`` partition that match ``needed`` (no Scan)."""
-    pages = dynamodb.get_paginator("query").paginate(
-        TableName=table,
-        IndexName="by-status",
-        KeyConditionExpression="#sp = :sp",
-        FilterExpression=needed,
-        ProjectionExpression="pk",
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues={":sp": {"S": partition}, **values},
-    )
-    for page in pages:
-        for item in page.get("Items", ()):
-            yield item["pk"]
+    for item in _listed(dynamodb, table, partition, "pk", names, values, needed):
+        yield item["pk"]
+
+
+def _listed(
+    dynamodb: Any,
+    table: str,
+    partition: str,
+    projection: str,
+    names: dict[str, str],
+    values: dict[str, Any],
+    needed: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """``projection`` of the reports in one ``by-status`` partition (that match ``needed``; no Scan)."""
+    query: dict[str, Any] = {
+        "TableName": table,
+        "IndexName": "by-status",
+        "KeyConditionExpression": "#sp = :sp",
+        "ProjectionExpression": projection,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": {":sp": {"S": partition}, **values},
+    }
+    if needed:
+        query["FilterExpression"] = needed
+    for page in dynamodb.get_paginator("query").paginate(**query):
+        yield from page.get("Items", ())
 
 
 def _set_if(
@@ -154,4 +177,37 @@ def backfill_reminders(dynamodb: Any, table: str, province: str) -> int:
         versioned = {"#du": names["#du"], "#v": ReportModel.version.attr_name}
         values = {":du": {"S": wanted}, ":v": stored["v"]}
         updated += _set_if(dynamodb, table, key, "SET #du = :du", "#v = :v", versioned, values)
+    return updated
+
+
+def backfill_contacts(
+    dynamodb: Any, table: str, province: str, *, private_table: str, retention_days: int
+) -> int:
+    """Give the contacts of the province's reports stored before contacts had a retention period their
+    TTL: the report's creation plus ``retention_days``, as a contact stored now gets; how many.
+
+    Reads every ``by-status`` partition (the key and creation time, no Scan) and updates each own
+    report's contact item on the conditions that it exists and has no TTL yet: a contact already
+    deleted, or given its TTL when stored or by a run before, is left as it is. A province's copy of
+    another province's report has no contact here (it stays at the origin).
+    """
+    names = {"#sp": ReportModel.status_pk.attr_name, "#ct": ReportModel.created_at.attr_name}
+    kept = timedelta(days=retention_days)
+    updated = 0
+    for status in Status:
+        for item in _listed(dynamodb, table, status_partition(province, status), "pk, #ct", names, {}):
+            key = item["pk"]["S"]
+            if "~" in key:  # ``36~31-…``: another province's report
+                continue
+            created = datetime.fromisoformat(item[names["#ct"]]["S"])
+            expires = {":ex": {"N": str(int((created + kept).timestamp()))}}
+            updated += _set_if(
+                dynamodb,
+                private_table,
+                {"S": contact_pk(key)},
+                "SET #ex = :ex",
+                "attribute_exists(pk) AND attribute_not_exists(#ex)",
+                {"#ex": PrivateModel.expires_at.attr_name},
+                expires,
+            )
     return updated

@@ -91,3 +91,32 @@ def test_a_contact_past_its_retention_is_told_nothing_and_the_report_goes_on(
     # And the contact item is left for DynamoDB's TTL, its expiry as it was
     item = dynamodb.get_item(TableName="aduan-private", Key=key, ConsistentRead=True)["Item"]
     assert item["expires_at"]["N"] == past
+
+
+def test_a_contact_stored_before_the_retention_gets_it_from_the_backfill(provinces: World) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app as cli_app
+
+    # Given a report whose contact was stored by code without a retention period (no TTL)
+    created = provinces["jakarta"].post(
+        "/reports", {**ROAD, "reporter": {"name": "Sari", "phone": "081311112222"}}
+    )
+    assert created.status_code == 201, created.body
+    report_id = json.loads(created.body)["id"]
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    key = {"pk": {"S": f"{report_id}#contact"}}
+    dynamodb.update_item(TableName="aduan-private", Key=key, UpdateExpression="REMOVE expires_at")
+    before = dynamodb.get_item(TableName="aduan-private", Key=key, ConsistentRead=True)["Item"]
+    # When the operator runs the backfill, twice
+    command = ["backfill", "contacts", "--stage", "jakarta", "--table", "aduan-reports"]
+    first = CliRunner().invoke(cli_app, [*command, "--private-table", "aduan-private"])
+    again = CliRunner().invoke(cli_app, [*command, "--private-table", "aduan-private"])
+    # Then the contact expires the province's period after the report's creation, set once
+    assert first.exit_code == 0 and not first.output.startswith("0 "), first.output
+    assert again.exit_code == 0 and again.output.startswith("0 report(s)"), again.output
+    item = dynamodb.get_item(TableName="aduan-private", Key=key, ConsistentRead=True)["Item"]
+    stored = ReportRepository().get(report_id, consistent=True)
+    assert stored is not None
+    assert int(item["expires_at"]["N"]) == int(stored.created_at.timestamp()) + DAYS * 24 * 3600
+    assert {k: v for k, v in item.items() if k != "expires_at"} == before  # nothing else changed
