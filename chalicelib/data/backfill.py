@@ -21,19 +21,6 @@ from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
 
 
-def _keys_needing(
-    dynamodb: Any,
-    table: str,
-    partition: str,
-    needed: str,
-    names: dict[str, str],
-    values: dict[str, Any],
-) -> Iterator[dict[str, Any]]:
-    """The keys of the reports in one ``by-status`` partition that match ``needed`` (no Scan)."""
-    for item in _listed(dynamodb, table, partition, "pk", names, values, needed):
-        yield item["pk"]
-
-
 def _listed(
     dynamodb: Any,
     table: str,
@@ -102,7 +89,7 @@ def backfill_public(dynamodb: Any, table: str, province: str) -> int:
     for status in Status:
         partition = status_partition(province, status)
         values = {":pb": {"S": public_partition(province)}, **public}
-        for key in _keys_needing(dynamodb, table, partition, needed, names, public):
+        for key in (i["pk"] for i in _listed(dynamodb, table, partition, "pk", names, public, needed)):
             updated += _set_if(dynamodb, table, key, "SET #pb = :pb", needed, names, values)
     return updated
 
@@ -127,7 +114,7 @@ def backfill_geo(dynamodb: Any, table: str, province: str) -> int:
         values = {":st": {"S": status.value}}
         partition = status_partition(province, status)
         query_names = {k: v for k, v in names.items() if k != "#gk"}
-        for key in _keys_needing(dynamodb, table, partition, needed, query_names, values):
+        for key in (i["pk"] for i in _listed(dynamodb, table, partition, "pk", query_names, values, needed)):
             stored = dynamodb.get_item(TableName=table, Key={"pk": key}, ConsistentRead=True).get("Item")
             if stored is None:
                 continue
@@ -149,7 +136,8 @@ def backfill_support(dynamodb: Any, table: str, province: str) -> int:
     needed = "attribute_not_exists(#su)"
     updated = 0
     for status in Status:
-        for key in _keys_needing(dynamodb, table, status_partition(province, status), needed, names, {}):
+        partition = status_partition(province, status)
+        for key in (i["pk"] for i in _listed(dynamodb, table, partition, "pk", names, {}, needed)):
             updated += _set_if(dynamodb, table, key, "SET #su = :zero", needed, names, {":zero": {"N": "0"}})
     return updated
 
@@ -167,7 +155,9 @@ def backfill_reminders(dynamodb: Any, table: str, province: str) -> int:
     names = {"#sp": ReportModel.status_pk.attr_name, "#du": ReportModel.due_at.attr_name}
     updated = 0
     partition = status_partition(province, Status.SELESAI)
-    for key in _keys_needing(dynamodb, table, partition, "attribute_exists(#du)", names, {}):
+    for key in (
+        i["pk"] for i in _listed(dynamodb, table, partition, "pk", names, {}, "attribute_exists(#du)")
+    ):
         stored = dynamodb.get_item(TableName=table, Key={"pk": key}, ConsistentRead=True).get("Item")
         if stored is None or "du" not in stored:
             continue
