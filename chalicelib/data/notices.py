@@ -6,9 +6,10 @@ policy's ``dynamodb:LeadingKeys`` requires. Addresses are never keys: a suppress
 the SHA-256 of the address.
 
 Followers of public reports: one item per report, ``<key>#followers``, whose members are
-``<follower id>|<language>|<e-mail>``; a pending follow request (before its confirmation e-mail is
-answered) is ``<key>#pending#<follower id>``. Only the notify handler reads the addresses; the
-tracking view reads the count.
+``<follower id>|<language>|<e-mail>``, kept until the report's retention end (its TTL ``expires_at``,
+``retention_end``: the reporter's contact goes then too) and read as gone past it; a pending follow
+request (before its confirmation e-mail is answered) is ``<key>#pending#<follower id>``, kept two days
+(its TTL). Only the notify handler reads the addresses; the tracking view reads the count.
 
 Per ``Addressee`` (a recipient's channel about a report, ``<key>``, ``<to>``, ``<channel>``): the
 sent-record of one message ``<key>#n#<about>#<to>#<channel>`` (``<about>``: the timeline entry's
@@ -30,7 +31,8 @@ from chalicelib.domain.private import Addressee, Contact, TokenRecord
 FOLLOWERS_SUFFIX = "#followers"
 
 
-def _followers_pk(report_key: str) -> str:
+def followers_pk(report_key: str) -> str:
+    """The key of a report's followers item."""
     return f"{report_key}{FOLLOWERS_SUFFIX}"
 
 
@@ -64,9 +66,11 @@ def _expired(item: PrivateModel, now_epoch: float) -> bool:
     return item.expires_at is not None and now_epoch >= item.expires_at
 
 
-def _members(report_key: str) -> set[str]:
-    item = stored_item(PrivateModel, _followers_pk(report_key), "read followers", consistent=False)
-    return set(item.members or ()) if item else set()
+def _members(report_key: str, now_epoch: float | None) -> set[str]:
+    """A report's followers' entries; none once their item is past its TTL at ``now_epoch`` (default: now)."""
+    item = stored_item(PrivateModel, followers_pk(report_key), "read followers", consistent=False)
+    now_epoch = time.time() if now_epoch is None else now_epoch
+    return set(item.members or ()) if item and not _expired(item, now_epoch) else set()
 
 
 class NoticeStore:
@@ -77,21 +81,23 @@ class NoticeStore:
     ) -> tuple[dict[str, Contact], dict[str, list[tuple[str, str, str]]]]:
         """The reporters' contacts and opt-ins by report id, and (follower id, language, e-mail) of
         the followers of ``followed_keys`` by report key, in one BatchGetItem per 100 items. A report
-        without a contact or followers is left out (only the notify handler reads them), and so is a
-        contact past its retention at ``now_epoch`` (default: the clock's now): DynamoDB's TTL deletes
-        it up to a few days late, and until then it is gone all the same."""
+        without a contact or followers is left out (only the notify handler reads them), and so are a
+        contact and followers past their retention at ``now_epoch`` (default: the clock's now):
+        DynamoDB's TTL deletes them up to a few days late, and until then they are gone all the same."""
         now_epoch = time.time() if now_epoch is None else now_epoch
         contacts = [contact_pk(report_id) for report_id in report_ids]
-        followed = [_followers_pk(key) for key in followed_keys]
+        followed = [followers_pk(key) for key in followed_keys]
         with translate_errors("read contacts and followers"):
             keys = list(dict.fromkeys(contacts + followed))
             items = list(PrivateModel.batch_get(keys, consistent_read=True))
         found: dict[str, Contact] = {}
         following: dict[str, list[tuple[str, str, str]]] = {}
         for item in items:
+            if _expired(item, now_epoch):
+                continue
             if item.pk.endswith(FOLLOWERS_SUFFIX):
                 following[item.pk.removesuffix(FOLLOWERS_SUFFIX)] = _followers_of(item)
-            elif item.report_id and not _expired(item, now_epoch):
+            elif item.report_id:
                 channels = tuple(c for c in (item.channels or "").split(",") if c)
                 found[item.report_id] = Contact(
                     item.name, item.phone, item.email, notify=channels, language=item.language or "id"
@@ -221,24 +227,29 @@ class NoticeStore:
                 )
             )
 
-    def drop_follower(self, report_key: str, follower: str) -> None:
-        """A follower unsubscribed: every entry of its id goes."""
-        gone = {m for m in _members(report_key) if m.split("|", 1)[0] == follower}
+    def drop_follower(self, report_key: str, follower: str, *, now_epoch: float | None = None) -> None:
+        """A follower unsubscribed: every entry of its id goes. Followers past their retention at
+        ``now_epoch`` are gone already: nothing is written, as for one who never followed."""
+        gone = {m for m in _members(report_key, now_epoch) if m.split("|", 1)[0] == follower}
         if gone:
             with translate_errors("remove follower"):
-                PrivateModel(pk=_followers_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
+                PrivateModel(pk=followers_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
 
-    def follower_count(self, report_key: str) -> int:
-        """How many follow a report."""
-        return len({m.split("|", 1)[0] for m in _members(report_key)})
+    def follower_count(self, report_key: str, *, now_epoch: float | None = None) -> int:
+        """How many follow a report (none once past their retention at ``now_epoch``)."""
+        return len({m.split("|", 1)[0] for m in _members(report_key, now_epoch)})
 
-    def add_follower(self, report_key: str, follower: str, language: str, email: str) -> None:
-        """A follow request confirmed (a set: confirming twice adds once)."""
+    def add_follower(
+        self, report_key: str, follower: str, language: str, email: str, expires_at: int
+    ) -> None:
+        """A follow request confirmed (a set: confirming twice adds once). ``expires_at`` (epoch
+        seconds, ``retention_end``): the TTL of the report's followers item, set in the same write."""
         with translate_errors("add follower"):
-            PrivateModel(pk=_followers_pk(report_key)).update(
+            PrivateModel(pk=followers_pk(report_key)).update(
                 actions=[
                     PrivateModel.members.add({f"{follower}|{language}|{email}"}),
                     PrivateModel.kind.set("followers"),
+                    PrivateModel.expires_at.set(expires_at),
                 ]
             )
 
@@ -254,9 +265,13 @@ class NoticeStore:
         with translate_errors("store follow request"):
             item.save(add_version_condition=False)
 
-    def pending(self, report_key: str, follower: str) -> tuple[str, str] | None:
-        """(language, e-mail) of a pending follow request, or None."""
+    def pending(
+        self, report_key: str, follower: str, *, now_epoch: float | None = None
+    ) -> tuple[str, str] | None:
+        """(language, e-mail) of a pending follow request, or None (also once past its TTL at
+        ``now_epoch``, default the clock's now)."""
         item = stored_item(
             PrivateModel, f"{report_key}#pending#{follower}", "read follow request", consistent=True
         )
-        return (item.language or "id", item.email or "") if item else None
+        now_epoch = time.time() if now_epoch is None else now_epoch
+        return (item.language or "id", item.email or "") if item and not _expired(item, now_epoch) else None

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 from msgspec import Struct
@@ -26,6 +27,13 @@ class Contact(Struct, frozen=True):
     email: str | None = None
     notify: tuple[str, ...] = ()  # the ``CHANNELS`` the reporter opted in to
     language: str = "id"  # of the notifications: "id" or "en"
+
+
+def retention_end(created_at: datetime, retention_days: int) -> int:
+    """When a report's reporter contact and its followers' e-mails go (UU PDP's storage limit): the
+    report's creation plus the province's ``contact_retention_days``, in epoch seconds. Their items'
+    TTL (``expires_at``); past it they read as gone, whether or not DynamoDB deleted them yet."""
+    return int((created_at + timedelta(days=retention_days)).timestamp())
 
 
 # How long a submission's Idempotency-Key answers its retries (the same report, the same secret).

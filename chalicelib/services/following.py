@@ -3,7 +3,9 @@
 The request stores the address as a pending follower in the private table and asks the notify
 handler (queue message: report key and follower id only) to send the confirmation e-mail, whose
 link (a single-purpose ``follow`` token) makes the follower. Followers get the same updates as the
-reporter, never the reporter's identity or words, and no confirm/reopen link.
+reporter, never the reporter's identity or words, and no confirm/reopen link, until the report's
+retention end (``retention_end``: its creation plus the province's ``contact_retention_days``), when
+the reporter's contact goes too; a report past it can no longer be followed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.clock import utcnow
-from chalicelib.domain.report import Visibility
+from chalicelib.domain.private import retention_end
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound
 from chalicelib.notices.recipients import follower_id
 from chalicelib.services.links import LinkTokens
@@ -23,6 +26,10 @@ if TYPE_CHECKING:
     from chalicelib.data.queues import QueueGateway
 REQUEST_VALID = timedelta(days=2)
 PRIVATE = "Hanya laporan publik yang bisa diikuti (only public reports can be followed)."
+ENDED = (
+    "Kabar laporan ini untuk pengikut sudah berakhir (masa simpan data) "
+    "(this report's updates to followers have ended: the retention period has passed)."
+)
 
 
 class Following:
@@ -34,7 +41,16 @@ class Following:
         self.tracking = tracking
         self.records = records
         self.queues = queues
+        self.province = province
         self.links = LinkTokens(records, province)
+
+    def _kept_until(self, report: Report, now: datetime) -> int:
+        """The end of the report's followers' retention (their TTL); 404 ``follow_ended`` once past."""
+        days = self.tracking.registry.get(self.province).data.contact_retention_days
+        end = retention_end(report.created_at, days)
+        if now.timestamp() >= end:
+            raise NotFound(ENDED, code="follow_ended")
+        return end
 
     def request(self, report_id: str, email: str, language: str, now: datetime | None = None) -> str:
         """Ask to follow a public report; answers its id. The address is only told the link."""
@@ -42,6 +58,7 @@ class Following:
         if report.visibility is not Visibility.PUBLIC or report.is_received_escalation:
             raise NotFound(PRIVATE, code="not_followable")
         now = now or utcnow()
+        self._kept_until(report, now)
         follower = follower_id(email)
         self.records.put_pending(
             report.key, follower, language, email, int((now + REQUEST_VALID).timestamp())
@@ -53,10 +70,12 @@ class Following:
         """The confirmation link was opened: the address follows the report; answers its id."""
         now = now or utcnow()
         record = self.links.peek(token, "follow", now)
-        wanted = self.records.pending(record.report_key, record.recipient)
-        if wanted is None:
+        wanted = self.records.pending(record.report_key, record.recipient, now_epoch=now.timestamp())
+        report = self.tracking.reports.get(record.report_key)
+        if wanted is None or report is None:
             raise NotFound("Permintaan tidak ditemukan (request not found).", code="link_gone")
         language, email = wanted
-        self.records.add_follower(record.report_key, record.recipient, language, email)
+        kept = self._kept_until(report, now)
+        self.records.add_follower(record.report_key, record.recipient, language, email, kept)
         self.links.use(token, "follow", now)
         return record.report_key.split("~")[-1]

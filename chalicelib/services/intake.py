@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from msgspec import Struct, to_builtins
@@ -22,6 +22,7 @@ from chalicelib.domain.private import (
     hash_secret,
     new_salt,
     new_secret,
+    retention_end,
 )
 from chalicelib.domain.report import Location, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
@@ -184,10 +185,8 @@ class IntakeService:
 
     def _create(self, report: Report, contact: Contact | None) -> Report:
         """Store the report and its contact, kept ``contact_retention_days`` from the report's creation."""
-        kept = timedelta(days=self.province.data.contact_retention_days)
-        return self.reports.create(
-            report, contact=contact, contact_expires_at=int((report.created_at + kept).timestamp())
-        )
+        kept = retention_end(report.created_at, self.province.data.contact_retention_days)
+        return self.reports.create(report, contact=contact, contact_expires_at=kept)
 
     def _replay(
         self,

@@ -82,5 +82,5 @@ class LinkActions:
         if who == REPORTER:
             self.records.drop_channel(report_id, channel)
         else:
-            self.records.drop_follower(key, who)
+            self.records.drop_follower(key, who, now_epoch=now.timestamp())
         return record.report_key.split("~")[-1]

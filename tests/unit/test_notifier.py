@@ -31,6 +31,7 @@ from tests.unit.factories import T0, event, new_report
 REGION = "ap-southeast-1"
 SETTINGS = NotifySettings("no-reply-31@aduan.example.id", "ADUAN31", REGION, "https://aduan.example.id")
 JAKARTA = registry().get("31")
+FAR = 4_102_444_800  # 2100-01-01: the followers' retention end (their TTL), far ahead
 
 
 class Reports:
@@ -501,8 +502,8 @@ def test_the_contacts_of_an_original_and_its_duplicates_are_read_in_one_request(
         if n < 3:
             _with_contact(copy, email=f"salinan{n}@example.com", notify=("email",))
         _, original = workflow.mark_duplicate(copy, original, event(f"d{n}-dup", agency="dbm"))
-    NoticeStore().add_follower(original.key, "f1", "id", "pengikut@example.com")
-    NoticeStore().add_follower("31-261127-X3A2", "f2", "en", "ikut-salinan@example.com")
+    NoticeStore().add_follower(original.key, "f1", "id", "pengikut@example.com", FAR)
+    NoticeStore().add_follower("31-261127-X3A2", "f2", "en", "ikut-salinan@example.com", FAR)
     # When the notifier gathers who to tell
     counter = CallCounter().attach(application_clients())
     try:
@@ -554,8 +555,8 @@ def test_a_follower_of_a_merged_report_is_never_told_it_is_their_report(aws: Non
     original = workflow.take(workflow.assign(new_report(), JAKARTA, "dbm", event("o-route")), event("o-take"))
     followed = workflow.assign(new_report(report_id="31-261127-F0L1"), JAKARTA, "dbm", event("f-route"))
     followed = replace(followed, visibility=Visibility.PUBLIC)
-    NoticeStore().add_follower(followed.key, "f1", "en", "pengikut@example.com")
-    NoticeStore().add_follower(followed.key, "f2", "id", "pengikut-id@example.com")
+    NoticeStore().add_follower(followed.key, "f1", "en", "pengikut@example.com", FAR)
+    NoticeStore().add_follower(followed.key, "f2", "id", "pengikut-id@example.com", FAR)
     # When an officer merges it into the original, which is then done
     merged, grown = workflow.mark_duplicate(followed, original, event("d-dup", agency="dbm"))
     done = workflow.resolve(grown, JAKARTA, event("o-resolve", note="Lubang ditambal", evidence="foto"))
@@ -829,7 +830,7 @@ def test_the_reminder_reaches_the_reporter_alone_with_the_confirm_link_and_the_c
     assert resolved.autoclose_at is not None
     reminded = workflow.remind(resolved, event("e-remind", at=resolved.autoclose_at - timedelta(days=2)))
     reports.by_key[reminded.key] = reminded
-    NoticeStore().add_follower(reminded.key, "f1", "en", "pengikut@example.com")
+    NoticeStore().add_follower(reminded.key, "f1", "en", "pengikut@example.com", FAR)
     _with_contact(
         reminded, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language=language
     )

@@ -19,6 +19,7 @@ from chalicelib.services.tracking import TrackingService
 from tests.unit.factories import new_report
 
 SECRET = new_secret()
+FAR = 4_102_444_800  # 2100-01-01: the followers' retention end (their TTL), far ahead
 
 
 class Reports:
@@ -54,7 +55,7 @@ def _public_report_with_a_follower() -> Report:
     report = replace(new_report(), visibility=Visibility.PUBLIC, secret_hash=hash_secret(SECRET))
     contact = Contact("Siti", "081234567890", "siti@example.com", notify=("email", "sms"), language="en")
     _contact_item(report.id, contact).save()
-    NoticeStore().add_follower(report.key, "f0123456789abcdef", "id", "tetangga@example.com")
+    NoticeStore().add_follower(report.key, "f0123456789abcdef", "id", "tetangga@example.com", FAR)
     return report
 
 
