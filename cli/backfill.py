@@ -5,6 +5,7 @@ aduan backfill geo --stage banten
 aduan backfill support --stage banten
 aduan backfill reminders --stage banten
 aduan backfill contacts --stage banten
+aduan backfill followers --stage banten
 """
 
 from __future__ import annotations
@@ -71,23 +72,26 @@ def reminders(stage: str = STAGE, table: str = TABLE) -> None:
     _backfill(stage, table, "backfill_reminders", "woken for their reminder")
 
 
-@app.command("contacts")
-def contacts(
-    stage: str = STAGE,
-    table: str = TABLE,
-    private_table: str = typer.Option("", help="Private table (default: the stage's ADUAN_PRIVATE_TABLE)"),
-) -> None:
-    """Give contacts stored before contacts had a retention period their TTL (contact_retention_days)."""
+PRIVATE_TABLE = typer.Option("", help="Private table (default: the stage's ADUAN_PRIVATE_TABLE)")
+
+
+def _retention(stage: str, table: str, private_table: str, name: str, done: str) -> None:
+    """Run a retention backfill with the province's ``contact_retention_days``."""
     from chalicelib.provinces.registry import registry
 
     _use_stage(stage)
     days = registry().get(stage_provinces()[stage]).data.contact_retention_days
     private = private_table or os.environ["ADUAN_PRIVATE_TABLE"]
-    _backfill(
-        stage,
-        table,
-        "backfill_contacts",
-        "given a contact retention",
-        private_table=private,
-        retention_days=days,
-    )
+    _backfill(stage, table, name, done, private_table=private, retention_days=days)
+
+
+@app.command("contacts")
+def contacts(stage: str = STAGE, table: str = TABLE, private_table: str = PRIVATE_TABLE) -> None:
+    """Give contacts stored before contacts had a retention period their TTL (contact_retention_days)."""
+    _retention(stage, table, private_table, "backfill_contacts", "given a contact retention")
+
+
+@app.command("followers")
+def followers(stage: str = STAGE, table: str = TABLE, private_table: str = PRIVATE_TABLE) -> None:
+    """Give followers stored before followers had a retention period their TTL (contact_retention_days)."""
+    _retention(stage, table, private_table, "backfill_followers", "given a followers retention")

@@ -1,11 +1,11 @@
 """One-off maintenance of stored reports: index keys of reports stored before their index existed, the
-wake-up of Selesai reports stored before the reminder existed, and the retention of contacts stored
-before it existed."""
+wake-up of Selesai reports stored before the reminder existed, and the retention of contacts and
+followers stored before it existed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from chalicelib.data.mapping import (
@@ -17,6 +17,8 @@ from chalicelib.data.mapping import (
     to_model,
 )
 from chalicelib.data.models import PrivateModel, ReportModel
+from chalicelib.data.notices import followers_pk
+from chalicelib.domain.private import retention_end
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.status import Status
 
@@ -170,19 +172,23 @@ def backfill_reminders(dynamodb: Any, table: str, province: str) -> int:
     return updated
 
 
-def backfill_contacts(
-    dynamodb: Any, table: str, province: str, *, private_table: str, retention_days: int
+def _backfill_retention(
+    dynamodb: Any,
+    table: str,
+    province: str,
+    private_table: str,
+    retention_days: int,
+    private_key: Callable[[str], str],
 ) -> int:
-    """Give the contacts of the province's reports stored before contacts had a retention period their
-    TTL: the report's creation plus ``retention_days``, as a contact stored now gets; how many.
+    """Give the private item ``private_key(report key)`` of each of the province's own reports the TTL
+    an item stored now gets (``retention_end``: the report's creation plus ``retention_days``); how many.
 
-    Reads every ``by-status`` partition (the key and creation time, no Scan) and updates each own
-    report's contact item on the conditions that it exists and has no TTL yet: a contact already
-    deleted, or given its TTL when stored or by a run before, is left as it is. A province's copy of
-    another province's report has no contact here (it stays at the origin).
+    Reads every ``by-status`` partition (the key and creation time, no Scan) and updates each item on
+    the conditions that it exists and has no TTL yet: an item already deleted, or given its TTL when
+    stored or by a run before, is left as it is. A province's copy of another province's report has
+    no private items here (they stay at the origin).
     """
     names = {"#sp": ReportModel.status_pk.attr_name, "#ct": ReportModel.created_at.attr_name}
-    kept = timedelta(days=retention_days)
     updated = 0
     for status in Status:
         for item in _listed(dynamodb, table, status_partition(province, status), "pk, #ct", names, {}):
@@ -190,14 +196,32 @@ def backfill_contacts(
             if "~" in key:  # ``36~31-…``: another province's report
                 continue
             created = datetime.fromisoformat(item[names["#ct"]]["S"])
-            expires = {":ex": {"N": str(int((created + kept).timestamp()))}}
+            expires = {":ex": {"N": str(retention_end(created, retention_days))}}
             updated += _set_if(
                 dynamodb,
                 private_table,
-                {"S": contact_pk(key)},
+                {"S": private_key(key)},
                 "SET #ex = :ex",
                 "attribute_exists(pk) AND attribute_not_exists(#ex)",
                 {"#ex": PrivateModel.expires_at.attr_name},
                 expires,
             )
     return updated
+
+
+def backfill_contacts(
+    dynamodb: Any, table: str, province: str, *, private_table: str, retention_days: int
+) -> int:
+    """Give the contacts of the province's reports stored before contacts had a retention period their
+    TTL: the report's creation plus ``retention_days``, as a contact stored now gets; how many
+    (``_backfill_retention``)."""
+    return _backfill_retention(dynamodb, table, province, private_table, retention_days, contact_pk)
+
+
+def backfill_followers(
+    dynamodb: Any, table: str, province: str, *, private_table: str, retention_days: int
+) -> int:
+    """Give the followers items of the province's reports stored before followers had a retention
+    period their TTL: the report's creation plus ``retention_days``, as a follower stored now gets;
+    how many (``_backfill_retention``)."""
+    return _backfill_retention(dynamodb, table, province, private_table, retention_days, followers_pk)
