@@ -68,7 +68,7 @@ class TokenRecord(Struct, frozen=True):
 
     purpose: str  # "feedback", "unsubscribe" or "follow"
     report_key: str
-    recipient: str  # "r:email", "f<hash>:email", or a pending follower's e-mail (follow)
+    recipient: str  # "r:email", "f<hash>:email", or a pending follower's id (follow: never the address)
     expires_at: int  # epoch seconds
     used: bool
 
