@@ -50,7 +50,8 @@ lint-cfn: package
 
 ## region-add: add a province's stage from the templates, PROVINCE=<Kemendagri code> (several: PROVINCE="33 35";
 ##             aduan region add; a name, e.g. PROVINCE="Nusa Tenggara Timur", is refused with its code)
-region-add: region-add-usage venv
+# Without PROVINCE the target is the usage line alone: the venv is no prerequisite then (not even with -j).
+region-add: $(if $(strip $(PROVINCE)),venv,region-add-usage)
 	$(BIN)/python -m cli region add $(PROVINCE_OPTIONS)
 
 # The words of PROVINCE that are all digits are codes, each its own --province; the other words, together,
@@ -62,11 +63,11 @@ only_digits = $(if $(strip $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4
 PROVINCE_CODES = $(foreach word,$(PROVINCE),$(if $(call only_digits,$(word)),$(word)))
 PROVINCE_NAME = $(strip $(foreach word,$(PROVINCE),$(if $(call only_digits,$(word)),,$(word))))
 
-# Before the venv: without PROVINCE, say how to call region-add.
+# Without PROVINCE: say how to call region-add (a shell echo, before any venv).
 region-add-usage:
-	@test -n "$(strip $(PROVINCE))" || { \
-	  echo "usage: make region-add PROVINCE=<Kemendagri code>, e.g. PROVINCE=33 or PROVINCE=\"33 35\"" \
-	    "(codes: provinces/provinces.json)" >&2; exit 2; }
+	@echo "penggunaan: make region-add PROVINCE=<kode Kemendagri>, mis. PROVINCE=33 atau PROVINCE=\"33 35\"" \
+	  "(usage: make region-add PROVINCE=<Kemendagri code>, e.g. PROVINCE=33 or PROVINCE=\"33 35\")" \
+	  "(kode/codes: provinces/provinces.json)" >&2; exit 2
 
 ## region-check: check every province's data and stage (aduan region check --all)
 region-check: venv

@@ -198,6 +198,21 @@ def test_make_region_add_without_a_province_says_how_to_call_it() -> None:
     assert "requires an argument" not in result.stderr + result.stdout
 
 
+def test_make_region_add_without_a_province_refuses_before_the_venv() -> None:
+    # Given requirements newer than the venv (-W), the venv's recipe is due: make -n prints what would run
+    result = _make("-n", "-j2", "-W", "requirements.txt", "region-add")
+    assert result.returncode == 0, result.stderr
+    # Then without PROVINCE the usage line comes first and the venv's recipe not at all
+    assert (
+        result.stdout.startswith("echo ")
+        and "usage: make region-add PROVINCE=<Kemendagri code>" in result.stdout
+    )
+    assert "pip install" not in result.stdout and "-m venv" not in result.stdout
+    # and with a code the venv comes first, as before
+    given = _make("-n", "-W", "requirements.txt", "region-add", "PROVINCE=33")
+    assert "pip install" in given.stdout and given.stdout.rstrip().endswith("region add --province 33")
+
+
 def test_make_region_add_passes_each_code_as_its_own_option() -> None:
     result = _make("-n", "region-add", "PROVINCE=33 35")
     assert result.returncode == 0, result.stderr
