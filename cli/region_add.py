@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra import render
+from infra import files, render
 from infra.naming import escalation_queue, intake_queue, notify_stage_variables
 from tools.build_province_data import TemplateError, known_provinces, write_provinces
 
@@ -140,7 +140,7 @@ def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | Non
         else:
             entries[slug] = stage_entry(code, slug)
             stages.append(AddedStage(slug, code))
-    config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    files.write_text(config_path, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     generated = project_root / "infra" / "generated"
     render.sync_stage_files(project_root / ".chalice", generated / "app", data)
     render.write(generated, data)

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from infra import files
 from infra.cfn import MAX_TEMPLATE_BYTES_INLINE, Template, check_limits, dumps
 from infra.provinces import DEFAULT_DATA_DIR, load_provinces
 from infra.templates.package_merge import merge_template
@@ -57,7 +58,7 @@ def write(out_dir: Path = DEFAULT_OUT_DIR, data_dir: Path = DEFAULT_DATA_DIR) ->
     written = []
     for name, text in sorted(texts.items()):
         path = out_dir / name
-        path.write_text(text, encoding="utf-8")
+        files.write_text(path, text)
         written.append(path)
     return written
 
@@ -111,7 +112,7 @@ def _sync(directory: Path, texts: dict[str, str], pattern: str, *, check: bool) 
         for name in stale:
             (directory / name).unlink()
         for name in changed:
-            (directory / name).write_text(texts[name], encoding="utf-8")
+            files.write_text(directory / name, texts[name])
     return [str(directory / n) for n in stale + changed]
 
 

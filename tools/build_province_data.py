@@ -37,6 +37,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from cli.wilayah import KemendagriUnavailable, default_csv_path, kemendagri_rows, title_case  # noqa: E402
+from infra import files  # noqa: E402
 
 if TYPE_CHECKING:
     from chalicelib.provinces.model import ProvinceData
@@ -514,8 +515,7 @@ def write_provinces(
             continue
         stale.append(name)
         if not check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            files.write_text(target, text)
     return stale
 
 

@@ -308,3 +308,83 @@ def test_a_kemendagri_list_without_the_province_is_one_error_line(project: Path,
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"error: no areas for province 33 in the Kemendagri list {jakarta_only}")
     assert _config(project) == _config(PROJECT_ROOT)
+
+
+def _interrupt_replacing(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A hard stop as ``name`` would be replaced (its new content written aside, not yet in place)."""
+    real = os.replace
+
+    def replace(source: Any, target: Any) -> None:
+        if Path(target).name == name:
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def _leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob(".*.tmp") if p.is_file()]
+
+
+def test_an_add_stopped_while_writing_config_json_leaves_it_whole(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.region_add import add_provinces
+
+    code, slug, _ = _not_a_stage(project)
+    config_path = project / ".chalice" / "config.json"
+    before = config_path.read_bytes()
+    # Given an add stopped (Ctrl-C, a killed process) while it writes .chalice/config.json
+    _interrupt_replacing(monkeypatch, "config.json")
+    with pytest.raises(KeyboardInterrupt):
+        add_provinces([code], project)
+    # Then the file is the old one, whole (no stage half written), and no temporary file is left
+    assert config_path.read_bytes() == before and slug not in _config(project)["stages"]
+    assert _leftovers(project) == []
+    # and the add run again writes it
+    monkeypatch.undo()
+    add_provinces([code], project)
+    assert slug in _config(project)["stages"]
+
+
+def test_an_add_stopped_while_writing_a_data_file_leaves_the_old_one_whole(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.region_add import add_provinces
+
+    data_file = project / "chalicelib" / "provinces" / "data" / "36.json"
+    edited = data_file.read_text(encoding="utf-8").replace('"name": "Banten"', '"name": "Banten (edited)"', 1)
+    assert edited != data_file.read_text(encoding="utf-8")
+    data_file.write_text(edited, encoding="utf-8")
+    # Given Banten added again (its data file rewritten from the templates), stopped while writing it
+    _interrupt_replacing(monkeypatch, "36.json")
+    with pytest.raises(KeyboardInterrupt):
+        add_provinces(["36"], project)
+    # Then the data file is the one before, whole
+    assert data_file.read_text(encoding="utf-8") == edited
+    assert _leftovers(project) == []
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infra import files
+
+    target = tmp_path / "config.json"
+    target.write_text('{"old": true}\n', encoding="utf-8")
+    target.chmod(0o640)
+
+    def disk_full(_: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        files.write_text(target, '{"new": true}\n' * 1000)
+    assert target.read_text(encoding="utf-8") == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["config.json"]
+    monkeypatch.undo()
+    files.write_text(target, '{"new": true}\n')
+    assert target.read_text(encoding="utf-8") == '{"new": true}\n'
+    assert target.stat().st_mode & 0o777 == 0o640  # the file keeps its mode
+    files.write_text(tmp_path / "new" / "file.json", "{}")
+    assert (tmp_path / "new" / "file.json").stat().st_mode & 0o777 == 0o644
