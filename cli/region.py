@@ -28,7 +28,7 @@ from chalicelib.provinces.model import InvalidProvinceData, decode_province_data
 from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
-from cli.wilayah import KemendagriUnavailable, load_kemendagri
+from cli.wilayah import KemendagriUnavailable, bps_provinces, load_kemendagri
 from infra.deploy_values import stage_deploy_problems
 from infra.local.config import unknown_stage_message
 from infra.local.seed import load_seed
@@ -204,9 +204,11 @@ def add(
     ] = None,
 ) -> None:
     """Add a province's stage from the templates (data file, stage, infra), then check it."""
-    from cli.region_add import add_provinces
+    from cli.region_add import add_provinces, plan_lines
     from tools.build_province_data import TemplateError
 
+    for line in plan_lines(province, _identities(REPO_ROOT), bps_provinces()):
+        typer.echo(line)
     try:
         added = add_provinces(province, REPO_ROOT, csv)
     except (TemplateError, KemendagriUnavailable) as error:

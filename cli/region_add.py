@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli.region_texts import WARNING, both
 from infra import files, render
 from infra.naming import escalation_queue, intake_queue, notify_stage_variables
 from tools.build_province_data import TemplateError, known_provinces, write_provinces
@@ -109,6 +110,51 @@ def _code_hint(given: str, identities: Mapping[str, Mapping[str, Any]]) -> str |
                 f"(make region-add PROVINCE={code})"
             )
     return None
+
+
+def bps_meaning(code: str, identities: Mapping[str, Mapping[str, Any]], bps: Mapping[str, str]) -> str | None:
+    """The Kemendagri code of the other province BPS numbers ``code`` (``bps``: BPS code -> name), if any:
+    BPS's 94 is Papua (Kemendagri 91), Kemendagri's 94 Papua Tengah."""
+    meant = str(bps.get(code, "")).casefold()
+    return next(
+        (
+            other
+            for other, identity in identities.items()
+            if other != code and meant == str(identity.get("name")).casefold()
+        ),
+        None,
+    )
+
+
+def plan_lines(
+    codes: Iterable[str], identities: Mapping[str, Mapping[str, Any]], bps: Mapping[str, str]
+) -> list[str]:
+    """What ``region add`` is about to add, by name and stage; a warning for a code BPS gives another
+    province."""
+    lines = []
+    for code in dict.fromkeys(codes):
+        if code not in identities:
+            continue  # refused, naming the code to give (add_provinces)
+        name, slug = identities[code].get("name"), identities[code].get("slug")
+        lines.append(
+            both(
+                f"menambahkan provinsi {code} {name} (tahap {slug})",
+                f"adding province {code} {name}, stage {slug}",
+            )
+        )
+        other = bps_meaning(code, identities, bps)
+        if other is not None:
+            lines.append(
+                "  "
+                + WARNING
+                + both(
+                    f"kode Kemendagri {code} adalah {name}; sebagai kode BPS, {code} berarti {bps[code]}, "
+                    f"kode Kemendagri {other}",
+                    f"Kemendagri code {code} is {name}; as a BPS code, {code} would mean {bps[code]}, "
+                    f"Kemendagri code {other}",
+                )
+            )
+    return lines
 
 
 def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | None = None) -> list[AddedStage]:

@@ -2,8 +2,9 @@
 
 ``wilayah_indonesia/csv/base.csv`` holds ``code,NAME`` rows with Kemendagri codes from
 province (``31``) to kelurahan/desa (``31.74.01.1001``). Its ``regencies.csv`` carries BPS
-codes and is never read here. The package predates the new Papua provinces (2022): their
-kabupaten/kota are re-coded from ``provinces/pemekaran.json`` as they are read.
+codes and is never read here; its ``provinces.csv`` (BPS province codes) only to tell an operator
+which province a code would mean to BPS (``bps_provinces``). The package predates the new Papua
+provinces (2022): their kabupaten/kota are re-coded from ``provinces/pemekaran.json`` as they are read.
 """
 
 from __future__ import annotations
@@ -98,6 +99,18 @@ def kemendagri_rows(csv_path: Path | None = None) -> Iterator[tuple[str, str]]:
             moved = moves.get(code[:5])
             yield (moved + code[5:] if moved else code), official_name(code, name)
     yield from new_provinces.items()
+
+
+@lru_cache(maxsize=1)
+def bps_provinces() -> dict[str, str]:
+    """BPS province code -> display name (``provinces.csv`` of the installed package, which predates the
+    provinces of 2022); empty without the package. Only to warn of a code BPS gives another province."""
+    try:
+        path = default_csv_path().parent / "provinces.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            return {row[0].strip(): title_case(row[1].strip()) for row in csv.reader(handle) if len(row) == 2}
+    except (KemendagriUnavailable, OSError):
+        return {}
 
 
 @lru_cache(maxsize=4)

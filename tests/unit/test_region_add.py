@@ -388,3 +388,45 @@ def test_a_write_that_fails_midway_leaves_the_old_file_whole(
     assert target.stat().st_mode & 0o777 == 0o640  # the file keeps its mode
     files.write_text(tmp_path / "new" / "file.json", "{}")
     assert (tmp_path / "new" / "file.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_adding_papua_tengah_names_it_and_warns_what_bps_s_94_means(project: Path) -> None:
+    # Given the operator of Papua Tengah, whose Kemendagri code 94 is Papua's code to BPS
+    added = _aduan(project, "region", "add", "--province", "94")
+    assert added.returncode in (0, 1), added.stderr
+    lines = added.stdout.splitlines()
+    # Then the command says, before it writes, which province it adds: by name, with its stage
+    assert lines[0] == (
+        "menambahkan provinsi 94 Papua Tengah (tahap papua-tengah) "
+        "(adding province 94 Papua Tengah, stage papua-tengah)"
+    )
+    # and that to BPS 94 is Papua, whose Kemendagri code is 91
+    assert lines[1].startswith("  peringatan (warning): kode Kemendagri 94 adalah Papua Tengah; ")
+    assert lines[1].endswith(
+        "(Kemendagri code 94 is Papua Tengah; as a BPS code, 94 would mean Papua, Kemendagri code 91)"
+    )
+
+
+def test_the_codes_bps_gives_another_province_come_from_the_lists() -> None:
+    from cli.region_add import bps_meaning, plan_lines
+    from cli.wilayah import bps_provinces
+    from tools.build_province_data import known_provinces
+
+    identities, bps = known_provinces(), bps_provinces()
+    # the package's BPS list numbers Papua 94 and Papua Barat 91; Kemendagri numbers them 91 and 92
+    assert {
+        code: bps_meaning(code, identities, bps) for code in identities if bps_meaning(code, identities, bps)
+    } == {
+        "91": "92",
+        "94": "91",
+    }
+    # a province spelled otherwise by BPS (DI Yogyakarta) is the same province: no warning
+    assert plan_lines(["34", "33"], identities, bps) == [
+        "menambahkan provinsi 34 Daerah Istimewa Yogyakarta (tahap yogyakarta) "
+        "(adding province 34 Daerah Istimewa Yogyakarta, stage yogyakarta)",
+        "menambahkan provinsi 33 Jawa Tengah (tahap jawa-tengah) "
+        "(adding province 33 Jawa Tengah, stage jawa-tengah)",
+    ]
+    assert (
+        plan_lines(["94"], identities, {}) == plan_lines(["94"], identities, bps)[:1]
+    )  # without the BPS list
