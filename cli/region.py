@@ -27,6 +27,7 @@ from chalicelib.domain.handover_auth import production_key_ids
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, missing_centre
 from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage
+from cli.region_texts import DEPLOY_WARNING, ERROR, NEXT, NOTE, OK, PROBLEMS, RUN_MAKE_INFRA, both
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, bps_provinces, load_kemendagri
 from infra.deploy_values import stage_deploy_problems
@@ -60,10 +61,14 @@ def _identities(project_root: Path) -> dict[str, dict[str, Any]]:
     return known_provinces(template_dir) if (template_dir / "provinces.json").is_file() else known_provinces()
 
 
-def unknown_stage(stage: str, config: dict[str, Any], project_root: Path = REPO_ROOT) -> str:
+def unknown_stage(stage: str, config: dict[str, Any], project_root: Path = REPO_ROOT) -> Problem:
     """Why ``stage`` cannot be checked: not a stage of the config, the known ones, and how to add it."""
     stages = config.get("stages", {})
-    return f"{unknown_stage_message(stage, stages, project_root)} (so there is no data file to check)"
+    return Problem(
+        "stage",
+        f"{unknown_stage_message(stage, stages, project_root)} (so there is no data file to check)",
+        f"tahap {stage!r} tidak ada di .chalice/config.json, jadi tidak ada berkas data untuk diperiksa",
+    )
 
 
 def check_stage_data(
@@ -77,12 +82,16 @@ def check_stage_data(
     """Check the province a stage serves, and the stage's own settings."""
     config = config if config is not None else json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     if stage not in config.get("stages", {}):
-        return StageReport(stage, "", [Problem("stage", unknown_stage(stage, config, project_root))])
+        return StageReport(stage, "", [unknown_stage(stage, config, project_root)])
     env = config["stages"][stage].get("environment_variables", {})
     code = str(env.get("ADUAN_PROVINCE", ""))
     path = data_dir / f"{code}.json"
     if not path.is_file():
-        problem = Problem("stage", f"stage {stage!r}: no data file for province {code!r} ({path})")
+        problem = Problem(
+            "stage",
+            f"stage {stage!r}: no data file for province {code!r} ({path})",
+            f"tahap {stage!r}: tidak ada berkas data untuk provinsi {code!r} ({path})",
+        )
         return StageReport(stage, code, [problem])
     shown = _shown(path, project_root)
     data, unreadable = _read_data(path, shown, code)
@@ -99,7 +108,7 @@ def check_stage_data(
     except (InvalidProvinceData, ValueError):  # another province's file, read for hand-overs and keys
         return StageReport(stage, code, _unreadable_others(data_dir, project_root))
     # each problem of the file names it: the operator opens it at the field named
-    problems = [Problem(p.check, f"{shown}: {p.message}") for p in found]
+    problems = [p.at(shown) for p in found]
     problems += check_stage(stage, config, data, project_root)
     warnings = tuple(stage_deploy_problems(config, stage))
     notes = _key_notes(code, data) + _seed_notes(stage, project_root)
@@ -115,15 +124,17 @@ def _read_data(path: Path, shown: str, code: str) -> tuple[dict[str, Any], Probl
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return {}, Problem("schema", f"{shown}: not a JSON file: {error}")
+        return {}, Problem("schema", f"not a JSON file: {error}", f"bukan berkas JSON: {error}").at(shown)
     if not isinstance(data, dict):
-        return {}, Problem("schema", f"{shown}: not a JSON object")
+        return {}, Problem("schema", "not a JSON object", "bukan objek JSON").at(shown)
     if str(data.get("code")) != code:
         return data, Problem(
             "schema",
-            f"{shown}: code: {data.get('code')!r}, expected {code!r} (the province the file is named for, "
+            f"code: {data.get('code')!r}, expected {code!r} (the province the file is named for, "
             "its stage's ADUAN_PROVINCE)",
-        )
+            f"code: {data.get('code')!r}, seharusnya {code!r} (provinsi nama berkas ini, ADUAN_PROVINCE "
+            "tahapnya)",
+        ).at(shown)
     return data, None
 
 
@@ -134,8 +145,19 @@ def _unreadable_others(data_dir: Path, project_root: Path) -> list[Problem]:
         try:
             Province.from_file(path).data  # noqa: B018 (read: the file is read on first use)
         except (InvalidProvinceData, ValueError) as error:
-            problems.append(Problem("data", f"{_shown(path, project_root)}: cannot be read: {error}"))
-    return problems or [Problem("data", f"a data file of {_shown(data_dir, project_root)} cannot be read")]
+            problems.append(
+                Problem("data", f"cannot be read: {error}", f"tidak dapat dibaca: {error}").at(
+                    _shown(path, project_root)
+                )
+            )
+    where = _shown(data_dir, project_root)
+    return problems or [
+        Problem(
+            "data",
+            f"a data file of {where} cannot be read",
+            f"sebuah berkas data di {where} tidak dapat dibaca",
+        )
+    ]
 
 
 def _seed_notes(stage: str, project_root: Path) -> tuple[str, ...]:
@@ -147,11 +169,16 @@ def _seed_notes(stage: str, project_root: Path) -> tuple[str, ...]:
         return ()  # a broken seed file is make test's to report (tests/unit/test_local_seed.py)
     if stage in seeded:
         return ()
+    entry = f'{{"stage": "{stage}", "body": {{...}}}}'
     return (
-        f"no seed report for {stage} in {SEED_PATH}: make run serves it with no report, and make test "
-        f"(tests/unit/test_local_seed.py) wants one for every stage; add "
-        f'{{"stage": "{stage}", "body": {{...}}}}, the body a POST /reports in one of its kecamatan '
-        "(provinces/README.md)",
+        both(
+            f"tidak ada laporan contoh untuk {stage} di {SEED_PATH}: make run menyajikannya tanpa laporan, "
+            f"dan make test (tests/unit/test_local_seed.py) meminta satu untuk setiap tahap; tambahkan "
+            f"{entry}, body-nya sebuah POST /reports di salah satu kecamatannya (provinces/README.md)",
+            f"no seed report for {stage} in {SEED_PATH}: make run serves it with no report, and make test "
+            f"(tests/unit/test_local_seed.py) wants one for every stage; add {entry}, the body a POST "
+            "/reports in one of its kecamatan (provinces/README.md)",
+        ),
     )
 
 
@@ -159,12 +186,16 @@ def _shown(path: Path, project_root: Path) -> str:
     return str(path.relative_to(project_root) if path.is_relative_to(project_root) else path)
 
 
+def _count(problems: list[Problem]) -> str:
+    return both(f"{len(problems)} masalah", f"{len(problems)} problem(s)")
+
+
 def _report_lines(report: StageReport) -> list[str]:
     """The indented lines under a stage's result: problems, notes, warnings for deploying."""
     return [
         *(f"  {problem}" for problem in report.problems),
-        *(f"  note: {note}" for note in report.notes),
-        *(f"  warning: before deploying: {warning}" for warning in report.deploy_warnings),
+        *(f"  {NOTE}{note}" for note in report.notes),
+        *(f"  {DEPLOY_WARNING}{warning}" for warning in report.deploy_warnings),
     ]
 
 
@@ -172,15 +203,28 @@ def _added_lines(added: AddedStage) -> list[str]:
     """What adding a province again did to its existing stage."""
     if not added.existed:
         return []
-    already = f"  stage {added.stage} was already in .chalice/config.json"
-    kept = (
-        f"kept your values of {', '.join(added.kept)}"
-        if added.kept
-        else "all its values were as region add writes them"
-    )
-    lines = [f"{already}: {kept}"]
+    kept, reset = ", ".join(added.kept), ", ".join(added.reset)
+    already = f"stage {added.stage} was already in .chalice/config.json"
+    sudah = f"tahap {added.stage} sudah ada di .chalice/config.json"
+    lines = [
+        "  "
+        + (
+            both(f"{sudah}: nilai Anda dipertahankan untuk {kept}", f"{already}: kept your values of {kept}")
+            if added.kept
+            else both(
+                f"{sudah}: semua nilainya sama dengan yang ditulis region add",
+                f"{already}: all its values were as region add writes them",
+            )
+        )
+    ]
     if added.reset:
-        lines.append(f"  derived from the province and written anew: {', '.join(added.reset)}")
+        lines.append(
+            "  "
+            + both(
+                f"diturunkan dari provinsi dan ditulis ulang: {reset}",
+                f"derived from the province and written anew: {reset}",
+            )
+        )
     return lines
 
 
@@ -188,9 +232,14 @@ def _key_notes(code: str, data: dict[str, Any]) -> tuple[str, ...]:
     """What the province still needs before it is deployed (valid data, not yet deployable)."""
     if production_key_ids(data):
         return ()
+    keygen = f"`bin/aduan handover keygen --province {code}` (docs/security.md)"
     return (
-        f"hand-over keys: development only (dev-{code}, trusted by the local stack alone); before "
-        f"deploying run `bin/aduan handover keygen --province {code}` (docs/security.md)",
+        both(
+            f"kunci serah terima: hanya kunci pengembangan (dev-{code}, dipercaya oleh local stack saja); "
+            f"sebelum deploy jalankan {keygen}",
+            f"hand-over keys: development only (dev-{code}, trusted by the local stack alone); before "
+            f"deploying run {keygen}",
+        ),
     )
 
 
@@ -212,14 +261,19 @@ def add(
     try:
         added = add_provinces(province, REPO_ROOT, csv)
     except (TemplateError, KemendagriUnavailable) as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"{ERROR}{error}", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        again = " ".join(f"--province {code}" for code in province)
+        again = "bin/aduan region add " + " ".join(f"--province {code}" for code in province)
         typer.echo(
-            "interrupted: some files may be written and others not (data file, .chalice/config.json, "
-            f"infra/generated): run bin/aduan region add {again} again, which writes them all "
-            "(bin/aduan region check --all names what is missing meanwhile)",
+            both(
+                "terhenti: sebagian berkas mungkin sudah ditulis dan sebagian belum (berkas data, "
+                f".chalice/config.json, infra/generated): jalankan lagi {again}, yang menulis semuanya "
+                "(sementara itu bin/aduan region check --all menyebut apa yang kurang)",
+                "interrupted: some files may be written and others not (data file, .chalice/config.json, "
+                f"infra/generated): run {again} again, which writes them all "
+                "(bin/aduan region check --all names what is missing meanwhile)",
+            ),
             err=True,
         )
         raise typer.Exit(130) from None
@@ -229,7 +283,7 @@ def add(
         report = check_stage_data(stage.stage, config=config, csv_path=csv)
         failed = failed or bool(report.problems)
         undeployable = undeployable or bool(report.deploy_warnings)
-        typer.echo(f"{stage.stage} ({report.province}): {'ok' if not report.problems else 'problems'}")
+        typer.echo(f"{stage.stage} ({report.province}): {OK if not report.problems else PROBLEMS}")
         for line in [*_added_lines(stage), *_report_lines(report)]:
             typer.echo(line)
     if failed:
@@ -237,11 +291,16 @@ def add(
     last = added[-1].stage
     if undeployable:
         typer.echo(
-            f"next: make run RUN_STAGES={last} serves it locally; for AWS set its deploy values first (the "
-            f'warnings above; docs/deploy.md, "Deploy values"), then make package STAGE={last}'
+            NEXT
+            + both(
+                f"make run RUN_STAGES={last} menyajikannya secara lokal; untuk AWS isi dulu nilai deploy-nya "
+                f'(peringatan di atas; docs/deploy.md, "Deploy values"), lalu make package STAGE={last}',
+                f"make run RUN_STAGES={last} serves it locally; for AWS set its deploy values first (the "
+                f'warnings above; docs/deploy.md, "Deploy values"), then make package STAGE={last}',
+            )
         )
     else:
-        typer.echo(f"next: make package STAGE={last}")
+        typer.echo(f"{NEXT}make package STAGE={last}")
 
 
 @app.command("check")
@@ -256,27 +315,29 @@ def check(
     config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     stages = list(config.get("stages", {})) if all_stages else [stage] if stage else []
     if not stages:
-        raise typer.BadParameter("give --stage NAME or --all")
+        raise typer.BadParameter(both("beri --stage NAMA atau --all", "give --stage NAME or --all"))
     missing = [s for s in stages if s not in config.get("stages", {})]
     if missing:
         for name in missing:
-            typer.echo(f"error: {unknown_stage(name, config)}", err=True)
+            typer.echo(f"{ERROR}{unknown_stage(name, config).text}", err=True)
         raise typer.Exit(1)
     try:
         reports = [check_stage_data(s, config=config, csv_path=csv) for s in stages]
     except KemendagriUnavailable as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"{ERROR}{error}", err=True)
         raise typer.Exit(2) from None
     failed = False
     for report in reports:
         failed = failed or bool(report.problems)
-        count = f"{len(report.problems)} problem(s)" if report.problems else "ok"
+        count = _count(report.problems) if report.problems else OK
         typer.echo(f"{report.stage} ({report.province}): {count}")
         for line in _report_lines(report):
             typer.echo(line)
     rendered = project_problems(config)
     if rendered:
-        typer.echo(f"data files and infrastructure: {len(rendered)} problem(s)")
+        typer.echo(
+            f"{both('berkas data dan infrastruktur', 'data files and infrastructure')}: {_count(rendered)}"
+        )
         for problem in rendered:
             typer.echo(f"  {problem}")
     if failed or rendered:
@@ -300,6 +361,8 @@ def project_problems(
             "stage",
             f"{_shown(path, project_root)} has no stage in .chalice/config.json (an add cut short?): "
             f"bin/aduan region add --province {path.stem} adds it",
+            f"{_shown(path, project_root)} tidak punya tahap di .chalice/config.json (add yang terhenti?): "
+            f"bin/aduan region add --province {path.stem} menambahkannya",
         )
         for path in sorted(data_dir.glob("*.json"))
         if path.stem not in served
@@ -313,7 +376,10 @@ def project_problems(
     return problems + [
         Problem(
             "infra",
-            f"{_shown(Path(path), project_root)} differs from what the data files render: run make infra",
+            f"{_shown(Path(path), project_root)} differs from what the data files render: "
+            f"{RUN_MAKE_INFRA.english}",
+            f"{_shown(Path(path), project_root)} berbeda dari hasil render berkas data: "
+            f"{RUN_MAKE_INFRA.indonesian}",
         )
         for path in stale
     ]

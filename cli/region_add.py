@@ -98,16 +98,20 @@ def _code_hint(given: str, identities: Mapping[str, Mapping[str, Any]]) -> str |
     digits = re.sub(r"[^0-9]", "", given).lstrip("0")
     if re.fullmatch(r"[0-9. ]+", given) and digits[:2] in identities:
         code = digits[:2]
-        return (
+        option = f"--province {code} (make region-add PROVINCE={code})"
+        return both(
+            f"{given} bukan kode provinsi; kode Kemendagri sebuah provinsi dua angka, di sini {code} "
+            f"({identities[code].get('name')}): {option}",
             f"{given} is no province code; a province's Kemendagri code is two digits, here {code} "
-            f"({identities[code].get('name')}): --province {code} (make region-add PROVINCE={code})"
+            f"({identities[code].get('name')}): {option}",
         )
     wanted = given.strip().casefold()
     for code, identity in identities.items():
         if wanted in (str(identity.get("slug", "")).casefold(), str(identity.get("name", "")).casefold()):
-            return (
-                f"{given} is province {code} ({identity.get('name')}): --province {code} "
-                f"(make region-add PROVINCE={code})"
+            option = f"--province {code} (make region-add PROVINCE={code})"
+            return both(
+                f"{given} adalah provinsi {code} ({identity.get('name')}): {option}",
+                f"{given} is province {code} ({identity.get('name')}): {option}",
             )
     return None
 
@@ -167,10 +171,13 @@ def add_provinces(codes: Iterable[str], project_root: Path, csv_path: Path | Non
     identities = known_provinces(project_root / "provinces")
     unknown = [c for c in codes if c not in identities]
     if unknown:
-        hints = [hint for hint in (_code_hint(given, identities) for given in unknown) if hint]
+        hints = "".join(f"; {hint}" for hint in (_code_hint(given, identities) for given in unknown) if hint)
         raise TemplateError(
-            f"unknown province code(s) {', '.join(unknown)}: see provinces/provinces.json"
-            + "".join(f"; {hint}" for hint in hints)
+            both(
+                f"kode provinsi tidak dikenal: {', '.join(unknown)}; lihat provinces/provinces.json",
+                f"unknown province code(s) {', '.join(unknown)}: see provinces/provinces.json",
+            )
+            + hints
         )
     data = data_dir(project_root)
     write_provinces(codes, data, csv_path, template_dir=project_root / "provinces")

@@ -25,6 +25,7 @@ from chalicelib.domain.handover_auth import (
 from chalicelib.domain.routing import route
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, reference_problems
 from chalicelib.provinces.registry import Province
+from cli.region_texts import RUN_MAKE_INFRA, both
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
 from infra import concurrency
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue, notify_queue
@@ -39,13 +40,26 @@ KOTA_LEVELS = ("kota", "kabupaten")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong, with the check that found it."""
+    """One thing wrong, with the check that found it: ``message`` in English, ``indonesian`` the same in
+    Bahasa Indonesia (printed first, the English alongside; empty for the words of other modules)."""
 
     check: str
     message: str
+    indonesian: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message as printed: in both languages where it has its Indonesian."""
+        return both(self.indonesian, self.message) if self.indonesian else self.message
 
     def __str__(self) -> str:
-        return f"[{self.check}] {self.message}"
+        return f"[{self.check}] {self.text}"
+
+    def at(self, where: str) -> Problem:
+        """The problem of the file (or place) ``where``, named first in both languages."""
+        return Problem(
+            self.check, f"{where}: {self.message}", f"{where}: {self.indonesian}" if self.indonesian else ""
+        )
 
 
 def _codes(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -69,14 +83,28 @@ def check_area_codes(data: Mapping[str, Any], kemendagri: Kemendagri) -> list[Pr
         seen.add(code)
         if BPS_LIKE_CODE.match(code):
             problems.append(
-                Problem("bps", f"{where}: {code!r} looks like a BPS code; use Kemendagri (e.g. 31.74)")
+                Problem(
+                    "bps",
+                    f"{where}: {code!r} looks like a BPS code; use Kemendagri (e.g. 31.74)",
+                    f"{where}: {code!r} tampaknya kode BPS; pakai kode Kemendagri (mis. 31.74)",
+                )
             )
         elif not KEMENDAGRI_CODE.match(code):
             problems.append(
-                Problem("kemendagri", f"{where}: {code!r} is not a Kemendagri code (NN.NN.NN.NNNN)")
+                Problem(
+                    "kemendagri",
+                    f"{where}: {code!r} is not a Kemendagri code (NN.NN.NN.NNNN)",
+                    f"{where}: {code!r} bukan kode Kemendagri (NN.NN.NN.NNNN)",
+                )
             )
         elif code not in kemendagri.names:
-            problems.append(Problem("kemendagri", f"{where}: {code} is not in the Kemendagri list"))
+            problems.append(
+                Problem(
+                    "kemendagri",
+                    f"{where}: {code} is not in the Kemendagri list",
+                    f"{where}: {code} tidak ada di daftar Kemendagri",
+                )
+            )
     for area in data.get("areas", []):
         official = kemendagri.display_name(str(area.get("code")))
         if official is not None and area.get("name") != official:
@@ -84,6 +112,7 @@ def check_area_codes(data: Mapping[str, Any], kemendagri: Kemendagri) -> list[Pr
                 Problem(
                     "kemendagri",
                     f"area {area.get('code')}: name {area.get('name')!r}, Kemendagri says {official!r}",
+                    f"wilayah {area.get('code')}: nama {area.get('name')!r}, menurut Kemendagri {official!r}",
                 )
             )
     return problems
@@ -98,11 +127,19 @@ def check_queue_names(data: Mapping[str, Any]) -> list[Problem]:
             stem = name.removesuffix(".fifo") if spec.fifo else name
             if len(name) > MAX_QUEUE_NAME:
                 problems.append(
-                    Problem("queues", f"queue {name}: {len(name)} characters (SQS allows {MAX_QUEUE_NAME})")
+                    Problem(
+                        "queues",
+                        f"queue {name}: {len(name)} characters (SQS allows {MAX_QUEUE_NAME})",
+                        f"antrean {name}: {len(name)} karakter (SQS membolehkan {MAX_QUEUE_NAME})",
+                    )
                 )
             if not QUEUE_NAME.match(stem) or spec.fifo != name.endswith(".fifo"):
                 problems.append(
-                    Problem("queues", f"queue {name}: only letters, digits, - and _; .fifo only for FIFO")
+                    Problem(
+                        "queues",
+                        f"queue {name}: only letters, digits, - and _; .fifo only for FIFO",
+                        f"antrean {name}: hanya huruf, angka, - dan _; .fifo hanya untuk FIFO",
+                    )
                 )
     return problems
 
@@ -130,11 +167,17 @@ def check_routing(province: Province, provinces: Mapping[str, Province]) -> list
             decision = route(province, category, area)
             where = f"{category} in {area}"
             if decision.agency is not None and decision.agency not in province.agencies:
-                problems.append(Problem("routing", f"{where}: routes to unknown agency {decision.agency!r}"))
+                problems.append(
+                    Problem(
+                        "routing",
+                        f"{where}: routes to unknown agency {decision.agency!r}",
+                        f"{where}: diteruskan ke instansi yang tidak dikenal {decision.agency!r}",
+                    )
+                )
             elif decision.escalate_to is not None:
                 problems += _acceptance(province, provinces, category, area, decision.escalate_to)
             elif decision.agency is None:
-                problems.append(Problem("routing", f"{where}: no agency"))
+                problems.append(Problem("routing", f"{where}: no agency", f"{where}: tidak ada instansi"))
     return problems
 
 
@@ -159,6 +202,8 @@ def check_partner_codes(data: Mapping[str, Any], province_codes: Collection[str]
             "exchange",
             f"exchanges_with: {code} is not a province of provinces/provinces.json "
             "(a neighbour is one of the 38 Kemendagri province codes)",
+            f"exchanges_with: {code} bukan provinsi di provinces/provinces.json "
+            "(tetangga adalah salah satu dari 38 kode provinsi Kemendagri)",
         )
         for code in strangers
     ]
@@ -169,11 +214,19 @@ def check_exchanges(province: Province, provinces: Mapping[str, Province]) -> li
     back each served one that lists it (else the one refuses what the other hands over)."""
     own = province.data.exchanges_with
     return [
-        Problem("exchange", f"{code} does not list {province.code} in exchanges_with")
+        Problem(
+            "exchange",
+            f"{code} does not list {province.code} in exchanges_with",
+            f"{code} tidak mencantumkan {province.code} di exchanges_with",
+        )
         for code in own
         if code in provinces and province.code not in provinces[code].data.exchanges_with
     ] + [
-        Problem("exchange", f"exchanges_with does not list {code}, which lists {province.code} in its own")
+        Problem(
+            "exchange",
+            f"exchanges_with does not list {code}, which lists {province.code} in its own",
+            f"exchanges_with tidak mencantumkan {code}, padahal {code} mencantumkan {province.code}",
+        )
         for code, other in sorted(provinces.items())
         if code != province.code and code not in own and province.code in other.data.exchanges_with
     ]
@@ -205,7 +258,9 @@ def check_handover_keys(
     for key in data.get("handover_keys", []):
         kid, public = str(key.get("kid")), str(key.get("public_key"))
         if kid in seen:
-            problems.append(Problem("handover", f"key {kid}: listed twice"))
+            problems.append(
+                Problem("handover", f"key {kid}: listed twice", f"kunci {kid}: tercantum dua kali")
+            )
         seen.add(kid)
         if kid.startswith(DEV_KEY_PREFIX):
             if (kid, public) != (dev_key_id(code), public_key_of(dev_private_key(code))):
@@ -213,6 +268,7 @@ def check_handover_keys(
                     Problem(
                         "handover",
                         f"key {kid}: a dev- key must be {dev_key_id(code)}, derived as the builder does",
+                        f"kunci {kid}: kunci dev- harus {dev_key_id(code)}, diturunkan seperti oleh builder",
                     )
                 )
             continue
@@ -222,11 +278,17 @@ def check_handover_keys(
                     "handover",
                     f"key {kid}: public_key is the development key of province {development[public]} "
                     "(its private half is derived from a public seed): use `bin/aduan handover keygen`",
+                    f"kunci {kid}: public_key adalah kunci pengembangan provinsi {development[public]} "
+                    "(pasangan privatnya diturunkan dari benih publik): pakai `bin/aduan handover keygen`",
                 )
             )
         elif public in others:
             problems.append(
-                Problem("handover", f"key {kid}: public key also listed by province {others[public]}")
+                Problem(
+                    "handover",
+                    f"key {kid}: public key also listed by province {others[public]}",
+                    f"kunci {kid}: kunci publik ini juga dicantumkan provinsi {others[public]}",
+                )
             )
         try:
             Ed25519PublicKey.from_public_bytes(unb64url(public))
@@ -235,7 +297,11 @@ def check_handover_keys(
             canonical = False
         if not canonical:
             problems.append(
-                Problem("handover", f"key {kid}: public_key is not a base64url Ed25519 public key")
+                Problem(
+                    "handover",
+                    f"key {kid}: public_key is not a base64url Ed25519 public key",
+                    f"kunci {kid}: public_key bukan kunci publik Ed25519 berformat base64url",
+                )
             )
     return problems
 
@@ -246,15 +312,37 @@ def _acceptance(
     where = f"{category} in {area} -> {target_code}"
     target = provinces.get(target_code)
     if target is None:
-        return [Problem("escalation", f"{where}: province {target_code} is unknown (no data file)")]
+        return [
+            Problem(
+                "escalation",
+                f"{where}: province {target_code} is unknown (no data file)",
+                f"{where}: provinsi {target_code} tidak dikenal (tidak ada berkas data)",
+            )
+        ]
     if category not in target.categories:
-        return [Problem("escalation", f"{where}: {target.name} has no category {category!r}")]
+        return [
+            Problem(
+                "escalation",
+                f"{where}: {target.name} has no category {category!r}",
+                f"{where}: {target.name} tidak punya kategori {category!r}",
+            )
+        ]
     decision = route(target, category, area, received_from=origin.code)
     if decision.refused:
-        return [Problem("escalation", f"{where}: {target.name} has no rule to accept it (refused)")]
+        return [
+            Problem(
+                "escalation",
+                f"{where}: {target.name} has no rule to accept it (refused)",
+                f"{where}: {target.name} tidak punya aturan untuk menerimanya (ditolak)",
+            )
+        ]
     if decision.agency is not None and decision.agency not in target.agencies:
         return [
-            Problem("escalation", f"{where}: {target.name} routes it to unknown agency {decision.agency!r}")
+            Problem(
+                "escalation",
+                f"{where}: {target.name} routes it to unknown agency {decision.agency!r}",
+                f"{where}: {target.name} meneruskannya ke instansi yang tidak dikenal {decision.agency!r}",
+            )
         ]
     return []
 
@@ -266,7 +354,13 @@ def check_stage(
     reserves Lambda concurrency for each function within a stage's share (``infra/concurrency.py``)."""
     stages = config.get("stages", {})
     if stage not in stages:
-        return [Problem("stage", f"stage {stage!r} is not in .chalice/config.json")]
+        return [
+            Problem(
+                "stage",
+                f"stage {stage!r} is not in .chalice/config.json",
+                f"tahap {stage!r} tidak ada di .chalice/config.json",
+            )
+        ]
     own = stages[stage]
     env = {**config.get("environment_variables", {}), **own.get("environment_variables", {})}
     code = str(data.get("code"))
@@ -280,25 +374,45 @@ def check_stage(
         "ADUAN_PRIVATE_TABLE": PRIVATE_TABLE,
     }
     problems = [
-        Problem("stage", f"stage {stage}: {key} is {env.get(key)!r}, expected {value!r}")
+        Problem(
+            "stage",
+            f"stage {stage}: {key} is {env.get(key)!r}, expected {value!r}",
+            f"tahap {stage}: {key} bernilai {env.get(key)!r}, seharusnya {value!r}",
+        )
         for key, value in expected.items()
         if env.get(key) != value
     ]
     if stage != data.get("slug"):
         problems.append(
-            Problem("stage", f"stage {stage!r} must be named by the province slug {data.get('slug')!r}")
+            Problem(
+                "stage",
+                f"stage {stage!r} must be named by the province slug {data.get('slug')!r}",
+                f"tahap {stage!r} harus dinamai dengan slug provinsi {data.get('slug')!r}",
+            )
         )
     policy = own.get("iam_policy_file")
     if config.get("autogen_policy", True) is not False or policy != f"policy-{stage}.json":
         problems.append(
             Problem(
-                "stage", f"stage {stage}: needs autogen_policy false and iam_policy_file policy-{stage}.json"
+                "stage",
+                f"stage {stage}: needs autogen_policy false and iam_policy_file policy-{stage}.json",
+                f"tahap {stage}: perlu autogen_policy false dan iam_policy_file policy-{stage}.json",
             )
         )
     elif not (project_root / ".chalice" / policy).is_file():
-        problems.append(Problem("stage", f"stage {stage}: .chalice/{policy} is missing (run make infra)"))
+        problems.append(
+            Problem(
+                "stage",
+                f"stage {stage}: .chalice/{policy} is missing ({RUN_MAKE_INFRA.english})",
+                f"tahap {stage}: .chalice/{policy} tidak ada ({RUN_MAKE_INFRA.indonesian})",
+            )
+        )
     problems += [
-        Problem("concurrency", f'stage {stage}: {problem} (docs/deploy.md, "Lambda concurrency per stage")')
+        Problem(
+            "concurrency",
+            f'stage {stage}: {problem} (docs/deploy.md, "Lambda concurrency per stage")',
+            f'tahap {stage}: konkurensi Lambda: {problem} (docs/deploy.md, "Lambda concurrency per stage")',
+        )
         for problem in concurrency.problems(config, stage, api_throttle(data)[0])
     ]
     problems += _template_queues(stage, code, env, project_root)
@@ -308,13 +422,23 @@ def check_stage(
 def _template_queues(stage: str, code: str, env: Mapping[str, str], project_root: Path) -> list[Problem]:
     path = project_root / "infra" / "generated" / f"province-{code}.json"
     if not path.is_file():
-        return [Problem("stage", f"stage {stage}: {path.name} is missing (run make infra)")]
+        return [
+            Problem(
+                "stage",
+                f"stage {stage}: {path.name} is missing ({RUN_MAKE_INFRA.english})",
+                f"tahap {stage}: {path.name} tidak ada ({RUN_MAKE_INFRA.indonesian})",
+            )
+        ]
     resources = json.loads(path.read_text(encoding="utf-8")).get("Resources", {})
     names = {
         r["Properties"].get("QueueName") for r in resources.values() if r.get("Type") == "AWS::SQS::Queue"
     }
     return [
-        Problem("stage", f"stage {stage}: {key}={env[key]} is not a queue of {path.name}")
+        Problem(
+            "stage",
+            f"stage {stage}: {key}={env[key]} is not a queue of {path.name}",
+            f"tahap {stage}: {key}={env[key]} bukan antrean di {path.name}",
+        )
         for key in ("ADUAN_INTAKE_QUEUE", "ADUAN_ESCALATION_QUEUE", "ADUAN_NOTIFY_QUEUE")
         if env.get(key) not in names
     ]

@@ -7,6 +7,8 @@ a text said in more than one place is written here once.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 def both(indonesian: str, english: str) -> str:
     """``indonesian (english)``: one message in both languages."""
@@ -17,6 +19,16 @@ ERROR = "kesalahan (error): "
 NOTE = "catatan (note): "
 WARNING = "peringatan (warning): "
 NEXT = "berikutnya (next): "
-BEFORE_DEPLOYING = "sebelum deploy (before deploying): "
+DEPLOY_WARNING = "peringatan sebelum deploy (warning: before deploying): "
 OK = "ok"
-RUN_MAKE_INFRA = both("jalankan make infra", "run make infra")
+PROBLEMS = both("bermasalah", "problems")
+
+
+class Text(NamedTuple):
+    """A text said in several messages, in each language (each message puts it in its own language)."""
+
+    indonesian: str
+    english: str
+
+
+RUN_MAKE_INFRA = Text("jalankan make infra", "run make infra")

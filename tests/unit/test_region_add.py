@@ -106,7 +106,10 @@ def test_a_new_stage_without_a_seed_report_is_told_to_add_one(project: Path) -> 
     added = _aduan(project, "region", "add", "--province", code)
     assert added.returncode == 0, added.stdout + added.stderr
     [note] = [line for line in added.stdout.splitlines() if "no seed report" in line]
-    assert note.startswith(f"  note: no seed report for {slug} in infra/local/seed.json")
+    assert note.startswith(
+        f"  catatan (note): tidak ada laporan contoh untuk {slug} di infra/local/seed.json"
+    )
+    assert f"(no seed report for {slug} in infra/local/seed.json" in note
     assert "tests/unit/test_local_seed.py" in note and f'{{"stage": "{slug}", "body": {{...}}}}' in note
     seed_file = project / "infra" / "local" / "seed.json"
     entries = json.loads(seed_file.read_text(encoding="utf-8"))
@@ -144,7 +147,10 @@ def test_a_missing_kemendagri_csv_is_one_error_line(project: Path) -> None:
     for command in (["add", "--province", "52"], ["check", "--stage", "banten"]):
         result = _aduan(project, "region", *command, "--csv", "/nonexistent.csv")
         assert result.returncode == 2, result.stderr
-        assert result.stderr.startswith("error: cannot read the Kemendagri list /nonexistent.csv")
+        assert result.stderr.startswith(
+            "kesalahan (error): daftar Kemendagri /nonexistent.csv tidak dapat dibaca"
+        )
+        assert "(cannot read the Kemendagri list /nonexistent.csv" in result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
     assert not (project / "chalicelib" / "provinces" / "data" / "52.json").exists()
 
@@ -153,11 +159,15 @@ def test_a_province_given_by_its_slug_or_name_is_refused_with_its_code(project: 
     code, slug, name = _not_a_stage(project)
     result = _aduan(project, "region", "add", "--province", slug, "--province", "Banten")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"error: unknown province code(s) {slug}, Banten:")
+    assert result.stderr.startswith(f"kesalahan (error): kode provinsi tidak dikenal: {slug}, Banten; ")
+    assert f"(unknown province code(s) {slug}, Banten:" in result.stderr
     assert f"{slug} is province {code} ({name}): --province {code}" in result.stderr
     assert "Banten is province 36 (Banten): --province 36" in result.stderr
     unknown = _aduan(project, "region", "add", "--province", "99")
-    assert unknown.stderr.strip() == "error: unknown province code(s) 99: see provinces/provinces.json"
+    assert unknown.stderr.strip() == (
+        "kesalahan (error): kode provinsi tidak dikenal: 99; lihat provinces/provinces.json "
+        "(unknown province code(s) 99: see provinces/provinces.json)"
+    )
     assert slug not in _config(project)["stages"]
 
 
@@ -167,7 +177,7 @@ def test_a_neighbour_that_is_not_a_province_is_refused(project: Path) -> None:
     result = _aduan(project, "region", "add", "--province", "51")
     assert result.returncode == 2
     assert result.stderr.startswith(
-        "error: province 51: exchanges_with: 99 is not a province of provinces/provinces.json"
+        "kesalahan (error): province 51: exchanges_with: 99 is not a province of provinces/provinces.json"
     )
     assert "bali" not in _config(project)["stages"]
     assert not (project / "chalicelib" / "provinces" / "data" / "51.json").exists()
@@ -247,8 +257,12 @@ def test_a_half_written_province_and_a_hand_edit_are_named_by_the_check_with_the
     cut = _aduan(project, "region", "check", "--all")
     assert cut.returncode == 1, cut.stdout
     assert (
-        f"  [stage] chalicelib/provinces/data/{code}.json has no stage in .chalice/config.json "
-        f"(an add cut short?): bin/aduan region add --province {code} adds it"
+        f"  [stage] chalicelib/provinces/data/{code}.json tidak punya tahap di .chalice/config.json"
+        in cut.stdout
+    )
+    assert (
+        f"(chalicelib/provinces/data/{code}.json has no stage in .chalice/config.json "
+        f"(an add cut short?): bin/aduan region add --province {code} adds it)"
     ) in cut.stdout
     # When the operator runs the command it names, the province is whole
     assert _aduan(project, "region", "add", "--province", code).returncode == 0
@@ -260,7 +274,8 @@ def test_a_half_written_province_and_a_hand_edit_are_named_by_the_check_with_the
     stale = _aduan(project, "region", "check", "--stage", slug)
     assert stale.returncode == 1, stale.stdout
     for path in (f"infra/generated/province-{code}.json", f".chalice/policy-{slug}.json"):
-        assert f"  [infra] {path} differs from what the data files render: run make infra" in stale.stdout
+        assert f"  [infra] {path} berbeda dari hasil render berkas data: jalankan make infra" in stale.stdout
+        assert f"({path} differs from what the data files render: run make infra)" in stale.stdout
     rendered = subprocess.run([sys.executable, "-m", "infra.render"], cwd=project, capture_output=True)
     assert rendered.returncode == 0 and _aduan(project, "region", "check", "--stage", slug).returncode == 0
 
@@ -277,7 +292,9 @@ def test_an_interrupted_add_says_to_run_it_again(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(region_add, "add_provinces", cut_short)
     result = CliRunner().invoke(cli_app, ["region", "add", "--province", "33", "--province", "35"])
     assert result.exit_code == 130 and "Traceback" not in result.output
-    assert result.output.startswith("interrupted: some files may be written and others not")
+    interrupted = result.output.splitlines()[-1]  # after what it was about to add
+    assert interrupted.startswith("terhenti: sebagian berkas mungkin sudah ditulis dan sebagian belum")
+    assert "(interrupted: some files may be written and others not" in interrupted
     assert "run bin/aduan region add --province 33 --province 35 again" in result.output
 
 
@@ -288,12 +305,13 @@ def test_a_bps_or_area_code_is_refused_naming_the_province_s_code(project: Path)
     # Then the command refuses each, names the two-digit Kemendagri code to give, and writes nothing
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(
-        f"error: unknown province code(s) {', '.join(given)}: see provinces/provinces.json; "
+        f"kesalahan (error): kode provinsi tidak dikenal: {', '.join(given)}; lihat provinces/provinces.json "
+        f"(unknown province code(s) {', '.join(given)}: see provinces/provinces.json); "
     )
     for code in given:
         assert (
-            f"; {code} is no province code; a province's Kemendagri code is two digits, "
-            "here 33 (Jawa Tengah): --province 33 (make region-add PROVINCE=33)"
+            f"({code} is no province code; a province's Kemendagri code is two digits, "
+            "here 33 (Jawa Tengah): --province 33 (make region-add PROVINCE=33))"
         ) in result.stderr
     assert _config(project) == _config(PROJECT_ROOT)
 
@@ -306,7 +324,10 @@ def test_a_kemendagri_list_without_the_province_is_one_error_line(project: Path,
     jakarta_only.write_text("".join(row for row in rows if row.startswith("31")), encoding="utf-8")
     result = _aduan(project, "region", "add", "--province", "33", "--csv", str(jakarta_only))
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
-    assert result.stderr.startswith(f"error: no areas for province 33 in the Kemendagri list {jakarta_only}")
+    assert result.stderr.startswith(
+        f"kesalahan (error): tidak ada wilayah provinsi 33 di daftar Kemendagri {jakarta_only}"
+    )
+    assert f"(no areas for province 33 in the Kemendagri list {jakarta_only}" in result.stderr
     assert _config(project) == _config(PROJECT_ROOT)
 
 

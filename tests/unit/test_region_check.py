@@ -265,7 +265,8 @@ def test_stage_config_must_agree_with_the_data(banten: Data, tmp_path: Path) -> 
 def test_an_unknown_stage_is_named_with_the_known_ones_and_how_to_add_it() -> None:
     bad = CliRunner().invoke(cli_app, ["region", "check", "--stage", "riau"])
     assert bad.exit_code == 1
-    assert bad.output.startswith("error: stage 'riau' is not in .chalice/config.json (stages: ")
+    assert bad.output.startswith("kesalahan (error): tahap 'riau' tidak ada di .chalice/config.json")
+    assert "(stage 'riau' is not in .chalice/config.json (stages: " in bad.output
     assert all(stage in bad.output for stage in stage_names())
     assert "`bin/aduan region add --province 14`" in bad.output
     assert "riau ()" not in bad.output and "data/.json" not in bad.output
@@ -276,7 +277,7 @@ def test_an_unknown_stage_is_named_with_the_known_ones_and_how_to_add_it() -> No
 def test_local_addresses_and_an_example_sender_are_a_warning_for_deploying() -> None:
     checked = CliRunner().invoke(cli_app, ["region", "check", "--stage", "banten"])
     assert checked.exit_code == 0, checked.output
-    warnings = [line for line in checked.output.splitlines() if "warning: before deploying:" in line]
+    warnings = [line for line in checked.output.splitlines() if "(warning: before deploying):" in line]
     assert [w.split(": ")[2].split(" is ")[0] for w in warnings] == [
         "ADUAN_PUBLIC_URL",
         "ADUAN_PUBLIC_API_URL",
@@ -425,5 +426,33 @@ def test_a_province_that_drops_a_neighbour_listing_it_is_told_from_its_own_stage
     provinces["36"] = Province(validated_province_data(edited))
     # Then Banten's own check says so (Jakarta's hand-overs to it would be refused)
     assert [str(p) for p in check_exchanges(provinces["36"], provinces)] == [
-        "[exchange] exchanges_with does not list 31, which lists 36 in its own"
+        "[exchange] exchanges_with tidak mencantumkan 31, padahal 31 mencantumkan 36 "
+        "(exchanges_with does not list 31, which lists 36 in its own)"
     ]
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_each_problem_of_the_checks_is_said_in_indonesian_first(
+    case: str, banten: Data, kemendagri: Kemendagri
+) -> None:
+    breaker, check, _ = BROKEN[case]
+    breaker(banten)
+    problems = check_province(banten, registry().provinces, kemendagri)
+    # the checks of cli/region_checks.py (not the words of the province structs: schema, references)
+    own = [p for p in problems if p.check not in ("schema", "references")]
+    assert own or check in ("schema", "references"), case
+    for problem in own:
+        assert problem.indonesian, f"{case}: {problem} has no Indonesian"
+        assert str(problem) == f"[{problem.check}] {problem.indonesian} ({problem.message})"
+
+
+def test_region_check_speaks_indonesian_first_with_english_alongside() -> None:
+    runner = CliRunner()
+    unknown = runner.invoke(cli_app, ["region", "check", "--stage", "riau"])
+    assert unknown.output.startswith("kesalahan (error): tahap 'riau' tidak ada di .chalice/config.json, ")
+    checked = runner.invoke(cli_app, ["region", "check", "--stage", "banten"])
+    assert checked.exit_code == 0, checked.output
+    notes = [line for line in checked.output.splitlines() if line.startswith("  catatan (note): ")]
+    assert notes and all(line.endswith(")") and " (" in line for line in notes)
+    missing = runner.invoke(cli_app, ["region", "check"])
+    assert "beri --stage NAMA atau --all (give --stage NAME or --all)" in missing.output
