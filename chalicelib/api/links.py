@@ -21,7 +21,8 @@ from chalicelib.validation import convert
 
 
 def inspect(request: Request) -> Response:
-    """``POST /links/inspect``: what a link is for (its report id), if it can still be used."""
+    """``POST /links/inspect``: what a link is for (its report id), if it can still be used; a link used
+    within its life answers 404 ``link_gone`` naming its report (``services.links.gone``)."""
     ratelimit.enforce(request, "links")
     body = convert(LinkIn, read_json(request))
     if body.purpose is None:

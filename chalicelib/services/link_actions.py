@@ -15,11 +15,11 @@ from msgspec import Struct
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.private import CHANNELS
 from chalicelib.domain.report import Report
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import ValidationFailed
 from chalicelib.notices.recipients import REPORTER, own_id
 from chalicelib.services.base import short_hash
 from chalicelib.services.feedback import FeedbackService
-from chalicelib.services.links import GONE, LinkTokens
+from chalicelib.services.links import LinkTokens, gone
 
 if TYPE_CHECKING:
     from chalicelib.data.notices import NoticeStore
@@ -47,7 +47,7 @@ class LinkActions:
         now = now or utcnow()
         record = self.links.peek(token, purpose, now)
         if purpose == "feedback" and not self.feedback.awaits_feedback(record.report_key, now):
-            raise NotFound(GONE, code="link_gone")
+            raise gone(record)
         return LinkInfo(purpose, record.report_key.split("~")[-1], record.expires_at)
 
     def respond(

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 GONE = "Tautan tidak berlaku lagi: sudah dipakai atau kedaluwarsa (link used or expired)."
 
 
+def gone(record: TokenRecord | None = None) -> NotFound:
+    """404 ``link_gone``; with ``record``, a link still within its life (used, or its report settled
+    otherwise), ``details.report_id`` names its report: its holder was sent the link about that report
+    and may go on to the tracking page. An expired, unknown or forged link, or one of another purpose,
+    names nothing (docs/security.md)."""
+    details = {"report_id": record.report_key.split("~")[-1]} if record else None
+    return NotFound(GONE, code="link_gone", details=details)
+
+
 def token_hash(token: str) -> str:
     """What a token's record is kept under: the SHA-256 of the token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -40,10 +49,13 @@ class LinkTokens:
         return token
 
     def peek(self, token: str, purpose: str, now: datetime) -> TokenRecord:
-        """The token's record if it is usable now; ``NotFound`` (code ``link_gone``) otherwise."""
+        """The token's record if it is usable now; ``NotFound`` (code ``link_gone``) otherwise, naming
+        the report of a link used within its life (``gone``)."""
         record = self.records.token(self.province, token_hash(token)) if _shaped(token) else None
-        if record is None or record.purpose != purpose or record.used or record.expires_at <= now.timestamp():
-            raise NotFound(GONE, code="link_gone")
+        if record is None or record.purpose != purpose or record.expires_at <= now.timestamp():
+            raise gone()
+        if record.used:
+            raise gone(record)
         return record
 
     def use(self, token: str, purpose: str, now: datetime) -> bool:

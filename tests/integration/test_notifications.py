@@ -251,6 +251,11 @@ def test_the_selesai_link_confirms_once_without_the_secret(provinces: World, mot
     assert json.loads(confirmed.body)["rating"] == 4
     again = jakarta.post("/links/reopen", {"token": token, "reason": "Belum beres ternyata"})
     assert again.status_code == 404 and json.loads(again.body)["error"]["code"] == "link_gone"
+    # the used link still leads its holder to the report's tracking page; a forged one names nothing
+    used = jakarta.post("/links/inspect", {"token": token, "purpose": "feedback"})
+    assert json.loads(used.body)["error"]["details"] == {"report_id": created["id"]}
+    forged = jakarta.post("/links/inspect", {"token": token[::-1], "purpose": "feedback"})
+    assert forged.status_code == 404 and "details" not in json.loads(forged.body)["error"]
     provinces.settle_notices()
     closed = [m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("ditutup")]
     assert len(closed) == 1

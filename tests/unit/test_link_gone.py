@@ -1,0 +1,81 @@
+"""A message's link that no longer works: which answers name its report (a way on to the tracking page)
+and which name nothing (an expired, unknown, forged or other purpose's link)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+import pytest
+from msgspec.structs import replace
+
+from chalicelib.domain.private import TokenRecord
+from chalicelib.errors import NotFound
+from chalicelib.services.link_actions import LinkActions
+from chalicelib.services.links import token_hash
+from tests.unit.factories import T0
+
+KEY = "36~31-261127-K3M9"  # a Jakarta report handled in Banten: the link names the public number only
+
+
+class Records:
+    """The token records of one province, in memory."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, TokenRecord] = {}
+
+    def put_token(self, province: str, hashed: str, record: TokenRecord) -> None:
+        self.tokens[hashed] = record
+
+    def token(self, province: str, hashed: str) -> TokenRecord | None:
+        return self.tokens.get(hashed)
+
+    def use_token(self, province: str, hashed: str, purpose: str, now_epoch: int) -> bool:
+        self.tokens[hashed] = replace(self.tokens[hashed], used=True)
+        return True
+
+
+class Feedback:
+    def __init__(self, awaits: bool) -> None:
+        self.awaits = awaits
+
+    def awaits_feedback(self, report_key: str, now: Any) -> bool:
+        return self.awaits
+
+
+def _actions(awaits: bool = True) -> tuple[LinkActions, Records, str]:
+    records = Records()
+    actions = LinkActions(cast(Any, Feedback(awaits)), cast(Any, records), "31")
+    token = actions.links.issue("feedback", KEY, "r:email", T0 + timedelta(days=10))
+    return actions, records, token
+
+
+def _gone(call: Any) -> Any:
+    with pytest.raises(NotFound) as refused:
+        call()
+    assert refused.value.code == "link_gone"
+    return refused.value.details
+
+
+def test_a_used_link_within_its_life_names_its_report() -> None:
+    actions, records, token = _actions()
+    assert actions.inspect(token, "feedback", T0).report_id == "31-261127-K3M9"
+    records.use_token("31", token_hash(token), "feedback", 0)
+    assert _gone(lambda: actions.inspect(token, "feedback", T0 + timedelta(days=1))) == {
+        "report_id": "31-261127-K3M9"
+    }
+
+
+def test_a_link_whose_report_was_settled_otherwise_names_its_report() -> None:
+    actions, _, token = _actions(awaits=False)
+    assert _gone(lambda: actions.inspect(token, "feedback", T0)) == {"report_id": "31-261127-K3M9"}
+
+
+def test_an_expired_unknown_forged_or_other_purpose_link_names_nothing() -> None:
+    actions, records, token = _actions()
+    records.use_token("31", token_hash(token), "feedback", 0)
+    assert _gone(lambda: actions.inspect(token, "feedback", T0 + timedelta(days=10))) is None  # expired
+    assert _gone(lambda: actions.inspect(token, "unsubscribe", T0)) is None  # another purpose
+    assert _gone(lambda: actions.inspect(token[::-1], "feedback", T0)) is None  # forged (well shaped)
+    assert _gone(lambda: actions.inspect("x" * 40, "feedback", T0)) is None  # unknown
+    assert _gone(lambda: actions.inspect("k!", "feedback", T0)) is None  # misshapen: never looked up
