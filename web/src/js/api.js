@@ -67,6 +67,12 @@ export async function api(path, { method = "GET", body, token, headers = {}, bas
   return data;
 }
 
+/** The phone itself is offline (the browser knows it has no network): said as such, not as a server
+ * that did not answer. */
+export function offline() {
+  return window.navigator.onLine === false;
+}
+
 /** The leading clause of a sentence, for comparing two messages ("Terlalu banyak permintaan; …"). */
 function lead(text) {
   return text.split(/[;:.(]/)[0].trim().toLowerCase();
@@ -79,7 +85,7 @@ function lead(text) {
 export function errorText(error) {
   if (!(error instanceof ApiError)) return t("error.unexpected");
   if (error.code === "upload_failed") return t("error.upload");
-  if (error.status === 0) return t("error.network");
+  if (error.status === 0) return t(offline() ? "error.offline" : "error.network");
   const kind = {
     400: "error.badRequest", 401: "error.unauthorized", 403: "error.forbidden", 404: "error.notFound",
     409: "error.conflict", 413: "error.tooLarge", 422: "error.invalid", 429: "error.tooMany", 503: "error.unavailable",

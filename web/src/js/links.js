@@ -11,7 +11,9 @@ const token = window.location.hash.slice(1);
 const form = $("#link-form");
 const error = $("#link-error");
 const done = $("#link-done");
-const state = { reportId: null };
+// The report a link leads to, and (a link that no longer works) its way on: { id } to its report's tracking
+// page (the API named it: a link used within its life), {} to the tracking page, where the number is typed
+const state = { reportId: null, wayOn: null };
 
 /** What went wrong, for the citizen: a link used or expired, a link cut short (its token refused as
  * malformed: a mail or SMS app broke the address), or the error in words. */
@@ -23,20 +25,33 @@ function failureText(failure) {
 
 function fail(failure) {
   showError(error, () => failureText(failure));
+  if (failure.code === "link_gone") {
+    state.wayOn = { id: failure.details?.report_id || null };
+    render();
+  }
   error.focus();
 }
 
 /** The link's report, linked to its tracking page: its progress, and (with the secret) a stop to all
- * its news, which the Selesai SMS, whose one link opens this page, says its link leads to. */
+ * its news, which the Selesai SMS, whose one link opens this page, says its link leads to. A link that no
+ * longer works leads on (``state.wayOn``): "Lihat laporan" to its report, or the tracking page. */
 function render() {
-  if (!state.reportId) return;
-  const track = `track.html?id=${encodeURIComponent(state.reportId)}`;
-  fill($("#link-report"), el("a", { href: track, text: t("link.report", { id: state.reportId }) }));
+  if (state.reportId) {
+    const track = `track.html?id=${encodeURIComponent(state.reportId)}`;
+    fill($("#link-report"), el("a", { href: track, text: t("link.report", { id: state.reportId }) }));
+  }
+  const next = $("#link-next");
+  next.hidden = !state.wayOn;
+  if (!state.wayOn) return;
+  const { id } = state.wayOn;
+  fill(next, id
+    ? el("a", { href: `track.html?id=${encodeURIComponent(id)}`, text: t("link.seeReport", { id }) })
+    : el("a", { href: "track.html", text: t("link.trackByNumber") }));
 }
 
 async function inspect() {
   if (!token) {
-    showError(error, () => t("link.gone"));
+    fail({ code: "link_gone" });
     return;
   }
   try {
@@ -53,11 +68,11 @@ function body(act) {
   if (act === "confirm") {
     const rating = Number(form.querySelector("input[name=rating]:checked")?.value);
     if (!rating) return null;
-    const comment = $("#link-text").value.trim();
+    const comment = $("#link-comment").value.trim();
     return comment ? { token, rating, comment } : { token, rating };
   }
   if (act === "reopen") {
-    const reason = $("#link-text").value.trim();
+    const reason = $("#link-reason").value.trim();
     return reason.length >= 3 ? { token, reason } : null;
   }
   return { token };
@@ -68,8 +83,15 @@ async function act(event) {
   if (form.hasAttribute("aria-busy")) return;  // sent already (Enter in the comment field): one request
   const chosen = event.submitter?.value || purpose;
   const sent = body(chosen);
+  const reason = $("#link-reason");
+  reason?.removeAttribute("aria-invalid");
   if (!sent) {
     showError(error, () => t(chosen === "confirm" ? "track.needRating" : "track.needReason"));
+    // the reason missing is said at its box: marked, and focused to type it
+    if (chosen === "reopen") {
+      reason.setAttribute("aria-invalid", "true");
+      reason.focus();
+    }
     return;
   }
   showError(error, "");

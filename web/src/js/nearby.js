@@ -6,7 +6,7 @@
 // A report lives where it was filed (its id's province): a copy another province handed here is
 // supported, and tracked, at its origin's API and site.
 import config from "../config.js";
-import { api, errorText, newKey, withDevice } from "./api.js";
+import { api, errorText, newKey, offline, withDevice } from "./api.js";
 import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./layout.js";
@@ -239,11 +239,12 @@ export function nearbyCheck(categories) {
     } else if (unanswered) {
       // this site's own list did not come (a flaky line): said, not taken for "nothing reported here",
       // which sent the citizen on to file a copy
+      const words = offline() ? "nearby.offline" : "nearby.unanswered";  // the phone itself offline: said so
       section.hidden = false;
-      say(notice, () => t("nearby.unanswered"));
+      say(notice, () => t(words));
       notice.hidden = false;
       retry.hidden = false;
-      announce(t("nearby.unanswered"));
+      announce(t(words));
     } else if (retried && !rows.length) {
       // asked again and answered: nothing there (the section stays to say so, where the button was)
       say(notice, () => t("nearby.none"));

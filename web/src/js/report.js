@@ -1,6 +1,6 @@
 // The citizen's report form: category, description, location, optional photo, visibility, submit.
 import config from "../config.js";
-import { api, ApiError, errorText, newKey, patiently, withDevice } from "./api.js";
+import { api, ApiError, errorText, newKey, offline, patiently, withDevice } from "./api.js";
 import { areaPicker } from "./areas.js";
 import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
@@ -204,7 +204,9 @@ async function sending(button, key, body, resumed = false) {
     if (refused(error)) keepPending(null);
     const [field, message] = (error.code === "validation_error" && REFUSED[error.details?.[0]?.field]) || [];
     const kept = resumed && !refused(error);
-    showError(formError, message ? () => t(message) : () => (kept ? `${errorText(error)} ${t("report.pendingKept")}` : errorText(error)));
+    // offline, a new report is still kept in this tab (sent again on a reload, or by Kirim laporan, same key)
+    const keptWords = kept ? "report.pendingKept" : (error?.status === 0 && offline() && "report.offlineKept");
+    showError(formError, message ? () => t(message) : () => (keptWords ? `${errorText(error)} ${t(keptWords)}` : errorText(error)));
     if (field && !resumed) $(field).setAttribute("aria-invalid", "true");
     $("#pending-retry").hidden = !kept;
     (field && !resumed ? $(field) : formError).focus();
@@ -243,9 +245,11 @@ function showStatus(message) {
   say(status, message === null ? "" : message);
 }
 
-/** While the API is busy or does not answer: the form says it sends again by itself in ``seconds``. */
+/** While the API is busy or does not answer (or the phone is offline): the form says it sends again by
+ * itself in ``seconds``. */
 function showWaiting(seconds, error) {
-  const key = error?.status === 0 ? "report.unansweredRetrying" : "report.busyRetrying";
+  const lost = error?.status === 0;
+  const key = lost && offline() ? "report.offlineRetrying" : lost ? "report.unansweredRetrying" : "report.busyRetrying";
   showStatus(() => t(key, { seconds }));
 }
 
