@@ -1,7 +1,7 @@
 """The words of the region commands (``aduan region``, ``make region-add``): Indonesian first, English
 alongside, as the API writes its messages: ``Bahasa Indonesia (English)``.
 
-Each English text is the one the commands printed before (operators' scripts and the tests look for it);
+Each English text is kept word for word inside its parentheses (operators' scripts and the tests look for it);
 a text said in more than one place is written here once.
 """
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.handover_auth import DEV_KEY_PREFIX, b64url, public_key_of
+from infra.files import write_text
 from infra.naming import handover_key_parameter
 
 PENDING_SUFFIX = "-next"
@@ -116,7 +117,7 @@ def write_keys(code: str, data_dir: Path, keys: list[dict[str, str]]) -> None:
     path = data_file(code, data_dir)
     data = json.loads(path.read_text(encoding="utf-8"))
     data["handover_keys"] = keys
-    path.write_text(render(data), encoding="utf-8")
+    write_text(path, render(data))
 
 
 def public_entry(kid: str, private_key: bytes) -> dict[str, str]:

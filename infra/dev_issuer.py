@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from infra.files import create_exclusively, write_bytes
 from infra.local.config import DEV_JWKS_FILE, DEV_KEY_DIR, local_only
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def _load_keys(root: Path) -> DevKeys:
     directory.mkdir(parents=True, exist_ok=True)
     key_path = directory / PRIVATE_KEY_FILE
     if not key_path.exists():
-        _create_exclusively(key_path, _new_private_key_pem())
+        create_exclusively(key_path, _new_private_key_pem(), mode=0o600)
     private_key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     if not isinstance(private_key, rsa.RSAPrivateKey):
         raise ValueError(f"{key_path} is not an RSA private key")
@@ -59,7 +59,7 @@ def _load_keys(root: Path) -> DevKeys:
     jwks = json.dumps({"keys": [{**public_jwk, "kid": kid, "alg": "RS256", "use": "sig"}]}, indent=2) + "\n"
     jwks_path = directory / DEV_JWKS_FILE
     if not jwks_path.exists() or jwks_path.read_text(encoding="utf-8") != jwks:
-        _replace(jwks_path, jwks.encode())
+        write_bytes(jwks_path, jwks.encode(), mode=0o644)
     return DevKeys(private_key=private_key, kid=kid, jwks_path=jwks_path)
 
 
@@ -78,7 +78,7 @@ def dev_device_key(project_root: Path | None = None) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / DEVICE_KEY_FILE
     if not path.exists():
-        _create_exclusively(path, base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"="))
+        create_exclusively(path, base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"="), mode=0o600)
     return path.read_text(encoding="ascii").strip()
 
 
@@ -93,26 +93,3 @@ def _thumbprint(jwk: Mapping[str, Any]) -> str:
     """RFC 7638 JWK thumbprint, used as ``kid``."""
     canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
-
-
-def _create_exclusively(path: Path, content: bytes) -> None:
-    """Write a complete file at ``path`` unless another process got there first."""
-    tmp = _write_temp(path, content)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(tmp)
-
-
-def _replace(path: Path, content: bytes) -> None:
-    os.replace(_write_temp(path, content), path)
-
-
-def _write_temp(path: Path, content: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    os.chmod(tmp, 0o600 if path.suffix == ".pem" else 0o644)
-    return tmp
