@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from chalicelib.services.following import ENDED
 from infra.local.stack import LocalStack
 from tests.e2e.conftest import http, type_road_report
 from tests.e2e.test_web_citizen_slow_line import _resolved_with_a_feedback_link
@@ -161,9 +162,62 @@ def test_a_report_still_offline_after_every_try_says_so_and_what_to_press(
     error = page.locator("#form-error")
     expect(error).to_have_text(
         "Anda sedang luring: ponsel Anda tidak tersambung ke internet. Sambungkan lalu coba lagi."
-        " Laporan Anda belum terkirim dan masih tersimpan di tab ini: setelah tersambung, tekan Kirim"
-        " laporan lagi (laporan yang sama, tidak menjadi ganda)."
+        " Laporan Anda belum terkirim dan masih tersimpan di tab ini: laporan dikirim otomatis begitu"
+        " ponsel tersambung lagi selama tab ini terbuka, atau tekan Kirim laporan (laporan yang sama,"
+        " tidak menjadi ganda)."
     )
+    # once the phone is back online the kept report goes by itself, with no tap and no timer run
     page.context.set_offline(False)
-    page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_visible(timeout=30_000)
+
+
+def test_a_report_waiting_offline_goes_as_soon_as_the_phone_is_back_not_when_its_timer_runs_out(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    page.clock.install()  # no timer runs unless the test runs the clock
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, "Genangan setinggi lutut di depan pasar, motor mogok di tengah jalan.")
+    # Given a report sent offline, waiting for its next try
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#form-status")).to_contain_text("dikirim ulang otomatis begitu tersambung lagi")
+    # When the phone is back online (and the try's timer has not run out)
+    page.context.set_offline(False)
+    # Then the report goes at once
+    expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_visible(timeout=30_000)
+
+
+def test_a_report_past_its_followers_retention_says_so_on_the_follow_form(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    status, created = http(
+        "POST",
+        f"{web_stack.api_url('jakarta')}/reports",
+        {
+            "category": "sampah",
+            "description": "Sampah menumpuk di depan pasar.",
+            "location": {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"},
+            "visibility": "public",
+        },
+    )
+    assert status == 201, created
+    page = _phone(browser)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # Given the API answers a follow request as it does for a report past its retention end
+    follow = f"/reports/{created['id']}/follow"
+    ended = {"error": {"code": "follow_ended", "message": ENDED}}
+    stub(
+        page,
+        web_stack.api_url("jakarta"),
+        lambda method, path: (404, ended) if path.endswith(follow) else None,
+    )
+    # When the citizen asks to follow it
+    page.locator("#follow-email").fill("tetangga@example.com")
+    page.get_by_role("button", name="Ikuti lewat e-mail").click()
+    # Then the page says it can no longer be followed, in the page's language
+    expect(page.locator("#follow-error")).to_have_text(
+        "Laporan ini sudah tidak bisa diikuti: masa simpan data pengikutnya sudah lewat."
+    )

@@ -120,9 +120,22 @@ export async function patiently(call, { onWait = () => {}, attempts = 5, longest
       if (!(busy || lost) || attempt >= attempts) throw error;
       const seconds = busy ? error.retryAfter : unanswered * 2 ** (attempt - 1);
       onWait(seconds, error);
-      await new Promise((resolve) => { window.setTimeout(resolve, seconds * 1000); });
+      await wake(seconds);
     }
   }
+}
+
+/** After ``seconds``, or as soon as the phone is back online if it comes back sooner. */
+function wake(seconds) {
+  return new Promise((resolve) => {
+    const done = () => {
+      window.clearTimeout(timer);
+      window.removeEventListener("online", done);
+      resolve();
+    };
+    const timer = window.setTimeout(done, seconds * 1000);
+    window.addEventListener("online", done);
+  });
 }
 
 /** A random Idempotency-Key (one per form fill or action). */

@@ -47,7 +47,8 @@ $("#follow-form").addEventListener("submit", async (event) => {
     $("#follow-email").value = "";
   } catch (failure) {
     const badEmail = failure.code === "validation_error" && failure.details?.[0]?.field === "email";
-    showError(error, () => (badEmail ? t("report.badEmail") : errorText(failure)));
+    const ended = failure.code === "follow_ended";
+    showError(error, () => (badEmail ? t("report.badEmail") : ended ? t("follow.ended") : errorText(failure)));
   } finally {
     button.disabled = false;
     if (pressed && document.activeElement === document.body) button.focus();  // lost while it was disabled

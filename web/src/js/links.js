@@ -19,6 +19,7 @@ const state = { reportId: null, wayOn: null };
  * malformed: a mail or SMS app broke the address), or the error in words. */
 function failureText(failure) {
   if (failure.code === "link_gone") return t("link.gone");
+  if (failure.code === "follow_ended") return t("follow.ended");
   if (failure.code === "validation_error" && failure.details?.[0]?.field === "token") return t("link.incomplete");
   return errorText(failure);
 }

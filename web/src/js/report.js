@@ -151,6 +151,9 @@ async function submit(event) {
   await sending(button, attempt.key, body);
 }
 
+// Every try failed while the phone was offline: the kept report goes by itself once it is back online
+let heldOffline = false;
+
 /** A report the API has not answered in this tab before (a reload): sent again under its key. */
 async function resumePending() {
   let kept = null;
@@ -206,6 +209,7 @@ async function sending(button, key, body, resumed = false) {
     const kept = resumed && !refused(error);
     // offline, a new report is still kept in this tab (sent again on a reload, or by Kirim laporan, same key)
     const keptWords = kept ? "report.pendingKept" : (error?.status === 0 && offline() && "report.offlineKept");
+    heldOffline = keptWords === "report.offlineKept";
     showError(formError, message ? () => t(message) : () => (keptWords ? `${errorText(error)} ${t(keptWords)}` : errorText(error)));
     if (field && !resumed) $(field).setAttribute("aria-invalid", "true");
     $("#pending-retry").hidden = !kept;
@@ -383,5 +387,10 @@ const place = await setUpPlace({
 setUpPhoto();
 await categoriesLoaded;
 $("#pending-retry").addEventListener("click", resumePending);
+window.addEventListener("online", () => {
+  if (!heldOffline || $("#submit").disabled) return;
+  heldOffline = false;
+  resumePending();
+});
 document.body.dataset.ready = "true";
 resumePending();
