@@ -258,6 +258,14 @@ def agency_evidence_upload(key: str) -> Response:
     return agency.evidence_upload(current_request(), key)
 
 
+@app.route("/agency/handed", methods=["GET"], cors=cors, authorizer=agency_auth)
+@handled
+def agency_handed() -> Response:
+    from chalicelib.api import agency
+
+    return agency.handed(current_request())
+
+
 @app.route("/agency/evidence/doubtful", methods=["GET"], cors=cors, authorizer=agency_auth)
 @handled
 def agency_doubtful_evidence() -> Response:

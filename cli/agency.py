@@ -3,6 +3,7 @@
 aduan agency poll --stage banten --agency dpu-kota-tangerang
 aduan agency inbox --stage banten --agency dpu-kota-tangerang --status PROSES
 aduan agency show --stage jakarta --agency koordinator --role coordinator 31-261127-K3M9
+aduan agency handed --stage jakarta --to 36
 """
 
 from __future__ import annotations
@@ -422,6 +423,76 @@ def inbox(
             [program, "agency", "inbox"]
             + [f"{k} {shlex.quote(v)}" for k, v in given.items() if v]
             + (["--overdue"] if overdue else [])
+        )
+        console.print(
+            escape(f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}"),
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def handed(
+    ctx: typer.Context,
+    stage: str = typer.Option(...),
+    to: str | None = typer.Option(None, "--to", help="One neighbouring province (36); without it, every one"),
+    status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
+    agency: str = typer.Option("koordinator", help="The coordinating agency of the token"),
+    role: str = typer.Option("coordinator"),
+    token: str | None = token_option(),
+    api: str | None = typer.Option(None),
+    cursor: str | None = typer.Option(None, help="Continue after a page (the command it prints says how)"),
+) -> None:
+    """Reports this province handed to another province ("Diserahkan ke provinsi lain", coordinators):
+    with which province, in which status there, and whether it accepted them; a page at a time."""
+    stage_name, province_code = _stage_and_province(stage)
+    province = registry().get(province_code)
+    http = HttpApi(*_api_and_token(stage_name, agency, role, token, api))
+    query = urlencode({k: v for k, v in {"to": to, "status": status, "cursor": cursor}.items() if v})
+    code, body = http.request("GET", f"/agency/handed?{query}")
+    if code != 200:
+        error = body.get("error", {})
+        console.print(f"[red]{escape(str(error.get('code')))}[/]: {escape(str(error.get('message')))}")
+        raise typer.Exit(1)
+    where = f"Provinsi {_province_name(to)}" if to else "provinsi lain"
+    if not body["items"]:
+        more = " lagi (no more)" if cursor else " (none)"
+        console.print(escape(f"Diserahkan ke {where}: tidak ada laporan{more}."), soft_wrap=True)
+        return
+    table = Table(
+        Column("Laporan", no_wrap=True),
+        "Provinsi",
+        "Status di sana",
+        "Instansi",
+        "Kategori",
+        "Wilayah",
+        Column("Batas selesai", no_wrap=True),
+        "Catatan",
+        title=f"Diserahkan ke {where} (handed to another province)",
+    )
+    for row in body["items"]:
+        category = province.categories.get(row["category"])
+        held = row.get("handling_agency") or {}
+        flags = ("⚠ terlambat " if row["overdue"] else "") + (
+            "" if row["accepted"] else "⏳ belum diterima (not accepted yet)"
+        )
+        table.add_row(
+            row["key"],
+            escape(row["escalated_to"]["name"]),
+            row["status"]["label"] + (" (ditutup)" if row["closed"] else ""),
+            escape(held.get("short_name") or "-"),
+            category.name_id if category else row["category"],
+            _area_name(row["area_code"]),
+            _local_time(row["finish_by"], province),
+            flags,
+        )
+    console.print(table)
+    if body.get("next_cursor"):
+        program = ctx.find_root().info_name or "bin/aduan"
+        given = {"--stage": stage, "--to": to, "--status": status, "--api": api and shown(api)}
+        given |= {"--agency": agency} if agency != "koordinator" else {}
+        given |= {"--role": role} if role != "coordinator" else {}
+        again = " ".join(
+            [program, "agency", "handed"] + [f"{k} {shlex.quote(v)}" for k, v in given.items() if v]
         )
         console.print(
             escape(f"Masih ada laporan lain (more reports): {again} --cursor {body['next_cursor']}"),

@@ -6,6 +6,7 @@ aduan backfill support --stage banten
 aduan backfill reminders --stage banten
 aduan backfill contacts --stage banten
 aduan backfill followers --stage banten
+aduan backfill handed --stage banten
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ def support(stage: str = STAGE, table: str = TABLE) -> None:
 def reminders(stage: str = STAGE, table: str = TABLE) -> None:
     """Give Selesai reports stored before the reminder existed their reminder before the auto-close."""
     _backfill(stage, table, "backfill_reminders", "woken for their reminder")
+
+
+@app.command("handed")
+def handed(stage: str = STAGE, table: str = TABLE) -> None:
+    """Key reports handed to another province, stored before the list of them existed, in that list."""
+    _backfill(stage, table, "backfill_handed", "keyed in the handed list")
 
 
 PRIVATE_TABLE = typer.Option("", help="Private table (default: the stage's ADUAN_PRIVATE_TABLE)")

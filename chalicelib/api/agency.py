@@ -25,6 +25,8 @@ from chalicelib.api.responses import (
     DoubtfulItem,
     DoubtfulList,
     HandedBack,
+    HandedItem,
+    HandedList,
     Inbox,
     InboxItem,
     PhotoUpload,
@@ -36,10 +38,18 @@ from chalicelib.api.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
     DoubtfulQueryIn,
+    HandedQueryIn,
     InboxQueryIn,
     PhotoUploadIn,
 )
-from chalicelib.api.views import check_view, entry_note, iso, report_view, status_view
+from chalicelib.api.views import (
+    check_view,
+    entry_note,
+    handling_agency_view,
+    iso,
+    report_view,
+    status_view,
+)
 from chalicelib.auth.identity import actor_from_request
 from chalicelib.domain.access import resolved_it
 from chalicelib.domain.clock import utcnow
@@ -76,14 +86,19 @@ def summary(report: Report) -> InboxItem:
     )
 
 
+def province_ref(code: str) -> ProvinceRef:
+    """A province's code and name (the code again for one this registry does not know)."""
+    known = registry().provinces.get(code)
+    return ProvinceRef(code=code, name=known.name if known else code)
+
+
 def handed_back(report: Report) -> HandedBack | None:
     """Which province handed the report back, when and why, while it is handled here again."""
     entry = report.hand_back
     if entry is None:
         return None
-    province = registry().provinces.get(entry.province)
     return HandedBack(
-        province=ProvinceRef(code=entry.province, name=province.name if province else entry.province),
+        province=province_ref(entry.province),
         at=entry.at.isoformat(),
         note=entry_note(entry),
     )
@@ -128,6 +143,31 @@ def inbox(request: Request) -> Response:
         cursor=params.cursor or None,
     )
     return json_response(Inbox(agency, [summary(r) for r in page.items], page.cursor))
+
+
+def handed(request: Request) -> Response:
+    """``GET /agency/handed``: "Diserahkan ke provinsi lain", the reports this province handed to a
+    neighbour (``to``; every neighbour without it), newest first within a status (coordinators)."""
+    actor = actor_from_request(request)
+    params = query_in(request, HandedQueryIn)
+    page = container.desk().handed(
+        actor,
+        to_province=params.to or None,
+        status=Status(params.status.upper()) if params.status else None,  # its pattern: a status, any case
+        limit=counted(params.limit, "limit", DEFAULT_PAGE, MAX_PAGE),
+        cursor=params.cursor or None,
+    )
+    items = [
+        HandedItem(
+            **structs.asdict(summary(report)),
+            escalated_to=province_ref(report.escalated_to or ""),
+            handling_agency=handling_agency_view(registry(), report) if report.remote_agency else None,
+            accepted=report.remote_version > 0,
+        )
+        for report in page.items
+    ]
+    neighbours = [province_ref(code) for code in registry().get(actor.province).data.exchanges_with]
+    return json_response(HandedList(params.to or None, neighbours, items, page.cursor))
 
 
 def detail(request: Request, key: str) -> Response:

@@ -271,6 +271,28 @@ class DoubtfulList(Struct):
     next_cursor: str | None
 
 
+class HandedItem(InboxItem):
+    """A row of "Diserahkan ke provinsi lain": a report this province handed to another province."""
+
+    escalated_to: ProvinceRef
+    handling_agency: (
+        Annotated[AgencyRef, Meta(description="The other province's agency, once it accepted.")] | None
+    )
+    accepted: Annotated[
+        bool, Meta(description="The other province acknowledged the hand-over (accepted it).")
+    ]
+
+
+class HandedList(Struct):
+    """A page of the reports this province handed to ``to`` (every neighbour when null), newest first
+    within a status; ``neighbours``: the provinces it hands reports to; ``next_cursor``: the next page."""
+
+    to: str | None
+    neighbours: list[ProvinceRef]
+    items: list[HandedItem]
+    next_cursor: str | None
+
+
 class Inbox(Struct):
     """A page of an agency's inbox; ``next_cursor`` reads the next one."""
 
@@ -447,6 +469,7 @@ RESPONSES: tuple[type[Struct], ...] = (
     Submitted,
     Inbox,
     DoubtfulList,
+    HandedList,
     Health,
     Categories,
     Areas,

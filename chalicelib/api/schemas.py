@@ -38,6 +38,7 @@ from chalicelib.validation import (
     Input,
     Latitude,
     Longitude,
+    ProvinceCode,
     Rating,
     ReportKey,
 )
@@ -262,6 +263,27 @@ class InboxQueryIn(Query):
         ]
         | None
     ) = None
+
+
+class HandedQueryIn(Query):
+    """``GET /agency/handed`` query string."""
+
+    to: (
+        Annotated[ProvinceCode, Meta(description="One neighbouring province; empty means every one.")] | None
+    ) = None
+    status: (
+        Annotated[
+            str,
+            Meta(
+                max_length=20,
+                pattern=any_case_pattern([s.value for s in Status]),
+                description="One status, any case; empty means all.",
+            ),
+        ]
+        | None
+    ) = None
+    limit: Limit | None = None
+    cursor: Cursor | None = None
 
 
 class DoubtfulQueryIn(Query):

@@ -1,6 +1,7 @@
-"""One-off maintenance of stored reports: index keys of reports stored before their index existed, the
-wake-up of Selesai reports stored before the reminder existed, and the retention of contacts and
-followers stored before it existed."""
+"""One-off maintenance of stored reports: index keys of reports stored before their index existed (or
+before their key changed: a province's copies of reports it handed to another), the wake-up of Selesai
+reports stored before the reminder existed, and the retention of contacts and followers stored before
+it existed."""
 
 from __future__ import annotations
 
@@ -169,6 +170,43 @@ def backfill_reminders(dynamodb: Any, table: str, province: str) -> int:
         versioned = {"#du": names["#du"], "#v": ReportModel.version.attr_name}
         values = {":du": {"S": wanted}, ":v": stored["v"]}
         updated += _set_if(dynamodb, table, key, "SET #du = :du", "#v = :v", versioned, values)
+    return updated
+
+
+def backfill_handed(dynamodb: Any, table: str, province: str) -> int:
+    """Key the province's copies of reports it handed to another province, stored before the list of
+    them existed, in that list (``by-agency`` ``31#>36``); how many.
+
+    Such a copy carries no ``by-agency`` key (or another one than its report gives now), so no list
+    shows it. Reads every ``by-status`` partition for copies with ``escalated_to`` (no Scan) and sets
+    the keys the report gives now, on the condition that it is unchanged (its version): a copy the
+    application saved meanwhile has its keys already. Safe to run while it writes, and to run again.
+    """
+    names = {"#sp": ReportModel.status_pk.attr_name, "#et": ReportModel.escalated_to.attr_name}
+    keyed = {
+        "#gp": ReportModel.agency_pk.attr_name,
+        "#gs": ReportModel.agency_sk.attr_name,
+        "#v": ReportModel.version.attr_name,
+    }
+    updated = 0
+    for status in Status:
+        partition = status_partition(province, status)
+        for key in (
+            i["pk"] for i in _listed(dynamodb, table, partition, "pk", names, {}, "attribute_exists(#et)")
+        ):
+            stored = dynamodb.get_item(TableName=table, Key={"pk": key}, ConsistentRead=True).get("Item")
+            if stored is None:
+                continue
+            wanted = to_model(from_model(ReportModel.from_raw_data(stored)))
+            if wanted.agency_pk is None or wanted.agency_sk is None:
+                continue
+            if (
+                stored.get("gp", {}).get("S") == wanted.agency_pk
+                and stored.get("gs", {}).get("S") == wanted.agency_sk
+            ):
+                continue
+            values = {":gp": {"S": wanted.agency_pk}, ":gs": {"S": wanted.agency_sk}, ":v": stored["v"]}
+            updated += _set_if(dynamodb, table, key, "SET #gp = :gp, #gs = :gs", "#v = :v", keyed, values)
     return updated
 
 

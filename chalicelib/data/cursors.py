@@ -73,3 +73,37 @@ def decode(
     ):
         raise _invalid()
     return table_key, sort_key
+
+
+START = ""
+"""In a cursor of several listings (``encode_many``): this listing has not been read yet."""
+END = "."
+"""In a cursor of several listings: this listing was read to its end."""
+
+
+def encode_many(listing: str, positions: list[str]) -> str:
+    """The cursor continuing several listings read together (merged), one position each: ``START``,
+    ``END`` or the cursor of that listing."""
+    payload = {"m": positions, "c": _checksum(listing, positions)}
+    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_many(cursor: str, listing: str, count: int) -> list[str]:
+    """The ``count`` positions in a cursor of ``encode_many``; 422 ``invalid_cursor`` for anything else.
+
+    Each position that is a listing's cursor is checked again by ``decode`` when that listing is read.
+    """
+    try:
+        payload = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
+    except (ValueError, binascii.Error, RecursionError):
+        raise _invalid() from None
+    positions: Any = payload.get("m") if isinstance(payload, dict) else None
+    if (
+        not isinstance(positions, list)
+        or len(positions) != count
+        or not all(isinstance(p, str) and len(p) <= 4 * MAX_KEY_LENGTH for p in positions)
+        or payload.get("c") != _checksum(listing, positions)
+    ):
+        raise _invalid()
+    return positions

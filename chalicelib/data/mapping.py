@@ -22,9 +22,31 @@ def agency_partition(province: str, agency: str) -> str:
     return f"{province}#{agency}"
 
 
+def handed_partition(province: str, to_province: str) -> str:
+    """The ``by-agency`` partition of a province's reports with another province: ``31#>36``.
+
+    No agency id holds ``>`` (``AGENCY_ID_PATTERN``), so it is never an agency's inbox.
+    """
+    return f"{province}#>{to_province}"
+
+
 def agency_sort_prefix(status: Status) -> str:
     """The start of the ``by-agency`` sort keys of one status: ``PROSES#``."""
     return f"{status.value}#"
+
+
+def agency_sort_key(report: Report) -> str:
+    """The ``by-agency`` sort key of a report: ``PROSES#<created>``."""
+    return f"{agency_sort_prefix(report.status)}{stored_time(report.created_at)}"
+
+
+def _agency_keys(report: Report) -> tuple[str | None, str | None]:
+    """An agency's inbox; while another province handles the report, the origin's handed list instead."""
+    if report.escalated_to:
+        return handed_partition(report.province, report.escalated_to), agency_sort_key(report)
+    if report.agency:
+        return agency_partition(report.province, report.agency), agency_sort_key(report)
+    return None, None
 
 
 def contact_pk(report_id: str) -> str:
@@ -87,6 +109,7 @@ def to_model(report: Report) -> ReportModel:
     """The item to store for ``report`` (index keys derived here, never by callers)."""
     due = report.next_timer
     geo_pk, geo_sk = _geo_keys(report)
+    agency_pk, agency_sk = _agency_keys(report)
     model = ReportModel(
         pk=report.key,
         report_id=report.id,
@@ -131,8 +154,8 @@ def to_model(report: Report) -> ReportModel:
             created=report.created_at,
         ),
         status_pk=status_partition(report.province, report.status),
-        agency_pk=agency_partition(report.province, report.agency) if report.agency else None,
-        agency_sk=f"{agency_sort_prefix(report.status)}{_iso(report.created_at)}" if report.agency else None,
+        agency_pk=agency_pk,
+        agency_sk=agency_sk,
         due_pk=due_partition(report.province) if due else None,
         due_at=_iso(due),
         public_pk=public_partition(report.province) if _is_listed_publicly(report) else None,

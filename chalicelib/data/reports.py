@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import operator
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -22,12 +23,14 @@ from chalicelib.data import cursors
 from chalicelib.data.aws import on_failed_condition, stored_item, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
+    agency_sort_key,
     agency_sort_prefix,
     contact_pk,
     doubt_partition,
     due_partition,
     from_model,
     geo_partition,
+    handed_partition,
     public_partition,
     status_partition,
     stored_time,
@@ -89,7 +92,7 @@ def _listing(
     """
     hash_key, sort_key = keys
     name = index.Meta.index_name
-    listing = "|".join([name, partition, *(str(v) for v in (checks or {}).values()), str(forward)])
+    listing = _listing_name(index, partition, checks, forward)
     number = isinstance(sort_key, NumberAttribute)
     start = None
     if cursor:
@@ -124,6 +127,74 @@ def _listing(
     value = sort_key.__get__(last, ReportModel)
     after = cursors.encode(listing, last.pk, str(int(value or 0)) if number else str(value or ""))
     return Page(items=items, cursor=after, incomplete=len(items) < limit)
+
+
+def _listing_name(
+    index: GlobalSecondaryIndex[ReportModel], partition: str, checks: dict[str, Any] | None, forward: bool
+) -> str:
+    """What a cursor of ``_listing`` belongs to: index, partition, key condition, direction."""
+    return "|".join(
+        [index.Meta.index_name, partition, *(str(v) for v in (checks or {}).values()), str(forward)]
+    )
+
+
+def _merged_by_agency(
+    partitions: list[str],
+    prefix: str,
+    cursor: str | None,
+    *,
+    keep: Callable[[Report], bool] | None,
+    limit: int,
+) -> Page:
+    """Up to ``limit`` reports of several ``by-agency`` partitions (of one sort-key ``prefix``), merged
+    in sort-key order, newest first: one ``_listing`` page of each partition not read to its end.
+
+    Each partition gives its first ``limit`` reports, so the first ``limit`` of their merge are the
+    list's; the cursor holds where each partition goes on (``cursors.encode_many``). A partition's
+    page that ``keep`` left short although it goes on makes the whole page ``incomplete`` (empty).
+    """
+    index = ReportModel.by_agency
+    checks = {"sort_prefix": prefix}
+    listing = "|".join(["merged", *partitions, prefix])
+    starts = (
+        cursors.decode_many(cursor, listing, len(partitions)) if cursor else [cursors.START] * len(partitions)
+    )
+    pages: dict[int, Page] = {}
+    for n, (partition, start) in enumerate(zip(partitions, starts, strict=True)):
+        if start == cursors.END:
+            continue
+        page = _listing(
+            index,
+            (ReportModel.agency_pk, ReportModel.agency_sk),
+            partition,
+            start or None,
+            condition=ReportModel.agency_sk.startswith(prefix) if prefix else None,
+            checks=checks,
+            forward=False,
+            keep=keep,
+            limit=limit,
+        )
+        if page.incomplete:
+            return Page(items=[], cursor=None, incomplete=True)
+        pages[n] = page
+    rows = [[(agency_sort_key(report), n, report) for report in page.items] for n, page in pages.items()]
+    taken = list(heapq.merge(*rows, key=lambda row: row[0], reverse=True))[:limit]
+    positions = []
+    for n, (partition, start) in enumerate(zip(partitions, starts, strict=True)):
+        read = pages.get(n)
+        used = [report for _, source, report in taken if source == n]
+        if read is None or len(used) == len(read.items):
+            positions.append((read.cursor if read else None) or cursors.END)
+        elif used:
+            name = _listing_name(index, partition, checks, False)
+            positions.append(cursors.encode(name, used[-1].key, agency_sort_key(used[-1])))
+        else:
+            positions.append(start)
+    more = any(position != cursors.END for position in positions)
+    return Page(
+        items=[report for *_, report in taken],
+        cursor=cursors.encode_many(listing, positions) if more else None,
+    )
 
 
 def _read_bounded(
@@ -372,6 +443,23 @@ class ReportRepository:
             keep=keep,
             limit=limit,
         )
+
+    def list_handed(
+        self,
+        province: str,
+        to_provinces: Sequence[str],
+        *,
+        status: Status | None = None,
+        keep: Callable[[Report], bool] | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page:
+        """The province's reports it handed to these provinces (its copies, while one of them handles the
+        report, and after), optionally of one status and only those ``keep`` accepts, newest first
+        within a status, paged: one ``by-agency`` Query page per province (``31#>36``), merged."""
+        partitions = [handed_partition(province, code) for code in to_provinces]
+        prefix = agency_sort_prefix(status) if status else ""
+        return _merged_by_agency(partitions, prefix, cursor, keep=keep, limit=limit)
 
     def list_by_support(
         self,

@@ -30,6 +30,7 @@ from chalicelib.domain.status import Action, Status, next_status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import (
     Conflict,
+    NotFound,
     ValidationFailed,
     VersionConflict,
     not_a_duplicate,
@@ -125,6 +126,51 @@ class AgencyDesk(PhotoCheckingService):
                 "Terlalu sedikit laporan yang cocok dengan saringan; persempit dengan status "
                 "(too few reports match the filter; narrow it by status).",
                 code="inbox_filter_too_narrow",
+            )
+        return page
+
+    def handed(
+        self,
+        actor: Actor,
+        *,
+        to_province: str | None = None,
+        status: Status | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page:
+        """ "Diserahkan ke provinsi lain": the reports this province handed to a neighbour (``to_province``,
+        one of ``exchanges_with``; without it, every neighbour's, merged), newest first within a status,
+        optionally of one status. Coordinators and admins only; a kota's coordinator sees those in its
+        area. A report the neighbour handed back is in an agency's inbox again (marked ``handed_back``).
+
+        Every page is full unless the list ends there: a kota's area that lets too few through is a 422
+        ``handed_filter_too_narrow``, as in the inbox.
+        """
+        require_coordinator(actor)
+        neighbours = list(self.province.data.exchanges_with)
+        if to_province is not None and to_province not in neighbours:
+            raise NotFound(
+                f"Provinsi {to_province} bukan tetangga yang menerima laporan dari provinsi ini "
+                f"(province {to_province} is not one this province hands reports to).",
+                code="not_a_neighbour",
+                details={"neighbours": neighbours},
+            )
+        keep = None
+        if actor.area is not None:
+            keep = lambda report: can_view(actor, report)  # noqa: E731 - a kota's coordinator: its kota
+        page = self.reports.list_handed(
+            self.province.code,
+            [to_province] if to_province else neighbours,
+            status=status,
+            keep=keep,
+            limit=limit,
+            cursor=cursor,
+        )
+        if page.incomplete:
+            raise ValidationFailed(
+                "Terlalu sedikit laporan di wilayah Anda; persempit dengan provinsi atau status "
+                "(too few reports in your area; narrow it by province or status).",
+                code="handed_filter_too_narrow",
             )
         return page
 
