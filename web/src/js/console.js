@@ -12,7 +12,7 @@ import { fetchReport, renderDetail } from "./detail.js";
 
 const STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES", "SELESAI", "DITOLAK"];
 const state = { session: null, items: [], cursor: null, filters: null, view: null, opening: null, categories: {},
-  provinceNames: {}, doubtful: false, notice: null };
+  provinceNames: {}, doubtful: false, handed: null, notice: null };
 
 function filters() {
   return {
@@ -46,6 +46,7 @@ function renderNotice() {
 // An empty list says so, and under which filter (an officer who filtered sees why nothing shows)
 function nothing() {
   if (state.doubtful) return t("console.noneDoubtful");
+  if (state.handed) return t("console.noneHanded");
   const { status, overdue, agency } = state.filters || {};
   const asked = [status ? t(`status.${status}`) : null, overdue ? t("console.onlyOverdue") : null,
     agency ? `${t("console.agency")} ${agency}` : null].filter(Boolean);
@@ -68,6 +69,15 @@ function fetchDoubtful(session, cursor) {
   return api(`/agency/evidence/doubtful?${query}`, { token: session.token });
 }
 
+// "Diserahkan ke provinsi lain" (coordinators): reports handed to a neighbouring province, every one,
+// of the status chosen when the list was asked for (a cursor continues that list).
+function fetchHanded(session, { status }, cursor) {
+  const query = new URLSearchParams({ limit: "20" });
+  if (status) query.set("status", status);
+  if (cursor) query.set("cursor", cursor);
+  return api(`/agency/handed?${query}`, { token: session.token });
+}
+
 /**
  * The inbox's first page with the filters chosen now, or (``more``) the next page of the list shown, or
  * (``again``) that list's first page again: a cursor continues the list it came from, with its filters,
@@ -79,8 +89,9 @@ async function loadInbox({ more = false, again = false } = {}) {
     const cursor = more ? state.cursor : null;
     const chosen = (more || again) && state.filters ? state.filters : filters();
     const page = state.doubtful ? await fetchDoubtful(state.session, cursor)
-      : await fetchInbox(state.session, { ...chosen, cursor });
-    if (!state.doubtful) state.filters = chosen;
+      : state.handed ? await fetchHanded(state.session, state.handed, cursor)
+        : await fetchInbox(state.session, { ...chosen, cursor });
+    if (!state.doubtful && !state.handed) state.filters = chosen;
     state.items = more ? [...state.items, ...page.items] : page.items;
     state.cursor = page.next_cursor;
     showError(error, "");
@@ -199,6 +210,7 @@ function signedIn(session) {
   $("#workspace").hidden = false;
   $("#filter-agency-field").hidden = session.role === "officer";
   $("#doubtful").hidden = session.role === "officer";
+  $("#handed").hidden = session.role === "officer";
   renderWho();
   announce(t("console.welcome", { agency: session.agency }));
   loadInbox().then(route);
@@ -242,6 +254,7 @@ await lookups();
 $("#filter-form").addEventListener("submit", (event) => {
   event.preventDefault();
   state.doubtful = false;
+  state.handed = null;
   state.notice = null;
   loadInbox();
 });
@@ -264,6 +277,12 @@ $("#open-form").addEventListener("submit", async (event) => {
 });
 $("#doubtful").addEventListener("click", () => {
   state.doubtful = true;
+  state.handed = null;
+  loadInbox();
+});
+$("#handed").addEventListener("click", () => {
+  state.doubtful = false;
+  state.handed = { status: $("#filter-status").value };
   loadInbox();
 });
 $("#more").addEventListener("click", () => loadInbox({ more: true }));

@@ -30,10 +30,19 @@ export function slaLine(item) {
     `${t(key)}: `, el("time", { datetime: due, text: relative(due) }));
 }
 
-/** Badges: escalated from another province, handed back by another province, overdue, resolved by you. */
+/**
+ * Badges: escalated from another province, handed to another one (and not accepted there yet), handed back
+ * by another province, overdue, resolved by you.
+ */
 export function badges(item, provinceNames) {
   const back = item.handed_back;
+  const elsewhere = item.escalated_to;
   return [
+    elsewhere ? el("span", { class: "badge badge-escalated", text: t("console.withProvince", {
+      province: provinceNames[elsewhere.code] || elsewhere.name }) + (item.handling_agency
+      ? ` · ${item.handling_agency.short_name}` : "") }) : null,
+    elsewhere && item.accepted === false ? el("span", { class: "badge",
+      text: t("console.notAccepted") }) : null,
     item.escalated_from_other_province ? el("span", { class: "badge badge-escalated",
       text: t("console.escalatedFrom", { province: provinceNames[item.origin_province] || item.origin_province }) }) : null,
     back ? el("span", { class: "badge badge-handed-back",

@@ -1,0 +1,49 @@
+"""In Chromium, on the whole local stack: Jakarta's coordinator lists the reports Jakarta handed to another
+province ("Diserahkan ke provinsi lain"), sees with which province each is, and opens one's detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from cli.devissuer import mint
+from infra.local.stack import LocalStack
+from tests.e2e.conftest import eventually, http
+from tests.e2e.test_web_console_handed_back import TANGERANG_GARBAGE
+from tests.e2e.test_web_markup import new_page
+
+pytestmark = pytest.mark.e2e
+
+
+def test_jakarta_s_coordinator_lists_what_banten_holds_and_opens_it(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    jakarta = web_stack.api_url("jakarta")
+    status, created = http("POST", f"{jakarta}/reports", TANGERANG_GARBAGE)
+    assert status == 201, created
+    report_id = created["id"]
+    coordinator = {"Authorization": f"Bearer {mint('jakarta', 'koordinator', 'coordinator')}"}
+    eventually(
+        lambda: any(
+            item["id"] == report_id and item["accepted"]
+            for item in http("GET", f"{jakarta}/agency/handed?to=36", headers=coordinator)[1]["items"]
+        )
+    )
+    page, _ = new_page(browser, 1366)
+    page.goto(f"{web_stack.web_url}/jakarta/console.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.locator("#dev-agency").select_option("koordinator")
+    page.locator("#dev-role").select_option("coordinator")
+    page.get_by_role("button", name="Masuk sebagai instansi ini").click()
+    # Of the status Banten gave it (the list, as the inbox, is newest first within a status)
+    page.locator("#filter-status").select_option("DISPOSISI")
+    page.get_by_role("button", name="Diserahkan ke provinsi lain").click()
+    row = page.locator(f".inbox-item[data-key='{report_id}']")
+    expect(row.locator(".badge-escalated")).to_contain_text("Di Provinsi Banten")
+    page.locator("#lang-switch").click()
+    expect(row.locator(".badge-escalated")).to_contain_text("With Banten")
+    page.locator("#lang-switch").click()
+    row.locator(".inbox-link").click()
+    expect(page.locator("#detail-heading")).to_contain_text(report_id)
