@@ -61,3 +61,20 @@ def test_a_start_outside_the_window_is_refused() -> None:
 def test_a_cursor_nested_too_deep_is_refused_not_a_crash(raw: bytes) -> None:
     # Given a cursor whose JSON nests deeper than Python's parser recurses, then it is refused (422)
     _refused(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def test_a_cursor_of_merged_listings_gives_back_each_place_and_refuses_an_edit_or_another_listing() -> None:
+    places = [
+        cursors.END,
+        cursors.encode("by-agency|31#>36||False", "31-261127-K3M9", "PROSES#x"),
+        cursors.START,
+    ]
+    cursor = cursors.encode_many("merged|31#>32|31#>36|31#>33|", places)
+    assert cursors.decode_many(cursor, "merged|31#>32|31#>36|31#>33|", 3) == places
+    for listing, count in (("merged|31#>36|", 3), ("merged|31#>32|31#>36|31#>33|", 2)):
+        with pytest.raises(ValidationFailed) as caught:
+            cursors.decode_many(cursor, listing, count)
+        assert caught.value.code == "invalid_cursor"
+    edited = cursors.encode_many("other", [cursors.END, cursors.END, cursors.END])
+    with pytest.raises(ValidationFailed):
+        cursors.decode_many(edited, "merged|31#>32|31#>36|31#>33|", 3)
