@@ -61,6 +61,7 @@ class _Handed(BaseHTTPRequestHandler):
             error = {"code": "not_a_neighbour", "message": "Provinsi 51 bukan tetangga"}
             self._send(404, {"error": error})
             return
+        page: dict[str, Any]
         if query.get("cursor") == ["page-2"]:
             page = {"to": "36", "neighbours": [], "items": [], "next_cursor": None}
         else:

@@ -78,7 +78,7 @@ class _Reports:
 
 
 def _desk(reports: _Reports) -> AgencyDesk:
-    return AgencyDesk(reports, None, registry(), "31", evidence=lambda: None)  # type: ignore[arg-type]
+    return AgencyDesk(reports, None, registry(), "31", evidence=None)  # type: ignore[arg-type]
 
 
 def test_coordinators_and_admins_list_every_neighbour_or_one_of_them() -> None:
