@@ -31,9 +31,10 @@ FORBIDDEN_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
 # Field types shared across layers (API inputs, messages between provinces): written once here.
-PROVINCE_CODE = r"^\d{2}$"
+# Digits are ASCII ``[0-9]``: Python's ``\d`` also matches other scripts' digits (``٣١``).
+PROVINCE_CODE = r"^[0-9]{2}$"
 ProvinceCode = Annotated[str, msgspec.Meta(pattern=PROVINCE_CODE)]
-AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"
+AREA_CODE = r"^[0-9]{2}\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?$"
 AREA_CODE_MAX_LENGTH = 13
 AreaCode = Annotated[str, msgspec.Meta(pattern=AREA_CODE, max_length=AREA_CODE_MAX_LENGTH)]
 """A Kemendagri area code below the province: ``31.74``, ``31.74.01`` or ``31.74.01.1001``."""

@@ -65,7 +65,7 @@ def verify(token: str, now: float | None = None) -> str | None:
     if key is None or len(token) > 100:
         return None
     parts = token.split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
+    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
         return None
     device, issued, mac = parts[0], int(parts[1]), parts[2]
     age = (time.time() if now is None else now) - issued

@@ -92,6 +92,15 @@ def test_a_token_verifies_only_unchanged_unexpired_and_in_its_province(
     assert devices.verify(token) is None
 
 
+def test_a_token_whose_time_is_not_ascii_digits_is_refused_not_a_500(limits: Clock) -> None:
+    device, issued, mac = _token().split(".")
+    other_digits = issued.translate(
+        str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+    )
+    assert devices.verify(f"{device}.{other_digits}.{mac}") is None  # int() reads them: the same time
+    assert devices.verify(f"{device}.\u00b2\u00b3.{mac}") is None  # str.isdigit() says yes, int() refuses
+
+
 def test_without_a_key_nothing_is_minted_or_accepted(limits: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
     token = _token()
     monkeypatch.delenv("ADUAN_DEVICE_KEY")

@@ -12,9 +12,11 @@ from chalice.app import Request, Response, error_response
 from chalicelib.api.http import json_response, json_text, read_json
 from chalicelib.api.inputs import whole_number
 from chalicelib.api.middleware import in_own_words
-from chalicelib.errors import BadRequest
+from chalicelib.api.schemas import LocationIn
+from chalicelib.errors import BadRequest, ValidationFailed
 from chalicelib.open311.formats import Format, document, format_of_request
 from chalicelib.open311.submission import field, parse_form
+from chalicelib.validation import AreaCode, ProvinceCode, convert
 
 
 def request(path: str, raw: bytes = b"", uri_params: dict[str, str] | None = None) -> Request:
@@ -78,6 +80,22 @@ def test_equal_keys_in_different_objects_are_fine() -> None:
 )
 def test_a_whole_number_is_ascii_digits_only(raw: str, value: int | None) -> None:
     assert whole_number(raw) == value
+
+
+@pytest.mark.parametrize(
+    ("model", "value"),
+    [
+        (ProvinceCode, "\u0663\u0661"),  # Arabic-Indic digits: Python's \\d matches them
+        (ProvinceCode, "\uff13\uff11"),  # full-width digits
+        (AreaCode, "\u0663\u0661.\u0667\u0664"),
+        (AreaCode, "31.74.\u0660\u0661"),
+    ],
+)
+def test_province_and_area_codes_are_ascii_digits_only(model: Any, value: str) -> None:
+    with pytest.raises(ValidationFailed):
+        convert(model, value)
+    with pytest.raises(ValidationFailed):
+        convert(LocationIn, {"lat": -6.2, "lon": 106.8, "area_code": value})
 
 
 # --- Chalice's own answers in the API's words -----------------------------------------------------
