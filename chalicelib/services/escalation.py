@@ -97,27 +97,34 @@ class EscalationInbox(PhotoCheckingService):
 
     def _receive_again(self, message: Escalate, now: datetime, key: str, accept_id: str) -> Report:
         """A copy exists: repeat what this hand-over called for, or reopen the copy for a new one."""
-        existing = self.reports.get(key, consistent=True)
-        if existing is None:
-            return self.receive(message, now)  # gone meanwhile: create it again
-        if existing.has_event(accept_id):
-            self.publisher.republish(existing, accept_id)
-            return existing
-        # Handed back earlier and now escalated here again: reopen our copy for the new hand-over.
-        base = replace(
-            existing,
-            status=Status.MENUNGGU,
-            closed=False,
-            agency=None,
-            coordinate_due=None,
-            finish_due=None,
-            overdue=False,
-            escalation_level=0,
-            sla_check_at=None,
+        repeated = False
+
+        def decide(existing: Report | None) -> Report | Unchanged[Report | None]:
+            nonlocal repeated
+            repeated = existing is not None and existing.has_event(accept_id)
+            if existing is None or repeated:
+                return Unchanged(existing, republish=accept_id if repeated else None)
+            # Handed back earlier and now escalated here again: reopen our copy for the new hand-over.
+            base = replace(
+                existing,
+                status=Status.MENUNGGU,
+                closed=False,
+                agency=None,
+                coordinate_due=None,
+                finish_due=None,
+                overdue=False,
+                escalation_level=0,
+                sla_check_at=None,
+            )
+            return self._decide(base, message, now, accept_id)
+
+        saved = self.change(
+            lambda: self.reports.get(key, consistent=True), decide, kept_changing=KEPT_CHANGING
         )
-        saved = self.reports.save(self._decide(base, message, now, accept_id))
-        self.publisher.published(existing, saved)
-        self._remember_photos(saved)
+        if saved is None:
+            return self.receive(message, now)  # gone meanwhile: create it again
+        if not repeated:
+            self._remember_photos(saved)
         return saved
 
     def _decide(self, blank: Report, message: Escalate, now: datetime, event_id: str) -> Report:
