@@ -219,9 +219,11 @@ def _notify_record(record: SQSRecord) -> None:
         return
     feedback = ses_feedback(body)
     if feedback is not None:
-        if _checked(record, lambda: convert(SesNotification, feedback)) is None:
+        notification = _checked(record, lambda: convert(SesNotification, feedback))
+        if notification is None:
             return  # not SES's shape: no retry can read it
-        count = _transient_retries(lambda: container.notifier().feedback(feedback))
+        reason, addresses = notification.notification_type.lower(), notification.suppressed()
+        count = _transient_retries(lambda: container.notifier().feedback(reason, addresses))
         logger.info("SES feedback applied", extra={"suppressed": count})
         return
     message = _checked(record, lambda: parse_notify_message(body))

@@ -72,6 +72,16 @@ class SesNotification(Struct, rename="camel"):
     bounce: SesBounce | None = None
     complaint: SesComplaint | None = None
 
+    def suppressed(self) -> list[str]:
+        """The addresses it says to suppress: a permanent bounce's and a complaint's recipients."""
+        if self.notification_type == "Bounce" and self.bounce and self.bounce.bounce_type == "Permanent":
+            listed = self.bounce.bounced_recipients
+        elif self.notification_type == "Complaint" and self.complaint:
+            listed = self.complaint.complained_recipients
+        else:
+            return []
+        return [r.email_address for r in listed if r.email_address]
+
 
 def parse_intake_message(body: Any) -> IntakeMessage:
     """The message in a decoded JSON ``body``; ``ValidationFailed`` (422) naming what is wrong."""

@@ -17,7 +17,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
@@ -301,31 +301,12 @@ class Notifier:
 
     # --- SES feedback ---
 
-    def feedback(self, notification: dict[str, Any]) -> int:
-        """An SES bounce or complaint (through SNS): suppress the addresses; answers how many."""
-        found = feedback_addresses(notification)
-        for address in found:
-            reason = str(notification["notificationType"]).lower()
+    def feedback(self, reason: str, addresses: list[str]) -> int:
+        """Suppress the addresses an SES bounce or complaint (``reason``) names; answers how many."""
+        for address in addresses:
             self.records.suppress(self.province.code, address_hash(address), reason)
-        count("AddressesSuppressed", len(found))
-        return len(found)
-
-
-def feedback_addresses(notification: dict[str, Any]) -> list[str]:
-    """The addresses an SES notification says to suppress: permanent bounces and complaints."""
-    kind = notification.get("notificationType")
-    if kind == "Bounce":
-        detail = notification.get("bounce") or {}
-        if not isinstance(detail, dict) or detail.get("bounceType") != "Permanent":
-            return []
-        listed = detail.get("bouncedRecipients") or []
-    elif kind == "Complaint":
-        detail = notification.get("complaint") or {}
-        listed = detail.get("complainedRecipients") or [] if isinstance(detail, dict) else []
-    else:
-        return []
-    addresses = [r.get("emailAddress") for r in listed if isinstance(r, dict)]
-    return [a for a in addresses if isinstance(a, str) and a]
+        count("AddressesSuppressed", len(addresses))
+        return len(addresses)
 
 
 def _find(report: Report | None, entry_id: str) -> TimelineEntry | None:

@@ -19,6 +19,7 @@ from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
 from msgspec.structs import replace
 
+from chalicelib.api.messages import SesNotification
 from chalicelib.domain import workflow
 from chalicelib.domain.private import Contact
 from chalicelib.domain.report import Report, Visibility
@@ -26,6 +27,7 @@ from chalicelib.errors import NotFound, RetryableUnavailable
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.provinces.registry import registry
 from chalicelib.services.notify import HOURLY_LIMIT, SAVE_PAUSES_S, Notifier
+from chalicelib.validation import convert
 from tests.unit.factories import T0, event, new_report
 
 REGION = "ap-southeast-1"
@@ -343,6 +345,12 @@ def test_a_duplicates_reporter_s_summary_of_a_selesai_original_offers_no_confirm
     assert "feedback.html" not in mail and "feedback.html" not in sms
 
 
+def _ses(notification: dict[str, Any]) -> tuple[str, list[str]]:
+    """What the notify handler gives the notifier for an SES notification: its type and the addresses."""
+    read = convert(SesNotification, notification)
+    return read.notification_type.lower(), read.suppressed()
+
+
 def test_a_bounce_suppresses_the_address(aws: None) -> None:
     reports, queues = Reports(), Queues()
     notifier = _notifier(reports, queues)
@@ -353,9 +361,9 @@ def test_a_bounce_suppresses_the_address(aws: None) -> None:
         "notificationType": "Bounce",
         "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "Bounces@example.com"}]},
     }
-    assert notifier.feedback(bounce) == 1
+    assert notifier.feedback(*_ses(bounce)) == 1
     transient = {"notificationType": "Bounce", "bounce": {"bounceType": "Transient", "bouncedRecipients": []}}
-    assert notifier.feedback(transient) == 0
+    assert notifier.feedback(*_ses(transient)) == 0
     assert notifier.entry(states[-1].key, "e-route", 0, T0) == 0
     assert _sent_emails() == []
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from chalicelib.api.events import ses_feedback
-from chalicelib.services.notify import feedback_addresses
+from chalicelib.api.messages import SesNotification
+from chalicelib.validation import convert
 
 BOUNCE = {
     "notificationType": "Bounce",
@@ -26,13 +27,17 @@ def test_the_provinces_feedback_topic_is_read_and_no_other() -> None:
     assert ses_feedback({**own, "Message": "not json"}) is None
 
 
+def _suppressed(notification: object) -> list[str]:
+    return convert(SesNotification, notification).suppressed()
+
+
 def test_permanent_bounces_and_complaints_suppress_transient_bounces_do_not() -> None:
-    assert feedback_addresses(BOUNCE) == ["gone@example.com"]
+    assert _suppressed(BOUNCE) == ["gone@example.com"]
     complaint = {
         "notificationType": "Complaint",
         "complaint": {"complainedRecipients": [{"emailAddress": "x@y.id"}]},
     }
-    assert feedback_addresses(complaint) == ["x@y.id"]
+    assert _suppressed(complaint) == ["x@y.id"]
     transient = {**BOUNCE, "bounce": {**BOUNCE["bounce"], "bounceType": "Transient"}}  # type: ignore[dict-item]
-    assert feedback_addresses(transient) == []
-    assert feedback_addresses({"notificationType": "Delivery"}) == []
+    assert _suppressed(transient) == []
+    assert _suppressed({"notificationType": "Delivery"}) == []
