@@ -32,7 +32,8 @@ FORBIDDEN_CHARACTERS = re.compile(
 )
 # Field types shared across layers (API inputs, messages between provinces): written once here.
 # Digits are ASCII ``[0-9]``: Python's ``\d`` also matches other scripts' digits (``٣١``).
-PROVINCE_CODE = r"^[0-9]{2}$"
+PROVINCE_CODE_PART = "[0-9]{2}"  # unanchored, to build patterns on
+PROVINCE_CODE = rf"^{PROVINCE_CODE_PART}$"
 ProvinceCode = Annotated[str, msgspec.Meta(pattern=PROVINCE_CODE)]
 AREA_CODE = r"^[0-9]{2}\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?$"
 AREA_CODE_MAX_LENGTH = 13
@@ -47,11 +48,13 @@ PHOTO_KEY_MAX_LENGTH = 64
 PublicPhotoKey = Annotated[str, msgspec.Meta(pattern=PUBLIC_PHOTO_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 REPORT_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-REPORT_ID_PART = rf"[0-9]{{2}}-[0-9]{{6}}-[{REPORT_ID_ALPHABET}]{{4}}"  # unanchored, to build patterns on
+REPORT_ID_PART = (
+    rf"{PROVINCE_CODE_PART}-[0-9]{{6}}-[{REPORT_ID_ALPHABET}]{{4}}"  # unanchored, to build patterns on
+)
 REPORT_ID = rf"^{REPORT_ID_PART}$"
 ReportId = Annotated[str, msgspec.Meta(pattern=REPORT_ID, max_length=14)]
 """A report id as its province issued it: ``31-261127-K3M9`` (chalicelib/domain/ids.py draws them)."""
-REPORT_KEY = rf"^([0-9]{{2}}~)?{REPORT_ID_PART}$"
+REPORT_KEY = rf"^({PROVINCE_CODE_PART}~)?{REPORT_ID_PART}$"
 """A report's storage key: its id, or ``<province>~<origin id>`` for a received escalation."""
 ReportKey = Annotated[str, msgspec.Meta(pattern=REPORT_KEY, max_length=20)]
 MAX_RATING = 5

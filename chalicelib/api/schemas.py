@@ -19,7 +19,7 @@ from chalicelib.api.headers import PRINTABLE_ASCII
 from chalicelib.domain.geo import DEFAULT_RADIUS_M, MAX_RADIUS_M
 from chalicelib.domain.private import NotifyChannel
 from chalicelib.domain.status import Status
-from chalicelib.provinces.model import AGENCY_ID
+from chalicelib.provinces.model import AGENCY_ID, AGENCY_ID_MAX_LENGTH
 from chalicelib.validation import (
     AREA_CODE_MAX_LENGTH,
     CATEGORY_MAX_LENGTH,
@@ -31,6 +31,7 @@ from chalicelib.validation import (
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
     PHOTO_KEY_MAX_LENGTH,
+    PROVINCE_CODE_PART,
     UPLOAD_KEY,
     Address,
     AreaCode,
@@ -57,7 +58,10 @@ UploadKey = Annotated[str, Meta(pattern=UPLOAD_KEY, max_length=PHOTO_KEY_MAX_LEN
 EvidenceUploadKey = Annotated[str, Meta(pattern=EVIDENCE_UPLOAD_KEY, max_length=PHOTO_KEY_MAX_LENGTH)]
 Note = Annotated[str, Meta(min_length=1, max_length=NOTE_MAX_LENGTH)]
 Evidence = Annotated[str, Meta(min_length=1, max_length=EVIDENCE_MAX_LENGTH)]
-AgencyTarget = Annotated[str, Meta(pattern=rf"^([0-9]{{2}}:)?({AGENCY_ID})?$", max_length=51)]
+# ``dlh``: an agency here; ``31:dsda``: one of province 31; ``31:``: that province chooses.
+AgencyTarget = Annotated[
+    str, Meta(pattern=rf"^({PROVINCE_CODE_PART}:)?({AGENCY_ID})?$", max_length=3 + AGENCY_ID_MAX_LENGTH)
+]
 Version = Annotated[int, Meta(ge=1)]
 Comment = Annotated[str, Meta(max_length=FEEDBACK_MAX_LENGTH)]
 Reason = Annotated[str, Meta(min_length=3, max_length=FEEDBACK_MAX_LENGTH)]

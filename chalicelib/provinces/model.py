@@ -19,7 +19,8 @@ from msgspec import Meta
 
 from chalicelib.validation import AREA_CODE, PROVINCE_CODE, AreaCode, Latitude, Longitude, ProvinceCode
 
-AGENCY_ID = r"[a-z0-9][a-z0-9-]{1,47}"
+AGENCY_ID_MAX_LENGTH = 48
+AGENCY_ID = rf"[a-z0-9][a-z0-9-]{{1,{AGENCY_ID_MAX_LENGTH - 1}}}"
 AGENCY_ID_PATTERN = rf"^{AGENCY_ID}$"
 CATEGORY_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 KEMENDAGRI_CODE_PATTERN = f"{PROVINCE_CODE}|{AREA_CODE}"
