@@ -245,9 +245,23 @@ class EvidenceService:
         return stored
 
     def doubtful(self, actor: Actor, *, limit: int = 20, cursor: str | None = None) -> Page:
-        """Bukti meragukan: resolves on an unverified photo awaiting a coordinator (coordinators only)."""
+        """Bukti meragukan: resolves on an unverified photo awaiting a coordinator (coordinators only).
+
+        A kota's coordinator sees its kota's: the listing's bounded reads go on until the page is full
+        or the list ends, so no short page has a next cursor.
+        """
         require_coordinator(actor)
-        keep: Callable[[Report], bool] | None = None
-        if actor.area is not None:
-            keep = lambda report: can_view(actor, report)  # noqa: E731 - a kota's coordinator: its kota
-        return self.reports.list_doubtful(self.province.code, limit=limit, cursor=cursor, keep=keep)
+        if actor.area is None:
+            return self.reports.list_doubtful(self.province.code, limit=limit, cursor=cursor)
+        found: list[Report] = []
+        while True:
+            page = self.reports.list_doubtful(
+                self.province.code,
+                limit=limit - len(found),
+                cursor=cursor,
+                keep=lambda report: can_view(actor, report),
+            )
+            found += page.items
+            if not page.incomplete:  # full, or the list ends
+                return msgspec.structs.replace(page, items=found)
+            cursor = page.cursor
