@@ -68,8 +68,8 @@ def check_view(check: EvidenceCheck | None) -> out.EvidenceCheck | None:
     )
 
 
-# The note the API wrote on every estimate entry before the date moved to the report's
-# ``estimated_completion`` (kept in stored timelines, never rewritten): the date again, not anyone's words
+# The note some stored estimate entries carry (timelines are never rewritten): the date that the
+# report's ``estimated_completion`` holds, not anyone's words
 LEGACY_ESTIMATE_NOTE = re.compile(r"Estimasi selesai \d{4}-\d{2}-\d{2}")
 
 

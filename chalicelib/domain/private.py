@@ -102,10 +102,10 @@ class StoredPrint(Struct, frozen=True):
     fingerprint: int
 
 
-# The reporter's secret as issued since it became easy to copy by hand and to read aloud: 20 characters
-# of Crockford base32 (no I, L, O, U: 100 random bits), in groups of 4, e.g. ``7KQ2-M9XD-4TNB-0HWE-3RCV``.
-# Those issued before were ``secrets.token_urlsafe(12)`` (16 characters, case-sensitive): they are
-# compared exactly as typed, as always (only their hash is stored, so no other form can be matched).
+# The reporter's secret, easy to copy by hand and to read aloud: 20 characters of Crockford base32
+# (no I, L, O, U: 100 random bits), in groups of 4, e.g. ``7KQ2-M9XD-4TNB-0HWE-3RCV``. Stored reports
+# may hold the hash of a ``secrets.token_urlsafe(12)`` secret (16 characters, case-sensitive): such a
+# secret is compared exactly as typed (only its hash is stored, so no other form can be matched).
 SECRET_ALPHABET = REPORT_ID_ALPHABET
 SECRET_CHARACTERS = 20
 SECRET_GROUP = 4
