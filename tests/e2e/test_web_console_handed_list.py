@@ -47,3 +47,5 @@ def test_jakarta_s_coordinator_lists_what_banten_holds_and_opens_it(
     page.locator("#lang-switch").click()
     row.locator(".inbox-link").click()
     expect(page.locator("#detail-heading")).to_contain_text(report_id)
+    # The detail names the province too (its view gives the province's code alone, not a row's name)
+    expect(page.locator("#detail .badge-escalated")).to_have_text("Di Provinsi Banten")

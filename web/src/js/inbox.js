@@ -36,7 +36,9 @@ export function slaLine(item) {
  */
 export function badges(item, provinceNames) {
   const back = item.handed_back;
-  const elsewhere = item.escalated_to;
+  // the handed list's row names the province ({ code, name }); a report's detail gives its code alone
+  const elsewhere = typeof item.escalated_to === "string"
+    ? { code: item.escalated_to, name: item.escalated_to } : item.escalated_to;
   return [
     elsewhere ? el("span", { class: "badge badge-escalated", text: t("console.withProvince", {
       province: provinceNames[elsewhere.code] || elsewhere.name }) + (item.handling_agency
