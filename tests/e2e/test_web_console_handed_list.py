@@ -41,6 +41,11 @@ def test_jakarta_s_coordinator_lists_what_banten_holds_and_opens_it(
     page.locator("#filter-status").select_option("DISPOSISI")
     page.get_by_role("button", name="Diserahkan ke provinsi lain").click()
     row = page.locator(f".inbox-item[data-key='{report_id}']")
+    # Which list this is, said: its button pressed, and the count (a live region) names it
+    expect(page.get_by_role("button", name="Diserahkan ke provinsi lain")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator("#inbox-count")).to_contain_text("Diserahkan ke provinsi lain: ")
     expect(row.locator(".badge-escalated")).to_contain_text("Di Provinsi Banten")
     page.locator("#lang-switch").click()
     expect(row.locator(".badge-escalated")).to_contain_text("With Banten")

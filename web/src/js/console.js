@@ -57,7 +57,12 @@ function renderInbox() {
   renderNotice();
   fill($("#inbox-list"), state.items.map((item) => inboxItem(item, state.categories, state.provinceNames)));
   nameInboxAreas($("#inbox-list"), state.items);
-  $("#inbox-count").textContent = state.items.length ? t("console.count", { count: state.items.length }) : nothing();
+  // which list is shown: its button pressed, and the count (announced) names it
+  $("#doubtful").setAttribute("aria-pressed", String(state.doubtful));
+  $("#handed").setAttribute("aria-pressed", String(Boolean(state.handed)));
+  const list = state.doubtful ? t("console.doubtful") : state.handed ? t("console.handed") : null;
+  const count = t("console.count", { count: state.items.length });
+  $("#inbox-count").textContent = !state.items.length ? nothing() : list ? `${list}: ${count}` : count;
   $("#more").hidden = !state.cursor;
   drawInboxMap(state.items);
 }
