@@ -36,7 +36,7 @@ def headers_in(request: Request) -> HeadersIn:
     for name in HEADER_NAMES.values():
         raw = headers.get(name)
         if name == HEADER_NAMES["correlation_id"]:
-            raw = safe_correlation_id(raw)
+            raw = safe_correlation_id(raw.strip()) if raw else None  # a header's line end is no part of it
         if raw:
             given[name] = raw.strip(_SURROUNDING)
     return convert(HeadersIn, given)
