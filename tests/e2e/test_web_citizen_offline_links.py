@@ -221,3 +221,40 @@ def test_a_report_past_its_followers_retention_says_so_on_the_follow_form(
     expect(page.locator("#follow-error")).to_have_text(
         "Laporan ini sudah tidak bisa diikuti: masa simpan data pengikutnya sudah lewat."
     )
+
+
+def test_a_kept_report_whose_own_resend_fails_offline_again_still_goes_by_itself(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    page = _phone(browser)
+    page.clock.install()  # the tries' waits run only when the test runs the clock
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, "Pohon tumbang menutup jalan di depan puskesmas sejak subuh.")
+    # Given a report whose every try failed offline
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Kirim laporan").click()
+    for _ in range(5):
+        page.clock.run_for(30_000)
+    expect(page.locator("#form-error")).to_contain_text("Anda sedang luring")
+    # And the phone drops again just as its own resend goes, until every try of that resend failed too
+    dropped: list[str] = []
+
+    def drop_once(route: Any) -> None:
+        if dropped:
+            route.fallback()
+            return
+        dropped.append(route.request.method)
+        page.context.set_offline(True)
+        route.abort("internetdisconnected")
+
+    page.route(f"{web_stack.api_url('jakarta')}/reports", drop_once)
+    page.context.set_offline(False)
+    expect(page.locator("#form-status")).to_contain_text("Anda sedang luring")
+    for _ in range(5):
+        page.clock.run_for(30_000)
+    expect(page.locator("#form-error")).to_contain_text("Anda sedang luring")
+    assert dropped == ["POST"]
+    # When the phone is back online, Then the report goes by itself once more (no tap)
+    page.context.set_offline(False)
+    expect(page.get_by_role("heading", name="Laporan terkirim")).to_be_visible(timeout=30_000)

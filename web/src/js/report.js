@@ -209,7 +209,7 @@ async function sending(button, key, body, resumed = false) {
     const kept = resumed && !refused(error);
     // offline, a new report is still kept in this tab (sent again on a reload, or by Kirim laporan, same key)
     const keptWords = kept ? "report.pendingKept" : (error?.status === 0 && offline() && "report.offlineKept");
-    heldOffline = keptWords === "report.offlineKept";
+    heldOffline = error?.status === 0 && offline() && !refused(error);
     showError(formError, message ? () => t(message) : () => (keptWords ? `${errorText(error)} ${t(keptWords)}` : errorText(error)));
     if (field && !resumed) $(field).setAttribute("aria-invalid", "true");
     $("#pending-retry").hidden = !kept;
