@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.services.link_actions import LinkActions
     from chalicelib.services.nearby import NearbyService
     from chalicelib.services.notify import Notifier
+    from chalicelib.services.open311_requests import Open311Requests
     from chalicelib.services.outbox import ChangePublisher
     from chalicelib.services.reporter_notices import ReporterNotices
     from chalicelib.services.routing import RoutingService
@@ -184,6 +185,14 @@ def nearby(province: str) -> NearbyService:
     from chalicelib.services.nearby import NearbyService
 
     return NearbyService(reports(), tracking.of(province), province)
+
+
+@PerProvince
+def open311_requests(province: str) -> Open311Requests:
+    """Open311's service requests (search, one by id) of the current stage's province."""
+    from chalicelib.services.open311_requests import Open311Requests
+
+    return Open311Requests(reports(), registry().get(province))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from chalicelib.open311.jurisdiction import serving
 from chalicelib.open311.keys import client_for
 from chalicelib.open311.mapping import request_entry
 from chalicelib.open311.responses import Open311Created, Open311Request, Open311Token
-from chalicelib.open311.search import find, next_query, parse_search, report_by_id
+from chalicelib.open311.search import next_query, parse_search
 from chalicelib.open311.services import service_definition, service_list, service_of
 from chalicelib.open311.submission import field, parse_form, submit_command
 from chalicelib.provinces.registry import Province, registry
@@ -89,7 +89,7 @@ def search(request: Request) -> Response:
         params = query_values(request)
         province = serving(params.get("jurisdiction_id"))
         wanted = parse_search(province, params)
-        found, cursor = find(container.reports(), province, wanted)
+        found, cursor = container.open311_requests().find(wanted)
         response = _requests(fmt, [request_entry(registry(), r) for r in found])
         if cursor:
             url = f"{base_url(request.headers, request.context or {})}/requests.{fmt.value}"
@@ -103,7 +103,8 @@ def show(request: Request, name: str) -> Response:
     """``GET requests/{service_request_id}.{fmt}``: a list of one."""
 
     def produce(request_id: str, fmt: Format) -> Response:
-        report = report_by_id(container.reports(), _province(request), request_id)
+        _province(request)  # 404 for another jurisdiction
+        report = container.open311_requests().request(request_id)
         return _requests(fmt, [request_entry(registry(), report)])
 
     return answered(name, produce)
@@ -113,7 +114,8 @@ def token(request: Request, name: str) -> Response:
     """``GET tokens/{token}.{fmt}``: tokens are report ids, so the id is known at once."""
 
     def produce(value: str, fmt: Format) -> Response:
-        report = report_by_id(container.reports(), _province(request), value)
+        _province(request)  # 404 for another jurisdiction
+        report = container.open311_requests().request(value)
         return _requests(fmt, [Open311Token(report.id, value)])
 
     return answered(name, produce)

@@ -1,28 +1,25 @@
-"""``GET requests.{fmt}``: filters read from the query, answered a page at a time from the by-public index."""
+"""``GET requests.{fmt}``: the search and page a query asks for (``services/open311_requests`` answers)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
 from msgspec import Meta, Struct
 
 from chalicelib.domain.clock import utcnow
-from chalicelib.domain.ids import normalise_report_id
-from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest
 from chalicelib.open311.inputs import read
 from chalicelib.open311.mapping import CLOSED
 from chalicelib.open311.services import service_of
 from chalicelib.provinces.registry import Province
+from chalicelib.services.open311_requests import Search
 from chalicelib.validation import CURSOR_MAX_LENGTH
 
-if TYPE_CHECKING:
-    from chalicelib.data.reports import ReportRepository
 MAX_WINDOW = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -72,18 +69,6 @@ class PageQuery(Struct, kw_only=True):
 
     page_size: PageSize | None = None
     cursor: Cursor | None = None
-
-
-class Search(Struct, frozen=True):
-    """What a client asked for: ids (which override every other filter), or a window and filters."""
-
-    ids: tuple[str, ...] | None
-    service_codes: frozenset[str] | None
-    statuses: frozenset[Status]
-    start: datetime
-    end: datetime
-    page_size: int = DEFAULT_PAGE_SIZE
-    cursor: str | None = None
 
 
 def _list(raw: str | None) -> list[str]:
@@ -180,41 +165,3 @@ def next_query(params: Mapping[str, str], search: Search, cursor: str) -> str:
     page = PageQuery(page_size=search.page_size, cursor=cursor)
     jurisdiction = {k: v for k, v in params.items() if k == "jurisdiction_id"}
     return urlencode({**jurisdiction, **_given(filters), **_given(page)})
-
-
-def find(reports: ReportRepository, province: Province, search: Search) -> tuple[list[Report], str | None]:
-    """One page of the province's own public reports matching the search, newest first, and the
-    cursor of the next page (None on the last).
-
-    An anonymous listing never shows private reports; asked for by id, they show status only.
-    A page reads at most ``page_size`` reports more than it returns (``ReportRepository.list_public``).
-    """
-    if search.ids is not None:
-        return _by_ids(reports, province, search.ids), None
-    page = reports.list_public(
-        province.code,
-        search.start,
-        search.end,
-        statuses=search.statuses,
-        categories=search.service_codes,
-        limit=search.page_size,
-        cursor=search.cursor,
-    )
-    return page.items, page.cursor
-
-
-def _by_ids(reports: ReportRepository, province: Province, ids: tuple[str, ...]) -> list[Report]:
-    """ReportRepository of this province among ``ids``, in the order asked; unknown ids are left out."""
-    normalised = (normalise_report_id(raw) for raw in ids)
-    return reports.get_many([i for i in normalised if i is not None and i[:2] == province.code])
-
-
-def report_by_id(reports: ReportRepository, province: Province, raw_id: str) -> Report:
-    """``requests/{id}``: the report, or 404."""
-    found = _by_ids(reports, province, (raw_id,))
-    if not found:
-        raise NotFound(
-            f"service_request_id '{raw_id[:40]}' tidak ditemukan (request not found).",
-            code="request_not_found",
-        )
-    return found[0]
