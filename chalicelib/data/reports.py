@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import operator
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import reduce
 from typing import Any
 
 from msgspec import Struct
@@ -16,7 +14,6 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
-from pynamodb.pagination import PageIterator
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.data import cursors
@@ -78,6 +75,7 @@ def _listing(
     *,
     condition: Condition | None = None,
     checks: dict[str, Any] | None = None,
+    scope: tuple[str, ...] = (),
     forward: bool = True,
     keep: Callable[[Report], bool] | None = None,
     limit: int,
@@ -85,14 +83,15 @@ def _listing(
     """Up to ``limit`` reports of an index partition (``keys``: its hash and sort key) that ``keep``
     accepts, in sort-key order from ``cursor`` (``forward``: ascending), reading on until the page is
     full or the list ends. The cursor belongs to this listing (index, partition, key condition,
-    direction) and must meet ``checks``: the key condition as ``cursors.decode`` checks it.
+    ``scope``: what ``keep`` filters on, direction) and must meet ``checks``: the key condition as
+    ``cursors.decode`` checks it.
 
     One report beyond the page is looked for, so a page that ends the list has no cursor. At most
     ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
     """
     hash_key, sort_key = keys
     name = index.Meta.index_name
-    listing = _listing_name(index, partition, checks, forward)
+    listing = _listing_name(index, partition, checks, forward, scope)
     number = isinstance(sort_key, NumberAttribute)
     start = None
     if cursor:
@@ -130,12 +129,15 @@ def _listing(
 
 
 def _listing_name(
-    index: GlobalSecondaryIndex[ReportModel], partition: str, checks: dict[str, Any] | None, forward: bool
+    index: GlobalSecondaryIndex[ReportModel],
+    partition: str,
+    checks: dict[str, Any] | None,
+    forward: bool,
+    scope: tuple[str, ...] = (),
 ) -> str:
-    """What a cursor of ``_listing`` belongs to: index, partition, key condition, direction."""
-    return "|".join(
-        [index.Meta.index_name, partition, *(str(v) for v in (checks or {}).values()), str(forward)]
-    )
+    """What a cursor of ``_listing`` belongs to: index, partition, key condition, filters, direction."""
+    checked = (str(v) for v in (checks or {}).values())
+    return "|".join([index.Meta.index_name, partition, *checked, *scope, str(forward)])
 
 
 def _merged_by_agency(
@@ -195,33 +197,6 @@ def _merged_by_agency(
         items=[report for *_, report in taken],
         cursor=cursors.encode_many(listing, positions) if more else None,
     )
-
-
-def _read_bounded(
-    query: Callable[[dict[str, Any] | None, int], PageIterator[Any]],
-    start_key: dict[str, Any] | None,
-    listing: str,
-    *,
-    limit: int,
-) -> Page:
-    """Up to ``limit`` reports a filtered query keeps, reading at most ``limit`` more than it keeps.
-
-    Each query is one DynamoDB page whose ``Limit`` (reports read, before the filter) is
-    ``limit - max(kept, left out)``: so a page stops once ``limit`` reports were left out, and at
-    most ``2 * limit`` reports are read in at most ``1 + log2(limit)`` queries.
-    """
-    items: list[Report] = []
-    left_out = 0
-    while (budget := limit - max(len(items), left_out)) > 0:
-        page = next(query(start_key, budget))
-        items.extend(from_model(ReportModel.from_raw_data(raw)) for raw in page.get("Items", ()))
-        left_out += int(page["ScannedCount"]) - int(page["Count"])
-        start_key = page.get("LastEvaluatedKey")
-        if start_key is None:
-            return Page(items=items, cursor=None)
-    assert start_key is not None
-    cursor = cursors.encode(listing, start_key["pk"]["S"], start_key["ct"]["S"])
-    return Page(items=items, cursor=cursor, incomplete=len(items) < limit)
 
 
 def _connection() -> Connection:
@@ -538,35 +513,28 @@ class ReportRepository:
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page:
-        """A province's own public reports created within [start, end], newest first, paged.
+        """A province's own public reports created within [start, end] (the key condition), of these
+        ``statuses`` and ``categories`` (filters), newest first, paged.
 
-        Reads stay bounded: a page reads at most ``limit`` reports more than it returns (see
-        ``_read_bounded``), so a page may be short, or empty, and still have a cursor.
+        A page is full unless the list ends there; see ``Page.incomplete`` for filters too narrow. The
+        cursor belongs to the window and the filters.
         """
-        partition = public_partition(province)
         low, high = stored_time(start), stored_time(end)
-        status_values = sorted(s.value for s in statuses) if statuses and set(statuses) != set(Status) else []
-        codes = sorted(categories or ())
-        listing = "|".join(["by-public", partition, low, high, ",".join(status_values), ",".join(codes)])
-        start_key = None
-        if cursor:
-            table_key, sort_key = cursors.decode(cursor, listing, sort_within=(low, high))
-            start_key = {"pk": {"S": table_key}, "pb": {"S": partition}, "ct": {"S": sort_key}}
-        kept = [ReportModel.status.is_in(*status_values)] if status_values else []
-        kept += [ReportModel.category.is_in(*codes)] if codes else []
-        with translate_errors("list public reports"):
-            return _read_bounded(
-                lambda exclusive_start, budget: (
-                    ReportModel.by_public.query(
-                        partition,
-                        range_key_condition=ReportModel.created_at.between(low, high),
-                        filter_condition=reduce(operator.and_, kept) if kept else None,
-                        last_evaluated_key=exclusive_start,
-                        scan_index_forward=False,
-                        page_size=budget,
-                    ).page_iter
-                ),
-                start_key,
-                listing,
-                limit=limit,
-            )
+        wanted = frozenset(statuses or ()) if set(statuses or Status) != set(Status) else frozenset()
+        codes = frozenset(categories or ())
+
+        def keep(report: Report) -> bool:
+            return (not wanted or report.status in wanted) and (not codes or report.category in codes)
+
+        return _listing(
+            ReportModel.by_public,
+            (ReportModel.public_pk, ReportModel.created_at),
+            public_partition(province),
+            cursor,
+            condition=ReportModel.created_at.between(low, high),
+            checks={"sort_within": (low, high)},
+            scope=(",".join(sorted(s.value for s in wanted)), ",".join(sorted(codes))),
+            forward=False,
+            keep=keep if wanted or codes else None,
+            limit=limit,
+        )

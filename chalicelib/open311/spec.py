@@ -70,7 +70,7 @@ def _get(
 
 SEARCH_PARAMS = [*query_parameters(SearchQuery), *query_parameters(PageQuery)]
 NEXT_LINK = {
-    "description": '`<URL of the next page>; rel="next"`; absent on the last page.',
+    "description": '`<URL of the next page>; rel="next"`, on a full page; absent on the last page.',
     "schema": {"type": "string"},
 }
 

@@ -10,7 +10,7 @@ from msgspec import Struct
 from chalicelib.domain.ids import normalise_report_id
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import Status
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.provinces.registry import Province
 
 if TYPE_CHECKING:
@@ -41,7 +41,9 @@ class Open311Requests:
         cursor of the next page (None on the last; asked for by ids, one page without a cursor).
 
         An anonymous listing never shows private reports; asked for by id, they show status only.
-        A page reads at most ``page_size`` reports more than it returns (``ReportRepository.list_public``).
+        Every page is full unless the list ends there: statuses and service codes are filters within
+        the data layer's bound of reports read per page, and filters that let too few through are a
+        422 ``search_filter_too_narrow`` (Open311 answers it as a 400), never a short page.
         """
         if search.ids is not None:
             return self._by_ids(search.ids), None
@@ -54,6 +56,13 @@ class Open311Requests:
             limit=search.page_size,
             cursor=search.cursor,
         )
+        if page.incomplete:
+            raise ValidationFailed(
+                "Terlalu sedikit laporan yang cocok dengan status dan service_code; persempit rentang "
+                "start_date-end_date atau kecilkan page_size (too few requests match the status and "
+                "service_code filters; narrow the dates or lower page_size).",
+                code="search_filter_too_narrow",
+            )
         return page.items, page.cursor
 
     def request(self, raw_id: str) -> Report:

@@ -1,8 +1,9 @@
-"""Open311 search pages: public reports only, each once, and reads bounded by what a page returns.
+"""Open311 search pages: public reports only, each once, every page full but the last, reads bounded.
 
 A window in 2024 is filled with reports most of which are private, or are Jakarta's copies of
-Banten's reports; paging through it must list every own public report once, newest first, and no
-request may read more than it returns plus one page.
+Banten's reports; paging through it must list every own public report once, newest first. Without
+a filter no request reads more than it returns plus one page; with status or service filters a page
+reads on until it is full or the list ends, within the data layer's bound (a 400 beyond it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typer.testing import CliRunner
 
 from chalicelib import container
 from chalicelib.config import settings
+from chalicelib.data import reports as repository_module
 from chalicelib.data.backfill import backfill_public
 from chalicelib.data.models import ReportModel
 from chalicelib.domain.clock import utcnow
@@ -130,10 +132,12 @@ def _ids(response: Any, fmt: str) -> list[str]:
 def _page_through(
     province: Province, reads: Reads, query: dict[str, str], fmt: str = "json"
 ) -> tuple[list[str], int]:
-    """Every listed id over all pages (asserting each request's reads) and the number of pages."""
+    """Every listed id over all pages (asserting each request's reads, and that every page with a
+    next link is full) and the number of pages."""
     listed: list[str] = []
     path: str | None = f"/open311/v2/requests.{fmt}?{urlencode(query)}"
     size = int(query.get("page_size", DEFAULT_PAGE_SIZE))
+    filtered = "status" in query or "service_code" in query
     pages = 0
     while path is not None:
         reads.items = reads.queries = 0
@@ -141,10 +145,16 @@ def _page_through(
         assert response.status_code == 200, response.body
         page = _ids(response, fmt)
         assert len(page) <= size
-        assert reads.items <= len(page) + size, (reads.items, len(page))
-        assert reads.queries <= 1 + size.bit_length()
+        if filtered:  # read on until the page is full, within the bound
+            assert reads.items <= repository_module.MAX_EXAMINED_PER_PAGE, (reads.items, len(page))
+            assert reads.queries <= repository_module.MAX_EXAMINED_PER_PAGE // repository_module.QUERY_BATCH
+        else:
+            assert reads.items <= len(page) + size, (reads.items, len(page))
+            assert reads.queries <= 1 + size.bit_length()
         listed.extend(page)
         path = _next(response)
+        if path is not None:
+            assert len(page) == size, "a page with a next link must be full"
         pages += 1
         assert pages < 200
     return listed, pages
@@ -167,7 +177,7 @@ def test_paging_lists_every_own_public_report_once_and_reads_are_bounded(
         ({"service_code": "banjir"}, None, "banjir"),
     ],
 )
-def test_filtered_pages_stay_within_their_read_bound(
+def test_filtered_pages_are_full_until_the_last(
     provinces: World,
     seeded: list[Report],
     reads: Reads,
@@ -175,9 +185,36 @@ def test_filtered_pages_stay_within_their_read_bound(
     closed: bool | None,
     code: str | None,
 ) -> None:
-    for size in (3, 10):
+    for size in (1, 3, 10):
         listed, _ = _page_through(provinces["jakarta"], reads, {**WINDOW, **query, "page_size": str(size)})
         assert listed == _expected(seeded, closed=closed, code=code)
+
+
+def test_a_filtered_page_not_full_within_the_bound_is_400(
+    provinces: World, seeded: list[Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filters that let too few of a page's bounded reads through are refused, never a short page."""
+    jakarta = provinces["jakarta"]
+    bound = 12
+    monkeypatch.setattr(repository_module, "MAX_EXAMINED_PER_PAGE", bound)
+    monkeypatch.setattr(repository_module, "QUERY_BATCH", 5)
+    public = _expected(seeded)
+    matching = _expected(seeded, closed=True, code="pohon")
+    within = [i for i in public[:bound] if i in matching]
+    assert 0 < len(within) < len(matching)  # the seeded rows: some, not all, within the bound
+    query = {**WINDOW, "status": "closed", "service_code": "pohon"}
+    for fmt in ("json", "xml"):
+        short = jakarta.get(
+            f"/open311/v2/requests.{fmt}?{urlencode({**query, 'page_size': len(within) + 1})}"
+        )
+        assert short.status_code == 400, short.body
+        assert "Link" not in short.headers
+        if fmt == "json":
+            [error] = json.loads(short.body)
+            assert error["code"] == 400 and "start_date" in error["description"]
+    full = jakarta.get(f"/open311/v2/requests.json?{urlencode({**query, 'page_size': len(within)})}")
+    assert full.status_code == 200, full.body
+    assert _ids(full, "json") == within and _next(full) is not None
 
 
 def test_xml_pages_carry_the_same_link(provinces: World, seeded: list[Report], reads: Reads) -> None:

@@ -1,5 +1,5 @@
 """Open311's reads of service requests are one service the container builds; each view calls one of
-its functions (no AWS here)."""
+its functions, and the service never answers a short page that says "more" (no AWS here)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ class FakeReports:
 
 def _search(**params: str) -> Search:
     return parse_search(JAKARTA, params)
+
+
+def test_a_page_filters_leave_short_although_the_list_goes_on_is_refused() -> None:
+    reports = FakeReports(Page(items=[REPORT], cursor="more", incomplete=True))
+    with pytest.raises(AduanError) as caught:
+        Open311Requests(reports, JAKARTA).find(_search(status="closed", page_size="5"))
+    assert (caught.value.code, caught.value.http_status) == ("search_filter_too_narrow", 422)
+    assert "start_date" in caught.value.message and "(" in caught.value.message
 
 
 def test_a_full_or_last_page_is_answered_with_its_cursor() -> None:
