@@ -13,10 +13,11 @@ from msgspec import Meta
 from chalicelib.validation import Input
 
 # Printable ASCII without spaces: what a header the API reads may hold.
-PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
+_PRINTABLE_ASCII_CHARACTER = r"[\x21-\x7e]"
+PRINTABLE_ASCII = rf"^{_PRINTABLE_ASCII_CHARACTER}+$"
 
 # An empty header counts as absent (chalicelib.api.inputs.headers_in), so empty is documented as allowed.
-IdempotencyKey = Annotated[str, Meta(max_length=128, pattern=r"^[\x21-\x7e]*$")]
+IdempotencyKey = Annotated[str, Meta(max_length=128, pattern=rf"^{_PRINTABLE_ASCII_CHARACTER}*$")]
 ReportSecret = Annotated[str, Meta(max_length=64, pattern=PRINTABLE_ASCII)]
 # The version an officer saw: ``5``, ``"5"`` or ``W/"5"`` (an entity tag), or ``*`` (any version).
 IfMatch = Annotated[str, Meta(max_length=40, pattern=r'^(\*|(W/)?"[1-9][0-9]{0,11}"|[1-9][0-9]{0,11})$')]
@@ -27,6 +28,8 @@ DeviceToken = Annotated[
 # A report id as a citizen types it in a path: short printable ASCII (spaces, any case, O for 0).
 ReportRef = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[\x20-\x7e]+$")]
 
+# Read by the rate limiter (chalicelib/api/ratelimit.py), not by ``HeadersIn``; kept out of logs.
+DEVICE_TOKEN_HEADER = "x-device-token"
 HEADER_NAMES = {
     "idempotency_key": "idempotency-key",
     "report_secret": "x-report-secret",

@@ -56,15 +56,17 @@ def body(model: str) -> dict[str, Any]:
 
 
 SECRET = header(
-    "X-Report-Secret", "The reporter's secret from submission.", msgspec.json.schema(headers.ReportSecret)
+    headers.HEADER_NAMES["report_secret"].title(),
+    "The reporter's secret from submission.",
+    msgspec.json.schema(headers.ReportSecret),
 )
 IF_MATCH = header(
-    "If-Match",
+    headers.HEADER_NAMES["if_match"].title(),
     'The version the officer saw (`5`, `"5"` or `W/"5"`); a report changed since is a 409.',
     msgspec.json.schema(headers.IfMatch),
 )
 DEVICE = header(
-    "X-Device-Token",
+    headers.DEVICE_TOKEN_HEADER.title(),
     "A device token from POST /devices: limits per device and a crowd-sized ceiling per address.",
     msgspec.json.schema(headers.DeviceToken),
 )

@@ -35,11 +35,11 @@ from collections.abc import Callable, Mapping, Sequence
 from chalice.app import Request
 from msgspec import Struct
 
+from chalicelib.api.headers import DEVICE_TOKEN_HEADER
 from chalicelib.config import RATE_LIMITS, ConfigurationError, optional_number, settings
 from chalicelib.errors import TooManyRequests
 
 MAX_CLIENTS = 50_000  # buckets kept per container; the least recently seen go first
-DEVICE_HEADER = "x-device-token"
 SCOPES_WITH_DEVICES = ("submit", "photos")
 
 
@@ -128,7 +128,7 @@ def client_key(request: Request) -> str:
 def device_of(request: Request) -> str | None:
     """The device id of a valid ``X-Device-Token``; None when absent, forged or expired."""
     headers: Mapping[str, str] = request.headers or {}
-    token = headers.get(DEVICE_HEADER)
+    token = headers.get(DEVICE_TOKEN_HEADER)
     if not token:
         return None
     from chalicelib.api.devices import verify

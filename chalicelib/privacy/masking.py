@@ -22,6 +22,8 @@ from typing import Any
 
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
+from chalicelib.api.headers import DEVICE_TOKEN_HEADER, HEADER_NAMES
+
 MASK = "*****"
 PHONE_MASK = "[phone]"
 EMAIL_MASK = "[email]"
@@ -39,11 +41,11 @@ SENSITIVE_KEYS = frozenset(
         "phone_number",
         "email",
         "contact",
-        "x-report-secret",
+        HEADER_NAMES["report_secret"],
         "secret",
         "authorization",
-        "idempotency-key",
-        "x-device-token",
+        HEADER_NAMES["idempotency_key"],
+        DEVICE_TOKEN_HEADER,
         "cookie",
         "acted_by",
         "sub",
