@@ -17,12 +17,20 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from chalicelib.validation import AREA_CODE, PROVINCE_CODE, AreaCode, Latitude, Longitude, ProvinceCode
+from chalicelib.validation import (
+    AREA_CODE,
+    CATEGORY_MAX_LENGTH,
+    PROVINCE_CODE,
+    AreaCode,
+    Latitude,
+    Longitude,
+    ProvinceCode,
+)
 
 AGENCY_ID_MAX_LENGTH = 48
 AGENCY_ID = rf"[a-z0-9][a-z0-9-]{{1,{AGENCY_ID_MAX_LENGTH - 1}}}"
 AGENCY_ID_PATTERN = rf"^{AGENCY_ID}$"
-CATEGORY_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+CATEGORY_CODE_PATTERN = rf"^[a-z][a-z0-9_]{{1,{CATEGORY_MAX_LENGTH - 1}}}$"
 KEMENDAGRI_CODE_PATTERN = f"{PROVINCE_CODE}|{AREA_CODE}"
 
 RuleArea = Annotated[str, Meta(pattern=KEMENDAGRI_CODE_PATTERN)]
