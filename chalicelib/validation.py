@@ -63,7 +63,7 @@ Rating = Annotated[int, msgspec.Meta(ge=1, le=MAX_RATING)]
 # A report's fields and their caps, as a citizen submits them and as a hand-over carries them.
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
-CATEGORY_MAX_LENGTH = 40
+CATEGORY_MAX_LENGTH = 40  # a category's code (a province data file's pattern caps it too)
 CURSOR_MAX_LENGTH = 2048  # a page cursor (``chalicelib.data.cursors``), native and Open311
 DESCRIPTION_MAX_LENGTH = 4000
 Description = Annotated[str, msgspec.Meta(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)]
@@ -75,6 +75,13 @@ NOTE_MAX_LENGTH = 2000
 # A reporter's confirm comment or reopen reason (and the feedback that carries it to another province).
 FEEDBACK_MAX_LENGTH = 1000
 EVIDENCE_MAX_LENGTH = 500
+# A link token in a message (chalicelib/services/links.py issues them), as a request carries it and as
+# the service checks it before any read.
+LINK_TOKEN_MIN_LENGTH, LINK_TOKEN_MAX_LENGTH = 16, 64
+LINK_TOKEN = r"^[A-Za-z0-9_-]+$"
+LinkToken = Annotated[
+    str, msgspec.Meta(min_length=LINK_TOKEN_MIN_LENGTH, max_length=LINK_TOKEN_MAX_LENGTH, pattern=LINK_TOKEN)
+]
 
 # Separates a field name from a problem code in the ValueError an ``Input`` raises after decoding.
 _MARK = "\x1f"

@@ -38,6 +38,7 @@ from chalicelib.validation import (
     Description,
     Input,
     Latitude,
+    LinkToken,
     Longitude,
     ProvinceCode,
     Rating,
@@ -163,9 +164,6 @@ class PhotoUploadIn(Input):
 
     content_type: Literal["image/jpeg", "image/png"]
     size: PhotoSize
-
-
-LinkToken = Annotated[str, Meta(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class FollowIn(Input):

@@ -8,12 +8,14 @@ channel of one report) and ``follow`` (confirm following a public report).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.private import TokenRecord
 from chalicelib.errors import NotFound
+from chalicelib.validation import LINK_TOKEN, LINK_TOKEN_MAX_LENGTH, LINK_TOKEN_MIN_LENGTH
 
 if TYPE_CHECKING:
     from chalicelib.data.notices import NoticeStore
@@ -63,5 +65,12 @@ class LinkTokens:
         return self.records.use_token(self.province, token_hash(token), purpose, int(now.timestamp()))
 
 
+_LINK_TOKEN = re.compile(LINK_TOKEN)
+
+
 def _shaped(token: str) -> bool:
-    return 16 <= len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)
+    """Whether ``token`` is shaped as a link token (``LinkToken``): anything else is looked up nowhere."""
+    return (
+        LINK_TOKEN_MIN_LENGTH <= len(token) <= LINK_TOKEN_MAX_LENGTH
+        and _LINK_TOKEN.fullmatch(token) is not None
+    )

@@ -79,3 +79,12 @@ def test_an_expired_unknown_forged_or_other_purpose_link_names_nothing() -> None
     assert _gone(lambda: actions.inspect(token[::-1], "feedback", T0)) is None  # forged (well shaped)
     assert _gone(lambda: actions.inspect("x" * 40, "feedback", T0)) is None  # unknown
     assert _gone(lambda: actions.inspect("k!", "feedback", T0)) is None  # misshapen: never looked up
+
+
+@pytest.mark.parametrize("letters", ["é" * 22, "تحقق" * 6, "x" * 20 + "٣١"])
+def test_a_token_of_non_ascii_letters_or_digits_is_misshapen_and_never_looked_up(letters: str) -> None:
+    # Given a record stored under the hash of a token holding non-ASCII letters or digits
+    actions, records, _ = _actions()
+    records.put_token("31", token_hash(letters), TokenRecord("feedback", KEY, "r:email", 2**40, used=False))
+    # Then that token is refused as any misshapen one is: gone, naming nothing
+    assert _gone(lambda: actions.inspect(letters, "feedback", T0)) is None
