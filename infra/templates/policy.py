@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from chalicelib.data.mapping import province_key_prefixes
 from infra.naming import (
     APP_NAME,
     PRIVATE_TABLE,
@@ -75,7 +76,7 @@ _ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
 
 def leading_key_patterns(code: str) -> list[str]:
     """Partition-key prefixes of a province: report ids, index/private keys, escalated copies."""
-    return [f"{code}-*", f"{code}#*", f"{code}~*"]
+    return [f"{prefix}*" for prefix in province_key_prefixes(code)]
 
 
 def leading_keys_condition(code: str) -> dict[str, Any]:

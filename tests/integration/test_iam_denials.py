@@ -8,7 +8,6 @@ is answered ``AccessDeniedException``, as AWS answers it.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -17,13 +16,13 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
+from chalicelib.data.mapping import province_key_prefixes
 from chalicelib.data.reports import ReportRepository
 from chalicelib.errors import NotFound
 from tests.integration.harness import World, world
 
 pytestmark = pytest.mark.integration
 
-LEADING_KEY = re.compile(r"^\d{2}(?=[-#~])")
 DENIED: list[str] = []
 
 
@@ -36,14 +35,19 @@ def _leading_keys(params: dict[str, Any]) -> list[str]:
             found.append(pk)
     for value in (params.get("ExpressionAttributeValues") or {}).values():
         text = value.get("S", "") if isinstance(value, dict) else ""
-        if LEADING_KEY.match(text):
+        if _province_key(text):
             found.append(text)
     return found
 
 
+def _province_key(text: str) -> bool:
+    """Whether ``text`` is a partition key of some province (the policy's ``dynamodb:LeadingKeys``)."""
+    return text[:2].isascii() and text[:2].isdigit() and text.startswith(province_key_prefixes(text[:2]))
+
+
 def _refused(params: dict[str, Any]) -> bool:
-    own = os.environ.get("ADUAN_PROVINCE", "")
-    return any(LEADING_KEY.match(key) and not key.startswith(own) for key in _leading_keys(params))
+    own = province_key_prefixes(os.environ.get("ADUAN_PROVINCE", ""))
+    return any(_province_key(key) and not key.startswith(own) for key in _leading_keys(params))
 
 
 @pytest.fixture(scope="module")
