@@ -9,12 +9,15 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from infra.local.aws import endpoint_for
 from infra.local.outbox import Sent, sent_messages
+from web.build import DIST
 
 LINK = re.compile(r"https?://[^\s<>\"]+")
+STYLESHEET = "css/app.css"  # in each stage's site (web/src/css/app.css)
 
 
 def messages() -> list[Sent]:
@@ -41,8 +44,15 @@ def _linked(text: str) -> str:
     return "".join(parts)
 
 
-def outbox_page() -> str:
-    """The messages as a page (links clickable, to follow a confirm or unsubscribe link)."""
+def _stylesheet(served: Path) -> str:
+    """A link to the client's stylesheet in a stage ``served`` holds (the first by name); none without one."""
+    found = sorted(served.glob(f"*/{STYLESHEET}"))
+    return f'<link rel="stylesheet" href="/{found[0].relative_to(served).as_posix()}">' if found else ""
+
+
+def outbox_page(served: Path = DIST) -> str:
+    """The messages as a page (links clickable, to follow a confirm or unsubscribe link), styled by a
+    stage of the sites in ``served`` (the directory the server serves)."""
     items = []
     for number, sent in enumerate(reversed(messages()), 1):
         title = html.escape(f"{sent.channel} → {sent.to}" + (f": {sent.subject}" if sent.subject else ""))
@@ -50,6 +60,6 @@ def outbox_page() -> str:
     listed = "\n".join(items) or "<p>Belum ada pesan terkirim (nothing sent yet).</p>"
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Outbox (development)</title>'
-        '<link rel="stylesheet" href="/jakarta/css/app.css"></head><body><main id="main">'
+        f'{_stylesheet(served)}</head><body><main id="main">'
         f"<h1>Outbox (pengembangan / development)</h1>{listed}</main></body></html>"
     )

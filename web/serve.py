@@ -112,7 +112,7 @@ class Handler(SimpleHTTPRequestHandler):
             elif path == "/dev/outbox":
                 from web.devoutbox import outbox_page
 
-                self._html(outbox_page())
+                self._html(outbox_page(Path(self.directory)))
                 return
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,3 +47,29 @@ def test_the_development_page_escapes_text_and_links_urls(
     page = devoutbox.outbox_page()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert '<a href="http://127.0.0.1:8080/jakarta/feedback.html#abc">' in page
+
+
+def test_the_development_page_is_styled_by_a_stage_that_is_served(
+    moto_data: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from web.serve import make_server
+
+    # Given the development server serving Banten's site only (no Jakarta)
+    (tmp_path / "banten" / "css").mkdir(parents=True)
+    (tmp_path / "banten" / "css" / "app.css").write_text("main { margin: 0 }\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://moto")
+    server = make_server(tmp_path, "127.0.0.1", 0, dev=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        # When the outbox page is read
+        with urllib.request.urlopen(f"{base}/dev/outbox", timeout=10) as response:
+            page = response.read().decode()
+        # Then its stylesheet is Banten's, and the server has it
+        stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+        assert stylesheets == ["/banten/css/app.css"]
+        with urllib.request.urlopen(base + stylesheets[0], timeout=10) as response:
+            assert response.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
