@@ -58,7 +58,10 @@ AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_F
 DEVICE_KEY_VARIABLE = "ADUAN_DEVICE_KEY"  # HMAC key of device tokens (chalicelib/api/devices.py)
 DEVICE_KEY_MIN_LENGTH = 32
 DEVICE_TOKEN_DAYS_VARIABLE = "ADUAN_DEVICE_TOKEN_DAYS"  # how long a device token is accepted
+DEVICE_TOKEN_DEFAULT_DAYS = 30.0
 OPEN311_KEYS_VARIABLE = "ADUAN_OPEN311_KEYS"  # Open311 api key hashes (chalicelib/open311/keys.py)
+OPEN311_CONTACT_VARIABLE = "ADUAN_OPEN311_CONTACT"  # the contact Open311 discovery names
+OPEN311_CONTACT_MAX_LENGTH = 200
 # The public write and read endpoints' rate limits (chalicelib/api/ratelimit.py): each is
 # ``<prefix>_RATE_PER_MINUTE`` and ``<prefix>_BURST``; a rate of 0 turns it off.
 RATE_LIMITS = {
@@ -253,9 +256,25 @@ def device_key() -> bytes | None:
     return raw.encode()
 
 
-def device_token_days() -> float | None:
-    """``ADUAN_DEVICE_TOKEN_DAYS``, how long a device token is accepted; None when unset."""
-    return optional_number(DEVICE_TOKEN_DAYS_VARIABLE, positive=True)
+def device_token_days() -> float:
+    """``ADUAN_DEVICE_TOKEN_DAYS``, how long a device token is accepted; ``DEVICE_TOKEN_DEFAULT_DAYS``
+    when unset."""
+    days = optional_number(DEVICE_TOKEN_DAYS_VARIABLE, positive=True)
+    return DEVICE_TOKEN_DEFAULT_DAYS if days is None else days
+
+
+def open311_contact() -> str | None:
+    """``ADUAN_OPEN311_CONTACT``, the contact Open311 discovery names (one line of printable text);
+    None when unset. An error never repeats the value (it may be a contact's address)."""
+    raw = os.environ.get(OPEN311_CONTACT_VARIABLE, "").strip()
+    if not raw:
+        return None
+    if len(raw) > OPEN311_CONTACT_MAX_LENGTH or not raw.isprintable():
+        raise ConfigurationError(
+            f"{OPEN311_CONTACT_VARIABLE} must be one line of at most {OPEN311_CONTACT_MAX_LENGTH} printable "
+            f"characters (no control or invisible formatting characters), not {len(raw)} characters"
+        )
+    return raw
 
 
 def optional_number(name: str, *, positive: bool = False) -> float | None:
@@ -300,6 +319,7 @@ def check_stage() -> Settings:
     device_key()
     device_token_days()
     open311_key_hashes()
+    open311_contact()
     _queue_template(AGENCY_TEMPLATE_VARIABLE, AGENCY_QUEUE_TEMPLATE)
     optional_url(PUBLIC_API_URL_VARIABLE)
     optional_url(PUBLIC_BASE_URL_VARIABLE)

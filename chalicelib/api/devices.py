@@ -7,8 +7,9 @@ A token is ``<device id>.<issued, unix seconds>.<MAC>``: a random 128-bit id, an
 is limited per address (``ADUAN_DEVICE_RATE_PER_MINUTE``), so a client cannot mint them in bulk to
 escape the per-device limit. A token holds no personal data and proves nothing but "minted here, recently".
 Without a key, no token is minted (503) and none is accepted: every request gets the per-address limit.
-The key (32+ characters) and ``ADUAN_DEVICE_TOKEN_DAYS`` (default 30) are optional stage variables
-whose rules ``chalicelib.config`` holds: a stage with a malformed one does not start.
+The key (32+ characters) and ``ADUAN_DEVICE_TOKEN_DAYS`` are optional stage variables whose rules
+and default (``DEVICE_TOKEN_DEFAULT_DAYS``, 30) ``chalicelib.config`` holds: a stage with a malformed
+one does not start.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ import hmac
 import secrets
 import time
 
-from chalicelib.config import ConfigurationError, device_key, device_token_days, settings
-
-DEFAULT_LIFETIME_DAYS = 30
+from chalicelib.config import (
+    DEVICE_TOKEN_DEFAULT_DAYS,
+    ConfigurationError,
+    device_key,
+    device_token_days,
+    settings,
+)
 
 
 def _b64(raw: bytes) -> str:
@@ -45,8 +50,8 @@ def lifetime_seconds() -> int:
     try:
         days = device_token_days()
     except ConfigurationError:  # malformed: the default (a stage does not start with one)
-        days = None
-    return int((DEFAULT_LIFETIME_DAYS if days is None else days) * 86400)
+        days = DEVICE_TOKEN_DEFAULT_DAYS
+    return int(days * 86400)
 
 
 def mint() -> tuple[str, int] | None:

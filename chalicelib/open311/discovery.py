@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.config import PUBLIC_BASE_URL_VARIABLE, optional_url
+from chalicelib.config import PUBLIC_BASE_URL_VARIABLE, open311_contact, optional_url
 from chalicelib.open311.responses import Open311Discovery, Open311Endpoint
 from chalicelib.provinces.registry import Province
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27T00:00:00+07:00"  # bump when the Open311 surface changes
-CONTACT_ENV = "ADUAN_OPEN311_CONTACT"
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")
 
 
@@ -32,7 +30,7 @@ def base_url(headers: Mapping[str, str], context: Mapping[str, Any]) -> str:
 
 def discovery(province: Province, url: str) -> Open311Discovery:
     """The discovery document of one jurisdiction."""
-    contact = os.environ.get(CONTACT_ENV, "").strip() or f"Pengaduan {province.name}"
+    contact = open311_contact() or f"Pengaduan {province.name}"
     return Open311Discovery(
         changeset=CHANGESET,
         contact=contact,

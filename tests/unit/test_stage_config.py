@@ -65,6 +65,9 @@ BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
     ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": f'["{A_KEY_HASH}"]'}),  # not an object
     ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": '{"an-open311-key": "client"}'}),  # a key, not its hash
     ("ADUAN_OPEN311_KEYS", {"ADUAN_OPEN311_KEYS": f'{{"{A_KEY_HASH}": 7}}'}),  # no client name
+    ("ADUAN_OPEN311_CONTACT", {"ADUAN_OPEN311_CONTACT": "Pengaduan DKI\nJakarta"}),  # two lines
+    ("ADUAN_OPEN311_CONTACT", {"ADUAN_OPEN311_CONTACT": "Pengaduan \u202eatrakaJ"}),  # a bidi override
+    ("ADUAN_OPEN311_CONTACT", {"ADUAN_OPEN311_CONTACT": "Pengaduan " + "x" * 200}),  # too long
     ("ADUAN_SUBMIT_RATE_PER_MINUTE", {"ADUAN_SUBMIT_RATE_PER_MINUTE": "nonsense"}),
     ("ADUAN_DEVICE_BURST", {"ADUAN_DEVICE_BURST": "-1"}),
     ("ADUAN_OPEN311_RATE_PER_MINUTE", {"ADUAN_OPEN311_RATE_PER_MINUTE": "inf"}),
@@ -83,6 +86,7 @@ OPTIONAL = (
     "ADUAN_DEVICE_KEY",
     "ADUAN_DEVICE_TOKEN_DAYS",
     "ADUAN_OPEN311_KEYS",
+    "ADUAN_OPEN311_CONTACT",
     "ADUAN_PUBLIC_API_URL",
     "ADUAN_PUBLIC_BASE_URL",
     "ADUAN_ESCALATION_QUEUE_TEMPLATE",
@@ -176,6 +180,7 @@ def test_a_stage_starts_with_valid_optional_variables_and_the_user_pools_jwks(
             "ADUAN_DEVICE_KEY": "k" * 32,
             "ADUAN_DEVICE_TOKEN_DAYS": "0.5",
             "ADUAN_OPEN311_KEYS": f'{{"{A_KEY_HASH.upper()}": "client"}}',
+            "ADUAN_OPEN311_CONTACT": "Pengaduan DKI Jakarta (pengaduan@jakarta.go.id)",
             "ADUAN_SUBMIT_RATE_PER_MINUTE": "0",
             "ADUAN_SUBMIT_BURST": "2.5",
             "ADUAN_PUBLIC_API_URL": "https://api.aduan.jakarta.go.id/api/",
@@ -278,6 +283,8 @@ SECRET_IN_VALUE: list[tuple[str, Mapping[str, str | None]]] = [
         "ADUAN_AUTH_JWKS_URL",
         {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": f"http://pool:{PASSWORD}@issuer.go.id/jwks"},
     ),
+    # a contact's details on two lines (never repeated: the value may be a person's address)
+    ("ADUAN_OPEN311_CONTACT", {"ADUAN_OPEN311_CONTACT": f"Pengaduan\n{PASSWORD}@jakarta.go.id"}),
     # the signing key itself pasted where its SSM parameter is named
     ("ADUAN_HANDOVER_KEY", {"ADUAN_HANDOVER_KEY": f"MC4CAQAwBQYDK2VwBCIEI{PASSWORD}"}),
     # a password with an unescaped "#", "?" or "/" (the address then reads as ending there)
