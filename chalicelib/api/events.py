@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chalicelib import container
 from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.config import settings
-from chalicelib.errors import AduanError, ValidationFailed, retry_transient
+from chalicelib.errors import AduanError, BadRequest, ValidationFailed, retry_transient
 from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from chalicelib.api.messages import SesNotification
 
 # Queue messages are checked in chalicelib/api/messages.py: the intake message by its struct,
 # escalation messages by the protocol's structs.
@@ -43,7 +45,12 @@ def _checked(record: SQSRecord, read: Callable[[], T]) -> T | None:
     """What ``read`` makes of the record, or None after moving the record to the DLQ if malformed."""
     try:
         return read()
-    except (ValueError, RecursionError, ValidationFailed) as error:  # JSONDecodeError: a ValueError
+    except (
+        ValueError,
+        RecursionError,
+        ValidationFailed,
+        BadRequest,
+    ) as error:  # JSONDecodeError: a ValueError
         _dead_letter(record, error.code if isinstance(error, AduanError) else "invalid_json")
         return None
 
@@ -210,18 +217,16 @@ def sweep() -> dict[str, int]:
 
 
 def _notify_record(record: SQSRecord) -> None:
-    from chalicelib.api.messages import SesNotification, parse_notify_message  # not on the sweep's path
+    from chalicelib.api.messages import is_sns_envelope, parse_notify_message  # not on the sweep's path
     from chalicelib.domain.clock import utcnow
-    from chalicelib.validation import convert
 
     body = _parsed(record, lambda data: data)
     if body is None:
         return
-    feedback = ses_feedback(body)
-    if feedback is not None:
-        notification = _checked(record, lambda: convert(SesNotification, feedback))
+    if is_sns_envelope(body):
+        notification = _checked(record, lambda: ses_feedback(body))
         if notification is None:
-            return  # not SES's shape: no retry can read it
+            return  # not SES's shape, or not this province's topic: no retry can read it
         reason, addresses = notification.notification_type.lower(), notification.suppressed()
         count = _transient_retries(lambda: container.notifier().feedback(reason, addresses))
         logger.info("SES feedback applied", extra={"suppressed": count})
@@ -245,18 +250,12 @@ def _notify_record(record: SQSRecord) -> None:
     logger.info("notifications sent", extra={"sent": sent, "report_key": message.key})
 
 
-def ses_feedback(body: Any) -> dict[str, Any] | None:
-    """The SES notification inside an SNS envelope from this province's feedback topic, or None."""
-    if not isinstance(body, dict) or body.get("Type") != "Notification":
-        return None
-    topic = str(body.get("TopicArn") or "")
-    if not topic.endswith(f":aduan-{settings().province}-ses-feedback"):
-        return None
-    try:
-        inner = json.loads(str(body.get("Message") or ""))
-    except ValueError:
-        return None
-    return inner if isinstance(inner, dict) else None
+def ses_feedback(body: Any) -> SesNotification:
+    """The SES notification in an SNS envelope from this province's feedback topic; refused otherwise
+    (``chalicelib.api.messages.parse_ses_feedback``)."""
+    from chalicelib.api.messages import parse_ses_feedback
+
+    return parse_ses_feedback(body, f":aduan-{settings().province}-ses-feedback")
 
 
 def notify_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

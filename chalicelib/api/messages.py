@@ -1,22 +1,32 @@
 """The queue handlers' inputs, declared once as msgspec structs.
 
 The intake queue's message (the ``route`` handler's input) and the notify queue's are declared
-here, with the shape of the SES bounces and complaints the notify queue also carries; a malformed
-one is a 422 ``validation_error``. An escalation queue's message is one of the
+here, with the shape of the SES bounces and complaints the notify queue also carries (in an SNS
+envelope); a malformed one is a 422 ``validation_error`` (an envelope whose message is not JSON: a 400
+``invalid_json``). An escalation queue's message is one of the
 protocol's structs (``chalicelib.domain.protocol.InboundMessage``), refused the same way. The
 queue handlers load none of the API's request schemas (``chalicelib.api.schemas``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from msgspec import Meta, Struct, field
+from msgspec import Meta, Struct, field, structs
 
 from chalicelib.domain.ids import EventId
 from chalicelib.domain.private import CHANNELS
 from chalicelib.notices.recipients import FOLLOWER_ID, REPORTER, VIA
-from chalicelib.validation import REPORT_ID_PART, Input, ReportId, ReportKey, convert
+from chalicelib.validation import (
+    REPORT_ID_PART,
+    Input,
+    ReportId,
+    ReportKey,
+    convert,
+    decode_json,
+    problem,
+    validation_failed,
+)
 
 if TYPE_CHECKING:
     from chalicelib.domain.protocol import InboundMessage
@@ -81,6 +91,35 @@ class SesNotification(Struct, rename="camel"):
         else:
             return []
         return [r.email_address for r in listed if r.email_address]
+
+
+class SnsEnvelope(Struct, rename="pascal"):
+    """An SNS notification as SNS delivers it to a queue: ``{"Type": "Notification", "TopicArn": ...,
+    "Message": "<the SES notification as JSON text>"}`` (its other fields, the signature's among them, not
+    read). A notify message has none of these fields."""
+
+    type: Literal["Notification"]
+    topic_arn: str
+    message: str
+
+
+_ENVELOPE_FIELDS = {f.name: f.encode_name for f in structs.fields(SnsEnvelope)}
+
+
+def is_sns_envelope(body: Any) -> bool:
+    """Whether a notify queue's decoded ``body`` is an SNS envelope rather than a notify message."""
+    return isinstance(body, dict) and _ENVELOPE_FIELDS["type"] in body
+
+
+def parse_ses_feedback(body: Any, topic_suffix: str) -> SesNotification:
+    """The SES notification in an SNS envelope (a decoded JSON ``body``) from the topic whose ARN ends in
+    ``topic_suffix``. ``ValidationFailed`` (422) for a malformed envelope or notification, or another
+    topic; ``BadRequest`` ``invalid_json`` when the envelope's message is not JSON."""
+    envelope = convert(SnsEnvelope, body)
+    if not envelope.topic_arn.endswith(topic_suffix):
+        wrong = "bukan topik umpan balik SES provinsi ini (not this province's SES feedback topic)"
+        raise validation_failed([problem(_ENVELOPE_FIELDS["topic_arn"], wrong, "invalid_choice")])
+    return decode_json(SesNotification, envelope.message)
 
 
 def parse_intake_message(body: Any) -> IntakeMessage:
