@@ -143,9 +143,46 @@ def _clean(name: str, value: str, rule: _Rule | None) -> str:
     min_length, pattern = rule or (None, None)
     if min_length is not None and (len(text) < min_length or not _SHOWS_SOMETHING.search(text)):
         raise ValueError(f"{name}{_MARK}too_short{_MARK}{min_length}")
-    if pattern is not None and text != value and not pattern.search(text):  # stripped: match again
+    if pattern is not None and text != value and not _matches(pattern, text):  # stripped: match again
         raise ValueError(f"{name}{_MARK}pattern_mismatch")
     return text
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` matches a field's ``pattern`` to its end."""
+    return pattern.search(text) is not None and not text.endswith(_PAST_THE_END)
+
+
+# msgspec (as Python's ``re``) lets a pattern's ``$`` match before a final line break too (``"31\n"`` for
+# ``^[0-9]{2}$``): a text that matches a field's pattern matches it to its end unless it ends in one.
+_PAST_THE_END = "\n"
+
+
+class Data(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Base of a data file's structs (a province's): frozen, unknown fields refused, and a text (or a text
+    in a tuple) with a pattern refused unless it matches to its end, which ``Input`` ensures by stripping.
+    (``kw_only`` is not inherited, and type checkers want ``frozen`` again: each struct sets both.)"""
+
+    def __post_init__(self) -> None:
+        # Read for every area of a province (thousands) on a cold start: kept to plain loops.
+        for name in _patterned(type(self)):  # msgspec has checked the patterns themselves
+            value = getattr(self, name)
+            for text in value if type(value) is tuple else (value,):
+                if type(text) is str and text.endswith(_PAST_THE_END):
+                    raise ValueError(f"{name}{_MARK}pattern_mismatch")
+
+
+@functools.cache
+def _patterned(struct: type[msgspec.Struct]) -> tuple[str, ...]:
+    """The fields of ``struct`` whose text (or texts) has a pattern."""
+    return tuple(name for name, (_, pattern) in _text_rules(struct).items() if pattern is not None)
+
+
+def field_problem(message: str) -> tuple[str, str] | None:
+    """A field's name and Aduan's wording of a problem its struct's ``__post_init__`` found, from the
+    message of msgspec's error (the text before `` - at``); None for msgspec's own problems."""
+    found = _OWN.match(message)
+    return (found["field"], _wording(found["code"], found.groupdict())) if found else None
 
 
 @functools.cache
@@ -157,7 +194,7 @@ def _text_rules(struct: type[msgspec.Struct]) -> dict[str, _Rule]:
     for field in info.fields:
         options = field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
         for option in options:
-            if isinstance(option, msgspec.inspect.ListType):
+            if isinstance(option, (msgspec.inspect.ListType, msgspec.inspect.VarTupleType)):
                 option = option.item_type
             if isinstance(option, msgspec.inspect.StrType) and (option.min_length or option.pattern):
                 pattern = re.compile(option.pattern) if option.pattern else None
@@ -225,6 +262,11 @@ def problem(field: str, message: str, kind: str) -> dict[str, str]:
     return {"field": field, "problem": message, "type": kind}
 
 
+# A problem an ``Input`` or a ``Data`` struct raised itself: ``<field><mark><code>[<mark><n>]``.
+_OWN = re.compile(
+    rf"^(?P<field>[^{_MARK}]+){_MARK}(?P<code>forbidden_character|too_short|pattern_mismatch)(?:{_MARK}(?P<n>\d+))?$",
+    re.DOTALL,
+)
 _PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), kind)
@@ -243,10 +285,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Invalid (?:ISO8601|RFC3339) (?:encoded )?date$", "invalid_date"),
         (r"^Expected `datetime` with a timezone component$", "timezone_required"),
         (r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$", "wrong_type"),
-        (
-            rf"^(?P<field>[^{_MARK}]+){_MARK}(?P<code>forbidden_character|too_short|pattern_mismatch)(?:{_MARK}(?P<n>\d+))?$",
-            "own",
-        ),
+        (_OWN.pattern, "own"),
     )
 )
 _TYPE_NAMES = {

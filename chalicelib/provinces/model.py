@@ -6,7 +6,8 @@ run time (types, caps and patterns checked on the way, no pydantic); the build t
 ``aduan region check`` and the tests use the same structs and add ``reference_problems``, the
 checks across fields (references resolve, one target per rule), which run only there.
 Structs are frozen and lists are tuples: the data is shared by every request a container serves.
-Unknown keys are refused: they are mistakes, not extensions.
+Unknown keys are refused: they are mistakes, not extensions. A text with a pattern must match it to its
+end (``chalicelib.validation.Data``): ``"31\n"`` is not a province code.
 """
 
 # No ``from __future__ import annotations``: msgspec reads evaluated annotations without ``eval``,
@@ -22,9 +23,11 @@ from chalicelib.validation import (
     CATEGORY_MAX_LENGTH,
     PROVINCE_CODE,
     AreaCode,
+    Data,
     Latitude,
     Longitude,
     ProvinceCode,
+    field_problem,
 )
 
 AGENCY_ID_MAX_LENGTH = 48
@@ -44,7 +47,7 @@ AreaLevel = Literal["kota", "kabupaten", "kecamatan", "kelurahan", "desa"]
 AgencyLevel = Literal["kelurahan", "kecamatan", "kota", "province"]
 
 
-class ServiceLevels(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class ServiceLevels(Data, frozen=True, kw_only=True):
     """Deadlines, in hours or days, counted from submission (coordinate, finish)."""
 
     coordinate_hours: Positive
@@ -53,14 +56,14 @@ class ServiceLevels(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_
     autoclose_days: Positive = 10.0
 
 
-class ServiceLevelOverride(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class ServiceLevelOverride(Data, frozen=True, kw_only=True):
     """Per-category override of some service levels."""
 
     coordinate_hours: Positive | None = None
     finish_days: Positive | None = None
 
 
-class CategoryAttribute(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class CategoryAttribute(Data, frozen=True, kw_only=True):
     """An extra question a category asks (e.g. flood depth), as Open311 attributes."""
 
     code: CategoryCode
@@ -71,7 +74,7 @@ class CategoryAttribute(msgspec.Struct, frozen=True, forbid_unknown_fields=True,
     values: tuple[dict[str, str], ...] = ()
 
 
-class Category(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Category(Data, frozen=True, kw_only=True):
     """A complaint category as citizens know it, Indonesian first."""
 
     code: CategoryCode
@@ -88,14 +91,14 @@ class Category(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     evidence_max_distance_m: Positive | None = None
 
 
-class Centroid(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Centroid(Data, frozen=True, kw_only=True):
     """An area's representative point (approximate): the form's map picks the nearest area by it."""
 
     lat: Latitude
     lon: Longitude
 
 
-class Area(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Area(Data, frozen=True, kw_only=True):
     """An administrative area with its Kemendagri code (not BPS), optionally its centroid."""
 
     code: AreaCode
@@ -104,7 +107,7 @@ class Area(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True
     centroid: Centroid | None = None
 
 
-class Agency(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Agency(Data, frozen=True, kw_only=True):
     """A responsible body (OPD): a Dinas, its Suku Dinas, a coordinator."""
 
     id: AgencyId
@@ -117,7 +120,7 @@ class Agency(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     coordinator: bool = False
 
 
-class RoutingRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class RoutingRule(Data, frozen=True, kw_only=True):
     """Category x area -> agency (or another province). ``*`` matches any category."""
 
     category: str
@@ -127,14 +130,14 @@ class RoutingRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     reason: Annotated[str, Meta(max_length=300)] | None = None
 
 
-class Routing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Routing(Data, frozen=True, kw_only=True):
     """The rules, and the agency that takes whatever no rule covers."""
 
     default_agency: AgencyId
     rules: tuple[RoutingRule, ...]
 
 
-class BoundingBox(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class BoundingBox(Data, frozen=True, kw_only=True):
     """A generous bounding box of the province, to catch swapped or foreign coordinates."""
 
     min_lat: Latitude
@@ -147,7 +150,7 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TileUrl = Annotated[str, Meta(pattern=r"^https://[^\s\"'<>]*\{z\}[^\s\"'<>]*$", max_length=300)]
 
 
-class MapSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class MapSettings(Data, frozen=True, kw_only=True):
     """The web maps' tiles and first view; OpenStreetMap's standard tiles unless the province has its own.
 
     OpenStreetMap's tile usage policy: its attribution shown, zoom at most 19, no bulk prefetching.
@@ -168,14 +171,14 @@ class MapSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     zoom: Annotated[int, Meta(ge=1, le=19)] = 12
 
 
-class HandoverKey(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class HandoverKey(Data, frozen=True, kw_only=True):
     """A public key the province signs its hand-overs with (Ed25519, raw 32 bytes, base64url)."""
 
     kid: Annotated[str, Meta(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
     public_key: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}$")]
 
 
-class EvidencePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class EvidencePolicy(Data, frozen=True, kw_only=True):
     """How a province checks the photo an agency resolves with (issue #16)."""
 
     max_distance_m: Positive = 150.0
@@ -183,7 +186,7 @@ class EvidencePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     flagged: Literal["flag", "block"] = "flag"
 
 
-class ApiThrottle(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class ApiThrottle(Data, frozen=True, kw_only=True):
     """API Gateway's throttle on the province's stage, in requests a second (steady, burst). It stops
     floods of status polling and scripted submissions, not citizens: 800 reports on Jakarta's peak
     day is far below the default. The API function's reserved concurrency follows it (docs/deploy.md)."""
@@ -192,7 +195,7 @@ class ApiThrottle(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     burst: Annotated[int, Meta(ge=1, le=5_000)] = 100
 
 
-class ProvinceData(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class ProvinceData(Data, frozen=True, kw_only=True):
     """Everything a province is, as one data file."""
 
     code: ProvinceCode
@@ -237,9 +240,14 @@ def decode_province_data(raw: bytes | str | Mapping[str, Any]) -> ProvinceData:
             return msgspec.convert(raw, ProvinceData, strict=True)
         return msgspec.json.decode(raw, type=ProvinceData)
     except msgspec.ValidationError as error:
-        message, _, where = str(error).rpartition(" - at `$")
-        path = where.rstrip("`").lstrip(".") if message else ""
-        raise InvalidProvinceData([f"{path or '(file)'}: {message or error}"]) from None
+        message, at, where = str(error).rpartition(" - at `$")
+        if not at:  # the file's top level
+            message, where = str(error), ""
+        path = where.rstrip("`").lstrip(".")
+        own = field_problem(message)  # a struct's own check (``Data``): its field is named in the message
+        if own:
+            path, message = ".".join(filter(None, (path, own[0]))), own[1]
+        raise InvalidProvinceData([f"{path or '(file)'}: {message}"]) from None
     except msgspec.DecodeError as error:
         raise InvalidProvinceData([f"(file): {error}"]) from None
 

@@ -163,6 +163,14 @@ REFUSED: dict[str, tuple[Callable[[Data], None], str]] = {
     "BPS area code": (_set("areas[0].code", "9901"), "areas[0].code: Expected `str` matching regex"),
     "province as an area": (_set("areas[0].code", "99"), "areas[0].code: Expected `str` matching regex"),
     "bad agency area": (_set("agencies[1].area", "99.1"), "agencies[1].area: Expected `str` matching regex"),
+    # A pattern's "$" also matches before a final line break (msgspec, as Python's re): refused all the same.
+    "province code with a line break": (_set("code", "99\n"), "code: formatnya tidak sesuai"),
+    "area code with a line break": (
+        _set("areas[0].code", "99.01\n"),
+        "areas[0].code: formatnya tidak sesuai",
+    ),
+    "agency id with a line break": (_set("agencies[1].id", "sudin-contoh\n"), "agencies[1].id: formatnya"),
+    "partner with a line break": (_set("exchanges_with", ["31\n"]), "exchanges_with: formatnya tidak sesuai"),
     "no categories": (_set("categories", []), "categories: Expected `array` of length >= 1"),
     "dangling rule agency": (
         _set("routing.rules[1].agency", "ghost"),
