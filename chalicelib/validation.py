@@ -8,7 +8,8 @@ path and a message in Bahasa Indonesia with English alongside, plus a machine-re
 
 Text is Unicode, but control characters (NUL and the other C0/C1 codes except tab, CR, LF), lone
 surrogates and bidi override characters are refused: they break storage or logs, or disguise text
-in the console. Inputs (``Input``) are stripped of surrounding white space after decoding.
+in the console. Inputs (``Input``) are stripped of surrounding white space after decoding; a data
+file's structs (``Data``) are frozen, and refuse a patterned text that ends in a line break.
 """
 
 from __future__ import annotations
@@ -148,14 +149,14 @@ def _clean(name: str, value: str, rule: _Rule | None) -> str:
     return text
 
 
-def _matches(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether ``text`` matches a field's ``pattern`` to its end."""
-    return pattern.search(text) is not None and not text.endswith(_PAST_THE_END)
-
-
 # msgspec (as Python's ``re``) lets a pattern's ``$`` match before a final line break too (``"31\n"`` for
 # ``^[0-9]{2}$``): a text that matches a field's pattern matches it to its end unless it ends in one.
 _PAST_THE_END = "\n"
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` matches a field's ``pattern`` to its end."""
+    return pattern.search(text) is not None and not text.endswith(_PAST_THE_END)
 
 
 class Data(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -45,12 +45,8 @@ def _checked(record: SQSRecord, read: Callable[[], T]) -> T | None:
     """What ``read`` makes of the record, or None after moving the record to the DLQ if malformed."""
     try:
         return read()
-    except (
-        ValueError,
-        RecursionError,
-        ValidationFailed,
-        BadRequest,
-    ) as error:  # JSONDecodeError: a ValueError
+    # JSONDecodeError is a ValueError; BadRequest ``invalid_json``: an SNS envelope's message is not JSON
+    except (ValueError, RecursionError, ValidationFailed, BadRequest) as error:
         _dead_letter(record, error.code if isinstance(error, AduanError) else "invalid_json")
         return None
 
