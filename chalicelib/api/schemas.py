@@ -40,7 +40,6 @@ from chalicelib.validation import (
     Latitude,
     LinkToken,
     Longitude,
-    ProvinceCode,
     Rating,
     ReportKey,
 )
@@ -271,7 +270,14 @@ class HandedQueryIn(Query):
     """``GET /agency/handed`` query string."""
 
     to: (
-        Annotated[ProvinceCode, Meta(description="One neighbouring province; empty means every one.")] | None
+        Annotated[
+            str,
+            Meta(
+                pattern=rf"^({PROVINCE_CODE_PART})?$",
+                description="One neighbouring province; empty means every one.",
+            ),
+        ]
+        | None
     ) = None
     status: (
         Annotated[

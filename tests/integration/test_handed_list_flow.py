@@ -104,6 +104,8 @@ def test_only_coordinators_list_it_and_only_of_neighbours(provinces: World) -> N
     assert code == 422, body
     code, body = _handed(jakarta)
     assert code == 200 and [n["code"] for n in body["neighbours"]] == ["32", "36"] and body["to"] is None
+    # an empty ``to`` (a form's blank choice) means every neighbour, as the document says
+    assert _handed(jakarta, to="") == (code, body)
 
 
 def _copy(n: int, to: str) -> Report:
