@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +19,7 @@ from chalicelib.api.correlation import safe_correlation_id
 from chalicelib.config import settings
 from chalicelib.errors import AduanError, BadRequest, ValidationFailed, retry_transient
 from chalicelib.observability import count, logger
+from chalicelib.validation import PROVINCE_CODE_PART
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -182,7 +184,9 @@ def _string_attributes(record: SQSRecord) -> dict[str, str]:
 def _claimed_sender(record: SQSRecord) -> str | None:
     """The province code a record claims to come from, if it looks like one (it is the sender's text)."""
     claimed = _string_attributes(record).get("aduan-sender", "")
-    return claimed if len(claimed) == 2 and claimed.isdigit() else None
+    return (
+        claimed if re.fullmatch(PROVINCE_CODE_PART, claimed) else None
+    )  # ASCII digits: isdigit() takes "²³"
 
 
 def _quarantine(record: SQSRecord, reason: str) -> None:
