@@ -234,21 +234,21 @@ def any_case_pattern(words: list[str]) -> str:
     return "^(" + "|".join(spelled) + ")?$"
 
 
+StatusFilter = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        pattern=any_case_pattern([s.value for s in Status]),
+        description="One status, any case; empty means all.",
+    ),
+]
+
+
 class InboxQueryIn(Query):
     """``GET /agency/reports`` query string (values are checked further by the view)."""
 
     agency: Annotated[AgencyCode, Meta(description="Another agency in scope (coordinators).")] | None = None
-    status: (
-        Annotated[
-            str,
-            Meta(
-                max_length=20,
-                pattern=any_case_pattern([s.value for s in Status]),
-                description="One status, any case; empty means all.",
-            ),
-        ]
-        | None
-    ) = None
+    status: StatusFilter | None = None
     limit: Limit | None = None
     cursor: Cursor | None = None
     overdue: (
@@ -279,17 +279,7 @@ class HandedQueryIn(Query):
         ]
         | None
     ) = None
-    status: (
-        Annotated[
-            str,
-            Meta(
-                max_length=20,
-                pattern=any_case_pattern([s.value for s in Status]),
-                description="One status, any case; empty means all.",
-            ),
-        ]
-        | None
-    ) = None
+    status: StatusFilter | None = None
     limit: Limit | None = None
     cursor: Cursor | None = None
 
