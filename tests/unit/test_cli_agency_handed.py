@@ -3,10 +3,7 @@ province, its status there and whether it accepted them, and the way to the next
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
@@ -16,7 +13,7 @@ from typer.testing import CliRunner
 
 from cli import agency
 from cli.main import app
-from infra.local.processes import free_port
+from tests.unit.fake_api import FakeApi, serving
 
 TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJrb29yZGluYXRvciJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
 
@@ -50,7 +47,7 @@ def _row(key: str, *, accepted: bool) -> dict[str, Any]:
     }
 
 
-class _Handed(BaseHTTPRequestHandler):
+class _Handed(FakeApi):
     asked: ClassVar[list[tuple[str, dict[str, list[str]]]]] = []
 
     def do_GET(self) -> None:
@@ -59,7 +56,7 @@ class _Handed(BaseHTTPRequestHandler):
         self.asked.append((url.path, query))
         if query.get("to") == ["51"]:
             error = {"code": "not_a_neighbour", "message": "Provinsi 51 bukan tetangga"}
-            self._send(404, {"error": error})
+            self.send(404, {"error": error})
             return
         page: dict[str, Any]
         if query.get("cursor") == ["page-2"]:
@@ -67,31 +64,14 @@ class _Handed(BaseHTTPRequestHandler):
         else:
             items = [_row("31-261201-AAAA", accepted=True), _row("31-261201-BBBB", accepted=False)]
             page = {"to": "36", "neighbours": [], "items": items, "next_cursor": "page-2"}
-        self._send(200, page)
-
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.send(200, page)
 
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Handed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Handed.asked = []
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Handed) as url:
+        yield url
 
 
 def handed(*args: str) -> Any:

@@ -3,11 +3,8 @@ clear sentence (never a traceback) for a stage that does not exist or an API tha
 
 from __future__ import annotations
 
-import json
 import shlex
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
@@ -18,6 +15,7 @@ from typer.testing import CliRunner
 from cli import agency
 from cli.main import app
 from infra.local.processes import free_port
+from tests.unit.fake_api import FakeApi, serving
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +38,7 @@ def _row(key: str) -> dict[str, Any]:
     }
 
 
-class _Inbox(BaseHTTPRequestHandler):
+class _Inbox(FakeApi):
     """Two pages of an inbox (``cursor=page-2`` gives the second); ``/html`` a gateway's error page;
     ``/empty`` an inbox with no report."""
 
@@ -51,11 +49,11 @@ class _Inbox(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         self.authorizations.append(self.headers["Authorization"])
         if url.path.startswith("/html"):
-            self._send(502, b"<html><body>Bad Gateway</body></html>", "text/html")
+            self.send(502, b"<html><body>Bad Gateway</body></html>", "text/html")
             return
         if url.path.startswith("/echo"):  # a proxy's page that repeats the request it refused
             page = f"<html><body>Blocked: GET {self.path} Authorization: {self.headers['Authorization']}"
-            self._send(403, page.encode(), "text/html")
+            self.send(403, page.encode(), "text/html")
             return
         query = parse_qs(url.query)
         self.asked.append(query)
@@ -80,31 +78,15 @@ class _Inbox(BaseHTTPRequestHandler):
                 "items": [_row("36-261201-AAAA")],
                 "next_cursor": "page-2",
             }
-        self._send(200, json.dumps(page).encode(), "application/json")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.send(200, page)
 
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Inbox)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Inbox.asked = []
     _Inbox.authorizations = []
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Inbox) as url:
+        yield url
 
 
 TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJwZXR1Z2FzIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"

@@ -3,10 +3,7 @@ line, as the console's detail shows it: its status, which province has it, and w
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 
@@ -16,7 +13,7 @@ from typer.testing import CliRunner
 
 from cli import agency
 from cli.main import app
-from infra.local.processes import free_port
+from tests.unit.fake_api import FakeApi, serving
 
 NUMBER = "31-261207-9SV6"
 TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJrb29yZGluYXRvciJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
@@ -74,7 +71,7 @@ def _view(**extra: Any) -> dict[str, Any]:
     }
 
 
-class _Reports(BaseHTTPRequestHandler):
+class _Reports(FakeApi):
     """``/held/...`` a report Banten has now; ``/back/...`` one Banten handed back; any other not found."""
 
     asked: ClassVar[list[str]] = []
@@ -93,15 +90,7 @@ class _Reports(BaseHTTPRequestHandler):
             status, body = 200, _view(timeline=[*HELD, resolve])
         else:
             status, body = 404, {"error": {"code": "report_not_found", "message": "Laporan tidak ditemukan."}}
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.send(status, body)
 
 
 @pytest.fixture(autouse=True)
@@ -111,15 +100,9 @@ def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Reports)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Reports.asked = []
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Reports) as url:
+        yield url
 
 
 def show(api: str, number: str = NUMBER) -> Any:
