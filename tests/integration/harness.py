@@ -165,6 +165,16 @@ def _waiting(queue: str) -> int:
     return sum(int(attributes.get(n, 0)) for n in names)
 
 
+def dead_letters(queue: str) -> list[str]:
+    """The bodies in ``queue``'s dead-letter queue (received once, left there: visible again later)."""
+    import boto3
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=f"{queue}-dlq")["QueueUrl"]
+    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    return [m["Body"] for m in found.get("Messages", [])]
+
+
 @contextmanager
 def world(
     stages: tuple[str, ...] = ("jakarta", "banten"), sources: tuple[str, ...] = ("route", "escalations")

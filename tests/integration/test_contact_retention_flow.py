@@ -15,7 +15,7 @@ import pytest
 from chalicelib.data.reports import ReportRepository
 from infra.local.aws import REGION
 from infra.local.outbox import sent_messages, verify_senders
-from tests.integration.harness import World, world
+from tests.integration.harness import World, dead_letters, world
 
 pytestmark = pytest.mark.integration
 
@@ -32,14 +32,6 @@ def provinces(moto_endpoint: str) -> Iterator[World]:
     verify_senders(moto_endpoint)
     with world(("jakarta",), sources=("route", "notify")) as w:
         yield w
-
-
-def _dead_letters(queue: str) -> list[str]:
-    """The bodies in ``queue``'s dead-letter queue (received once, left there: visible again later)."""
-    sqs = boto3.client("sqs", region_name=REGION)
-    url = sqs.get_queue_url(QueueName=f"{queue}-dlq")["QueueUrl"]
-    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
-    return [m["Body"] for m in found.get("Messages", [])]
 
 
 def test_a_contact_past_its_retention_is_told_nothing_and_the_report_goes_on(
@@ -82,7 +74,7 @@ def test_a_contact_past_its_retention_is_told_nothing_and_the_report_goes_on(
     # Then the notify handler ran and sent the reporter nothing, leaving no dead letter
     assert delivered["notify"] >= 1, delivered
     assert [m for m in sent_messages(moto_endpoint) if m.to in (email, sms)] == told
-    assert [b for b in _dead_letters(jakarta.env["ADUAN_NOTIFY_QUEUE"]) if report_id in b] == []
+    assert [b for b in dead_letters(jakarta.env["ADUAN_NOTIFY_QUEUE"]) if report_id in b] == []
     # And the report is whole: in progress, with every step
     status = json.loads(jakarta.get(f"/reports/{report_id}").body)
     assert status["status"]["code"] == "PROSES", status

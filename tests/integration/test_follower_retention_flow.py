@@ -17,7 +17,7 @@ import pytest
 from chalicelib.data.reports import ReportRepository
 from infra.local.aws import REGION
 from infra.local.outbox import sent_messages, verify_senders
-from tests.integration.harness import World, world
+from tests.integration.harness import World, dead_letters, world
 
 pytestmark = pytest.mark.integration
 
@@ -64,13 +64,6 @@ def _end(report_id: str) -> int:
     return int(stored.created_at.timestamp()) + DAYS * 24 * 3600
 
 
-def _dead_letters(queue: str) -> list[str]:
-    sqs = boto3.client("sqs", region_name=REGION)
-    url = sqs.get_queue_url(QueueName=f"{queue}-dlq")["QueueUrl"]
-    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
-    return [m["Body"] for m in found.get("Messages", [])]
-
-
 def test_a_follower_past_its_retention_is_told_nothing_and_not_counted(
     provinces: World, moto_endpoint: str
 ) -> None:
@@ -98,7 +91,7 @@ def test_a_follower_past_its_retention_is_told_nothing_and_not_counted(
     # Then the notify handler ran and told the follower nothing, with no dead letter, and counts nobody
     assert delivered["notify"] >= 1, delivered
     assert [m for m in sent_messages(moto_endpoint) if m.to == email] == told
-    assert [b for b in _dead_letters(jakarta.env["ADUAN_NOTIFY_QUEUE"]) if report_id in b] == []
+    assert [b for b in dead_letters(jakarta.env["ADUAN_NOTIFY_QUEUE"]) if report_id in b] == []
     status = json.loads(jakarta.get(f"/reports/{report_id}").body)
     assert status["status"]["code"] == "PROSES" and status["followers"] == 0
     assert _item(key)["expires_at"]["N"] == past  # left for DynamoDB's TTL
