@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -492,15 +492,20 @@ class ReportRepository:
         keys = (ReportModel.doubt_pk, ReportModel.resolved_at)
         return _listing(ReportModel.by_doubt, keys, doubt_partition(province), cursor, keep=keep, limit=limit)
 
-    def due_before(self, province: str, now: datetime, *, limit: int = 100) -> list[Report]:
-        """Open reports whose next timer (deadline or auto-close) has passed."""
+    def due_before(self, province: str, now: datetime, *, limit: int | None = None) -> Iterator[Report]:
+        """Open reports whose next timer (deadline, auto-close, a hand-over owed) has passed, the longest
+        due first: read a page of ``QUERY_BATCH`` at a time as they are taken, and on to the end of the
+        index's due part (or ``limit`` reports), so a caller that stops early has read little past it."""
         with translate_errors("list due reports"):
-            result = ReportModel.by_due.query(
-                due_partition(province),
-                range_key_condition=ReportModel.due_at <= stored_time(now),
-                limit=limit,
+            yield from (
+                from_model(m)
+                for m in ReportModel.by_due.query(
+                    due_partition(province),
+                    range_key_condition=ReportModel.due_at <= stored_time(now),
+                    limit=limit,
+                    page_size=QUERY_BATCH if limit is None else min(limit, QUERY_BATCH),
+                )
             )
-            return [from_model(m) for m in result]
 
     def list_public(
         self,

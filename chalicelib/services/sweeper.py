@@ -3,11 +3,14 @@ unsent.
 
 Runs every few minutes per province. It reads only the sparse ``by-due`` index
 (open timers, and hand-over messages another province's queue refused or, busy, did not take) and the
-``MENUNGGU`` slice of ``by-status``: never a Scan.
+``MENUNGGU`` slice of ``by-status``: never a Scan. A run goes on through the due reports, the longest due
+first, until none is left or its time runs short (docs/reliability.md: a flood morning).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -20,7 +23,7 @@ from chalicelib.domain.report import ESCALATION_RESEND_AFTER, ESCALATION_RESEND_
 from chalicelib.domain.status import Action, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import AduanError
-from chalicelib.observability import logger, traced
+from chalicelib.observability import count, logger, traced
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import ProvinceService, Unchanged
 from chalicelib.services.outbox import ChangePublisher
@@ -29,6 +32,11 @@ if TYPE_CHECKING:
     from chalicelib.data.queues import QueueGateway
     from chalicelib.data.reports import ReportRepository
 UNROUTED_AFTER = timedelta(minutes=2)
+SWEEP_TIMEOUT_MS = 20_000
+"""The sweep function's timeout: ``lambda_timeout`` in ``.chalice/config.json`` (a test checks they agree)."""
+SWEEP_RESERVE_MS = 5000
+"""The time a sweep keeps when it stops reading due reports: for the re-queue of unrouted reports and the
+handler's end."""
 
 
 class SweepResult(Struct):
@@ -39,6 +47,12 @@ class SweepResult(Struct):
     reminded: list[str] = field(default_factory=list)
     resent: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
+    cut_short: bool = False  # the run's time ran out before the due reports did
+
+    @property
+    def done(self) -> int:
+        """The due reports this run changed."""
+        return len(self.overdue) + len(self.closed) + len(self.reminded) + len(self.resent)
 
 
 class Sweeper(ProvinceService):
@@ -56,11 +70,30 @@ class Sweeper(ProvinceService):
         self.queues = queues
 
     @traced
-    def sweep(self, *, now: datetime | None = None, limit: int = 200) -> SweepResult:
-        """Escalate overdue reports, remind then close unanswered ones, re-send unacknowledged hand-overs."""
+    def sweep(
+        self,
+        *,
+        now: datetime | None = None,
+        limit: int | None = None,
+        time_left_ms: Callable[[], int] | None = None,
+    ) -> SweepResult:
+        """Escalate overdue reports, remind then close unanswered ones, re-send unacknowledged hand-overs.
+
+        Reads the due reports the longest due first, page after page, until none is left, ``limit`` are
+        read, or ``time_left_ms()`` (the Lambda's remaining time; by default ``SWEEP_TIMEOUT_MS`` from
+        the call) falls to ``SWEEP_RESERVE_MS``: reports it skips (their trouble logged) or leaves for the
+        next run never keep later ones from their turn within the run's time."""
         now = now or utcnow()
         result = SweepResult()
+        if time_left_ms is None:
+            started = time.monotonic()
+            time_left_ms = lambda: SWEEP_TIMEOUT_MS - int((time.monotonic() - started) * 1000)  # noqa: E731
         for report in self.reports.due_before(self.province.code, now, limit=limit):
+            if time_left_ms() <= SWEEP_RESERVE_MS:
+                result.cut_short = True  # the rest at the next run, the longest due first
+                count("SweepCutShort")
+                logger.warning("sweep ran out of time before the due reports", extra={"done": result.done})
+                break
             try:
                 if report.handover_due is not None and report.handover_due <= now:
                     report = self._handover(report, now, result) or report
