@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from chalicelib.domain.clock import utcnow
+from chalicelib.services.sweeper import SweepResult
 from infra.local.pipeline import patched_env
-from tests.integration.harness import World, world
+from tests.integration.harness import Province, World, world
 
 pytestmark = pytest.mark.integration
 
@@ -23,6 +24,7 @@ TANGERANG_GARBAGE = {
     "visibility": "public",
 }
 BANTEN_AGENCY = "dlh-kota-tangerang"
+JAKARTA_PLACE = {"lat": -6.23, "lon": 106.85, "area_code": "31.74.01"}
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,22 @@ def _submit_in_jakarta(provinces: World, body: dict[str, Any] = TANGERANG_GARBAG
     assert created.status_code == 201, created.body
     provinces.settle()
     return _json(created)
+
+
+def _sweep(site: Province, now: datetime) -> SweepResult:
+    """The province's sweeps at ``now``, as the schedule runs them: one more while one ran out of time
+    (the shared tables hold other tests' due reports too, the longest due first)."""
+    from chalicelib import container
+
+    done = SweepResult()
+    with patched_env(site.env):
+        for _ in range(10):
+            result = container.sweeper().sweep(now=now)
+            for name in ("overdue", "closed", "reminded", "resent", "requeued"):
+                getattr(done, name).extend(getattr(result, name))
+            if not result.cut_short:
+                return done
+    raise AssertionError("ten sweeps ran out of time")
 
 
 def _status(provinces: World, report_id: str) -> dict[str, Any]:
@@ -282,15 +300,46 @@ def test_service_level_breach_escalates_one_level_up(provinces: World) -> None:
     )
     # When the sweep runs 7 hours later (coordinate deadline: 6 h)
     later = utcnow() + timedelta(hours=7)
-    from chalicelib import container
-
-    with patched_env(jakarta.env):
-        result = container.sweeper().sweep(now=later)
+    result = _sweep(jakarta, later)
     assert created["id"] in result.overdue
     status = _status(provinces, created["id"])
     assert status["overdue"] is True
     assert status["agency"]["id"] == "dbm"  # Suku Dinas Bina Marga -> Dinas Bina Marga
     assert status["timeline"][-1]["action"] == "sla_escalate"
+
+
+def test_the_sweeps_read_of_due_reports_goes_on_past_a_page_the_longest_due_first(provinces: World) -> None:
+    from msgspec.structs import replace
+
+    from chalicelib.data.mapping import to_model
+    from chalicelib.data.models import ReportModel
+    from chalicelib.data.reports import QUERY_BATCH, ReportRepository
+
+    # Given more due reports than one page of the by-due index, in a partition no sweep reads ("99")
+    jakarta = provinces["jakarta"]
+    created = _submit_in_jakarta(provinces, {**TANGERANG_GARBAGE, "location": JAKARTA_PLACE})
+    now, count = utcnow(), QUERY_BATCH + 20
+    with patched_env(jakarta.env):
+        repository = ReportRepository()
+        stored = repository.get(created["id"], consistent=True)
+        assert stored is not None
+        copies = [  # overdue, each a minute longer than the one stored before it
+            replace(stored, key=f"99~due-{i:03d}", id=f"due-{i:03d}", province="99", version=0)
+            for i in range(count)
+        ]
+        copies = [
+            repository.save(replace(c, overdue=True, sla_check_at=now - timedelta(minutes=i)))
+            for i, c in enumerate(copies)
+        ]
+        try:
+            # When the sweep's read runs
+            due = list(repository.due_before("99", now))
+        finally:
+            with ReportModel.batch_write() as batch:
+                for copy in copies:
+                    batch.delete(to_model(copy))
+    # Then it reads every one of them, not a page's worth, the longest due first
+    assert [r.key for r in due] == [c.key for c in reversed(copies)]
 
 
 def test_reopen_sends_it_back_to_the_agency_and_autoclose_closes_the_silent_ones(provinces: World) -> None:
@@ -315,10 +364,7 @@ def test_reopen_sends_it_back_to_the_agency_and_autoclose_closes_the_silent_ones
     assert _json(reopened)["agency"]["id"] == "sudin-bm-js"
     jakarta.act(report_id, "take", "sudin-bm-js")
     jakarta.act(report_id, "resolve", "sudin-bm-js", {"note": "diperbaiki lagi", "evidence": "e2.jpg"})
-    from chalicelib import container
-
-    with patched_env(jakarta.env):
-        result = container.sweeper().sweep(now=utcnow() + timedelta(days=11))
+    result = _sweep(jakarta, utcnow() + timedelta(days=11))
     assert report_id in result.closed
     status = _status(provinces, report_id)
     assert status["closed"] and status["status"]["code"] == "SELESAI"
@@ -441,9 +487,7 @@ def test_a_reopen_crossing_the_copys_auto_close_is_settled_not_retried_into_the_
     Banten's copy is: closed."""
     from datetime import timedelta
 
-    from chalicelib import container
     from chalicelib.domain.clock import utcnow
-    from infra.local.pipeline import patched_env
 
     jakarta, banten = provinces["jakarta"], provinces["banten"]
     created = _submit_in_jakarta(provinces)
@@ -454,8 +498,7 @@ def test_a_reopen_crossing_the_copys_auto_close_is_settled_not_retried_into_the_
     )
     assert resolved.status_code == 200, resolved.body
     provinces.settle()
-    with patched_env(banten.env):
-        assert key in [f"36~{i}" for i in container.sweeper().sweep(now=utcnow() + timedelta(days=11)).closed]
+    assert key in [f"36~{i}" for i in _sweep(banten, utcnow() + timedelta(days=11)).closed]
     secret = {"X-Report-Secret": created["secret"]}
     reopened = jakarta.post(f"/reports/{created['id']}/reopen", {"reason": "Masih menumpuk"}, secret)
     assert reopened.status_code == 200, reopened.body
@@ -474,7 +517,6 @@ def test_every_hand_over_message_has_its_own_deduplication_id_and_a_repeated_id_
     the copy's auto-close and is answered by the latest update again), then each goes to the report's
     one message group, and two messages share a FIFO deduplication id only when they are the same
     message: SQS, which drops a repeated id for five minutes, never drops a different one."""
-    from chalicelib import container
     from chalicelib.data.queues import QueueGateway
 
     sent: list[tuple[str, str, str, str]] = []  # (to, group, deduplication id, body)
@@ -496,8 +538,7 @@ def test_every_hand_over_message_has_its_own_deduplication_id_and_a_repeated_id_
     reported.append(report_id)
     key = f"36~{report_id}"
     jakarta.runner.drain()  # routed and handed over; Banten has not read it yet
-    with patched_env(jakarta.env):
-        assert report_id in container.sweeper().sweep(now=utcnow() + timedelta(minutes=6)).resent
+    assert report_id in _sweep(jakarta, utcnow() + timedelta(minutes=6)).resent
     provinces.settle()
     for round_ in ("1", "2"):
         assert banten.act(key, "take", BANTEN_AGENCY).status_code == 200
@@ -511,8 +552,7 @@ def test_every_hand_over_message_has_its_own_deduplication_id_and_a_repeated_id_
             reopened = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih menumpuk"}, secret)
             assert reopened.status_code == 200, reopened.body
             provinces.settle()
-    with patched_env(banten.env):
-        assert key in [f"36~{i}" for i in container.sweeper().sweep(now=utcnow() + timedelta(days=11)).closed]
+    assert key in [f"36~{i}" for i in _sweep(banten, utcnow() + timedelta(days=11)).closed]
     crossing = jakarta.post(f"/reports/{report_id}/reopen", {"reason": "Masih ada sisa"}, secret)
     assert crossing.status_code == 200, crossing.body
     provinces.settle()
