@@ -410,7 +410,7 @@ def notify(event: SQSEvent) -> dict[str, Any]:
 def sweep(event: CloudWatchEvent) -> dict[str, int]:
     from chalicelib.api import events
 
-    return events.sweep()
+    return events.sweep(event.context)
 
 
 freeze_after_init()

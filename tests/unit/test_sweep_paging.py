@@ -113,3 +113,26 @@ def test_the_default_time_is_the_sweep_functions_timeout() -> None:
     )
     assert all("lambda_timeout" not in stage for stage in config["stages"].values())
     assert SWEEP_RESERVE_MS < SWEEP_TIMEOUT_MS
+
+
+def test_the_scheduled_handler_sweeps_within_the_lambda_s_remaining_time(monkeypatch: Any) -> None:
+    from chalice.local import LambdaContext
+
+    from chalicelib import container
+    from chalicelib.api import events
+
+    # Given ten due reports, and a sweep function with only 4 s left of its run (less than the reserve)
+    reports = Reports(_routed(10), broken=set())
+    queues = Queues()
+    publisher = ChangePublisher(queues, registry())  # type: ignore[arg-type]
+    sweeper = Sweeper(reports, queues, publisher, registry(), "31")  # type: ignore[arg-type]
+    monkeypatch.setattr(container, "sweeper", lambda: sweeper)
+    context = LambdaContext("aduan-jakarta-sweep", 256, max_runtime_ms=SWEEP_RESERVE_MS - 1000)
+    # When the schedule calls the handler with that context
+    counts = events.sweep(context)
+    # Then the run leaves every due report for the next one, and says so
+    assert counts["cut_short"] == 1 and counts["overdue"] == 0
+    # And with the whole run's time, it does them all
+    whole = LambdaContext("aduan-jakarta-sweep", 256, max_runtime_ms=SWEEP_TIMEOUT_MS)
+    done = events.sweep(whole)
+    assert done["cut_short"] == 0 and done["overdue"] == 10
