@@ -17,12 +17,6 @@ def stored_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def province_key_prefixes(province: str) -> tuple[str, str, str]:
-    """How every partition key of a province starts: a report id (``31-``), an index or private key
-    (``31#``), a copy of another province's report (``31~``); the stage's IAM policy allows only these."""
-    return f"{province}-", f"{province}#", f"{province}~"
-
-
 def agency_partition(province: str, agency: str) -> str:
     """The ``by-agency`` partition of an agency: ``31#sudin-sda-jp``."""
     return f"{province}#{agency}"

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chalicelib.data.mapping import province_key_prefixes
+from chalicelib.data.key_prefixes import province_key_prefixes
 from infra.naming import (
     APP_NAME,
     PRIVATE_TABLE,

@@ -16,7 +16,7 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from chalicelib.data.mapping import province_key_prefixes
+from chalicelib.data.key_prefixes import province_key_prefixes
 from chalicelib.data.reports import ReportRepository
 from chalicelib.errors import NotFound
 from tests.integration.harness import World, world
