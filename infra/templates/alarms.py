@@ -1,5 +1,5 @@
 """A province's operational alarms besides the dead-letter queues: overdue reports, hand-overs another
-province's queue refuses, and handler errors."""
+province's queue refuses, a sweep falling behind its due reports, and handler errors."""
 
 from __future__ import annotations
 
@@ -57,6 +57,19 @@ def undelivered_alarm(province: ProvinceInfra) -> dict[str, Any]:
         "exist; the sweep sends them again until it takes them (check that province's stack and queue policy)"
     )
     return _count_alarm(province, "handovers-undelivered", "HandoversUndelivered", what, 1)
+
+
+SWEEP_BEHIND_RUNS = 3  # of the 12 runs in an hour: one long run is a flood's first minutes, three a backlog
+
+
+def sweep_behind_alarm(province: ProvinceInfra) -> dict[str, Any]:
+    """Sweep runs that ran out of time before the due reports (``SweepCutShort``), ``SWEEP_BEHIND_RUNS``
+    or more in an hour: the due reports are done oldest first over several runs, and the newest wait."""
+    what = (
+        "Sweep runs ran out of time before every due report (service levels, reminders, auto-closes, "
+        "hand-overs owed); the rest wait for later runs, the longest due first"
+    )
+    return _count_alarm(province, "sweep-behind", "SweepCutShort", what, SWEEP_BEHIND_RUNS)
 
 
 def error_alarms(province: ProvinceInfra) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from infra.templates.alarms import (
     alarm_actions,
     error_alarms,
     overdue_alarm,
+    sweep_behind_alarm,
     undelivered_alarm,
 )
 
@@ -270,6 +271,7 @@ def province_template(province: ProvinceInfra, provinces: Sequence[ProvinceInfra
     resources["EscalationQueuePolicy"] = escalation_queue_policy(province, provinces or [province])
     resources["ReportsOverdueAlarm"] = overdue_alarm(province)
     resources["HandoversUndeliveredAlarm"] = undelivered_alarm(province)
+    resources["SweepBehindAlarm"] = sweep_behind_alarm(province)
     resources |= error_alarms(province)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

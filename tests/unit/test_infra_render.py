@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,20 @@ def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
 
 def test_committed_templates_equal_a_fresh_render() -> None:
     assert render.differences() == [], "run `make infra` (python -m infra.render) and commit infra/generated"
+
+
+def test_make_infra_renders_with_no_stage_set() -> None:
+    # an operator's shell (``make infra``, ``region add``) has no stage's variables
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}
+    checked = subprocess.run(
+        [sys.executable, "-m", "infra.render", "--check"],
+        cwd=Path(render.__file__).resolve().parents[1],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr[-2000:]
 
 
 def test_render_is_deterministic_and_covers_every_province_file() -> None:
@@ -152,6 +169,11 @@ def test_overdue_undelivered_and_handler_error_alarms() -> None:
         1,
         "GreaterThanOrEqualToThreshold",
     )
+    # the sweep counts each run that ran out of time before its due reports: three in an hour alarm
+    behind = alarms["aduan-99-sweep-behind"]
+    assert (behind["Namespace"], behind["MetricName"]) == ("Aduan", "SweepCutShort")
+    assert behind["Dimensions"] == overdue["Dimensions"]
+    assert (behind["Threshold"], behind["Period"]) == (3, 3600)
     errors = {p["Dimensions"][0]["Value"] for p in alarms.values() if p["Namespace"] == "AWS/Lambda"}
     assert errors == {
         "aduan-test-prov",
