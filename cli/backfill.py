@@ -1,12 +1,6 @@
-"""``aduan backfill``: one-off index keys for reports stored before an index existed.
-
-aduan backfill public --stage banten
-aduan backfill geo --stage banten
-aduan backfill support --stage banten
-aduan backfill reminders --stage banten
-aduan backfill contacts --stage banten
-aduan backfill followers --stage banten
-aduan backfill handed --stage banten
+"""``aduan backfill <name> --stage banten``: one-off backfills of data an older release stored, run after
+an upgrade in the order docs/deploy.md ("Upgrading a running province") lists them, which is the order
+of the commands here (``aduan backfill --help``).
 """
 
 from __future__ import annotations
@@ -20,7 +14,13 @@ import typer
 from cli import aws
 from cli.stages import CHALICE_CONFIG, stage_provinces
 
-app = typer.Typer(help="One-off index backfills.", no_args_is_help=True)
+app = typer.Typer(
+    help=(
+        "One-off backfills of data an older release stored, after an upgrade, in the order docs/deploy.md "
+        "lists them. Each is safe while the application runs and to run again (it then prints 0)."
+    ),
+    no_args_is_help=True,
+)
 
 
 def _use_stage(stage: str) -> None:
@@ -35,14 +35,15 @@ def _use_stage(stage: str) -> None:
         os.environ.setdefault(name, str(value))
 
 
-def _backfill(stage: str, table: str, name: str, done: str, **given: Any) -> None:
-    """Run ``chalicelib.data.backfill``'s ``name`` for the stage's province and say how many it changed."""
+def _backfill(stage: str, table: str, name: str, done: str, written: str = "", **given: Any) -> None:
+    """Run ``chalicelib.data.backfill``'s ``name`` for the stage's province and say how many it changed,
+    in which table (``written``, where it is not the reports table it reads)."""
     _use_stage(stage)
     from chalicelib.data import backfill  # reads the stage's settings on import
 
     table = table or os.environ["ADUAN_REPORTS_TABLE"]
     updated = getattr(backfill, name)(aws.client("dynamodb"), table, stage_provinces()[stage], **given)
-    typer.echo(f"{updated} report(s) of {stage} {done} in {table}")
+    typer.echo(f"{updated} report(s) of {stage} {done} in {written or table}")
 
 
 STAGE = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)")
@@ -89,7 +90,7 @@ def _retention(stage: str, table: str, private_table: str, name: str, done: str)
     _use_stage(stage)
     days = registry().get(stage_provinces()[stage]).data.contact_retention_days
     private = private_table or os.environ["ADUAN_PRIVATE_TABLE"]
-    _backfill(stage, table, name, done, private_table=private, retention_days=days)
+    _backfill(stage, table, name, done, private, private_table=private, retention_days=days)
 
 
 @app.command("contacts")
