@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
+from chalicelib.domain.access import citizen_sees_content
 from chalicelib.domain.protocol import (
     UPDATE_MAX_ENTRIES,
     Escalate,
@@ -274,7 +275,8 @@ class ChangePublisher:
             category=report.category,
             area_code=report.location.area_code,
             action=entry.action,
-            note=entry.note,
+            # the queue leaves Aduan for the agency's system: only words anyone may read travel on it
+            note=entry.note if citizen_sees_content(report, holds_secret=False) else None,
             at=entry.at,
         )
 
