@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,12 +58,22 @@ def queue_name(province: str, agency: str) -> str:
     return agency_queue_for(province, agency)
 
 
-def handle(message: dict[str, Any], decide: Callable[[WorkItem], Decision], api: Api) -> Outcome:
-    """Show one message to the officer (``decide``), record the action, and say whether to delete it."""
+def handle(
+    message: dict[str, Any],
+    decide: Callable[[WorkItem], Decision],
+    api: Api,
+    handled: Container[str] = frozenset(),
+) -> Outcome:
+    """Show one message to the officer (``decide``), record the action, and say whether to delete it.
+
+    ``handled``: the event ids of items already dealt with; the same step sent again (the route handler
+    re-publishes what it routed when it runs again) is deleted without asking."""
     try:
         item = decode_json(WorkItem, message["Body"])
     except AduanError as error:
         return Outcome(None, "invalid", 0, False, f"pesan tidak sah, dibiarkan ke DLQ: {error}")
+    if item.event_id in handled:
+        return Outcome(item, "duplicate", 0, True, "item ganda, sudah ditangani; dihapus (duplicate item)")
     item, moved_on = _as_now(api, item)
     if moved_on is not None:
         return moved_on
@@ -109,6 +119,7 @@ class WorkQueue:
     def __init__(self, sqs: Any, province: str, agency: str) -> None:
         self.sqs = sqs
         self.url = sqs.get_queue_url(QueueName=queue_name(province, agency))["QueueUrl"]
+        self.handled: set[str] = set()  # event ids of the items deleted in this session
 
     def receive(self, wait_seconds: int = 20, max_messages: int = 5) -> list[dict[str, Any]]:
         """Up to ``max_messages`` messages, waiting up to ``wait_seconds`` (long polling)."""
@@ -130,8 +141,10 @@ class WorkQueue:
         """Handle each message and delete exactly those whose action was recorded (or are obsolete)."""
         outcomes = []
         for message in messages:
-            outcome = handle(message, decide, api)
+            outcome = handle(message, decide, api, self.handled)
             if outcome.deleted:
                 self.delete(message)
+                if outcome.item is not None:
+                    self.handled.add(outcome.item.event_id)
             outcomes.append(outcome)
         return outcomes

@@ -189,3 +189,48 @@ def test_a_queued_item_whose_report_was_merged_is_cleared_though_a_coordinator_m
     outcome = handle(message, lambda it: (asked.append(it), Decision("skip"))[1], Api())
     # Then it is cleared without asking: a closed report is no queue work
     assert (outcome.action, outcome.deleted, asked) == ("cleared", True, [])
+
+
+def test_a_step_sent_twice_is_asked_about_once_and_both_messages_are_deleted() -> None:
+    # Given the same work item on the queue twice under two message ids (the route handler ran again and
+    # re-published what it routed), and an officer who takes the first
+    from cli.workqueue import Decision, WorkQueue
+
+    class Sqs:
+        def __init__(self) -> None:
+            self.deleted: list[str] = []
+
+        def get_queue_url(self, QueueName: str) -> dict[str, str]:
+            return {"QueueUrl": f"https://sqs/{QueueName}"}
+
+        def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
+            self.deleted.append(ReceiptHandle)
+
+    class Api:
+        def __init__(self) -> None:
+            self.acted: list[str] = []
+
+        def current(self, key: str) -> tuple[int, dict[str, object]]:
+            return 200, {
+                "status": {"code": "PROSES"},
+                "closed": False,
+                "allowed_actions": ["estimate", "resolve"],
+            }
+
+        def act(
+            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+        ) -> tuple[int, dict]:
+            self.acted.append(action)
+            return 200, {"status": {"label": "Proses"}}
+
+    body = msgspec.json.encode(_work_item("31-261207-K3M9", "31")).decode()
+    messages = [{"Body": body, "MessageId": f"m-{n}", "ReceiptHandle": f"r-{n}"} for n in (1, 2)]
+    asked: list[str] = []
+    sqs, api = Sqs(), Api()
+    queue = WorkQueue(sqs, "31", "sudin-sda-js")
+    # When poll handles the batch
+    outcomes = queue.process(messages, lambda it: (asked.append(it.event_id), Decision("estimate"))[1], api)
+    # Then the officer is asked once, the action sent once, and both messages deleted
+    assert asked == ["e-1"] and api.acted == ["estimate"]
+    assert [(o.action, o.deleted) for o in outcomes] == [("estimate", True), ("duplicate", True)]
+    assert sqs.deleted == ["r-1", "r-2"]
