@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from msgspec import structs
@@ -13,6 +14,7 @@ from chalicelib.domain.protocol import WorkItem
 from chalicelib.domain.status import CITIZEN_ACTIONS, Status
 from chalicelib.errors import AduanError
 from chalicelib.validation import decode_json
+from infra.templates.province import DEFAULT_MAX_RECEIVE_COUNT
 
 
 class Api(Protocol):
@@ -113,6 +115,26 @@ def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
     return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({label}); item dihapus")
 
 
+LAST_SKIP = (
+    "dilewati pada penerimaan terakhirnya: dihapus dari antrean agar tidak masuk DLQ; laporannya tetap di "
+    "kotak masuk (skipped at its last receive: deleted rather than dead-lettered; the report stays in the "
+    "inbox, bin/aduan agency inbox)"
+)
+
+
+def _max_receives(sqs: Any, url: str) -> int:
+    """The receives after which SQS moves a message to the queue's DLQ (its redrive policy)."""
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"]).get(
+        "Attributes", {}
+    )
+    policy = json.loads(attributes.get("RedrivePolicy") or "{}")
+    return int(policy.get("maxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT))
+
+
+def _receives(message: dict[str, Any]) -> int:
+    return int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
+
+
 class WorkQueue:
     """Long-polls one agency's SQS work queue."""
 
@@ -120,6 +142,7 @@ class WorkQueue:
         self.sqs = sqs
         self.url = sqs.get_queue_url(QueueName=queue_name(province, agency))["QueueUrl"]
         self.handled: set[str] = set()  # event ids of the items deleted in this session
+        self.max_receives = _max_receives(sqs, self.url)
 
     def receive(self, wait_seconds: int = 20, max_messages: int = 5) -> list[dict[str, Any]]:
         """Up to ``max_messages`` messages, waiting up to ``wait_seconds`` (long polling)."""
@@ -142,6 +165,8 @@ class WorkQueue:
         outcomes = []
         for message in messages:
             outcome = handle(message, decide, api, self.handled)
+            if outcome.action == "skip" and _receives(message) >= self.max_receives:
+                outcome = replace(outcome, deleted=True, message=LAST_SKIP)
             if outcome.deleted:
                 self.delete(message)
                 if outcome.item is not None:

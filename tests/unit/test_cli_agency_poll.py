@@ -196,16 +196,6 @@ def test_a_step_sent_twice_is_asked_about_once_and_both_messages_are_deleted() -
     # re-published what it routed), and an officer who takes the first
     from cli.workqueue import Decision, WorkQueue
 
-    class Sqs:
-        def __init__(self) -> None:
-            self.deleted: list[str] = []
-
-        def get_queue_url(self, QueueName: str) -> dict[str, str]:
-            return {"QueueUrl": f"https://sqs/{QueueName}"}
-
-        def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
-            self.deleted.append(ReceiptHandle)
-
     class Api:
         def __init__(self) -> None:
             self.acted: list[str] = []
@@ -226,7 +216,7 @@ def test_a_step_sent_twice_is_asked_about_once_and_both_messages_are_deleted() -
     body = msgspec.json.encode(_work_item("31-261207-K3M9", "31")).decode()
     messages = [{"Body": body, "MessageId": f"m-{n}", "ReceiptHandle": f"r-{n}"} for n in (1, 2)]
     asked: list[str] = []
-    sqs, api = Sqs(), Api()
+    sqs, api = FakeSqs(), Api()
     queue = WorkQueue(sqs, "31", "sudin-sda-js")
     # When poll handles the batch
     outcomes = queue.process(messages, lambda it: (asked.append(it.event_id), Decision("estimate"))[1], api)
@@ -234,3 +224,56 @@ def test_a_step_sent_twice_is_asked_about_once_and_both_messages_are_deleted() -
     assert asked == ["e-1"] and api.acted == ["estimate"]
     assert [(o.action, o.deleted) for o in outcomes] == [("estimate", True), ("duplicate", True)]
     assert sqs.deleted == ["r-1", "r-2"]
+
+
+class FakeSqs:
+    """The SQS calls ``WorkQueue`` makes, on a queue whose messages go to the DLQ after 5 receives."""
+
+    def __init__(self) -> None:
+        self.deleted: list[str] = []
+
+    def get_queue_url(self, QueueName: str) -> dict[str, str]:
+        return {"QueueUrl": f"https://sqs/{QueueName}"}
+
+    def get_queue_attributes(self, QueueUrl: str, AttributeNames: list[str]) -> dict[str, object]:
+        return {"Attributes": {"RedrivePolicy": '{"deadLetterTargetArn": "arn:dlq", "maxReceiveCount": 5}'}}
+
+    def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
+        self.deleted.append(ReceiptHandle)
+
+
+def test_an_item_skipped_at_its_last_receive_is_deleted_not_dead_lettered() -> None:
+    # Given an item the officer skips, received for the 4th time, then for the 5th (the queue's last:
+    # the next receive would move it to the DLQ and set off the operator's alarm)
+    from cli.workqueue import Decision, WorkQueue
+
+    class Api:
+        def current(self, key: str) -> tuple[int, dict[str, object]]:
+            return 200, {"status": {"code": "DISPOSISI"}, "closed": False, "allowed_actions": ["take"]}
+
+        def act(
+            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+        ) -> tuple[int, dict]:
+            raise AssertionError("a skip sends nothing")
+
+    body = msgspec.json.encode(_work_item("31-261207-K3M9", "31")).decode()
+    sqs = FakeSqs()
+    queue = WorkQueue(sqs, "31", "sudin-sda-js")
+    outcomes = [
+        queue.process(
+            [
+                {
+                    "Body": body,
+                    "MessageId": "m-1",
+                    "ReceiptHandle": f"r-{n}",
+                    "Attributes": {"ApproximateReceiveCount": str(n)},
+                }
+            ],
+            lambda it: Decision("skip"),
+            Api(),
+        )[0]
+        for n in (4, 5)
+    ]
+    # Then the 4th skip leaves it queued, the 5th deletes it, saying the report stays in the inbox
+    assert [(o.action, o.deleted) for o in outcomes] == [("skip", False), ("skip", True)]
+    assert sqs.deleted == ["r-5"] and "inbox" in outcomes[1].message
