@@ -108,6 +108,13 @@ def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
     current = now.get("status", {}).get("code")
     if current in {known.value for known in Status}:
         item = structs.replace(item, status=Status(current))
+    if (
+        item.note is None
+    ):  # a private report's words are not on the queue: the step's note as the API shows it
+        notes = [
+            step.get("note") for step in now.get("timeline", []) if step.get("action") == item.action.value
+        ]
+        item = structs.replace(item, note=notes[-1] if notes else None)
     # a closed report is no work, whatever a coordinator may still do to it (undo a merge: the console's)
     if not now.get("closed") and set(now.get("allowed_actions", [])) - CITIZEN_ACTION_NAMES:
         return item, None

@@ -277,3 +277,35 @@ def test_an_item_skipped_at_its_last_receive_is_deleted_not_dead_lettered() -> N
     # Then the 4th skip leaves it queued, the 5th deletes it, saying the report stays in the inbox
     assert [(o.action, o.deleted) for o in outcomes] == [("skip", False), ("skip", True)]
     assert sqs.deleted == ["r-5"] and "inbox" in outcomes[1].message
+
+
+def test_the_officer_is_shown_a_private_report_s_note_read_from_the_api_not_the_queue() -> None:
+    # Given a reopen's work item of a private report: its reason is not on the queue (note null)
+    from cli.workqueue import Decision, handle
+
+    class Api:
+        def current(self, key: str) -> tuple[int, dict[str, object]]:
+            timeline = [
+                {"action": "route", "note": None},
+                {"action": "reopen", "note": "Air naik lagi"},
+                {"action": "take", "note": None},
+            ]
+            return 200, {
+                "status": {"code": "PROSES"},
+                "closed": False,
+                "allowed_actions": ["resolve"],
+                "timeline": timeline,
+            }
+
+        def act(
+            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+        ) -> tuple[int, dict]:
+            raise AssertionError("a skip sends nothing")
+
+    item = msgspec.structs.replace(_work_item("31-261207-K3M9", "31"), action=Action.REOPEN, note=None)
+    asked: list[WorkItem] = []
+    message = {"Body": msgspec.json.encode(item).decode(), "MessageId": "m-1"}
+    # When poll shows it to the officer
+    handle(message, lambda it: (asked.append(it), Decision("skip"))[1], Api())
+    # Then the reopen's reason is shown, as the agency API gives it to the agency's token
+    assert [(it.action, it.note) for it in asked] == [(Action.REOPEN, "Air naik lagi")]
