@@ -146,16 +146,23 @@ def test_a_report_sent_offline_is_said_offline_kept_and_sent_once_the_phone_is_b
     )
 
 
+def _sent_offline(browser: Any, web_stack: LocalStack, description: str) -> Page:
+    """A phone whose timers run only when the test runs the clock, that sends a road report offline."""
+    page = _phone(browser)
+    page.clock.install()
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    type_road_report(page, description)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Kirim laporan").click()
+    return page
+
+
 def test_a_report_still_offline_after_every_try_says_so_and_what_to_press(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    page = _phone(browser)
-    page.clock.install()  # the tries 3, 6, 12 and 24 s apart, run at once
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    type_road_report(page, "Jalan amblas di depan sekolah, ditutup sebagian dengan kayu.")
-    page.context.set_offline(True)
-    page.get_by_role("button", name="Kirim laporan").click()
+    # (the tries 3, 6, 12 and 24 s apart, run at once below)
+    page = _sent_offline(browser, web_stack, "Jalan amblas di depan sekolah, ditutup sebagian dengan kayu.")
     expect(page.locator("#form-status")).to_contain_text("Anda sedang luring")
     for _ in range(5):
         page.clock.run_for(30_000)
@@ -174,14 +181,10 @@ def test_a_report_still_offline_after_every_try_says_so_and_what_to_press(
 def test_a_report_waiting_offline_goes_as_soon_as_the_phone_is_back_not_when_its_timer_runs_out(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    page = _phone(browser)
-    page.clock.install()  # no timer runs unless the test runs the clock
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    type_road_report(page, "Genangan setinggi lutut di depan pasar, motor mogok di tengah jalan.")
-    # Given a report sent offline, waiting for its next try
-    page.context.set_offline(True)
-    page.get_by_role("button", name="Kirim laporan").click()
+    # Given a report sent offline, waiting for its next try (no timer runs unless the test runs the clock)
+    page = _sent_offline(
+        browser, web_stack, "Genangan setinggi lutut di depan pasar, motor mogok di tengah jalan."
+    )
     expect(page.locator("#form-status")).to_contain_text("dikirim ulang otomatis begitu tersambung lagi")
     # When the phone is back online (and the try's timer has not run out)
     page.context.set_offline(False)
@@ -226,14 +229,8 @@ def test_a_report_past_its_followers_retention_says_so_on_the_follow_form(
 def test_a_kept_report_whose_own_resend_fails_offline_again_still_goes_by_itself(
     web_stack: LocalStack, browser: Any
 ) -> None:
-    page = _phone(browser)
-    page.clock.install()  # the tries' waits run only when the test runs the clock
-    page.goto(f"{web_stack.web_url}/jakarta/index.html")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    type_road_report(page, "Pohon tumbang menutup jalan di depan puskesmas sejak subuh.")
     # Given a report whose every try failed offline
-    page.context.set_offline(True)
-    page.get_by_role("button", name="Kirim laporan").click()
+    page = _sent_offline(browser, web_stack, "Pohon tumbang menutup jalan di depan puskesmas sejak subuh.")
     for _ in range(5):
         page.clock.run_for(30_000)
     expect(page.locator("#form-error")).to_contain_text("Anda sedang luring")
