@@ -147,7 +147,7 @@ def inbox(request: Request) -> Response:
 
 def handed(request: Request) -> Response:
     """``GET /agency/handed``: "Diserahkan ke provinsi lain", the reports this province handed to a
-    neighbour (``to``; every neighbour without it), newest first within a status (coordinators)."""
+    neighbour (``to``; every neighbour without it), newest first (coordinators)."""
     actor = actor_from_request(request)
     params = query_in(request, HandedQueryIn)
     page = container.desk().handed(

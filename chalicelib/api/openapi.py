@@ -306,7 +306,7 @@ def native_paths() -> dict[str, Any]:
             "get",
             "Agency",
             "Diserahkan ke provinsi lain: the reports this province handed to a neighbouring province (`to`; "
-            "every neighbour without it), newest first within a status, with their status there and whether "
+            "every neighbour without it), newest first, with their status there and whether "
             "it accepted them (coordinators and admins; a report handed back is in an agency's inbox again)",
             {"200": json_body(ref("HandedList")), **errors(401, 403, 404, 422, 503)},
             query_parameters(schemas.HandedQueryIn),

@@ -285,7 +285,8 @@ class HandedItem(InboxItem):
 
 class HandedList(Struct):
     """A page of the reports this province handed to ``to`` (every neighbour when null), newest first
-    within a status; ``neighbours``: the provinces it hands reports to; ``next_cursor``: the next page."""
+    whatever their status; ``neighbours``: the provinces it hands reports to; ``next_cursor``: the next
+    page."""
 
     to: str | None
     neighbours: list[ProvinceRef]

@@ -79,6 +79,7 @@ def _listing(
     forward: bool = True,
     keep: Callable[[Report], bool] | None = None,
     limit: int,
+    examine: int | None = None,
 ) -> Page:
     """Up to ``limit`` reports of an index partition (``keys``: its hash and sort key) that ``keep``
     accepts, in sort-key order from ``cursor`` (``forward``: ascending), reading on until the page is
@@ -87,7 +88,7 @@ def _listing(
     ``cursors.decode`` checks it.
 
     One report beyond the page is looked for, so a page that ends the list has no cursor. At most
-    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
+    ``examine`` (by default ``MAX_EXAMINED_PER_PAGE``) reports are read (``limit + 1`` without a filter).
     """
     hash_key, sort_key = keys
     name = index.Meta.index_name
@@ -109,7 +110,7 @@ def _listing(
             range_key_condition=condition,
             last_evaluated_key=start,
             scan_index_forward=forward,
-            limit=limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1),
+            limit=limit + 1 if keep is None else max(examine or MAX_EXAMINED_PER_PAGE, limit + 1),
             page_size=limit + 1 if keep is None else QUERY_BATCH,
         )
         for model in result:
@@ -142,27 +143,28 @@ def _listing_name(
 
 def _merged_by_agency(
     partitions: list[str],
-    prefix: str,
+    statuses: Sequence[Status] | None,
     cursor: str | None,
     *,
     keep: Callable[[Report], bool] | None,
     limit: int,
 ) -> Page:
-    """Up to ``limit`` reports of several ``by-agency`` partitions (of one sort-key ``prefix``), merged
-    in sort-key order, newest first: one ``_listing`` page of each partition not read to its end.
+    """Up to ``limit`` reports of several ``by-agency`` partitions, of these ``statuses`` (None: any),
+    merged newest first: one ``_listing`` page of each partition and status not read to its end.
 
-    Each partition gives its first ``limit`` reports, so the first ``limit`` of their merge are the
-    list's; the cursor holds where each partition goes on (``cursors.encode_many``). A partition's
-    page that ``keep`` left short although it goes on makes the whole page ``incomplete`` (empty).
+    Each listing gives its first ``limit`` reports, so the first ``limit`` of their merge are the
+    list's; the cursor holds where each one goes on (``cursors.encode_many``). A listing's page that
+    ``keep`` left short although it goes on makes the whole page ``incomplete`` (empty). Filtered, the
+    listings share ``MAX_EXAMINED_PER_PAGE`` between them.
     """
     index = ReportModel.by_agency
-    checks = {"sort_prefix": prefix}
-    listing = "|".join(["merged", *partitions, prefix])
-    starts = (
-        cursors.decode_many(cursor, listing, len(partitions)) if cursor else [cursors.START] * len(partitions)
-    )
+    prefixes = [agency_sort_prefix(status) for status in statuses or Status]
+    streams = [(partition, prefix) for partition in partitions for prefix in prefixes]
+    listing = "|".join(["merged", *partitions, ",".join(prefixes)])
+    starts = cursors.decode_many(cursor, listing, len(streams)) if cursor else [cursors.START] * len(streams)
+    examine = max(MAX_EXAMINED_PER_PAGE // len(streams), limit + 1)
     pages: dict[int, Page] = {}
-    for n, (partition, start) in enumerate(zip(partitions, starts, strict=True)):
+    for n, ((partition, prefix), start) in enumerate(zip(streams, starts, strict=True)):
         if start == cursors.END:
             continue
         page = _listing(
@@ -170,25 +172,29 @@ def _merged_by_agency(
             (ReportModel.agency_pk, ReportModel.agency_sk),
             partition,
             start or None,
-            condition=ReportModel.agency_sk.startswith(prefix) if prefix else None,
-            checks=checks,
+            condition=ReportModel.agency_sk.startswith(prefix),
+            checks={"sort_prefix": prefix},
             forward=False,
             keep=keep,
             limit=limit,
+            examine=examine,
         )
         if page.incomplete:
             return Page(items=[], cursor=None, incomplete=True)
         pages[n] = page
-    rows = [[(agency_sort_key(report), n, report) for report in page.items] for n, page in pages.items()]
+    # each listing is newest first, so their merge by creation time is too
+    rows = [
+        [(stored_time(report.created_at), n, report) for report in page.items] for n, page in pages.items()
+    ]
     taken = list(heapq.merge(*rows, key=lambda row: row[0], reverse=True))[:limit]
     positions = []
-    for n, (partition, start) in enumerate(zip(partitions, starts, strict=True)):
+    for n, ((partition, prefix), start) in enumerate(zip(streams, starts, strict=True)):
         read = pages.get(n)
         used = [report for _, source, report in taken if source == n]
         if read is None or len(used) == len(read.items):
             positions.append((read.cursor if read else None) or cursors.END)
         elif used:
-            name = _listing_name(index, partition, checks, False)
+            name = _listing_name(index, partition, {"sort_prefix": prefix}, False)
             positions.append(cursors.encode(name, used[-1].key, agency_sort_key(used[-1])))
         else:
             positions.append(start)
@@ -402,17 +408,21 @@ class ReportRepository:
         limit: int = 20,
         cursor: str | None = None,
     ) -> Page:
-        """An agency's reports (optionally of one status, and only those ``keep`` accepts), paged.
+        """An agency's reports, newest first (optionally of one status, and only those ``keep`` accepts),
+        paged. Of one status, one Query of its sort keys; of any, that status's listings merged.
 
         A page is full unless the list ends there; see ``Page.incomplete`` for a filter too narrow.
         """
-        prefix = agency_sort_prefix(status) if status else ""
+        partition = agency_partition(province, agency)
+        if status is None:
+            return _merged_by_agency([partition], None, cursor, keep=keep, limit=limit)
+        prefix = agency_sort_prefix(status)
         return _listing(
             ReportModel.by_agency,
             (ReportModel.agency_pk, ReportModel.agency_sk),
-            agency_partition(province, agency),
+            partition,
             cursor,
-            condition=ReportModel.agency_sk.startswith(prefix) if status else None,
+            condition=ReportModel.agency_sk.startswith(prefix),
             checks={"sort_prefix": prefix},
             forward=False,  # newest first
             keep=keep,
@@ -430,11 +440,10 @@ class ReportRepository:
         cursor: str | None = None,
     ) -> Page:
         """The province's reports it handed to these provinces (its copies, while one of them handles the
-        report, and after), optionally of one status and only those ``keep`` accepts, newest first
-        within a status, paged: one ``by-agency`` Query page per province (``31#>36``), merged."""
+        report, and after), optionally of one status and only those ``keep`` accepts, newest first,
+        paged: one ``by-agency`` Query page per province (``31#>36``) and status, merged."""
         partitions = [handed_partition(province, code) for code in to_provinces]
-        prefix = agency_sort_prefix(status) if status else ""
-        return _merged_by_agency(partitions, prefix, cursor, keep=keep, limit=limit)
+        return _merged_by_agency(partitions, [status] if status else None, cursor, keep=keep, limit=limit)
 
     def list_by_support(
         self,

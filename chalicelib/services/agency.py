@@ -97,7 +97,8 @@ class AgencyDesk(PhotoCheckingService):
         Every page is full unless the list ends there (then it has no cursor). The filters are applied
         while reading, within the data layer's bound of reports read per page: a filter that lets too
         few through is a 422 ``inbox_filter_too_narrow``, never a short page. Newest first, a status
-        is part of the index query; most supported first, it is one of those filters.
+        is part of the index query (without one, every status's listing is read and merged); most
+        supported first, it is one of those filters.
         """
         agency = agency or actor.agency
         known = self.province.agencies.get(agency)
@@ -139,7 +140,7 @@ class AgencyDesk(PhotoCheckingService):
         cursor: str | None = None,
     ) -> Page:
         """ "Diserahkan ke provinsi lain": the reports this province handed to a neighbour (``to_province``,
-        one of ``exchanges_with``; without it, every neighbour's, merged), newest first within a status,
+        one of ``exchanges_with``; without it, every neighbour's, merged), newest first whatever their status,
         optionally of one status. Coordinators and admins only; a kota's coordinator sees those in its
         area. A report the neighbour handed back is in an agency's inbox again (marked ``handed_back``).
 

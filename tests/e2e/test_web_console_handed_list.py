@@ -37,7 +37,7 @@ def test_jakarta_s_coordinator_lists_what_banten_holds_and_opens_it(
     page.locator("#dev-agency").select_option("koordinator")
     page.locator("#dev-role").select_option("coordinator")
     page.get_by_role("button", name="Masuk sebagai instansi ini").click()
-    # Of the status Banten gave it (the list, as the inbox, is newest first within a status)
+    # Of the status Banten gave it
     page.locator("#filter-status").select_option("DISPOSISI")
     page.get_by_role("button", name="Diserahkan ke provinsi lain").click()
     row = page.locator(f".inbox-item[data-key='{report_id}']")

@@ -108,8 +108,8 @@ def test_only_coordinators_list_it_and_only_of_neighbours(provinces: World) -> N
     assert _handed(jakarta, to="") == (code, body)
 
 
-def _copy(n: int, to: str) -> Report:
-    """Jakarta's copy of a report it handed to ``to``, in Banten's PROSES; newer than any other report."""
+def _copy(n: int, to: str, status: Status = Status.PROSES) -> Report:
+    """Jakarta's copy of a report it handed to ``to``, in ``status`` there; newer than any other report."""
     at = utcnow() + timedelta(days=2, seconds=n)
     report_id = f"31-991231-H{n:03d}"
     entry = TimelineEntry(f"{report_id}:submit", at, Action.SUBMIT, Status.MENUNGGU, "31")
@@ -121,7 +121,7 @@ def _copy(n: int, to: str) -> Report:
         description=f"uji serah {n}",
         location=Location(lat=-6.17, lon=106.63, area_code="36.71.01" if to == "36" else "32.75.01"),
         visibility=Visibility.PRIVATE,
-        status=Status.PROSES,
+        status=status,
         created_at=at,
         updated_at=at,
         escalated_to=to,
@@ -167,6 +167,35 @@ def test_every_neighbours_reports_are_merged_newest_first_in_full_pages(
     _, first = _handed(jakarta, status="PROSES", limit="4")
     code, body = _handed(jakarta, status="PROSES", limit="4", to="36", cursor=first["next_cursor"])
     assert code == 422 and body["error"]["code"] == "invalid_cursor"
+
+
+def test_without_a_status_every_status_is_merged_newest_first(provinces: World) -> None:
+    """Given copies with two neighbours in three statuses, interleaved by age, when the coordinator
+    lists them without a status, then the pages are newest first across statuses (not by status name)."""
+    jakarta = provinces["jakarta"]
+    statuses = (Status.SELESAI, Status.MENUNGGU, Status.PROSES)
+    rows = [
+        container.reports().create(_copy(100 + n, "36" if n % 2 else "32", statuses[n % 3])) for n in range(9)
+    ]
+    try:
+        listed: list[dict[str, Any]] = []
+        query = {"limit": "4"}
+        while True:
+            code, page = _handed(jakarta, **query)
+            assert code == 200, page
+            listed.extend(page["items"])
+            if not page["next_cursor"]:
+                break
+            assert len(page["items"]) == 4  # full unless the list ends here
+            query["cursor"] = page["next_cursor"]
+        newest = [r.id for r in sorted(rows, key=lambda r: r.created_at, reverse=True)]
+        assert [row["id"] for row in listed[: len(newest)]] == newest
+        assert [row["created_at"] for row in listed] == sorted(
+            (row["created_at"] for row in listed), reverse=True
+        )
+    finally:
+        for row in rows:
+            ReportModel(pk=row.key).delete(add_version_condition=False)
 
 
 def test_the_backfill_keys_a_copy_stored_before_the_list_into_it(

@@ -58,9 +58,9 @@ def _report(n: int) -> Report:
 
 @pytest.fixture(scope="module")
 def inbox(provinces: World) -> Iterator[list[Report]]:
-    """The seeded rows in inbox order (by status, then newest first); removed again afterwards."""
+    """The seeded rows in inbox order (newest first, whatever their status); removed again afterwards."""
     rows = [container.reports().create(_report(n)) for n in range(ROWS)]
-    yield sorted(rows, key=lambda r: (r.status.value, r.created_at), reverse=True)
+    yield sorted(rows, key=lambda r: r.created_at, reverse=True)
     for row in rows:
         ReportModel(pk=row.key).delete(add_version_condition=False)
 
@@ -166,13 +166,39 @@ def test_reads_per_page_are_bounded(
     jakarta = provinces["jakarta"]
     admin = jakarta.token("koordinator", "admin")
     monkeypatch.setattr(repository_module, "MAX_EXAMINED_PER_PAGE", 10)
-    # The first 10 rows (PROSES, 58..40) hold two overdue reports (50 and 40): not enough for a page of 3.
-    status, body = _page(jakarta, admin, agency=AGENCY, overdue="1", limit=3)
+    # The first 10 PROSES rows (58..40) hold two overdue reports (50 and 40): not enough for a page of 3.
+    status, body = _page(jakarta, admin, agency=AGENCY, status="PROSES", overdue="1", limit=3)
     assert (status, body["error"]["code"]) == (422, "inbox_filter_too_narrow")
     # A page of 2 is full within the bound: it is answered, with a cursor (the list may go on).
-    status, body = _page(jakarta, admin, agency=AGENCY, overdue="1", limit=2)
+    status, body = _page(jakarta, admin, agency=AGENCY, status="PROSES", overdue="1", limit=2)
     assert status == 200, body
     assert [i["key"] for i in body["items"]] == ["31-991231-P050", "31-991231-P040"] and body["next_cursor"]
+
+
+def test_without_a_status_the_status_listings_share_the_bound(
+    provinces: World, inbox: list[Report], small_reads: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of any status, the inbox merges one listing a status: together they read at most the bound."""
+    jakarta = provinces["jakarta"]
+    admin = jakarta.token("koordinator", "admin")
+    monkeypatch.setattr(repository_module, "MAX_EXAMINED_PER_PAGE", 60)  # 10 for each of the 6 statuses
+    # PROSES's first 10 (58..40) hold two overdue reports, DISPOSISI's (59..41) two (55, 45): 3 is too many.
+    status, body = _page(jakarta, admin, agency=AGENCY, overdue="1", limit=3)
+    assert (status, body["error"]["code"]) == (422, "inbox_filter_too_narrow")
+    status, body = _page(jakarta, admin, agency=AGENCY, overdue="1", limit=2)
+    assert status == 200, body
+    assert [i["key"] for i in body["items"]] == ["31-991231-P055", "31-991231-P050"] and body["next_cursor"]
+
+
+def test_without_a_status_the_inbox_is_newest_first(provinces: World, inbox: list[Report]) -> None:
+    """Given reports of two statuses interleaved in time, when the inbox is asked for any status,
+    then it lists them newest first, not grouped by status."""
+    jakarta = provinces["jakarta"]
+    admin = jakarta.token("koordinator", "admin")
+    pages = _all_pages(jakarta, admin, agency=AGENCY, limit=7)
+    listed = [key for page in pages for key in page]
+    assert listed[:ROWS] == _keys(inbox)  # the seeded rows are the newest
+    assert listed[:3] == ["31-991231-P059", "31-991231-P058", "31-991231-P057"]
 
 
 def test_a_cursor_is_opaque_and_checked(provinces: World, inbox: list[Report]) -> None:
