@@ -150,7 +150,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 screenshots: venv web-deps browser
 	ADUAN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e/test_web_journey.py
 
-## clean: logs and caches (keeps .venv)
+## clean: logs, caches and build outputs (.local, build, web/dist, web/node_modules, tests/artifacts; keeps .venv)
 clean:
 	rm -rf .local .pytest_cache .mypy_cache .ruff_cache build dist web/dist web/node_modules tests/artifacts
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -46,7 +46,7 @@ def _backfill(stage: str, table: str, name: str, done: str, written: str = "", *
     typer.echo(f"{updated} report(s) of {stage} {done} in {written or table}")
 
 
-STAGE = typer.Option(..., help="Stage (jakarta, banten, jawa-barat)")
+STAGE = typer.Option(..., help="Stage of .chalice/config.json, e.g. banten")
 TABLE = typer.Option("", help="Reports table (default: the stage's ADUAN_REPORTS_TABLE)")
 
 

@@ -64,7 +64,7 @@ def show(
     queue: str = typer.Option(..., help="intake, escalation, notify, agency-<id>"),
     limit: int = typer.Option(10, min=1, max=10),
 ) -> None:
-    """Print up to ``limit`` messages of a DLQ without removing them: their kinds, ids and statuses,
+    """Print up to --limit messages of a DLQ without removing them: their kinds, ids and statuses,
     never a report's words, exact place, photo keys, an officer's account or a contact."""
     for message in DeadLetters(aws.client("sqs")).peek(_resolve(stage, queue), limit):
         count = message.get("Attributes", {}).get("ApproximateReceiveCount", "?")

@@ -19,7 +19,7 @@ app = typer.Typer(help="Development bearer tokens (dev issuer; accepted only by 
 StageOption = Annotated[
     str | None,
     typer.Option(
-        "--stage", envvar="ADUAN_STAGE", help="Stage (jakarta, banten, jawa-barat) or province code."
+        "--stage", envvar="ADUAN_STAGE", help="Stage of .chalice/config.json (e.g. jakarta) or province code."
     ),
 ]
 

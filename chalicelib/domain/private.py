@@ -111,7 +111,7 @@ SECRET_CHARACTERS = 20
 SECRET_GROUP = 4
 SECRET_BITS = 5 * SECRET_CHARACTERS
 # An Idempotency-Key record's salt starting so derives a secret in the grouped form; any other salt
-# (a record written before, base64url, which never holds a ".") derives the form issued then.
+# (base64url, which never holds a ".") derives the ungrouped secret its record was first answered with.
 GROUPED_SALT_PREFIX = "g."
 _CROCKFORD_READS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")

@@ -146,8 +146,8 @@ class Report(Struct, frozen=True):
     support_count: int = 0
     duplicate_of: str | None = None  # the original's id, while this report is merged into it
     duplicates: tuple[str, ...] = ()  # ids of the reports merged into this one
-    # The reporter opted in to a notification channel at submit; None for reports stored before
-    # this was kept (taken as yes). A copy received from another province: no (its origin tells).
+    # The reporter opted in to a notification channel at submit; None when the stored report has no
+    # such attribute (taken as yes). A copy received from another province: no (its origin tells).
     reporter_opted_in: bool | None = None
     # When the sweep sends again the hand-over message another province's queue refused (a copy's
     # state to its origin, the reporter's confirm or reopen to the province handling it); None: none owed
@@ -266,7 +266,7 @@ class Report(Struct, frozen=True):
     @property
     def resolved_by(self) -> str | None:
         """The account of the latest resolve, when one was recorded (a coordinator's or admin's resolve;
-        None for the agency's own officer, and for resolves stored before accounts were recorded)."""
+        None for the agency's own officer, and for a resolve stored without an account)."""
         resolve = self.latest(Action.RESOLVE)
         return (resolve.by or None) if resolve else None
 

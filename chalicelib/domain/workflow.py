@@ -179,7 +179,7 @@ def _require_review(report: Report, event: Event) -> None:
     """A review of doubtful evidence: the report is in doubt, and the reviewer is not the account that
     resolved it (four eyes, "prinsip empat mata": a coordinator's resolve is reviewed by another coordinator
     or admin of the province). A resolve that recorded no account (the agency's own officer, or one stored
-    before accounts were recorded) is reviewed by any coordinator, as before."""
+    without it) is reviewed by any coordinator."""
     if not report.evidence_in_doubt:
         raise Conflict(
             "Bukti laporan ini tidak sedang diragukan (this report's evidence is not in doubt).",
