@@ -53,6 +53,7 @@ WORK_ACTIONS = frozenset(
         Action.REFUSE,
         Action.REOPEN,
         Action.SLA_ESCALATE,
+        Action.UNDUPLICATE,  # a wrong merge undone: the report is back in the agency's hands
     }
 )
 

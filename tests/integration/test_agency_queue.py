@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from chalicelib.domain.protocol import WorkItem
+from chalicelib.validation import decode_json
 from cli.workqueue import Decision, WorkQueue
 from tests.integration.conftest import TEST_VISIBILITY_TIMEOUT
 from tests.integration.harness import Province, World, world
@@ -299,3 +300,27 @@ def test_a_hand_over_whose_work_item_a_busy_agency_queue_did_not_take_is_retried
     assert throttled
     items = [json.loads(m["Body"]) for m in work.receive(wait_seconds=1, max_messages=10)]
     assert [item["report_id"] for item in items] == [report_id]
+
+
+def test_a_merge_a_coordinator_undoes_puts_the_report_back_on_the_agency_queue(
+    provinces: World, queue: WorkQueue
+) -> None:
+    jakarta = provinces["jakarta"]
+    # Given two flood reports routed to Sudin SDA Jakarta Selatan, the second merged into the first
+    first = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    second = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    _emptied(queue)
+    merged = jakarta.act(second, "duplicate", "sudin-sda-js", {"of": first})
+    assert merged.status_code == 200, merged.body
+    # When a coordinator undoes the merge
+    undone = jakarta.post(
+        f"/agency/reports/{second}/actions/unduplicate", {}, jakarta.token("koordinator", "admin")
+    )
+    assert undone.status_code == 200, undone.body
+    provinces.settle()
+    # Then the report is back in the agency's hands (Disposisi), and its own system is told so
+    items = [decode_json(WorkItem, message["Body"]) for message in queue.receive(wait_seconds=1)]
+    assert [(i.report_id, i.action.value, i.status.value) for i in items] == [
+        (second, "unduplicate", "DISPOSISI")
+    ]
