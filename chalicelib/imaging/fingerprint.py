@@ -21,6 +21,8 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageStat
 
+from chalicelib.domain.evidence import DETAIL_BITS, HASH_BITS  # the coarse bits, then the confirming ones
+
 SIDE = 32
 WORK_SIDE = 256
 BORDER_TOLERANCE = 4  # grey levels a border row may vary by and still count as uniform
@@ -37,8 +39,6 @@ MAX_CROP = 0.10
 MARGIN = 0.10
 CROP_STEP = MAX_CROP / 3  # grid of cut-off shares per end: 0, 3.3, 6.7, 10 % (100 windows)
 CENTRE: tuple[float, float, float, float] | None = (MARGIN, MARGIN, MARGIN, MARGIN)
-HASH_BITS = 64  # the coarse bits: band keys and the first distance
-DETAIL_BITS = 64  # the next frequencies: a second distance that confirms (see domain.evidence)
 _FREQUENCIES = sorted(
     ((u, v) for u in range(SIDE) for v in range(SIDE) if u + v > 0), key=lambda uv: (uv[0] + uv[1], uv[0])
 )[: HASH_BITS + DETAIL_BITS]
