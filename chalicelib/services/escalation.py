@@ -264,8 +264,13 @@ def _late(report: Report, message: Update) -> bool:
     """An authentic update its sender sent again (the answer to its hand-back lost, its sweep sending a
     later version) after we took the report back: the report is no longer with the sender, which
     handed it back (its return step is in our timeline), or the update is a hand-back already taken
-    back (its return step is ours already) while the report is with the sender again."""
+    back (its return step is ours already) while the report is with the sender again, or, while the
+    sender has not yet acknowledged the report handed to it again, an update of the earlier hand-over
+    (every entry ours already: any update of the new one brings the sender's acceptance of it)."""
     if report.escalated_to != message.from_province:
         return report.handed_back_by(message.from_province)
+    if not report.remote_version and report.handed_back_by(message.from_province):
+        # Its sequence number cannot tell: the count started again when the report was taken back
+        return all(report.has_event(entry.event_id) for entry in message.entries)
     latest = message.entries[-1] if message.entries else None
     return message.returned and latest is not None and report.has_event(latest.event_id)

@@ -191,3 +191,52 @@ def test_feedback_that_fits_the_copy_is_applied_not_dropped() -> None:
     handled = inbox.handle(confirm, now=resolved + timedelta(hours=2))
     assert handled.dropped is None and reports.saves == 1
     assert handled.report is not None and (handled.report.closed, handled.report.rating) == (True, 5)
+
+
+ACCEPTED = TimelineEntry(f"{COPY}:accept:1", T0 + timedelta(minutes=2), Action.ACCEPT, Status.DISPOSISI, "36")
+TAKEN = TimelineEntry(f"{COPY}:act:take:1", T0 + timedelta(minutes=30), Action.TAKE, Status.PROSES, "36")
+
+
+def _handed_again_unacknowledged() -> Report:
+    """Taken back from Banten (whose first hand-over's steps are merged), then handed to Banten again,
+    which has not yet answered: the count of its versions starts again (``remote_version`` 0)."""
+    report = _taken_back(escalated_to="36")
+    first, *rest = report.timeline
+    timeline = (first, *rest[:1], ACCEPTED, TAKEN, *rest[1:])
+    return replace(
+        report,
+        status=Status.KOORDINASI,
+        remote_version=0,
+        remote_agency=None,
+        timeline=timeline,
+        sla_check_at=T0 + timedelta(hours=3),
+    )
+
+
+def test_an_update_of_the_earlier_hand_over_does_not_stand_for_the_new_one(counted: list[str]) -> None:
+    """Given the report handed to Banten again and not yet acknowledged, when an update of Banten's
+    first hand-over arrives again (v4: taken, Proses; re-sent, redriven from a dead-letter queue or
+    replayed into the queue), then it is dropped as late: the report does not show Banten's old state
+    as the new one's, and the new hand-over stays owed, so the sweep sends it again until answered."""
+    before = _handed_again_unacknowledged()
+    inbox, reports = _inbox(before)
+    handled = inbox.take_update(
+        _update("36", 4, returned=False, entries=[ACCEPTED, TAKEN]), T0 + timedelta(hours=3)
+    )
+    assert handled.dropped == "late_update" and reports.saves == 0
+    assert reports.stored.status is Status.KOORDINASI and reports.stored.remote_version == 0
+    assert reports.stored.own_timer is not None  # the hand-over is still re-sent
+    assert counted == ["HandoverUpdatesLate"]
+
+
+def test_the_first_update_of_the_new_hand_over_is_applied(counted: list[str]) -> None:
+    """The new hand-over's first update brings Banten's acceptance of it, a step not seen here: applied."""
+    inbox, reports = _inbox(_handed_again_unacknowledged())
+    again = replace(ACCEPTED, event_id=f"{COPY}:accept:2", at=T0 + timedelta(hours=2, minutes=1))
+    update = replace(
+        _update("36", 9, returned=False, entries=[ACCEPTED, TAKEN, again]), status=Status.DISPOSISI
+    )
+    handled = inbox.take_update(update, T0 + timedelta(hours=3))
+    assert handled.dropped is None and reports.saves == 1
+    assert reports.stored.remote_version == 9 and reports.stored.status is Status.DISPOSISI
+    assert reports.stored.has_event(again.event_id) and counted == []
