@@ -10,6 +10,7 @@ message goes to the DLQ; the services encode these structs as they are.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -26,6 +27,7 @@ from chalicelib.validation import (
     FEEDBACK_MAX_LENGTH,
     MAX_PHOTOS,
     NOTE_MAX_LENGTH,
+    PUBLIC_PHOTO_KEY,
     Address,
     AreaCode,
     Description,
@@ -42,6 +44,12 @@ HANDOVER_REASON_MAX_LENGTH = 500
 """Why a report is handed over (the escalating step's note): a longer note refuses the step itself."""
 HANDOVER_NOTE_MAX_LENGTH = 400
 """An officer's own words in that reason, with room for "Bukan wewenang: … → Provinsi <name>"."""
+
+
+def published_by(province: str, key: str) -> bool:
+    """``key`` is a cleaned copy ``province`` published, ``public/<province>/<32 hex>.<jpg|png>``: the only
+    photos a message between provinces names (never a client's link, another province's or an upload)."""
+    return key.startswith(f"public/{province}/") and re.match(PUBLIC_PHOTO_KEY, key) is not None
 
 
 class ReportOut(Input, kw_only=True):

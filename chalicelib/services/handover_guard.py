@@ -9,17 +9,15 @@ state. Refused messages change nothing: they are quarantined and alarmed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from chalicelib.domain.clock import CLOCK_SKEW, utcnow
 from chalicelib.domain.handover_auth import Signature, dev_key_id, dev_private_key, public_key_of, verify
-from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update
+from chalicelib.domain.protocol import Escalate, Feedback, InboundMessage, Update, published_by
 from chalicelib.domain.routing import serves
 from chalicelib.errors import AduanError
 from chalicelib.provinces.registry import Registry
-from chalicelib.validation import PUBLIC_PHOTO_KEY
 
 
 class HandoverRefused(AduanError):
@@ -88,7 +86,7 @@ class HandoverGuard:
         if isinstance(message, Update) and any(entry.province != sender for entry in message.entries):
             # The origin mirrors these entries as the sender's steps: never as its own, or a third's
             raise HandoverRefused("update carries steps of another province", code="foreign_entries")
-        if any(not _published_by(sender, key) for key in _photos(message)):
+        if any(not published_by(sender, key) for key in _photos(message)):
             # The receiver links them to its officers, its public map or the reporter: a province
             # hands over only the cleaned copies it published itself, never another report's key
             raise HandoverRefused("message names photos its sender did not publish", code="foreign_photos")
@@ -107,8 +105,3 @@ def _photos(message: InboundMessage) -> list[str]:
     if isinstance(message, Update):
         return [entry.evidence_photo for entry in message.entries if entry.evidence_photo is not None]
     return []
-
-
-def _published_by(province: str, key: str) -> bool:
-    """``key`` is a cleaned copy ``province`` published: ``public/<province>/<32 hex>.<jpg|png>``."""
-    return key.startswith(f"public/{province}/") and re.match(PUBLIC_PHOTO_KEY, key) is not None

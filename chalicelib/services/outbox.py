@@ -29,6 +29,7 @@ from chalicelib.domain.protocol import (
     Update,
     WorkItem,
     kind,
+    published_by,
 )
 from chalicelib.domain.report import Report, TimelineEntry
 from chalicelib.domain.status import Action
@@ -190,7 +191,8 @@ class ChangePublisher:
                 area_code=report.location.area_code,
                 address=report.address,
                 visibility=report.visibility,
-                photos=list(report.photos),
+                # a link an Open311 client gave is none of ours to hand over (the receiver refuses it)
+                photos=[key for key in report.photos if published_by(report.province, key)],
                 created_at=report.created_at,
             ),
             reason=entry.note,

@@ -192,6 +192,31 @@ def test_a_posted_request_is_an_ordinary_report_routed_and_tracked(provinces: Wo
         assert request_id in body and not any(bit in body for bit in PRIVATE_BITS), path
 
 
+def test_a_request_with_a_media_url_about_a_neighbours_area_is_handed_over(provinces: World) -> None:
+    """Given an Open311 client's public request with a media_url about Kota Tangerang, posted to Jakarta,
+    when Jakarta routes it to Banten, then Banten accepts the hand-over (nothing is quarantined as naming
+    photos Jakarta did not publish: the client's link is not one of Jakarta's photos and is not handed
+    over) and Jakarta still shows its client's media_url."""
+    jakarta, banten = provinces["jakarta"], provinces["banten"]
+    fields = {
+        **FLOOD,
+        "lat": "-6.17",
+        "long": "106.63",
+        "attribute[area_code]": "36.71.01",
+        "attribute[visibility]": "public",
+        "media_url": "https://foto.example.id/banjir-tangerang.jpg",
+    }
+    request_id = created_id(jakarta, fields)
+    provinces.settle()
+    native = json.loads(jakarta.get(f"/reports/{request_id}").body)
+    assert native["agency"]["province"] == "36", native["agency"]
+    copy = banten.get(f"/agency/reports/36~{request_id}", banten.token("koordinator", "coordinator"))
+    assert copy.status_code == 200, copy.body
+    assert json.loads(copy.body)["photos"] == []
+    [entry] = json.loads(jakarta.get(f"/open311/v2/requests/{request_id}.json").body)
+    assert entry["media_url"] == "https://foto.example.id/banjir-tangerang.jpg"
+
+
 def test_a_public_xml_request_shows_its_content_escaped(provinces: World) -> None:
     jakarta = provinces["jakarta"]
     fields = {
