@@ -11,7 +11,7 @@ from msgspec import structs
 
 from chalicelib.config import agency_queue_for
 from chalicelib.domain.protocol import WorkItem
-from chalicelib.domain.status import CITIZEN_ACTIONS, Status
+from chalicelib.domain.status import Status
 from chalicelib.errors import AduanError
 from chalicelib.validation import decode_json
 from infra.templates.province import DEFAULT_MAX_RECEIVE_COUNT
@@ -52,7 +52,6 @@ class Outcome:
 
 # Codes meaning "the report has moved on": the work item is obsolete, not lost.
 SETTLED_CODES = frozenset({"illegal_transition", "already_closed", "not_your_agency", "report_not_found"})
-CITIZEN_ACTION_NAMES = frozenset(action.value for action in CITIZEN_ACTIONS)  # none an agency takes
 
 
 def queue_name(province: str, agency: str) -> str:
@@ -116,7 +115,7 @@ def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
         ]
         item = structs.replace(item, note=notes[-1] if notes else None)
     # a closed report is no work, whatever a coordinator may still do to it (undo a merge: the console's)
-    if not now.get("closed") and set(now.get("allowed_actions", [])) - CITIZEN_ACTION_NAMES:
+    if not now.get("closed") and now.get("allowed_actions"):
         return item, None
     label = item.status.label
     return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({label}); item dihapus")

@@ -43,6 +43,7 @@ from chalicelib.api.schemas import (
     PhotoUploadIn,
 )
 from chalicelib.api.views import (
+    agency_actions,
     check_view,
     entry_note,
     handling_agency_view,
@@ -106,7 +107,8 @@ def handed_back(report: Report) -> HandedBack | None:
 
 def agency_report(seen: OnDesk, **origin: Any) -> AgencyReport:
     """The full report with its key and version (and ``origin``: where it came from); its allowed actions
-    are the machine's plus what only this actor may do (``OnDesk.extra_actions``)."""
+    are the agencies' the machine allows plus what only this actor may do (``OnDesk.extra_actions``),
+    never the reporter's."""
     report = seen.report
     view = report_view(report, full_content=True)
     timeline = [
@@ -116,7 +118,7 @@ def agency_report(seen: OnDesk, **origin: Any) -> AgencyReport:
     return AgencyReport(
         **(
             structs.asdict(view)
-            | {"allowed_actions": view.allowed_actions + list(seen.extra_actions), "timeline": timeline}
+            | {"allowed_actions": agency_actions(report) + list(seen.extra_actions), "timeline": timeline}
         ),
         key=report.key,
         version=report.version,

@@ -201,11 +201,19 @@ RESOLVED_BY_YOU = (
 )
 
 
+AGENCY_ALLOWED = (
+    "What this caller may do now (POST /agency/reports/{key}/actions/...): the agencies' actions the status"
+    " allows (dispose and coordinate are sent as forward), plus unduplicate to a coordinator or admin who"
+    " may undo a merge; never the reporter's confirm and reopen."
+)
+
+
 class AgencyReport(Report, kw_only=True):
     """A report as its agency sees it: with its key and version (and its origin, on a read)."""
 
     key: str
     version: int
+    allowed_actions: Annotated[list[str], Meta(description=AGENCY_ALLOWED)]
     timeline: list[AgencyTimelineEntry]
     origin_province: str | UnsetType | None = UNSET
     escalated_from_other_province: bool | UnsetType = UNSET

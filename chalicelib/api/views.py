@@ -10,7 +10,7 @@ from chalicelib import container
 from chalicelib.api import responses as out
 from chalicelib.domain.clock import day_words, utcnow
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
-from chalicelib.domain.status import CITIZEN_ACTIONS, Action, Status, allowed_actions
+from chalicelib.domain.status import AGENCY_ACTIONS, CITIZEN_ACTIONS, Action, Status, allowed_actions
 from chalicelib.domain.workflow import feedback_expired
 from chalicelib.privacy.photos import PUBLIC_KEY
 from chalicelib.provinces.registry import Registry, registry
@@ -122,10 +122,12 @@ def _category(registry: Registry, report: Report) -> out.CategoryRef:
     )
 
 
-def _allowed(known: Registry, report: Report) -> list[str]:
-    """The actions a client may offer now: the machine's, less the reporter's whose window has passed
-    (a Selesai report closes by itself only when the sweep runs), and less the agencies' while another
-    province handles the report (read-only here until it comes back: ``access.can_act``)."""
+def _allowed(
+    known: Registry, report: Report, among: tuple[Action, ...] = AGENCY_ACTIONS + CITIZEN_ACTIONS
+) -> list[str]:
+    """The actions ``among`` a client may offer now: the machine's, less the reporter's whose window has
+    passed (a Selesai report closes by itself only when the sweep runs), and less the agencies' while
+    another province handles the report (read-only here until it comes back: ``access.can_act``)."""
     if report.closed:
         return []
     province = known.get(report.province)
@@ -133,12 +135,19 @@ def _allowed(known: Registry, report: Report) -> list[str]:
     return [
         action.value
         for action in allowed_actions(report.status)
-        if (
+        if action in among
+        and (
             not feedback_expired(report, province, action, now)
             if action in CITIZEN_ACTIONS
             else report.escalated_to is None
         )
     ]
+
+
+def agency_actions(report: Report) -> list[str]:
+    """The agencies' actions the machine allows on ``report`` now, for the agency view: never the
+    reporter's confirm and reopen, which no agency may send."""
+    return _allowed(registry(), report, AGENCY_ACTIONS)
 
 
 def report_view(report: Report, *, full_content: bool) -> out.Report:
