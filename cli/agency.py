@@ -109,9 +109,10 @@ class HttpApi:
         return self.request("GET", f"/agency/reports/{quote(key, safe='')}")
 
     def act(
-        self, key: str, action: str, body: dict[str, Any], idempotency_key: str
+        self, key: str, action: str, body: dict[str, Any], idempotency_key: str, version: int | None = None
     ) -> tuple[int, dict[str, Any]]:
-        """POST an action on a report; ``evidence_file`` (resolve): a photo uploaded for it first, once."""
+        """POST an action on a report, on ``version`` (``If-Match``) when given; ``evidence_file``
+        (resolve): a photo uploaded for it first, once."""
         if "evidence_file" in body:
             body = dict(body)
             path = Path(body.pop("evidence_file"))
@@ -127,7 +128,7 @@ class HttpApi:
             "POST",
             f"/agency/reports/{quote(key, safe='')}/actions/{action}",
             body,
-            {"Idempotency-Key": idempotency_key},
+            {"Idempotency-Key": idempotency_key} | ({"If-Match": str(version)} if version else {}),
         )
 
 

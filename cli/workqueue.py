@@ -21,9 +21,9 @@ class Api(Protocol):
     """The agency API as the tool uses it."""
 
     def act(
-        self, key: str, action: str, body: dict[str, Any], idempotency_key: str
+        self, key: str, action: str, body: dict[str, Any], idempotency_key: str, version: int | None = None
     ) -> tuple[int, dict[str, Any]]:
-        """POST an action; returns (status, JSON body)."""
+        """POST an action, on ``version`` (sent as ``If-Match``) when one was read; returns (status, body)."""
         ...
 
     def current(self, key: str) -> tuple[int, dict[str, Any]]:
@@ -48,6 +48,7 @@ class Outcome:
     status: int
     deleted: bool
     message: str
+    again: bool = False  # kept, and shown again at once: the report changed while the officer decided
 
 
 # Codes meaning "the report has moved on": the work item is obsolete, not lost.
@@ -75,18 +76,20 @@ def handle(
         return Outcome(None, "invalid", 0, False, f"pesan tidak sah, dibiarkan ke DLQ: {error}")
     if item.event_id in handled:
         return Outcome(item, "duplicate", 0, True, "item ganda, sudah ditangani; dihapus (duplicate item)")
-    item, moved_on = _as_now(api, item)
+    item, version, moved_on = _as_now(api, item)
     if moved_on is not None:
         return moved_on
     decision = decide(item)
     if decision.action == "skip":
         return Outcome(item, "skip", 0, False, "dilewati; muncul lagi setelah batas waktu tampil")
     status, body = api.act(
-        item.report_key, decision.action, decision.body, idempotency_key=message["MessageId"]
+        item.report_key, decision.action, decision.body, idempotency_key=message["MessageId"], version=version
     )
     if status == 200:
         return Outcome(item, decision.action, status, True, body.get("status", {}).get("label", "ok"))
     code = body.get("error", {}).get("code", "")
+    if code == "version_conflict":
+        return Outcome(item, decision.action, status, False, changed(body), again=True)
     if code in SETTLED_CODES:
         return Outcome(item, decision.action, status, True, f"laporan sudah berubah ({code}); item dihapus")
     return Outcome(
@@ -94,16 +97,30 @@ def handle(
     )
 
 
-def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
-    """The item with its report's status now, read from the API, and an outcome when it is cleared without
-    asking: its report moved on since it was queued (closed, another agency's or province's, no agency
-    action left). An unreadable answer leaves the item as queued: the action's answer then decides."""
+def changed(body: dict[str, Any]) -> str:
+    """What the officer is told of a ``409 version_conflict``: the report as it is now, nothing changed."""
+    details = body.get("error", {}).get("details") or {}
+    code, version = details.get("status"), details.get("current_version")
+    now = Status(code) if code in {known.value for known in Status} else None
+    seen = f"sekarang {now.label}, versi {version} (now {now.label_en}, version {version}); " if now else ""
+    return (
+        f"Laporan sudah berubah / The report has changed: {seen}tidak ada yang diubah, item muncul lagi "
+        "untuk diputuskan ulang (nothing was changed; the item comes back to be decided again)"
+    )
+
+
+def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, int | None, Outcome | None]:
+    """The item with its report's status now, read from the API, the version read (the action is sent on
+    it), and an outcome when it is cleared without asking: its report moved on since it was queued
+    (closed, another agency's or province's, nothing left to the agency). An unreadable answer leaves the
+    item as queued and no version: the action's answer then decides."""
     status, now = api.current(item.report_key)
     code = now.get("error", {}).get("code", "")
     if status != 200:
         if code not in SETTLED_CODES:
-            return item, None
-        return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({code}); item dihapus")
+            return item, None, None
+        cleared = Outcome(item, "cleared", status, True, f"laporan sudah berubah ({code}); item dihapus")
+        return item, None, cleared
     current = now.get("status", {}).get("code")
     if current in {known.value for known in Status}:
         item = structs.replace(item, status=Status(current))
@@ -114,17 +131,23 @@ def _as_now(api: Api, item: WorkItem) -> tuple[WorkItem, Outcome | None]:
             step.get("note") for step in now.get("timeline", []) if step.get("action") == item.action.value
         ]
         item = structs.replace(item, note=notes[-1] if notes else None)
+    version = now.get("version") if isinstance(now.get("version"), int) else None
     # a closed report is no work, whatever a coordinator may still do to it (undo a merge: the console's)
     if not now.get("closed") and now.get("allowed_actions"):
-        return item, None
-    label = item.status.label
-    return item, Outcome(item, "cleared", status, True, f"laporan sudah berubah ({label}); item dihapus")
+        return item, version, None
+    said = f"laporan sudah berubah ({item.status.label}); item dihapus"
+    return item, None, Outcome(item, "cleared", status, True, said)
 
 
 LAST_SKIP = (
     "dilewati pada penerimaan terakhirnya: dihapus dari antrean agar tidak masuk DLQ; laporannya tetap di "
     "kotak masuk (skipped at its last receive: deleted rather than dead-lettered; the report stays in the "
     "inbox, bin/aduan agency inbox)"
+)
+LAST_CHANGED = (
+    "laporan sudah berubah pada penerimaan terakhirnya: dihapus dari antrean agar tidak masuk DLQ; "
+    "laporannya tetap di kotak masuk (the report changed at the item's last receive: deleted rather than "
+    "dead-lettered; the report stays in the inbox, bin/aduan agency inbox)"
 )
 
 
@@ -164,6 +187,12 @@ class WorkQueue:
         """Remove a message whose action is recorded."""
         self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
 
+    def show_again(self, message: dict[str, Any]) -> None:
+        """Make a kept message visible again at once, to this poller's next receive (or another's)."""
+        self.sqs.change_message_visibility(
+            QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+        )
+
     def process(
         self, messages: list[dict[str, Any]], decide: Callable[[WorkItem], Decision], api: Api
     ) -> list[Outcome]:
@@ -171,11 +200,14 @@ class WorkQueue:
         outcomes = []
         for message in messages:
             outcome = handle(message, decide, api, self.handled)
-            if outcome.action == "skip" and _receives(message) >= self.max_receives:
-                outcome = replace(outcome, deleted=True, message=LAST_SKIP)
+            if (outcome.action == "skip" or outcome.again) and _receives(message) >= self.max_receives:
+                last = LAST_CHANGED if outcome.again else LAST_SKIP
+                outcome = replace(outcome, deleted=True, again=False, message=last)
             if outcome.deleted:
                 self.delete(message)
                 if outcome.item is not None:
                     self.handled.add(outcome.item.event_id)
+            elif outcome.again:  # the next receive brings it back, read anew (or cleared, if now stale)
+                self.show_again(message)
             outcomes.append(outcome)
         return outcomes

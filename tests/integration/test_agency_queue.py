@@ -42,10 +42,11 @@ class InProcessApi:
         return response.status_code, json.loads(response.body)
 
     def act(
-        self, key: str, action: str, body: dict[str, Any], idempotency_key: str
+        self, key: str, action: str, body: dict[str, Any], idempotency_key: str, version: int | None = None
     ) -> tuple[int, dict[str, Any]]:
         self.calls.append(action)
-        response = self.province.act(key, action, self.agency, body, **{"Idempotency-Key": idempotency_key})
+        headers = {"Idempotency-Key": idempotency_key} | ({"If-Match": str(version)} if version else {})
+        response = self.province.act(key, action, self.agency, body, **headers)
         return response.status_code, json.loads(response.body)
 
 
@@ -147,6 +148,37 @@ def test_an_item_whose_report_moved_on_is_cleared_without_asking_the_officer(
     assert (by_report[forwarded].action, by_report[forwarded].deleted) == ("cleared", True)
     assert asked == [(taken, "PROSES")] and api.calls == []
     assert (by_report[taken].action, by_report[taken].deleted) == ("skip", False)
+
+
+def test_an_officer_deciding_on_a_report_a_colleague_changed_meanwhile_is_told_and_asked_again(
+    provinces: World, queue: WorkQueue
+) -> None:
+    jakarta = provinces["jakarta"]
+    # Given a flood queued for Sudin SDA Jakarta Selatan, which a colleague takes on the web while the
+    # officer polling it reads it and decides to reject it (a reject the state machine allows either way)
+    report_id = json.loads(jakarta.post("/reports", FLOOD).body)["id"]
+    provinces.settle()
+    messages = queue.receive(wait_seconds=1)
+    api = InProcessApi(jakarta, "sudin-sda-js")
+
+    def meanwhile(item: WorkItem) -> Decision:
+        assert jakarta.act(report_id, "take", "sudin-sda-js").status_code == 200
+        return Decision("reject", {"note": "Bukan genangan"})
+
+    [outcome] = queue.process(messages, meanwhile, api)
+    # Then the reject, sent on the version the officer read, changes nothing, and the officer is told why
+    assert (outcome.status, outcome.deleted) == (409, False)
+    assert "Laporan sudah berubah / The report has changed: sekarang Proses" in outcome.message
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["status"]["code"] == "PROSES"
+    # And the item comes back at once, shown as the report is now; decided again, it is recorded and deleted
+    again = queue.receive(wait_seconds=1)
+    assert [json.loads(m["Body"])["report_id"] for m in again] == [report_id]
+    asked: list[str] = []
+    decided = queue.process(
+        again, lambda it: (asked.append(it.status.value), Decision("reject", {"note": "x"}))[1], api
+    )
+    assert asked == ["PROSES"] and [(o.status, o.deleted) for o in decided] == [(200, True)]
+    assert queue.receive(wait_seconds=0) == []
 
 
 def eventually_two(queue: WorkQueue) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import ClassVar, cast
 
 import msgspec
 import pytest
@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from chalicelib.domain.protocol import WorkItem
 from chalicelib.domain.status import Action, Status
 from cli import agency
-from cli.agency import ask
+from cli.agency import HttpApi, ask
 from cli.main import app
+from tests.unit.fake_api import FakeApi, serving
 
 
 def test_polling_an_agency_without_a_work_queue_points_to_its_inbox() -> None:
@@ -178,7 +179,12 @@ def test_a_queued_item_whose_report_was_merged_is_cleared_though_a_coordinator_m
             return 200, {"status": {"code": "DITOLAK"}, "closed": True, "allowed_actions": ["unduplicate"]}
 
         def act(
-            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+            self,
+            key: str,
+            action: str,
+            body: dict[str, object],
+            idempotency_key: str,
+            version: int | None = None,
         ) -> tuple[int, dict]:
             raise AssertionError("nothing is sent")
 
@@ -208,7 +214,12 @@ def test_a_step_sent_twice_is_asked_about_once_and_both_messages_are_deleted() -
             }
 
         def act(
-            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+            self,
+            key: str,
+            action: str,
+            body: dict[str, object],
+            idempotency_key: str,
+            version: int | None = None,
         ) -> tuple[int, dict]:
             self.acted.append(action)
             return 200, {"status": {"label": "Proses"}}
@@ -231,6 +242,7 @@ class FakeSqs:
 
     def __init__(self) -> None:
         self.deleted: list[str] = []
+        self.visibility: list[tuple[str, int]] = []
 
     def get_queue_url(self, QueueName: str) -> dict[str, str]:
         return {"QueueUrl": f"https://sqs/{QueueName}"}
@@ -240,6 +252,9 @@ class FakeSqs:
 
     def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
         self.deleted.append(ReceiptHandle)
+
+    def change_message_visibility(self, QueueUrl: str, ReceiptHandle: str, VisibilityTimeout: int) -> None:
+        self.visibility.append((ReceiptHandle, VisibilityTimeout))
 
 
 def test_an_item_skipped_at_its_last_receive_is_deleted_not_dead_lettered() -> None:
@@ -252,7 +267,12 @@ def test_an_item_skipped_at_its_last_receive_is_deleted_not_dead_lettered() -> N
             return 200, {"status": {"code": "DISPOSISI"}, "closed": False, "allowed_actions": ["take"]}
 
         def act(
-            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+            self,
+            key: str,
+            action: str,
+            body: dict[str, object],
+            idempotency_key: str,
+            version: int | None = None,
         ) -> tuple[int, dict]:
             raise AssertionError("a skip sends nothing")
 
@@ -298,7 +318,12 @@ def test_the_officer_is_shown_a_private_report_s_note_read_from_the_api_not_the_
             }
 
         def act(
-            self, key: str, action: str, body: dict[str, object], idempotency_key: str
+            self,
+            key: str,
+            action: str,
+            body: dict[str, object],
+            idempotency_key: str,
+            version: int | None = None,
         ) -> tuple[int, dict]:
             raise AssertionError("a skip sends nothing")
 
@@ -309,3 +334,48 @@ def test_the_officer_is_shown_a_private_report_s_note_read_from_the_api_not_the_
     handle(message, lambda it: (asked.append(it), Decision("skip"))[1], Api())
     # Then the reopen's reason is shown, as the agency API gives it to the agency's token
     assert [(it.action, it.note) for it in asked] == [(Action.REOPEN, "Air naik lagi")]
+
+
+class ChangedMeanwhile(FakeApi):
+    """The agency API of a report at version 4 (Disposisi) that a colleague took meanwhile: an action on
+    version 4 is a 409 ``version_conflict``; every If-Match sent is kept."""
+
+    if_match: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:
+        view = {"status": {"code": "DISPOSISI"}, "closed": False, "allowed_actions": ["take"], "version": 4}
+        self.send(200, view)
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"] or 0))
+        type(self).if_match.append(self.headers.get("If-Match"))
+        message = "Laporan sudah berubah sejak Anda membukanya (the report changed since you loaded it)."
+        details = {"current_version": 5, "status": "PROSES"}
+        self.send(409, {"error": {"code": "version_conflict", "message": message, "details": details}})
+
+
+def test_poll_acts_on_the_version_it_read_and_says_clearly_when_the_report_changed_meanwhile() -> None:
+    # Given an item whose report the officer reads at version 4, and a colleague who takes it meanwhile
+    from cli.workqueue import Decision, WorkQueue
+
+    body = msgspec.json.encode(_work_item("31-261207-K3M9", "31")).decode()
+    message = {"Body": body, "MessageId": "m-1", "ReceiptHandle": "r-1"}
+    sqs = FakeSqs()
+    queue = WorkQueue(sqs, "31", "sudin-sda-js")
+    ChangedMeanwhile.if_match.clear()
+    # When the officer rejects it
+    with serving(ChangedMeanwhile) as base:
+        [outcome] = queue.process([message], lambda it: Decision("reject", {"note": "x"}), HttpApi(base, "t"))
+    # Then the action was sent on version 4 and refused: nothing is overwritten, the officer is told
+    # so with the report as it is now, and the item is kept and shown again at once, to decide anew
+    assert ChangedMeanwhile.if_match == ["4"]
+    assert (outcome.status, outcome.deleted) == (409, False)
+    assert outcome.message.startswith(
+        "Laporan sudah berubah / The report has changed: sekarang Proses, versi 5"
+    )
+    assert sqs.deleted == [] and sqs.visibility == [("r-1", 0)]
+    # and at the item's last receive it is deleted rather than dead-lettered (the report is in the inbox)
+    with serving(ChangedMeanwhile) as base:
+        last = {**message, "ReceiptHandle": "r-5", "Attributes": {"ApproximateReceiveCount": "5"}}
+        [outcome] = queue.process([last], lambda it: Decision("reject", {"note": "x"}), HttpApi(base, "t"))
+    assert outcome.deleted and sqs.deleted == ["r-5"] and "inbox" in outcome.message
