@@ -14,7 +14,8 @@ from chalicelib.domain.protocol import WorkItem
 from chalicelib.domain.status import Status
 from chalicelib.errors import AduanError
 from chalicelib.validation import decode_json
-from infra.templates.province import DEFAULT_MAX_RECEIVE_COUNT
+from cli.heartbeat import Holding
+from infra.templates.province import DEFAULT_MAX_RECEIVE_COUNT, DEFAULT_VISIBILITY_TIMEOUT
 
 
 class Api(Protocol):
@@ -151,13 +152,15 @@ LAST_CHANGED = (
 )
 
 
-def _max_receives(sqs: Any, url: str) -> int:
-    """The receives after which SQS moves a message to the queue's DLQ (its redrive policy)."""
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"]).get(
-        "Attributes", {}
-    )
+def _queue_settings(sqs: Any, url: str) -> tuple[int, int]:
+    """The receives after which SQS moves a message to the queue's DLQ (its redrive policy), and the
+    queue's visibility timeout in seconds."""
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["RedrivePolicy", "VisibilityTimeout"]
+    ).get("Attributes", {})
     policy = json.loads(attributes.get("RedrivePolicy") or "{}")
-    return int(policy.get("maxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT))
+    visibility = int(attributes.get("VisibilityTimeout") or DEFAULT_VISIBILITY_TIMEOUT)
+    return int(policy.get("maxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT)), visibility
 
 
 def _receives(message: dict[str, Any]) -> int:
@@ -171,7 +174,7 @@ class WorkQueue:
         self.sqs = sqs
         self.url = sqs.get_queue_url(QueueName=queue_name(province, agency))["QueueUrl"]
         self.handled: set[str] = set()  # event ids of the items deleted in this session
-        self.max_receives = _max_receives(sqs, self.url)
+        self.max_receives, self.visibility = _queue_settings(sqs, self.url)
 
     def receive(self, wait_seconds: int = 20, max_messages: int = 5) -> list[dict[str, Any]]:
         """Up to ``max_messages`` messages, waiting up to ``wait_seconds`` (long polling)."""
@@ -193,21 +196,35 @@ class WorkQueue:
             QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
         )
 
+    def hold(self, message: dict[str, Any]) -> None:
+        """Keep a message invisible to other pollers for another visibility timeout."""
+        self.sqs.change_message_visibility(
+            QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=self.visibility
+        )
+
     def process(
         self, messages: list[dict[str, Any]], decide: Callable[[WorkItem], Decision], api: Api
     ) -> list[Outcome]:
-        """Handle each message and delete exactly those whose action was recorded (or are obsolete)."""
-        outcomes = []
-        for message in messages:
+        """Handle each message and delete exactly those whose action was recorded (or are obsolete). The
+        batch is held (invisible to other pollers) while the officer decides, each message until it is
+        answered."""
+        with Holding(self.hold, messages, every=max(self.visibility / 3, 1)) as held:
+            return [self._answered(message, decide, api, held) for message in messages]
+
+    def _answered(
+        self, message: dict[str, Any], decide: Callable[[WorkItem], Decision], api: Api, held: Holding
+    ) -> Outcome:
+        try:
             outcome = handle(message, decide, api, self.handled)
-            if (outcome.action == "skip" or outcome.again) and _receives(message) >= self.max_receives:
-                last = LAST_CHANGED if outcome.again else LAST_SKIP
-                outcome = replace(outcome, deleted=True, again=False, message=last)
-            if outcome.deleted:
-                self.delete(message)
-                if outcome.item is not None:
-                    self.handled.add(outcome.item.event_id)
-            elif outcome.again:  # the next receive brings it back, read anew (or cleared, if now stale)
-                self.show_again(message)
-            outcomes.append(outcome)
-        return outcomes
+        finally:
+            held.release(message)
+        if (outcome.action == "skip" or outcome.again) and _receives(message) >= self.max_receives:
+            last = LAST_CHANGED if outcome.again else LAST_SKIP
+            outcome = replace(outcome, deleted=True, again=False, message=last)
+        if outcome.deleted:
+            self.delete(message)
+            if outcome.item is not None:
+                self.handled.add(outcome.item.event_id)
+        elif outcome.again:  # the next receive brings it back, read anew (or cleared, if now stale)
+            self.show_again(message)
+        return outcome

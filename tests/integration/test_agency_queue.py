@@ -181,6 +181,39 @@ def test_an_officer_deciding_on_a_report_a_colleague_changed_meanwhile_is_told_a
     assert queue.receive(wait_seconds=0) == []
 
 
+def test_a_batch_is_held_from_other_pollers_while_the_officer_decides_each_item_until_it_is_answered(
+    provinces: World, queue: WorkQueue
+) -> None:
+    jakarta = provinces["jakarta"]
+    # Given two floods received in one batch by an officer, who skips the first at once and then takes
+    # twice the queue's visibility timeout to decide on the second, while a colleague's poller polls
+    for _ in range(2):
+        jakarta.post("/reports", FLOOD)
+    provinces.settle()
+    messages = eventually_two(queue)
+    colleague = boto3.client("sqs")
+    seen: list[dict[str, Any]] = []
+    asked: list[str] = []
+
+    def decide(item: WorkItem) -> Decision:
+        asked.append(item.report_id)
+        if len(asked) == 1:
+            return Decision("skip")
+        deadline = time.monotonic() + 2 * TEST_VISIBILITY_TIMEOUT
+        while time.monotonic() < deadline:
+            answer = colleague.receive_message(QueueUrl=queue.url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            seen.extend(answer.get("Messages", []))
+        return Decision("take")
+
+    outcomes = queue.process(messages, decide, InProcessApi(jakarta, "sudin-sda-js"))
+    # Then the colleague never receives the item being decided on, which is taken and deleted; the one
+    # skipped is held no more and comes back to the colleague after its timeout
+    assert [(o.action, o.deleted) for o in outcomes] == [("skip", False), ("take", True)]
+    assert {json.loads(m["Body"])["report_id"] for m in seen} == {asked[0]}
+    for message in seen:
+        colleague.delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
+
+
 def eventually_two(queue: WorkQueue) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     for _ in range(5):
