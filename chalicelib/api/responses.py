@@ -179,7 +179,10 @@ class Report(Struct, kw_only=True):
     created_at: DateTime
     updated_at: DateTime
     resolved_at: DateTime | None
-    allowed_actions: list[str]
+    allowed_actions: Annotated[
+        list[str],
+        Meta(description="The reporter's actions open now (confirm, reopen); the agency view lists its own."),
+    ]
     timeline: Sequence[TimelineEntry]
     description: (
         Annotated[str, Meta(description="Only for public reports, the secret or agencies.")] | UnsetType

@@ -122,9 +122,7 @@ def _category(registry: Registry, report: Report) -> out.CategoryRef:
     )
 
 
-def _allowed(
-    known: Registry, report: Report, among: tuple[Action, ...] = AGENCY_ACTIONS + CITIZEN_ACTIONS
-) -> list[str]:
+def _allowed(known: Registry, report: Report, among: tuple[Action, ...]) -> list[str]:
     """The actions ``among`` a client may offer now: the machine's, less the reporter's whose window has
     passed (a Selesai report closes by itself only when the sweep runs), and less the agencies' while
     another province handles the report (read-only here until it comes back: ``access.can_act``)."""
@@ -186,7 +184,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
         resolved_at=iso(report.resolved_at),
-        allowed_actions=_allowed(known, report),
+        allowed_actions=_allowed(known, report, CITIZEN_ACTIONS),  # the agency view puts its own
         timeline=[entry_view(known, e, full_content=shows_content) for e in report.timeline],
         evidence_check=check_view(report.evidence_check) if report.status is Status.SELESAI else None,
     )

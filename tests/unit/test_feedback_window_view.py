@@ -69,3 +69,14 @@ def test_the_origin_of_a_handed_over_report_offers_neither_once_the_windows_have
     assert report is not None and not report.closed
     # Then neither form is offered, as either would be refused
     assert not {"confirm", "reopen"} & set(offered(report))
+
+
+def test_the_citizen_s_view_offers_only_the_reporter_s_actions() -> None:
+    # Given a report an agency is working on, and one it resolved
+    at = datetime.now(UTC) - timedelta(hours=1)
+    working = workflow.take(
+        workflow.assign(new_report(), JAKARTA, "sudin-bm-js", event("route", at)), event("t", at)
+    )
+    # Then the tracking view offers no agency step (take, resolve, ...) to whoever reads it
+    assert offered(working) == []
+    assert offered(resolved_at(at)) == ["confirm", "reopen"]
