@@ -9,7 +9,6 @@ fails when the two differ, or when a route and the document disagree).
 from __future__ import annotations
 
 import json
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -368,6 +367,8 @@ def served() -> Response:
 
 
 if __name__ == "__main__":
-    Path(sys.argv[1] if len(sys.argv) > 1 else "docs/openapi.json").write_text(
-        document_text(), encoding="utf-8"
-    )
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write the API's OpenAPI document (docs/openapi.json).")
+    parser.add_argument("path", nargs="?", default="docs/openapi.json", help="where to write it")
+    Path(parser.parse_args().path).write_text(document_text(), encoding="utf-8")
