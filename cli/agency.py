@@ -158,6 +158,26 @@ def token_option() -> Any:
     return typer.Option(None, "--token", envvar="ADUAN_TOKEN", show_envvar=True, help=TOKEN_HELP)
 
 
+def stage_option() -> Any:
+    """``--stage``, the same in every command."""
+    return typer.Option(..., help="Stage (province) of the agency, e.g. banten")
+
+
+def agency_option() -> Any:
+    """``--agency``, required."""
+    return typer.Option(..., help="Agency id from the province data")
+
+
+def role_option(default: str = "officer") -> Any:
+    """``--role`` of a development token."""
+    return typer.Option(default, help="Role for development tokens")
+
+
+def api_option() -> Any:
+    """``--api``, the same in every command that calls the API."""
+    return typer.Option(None, help="API base URL (default: the running local stack's)")
+
+
 def _is_terminal() -> bool:
     return sys.stdin.isatty()
 
@@ -308,11 +328,11 @@ def _evidence() -> dict[str, str]:
 
 @app.command()
 def poll(
-    stage: str = typer.Option(..., help="Stage (province) of the agency, e.g. banten"),
-    agency: str = typer.Option(..., help="Agency id from the province data"),
-    role: str = typer.Option("officer", help="Role for development tokens"),
+    stage: str = stage_option(),
+    agency: str = agency_option(),
+    role: str = role_option(),
     token: str | None = token_option(),
-    api: str | None = typer.Option(None, help="API base URL (default: the running local stack's)"),
+    api: str | None = api_option(),
     once: bool = typer.Option(False, help="Handle one batch and stop"),
     wait: int = typer.Option(20, min=0, max=20, help="Long-poll seconds"),
 ) -> None:
@@ -362,15 +382,15 @@ def _nothing(agency: str, status: str | None, overdue: bool, cursor: str | None)
 @app.command()
 def inbox(
     ctx: typer.Context,
-    stage: str = typer.Option(...),
-    agency: str = typer.Option(...),
+    stage: str = stage_option(),
+    agency: str = agency_option(),
     status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
     overdue: bool = typer.Option(
         False, "--overdue", help="Only reports past a deadline (as the console's filter)"
     ),
-    role: str = typer.Option("officer"),
+    role: str = role_option(),
     token: str | None = token_option(),
-    api: str | None = typer.Option(None),
+    api: str | None = api_option(),
     cursor: str | None = typer.Option(None, help="Continue after a page (the command it prints says how)"),
 ) -> None:
     """The agency's reports over HTTPS, as the web inbox shows them: a page at a time, newest first."""
@@ -434,13 +454,13 @@ def inbox(
 @app.command()
 def handed(
     ctx: typer.Context,
-    stage: str = typer.Option(...),
+    stage: str = stage_option(),
     to: str | None = typer.Option(None, "--to", help="One neighbouring province (36); without it, every one"),
     status: str | None = typer.Option(None, help="MENUNGGU, KOORDINASI, DISPOSISI, PROSES, SELESAI, DITOLAK"),
     agency: str = typer.Option("koordinator", help="The coordinating agency of the token"),
-    role: str = typer.Option("coordinator"),
+    role: str = role_option("coordinator"),
     token: str | None = token_option(),
-    api: str | None = typer.Option(None),
+    api: str | None = api_option(),
     cursor: str | None = typer.Option(None, help="Continue after a page (the command it prints says how)"),
 ) -> None:
     """Reports this province handed to another province ("Diserahkan ke provinsi lain", coordinators):
@@ -504,11 +524,11 @@ def handed(
 @app.command()
 def show(
     number: str = typer.Argument(..., help="The report's number as read out (31-261127-K3M9) or its key"),
-    stage: str = typer.Option(...),
-    agency: str = typer.Option(...),
-    role: str = typer.Option("officer"),
+    stage: str = stage_option(),
+    agency: str = agency_option(),
+    role: str = role_option(),
     token: str | None = token_option(),
-    api: str | None = typer.Option(None),
+    api: str | None = api_option(),
 ) -> None:
     """One report as the console's detail shows it: its status, which province has it now, where it came
     from, and its timeline with each note (why it was handed over or back)."""

@@ -20,6 +20,8 @@ from cli import aws
 from cli.deadletters import DeadLetters, shown_body
 from cli.stages import resolve_province
 
+QUEUE_HELP = "intake, escalation, notify, agency-<id>"
+STAGE_HELP = "Stage or province code"
 app = typer.Typer(help="Inspect and redrive dead-letter queues.", no_args_is_help=True)
 console = Console()
 
@@ -45,7 +47,7 @@ def _resolve(stage: str, queue: str) -> str:
 
 
 @app.command("list")
-def list_dlqs(stage: str = typer.Option(..., help="Stage or province code")) -> None:
+def list_dlqs(stage: str = typer.Option(..., help=STAGE_HELP)) -> None:
     """Depth of every DLQ of the province."""
     dead = DeadLetters(aws.client("sqs"))
     table = Table("queue", "DLQ", "waiting", "in flight", title=f"Dead-letter queues of {stage}")
@@ -60,9 +62,9 @@ def list_dlqs(stage: str = typer.Option(..., help="Stage or province code")) -> 
 
 @app.command()
 def show(
-    stage: str = typer.Option(...),
-    queue: str = typer.Option(..., help="intake, escalation, notify, agency-<id>"),
-    limit: int = typer.Option(10, min=1, max=10),
+    stage: str = typer.Option(..., help=STAGE_HELP),
+    queue: str = typer.Option(..., help=QUEUE_HELP),
+    limit: int = typer.Option(10, min=1, max=10, help="How many messages to show at most"),
 ) -> None:
     """Print up to --limit messages of a DLQ without removing them: their kinds, ids and statuses,
     never a report's words, exact place, photo keys, an officer's account or a contact."""
@@ -78,7 +80,9 @@ def show(
 
 @app.command()
 def redrive(
-    stage: str = typer.Option(...), queue: str = typer.Option(...), limit: int = typer.Option(100, min=1)
+    stage: str = typer.Option(..., help=STAGE_HELP),
+    queue: str = typer.Option(..., help=QUEUE_HELP),
+    limit: int = typer.Option(100, min=1, help="How many messages to move at most"),
 ) -> None:
     """Move DLQ messages back to their queue (after the cause is fixed)."""
     moved = DeadLetters(aws.client("sqs")).redrive(_resolve(stage, queue), limit)
