@@ -18,12 +18,13 @@ import contextlib
 import functools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 
 from chalicelib.errors import ValidationFailed, malformed_json
+from chalicelib.texts import Text
 
 T = TypeVar("T")
 
@@ -179,11 +180,11 @@ def _patterned(struct: type[msgspec.Struct]) -> tuple[str, ...]:
     return tuple(name for name, (_, pattern) in _text_rules(struct).items() if pattern is not None)
 
 
-def field_problem(message: str) -> tuple[str, str] | None:
+def field_problem(message: str) -> tuple[str, Text] | None:
     """A field's name and Aduan's wording of a problem its struct's ``__post_init__`` found, from the
     message of msgspec's error (the text before `` - at``); None for msgspec's own problems."""
     found = _OWN.match(message)
-    return (found["field"], _wording(found["code"], found.groupdict())) if found else None
+    return (found["field"], wording(found["code"], found.groupdict())) if found else None
 
 
 @functools.cache
@@ -216,7 +217,7 @@ def convert(model: type[T], data: Any) -> T:
     except UnicodeEncodeError:  # msgspec cannot read a key, or a choice, holding a lone surrogate
         field = ".".join(str(part) for part in _lone_surrogate(data) or ()) or "(body)"
         kind = "forbidden_character"
-        raise validation_failed([problem(field, _wording(kind, {}), kind)]) from None
+        raise validation_failed([problem(field, wording(kind, {}).said, kind)]) from None
 
 
 def _lone_surrogate(data: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
@@ -309,18 +310,26 @@ def problem_of(error: msgspec.ValidationError) -> dict[str, str]:
     assert whole is not None  # the pattern matches any text
     message, path = whole["message"], (whole["path"] or "")
     field = _field_path(path)
+    read = read_problem(message)
+    if read is None:
+        return problem(field, f"{INVALID_VALUE.said}: {message}", "invalid")
+    kind, groups = read
+    if groups.get("field") is not None:
+        name = groups["field"] or '""'  # an empty key
+        field = f"{field}.{name}" if field != "(body)" else name
+    return problem(field, wording(kind, groups).said, kind)
+
+
+def read_problem(message: str) -> tuple[str, dict[str, Any]] | None:
+    """The type of the problem msgspec's ``message`` (the text before `` - at``) tells, and what it names
+    (``field``: a missing or unknown field of the object at the path; ``n``, ...); None for a message
+    Aduan has no words for (its wording is ``INVALID_VALUE``)."""
     for pattern, kind in _RULES:
         found = pattern.match(message)
-        if found is None:
-            continue
-        groups = found.groupdict()
-        if groups.get("field") is not None:
-            name = groups["field"] or '""'  # an empty key
-            field = f"{field}.{name}" if field != "(body)" else name
-        if kind == "own":
-            kind = groups["code"]
-        return problem(field, _wording(kind, groups), kind)
-    return problem(field, f"nilai tidak sah (invalid value): {message}", "invalid")
+        if found is not None:
+            groups = found.groupdict()
+            return (groups["code"] if kind == "own" else kind), groups
+    return None
 
 
 def _field_path(path: str) -> str:
@@ -329,30 +338,33 @@ def _field_path(path: str) -> str:
     return cleaned or "(body)"
 
 
+INVALID_VALUE = Text("nilai tidak sah", "invalid value")
 _WORDING = {
-    "missing": "wajib diisi (field required)",
-    "unknown_field": "kolom tidak dikenal (unknown field)",
-    "too_short": "minimal {n} karakter (at least {n} characters)",
-    "too_long": "maksimal {n} karakter (at most {n} characters)",
-    "too_few": "minimal {n} butir (at least {n} items)",
-    "too_many": "maksimal {n} butir (at most {n} items)",
-    "pattern_mismatch": "formatnya tidak sesuai (does not match the expected format)",
-    "invalid_choice": "bukan pilihan yang sah (not an allowed value)",
-    "invalid_datetime": "bukan waktu ISO 8601 yang sah (not a valid ISO 8601 time)",
-    "invalid_date": "bukan tanggal YYYY-MM-DD yang sah (not a valid YYYY-MM-DD date)",
-    "timezone_required": "waktu harus memuat zona waktu (the time needs an offset)",
-    "forbidden_character": (
-        "berisi karakter kontrol yang tidak diizinkan (control, NUL, lone surrogate or bidi override)"
+    "missing": Text("wajib diisi", "field required"),
+    "unknown_field": Text("kolom tidak dikenal", "unknown field"),
+    "too_short": Text("minimal {n} karakter", "at least {n} characters"),
+    "too_long": Text("maksimal {n} karakter", "at most {n} characters"),
+    "too_few": Text("minimal {n} butir", "at least {n} items"),
+    "too_many": Text("maksimal {n} butir", "at most {n} items"),
+    "pattern_mismatch": Text("formatnya tidak sesuai", "does not match the expected format"),
+    "invalid_choice": Text("bukan pilihan yang sah", "not an allowed value"),
+    "invalid_datetime": Text("bukan waktu ISO 8601 yang sah", "not a valid ISO 8601 time"),
+    "invalid_date": Text("bukan tanggal YYYY-MM-DD yang sah", "not a valid YYYY-MM-DD date"),
+    "timezone_required": Text("waktu harus memuat zona waktu", "the time needs an offset"),
+    "forbidden_character": Text(
+        "berisi karakter kontrol yang tidak diizinkan", "control, NUL, lone surrogate or bidi override"
     ),
 }
 
 
-def _wording(kind: str, groups: dict[str, Any]) -> str:
+def wording(kind: str, groups: Mapping[str, Any]) -> Text:
+    """Aduan's words for a problem of type ``kind`` (``read_problem``), in each language."""
     n = groups.get("n")
     if kind in _WORDING:
-        return _WORDING[kind].format(n=n)
+        indonesian, english = _WORDING[kind]
+        return Text(indonesian.format(n=n), english.format(n=n))
     if kind == "out_of_range":
         bound = f" {_OPERATORS[groups['op']]} {n}" if groups.get("op") else ""
-        return f"di luar rentang{bound} (out of range{bound})"
+        return Text(f"di luar rentang{bound}", f"out of range{bound}")
     expected = _TYPE_NAMES.get(groups.get("expected", "").split(" ")[0], (groups.get("expected"),) * 2)
-    return f"harus berupa {expected[0]} (must be {expected[1]})"
+    return Text(f"harus berupa {expected[0]}", f"must be {expected[1]}")

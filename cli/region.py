@@ -24,14 +24,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from chalicelib.domain.handover_auth import production_key_ids
-from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, missing_centre
+from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, missing_centre_text
 from chalicelib.provinces.registry import Province, registry
 from cli.region_checks import Problem, check_province, check_stage
-from cli.region_texts import DEPLOY_WARNING, ERROR, NEXT, NOTE, OK, PROBLEMS, RUN_MAKE_INFRA, both
+from cli.region_texts import (
+    DEPLOY_WARNING,
+    ERROR,
+    NEXT,
+    NOTE,
+    OK,
+    PROBLEMS,
+    RUN_MAKE_INFRA,
+    InvalidValue,
+    both,
+)
 from cli.stages import CHALICE_CONFIG, REPO_ROOT
 from cli.wilayah import KemendagriUnavailable, bps_provinces, load_kemendagri
-from infra.deploy_values import stage_deploy_problems
-from infra.local.config import unknown_stage_message
+from infra.deploy_values import stage_deploy_texts
+from infra.local.config import unknown_stage_text
 from infra.local.seed import load_seed
 from tools.build_province_data import known_provinces
 
@@ -63,11 +73,11 @@ def _identities(project_root: Path) -> dict[str, dict[str, Any]]:
 
 def unknown_stage(stage: str, config: dict[str, Any], project_root: Path = REPO_ROOT) -> Problem:
     """Why ``stage`` cannot be checked: not a stage of the config, the known ones, and how to add it."""
-    stages = config.get("stages", {})
+    text = unknown_stage_text(stage, config.get("stages", {}), project_root)
     return Problem(
         "stage",
-        f"{unknown_stage_message(stage, stages, project_root)} (so there is no data file to check)",
-        f"tahap {stage!r} tidak ada di .chalice/config.json, jadi tidak ada berkas data untuk diperiksa",
+        f"{text.english} (so there is no data file to check)",
+        f"{text.indonesian} (jadi tidak ada berkas data untuk diperiksa)",
     )
 
 
@@ -110,13 +120,13 @@ def check_stage_data(
     # each problem of the file names it: the operator opens it at the field named
     problems = [p.at(shown) for p in found]
     problems += check_stage(stage, config, data, project_root)
-    warnings = tuple(stage_deploy_problems(config, stage))
+    warnings = tuple(text.said for text in stage_deploy_texts(config, stage))
     notes = _key_notes(code, data) + _seed_notes(stage, project_root)
     try:
-        centre = missing_centre(decode_province_data(data), shown)
+        centre = missing_centre_text(decode_province_data(data), shown)
     except InvalidProvinceData:
         centre = None  # the schema problems above say what is wrong
-    return StageReport(stage, code, problems, (*notes, centre) if centre else notes, warnings)
+    return StageReport(stage, code, problems, (*notes, centre.said) if centre else notes, warnings)
 
 
 def _read_data(path: Path, shown: str, code: str) -> tuple[dict[str, Any], Problem | None]:
@@ -315,7 +325,7 @@ def check(
     config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     stages = list(config.get("stages", {})) if all_stages else [stage] if stage else []
     if not stages:
-        raise typer.BadParameter(both("beri --stage NAMA atau --all", "give --stage NAME or --all"))
+        raise InvalidValue(both("beri --stage NAMA atau --all", "give --stage NAME or --all"))
     missing = [s for s in stages if s not in config.get("stages", {})]
     if missing:
         for name in missing:

@@ -25,7 +25,7 @@ from chalicelib.domain.handover_auth import (
 from chalicelib.domain.routing import route
 from chalicelib.provinces.model import InvalidProvinceData, decode_province_data, reference_problems
 from chalicelib.provinces.registry import Province
-from cli.region_texts import RUN_MAKE_INFRA, both
+from cli.region_texts import RUN_MAKE_INFRA, Text
 from cli.wilayah import BPS_LIKE_CODE, KEMENDAGRI_CODE, Kemendagri
 from infra import concurrency
 from infra.naming import PRIVATE_TABLE, REPORTS_TABLE, escalation_queue, intake_queue, notify_queue
@@ -41,7 +41,8 @@ KOTA_LEVELS = ("kota", "kabupaten")
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, with the check that found it: ``message`` in English, ``indonesian`` the same in
-    Bahasa Indonesia (printed first, the English alongside; empty for the words of other modules)."""
+    Bahasa Indonesia (printed first, the English alongside; empty for a message that says both already:
+    a province struct's own check, ``chalicelib.validation.field_problem``)."""
 
     check: str
     message: str
@@ -50,7 +51,7 @@ class Problem:
     @property
     def text(self) -> str:
         """The message as printed: in both languages where it has its Indonesian."""
-        return both(self.indonesian, self.message) if self.indonesian else self.message
+        return Text(self.indonesian, self.message).said
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.text}"
@@ -153,8 +154,9 @@ def load_model(data: Mapping[str, Any]) -> tuple[Province | None, list[Problem]]
     try:
         decoded = decode_province_data(data)
     except InvalidProvinceData as error:
-        return None, [Problem("schema", problem) for problem in error.problems]
-    return Province(decoded), [Problem("references", problem) for problem in reference_problems(decoded)]
+        return None, [Problem("schema", text.english, text.indonesian) for text in error.texts]
+    problems = reference_problems(decoded)
+    return Province(decoded), [Problem("references", text.english, text.indonesian) for text in problems]
 
 
 def check_routing(province: Province, provinces: Mapping[str, Province]) -> list[Problem]:
@@ -410,10 +412,11 @@ def check_stage(
     problems += [
         Problem(
             "concurrency",
-            f'stage {stage}: {problem} (docs/deploy.md, "Lambda concurrency per stage")',
-            f'tahap {stage}: konkurensi Lambda: {problem} (docs/deploy.md, "Lambda concurrency per stage")',
+            f'stage {stage}: {problem.english} (docs/deploy.md, "Lambda concurrency per stage")',
+            f"tahap {stage}: konkurensi Lambda: {problem.indonesian} "
+            '(docs/deploy.md, "Lambda concurrency per stage")',
         )
-        for problem in concurrency.problems(config, stage, api_throttle(data)[0])
+        for problem in concurrency.problem_texts(config, stage, api_throttle(data)[0])
     ]
     problems += _template_queues(stage, code, env, project_root)
     return problems

@@ -2,18 +2,16 @@
 alongside, as the API writes its messages: ``Bahasa Indonesia (English)``.
 
 Each English text is kept word for word inside its parentheses (operators' scripts and the tests look for it);
-a text said in more than one place is written here once.
+a text said in more than one place is written here once. ``both`` and ``Text`` are
+``chalicelib.texts``' (``infra`` and the province structs word their operators' messages with them too).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import typer
 
-
-def both(indonesian: str, english: str) -> str:
-    """``indonesian (english)``: one message in both languages."""
-    return f"{indonesian} ({english})"
-
+from chalicelib.texts import Text as Text
+from chalicelib.texts import both as both
 
 ERROR = "kesalahan (error): "
 NOTE = "catatan (note): "
@@ -22,13 +20,16 @@ NEXT = "berikutnya (next): "
 DEPLOY_WARNING = "peringatan sebelum deploy (warning: before deploying): "
 OK = "ok"
 PROBLEMS = both("bermasalah", "problems")
-
-
-class Text(NamedTuple):
-    """A text said in several messages, in each language (each message puts it in its own language)."""
-
-    indonesian: str
-    english: str
-
-
 RUN_MAKE_INFRA = Text("jalankan make infra", "run make infra")
+# click's own words for a refused command line, kept word for word in the parentheses
+INVALID_VALUE = both("nilai tidak sah", "Invalid value") + ":"
+
+
+class InvalidValue(typer.BadParameter):
+    """A refused command line, shown in typer's error box (exit status 2) as click shows a ``BadParameter``,
+    with click's "Invalid value" after its Indonesian. The message goes on a line of its own: the box wraps
+    a longer line at the terminal's width, which would split it."""
+
+    def format_message(self) -> str:
+        """The box's text: ``nilai tidak sah (Invalid value):``, then the message."""
+        return f"{INVALID_VALUE}\n{self.message}"

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chalicelib.provinces.model import KEMENDAGRI_CODE_PATTERN
-from cli.region_texts import both
+from chalicelib.texts import both
 
 WILAYAH_PACKAGE = "wilayah_indonesia"
 PEMEKARAN = Path(__file__).resolve().parents[1] / "provinces" / "pemekaran.json"

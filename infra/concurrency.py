@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from chalicelib.texts import Text
 from infra.naming import HANDLERS, Handler
 
 SETTING = "reserved_concurrency"
@@ -53,27 +54,46 @@ def reserved(config: Mapping[str, Any], stage: str) -> dict[str, Any]:
     return values
 
 
-def problems(config: Mapping[str, Any], stage: str, api_rate: int | None = None) -> list[str]:
+def problem_texts(config: Mapping[str, Any], stage: str, api_rate: int | None = None) -> list[Text]:
     """What is wrong with the stage's reservations: a function without one, one that is not a whole
     number of at least 1 (2 for an SQS consumer: its event source's cap), a total over ``STAGE_MAX``,
     and an API function reserving less than its throttle's ``api_rate`` needs (each request held up to
     ``API_SECONDS_PER_REQUEST``): past it, requests the throttle lets through would be refused."""
     values = reserved(config, stage)
     sqs = {chalice_function(h) for h in HANDLERS if h.sqs}
-    found: list[str] = []
+    found: list[Text] = []
     for name, value in values.items():
         least = SQS_MIN if name in sqs else 1
         if value is None:
-            found.append(f"{name} has no {SETTING}")
+            found.append(Text(f"{name} tidak punya {SETTING}", f"{name} has no {SETTING}"))
         elif isinstance(value, bool) or not isinstance(value, int) or value < least:
-            found.append(f"{name}: {SETTING} {value!r}, expected a whole number of at least {least}")
+            found.append(
+                Text(
+                    f"{name}: {SETTING} {value!r}, seharusnya bilangan bulat paling sedikit {least}",
+                    f"{name}: {SETTING} {value!r}, expected a whole number of at least {least}",
+                )
+            )
     if not found and sum(values.values()) > STAGE_MAX:
         total = " + ".join(f"{v} {n}" for n, v in values.items())
-        found.append(f"{SETTING} adds up to {sum(values.values())} ({total}), more than {STAGE_MAX} a stage")
+        found.append(
+            Text(
+                f"jumlah {SETTING} {sum(values.values())} ({total}), lebih dari {STAGE_MAX} per tahap",
+                f"{SETTING} adds up to {sum(values.values())} ({total}), more than {STAGE_MAX} a stage",
+            )
+        )
     needed = math.ceil(api_rate * API_SECONDS_PER_REQUEST) if api_rate else 0
     if not found and values[API_FUNCTION] < needed:
         found.append(
-            f"{API_FUNCTION}: {SETTING} {values[API_FUNCTION]} is below the {needed} its API throttle of"
-            f" {api_rate} requests a second needs (api_throttle in the province data)"
+            Text(
+                f"{API_FUNCTION}: {SETTING} {values[API_FUNCTION]} di bawah {needed} yang dibutuhkan "
+                f"throttle API-nya sebesar {api_rate} permintaan per detik (api_throttle di data provinsi)",
+                f"{API_FUNCTION}: {SETTING} {values[API_FUNCTION]} is below the {needed} its API throttle of"
+                f" {api_rate} requests a second needs (api_throttle in the province data)",
+            )
         )
     return found
+
+
+def problems(config: Mapping[str, Any], stage: str, api_rate: int | None = None) -> list[str]:
+    """``problem_texts`` in English."""
+    return [text.english for text in problem_texts(config, stage, api_rate)]

@@ -19,7 +19,8 @@ a stage whose package would still carry a loopback, private or link-local addres
 one: IPv4-mapped, IPv4-compatible, 6to4, NAT64, Teredo), a private network
 name (``.local``, ``.internal``), an example domain, a user name or password, or plain http in its public
 addresses (citizens open them from SMS and e-mail), naming the variable without repeating a password;
-``aduan region check`` warns about it. ``ADUAN_LOCAL_PORT`` never reaches
+``aduan region check`` warns about it, in Bahasa Indonesia first with the English alongside
+(``stage_deploy_texts``). ``ADUAN_LOCAL_PORT`` never reaches
 a package.
 """
 
@@ -33,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from chalicelib.config import PUBLIC_URL, PUBLIC_URL_MAX, has_userinfo, shown
+from chalicelib.texts import Text
 
 DEPLOY_VARIABLES = "deploy_environment_variables"
 LOCAL_ONLY_VARIABLES = frozenset({"ADUAN_LOCAL_PORT"})
@@ -45,20 +47,41 @@ RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
 PRIVATE_TLDS = frozenset({"local", "internal", "home.arpa", "lan", "localdomain", "intranet", "corp", "home"})
 # Checked variable -> what to set instead.
 WHAT_TO_SET = {
-    "ADUAN_PUBLIC_URL": (
+    "ADUAN_PUBLIC_URL": Text(
+        f"situs web publik provinsi, https://... (paling banyak {PUBLIC_URL_MAX} karakter: huruf, angka "
+        "dan . - _ / :)",
         f"the province's public web site, https://... (at most {PUBLIC_URL_MAX} characters: letters, "
-        "digits and . - _ / :)"
+        "digits and . - _ / :)",
     ),
-    "ADUAN_PUBLIC_API_URL": (
+    "ADUAN_PUBLIC_API_URL": Text(
+        "alamat API publik tahap ini, https://... (domain kustomnya atau EndpointURL stack-nya), atau null "
+        "untuk menghilangkannya (header berhenti berlangganan lalu menyebut halaman web)",
         "the stage's public API address, https://... (its custom domain or the stack's EndpointURL), "
-        "or null to leave it out (unsubscribe headers then name the web page)"
+        "or null to leave it out (unsubscribe headers then name the web page)",
     ),
-    "ADUAN_NOTIFY_SENDER": "an address of a domain verified in SES, e.g. no-reply@aduan.<province>.go.id",
-    "ADUAN_PUBLIC_BASE_URL": (
+    "ADUAN_NOTIFY_SENDER": Text(
+        "alamat dari domain yang terverifikasi di SES, mis. no-reply@aduan.<provinsi>.go.id",
+        "an address of a domain verified in SES, e.g. no-reply@aduan.<province>.go.id",
+    ),
+    "ADUAN_PUBLIC_BASE_URL": Text(
+        "alamat publik endpoint Open311, https://..., atau null untuk menghilangkannya (discovery lalu "
+        "menyebut host permintaan)",
         "the Open311 endpoint's public address, https://..., or null to leave it out (discovery then "
-        "names the request's host)"
+        "names the request's host)",
     ),
 }
+# Why a value is not a deployed one.
+LOCAL_ADDRESS = Text("alamat lokal", "a local address")
+NOT_PUBLIC = Text("bukan alamat publik", "not a public address")
+NOT_AN_ADDRESS = Text("bukan alamat", "not an address")
+PRIVATE_NAME = Text("nama jaringan privat", "a private network name")
+EXAMPLE_DOMAIN = Text("domain contoh", "an example domain")
+WITH_USERINFO = Text("berisi nama pengguna atau kata sandi", "with a user name or password")
+TOO_LONG_FOR_SMS = Text(
+    "terlalu panjang atau berisi karakter yang tidak muat di tautan SMS satu segmen",
+    "too long or with characters an SMS link cannot carry in one segment",
+)
+NOT_HTTPS = Text("bukan https", "not https")
 REQUIRED = ("ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER")
 # NAT64 (RFC 6052): the well-known prefix carries an IPv4 address in its last 32 bits and leads to it; the
 # local-use prefix (RFC 8215) is one network's own, whatever it carries.
@@ -125,70 +148,97 @@ def _ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None
     return address.teredo[1] if address.teredo is not None else None
 
 
-def _address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+def _address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Text | None:
     if address.is_loopback or address.is_unspecified:
-        return "a local address"
+        return LOCAL_ADDRESS
     # not is_global: IANA's special-purpose registries, i.e. private (10/8, 172.16/12, 192.168/16,
     # fc00::/7), link-local (169.254/16, fe80::/10), shared (100.64/10), documentation, reserved
     if not address.is_global or address.is_multicast:
-        return "not a public address"
+        return NOT_PUBLIC
     if isinstance(address, ipaddress.IPv6Address) and address in NAT64_LOCAL_USE:
-        return "not a public address"
+        return NOT_PUBLIC
     return None
 
 
-def _host_problem(host: str) -> str | None:
+def _host_problem(host: str) -> Text | None:
     """Why a host name or address is not a deployed one; None when it may be."""
     host = host.lower().rstrip(".")
     try:
         address = _ip_address(host)
     except ValueError:
-        return "not an address"
+        return NOT_AN_ADDRESS
     if address is None:
         labels = host.split(".")
         if labels[-1] == "localhost":
-            return "a local address"
+            return LOCAL_ADDRESS
         if labels[-1] in PRIVATE_TLDS or ".".join(labels[-2:]) in PRIVATE_TLDS:
-            return "a private network name"
+            return PRIVATE_NAME
         if PLACEHOLDER_LABELS & set(labels) or labels[-1] in RESERVED_TLDS:
-            return "an example domain"
+            return EXAMPLE_DOMAIN
         return None
     # an IPv6 address that carries an IPv4 one is refused for either
     inside = _ipv4_inside(address) if isinstance(address, ipaddress.IPv6Address) else None
     return (_address_problem(inside) if inside is not None else None) or _address_problem(address)
 
 
-def _value_problem(name: str, value: str) -> str | None:
+def _value_problem(name: str, value: str) -> Text | None:
     if name == "ADUAN_NOTIFY_SENDER":
         host = value.rpartition("@")[2] if "@" in value else ""
-        return _host_problem(host) if host else "not an address"
+        return _host_problem(host) if host else NOT_AN_ADDRESS
     if has_userinfo(value):  # citizens and clients would get the credentials with every link
-        return "with a user name or password"
+        return WITH_USERINFO
     url = urlsplit(value)
     if not url.hostname:
-        return "not an address"
+        return NOT_AN_ADDRESS
     if name == "ADUAN_PUBLIC_URL" and (len(value) > PUBLIC_URL_MAX or not PUBLIC_URL.fullmatch(value)):
-        return "too long or with characters an SMS link cannot carry in one segment"
+        return TOO_LONG_FOR_SMS
     # links in SMS and e-mail carry one-use tokens: never over plain http
-    return _host_problem(url.hostname) or (None if url.scheme == "https" else "not https")
+    return _host_problem(url.hostname) or (None if url.scheme == "https" else NOT_HTTPS)
 
 
-def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str]:
-    """One line per checked variable that would carry a local stand-in into AWS, saying what to set."""
-    where = f"set it under stages.{stage}.{DEPLOY_VARIABLES} in .chalice/config.json"
+def local_value_texts(environment: Mapping[str, str], stage: str) -> list[Text]:
+    """One text per checked variable that would carry a local stand-in into AWS, saying what to set.
+
+    The Indonesian starts with the variable's name and a colon, as the English starts with its name.
+    """
+    where = Text(
+        f"setel di stages.{stage}.{DEPLOY_VARIABLES} dalam .chalice/config.json",
+        f"set it under stages.{stage}.{DEPLOY_VARIABLES} in .chalice/config.json",
+    )
     problems = []
     for name, wanted in WHAT_TO_SET.items():
         value = (environment.get(name) or "").strip()
         if not value:
             if name in REQUIRED:
-                problems.append(f"{name} is not set: {where} to {wanted}")
+                problems.append(
+                    Text(
+                        f"{name}: belum disetel; {where.indonesian} menjadi {wanted.indonesian}",
+                        f"{name} is not set: {where.english} to {wanted.english}",
+                    )
+                )
             continue
         why = _value_problem(name, value)
         if why is not None:
-            problems.append(f"{name} is {shown(value)!r} ({why}): {where} to {wanted}")
+            problems.append(
+                Text(
+                    f"{name}: {shown(value)!r} ({why.indonesian}); "
+                    f"{where.indonesian} menjadi {wanted.indonesian}",
+                    f"{name} is {shown(value)!r} ({why.english}): {where.english} to {wanted.english}",
+                )
+            )
     return problems
 
 
-def stage_deploy_problems(config: Mapping[str, Any], stage: str) -> list[str]:
+def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str]:
+    """``local_value_texts`` in English (``python -m infra.package`` refuses with them)."""
+    return [text.english for text in local_value_texts(environment, stage)]
+
+
+def stage_deploy_texts(config: Mapping[str, Any], stage: str) -> list[Text]:
     """What keeps ``stage`` from being packaged for AWS as ``config`` stands (empty: nothing)."""
-    return local_value_problems(deploy_environment(config, stage), stage)
+    return local_value_texts(deploy_environment(config, stage), stage)
+
+
+def stage_deploy_problems(config: Mapping[str, Any], stage: str) -> list[str]:
+    """``stage_deploy_texts`` in English."""
+    return [text.english for text in stage_deploy_texts(config, stage)]

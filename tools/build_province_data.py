@@ -36,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from cli.region_texts import both  # noqa: E402
+from chalicelib.texts import both  # noqa: E402
 from cli.wilayah import KemendagriUnavailable, default_csv_path, kemendagri_rows, title_case  # noqa: E402
 from infra import files  # noqa: E402
 

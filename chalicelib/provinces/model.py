@@ -18,9 +18,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from chalicelib.texts import Text
 from chalicelib.validation import (
     AREA_CODE,
     CATEGORY_MAX_LENGTH,
+    INVALID_VALUE,
     PROVINCE_CODE,
     AreaCode,
     Data,
@@ -28,6 +30,8 @@ from chalicelib.validation import (
     Longitude,
     ProvinceCode,
     field_problem,
+    read_problem,
+    wording,
 )
 
 AGENCY_ID_MAX_LENGTH = 48
@@ -222,10 +226,13 @@ class ProvinceData(Data, frozen=True, kw_only=True):
 
 
 class InvalidProvinceData(ValueError):
-    """A province data file refused: one ``path: problem`` line per problem."""
+    """A province data file refused: one ``path: problem`` line per problem. ``texts``: each in Bahasa
+    Indonesia and English (``aduan region check`` prints both); ``problems`` and the message: the English
+    side (the build's and the tests' words)."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
+    def __init__(self, problems: Sequence[Text]) -> None:
+        self.texts = tuple(problems)
+        self.problems = tuple(text.english for text in self.texts)
         super().__init__("; ".join(self.problems))
 
 
@@ -240,16 +247,25 @@ def decode_province_data(raw: bytes | str | Mapping[str, Any]) -> ProvinceData:
             return msgspec.convert(raw, ProvinceData, strict=True)
         return msgspec.json.decode(raw, type=ProvinceData)
     except msgspec.ValidationError as error:
-        message, at, where = str(error).rpartition(" - at `$")
-        if not at:  # the file's top level
-            message, where = str(error), ""
-        path = where.rstrip("`").lstrip(".")
-        own = field_problem(message)  # a struct's own check (``Data``): its field is named in the message
-        if own:
-            path, message = ".".join(filter(None, (path, own[0]))), own[1]
-        raise InvalidProvinceData([f"{path or '(file)'}: {message}"]) from None
+        raise InvalidProvinceData([_schema_problem(str(error))]) from None
     except msgspec.DecodeError as error:
-        raise InvalidProvinceData([f"(file): {error}"]) from None
+        raise InvalidProvinceData([Text("(file): bukan JSON yang sah", f"(file): {error}")]) from None
+
+
+def _schema_problem(error: str) -> Text:
+    """msgspec's error as ``path: problem``: msgspec's words in English, Aduan's in Indonesian (naming the
+    field a missing or unknown one is); a struct's own check in Aduan's words, which say both."""
+    message, at, where = error.rpartition(" - at `$")
+    if not at:  # the file's top level
+        message, where = error, ""
+    path = where.rstrip("`").lstrip(".")
+    own = field_problem(message)  # a struct's own check (``Data``): its field is named in the message
+    if own:
+        return Text("", f"{'.'.join(filter(None, (path, own[0])))}: {own[1].said}")
+    read = read_problem(message)
+    said = wording(*read) if read else INVALID_VALUE
+    named = ".".join(filter(None, (path, read[1].get("field") if read else None)))
+    return Text(f"{named or '(file)'}: {said.indonesian}", f"{path or '(file)'}: {message}")
 
 
 # What Indonesians write after a time of day, by a province's ``timezone``: Waktu Indonesia Barat (UTC+7),
@@ -277,18 +293,29 @@ def first_view(data: ProvinceData) -> tuple[float, float]:
 
 def missing_centre(data: ProvinceData, file: str) -> str | None:
     """What the operator is told of a data ``file`` without ``map.centre`` (None when it has one)."""
+    text = missing_centre_text(data, file)
+    return text.english if text else None
+
+
+def missing_centre_text(data: ProvinceData, file: str) -> Text | None:
+    """``missing_centre`` in each language (``aduan region check`` prints both)."""
     if data.map.centre is not None:
         return None
-    return (
+    return Text(
+        f"{file} tidak punya map.centre (ditulis oleh `aduan region add` versi lama): peta web terbuka di "
+        "tengah kotak batas provinsi, yang bisa jadi laut lepas; "
+        f"`bin/aduan region add --province {data.code}` menuliskan ibu kotanya di sana (pengaturan tahapnya "
+        "dipertahankan)",
         f"{file} has no map.centre (written by an older `aduan region add`): the web maps open on the "
         "middle of the province's bounding box, which can be open sea; "
         f"`bin/aduan region add --province {data.code}` writes its capital there (the stage's settings "
-        "are kept)"
+        "are kept)",
     )
 
 
-def reference_problems(data: ProvinceData) -> list[str]:
-    """What the structs cannot check field by field: codes unique, references resolve, one target per rule.
+def reference_problems(data: ProvinceData) -> list[Text]:
+    """What the structs cannot check field by field: codes unique, references resolve, one target per rule
+    (each problem in Bahasa Indonesia and English).
 
     Run at build and check time, not when the application reads a file.
     """
@@ -301,34 +328,59 @@ def reference_problems(data: ProvinceData) -> list[str]:
     return problems
 
 
-def _agency_problems(data: ProvinceData) -> list[str]:
+def _at(where: str, indonesian: str, english: str) -> Text:
+    """A problem at ``where`` (a path in the file), in each language."""
+    return Text(f"{where}: {indonesian}", f"{where}: {english}")
+
+
+def _agency_problems(data: ProvinceData) -> list[Text]:
     """Agencies in areas of other provinces, unknown parents, parent cycles, an unknown default."""
-    problems: list[str] = []
+    problems: list[Text] = []
     agencies = {a.id: a for a in data.agencies}
     areas = {a.code for a in data.areas}
     for n, agency in enumerate(data.agencies):
         where = f"agencies[{n}]"
         if agency.area is not None and agency.area not in areas:
-            problems.append(f"{where}.area: area {agency.area} is not in this province")
+            problems.append(
+                _at(
+                    f"{where}.area",
+                    f"wilayah {agency.area} tidak ada di provinsi ini",
+                    f"area {agency.area} is not in this province",
+                )
+            )
         chain = [agency.id]
         parent = agency.parent
         while parent is not None:
             if parent not in agencies:
-                problems.append(f"{where}.parent: agency {chain[-1]} has unknown parent {parent!r}")
+                problems.append(
+                    _at(
+                        f"{where}.parent",
+                        f"instansi {chain[-1]} punya induk yang tidak dikenal {parent!r}",
+                        f"agency {chain[-1]} has unknown parent {parent!r}",
+                    )
+                )
                 break
             if parent in chain:
-                problems.append(f"{where}.parent: parent cycle {' -> '.join([*chain, parent])}")
+                cycle = " -> ".join([*chain, parent])
+                problems.append(_at(f"{where}.parent", f"induk berputar {cycle}", f"parent cycle {cycle}"))
                 break
             chain.append(parent)
             parent = agencies[parent].parent
     if data.routing.default_agency not in agencies:
-        problems.append(f"routing.default_agency: unknown agency {data.routing.default_agency!r}")
+        default = data.routing.default_agency
+        problems.append(
+            _at(
+                "routing.default_agency",
+                f"instansi tidak dikenal {default!r}",
+                f"unknown agency {default!r}",
+            )
+        )
     return problems
 
 
-def _rule_problems(data: ProvinceData) -> list[str]:
+def _rule_problems(data: ProvinceData) -> list[Text]:
     """Rules twice for one category and area, or naming what does not exist, or escalating home."""
-    problems: list[str] = []
+    problems: list[Text] = []
     agencies = {a.id for a in data.agencies}
     areas = {a.code for a in data.areas}
     categories = {c.code for c in data.categories}
@@ -337,43 +389,105 @@ def _rule_problems(data: ProvinceData) -> list[str]:
         where = f"routing.rules[{n}]"
         key = (rule.category, rule.area)
         if key in seen:
-            problems.append(f"{where}: a second rule for {rule.category} in {rule.area}")
+            problems.append(
+                _at(
+                    where,
+                    f"aturan kedua untuk {rule.category} di {rule.area}",
+                    f"a second rule for {rule.category} in {rule.area}",
+                )
+            )
         seen.add(key)
         if rule.category != "*" and rule.category not in categories:
-            problems.append(f"{where}.category: unknown category {rule.category!r}")
+            problems.append(
+                _at(
+                    f"{where}.category",
+                    f"kategori tidak dikenal {rule.category!r}",
+                    f"unknown category {rule.category!r}",
+                )
+            )
         if rule.area.startswith(data.code + ".") and rule.area not in areas:
-            problems.append(f"{where}.area: area {rule.area} is not in this province")
+            problems.append(
+                _at(
+                    f"{where}.area",
+                    f"wilayah {rule.area} tidak ada di provinsi ini",
+                    f"area {rule.area} is not in this province",
+                )
+            )
         if (rule.agency is None) == (rule.escalate_to is None):
-            problems.append(f"{where}: a rule names exactly one of 'agency' or 'escalate_to'")
+            problems.append(
+                _at(
+                    where,
+                    "sebuah aturan menyebut tepat satu dari 'agency' atau 'escalate_to'",
+                    "a rule names exactly one of 'agency' or 'escalate_to'",
+                )
+            )
         if rule.agency is not None and rule.agency not in agencies:
-            problems.append(f"{where}.agency: unknown agency {rule.agency!r}")
+            problems.append(
+                _at(
+                    f"{where}.agency",
+                    f"instansi tidak dikenal {rule.agency!r}",
+                    f"unknown agency {rule.agency!r}",
+                )
+            )
         if rule.escalate_to == data.code:
-            problems.append(f"{where}.escalate_to: escalates to its own province")
+            problems.append(
+                _at(
+                    f"{where}.escalate_to",
+                    "meneruskan ke provinsinya sendiri",
+                    "escalates to its own province",
+                )
+            )
         elif rule.escalate_to is not None and rule.escalate_to not in data.exchanges_with:
-            problems.append(f"{where}.escalate_to: {rule.escalate_to} is not in exchanges_with")
+            problems.append(
+                _at(
+                    f"{where}.escalate_to",
+                    f"{rule.escalate_to} tidak ada di exchanges_with",
+                    f"{rule.escalate_to} is not in exchanges_with",
+                )
+            )
         foreign = rule.area[:2]
         if foreign != data.code and foreign not in data.exchanges_with:
-            problems.append(f"{where}.area: province {foreign} is not in exchanges_with")
+            problems.append(
+                _at(
+                    f"{where}.area",
+                    f"provinsi {foreign} tidak ada di exchanges_with",
+                    f"province {foreign} is not in exchanges_with",
+                )
+            )
     return problems
 
 
-def _exchange_problems(data: ProvinceData) -> list[str]:
+def _exchange_problems(data: ProvinceData) -> list[Text]:
     """``exchanges_with``: sorted, each once, never the province itself."""
     partners = list(data.exchanges_with)
     if data.code in partners:
-        return [f"exchanges_with: lists its own province {data.code}"]
+        return [
+            _at(
+                "exchanges_with",
+                f"mencantumkan provinsinya sendiri {data.code}",
+                f"lists its own province {data.code}",
+            )
+        ]
     if partners != sorted(set(partners)):
-        return ["exchanges_with: codes must be sorted and listed once"]
+        return [
+            _at(
+                "exchanges_with",
+                "kode harus urut dan masing-masing sekali",
+                "codes must be sorted and listed once",
+            )
+        ]
     return []
 
 
-def _duplicates(field: str, key: str, values: list[str]) -> list[str]:
+def _duplicates(field: str, key: str, values: list[str]) -> list[Text]:
     """``field[n].key: value is listed twice`` for each value met before."""
     seen: set[str] = set()
     found = []
     for n, value in enumerate(values):
         if value in seen:
-            found.append(f"{field}[{n}].{key}: {value} is listed twice")
+            found.append(
+                _at(f"{field}[{n}].{key}", f"{value} tercantum dua kali", f"{value} is listed twice")
+            )
         seen.add(value)
     return found
 

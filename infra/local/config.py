@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.config import DEV_HANDOVER_KEY, HANDOVER_KEY_VARIABLE
+from chalicelib.texts import Text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The development token issuer (its keys: infra/dev_issuer.py), which only local stages trust.
@@ -37,20 +38,40 @@ class UnknownStage(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-def unknown_stage_message(stage: str, stages: Iterable[str], project_root: Path = PROJECT_ROOT) -> str:
-    """One line: ``stage`` is not in the config, the stages that are, and the command that adds it."""
+def unknown_stage_text(stage: str, stages: Iterable[str], project_root: Path = PROJECT_ROOT) -> Text:
+    """One line in each language: ``stage`` is not in the config, the stages that are, and the command
+    that adds it."""
     stages = sorted(stages)
     province = province_of_stage(stage, project_root)
     if province is None:
-        add = (
+        add = Text(
+            "sebuah tahap dinamai dengan slug provinsinya (provinces/provinces.json); tambahkan provinsi "
+            "dengan `bin/aduan region add --province <kode Kemendagri>`",
             "a stage is named by its province's slug (provinces/provinces.json); add a province with "
-            "`bin/aduan region add --province <Kemendagri code>`"
+            "`bin/aduan region add --province <Kemendagri code>`",
         )
     elif province[1] in stages:
-        add = f"province {province[0]} is served by the stage {province[1]!r}"
+        add = Text(
+            f"provinsi {province[0]} dilayani oleh tahap {province[1]!r}",
+            f"province {province[0]} is served by the stage {province[1]!r}",
+        )
     else:
-        add = f"add it first with `bin/aduan region add --province {province[0]}`"
-    return f"stage {stage!r} is not in .chalice/config.json (stages: {', '.join(stages) or 'none'}); {add}"
+        add = Text(
+            f"tambahkan dulu dengan `bin/aduan region add --province {province[0]}`",
+            f"add it first with `bin/aduan region add --province {province[0]}`",
+        )
+    return Text(
+        f"tahap {stage!r} tidak ada di .chalice/config.json, "
+        + (f"yang memuat tahap {', '.join(stages)}; " if stages else "yang tidak memuat satu tahap pun; ")
+        + add.indonesian,
+        f"stage {stage!r} is not in .chalice/config.json (stages: {', '.join(stages) or 'none'}); "
+        + add.english,
+    )
+
+
+def unknown_stage_message(stage: str, stages: Iterable[str], project_root: Path = PROJECT_ROOT) -> str:
+    """``unknown_stage_text`` in English (the local stack's and the web server's words)."""
+    return unknown_stage_text(stage, stages, project_root).english
 
 
 def province_of_stage(name: str, project_root: Path = PROJECT_ROOT) -> tuple[str, str, str] | None:
