@@ -2,13 +2,18 @@
 const LANGS = ["id", "en"];
 const STORE = "aduan.lang";
 const listeners = new Set();
+const catalogues = new Map(); // each fetched once per page: a switch back and forth works offline then
 let lang = "id";
 let messages = {};
 let fallback = {};
 
 async function load(code) {
-  const response = await fetch(new URL(`../i18n/${code}.json`, import.meta.url));
-  return response.json();
+  if (!catalogues.has(code)) {
+    const response = await fetch(new URL(`../i18n/${code}.json`, import.meta.url));
+    if (!response.ok) throw new Error(`i18n/${code}.json: ${response.status}`);
+    catalogues.set(code, await response.json());
+  }
+  return catalogues.get(code);
 }
 
 function initialLang() {
@@ -30,14 +35,23 @@ export const currentLang = () => lang;
 /** The locale for Intl formatting. */
 export const locale = () => (lang === "en" ? "en-GB" : "id-ID");
 
-/** Switch language, translate static text and tell the page to re-render its dynamic parts. */
+/**
+ * Switch language, translate static text and tell the page to re-render its dynamic parts. False when the
+ * language's catalogue cannot be fetched (offline): the page then stays in its language, unchanged.
+ */
 export async function setLang(code, remember = true) {
-  lang = LANGS.includes(code) ? code : "id";
-  messages = lang === "id" ? fallback : await load(lang);
+  const wanted = LANGS.includes(code) ? code : "id";
+  try {
+    messages = wanted === "id" ? fallback : await load(wanted);
+  } catch {
+    return false;
+  }
+  lang = wanted;
   if (remember) window.localStorage.setItem(STORE, lang);
   document.documentElement.lang = lang;
   translate(document);
   for (const listener of listeners) listener(lang);
+  return true;
 }
 
 /** Run ``listener`` after every language switch. */

@@ -1,5 +1,6 @@
 // The frame every page shares: header with navigation and language switch, footer, live region.
 import config from "../config.js";
+import { offline } from "./api.js";
 import { $, el, fill, say, sayAgain } from "./dom.js";
 import { currentLang, initI18n, onLangChange, setLang, t } from "./i18n.js";
 
@@ -18,14 +19,24 @@ function renderHeader(page) {
   const toggle = el("button", {
     type: "button", class: "lang-switch", lang: other, id: "lang-switch",
     "aria-label": t("nav.switchLabel"), text: t("nav.switch"),
-    onclick: () => setLang(other).then(() => $("#lang-switch").focus()),
+    onclick: () => switchTo(other),
   });
   fill($("#site-header"),
     el("div", { class: "brand" },
       el("a", { href: "index.html", class: "brand-name" }, el("span", { "aria-hidden": "true", text: "📣 " }),
         t("site.name", { province: config.provinceName }))),
     toggle,
+    el("p", { id: "lang-note", class: "lang-note", role: "alert", hidden: true }),
     el("nav", { "aria-label": t("nav.label") }, el("ul", {}, links)));
+}
+
+/** The header's switch: the page in the other language, or, when its words cannot be fetched (offline),
+ * the page as it is and why, in its own language (the switch still offers the other). */
+async function switchTo(code) {
+  if (!(await setLang(code))) {
+    say($("#lang-note"), () => t(offline() ? "nav.switchOffline" : "nav.switchFailed"), { hide: true });
+  }
+  $("#lang-switch").focus();
   fill($("#site-footer"), el("p", { text: t("site.footer") }));
 }
 
