@@ -222,6 +222,7 @@ class PrivateModel(Model):
     held = UnicodeSetAttribute(attr_name="hd", null=True)  # lines of updates held back by the hourly limit
     purpose = UnicodeAttribute(attr_name="pu", null=True)
     recipient = UnicodeAttribute(attr_name="rc", null=True)
+    answers = UnicodeAttribute(attr_name="an", null=True)  # a feedback link's resolve step
     members = UnicodeSetAttribute(attr_name="fw", null=True)  # a report's followers: "<id>|<lang>|<email>"
     # Evidence tickets (``<prov>#evt#<id>``): the agency and action an upload is for, and its use.
     agency = UnicodeAttribute(attr_name="ag", null=True)

@@ -173,6 +173,7 @@ class NoticeStore:
             report_id=record.report_key,
             recipient=record.recipient,
             expires_at=record.expires_at,
+            answers=record.answers,
         )
         with translate_errors("store token"):
             item.save(condition=PrivateModel.pk.does_not_exist(), add_version_condition=False)
@@ -188,6 +189,7 @@ class NoticeStore:
             recipient=item.recipient or "",
             expires_at=int(item.expires_at or 0),
             used=item.state == "used",
+            answers=item.answers,
         )
 
     def use_token(self, province: str, token_hash: str, purpose: str, now_epoch: int) -> bool:

@@ -71,6 +71,7 @@ class TokenRecord(Struct, frozen=True):
     recipient: str  # "r:email", "f<hash>:email", or a pending follower's id (follow: never the address)
     expires_at: int  # epoch seconds
     used: bool
+    answers: str | None = None  # a feedback link: the resolve step it answers (``Report.selesai_round``)
 
 
 EVIDENCE_TICKET_SECONDS = 24 * 3600

@@ -238,6 +238,12 @@ class Report(Struct, frozen=True):
         rounds = sum(1 for entry in self.timeline if entry.action is Action.RESOLVE)
         return f"{self.key}:remind:{rounds}"
 
+    @property
+    def selesai_round(self) -> str | None:
+        """The id of the latest resolve step: the Selesai round a reporter's confirm or reopen answers."""
+        resolve = self.latest(Action.RESOLVE)
+        return resolve.event_id if resolve else None
+
     def latest(self, action: Action) -> TimelineEntry | None:
         """The latest entry of ``action``, or None."""
         return next((entry for entry in reversed(self.timeline) if entry.action is action), None)

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from chalicelib.domain import workflow
 from chalicelib.domain.access import require_reporter
 from chalicelib.domain.clock import utcnow
+from chalicelib.domain.private import TokenRecord
 from chalicelib.domain.report import Report
 from chalicelib.domain.status import CITIZEN_ACTIONS, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import ValidationFailed, report_not_found
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, short_hash
+from chalicelib.services.links import gone
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.tracking import TrackingService
 from chalicelib.validation import MAX_RATING
@@ -54,19 +56,21 @@ class FeedbackService(ProvinceService):
         suffix = f"{action}:{short_hash(idempotency_key)}" if idempotency_key else None
         return self._respond(read, suffix, action=action, rating=rating, reason=reason, now=now)
 
-    def awaits_feedback(self, report_key: str, now: datetime) -> bool:
-        """Whether the report is Selesai, open, and within a window to confirm or reopen it."""
+    def awaits_feedback(self, report_key: str, now: datetime, answers: str | None = None) -> bool:
+        """Whether the report is Selesai, open, and within a window to confirm or reopen it (and, with
+        ``answers``, in that Selesai round: a link of an earlier round opens no later one)."""
         report = self.reports.get(report_key)
         return (
             report is not None
             and report.status is Status.SELESAI
+            and answers in (None, report.selesai_round)
             and not report.closed
             and not all(workflow.feedback_expired(report, self.province, a, now) for a in CITIZEN_ACTIONS)
         )
 
     def respond_by_link(
         self,
-        report_key: str,
+        link: TokenRecord,
         link_digest: str,
         *,
         action: str,
@@ -76,13 +80,17 @@ class FeedbackService(ProvinceService):
     ) -> Report:
         """Confirm or reopen through a message's single-purpose link (its token checked by the caller).
 
-        The event id comes from the link, whatever the action: one link applies one action, once.
+        The event id comes from the link, whatever the action: one link applies one action, once. A link
+        answers the Selesai round it was sent for (``link.answers``): once the report was resolved again,
+        it is gone (404 ``link_gone``), as the message it came in told of another resolution.
         """
 
         def read() -> Report:
-            report = self.reports.get(report_key, consistent=True)
+            report = self.reports.get(link.report_key, consistent=True)
             if report is None or report.province != self.province.code:
                 raise report_not_found()
+            if link.answers not in (None, report.selesai_round):
+                raise gone(link)
             return report
 
         return self._respond(

@@ -46,7 +46,9 @@ class LinkActions:
         report awaits the reporter's word (Selesai, not closed, a window open); its form would be refused."""
         now = now or utcnow()
         record = self.links.peek(token, purpose, now)
-        if purpose == "feedback" and not self.feedback.awaits_feedback(record.report_key, now):
+        if purpose == "feedback" and not self.feedback.awaits_feedback(
+            record.report_key, now, record.answers
+        ):
             raise gone(record)
         return LinkInfo(purpose, record.report_key.split("~")[-1], record.expires_at)
 
@@ -63,7 +65,7 @@ class LinkActions:
         now = now or utcnow()
         record = self.links.peek(token, "feedback", now)
         report = self.feedback.respond_by_link(
-            record.report_key, short_hash(token), action=action, rating=rating, reason=reason, now=now
+            record, short_hash(token), action=action, rating=rating, reason=reason, now=now
         )
         self.links.use(token, "feedback", now)
         return report

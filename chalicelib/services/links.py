@@ -43,10 +43,13 @@ class LinkTokens:
         self.records = records
         self.province = province
 
-    def issue(self, purpose: str, report_key: str, recipient: str, expires: datetime) -> str:
-        """A new token (shown once, in the message) for ``purpose`` on ``report_key``."""
+    def issue(
+        self, purpose: str, report_key: str, recipient: str, expires: datetime, answers: str | None = None
+    ) -> str:
+        """A new token (shown once, in the message) for ``purpose`` on ``report_key``; a feedback link
+        ``answers`` one Selesai round (its resolve step) and opens no later one."""
         token = secrets.token_urlsafe(16)
-        record = TokenRecord(purpose, report_key, recipient, int(expires.timestamp()), used=False)
+        record = TokenRecord(purpose, report_key, recipient, int(expires.timestamp()), False, answers)
         self.records.put_token(self.province, token_hash(token), record)
         return token
 

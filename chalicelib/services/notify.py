@@ -245,7 +245,8 @@ class Notifier:
         config = self.settings()
         confirm = None
         if window_end and not to.follower and window_end > now:
-            token = self.links.issue("feedback", report.key, f"{to.id}:{to.channel}", window_end)
+            recipient = f"{to.id}:{to.channel}"
+            token = self.links.issue("feedback", report.key, recipient, window_end, report.selesai_round)
             confirm = config.token_link("feedback.html", token)
         page, one_click = self._unsubscribe(report, to, now)
         return texts.Links(config.track_link(report.id), page, confirm=confirm, one_click=one_click)

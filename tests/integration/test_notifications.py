@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from chalicelib.data.reports import ReportRepository
+from chalicelib.services import notify as notify_module
 from infra.local.outbox import Sent, sent_messages, verify_senders
 from tests.integration.harness import World, world
 
@@ -296,6 +297,56 @@ def test_a_selesai_link_whose_report_was_settled_otherwise_no_longer_opens_its_f
     # When the link is opened later, its page is told the link is gone (its form would answer 409)
     inspected = jakarta.post("/links/inspect", {"token": token, "purpose": "feedback"})
     assert inspected.status_code == 404 and json.loads(inspected.body)["error"]["code"] == "link_gone"
+
+
+def test_a_selesai_link_opens_no_later_round_of_the_same_report(
+    provinces: World, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notify_module, "HOURLY_LIMIT", 20)  # each step told at once, none held for a summary
+    # Given the first Selesai message's link, unused, and the reporter reopening on the tracking page
+    reporter = {**_reporter("id"), "notify": ["email"]}
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+
+    def resolve(note: str) -> None:
+        assert jakarta.act(created["id"], "take", agency).status_code == 200
+        done = jakarta.act(
+            created["id"], "resolve", agency, {"note": note, **jakarta.evidence(created["id"], agency)}
+        )
+        assert done.status_code == 200, done.body
+        provinces.settle_notices()
+
+    resolve("Beres")
+    first = _token(
+        next(m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai")),
+        "feedback.html",
+    )
+    secret = {"X-Report-Secret": created["secret"]}
+    reopened = jakarta.post(f"/reports/{created['id']}/reopen", {"reason": "Lubang masih ada"}, secret)
+    assert reopened.status_code == 200, reopened.body
+    # When the agency resolves it again and a second Selesai message comes with its own link
+    resolve("Ditambal ulang")
+    dones = [m for m in _to(moto_endpoint, reporter["email"]) if m.subject.endswith("Selesai")]
+    second = _token(dones[-1], "feedback.html")
+    assert len(dones) == 2 and second != first
+    # Then the first link is gone (it told of another resolution), naming the report, and confirms nothing
+    for path, body in (
+        ("/links/inspect", {"token": first, "purpose": "feedback"}),
+        ("/links/confirm", {"token": first, "rating": 5}),
+    ):
+        answer = jakarta.post(path, body)
+        assert answer.status_code == 404, (path, answer.body)
+        assert json.loads(answer.body)["error"] == {
+            **json.loads(answer.body)["error"],
+            "code": "link_gone",
+            "details": {"report_id": created["id"]},
+        }
+    status = json.loads(jakarta.get(f"/reports/{created['id']}", secret).body)
+    assert status["status"]["code"] == "SELESAI" and status["rating"] is None
+    # and the second link answers its own round
+    confirmed = jakarta.post("/links/confirm", {"token": second, "rating": 4})
+    assert confirmed.status_code == 200 and json.loads(confirmed.body)["rating"] == 4
 
 
 def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(

@@ -39,7 +39,7 @@ class Feedback:
     def __init__(self, awaits: bool) -> None:
         self.awaits = awaits
 
-    def awaits_feedback(self, report_key: str, now: Any) -> bool:
+    def awaits_feedback(self, report_key: str, now: Any, answers: str | None = None) -> bool:
         return self.awaits
 
 
