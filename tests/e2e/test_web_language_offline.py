@@ -21,6 +21,10 @@ def test_switching_language_offline_says_why_and_keeps_the_page_as_it_is(
     page = browser.new_context(viewport={"width": 360, "height": 740}, timezone_id="Asia/Jakarta").new_page()
     page.goto(f"{web_stack.web_url}/jakarta/index.html")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # The footer's emergency line is there from the start (112 is not this service)
+    expect(page.locator("#site-footer")).to_have_text(
+        "Darurat? Hubungi 112. Layanan ini untuk pengaduan non-darurat."
+    )
     page.locator("#description").fill("Lubang besar di depan sekolah.")
     # When the phone has no network and the citizen chooses English
     page.context.set_offline(True)
@@ -41,6 +45,9 @@ def test_switching_language_offline_says_why_and_keeps_the_page_as_it_is(
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Report a problem near you")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#site-footer")).to_have_text(
+        "Emergency? Call 112. This service is for non-emergency complaints."
+    )
     expect(page.locator("#lang-note")).to_be_hidden()
     expect(page.locator("#description")).to_have_value("Lubang besar di depan sekolah.")
     # And offline again, both languages are at hand: back to Indonesian and to English, nothing said

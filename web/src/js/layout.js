@@ -28,6 +28,7 @@ function renderHeader(page) {
     toggle,
     el("p", { id: "lang-note", class: "lang-note", role: "alert", hidden: true }),
     el("nav", { "aria-label": t("nav.label") }, el("ul", {}, links)));
+  fill($("#site-footer"), el("p", { text: t("site.footer") }));
 }
 
 /** The header's switch: the page in the other language, or, when its words cannot be fetched (offline),
@@ -37,7 +38,6 @@ async function switchTo(code) {
     say($("#lang-note"), () => t(offline() ? "nav.switchOffline" : "nav.switchFailed"), { hide: true });
   }
   $("#lang-switch").focus();
-  fill($("#site-footer"), el("p", { text: t("site.footer") }));
 }
 
 /** Load messages, draw the frame; ``render`` re-draws the page's dynamic parts on a language switch. */
