@@ -139,29 +139,35 @@ def seeded(provinces: World) -> Iterator[list[Report]]:
         ReportModel(pk=row.key).delete(add_version_condition=False)
 
 
+def _newest_first_in_full_pages(
+    jakarta: Province, wanted: list[Report], **query: str
+) -> list[dict[str, Any]]:
+    """Every row of the handed list asked with ``query``, in pages of 4, asserting each page but the
+    last is full, each row comes once, newest first, the ``wanted`` copies (the newest) first."""
+    rows: list[dict[str, Any]] = []
+    query = {**query, "limit": "4"}
+    while True:
+        code, page = _handed(jakarta, **query)
+        assert code == 200, page
+        rows.extend(page["items"])
+        if not page["next_cursor"]:
+            break
+        assert len(page["items"]) == 4  # full unless the list ends here
+        query["cursor"] = page["next_cursor"]
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids))  # each once
+    assert [row["created_at"] for row in rows] == sorted((row["created_at"] for row in rows), reverse=True)
+    newest = [r.id for r in sorted(wanted, key=lambda r: r.created_at, reverse=True)]
+    assert ids[: len(newest)] == newest
+    return rows
+
+
 def test_every_neighbours_reports_are_merged_newest_first_in_full_pages(
     provinces: World, seeded: list[Report]
 ) -> None:
     jakarta = provinces["jakarta"]
     for to, wanted in ((None, seeded), ("32", [r for r in seeded if r.escalated_to == "32"])):
-        pages: list[list[dict[str, Any]]] = []
-        query = {"status": "PROSES", "limit": "4", **({"to": to} if to else {})}
-        while True:
-            code, page = _handed(jakarta, **query)
-            assert code == 200, page
-            pages.append(page["items"])
-            if not page["next_cursor"]:
-                break
-            assert len(page["items"]) == 4  # full unless the list ends here
-            query["cursor"] = page["next_cursor"]
-        rows = [row for page in pages for row in page]
-        ids = [row["id"] for row in rows]
-        assert len(ids) == len(set(ids))  # each once
-        assert [row["created_at"] for row in rows] == sorted(
-            (row["created_at"] for row in rows), reverse=True
-        )
-        newest = [r.id for r in sorted(wanted, key=lambda r: r.created_at, reverse=True)]
-        assert ids[: len(newest)] == newest
+        rows = _newest_first_in_full_pages(jakarta, wanted, status="PROSES", **({"to": to} if to else {}))
         assert {row["escalated_to"]["code"] for row in rows} == ({"32", "36"} if to is None else {"32"})
     # A cursor of one listing is refused by another
     _, first = _handed(jakarta, status="PROSES", limit="4")
@@ -178,21 +184,7 @@ def test_without_a_status_every_status_is_merged_newest_first(provinces: World) 
         container.reports().create(_copy(100 + n, "36" if n % 2 else "32", statuses[n % 3])) for n in range(9)
     ]
     try:
-        listed: list[dict[str, Any]] = []
-        query = {"limit": "4"}
-        while True:
-            code, page = _handed(jakarta, **query)
-            assert code == 200, page
-            listed.extend(page["items"])
-            if not page["next_cursor"]:
-                break
-            assert len(page["items"]) == 4  # full unless the list ends here
-            query["cursor"] = page["next_cursor"]
-        newest = [r.id for r in sorted(rows, key=lambda r: r.created_at, reverse=True)]
-        assert [row["id"] for row in listed[: len(newest)]] == newest
-        assert [row["created_at"] for row in listed] == sorted(
-            (row["created_at"] for row in listed), reverse=True
-        )
+        _newest_first_in_full_pages(jakarta, rows)
     finally:
         for row in rows:
             ReportModel(pk=row.key).delete(add_version_condition=False)
