@@ -194,7 +194,7 @@ class Notifier:
         except RetryableUnavailable:  # nothing told yet: the claim goes back for the retry
             self.records.release(box, entry.event_id)
             raise
-        return self._send_claimed(box, entry.event_id, lambda: self._send(report, told, to, now))
+        return self._send_claimed(box, entry.event_id, lambda: self._send(report, entry, told, to, now))
 
     def _clock(self, moment: datetime) -> str:
         """A time of day as the tracking page shows it: the province's, labelled (``01:35 WIB``)."""
@@ -218,8 +218,10 @@ class Notifier:
         count("NotificationsSent")
         return 1
 
-    def _send(self, report: Report, told: Facts, to: Recipient, now: datetime) -> None:
-        links = self._links(report, to, now, self._window_end(report, told.kind))
+    def _send(self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime) -> None:
+        # a Selesai message's link answers the resolve it tells of, even read after a later one
+        answers = entry.event_id if entry.action is Action.RESOLVE else report.selesai_round
+        links = self._links(report, to, now, self._window_end(report, told.kind), answers)
         senders = self.senders()
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
@@ -239,14 +241,20 @@ class Notifier:
         return resolved.at + autoclose_after(self.province) if resolved else None
 
     def _links(
-        self, report: Report, to: Recipient, now: datetime, window_end: datetime | None
+        self,
+        report: Report,
+        to: Recipient,
+        now: datetime,
+        window_end: datetime | None,
+        answers: str | None,
     ) -> texts.Links:
-        """Where a message points: a confirm/reopen link until ``window_end`` (never a follower's)."""
+        """Where a message points: a confirm/reopen link until ``window_end`` (never a follower's),
+        answering the Selesai round ``answers`` (its resolve step's id)."""
         config = self.settings()
         confirm = None
         if window_end and not to.follower and window_end > now:
             recipient = f"{to.id}:{to.channel}"
-            token = self.links.issue("feedback", report.key, recipient, window_end, report.selesai_round)
+            token = self.links.issue("feedback", report.key, recipient, window_end, answers)
             confirm = config.token_link("feedback.html", token)
         page, one_click = self._unsubscribe(report, to, now)
         return texts.Links(config.track_link(report.id), page, confirm=confirm, one_click=one_click)
@@ -292,7 +300,7 @@ class Notifier:
         # A report Selesai now may have been told so only in this summary: its confirm/reopen link too
         done = report.status is Status.SELESAI and not report.closed
         window_end = self._window_end(report, Kind.RESOLVED) if done else None
-        links = self._links(report, to, now, window_end)
+        links = self._links(report, to, now, window_end, report.selesai_round)
         until = window_end.astimezone(self.province.zone).date() if window_end and links.confirm else None
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))

@@ -426,6 +426,25 @@ def test_the_feedback_token_works_once_and_not_after_the_window(aws: None) -> No
     assert json.dumps(raw).count(token) == 1  # the token is in the message; its record only has the hash
 
 
+def test_a_selesai_message_read_after_a_later_resolve_links_its_own_round(aws: None) -> None:
+    # Given a report resolved, reopened and resolved again before the first Selesai's message was read
+    # (its notify message retried): the report the handler reads is in the second round
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    first = _lifecycle()[-1]
+    reopened = workflow.reopen(first, JAKARTA, event("e-reopen", note="Belum beres"))
+    again = workflow.take(reopened, event("e-take-2"))
+    second = workflow.resolve(again, JAKARTA, event("e-resolve-2", note="Ditambal ulang", evidence="foto"))
+    reports.by_key[second.key] = second
+    _with_contact(second, email="warga@example.com", notify=("email",))
+    # When the first Selesai is told
+    assert notifier.entry(second.key, "e-resolve", 0, T0 + timedelta(hours=1)) == 1
+    token = _sent_emails()[-1].raw_data.split("feedback.html#", 1)[1].split()[0]
+    # Then its link answers the resolve it tells of, not the later one its words never described
+    record = notifier.links.peek(token, "feedback", T0 + timedelta(hours=2))
+    assert (record.answers, second.selesai_round) == ("e-resolve", "e-resolve-2")
+
+
 def test_with_the_public_api_named_list_unsubscribe_is_one_click_on_the_api(aws: None) -> None:
     from chalicelib.data.channels import Channels
     from chalicelib.data.notices import NoticeStore
