@@ -162,7 +162,8 @@ def _merged_by_agency(
     streams = [(partition, prefix) for partition in partitions for prefix in prefixes]
     listing = "|".join(["merged", *partitions, ",".join(prefixes)])
     starts = cursors.decode_many(cursor, listing, len(streams)) if cursor else [cursors.START] * len(streams)
-    examine = max(MAX_EXAMINED_PER_PAGE // len(streams), limit + 1)
+    # no listing at all: a province that exchanges with nobody
+    examine = max(MAX_EXAMINED_PER_PAGE // max(len(streams), 1), limit + 1)
     pages: dict[int, Page] = {}
     for n, ((partition, prefix), start) in enumerate(zip(streams, starts, strict=True)):
         if start == cursors.END:

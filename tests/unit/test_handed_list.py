@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.data.mapping import to_model
-from chalicelib.data.reports import Page
+from chalicelib.data.reports import Page, ReportRepository
 from chalicelib.domain import workflow
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.protocol import Update
@@ -117,3 +117,11 @@ def test_a_kota_coordinator_lists_only_its_area_and_a_page_it_leaves_short_is_re
     with pytest.raises(ValidationFailed) as caught:
         _desk(short).handed(KOTA_COORDINATOR)
     assert caught.value.code == "handed_filter_too_narrow"
+
+
+def test_a_province_without_neighbours_lists_an_empty_page() -> None:
+    # Given a province that exchanges with nobody (no land border: Bali, NTB, NTT, ...)
+    # When its coordinator's handed list is read, of every neighbour (there is none: no Query is made)
+    page = ReportRepository().list_handed("51", [], limit=20)
+    # Then it is an empty last page, not an error
+    assert page == Page(items=[], cursor=None)
