@@ -20,7 +20,6 @@ from chalicelib.data import cursors
 from chalicelib.data.aws import on_failed_condition, stored_item, translate_errors
 from chalicelib.data.mapping import (
     agency_partition,
-    agency_sort_key,
     agency_sort_prefix,
     contact_pk,
     doubt_partition,
@@ -79,7 +78,6 @@ def _listing(
     forward: bool = True,
     keep: Callable[[Report], bool] | None = None,
     limit: int,
-    examine: int | None = None,
 ) -> Page:
     """Up to ``limit`` reports of an index partition (``keys``: its hash and sort key) that ``keep``
     accepts, in sort-key order from ``cursor`` (``forward``: ascending), reading on until the page is
@@ -88,20 +86,13 @@ def _listing(
     ``cursors.decode`` checks it.
 
     One report beyond the page is looked for, so a page that ends the list has no cursor. At most
-    ``examine`` (by default ``MAX_EXAMINED_PER_PAGE``) reports are read (``limit + 1`` without a filter).
+    ``MAX_EXAMINED_PER_PAGE`` reports are read (``limit + 1`` without a filter).
     """
-    hash_key, sort_key = keys
+    _, sort_key = keys
     name = index.Meta.index_name
     listing = _listing_name(index, partition, checks, forward, scope)
     number = isinstance(sort_key, NumberAttribute)
-    start = None
-    if cursor:
-        table_key, sort_value = cursors.decode(cursor, listing, **(checks or {}))
-        start = {
-            "pk": {"S": table_key},
-            hash_key.attr_name: {"S": partition},
-            sort_key.attr_name: {"N" if number else "S": sort_value},
-        }
+    start = _start_key(keys, partition, cursor, listing, checks)
     items: list[Report] = []
     last: ReportModel | None = None
     with translate_errors(f"list {name}"):
@@ -110,7 +101,7 @@ def _listing(
             range_key_condition=condition,
             last_evaluated_key=start,
             scan_index_forward=forward,
-            limit=limit + 1 if keep is None else max(examine or MAX_EXAMINED_PER_PAGE, limit + 1),
+            limit=limit + 1 if keep is None else max(MAX_EXAMINED_PER_PAGE, limit + 1),
             page_size=limit + 1 if keep is None else QUERY_BATCH,
         )
         for model in result:
@@ -141,6 +132,26 @@ def _listing_name(
     return "|".join([index.Meta.index_name, partition, *checked, *scope, str(forward)])
 
 
+def _start_key(
+    keys: tuple[Attribute[Any], Attribute[Any]],
+    partition: str,
+    cursor: str | None,
+    listing: str,
+    checks: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The query's exclusive start key from a ``listing``'s cursor (None: from the start)."""
+    if not cursor:
+        return None
+    hash_key, sort_key = keys
+    table_key, sort_value = cursors.decode(cursor, listing, **(checks or {}))
+    number = isinstance(sort_key, NumberAttribute)
+    return {
+        "pk": {"S": table_key},
+        hash_key.attr_name: {"S": partition},
+        sort_key.attr_name: {"N" if number else "S": sort_value},
+    }
+
+
 def _merged_by_agency(
     partitions: list[str],
     statuses: Sequence[Status] | None,
@@ -150,60 +161,94 @@ def _merged_by_agency(
     limit: int,
 ) -> Page:
     """Up to ``limit`` reports of several ``by-agency`` partitions, of these ``statuses`` (None: any),
-    merged newest first: one ``_listing`` page of each partition and status not read to its end.
+    that ``keep`` accepts, merged newest first, as one listing would give them.
 
-    Each listing gives its first ``limit`` reports, so the first ``limit`` of their merge are the
-    list's; the cursor holds where each one goes on (``cursors.encode_many``). A listing's page that
-    ``keep`` left short although it goes on makes the whole page ``incomplete`` (empty). Filtered, the
-    listings share ``MAX_EXAMINED_PER_PAGE`` between them.
+    One Query a partition and status, read lazily and merged by creation time (each is newest first),
+    so only what the page needs is read; ``MAX_EXAMINED_PER_PAGE`` bounds the reports taken from them
+    together (each listing reads ahead at most one query page). The cursor holds where each listing
+    goes on (``cursors.encode_many``). A filter that lets too few of them through is ``incomplete``.
     """
-    index = ReportModel.by_agency
     prefixes = [agency_sort_prefix(status) for status in statuses or Status]
     streams = [(partition, prefix) for partition in partitions for prefix in prefixes]
     listing = "|".join(["merged", *partitions, ",".join(prefixes)])
     starts = cursors.decode_many(cursor, listing, len(streams)) if cursor else [cursors.START] * len(streams)
-    # no listing at all: a province that exchanges with nobody
-    examine = max(MAX_EXAMINED_PER_PAGE // max(len(streams), 1), limit + 1)
-    pages: dict[int, Page] = {}
-    for n, ((partition, prefix), start) in enumerate(zip(streams, starts, strict=True)):
-        if start == cursors.END:
-            continue
-        page = _listing(
-            index,
-            (ReportModel.agency_pk, ReportModel.agency_sk),
+    page_size = limit + 1 if keep is None else max(QUERY_BATCH // max(len(streams), 1), limit + 1)
+    merge = _Merge(streams, starts, page_size)
+    taken: list[Report] = []
+    more = False
+    with translate_errors("list by-agency"):
+        for n, model in merge.rows():
+            report = from_model(model)
+            if keep is None or keep(report):
+                if len(taken) == limit:
+                    more = True  # one more: the page is full and the list goes on
+                    break
+                taken.append(report)
+            merge.passed(n, model)
+            if merge.examined >= MAX_EXAMINED_PER_PAGE:
+                more = True
+                break
+    if not more:
+        return Page(items=taken, cursor=None)  # every listing read to its end
+    if len(taken) < limit:
+        return Page(items=[], cursor=None, incomplete=True)
+    return Page(items=taken, cursor=cursors.encode_many(listing, merge.positions()))
+
+
+class _Merge:
+    """``by-agency`` listings (a partition and a sort-key prefix each, newest first), each from its
+    place in a merged cursor (``START``, ``END`` or its own cursor), read lazily and merged."""
+
+    def __init__(self, streams: list[tuple[str, str]], starts: list[str], page_size: int) -> None:
+        self.streams, self.starts, self.page_size = streams, starts, page_size
+        self.names = [
+            _listing_name(ReportModel.by_agency, partition, {"sort_prefix": prefix}, False)
+            for partition, prefix in streams
+        ]
+        self.pulled = [0] * len(streams)  # read from DynamoDB
+        self.used = [0] * len(streams)  # taken or passed over by the page
+        self.ended = [False] * len(streams)
+        self.last: dict[int, ReportModel] = {}
+        self.examined = 0
+
+    def rows(self) -> Iterator[tuple[int, ReportModel]]:
+        """Every listing's reports not read yet, newest first: (listing, report)."""
+        opened = [self._read(n) for n, start in enumerate(self.starts) if start != cursors.END]
+        for _, n, model in heapq.merge(*opened, key=lambda row: row[0], reverse=True):
+            yield n, model
+
+    def passed(self, n: int, model: ReportModel) -> None:
+        """The page took ``model`` of listing ``n``, or passed over it: the listing goes on after it."""
+        self.last[n] = model
+        self.used[n] += 1
+        self.examined += 1
+
+    def positions(self) -> list[str]:
+        """Where each listing goes on after what the page took or passed over."""
+        positions = []
+        for n, start in enumerate(self.starts):
+            if start == cursors.END or (self.ended[n] and self.used[n] == self.pulled[n]):
+                positions.append(cursors.END)
+            elif n in self.last:
+                model = self.last[n]
+                positions.append(cursors.encode(self.names[n], model.pk, model.agency_sk or ""))
+            else:
+                positions.append(start)
+        return positions
+
+    def _read(self, n: int) -> Iterator[tuple[str, int, ReportModel]]:
+        (partition, prefix), start = self.streams[n], self.starts[n]
+        keys = (ReportModel.agency_pk, ReportModel.agency_sk)
+        for model in ReportModel.by_agency.query(
             partition,
-            start or None,
-            condition=ReportModel.agency_sk.startswith(prefix),
-            checks={"sort_prefix": prefix},
-            forward=False,
-            keep=keep,
-            limit=limit,
-            examine=examine,
-        )
-        if page.incomplete:
-            return Page(items=[], cursor=None, incomplete=True)
-        pages[n] = page
-    # each listing is newest first, so their merge by creation time is too
-    rows = [
-        [(stored_time(report.created_at), n, report) for report in page.items] for n, page in pages.items()
-    ]
-    taken = list(heapq.merge(*rows, key=lambda row: row[0], reverse=True))[:limit]
-    positions = []
-    for n, ((partition, prefix), start) in enumerate(zip(streams, starts, strict=True)):
-        read = pages.get(n)
-        used = [report for _, source, report in taken if source == n]
-        if read is None or len(used) == len(read.items):
-            positions.append((read.cursor if read else None) or cursors.END)
-        elif used:
-            name = _listing_name(index, partition, {"sort_prefix": prefix}, False)
-            positions.append(cursors.encode(name, used[-1].key, agency_sort_key(used[-1])))
-        else:
-            positions.append(start)
-    more = any(position != cursors.END for position in positions)
-    return Page(
-        items=[report for *_, report in taken],
-        cursor=cursors.encode_many(listing, positions) if more else None,
-    )
+            range_key_condition=ReportModel.agency_sk.startswith(prefix),
+            last_evaluated_key=_start_key(keys, partition, start, self.names[n], {"sort_prefix": prefix}),
+            scan_index_forward=False,
+            page_size=self.page_size,
+        ):
+            self.pulled[n] += 1
+            yield (model.agency_sk or "")[len(prefix) :], n, model  # the creation time
+        self.ended[n] = True
 
 
 def _connection() -> Connection:
