@@ -82,16 +82,19 @@ class Channels:
         self.sender = sender
         self.sms_sender_id = sms_sender_id
 
-    def email(self, to: str, subject: str, body: str, unsubscribe: str) -> str:
-        """A plain-text e-mail with one-click unsubscribe (RFC 8058 headers and a link in the body)."""
-        headers = {
-            "From": formataddr((SENDER_NAME, self.sender)),
-            "To": to,
-            "Subject": subject,
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "MIME-Version": "1.0",
-        }
+    def email(
+        self, to: str, subject: str, body: str, unsubscribe: str | None = None, *, one_click: bool = False
+    ) -> str:
+        """A plain-text e-mail; with ``unsubscribe``, its ``List-Unsubscribe`` address, which is RFC
+        8058's one-click (``List-Unsubscribe-Post``) only when ``one_click``: an address that stops the
+        news on a POST. A page's address is opened by the mail client, not posted to, or the client would
+        report a stop that never happened."""
+        headers = {"From": formataddr((SENDER_NAME, self.sender)), "To": to, "Subject": subject}
+        if unsubscribe:
+            headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        if unsubscribe and one_click:
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["MIME-Version"] = "1.0"
         return _sent(
             _client("ses", self.region).send_raw_email,
             "e-mail",

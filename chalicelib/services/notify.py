@@ -147,9 +147,9 @@ class Notifier:
         token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
         link = self.settings().token_link("follow.html", token)
         mail = texts.follow_email(key.split("~")[-1], language, link)
-        return self._send_claimed(
-            to, about, lambda: self.senders().email(email, mail.subject, mail.body, link)
-        )
+        # no List-Unsubscribe: nothing is followed yet, and a mail client's "unsubscribe" on this link
+        # would open the page that starts following
+        return self._send_claimed(to, about, lambda: self.senders().email(email, mail.subject, mail.body))
 
     def _wait_for(self, key: str, entry_id: str, attempt: int) -> None:
         """The message was sent before its change was saved: look again later, or give up."""
@@ -227,7 +227,7 @@ class Notifier:
             senders.sms(to.address, texts.sms(told, to.language, links))
             return
         mail = texts.email(told, to.language, links, follower=to.follows, merged_from=to.merged_from)
-        senders.email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
+        _email(senders, to, mail, links)
 
     def _window_end(self, report: Report, kind: Kind) -> datetime | None:
         """When the confirm/reopen window of a Selesai report ends (a handed-over report's too)."""
@@ -306,7 +306,7 @@ class Notifier:
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
         mail = texts.digest_email(report.id, len(held), held, to.language, links, confirm_until=until)
-        self.senders().email(to.address, mail.subject, mail.body, links.one_click or links.unsubscribe)
+        _email(self.senders(), to, mail, links)
 
     # --- SES feedback ---
 
@@ -322,6 +322,13 @@ def _find(report: Report | None, entry_id: str) -> TimelineEntry | None:
     if report is None:
         return None
     return next((e for e in report.timeline if e.event_id == entry_id), None)
+
+
+def _email(senders: Channels, to: Recipient, mail: texts.Email, links: texts.Links) -> None:
+    """Send ``mail`` with its unsubscribe header: one-click on the API when the stage names it, else the
+    page (opened by the mail client, where the recipient presses the button)."""
+    unsubscribe = links.one_click or links.unsubscribe
+    senders.email(to.address, mail.subject, mail.body, unsubscribe, one_click=links.one_click is not None)
 
 
 def _addressee(report: Report, to: Recipient) -> Addressee:

@@ -126,7 +126,8 @@ def test_each_telling_entry_reaches_each_opted_in_channel_once(aws: None) -> Non
     assert {p for p, _ in sms} == {"+6281234567890"}
     resolved: Any = message_from_string(mails[-1].raw_data, policy=policy.default)
     assert resolved["List-Unsubscribe"].startswith("<https://aduan.example.id/unsubscribe.html#")
-    assert resolved["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # a page is opened, not posted to: a one-click POST to it would be told as a stop that never happened
+    assert resolved["List-Unsubscribe-Post"] is None
     body = resolved.get_content()
     assert "feedback.html#" in body and "Sudah ditambal" in body
     assert all("ditambal" not in text and "Jalan" not in text for _, text in sms)  # a private report
@@ -470,6 +471,22 @@ def test_with_the_public_api_named_list_unsubscribe_is_one_click_on_the_api(aws:
     mail: Any = message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)
     token = mail.get_content().split("unsubscribe.html#", 1)[1].split()[0]
     assert mail["List-Unsubscribe"] == f"<https://api.aduan.example.id/links/unsubscribe/{token}>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_follow_confirmation_offers_no_unsubscribe_that_would_start_following(aws: None) -> None:
+    from chalicelib.data.notices import NoticeStore
+
+    # Given a pending follow request of a public report
+    report = replace(new_report(), visibility=Visibility.PUBLIC)
+    NoticeStore().put_pending(report.key, "f1", "id", "tetangga@example.com", FAR)
+    # When its confirmation e-mail is sent
+    assert _notifier(Reports(), Queues()).follow_confirmation(report.key, "f1", T0) == 1
+    mail: Any = message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)
+    # Then its one link starts following, and no List-Unsubscribe names it (a mail client's
+    # "unsubscribe" would open or post to it): nothing is followed yet to stop
+    assert "follow.html#" in mail.get_content()
+    assert mail["List-Unsubscribe"] is None and mail["List-Unsubscribe-Post"] is None
 
 
 def test_the_reporter_of_a_duplicate_follows_the_original_without_its_private_words(aws: None) -> None:
