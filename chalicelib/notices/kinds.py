@@ -99,6 +99,8 @@ class Facts(Struct, frozen=True):
     confirm_until: date | None = None
     original: str | None = None  # merged, unmerged: the report this one was (or was not) merged into
     status: Status | None = None  # the status the entry left the report in (not told of a merge)
+    # handed: the place lies in the other province (else a routing rule or an officer sent it across)
+    place_there: bool = True
 
 
 def facts(
@@ -128,4 +130,5 @@ def facts(
         # not for a merge (Ditolak as a duplicate: told in words, the news goes on about the original)
         # nor a return (Ditolak is the other province's: the report is handled here again)
         status=None if kind in (Kind.MERGED, Kind.RETURNED) else entry.status,
+        place_there=kind is not Kind.HANDED or report.area_province == report.escalated_to,
     )

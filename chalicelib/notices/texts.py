@@ -104,9 +104,12 @@ def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool 
     if "estimate" in texts and facts.estimated_completion:  # told by the estimate's own message only
         estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
     note = facts.note[:NOTE_LIMIT] if facts.note else None
+    key = "body_follower" if follower and "body_follower" in texts else "body"
+    if not facts.place_there and "body_place_here" in texts:
+        key = "body_place_here"  # handed across though the place is this province's: not "it lies there"
     return _part(
         texts,
-        "body_follower" if follower and "body_follower" in texts else "body",
+        key,
         id=facts.report_id,
         agency=facts.agency or "-",
         province=facts.province or "-",

@@ -283,3 +283,30 @@ def test_the_reminder_sms_names_the_day_when_the_site_s_address_leaves_room(lang
             _facts(Kind.REMINDED, False), confirm_until=date(2026, month, 30 if month != 2 else 28)
         )
         assert texts.fits_one_segment(texts.sms(dated, language, SHORT_LINKS))
+
+
+@pytest.mark.parametrize(
+    ("area", "said"),
+    [
+        ("36.71.01", {"id": "Lokasi laporan berada di wilayah Provinsi Banten", "en": "The place lies in"}),
+        # Jakarta's own Kembangan, whose Kali Angke floods a rule sends to Banten: the place is not Banten's
+        ("31.73.08", {"id": "Laporan diserahkan ke Provinsi Banten", "en": "handed over to the province"}),
+    ],
+)
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+def test_a_hand_over_says_the_place_lies_in_the_other_province_only_when_it_does(
+    area: str, said: dict[str, str], language: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.domain import workflow
+    from chalicelib.notices.kinds import facts
+    from chalicelib.provinces.registry import registry
+    from tests.unit.factories import event, new_report
+
+    handed = workflow.escalate(new_report(category="banjir", area=area), registry().get("36"), event("e-h"))
+    entry = handed.timeline[-1]
+    told = facts(handed, entry, Kind.HANDED, agency=None, province="Banten", zone=ZoneInfo("Asia/Jakarta"))
+    body = texts.email(told, language, LINKS).body
+    assert said[language] in body
+    assert ("lies in" in body or "berada di wilayah" in body) is area.startswith("36")
