@@ -97,6 +97,7 @@ class Facts(Struct, frozen=True):
     # the resolve's evidence check (public: the tracking page shows it, reasons too, on any report)
     verdict: EvidenceCheck | None = None
     confirm_until: date | None = None
+    confirm_time: str | None = None  # the confirm window's end on that day, labelled (``04:51 WIB``)
     original: str | None = None  # merged, unmerged: the report this one was (or was not) merged into
     status: Status | None = None  # the status the entry left the report in (not told of a merge)
     # handed: the place lies in the other province (else a routing rule or an officer sent it across)
@@ -112,9 +113,12 @@ def facts(
     province: str | None,
     zone: tzinfo,
     window_end: datetime | None = None,
+    zone_label: str = "",
 ) -> Facts:
     """The facts of ``entry`` (names and the confirm window's end already found by the caller); its
-    days are those of the province's calendar (``zone``), as the tracking page shows its deadlines."""
+    days and times are those of the province's calendar and clock (``zone``, labelled ``zone_label``),
+    as the tracking page shows its deadlines."""
+    end = window_end.astimezone(zone) if window_end else None
     return Facts(
         kind=kind,
         report_id=report.id,
@@ -125,7 +129,8 @@ def facts(
         estimated_completion=report.estimated_completion,
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,
         verdict=entry.evidence_check if kind is Kind.RESOLVED else None,
-        confirm_until=window_end.astimezone(zone).date() if window_end else None,
+        confirm_until=end.date() if end else None,
+        confirm_time=f"{end:%H:%M} {zone_label}".strip() if end else None,
         original=entry.target if kind in (Kind.MERGED, Kind.UNMERGED) else None,
         # not for a merge (Ditolak as a duplicate: told in words, the news goes on about the original)
         # nor a return (Ditolak is the other province's: the report is handled here again)

@@ -62,6 +62,14 @@ def _day(value: date | None, language: str) -> str:
     return day_words(value, language)
 
 
+def until_words(day: date | None, time: str | None, texts: dict[str, Any], language: str) -> str:
+    """When the confirm window ends: its day, and its time when known (the link stops working then, not
+    at the day's end)."""
+    if day is None or not time:
+        return _day(day, language)
+    return _part(texts, "day_time", day=_day(day, language), time=time)
+
+
 def _status(status: Status, language: str) -> str:
     """A status as the tracking page names it: its Indonesian label; in English, with that label kept."""
     return status.label if language == "id" else f"{status.label_en} ({status.label})"
@@ -137,7 +145,7 @@ def email(
     if facts.status:
         lines.append(_part(texts, "status", status=_status(facts.status, language)))
     if facts.kind in CONFIRMABLE and links.confirm and not follower:
-        until = _day(facts.confirm_until, language)
+        until = until_words(facts.confirm_until, facts.confirm_time, texts, language)
         lines.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
     lines += ["", _part(texts, "track", link=links.track)]
     if merged_from:
@@ -170,16 +178,17 @@ def digest_email(
     links: Links,
     *,
     confirm_until: date | None = None,
+    confirm_time: str | None = None,
 ) -> Email:
     """One summary of the updates held back by the hourly limit (with the confirm/reopen link of a
-    report Selesai when it is sent, until ``confirm_until``)."""
+    report Selesai when it is sent, until ``confirm_until`` at ``confirm_time``)."""
     texts = catalogue(language)
     body = [
         _part(texts["digest"], "body", count=str(count)),
         *(f"- {line}" for line in lines),
     ]
     if links.confirm:
-        until = _day(confirm_until, language)
+        until = until_words(confirm_until, confirm_time, texts, language)
         body.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
     body += ["", _part(texts, "track", link=links.track), *_closing(texts, report_id, links)]
     return _mail(texts, "digest", report_id, body)

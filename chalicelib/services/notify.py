@@ -167,8 +167,17 @@ class Notifier:
         name = agency.name if agency else None
         province = other.name if other else None
         window_end = self._window_end(report, kind)
-        zone = self.province.zone
-        return facts(report, entry, kind, agency=name, province=province, zone=zone, window_end=window_end)
+        zone, label = self.province.zone, zone_label(self.province.data)
+        return facts(
+            report,
+            entry,
+            kind,
+            agency=name,
+            province=province,
+            zone=zone,
+            window_end=window_end,
+            zone_label=label,
+        )
 
     # --- one recipient and channel ---
 
@@ -302,10 +311,13 @@ class Notifier:
         window_end = self._window_end(report, Kind.RESOLVED) if done else None
         links = self._links(report, to, now, window_end, report.selesai_round)
         until = window_end.astimezone(self.province.zone).date() if window_end and links.confirm else None
+        at = self._clock(window_end) if window_end and links.confirm else None
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
-        mail = texts.digest_email(report.id, len(held), held, to.language, links, confirm_until=until)
+        mail = texts.digest_email(
+            report.id, len(held), held, to.language, links, confirm_until=until, confirm_time=at
+        )
         _email(self.senders(), to, mail, links)
 
     # --- SES feedback ---

@@ -310,3 +310,21 @@ def test_a_hand_over_says_the_place_lies_in_the_other_province_only_when_it_does
     body = texts.email(told, language, LINKS).body
     assert said[language] in body
     assert ("lies in" in body or "berada di wilayah" in body) is area.startswith("36")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", "(berlaku sampai 14 Desember 2026 pukul 09:15 WIT)"),
+        ("en", "(until 14 December 2026, 09:15 WIT)"),
+    ],
+)
+def test_the_confirm_line_says_when_on_its_last_day_the_link_stops(language: str, said: str) -> None:
+    """The window ends at the resolve's time of day, ten days on: "until 14 December" alone would read as
+    the whole day, and a reporter answering that afternoon would find the link gone."""
+    told = replace(_facts(Kind.RESOLVED, False), confirm_time="09:15 WIT")
+    assert said in texts.email(told, language, LINKS).body
+    digest = texts.digest_email(
+        REPORT_ID, 2, [], language, LINKS, confirm_until=date(2026, 12, 14), confirm_time="09:15 WIT"
+    )
+    assert said in digest.body
