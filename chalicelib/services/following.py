@@ -5,7 +5,9 @@ handler (queue message: report key and follower id only) to send the confirmatio
 link (a single-purpose ``follow`` token) makes the follower. Followers get the same updates as the
 reporter, never the reporter's identity or words, and no confirm/reopen link, until the report's
 retention end (``retention_end``: its creation plus the province's ``contact_retention_days``), when
-the reporter's contact goes too; a report past it can no longer be followed.
+the reporter's contact goes too; a report past it can no longer be followed, nor can a closed one (a
+request confirmed after its report closed answers ``link_gone`` with its number: the tracking page
+says it is closed).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from chalicelib.domain.private import retention_end
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound
 from chalicelib.notices.recipients import follower_id
-from chalicelib.services.links import LinkTokens
+from chalicelib.services.links import LinkTokens, gone
 from chalicelib.services.tracking import TrackingService
 
 if TYPE_CHECKING:
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
     from chalicelib.data.queues import QueueGateway
 REQUEST_VALID = timedelta(days=2)
 PRIVATE = "Hanya laporan publik yang bisa diikuti (only public reports can be followed)."
+CLOSED = (
+    "Laporan ini sudah ditutup: tidak ada kabar lagi untuk diikuti "
+    "(this report is closed: there is no more news to follow)."
+)
 ENDED = (
     "Kabar laporan ini untuk pengikut sudah berakhir (masa simpan data) "
     "(this report's updates to followers have ended: the retention period has passed)."
@@ -57,6 +63,8 @@ class Following:
         report = self.tracking.find(report_id)
         if report.visibility is not Visibility.PUBLIC or report.is_received_escalation:
             raise NotFound(PRIVATE, code="not_followable")
+        if report.closed:
+            raise NotFound(CLOSED, code="not_followable")
         now = now or utcnow()
         self._kept_until(report, now)
         follower = follower_id(email)
@@ -74,6 +82,8 @@ class Following:
         report = self.tracking.reports.get(record.report_key)
         if wanted is None or report is None:
             raise NotFound("Permintaan tidak ditemukan (request not found).", code="link_gone")
+        if report.closed:  # closed since the request: following it would bring no news, ever
+            raise gone(record)
         language, email = wanted
         kept = self._kept_until(report, now)
         self.records.add_follower(record.report_key, record.recipient, language, email, kept)
