@@ -137,6 +137,13 @@ class Deadlines(Struct):
     coordinate_by: DateTime | None
     finish_by: DateTime | None
     estimated_completion: Date | None
+    confirm_by: Annotated[
+        DateTime | None,
+        Meta(description="Selesai: until when the reporter may confirm (then it closes by itself)."),
+    ] = None
+    reopen_by: Annotated[
+        DateTime | None, Meta(description="Selesai: until when the reporter may reopen.")
+    ] = None
 
 
 class Point(Struct):

@@ -11,7 +11,7 @@ from chalicelib.api import responses as out
 from chalicelib.domain.clock import day_words, utcnow
 from chalicelib.domain.report import EvidenceCheck, Report, TimelineEntry, Visibility
 from chalicelib.domain.status import AGENCY_ACTIONS, CITIZEN_ACTIONS, Action, Status, allowed_actions
-from chalicelib.domain.workflow import feedback_expired
+from chalicelib.domain.workflow import feedback_deadline, feedback_expired
 from chalicelib.privacy.photos import PUBLIC_KEY
 from chalicelib.provinces.registry import Registry, registry
 
@@ -142,6 +142,16 @@ def _allowed(known: Registry, report: Report, among: tuple[Action, ...]) -> list
     ]
 
 
+def _feedback_deadlines(known: Registry, report: Report, offered: list[str]) -> dict[str, str | None]:
+    """Until when the reporter's confirm and reopen are open, for those offered now."""
+    province = known.get(report.province)
+    return {
+        f"{action.value}_by": iso(feedback_deadline(report, province, action))
+        for action in CITIZEN_ACTIONS
+        if action.value in offered
+    }
+
+
 def agency_actions(report: Report) -> list[str]:
     """The agencies' actions the machine allows on ``report`` now, for the agency view: never the
     reporter's confirm and reopen, which no agency may send."""
@@ -158,6 +168,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
     area_province = known.provinces.get(report.area_province)
     chain = area_province.area_chain(report.location.area_code) if area_province else []
     shows_content = full_content or report.visibility is Visibility.PUBLIC
+    offered = _allowed(known, report, CITIZEN_ACTIONS)
     view = out.Report(
         id=report.id,
         province=report.province,
@@ -174,6 +185,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
             coordinate_by=iso(report.coordinate_due),
             finish_by=iso(report.finish_due),
             estimated_completion=iso(report.estimated_completion),
+            **_feedback_deadlines(known, report, offered),
         ),
         rating=report.rating,
         support_count=report.support_count,
@@ -184,7 +196,7 @@ def report_view(report: Report, *, full_content: bool) -> out.Report:
         created_at=report.created_at.isoformat(),
         updated_at=report.updated_at.isoformat(),
         resolved_at=iso(report.resolved_at),
-        allowed_actions=_allowed(known, report, CITIZEN_ACTIONS),  # the agency view puts its own
+        allowed_actions=offered,  # the agency view puts its own
         timeline=[entry_view(known, e, full_content=shows_content) for e in report.timeline],
         evidence_check=check_view(report.evidence_check) if report.status is Status.SELESAI else None,
     )

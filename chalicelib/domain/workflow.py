@@ -215,17 +215,21 @@ def reject_evidence(report: Report, event: Event) -> Report:
     )
 
 
-def feedback_expired(report: Report, province: Province, action: Action, at: datetime) -> bool:
-    """Whether the reporter's ``action`` (confirm or reopen) at ``at`` comes after its window: a reopen
-    within the province's window from Selesai, a confirm until the report closes by itself
-    (``autoclose_at``; the sweep may not have run yet). The origin of a report another province
-    resolved has no auto-close of its own (the copy's close reaches it as an update): its confirm
-    window counts from the mirrored resolve, as its Selesai message's link does."""
+def feedback_deadline(report: Report, province: Province, action: Action) -> datetime | None:
+    """When the reporter's ``action`` (confirm or reopen) stops being accepted: a reopen within the
+    province's window from Selesai, a confirm until the report closes by itself (``autoclose_at``; the
+    sweep may not have run yet). The origin of a report another province resolved has no auto-close of
+    its own (the copy's close reaches it as an update): its confirm window counts from the mirrored
+    resolve, as its Selesai message's link does. None before any resolve."""
     resolved = report.resolved_at
     if action is Action.REOPEN:
-        deadline = resolved + reopen_window(province) if resolved else None
-    else:
-        deadline = report.autoclose_at or (resolved + autoclose_after(province) if resolved else None)
+        return resolved + reopen_window(province) if resolved else None
+    return report.autoclose_at or (resolved + autoclose_after(province) if resolved else None)
+
+
+def feedback_expired(report: Report, province: Province, action: Action, at: datetime) -> bool:
+    """Whether the reporter's ``action`` at ``at`` comes after its window (``feedback_deadline``)."""
+    deadline = feedback_deadline(report, province, action)
     return deadline is not None and at > deadline
 
 

@@ -80,3 +80,17 @@ def test_the_citizen_s_view_offers_only_the_reporter_s_actions() -> None:
     # Then the tracking view offers no agency step (take, resolve, ...) to whoever reads it
     assert offered(working) == []
     assert offered(resolved_at(at)) == ["confirm", "reopen"]
+
+
+def test_the_tracking_view_says_until_when_each_answer_is_open() -> None:
+    # Given a report resolved a day ago
+    at = datetime.now(UTC) - timedelta(days=1)
+    report = resolved_at(at)
+    deadlines = views.report_view(report, full_content=False).deadlines
+    # Then the view says until when the reporter may confirm (then it closes by itself) and reopen
+    assert deadlines.confirm_by == report.autoclose_at.isoformat()  # type: ignore[union-attr]
+    assert deadlines.reopen_by == (at + timedelta(days=JAKARTA.service_levels.reopen_days)).isoformat()
+    # and, once a window has passed, no longer says it
+    late = resolved_at(datetime.now(UTC) - timedelta(days=60))
+    gone = views.report_view(late, full_content=False).deadlines
+    assert (gone.confirm_by, gone.reopen_by) == (None, None)
