@@ -11,14 +11,12 @@ import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./layout.js";
 import { categoryName, dateTime, statusBadge, statusText } from "./format.js";
+import { NEIGHBOUR_WAIT_MS, OWN, homeOf, listedHereToo, trackUrl } from "./sources.js";
 
 const RADIUS_M = 50;
-const NEIGHBOUR_WAIT_MS = 4000;  // a neighbour slower than this is left out: the check only helps
 const OWN_WAIT_MS = 20_000;  // this site's own API unanswered after this: said, with a button to ask again
 const METRES_PER_DEGREE = 111320;
 const SUPPORTER_STORE = "aduan.supporter";
-// Where a report lives: this site's own API and pages, or a neighbour's (province, name, apiBase, site).
-const OWN = { province: config.province, apiBase: config.apiBase, site: "", own: true };
 
 /** This browser's supporter id at an API: one support per report from it, however often it presses. */
 function supporterId(source) {
@@ -43,14 +41,6 @@ function reaches(bbox, point) {
   return point.lat >= south - lat && point.lat <= north + lat && point.lon >= west - lon && point.lon <= east + lon;
 }
 
-/** Where a public report was filed (its id's province): this site, a known neighbour, or null. */
-function homeOf(item) {
-  if (!item.id) return null;
-  const province = item.id.slice(0, 2);
-  if (province === config.province) return OWN;
-  return (config.neighbours || []).find((n) => n.province === province) || null;
-}
-
 function sourcesFor(point) {
   return [OWN, ...(config.neighbours || []).filter((n) => reaches(n.bbox, point))];
 }
@@ -63,10 +53,6 @@ function supportLine(count) {
 function said(node, words) {
   say(node, words);
   return node;
-}
-
-function trackUrl(source, id) {
-  return `${source.site}track.html?id=${encodeURIComponent(id)}`;
 }
 
 /**
@@ -216,7 +202,7 @@ export function nearbyCheck(categories) {
       stale = false;
       for (const item of items) {
         const home = homeOf(item);
-        if (!source.own && item.also_in === config.province && home !== source) continue;
+        if (listedHereToo(item, source)) continue;
         const node = row(item, categories(), pageKey, source, home, relist);
         place(list, rows, { id: item.id, filed: home === source, distance: item.distance_m, node });
       }

@@ -1,5 +1,7 @@
-// Peta: the province's open public reports on a map (GET /reports/map for the viewport), filtered by
-// category and status, clustered when dense; each marker and list row links to its tracking page.
+// Peta: the province's open reports on a map (GET /reports/map for the viewport), filtered by category and
+// status, clustered when dense; a public report's marker and list row link to its tracking page, a private
+// one shows only its category, status and rounded place. Where the view reaches a bordering province
+// (config.neighbours), that province's API is asked too, as "Sudah dilaporkan?" asks it (nearby.js).
 import config from "../config.js";
 import { api, errorText } from "./api.js";
 import { $, el, fill } from "./dom.js";
@@ -7,59 +9,96 @@ import { t } from "./i18n.js";
 import { initPage, showError } from "./layout.js";
 import { categoryName, statusBadge, statusText } from "./format.js";
 import { clusterLayer, createMap, loadLeaflet, statusMarker, unavailableText } from "./map.js";
+import { NEIGHBOUR_WAIT_MS, OWN, homeOf, listedHereToo, trackUrl } from "./sources.js";
 
 // Closed reports (Selesai, Ditolak) leave the geographic index, so the map shows open ones only.
 const OPEN_STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES"];
 const state = {
-  categories: [], items: null, clipped: false, truncated: false, map: null, layer: null, asked: 0, timer: null,
+  categories: [], rows: null, missing: [], clipped: false, truncated: false, map: null, layer: null, asked: 0,
+  timer: null, answer: "",
 };
-
-function trackLink(item, text) {
-  return el("a", { href: `track.html?id=${encodeURIComponent(item.id)}`, text });
-}
 
 function categoryOf(item) {
   return state.categories.find((c) => c.code === item.category);
 }
 
-function label(item) {
-  const category = categoryOf(item);
-  return `${item.id} · ${category ? categoryName(category) : item.category} · ${statusText(item.status)}`;
+/** "Ditangani Banten" for a report a neighbour handles (listed by it, not by this province too). */
+function handledBy(row) {
+  if (row.source.own || row.item.also_in === config.province) return null;
+  return el("p", { class: "nearby-province", text: t("nearby.handledBy", { province: row.source.name }) });
 }
 
-function popup(item) {
+/** The report's number, linked to its tracking page where it was filed (a site this one knows). */
+function number(row, text = row.item.id) {
+  return row.home ? el("a", { href: trackUrl(row.home, row.item.id), text }) : text;
+}
+
+function label(row) {
+  const { item } = row;
+  const category = categoryOf(item);
+  return `${item.id || t("map.privateLabel")} · ${category ? categoryName(category) : item.category} · ${statusText(item.status)}`;
+}
+
+/** What a private report's row says: nothing of it but that it is there, and how to support it. */
+function privateWords() {
+  return [el("p", { class: "hint", text: t("map.private") }),
+    el("p", { class: "hint" }, t("map.privateSupport"), " ", el("a", { href: "index.html", text: t("map.toForm") }))];
+}
+
+function popup(row) {
+  const { item } = row;
   return el("div", { class: "map-popup" },
     el("p", {}, el("strong", { text: categoryName(categoryOf(item)) })),
     el("p", {}, statusBadge(item.status)),
-    el("p", { text: t("nearby.supporters", { count: item.support_count || 0 }) }),
-    el("p", {}, trackLink(item, t("map.track", { id: item.id }))));
+    handledBy(row),
+    item.id ? [el("p", { text: t("nearby.supporters", { count: item.support_count || 0 }) }),
+      el("p", {}, number(row, t("map.track", { id: item.id })))] : privateWords());
 }
 
 function shown() {
   const status = $("#map-status").value;
-  return (state.items || []).filter((item) => item.id && (!status || item.status.code === status));
+  return (state.rows || []).filter((row) => !status || row.item.status.code === status);
+}
+
+function listRow(row) {
+  const { item } = row;
+  const attributes = item.id ? { class: "inbox-item", "data-id": item.id }
+    : { class: "inbox-item private", "data-province": row.source.province };
+  return el("li", attributes,
+    el("p", {}, item.id ? number(row) : el("strong", { text: t("map.privateLabel") }), " ", statusBadge(item.status)),
+    handledBy(row),
+    el("p", { class: "hint", text: item.id
+      ? `${categoryName(categoryOf(item))} · ${t("nearby.supporters", { count: item.support_count || 0 })}`
+      : categoryName(categoryOf(item)) }),
+    item.id ? null : privateWords());
+}
+
+/** A paragraph per neighbour whose reports did not come: said, with its own map to look at. */
+function missingWords() {
+  return state.missing.map((source) => el("p", { class: "warning" },
+    t("map.neighbourMissing", { province: source.name }), " ",
+    el("a", { href: `${source.site}peta.html`, text: t("map.neighbourMap", { province: source.name }) })));
 }
 
 function draw() {
-  const items = shown();
-  fill($("#map-list"), items.map((item) => el("li", { class: "inbox-item", "data-id": item.id },
-    el("p", {}, trackLink(item, item.id), " ", statusBadge(item.status)),
-    el("p", { class: "hint", text: `${categoryName(categoryOf(item))} · ${t("nearby.supporters", { count: item.support_count || 0 })}` }))));
-  $("#map-count").textContent = t("map.count", { count: items.length });
+  const rows = shown();
+  fill($("#map-list"), rows.map(listRow));
+  $("#map-count").textContent = t("map.count", { count: rows.length });
   // nothing in view (an answer came): say what to do, by what narrowed it
   const filtered = Boolean($("#map-category").value || $("#map-status").value);
   $("#map-empty").textContent = t(filtered ? "map.emptyFiltered" : "map.empty");
-  $("#map-empty").hidden = items.length > 0 || state.items === null;
+  $("#map-empty").hidden = rows.length > 0 || state.rows === null;
   $("#map-clipped").hidden = !state.clipped;
   $("#map-truncated").hidden = !state.truncated;  // the count is then of those shown, not of all in view
+  fill($("#map-neighbours"), missingWords());
   if (!state.layer) return;
   state.layer.clearLayers();
-  state.layer.addLayers(items.map((item) => {
-    const marker = statusMarker(window.L, item.location, item.status.code, label(item));
-    marker.bindPopup(() => popup(item));
+  state.layer.addLayers(rows.map((row) => {
+    const marker = statusMarker(window.L, row.item.location, row.item.status.code, label(row));
+    marker.bindPopup(() => popup(row));
     return marker;
   }));
-  $("#public-map").dataset.markers = String(items.length);
+  $("#public-map").dataset.markers = String(rows.length);
 }
 
 /**
@@ -93,23 +132,68 @@ function viewport() {
     north: clamp(box.getNorth(), 90), east: clamp(box.getEast(), 180) };
 }
 
+/** The neighbours whose box [south, west, north, east] meets the viewport asked (strings of degrees). */
+function reaching(view) {
+  const [south, west, north, east] = [view.south, view.west, view.north, view.east].map(Number);
+  return (config.neighbours || []).filter(({ bbox }) =>
+    south <= bbox[2] && north >= bbox[0] && west <= bbox[3] && east >= bbox[1]);
+}
+
+/**
+ * The rows of every answer, each report once: a neighbour's row of a report this province lists too is
+ * left out, and a public report both list is the row of the province where it was filed (``homeOf``).
+ */
+function merge(answers) {
+  const rows = [];
+  const byId = new Map();
+  for (const { source, found } of answers) {
+    for (const item of found.items) {
+      if (listedHereToo(item, source)) continue;
+      const row = { item, source, home: homeOf(item) };
+      const same = item.id ? byId.get(item.id) : undefined;
+      if (same) {
+        if (row.home === source && same.home !== same.source) {
+          rows[rows.indexOf(same)] = row;
+          byId.set(item.id, row);
+        }
+        continue;
+      }
+      if (item.id) byId.set(item.id, row);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
 async function load() {
   const ask = ++state.asked;
-  const query = new URLSearchParams(viewport());
+  const view = viewport();
+  const query = new URLSearchParams(view);
   const category = $("#map-category").value;
   if (category) query.set("category", category);
+  const neighbours = reaching(view);
+  // a neighbour's answer only adds to the map: one that fails, or is silent for 4 s, is said and left out
+  const asked = neighbours.map((source) => api(`/reports/map?${query}`, {
+    base: source.apiBase, signal: AbortSignal.timeout(NEIGHBOUR_WAIT_MS),
+  }).then((found) => ({ source, found }), () => ({ source, found: null })));
   try {
-    const found = await api(`/reports/map?${query}`);
+    const own = await api(`/reports/map?${query}`);
+    const answers = [{ source: OWN, found: own }, ...await Promise.all(asked)];
     if (ask !== state.asked) return;
-    const same = JSON.stringify(found.items) === JSON.stringify(state.items) && found.clipped === state.clipped
-      && Boolean(found.truncated) === state.truncated;
-    state.items = found.items;
-    state.clipped = found.clipped;
-    state.truncated = Boolean(found.truncated);
+    const found = answers.filter((a) => a.found);
+    const rows = merge(found);
+    const missing = answers.filter((a) => !a.found).map((a) => a.source);
+    const answer = JSON.stringify([rows.map((r) => [r.item, r.source.province]), missing.map((m) => m.province),
+      found.map((a) => [a.found.clipped, Boolean(a.found.truncated)])]);
+    state.rows = rows;
+    state.missing = missing;
+    state.clipped = found.some((a) => a.found.clipped);
+    state.truncated = found.some((a) => a.found.truncated);
     showError($("#map-error"), "");
-    if (!same) draw();  // an unchanged answer keeps the markers (and an opened cluster) as they are
+    if (answer !== state.answer) draw();  // an unchanged answer keeps the markers (and an opened cluster) as they are
+    state.answer = answer;
   } catch (error) {
-    showError($("#map-error"), () => errorText(error));
+    if (ask === state.asked) showError($("#map-error"), () => errorText(error));
   }
   document.body.dataset.loaded = String(ask);
 }
