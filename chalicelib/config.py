@@ -77,7 +77,10 @@ RATE_LIMITS = {
     "devices": ("ADUAN_DEVICE", 600.0, 600.0),  # device tokens minted per address
     "open311": ("ADUAN_OPEN311", 120.0, 30.0),  # per api key
     "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # per address: map reads
-    "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address
+    "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address, no device token
+    "support_keyless": ("ADUAN_SUPPORT_KEYLESS", 300.0, 300.0),
+    "support_device": ("ADUAN_SUPPORT_DEVICE", 30.0, 10.0),
+    "support_address": ("ADUAN_SUPPORT_ADDRESS", 600.0, 600.0),
     "links": ("ADUAN_LINKS", 30.0, 10.0),  # per address: follow requests, link tokens tried
 }
 RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")

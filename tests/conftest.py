@@ -30,6 +30,7 @@ os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_NEARBY_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_SUPPORT_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_SUPPORT_KEYLESS_RATE_PER_MINUTE", "0")
 # Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py), and
 # trust the development token issuer as every local stage does; the application itself has no
 # default stage. The issuer's JWKS file must exist for a stage to start: its keys are made if missing.

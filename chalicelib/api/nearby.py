@@ -91,7 +91,7 @@ def support(request: Request, report_id: str) -> Response:
     """``POST /reports/{id}/support``: the report's view; a repeat by one supporter adds nothing."""
     ratelimit.enforce(request, "support")
     body = convert(SupportIn, read_json(request) if request.raw_body else {})
-    result = container.nearby().support(report_ref(report_id), _supporter(request, body.device))
+    result = container.nearby().support(report_ref(report_id), _supporters(request, body.device))
     if result.added:
         count("ReportsSupported")
     view = report_view(result.report, full_content=False)
@@ -104,9 +104,9 @@ def support_listed(request: Request) -> Response:
     the answer says only whether this supporter was counted now."""
     ratelimit.enforce(request, "support")
     body = convert(SupportListedIn, read_json(request))
-    supporter = _supporter(request, body.device)
+    supporters = _supporters(request, body.device)
     service = container.nearby()
-    added = service.support_listed(support_tokens.open_token(service.province, body.token), supporter)
+    added = service.support_listed(support_tokens.open_token(service.province, body.token), supporters)
     if added is None:
         raise support_tokens.gone()
     if added:
@@ -114,12 +114,15 @@ def support_listed(request: Request) -> Response:
     return json_response(out.SupportAdded(support_added=added))
 
 
-def _supporter(request: Request, device: str | None) -> str:
-    """Who supports: the body's device id, else the Idempotency-Key header; 422 without either."""
+def _supporters(request: Request, device: str | None) -> list[str]:
+    """Who supports: the body's device id, else the Idempotency-Key header (422 without either), and
+    the device a valid ``X-Device-Token`` names, which this stage minted: a client cannot count a report
+    twice by sending another id with one token, nor one id twice with a renewed token."""
     supporter = device or headers_in(request).idempotency_key
     if supporter is None:
         raise ValidationFailed(
             "Sertakan 'device' atau header Idempotency-Key (a device id or an Idempotency-Key is required).",
             code="supporter_required",
         )
-    return supporter
+    minted = ratelimit.device_of(request)
+    return [supporter] if minted is None else [supporter, f"minted:{minted}"]

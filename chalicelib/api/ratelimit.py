@@ -40,7 +40,7 @@ from chalicelib.config import RATE_LIMITS, ConfigurationError, optional_number, 
 from chalicelib.errors import TooManyRequests
 
 MAX_CLIENTS = 50_000  # buckets kept per container; the least recently seen go first
-SCOPES_WITH_DEVICES = ("submit", "photos")
+SCOPES_WITH_DEVICES = ("submit", "photos", "support")
 
 
 class Limit(Struct, frozen=True):

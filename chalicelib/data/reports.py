@@ -389,22 +389,25 @@ class ReportRepository:
                 found.extend(from_model(model, with_timeline=False) for model in result)
         return found
 
-    def add_support(self, report: Report, supporter_hash: str) -> bool:
-        """Count one supporter of an open report, once: False if this supporter was counted before.
+    def add_support(self, report: Report, supporter_hashes: list[str]) -> bool:
+        """Count one supporter of an open report, once: False if any of ``supporter_hashes`` (the names
+        one supporter goes by) was counted before.
 
-        One transaction: the supporter's record (conditional put in the private table) and the
-        count (plus the version, so a concurrent change of the report retries instead of losing it).
+        One transaction: a record per name (conditional puts in the private table) and the count
+        (plus the version, so a concurrent change of the report retries instead of losing it).
         """
-        record = PrivateModel(
-            pk=_support_pk(report.province, supporter_hash), kind="support", report_id=report.id
-        )
+        records = [
+            PrivateModel(pk=_support_pk(report.province, name), kind="support", report_id=report.id)
+            for name in supporter_hashes
+        ]
         target = ReportModel(pk=report.key, version=report.version)  # the update adds 1 to the version
         still_open = ReportModel.status.is_in(*(s.value for s in Status if s.is_open))
         still_open &= ReportModel.closed.does_not_exist()
         with translate_errors("add support"):
             try:
                 with TransactWrite(connection=_connection()) as tx:
-                    tx.save(record, condition=PrivateModel.pk.does_not_exist())
+                    for record in records:
+                        tx.save(record, condition=PrivateModel.pk.does_not_exist())
                     tx.update(
                         target,
                         actions=[ReportModel.support_count.add(1)],
@@ -413,9 +416,9 @@ class ReportRepository:
                     )
             except TransactWriteError as error:
                 reasons = [r.code if r else None for r in error.cancellation_reasons]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
+                if "ConditionalCheckFailed" in reasons[: len(records)]:
                     return False
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                if len(reasons) > len(records) and reasons[len(records)] == "ConditionalCheckFailed":
                     raise Conflict(
                         "Laporan sudah ditutup (the report is closed).", code="report_closed"
                     ) from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
@@ -113,27 +114,34 @@ class NearbyService:
         truncated = len(newest) > MAP_MAX_RESULTS or any(n >= MAP_PER_CELL for n in read.values())
         return InView(box, box != viewport, newest[:MAP_MAX_RESULTS], truncated)
 
-    def support(self, raw_id: str, supporter: str) -> Supported:
-        """Add one citizen's support to an open report; a repeat by the same supporter adds nothing."""
+    def support(self, raw_id: str, supporters: Sequence[str]) -> Supported:
+        """Add one citizen's support to an open report; a repeat by any of the same ``supporters`` (the
+        names one supporter goes by: ``support_listed``) adds nothing."""
         report = self.tracking.find(raw_id)
         if not report.is_open:
             raise _closed({"duplicate_of": report.duplicate_of} if report.duplicate_of else None)
-        added = self.reports.add_support(report, supporter_hash(report.key, supporter))
+        added = self.reports.add_support(report, _hashes(report.key, supporters))
         return Supported(self.reports.get(report.key, consistent=True) or report, added)
 
-    def support_listed(self, key: str, supporter: str) -> bool | None:
+    def support_listed(self, key: str, supporters: Sequence[str]) -> bool | None:
         """Support the report of table key ``key`` (from a private row's token): whether this added one.
 
         None when the province has no such report of its own (a copy of another province's report is
         supported at its origin); a closed one is a 409 without details: nothing more is told of it.
-        The supporter is counted as by ``support``: once per report, whichever way they came.
+        The supporter is counted as by ``support``: once per report, whichever way they came, and
+        nothing is added when any of the names in ``supporters`` (the device id the client sends, the
+        device its valid device token names) was counted before.
         """
         report = self.reports.get(key) if key.startswith(f"{self.province}-") else None
         if report is None:
             return None
         if not report.is_open:
             raise _closed(None)
-        return self.reports.add_support(report, supporter_hash(report.key, supporter))
+        return self.reports.add_support(report, _hashes(report.key, supporters))
+
+
+def _hashes(report_key: str, supporters: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(supporter_hash(report_key, supporter) for supporter in supporters))
 
 
 def _closed(details: dict[str, str] | None) -> Conflict:

@@ -298,3 +298,66 @@ def test_a_closed_private_report_s_token_is_refused_without_its_details(province
     assert (
         error["code"] == "report_closed" and "details" not in error and report_id not in refused.body.decode()
     )
+
+
+def _device_token(provinces: World, stage: str = "jakarta") -> dict[str, str]:
+    minted = provinces[stage].post("/devices", {})
+    assert minted.status_code == 201, minted.body
+    return {"X-Device-Token": json.loads(minted.body)["token"]}
+
+
+def test_one_device_token_supports_a_report_once_whatever_device_ids_it_sends(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.33123, "lon": 106.85678, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "visibility": "public", "location": place})
+    private_id = _submit(provinces, {**FLOOD, "location": {**place, "lat": -6.3314}})
+    provinces.settle()
+    phone = _device_token(provinces)
+    support = f"/reports/{report_id}/support"
+    first = json.loads(jakarta.post(support, {"device": "web-phone-0001"}, phone).body)
+    assert first["support_added"] and first["support_count"] == 1
+    # The same phone (its token) with another made-up id, or an Idempotency-Key instead: not again
+    for body, more in (({"device": "web-phone-0002"}, {}), ({}, {"Idempotency-Key": "fresh-key-0003"})):
+        again = json.loads(jakarta.post(support, body, {**phone, **more}).body)
+        assert again["support_count"] == 1 and not again["support_added"], again
+    # The same id from a new token (the phone's token renewed): still once
+    renewed = json.loads(jakarta.post(support, {"device": "web-phone-0001"}, _device_token(provinces)).body)
+    assert renewed["support_count"] == 1 and not renewed["support_added"]
+    # Another phone counts
+    other = json.loads(jakarta.post(support, {"device": "web-phone-0004"}, _device_token(provinces)).body)
+    assert other["support_count"] == 2 and other["support_added"]
+    # A private report's row token: the same rule
+    token = _private_row(provinces, "lat=-6.3314&lon=106.8568&radius=150")["support_token"]
+    listed = "/reports/nearby/support"
+    assert json.loads(jakarta.post(listed, {"token": token, "device": "web-phone-0005"}, phone).body) == {
+        "support_added": True
+    }
+    twice = jakarta.post(listed, {"token": token, "device": "web-phone-0006"}, phone)
+    assert json.loads(twice.body) == {"support_added": False}
+    assert json.loads(jakarta.get(f"/reports/{private_id}").body)["support_count"] == 1
+
+
+def test_support_is_limited_per_device_not_per_shared_address(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jakarta = provinces["jakarta"]
+    place = {"lat": -6.3212, "lon": 106.8301, "area_code": "31.74.01"}
+    report_id = _submit(provinces, {**FLOOD, "location": place})
+    phones = [_device_token(provinces) for _ in range(4)]
+    monkeypatch.setenv("ADUAN_SUPPORT_RATE_PER_MINUTE", "1")
+    monkeypatch.setenv("ADUAN_SUPPORT_BURST", "2")
+    monkeypatch.setenv("ADUAN_SUPPORT_DEVICE_RATE_PER_MINUTE", "1")
+    monkeypatch.setenv("ADUAN_SUPPORT_DEVICE_BURST", "2")
+    ratelimit.buckets.clear()
+    support = f"/reports/{report_id}/support"
+    try:
+        # Four phones behind one carrier address (every test request comes from one): each is served
+        crowd = [jakarta.post(support, {"device": f"web-crowd-{n}"}, phone) for n, phone in enumerate(phones)]
+        # ... and one phone pressing on is slowed by its own bucket
+        hammer = [jakarta.post(support, {"device": "web-crowd-0"}, phones[0]) for _ in range(2)]
+    finally:
+        ratelimit.buckets.clear()
+    assert [r.status_code for r in crowd] == [200, 200, 200, 200]
+    assert [r.status_code for r in hammer] == [200, 429]
+    assert json.loads(hammer[1].body)["error"]["details"]["limit"] == "support_device"
+    assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 4
