@@ -133,6 +133,44 @@ def test_the_rating_runs_one_way_on_the_tracking_page_and_on_the_feedback_link(
     assert link.locator("input[name=rating]:checked").get_attribute("value") == "5"
 
 
+def test_the_tracking_page_says_until_when_the_reporter_may_answer(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    api = web_stack.api_url("jakarta")
+    created = _public_report(web_stack, -6.2581, 106.8762, "Saluran tersumbat di depan pasar.")
+    _, view = http("GET", f"{api}/reports/{created['id']}", headers={"X-Report-Secret": created["secret"]})
+    # Given a Selesai report whose reopen window ends two days before it closes by itself
+    closes = datetime(2026, 12, 18, 4, 51, tzinfo=ZoneInfo("UTC"))
+    done = {**view, "status": {"code": "SELESAI", "label": "Selesai", "label_en": "Done"}}
+    done["allowed_actions"] = ["confirm", "reopen"]
+    done["deadlines"] = {
+        **view["deadlines"],
+        "confirm_by": closes.isoformat(),
+        "reopen_by": (closes - timedelta(days=2)).isoformat(),
+    }
+    page = _phone(browser, "Asia/Makassar")  # a phone in another zone: the province's time is said
+    stub(
+        page,
+        api,
+        lambda method, path: (200, done) if method == "GET" and path.endswith(created["id"]) else None,
+    )
+    page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
+    # Then, without the secret as with it, the page says until when (Jakarta's time, named)
+    until = page.locator("#answer-until")
+    expect(until).to_have_text(
+        "Bisa dijawab sampai 18 Des 2026, 11.51 WIB. Tanpa jawaban, laporan ditutup otomatis saat itu."
+        " Membuka kembali hanya bisa sampai 16 Des 2026, 11.51 WIB."
+    )
+    page.get_by_label("Kode rahasia (opsional)").fill(created["secret"])
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator("#confirm-form")).to_be_visible()
+    expect(until).to_contain_text("Bisa dijawab sampai 18 Des 2026, 11.51 WIB.")
+    page.get_by_role("button", name="English").click()
+    expect(until).to_contain_text(
+        "You can answer until 18 Dec 2026, 11:51 WIB. Without an answer, the report closes by itself then."
+    )
+
+
 def test_a_rate_limit_s_wait_is_said_on_the_tracking_page(web_stack: LocalStack, browser: Any) -> None:
     page = _phone(browser)
     limited = {

@@ -73,11 +73,21 @@ function content(view) {
     (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt"))))) : null);
 }
 
+/** Until when the reporter may answer (the report then closes by itself), and reopen if that ends sooner. */
+function answerUntil(view) {
+  const { confirm_by: confirmBy, reopen_by: reopenBy } = view.deadlines;
+  if (!confirmBy) return null;
+  const sooner = reopenBy && new Date(reopenBy) < new Date(confirmBy);
+  return el("p", { class: "hint", id: "answer-until" },
+    t("track.answerUntil", { when: dateTime(confirmBy) }),
+    sooner ? ` ${t("track.reopenUntil", { when: dateTime(reopenBy) })}` : null);
+}
+
 function feedback(view) {
   if (!(view.allowed_actions || []).includes("confirm")) return null;
   const heading = el("h3", { id: "feedback-heading", text: t("track.feedback") });
   if (!state.secret) return el("section", { "aria-labelledby": "feedback-heading" }, heading,
-    el("p", { class: "hint", text: t("track.needSecret") }));
+    el("p", { class: "hint", text: t("track.needSecret") }), answerUntil(view));
   const error = el("p", { class: "error", id: "feedback-error", role: "alert", hidden: true });
   const confirmForm = el("form", { id: "confirm-form", novalidate: true, onsubmit: (e) => respond(e, "confirm", error) },
     ratingChoices({ required: true }),
@@ -91,7 +101,7 @@ function feedback(view) {
       el("textarea", { id: "reason", name: "reason", rows: "2", minlength: "3", maxlength: "1000", required: true })),
     el("button", { type: "submit", class: "secondary", text: t("track.reopen") }));
   return el("section", { class: "feedback", "aria-labelledby": "feedback-heading" },
-    heading, el("p", { class: "hint", text: t("track.feedbackLead") }), confirmForm, reopenForm, error);
+    heading, el("p", { class: "hint", text: t("track.feedbackLead") }), answerUntil(view), confirmForm, reopenForm, error);
 }
 
 /** The reporter stops every message about the report (an SMS's STOP reply may never arrive): with the
