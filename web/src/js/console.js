@@ -88,14 +88,18 @@ function fetchHanded(session, { status }, cursor) {
  * (``again``) that list's first page again: a cursor continues the list it came from, with its filters,
  * whatever the filter form says meanwhile (applied only by "Tampilkan").
  */
+let inboxAsked = 0; // the latest list asked for: an earlier one's late answer is not drawn over it
+
 async function loadInbox({ more = false, again = false } = {}) {
   const error = $("#inbox-error");
+  const asked = ++inboxAsked;
   try {
     const cursor = more ? state.cursor : null;
     const chosen = (more || again) && state.filters ? state.filters : filters();
     const page = state.doubtful ? await fetchDoubtful(state.session, cursor)
       : state.handed ? await fetchHanded(state.session, state.handed, cursor)
         : await fetchInbox(state.session, { ...chosen, cursor });
+    if (asked !== inboxAsked) return;
     if (!state.doubtful && !state.handed) state.filters = chosen;
     state.items = more ? [...state.items, ...page.items] : page.items;
     state.cursor = page.next_cursor;
@@ -104,7 +108,7 @@ async function loadInbox({ more = false, again = false } = {}) {
   } catch (failure) {
     // 401: the session is over; say so on the sign-in view (the workspace and its messages are hidden)
     if (failure.status === 401) signedOut(() => t("error.unauthorized"));
-    else showError(error, () => errorText(failure));
+    else if (asked === inboxAsked) showError(error, () => errorText(failure));
   }
 }
 
