@@ -12,6 +12,7 @@ import typer
 
 from chalicelib.texts import Text as Text
 from chalicelib.texts import both as both
+from chalicelib.validation import INVALID_VALUE as VALUE_REFUSED
 
 ERROR = "kesalahan (error): "
 NOTE = "catatan (note): "
@@ -22,7 +23,7 @@ OK = "ok"
 PROBLEMS = both("bermasalah", "problems")
 RUN_MAKE_INFRA = Text("jalankan make infra", "run make infra")
 # click's own words for a refused command line, kept word for word in the parentheses
-INVALID_VALUE = both("nilai tidak sah", "Invalid value") + ":"
+INVALID_VALUE = both(VALUE_REFUSED.indonesian, "Invalid value") + ":"
 
 
 class InvalidValue(typer.BadParameter):
