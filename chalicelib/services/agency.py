@@ -47,7 +47,7 @@ from chalicelib.services.base import (
     short_hash,
 )
 from chalicelib.services.evidence import CheckedPhoto, evidence_required
-from chalicelib.validation import problem
+from chalicelib.validation import problem, wording
 
 if TYPE_CHECKING:
     from chalicelib.data.reports import Page
@@ -384,7 +384,7 @@ def _check_handover_note(note: str) -> None:
             f"Catatan untuk provinsi lain maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter "
             f"(a note handed to another province: at most {HANDOVER_NOTE_MAX_LENGTH} characters).",
             code="too_long",
-            details=[problem("note", f"maksimal {HANDOVER_NOTE_MAX_LENGTH} karakter", "too_long")],
+            details=[problem("note", wording("too_long", {"n": HANDOVER_NOTE_MAX_LENGTH}).said, "too_long")],
         )
 
 

@@ -427,6 +427,10 @@ def test_a_hand_over_note_too_long_to_send_is_refused_before_anything_is_saved(p
     too_long = jakarta.act(created["id"], "refuse", agency, {"note": words[:401], "to_agency": "36:"})
     assert too_long.status_code == 422, too_long.body
     assert [d["field"] for d in _json(too_long)["error"]["details"]] == ["note"]
+    # in the words of every other length refused, both languages
+    assert (
+        _json(too_long)["error"]["details"][0]["problem"] == "maksimal 400 karakter (at most 400 characters)"
+    )
     after = _status(provinces, created["id"])
     assert (after["status"], len(after["timeline"]), after["escalated_to"]) == (
         before["status"],

@@ -55,7 +55,7 @@ def test_the_origins_copy_is_keyed_to_the_province_handling_it_not_to_any_agency
     assert to_model(back).agency_pk == "31#sudin-lh-jb"
 
 
-def test_banten_keys_its_copy_in_its_agencys_inbox_as_before() -> None:
+def test_banten_keys_its_copy_in_its_agencys_inbox() -> None:
     copy = workflow.assign(
         new_report(province="36", report_id="36~31-261127-K3M9", area="36.71.01"),
         BANTEN,
