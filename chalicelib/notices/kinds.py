@@ -90,7 +90,8 @@ class Facts(Struct, frozen=True):
     report_id: str
     public: bool
     agency: str | None = None  # the agency's name
-    province: str | None = None  # the other province's name (handed, accepted)
+    province: str | None = None  # the other province's name (handed, accepted, returned)
+    home: str | None = None  # this province's name (returned: where the report is handled again)
     finish_due: date | None = None
     estimated_completion: date | None = None
     note: str | None = None  # the officer's note or reason (resolved, rejected)
@@ -112,10 +113,12 @@ def facts(
     agency: str | None,
     province: str | None,
     zone: tzinfo,
+    home: str | None = None,
     window_end: datetime | None = None,
     zone_label: str = "",
 ) -> Facts:
-    """The facts of ``entry`` (names and the confirm window's end already found by the caller); its
+    """The facts of ``entry`` (names, ``home`` this province's, and the confirm window's end already
+    found by the caller); its
     days and times are those of the province's calendar and clock (``zone``, labelled ``zone_label``),
     as the tracking page shows its deadlines."""
     end = window_end.astimezone(zone) if window_end else None
@@ -125,6 +128,7 @@ def facts(
         public=report.visibility is Visibility.PUBLIC,
         agency=agency,
         province=province,
+        home=home if kind is Kind.RETURNED else None,
         finish_due=report.finish_due.astimezone(zone).date() if report.finish_due else None,
         estimated_completion=report.estimated_completion,
         note=entry.note if kind in (Kind.RESOLVED, Kind.REJECTED) else None,

@@ -70,6 +70,16 @@ def until_words(day: date | None, time: str | None, texts: dict[str, Any], langu
     return _part(texts, "day_time", day=_day(day, language), time=time)
 
 
+def _confirm(texts: dict[str, Any], until: str, link: str, *, closes: bool = True) -> list[str]:
+    """A Selesai report's confirm/reopen line, until ``until``; ``closes``: then that it closes by
+    itself at that same moment if nobody answers."""
+    resolved = texts[Kind.RESOLVED.value]
+    lines = [_part(resolved, "confirm", until=until, link=link)]
+    if closes:
+        lines.append(_part(resolved, "autoclose", until=until))
+    return lines
+
+
 def _status(status: Status, language: str) -> str:
     """A status as the tracking page names it: its Indonesian label; in English, with that label kept."""
     return status.label if language == "id" else f"{status.label_en} ({status.label})"
@@ -127,6 +137,7 @@ def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool 
         verdict=_verdict(facts.verdict, texts, language),
         reason=_part(texts, "reason", text=note) if note and "reason" in texts else "",
         original=facts.original or "-",
+        home=facts.home or "-",
         until=_day(facts.confirm_until, language),
     )
 
@@ -144,9 +155,12 @@ def email(
     lines = [_body(facts, kind_texts, language, follower=follower)]
     if facts.status:
         lines.append(_part(texts, "status", status=_status(facts.status, language)))
+    if "next" in kind_texts:
+        lines.append(kind_texts["next"])
     if facts.kind in CONFIRMABLE and links.confirm and not follower:
         until = until_words(facts.confirm_until, facts.confirm_time, texts, language)
-        lines.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
+        # the reminder's body already says when it closes by itself
+        lines += _confirm(texts, until, links.confirm, closes=facts.kind is Kind.RESOLVED)
     lines += ["", _part(texts, "track", link=links.track)]
     if merged_from:
         lines.append(_part(texts, "merged_note_follower" if follower else "merged_note", id=merged_from))
@@ -188,8 +202,7 @@ def digest_email(
         *(f"- {line}" for line in lines),
     ]
     if links.confirm:
-        until = until_words(confirm_until, confirm_time, texts, language)
-        body.append(_part(texts[Kind.RESOLVED.value], "confirm", until=until, link=links.confirm))
+        body += _confirm(texts, until_words(confirm_until, confirm_time, texts, language), links.confirm)
     body += ["", _part(texts, "track", link=links.track), *_closing(texts, report_id, links)]
     return _mail(texts, "digest", report_id, body)
 

@@ -175,6 +175,7 @@ class Notifier:
             agency=name,
             province=province,
             zone=zone,
+            home=self.province.name,
             window_end=window_end,
             zone_label=label,
         )

@@ -225,6 +225,7 @@ def test_a_report_the_other_province_hands_back_is_told_to_its_reporter(
     )
     returned = next(m for m in sent if "dikembalikan" in m.subject)
     assert "Provinsi Banten mengembalikan laporan" in returned.body
+    assert "kembali ditangani di Provinsi DKI Jakarta" in returned.body  # where it is handled now
     assert "Lokasi di sisi Jakarta" not in returned.body  # the officer's note to Jakarta is not the citizen's
     assert len(_to(moto_endpoint, "+62" + reporter["phone"][1:])) == 3
 

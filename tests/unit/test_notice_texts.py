@@ -328,3 +328,74 @@ def test_the_confirm_line_says_when_on_its_last_day_the_link_stops(language: str
         REPORT_ID, 2, [], language, LINKS, confirm_until=date(2026, 12, 14), confirm_time="09:15 WIT"
     )
     assert said in digest.body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", "Jika tidak ada tanggapan sampai 14 Desember 2026 pukul 09:15 WIT, laporan ditutup otomatis"),
+        ("en", "Without an answer by 14 December 2026, 09:15 WIT, the report closes automatically"),
+    ],
+)
+def test_the_selesai_email_says_it_closes_by_itself_when_the_confirm_link_stops(
+    language: str, said: str
+) -> None:
+    """Not only the reminder: the Selesai e-mail (and a summary carrying its link) says so, at the
+    confirm line's own moment; the reminder, whose body says it, does not say it twice."""
+    told = replace(_facts(Kind.RESOLVED, False), confirm_time="09:15 WIT")
+    assert said in texts.email(told, language, LINKS).body
+    digest = texts.digest_email(
+        REPORT_ID, 2, [], language, LINKS, confirm_until=date(2026, 12, 14), confirm_time="09:15 WIT"
+    )
+    assert said in digest.body
+    follower = texts.email(replace(told, public=True), language, LINKS, follower=True).body
+    assert said not in follower  # a follower cannot answer: the reporter's window is theirs
+    reminder = texts.email(replace(told, kind=Kind.REMINDED), language, LINKS).body
+    assert said not in reminder and ("ditutup otomatis" in reminder or "closes automatically" in reminder)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", ("tidak dapat dibuka kembali", "kirim laporan baru", "lokasi yang tepat", "hubungi 112")),
+        ("en", ("cannot be reopened", "send a new report", "the right place", "call 112")),
+    ],
+)
+@pytest.mark.parametrize("follower", [False, True])
+@pytest.mark.parametrize("note", [CONTENT[1], None])
+def test_a_rejection_says_what_the_citizen_can_do_next(
+    language: str, said: tuple[str, ...], follower: bool, note: str | None
+) -> None:
+    """Ditolak is final (only a Selesai reopens): a new report is the way, with or without the reason
+    (a duplicate's reporter following a private report reads none)."""
+    told = replace(_facts(Kind.REJECTED, follower), note=note)
+    body = texts.email(told, language, LINKS, follower=follower).body
+    assert all(words in body for words in said), body
+    assert (CONTENT[1] in body) is (note is not None)
+    assert not any(words in texts.sms(told, language, LINKS) for words in said)  # SMS: kind and link only
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", "Laporan kembali ditangani di Provinsi DKI Jakarta;"),
+        ("en", "The report is handled in the province of DKI Jakarta again;"),
+    ],
+)
+def test_a_hand_back_names_the_province_that_handles_the_report_again(language: str, said: str) -> None:
+    from chalicelib.domain.report import TimelineEntry
+    from chalicelib.domain.status import Action
+    from chalicelib.notices.kinds import facts
+    from tests.unit.factories import T0, new_report
+
+    entry = TimelineEntry("x", T0, Action.RETURN, Status.DITOLAK, "36")
+    told = facts(
+        new_report(), entry, Kind.RETURNED, agency=None, province="Banten", zone=UTC, home="DKI Jakarta"
+    )
+    body = texts.email(told, language, LINKS).body
+    assert said in body and "Banten" in body
+    # the SMS names neither province (its rule is about the other one: it stays as it was)
+    sms = texts.sms(told, language, SHORT_LINKS)
+    assert "Jakarta" not in sms.replace(SHORT_SITE, "") and "Banten" not in sms
+    taken = TimelineEntry("y", T0, Action.TAKE, Status.PROSES, "31")
+    assert facts(new_report(), taken, Kind.TAKEN, agency=None, province=None, zone=UTC, home="X").home is None
