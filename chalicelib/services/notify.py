@@ -231,7 +231,10 @@ class Notifier:
     def _send(self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime) -> None:
         # a Selesai message's link answers the resolve it tells of, even read after a later one
         answers = entry.event_id if entry.action is Action.RESOLVE else report.selesai_round
-        links = self._links(report, to, now, self._window_end(report, told.kind), answers)
+        # a merged report's news is about the original from then on: its page (a private one's shows
+        # only what its id, named in the message, already lets anyone track)
+        shown = told.original if told.kind is Kind.MERGED else None
+        links = self._links(report, to, now, self._window_end(report, told.kind), answers, shown)
         senders = self.senders()
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
@@ -257,9 +260,11 @@ class Notifier:
         now: datetime,
         window_end: datetime | None,
         answers: str | None,
+        shown: str | None = None,
     ) -> texts.Links:
-        """Where a message points: a confirm/reopen link until ``window_end`` (never a follower's),
-        answering the Selesai round ``answers`` (its resolve step's id)."""
+        """Where a message points: the tracking page of ``shown`` (else the report's), a confirm/reopen
+        link until ``window_end`` (never a follower's), answering the Selesai round ``answers`` (its
+        resolve step's id)."""
         config = self.settings()
         confirm = None
         if window_end and not to.follower and window_end > now:
@@ -267,7 +272,8 @@ class Notifier:
             token = self.links.issue("feedback", report.key, recipient, window_end, answers)
             confirm = config.token_link("feedback.html", token)
         page, one_click = self._unsubscribe(report, to, now)
-        return texts.Links(config.track_link(report.id), page, confirm=confirm, one_click=one_click)
+        track = config.track_link(shown or report.id)
+        return texts.Links(track, page, confirm=confirm, one_click=one_click)
 
     def _unsubscribe(self, report: Report, to: Recipient, now: datetime) -> tuple[str, str | None]:
         """An e-mail's unsubscribe page link and its one-click (RFC 8058) address; nothing for an SMS."""

@@ -621,6 +621,32 @@ def test_a_follower_of_a_merged_report_is_never_told_it_is_their_report(aws: Non
     assert any("yang Anda ikuti" in body for body in bodies)
 
 
+def test_a_merge_s_link_opens_the_original_the_message_tells_of(aws: None) -> None:
+    # Given a private report being handled, and a second report of the same problem by another citizen
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.take(workflow.assign(new_report(), JAKARTA, "dbm", event("o-route")), event("o-take"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-route"))
+    _with_contact(copy, email="kedua@example.com", phone="081299998888", notify=("email", "sms"))
+    # When an officer merges the second into the first
+    merged, grown = workflow.mark_duplicate(copy, original, event("d-dup", agency="dbm"))
+    reports.by_key.update({merged.key: merged, grown.key: grown})
+    assert notifier.entry(merged.key, "d-dup", 0, T0) == 2
+    # Then "Lihat laporan" and the SMS's link open the original's tracking page (its id the message
+    # names; without the original's secret it shows only what anyone tracking that id sees)
+    body = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default)).get_content()
+    track = SETTINGS.track_link(original.id)
+    assert f"Lihat laporan: {track}" in body.splitlines() and SETTINGS.track_link(copy.id) not in body
+    sms = _sent_sms()[-1][1]
+    assert copy.id in sms and track in sms
+    # And a later message about the reporter's own report links it again
+    undone, _ = workflow.unmark_duplicate(merged, grown, event("d-undo", agency="dbm"))
+    reports.by_key[undone.key] = undone
+    assert notifier.entry(undone.key, "d-undo", 0, T0 + timedelta(hours=1)) == 2
+    later = cast(Any, message_from_string(_sent_emails()[-1].raw_data, policy=policy.default))
+    assert f"Lihat laporan: {SETTINGS.track_link(copy.id)}" in later.get_content().splitlines()
+
+
 def test_a_selesai_sent_back_by_a_coordinator_is_told_to_the_reporter(aws: None) -> None:
     from chalicelib.domain.report import EvidenceCheck
 
