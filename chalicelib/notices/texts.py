@@ -116,8 +116,9 @@ def _verdict(check: EvidenceCheck | None, texts: dict[str, Any], language: str) 
     return _part(texts, "unverified", text=reasons) if reasons else str(texts["unverified_plain"])
 
 
-def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool = False) -> str:
-    """The kind's body; a follower's own wording where the reporter's says "your report"."""
+def _body(facts: Facts, texts: dict[str, Any], language: str, until: str, *, follower: bool = False) -> str:
+    """The kind's body; a follower's own wording where the reporter's says "your report"; ``until``: when
+    a Selesai report closes by itself (``until_words``)."""
     estimate = ""
     if "estimate" in texts and facts.estimated_completion:  # told by the estimate's own message only
         estimate = _part(texts, "estimate", date=_day(facts.estimated_completion, language))
@@ -138,7 +139,7 @@ def _body(facts: Facts, texts: dict[str, Any], language: str, *, follower: bool 
         reason=_part(texts, "reason", text=note) if note and "reason" in texts else "",
         original=facts.original or "-",
         home=facts.home or "-",
-        until=_day(facts.confirm_until, language),
+        until=until,
     )
 
 
@@ -152,13 +153,13 @@ def email(
     """
     texts = catalogue(language)
     kind_texts = texts[facts.kind.value]
-    lines = [_body(facts, kind_texts, language, follower=follower)]
+    until = until_words(facts.confirm_until, facts.confirm_time, texts, language)
+    lines = [_body(facts, kind_texts, language, until, follower=follower)]
     if facts.status:
         lines.append(_part(texts, "status", status=_status(facts.status, language)))
     if "next" in kind_texts:
         lines.append(kind_texts["next"])
     if facts.kind in CONFIRMABLE and links.confirm and not follower:
-        until = until_words(facts.confirm_until, facts.confirm_time, texts, language)
         # the reminder's body already says when it closes by itself
         lines += _confirm(texts, until, links.confirm, closes=facts.kind is Kind.RESOLVED)
     lines += ["", _part(texts, "track", link=links.track)]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_string, policy
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -883,8 +884,16 @@ def test_an_automatic_close_says_why(aws: None, language: str, said: str) -> Non
 @pytest.mark.parametrize(
     ("language", "said", "texted"),
     [
-        ("id", "ditutup otomatis pada 7 Desember 2026.", "Selesai, tutup otomatis 7 Desember 2026: "),
-        ("en", "closes automatically on 7 December 2026.", "done, closes by itself 7 December 2026: "),
+        (
+            "id",
+            "ditutup otomatis pada 7 Desember 2026 pukul {time} WIB.",
+            "Selesai, tutup otomatis 7 Desember 2026: ",
+        ),
+        (
+            "en",
+            "closes automatically on 7 December 2026, {time} WIB.",
+            "done, closes by itself 7 December 2026: ",
+        ),
     ],
 )
 def test_the_reminder_reaches_the_reporter_alone_with_the_confirm_link_and_the_closing_day(
@@ -892,7 +901,8 @@ def test_the_reminder_reaches_the_reporter_alone_with_the_confirm_link_and_the_c
 ) -> None:
     """Given a public report Selesai on 27 November (Jakarta's calendar), followed by e-mail, when the
     sweep's reminder is told, then its reporter (e-mail and SMS) reads the day it closes by itself with
-    the confirm/reopen link, and the follower is not told (a follower cannot confirm)."""
+    the confirm/reopen link (the e-mail with the time, as its confirm line), and the follower is not told
+    (a follower cannot confirm)."""
     from chalicelib.data.notices import NoticeStore
 
     reports, queues = Reports(), Queues()
@@ -911,7 +921,8 @@ def test_the_reminder_reaches_the_reporter_alone_with_the_confirm_link_and_the_c
     [mail] = _sent_emails()
     assert set(mail.destinations) == {"warga@example.com"}  # not the follower
     body = _body(mail.raw_data)
-    assert said in body and "feedback.html#" in body and "Selesai" in body
+    closes = resolved.autoclose_at.astimezone(ZoneInfo("Asia/Jakarta"))
+    assert said.format(time=f"{closes:%H:%M}") in body and "feedback.html#" in body and "Selesai" in body
     [(phone, sms)] = _sent_sms()
     assert phone == "+6281234567890" and texted + "https://aduan.example.id/feedback.html#" in sms
 
