@@ -170,7 +170,8 @@ def test_the_sweep_reminds_an_opted_in_reporter_once_with_the_closing_day_and_th
     reminders = _reminders(moto_endpoint, reporter)
     assert sorted(m.channel for m in reminders) == ["email", "sms"]
     assert len(_to(moto_endpoint, reporter)) == told + 2
-    closing = day_words(stored.autoclose_at.astimezone(ZoneInfo("Asia/Jakarta")).date(), "id")
+    closes = stored.autoclose_at.astimezone(ZoneInfo("Asia/Jakarta"))
+    closing = f"{day_words(closes.date(), 'id')} pukul {closes:%H:%M} WIB"  # the moment, as the link's
     mail = next(m for m in reminders if m.channel == "email")
     assert f"ditutup otomatis pada {closing}." in mail.body and "feedback.html#" in mail.body
     assert "rahasia" not in mail.body and created["secret"] not in mail.body
