@@ -76,12 +76,18 @@ RATE_LIMITS = {
     "photos_address": ("ADUAN_PHOTO_ADDRESS", 1200.0, 1200.0),
     "devices": ("ADUAN_DEVICE", 600.0, 600.0),  # device tokens minted per address
     "open311": ("ADUAN_OPEN311", 120.0, 30.0),  # per api key
-    "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # per address: map reads
+    "nearby": ("ADUAN_NEARBY", 120.0, 30.0),  # map reads per address, no device token
+    "nearby_keyless": ("ADUAN_NEARBY_KEYLESS", 1200.0, 1200.0),
+    "nearby_device": ("ADUAN_NEARBY_DEVICE", 120.0, 30.0),
+    "nearby_address": ("ADUAN_NEARBY_ADDRESS", 3000.0, 3000.0),
     "support": ("ADUAN_SUPPORT", 30.0, 10.0),  # per address, no device token
     "support_keyless": ("ADUAN_SUPPORT_KEYLESS", 300.0, 300.0),
     "support_device": ("ADUAN_SUPPORT_DEVICE", 30.0, 10.0),
     "support_address": ("ADUAN_SUPPORT_ADDRESS", 600.0, 600.0),
-    "links": ("ADUAN_LINKS", 30.0, 10.0),  # per address: follow requests, link tokens tried
+    "links": ("ADUAN_LINKS", 30.0, 10.0),  # follow requests, link tokens tried; per address, no device token
+    "links_keyless": ("ADUAN_LINKS_KEYLESS", 300.0, 300.0),
+    "links_device": ("ADUAN_LINKS_DEVICE", 30.0, 10.0),
+    "links_address": ("ADUAN_LINKS_ADDRESS", 600.0, 600.0),
 }
 RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).

@@ -29,6 +29,8 @@ os.environ.setdefault("ADUAN_PHOTO_KEYLESS_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_PHOTO_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_OPEN311_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_NEARBY_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_NEARBY_KEYLESS_RATE_PER_MINUTE", "0")
+os.environ.setdefault("ADUAN_NEARBY_DEVICE_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_SUPPORT_RATE_PER_MINUTE", "0")
 os.environ.setdefault("ADUAN_SUPPORT_KEYLESS_RATE_PER_MINUTE", "0")
 # Tests run as the jakarta stage unless they apply another stage's variables (tests/stages.py), and

@@ -1,4 +1,4 @@
-"""Per-client token buckets for the write endpoints open to the public (first line against floods).
+"""Per-client token buckets for the endpoints open to the public (first line against floods).
 
 Thousands of Indonesian phones can share one carrier-grade-NAT address, so an address alone says
 little about who is sending. A request that carries a device token (``X-Device-Token``, minted by
@@ -8,10 +8,12 @@ little about who is sending. A request that carries a device token (``X-Device-T
   whether it stays on one address or rotates through many);
 - **per address**, crowd-sized (a carrier address with hundreds of citizens behind it is served).
 
-A request without a valid device token falls back to a person-sized limit **per address**, and
-all such requests of a province share one crowd-sized bucket (a client without a token rotating
-through many addresses is slowed there; the web client always sends a token, so citizens using it
-never meet this bucket).
+So are submits, photos, supports, the map's reads (``nearby``: the form's "Sudah dilaporkan?" and
+Peta) and a message's links (``links``): ``<scope>_device`` and ``<scope>_address``. A request
+without a valid device token falls back to a person-sized limit **per address** (``<scope>``), and
+all such requests of a province share one crowd-sized bucket (``<scope>_keyless``: a client without
+a token rotating through many addresses is slowed there; the web client sends a token, so citizens
+using it never meet this bucket; a mail client's one-click unsubscribe has none).
 The address is API Gateway's ``requestContext.identity.sourceIp`` (``X-Forwarded-For`` is never
 trusted). Open311 is limited per api key (an integrator submits for many citizens from one address).
 
@@ -40,7 +42,7 @@ from chalicelib.config import RATE_LIMITS, ConfigurationError, optional_number, 
 from chalicelib.errors import TooManyRequests
 
 MAX_CLIENTS = 50_000  # buckets kept per container; the least recently seen go first
-SCOPES_WITH_DEVICES = ("submit", "photos", "support")
+SCOPES_WITH_DEVICES = ("submit", "photos", "support", "nearby", "links")
 
 
 class Limit(Struct, frozen=True):
