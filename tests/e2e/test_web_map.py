@@ -67,10 +67,11 @@ def neighbour_apis(web_stack: LocalStack, stage: str) -> list[str]:
 
 def tile_or_nearby_check(url: str, neighbours: list[str], question: str = "/reports/nearby") -> bool:
     """Only a map tile, or the page's question to a neighbour's API ("Sudah dilaporkan?"'s, or Peta's
-    ``/reports/map``), may leave the site."""
+    ``/reports/map``) and that API's device token for it (``POST /devices``, an empty body), may leave
+    the site."""
     if urlparse(url).netloc == "tile.openstreetmap.org":
         return True
-    return any(url.startswith(f"{base}{question}?") for base in neighbours)
+    return any(url.startswith(f"{base}{question}?") or url == f"{base}/devices" for base in neighbours)
 
 
 def type_point(page: Page, lat: str, lon: str) -> None:

@@ -149,36 +149,65 @@ const DEVICE_STORE = "aduan.device";
 // A token only spares this phone the shared carrier address's limits: a send waits this long for one at most.
 const DEVICE_WAIT_MS = 5000;
 
+const minting = new Map();  // API base -> the token being minted there (the map's reads ask at once)
+const minted = new Map();  // API base -> {token, until}: this page's, for when localStorage keeps nothing
+
 /**
  * This device's token for X-Device-Token at the API ``base`` (POST /devices there: a token is good only
  * at the API that minted it), kept per API in localStorage until a day before it expires. Rate limits
  * then count this phone, not the carrier address it shares with thousands of others. Resolves with
- * null when the API mints none, or none came within ``DEVICE_WAIT_MS`` (the request goes without).
+ * null when the API mints none, or none came within ``wait`` ms (at most ``DEVICE_WAIT_MS``: the
+ * request goes without).
  */
-export async function deviceToken(base = config.apiBase) {
+export async function deviceToken(base = config.apiBase, wait = DEVICE_WAIT_MS) {
   const storeKey = `${DEVICE_STORE}:${base}`;
+  let kept = minted.get(base);
   try {
-    const kept = JSON.parse(window.localStorage.getItem(storeKey) || "null");
-    if (kept && kept.token && kept.until > Date.now()) return kept.token;
+    kept = JSON.parse(window.localStorage.getItem(storeKey) || "null") || kept;
   } catch {
-    // unreadable storage: mint a new one
+    // unreadable storage: this page's own, else a new one
   }
+  if (kept && kept.token && kept.until > Date.now()) return kept.token;
+  if (!minting.has(base)) {
+    minting.set(base, mint(base, storeKey).finally(() => minting.delete(base)));
+  }
+  let timer = null;
+  const late = new Promise((resolve) => {
+    timer = window.setTimeout(() => resolve(null), Math.min(wait, DEVICE_WAIT_MS));
+  });
+  return Promise.race([minting.get(base), late]).finally(() => window.clearTimeout(timer));
+}
+
+async function mint(base, storeKey) {
   try {
-    const minted = await api("/devices", { method: "POST", body: {}, base, timeout: DEVICE_WAIT_MS });
-    const until = Date.now() + Math.max(0, minted.expires_in - 86400) * 1000;
+    const answer = await api("/devices", { method: "POST", body: {}, base, timeout: DEVICE_WAIT_MS });
+    const kept = { token: answer.token, until: Date.now() + Math.max(0, answer.expires_in - 86400) * 1000 };
+    minted.set(base, kept);
     try {
-      window.localStorage.setItem(storeKey, JSON.stringify({ token: minted.token, until }));
+      window.localStorage.setItem(storeKey, JSON.stringify(kept));
     } catch {
       // private mode: the token still serves this page
     }
-    return minted.token;
+    return kept.token;
   } catch {
     return null;
   }
 }
 
-/** Headers with this device's token for the API ``base`` added (when there is one). */
-export async function withDevice(headers = {}, base = config.apiBase) {
-  const token = await deviceToken(base);
+/** Headers with this device's token for the API ``base`` added (when there is one within ``wait`` ms). */
+export async function withDevice(headers = {}, base = config.apiBase, wait = DEVICE_WAIT_MS) {
+  const token = await deviceToken(base, wait);
   return token ? { ...headers, "X-Device-Token": token } : headers;
+}
+
+/**
+ * GET ``path`` at the API ``base`` with this device's token for that API (never another API's: a token
+ * is good only where it was minted), so the map's and the form's reads count this phone, not its carrier
+ * address; ``wait`` ms at most for the token and the answer together (none: no limit but the token's).
+ */
+export async function read(path, { base = config.apiBase, wait } = {}) {
+  const started = Date.now();
+  const headers = await withDevice({}, base, wait ?? DEVICE_WAIT_MS);
+  const timeout = wait === undefined ? undefined : Math.max(1, wait - (Date.now() - started));
+  return api(path, { base, headers, timeout });
 }

@@ -1,5 +1,5 @@
 // Following a public report by e-mail from its tracking page (a confirmation e-mail first).
-import { api, errorText } from "./api.js";
+import { api, errorText, withDevice } from "./api.js";
 import { $, say } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 import { showError } from "./layout.js";
@@ -42,6 +42,7 @@ $("#follow-form").addEventListener("submit", async (event) => {
     await api(`/reports/${encodeURIComponent(state.view.id)}/follow`, {
       method: "POST",
       body: { email, language: $("#follow-language").value },
+      headers: await withDevice(),
     });
     say($("#follow-status"), () => t("follow.sent", { email }));
     $("#follow-email").value = "";

@@ -1,6 +1,6 @@
 // A message's link: confirm or reopen a report, stop messages, or confirm following a report.
 // The token comes in the URL fragment (never sent to a server) and goes to the API in a POST body.
-import { api, errorText } from "./api.js";
+import { api, errorText, withDevice } from "./api.js";
 import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
@@ -56,7 +56,9 @@ async function inspect() {
     return;
   }
   try {
-    const info = await api("/links/inspect", { method: "POST", body: { token, purpose } });
+    // this phone's token: on a flood morning a carrier's subscribers open their links from one address
+    const headers = await withDevice();
+    const info = await api("/links/inspect", { method: "POST", body: { token, purpose }, headers });
     state.reportId = info.report_id;
     render();
     form.hidden = false;
@@ -102,7 +104,7 @@ async function act(event) {
   for (const button of buttons) button.disabled = true;
   form.setAttribute("aria-busy", "true");
   try {
-    await api(`/links/${chosen}`, { method: "POST", body: sent });
+    await api(`/links/${chosen}`, { method: "POST", body: sent, headers: await withDevice() });
     form.hidden = true;
     say(done, () => t(`link.done.${chosen}`));
     done.hidden = false;

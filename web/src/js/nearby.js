@@ -6,7 +6,7 @@
 // A report lives where it was filed (its id's province): a copy another province handed here is
 // supported, and tracked, at its origin's API and site.
 import config from "../config.js";
-import { api, errorText, newKey, offline, withDevice } from "./api.js";
+import { api, errorText, newKey, offline, read, withDevice } from "./api.js";
 import { $, el, fill, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./layout.js";
@@ -209,8 +209,8 @@ export function nearbyCheck(categories) {
       section.hidden = rows.length === 0 && !relisted;
     };
     // Every source at once; a failure (or a neighbour's silence) only leaves its rows out
-    await Promise.all(sourcesFor(point).map((source) => api(`/reports/nearby?${query}`, {
-      base: source.apiBase, ...(source.own ? { timeout: OWN_WAIT_MS } : { signal: AbortSignal.timeout(NEIGHBOUR_WAIT_MS) }),
+    await Promise.all(sourcesFor(point).map((source) => read(`/reports/nearby?${query}`, {
+      base: source.apiBase, wait: source.own ? OWN_WAIT_MS : NEIGHBOUR_WAIT_MS,
     }).then((found) => show(found.items, source), () => {
       if (source.own) unanswered = true;
       show([], source);

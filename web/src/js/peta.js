@@ -3,7 +3,7 @@
 // one shows only its category, status and rounded place. Where the view reaches a bordering province
 // (config.neighbours), that province's API is asked too, as "Sudah dilaporkan?" asks it (nearby.js).
 import config from "../config.js";
-import { api, errorText } from "./api.js";
+import { api, errorText, read } from "./api.js";
 import { $, el, fill } from "./dom.js";
 import { t } from "./i18n.js";
 import { initPage, showError } from "./layout.js";
@@ -173,11 +173,11 @@ async function load() {
   if (category) query.set("category", category);
   const neighbours = reaching(view);
   // a neighbour's answer only adds to the map: one that fails, or is silent for 4 s, is said and left out
-  const asked = neighbours.map((source) => api(`/reports/map?${query}`, {
-    base: source.apiBase, signal: AbortSignal.timeout(NEIGHBOUR_WAIT_MS),
+  const asked = neighbours.map((source) => read(`/reports/map?${query}`, {
+    base: source.apiBase, wait: NEIGHBOUR_WAIT_MS,
   }).then((found) => ({ source, found }), () => ({ source, found: null })));
   try {
-    const own = await api(`/reports/map?${query}`);
+    const own = await read(`/reports/map?${query}`);
     const answers = [{ source: OWN, found: own }, ...await Promise.all(asked)];
     if (ask !== state.asked) return;
     const found = answers.filter((a) => a.found);
