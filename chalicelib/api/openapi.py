@@ -106,9 +106,8 @@ def link_paths() -> dict[str, Any]:
     """Following a public report, and what a message's links do (tokens in the body, never the URL)."""
 
     def post(summary: str, model: str, response: str, *codes: int) -> dict[str, Any]:
-        return operation(
-            "post", "Citizen", summary, {"200": json_body(ref(response)), **errors(*codes)}, None, body(model)
-        )
+        answers = {"200": json_body(ref(response)), **errors(*codes)}
+        return operation("post", "Citizen", summary, answers, [DEVICE], body(model))
 
     return {
         "/reports/{report_id}/follow": operation(
@@ -116,7 +115,7 @@ def link_paths() -> dict[str, Any]:
             "Citizen",
             "Follow a public report by e-mail (a confirmation e-mail first)",
             {"202": json_body(ref("Followed")), **errors(400, 404, 422, 429, 503)},
-            [REPORT_ID],
+            [REPORT_ID, DEVICE],
             body("FollowIn"),
         ),
         "/links/inspect": post("What a message's link is for", "LinkIn", "LinkInfo", 400, 404, 422, 429),
@@ -134,7 +133,7 @@ def link_paths() -> dict[str, Any]:
             "Citizen",
             "One-click unsubscribe (RFC 8058) from an e-mail's List-Unsubscribe header",
             {"200": json_body(ref("Unsubscribed")), **errors(404, 422, 429, 503)},
-            [path_param("token", "The e-mail's unsubscribe token.")],
+            [path_param("token", "The e-mail's unsubscribe token."), DEVICE],
             {
                 "required": False,
                 "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
@@ -227,21 +226,21 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "Open reports near a place, nearest first (before reporting it again)",
             {"200": json_body(ref("Nearby")), **errors(422, 429, 503)},
-            query_parameters(schemas.NearbyQueryIn),
+            [*query_parameters(schemas.NearbyQueryIn), DEVICE],
         ),
         "/reports/map": operation(
             "get",
             "Citizen",
             "Open reports in a map viewport, newest first (cut to 0.1° a side; 500 at most)",
             {"200": json_body(ref("MapReports")), **errors(422, 429, 503)},
-            query_parameters(schemas.ViewportQueryIn),
+            [*query_parameters(schemas.ViewportQueryIn), DEVICE],
         ),
         "/reports/{report_id}/support": operation(
             "post",
             "Citizen",
             "Support a report instead of reporting it again (once per device or key)",
             {"200": json_body(ref("Report")), **errors(400, 404, 409, 422, 429, 503)},
-            [REPORT_ID, IDEMPOTENCY],
+            [REPORT_ID, IDEMPOTENCY, DEVICE],
             {**body("SupportIn"), "required": False},
         ),
         "/reports/nearby/support": operation(
@@ -249,7 +248,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "Support a private report listed nearby by its row's support_token (answers only: added or not)",
             {"200": json_body(ref("SupportAdded")), **errors(400, 404, 409, 422, 429, 503)},
-            [IDEMPOTENCY],
+            [IDEMPOTENCY, DEVICE],
             body("SupportListedIn"),
         ),
         "/reports/{report_id}/confirm": operation(

@@ -77,6 +77,36 @@ def test_protected_routes_declare_bearer_auth() -> None:
             assert (security == [{"bearerAuth": []}]) == (entry.authorizer is not None), (method, path)
 
 
+# The routes limited per device token (``ratelimit.SCOPES_WITH_DEVICES``: submit, photos, support,
+# nearby, links), each then crowd-sized per address.
+DEVICE_LIMITED = {
+    ("/reports", "post"),
+    ("/photos", "post"),
+    ("/reports/{}/support", "post"),
+    ("/reports/nearby/support", "post"),
+    ("/reports/nearby", "get"),
+    ("/reports/map", "get"),
+    ("/reports/{}/follow", "post"),
+    ("/links/inspect", "post"),
+    ("/links/confirm", "post"),
+    ("/links/reopen", "post"),
+    ("/links/unsubscribe", "post"),
+    ("/links/unsubscribe/{}", "post"),
+    ("/links/follow", "post"),
+}
+
+
+def test_exactly_the_routes_limited_per_device_declare_the_device_token() -> None:
+    declared = {
+        (normalise(path), method)
+        for path, item in DOC["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+        and any(p.get("name") == "X-Device-Token" for p in operation.get("parameters", []))
+    }
+    assert declared == DEVICE_LIMITED
+
+
 def _operation(template: str, method: str) -> dict[str, Any]:
     operation: dict[str, Any] = DOC["paths"][template][method.lower()]
     return operation
