@@ -67,6 +67,9 @@ def test_following_a_public_report_from_its_tracking_page(web_stack: LocalStack,
     assert status == 201, created
     follower = f"tetangga-{uuid.uuid4().hex[:8]}@example.com"
     page = browser.new_context(viewport=PHONE).new_page()
+    api = web_stack.api_url("jakarta")
+    asked: list[Any] = []  # the follow request and the link's, each with this phone's device token
+    page.on("request", lambda r: asked.append(r) if r.method == "POST" and r.url.startswith(api) else None)
     page.goto(f"{web_stack.web_url}/jakarta/track.html?id={created['id']}")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     expect(page.locator("#follow-count")).to_have_text("Pengikut: 0")
@@ -86,3 +89,6 @@ def test_following_a_public_report_from_its_tracking_page(web_stack: LocalStack,
     expect(page.locator("#follow-count")).to_have_text("Pengikut: 1")
     page.goto(_local(link, web_stack))  # the confirmation link works once
     expect(page.locator("#link-error")).to_contain_text("tidak berlaku lagi")
+    token = page.evaluate(f"JSON.parse(localStorage.getItem('aduan.device:{api}')).token")
+    limited = [r for r in asked if r.url.endswith("/follow") or "/links/" in r.url]
+    assert len(limited) == 4 and {r.headers.get("x-device-token") for r in limited} == {token}, limited
