@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from infra.local.stack import LocalStack
+from tests.e2e.test_web_error_texts import envelope, stub
 from tests.e2e.test_web_map import CITIZEN_POINT, offline_context, type_point
 
 pytestmark = pytest.mark.e2e
@@ -62,3 +63,34 @@ def test_peta_sends_each_api_its_own_device_token(web_stack: LocalStack, browser
     expect(page.locator("body")).to_have_attribute("data-loaded", "1")
     # Then its own map and Banten's were read with this phone's token for each
     assert_each_api_got_its_own_token(page, sent, [jakarta, banten])
+
+
+def test_a_refused_token_is_not_asked_for_again_at_every_read(web_stack: LocalStack, browser: Any) -> None:
+    jakarta = web_stack.api_url("jakarta")
+    page = offline_context(browser, []).new_page()
+    # Given a busy morning: Jakarta's API refuses to mint device tokens for a while
+    mints: list[str] = []
+
+    def refuse(method: str, path: str) -> Any:
+        if method == "POST" and path == "/devices":
+            mints.append(path)
+            return envelope(429, "rate_limited", "Terlalu banyak permintaan.")
+        return None
+
+    stub(page, jakarta, refuse)
+    sent = reads(page, "/reports/nearby")
+    page.goto(f"{web_stack.web_url}/jakarta/index.html")
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Sampah").check()
+    # When the citizen moves the point twice, each move asking what is already reported there
+    with page.expect_response(lambda r: r.url.startswith(f"{jakarta}/reports/nearby?")):
+        type_point(page, "-6.180000", "106.830000")
+    with page.expect_response(lambda r: r.url.startswith(f"{jakarta}/reports/nearby?")):
+        page.get_by_label("Lintang (latitude)").fill("-6.181000")
+        page.get_by_label("Bujur (longitude)").fill("106.831000")
+        page.get_by_label("Bujur (longitude)").press("Tab")
+    # Then the reads go without a token, and the refused mint was not asked again at the second read
+    asked = [r for r in sent if r.url.startswith(f"{jakarta}/")]
+    assert len(asked) >= 2 and all(r.headers.get("x-device-token") is None for r in asked)
+    assert all(r.response() and r.response().status == 200 for r in asked)
+    assert mints == ["/devices"]

@@ -151,6 +151,9 @@ const DEVICE_WAIT_MS = 5000;
 
 const minting = new Map();  // API base -> the token being minted there (the map's reads ask at once)
 const minted = new Map();  // API base -> {token, until}: this page's, for when localStorage keeps nothing
+const refused = new Map();  // API base -> until when not to ask it for a token again (it refused: 429, 503)
+// A mint refused without a Retry-After is not asked again for this long.
+const MINT_PAUSE_MS = 60000;
 
 /**
  * This device's token for X-Device-Token at the API ``base`` (POST /devices there: a token is good only
@@ -168,6 +171,7 @@ export async function deviceToken(base = config.apiBase, wait = DEVICE_WAIT_MS) 
     // unreadable storage: this page's own, else a new one
   }
   if (kept && kept.token && kept.until > Date.now()) return kept.token;
+  if ((refused.get(base) || 0) > Date.now()) return null;  // a flood morning: the reads go without
   if (!minting.has(base)) {
     minting.set(base, mint(base, storeKey).finally(() => minting.delete(base)));
   }
@@ -189,7 +193,12 @@ async function mint(base, storeKey) {
       // private mode: the token still serves this page
     }
     return kept.token;
-  } catch {
+  } catch (failure) {
+    // Refused by the API (too many, busy): not asked again at once, or on a busy morning every read of
+    // the map would ask again. A failed network is asked again at the next send (the phone may be back).
+    if (failure.status === 429 || failure.status === 503) {
+      refused.set(base, Date.now() + (failure.retryAfter > 0 ? failure.retryAfter * 1000 : MINT_PAUSE_MS));
+    }
     return null;
   }
 }
