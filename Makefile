@@ -89,6 +89,8 @@ AFTER_E2E_TESTS := tests/unit/test_evidence_fingerprint.py
 # wait out each one): a process of their own, which costs the others almost no processor time.
 WAITING_TESTS := tests/integration/test_notifications.py tests/integration/test_privacy_notifications.py
 WAITING_TESTS += tests/integration/test_reporter_stop.py tests/integration/test_selesai_reminder_flow.py
+# The agency work queue's tests wait out visibility timeouts and an officer who decides slowly (about 40 s).
+WAITING_TESTS += tests/integration/test_agency_queue.py
 # CPU-bound tests that run after them, in their process, which ends minutes before the others otherwise:
 # packaging every stage and adding all 38 provinces (about a minute on a quiet machine).
 AFTER_WAITING_TESTS := tests/integration/test_every_province.py tests/integration/test_packaging.py
