@@ -132,6 +132,14 @@ def not_a_duplicate() -> Conflict:
     return Conflict("Laporan ini bukan duplikat (this report is not a duplicate).", code="not_a_duplicate")
 
 
+def idempotency_key_reused() -> Conflict:
+    """409 ``idempotency_key_reused``: the caller used the key already, for a request with another body."""
+    return Conflict(
+        "Idempotency-Key ini sudah dipakai untuk permintaan lain (key reused with a different body).",
+        code="idempotency_key_reused",
+    )
+
+
 def unknown_action(action: str, details: Any = None) -> ValidationFailed:
     """422 ``unknown_action``, naming (the start of) the action asked for."""
     return ValidationFailed(

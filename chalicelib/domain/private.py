@@ -6,12 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
-from msgspec import Struct
+from msgspec import Struct, to_builtins
 
 from chalicelib.validation import REPORT_ID_ALPHABET
 
@@ -172,6 +173,13 @@ def derive_secret(idempotency_key: str, salt: str) -> str:
     if salt.startswith(GROUPED_SALT_PREFIX):
         return _grouped(int.from_bytes(digest, "big") >> (256 - SECRET_BITS))
     return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
+def body_digest(body: object) -> str:
+    """The SHA-256, in hex, of ``body`` as JSON with sorted keys: what tells a retry (the identical
+    body with the same Idempotency-Key) from the key reused for another request."""
+    canonical = json.dumps(to_builtins(body), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def hash_idempotency_key(key: str) -> str:

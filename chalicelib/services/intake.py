@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from msgspec import Struct, to_builtins
+from msgspec import Struct
 from msgspec.structs import replace
 
 from chalicelib.domain.clock import utcnow
@@ -17,6 +15,7 @@ from chalicelib.domain.private import (
     REPLAY_WINDOW_SECONDS,
     Contact,
     IdempotencyRecord,
+    body_digest,
     derive_secret,
     hash_idempotency_key,
     hash_secret,
@@ -32,6 +31,7 @@ from chalicelib.errors import (
     IdempotencyKeyTaken,
     RetryableUnavailable,
     ValidationFailed,
+    idempotency_key_reused,
 )
 from chalicelib.observability import logger, traced
 from chalicelib.provinces.registry import Registry
@@ -63,11 +63,6 @@ class SubmitResult(Struct, frozen=True):
     report: Report
     secret: str
     replayed: bool = False
-
-
-def _body_hash(command: SubmitCommand) -> str:
-    canonical = json.dumps(to_builtins(command), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class IntakeService:
@@ -128,7 +123,7 @@ class IntakeService:
             # fails its condition and reads the record then.
             report = self._new_report(command, now, secret)
             expires_at = int(now.timestamp()) + REPLAY_WINDOW_SECONDS
-            record = IdempotencyRecord(key_hash, _body_hash(command), report.id, salt, expires_at)
+            record = IdempotencyRecord(key_hash, body_digest(command), report.id, salt, expires_at)
             try:
                 self.reports.claim_idempotency(self.province.code, record)
             except IdempotencyKeyTaken:
@@ -206,10 +201,7 @@ class IntakeService:
                 code="idempotency_key_expired",
             )
         if record.body_hash != body_hash:
-            raise Conflict(
-                "Idempotency-Key ini sudah dipakai untuk laporan lain (key reused with a different body).",
-                code="idempotency_key_reused",
-            )
+            raise idempotency_key_reused()
         secret = derive_secret(idempotency_key, record.salt)
         report = self.reports.get(record.report_id, consistent=True)
         if report is None or report.secret_hash != hash_secret(secret):
