@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
+from msgspec.structs import asdict
 
 from chalicelib.domain import workflow
 from chalicelib.domain.access import (
@@ -43,8 +43,9 @@ from chalicelib.services.base import (
     KEPT_CHANGING,
     PhotoCheckingService,
     Unchanged,
+    already_done,
     change_two_reports,
-    short_hash,
+    step_id,
 )
 from chalicelib.services.evidence import CheckedPhoto, evidence_required
 from chalicelib.validation import problem, wording
@@ -200,7 +201,7 @@ class AgencyDesk(PhotoCheckingService):
         return self._on_desk(actor, self._act(actor, key, request, now))
 
     def _act(self, actor: Actor, key: str, request: ActionRequest, now: datetime | None) -> Report:
-        event_id = _event_id(key, request)
+        event_id = _event_id(actor, key, request)
         if request.action in MERGE_ACTIONS:
             return self._merge(actor, key, request, event_id, now or utcnow())
         _check_evidence(request)
@@ -217,7 +218,7 @@ class AgencyDesk(PhotoCheckingService):
             return checked[0]
 
         def decide(report: Report) -> Report | Unchanged[Report]:
-            if report.has_event(event_id):
+            if already_done(report, event_id):
                 return Unchanged(report, republish=event_id)
             _expect_version(request, report)
             if request.action == "resolve":
@@ -266,7 +267,7 @@ class AgencyDesk(PhotoCheckingService):
 
         def read() -> tuple[Report, Report]:
             duplicate = require_act(actor, self.reports.get(key, consistent=True), key)
-            if undo and duplicate.has_event(event_id):
+            if undo and already_done(duplicate, event_id):
                 return duplicate, duplicate
             other = duplicate.duplicate_of if undo else _required(request.of, "of")
             if other is None:
@@ -277,7 +278,7 @@ class AgencyDesk(PhotoCheckingService):
             return duplicate, require_view(actor, found, other)
 
         def decide(duplicate: Report, original: Report) -> tuple[Report, Report] | Unchanged[Report]:
-            if duplicate.has_event(event_id):
+            if already_done(duplicate, event_id):
                 return Unchanged(duplicate)
             _expect_version(request, duplicate)
             event = Event(
@@ -416,7 +417,17 @@ def _required(value: Any, field: str) -> Any:
     return value
 
 
-def _event_id(key: str, request: ActionRequest) -> str:
-    if request.idempotency_key:
-        return f"{key}:{request.action}:{short_hash(request.idempotency_key)}"
-    return f"{key}:{request.action}:{uuid.uuid4().hex[:20]}"
+def _event_id(actor: Actor, key: str, request: ActionRequest) -> str:
+    """The step's id: with an Idempotency-Key, the actor's account's, of this body (``step_id``)."""
+    body = {
+        name: value
+        for name, value in asdict(request).items()
+        if value is not None and name not in ("action", "expected_version", "idempotency_key")
+    }
+    return step_id(
+        key,
+        request.action,
+        body,
+        caller=f"{actor.province}/{actor.subject}",
+        idempotency_key=request.idempotency_key or None,
+    )

@@ -16,14 +16,16 @@ from __future__ import annotations
 import hashlib
 import random
 import time
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from msgspec import Struct
 from msgspec.structs import replace
 
+from chalicelib.domain.private import body_digest
 from chalicelib.domain.report import ESCALATION_RESEND_AFTER, Report
-from chalicelib.errors import RetryableUnavailable, VersionConflict
+from chalicelib.errors import RetryableUnavailable, VersionConflict, idempotency_key_reused
 from chalicelib.provinces.registry import Registry
 from chalicelib.services.outbox import ChangePublisher, Undelivered
 
@@ -177,6 +179,38 @@ def _owe_handover(
 def short_hash(text: str, length: int = 20) -> str:
     """The first ``length`` hex digits of the SHA-256 of ``text`` (in event ids made from a key or token)."""
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+KEY_DIGITS = 12
+"""Of a keyed step's 20 hex digits, those of the caller's account with its Idempotency-Key; the other
+8 are the request body's: a step id as long as a random one, so the stored report grows by nothing."""
+
+
+def step_id(report_key: str, step: str, body: object, *, caller: str, idempotency_key: str | None) -> str:
+    """The event id of ``step`` on a report: ``<report key>:<step>:<20 hex digits>``.
+
+    With an Idempotency-Key, the digits are derived from the caller's account with the key, then the
+    canonical ``body``: two callers never share a step, and the same caller's key with another body
+    is told apart (``already_done``). Without one, they are random.
+    """
+    if idempotency_key is None:
+        return f"{report_key}:{step}:{uuid.uuid4().hex[:20]}"
+    scope = short_hash(f"{caller}\n{idempotency_key}", KEY_DIGITS)
+    return f"{report_key}:{step}:{scope}{body_digest(body)[: 20 - KEY_DIGITS]}"
+
+
+def already_done(report: Report, event_id: str) -> bool:
+    """True if ``report`` has the step ``event_id`` (a retry: answer it as it is).
+
+    A step of the same caller's key with another body is 409 ``idempotency_key_reused``, never
+    answered as the first.
+    """
+    if report.has_event(event_id):
+        return True
+    same_key = event_id[: len(event_id) - (20 - KEY_DIGITS)]
+    if any(entry.event_id.startswith(same_key) for entry in report.timeline):
+        raise idempotency_key_reused()
+    return False
 
 
 class ProvinceService:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from chalicelib.domain.status import CITIZEN_ACTIONS, Status
 from chalicelib.domain.workflow import Event
 from chalicelib.errors import ValidationFailed, report_not_found
 from chalicelib.provinces.registry import Registry
-from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, short_hash
+from chalicelib.services.base import KEPT_CHANGING, ProvinceService, Unchanged, already_done, step_id
 from chalicelib.services.links import gone
 from chalicelib.services.outbox import ChangePublisher
 from chalicelib.services.tracking import TrackingService
@@ -53,8 +52,14 @@ class FeedbackService(ProvinceService):
             require_reporter(holds_secret=TrackingService.holds_secret(report, secret))
             return report
 
-        suffix = f"{action}:{short_hash(idempotency_key)}" if idempotency_key else None
-        return self._respond(read, suffix, action=action, rating=rating, reason=reason, now=now)
+        def event_id(report: Report) -> str:
+            # The reporter is the one account that holds the report's secret; a random id without a key
+            # is never one another province (whose steps the timeline merges) could have taken before
+            body = {"rating": rating, "reason": reason}
+            key = idempotency_key or None
+            return step_id(report.key, action, body, caller="reporter", idempotency_key=key)
+
+        return self._respond(read, event_id, action=action, rating=rating, reason=reason, now=now)
 
     def awaits_feedback(self, report_key: str, now: datetime, answers: str | None = None) -> bool:
         """Whether the report is Selesai, open, and within a window to confirm or reopen it (and, with
@@ -94,13 +99,18 @@ class FeedbackService(ProvinceService):
             return report
 
         return self._respond(
-            read, f"link:{link_digest}", action=action, rating=rating, reason=reason, now=now
+            read,
+            lambda report: f"{report.key}:link:{link_digest}",
+            action=action,
+            rating=rating,
+            reason=reason,
+            now=now,
         )
 
     def _respond(
         self,
         read: Callable[[], Report],
-        suffix: str | None,
+        event_id_of: Callable[[Report], str],
         *,
         action: str,
         rating: int | None,
@@ -108,12 +118,8 @@ class FeedbackService(ProvinceService):
         now: datetime | None,
     ) -> Report:
         def decide(report: Report) -> Report | Unchanged[Report]:
-            # Without a key or link to name it, the step's id is random: never one another province
-            # (whose steps the timeline merges) could have taken before the reporter
-            event_id = (
-                f"{report.key}:{suffix}" if suffix else f"{report.key}:{action}:{uuid.uuid4().hex[:20]}"
-            )
-            if report.has_event(event_id):
+            event_id = event_id_of(report)
+            if already_done(report, event_id):
                 return Unchanged(report, republish=event_id)
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)
             if action == "confirm":

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cli.devissuer import mint
 from tests.integration.harness import World, world
 
 pytestmark = pytest.mark.integration
@@ -120,6 +121,23 @@ def test_merge_is_idempotent_by_key(provinces: World) -> None:
     assert _act(provinces, duplicate, "duplicate", {"of": original}, headers).status_code == 200
     first = json.loads(jakarta.get(f"/reports/{original}").body)
     assert first["duplicate_count"] == 1 and first["support_count"] == 1
+
+
+def test_an_idempotency_key_is_the_callers_and_of_one_body(provinces: World) -> None:
+    """Another account's request with the same key is its own step (here refused by the state machine,
+    the duplicate being closed), and the same account's key with another body is refused, not replayed."""
+    jakarta = provinces["jakarta"]
+    original, duplicate, agency = _pair(provinces)
+    key = {"Idempotency-Key": "merge-mine-1"}
+    merge = {"of": original, "note": "Lokasi sama"}
+    assert _act(provinces, duplicate, "duplicate", merge, {**jakarta.token(agency), **key}).status_code == 200
+    colleague = {"Authorization": f"Bearer {mint(jakarta.stage, agency, 'officer', claims={'sub': 'dev|b'})}"}
+    theirs = _act(provinces, duplicate, "duplicate", merge, {**colleague, **key})
+    assert theirs.status_code == 409 and json.loads(theirs.body)["error"]["code"] == "illegal_transition"
+    other = _act(
+        provinces, duplicate, "duplicate", {**merge, "note": "lain"}, {**jakarta.token(agency), **key}
+    )
+    assert other.status_code == 409 and json.loads(other.body)["error"]["code"] == "idempotency_key_reused"
 
 
 def _merged_into_pusat(provinces: World) -> tuple[str, str, dict[str, str]]:
