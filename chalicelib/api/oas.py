@@ -73,3 +73,12 @@ IDEMPOTENCY = header(
     "Retries with the same key answer the first result (or apply the action once).",
     msgspec.json.schema(headers.IdempotencyKey),
 )
+
+STEP_IDEMPOTENCY = header(
+    "Idempotency-Key",
+    "A retry (the same account or report secret, the same key, the identical body; expected_version aside) "
+    "applies the step once and answers the report as it stands. The key is the caller's: another account's "
+    "request with the same key is its own step. The same key with another body is 409 "
+    "idempotency_key_reused.",
+    msgspec.json.schema(headers.IdempotencyKey),
+)

@@ -18,7 +18,15 @@ from chalice.app import Response
 
 from chalicelib.api import headers, oas, responses, schemas
 from chalicelib.api.http import json_response
-from chalicelib.api.oas import IDEMPOTENCY, REF, header, json_body, query_parameters, ref
+from chalicelib.api.oas import (
+    IDEMPOTENCY,
+    REF,
+    STEP_IDEMPOTENCY,
+    header,
+    json_body,
+    query_parameters,
+    ref,
+)
 from chalicelib.open311 import responses as open311_responses
 from chalicelib.open311 import spec as open311_spec
 from chalicelib.services.agency import OFFICER_ACTIONS
@@ -256,7 +264,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "The reporter confirms the fix",
             feedback,
-            [REPORT_ID, SECRET, IDEMPOTENCY],
+            [REPORT_ID, SECRET, STEP_IDEMPOTENCY],
             body("ConfirmIn"),
         ),
         "/reports/{report_id}/reopen": operation(
@@ -264,7 +272,7 @@ def native_paths() -> dict[str, Any]:
             "Citizen",
             "The reporter says it is not fixed",
             feedback,
-            [REPORT_ID, SECRET, IDEMPOTENCY],
+            [REPORT_ID, SECRET, STEP_IDEMPOTENCY],
             body("ReopenIn"),
         ),
         "/reports/{report_id}/unsubscribe": operation(
@@ -323,7 +331,7 @@ def native_paths() -> dict[str, Any]:
             "Take, estimate, forward, refuse, reject, resolve, duplicate, unduplicate; "
             "accept_evidence, reject_evidence (coordinators)",
             {"200": json_body(ref("AgencyReport")), **errors(400, 401, 403, 404, 409, 413, 422, 503)},
-            [KEY, action, IDEMPOTENCY, IF_MATCH],
+            [KEY, action, STEP_IDEMPOTENCY, IF_MATCH],
             body("AgencyActionIn"),
         ),
     }
