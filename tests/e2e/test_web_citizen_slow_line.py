@@ -377,3 +377,42 @@ def test_an_e_mail_s_stop_link_says_it_stops_the_e_mails_and_how_the_sms_stop(
     assert http("POST", f"{api}/agency/reports/{created['id']}/actions/take", {}, officer)[0] == 200
     eventually(lambda: len(_outbox(web_stack, sms_to)) == 2, timeout=40)
     assert len(_outbox(web_stack, email)) == 1
+
+
+def test_a_confirm_saved_whose_answer_was_lost_then_sent_with_another_rating_shows_the_report_as_it_stands(
+    web_stack: LocalStack, browser: Any
+) -> None:
+    created, _email = _resolved(web_stack)
+    api = web_stack.api_url("jakarta")
+    page = _phone(browser)
+    lost: list[int] = []
+
+    def save_but_lose_the_answer(route: Route) -> None:
+        if lost:
+            route.fallback()
+            return
+        lost.append(route.fetch().status)  # the API saves the confirm...
+        route.abort()  # ...and its answer never reaches the phone
+
+    page.route(f"{api}/reports/{quote(created['id'])}/confirm", save_but_lose_the_answer)
+    page.goto(f"{web_stack.web_url}/jakarta/track.html")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Nomor laporan").fill(created["id"])
+    page.get_by_label("Kode rahasia (opsional)").fill(created["secret"])
+    page.get_by_role("button", name="Tampilkan").click()
+    # Given a confirm with 5 saved whose answer was lost on a slow line
+    page.get_by_label("5 – Sangat baik").check()  # noqa: RUF001 (the label has an en dash)
+    page.get_by_role("button", name="Konfirmasi selesai").click()
+    expect(page.locator("#feedback-error")).to_be_visible()
+    assert lost == [200], lost
+    # When the citizen changes the rating and sends again
+    page.get_by_label("4 – Baik").check()  # noqa: RUF001
+    page.get_by_role("button", name="Konfirmasi selesai").click()
+    # Then the page shows the report as it stands (confirmed with the 5 saved first) and says why
+    changed = "Laporan ini sudah berubah; ini keadaannya sekarang."
+    expect(page.locator("#track-error")).to_contain_text(changed)
+    expect(page.locator("#report-view")).to_contain_text("5 dari 5")
+    expect(page.locator("#confirm-form")).to_have_count(0)
+    secret = {"X-Report-Secret": created["secret"]}
+    _, view = http("GET", f"{api}/reports/{quote(created['id'])}", headers=secret)
+    assert view["rating"] == 5, view

@@ -1,7 +1,7 @@
 // Tracking a report: status, agency, deadlines, the whole timeline; confirm or reopen after Selesai;
 // the reporter (with the secret) stops the SMS and e-mail about it.
 import config from "../config.js";
-import { api, errorText, newKey } from "./api.js";
+import { api, ApiError, errorText, newKey } from "./api.js";
 import { $, el, fill, keepInput, photo, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce, initPage, showError } from "./layout.js";
@@ -161,20 +161,41 @@ async function respond(event, action, error) {
     if (reason.length < 3) return showError(error, () => t("track.needReason"));
     body = { reason };
   }
-  state.keys[action] ||= newKey();
+  // A retry keeps its key; a changed answer is another request and gets a new one (the API refuses a
+  // key reused with another body).
+  const sent = JSON.stringify(body);
+  if (state.keys[action]?.sent !== sent) state.keys[action] = { sent, key: newKey() };
   const button = formNode.querySelector("button[type=submit]");
   button.disabled = true;
   try {
     state.view = await api(`/reports/${encodeURIComponent(state.view.id)}/${action}`, {
-      method: "POST", body, headers: { "X-Report-Secret": state.secret, "Idempotency-Key": state.keys[action] },
+      method: "POST", body, headers: { "X-Report-Secret": state.secret, "Idempotency-Key": state.keys[action].key },
     });
     delete state.keys[action];
     render({ focus: true });
     announce(t(action === "confirm" ? "track.confirmed" : "track.reopened"));
   } catch (failure) {
+    if (failure instanceof ApiError && failure.status === 409 && await readAgain()) {
+      // The report moved on (an answer sent before was saved and its reply lost, or an officer acted):
+      // it is shown as it stands now, with what was refused and why
+      render({ focus: true });
+      showError($("#track-error"), () => `${t("track.changed")} ${errorText(failure)}`);
+      return;
+    }
     button.disabled = false;
     showError(error, () => errorText(failure));
     button.focus();  // disabled while it waited, it had lost the focus (to the page's start)
+  }
+}
+
+/** The report shown, read again (with its secret); false if that failed too. */
+async function readAgain() {
+  try {
+    const headers = { "X-Report-Secret": state.secret };
+    state.view = await api(`/reports/${encodeURIComponent(state.view.id)}`, { headers, timeout: LOOK_UP_TIMEOUT_MS });
+    return true;
+  } catch {
+    return false;
   }
 }
 
