@@ -64,7 +64,7 @@ class Following:
         if report.visibility is not Visibility.PUBLIC or report.is_received_escalation:
             raise NotFound(PRIVATE, code="not_followable")
         if report.closed:
-            raise NotFound(CLOSED, code="not_followable")
+            raise NotFound(CLOSED, code="follow_closed")
         now = now or utcnow()
         self._kept_until(report, now)
         follower = follower_id(email)

@@ -23,7 +23,7 @@ def test_a_closed_report_cannot_be_followed(aws: None) -> None:
     report, queues = replace(_public(), status=Status.DITOLAK, closed=True), Queues()
     with pytest.raises(NotFound) as refused:
         _following(report, queues).request(report.id, EMAIL, "id", now=T0 + timedelta(days=1))
-    assert refused.value.code == "not_followable" and "ditutup" in str(refused.value)
+    assert refused.value.code == "follow_closed" and "ditutup" in str(refused.value)
     assert queues.sent == [] and list(PrivateModel.scan()) == []  # no address kept, no e-mail asked for
 
 

@@ -48,8 +48,9 @@ $("#follow-form").addEventListener("submit", async (event) => {
     $("#follow-email").value = "";
   } catch (failure) {
     const badEmail = failure.code === "validation_error" && failure.details?.[0]?.field === "email";
-    const ended = failure.code === "follow_ended";
-    showError(error, () => (badEmail ? t("report.badEmail") : ended ? t("follow.ended") : errorText(failure)));
+    // closed since the page was shown (its form shows on open reports only), or past its followers' retention
+    const known = { follow_ended: "follow.ended", follow_closed: "follow.closed" }[failure.code];
+    showError(error, () => (badEmail ? t("report.badEmail") : known ? t(known) : errorText(failure)));
   } finally {
     button.disabled = false;
     if (pressed && document.activeElement === document.body) button.focus();  // lost while it was disabled
