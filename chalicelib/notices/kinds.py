@@ -62,6 +62,9 @@ KINDS: dict[Action, Kind] = {
 CONFIRMABLE = frozenset({Kind.RESOLVED, Kind.REMINDED})
 # Kinds told to the reporter only: followers and the reporters of duplicates cannot confirm
 REPORTER_ONLY = frozenset({Kind.REMINDED})
+# Kinds told to everyone but the reporter: confirm and reopen are only ever the reporter's own step (with
+# the report's secret, or their message's link), and nobody is told what they just did themselves
+NOT_TO_REPORTER = frozenset({Kind.CLOSED, Kind.REOPENED})
 
 
 def notice_kind(report: Report, entry: TimelineEntry) -> Kind | None:

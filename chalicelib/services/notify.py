@@ -26,7 +26,15 @@ from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
 from chalicelib.errors import DeliveryUnknown, RetryableUnavailable, Undeliverable
 from chalicelib.notices import texts
-from chalicelib.notices.kinds import CONFIRMABLE, REPORTER_ONLY, Facts, Kind, facts, notice_kind
+from chalicelib.notices.kinds import (
+    CONFIRMABLE,
+    NOT_TO_REPORTER,
+    REPORTER_ONLY,
+    Facts,
+    Kind,
+    facts,
+    notice_kind,
+)
 from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import count, logger
@@ -102,6 +110,8 @@ class Notifier:
         merged = told if told.public else replace(told, note=None)
         sent = 0
         for recipient in self.recipients(report, reporter_only=kind in REPORTER_ONLY, now=now):
+            if kind in NOT_TO_REPORTER and not recipient.follower:
+                continue
             sent += self._deliver(report, entry, merged if recipient.merged_from else told, recipient, now)
         return sent
 
