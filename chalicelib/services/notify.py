@@ -241,10 +241,8 @@ class Notifier:
     def _send(self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime) -> None:
         # a Selesai message's link answers the resolve it tells of, even read after a later one
         answers = entry.event_id if entry.action is Action.RESOLVE else report.selesai_round
-        # a merged report's news is about the original from then on: its page (a private one's shows
-        # only what its id, named in the message, already lets anyone track)
-        shown = told.original if told.kind is Kind.MERGED else None
-        links = self._links(report, to, now, self._window_end(report, told.kind), answers, shown)
+        merged_into = told.original if told.kind is Kind.MERGED else None
+        links = self._links(report, to, now, self._window_end(report, told.kind), answers, merged_into)
         senders = self.senders()
         if to.channel == "sms":
             senders.sms(to.address, texts.sms(told, to.language, links))
@@ -270,11 +268,14 @@ class Notifier:
         now: datetime,
         window_end: datetime | None,
         answers: str | None,
-        shown: str | None = None,
+        merged_into: str | None = None,
     ) -> texts.Links:
-        """Where a message points: the tracking page of ``shown`` (else the report's), a confirm/reopen
-        link until ``window_end`` (never a follower's), answering the Selesai round ``answers`` (its
-        resolve step's id)."""
+        """Where a message points: the tracking page of the report, or of the original it was
+        ``merged_into`` (its news is about that one from then on; a private original's page shows only
+        what its id, named in the message, already lets anyone track); a confirm/reopen link until
+        ``window_end`` (never a follower's), answering the Selesai round ``answers`` (its resolve step's
+        id); the unsubscribe link of the recipient's own subscription (a duplicate's stays the
+        duplicate's: what they asked for, and what stops the original's news to them too)."""
         config = self.settings()
         confirm = None
         if window_end and not to.follower and window_end > now:
@@ -282,7 +283,7 @@ class Notifier:
             token = self.links.issue("feedback", report.key, recipient, window_end, answers)
             confirm = config.token_link("feedback.html", token)
         page, one_click = self._unsubscribe(report, to, now)
-        track = config.track_link(shown or report.id)
+        track = config.track_link(merged_into or report.id)
         return texts.Links(track, page, confirm=confirm, one_click=one_click)
 
     def _unsubscribe(self, report: Report, to: Recipient, now: datetime) -> tuple[str, str | None]:
@@ -326,7 +327,8 @@ class Notifier:
         # A report Selesai now may have been told so only in this summary: its confirm/reopen link too
         done = report.status is Status.SELESAI and not report.closed
         window_end = self._window_end(report, Kind.RESOLVED) if done else None
-        links = self._links(report, to, now, window_end, report.selesai_round)
+        # sent after the hour: the report as it is now says whether a held update merged it
+        links = self._links(report, to, now, window_end, report.selesai_round, report.duplicate_of)
         until = window_end.astimezone(self.province.zone).date() if window_end and links.confirm else None
         at = self._clock(window_end) if window_end and links.confirm else None
         if to.channel == "sms":

@@ -1,9 +1,10 @@
-"""What a citizen's messages say after the report's turns: a reporter's own confirm or reopen (told to the
+"""What a citizen's messages say after the report's turns: a merge held for the hourly summary (the
+original's page, the citizen's own unsubscribe), and a reporter's own confirm or reopen (told to the
 others, never back to them)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from email import message_from_string, policy
 from typing import Any, cast
 
@@ -12,10 +13,12 @@ from msgspec.structs import replace
 
 from chalicelib.domain import workflow
 from chalicelib.domain.report import Report, Visibility
+from chalicelib.services.notify import HOURLY_LIMIT
 from tests.unit.factories import T0, event, new_report
 from tests.unit.test_notifier import (
     FAR,
     JAKARTA,
+    SETTINGS,
     Queues,
     Reports,
     _notifier,
@@ -32,6 +35,43 @@ def _mail(index: int = -1) -> str:
     return str(
         cast(Any, message_from_string(_sent_emails()[index].raw_data, policy=policy.default)).get_content()
     )
+
+
+def test_a_merge_held_for_the_summary_links_the_original_and_keeps_the_citizen_s_own_unsubscribe(
+    aws: None,
+) -> None:
+    from chalicelib.data.notices import NoticeStore
+    from chalicelib.services.link_actions import LinkActions
+
+    # Given a report worked on fast (told four times within the hour), then merged into an original
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    original = workflow.assign(new_report(), JAKARTA, "dbm", event("o-route"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-0"))
+    copy = workflow.take(copy, event("d-1"))
+    copy = workflow.estimate(copy, date(2026, 12, 9), event("d-2"), JAKARTA.zone)
+    copy = workflow.estimate(copy, date(2026, 12, 11), event("d-3"), JAKARTA.zone)
+    merged, grown = workflow.mark_duplicate(copy, original, event("d-4", agency="dbm"))
+    reports.by_key.update({merged.key: merged, grown.key: grown})
+    _with_contact(copy, email="kedua@example.com", phone="081299998888", notify=("email", "sms"))
+    now = T0.replace(minute=10)
+    for n in range(HOURLY_LIMIT + 1):
+        notifier.entry(merged.key, f"d-{n}", 0, now)
+    assert len(queues.sent) == 2  # the merge was held on both channels
+    # When the summaries go out after the hour
+    later = now + timedelta(hours=1)
+    for message, _delay in queues.sent:
+        assert notifier.digest(merged.key, message["digest"], message["to"], later) == 1
+    # Then, as the merge's own message would, they link the original's page (its news from then on)
+    track = SETTINGS.track_link(original.id)
+    mail = _mail()
+    assert f"Lihat laporan: {track}" in mail.splitlines() and SETTINGS.track_link(copy.id) not in mail
+    assert track in _sent_sms()[-1][1]
+    # And the unsubscribe link stops the subscription they have, the duplicate's: no more e-mail about
+    # the original either (the SMS stays)
+    token = mail.split("unsubscribe.html#", 1)[1].split()[0]
+    assert LinkActions(cast(Any, None), NoticeStore(), "31").unsubscribe(token, later) == copy.id
+    assert [r.channel for r in notifier.recipients(grown, now=later)] == ["sms"]
 
 
 def _resolved_public() -> Report:
