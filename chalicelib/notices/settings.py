@@ -26,6 +26,10 @@ class NotifySettings(Struct, frozen=True):
         """The report's tracking page."""
         return f"{self.public_url}/track.html?id={report_id}"
 
+    def form_link(self) -> str:
+        """The province's report form (the page the site's "Lapor" leads to)."""
+        return f"{self.public_url}/index.html"
+
     def one_click_link(self, token: str) -> str | None:
         """RFC 8058's one-click unsubscribe address on the API, if the stage names its public API."""
         return f"{self.api_url}/links/unsubscribe/{token}" if self.api_url else None

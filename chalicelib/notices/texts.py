@@ -47,6 +47,7 @@ class Links(Struct, frozen=True):
     unsubscribe: str
     confirm: str | None = None
     one_click: str | None = None  # the List-Unsubscribe header's address (the API), when there is one
+    form: str | None = None  # the province's report form: a Ditolak report's way forward is a new report
 
 
 class Email(Struct, frozen=True):
@@ -159,6 +160,8 @@ def email(
         lines.append(_part(texts, "status", status=_status(facts.status, language)))
     if "next" in kind_texts:
         lines.append(kind_texts["next"])
+    if "form" in kind_texts and links.form:
+        lines.append(_part(kind_texts, "form", link=links.form))
     if facts.kind in CONFIRMABLE and links.confirm and not follower:
         # the reminder's body already says when it closes by itself
         lines += _confirm(texts, until, links.confirm, closes=facts.kind is Kind.RESOLVED)

@@ -284,7 +284,7 @@ class Notifier:
             confirm = config.token_link("feedback.html", token)
         page, one_click = self._unsubscribe(report, to, now)
         track = config.track_link(merged_into or report.id)
-        return texts.Links(track, page, confirm=confirm, one_click=one_click)
+        return texts.Links(track, page, confirm=confirm, one_click=one_click, form=config.form_link())
 
     def _unsubscribe(self, report: Report, to: Recipient, now: datetime) -> tuple[str, str | None]:
         """An e-mail's unsubscribe page link and its one-click (RFC 8058) address; nothing for an SMS."""

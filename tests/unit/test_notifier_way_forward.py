@@ -1,6 +1,6 @@
-"""What a citizen's messages say after the report's turns: a merge held for the hourly summary (the
-original's page, the citizen's own unsubscribe), and a reporter's own confirm or reopen (told to the
-others, never back to them)."""
+"""What a citizen's messages say after the report's turns: a Ditolak's way forward (a new report on the
+province's form), a merge held for the hourly summary (the original's page, the citizen's own
+unsubscribe), and a reporter's own confirm or reopen (told to the others, never back to them)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from msgspec.structs import replace
 
 from chalicelib.domain import workflow
 from chalicelib.domain.report import Report, Visibility
+from chalicelib.notices.texts import fits_one_segment
 from chalicelib.services.notify import HOURLY_LIMIT
 from tests.unit.factories import T0, event, new_report
 from tests.unit.test_notifier import (
@@ -35,6 +36,45 @@ def _mail(index: int = -1) -> str:
     return str(
         cast(Any, message_from_string(_sent_emails()[index].raw_data, policy=policy.default)).get_content()
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [("id", "Kirim laporan baru: {form}"), ("en", "Send a new report: {form}")],
+)
+def test_the_ditolak_email_links_the_province_s_report_form(aws: None, language: str, line: str) -> None:
+    # Given a reporter told by e-mail and SMS
+    reports = Reports()
+    notifier = _notifier(reports, Queues())
+    rejected = workflow.reject(
+        workflow.assign(new_report(), JAKARTA, "dbm", event("e-route")),
+        event("e-reject", note="Lokasi kurang jelas"),
+    )
+    reports.by_key[rejected.key] = rejected
+    _with_contact(
+        rejected, email="warga@example.com", phone="081234567890", notify=("email", "sms"), language=language
+    )
+    # When the report is refused
+    assert notifier.entry(rejected.key, "e-reject", 0, T0) == 2
+    # Then the e-mail leads to the site's report form, to report again with more detail
+    form = f"{SETTINGS.public_url}/index.html"
+    assert line.format(form=form) in _mail().splitlines()
+    # And the SMS keeps its one link (the tracking page, which offers the form too) within one segment
+    sms = _sent_sms()[-1][1]
+    assert form not in sms and SETTINGS.track_link(rejected.id) in sms and fits_one_segment(sms)
+
+
+def test_a_merge_s_e_mail_offers_no_new_report(aws: None) -> None:
+    # A merge is a Ditolak as a duplicate: the news goes on about the original, nothing to report again
+    reports = Reports()
+    notifier = _notifier(reports, Queues())
+    original = workflow.assign(new_report(), JAKARTA, "dbm", event("o-route"))
+    copy = workflow.assign(new_report(report_id="31-261127-D4P2"), JAKARTA, "dbm", event("d-route"))
+    _with_contact(copy, email="kedua@example.com", notify=("email",))
+    merged, grown = workflow.mark_duplicate(copy, original, event("d-dup", agency="dbm"))
+    reports.by_key.update({merged.key: merged, grown.key: grown})
+    assert notifier.entry(merged.key, "d-dup", 0, T0) == 1
+    assert "index.html" not in _mail()
 
 
 def test_a_merge_held_for_the_summary_links_the_original_and_keeps_the_citizen_s_own_unsubscribe(

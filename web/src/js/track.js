@@ -73,6 +73,14 @@ function content(view) {
     (view.photos || []).length ? el("ul", { class: "photos" }, view.photos.map((p) => el("li", {}, photo(p, t("console.photoAlt"))))) : null);
 }
 
+/** A report refused (Ditolak, not as a duplicate: that one's news goes on in the original) is never
+ * reopened: its way forward is a new report, on this site's form. */
+function rejectedNext(view) {
+  if (view.status.code !== "DITOLAK" || view.duplicate_of) return null;
+  return el("p", { class: "hint", id: "report-again" }, t("track.rejectedNext"), " ",
+    el("a", { href: "index.html", text: t("track.reportAgain") }));
+}
+
 /** Until when the reporter may answer (the report then closes by itself), and reopen if that ends sooner. */
 function answerUntil(view) {
   const { confirm_by: confirmBy, reopen_by: reopenBy } = view.deadlines;
@@ -140,7 +148,7 @@ function render({ focus = false } = {}) {
   const view = state.view;
   if (!view) return;
   const heading = el("h2", { id: "report-heading", tabindex: "-1", text: t("track.reportHeading", { id: view.id }) });
-  fill(output, heading, details(view), deadlines(view), content(view),
+  fill(output, heading, details(view), rejectedNext(view), deadlines(view), content(view),
     el("h3", { text: t("track.timeline") }), timeline(view.timeline, { estimate: view.deadlines.estimated_completion }), feedback(view), stopNews(view));
   output.hidden = false;
   if (focus) heading.focus();
