@@ -65,11 +65,13 @@ def nearby(request: Request) -> Response:
     if query.radius:
         radius = int(bounded_number(query.radius, "radius", Radius))
     found = container.nearby().around(lat, lon, radius_m=radius, category=query.category)
-    return json_response(out.Nearby(radius_m=radius, items=[_row(f, tokens=True) for f in found]))
+    items = [_row(f, tokens=True) for f in found.found]
+    return json_response(out.Nearby(radius_m=radius, items=items, truncated=found.truncated))
 
 
 def in_view(request: Request) -> Response:
-    """``GET /reports/map``: open reports in a viewport (cut to the cap around its centre), newest first."""
+    """``GET /reports/map``: open reports in a viewport (cut to the cap around its centre), public ones
+    newest first, then private ones (``NearbyService.in_viewport``)."""
     ratelimit.enforce(request, "nearby")
     query = query_in(request, ViewportQueryIn)
     south = bounded_number(query.south, "south", Latitude)
@@ -84,7 +86,8 @@ def in_view(request: Request) -> Response:
         )
     shown = container.nearby().in_viewport(geo.Box(south, west, north, east), category=query.category)
     box = out.Viewport(south=shown.box.south, west=shown.box.west, north=shown.box.north, east=shown.box.east)
-    return json_response(out.MapReports(box, shown.clipped, [_row(f) for f in shown.found], shown.truncated))
+    items = [_row(f) for f in shown.found]
+    return json_response(out.MapReports(box, shown.clipped, items, truncated=shown.truncated))
 
 
 def support(request: Request, report_id: str) -> Response:

@@ -416,8 +416,18 @@ class SupportAdded(Struct):
     support_added: bool
 
 
-class Nearby(Struct):
-    """Open reports within ``radius_m`` metres, nearest first."""
+class Capped(Struct, kw_only=True):
+    """An answer cut at its caps."""
+
+    truncated: Annotated[
+        bool,
+        Meta(description="A cell read or the answer reached its cap: there may be more reports than listed."),
+    ] = False
+
+
+class Nearby(Capped):
+    """Open reports within ``radius_m`` metres, nearest first (among those as far, public ones newest first,
+    then private ones in an order telling nothing of when they were filed)."""
 
     radius_m: int
     items: list[NearbyItem]
@@ -432,14 +442,14 @@ class Viewport(Struct):
     east: float
 
 
-class MapReports(Struct):
-    """Open reports in ``viewport`` (capped: ``clipped`` when the request asked for more), newest first;
-    ``truncated`` when a cell read or the answer reached its cap: there may be more in view (zoom in)."""
+class MapReports(Capped):
+    """Open reports in ``viewport`` (capped: ``clipped`` when the request asked for more), public ones
+    newest first, then private ones in an order telling nothing of when they were filed; ``truncated``:
+    zoom in to see more."""
 
     viewport: Viewport
     clipped: bool
     items: list[NearbyItem]
-    truncated: bool = False
 
 
 class AreasAt(Struct):

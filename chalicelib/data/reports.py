@@ -45,9 +45,6 @@ MAX_EXAMINED_PER_PAGE = 1000
 QUERY_BATCH = 100
 """Reports one query of a filtered listing reads."""
 
-MAX_PER_CELL = 200
-"""Open reports one geohash cell's query reads at most (in geohash order), for a nearby listing."""
-
 _CHANGED = (
     "Laporan sudah diubah pihak lain; muat ulang dan coba lagi "
     "(the report changed meanwhile; reload and retry)."
@@ -369,7 +366,7 @@ class ReportRepository:
         )
 
     def open_in_cells(
-        self, province: str, cells: list[str], *, category: str | None = None, per_cell: int = MAX_PER_CELL
+        self, province: str, cells: list[str], *, category: str | None = None, per_cell: int
     ) -> list[Report]:
         """The province's open reports in these geohash cells (of 5 characters or more), ``per_cell`` each.
 

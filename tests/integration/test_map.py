@@ -68,6 +68,18 @@ def test_the_map_lists_open_reports_in_the_viewport_newest_first(provinces: Worl
     assert json.loads(only_trash.body)["items"] == []
 
 
+def test_private_reports_on_the_map_come_after_every_public_one(provinces: World) -> None:
+    # Given a public report, then a private one, then another public one, in one view
+    place = {**ROAD["location"], "lat": -6.2201, "lon": 106.7301}
+    older = _submit(provinces, {**ROAD, "visibility": "public", "location": place})
+    _submit(provinces, {**ROAD, "location": {**place, "lat": -6.2211}})
+    newer = _submit(provinces, {**ROAD, "visibility": "public", "location": {**place, "lat": -6.2221}})
+    provinces.settle()
+    body = json.loads(_map(provinces, "south=-6.23&west=106.72&north=-6.21&east=106.74").body)
+    # Then the private one is listed last: its place among rows showing times tells nothing of its own
+    assert [item.get("id", "private") for item in body["items"]] == [newer, older, "private"]
+
+
 def test_a_large_viewport_is_cut_around_its_centre(provinces: World) -> None:
     response = _map(provinces, "south=-6.6&west=106.5&north=-6.0&east=107.1")
     assert response.status_code == 200, response.body

@@ -361,3 +361,44 @@ def test_support_is_limited_per_device_not_per_shared_address(
     assert [r.status_code for r in hammer] == [200, 429]
     assert json.loads(hammer[1].body)["error"]["details"]["limit"] == "support_device"
     assert json.loads(jakarta.get(f"/reports/{report_id}").body)["support_count"] == 4
+
+
+def test_nearby_says_when_it_lists_fewer_than_there_are(
+    provinces: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given three open reports within 50 m of a point, in one cell of the read
+    from chalicelib.services import nearby
+
+    here = {"lat": -6.2401, "lon": 106.8801, "area_code": "31.74.01"}
+    for lat in (-6.2401, -6.2402, -6.2403):
+        _submit(provinces, {**FLOOD, "visibility": "public", "location": {**here, "lat": lat}})
+    provinces.settle()
+    query = "lat=-6.2401&lon=106.8801&radius=50"
+    assert _nearby(provinces, query)["truncated"] is False
+    # When the answer's cap is two, the list is cut and says so (as the map's answer does)
+    monkeypatch.setattr(nearby, "MAX_RESULTS", 2)
+    cut = _nearby(provinces, query)
+    assert len(cut["items"]) == 2 and cut["truncated"] is True
+    # and when a cell's read gives its whole cap, there may be more in it
+    monkeypatch.setattr(nearby, "MAX_RESULTS", 50)
+    monkeypatch.setattr(nearby, "PER_CELL", 1)
+    assert _nearby(provinces, query)["truncated"] is True
+
+
+def test_private_reports_nearby_are_ordered_by_nothing_of_when_they_were_filed(provinces: World) -> None:
+    # Given private reports filed one after another at one rounded place (so as far from any point)
+    place = {"lat": -6.33111, "lon": 106.86222, "area_code": "31.74.01"}
+    # (five, told apart by category: an order by anything else matches the hashes' once in 120)
+    categories = ("banjir", "sampah", "jalan_rusak", "pohon", "trotoar")
+    ids = [_submit(provinces, {**FLOOD, "category": c, "location": place}) for c in categories]
+    provinces.settle()
+    # Then they are listed by a hash of their key, not by their keys (whose dates follow the filing)
+    found = _nearby(provinces, "lat=-6.3311&lon=106.8622&radius=50")
+    by_hash = sorted(zip(ids, categories, strict=True), key=lambda p: _sha(p[0]))
+    assert [item["category"] for item in found["items"]] == [category for _, category in by_hash]
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
