@@ -177,6 +177,7 @@ export function nearbyCheck(categories) {
   const list = $("#nearby-list");
   const notice = $("#nearby-notice");
   const retry = $("#nearby-retry");
+  const truncated = $("#nearby-truncated");
   const pageKey = newKey();
   let asked = 0;
   let last = null;
@@ -186,6 +187,7 @@ export function nearbyCheck(categories) {
     last = { point, category };
     notice.hidden = true;
     retry.hidden = true;
+    truncated.hidden = true;
     if (!point || !category) {
       section.hidden = true;
       return;
@@ -196,10 +198,13 @@ export function nearbyCheck(categories) {
     const rows = [];
     let stale = true;  // the previous point's rows stay until the first answer for this one
     let unanswered = false;  // this site's own API did not list
-    const show = (items, source) => {
+    let cut = false;  // an API listed fewer than it has here (its cap): said under the list
+    const show = (items, source, more = false) => {
       if (ask !== asked) return;
       if (stale) fill(list);
       stale = false;
+      cut ||= more;
+      truncated.hidden = !cut;
       for (const item of items) {
         const home = homeOf(item);
         if (listedHereToo(item, source)) continue;
@@ -211,7 +216,7 @@ export function nearbyCheck(categories) {
     // Every source at once; a failure (or a neighbour's silence) only leaves its rows out
     await Promise.all(sourcesFor(point).map((source) => read(`/reports/nearby?${query}`, {
       base: source.apiBase, wait: source.own ? OWN_WAIT_MS : NEIGHBOUR_WAIT_MS,
-    }).then((found) => show(found.items, source), () => {
+    }).then((found) => show(found.items, source, Boolean(found.truncated)), () => {
       if (source.own) unanswered = true;
       show([], source);
     })));
