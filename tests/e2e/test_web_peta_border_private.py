@@ -95,14 +95,15 @@ def test_peta_near_the_banten_border_shows_bantens_reports_once_each(
     web_stack: LocalStack, browser: Any
 ) -> None:
     # Given Jakarta's open reports, one of them handed to Banten (it lies in Kota Tangerang) ...
-    handed = public("31-261207-HND1", -6.2301, 106.7901, also_in="36")
-    jakarta = [public("31-261207-JKT1", -6.2201, 106.8001), handed, private(-6.2310, 106.7910, also_in="36")]
+    # (all in the phone's first view: Peta lists a neighbour's reports in view only, as its API would)
+    handed = public("31-261207-HND1", -6.2301, 106.8101, also_in="36")
+    jakarta = [public("31-261207-JKT1", -6.2201, 106.8201), handed, private(-6.2310, 106.8110, also_in="36")]
     # ... and Banten's: its own public and private ones, and its copies of Jakarta's handed report
     banten = [
-        public("36-261207-BTN1", -6.2205, 106.7851),
-        private(-6.2250, 106.7860),
+        public("36-261207-BTN1", -6.2205, 106.8051),
+        private(-6.2250, 106.8060),
         {**handed, "also_in": "31", "support_count": 0},
-        private(-6.2310, 106.7910, also_in="31"),
+        private(-6.2310, 106.8110, also_in="31"),
     ]
     answer = {"banten": answering(banten)}
     page = peta(browser, web_stack, answering(jakarta), lambda m, p: answer["banten"](m, p))

@@ -1,7 +1,9 @@
 // Peta: the province's open reports on a map (GET /reports/map for the viewport), filtered by category and
 // status, clustered when dense; a public report's marker and list row link to its tracking page, a private
 // one shows only its category, status and rounded place. Where the view reaches a bordering province
-// (config.neighbours), that province's API is asked too, as "Sudah dilaporkan?" asks it (nearby.js).
+// (config.neighbours), that province's API is asked too, as "Sudah dilaporkan?" asks it (nearby.js), for the
+// widest box its API answers whole around the view; that answer serves, for a minute, every view inside it
+// (a box around Jakarta's neighbours covers Jakarta: asked on every pan, each would read up to 16 cells).
 import config from "../config.js";
 import { api, errorText, read } from "./api.js";
 import { $, el, fill } from "./dom.js";
@@ -13,9 +15,10 @@ import { NEIGHBOUR_WAIT_MS, OWN, homeOf, listedHereToo, trackUrl } from "./sourc
 
 // Closed reports (Selesai, Ditolak) leave the geographic index, so the map shows open ones only.
 const OPEN_STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES"];
+const NEIGHBOUR_KEEP_MS = 60_000;
 const state = {
   categories: [], rows: null, missing: [], clipped: false, truncated: false, map: null, layer: null, asked: 0,
-  timer: null, answer: "",
+  timer: null, answer: "", kept: [],
 };
 
 function categoryOf(item) {
@@ -105,8 +108,7 @@ function draw() {
  * The widest box GET /reports/map answers whole (config.mapMaxSpanDeg each way) around the first view's
  * centre; ``share`` of it, for a view that must stay inside whatever Leaflet's rounding.
  */
-function widestBox(share = 1) {
-  const [lat, lon] = config.map.centre;
+function widestBox(share = 1, [lat, lon] = config.map.centre) {
   const half = (config.mapMaxSpanDeg * share) / 2;
   return { south: lat - half, west: lon - half, north: lat + half, east: lon + half };
 }
@@ -137,6 +139,48 @@ function reaching(view) {
   const [south, west, north, east] = [view.south, view.west, view.north, view.east].map(Number);
   return (config.neighbours || []).filter(({ bbox }) =>
     south <= bbox[2] && north >= bbox[0] && west <= bbox[3] && east >= bbox[1]);
+}
+
+/** Numbers of a box of strings of degrees. */
+function numbers(view) {
+  return { south: Number(view.south), west: Number(view.west), north: Number(view.north), east: Number(view.east) };
+}
+
+function covers(box, view) {
+  return box.south <= view.south && box.north >= view.north && box.west <= view.west && box.east >= view.east;
+}
+
+/** ``found`` with only its items inside ``view`` (as the API would have answered for the view). */
+function within(found, view) {
+  return { ...found, items: found.items.filter(({ location: { lat, lon } }) =>
+    lat >= view.south && lat <= view.north && lon >= view.west && lon <= view.east) };
+}
+
+/**
+ * A neighbour's answer for ``view``: from one it gave in the last minute for a box holding the view, else
+ * asked for the widest box its API answers whole around the view (``widestBox``), kept when whole (an
+ * answer cut at a cap, ``truncated``, is not: the view itself is then asked, read by finer cells).
+ */
+async function neighbourAnswer(source, view, category) {
+  const now = Date.now();
+  const wanted = numbers(view);
+  state.kept = state.kept.filter((k) => now - k.at < NEIGHBOUR_KEEP_MS);
+  const kept = state.kept.find((k) => k.source === source && k.category === category && covers(k.box, wanted));
+  if (kept) return within(kept.found, wanted);
+  const ask = (box) => {
+    const query = new URLSearchParams(box);
+    if (category) query.set("category", category);
+    return read(`/reports/map?${query}`, { base: source.apiBase, wait: NEIGHBOUR_WAIT_MS });
+  };
+  const fits = wanted.north - wanted.south < config.mapMaxSpanDeg && wanted.east - wanted.west < config.mapMaxSpanDeg;
+  if (!fits) return ask(view);  // the API cuts it: the answer says so (clipped)
+  const wide = widestBox(0.99, [(wanted.south + wanted.north) / 2, (wanted.west + wanted.east) / 2]);
+  const box = { south: Math.min(wide.south, wanted.south), west: Math.min(wide.west, wanted.west),
+    north: Math.max(wide.north, wanted.north), east: Math.max(wide.east, wanted.east) };  // the view in it, whole
+  const found = await ask(Object.fromEntries(Object.entries(box).map(([k, v]) => [k, v.toFixed(6)])));
+  if (found.truncated || found.clipped) return ask(view);
+  state.kept.push({ source, category, box: found.viewport, found, at: now });
+  return within(found, wanted);
 }
 
 /**
@@ -173,9 +217,8 @@ async function load() {
   if (category) query.set("category", category);
   const neighbours = reaching(view);
   // a neighbour's answer only adds to the map: one that fails, or is silent for 4 s, is said and left out
-  const asked = neighbours.map((source) => read(`/reports/map?${query}`, {
-    base: source.apiBase, wait: NEIGHBOUR_WAIT_MS,
-  }).then((found) => ({ source, found }), () => ({ source, found: null })));
+  const asked = neighbours.map((source) => neighbourAnswer(source, view, category)
+    .then((found) => ({ source, found }), () => ({ source, found: null })));
   try {
     const own = await read(`/reports/map?${query}`);
     const answers = [{ source: OWN, found: own }, ...await Promise.all(asked)];
