@@ -1,7 +1,9 @@
 """Which timeline entries a citizen hears about, and the facts each message carries (pure).
 
-Nothing is sent for internal steps (disposition, coordination between agencies, re-routing,
-service-level escalation). An estimate is told on its own, and only there: it can only follow the take
+A step that moves the report to another agency of the province (disposition, coordination,
+re-routing, service-level escalation) is told only when the handling agency changes: its message names
+the new agency. The first assignment is routing's to tell, and the one after another province hands the
+report back is the return's. An estimate is told on its own, and only there: it can only follow the take
 (Proses), whose message is sent before it (and after a reopen would repeat the last round's date).
 A province's copy of another province's report never notifies: the origin province tells its own
 reporter when the other province's update arrives. The reminder before an auto-close is the reporter's
@@ -37,6 +39,7 @@ class Kind(StrEnum):
     REWORKED = "reworked"  # a coordinator sent a Selesai back to the agency (Proses)
     UNMERGED = "unmerged"  # a wrong merge undone: the report is handled on its own again
     RETURNED = "returned"  # the other province handed it back (not its place): handled here again
+    MOVED = "moved"  # another agency of the province handles it now (Disposisi, Koordinasi, ...)
 
 
 KINDS: dict[Action, Kind] = {
@@ -57,6 +60,11 @@ KINDS: dict[Action, Kind] = {
     Action.RETURN: Kind.RETURNED,  # the other province's step, merged into the origin's timeline
 }
 
+# Steps that may give the report to another agency of the province: told only when they do (``moved``)
+MOVES = frozenset({Action.DISPOSE, Action.COORDINATE, Action.REFUSE, Action.SLA_ESCALATE})
+# Steps after which the report is handled by their entry's agency (in their entry's province)
+_ASSIGNS = MOVES | {Action.ROUTE, Action.ACCEPT}
+
 
 # Kinds whose messages carry the confirm/reopen link (to the reporter; never to a follower)
 CONFIRMABLE = frozenset({Kind.RESOLVED, Kind.REMINDED})
@@ -70,12 +78,32 @@ NOT_TO_REPORTER = frozenset({Kind.CLOSED, Kind.REOPENED})
 def notice_kind(report: Report, entry: TimelineEntry) -> Kind | None:
     """What ``entry`` of ``report`` tells the citizen, or None (internal step, or a received copy; a
     reminder when the reporter did not opt in, or when it is no longer the report's news: confirmed,
-    reopened or closed since)."""
+    reopened or closed since; a move that leaves the report with the agency it had)."""
     if report.is_received_escalation:
         return None
     if entry.action is Action.REMIND and not _still_waiting(report, entry):
         return None
+    if entry.action in MOVES:
+        return Kind.MOVED if _moved(report, entry) else None
     return KINDS.get(entry.action)
+
+
+def _moved(report: Report, entry: TimelineEntry) -> bool:
+    """True if ``entry`` gave the report to an agency other than the one handling it just before, in
+    the entry's province (agency ids are a province's own). The first assignment after a hand-over to
+    another province is not: the other province's return told the citizen the report is handled here
+    again, and the take names the agency."""
+    if entry.agency is None:
+        return False
+    at = next((n for n, step in enumerate(report.timeline) if step.event_id == entry.event_id), 0)
+    for step in reversed(report.timeline[:at]):
+        if step.province != entry.province:
+            continue
+        if step.action is Action.ESCALATE:
+            return False
+        if step.action in _ASSIGNS:
+            return step.agency != entry.agency
+    return True  # never routed (the sweep's escalation of an unrouted report): nobody named an agency
 
 
 def _still_waiting(report: Report, entry: TimelineEntry) -> bool:

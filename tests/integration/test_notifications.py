@@ -116,6 +116,33 @@ def test_a_jakarta_lifecycle_tells_the_reporter_each_step_once(provinces: World,
     assert len(_to(moto_endpoint, reporter["email"], phone)) == len(sent)
 
 
+def test_a_report_moved_to_another_agency_is_told_with_the_agency_the_tracking_page_shows(
+    provinces: World, moto_endpoint: str
+) -> None:
+    # Given a Jakarta reporter told their report was sent to an agency
+    reporter = _reporter("en")
+    created = _submit(provinces, JAKARTA_ROAD, reporter)
+    jakarta = provinces["jakarta"]
+    agency = json.loads(jakarta.get(f"/reports/{created['id']}").body)["agency"]["id"]
+    # When its officer coordinates it to Dinas SDA, with a note for them
+    moved = jakarta.act(created["id"], "forward", agency, {"to_agency": "dsda", "note": "Saluran tersumbat"})
+    assert moved.status_code == 200, moved.body
+    provinces.settle_notices()
+    # Then the reporter hears it once per channel: the agency and status the tracking page now shows
+    phone = "+62" + reporter["phone"][1:]
+    sent = _to(moto_endpoint, reporter["email"], phone)
+    assert sorted(_kinds(sent)) == sorted(
+        (channel, step)
+        for step in ("sent to an agency", "moved to another agency")
+        for channel in ("email", "sms")
+    )
+    status = json.loads(jakarta.get(f"/reports/{created['id']}").body)
+    mail = next(m for m in sent if m.channel == "email" and "moved" in m.subject)
+    assert f"Your report is now handled by {status['agency']['name']}." in mail.body
+    assert "Report status: Coordination (Koordinasi)." in mail.body
+    assert f"track.html?id={created['id']}" in mail.body and "Saluran tersumbat" not in mail.body
+
+
 @pytest.mark.parametrize(
     ("stage", "body"),
     [

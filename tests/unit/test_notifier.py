@@ -99,7 +99,7 @@ def _with_contact(report: Report, **contact: Any) -> None:
 
 
 def _lifecycle() -> list[Report]:
-    """Submitted, routed, disposed (internal), taken, resolved: one state per step."""
+    """Submitted, routed, coordinated (to another agency: told), taken, resolved: one state per step."""
     submitted = new_report()
     routed = workflow.assign(submitted, JAKARTA, "dbm", event("e-route"))
     disposed = workflow.forward(routed, JAKARTA, "dsda", event("e-coordinate"))
@@ -118,11 +118,13 @@ def test_each_telling_entry_reaches_each_opted_in_channel_once(aws: None) -> Non
     sent = [
         notifier.entry(states[-1].key, e, 0, now) for e in ("e-route", "e-coordinate", "e-take", "e-resolve")
     ]
-    assert sent == [2, 0, 2, 2]  # nothing for the internal coordination
-    again = [notifier.entry(states[-1].key, e, 0, now) for e in ("e-route", "e-take", "e-resolve")]
-    assert again == [0, 0, 0]  # redelivered: nothing twice
+    assert sent == [2, 2, 2, 2]  # the coordination is told: another agency handles the report
+    again = [
+        notifier.entry(states[-1].key, e, 0, now) for e in ("e-route", "e-coordinate", "e-take", "e-resolve")
+    ]
+    assert again == [0, 0, 0, 0]  # redelivered: nothing twice
     mails, sms = _sent_emails(), _sent_sms()
-    assert len(mails) == 3 and len(sms) == 3
+    assert len(mails) == 4 and len(sms) == 4
     assert {m.destinations[0] for m in mails} == {"warga@example.com"}
     assert {p for p, _ in sms} == {"+6281234567890"}
     resolved: Any = message_from_string(mails[-1].raw_data, policy=policy.default)
