@@ -218,8 +218,8 @@ class AgencyDesk(PhotoCheckingService):
             return checked[0]
 
         def decide(report: Report) -> Report | Unchanged[Report]:
-            if already_done(report, event_id):
-                return Unchanged(report, republish=event_id)
+            if done := already_done(report, event_id, request.idempotency_key or None):
+                return Unchanged(report, republish=done)
             _expect_version(request, report)
             if request.action == "resolve":
                 self._require_evidence(report, request)
@@ -267,7 +267,7 @@ class AgencyDesk(PhotoCheckingService):
 
         def read() -> tuple[Report, Report]:
             duplicate = require_act(actor, self.reports.get(key, consistent=True), key)
-            if undo and already_done(duplicate, event_id):
+            if undo and already_done(duplicate, event_id, request.idempotency_key or None):
                 return duplicate, duplicate
             other = duplicate.duplicate_of if undo else _required(request.of, "of")
             if other is None:
@@ -278,7 +278,7 @@ class AgencyDesk(PhotoCheckingService):
             return duplicate, require_view(actor, found, other)
 
         def decide(duplicate: Report, original: Report) -> tuple[Report, Report] | Unchanged[Report]:
-            if already_done(duplicate, event_id):
+            if already_done(duplicate, event_id, request.idempotency_key or None):
                 return Unchanged(duplicate)
             _expect_version(request, duplicate)
             event = Event(

@@ -181,9 +181,13 @@ def short_hash(text: str, length: int = 20) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
+STEP_DIGITS = 20
+"""The hex digits that end a step's id (``step_id``)."""
+
 KEY_DIGITS = 12
-"""Of a keyed step's 20 hex digits, those of the caller's account with its Idempotency-Key; the other
-8 are the request body's: a step id as long as a random one, so the stored report grows by nothing."""
+"""Of a keyed step's ``STEP_DIGITS`` hex digits, those of the caller's account with its Idempotency-Key;
+the other 8 are the request body's: a step id as long as a random one, so the stored report grows by
+nothing."""
 
 
 def step_id(report_key: str, step: str, body: object, *, caller: str, idempotency_key: str | None) -> str:
@@ -194,23 +198,29 @@ def step_id(report_key: str, step: str, body: object, *, caller: str, idempotenc
     is told apart (``already_done``). Without one, they are random.
     """
     if idempotency_key is None:
-        return f"{report_key}:{step}:{uuid.uuid4().hex[:20]}"
+        return f"{report_key}:{step}:{uuid.uuid4().hex[:STEP_DIGITS]}"
     scope = short_hash(f"{caller}\n{idempotency_key}", KEY_DIGITS)
-    return f"{report_key}:{step}:{scope}{body_digest(body)[: 20 - KEY_DIGITS]}"
+    return f"{report_key}:{step}:{scope}{body_digest(body)[: STEP_DIGITS - KEY_DIGITS]}"
 
 
-def already_done(report: Report, event_id: str) -> bool:
-    """True if ``report`` has the step ``event_id`` (a retry: answer it as it is).
+def already_done(report: Report, event_id: str, idempotency_key: str | None = None) -> str | None:
+    """The id of the step ``event_id`` names if ``report`` has it (a retry: answer it as it is), else None.
 
-    A step of the same caller's key with another body is 409 ``idempotency_key_reused``, never
-    answered as the first.
+    With the ``idempotency_key``, a step stored by a release that did not scope keys to their caller
+    and body, under ``<report key>:<step>:`` and the key's own 20 hex digits, is that step too: a retry
+    sent across the deploy is answered, not applied again. A step of the same caller's key with another
+    body is 409 ``idempotency_key_reused``, never answered as the first.
     """
     if report.has_event(event_id):
-        return True
-    same_key = event_id[: len(event_id) - (20 - KEY_DIGITS)]
+        return event_id
+    step = event_id[: len(event_id) - STEP_DIGITS]
+    unscoped = f"{step}{short_hash(idempotency_key, STEP_DIGITS)}" if idempotency_key else None
+    if unscoped is not None and report.has_event(unscoped):
+        return unscoped
+    same_key = event_id[: len(event_id) - (STEP_DIGITS - KEY_DIGITS)]
     if any(entry.event_id.startswith(same_key) for entry in report.timeline):
         raise idempotency_key_reused()
-    return False
+    return None
 
 
 class ProvinceService:

@@ -59,7 +59,15 @@ class FeedbackService(ProvinceService):
             key = idempotency_key or None
             return step_id(report.key, action, body, caller="reporter", idempotency_key=key)
 
-        return self._respond(read, event_id, action=action, rating=rating, reason=reason, now=now)
+        return self._respond(
+            read,
+            event_id,
+            action=action,
+            rating=rating,
+            reason=reason,
+            now=now,
+            idempotency_key=idempotency_key or None,
+        )
 
     def awaits_feedback(self, report_key: str, now: datetime, answers: str | None = None) -> bool:
         """Whether the report is Selesai, open, and within a window to confirm or reopen it (and, with
@@ -116,11 +124,12 @@ class FeedbackService(ProvinceService):
         rating: int | None,
         reason: str | None,
         now: datetime | None,
+        idempotency_key: str | None = None,
     ) -> Report:
         def decide(report: Report) -> Report | Unchanged[Report]:
             event_id = event_id_of(report)
-            if already_done(report, event_id):
-                return Unchanged(report, republish=event_id)
+            if done := already_done(report, event_id, idempotency_key):
+                return Unchanged(report, republish=done)
             event = Event(event_id, now or utcnow(), self.province.code, note=reason)
             if action == "confirm":
                 if rating is None or not 1 <= rating <= MAX_RATING:

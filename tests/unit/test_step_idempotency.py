@@ -3,6 +3,7 @@ caller's key with another body is refused (409 ``idempotency_key_reused``), neve
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -143,3 +144,35 @@ def test_the_reporters_key_reused_with_another_rating_is_refused() -> None:
     with pytest.raises(Conflict) as refused:
         confirm(1)
     assert refused.value.code == "idempotency_key_reused"
+
+
+def _unscoped(report_key: str, step: str, key: str) -> str:
+    """A keyed step's id as a release before keys were the caller's gave it."""
+    return f"{report_key}:{step}:{hashlib.sha256(key.encode()).hexdigest()[:20]}"
+
+
+def test_an_officers_retry_sent_across_the_deploy_finds_the_step_taken_before_it() -> None:
+    taken = _taken()
+    before = workflow.estimate(
+        taken,
+        date(2026, 12, 10),
+        event(_unscoped(taken.key, "estimate", "ticket-7"), agency=AGENCY),
+        JAKARTA.zone,
+    )
+    reports = Reports(before)
+    again = _desk(reports).act(OFFICER, taken.key, _estimate(10), now=NOW)
+    assert again.report.version == before.version
+    assert _actions(reports.stored[taken.key], "estimate") == 1
+
+
+def test_the_reporters_retry_sent_across_the_deploy_is_answered_not_refused() -> None:
+    resolved = _resolved()
+    confirmed = workflow.confirm(
+        resolved, JAKARTA, 5, event(_unscoped(resolved.key, "confirm", "form-1"), at=NOW)
+    )
+    reports = Reports(confirmed)
+    feedback = FeedbackService(reports, Publisher(), registry(), "31")  # type: ignore[arg-type]
+    again = feedback.respond(
+        resolved.key, SECRET, action="confirm", rating=5, idempotency_key="form-1", now=NOW
+    )
+    assert again.version == confirmed.version and _actions(again, "confirm") == 1
