@@ -158,29 +158,31 @@ function within(found, view) {
 
 /**
  * A neighbour's answer for ``view``: from one it gave in the last minute for a box holding the view, else
- * asked for the widest box its API answers whole around the view (``widestBox``), kept when whole (an
- * answer cut at a cap, ``truncated``, is not: the view itself is then asked, read by finer cells).
+ * asked for the widest box its API answers whole around the view (``widestBox``), kept when whole. A box
+ * whose answer was cut at a cap (``truncated``) is kept without it: for that minute, a view inside it is
+ * asked for alone, at once (read by finer cells), never after another wide read cut again.
  */
 async function neighbourAnswer(source, view, category) {
-  const now = Date.now();
-  const wanted = numbers(view);
-  state.kept = state.kept.filter((k) => now - k.at < NEIGHBOUR_KEEP_MS);
-  const kept = state.kept.find((k) => k.source === source && k.category === category && covers(k.box, wanted));
-  if (kept) return within(kept.found, wanted);
   const ask = (box) => {
     const query = new URLSearchParams(box);
     if (category) query.set("category", category);
     return read(`/reports/map?${query}`, { base: source.apiBase, wait: NEIGHBOUR_WAIT_MS });
   };
+  const now = Date.now();
+  const wanted = numbers(view);
+  state.kept = state.kept.filter((k) => now - k.at < NEIGHBOUR_KEEP_MS);
+  const holding = state.kept.filter((k) => k.source === source && k.category === category && covers(k.box, wanted));
+  const kept = holding.find((k) => k.found) || holding[0];
+  if (kept) return kept.found ? within(kept.found, wanted) : ask(view);
   const fits = wanted.north - wanted.south < config.mapMaxSpanDeg && wanted.east - wanted.west < config.mapMaxSpanDeg;
   if (!fits) return ask(view);  // the API cuts it: the answer says so (clipped)
   const wide = widestBox(0.99, [(wanted.south + wanted.north) / 2, (wanted.west + wanted.east) / 2]);
   const box = { south: Math.min(wide.south, wanted.south), west: Math.min(wide.west, wanted.west),
     north: Math.max(wide.north, wanted.north), east: Math.max(wide.east, wanted.east) };  // the view in it, whole
   const found = await ask(Object.fromEntries(Object.entries(box).map(([k, v]) => [k, v.toFixed(6)])));
-  if (found.truncated || found.clipped) return ask(view);
-  state.kept.push({ source, category, box: found.viewport, found, at: now });
-  return within(found, wanted);
+  const whole = !found.truncated && !found.clipped;
+  state.kept.push({ source, category, box: found.viewport, found: whole ? found : null, at: now });
+  return whole ? within(found, wanted) : ask(view);
 }
 
 /**
