@@ -56,6 +56,13 @@ class Outcome:
 SETTLED_CODES = frozenset({"illegal_transition", "already_closed", "not_your_agency", "report_not_found"})
 
 
+RECORDED_BEFORE = (
+    "langkah untuk item ini sudah tercatat pada penerimaan sebelumnya (jawabannya hilang): item dihapus; "
+    "langkah lain lewat kotak masuk (a step was recorded for this item on an earlier receive, its answer "
+    "lost: item deleted; another step from the inbox, bin/aduan agency inbox)"
+)
+
+
 def queue_name(province: str, agency: str) -> str:
     """The work queue of ``agency`` in ``province`` (as infra/ names it)."""
     return agency_queue_for(province, agency)
@@ -93,6 +100,8 @@ def handle(
         return Outcome(item, decision.action, status, False, changed(body), again=True)
     if code in SETTLED_CODES:
         return Outcome(item, decision.action, status, True, f"laporan sudah berubah ({code}); item dihapus")
+    if code == "idempotency_key_reused":  # the message's id is the key: an earlier receive's step stands
+        return Outcome(item, decision.action, status, True, RECORDED_BEFORE)
     return Outcome(
         item, decision.action, status, False, body.get("error", {}).get("message", f"HTTP {status}")
     )

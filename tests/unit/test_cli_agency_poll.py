@@ -379,3 +379,34 @@ def test_poll_acts_on_the_version_it_read_and_says_clearly_when_the_report_chang
         last = {**message, "ReceiptHandle": "r-5", "Attributes": {"ApproximateReceiveCount": "5"}}
         [outcome] = queue.process([last], lambda it: Decision("reject", {"note": "x"}), HttpApi(base, "t"))
     assert outcome.deleted and sqs.deleted == ["r-5"] and "inbox" in outcome.message
+
+
+class StepRecordedBefore(FakeApi):
+    """The agency API of a report in Proses whose estimate an earlier receive of the item recorded (its
+    answer lost): the item's key with another body is a 409 ``idempotency_key_reused``."""
+
+    def do_GET(self) -> None:
+        view = {"status": {"code": "PROSES"}, "closed": False, "allowed_actions": ["estimate"], "version": 6}
+        self.send(200, view)
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"] or 0))
+        message = "Idempotency-Key ini sudah dipakai untuk permintaan lain (key reused with another body)."
+        self.send(409, {"error": {"code": "idempotency_key_reused", "message": message}})
+
+
+def test_an_item_whose_step_was_recorded_before_is_deleted_not_shown_again_and_again() -> None:
+    # Given an item whose estimate was recorded on an earlier receive, that answer lost
+    from cli.workqueue import Decision, WorkQueue
+
+    body = msgspec.json.encode(_work_item("31-261207-K3M9", "31")).decode()
+    message = {"Body": body, "MessageId": "m-1", "ReceiptHandle": "r-2"}
+    sqs = FakeSqs()
+    queue = WorkQueue(sqs, "31", "sudin-sda-js")
+    # When the officer, shown it again, estimates another date (the message's id is the step's key)
+    decision = Decision("estimate", {"estimated_completion": "2026-12-20"})
+    with serving(StepRecordedBefore) as base:
+        [outcome] = queue.process([message], lambda it: decision, HttpApi(base, "t"))
+    # Then the item is done (its step is recorded) and deleted, the officer told where another step goes
+    assert (outcome.status, outcome.deleted) == (409, True) and sqs.deleted == ["r-2"]
+    assert "inbox" in outcome.message
