@@ -16,12 +16,13 @@ WEB_PORT ?= 8080
 .PHONY: venv infra run test lint clean browser web web-deps screenshots lock layer package lint-cfn region-check region-add \
         region-add-usage
 
-## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes)
+## venv: create .venv and install requirements-dev.txt (again only when a requirements file changes;
+##       --no-compile: a module is compiled when first imported, and most of moto's and botocore's never are)
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 	touch $(STAMP)
 
 ## infra: render infra/generated/*.json, the package merge templates and .chalice/policy-<stage>.json from the province data
@@ -82,50 +83,54 @@ run: venv web-deps
 # Long, CPU-bound tests that run in a process of their own beside the others: the escalation flow's
 # tests (about 20 s), then the 1,000-report fault injection (5 minutes on a quiet machine).
 BESIDE_TESTS := tests/integration/test_escalation_flow.py tests/integration/test_fault_injection.py
-# The fingerprint measurement on real photographs (pure Python, about a minute on a quiet machine):
-# it runs after the end-to-end tests, in their process, which ends first otherwise.
-AFTER_E2E_TESTS := tests/unit/test_evidence_fingerprint.py
 # Integration tests that mostly wait (a notice is sent a second before its change is saved, and they
 # wait out each one): a process of their own, which costs the others almost no processor time.
 WAITING_TESTS := tests/integration/test_notifications.py tests/integration/test_privacy_notifications.py
 WAITING_TESTS += tests/integration/test_reporter_stop.py tests/integration/test_selesai_reminder_flow.py
 # The agency work queue's tests wait out visibility timeouts and an officer who decides slowly (about 40 s).
 WAITING_TESTS += tests/integration/test_agency_queue.py
-# CPU-bound tests that run after them, in their process, which ends minutes before the others otherwise:
-# packaging every stage and adding all 38 provinces (about a minute on a quiet machine).
-AFTER_WAITING_TESTS := tests/integration/test_every_province.py tests/integration/test_packaging.py
+# CPU-bound tests in one process (about 70 s each on a quiet machine, none bounded by the clock) that
+# run beside the clock-bound tests, which keep about one of the machine's two cores busy: the
+# fingerprint measurement on real photographs (pure Python), packaging every stage (they need the
+# layer) and adding all 38 provinces.
+CPU_TESTS := tests/unit/test_evidence_fingerprint.py tests/integration/test_every_province.py
+CPU_TESTS += tests/integration/test_packaging.py
 
-## test: lint and the Lambda layer (make layer: its wheels checked against requirements.lock's
-##       hashes, so the packaging tests run from a clean clone), then the whole test suite (the web
-##       client's tests drive Chromium). Four processes side by side, each with its own moto: the
-##       BESIDE_TESTS (escalation flow, fault injection); the end-to-end tests (tests/e2e: the local
-##       stack over HTTP and the web client in Chromium, mostly waiting on the stack and the browser;
-##       they bound no answer time) followed by the AFTER_E2E_TESTS (fingerprint measurement); the
-##       WAITING_TESTS (the notification lifecycles, which wait out each notice) followed by the
-##       AFTER_WAITING_TESTS (packaging, all 38 provinces); and every other
-##       test not bounded by the wall clock (unit tests and most integration tests). Then the tests
-##       marked ``clock`` (answer times, queue timeouts, processes starting and stopping) with the
-##       machine to themselves. Every part runs; the target fails if any part failed.
-test: venv web-deps browser lint layer
+## test: the whole test suite, lint and the Lambda layer (make layer: its wheels checked against
+##       requirements.lock's hashes, so the packaging tests run from a clean clone); the web client's
+##       tests drive Chromium. First five processes side by side, each test process with its own moto:
+##       lint, then the layer; the BESIDE_TESTS (escalation flow, fault injection); the end-to-end
+##       tests (tests/e2e: the local stack over HTTP and the web client in Chromium, mostly waiting on
+##       the stack and the browser; they bound no answer time); the WAITING_TESTS (the notification
+##       lifecycles, which wait out each notice); and every other test not bounded by the wall clock
+##       (unit tests and most integration tests). Then the tests marked ``clock`` (answer times, queue
+##       timeouts, processes starting and stopping), with only the CPU_TESTS (one process) beside them.
+##       Every part runs; the target fails if any part failed.
+test: venv web-deps browser
 	@mkdir -p .local
-	@$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) $(AFTER_WAITING_TESTS) -m "not clock" \
+	@( $(MAKE) --no-print-directory lint && $(MAKE) --no-print-directory layer ) > .local/lint-layer.log 2>&1 & \
+	  checked=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) -m "not clock" \
 	  > .local/waiting-tests.log 2>&1 & waiting=$$!; \
-	( $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e -m "e2e and not clock"; ends=$$?; \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider $(AFTER_E2E_TESTS); after=$$?; \
-	  exit $$((ends | after)) ) > .local/e2e-tests.log 2>&1 & e2e=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e -m "e2e and not clock" \
+	  > .local/e2e-tests.log 2>&1 & e2e=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not clock and not e2e" \
-	  $(addprefix --ignore=,$(BESIDE_TESTS) $(AFTER_E2E_TESTS) $(WAITING_TESTS) $(AFTER_WAITING_TESTS)); \
+	  $(addprefix --ignore=,$(BESIDE_TESTS) $(WAITING_TESTS) $(CPU_TESTS)); \
 	  free=$$?; \
+	wait $$checked; lint=$$?; echo "--- lint, then the layer (beside them):"; cat .local/lint-layer.log; \
 	wait $$beside; long=$$?; echo "--- $(BESIDE_TESTS) (beside them):"; cat .local/beside-tests.log; \
-	wait $$waiting; waited=$$?; echo "--- $(WAITING_TESTS), then $(AFTER_WAITING_TESTS) (beside them):"; \
-	cat .local/waiting-tests.log; \
-	wait $$e2e; ends=$$?; echo "--- end-to-end tests, then $(AFTER_E2E_TESTS) (beside them):"; \
-	cat .local/e2e-tests.log; \
+	wait $$waiting; waited=$$?; echo "--- $(WAITING_TESTS) (beside them):"; cat .local/waiting-tests.log; \
+	wait $$e2e; ends=$$?; echo "--- end-to-end tests (beside them):"; cat .local/e2e-tests.log; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(CPU_TESTS) -m "not clock" > .local/cpu-tests.log 2>&1 & \
+	  cpu=$$!; \
 	$(BIN)/python -m pytest -q tests -m clock; timed=$$?; \
-	echo "exit codes: clock-free tests $$free, escalation flow and fault injection $$long," \
-	  "notification lifecycles, packaging and provinces $$waited, end-to-end and fingerprints $$ends, clock-bound $$timed"; \
-	test $$free -eq 0 -a $$long -eq 0 -a $$waited -eq 0 -a $$ends -eq 0 -a $$timed -eq 0
+	wait $$cpu; busy=$$?; echo "--- $(CPU_TESTS) (beside the clock-bound tests):"; cat .local/cpu-tests.log; \
+	echo "exit codes: clock-free tests $$free, lint and layer $$lint, escalation flow and fault injection $$long," \
+	  "notification lifecycles $$waited, end-to-end $$ends, clock-bound $$timed," \
+	  "fingerprints, packaging and provinces $$busy"; \
+	test $$free -eq 0 -a $$lint -eq 0 -a $$long -eq 0 -a $$waited -eq 0 -a $$ends -eq 0 -a $$timed -eq 0 \
+	  -a $$busy -eq 0
 
 ## lint: ruff (checks and formatting) over the repository, mypy over the code (tests: ruff only)
 lint: venv
