@@ -158,10 +158,7 @@ def email(
     lines = [_body(facts, kind_texts, language, until, follower=follower)]
     if facts.status:
         lines.append(_part(texts, "status", status=_status(facts.status, language)))
-    if "next" in kind_texts:
-        lines.append(kind_texts["next"])
-    if "form" in kind_texts and links.form:
-        lines.append(_part(kind_texts, "form", link=links.form))
+    lines += _way_forward(kind_texts, links)
     if facts.kind in CONFIRMABLE and links.confirm and not follower:
         # the reminder's body already says when it closes by itself
         lines += _confirm(texts, until, links.confirm, closes=facts.kind is Kind.RESOLVED)
@@ -171,6 +168,14 @@ def email(
     elif follower:
         lines.append(texts["follower_note"])
     return _mail(texts, facts.kind.value, facts.report_id, lines + _closing(texts, facts.report_id, links))
+
+
+def _way_forward(kind_texts: dict[str, Any], links: Links) -> list[str]:
+    """What the citizen can do next, if the kind says (a Ditolak: a new report on the province's form)."""
+    lines = [kind_texts["next"]] if "next" in kind_texts else []
+    if "form" in kind_texts and links.form:
+        lines.append(_part(kind_texts, "form", link=links.form))
+    return lines
 
 
 def sms(facts: Facts, language: str, links: Links) -> str:
@@ -197,14 +202,18 @@ def digest_email(
     *,
     confirm_until: date | None = None,
     confirm_time: str | None = None,
+    rejected: bool = False,
 ) -> Email:
     """One summary of the updates held back by the hourly limit (with the confirm/reopen link of a
-    report Selesai when it is sent, until ``confirm_until`` at ``confirm_time``)."""
+    report Selesai when it is sent, until ``confirm_until`` at ``confirm_time``; a report Ditolak when
+    it is sent, ``rejected``: what the citizen can do next, as the Ditolak message says)."""
     texts = catalogue(language)
     body = [
         _part(texts["digest"], "body", count=str(count)),
         *(f"- {line}" for line in lines),
     ]
+    if rejected:
+        body += _way_forward(texts[Kind.REJECTED.value], links)
     if links.confirm:
         body += _confirm(texts, until_words(confirm_until, confirm_time, texts, language), links.confirm)
     body += ["", _part(texts, "track", link=links.track), *_closing(texts, report_id, links)]

@@ -334,8 +334,18 @@ class Notifier:
         if to.channel == "sms":
             self.senders().sms(to.address, texts.digest_sms(report.id, len(held), to.language, links))
             return
+        # A report Ditolak now (not merged: its news goes on about the original) may have been told so
+        # only in this summary: what the citizen can do next too
+        rejected = report.status is Status.DITOLAK and report.duplicate_of is None
         mail = texts.digest_email(
-            report.id, len(held), held, to.language, links, confirm_until=until, confirm_time=at
+            report.id,
+            len(held),
+            held,
+            to.language,
+            links,
+            confirm_until=until,
+            confirm_time=at,
+            rejected=rejected,
         )
         _email(self.senders(), to, mail, links)
 

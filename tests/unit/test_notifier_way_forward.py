@@ -142,3 +142,27 @@ def test_a_reporter_is_not_told_their_own_answer_and_a_follower_is(aws: None, an
     assert notifier.entry(answered.key, step.event_id, 0, T0 + timedelta(hours=1)) == 1
     assert [m.destinations[0] for m in _sent_emails()] == ["pengikut@example.com"] and _sent_sms() == []
     assert ("ditutup" if answer == "confirm" else "dibuka kembali") in _mail()
+
+
+def test_a_ditolak_held_for_the_summary_still_says_what_to_do_next(aws: None) -> None:
+    # Given a report worked on fast (told four times within the hour) and then refused
+    reports, queues = Reports(), Queues()
+    notifier = _notifier(reports, queues)
+    report = workflow.assign(new_report(), JAKARTA, "dbm", event("r-0"))
+    report = workflow.take(report, event("r-1"))
+    report = workflow.estimate(report, date(2026, 12, 9), event("r-2"), JAKARTA.zone)
+    report = workflow.estimate(report, date(2026, 12, 11), event("r-3"), JAKARTA.zone)
+    report = workflow.reject(report, event("r-4", note="Lokasi kurang jelas"))
+    reports.by_key[report.key] = report
+    _with_contact(report, email="warga@example.com", notify=("email",))
+    now = T0.replace(minute=10)
+    for n in range(HOURLY_LIMIT + 1):
+        notifier.entry(report.key, f"r-{n}", 0, now)
+    [(message, _delay)] = queues.sent  # the Ditolak was held for the summary
+    # When the summary goes out after the hour
+    assert notifier.digest(report.key, message["digest"], message["to"], now + timedelta(hours=1)) == 1
+    # Then it says a Ditolak is not reopened and leads to the province's report form, as the Ditolak
+    # e-mail would have
+    lines = _mail().splitlines()
+    assert f"Kirim laporan baru: {SETTINGS.public_url}/index.html" in lines
+    assert any(line.startswith("Laporan yang ditolak tidak dapat dibuka kembali.") for line in lines)
