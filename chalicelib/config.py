@@ -2,7 +2,9 @@
 
 Every variable of ``REQUIRED`` must be set (``.chalice/config.json`` sets them per stage, the package
 or the local stack the hand-over key), and so must the auth variables (``auth_variables()``: the
-package's stack parameters, locally the development issuer). Optional variables may be unset, but one
+package's stack parameters, locally the development issuer), and, in the API and notify functions,
+``ADUAN_ADDRESS_KEY`` (``address_key()``: a stack parameter, locally a development key).
+Optional variables may be unset, but one
 that is set must be valid. Each variable's rule is written here, once; the modules that use them read
 them through these functions. ``check_stage()`` checks them all when ``app.py`` is imported, so a
 misconfigured stage fails at Lambda init, for the API and every event handler alike, with a
@@ -54,6 +56,15 @@ USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://).*@", re.DOTALL)
 # Who signs agency tokens: issuer and audience, and exactly one of the JWKS file (the local
 # development issuer's) and the JWKS URL (https: the user pool's).
 AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_FILE", "ADUAN_AUTH_JWKS_URL")
+# The HMAC key of e-mail addresses in keys (suppressions, follower ids: chalicelib/notices/recipients.py).
+# Never rotated: a new key would orphan every suppression kept under the old one. Required by the
+# functions that hash addresses (``ADDRESS_KEY_HANDLERS``: the API's follow requests, the notify
+# handler), which do not start without it; the others are not given it.
+ADDRESS_KEY_VARIABLE = "ADUAN_ADDRESS_KEY"
+ADDRESS_KEY_MIN_LENGTH = 32
+# Chalice's names of those functions: Lambda starts each as ``app.<name>`` (its ``_HANDLER``), and
+# infra/templates/package_merge.py gives the key to these only.
+ADDRESS_KEY_HANDLERS = ("app", "notify")
 # Optional variables (unset is fine; a set one must be valid).
 DEVICE_KEY_VARIABLE = "ADUAN_DEVICE_KEY"  # HMAC key of device tokens (chalicelib/api/devices.py)
 DEVICE_KEY_MIN_LENGTH = 32
@@ -265,6 +276,25 @@ def device_key() -> bytes | None:
     return raw.encode()
 
 
+def address_key() -> bytes:
+    """``ADUAN_ADDRESS_KEY``, the HMAC key of stored e-mail addresses; ``ConfigurationError`` naming it
+    when unset or short (its value is never repeated)."""
+    raw = os.environ.get(ADDRESS_KEY_VARIABLE, "")
+    if len(raw) < ADDRESS_KEY_MIN_LENGTH:
+        raise ConfigurationError(
+            f"{ADDRESS_KEY_VARIABLE} must be a random secret of at least {ADDRESS_KEY_MIN_LENGTH} "
+            f"characters, never rotated, not {len(raw)}"
+        )
+    return raw.encode()
+
+
+def needs_address_key() -> bool:
+    """Whether this function hashes addresses: Lambda's ``_HANDLER`` is one of ``ADDRESS_KEY_HANDLERS``,
+    or unset (the local stack and tests, where one process serves every handler)."""
+    handler = os.environ.get("_HANDLER")
+    return handler is None or handler in {f"app.{name}" for name in ADDRESS_KEY_HANDLERS}
+
+
 def device_token_days() -> float:
     """``ADUAN_DEVICE_TOKEN_DAYS``, how long a device token is accepted; ``DEVICE_TOKEN_DEFAULT_DAYS``
     when unset."""
@@ -326,6 +356,8 @@ def check_stage() -> Settings:
     current = settings()
     auth_variables()
     device_key()
+    if needs_address_key() or os.environ.get(ADDRESS_KEY_VARIABLE):
+        address_key()
     device_token_days()
     open311_key_hashes()
     open311_contact()

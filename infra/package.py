@@ -48,12 +48,13 @@ ZIP_FILE = "deployment.zip"
 DEFAULT_REGION = "ap-southeast-3"
 FORBIDDEN_IN_ZIP = ("boto3/", "botocore/", "s3transfer/")
 # `chalice package` imports app.py to read its routes, and the import checks the stage's auth
-# variables. A packaged function gets them from the stack's parameters (the merge template): the
-# import sees these stand-ins, given to its process only, so they never reach the template.
+# variables and address key. A packaged function gets them from the stack's parameters (the merge
+# template): the import sees these stand-ins, given to its process only, so they never reach the template.
 PACKAGING_AUTH = {
     "ADUAN_AUTH_ISSUER": "https://issuer.invalid",
     "ADUAN_AUTH_AUDIENCE": "packaging",
     "ADUAN_AUTH_JWKS_URL": "https://issuer.invalid/.well-known/jwks.json",
+    "ADUAN_ADDRESS_KEY": "packaging-stand-in-address-key.invalid",
 }
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache")
 

@@ -3,7 +3,8 @@ tokens, followers.
 
 Every key starts with the province code (a report key ``31-...`` or ``31#...``), as the stage
 policy's ``dynamodb:LeadingKeys`` requires. Addresses are never keys: a suppression is kept under
-the SHA-256 of the address.
+the address's keyed hash (``chalicelib.notices.recipients.address_hash``; one kept under an older
+unkeyed SHA-256 is moved when first read).
 
 Followers of public reports: one item per report, ``<key>#followers``, whose members are
 ``<follower id>|<language>|<e-mail>``, kept until the report's retention end (its TTL ``expires_at``,
@@ -153,10 +154,22 @@ class NoticeStore:
         item = stored_item(PrivateModel, _hourly_pk(to, "held", hour), "read held updates", consistent=True)
         return set(item.held or ()) if item else set()
 
-    def suppressed(self, province: str, address_hash: str) -> bool:
-        """True if the address (by its hash) bounced or complained."""
+    def suppressed(self, province: str, address_hash: str, legacy_hash: str | None = None) -> bool:
+        """True if the address (by its hash) bounced or complained. One still suppressed under its
+        ``legacy_hash`` (read in the same BatchGetItem) is too, and is moved under ``address_hash``,
+        so the next look finds it at once."""
         pk = _suppression_pk(province, address_hash)
-        return stored_item(PrivateModel, pk, "read suppression", consistent=True) is not None
+        if legacy_hash is None:
+            return stored_item(PrivateModel, pk, "read suppression", consistent=True) is not None
+        legacy = _suppression_pk(province, legacy_hash)
+        with translate_errors("read suppression"):
+            found = {item.pk: item for item in PrivateModel.batch_get([pk, legacy], consistent_read=True)}
+        if pk in found or legacy not in found:
+            return pk in found
+        self.suppress(province, address_hash, found[legacy].state or "")
+        with translate_errors("move suppression"):
+            PrivateModel(pk=legacy).delete()
+        return True
 
     def suppress(self, province: str, address_hash: str, reason: str) -> None:
         """Never send to the address (by its hash) again: a bounce or a complaint."""
@@ -237,9 +250,13 @@ class NoticeStore:
             with translate_errors("remove follower"):
                 PrivateModel(pk=followers_pk(report_key)).update(actions=[PrivateModel.members.delete(gone)])
 
+    def follower_ids(self, report_key: str, *, now_epoch: float | None = None) -> set[str]:
+        """The ids of a report's followers (none once past their retention at ``now_epoch``)."""
+        return {m.split("|", 1)[0] for m in _members(report_key, now_epoch)}
+
     def follower_count(self, report_key: str, *, now_epoch: float | None = None) -> int:
         """How many follow a report (none once past their retention at ``now_epoch``)."""
-        return len({m.split("|", 1)[0] for m in _members(report_key, now_epoch)})
+        return len(self.follower_ids(report_key, now_epoch=now_epoch))
 
     def add_follower(
         self, report_key: str, follower: str, language: str, email: str, expires_at: int

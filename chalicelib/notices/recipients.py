@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 
 from msgspec import Struct
@@ -76,11 +77,27 @@ def reporter_recipients(contact: Contact | None) -> list[Recipient]:
     return found
 
 
-def address_hash(address: str) -> str:
-    """An address as it may appear in a key or a log: its SHA-256 (lower-cased first)."""
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+def address_hash(address: str, key: bytes) -> str:
+    """An address as it may appear in a key: its HMAC-SHA256 under the stage's ``ADUAN_ADDRESS_KEY``
+    (lower-cased first), so no one holding the table, without the key, can test a guessed address."""
+    return hmac.new(key, b"aduan-address|" + _normal(address), hashlib.sha256).hexdigest()
 
 
-def follower_id(email: str) -> str:
+def legacy_address_hash(address: str) -> str:
+    """An address's unkeyed SHA-256, as suppressions and follower ids were kept before the key: read
+    (and rewritten under ``address_hash``), never written."""
+    return hashlib.sha256(_normal(address)).hexdigest()
+
+
+def follower_id(email: str, key: bytes) -> str:
     """A follower's id within a report."""
-    return "f" + address_hash(email)[:16]
+    return "f" + address_hash(email, key)[:16]
+
+
+def legacy_follower_id(email: str) -> str:
+    """The id a follower of the same address was given before the key (still valid in its links)."""
+    return "f" + legacy_address_hash(email)[:16]
+
+
+def _normal(address: str) -> bytes:
+    return address.strip().lower().encode()

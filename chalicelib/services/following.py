@@ -1,6 +1,7 @@
 """Following a public report by e-mail: a request, a confirmation e-mail (double opt-in), updates.
 
-The request stores the address as a pending follower in the private table and asks the notify
+A follower's id is ``f`` and 16 hex digits of its address's keyed hash (``ADUAN_ADDRESS_KEY``). The
+request stores the address as a pending follower in the private table and asks the notify
 handler (queue message: report key and follower id only) to send the confirmation e-mail, whose
 link (a single-purpose ``follow`` token) makes the follower. Followers get the same updates as the
 reporter, never the reporter's identity or words, and no confirm/reopen link, until the report's
@@ -12,14 +13,16 @@ says it is closed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from chalicelib.config import address_key
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.private import retention_end
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound
-from chalicelib.notices.recipients import follower_id
+from chalicelib.notices.recipients import follower_id, legacy_follower_id
 from chalicelib.services.links import LinkTokens, gone
 from chalicelib.services.tracking import TrackingService
 
@@ -42,9 +45,16 @@ class Following:
     """Follow requests and their confirmation, for one province's reports."""
 
     def __init__(
-        self, tracking: TrackingService, records: NoticeStore, queues: QueueGateway, province: str
+        self,
+        tracking: TrackingService,
+        records: NoticeStore,
+        queues: QueueGateway,
+        province: str,
+        *,
+        key: Callable[[], bytes] = address_key,
     ) -> None:
         self.tracking = tracking
+        self.key = key  # of follower ids (``ADUAN_ADDRESS_KEY``)
         self.records = records
         self.queues = queues
         self.province = province
@@ -67,7 +77,7 @@ class Following:
             raise NotFound(CLOSED, code="follow_closed")
         now = now or utcnow()
         self._kept_until(report, now)
-        follower = follower_id(email)
+        follower = follower_id(email, self.key())
         self.records.put_pending(
             report.key, follower, language, email, int((now + REQUEST_VALID).timestamp())
         )
@@ -86,6 +96,15 @@ class Following:
             raise gone(record)
         language, email = wanted
         kept = self._kept_until(report, now)
-        self.records.add_follower(record.report_key, record.recipient, language, email, kept)
+        follower = self._known_as(record.report_key, record.recipient, email, now)
+        self.records.add_follower(record.report_key, follower, language, email, kept)
         self.links.use(token, "follow", now)
         return record.report_key.split("~")[-1]
+
+    def _known_as(self, report_key: str, follower: str, email: str, now: datetime) -> str:
+        """The id under which the address already follows the report (its id from before the key, or
+        the keyed one when a request made before the key is confirmed), else ``follower``: one address,
+        one follower."""
+        ids = {follower_id(email, self.key()), legacy_follower_id(email)}
+        known = ids & self.records.follower_ids(report_key, now_epoch=now.timestamp())
+        return follower if follower in known or not known else min(known)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
+from chalicelib.config import address_key
 from chalicelib.domain.private import Addressee
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
@@ -35,7 +36,7 @@ from chalicelib.notices.kinds import (
     facts,
     notice_kind,
 )
-from chalicelib.notices.recipients import Recipient, address_hash, reporter_recipients
+from chalicelib.notices.recipients import Recipient, address_hash, legacy_address_hash, reporter_recipients
 from chalicelib.notices.settings import NotifySettings
 from chalicelib.observability import count, logger
 from chalicelib.provinces.model import zone_label
@@ -70,6 +71,7 @@ class Notifier:
         senders: Callable[[], Channels],
         settings: Callable[[], NotifySettings],
         pause: Callable[[float], None] = time.sleep,
+        key: Callable[[], bytes] = address_key,
     ) -> None:
         self.reports = reports
         self.records = records
@@ -79,6 +81,7 @@ class Notifier:
         self.senders = senders
         self.settings = settings
         self.pause = pause
+        self.key = key  # of suppressed addresses (``ADUAN_ADDRESS_KEY``)
         self.links = LinkTokens(records, self.province.code)
 
     # --- an entry ---
@@ -149,7 +152,7 @@ class Notifier:
         if wanted is None:
             return 0
         language, email = wanted
-        if self.records.suppressed(self.province.code, address_hash(email)):
+        if self._suppressed(email):
             return 0
         to, about = Addressee(key, follower, "email"), f"follow:{now:%Y%m%d%H}"
         if not self.records.claim(to, about, _epoch(now + timedelta(days=RECORD_DAYS))):
@@ -195,7 +198,7 @@ class Notifier:
     def _deliver(
         self, report: Report, entry: TimelineEntry, told: Facts, to: Recipient, now: datetime
     ) -> int:
-        if to.channel == "email" and self.records.suppressed(self.province.code, address_hash(to.address)):
+        if to.channel == "email" and self._suppressed(to.address):
             return 0
         box = _addressee(report, to)
         if not self.records.claim(box, entry.event_id, _epoch(now + timedelta(days=RECORD_DAYS))):
@@ -351,10 +354,16 @@ class Notifier:
 
     # --- SES feedback ---
 
+    def _suppressed(self, email: str) -> bool:
+        """Whether an address bounced or complained: by its keyed hash, or its unkeyed one from before
+        the key (in the same read; such a suppression is then moved under the keyed hash)."""
+        code = self.province.code
+        return self.records.suppressed(code, address_hash(email, self.key()), legacy_address_hash(email))
+
     def feedback(self, reason: str, addresses: list[str]) -> int:
         """Suppress the addresses an SES bounce or complaint (``reason``) names; answers how many."""
         for address in addresses:
-            self.records.suppress(self.province.code, address_hash(address), reason)
+            self.records.suppress(self.province.code, address_hash(address, self.key()), reason)
         count("AddressesSuppressed", len(addresses))
         return len(addresses)
 

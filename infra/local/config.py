@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.config import DEV_HANDOVER_KEY, HANDOVER_KEY_VARIABLE
+from chalicelib.config import ADDRESS_KEY_VARIABLE, DEV_HANDOVER_KEY, HANDOVER_KEY_VARIABLE
 from chalicelib.texts import Text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -17,14 +17,19 @@ DEV_ISSUER = "http://127.0.0.1/aduan-dev-issuer"
 DEV_AUDIENCE = "aduan-local"
 DEV_KEY_DIR = Path(".local") / "dev-issuer"
 DEV_JWKS_FILE = "jwks.json"
+# The local stack's address key: a known one, as its data is test data (a deployed stage's is the
+# secret stack parameter AddressKey, docs/deploy.md).
+DEV_ADDRESS_KEY = "aduan-local-development-address-key"
 
 
 def local_only(project_root: Path = PROJECT_ROOT) -> dict[str, str]:
-    """What only local stages set, never ``.chalice/config.json``: development hand-over keys and the
-    development token issuer. A deployed stage gets its hand-over key (``ssm:/...``) and its token
-    issuer from its package (infra/package.py, infra/templates/package_merge.py) and trusts neither."""
+    """What only local stages set, never ``.chalice/config.json``: development hand-over keys, the
+    development token issuer and address key. A deployed stage gets its hand-over key (``ssm:/...``),
+    its token issuer and its address key from its package (infra/package.py,
+    infra/templates/package_merge.py) and trusts neither development key."""
     return {
         HANDOVER_KEY_VARIABLE: DEV_HANDOVER_KEY,
+        ADDRESS_KEY_VARIABLE: DEV_ADDRESS_KEY,
         "ADUAN_AUTH_ISSUER": DEV_ISSUER,
         "ADUAN_AUTH_AUDIENCE": DEV_AUDIENCE,
         "ADUAN_AUTH_JWKS_FILE": str(project_root.resolve() / DEV_KEY_DIR / DEV_JWKS_FILE),

@@ -13,6 +13,8 @@ Chalice's SAM output lacks what production needs; this adds it by deep merge:
 * the photos bucket of the shared stack as parameter ``PhotosBucket`` (``ADUAN_PHOTOS_BUCKET``,
   and the bucket the stage policy names),
 * the device-token key as parameter ``DeviceTokenKey`` (``ADUAN_DEVICE_KEY`` of the API function),
+* the address key as parameter ``AddressKey`` (``ADUAN_ADDRESS_KEY`` of the API and notify functions,
+  ``chalicelib.config.ADDRESS_KEY_HANDLERS``: never rotated),
 * the global rate limits (docs/security.md): API Gateway's throttled answer as a 429 with
   ``Retry-After`` and the error envelope (its own 5xx, such as a throttled Lambda's, as a 503
   likewise), and a WAF web ACL on the stage with rate-based rules per address (crowd-sized) and per
@@ -25,7 +27,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.config import HANDOVER_KEY_VARIABLE
+from chalicelib.config import (
+    ADDRESS_KEY_HANDLERS,
+    ADDRESS_KEY_MIN_LENGTH,
+    ADDRESS_KEY_VARIABLE,
+    HANDOVER_KEY_VARIABLE,
+)
 from chalicelib.errors import RetryableUnavailable
 from infra.cfn import Template, get_att, output, ref
 from infra.naming import (
@@ -90,6 +97,15 @@ def _parameters() -> dict[str, Any]:
             "MinLength": 32,
             "Description": "ADUAN_DEVICE_KEY: HMAC key of device tokens (random, 32+ characters; secret)",
         },
+        "AddressKey": {
+            "Type": "String",
+            "NoEcho": True,
+            "MinLength": ADDRESS_KEY_MIN_LENGTH,
+            "Description": (
+                f"{ADDRESS_KEY_VARIABLE}: HMAC key of stored e-mail addresses "
+                f"(random, {ADDRESS_KEY_MIN_LENGTH}+ characters; secret; never change it)"
+            ),
+        },
         "SubmitCaptcha": {
             "Type": "String",
             "AllowedValues": ["false", "true"],
@@ -128,6 +144,8 @@ def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
     }
     if handler.logical_id == "APIHandler":
         variables["ADUAN_DEVICE_KEY"] = ref("DeviceTokenKey")
+    if (handler.name or "app") in ADDRESS_KEY_HANDLERS:
+        variables[ADDRESS_KEY_VARIABLE] = ref("AddressKey")
     properties: dict[str, Any] = {
         "FunctionName": function_name(stage, handler),
         "Layers": [ref(LAYER_LOGICAL)],

@@ -316,6 +316,7 @@ def test_a_malformed_ses_notification_in_a_notify_batch_goes_to_the_dlq_at_once(
     bounce suppressed its address and the two malformed ones are on the DLQ with their reason
     (the malformed bounce failed its record, five receives before the DLQ)."""
     from chalicelib import container
+    from chalicelib.config import address_key
     from chalicelib.notices.recipients import address_hash
     from infra.local.pipeline import patched_env
 
@@ -344,7 +345,7 @@ def test_a_malformed_ses_notification_in_a_notify_batch_goes_to_the_dlq_at_once(
     reasons = {m["Body"]: m["MessageAttributes"]["aduan_error"]["StringValue"] for m in parked}
     assert reasons == {records[1]["body"]: "validation_error", records[2]["body"]: "invalid_json"}
     with patched_env(jakarta.env):
-        assert container.notice_records().suppressed("31", address_hash(gone))
+        assert container.notice_records().suppressed("31", address_hash(gone, address_key()))
 
 
 def _hand_overs_to_banten(report_ids: list[str]) -> dict[str, dict[str, Any]]:

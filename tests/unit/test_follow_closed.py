@@ -10,9 +10,8 @@ from msgspec.structs import replace
 
 from chalicelib.domain.status import Status
 from chalicelib.errors import NotFound
-from chalicelib.notices.recipients import follower_id
 from tests.unit.factories import T0
-from tests.unit.test_follower_retention import EMAIL, Queues, _following, _public, aws
+from tests.unit.test_follower_retention import EMAIL, Queues, _following, _public, aws, follower_id
 
 __all__ = ["aws"]
 

@@ -14,10 +14,11 @@ import pytest
 from moto import mock_aws
 from msgspec.structs import replace
 
+from chalicelib.config import address_key
 from chalicelib.domain.private import retention_end
 from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound
-from chalicelib.notices.recipients import follower_id
+from chalicelib.notices.recipients import follower_id as keyed_follower_id
 from chalicelib.provinces.registry import registry
 from chalicelib.services.tracking import TrackingService
 from tests.unit.factories import T0, new_report
@@ -25,6 +26,11 @@ from tests.unit.factories import T0, new_report
 DAY = 24 * 3600
 EMAIL = "tetangga@example.com"
 PERIOD = registry().get("31").data.contact_retention_days
+
+
+def follower_id(email: str) -> str:
+    """A follower's id under the test stage's address key."""
+    return keyed_follower_id(email, address_key())
 
 
 class Reports:

@@ -58,6 +58,12 @@ BROKEN_AT_START: list[tuple[str, Mapping[str, str | None]]] = [
         {"ADUAN_AUTH_JWKS_FILE": None, "ADUAN_AUTH_JWKS_URL": "http://issuer.example/jwks"},
     ),
     ("ADUAN_DEVICE_KEY", {"ADUAN_DEVICE_KEY": "k" * 31}),
+    # the address key: required where addresses are hashed (locally, the API and the notify handler)
+    ("ADUAN_ADDRESS_KEY", {"ADUAN_ADDRESS_KEY": None}),
+    ("ADUAN_ADDRESS_KEY", {"ADUAN_ADDRESS_KEY": "k" * 31}),
+    ("ADUAN_ADDRESS_KEY", {"ADUAN_ADDRESS_KEY": None, "_HANDLER": "app.app"}),
+    ("ADUAN_ADDRESS_KEY", {"ADUAN_ADDRESS_KEY": "  ", "_HANDLER": "app.notify"}),
+    ("ADUAN_ADDRESS_KEY", {"ADUAN_ADDRESS_KEY": "k" * 31, "_HANDLER": "app.route"}),  # short: never valid
     ("ADUAN_DEVICE_TOKEN_DAYS", {"ADUAN_DEVICE_TOKEN_DAYS": "thirty"}),
     ("ADUAN_DEVICE_TOKEN_DAYS", {"ADUAN_DEVICE_TOKEN_DAYS": "0"}),
     ("ADUAN_DEVICE_TOKEN_DAYS", {"ADUAN_DEVICE_TOKEN_DAYS": "nan"}),
@@ -166,6 +172,16 @@ def test_a_stage_starts_with_every_optional_variable_unset(
         "aduan-31-escalation.fifo",
         "aduan-31-notify",
     }
+
+
+@pytest.mark.parametrize("handler", ["app.route", "app.escalations", "app.sweep", "app.agency_auth"])
+def test_a_function_that_hashes_no_address_starts_without_the_address_key(
+    monkeypatch: pytest.MonkeyPatch, handler: str
+) -> None:
+    # Given a deployed function other than the API and the notify handler, not given the address key
+    _apply(monkeypatch, {"ADUAN_ADDRESS_KEY": None, "_HANDLER": handler})
+    # When app.py is imported, then the function starts
+    assert _import_app().event_sources
 
 
 def test_a_stage_starts_with_valid_optional_variables_and_the_user_pools_jwks(
