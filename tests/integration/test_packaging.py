@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.config import ADDRESS_KEY_HANDLERS
 from infra import concurrency, render
 from infra.layer import DEFAULT_WHEELS, LayerError, build_layer, fetch_wheels, layer_pins
 from infra.local.config import PROJECT_ROOT, read_config, stage_names
@@ -119,6 +120,10 @@ def test_functions_are_named_layered_and_use_the_stage_policy(packaged: dict[str
             assert variables["ADUAN_AUTH_ISSUER"] == {"Ref": "AuthIssuer"}
             assert variables["ADUAN_AUTH_AUDIENCE"] == {"Ref": "AuthAudience"}
             assert "ADUAN_AUTH_JWKS_FILE" not in variables and ".invalid" not in json.dumps(variables)
+            # the address key: given to the functions whose Lambda _HANDLER check_stage requires it of
+            keyed = props["Handler"] in {f"app.{name}" for name in ADDRESS_KEY_HANDLERS}
+            assert keyed == ("ADUAN_ADDRESS_KEY" in variables), handler
+            assert keyed == (handler.logical_id in {"APIHandler", "Notify"}), handler
         assert resources["AduanDepsLayer"]["Properties"]["ContentUri"] == "./aduan-deps.zip"
         assert resources["RestAPI"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
         policy_file = PROJECT_ROOT / ".chalice" / config["stages"][stage]["iam_policy_file"]
