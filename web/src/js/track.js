@@ -183,7 +183,7 @@ async function respond(event, action, error) {
     render({ focus: true });
     announce(t(action === "confirm" ? "track.confirmed" : "track.reopened"));
   } catch (failure) {
-    if (failure instanceof ApiError && failure.status === 409 && await readAgain()) {
+    if (failure instanceof ApiError && failure.status === 409 && await movedOn()) {
       // The report moved on (an answer sent before was saved and its reply lost, or an officer acted):
       // it is shown as it stands now, with what was refused and why
       render({ focus: true });
@@ -196,11 +196,14 @@ async function respond(event, action, error) {
   }
 }
 
-/** The report shown, read again (with its secret); false if that failed too. */
-async function readAgain() {
+/** True if the report shown, read again (with its secret), has changed since (it is kept, to be drawn);
+ * false if it has not, or could not be read: the form and what was typed in it stay as they are. */
+async function movedOn() {
   try {
     const headers = { "X-Report-Secret": state.secret };
-    state.view = await api(`/reports/${encodeURIComponent(state.view.id)}`, { headers, timeout: LOOK_UP_TIMEOUT_MS });
+    const now = await api(`/reports/${encodeURIComponent(state.view.id)}`, { headers, timeout: LOOK_UP_TIMEOUT_MS });
+    if (now.updated_at === state.view.updated_at && now.status.code === state.view.status.code) return false;
+    state.view = now;
     return true;
   } catch {
     return false;
