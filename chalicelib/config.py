@@ -22,6 +22,7 @@ import os
 import re
 import string
 from functools import lru_cache
+from typing import cast
 
 from msgspec import Struct
 
@@ -61,13 +62,12 @@ AUTH_VARIABLES = ("ADUAN_AUTH_ISSUER", "ADUAN_AUTH_AUDIENCE", "ADUAN_AUTH_JWKS_F
 # functions that hash addresses (``ADDRESS_KEY_HANDLERS``: the API's follow requests, the notify
 # handler), which do not start without it; the others are not given it.
 ADDRESS_KEY_VARIABLE = "ADUAN_ADDRESS_KEY"
-ADDRESS_KEY_MIN_LENGTH = 32
+SECRET_MIN_LENGTH = 32  # characters of an HMAC key given as a variable (the address key, the device key)
 # Chalice's names of those functions: Lambda starts each as ``app.<name>`` (its ``_HANDLER``), and
 # infra/templates/package_merge.py gives the key to these only.
 ADDRESS_KEY_HANDLERS = ("app", "notify")
 # Optional variables (unset is fine; a set one must be valid).
 DEVICE_KEY_VARIABLE = "ADUAN_DEVICE_KEY"  # HMAC key of device tokens (chalicelib/api/devices.py)
-DEVICE_KEY_MIN_LENGTH = 32
 DEVICE_TOKEN_DAYS_VARIABLE = "ADUAN_DEVICE_TOKEN_DAYS"  # how long a device token is accepted
 DEVICE_TOKEN_DEFAULT_DAYS = 30.0
 OPEN311_KEYS_VARIABLE = "ADUAN_OPEN311_KEYS"  # Open311 api key hashes (chalicelib/open311/keys.py)
@@ -263,29 +263,29 @@ def auth_variables() -> tuple[str, str, str | None, str | None]:
     return issuer, audience, jwks_file or None, jwks_url or None
 
 
-def device_key() -> bytes | None:
-    """``ADUAN_DEVICE_KEY``, the HMAC key of device tokens; None when unset."""
-    raw = os.environ.get(DEVICE_KEY_VARIABLE, "")
-    if not raw:
+def _secret(variable: str, *, required: bool = False, also: str = "") -> bytes | None:
+    """The HMAC key ``variable`` holds (None when unset and not ``required``); ``ConfigurationError``
+    naming it when shorter than ``SECRET_MIN_LENGTH`` (its value is never repeated)."""
+    raw = os.environ.get(variable, "")
+    if not raw and not required:
         return None
-    if len(raw) < DEVICE_KEY_MIN_LENGTH:
+    if len(raw) < SECRET_MIN_LENGTH:
         raise ConfigurationError(
-            f"{DEVICE_KEY_VARIABLE} must be a random secret of at least {DEVICE_KEY_MIN_LENGTH} "
-            f"characters, not {len(raw)}"
+            f"{variable} must be a random secret of at least {SECRET_MIN_LENGTH} characters{also}, "
+            f"not {len(raw)}"
         )
     return raw.encode()
+
+
+def device_key() -> bytes | None:
+    """``ADUAN_DEVICE_KEY``, the HMAC key of device tokens; None when unset."""
+    return _secret(DEVICE_KEY_VARIABLE)
 
 
 def address_key() -> bytes:
     """``ADUAN_ADDRESS_KEY``, the HMAC key of stored e-mail addresses; ``ConfigurationError`` naming it
-    when unset or short (its value is never repeated)."""
-    raw = os.environ.get(ADDRESS_KEY_VARIABLE, "")
-    if len(raw) < ADDRESS_KEY_MIN_LENGTH:
-        raise ConfigurationError(
-            f"{ADDRESS_KEY_VARIABLE} must be a random secret of at least {ADDRESS_KEY_MIN_LENGTH} "
-            f"characters, never rotated, not {len(raw)}"
-        )
-    return raw.encode()
+    when unset or short."""
+    return cast(bytes, _secret(ADDRESS_KEY_VARIABLE, required=True, also=", never rotated"))
 
 
 def needs_address_key() -> bool:

@@ -29,9 +29,9 @@ from typing import Any
 
 from chalicelib.config import (
     ADDRESS_KEY_HANDLERS,
-    ADDRESS_KEY_MIN_LENGTH,
     ADDRESS_KEY_VARIABLE,
     HANDOVER_KEY_VARIABLE,
+    SECRET_MIN_LENGTH,
 )
 from chalicelib.errors import RetryableUnavailable
 from infra.cfn import Template, get_att, output, ref
@@ -94,16 +94,19 @@ def _parameters() -> dict[str, Any]:
         "DeviceTokenKey": {
             "Type": "String",
             "NoEcho": True,
-            "MinLength": 32,
-            "Description": "ADUAN_DEVICE_KEY: HMAC key of device tokens (random, 32+ characters; secret)",
+            "MinLength": SECRET_MIN_LENGTH,
+            "Description": (
+                "ADUAN_DEVICE_KEY: HMAC key of device tokens "
+                f"(random, {SECRET_MIN_LENGTH}+ characters; secret)"
+            ),
         },
         "AddressKey": {
             "Type": "String",
             "NoEcho": True,
-            "MinLength": ADDRESS_KEY_MIN_LENGTH,
+            "MinLength": SECRET_MIN_LENGTH,
             "Description": (
                 f"{ADDRESS_KEY_VARIABLE}: HMAC key of stored e-mail addresses "
-                f"(random, {ADDRESS_KEY_MIN_LENGTH}+ characters; secret; never change it)"
+                f"(random, {SECRET_MIN_LENGTH}+ characters; secret; never change it)"
             ),
         },
         "SubmitCaptcha": {
