@@ -101,6 +101,12 @@ RATE_LIMITS = {
     "links_address": ("ADUAN_LINKS_ADDRESS", 600.0, 600.0),
 }
 RATE_LIMIT_SUFFIXES = ("_RATE_PER_MINUTE", "_BURST")
+# Follow confirmation e-mails one address may be sent per province, in a window from the first
+# (the notify handler counts them under the address's keyed hash; past it none goes out and the
+# API answers the same): a citizen following a handful of reports a day is served, and no one can
+# make Aduan mail a stranger's inbox more than this by asking to follow many reports (docs/security.md).
+FOLLOW_MAILS_PER_ADDRESS = 5
+FOLLOW_MAIL_WINDOW_HOURS = 24
 # Naming conventions shared by every province (infra/naming.py creates the queues by them).
 ESCALATION_TEMPLATE_VARIABLE = "ADUAN_ESCALATION_QUEUE_TEMPLATE"  # optional: another naming scheme
 AGENCY_TEMPLATE_VARIABLE = "ADUAN_AGENCY_QUEUE_TEMPLATE"

@@ -16,7 +16,9 @@ Per ``Addressee`` (a recipient's channel about a report, ``<key>``, ``<to>``, ``
 sent-record of one message ``<key>#n#<about>#<to>#<channel>`` (``<about>``: the timeline entry's
 event id, ``follow:<hour>`` or ``digest:<hour>``), the hourly count ``<key>#rate#<to>#<channel>#<hour>``
 and the updates held for the hour's summary ``<key>#held#<to>#<channel>#<hour>``. Per province: a
-suppressed address ``<province>#nsup#<address hash>``, a link token ``<province>#tok#<token hash>``.
+suppressed address ``<province>#nsup#<address hash>``, the follow confirmation e-mails sent to an
+address in its current window ``<province>#fmail#<address hash>`` (its TTL the window's end), a link
+token ``<province>#tok#<token hash>``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def _hourly_pk(to: Addressee, kind: str, hour: str) -> str:
 
 def _suppression_pk(province: str, address_hash: str) -> str:
     return f"{province}#nsup#{address_hash}"
+
+
+def _follow_mails_pk(province: str, address_hash: str) -> str:
+    return f"{province}#fmail#{address_hash}"
 
 
 def _token_pk(province: str, token_hash: str) -> str:
@@ -137,6 +143,34 @@ class NoticeStore:
                 ]
             )
         return int(item.tally or 0)
+
+    def count_follow_mail(
+        self, province: str, address_hash: str, cap: int, now_epoch: int, window_s: int
+    ) -> bool:
+        """Count one follow confirmation e-mail to an address (by its keyed hash): False, counting
+        nothing, once ``cap`` were counted in its window. A window starts with the first e-mail after
+        the last one ended and lasts ``window_s`` (its end is the item's TTL; an item past it that
+        DynamoDB has not deleted yet starts a new window). Two conditional writes at most: a new window
+        (the usual case, one write unit), else one more in the open window (two write units, as past
+        the cap): at one ``now_epoch`` the two conditions leave out only a full window."""
+        item = PrivateModel(pk=_follow_mails_pk(province, address_hash))
+        ended = PrivateModel.pk.does_not_exist() | (PrivateModel.expires_at <= now_epoch)
+        room = (PrivateModel.expires_at > now_epoch) & (PrivateModel.tally < cap)
+
+        def start() -> object:
+            return item.update(
+                actions=[
+                    PrivateModel.tally.set(1),
+                    PrivateModel.kind.set("follow-mails"),
+                    PrivateModel.expires_at.set(now_epoch + window_s),
+                ],
+                condition=ended,
+            )
+
+        with translate_errors("count follow e-mails"):
+            if conditional(start):
+                return True
+            return conditional(lambda: item.update(actions=[PrivateModel.tally.add(1)], condition=room))
 
     def hold(self, to: Addressee, hour: str, line: str, expires_at: int) -> None:
         """Keep an update for the hour's summary (a set: a redelivered update is held once)."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
-from chalicelib.config import address_key
+from chalicelib.config import FOLLOW_MAIL_WINDOW_HOURS, FOLLOW_MAILS_PER_ADDRESS, address_key
 from chalicelib.domain.private import Addressee
 from chalicelib.domain.report import Report, TimelineEntry, Visibility
 from chalicelib.domain.status import Action, Status
@@ -144,7 +144,10 @@ class Notifier:
         return found
 
     def follow_confirmation(self, key: str, follower: str, now: datetime) -> int:
-        """Send the confirmation e-mail of a follow request (double opt-in), once per request hour."""
+        """Send the confirmation e-mail of a follow request (double opt-in), once per request hour, and
+        at most ``FOLLOW_MAILS_PER_ADDRESS`` to one address in ``FOLLOW_MAIL_WINDOW_HOURS``: past that
+        none goes out (the request expires unanswered), so asking to follow many reports for someone
+        else's address cannot fill their inbox."""
         # the following service (and the tracking and intake services it loads) only for this message
         from chalicelib.services.following import REQUEST_VALID  # how long its link works
 
@@ -157,12 +160,32 @@ class Notifier:
         to, about = Addressee(key, follower, "email"), f"follow:{now:%Y%m%d%H}"
         if not self.records.claim(to, about, _epoch(now + timedelta(days=RECORD_DAYS))):
             return 0
+        if not self._follow_mail_counted(to, about, email, now):
+            return 0
         token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
         link = self.settings().token_link("follow.html", token)
         mail = texts.follow_email(key.split("~")[-1], language, link)
         # no List-Unsubscribe: nothing is followed yet, and a mail client's "unsubscribe" on this link
         # would open the page that starts following
         return self._send_claimed(to, about, lambda: self.senders().email(email, mail.subject, mail.body))
+
+    def _follow_mail_counted(self, to: Addressee, about: str, email: str, now: datetime) -> bool:
+        """Count a follow confirmation to ``email`` (claimed as ``about``); False past its cap, the
+        claim then marked sent so that a redelivery counts nothing again."""
+        window = FOLLOW_MAIL_WINDOW_HOURS * 3600
+        hashed = address_hash(email, self.key())
+        try:
+            counted = self.records.count_follow_mail(
+                self.province.code, hashed, FOLLOW_MAILS_PER_ADDRESS, _epoch(now), window
+            )
+        except RetryableUnavailable:  # nothing told yet: the claim goes back for the retry
+            self.records.release(to, about)
+            raise
+        if not counted:
+            self.records.mark_sent(to, about)
+            logger.info("a follow confirmation e-mail was held back: its address had its share for the day")
+            count("FollowMailsHeld")
+        return counted
 
     def _wait_for(self, key: str, entry_id: str, attempt: int) -> None:
         """The message was sent before its change was saved: look again later, or give up."""

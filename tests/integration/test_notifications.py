@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.config import FOLLOW_MAILS_PER_ADDRESS
 from chalicelib.data.reports import ReportRepository
 from chalicelib.services import notify as notify_module
 from infra.local.outbox import Sent, sent_messages, verify_senders
@@ -411,6 +412,28 @@ def test_following_a_public_report_double_opt_in_then_updates_then_unfollow(
     provinces.settle_notices()
     assert len(_to(moto_endpoint, follower)) == 2  # nothing after unfollowing
     assert len(_to(moto_endpoint, reporter["email"])) == 3  # routed, taken, done: the reporter still hears
+
+
+def test_follow_requests_for_one_address_on_many_reports_mail_it_at_most_the_cap(
+    provinces: World, moto_endpoint: str
+) -> None:
+    """Given one more public report than the cap, when someone asks to follow each for one address
+    (fresh device tokens would let them past every per-caller limit), then the address gets the cap's
+    worth of confirmation e-mails, and every answer is the same: none tells that it was capped."""
+    created = [
+        _submit(provinces, {**JAKARTA_ROAD, "visibility": "public"}, {**_reporter(), "notify": []})
+        for _ in range(FOLLOW_MAILS_PER_ADDRESS + 1)
+    ]
+    victim = f"korban-{uuid.uuid4().hex[:8]}@example.com"
+    answers = []
+    for report in created:
+        asked = provinces["jakarta"].post(f"/reports/{report['id']}/follow", {"email": victim})
+        provinces.settle_notices()
+        answers.append((asked.status_code, json.loads(asked.body), asked.headers.get("Content-Type")))
+    assert answers == [
+        (202, {"report_id": r["id"], "state": "confirmation_sent"}, answers[0][2]) for r in created
+    ]
+    assert len(_to(moto_endpoint, victim)) == FOLLOW_MAILS_PER_ADDRESS
 
 
 def test_a_private_report_cannot_be_followed(provinces: World) -> None:
