@@ -343,6 +343,8 @@ class Notifier:
         )
         if report is None or to is None:
             return 0
+        if to.channel == "email" and self._suppressed(to.address):  # a bounce or complaint within the hour
+            return 0
         box, about = _addressee(report, to), f"digest:{hour}"
         held = sorted(self.records.held(box, hour))
         if not held or not self.records.claim(box, about, _epoch(now + timedelta(days=RECORD_DAYS))):
