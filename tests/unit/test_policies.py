@@ -92,8 +92,13 @@ def test_dynamodb_only_on_own_leading_keys(stage: str) -> None:
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
         "dynamodb:Query",
     }
+    # an item deleted only in the private table (a claim given back, a suppression moved), never a report
+    deleting = [s for s in dynamo if "dynamodb:DeleteItem" in _list(s["Action"])]
+    resources = {r for s in deleting for r in _list(s["Resource"])}
+    assert deleting and all(r.endswith(":table/aduan-private") for r in resources)
 
 
 @pytest.mark.parametrize("stage", stage_names())
