@@ -91,8 +91,8 @@ WAITING_TESTS += tests/integration/test_reporter_stop.py tests/integration/test_
 WAITING_TESTS += tests/integration/test_agency_queue.py
 # CPU-bound tests in one process (about 70 s each on a quiet machine, none bounded by the clock) that
 # run beside the clock-bound tests, which keep about one of the machine's two cores busy: the
-# fingerprint measurement on real photographs (pure Python), packaging every stage (they need the
-# layer) and adding all 38 provinces.
+# fingerprint measurement on real photographs (pure Python), packaging every stage (one of its tests
+# reads the layer) and adding all 38 provinces.
 CPU_TESTS := tests/unit/test_evidence_fingerprint.py tests/integration/test_every_province.py
 CPU_TESTS += tests/integration/test_packaging.py
 
@@ -110,7 +110,8 @@ test: venv web-deps browser
 	@mkdir -p .local
 	@( $(MAKE) --no-print-directory lint && $(MAKE) --no-print-directory layer ) > .local/lint-layer.log 2>&1 & \
 	  checked=$$!; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) > .local/beside-tests.log 2>&1 & beside=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(BESIDE_TESTS) -m "not clock" > .local/beside-tests.log 2>&1 & \
+	  beside=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(WAITING_TESTS) -m "not clock" \
 	  > .local/waiting-tests.log 2>&1 & waiting=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e -m "e2e and not clock" \
