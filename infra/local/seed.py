@@ -21,6 +21,23 @@ class SeedResult:
     status: int
     body: str
 
+    def line(self) -> str:
+        """One line for the terminal: the report's id and status, or the error; never its secret."""
+        try:
+            answer = json.loads(self.body)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            return f"seed {self.stage}: HTTP {self.status} (no JSON answer)"
+        if "id" in answer:
+            status = answer.get("status")
+            label = status.get("label") if isinstance(status, dict) else status
+            return f"seed {self.stage}: HTTP {self.status} {answer['id']} ({label})"
+        error = answer.get("error")
+        if isinstance(error, dict):
+            return f"seed {self.stage}: HTTP {self.status} {error.get('code')}: {error.get('message')}"
+        return f"seed {self.stage}: HTTP {self.status} {sorted(answer)}"
+
 
 def load_seed(path: Path = SEED_FILE) -> list[dict[str, Any]]:
     """The seed entries (``[{"stage": ..., "body": {...}}, ...]``); empty when the file is absent."""

@@ -336,7 +336,7 @@ def _announce(stack: LocalStack, do_seed: bool) -> None:
             print(f"warning: {note}")
     if do_seed:
         for result in stack.seed():
-            print(f"seed {result.stage}: HTTP {result.status} {result.body[:120]}")
+            print(result.line())
     print("Ctrl-C stops everything.", flush=True)
 
 

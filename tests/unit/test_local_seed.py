@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from infra.local.config import stage_config, stage_names
-from infra.local.seed import SEED_FILE, load_seed
+from infra.local.seed import SEED_FILE, SeedResult, load_seed
 from infra.provinces import DEFAULT_DATA_DIR
 
 
@@ -39,3 +39,23 @@ def test_seed_reports_fit_the_province_data() -> None:
 
 def test_a_missing_seed_file_seeds_nothing(tmp_path: Any) -> None:
     assert load_seed(tmp_path / "absent.json") == []
+
+
+def test_a_seeded_reports_line_names_its_id_and_status_but_never_its_secret() -> None:
+    # Given the API's answer to a seeded report, secret included
+    answer = {
+        "id": "31-261208-Y03S",
+        "status": {"code": "MENUNGGU", "label": "Menunggu", "label_en": "Waiting"},
+        "secret": "JKB7-0DGQ-8XPA-K2MZ",
+    }
+    # When make run prints it, Then the terminal (and any log of it) shows no part of the secret
+    line = SeedResult("jakarta", 201, json.dumps(answer)).line()
+    assert line == "seed jakarta: HTTP 201 31-261208-Y03S (Menunggu)"
+    assert "JKB7" not in line
+
+
+def test_a_refused_seed_report_prints_the_error_code_and_message() -> None:
+    error = {"error": {"code": "validation_error", "message": "Isian tidak valid.", "details": []}}
+    line = SeedResult("banten", 422, json.dumps(error)).line()
+    assert line == "seed banten: HTTP 422 validation_error: Isian tidak valid."
+    assert SeedResult("banten", 502, "Bad Gateway").line() == "seed banten: HTTP 502 (no JSON answer)"
