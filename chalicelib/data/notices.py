@@ -172,6 +172,19 @@ class NoticeStore:
                 return True
             return conditional(lambda: item.update(actions=[PrivateModel.tally.add(1)], condition=room))
 
+    def uncount_follow_mail(self, province: str, address_hash: str, now_epoch: int, window_s: int) -> None:
+        """Take back one follow confirmation e-mail counted at ``now_epoch`` that did not go out
+        (throttled: its retry counts it again); nothing if the window it was counted in has ended (a
+        window open at ``now_epoch`` ends within ``window_s`` of it, a later one after that)."""
+        same_window = PrivateModel.expires_at.between(now_epoch + 1, now_epoch + window_s)
+        item = PrivateModel(pk=_follow_mails_pk(province, address_hash))
+        with translate_errors("give back a follow e-mail count"):
+            conditional(
+                lambda: item.update(
+                    actions=[PrivateModel.tally.add(-1)], condition=same_window & (PrivateModel.tally > 0)
+                )
+            )
+
     def hold(self, to: Addressee, hour: str, line: str, expires_at: int) -> None:
         """Keep an update for the hour's summary (a set: a redelivered update is held once)."""
         with translate_errors("hold update"):

@@ -55,6 +55,7 @@ SAVE_PAUSES_S = (0.25, 0.5)
 WAIT_ATTEMPTS = 6  # then it is looked for again, 2 s to 64 s later, then dropped
 RECORD_DAYS = 60
 UNSUBSCRIBE_DAYS = 365
+FOLLOW_MAIL_WINDOW = FOLLOW_MAIL_WINDOW_HOURS * 3600  # seconds
 
 
 class Notifier:
@@ -160,23 +161,31 @@ class Notifier:
         to, about = Addressee(key, follower, "email"), f"follow:{now:%Y%m%d%H}"
         if not self.records.claim(to, about, _epoch(now + timedelta(days=RECORD_DAYS))):
             return 0
-        if not self._follow_mail_counted(to, about, email, now):
-            return 0
-        token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
-        link = self.settings().token_link("follow.html", token)
-        mail = texts.follow_email(key.split("~")[-1], language, link)
-        # no List-Unsubscribe: nothing is followed yet, and a mail client's "unsubscribe" on this link
-        # would open the page that starts following
-        return self._send_claimed(to, about, lambda: self.senders().email(email, mail.subject, mail.body))
-
-    def _follow_mail_counted(self, to: Addressee, about: str, email: str, now: datetime) -> bool:
-        """Count a follow confirmation to ``email`` (claimed as ``about``); False past its cap, the
-        claim then marked sent so that a redelivery counts nothing again."""
-        window = FOLLOW_MAIL_WINDOW_HOURS * 3600
         hashed = address_hash(email, self.key())
+        if not self._follow_mail_counted(to, about, hashed, now):
+            return 0
+
+        def send() -> None:
+            # the link's token is written here, so that a throttled write gives the claim back too
+            token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
+            link = self.settings().token_link("follow.html", token)
+            mail = texts.follow_email(key.split("~")[-1], language, link)
+            # no List-Unsubscribe: nothing is followed yet, and a mail client's "unsubscribe" on this
+            # link would open the page that starts following
+            self.senders().email(email, mail.subject, mail.body)
+
+        try:
+            return self._send_claimed(to, about, send)
+        except RetryableUnavailable:  # nothing went out: the retry counts it again
+            self.records.uncount_follow_mail(self.province.code, hashed, _epoch(now), FOLLOW_MAIL_WINDOW)
+            raise
+
+    def _follow_mail_counted(self, to: Addressee, about: str, hashed: str, now: datetime) -> bool:
+        """Count a follow confirmation to the address ``hashed`` (claimed as ``about``); False past its
+        cap, the claim then marked sent so that a redelivery counts nothing again."""
         try:
             counted = self.records.count_follow_mail(
-                self.province.code, hashed, FOLLOW_MAILS_PER_ADDRESS, _epoch(now), window
+                self.province.code, hashed, FOLLOW_MAILS_PER_ADDRESS, _epoch(now), FOLLOW_MAIL_WINDOW
             )
         except RetryableUnavailable:  # nothing told yet: the claim goes back for the retry
             self.records.release(to, about)

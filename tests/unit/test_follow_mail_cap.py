@@ -128,3 +128,61 @@ def test_a_count_that_could_not_be_made_gives_the_claim_back_for_the_retry(
             notifier.follow_confirmation(key, "f1", T0)
     # When the message is retried, then its e-mail goes out (nothing was sent, nothing kept it claimed)
     assert notifier.follow_confirmation(key, "f1", T0) == 1 and len(_sent_emails()) == 1
+
+
+def _throttled_once(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> None:
+    """``owner.name`` raises a throttling error on its first call, then works."""
+    real, calls = getattr(owner, name), iter([RetryableUnavailable("throttled")])
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        failure = next(calls, None)
+        if failure:
+            raise failure
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, flaky)
+
+
+@pytest.mark.parametrize("throttled", ["the send", "the link token"])
+def test_a_throttled_confirmation_is_sent_on_its_retry_and_counted_once(
+    aws: None, monkeypatch: pytest.MonkeyPatch, throttled: str
+) -> None:
+    from chalicelib.data import channels
+    from chalicelib.data.notices import NoticeStore
+
+    # Given an address sent one e-mail fewer than the cap, and a follow request of it for another report
+    notifier = _notifier(Reports(), Queues())
+    keys = _keys(FOLLOW_MAILS_PER_ADDRESS)
+    for key in keys:
+        _ask(key)
+    for key in keys[:-1]:
+        assert notifier.follow_confirmation(key, "f1", T0) == 1
+    # When that request's e-mail (or its link's token, written first) is throttled once
+    owner, name = (channels, "_sent") if throttled == "the send" else (NoticeStore, "put_token")
+    _throttled_once(monkeypatch, owner, name)
+    with pytest.raises(RetryableUnavailable):
+        notifier.follow_confirmation(keys[-1], "f1", T0)
+    # Then the message's retry sends it: nothing went out the first time, so nothing was kept counted
+    assert notifier.follow_confirmation(keys[-1], "f1", T0 + timedelta(seconds=30)) == 1
+    assert sum(VICTIM in m.destinations for m in _sent_emails()) == FOLLOW_MAILS_PER_ADDRESS
+    # and the cap still holds after it
+    _ask("31-261127-F999")
+    assert notifier.follow_confirmation("31-261127-F999", "f1", T0 + timedelta(minutes=1)) == 0
+
+
+def test_a_count_given_back_leaves_a_later_window_alone(aws: None) -> None:
+    from chalicelib.data.models import PrivateModel
+    from chalicelib.data.notices import NoticeStore
+
+    # Given a count made in a window that has ended since, and a new window with one e-mail in it
+    store, hashed = NoticeStore(), address_hash(VICTIM, address_key())
+    window, start = int(WINDOW.total_seconds()), int(T0.timestamp())
+    assert store.count_follow_mail("31", hashed, FOLLOW_MAILS_PER_ADDRESS, start, window)
+    assert store.count_follow_mail("31", hashed, FOLLOW_MAILS_PER_ADDRESS, start + window, window)
+    # When the first count is given back (its e-mail throttled), Then the new window keeps its count
+    store.uncount_follow_mail("31", hashed, start, window)
+    [item] = [i for i in PrivateModel.scan() if i.kind == "follow-mails"]
+    assert (item.tally, item.expires_at) == (1, start + 2 * window)
+    # and one given back in its own window is taken off
+    store.uncount_follow_mail("31", hashed, start + window + 60, window)
+    assert PrivateModel.get(item.pk).tally == 0
