@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from chalicelib.config import DEVICE_KEY_VARIABLE
 from infra.files import create_exclusively, write_bytes
 from infra.local.config import DEV_JWKS_FILE, DEV_KEY_DIR, local_only
 
@@ -69,7 +70,7 @@ def dev_auth_env(project_root: Path | None = None) -> dict[str, str]:
     the device-token key."""
     root = project_root or REPO_ROOT
     ensure_keys(root)
-    return {**local_only(root), "ADUAN_DEVICE_KEY": dev_device_key(root)}
+    return {**local_only(root), DEVICE_KEY_VARIABLE: dev_device_key(root)}
 
 
 def dev_device_key(project_root: Path | None = None) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 from chalicelib.config import (
     ADDRESS_KEY_HANDLERS,
     ADDRESS_KEY_VARIABLE,
+    DEVICE_KEY_VARIABLE,
     HANDOVER_KEY_VARIABLE,
     SECRET_MIN_LENGTH,
 )
@@ -96,7 +97,7 @@ def _parameters() -> dict[str, Any]:
             "NoEcho": True,
             "MinLength": SECRET_MIN_LENGTH,
             "Description": (
-                "ADUAN_DEVICE_KEY: HMAC key of device tokens "
+                f"{DEVICE_KEY_VARIABLE}: HMAC key of device tokens "
                 f"(random, {SECRET_MIN_LENGTH}+ characters; secret)"
             ),
         },
@@ -146,7 +147,7 @@ def _function(province: ProvinceInfra, handler: Handler) -> dict[str, Any]:
         **_auth_environment(),
     }
     if handler.logical_id == "APIHandler":
-        variables["ADUAN_DEVICE_KEY"] = ref("DeviceTokenKey")
+        variables[DEVICE_KEY_VARIABLE] = ref("DeviceTokenKey")
     if (handler.name or "app") in ADDRESS_KEY_HANDLERS:
         variables[ADDRESS_KEY_VARIABLE] = ref("AddressKey")
     properties: dict[str, Any] = {
