@@ -14,6 +14,12 @@ def both(indonesian: str, english: str) -> str:
     return f"{indonesian} ({english})"
 
 
+# The prefixes of an operator's message line (the tools' ``error:``, ``warning:``, ``note:``).
+ERROR = both("kesalahan", "error") + ": "
+WARNING = both("peringatan", "warning") + ": "
+NOTE = both("catatan", "note") + ": "
+
+
 class Text(NamedTuple):
     """A text in each language; a message puts it in its own language, or both (``said``)."""
 

@@ -2,21 +2,22 @@
 alongside, as the API writes its messages: ``Bahasa Indonesia (English)``.
 
 Each English text is kept word for word inside its parentheses (operators' scripts and the tests look for it);
-a text said in more than one place is written here once. ``both`` and ``Text`` are
-``chalicelib.texts``' (``infra`` and the province structs word their operators' messages with them too).
+a text said in more than one place is written here once. ``both``, ``Text`` and the prefixes ``ERROR``,
+``WARNING``, ``NOTE`` are ``chalicelib.texts``' (``infra``, ``tools``, ``web/build.py`` and the province
+structs word their operators' messages with them too).
 """
 
 from __future__ import annotations
 
 import typer
 
+from chalicelib.texts import ERROR as ERROR
+from chalicelib.texts import NOTE as NOTE
+from chalicelib.texts import WARNING as WARNING
 from chalicelib.texts import Text as Text
 from chalicelib.texts import both as both
 from chalicelib.validation import INVALID_VALUE as VALUE_REFUSED
 
-ERROR = "kesalahan (error): "
-NOTE = "catatan (note): "
-WARNING = "peringatan (warning): "
 NEXT = "berikutnya (next): "
 DEPLOY_WARNING = "peringatan sebelum deploy (warning: before deploying): "
 OK = "ok"

@@ -30,13 +30,15 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from chalicelib.texts import both
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUNCTION_ROOT = "/var/task"
 LAYER_ROOT = "/opt/python"
 
 
 class BytecodeError(RuntimeError):
-    """Our own code did not compile."""
+    """Our own code did not compile (the message in Bahasa Indonesia, the English alongside)."""
 
 
 def runtime_version(runtime: str) -> str:
@@ -67,7 +69,9 @@ def compile_tree(root: Path, *, shown_as: str, strict: bool = True) -> None:
         workers=1,
     )
     if strict and not ok:
-        raise BytecodeError(f"some modules under {root} do not compile")
+        raise BytecodeError(
+            both(f"sebagian modul di {root} gagal dikompilasi", f"some modules under {root} do not compile")
+        )
 
 
 def without_docstrings(source: str) -> str:
@@ -97,7 +101,12 @@ def _compile_without_docstrings(root: Path, shown_as: str) -> None:
     done = subprocess.run(child, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()
-        raise BytecodeError(said[-1] if said else f"compiling {root} failed")
+        raise BytecodeError(
+            # the child's last line: "BytecodeError: <message>"
+            said[-1].removeprefix(f"{BytecodeError.__name__}: ")
+            if said
+            else both(f"kompilasi {root} gagal", f"compiling {root} failed")
+        )
 
 
 def _compile_here(root: Path, shown_as: str) -> None:
@@ -108,7 +117,9 @@ def _compile_here(root: Path, shown_as: str) -> None:
             try:
                 stripped = without_docstrings(path.read_text(encoding="utf-8"))
             except SyntaxError as error:
-                raise BytecodeError(f"{relative} does not compile: {error}") from error
+                raise BytecodeError(
+                    both(f"{relative} gagal dikompilasi: {error}", f"{relative} does not compile: {error}")
+                ) from error
             source = Path(tmp) / relative
             source.parent.mkdir(parents=True, exist_ok=True)
             source.write_text(stripped, encoding="utf-8")

@@ -230,7 +230,7 @@ def local_value_texts(environment: Mapping[str, str], stage: str) -> list[Text]:
 
 
 def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str]:
-    """``local_value_texts`` in English (``python -m infra.package`` refuses with them)."""
+    """``local_value_texts`` in English (``python -m infra.package`` refuses with both languages)."""
     return [text.english for text in local_value_texts(environment, stage)]
 
 

@@ -34,9 +34,10 @@ from typing import Any
 
 from chalicelib.config import AUTH_VARIABLES, HANDOVER_KEY_VARIABLE
 from chalicelib.domain.handover_auth import production_key_ids
-from infra.bytecode import add_bytecode_to_zip, compiles_for, runtime_version
+from chalicelib.texts import ERROR, WARNING, Text, both
+from infra.bytecode import BytecodeError, add_bytecode_to_zip, compiles_for, runtime_version
 from infra.concurrency import SQS_MIN
-from infra.deploy_values import DEPLOY_VARIABLES, LOCAL_ONLY_VARIABLES, stage_deploy_problems, stage_variables
+from infra.deploy_values import DEPLOY_VARIABLES, LOCAL_ONLY_VARIABLES, stage_deploy_texts, stage_variables
 from infra.layer import DEFAULT_LAYER_ZIP
 from infra.naming import handover_key_source
 from infra.templates.package_merge import LAYER_ZIP, sqs_event_name
@@ -60,7 +61,8 @@ _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytes
 
 
 class PackageError(RuntimeError):
-    """Packaging failed or produced something not deployable."""
+    """Packaging failed or produced something not deployable (its message in Bahasa Indonesia, the English
+    alongside)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ def ship_province_data(data_dir: Path, code: str) -> list[str]:
     """
     own_path = data_dir / f"{code}.json"
     if not own_path.is_file():
-        raise PackageError(f"no province data file {own_path.name} for the stage's ADUAN_PROVINCE")
+        raise PackageError(
+            both(
+                f"tidak ada berkas data provinsi {own_path.name} untuk ADUAN_PROVINCE tahap ini",
+                f"no province data file {own_path.name} for the stage's ADUAN_PROVINCE",
+            )
+        )
     own = json.loads(own_path.read_text(encoding="utf-8"))
     partners = set(own.get("exchanges_with", ()))
     kept = [code]
@@ -106,7 +113,12 @@ def read_stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> dict[str
     path = project_root / ".chalice" / "config.json"
     config: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if stage not in config.get("stages", {}):
-        raise PackageError(f"stage {stage!r} is not in .chalice/config.json")
+        raise PackageError(
+            both(
+                f"tahap {stage!r} tidak ada di .chalice/config.json",
+                f"stage {stage!r} is not in .chalice/config.json",
+            )
+        )
     return config
 
 
@@ -115,21 +127,32 @@ def check_deploy_values(stage: str, project_root: Path = PROJECT_ROOT) -> None:
     whose province has only its development hand-over key (the deployed stage could sign no hand-over
     its neighbours trust)."""
     config = read_stage_config(stage, project_root)
-    problems = stage_deploy_problems(config, stage)
+    problems = stage_deploy_texts(config, stage)
     code = str(stage_variables(config["stages"][stage]).get("ADUAN_PROVINCE", ""))
     data_file = project_root / "chalicelib" / "provinces" / "data" / f"{code}.json"
     if data_file.is_file() and not production_key_ids(json.loads(data_file.read_text(encoding="utf-8"))):
+        keygen = f"`bin/aduan handover keygen --province {code}`"
         problems.append(
-            f"hand-over keys: only the development key dev-{code} in {data_file.name}; run `bin/aduan "
-            f"handover keygen --province {code}` (docs/deploy.md, step 1) and commit {data_file.name}"
+            Text(
+                f"kunci serah terima: hanya kunci pengembangan dev-{code} di {data_file.name}; jalankan "
+                f"{keygen} (docs/deploy.md, langkah 1) lalu commit {data_file.name}",
+                f"hand-over keys: only the development key dev-{code} in {data_file.name}; run {keygen} "
+                f"(docs/deploy.md, step 1) and commit {data_file.name}",
+            )
         )
     if problems:
-        raise PackageError(
-            f'stage {stage} would deploy its local stand-ins (docs/deploy.md, "Deploy values"):\n  '
-            + "\n  ".join(problems)
-            + f"\n(make package STAGE={stage} PACKAGE_ARGS=--local-values, or python -m infra.package "
-            "--local-values, packages them anyway, for tests only: never deploy that package)"
+        anyway = f"make package STAGE={stage} PACKAGE_ARGS=--local-values, "
+        refused = Text(
+            f'tahap {stage} akan men-deploy nilai pengganti lokalnya (docs/deploy.md, "Deploy values")',
+            f'stage {stage} would deploy its local stand-ins (docs/deploy.md, "Deploy values")',
         )
+        still = Text(
+            f"{anyway}atau python -m infra.package --local-values, tetap mengemasnya, hanya untuk pengujian: "
+            "jangan pernah men-deploy paket itu",
+            f"{anyway}or python -m infra.package --local-values, packages them anyway, for tests only: "
+            "never deploy that package",
+        )
+        raise PackageError(f"{refused.said}:\n  " + "\n  ".join(p.said for p in problems) + f"\n{still.said}")
 
 
 def stage_project(stage: str, staging: Path, project_root: Path = PROJECT_ROOT) -> Path:
@@ -165,7 +188,9 @@ def chalice_executable() -> str:
     candidate = Path(sys.executable).parent / "chalice"
     found = str(candidate) if candidate.is_file() else shutil.which("chalice")
     if not found:
-        raise PackageError("no chalice executable: run `make venv`")
+        raise PackageError(
+            both("program chalice tidak ada: jalankan `make venv`", "no chalice executable: run `make venv`")
+        )
     return found
 
 
@@ -180,7 +205,8 @@ def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Pa
         [*command, str(out)], cwd=project, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise PackageError(f"chalice package failed for {stage}:\n{result.stdout}\n{result.stderr}")
+        failed = both(f"chalice package gagal untuk {stage}", f"chalice package failed for {stage}")
+        raise PackageError(f"{failed}:\n{result.stdout}\n{result.stderr}")
 
 
 def _sub_placeholders(value: Any) -> Any:
@@ -194,18 +220,29 @@ def _sub_placeholders(value: Any) -> Any:
     return value
 
 
-def _sqs_events(name: str, props: dict[str, Any]) -> list[str]:
+def _sqs_events(name: str, props: dict[str, Any]) -> list[Text]:
     """Check a function's SQS events for partial batch responses, and cap each at the function's
     reserved concurrency (its pollers take no more batches than it may run: infra/concurrency.py)."""
-    problems: list[str] = []
+    problems: list[Text] = []
     reserved = props.get("ReservedConcurrentExecutions")
     for event_name, event in props.get("Events", {}).items():
         if event.get("Type") != "SQS":
             continue
         if event["Properties"].get("FunctionResponseTypes") != ["ReportBatchItemFailures"]:
-            problems.append(f"{name}.{event_name}: no partial batch responses (want {sqs_event_name(name)})")
+            want = sqs_event_name(name)
+            problems.append(
+                Text(
+                    f"{name}.{event_name}: tanpa respons batch parsial (seharusnya {want})",
+                    f"{name}.{event_name}: no partial batch responses (want {want})",
+                )
+            )
         if reserved is not None and reserved < SQS_MIN:
-            problems.append(f"{name}: reserved concurrency {reserved}, an SQS consumer needs {SQS_MIN}")
+            problems.append(
+                Text(
+                    f"{name}: konkurensi cadangan {reserved}, konsumen SQS membutuhkan {SQS_MIN}",
+                    f"{name}: reserved concurrency {reserved}, an SQS consumer needs {SQS_MIN}",
+                )
+            )
         elif reserved is not None:
             event["Properties"]["ScalingConfig"] = {"MaximumConcurrency": reserved}
     return problems
@@ -224,7 +261,10 @@ def finalize_template(path: Path) -> dict[str, Any]:
                 for p in role.get("Policies", [])
             ]
     problems = [
-        f"{name}: no Type (merge template names a missing resource)"
+        Text(
+            f"{name}: tanpa Type (templat gabungan menyebut sumber daya yang tidak ada)",
+            f"{name}: no Type (merge template names a missing resource)",
+        )
         for name, r in resources.items()
         if "Type" not in r
     ]
@@ -233,10 +273,15 @@ def finalize_template(path: Path) -> dict[str, Any]:
             continue
         props = resource["Properties"]
         if not props.get("FunctionName") or not props.get("Layers"):
-            problems.append(f"{name}: no FunctionName or Layers from the merge template")
+            problems.append(
+                Text(
+                    f"{name}: tanpa FunctionName atau Layers dari templat gabungan",
+                    f"{name}: no FunctionName or Layers from the merge template",
+                )
+            )
         problems += _sqs_events(name, props)
     if problems:
-        raise PackageError(f"{path}: " + "; ".join(problems))
+        raise PackageError(f"{path}: " + "; ".join(p.said for p in problems))
     path.write_text(json.dumps(template, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return template
 
@@ -249,7 +294,13 @@ def function_runtime(template: dict[str, Any]) -> str:
         if r.get("Type") == "AWS::Serverless::Function"
     }
     if len(runtimes) != 1 or None in runtimes:
-        raise PackageError(f"expected one runtime for every function, found {sorted(map(str, runtimes))}")
+        found = sorted(map(str, runtimes))
+        raise PackageError(
+            both(
+                f"seharusnya satu runtime untuk semua fungsi, ditemukan {found}",
+                f"expected one runtime for every function, found {found}",
+            )
+        )
     return str(runtimes.pop())
 
 
@@ -281,7 +332,12 @@ def package(
     staging = (staging or project_root / "build" / ".staging" / stage).resolve()
     merge = MERGE_DIR / f"{stage}.json"
     if not merge.is_file():
-        raise PackageError(f"{merge} is missing: run `make infra` (python -m infra.render)")
+        raise PackageError(
+            both(
+                f"{merge} tidak ada: jalankan `make infra` (python -m infra.render)",
+                f"{merge} is missing: run `make infra` (python -m infra.render)",
+            )
+        )
     project = stage_project(stage, staging, project_root)
     run_chalice_package(project, stage, merge, out)
     template = out / TEMPLATE_FILE
@@ -289,16 +345,30 @@ def package(
     zip_path = out / ZIP_FILE
     bad = forbidden_entries(zip_path)
     if bad:
-        raise PackageError(f"{zip_path} contains {bad}: the Lambda runtime provides them")
+        raise PackageError(
+            both(
+                f"{zip_path} memuat {bad}: runtime Lambda sudah menyediakannya",
+                f"{zip_path} contains {bad}: the Lambda runtime provides them",
+            )
+        )
     version = runtime_version(function_runtime(template_data))
     if compiles_for(version):
         add_bytecode_to_zip(zip_path)
     else:
-        print(f"warning: {zip_path} has no .pyc files (this is not Python {version})", file=sys.stderr)
+        skipped = both(
+            f"{zip_path} tanpa berkas .pyc (Python ini bukan Python {version})",
+            f"{zip_path} has no .pyc files (this is not Python {version})",
+        )
+        print(f"{WARNING}{skipped}", file=sys.stderr)
     copied = None
     if layer is not None:
         if not layer.is_file():
-            raise PackageError(f"{layer} is missing: run `make layer` (python -m infra.layer)")
+            raise PackageError(
+                both(
+                    f"{layer} tidak ada: jalankan `make layer` (python -m infra.layer)",
+                    f"{layer} is missing: run `make layer` (python -m infra.layer)",
+                )
+            )
         copied = Path(shutil.copy2(layer, out / LAYER_ZIP))
     return PackageResult(stage, template, zip_path, zip_path.stat().st_size, copied)
 
@@ -321,8 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         layer = None if args.no_layer else args.layer
         result = package(args.stage, args.out, layer=layer, local_values=args.local_values)
-    except PackageError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (PackageError, BytecodeError) as error:
+        print(f"{ERROR}{error}", file=sys.stderr)
         return 1
     print(f"{result.template}")
     print(f"{result.zip} {result.zip_bytes} bytes (function code; layers excluded)")

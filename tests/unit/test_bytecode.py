@@ -176,5 +176,8 @@ def test_the_function_zip_bytecode_keeps_lines_and_leaves_out_column_positions(t
 
 def test_a_shipped_module_that_does_not_compile_is_an_error_naming_it(tmp_path: Path) -> None:
     zip_path = _zip(tmp_path / "f.zip", {"lib/__init__.py": "", "lib/broken.py": "def (:\n"})
-    with pytest.raises(BytecodeError, match=r"lib/broken\.py does not compile"):
+    with pytest.raises(BytecodeError, match=r"lib/broken\.py does not compile") as refused:
         add_bytecode_to_zip(zip_path)
+    # Indonesian first, the English alongside (make package prints it after its "kesalahan (error): ")
+    assert str(refused.value).startswith("lib/broken.py gagal dikompilasi: invalid syntax")
+    assert str(refused.value).endswith("(lib/broken.py does not compile: invalid syntax (<unknown>, line 1))")

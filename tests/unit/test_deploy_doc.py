@@ -29,7 +29,8 @@ def test_the_section_the_packaging_error_names_says_where_deploy_values_go(
 ) -> None:
     assert package_main(["--stage", "jakarta", "--no-layer", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    [named] = re.findall(r'docs/deploy\.md, "([^"]+)"', err)
+    # one section, named in the Indonesian and again in the English alongside
+    [named] = sorted(set(re.findall(r'docs/deploy\.md, "([^"]+)"', err)))
     section = _section(DEPLOY_DOC.read_text(encoding="utf-8"), named)
     assert f'"{DEPLOY_VARIABLES}"' in section and "--local-values" in section
 

@@ -41,5 +41,11 @@ def test_an_sqs_event_source_polls_at_most_its_function_s_reservation(tmp_path: 
 
 
 def test_an_sqs_consumer_reserving_less_than_an_event_source_s_least_cap_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(PackageError, match="Route: reserved concurrency 1, an SQS consumer needs 2"):
+    with pytest.raises(
+        PackageError, match="Route: reserved concurrency 1, an SQS consumer needs 2"
+    ) as refused:
         finalize_template(_template(tmp_path, 1))
+    assert str(refused.value).endswith(
+        "Route: konkurensi cadangan 1, konsumen SQS membutuhkan 2 "
+        "(Route: reserved concurrency 1, an SQS consumer needs 2)"
+    )

@@ -93,7 +93,10 @@ def test_the_command_names_each_variable_and_exits_non_zero(
 ) -> None:
     assert main(["--stage", "banten", "--no-layer", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: stage banten would deploy its local stand-ins")
+    assert err.startswith(
+        'kesalahan (error): tahap banten akan men-deploy nilai pengganti lokalnya (docs/deploy.md, "Deploy '
+        'values") (stage banten would deploy its local stand-ins (docs/deploy.md, "Deploy values")):\n'
+    )
     lines = err.splitlines()
     for name in CHECKED:
         [line] = [x for x in lines if x.strip().startswith(name)]
@@ -107,8 +110,10 @@ def test_the_refusal_says_how_make_packages_the_local_values_for_a_test(
     assert main(["--stage", "banten", "--no-layer", "--out", str(tmp_path / "out")]) == 1
     last = capsys.readouterr().err.splitlines()[-1]
     assert last.startswith(
-        "(make package STAGE=banten PACKAGE_ARGS=--local-values, or python -m infra.package"
+        "make package STAGE=banten PACKAGE_ARGS=--local-values, atau python -m infra.package --local-values, "
+        "tetap mengemasnya"
     )
+    assert "(make package STAGE=banten PACKAGE_ARGS=--local-values, or python -m infra.package" in last
     assert last.endswith("for tests only: never deploy that package)")
 
 
@@ -284,7 +289,8 @@ def test_packaging_refuses_a_private_address_in_the_deploy_values(tmp_path: Path
     with pytest.raises(PackageError) as refused:
         package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
     [line] = [x.strip() for x in str(refused.value).splitlines() if "ADUAN_PUBLIC_API_URL" in x]
-    assert line.startswith("ADUAN_PUBLIC_API_URL is 'https://10.20.30.40/api' (not a public address)")
+    assert line.startswith("ADUAN_PUBLIC_API_URL: 'https://10.20.30.40/api' (bukan alamat publik); ")
+    assert "(ADUAN_PUBLIC_API_URL is 'https://10.20.30.40/api' (not a public address): " in line
     assert "ADUAN_PUBLIC_URL is" not in str(refused.value) and "ADUAN_NOTIFY_SENDER is" not in str(
         refused.value
     )
@@ -323,9 +329,11 @@ def test_a_province_with_only_its_development_hand_over_key_is_refused(tmp_path:
         package("banten", tmp_path / "out", layer=None, staging=tmp_path / "staging", project_root=root)
 
     # Then the refusal names the key and the command that makes one, and nothing is written
-    [line] = [x.strip() for x in str(refused.value).splitlines() if x.strip().startswith("hand-over keys")]
+    [line] = [x.strip() for x in str(refused.value).splitlines() if "hand-over keys" in x]
     assert line == (
-        "hand-over keys: only the development key dev-36 in 36.json; run `bin/aduan handover keygen "
-        "--province 36` (docs/deploy.md, step 1) and commit 36.json"
+        "kunci serah terima: hanya kunci pengembangan dev-36 di 36.json; jalankan `bin/aduan handover keygen "
+        "--province 36` (docs/deploy.md, langkah 1) lalu commit 36.json "
+        "(hand-over keys: only the development key dev-36 in 36.json; run `bin/aduan handover keygen "
+        "--province 36` (docs/deploy.md, step 1) and commit 36.json)"
     )
     assert not (tmp_path / "out").exists()
