@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from chalicelib.texts import ERROR, WARNING, both
 from infra.local.config import PROJECT_ROOT, first_view_note, stage_config, stage_names
 from web import vendor
 from web.devaccounts import client_id_for
@@ -187,7 +188,7 @@ def build_site(
     )
     note = first_view_note(stage, project_root)
     if note:
-        print(f"warning: {note}", file=sys.stderr)
+        print(f"{WARNING}{note.said}", file=sys.stderr)
     return site
 
 
@@ -233,7 +234,13 @@ def parse_api_overrides(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         stage, sep, url = pair.partition("=")
         if not sep or not url.startswith(("http://", "https://")):
-            raise SystemExit(f"--api expects STAGE=http(s)://..., got {pair!r}")
+            raise SystemExit(
+                ERROR
+                + both(
+                    f"--api seharusnya TAHAP=http(s)://..., bukan {pair!r}",
+                    f"--api expects STAGE=http(s)://..., got {pair!r}",
+                )
+            )
         result[stage] = url
     return result
 
@@ -248,9 +255,21 @@ def parse_neighbours(values: list[str] | None) -> dict[str, Site]:
         api_base, comma, url = rest.partition(",")
         urls = (api_base.strip(), url.strip())
         if not sep or not comma or not all(u.startswith(("http://", "https://")) for u in urls):
-            raise SystemExit(f"--neighbour expects CODE=API_BASE,SITE_URL (http(s) URLs), got {value!r}")
+            raise SystemExit(
+                ERROR
+                + both(
+                    f"--neighbour seharusnya KODE=API_BASE,SITE_URL (URL http(s)), bukan {value!r}",
+                    f"--neighbour expects CODE=API_BASE,SITE_URL (http(s) URLs), got {value!r}",
+                )
+            )
         if code not in registry().provinces:
-            raise SystemExit(f"--neighbour {value!r}: no province data for {code!r}")
+            raise SystemExit(
+                ERROR
+                + both(
+                    f"--neighbour {value!r}: tidak ada data provinsi untuk {code!r}",
+                    f"--neighbour {value!r}: no province data for {code!r}",
+                )
+            )
         result[code] = Site(urls[0].rstrip("/"), urls[1].rstrip("/") + "/")
     return result
 
@@ -279,22 +298,37 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     neighbours = parse_neighbours(args.neighbour)
     if bool(args.auth_domain) != bool(args.auth_client_id):
-        parser.error("--auth-domain and --auth-client-id go together")
+        parser.error(
+            both(
+                "--auth-domain dan --auth-client-id harus diberikan bersama",
+                "--auth-domain and --auth-client-id go together",
+            )
+        )
     if args.auth_domain and not args.auth_domain.startswith("https://"):
-        parser.error("--auth-domain must be an https:// URL")
+        parser.error(both("--auth-domain harus berupa URL https://", "--auth-domain must be an https:// URL"))
     stages = args.stage or stage_names()
     bases = {**local_api_bases(), **parse_api_overrides(args.api)}
     if args.api_base:
         if len(stages) != 1:
-            parser.error("--api-base needs exactly one --stage")
+            parser.error(
+                both("--api-base memerlukan tepat satu --stage", "--api-base needs exactly one --stage")
+            )
         bases[stages[0]] = args.api_base
     missing = [s for s in stages if s not in bases]
     if missing:
-        parser.error(f"no API base for {', '.join(missing)}: pass --api-base or --api STAGE=URL")
+        unserved = ", ".join(missing)
+        parser.error(
+            both(
+                f"tidak ada API base untuk {unserved}: berikan --api-base atau --api TAHAP=URL",
+                f"no API base for {unserved}: pass --api-base or --api STAGE=URL",
+            )
+        )
     sign_in = {}
     if args.auth_domain:
         if len(stages) != 1:
-            parser.error("--auth-domain needs exactly one --stage")
+            parser.error(
+                both("--auth-domain memerlukan tepat satu --stage", "--auth-domain needs exactly one --stage")
+            )
         sign_in[stages[0]] = hosted_sign_in(args.auth_domain, args.auth_client_id)
     built = build_all({s: bases[s] for s in stages}, args.out, sign_in=sign_in, neighbours=neighbours)
     for site in built:

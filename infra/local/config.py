@@ -150,9 +150,10 @@ def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
     )
 
 
-def first_view_note(stage: str, project_root: Path = PROJECT_ROOT) -> str | None:
-    """What to tell of a stage whose province data file has no ``map.centre`` (``model.missing_centre``)."""
-    from chalicelib.provinces.model import missing_centre
+def first_view_note(stage: str, project_root: Path = PROJECT_ROOT) -> Text | None:
+    """What to tell of a stage whose province data file has no ``map.centre``, in each language
+    (``model.missing_centre_text``)."""
+    from chalicelib.provinces.model import missing_centre_text
     from chalicelib.provinces.registry import DATA_DIR, registry
 
     code = stage_config(stage, project_root).environment.get("ADUAN_PROVINCE")
@@ -160,4 +161,4 @@ def first_view_note(stage: str, project_root: Path = PROJECT_ROOT) -> str | None
         return None
     file = DATA_DIR / f"{code}.json"
     shown = file.relative_to(PROJECT_ROOT) if file.is_relative_to(PROJECT_ROOT) else file
-    return missing_centre(registry().get(code).data, shown.as_posix())
+    return missing_centre_text(registry().get(code).data, shown.as_posix())

@@ -22,13 +22,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
 
+from chalicelib.texts import ERROR, WARNING, Text, both
 from infra.local.aws import REGION, local_env
 from infra.local.config import (
     PROJECT_ROOT,
     first_view_note,
     stage_config,
     stage_names,
-    unknown_stage_message,
+    unknown_stage_text,
 )
 from infra.local.deploy import TEMPLATES_DIR, DeployedStack, deploy_templates
 from infra.local.moto_server import DEFAULT_PORT, MotoServer
@@ -160,30 +161,40 @@ class LocalStack:
 
     def check_ports(self) -> None:
         """Fail with a clear message if another program listens on a port the stack needs."""
-        another_stack = "stop it (a `make run` already running? Ctrl-C there)"
-        wanted = {
-            f"chalice local {stage}": (
-                port,
-                f"{another_stack}, or give stages.{stage}.environment_variables.ADUAN_LOCAL_PORT in "
-                ".chalice/config.json a free port",
-            )
-            for stage, port in self.stage_ports.items()
-        }
-        wanted["moto"] = (
-            self.moto.port,
-            f"{another_stack}, or serve it elsewhere: make run MOTO_PORT=<port> "
-            "(python -m infra.local.stack run --moto-port <port>)",
+        stop = Text(
+            "hentikan program itu (`make run` sudah berjalan? tekan Ctrl-C di sana)",
+            "stop it (a `make run` already running? Ctrl-C there)",
         )
-        if self.web_port is not None:
-            wanted["the web client"] = (
-                self.web_port,
-                f"{another_stack}, or serve it elsewhere: make run WEB_PORT=<port> "
-                "(python -m infra.local.stack run --web-port <port>)",
+
+        def elsewhere(make: str, option: str) -> Text:
+            command = f"make run {make}=<port> (python -m infra.local.stack run --{option} <port>)"
+            return Text(
+                f"{stop.indonesian}, atau sajikan di port lain: {command}",
+                f"{stop.english}, or serve it elsewhere: {command}",
             )
-        for name, (port, what_to_do) in wanted.items():
+
+        # (what listens, its port, what to do when another program has it)
+        wanted: list[tuple[Text, int, Text]] = []
+        for stage, port in self.stage_ports.items():
+            setting = f"stages.{stage}.environment_variables.ADUAN_LOCAL_PORT"
+            free = Text(
+                f"{stop.indonesian}, atau beri {setting} di .chalice/config.json port yang bebas",
+                f"{stop.english}, or give {setting} in .chalice/config.json a free port",
+            )
+            wanted.append((Text(f"chalice local {stage}", f"chalice local {stage}"), port, free))
+        wanted.append((Text("moto", "moto"), self.moto.port, elsewhere("MOTO_PORT", "moto-port")))
+        if self.web_port is not None:
+            web = Text("klien web", "the web client")
+            wanted.append((web, self.web_port, elsewhere("WEB_PORT", "web-port")))
+        for name, port, what_to_do in wanted:
             if not port_is_free(port):
                 raise PortInUse(
-                    f"port {port} on 127.0.0.1 ({name}) is in use by another program: {what_to_do}"
+                    both(
+                        f"port {port} di 127.0.0.1 ({name.indonesian}) sedang dipakai program lain: "
+                        f"{what_to_do.indonesian}",
+                        f"port {port} on 127.0.0.1 ({name.english}) is in use by another program: "
+                        f"{what_to_do.english}",
+                    )
                 )
 
     def start(self) -> LocalStack:
@@ -208,9 +219,7 @@ class LocalStack:
                 self._start_web()
             dead = self.dead_children()
             if dead:
-                raise RuntimeError(
-                    f"{dead[0].name} exited early; log {dead[0].log_path}:\n{dead[0].log_tail()}"
-                )
+                raise RuntimeError(f"{_exited(dead[0], early=True)}:\n{dead[0].log_tail()}")
             if self.state_file is not None:
                 write_state(self.state_file, self.state())
         except BaseException:
@@ -282,6 +291,15 @@ class LocalStack:
         self.stop()
 
 
+def _exited(child: ChildProcess, *, early: bool = False) -> str:
+    """That ``child`` has stopped, and where its log is (the log's tail follows on the next lines)."""
+    when = Text(" lebih awal", " early") if early else Text("", "")
+    return both(
+        f"{child.name} berhenti{when.indonesian}; log {child.log_path}",
+        f"{child.name} exited{when.english}; log {child.log_path}",
+    )
+
+
 def dev_environment(project_root: Path) -> dict[str, str]:
     """Aduan's development token issuer for agency sign-in (only for projects whose app verifies tokens)."""
     if not (project_root / "chalicelib" / "auth").is_dir():
@@ -302,7 +320,7 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
     try:
         stack.start()
     except PortInUse as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"{ERROR}{error}", file=sys.stderr)
         return 1
     try:
         _announce(stack, do_seed)
@@ -310,7 +328,7 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
             dead = stack.dead_children()
             if dead:
                 for child in dead:
-                    print(f"{child.name} exited; log {child.log_path}:\n{child.log_tail()}", file=sys.stderr)
+                    print(f"{ERROR}{_exited(child)}:\n{child.log_tail()}", file=sys.stderr)
                 return 1
         return 0
     finally:
@@ -333,7 +351,7 @@ def _announce(stack: LocalStack, do_seed: bool) -> None:
     for stage in stack.stages:
         note = first_view_note(stage, stack.project_root)
         if note:
-            print(f"warning: {note}")
+            print(f"{WARNING}{note.said}")
     if do_seed:
         for result in stack.seed():
             print(result.line())
@@ -360,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     known = stage_names(args.project_root)
     for stage in args.stage or ():
         if stage not in known:
-            print(f"error: {unknown_stage_message(stage, known, args.project_root)}", file=sys.stderr)
+            unknown = unknown_stage_text(stage, known, args.project_root)
+            print(f"{ERROR}{unknown.said}", file=sys.stderr)
             return 2
     stack = LocalStack(
         args.project_root,

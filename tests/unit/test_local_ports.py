@@ -78,5 +78,8 @@ def test_a_taken_port_says_what_to_do(listening: int) -> None:
     with pytest.raises(PortInUse) as taken:
         engine.check_ports()
     assert f"port {listening} on 127.0.0.1 (moto) is in use by another program" in str(taken.value)
+    # Indonesian first, the English word for word alongside
+    assert str(taken.value).startswith(f"port {listening} di 127.0.0.1 (moto) sedang dipakai program lain: ")
+    assert str(taken.value).endswith("(python -m infra.local.stack run --moto-port <port>))")
     assert "a `make run` already running? Ctrl-C there" in str(taken.value)
     assert "make run MOTO_PORT=<port>" in str(taken.value)

@@ -18,7 +18,13 @@ def test_running_a_stage_not_added_names_the_stages_and_the_command(
 ) -> None:
     assert main(["run", "--stage", "jakarta", "--stage", "riau", "--web-port", "0"]) == 2
     err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1 and err.startswith("error: stage 'riau' is not in .chalice/config.json")
+    assert len(err.splitlines()) == 1 and err.startswith(
+        "kesalahan (error): tahap 'riau' tidak ada di .chalice/config.json, yang memuat tahap "
+    )
+    assert (
+        "tambahkan dulu dengan `bin/aduan region add --province 14` "
+        "(stage 'riau' is not in .chalice/config.json" in err
+    )
     assert f"(stages: {', '.join(sorted(stage_names()))})" in err
     assert "bin/aduan region add --province 14" in err
 
@@ -27,7 +33,7 @@ def test_a_name_that_is_no_province_is_told_how_stages_are_named(capsys: pytest.
     assert main(["run", "--stage", "atlantis"]) == 2
     assert "region add --province <Kemendagri code>" in capsys.readouterr().err
     assert main(["run", "--stage", "31"]) == 2
-    assert capsys.readouterr().err.endswith("province 31 is served by the stage 'jakarta'\n")
+    assert capsys.readouterr().err.endswith("province 31 is served by the stage 'jakarta')\n")
 
 
 def test_the_stage_lookup_raises_a_readable_key_error() -> None:

@@ -196,7 +196,9 @@ def test_the_build_of_an_older_file_s_site_says_what_to_run(
     older = _older_registry(monkeypatch, "36")
     site = build_site("banten", "http://127.0.0.1:8036", out=tmp_path)
     [warning] = capsys.readouterr().err.splitlines()
-    assert warning.startswith("warning: ")
+    assert warning.startswith(
+        "peringatan (warning): chalicelib/provinces/data/36.json tidak punya map.centre "
+    )
     _told(warning, "chalicelib/provinces/data/36.json", "36")
     box = older.bbox
     script = (site / "config.js").read_text(encoding="utf-8")
@@ -226,7 +228,9 @@ def test_make_run_says_it_beside_the_addresses(
     )
     _announce(stack, do_seed=False)  # type: ignore[arg-type]
     [warning] = [line for line in capsys.readouterr().out.splitlines() if "map.centre" in line]
-    assert warning.startswith("warning: ")
+    assert warning.startswith(
+        "peringatan (warning): chalicelib/provinces/data/36.json tidak punya map.centre "
+    )
     _told(warning, "chalicelib/provinces/data/36.json", "36")
 
 

@@ -198,7 +198,16 @@ def test_the_built_console_config_names_the_sign_in(tmp_path: Path) -> None:
         ["--auth-domain", "http://x.example", "--auth-client-id", "c"],  # not https
     ],
 )
-def test_the_build_refuses_half_or_insecure_sign_in_settings(tmp_path: Path, args: list[str]) -> None:
+def test_the_build_refuses_half_or_insecure_sign_in_settings(
+    tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     base = ["--stage", "banten", "--api-base", "https://api.banten.example/api", "--out", str(tmp_path)]
     with pytest.raises(SystemExit):
         build_main(base + args)
+    # argparse's own "error:" framing, then ours: Indonesian first, the English word for word alongside
+    said = capsys.readouterr().err.splitlines()[-1].split("error: ", 1)[1]
+    assert said in (
+        "--auth-domain dan --auth-client-id harus diberikan bersama "
+        "(--auth-domain and --auth-client-id go together)",
+        "--auth-domain harus berupa URL https:// (--auth-domain must be an https:// URL)",
+    )

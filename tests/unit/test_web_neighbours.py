@@ -125,6 +125,12 @@ def test_the_neighbour_option_is_parsed() -> None:
 )
 def test_a_bad_neighbour_option_stops_the_build(tmp_path: Path, value: str) -> None:
     args = ["--stage", "jakarta", "--api-base", "https://a.example/api", "--out", str(tmp_path)]
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as stopped:
         build_main([*args, "--neighbour", value])
     assert not (tmp_path / "jakarta").exists()
+    # Indonesian first, the English word for word alongside
+    said = str(stopped.value.code)
+    assert said.startswith(
+        f"kesalahan (error): --neighbour {'' if value.startswith('99') else 'seharusnya '}"
+    )
+    assert f"(--neighbour {value!r}: no province data" in said or "(--neighbour expects CODE=API_BASE" in said
