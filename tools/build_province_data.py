@@ -36,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from chalicelib.texts import both  # noqa: E402
+from chalicelib.texts import ERROR, Text, both  # noqa: E402
 from cli.wilayah import KemendagriUnavailable, default_csv_path, kemendagri_rows, title_case  # noqa: E402
 from infra import files  # noqa: E402
 
@@ -79,7 +79,12 @@ TEMPLATE_KEYS = frozenset(
 
 
 class TemplateError(ValueError):
-    """A template that cannot make a valid province."""
+    """A template that cannot make a valid province. ``text``: the problem in each language (a plain
+    string is a message that already says both); the message: Indonesian first, the English alongside."""
+
+    def __init__(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text("", text)
+        super().__init__(self.text.said)
 
 
 # ---------------------------------------------------------------------------
@@ -124,7 +129,10 @@ def province_template(code: str, template_dir: Path = TEMPLATE_DIR) -> JSON:
     provinces = known_provinces(template_dir)
     identity = provinces.get(code)
     if identity is None:
-        raise TemplateError(f"province {code} is not in {template_dir / 'provinces.json'}")
+        listed = template_dir / "provinces.json"
+        raise TemplateError(
+            Text(f"provinsi {code} tidak ada di {listed}", f"province {code} is not in {listed}")
+        )
     template = merged(_read(template_dir / "templates" / "standard.json"), identity)
     own = template_dir / "templates" / f"{code}.json"
     if own.is_file():
@@ -132,14 +140,23 @@ def province_template(code: str, template_dir: Path = TEMPLATE_DIR) -> JSON:
     template.setdefault("exchanges_with", borders(template_dir).get(code, []))
     unknown = sorted(set(template) - TEMPLATE_KEYS)
     if unknown:
+        keys, known = ", ".join(unknown), ", ".join(sorted(TEMPLATE_KEYS))
         raise TemplateError(
-            f"unknown template keys {', '.join(unknown)} (known: {', '.join(sorted(TEMPLATE_KEYS))})"
+            Text(
+                f"kunci templat tidak dikenal {keys} (yang dikenal: {known})",
+                f"unknown template keys {keys} (known: {known})",
+            )
         )
     strangers = unknown_province_codes(template["exchanges_with"], provinces)
     if strangers:
+        codes = ", ".join(strangers)
         raise TemplateError(
-            f"exchanges_with: {', '.join(strangers)} is not a province of provinces/provinces.json "
-            "(a neighbour is one of the 38 Kemendagri province codes, e.g. 32 for Jawa Barat)"
+            Text(
+                f"exchanges_with: {codes} bukan provinsi di provinces/provinces.json (tetangga adalah "
+                "salah satu dari 38 kode provinsi Kemendagri, mis. 32 untuk Jawa Barat)",
+                f"exchanges_with: {codes} is not a province of provinces/provinces.json "
+                "(a neighbour is one of the 38 Kemendagri province codes, e.g. 32 for Jawa Barat)",
+            )
         )
     return template
 
@@ -162,12 +179,17 @@ def area_level(code: str, raw_name: str) -> str:
             return "kota"
         if raw_name.upper().startswith("KAB"):
             return "kabupaten"
-        raise ValueError(f"unknown kota/kabupaten prefix: {code} {raw_name!r}")
+        raise ValueError(
+            both(
+                f"awalan kota/kabupaten tidak dikenal: {code} {raw_name!r}",
+                f"unknown kota/kabupaten prefix: {code} {raw_name!r}",
+            )
+        )
     if len(parts) == 3:
         return "kecamatan"
     if len(parts) == 4:
         return "kelurahan" if parts[3].startswith("1") else "desa"
-    raise ValueError(f"unexpected area code: {code}")
+    raise ValueError(both(f"kode wilayah tidak terduga: {code}", f"unexpected area code: {code}"))
 
 
 @lru_cache(maxsize=2)
@@ -263,7 +285,13 @@ def rules_for(
     """A rule for every category in ``area``, following the category -> role mapping."""
     missing = [c for c in categories if routing.get(c) not in agency_of_role]
     if missing:
-        raise TemplateError(f"{area}: no agency for the role of {', '.join(missing)}")
+        roles = ", ".join(missing)
+        raise TemplateError(
+            Text(
+                f"{area}: tidak ada instansi untuk peran {roles}",
+                f"{area}: no agency for the role of {roles}",
+            )
+        )
     return [{"category": c, "area": area, "agency": agency_of_role[routing[c]]} for c in categories]
 
 
@@ -336,7 +364,12 @@ def build(
     rules = rules_for(code, template["province_routing"], province_roles, categories)
 
     if template["region_agency_parent"] not in ("province_agency", "region_coordinator"):
-        raise TemplateError("region_agency_parent is province_agency or region_coordinator")
+        raise TemplateError(
+            Text(
+                "region_agency_parent harus province_agency atau region_coordinator",
+                "region_agency_parent is province_agency or region_coordinator",
+            )
+        )
     under_dinas = template["region_agency_parent"] == "province_agency"
     for region in regions(areas, template.get("regions", {})):
         names = _region_names(region, name)
@@ -407,11 +440,14 @@ def build(
 # ---------------------------------------------------------------------------
 
 
-def coverage_errors(data: ProvinceData) -> list[str]:
+def coverage_errors(data: ProvinceData) -> list[Text]:
     """What this tool promises beyond a valid file: a rule for every category in every kota/kabupaten."""
     covered = {(r.category, r.area) for r in data.routing.rules}
     return [
-        f"no rule for {category.code} in {area.code}"
+        Text(
+            f"tidak ada aturan untuk {category.code} di {area.code}",
+            f"no rule for {category.code} in {area.code}",
+        )
         for area in data.areas
         if area.level in ("kota", "kabupaten")
         for category in data.categories
@@ -428,14 +464,28 @@ def render(data: JSON) -> str:
     try:
         province = validated_province_data(data)
     except InvalidProvinceData as error:
-        raise SystemExit(f"province {data['code']}: {error}") from None
+        raise SystemExit(_refused(data["code"], error.texts)) from None
     errors = coverage_errors(province)
     if errors:
-        raise SystemExit(f"province {data['code']}: " + "; ".join(errors))
+        raise SystemExit(_refused(data["code"], errors))
     text = json.dumps(written(msgspec.to_builtins(province)), ensure_ascii=False, indent=2) + "\n"
     if msgspec.json.decode(text, type=ProvinceData) != province:
-        raise SystemExit(f"province {data['code']}: the file would read differently at run time")
+        differs = Text(
+            "berkasnya akan terbaca berbeda saat aplikasi berjalan",
+            "the file would read differently at run time",
+        )
+        raise SystemExit(_refused(data["code"], [differs]))
     return text
+
+
+def _refused(code: str, problems: Iterable[Text]) -> str:
+    """The error line of a province file the tool will not write: its problems, in each language."""
+    problems = list(problems)
+    # a problem without Indonesian already says both (a struct's own check)
+    indonesian = "; ".join(p.indonesian or p.english for p in problems)
+    return ERROR + both(
+        f"provinsi {code}: {indonesian}", f"province {code}: " + "; ".join(p.english for p in problems)
+    )
 
 
 def written(value: Any) -> Any:
@@ -462,14 +512,22 @@ def map_settings(template: Mapping[str, Any], areas: Iterable[Mapping[str, Any]]
         return settings
     regions = {a["code"] for a in areas if a["level"] in ("kota", "kabupaten")}
     if capital.get("area") not in regions:
+        area, town = capital.get("area"), capital.get("name")
         raise TemplateError(
-            f"capital.area: {capital.get('area')!r} is not a kota/kabupaten of the province "
-            f"(the Kemendagri code of the one its capital {capital.get('name')!r} lies in)"
+            Text(
+                f"capital.area: {area!r} bukan kota/kabupaten provinsi ini (seharusnya kode Kemendagri dari "
+                f"kota/kabupaten tempat ibu kotanya {town!r} berada)",
+                f"capital.area: {area!r} is not a kota/kabupaten of the province "
+                f"(the Kemendagri code of the one its capital {town!r} lies in)",
+            )
         )
     box = template["bbox"]
     lat, lon = capital["lat"], capital["lon"]
     if not (box["min_lat"] <= lat <= box["max_lat"] and box["min_lon"] <= lon <= box["max_lon"]):
-        raise TemplateError(f"capital: {capital['name']} ({lat}, {lon}) is outside the province's bbox")
+        where = f"capital: {capital['name']} ({lat}, {lon})"
+        raise TemplateError(
+            Text(f"{where} berada di luar bbox provinsi", f"{where} is outside the province's bbox")
+        )
     settings.setdefault("centre", {"lat": lat, "lon": lon})
     return settings
 
@@ -492,7 +550,13 @@ def build_province(
     try:
         return render(build(code, load_areas(csv_path, code), province_template(code, template_dir), current))
     except TemplateError as error:
-        raise TemplateError(f"province {code}: {error}") from None
+        said = error.text
+        raise TemplateError(
+            Text(
+                f"provinsi {code}: {said.indonesian}" if said.indonesian else "",
+                f"province {code}: {said.english}",
+            )
+        ) from None
 
 
 def build_all(
@@ -539,7 +603,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     try:
         stale = write_provinces(codes, args.out_dir, args.csv, check=args.check)
     except (TemplateError, KemendagriUnavailable) as error:
-        print(error, file=sys.stderr)
+        print(f"{ERROR}{error}", file=sys.stderr)
         return 1
     verb = "out of date" if args.check else "written"
     print(f"{verb}: {', '.join(stale) or 'none'}")

@@ -154,8 +154,17 @@ def _provinces_with(tmp_path: Path, code: str, **capital: Any) -> Path:
 
 def test_a_capital_in_another_province_s_kota_is_refused(tmp_path: Path) -> None:
     templates = _provinces_with(tmp_path, "21", area="14.71")  # Pekanbaru, Riau
-    with pytest.raises(TemplateError, match=r"province 21: capital.area: '14.71' is not a kota/kabupaten"):
+    with pytest.raises(
+        TemplateError, match=r"province 21: capital.area: '14.71' is not a kota/kabupaten"
+    ) as refused:
         build_province("21", default_csv_path(), templates, tmp_path / "out")
+    # Indonesian first, the English word for word alongside
+    assert str(refused.value).startswith(
+        "provinsi 21: capital.area: '14.71' bukan kota/kabupaten provinsi ini (seharusnya kode Kemendagri "
+    )
+    assert str(refused.value).endswith(
+        "(the Kemendagri code of the one its capital 'Tanjung Pinang' lies in))"
+    )
 
 
 def test_a_capital_outside_the_bounding_box_is_refused(tmp_path: Path) -> None:

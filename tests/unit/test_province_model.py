@@ -103,6 +103,19 @@ def test_the_build_tool_writes_each_data_file_back_unchanged(path: Path) -> None
     assert _build_tool().render(json.loads(text)) == text
 
 
+def test_the_build_tool_refuses_a_file_in_bahasa_indonesia_first_with_the_english_alongside() -> None:
+    data = json.loads((DATA_FILES[0]).read_text(encoding="utf-8"))
+    data["routing"]["rules"] = [r for r in data["routing"]["rules"] if r["area"] != data["areas"][0]["code"]]
+    with pytest.raises(SystemExit) as refused:
+        _build_tool().render(data)
+    said = str(refused.value.code)
+    area, category = data["areas"][0]["code"], data["categories"][0]["code"]
+    assert said.startswith(
+        f"kesalahan (error): provinsi {data['code']}: tidak ada aturan untuk {category} di {area}"
+    )
+    assert f"(province {data['code']}: no rule for {category} in {area}" in said
+
+
 def test_a_minimal_file_gets_the_defaults() -> None:
     data = validated_province_data(json.dumps(MINIMAL))
     assert data == validated_province_data(MINIMAL)  # JSON text and decoded JSON alike

@@ -177,8 +177,9 @@ def test_a_neighbour_that_is_not_a_province_is_refused(project: Path) -> None:
     result = _aduan(project, "region", "add", "--province", "51")
     assert result.returncode == 2
     assert result.stderr.startswith(
-        "kesalahan (error): province 51: exchanges_with: 99 is not a province of provinces/provinces.json"
+        "kesalahan (error): provinsi 51: exchanges_with: 99 bukan provinsi di provinces/provinces.json "
     )
+    assert "(province 51: exchanges_with: 99 is not a province of provinces/provinces.json " in result.stderr
     assert "bali" not in _config(project)["stages"]
     assert not (project / "chalicelib" / "provinces" / "data" / "51.json").exists()
 
