@@ -15,7 +15,9 @@ from chalicelib.observability import logger
 from chalicelib.validation import LONE_SURROGATE
 
 MAX_BODY_BYTES = 64 * 1024
-JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# Answers may hold a report's secret, its private words or an agency's view: no cache keeps them (a
+# shared phone's browser, an office proxy) unless a view says otherwise (the public areas).
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 # The largest integer a body may hold (a 64-bit signed one): what a client's JSON library can round-trip.
 MAX_INTEGER = 2**63 - 1
 

@@ -210,3 +210,18 @@ def test_a_key_whose_id_now_holds_another_report_is_stored_again_elsewhere(provi
     assert again.status_code == 201 and body["secret"] == first["secret"] and body["id"] != first["id"]
     mine = json.loads(jakarta.get(f"/reports/{body['id']}", {"X-Report-Secret": body["secret"]}).body)
     assert mine["description"] == ROAD["description"]
+
+
+def test_answers_holding_the_secret_or_private_words_are_never_stored_by_a_cache(provinces: World) -> None:
+    jakarta = provinces["jakarta"]
+    # Given a private report's answer, which holds its secret
+    created = jakarta.post("/reports", ROAD)
+    secret = json.loads(created.body)["secret"]
+    # When it and the secret holder's view of the report are answered
+    view = jakarta.get(f"/reports/{json.loads(created.body)['id']}", headers={"X-Report-Secret": secret})
+    assert json.loads(view.body)["description"] == ROAD["description"]
+    # Then neither may be kept by a browser's or a proxy's cache (a shared phone, an office proxy)
+    assert created.headers["Cache-Control"] == "no-store"
+    assert view.headers["Cache-Control"] == "no-store"
+    # And the public area list, the same for everyone, is still cached for an hour
+    assert jakarta.get("/areas").headers["Cache-Control"] == "public, max-age=3600"
