@@ -109,7 +109,14 @@ function feedback(view) {
       el("textarea", { id: "reason", name: "reason", rows: "2", minlength: "3", maxlength: "1000", required: true })),
     el("button", { type: "submit", class: "secondary", text: t("track.reopen") }));
   return el("section", { class: "feedback", "aria-labelledby": "feedback-heading" },
-    heading, el("p", { class: "hint", text: t("track.feedbackLead") }), answerUntil(view), confirmForm, reopenForm, error);
+    heading, el("p", { class: "hint", text: t("track.feedbackLead") }), publicWords(view), answerUntil(view), confirmForm,
+    reopenForm, error);
+}
+
+/** On a public report the reporter's comment and reason are shown to anyone with its number: said before they type. */
+function publicWords(view) {
+  if (view.visibility !== "public") return null;
+  return el("p", { class: "hint", id: "feedback-public", text: t("track.feedbackPublic") });
 }
 
 /** The reporter stops every message about the report (an SMS's STOP reply may never arrive): with the
