@@ -28,6 +28,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from chalicelib.texts import ERROR, WARNING, both
 from infra.bytecode import LAYER_ROOT, compile_tree, compiles_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,8 @@ _HASH = re.compile(r"--hash=sha256:([0-9a-f]{64})")
 
 
 class LayerError(RuntimeError):
-    """The layer cannot be built (stale lock, hash mismatch, missing wheels offline, or pip failed)."""
+    """The layer cannot be built (stale lock, hash mismatch, missing wheels offline, or pip failed); its
+    message in Bahasa Indonesia, the English alongside."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,12 @@ def read_lock(path: Path = LOCK) -> dict[str, Locked]:
             pins[name] = Locked(pins[name].version, pins[name].hashes | {digest}, pins[name].direct)
     unhashed = sorted(n for n, p in pins.items() if not p.hashes)
     if unhashed:
-        raise LayerError(f"{path.name} has no hashes for {unhashed}: run `make lock`")
+        raise LayerError(
+            both(
+                f"{path.name} tidak memuat hash untuk {unhashed}: jalankan `make lock`",
+                f"{path.name} has no hashes for {unhashed}: run `make lock`",
+            )
+        )
     return pins
 
 
@@ -99,15 +106,30 @@ def check_lock(lock: dict[str, Locked], requirements: dict[str, str]) -> None:
     """The lock must pin each requirement at its version, no former one, and nothing the runtime provides."""
     stale = [f"{n}=={v}" for n, v in requirements.items() if n not in lock or lock[n].version != v]
     if stale:
-        raise LayerError(f"requirements.lock does not pin {', '.join(stale)}: run `make lock`")
+        pins = ", ".join(stale)
+        raise LayerError(
+            both(
+                f"requirements.lock tidak mematok {pins}: jalankan `make lock`",
+                f"requirements.lock does not pin {pins}: run `make lock`",
+            )
+        )
     dropped = sorted(n for n, pin in lock.items() if pin.direct and n not in requirements)
     if dropped:
         raise LayerError(
-            f"requirements.lock still pins {dropped}, gone from requirements.txt: run `make lock`"
+            both(
+                f"requirements.lock masih mematok {dropped}, yang sudah tidak ada di requirements.txt: "
+                "jalankan `make lock`",
+                f"requirements.lock still pins {dropped}, gone from requirements.txt: run `make lock`",
+            )
         )
     provided = sorted(set(lock) & set(RUNTIME_PROVIDED))
     if provided:
-        raise LayerError(f"requirements.lock pins {provided}, which the Lambda runtime provides")
+        raise LayerError(
+            both(
+                f"requirements.lock mematok {provided}, yang sudah disediakan runtime Lambda",
+                f"requirements.lock pins {provided}, which the Lambda runtime provides",
+            )
+        )
 
 
 def layer_pins() -> dict[str, str]:
@@ -133,17 +155,32 @@ def fetch_wheels(pins: dict[str, str], wheels: Path, *, offline: bool = False) -
     wheels.mkdir(parents=True, exist_ok=True)
     missing = [n for n, v in pins.items() if _wheel_for(n, v, wheels) is None]
     if missing and offline:
-        raise LayerError(f"not in the wheel cache {wheels}: {', '.join(missing)} (run `make layer` online)")
+        names = ", ".join(missing)
+        raise LayerError(
+            both(
+                f"tidak ada di cache wheel {wheels}: {names} "
+                "(jalankan `make layer` saat tersambung ke internet)",
+                f"not in the wheel cache {wheels}: {names} (run `make layer` online)",
+            )
+        )
     if missing:
         _download([(name, pins[name], lock[name]) for name in missing], wheels)
     found = {n: _wheel_for(n, v, wheels) for n, v in pins.items()}
     absent = [n for n, w in found.items() if w is None]
     if absent:
-        raise LayerError(f"no wheel found for {absent} in {wheels}")
+        raise LayerError(
+            both(f"tidak ada wheel untuk {absent} di {wheels}", f"no wheel found for {absent} in {wheels}")
+        )
     files = [w for w in found.values() if w is not None]
     for name, wheel in zip(found, files, strict=True):
         if name not in lock or sha256(wheel) not in lock[name].hashes:
-            raise LayerError(f"{wheel} does not match a hash of requirements.lock: delete it and rebuild")
+            raise LayerError(
+                both(
+                    f"{wheel} tidak cocok dengan hash mana pun di requirements.lock: hapus berkas itu lalu "
+                    "bangun ulang",
+                    f"{wheel} does not match a hash of requirements.lock: delete it and rebuild",
+                )
+            )
     return files
 
 
@@ -158,7 +195,7 @@ def _download(pins: list[tuple[str, str, Locked]], wheels: Path) -> None:
         command += ["--python-version", PYTHON_VERSION, "--implementation", "cp", "-d", str(wheels)]
         result = subprocess.run([*command, "-r", str(needed)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise LayerError(f"pip download failed:\n{result.stderr}")
+        raise LayerError(both("pip download gagal", "pip download failed") + f":\n{result.stderr}")
 
 
 def build_layer(
@@ -175,7 +212,11 @@ def build_layer(
         if compiles_for(PYTHON_VERSION):
             compile_tree(site, shown_as=LAYER_ROOT, strict=False)
         else:
-            print(f"warning: Python {PYTHON_VERSION} layer built without .pyc files", file=sys.stderr)
+            skipped = both(
+                f"layer Python {PYTHON_VERSION} dibangun tanpa berkas .pyc",
+                f"Python {PYTHON_VERSION} layer built without .pyc files",
+            )
+            print(f"{WARNING}{skipped}", file=sys.stderr)
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as layer:
             for path in sorted(p for p in site.rglob("*") if p.is_file()):
                 relative = path.relative_to(site)
@@ -208,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         path = build_layer(args.out, args.wheels, offline=args.offline)
     except LayerError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"{ERROR}{error}", file=sys.stderr)
         return 1
     print(f"{path} {path.stat().st_size} bytes")
     return 0

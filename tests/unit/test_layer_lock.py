@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from infra import layer
 from infra.layer import (
     LOCK,
     LOCK_COMMAND,
@@ -57,3 +58,22 @@ def test_a_cached_wheel_that_does_not_match_the_lock_is_refused(tmp_path: Path) 
     (tmp_path / f"pyjwt-{version}-py3-none-any.whl").write_bytes(b"not the wheel PyPI published")
     with pytest.raises(LayerError, match="does not match a hash"):
         fetch_wheels({"pyjwt": version}, tmp_path, offline=True)
+
+
+def test_make_layer_refuses_in_bahasa_indonesia_first_with_the_english_alongside(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lock, requirements = read_lock(), requirement_pins()
+    with pytest.raises(LayerError) as refused:
+        check_lock(lock, {**requirements, "pynamodb": "9.9.9"})
+    assert str(refused.value) == (
+        "requirements.lock tidak mematok pynamodb==9.9.9: jalankan `make lock` "
+        "(requirements.lock does not pin pynamodb==9.9.9: run `make lock`)"
+    )
+
+    def stale() -> dict[str, str]:
+        raise refused.value
+
+    monkeypatch.setattr(layer, "layer_pins", stale)
+    assert layer.main(["--list"]) == 1
+    assert capsys.readouterr().err == f"kesalahan (error): {refused.value}\n"
