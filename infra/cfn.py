@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from chalicelib.texts import both
+
 Template = dict[str, Any]
 
 # CloudFormation quotas per template (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
@@ -20,7 +22,8 @@ _LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")
 
 
 class TemplateLimitError(ValueError):
-    """A rendered template exceeds a CloudFormation quota."""
+    """A rendered template exceeds a CloudFormation quota (the message in Bahasa Indonesia, the English
+    alongside)."""
 
 
 def ref(name: str) -> dict[str, str]:
@@ -62,12 +65,25 @@ def check_limits(name: str, template: Template) -> None:
     }
     for section, (count, limit) in counts.items():
         if count > limit:
-            raise TemplateLimitError(f"{name}: {count} {section} exceeds CloudFormation's limit of {limit}")
+            raise TemplateLimitError(
+                both(
+                    f"{name}: {count} {section} melebihi batas CloudFormation sebesar {limit}",
+                    f"{name}: {count} {section} exceeds CloudFormation's limit of {limit}",
+                )
+            )
     size = len(dumps(template).encode("utf-8"))
     if size > MAX_TEMPLATE_BYTES_S3:
         raise TemplateLimitError(
-            f"{name}: {size} bytes exceeds CloudFormation's limit of {MAX_TEMPLATE_BYTES_S3}"
+            both(
+                f"{name}: {size} byte melebihi batas CloudFormation sebesar {MAX_TEMPLATE_BYTES_S3}",
+                f"{name}: {size} bytes exceeds CloudFormation's limit of {MAX_TEMPLATE_BYTES_S3}",
+            )
         )
     for logical_id in [*template.get("Resources", {}), *template.get("Outputs", {})]:
         if not _LOGICAL_ID.match(logical_id):
-            raise TemplateLimitError(f"{name}: logical id {logical_id!r} is not alphanumeric")
+            raise TemplateLimitError(
+                both(
+                    f"{name}: logical id {logical_id!r} tidak alfanumerik",
+                    f"{name}: logical id {logical_id!r} is not alphanumeric",
+                )
+            )

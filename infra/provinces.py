@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.provinces.model import ApiThrottle
+from chalicelib.texts import both
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "provinces" / "data"
 
@@ -42,7 +43,12 @@ def load_province(path: Path) -> ProvinceInfra:
         api_throttle=api_throttle(data),
     )
     if path.stem != province.code:
-        raise ValueError(f"{path}: file name must be the province code {province.code!r}")
+        raise ValueError(
+            both(
+                f"{path}: nama berkas harus sama dengan kode provinsinya, {province.code!r}",
+                f"{path}: file name must be the province code {province.code!r}",
+            )
+        )
     return province
 
 
@@ -57,9 +63,19 @@ def load_provinces(data_dir: Path = DEFAULT_DATA_DIR) -> list[ProvinceInfra]:
     """Read every ``<code>.json`` in ``data_dir``, sorted by code."""
     paths = sorted(data_dir.glob("*.json"))
     if not paths:
-        raise FileNotFoundError(f"no province data files (*.json) in {data_dir}")
+        raise FileNotFoundError(
+            both(
+                f"tidak ada berkas data provinsi (*.json) di {data_dir}",
+                f"no province data files (*.json) in {data_dir}",
+            )
+        )
     provinces = [load_province(p) for p in paths]
     codes = [p.code for p in provinces]
     if len(set(codes)) != len(codes):
-        raise ValueError(f"duplicate province codes in {data_dir}: {codes}")
+        raise ValueError(
+            both(
+                f"kode provinsi ganda di {data_dir}: {codes}",
+                f"duplicate province codes in {data_dir}: {codes}",
+            )
+        )
     return provinces

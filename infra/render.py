@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from chalicelib.texts import both
 from infra import files
 from infra.cfn import MAX_TEMPLATE_BYTES_INLINE, Template, check_limits, dumps
 from infra.provinces import DEFAULT_DATA_DIR, load_provinces
@@ -89,8 +90,12 @@ def stage_files(data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, dict[str, str]]:
         policy = stage_policy(province, provinces)
         size = len(json.dumps(policy, separators=(",", ":")))
         if size > MAX_INLINE_POLICY_CHARS:
+            limit = MAX_INLINE_POLICY_CHARS
             raise ValueError(
-                f"policy of {province.slug}: {size} characters exceeds IAM's {MAX_INLINE_POLICY_CHARS}"
+                both(
+                    f"kebijakan {province.slug}: {size} karakter melebihi batas IAM sebesar {limit}",
+                    f"policy of {province.slug}: {size} characters exceeds IAM's {limit}",
+                )
             )
         policies[policy_file(province.slug)] = dumps(policy)
         merges[f"{province.slug}.json"] = dumps(merge_template(province))
@@ -130,6 +135,14 @@ def sync_stage_files(
     )
 
 
+def out_of_date(path: str) -> str:
+    """What ``--check`` says of a file that differs from a fresh render."""
+    return both(
+        f"tidak mutakhir: {path} (jalankan: python -m infra.render)",
+        f"out of date: {path} (run: python -m infra.render)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -145,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         diffs = [str(args.out_dir / name) for name in differences(args.out_dir, args.data_dir)]
         diffs += sync_stage_files(args.policy_dir, args.merge_dir, args.data_dir, check=True)
         for stale in diffs:
-            print(f"out of date: {stale} (run: python -m infra.render)", file=sys.stderr)
+            print(out_of_date(stale), file=sys.stderr)
         return 1 if diffs else 0
     for updated in sync_stage_files(args.policy_dir, args.merge_dir, args.data_dir):
         print(f"{updated} updated")

@@ -270,3 +270,30 @@ def test_only_the_exchanging_provinces_functions_may_send_to_an_escalation_queue
     admitted = [a["Fn::Sub"] for a in deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]]
     role = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
     assert admitted == [f"{role}aduan-{code}-*" for code in ("31", "32", "36")] + [f"{role}aduan-operator*"]
+
+
+def test_make_infra_says_its_problems_in_bahasa_indonesia_first_with_the_english_alongside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    _write_province(data, "96", [])
+    assert render.main(["--check", "--out-dir", str(out), "--data-dir", str(data)]) == 1
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == (
+        f"tidak mutakhir: {out / 'province-96.json'} (jalankan: python -m infra.render) "
+        f"(out of date: {out / 'province-96.json'} (run: python -m infra.render))"
+    )
+    template = {"Resources": {}, "Outputs": {f"O{i}": {"Value": "x"} for i in range(201)}}
+    with pytest.raises(TemplateLimitError) as limit:
+        check_limits("t.json", template)
+    assert str(limit.value) == (
+        "t.json: 201 Outputs melebihi batas CloudFormation sebesar 200 "
+        "(t.json: 201 Outputs exceeds CloudFormation's limit of 200)"
+    )
+    (data / "96.json").rename(data / "95.json")
+    with pytest.raises(ValueError) as misnamed:
+        load_provinces(data)
+    assert str(misnamed.value) == (
+        f"{data / '95.json'}: nama berkas harus sama dengan kode provinsinya, '96' "
+        f"({data / '95.json'}: file name must be the province code '96')"
+    )
