@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from chalicelib.texts import ERROR, both
 from web.build import DIST, build_all, dev_sign_in, local_api_bases, parse_api_overrides
 from web.devaccounts import agencies, token
 
@@ -161,7 +162,14 @@ def build_dev(dist: Path, stages: list[str] | None = None, api: list[str] | None
     chosen = list(dict.fromkeys(stages or bases))
     missing = [stage for stage in chosen if stage not in bases]
     if missing:
-        raise SystemExit(f"no local API for {', '.join(missing)}: pass --api STAGE=URL")
+        names = ", ".join(missing)
+        raise SystemExit(
+            ERROR
+            + both(
+                f"tidak ada API lokal untuk {names}: berikan --api STAGE=URL",
+                f"no local API for {names}: pass --api STAGE=URL",
+            )
+        )
     wanted = {stage: bases[stage] for stage in chosen}
     build_all(wanted, dist, sign_in={stage: dev_sign_in(stage) for stage in wanted})
     return chosen
@@ -186,7 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.dev:
         sites = build_dev(args.dist, args.stage, args.api)
     elif not args.dist.is_dir():
-        parser.error(f"{args.dist} does not exist: run `python -m web.build` or pass --dev")
+        parser.error(
+            both(
+                f"{args.dist} tidak ada: jalankan `python -m web.build` atau berikan --dev",
+                f"{args.dist} does not exist: run `python -m web.build` or pass --dev",
+            )
+        )
     else:
         sites = sorted(p.name for p in args.dist.iterdir() if (p / "config.js").is_file())
     server = make_server(args.dist, args.host, args.port, dev=args.dev)

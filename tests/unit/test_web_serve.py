@@ -16,6 +16,7 @@ import pytest
 
 from web.build import build_all
 from web.serve import build_dev, make_server
+from web.serve import main as serve_main
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +94,22 @@ def test_dev_builds_and_lists_only_the_stages_it_is_given(tmp_path: Path) -> Non
     assert '"neighbours": []' in (tmp_path / "banten" / "config.js").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="no local API for nowhere"):
         build_dev(tmp_path, ["nowhere"])
+
+
+def test_the_server_refuses_in_bahasa_indonesia_first_with_the_english_alongside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as no_api:
+        build_dev(tmp_path, ["nowhere"])
+    assert no_api.value.code == (
+        "kesalahan (error): tidak ada API lokal untuk nowhere: berikan --api STAGE=URL "
+        "(no local API for nowhere: pass --api STAGE=URL)"
+    )
+    missing = tmp_path / "none"
+    with pytest.raises(SystemExit):
+        serve_main(["--dist", str(missing)])
+    # argparse's own "error:" framing, then ours
+    assert capsys.readouterr().err.splitlines()[-1].split("error: ", 1)[1] == (
+        f"{missing} tidak ada: jalankan `python -m web.build` atau berikan --dev "
+        f"({missing} does not exist: run `python -m web.build` or pass --dev)"
+    )
