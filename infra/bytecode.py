@@ -45,7 +45,9 @@ def runtime_version(runtime: str) -> str:
     """``python3.11`` -> ``3.11``."""
     found = re.fullmatch(r"python(\d+\.\d+)", runtime)
     if not found:
-        raise ValueError(f"not a Python Lambda runtime: {runtime!r}")
+        raise ValueError(
+            both(f"bukan runtime Lambda Python: {runtime!r}", f"not a Python Lambda runtime: {runtime!r}")
+        )
     return found.group(1)
 
 

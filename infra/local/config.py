@@ -37,7 +37,8 @@ def local_only(project_root: Path = PROJECT_ROOT) -> dict[str, str]:
 
 
 class UnknownStage(KeyError):
-    """A stage ``.chalice/config.json`` does not have; the message names the known ones and how to add it."""
+    """A stage ``.chalice/config.json`` does not have; the message (``unknown_stage_text``, in Bahasa
+    Indonesia with the English alongside) names the known ones and how to add it."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
@@ -72,11 +73,6 @@ def unknown_stage_text(stage: str, stages: Iterable[str], project_root: Path = P
         f"stage {stage!r} is not in .chalice/config.json (stages: {', '.join(stages) or 'none'}); "
         + add.english,
     )
-
-
-def unknown_stage_message(stage: str, stages: Iterable[str], project_root: Path = PROJECT_ROOT) -> str:
-    """``unknown_stage_text`` in English (the local stack's and the web server's words)."""
-    return unknown_stage_text(stage, stages, project_root).english
 
 
 def province_of_stage(name: str, project_root: Path = PROJECT_ROOT) -> tuple[str, str, str] | None:
@@ -134,7 +130,7 @@ def stage_config(stage: str, project_root: Path = PROJECT_ROOT) -> StageConfig:
     config = read_config(project_root)
     stages = config.get("stages", {})
     if stage not in stages:
-        raise UnknownStage(unknown_stage_message(stage, stages, project_root))
+        raise UnknownStage(unknown_stage_text(stage, stages, project_root).said)
     own = stages[stage]
     environment = {
         **local_only(project_root),

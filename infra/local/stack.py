@@ -103,7 +103,12 @@ class LocalStack:
             return int(overrides[stage])
         port = stage_config(stage, self.project_root).local_port
         if port is None:
-            raise ValueError(f"stage {stage}: no ADUAN_LOCAL_PORT in .chalice/config.json and no override")
+            raise ValueError(
+                both(
+                    f"tahap {stage}: tanpa ADUAN_LOCAL_PORT di .chalice/config.json dan tanpa port pengganti",
+                    f"stage {stage}: no ADUAN_LOCAL_PORT in .chalice/config.json and no override",
+                )
+            )
         return port
 
     @property
@@ -123,7 +128,13 @@ class LocalStack:
     def api_url(self, stage: str) -> str:
         """Base URL of the stage's ``chalice local`` (no trailing slash)."""
         if stage not in self.stage_ports:
-            raise KeyError(f"stage {stage!r} is not served (served: {sorted(self.stage_ports)})")
+            served = sorted(self.stage_ports)
+            raise KeyError(
+                both(
+                    f"tahap {stage!r} tidak disajikan (yang disajikan: {served})",
+                    f"stage {stage!r} is not served (served: {served})",
+                )
+            )
         return f"http://127.0.0.1:{self.stage_ports[stage]}"
 
     def child_env(self, stage: str) -> dict[str, str]:
@@ -232,7 +243,12 @@ class LocalStack:
     def web_url(self) -> str:
         """The web client's address (no trailing slash); needs ``web_port``."""
         if self.web_port is None:
-            raise KeyError("the web client is not served (pass web_port)")
+            raise KeyError(
+                both(
+                    "klien web tidak disajikan (berikan web_port)",
+                    "the web client is not served (pass web_port)",
+                )
+            )
         return f"http://127.0.0.1:{self.web_port}"
 
     def _start_web(self) -> None:

@@ -28,8 +28,12 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
 
 def test_runtime_version_reads_the_lambda_runtime_name() -> None:
     assert runtime_version("python3.11") == "3.11"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as refused:
         runtime_version("nodejs20.x")
+    # Indonesian first, the English word for word alongside
+    assert str(refused.value) == (
+        "bukan runtime Lambda Python: 'nodejs20.x' (not a Python Lambda runtime: 'nodejs20.x')"
+    )
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert compiles_for(here) and not compiles_for("2.7")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from infra.local.config import PROJECT_ROOT, UnknownStage, stage_config, stage_names
-from infra.local.stack import main
+from infra.local.processes import free_port
+from infra.local.stack import LocalStack, main
 
 README = PROJECT_ROOT / "README.md"
 
@@ -40,8 +42,14 @@ def test_the_stage_lookup_raises_a_readable_key_error() -> None:
     with pytest.raises(KeyError) as missing:
         stage_config("riau")
     assert isinstance(missing.value, UnknownStage)
-    assert str(missing.value).startswith("stage 'riau' is not in .chalice/config.json (stages: ")
-    assert str(missing.value).endswith("add it first with `bin/aduan region add --province 14`")
+    # Indonesian first, the English word for word alongside
+    stages = ", ".join(sorted(stage_names()))
+    assert str(missing.value) == (
+        f"tahap 'riau' tidak ada di .chalice/config.json, yang memuat tahap {stages}; "
+        "tambahkan dulu dengan `bin/aduan region add --province 14` "
+        f"(stage 'riau' is not in .chalice/config.json (stages: {stages}); "
+        "add it first with `bin/aduan region add --province 14`)"
+    )
 
 
 def test_the_readme_adds_the_stages_it_runs_before_running_them() -> None:
@@ -57,3 +65,27 @@ def test_the_readme_adds_the_stages_it_runs_before_running_them() -> None:
     assert add.start() < run.start(), "the README adds the provinces before it runs them"
     wanted = sorted(slugs[s] for s in run[1].split() if s not in stage_names())
     assert wanted and sorted(add[1].split()) == wanted
+
+
+def test_the_stack_s_refusals_say_bahasa_indonesia_first_with_the_english_alongside(tmp_path: Path) -> None:
+    (tmp_path / ".chalice").mkdir()
+    config = {"app_name": "aduan", "stages": {"banten": {"environment_variables": {}}}}
+    (tmp_path / ".chalice" / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ValueError) as no_port:
+        LocalStack(tmp_path, stages=["banten"], moto_port=free_port())
+    assert str(no_port.value) == (
+        "tahap banten: tanpa ADUAN_LOCAL_PORT di .chalice/config.json dan tanpa port pengganti "
+        "(stage banten: no ADUAN_LOCAL_PORT in .chalice/config.json and no override)"
+    )
+    stack = LocalStack(stages=["jakarta"], stage_ports={"jakarta": free_port()}, moto_port=free_port())
+    with pytest.raises(KeyError) as not_served:
+        stack.api_url("banten")
+    assert not_served.value.args == (
+        "tahap 'banten' tidak disajikan (yang disajikan: ['jakarta']) "
+        "(stage 'banten' is not served (served: ['jakarta']))",
+    )
+    with pytest.raises(KeyError) as no_web:
+        _ = stack.web_url
+    assert no_web.value.args == (
+        "klien web tidak disajikan (berikan web_port) (the web client is not served (pass web_port))",
+    )
