@@ -229,16 +229,6 @@ def local_value_texts(environment: Mapping[str, str], stage: str) -> list[Text]:
     return problems
 
 
-def local_value_problems(environment: Mapping[str, str], stage: str) -> list[str]:
-    """``local_value_texts`` in English (``python -m infra.package`` refuses with both languages)."""
-    return [text.english for text in local_value_texts(environment, stage)]
-
-
 def stage_deploy_texts(config: Mapping[str, Any], stage: str) -> list[Text]:
     """What keeps ``stage`` from being packaged for AWS as ``config`` stands (empty: nothing)."""
     return local_value_texts(deploy_environment(config, stage), stage)
-
-
-def stage_deploy_problems(config: Mapping[str, Any], stage: str) -> list[str]:
-    """``stage_deploy_texts`` in English."""
-    return [text.english for text in stage_deploy_texts(config, stage)]

@@ -171,7 +171,7 @@ class MapSettings(Data, frozen=True, kw_only=True):
     (``provinces/provinces.json``) unless its template names another; a file without one (written by an
     older ``aduan region add``) opens on the middle of ``bbox`` (``first_view``), which for a province of
     islands can be open sea, and the build, ``make run`` and ``aduan region check`` say so
-    (``missing_centre``)."""
+    (``missing_centre_text``)."""
     zoom: Annotated[int, Meta(ge=1, le=19)] = 12
 
 
@@ -291,14 +291,9 @@ def first_view(data: ProvinceData) -> tuple[float, float]:
     return (box.min_lat + box.max_lat) / 2, (box.min_lon + box.max_lon) / 2
 
 
-def missing_centre(data: ProvinceData, file: str) -> str | None:
-    """What the operator is told of a data ``file`` without ``map.centre`` (None when it has one)."""
-    text = missing_centre_text(data, file)
-    return text.english if text else None
-
-
 def missing_centre_text(data: ProvinceData, file: str) -> Text | None:
-    """``missing_centre`` in each language (``aduan region check`` prints both)."""
+    """What the operator is told of a data ``file`` without ``map.centre`` (None when it has one), in each
+    language (``aduan region check``, ``make run`` and the web build print both)."""
     if data.map.centre is not None:
         return None
     return Text(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cli.signing_keys import new_key_id, new_private_key, public_entry
-from infra.deploy_values import DEPLOY_VARIABLES, local_value_problems, stage_deploy_problems
+from infra.deploy_values import DEPLOY_VARIABLES, local_value_texts, stage_deploy_texts
 from infra.local.config import PROJECT_ROOT, read_config
 from infra.package import PackageError, check_deploy_values, main, package
 
@@ -76,7 +76,7 @@ def test_a_shipped_stage_with_its_local_values_is_refused(stage: str, tmp_path: 
 def test_every_stage_given_its_deploy_values_can_be_packaged() -> None:
     config = read_config()
     for stage in _stages_given_deploy_values(True, config):
-        assert stage_deploy_problems(config, stage) == [], stage
+        assert stage_deploy_texts(config, stage) == [], stage
         check_deploy_values(stage)  # what packaging checks besides: a production hand-over key too
 
 
@@ -85,7 +85,7 @@ def test_a_stage_the_operator_gave_deploy_values_is_expected_to_package_not_to_b
     config["stages"]["banten"][DEPLOY_VARIABLES] = {**REAL}
     assert "banten" not in _stages_given_deploy_values(False, config)
     assert "banten" in _stages_given_deploy_values(True, config)
-    assert stage_deploy_problems(config, "banten") == []
+    assert stage_deploy_texts(config, "banten") == []
 
 
 def test_the_command_names_each_variable_and_exits_non_zero(
@@ -182,25 +182,27 @@ def test_a_relative_out_directory_is_where_the_package_lands(
     ],
 )
 def test_each_local_stand_in_is_named_with_what_to_set(name: str, value: str, why: str) -> None:
-    [problem] = local_value_problems({**REAL, name: value}, "riau")
-    assert problem.startswith(f"{name} is {value!r} ({why}): set it under stages.riau.{DEPLOY_VARIABLES}")
+    [problem] = local_value_texts({**REAL, name: value}, "riau")
+    assert problem.english.startswith(
+        f"{name} is {value!r} ({why}): set it under stages.riau.{DEPLOY_VARIABLES}"
+    )
 
 
 def test_real_values_pass_and_the_required_ones_must_be_there() -> None:
-    assert local_value_problems(REAL, "banten") == []
-    assert local_value_problems({**REAL, "ADUAN_PUBLIC_API_URL": ""}, "banten") == []  # optional
-    missing = local_value_problems({"ADUAN_PUBLIC_API_URL": REAL["ADUAN_PUBLIC_API_URL"]}, "banten")
-    assert [p.split(" is ")[0] for p in missing] == ["ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER"]
+    assert local_value_texts(REAL, "banten") == []
+    assert local_value_texts({**REAL, "ADUAN_PUBLIC_API_URL": ""}, "banten") == []  # optional
+    missing = local_value_texts({"ADUAN_PUBLIC_API_URL": REAL["ADUAN_PUBLIC_API_URL"]}, "banten")
+    assert [p.english.split(" is ")[0] for p in missing] == ["ADUAN_PUBLIC_URL", "ADUAN_NOTIFY_SENDER"]
 
 
 def test_deploy_values_are_read_over_the_stage_and_the_shared_variables() -> None:
     config = read_config()
-    assert len(stage_deploy_problems(config, "jakarta")) == 3
+    assert len(stage_deploy_texts(config, "jakarta")) == 3
     config["stages"]["jakarta"][DEPLOY_VARIABLES] = dict(REAL)
-    assert stage_deploy_problems(config, "jakarta") == []
+    assert stage_deploy_texts(config, "jakarta") == []
     config["stages"]["jakarta"]["environment_variables"].update(REAL)  # or set in the stage itself
     del config["stages"]["jakarta"][DEPLOY_VARIABLES]
-    assert stage_deploy_problems(config, "jakarta") == []
+    assert stage_deploy_texts(config, "jakarta") == []
 
 
 @pytest.mark.parametrize(
@@ -237,8 +239,10 @@ def test_deploy_values_are_read_over_the_stage_and_the_shared_variables() -> Non
     ],
 )
 def test_a_private_or_link_local_address_is_refused_naming_the_variable(name: str, value: str) -> None:
-    [problem] = local_value_problems({**REAL, name: value}, "banten")
-    assert problem.startswith(f"{name} is {value!r} (not a public address): set it under stages.banten.")
+    [problem] = local_value_texts({**REAL, name: value}, "banten")
+    assert problem.english.startswith(
+        f"{name} is {value!r} (not a public address): set it under stages.banten."
+    )
 
 
 @pytest.mark.parametrize(
@@ -259,8 +263,8 @@ def test_a_private_or_link_local_address_is_refused_naming_the_variable(name: st
     ],
 )
 def test_loopback_and_private_network_names_are_refused(name: str, value: str, why: str) -> None:
-    [problem] = local_value_problems({**REAL, name: value}, "banten")
-    assert problem.startswith(f"{name} is {value!r} ({why}): set it under stages.banten.")
+    [problem] = local_value_texts({**REAL, name: value}, "banten")
+    assert problem.english.startswith(f"{name} is {value!r} ({why}): set it under stages.banten.")
 
 
 @pytest.mark.parametrize(
@@ -281,7 +285,7 @@ def test_loopback_and_private_network_names_are_refused(name: str, value: str, w
 def test_public_addresses_next_to_the_private_ranges_pass(url: str) -> None:
     # (the web site's address has letters, digits and . - _ / : only, for SMS: an IPv6 one is the API's)
     name = "ADUAN_PUBLIC_API_URL" if "[" in url else "ADUAN_PUBLIC_URL"
-    assert local_value_problems({**REAL, name: url}, "banten") == []
+    assert local_value_texts({**REAL, name: url}, "banten") == []
 
 
 def test_packaging_refuses_a_private_address_in_the_deploy_values(tmp_path: Path) -> None:
@@ -314,9 +318,11 @@ def test_an_address_with_a_user_name_or_password_is_refused_without_repeating_it
     name: str, value: str
 ) -> None:
     # Given a public address that carries credentials (sent to every citizen and client as it stands)
-    [problem] = local_value_problems({**REAL, name: value}, "riau")
-    # Then packaging refuses it, naming the variable, and its words never repeat the password
-    assert problem.startswith(f"{name} is ") and "s3kr1t-Pa55" not in problem
+    [text] = local_value_texts({**REAL, name: value}, "riau")
+    # Then packaging refuses it, naming the variable, and its words (in either language) never repeat
+    # the password
+    problem = text.said
+    assert text.english.startswith(f"{name} is ") and "s3kr1t-Pa55" not in problem
     assert "***@" in problem and ("aduan.riau.go.id" in problem or "127.0.0.1" in problem)
 
 
