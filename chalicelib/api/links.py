@@ -28,7 +28,7 @@ def inspect(request: Request) -> Response:
     if body.purpose is None:
         raise ValidationFailed("purpose wajib (purpose is required).", code="purpose_required")
     info = container.link_actions().inspect(body.token, body.purpose)
-    return json_response(LinkInfo(info.purpose, info.report_id, info.expires_at))
+    return json_response(LinkInfo(info.purpose, info.report_id, info.expires_at, info.public_words))
 
 
 def confirm(request: Request) -> Response:

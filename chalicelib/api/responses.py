@@ -474,6 +474,13 @@ class LinkInfo(Struct):
     purpose: str
     report_id: str
     expires_at: Annotated[int, Meta(description="Epoch seconds after which the link no longer works.")]
+    public_words: Annotated[
+        bool,
+        Meta(
+            description="A feedback link's report is public: a comment or reason sent with it is shown to "
+            "anyone with the report's number (the page says so before it is typed)."
+        ),
+    ] = False
 
 
 class Unsubscribed(Struct):

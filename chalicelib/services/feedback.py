@@ -69,17 +69,18 @@ class FeedbackService(ProvinceService):
             idempotency_key=idempotency_key or None,
         )
 
-    def awaits_feedback(self, report_key: str, now: datetime, answers: str | None = None) -> bool:
-        """Whether the report is Selesai, open, and within a window to confirm or reopen it (and, with
-        ``answers``, in that Selesai round: a link of an earlier round opens no later one)."""
+    def awaiting_feedback(self, report_key: str, now: datetime, answers: str | None = None) -> Report | None:
+        """The report if it is Selesai, open, and within a window to confirm or reopen it (and, with
+        ``answers``, in that Selesai round: a link of an earlier round opens no later one); else None."""
         report = self.reports.get(report_key)
-        return (
+        awaits = (
             report is not None
             and report.status is Status.SELESAI
             and answers in (None, report.selesai_round)
             and not report.closed
             and not all(workflow.feedback_expired(report, self.province, a, now) for a in CITIZEN_ACTIONS)
         )
+        return report if awaits else None
 
     def respond_by_link(
         self,

@@ -14,7 +14,7 @@ from msgspec import Struct
 
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.private import CHANNELS
-from chalicelib.domain.report import Report
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import ValidationFailed
 from chalicelib.notices.recipients import REPORTER, own_id
 from chalicelib.services.base import short_hash
@@ -31,6 +31,7 @@ class LinkInfo(Struct, frozen=True):
     purpose: str
     report_id: str
     expires_at: int
+    public_words: bool = False  # a feedback link's comment or reason is shown with its public report
 
 
 class LinkActions:
@@ -46,11 +47,13 @@ class LinkActions:
         report awaits the reporter's word (Selesai, not closed, a window open); its form would be refused."""
         now = now or utcnow()
         record = self.links.peek(token, purpose, now)
-        if purpose == "feedback" and not self.feedback.awaits_feedback(
-            record.report_key, now, record.answers
-        ):
-            raise gone(record)
-        return LinkInfo(purpose, record.report_key.split("~")[-1], record.expires_at)
+        public_words = False
+        if purpose == "feedback":
+            report = self.feedback.awaiting_feedback(record.report_key, now, record.answers)
+            if report is None:
+                raise gone(record)
+            public_words = report.visibility is Visibility.PUBLIC
+        return LinkInfo(purpose, record.report_key.split("~")[-1], record.expires_at, public_words)
 
     def respond(
         self,

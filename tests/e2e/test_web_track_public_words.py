@@ -63,3 +63,28 @@ def test_the_feedback_form_of_a_public_report_says_its_words_are_public(
     assert said.evaluate("e => e.compareDocumentPosition(document.querySelector('#comment')) & 4")
     page.get_by_role("button", name="English").click()
     expect(said).to_have_text(SAID_EN)
+
+
+@pytest.mark.parametrize("public_words", [True, False])
+def test_a_feedback_link_says_so_when_the_api_says_its_words_are_public(
+    web_stack: LocalStack, browser: Any, public_words: bool
+) -> None:
+    api = web_stack.api_url("jakarta")
+    info = {
+        "purpose": "feedback",
+        "report_id": "31-261208-K3M9",
+        "expires_at": 2**31,
+        "public_words": public_words,
+    }
+    page = browser.new_context(viewport=PHONE).new_page()
+    stub(page, api, lambda method, path: (200, info) if path == "/links/inspect" else None)
+    # When the reporter opens the Selesai message's link
+    page.goto(f"{web_stack.web_url}/jakarta/feedback.html#{'k' * 40}")
+    expect(page.locator("#link-form")).to_be_visible()
+    said = page.locator("#link-public")
+    # Then the form says above the comment and reason that anyone will read them, only for a public report
+    if public_words:
+        expect(said).to_have_text(SAID_ID)
+        expect(said).to_be_visible()
+    else:
+        expect(said).to_be_hidden()

@@ -10,10 +10,11 @@ import pytest
 from msgspec.structs import replace
 
 from chalicelib.domain.private import TokenRecord
+from chalicelib.domain.report import Report, Visibility
 from chalicelib.errors import NotFound
 from chalicelib.services.link_actions import LinkActions
 from chalicelib.services.links import token_hash
-from tests.unit.factories import T0
+from tests.unit.factories import T0, new_report
 
 KEY = "36~31-261127-K3M9"  # a Jakarta report handled in Banten: the link names the public number only
 
@@ -36,16 +37,19 @@ class Records:
 
 
 class Feedback:
-    def __init__(self, awaits: bool) -> None:
+    def __init__(self, awaits: bool, visibility: Visibility = Visibility.PRIVATE) -> None:
         self.awaits = awaits
+        self.report = replace(new_report(), visibility=visibility)
 
-    def awaits_feedback(self, report_key: str, now: Any, answers: str | None = None) -> bool:
-        return self.awaits
+    def awaiting_feedback(self, report_key: str, now: Any, answers: str | None = None) -> Report | None:
+        return self.report if self.awaits else None
 
 
-def _actions(awaits: bool = True) -> tuple[LinkActions, Records, str]:
+def _actions(
+    awaits: bool = True, visibility: Visibility = Visibility.PRIVATE
+) -> tuple[LinkActions, Records, str]:
     records = Records()
-    actions = LinkActions(cast(Any, Feedback(awaits)), cast(Any, records), "31")
+    actions = LinkActions(cast(Any, Feedback(awaits, visibility)), cast(Any, records), "31")
     token = actions.links.issue("feedback", KEY, "r:email", T0 + timedelta(days=10))
     return actions, records, token
 
@@ -88,3 +92,15 @@ def test_a_token_of_non_ascii_letters_or_digits_is_misshapen_and_never_looked_up
     records.put_token("31", token_hash(letters), TokenRecord("feedback", KEY, "r:email", 2**40, used=False))
     # Then that token is refused as any misshapen one is: gone, naming nothing
     assert _gone(lambda: actions.inspect(letters, "feedback", T0)) is None
+
+
+def test_a_feedback_link_says_whether_its_words_will_be_public() -> None:
+    # Given feedback links to a public and to a private report awaiting their reporters' word
+    public, _, public_token = _actions(visibility=Visibility.PUBLIC)
+    private, _, private_token = _actions(visibility=Visibility.PRIVATE)
+    # Then the public one's comment or reason would be shown to anyone, the private one's would not
+    assert public.inspect(public_token, "feedback", T0).public_words is True
+    assert private.inspect(private_token, "feedback", T0).public_words is False
+    # And a link of another purpose carries no words at all
+    unsubscribe = public.links.issue("unsubscribe", KEY, "r:email", T0 + timedelta(days=10))
+    assert public.inspect(unsubscribe, "unsubscribe", T0).public_words is False

@@ -60,6 +60,8 @@ async function inspect() {
     const headers = await withDevice();
     const info = await api("/links/inspect", { method: "POST", body: { token, purpose }, headers });
     state.reportId = info.report_id;
+    const said = $("#link-public");
+    if (said) said.hidden = !info.public_words;
     render();
     form.hidden = false;
   } catch (failure) {
