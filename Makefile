@@ -106,6 +106,13 @@ CPU_TESTS += tests/integration/test_packaging.py
 ##       (unit tests and most integration tests). Then the tests marked ``clock`` (answer times, queue
 ##       timeouts, processes starting and stopping), with only the CPU_TESTS (one process) beside them.
 ##       Every part runs; the target fails if any part failed.
+# make test starts many Python processes (its pytest lanes, moto engines, chalice local, runners, the
+# CLI): each writes the bytecode of a module it is the first to import, so the others load it instead of
+# compiling it again (make venv installs without .pyc files), and pytest keeps its rewritten test
+# modules. PYTHONDONTWRITEBYTECODE, which many CI images set, would have every process compile every
+# library module it imports: of a few test files (region add, cold imports, openapi, render, CLI names,
+# Jawa Barat), 85 s of processor time with no .pyc anywhere, 31-40 s with them written.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: venv web-deps browser
 	@mkdir -p .local
 	@( $(MAKE) --no-print-directory lint && $(MAKE) --no-print-directory layer ) > .local/lint-layer.log 2>&1 & \
