@@ -605,8 +605,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     except (TemplateError, KemendagriUnavailable) as error:
         print(f"{ERROR}{error}", file=sys.stderr)
         return 1
-    verb = "out of date" if args.check else "written"
-    print(f"{verb}: {', '.join(stale) or 'none'}")
+    listed = ", ".join(stale)
+    if args.check:
+        said = Text(f"tidak mutakhir: {listed or 'tidak ada'}", f"out of date: {listed or 'none'}")
+    else:
+        said = Text(f"ditulis: {listed or 'tidak ada'}", f"written: {listed or 'none'}")
+    print(said.said)
     return 1 if args.check and stale else 0
 
 

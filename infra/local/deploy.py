@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.texts import both
 from infra.local.aws import REGION, client
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "generated"
@@ -26,7 +27,12 @@ def template_paths(templates_dir: Path = TEMPLATES_DIR) -> list[Path]:
     """``shared.json`` first, then every ``province-*.json``, sorted."""
     shared = templates_dir / "shared.json"
     if not shared.is_file():
-        raise FileNotFoundError(f"{shared} is missing: run `python -m infra.render` first")
+        raise FileNotFoundError(
+            both(
+                f"{shared} tidak ada: jalankan dulu `python -m infra.render`",
+                f"{shared} is missing: run `python -m infra.render` first",
+            )
+        )
     return [shared, *sorted(templates_dir.glob("province-*.json"))]
 
 

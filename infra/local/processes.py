@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from chalicelib.texts import both
+
 
 class PortInUse(OSError):
     """Another program listens on a port the local stack needs."""
@@ -101,11 +103,19 @@ class ChildProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.running:
-                raise RuntimeError(f"{self.name} exited early; log {self.log_path}:\n{self.log_tail()}")
+                early = both(
+                    f"{self.name} berhenti lebih awal; log {self.log_path}",
+                    f"{self.name} exited early; log {self.log_path}",
+                )
+                raise RuntimeError(f"{early}:\n{self.log_tail()}")
             if http_answers(ready):
                 return
             time.sleep(0.1)
-        raise TimeoutError(f"{self.name} did not answer {ready} in {timeout:.0f} s; log:\n{self.log_tail()}")
+        silent = both(
+            f"{self.name} tidak menjawab {ready} dalam {timeout:.0f} detik; log",
+            f"{self.name} did not answer {ready} in {timeout:.0f} s; log",
+        )
+        raise TimeoutError(f"{silent}:\n{self.log_tail()}")
 
     def terminate(self) -> None:
         """Send SIGTERM to the process group, if it still runs."""

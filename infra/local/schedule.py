@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.texts import both
+
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
 _CRON = re.compile(r"^cron\((.*)\)$")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -24,7 +26,12 @@ def _field(text: str, low: int, high: int, names: dict[str, int] | None = None) 
     values: set[int] = set()
     for part in text.upper().split(","):
         if any(ch in part for ch in "LW#"):
-            raise ValueError(f"cron field {text!r}: L, W and # are not supported locally")
+            raise ValueError(
+                both(
+                    f"kolom cron {text!r}: L, W dan # tidak didukung secara lokal",
+                    f"cron field {text!r}: L, W and # are not supported locally",
+                )
+            )
         body, _, step_text = part.partition("/")
         step = int(step_text) if step_text else 1
         if body in ("*", "?"):
@@ -38,7 +45,12 @@ def _field(text: str, low: int, high: int, names: dict[str, int] | None = None) 
                 else (high if step_text else start)
             )
         if not (low <= start <= high and low <= end <= high and step >= 1):
-            raise ValueError(f"cron field {text!r} is outside {low}-{high}")
+            raise ValueError(
+                both(
+                    f"kolom cron {text!r} di luar {low}-{high}",
+                    f"cron field {text!r} is outside {low}-{high}",
+                )
+            )
         values.update(range(start, end + 1, step))
     return frozenset(values)
 
@@ -59,7 +71,12 @@ class Cron:
         """Parse ``"0 18 ? * MON-FRI *"``."""
         parts = fields.split()
         if len(parts) != 6:
-            raise ValueError(f"cron needs 6 fields (min hour day month weekday year), got {fields!r}")
+            raise ValueError(
+                both(
+                    f"cron perlu 6 kolom (menit jam tanggal bulan hari tahun), diberikan {fields!r}",
+                    f"cron needs 6 fields (min hour day month weekday year), got {fields!r}",
+                )
+            )
         minute, hour, day, month, weekday, year = parts
         return cls(
             minutes=_field(minute, 0, 59),
@@ -92,7 +109,12 @@ class Cron:
                     candidate = day.replace(hour=hour, minute=minute)
                     if candidate >= start:
                         return candidate
-        raise ValueError("cron expression never fires in the next five years")
+        raise ValueError(
+            both(
+                "ekspresi cron tidak pernah berjalan dalam lima tahun ke depan",
+                "cron expression never fires in the next five years",
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -117,15 +139,22 @@ def parse_schedule(expression: str, override_seconds: float | None = None) -> Sc
     rate = _RATE.match(expression)
     cron = _CRON.match(expression)
     if not rate and not cron:
-        raise ValueError(f"unsupported schedule expression {expression!r}")
+        raise ValueError(
+            both(
+                f"ekspresi jadwal {expression!r} tidak didukung",
+                f"unsupported schedule expression {expression!r}",
+            )
+        )
     if override_seconds is not None:
         if override_seconds <= 0:
-            raise ValueError("the schedule override must be positive")
+            raise ValueError(both("pengganti jadwal harus positif", "the schedule override must be positive"))
         return Schedule(expression, interval=timedelta(seconds=override_seconds))
     if rate:
         value, unit = int(rate.group(1)), rate.group(2).rstrip("s")
         if value < 1:
-            raise ValueError(f"{expression!r}: the rate must be at least 1")
+            raise ValueError(
+                both(f"{expression!r}: rate minimal 1", f"{expression!r}: the rate must be at least 1")
+            )
         return Schedule(expression, interval=timedelta(seconds=value * _UNIT_SECONDS[unit]))
     assert cron is not None
     return Schedule(expression, cron=Cron.parse(cron.group(1)))

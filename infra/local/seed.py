@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.texts import both
+
 SEED_FILE = Path(__file__).resolve().parent / "seed.json"
 
 
@@ -46,7 +48,12 @@ def load_seed(path: Path = SEED_FILE) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     for entry in entries:
         if not isinstance(entry.get("stage"), str) or not isinstance(entry.get("body"), dict):
-            raise ValueError(f"{path}: every entry needs a 'stage' string and a 'body' object: {entry!r}")
+            raise ValueError(
+                both(
+                    f"{path}: setiap entri perlu string 'stage' dan objek 'body': {entry!r}",
+                    f"{path}: every entry needs a 'stage' string and a 'body' object: {entry!r}",
+                )
+            )
     return entries
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.texts import both
 from infra.cfn import Template, camel, get_att, output, ref, sub
 from infra.naming import function_roles_arn_pattern, quarantine_queue, ses_feedback_topic
 from infra.provinces import ProvinceInfra
@@ -69,7 +70,12 @@ def queue_specs(province: ProvinceInfra) -> list[QueueSpec]:
     ]
     logicals = [s.logical for s in specs]
     if len(set(logicals)) != len(logicals):
-        raise ValueError(f"province {province.code}: agency ids collide as logical ids: {logicals}")
+        raise ValueError(
+            both(
+                f"provinsi {province.code}: id instansi bertabrakan sebagai id logis: {logicals}",
+                f"province {province.code}: agency ids collide as logical ids: {logicals}",
+            )
+        )
     return specs
 
 
