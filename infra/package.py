@@ -351,7 +351,10 @@ def package(
                 f"{zip_path} contains {bad}: the Lambda runtime provides them",
             )
         )
-    version = runtime_version(function_runtime(template_data))
+    try:
+        version = runtime_version(function_runtime(template_data))
+    except ValueError as error:
+        raise PackageError(str(error)) from error
     if compiles_for(version):
         add_bytecode_to_zip(zip_path)
     else:

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from chalicelib.texts import both
+from chalicelib.texts import ERROR, both
 from infra import files
 from infra.cfn import MAX_TEMPLATE_BYTES_INLINE, Template, check_limits, dumps
 from infra.provinces import DEFAULT_DATA_DIR, load_provinces
@@ -154,12 +154,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--merge-dir", type=Path, default=DEFAULT_MERGE_DIR)
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
-    if args.check:
-        diffs = [str(args.out_dir / name) for name in differences(args.out_dir, args.data_dir)]
-        diffs += sync_stage_files(args.policy_dir, args.merge_dir, args.data_dir, check=True)
-        for stale in diffs:
-            print(out_of_date(stale), file=sys.stderr)
-        return 1 if diffs else 0
+    # the operator's mistakes: no province data files, a misnamed or duplicate one, a CloudFormation quota
+    # or IAM limit broken (TemplateLimitError is a ValueError)
+    try:
+        return _check(args) if args.check else _write(args)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"{ERROR}{error}", file=sys.stderr)
+        return 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    diffs = [str(args.out_dir / name) for name in differences(args.out_dir, args.data_dir)]
+    diffs += sync_stage_files(args.policy_dir, args.merge_dir, args.data_dir, check=True)
+    for stale in diffs:
+        print(out_of_date(stale), file=sys.stderr)
+    return 1 if diffs else 0
+
+
+def _write(args: argparse.Namespace) -> int:
     for updated in sync_stage_files(args.policy_dir, args.merge_dir, args.data_dir):
         print(f"{updated} updated")
     for path in write(args.out_dir, args.data_dir):

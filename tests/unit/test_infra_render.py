@@ -297,3 +297,42 @@ def test_make_infra_says_its_problems_in_bahasa_indonesia_first_with_the_english
         f"{data / '95.json'}: nama berkas harus sama dengan kode provinsinya, '96' "
         f"({data / '95.json'}: file name must be the province code '96')"
     )
+
+
+def test_make_infra_says_an_operator_s_mistake_in_one_error_line_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    dirs = ["--data-dir", str(data), "--out-dir", str(out)]
+    dirs += ["--policy-dir", str(tmp_path / "policy"), "--merge-dir", str(tmp_path / "merge")]
+    data.mkdir()
+    ran = subprocess.run(
+        [sys.executable, "-m", "infra.render", *dirs],
+        cwd=Path(render.__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout) == (1, "")
+    assert ran.stderr == (
+        f"kesalahan (error): tidak ada berkas data provinsi (*.json) di {data} "
+        f"(no province data files (*.json) in {data})\n"
+    )
+    assert not out.exists()
+    _write_province(data, "96", [])
+    (data / "96.json").rename(data / "95.json")
+    assert render.main(dirs) == 1
+    assert capsys.readouterr().err == (
+        f"kesalahan (error): {data / '95.json'}: nama berkas harus sama dengan kode provinsinya, '96' "
+        f"({data / '95.json'}: file name must be the province code '96')\n"
+    )
+    (data / "95.json").unlink()
+    _write_province(
+        data, "97", [{"id": f"agency-{i:03d}", "work_queue": True} for i in range(MAX_RESOURCES // 3)]
+    )
+    assert render.main(["--check", *dirs]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("kesalahan (error): province-97.json: ") and " melebihi batas CloudFormation " in err
+    )
+    assert " exceeds CloudFormation's limit of " in err and "Traceback" not in err

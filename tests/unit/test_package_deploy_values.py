@@ -343,3 +343,21 @@ def test_a_province_with_only_its_development_hand_over_key_is_refused(tmp_path:
         "--province 36` (docs/deploy.md, step 1) and commit 36.json)"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_runtime_that_is_not_python_is_one_error_line_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    node = {
+        "Resources": {"Api": {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "nodejs20.x"}}}
+    }
+    monkeypatch.setattr("infra.package.stage_project", lambda *_: tmp_path / "staging")
+    monkeypatch.setattr("infra.package.run_chalice_package", lambda *_: None)
+    monkeypatch.setattr("infra.package.finalize_template", lambda _: node)
+    monkeypatch.setattr("infra.package.forbidden_entries", lambda _: [])
+    argv = ["--stage", "banten", "--no-layer", "--local-values", "--out", str(tmp_path / "out")]
+    assert main(argv) == 1
+    assert capsys.readouterr().err == (
+        "kesalahan (error): bukan runtime Lambda Python: 'nodejs20.x' "
+        "(not a Python Lambda runtime: 'nodejs20.x')\n"
+    )
