@@ -36,12 +36,17 @@ def local_only(project_root: Path = PROJECT_ROOT) -> dict[str, str]:
     }
 
 
-class UnknownStage(KeyError):
-    """A stage ``.chalice/config.json`` does not have; the message (``unknown_stage_text``, in Bahasa
-    Indonesia with the English alongside) names the known ones and how to add it."""
+class NotInStack(KeyError):
+    """What the local stack does not have (a stage, a server, a handler): its message, in Bahasa Indonesia
+    with the English alongside, prints as written (``str`` of a plain ``KeyError`` quotes it)."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownStage(NotInStack):
+    """A stage ``.chalice/config.json`` does not have; the message (``unknown_stage_text``) names the
+    known ones and how to add it."""
 
 
 def unknown_stage_text(stage: str, stages: Iterable[str], project_root: Path = PROJECT_ROOT) -> Text:

@@ -15,7 +15,9 @@ from typing import Any
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 from chalice.local import LambdaContext
 
+from chalicelib.texts import both
 from infra.local.aws import REGION, client
+from infra.local.config import NotInStack
 from infra.local.events import ACCOUNT_ID
 from infra.local.sources import (
     SQS_LONG_POLL_SECONDS,
@@ -161,7 +163,13 @@ class EventRunner:
                 log.warning("event source %s (%s) is not run locally", config.name, type(config).__name__)
         unknown = (self.only or set()) - {s.name for s in sources}
         if unknown:
-            raise KeyError(f"no SQS, stream or schedule handler named {sorted(unknown)}")
+            named = sorted(unknown)
+            raise NotInStack(
+                both(
+                    f"tidak ada handler SQS, stream atau jadwal bernama {named}",
+                    f"no SQS, stream or schedule handler named {named}",
+                )
+            )
         return sources
 
     def _client(self, service: str) -> Any:

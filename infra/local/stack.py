@@ -26,6 +26,7 @@ from chalicelib.texts import ERROR, WARNING, Text, both
 from infra.local.aws import REGION, local_env
 from infra.local.config import (
     PROJECT_ROOT,
+    NotInStack,
     first_view_note,
     stage_config,
     stage_names,
@@ -129,7 +130,7 @@ class LocalStack:
         """Base URL of the stage's ``chalice local`` (no trailing slash)."""
         if stage not in self.stage_ports:
             served = sorted(self.stage_ports)
-            raise KeyError(
+            raise NotInStack(
                 both(
                     f"tahap {stage!r} tidak disajikan (yang disajikan: {served})",
                     f"stage {stage!r} is not served (served: {served})",
@@ -243,7 +244,7 @@ class LocalStack:
     def web_url(self) -> str:
         """The web client's address (no trailing slash); needs ``web_port``."""
         if self.web_port is None:
-            raise KeyError(
+            raise NotInStack(
                 both(
                     "klien web tidak disajikan (berikan web_port)",
                     "the web client is not served (pass web_port)",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from infra.local.config import PROJECT_ROOT, UnknownStage, stage_config, stage_names
+from infra.local.config import PROJECT_ROOT, NotInStack, UnknownStage, stage_config, stage_names
+from infra.local.pipeline import EventRunner
 from infra.local.processes import free_port
 from infra.local.stack import LocalStack, main
 
@@ -89,3 +91,28 @@ def test_the_stack_s_refusals_say_bahasa_indonesia_first_with_the_english_alongs
     assert no_web.value.args == (
         "klien web tidak disajikan (berikan web_port) (the web client is not served (pass web_port))",
     )
+
+
+def test_what_the_stack_does_not_have_prints_as_written_not_in_quotes() -> None:
+    stack = LocalStack(stages=["jakarta"], stage_ports={"jakarta": free_port()}, moto_port=free_port())
+    with pytest.raises(KeyError) as not_served:
+        stack.api_url("banten")
+    assert str(not_served.value) == (
+        "tahap 'banten' tidak disajikan (yang disajikan: ['jakarta']) "
+        "(stage 'banten' is not served (served: ['jakarta']))"
+    )
+    with pytest.raises(KeyError) as no_web:
+        _ = stack.web_url
+    assert str(no_web.value) == (
+        "klien web tidak disajikan (berikan web_port) (the web client is not served (pass web_port))"
+    )
+    runner = EventRunner(SimpleNamespace(app_name="aduan", event_sources=[]), sources=["rout"])
+    with pytest.raises(KeyError) as no_handler:
+        runner.prepare()
+    assert str(no_handler.value) == (
+        "tidak ada handler SQS, stream atau jadwal bernama ['rout'] "
+        "(no SQS, stream or schedule handler named ['rout'])"
+    )
+    with pytest.raises(KeyError) as unknown:
+        stage_config("riau")
+    assert isinstance(unknown.value, NotInStack) and not str(unknown.value).startswith("'")
