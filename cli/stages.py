@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from chalicelib.provinces.registry import registry
+from chalicelib.texts import both
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHALICE_CONFIG = REPO_ROOT / ".chalice" / "config.json"
@@ -33,4 +34,9 @@ def resolve_province(stage_or_province: str) -> str:
     if stage_or_province in registry().provinces:
         return stage_or_province
     known = ", ".join(f"{name} ({code})" for name, code in sorted(stages.items()))
-    raise UnknownStage(f"Unknown stage or province '{stage_or_province}'; known: {known}")
+    raise UnknownStage(
+        both(
+            f"Tahap atau provinsi '{stage_or_province}' tidak dikenal; yang dikenal: {known}",
+            f"Unknown stage or province '{stage_or_province}'; known: {known}",
+        )
+    )

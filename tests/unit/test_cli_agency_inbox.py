@@ -114,6 +114,7 @@ def test_an_unknown_stage_is_named_without_a_traceback() -> None:
     result = inbox("--stage", "nowhere", "--api", "http://127.0.0.1:9")
     assert result.exit_code == 2
     assert "Unknown stage or province 'nowhere'" in result.output
+    assert "Tahap atau provinsi 'nowhere' tidak dikenal" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
