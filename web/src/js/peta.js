@@ -18,7 +18,7 @@ const OPEN_STATUSES = ["MENUNGGU", "DISPOSISI", "KOORDINASI", "PROSES"];
 const NEIGHBOUR_KEEP_MS = 60_000;
 const state = {
   categories: [], rows: null, missing: [], clipped: false, truncated: false, map: null, layer: null, asked: 0,
-  timer: null, answer: "", kept: [],
+  timer: null, answer: "", kept: [], popup: null, redrawing: false,
 };
 
 function categoryOf(item) {
@@ -95,13 +95,31 @@ function draw() {
   $("#map-truncated").hidden = !state.truncated;  // the count is then of those shown, not of all in view
   fill($("#map-neighbours"), missingWords());
   if (!state.layer) return;
+  // A new answer (a slow line's, after the tap) or a language redraws every marker: the popup a citizen
+  // opened stays open if its report is still shown, as a marker of its own.
+  const reopen = state.popup;
+  let again = null;
+  state.redrawing = true;
   state.layer.clearLayers();
+  state.redrawing = false;
   state.layer.addLayers(rows.map((row) => {
     const marker = statusMarker(window.L, row.item.location, row.item.status.code, label(row));
+    const key = rowKey(row);
     marker.bindPopup(() => popup(row));
+    marker.on("popupopen", () => { state.popup = key; });
+    marker.on("popupclose", () => { if (!state.redrawing && state.popup === key) state.popup = null; });
+    if (key === reopen) again = marker;
     return marker;
   }));
+  state.popup = null;
+  if (again && state.layer.getVisibleParent(again) === again) again.openPopup();
   $("#public-map").dataset.markers = String(rows.length);
+}
+
+/** A marker's report among the others: a public one by its number, a private one by all it shows. */
+function rowKey(row) {
+  const { item } = row;
+  return item.id || [row.source.province, item.location.lat, item.location.lon, item.category, item.status.code].join("|");
 }
 
 /**
