@@ -167,18 +167,19 @@ class Notifier:
 
         def send() -> None:
             # the link's token is written here, so that a throttled write gives the claim back too
-            token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
-            link = self.settings().token_link("follow.html", token)
-            mail = texts.follow_email(key.split("~")[-1], language, link)
-            # no List-Unsubscribe: nothing is followed yet, and a mail client's "unsubscribe" on this
-            # link would open the page that starts following
-            self.senders().email(email, mail.subject, mail.body)
+            try:
+                token = self.links.issue("follow", key, follower, now + REQUEST_VALID)
+                link = self.settings().token_link("follow.html", token)
+                mail = texts.follow_email(key.split("~")[-1], language, link)
+                # no List-Unsubscribe: nothing is followed yet, and a mail client's "unsubscribe" on
+                # this link would open the page that starts following
+                self.senders().email(email, mail.subject, mail.body)
+            except RetryableUnavailable:  # nothing went out: the retry counts it again
+                self.records.uncount_follow_mail(self.province.code, hashed, _epoch(now), FOLLOW_MAIL_WINDOW)
+                raise
 
-        try:
-            return self._send_claimed(to, about, send)
-        except RetryableUnavailable:  # nothing went out: the retry counts it again
-            self.records.uncount_follow_mail(self.province.code, hashed, _epoch(now), FOLLOW_MAIL_WINDOW)
-            raise
+        # a throttled mark_sent after the send is no give-back: the e-mail went out
+        return self._send_claimed(to, about, send)
 
     def _follow_mail_counted(self, to: Addressee, about: str, hashed: str, now: datetime) -> bool:
         """Count a follow confirmation to the address ``hashed`` (claimed as ``about``); False past its

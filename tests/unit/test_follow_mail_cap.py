@@ -186,3 +186,26 @@ def test_a_count_given_back_leaves_a_later_window_alone(aws: None) -> None:
     # and one given back in its own window is taken off
     store.uncount_follow_mail("31", hashed, start + window + 60, window)
     assert PrivateModel.get(item.pk).tally == 0
+
+
+def test_a_confirmation_sent_but_not_marked_sent_stays_counted(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.data.notices import NoticeStore
+
+    # Given an address sent one e-mail fewer than the cap, and a follow request of it for another report
+    notifier = _notifier(Reports(), Queues())
+    keys = _keys(FOLLOW_MAILS_PER_ADDRESS)
+    for key in keys:
+        _ask(key)
+    for key in keys[:-1]:
+        assert notifier.follow_confirmation(key, "f1", T0) == 1
+    # When that request's e-mail goes out but marking it sent is throttled
+    _throttled_once(monkeypatch, NoticeStore, "mark_sent")
+    with pytest.raises(RetryableUnavailable):
+        notifier.follow_confirmation(keys[-1], "f1", T0)
+    assert sum(VICTIM in m.destinations for m in _sent_emails()) == FOLLOW_MAILS_PER_ADDRESS
+    # Then its count is kept: the address has had its share, a further request is held
+    _ask("31-261127-F999")
+    assert notifier.follow_confirmation("31-261127-F999", "f1", T0 + timedelta(minutes=1)) == 0
+    assert sum(VICTIM in m.destinations for m in _sent_emails()) == FOLLOW_MAILS_PER_ADDRESS
