@@ -34,9 +34,9 @@ def resolve_province(stage_or_province: str) -> str:
     if stage_or_province in registry().provinces:
         return stage_or_province
     known = ", ".join(f"{name} ({code})" for name, code in sorted(stages.items()))
+    # one short line each: typer's error box wraps a longer one at the terminal's width (80 columns in CI)
     raise UnknownStage(
-        both(
-            f"Tahap atau provinsi '{stage_or_province}' tidak dikenal; yang dikenal: {known}",
-            f"Unknown stage or province '{stage_or_province}'; known: {known}",
-        )
+        f"Tahap atau provinsi '{stage_or_province}' tidak dikenal\n"
+        f"(Unknown stage or province '{stage_or_province}');\n"
+        f"{both('yang dikenal', 'known')}: {known}"
     )
