@@ -209,6 +209,12 @@ def run_chalice_package(project: Path, stage: str, merge_template: Path, out: Pa
         raise PackageError(f"{failed}:\n{result.stdout}\n{result.stderr}")
 
 
+def _missing(path: Path, target: str, module: str) -> PackageError:
+    """A build artefact not there yet, and the make target (and module) that makes it."""
+    run = f"`make {target}` (python -m {module})"
+    return PackageError(both(f"{path} tidak ada: jalankan {run}", f"{path} is missing: run {run}"))
+
+
 def _sub_placeholders(value: Any) -> Any:
     """Wrap every string with ``${...}`` in ``Fn::Sub`` (policy files carry them as text)."""
     if isinstance(value, str):
@@ -332,12 +338,7 @@ def package(
     staging = (staging or project_root / "build" / ".staging" / stage).resolve()
     merge = MERGE_DIR / f"{stage}.json"
     if not merge.is_file():
-        raise PackageError(
-            both(
-                f"{merge} tidak ada: jalankan `make infra` (python -m infra.render)",
-                f"{merge} is missing: run `make infra` (python -m infra.render)",
-            )
-        )
+        raise _missing(merge, "infra", "infra.render")
     project = stage_project(stage, staging, project_root)
     run_chalice_package(project, stage, merge, out)
     template = out / TEMPLATE_FILE
@@ -366,12 +367,7 @@ def package(
     copied = None
     if layer is not None:
         if not layer.is_file():
-            raise PackageError(
-                both(
-                    f"{layer} tidak ada: jalankan `make layer` (python -m infra.layer)",
-                    f"{layer} is missing: run `make layer` (python -m infra.layer)",
-                )
-            )
+            raise _missing(layer, "layer", "infra.layer")
         copied = Path(shutil.copy2(layer, out / LAYER_ZIP))
     return PackageResult(stage, template, zip_path, zip_path.stat().st_size, copied)
 
