@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from chalicelib.texts import both
+from chalicelib.texts import Text, both
 
 
 class PortInUse(OSError):
@@ -98,16 +98,23 @@ class ChildProcess:
             return ""
         return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
+    def exited(self, *, early: bool = False) -> str:
+        """That the process has stopped (``early``: before it answered), its log's tail on the next lines."""
+        when = Text(" lebih awal", " early") if early else Text("", "")
+        return (
+            both(
+                f"{self.name} berhenti{when.indonesian}; log {self.log_path}",
+                f"{self.name} exited{when.english}; log {self.log_path}",
+            )
+            + f":\n{self.log_tail()}"
+        )
+
     def wait_until(self, ready: str, timeout: float) -> None:
         """Poll ``ready`` (an HTTP URL) until it answers; fail if the process dies or time runs out."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.running:
-                early = both(
-                    f"{self.name} berhenti lebih awal; log {self.log_path}",
-                    f"{self.name} exited early; log {self.log_path}",
-                )
-                raise RuntimeError(f"{early}:\n{self.log_tail()}")
+                raise RuntimeError(self.exited(early=True))
             if http_answers(ready):
                 return
             time.sleep(0.1)

@@ -231,7 +231,7 @@ class LocalStack:
                 self._start_web()
             dead = self.dead_children()
             if dead:
-                raise RuntimeError(f"{_exited(dead[0], early=True)}:\n{dead[0].log_tail()}")
+                raise RuntimeError(dead[0].exited(early=True))
             if self.state_file is not None:
                 write_state(self.state_file, self.state())
         except BaseException:
@@ -308,15 +308,6 @@ class LocalStack:
         self.stop()
 
 
-def _exited(child: ChildProcess, *, early: bool = False) -> str:
-    """That ``child`` has stopped, and where its log is (the log's tail follows on the next lines)."""
-    when = Text(" lebih awal", " early") if early else Text("", "")
-    return both(
-        f"{child.name} berhenti{when.indonesian}; log {child.log_path}",
-        f"{child.name} exited{when.english}; log {child.log_path}",
-    )
-
-
 def dev_environment(project_root: Path) -> dict[str, str]:
     """Aduan's development token issuer for agency sign-in (only for projects whose app verifies tokens)."""
     if not (project_root / "chalicelib" / "auth").is_dir():
@@ -345,7 +336,7 @@ def _serve(stack: LocalStack, do_seed: bool) -> int:
             dead = stack.dead_children()
             if dead:
                 for child in dead:
-                    print(f"{ERROR}{_exited(child)}:\n{child.log_tail()}", file=sys.stderr)
+                    print(f"{ERROR}{child.exited()}", file=sys.stderr)
                 return 1
         return 0
     finally:
